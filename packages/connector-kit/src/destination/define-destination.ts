@@ -1,0 +1,108 @@
+import type { z } from 'zod';
+import type { SyncError } from '../errors/sync-error';
+import type { Logger } from '../logging/logger';
+import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
+import type { RecordSnapshot } from '../records/types';
+import { checkLimits, type DestinationLimits } from './limits';
+import type { RecordVerbs, VerbContext, WriteItem } from './verbs';
+
+/** What `connect` receives. */
+export interface ConnectContext {
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+/** A record about to be sent, for {@link DestinationDefinition.validate}. */
+export interface ValidationItem extends WriteItem {
+  readonly action: 'create' | 'update';
+}
+
+/**
+ * A record destination: one destination record per source record (Salesforce Contacts,
+ * Intercom contacts, OneSignal users), with optional group membership.
+ *
+ * `Schema` is the zod config schema; `Client` is whatever `connect` returns (an SDK
+ * client plus cached metadata).
+ *
+ * Audience destinations (membership only, e.g. Facebook Custom Audiences) will be a
+ * second `kind`; the mode contract is the same.
+ */
+export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Client = unknown> {
+  readonly kind: 'records';
+  /** Short id used by the CLI (`--to salesforce`). Lowercase, no spaces. */
+  readonly id: string;
+  readonly displayName: string;
+  readonly description?: string | undefined;
+  /** The vendor's API docs. */
+  readonly docsUrl?: string | undefined;
+  /** The config schema: the single source of types, validation, docs and JSON Schema. */
+  readonly configSchema: Schema;
+  /** Modes this destination can honour. */
+  readonly syncModes: readonly SyncMode[];
+  /** Mode used when none is given (required when more than one mode is supported). */
+  readonly defaultSyncMode?: SyncMode | undefined;
+  /** Why an unsupported mode is missing, shown when a user asks for it. */
+  readonly unsupportedModeReasons?: Partial<Record<SyncMode, string>> | undefined;
+  /** Batch sizes, concurrency and pacing (may depend on the config). */
+  readonly limits: DestinationLimits | ((config: z.output<Schema>) => DestinationLimits);
+  /** Human name of the match key for messages (e.g. `Email`). */
+  matchKeyLabel(config: z.output<Schema>): string;
+  /**
+   * The record's normalised match key, or `undefined` when it has none. The same
+   * normalisation is used for lookups, comparisons and duplicate detection (trim; case-fold
+   * where the destination compares case-insensitively).
+   */
+  matchKey(snapshot: RecordSnapshot, config: z.output<Schema>): string | undefined;
+  /** Builds the SDK client (and loads metadata such as field descriptions). */
+  connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
+  disconnect?(client: Client): Promise<void>;
+  /**
+   * Checks one record before it is sent (field lengths, picklists, formats). Returns the
+   * error that fails this record alone, or `undefined`.
+   */
+  validate?(ctx: VerbContext<z.output<Schema>, Client>, item: ValidationItem): SyncError | undefined;
+  readonly verbs: RecordVerbs<z.output<Schema>, Client>;
+}
+
+/** Any destination definition, whatever its config and client types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDestination = DestinationDefinition<z.ZodType, any>;
+
+/**
+ * Declares a destination. Checks the declaration (modes, default, limits, verbs needed by
+ * the declared modes) and returns it unchanged, typed.
+ *
+ * @throws Error when the declaration is inconsistent: an unknown mode, a default that is
+ *   not supported, several modes without a default, non-positive limits, or `sync` without
+ *   a `delete` verb.
+ */
+export function defineDestination<Schema extends z.ZodType, Client>(
+  definition: DestinationDefinition<Schema, Client>,
+): DestinationDefinition<Schema, Client> {
+  const { id, syncModes, defaultSyncMode } = definition;
+  if (!/^[a-z][a-z0-9-]*$/.test(id)) throw new Error(`Destination id "${id}" must be lowercase letters, digits and -`);
+  if (syncModes.length === 0) throw new Error(`Destination "${id}" must support at least one sync mode`);
+  for (const mode of syncModes) {
+    if (!SYNC_MODES.includes(mode)) throw new Error(`Destination "${id}" declares unknown sync mode "${mode}"`);
+  }
+  if (defaultSyncMode && !syncModes.includes(defaultSyncMode)) {
+    throw new Error(`Destination "${id}": default mode "${defaultSyncMode}" is not among its modes`);
+  }
+  if (syncModes.length > 1 && !defaultSyncMode) {
+    throw new Error(`Destination "${id}" supports several modes and must declare defaultSyncMode`);
+  }
+  if (syncModes.includes('sync') && !definition.verbs.delete) {
+    throw new Error(`Destination "${id}" supports "sync" and must implement the delete verb`);
+  }
+  if (typeof definition.limits !== 'function') checkLimits(id, definition.limits);
+  return definition;
+}
+
+/** The limits for a given config. */
+export function limitsFor<Schema extends z.ZodType>(
+  destination: DestinationDefinition<Schema, unknown>,
+  config: z.output<Schema>,
+): DestinationLimits {
+  const limits = typeof destination.limits === 'function' ? destination.limits(config) : destination.limits;
+  return checkLimits(destination.id, limits);
+}

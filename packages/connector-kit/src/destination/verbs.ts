@@ -1,0 +1,97 @@
+import type { SyncError } from '../errors/sync-error';
+import type { Logger } from '../logging/logger';
+import type { PropertyValue, RecordSnapshot } from '../records/types';
+
+/** What every verb receives. Verbs never learn the sync mode: the kit has already decided. */
+export interface VerbContext<Config, Client> {
+  readonly config: Config;
+  readonly client: Client;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+/** One record to look up. `ref` is the kit's handle; echo it back in the result map. */
+export interface LookupRequest {
+  readonly ref: number;
+  /** The snapshot whose match key is looked up (the previous one when a key changed). */
+  readonly snapshot: RecordSnapshot;
+  /** The normalised match key (see `DestinationDefinition.matchKey`). */
+  readonly matchKey: string;
+  /** The destination id this sync stored last time, when any (a hint for eventually consistent search). */
+  readonly knownId?: string | undefined;
+}
+
+/** A destination record that matched a lookup. */
+export interface FoundRecord {
+  readonly id: string;
+  /** Present but archived (restorable); counts as absent where the mode cannot create. */
+  readonly archived?: boolean | undefined;
+  /** Present but cannot be written (e.g. a converted Salesforce Lead); skipped with this code. */
+  readonly blocked?: { readonly code: string; readonly message: string } | undefined;
+}
+
+/** Per-item result of a write, in input order. */
+export type ItemResult = { readonly ok: true; readonly id?: string | undefined } | { readonly ok: false; readonly error: SyncError };
+
+/** A record to create or update, with the properties to send (`null` = clear). */
+export interface WriteItem {
+  readonly ref: number;
+  readonly recordId: string;
+  readonly snapshot: RecordSnapshot;
+  /** Create: every non-empty property. Update: only changed ones; `null` clears. */
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+}
+
+/** A record to update in place. */
+export interface UpdateItem extends WriteItem {
+  readonly destinationId: string;
+}
+
+/** A destination record addressed by id (delete, restore, group membership). */
+export interface TargetItem {
+  readonly ref: number;
+  readonly recordId: string;
+  readonly destinationId: string;
+}
+
+/** A group the sync manages, resolved to the destination's id. */
+export interface GroupRef {
+  readonly name: string;
+  readonly id: string;
+}
+
+/**
+ * The small verbs a record destination implements. Each batch verb receives at most the
+ * destination's declared batch size and returns one {@link ItemResult} per item, in order;
+ * throwing means the whole call failed (the kit retries, or splits the batch to isolate a
+ * bad record).
+ */
+export interface RecordVerbs<Config, Client> {
+  /** Finds existing records by match key; returns ref → found record (absent = not found). */
+  find(ctx: VerbContext<Config, Client>, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord>>;
+  create(ctx: VerbContext<Config, Client>, items: readonly WriteItem[]): Promise<ItemResult[]>;
+  update(ctx: VerbContext<Config, Client>, items: readonly UpdateItem[]): Promise<ItemResult[]>;
+  /** Deletes (or archives, as the destination's config says). Required for destinations supporting `sync`. */
+  delete?(ctx: VerbContext<Config, Client>, items: readonly TargetItem[]): Promise<ItemResult[]>;
+  /** Brings back an archived record before it is updated. */
+  restore?(ctx: VerbContext<Config, Client>, items: readonly TargetItem[]): Promise<ItemResult[]>;
+  /** Group membership, when the destination has groups (campaigns, tags). */
+  groups?: GroupVerbs<Config, Client> | undefined;
+}
+
+/** Group verbs of a record destination. */
+export interface GroupVerbs<Config, Client> {
+  /**
+   * Finds each group by name, creating the missing ones when `create` is true; returns
+   * name → destination group id (missing names are absent when `create` is false).
+   */
+  ensure(
+    ctx: VerbContext<Config, Client>,
+    names: readonly string[],
+    options: { readonly create: boolean },
+  ): Promise<Map<string, string>>;
+  /** Adds members; already being a member counts as success. */
+  add(ctx: VerbContext<Config, Client>, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]>;
+  /** Removes members; not being a member counts as success. */
+  remove(ctx: VerbContext<Config, Client>, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]>;
+}

@@ -1,0 +1,331 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { dirname } from 'node:path';
+import { match, type MatchFunction } from 'path-to-regexp';
+import { FaultInjector, type FaultRule } from './faults';
+import type {
+  EmulatorData,
+  EmulatorRequest,
+  EmulatorResponse,
+  EmulatorRoute,
+  RequestLogEntry,
+  VendorShapes,
+} from './types';
+
+/** Options of {@link EmulatorServer}. */
+export interface EmulatorServerOptions {
+  /** Vendor name for logs (e.g. `salesforce`). */
+  readonly name: string;
+  readonly routes: readonly EmulatorRoute[];
+  readonly vendor: VendorShapes;
+  readonly data: EmulatorData;
+  /** Checks credentials; returns the vendor's error answer when they are refused. */
+  readonly authenticate?: ((request: EmulatorRequest) => EmulatorResponse | undefined) | undefined;
+  /** JSON file the data is loaded from at start and saved to after every change. */
+  readonly persistPath?: string | undefined;
+  /** Largest request head, bytes (Facebook DELETE carries its payload in the query). Default 1 MiB. */
+  readonly maxHeaderSize?: number | undefined;
+  /** Largest request body, bytes. Default 200 MiB. */
+  readonly maxBodyBytes?: number | undefined;
+  /** Most entries kept in the request log (oldest dropped). Default 100,000. */
+  readonly maxLogEntries?: number | undefined;
+}
+
+interface CompiledRoute {
+  readonly route: EmulatorRoute;
+  readonly match: MatchFunction<Partial<Record<string, string | string[]>>>;
+}
+
+const ADMIN_PREFIX = '/__emulator/';
+
+function parseBody(raw: string, contentType: string | undefined): unknown {
+  if (raw === '') return undefined;
+  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * A vendor API emulator on loopback: routes, a request log, admin endpoints, fault
+ * injection and optional persistence. Each destination builds its emulator from this.
+ *
+ * Admin endpoints (never logged, never faulted, no auth):
+ * - `GET /__emulator/records` — the data (`EmulatorData.snapshot`)
+ * - `GET /__emulator/requests[?since=<seq>]` — the request log; `DELETE` clears it
+ * - `POST /__emulator/seed` — add data in the vendor's shape
+ * - `POST /__emulator/reset` — empty data, log and faults
+ * - `GET|POST|DELETE /__emulator/faults` — fault rules: `{ "rules": FaultRule[], "seed": 1 }`
+ */
+export class EmulatorServer {
+  readonly faults = new FaultInjector();
+  private readonly log: RequestLogEntry[] = [];
+  private seq = 0;
+  private readonly routes: CompiledRoute[];
+  private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
+  private baseUrl: string | undefined;
+
+  constructor(private readonly options: EmulatorServerOptions) {
+    this.routes = options.routes.map((route) => ({ route, match: match(route.path, { decode: decodeURIComponent }) }));
+    if (options.persistPath && existsSync(options.persistPath)) {
+      options.data.load(JSON.parse(readFileSync(options.persistPath, 'utf8')));
+    }
+  }
+
+  /** The base URL (`http://127.0.0.1:<port>`), once started. */
+  get url(): string {
+    if (!this.baseUrl) throw new Error(`${this.options.name} emulator is not started`);
+    return this.baseUrl;
+  }
+
+  /** The request log (admin requests excluded), oldest first. */
+  get requests(): readonly RequestLogEntry[] {
+    return this.log;
+  }
+
+  /** Clears the request log. */
+  clearRequests(): void {
+    this.log.length = 0;
+  }
+
+  /** Sets fault rules (see {@link FaultRule}). */
+  setFaults(rules: readonly FaultRule[], seed = 1): void {
+    this.faults.set(rules, seed);
+  }
+
+  /** Starts listening on 127.0.0.1 (port 0 = any free port); resolves to the base URL. */
+  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+    const server = createServer({ maxHeaderSize: this.options.maxHeaderSize ?? 1 << 20 }, (req, res) => {
+      void this.handle(req, res);
+    });
+    server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    this.server = server;
+    const address = server.address() as AddressInfo;
+    this.baseUrl = `http://${host}:${address.port}`;
+    return this.baseUrl;
+  }
+
+  /** Stops listening and cuts open connections. */
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** Saves the data to `persistPath` (atomically), when set. */
+  persist(): void {
+    const path = this.options.persistPath;
+    if (!path) return;
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(this.options.data.snapshot()));
+    renameSync(tmp, path);
+  }
+
+  private async readBody(req: IncomingMessage): Promise<string> {
+    const limit = this.options.maxBodyBytes ?? 200 * 1024 * 1024;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new Error('body too large');
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private send(res: ServerResponse, response: EmulatorResponse): void {
+    const headers: Record<string, string> = { ...response.headers };
+    let payload = '';
+    if (response.raw !== undefined) payload = response.raw;
+    else if (response.body !== undefined) {
+      payload = JSON.stringify(response.body);
+      headers['content-type'] ??= 'application/json;charset=UTF-8';
+    }
+    res.writeHead(response.status, headers);
+    res.end(payload);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let rawBody: string;
+    try {
+      rawBody = await this.readBody(req);
+    } catch {
+      this.send(res, { status: 413, body: { error: 'request body too large' } });
+      return;
+    }
+    const request: EmulatorRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: url.pathname,
+      url,
+      query: url.searchParams,
+      params: {},
+      headers: req.headers,
+      body: parseBody(rawBody, req.headers['content-type']),
+      rawBody,
+    };
+
+    if (url.pathname.startsWith(ADMIN_PREFIX)) {
+      this.send(res, this.admin(request));
+      return;
+    }
+
+    const entry = {
+      seq: ++this.seq,
+      at: started,
+      method: request.method,
+      path: request.path,
+      query: Object.fromEntries(url.searchParams),
+      body: request.body,
+    };
+    const record = (status: number, extra: { fault?: string; route?: string } = {}) => {
+      this.log.push({ ...entry, status, ...extra, durationMs: Date.now() - started });
+      const max = this.options.maxLogEntries ?? 100_000;
+      if (this.log.length > max) this.log.splice(0, this.log.length - max);
+    };
+
+    const fault = this.faults.decide(request.method, request.path);
+    if (fault) {
+      const answered = await this.injectFault(fault, res);
+      if (answered) {
+        record(answered.status, { fault: fault.kind });
+        return;
+      }
+      if (fault.kind !== 'latency' && fault.kind !== 'lost_response') {
+        record(0, { fault: fault.kind });
+        return;
+      }
+    }
+
+    let matched: { route: EmulatorRoute; params: Record<string, string> } | undefined;
+    for (const compiled of this.routes) {
+      if (compiled.route.method.toUpperCase() !== request.method) continue;
+      const m = compiled.match(request.path);
+      if (m) {
+        const params: Record<string, string> = {};
+        for (const [k, v] of Object.entries(m.params)) if (typeof v === 'string') params[k] = v;
+        matched = { route: compiled.route, params };
+        break;
+      }
+    }
+    if (!matched) {
+      const response = this.options.vendor.notFound(request);
+      this.send(res, response);
+      record(response.status, fault ? { fault: fault.kind } : {});
+      return;
+    }
+    const routed: EmulatorRequest = { ...request, params: matched.params };
+    const denied = this.options.authenticate?.(routed);
+    let response: EmulatorResponse;
+    if (denied) response = denied;
+    else {
+      try {
+        response = await matched.route.handler(routed);
+      } catch (error) {
+        response = this.options.vendor.serverError(500);
+        // eslint-disable-next-line no-console
+        console.error(`[${this.options.name} emulator] route ${matched.route.path} threw:`, error);
+      }
+      const mutates = matched.route.mutates ?? request.method !== 'GET';
+      if (mutates && response.status < 400) this.persist();
+    }
+    if (fault?.kind === 'lost_response') {
+      res.socket?.destroy();
+      record(0, { route: matched.route.path, fault: fault.kind });
+      return;
+    }
+    this.send(res, response);
+    record(response.status, { route: matched.route.path, ...(fault ? { fault: fault.kind } : {}) });
+  }
+
+  /** Injects a fault; returns the answer sent, or undefined when the connection was cut / the request continues. */
+  private async injectFault(fault: FaultRule, res: ServerResponse): Promise<EmulatorResponse | undefined> {
+    const vendor = this.options.vendor;
+    switch (fault.kind) {
+      case 'rate_limit': {
+        const response = vendor.rateLimited(fault.retryAfterSec ?? 1);
+        this.send(res, response);
+        return response;
+      }
+      case 'server_error': {
+        const response = vendor.serverError(fault.status ?? 503);
+        this.send(res, response);
+        return response;
+      }
+      case 'auth_expired': {
+        const response = vendor.authExpired();
+        this.send(res, response);
+        return response;
+      }
+      case 'latency':
+        await new Promise((r) => setTimeout(r, fault.latencyMs ?? 200));
+        return undefined;
+      case 'lost_response':
+        return undefined;
+      case 'timeout':
+        await new Promise((r) => setTimeout(r, fault.latencyMs ?? 30_000));
+        res.socket?.destroy();
+        return undefined;
+      case 'reset':
+        res.socket?.destroy();
+        return undefined;
+    }
+  }
+
+  private admin(request: EmulatorRequest): EmulatorResponse {
+    const what = request.path.slice(ADMIN_PREFIX.length).replace(/\/$/, '');
+    const data = this.options.data;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    switch (`${request.method} ${what}`) {
+      case 'GET records':
+        return { status: 200, body: data.snapshot() };
+      case 'GET requests': {
+        const since = Number(request.query.get('since') ?? 0);
+        return { status: 200, body: this.log.filter((e) => e.seq > since) };
+      }
+      case 'DELETE requests':
+        this.clearRequests();
+        return { status: 204 };
+      case 'POST seed':
+        try {
+          data.seed(request.body);
+        } catch (error) {
+          return { status: 400, body: { error: (error as Error).message } };
+        }
+        this.persist();
+        return { status: 204 };
+      case 'POST reset':
+        data.reset();
+        this.clearRequests();
+        this.faults.clear();
+        this.persist();
+        return { status: 204 };
+      case 'GET faults':
+        return { status: 200, body: { rules: this.faults.list(), injected: this.faults.injected } };
+      case 'POST faults':
+        this.faults.set((body.rules as FaultRule[] | undefined) ?? [], typeof body.seed === 'number' ? body.seed : 1);
+        return { status: 204 };
+      case 'DELETE faults':
+        this.faults.clear();
+        return { status: 204 };
+      default:
+        return { status: 404, body: { error: `unknown admin endpoint ${request.method} ${request.path}` } };
+    }
+  }
+}

@@ -1,0 +1,107 @@
+/** Kinds of fault an emulator can inject. */
+/**
+ * Kinds of fault an emulator can inject:
+ * - `rate_limit`: the vendor's 429 answer; `server_error`: a 5xx; `auth_expired`: the vendor's
+ *   expired-token answer;
+ * - `latency`: answer normally after `latencyMs`;
+ * - `reset`: cut the connection before handling; `timeout`: hold it `latencyMs`, then cut;
+ * - `lost_response`: handle the request (data changes), then cut the connection, so the
+ *   client cannot know whether it worked.
+ */
+export type FaultKind = 'rate_limit' | 'server_error' | 'latency' | 'reset' | 'timeout' | 'auth_expired' | 'lost_response';
+
+/**
+ * A fault rule. A request matching `method` / `path` is counted; the fault fires when
+ * the count passes `after`, then on every request (`every: 1`), every nth, or at random
+ * with probability `rate`, at most `times` times.
+ */
+export interface FaultRule {
+  readonly kind: FaultKind;
+  /** Probability per matching request, 0–1. */
+  readonly rate?: number | undefined;
+  /** Fire on every nth matching request. */
+  readonly every?: number | undefined;
+  /** Most injections (default unlimited). */
+  readonly times?: number | undefined;
+  /** Matching requests let through before the rule starts (token expiry after N calls). */
+  readonly after?: number | undefined;
+  /** HTTP method to match (default any). */
+  readonly method?: string | undefined;
+  /** Regular expression (source) the path must match (default any). */
+  readonly path?: string | undefined;
+  /** `server_error`: the status (default 503). */
+  readonly status?: number | undefined;
+  /** `rate_limit`: seconds to announce (default 1). */
+  readonly retryAfterSec?: number | undefined;
+  /** `latency`: delay before answering; `timeout`: how long to hold before cutting (default 30,000). */
+  readonly latencyMs?: number | undefined;
+}
+
+/** A small seedable PRNG (mulberry32) so fault runs are repeatable. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface RuleState {
+  readonly rule: FaultRule;
+  readonly pathRe: RegExp | undefined;
+  seen: number;
+  fired: number;
+}
+
+/** Decides, per request, which fault (if any) to inject. */
+export class FaultInjector {
+  private rules: RuleState[] = [];
+  private random: () => number = seededRandom(1);
+  /** Faults injected so far, by kind. */
+  readonly injected: Record<FaultKind, number> = {
+    rate_limit: 0,
+    server_error: 0,
+    latency: 0,
+    reset: 0,
+    timeout: 0,
+    auth_expired: 0,
+    lost_response: 0,
+  };
+
+  /** Replaces the rules (and reseeds the PRNG). */
+  set(rules: readonly FaultRule[], seed = 1): void {
+    this.rules = rules.map((rule) => ({ rule, pathRe: rule.path ? new RegExp(rule.path) : undefined, seen: 0, fired: 0 }));
+    this.random = seededRandom(seed);
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => r.rule);
+  }
+
+  /** The fault to inject for this request, or undefined. */
+  decide(method: string, path: string): FaultRule | undefined {
+    for (const state of this.rules) {
+      const { rule } = state;
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (state.pathRe && !state.pathRe.test(path)) continue;
+      state.seen++;
+      if (state.seen <= (rule.after ?? 0)) continue;
+      if (rule.times !== undefined && state.fired >= rule.times) continue;
+      const n = state.seen - (rule.after ?? 0);
+      const fire =
+        rule.every !== undefined ? n % rule.every === 0 : rule.rate !== undefined ? this.random() < rule.rate : true;
+      if (!fire) continue;
+      state.fired++;
+      this.injected[rule.kind]++;
+      return rule;
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Emulator toolkit: build a faithful local server of a vendor API for tests, demos and
+ * benchmarks. `@syncmodes/connector-kit/emulator`.
+ */
+export { EmulatorServer, type EmulatorServerOptions } from './emulator-server';
+export { EmulatorClient } from './emulator-client';
+export { FaultInjector, seededRandom, type FaultKind, type FaultRule } from './faults';
+export type {
+  EmulatorData,
+  EmulatorRequest,
+  EmulatorResponse,
+  EmulatorRoute,
+  RequestLogEntry,
+  RouteHandler,
+  VendorShapes,
+} from './types';

@@ -1,0 +1,34 @@
+import { snapshotHash } from '../records/snapshot-hash';
+import type { RecordSnapshot } from '../records/types';
+import type { StateEntry } from '../state/state-store';
+import type { RunContext } from './run-context';
+import type { WorkItem } from './work-item';
+
+/** The state entry describing what the destination holds for `item` as far as the run knows. */
+export function stateEntryFor(item: WorkItem): StateEntry {
+  const snapshot: RecordSnapshot = { properties: item.appliedProperties, groups: [...item.appliedGroups].sort() };
+  return {
+    recordId: item.recordId,
+    destinationId: item.destinationId ?? null,
+    matchKey: item.matchKey ?? null,
+    snapshot,
+    hash: snapshotHash(snapshot),
+    owned: item.owned,
+    departed: item.next === null,
+  };
+}
+
+/** Writes the items' state (nothing in a dry run). Called after every acknowledged batch. */
+export function persist(ctx: RunContext, items: readonly WorkItem[]): void {
+  if (ctx.dryRun || items.length === 0) return;
+  ctx.state.put(ctx.syncId, items.map(stateEntryFor));
+}
+
+/** Forgets the items (deleted, or gone from the destination). Nothing in a dry run. */
+export function forget(ctx: RunContext, items: readonly WorkItem[]): void {
+  if (ctx.dryRun || items.length === 0) return;
+  ctx.state.remove(
+    ctx.syncId,
+    items.map((i) => i.recordId),
+  );
+}

@@ -1,0 +1,70 @@
+import type { z } from 'zod';
+import type { AnyDestination } from '../destination/define-destination';
+import type { Logger } from '../logging/logger';
+import type { SyncMode } from '../modes/sync-modes';
+import type { OutcomeCounts, PlannedAction, RecordResult } from '../records/outcome';
+import type { RecordSource } from '../records/types';
+import type { StateStore } from '../state/state-store';
+import type { CallStats } from './caller';
+import type { DeletePolicy } from './classify';
+import type { DeletionGuardOptions } from './deletion-guard';
+import type { RetryPolicy } from './retry-policy';
+
+/** Progress of a run, for progress bars. Units: records. */
+export interface SyncProgress {
+  readonly phase: 'scanning' | 'syncing' | 'done';
+  /** Records with a final result so far. */
+  readonly processed: number;
+  /** Records the run will report on (known after scanning). */
+  readonly total: number;
+}
+
+/** Everything {@link runSync} needs. */
+export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
+  readonly destination: D;
+  /** Raw config: validated with the destination's schema (a bad config throws `invalid_config`). */
+  readonly config: z.input<D['configSchema']>;
+  /** Requested mode; the destination's default when omitted. */
+  readonly mode?: SyncMode | string | undefined;
+  readonly source: RecordSource;
+  readonly state: StateStore;
+  /** Name of the source's primary-key column; part of the sync's identity. */
+  readonly sourceKey?: string | undefined;
+  /** Plan only: look records up, send no write, change no state. */
+  readonly dryRun?: boolean | undefined;
+  /** Which records `sync` mode may delete. Default `owned`. */
+  readonly deletePolicy?: DeletePolicy | undefined;
+  readonly guard?: DeletionGuardOptions | undefined;
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  /** Changed records planned and sent together (memory vs batch fill). Default 10,000. */
+  readonly windowSize?: number | undefined;
+  readonly logger?: Logger | undefined;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((progress: SyncProgress) => void) | undefined;
+  /** Called once per record as soon as its result is final. */
+  readonly onResult?: ((result: RecordResult) => void) | undefined;
+  /** Keep every result in the summary (default true; turn off for very large runs and use `onResult`). */
+  readonly collectResults?: boolean | undefined;
+}
+
+/** How a run ended. */
+export type RunStatus = 'completed' | 'refused' | 'stopped';
+
+/** What {@link runSync} returns. */
+export interface SyncRunSummary {
+  readonly destination: string;
+  readonly mode: SyncMode;
+  readonly dryRun: boolean;
+  readonly syncId: string;
+  readonly status: RunStatus;
+  /** Why the run was refused or stopped. */
+  readonly reason?: { readonly code: string; readonly message: string } | undefined;
+  readonly counts: OutcomeCounts;
+  /** Planned actions, by kind. */
+  readonly actions: Record<PlannedAction, number>;
+  /** One per input row, plus one per record that left the source (unless collection was off). */
+  readonly results: RecordResult[];
+  readonly stats: CallStats;
+  /** Wall time, ms. */
+  readonly durationMs: number;
+}

@@ -1,0 +1,92 @@
+import type { AnyDestination } from '../destination/define-destination';
+import { operationsFor, type SyncMode } from '../modes/sync-modes';
+import { snapshotHash } from '../records/snapshot-hash';
+import type { RecordSource } from '../records/types';
+import type { StateIndexEntry } from '../state/state-store';
+import type { DeletePolicy } from './classify';
+
+/** What the first pass over the source found. Counts are records. */
+export interface SourceScan {
+  /** Items the source yielded (records and unusable rows). */
+  readonly items: number;
+  /** Usable records. */
+  readonly records: number;
+  /** Rows that could not become records and whose id is unknown. */
+  readonly unidentifiedErrors: number;
+  /** Record ids that appear on more than one row. */
+  readonly duplicateIds: ReadonlySet<string>;
+  /** Normalised match key → first record id, for keys shared by several records. */
+  readonly duplicateKeys: ReadonlyMap<string, string>;
+  /** Records whose snapshot differs from state (or that are new). */
+  readonly changed: number;
+  /** State records missing from the source that this run must look at. */
+  readonly departing: readonly string[];
+  /** Of `departing`, how many the mode and policy would delete. */
+  readonly plannedDeletes: number;
+}
+
+/**
+ * First pass: reads the whole source once, comparing each record with the sync's state,
+ * without keeping snapshots in memory. Finds duplicates (ids and match keys), counts
+ * changes and works out which records left the source.
+ */
+export async function scanSource(
+  source: RecordSource,
+  destination: AnyDestination,
+  config: Record<string, unknown>,
+  index: ReadonlyMap<string, StateIndexEntry>,
+  mode: SyncMode,
+  deletePolicy: DeletePolicy,
+): Promise<SourceScan> {
+  const seen = new Set<string>();
+  const duplicateIds = new Set<string>();
+  const keyOwner = new Map<string, string>();
+  const duplicateKeys = new Map<string, string>();
+  let items = 0;
+  let records = 0;
+  let unidentifiedErrors = 0;
+  let changed = 0;
+
+  for await (const item of source.open()) {
+    items++;
+    if (item.kind === 'error') {
+      if (item.id === undefined) unidentifiedErrors++;
+      else if (seen.has(item.id)) duplicateIds.add(item.id);
+      else seen.add(item.id);
+      continue;
+    }
+    records++;
+    if (seen.has(item.id)) duplicateIds.add(item.id);
+    seen.add(item.id);
+    const key = destination.matchKey(item.snapshot, config);
+    if (key !== undefined) {
+      const owner = keyOwner.get(key);
+      if (owner === undefined) keyOwner.set(key, item.id);
+      else if (owner !== item.id) duplicateKeys.set(key, owner);
+    }
+    const entry = index.get(item.id);
+    if (!entry || entry.departed || entry.hash !== snapshotHash(item.snapshot)) changed++;
+  }
+
+  const ops = operationsFor(mode);
+  const departing: string[] = [];
+  let plannedDeletes = 0;
+  for (const [id, entry] of index) {
+    if (seen.has(id)) continue;
+    const deletable = ops.delete && (entry.owned || deletePolicy === 'matched');
+    if (entry.departed && !deletable) continue;
+    departing.push(id);
+    if (deletable) plannedDeletes++;
+  }
+
+  return {
+    items,
+    records,
+    unidentifiedErrors,
+    duplicateIds,
+    duplicateKeys,
+    changed,
+    departing,
+    plannedDeletes,
+  };
+}

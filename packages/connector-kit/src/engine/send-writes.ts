@@ -1,0 +1,170 @@
+import type { ItemResult, TargetItem, UpdateItem, WriteItem } from '../destination/verbs';
+import { isRunStopping } from '../errors/sync-error';
+import { toSyncError } from '../errors/to-sync-error';
+import type { CallKind } from './caller';
+import { chunk } from './chunk';
+import { forget, persist } from './persist';
+import type { RunContext } from './run-context';
+import { sendBatch, type SendBatchOptions } from './send-batch';
+import type { WorkItem } from './work-item';
+
+function fail(item: WorkItem, error: { code: string; message: string; retryable: boolean }, what: string): void {
+  item.result = {
+    id: item.recordId,
+    row: item.row,
+    outcome: 'failed',
+    code: error.code,
+    message: `${what} failed: ${error.message}`,
+    retryable: error.retryable,
+    destinationId: item.destinationId,
+  };
+}
+
+async function sendKind<P>(
+  ctx: RunContext,
+  kind: CallKind,
+  items: readonly WorkItem[],
+  toPayload: (item: WorkItem) => P,
+  send: (payload: readonly P[]) => Promise<ItemResult[]>,
+  onOk: (item: WorkItem, result: ItemResult & { ok: true }) => void,
+  afterChunk: (items: WorkItem[]) => void,
+  options: SendBatchOptions<P> = {},
+): Promise<void> {
+  const what = kind.charAt(0).toUpperCase() + kind.slice(1).replace(/_/g, ' ');
+  await Promise.all(
+    chunk(items, ctx.limits.writeBatchSize).map(async (batch) => {
+      let results: ItemResult[];
+      try {
+        results = await sendBatch(ctx.caller, kind, batch.map(toPayload), send, options);
+      } catch (thrown) {
+        if (isRunStopping(toSyncError(thrown))) return; // unsent: reported as not_sent
+        throw thrown;
+      }
+      const acknowledged: WorkItem[] = [];
+      batch.forEach((item, j) => {
+        const r = results[j];
+        if (r?.ok) {
+          onOk(item, r);
+          acknowledged.push(item);
+        } else if (r && r.error.code !== 'not_sent') {
+          fail(item, r.error, what);
+        }
+      });
+      afterChunk(acknowledged);
+    }),
+  );
+}
+
+const toTarget = (item: WorkItem): TargetItem => ({
+  ref: item.ref,
+  recordId: item.recordId,
+  destinationId: item.destinationId as string,
+});
+
+/**
+ * Sends the planned record writes, in order: deletes, restores, updates, creates; each in
+ * chunks of the destination's write batch size, with bounded concurrency. State is written
+ * after every acknowledged chunk. Creates reconcile after ambiguous failures (look the
+ * records up again) so a retry never creates a duplicate.
+ */
+export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): Promise<void> {
+  const verbs = ctx.destination.verbs;
+  const open = (pred: (i: WorkItem) => boolean) => items.filter((i) => !i.result && i.plan !== undefined && pred(i));
+
+  const deletes = open((i) => i.plan?.action === 'delete');
+  if (deletes.length > 0 && verbs.delete) {
+    const del = verbs.delete.bind(verbs);
+    await sendKind(
+      ctx,
+      'delete',
+      deletes,
+      toTarget,
+      (batch) => del(ctx.verbs, batch),
+      (item) => (item.written = true),
+      (done) => forget(ctx, done),
+    );
+  }
+
+  const restores = open((i) => i.plan?.restore === true);
+  if (restores.length > 0) {
+    if (!verbs.restore) {
+      for (const item of restores) {
+        fail(item, { code: 'restore_unsupported', message: 'the destination cannot restore archived records', retryable: false }, 'Restore');
+      }
+    } else {
+      const restore = verbs.restore.bind(verbs);
+      await sendKind(
+        ctx,
+        'restore',
+        restores,
+        toTarget,
+        (batch) => restore(ctx.verbs, batch),
+        () => undefined,
+        () => undefined,
+      );
+    }
+  }
+
+  const updates = open((i) => i.plan?.action === 'update');
+  const withProperties = updates.filter((i) => Object.keys(i.plan?.properties ?? {}).length > 0);
+  for (const item of updates) {
+    if (!withProperties.includes(item)) {
+      item.written = true;
+      item.appliedProperties = item.next?.properties ?? item.appliedProperties;
+    }
+  }
+  await sendKind<UpdateItem>(
+    ctx,
+    'update',
+    withProperties,
+    (item) => ({
+      ref: item.ref,
+      recordId: item.recordId,
+      destinationId: item.destinationId as string,
+      snapshot: item.next ?? { properties: {}, groups: [] },
+      properties: item.plan?.properties ?? {},
+    }),
+    (batch) => verbs.update(ctx.verbs, batch),
+    (item) => {
+      item.written = true;
+      item.appliedProperties = item.next?.properties ?? item.appliedProperties;
+    },
+    (done) => persist(ctx, done),
+  );
+
+  const creates = open((i) => i.plan?.action === 'create');
+  await sendKind<WriteItem>(
+    ctx,
+    'create',
+    creates,
+    (item) => ({
+      ref: item.ref,
+      recordId: item.recordId,
+      snapshot: item.next ?? { properties: {}, groups: [] },
+      properties: item.plan?.properties ?? {},
+    }),
+    (batch) => verbs.create(ctx.verbs, batch),
+    (item, result) => {
+      item.written = true;
+      item.owned = true;
+      item.destinationId = result.id;
+      item.appliedProperties = item.next?.properties ?? {};
+    },
+    (done) => persist(ctx, done),
+    {
+      reconcile: async (batch) => {
+        const found = await ctx.caller.call('find', () =>
+          verbs.find(
+            ctx.verbs,
+            batch.map((w) => ({
+              ref: w.ref,
+              snapshot: w.snapshot,
+              matchKey: ctx.destination.matchKey(w.snapshot, ctx.config) ?? '',
+            })),
+          ),
+        );
+        return batch.map((w) => found.get(w.ref)?.id);
+      },
+    },
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * Typed errors of syncmodes. Every error has a stable snake_case `code` (safe to match on
+ * in scripts and reports) and a `retryable` flag saying whether sending the same thing
+ * again later may succeed.
+ *
+ * Messages never contain credentials: build them from field names and codes, not from
+ * request headers or configs.
+ */
+export interface SyncErrorOptions {
+  /** Whether a retry may help. Default: false. */
+  readonly retryable?: boolean;
+  /** HTTP status of the response that caused it, when there was one. */
+  readonly status?: number;
+  /** Destination fields the error is about (e.g. Salesforce `fields`). */
+  readonly fields?: readonly string[];
+  /** The vendor's own error code, verbatim (e.g. `DUPLICATES_DETECTED`). */
+  readonly vendorCode?: string;
+  readonly cause?: unknown;
+}
+
+/** Base class of every syncmodes error. */
+export class SyncError extends Error {
+  /** Stable snake_case code. */
+  readonly code: string;
+  /** Whether sending the same request again later may succeed. */
+  readonly retryable: boolean;
+  readonly status: number | undefined;
+  readonly fields: readonly string[] | undefined;
+  readonly vendorCode: string | undefined;
+
+  constructor(code: string, message: string, options: SyncErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.retryable = options.retryable ?? false;
+    this.status = options.status;
+    this.fields = options.fields;
+    this.vendorCode = options.vendorCode;
+  }
+}
+
+/** A temporary failure (5xx, timeout, connection reset, lock contention): retry later. */
+export class RetryableError extends SyncError {
+  constructor(code: string, message: string, options: Omit<SyncErrorOptions, 'retryable'> = {}) {
+    super(code, message, { ...options, retryable: true });
+  }
+}
+
+/**
+ * The destination asked us to slow down (HTTP 429 or a vendor equivalent). Waiting for it
+ * never counts as a failed attempt.
+ */
+export class RateLimitError extends SyncError {
+  /** How long the destination asked us to wait, in ms, when it said so. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, retryAfterMs?: number, options: Omit<SyncErrorOptions, 'retryable'> = {}) {
+    super('rate_limited', message, { ...options, retryable: true });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * Credentials were refused or expired. Stops the run: unsent records stay pending for the
+ * next run (reported as `skipped` / `not_sent`).
+ */
+export class AuthError extends SyncError {
+  constructor(message: string, options: Omit<SyncErrorOptions, 'retryable'> & { code?: string } = {}) {
+    super(options.code ?? 'authentication_failed', message, { ...options, retryable: false });
+  }
+}
+
+/**
+ * A quota that will not recover within this run (e.g. Salesforce's daily API request
+ * allocation). Stops the run like {@link AuthError}; the next run picks up the rest.
+ */
+export class QuotaExceededError extends SyncError {
+  constructor(message: string, options: Omit<SyncErrorOptions, 'retryable'> & { code?: string } = {}) {
+    super(options.code ?? 'quota_exceeded', message, { ...options, retryable: true });
+  }
+}
+
+/** The configuration is unusable (bad option, missing secret, unsupported mode). */
+export class ConfigError extends SyncError {
+  constructor(message: string, code = 'invalid_config') {
+    super(code, message, { retryable: false });
+  }
+}
+
+/** A mode the destination cannot honour was requested. Raised at configuration time. */
+export class UnsupportedModeError extends ConfigError {
+  readonly destination: string;
+  readonly requested: string;
+  readonly supported: readonly string[];
+
+  constructor(destination: string, requested: string, supported: readonly string[], reason?: string) {
+    super(
+      `Destination "${destination}" does not support sync mode "${requested}". ` +
+        `Supported modes: ${supported.join(', ')}.` +
+        (reason ? ` ${reason}` : ''),
+      'unsupported_mode',
+    );
+    this.destination = destination;
+    this.requested = requested;
+    this.supported = supported;
+  }
+}
+
+/** The run was refused before anything was sent (deletion guard, empty source). */
+export class RunRefusedError extends SyncError {
+  constructor(code: string, message: string) {
+    super(code, message, { retryable: false });
+  }
+}
+
+/** The input (file, row, value) is unusable; the message says what to fix. */
+export class InputError extends SyncError {
+  constructor(code: string, message: string, options: Omit<SyncErrorOptions, 'retryable'> = {}) {
+    super(code, message, { ...options, retryable: false });
+  }
+}
+
+/** True for errors that must stop the whole run (auth, exhausted quota). */
+export function isRunStopping(error: unknown): boolean {
+  return error instanceof AuthError || error instanceof QuotaExceededError;
+}

@@ -1,0 +1,92 @@
+/**
+ * `@syncmodes/connector-kit`: the sync-mode contract, the destination definition, the
+ * engine, state, sources and reports. Emulator tooling is at `./emulator`, the
+ * conformance suite at `./testing`.
+ */
+export {
+  SYNC_MODES,
+  SYNC_MODE_TABLE,
+  isSyncMode,
+  operationsFor,
+  syncModeSchema,
+  type SyncMode,
+  type SyncModeDefinition,
+  type SyncOperations,
+} from './modes/sync-modes';
+export { resolveSyncMode, type DeclaredModes } from './modes/resolve-sync-mode';
+
+export {
+  AuthError,
+  ConfigError,
+  InputError,
+  QuotaExceededError,
+  RateLimitError,
+  RetryableError,
+  RunRefusedError,
+  SyncError,
+  UnsupportedModeError,
+  isRunStopping,
+  type SyncErrorOptions,
+} from './errors/sync-error';
+export { toSyncError } from './errors/to-sync-error';
+
+export {
+  REDACTED,
+  configFields,
+  identity,
+  redactConfig,
+  redactText,
+  secret,
+  secretKeys,
+  secretValues,
+  type ConfigField,
+  type ConfigFieldMeta,
+} from './config/secret';
+
+export type { PropertyValue, Properties, RecordSnapshot, RecordSource, SourceItem, SourceRecord, SourceRowError } from './records/types';
+export { RECORD_OUTCOMES, emptyCounts, type OutcomeCounts, type PlannedAction, type RecordOutcome, type RecordResult } from './records/outcome';
+export { snapshotHash } from './records/snapshot-hash';
+export { groupChanges, presentProperties, propertyChanges } from './records/property-diff';
+
+export {
+  defineDestination,
+  limitsFor,
+  type AnyDestination,
+  type ConnectContext,
+  type DestinationDefinition,
+  type ValidationItem,
+} from './destination/define-destination';
+export type { DestinationLimits } from './destination/limits';
+export type {
+  FoundRecord,
+  GroupRef,
+  GroupVerbs,
+  ItemResult,
+  LookupRequest,
+  RecordVerbs,
+  TargetItem,
+  UpdateItem,
+  VerbContext,
+  WriteItem,
+} from './destination/verbs';
+
+export { runSync, parseConfig } from './engine/run-sync';
+export type { RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
+export type { DeletePolicy } from './engine/classify';
+export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/deletion-guard';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/retry-policy';
+export type { CallKind, CallStats } from './engine/caller';
+export { chunk } from './engine/chunk';
+
+export type { StateEntry, StateIndexEntry, StateStore, SyncInfo } from './state/state-store';
+export { SqliteStateStore } from './state/sqlite-state-store';
+export { identityOf, syncIdFor } from './state/sync-id';
+
+export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
+export { csvSource, type CsvSourceOptions } from './sources/csv-source';
+export { ndjsonSource } from './sources/ndjson-source';
+export { jsonSource } from './sources/json-source';
+export { openSource, formatOf, type SourceFormat } from './sources/open-source';
+
+export { buildReport, type SyncReport } from './report/sync-report';
+export { silentLogger, type Logger } from './logging/logger';

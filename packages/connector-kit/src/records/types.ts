@@ -1,0 +1,48 @@
+import type { SyncError } from '../errors/sync-error';
+
+/** A property value as exported: strings, numbers, booleans; `null` means "empty / clear". */
+export type PropertyValue = string | number | boolean | null;
+
+/** Destination field name → value. */
+export type Properties = Readonly<Record<string, PropertyValue>>;
+
+/**
+ * What is exported for one record: its mapped properties and the names of the groups it
+ * belongs to (campaigns, tags, audiences — the destination decides what a group is).
+ */
+export interface RecordSnapshot {
+  readonly properties: Properties;
+  readonly groups: readonly string[];
+}
+
+/** One record read from the source, identified by its primary key (`id`). */
+export interface SourceRecord {
+  readonly kind: 'record';
+  /** The source's primary key for this record (e.g. a customer id). */
+  readonly id: string;
+  /** 1-based data row number in the source file (header excluded), when known. */
+  readonly row?: number | undefined;
+  readonly snapshot: RecordSnapshot;
+}
+
+/** A source row that could not become a record; it is reported as `failed`. */
+export interface SourceRowError {
+  readonly kind: 'error';
+  readonly row: number;
+  /** The row's primary key, when it could be read. */
+  readonly id?: string | undefined;
+  readonly error: SyncError;
+}
+
+/** What a source yields, in input order. */
+export type SourceItem = SourceRecord | SourceRowError;
+
+/**
+ * A re-readable source of records. The engine reads it twice: once to compare with state
+ * (counts, duplicates, deletions, the deletion guard), once to send.
+ */
+export interface RecordSource {
+  /** Human-readable name (a file path) for reports. */
+  readonly name: string;
+  open(): AsyncIterable<SourceItem>;
+}

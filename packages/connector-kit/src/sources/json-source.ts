@@ -1,0 +1,43 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors/sync-error';
+import { mapRow, type FieldMapping } from '../mapping/field-mapping';
+import type { RecordSource, SourceItem } from '../records/types';
+
+/**
+ * A JSON file holding an array of objects as a {@link RecordSource}. The file is read
+ * whole (use NDJSON or CSV for large inputs). An element that is not an object fails alone
+ * (`invalid_json`).
+ *
+ * @throws {@link InputError} `file_not_found`, `empty_file`, or `invalid_json` when the file
+ *   is not a JSON array.
+ */
+export function jsonSource(path: string, mapping: FieldMapping): RecordSource {
+  return {
+    name: path,
+    async *open(): AsyncGenerator<SourceItem> {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch {
+        throw new InputError('file_not_found', `Cannot read "${path}": no such file.`);
+      }
+      if (text.trim() === '') throw new InputError('empty_file', `"${path}" is empty.`);
+      let value: unknown;
+      try {
+        value = JSON.parse(text.replace(/^\uFEFF/, ''));
+      } catch (error) {
+        throw new InputError('invalid_json', `"${path}" is not valid JSON: ${(error as Error).message}`);
+      }
+      if (!Array.isArray(value)) throw new InputError('invalid_json', `"${path}" must hold a JSON array of objects.`);
+      let row = 0;
+      for (const element of value) {
+        row++;
+        if (typeof element !== 'object' || element === null || Array.isArray(element)) {
+          yield { kind: 'error', row, error: new InputError('invalid_json', `Element ${row} is not a JSON object.`) };
+          continue;
+        }
+        yield mapRow(element as Record<string, unknown>, row, mapping);
+      }
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { RecordSnapshot } from '../records/types';
+import type { StateEntry, StateIndexEntry, StateStore, SyncInfo } from './state-store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS syncs (
+  sync_id TEXT PRIMARY KEY,
+  destination TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_run_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+  sync_id TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  destination_id TEXT,
+  match_key TEXT,
+  snapshot TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  owned INTEGER NOT NULL,
+  departed INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (sync_id, record_id)
+) WITHOUT ROWID;
+`;
+
+interface Row {
+  record_id: string;
+  destination_id: string | null;
+  match_key: string | null;
+  snapshot: string;
+  hash: string;
+  owned: number;
+  departed: number;
+}
+
+const CHUNK = 500;
+
+/**
+ * {@link StateStore} on SQLite (better-sqlite3), in WAL mode with synchronous commits.
+ *
+ * @param path - database file (parent folders are created), or `:memory:` for tests.
+ */
+export class SqliteStateStore implements StateStore {
+  private readonly db: Database.Database;
+  private readonly upsert: Database.Statement;
+  private readonly del: Database.Statement;
+
+  constructor(readonly path: string = ':memory:') {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.upsert = this.db.prepare(
+      `INSERT OR REPLACE INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.del = this.db.prepare('DELETE FROM records WHERE sync_id = ? AND record_id = ?');
+  }
+
+  registerSync(info: SyncInfo): void {
+    const now = Date.now();
+    this.db
+      .prepare(
+        `INSERT INTO syncs (sync_id, destination, identity, created_at, last_run_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(sync_id) DO UPDATE SET last_run_at = excluded.last_run_at`,
+      )
+      .run(info.syncId, info.destination, JSON.stringify(info.identity), now, now);
+  }
+
+  index(syncId: string): Map<string, StateIndexEntry> {
+    const out = new Map<string, StateIndexEntry>();
+    const stmt = this.db.prepare('SELECT record_id, hash, owned, departed FROM records WHERE sync_id = ?');
+    for (const row of stmt.iterate(syncId) as IterableIterator<Pick<Row, 'record_id' | 'hash' | 'owned' | 'departed'>>) {
+      out.set(row.record_id, { hash: row.hash, owned: row.owned === 1, departed: row.departed === 1 });
+    }
+    return out;
+  }
+
+  get(syncId: string, recordIds: readonly string[]): Map<string, StateEntry> {
+    const out = new Map<string, StateEntry>();
+    for (let i = 0; i < recordIds.length; i += CHUNK) {
+      const ids = recordIds.slice(i, i + CHUNK);
+      const rows = this.db
+        .prepare(
+          `SELECT record_id, destination_id, match_key, snapshot, hash, owned, departed FROM records
+           WHERE sync_id = ? AND record_id IN (${ids.map(() => '?').join(',')})`,
+        )
+        .all(syncId, ...ids) as Row[];
+      for (const row of rows) {
+        out.set(row.record_id, {
+          recordId: row.record_id,
+          destinationId: row.destination_id,
+          matchKey: row.match_key,
+          snapshot: JSON.parse(row.snapshot) as RecordSnapshot,
+          hash: row.hash,
+          owned: row.owned === 1,
+          departed: row.departed === 1,
+        });
+      }
+    }
+    return out;
+  }
+
+  put(syncId: string, entries: readonly StateEntry[]): void {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const e of entries) {
+        this.upsert.run(
+          syncId,
+          e.recordId,
+          e.destinationId,
+          e.matchKey,
+          JSON.stringify(e.snapshot),
+          e.hash,
+          e.owned ? 1 : 0,
+          e.departed ? 1 : 0,
+          now,
+        );
+      }
+    })();
+  }
+
+  remove(syncId: string, recordIds: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const id of recordIds) this.del.run(syncId, id);
+    })();
+  }
+
+  count(syncId: string, filter: 'all' | 'owned' = 'all'): number {
+    const sql =
+      filter === 'owned'
+        ? 'SELECT COUNT(*) AS n FROM records WHERE sync_id = ? AND owned = 1 AND departed = 0'
+        : 'SELECT COUNT(*) AS n FROM records WHERE sync_id = ?';
+    return (this.db.prepare(sql).get(syncId) as { n: number }).n;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,56 @@
+import type { RecordSnapshot } from '../records/types';
+
+/**
+ * What a sync remembers about one source record: where it is in the destination and
+ * what was last exported there.
+ */
+export interface StateEntry {
+  readonly recordId: string;
+  /** The destination's id for the record (null until known). */
+  readonly destinationId: string | null;
+  /** The normalised match key last exported. */
+  readonly matchKey: string | null;
+  /** What the destination holds as far as this sync knows (properties + managed groups). */
+  readonly snapshot: RecordSnapshot;
+  /** `snapshotHash(snapshot)`. */
+  readonly hash: string;
+  /** True when this sync created the destination record: only owned records may be deleted by default. */
+  readonly owned: boolean;
+  /** True when the record left the source and was kept in the destination (mode or policy). */
+  readonly departed: boolean;
+}
+
+/** The part of an entry the first pass needs, per record id. */
+export interface StateIndexEntry {
+  readonly hash: string;
+  readonly owned: boolean;
+  readonly departed: boolean;
+}
+
+/** Descriptive, non-secret facts about a sync, kept next to its records. */
+export interface SyncInfo {
+  readonly syncId: string;
+  readonly destination: string;
+  /** Identity-relevant config (never secrets). */
+  readonly identity: Record<string, unknown>;
+}
+
+/**
+ * Per-sync state. Writes are synchronous and durable when they return, so the engine can
+ * persist after each acknowledged batch (a crash loses at most the batch in flight).
+ */
+export interface StateStore {
+  /** Records (or updates) the sync's descriptive info. */
+  registerSync(info: SyncInfo): void;
+  /** Every entry's hash and flags, by record id. */
+  index(syncId: string): Map<string, StateIndexEntry>;
+  /** Full entries for the given record ids (missing ids are absent from the map). */
+  get(syncId: string, recordIds: readonly string[]): Map<string, StateEntry>;
+  /** Inserts or replaces entries, atomically. */
+  put(syncId: string, entries: readonly StateEntry[]): void;
+  /** Forgets records (after they were deleted from the destination). */
+  remove(syncId: string, recordIds: readonly string[]): void;
+  /** Number of entries (all, or owned and not departed). */
+  count(syncId: string, filter?: 'all' | 'owned'): number;
+  close(): void;
+}

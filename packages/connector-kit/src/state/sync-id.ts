@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { configFields } from '../config/secret';
+
+/**
+ * The config values that identify a sync: the fields marked `identity` in the schema
+ * (never secrets). Changing one of them starts a new sync with its own state.
+ */
+export function identityOf(schema: z.ZodType, config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of configFields(schema)) {
+    if (field.meta.identity && !field.meta.secret) out[field.key] = config[field.key] ?? null;
+  }
+  return out;
+}
+
+/**
+ * A stable id for a sync: SHA-256 (first 16 hex chars) of the destination id, its identity
+ * config and the source's primary-key column.
+ */
+export function syncIdFor(destination: string, identity: Record<string, unknown>, sourceKey = ''): string {
+  const canonical = JSON.stringify([destination, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b)), sourceKey]);
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,66 @@
+import type { z } from 'zod';
+import type { DestinationDefinition } from '../destination/define-destination';
+import type { EmulatorClient } from '../emulator/emulator-client';
+import type { RequestLogEntry } from '../emulator/types';
+import type { RecordSnapshot } from '../records/types';
+
+/** A source record the suite syncs. */
+export interface ConformanceRecord {
+  readonly id: string;
+  readonly snapshot: RecordSnapshot;
+}
+
+/** A destination record as the suite compares it. Values are strings; empty is `null`. */
+export interface DestinationView {
+  /** The normalised match key. */
+  readonly key: string;
+  readonly properties: Readonly<Record<string, string | null>>;
+  /** Names of the groups the record is in (all groups, managed or not). */
+  readonly groups: readonly string[];
+}
+
+/** What a logged request did, as far as the suite cares. */
+export type RequestClass = 'read' | 'create' | 'update' | 'delete' | 'group' | 'other';
+
+/** A running emulator for one test, with the config that points the destination at it. */
+export interface ConformanceTarget<Schema extends z.ZodType> {
+  readonly config: z.input<Schema>;
+  readonly admin: EmulatorClient;
+  /** Puts records in the destination as if people or other tools had created them (with their groups). */
+  seed(records: readonly ConformanceRecord[]): Promise<void>;
+  /** Every record the destination holds now (read from the emulator's data). */
+  read(): Promise<DestinationView[]>;
+  stop(): Promise<void>;
+}
+
+/**
+ * What a destination package provides to run the conformance suite against its emulator.
+ * Properties in records are the destination's field names.
+ */
+export interface ConformanceHarness<Schema extends z.ZodType> {
+  readonly destination: DestinationDefinition<Schema, unknown>;
+  /** Starts a fresh emulator. */
+  start(): Promise<ConformanceTarget<Schema>>;
+  /** A valid record number `i` (distinct match key per `i`), optionally in groups. */
+  record(i: number, groups?: readonly string[]): ConformanceRecord;
+  /** Record `i` with some properties replaced (`null` clears). */
+  withProperties(record: ConformanceRecord, properties: Readonly<Record<string, string | null>>): ConformanceRecord;
+  /** Record `i` whose write the destination rejects (on create and on update) while others in the batch succeed. */
+  invalidRecord(i: number): ConformanceRecord;
+  /** The property holding the match key (changed by the key-change test). */
+  readonly keyProperty: string;
+  /** A new match-key value for record `i` (same format as `record(i)`'s). */
+  changedKey(i: number): string;
+  /** A property that may be emptied (the clearing test). */
+  readonly clearableProperty: string;
+  /** Whether the destination manages groups (campaigns, tags). */
+  readonly groups: boolean;
+  /** Classifies a logged request. */
+  classify(entry: RequestLogEntry): RequestClass;
+  /** Records carried by a logged write request. */
+  recordsIn(entry: RequestLogEntry): number;
+  /** Most records one create / update call may carry (the API's limit). */
+  readonly writeBatchLimit: number;
+  /** Method and path (regular expression) of the create or update call, for the fault test. */
+  writeRequest(kind: 'create' | 'update'): { readonly method: string; readonly path: string };
+}

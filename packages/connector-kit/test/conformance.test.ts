@@ -1,0 +1,4 @@
+import { describeConformance } from '../src/testing/index';
+import { tinyHarness } from './tiny/tiny-harness';
+
+describeConformance(tinyHarness);

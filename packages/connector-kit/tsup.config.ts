@@ -1,0 +1,7 @@
+import { packageConfig } from '../../tools/tsup/config-factory';
+
+export default packageConfig({
+  index: 'src/index.ts',
+  emulator: 'src/emulator/index.ts',
+  testing: 'src/testing/index.ts',
+});
