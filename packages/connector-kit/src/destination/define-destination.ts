@@ -56,6 +56,15 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
   /** Builds the SDK client (and loads metadata such as field descriptions). */
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;
+  /** Whether records may carry groups with this config. Default: when group verbs exist. */
+  supportsGroups?(config: z.output<Schema>): boolean;
+  /**
+   * Checks (or prepares, e.g. creates missing custom attributes) the destination fields the
+   * mapping writes, after `connect` and before anything is sent.
+   *
+   * @throws ConfigError (`unknown_field` or similar) naming fields that cannot be used.
+   */
+  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[]): Promise<void>;
   /**
    * Checks one record before it is sent (field lengths, picklists, formats). Returns the
    * error that fails this record alone, or `undefined`.

@@ -30,6 +30,11 @@ export interface EmulatorServerOptions {
   readonly maxBodyBytes?: number | undefined;
   /** Most entries kept in the request log (oldest dropped). Default 100,000. */
   readonly maxLogEntries?: number | undefined;
+  /**
+   * Emulator-specific admin actions under `/__emulator/<name>`, keyed `"<METHOD> <name>"`
+   * (e.g. `"POST convert-leads"`). They may change data (persisted afterwards).
+   */
+  readonly admin?: Readonly<Record<string, (request: EmulatorRequest) => EmulatorResponse>> | undefined;
 }
 
 interface CompiledRoute {
@@ -324,8 +329,15 @@ export class EmulatorServer {
       case 'DELETE faults':
         this.faults.clear();
         return { status: 204 };
-      default:
+      default: {
+        const extra = this.options.admin?.[`${request.method} ${what}`];
+        if (extra) {
+          const response = extra(request);
+          if (request.method !== 'GET' && response.status < 400) this.persist();
+          return response;
+        }
         return { status: 404, body: { error: `unknown admin endpoint ${request.method} ${request.path}` } };
+      }
     }
   }
 }

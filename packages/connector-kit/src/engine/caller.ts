@@ -8,6 +8,7 @@ import { sleep } from './sleep';
 
 /** The kinds of calls the engine makes, for counting and logs. */
 export type CallKind =
+  | 'connect'
   | 'find'
   | 'create'
   | 'update'
@@ -33,6 +34,7 @@ export interface CallStats {
 export function emptyCallStats(): CallStats {
   return {
     calls: {
+      connect: 0,
       find: 0,
       create: 0,
       update: 0,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { limitsFor, type AnyDestination } from '../destination/define-destination';
 import type { SyncError } from '../errors/sync-error';
-import { ConfigError } from '../errors/sync-error';
+import { ConfigError, isRunStopping } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import { silentLogger } from '../logging/logger';
 import { resolveSyncMode } from '../modes/resolve-sync-mode';
@@ -129,34 +129,55 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       return summary('refused', refusal);
     }
 
-    const client = await destination.connect(config, { logger, signal: abort.signal });
-    try {
-      const groupsEnabled = destination.verbs.groups !== undefined;
-      const ctx: RunContext = {
-        destination,
-        config,
-        verbs: { config, client, logger, signal: abort.signal },
+    const groupsEnabled = destination.verbs.groups !== undefined && (destination.supportsGroups?.(config) ?? true);
+    if (scan.hasGroups && !groupsEnabled) {
+      throw new ConfigError(
+        `${destination.displayName} has no groups with this configuration; remove the groups column from the mapping.`,
+        'groups_unsupported',
+      );
+    }
+    const makeContext = (client: unknown): RunContext => ({
+      destination,
+      config,
+      verbs: { config, client, logger, signal: abort.signal },
+      mode,
+      limits,
+      dryRun,
+      syncId,
+      state,
+      caller,
+      classify: {
         mode,
-        limits,
-        dryRun,
-        syncId,
-        state,
-        caller,
-        classify: {
-          mode,
-          deletePolicy,
-          groupsEnabled,
-          destinationName: destination.displayName,
-          matchKeyLabel: destination.matchKeyLabel(config),
-        },
-        logger,
-        emit,
-      };
-      options.onProgress?.({ phase: 'syncing', processed: 0, total });
-      await syncSourceRecords(ctx, options, scan, index, options.windowSize ?? 10_000);
-      await syncDeparting(ctx, scan.departing, scan.unidentifiedErrors, options.windowSize ?? 10_000);
-    } finally {
-      await destination.disconnect?.(client);
+        deletePolicy,
+        groupsEnabled,
+        destinationName: destination.displayName,
+        matchKeyLabel: destination.matchKeyLabel(config),
+      },
+      logger,
+      emit,
+    });
+    const windowSize = options.windowSize ?? 10_000;
+    options.onProgress?.({ phase: 'syncing', processed: 0, total });
+    if (scan.changed === 0 && scan.departing.length === 0) {
+      // Nothing to look up or send: no call reaches the destination.
+      await syncSourceRecords(makeContext(undefined), options, scan, index, windowSize);
+    } else {
+      let client: unknown;
+      try {
+        client = await caller.call('connect', () => destination.connect(config, { logger, signal: abort.signal }));
+        await destination.prepareFields?.({ config, client, logger, signal: abort.signal }, [...scan.propertyNames]);
+      } catch (thrown) {
+        const error = toSyncError(thrown);
+        if (!isRunStopping(error)) throw error;
+        caller.stop(error);
+      }
+      const ctx = makeContext(client);
+      try {
+        await syncSourceRecords(ctx, options, scan, index, windowSize);
+        await syncDeparting(ctx, scan.departing, scan.unidentifiedErrors, windowSize);
+      } finally {
+        if (client !== undefined) await destination.disconnect?.(client);
+      }
     }
     options.onProgress?.({ phase: 'done', processed, total });
     const stopped = caller.stopped;
@@ -202,9 +223,6 @@ async function syncSourceRecords(
         action: 'fail',
       });
       continue;
-    }
-    if (item.snapshot.groups.length > 0 && !ctx.destination.verbs.groups) {
-      throw new ConfigError(`${ctx.destination.displayName} has no groups; remove the groups column from the mapping.`);
     }
     if (scan.duplicateIds.has(item.id)) {
       ctx.emit(failure(item, 'duplicate_record_id', `Id "${item.id}" appears on more than one row; make ids unique. No row with this id was sent.`));

@@ -23,6 +23,10 @@ export interface SourceScan {
   readonly departing: readonly string[];
   /** Of `departing`, how many the mode and policy would delete. */
   readonly plannedDeletes: number;
+  /** Every property name the records carry. */
+  readonly propertyNames: ReadonlySet<string>;
+  /** Whether any record carries groups. */
+  readonly hasGroups: boolean;
 }
 
 /**
@@ -46,6 +50,8 @@ export async function scanSource(
   let records = 0;
   let unidentifiedErrors = 0;
   let changed = 0;
+  const propertyNames = new Set<string>();
+  let hasGroups = false;
 
   for await (const item of source.open()) {
     items++;
@@ -56,6 +62,8 @@ export async function scanSource(
       continue;
     }
     records++;
+    for (const name of Object.keys(item.snapshot.properties)) propertyNames.add(name);
+    if (item.snapshot.groups.length > 0) hasGroups = true;
     if (seen.has(item.id)) duplicateIds.add(item.id);
     seen.add(item.id);
     const key = destination.matchKey(item.snapshot, config);
@@ -88,5 +96,7 @@ export async function scanSource(
     changed,
     departing,
     plannedDeletes,
+    propertyNames,
+    hasGroups,
   };
 }

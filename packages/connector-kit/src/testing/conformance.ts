@@ -4,7 +4,7 @@ import { UnsupportedModeError } from '../errors/sync-error';
 import type { RequestLogEntry } from '../emulator/types';
 import { SYNC_MODES, operationsFor, type SyncMode } from '../modes/sync-modes';
 import type { RecordSource, SourceItem } from '../records/types';
-import { runSync } from '../engine/run-sync';
+import { parseConfig, runSync } from '../engine/run-sync';
 import type { RunSyncOptions, SyncRunSummary } from '../engine/run-types';
 import { SqliteStateStore } from '../state/sqlite-state-store';
 import type { ConformanceHarness, ConformanceRecord, ConformanceTarget, DestinationView } from './harness';
@@ -77,7 +77,7 @@ export function describeConformance<Schema extends z.ZodType>(harness: Conforman
       });
     const byKey = async (): Promise<Map<string, DestinationView>> => new Map((await target.read()).map((v) => [v.key, v]));
     const keyOf = (r: ConformanceRecord): string => {
-      const key = destination.matchKey(r.snapshot, target.config as never);
+      const key = destination.matchKey(r.snapshot, parseConfig(destination, target.config));
       if (key === undefined) throw new Error('harness record without a match key');
       return key;
     };

@@ -1,0 +1,34 @@
+import { identity, secret } from '@syncmodes/connector-kit';
+import { z } from 'zod';
+
+/**
+ * Configuration of the Salesforce destination: the single source of its types,
+ * validation, docs and JSON Schema. `accessToken` is a secret, read by the CLI from
+ * `SALESFORCE_ACCESS_TOKEN`.
+ */
+export const salesforceConfigSchema = z.object({
+  instanceUrl: identity(
+    z.url().describe('Your org\'s instance URL, e.g. https://acme.my.salesforce.com (or the emulator\'s URL).'),
+  ),
+  accessToken: secret(z.string().min(1).describe('OAuth access token (session id) of the integration user.'), 'SALESFORCE_ACCESS_TOKEN'),
+  apiVersion: z
+    .string()
+    .regex(/^\d{2}\.0$/, 'looks like 62.0')
+    .default('62.0')
+    .describe('REST API version. sObject Collections need 42.0 or later.'),
+  object: identity(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an sObject API name, e.g. Contact').default('Contact').describe('sObject to sync records into: Contact, Lead, or any sObject.')),
+  matchField: identity(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a field API name, e.g. Email').default('Email').describe('Field that matches source records to Salesforce records (Email, or an external-id field).'),
+  ),
+  campaignMemberStatus: z.string().min(1).optional().describe('Status given to new campaign members (the campaign\'s default when unset).'),
+  dateFormat: z
+    .string()
+    .min(1)
+    .default('yyyy-MM-dd')
+    .describe('How dates are written in the source (date-fns tokens, e.g. dd-MM-yyyy); sent to Salesforce as YYYY-MM-DD.'),
+  requestTimeoutMs: z.coerce.number().int().positive().default(120_000).describe('Per-request timeout, ms.'),
+  concurrency: z.coerce.number().int().min(1).max(25).default(4).describe('API calls in flight at once (the org allows 25 long-running requests).'),
+});
+
+/** Parsed Salesforce configuration. */
+export type SalesforceConfig = z.output<typeof salesforceConfigSchema>;

@@ -1,0 +1,207 @@
+/**
+ * The emulated org's object metadata: a faithful subset of the standard Contact, Lead,
+ * Account, Campaign and CampaignMember fields (names, types, lengths, nillable,
+ * createable, updateable) as `GET /sobjects/{type}/describe` reports them, plus two custom
+ * fields on Contact and Lead (`Customer_Id__c`, an external id; `Subscription_Date__c`, a date).
+ *
+ * Source: Salesforce Object Reference,
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm
+ */
+export type FieldType =
+  | 'id'
+  | 'string'
+  | 'textarea'
+  | 'email'
+  | 'phone'
+  | 'url'
+  | 'picklist'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'double'
+  | 'int'
+  | 'reference';
+
+/** One field of a describe result (the properties the connector reads). */
+export interface FieldSchema {
+  readonly name: string;
+  readonly label: string;
+  readonly type: FieldType;
+  /** Maximum characters for text types (0 otherwise). */
+  readonly length: number;
+  readonly nillable: boolean;
+  readonly createable: boolean;
+  readonly updateable: boolean;
+  readonly defaultedOnCreate: boolean;
+  readonly externalId: boolean;
+  readonly idLookup: boolean;
+  readonly unique: boolean;
+  readonly restrictedPicklist: boolean;
+  readonly picklistValues: readonly { readonly value: string; readonly label: string; readonly active: boolean; readonly defaultValue: boolean }[];
+  readonly referenceTo: readonly string[];
+}
+
+/** One object's describe (subset). */
+export interface ObjectSchema {
+  readonly name: string;
+  readonly label: string;
+  readonly keyPrefix: string;
+  readonly fields: readonly FieldSchema[];
+}
+
+type FieldSpec = Partial<FieldSchema> & Pick<FieldSchema, 'name' | 'type'>;
+
+function field(spec: FieldSpec): FieldSchema {
+  const text = ['string', 'textarea', 'email', 'phone', 'url', 'picklist'].includes(spec.type);
+  return {
+    label: spec.name.replace(/__c$/, '').replace(/_/g, ' '),
+    length: text ? 255 : spec.type === 'id' || spec.type === 'reference' ? 18 : 0,
+    nillable: true,
+    createable: true,
+    updateable: true,
+    defaultedOnCreate: false,
+    externalId: false,
+    idLookup: false,
+    unique: false,
+    restrictedPicklist: false,
+    picklistValues: [],
+    referenceTo: [],
+    ...spec,
+  };
+}
+
+const systemFields = (): FieldSchema[] => [
+  field({ name: 'Id', type: 'id', nillable: false, createable: false, updateable: false, defaultedOnCreate: true, idLookup: true }),
+  field({ name: 'IsDeleted', type: 'boolean', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+  field({ name: 'CreatedDate', type: 'datetime', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+  field({ name: 'LastModifiedDate', type: 'datetime', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+  field({ name: 'OwnerId', type: 'reference', nillable: false, defaultedOnCreate: true, referenceTo: ['User'] }),
+];
+
+const picklist = (values: string[], defaultValue?: string) =>
+  values.map((v) => ({ value: v, label: v, active: true, defaultValue: v === defaultValue }));
+
+const LEAD_SOURCES = picklist(['Web', 'Phone Inquiry', 'Partner Referral', 'Purchased List', 'Other']);
+
+const personFields = (): FieldSchema[] => [
+  field({ name: 'Salutation', type: 'picklist', length: 40, picklistValues: picklist(['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.']) }),
+  field({ name: 'FirstName', type: 'string', length: 40 }),
+  field({ name: 'LastName', type: 'string', length: 80, nillable: false }),
+  field({ name: 'Name', type: 'string', length: 121, createable: false, updateable: false }),
+  field({ name: 'Title', type: 'string', length: 128 }),
+  field({ name: 'Email', type: 'email', length: 80, idLookup: true }),
+  field({ name: 'Phone', type: 'phone', length: 40 }),
+  field({ name: 'MobilePhone', type: 'phone', length: 40 }),
+  field({ name: 'LeadSource', type: 'picklist', length: 255, picklistValues: LEAD_SOURCES }),
+  field({ name: 'Description', type: 'textarea', length: 32000 }),
+  field({ name: 'HasOptedOutOfEmail', type: 'boolean', nillable: false, defaultedOnCreate: true }),
+  field({ name: 'Customer_Id__c', type: 'string', length: 50, externalId: true, idLookup: true, unique: true }),
+  field({ name: 'Subscription_Date__c', type: 'date' }),
+];
+
+/** The standard objects of the emulated org. */
+export const STANDARD_OBJECTS: readonly ObjectSchema[] = [
+  {
+    name: 'Contact',
+    label: 'Contact',
+    keyPrefix: '003',
+    fields: [
+      ...systemFields(),
+      ...personFields(),
+      field({ name: 'AccountId', type: 'reference', referenceTo: ['Account'] }),
+      field({ name: 'Department', type: 'string', length: 80 }),
+      field({ name: 'Birthdate', type: 'date' }),
+      field({ name: 'MailingStreet', type: 'textarea', length: 255 }),
+      field({ name: 'MailingCity', type: 'string', length: 40 }),
+      field({ name: 'MailingState', type: 'string', length: 80 }),
+      field({ name: 'MailingPostalCode', type: 'string', length: 20 }),
+      field({ name: 'MailingCountry', type: 'string', length: 80 }),
+      field({ name: 'OtherPhone', type: 'phone', length: 40 }),
+    ],
+  },
+  {
+    name: 'Lead',
+    label: 'Lead',
+    keyPrefix: '00Q',
+    fields: [
+      ...systemFields(),
+      ...personFields(),
+      field({ name: 'Company', type: 'string', length: 255, nillable: false }),
+      field({ name: 'Website', type: 'url', length: 255 }),
+      field({ name: 'Street', type: 'textarea', length: 255 }),
+      field({ name: 'City', type: 'string', length: 40 }),
+      field({ name: 'State', type: 'string', length: 80 }),
+      field({ name: 'PostalCode', type: 'string', length: 20 }),
+      field({ name: 'Country', type: 'string', length: 80 }),
+      field({
+        name: 'Status',
+        type: 'picklist',
+        length: 255,
+        nillable: false,
+        defaultedOnCreate: true,
+        restrictedPicklist: true,
+        picklistValues: picklist(
+          ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
+          'Open - Not Contacted',
+        ),
+      }),
+      field({ name: 'IsConverted', type: 'boolean', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+      field({ name: 'ConvertedContactId', type: 'reference', createable: false, updateable: false, referenceTo: ['Contact'] }),
+      field({ name: 'ConvertedDate', type: 'date', createable: false, updateable: false }),
+    ],
+  },
+  {
+    name: 'Account',
+    label: 'Account',
+    keyPrefix: '001',
+    fields: [...systemFields(), field({ name: 'Name', type: 'string', length: 255, nillable: false }), field({ name: 'Website', type: 'url', length: 255 })],
+  },
+  {
+    name: 'Campaign',
+    label: 'Campaign',
+    keyPrefix: '701',
+    fields: [
+      ...systemFields(),
+      field({ name: 'Name', type: 'string', length: 80, nillable: false }),
+      field({ name: 'IsActive', type: 'boolean', nillable: false, defaultedOnCreate: true }),
+      field({ name: 'Type', type: 'picklist', length: 255, picklistValues: picklist(['Email', 'Webinar', 'Advertisement', 'Other']) }),
+    ],
+  },
+  {
+    name: 'CampaignMember',
+    label: 'Campaign Member',
+    keyPrefix: '00v',
+    fields: [
+      ...systemFields(),
+      field({ name: 'CampaignId', type: 'reference', nillable: false, updateable: false, referenceTo: ['Campaign'] }),
+      field({ name: 'ContactId', type: 'reference', updateable: false, referenceTo: ['Contact'] }),
+      field({ name: 'LeadId', type: 'reference', updateable: false, referenceTo: ['Lead'] }),
+      field({ name: 'Status', type: 'picklist', length: 40, defaultedOnCreate: true, picklistValues: picklist(['Sent', 'Responded'], 'Sent') }),
+    ],
+  },
+];
+
+/** Builds a custom field (for seeds that add fields to the emulated org). */
+export function customField(spec: FieldSpec): FieldSchema {
+  return field(spec);
+}
+
+/** The describe JSON the REST API returns for an object (the subset the connector reads). */
+export function describeJson(schema: ObjectSchema, base: string): Record<string, unknown> {
+  return {
+    name: schema.name,
+    label: schema.label,
+    keyPrefix: schema.keyPrefix,
+    createable: true,
+    updateable: true,
+    deletable: true,
+    queryable: true,
+    custom: schema.name.endsWith('__c'),
+    urls: { sobject: `${base}/sobjects/${schema.name}`, describe: `${base}/sobjects/${schema.name}/describe` },
+    fields: schema.fields.map((f) => ({
+      ...f,
+      custom: f.name.endsWith('__c'),
+      soapType: `xsd:${f.type === 'double' ? 'double' : f.type === 'boolean' ? 'boolean' : f.type === 'date' ? 'date' : 'string'}`,
+    })),
+  };
+}

@@ -1,0 +1,359 @@
+import { matches, type SoqlQuery } from './soql';
+import { STANDARD_OBJECTS, type FieldSchema, type ObjectSchema } from './org-schema';
+import { counterOf, salesforceId } from './salesforce-ids';
+
+/** A Salesforce per-record error (`errors[]` entry of a SaveResult). */
+export interface SfError {
+  readonly statusCode: string;
+  readonly message: string;
+  readonly fields: readonly string[];
+}
+
+/** A request-level error answered as `[{ message, errorCode }]` with an HTTP status. */
+export class SfRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    message: string,
+    readonly fields: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export type SfRecord = Record<string, unknown>;
+export type SaveResult = { id: string | null; success: boolean; errors: SfError[]; created?: boolean };
+
+/** Options of the emulated org. */
+export interface OrgOptions {
+  /** A duplicate rule: creating or updating a record whose `field` equals another's (case-insensitive) fails with DUPLICATES_DETECTED. */
+  readonly duplicateRule?: { readonly object: string; readonly field: string } | undefined;
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const OWNER_ID = '005000000000001AAA';
+
+function validDate(value: string): boolean {
+  const m = DATE_RE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+const err = (statusCode: string, message: string, fields: readonly string[] = []): SfError => ({ statusCode, message, fields });
+
+/**
+ * The emulated org's data and rules: records per object, ids with key prefixes,
+ * field-level validation with Salesforce's error codes, SOQL evaluation, lead conversion.
+ */
+export class Org {
+  private readonly schemas = new Map<string, ObjectSchema>();
+  private records = new Map<string, Map<string, SfRecord>>();
+  private deleted = new Set<string>();
+  private counter = 0;
+
+  constructor(private readonly options: OrgOptions = {}) {
+    for (const s of STANDARD_OBJECTS) this.schemas.set(s.name.toLowerCase(), s);
+    this.reset();
+  }
+
+  /** The object schema, by name (case-insensitive). */
+  schema(name: string): ObjectSchema | undefined {
+    return this.schemas.get(name.toLowerCase());
+  }
+
+  /** The schema of the object an id belongs to (by key prefix). */
+  schemaOfId(id: string): ObjectSchema | undefined {
+    return [...this.schemas.values()].find((s) => id.startsWith(s.keyPrefix));
+  }
+
+  field(schema: ObjectSchema, name: string): FieldSchema | undefined {
+    const lower = name.toLowerCase();
+    return schema.fields.find((f) => f.name.toLowerCase() === lower);
+  }
+
+  private table(name: string): Map<string, SfRecord> {
+    let t = this.records.get(name);
+    if (!t) {
+      t = new Map();
+      this.records.set(name, t);
+    }
+    return t;
+  }
+
+  reset(): void {
+    this.records = new Map();
+    for (const s of this.schemas.values()) this.records.set(s.name, new Map());
+    this.deleted = new Set();
+    this.counter = 0;
+  }
+
+  /** All records of an object. */
+  all(object: string): SfRecord[] {
+    return [...this.table(object).values()];
+  }
+
+  get(id: string): SfRecord | undefined {
+    const schema = this.schemaOfId(id);
+    return schema ? this.table(schema.name).get(id) : undefined;
+  }
+
+  /** Data as `{ Contact: [...], Lead: [...], … }` (persistence and `GET /__emulator/records`). */
+  snapshot(): Record<string, SfRecord[]> {
+    const out: Record<string, SfRecord[]> = {};
+    for (const [name, table] of this.records) out[name] = [...table.values()].map((r) => ({ ...r }));
+    return out;
+  }
+
+  /** Replaces the data with a snapshot. */
+  load(data: Record<string, SfRecord[]>): void {
+    this.reset();
+    for (const [name, records] of Object.entries(data)) {
+      const schema = this.schema(name);
+      if (!schema) continue;
+      for (const r of records) {
+        const id = String(r.Id);
+        this.table(schema.name).set(id, { ...r });
+        this.counter = Math.max(this.counter, counterOf(id));
+      }
+    }
+  }
+
+  /**
+   * Adds records given in Salesforce field names, `{ "Contact": [{…}], "Lead": [{…}] }`.
+   * Contacts and Leads may carry `"Campaigns": ["Name", …]` to be made members of those
+   * campaigns (created when missing); a Lead may carry `"IsConverted": true`.
+   *
+   * @throws Error naming the first invalid record.
+   */
+  seed(data: unknown): void {
+    if (typeof data !== 'object' || data === null) throw new Error('seed must be an object of sObject type → records');
+    for (const [name, records] of Object.entries(data as Record<string, unknown>)) {
+      const schema = this.schema(name);
+      if (!schema) throw new Error(`seed: unknown sObject type "${name}"`);
+      if (!Array.isArray(records)) throw new Error(`seed: "${name}" must be an array`);
+      for (const input of records as SfRecord[]) {
+        const { Campaigns, IsConverted, Id, ...fields } = input;
+        const result = this.create(schema.name, fields, { asSeed: true, id: typeof Id === 'string' ? Id : undefined });
+        if (!result.success || !result.id) throw new Error(`seed: ${name} record rejected: ${result.errors.map((e) => `${e.statusCode} ${e.message}`).join('; ')}`);
+        if (IsConverted === true && schema.name === 'Lead') this.convertLead(result.id);
+        for (const campaign of Array.isArray(Campaigns) ? (Campaigns as string[]) : []) {
+          const campaignId = this.campaignNamed(campaign) ?? (this.create('Campaign', { Name: campaign, IsActive: true }).id as string);
+          this.create('CampaignMember', { CampaignId: campaignId, [schema.name === 'Lead' ? 'LeadId' : 'ContactId']: result.id });
+        }
+      }
+    }
+  }
+
+  private campaignNamed(name: string): string | undefined {
+    return this.all('Campaign').find((c) => String(c.Name).toLowerCase() === name.toLowerCase())?.Id as string | undefined;
+  }
+
+  /**
+   * Checks a value's JSON type for its field (a wrong type fails the whole request in
+   * Salesforce: JSON_PARSER_ERROR). @throws {@link SfRequestError}
+   */
+  checkJsonTypes(schema: ObjectSchema, fields: SfRecord): void {
+    for (const [name, value] of Object.entries(fields)) {
+      const f = this.field(schema, name);
+      if (!f || value === null) continue;
+      const bad =
+        (f.type === 'boolean' && typeof value !== 'boolean') ||
+        ((f.type === 'double' || f.type === 'int') && typeof value !== 'number') ||
+        (f.type === 'date' && (typeof value !== 'string' || !validDate(value))) ||
+        (f.type === 'datetime' && (typeof value !== 'string' || Number.isNaN(Date.parse(value))));
+      if (bad) {
+        throw new SfRequestError(
+          400,
+          'JSON_PARSER_ERROR',
+          `Cannot deserialize instance of ${f.type} from VALUE_STRING value ${JSON.stringify(value)} or request may be missing a required field at [line:1, column:1]`,
+        );
+      }
+    }
+  }
+
+  private validate(schema: ObjectSchema, fields: SfRecord, mode: 'create' | 'update', existing?: SfRecord): SfError | undefined {
+    for (const [name, value] of Object.entries(fields)) {
+      const f = this.field(schema, name);
+      if (!f) return err('INVALID_FIELD', `No such column '${name}' on sobject of type ${schema.name}`, [name]);
+      if (mode === 'create' ? !f.createable : !f.updateable) {
+        return err(
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          `Unable to ${mode} fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          [f.name],
+        );
+      }
+      if (value === null) {
+        if (!f.nillable && !f.defaultedOnCreate) return err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${f.name}]`, [f.name]);
+        continue;
+      }
+      if (['string', 'textarea', 'email', 'phone', 'url', 'picklist'].includes(f.type)) {
+        const text = String(value);
+        if (text.length > f.length) return err('STRING_TOO_LONG', `${f.name}: data value too large: ${text.slice(0, 20)}… (max length=${f.length})`, [f.name]);
+        if (f.type === 'email' && !EMAIL_RE.test(text)) return err('INVALID_EMAIL_ADDRESS', `${f.name}: invalid email address: ${text}`, [f.name]);
+        if (f.type === 'picklist' && f.restrictedPicklist && !f.picklistValues.some((p) => p.value === text)) {
+          return err('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.name}: bad value for restricted picklist field: ${text}`, [f.name]);
+        }
+      }
+      if (f.type === 'reference' && !this.get(String(value))) {
+        return err('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
+      }
+      if (f.unique && typeof value === 'string') {
+        const clash = this.all(schema.name).find((r) => r.Id !== existing?.Id && typeof r[f.name] === 'string' && (r[f.name] as string).toLowerCase() === value.toLowerCase());
+        if (clash) return err('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`, [f.name]);
+      }
+    }
+    if (mode === 'create') {
+      const missing = schema.fields.filter(
+        (f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean' && (fields[f.name] === undefined || fields[f.name] === null || fields[f.name] === ''),
+      );
+      if (missing.length > 0) return err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.map((f) => f.name).join(', ')}]`, missing.map((f) => f.name));
+    }
+    const rule = this.options.duplicateRule;
+    if (rule && rule.object.toLowerCase() === schema.name.toLowerCase()) {
+      const value = fields[rule.field];
+      if (typeof value === 'string' && value !== '') {
+        const clash = this.all(schema.name).find((r) => r.Id !== existing?.Id && typeof r[rule.field] === 'string' && (r[rule.field] as string).toLowerCase() === value.toLowerCase());
+        if (clash) return err('DUPLICATES_DETECTED', 'Use one of these records?', []);
+      }
+    }
+    return undefined;
+  }
+
+  private canonical(schema: ObjectSchema, fields: SfRecord): SfRecord {
+    const out: SfRecord = {};
+    for (const [name, value] of Object.entries(fields)) out[this.field(schema, name)?.name ?? name] = value;
+    return out;
+  }
+
+  private computed(schema: ObjectSchema, record: SfRecord): void {
+    if (schema.name === 'Contact' || schema.name === 'Lead') {
+      record.Name = [record.FirstName, record.LastName].filter((v) => typeof v === 'string' && v !== '').join(' ');
+    }
+    record.LastModifiedDate = new Date().toISOString();
+  }
+
+  /** Creates one record; returns its SaveResult. */
+  create(object: string, input: SfRecord, options: { asSeed?: boolean; id?: string | undefined } = {}): SaveResult {
+    const schema = this.schema(object);
+    if (!schema) return { id: null, success: false, errors: [err('INVALID_TYPE', `sObject type '${object}' is not supported.`)] };
+    const fields = this.canonical(schema, input);
+    const problem = options.asSeed ? this.validate(schema, Object.fromEntries(Object.entries(fields).filter(([k]) => this.field(schema, k)?.createable !== false)), 'create') : this.validate(schema, fields, 'create');
+    if (options.asSeed) {
+      const unknown = Object.keys(fields).find((k) => !this.field(schema, k));
+      if (unknown) return { id: null, success: false, errors: [err('INVALID_FIELD', `No such column '${unknown}' on sobject of type ${schema.name}`, [unknown])] };
+    }
+    if (problem) return { id: null, success: false, errors: [problem] };
+    if (schema.name === 'CampaignMember') {
+      if (!fields.ContactId && !fields.LeadId) return { id: null, success: false, errors: [err('REQUIRED_FIELD_MISSING', 'Required fields are missing: [ContactId, LeadId]', ['ContactId', 'LeadId'])] };
+      const dup = this.all('CampaignMember').some(
+        (m) => m.CampaignId === fields.CampaignId && ((fields.ContactId && m.ContactId === fields.ContactId) || (fields.LeadId && m.LeadId === fields.LeadId)),
+      );
+      if (dup) return { id: null, success: false, errors: [err('DUPLICATE_VALUE', 'Already a campaign member.')] };
+    }
+    const id = options.id ?? salesforceId(schema.keyPrefix, ++this.counter);
+    this.counter = Math.max(this.counter, counterOf(id));
+    const now = new Date().toISOString();
+    const record: SfRecord = { Id: id, IsDeleted: false, CreatedDate: now, OwnerId: OWNER_ID };
+    for (const f of schema.fields) {
+      if (f.type === 'boolean' && f.defaultedOnCreate && record[f.name] === undefined && f.name !== 'IsDeleted') record[f.name] = false;
+      const def = f.picklistValues.find((p) => p.defaultValue);
+      if (def && f.defaultedOnCreate) record[f.name] = def.value;
+    }
+    if (schema.name === 'Campaign') record.IsActive = true;
+    Object.assign(record, fields);
+    this.computed(schema, record);
+    this.table(schema.name).set(id, record);
+    return { id, success: true, errors: [] };
+  }
+
+  /** Updates one record by id; returns its SaveResult. */
+  update(id: string, input: SfRecord, declaredType?: string): SaveResult {
+    const schema = this.schemaOfId(id);
+    const existing = schema ? this.table(schema.name).get(id) : undefined;
+    if (!schema || !existing) {
+      return { id, success: false, errors: [this.deleted.has(id) ? err('ENTITY_IS_DELETED', 'entity is deleted') : err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id')] };
+    }
+    if (declaredType && declaredType.toLowerCase() !== schema.name.toLowerCase()) {
+      return { id, success: false, errors: [err('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id (not a ${declaredType})`)] };
+    }
+    if (schema.name === 'Lead' && existing.IsConverted === true) {
+      return { id, success: false, errors: [err('CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead', [])] };
+    }
+    const fields = this.canonical(schema, input);
+    const problem = this.validate(schema, fields, 'update', existing);
+    if (problem) return { id, success: false, errors: [problem] };
+    Object.assign(existing, fields);
+    for (const [k, v] of Object.entries(fields)) if (v === null) delete existing[k];
+    this.computed(schema, existing);
+    return { id, success: true, errors: [] };
+  }
+
+  /** Deletes one record (and the campaign memberships that point at it). */
+  delete(id: string): SaveResult {
+    const schema = this.schemaOfId(id);
+    const table = schema ? this.table(schema.name) : undefined;
+    if (!schema || !table?.has(id)) {
+      return { id, success: false, errors: [this.deleted.has(id) ? err('ENTITY_IS_DELETED', 'entity is deleted') : err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id')] };
+    }
+    table.delete(id);
+    this.deleted.add(id);
+    const members = this.table('CampaignMember');
+    for (const [mid, m] of members) if (m.ContactId === id || m.LeadId === id || m.CampaignId === id) members.delete(mid);
+    return { id, success: true, errors: [] };
+  }
+
+  /** Converts a Lead: marks it converted and creates the Contact. Returns the Contact id. */
+  convertLead(id: string): string {
+    const lead = this.table('Lead').get(id);
+    if (!lead) throw new Error(`no Lead ${id}`);
+    if (lead.IsConverted === true) return String(lead.ConvertedContactId);
+    const contactFields: SfRecord = {};
+    for (const name of ['FirstName', 'LastName', 'Email', 'Phone', 'MobilePhone', 'Title', 'LeadSource', 'Customer_Id__c', 'Subscription_Date__c']) {
+      if (lead[name] !== undefined && lead[name] !== null) contactFields[name] = lead[name];
+    }
+    if (lead.City) contactFields.MailingCity = lead.City;
+    if (lead.Country) contactFields.MailingCountry = lead.Country;
+    const customerId = lead.Customer_Id__c;
+    delete lead.Customer_Id__c; // unique on both objects: the Contact takes it over
+    const result = this.create('Contact', contactFields);
+    if (!result.success || !result.id) {
+      if (customerId !== undefined) lead.Customer_Id__c = customerId;
+      throw new Error(`cannot convert Lead ${id}: ${result.errors.map((e) => e.message).join('; ')}`);
+    }
+    if (customerId !== undefined) lead.Customer_Id__c = customerId;
+    lead.IsConverted = true;
+    lead.ConvertedContactId = result.id;
+    lead.ConvertedDate = new Date().toISOString().slice(0, 10);
+    lead.Status = 'Closed - Converted';
+    return result.id;
+  }
+
+  /**
+   * Runs a parsed query. @throws {@link SfRequestError} `INVALID_TYPE` / `INVALID_FIELD`.
+   */
+  query(q: SoqlQuery): SfRecord[] {
+    const schema = this.schema(q.object);
+    if (!schema) throw new SfRequestError(400, 'INVALID_TYPE', `sObject type '${q.object}' is not supported.`);
+    const resolve = (name: string) => {
+      const f = this.field(schema, name);
+      if (!f) throw new SfRequestError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${schema.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`);
+      return f.name;
+    };
+    const fields = q.fields.map(resolve);
+    const where = q.where.map((c) => ({ ...c, field: resolve(c.field) }));
+    let rows = this.all(schema.name).filter((r) => matches(r, where));
+    if (q.orderBy) {
+      const by = resolve(q.orderBy.field);
+      const dir = q.orderBy.desc ? -1 : 1;
+      rows = rows.sort((a, b) => String(a[by] ?? '').localeCompare(String(b[by] ?? '')) * dir);
+    }
+    if (q.limit !== undefined) rows = rows.slice(0, q.limit);
+    return rows.map((r) => {
+      const out: SfRecord = { attributes: { type: schema.name, url: `/services/data/v62.0/sobjects/${schema.name}/${String(r.Id)}` } };
+      for (const f of fields) out[f] = r[f] ?? null;
+      return out;
+    });
+  }
+}

@@ -1,0 +1,286 @@
+import {
+  EmulatorServer,
+  type EmulatorData,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type EmulatorRoute,
+} from '@syncmodes/connector-kit/emulator';
+import { describeJson } from './org-schema';
+import { Org, SfRequestError, type OrgOptions, type SaveResult, type SfRecord } from './org';
+import { parseSoql, SoqlSyntaxError } from './soql';
+
+/** Options of {@link createSalesforceEmulator}. */
+export interface SalesforceEmulatorOptions extends OrgOptions {
+  /** The access token the emulator accepts (`Authorization: Bearer …`). Default `emulator-token`. */
+  readonly accessToken?: string | undefined;
+  /** Data file: loaded at start, saved after every change. */
+  readonly persistPath?: string | undefined;
+  /** API requests allowed before `REQUEST_LIMIT_EXCEEDED` (the org's daily allocation). Default unlimited. */
+  readonly dailyRequestLimit?: number | undefined;
+  /** Records per query page before `nextRecordsUrl`. Default 2,000 (Salesforce's default batch). */
+  readonly queryPageSize?: number | undefined;
+}
+
+/** Most records per sObject Collections call. */
+export const COLLECTION_LIMIT = 200;
+/** Longest request URI Salesforce accepts, characters. */
+export const MAX_URI_LENGTH = 16_384;
+/** The default token of the emulator. */
+export const EMULATOR_ACCESS_TOKEN = 'emulator-token';
+
+const errorBody = (errorCode: string, message: string, fields?: readonly string[]) => [{ message, errorCode, ...(fields && fields.length > 0 ? { fields } : {}) }];
+const fail = (status: number, errorCode: string, message: string): EmulatorResponse => ({ status, body: errorBody(errorCode, message) });
+
+/**
+ * An emulator of the Salesforce REST API (v62.0 paths; any `vXX.0` accepted) for the
+ * subset the connector uses: describe, SOQL query with `nextRecordsUrl` paging, sObject
+ * CRUD, sObject Collections create / update / upsert / delete (200 records at most,
+ * `EXCEEDED_ID_LIMIT` above), Salesforce's error shapes and codes, required fields, field
+ * lengths, restricted picklists, case-insensitive matching, an optional duplicate rule,
+ * converted Leads, `REQUEST_LIMIT_EXCEEDED` and `INVALID_SESSION_ID`.
+ *
+ * Admin: `GET /__emulator/records` → `{ Contact: [...], Lead: [...], Campaign: [...],
+ * CampaignMember: [...], Account: [...] }`; `POST /__emulator/seed` takes the same shape
+ * (Contacts and Leads may carry `"Campaigns": ["name"]`; Leads `"IsConverted": true`);
+ * `POST /__emulator/convert-leads` `{ "ids": [...] }` or `{ "emails": [...] }` converts
+ * Leads the way a salesperson would (creating the Contacts).
+ *
+ * Reference: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
+ */
+export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}): EmulatorServer & { readonly org: Org } {
+  const org = new Org(options);
+  const token = options.accessToken ?? EMULATOR_ACCESS_TOKEN;
+  const pageSize = options.queryPageSize ?? 2_000;
+  const cursors = new Map<string, { rows: SfRecord[]; offset: number }>();
+  let cursorSeq = 0;
+  let apiUsage = 0;
+  const base = (req: EmulatorRequest) => `/services/data/${req.params.version ?? 'v62.0'}`;
+
+  const data: EmulatorData<Record<string, SfRecord[]>> = {
+    snapshot: () => org.snapshot(),
+    seed: (input) => org.seed(input),
+    load: (d) => org.load(d),
+    reset: () => org.reset(),
+  };
+
+  const guarded = (handler: (req: EmulatorRequest) => EmulatorResponse) => (req: EmulatorRequest): EmulatorResponse => {
+    apiUsage++;
+    const limitInfo = { 'sforce-limit-info': `api-usage=${apiUsage}/${options.dailyRequestLimit ?? 15_000_000}` };
+    if (options.dailyRequestLimit !== undefined && apiUsage > options.dailyRequestLimit) {
+      return { ...fail(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers: limitInfo };
+    }
+    if (req.url.pathname.length + req.url.search.length > MAX_URI_LENGTH) {
+      return { status: 414, raw: '<html><body>414 URI Too Long</body></html>', headers: { 'content-type': 'text/html', ...limitInfo } };
+    }
+    try {
+      const response = handler(req);
+      return { ...response, headers: { ...response.headers, ...limitInfo } };
+    } catch (error) {
+      if (error instanceof SfRequestError) return { status: error.status, body: errorBody(error.errorCode, error.message, error.fields), headers: limitInfo };
+      throw error;
+    }
+  };
+
+  const runQuery = (req: EmulatorRequest): EmulatorResponse => {
+    const q = req.query.get('q');
+    if (!q) return fail(400, 'MALFORMED_QUERY', 'A query string has to be specified');
+    let parsed;
+    try {
+      parsed = parseSoql(q);
+    } catch (error) {
+      if (error instanceof SoqlSyntaxError) return fail(400, 'MALFORMED_QUERY', `unexpected token: ${error.message}`);
+      throw error;
+    }
+    return page(req, org.query(parsed), 0);
+  };
+
+  const page = (req: EmulatorRequest, rows: SfRecord[], offset: number): EmulatorResponse => {
+    const slice = rows.slice(offset, offset + pageSize);
+    const done = offset + pageSize >= rows.length;
+    let nextRecordsUrl: string | undefined;
+    if (!done) {
+      const cursor = `01g${String(++cursorSeq).padStart(15, '0')}-${offset + pageSize}`;
+      cursors.set(cursor, { rows, offset: offset + pageSize });
+      nextRecordsUrl = `${base(req)}/query/${cursor}`;
+    }
+    return { status: 200, body: { totalSize: rows.length, done, records: slice, ...(nextRecordsUrl ? { nextRecordsUrl } : {}) } };
+  };
+
+  const schemaOr404 = (type: string) => {
+    const schema = org.schema(type);
+    if (!schema) throw new SfRequestError(404, 'NOT_FOUND', `The requested resource does not exist`);
+    return schema;
+  };
+
+  const collection = (req: EmulatorRequest): { allOrNone: boolean; records: SfRecord[] } => {
+    const body = req.body as { allOrNone?: boolean; records?: SfRecord[] } | undefined;
+    if (!body || !Array.isArray(body.records)) throw new SfRequestError(400, 'JSON_PARSER_ERROR', 'The request body must hold "records".');
+    if (body.records.length > COLLECTION_LIMIT) {
+      throw new SfRequestError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`);
+    }
+    for (const r of body.records) {
+      const type = (r.attributes as { type?: string } | undefined)?.type;
+      const schema = type ? org.schema(type) : typeof (r.id ?? r.Id) === 'string' ? org.schemaOfId(String(r.id ?? r.Id)) : undefined;
+      if (schema) org.checkJsonTypes(schema, r);
+    }
+    return { allOrNone: body.allOrNone === true, records: body.records };
+  };
+
+  const fieldsOf = (r: SfRecord): SfRecord => {
+    const { attributes: _a, id: _i, Id: _I, ...fields } = r;
+    return fields;
+  };
+
+  const allOrNoneGuard = (allOrNone: boolean, results: SaveResult[]): SaveResult[] => {
+    if (!allOrNone || results.every((r) => r.success)) return results;
+    return results.map((r) => (r.success ? { id: null, success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] } : r));
+  };
+
+  const saveError = (result: SaveResult): EmulatorResponse => ({
+    status: 400,
+    body: result.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
+  });
+
+  const routes: EmulatorRoute[] = [
+    { method: 'GET', path: '/services/data/:version/sobjects/:type/describe', handler: guarded((req) => ({ status: 200, body: describeJson(schemaOr404(req.params.type as string), base(req)) })) },
+    { method: 'GET', path: '/services/data/:version/query', handler: guarded(runQuery) },
+    {
+      method: 'GET',
+      path: '/services/data/:version/query/:cursor',
+      handler: guarded((req) => {
+        const cursor = cursors.get(req.params.cursor as string);
+        if (!cursor) return fail(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+        cursors.delete(req.params.cursor as string);
+        return page(req, cursor.rows, cursor.offset);
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/services/data/:version/sobjects/:type',
+      handler: guarded((req) => {
+        const schema = schemaOr404(req.params.type as string);
+        const fields = fieldsOf((req.body ?? {}) as SfRecord);
+        org.checkJsonTypes(schema, fields);
+        const result = org.create(schema.name, fields);
+        return result.success ? { status: 201, body: result } : saveError(result);
+      }),
+    },
+    {
+      method: 'GET',
+      path: '/services/data/:version/sobjects/:type/:id',
+      handler: guarded((req) => {
+        const record = org.get(req.params.id as string);
+        if (!record) return fail(404, 'NOT_FOUND', 'The requested resource does not exist');
+        return { status: 200, body: { attributes: { type: req.params.type }, ...record } };
+      }),
+    },
+    {
+      method: 'PATCH',
+      path: '/services/data/:version/sobjects/:type/:id',
+      handler: guarded((req) => {
+        const schema = schemaOr404(req.params.type as string);
+        const fields = fieldsOf((req.body ?? {}) as SfRecord);
+        org.checkJsonTypes(schema, fields);
+        const result = org.update(req.params.id as string, fields, schema.name);
+        return result.success ? { status: 204 } : saveError(result);
+      }),
+    },
+    {
+      method: 'DELETE',
+      path: '/services/data/:version/sobjects/:type/:id',
+      handler: guarded((req) => {
+        const result = org.delete(req.params.id as string);
+        return result.success ? { status: 204 } : { status: 404, body: result.errors.map((e) => ({ message: e.message, errorCode: e.statusCode })) };
+      }),
+    },
+    {
+      method: 'POST',
+      path: '/services/data/:version/composite/sobjects',
+      handler: guarded((req) => {
+        const { allOrNone, records } = collection(req);
+        const results = records.map((r) => {
+          const type = (r.attributes as { type?: string } | undefined)?.type;
+          if (!type) return { id: null, success: false, errors: [{ statusCode: 'INVALID_TYPE', message: 'Must send a concrete entity type.', fields: [] }] } as SaveResult;
+          return org.create(type, fieldsOf(r));
+        });
+        return { status: 200, body: allOrNoneGuard(allOrNone, results) };
+      }),
+    },
+    {
+      method: 'PATCH',
+      path: '/services/data/:version/composite/sobjects',
+      handler: guarded((req) => {
+        const { allOrNone, records } = collection(req);
+        const results = records.map((r) => {
+          const id = (r.id ?? r.Id) as string | undefined;
+          if (!id) return { id: null, success: false, errors: [{ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] }] } as SaveResult;
+          return org.update(id, fieldsOf(r), (r.attributes as { type?: string } | undefined)?.type);
+        });
+        return { status: 200, body: allOrNoneGuard(allOrNone, results) };
+      }),
+    },
+    {
+      method: 'PATCH',
+      path: '/services/data/:version/composite/sobjects/:type/:field',
+      handler: guarded((req) => {
+        const schema = schemaOr404(req.params.type as string);
+        const field = org.field(schema, req.params.field as string);
+        if (!field || !field.externalId) throw new SfRequestError(400, 'INVALID_FIELD', `Field ${req.params.field} is not an external id field on ${schema.name}`);
+        const { allOrNone, records } = collection(req);
+        const results = records.map((r) => {
+          const key = r[field.name];
+          const existing = org.all(schema.name).filter((x) => typeof x[field.name] === 'string' && String(x[field.name]).toLowerCase() === String(key).toLowerCase());
+          if (existing.length > 1) return { id: null, success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `${field.name}: more than one record found for external id field`, fields: [field.name] }] } as SaveResult;
+          const found = existing[0];
+          if (found) return { ...org.update(String(found.Id), fieldsOf(r), schema.name), created: false };
+          return { ...org.create(schema.name, fieldsOf(r)), created: true };
+        });
+        return { status: 200, body: allOrNoneGuard(allOrNone, results) };
+      }),
+    },
+    {
+      method: 'DELETE',
+      path: '/services/data/:version/composite/sobjects',
+      handler: guarded((req) => {
+        const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
+        if (ids.length > COLLECTION_LIMIT) throw new SfRequestError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`);
+        const results = ids.map((id) => org.delete(id));
+        return { status: 200, body: allOrNoneGuard(req.query.get('allOrNone') === 'true', results) };
+      }),
+    },
+  ];
+
+  const server = new EmulatorServer({
+    name: 'salesforce',
+    routes,
+    data,
+    persistPath: options.persistPath,
+    vendor: {
+      rateLimited: () => ({ status: 403, body: errorBody('REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.') }),
+      serverError: (status) =>
+        status === 503
+          ? { status, body: errorBody('SERVER_UNAVAILABLE', 'Server temporarily unavailable, please try again later.') }
+          : { status, body: errorBody('UNKNOWN_EXCEPTION', 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-123456789)') },
+      authExpired: () => ({ status: 401, body: errorBody('INVALID_SESSION_ID', 'Session expired or invalid') }),
+      notFound: () => ({ status: 404, body: errorBody('NOT_FOUND', 'The requested resource does not exist') }),
+    },
+    authenticate: (req) =>
+      req.headers.authorization === `Bearer ${token}` ? undefined : { status: 401, body: errorBody('INVALID_SESSION_ID', 'Session expired or invalid') },
+    admin: {
+      'POST convert-leads': (req) => {
+        const body = (req.body ?? {}) as { ids?: string[]; emails?: string[] };
+        const emails = new Set((body.emails ?? []).map((e) => e.toLowerCase()));
+        const ids = [
+          ...(body.ids ?? []),
+          ...org.all('Lead').filter((l) => typeof l.Email === 'string' && emails.has(l.Email.toLowerCase())).map((l) => String(l.Id)),
+        ];
+        try {
+          return { status: 200, body: ids.map((id) => ({ leadId: id, contactId: org.convertLead(id) })) };
+        } catch (error) {
+          return { status: 400, body: { error: (error as Error).message } };
+        }
+      },
+    },
+  });
+  return Object.assign(server, { org });
+}

@@ -1,0 +1,69 @@
+import { InputError, defineDestination } from '@syncmodes/connector-kit';
+import { connectSalesforce, memberFieldFor, type SalesforceClient } from './client/salesforce-client';
+import { salesforceConfigSchema } from './config';
+import { convertValue } from './fields/field-values';
+import { addCampaignMembers, ensureCampaigns, removeCampaignMembers } from './verbs/campaigns';
+import { findRecords } from './verbs/find-records';
+import { createRecords, deleteRecords, updateRecords } from './verbs/write-records';
+
+/**
+ * The Salesforce destination: records of one sObject (Contact by default; Lead; any
+ * sObject) matched by a field (Email by default, or an external id), with Campaign
+ * membership as groups (Contacts and Leads). Modes: sync, additive (default), enrich.
+ *
+ * Writes use sObject Collections (200 records per call, `allOrNone: false`, per-record
+ * results); lookups use SOQL `IN` queries; values are checked against the object's
+ * describe before sending.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
+ */
+export const salesforceDestination = defineDestination({
+  kind: 'records',
+  id: 'salesforce',
+  displayName: 'Salesforce',
+  description: 'Contacts, Leads or any sObject, with Campaign membership.',
+  docsUrl: 'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/',
+  configSchema: salesforceConfigSchema,
+  syncModes: ['sync', 'additive', 'enrich'],
+  defaultSyncMode: 'additive',
+  limits: (config) => ({ writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency }),
+  matchKeyLabel: (config) => config.matchField,
+  matchKey: (snapshot, config) => {
+    const wanted = config.matchField.toLowerCase();
+    const entry = Object.entries(snapshot.properties).find(([k]) => k.toLowerCase() === wanted);
+    const value = entry?.[1];
+    if (value === null || value === undefined) return undefined;
+    const key = String(value).trim().toLowerCase();
+    return key === '' ? undefined : key;
+  },
+  supportsGroups: (config) => memberFieldFor(config.object) !== undefined,
+  connect: (config, ctx): Promise<SalesforceClient> => connectSalesforce(config, ctx.logger),
+  prepareFields: async (ctx, names) => ctx.client.fields.check(names),
+  validate: (ctx, item) => {
+    const { fields } = ctx.client;
+    for (const [name, value] of Object.entries(item.properties)) {
+      const field = fields.get(name);
+      if (!field) continue;
+      const converted = convertValue(field, value, ctx.config.dateFormat);
+      if (!converted.ok) return converted.error;
+    }
+    if (item.action === 'create') {
+      const present = new Set(Object.keys(item.properties).map((k) => k.toLowerCase()));
+      const missing = fields.requiredOnCreate().filter((f) => !present.has(f.name.toLowerCase()));
+      if (missing.length > 0) {
+        return new InputError(
+          'required_field_missing',
+          `Salesforce requires ${missing.map((f) => f.name).join(' and ')} to create a ${fields.object}; map a column to it or fill it in.`,
+          { fields: missing.map((f) => f.name) },
+        );
+      }
+    }
+    return undefined;
+  },
+  verbs: {
+    find: findRecords,
+    create: createRecords,
+    update: updateRecords,
+    delete: deleteRecords,
+    groups: { ensure: ensureCampaigns, add: addCampaignMembers, remove: removeCampaignMembers },
+  },
+});

@@ -1,0 +1,77 @@
+import { ConfigError, chunk, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
+import { inListsWithin, soqlLiteral } from '../client/soql-literal';
+import type { SalesforceClient } from '../client/salesforce-client';
+import type { SalesforceConfig } from '../config';
+import { IN_LIST_BUDGET } from './find-records';
+import { toItemResults } from './write-records';
+
+type Ctx = VerbContext<SalesforceConfig, SalesforceClient>;
+
+function memberField(ctx: Ctx): 'ContactId' | 'LeadId' {
+  const field = ctx.client.memberField;
+  if (!field) throw new ConfigError(`Only Contacts and Leads can be campaign members, not ${ctx.client.fields.object}.`, 'groups_unsupported');
+  return field;
+}
+
+/**
+ * Finds campaigns by name (case-insensitive, as SOQL compares) and, when `create` is
+ * true, creates the missing ones (active). Ids are cached for the run.
+ */
+export async function ensureCampaigns(ctx: Ctx, names: readonly string[], options: { readonly create: boolean }): Promise<Map<string, string>> {
+  const { api, campaignIds } = ctx.client;
+  const wanted = [...new Set(names)];
+  const unknown = wanted.filter((n) => !campaignIds.has(n.toLowerCase()));
+  for (const list of inListsWithin(unknown, IN_LIST_BUDGET)) {
+    const rows = await api.query<{ Id: string; Name: string }>(`SELECT Id, Name FROM Campaign WHERE Name IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`);
+    for (const row of rows) if (!campaignIds.has(row.Name.toLowerCase())) campaignIds.set(row.Name.toLowerCase(), row.Id);
+  }
+  if (options.create) {
+    const missing = wanted.filter((n) => !campaignIds.has(n.toLowerCase()));
+    for (const batch of chunk(missing, 200)) {
+      const results = toItemResults(await api.create('Campaign', batch.map((Name) => ({ Name, IsActive: true }))));
+      results.forEach((r, i) => {
+        if (!r.ok) throw r.error;
+        if (r.id) campaignIds.set((batch[i] as string).toLowerCase(), r.id);
+      });
+    }
+  }
+  const out = new Map<string, string>();
+  for (const n of wanted) {
+    const id = campaignIds.get(n.toLowerCase());
+    if (id) out.set(n, id);
+  }
+  return out;
+}
+
+/** Adds records to a campaign (CampaignMember create); already being a member counts as success. */
+export async function addCampaignMembers(ctx: Ctx, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]> {
+  const field = memberField(ctx);
+  const status = ctx.config.campaignMemberStatus;
+  const records = members.map((m) => ({ CampaignId: group.id, [field]: m.destinationId, ...(status ? { Status: status } : {}) }));
+  return toItemResults(await ctx.client.api.create('CampaignMember', records), new Set(['DUPLICATE_VALUE']));
+}
+
+/** Removes records from a campaign (finds their CampaignMember rows, deletes them); non-members count as removed. */
+export async function removeCampaignMembers(ctx: Ctx, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]> {
+  const field = memberField(ctx);
+  const { api } = ctx.client;
+  const rowsByRecord = new Map<string, string[]>();
+  for (const list of inListsWithin(members.map((m) => m.destinationId), IN_LIST_BUDGET)) {
+    const rows = await api.query<{ Id: string } & Record<string, string>>(
+      `SELECT Id, ${field} FROM CampaignMember WHERE CampaignId = ${soqlLiteral(group.id)} AND ${field} IN (${list.map(soqlLiteral).join(', ')})`,
+    );
+    for (const row of rows) rowsByRecord.set(row[field] as string, [...(rowsByRecord.get(row[field] as string) ?? []), row.Id]);
+  }
+  const memberRows = [...rowsByRecord.values()].flat();
+  const failures = new Map<string, ItemResult>();
+  for (const batch of chunk(memberRows, 200)) {
+    const results = toItemResults(await api.destroy(batch), new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']));
+    results.forEach((r, i) => {
+      if (!r.ok) failures.set(batch[i] as string, r);
+    });
+  }
+  return members.map((m) => {
+    const failed = (rowsByRecord.get(m.destinationId) ?? []).map((id) => failures.get(id)).find(Boolean);
+    return failed ?? { ok: true };
+  });
+}

@@ -1,0 +1,23 @@
+import type { PropertyValue, SyncError } from '@syncmodes/connector-kit';
+import type { SalesforceClient } from '../client/salesforce-client';
+import { convertValue } from '../fields/field-values';
+
+/**
+ * Converts properties (destination field names, any case) to a Salesforce record body in
+ * API field names. Returns the first conversion error instead when a value cannot be sent.
+ */
+export function toSalesforceFields(
+  client: SalesforceClient,
+  properties: Readonly<Record<string, PropertyValue>>,
+  dateFormat: string,
+): { readonly fields: Record<string, unknown> } | { readonly error: SyncError } {
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(properties)) {
+    const field = client.fields.get(name);
+    if (!field) continue;
+    const converted = convertValue(field, value, dateFormat);
+    if (!converted.ok) return { error: converted.error };
+    fields[field.name] = converted.value;
+  }
+  return { fields };
+}

@@ -1,0 +1,4 @@
+import { describeConformance } from '@syncmodes/connector-kit/testing';
+import { salesforceHarness } from './salesforce-harness';
+
+describeConformance(salesforceHarness);

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { soqlLiteral, inListsWithin } from '../src/client/soql-literal';
+import { parseSoql } from '../src/emulator/soql';
+
+describe('SOQL literals', () => {
+  it('escapes quotes, backslashes and control characters so the emulator parses them back', () => {
+    const nasty = "o'brien \\ \"x\"\n\t%_";
+    const q = parseSoql(`SELECT Id FROM Contact WHERE Email IN (${soqlLiteral(nasty)}, ${soqlLiteral('plain')})`);
+    expect(q.where[0]?.values).toEqual([nasty, 'plain']);
+  });
+
+  it('splits IN lists to keep each encoded list under the budget', () => {
+    const values = Array.from({ length: 500 }, (_, i) => `someone.with.a.long.address.${i}@example-company.com`);
+    const lists = inListsWithin(values, 2_000);
+    expect(lists.flat()).toEqual(values);
+    for (const list of lists) expect(list.map((v) => encodeURIComponent(soqlLiteral(v)).length + 3).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2_000);
+  });
+
+  it('rejects malformed queries', () => {
+    expect(() => parseSoql("SELECT Id FROM Contact WHERE Email = 'unterminated")).toThrow(/unterminated/);
+    expect(() => parseSoql('SELECT Id FROM Contact WHERE Email > 3')).toThrow(/unexpected character/);
+    expect(() => parseSoql("SELECT Id FROM Contact WHERE Email LIKE 'a%'")).toThrow(/unsupported operator/);
+  });
+});
