@@ -97,6 +97,20 @@ export class EmulatorServer {
     this.log.length = 0;
   }
 
+  /** Adds data in the vendor's shape (as `POST /__emulator/seed`), then persists. @throws Error on an invalid seed. */
+  seed(data: unknown): void {
+    this.options.data.seed(data);
+    this.persist();
+  }
+
+  /** Empties data, request log and faults (as `POST /__emulator/reset`). */
+  reset(): void {
+    this.options.data.reset();
+    this.clearRequests();
+    this.faults.clear();
+    this.persist();
+  }
+
   /** Sets fault rules (see {@link FaultRule}). */
   setFaults(rules: readonly FaultRule[], seed = 1): void {
     this.faults.set(rules, seed);

@@ -4,6 +4,7 @@
  */
 export { EmulatorServer, type EmulatorServerOptions } from './emulator-server';
 export { EmulatorClient } from './emulator-client';
+export type { EmulatorPlugin, EmulatorPluginOptions } from './emulator-plugin';
 export { FaultInjector, seededRandom, type FaultKind, type FaultRule } from './faults';
 export type {
   EmulatorData,

@@ -10,3 +10,4 @@ export { Org, type OrgOptions, type SaveResult, type SfError, type SfRecord } fr
 export { STANDARD_OBJECTS, customField, type FieldSchema, type FieldType, type ObjectSchema } from './org-schema';
 export { parseSoql, type SoqlQuery } from './soql';
 export { salesforceId, caseSafeSuffix } from './salesforce-ids';
+export { emulatorPlugin } from './emulator-plugin';
