@@ -63,6 +63,8 @@ export type {
   GroupVerbs,
   ItemResult,
   LookupRequest,
+  RateLimitInfo,
+  RateLimitObserver,
   RecordVerbs,
   TargetItem,
   UpdateItem,

@@ -2,12 +2,29 @@ import type { SyncError } from '../errors/sync-error';
 import type { Logger } from '../logging/logger';
 import type { PropertyValue, RecordSnapshot } from '../records/types';
 
+/** What a response said about the vendor's rate limit (e.g. `X-RateLimit-Remaining` / `-Reset`). */
+export interface RateLimitInfo {
+  /** Calls left in the current window. */
+  readonly remaining: number;
+  /** When the window resets, epoch ms. */
+  readonly resetAtMs: number;
+  /** Calls allowed per window, when known. */
+  readonly limit?: number | undefined;
+}
+
+/** Where verbs report rate-limit headers so the kit paces every call from them. */
+export interface RateLimitObserver {
+  observe(info: RateLimitInfo): void;
+}
+
 /** What every verb receives. Verbs never learn the sync mode: the kit has already decided. */
 export interface VerbContext<Config, Client> {
   readonly config: Config;
   readonly client: Client;
   readonly logger: Logger;
   readonly signal: AbortSignal;
+  /** Report rate-limit headers here; when a window is nearly spent, queued calls wait for its reset. */
+  readonly rateLimit: RateLimitObserver;
 }
 
 /** One record to look up. `ref` is the kit's handle; echo it back in the result map. */

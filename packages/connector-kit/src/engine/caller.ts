@@ -70,7 +70,7 @@ export class Caller {
   private stopError: SyncError | undefined;
 
   constructor(
-    private readonly pacer: Pacer,
+    readonly pacer: Pacer,
     readonly policy: RetryPolicy,
     private readonly logger: Logger,
     private readonly signal: AbortSignal,

@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import type { DestinationLimits } from '../destination/limits';
+import type { RateLimitInfo } from '../destination/verbs';
 
 /**
  * Paces calls to a destination: at most `concurrency` in flight and, when the destination
@@ -11,7 +12,10 @@ export class Pacer {
   private heldUntil = 0;
   private holdTimer: NodeJS.Timeout | undefined;
 
+  private readonly concurrency: number;
+
   constructor(limits: Pick<DestinationLimits, 'concurrency' | 'rateLimit'>) {
+    this.concurrency = limits.concurrency;
     this.queue = new PQueue({
       concurrency: limits.concurrency,
       ...(limits.rateLimit
@@ -37,6 +41,16 @@ export class Pacer {
       this.queue.start();
     }, ms);
     this.holdTimer.unref?.();
+  }
+
+  /**
+   * Paces from the vendor's rate-limit headers: when the calls left in the window are no
+   * more than the calls that may be in flight, queued calls wait for the window's reset.
+   */
+  observe(info: RateLimitInfo): void {
+    if (info.remaining > this.concurrency) return;
+    const wait = info.resetAtMs - Date.now();
+    if (wait > 0) this.hold(Math.min(wait, 120_000));
   }
 
   /** Releases any hold (used when a run ends). */

@@ -139,7 +139,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     const makeContext = (client: unknown): RunContext => ({
       destination,
       config,
-      verbs: { config, client, logger, signal: abort.signal },
+      verbs: { config, client, logger, signal: abort.signal, rateLimit: pacer },
       mode,
       limits,
       dryRun,
@@ -165,7 +165,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       let client: unknown;
       try {
         client = await caller.call('connect', () => destination.connect(config, { logger, signal: abort.signal }));
-        await destination.prepareFields?.({ config, client, logger, signal: abort.signal }, [...scan.propertyNames]);
+        await destination.prepareFields?.({ config, client, logger, signal: abort.signal, rateLimit: pacer }, [...scan.propertyNames]);
       } catch (thrown) {
         const error = toSyncError(thrown);
         if (!isRunStopping(error)) throw error;
