@@ -4,3 +4,5 @@ export { salesforceConfigSchema, type SalesforceConfig } from './config';
 export type { SalesforceClient } from './client/salesforce-client';
 export { convertValue } from './fields/field-values';
 export { soqlLiteral } from './client/soql-literal';
+/** The destination under the name the CLI's registry looks for. */
+export { salesforceDestination as destination } from './salesforce-destination';

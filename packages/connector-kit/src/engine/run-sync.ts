@@ -60,7 +60,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
   const logger = options.logger ?? silentLogger;
   const dryRun = options.dryRun ?? false;
   const deletePolicy = options.deletePolicy ?? 'owned';
-  const identity = identityOf(destination.configSchema, config);
+  const identity = { ...identityOf(destination.configSchema, config), ...options.identityOverrides };
   const syncId = syncIdFor(destination.id, identity, options.sourceKey);
   const state = options.state;
   const collect = options.collectResults ?? true;

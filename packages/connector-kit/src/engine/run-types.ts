@@ -30,6 +30,11 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   readonly state: StateStore;
   /** Name of the source's primary-key column; part of the sync's identity. */
   readonly sourceKey?: string | undefined;
+  /**
+   * Overrides identity values of the config (e.g. a local emulator's URL, which changes
+   * on every start, so that its syncs keep their state).
+   */
+  readonly identityOverrides?: Readonly<Record<string, unknown>> | undefined;
   /** Plan only: look records up, send no write, change no state. */
   readonly dryRun?: boolean | undefined;
   /** Which records `sync` mode may delete. Default `owned`. */

@@ -10,7 +10,14 @@ export interface CsvSourceOptions {
   readonly delimiter?: string | undefined;
 }
 
-function describeCsvError(error: CsvError): string {
+/** What a csv-parse error said when it happened (its fields change as parsing goes on). */
+interface RowProblem {
+  readonly code: string;
+  readonly lines: number;
+  readonly message: string;
+}
+
+function describeCsvError(error: RowProblem): string {
   switch (error.code) {
     case 'CSV_RECORD_INCONSISTENT_COLUMNS':
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
@@ -45,7 +52,7 @@ export function csvSource(path: string, mapping: FieldMapping, options: CsvSourc
       }
       if (size === 0) throw new InputError('empty_file', `"${path}" is empty: expected a header line and rows.`);
 
-      const errors: CsvError[] = [];
+      const errors: RowProblem[] = [];
       const parser = createReadStream(path).pipe(
         parse({
           bom: true,
@@ -63,12 +70,12 @@ export function csvSource(path: string, mapping: FieldMapping, options: CsvSourc
           },
         }),
       );
-      parser.on('skip', (error: CsvError) => errors.push(error));
+      parser.on('skip', (error: CsvError) => errors.push({ code: String(error.code), lines: Number(error.lines), message: error.message }));
 
       let row = 0;
       const flushErrorsBefore = function* (line: number): Generator<SourceItem> {
-        while (errors.length > 0 && Number(errors[0]?.lines ?? 0) < line) {
-          const error = errors.shift() as CsvError;
+        while (errors.length > 0 && (errors[0]?.lines ?? 0) < line) {
+          const error = errors.shift() as RowProblem;
           yield { kind: 'error', row: ++row, error: new InputError('malformed_row', describeCsvError(error)) };
         }
       };

@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { configFields } from '@syncmodes/connector-kit';
+import { Command, InvalidArgumentError } from 'commander';
+import { findDestination } from '../registry/destinations';
+import { UsageError } from '../registry/exit-codes';
+import type { CliIo } from '../run/run-sync-job';
+
+const port = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expects a port number (0–65535).');
+  return n;
+};
+
+/**
+ * `syncmodes emulator <destination>`: runs a destination's emulator standalone on loopback
+ * until interrupted (Ctrl-C). `waitForStop` lets tests stop it.
+ */
+export function emulatorCommand(io: CliIo, waitForStop: () => Promise<void>): Command {
+  return new Command('emulator')
+    .description("Run a destination's API emulator on 127.0.0.1 (for trying syncmodes without a real account).")
+    .argument('<destination>', 'destination id, e.g. salesforce')
+    .option('--port <port>', 'port to listen on (0 = any free port)', port, 4010)
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--seed <file>', 'JSON seed file with existing records (shape: see the destination package README)')
+    .option('--data <file>', 'keep the data in this JSON file (loaded at start, saved on every change)')
+    .action(async (id: string, flags: { port: number; host: string; seed?: string; data?: string }) => {
+      const entry = findDestination(id);
+      const plugin = await entry.loadEmulator();
+      if (!plugin) throw new UsageError(`${id} has no emulator.`, 'no_emulator');
+      const emulator = plugin.create({ persistPath: flags.data });
+      if (flags.seed) {
+        try {
+          emulator.seed(JSON.parse(readFileSync(flags.seed, 'utf8')));
+        } catch (error) {
+          throw new UsageError(`Cannot seed from "${flags.seed}": ${(error as Error).message}. Seed shape: ${plugin.seedHelp}`, 'invalid_seed');
+        }
+      }
+      const url = await emulator.start(flags.port, flags.host);
+      const destination = await entry.load();
+      const fields = new Map(configFields(destination.configSchema).map((f) => [f.key, f]));
+      const config = Object.entries(plugin.configFor(url));
+      const env = config.filter(([k]) => fields.get(k)?.meta.secret).map(([k, v]) => `${fields.get(k)?.meta.env ?? k}=${String(v)}`);
+      const options = config.filter(([k]) => !fields.get(k)?.meta.secret).map(([k, v]) => `--option ${k}=${String(v)}`);
+      io.stdout.write(
+        `${destination.displayName} emulator listening on ${url}\n` +
+          `Point syncmodes at it with: ${[...env, 'syncmodes sync --to', entry.id, ...options].join(' ')} …\n` +
+          `(the emulator's credentials are fixed test values, not secrets)\n` +
+          `Admin: GET ${url}/__emulator/records · GET ${url}/__emulator/requests · Ctrl-C to stop\n`,
+      );
+      await waitForStop();
+      await emulator.stop();
+    });
+}

@@ -1,0 +1,118 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { LOG_LEVELS, type LogLevel } from '../output/cli-logger';
+import { UsageError } from '../registry/exit-codes';
+import { loadConfigFile } from '../run/load-config-file';
+import { parsePairs } from '../options/key-value';
+import { runSyncJob, type CliIo } from '../run/run-sync-job';
+import { syncJobSchema, type SyncJobInput } from '../run/sync-job';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const count = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expects a whole number ≥ 0.');
+  return n;
+};
+
+interface SyncFlags {
+  to?: string;
+  mode?: string;
+  from?: string;
+  format?: 'csv' | 'ndjson' | 'json';
+  id?: string;
+  map?: string[];
+  groups?: string;
+  groupSeparator?: string;
+  option?: string[];
+  emulator?: boolean;
+  emulatorSeed?: string;
+  stateDir?: string;
+  dryRun?: boolean;
+  report?: string;
+  allowDeletes?: number;
+  allowEmptySource?: boolean;
+  deletePolicy?: 'owned' | 'matched';
+  config?: string;
+  logLevel: LogLevel;
+  progress: boolean;
+}
+
+/** Merges a config file (if any) with flags (flags win) and validates the job. */
+export function jobFromFlags(flags: SyncFlags) {
+  const file: Partial<SyncJobInput> = flags.config ? loadConfigFile(flags.config) : {};
+  const merged: Record<string, unknown> = { ...file };
+  const set = (key: keyof SyncJobInput, value: unknown) => {
+    if (value !== undefined) merged[key] = value;
+  };
+  set('to', flags.to);
+  set('mode', flags.mode);
+  set('from', flags.from);
+  set('format', flags.format);
+  set('id', flags.id);
+  if (flags.map && flags.map.length > 0) merged.map = { ...(file.map ?? {}), ...parsePairs('--map', flags.map) };
+  set('groups', flags.groups);
+  set('groupSeparator', flags.groupSeparator);
+  if (flags.option && flags.option.length > 0) merged.options = { ...(file.options ?? {}), ...parsePairs('--option', flags.option) };
+  set('emulator', flags.emulator);
+  set('emulatorSeed', flags.emulatorSeed);
+  set('stateDir', flags.stateDir);
+  set('dryRun', flags.dryRun);
+  set('report', flags.report);
+  set('allowDeletes', flags.allowDeletes);
+  set('allowEmptySource', flags.allowEmptySource);
+  set('deletePolicy', flags.deletePolicy);
+  const parsed = syncJobSchema.safeParse(merged);
+  if (!parsed.success) {
+    const flagOf = (path: PropertyKey[]) => `--${String(path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw new UsageError(
+      parsed.error.issues
+        .map((i) => (i.code === 'invalid_type' && i.input === undefined ? `${flagOf(i.path)} is required` : `${flagOf(i.path)}: ${i.message}`))
+        .join('; '),
+      'invalid_arguments',
+    );
+  }
+  return parsed.data;
+}
+
+/** `syncmodes sync`: runs a sync from a file into a destination. */
+export function syncCommand(io: CliIo, onExit: (code: number) => void): Command {
+  return new Command('sync')
+    .description('Sync records from a CSV / NDJSON / JSON file into a destination, in a chosen sync mode.')
+    .option('--to <destination>', 'destination id (see `syncmodes destinations`)')
+    .option('--mode <mode>', "sync mode: sync, additive or enrich (default: the destination's default)")
+    .option('--from <file>', 'source file (.csv, .ndjson/.jsonl, .json)')
+    .addOption(new Option('--format <format>', 'source format when the file name does not say').choices(['csv', 'ndjson', 'json']))
+    .option('--id <column>', "source column with each record's primary key")
+    .option('--map <field=column>', 'destination field ← source column (repeat)', collect)
+    .option('--groups <column>', 'source column with group names (campaigns, tags, audiences)')
+    .option('--group-separator <sep>', 'separator between group names (default ";")')
+    .option('--option <key=value>', 'destination option, e.g. object=Lead (repeat); secrets come from environment variables', collect)
+    .option('--emulator', "run against the destination's local emulator (data kept under the state directory)")
+    .option('--emulator-seed <file>', 'load this seed file into the emulator first (with --emulator)')
+    .option('--state-dir <dir>', "where the sync's state is kept (default .syncmodes)")
+    .option('--dry-run', 'plan only: look records up, send nothing, change no state')
+    .option('--report <file>', 'write a JSON report with one entry per input row')
+    .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
+    .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
+    .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))
+    .option('--config <file>', 'YAML file with these settings (flags override it)')
+    .addOption(new Option('--log-level <level>', 'log level for stderr (JSON lines)').choices([...LOG_LEVELS]).default('warn'))
+    .option('--no-progress', 'no progress bar')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  syncmodes sync --to salesforce --emulator --mode additive \\
+    --from contacts.csv --id "Customer Id" \\
+    --map Email=Email --map FirstName="First Name" --map LastName="Last Name" --map Phone="Phone 1"
+
+  SALESFORCE_ACCESS_TOKEN=… syncmodes sync --to salesforce --option instanceUrl=https://acme.my.salesforce.com \\
+    --option object=Lead --mode enrich --from leads.csv --id Id --map Email=Email --report report.json
+
+Exit codes: 0 ok · 1 some records failed · 2 usage or configuration error · 3 run refused or stopped`,
+    )
+    .action(async (flags: SyncFlags) => {
+      const job = jobFromFlags(flags);
+      const { exitCode } = await runSyncJob(job, { logLevel: flags.logLevel, progress: flags.progress }, io);
+      onExit(exitCode);
+    });
+}

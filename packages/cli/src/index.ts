@@ -1,0 +1,6 @@
+/** `@syncmodes/cli`: the `syncmodes` command line, callable as a function for tests and scripts. */
+export { main, type MainOptions } from './program';
+export { EXIT, UsageError } from './registry/exit-codes';
+export { syncJobSchema, type SyncJob, type SyncJobInput } from './run/sync-job';
+export { runSyncJob, type CliIo, type RunSettings, type SyncJobResult } from './run/run-sync-job';
+export { destinationEntries, findDestination, type DestinationEntry } from './registry/destinations';

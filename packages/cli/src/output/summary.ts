@@ -1,0 +1,42 @@
+import { RECORD_OUTCOMES, type SyncReport } from '@syncmodes/connector-kit';
+import Table from 'cli-table3';
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The end-of-run summary: a table of outcomes, the calls made, why the run was refused or
+ * stopped, and failures / skips grouped by code with a few example rows each.
+ */
+export function formatSummary(report: SyncReport, destinationName: string, reportPath?: string): string {
+  const lines: string[] = [];
+  const total = report.records.length;
+  lines.push(
+    `${destinationName} · ${report.mode} mode${report.dryRun ? ' · DRY RUN (nothing sent)' : ''} · ${fmt(total)} records from ${report.source}`,
+  );
+  const table = new Table({ head: ['outcome', 'records'], style: { head: [], border: [] }, colAligns: ['left', 'right'] });
+  for (const outcome of RECORD_OUTCOMES) table.push([report.dryRun ? `would be ${outcome}` : outcome, fmt(report.counts[outcome])]);
+  lines.push(table.toString());
+  const calls = Object.entries(report.calls)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${fmt(n)}`);
+  lines.push(
+    `API calls: ${calls.length > 0 ? calls.join(', ') : 'none'}${report.retries ? ` · retries ${fmt(report.retries)}` : ''}${
+      report.rateLimited ? ` · rate-limited ${fmt(report.rateLimited)}` : ''
+    } · ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
+  if (report.status !== 'completed' && report.reason) {
+    lines.push('', `${report.status === 'refused' ? 'REFUSED' : 'STOPPED'} (${report.reason.code}): ${report.reason.message}`);
+  }
+  for (const outcome of ['failed', 'skipped'] as const) {
+    const codes = Object.entries(report.codes[outcome]).sort((a, b) => b[1] - a[1]);
+    if (codes.length === 0) continue;
+    lines.push('', `${outcome === 'failed' ? 'Failed' : 'Skipped'} by code:`);
+    for (const [code, count] of codes) {
+      lines.push(`  ${code} (${fmt(count)})`);
+      const examples = report.records.filter((r) => r.outcome === outcome && (r.code ?? 'unknown') === code).slice(0, 3);
+      for (const r of examples) lines.push(`    ${r.row !== undefined ? `row ${r.row}, ` : ''}id ${r.id}: ${r.message ?? ''}`);
+    }
+  }
+  if (reportPath) lines.push('', `Report: ${reportPath}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+import { ConfigError, InputError, SyncError } from '@syncmodes/connector-kit';
+import { Command, CommanderError } from 'commander';
+import { destinationsCommand } from './commands/destinations-command';
+import { emulatorCommand } from './commands/emulator-command';
+import { syncCommand } from './commands/sync-command';
+import { EXIT, UsageError } from './registry/exit-codes';
+import type { CliIo } from './run/run-sync-job';
+
+/** Options of {@link main}. */
+export interface MainOptions {
+  readonly io?: CliIo;
+  /** Resolves when a long-running command (the emulator) should stop. Default: SIGINT or SIGTERM. */
+  readonly waitForStop?: () => Promise<void>;
+}
+
+const VERSION = '0.1.0';
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/**
+ * Runs the `syncmodes` command line with `argv` (without `node` and the script) and
+ * returns the exit code: 0 ok, 1 some records failed, 2 usage or configuration error,
+ * 3 run refused or stopped. Never calls `process.exit`.
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const io: CliIo = options.io ?? { stdout: process.stdout, stderr: process.stderr, env: process.env };
+  let exitCode: number = EXIT.ok;
+  const program = new Command('syncmodes')
+    .description('Push records from your own data into SaaS tools, in a sync mode you choose: sync, additive or enrich.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride();
+  program.addCommand(syncCommand(io, (code) => (exitCode = code)));
+  program.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
+  program.addCommand(destinationsCommand(io));
+  for (const command of program.commands) {
+    command.exitOverride();
+    command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  }
+  try {
+    await program.parseAsync(['node', 'syncmodes', ...argv]);
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputError) {
+      io.stderr.write(`error (${error.code}): ${error.message}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof SyncError) {
+      io.stderr.write(`error (${error.code}): ${error.message}\n`);
+      return EXIT.refused;
+    }
+    io.stderr.write(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,52 @@
+import { configFields, type AnyDestination } from '@syncmodes/connector-kit';
+import { UsageError } from '../registry/exit-codes';
+
+/**
+ * Builds a destination's raw config: emulator values first (when running against one),
+ * then the user's options, then secrets from their environment variables.
+ *
+ * @throws {@link UsageError} `secret_in_options` when a secret is given as an option (it
+ *   would end up in shell history and process lists), `unknown_option` for an option the
+ *   destination does not have, or `missing_secret` naming the environment variable to set.
+ */
+export function destinationConfig(
+  destination: AnyDestination,
+  options: Readonly<Record<string, string | number | boolean>>,
+  env: Readonly<Record<string, string | undefined>>,
+  emulatorConfig?: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const fields = configFields(destination.configSchema);
+  const byKey = new Map(fields.map((f) => [f.key, f]));
+  const config: Record<string, unknown> = { ...emulatorConfig };
+  for (const [key, value] of Object.entries(options)) {
+    const field = byKey.get(key);
+    if (!field) {
+      throw new UsageError(
+        `${destination.displayName} has no option "${key}". Options: ${fields
+          .filter((f) => !f.meta.secret)
+          .map((f) => f.key)
+          .join(', ')}.`,
+        'unknown_option',
+      );
+    }
+    if (field.meta.secret) {
+      throw new UsageError(
+        `"${key}" is a secret: set it in the ${field.meta.env ?? 'matching'} environment variable instead of passing it as an option.`,
+        'secret_in_options',
+      );
+    }
+    config[key] = value;
+  }
+  for (const field of fields) {
+    if (!field.meta.secret || config[field.key] !== undefined) continue;
+    const fromEnv = field.meta.env ? env[field.meta.env] : undefined;
+    if (fromEnv !== undefined && fromEnv !== '') config[field.key] = fromEnv;
+    else if (!field.optional) {
+      throw new UsageError(
+        `${destination.displayName} needs ${field.key}: set the ${field.meta.env ?? field.key} environment variable (or use --emulator).`,
+        'missing_secret',
+      );
+    }
+  }
+  return config;
+}

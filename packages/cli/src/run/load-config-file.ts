@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { UsageError } from '../registry/exit-codes';
+import type { SyncJobInput } from './sync-job';
+
+const PATH_KEYS = ['from', 'emulatorSeed', 'stateDir', 'report'] as const;
+
+/**
+ * Reads a YAML (or JSON) sync config file. Relative paths inside it are resolved against
+ * the file's folder. Validation happens once flags are merged in.
+ *
+ * @throws {@link UsageError} `config_file` when the file cannot be read or is not a mapping.
+ */
+export function loadConfigFile(path: string): Partial<SyncJobInput> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read config file "${path}".`, 'config_file');
+  }
+  let data: unknown;
+  try {
+    data = parse(text);
+  } catch (error) {
+    throw new UsageError(`Config file "${path}" is not valid YAML: ${(error as Error).message}`, 'config_file');
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new UsageError(`Config file "${path}" must hold a mapping of settings (to, from, id, map, …).`, 'config_file');
+  }
+  const job = { ...(data as Record<string, unknown>) };
+  const base = dirname(resolve(path));
+  for (const key of PATH_KEYS) {
+    const value = job[key];
+    if (typeof value === 'string' && !isAbsolute(value)) job[key] = resolve(base, value);
+  }
+  return job as Partial<SyncJobInput>;
+}

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/**
+ * One sync job, as flags or a YAML config file give it. This schema is the single source
+ * of the job's shape, validation and defaults for both.
+ */
+export const syncJobSchema = z
+  .object({
+    to: z.string().min(1).describe('Destination id (see `syncmodes destinations`).'),
+    mode: z.string().min(1).optional().describe('Sync mode: sync, additive or enrich (default: the destination\'s).'),
+    from: z.string().min(1).describe('Source file: .csv, .ndjson/.jsonl or .json.'),
+    format: z.enum(['csv', 'ndjson', 'json']).optional().describe('Source format, when the file name does not say.'),
+    id: z.string().min(1).describe('Source column holding each record\'s primary key.'),
+    map: z
+      .record(z.string().min(1), z.string().min(1))
+      .refine((m) => Object.keys(m).length > 0, 'map at least one field')
+      .describe('Destination field → source column.'),
+    groups: z.string().min(1).optional().describe('Source column with group names (campaigns, tags, audiences).'),
+    groupSeparator: z.string().min(1).default(';').describe('Separator between group names.'),
+    options: z
+      .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
+      .default({})
+      .describe('Destination options (see `syncmodes destinations`); secrets come from environment variables.'),
+    emulator: z.boolean().default(false).describe('Run against the destination\'s emulator, persisted under the state directory.'),
+    emulatorSeed: z.string().min(1).optional().describe('Seed file loaded into the emulator before the run.'),
+    stateDir: z.string().min(1).default('.syncmodes').describe('Where the sync\'s state (and emulator data) is kept.'),
+    dryRun: z.boolean().default(false).describe('Plan only: look records up, send nothing, change no state.'),
+    report: z.string().min(1).optional().describe('Write a JSON report here.'),
+    allowDeletes: z.number().int().min(0).optional().describe('Most deletes this run may send (default: 1,000 or 10% of owned records).'),
+    allowEmptySource: z.boolean().default(false).describe('Allow a run whose source is empty while the sync has state.'),
+    deletePolicy: z.enum(['owned', 'matched']).default('owned').describe('Which records sync mode may delete.'),
+  })
+  .strict();
+
+/** A validated job. */
+export type SyncJob = z.output<typeof syncJobSchema>;
+/** A job as written (before defaults). */
+export type SyncJobInput = z.input<typeof syncJobSchema>;
