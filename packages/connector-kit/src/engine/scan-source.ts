@@ -73,7 +73,7 @@ export async function scanSource(
       else if (owner !== item.id) duplicateKeys.set(key, owner);
     }
     const entry = index.get(item.id);
-    if (!entry || entry.departed || entry.hash !== snapshotHash(item.snapshot)) changed++;
+    if (key !== undefined && (!entry || entry.departed || entry.hash !== snapshotHash(item.snapshot))) changed++;
   }
 
   const ops = operationsFor(mode);

@@ -5,14 +5,15 @@ function isEmpty(value: PropertyValue | undefined): boolean {
 }
 
 /**
- * The properties to send for an update: every property whose value changed between the
- * previous and next snapshot. A property that was set and is now empty or gone maps to
- * `null` ("clear it"); the destination turns `null` into its own way of clearing.
- * Unchanged properties are left out.
+ * The properties to send for an update: every mapped property whose value changed between
+ * the previous and next snapshot. A property that was set and is now empty (`null` or `""`)
+ * maps to `null` ("clear it"); the destination turns `null` into its own way of clearing.
+ * Unchanged properties are left out, and so are properties the mapping no longer has
+ * (absent from `next`): a field dropped from the mapping is left alone, never cleared.
  */
 export function propertyChanges(previous: Properties, next: Properties): Record<string, PropertyValue> {
   const changes: Record<string, PropertyValue> = {};
-  for (const key of new Set([...Object.keys(previous), ...Object.keys(next)])) {
+  for (const key of Object.keys(next)) {
     const before = previous[key];
     const after = next[key];
     if (isEmpty(after)) {
