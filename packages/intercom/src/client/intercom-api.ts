@@ -59,8 +59,25 @@ export class IntercomApi {
     });
   }
 
-  private requestOptions(ctx: CallContext) {
-    return { maxRetries: 0, timeoutInSeconds: this.options.timeoutMs / 1000, abortSignal: ctx.signal };
+  private requestOptions(signal: AbortSignal) {
+    return { maxRetries: 0, timeoutInSeconds: this.options.timeoutMs / 1000, abortSignal: signal };
+  }
+
+  /**
+   * Runs `send` with a signal of its own that follows the run's. The SDK adds an abort
+   * listener to the signal it is given and never removes it (`anySignal`), so handing it the
+   * run's signal would pile up one listener per request for the whole run.
+   */
+  private async scoped<T>(ctx: CallContext, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const own = new AbortController();
+    const follow = () => own.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) follow();
+    else ctx.signal.addEventListener('abort', follow, { once: true });
+    try {
+      return await send(own.signal);
+    } finally {
+      ctx.signal.removeEventListener('abort', follow);
+    }
   }
 
   private observe(ctx: CallContext, response: HasHeaders | undefined): void {
@@ -68,15 +85,17 @@ export class IntercomApi {
     if (info) ctx.rateLimit.observe(info);
   }
 
-  private async call<T>(ctx: CallContext, what: string, send: () => SdkCall<T>): Promise<T> {
-    try {
-      const { data, rawResponse } = await send().withRawResponse();
-      this.observe(ctx, rawResponse);
-      return data;
-    } catch (error) {
-      if (error instanceof IntercomError) this.observe(ctx, error.rawResponse);
-      throw toIntercomError(error, what);
-    }
+  private call<T>(ctx: CallContext, what: string, send: (options: ReturnType<IntercomApi['requestOptions']>) => SdkCall<T>): Promise<T> {
+    return this.scoped(ctx, async (signal) => {
+      try {
+        const { data, rawResponse } = await send(this.requestOptions(signal)).withRawResponse();
+        this.observe(ctx, rawResponse);
+        return data;
+      } catch (error) {
+        if (error instanceof IntercomError) this.observe(ctx, error.rawResponse);
+        throw toIntercomError(error, what);
+      }
+    });
   }
 
   /**
@@ -84,95 +103,96 @@ export class IntercomApi {
    * Search is eventually consistent: a contact created moments ago may be missing.
    * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
    */
-  async searchContacts(ctx: CallContext, query: SearchQuery): Promise<ContactSummary[]> {
-    const what = 'the contact search';
-    try {
-      let page = await this.client.contacts.search(
-        { query: query as Intercom.SearchRequest['query'], pagination: { per_page: SEARCH_PAGE_SIZE } },
-        this.requestOptions(ctx),
-      );
-      this.observe(ctx, page.rawResponse);
-      const contacts: ContactSummary[] = [...(page.data as ContactSummary[])];
-      while (page.hasNextPage()) {
-        page = await page.getNextPage();
+  searchContacts(ctx: CallContext, query: SearchQuery): Promise<ContactSummary[]> {
+    return this.scoped(ctx, async (signal) => {
+      try {
+        let page = await this.client.contacts.search(
+          { query: query as Intercom.SearchRequest['query'], pagination: { per_page: SEARCH_PAGE_SIZE } },
+          this.requestOptions(signal),
+        );
         this.observe(ctx, page.rawResponse);
-        contacts.push(...(page.data as ContactSummary[]));
+        const contacts: ContactSummary[] = [...(page.data as ContactSummary[])];
+        while (page.hasNextPage()) {
+          page = await page.getNextPage();
+          this.observe(ctx, page.rawResponse);
+          contacts.push(...(page.data as ContactSummary[]));
+        }
+        return contacts;
+      } catch (error) {
+        if (error instanceof IntercomError) this.observe(ctx, error.rawResponse);
+        throw toIntercomError(error, 'the contact search');
       }
-      return contacts;
-    } catch (error) {
-      if (error instanceof IntercomError) this.observe(ctx, error.rawResponse);
-      throw toIntercomError(error, what);
-    }
+    });
   }
 
   /** `GET /contacts/{id}`; archived and deleted contacts answer 404. */
   getContact(ctx: CallContext, id: string): Promise<ContactSummary> {
-    return this.call(ctx, 'reading a contact', () => this.client.contacts.find({ contact_id: id }, this.requestOptions(ctx))) as Promise<ContactSummary>;
+    return this.call(ctx, 'reading a contact', (o) => this.client.contacts.find({ contact_id: id }, o)) as Promise<ContactSummary>;
   }
 
   /** `POST /contacts`. A contact that already exists answers 409 `conflict` naming it. */
   createContact(ctx: CallContext, body: ContactBody): Promise<ContactSummary> {
-    return this.call(ctx, 'creating a contact', () =>
-      this.client.contacts.create(body as unknown as Intercom.CreateContactRequest, this.requestOptions(ctx)),
+    return this.call(ctx, 'creating a contact', (o) =>
+      this.client.contacts.create(body as unknown as Intercom.CreateContactRequest, o),
     ) as Promise<ContactSummary>;
   }
 
   /** `PUT /contacts/{id}` with the fields to change. */
   updateContact(ctx: CallContext, id: string, body: ContactBody): Promise<ContactSummary> {
-    return this.call(ctx, 'updating a contact', () =>
-      this.client.contacts.update({ contact_id: id, ...body } as unknown as Intercom.UpdateContactRequest, this.requestOptions(ctx)),
+    return this.call(ctx, 'updating a contact', (o) =>
+      this.client.contacts.update({ contact_id: id, ...body } as unknown as Intercom.UpdateContactRequest, o),
     ) as Promise<ContactSummary>;
   }
 
   /** `POST /contacts/{id}/archive`. */
   async archiveContact(ctx: CallContext, id: string): Promise<void> {
-    await this.call(ctx, 'archiving a contact', () => this.client.contacts.archive({ contact_id: id }, this.requestOptions(ctx)));
+    await this.call(ctx, 'archiving a contact', (o) => this.client.contacts.archive({ contact_id: id }, o));
   }
 
   /** `POST /contacts/{id}/unarchive`. */
   async unarchiveContact(ctx: CallContext, id: string): Promise<void> {
-    await this.call(ctx, 'unarchiving a contact', () => this.client.contacts.unarchive({ contact_id: id }, this.requestOptions(ctx)));
+    await this.call(ctx, 'unarchiving a contact', (o) => this.client.contacts.unarchive({ contact_id: id }, o));
   }
 
   /** `DELETE /contacts/{id}` (permanent). */
   async deleteContact(ctx: CallContext, id: string): Promise<void> {
-    await this.call(ctx, 'deleting a contact', () => this.client.contacts.delete({ contact_id: id }, this.requestOptions(ctx)));
+    await this.call(ctx, 'deleting a contact', (o) => this.client.contacts.delete({ contact_id: id }, o));
   }
 
   /** `GET /tags`: every tag of the workspace. */
   async listTags(ctx: CallContext): Promise<{ id: string; name: string }[]> {
-    const list = await this.call(ctx, 'listing tags', () => this.client.tags.list(this.requestOptions(ctx)));
+    const list = await this.call(ctx, 'listing tags', (o) => this.client.tags.list(o));
     return (list.data ?? []).map((t) => ({ id: String(t.id), name: String(t.name) }));
   }
 
   /** `POST /tags` with a name: finds or creates the tag (names are case-insensitive). */
   async createTag(ctx: CallContext, name: string): Promise<{ id: string; name: string }> {
-    const tag = await this.call(ctx, 'creating a tag', () => this.client.tags.create({ name }, this.requestOptions(ctx)));
+    const tag = await this.call(ctx, 'creating a tag', (o) => this.client.tags.create({ name }, o));
     return { id: String(tag.id), name: String(tag.name) };
   }
 
   /** `POST /contacts/{id}/tags`. */
   async tagContact(ctx: CallContext, contactId: string, tagId: string): Promise<void> {
-    await this.call(ctx, 'tagging a contact', () => this.client.tags.tagContact({ contact_id: contactId, id: tagId }, this.requestOptions(ctx)));
+    await this.call(ctx, 'tagging a contact', (o) => this.client.tags.tagContact({ contact_id: contactId, id: tagId }, o));
   }
 
   /** `DELETE /contacts/{id}/tags/{tag_id}`. */
   async untagContact(ctx: CallContext, contactId: string, tagId: string): Promise<void> {
-    await this.call(ctx, 'untagging a contact', () => this.client.tags.untagContact({ contact_id: contactId, tag_id: tagId }, this.requestOptions(ctx)));
+    await this.call(ctx, 'untagging a contact', (o) => this.client.tags.untagContact({ contact_id: contactId, tag_id: tagId }, o));
   }
 
   /** `GET /data_attributes?model=contact`: standard and custom contact attributes. */
   async listContactAttributes(ctx: CallContext): Promise<Intercom.DataAttribute[]> {
-    const list = await this.call(ctx, 'listing data attributes', () => this.client.dataAttributes.list({ model: 'contact' }, this.requestOptions(ctx)));
+    const list = await this.call(ctx, 'listing data attributes', (o) => this.client.dataAttributes.list({ model: 'contact' }, o));
     return list.data ?? [];
   }
 
   /** `POST /data_attributes`: a custom contact attribute. */
   createContactAttribute(ctx: CallContext, name: string, dataType: string): Promise<Intercom.DataAttribute> {
-    return this.call(ctx, `creating the data attribute "${name}"`, () =>
+    return this.call(ctx, `creating the data attribute "${name}"`, (o) =>
       this.client.dataAttributes.create(
         { name, model: 'contact', data_type: dataType, description: 'Created by syncmodes' } as unknown as Intercom.CreateDataAttributeRequest,
-        this.requestOptions(ctx),
+        o,
       ),
     );
   }

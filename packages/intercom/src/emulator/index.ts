@@ -1,5 +1,5 @@
 /** The Intercom REST API 2.14 emulator (`@syncmodes/intercom/emulator`). */
-export { createIntercomEmulator, EMULATOR_ACCESS_TOKEN, type IntercomEmulatorOptions } from './intercom-emulator';
+export { createIntercomEmulator, EMULATOR_ACCESS_TOKEN, type ApiExchange, type IntercomEmulatorOptions } from './intercom-emulator';
 export { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limiter';
 export { Workspace, type WorkspaceOptions } from './workspace';
 export { seedWorkspace, snapshotWorkspace, type WorkspaceSnapshot } from './workspace-data';

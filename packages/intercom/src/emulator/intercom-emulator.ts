@@ -25,6 +25,19 @@ export interface IntercomEmulatorOptions {
   readonly rateLimit?: RateLimitOptions | false | undefined;
   /** Clock, epoch ms. */
   readonly now?: (() => number) | undefined;
+  /** Called with every API exchange the routes answer (contract tests validate both sides against the OpenAPI description). */
+  readonly onExchange?: ((exchange: ApiExchange) => void) | undefined;
+}
+
+/** One request to an API route and the emulator's answer. */
+export interface ApiExchange {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly requestBody: unknown;
+  readonly status: number;
+  readonly responseBody: unknown;
 }
 
 /** The default token of the emulator. */
@@ -60,7 +73,7 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): E
   let limiter = options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT, now);
   const window = () => (limiter ? `${Math.round(limiter.options.windowMs / 1000)}_seconds` : 'window');
 
-  const guarded = (handler: (req: EmulatorRequest) => EmulatorResponse) => (req: EmulatorRequest): EmulatorResponse => {
+  const answer = (req: EmulatorRequest, handler: (req: EmulatorRequest) => EmulatorResponse): EmulatorResponse => {
     const decision = limiter?.take();
     const headers = decision?.headers ?? {};
     if (decision && !decision.allowed) {
@@ -73,6 +86,19 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): E
       if (error instanceof IntercomApiError) return { ...error.toResponse(), headers };
       throw error;
     }
+  };
+  const guarded = (handler: (req: EmulatorRequest) => EmulatorResponse) => (req: EmulatorRequest): EmulatorResponse => {
+    const response = answer(req, handler);
+    options.onExchange?.({
+      method: req.method,
+      path: req.path,
+      query: Object.fromEntries(req.query),
+      headers: req.headers,
+      requestBody: req.body,
+      status: response.status,
+      responseBody: response.body,
+    });
+    return response;
   };
   const route = (method: string, path: string, handler: (req: EmulatorRequest) => EmulatorResponse, mutates = method !== 'GET'): EmulatorRoute => ({
     method,
