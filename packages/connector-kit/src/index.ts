@@ -49,11 +49,13 @@ export { snapshotHash } from './records/snapshot-hash';
 export { groupChanges, presentProperties, propertyChanges } from './records/property-diff';
 
 export {
+  FIELD_SAMPLE_LIMIT,
   defineDestination,
   limitsFor,
   type AnyDestination,
   type ConnectContext,
   type DestinationDefinition,
+  type PrepareFieldsInput,
   type ValidationItem,
 } from './destination/define-destination';
 export type { DestinationLimits } from './destination/limits';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { SyncError } from '../errors/sync-error';
 import type { Logger } from '../logging/logger';
 import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
-import type { RecordSnapshot } from '../records/types';
+import type { PropertyValue, RecordSnapshot } from '../records/types';
 import { checkLimits, type DestinationLimits } from './limits';
 import type { RecordVerbs, VerbContext, WriteItem } from './verbs';
 
@@ -11,6 +11,20 @@ export interface ConnectContext {
   readonly logger: Logger;
   readonly signal: AbortSignal;
 }
+
+/** What {@link DestinationDefinition.prepareFields} learns about the run besides the field names. */
+export interface PrepareFieldsInput {
+  /**
+   * Up to {@link FIELD_SAMPLE_LIMIT} distinct non-empty values per property name, in source
+   * order (e.g. to derive the type of a custom attribute the destination must create).
+   */
+  readonly samples: ReadonlyMap<string, readonly PropertyValue[]>;
+  /** True in a dry run: report what would be prepared, change nothing in the destination. */
+  readonly dryRun: boolean;
+}
+
+/** Most sample values per property given to {@link DestinationDefinition.prepareFields}. */
+export const FIELD_SAMPLE_LIMIT = 100;
 
 /** A record about to be sent, for {@link DestinationDefinition.validate}. */
 export interface ValidationItem extends WriteItem {
@@ -60,11 +74,12 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
   supportsGroups?(config: z.output<Schema>): boolean;
   /**
    * Checks (or prepares, e.g. creates missing custom attributes) the destination fields the
-   * mapping writes, after `connect` and before anything is sent.
+   * mapping writes, after `connect` and before anything is sent. `input` carries sample
+   * values per field and whether this is a dry run (which must change nothing).
    *
    * @throws ConfigError (`unknown_field` or similar) naming fields that cannot be used.
    */
-  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[]): Promise<void>;
+  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[], input: PrepareFieldsInput): Promise<void>;
   /**
    * Checks one record before it is sent (field lengths, picklists, formats). Returns the
    * error that fails this record alone, or `undefined`.

@@ -47,8 +47,17 @@ export interface FoundRecord {
   readonly blocked?: { readonly code: string; readonly message: string } | undefined;
 }
 
-/** Per-item result of a write, in input order. */
-export type ItemResult = { readonly ok: true; readonly id?: string | undefined } | { readonly ok: false; readonly error: SyncError };
+/**
+ * Per-item result of a write, in input order.
+ *
+ * A create may set `existing: true` when the destination answered that the record already
+ * existed and the connector updated that record instead (e.g. Intercom's 409 "already
+ * exists with id=…" under an eventually consistent search): the record is reported as
+ * `updated` and this sync does not own it, so `sync` mode never deletes it by default.
+ */
+export type ItemResult =
+  | { readonly ok: true; readonly id?: string | undefined; readonly existing?: boolean | undefined }
+  | { readonly ok: false; readonly error: SyncError };
 
 /** A record to create or update, with the properties to send (`null` = clear). */
 export interface WriteItem {

@@ -165,7 +165,10 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       let client: unknown;
       try {
         client = await caller.call('connect', () => destination.connect(config, { logger, signal: abort.signal }));
-        await destination.prepareFields?.({ config, client, logger, signal: abort.signal, rateLimit: pacer }, [...scan.propertyNames]);
+        await destination.prepareFields?.({ config, client, logger, signal: abort.signal, rateLimit: pacer }, [...scan.propertyNames], {
+          samples: scan.samples,
+          dryRun,
+        });
       } catch (thrown) {
         const error = toSyncError(thrown);
         if (!isRunStopping(error)) throw error;

@@ -1,7 +1,7 @@
-import type { AnyDestination } from '../destination/define-destination';
+import { FIELD_SAMPLE_LIMIT, type AnyDestination } from '../destination/define-destination';
 import { operationsFor, type SyncMode } from '../modes/sync-modes';
 import { snapshotHash } from '../records/snapshot-hash';
-import type { RecordSource } from '../records/types';
+import type { PropertyValue, RecordSource } from '../records/types';
 import type { StateIndexEntry } from '../state/state-store';
 import type { DeletePolicy } from './classify';
 
@@ -25,6 +25,8 @@ export interface SourceScan {
   readonly plannedDeletes: number;
   /** Every property name the records carry. */
   readonly propertyNames: ReadonlySet<string>;
+  /** Up to `FIELD_SAMPLE_LIMIT` distinct non-empty values per property name, in source order. */
+  readonly samples: ReadonlyMap<string, readonly PropertyValue[]>;
   /** Whether any record carries groups. */
   readonly hasGroups: boolean;
 }
@@ -51,6 +53,7 @@ export async function scanSource(
   let unidentifiedErrors = 0;
   let changed = 0;
   const propertyNames = new Set<string>();
+  const samples = new Map<string, Set<PropertyValue>>();
   let hasGroups = false;
 
   for await (const item of source.open()) {
@@ -62,7 +65,13 @@ export async function scanSource(
       continue;
     }
     records++;
-    for (const name of Object.keys(item.snapshot.properties)) propertyNames.add(name);
+    for (const [name, value] of Object.entries(item.snapshot.properties)) {
+      propertyNames.add(name);
+      if (value === null || value === '') continue;
+      const seenValues = samples.get(name) ?? new Set<PropertyValue>();
+      if (seenValues.size < FIELD_SAMPLE_LIMIT) seenValues.add(value);
+      samples.set(name, seenValues);
+    }
     if (item.snapshot.groups.length > 0) hasGroups = true;
     if (seen.has(item.id)) duplicateIds.add(item.id);
     seen.add(item.id);
@@ -97,6 +106,7 @@ export async function scanSource(
     departing,
     plannedDeletes,
     propertyNames,
+    samples: new Map([...samples].map(([name, values]) => [name, [...values]])),
     hasGroups,
   };
 }

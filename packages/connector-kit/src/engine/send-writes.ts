@@ -146,9 +146,13 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
     (batch) => verbs.create(ctx.verbs, batch),
     (item, result) => {
       item.written = true;
-      item.owned = true;
+      item.owned = result.existing !== true;
       item.destinationId = result.id;
       item.appliedProperties = item.next?.properties ?? {};
+      if (result.existing === true && item.plan) {
+        const name = ctx.destination.displayName;
+        item.plan = { ...item.plan, outcome: 'updated', message: `Already in ${name} (it answered the create with the existing record); updated that record instead.` };
+      }
     },
     (done) => persist(ctx, done),
     {

@@ -1,0 +1,199 @@
+import type { RateLimitObserver } from '@syncmodes/connector-kit';
+import { IntercomClient, IntercomError, type Intercom } from 'intercom-client';
+import { toIntercomError } from './errors';
+import { rateLimitInfo, type HasHeaders } from './rate-limit-headers';
+
+/** What each call needs from the verb that makes it: where to report rate-limit headers, and the run's abort signal. */
+export interface CallContext {
+  readonly rateLimit: RateLimitObserver;
+  readonly signal: AbortSignal;
+}
+
+/** Options of {@link IntercomApi}. */
+export interface IntercomApiOptions {
+  readonly baseUrl: string;
+  readonly accessToken: string;
+  /** Per-request timeout, ms. */
+  readonly timeoutMs: number;
+}
+
+/** A contact as the connector reads it (a subset of the API's `contact`). */
+export interface ContactSummary {
+  readonly id: string;
+  readonly role: string;
+  readonly external_id?: string | null | undefined;
+  readonly email?: string | null | undefined;
+  readonly created_at?: number | undefined;
+}
+
+/** A contact body: API field names; `custom_attributes` nested. */
+export type ContactBody = Record<string, unknown> & { custom_attributes?: Record<string, unknown> };
+
+/** A contact search query (`single_filter_search_request` or `multiple_filter_search_request`). */
+export type SearchQuery =
+  | { readonly field: string; readonly operator: string; readonly value: unknown }
+  | { readonly operator: 'AND' | 'OR'; readonly value: readonly SearchQuery[] };
+
+/** Largest search page Intercom serves. */
+export const SEARCH_PAGE_SIZE = 150;
+
+interface SdkCall<T> {
+  withRawResponse(): Promise<{ data: T; rawResponse: HasHeaders }>;
+}
+
+/**
+ * The Intercom REST calls the connector makes, through the official SDK (`intercom-client`,
+ * API version 2.14) with the SDK's own retries off (`maxRetries: 0`): the kit owns retries,
+ * backoff and pacing. Every answer's `X-RateLimit-*` headers are reported to the kit's
+ * pacer; errors are translated by {@link toIntercomError}.
+ */
+export class IntercomApi {
+  readonly client: IntercomClient;
+
+  constructor(private readonly options: IntercomApiOptions) {
+    this.client = new IntercomClient({
+      token: options.accessToken,
+      baseUrl: options.baseUrl.replace(/\/$/, ''),
+      maxRetries: 0,
+      timeoutInSeconds: options.timeoutMs / 1000,
+    });
+  }
+
+  private requestOptions(signal: AbortSignal) {
+    return { maxRetries: 0, timeoutInSeconds: this.options.timeoutMs / 1000, abortSignal: signal };
+  }
+
+  /**
+   * Runs `send` with a signal of its own that follows the run's. The SDK adds an abort
+   * listener to the signal it is given and never removes it (`anySignal`), so handing it the
+   * run's signal would pile up one listener per request for the whole run.
+   */
+  private async scoped<T>(ctx: CallContext, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const own = new AbortController();
+    const follow = () => own.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) follow();
+    else ctx.signal.addEventListener('abort', follow, { once: true });
+    try {
+      return await send(own.signal);
+    } finally {
+      ctx.signal.removeEventListener('abort', follow);
+    }
+  }
+
+  private observe(ctx: CallContext, response: HasHeaders | undefined): void {
+    const info = rateLimitInfo(response);
+    if (info) ctx.rateLimit.observe(info);
+  }
+
+  private call<T>(ctx: CallContext, what: string, send: (options: ReturnType<IntercomApi['requestOptions']>) => SdkCall<T>): Promise<T> {
+    return this.scoped(ctx, async (signal) => {
+      try {
+        const { data, rawResponse } = await send(this.requestOptions(signal)).withRawResponse();
+        this.observe(ctx, rawResponse);
+        return data;
+      } catch (error) {
+        if (error instanceof IntercomError) this.observe(ctx, error.rawResponse);
+        throw toIntercomError(error, what);
+      }
+    });
+  }
+
+  /**
+   * `POST /contacts/search`, following `pages.next` to the end, 150 contacts a page.
+   * Search is eventually consistent: a contact created moments ago may be missing.
+   * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
+   */
+  searchContacts(ctx: CallContext, query: SearchQuery): Promise<ContactSummary[]> {
+    return this.scoped(ctx, async (signal) => {
+      try {
+        let page = await this.client.contacts.search(
+          { query: query as Intercom.SearchRequest['query'], pagination: { per_page: SEARCH_PAGE_SIZE } },
+          this.requestOptions(signal),
+        );
+        this.observe(ctx, page.rawResponse);
+        const contacts: ContactSummary[] = [...(page.data as ContactSummary[])];
+        while (page.hasNextPage()) {
+          page = await page.getNextPage();
+          this.observe(ctx, page.rawResponse);
+          contacts.push(...(page.data as ContactSummary[]));
+        }
+        return contacts;
+      } catch (error) {
+        if (error instanceof IntercomError) this.observe(ctx, error.rawResponse);
+        throw toIntercomError(error, 'the contact search');
+      }
+    });
+  }
+
+  /** `GET /contacts/{id}`; archived and deleted contacts answer 404. */
+  getContact(ctx: CallContext, id: string): Promise<ContactSummary> {
+    return this.call(ctx, 'reading a contact', (o) => this.client.contacts.find({ contact_id: id }, o)) as Promise<ContactSummary>;
+  }
+
+  /** `POST /contacts`. A contact that already exists answers 409 `conflict` naming it. */
+  createContact(ctx: CallContext, body: ContactBody): Promise<ContactSummary> {
+    return this.call(ctx, 'creating a contact', (o) =>
+      this.client.contacts.create(body as unknown as Intercom.CreateContactRequest, o),
+    ) as Promise<ContactSummary>;
+  }
+
+  /** `PUT /contacts/{id}` with the fields to change. */
+  updateContact(ctx: CallContext, id: string, body: ContactBody): Promise<ContactSummary> {
+    return this.call(ctx, 'updating a contact', (o) =>
+      this.client.contacts.update({ contact_id: id, ...body } as unknown as Intercom.UpdateContactRequest, o),
+    ) as Promise<ContactSummary>;
+  }
+
+  /** `POST /contacts/{id}/archive`. */
+  async archiveContact(ctx: CallContext, id: string): Promise<void> {
+    await this.call(ctx, 'archiving a contact', (o) => this.client.contacts.archive({ contact_id: id }, o));
+  }
+
+  /** `POST /contacts/{id}/unarchive`. */
+  async unarchiveContact(ctx: CallContext, id: string): Promise<void> {
+    await this.call(ctx, 'unarchiving a contact', (o) => this.client.contacts.unarchive({ contact_id: id }, o));
+  }
+
+  /** `DELETE /contacts/{id}` (permanent). */
+  async deleteContact(ctx: CallContext, id: string): Promise<void> {
+    await this.call(ctx, 'deleting a contact', (o) => this.client.contacts.delete({ contact_id: id }, o));
+  }
+
+  /** `GET /tags`: every tag of the workspace. */
+  async listTags(ctx: CallContext): Promise<{ id: string; name: string }[]> {
+    const list = await this.call(ctx, 'listing tags', (o) => this.client.tags.list(o));
+    return (list.data ?? []).map((t) => ({ id: String(t.id), name: String(t.name) }));
+  }
+
+  /** `POST /tags` with a name: finds or creates the tag (names are case-insensitive). */
+  async createTag(ctx: CallContext, name: string): Promise<{ id: string; name: string }> {
+    const tag = await this.call(ctx, 'creating a tag', (o) => this.client.tags.create({ name }, o));
+    return { id: String(tag.id), name: String(tag.name) };
+  }
+
+  /** `POST /contacts/{id}/tags`. */
+  async tagContact(ctx: CallContext, contactId: string, tagId: string): Promise<void> {
+    await this.call(ctx, 'tagging a contact', (o) => this.client.tags.tagContact({ contact_id: contactId, id: tagId }, o));
+  }
+
+  /** `DELETE /contacts/{id}/tags/{tag_id}`. */
+  async untagContact(ctx: CallContext, contactId: string, tagId: string): Promise<void> {
+    await this.call(ctx, 'untagging a contact', (o) => this.client.tags.untagContact({ contact_id: contactId, tag_id: tagId }, o));
+  }
+
+  /** `GET /data_attributes?model=contact`: standard and custom contact attributes. */
+  async listContactAttributes(ctx: CallContext): Promise<Intercom.DataAttribute[]> {
+    const list = await this.call(ctx, 'listing data attributes', (o) => this.client.dataAttributes.list({ model: 'contact' }, o));
+    return list.data ?? [];
+  }
+
+  /** `POST /data_attributes`: a custom contact attribute. */
+  createContactAttribute(ctx: CallContext, name: string, dataType: string): Promise<Intercom.DataAttribute> {
+    return this.call(ctx, `creating the data attribute "${name}"`, (o) =>
+      this.client.dataAttributes.create(
+        { name, model: 'contact', data_type: dataType, description: 'Created by syncmodes' } as unknown as Intercom.CreateDataAttributeRequest,
+        o,
+      ),
+    );
+  }
+}

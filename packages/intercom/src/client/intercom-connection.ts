@@ -1,0 +1,46 @@
+import type { Logger } from '@syncmodes/connector-kit';
+import type { IntercomConfig } from '../config';
+import type { AttributeType } from '../fields/contact-fields';
+import { IntercomApi } from './intercom-api';
+
+/** What `connect` builds: the API, the workspace's custom contact attributes and a tag cache. */
+export interface IntercomConnection {
+  readonly api: IntercomApi;
+  /** Custom contact attributes by name (without `custom_attributes.`) → data type; writable, not archived. */
+  readonly attributes: Map<string, AttributeType>;
+  /** Custom attributes Intercom has but the API may not write. */
+  readonly readOnlyAttributes: Set<string>;
+  /** Lowercased tag name → tag id (Intercom compares tag names case-insensitively); filled on first use. */
+  tags: Map<string, string> | undefined;
+}
+
+const TYPES: Readonly<Record<string, AttributeType>> = {
+  string: 'string',
+  integer: 'integer',
+  float: 'float',
+  boolean: 'boolean',
+  date: 'date',
+  datetime: 'date',
+  options: 'string',
+};
+
+/**
+ * Connects: builds the SDK-backed API and loads the contact data attributes
+ * (`GET /data_attributes?model=contact`), which also checks the token.
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/data-attributes/lisdataattributes
+ *
+ * @throws AuthError (`authentication_failed`) when Intercom refuses the token.
+ */
+export async function connectIntercom(config: IntercomConfig, ctx: { readonly logger: Logger; readonly signal: AbortSignal }): Promise<IntercomConnection> {
+  const api = new IntercomApi({ baseUrl: config.baseUrl, accessToken: config.accessToken, timeoutMs: config.requestTimeoutMs });
+  const attributes = new Map<string, AttributeType>();
+  const readOnlyAttributes = new Set<string>();
+  const listed = await api.listContactAttributes({ rateLimit: { observe: () => undefined }, signal: ctx.signal });
+  for (const a of listed) {
+    if (a.custom !== true || a.archived === true || typeof a.name !== 'string') continue;
+    if (a.api_writable === false) readOnlyAttributes.add(a.name);
+    else attributes.set(a.name, TYPES[String(a.data_type)] ?? 'string');
+  }
+  ctx.logger.debug('intercom connected', { customAttributes: attributes.size });
+  return { api, attributes, readOnlyAttributes, tags: undefined };
+}

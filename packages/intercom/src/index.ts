@@ -1,0 +1,7 @@
+/** `@syncmodes/intercom`: the Intercom destination for syncmodes. */
+export { intercomDestination, LOOKUP_BATCH_SIZE } from './intercom-destination';
+export { intercomConfigSchema, type IntercomConfig } from './config';
+export type { IntercomConnection } from './client/intercom-connection';
+export { STANDARD_FIELDS, CUSTOM_PREFIX, type AttributeType } from './fields/contact-fields';
+export { epochSeconds } from './fields/field-values';
+export { inferAttributeType } from './fields/attribute-types';

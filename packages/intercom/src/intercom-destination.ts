@@ -1,0 +1,57 @@
+import { defineDestination } from '@syncmodes/connector-kit';
+import { connectIntercom, type IntercomConnection } from './client/intercom-connection';
+import { intercomConfigSchema } from './config';
+import { contactBody } from './verbs/contact-body';
+import { contactMatchKey, matchKeyLabel } from './verbs/contact-keys';
+import { findContacts } from './verbs/find-contacts';
+import { prepareContactFields } from './verbs/prepare-fields';
+import { removeContacts } from './verbs/remove-contacts';
+import { addTag, ensureTags, removeTag } from './verbs/tags';
+import { createContacts, updateContacts } from './verbs/write-contacts';
+
+/** Most keys of each kind (external ids, emails) in one contact search. */
+export const LOOKUP_BATCH_SIZE = 100;
+
+/**
+ * The Intercom destination: contacts (users and leads) matched by external_id, then email,
+ * with tags as groups. Modes: sync, additive (default), enrich.
+ *
+ * One call per contact write (Intercom has no batch write endpoint); lookups are one
+ * search per 100 records (`IN` filters, paged). A create answered 409 becomes an update of
+ * the existing contact. Calls are paced from Intercom's `X-RateLimit-*` headers; 429s wait
+ * for `X-RateLimit-Reset`.
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/
+ */
+export const intercomDestination = defineDestination({
+  kind: 'records',
+  id: 'intercom',
+  displayName: 'Intercom',
+  description: 'Contacts (users and leads), with tags as groups.',
+  docsUrl: 'https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/',
+  configSchema: intercomConfigSchema,
+  syncModes: ['sync', 'additive', 'enrich'],
+  defaultSyncMode: 'additive',
+  limits: (config) => ({
+    writeBatchSize: 1,
+    lookupBatchSize: LOOKUP_BATCH_SIZE,
+    groupBatchSize: 1,
+    concurrency: config.concurrency,
+    rateLimit: config.maxRequestsPerMinute ? { requests: Math.max(1, Math.floor(config.maxRequestsPerMinute / 6)), intervalMs: 10_000 } : undefined,
+  }),
+  matchKeyLabel: (config) => matchKeyLabel(config.matchBy),
+  matchKey: (snapshot, config) => contactMatchKey(snapshot, config.matchBy),
+  supportsGroups: () => true,
+  connect: (config, ctx): Promise<IntercomConnection> => connectIntercom(config, ctx),
+  prepareFields: prepareContactFields,
+  validate: (ctx, item) => {
+    const built = contactBody(ctx.client, ctx.config, item.properties);
+    return 'error' in built ? built.error : undefined;
+  },
+  verbs: {
+    find: findContacts,
+    create: createContacts,
+    update: updateContacts,
+    delete: removeContacts,
+    groups: { ensure: ensureTags, add: addTag, remove: removeTag },
+  },
+});

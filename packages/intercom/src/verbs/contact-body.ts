@@ -1,0 +1,47 @@
+import { ConfigError, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
+import type { ContactBody } from '../client/intercom-api';
+import type { IntercomConnection } from '../client/intercom-connection';
+import type { IntercomConfig } from '../config';
+import { targetOf, type AttributeType } from '../fields/contact-fields';
+import { convertValue } from '../fields/field-values';
+
+/**
+ * Turns properties (mapping targets → values) into a contact body: standard fields at the
+ * top level, `custom_attributes.<name>` nested, values converted to the attribute's type
+ * (dates as epoch seconds). `null` clears: text attributes are sent as `""` (Intercom
+ * clears leads' text attributes only that way; users accept it too), other types as `null`.
+ *
+ * @returns the body, or the first value that cannot be sent (an error for this record only).
+ */
+export function contactBody(
+  connection: IntercomConnection,
+  config: IntercomConfig,
+  properties: Readonly<Record<string, PropertyValue>>,
+): { readonly body: ContactBody } | { readonly error: SyncError } {
+  const body: ContactBody = {};
+  for (const [property, value] of Object.entries(properties)) {
+    const target = targetOf(property);
+    if (!target) throw new ConfigError(`Intercom contacts have no field "${property}".`, 'unknown_field');
+    const type: AttributeType | undefined = target.kind === 'standard' ? target.type : connection.attributes.get(target.name);
+    if (type === undefined) {
+      throw new ConfigError(`Intercom has no data attribute "${target.name}"; it must be created before contacts can carry it.`, 'unknown_custom_attribute');
+    }
+    let sent: string | number | boolean | null;
+    if (value === null || value === '') sent = type === 'string' ? '' : null;
+    else {
+      const converted = convertValue(property, type, value, config.dateFormat);
+      if (!converted.ok) return { error: converted.error };
+      sent = converted.value;
+    }
+    if (target.kind === 'standard') body[target.name] = sent;
+    else body.custom_attributes = { ...body.custom_attributes, [target.name]: sent };
+  }
+  return { body };
+}
+
+/** The role of a new contact: the `role` option, `auto` meaning a user when the record has an external_id. */
+export function roleFor(config: IntercomConfig, properties: Readonly<Record<string, PropertyValue>>): 'user' | 'lead' {
+  if (config.role !== 'auto') return config.role;
+  const externalId = properties.external_id;
+  return externalId !== null && externalId !== undefined && String(externalId).trim() !== '' ? 'user' : 'lead';
+}

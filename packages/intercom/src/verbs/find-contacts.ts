@@ -1,0 +1,66 @@
+import { SyncError, type FoundRecord, type LookupRequest } from '@syncmodes/connector-kit';
+import type { ContactSummary, SearchQuery } from '../client/intercom-api';
+import { emailOf, externalIdOf, matchFields } from './contact-keys';
+import type { IntercomContext } from './verb-context';
+
+const byAge = (a: ContactSummary, b: ContactSummary) => (a.created_at ?? 0) - (b.created_at ?? 0);
+
+/**
+ * Of the contacts with the record's email, the one that may be this record: not a user
+ * holding a different external_id (that is someone else), preferring users, then the
+ * oldest. A lead's external_id is Intercom's own UUID, so leads always qualify.
+ */
+function pickByEmail(candidates: readonly ContactSummary[] | undefined, externalId: string | undefined): ContactSummary | undefined {
+  const fitting = (candidates ?? []).filter((c) => externalId === undefined || c.role !== 'user' || !c.external_id || c.external_id === externalId);
+  return [...fitting].sort((a, b) => (a.role === 'user' ? 0 : 1) - (b.role === 'user' ? 0 : 1) || byAge(a, b))[0];
+}
+
+/**
+ * Finds contacts for a batch of records with one search (`POST /contacts/search`, paged):
+ * `external_id IN [...]` OR `email IN [...]`, as the `matchBy` option allows. A record
+ * matches by external_id first, then by email. Archived contacts are not searchable, so
+ * they count as absent (a create then meets them as a 409).
+ *
+ * Search is eventually consistent: a record this sync wrote before (its `knownId`) that
+ * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived.
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
+ */
+export async function findContacts(ctx: IntercomContext, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord>> {
+  const { byExternalId, byEmail } = matchFields(ctx.config.matchBy);
+  const keys = requests.map((r) => ({
+    externalId: byExternalId ? externalIdOf(r.snapshot) : undefined,
+    email: byEmail ? emailOf(r.snapshot) : undefined,
+  }));
+  const externalIds = [...new Set(keys.map((k) => k.externalId).filter((v): v is string => v !== undefined))];
+  const emails = [...new Set(keys.map((k) => k.email).filter((v): v is string => v !== undefined))];
+  const filters: SearchQuery[] = [];
+  if (externalIds.length > 0) filters.push({ field: 'external_id', operator: 'IN', value: externalIds });
+  if (emails.length > 0) filters.push({ field: 'email', operator: 'IN', value: emails });
+
+  const contacts = filters.length === 0 ? [] : await ctx.client.api.searchContacts(ctx, filters.length === 1 ? (filters[0] as SearchQuery) : { operator: 'OR', value: filters });
+  const withExternalId = new Map<string, ContactSummary>();
+  const withEmail = new Map<string, ContactSummary[]>();
+  for (const c of [...contacts].sort(byAge)) {
+    if (c.external_id && !withExternalId.has(c.external_id)) withExternalId.set(c.external_id, c);
+    const email = c.email?.toLowerCase();
+    if (email) withEmail.set(email, [...(withEmail.get(email) ?? []), c]);
+  }
+
+  const found = new Map<number, FoundRecord>();
+  const unresolved: LookupRequest[] = [];
+  requests.forEach((request, i) => {
+    const { externalId, email } = keys[i] ?? {};
+    const hit = (externalId !== undefined ? withExternalId.get(externalId) : undefined) ?? (email !== undefined ? pickByEmail(withEmail.get(email), externalId) : undefined);
+    if (hit) found.set(request.ref, { id: hit.id });
+    else if (request.knownId) unresolved.push(request);
+  });
+  for (const request of unresolved) {
+    try {
+      const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
+      found.set(request.ref, { id: contact.id });
+    } catch (error) {
+      if (!(error instanceof SyncError && error.status === 404)) throw error;
+    }
+  }
+  return found;
+}

@@ -1,0 +1,92 @@
+import { SyncError, isRunStopping, toSyncError, type ItemResult, type UpdateItem, type WriteItem } from '@syncmodes/connector-kit';
+import { conflictingContact, type ConflictingContact } from '../client/errors';
+import type { ContactBody } from '../client/intercom-api';
+import { contactBody, roleFor } from './contact-body';
+import { eachItem, failedItem } from './item-results';
+import type { IntercomContext } from './verb-context';
+
+/**
+ * Makes the contact a 409 named the record: unarchives it when it is archived (creates are
+ * only sent where the mode may create, so it may restore too), then updates it with the
+ * record's properties. Never creates a second contact.
+ */
+async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body: ContactBody): Promise<ItemResult> {
+  const { api } = ctx.client;
+  if (conflict.archived) {
+    try {
+      await api.unarchiveContact(ctx, conflict.id);
+    } catch (thrown) {
+      const error = toSyncError(thrown);
+      // Rate limits and network failures are retried by the kit (the create meets the same 409).
+      if (isRunStopping(error) || error.status === 429 || (error.retryable && error.status === undefined)) throw error;
+      return {
+        ok: false,
+        error: new SyncError(
+          'restore_failed',
+          `Intercom holds an archived or permanently deleted contact with these details (id ${conflict.id}) and would not unarchive it ` +
+            `(${error.message}). A permanently deleted user can never be created again; change the external_id or email, or restore it in Intercom.`,
+          { cause: error, ...(error.status === undefined ? {} : { status: error.status }), ...(error.vendorCode === undefined ? {} : { vendorCode: error.vendorCode }) },
+        ),
+      };
+    }
+  }
+  try {
+    await api.updateContact(ctx, conflict.id, body);
+  } catch (thrown) {
+    const error = toSyncError(thrown);
+    if (isRunStopping(error)) throw error;
+    // Retryable failures are returned for this item, not thrown: the kit resends the create,
+    // which meets the same 409 and updates again (rather than counting the create as done).
+    return { ok: false, error };
+  }
+  ctx.logger.debug('create answered 409; updated the existing contact', { id: conflict.id, archived: conflict.archived });
+  return { ok: true, id: conflict.id, existing: true };
+}
+
+async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemResult> {
+  const built = contactBody(ctx.client, ctx.config, item.properties);
+  if ('error' in built) return { ok: false, error: built.error };
+  const role = roleFor(ctx.config, item.properties);
+  const body: ContactBody = { role, ...built.body };
+  // Intercom ignores a lead's external_id and gives it a UUID of its own.
+  if (role === 'lead') delete body.external_id;
+  try {
+    const contact = await ctx.client.api.createContact(ctx, body);
+    return { ok: true, id: contact.id };
+  } catch (thrown) {
+    const conflict = conflictingContact(thrown);
+    if (!conflict) return failedItem(thrown);
+    return takeOver(ctx, conflict, built.body);
+  }
+}
+
+async function updateOne(ctx: IntercomContext, item: UpdateItem): Promise<ItemResult> {
+  const built = contactBody(ctx.client, ctx.config, item.properties);
+  if ('error' in built) return { ok: false, error: built.error };
+  try {
+    await ctx.client.api.updateContact(ctx, item.destinationId, built.body);
+    return { ok: true, id: item.destinationId };
+  } catch (thrown) {
+    return failedItem(thrown);
+  }
+}
+
+/**
+ * Creates contacts (`POST /contacts`, one per call: Intercom has no batch write) with the
+ * role from the `role` option. A 409 "already exists with id=…" (search had not indexed the
+ * contact yet, or another sync created it meanwhile; "An archived contact…" when archived)
+ * becomes an update of that contact, unarchived first, reported as existing.
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/createcontact
+ */
+export function createContacts(ctx: IntercomContext, items: readonly WriteItem[]): Promise<ItemResult[]> {
+  return eachItem(items, (item) => createOne(ctx, item));
+}
+
+/**
+ * Updates contacts (`PUT /contacts/{id}`) with the changed properties only; emptied ones
+ * are cleared (see {@link contactBody}).
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/updatecontact
+ */
+export function updateContacts(ctx: IntercomContext, items: readonly UpdateItem[]): Promise<ItemResult[]> {
+  return eachItem(items, (item) => updateOne(ctx, item));
+}

@@ -1,0 +1,4 @@
+import { describeConformance } from '@syncmodes/connector-kit/testing';
+import { intercomHarness } from './intercom-harness';
+
+describeConformance(intercomHarness);
