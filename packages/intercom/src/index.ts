@@ -5,3 +5,5 @@ export type { IntercomConnection } from './client/intercom-connection';
 export { STANDARD_FIELDS, CUSTOM_PREFIX, type AttributeType } from './fields/contact-fields';
 export { epochSeconds } from './fields/field-values';
 export { inferAttributeType } from './fields/attribute-types';
+/** The destination under the name the CLI's registry looks for. */
+export { intercomDestination as destination } from './intercom-destination';

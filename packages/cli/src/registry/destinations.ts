@@ -23,6 +23,13 @@ const BUILT_IN: readonly DestinationEntry[] = [
     load: async () => (await import('@syncmodes/salesforce')).destination,
     loadEmulator: async () => (await import('@syncmodes/salesforce/emulator')).emulatorPlugin,
   },
+  {
+    id: 'intercom',
+    packageName: '@syncmodes/intercom',
+    builtIn: true,
+    load: async () => (await import('@syncmodes/intercom')).destination,
+    loadEmulator: async () => (await import('@syncmodes/intercom/emulator')).emulatorPlugin,
+  },
 ];
 
 /** Every destination the CLI knows. */

@@ -100,7 +100,7 @@ export class EmulatorServer {
   /** Adds data in the vendor's shape (as `POST /__emulator/seed`), then persists. @throws Error on an invalid seed. */
   seed(data: unknown): void {
     this.options.data.seed(data);
-    this.persist();
+    this.flush();
   }
 
   /** Empties data, request log and faults (as `POST /__emulator/reset`). */
@@ -143,10 +143,24 @@ export class EmulatorServer {
     this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.flush();
   }
 
-  /** Saves the data to `persistPath` (atomically), when set. */
+  private flushTimer: NodeJS.Timeout | undefined;
+
+  /**
+   * Schedules a save of the data to `persistPath` (at most every 100 ms; `stop` and
+   * `flush` save at once), when set.
+   */
   persist(): void {
+    if (!this.options.persistPath || this.flushTimer) return;
+    this.flushTimer = setTimeout(() => this.flush(), 100);
+  }
+
+  /** Saves the data to `persistPath` now (atomically: temp file, then rename), when set. */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     const path = this.options.persistPath;
     if (!path) return;
     mkdirSync(dirname(path), { recursive: true });
