@@ -29,6 +29,8 @@ export {
   type SyncErrorOptions,
 } from './errors/sync-error';
 export { toSyncError } from './errors/to-sync-error';
+export { DeferredError } from './errors/deferred-error';
+export { retryNow } from './errors/sync-error';
 
 export {
   REDACTED,
@@ -48,11 +50,21 @@ export { RECORD_OUTCOMES, emptyCounts, type OutcomeCounts, type PlannedAction, t
 export { snapshotHash } from './records/snapshot-hash';
 export { groupChanges, presentProperties, propertyChanges } from './records/property-diff';
 
+export type { AnyDestination } from './destination/any-destination';
+export {
+  audienceLimitsFor,
+  defineAudienceDestination,
+  type AnyAudienceDestination,
+  type AudienceDestinationDefinition,
+  type AudienceLimits,
+  type AudienceVerbs,
+  type MemberItem,
+} from './destination/define-audience-destination';
 export {
   FIELD_SAMPLE_LIMIT,
   defineDestination,
   limitsFor,
-  type AnyDestination,
+  type AnyRecordDestination,
   type ConnectContext,
   type DestinationDefinition,
   type PrepareFieldsInput,

@@ -88,9 +88,9 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
   readonly verbs: RecordVerbs<z.output<Schema>, Client>;
 }
 
-/** Any destination definition, whatever its config and client types. */
+/** Any record destination definition, whatever its config and client types. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyDestination = DestinationDefinition<z.ZodType, any>;
+export type AnyRecordDestination = DestinationDefinition<z.ZodType, any>;
 
 /**
  * Declares a destination. Checks the declaration (modes, default, limits, verbs needed by
@@ -123,10 +123,7 @@ export function defineDestination<Schema extends z.ZodType, Client>(
 }
 
 /** The limits for a given config. */
-export function limitsFor<Schema extends z.ZodType>(
-  destination: DestinationDefinition<Schema, unknown>,
-  config: z.output<Schema>,
-): DestinationLimits {
+export function limitsFor(destination: AnyRecordDestination, config: Record<string, unknown>): DestinationLimits {
   const limits = typeof destination.limits === 'function' ? destination.limits(config) : destination.limits;
   return checkLimits(destination.id, limits);
 }

@@ -1,5 +1,6 @@
 import pRetry, { AbortError } from 'p-retry';
-import { isRunStopping, RateLimitError, SyncError } from '../errors/sync-error';
+import type { SyncError } from '../errors/sync-error';
+import { isRunStopping, RateLimitError, retryNow } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import type { Logger } from '../logging/logger';
 import type { Pacer } from './pacer';
@@ -138,14 +139,14 @@ export class Caller {
           signal: this.signal,
           shouldConsumeRetry: ({ error }) => !(error instanceof RateLimitError),
           shouldRetry: ({ error }) => {
-            if (!(error instanceof SyncError) || !error.retryable || this.stopError) return false;
+            if (!retryNow(error) || this.stopError) return false;
             return retryAmbiguous || error instanceof RateLimitError;
           },
           onFailedAttempt: async ({ error }) => {
             if (error instanceof RateLimitError) await this.waitForRateLimit(error);
-            else if (error instanceof SyncError && error.retryable && retryAmbiguous) {
+            else if (retryNow(error) && retryAmbiguous) {
               this.stats.retries++;
-              this.logger.debug('retrying call', { kind, code: error.code });
+              this.logger.debug('retrying call', { kind, code: (error as SyncError).code });
             }
           },
         },

@@ -1,7 +1,7 @@
 import type { SyncError } from '../errors/sync-error';
 import type { RecordResult } from '../records/outcome';
 import { forget, persist } from './persist';
-import type { RunContext } from './run-context';
+import type { BaseRunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
 /** The result for a record the run could not send because it stopped. */
@@ -27,7 +27,7 @@ function groupsComplete(item: WorkItem): boolean {
  * state that remains (unchanged records, records kept after leaving the source, records
  * gone from the destination) and emits the results.
  */
-export function finalize(ctx: RunContext, items: readonly WorkItem[]): void {
+export function finalize(ctx: BaseRunContext, items: readonly WorkItem[]): void {
   const stopped = ctx.caller.stopped;
   const toPersist: WorkItem[] = [];
   const toForget: WorkItem[] = [];

@@ -1,7 +1,7 @@
 import { snapshotHash } from '../records/snapshot-hash';
 import type { RecordSnapshot } from '../records/types';
 import type { StateEntry } from '../state/state-store';
-import type { RunContext } from './run-context';
+import type { BaseRunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
 /** The state entry describing what the destination holds for `item` as far as the run knows. */
@@ -19,13 +19,13 @@ export function stateEntryFor(item: WorkItem): StateEntry {
 }
 
 /** Writes the items' state (nothing in a dry run). Called after every acknowledged batch. */
-export function persist(ctx: RunContext, items: readonly WorkItem[]): void {
+export function persist(ctx: BaseRunContext, items: readonly WorkItem[]): void {
   if (ctx.dryRun || items.length === 0) return;
   ctx.state.put(ctx.syncId, items.map(stateEntryFor));
 }
 
 /** Forgets the items (deleted, or gone from the destination). Nothing in a dry run. */
-export function forget(ctx: RunContext, items: readonly WorkItem[]): void {
+export function forget(ctx: BaseRunContext, items: readonly WorkItem[]): void {
   if (ctx.dryRun || items.length === 0) return;
   ctx.state.remove(
     ctx.syncId,

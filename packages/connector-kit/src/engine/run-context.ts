@@ -1,4 +1,5 @@
-import type { AnyDestination } from '../destination/define-destination';
+import type { AudienceLimits, AnyAudienceDestination } from '../destination/define-audience-destination';
+import type { AnyRecordDestination } from '../destination/define-destination';
 import type { DestinationLimits } from '../destination/limits';
 import type { VerbContext } from '../destination/verbs';
 import type { Logger } from '../logging/logger';
@@ -6,21 +7,32 @@ import type { SyncMode } from '../modes/sync-modes';
 import type { RecordResult } from '../records/outcome';
 import type { StateStore } from '../state/state-store';
 import type { Caller } from './caller';
-import type { ClassifyContext } from './classify';
+import type { ClassifyContext, DeletePolicy } from './classify';
 
-/** Shared by the steps of one run. */
-export interface RunContext {
-  readonly destination: AnyDestination;
+/** What every step of a run shares, whatever the destination's kind. */
+export interface BaseRunContext {
   readonly config: Record<string, unknown>;
   readonly verbs: VerbContext<Record<string, unknown>, unknown>;
   readonly mode: SyncMode;
-  readonly limits: DestinationLimits;
+  readonly deletePolicy: DeletePolicy;
   readonly dryRun: boolean;
   readonly syncId: string;
   readonly state: StateStore;
   readonly caller: Caller;
-  readonly classify: ClassifyContext;
   readonly logger: Logger;
   /** Hands a final result to the run (counted, collected, reported). */
   readonly emit: (result: RecordResult) => void;
+}
+
+/** Shared by the steps of a run into a record destination. */
+export interface RunContext extends BaseRunContext {
+  readonly destination: AnyRecordDestination;
+  readonly limits: DestinationLimits;
+  readonly classify: ClassifyContext;
+}
+
+/** Shared by the steps of a run into an audience destination. */
+export interface AudienceRunContext extends BaseRunContext {
+  readonly destination: AnyAudienceDestination;
+  readonly limits: AudienceLimits;
 }

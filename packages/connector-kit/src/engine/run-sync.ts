@@ -1,27 +1,38 @@
 import type { z } from 'zod';
-import { limitsFor, type AnyDestination } from '../destination/define-destination';
+import type { AnyDestination } from '../destination/any-destination';
+import { audienceLimitsFor } from '../destination/define-audience-destination';
+import { limitsFor } from '../destination/define-destination';
 import type { SyncError } from '../errors/sync-error';
 import { ConfigError, isRunStopping } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import { silentLogger } from '../logging/logger';
 import { resolveSyncMode } from '../modes/resolve-sync-mode';
 import { emptyCounts, type PlannedAction, type RecordResult } from '../records/outcome';
-import { snapshotHash } from '../records/snapshot-hash';
-import type { SourceRecord } from '../records/types';
+import type { RecordSnapshot, RecordSource, SourceItem } from '../records/types';
 import { identityOf, syncIdFor } from '../state/sync-id';
+import { processAudienceWindow } from './audience/process-audience-window';
 import { Caller } from './caller';
-import { classify } from './classify';
 import { checkDeletionGuard } from './deletion-guard';
-import { finalize, notSent } from './finalize';
-import { lookupItems } from './lookup';
+import { iterateDeparting, iterateSource, type RecordKeys, type WindowProcessor } from './iterate-source';
 import { Pacer } from './pacer';
+import { processRecordWindow } from './process-record-window';
 import { DEFAULT_RETRY_POLICY } from './retry-policy';
-import type { RunContext } from './run-context';
+import type { AudienceRunContext, BaseRunContext, RunContext } from './run-context';
 import type { RunSyncOptions, SyncRunSummary } from './run-types';
 import { scanSource } from './scan-source';
-import { sendGroups } from './send-groups';
-import { sendWrites } from './send-writes';
-import { newWorkItem, type WorkItem } from './work-item';
+
+/** The source as the destination sees it (every record in the fixed audiences, when configured). */
+function preparedSource(source: RecordSource, fixed: readonly string[] | undefined): RecordSource {
+  if (!fixed) return source;
+  return {
+    name: source.name,
+    async *open(): AsyncGenerator<SourceItem> {
+      for await (const item of source.open()) {
+        yield item.kind === 'record' ? { ...item, snapshot: { properties: item.snapshot.properties, groups: [...fixed] } } : item;
+      }
+    },
+  };
+}
 
 /**
  * Parses a destination config with its zod schema.
@@ -53,10 +64,14 @@ export function parseConfig<D extends AnyDestination>(destination: D, raw: unkno
  */
 export async function runSync<D extends AnyDestination>(options: RunSyncOptions<D>): Promise<SyncRunSummary> {
   const started = Date.now();
-  const destination = options.destination;
+  const destination: AnyDestination = options.destination;
   const mode = resolveSyncMode(destination, options.mode);
   const config = parseConfig(destination, options.config) as Record<string, unknown>;
-  const limits = limitsFor(destination, config);
+  const audience = destination.kind === 'audience' ? destination : undefined;
+  const records = destination.kind === 'records' ? destination : undefined;
+  const limits = audience ? audienceLimitsFor(audience, config) : limitsFor(records as NonNullable<typeof records>, config);
+  const source = preparedSource(options.source, audience?.fixedAudiences?.(config));
+  const keyOf = (snapshot: RecordSnapshot) => destination.matchKey(snapshot, config);
   const logger = options.logger ?? silentLogger;
   const dryRun = options.dryRun ?? false;
   const deletePolicy = options.deletePolicy ?? 'owned';
@@ -102,7 +117,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (!dryRun) state.registerSync({ syncId, destination: destination.id, identity });
     options.onProgress?.({ phase: 'scanning', processed: 0, total: 0 });
     const index = state.index(syncId);
-    const scan = await scanSource(options.source, destination, config, index, mode, deletePolicy);
+    const scan = await scanSource(source, keyOf, index, mode, deletePolicy);
     total = scan.items + scan.departing.length;
     logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
 
@@ -117,7 +132,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       options.guard,
     );
     if (refusal) {
-      for await (const item of options.source.open()) {
+      for await (const item of source.open()) {
         emit({
           id: item.id ?? `row:${item.row}`,
           row: item.row,
@@ -129,38 +144,50 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       return summary('refused', refusal);
     }
 
-    const groupsEnabled = destination.verbs.groups !== undefined && (destination.supportsGroups?.(config) ?? true);
+    const groupsEnabled = audience !== undefined || (records?.verbs.groups !== undefined && (records.supportsGroups?.(config) ?? true));
     if (scan.hasGroups && !groupsEnabled) {
       throw new ConfigError(
         `${destination.displayName} has no groups with this configuration; remove the groups column from the mapping.`,
         'groups_unsupported',
       );
     }
-    const makeContext = (client: unknown): RunContext => ({
-      destination,
-      config,
-      verbs: { config, client, logger, signal: abort.signal, rateLimit: pacer },
-      mode,
-      limits,
-      dryRun,
-      syncId,
-      state,
-      caller,
-      classify: {
+    const keys: RecordKeys = {
+      keyOf,
+      keyLabel: destination.matchKeyLabel(config),
+      destinationName: destination.displayName,
+      explainMissingKey: audience?.explainMissingKey ? (snapshot) => (audience.explainMissingKey as NonNullable<typeof audience.explainMissingKey>)(snapshot, config) : undefined,
+    };
+    const makeContext = (client: unknown): { ctx: BaseRunContext; process: WindowProcessor } => {
+      const base: BaseRunContext = {
+        config,
+        verbs: { config, client, logger, signal: abort.signal, rateLimit: pacer },
         mode,
         deletePolicy,
-        groupsEnabled,
-        destinationName: destination.displayName,
-        matchKeyLabel: destination.matchKeyLabel(config),
-      },
-      logger,
-      emit,
-    });
+        dryRun,
+        syncId,
+        state,
+        caller,
+        logger,
+        emit,
+      };
+      if (audience) {
+        const ctx: AudienceRunContext = { ...base, destination: audience, limits: limits as AudienceRunContext['limits'] };
+        return { ctx, process: (items) => processAudienceWindow(ctx, items) };
+      }
+      const ctx: RunContext = {
+        ...base,
+        destination: records as NonNullable<typeof records>,
+        limits: limits as RunContext['limits'],
+        classify: { mode, deletePolicy, groupsEnabled, destinationName: destination.displayName, matchKeyLabel: keys.keyLabel },
+      };
+      return { ctx, process: (items) => processRecordWindow(ctx, items) };
+    };
     const windowSize = options.windowSize ?? 10_000;
     options.onProgress?.({ phase: 'syncing', processed: 0, total });
     if (scan.changed === 0 && scan.departing.length === 0) {
       // Nothing to look up or send: no call reaches the destination.
-      await syncSourceRecords(makeContext(undefined), options, scan, index, windowSize);
+      const { ctx, process } = makeContext(undefined);
+      await iterateSource(ctx, source, scan, index, keys, windowSize, process);
     } else {
       let client: unknown;
       try {
@@ -174,10 +201,10 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
         if (!isRunStopping(error)) throw error;
         caller.stop(error);
       }
-      const ctx = makeContext(client);
+      const { ctx, process } = makeContext(client);
       try {
-        await syncSourceRecords(ctx, options, scan, index, windowSize);
-        await syncDeparting(ctx, scan.departing, scan.unidentifiedErrors, windowSize);
+        await iterateSource(ctx, source, scan, index, keys, windowSize, process);
+        await iterateDeparting(ctx, scan.departing, scan.unidentifiedErrors, windowSize, process);
       } finally {
         if (client !== undefined) await destination.disconnect?.(client);
       }
@@ -191,158 +218,3 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
   }
 }
 
-function failure(record: { id: string; row?: number | undefined }, code: string, message: string): RecordResult {
-  return { id: record.id, row: record.row, outcome: 'failed', code, message, retryable: false, action: 'fail' };
-}
-
-async function syncSourceRecords(
-  ctx: RunContext,
-  options: RunSyncOptions,
-  scan: Awaited<ReturnType<typeof scanSource>>,
-  index: ReturnType<RunContext['state']['index']>,
-  windowSize: number,
-): Promise<void> {
-  const keyLabel = ctx.classify.matchKeyLabel;
-  let window: SourceRecord[] = [];
-  let ref = 0;
-  const flush = async () => {
-    if (window.length === 0) return;
-    const batch = window;
-    window = [];
-    const entries = ctx.state.get(ctx.syncId, batch.map((r) => r.id));
-    const items = batch.map((r) => newWorkItem(ref++, r.id, r.row, r.snapshot, entries.get(r.id)));
-    await processWindow(ctx, items);
-  };
-
-  for await (const item of options.source.open()) {
-    if (item.kind === 'error') {
-      ctx.emit({
-        id: item.id ?? `row:${item.row}`,
-        row: item.row,
-        outcome: 'failed',
-        code: item.error.code,
-        message: item.error.message,
-        retryable: false,
-        action: 'fail',
-      });
-      continue;
-    }
-    if (scan.duplicateIds.has(item.id)) {
-      ctx.emit(failure(item, 'duplicate_record_id', `Id "${item.id}" appears on more than one row; make ids unique. No row with this id was sent.`));
-      continue;
-    }
-    const key = ctx.destination.matchKey(item.snapshot, ctx.config);
-    if (key === undefined) {
-      ctx.emit(failure(item, 'missing_match_key', `No ${keyLabel}: records are matched in ${ctx.destination.displayName} by ${keyLabel}; fill it in.`));
-      continue;
-    }
-    const owner = scan.duplicateKeys.get(key);
-    if (owner !== undefined) {
-      ctx.emit(
-        failure(item, 'duplicate_match_key', `Same ${keyLabel} as record "${owner}" (and possibly others); each ${keyLabel} must belong to one record. Not sent.`),
-      );
-      continue;
-    }
-    const entry = index.get(item.id);
-    if (entry && !entry.departed && entry.hash === snapshotHash(item.snapshot)) {
-      ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
-      continue;
-    }
-    if (ctx.caller.stopped) {
-      ctx.emit(notSent({ recordId: item.id, row: item.row }, ctx.caller.stopped));
-      continue;
-    }
-    window.push(item);
-    if (window.length >= windowSize) await flush();
-  }
-  await flush();
-}
-
-async function syncDeparting(ctx: RunContext, departing: readonly string[], unidentifiedErrors: number, windowSize: number): Promise<void> {
-  for (let i = 0; i < departing.length; i += windowSize) {
-    const ids = departing.slice(i, i + windowSize);
-    const entries = ctx.state.get(ctx.syncId, ids);
-    const items: WorkItem[] = [];
-    ids.forEach((id, j) => {
-      const entry = entries.get(id);
-      if (entry) items.push(newWorkItem(1_000_000_000 + i + j, id, undefined, null, entry));
-    });
-    if (unidentifiedErrors > 0) {
-      // Rows we could not identify might be these records: never delete on a partial read.
-      for (const item of items) {
-        item.result = {
-          id: item.recordId,
-          outcome: 'skipped',
-          code: 'source_incomplete',
-          message: `Missing from the source, but ${unidentifiedErrors} row(s) could not be read; nothing is deleted or removed until the source reads cleanly.`,
-        };
-      }
-    }
-    await processWindow(ctx, items);
-  }
-}
-
-/** Looks up, classifies, validates, sends and finalizes one window of records. */
-async function processWindow(ctx: RunContext, items: WorkItem[]): Promise<void> {
-  for (const item of items) {
-    if (item.result) continue;
-    const snapshot = item.next ?? item.entry?.snapshot;
-    item.matchKey = snapshot ? ctx.destination.matchKey(snapshot, ctx.config) : undefined;
-    if (item.next && item.entry) {
-      const previousKey = ctx.destination.matchKey(item.entry.snapshot, ctx.config);
-      if (previousKey !== undefined && previousKey !== item.matchKey) item.previousMatchKey = previousKey;
-    }
-    if (item.next === null && item.matchKey === undefined) {
-      item.result = { id: item.recordId, outcome: 'skipped', code: 'not_found', message: 'Left the source; no match key to find it by.' };
-    }
-  }
-
-  if (!ctx.caller.stopped) await lookupItems(ctx, items);
-
-  for (const item of items) {
-    if (item.result || ctx.caller.stopped) continue;
-    if (item.found) {
-      if (item.entry?.destinationId && item.entry.destinationId !== item.found.id) item.owned = false;
-      item.destinationId = item.found.id;
-    }
-    item.plan = classify(item, ctx.classify);
-    const plan = item.plan;
-    if ((plan.action === 'create' || plan.action === 'update') && item.next && ctx.destination.validate) {
-      const problem = ctx.destination.validate(ctx.verbs, {
-        ref: item.ref,
-        recordId: item.recordId,
-        snapshot: item.next,
-        properties: plan.properties,
-        action: plan.action,
-      });
-      if (problem) {
-        item.result = {
-          id: item.recordId,
-          row: item.row,
-          outcome: 'failed',
-          code: problem.code,
-          message: problem.message,
-          retryable: problem.retryable,
-          destinationId: item.destinationId,
-          action: plan.action,
-        };
-      }
-    }
-  }
-
-  if (!ctx.dryRun && !ctx.caller.stopped) {
-    try {
-      await sendWrites(ctx, items);
-      if (!ctx.caller.stopped) await sendGroups(ctx, items);
-    } catch (thrown) {
-      const error = toSyncError(thrown);
-      ctx.logger.error('unexpected error while sending', { code: error.code });
-      for (const item of items) {
-        if (!item.result && !item.written) {
-          item.result = { id: item.recordId, row: item.row, outcome: 'failed', code: error.code, message: error.message, retryable: error.retryable };
-        }
-      }
-    }
-  }
-  finalize(ctx, items);
-}

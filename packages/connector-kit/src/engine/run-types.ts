@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { AnyDestination } from '../destination/define-destination';
+import type { AnyDestination } from '../destination/any-destination';
 import type { Logger } from '../logging/logger';
 import type { SyncMode } from '../modes/sync-modes';
 import type { OutcomeCounts, PlannedAction, RecordResult } from '../records/outcome';

@@ -1,4 +1,5 @@
-import { FIELD_SAMPLE_LIMIT, type AnyDestination } from '../destination/define-destination';
+import { FIELD_SAMPLE_LIMIT } from '../destination/define-destination';
+import type { RecordSnapshot } from '../records/types';
 import { operationsFor, type SyncMode } from '../modes/sync-modes';
 import { snapshotHash } from '../records/snapshot-hash';
 import type { PropertyValue, RecordSource } from '../records/types';
@@ -38,8 +39,7 @@ export interface SourceScan {
  */
 export async function scanSource(
   source: RecordSource,
-  destination: AnyDestination,
-  config: Record<string, unknown>,
+  keyOf: (snapshot: RecordSnapshot) => string | undefined,
   index: ReadonlyMap<string, StateIndexEntry>,
   mode: SyncMode,
   deletePolicy: DeletePolicy,
@@ -75,7 +75,7 @@ export async function scanSource(
     if (item.snapshot.groups.length > 0) hasGroups = true;
     if (seen.has(item.id)) duplicateIds.add(item.id);
     seen.add(item.id);
-    const key = destination.matchKey(item.snapshot, config);
+    const key = keyOf(item.snapshot);
     if (key !== undefined) {
       const owner = keyOwner.get(key);
       if (owner === undefined) keyOwner.set(key, item.id);

@@ -1,5 +1,5 @@
 import type { ItemResult } from '../destination/verbs';
-import { isRunStopping, RateLimitError, SyncError } from '../errors/sync-error';
+import { isRunStopping, RateLimitError, retryNow, SyncError } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import type { Caller, CallKind } from './caller';
 import { sleep } from './sleep';
@@ -70,7 +70,7 @@ export async function sendBatch<I>(
         }
         break;
       }
-      if (!options.reconcile || attempt >= caller.policy.retries) {
+      if (!retryNow(error) || !options.reconcile || attempt >= caller.policy.retries) {
         failAll(pending.length, error).forEach((r, j) => (results[pending[j] as number] = r));
         break;
       }
@@ -101,7 +101,7 @@ export async function sendBatch<I>(
     batchResults.forEach((r, j) => {
       const i = pending[j] as number;
       results[i] = r;
-      if (!r.ok && r.error.retryable && !isRunStopping(r.error)) {
+      if (!r.ok && retryNow(r.error)) {
         retry.push(i);
         if (r.error instanceof RateLimitError) {
           rateLimitWait = Math.max(rateLimitWait, r.error.retryAfterMs ?? caller.policy.defaultRateLimitWaitMs);

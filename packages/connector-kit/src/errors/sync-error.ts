@@ -124,3 +124,11 @@ export class InputError extends SyncError {
 export function isRunStopping(error: unknown): boolean {
   return error instanceof AuthError || error instanceof QuotaExceededError;
 }
+
+/**
+ * True for errors worth retrying within this run: retryable, not run-stopping, and not
+ * deferred to a later run (a `DeferredError` marks itself with `deferred`).
+ */
+export function retryNow(error: unknown): boolean {
+  return error instanceof SyncError && error.retryable && !isRunStopping(error) && !(error as { deferred?: boolean }).deferred;
+}

@@ -3,6 +3,8 @@
  * sync-mode tests for a destination against its emulator. Needs vitest.
  */
 export { describeConformance, memorySource, type ConformanceOptions } from './conformance';
+export { describeAudienceConformance } from './audience-conformance';
+export type { AudienceConformanceHarness, AudienceConformanceTarget } from './audience-harness';
 export type {
   ConformanceHarness,
   ConformanceRecord,

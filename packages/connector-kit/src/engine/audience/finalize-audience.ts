@@ -1,0 +1,64 @@
+import { notSent } from '../finalize';
+import { forget, persist } from '../persist';
+import type { AudienceRunContext } from '../run-context';
+import type { WorkItem } from '../work-item';
+import type { MembershipPlan } from './plan-membership';
+import type { MembershipProgress } from './send-memberships';
+
+/**
+ * Decides each audience record's result and its state. State changes only when every
+ * membership change of the record succeeded, so anything refused, failed or unsent is
+ * planned again by the next run (adds and removals are idempotent).
+ */
+export function finalizeAudience(ctx: AudienceRunContext, items: readonly WorkItem[], progress: ReadonlyMap<number, MembershipProgress>): void {
+  const stopped = ctx.caller.stopped;
+  const toPersist: WorkItem[] = [];
+  const toForget: WorkItem[] = [];
+  for (const item of items) {
+    if (item.result) {
+      ctx.emit(item.result);
+      continue;
+    }
+    const plan = item.plan as MembershipPlan | undefined;
+    if (!plan) {
+      ctx.emit(stopped ? notSent(item, stopped) : { id: item.recordId, row: item.row, outcome: 'failed', code: 'not_planned', message: 'Not planned (internal error).' });
+      continue;
+    }
+    const base = { id: item.recordId, row: item.row, action: plan.action };
+    if (ctx.dryRun) {
+      ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}` });
+      continue;
+    }
+    const p = progress.get(item.ref);
+    const expected = [...plan.removeGroups.map((g) => `remove:${g}`), ...plan.addGroups.map((g) => `add:${g}`)];
+    const complete = expected.every((k) => p?.done.has(k));
+    if (p?.error) {
+      ctx.emit({ ...base, outcome: 'failed', code: p.error.code, message: p.error.message, retryable: p.error.retryable });
+      continue;
+    }
+    if (p?.deferred) {
+      ctx.emit({ ...base, outcome: 'skipped', code: p.deferred.code, message: `${p.deferred.message} Pending: the next run tries again.`, retryable: true });
+      continue;
+    }
+    if (!complete) {
+      ctx.emit(stopped ? notSent(item, stopped) : { ...base, outcome: 'failed', code: 'not_sent', message: 'Not sent.', retryable: true });
+      continue;
+    }
+    if (item.next === null) {
+      if (plan.depart) {
+        toPersist.push(item);
+      } else {
+        toForget.push(item);
+      }
+    } else {
+      const kept = ctx.mode === 'sync' ? [] : (item.entry?.snapshot.groups ?? []).filter((g) => !plan.removeGroups.includes(g));
+      item.appliedProperties = item.next.properties;
+      item.appliedGroups = new Set([...item.next.groups, ...kept]);
+      item.owned = true;
+      toPersist.push(item);
+    }
+    ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: plan.message });
+  }
+  persist(ctx, toPersist);
+  forget(ctx, toForget);
+}

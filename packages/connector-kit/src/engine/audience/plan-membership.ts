@@ -1,0 +1,100 @@
+import { operationsFor, SYNC_MODE_TABLE, type SyncMode } from '../../modes/sync-modes';
+import { snapshotHash } from '../../records/snapshot-hash';
+import type { Properties } from '../../records/types';
+import type { Plan, WorkItem } from '../work-item';
+
+/** A plan for an audience record: audiences to join (current identity) and to leave. */
+export interface MembershipPlan extends Plan {
+  /** The identity whose memberships are removed (the previous one when identifiers changed). */
+  readonly removeIdentity: Properties | undefined;
+}
+
+const base = { properties: {}, restore: false, depart: false } as const;
+
+const identityHash = (properties: Properties) => snapshotHash({ properties, groups: [] });
+
+/**
+ * Decides an audience record's membership changes under the mode. On an audience
+ * destination, joining an audience is a create and leaving one is a delete:
+ *
+ * - joins are sent when the mode may create (sync, additive);
+ * - leaves — a group left, the source left, or the old identity after its identifiers
+ *   changed — are sent only when the mode may delete (sync); otherwise the person stays in
+ *   the audience (`delete_not_allowed`);
+ * - only memberships this sync added (its state) are ever removed.
+ */
+export function planMembership(item: WorkItem, mode: SyncMode, destinationName: string): MembershipPlan {
+  const ops = operationsFor(mode);
+  const modeName = SYNC_MODE_TABLE[mode].displayName;
+  const previousGroups = item.entry?.snapshot.groups ?? [];
+  const previousIdentity = item.entry?.snapshot.properties;
+
+  if (item.next === null) {
+    if (previousGroups.length === 0) {
+      return { ...base, action: 'skip', outcome: 'skipped', code: 'not_found', message: 'Left the source; it was in no audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
+    }
+    if (ops.delete) {
+      return {
+        ...base,
+        action: 'delete',
+        outcome: 'deleted',
+        message: `Left the source; removed from ${previousGroups.length} audience(s).`,
+        addGroups: [],
+        removeGroups: [...previousGroups],
+        removeIdentity: previousIdentity,
+      };
+    }
+    return {
+      ...base,
+      action: 'skip',
+      outcome: 'skipped',
+      code: 'delete_not_allowed',
+      message: `Left the source; kept in ${previousGroups.length} audience(s) because ${modeName} mode never removes anyone.`,
+      addGroups: [],
+      removeGroups: [],
+      removeIdentity: undefined,
+      depart: true,
+    };
+  }
+
+  const nextGroups = [...new Set(item.next.groups)];
+  const identityChanged = previousIdentity !== undefined && identityHash(previousIdentity) !== identityHash(item.next.properties);
+  const joins = ops.create ? (identityChanged ? nextGroups : nextGroups.filter((g) => !previousGroups.includes(g))) : [];
+  const leaving = identityChanged ? [...previousGroups] : previousGroups.filter((g) => !nextGroups.includes(g));
+  const removes = ops.delete ? leaving : [];
+  const kept = ops.delete ? [] : leaving;
+
+  if (joins.length === 0 && removes.length === 0) {
+    if (kept.length > 0) {
+      return {
+        ...base,
+        action: 'skip',
+        outcome: 'skipped',
+        code: 'delete_not_allowed',
+        message: `Left ${kept.length} audience(s) in the source; kept there because ${modeName} mode never removes anyone.`,
+        addGroups: [],
+        removeGroups: [],
+        removeIdentity: undefined,
+      };
+    }
+    if (nextGroups.length === 0) {
+      return { ...base, action: 'skip', outcome: 'skipped', code: 'no_audience', message: 'In no audience: give it a group, or configure an audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
+    }
+    return { ...base, action: 'none', outcome: 'unchanged', message: `Already in its audiences in ${destinationName}.`, addGroups: [], removeGroups: [], removeIdentity: undefined };
+  }
+  const first = item.entry === undefined || previousGroups.length === 0;
+  return {
+    ...base,
+    action: first ? 'create' : 'update',
+    outcome: first ? 'created' : 'updated',
+    message:
+      (identityChanged ? 'Identifiers changed: ' : '') +
+      [joins.length > 0 ? `added to ${joins.length} audience(s)` : '', removes.length > 0 ? `removed from ${removes.length}` : '', kept.length > 0 ? `kept in ${kept.length} it left (${modeName} never removes)` : '']
+        .filter(Boolean)
+        .join('; ') +
+      '.',
+    addGroups: joins,
+    removeGroups: removes,
+    removeIdentity: identityChanged ? previousIdentity : item.next.properties,
+  };
+}

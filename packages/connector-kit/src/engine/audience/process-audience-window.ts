@@ -1,0 +1,27 @@
+import { toSyncError } from '../../errors/to-sync-error';
+import type { AudienceRunContext } from '../run-context';
+import type { WorkItem } from '../work-item';
+import { finalizeAudience } from './finalize-audience';
+import { planMembership } from './plan-membership';
+import { sendMemberships, type MembershipProgress } from './send-memberships';
+
+/** Plans, sends and finalizes one window of audience records. */
+export async function processAudienceWindow(ctx: AudienceRunContext, items: WorkItem[]): Promise<void> {
+  for (const item of items) {
+    if (item.result || ctx.caller.stopped) continue;
+    item.plan = planMembership(item, ctx.mode, ctx.destination.displayName);
+  }
+  let progress = new Map<number, MembershipProgress>();
+  if (!ctx.dryRun && !ctx.caller.stopped) {
+    try {
+      progress = await sendMemberships(ctx, items);
+    } catch (thrown) {
+      const error = toSyncError(thrown);
+      ctx.logger.error('unexpected error while sending', { code: error.code });
+      for (const item of items) {
+        if (!item.result) item.result = { id: item.recordId, row: item.row, outcome: 'failed', code: error.code, message: error.message, retryable: error.retryable };
+      }
+    }
+  }
+  finalizeAudience(ctx, items, progress);
+}

@@ -1,0 +1,73 @@
+import { toSyncError } from '../errors/to-sync-error';
+import { classify } from './classify';
+import { finalize } from './finalize';
+import { lookupItems } from './lookup';
+import type { RunContext } from './run-context';
+import { sendGroups } from './send-groups';
+import { sendWrites } from './send-writes';
+import type { WorkItem } from './work-item';
+
+/** Looks up, classifies, validates, sends and finalizes one window of records. */
+export async function processRecordWindow(ctx: RunContext, items: WorkItem[]): Promise<void> {
+  for (const item of items) {
+    if (item.result) continue;
+    const snapshot = item.next ?? item.entry?.snapshot;
+    item.matchKey = snapshot ? ctx.destination.matchKey(snapshot, ctx.config) : undefined;
+    if (item.next && item.entry) {
+      const previousKey = ctx.destination.matchKey(item.entry.snapshot, ctx.config);
+      if (previousKey !== undefined && previousKey !== item.matchKey) item.previousMatchKey = previousKey;
+    }
+    if (item.next === null && item.matchKey === undefined) {
+      item.result = { id: item.recordId, outcome: 'skipped', code: 'not_found', message: 'Left the source; no match key to find it by.' };
+    }
+  }
+
+  if (!ctx.caller.stopped) await lookupItems(ctx, items);
+
+  for (const item of items) {
+    if (item.result || ctx.caller.stopped) continue;
+    if (item.found) {
+      if (item.entry?.destinationId && item.entry.destinationId !== item.found.id) item.owned = false;
+      item.destinationId = item.found.id;
+    }
+    item.plan = classify(item, ctx.classify);
+    const plan = item.plan;
+    if ((plan.action === 'create' || plan.action === 'update') && item.next && ctx.destination.validate) {
+      const problem = ctx.destination.validate(ctx.verbs, {
+        ref: item.ref,
+        recordId: item.recordId,
+        snapshot: item.next,
+        properties: plan.properties,
+        action: plan.action,
+      });
+      if (problem) {
+        item.result = {
+          id: item.recordId,
+          row: item.row,
+          outcome: 'failed',
+          code: problem.code,
+          message: problem.message,
+          retryable: problem.retryable,
+          destinationId: item.destinationId,
+          action: plan.action,
+        };
+      }
+    }
+  }
+
+  if (!ctx.dryRun && !ctx.caller.stopped) {
+    try {
+      await sendWrites(ctx, items);
+      if (!ctx.caller.stopped) await sendGroups(ctx, items);
+    } catch (thrown) {
+      const error = toSyncError(thrown);
+      ctx.logger.error('unexpected error while sending', { code: error.code });
+      for (const item of items) {
+        if (!item.result && !item.written) {
+          item.result = { id: item.recordId, row: item.row, outcome: 'failed', code: error.code, message: error.message, retryable: error.retryable };
+        }
+      }
+    }
+  }
+  finalize(ctx, items);
+}
