@@ -19,6 +19,7 @@ export {
   AuthError,
   ConfigError,
   InputError,
+  NotFoundError,
   QuotaExceededError,
   RateLimitError,
   RetryableError,

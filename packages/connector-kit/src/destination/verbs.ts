@@ -45,10 +45,19 @@ export interface FoundRecord {
   readonly archived?: boolean | undefined;
   /** Present but cannot be written (e.g. a converted Salesforce Lead); skipped with this code. */
   readonly blocked?: { readonly code: string; readonly message: string } | undefined;
+  /**
+   * Not checked: the destination has no cheap lookup (e.g. OneSignal: no batch lookup, and
+   * reading a user is limited to about one request per second per app), so the record is
+   * presumed present and the write itself confirms it. A write answered with a
+   * `NotFoundError` for the item makes the kit plan the record again as not found. Dry
+   * runs say that existence was not checked.
+   */
+  readonly presumed?: boolean | undefined;
 }
 
 /**
- * Per-item result of a write, in input order.
+ * Per-item result of a write, in input order. A `NotFoundError` says the addressed record
+ * does not exist: the kit plans the record again as not found (see `FoundRecord.presumed`).
  *
  * A create may set `existing: true` when the destination answered that the record already
  * existed and the connector updated that record instead (e.g. Intercom's 409 "already

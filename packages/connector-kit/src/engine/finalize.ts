@@ -44,7 +44,11 @@ export function finalize(ctx: RunContext, items: readonly WorkItem[]): void {
     }
     const base = { id: item.recordId, row: item.row, destinationId: item.destinationId, action: plan.action };
     if (ctx.dryRun) {
-      ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}` });
+      const unchecked =
+        item.found?.presumed && plan.action !== 'skip' && plan.action !== 'none'
+          ? ` (not checked: ${ctx.classify.destinationName} confirms the record exists only when it is written)`
+          : '';
+      ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}${unchecked}` });
       continue;
     }
     const needsWrite = plan.action === 'create' || plan.action === 'update' || plan.action === 'delete';

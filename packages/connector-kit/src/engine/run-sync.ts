@@ -10,11 +10,11 @@ import { snapshotHash } from '../records/snapshot-hash';
 import type { SourceRecord } from '../records/types';
 import { identityOf, syncIdFor } from '../state/sync-id';
 import { Caller } from './caller';
-import { classify } from './classify';
 import { checkDeletionGuard } from './deletion-guard';
 import { finalize, notSent } from './finalize';
 import { lookupItems } from './lookup';
 import { Pacer } from './pacer';
+import { planItem } from './plan-item';
 import { DEFAULT_RETRY_POLICY } from './retry-policy';
 import type { RunContext } from './run-context';
 import type { RunSyncOptions, SyncRunSummary } from './run-types';
@@ -305,29 +305,7 @@ async function processWindow(ctx: RunContext, items: WorkItem[]): Promise<void> 
       if (item.entry?.destinationId && item.entry.destinationId !== item.found.id) item.owned = false;
       item.destinationId = item.found.id;
     }
-    item.plan = classify(item, ctx.classify);
-    const plan = item.plan;
-    if ((plan.action === 'create' || plan.action === 'update') && item.next && ctx.destination.validate) {
-      const problem = ctx.destination.validate(ctx.verbs, {
-        ref: item.ref,
-        recordId: item.recordId,
-        snapshot: item.next,
-        properties: plan.properties,
-        action: plan.action,
-      });
-      if (problem) {
-        item.result = {
-          id: item.recordId,
-          row: item.row,
-          outcome: 'failed',
-          code: problem.code,
-          message: problem.message,
-          retryable: problem.retryable,
-          destinationId: item.destinationId,
-          action: plan.action,
-        };
-      }
-    }
+    planItem(ctx, item);
   }
 
   if (!ctx.dryRun && !ctx.caller.stopped) {

@@ -1,9 +1,10 @@
 import type { ItemResult, TargetItem, UpdateItem, WriteItem } from '../destination/verbs';
-import { isRunStopping } from '../errors/sync-error';
+import { isRunStopping, NotFoundError } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import type { CallKind } from './caller';
 import { chunk } from './chunk';
 import { forget, persist } from './persist';
+import { planItem } from './plan-item';
 import type { RunContext } from './run-context';
 import { sendBatch, type SendBatchOptions } from './send-batch';
 import type { WorkItem } from './work-item';
@@ -28,7 +29,7 @@ async function sendKind<P>(
   send: (payload: readonly P[]) => Promise<ItemResult[]>,
   onOk: (item: WorkItem, result: ItemResult & { ok: true }) => void,
   afterChunk: (items: WorkItem[]) => void,
-  options: SendBatchOptions<P> = {},
+  options: SendBatchOptions<P> & { readonly onMissing?: (item: WorkItem) => void } = {},
 ): Promise<void> {
   const what = kind.charAt(0).toUpperCase() + kind.slice(1).replace(/_/g, ' ');
   await Promise.all(
@@ -46,6 +47,8 @@ async function sendKind<P>(
         if (r?.ok) {
           onOk(item, r);
           acknowledged.push(item);
+        } else if (r && r.error instanceof NotFoundError && options.onMissing) {
+          options.onMissing(item);
         } else if (r && r.error.code !== 'not_sent') {
           fail(item, r.error, what);
         }
@@ -53,6 +56,19 @@ async function sendKind<P>(
       afterChunk(acknowledged);
     }),
   );
+}
+
+/**
+ * A record the update found missing (`NotFoundError`): it is planned again as not found,
+ * so the mode decides (enrich skips it as `not_found`; sync and additive create it, in
+ * this same pass, since creates are sent after updates).
+ */
+function replanAsMissing(ctx: RunContext, item: WorkItem): void {
+  ctx.logger.debug('record missing at write time', { recordId: item.recordId });
+  item.found = undefined;
+  item.destinationId = undefined;
+  item.owned = false;
+  planItem(ctx, item);
 }
 
 const toTarget = (item: WorkItem): TargetItem => ({
@@ -65,7 +81,8 @@ const toTarget = (item: WorkItem): TargetItem => ({
  * Sends the planned record writes, in order: deletes, restores, updates, creates; each in
  * chunks of the destination's write batch size, with bounded concurrency. State is written
  * after every acknowledged chunk. Creates reconcile after ambiguous failures (look the
- * records up again) so a retry never creates a duplicate.
+ * records up again) so a retry never creates a duplicate. An update answered with
+ * `NotFoundError` is planned again as not found before the creates are chosen.
  */
 export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): Promise<void> {
   const verbs = ctx.destination.verbs;
@@ -130,6 +147,7 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
       item.appliedProperties = item.next?.properties ?? item.appliedProperties;
     },
     (done) => persist(ctx, done),
+    { onMissing: (item) => replanAsMissing(ctx, item) },
   );
 
   const creates = open((i) => i.plan?.action === 'create');
