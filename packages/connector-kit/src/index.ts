@@ -62,6 +62,7 @@ export {
 export type { DestinationLimits } from './destination/limits';
 export type {
   FoundRecord,
+  GroupChanges,
   GroupRef,
   GroupVerbs,
   ItemResult,

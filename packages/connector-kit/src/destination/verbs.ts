@@ -75,6 +75,19 @@ export interface WriteItem {
   readonly snapshot: RecordSnapshot;
   /** Create: every non-empty property. Update: only changed ones; `null` clears. */
   readonly properties: Readonly<Record<string, PropertyValue>>;
+  /**
+   * Only for destinations with `groupMembership: 'record'`: the managed groups this write
+   * joins and leaves (names, as planned by the kit; unchanged memberships are absent). A
+   * record that left the source and is kept arrives with an empty snapshot and the groups
+   * it leaves.
+   */
+  readonly groups?: GroupChanges | undefined;
+}
+
+/** Managed groups a record joins and leaves in one write. */
+export interface GroupChanges {
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
 }
 
 /** A record to update in place. */

@@ -129,7 +129,8 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       return summary('refused', refusal);
     }
 
-    const groupsEnabled = destination.verbs.groups !== undefined && (destination.supportsGroups?.(config) ?? true);
+    const hasMembership = destination.verbs.groups !== undefined || destination.groupMembership === 'record';
+    const groupsEnabled = hasMembership && (destination.supportsGroups?.(config) ?? true);
     if (scan.hasGroups && !groupsEnabled) {
       throw new ConfigError(
         `${destination.displayName} has no groups with this configuration; remove the groups column from the mapping.`,
