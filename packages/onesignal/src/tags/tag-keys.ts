@@ -1,0 +1,67 @@
+import { ConfigError } from '@syncmodes/connector-kit';
+import { EXTERNAL_ID, type OneSignalConfig } from '../config';
+
+/**
+ * Keys OneSignal reserves for message personalization; they must not be used as tag keys.
+ * https://documentation.onesignal.com/docs/add-user-data-tags
+ */
+export const RESTRICTED_TAG_KEYS: ReadonlySet<string> = new Set([
+  'message',
+  'notification',
+  'subscription',
+  'user',
+  'template',
+  'app',
+  'org',
+  'dynamic_content',
+  'data_feed',
+  'journey',
+  'custom_data',
+]);
+
+/** Tag keys OneSignal can substitute: letters, digits, `_` and `-` (no spaces or dots). */
+const TAG_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** The value a group-membership tag holds while the user is in the group. */
+export const MEMBER = '1';
+
+/**
+ * The tag for group `name`: `prefix` + the name lowercased, accents removed, every run of
+ * other characters turned into `_` (e.g. `"VIP Customers"` → `in_vip_customers`). A name
+ * with no letters or digits becomes `prefix` + `group`.
+ */
+export function groupTag(name: string, prefix: string): string {
+  const normalised = name
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return `${prefix}${normalised === '' ? 'group' : normalised}`;
+}
+
+/**
+ * Checks the mapping targets before anything is sent: `external_id` must be mapped (it is
+ * the match key), and every other target must be a usable tag key — letters, digits, `_`
+ * or `-`, not a restricted keyword, not starting with the group-tag prefix.
+ *
+ * @throws ConfigError `missing_match_key_mapping` or `invalid_tag_key`.
+ */
+export function checkTagKeys(names: readonly string[], config: OneSignalConfig): void {
+  if (!names.includes(EXTERNAL_ID)) {
+    throw new ConfigError(
+      `Map a column to ${EXTERNAL_ID}: OneSignal users are found by their external_id alias (e.g. --map external_id="User Id").`,
+      'missing_match_key_mapping',
+    );
+  }
+  const problems: string[] = [];
+  for (const name of names) {
+    if (name === EXTERNAL_ID) continue;
+    if (!TAG_KEY.test(name)) problems.push(`"${name}" (use letters, digits, _ or -)`);
+    else if (RESTRICTED_TAG_KEYS.has(name.toLowerCase())) problems.push(`"${name}" (reserved by OneSignal)`);
+    else if (config.groupTagPrefix !== '' && name.startsWith(config.groupTagPrefix)) problems.push(`"${name}" (starts with the group-tag prefix "${config.groupTagPrefix}")`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(`These mapping targets cannot be OneSignal tag keys: ${problems.join(', ')}.`, 'invalid_tag_key');
+  }
+}
