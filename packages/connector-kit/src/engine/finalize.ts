@@ -1,6 +1,6 @@
 import type { SyncError } from '../errors/sync-error';
 import type { RecordResult } from '../records/outcome';
-import { forget, persist } from './persist';
+import { forget, persist, rememberNotFound } from './persist';
 import type { RunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
@@ -25,12 +25,13 @@ function groupsComplete(item: WorkItem): boolean {
 /**
  * Decides each item's final result from its plan and what was acknowledged, writes the
  * state that remains (unchanged records, records kept after leaving the source, records
- * gone from the destination) and emits the results.
+ * gone from the destination, records not found) and emits the results.
  */
 export function finalize(ctx: RunContext, items: readonly WorkItem[]): void {
   const stopped = ctx.caller.stopped;
   const toPersist: WorkItem[] = [];
   const toForget: WorkItem[] = [];
+  const toRemember: WorkItem[] = [];
 
   for (const item of items) {
     if (item.result) {
@@ -82,9 +83,12 @@ export function finalize(ctx: RunContext, items: readonly WorkItem[]): void {
       toPersist.push(item);
     } else if (item.next === null && plan.action === 'skip' && plan.code === 'not_found') {
       toForget.push(item);
+    } else if (item.next !== null && plan.action === 'skip' && plan.code === 'not_found') {
+      toRemember.push(item);
     }
     ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: plan.message });
   }
   persist(ctx, toPersist);
   forget(ctx, toForget);
+  rememberNotFound(ctx, toRemember);
 }

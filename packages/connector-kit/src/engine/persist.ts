@@ -32,3 +32,25 @@ export function forget(ctx: RunContext, items: readonly WorkItem[]): void {
     items.map((i) => i.recordId),
   );
 }
+
+/**
+ * Remembers records that were looked up and not found (skipped as `not_found`), with the
+ * hash of their source snapshot and an empty destination snapshot. Nothing in a dry run.
+ */
+export function rememberNotFound(ctx: RunContext, items: readonly WorkItem[]): void {
+  if (ctx.dryRun || items.length === 0) return;
+  const empty: RecordSnapshot = { properties: {}, groups: [] };
+  ctx.state.put(
+    ctx.syncId,
+    items.map((item) => ({
+      recordId: item.recordId,
+      destinationId: null,
+      matchKey: item.matchKey ?? null,
+      snapshot: empty,
+      hash: snapshotHash(item.next ?? empty),
+      owned: false,
+      departed: false,
+      notFound: true,
+    })),
+  );
+}

@@ -21,6 +21,7 @@ import type { RunSyncOptions, SyncRunSummary } from './run-types';
 import { scanSource } from './scan-source';
 import { sendGroups } from './send-groups';
 import { sendWrites } from './send-writes';
+import { DEFAULT_RECHECK_NOT_FOUND_AFTER_MS, notFoundStillFresh } from './not-found-memory';
 import { newWorkItem, type WorkItem } from './work-item';
 
 /**
@@ -102,11 +103,12 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (!dryRun) state.registerSync({ syncId, destination: destination.id, identity });
     options.onProgress?.({ phase: 'scanning', processed: 0, total: 0 });
     const index = state.index(syncId);
-    const scan = await scanSource(options.source, destination, config, index, mode, deletePolicy);
+    const recheckAfterMs = options.recheckNotFoundAfterMs ?? DEFAULT_RECHECK_NOT_FOUND_AFTER_MS;
+    const scan = await scanSource(options.source, destination, config, index, mode, deletePolicy, recheckAfterMs, started);
     total = scan.items + scan.departing.length;
     logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
 
-    const stateRecords = [...index.values()].filter((e) => !e.departed).length;
+    const stateRecords = [...index.values()].filter((e) => !e.departed && !e.notFound).length;
     const refusal = checkDeletionGuard(
       {
         plannedDeletes: scan.plannedDeletes,
@@ -161,7 +163,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     options.onProgress?.({ phase: 'syncing', processed: 0, total });
     if (scan.changed === 0 && scan.departing.length === 0) {
       // Nothing to look up or send: no call reaches the destination.
-      await syncSourceRecords(makeContext(undefined), options, scan, index, windowSize);
+      await syncSourceRecords(makeContext(undefined), options, scan, index, windowSize, recheckAfterMs, started);
     } else {
       let client: unknown;
       try {
@@ -177,12 +179,13 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       }
       const ctx = makeContext(client);
       try {
-        await syncSourceRecords(ctx, options, scan, index, windowSize);
+        await syncSourceRecords(ctx, options, scan, index, windowSize, recheckAfterMs, started);
         await syncDeparting(ctx, scan.departing, scan.unidentifiedErrors, windowSize);
       } finally {
         if (client !== undefined) await destination.disconnect?.(client);
       }
     }
+    if (!dryRun && scan.forgottenNotFound.length > 0) state.remove(syncId, scan.forgottenNotFound);
     options.onProgress?.({ phase: 'done', processed, total });
     const stopped = caller.stopped;
     return summary(stopped ? 'stopped' : 'completed', stopped);
@@ -202,6 +205,8 @@ async function syncSourceRecords(
   scan: Awaited<ReturnType<typeof scanSource>>,
   index: ReturnType<RunContext['state']['index']>,
   windowSize: number,
+  recheckAfterMs: number,
+  now: number,
 ): Promise<void> {
   const keyLabel = ctx.classify.matchKeyLabel;
   let window: SourceRecord[] = [];
@@ -211,7 +216,11 @@ async function syncSourceRecords(
     const batch = window;
     window = [];
     const entries = ctx.state.get(ctx.syncId, batch.map((r) => r.id));
-    const items = batch.map((r) => newWorkItem(ref++, r.id, r.row, r.snapshot, entries.get(r.id)));
+    const items = batch.map((r) => {
+      const entry = entries.get(r.id);
+      // A record remembered as not found has nothing in the destination: plan it as new.
+      return newWorkItem(ref++, r.id, r.row, r.snapshot, entry?.notFound ? undefined : entry);
+    });
     await processWindow(ctx, items);
   };
 
@@ -245,7 +254,20 @@ async function syncSourceRecords(
       continue;
     }
     const entry = index.get(item.id);
-    if (entry && !entry.departed && entry.hash === snapshotHash(item.snapshot)) {
+    const hash = snapshotHash(item.snapshot);
+    if (notFoundStillFresh(entry, hash, recheckAfterMs, now)) {
+      const since = new Date(entry?.updatedAt ?? now).toISOString();
+      ctx.emit({
+        id: item.id,
+        row: item.row,
+        outcome: 'skipped',
+        code: 'not_found',
+        action: 'skip',
+        message: `No ${keyLabel} match in ${ctx.destination.displayName} when last looked up (${since}); looked up again when the record changes or after the recheck window.`,
+      });
+      continue;
+    }
+    if (entry && !entry.departed && !entry.notFound && entry.hash === hash) {
       ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
       continue;
     }
