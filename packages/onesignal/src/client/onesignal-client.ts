@@ -48,11 +48,13 @@ export class OneSignalClient {
     try {
       await this.api.updateUser(this.config.appId, 'external_id', externalId, request);
     } catch (thrown) {
+      this.pacer.answered(externalId);
       if (!(thrown instanceof ApiException)) throw thrown;
       const mapped = mapApiError(thrown, this.raw.of(thrown.headers));
       if (!mapped.perUser) throw mapped.error;
       return { ok: false, error: mapped.error };
     }
+    this.pacer.answered(externalId);
     const acked = this.acknowledged.get(externalId) ?? new Map<string, string>();
     for (const [key, value] of Object.entries(tags)) acked.set(key, value);
     this.acknowledged.set(externalId, acked);
