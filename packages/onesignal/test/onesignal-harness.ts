@@ -37,6 +37,16 @@ export async function readUsers(admin: EmulatorClient, appId = EMULATOR_APP_ID):
   return (await admin.records<OneSignalData>()).apps[appId]?.users ?? [];
 }
 
+/** Records a write to the user by the app's own SDK (`POST /__emulator/touch-user`): its per-user second is used up. */
+export async function touchUser(baseUrl: string, externalId: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/__emulator/touch-user`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ external_id: externalId }),
+  });
+  if (response.status !== 204) throw new Error(`touch-user: HTTP ${response.status}`);
+}
+
 /** Starts a OneSignal emulator for a test, with the config pointing the destination at it. */
 export async function startEmulator(options: OneSignalEmulatorOptions = {}) {
   const emulator = createOneSignalEmulator({ userIntervalMs: TEST_USER_INTERVAL_MS, ...options });
