@@ -7,6 +7,15 @@ import { createUsers } from './verbs/create-users';
 import { findUsers } from './verbs/find-users';
 import { externalIdOf, updateUsers } from './verbs/update-users';
 
+/**
+ * The window `appRateLimit` is paced over, ms: one second plus 10% headroom. OneSignal
+ * counts requests when they arrive; pacing at exactly N per 1,000 ms lets network and
+ * event-loop jitter put N + 1 arrivals into one second, and each 429 then holds every
+ * call for `Retry-After` and releases them in a burst. Measured against the emulator's
+ * strict 100/s: 26% of requests refused at 1,000 ms, 8% at 1,050 ms, 2% at 1,100 ms.
+ */
+export const APP_WINDOW_MS = 1_100;
+
 const SDK_OWNS_USERS =
   'OneSignal users are created and deleted by the OneSignal SDKs in your app; this destination only enriches users that already exist.';
 
@@ -40,7 +49,7 @@ export const onesignalDestination = defineDestination({
     lookupBatchSize: 1_000,
     groupBatchSize: 1,
     concurrency: config.concurrency,
-    rateLimit: { requests: config.appRateLimit, intervalMs: 1_000 },
+    rateLimit: { requests: config.appRateLimit, intervalMs: APP_WINDOW_MS },
   }),
   matchKeyLabel: () => 'external_id',
   matchKey: (snapshot) => externalIdOf(snapshot.properties),
