@@ -83,17 +83,20 @@ export class UserStore {
     const seed = Array.isArray(input) ? { users: input } : input;
     if (!isRecord(seed) || !Array.isArray(seed.users)) throw new Error('seed must be {"users": [...]} (optionally "app_id", "tag_limit") or an array of users');
     const appId = typeof seed.app_id === 'string' && seed.app_id !== '' ? seed.app_id : EMULATOR_APP_ID;
-    const app = this.app(appId);
-    if (seed.tag_limit !== undefined) {
-      if (seed.tag_limit !== null && (!Number.isInteger(seed.tag_limit) || (seed.tag_limit as number) < 0)) throw new Error('tag_limit must be a whole number or null');
-      app.tag_limit = seed.tag_limit as number | null;
+    if (seed.tag_limit !== undefined && seed.tag_limit !== null && (!Number.isInteger(seed.tag_limit) || (seed.tag_limit as number) < 0)) {
+      throw new Error('tag_limit must be a whole number or null');
     }
+    // Check everything first: a seed is applied whole or not at all.
+    const added: OneSignalUser[] = [];
+    const aliases = new Set<string>();
     seed.users.forEach((raw, i) => {
       if (!isRecord(raw)) throw new Error(`users[${i}] must be an object`);
       const identity = isRecord(raw.identity) ? raw.identity : {};
       for (const [label, value] of Object.entries(identity)) {
         if (typeof value !== 'string' || value === '') throw new Error(`users[${i}].identity.${label} must be a non-empty string`);
-        if (label !== 'onesignal_id' && this.findUser(appId, label, value)) throw new Error(`users[${i}]: alias ${label}=${value} already exists`);
+        const alias = `${label}\u0000${value}`;
+        if (this.findUser(appId, label, value) || aliases.has(alias)) throw new Error(`users[${i}]: alias ${label}=${value} already exists`);
+        aliases.add(alias);
       }
       const properties = isRecord(raw.properties) ? raw.properties : {};
       const tags = isRecord(properties.tags) ? properties.tags : {};
@@ -102,12 +105,18 @@ export class UserStore {
         if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`users[${i}].properties.tags.${key} must be a string`);
         if (value !== '') stored[key] = String(value);
       }
-      app.users.push({
-        identity: { ...(identity as Record<string, string>), onesignal_id: (identity.onesignal_id as string | undefined) ?? this.newOneSignalId() },
+      added.push({
+        identity: { ...(identity as Record<string, string>) },
         properties: { ...properties, tags: stored },
         subscriptions: Array.isArray(raw.subscriptions) ? (raw.subscriptions as Record<string, unknown>[]) : [],
       });
     });
+    const app = this.app(appId);
+    if (seed.tag_limit !== undefined) app.tag_limit = seed.tag_limit as number | null;
+    for (const user of added) {
+      user.identity.onesignal_id ??= this.newOneSignalId();
+      app.users.push(user);
+    }
   }
 
   /** The user holding alias `label` = `value` in the app, if any. */
