@@ -193,4 +193,25 @@ describe('OneSignal tags against the emulator', () => {
     expect(JSON.stringify(summary)).not.toContain(secret);
     expect(summary.counts.updated).toBe(0);
   });
+
+  it('a dry run sends nothing and says that existence was not checked', async () => {
+    await seed([{ id: 'user-1' }]);
+    const summary = await run([person(1), person(2)], {}, { dryRun: true });
+    expect(summary.results.map((r) => r.message)).toEqual([
+      expect.stringMatching(/^Would: Updated 3 field\(s\)\. \(not checked: OneSignal confirms the record exists only when it is written\)$/),
+      expect.stringMatching(/^Would: .*not checked/),
+    ]);
+    expect(await env.admin.requests()).toEqual([]);
+  });
+
+  it('keeps a user whose record left the source, and takes it out of the managed groups only', async () => {
+    await seed([{ id: 'user-1', tags: { in_foreign: '1' } }, { id: 'user-2' }]);
+    await run([person(1, {}, ['alpha']), person(2)]);
+    await env.admin.clearRequests();
+    const summary = await run([person(2)]);
+    expect(summary.results.find((r) => r.id === 'p1')).toMatchObject({ outcome: 'skipped', code: 'delete_not_allowed' });
+    expect((await patches()).map(sentTags)).toEqual([{ in_alpha: '' }]);
+    expect(await tagsOf('user-1')).toEqual({ in_foreign: '1', plan: 'pro', city: 'City 1' });
+    expect((await env.admin.requests()).filter((e) => e.method === 'DELETE')).toEqual([]);
+  });
 });
