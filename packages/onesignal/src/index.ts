@@ -1,5 +1,7 @@
 /** `@syncmodes/onesignal`: the OneSignal destination for syncmodes (enrich only). */
 export { onesignalDestination } from './onesignal-destination';
+/** The destination under the name the CLI's registry looks for. */
+export { onesignalDestination as destination } from './onesignal-destination';
 export { EXTERNAL_ID, onesignalConfigSchema, type OneSignalConfig } from './config';
 export { OneSignalClient } from './client/onesignal-client';
 export { groupTag, RESTRICTED_TAG_KEYS } from './tags/tag-keys';

@@ -48,7 +48,7 @@ describe('OneSignal emulator', () => {
   });
 
   it('rejects malformed seeds with a reason, and keeps apps apart', async () => {
-    const { admin } = await start();
+    const { url, admin } = await start();
     await expect(admin.seed({ people: [] })).rejects.toThrow(/seed must be/);
     await expect(admin.seed({ users: [{ identity: { external_id: '' } }] })).rejects.toThrow(/identity.external_id must be a non-empty string/);
     await expect(admin.seed({ users: [{ properties: { tags: { a: { nested: true } } } }] })).rejects.toThrow(/tags.a must be a string/);
@@ -57,6 +57,10 @@ describe('OneSignal emulator', () => {
     const data = await admin.records<OneSignalData>();
     expect(Object.keys(data.apps)).toEqual(['other-app']);
     expect(data.apps['other-app']?.tag_limit).toBe(3);
+    // An app id no seed named addresses the default app (so --option appId=… works with --emulator).
+    await admin.seed({ users: [{ identity: { external_id: 'd1' } }] });
+    expect((await call(url, 'GET', '/apps/my-real-app-id/users/by/external_id/d1')).status).toBe(200);
+    expect((await call(url, 'GET', '/apps/other-app/users/by/external_id/d1')).status).toBe(404);
   });
 
   it('persists its data to a file and loads it again', async () => {

@@ -34,6 +34,9 @@ const USER_PATH = '/apps/:app_id/users/by/:alias_label/:alias_id';
  * app; 429 with `Retry-After`), its error shape (`{"errors":[{"title"}]}`) and
  * `Authorization: Key <REST API key>` (`Basic` and `Bearer` accepted too).
  *
+ * Any `app_id` is served: an app a seed named, or else the default app
+ * ({@link EMULATOR_APP_ID}).
+ *
  * Admin: `GET /__emulator/records` → `{ apps: { <app_id>: { tag_limit, users: [User] } }, next_id }`;
  * `POST /__emulator/seed` takes `{ "app_id"?, "tag_limit"?, "users": [User] }` (see the
  * package README); `POST /__emulator/touch-user` `{ "app_id"?, "external_id" }` records a
@@ -74,7 +77,7 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       method: 'GET',
       path: USER_PATH,
       handler: guard((req) => {
-        const appId = param(req, 'app_id');
+        const appId = users.appIdFor(param(req, 'app_id'));
         const refused = limits.view(appId);
         if (refused) return refusal(refused);
         const user = users.findUser(appId, param(req, 'alias_label'), param(req, 'alias_id'));
@@ -85,7 +88,7 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       method: 'PATCH',
       path: USER_PATH,
       handler: guard((req) => {
-        const appId = param(req, 'app_id');
+        const appId = users.appIdFor(param(req, 'app_id'));
         const user = users.findUser(appId, param(req, 'alias_label'), param(req, 'alias_id'));
         const refused = limits.write(appId, user?.identity.onesignal_id ?? `${param(req, 'alias_label')}:${param(req, 'alias_id')}`);
         if (refused) return refusal(refused);
@@ -98,7 +101,7 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       method: 'DELETE',
       path: USER_PATH,
       handler: guard((req) => {
-        const appId = param(req, 'app_id');
+        const appId = users.appIdFor(param(req, 'app_id'));
         const user = users.findUser(appId, param(req, 'alias_label'), param(req, 'alias_id'));
         const refused = limits.write(appId, user?.identity.onesignal_id ?? `${param(req, 'alias_label')}:${param(req, 'alias_id')}`);
         if (refused) return refusal(refused);
@@ -111,7 +114,7 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       method: 'POST',
       path: '/apps/:app_id/users',
       handler: guard((req) => {
-        const appId = param(req, 'app_id');
+        const appId = users.appIdFor(param(req, 'app_id'));
         const externalId = (req.body as { identity?: { external_id?: unknown } } | undefined)?.identity?.external_id;
         const refused = limits.write(appId, `external_id:${String(externalId ?? '')}`);
         if (refused) return refusal(refused);

@@ -62,7 +62,16 @@ export class UserStore {
     this.data = { apps: {}, next_id: 1 };
   }
 
-  /** The app (created empty on first use: the emulator serves any app id). */
+  /**
+   * The app a request's `app_id` addresses: an app a seed named explicitly, otherwise the
+   * emulator's default app. So `--option appId=<your id>` works against an emulator seeded
+   * without an `app_id`.
+   */
+  appIdFor(requested: string): string {
+    return this.data.apps[requested] ? requested : EMULATOR_APP_ID;
+  }
+
+  /** The app (created empty on first use). */
   app(appId: string): EmulatedApp {
     this.data.apps[appId] ??= { tag_limit: null, users: [] };
     return this.data.apps[appId];
