@@ -35,9 +35,11 @@ export class UserPacer {
     this.next.set(user, Math.max(this.next.get(user) ?? 0, Date.now() + this.intervalMs));
   }
 
-  /** Forgets a user whose update is complete (keeps the map small on long runs). */
+  /**
+   * Forgets a user whose update is complete, so the map stays small on long runs. (A run
+   * sends one update per user: the kit refuses two records with the same external_id.)
+   */
   forget(user: string): void {
-    const at = this.next.get(user);
-    if (at !== undefined && at <= Date.now()) this.next.delete(user);
+    this.next.delete(user);
   }
 }
