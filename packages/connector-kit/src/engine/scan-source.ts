@@ -88,12 +88,10 @@ export async function scanSource(
       else if (owner !== item.id) duplicateKeys.set(key, owner);
     }
     const entry = index.get(item.id);
+    // A record without a match key fails alone (missing_match_key): nothing to look up or send.
     const hash = snapshotHash(item.snapshot);
-    if (key === undefined) {
-      // Fails alone (missing_match_key): nothing to look up or send.
-    } else if (entry?.notFound) {
-      if (!notFoundStillFresh(entry, hash, recheckNotFoundAfterMs, now)) changed++;
-    } else if (!entry || entry.departed || entry.hash !== hash) changed++;
+    const stale = entry?.notFound ? !notFoundStillFresh(entry, hash, recheckNotFoundAfterMs, now) : !entry || entry.departed || entry.hash !== hash;
+    if (key !== undefined && stale) changed++;
   }
 
   const ops = operationsFor(mode);
