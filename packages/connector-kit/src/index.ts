@@ -81,7 +81,6 @@ export type { RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './
 export type { DeletePolicy } from './engine/classify';
 export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/deletion-guard';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/retry-policy';
-export { DEFAULT_RECHECK_NOT_FOUND_AFTER_MS } from './engine/not-found-memory';
 export type { CallKind, CallStats } from './engine/caller';
 export { chunk } from './engine/chunk';
 

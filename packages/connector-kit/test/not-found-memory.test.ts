@@ -10,7 +10,7 @@ const person = (i: number, city = `City ${i}`): ConformanceRecord => ({
   snapshot: { properties: { email: `person${i}@example.com`, name: `Person ${i}`, city }, groups: [] },
 });
 
-describe('records not found are remembered (enrich)', () => {
+describe('records not found are remembered within the recheck window (enrich)', () => {
   let emulator: EmulatorServer;
   let admin: EmulatorClient;
   let state: SqliteStateStore;
@@ -26,8 +26,17 @@ describe('records not found are remembered (enrich)', () => {
     await emulator.stop();
   });
 
+  const DAY = 24 * 60 * 60 * 1000;
   const run = (records: ConformanceRecord[], extra: Partial<RunSyncOptions> = {}) =>
-    runSync({ destination: tinyDestination, config: { baseUrl, token: TINY_TOKEN }, mode: 'enrich', source: memorySource(records), state, ...extra });
+    runSync({
+      destination: tinyDestination,
+      config: { baseUrl, token: TINY_TOKEN },
+      mode: 'enrich',
+      source: memorySource(records),
+      state,
+      recheckNotFoundAfterMs: DAY,
+      ...extra,
+    });
   const outcomes = (s: Awaited<ReturnType<typeof run>>) => s.results.map((r) => `${r.id}:${r.outcome}${r.code ? `:${r.code}` : ''}`);
 
   it('does not look an unchanged unmatched record up again within the recheck window', async () => {
@@ -54,6 +63,16 @@ describe('records not found are remembered (enrich)', () => {
     await admin.clearRequests();
     const again = await run([person(3)], { recheckNotFoundAfterMs: 0 });
     expect(outcomes(again)).toEqual(['c3:skipped:not_found']);
+    expect((await admin.requests()).map((e) => `${e.method} ${e.path}`)).toEqual(['GET /records']);
+  });
+
+  it('remembers nothing by default: a destination declares a window when its lookups are expensive', async () => {
+    expect(tinyDestination.recheckNotFoundAfterMs).toBeUndefined();
+    const first = await run([person(9)], { recheckNotFoundAfterMs: undefined });
+    expect(outcomes(first)).toEqual(['c9:skipped:not_found']);
+    expect(state.count(first.syncId)).toBe(0);
+    await admin.clearRequests();
+    await run([person(9)], { recheckNotFoundAfterMs: undefined });
     expect((await admin.requests()).map((e) => `${e.method} ${e.path}`)).toEqual(['GET /records']);
   });
 

@@ -79,6 +79,14 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * is its groups is sent to `update` too. Such a destination declares no group verbs.
    */
   readonly groupMembership?: 'verbs' | 'record' | undefined;
+  /**
+   * How long a record that was looked up and not found is trusted to stay absent while its
+   * source row is unchanged, ms: within the window it is skipped as `not_found` without a
+   * lookup. Default 0: looked up on every run. For destinations whose lookups are
+   * expensive (OneSignal: one rate-limited request per person). A run may override it
+   * (`RunSyncOptions.recheckNotFoundAfterMs`).
+   */
+  readonly recheckNotFoundAfterMs?: number | undefined;
   /** Whether records may carry groups with this config. Default: when group verbs exist (or membership is in the record). */
   supportsGroups?(config: z.output<Schema>): boolean;
   /**

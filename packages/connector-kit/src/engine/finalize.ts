@@ -83,7 +83,7 @@ export function finalize(ctx: RunContext, items: readonly WorkItem[]): void {
       toPersist.push(item);
     } else if (item.next === null && plan.action === 'skip' && plan.code === 'not_found') {
       toForget.push(item);
-    } else if (item.next !== null && plan.action === 'skip' && plan.code === 'not_found') {
+    } else if (ctx.rememberNotFound && item.next !== null && plan.action === 'skip' && plan.code === 'not_found') {
       toRemember.push(item);
     }
     ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: plan.message });

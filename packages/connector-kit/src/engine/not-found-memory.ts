@@ -1,8 +1,5 @@
 import type { StateIndexEntry } from '../state/state-store';
 
-/** Default of `RunSyncOptions.recheckNotFoundAfterMs`: 24 hours. */
-export const DEFAULT_RECHECK_NOT_FOUND_AFTER_MS = 24 * 60 * 60 * 1000;
-
 /**
  * Whether a record that was not found last time can be skipped without a lookup: its
  * source snapshot is unchanged (`hash`) and the last lookup is younger than

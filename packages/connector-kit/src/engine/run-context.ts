@@ -20,6 +20,8 @@ export interface RunContext {
   readonly state: StateStore;
   readonly caller: Caller;
   readonly classify: ClassifyContext;
+  /** Remember records skipped as `not_found` (the recheck window is positive). */
+  readonly rememberNotFound: boolean;
   readonly logger: Logger;
   /** Hands a final result to the run (counted, collected, reported). */
   readonly emit: (result: RecordResult) => void;

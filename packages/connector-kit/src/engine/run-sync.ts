@@ -21,7 +21,7 @@ import type { RunSyncOptions, SyncRunSummary } from './run-types';
 import { scanSource } from './scan-source';
 import { sendGroups } from './send-groups';
 import { sendWrites } from './send-writes';
-import { DEFAULT_RECHECK_NOT_FOUND_AFTER_MS, notFoundStillFresh } from './not-found-memory';
+import { notFoundStillFresh } from './not-found-memory';
 import { newWorkItem, type WorkItem } from './work-item';
 
 /**
@@ -103,7 +103,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (!dryRun) state.registerSync({ syncId, destination: destination.id, identity });
     options.onProgress?.({ phase: 'scanning', processed: 0, total: 0 });
     const index = state.index(syncId);
-    const recheckAfterMs = options.recheckNotFoundAfterMs ?? DEFAULT_RECHECK_NOT_FOUND_AFTER_MS;
+    const recheckAfterMs = options.recheckNotFoundAfterMs ?? destination.recheckNotFoundAfterMs ?? 0;
     const scan = await scanSource(options.source, destination, config, index, mode, deletePolicy, recheckAfterMs, started);
     total = scan.items + scan.departing.length;
     logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
@@ -149,6 +149,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       syncId,
       state,
       caller,
+      rememberNotFound: recheckAfterMs > 0,
       classify: {
         mode,
         deletePolicy,

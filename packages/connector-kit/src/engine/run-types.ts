@@ -42,9 +42,10 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   readonly guard?: DeletionGuardOptions | undefined;
   readonly retry?: Partial<RetryPolicy> | undefined;
   /**
-   * Records a mode that cannot create skipped as `not_found` are remembered; while their
-   * source row is unchanged they are not looked up again until this much time has passed
-   * (ms). Default 24 hours; 0 looks them up on every run.
+   * When positive, records a mode that cannot create skipped as `not_found` are
+   * remembered, and while their source row is unchanged they are not looked up again until
+   * this much time has passed (ms). Default: the destination's
+   * `recheckNotFoundAfterMs` (0 for most: looked up on every run).
    */
   readonly recheckNotFoundAfterMs?: number | undefined;
   /** Changed records planned and sent together (memory vs batch fill). Default 10,000. */
