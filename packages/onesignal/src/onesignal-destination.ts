@@ -44,6 +44,8 @@ export const onesignalDestination = defineDestination({
     additive: `${SDK_OWNS_USERS} It never creates a user.`,
   },
   groupMembership: 'record',
+  // A lookup here is a rate-limited request per person: trust a miss for a day while the row is unchanged.
+  recheckNotFoundAfterMs: 24 * 60 * 60 * 1000,
   limits: (config) => ({
     writeBatchSize: 1,
     lookupBatchSize: 1_000,

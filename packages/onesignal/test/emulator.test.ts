@@ -16,7 +16,7 @@ describe('OneSignal emulator', () => {
     const emulator = emulatorPlugin.create({ persistPath });
     started.push(emulator);
     const url = await emulator.start();
-    return { url, admin: new EmulatorClient(url), config: emulatorPlugin.configFor(url) as { appId: string; restApiKey: string } };
+    return { emulator, url, admin: new EmulatorClient(url), config: emulatorPlugin.configFor(url) as { appId: string; restApiKey: string } };
   };
   const call = (url: string, method: string, path: string, body?: unknown, auth = `Key ${EMULATOR_REST_API_KEY}`) =>
     fetch(`${url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -70,6 +70,7 @@ describe('OneSignal emulator', () => {
     const first = await start(path);
     await first.admin.seed({ users: [{ identity: { external_id: 'u1' } }] });
     await call(first.url, 'PATCH', user('u1'), { properties: { tags: { plan: 'pro' } } });
+    await first.emulator.stop(); // saves (saving is batched while running)
     const second = await start(path);
     const users = (await second.admin.records<OneSignalData>()).apps[EMULATOR_APP_ID]?.users ?? [];
     expect(users.map((u) => u.properties.tags)).toEqual([{ plan: 'pro' }]);

@@ -177,10 +177,12 @@ describe('OneSignal tags against the emulator', () => {
     expect(await env.admin.requests()).toEqual([]);
   });
 
-  it('refuses unusable tag keys and a mapping without external_id before any request', async () => {
+  it('refuses unusable tag keys before any request, and fails records without an external_id alone', async () => {
     await expect(run([person(1, { 'job title': 'x' })])).rejects.toThrow(ConfigError);
     await expect(run([person(1, { message: 'x', in_vip: '1' })])).rejects.toThrow(/"message" \(reserved by OneSignal\), "in_vip" \(starts with the group-tag prefix "in_"\)/);
-    await expect(run([{ id: 'x', snapshot: { properties: { plan: 'pro' }, groups: [] } }])).rejects.toThrow(/Map a column to external_id/);
+    const summary = await run([{ id: 'x', snapshot: { properties: { plan: 'pro' }, groups: [] } }]);
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'missing_match_key' });
+    expect(summary.results[0]?.message).toMatch(/external_id/);
     expect(await env.admin.requests()).toEqual([]);
   });
 

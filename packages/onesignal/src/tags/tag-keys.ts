@@ -41,19 +41,14 @@ export function groupTag(name: string, prefix: string): string {
 }
 
 /**
- * Checks the mapping targets before anything is sent: `external_id` must be mapped (it is
- * the match key), and every other target must be a usable tag key — letters, digits, `_`
- * or `-`, not a restricted keyword, not starting with the group-tag prefix.
+ * Checks the mapping targets before anything is sent: every target but `external_id` (the
+ * match key) must be a usable tag key — letters, digits, `_` or `-`, not a restricted
+ * keyword, not starting with the group-tag prefix. (Records without an external_id fail
+ * alone with `missing_match_key`; the kit reports them.)
  *
- * @throws ConfigError `missing_match_key_mapping` or `invalid_tag_key`.
+ * @throws ConfigError `invalid_tag_key`.
  */
 export function checkTagKeys(names: readonly string[], config: OneSignalConfig): void {
-  if (!names.includes(EXTERNAL_ID)) {
-    throw new ConfigError(
-      `Map a column to ${EXTERNAL_ID}: OneSignal users are found by their external_id alias (e.g. --map external_id="User Id").`,
-      'missing_match_key_mapping',
-    );
-  }
   const problems: string[] = [];
   for (const name of names) {
     if (name === EXTERNAL_ID) continue;
