@@ -19,6 +19,7 @@ export {
   AuthError,
   ConfigError,
   InputError,
+  NotFoundError,
   QuotaExceededError,
   RateLimitError,
   RetryableError,
@@ -73,6 +74,7 @@ export {
 export type { DestinationLimits } from './destination/limits';
 export type {
   FoundRecord,
+  GroupChanges,
   GroupRef,
   GroupVerbs,
   ItemResult,

@@ -30,6 +30,13 @@ const BUILT_IN: readonly DestinationEntry[] = [
     load: async () => (await import('@syncmodes/intercom')).destination,
     loadEmulator: async () => (await import('@syncmodes/intercom/emulator')).emulatorPlugin,
   },
+  {
+    id: 'onesignal',
+    packageName: '@syncmodes/onesignal',
+    builtIn: true,
+    load: async () => (await import('@syncmodes/onesignal')).destination,
+    loadEmulator: async () => (await import('@syncmodes/onesignal/emulator')).emulatorPlugin,
+  },
 ];
 
 /** Every destination the CLI knows. */

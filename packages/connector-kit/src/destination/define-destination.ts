@@ -70,7 +70,24 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
   /** Builds the SDK client (and loads metadata such as field descriptions). */
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;
-  /** Whether records may carry groups with this config. Default: when group verbs exist. */
+  /**
+   * Where group membership lives. `verbs` (the default): groups are objects of their own
+   * (Salesforce campaigns, Intercom tags) changed through `verbs.groups` after the record
+   * write. `record`: membership is a value of the record itself (OneSignal data tags): the
+   * kit plans the groups to join and leave as usual and hands them to `create` / `update`
+   * in `WriteItem.groups`, in the same call as the properties; a record whose only change
+   * is its groups is sent to `update` too. Such a destination declares no group verbs.
+   */
+  readonly groupMembership?: 'verbs' | 'record' | undefined;
+  /**
+   * How long a record that was looked up and not found is trusted to stay absent while its
+   * source row is unchanged, ms: within the window it is skipped as `not_found` without a
+   * lookup. Default 0: looked up on every run. For destinations whose lookups are
+   * expensive (OneSignal: one rate-limited request per person). A run may override it
+   * (`RunSyncOptions.recheckNotFoundAfterMs`).
+   */
+  readonly recheckNotFoundAfterMs?: number | undefined;
+  /** Whether records may carry groups with this config. Default: when group verbs exist (or membership is in the record). */
   supportsGroups?(config: z.output<Schema>): boolean;
   /**
    * Checks (or prepares, e.g. creates missing custom attributes) the destination fields the
@@ -97,8 +114,8 @@ export type AnyRecordDestination = DestinationDefinition<z.ZodType, any>;
  * the declared modes) and returns it unchanged, typed.
  *
  * @throws Error when the declaration is inconsistent: an unknown mode, a default that is
- *   not supported, several modes without a default, non-positive limits, or `sync` without
- *   a `delete` verb.
+ *   not supported, several modes without a default, non-positive limits, `sync` without
+ *   a `delete` verb, or group verbs with `groupMembership: 'record'`.
  */
 export function defineDestination<Schema extends z.ZodType, Client>(
   definition: DestinationDefinition<Schema, Client>,
@@ -117,6 +134,9 @@ export function defineDestination<Schema extends z.ZodType, Client>(
   }
   if (syncModes.includes('sync') && !definition.verbs.delete) {
     throw new Error(`Destination "${id}" supports "sync" and must implement the delete verb`);
+  }
+  if (definition.groupMembership === 'record' && definition.verbs.groups) {
+    throw new Error(`Destination "${id}" keeps group membership in the record and must not declare group verbs`);
   }
   if (typeof definition.limits !== 'function') checkLimits(id, definition.limits);
   return definition;

@@ -45,10 +45,19 @@ export interface FoundRecord {
   readonly archived?: boolean | undefined;
   /** Present but cannot be written (e.g. a converted Salesforce Lead); skipped with this code. */
   readonly blocked?: { readonly code: string; readonly message: string } | undefined;
+  /**
+   * Not checked: the destination has no cheap lookup (e.g. OneSignal: no batch lookup, and
+   * reading a user is limited to about one request per second per app), so the record is
+   * presumed present and the write itself confirms it. A write answered with a
+   * `NotFoundError` for the item makes the kit plan the record again as not found. Dry
+   * runs say that existence was not checked.
+   */
+  readonly presumed?: boolean | undefined;
 }
 
 /**
- * Per-item result of a write, in input order.
+ * Per-item result of a write, in input order. A `NotFoundError` says the addressed record
+ * does not exist: the kit plans the record again as not found (see `FoundRecord.presumed`).
  *
  * A create may set `existing: true` when the destination answered that the record already
  * existed and the connector updated that record instead (e.g. Intercom's 409 "already
@@ -66,6 +75,19 @@ export interface WriteItem {
   readonly snapshot: RecordSnapshot;
   /** Create: every non-empty property. Update: only changed ones; `null` clears. */
   readonly properties: Readonly<Record<string, PropertyValue>>;
+  /**
+   * Only for destinations with `groupMembership: 'record'`: the managed groups this write
+   * joins and leaves (names, as planned by the kit; unchanged memberships are absent). A
+   * record that left the source and is kept arrives with an empty snapshot and the groups
+   * it leaves.
+   */
+  readonly groups?: GroupChanges | undefined;
+}
+
+/** Managed groups a record joins and leaves in one write. */
+export interface GroupChanges {
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
 }
 
 /** A record to update in place. */

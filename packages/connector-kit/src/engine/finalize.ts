@@ -1,7 +1,7 @@
 import type { SyncError } from '../errors/sync-error';
 import type { RecordResult } from '../records/outcome';
-import { forget, persist } from './persist';
-import type { BaseRunContext } from './run-context';
+import { forget, persist, rememberNotFound } from './persist';
+import type { RunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
 /** The result for a record the run could not send because it stopped. */
@@ -25,12 +25,13 @@ function groupsComplete(item: WorkItem): boolean {
 /**
  * Decides each item's final result from its plan and what was acknowledged, writes the
  * state that remains (unchanged records, records kept after leaving the source, records
- * gone from the destination) and emits the results.
+ * gone from the destination, records not found) and emits the results.
  */
-export function finalize(ctx: BaseRunContext, items: readonly WorkItem[]): void {
+export function finalize(ctx: RunContext, items: readonly WorkItem[]): void {
   const stopped = ctx.caller.stopped;
   const toPersist: WorkItem[] = [];
   const toForget: WorkItem[] = [];
+  const toRemember: WorkItem[] = [];
 
   for (const item of items) {
     if (item.result) {
@@ -44,7 +45,11 @@ export function finalize(ctx: BaseRunContext, items: readonly WorkItem[]): void 
     }
     const base = { id: item.recordId, row: item.row, destinationId: item.destinationId, action: plan.action };
     if (ctx.dryRun) {
-      ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}` });
+      const unchecked =
+        item.found?.presumed && plan.action !== 'skip' && plan.action !== 'none'
+          ? ` (not checked: ${ctx.classify.destinationName} confirms the record exists only when it is written)`
+          : '';
+      ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}${unchecked}` });
       continue;
     }
     const needsWrite = plan.action === 'create' || plan.action === 'update' || plan.action === 'delete';
@@ -78,9 +83,12 @@ export function finalize(ctx: BaseRunContext, items: readonly WorkItem[]): void 
       toPersist.push(item);
     } else if (item.next === null && plan.action === 'skip' && plan.code === 'not_found') {
       toForget.push(item);
+    } else if (ctx.rememberNotFound && item.next !== null && plan.action === 'skip' && plan.code === 'not_found') {
+      toRemember.push(item);
     }
     ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: plan.message });
   }
   persist(ctx, toPersist);
   forget(ctx, toForget);
+  rememberNotFound(ctx, toRemember);
 }

@@ -4,6 +4,7 @@ import { snapshotHash } from '../records/snapshot-hash';
 import type { RecordSnapshot, RecordSource, SourceRecord } from '../records/types';
 import type { StateIndexEntry } from '../state/state-store';
 import { notSent } from './finalize';
+import { notFoundStillFresh } from './not-found-memory';
 import type { BaseRunContext } from './run-context';
 import type { SourceScan } from './scan-source';
 import { newWorkItem, type WorkItem } from './work-item';
@@ -16,6 +17,10 @@ export interface RecordKeys {
   readonly destinationName: string;
   /** A specific error for a record without a usable key (default `missing_match_key`). */
   readonly explainMissingKey?: ((snapshot: RecordSnapshot) => SyncError) | undefined;
+  /** How long a record remembered as not found is skipped without a lookup, ms (0: never). */
+  readonly recheckNotFoundAfterMs: number;
+  /** The run's start, epoch ms. */
+  readonly now: number;
 }
 
 /** Processes one window of records that need looking at (lookup, plan, send, finalize). */
@@ -47,7 +52,13 @@ export async function iterateSource(
     const batch = window;
     window = [];
     const entries = ctx.state.get(ctx.syncId, batch.map((r) => r.id));
-    await process(batch.map((r) => newWorkItem(ref++, r.id, r.row, r.snapshot, entries.get(r.id))));
+    await process(
+      batch.map((r) => {
+        const entry = entries.get(r.id);
+        // A record remembered as not found has nothing in the destination: plan it as new.
+        return newWorkItem(ref++, r.id, r.row, r.snapshot, entry?.notFound ? undefined : entry);
+      }),
+    );
   };
 
   for await (const item of source.open()) {
@@ -85,7 +96,20 @@ export async function iterateSource(
       continue;
     }
     const entry = index.get(item.id);
-    if (entry && !entry.departed && entry.hash === snapshotHash(item.snapshot)) {
+    const hash = snapshotHash(item.snapshot);
+    if (notFoundStillFresh(entry, hash, keys.recheckNotFoundAfterMs, keys.now)) {
+      const since = new Date(entry?.updatedAt ?? keys.now).toISOString();
+      ctx.emit({
+        id: item.id,
+        row: item.row,
+        outcome: 'skipped',
+        code: 'not_found',
+        action: 'skip',
+        message: `No ${keyLabel} match in ${destinationName} when last looked up (${since}); looked up again when the record changes or after the recheck window.`,
+      });
+      continue;
+    }
+    if (entry && !entry.departed && !entry.notFound && entry.hash === hash) {
       ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
       continue;
     }

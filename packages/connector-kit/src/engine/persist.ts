@@ -1,7 +1,7 @@
 import { snapshotHash } from '../records/snapshot-hash';
 import type { RecordSnapshot } from '../records/types';
 import type { StateEntry } from '../state/state-store';
-import type { BaseRunContext } from './run-context';
+import type { BaseRunContext, RunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
 /** The state entry describing what the destination holds for `item` as far as the run knows. */
@@ -30,5 +30,27 @@ export function forget(ctx: BaseRunContext, items: readonly WorkItem[]): void {
   ctx.state.remove(
     ctx.syncId,
     items.map((i) => i.recordId),
+  );
+}
+
+/**
+ * Remembers records that were looked up and not found (skipped as `not_found`), with the
+ * hash of their source snapshot and an empty destination snapshot. Nothing in a dry run.
+ */
+export function rememberNotFound(ctx: RunContext, items: readonly WorkItem[]): void {
+  if (ctx.dryRun || items.length === 0) return;
+  const empty: RecordSnapshot = { properties: {}, groups: [] };
+  ctx.state.put(
+    ctx.syncId,
+    items.map((item) => ({
+      recordId: item.recordId,
+      destinationId: null,
+      matchKey: item.matchKey ?? null,
+      snapshot: empty,
+      hash: snapshotHash(item.next ?? empty),
+      owned: false,
+      departed: false,
+      notFound: true,
+    })),
   );
 }

@@ -1,7 +1,7 @@
 import { toSyncError } from '../errors/to-sync-error';
-import { classify } from './classify';
 import { finalize } from './finalize';
 import { lookupItems } from './lookup';
+import { planItem } from './plan-item';
 import type { RunContext } from './run-context';
 import { sendGroups } from './send-groups';
 import { sendWrites } from './send-writes';
@@ -30,29 +30,7 @@ export async function processRecordWindow(ctx: RunContext, items: WorkItem[]): P
       if (item.entry?.destinationId && item.entry.destinationId !== item.found.id) item.owned = false;
       item.destinationId = item.found.id;
     }
-    item.plan = classify(item, ctx.classify);
-    const plan = item.plan;
-    if ((plan.action === 'create' || plan.action === 'update') && item.next && ctx.destination.validate) {
-      const problem = ctx.destination.validate(ctx.verbs, {
-        ref: item.ref,
-        recordId: item.recordId,
-        snapshot: item.next,
-        properties: plan.properties,
-        action: plan.action,
-      });
-      if (problem) {
-        item.result = {
-          id: item.recordId,
-          row: item.row,
-          outcome: 'failed',
-          code: problem.code,
-          message: problem.message,
-          retryable: problem.retryable,
-          destinationId: item.destinationId,
-          action: plan.action,
-        };
-      }
-    }
+    planItem(ctx, item);
   }
 
   if (!ctx.dryRun && !ctx.caller.stopped) {

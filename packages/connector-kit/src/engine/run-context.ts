@@ -29,6 +29,8 @@ export interface RunContext extends BaseRunContext {
   readonly destination: AnyRecordDestination;
   readonly limits: DestinationLimits;
   readonly classify: ClassifyContext;
+  /** Remember records skipped as `not_found` (the recheck window is positive). */
+  readonly rememberNotFound: boolean;
 }
 
 /** Shared by the steps of a run into an audience destination. */

@@ -117,11 +117,12 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (!dryRun) state.registerSync({ syncId, destination: destination.id, identity });
     options.onProgress?.({ phase: 'scanning', processed: 0, total: 0 });
     const index = state.index(syncId);
-    const scan = await scanSource(source, keyOf, index, mode, deletePolicy);
+    const recheckAfterMs = options.recheckNotFoundAfterMs ?? (records?.recheckNotFoundAfterMs ?? 0);
+    const scan = await scanSource(source, keyOf, index, mode, deletePolicy, recheckAfterMs, started);
     total = scan.items + scan.departing.length;
     logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
 
-    const stateRecords = [...index.values()].filter((e) => !e.departed).length;
+    const stateRecords = [...index.values()].filter((e) => !e.departed && !e.notFound).length;
     const refusal = checkDeletionGuard(
       {
         plannedDeletes: scan.plannedDeletes,
@@ -144,7 +145,8 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       return summary('refused', refusal);
     }
 
-    const groupsEnabled = audience !== undefined || (records?.verbs.groups !== undefined && (records.supportsGroups?.(config) ?? true));
+    const hasMembership = records !== undefined && (records.verbs.groups !== undefined || records.groupMembership === 'record');
+    const groupsEnabled = audience !== undefined || (hasMembership && (records?.supportsGroups?.(config) ?? true));
     if (scan.hasGroups && !groupsEnabled) {
       throw new ConfigError(
         `${destination.displayName} has no groups with this configuration; remove the groups column from the mapping.`,
@@ -153,6 +155,8 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     }
     const keys: RecordKeys = {
       keyOf,
+      recheckNotFoundAfterMs: recheckAfterMs,
+      now: started,
       keyLabel: destination.matchKeyLabel(config),
       destinationName: destination.displayName,
       explainMissingKey: audience?.explainMissingKey ? (snapshot) => (audience.explainMissingKey as NonNullable<typeof audience.explainMissingKey>)(snapshot, config) : undefined,
@@ -179,6 +183,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
         destination: records as NonNullable<typeof records>,
         limits: limits as RunContext['limits'],
         classify: { mode, deletePolicy, groupsEnabled, destinationName: destination.displayName, matchKeyLabel: keys.keyLabel },
+        rememberNotFound: recheckAfterMs > 0,
       };
       return { ctx, process: (items) => processRecordWindow(ctx, items) };
     };
@@ -209,6 +214,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
         if (client !== undefined) await destination.disconnect?.(client);
       }
     }
+    if (!dryRun && scan.forgottenNotFound.length > 0) state.remove(syncId, scan.forgottenNotFound);
     options.onProgress?.({ phase: 'done', processed, total });
     const stopped = caller.stopped;
     return summary(stopped ? 'stopped' : 'completed', stopped);

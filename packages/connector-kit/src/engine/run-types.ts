@@ -41,6 +41,13 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   readonly deletePolicy?: DeletePolicy | undefined;
   readonly guard?: DeletionGuardOptions | undefined;
   readonly retry?: Partial<RetryPolicy> | undefined;
+  /**
+   * When positive, records a mode that cannot create skipped as `not_found` are
+   * remembered, and while their source row is unchanged they are not looked up again until
+   * this much time has passed (ms). Default: the destination's
+   * `recheckNotFoundAfterMs` (0 for most: looked up on every run).
+   */
+  readonly recheckNotFoundAfterMs?: number | undefined;
   /** Changed records planned and sent together (memory vs batch fill). Default 10,000. */
   readonly windowSize?: number | undefined;
   readonly logger?: Logger | undefined;

@@ -5,6 +5,7 @@ import { snapshotHash } from '../records/snapshot-hash';
 import type { PropertyValue, RecordSource } from '../records/types';
 import type { StateIndexEntry } from '../state/state-store';
 import type { DeletePolicy } from './classify';
+import { notFoundStillFresh } from './not-found-memory';
 
 /** What the first pass over the source found. Counts are records. */
 export interface SourceScan {
@@ -22,6 +23,8 @@ export interface SourceScan {
   readonly changed: number;
   /** State records missing from the source that this run must look at. */
   readonly departing: readonly string[];
+  /** Records remembered as not found that left the source: forgotten without a lookup. */
+  readonly forgottenNotFound: readonly string[];
   /** Of `departing`, how many the mode and policy would delete. */
   readonly plannedDeletes: number;
   /** Every property name the records carry. */
@@ -35,7 +38,8 @@ export interface SourceScan {
 /**
  * First pass: reads the whole source once, comparing each record with the sync's state,
  * without keeping snapshots in memory. Finds duplicates (ids and match keys), counts
- * changes and works out which records left the source.
+ * changes and works out which records left the source. A record remembered as not found
+ * counts as changed only when its snapshot changed or the recheck window has passed.
  */
 export async function scanSource(
   source: RecordSource,
@@ -43,6 +47,8 @@ export async function scanSource(
   index: ReadonlyMap<string, StateIndexEntry>,
   mode: SyncMode,
   deletePolicy: DeletePolicy,
+  recheckNotFoundAfterMs: number,
+  now = Date.now(),
 ): Promise<SourceScan> {
   const seen = new Set<string>();
   const duplicateIds = new Set<string>();
@@ -82,14 +88,22 @@ export async function scanSource(
       else if (owner !== item.id) duplicateKeys.set(key, owner);
     }
     const entry = index.get(item.id);
-    if (key !== undefined && (!entry || entry.departed || entry.hash !== snapshotHash(item.snapshot))) changed++;
+    // A record without a match key fails alone (missing_match_key): nothing to look up or send.
+    const hash = snapshotHash(item.snapshot);
+    const stale = entry?.notFound ? !notFoundStillFresh(entry, hash, recheckNotFoundAfterMs, now) : !entry || entry.departed || entry.hash !== hash;
+    if (key !== undefined && stale) changed++;
   }
 
   const ops = operationsFor(mode);
   const departing: string[] = [];
+  const forgottenNotFound: string[] = [];
   let plannedDeletes = 0;
   for (const [id, entry] of index) {
     if (seen.has(id)) continue;
+    if (entry.notFound) {
+      forgottenNotFound.push(id);
+      continue;
+    }
     const deletable = ops.delete && (entry.owned || deletePolicy === 'matched');
     if (entry.departed && !deletable) continue;
     departing.push(id);
@@ -104,6 +118,7 @@ export async function scanSource(
     duplicateKeys,
     changed,
     departing,
+    forgottenNotFound,
     plannedDeletes,
     propertyNames,
     samples: new Map([...samples].map(([name, values]) => [name, [...values]])),

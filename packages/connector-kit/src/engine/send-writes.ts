@@ -1,9 +1,10 @@
-import type { ItemResult, TargetItem, UpdateItem, WriteItem } from '../destination/verbs';
-import { isRunStopping } from '../errors/sync-error';
+import type { GroupChanges, ItemResult, TargetItem, UpdateItem, WriteItem } from '../destination/verbs';
+import { isRunStopping, NotFoundError } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import type { CallKind } from './caller';
 import { chunk } from './chunk';
 import { forget, persist } from './persist';
+import { planItem } from './plan-item';
 import type { RunContext } from './run-context';
 import { sendBatch, type SendBatchOptions } from './send-batch';
 import type { WorkItem } from './work-item';
@@ -28,7 +29,7 @@ async function sendKind<P>(
   send: (payload: readonly P[]) => Promise<ItemResult[]>,
   onOk: (item: WorkItem, result: ItemResult & { ok: true }) => void,
   afterChunk: (items: WorkItem[]) => void,
-  options: SendBatchOptions<P> = {},
+  options: SendBatchOptions<P> & { readonly onMissing?: (item: WorkItem) => void } = {},
 ): Promise<void> {
   const what = kind.charAt(0).toUpperCase() + kind.slice(1).replace(/_/g, ' ');
   await Promise.all(
@@ -46,6 +47,8 @@ async function sendKind<P>(
         if (r?.ok) {
           onOk(item, r);
           acknowledged.push(item);
+        } else if (r && r.error instanceof NotFoundError && options.onMissing) {
+          options.onMissing(item);
         } else if (r && r.error.code !== 'not_sent') {
           fail(item, r.error, what);
         }
@@ -53,6 +56,19 @@ async function sendKind<P>(
       afterChunk(acknowledged);
     }),
   );
+}
+
+/**
+ * A record the update found missing (`NotFoundError`): it is planned again as not found,
+ * so the mode decides (enrich skips it as `not_found`; sync and additive create it, in
+ * this same pass, since creates are sent after updates).
+ */
+function replanAsMissing(ctx: RunContext, item: WorkItem): void {
+  ctx.logger.debug('record missing at write time', { recordId: item.recordId });
+  item.found = undefined;
+  item.destinationId = undefined;
+  item.owned = false;
+  planItem(ctx, item);
 }
 
 const toTarget = (item: WorkItem): TargetItem => ({
@@ -65,7 +81,9 @@ const toTarget = (item: WorkItem): TargetItem => ({
  * Sends the planned record writes, in order: deletes, restores, updates, creates; each in
  * chunks of the destination's write batch size, with bounded concurrency. State is written
  * after every acknowledged chunk. Creates reconcile after ambiguous failures (look the
- * records up again) so a retry never creates a duplicate.
+ * records up again) so a retry never creates a duplicate. An update answered with
+ * `NotFoundError` is planned again as not found before the creates are chosen. For
+ * destinations keeping membership in the record, group changes ride in the same write.
  */
 export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): Promise<void> {
   const verbs = ctx.destination.verbs;
@@ -105,10 +123,14 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
     }
   }
 
-  const updates = open((i) => i.plan?.action === 'update');
-  const withProperties = updates.filter((i) => Object.keys(i.plan?.properties ?? {}).length > 0);
+  // Membership kept in the record travels with the record write (see `groupMembership`).
+  const inRecord = ctx.destination.groupMembership === 'record';
+  const groupChanges = (item: WorkItem): GroupChanges => ({ add: item.plan?.addGroups ?? [], remove: item.plan?.removeGroups ?? [] });
+  const changesGroups = (item: WorkItem) => inRecord && (item.plan?.addGroups.length ?? 0) + (item.plan?.removeGroups.length ?? 0) > 0;
+  const updates = open((i) => i.plan?.action === 'update' || (inRecord && i.plan?.action === 'groups'));
+  const toSend = updates.filter((i) => Object.keys(i.plan?.properties ?? {}).length > 0 || changesGroups(i));
   for (const item of updates) {
-    if (!withProperties.includes(item)) {
+    if (!toSend.includes(item)) {
       item.written = true;
       item.appliedProperties = item.next?.properties ?? item.appliedProperties;
     }
@@ -116,20 +138,26 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
   await sendKind<UpdateItem>(
     ctx,
     'update',
-    withProperties,
+    toSend,
     (item) => ({
       ref: item.ref,
       recordId: item.recordId,
       destinationId: item.destinationId as string,
       snapshot: item.next ?? { properties: {}, groups: [] },
       properties: item.plan?.properties ?? {},
+      ...(inRecord ? { groups: groupChanges(item) } : {}),
     }),
     (batch) => verbs.update(ctx.verbs, batch),
     (item) => {
       item.written = true;
       item.appliedProperties = item.next?.properties ?? item.appliedProperties;
+      if (inRecord) {
+        for (const name of item.plan?.removeGroups ?? []) item.appliedGroups.delete(name);
+        for (const name of item.plan?.addGroups ?? []) item.appliedGroups.add(name);
+      }
     },
     (done) => persist(ctx, done),
+    { onMissing: (item) => replanAsMissing(ctx, item) },
   );
 
   const creates = open((i) => i.plan?.action === 'create');
@@ -142,6 +170,7 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
       recordId: item.recordId,
       snapshot: item.next ?? { properties: {}, groups: [] },
       properties: item.plan?.properties ?? {},
+      ...(inRecord ? { groups: { add: item.plan?.addGroups ?? [], remove: [] } } : {}),
     }),
     (batch) => verbs.create(ctx.verbs, batch),
     (item, result) => {
@@ -149,6 +178,7 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
       item.owned = result.existing !== true;
       item.destinationId = result.id;
       item.appliedProperties = item.next?.properties ?? {};
+      if (inRecord) item.appliedGroups = new Set(item.plan?.addGroups ?? []);
       if (result.existing === true && item.plan) {
         const name = ctx.destination.displayName;
         item.plan = { ...item.plan, outcome: 'updated', message: `Already in ${name} (it answered the create with the existing record); updated that record instead.` };
@@ -167,7 +197,11 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
             })),
           ),
         );
-        return batch.map((w) => found.get(w.ref)?.id);
+        // A presumed record was not checked, so it proves nothing: the create is resent.
+        return batch.map((w) => {
+          const match = found.get(w.ref);
+          return match && !match.presumed ? match.id : undefined;
+        });
       },
     },
   );

@@ -80,6 +80,19 @@ export class QuotaExceededError extends SyncError {
   }
 }
 
+/**
+ * The destination record a write addressed does not exist (any more): it was deleted
+ * between lookup and write, or the destination confirms existence only when writing (see
+ * `FoundRecord.presumed`). A verb returns it per item; the kit then plans the record again
+ * as not found under the run's mode (enrich: `skipped` / `not_found`; sync and additive:
+ * created). Never retried as is.
+ */
+export class NotFoundError extends SyncError {
+  constructor(message: string, options: Omit<SyncErrorOptions, 'retryable'> = {}) {
+    super('not_found', message, { ...options, retryable: false });
+  }
+}
+
 /** The configuration is unusable (bad option, missing secret, unsupported mode). */
 export class ConfigError extends SyncError {
   constructor(message: string, code = 'invalid_config') {

@@ -22,6 +22,7 @@ CREATE TABLE IF NOT EXISTS records (
   owned INTEGER NOT NULL,
   departed INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
+  not_found INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (sync_id, record_id)
 ) WITHOUT ROWID;
 `;
@@ -34,6 +35,7 @@ interface Row {
   hash: string;
   owned: number;
   departed: number;
+  not_found: number;
 }
 
 const CHUNK = 500;
@@ -54,9 +56,14 @@ export class SqliteStateStore implements StateStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA);
+    const columns = this.db.prepare('PRAGMA table_info(records)').all() as { name: string }[];
+    if (!columns.some((c) => c.name === 'not_found')) {
+      // State written before not-found records were remembered.
+      this.db.exec('ALTER TABLE records ADD COLUMN not_found INTEGER NOT NULL DEFAULT 0');
+    }
     this.upsert = this.db.prepare(
-      `INSERT OR REPLACE INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at, not_found)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.del = this.db.prepare('DELETE FROM records WHERE sync_id = ? AND record_id = ?');
   }
@@ -73,9 +80,16 @@ export class SqliteStateStore implements StateStore {
 
   index(syncId: string): Map<string, StateIndexEntry> {
     const out = new Map<string, StateIndexEntry>();
-    const stmt = this.db.prepare('SELECT record_id, hash, owned, departed FROM records WHERE sync_id = ?');
-    for (const row of stmt.iterate(syncId) as IterableIterator<Pick<Row, 'record_id' | 'hash' | 'owned' | 'departed'>>) {
-      out.set(row.record_id, { hash: row.hash, owned: row.owned === 1, departed: row.departed === 1 });
+    const stmt = this.db.prepare('SELECT record_id, hash, owned, departed, not_found, updated_at FROM records WHERE sync_id = ?');
+    type IndexRow = Pick<Row, 'record_id' | 'hash' | 'owned' | 'departed' | 'not_found'> & { updated_at: number };
+    for (const row of stmt.iterate(syncId) as IterableIterator<IndexRow>) {
+      out.set(row.record_id, {
+        hash: row.hash,
+        owned: row.owned === 1,
+        departed: row.departed === 1,
+        notFound: row.not_found === 1,
+        updatedAt: row.updated_at,
+      });
     }
     return out;
   }
@@ -86,7 +100,7 @@ export class SqliteStateStore implements StateStore {
       const ids = recordIds.slice(i, i + CHUNK);
       const rows = this.db
         .prepare(
-          `SELECT record_id, destination_id, match_key, snapshot, hash, owned, departed FROM records
+          `SELECT record_id, destination_id, match_key, snapshot, hash, owned, departed, not_found FROM records
            WHERE sync_id = ? AND record_id IN (${ids.map(() => '?').join(',')})`,
         )
         .all(syncId, ...ids) as Row[];
@@ -99,6 +113,7 @@ export class SqliteStateStore implements StateStore {
           hash: row.hash,
           owned: row.owned === 1,
           departed: row.departed === 1,
+          notFound: row.not_found === 1,
         });
       }
     }
@@ -119,6 +134,7 @@ export class SqliteStateStore implements StateStore {
           e.owned ? 1 : 0,
           e.departed ? 1 : 0,
           now,
+          e.notFound ? 1 : 0,
         );
       }
     })();

@@ -18,6 +18,13 @@ export interface StateEntry {
   readonly owned: boolean;
   /** True when the record left the source and was kept in the destination (mode or policy). */
   readonly departed: boolean;
+  /**
+   * True when the record was looked up and not found (a mode that cannot create skipped
+   * it): nothing of it is in the destination, `snapshot` is empty and `hash` is the source
+   * snapshot's hash at that time, so an unchanged record is not looked up again on every
+   * run (see `RunSyncOptions.recheckNotFoundAfterMs`).
+   */
+  readonly notFound?: boolean | undefined;
 }
 
 /** The part of an entry the first pass needs, per record id. */
@@ -25,6 +32,10 @@ export interface StateIndexEntry {
   readonly hash: string;
   readonly owned: boolean;
   readonly departed: boolean;
+  /** See {@link StateEntry.notFound}. */
+  readonly notFound?: boolean | undefined;
+  /** When the entry was last written, epoch ms. */
+  readonly updatedAt?: number | undefined;
 }
 
 /** Descriptive, non-secret facts about a sync, kept next to its records. */

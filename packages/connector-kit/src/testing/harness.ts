@@ -47,6 +47,14 @@ export interface ConformanceHarness<Schema extends z.ZodType> {
   withProperties(record: ConformanceRecord, properties: Readonly<Record<string, string | null>>): ConformanceRecord;
   /** Record `i` whose write the destination rejects (on create and on update) while others in the batch succeed. */
   invalidRecord(i: number): ConformanceRecord;
+  /**
+   * Whether an update can change a record's match key (default true). False where the
+   * match key is the record's identity, which the destination lets no update change (a
+   * OneSignal user's `external_id` alias is assigned by the app's SDK): the key-change
+   * test does not apply and is not registered; the destination package tests what it does
+   * with a changed key instead.
+   */
+  readonly matchKeyChangeable?: boolean | undefined;
   /** The property holding the match key (changed by the key-change test). */
   readonly keyProperty: string;
   /** A new match-key value for record `i` (same format as `record(i)`'s). */

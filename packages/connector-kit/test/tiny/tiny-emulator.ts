@@ -88,15 +88,16 @@ export function createTinyEmulator(): EmulatorServer {
         method: 'PATCH',
         path: '/records',
         handler: (req) => {
-          const input = (req.body as { records: { id: string; key?: string; fields: Record<string, string | null> }[] }).records;
+          const input = (req.body as { records: { id?: string; key?: string; fields: Record<string, string | null> }[] }).records;
           const over = tooMany(input.length);
           if (over) return over;
           const results = input.map((r) => {
-            const rec = data.records.find((x) => x.id === r.id);
+            // Addressed by id, or by key when no id is given.
+            const rec = r.id ? data.records.find((x) => x.id === r.id) : data.records.find((x) => x.key === r.key?.toLowerCase());
             if (!rec) return { error: { code: 'not_found', message: 'no such record' } };
             const bad = invalid(r.fields);
             if (bad) return bad;
-            if (r.key) rec.key = r.key.toLowerCase();
+            if (r.id && r.key) rec.key = r.key.toLowerCase();
             for (const [k, v] of Object.entries(r.fields)) {
               if (v === null) delete rec.fields[k];
               else rec.fields[k] = v;

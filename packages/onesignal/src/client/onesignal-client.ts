@@ -1,0 +1,81 @@
+import { ApiException, createConfiguration, DefaultApi, ServerConfiguration, type UpdateUserRequest } from '@onesignal/node-onesignal';
+import type { SyncError } from '@syncmodes/connector-kit';
+import type { OneSignalConfig } from '../config';
+import type { TagChanges } from '../tags/tag-changes';
+import { mapApiError } from './errors';
+import { RawBodies } from './raw-bodies';
+import { timedFetch } from './timed-fetch';
+import { UserPacer } from './user-pacer';
+
+/** The answer to one tag update: acknowledged, or an error about this user only. */
+export type PatchResult = { readonly ok: true } | { readonly ok: false; readonly error: SyncError };
+
+/**
+ * What `connect` builds: the official SDK client (`DefaultApi`, REST API key auth,
+ * pointed at `baseUrl`), per-user pacing, and the tag changes acknowledged so far in this
+ * run (so a retried user resends only what OneSignal has not acknowledged).
+ */
+export class OneSignalClient {
+  readonly api: DefaultApi;
+  private readonly raw = new RawBodies();
+  private readonly pacer: UserPacer;
+  private readonly acknowledged = new Map<string, Map<string, string>>();
+
+  constructor(private readonly config: OneSignalConfig) {
+    this.api = new DefaultApi(
+      createConfiguration({
+        restApiKey: config.restApiKey,
+        baseServer: new ServerConfiguration<Record<string, string>>(config.baseUrl.replace(/\/+$/, ''), {}),
+        httpApi: timedFetch(config.requestTimeoutMs),
+        promiseMiddleware: [this.raw.middleware],
+      }),
+    );
+    this.pacer = new UserPacer(config.userIntervalMs);
+  }
+
+  /**
+   * Sends one `PATCH /apps/{app_id}/users/by/external_id/{external_id}` (the id is
+   * path-encoded by the SDK) with `properties.tags` = `tags`, after the per-user gap.
+   * https://documentation.onesignal.com/reference/update-user
+   *
+   * @returns `{ ok: false }` for errors about this user (not found, per-user rate limit,
+   *   refused tags); @throws SyncError for failures of the call itself (auth, app-wide
+   *   rate limit, 5xx) and network errors as thrown by `fetch` (the kit retries those).
+   */
+  async patchTags(externalId: string, tags: TagChanges, signal?: AbortSignal): Promise<PatchResult> {
+    await this.pacer.wait(externalId, signal);
+    const request: UpdateUserRequest = { properties: { tags } };
+    try {
+      await this.api.updateUser(this.config.appId, 'external_id', externalId, request);
+    } catch (thrown) {
+      this.pacer.answered(externalId);
+      if (!(thrown instanceof ApiException)) throw thrown;
+      const mapped = mapApiError(thrown, this.raw.of(thrown.headers));
+      if (!mapped.perUser) throw mapped.error;
+      return { ok: false, error: mapped.error };
+    }
+    this.pacer.answered(externalId);
+    const acked = this.acknowledged.get(externalId) ?? new Map<string, string>();
+    for (const [key, value] of Object.entries(tags)) acked.set(key, value);
+    this.acknowledged.set(externalId, acked);
+    return { ok: true };
+  }
+
+  /** The changes OneSignal has not yet acknowledged for this user in this run. */
+  unacknowledged(externalId: string, changes: TagChanges): TagChanges {
+    const acked = this.acknowledged.get(externalId);
+    if (!acked) return changes;
+    return Object.fromEntries(Object.entries(changes).filter(([key, value]) => acked.get(key) !== value));
+  }
+
+  /** Whether any request for this user was acknowledged in this run. */
+  confirmed(externalId: string): boolean {
+    return this.acknowledged.has(externalId);
+  }
+
+  /** Forgets a user whose update is complete. */
+  done(externalId: string): void {
+    this.acknowledged.delete(externalId);
+    this.pacer.forget(externalId);
+  }
+}

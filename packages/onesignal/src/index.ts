@@ -1,0 +1,9 @@
+/** `@syncmodes/onesignal`: the OneSignal destination for syncmodes (enrich only). */
+export { onesignalDestination } from './onesignal-destination';
+/** The destination under the name the CLI's registry looks for. */
+export { onesignalDestination as destination } from './onesignal-destination';
+export { EXTERNAL_ID, onesignalConfigSchema, type OneSignalConfig } from './config';
+export { OneSignalClient } from './client/onesignal-client';
+export { groupTag, RESTRICTED_TAG_KEYS } from './tags/tag-keys';
+export { numberTag, tagValue, unixSeconds } from './tags/tag-values';
+export { chunkTagChanges, tagWriteFor, type TagChanges, type TagWrite } from './tags/tag-changes';

@@ -1,0 +1,68 @@
+import { defineDestination } from '@syncmodes/connector-kit';
+import { OneSignalClient } from './client/onesignal-client';
+import { onesignalConfigSchema } from './config';
+import { checkTagKeys } from './tags/tag-keys';
+import { tagValue } from './tags/tag-values';
+import { createUsers } from './verbs/create-users';
+import { findUsers } from './verbs/find-users';
+import { externalIdOf, updateUsers } from './verbs/update-users';
+
+/**
+ * The window `appRateLimit` is paced over, ms: one second plus 10% headroom. OneSignal
+ * counts requests when they arrive; pacing at exactly N per 1,000 ms lets network and
+ * event-loop jitter put N + 1 arrivals into one second, and each 429 then holds every
+ * call for `Retry-After` and releases them in a burst. Measured against the emulator's
+ * strict 100/s: 26% of requests refused at 1,000 ms, 8% at 1,050 ms, 2% at 1,100 ms.
+ */
+export const APP_WINDOW_MS = 1_100;
+
+const SDK_OWNS_USERS =
+  'OneSignal users are created and deleted by the OneSignal SDKs in your app; this destination only enriches users that already exist.';
+
+/**
+ * The OneSignal destination: enriches existing users, found by their `external_id`
+ * alias, with data tags — mapped properties (converted to strings: dates as unix seconds,
+ * booleans, numbers) and group membership (`in_<group>` = `"1"`). Mode: enrich only;
+ * sync and additive are refused at configuration time.
+ *
+ * One `PATCH` per user holds every change (final values; `""` deletes a tag), split past
+ * 100 changes; a missing user is skipped as `not_found`; requests are paced app-wide
+ * (`appRateLimit`/s) and per user (`userIntervalMs`).
+ * https://documentation.onesignal.com/reference/update-user ,
+ * https://documentation.onesignal.com/reference/rate-limits
+ */
+export const onesignalDestination = defineDestination({
+  kind: 'records',
+  id: 'onesignal',
+  displayName: 'OneSignal',
+  description: 'Data tags (properties and group membership) on existing OneSignal users, found by external_id.',
+  docsUrl: 'https://documentation.onesignal.com/reference/update-user',
+  configSchema: onesignalConfigSchema,
+  syncModes: ['enrich'],
+  unsupportedModeReasons: {
+    sync: `${SDK_OWNS_USERS} It never creates or deletes a user.`,
+    additive: `${SDK_OWNS_USERS} It never creates a user.`,
+  },
+  groupMembership: 'record',
+  // A lookup here is a rate-limited request per person: trust a miss for a day while the row is unchanged.
+  recheckNotFoundAfterMs: 24 * 60 * 60 * 1000,
+  limits: (config) => ({
+    writeBatchSize: 1,
+    lookupBatchSize: 1_000,
+    groupBatchSize: 1,
+    concurrency: config.concurrency,
+    rateLimit: { requests: config.appRateLimit, intervalMs: APP_WINDOW_MS },
+  }),
+  matchKeyLabel: () => 'external_id',
+  matchKey: (snapshot) => externalIdOf(snapshot.properties),
+  connect: async (config) => new OneSignalClient(config),
+  prepareFields: async (ctx, names) => checkTagKeys(names, ctx.config),
+  validate: (ctx, item) => {
+    for (const [key, value] of Object.entries(item.properties)) {
+      const converted = tagValue(key, value, ctx.config);
+      if (!converted.ok) return converted.error;
+    }
+    return undefined;
+  },
+  verbs: { find: findUsers, create: createUsers, update: updateUsers },
+});

@@ -1,0 +1,83 @@
+import { InputError, type SyncError, type UpdateItem } from '@syncmodes/connector-kit';
+import { EXTERNAL_ID, type OneSignalConfig } from '../config';
+import { groupTag, MEMBER } from './tag-keys';
+import { tagValue } from './tag-values';
+
+/** Tag key → value to send (`""` deletes the tag). */
+export type TagChanges = Record<string, string>;
+
+/** What one user's update sends, and the keys left out because of the tag limit. */
+export interface TagWrite {
+  readonly changes: TagChanges;
+  /** Keys whose new value was not sent: the user would hold more than `tagLimit` managed tags. */
+  readonly overLimit: readonly string[];
+}
+
+/**
+ * The tag changes for one user, from the properties that changed and the groups joined and
+ * left (both planned by the kit, so unchanged tags are never sent):
+ * - each changed property → its tag value (see `tagValue`; emptied → `""`);
+ * - each group joined → `in_<group>` = `"1"`; each group left → `in_<group>` = `""`, unless
+ *   another of the user's groups maps to the same tag;
+ * - with `tagLimit`: the user's managed tags after the update are counted (properties in
+ *   mapping order, then group tags by name); new values for keys past the limit are left
+ *   out and reported; deletions are always sent.
+ *
+ * `external_id` is the match key, never a tag.
+ */
+export function tagWriteFor(item: UpdateItem, config: OneSignalConfig): TagWrite | { readonly error: SyncError } {
+  const changes: TagChanges = {};
+  for (const [key, value] of Object.entries(item.properties)) {
+    if (key === EXTERNAL_ID) continue;
+    const converted = tagValue(key, value, config);
+    if (!converted.ok) return { error: converted.error };
+    changes[key] = converted.value;
+  }
+  const memberOf = new Set(item.snapshot.groups.map((g) => groupTag(g, config.groupTagPrefix)));
+  for (const name of item.groups?.remove ?? []) {
+    const tag = groupTag(name, config.groupTagPrefix);
+    if (!memberOf.has(tag)) changes[tag] = '';
+  }
+  for (const name of item.groups?.add ?? []) changes[groupTag(name, config.groupTagPrefix)] = MEMBER;
+
+  const overLimit: string[] = [];
+  if (config.tagLimit !== undefined) {
+    const kept = new Set(managedTags(item, config).slice(0, config.tagLimit));
+    for (const [key, value] of Object.entries(changes)) {
+      if (value !== '' && !kept.has(key)) {
+        overLimit.push(key);
+        delete changes[key];
+      }
+    }
+  }
+  return { changes, overLimit };
+}
+
+/** The tags this sync keeps on the user after the update: non-empty properties in mapping order, then group tags sorted. */
+function managedTags(item: UpdateItem, config: OneSignalConfig): string[] {
+  const properties = Object.entries(item.snapshot.properties)
+    .filter(([key, value]) => key !== EXTERNAL_ID && value !== null && value !== '')
+    .map(([key]) => key);
+  const groups = [...new Set(item.snapshot.groups.map((g) => groupTag(g, config.groupTagPrefix)))].sort();
+  return [...properties, ...groups];
+}
+
+/**
+ * Splits tag changes into requests of at most `max` changes (OneSignal accepts 100),
+ * deletions first so a user near the tag limit makes room before new tags arrive.
+ */
+export function chunkTagChanges(changes: TagChanges, max: number): TagChanges[] {
+  const entries = Object.entries(changes).sort(([, a], [, b]) => Number(a !== '') - Number(b !== ''));
+  const chunks: TagChanges[] = [];
+  for (let i = 0; i < entries.length; i += max) chunks.push(Object.fromEntries(entries.slice(i, i + max)));
+  return chunks;
+}
+
+/** The per-record error for keys left out because of the tag limit. */
+export function tagLimitError(keys: readonly string[], limit: number | undefined): SyncError {
+  return new InputError(
+    'tag_limit_exceeded',
+    `Not sent: ${keys.join(', ')} — the user would hold more than ${limit ?? 'the allowed number of'} tags managed by this sync (tagLimit). Deletions and the other tags were sent.`,
+    { fields: keys },
+  );
+}

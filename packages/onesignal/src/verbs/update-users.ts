@@ -1,0 +1,73 @@
+import { InputError, type ItemResult, type UpdateItem, type VerbContext } from '@syncmodes/connector-kit';
+import type { OneSignalClient } from '../client/onesignal-client';
+import { EXTERNAL_ID, type OneSignalConfig } from '../config';
+import { MAX_TAG_CHANGES } from '../onesignal-limits';
+import { chunkTagChanges, tagLimitError, tagWriteFor } from '../tags/tag-changes';
+
+type Ctx = VerbContext<OneSignalConfig, OneSignalClient>;
+
+/** The external_id a snapshot carries, trimmed (the match key), if any. */
+export function externalIdOf(properties: Readonly<Record<string, unknown>>): string | undefined {
+  const value = properties[EXTERNAL_ID];
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const key = String(value).trim();
+  return key === '' ? undefined : key;
+}
+
+/**
+ * Updates one user's tags: `PATCH /apps/{app_id}/users/by/external_id/{id}` with
+ * `properties.tags` holding every change for the user (properties and group membership,
+ * final values, `""` deleting a tag), split into requests of at most 100 changes
+ * (deletions first) kept `userIntervalMs` apart.
+ *
+ * Per-user outcomes: `not_found` (no such user: the kit skips the record),
+ * `rate_limited` for a per-user 429 (the kit waits `Retry-After` for this user only and
+ * resends what was not acknowledged), `tag_limit_exceeded`, `invalid_date` /
+ * `invalid_boolean`, `external_id_changed` (no request: an update cannot move a user's
+ * external_id, which the app's SDK assigns). App-wide failures are thrown.
+ * https://documentation.onesignal.com/reference/update-user
+ */
+async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
+  const externalId = item.destinationId;
+  const wanted = externalIdOf(item.snapshot.properties);
+  if (wanted !== undefined && wanted !== externalId) {
+    return {
+      ok: false,
+      error: new InputError(
+        'external_id_changed',
+        'The record now has another external_id. OneSignal users keep the external_id their app gave them, and an update cannot change it; the record was not sent. Sync it as a new record (new id) if it is now another user.',
+        { fields: [EXTERNAL_ID] },
+      ),
+    };
+  }
+  const write = tagWriteFor(item, ctx.config);
+  if ('error' in write) return { ok: false, error: write.error };
+
+  const pending = ctx.client.unacknowledged(externalId, write.changes);
+  const chunks = chunkTagChanges(pending, MAX_TAG_CHANGES);
+  // Nothing left to change: one empty update still confirms the user exists.
+  if (chunks.length === 0 && write.overLimit.length === 0 && !ctx.client.confirmed(externalId)) chunks.push({});
+  for (const tags of chunks) {
+    const result = await ctx.client.patchTags(externalId, tags, ctx.signal);
+    if (result.ok) continue;
+    if (result.error.code === 'tag_limit_exceeded') {
+      // OneSignal refused the whole request: deletions are still sent, the rest reported.
+      const deletions = Object.fromEntries(Object.entries(tags).filter(([, v]) => v === ''));
+      if (Object.keys(deletions).length > 0) {
+        const again = await ctx.client.patchTags(externalId, deletions, ctx.signal);
+        if (!again.ok) return again;
+      }
+      const refused = Object.keys(ctx.client.unacknowledged(externalId, pending));
+      return { ok: false, error: tagLimitError(refused, ctx.config.tagLimit) };
+    }
+    return result;
+  }
+  if (write.overLimit.length > 0) return { ok: false, error: tagLimitError(write.overLimit, ctx.config.tagLimit) };
+  ctx.client.done(externalId);
+  return { ok: true, id: externalId };
+}
+
+/** Updates users, one result per item in order (the destination sends one user per call). */
+export async function updateUsers(ctx: Ctx, items: readonly UpdateItem[]): Promise<ItemResult[]> {
+  return Promise.all(items.map((item) => updateUser(ctx, item)));
+}

@@ -1,0 +1,4 @@
+import { describeConformance } from '@syncmodes/connector-kit/testing';
+import { onesignalHarness } from './onesignal-harness';
+
+describeConformance(onesignalHarness);

@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmulatorClient, type EmulatorServer } from '@syncmodes/connector-kit/emulator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EMULATOR_APP_ID, EMULATOR_REST_API_KEY, emulatorPlugin, type OneSignalData } from '../src/emulator/index';
+
+describe('OneSignal emulator', () => {
+  const started: EmulatorServer[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((e) => e.stop()));
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const start = async (persistPath?: string) => {
+    const emulator = emulatorPlugin.create({ persistPath });
+    started.push(emulator);
+    const url = await emulator.start();
+    return { emulator, url, admin: new EmulatorClient(url), config: emulatorPlugin.configFor(url) as { appId: string; restApiKey: string } };
+  };
+  const call = (url: string, method: string, path: string, body?: unknown, auth = `Key ${EMULATOR_REST_API_KEY}`) =>
+    fetch(`${url}${path}`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const user = (id: string) => `/apps/${EMULATOR_APP_ID}/users/by/external_id/${encodeURIComponent(id)}`;
+
+  it('plugs into the CLI: config for a running emulator, seed help', async () => {
+    const { url, config } = await start();
+    expect(config).toEqual({ baseUrl: url, appId: EMULATOR_APP_ID, restApiKey: EMULATOR_REST_API_KEY });
+    expect(emulatorPlugin.destination).toBe('onesignal');
+    expect(emulatorPlugin.seedHelp).toMatch(/identity.*external_id.*properties.*tags/);
+  });
+
+  it('follows OneSignal\'s tag semantics: "" deletes, a key left out is kept', async () => {
+    const { url, admin } = await start();
+    await admin.seed({ users: [{ identity: { external_id: 'u1' }, properties: { tags: { a: '1', b: '2' } } }] });
+    expect((await call(url, 'PATCH', user('u1'), { properties: { tags: { a: '', c: 3 } } })).status).toBe(202);
+    const body = (await (await call(url, 'GET', user('u1'))).json()) as { identity: Record<string, string>; properties: { tags: Record<string, string> } };
+    expect(body.properties.tags).toEqual({ b: '2', c: '3' });
+    expect(body.identity).toMatchObject({ external_id: 'u1', onesignal_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  });
+
+  it('accepts the REST API key as Key, Basic or Bearer and refuses anything else in OneSignal\'s shape', async () => {
+    const { url, admin } = await start();
+    await admin.seed([{ identity: { external_id: 'u1' } }]);
+    for (const scheme of ['Key', 'Basic', 'Bearer']) expect((await call(url, 'GET', user('u1'), undefined, `${scheme} ${EMULATOR_REST_API_KEY}`)).status).toBe(200);
+    const refused = await call(url, 'GET', user('u1'), undefined, 'Key nope');
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ errors: [{ title: expect.stringContaining('Authorization: Key') }] });
+  });
+
+  it('rejects malformed seeds with a reason, and keeps apps apart', async () => {
+    const { url, admin } = await start();
+    await expect(admin.seed({ people: [] })).rejects.toThrow(/seed must be/);
+    await expect(admin.seed({ users: [{ identity: { external_id: '' } }] })).rejects.toThrow(/identity.external_id must be a non-empty string/);
+    await expect(admin.seed({ users: [{ properties: { tags: { a: { nested: true } } } }] })).rejects.toThrow(/tags.a must be a string/);
+    await admin.seed({ app_id: 'other-app', tag_limit: 3, users: [{ identity: { external_id: 'u1' } }] });
+    await expect(admin.seed({ app_id: 'other-app', users: [{ identity: { external_id: 'u1' } }] })).rejects.toThrow(/already exists/);
+    const data = await admin.records<OneSignalData>();
+    expect(Object.keys(data.apps)).toEqual(['other-app']);
+    expect(data.apps['other-app']?.tag_limit).toBe(3);
+    // An app id no seed named addresses the default app (so --option appId=… works with --emulator).
+    await admin.seed({ users: [{ identity: { external_id: 'd1' } }] });
+    expect((await call(url, 'GET', '/apps/my-real-app-id/users/by/external_id/d1')).status).toBe(200);
+    expect((await call(url, 'GET', '/apps/other-app/users/by/external_id/d1')).status).toBe(404);
+  });
+
+  it('persists its data to a file and loads it again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'onesignal-emulator-'));
+    dirs.push(dir);
+    const path = join(dir, 'onesignal.json');
+    const first = await start(path);
+    await first.admin.seed({ users: [{ identity: { external_id: 'u1' } }] });
+    await call(first.url, 'PATCH', user('u1'), { properties: { tags: { plan: 'pro' } } });
+    await first.emulator.stop(); // saves (saving is batched while running)
+    const second = await start(path);
+    const users = (await second.admin.records<OneSignalData>()).apps[EMULATOR_APP_ID]?.users ?? [];
+    expect(users.map((u) => u.properties.tags)).toEqual([{ plan: 'pro' }]);
+  });
+
+  it('limits reads of users per app (429 with Retry-After) and answers unknown routes in OneSignal\'s shape', async () => {
+    const { url, admin } = await start();
+    await admin.seed([{ identity: { external_id: 'u1' } }]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await call(url, 'GET', user('u1'))).status);
+    expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    const unknown = await call(url, 'GET', '/notifications');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ errors: [{ title: 'No route GET /notifications' }] });
+  });
+});

@@ -1,0 +1,219 @@
+import { ConfigError, SqliteStateStore, runSync, type RunSyncOptions, type SyncRunSummary } from '@syncmodes/connector-kit';
+import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EMULATOR_APP_ID } from '../src/emulator/index';
+import { onesignalDestination } from '../src/index';
+import { readUsers, startEmulator } from './onesignal-harness';
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+
+const person = (i: number, properties: Record<string, string | number | boolean | null> = {}, groups: string[] = []): ConformanceRecord => ({
+  id: `p${i}`,
+  snapshot: { properties: { external_id: `user-${i}`, plan: 'pro', city: `City ${i}`, ...properties }, groups },
+});
+
+type Env = Awaited<ReturnType<typeof startEmulator>>;
+
+describe('OneSignal tags against the emulator', () => {
+  let env: Env;
+  let state: SqliteStateStore;
+  beforeEach(async () => {
+    env = await startEmulator();
+    state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    state.close();
+    await env.emulator.stop();
+  });
+
+  const run = (records: ConformanceRecord[], config: Record<string, unknown> = {}, extra: Partial<RunSyncOptions> = {}): Promise<SyncRunSummary> =>
+    runSync({
+      destination: onesignalDestination,
+      config: { ...env.config, ...config },
+      source: memorySource(records),
+      state,
+      retry: FAST,
+      ...extra,
+    });
+  const tagsOf = async (externalId: string) => (await readUsers(env.admin)).find((u) => u.identity.external_id === externalId)?.properties.tags;
+  // Back-to-back runs write the same user within OneSignal's per-user second: the first
+  // request of the second run may be answered 429 and resent after Retry-After. Those
+  // answers are left out here; the rate-limit tests look at them.
+  const patches = async () => (await env.admin.requests()).filter((e) => e.method === 'PATCH' && e.status !== 429);
+  const sentTags = (e: { body: unknown }) => (e.body as { properties: { tags: Record<string, string> } }).properties.tags;
+  const seed = (users: { id: string; tags?: Record<string, string> }[], extra: Record<string, unknown> = {}) =>
+    env.admin.seed({ ...extra, users: users.map((u) => ({ identity: { external_id: u.id }, properties: { tags: u.tags ?? {} } })) });
+
+  it('writes properties and groups as tags in one request per user, with the documented conversions', async () => {
+    await seed([{ id: 'user-1', tags: { app_version: '5.2.1' } }]);
+    const summary = await run(
+      [person(1, { birthday: '17-05-1990', signed_up: '2024-02-29T23:30:00-02:00', vip: 'yes', score: 1e21, ratio: 0.25, opted_in: true }, ['VIP Customers', 'Beta'])],
+      { dateTags: 'birthday,signed_up', dateFormat: 'dd-MM-yyyy', booleanTags: ['vip'] },
+    );
+    expect(summary.counts).toMatchObject({ updated: 1, failed: 0 });
+    const log = await patches();
+    expect(log).toHaveLength(1);
+    expect(log[0]?.path).toBe(`/apps/${EMULATOR_APP_ID}/users/by/external_id/user-1`);
+    expect(sentTags(log[0] as { body: unknown })).toEqual({
+      plan: 'pro',
+      city: 'City 1',
+      birthday: String(Date.UTC(1990, 4, 17) / 1000),
+      signed_up: String(Date.UTC(2024, 2, 1, 1, 30) / 1000),
+      vip: 'true',
+      score: '1000000000000000000000',
+      ratio: '0.25',
+      opted_in: 'true',
+      in_vip_customers: '1',
+      in_beta: '1',
+    });
+    expect(await tagsOf('user-1')).toMatchObject({ app_version: '5.2.1', in_beta: '1', birthday: '642902400' });
+  });
+
+  it('deletes an emptied property with "" and a left group, sends no unchanged tag, and leaves tags it does not manage alone', async () => {
+    await seed([{ id: 'user-1', tags: { app_version: '5.2.1', in_foreign: '1', city: 'Set by the app' } }]);
+    await run([person(1, {}, ['alpha', 'beta'])]);
+    await env.admin.clearRequests();
+    const summary = await run([person(1, { city: null }, ['beta'])]);
+    expect(summary.results[0]).toMatchObject({ outcome: 'updated' });
+    const log = await patches();
+    expect(log.map(sentTags)).toEqual([{ city: '', in_alpha: '' }]);
+    const tags = await tagsOf('user-1');
+    expect(tags).toEqual({ app_version: '5.2.1', in_foreign: '1', plan: 'pro', in_beta: '1' });
+    // The emulator answers GET by external_id, so the data can be checked through the API itself.
+    const response = await fetch(`${env.url}/apps/${EMULATOR_APP_ID}/users/by/external_id/user-1`, { headers: { authorization: `Key ${env.config.restApiKey}` } });
+    expect(((await response.json()) as { properties: { tags: Record<string, string> } }).properties.tags).toEqual(tags);
+  });
+
+  it('never deletes a tag on first match: only tags this sync set before are ever deleted', async () => {
+    await seed([{ id: 'user-1', tags: { city: 'Set by the app', in_alpha: '1' } }]);
+    await run([person(1, { city: null }, [])]);
+    expect(sentTags((await patches())[0] as { body: unknown })).toEqual({ plan: 'pro' });
+    expect(await tagsOf('user-1')).toEqual({ city: 'Set by the app', in_alpha: '1', plan: 'pro' });
+  });
+
+  it('splits more than 100 tag changes into requests of at most 100, deletions first, keeping the per-user gap', async () => {
+    const many = (prefix: string, n: number, value: string | null) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, value]));
+    await seed([{ id: 'user-1' }]);
+    await run([person(1, many('old_', 120, 'x'))]);
+    const first = await patches();
+    expect(first.map((e) => Object.keys(sentTags(e)).length)).toEqual([100, 22]);
+    await env.admin.clearRequests();
+    await run([person(1, { ...many('old_', 120, null), ...many('new_', 90, 'y') })]);
+    const log = await patches();
+    expect(log.map((e) => Object.keys(sentTags(e)).length)).toEqual([100, 100, 10]);
+    expect(Object.values(sentTags(log[0] as { body: unknown })).every((v) => v === '')).toBe(true);
+    expect(Object.values(sentTags(log[2] as { body: unknown })).every((v) => v === 'y')).toBe(true);
+    // No 400 (over 100 changes); no 429 within the run (the per-user gap is kept; only the
+    // run's first request may meet the previous run's last one).
+    const statuses = (await env.admin.requests()).map((e) => e.status);
+    expect([202, 429]).toContain(statuses[0]);
+    expect(statuses.slice(1).every((s) => s === 202)).toBe(true);
+    const tags = (await tagsOf('user-1')) ?? {};
+    expect(Object.keys(tags).filter((k) => k.startsWith('old_'))).toEqual([]);
+    expect(Object.keys(tags).filter((k) => k.startsWith('new_'))).toHaveLength(90);
+  });
+
+  it('reports keys over the configured tag limit on the record (tag_limit_exceeded) while deletions still go', async () => {
+    await seed([{ id: 'user-1' }, { id: 'user-2' }]);
+    const first = await run([person(1, { a: '1', b: '2' }), person(2)], { tagLimit: 2 });
+    expect(first.results.find((r) => r.id === 'p1')).toMatchObject({ outcome: 'failed', code: 'tag_limit_exceeded', retryable: false });
+    expect(first.results.find((r) => r.id === 'p1')?.message).toMatch(/Not sent: a, b/);
+    expect(first.results.find((r) => r.id === 'p2')).toMatchObject({ outcome: 'updated' });
+    expect(await tagsOf('user-1')).toEqual({ plan: 'pro', city: 'City 1' });
+
+    await run([person(1, { a: '1' })], { tagLimit: 3 });
+    await env.admin.clearRequests();
+    const second = await run([person(1, { plan: null, a: '1', b: '2', c: '3' })], { tagLimit: 2 });
+    expect(second.results[0]).toMatchObject({ outcome: 'failed', code: 'tag_limit_exceeded' });
+    const sent = (await patches()).map(sentTags);
+    expect(sent).toEqual([{ plan: '' }]);
+    expect(await tagsOf('user-1')).toEqual({ city: 'City 1', a: '1' });
+  });
+
+  it('maps the app\'s own tag limit (400) to tag_limit_exceeded and still sends the deletions', async () => {
+    await seed([{ id: 'user-1', tags: { t1: '1', t2: '2', t3: '3' } }], { tag_limit: 5 });
+    await run([person(1, { plan: 'pro', city: 'C' })]);
+    await env.admin.clearRequests();
+    const summary = await run([person(1, { plan: null, city: 'C', x: '1', y: '2', z: '3' })]);
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'tag_limit_exceeded' });
+    const log = await patches();
+    expect(log.map((e) => e.status)).toEqual([400, 202]);
+    expect(sentTags(log[1] as { body: unknown })).toEqual({ plan: '' });
+    expect(await tagsOf('user-1')).toEqual({ t1: '1', t2: '2', t3: '3', city: 'C' });
+  });
+
+  it('skips a user that does not exist as not_found: nothing created, nothing retried, create and delete never called', async () => {
+    await seed([{ id: 'user-1' }]);
+    const summary = await run([person(1), person(2)]);
+    expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['p1:updated:', 'p2:skipped:not_found']);
+    const log = await env.admin.requests();
+    expect(log.map((e) => `${e.method} ${e.path.split('/').pop()} ${e.status}`)).toEqual(
+      expect.arrayContaining(['PATCH user-1 202', 'PATCH user-2 404']),
+    );
+    expect(log).toHaveLength(2);
+    expect(log.filter((e) => e.method === 'POST' || e.method === 'DELETE')).toEqual([]);
+    expect((await readUsers(env.admin)).map((u) => u.identity.external_id)).toEqual(['user-1']);
+  });
+
+  it('path-encodes the external_id', async () => {
+    await seed([{ id: 'team/a b?c' }]);
+    const summary = await run([person(1, { external_id: 'team/a b?c' })]);
+    expect(summary.counts.updated).toBe(1);
+    expect((await patches())[0]?.path).toBe(`/apps/${EMULATOR_APP_ID}/users/by/external_id/team%2Fa%20b%3Fc`);
+  });
+
+  it('fails a record whose external_id changed, without a request (an update cannot move a user\'s external_id)', async () => {
+    await seed([{ id: 'user-1' }, { id: 'moved-1' }]);
+    await run([person(1)]);
+    await env.admin.clearRequests();
+    const summary = await run([person(1, { external_id: 'moved-1', city: 'Elsewhere' })]);
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'external_id_changed', retryable: false });
+    expect(await env.admin.requests()).toEqual([]);
+  });
+
+  it('refuses sync and additive at configuration time, with the reason', async () => {
+    await expect(run([person(1)], {}, { mode: 'additive' })).rejects.toThrow(/Supported modes: enrich\. OneSignal users are created and deleted by the OneSignal SDKs/);
+    await expect(run([person(1)], {}, { mode: 'sync' })).rejects.toThrow(/never creates or deletes a user/);
+    expect(await env.admin.requests()).toEqual([]);
+  });
+
+  it('refuses unusable tag keys before any request, and fails records without an external_id alone', async () => {
+    await expect(run([person(1, { 'job title': 'x' })])).rejects.toThrow(ConfigError);
+    await expect(run([person(1, { message: 'x', in_vip: '1' })])).rejects.toThrow(/"message" \(reserved by OneSignal\), "in_vip" \(starts with the group-tag prefix "in_"\)/);
+    const summary = await run([{ id: 'x', snapshot: { properties: { plan: 'pro' }, groups: [] } }]);
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'missing_match_key' });
+    expect(summary.results[0]?.message).toMatch(/external_id/);
+    expect(await env.admin.requests()).toEqual([]);
+  });
+
+  it('stops on a refused key without quoting it, leaving unsent records for the next run', async () => {
+    await seed([{ id: 'user-1' }, { id: 'user-2' }]);
+    const secret = 'wrong-key-that-must-not-leak';
+    const summary = await run([person(1), person(2)], { restApiKey: secret });
+    expect(summary.status).toBe('stopped');
+    expect(summary.reason?.code).toBe('authentication_failed');
+    expect(JSON.stringify(summary)).not.toContain(secret);
+    expect(summary.counts.updated).toBe(0);
+  });
+
+  it('a dry run sends nothing and says that existence was not checked', async () => {
+    await seed([{ id: 'user-1' }]);
+    const summary = await run([person(1), person(2)], {}, { dryRun: true });
+    expect(summary.results.map((r) => r.message)).toEqual([
+      expect.stringMatching(/^Would: Updated 3 field\(s\)\. \(not checked: OneSignal confirms the record exists only when it is written\)$/),
+      expect.stringMatching(/^Would: .*not checked/),
+    ]);
+    expect(await env.admin.requests()).toEqual([]);
+  });
+
+  it('keeps a user whose record left the source, and takes it out of the managed groups only', async () => {
+    await seed([{ id: 'user-1', tags: { in_foreign: '1' } }, { id: 'user-2' }]);
+    await run([person(1, {}, ['alpha']), person(2)]);
+    await env.admin.clearRequests();
+    const summary = await run([person(2)]);
+    expect(summary.results.find((r) => r.id === 'p1')).toMatchObject({ outcome: 'skipped', code: 'delete_not_allowed' });
+    expect((await patches()).map(sentTags)).toEqual([{ in_alpha: '' }]);
+    expect(await tagsOf('user-1')).toEqual({ in_foreign: '1', plan: 'pro', city: 'City 1' });
+    expect((await env.admin.requests()).filter((e) => e.method === 'DELETE')).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+import type { UpdateItem } from '@syncmodes/connector-kit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { onesignalConfigSchema } from '../src/config';
+import { chunkTagChanges, groupTag, numberTag, tagValue, tagWriteFor, unixSeconds } from '../src/index';
+
+const config = onesignalConfigSchema.parse({ appId: 'app', restApiKey: 'key', dateTags: 'born,seen', booleanTags: 'vip', dateFormat: 'dd/MM/yyyy' });
+const item = (properties: UpdateItem['properties'], next: UpdateItem['snapshot'], groups?: UpdateItem['groups']): UpdateItem => ({
+  ref: 1,
+  recordId: 'r1',
+  destinationId: 'u1',
+  snapshot: next,
+  properties,
+  ...(groups ? { groups } : {}),
+});
+
+describe('tag values', () => {
+  const tz = process.env.TZ;
+  afterEach(() => {
+    if (tz === undefined) delete process.env.TZ;
+    else process.env.TZ = tz;
+  });
+
+  it('turns plain dates into unix seconds at UTC midnight, whatever the process time zone', () => {
+    const expected = Date.UTC(1990, 4, 17) / 1000;
+    for (const zone of ['Pacific/Kiritimati', 'America/Los_Angeles', 'UTC']) {
+      process.env.TZ = zone;
+      expect(unixSeconds('17/05/1990', 'dd/MM/yyyy')).toBe(expected);
+      expect(unixSeconds('1990-05-17', 'dd/MM/yyyy')).toBe(expected);
+    }
+    expect(unixSeconds('2024-01-01T00:00:00+01:00', 'yyyy-MM-dd')).toBe(Date.UTC(2023, 11, 31, 23) / 1000);
+    expect(unixSeconds('2024-01-01T00:00:00', 'yyyy-MM-dd')).toBeUndefined(); // no zone: ambiguous
+    expect(unixSeconds('31/02/1990', 'dd/MM/yyyy')).toBeUndefined();
+  });
+
+  it('converts by kind and deletes with ""', () => {
+    expect(tagValue('born', '17/05/1990', config)).toEqual({ ok: true, value: '642902400' });
+    expect(tagValue('born', 642902400, config)).toEqual({ ok: true, value: '642902400' });
+    expect(tagValue('born', 'soon', config)).toMatchObject({ ok: false, error: { code: 'invalid_date' } });
+    expect(tagValue('vip', 'Y', config)).toEqual({ ok: true, value: 'true' });
+    expect(tagValue('vip', '0', config)).toEqual({ ok: true, value: 'false' });
+    expect(tagValue('vip', 'maybe', config)).toMatchObject({ ok: false, error: { code: 'invalid_boolean' } });
+    expect(tagValue('plan', true, config)).toEqual({ ok: true, value: 'true' });
+    expect(tagValue('score', 12.5, config)).toEqual({ ok: true, value: '12.5' });
+    expect(tagValue('plan', null, config)).toEqual({ ok: true, value: '' });
+    expect(tagValue('born', null, config)).toEqual({ ok: true, value: '' });
+    expect(numberTag(1e21)).toBe('1000000000000000000000');
+    expect(numberTag(1e-7)).toBe('0.0000001');
+  });
+
+  it('never quotes the value in a conversion error', () => {
+    const result = tagValue('born', 'Jane Doe 555-0100', config);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.message).not.toContain('Jane');
+  });
+});
+
+describe('tag keys and changes', () => {
+  it('names group tags by the normalised group name', () => {
+    expect(groupTag('VIP Customers', 'in_')).toBe('in_vip_customers');
+    expect(groupTag('  Café — Paris!! ', 'in_')).toBe('in_cafe_paris');
+    expect(groupTag('★', 'seg-')).toBe('seg-group');
+  });
+
+  it('keeps a group tag that another of the user\'s groups still maps to', () => {
+    const write = tagWriteFor(item({}, { properties: { external_id: 'u1' }, groups: ['VIP-Customers'] }, { add: ['VIP-Customers'], remove: ['VIP Customers'] }), config);
+    expect(write).toEqual({ changes: { in_vip_customers: '1' }, overLimit: [] });
+  });
+
+  it('never writes external_id as a tag', () => {
+    const write = tagWriteFor(item({ external_id: 'u1', plan: 'pro' }, { properties: { external_id: 'u1', plan: 'pro' }, groups: [] }), config);
+    expect(write).toEqual({ changes: { plan: 'pro' }, overLimit: [] });
+  });
+
+  it('counts the user\'s managed tags against tagLimit: properties in mapping order, then groups; deletions always go', () => {
+    const limited = { ...config, tagLimit: 2 };
+    const next = { properties: { external_id: 'u1', a: '1', b: '2', gone: null }, groups: ['z'] };
+    const write = tagWriteFor(item({ a: '1', b: '2', gone: null }, next, { add: ['z'], remove: ['old'] }), limited);
+    expect(write).toEqual({ changes: { a: '1', b: '2', gone: '', in_old: '' }, overLimit: ['in_z'] });
+  });
+
+  it('splits changes into chunks of at most the limit, deletions first', () => {
+    const chunks = chunkTagChanges({ a: '1', b: '', c: '3', d: '', e: '5' }, 2);
+    expect(chunks).toEqual([{ b: '', d: '' }, { a: '1', c: '3' }, { e: '5' }]);
+  });
+});
