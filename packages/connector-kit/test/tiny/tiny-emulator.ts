@@ -71,6 +71,8 @@ export function createTinyEmulator(): EmulatorServer {
           const input = (req.body as { records: { key: string; fields: Record<string, string | null> }[] }).records;
           const over = tooMany(input.length);
           if (over) return over;
+          // A record named "poison" makes the API reject the whole request (400), as some APIs do.
+          if (input.some((r) => r.fields.name === 'poison')) return err(400, 'bad_batch', 'the request was rejected as a whole');
           const results = input.map((r) => {
             const bad = invalid(r.fields);
             if (bad) return bad;

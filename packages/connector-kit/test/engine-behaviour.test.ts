@@ -1,0 +1,99 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmulatorClient } from '../src/emulator/index';
+import { SqliteStateStore, runSync } from '../src/index';
+import { memorySource, type ConformanceRecord } from '../src/testing/index';
+import { tinyDestination } from './tiny/tiny-destination';
+import { createTinyEmulator, TINY_TOKEN } from './tiny/tiny-emulator';
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const person = (i: number, name = `Person ${i}`): ConformanceRecord => ({
+  id: `c${i}`,
+  snapshot: { properties: { email: `p${i}@example.com`, name }, groups: [] },
+});
+
+describe('engine behaviour on the tiny destination', () => {
+  let emulator: ReturnType<typeof createTinyEmulator>;
+  let admin: EmulatorClient;
+  let url: string;
+  let state: SqliteStateStore;
+  beforeEach(async () => {
+    emulator = createTinyEmulator();
+    url = await emulator.start();
+    admin = new EmulatorClient(url);
+    state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    state.close();
+    await emulator.stop();
+  });
+  const run = (records: ConformanceRecord[], extra: Record<string, unknown> = {}) =>
+    runSync({ destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, source: memorySource(records), state, retry: FAST, ...extra });
+
+  it('splits a batch the API rejects as a whole until only the bad record fails', async () => {
+    const records = Array.from({ length: 16 }, (_, i) => person(i, i === 11 ? 'poison' : `Person ${i}`));
+    const summary = await run(records);
+    expect(summary.counts).toMatchObject({ created: 15, failed: 1 });
+    expect(summary.results.find((r) => r.id === 'c11')).toMatchObject({ outcome: 'failed', code: 'bad_batch', retryable: false });
+    const posts = (await admin.requests()).filter((e) => e.method === 'POST' && e.path === '/records');
+    // 16 → 8+8 → 4+4 → 2+2 → 1+1: the poisoned half is split four times, the clean halves go once.
+    expect(posts.map((e) => (e.body as { records: unknown[] }).records.length)).toEqual([16, 8, 8, 4, 4, 2, 2, 1, 1]);
+    expect((await admin.records<{ records: unknown[] }>()).records).toHaveLength(15);
+  });
+
+  it('stops on an expired token after N calls: later records are not sent, and the next run finishes them', async () => {
+    await admin.setFaults([{ kind: 'auth_expired', method: 'POST', path: '^/records$', after: 1 }]);
+    const records = Array.from({ length: 120 }, (_, i) => person(i));
+    const first = await run(records);
+    expect(first.status).toBe('stopped');
+    expect(first.reason?.code).toBe('authentication_failed');
+    expect(first.counts.created).toBe(50);
+    expect(first.counts.skipped).toBe(70);
+    expect(new Set(first.results.filter((r) => r.outcome === 'skipped').map((r) => r.code))).toEqual(new Set(['not_sent']));
+    await admin.clearFaults();
+    await admin.clearRequests();
+    const second = await run(records);
+    expect(second.status).toBe('completed');
+    expect(second.counts).toMatchObject({ created: 70, unchanged: 50 });
+    const posted = (await admin.requests()).filter((e) => e.method === 'POST' && e.path === '/records');
+    expect(posted.flatMap((e) => (e.body as { records: { key: string }[] }).records).length).toBe(70);
+  });
+
+  it('refuses a run over the deletion guard before sending anything, and an empty source', async () => {
+    const records = Array.from({ length: 30 }, (_, i) => person(i));
+    await run(records, { mode: 'sync' });
+    await admin.clearRequests();
+    const refused = await run(records.slice(0, 20), { mode: 'sync' });
+    expect(refused.status).toBe('refused');
+    expect(refused.reason?.code).toBe('deletion_guard');
+    expect(refused.reason?.message).toContain('--allow-deletes 10');
+    expect(refused.results.every((r) => r.code === 'run_refused')).toBe(true);
+    expect(await admin.requests()).toEqual([]);
+    const empty = await run([], { mode: 'additive' });
+    expect(empty).toMatchObject({ status: 'refused', reason: { code: 'empty_source' } });
+    const allowed = await run(records.slice(0, 20), { mode: 'sync', guard: { maxDeletes: 10 } });
+    expect(allowed.counts).toMatchObject({ deleted: 10, unchanged: 20 });
+  });
+
+  it('plans a dry run with reasons, sending and storing nothing', async () => {
+    await admin.seed({ records: [{ key: 'p1@example.com', fields: { name: 'Old' } }] });
+    const summary = await run([person(1), person(2)], { mode: 'enrich', dryRun: true });
+    expect(summary.results.map((r) => [r.id, r.action, r.outcome, r.code ?? null])).toEqual([
+      ['c1', 'update', 'updated', null],
+      ['c2', 'skip', 'skipped', 'not_found'],
+    ]);
+    expect((await admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
+    expect(state.count(summary.syncId)).toBe(0);
+  });
+
+  it('fails duplicate ids and duplicate match keys, all rows of them, and sends the rest', async () => {
+    const summary = await run([person(1), person(2), { ...person(3), id: 'c1' }, { id: 'c9', snapshot: { properties: { email: 'P2@example.com ', name: 'x' }, groups: [] } }, person(4)]);
+    expect(summary.results.map((r) => `${r.id}:${r.code ?? r.outcome}`)).toEqual([
+      'c1:duplicate_record_id',
+      'c2:duplicate_match_key',
+      'c1:duplicate_record_id',
+      'c9:duplicate_match_key',
+      'c4:created',
+    ]);
+    expect(summary.results.find((r) => r.id === 'c9')?.message).toBe('Same email as record "c2" (and possibly others); each email must belong to one record. Not sent.');
+  });
+});

@@ -1,0 +1,64 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError, openSource, type SourceItem } from '../../src/index';
+
+const dir = mkdtempSync(join(tmpdir(), 'syncmodes-sources-'));
+const file = (name: string, content: string | Buffer) => {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+};
+const mapping = { idColumn: 'id', fields: { Email: 'email', Name: 'name' }, groupsColumn: 'groups' };
+async function read(path: string): Promise<SourceItem[]> {
+  const out: SourceItem[] = [];
+  for await (const item of openSource(path, mapping).open()) out.push(item);
+  return out;
+}
+const summary = (items: SourceItem[]) => items.map((i) => (i.kind === 'record' ? `${i.row}:${i.id}:${JSON.stringify(i.snapshot)}` : `${i.row}:error:${i.error.code}`));
+
+describe('sources', () => {
+  it('reads CSV with a BOM, CRLF, quotes, embedded newlines, and trims and NFC-normalises values', async () => {
+    const csv = '\uFEFFid,email,name,groups\r\n1, Ada@X.example ,"Lovelace, Ada",a; b ;a\r\n2,b@x.example,"Multi\r\nLine ""quoted""",\r\n3,c@x.example,Zoe\u0308,\r\n';
+    expect(summary(await read(file('a.csv', csv)))).toEqual([
+      '1:1:{"properties":{"Email":"Ada@X.example","Name":"Lovelace, Ada"},"groups":["a","b"]}',
+      '2:2:{"properties":{"Email":"b@x.example","Name":"Multi\\r\\nLine \\"quoted\\""},"groups":[]}',
+      '3:3:{"properties":{"Email":"c@x.example","Name":"Zoë"},"groups":[]}',
+    ]);
+  });
+
+  it('fails malformed rows alone, in file order, and keeps counting rows', async () => {
+    const csv = 'id,email,name,groups\n1,a@x.example,A,\n2,b@x.example\n3,c@x.example,C,\n,d@x.example,D,\n4,\xff\xfe bad,E,\n';
+    const items = await read(file('b.csv', Buffer.from(csv, 'latin1')));
+    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['1:1:{"properties"', '2:error:malformed_row', '3:3:{"properties"', '4:error:missing_record_id', '5:error:invalid_encoding']);
+    const bad = items[1];
+    expect(bad?.kind === 'error' && bad.error.message).toBe('Line 3: the row has a different number of fields than the header; check for a missing or extra comma.');
+  });
+
+  it('turns an unclosed quote into one error for the rest of the file', async () => {
+    const items = await read(file('c.csv', 'id,email,name,groups\n1,a@x.example,"open,\n2,b@x.example,B,\n'));
+    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['1:error:malformed_row']);
+  });
+
+  it('refuses unusable files with a clear error', async () => {
+    await expect(read(file('empty.csv', ''))).rejects.toThrow(/is empty/);
+    await expect(read(file('cols.csv', 'id,mail\n1,x\n'))).rejects.toThrow(/no column "email", "name", "groups". Columns found: "id", "mail"/);
+    await expect(read(file('dup.csv', 'id,email,email,name,groups\n'))).rejects.toThrow(/names column "email" twice/);
+    await expect(read(join(dir, 'missing.csv'))).rejects.toThrow(InputError);
+    expect(await read(file('header-only.csv', 'id,email,name,groups\n'))).toEqual([]);
+  });
+
+  it('reads NDJSON (bad lines fail alone) and JSON arrays', async () => {
+    const nd = file('d.ndjson', '{"id":1,"email":"a@x.example","name":"A","groups":"g"}\n\nnot json\n[1]\n{"id":"2","email":null,"name":{"x":1}}\n');
+    expect(summary(await read(nd))).toEqual([
+      '1:1:{"properties":{"Email":"a@x.example","Name":"A"},"groups":["g"]}',
+      '2:error:invalid_json',
+      '3:error:invalid_json',
+      '4:error:unsupported_value',
+    ]);
+    const json = file('e.json', '[{"id":"7","email":"z@x.example","name":"Z"}, 3]');
+    expect(summary(await read(json))).toEqual(['1:7:{"properties":{"Email":"z@x.example","Name":"Z"},"groups":[]}', '2:error:invalid_json']);
+    await expect(read(file('f.json', '{"id":1}'))).rejects.toThrow(/must hold a JSON array/);
+  });
+});
