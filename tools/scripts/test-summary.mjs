@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const dirs = ['packages', 'tools/packages'].map((d) => join(root, d)).filter(existsSync);
+const dirs = ['packages', 'tools'].map((d) => join(root, d)).filter(existsSync);
 let passed = 0;
 let failed = 0;
 let skipped = 0;

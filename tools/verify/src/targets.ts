@@ -1,0 +1,21 @@
+import type { ConformanceHarness } from '@syncmodes/connector-kit/testing';
+import type { z } from 'zod';
+import { intercomHarness } from '../../../packages/intercom/test/intercom-harness';
+import { onesignalHarness } from '../../../packages/onesignal/test/onesignal-harness';
+import { salesforceHarness } from '../../../packages/salesforce/test/salesforce-harness';
+
+/**
+ * A record destination under verification: its conformance harness (emulator, seeding,
+ * reading its data, classifying its requests), shared with its conformance tests.
+ */
+export interface RecordTarget {
+  readonly name: string;
+  readonly harness: ConformanceHarness<z.ZodType>;
+}
+
+/** Every record destination. */
+export const RECORD_TARGETS: readonly RecordTarget[] = [
+  { name: 'salesforce', harness: salesforceHarness as unknown as ConformanceHarness<z.ZodType> },
+  { name: 'intercom', harness: intercomHarness as unknown as ConformanceHarness<z.ZodType> },
+  { name: 'onesignal', harness: onesignalHarness as unknown as ConformanceHarness<z.ZodType> },
+];
