@@ -96,4 +96,27 @@ describe('engine behaviour on the tiny destination', () => {
     ]);
     expect(summary.results.find((r) => r.id === 'c9')?.message).toBe('Same email as record "c2" (and possibly others); each email must belong to one record. Not sent.');
   });
+
+  it('after a crash with writes in flight (entry left pending), resends full properties and groups', async () => {
+    const records = [person(1), person(2)];
+    const first = await run(records.map((r) => ({ ...r, snapshot: { ...r.snapshot, groups: ['alpha'] } })));
+    expect(first.counts.created).toBe(2);
+    // What a run that died mid-flight leaves: c1 marked pending, the destination changed behind the snapshot.
+    const entry = state.get(first.syncId, ['c1']).get('c1');
+    if (!entry) throw new Error('no state for c1');
+    state.put(first.syncId, [{ ...entry, hash: '', pending: true, snapshot: { ...entry.snapshot, groups: ['alpha', 'beta'] } }]);
+    const data = await admin.records<{ records: { id: string; key: string; fields: Record<string, string> }[]; groups: { id: string; name: string; members: string[] }[] }>();
+    const c1 = data.records.find((r) => r.key === 'p1@example.com');
+    if (!c1) throw new Error('c1 not in the destination');
+    await admin.reset();
+    await admin.seed({ records: [{ key: 'p1@example.com', fields: { name: 'Changed by the dead run' }, groups: ['beta'] }, { key: 'p2@example.com', fields: { name: 'Person 2' }, groups: ['alpha'] }] });
+    await admin.clearRequests();
+    const second = await run(records.map((r) => ({ ...r, snapshot: { ...r.snapshot, groups: ['alpha'] } })));
+    expect(second.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['c1:updated', 'c2:unchanged']);
+    const after = await admin.records<{ records: { key: string; fields: Record<string, string> }[]; groups: { name: string; members: string[] }[] }>();
+    expect(after.records.find((r) => r.key === 'p1@example.com')?.fields.name).toBe('Person 1');
+    const p1 = (after.records as unknown as { id: string; key: string }[]).find((r) => r.key === 'p1@example.com')?.id;
+    expect(after.groups.filter((g) => g.members.includes(p1 as string)).map((g) => g.name).sort()).toEqual(['alpha']);
+    expect(state.get(second.syncId, ['c1']).get('c1')?.pending).toBe(false);
+  });
 });

@@ -1,5 +1,6 @@
 import { operationsFor, SYNC_MODE_TABLE, type SyncMode } from '../modes/sync-modes';
 import { groupChanges, presentProperties, propertyChanges } from '../records/property-diff';
+import type { PropertyValue } from '../records/types';
 import type { Plan, WorkItem } from './work-item';
 
 /** Which destination records `sync` mode may delete. */
@@ -19,6 +20,13 @@ export interface ClassifyContext {
 }
 
 const NO_GROUPS = { add: [] as string[], remove: [] as string[] };
+
+/** Every mapped property, empties as `null` (cleared). */
+function allProperties(properties: Readonly<Record<string, PropertyValue>>): Record<string, PropertyValue> {
+  const out: Record<string, PropertyValue> = {};
+  for (const [k, v] of Object.entries(properties)) out[k] = v === '' || v === undefined ? null : v;
+  return out;
+}
 
 function plan(partial: Partial<Plan> & Pick<Plan, 'action' | 'outcome' | 'message'>): Plan {
   return { properties: {}, restore: false, addGroups: [], removeGroups: [], depart: false, ...partial };
@@ -79,8 +87,18 @@ export function classify(item: WorkItem, ctx: ClassifyContext): Plan {
     if (!ops.update) {
       return plan({ action: 'skip', outcome: 'skipped', code: 'update_not_allowed', message: `${modeName} mode never updates.` });
     }
-    const properties = entry ? propertyChanges(entry.snapshot.properties, item.next.properties) : presentProperties(item.next.properties);
-    const groups = ctx.groupsEnabled ? groupChanges(entry ? previousGroups : [], item.next.groups) : NO_GROUPS;
+    // A pending entry (writes were in flight when a run died) proves nothing about the
+    // destination: send every property (empties clear) and every group again.
+    const properties = entry?.pending
+      ? allProperties(item.next.properties)
+      : entry
+        ? propertyChanges(entry.snapshot.properties, item.next.properties)
+        : presentProperties(item.next.properties);
+    const groups = !ctx.groupsEnabled
+      ? NO_GROUPS
+      : entry?.pending
+        ? { add: [...new Set(item.next.groups)], remove: previousGroups.filter((g) => !item.next?.groups.includes(g)) }
+        : groupChanges(entry ? previousGroups : [], item.next.groups);
     const restore = found.archived === true;
     const hasProperties = Object.keys(properties).length > 0;
     const hasGroups = groups.add.length + groups.remove.length > 0;

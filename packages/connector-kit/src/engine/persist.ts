@@ -54,3 +54,30 @@ export function rememberNotFound(ctx: RunContext, items: readonly WorkItem[]): v
     })),
   );
 }
+
+/**
+ * Write-ahead marking: before a window's writes are sent, every record that already has a
+ * destination record is marked pending in state (one transaction), with the groups about
+ * to be added counted as held. If the process dies with writes in flight, the next run
+ * sends those records' full properties and groups again instead of trusting a snapshot the
+ * destination may no longer match. Acknowledged writes clear the mark. Nothing in a dry run.
+ */
+export function markPending(ctx: BaseRunContext, items: readonly WorkItem[], adding: (item: WorkItem) => readonly string[]): void {
+  if (ctx.dryRun) return;
+  const entries = items
+    .filter((i) => i.entry !== undefined || i.destinationId !== undefined)
+    .map((item) => {
+      const groups = [...new Set([...item.appliedGroups, ...adding(item)])].sort();
+      return {
+        recordId: item.recordId,
+        destinationId: item.destinationId ?? null,
+        matchKey: item.matchKey ?? item.entry?.matchKey ?? null,
+        snapshot: { properties: item.appliedProperties, groups },
+        hash: '',
+        owned: item.owned,
+        departed: item.entry?.departed ?? false,
+        pending: true,
+      };
+    });
+  if (entries.length > 0) ctx.state.put(ctx.syncId, entries);
+}

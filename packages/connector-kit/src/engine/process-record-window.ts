@@ -1,6 +1,7 @@
 import { toSyncError } from '../errors/to-sync-error';
 import { finalize } from './finalize';
 import { lookupItems } from './lookup';
+import { markPending } from './persist';
 import { planItem } from './plan-item';
 import type { RunContext } from './run-context';
 import { sendGroups } from './send-groups';
@@ -34,6 +35,10 @@ export async function processRecordWindow(ctx: RunContext, items: WorkItem[]): P
   }
 
   if (!ctx.dryRun && !ctx.caller.stopped) {
+    const writing = items.filter(
+      (i) => !i.result && i.plan !== undefined && (['update', 'delete', 'groups'].includes(i.plan.action) || i.plan.restore),
+    );
+    markPending(ctx, writing, (i) => i.plan?.addGroups ?? []);
     try {
       await sendWrites(ctx, items);
       if (!ctx.caller.stopped) await sendGroups(ctx, items);

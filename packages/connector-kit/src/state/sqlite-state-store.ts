@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS records (
   departed INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   not_found INTEGER NOT NULL DEFAULT 0,
+  pending INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (sync_id, record_id)
 ) WITHOUT ROWID;
 `;
@@ -36,6 +37,7 @@ interface Row {
   owned: number;
   departed: number;
   not_found: number;
+  pending: number;
 }
 
 const CHUNK = 500;
@@ -61,9 +63,13 @@ export class SqliteStateStore implements StateStore {
       // State written before not-found records were remembered.
       this.db.exec('ALTER TABLE records ADD COLUMN not_found INTEGER NOT NULL DEFAULT 0');
     }
+    if (!columns.some((c) => c.name === 'pending')) {
+      // State written before in-flight writes were marked.
+      this.db.exec('ALTER TABLE records ADD COLUMN pending INTEGER NOT NULL DEFAULT 0');
+    }
     this.upsert = this.db.prepare(
-      `INSERT OR REPLACE INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at, not_found)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at, not_found, pending)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.del = this.db.prepare('DELETE FROM records WHERE sync_id = ? AND record_id = ?');
   }
@@ -100,7 +106,7 @@ export class SqliteStateStore implements StateStore {
       const ids = recordIds.slice(i, i + CHUNK);
       const rows = this.db
         .prepare(
-          `SELECT record_id, destination_id, match_key, snapshot, hash, owned, departed, not_found FROM records
+          `SELECT record_id, destination_id, match_key, snapshot, hash, owned, departed, not_found, pending FROM records
            WHERE sync_id = ? AND record_id IN (${ids.map(() => '?').join(',')})`,
         )
         .all(syncId, ...ids) as Row[];
@@ -114,6 +120,7 @@ export class SqliteStateStore implements StateStore {
           owned: row.owned === 1,
           departed: row.departed === 1,
           notFound: row.not_found === 1,
+          pending: row.pending === 1,
         });
       }
     }
@@ -135,6 +142,7 @@ export class SqliteStateStore implements StateStore {
           e.departed ? 1 : 0,
           now,
           e.notFound ? 1 : 0,
+          e.pending ? 1 : 0,
         );
       }
     })();

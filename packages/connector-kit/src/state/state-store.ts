@@ -25,6 +25,13 @@ export interface StateEntry {
    * run (see `RunSyncOptions.recheckNotFoundAfterMs`).
    */
   readonly notFound?: boolean | undefined;
+  /**
+   * True while writes for the record are in flight (set before sending, cleared when they
+   * are acknowledged). After a crash the destination may hold changes the snapshot does
+   * not show, so the next run sends the record's full properties and groups again;
+   * `snapshot.groups` then also holds the groups being added, so a later removal covers them.
+   */
+  readonly pending?: boolean | undefined;
 }
 
 /** The part of an entry the first pass needs, per record id. */

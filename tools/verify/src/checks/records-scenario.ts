@@ -81,20 +81,28 @@ function checkLog(log: readonly RequestLogEntry[], mode: SyncMode, classify: (e:
  * must respect the mode; every input row must get exactly one result, the one the mode
  * implies (or a retryable failure / not_sent when faults were on).
  */
-export async function runRecordsScenario(target: RecordTarget, mode: SyncMode, history: HistorySpec, seed: number, stats: VerifyStats): Promise<void> {
+export async function runRecordsScenario(
+  target: RecordTarget,
+  mode: SyncMode,
+  history: HistorySpec,
+  seed: number,
+  stats: VerifyStats,
+  configOverrides: Record<string, unknown> = {},
+): Promise<void> {
   const h = target.harness;
   const t: ConformanceTarget<z.ZodType> = await h.start();
   const state = new SqliteStateStore(':memory:');
-  const label = `${target.name}/${mode}/seed ${seed}`;
+  const label = `${target.name}/${mode}/${history.label ?? `seed ${seed}`}`;
   try {
     const destination = h.destination;
-    const config = parseConfig(destination, t.config) as Record<string, unknown>;
+    const rawConfig = { ...(t.config as Record<string, unknown>), ...configOverrides };
+    const config = parseConfig(destination, rawConfig) as Record<string, unknown>;
     const model = new RecordsModel(mode, (r) => destination.matchKey(r.snapshot, config));
     const seeded = history.seeded.map((k) => h.withProperties({ id: `seed${k}`, snapshot: h.record(k, ['foreign']).snapshot }, { [h.clearableProperty]: 'S' }));
     await t.seed(seeded);
     for (const s of seeded) model.seed(s);
     const run = (records: ConformanceRecord[]) =>
-      runSync({ destination, config: t.config, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
+      runSync({ destination, config: rawConfig, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
 
     for (const [i, step] of history.steps.entries()) {
       const where = `${label} step ${i + 1}`;

@@ -20,6 +20,8 @@ export interface StepSpec {
 
 /** A scenario: seeded foreign records, then runs. */
 export interface HistorySpec {
+  /** A name for reports (random histories are named by their seed). */
+  readonly label?: string | undefined;
   /** Key indexes of records made by people or other tools before the first run. */
   readonly seeded: readonly number[];
   readonly steps: readonly StepSpec[];

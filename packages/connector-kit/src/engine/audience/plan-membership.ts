@@ -59,7 +59,9 @@ export function planMembership(item: WorkItem, mode: SyncMode, destinationName: 
 
   const nextGroups = [...new Set(item.next.groups)];
   const identityChanged = previousIdentity !== undefined && identityHash(previousIdentity) !== identityHash(item.next.properties);
-  const joins = ops.create ? (identityChanged ? nextGroups : nextGroups.filter((g) => !previousGroups.includes(g))) : [];
+  // A pending entry (writes were in flight when a run died): re-send every join.
+  const resend = identityChanged || item.entry?.pending === true;
+  const joins = ops.create ? (resend ? nextGroups : nextGroups.filter((g) => !previousGroups.includes(g))) : [];
   const leaving = identityChanged ? [...previousGroups] : previousGroups.filter((g) => !nextGroups.includes(g));
   const removes = ops.delete ? leaving : [];
   const kept = ops.delete ? [] : leaving;

@@ -1,4 +1,5 @@
 import { toSyncError } from '../../errors/to-sync-error';
+import { markPending } from '../persist';
 import type { AudienceRunContext } from '../run-context';
 import type { WorkItem } from '../work-item';
 import { finalizeAudience } from './finalize-audience';
@@ -13,6 +14,8 @@ export async function processAudienceWindow(ctx: AudienceRunContext, items: Work
   }
   let progress = new Map<number, MembershipProgress>();
   if (!ctx.dryRun && !ctx.caller.stopped) {
+    const writing = items.filter((i) => !i.result && i.entry !== undefined && i.plan !== undefined && i.plan.addGroups.length + i.plan.removeGroups.length > 0);
+    markPending(ctx, writing, (i) => i.plan?.addGroups ?? []);
     try {
       progress = await sendMemberships(ctx, items);
     } catch (thrown) {

@@ -1,0 +1,54 @@
+import { configFields, type SyncMode } from '@syncmodes/connector-kit';
+import type { FaultKind, FaultRule } from '@syncmodes/connector-kit/emulator';
+import { SEEDED_BASE, type HistorySpec, type RowSpec } from '../model/history';
+import type { VerifyStats } from '../stats';
+import type { RecordTarget } from '../targets';
+import { runRecordsScenario } from './records-scenario';
+
+/** The faults of the matrix, each injected into up to 20% of requests (token expiry: after a few calls, for good). */
+export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'server_error', 'timeout', 'reset', 'lost_response', 'auth_expired'];
+
+function rules(kind: FaultKind, rate: number): FaultRule[] {
+  const path = '^/(?!__emulator)';
+  switch (kind) {
+    case 'timeout':
+      return [{ kind, rate, latencyMs: 1_500, path }];
+    case 'auth_expired':
+      return [{ kind, after: 4, path }];
+    default:
+      return [{ kind, rate, retryAfterSec: 0.02, status: 503, path }];
+  }
+}
+
+/** A fixed two-step history: 24 rows (some on seeded records, in groups), then edits, removals, additions. */
+function matrixHistory(kind: FaultKind, rate: number): HistorySpec {
+  const rows: RowSpec[] = Array.from({ length: 24 }, (_, i) => ({
+    id: `r${i}`,
+    keyIndex: i < 3 ? SEEDED_BASE + i : i,
+    value: i % 3 === 0 ? null : i % 3 === 1 ? 'A' : 'B',
+    groups: i % 2 === 0 ? ['alpha'] : ['alpha', 'beta'],
+  }));
+  const second: RowSpec[] = [
+    ...rows.filter((_, i) => i % 5 !== 4).map((r, i) => (i % 4 === 0 ? { ...r, value: r.value === 'A' ? null : ('A' as const), groups: ['beta' as const] } : r)),
+    ...Array.from({ length: 4 }, (_, i) => ({ id: `r${30 + i}`, keyIndex: 30 + i, value: 'B' as const, groups: ['alpha' as const] })),
+  ];
+  return { label: `${kind} at ${Math.round(rate * 100)}%`, seeded: [SEEDED_BASE, SEEDED_BASE + 1, SEEDED_BASE + 2], steps: [{ rows, faults: rules(kind, rate) }, { rows: second, faults: rules(kind, rate) }] };
+}
+
+/**
+ * For a destination and mode, injects each fault kind in turn and checks, as the property
+ * tests do, that every record ends with the outcome its mode implies (or a retryable
+ * failure / not_sent), nothing is lost or duplicated, and after a repair run the data is
+ * what the mode promises. Timeouts use a short client timeout where the destination has
+ * `requestTimeoutMs`.
+ */
+export async function runFaultMatrix(target: RecordTarget, mode: SyncMode, rate: number, stats: VerifyStats, kinds: readonly FaultKind[] = FAULT_KINDS): Promise<void> {
+  const hasTimeout = configFields(target.harness.destination.configSchema).some((f) => f.key === 'requestTimeoutMs');
+  for (const [i, kind] of kinds.entries()) {
+    if (kind === 'timeout' && !hasTimeout) {
+      stats.violations.push(`${target.name}: no requestTimeoutMs option, so a hung request cannot be cut short`);
+      continue;
+    }
+    await runRecordsScenario(target, mode, matrixHistory(kind, rate), 1_000 + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
+  }
+}
