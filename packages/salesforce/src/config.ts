@@ -11,6 +11,13 @@ export const salesforceConfigSchema = z.object({
     z.url().describe('Your org\'s instance URL, e.g. https://acme.my.salesforce.com (or the emulator\'s URL).'),
   ),
   accessToken: secret(z.string().min(1).describe('OAuth access token (session id) of the integration user.'), 'SALESFORCE_ACCESS_TOKEN'),
+  refreshToken: secret(
+    z.string().min(1).optional().describe('OAuth refresh token: when set (with clientId), an expired access token is refreshed once per run.'),
+    'SALESFORCE_REFRESH_TOKEN',
+  ),
+  clientId: z.string().min(1).optional().describe('Connected app consumer key, for refreshing the access token.'),
+  clientSecret: secret(z.string().min(1).optional().describe('Connected app consumer secret, for refreshing the access token.'), 'SALESFORCE_CLIENT_SECRET'),
+  loginUrl: z.url().optional().describe('Where tokens are refreshed (default https://login.salesforce.com; a My Domain URL, or the emulator\'s URL).'),
   apiVersion: z
     .string()
     .regex(/^\d{2}\.0$/, 'looks like 62.0')

@@ -138,3 +138,76 @@ describe('Salesforce destination against the emulator', () => {
     expect((await readContacts(env.admin)).length).toBe(600);
   });
 });
+
+describe('Salesforce session expiry', () => {
+  it('refreshes an expired token once when OAuth refresh is configured, and finishes the run', async () => {
+    const env = await startEmulator({ refreshToken: 'refresh-me', clientId: 'app-key', expireTokenAfterCalls: 3 });
+    try {
+      const state = new SqliteStateStore(':memory:');
+      const records = Array.from({ length: 700 }, (_, i) => person(i));
+      const summary = await runSync({
+        destination: salesforceDestination,
+        config: { ...env.config, refreshToken: 'refresh-me', clientId: 'app-key', loginUrl: env.url },
+        source: memorySource(records),
+        state,
+        retry: FAST,
+      });
+      expect(summary.status).toBe('completed');
+      expect(summary.counts.created).toBe(700);
+      const log = await env.admin.requests();
+      expect(log.filter((e) => e.path === '/services/oauth2/token').map((e) => e.status)).toEqual([200]);
+      expect(log.filter((e) => e.status === 401).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+
+  it('stops with a clear status when the refresh is refused, and the next run finishes without resending', async () => {
+    const env = await startEmulator({ refreshToken: 'refresh-me', clientId: 'app-key', expireTokenAfterCalls: 7 });
+    try {
+      const state = new SqliteStateStore(':memory:');
+      const records = Array.from({ length: 700 }, (_, i) => person(i));
+      const config = { ...env.config, refreshToken: 'wrong-refresh-token', clientId: 'app-key', loginUrl: env.url };
+      const first = await runSync({ destination: salesforceDestination, config, source: memorySource(records), state, retry: FAST });
+      expect(first.status).toBe('stopped');
+      expect(first.reason?.code).toBe('authentication_failed');
+      expect(first.reason?.message).toMatch(/refreshing it did not help/);
+      expect(first.reason?.message).not.toContain('wrong-refresh-token');
+      expect(first.counts.failed).toBe(0);
+      const created = first.counts.created;
+      expect(created).toBeGreaterThan(0);
+      expect(first.counts.skipped).toBe(700 - created);
+      await env.admin.clearRequests();
+      const second = await runSync({
+        destination: salesforceDestination,
+        config: { ...config, refreshToken: 'refresh-me' },
+        source: memorySource(records),
+        state,
+        retry: FAST,
+      });
+      expect(second.status).toBe('completed');
+      expect(second.counts).toMatchObject({ created: 700 - created, unchanged: created });
+      const posted = (await env.admin.requests()).filter((e) => e.method === 'POST' && e.path.endsWith('/composite/sobjects'));
+      expect(posted.flatMap((e) => (e.body as { records: unknown[] }).records)).toHaveLength(700 - created);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+
+  it('without OAuth refresh configured, an expired token stops the run at once', async () => {
+    const env = await startEmulator({ expireTokenAfterCalls: 2 });
+    try {
+      const summary = await runSync({
+        destination: salesforceDestination,
+        config: env.config,
+        source: memorySource(Array.from({ length: 500 }, (_, i) => person(i))),
+        state: new SqliteStateStore(':memory:'),
+        retry: FAST,
+      });
+      expect(summary).toMatchObject({ status: 'stopped', reason: { code: 'authentication_failed' } });
+      expect((await env.admin.requests()).filter((e) => e.path === '/services/oauth2/token')).toEqual([]);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+});

@@ -1,5 +1,12 @@
 import { Connection, type HttpRequest } from 'jsforce';
+import { AuthError } from '@syncmodes/connector-kit';
 import { jsforceErrorToSyncError, type SalesforceSaveError } from './errors';
+
+/** Most requests the org lets one user have in flight (25 long-running requests). */
+const MAX_INFLIGHT = 25;
+
+/** OAuth 2.0 token endpoint error codes (RFC 6749 §5.2, Salesforce additions). */
+const OAUTH_ERRORS = new Set(['invalid_grant', 'invalid_client', 'invalid_client_id', 'invalid_request', 'unauthorized_client', 'unsupported_grant_type', 'inactive_user', 'inactive_org']);
 
 /** One SaveResult of an sObject Collections call. */
 export interface SaveResult {
@@ -35,10 +42,21 @@ interface QueryPage<T> {
   readonly nextRecordsUrl?: string;
 }
 
+/** OAuth 2.0 refresh settings (a connected app's refresh token). */
+export interface OAuthRefresh {
+  readonly refreshToken: string;
+  readonly clientId: string;
+  readonly clientSecret?: string | undefined;
+  /** Token service base URL, e.g. https://login.salesforce.com. */
+  readonly loginUrl: string;
+}
+
 /** Options of {@link SalesforceApi}. */
 export interface SalesforceApiOptions {
   readonly instanceUrl: string;
   readonly accessToken: string;
+  /** When set, an expired session (INVALID_SESSION_ID) is refreshed once per run, then the run stops. */
+  readonly refresh?: OAuthRefresh | undefined;
   /** e.g. `62.0`. */
   readonly apiVersion: string;
   /** Per-request timeout, ms. */
@@ -58,11 +76,43 @@ export class SalesforceApi {
   readonly connection: Connection;
   private readonly base: string;
 
+  /** Times the access token was refreshed (at most once). */
+  refreshes = 0;
+  private refreshFailed = false;
+  private reuses = 0;
+
   constructor(private readonly options: SalesforceApiOptions) {
+    const refresh = options.refresh;
     this.connection = new Connection({
       instanceUrl: options.instanceUrl,
       accessToken: options.accessToken,
       version: options.apiVersion,
+      ...(refresh
+        ? {
+            oauth2: { clientId: refresh.clientId, loginUrl: refresh.loginUrl, ...(refresh.clientSecret ? { clientSecret: refresh.clientSecret } : {}) },
+            refreshToken: refresh.refreshToken,
+            refreshFn: (conn: Connection, callback: (err: Error | null | undefined, accessToken?: string) => void) => {
+              if (this.refreshes >= 1) {
+                // Requests sent before the refresh come back 401 too: let up to as many as can be in
+                // flight retry with the new token; past that, the new token itself is refused.
+                if (!this.refreshFailed && ++this.reuses <= MAX_INFLIGHT && conn.accessToken) callback(undefined, conn.accessToken);
+                else callback(new Error('the refreshed access token was refused too'));
+                return;
+              }
+              this.refreshes++;
+              conn.oauth2.refreshToken(refresh.refreshToken).then(
+                (res) => {
+                  conn.accessToken = res.access_token;
+                  callback(undefined, res.access_token);
+                },
+                (error: unknown) => {
+                  this.refreshFailed = true;
+                  callback(error instanceof Error ? error : new Error(String(error)));
+                },
+              );
+            },
+          }
+        : {}),
     });
     this.base = `/services/data/v${options.apiVersion}`;
   }
@@ -71,6 +121,13 @@ export class SalesforceApi {
     try {
       return await this.connection.request<T>(request, { retry: { maxRetries: 0 }, timeout: this.options.timeoutMs });
     } catch (error) {
+      const oauthRefusal = error instanceof Error && OAUTH_ERRORS.has(error.name);
+      if (error instanceof Error && (oauthRefusal || /^Unable to refresh session/.test(error.message))) {
+        throw new AuthError(
+          `Salesforce refused the access token and refreshing it did not help (${oauthRefusal ? error.name : error.message.replace(/^Unable to refresh session due to: /, '')}). Check the refresh token and connected app, then run again.`,
+          { status: 401, vendorCode: 'INVALID_SESSION_ID' },
+        );
+      }
       throw jsforceErrorToSyncError(error);
     }
   }

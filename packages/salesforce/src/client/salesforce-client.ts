@@ -34,6 +34,10 @@ export async function connectSalesforce(config: SalesforceConfig, logger: Logger
     accessToken: config.accessToken,
     apiVersion: config.apiVersion,
     timeoutMs: config.requestTimeoutMs,
+    refresh:
+      config.refreshToken && config.clientId
+        ? { refreshToken: config.refreshToken, clientId: config.clientId, clientSecret: config.clientSecret, loginUrl: (config.loginUrl ?? 'https://login.salesforce.com').replace(/\/$/, '') }
+        : undefined,
   });
   let describe;
   try {

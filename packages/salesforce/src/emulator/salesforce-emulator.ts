@@ -19,6 +19,12 @@ export interface SalesforceEmulatorOptions extends OrgOptions {
   readonly dailyRequestLimit?: number | undefined;
   /** Records per query page before `nextRecordsUrl`. Default 2,000 (Salesforce's default batch). */
   readonly queryPageSize?: number | undefined;
+  /** OAuth refresh token the token endpoint accepts (`POST /services/oauth2/token`, grant_type=refresh_token). */
+  readonly refreshToken?: string | undefined;
+  /** Consumer key the token endpoint expects with the refresh token. */
+  readonly clientId?: string | undefined;
+  /** The first access token stops working after this many API calls (a refreshed one never expires). */
+  readonly expireTokenAfterCalls?: number | undefined;
 }
 
 /** Most records per sObject Collections call. */
@@ -49,7 +55,9 @@ const fail = (status: number, errorCode: string, message: string): EmulatorRespo
  */
 export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}): EmulatorServer & { readonly org: Org } {
   const org = new Org(options);
-  const token = options.accessToken ?? EMULATOR_ACCESS_TOKEN;
+  let token: string | undefined = options.accessToken ?? EMULATOR_ACCESS_TOKEN;
+  let refreshed = 0;
+  let authenticatedCalls = 0;
   const pageSize = options.queryPageSize ?? 2_000;
   const cursors = new Map<string, { rows: SfRecord[]; offset: number }>();
   let cursorSeq = 0;
@@ -142,6 +150,24 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   });
 
   const routes: EmulatorRoute[] = [
+    {
+      // OAuth 2.0 refresh token flow: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm
+      method: 'POST',
+      path: '/services/oauth2/token',
+      handler: (req) => {
+        const form = (req.body ?? {}) as Record<string, string>;
+        const refusal = { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } };
+        if (form.grant_type !== 'refresh_token' || !options.refreshToken || form.refresh_token !== options.refreshToken) return refusal;
+        if (options.clientId && form.client_id !== options.clientId) return { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } };
+        refreshed++;
+        token = `refreshed-${refreshed}-${Date.now().toString(36)}`;
+        const base = `http://${req.headers.host ?? '127.0.0.1'}`;
+        return {
+          status: 200,
+          body: { access_token: token, instance_url: base, id: `${base}/id/00D000000000001AAA/005000000000001AAA`, token_type: 'Bearer', issued_at: String(Date.now()), signature: 'emulator' },
+        };
+      },
+    },
     { method: 'GET', path: '/services/data/:version/sobjects/:type/describe', handler: guarded((req) => ({ status: 200, body: describeJson(schemaOr404(req.params.type as string), base(req)) })) },
     { method: 'GET', path: '/services/data/:version/query', handler: guarded(runQuery) },
     {
@@ -264,8 +290,18 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       authExpired: () => ({ status: 401, body: errorBody('INVALID_SESSION_ID', 'Session expired or invalid') }),
       notFound: () => ({ status: 404, body: errorBody('NOT_FOUND', 'The requested resource does not exist') }),
     },
-    authenticate: (req) =>
-      req.headers.authorization === `Bearer ${token}` ? undefined : { status: 401, body: errorBody('INVALID_SESSION_ID', 'Session expired or invalid') },
+    authenticate: (req) => {
+      if (req.path === '/services/oauth2/token') return undefined;
+      if (token === undefined || req.headers.authorization !== `Bearer ${token}`) {
+        return { status: 401, body: errorBody('INVALID_SESSION_ID', 'Session expired or invalid') };
+      }
+      authenticatedCalls++;
+      if (refreshed === 0 && options.expireTokenAfterCalls !== undefined && authenticatedCalls > options.expireTokenAfterCalls) {
+        token = undefined;
+        return { status: 401, body: errorBody('INVALID_SESSION_ID', 'Session expired or invalid') };
+      }
+      return undefined;
+    },
     admin: {
       'POST convert-leads': (req) => {
         const body = (req.body ?? {}) as { ids?: string[]; emails?: string[] };
