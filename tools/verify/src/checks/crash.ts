@@ -80,32 +80,46 @@ export async function runCrashHarness(target: RecordTarget, mode: SyncMode, opti
       ...columns.flatMap((c) => ['--map', `${c}=${c}`]), '--groups', 'groups',
       '--state-dir', join(dir, 'state'), '--no-progress', '--allow-deletes', '1000000', ...optionArgs,
     ];
-    const runCli = (file: string, killAfterMs?: number) =>
-      new Promise<{ code: number | null; killed: boolean }>((resolve) => {
-        const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args(file)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (d) => (stderr += String(d)));
-        let killed = false;
-        const timer = killAfterMs === undefined ? undefined : setTimeout(() => ((killed = true), child.kill('SIGKILL')), killAfterMs);
-        child.on('exit', (code) => {
-          if (timer) clearTimeout(timer);
-          if (!killed && code !== 0 && code !== 1) stats.violations.push(`${where}: the CLI exited ${code}: ${stderr.slice(0, 400)}`);
-          resolve({ code, killed });
-        });
+    /** Runs the CLI; with `killAtRequest`, SIGKILLs it once the emulator has seen that many of its requests. */
+    const runCli = (file: string, killAtRequest?: number) =>
+      new Promise<{ code: number | null; killed: boolean; requests: number }>((resolve) => {
+        void (async () => {
+          const before = (await t.admin.requests()).length;
+          const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args(file)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+          let stderr = '';
+          child.stderr.on('data', (d) => (stderr += String(d)));
+          let killed = false;
+          let exited = false;
+          child.on('exit', async (code) => {
+            exited = true;
+            if (!killed && code !== 0 && code !== 1) stats.violations.push(`${where}: the CLI exited ${code}: ${stderr.slice(0, 400)}`);
+            resolve({ code, killed, requests: (await t.admin.requests()).length - before });
+          });
+          if (killAtRequest === undefined) return;
+          while (!exited) {
+            const seen = (await t.admin.requests()).length - before;
+            if (seen >= killAtRequest) {
+              killed = true;
+              child.kill('SIGKILL');
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 5));
+          }
+        })();
       });
 
     await t.admin.setFaults([{ kind: 'latency', latencyMs: options.latencyMs, path: '^/(?!__emulator)' }]);
     const first = await runCli(files[0] as string);
     if (first.code !== 0 && first.code !== 1) return;
+    // Kill at a random point of the requests a full run makes.
+    const span = Math.max(2, first.requests);
     let landed = 0;
     let attempts = 0;
     let current = 1;
-    while (landed < options.kills && attempts < options.kills * 6) {
+    while (landed < options.kills && attempts < options.kills * 4) {
       attempts++;
-      const before = (await t.admin.requests()).length;
-      const result = await runCli(files[current] as string, 1_200 + Math.floor(random() * 3_000));
-      const during = (await t.admin.requests()).length - before;
-      if (result.killed && during > 0) landed++;
+      const result = await runCli(files[current] as string, 1 + Math.floor(random() * (span - 1)));
+      if (result.killed) landed++;
       current = 1 - current;
     }
     if (landed < options.kills) stats.violations.push(`${where}: only ${landed} of ${options.kills} kills landed mid-sync`);

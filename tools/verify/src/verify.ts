@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { runBadInput } from './checks/bad-input';
+import { runCrashHarness } from './checks/crash';
+import { FAULT_KINDS, runFaultMatrix } from './checks/fault-matrix';
+import { runGuardChecks } from './checks/guards';
+import { runRecordsScenario } from './checks/records-scenario';
+import { runSecretChecks } from './checks/secrets';
+import { historyArb } from './model/history';
+import { faultKindsFor, type Profile } from './profiles';
+import { emptyStats, type VerifyStats } from './stats';
+import { RECORD_TARGETS } from './targets';
+
+/** One section of a verification run. */
+export interface Section {
+  readonly name: string;
+  run(profile: Profile, stats: VerifyStats, log: (line: string) => void): Promise<void>;
+}
+
+/** Every check, in the order the summary lists them. */
+export const SECTIONS: readonly Section[] = [
+  {
+    name: 'mode invariants (property-based, with faults)',
+    async run(profile, stats, log) {
+      for (const [t, target] of RECORD_TARGETS.entries()) {
+        for (const [m, mode] of target.harness.destination.syncModes.entries()) {
+          const seed = profile.seed + t * 100 + m * 10;
+          const histories = fc.sample(historyArb({ keyChanges: target.harness.matchKeyChangeable !== false }), { numRuns: profile.histories, seed });
+          for (const [i, history] of histories.entries()) await runRecordsScenario(target, mode, history, seed + i, stats);
+          log(`  ${target.name}/${mode}: ${histories.length} histories`);
+        }
+      }
+    },
+  },
+  {
+    name: `fault matrix (429, 5xx, timeouts, resets, lost responses, token expiry)`,
+    async run(profile, stats, log) {
+      let offset = 0;
+      for (const target of RECORD_TARGETS) {
+        for (const mode of target.harness.destination.syncModes) {
+          const kinds = faultKindsFor(FAULT_KINDS, profile.faultKinds, offset++);
+          await runFaultMatrix(target, mode, profile.faultRate, stats, kinds);
+          log(`  ${target.name}/${mode}: ${kinds.join(', ')}`);
+        }
+      }
+    },
+  },
+  {
+    name: 'crashes (SIGKILL mid-sync, then rerun)',
+    async run(profile, stats, log) {
+      for (const target of RECORD_TARGETS) {
+        const mode = target.harness.destination.syncModes.includes('sync') ? 'sync' : 'enrich';
+        const before = stats.killsSurvived;
+        await runCrashHarness(target, mode, { kills: profile.kills, rows: profile.crashRows, latencyMs: target.harness.writeBatchLimit > 1 ? 150 : 10, seed: profile.seed }, stats);
+        log(`  ${target.name}/${mode}: ${stats.killsSurvived - before} kills`);
+      }
+    },
+  },
+  { name: 'bad input corpus', run: (_p, stats) => runBadInput(stats) },
+  { name: 'secrets and personal data', run: (_p, stats) => runSecretChecks(stats) },
+  { name: 'deletion and empty-source guards', run: (_p, stats) => runGuardChecks(RECORD_TARGETS, stats) },
+];
+
+/** Runs every section; returns the totals and each section's figures. */
+export async function verifyAll(profile: Profile, log: (line: string) => void = () => undefined): Promise<{ total: VerifyStats; sections: { name: string; stats: VerifyStats; ms: number }[] }> {
+  const total = emptyStats();
+  const sections: { name: string; stats: VerifyStats; ms: number }[] = [];
+  for (const section of SECTIONS) {
+    const stats = emptyStats();
+    const started = Date.now();
+    log(`${section.name} …`);
+    await section.run(profile, stats, log);
+    sections.push({ name: section.name, stats, ms: Date.now() - started });
+    total.scenarios += stats.scenarios;
+    total.runs += stats.runs;
+    total.faultsInjected += stats.faultsInjected;
+    total.killsSurvived += stats.killsSurvived;
+    total.recordsChecked += stats.recordsChecked;
+    total.violations.push(...stats.violations);
+  }
+  return { total, sections };
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** The summary: per section and in total — scenarios, faults injected, kills survived, records checked, violations. */
+export function formatSummary(profile: Profile, result: Awaited<ReturnType<typeof verifyAll>>): string {
+  const lines = [`syncmodes verify (${profile.name})`];
+  for (const s of result.sections) {
+    lines.push(
+      `  ${s.name.padEnd(58)} ${fmt(s.stats.scenarios).padStart(5)} scenarios · ${fmt(s.stats.faultsInjected)} faults · ${fmt(s.stats.killsSurvived)} kills · ${fmt(s.stats.recordsChecked)} records · ${s.stats.violations.length} violations · ${(s.ms / 1000).toFixed(0)} s`,
+    );
+  }
+  const t = result.total;
+  lines.push(`scenarios run: ${fmt(t.scenarios)} · runs: ${fmt(t.runs)} · faults injected: ${fmt(t.faultsInjected)} · kills survived: ${fmt(t.killsSurvived)} · records checked: ${fmt(t.recordsChecked)} · violations: ${t.violations.length}`);
+  for (const v of t.violations.slice(0, 50)) lines.push(`  VIOLATION ${v}`);
+  if (t.violations.length > 50) lines.push(`  … and ${t.violations.length - 50} more`);
+  return lines.join('\n');
+}
