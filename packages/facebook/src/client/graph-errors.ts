@@ -14,8 +14,8 @@ export interface GraphErrorBody {
 
 /** Graph codes that mean "slow down" (app, user, page and Business Use Case limits). https://developers.facebook.com/docs/marketing-api/overview/rate-limiting */
 const THROTTLING_CODES = new Set([4, 17, 32, 613, 80000, 80001, 80002, 80003, 80004, 80005, 80006, 80008, 80009, 80014]);
-/** Graph codes for a refused or expired token (190, with subcodes such as 463 expired / 460 password changed; 102 session). */
-const TOKEN_CODES = new Set([102, 190]);
+/** Graph codes for a missing, refused or expired token (190, with subcodes such as 463 expired / 460 password changed; 102 session; 104 no token). */
+const TOKEN_CODES = new Set([102, 104, 190]);
 /** Graph codes for a token lacking a permission on the account (10, 200, 294): nothing else would work either. */
 const PERMISSION_CODES = new Set([10, 200, 294]);
 
