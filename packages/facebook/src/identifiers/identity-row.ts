@@ -14,6 +14,19 @@ export interface IdentityRow {
 }
 
 /**
+ * One cell of the row: `""` when the key is not mapped or empty, `undefined` when a value
+ * was given but cannot be used, else the hashed (or clear) normalised value.
+ */
+function cellValue(key: SchemaKey, identity: Properties, options: NormaliseOptions): string | undefined {
+  const raw = textOf(identity[key]);
+  if (raw === undefined) return '';
+  if (!CLEAR_KEYS.has(key) && isSha256Hex(raw)) return raw.toLowerCase();
+  const value = normaliseValue(key, raw, options);
+  if (value === undefined || value === '') return undefined;
+  return CLEAR_KEYS.has(key) ? value : sha256Hex(value);
+}
+
+/**
  * Builds the row Meta receives for a person: each mapped schema key normalised as Meta
  * specifies, then SHA-256 hashed (lowercase hex) — except EXTERN_ID and MADID, which are
  * sent in clear, and values that already are SHA-256 digests, which are passed through
@@ -23,15 +36,9 @@ export interface IdentityRow {
 export function identityRow(identity: Properties, options: NormaliseOptions): IdentityRow {
   const dropped: SchemaKey[] = [];
   const row = SCHEMA_KEYS.map((key) => {
-    const raw = textOf(identity[key]);
-    if (raw === undefined) return '';
-    if (!CLEAR_KEYS.has(key) && isSha256Hex(raw)) return raw.toLowerCase();
-    const value = normaliseValue(key, raw, options);
-    if (value === undefined || value === '') {
-      dropped.push(key);
-      return '';
-    }
-    return CLEAR_KEYS.has(key) ? value : sha256Hex(value);
+    const value = cellValue(key, identity, options);
+    if (value === undefined) dropped.push(key);
+    return value ?? '';
   });
   const usable = IDENTIFYING_KEYS.some((key) => row[SCHEMA_KEYS.indexOf(key)] !== '');
   return { row, dropped, usable };
@@ -43,9 +50,8 @@ export function identityRow(identity: Properties, options: NormaliseOptions): Id
  * the record has no usable identifier.
  */
 export function identityKey(identity: Properties, options: NormaliseOptions): string | undefined {
-  const { row } = identityRow(identity, options);
   for (const key of IDENTIFYING_KEYS) {
-    const value = row[SCHEMA_KEYS.indexOf(key)];
+    const value = cellValue(key, identity, options);
     if (value) return `${key}:${value}`;
   }
   return undefined;

@@ -31,5 +31,13 @@ export function countryCode(raw: string): string | undefined {
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
 export function normaliseCountry(raw: string): string | undefined {
-  return countryCode(raw)?.toLowerCase();
+  if (known.has(raw)) return known.get(raw);
+  const code = countryCode(raw)?.toLowerCase();
+  if (known.size >= KNOWN_LIMIT) known.clear();
+  known.set(raw, code);
+  return code;
 }
+
+/** Country names repeat across a file: their codes are remembered (at most {@link KNOWN_LIMIT}). */
+const known = new Map<string, string | undefined>();
+const KNOWN_LIMIT = 2_000;
