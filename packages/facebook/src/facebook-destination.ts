@@ -57,9 +57,6 @@ export const facebookDestination = defineAudienceDestination({
     if (unknown.length > 0) {
       throw new ConfigError(`Facebook has no schema key ${unknown.map((n) => `"${n}"`).join(', ')}. Map source columns to Meta's keys: ${SCHEMA_KEYS.join(', ')}.`, 'unknown_schema_key');
     }
-    if (!names.some((n) => (IDENTIFYING_KEYS as readonly string[]).includes(n))) {
-      throw new ConfigError(`Map at least one identifying key (${IDENTIFYING_KEYS.join(', ')}); names and places alone cannot identify a person.`, 'no_identifier_mapped');
-    }
   },
   verbs: {
     ensureAudiences,

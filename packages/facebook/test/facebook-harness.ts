@@ -1,7 +1,8 @@
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import type { AudienceConformanceHarness } from '@syncmodes/connector-kit/testing';
-import { facebookDestination } from '../src/index';
+import type { z } from 'zod';
+import { facebookConfigSchema, facebookDestination } from '../src/index';
 import { sha256Hex } from '../src/identifiers/sha256';
 import { createFacebookEmulator, EMULATOR_ACCESS_TOKEN, EMULATOR_AD_ACCOUNT_ID, type EmulatorSettings, type FacebookEmulatorData } from '../src/emulator/index';
 
@@ -22,7 +23,7 @@ export async function startFacebook(settings: Partial<EmulatorSettings> = {}, ex
   const emulator = createFacebookEmulator({ settings: { lowAudienceSize: 0, ...settings } });
   const baseUrl = await emulator.start();
   const admin = new EmulatorClient(baseUrl);
-  const config = { adAccountId: EMULATOR_AD_ACCOUNT_ID, accessToken: EMULATOR_ACCESS_TOKEN, baseUrl, ...extra };
+  const config = { adAccountId: EMULATOR_AD_ACCOUNT_ID, accessToken: EMULATOR_ACCESS_TOKEN, baseUrl, ...extra } as z.input<typeof facebookConfigSchema>;
   /** Audience name → its members' EMAIL hashes. */
   const members = async () => {
     const data = await admin.records<FacebookEmulatorData>();
