@@ -2,7 +2,8 @@ import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import type { AudienceConformanceHarness } from '@syncmodes/connector-kit/testing';
 import type { z } from 'zod';
-import { facebookConfigSchema, facebookDestination } from '../src/index';
+import type { facebookConfigSchema} from '../src/index';
+import { facebookDestination } from '../src/index';
 import { sha256Hex } from '../src/identifiers/sha256';
 import { createFacebookEmulator, EMULATOR_ACCESS_TOKEN, EMULATOR_AD_ACCOUNT_ID, type EmulatorSettings, type FacebookEmulatorData } from '../src/emulator/index';
 
