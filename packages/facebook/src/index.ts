@@ -19,3 +19,4 @@ export { normaliseCity, normaliseState, normaliseZip } from './identifiers/norma
 export { normaliseBirthDay, normaliseBirthMonth, normaliseBirthYear, normaliseGender } from './identifiers/normalise-birth';
 export { isSha256Hex, sha256Hex } from './identifiers/sha256';
 export { traceInvalidEntries, type InvalidEntries } from './verbs/invalid-entries';
+export { MAX_REMOVAL_QUERY_BYTES } from './verbs/send-members';

@@ -2,7 +2,7 @@ import { runSync, SqliteStateStore, UnsupportedModeError, type RunSyncOptions } 
 import type { EmulatorServer } from '@syncmodes/connector-kit/emulator';
 import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { facebookDestination, sha256Hex } from '../src/index';
+import { facebookDestination, MAX_REMOVAL_QUERY_BYTES, sha256Hex } from '../src/index';
 import type { FacebookEmulatorData } from '../src/emulator/index';
 import { emailOf, isUsers, payloadOf, startFacebook } from './facebook-harness';
 import { FAST_RETRY, recordingLogger } from './helpers';
@@ -218,6 +218,23 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
         [200, 500],
       ]);
       expect(Math.max(...removals.map((e) => (e.query.payload ?? '').length))).toBeGreaterThan(100_000);
+      expect((await audiences()).get('big')?.size).toBe(0);
+    });
+
+    it('splits a removal whose query string would be too large (every key mapped) into chunks that fit', async () => {
+      await start();
+      const full = (i: number) =>
+        person(i, ['big'], { PHONE: `+1 415 555 ${String(1000 + i).slice(-4)}`, LN: 'Lovelace', FI: 'P', CT: 'London', ST: 'Greater London', ZIP: 'SW1A 1AA', COUNTRY: 'GB', DOBY: '1985', DOBM: '12', DOBD: '10', GEN: 'f', EXTERN_ID: `customer-${i}`, MADID: `6032d997-3ab0-4de0-aa16-${String(i).padStart(12, '0')}` });
+      const people = range(1, 1_000).map(full);
+      await run('sync', people);
+      await target.admin.clearRequests();
+      const summary = await run('sync', [], { guard: { maxDeletes: 10_000, allowEmptySource: true } });
+      expect(summary.counts).toMatchObject({ deleted: 1_000, failed: 0 });
+      const removals = (await target.admin.requests()).filter((e) => isUsers(e, 'DELETE'));
+      expect(removals.length).toBeGreaterThan(1);
+      expect(removals.every((e) => e.status === 200)).toBe(true);
+      expect(removals.map((e) => payloadOf(e).data.length).reduce((a, b) => a + b, 0)).toBe(1_000);
+      for (const e of removals) expect(encodeURIComponent(e.query.payload ?? '').length).toBeLessThanOrEqual(MAX_REMOVAL_QUERY_BYTES);
       expect((await audiences()).get('big')?.size).toBe(0);
     });
 

@@ -15,6 +15,13 @@ export type FacebookVerbContext = VerbContext<FacebookConfig, FacebookClient>;
 /** Adding or removing. */
 export type Direction = 'add' | 'remove';
 
+/**
+ * Largest URL-encoded payload a removal puts in its query string, bytes. `DELETE …/users`
+ * carries `{schema, data}` in the query; with many keys mapped, 1,000 rows approach 1 MB,
+ * beyond what servers accept in a request head (the emulator: 1 MiB).
+ */
+export const MAX_REMOVAL_QUERY_BYTES = 768 * 1024;
+
 const NO_IDENTIFIER = 'No usable identifier after normalisation: give the record an EMAIL, a PHONE with its country code, a MADID or an EXTERN_ID.';
 
 /** Logs (without values) which mapped values the rules could not use; country names, which are not personal, are listed. */
@@ -57,6 +64,11 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
   const sent = built.flatMap((b, i) => (b.usable ? [i] : []));
   if (sent.length === 0) return results;
   const payload = { schema: SCHEMA_KEYS, data: sent.map((i) => (built[i] as (typeof built)[number]).row) };
+  if (direction === 'remove' && members.length > 1) {
+    const bytes = encodeURIComponent(JSON.stringify(payload)).length;
+    // Not retryable, so the kit splits the chunk in halves until each fits the query string.
+    if (bytes > MAX_REMOVAL_QUERY_BYTES) throw new SyncError('removal_too_large', `A removal of ${sent.length} people needs ${bytes} bytes of query string (at most ${MAX_REMOVAL_QUERY_BYTES}); sent in smaller chunks.`);
+  }
 
   let response: UsersResponse;
   try {
