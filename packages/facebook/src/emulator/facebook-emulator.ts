@@ -174,7 +174,12 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
         path: '/:version/:node/usersreplace',
         handler: audience((req, a) => {
           const raw = param(req, 'session');
-          const session = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { session_id?: unknown; batch_seq?: unknown; last_batch_flag?: unknown } | undefined;
+          let session: { session_id?: unknown; batch_seq?: unknown; last_batch_flag?: unknown } | undefined;
+          try {
+            session = (typeof raw === 'string' ? JSON.parse(raw) : raw) as typeof session;
+          } catch {
+            session = undefined;
+          }
           if (!session || (typeof session.session_id !== 'number' && typeof session.session_id !== 'string') || !(Number(session.batch_seq) >= 1)) {
             return invalidParameter('session {session_id, batch_seq, last_batch_flag} is required for usersreplace.');
           }

@@ -52,7 +52,10 @@ function reportDropped(ctx: FacebookVerbContext, audience: GroupRef, members: re
  *   `invalid_entry`; untraceable ones are logged with the counts;
  * - a removal refused for low audience size defers every member of the chunk
  *   (`low_audience_size`: skipped, pending for the next run);
- * - anything else the call throws fails the call (the kit retries or splits it).
+ * - a request Graph refuses as a whole (e.g. `(#100)`, the audience deleted meanwhile)
+ *   fails every member of the chunk, without the kit splitting it row by row;
+ * - anything else the call throws fails the call (the kit retries it, or splits a removal
+ *   too large for the query string).
  *
  * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
  */
@@ -78,6 +81,13 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
       const deferred = new DeferredError(LOW_AUDIENCE_SIZE, `${error.message} The person stays in "${audience.name}" until the audience is large enough.`, { vendorCode: error.vendorCode ?? '200' });
       for (const i of sent) results[i] = { ok: false, error: deferred };
       ctx.logger.warn('removal refused for low audience size; pending for a later run', { audience: audience.name, people: sent.length });
+      return results;
+    }
+    if (error instanceof SyncError && error.code === 'graph_error') {
+      // Meta reports bad rows as invalid entries, not by refusing the request: a refused
+      // request (e.g. the audience was deleted meanwhile) is about every row, and splitting
+      // it to find a bad one would only multiply requests.
+      for (const i of sent) results[i] = { ok: false, error };
       return results;
     }
     throw error;
