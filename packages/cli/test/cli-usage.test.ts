@@ -34,7 +34,7 @@ describe('syncmodes command line', () => {
   });
 
   it.each([
-    [['sync', '--to', 'hubspot', '--from', 'x.csv', '--id', 'Id', '--map', 'a=b'], /Unknown destination "hubspot". Known destinations: salesforce, intercom, onesignal/],
+    [['sync', '--to', 'hubspot', '--from', 'x.csv', '--id', 'Id', '--map', 'a=b'], /Unknown destination "hubspot". Known destinations: salesforce, intercom, onesignal, facebook/],
     [['sync', '--to', 'salesforce', '--id', 'Id', '--map', 'Email=Email'], /--from is required/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email'], /--map expects key=value, got "Email"/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email=Email', '--mode', 'mirror', '--emulator'], /does not support sync mode "mirror". Supported modes: sync, additive, enrich/],

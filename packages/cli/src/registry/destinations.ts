@@ -37,6 +37,13 @@ const BUILT_IN: readonly DestinationEntry[] = [
     load: async () => (await import('@syncmodes/onesignal')).destination,
     loadEmulator: async () => (await import('@syncmodes/onesignal/emulator')).emulatorPlugin,
   },
+  {
+    id: 'facebook',
+    packageName: '@syncmodes/facebook',
+    builtIn: true,
+    load: async () => (await import('@syncmodes/facebook')).destination,
+    loadEmulator: async () => (await import('@syncmodes/facebook/emulator')).emulatorPlugin,
+  },
 ];
 
 /** Every destination the CLI knows. */

@@ -35,6 +35,11 @@ export interface EmulatorServerOptions {
    * (e.g. `"POST convert-leads"`). They may change data (persisted afterwards).
    */
   readonly admin?: Readonly<Record<string, (request: EmulatorRequest) => EmulatorResponse>> | undefined;
+  /**
+   * Query parameters that carry credentials (e.g. Facebook's `access_token`): their values
+   * are written as `[redacted]` in the request log, which never holds credentials.
+   */
+  readonly secretParams?: readonly string[] | undefined;
 }
 
 interface CompiledRoute {
@@ -224,7 +229,7 @@ export class EmulatorServer {
       at: started,
       method: request.method,
       path: request.path,
-      query: Object.fromEntries(url.searchParams),
+      query: this.loggedQuery(url.searchParams),
       body: request.body,
     };
     const record = (status: number, extra: { fault?: string; route?: string } = {}) => {
@@ -285,6 +290,13 @@ export class EmulatorServer {
     }
     this.send(res, response);
     record(response.status, { route: matched.route.path, ...(fault ? { fault: fault.kind } : {}) });
+  }
+
+  /** The query as logged: credential parameters redacted. */
+  private loggedQuery(params: URLSearchParams): Record<string, string> {
+    const query = Object.fromEntries(params);
+    for (const name of this.options.secretParams ?? []) if (name in query) query[name] = '[redacted]';
+    return query;
   }
 
   /** Injects a fault; returns the answer sent, or undefined when the connection was cut / the request continues. */

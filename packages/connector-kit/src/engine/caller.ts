@@ -118,7 +118,14 @@ export class Caller {
             return await this.pacer.run(async () => {
               if (this.stopError) throw this.stopError;
               this.stats.calls[kind]++;
-              return fn();
+              try {
+                return await fn();
+              } catch (error) {
+                // Registered before the pacer frees this slot, so no queued call starts after a run-stopping error.
+                const e = toSyncError(error);
+                if (isRunStopping(e)) this.stop(e);
+                throw error;
+              }
             });
           } catch (error) {
             const e = toSyncError(error);

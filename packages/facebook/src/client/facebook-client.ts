@@ -1,0 +1,105 @@
+import { RetryableError } from '@syncmodes/connector-kit';
+import { AdAccount, CustomAudience } from 'facebook-nodejs-business-sdk';
+import type { FacebookConfig } from '../config';
+import { toGraphError } from './graph-errors';
+import { TargetedFacebookAdsApi } from './targeted-api';
+import type { UsersPayload, UsersResponse } from './users-response';
+
+/** A customer-list audience as listed in the ad account. */
+export interface AudienceInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly subtype?: string | undefined;
+  readonly accountId?: string | undefined;
+}
+
+/** Audiences listed per page (Graph's `limit`). */
+const PAGE_SIZE = 500;
+
+const dataOf = (object: { _data: unknown }) => (object._data ?? {}) as Record<string, unknown>;
+
+/**
+ * The Marketing API calls this destination makes, through the official SDK
+ * (facebook-nodejs-business-sdk) pointed at `config.baseUrl`. Every call has a timeout and
+ * turns failures into `SyncError`s without the token (see {@link toGraphError}).
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
+ */
+export class FacebookClient {
+  readonly api: TargetedFacebookAdsApi;
+  private readonly secrets: readonly string[];
+
+  constructor(private readonly config: FacebookConfig) {
+    this.api = new TargetedFacebookAdsApi(config.accessToken, config.baseUrl);
+    this.secrets = [config.accessToken, encodeURIComponent(config.accessToken)];
+  }
+
+  /** The ad account's customer-list (CUSTOM) audiences, every page. `GET /act_<id>/customaudiences`. */
+  async listAudiences(): Promise<AudienceInfo[]> {
+    return this.run(async () => {
+      const account = new AdAccount(this.config.adAccountId, {}, undefined, this.api);
+      let page = (await account.getCustomAudiences(['id', 'name', 'subtype'], { limit: PAGE_SIZE })) as unknown as { _data?: unknown; hasNext(): boolean; next(): Promise<unknown> } & { _data: unknown }[];
+      const out: AudienceInfo[] = [];
+      for (;;) {
+        for (const item of page) {
+          const d = dataOf(item);
+          out.push({ id: String(d.id), name: String(d.name ?? ''), subtype: d.subtype === undefined ? undefined : String(d.subtype) });
+        }
+        if (!page.hasNext()) return out.filter((a) => a.subtype === undefined || a.subtype === 'CUSTOM');
+        page = (await page.next()) as typeof page;
+      }
+    });
+  }
+
+  /** One audience by id, or `undefined` when Graph says it does not exist. `GET /{audience_id}`. */
+  async readAudience(id: string): Promise<AudienceInfo | undefined> {
+    try {
+      return await this.run(async () => {
+        const audience = new CustomAudience(id, {}, undefined, this.api);
+        await audience.read(['id', 'name', 'subtype', 'account_id']);
+        const d = dataOf(audience);
+        return { id: String(d.id), name: String(d.name ?? ''), subtype: d.subtype === undefined ? undefined : String(d.subtype), accountId: d.account_id === undefined ? undefined : String(d.account_id) };
+      });
+    } catch (error) {
+      if ((error as { vendorCode?: string }).vendorCode === '100') return undefined;
+      throw error;
+    }
+  }
+
+  /** Creates a customer-list audience; returns its id. `POST /act_<id>/customaudiences`. */
+  async createAudience(name: string): Promise<string> {
+    return this.run(async () => {
+      const account = new AdAccount(this.config.adAccountId, {}, undefined, this.api);
+      const created = await account.createCustomAudience(['id'], {
+        name,
+        subtype: 'CUSTOM',
+        customer_file_source: this.config.customerFileSource,
+        description: 'Created by syncmodes',
+      });
+      return String(dataOf(created).id);
+    });
+  }
+
+  /** Adds people. `POST /{audience_id}/users` with `{payload: {schema, data}}`. */
+  async addUsers(audienceId: string, payload: UsersPayload): Promise<UsersResponse> {
+    return this.run(async () => dataOf(await new CustomAudience(audienceId, {}, undefined, this.api).createUser([], { payload })) as UsersResponse);
+  }
+
+  /** Removes people. `DELETE /{audience_id}/users`, the payload in the query string. */
+  async removeUsers(audienceId: string, payload: UsersPayload): Promise<UsersResponse> {
+    return this.run(async () => ((await new CustomAudience(audienceId, {}, undefined, this.api).deleteUsers({ payload })) ?? {}) as UsersResponse);
+  }
+
+  private async run<T>(call: () => Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RetryableError('timeout', `Facebook did not answer within ${this.config.requestTimeoutMs} ms; will retry.`)), this.config.requestTimeoutMs);
+    });
+    try {
+      return await Promise.race([call(), timeout]);
+    } catch (error) {
+      throw toGraphError(error, this.secrets);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+import { AuthError, RateLimitError, RetryableError, SyncError, redactText, toSyncError } from '@syncmodes/connector-kit';
+
+/** The `error` object of a Graph API error answer. */
+export interface GraphErrorBody {
+  readonly message?: string;
+  readonly type?: string;
+  readonly code?: number;
+  readonly error_subcode?: number;
+  readonly error_user_title?: string;
+  readonly error_user_msg?: string;
+  readonly is_transient?: boolean;
+  readonly fbtrace_id?: string;
+}
+
+/** Graph codes that mean "slow down" (app, user, page and Business Use Case limits). https://developers.facebook.com/docs/marketing-api/overview/rate-limiting */
+const THROTTLING_CODES = new Set([4, 17, 32, 613, 80000, 80001, 80002, 80003, 80004, 80005, 80006, 80008, 80009, 80014]);
+/** Graph codes for a missing, refused or expired token (190, with subcodes such as 463 expired / 460 password changed; 102 session; 104 no token). */
+const TOKEN_CODES = new Set([102, 104, 190]);
+/** Graph codes for a token lacking a permission on the account (10, 200, 294): nothing else would work either. */
+const PERMISSION_CODES = new Set([10, 200, 294]);
+
+/** Code 200 / subcode 1870047: removal refused because the audience would become too small. */
+export const LOW_AUDIENCE_SIZE_SUBCODE = 1_870_047;
+
+/** Our code for Meta's low-audience-size refusal. */
+export const LOW_AUDIENCE_SIZE = 'low_audience_size';
+
+interface SdkErrorLike {
+  readonly name?: string;
+  readonly status?: number | null;
+  readonly response?: unknown;
+  readonly headers?: Record<string, unknown> | null;
+}
+
+/** Milliseconds until Meta says the account may call again (`x-business-use-case-usage` … `estimated_time_to_regain_access`, minutes), when it says so. */
+export function regainAccessMs(headers: Record<string, unknown> | null | undefined): number | undefined {
+  const raw = headers?.['x-business-use-case-usage'];
+  if (typeof raw !== 'string') return undefined;
+  try {
+    const usage = JSON.parse(raw) as Record<string, { estimated_time_to_regain_access?: number }[]>;
+    const minutes = Math.max(0, ...Object.values(usage).flat().map((u) => u.estimated_time_to_regain_access ?? 0));
+    return minutes > 0 ? minutes * 60_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describe(body: GraphErrorBody): string {
+  const ids = [`code ${body.code ?? '?'}`, body.error_subcode ? `subcode ${body.error_subcode}` : '', body.fbtrace_id ? `fbtrace_id ${body.fbtrace_id}` : ''].filter(Boolean).join(', ');
+  const text = [body.message, body.error_user_msg].filter(Boolean).join(' — ');
+  return `${text || 'Graph API error'} (${ids})`;
+}
+
+/**
+ * Turns anything the SDK throws into a {@link SyncError}, from the Graph error body only
+ * (`message`, `type`, `code`, `error_subcode`, `fbtrace_id`): never from the SDK error's
+ * `url`, which carries the access token, and every secret is scrubbed from the text.
+ *
+ * - 190 / 102 → {@link AuthError} `authentication_failed` (stops the run);
+ *   10 / 200 / 294 → `AuthError` `permission_denied`;
+ * - 200 / 1870047 → `low_audience_size` (the removal verb defers its members);
+ * - 4, 17, 32, 613, 800xx → {@link RateLimitError} (wait from `x-business-use-case-usage`);
+ * - 1, 2, `is_transient`, HTTP 5xx, no answer → {@link RetryableError};
+ * - anything else → a non-retryable `graph_error` (e.g. 100 invalid parameter).
+ *
+ * https://developers.facebook.com/docs/marketing-api/error-reference
+ */
+export function toGraphError(thrown: unknown, secrets: readonly string[]): SyncError {
+  if (thrown instanceof SyncError) return thrown;
+  const e = thrown as SdkErrorLike;
+  if (e?.name !== 'FacebookRequestError') {
+    const error = toSyncError(thrown);
+    return new SyncError(error.code, redactText(error.message, secrets), { retryable: error.retryable });
+  }
+  const body = (e.response && typeof e.response === 'object' ? e.response : {}) as GraphErrorBody;
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  const options = { ...(status === undefined ? {} : { status }), ...(body.code === undefined ? {} : { vendorCode: String(body.code) }) };
+  const text = redactText(describe(body), secrets);
+  if (status === undefined && e.response == null) {
+    return new RetryableError('network_error', 'No answer from Facebook (the connection failed or was cut); will retry.');
+  }
+  const code = body.code ?? -1;
+  if (TOKEN_CODES.has(code)) {
+    return new AuthError(`Facebook refused the access token: ${text}. Set a valid token with ads_management in FACEBOOK_ACCESS_TOKEN; the next run sends what is pending.`, options);
+  }
+  if (code === 200 && body.error_subcode === LOW_AUDIENCE_SIZE_SUBCODE) {
+    return new SyncError(LOW_AUDIENCE_SIZE, `Facebook refused the removal: ${text}.`, { ...options, retryable: true });
+  }
+  if (PERMISSION_CODES.has(code)) {
+    return new AuthError(`The access token lacks a permission on the ad account: ${text}.`, { ...options, code: 'permission_denied' });
+  }
+  if (THROTTLING_CODES.has(code)) return new RateLimitError(`Facebook asked to slow down: ${text}.`, regainAccessMs(e.headers), options);
+  if (code === 1 || code === 2 || body.is_transient === true || (status !== undefined && status >= 500)) {
+    return new RetryableError('facebook_unavailable', `Facebook had a temporary problem: ${text}; will retry.`, options);
+  }
+  return new SyncError('graph_error', `Facebook refused the request: ${text}.`, options);
+}

@@ -1,0 +1,208 @@
+import { EmulatorServer, type EmulatorRequest, type EmulatorResponse } from '@syncmodes/connector-kit/emulator';
+import { AudienceStore, DEFAULT_SETTINGS, type EmulatorSettings, type StoredAudience } from './audience-store';
+import { expiredToken, facebookShapes, graphError, invalidParameter, invalidToken, lowAudienceSize, objectNotFound, tokenRequired } from './graph-shapes';
+import { MemberSet } from './member-set';
+import { parseUsers, type ParsedUsers } from './users-payload';
+
+/** The access token the emulator accepts (a fixed test value, not a secret). */
+export const EMULATOR_ACCESS_TOKEN = 'EMULATOR-FACEBOOK-TOKEN';
+
+/** Options of {@link createFacebookEmulator}. */
+export interface FacebookEmulatorOptions {
+  /** JSON file the data is loaded from at start and saved to after every change. */
+  readonly persistPath?: string | undefined;
+  /** Initial settings (default: low-audience threshold 100, no refused values, token valid). */
+  readonly settings?: Partial<EmulatorSettings> | undefined;
+  /** The access token accepted (default {@link EMULATOR_ACCESS_TOKEN}). */
+  readonly accessToken?: string | undefined;
+}
+
+interface ReplaceSession {
+  readonly members: MemberSet;
+  batches: number;
+}
+
+const AUDIENCE_FIELDS = ['id', 'name', 'subtype', 'description', 'customer_file_source', 'account_id', 'approximate_count_lower_bound', 'approximate_count_upper_bound'] as const;
+
+function fieldsOf(a: StoredAudience, requested: string | null): Record<string, unknown> {
+  const all: Record<string, unknown> = {
+    id: a.id,
+    name: a.name,
+    subtype: a.subtype,
+    description: a.description,
+    customer_file_source: a.customerFileSource,
+    account_id: a.accountId.slice('act_'.length),
+    approximate_count_lower_bound: a.members.size,
+    approximate_count_upper_bound: a.members.size,
+  };
+  const wanted = (requested ?? 'id').split(',').map((f) => f.trim()).filter((f) => (AUDIENCE_FIELDS as readonly string[]).includes(f));
+  return Object.fromEntries(['id', ...wanted].map((f) => [f, all[f]]));
+}
+
+const bodyOf = (req: EmulatorRequest) => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
+const param = (req: EmulatorRequest, name: string): unknown => bodyOf(req)[name] ?? req.query.get(name) ?? undefined;
+const usersAnswer = (audience: StoredAudience, sessionId: string, parsed: ParsedUsers): EmulatorResponse => ({
+  status: 200,
+  body: { audience_id: audience.id, session_id: sessionId, num_received: parsed.received, num_invalid_entries: parsed.invalid, invalid_entry_samples: parsed.samples },
+});
+
+/**
+ * A Marketing API emulator for customer-list Custom Audiences on loopback, answered in
+ * Graph's shapes (`{error: {message, type, code, error_subcode, fbtrace_id}}`):
+ *
+ * - `GET|POST /{version}/act_<id>/customaudiences` — list (paged with `limit` / `after`,
+ *   `paging.next` as a full URL) and create (`subtype: CUSTOM`, `customer_file_source`);
+ * - `GET /{version}/{audience_id}` — read an audience;
+ * - `POST` and `DELETE /{version}/{audience_id}/users` — add and remove `{schema, data}`
+ *   rows (DELETE reads the payload from the query string; request heads up to 1 MiB), at
+ *   most 10,000 rows, answering `num_received`, `num_invalid_entries`,
+ *   `invalid_entry_samples`; a removal that would leave fewer than `lowAudienceSize`
+ *   people is refused (200 / 1870047);
+ * - `POST /{version}/{audience_id}/usersreplace` — replace sessions (`session_id`,
+ *   `batch_seq`, `last_batch_flag`): the audience becomes the session's rows after the last
+ *   batch; plain adds and removals are refused while a session is open;
+ * - tokens: `access_token` must be {@link EMULATOR_ACCESS_TOKEN} (190 otherwise; 190 / 463
+ *   once expired via settings or the `auth_expired` fault).
+ *
+ * Admin: `GET /__emulator/records` (audiences with their hashed members, see the README),
+ * `POST /__emulator/settings` ({@link EmulatorSettings}), plus the toolkit's endpoints.
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
+ */
+export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): EmulatorServer {
+  const store = new AudienceStore({ ...DEFAULT_SETTINGS, ...options.settings });
+  const token = options.accessToken ?? EMULATOR_ACCESS_TOKEN;
+  const sessions = new Map<string, ReplaceSession>();
+  const openSession = (audienceId: string) => [...sessions.keys()].some((k) => k.startsWith(`${audienceId}:`));
+
+  const versioned = (handler: (req: EmulatorRequest) => EmulatorResponse) => (req: EmulatorRequest) =>
+    /^v\d+\.\d+$/.test(req.params.version ?? '') ? handler(req) : facebookShapes.notFound(req);
+  const account = (handler: (req: EmulatorRequest, accountId: string) => EmulatorResponse) =>
+    versioned((req) => (/^act_\d+$/.test(req.params.node ?? '') ? handler(req, req.params.node as string) : objectNotFound(req.params.node ?? '', req.method)));
+  const audience = (handler: (req: EmulatorRequest, a: StoredAudience) => EmulatorResponse) =>
+    versioned((req) => {
+      const found = store.byId(req.params.node ?? '');
+      return found ? handler(req, found) : objectNotFound(req.params.node ?? '', req.method);
+    });
+  const busy = () =>
+    graphError(400, { message: 'Failed to update the custom audience', code: 2650, error_user_msg: 'A replace (usersreplace) session is in progress for this audience; wait for its last batch.' });
+
+  return new EmulatorServer({
+    name: 'facebook',
+    persistPath: options.persistPath,
+    secretParams: ['access_token'],
+    data: store,
+    vendor: facebookShapes,
+    authenticate: (req) => {
+      const given = param(req, 'access_token');
+      if (given === undefined || given === '') return tokenRequired();
+      if (given !== token) return invalidToken();
+      return store.settings.tokenExpired ? expiredToken() : undefined;
+    },
+    admin: {
+      'POST settings': (req) => {
+        try {
+          store.configure(bodyOf(req) as Partial<EmulatorSettings>);
+        } catch (error) {
+          return { status: 400, body: { error: (error as Error).message } };
+        }
+        return { status: 200, body: store.settings };
+      },
+    },
+    routes: [
+      {
+        method: 'GET',
+        path: '/:version/:node/customaudiences',
+        handler: account((req, accountId) => {
+          const all = store.audiences.filter((a) => a.accountId === accountId);
+          const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 25) || 25, 1), 500);
+          const start = Number(Buffer.from(req.query.get('after') ?? '', 'base64url').toString() || 0);
+          const page = all.slice(start, start + limit);
+          const cursor = (i: number) => Buffer.from(String(i)).toString('base64url');
+          const paging: Record<string, unknown> = { cursors: { before: cursor(start), after: cursor(start + page.length) } };
+          if (start + page.length < all.length) {
+            const next = new URLSearchParams(req.query);
+            next.set('after', cursor(start + page.length));
+            paging.next = `http://${req.headers.host ?? '127.0.0.1'}${req.path}?${next.toString()}`;
+          }
+          return { status: 200, body: { data: page.map((a) => fieldsOf(a, req.query.get('fields'))), paging } };
+        }),
+      },
+      {
+        method: 'POST',
+        path: '/:version/:node/customaudiences',
+        handler: account((req, accountId) => {
+          const name = param(req, 'name');
+          const subtype = param(req, 'subtype') ?? 'CUSTOM';
+          const source = param(req, 'customer_file_source');
+          if (typeof name !== 'string' || name.trim() === '') return invalidParameter('The parameter name is required.');
+          if (subtype !== 'CUSTOM') return invalidParameter(`This emulator creates customer-list audiences only (subtype CUSTOM), not ${String(subtype)}.`);
+          if (!['USER_PROVIDED_ONLY', 'PARTNER_PROVIDED_ONLY', 'BOTH_USER_AND_PARTNER_PROVIDED'].includes(String(source))) {
+            return invalidParameter('customer_file_source must be USER_PROVIDED_ONLY, PARTNER_PROVIDED_ONLY or BOTH_USER_AND_PARTNER_PROVIDED.');
+          }
+          const description = param(req, 'description');
+          const created = store.create({ accountId, name, customerFileSource: String(source), description: typeof description === 'string' ? description : undefined });
+          return { status: 200, body: { id: created.id } };
+        }),
+      },
+      {
+        method: 'POST',
+        path: '/:version/:node/users',
+        handler: audience((req, a) => {
+          if (openSession(a.id)) return busy();
+          const parsed = parseUsers(param(req, 'payload'), new Set(store.settings.invalidValues));
+          if ('error' in parsed) return invalidParameter(parsed.error);
+          for (const m of parsed.members) a.members.add(m);
+          return usersAnswer(a, store.newId(), parsed);
+        }),
+      },
+      {
+        method: 'DELETE',
+        path: '/:version/:node/users',
+        handler: audience((req, a) => {
+          if (openSession(a.id)) return busy();
+          const parsed = parseUsers(param(req, 'payload'), new Set(store.settings.invalidValues));
+          if ('error' in parsed) return invalidParameter(parsed.error);
+          const leaving = new Set<number>();
+          for (const m of parsed.members) for (const id of a.members.matching(m)) leaving.add(id);
+          if (leaving.size > 0 && a.members.size - leaving.size < store.settings.lowAudienceSize) return lowAudienceSize();
+          a.members.remove(leaving);
+          return usersAnswer(a, store.newId(), parsed);
+        }),
+      },
+      {
+        method: 'POST',
+        path: '/:version/:node/usersreplace',
+        handler: audience((req, a) => {
+          const raw = param(req, 'session');
+          let session: { session_id?: unknown; batch_seq?: unknown; last_batch_flag?: unknown } | undefined;
+          try {
+            session = (typeof raw === 'string' ? JSON.parse(raw) : raw) as typeof session;
+          } catch {
+            session = undefined;
+          }
+          if (!session || (typeof session.session_id !== 'number' && typeof session.session_id !== 'string') || !(Number(session.batch_seq) >= 1)) {
+            return invalidParameter('session {session_id, batch_seq, last_batch_flag} is required for usersreplace.');
+          }
+          const parsed = parseUsers(param(req, 'payload'), new Set(store.settings.invalidValues));
+          if ('error' in parsed) return invalidParameter(parsed.error);
+          const key = `${a.id}:${String(session.session_id)}`;
+          const open = sessions.get(key) ?? { members: new MemberSet(), batches: 0 };
+          sessions.set(key, open);
+          open.batches += 1;
+          for (const m of parsed.members) open.members.add(m);
+          if (session.last_batch_flag === true || session.last_batch_flag === 'true') {
+            a.members.remove(a.members.ids());
+            for (const m of open.members.list()) a.members.add(m);
+            sessions.delete(key);
+          }
+          return usersAnswer(a, String(session.session_id), parsed);
+        }),
+      },
+      {
+        method: 'GET',
+        path: '/:version/:node',
+        handler: audience((req, a) => ({ status: 200, body: fieldsOf(a, req.query.get('fields')) })),
+      },
+    ],
+  });
+}

@@ -1,0 +1,66 @@
+import { ConfigError, InputError, defineAudienceDestination, type Properties } from '@syncmodes/connector-kit';
+import { FacebookClient } from './client/facebook-client';
+import { facebookConfigSchema, type FacebookConfig } from './config';
+import { identityKey, identityRow } from './identifiers/identity-row';
+import { normaliseOptionsOf } from './identifiers/normalise-options';
+import { IDENTIFYING_KEYS, SCHEMA_KEYS, isSchemaKey } from './identifiers/schema-keys';
+import { ensureAudiences } from './verbs/ensure-audiences';
+import { sendMembers } from './verbs/send-members';
+
+/** Why a record has no usable identifier, naming the keys that were given but unusable (never their values). */
+function explainMissing(properties: Properties, config: FacebookConfig): InputError {
+  const { dropped } = identityRow(properties, normaliseOptionsOf(config));
+  const unusable = IDENTIFYING_KEYS.filter((k) => dropped.includes(k));
+  const given = unusable.length > 0 ? ` (${unusable.map((k) => (k === 'PHONE' ? `PHONE is not a possible number (national numbers are read as ${config.defaultCountry})` : `${k} is not usable`)).join('; ')})` : '';
+  return new InputError(
+    'no_valid_identifier',
+    `No usable identifier after normalisation${given}: give the record an EMAIL, a PHONE with its country code, a MADID or an EXTERN_ID.`,
+  );
+}
+
+/**
+ * The Facebook Custom Audiences destination: each group (or the one configured
+ * `audience`) is a customer-list Custom Audience in the ad account, found or created by
+ * name; people join it with `POST /{audience_id}/users` and leave it with
+ * `DELETE /{audience_id}/users`, as rows of one fixed multi-key schema, every identifier
+ * normalised as Meta specifies and SHA-256 hashed (EXTERN_ID and MADID in clear).
+ *
+ * Modes: `additive` (default: joins only) and `sync` (also removes people this sync added
+ * who left an audience or the source). `enrich` is refused: the API cannot tell whether a
+ * person is already in an audience. Adds go in chunks of up to 10,000 rows, removals in
+ * smaller ones (the payload travels in the query string); a removal Meta refuses for low
+ * audience size stays pending for a later run.
+ *
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users ,
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
+ */
+export const facebookDestination = defineAudienceDestination({
+  kind: 'audience',
+  id: 'facebook',
+  displayName: 'Facebook Custom Audiences',
+  description: 'Hashed customer-list membership of Custom Audiences in a Meta ad account.',
+  docsUrl: 'https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences',
+  configSchema: facebookConfigSchema,
+  syncModes: ['sync', 'additive'],
+  defaultSyncMode: 'additive',
+  unsupportedModeReasons: {
+    enrich: 'Enrich only updates people already in the destination, and the Marketing API cannot say whether a person is in an audience (members cannot be listed or looked up).',
+  },
+  limits: (config) => ({ addBatchSize: config.addBatchSize, removeBatchSize: config.removeBatchSize, concurrency: config.concurrency }),
+  matchKeyLabel: () => 'identifier (EMAIL, PHONE, MADID or EXTERN_ID)',
+  matchKey: (snapshot, config) => identityKey(snapshot.properties, normaliseOptionsOf(config)),
+  explainMissingKey: (snapshot, config) => explainMissing(snapshot.properties, config),
+  fixedAudiences: (config) => (config.audience ? [config.audience] : undefined),
+  connect: async (config) => new FacebookClient(config),
+  prepareFields: async (_ctx, names) => {
+    const unknown = names.filter((n) => !isSchemaKey(n));
+    if (unknown.length > 0) {
+      throw new ConfigError(`Facebook has no schema key ${unknown.map((n) => `"${n}"`).join(', ')}. Map source columns to Meta's keys: ${SCHEMA_KEYS.join(', ')}.`, 'unknown_schema_key');
+    }
+  },
+  verbs: {
+    ensureAudiences,
+    addMembers: (ctx, audience, members) => sendMembers(ctx, audience, members, 'add'),
+    removeMembers: (ctx, audience, members) => sendMembers(ctx, audience, members, 'remove'),
+  },
+});

@@ -1,0 +1,58 @@
+import type { Properties } from '@syncmodes/connector-kit';
+import { normaliseValue, textOf, type NormaliseOptions } from './normalise-value';
+import { CLEAR_KEYS, IDENTIFYING_KEYS, SCHEMA_KEYS, type SchemaKey } from './schema-keys';
+import { isSha256Hex, sha256Hex } from './sha256';
+
+/** A person as one row of Meta's fixed schema, with what normalisation dropped. */
+export interface IdentityRow {
+  /** Values in {@link SCHEMA_KEYS} order: hashed (or clear for EXTERN_ID / MADID), `""` where missing. */
+  readonly row: readonly string[];
+  /** Keys given a value the rules could not use (sent as `""`), with the raw value's key only (never the value). */
+  readonly dropped: readonly SchemaKey[];
+  /** Whether at least one identifying key (EMAIL, PHONE, MADID, EXTERN_ID) has a value. */
+  readonly usable: boolean;
+}
+
+/**
+ * One cell of the row: `""` when the key is not mapped or empty, `undefined` when a value
+ * was given but cannot be used, else the hashed (or clear) normalised value.
+ */
+function cellValue(key: SchemaKey, identity: Properties, options: NormaliseOptions): string | undefined {
+  const raw = textOf(identity[key]);
+  if (raw === undefined) return '';
+  if (!CLEAR_KEYS.has(key) && isSha256Hex(raw)) return raw.toLowerCase();
+  const value = normaliseValue(key, raw, options);
+  if (value === undefined || value === '') return undefined;
+  return CLEAR_KEYS.has(key) ? value : sha256Hex(value);
+}
+
+/**
+ * Builds the row Meta receives for a person: each mapped schema key normalised as Meta
+ * specifies, then SHA-256 hashed (lowercase hex) — except EXTERN_ID and MADID, which are
+ * sent in clear, and values that already are SHA-256 digests, which are passed through
+ * once (lowercased). Unmapped or unusable values are `""`.
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
+ */
+export function identityRow(identity: Properties, options: NormaliseOptions): IdentityRow {
+  const dropped: SchemaKey[] = [];
+  const row = SCHEMA_KEYS.map((key) => {
+    const value = cellValue(key, identity, options);
+    if (value === undefined) dropped.push(key);
+    return value ?? '';
+  });
+  const usable = IDENTIFYING_KEYS.some((key) => row[SCHEMA_KEYS.indexOf(key)] !== '');
+  return { row, dropped, usable };
+}
+
+/**
+ * The person's match key, used to find two records naming the same person: the first
+ * identifying key with a usable value, as `KEY:<hash or clear value>`; `undefined` when
+ * the record has no usable identifier.
+ */
+export function identityKey(identity: Properties, options: NormaliseOptions): string | undefined {
+  for (const key of IDENTIFYING_KEYS) {
+    const value = cellValue(key, identity, options);
+    if (value) return `${key}:${value}`;
+  }
+  return undefined;
+}

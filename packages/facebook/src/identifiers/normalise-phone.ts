@@ -1,0 +1,24 @@
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+
+/**
+ * PHONE: digits only, with the country code, no leading zeros and no extension (Meta's
+ * rule), via libphonenumber-js. A national number (`043-797-5229`, `(209)172-7124x3651`)
+ * gets the calling code of `defaultCountry`; `+…` numbers keep theirs; `00…` / `011…`
+ * international prefixes are understood (`001-…` is read as `+1 …` even where the default
+ * country dials out with another prefix). A number is accepted when its length is possible
+ * for its country (`isPossible`); full validity against assigned ranges is not required,
+ * because numbering plans change faster than metadata. Returns `undefined` otherwise.
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
+ */
+export function normalisePhone(raw: string, defaultCountry: CountryCode): string | undefined {
+  const text = raw.trim();
+  if (!/\d/.test(text)) return undefined;
+  const parsed = parsePhoneNumberFromString(text, defaultCountry);
+  if (parsed?.isPossible()) return `${parsed.countryCallingCode}${parsed.nationalNumber}`;
+  const international = /^\s*00\s*[-.]?\s*(\d.*)$/.exec(text);
+  if (international) {
+    const retried = parsePhoneNumberFromString(`+${international[1] as string}`);
+    if (retried?.isPossible()) return `${retried.countryCallingCode}${retried.nationalNumber}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,66 @@
+import type { PropertyValue } from '@syncmodes/connector-kit';
+import type { CountryCode } from 'libphonenumber-js';
+import { normaliseBirthDay, normaliseBirthMonth, normaliseBirthYear, normaliseGender } from './normalise-birth';
+import { normaliseCountry } from './normalise-country';
+import { normaliseEmail } from './normalise-email';
+import { normaliseInitial, normaliseName } from './normalise-name';
+import { normalisePhone } from './normalise-phone';
+import { normaliseCity, normaliseState, normaliseZip } from './normalise-place';
+import type { SchemaKey } from './schema-keys';
+
+/** What normalisation needs besides the value. */
+export interface NormaliseOptions {
+  /** Country whose calling code national phone numbers get (ISO 3166-1 alpha-2). */
+  readonly defaultCountry: CountryCode;
+  /** The latest birth year accepted (DOBY). */
+  readonly currentYear: number;
+}
+
+/** The text of a property value (`null` / blank → `undefined`). */
+export function textOf(value: PropertyValue | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  const text = String(value).trim();
+  return text === '' ? undefined : text;
+}
+
+/**
+ * Normalises one raw value for a schema key, as Meta specifies for customer lists; returns
+ * `undefined` when the value cannot be used (it is then sent as `""`). Hashing is separate
+ * (see `identityRow`).
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
+ */
+export function normaliseValue(key: SchemaKey, raw: string, options: NormaliseOptions): string | undefined {
+  switch (key) {
+    case 'EMAIL':
+      return normaliseEmail(raw);
+    case 'PHONE':
+      return normalisePhone(raw, options.defaultCountry);
+    case 'FN':
+    case 'LN':
+      return normaliseName(raw);
+    case 'FI':
+      return normaliseInitial(raw);
+    case 'CT':
+      return normaliseCity(raw);
+    case 'ST':
+      return normaliseState(raw);
+    case 'ZIP':
+      return normaliseZip(raw);
+    case 'COUNTRY':
+      return normaliseCountry(raw);
+    case 'DOBY':
+      return normaliseBirthYear(raw, options.currentYear);
+    case 'DOBM':
+      return normaliseBirthMonth(raw);
+    case 'DOBD':
+      return normaliseBirthDay(raw);
+    case 'GEN':
+      return normaliseGender(raw);
+    case 'MADID':
+      // Mobile advertiser ids: lowercase, hyphens kept, never hashed.
+      return raw.trim().toLowerCase();
+    case 'EXTERN_ID':
+      // The advertiser's own id: sent as it is, never hashed.
+      return raw.trim();
+  }
+}

@@ -1,0 +1,114 @@
+import { DeferredError, InputError, SyncError, type GroupRef, type ItemResult, type MemberItem, type VerbContext } from '@syncmodes/connector-kit';
+import type { FacebookClient } from '../client/facebook-client';
+import { LOW_AUDIENCE_SIZE } from '../client/graph-errors';
+import type { UsersResponse } from '../client/users-response';
+import type { FacebookConfig } from '../config';
+import { identityRow } from '../identifiers/identity-row';
+import { normaliseOptionsOf } from '../identifiers/normalise-options';
+import { textOf } from '../identifiers/normalise-value';
+import { SCHEMA_KEYS, type SchemaKey } from '../identifiers/schema-keys';
+import { traceInvalidEntries } from './invalid-entries';
+
+/** What the verbs receive. */
+export type FacebookVerbContext = VerbContext<FacebookConfig, FacebookClient>;
+
+/** Adding or removing. */
+export type Direction = 'add' | 'remove';
+
+/**
+ * Largest URL-encoded payload a removal puts in its query string, bytes. `DELETE …/users`
+ * carries `{schema, data}` in the query; with many keys mapped, 1,000 rows approach 1 MB,
+ * beyond what servers accept in a request head (the emulator: 1 MiB).
+ */
+export const MAX_REMOVAL_QUERY_BYTES = 768 * 1024;
+
+const NO_IDENTIFIER = 'No usable identifier after normalisation: give the record an EMAIL, a PHONE with its country code, a MADID or an EXTERN_ID.';
+
+/** Logs (without values) which mapped values the rules could not use; country names, which are not personal, are listed. */
+function reportDropped(ctx: FacebookVerbContext, audience: GroupRef, members: readonly MemberItem[], dropped: readonly (readonly SchemaKey[])[]): void {
+  const counts: Partial<Record<SchemaKey, number>> = {};
+  const countries = new Set<string>();
+  dropped.forEach((keys, i) => {
+    for (const key of keys) {
+      counts[key] = (counts[key] ?? 0) + 1;
+      if (key === 'COUNTRY') countries.add(textOf(members[i]?.identity.COUNTRY) ?? '');
+    }
+  });
+  if (Object.keys(counts).length === 0) return;
+  ctx.logger.warn('some values could not be normalised as Meta requires and were sent empty', {
+    audience: audience.name,
+    ...counts,
+    ...(countries.size > 0 ? { unmappedCountries: [...countries].sort() } : {}),
+  });
+}
+
+/**
+ * Sends one chunk of people to `POST` (add) or `DELETE` (remove) `/{audience_id}/users`
+ * with the fixed schema and one normalised, hashed row per person, and returns one result
+ * per member, in order:
+ *
+ * - a member without a usable identifier fails alone (`no_valid_identifier`), the rest go;
+ * - rows Meta reports as invalid entries (traced from `invalid_entry_samples`) fail with
+ *   `invalid_entry`; untraceable ones are logged with the counts;
+ * - a removal refused for low audience size defers every member of the chunk
+ *   (`low_audience_size`: skipped, pending for the next run);
+ * - a request Graph refuses as a whole (e.g. `(#100)`, the audience deleted meanwhile)
+ *   fails every member of the chunk, without the kit splitting it row by row;
+ * - anything else the call throws fails the call (the kit retries it, or splits a removal
+ *   too large for the query string).
+ *
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
+ */
+export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, members: readonly MemberItem[], direction: Direction): Promise<ItemResult[]> {
+  const options = normaliseOptionsOf(ctx.config);
+  const built = members.map((m) => identityRow(m.identity, options));
+  reportDropped(ctx, audience, members, built.map((b) => b.dropped));
+  const results: ItemResult[] = built.map((b) => (b.usable ? { ok: true } : { ok: false, error: new InputError('no_valid_identifier', NO_IDENTIFIER) }));
+  const sent = built.flatMap((b, i) => (b.usable ? [i] : []));
+  if (sent.length === 0) return results;
+  const payload = { schema: SCHEMA_KEYS, data: sent.map((i) => (built[i] as (typeof built)[number]).row) };
+  if (direction === 'remove' && members.length > 1) {
+    const bytes = encodeURIComponent(JSON.stringify(payload)).length;
+    // Not retryable, so the kit splits the chunk in halves until each fits the query string.
+    if (bytes > MAX_REMOVAL_QUERY_BYTES) throw new SyncError('removal_too_large', `A removal of ${sent.length} people needs ${bytes} bytes of query string (at most ${MAX_REMOVAL_QUERY_BYTES}); sent in smaller chunks.`);
+  }
+
+  let response: UsersResponse;
+  try {
+    response = direction === 'add' ? await ctx.client.addUsers(audience.id, payload) : await ctx.client.removeUsers(audience.id, payload);
+  } catch (error) {
+    if (direction === 'remove' && error instanceof SyncError && error.code === LOW_AUDIENCE_SIZE) {
+      const deferred = new DeferredError(LOW_AUDIENCE_SIZE, `${error.message} The person stays in "${audience.name}" until the audience is large enough.`, { vendorCode: error.vendorCode ?? '200' });
+      for (const i of sent) results[i] = { ok: false, error: deferred };
+      ctx.logger.warn('removal refused for low audience size; pending for a later run', { audience: audience.name, people: sent.length });
+      return results;
+    }
+    if (error instanceof SyncError && error.code === 'graph_error') {
+      // Meta reports bad rows as invalid entries, not by refusing the request: a refused
+      // request (e.g. the audience was deleted meanwhile) is about every row, and splitting
+      // it to find a bad one would only multiply requests.
+      for (const i of sent) results[i] = { ok: false, error };
+      return results;
+    }
+    throw error;
+  }
+
+  const invalid = traceInvalidEntries(payload.data, response);
+  for (const [r, key] of invalid.rows) {
+    results[sent[r] as number] = {
+      ok: false,
+      error: new SyncError('invalid_entry', `Facebook counted this person's row as an invalid entry (sampled value: ${key}); it was not ${direction === 'add' ? 'added' : 'removed'}.`),
+    };
+  }
+  if (invalid.unattributed > 0 || (response.num_received !== undefined && response.num_received !== sent.length)) {
+    ctx.logger.warn('Facebook reported invalid entries it did not sample, or received a different number of rows', {
+      audience: audience.name,
+      direction,
+      sent: sent.length,
+      numReceived: response.num_received,
+      numInvalidEntries: response.num_invalid_entries,
+      unattributed: invalid.unattributed,
+    });
+  }
+  return results;
+}

@@ -1,0 +1,4 @@
+import { describeAudienceConformance } from '@syncmodes/connector-kit/testing';
+import { facebookHarness } from './facebook-harness';
+
+describeAudienceConformance(facebookHarness);

@@ -1,0 +1,218 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import {
+  countryCode,
+  identityKey,
+  identityRow,
+  normaliseBirthDay,
+  normaliseBirthMonth,
+  normaliseBirthYear,
+  normaliseCity,
+  normaliseCountry,
+  normaliseEmail,
+  normaliseGender,
+  normaliseInitial,
+  normaliseName,
+  normalisePhone,
+  normaliseState,
+  normaliseZip,
+  SCHEMA_KEYS,
+  sha256Hex,
+} from '../src/index';
+
+const US = { defaultCountry: 'US', currentYear: 2026 } as const;
+const column = (key: (typeof SCHEMA_KEYS)[number]) => SCHEMA_KEYS.indexOf(key);
+
+describe('EMAIL', () => {
+  it.each([
+    ['  Ada.Lovelace@Example.COM ', 'ada.lovelace@example.com'],
+    ['urangel@espinoza-francis.net', 'urangel@espinoza-francis.net'],
+    ['not an email', undefined],
+    ['no-at-sign.example.com', undefined],
+    ['a@b', undefined],
+  ])('%j → %j', (raw, expected) => expect(normaliseEmail(raw)).toBe(expected));
+});
+
+describe('PHONE (default country US unless stated)', () => {
+  it.each([
+    ['915.112.1727', '19151121727'],
+    ['043-797-5229', '10437975229'],
+    ['(567)135-1918', '15671351918'],
+    ['8352752061', '18352752061'],
+    ['881-632-0721x11032', '18816320721'],
+    ['001-184-153-9683x1497', '11841539683'],
+    ['552.051.2979x342', '15520512979'],
+    ['001-315-224-3556', '13152243556'],
+    ['+1-134-348-0265x9132', '11343480265'],
+    ['(209)172-7124x3651', '12091727124'],
+    ['196-189-7767x770', '11961897767'],
+    ['+1-605-640-1833x70183', '16056401833'],
+    ['+44 20 7946 0018', '442079460018'],
+    ['0044 20 7946 0018', '442079460018'],
+    ['011 44 20 7946 0018', '442079460018'],
+  ])('%s → %s (extension dropped, country code added, digits only)', (raw, expected) => {
+    expect(normalisePhone(raw, 'US')).toBe(expected);
+  });
+
+  it('a national number gets the configured default country', () => {
+    expect(normalisePhone('020 7946 0018', 'GB')).toBe('442079460018');
+    expect(normalisePhone('06 12 34 56 78', 'FR')).toBe('33612345678');
+    expect(normalisePhone('020 7946 0018', 'US')).toBeUndefined();
+  });
+
+  it.each(['-5361', '812968881', '85373519', 'call me', ''])('%j is not a possible number: not sent', (raw) => {
+    expect(normalisePhone(raw, 'US')).toBeUndefined();
+  });
+});
+
+describe('FN / LN / FI', () => {
+  it.each([
+    ['Heather', 'heather'],
+    ['  MARY-ANN ', 'maryann'],
+    ["O'Brien", 'obrien'],
+    ['Émilie', 'émilie'],
+    ['Zoë', 'zoë'],
+    ['Jr. 3rd', 'jrrd'],
+    ['Ze\u0301', 'zé'],
+    ['...', undefined],
+  ])('%j → %j (lowercase, no punctuation, accents kept as UTF-8)', (raw, expected) => expect(normaliseName(raw)).toBe(expected));
+
+  it('the first initial is the first letter', () => {
+    expect(normaliseInitial('J.')).toBe('j');
+    expect(normaliseInitial('Élodie')).toBe('é');
+  });
+
+  it('names are hashed from their UTF-8 bytes, composed (NFC) however the accent was typed', () => {
+    const expected = createHash('sha256').update(Buffer.from([0xc3, 0xa9, ...Buffer.from('milie')])).digest('hex');
+    expect(identityRow({ EMAIL: 'x@example.com', FN: '\u00c9milie' }, US).row[column('FN')]).toBe(expected);
+    expect(identityRow({ EMAIL: 'x@example.com', FN: 'E\u0301milie' }, US).row[column('FN')]).toBe(expected);
+  });
+});
+
+describe('CT / ST / ZIP', () => {
+  it.each([
+    ['Lake Jeffborough', 'lakejeffborough'],
+    ['São Paulo', 'saopaulo'],
+    ['St. John\'s', 'stjohns'],
+    ['  ', undefined],
+  ])('CT %j → %j', (raw, expected) => expect(normaliseCity(raw)).toBe(expected));
+
+  it.each([
+    ['California', 'ca'],
+    ['CA', 'ca'],
+    ['new york', 'ny'],
+    ['District of Columbia', 'dc'],
+    ['Île-de-France', 'iledefrance'],
+  ])('ST %j → %j', (raw, expected) => expect(normaliseState(raw)).toBe(expected));
+
+  it.each([
+    ['94025-1234', '94025'],
+    ['940251234', '94025'],
+    [' 94025 ', '94025'],
+    ['SW1A 1AA', 'sw1a1aa'],
+  ])('ZIP %j → %j', (raw, expected) => expect(normaliseZip(raw)).toBe(expected));
+});
+
+describe('COUNTRY → ISO 3166-1 alpha-2, lowercase', () => {
+  it.each([
+    ['Norway', 'no'],
+    ['US', 'us'],
+    ['usa', 'us'],
+    ['DEU', 'de'],
+    ['Andorra', 'ad'],
+    ['Congo', 'cg'],
+    ["Cote d'Ivoire", 'ci'],
+    ['Antarctica (the territory South of 60 deg S)', 'aq'],
+    ['Slovakia (Slovak Republic)', 'sk'],
+    ['Bouvet Island (Bouvetoya)', 'bv'],
+    ['British Indian Ocean Territory (Chagos Archipelago)', 'io'],
+    ['Svalbard & Jan Mayen Islands', 'sj'],
+    ['Libyan Arab Jamahiriya', 'ly'],
+    ['United States Virgin Islands', 'vi'],
+    ['British Virgin Islands', 'vg'],
+    ['Kyrgyz Republic', 'kg'],
+    ['Saint Barthelemy', 'bl'],
+    ['Palestinian Territory', 'ps'],
+  ])('%j → %j', (raw, expected) => expect(normaliseCountry(raw)).toBe(expected));
+
+  it.each(['Korea', 'Netherlands Antilles', 'Atlantis', 'XX'])('%j is ambiguous, withdrawn or unknown: not guessed', (raw) => {
+    expect(countryCode(raw)).toBeUndefined();
+  });
+});
+
+describe('DOBY / DOBM / DOBD / GEN', () => {
+  it('birth year: YYYY from 1900 to this year', () => {
+    expect(normaliseBirthYear('1985', 2026)).toBe('1985');
+    expect(normaliseBirthYear('1985-03-02', 2026)).toBe('1985');
+    expect(normaliseBirthYear('1899', 2026)).toBeUndefined();
+    expect(normaliseBirthYear('2027', 2026)).toBeUndefined();
+    expect(normaliseBirthYear('85', 2026)).toBeUndefined();
+  });
+
+  it('birth month and day: two digits', () => {
+    expect(normaliseBirthMonth('3')).toBe('03');
+    expect(normaliseBirthMonth('March')).toBe('03');
+    expect(normaliseBirthMonth('dec')).toBe('12');
+    expect(normaliseBirthMonth('13')).toBeUndefined();
+    expect(normaliseBirthDay('7')).toBe('07');
+    expect(normaliseBirthDay('31')).toBe('31');
+    expect(normaliseBirthDay('32')).toBeUndefined();
+  });
+
+  it.each([
+    ['M', 'm'],
+    ['male', 'm'],
+    ['Female', 'f'],
+    ['f', 'f'],
+    ['x', undefined],
+    ['unknown', undefined],
+  ])('gender %j → %j', (raw, expected) => expect(normaliseGender(raw)).toBe(expected));
+});
+
+describe('the row sent to Meta', () => {
+  it('uses the fixed schema, "" for missing values, SHA-256 lowercase hex for every hashed key', () => {
+    const { row, usable, dropped } = identityRow({ EMAIL: ' Ada@Example.com', PHONE: '(209)172-7124x3651', FN: 'Ada', COUNTRY: 'Norway', GEN: 'female', EXTERN_ID: 'C-42' }, US);
+    expect(row).toHaveLength(SCHEMA_KEYS.length);
+    expect(row[column('EMAIL')]).toBe(sha256Hex('ada@example.com'));
+    expect(row[column('PHONE')]).toBe(sha256Hex('12091727124'));
+    expect(row[column('FN')]).toBe(sha256Hex('ada'));
+    expect(row[column('COUNTRY')]).toBe(sha256Hex('no'));
+    expect(row[column('GEN')]).toBe(sha256Hex('f'));
+    expect(row[column('LN')]).toBe('');
+    expect(row[column('ZIP')]).toBe('');
+    expect(usable).toBe(true);
+    expect(dropped).toEqual([]);
+    for (const [i, v] of row.entries()) if (v !== '' && SCHEMA_KEYS[i] !== 'EXTERN_ID') expect(v).toMatch(/^[a-f0-9]{64}$/);
+  });
+
+  it('EXTERN_ID is sent in clear, never hashed', () => {
+    const { row, usable } = identityRow({ EXTERN_ID: ' C-42 ' }, US);
+    expect(row[column('EXTERN_ID')]).toBe('C-42');
+    expect(usable).toBe(true);
+  });
+
+  it('a value that already is a SHA-256 digest passes through once (lowercased), not hashed again', () => {
+    const digest = sha256Hex('ada@example.com');
+    const { row } = identityRow({ EMAIL: digest.toUpperCase(), PHONE: sha256Hex('12091727124') }, US);
+    expect(row[column('EMAIL')]).toBe(digest);
+    expect(row[column('PHONE')]).toBe(sha256Hex('12091727124'));
+  });
+
+  it('an EXTERN_ID that looks like a digest is still sent as it is', () => {
+    const id = sha256Hex('x').toUpperCase();
+    expect(identityRow({ EXTERN_ID: id }, US).row[column('EXTERN_ID')]).toBe(id);
+  });
+
+  it('unusable values are sent as "" and reported by key; without an identifying key the row is unusable', () => {
+    const result = identityRow({ EMAIL: 'nope', PHONE: '-5361', FN: 'Ada', COUNTRY: 'Korea' }, US);
+    expect(result.usable).toBe(false);
+    expect(result.dropped).toEqual(['EMAIL', 'PHONE', 'COUNTRY']);
+    expect(result.row[column('EMAIL')]).toBe('');
+    expect(identityKey({ EMAIL: 'nope', FN: 'Ada' }, US)).toBeUndefined();
+  });
+
+  it('the match key is the first identifying value: the same person by email however it is written', () => {
+    expect(identityKey({ EMAIL: 'ADA@example.com ' }, US)).toBe(identityKey({ EMAIL: 'ada@example.com', PHONE: '915.112.1727' }, US));
+    expect(identityKey({ PHONE: '915.112.1727' }, US)).toBe(`PHONE:${sha256Hex('19151121727')}`);
+  });
+});

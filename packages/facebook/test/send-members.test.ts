@@ -1,0 +1,30 @@
+import { silentLogger, type MemberItem } from '@syncmodes/connector-kit';
+import { describe, expect, it } from 'vitest';
+import { facebookConfigSchema, toGraphError, type FacebookClient } from '../src/index';
+import { sendMembers, type FacebookVerbContext } from '../src/verbs/send-members';
+
+const config = facebookConfigSchema.parse({ adAccountId: 'act_1', accessToken: 'token-value', baseUrl: 'http://127.0.0.1:9' });
+const members: MemberItem[] = [1, 2, 3].map((i) => ({ ref: i, recordId: `r${i}`, identity: { EMAIL: `p${i}@example.com` } }));
+
+/** A verb context whose client answers every users request with one Graph error. */
+function refusing(body: Record<string, unknown>): FacebookVerbContext {
+  const refuse = async () => {
+    throw toGraphError({ name: 'FacebookRequestError', status: 400, response: body, headers: {} }, ['token-value']);
+  };
+  const client = { addUsers: refuse, removeUsers: refuse } as unknown as FacebookClient;
+  return { config, client, logger: silentLogger, signal: new AbortController().signal, rateLimit: { observe: () => undefined } };
+}
+
+describe('a users request Graph refuses as a whole', () => {
+  it('fails each member of the chunk with the Graph error (so the kit does not split it row by row)', async () => {
+    const ctx = refusing({ message: "Unsupported post request. Object with ID '42' does not exist", code: 100, error_subcode: 33, fbtrace_id: 'T1' });
+    const results = await sendMembers(ctx, { name: 'A', id: '42' }, members, 'add');
+    expect(results).toHaveLength(3);
+    for (const r of results) expect(r).toMatchObject({ ok: false, error: { code: 'graph_error', vendorCode: '100', retryable: false } });
+  });
+
+  it('throws retryable and run-stopping errors for the kit to retry or stop on', async () => {
+    await expect(sendMembers(refusing({ message: 'unexpected', code: 2, is_transient: true }), { name: 'A', id: '42' }, members, 'add')).rejects.toMatchObject({ retryable: true });
+    await expect(sendMembers(refusing({ message: 'expired', code: 190, error_subcode: 463 }), { name: 'A', id: '42' }, members, 'remove')).rejects.toMatchObject({ code: 'authentication_failed' });
+  });
+});
