@@ -1,14 +1,16 @@
 import fc from 'fast-check';
+import { runAudienceCrashHarness } from './checks/audience-crash';
+import { runAudienceScenario } from './checks/audience-scenario';
 import { runBadInput } from './checks/bad-input';
 import { runCrashHarness } from './checks/crash';
-import { FAULT_KINDS, runFaultMatrix } from './checks/fault-matrix';
-import { runGuardChecks } from './checks/guards';
+import { FAULT_KINDS, runAudienceFaultMatrix, runFaultMatrix } from './checks/fault-matrix';
+import { runAudienceGuardChecks, runGuardChecks } from './checks/guards';
 import { runRecordsScenario } from './checks/records-scenario';
 import { runSecretChecks } from './checks/secrets';
 import { historyArb } from './model/history';
 import { faultKindsFor, type Profile } from './profiles';
 import { emptyStats, type VerifyStats } from './stats';
-import { RECORD_TARGETS } from './targets';
+import { AUDIENCE_TARGETS, RECORD_TARGETS } from './targets';
 
 /** One section of a verification run. */
 export interface Section {
@@ -29,6 +31,14 @@ export const SECTIONS: readonly Section[] = [
           log(`  ${target.name}/${mode}: ${histories.length} histories`);
         }
       }
+      for (const [t, target] of AUDIENCE_TARGETS.entries()) {
+        for (const [m, mode] of target.harness.destination.syncModes.entries()) {
+          const seed = profile.seed + 5_000 + t * 100 + m * 10;
+          const histories = fc.sample(historyArb({ keyChanges: true }), { numRuns: profile.histories, seed });
+          for (const [i, history] of histories.entries()) await runAudienceScenario(target, mode, history, seed + i, stats);
+          log(`  ${target.name}/${mode}: ${histories.length} histories`);
+        }
+      }
     },
   },
   {
@@ -39,6 +49,13 @@ export const SECTIONS: readonly Section[] = [
         for (const mode of target.harness.destination.syncModes) {
           const kinds = faultKindsFor(FAULT_KINDS, profile.faultKinds, offset++);
           await runFaultMatrix(target, mode, profile.faultRate, stats, kinds);
+          log(`  ${target.name}/${mode}: ${kinds.join(', ')}`);
+        }
+      }
+      for (const target of AUDIENCE_TARGETS) {
+        for (const mode of target.harness.destination.syncModes) {
+          const kinds = faultKindsFor(FAULT_KINDS, profile.faultKinds, offset++);
+          await runAudienceFaultMatrix(target, mode, profile.faultRate, stats, kinds);
           log(`  ${target.name}/${mode}: ${kinds.join(', ')}`);
         }
       }
@@ -53,11 +70,22 @@ export const SECTIONS: readonly Section[] = [
         await runCrashHarness(target, mode, { kills: profile.kills, rows: profile.crashRows, latencyMs: target.harness.writeBatchLimit > 1 ? 150 : 10, seed: profile.seed }, stats);
         log(`  ${target.name}/${mode}: ${stats.killsSurvived - before} kills`);
       }
+      for (const target of AUDIENCE_TARGETS) {
+        const before = stats.killsSurvived;
+        await runAudienceCrashHarness(target, 'sync', { kills: profile.kills, rows: profile.crashRows * 5, latencyMs: 150, seed: profile.seed }, stats);
+        log(`  ${target.name}/sync: ${stats.killsSurvived - before} kills`);
+      }
     },
   },
   { name: 'bad input corpus', run: (_p, stats) => runBadInput(stats) },
   { name: 'secrets and personal data', run: (_p, stats) => runSecretChecks(stats) },
-  { name: 'deletion and empty-source guards', run: (_p, stats) => runGuardChecks(RECORD_TARGETS, stats) },
+  {
+    name: 'deletion and empty-source guards',
+    async run(_p, stats) {
+      await runGuardChecks(RECORD_TARGETS, stats);
+      await runAudienceGuardChecks(AUDIENCE_TARGETS, stats);
+    },
+  },
 ];
 
 /** Runs every section; returns the totals and each section's figures. */

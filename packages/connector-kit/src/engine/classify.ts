@@ -21,10 +21,18 @@ export interface ClassifyContext {
 
 const NO_GROUPS = { add: [] as string[], remove: [] as string[] };
 
-/** Every mapped property, empties as `null` (cleared). */
-function allProperties(properties: Readonly<Record<string, PropertyValue>>): Record<string, PropertyValue> {
+/**
+ * For a pending entry: every non-empty property again, and `null` (clear) for the ones
+ * now empty that this sync may have set (held in the pending snapshot). Fields it never
+ * set are left alone, as on a first match.
+ */
+function resendProperties(held: Readonly<Record<string, PropertyValue>>, next: Readonly<Record<string, PropertyValue>>): Record<string, PropertyValue> {
   const out: Record<string, PropertyValue> = {};
-  for (const [k, v] of Object.entries(properties)) out[k] = v === '' || v === undefined ? null : v;
+  const empty = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
+  for (const [k, v] of Object.entries(next)) {
+    if (!empty(v)) out[k] = v;
+    else if (!empty(held[k])) out[k] = null;
+  }
   return out;
 }
 
@@ -90,7 +98,7 @@ export function classify(item: WorkItem, ctx: ClassifyContext): Plan {
     // A pending entry (writes were in flight when a run died) proves nothing about the
     // destination: send every property (empties clear) and every group again.
     const properties = entry?.pending
-      ? allProperties(item.next.properties)
+      ? resendProperties(entry.snapshot.properties, item.next.properties)
       : entry
         ? propertyChanges(entry.snapshot.properties, item.next.properties)
         : presentProperties(item.next.properties);

@@ -4,17 +4,29 @@ import type { StateEntry } from '../state/state-store';
 import type { BaseRunContext, RunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
-/** The state entry describing what the destination holds for `item` as far as the run knows. */
+/**
+ * The state entry describing what the destination holds for `item` as far as the run knows.
+ * While some of its planned group changes are still to be sent, the entry stays pending
+ * (with the groups being added counted as held), so a crash in between is healed by the
+ * next run.
+ */
 export function stateEntryFor(item: WorkItem): StateEntry {
-  const snapshot: RecordSnapshot = { properties: item.appliedProperties, groups: [...item.appliedGroups].sort() };
+  const plan = item.plan;
+  const outstanding =
+    item.settled !== true &&
+    plan !== undefined &&
+    (plan.addGroups.some((g) => !item.appliedGroups.has(g)) || plan.removeGroups.some((g) => item.appliedGroups.has(g)));
+  const groups = outstanding ? new Set([...item.appliedGroups, ...(plan?.addGroups ?? [])]) : item.appliedGroups;
+  const snapshot: RecordSnapshot = { properties: item.appliedProperties, groups: [...groups].sort() };
   return {
     recordId: item.recordId,
     destinationId: item.destinationId ?? null,
     matchKey: item.matchKey ?? null,
     snapshot,
-    hash: snapshotHash(snapshot),
+    hash: outstanding ? '' : snapshotHash(snapshot),
     owned: item.owned,
     departed: item.next === null,
+    pending: outstanding,
   };
 }
 
@@ -68,11 +80,13 @@ export function markPending(ctx: BaseRunContext, items: readonly WorkItem[], add
     .filter((i) => i.entry !== undefined || i.destinationId !== undefined)
     .map((item) => {
       const groups = [...new Set([...item.appliedGroups, ...adding(item)])].sort();
+      // Fields this run may set count as held, so a later empty value clears them.
+      const setting = Object.fromEntries(Object.entries(item.plan?.properties ?? {}).filter(([, v]) => v !== null && v !== ''));
       return {
         recordId: item.recordId,
         destinationId: item.destinationId ?? null,
         matchKey: item.matchKey ?? item.entry?.matchKey ?? null,
-        snapshot: { properties: item.appliedProperties, groups },
+        snapshot: { properties: { ...item.appliedProperties, ...setting }, groups },
         hash: '',
         owned: item.owned,
         departed: item.entry?.departed ?? false,

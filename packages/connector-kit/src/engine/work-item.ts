@@ -52,6 +52,8 @@ export interface WorkItem {
   stepError: SyncError | undefined;
   /** Final result, once decided. */
   result: RecordResult | undefined;
+  /** Every planned change was acknowledged: nothing is outstanding for state. */
+  settled?: boolean | undefined;
 }
 
 /** Builds a work item for a record (from the source, or from state when it left the source). */

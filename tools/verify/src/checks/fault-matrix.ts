@@ -3,12 +3,13 @@ import type { FaultKind, FaultRule } from '@syncmodes/connector-kit/emulator';
 import { SEEDED_BASE, type HistorySpec, type RowSpec } from '../model/history';
 import type { VerifyStats } from '../stats';
 import type { RecordTarget } from '../targets';
+import { runAudienceScenario, type AudienceTarget } from './audience-scenario';
 import { runRecordsScenario } from './records-scenario';
 
 /** The faults of the matrix, each injected into up to 20% of requests (token expiry: after a few calls, for good). */
 export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'server_error', 'timeout', 'reset', 'lost_response', 'auth_expired'];
 
-function rules(kind: FaultKind, rate: number): FaultRule[] {
+export function rules(kind: FaultKind, rate: number): FaultRule[] {
   const path = '^/(?!__emulator)';
   switch (kind) {
     case 'timeout':
@@ -21,7 +22,7 @@ function rules(kind: FaultKind, rate: number): FaultRule[] {
 }
 
 /** A fixed two-step history: 24 rows (some on seeded records, in groups), then edits, removals, additions. */
-function matrixHistory(kind: FaultKind, rate: number): HistorySpec {
+export function matrixHistory(kind: FaultKind, rate: number): HistorySpec {
   const rows: RowSpec[] = Array.from({ length: 24 }, (_, i) => ({
     id: `r${i}`,
     keyIndex: i < 3 ? SEEDED_BASE + i : i,
@@ -50,5 +51,17 @@ export async function runFaultMatrix(target: RecordTarget, mode: SyncMode, rate:
       continue;
     }
     await runRecordsScenario(target, mode, matrixHistory(kind, rate), 1_000 + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
+  }
+}
+
+/** The same matrix for an audience destination. */
+export async function runAudienceFaultMatrix(target: AudienceTarget, mode: SyncMode, rate: number, stats: VerifyStats, kinds: readonly FaultKind[] = FAULT_KINDS): Promise<void> {
+  const hasTimeout = configFields(target.harness.destination.configSchema).some((f) => f.key === 'requestTimeoutMs');
+  for (const [i, kind] of kinds.entries()) {
+    if (kind === 'timeout' && !hasTimeout) {
+      stats.violations.push(`${target.name}: no requestTimeoutMs option, so a hung request cannot be cut short`);
+      continue;
+    }
+    await runAudienceScenario(target, mode, matrixHistory(kind, rate), 1_000 + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
   }
 }

@@ -46,6 +46,7 @@ export function finalizeAudience(ctx: AudienceRunContext, items: readonly WorkIt
     }
     if (item.next === null) {
       if (plan.depart) {
+        item.settled = true;
         toPersist.push(item);
       } else {
         toForget.push(item);
@@ -55,6 +56,7 @@ export function finalizeAudience(ctx: AudienceRunContext, items: readonly WorkIt
       item.appliedProperties = item.next.properties;
       item.appliedGroups = new Set([...item.next.groups, ...kept]);
       item.owned = true;
+      item.settled = true;
       toPersist.push(item);
     }
     ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: plan.message });

@@ -1,0 +1,106 @@
+import type { SyncMode } from '@syncmodes/connector-kit';
+import type { ExpectedOutcomes } from './records-model';
+
+/** A source row as the audience model sees it: who (member key) and in which audiences. */
+export interface AudienceRow {
+  readonly id: string;
+  readonly member: string;
+  readonly groups: readonly string[];
+}
+
+interface Entry {
+  member: string;
+  fingerprint: string;
+  groups: Set<string>;
+  departed: boolean;
+}
+
+/**
+ * The sync-mode contract for audience destinations, as an executable model (independent
+ * of the engine): joining an audience is a create, leaving one is a delete. Sync adds and
+ * removes; additive adds and never removes (people who leave an audience or the source, or
+ * whose identifiers change, stay where they were). Only memberships the sync added are ever
+ * removed; audiences it does not manage are never touched. Duplicate identities fail all
+ * their rows.
+ */
+export class AudienceModel {
+  /** Audience name → members. */
+  readonly audiences = new Map<string, Set<string>>();
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly mode: SyncMode) {}
+
+  /** Members put in an audience by people or other tools. */
+  seed(audience: string, members: readonly string[]): void {
+    const set = this.audiences.get(audience) ?? new Set<string>();
+    for (const m of members) set.add(m);
+    this.audiences.set(audience, set);
+  }
+
+  private add(audience: string, member: string): void {
+    const set = this.audiences.get(audience) ?? new Set<string>();
+    set.add(member);
+    this.audiences.set(audience, set);
+  }
+
+  private remove(audience: string, member: string): void {
+    this.audiences.get(audience)?.delete(member);
+  }
+
+  /** Applies one fully successful run; returns the outcome expected for each record. */
+  apply(rows: readonly AudienceRow[]): ExpectedOutcomes {
+    const removes = this.mode === 'sync';
+    const out: ExpectedOutcomes = new Map();
+    const count = new Map<string, number>();
+    for (const r of rows) count.set(r.member, (count.get(r.member) ?? 0) + 1);
+    const seen = new Set(rows.map((r) => r.id));
+    for (const r of rows) {
+      if ((count.get(r.member) ?? 0) > 1) {
+        out.set(r.id, 'failed:duplicate_match_key');
+        continue;
+      }
+      const groups = new Set(r.groups);
+      const fingerprint = JSON.stringify([r.member, [...groups].sort()]);
+      const entry = this.entries.get(r.id);
+      if (entry && !entry.departed && entry.fingerprint === fingerprint) {
+        out.set(r.id, 'unchanged');
+        continue;
+      }
+      const before = entry?.groups ?? new Set<string>();
+      const moved = entry !== undefined && entry.member !== r.member;
+      const joins = moved ? [...groups] : [...groups].filter((g) => !before.has(g));
+      const leaving = moved ? [...before] : [...before].filter((g) => !groups.has(g));
+      const oldMember = entry?.member ?? r.member;
+      if (removes) for (const g of leaving) this.remove(g, oldMember);
+      for (const g of joins) this.add(g, r.member);
+      const kept = removes ? [] : leaving;
+      const first = entry === undefined || before.size === 0;
+      let outcome: string;
+      if (joins.length === 0 && (removes ? leaving.length : 0) === 0) {
+        outcome = kept.length > 0 ? 'skipped:delete_not_allowed' : groups.size === 0 ? 'skipped:no_audience' : 'unchanged';
+      } else outcome = first ? 'created' : 'updated';
+      out.set(r.id, outcome);
+      if (outcome === 'skipped:delete_not_allowed') {
+        // Still in audiences the source says it left: the same again next run.
+        if (entry) entry.fingerprint = '';
+        continue;
+      }
+      this.entries.set(r.id, { member: r.member, fingerprint, groups: new Set([...groups, ...kept]), departed: false });
+    }
+    for (const [id, entry] of [...this.entries]) {
+      if (seen.has(id) || (entry.departed && !removes)) continue;
+      if (entry.groups.size === 0) {
+        out.set(id, 'skipped:not_found');
+        this.entries.delete(id);
+      } else if (removes) {
+        for (const g of entry.groups) this.remove(g, entry.member);
+        out.set(id, 'deleted');
+        this.entries.delete(id);
+      } else {
+        out.set(id, 'skipped:delete_not_allowed');
+        entry.departed = true;
+      }
+    }
+    return out;
+  }
+}
