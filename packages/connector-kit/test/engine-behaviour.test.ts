@@ -119,4 +119,15 @@ describe('engine behaviour on the tiny destination', () => {
     expect(after.groups.filter((g) => g.members.includes(p1 as string)).map((g) => g.name).sort()).toEqual(['alpha']);
     expect(state.get(second.syncId, ['c1']).get('c1')?.pending).toBe(false);
   });
+
+  it('fails a record whose new match key already belongs to another destination record, changing nothing', async () => {
+    await run([person(1), person(2)]);
+    await admin.clearRequests();
+    const moved = { id: 'c1', snapshot: { properties: { email: 'p2@example.com', name: 'Person 1' }, groups: [] } };
+    const summary = await run([moved]);
+    expect(summary.results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'failed', code: 'match_key_taken', retryable: false });
+    expect((await admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
+    const data = await admin.records<{ records: { key: string }[] }>();
+    expect(data.records.map((r) => r.key).sort()).toEqual(['p1@example.com', 'p2@example.com']);
+  });
 });

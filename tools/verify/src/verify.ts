@@ -26,7 +26,8 @@ export const SECTIONS: readonly Section[] = [
       for (const [t, target] of RECORD_TARGETS.entries()) {
         for (const [m, mode] of target.harness.destination.syncModes.entries()) {
           const seed = profile.seed + t * 100 + m * 10;
-          const histories = fc.sample(historyArb({ keyChanges: target.harness.matchKeyChangeable !== false }), { numRuns: profile.histories, seed });
+          const arb = historyArb({ keyChanges: target.harness.matchKeyChangeable !== false, reuseRemovedKeys: target.reuseRemovedKeys !== false });
+          const histories = fc.sample(arb, { numRuns: profile.histories, seed });
           for (const [i, history] of histories.entries()) await runRecordsScenario(target, mode, history, seed + i, stats);
           log(`  ${target.name}/${mode}: ${histories.length} histories`);
         }

@@ -1,11 +1,16 @@
-import type { LookupRequest } from '../destination/verbs';
+import type { FoundRecord, LookupRequest } from '../destination/verbs';
 import { isRunStopping } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import { chunk } from './chunk';
 import type { RunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
-async function findAll(ctx: RunContext, requests: LookupRequest[], byRef: Map<number, WorkItem>): Promise<void> {
+async function findAll(
+  ctx: RunContext,
+  requests: LookupRequest[],
+  byRef: Map<number, WorkItem>,
+  onFound: (item: WorkItem, match: FoundRecord) => void = (item, match) => (item.found = match),
+): Promise<void> {
   const chunks = chunk(requests, ctx.limits.lookupBatchSize);
   await Promise.all(
     chunks.map(async (batch) => {
@@ -14,7 +19,7 @@ async function findAll(ctx: RunContext, requests: LookupRequest[], byRef: Map<nu
         for (const request of batch) {
           const match = found.get(request.ref);
           const item = byRef.get(request.ref);
-          if (match && item) item.found = match;
+          if (match && item) onFound(item, match);
         }
       } catch (thrown) {
         const error = toSyncError(thrown);
@@ -40,7 +45,9 @@ async function findAll(ctx: RunContext, requests: LookupRequest[], byRef: Map<nu
 /**
  * Looks every item up by match key, in batches of the destination's lookup size: first by
  * the previous key for records whose key changed (so they are updated in place), then by
- * the current key for the rest. Sets `item.found`; a failed lookup fails its records.
+ * the current key for the rest. Sets `item.found`; a failed lookup fails its records. A
+ * record found by its old key whose new key belongs to another record fails alone
+ * (`match_key_taken`) instead of creating a duplicate key.
  */
 export async function lookupItems(ctx: RunContext, items: readonly WorkItem[]): Promise<void> {
   const byRef = new Map(items.map((i) => [i.ref, i]));
@@ -57,7 +64,31 @@ export async function lookupItems(ctx: RunContext, items: readonly WorkItem[]): 
       });
     }
   }
-  if (byPrevious.length > 0) await findAll(ctx, byPrevious, byRef);
+  if (byPrevious.length > 0) {
+    await findAll(ctx, byPrevious, byRef);
+    // A record found by its old key whose new key already belongs to another record: updating
+    // it in place would leave two records with the same key. The user must resolve it.
+    const moving = byPrevious.filter((r) => byRef.get(r.ref)?.found !== undefined && byRef.get(r.ref)?.next);
+    const newKeys = moving.map((r) => {
+      const item = byRef.get(r.ref) as WorkItem;
+      return { ref: r.ref, snapshot: item.next as NonNullable<WorkItem['next']>, matchKey: item.matchKey as string };
+    });
+    if (newKeys.length > 0) {
+      await findAll(ctx, newKeys, byRef, (item, match) => {
+        if (match.archived || match.presumed || !item.found || match.id === item.found.id) return;
+        item.result = {
+          id: item.recordId,
+          row: item.row,
+          outcome: 'failed',
+          code: 'match_key_taken',
+          message: `Its new ${ctx.classify.matchKeyLabel} already belongs to another ${ctx.destination.displayName} record (${match.id}); merge the two records, or fix the source. Not sent.`,
+          retryable: false,
+          destinationId: item.found.id,
+          action: 'fail',
+        };
+      });
+    }
+  }
 
   const byCurrent: LookupRequest[] = [];
   for (const item of open) {

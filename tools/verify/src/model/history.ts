@@ -66,11 +66,12 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 
 /**
  * Random histories: rows added, edited, removed, keys changed (to fresh keys), groups
- * joined and left, duplicate keys (for one run), over 2–4 runs, with faults at rates of
+ * joined and left, duplicate keys (for one run; a row borrowing a removed row's key moves
+ * it onto that record's key), over 2–4 runs, with faults at rates of
  * 5–20% of requests in about three runs out of four. Removed ids never come back. Rows may
  * point at seeded records (so enrich has something to update).
  */
-export function historyArb(options: { keyChanges: boolean }): fc.Arbitrary<HistorySpec> {
+export function historyArb(options: { keyChanges: boolean; reuseRemovedKeys?: boolean }): fc.Arbitrary<HistorySpec> {
   return fc
     .record({
       seededCount: fc.integer({ min: 1, max: 3 }),
@@ -128,6 +129,9 @@ export function historyArb(options: { keyChanges: boolean }): fc.Arbitrary<Histo
           }
         }
         rows = next;
+        // Where a removed record's key stays taken (Intercom archives instead of deleting),
+        // a row may only borrow the key of a row still in the source.
+        if (duplicate && options.reuseRemovedKeys === false && !next.some((r) => r.id !== duplicate?.id && r.keyIndex === duplicate?.keyIndex)) duplicate = undefined;
         const stepRows = duplicate ? next.map((r) => (r.id === duplicate?.id ? { ...r, keyIndex: duplicate.keyIndex } : r)) : next;
         out.push({ rows: stepRows, faults: step.faults });
       }

@@ -113,7 +113,15 @@ export class RecordsModel {
         continue;
       }
       let found: ModelRecord | undefined;
-      if (entry && entry.key !== key) found = this.alive(entry.key);
+      if (entry && entry.key !== key) {
+        found = this.alive(entry.key);
+        const taken = this.alive(key);
+        if (found && taken && taken !== found) {
+          // Its new key belongs to another record: updating in place would duplicate the key.
+          out.set(r.id, 'failed:match_key_taken');
+          continue;
+        }
+      }
       found ??= this.alive(key);
       if (found) {
         const changes = entry ? changed(entry.properties, r.snapshot.properties) : present(r.snapshot.properties);
