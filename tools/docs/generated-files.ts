@@ -43,10 +43,10 @@ export async function generatedFiles(root = WORKSPACE_ROOT): Promise<GeneratedFi
   const cliDir = join(root, 'packages', 'cli');
   if (existsSync(join(cliDir, 'src', 'index.ts'))) {
     const cli = (await import(pathToFileURL(join(cliDir, 'src', 'index.ts')).href)) as {
-      destinationEntries(): readonly { load(): Promise<AnyDestination> }[];
+      builtInEntries(): readonly { load(): Promise<AnyDestination> }[];
       syncJobJsonSchema(destinations: readonly AnyDestination[]): JsonSchema;
     };
-    const destinations = await Promise.all(cli.destinationEntries().map((e) => e.load()));
+    const destinations = await Promise.all(cli.builtInEntries().map((e) => e.load()));
     out.push({ path: join(cliDir, 'sync-job.schema.json'), content: jsonFile(cli.syncJobJsonSchema(destinations)) });
     const json = JSON.parse(read(join(cliDir, 'package.json'))) as PackageJson;
     out.push({ path: join(cliDir, 'package.json'), content: jsonFile(withPublishedFile(json, 'sync-job.schema.json')) });

@@ -1,6 +1,7 @@
 import { ConfigError, InputError, SyncError } from '@syncmodes/connector-kit';
 import { Command, CommanderError } from 'commander';
 import { destinationsCommand } from './commands/destinations-command';
+import { kitUrlFrom } from './registry/plugins';
 import { emulatorCommand } from './commands/emulator-command';
 import { syncCommand } from './commands/sync-command';
 import { EXIT, UsageError } from './registry/exit-codes';
@@ -11,6 +12,8 @@ export interface MainOptions {
   readonly io?: CliIo;
   /** Resolves when a long-running command (the emulator) should stop. Default: SIGINT or SIGTERM. */
   readonly waitForStop?: () => Promise<void>;
+  /** The calling module's URL (the `syncmodes` bin passes its own), to check plugins share the CLI's connector-kit. */
+  readonly cliModuleUrl?: string;
 }
 
 const VERSION = '0.1.0';
@@ -38,7 +41,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     .exitOverride();
   program.addCommand(syncCommand(io, (code) => (exitCode = code)));
   program.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
-  program.addCommand(destinationsCommand(io));
+  program.addCommand(destinationsCommand(io, { ownKitUrl: options.cliModuleUrl ? kitUrlFrom(options.cliModuleUrl) : undefined }));
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
