@@ -29,10 +29,19 @@ export function destinationsCommand(io: CliIo, context: CliContext = {}): Comman
     .description('List the destinations (built-in, and plugins installed here: syncmodes-destination-<id>), their sync modes (* = default) and options.')
     .action(async () => {
       const cwd = context.cwd ?? process.cwd();
-      const table = new Table({ head: ['destination', 'package', 'modes', 'options (secrets from env)'], style: { head: [], border: [] }, wordWrap: true, colWidths: [14, 30, 26, 60] });
+      const entries = destinationEntries(cwd);
+      const packageOf = (entry: (typeof entries)[number]) =>
+        entry.plugin ? `${entry.packageName}@${packageVersion(entry.plugin.dir) ?? '?'} (plugin)` : entry.packageName;
+      const width = (values: string[], min: number) => Math.max(min, ...values.map((v) => v.length + 2));
+      const table = new Table({
+        head: ['destination', 'package', 'modes', 'options (secrets from env)'],
+        style: { head: [], border: [] },
+        wordWrap: true,
+        colWidths: [width(entries.map((e) => e.id), 14), width(entries.map(packageOf), 24), 26, 60],
+      });
       const problems: string[] = [];
-      for (const entry of destinationEntries(cwd)) {
-        const pkg = entry.plugin ? `${entry.packageName}@${packageVersion(entry.plugin.dir) ?? '?'} (plugin)` : entry.packageName;
+      for (const entry of entries) {
+        const pkg = packageOf(entry);
         try {
           const d = await entry.load();
           table.push([d.id, pkg, modesOf(d), optionsOf(d)]);
