@@ -85,6 +85,8 @@ describe('the HTML run report, opened in headless Chromium', () => {
       expect(g.ids).toEqual(expected);
     }
     expect(await page.locator('h1').innerText()).toBe('Salesforce · additive mode');
+    // The page's own style sheet applies (failures in red), with no external asset.
+    expect(await page.locator('#counts [data-outcome="failed"] .count').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(207, 34, 46)');
     // Only the page itself was loaded: no external assets, nothing fetched.
     expect(requests).toEqual([pathToFileURL(join(dir, 'report.html')).href]);
     expect(errors).toEqual([]);

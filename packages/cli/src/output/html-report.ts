@@ -1,5 +1,5 @@
 import { RECORD_OUTCOMES, type PlannedAction, type RecordResult, type SyncReport } from '@syncmodes/connector-kit';
-import { html, type SafeHtml } from './html';
+import { SafeHtml, html } from './html';
 
 /** Most example rows shown per code, and most planned records listed for a dry run. */
 export const EXAMPLES_PER_CODE = 5;
@@ -8,6 +8,7 @@ export const PLAN_ROWS = 500;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const PLANNED: readonly PlannedAction[] = ['create', 'update', 'delete', 'groups', 'none', 'skip', 'fail'];
 
+/** The page's own style sheet (a constant: inserted as is, never built from data). */
 const STYLE = `
 :root { color-scheme: light; --ok: #1a7f37; --warn: #9a6700; --bad: #cf222e; --muted: #57606a; --line: #d0d7de; }
 * { box-sizing: border-box; }
@@ -76,7 +77,7 @@ export function htmlReport(report: SyncReport, destinationName: string): string 
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>syncmodes · ${destinationName} · ${report.mode} mode${report.dryRun ? ' · dry run' : ''}</title>
-<style>${STYLE}</style>
+<style>${new SafeHtml(STYLE)}</style>
 </head>
 <body data-status="${report.status}" data-dry-run="${String(report.dryRun)}">
 <header>
