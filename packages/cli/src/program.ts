@@ -1,5 +1,6 @@
 import { ConfigError, InputError, SyncError } from '@syncmodes/connector-kit';
 import { Command, CommanderError } from 'commander';
+import cliPackage from '../package.json' with { type: 'json' };
 import { destinationsCommand } from './commands/destinations-command';
 import { kitUrlFrom } from './registry/plugins';
 import { emulatorCommand } from './commands/emulator-command';
@@ -16,7 +17,6 @@ export interface MainOptions {
   readonly cliModuleUrl?: string;
 }
 
-const VERSION = '0.1.0';
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -35,7 +35,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   let exitCode: number = EXIT.ok;
   const program = new Command('syncmodes')
     .description('Push records from your own data into SaaS tools, in a sync mode you choose: sync, additive or enrich.')
-    .version(VERSION)
+    .version(cliPackage.version)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
