@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SyncReport } from '@syncmodes/connector-kit';
@@ -43,6 +43,7 @@ describe('the HTML run report, opened in headless Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   /** Opens a report page, recording every request it makes and any script it runs. */

@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findPluginPackages, pluginIdOf } from '../src/index';
 import { tempDir } from './cli-helpers';
 
@@ -8,6 +8,16 @@ const install = (root: string, name: string, version = '1.0.0') => {
   mkdirSync(join(root, 'node_modules', name), { recursive: true });
   writeFileSync(join(root, 'node_modules', name, 'package.json'), JSON.stringify({ name, version }));
 };
+
+const made: string[] = [];
+const scratch = () => {
+  const dir = tempDir();
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the plugin package-name convention', () => {
   it.each([
@@ -22,7 +32,7 @@ describe('the plugin package-name convention', () => {
   });
 
   it('finds plugins in node_modules of the folder and every folder above it, nearest first', () => {
-    const root = tempDir();
+    const root = scratch();
     const project = join(root, 'apps', 'crm');
     mkdirSync(project, { recursive: true });
     install(root, 'syncmodes-destination-hubspot', '1.0.0');
@@ -40,6 +50,6 @@ describe('the plugin package-name convention', () => {
   it('a project without plugins lists only the built-in destinations', async () => {
     const { builtInEntries, destinationEntries } = await import('../src/index');
     expect(builtInEntries().map((d) => d.id)).toEqual(expect.arrayContaining(['salesforce', 'intercom', 'onesignal']));
-    expect(destinationEntries(tempDir())).toEqual(builtInEntries());
+    expect(destinationEntries(scratch())).toEqual(builtInEntries());
   });
 });
