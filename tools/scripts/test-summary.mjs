@@ -3,17 +3,20 @@
 // restored from the Nx cache when a package is unchanged) and prints the line CI reads:
 // `N passed, N failed[, N skipped]`. Exits 1 when a test failed or a report is missing.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
-const dirs = ['packages', 'tools'].map((d) => join(root, d)).filter(existsSync);
+const dirs = ['packages', 'tools/packages'].map((d) => join(root, d)).filter(existsSync);
+// Package folders with tests: every package, plus the workspace tooling itself.
+const packageDirs = dirs.flatMap((dir) => readdirSync(dir).map((name) => join(dir, name)));
+packageDirs.push(join(root, 'tools'), join(root, 'tools', 'verify'));
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 let missing = 0;
-for (const dir of dirs) {
-  for (const name of readdirSync(dir)) {
-    const pkg = join(dir, name);
+{
+  for (const pkg of packageDirs) {
+    const name = basename(pkg);
     if (!existsSync(join(pkg, 'vitest.config.ts'))) continue;
     const report = join(pkg, 'reports', 'vitest.json');
     if (!existsSync(report)) {

@@ -1,8 +1,51 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { defineConfig, type Options } from 'tsup';
+
+interface Manifest {
+  type?: string;
+  main?: string;
+  exports?: unknown;
+  dependencies?: Record<string, string>;
+}
+
+const readManifest = (path: string): Manifest => JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+
+/** Whether a package has no CommonJS entry (ESM only: `require()` of it fails or, on Node 20, yields a namespace without a usable default). */
+function isEsmOnly(manifest: Manifest): boolean {
+  if (manifest.type !== 'module') return false;
+  if (manifest.main?.endsWith('.cjs')) return false;
+  return !JSON.stringify(manifest.exports ?? {}).includes('"require"');
+}
+
+/**
+ * The dependencies of the package in `dir` that ship only ESM (p-queue, p-retry,
+ * import-meta-resolve, …). They are bundled into the build so the CommonJS entry works
+ * under `require()` on every supported Node version (esbuild's interop cannot get their
+ * default export through Node 20's `require(esm)`).
+ */
+export function esmOnlyDependencies(dir = process.cwd()): string[] {
+  const pkg = readManifest(join(dir, 'package.json'));
+  const req = createRequire(join(dir, 'package.json'));
+  return Object.keys(pkg.dependencies ?? {}).filter((name) => {
+    if (name.startsWith('@syncmodes/')) return false;
+    let manifestPath: string | undefined;
+    for (const base of req.resolve.paths(name) ?? []) {
+      const candidate = join(base, name, 'package.json');
+      if (existsSync(candidate)) {
+        manifestPath = candidate;
+        break;
+      }
+    }
+    return manifestPath !== undefined && isEsmOnly(readManifest(manifestPath));
+  });
+}
 
 /**
  * Shared tsup settings for every published package: ESM + CJS + `.d.ts`, source maps,
- * Node 20 target. Each package passes only its entry points.
+ * Node 20 target, ESM-only dependencies bundled (see {@link esmOnlyDependencies}). Each
+ * package passes only its entry points.
  *
  * @param entry - entry name → source path, e.g. `{ index: 'src/index.ts' }`.
  */
@@ -17,6 +60,7 @@ export function packageConfig(entry: Record<string, string>, overrides: Partial<
     platform: 'node',
     splitting: false,
     treeshake: false,
+    noExternal: esmOnlyDependencies(),
     ...overrides,
   });
 }

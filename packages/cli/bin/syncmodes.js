@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { main } from '../dist/index.js';
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), { cliModuleUrl: import.meta.url }).then(
   (code) => {
     process.exitCode = code;
   },

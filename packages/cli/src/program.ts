@@ -1,6 +1,8 @@
 import { ConfigError, InputError, SyncError } from '@syncmodes/connector-kit';
 import { Command, CommanderError } from 'commander';
+import cliPackage from '../package.json' with { type: 'json' };
 import { destinationsCommand } from './commands/destinations-command';
+import { kitUrlFrom } from './registry/plugins';
 import { emulatorCommand } from './commands/emulator-command';
 import { syncCommand } from './commands/sync-command';
 import { EXIT, UsageError } from './registry/exit-codes';
@@ -11,9 +13,10 @@ export interface MainOptions {
   readonly io?: CliIo;
   /** Resolves when a long-running command (the emulator) should stop. Default: SIGINT or SIGTERM. */
   readonly waitForStop?: () => Promise<void>;
+  /** The calling module's URL (the `syncmodes` bin passes its own), to check plugins share the CLI's connector-kit. */
+  readonly cliModuleUrl?: string;
 }
 
-const VERSION = '0.1.0';
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -32,13 +35,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   let exitCode: number = EXIT.ok;
   const program = new Command('syncmodes')
     .description('Push records from your own data into SaaS tools, in a sync mode you choose: sync, additive or enrich.')
-    .version(VERSION)
+    .version(cliPackage.version)
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
   program.addCommand(syncCommand(io, (code) => (exitCode = code)));
   program.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
-  program.addCommand(destinationsCommand(io));
+  program.addCommand(destinationsCommand(io, { ownKitUrl: options.cliModuleUrl ? kitUrlFrom(options.cliModuleUrl) : undefined }));
   for (const command of program.commands) {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

@@ -26,6 +26,13 @@ describe('syncmodes command line', () => {
     expect(sync.stdout).toContain('Exit codes: 0 ok');
   });
 
+  it('prints the version of the package (versions move with changesets)', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const out = await cli(['--version']);
+    expect(out.code).toBe(0);
+    expect(out.stdout.trim()).toBe(version);
+  });
+
   it('lists destinations with their modes and default', async () => {
     const out = await cli(['destinations']);
     expect(out.code).toBe(0);

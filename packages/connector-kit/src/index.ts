@@ -45,6 +45,7 @@ export {
   type ConfigField,
   type ConfigFieldMeta,
 } from './config/secret';
+export { configJsonSchema, type JsonSchema } from './config/json-schema';
 
 export type { PropertyValue, Properties, RecordSnapshot, RecordSource, SourceItem, SourceRecord, SourceRowError } from './records/types';
 export { RECORD_OUTCOMES, emptyCounts, type OutcomeCounts, type PlannedAction, type RecordOutcome, type RecordResult } from './records/outcome';

@@ -90,7 +90,7 @@ export function syncCommand(io: CliIo, onExit: (code: number) => void): Command 
     .option('--emulator-seed <file>', 'load this seed file into the emulator first (with --emulator)')
     .option('--state-dir <dir>', "where the sync's state is kept (default .syncmodes)")
     .option('--dry-run', 'plan only: look records up, send nothing, change no state')
-    .option('--report <file>', 'write a JSON report with one entry per input row')
+    .option('--report <file>', 'write a report: report.html (a page to look at) or report.json (one entry per input row)')
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))

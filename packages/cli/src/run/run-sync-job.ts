@@ -99,7 +99,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     });
     progress.stop();
     const report = buildReport(summary, job.from, startedAt);
-    if (job.report) writeReport(job.report, report, secrets);
+    if (job.report) writeReport(job.report, report, secrets, destination.displayName);
     io.stdout.write(`${formatSummary(report, destination.displayName, job.report)}\n`);
     const exitCode =
       report.status !== 'completed' ? EXIT.refused : report.counts.failed > 0 ? EXIT.recordsFailed : EXIT.ok;

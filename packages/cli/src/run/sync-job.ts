@@ -25,7 +25,7 @@ export const syncJobSchema = z
     emulatorSeed: z.string().min(1).optional().describe('Seed file loaded into the emulator before the run.'),
     stateDir: z.string().min(1).default('.syncmodes').describe('Where the sync\'s state (and emulator data) is kept.'),
     dryRun: z.boolean().default(false).describe('Plan only: look records up, send nothing, change no state.'),
-    report: z.string().min(1).optional().describe('Write a JSON report here.'),
+    report: z.string().min(1).optional().describe('Write the report here: a self-contained HTML page for .html, JSON otherwise.'),
     allowDeletes: z.number().int().min(0).optional().describe('Most deletes this run may send (default: 1,000 or 10% of owned records).'),
     allowEmptySource: z.boolean().default(false).describe('Allow a run whose source is empty while the sync has state.'),
     deletePolicy: z.enum(['owned', 'matched']).default('owned').describe('Which records sync mode may delete.'),

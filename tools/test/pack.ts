@@ -1,0 +1,58 @@
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WORKSPACE_ROOT, publishablePackages } from '../docs/workspace';
+import { childEnv, ok, run } from './run';
+
+/** Packs the package in `dir` with `npm pack` into `dest`; returns the tarball's path. */
+export async function npmPack(dir: string, dest: string): Promise<string> {
+  const result = ok(await run('npm', ['pack', '--json', '--pack-destination', dest], { cwd: dir }), `npm pack ${dir}`);
+  const [info] = JSON.parse(result.stdout) as { filename: string }[];
+  if (!info) throw new Error(`npm pack ${dir} printed no file`);
+  return join(dest, info.filename);
+}
+
+/** Packs every published workspace package (they must be built); package name → tarball. */
+export async function packWorkspace(dest: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const pkg of publishablePackages()) out.set(pkg.name, await npmPack(pkg.dir, dest));
+  return out;
+}
+
+/** A new empty folder outside the workspace (so nothing resolves from the workspace's node_modules). */
+export function outsideDir(prefix: string): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+}
+
+/**
+ * Creates a project in `dir` depending on `dependencies` (name → tarball) and installs it
+ * with npm, as a user would: every other dependency comes from the npm registry (through
+ * npm's cache). better-sqlite3 is the one exception: it is a native addon this machine
+ * must compile from source (its prebuilt binaries are downloaded from outside the
+ * registry), so the project links the workspace's already compiled copy through npm
+ * `overrides` instead of compiling it again for minutes, and installs with
+ * `--ignore-scripts` (its install script is the only one in the tree, and must not rebuild
+ * the linked copy).
+ */
+export async function installProject(dir: string, dependencies: Record<string, string>): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const deps = Object.fromEntries(Object.entries(dependencies).map(([name, tarball]) => [name, `file:${tarball}`]));
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify(
+      {
+        name: 'consumer',
+        version: '1.0.0',
+        private: true,
+        dependencies: deps,
+        overrides: { 'better-sqlite3': `file:${join(WORKSPACE_ROOT, 'node_modules', 'better-sqlite3')}` },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  ok(
+    await run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env: childEnv({ npm_config_update_notifier: 'false' }), timeoutMs: 170_000 }),
+    `npm install in ${dir}`,
+  );
+}
