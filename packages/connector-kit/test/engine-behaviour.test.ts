@@ -130,4 +130,25 @@ describe('engine behaviour on the tiny destination', () => {
     const data = await admin.records<{ records: { key: string }[] }>();
     expect(data.records.map((r) => r.key).sort()).toEqual(['p1@example.com', 'p2@example.com']);
   });
+
+  it('keeps a pending record pending until its group changes are acknowledged, even when the held groups already name them', async () => {
+    const first = await run([{ ...person(1), snapshot: { ...person(1).snapshot, groups: ['alpha'] } }]);
+    const entry = state.get(first.syncId, ['c1']).get('c1');
+    if (!entry) throw new Error('no state');
+    // A run died after adding c1 to beta was planned (held) but before it was sent.
+    state.put(first.syncId, [{ ...entry, hash: '', pending: true, snapshot: { ...entry.snapshot, groups: ['alpha', 'beta'] } }]);
+    // This run's update is acknowledged, then the token expires before any group call.
+    await admin.setFaults([{ kind: 'auth_expired', path: '^/groups' }]);
+    const changed = { id: 'c1', snapshot: { properties: { email: 'p1@example.com', name: 'Renamed' }, groups: ['alpha', 'beta'] } };
+    const stopped = await run([changed]);
+    expect(stopped.status).toBe('stopped');
+    expect(state.get(first.syncId, ['c1']).get('c1')?.pending).toBe(true);
+    await admin.clearFaults();
+    const healed = await run([changed]);
+    expect(healed.status).toBe('completed');
+    const data = await admin.records<{ records: { id: string; key: string }[]; groups: { name: string; members: string[] }[] }>();
+    const id = data.records.find((r) => r.key === 'p1@example.com')?.id as string;
+    expect(data.groups.filter((g) => g.members.includes(id)).map((g) => g.name).sort()).toEqual(['alpha', 'beta']);
+    expect(state.get(first.syncId, ['c1']).get('c1')?.pending).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 import type { SyncError } from '../errors/sync-error';
 import type { RecordResult } from '../records/outcome';
-import { forget, persist, rememberNotFound } from './persist';
+import { forget, groupChangesDone, persist, rememberNotFound } from './persist';
 import type { RunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
@@ -19,7 +19,7 @@ export function notSent(item: { recordId: string; row?: number | undefined }, st
 function groupsComplete(item: WorkItem): boolean {
   const plan = item.plan;
   if (!plan) return true;
-  return plan.addGroups.every((g) => item.appliedGroups.has(g)) && plan.removeGroups.every((g) => !item.appliedGroups.has(g));
+  return groupChangesDone(item);
 }
 
 /**

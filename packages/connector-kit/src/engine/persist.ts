@@ -5,6 +5,17 @@ import type { BaseRunContext, RunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
 /**
+ * Whether every group change planned for the item was acknowledged in this run (counted
+ * from acknowledgements, not inferred from the groups held, which a pending entry
+ * overstates).
+ */
+export function groupChangesDone(item: WorkItem): boolean {
+  const plan = item.plan;
+  if (!plan) return true;
+  return plan.addGroups.every((g) => item.groupOps.has(`add:${g}`)) && plan.removeGroups.every((g) => item.groupOps.has(`remove:${g}`));
+}
+
+/**
  * The state entry describing what the destination holds for `item` as far as the run knows.
  * While some of its planned group changes are still to be sent, the entry stays pending
  * (with the groups being added counted as held), so a crash in between is healed by the
@@ -12,10 +23,7 @@ import type { WorkItem } from './work-item';
  */
 export function stateEntryFor(item: WorkItem): StateEntry {
   const plan = item.plan;
-  const outstanding =
-    item.settled !== true &&
-    plan !== undefined &&
-    (plan.addGroups.some((g) => !item.appliedGroups.has(g)) || plan.removeGroups.some((g) => item.appliedGroups.has(g)));
+  const outstanding = item.settled !== true && !groupChangesDone(item);
   const groups = outstanding ? new Set([...item.appliedGroups, ...(plan?.addGroups ?? [])]) : item.appliedGroups;
   const snapshot: RecordSnapshot = { properties: item.appliedProperties, groups: [...groups].sort() };
   return {

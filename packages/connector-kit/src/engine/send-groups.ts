@@ -48,7 +48,10 @@ async function changeMembership(
     if (id === undefined) {
       // A group that does not exist has no members to remove.
       if (direction === 'remove') {
-        for (const item of members) item.appliedGroups.delete(name);
+        for (const item of members) {
+          item.appliedGroups.delete(name);
+          item.groupOps.add(`remove:${name}`);
+        }
         persist(ctx, members);
       }
       continue;
@@ -71,6 +74,7 @@ async function changeMembership(
             if (r?.ok) {
               if (direction === 'add') item.appliedGroups.add(name);
               else item.appliedGroups.delete(name);
+              item.groupOps.add(`${direction}:${name}`);
               acknowledged.push(item);
             } else if (r && r.error.code !== 'not_sent') {
               stepFailed(item, r.error);

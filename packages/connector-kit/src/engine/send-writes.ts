@@ -152,8 +152,14 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
       item.written = true;
       item.appliedProperties = item.next?.properties ?? item.appliedProperties;
       if (inRecord) {
-        for (const name of item.plan?.removeGroups ?? []) item.appliedGroups.delete(name);
-        for (const name of item.plan?.addGroups ?? []) item.appliedGroups.add(name);
+        for (const name of item.plan?.removeGroups ?? []) {
+          item.appliedGroups.delete(name);
+          item.groupOps.add(`remove:${name}`);
+        }
+        for (const name of item.plan?.addGroups ?? []) {
+          item.appliedGroups.add(name);
+          item.groupOps.add(`add:${name}`);
+        }
       }
     },
     (done) => persist(ctx, done),
@@ -178,7 +184,10 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
       item.owned = result.existing !== true;
       item.destinationId = result.id;
       item.appliedProperties = item.next?.properties ?? {};
-      if (inRecord) item.appliedGroups = new Set(item.plan?.addGroups ?? []);
+      if (inRecord) {
+        item.appliedGroups = new Set(item.plan?.addGroups ?? []);
+        for (const name of item.plan?.addGroups ?? []) item.groupOps.add(`add:${name}`);
+      }
       if (result.existing === true && item.plan) {
         const name = ctx.destination.displayName;
         item.plan = { ...item.plan, outcome: 'updated', message: `Already in ${name} (it answered the create with the existing record); updated that record instead.` };

@@ -44,8 +44,10 @@ export interface WorkItem {
   owned: boolean;
   /** Properties the destination holds as far as this run knows. */
   appliedProperties: Properties;
-  /** Managed groups the record is in as far as this run knows. */
+  /** Managed groups the record is in as far as this run knows (held groups, for a pending entry). */
   appliedGroups: Set<string>;
+  /** Group changes acknowledged in this run: `add:<group>` / `remove:<group>`. */
+  readonly groupOps: Set<string>;
   /** The main write (create / update / delete) succeeded. */
   written: boolean;
   /** First error of a step after the main write (group membership). */
@@ -78,6 +80,7 @@ export function newWorkItem(
     owned: entry?.owned ?? false,
     appliedProperties: entry?.snapshot.properties ?? {},
     appliedGroups: new Set(entry?.snapshot.groups ?? []),
+    groupOps: new Set(),
     written: false,
     stepError: undefined,
     result: undefined,

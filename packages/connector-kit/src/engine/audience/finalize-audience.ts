@@ -37,6 +37,17 @@ export function finalizeAudience(ctx: AudienceRunContext, items: readonly WorkIt
       continue;
     }
     if (p?.deferred) {
+      if (item.next !== null && plan.removeIdentity === item.next.properties) {
+        // The run ended normally, so what happened is known: record it exactly (the refused
+        // removals still held), so the next run retries only those.
+        const groups = new Set(item.entry?.snapshot.groups ?? []);
+        for (const g of plan.removeGroups) if (p.done.has(`remove:${g}`)) groups.delete(g);
+        for (const g of plan.addGroups) if (p.done.has(`add:${g}`)) groups.add(g);
+        item.appliedProperties = item.next.properties;
+        item.appliedGroups = groups;
+        item.settled = true;
+        toPersist.push(item);
+      }
       ctx.emit({ ...base, outcome: 'skipped', code: p.deferred.code, message: `${p.deferred.message} Pending: the next run tries again.`, retryable: true });
       continue;
     }
