@@ -9,6 +9,8 @@
 //      are updated; nobody is created.
 //   4. The sign-up feed runs a week later: converted Leads are skipped (Salesforce refuses
 //      updates to them), new sign-ups are created, the rest kept current.
+//   5. Week 3, in Sync mode: two people left the list, and the Leads this sync created for
+//      them are deleted.
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -46,9 +48,10 @@ async function syncmodes(args, label) {
 const signups = join(root, 'examples', 'signups.csv');
 const q3 = join(root, 'examples', 'customers-q3.csv');
 const week2 = join(root, 'examples', 'signups-week2.csv');
+const week3 = join(root, 'examples', 'signups-week3.csv');
 const leadArgs = [
   'sync', '--to', 'salesforce', '--option', `instanceUrl=${url}`, '--option', 'object=Lead',
-  '--from', signups, '--id', 'Customer Id',
+  '--from', signups, '--sync-name', 'signups', '--id', 'Customer Id',
   '--map', 'FirstName=First Name', '--map', 'LastName=Last Name', '--map', 'Company=Company',
   '--map', 'Email=Email', '--map', 'Phone=Phone', '--map', 'Subscription_Date__c=Signup Date',
   '--option', 'dateFormat=dd-MM-yyyy', '--groups', 'Source',
@@ -62,7 +65,10 @@ try {
   );
   await syncmodes([...leadArgs, '--mode', 'additive'], '1-leads-additive');
 
-  step('Stage 1, again · the same file', 'Nothing changed, so nothing is sent: not a single API call.');
+  step(
+    'Stage 1, again · the same file',
+    'Nothing changed, so nothing is written. (The two rows that failed are looked up again: they never made it into the sync\'s state.)',
+  );
   await syncmodes([...leadArgs, '--mode', 'additive'], '1b-leads-rerun');
 
   const converted = ['ada@analytical.example', 'alan.turing@bletchley.example', 'grace@cobol.example', 'edsger@shortestpath.example', 'margaret@apollo.example', 'zoe.obrien@quoted.example'];
@@ -90,6 +96,14 @@ try {
       'converted_lead (Salesforce refuses updates to converted Leads); everything else is created or updated.',
   );
   await syncmodes([...leadArgs.map((a) => (a === signups ? week2 : a)), '--mode', 'additive'], '3-leads-week2');
+
+  step(
+    'Stage 1 feed, week 3 · Leads, Sync mode',
+    'Two people asked to be forgotten and left the sign-up list. In Sync mode the Leads this sync created are deleted when\n' +
+      'they leave the source; Leads made by people or other tools never are. (A run that would delete more than 10% of what\n' +
+      'the sync created is refused before anything is sent.)',
+  );
+  await syncmodes([...leadArgs.map((a) => (a === signups ? week3 : a)), '--mode', 'sync'], '4-leads-sync');
 
   const data = emulator.org.snapshot();
   step('What Salesforce holds now', `${data.Lead.length} Leads (${data.Lead.filter((l) => l.IsConverted).length} converted), ${data.Contact.length} Contacts, ${data.Campaign.length} Campaigns, ${data.CampaignMember.length} campaign members.`);

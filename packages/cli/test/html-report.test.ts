@@ -129,7 +129,11 @@ describe('the HTML run report, opened in headless Chromium', () => {
     expect(planned).toEqual(expected);
     expect(planned.create).toBeGreaterThan(0);
     const rows = await page.$$eval('#plan > table:not(.plan-summary) tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
-    expect(rows.map((r) => [r[1], r[2]])).toEqual(json.records.map((r) => [r.id, r.action ?? '']));
+    // Changes first: deletes, creates, updates, group changes, skips, failures, then the rest.
+    const order = ['delete', 'create', 'update', 'groups', 'skip', 'fail', 'none'];
+    const rank = (a: string | undefined) => (a === undefined ? order.length : order.indexOf(a));
+    const sorted = [...json.records].sort((x, y) => rank(x.action) - rank(y.action));
+    expect(rows.map((r) => [r[1], r[2]])).toEqual(sorted.map((r) => [r.id, r.action ?? '']));
     expect(await page.locator('#counts [data-outcome="created"] .label').innerText()).toBe('would be created');
     await page.close();
   });

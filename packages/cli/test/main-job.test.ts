@@ -25,7 +25,7 @@ describe.skipIf(!hasData)('the main job: customers-10000.csv into Salesforce (em
   let url: string;
   const env = { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN };
   const sync = (mode: string, file: string, extra: string[] = []) =>
-    cli(['sync', '--to', 'salesforce', '--mode', mode, '--from', file, ...CUSTOMER_MAPPING, '--option', `instanceUrl=${url}`, '--state-dir', join(dir, 'state'), ...extra], env);
+    cli(['sync', '--to', 'salesforce', '--mode', mode, '--from', file, '--sync-name', 'customers', ...CUSTOMER_MAPPING, '--option', `instanceUrl=${url}`, '--state-dir', join(dir, 'state'), ...extra], env);
 
   beforeEach(async () => {
     emulator = createSalesforceEmulator();

@@ -70,6 +70,10 @@ describe('engine behaviour on the tiny destination', () => {
     expect(await admin.requests()).toEqual([]);
     const empty = await run([], { mode: 'additive' });
     expect(empty).toMatchObject({ status: 'refused', reason: { code: 'empty_source' } });
+    const plan = await run(records.slice(0, 20), { mode: 'sync', dryRun: true });
+    expect(plan).toMatchObject({ status: 'refused', reason: { code: 'deletion_guard' } });
+    expect(plan.counts).toMatchObject({ deleted: 10, unchanged: 20 });
+    expect((await admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
     const allowed = await run(records.slice(0, 20), { mode: 'sync', guard: { maxDeletes: 10 } });
     expect(allowed.counts).toMatchObject({ deleted: 10, unchanged: 20 });
   });

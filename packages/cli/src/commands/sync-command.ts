@@ -19,6 +19,7 @@ interface SyncFlags {
   from?: string;
   format?: 'csv' | 'ndjson' | 'json';
   id?: string;
+  syncName?: string;
   map?: string[];
   groups?: string;
   groupSeparator?: string;
@@ -48,6 +49,7 @@ export function jobFromFlags(flags: SyncFlags) {
   set('from', flags.from);
   set('format', flags.format);
   set('id', flags.id);
+  set('syncName', flags.syncName);
   if (flags.map && flags.map.length > 0) merged.map = { ...(file.map ?? {}), ...parsePairs('--map', flags.map) };
   set('groups', flags.groups);
   set('groupSeparator', flags.groupSeparator);
@@ -62,6 +64,13 @@ export function jobFromFlags(flags: SyncFlags) {
   set('deletePolicy', flags.deletePolicy);
   const parsed = syncJobSchema.safeParse(merged);
   if (!parsed.success) {
+    const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
+    if (unknown.length > 0) {
+      throw new UsageError(
+        `Unknown setting(s) ${unknown.map((k) => `"${k}"`).join(', ')}${flags.config ? ` in ${flags.config}` : ''}. Settings: ${Object.keys(syncJobSchema.shape).join(', ')}.`,
+        'invalid_arguments',
+      );
+    }
     const flagOf = (path: PropertyKey[]) => `--${String(path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new UsageError(
       parsed.error.issues
@@ -82,6 +91,7 @@ export function syncCommand(io: CliIo, onExit: (code: number) => void): Command 
     .option('--from <file>', 'source file (.csv, .ndjson/.jsonl, .json)')
     .addOption(new Option('--format <format>', 'source format when the file name does not say').choices(['csv', 'ndjson', 'json']))
     .option('--id <column>', "source column with each record's primary key")
+    .option('--sync-name <name>', "the sync's name: state and deletions are per sync (default: the source file's name)")
     .option('--map <field=column>', 'destination field ← source column (repeat)', collect)
     .option('--groups <column>', 'source column with group names (campaigns, tags, audiences)')
     .option('--group-separator <sep>', 'separator between group names (default ";")')

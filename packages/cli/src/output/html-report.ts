@@ -53,12 +53,16 @@ ${examplesTable(examples)}${count > examples.length ? html`<p class="none">${fmt
 function plan(report: SyncReport): SafeHtml {
   const counts = new Map<PlannedAction, number>();
   for (const r of report.records) if (r.action) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
-  const rows = report.records.slice(0, PLAN_ROWS);
+  // Changes first (deletes, then creates, updates, group changes, skips, failures); records
+  // left as they are last.
+  const order: readonly PlannedAction[] = ['delete', 'create', 'update', 'groups', 'skip', 'fail', 'none'];
+  const rank = (a: PlannedAction | undefined) => (a === undefined ? order.length : order.indexOf(a));
+  const rows = [...report.records].sort((x, y) => rank(x.action) - rank(y.action)).slice(0, PLAN_ROWS);
   return html`<section id="plan"><h2>The plan (dry run: nothing was sent)</h2>
 <table class="plan-summary"><thead><tr><th>planned action</th><th class="num">records</th></tr></thead><tbody>${PLANNED.filter((a) => counts.has(a)).map(
     (a) => html`<tr data-action="${a}"><td>${a}</td><td class="num">${fmt(counts.get(a) ?? 0)}</td></tr>`,
   )}</tbody></table>
-<h3>Records</h3>${examplesTable(rows, true)}${report.records.length > rows.length ? html`<p class="none">${fmt(report.records.length - rows.length)} more in the JSON report.</p>` : ''}</section>`;
+<h3>Records (changes first)</h3>${examplesTable(rows, true)}${report.records.length > rows.length ? html`<p class="none">${fmt(report.records.length - rows.length)} more (write them all with <code>--report plan.json</code>).</p>` : ''}</section>`;
 }
 
 /**

@@ -9,12 +9,15 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  */
 export function formatSummary(report: SyncReport, destinationName: string, reportPath?: string): string {
   const lines: string[] = [];
-  const total = report.records.length;
+  const rows = report.records.filter((r) => r.row !== undefined).length;
+  const departed = report.records.length - rows;
   lines.push(
-    `${destinationName} · ${report.mode} mode${report.dryRun ? ' · DRY RUN (nothing sent)' : ''} · ${fmt(total)} records from ${report.source}`,
+    `${destinationName} · ${report.mode} mode${report.dryRun ? ' · DRY RUN (nothing sent)' : ''} · ${fmt(rows)} input rows from ${report.source}` +
+      (departed > 0 ? ` · ${fmt(departed)} record(s) that left the source` : ''),
   );
   const table = new Table({ head: ['outcome', 'records'], style: { head: [], border: [] }, colAligns: ['left', 'right'] });
-  for (const outcome of RECORD_OUTCOMES) table.push([report.dryRun ? `would be ${outcome}` : outcome, fmt(report.counts[outcome])]);
+  const would: Record<string, string> = { created: 'would create', updated: 'would update', deleted: 'would delete', unchanged: 'would leave unchanged', skipped: 'would skip', failed: 'would fail' };
+  for (const outcome of RECORD_OUTCOMES) table.push([report.dryRun ? (would[outcome] ?? outcome) : outcome, fmt(report.counts[outcome])]);
   lines.push(table.toString());
   const calls = Object.entries(report.calls)
     .filter(([, n]) => n > 0)

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   buildReport,
   configFields,
   openSource,
+  resolveSyncMode,
   runSync,
   secretValues,
   SqliteStateStore,
@@ -18,6 +19,11 @@ import { findDestination } from '../registry/destinations';
 import { EXIT, UsageError } from '../registry/exit-codes';
 import { destinationConfig } from './destination-config';
 import type { SyncJob } from './sync-job';
+
+/** The default sync name: the source file's name without folder and extension. */
+export function syncNameOf(path: string): string {
+  return basename(path).replace(/\.[^.]+$/, '') || basename(path);
+}
 
 /** Where the CLI writes and what it reads from its environment. */
 export interface CliIo {
@@ -52,6 +58,8 @@ export interface SyncJobResult {
 export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo): Promise<SyncJobResult> {
   const entry = findDestination(job.to);
   const destination = await entry.load();
+  // Refuse an unsupported mode before anything starts (an emulator would save its data).
+  resolveSyncMode(destination, job.mode);
   if (!existsSync(job.from)) throw new UsageError(`Cannot read "${job.from}": no such file.`, 'file_not_found');
 
   let emulator: EmulatorServer | undefined;
@@ -90,6 +98,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
       source,
       state,
       sourceKey: job.id,
+      syncName: job.syncName ?? syncNameOf(job.from),
       identityOverrides,
       dryRun: job.dryRun,
       deletePolicy: job.deletePolicy,

@@ -11,6 +11,11 @@ export const syncJobSchema = z
     from: z.string().min(1).describe('Source file: .csv, .ndjson/.jsonl or .json.'),
     format: z.enum(['csv', 'ndjson', 'json']).optional().describe('Source format, when the file name does not say.'),
     id: z.string().min(1).describe('Source column holding each record\'s primary key.'),
+    syncName: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The sync's name: state, ownership and deletions are per sync (default: the source file's name without folder and extension). Keep it when the file name changes; give feeds into the same object different names."),
     map: z
       .record(z.string().min(1), z.string().min(1))
       .refine((m) => Object.keys(m).length > 0, 'map at least one field')

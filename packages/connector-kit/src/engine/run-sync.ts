@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { z } from 'zod';
 import type { AnyDestination } from '../destination/any-destination';
 import { audienceLimitsFor } from '../destination/define-audience-destination';
@@ -76,10 +77,13 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
   const dryRun = options.dryRun ?? false;
   const deletePolicy = options.deletePolicy ?? 'owned';
   const identity = { ...identityOf(destination.configSchema, config), ...options.identityOverrides };
-  const syncId = syncIdFor(destination.id, identity, options.sourceKey);
+  const syncId = syncIdFor(destination.id, identity, options.sourceKey, options.syncName);
   const state = options.state;
   const collect = options.collectResults ?? true;
   const abort = new AbortController();
+  // Every call in flight listens on the run's signal (SDK requests, waits): more than Node's
+  // default of 10 is expected, not a leak.
+  setMaxListeners(1_000, abort.signal);
   const onAbort = () => abort.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -122,6 +126,13 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     total = scan.items + scan.departing.length;
     logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
 
+    if (scan.records > 0 && scan.keyed === 0) {
+      const label = destination.matchKeyLabel(config);
+      throw new ConfigError(
+        `None of the ${scan.records} records has a ${label}, and ${destination.displayName} matches records by it: map a source column to it (e.g. --map ${label}=<column>).`,
+        'match_key_not_mapped',
+      );
+    }
     const stateRecords = [...index.values()].filter((e) => !e.departed && !e.notFound).length;
     const refusal = checkDeletionGuard(
       {
@@ -132,7 +143,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       },
       options.guard,
     );
-    if (refusal) {
+    if (refusal && !dryRun) {
       for await (const item of source.open()) {
         emit({
           id: item.id ?? `row:${item.row}`,
@@ -217,6 +228,8 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (!dryRun && scan.forgottenNotFound.length > 0) state.remove(syncId, scan.forgottenNotFound);
     options.onProgress?.({ phase: 'done', processed, total });
     const stopped = caller.stopped;
+    // A dry run plans past the guard, and says the real run would be refused.
+    if (refusal) return summary('refused', refusal);
     return summary(stopped ? 'stopped' : 'completed', stopped);
   } finally {
     pacer.release();

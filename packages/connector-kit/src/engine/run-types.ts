@@ -31,6 +31,11 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   /** Name of the source's primary-key column; part of the sync's identity. */
   readonly sourceKey?: string | undefined;
   /**
+   * The sync's name; part of its identity. Feeds into the same destination object with
+   * different names have separate state: one never sees the other's records as gone.
+   */
+  readonly syncName?: string | undefined;
+  /**
    * Overrides identity values of the config (e.g. a local emulator's URL, which changes
    * on every start, so that its syncs keep their state).
    */

@@ -19,6 +19,8 @@ export interface SourceScan {
   readonly duplicateIds: ReadonlySet<string>;
   /** Normalised match key → first record id, for keys shared by several records. */
   readonly duplicateKeys: ReadonlyMap<string, string>;
+  /** Usable records that have a match key. */
+  readonly keyed: number;
   /** Records whose snapshot differs from state (or that are new). */
   readonly changed: number;
   /** State records missing from the source that this run must look at. */
@@ -58,6 +60,7 @@ export async function scanSource(
   let records = 0;
   let unidentifiedErrors = 0;
   let changed = 0;
+  let keyed = 0;
   const propertyNames = new Set<string>();
   const samples = new Map<string, Set<PropertyValue>>();
   let hasGroups = false;
@@ -83,6 +86,7 @@ export async function scanSource(
     seen.add(item.id);
     const key = keyOf(item.snapshot);
     if (key !== undefined) {
+      keyed++;
       const owner = keyOwner.get(key);
       if (owner === undefined) keyOwner.set(key, item.id);
       else if (owner !== item.id) duplicateKeys.set(key, owner);
@@ -116,6 +120,7 @@ export async function scanSource(
     unidentifiedErrors,
     duplicateIds,
     duplicateKeys,
+    keyed,
     changed,
     departing,
     forgottenNotFound,

@@ -18,8 +18,29 @@ export interface SyncErrorOptions {
   readonly cause?: unknown;
 }
 
-/** Base class of every syncmodes error. */
+/** Marks syncmodes errors, shared by every copy of the kit loaded in a process. */
+const BRAND = Symbol.for('@syncmodes/connector-kit/SyncError');
+
+/**
+ * Base class of every syncmodes error.
+ *
+ * `instanceof` works across copies of the kit (a plugin bundled or installed with its own
+ * copy, or the kit's ESM and CommonJS builds side by side): an object is an instance of a
+ * syncmodes error class when it carries the brand and that class's name is on its
+ * prototype chain.
+ */
 export class SyncError extends Error {
+  readonly [BRAND] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(BRAND in value)) return false;
+    for (let proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null; proto; proto = Object.getPrototypeOf(proto)) {
+      if (proto.constructor?.name === this.name) return true;
+    }
+    return false;
+  }
+
   /** Stable snake_case code. */
   readonly code: string;
   /** Whether sending the same request again later may succeed. */

@@ -16,9 +16,13 @@ export function identityOf(schema: z.ZodType, config: Record<string, unknown>): 
 
 /**
  * A stable id for a sync: SHA-256 (first 16 hex chars) of the destination id, its identity
- * config and the source's primary-key column.
+ * config, the source's primary-key column and the sync's name. State, ownership and
+ * deletions are per sync: two feeds into the same destination object are kept apart by
+ * their names.
  */
-export function syncIdFor(destination: string, identity: Record<string, unknown>, sourceKey = ''): string {
-  const canonical = JSON.stringify([destination, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b)), sourceKey]);
+export function syncIdFor(destination: string, identity: Record<string, unknown>, sourceKey = '', name = ''): string {
+  const parts: unknown[] = [destination, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b)), sourceKey];
+  if (name !== '') parts.push(name);
+  const canonical = JSON.stringify(parts);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }

@@ -49,7 +49,7 @@ export async function runAudienceCrashHarness(target: AudienceTarget, mode: Sync
       return path;
     });
     const args = (file: string) => [
-      'sync', '--to', h.destination.id, '--mode', mode, '--from', file, '--id', 'id', ...columns.flatMap((c) => ['--map', `${c}=${c}`]),
+      'sync', '--to', h.destination.id, '--mode', mode, '--from', file, '--sync-name', 'crash', '--id', 'id', ...columns.flatMap((c) => ['--map', `${c}=${c}`]),
       '--groups', 'groups', '--state-dir', join(dir, 'state'), '--no-progress', '--allow-deletes', '1000000', ...optionArgs,
     ];
     const runCli = (file: string, killAtRequest?: number) =>

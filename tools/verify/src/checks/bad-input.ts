@@ -144,7 +144,7 @@ export async function runBadInput(stats: VerifyStats): Promise<void> {
   // A header-only file after a sync that exported records: refused, nothing sent.
   const dir = mkdtempSync(join(tmpdir(), 'syncmodes-bad-input-'));
   try {
-    const args = (file: string) => ['sync', '--to', 'salesforce', '--emulator', '--from', file, '--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name', '--state-dir', join(dir, 'state'), '--no-progress'];
+    const args = (file: string) => ['sync', '--to', 'salesforce', '--emulator', '--from', file, '--sync-name', 'people', '--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name', '--state-dir', join(dir, 'state'), '--no-progress'];
     writeFileSync(join(dir, 'full.csv'), lines(HEADER, row(1), row(2)));
     writeFileSync(join(dir, 'empty.csv'), lines(HEADER));
     await runCli(args(join(dir, 'full.csv')), {});

@@ -76,7 +76,7 @@ export async function runCrashHarness(target: RecordTarget, mode: SyncMode, opti
       await t.seed([...new Map([...versions[0] ?? [], ...versions[1] ?? []].map((r) => [r.id, r])).values()].map((r) => h.withProperties(r, { [h.clearableProperty]: 'seeded' })));
     }
     const args = (file: string) => [
-      'sync', '--to', destination.id, '--mode', mode, '--from', file, '--id', 'id',
+      'sync', '--to', destination.id, '--mode', mode, '--from', file, '--sync-name', 'crash', '--id', 'id',
       ...columns.flatMap((c) => ['--map', `${c}=${c}`]), '--groups', 'groups',
       '--state-dir', join(dir, 'state'), '--no-progress', '--allow-deletes', '1000000', ...optionArgs,
     ];
