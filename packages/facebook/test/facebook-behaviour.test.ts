@@ -53,12 +53,15 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
     expect(summary.mode).toBe('additive');
   });
 
-  it('refuses mapping targets that are not Meta schema keys; without an identifying key every record fails alone', async () => {
+  it('refuses mapping targets that are not Meta schema keys; a record without an identifying key fails alone; with none at all the run is refused', async () => {
     await start();
     await expect(run('additive', [{ id: 'r1', snapshot: { properties: { EMAIL: emailOf(1), Email: 'x' }, groups: ['a'] } }])).rejects.toThrow(/no schema key "Email".*EXTERN_ID, EMAIL, PHONE/);
-    const nameOnly = await run('additive', [{ id: 'r1', snapshot: { properties: { FN: 'Ada', CT: 'Oslo' }, groups: ['a'] } }]);
-    expect(nameOnly.results[0]).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier' });
+    const nameOnlyRecord = { id: 'r1', snapshot: { properties: { FN: 'Ada', CT: 'Oslo' }, groups: ['a'] } };
+    await expect(run('additive', [nameOnlyRecord])).rejects.toMatchObject({ code: 'match_key_not_mapped' });
     expect(await target.admin.requests()).toEqual([]);
+    const mixed = await run('additive', [nameOnlyRecord, person(2, ['a'])]);
+    expect(mixed.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier' });
+    expect(outcomeOf(mixed, 'r2')).toBe('created');
   });
 
   it('explains a record without a usable identifier without echoing its values', async () => {

@@ -180,10 +180,15 @@ describe('OneSignal tags against the emulator', () => {
   it('refuses unusable tag keys before any request, and fails records without an external_id alone', async () => {
     await expect(run([person(1, { 'job title': 'x' })])).rejects.toThrow(ConfigError);
     await expect(run([person(1, { message: 'x', in_vip: '1' })])).rejects.toThrow(/"message" \(reserved by OneSignal\), "in_vip" \(starts with the group-tag prefix "in_"\)/);
-    const summary = await run([{ id: 'x', snapshot: { properties: { plan: 'pro' }, groups: [] } }]);
-    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'missing_match_key' });
-    expect(summary.results[0]?.message).toMatch(/external_id/);
+    const unkeyed = { id: 'x', snapshot: { properties: { plan: 'pro' }, groups: [] } };
+    await expect(run([unkeyed])).rejects.toMatchObject({ code: 'match_key_not_mapped' });
     expect(await env.admin.requests()).toEqual([]);
+    await seed([{ id: 'user-1' }]);
+    const summary = await run([unkeyed, person(1)]);
+    const failed = summary.results.find((r) => r.id === 'x');
+    expect(failed).toMatchObject({ outcome: 'failed', code: 'missing_match_key' });
+    expect(failed?.message).toMatch(/external_id/);
+    expect(summary.results.find((r) => r.id !== 'x')?.outcome).toBe('updated');
   });
 
   it('stops on a refused key without quoting it, leaving unsent records for the next run', async () => {

@@ -129,7 +129,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (scan.records > 0 && scan.keyed === 0) {
       const label = destination.matchKeyLabel(config);
       throw new ConfigError(
-        `None of the ${scan.records} records has a ${label}, and ${destination.displayName} matches records by it: map a source column to it (e.g. --map ${label}=<column>).`,
+        `None of the ${scan.records} records has a value for ${label}, and ${destination.displayName} matches records by it: map a source column to it (--map <target>=<column>).`,
         'match_key_not_mapped',
       );
     }
