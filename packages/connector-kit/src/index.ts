@@ -72,7 +72,7 @@ export {
   type PrepareFieldsInput,
   type ValidationItem,
 } from './destination/define-destination';
-export type { DestinationLimits } from './destination/limits';
+export type { DestinationLimits, RunVolume } from './destination/limits';
 export type {
   FoundRecord,
   GroupChanges,
