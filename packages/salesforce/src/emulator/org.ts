@@ -94,8 +94,8 @@ export class Org {
     this.indexes.clear();
   }
 
-  /** Records of `object` whose text `field` equals `value` (case-insensitive), through an index. */
-  private withValue(object: string, field: string, value: string): SfRecord[] {
+  /** Records of `object` whose text `field` (API name) equals `value` (case-insensitive), through an index. */
+  withValue(object: string, field: string, value: string): SfRecord[] {
     const table = this.table(object);
     const ids = this.indexes.lookup(object, field, value, () => table.values());
     const out: SfRecord[] = [];
