@@ -114,6 +114,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       if (error instanceof SoqlSyntaxError) return fail(400, 'MALFORMED_QUERY', `unexpected token: ${error.message}`);
       throw error;
     }
+    if (parsed.count) return { status: 200, body: { totalSize: org.query(parsed).length, done: true, records: [] } };
     return page(req, org.query(parsed), 0);
   };
 
