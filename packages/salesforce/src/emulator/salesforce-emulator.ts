@@ -253,6 +253,25 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       }),
     },
     {
+      // Upsert one record by external id: 201 when created, 200 when updated.
+      method: 'PATCH',
+      path: '/services/data/:version/sobjects/:type/:field/:value',
+      handler: guarded((req) => {
+        const schema = schemaOr404(req.params.type as string);
+        const field = org.field(schema, req.params.field as string);
+        if (!field || !field.externalId) throw new SfRequestError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${req.params.field}`);
+        const value = req.params.value as string;
+        const fields = { ...fieldsOf((req.body ?? {}) as SfRecord), [field.name]: value };
+        org.checkJsonTypes(schema, fields);
+        const existing = org.withValue(schema.name, field.name, value);
+        if (existing.length > 1) return fail(300, 'MULTIPLE_CHOICES', `more than one record found for external id field ${field.name}`);
+        const found = existing[0];
+        const result = found ? org.update(String(found.Id), fields, schema.name) : org.create(schema.name, fields);
+        if (!result.success) return saveError(result);
+        return { status: found ? 200 : 201, body: { id: result.id, success: true, errors: [], created: !found } };
+      }),
+    },
+    {
       method: 'GET',
       path: '/services/data/:version/sobjects/:type/:id',
       handler: guarded((req) => {

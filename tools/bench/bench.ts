@@ -1,0 +1,282 @@
+/**
+ * `npm run bench [-- --quick] [-- --only salesforce,intercom]`: syncs generated records
+ * into each destination's emulator, per mode and size, and reports API calls by kind
+ * against the theoretical minimum, records per second and peak memory — with, in the same
+ * run, a naive baseline (one official-SDK call per record, no diffing). Results go to
+ * `tools/bench/results/bench.json` and `tools/bench/results/BENCH.md` (quick runs: under
+ * `.syncmodes/bench/` unless `--out` says otherwise).
+ *
+ * Each measured run is a child process (its peak memory is its own); the emulator runs in
+ * this process. Not a test: nothing here asserts on speed.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import type { SyncMode } from '@syncmodes/connector-kit';
+import { BENCH_DESTINATIONS, benchEntry } from './destinations/index';
+import { renderMarkdown } from './report';
+import { range } from './pool';
+import type { BenchEmulator, BenchEntry, CallClass, MinimumCalls, RunShape } from './types';
+import type { WorkerJob, WorkerResult } from './worker';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+
+/** One measured step. Units: calls, records, ms, MB. */
+export interface StepResult {
+  readonly destination: string;
+  readonly mode: SyncMode | 'naive';
+  readonly n: number;
+  readonly step: 'first' | 'rerun' | 'departures' | 'naive' | 'pacing';
+  readonly calls: Record<CallClass, number>;
+  /** Calls answered 429. */
+  readonly refused: number;
+  readonly minimum: MinimumCalls;
+  readonly worker: WorkerResult;
+  /**
+   * Pacing steps: the enforced limit, and calls accepted per second over the whole sync
+   * (connect and lookups included: every call counts against the limit), so the figure
+   * is never flattered by where a window boundary fell.
+   */
+  readonly pacing?: { readonly limitPerSec: number; readonly acceptedCalls: number; readonly acceptedWrites: number; readonly sustainedPerSec: number } | undefined;
+}
+
+const CLASSES: readonly CallClass[] = ['lookup', 'create', 'update', 'delete', 'bulk_write', 'bulk_lookup', 'other'];
+const WRITES = new Set<CallClass>(['create', 'update', 'delete', 'bulk_write']);
+
+/** Counts the emulator's requests by class as they come (the log is drained, so it never fills). */
+class CallCounter {
+  readonly calls = Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<CallClass, number>;
+  refused = 0;
+  /** Calls not refused with 429 (every call counts against the vendor's limit). */
+  accepted = 0;
+  acceptedWrites = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly entry: BenchEntry,
+    private readonly emulator: BenchEmulator,
+  ) {
+    emulator.server.clearRequests();
+    this.timer = setInterval(() => this.drain(), 200);
+  }
+
+  drain(): void {
+    const log = this.emulator.server.requests;
+    for (const e of log) {
+      const kind = this.entry.classify(e);
+      this.calls[kind]++;
+      if (e.status === 429) this.refused++;
+      else {
+        this.accepted++;
+        if (WRITES.has(kind) && e.status >= 200 && e.status < 300) this.acceptedWrites++;
+      }
+    }
+    this.emulator.server.clearRequests();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.drain();
+  }
+}
+
+/**
+ * Bundles the worker (bench code only; packages stay imports, resolved to their built
+ * `dist/`) so measured runs are plain `node` on the code a user runs, without a
+ * TypeScript loader in the process. Returns the bundle's path.
+ */
+async function bundleWorker(): Promise<string> {
+  const outfile = join(root, '.syncmodes/bench/worker.mjs');
+  await build({ entryPoints: [join(here, 'worker.ts')], bundle: true, platform: 'node', format: 'esm', packages: 'external', outfile, logLevel: 'warning' });
+  return outfile;
+}
+
+/** Runs one job in a child process. @throws Error with the worker's stack when it failed. */
+function runWorker(workerPath: string, job: WorkerJob): Promise<WorkerResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let settled = false;
+    child.once('message', (message: { ok: boolean; result?: WorkerResult; error?: string }) => {
+      settled = true;
+      if (message.ok && message.result) resolvePromise(message.result);
+      else reject(new Error(`worker failed: ${message.error}`));
+    });
+    child.once('exit', (code) => {
+      if (!settled) reject(new Error(`worker exited with ${code} before answering (out of memory?)`));
+    });
+    child.send(job);
+  });
+}
+
+interface Options {
+  readonly quick: boolean;
+  readonly only: readonly string[];
+  readonly sizes: readonly number[];
+  readonly million: boolean;
+  readonly pacing: boolean;
+  readonly out: string;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      sizes: { type: 'string' },
+      'no-million': { type: 'boolean', default: false },
+      'no-pacing': { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  return {
+    quick,
+    only: values.only ? values.only.split(',') : BENCH_DESTINATIONS.map((d) => d.id),
+    sizes: values.sizes ? values.sizes.split(',').map(Number) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000],
+    million: !values['no-million'],
+    pacing: !values['no-pacing'],
+    out: resolve(root, values.out ?? (quick ? '.syncmodes/bench' : 'tools/bench/results')),
+  };
+}
+
+const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+async function main(): Promise<void> {
+  const opts = options();
+  const workerPath = await bundleWorker();
+  const work = mkdtempSync(join(tmpdir(), 'syncmodes-bench-'));
+  const steps: StepResult[] = [];
+  const started = Date.now();
+  let stateSeq = 0;
+  const stateFile = () => join(work, `state-${++stateSeq}.sqlite`);
+
+  const measure = async (
+    entry: BenchEntry,
+    emulator: BenchEmulator,
+    step: StepResult['step'],
+    mode: StepResult['mode'],
+    n: number,
+    job: Omit<WorkerJob, 'entry' | 'url' | 'stateFile'> & { stateFile?: string },
+    shape: RunShape = {},
+  ): Promise<StepResult> => {
+    const counter = new CallCounter(entry, emulator);
+    let worker: WorkerResult;
+    try {
+      worker = await runWorker(workerPath, { entry: entry.id, url: emulator.url, stateFile: job.stateFile ?? stateFile(), ...job });
+    } finally {
+      counter.stop();
+    }
+    const { counts } = worker;
+    const minimum = entry.minimum({ created: counts.created, updated: counts.updated, deleted: counts.deleted, lookedUp: worker.lookedUp });
+    const result: StepResult = {
+      destination: entry.id,
+      mode,
+      n,
+      step,
+      calls: { ...counter.calls },
+      refused: counter.refused,
+      minimum,
+      worker,
+      ...(shape.rateLimitPerSec
+        ? {
+            pacing: {
+              limitPerSec: shape.rateLimitPerSec,
+              acceptedCalls: counter.accepted,
+              acceptedWrites: counter.acceptedWrites,
+              sustainedPerSec: counter.accepted / (worker.durationMs / 1000),
+            },
+          }
+        : {}),
+    };
+    const total = CLASSES.filter((c) => c !== 'other').reduce((a, c) => a + result.calls[c], 0);
+    log(
+      `${entry.id} ${mode} ${n} ${step}: ${total} calls (min ${minimum.lookups + minimum.writes}), ` +
+        `${((n / worker.durationMs) * 1000).toFixed(0)} rec/s, ${worker.maxRssMb.toFixed(0)} MB, ${JSON.stringify(counts)}${worker.status !== 'completed' ? ` ${worker.status}: ${worker.reason}` : ''}`,
+    );
+    steps.push(result);
+    return result;
+  };
+
+  for (const id of opts.only) {
+    const entry = benchEntry(id);
+    const emulator = await entry.startEmulator({});
+    try {
+      for (const n of opts.sizes) {
+        const existing = [...range(0, n)].filter((i) => i % 2 === 0);
+        // The naive baseline: the same records into the same destination (half the people exist).
+        emulator.reset();
+        emulator.seed(existing);
+        await measure(entry, emulator, 'naive', 'naive', n, { kind: 'naive', from: 0, to: n, version: 1, shape: {} });
+        for (const mode of entry.modes) {
+          emulator.reset();
+          emulator.seed(existing);
+          const state = stateFile();
+          await measure(entry, emulator, 'first', mode, n, { kind: 'kit', mode, from: 0, to: n, version: 1, stateFile: state, shape: {} });
+          await measure(entry, emulator, 'rerun', mode, n, { kind: 'kit', mode, from: 0, to: n, version: 1, stateFile: state, shape: {} });
+          if (mode === 'sync') {
+            const kept = Math.round(n * 0.9);
+            await measure(entry, emulator, 'departures', mode, n, { kind: 'kit', mode, from: 0, to: kept, version: 1, stateFile: state, shape: {}, allowDeletes: true });
+          }
+        }
+      }
+    } finally {
+      await emulator.stop();
+    }
+  }
+
+  if (opts.million && opts.only.includes('salesforce')) {
+    // A million rows through the planner and one batched destination (Salesforce, Bulk API 2.0), then an unchanged rerun.
+    const entry = benchEntry('salesforce');
+    const n = opts.quick ? 200_000 : 1_000_000;
+    const emulator = await entry.startEmulator({});
+    try {
+      const state = stateFile();
+      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} });
+      await measure(entry, emulator, 'rerun', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} });
+    } finally {
+      await emulator.stop();
+    }
+  }
+
+  if (opts.pacing) {
+    for (const id of opts.only) {
+      const entry = benchEntry(id);
+      if (!entry.pacing) continue;
+      const shape = { rateLimitPerSec: entry.pacing.limitPerSec };
+      const n = opts.quick ? entry.pacing.quickRecords : entry.pacing.records;
+      const emulator = await entry.startEmulator(shape);
+      try {
+        // Every record exists (enrich-only destinations need that); each costs one write.
+        emulator.seed([...range(0, n)]);
+        const mode = entry.modes.includes('additive') ? 'additive' : (entry.modes[0] as SyncMode);
+        await measure(entry, emulator, 'pacing', mode, n, { kind: 'kit', mode, from: 0, to: n, version: 1, shape }, shape);
+      } finally {
+        await emulator.stop();
+      }
+    }
+  }
+
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(opts.out, { recursive: true });
+  const report = {
+    generatedAt: new Date().toISOString(),
+    quick: opts.quick,
+    durationSec: Math.round((Date.now() - started) / 1000),
+    machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    naive: Object.fromEntries(BENCH_DESTINATIONS.map((d) => [d.id, d.naiveDescription])),
+    steps,
+  };
+  writeFileSync(join(opts.out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(opts.out, 'BENCH.md'), renderMarkdown(report));
+  log(`done in ${report.durationSec} s; results in ${opts.out}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
