@@ -99,6 +99,7 @@ export { chunk } from './engine/chunk';
 
 export type { StateEntry, StateIndexEntry, StateStore, SyncInfo } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';
+export { StateIndex } from './state/state-index';
 export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';

@@ -130,7 +130,8 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     pacer = new Pacer(limits);
     caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, logger, abort.signal);
 
-    const stateRecords = [...index.values()].filter((e) => !e.departed && !e.notFound).length;
+    let stateRecords = 0;
+    for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
     const refusal = checkDeletionGuard(
       {
         plannedDeletes: scan.plannedDeletes,
