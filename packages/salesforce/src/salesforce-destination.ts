@@ -37,9 +37,12 @@ export const salesforceDestination = defineDestination({
       : { writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency },
   matchKeyLabel: (config) => config.matchField,
   matchKey: (snapshot, config) => {
-    const wanted = config.matchField.toLowerCase();
-    const entry = Object.entries(snapshot.properties).find(([k]) => k.toLowerCase() === wanted);
-    const value = entry?.[1];
+    // The field as configured, else in any case (mappings may spell it differently).
+    let value = snapshot.properties[config.matchField];
+    if (value === undefined) {
+      const wanted = config.matchField.toLowerCase();
+      value = Object.entries(snapshot.properties).find(([k]) => k.toLowerCase() === wanted)?.[1];
+    }
     if (value === null || value === undefined) return undefined;
     const key = String(value).trim().toLowerCase();
     return key === '' ? undefined : key;
