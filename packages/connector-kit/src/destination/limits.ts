@@ -8,7 +8,7 @@ export interface DestinationLimits {
   readonly groupBatchSize: number;
   /** Most calls in flight at once. */
   readonly concurrency: number;
-  /** Client-side pacing: at most `requests` calls per `intervalMs`. */
+  /** Client-side pacing: at most `requests` calls per `intervalMs`, a call counted from its start until `intervalMs` after its answer (so however long a call takes to reach the vendor, no window of the vendor sees more). */
   readonly rateLimit?: { readonly requests: number; readonly intervalMs: number } | undefined;
   /**
    * Changed records planned and sent together (one window: looked up, classified, then
