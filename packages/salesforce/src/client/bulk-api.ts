@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeferredError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
+import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { saveErrorToSyncError } from './errors';
 import type { SalesforceApi } from './salesforce-api';
@@ -59,6 +60,37 @@ function cell(value: unknown, present: boolean): string {
   if (!present) return '';
   if (value === null || value === '') return '#N/A';
   return typeof value === 'string' ? value : String(value);
+}
+
+/**
+ * Fetches a CSV result and keeps, of each row, only the named columns (in that order);
+ * `keep` may drop a row. Missing columns read as `''`. Memory: the text and the kept rows.
+ */
+export async function fetchCsv(
+  api: SalesforceApi,
+  url: string,
+  columns: readonly string[],
+  keep: (row: string[]) => boolean = () => true,
+  onHeaders?: (headers: Readonly<Record<string, string | undefined>>) => void,
+): Promise<string[][]> {
+  const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, onHeaders);
+  if (!text) return [];
+  let picks: number[] | undefined;
+  const rows: string[][] = [];
+  parse(text, {
+    bom: true,
+    relax_column_count: true,
+    on_record: (record: string[]) => {
+      if (!picks) {
+        picks = columns.map((c) => record.indexOf(c));
+        return null;
+      }
+      const row = (picks as number[]).map((i) => (i >= 0 ? (record[i] ?? '') : ''));
+      if (keep(row)) rows.push(row);
+      return null;
+    },
+  });
+  return rows;
 }
 
 /** Parses `sf__Error` (`CODE:message:fields --`) into a SyncError. */
@@ -184,20 +216,22 @@ async function jobResults(
   const byKey = new Map<string, BulkRowResult>();
   // Updates and deletes need no ids back: when every record succeeded, the job info says so.
   if (operation === 'insert' || !allSucceeded) {
-    const successful = await api.request<Record<string, string>[]>({ method: 'GET', url: `${base}/${info.id}/successfulResults` });
-    for (const r of successful ?? []) byKey.set(normalise(r[keyColumn]), { ok: true, id: String(r.sf__Id), created: r.sf__Created === 'true' });
+    for (const [key, id, created] of await fetchCsv(api, `${base}/${info.id}/successfulResults`, [keyColumn, 'sf__Id', 'sf__Created'])) {
+      byKey.set(normalise(key), { ok: true, id: id as string, created: created === 'true' });
+    }
   } else {
     for (const row of rows) byKey.set(row.key, { ok: true, id: String(row.fields[keyColumn] ?? ''), created: false });
   }
   if (failedCount > 0) {
-    const failed = await api.request<Record<string, string>[]>({ method: 'GET', url: `${base}/${info.id}/failedResults` });
-    for (const r of failed ?? []) byKey.set(normalise(r[keyColumn]), { ok: false, error: bulkErrorToSyncError(String(r.sf__Error ?? '')) });
+    for (const [key, error] of await fetchCsv(api, `${base}/${info.id}/failedResults`, [keyColumn, 'sf__Error'])) {
+      byKey.set(normalise(key), { ok: false, error: bulkErrorToSyncError(error as string) });
+    }
   }
   if (!complete) {
-    const unprocessed = await api.request<Record<string, string>[]>({ method: 'GET', url: `${base}/${info.id}/unprocessedrecords` });
+    const unprocessed = await fetchCsv(api, `${base}/${info.id}/unprocessedrecords`, [keyColumn]);
     const why = info.errorMessage ? `: ${info.errorMessage}` : '';
-    for (const r of unprocessed ?? []) {
-      byKey.set(normalise(r[keyColumn]), {
+    for (const [key] of unprocessed) {
+      byKey.set(normalise(key), {
         ok: false,
         error: new RetryableError('bulk_unprocessed', `Not processed: Bulk API job ${info.id} ended ${info.state}${why}. It is sent again.`),
       });
@@ -211,13 +245,23 @@ async function jobResults(
   return rows.map((row) => byKey.get(row.key) ?? { ok: false, error: missing });
 }
 
+/** Rows per page of query results (`maxRecords`): bounds the text held at once. */
+const QUERY_PAGE_RECORDS = 250_000;
+
 /**
- * Runs a Bulk API 2.0 query job and returns every row (CSV parsed by jsforce), following
- * `Sforce-Locator` pages: create → poll → results (one call per page).
+ * Runs a Bulk API 2.0 query job and returns, of the rows `keep` accepts, the named
+ * columns, following `Sforce-Locator` pages: create → poll → results (one call per page of
+ * {@link QUERY_PAGE_RECORDS} rows).
  *
  * @throws {@link SyncError} when the job fails or does not finish in time.
  */
-export async function bulkQuery(api: SalesforceApi, soql: string, polling: BulkPolling): Promise<Record<string, string>[]> {
+export async function bulkQuery(
+  api: SalesforceApi,
+  soql: string,
+  columns: readonly string[],
+  keep: (row: string[]) => boolean,
+  polling: BulkPolling,
+): Promise<string[][]> {
   const base = `${api.basePath}/jobs/query`;
   let info = await api.request<IngestJobInfo>({
     method: 'POST',
@@ -234,15 +278,13 @@ export async function bulkQuery(api: SalesforceApi, soql: string, polling: BulkP
     info = await api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${info.id}` });
   }
   if (info.state !== 'JobComplete') throw new SyncError('bulk_query_failed', `Bulk API query job ${info.id} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}.`, { retryable: true });
-  const rows: Record<string, string>[] = [];
+  const rows: string[][] = [];
   let locator: string | undefined;
   do {
     let next: string | undefined;
-    const page = await api.request<Record<string, string>[]>(
-      { method: 'GET', url: `${base}/${info.id}/results${locator ? `?locator=${encodeURIComponent(locator)}` : ''}`, headers: { accept: 'text/csv' } },
-      (headers) => (next = headers['sforce-locator']),
-    );
-    for (const row of page ?? []) rows.push(row);
+    const params = new URLSearchParams({ maxRecords: String(QUERY_PAGE_RECORDS), ...(locator ? { locator } : {}) });
+    const page = await fetchCsv(api, `${base}/${info.id}/results?${params}`, columns, keep, (headers) => (next = headers['sforce-locator']));
+    for (const row of page) rows.push(row);
     locator = next && next !== 'null' ? next : undefined;
   } while (locator);
   return rows;

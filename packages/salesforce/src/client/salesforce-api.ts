@@ -144,7 +144,8 @@ export class SalesforceApi {
    * Sends one request through jsforce's request layer (`Connection#request`) with jsforce's
    * retries off and the configured timeout. With `onHeaders`, the response headers are
    * handed over too (Bulk API 2.0 pages query results with `Sforce-Locator`): jsforce's
-   * own transport is wrapped for this one request.
+   * own transport is wrapped for this one request. A request that accepts `text/csv` gets
+   * the body as text (jsforce would parse every row into an object).
    *
    * @throws {@link SyncError} translated by {@link jsforceErrorToSyncError} (network
    *   failures are left to the kit's `toSyncError`).
@@ -152,6 +153,8 @@ export class SalesforceApi {
   async request<T>(request: HttpRequest, onHeaders?: (headers: Readonly<Record<string, string | undefined>>) => void): Promise<T> {
     const options: Record<string, unknown> = { retry: { maxRetries: 0 }, timeout: this.options.timeoutMs };
     if (onHeaders) options.transport = headerCapturingTransport(this.connection, onHeaders);
+    // CSV answers (Bulk API results) come back as text: the caller parses only the columns it needs.
+    if (request.headers?.accept === 'text/csv') options.responseType = 'text/plain';
     try {
       return await this.connection.request<T>(request, options);
     } catch (error) {

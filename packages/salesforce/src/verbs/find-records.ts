@@ -42,8 +42,16 @@ export async function findRecords(
     const total = await client.api.count(`SELECT COUNT() FROM ${object} WHERE ${present}`);
     if (total <= BULK_EXTRACT_FACTOR * keys.length) {
       const polling = { intervalMs: ctx.config.bulkPollIntervalMs, timeoutMs: ctx.config.bulkTimeoutMs, signal: ctx.signal };
-      const rows = await bulkQuery(client.api, `SELECT Id, ${field}${isLead ? ', IsConverted' : ''} FROM ${object} WHERE ${present} ORDER BY Id`, polling);
-      for (const row of rows) remember({ ...row, Id: String(row.Id), IsConverted: row.IsConverted === 'true' });
+      // Only rows of keys this window looks for are kept, so memory follows the window, not the object.
+      const wanted = new Set(keys);
+      const rows = await bulkQuery(
+        client.api,
+        `SELECT Id, ${field}${isLead ? ', IsConverted' : ''} FROM ${object} WHERE ${present} ORDER BY Id`,
+        ['Id', field, 'IsConverted'],
+        (row) => wanted.has(String(row[1]).trim().toLowerCase()),
+        polling,
+      );
+      for (const [id, value, converted] of rows) remember({ Id: id as string, [field]: value, IsConverted: converted === 'true' });
       return matched(requests, byKey);
     }
   }
