@@ -32,6 +32,10 @@ export interface StepResult {
   readonly mode: SyncMode | 'naive';
   readonly n: number;
   readonly step: 'first' | 'rerun' | 'departures' | 'naive' | 'pacing';
+  /** What sets this step apart from the others of its size (e.g. `empty org`). */
+  readonly note?: string | undefined;
+  /** Every call was delayed by this round trip, ms (the network comparison; absent on plain loopback). */
+  readonly rttMs?: number | undefined;
   readonly calls: Record<CallClass, number>;
   /** Calls answered 429. */
   readonly refused: number;
@@ -126,6 +130,8 @@ interface Options {
   readonly sizes: readonly number[];
   readonly million: boolean;
   readonly pacing: boolean;
+  /** Round trip added to every call for the Salesforce vs naive comparison at 10,000 records, ms (0: none). */
+  readonly rttMs: number;
   readonly out: string;
 }
 
@@ -137,6 +143,7 @@ function options(): Options {
       sizes: { type: 'string' },
       'no-million': { type: 'boolean', default: false },
       'no-pacing': { type: 'boolean', default: false },
+      'rtt-ms': { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -147,6 +154,7 @@ function options(): Options {
     sizes: values.sizes ? values.sizes.split(',').map(Number).filter((n) => n > 0) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000],
     million: !values['no-million'],
     pacing: !values['no-pacing'],
+    rttMs: Number(values['rtt-ms'] ?? (quick ? 0 : 20)),
     out: resolve(root, values.out ?? (quick ? '.syncmodes/bench' : 'tools/bench/results')),
   };
 }
@@ -171,6 +179,8 @@ async function main(): Promise<void> {
     job: Omit<WorkerJob, 'entry' | 'url' | 'stateFile'> & { stateFile?: string },
     shape: RunShape = {},
     maxOldSpaceMb?: number,
+    rttMs?: number,
+    note?: string,
   ): Promise<StepResult> => {
     const counter = new CallCounter(entry, emulator);
     let worker: WorkerResult;
@@ -190,6 +200,8 @@ async function main(): Promise<void> {
       refused: counter.refused,
       minimum,
       worker,
+      ...(rttMs ? { rttMs } : {}),
+      ...(note ? { note } : {}),
       ...(shape.rateLimitPerSec
         ? {
             pacing: {
@@ -203,7 +215,7 @@ async function main(): Promise<void> {
     };
     const total = CLASSES.filter((c) => c !== 'other').reduce((a, c) => a + result.calls[c], 0);
     log(
-      `${entry.id} ${mode} ${n} ${step}: ${total} calls (min ${minimum.lookups + minimum.writes}), ` +
+      `${entry.id} ${mode} ${n} ${step}${rttMs ? ` (${rttMs} ms round trip)` : ''}${note ? ` (${note})` : ''}: ${total} calls (min ${minimum.lookups + minimum.writes}), ` +
         `${((n / worker.durationMs) * 1000).toFixed(0)} rec/s, ${worker.maxRssMb.toFixed(0)} MB, ${JSON.stringify(counts)}${worker.status !== 'completed' ? ` ${worker.status}: ${worker.reason}` : ''}`,
     );
     steps.push(result);
@@ -237,12 +249,36 @@ async function main(): Promise<void> {
     }
   }
 
+  if (opts.rttMs > 0 && opts.only.includes('salesforce')) {
+    // The same 10,000-record comparison with a network round trip on every call (loopback has none).
+    const entry = benchEntry('salesforce');
+    const n = 10_000;
+    const emulator = await entry.startEmulator({});
+    const latency = [{ kind: 'latency' as const, latencyMs: opts.rttMs, rate: 1 }];
+    try {
+      const existing = [...range(0, n)].filter((i) => i % 2 === 0);
+      emulator.reset();
+      emulator.seed(existing);
+      emulator.server.setFaults(latency);
+      await measure(entry, emulator, 'naive', 'naive', n, { kind: 'naive', from: 0, to: n, version: 1, shape: {} }, {}, undefined, opts.rttMs);
+      emulator.reset();
+      emulator.seed(existing);
+      emulator.server.setFaults(latency);
+      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, shape: {} }, {}, undefined, opts.rttMs);
+    } finally {
+      await emulator.stop();
+    }
+  }
+
   if (opts.million && opts.only.includes('salesforce')) {
     // A million rows through the planner and one batched destination (Salesforce, Bulk API 2.0), then an unchanged rerun.
     const entry = benchEntry('salesforce');
     const n = opts.quick ? 200_000 : 1_000_000;
     const emulator = await entry.startEmulator({});
     try {
+      // 100,000 new records into an empty org: one insert job (the issue's "at most 10 calls").
+      await measure(entry, emulator, 'first', 'additive', 100_000, { kind: 'kit', mode: 'additive', from: 0, to: 100_000, version: 1, shape: {} }, {}, undefined, undefined, 'empty org');
+      emulator.reset();
       const state = stateFile();
       // V8's heap capped (MILLION_HEAP_MB) so garbage does not pass for need: the run must fit or fail.
       await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} }, {}, MILLION_HEAP_MB);
