@@ -76,3 +76,24 @@ describe('Salesforce emulator: Bulk API 2.0 through jsforce conn.bulk2', () => {
     expect(unprocessed.map((r) => r.LastName)).toEqual(['Bob', 'Cy']);
   });
 });
+
+describe('Salesforce emulator: upsert one record by external id', () => {
+  it('creates (201) then updates (200) the record holding the external id, through jsforce', async () => {
+    const env = await startEmulator();
+    try {
+      const conn = new Connection({ instanceUrl: env.url, accessToken: EMULATOR_ACCESS_TOKEN, version: '62.0' });
+      const created = await conn.sobject('Contact').upsert({ Customer_Id__c: 'c-1', LastName: 'Ada', Email: 'ada@example.com' }, 'Customer_Id__c');
+      const updated = await conn.sobject('Contact').upsert({ Customer_Id__c: 'c-1', Title: 'CEO' }, 'Customer_Id__c');
+      expect(created).toMatchObject({ success: true, created: true });
+      expect(updated).toMatchObject({ success: true });
+      expect(env.emulator.requests.map((e) => [e.method, e.path.replace(/.*v62.0/, ''), e.status])).toEqual([
+        ['PATCH', '/sobjects/Contact/Customer_Id__c/c-1', 201],
+        ['PATCH', '/sobjects/Contact/Customer_Id__c/c-1', 200],
+      ]);
+      expect(env.emulator.org.all('Contact').map((c) => [c.LastName, c.Title])).toEqual([['Ada', 'CEO']]);
+      await expect(conn.sobject('Contact').upsert({ Email: 'x@example.com', LastName: 'X' }, 'Email')).rejects.toThrow();
+    } finally {
+      await env.emulator.stop();
+    }
+  });
+});
