@@ -10,7 +10,7 @@
  * this process. Not a test: nothing here asserts on speed.
  */
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import type { SyncMode } from '@syncmodes/connector-kit';
 import { BENCH_DESTINATIONS, benchEntry } from './destinations/index';
-import { renderMarkdown } from './report';
+import { renderMarkdown, type BenchReport } from './report';
 import { range } from './pool';
 import type { BenchEmulator, BenchEntry, CallClass, MinimumCalls, RunShape } from './types';
 import type { WorkerJob, WorkerResult } from './worker';
@@ -132,6 +132,8 @@ interface Options {
   readonly pacing: boolean;
   /** Round trip added to every call for the Salesforce vs naive comparison at 10,000 records, ms (0: none). */
   readonly rttMs: number;
+  /** Replace only the selected destinations' steps in the existing results. */
+  readonly merge: boolean;
   readonly out: string;
 }
 
@@ -144,6 +146,7 @@ function options(): Options {
       'no-million': { type: 'boolean', default: false },
       'no-pacing': { type: 'boolean', default: false },
       'rtt-ms': { type: 'string' },
+      merge: { type: 'boolean', default: false },
       out: { type: 'string' },
     },
   });
@@ -155,13 +158,27 @@ function options(): Options {
     million: !values['no-million'],
     pacing: !values['no-pacing'],
     rttMs: Number(values['rtt-ms'] ?? (quick ? 0 : 20)),
+    merge: values.merge ?? false,
     out: resolve(root, values.out ?? (quick ? '.syncmodes/bench' : 'tools/bench/results')),
   };
 }
 
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
+/** Hand-written notes (profiles, what stands in the way) appended to the report: `tools/bench/notes.md`. */
+function notes(): string | undefined {
+  const file = join(here, 'notes.md');
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--render')) {
+    // Re-renders BENCH.md from a bench.json (after the notes changed): `tsx tools/bench/bench.ts --render [--out dir]`.
+    const dir = resolve(root, parseArgs({ options: { render: { type: 'boolean' }, out: { type: 'string' } } }).values.out ?? 'tools/bench/results');
+    const report = JSON.parse(readFileSync(join(dir, 'bench.json'), 'utf8')) as BenchReport;
+    writeFileSync(join(dir, 'BENCH.md'), renderMarkdown(report, notes()));
+    return;
+  }
   const opts = options();
   const workerPath = await bundleWorker();
   const work = mkdtempSync(join(tmpdir(), 'syncmodes-bench-'));
@@ -308,16 +325,19 @@ async function main(): Promise<void> {
 
   rmSync(work, { recursive: true, force: true });
   mkdirSync(opts.out, { recursive: true });
-  const report = {
-    generatedAt: new Date().toISOString(),
+  const previous = opts.merge && existsSync(join(opts.out, 'bench.json')) ? (JSON.parse(readFileSync(join(opts.out, 'bench.json'), 'utf8')) as BenchReport) : undefined;
+  const report: BenchReport = {
+    generatedAt: previous?.generatedAt ?? new Date().toISOString(),
     quick: opts.quick,
-    durationSec: Math.round((Date.now() - started) / 1000),
+    durationSec: (previous?.durationSec ?? 0) + Math.round((Date.now() - started) / 1000),
     machine: { cpus: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version },
     naive: Object.fromEntries(BENCH_DESTINATIONS.map((d) => [d.id, d.naiveDescription])),
-    steps,
+    // --merge: these destinations' steps replace theirs in the previous results (each destination's naive and kit figures stay from one run).
+    steps: previous ? [...previous.steps.filter((s) => !opts.only.includes(s.destination)), ...steps] : steps,
+    ...(previous ? { rerun: [...(previous.rerun ?? []), { destinations: opts.only, at: new Date().toISOString() }] } : {}),
   };
   writeFileSync(join(opts.out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(opts.out, 'BENCH.md'), renderMarkdown(report));
+  writeFileSync(join(opts.out, 'BENCH.md'), renderMarkdown(report, notes()));
   log(`done in ${report.durationSec} s; results in ${opts.out}`);
 }
 

@@ -9,6 +9,8 @@ export interface BenchReport {
   readonly machine: { readonly cpus: number; readonly memoryGb: number; readonly node: string };
   readonly naive: Readonly<Record<string, string>>;
   readonly steps: readonly StepResult[];
+  /** Destinations measured again later and merged in (`--merge`). */
+  readonly rerun?: readonly { readonly destinations: readonly string[]; readonly at: string }[] | undefined;
 }
 
 /** A target of issue 7 and what the run measured for it. */
@@ -127,8 +129,8 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
   return checks;
 }
 
-/** The markdown report: targets, then per destination every step, then the naive comparison. */
-export function renderMarkdown(report: BenchReport): string {
+/** The markdown report: targets, then per destination every step, then the naive comparison; `notes` (markdown) last. */
+export function renderMarkdown(report: BenchReport, notes?: string): string {
   const lines: string[] = [];
   const { steps } = report;
   lines.push('# Benchmark results', '');
@@ -138,6 +140,7 @@ export function renderMarkdown(report: BenchReport): string {
       '(peak memory = that process\'s maximum resident set). Figures are from one run on a shared machine: ratios in the same run are what to compare.',
     '',
   );
+  for (const r of report.rerun ?? []) lines.push(`${r.destinations.join(', ')}: measured again at ${r.at} and merged in (naive and kit figures of a destination always come from one run).`, '');
   lines.push('## Targets', '', '| target | measured | met |', '|---|---|---|');
   for (const c of checkTargets(steps)) lines.push(`| ${c.target} | ${c.measured} | ${c.met === undefined ? '—' : c.met ? 'yes' : '**no**'} |`);
   lines.push('');
@@ -193,5 +196,6 @@ export function renderMarkdown(report: BenchReport): string {
     for (const s of failed) lines.push(`- ${s.destination} ${s.mode} ${fmt(s.n)} ${s.step}: ${JSON.stringify(s.worker.failures)}`);
     lines.push('');
   }
+  if (notes) lines.push(notes.trim(), '');
   return `${lines.join('\n')}\n`;
 }
