@@ -27,6 +27,8 @@ interface ContactLookups {
   readonly byId: Map<string, StoredContact>;
   readonly byExternalId: Map<string, Set<StoredContact>>;
   readonly byEmail: Map<string, Set<StoredContact>>;
+  /** Position of each contact in `contacts` (search answers keep that order). */
+  readonly order: Map<StoredContact, number>;
 }
 
 function addTo(map: Map<string, Set<StoredContact>>, key: string, contact: StoredContact): void {
@@ -75,7 +77,7 @@ export class Workspace {
   private lookups(): ContactLookups {
     const current = this.lookupState;
     if (current && current.array === this.contacts && current.length === this.contacts.length) return current;
-    const fresh: ContactLookups = { array: this.contacts, length: 0, byId: new Map(), byExternalId: new Map(), byEmail: new Map() };
+    const fresh: ContactLookups = { array: this.contacts, length: 0, byId: new Map(), byExternalId: new Map(), byEmail: new Map(), order: new Map() };
     for (const c of this.contacts) this.index(fresh, c);
     fresh.length = this.contacts.length;
     this.lookupState = fresh;
@@ -83,6 +85,7 @@ export class Workspace {
   }
 
   private index(lookups: ContactLookups, contact: StoredContact): void {
+    if (!lookups.order.has(contact)) lookups.order.set(contact, lookups.order.size);
     lookups.byId.set(contact.id, contact);
     if (contact.external_id) addTo(lookups.byExternalId, contact.external_id, contact);
     if (contact.email) addTo(lookups.byEmail, contact.email.toLowerCase(), contact);
@@ -318,6 +321,48 @@ export class Workspace {
     const now = this.now();
     return this.contacts.filter((c) => !c.archived && c.indexed_at <= now);
   }
+
+  /**
+   * The searchable contacts a query can match, through the indexes, when the query is an
+   * `OR` of `=` / `IN` filters on `id`, `external_id` or `email` (what the connector sends),
+   * or an `AND` with one such filter; else every searchable contact. A superset: the
+   * query's own predicate still decides. In `contacts` order, as a scan gives them.
+   */
+  searchCandidates(query: unknown): StoredContact[] {
+    const lookups = this.lookups();
+    const hits = candidatesOf(query, lookups);
+    if (!hits) return this.searchable();
+    const now = this.now();
+    return [...hits]
+      .filter((c) => lookups.byId.get(c.id) === c && !c.archived && c.indexed_at <= now)
+      .sort((a, b) => (lookups.order.get(a) ?? 0) - (lookups.order.get(b) ?? 0));
+  }
+}
+
+/** Contacts a query can match by index (see `Workspace.searchCandidates`), or `undefined` when it needs a scan. */
+function candidatesOf(query: unknown, lookups: ContactLookups): Set<StoredContact> | undefined {
+  if (typeof query !== 'object' || query === null) return undefined;
+  const q = query as { field?: unknown; operator?: unknown; value?: unknown };
+  if (q.operator === 'OR' || q.operator === 'AND') {
+    if (!Array.isArray(q.value)) return undefined;
+    const parts = q.value.map((part) => candidatesOf(part, lookups));
+    if (q.operator === 'AND') return parts.find((p) => p !== undefined);
+    if (parts.some((p) => p === undefined)) return undefined;
+    return new Set(parts.flatMap((p) => [...(p as Set<StoredContact>)]));
+  }
+  if (q.operator !== '=' && q.operator !== 'IN') return undefined;
+  const values = q.operator === 'IN' ? q.value : [q.value];
+  if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) return undefined;
+  const out = new Set<StoredContact>();
+  for (const v of values as string[]) {
+    if (q.field === 'id') {
+      const c = lookups.byId.get(v);
+      if (c) out.add(c);
+    } else if (q.field === 'external_id') for (const c of lookups.byExternalId.get(v) ?? []) out.add(c);
+    else if (q.field === 'email') for (const c of lookups.byEmail.get(v.toLowerCase()) ?? []) out.add(c);
+    else return undefined;
+  }
+  return out;
 }
 
 function asText(value: unknown): string | null {
