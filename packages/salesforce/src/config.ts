@@ -48,7 +48,12 @@ export const salesforceConfigSchema = z.object({
     .max(10_000_000)
     .default(100_000)
     .describe('Most records in one Bulk API 2.0 job (and in one window of the run); each upload must stay under 150 MB.'),
-  bulkPollIntervalMs: z.coerce.number().int().positive().default(1_000).describe('First wait before polling a Bulk API job, ms (doubled each poll, up to ten times this).'),
+  bulkPollIntervalMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1_000)
+    .describe('Wait before the first poll of a Bulk API job per 10,000 of its records, ms (then doubled each poll, up to ten times this).'),
   bulkTimeoutMs: z.coerce.number().int().positive().default(30 * 60_000).describe('Longest a Bulk API job may run before it is aborted and its records retried, ms.'),
 });
 

@@ -32,7 +32,7 @@ export interface IngestJobInfo {
 
 /** How jobs are polled. Units: ms. */
 export interface BulkPolling {
-  /** First wait after closing a job; doubled each poll up to 10 × this. */
+  /** First wait after closing a job, per 10,000 records of it; doubled each poll up to 10 × this. */
   readonly intervalMs: number;
   /** Longest a job may run before the connector gives up on it (it is then aborted). */
   readonly timeoutMs: number;
@@ -147,7 +147,7 @@ export async function runIngestJob(
       body: JSON.stringify({ state: 'UploadComplete' }),
     });
     closed = true;
-    info = await waitForJob(api, base, job.id, info, polling);
+    info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, rows.length));
   } catch (thrown) {
     const error = toSyncError(thrown);
     if (isRunStopping(error) || (!error.retryable && closed)) throw error;
@@ -165,9 +165,29 @@ function toCsv(keyColumn: string, operation: BulkOperation, rows: readonly BulkR
   return stringify([header, ...body], { record_delimiter: 'unix' });
 }
 
-async function waitForJob(api: SalesforceApi, base: string, id: string, info: IngestJobInfo, polling: BulkPolling): Promise<IngestJobInfo> {
+/** Records Salesforce processes as one internal batch of an ingest job. */
+const RECORDS_PER_BATCH = 10_000;
+
+/**
+ * The wait before the first poll of a job of `records`, ms: the poll interval per internal
+ * batch of 10,000 records (a job takes time in proportion to its batches; a poll before
+ * then is a call spent on "InProgress").
+ */
+function firstPollWait(polling: BulkPolling, records: number): number {
+  return polling.intervalMs * Math.max(1, Math.ceil(records / RECORDS_PER_BATCH));
+}
+
+async function waitForJob(
+  api: SalesforceApi,
+  base: string,
+  id: string,
+  info: IngestJobInfo,
+  polling: BulkPolling,
+  firstWaitMs = polling.intervalMs,
+): Promise<IngestJobInfo> {
   const started = Date.now();
-  let wait = polling.intervalMs;
+  let wait = firstWaitMs;
+  const longest = Math.max(firstWaitMs, polling.intervalMs * 10);
   let current = info;
   while (!FINAL.has(current.state)) {
     if (Date.now() - started > polling.timeoutMs) {
@@ -175,7 +195,7 @@ async function waitForJob(api: SalesforceApi, base: string, id: string, info: In
       throw new RetryableError('bulk_timeout', `Bulk API job ${id} did not finish within ${polling.timeoutMs} ms; it was aborted.`);
     }
     await delay(wait, undefined, { signal: polling.signal });
-    wait = Math.min(wait * 2, polling.intervalMs * 10);
+    wait = Math.min(wait * 2, longest);
     current = await api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` });
   }
   return current;
