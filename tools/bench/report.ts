@@ -132,7 +132,10 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
 /** The markdown report: targets, then per destination every step, then the naive comparison; `notes` (markdown) last. */
 export function renderMarkdown(report: BenchReport, notes?: string): string {
   const lines: string[] = [];
-  const { steps } = report;
+  // Destinations in the benchmark's order (merged runs append theirs at the end of the list).
+  const order = Object.keys(report.naive);
+  const rank = (s: StepResult) => (order.indexOf(s.destination) + order.length + 1) % (order.length + 1);
+  const steps = [...report.steps].sort((a, b) => rank(a) - rank(b));
   lines.push('# Benchmark results', '');
   lines.push(
     `Generated ${report.generatedAt} by \`npm run bench${report.quick ? ' -- --quick' : ''}\` in ${fmt(report.durationSec)} s on ${report.machine.cpus} cores, ` +
