@@ -80,7 +80,7 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
       (sum(s, ['create', 'update', 'lookup']) > 0 ? ` (of which ${fmt(sum(s, ['create', 'update', 'lookup']))} REST)` : '');
     const insertOnly = bulkRuns.find((s) => s.note === 'empty org');
     checks.push({
-      target: 'Salesforce: Bulk API 2.0 from 10,000 changed records; at most 10 calls for 100,000 records',
+      target: 'Salesforce: Bulk API 2.0 above 10,000 changed records; at most 10 calls for 100,000 records',
       measured: `100,000 records — ${bulkRuns.map(describe).join('; ')}`,
       met: insertOnly ? apiCalls(insertOnly) <= 10 : undefined,
     });

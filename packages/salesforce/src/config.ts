@@ -40,7 +40,7 @@ export const salesforceConfigSchema = z.object({
     .int()
     .min(0)
     .default(10_000)
-    .describe('Changed (and departing) records at or above which a run writes through Bulk API 2.0 jobs instead of sObject Collections (0: never).'),
+    .describe('A run with more changed (and departing) records than this writes through Bulk API 2.0 jobs instead of sObject Collections (0: never).'),
   bulkJobSize: z.coerce
     .number()
     .int()

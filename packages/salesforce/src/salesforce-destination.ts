@@ -13,7 +13,7 @@ import { createRecords, deleteRecords, updateRecords } from './verbs/write-recor
  *
  * Writes use sObject Collections (200 records per call, `allOrNone: false`, per-record
  * results); lookups use SOQL `IN` queries; values are checked against the object's
- * describe before sending. A run with `bulkThreshold` changed records or more (default
+ * describe before sending. A run with more than `bulkThreshold` changed records (default
  * 10,000) writes through Bulk API 2.0 ingest jobs of up to `bulkJobSize` records (CSV;
  * per-record results mapped back) and looks records up with a query job when the
  * object is not much larger than the run. The kit still plans every record: the mode
@@ -30,9 +30,9 @@ export const salesforceDestination = defineDestination({
   configSchema: salesforceConfigSchema,
   syncModes: ['sync', 'additive', 'enrich'],
   defaultSyncMode: 'additive',
-  // Runs of `bulkThreshold` changed records or more take whole Bulk API 2.0 jobs (the verbs switch API above 200 records).
+  // Runs of more than `bulkThreshold` changed records take whole Bulk API 2.0 jobs (the verbs switch API above 200 records).
   limits: (config, run) =>
-    config.bulkThreshold > 0 && run.changed + run.departing >= config.bulkThreshold
+    config.bulkThreshold > 0 && run.changed + run.departing > config.bulkThreshold
       ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize }
       : { writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency },
   matchKeyLabel: (config) => config.matchField,

@@ -49,15 +49,15 @@ describe('Salesforce Bulk API 2.0 path (through the kit, against the emulator)',
   const run = (records: ConformanceRecord[], extra: Record<string, unknown> = {}, mode = 'additive') =>
     runSync({ destination: salesforceDestination, config: { ...config, ...extra }, mode, source: memorySource(records), state, retry: FAST });
 
-  it('stays on sObject Collections below the threshold and switches to one ingest job at it', async () => {
-    const below = await run(people(), { bulkThreshold: N + 1 });
+  it('stays on sObject Collections up to the threshold and switches to one ingest job above it', async () => {
+    const below = await run(people(), { bulkThreshold: N });
     expect(below.counts).toMatchObject({ created: N, failed: 0 });
     expect(kinds(env.emulator.requests)).toEqual(['describe', 'soql', 'soql', 'collection POST', 'collection POST']);
 
     await env.emulator.reset();
     state.close();
     state = new SqliteStateStore(':memory:');
-    const at = await run(people(), { bulkThreshold: N });
+    const at = await run(people(), { bulkThreshold: N - 1 });
     expect(at.counts).toMatchObject({ created: N, failed: 0 });
     // Lookup: COUNT() then one query job (the org holds fewer records than the run has keys); write: one insert job.
     expect(kinds(env.emulator.requests)).toEqual(['describe', 'count', 'query create', 'query results', 'ingest create', 'ingest upload', 'ingest UploadComplete', 'ingest successfulResults']);
