@@ -138,7 +138,7 @@ export function renderMarkdown(report: BenchReport, notes?: string): string {
   const steps = [...report.steps].sort((a, b) => rank(a) - rank(b));
   lines.push('# Benchmark results', '');
   lines.push(
-    `Generated ${report.generatedAt} by \`npm run bench${report.quick ? ' -- --quick' : ''}\` in ${fmt(report.durationSec)} s on ${report.machine.cpus} cores, ` +
+    `Generated ${report.generatedAt} by \`npm run bench${report.quick ? ' -- --quick' : ''}\` (${fmt(report.durationSec)} s of measuring${report.rerun ? ', merged runs included' : ''}) on ${report.machine.cpus} cores, ` +
       `${report.machine.memoryGb} GB, Node ${report.machine.node}. Emulators on 127.0.0.1 in the orchestrating process; each measured run in a process of its own ` +
       '(peak memory = that process\'s maximum resident set). Figures are from one run on a shared machine: ratios in the same run are what to compare.',
     '',
