@@ -72,7 +72,7 @@ export {
   type PrepareFieldsInput,
   type ValidationItem,
 } from './destination/define-destination';
-export type { DestinationLimits } from './destination/limits';
+export type { DestinationLimits, RunVolume } from './destination/limits';
 export type {
   FoundRecord,
   GroupChanges,
@@ -99,6 +99,7 @@ export { chunk } from './engine/chunk';
 
 export type { StateEntry, StateIndexEntry, StateStore, SyncInfo } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';
+export { StateIndex } from './state/state-index';
 export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';

@@ -8,13 +8,13 @@ import { findUsers } from './verbs/find-users';
 import { externalIdOf, updateUsers } from './verbs/update-users';
 
 /**
- * The window `appRateLimit` is paced over, ms: one second plus 10% headroom. OneSignal
- * counts requests when they arrive; pacing at exactly N per 1,000 ms lets network and
- * event-loop jitter put N + 1 arrivals into one second, and each 429 then holds every
- * call for `Retry-After` and releases them in a burst. Measured against the emulator's
- * strict 100/s: 26% of requests refused at 1,000 ms, 8% at 1,050 ms, 2% at 1,100 ms.
+ * The window `appRateLimit` is paced over, ms: OneSignal's own second. The kit counts a
+ * call in the window until a window after its answer arrived, so arrival jitter can no
+ * longer put `appRateLimit + 1` requests into one of OneSignal's seconds (pacing over
+ * 1,100 ms from the start of each call, as before, still let 2% of requests be refused
+ * at a strict 100/s, and each refusal held every call for a whole `Retry-After`).
  */
-export const APP_WINDOW_MS = 1_100;
+export const APP_WINDOW_MS = 1_000;
 
 const SDK_OWNS_USERS =
   'OneSignal users are created and deleted by the OneSignal SDKs in your app; this destination only enriches users that already exist.';

@@ -77,4 +77,17 @@ describe('OneSignal rate limits', () => {
     expect(appWide.status).toBe(429);
     expect(await appWide.json()).toEqual({ errors: [{ title: 'API rate limit exceeded.' }] });
   });
+
+  it('paces the app-wide limit from answers: requests delayed on their way in never push a second over the limit', async () => {
+    env = await startEmulator({ appWrites: 40, windowMs: 1_000, userIntervalMs: 1_000 });
+    await env.admin.seed({ users: users(160) });
+    // A third of the requests reach OneSignal 30 ms late (as over a real network): counted from when they were sent, they would bunch up.
+    await env.admin.setFaults([{ kind: 'latency', method: 'PATCH', rate: 0.33, latencyMs: 30 }], 7);
+    const summary = await run(Array.from({ length: 160 }, (_, i) => person(i)), { appRateLimit: 40 });
+    expect(summary.counts).toMatchObject({ updated: 160, failed: 0 });
+    const log = await env.admin.requests();
+    expect(log.filter((e) => e.status === 429)).toHaveLength(0);
+    expect(log.filter((e) => e.status === 202)).toHaveLength(160);
+    expect(summary.stats.rateLimited).toBe(0);
+  }, 30_000);
 });

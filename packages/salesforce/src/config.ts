@@ -35,6 +35,26 @@ export const salesforceConfigSchema = z.object({
     .describe('How dates are written in the source (date-fns tokens, e.g. dd-MM-yyyy); sent to Salesforce as YYYY-MM-DD.'),
   requestTimeoutMs: z.coerce.number().int().positive().default(120_000).describe('Per-request timeout, ms.'),
   concurrency: z.coerce.number().int().min(1).max(25).default(4).describe('API calls in flight at once (the org allows 25 long-running requests).'),
+  bulkThreshold: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10_000)
+    .describe('A run with more changed (and departing) records than this writes through Bulk API 2.0 jobs instead of sObject Collections (0: never).'),
+  bulkJobSize: z.coerce
+    .number()
+    .int()
+    .min(201)
+    .max(10_000_000)
+    .default(100_000)
+    .describe('Most records in one Bulk API 2.0 job (and in one window of the run); each upload must stay under 150 MB.'),
+  bulkPollIntervalMs: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1_000)
+    .describe('Wait before the first poll of a Bulk API job per 10,000 of its records, ms (then doubled each poll, up to ten times this).'),
+  bulkTimeoutMs: z.coerce.number().int().positive().default(30 * 60_000).describe('Longest a Bulk API job may run before it is aborted and its records retried, ms.'),
 });
 
 /** Parsed Salesforce configuration. */

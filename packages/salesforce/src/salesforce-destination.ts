@@ -13,8 +13,13 @@ import { createRecords, deleteRecords, updateRecords } from './verbs/write-recor
  *
  * Writes use sObject Collections (200 records per call, `allOrNone: false`, per-record
  * results); lookups use SOQL `IN` queries; values are checked against the object's
- * describe before sending.
- * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
+ * describe before sending. A run with more than `bulkThreshold` changed records (default
+ * 10,000) writes through Bulk API 2.0 ingest jobs of up to `bulkJobSize` records (CSV;
+ * per-record results mapped back) and looks records up with a query job when the
+ * object is not much larger than the run. The kit still plans every record: the mode
+ * decides what is written, the API only how.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm ,
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/
  */
 export const salesforceDestination = defineDestination({
   kind: 'records',
@@ -25,12 +30,19 @@ export const salesforceDestination = defineDestination({
   configSchema: salesforceConfigSchema,
   syncModes: ['sync', 'additive', 'enrich'],
   defaultSyncMode: 'additive',
-  limits: (config) => ({ writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency }),
+  // Runs of more than `bulkThreshold` changed records take whole Bulk API 2.0 jobs (the verbs switch API above 200 records).
+  limits: (config, run) =>
+    config.bulkThreshold > 0 && run.changed + run.departing > config.bulkThreshold
+      ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize }
+      : { writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency },
   matchKeyLabel: (config) => config.matchField,
   matchKey: (snapshot, config) => {
-    const wanted = config.matchField.toLowerCase();
-    const entry = Object.entries(snapshot.properties).find(([k]) => k.toLowerCase() === wanted);
-    const value = entry?.[1];
+    // The field as configured, else in any case (mappings may spell it differently).
+    let value = snapshot.properties[config.matchField];
+    if (value === undefined) {
+      const wanted = config.matchField.toLowerCase();
+      value = Object.entries(snapshot.properties).find(([k]) => k.toLowerCase() === wanted)?.[1];
+    }
     if (value === null || value === undefined) return undefined;
     const key = String(value).trim().toLowerCase();
     return key === '' ? undefined : key;

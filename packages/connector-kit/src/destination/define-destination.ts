@@ -3,7 +3,7 @@ import type { SyncError } from '../errors/sync-error';
 import type { Logger } from '../logging/logger';
 import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
 import type { PropertyValue, RecordSnapshot } from '../records/types';
-import { checkLimits, type DestinationLimits } from './limits';
+import { checkLimits, type DestinationLimits, type RunVolume } from './limits';
 import type { RecordVerbs, VerbContext, WriteItem } from './verbs';
 
 /** What `connect` receives. */
@@ -57,8 +57,13 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
   readonly defaultSyncMode?: SyncMode | undefined;
   /** Why an unsupported mode is missing, shown when a user asks for it. */
   readonly unsupportedModeReasons?: Partial<Record<SyncMode, string>> | undefined;
-  /** Batch sizes, concurrency and pacing (may depend on the config). */
-  readonly limits: DestinationLimits | ((config: z.output<Schema>) => DestinationLimits);
+  /**
+   * Batch sizes, concurrency, pacing and window size. A function may depend on the config
+   * and on the run's volume (known after the first pass over the source, before anything is
+   * sent): e.g. Salesforce switches to Bulk API 2.0 jobs above a number of changed records.
+   * The mode contract does not change with the limits: the kit still plans every record.
+   */
+  readonly limits: DestinationLimits | ((config: z.output<Schema>, run: RunVolume) => DestinationLimits);
   /** Human name of the match key for messages (e.g. `Email`). */
   matchKeyLabel(config: z.output<Schema>): string;
   /**
@@ -142,8 +147,16 @@ export function defineDestination<Schema extends z.ZodType, Client>(
   return definition;
 }
 
-/** The limits for a given config. */
-export function limitsFor(destination: AnyRecordDestination, config: Record<string, unknown>): DestinationLimits {
-  const limits = typeof destination.limits === 'function' ? destination.limits(config) : destination.limits;
+/**
+ * The limits for a given config and run volume (a run of nothing changed when omitted).
+ *
+ * @throws Error when the destination declares a limit that is not a positive integer.
+ */
+export function limitsFor(
+  destination: AnyRecordDestination,
+  config: Record<string, unknown>,
+  run: RunVolume = { changed: 0, departing: 0 },
+): DestinationLimits {
+  const limits = typeof destination.limits === 'function' ? destination.limits(config, run) : destination.limits;
   return checkLimits(destination.id, limits);
 }

@@ -8,15 +8,35 @@ export interface DestinationLimits {
   readonly groupBatchSize: number;
   /** Most calls in flight at once. */
   readonly concurrency: number;
-  /** Client-side pacing: at most `requests` calls per `intervalMs`. */
+  /** Client-side pacing: at most `requests` calls per `intervalMs`, a call counted from its start until `intervalMs` after its answer (so however long a call takes to reach the vendor, no window of the vendor sees more). */
   readonly rateLimit?: { readonly requests: number; readonly intervalMs: number } | undefined;
+  /**
+   * Changed records planned and sent together (one window: looked up, classified, then
+   * written in batches of `writeBatchSize`). A destination whose best call takes more
+   * records than the default window (a bulk job) raises it. The run's own `windowSize`
+   * option wins. Default 10,000.
+   */
+  readonly windowSize?: number | undefined;
 }
 
-/** Checks limits are positive integers; returns them unchanged. */
+/**
+ * How big a run is, known after the first pass over the source and before anything is
+ * sent: what a destination's `limits` may depend on (e.g. switching to a bulk API above a
+ * threshold of changed records). Units: records.
+ */
+export interface RunVolume {
+  /** Records whose snapshot differs from the sync's state (or that are new): the ones looked up and maybe written. */
+  readonly changed: number;
+  /** Records that left the source and will be looked at (deleted, or taken out of groups). */
+  readonly departing: number;
+}
+
+/** Checks limits are positive integers (`windowSize` when given); returns them unchanged. @throws Error naming the bad limit. */
 export function checkLimits(destination: string, limits: DestinationLimits): DestinationLimits {
-  for (const key of ['writeBatchSize', 'lookupBatchSize', 'groupBatchSize', 'concurrency'] as const) {
+  for (const key of ['writeBatchSize', 'lookupBatchSize', 'groupBatchSize', 'concurrency', 'windowSize'] as const) {
     const v = limits[key];
-    if (!Number.isInteger(v) || v < 1) {
+    if (key === 'windowSize' && v === undefined) continue;
+    if (!Number.isInteger(v) || (v as number) < 1) {
       throw new Error(`Destination "${destination}": limits.${key} must be a positive integer, got ${v}`);
     }
   }

@@ -61,7 +61,9 @@ export async function iterateSource(
     );
   };
 
+  let position = -1;
   for await (const item of source.open()) {
+    position++;
     if (item.kind === 'error') {
       ctx.emit({
         id: item.id ?? `row:${item.row}`,
@@ -93,6 +95,11 @@ export async function iterateSource(
       ctx.emit(
         failure(item, 'duplicate_match_key', `Same ${keyLabel} as record "${owner}" (and possibly others); each ${keyLabel} must belong to one record. Not sent.`),
       );
+      continue;
+    }
+    if (scan.unchanged.isUnchanged(position, item.id)) {
+      // The first pass compared this record with state already: no second hash.
+      ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
       continue;
     }
     const entry = index.get(item.id);

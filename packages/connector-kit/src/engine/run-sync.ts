@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { AnyDestination } from '../destination/any-destination';
 import { audienceLimitsFor } from '../destination/define-audience-destination';
 import { limitsFor } from '../destination/define-destination';
+import type { RunVolume } from '../destination/limits';
 import type { SyncError } from '../errors/sync-error';
 import { ConfigError, isRunStopping } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
@@ -70,7 +71,9 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
   const config = parseConfig(destination, options.config) as Record<string, unknown>;
   const audience = destination.kind === 'audience' ? destination : undefined;
   const records = destination.kind === 'records' ? destination : undefined;
-  const limits = audience ? audienceLimitsFor(audience, config) : limitsFor(records as NonNullable<typeof records>, config);
+  // Audience limits depend on the config only; record limits may depend on the run's volume (after the scan).
+  const limitsOf = (run: RunVolume) => (audience ? audienceLimitsFor(audience, config) : limitsFor(records as NonNullable<typeof records>, config, run));
+  let limits = limitsOf({ changed: 0, departing: 0 });
   const source = preparedSource(options.source, audience?.fixedAudiences?.(config));
   const keyOf = (snapshot: RecordSnapshot) => destination.matchKey(snapshot, config);
   const logger = options.logger ?? silentLogger;
@@ -101,8 +104,8 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (processed % 100 === 0 || processed === total) options.onProgress?.({ phase: 'syncing', processed, total });
   };
 
-  const pacer = new Pacer(limits);
-  const caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, logger, abort.signal);
+  let pacer = new Pacer(limits);
+  let caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, logger, abort.signal);
   const summary = (status: SyncRunSummary['status'], reason?: SyncError): SyncRunSummary => ({
     destination: destination.id,
     mode,
@@ -125,6 +128,11 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     const scan = await scanSource(source, keyOf, index, mode, deletePolicy, recheckAfterMs, started);
     total = scan.items + scan.departing.length;
     logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
+    // Nothing was sent yet: the limits (and the pacer and caller built from them) may follow the run's volume.
+    limits = limitsOf({ changed: scan.changed, departing: scan.departing.length });
+    pacer.release();
+    pacer = new Pacer(limits);
+    caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, logger, abort.signal);
 
     if (scan.records > 0 && scan.keyed === 0) {
       const label = destination.matchKeyLabel(config);
@@ -133,7 +141,8 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
         'match_key_not_mapped',
       );
     }
-    const stateRecords = [...index.values()].filter((e) => !e.departed && !e.notFound).length;
+    let stateRecords = 0;
+    for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
     const refusal = checkDeletionGuard(
       {
         plannedDeletes: scan.plannedDeletes,
@@ -198,7 +207,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       };
       return { ctx, process: (items) => processRecordWindow(ctx, items) };
     };
-    const windowSize = options.windowSize ?? 10_000;
+    const windowSize = options.windowSize ?? ('windowSize' in limits ? limits.windowSize : undefined) ?? 10_000;
     options.onProgress?.({ phase: 'syncing', processed: 0, total });
     if (scan.changed === 0 && scan.departing.length === 0) {
       // Nothing to look up or send: no call reaches the destination.

@@ -53,7 +53,7 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
    * `recheckNotFoundAfterMs` (0 for most: looked up on every run).
    */
   readonly recheckNotFoundAfterMs?: number | undefined;
-  /** Changed records planned and sent together (memory vs batch fill). Default 10,000. */
+  /** Changed records planned and sent together (memory vs batch fill). Default: the destination's `limits.windowSize`, else 10,000. */
   readonly windowSize?: number | undefined;
   readonly logger?: Logger | undefined;
   readonly signal?: AbortSignal | undefined;

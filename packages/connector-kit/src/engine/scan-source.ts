@@ -3,6 +3,7 @@ import type { RecordSnapshot } from '../records/types';
 import { operationsFor, type SyncMode } from '../modes/sync-modes';
 import { snapshotHash } from '../records/snapshot-hash';
 import type { PropertyValue, RecordSource } from '../records/types';
+import { StateIndex } from '../state/state-index';
 import type { StateIndexEntry } from '../state/state-store';
 import type { DeletePolicy } from './classify';
 import { notFoundStillFresh } from './not-found-memory';
@@ -35,6 +36,70 @@ export interface SourceScan {
   readonly samples: ReadonlyMap<string, readonly PropertyValue[]>;
   /** Whether any record carries groups. */
   readonly hasGroups: boolean;
+  /** What the second pass may reuse instead of hashing each record again. */
+  readonly unchanged: UnchangedMemo;
+}
+
+/**
+ * The records the first pass found unchanged since state, by position in the source: for
+ * item `k`, the index slot of its entry when its hash matched (else -1). The second pass
+ * trusts position `k` only when the id there still has that slot, so a source that changed
+ * between the passes is hashed again, never misread. Kept only for a {@link StateIndex}
+ * (4 bytes a record).
+ */
+export class UnchangedMemo {
+  private slots = new Int32Array(1024).fill(-1);
+
+  constructor(readonly index: StateIndex | undefined) {}
+
+  /** Notes that item `position` (0-based) is unchanged, with entry `slot`. */
+  note(position: number, slot: number): void {
+    if (position >= this.slots.length) {
+      const grown = new Int32Array(Math.max(position + 1, this.slots.length * 2)).fill(-1);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    this.slots[position] = slot;
+  }
+
+  /** True when item `position` with this id was found unchanged by the first pass. */
+  isUnchanged(position: number, id: string): boolean {
+    const slot = position < this.slots.length ? (this.slots[position] as number) : -1;
+    return slot >= 0 && this.index?.slot(id) === slot;
+  }
+}
+
+/**
+ * Ids read so far. Ids that have a state entry are kept as one bit per entry of the
+ * {@link StateIndex} (no second copy of a million ids); others in a set.
+ */
+class SeenIds {
+  private readonly bits: Uint8Array | undefined;
+  private readonly others = new Set<string>();
+
+  constructor(private readonly index: ReadonlyMap<string, StateIndexEntry>) {
+    this.bits = index instanceof StateIndex ? new Uint8Array(Math.ceil(index.size / 8)) : undefined;
+  }
+
+  /** Records `id` (whose index slot is `slot` when the caller knows it); false when it was already seen. */
+  add(id: string, slot = this.bits ? (this.index as StateIndex).slot(id) : undefined): boolean {
+    if (slot === undefined || !this.bits) {
+      if (this.others.has(id)) return false;
+      this.others.add(id);
+      return true;
+    }
+    const mask = 1 << (slot & 7);
+    const byte = this.bits[slot >> 3] as number;
+    if ((byte & mask) !== 0) return false;
+    this.bits[slot >> 3] = byte | mask;
+    return true;
+  }
+
+  has(id: string): boolean {
+    const slot = this.bits ? (this.index as StateIndex).slot(id) : undefined;
+    if (slot === undefined || !this.bits) return this.others.has(id);
+    return ((this.bits[slot >> 3] as number) & (1 << (slot & 7))) !== 0;
+  }
 }
 
 /**
@@ -52,7 +117,9 @@ export async function scanSource(
   recheckNotFoundAfterMs: number,
   now = Date.now(),
 ): Promise<SourceScan> {
-  const seen = new Set<string>();
+  const seen = new SeenIds(index);
+  const stateIndex = index instanceof StateIndex ? index : undefined;
+  const unchanged = new UnchangedMemo(stateIndex);
   const duplicateIds = new Set<string>();
   const keyOwner = new Map<string, string>();
   const duplicateKeys = new Map<string, string>();
@@ -66,24 +133,29 @@ export async function scanSource(
   let hasGroups = false;
 
   for await (const item of source.open()) {
+    const position = items;
     items++;
     if (item.kind === 'error') {
       if (item.id === undefined) unidentifiedErrors++;
-      else if (seen.has(item.id)) duplicateIds.add(item.id);
-      else seen.add(item.id);
+      else if (!seen.add(item.id)) duplicateIds.add(item.id);
       continue;
     }
     records++;
-    for (const [name, value] of Object.entries(item.snapshot.properties)) {
-      propertyNames.add(name);
-      if (value === null || value === '') continue;
-      const seenValues = samples.get(name) ?? new Set<PropertyValue>();
-      if (seenValues.size < FIELD_SAMPLE_LIMIT) seenValues.add(value);
-      samples.set(name, seenValues);
+    const properties = item.snapshot.properties;
+    for (const name in properties) {
+      let seenValues = samples.get(name);
+      if (seenValues === undefined) {
+        propertyNames.add(name);
+        seenValues = new Set<PropertyValue>();
+        samples.set(name, seenValues);
+      }
+      const value = properties[name] as PropertyValue;
+      if (value !== null && value !== '' && seenValues.size < FIELD_SAMPLE_LIMIT) seenValues.add(value);
     }
     if (item.snapshot.groups.length > 0) hasGroups = true;
-    if (seen.has(item.id)) duplicateIds.add(item.id);
-    seen.add(item.id);
+    // One index lookup per record: its slot serves the seen-bit, the entry and the memo.
+    const slot = stateIndex?.slot(item.id);
+    if (!seen.add(item.id, slot)) duplicateIds.add(item.id);
     const key = keyOf(item.snapshot);
     if (key !== undefined) {
       keyed++;
@@ -91,11 +163,12 @@ export async function scanSource(
       if (owner === undefined) keyOwner.set(key, item.id);
       else if (owner !== item.id) duplicateKeys.set(key, owner);
     }
-    const entry = index.get(item.id);
+    const entry = stateIndex ? (slot === undefined ? undefined : stateIndex.entryAt(slot)) : index.get(item.id);
     // A record without a match key fails alone (missing_match_key): nothing to look up or send.
     const hash = snapshotHash(item.snapshot);
     const stale = entry?.notFound ? !notFoundStillFresh(entry, hash, recheckNotFoundAfterMs, now) : !entry || entry.departed || entry.hash !== hash;
     if (key !== undefined && stale) changed++;
+    if (slot !== undefined && entry && !stale && !entry.notFound) unchanged.note(position, slot);
   }
 
   const ops = operationsFor(mode);
@@ -128,5 +201,6 @@ export async function scanSource(
     propertyNames,
     samples: new Map([...samples].map(([name, values]) => [name, [...values]])),
     hasGroups,
+    unchanged,
   };
 }

@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordSnapshot } from '../records/types';
-import type { StateEntry, StateIndexEntry, StateStore, SyncInfo } from './state-store';
+import { StateIndex } from './state-index';
+import type { StateEntry, StateStore, SyncInfo } from './state-store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS syncs (
@@ -84,18 +85,13 @@ export class SqliteStateStore implements StateStore {
       .run(info.syncId, info.destination, JSON.stringify(info.identity), now, now);
   }
 
-  index(syncId: string): Map<string, StateIndexEntry> {
-    const out = new Map<string, StateIndexEntry>();
-    const stmt = this.db.prepare('SELECT record_id, hash, owned, departed, not_found, updated_at FROM records WHERE sync_id = ?');
-    type IndexRow = Pick<Row, 'record_id' | 'hash' | 'owned' | 'departed' | 'not_found'> & { updated_at: number };
-    for (const row of stmt.iterate(syncId) as IterableIterator<IndexRow>) {
-      out.set(row.record_id, {
-        hash: row.hash,
-        owned: row.owned === 1,
-        departed: row.departed === 1,
-        notFound: row.not_found === 1,
-        updatedAt: row.updated_at,
-      });
+  index(syncId: string): StateIndex {
+    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM records WHERE sync_id = ?').get(syncId) as { n: number };
+    const out = new StateIndex(n);
+    // Rows as arrays (no object per row): record_id, hash, owned, departed, not_found, updated_at.
+    const stmt = this.db.prepare('SELECT record_id, hash, owned, departed, not_found, updated_at FROM records WHERE sync_id = ?').raw(true);
+    for (const row of stmt.iterate(syncId) as IterableIterator<[string, string, number, number, number, number]>) {
+      out.set(row[0], { hash: row[1], owned: row[2] === 1, departed: row[3] === 1, notFound: row[4] === 1, updatedAt: row[5] });
     }
     return out;
   }

@@ -60,8 +60,8 @@ export interface SyncInfo {
 export interface StateStore {
   /** Records (or updates) the sync's descriptive info. */
   registerSync(info: SyncInfo): void;
-  /** Every entry's hash and flags, by record id. */
-  index(syncId: string): Map<string, StateIndexEntry>;
+  /** Every entry's hash and flags, by record id (the SQLite store's `StateIndex` keeps a million entries in about 100 MB). */
+  index(syncId: string): ReadonlyMap<string, StateIndexEntry>;
   /** Full entries for the given record ids (missing ids are absent from the map). */
   get(syncId: string, recordIds: readonly string[]): Map<string, StateEntry>;
   /** Inserts or replaces entries, atomically. */

@@ -115,7 +115,7 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): E
       if (b.query === undefined) throw new IntercomApiError(400, 'parameter_not_found', 'query is required', 'query');
       const matches = compileQuery(b.query, workspace.attributes);
       const pagination = (b.pagination ?? {}) as { per_page?: unknown; starting_after?: unknown };
-      const found = workspace.searchable().filter(matches).map((c) => contactJson(c));
+      const found = workspace.searchCandidates(b.query).filter(matches).map((c) => contactJson(c));
       return ok({ type: 'list', ...page(found, pagination.per_page, pagination.starting_after) });
     }, false),
     route('POST', '/contacts', (req) => ok(contactJson(workspace.createContact(body(req))))),

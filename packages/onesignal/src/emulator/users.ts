@@ -128,9 +128,27 @@ export class UserStore {
     }
   }
 
-  /** The user holding alias `label` = `value` in the app, if any. */
+  /** Per app: the users array last indexed, its length then, and alias → user. */
+  private readonly aliasIndex = new Map<string, { users: OneSignalUser[]; length: number; byAlias: Map<string, OneSignalUser> }>();
+
+  /**
+   * The user holding alias `label` = `value` in the app, if any. Through an alias index
+   * (rebuilt when the app's users were replaced or changed in number), so large benchmark
+   * runs stay O(1) per request.
+   */
   findUser(appId: string, label: string, value: string): OneSignalUser | undefined {
-    return this.data.apps[appId]?.users.find((u) => u.identity[label] === value);
+    const users = this.data.apps[appId]?.users;
+    if (!users) return undefined;
+    let index = this.aliasIndex.get(appId);
+    if (!index || index.users !== users || index.length !== users.length) {
+      const byAlias = new Map<string, OneSignalUser>();
+      for (const u of users) for (const [l, v] of Object.entries(u.identity)) if (!byAlias.has(`${l}\u0000${v}`)) byAlias.set(`${l}\u0000${v}`, u);
+      index = { users, length: users.length, byAlias };
+      this.aliasIndex.set(appId, index);
+    }
+    // Aliases of a stored user never change (a user is added whole and removed whole).
+    const hit = index.byAlias.get(`${label}\u0000${value}`);
+    return hit && hit.identity[label] === value ? hit : undefined;
   }
 
   /**

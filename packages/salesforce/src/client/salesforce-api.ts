@@ -51,6 +51,29 @@ export interface OAuthRefresh {
   readonly loginUrl: string;
 }
 
+interface TransportLike {
+  httpRequest(request: HttpRequest, options: unknown): PromiseLike<{ headers: Record<string, string | undefined> }>;
+}
+
+/**
+ * jsforce's transport for `connection`, reporting each response's headers to `onHeaders`
+ * (jsforce's `Connection#request` returns only the body). The returned promise is jsforce's
+ * own, untouched, so streaming and error handling stay jsforce's.
+ */
+function headerCapturingTransport(connection: Connection, onHeaders: (headers: Readonly<Record<string, string | undefined>>) => void): TransportLike {
+  const transport = (connection as unknown as { _transport: TransportLike })._transport;
+  return {
+    httpRequest(request, options) {
+      const pending = transport.httpRequest(request, options);
+      pending.then(
+        (response) => onHeaders(response.headers ?? {}),
+        () => undefined,
+      );
+      return pending;
+    },
+  };
+}
+
 /** Options of {@link SalesforceApi}. */
 export interface SalesforceApiOptions {
   readonly instanceUrl: string;
@@ -117,9 +140,23 @@ export class SalesforceApi {
     this.base = `/services/data/v${options.apiVersion}`;
   }
 
-  private async request<T>(request: HttpRequest): Promise<T> {
+  /**
+   * Sends one request through jsforce's request layer (`Connection#request`) with jsforce's
+   * retries off and the configured timeout. With `onHeaders`, the response headers are
+   * handed over too (Bulk API 2.0 pages query results with `Sforce-Locator`): jsforce's
+   * own transport is wrapped for this one request. A request that accepts `text/csv` gets
+   * the body as text (jsforce would parse every row into an object).
+   *
+   * @throws {@link SyncError} translated by {@link jsforceErrorToSyncError} (network
+   *   failures are left to the kit's `toSyncError`).
+   */
+  async request<T>(request: HttpRequest, onHeaders?: (headers: Readonly<Record<string, string | undefined>>) => void): Promise<T> {
+    const options: Record<string, unknown> = { retry: { maxRetries: 0 }, timeout: this.options.timeoutMs };
+    if (onHeaders) options.transport = headerCapturingTransport(this.connection, onHeaders);
+    // CSV answers (Bulk API results) come back as text: the caller parses only the columns it needs.
+    if (request.headers?.accept === 'text/csv') options.responseType = 'text/plain';
     try {
-      return await this.connection.request<T>(request, { retry: { maxRetries: 0 }, timeout: this.options.timeoutMs });
+      return await this.connection.request<T>(request, options);
     } catch (error) {
       const oauthRefusal = error instanceof Error && OAUTH_ERRORS.has(error.name);
       if (error instanceof Error && (oauthRefusal || /^Unable to refresh session/.test(error.message))) {
@@ -147,6 +184,17 @@ export class SalesforceApi {
       records.push(...page.records);
     }
     return records;
+  }
+
+  /** The REST API's path prefix, e.g. `/services/data/v62.0`. */
+  get basePath(): string {
+    return this.base;
+  }
+
+  /** Runs a `SELECT COUNT() FROM …` query; returns the count (`totalSize`). */
+  async count(soql: string): Promise<number> {
+    const page = await this.request<{ totalSize: number }>({ method: 'GET', url: `${this.base}/query?q=${encodeURIComponent(soql)}` });
+    return page.totalSize;
   }
 
   /** `POST /composite/sobjects`: creates up to 200 records of `object`. */

@@ -11,3 +11,4 @@ export { STANDARD_OBJECTS, customField, type FieldSchema, type FieldType, type O
 export { parseSoql, type SoqlQuery } from './soql';
 export { salesforceId, caseSafeSuffix } from './salesforce-ids';
 export { emulatorPlugin } from './emulator-plugin';
+export { BulkJobs, BULK_UPLOAD_LIMIT_BYTES, type BulkSettings, type IngestOperation, type JobState } from './bulk-jobs';

@@ -5,6 +5,7 @@ import {
   type EmulatorResponse,
   type EmulatorRoute,
 } from '@syncmodes/connector-kit/emulator';
+import { BulkJobs, type BulkSettings } from './bulk-jobs';
 import { describeJson } from './org-schema';
 import { Org, SfRequestError, type OrgOptions, type SaveResult, type SfRecord } from './org';
 import { parseSoql, SoqlSyntaxError } from './soql';
@@ -25,6 +26,8 @@ export interface SalesforceEmulatorOptions extends OrgOptions {
   readonly clientId?: string | undefined;
   /** The first access token stops working after this many API calls (a refreshed one never expires). */
   readonly expireTokenAfterCalls?: number | undefined;
+  /** How Bulk API 2.0 jobs are processed (also settable through `POST /__emulator/bulk`). */
+  readonly bulk?: Partial<BulkSettings> | undefined;
 }
 
 /** Most records per sObject Collections call. */
@@ -38,7 +41,7 @@ const errorBody = (errorCode: string, message: string, fields?: readonly string[
 const fail = (status: number, errorCode: string, message: string): EmulatorResponse => ({ status, body: errorBody(errorCode, message) });
 
 /**
- * An emulator of the Salesforce REST API (v62.0 paths; any `vXX.0` accepted) for the
+ * An emulator of the Salesforce REST API and Bulk API 2.0 (v62.0 paths; any `vXX.0` accepted) for the
  * subset the connector uses: describe, SOQL query with `nextRecordsUrl` paging, sObject
  * CRUD, sObject Collections create / update / upsert / delete (200 records at most,
  * `EXCEEDED_ID_LIMIT` above), Salesforce's error shapes and codes, required fields, field
@@ -49,12 +52,21 @@ const fail = (status: number, errorCode: string, message: string): EmulatorRespo
  * CampaignMember: [...], Account: [...] }`; `POST /__emulator/seed` takes the same shape
  * (Contacts and Leads may carry `"Campaigns": ["name"]`; Leads `"IsConverted": true`);
  * `POST /__emulator/convert-leads` `{ "ids": [...] }` or `{ "emails": [...] }` converts
- * Leads the way a salesperson would (creating the Contacts).
+ * Leads the way a salesperson would (creating the Contacts); `GET|POST /__emulator/bulk`
+ * reads or changes how Bulk API 2.0 jobs are processed ({@link BulkSettings}).
  *
- * Reference: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
+ * Bulk API 2.0 (`/jobs/ingest` insert / update / upsert / delete with CSV upload, close,
+ * abort, status, successful / failed / unprocessed results; `/jobs/query` with paged CSV
+ * results): see {@link BulkJobs}.
+ *
+ * Reference: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm ,
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/
  */
-export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}): EmulatorServer & { readonly org: Org } {
+export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}): EmulatorServer & { readonly org: Org; readonly bulk: BulkJobs } {
   const org = new Org(options);
+  // Jobs change data after their request was answered: persist then too (the server exists by the time a job runs).
+  const bulk = new BulkJobs(org, () => server.persist());
+  if (options.bulk) bulk.settings = { ...bulk.settings, ...options.bulk };
   let token: string | undefined = options.accessToken ?? EMULATOR_ACCESS_TOKEN;
   let refreshed = 0;
   let authenticatedCalls = 0;
@@ -68,7 +80,10 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     snapshot: () => org.snapshot(),
     seed: (input) => org.seed(input),
     load: (d) => org.load(d),
-    reset: () => org.reset(),
+    reset: () => {
+      org.reset();
+      bulk.reset();
+    },
   };
 
   const guarded = (handler: (req: EmulatorRequest) => EmulatorResponse) => (req: EmulatorRequest): EmulatorResponse => {
@@ -99,6 +114,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       if (error instanceof SoqlSyntaxError) return fail(400, 'MALFORMED_QUERY', `unexpected token: ${error.message}`);
       throw error;
     }
+    if (parsed.count) return { status: 200, body: { totalSize: org.query(parsed).length, done: true, records: [] } };
     return page(req, org.query(parsed), 0);
   };
 
@@ -149,6 +165,50 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     body: result.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
   });
 
+  const version = (req: EmulatorRequest) => req.params.version ?? 'v62.0';
+  const jobId = (req: EmulatorRequest) => req.params.id as string;
+  const csv = (status: number, text: string, headers: Record<string, string> = {}): EmulatorResponse => ({
+    status,
+    raw: text,
+    headers: { 'content-type': 'text/csv', ...headers },
+  });
+  const bulkRoutes: EmulatorRoute[] = [
+    { method: 'POST', path: '/services/data/:version/jobs/ingest', handler: guarded((req) => ({ status: 200, body: bulk.createIngest(req.body, version(req)) })) },
+    { method: 'GET', path: '/services/data/:version/jobs/ingest/:id', handler: guarded((req) => ({ status: 200, body: bulk.ingestStatus(jobId(req)) })) },
+    { method: 'PATCH', path: '/services/data/:version/jobs/ingest/:id', handler: guarded((req) => ({ status: 200, body: bulk.changeState(jobId(req), req.body) })) },
+    {
+      method: 'DELETE',
+      path: '/services/data/:version/jobs/ingest/:id',
+      handler: guarded((req) => {
+        bulk.deleteIngest(jobId(req));
+        return { status: 204 };
+      }),
+    },
+    {
+      method: 'PUT',
+      path: '/services/data/:version/jobs/ingest/:id/batches',
+      handler: guarded((req) => {
+        if (!String(req.headers['content-type'] ?? '').startsWith('text/csv')) throw new SfRequestError(400, 'CLIENT_INPUT_ERROR', 'Content-Type must be text/csv');
+        bulk.upload(jobId(req), req.rawBody);
+        return { status: 201 };
+      }),
+    },
+    { method: 'GET', path: '/services/data/:version/jobs/ingest/:id/successfulResults', mutates: false, handler: guarded((req) => csv(200, bulk.results(jobId(req), 'successful'))) },
+    { method: 'GET', path: '/services/data/:version/jobs/ingest/:id/failedResults', mutates: false, handler: guarded((req) => csv(200, bulk.results(jobId(req), 'failed'))) },
+    { method: 'GET', path: '/services/data/:version/jobs/ingest/:id/unprocessedrecords', mutates: false, handler: guarded((req) => csv(200, bulk.results(jobId(req), 'unprocessed'))) },
+    { method: 'POST', path: '/services/data/:version/jobs/query', mutates: false, handler: guarded((req) => ({ status: 200, body: bulk.createQuery(req.body, version(req)) })) },
+    { method: 'GET', path: '/services/data/:version/jobs/query/:id', handler: guarded((req) => ({ status: 200, body: bulk.queryStatus(jobId(req)) })) },
+    {
+      method: 'GET',
+      path: '/services/data/:version/jobs/query/:id/results',
+      handler: guarded((req) => {
+        const maxRecords = req.query.get('maxRecords');
+        const page = bulk.queryResults(jobId(req), maxRecords ? Number(maxRecords) : undefined, req.query.get('locator') ?? undefined);
+        return csv(200, page.csv, { 'sforce-locator': page.locator, 'sforce-numberofrecords': String(page.count) });
+      }),
+    },
+  ];
+
   const routes: EmulatorRoute[] = [
     {
       // OAuth 2.0 refresh token flow: https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm
@@ -168,6 +228,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
         };
       },
     },
+    ...bulkRoutes,
     { method: 'GET', path: '/services/data/:version/sobjects/:type/describe', handler: guarded((req) => ({ status: 200, body: describeJson(schemaOr404(req.params.type as string), base(req)) })) },
     { method: 'GET', path: '/services/data/:version/query', handler: guarded(runQuery) },
     {
@@ -189,6 +250,25 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
         org.checkJsonTypes(schema, fields);
         const result = org.create(schema.name, fields);
         return result.success ? { status: 201, body: result } : saveError(result);
+      }),
+    },
+    {
+      // Upsert one record by external id: 201 when created, 200 when updated.
+      method: 'PATCH',
+      path: '/services/data/:version/sobjects/:type/:field/:value',
+      handler: guarded((req) => {
+        const schema = schemaOr404(req.params.type as string);
+        const field = org.field(schema, req.params.field as string);
+        if (!field || !field.externalId) throw new SfRequestError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${req.params.field}`);
+        const value = req.params.value as string;
+        const fields = { ...fieldsOf((req.body ?? {}) as SfRecord), [field.name]: value };
+        org.checkJsonTypes(schema, fields);
+        const existing = org.withValue(schema.name, field.name, value);
+        if (existing.length > 1) return fail(300, 'MULTIPLE_CHOICES', `more than one record found for external id field ${field.name}`);
+        const found = existing[0];
+        const result = found ? org.update(String(found.Id), fields, schema.name) : org.create(schema.name, fields);
+        if (!result.success) return saveError(result);
+        return { status: found ? 200 : 201, body: { id: result.id, success: true, errors: [], created: !found } };
       }),
     },
     {
@@ -303,6 +383,12 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       return undefined;
     },
     admin: {
+      'GET bulk': () => ({ status: 200, body: bulk.settings }),
+      'POST bulk': (req) => {
+        const b = (req.body ?? {}) as Partial<BulkSettings>;
+        bulk.settings = { ...bulk.settings, ...b };
+        return { status: 200, body: bulk.settings };
+      },
       'POST convert-leads': (req) => {
         const body = (req.body ?? {}) as { ids?: string[]; emails?: string[] };
         const emails = new Set((body.emails ?? []).map((e) => e.toLowerCase()));
@@ -318,5 +404,5 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       },
     },
   });
-  return Object.assign(server, { org });
+  return Object.assign(server, { org, bulk });
 }

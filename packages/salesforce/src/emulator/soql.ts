@@ -1,7 +1,7 @@
 /**
  * The SOQL subset the emulated REST API understands (what the connector emits):
  *
- * `SELECT f1, f2 FROM Object [WHERE cond [AND cond]…] [ORDER BY f [ASC|DESC]] [LIMIT n]`
+ * `SELECT f1, f2 | COUNT() FROM Object [WHERE cond [AND cond]…] [ORDER BY f [ASC|DESC]] [LIMIT n]`
  * with `cond` = `f = v` | `f != v` | `f IN (v, …)` | `f NOT IN (v, …)`, and `v` a string
  * literal (with `\'`, `\\`, `\n`… escapes), number, `true`, `false` or `null`.
  * Text comparisons are case-insensitive, as in Salesforce.
@@ -17,6 +17,8 @@ export interface SoqlCondition {
 }
 
 export interface SoqlQuery {
+  /** `SELECT COUNT() FROM …`: only the number of matching records is answered (`fields` is empty). */
+  readonly count?: boolean | undefined;
   readonly fields: readonly string[];
   readonly object: string;
   readonly where: readonly SoqlCondition[];
@@ -129,7 +131,9 @@ export function parseSoql(soql: string): SoqlQuery {
 
   expectKeyword('SELECT');
   const fields: string[] = [];
-  for (;;) {
+  const count = peek()?.kind === 'word' && peek()?.text.toUpperCase() === 'COUNT' && tokens[p + 1]?.text === '(' && tokens[p + 2]?.text === ')';
+  if (count) p += 3;
+  for (; !count; ) {
     const t = next();
     if (t.kind !== 'word') throw new SoqlSyntaxError(`unexpected '${t.text}' in field list`);
     fields.push(t.text);
@@ -172,7 +176,7 @@ export function parseSoql(soql: string): SoqlQuery {
     limit = Number(t.value);
   }
   if (p !== tokens.length) throw new SoqlSyntaxError(`unexpected '${peek()?.text}'`);
-  return { fields, object: objectToken.text, where, orderBy, limit };
+  return { count, fields, object: objectToken.text, where, orderBy, limit };
 }
 
 function same(a: unknown, b: SoqlValue): boolean {

@@ -1,4 +1,5 @@
 import { SyncError, type ItemResult, type TargetItem, type UpdateItem, type VerbContext, type WriteItem } from '@syncmodes/connector-kit';
+import { runIngestJob, type BulkOperation, type BulkRow } from '../client/bulk-api';
 import { saveErrorToSyncError } from '../client/errors';
 import type { SaveResult } from '../client/salesforce-api';
 import type { SalesforceClient } from '../client/salesforce-client';
@@ -6,6 +7,46 @@ import type { SalesforceConfig } from '../config';
 import { toSalesforceFields } from './record-fields';
 
 type Ctx = VerbContext<SalesforceConfig, SalesforceClient>;
+
+/** Most records of one sObject Collections call; larger batches (bulk runs only, see the limits) go through Bulk API 2.0. */
+export const COLLECTION_SIZE = 200;
+
+const normalise = (value: unknown) => String(value ?? '').trim().toLowerCase();
+
+/**
+ * Sends items as one Bulk API 2.0 ingest job (values converted as for collections; a
+ * value that cannot be converted fails its record alone) and returns one result per item.
+ * `rowOf` gives the job row and the key its result is found by.
+ */
+async function sendBulk<I extends { readonly properties: WriteItem['properties'] }>(
+  ctx: Ctx,
+  operation: BulkOperation,
+  keyColumn: string,
+  items: readonly I[],
+  rowOf: (item: I, fields: Record<string, unknown>) => BulkRow,
+  benign: ReadonlySet<string> = new Set(),
+): Promise<ItemResult[]> {
+  const results: ItemResult[] = new Array(items.length);
+  const rows: BulkRow[] = [];
+  const positions: number[] = [];
+  items.forEach((item, i) => {
+    const converted = operation === 'delete' ? { fields: {} } : toSalesforceFields(ctx.client, item.properties, ctx.config.dateFormat);
+    if ('error' in converted) results[i] = { ok: false, error: converted.error };
+    else {
+      rows.push(rowOf(item, converted.fields));
+      positions.push(i);
+    }
+  });
+  if (rows.length > 0) {
+    const polling = { intervalMs: ctx.config.bulkPollIntervalMs, timeoutMs: ctx.config.bulkTimeoutMs, signal: ctx.signal };
+    const done = await runIngestJob(ctx.client.api, ctx.client.fields.object, operation, keyColumn, rows, polling);
+    done.forEach((r, j) => {
+      const result: ItemResult = r.ok || benign.has(r.error.vendorCode ?? '') ? { ok: true, id: r.ok ? r.id : undefined } : { ok: false, error: r.error };
+      results[positions[j] as number] = result;
+    });
+  }
+  return results;
+}
 
 /** Maps SaveResults (input order) to item results. `benign` error codes count as success. */
 export function toItemResults(results: readonly SaveResult[], benign: ReadonlySet<string> = new Set()): ItemResult[] {
@@ -49,13 +90,26 @@ async function sendConverted<I extends WriteItem>(
   return results;
 }
 
-/** Creates records with sObject Collections (≤ 200 per call, `allOrNone: false`). */
+/**
+ * Creates records with sObject Collections (≤ 200 per call, `allOrNone: false`), or, for a
+ * larger batch, one Bulk API 2.0 `insert` job whose results are matched back by the match field.
+ */
 export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<ItemResult[]> {
+  if (items.length > COLLECTION_SIZE) {
+    const key = ctx.client.matchField.name;
+    return sendBulk(ctx, 'insert', key, items, (_item, fields) => ({ fields, key: normalise(fields[key]) }));
+  }
   return sendConverted(ctx, items, (_item, fields) => fields, (records) => ctx.client.api.create(ctx.client.fields.object, records));
 }
 
-/** Updates records by id; only changed fields are sent, `null` clears a field. */
+/**
+ * Updates records by id; only changed fields are sent, `null` clears a field. A batch
+ * larger than a collection call is one Bulk API 2.0 `update` job (`#N/A` clears).
+ */
 export function updateRecords(ctx: Ctx, items: readonly UpdateItem[]): Promise<ItemResult[]> {
+  if (items.length > COLLECTION_SIZE) {
+    return sendBulk(ctx, 'update', 'Id', items, (item, fields) => ({ fields: { Id: item.destinationId, ...fields }, key: normalise(item.destinationId) }));
+  }
   return sendConverted(
     ctx,
     items,
@@ -67,7 +121,11 @@ export function updateRecords(ctx: Ctx, items: readonly UpdateItem[]): Promise<I
 /** Records already gone count as deleted. */
 const GONE = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_FOUND']);
 
-/** Deletes records by id (≤ 200 per call); records already gone count as deleted. */
+/** Deletes records by id (≤ 200 per call, or one Bulk API 2.0 `delete` job above); records already gone count as deleted. */
 export async function deleteRecords(ctx: Ctx, items: readonly TargetItem[]): Promise<ItemResult[]> {
+  if (items.length > COLLECTION_SIZE) {
+    const targets = items.map((i) => ({ ...i, properties: {} }));
+    return sendBulk(ctx, 'delete', 'Id', targets, (item) => ({ fields: { Id: item.destinationId }, key: normalise(item.destinationId) }), GONE);
+  }
   return toItemResults(await ctx.client.api.destroy(items.map((i) => i.destinationId)), GONE);
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { Pacer } from '../../src/engine/pacer';
+
+/** Runs `count` calls through a pacer; each takes a varying time; returns when each started and ended (epoch ms). */
+async function record(pacer: Pacer, count: number): Promise<{ start: number; end: number }[]> {
+  const calls: { start: number; end: number }[] = [];
+  await Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      pacer.run(async () => {
+        const call = { start: Date.now(), end: 0 };
+        calls.push(call);
+        await new Promise((r) => setTimeout(r, (i * 7) % 13));
+        call.end = Date.now();
+      }),
+    ),
+  );
+  return calls.sort((a, b) => a.start - b.start);
+}
+
+describe('Pacer', () => {
+  it('starts call k no sooner than an interval after call k − N was answered', async () => {
+    const requests = 5;
+    const intervalMs = 60;
+    const calls = await record(new Pacer({ concurrency: 4, rateLimit: { requests, intervalMs } }), 23);
+    expect(calls).toHaveLength(23);
+    // Whatever the vendor counts (arrival lies between start and answer), no interval ever holds more than N arrivals.
+    const answers = calls.map((c) => c.end).sort((a, b) => a - b);
+    calls.forEach((call, k) => {
+      if (k >= requests) expect(call.start).toBeGreaterThanOrEqual((answers[k - requests] as number) + intervalMs);
+    });
+  });
+
+  it('keeps at most `concurrency` calls in flight', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const pacer = new Pacer({ concurrency: 3 });
+    await Promise.all(
+      Array.from({ length: 20 }, () =>
+        pacer.run(async () => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await new Promise((r) => setTimeout(r, 2));
+          inFlight--;
+        }),
+      ),
+    );
+    expect(most).toBe(3);
+  });
+
+  it('holds queued calls until a hold ends', async () => {
+    const pacer = new Pacer({ concurrency: 2, rateLimit: { requests: 100, intervalMs: 1_000 } });
+    const heldAt = Date.now();
+    pacer.hold(80);
+    const calls = await record(pacer, 4);
+    for (const call of calls) expect(call.start).toBeGreaterThanOrEqual(heldAt + 80);
+    pacer.release();
+  });
+});

@@ -1,0 +1,311 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { DeferredError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { saveErrorToSyncError } from './errors';
+import type { SalesforceApi } from './salesforce-api';
+
+/**
+ * Salesforce Bulk API 2.0 through jsforce's request layer (`Connection#request`, jsforce
+ * retries off, the configured timeout), not `conn.bulk2`: jsforce 3.10.16 builds the
+ * HTTP client of `conn.bulk2` with fixed options (lib/api/bulk2.js,
+ * `new BulkApiV2(this.connection, { responseType })`), so its GET / PUT / DELETE calls are
+ * retried up to 5 times on 429, 5xx and network errors with jsforce's own backoff, and
+ * they have no timeout — retries the kit can neither count, pace nor stop, and an upload
+ * retried behind the kit's back. Here every HTTP call is one request the kit's caller
+ * paces and retries.
+ *
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/
+ */
+
+/** Ingest operations the connector uses. */
+export type BulkOperation = 'insert' | 'update' | 'delete';
+
+/** Job info as `GET /jobs/ingest/{id}` answers it (subset). */
+export interface IngestJobInfo {
+  readonly id: string;
+  readonly state: 'Open' | 'UploadComplete' | 'InProgress' | 'JobComplete' | 'Failed' | 'Aborted';
+  readonly numberRecordsProcessed?: number;
+  readonly numberRecordsFailed?: number;
+  readonly errorMessage?: string;
+}
+
+/** How jobs are polled. Units: ms. */
+export interface BulkPolling {
+  /** First wait after closing a job, per 10,000 records of it; doubled each poll up to 10 × this. */
+  readonly intervalMs: number;
+  /** Longest a job may run before the connector gives up on it (it is then aborted). */
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** One record of an ingest job: its field values (API names; `null` clears) and the key that finds its result again. */
+export interface BulkRow {
+  readonly fields: Readonly<Record<string, unknown>>;
+  /**
+   * The value of `keyColumn` for this record, normalised (trimmed, lower-cased): results
+   * come back in no particular order and are matched to records by it.
+   */
+  readonly key: string;
+}
+
+/** What happened to one record of a job. */
+export type BulkRowResult = { readonly ok: true; readonly id: string; readonly created: boolean } | { readonly ok: false; readonly error: SyncError };
+
+const FINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
+const normalise = (value: unknown) => String(value ?? '').trim().toLowerCase();
+
+/** A CSV cell for a value: `#N/A` sets null (an empty cell leaves a field unchanged). */
+function cell(value: unknown, present: boolean): string {
+  if (!present) return '';
+  if (value === null || value === '') return '#N/A';
+  return typeof value === 'string' ? value : String(value);
+}
+
+/**
+ * Fetches a CSV result and keeps, of each row, only the named columns (in that order);
+ * `keep` may drop a row. Missing columns read as `''`. Memory: the text and the kept rows.
+ */
+export async function fetchCsv(
+  api: SalesforceApi,
+  url: string,
+  columns: readonly string[],
+  keep: (row: string[]) => boolean = () => true,
+  onHeaders?: (headers: Readonly<Record<string, string | undefined>>) => void,
+): Promise<string[][]> {
+  const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, onHeaders);
+  if (!text) return [];
+  let picks: number[] | undefined;
+  const rows: string[][] = [];
+  parse(text, {
+    bom: true,
+    relax_column_count: true,
+    on_record: (record: string[]) => {
+      if (!picks) {
+        picks = columns.map((c) => record.indexOf(c));
+        return null;
+      }
+      const row = (picks as number[]).map((i) => (i >= 0 ? (record[i] ?? '') : ''));
+      if (keep(row)) rows.push(row);
+      return null;
+    },
+  });
+  return rows;
+}
+
+/** Parses `sf__Error` (`CODE:message:fields --`) into a SyncError. */
+export function bulkErrorToSyncError(text: string): SyncError {
+  const trimmed = text.replace(/\s*--\s*$/, '');
+  const first = trimmed.indexOf(':');
+  const last = trimmed.lastIndexOf(':');
+  const statusCode = first > 0 ? trimmed.slice(0, first) : 'UNKNOWN_EXCEPTION';
+  const message = first > 0 ? trimmed.slice(first + 1, last > first ? last : undefined) : trimmed;
+  const fields = last > first ? trimmed.slice(last + 1).split(',').filter(Boolean) : [];
+  return saveErrorToSyncError({ statusCode, message, fields });
+}
+
+/**
+ * Runs one Bulk API 2.0 ingest job for `rows` and maps every result back to its row:
+ * create job → upload CSV → close → poll → `successfulResults` (inserts, or when some
+ * record failed) / `failedResults` (when some failed) / `unprocessedrecords` (when the job
+ * did not complete). Returns one result per row, in input order; unprocessed records fail
+ * with `bulk_unprocessed` (retryable: the kit resends them); a record with no result at
+ * all fails with `bulk_result_missing` (resent for updates and deletes; an insert is left
+ * to the next run, which looks it up first).
+ *
+ * A job is the unit of idempotency: when a call fails after the job was created and the
+ * outcome is unknown (a lost response, a timeout), the job is looked at once more: a
+ * job still `Open` is aborted, so nothing of it is ever written, and the error is thrown
+ * (the kit retries; for inserts it first checks which records exist); a job that was
+ * closed is followed to its end and its results are used — never sent twice.
+ *
+ * @throws {@link SyncError} when the job could not be created or settled.
+ */
+export async function runIngestJob(
+  api: SalesforceApi,
+  object: string,
+  operation: BulkOperation,
+  keyColumn: string,
+  rows: readonly BulkRow[],
+  polling: BulkPolling,
+): Promise<BulkRowResult[]> {
+  const base = `${api.basePath}/jobs/ingest`;
+  const job = await api.request<IngestJobInfo>({
+    method: 'POST',
+    url: base,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ object, operation, contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' }),
+  });
+  let info: IngestJobInfo = job;
+  let closed = false;
+  try {
+    await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: toCsv(keyColumn, operation, rows) });
+    info = await api.request<IngestJobInfo>({
+      method: 'PATCH',
+      url: `${base}/${job.id}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ state: 'UploadComplete' }),
+    });
+    closed = true;
+    info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, rows.length));
+  } catch (thrown) {
+    const error = toSyncError(thrown);
+    if (isRunStopping(error) || (!error.retryable && closed)) throw error;
+    info = await settle(api, base, job.id, polling, error);
+  }
+  return jobResults(api, base, info, operation, keyColumn, rows);
+}
+
+/** The job's CSV: the key column first, then every field any row sets. */
+function toCsv(keyColumn: string, operation: BulkOperation, rows: readonly BulkRow[]): string {
+  const columns = new Set<string>([keyColumn]);
+  if (operation !== 'delete') for (const row of rows) for (const name of Object.keys(row.fields)) columns.add(name);
+  const header = [...columns];
+  const body = rows.map((row) => header.map((name) => cell(row.fields[name], Object.hasOwn(row.fields, name))));
+  return stringify([header, ...body], { record_delimiter: 'unix' });
+}
+
+/** Records Salesforce processes as one internal batch of an ingest job. */
+const RECORDS_PER_BATCH = 10_000;
+
+/**
+ * The wait before the first poll of a job of `records`, ms: the poll interval per internal
+ * batch of 10,000 records (a job takes time in proportion to its batches; a poll before
+ * then is a call spent on "InProgress").
+ */
+function firstPollWait(polling: BulkPolling, records: number): number {
+  return polling.intervalMs * Math.max(1, Math.ceil(records / RECORDS_PER_BATCH));
+}
+
+async function waitForJob(
+  api: SalesforceApi,
+  base: string,
+  id: string,
+  info: IngestJobInfo,
+  polling: BulkPolling,
+  firstWaitMs = polling.intervalMs,
+): Promise<IngestJobInfo> {
+  const started = Date.now();
+  let wait = firstWaitMs;
+  const longest = Math.max(firstWaitMs, polling.intervalMs * 10);
+  let current = info;
+  while (!FINAL.has(current.state)) {
+    if (Date.now() - started > polling.timeoutMs) {
+      await abort(api, base, id);
+      throw new RetryableError('bulk_timeout', `Bulk API job ${id} did not finish within ${polling.timeoutMs} ms; it was aborted.`);
+    }
+    await delay(wait, undefined, { signal: polling.signal });
+    wait = Math.min(wait * 2, longest);
+    current = await api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` });
+  }
+  return current;
+}
+
+async function abort(api: SalesforceApi, base: string, id: string): Promise<void> {
+  await api.request({ method: 'PATCH', url: `${base}/${id}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'Aborted' }) });
+}
+
+/**
+ * After a failure with an unknown outcome: reads the job's state. Open → aborted (nothing
+ * of it is written) and `cause` is thrown for the kit to retry; closed → followed to its end.
+ */
+async function settle(api: SalesforceApi, base: string, id: string, polling: BulkPolling, cause: SyncError): Promise<IngestJobInfo> {
+  let info: IngestJobInfo;
+  try {
+    info = await api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` });
+    if (info.state === 'Open') await abort(api, base, id);
+  } catch {
+    // The job's state is unknown: the kit decides (for inserts it looks the records up before resending).
+    throw cause;
+  }
+  if (info.state === 'Open' || info.state === 'Aborted') throw cause;
+  return waitForJob(api, base, id, info, polling);
+}
+
+async function jobResults(
+  api: SalesforceApi,
+  base: string,
+  info: IngestJobInfo,
+  operation: BulkOperation,
+  keyColumn: string,
+  rows: readonly BulkRow[],
+): Promise<BulkRowResult[]> {
+  const failedCount = info.numberRecordsFailed ?? 0;
+  const complete = info.state === 'JobComplete';
+  const allSucceeded = complete && failedCount === 0 && (info.numberRecordsProcessed ?? 0) === rows.length;
+  const byKey = new Map<string, BulkRowResult>();
+  // Updates and deletes need no ids back: when every record succeeded, the job info says so.
+  if (operation === 'insert' || !allSucceeded) {
+    for (const [key, id, created] of await fetchCsv(api, `${base}/${info.id}/successfulResults`, [keyColumn, 'sf__Id', 'sf__Created'])) {
+      byKey.set(normalise(key), { ok: true, id: id as string, created: created === 'true' });
+    }
+  } else {
+    for (const row of rows) byKey.set(row.key, { ok: true, id: String(row.fields[keyColumn] ?? ''), created: false });
+  }
+  if (failedCount > 0) {
+    for (const [key, error] of await fetchCsv(api, `${base}/${info.id}/failedResults`, [keyColumn, 'sf__Error'])) {
+      byKey.set(normalise(key), { ok: false, error: bulkErrorToSyncError(error as string) });
+    }
+  }
+  if (!complete) {
+    const unprocessed = await fetchCsv(api, `${base}/${info.id}/unprocessedrecords`, [keyColumn]);
+    const why = info.errorMessage ? `: ${info.errorMessage}` : '';
+    for (const [key] of unprocessed) {
+      byKey.set(normalise(key), {
+        ok: false,
+        error: new RetryableError('bulk_unprocessed', `Not processed: Bulk API job ${info.id} ended ${info.state}${why}. It is sent again.`),
+      });
+    }
+  }
+  // A record with no result may or may not have been written: an insert is not resent blindly (the next run looks it up first).
+  const missing =
+    operation === 'insert'
+      ? new DeferredError('bulk_result_missing', `Bulk API job ${info.id} (${info.state}) returned no result for this record; the next run looks it up before creating it.`)
+      : new RetryableError('bulk_result_missing', `Bulk API job ${info.id} (${info.state}) returned no result for this record. It is sent again.`);
+  return rows.map((row) => byKey.get(row.key) ?? { ok: false, error: missing });
+}
+
+/** Rows per page of query results (`maxRecords`): bounds the text held at once. */
+const QUERY_PAGE_RECORDS = 250_000;
+
+/**
+ * Runs a Bulk API 2.0 query job and returns, of the rows `keep` accepts, the named
+ * columns, following `Sforce-Locator` pages: create → poll → results (one call per page of
+ * {@link QUERY_PAGE_RECORDS} rows).
+ *
+ * @throws {@link SyncError} when the job fails or does not finish in time.
+ */
+export async function bulkQuery(
+  api: SalesforceApi,
+  soql: string,
+  columns: readonly string[],
+  keep: (row: string[]) => boolean,
+  polling: BulkPolling,
+): Promise<string[][]> {
+  const base = `${api.basePath}/jobs/query`;
+  let info = await api.request<IngestJobInfo>({
+    method: 'POST',
+    url: base,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ operation: 'query', query: soql }),
+  });
+  const started = Date.now();
+  let wait = Math.max(1, Math.round(polling.intervalMs / 4));
+  while (!FINAL.has(info.state)) {
+    if (Date.now() - started > polling.timeoutMs) throw new RetryableError('bulk_timeout', `Bulk API query job ${info.id} did not finish within ${polling.timeoutMs} ms.`);
+    await delay(wait, undefined, { signal: polling.signal });
+    wait = Math.min(wait * 2, polling.intervalMs * 10);
+    info = await api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${info.id}` });
+  }
+  if (info.state !== 'JobComplete') throw new SyncError('bulk_query_failed', `Bulk API query job ${info.id} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}.`, { retryable: true });
+  const rows: string[][] = [];
+  let locator: string | undefined;
+  do {
+    let next: string | undefined;
+    const params = new URLSearchParams({ maxRecords: String(QUERY_PAGE_RECORDS), ...(locator ? { locator } : {}) });
+    const page = await fetchCsv(api, `${base}/${info.id}/results?${params}`, columns, keep, (headers) => (next = headers['sforce-locator']));
+    for (const row of page) rows.push(row);
+    locator = next && next !== 'null' ? next : undefined;
+  } while (locator);
+  return rows;
+}

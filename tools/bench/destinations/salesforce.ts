@@ -1,0 +1,63 @@
+import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
+import { runPool } from '../pool';
+import type { BenchEntry, CallClass } from '../types';
+
+const COLLECTION = 200;
+/** The emulator's token (`EMULATOR_ACCESS_TOKEN`); modules load lazily, so a run loads only what it uses. */
+const TOKEN = 'emulator-token';
+const email = (i: number) => `person${i}@example.com`;
+
+/** Salesforce Contacts matched by Email: sObject Collections, and Bulk API 2.0 jobs from 10,000 changed records. */
+export const salesforceBench: BenchEntry = {
+  id: 'salesforce',
+  modes: ['additive', 'sync', 'enrich'],
+  destination: async () => (await import('@syncmodes/salesforce')).salesforceDestination,
+  async startEmulator() {
+    const { createSalesforceEmulator } = await import('@syncmodes/salesforce/emulator');
+    const server = createSalesforceEmulator();
+    const url = await server.start();
+    return {
+      server,
+      url,
+      seed: (indices) =>
+        server.seed({ Contact: indices.map((i) => ({ Email: email(i), Customer_Id__c: `p${i}`, FirstName: `First${i}`, LastName: `Last${i}`, Title: 'Stale' })) }),
+      reset: () => server.reset(),
+      stop: () => server.stop(),
+    };
+  },
+  // The emulator finishes a job within milliseconds: poll every 100 ms (against a real org the default 1 s applies).
+  config: (url) => ({ instanceUrl: url, accessToken: TOKEN, bulkPollIntervalMs: 100 }),
+  properties: (i, version) => ({
+    Email: email(i),
+    Customer_Id__c: `p${i}`,
+    FirstName: `First${i}`,
+    LastName: `Last${i}`,
+    Title: `Title ${i % 97} v${version}`,
+    Phone: `+1 555 01${String(i % 10_000).padStart(4, '0')}`,
+  }),
+  classify(e: RequestLogEntry): CallClass {
+    const p = e.path;
+    if (p.includes('/jobs/ingest')) return 'bulk_write';
+    if (p.includes('/jobs/query')) return 'bulk_lookup';
+    if (p.includes('/composite/sobjects')) return e.method === 'POST' ? 'create' : e.method === 'PATCH' ? 'update' : e.method === 'DELETE' ? 'delete' : 'other';
+    if (/\/query(\/|$)/.test(p)) return /COUNT\(\)/.test(e.query.q ?? '') ? 'bulk_lookup' : 'lookup';
+    if (/\/sobjects\/[^/]+\/[^/]+\/[^/]+$/.test(p) && e.method === 'PATCH') return e.status === 201 ? 'create' : 'update';
+    if (/\/sobjects\/[^/]+$/.test(p) && e.method === 'POST') return 'create';
+    return 'other';
+  },
+  minimum: (c) => ({
+    lookups: Math.ceil(c.lookedUp / COLLECTION),
+    writes: Math.ceil(c.created / COLLECTION) + Math.ceil(c.updated / COLLECTION) + Math.ceil(c.deleted / COLLECTION),
+  }),
+  naiveDescription: 'jsforce `sobject.upsert` by the Customer_Id__c external id, one call per record',
+  naiveConcurrency: 4,
+  async naive(url, indices, version) {
+    const { Connection } = await import('jsforce');
+    const conn = new Connection({ instanceUrl: url, accessToken: TOKEN, version: '62.0' });
+    const contacts = conn.sobject('Contact');
+    return runPool(indices, this.naiveConcurrency, async (i) => {
+      const result = await contacts.upsert(this.properties(i, version) as Record<string, string>, 'Customer_Id__c');
+      if (!result.success) throw new Error('upsert failed');
+    });
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * `tsx tools/bench/profile-planner.ts [records]` (after `npm run build`): the profile behind
+ * the planning figure of the benchmark. Writes a sync state of `records` generated
+ * Salesforce records (default 1,000,000), then runs the unchanged rerun (scan, compare
+ * with state, emit; no call reaches the destination) under `--cpu-prof` in a child
+ * process and prints its records per second and the functions with the most self time.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runSync, snapshotHash, SqliteStateStore, type RecordSource, type StateEntry } from '@syncmodes/connector-kit';
+import { salesforceBench } from './destinations/salesforce';
+
+const records = Number(process.argv[2] ?? 1_000_000);
+const config = salesforceBench.config('http://127.0.0.1:9', {});
+const source: RecordSource = {
+  name: 'generated',
+  async *open() {
+    for (let i = 0; i < records; i++) yield { kind: 'record', id: `p${i}`, row: i + 1, snapshot: { properties: salesforceBench.properties(i, 1), groups: [] } };
+  },
+};
+
+/** The rerun itself (in the profiled child): prints `records/s`. */
+async function rerun(file: string): Promise<void> {
+  const state = new SqliteStateStore(file);
+  const started = performance.now();
+  const summary = await runSync({ destination: await salesforceBench.destination(), config, source, state, collectResults: false });
+  const ms = performance.now() - started;
+  state.close();
+  console.log(`${summary.counts.unchanged} unchanged of ${records} in ${ms.toFixed(0)} ms = ${((records / ms) * 1000).toFixed(0)} records/s`);
+}
+
+/** Writes the state a previous run would have left: every record exported as it is now. */
+async function prepare(file: string): Promise<void> {
+  const state = new SqliteStateStore(file);
+  const empty: RecordSource = { name: 'empty', async *open() {} };
+  const { syncId } = await runSync({ destination: await salesforceBench.destination(), config, source: empty, state });
+  const batch: StateEntry[] = [];
+  for (let i = 0; i < records; i++) {
+    const snapshot = { properties: salesforceBench.properties(i, 1), groups: [] };
+    batch.push({ recordId: `p${i}`, destinationId: `003${i}`, matchKey: `person${i}@example.com`, snapshot, hash: snapshotHash(snapshot), owned: true, departed: false });
+    if (batch.length === 10_000) state.put(syncId, batch.splice(0));
+  }
+  state.put(syncId, batch);
+  state.close();
+}
+
+/** Self time per function of a `.cpuprofile`, largest first. */
+function topSelfTime(dir: string, count: number): string[] {
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile')) as string;
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  profile.samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) return;
+    const where = frame.url ? ` (${frame.url.replace(/^.*\/(node_modules|packages)\//, '').replace(/^file:\/\//, '')})` : '';
+    const key = `${frame.functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, us]) => `| ${name} | ${(us / 1000).toFixed(0)} | ${((us / total) * 100).toFixed(1)}% |`);
+}
+
+const file = process.argv[3];
+if (file) await rerun(file);
+else {
+  const dir = mkdtempSync(join(tmpdir(), 'syncmodes-profile-'));
+  const state = join(dir, 'state.sqlite');
+  await prepare(state);
+  const out = execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profile')}`, '--import', 'tsx', fileURLToPath(import.meta.url), String(records), state], {
+    encoding: 'utf8',
+  });
+  console.log(out.trim());
+  console.log('| function (self time) | ms | share |\n|---|---:|---:|');
+  console.log(topSelfTime(join(dir, 'profile'), 18).join('\n'));
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,68 @@
+import type { AnyDestination, Properties, SyncMode } from '@syncmodes/connector-kit';
+import type { EmulatorServer, RequestLogEntry } from '@syncmodes/connector-kit/emulator';
+
+/** What an API call was, for counting against the theoretical minimum. */
+export type CallClass = 'lookup' | 'create' | 'update' | 'delete' | 'bulk_write' | 'bulk_lookup' | 'other';
+
+/** Records a step planned, by what happened to them. Units: records. */
+export interface StepCounts {
+  readonly created: number;
+  readonly updated: number;
+  readonly deleted: number;
+  /** Records looked up (changed records and departing ones). */
+  readonly lookedUp: number;
+}
+
+/** The fewest calls the API allows for a step. Units: calls. */
+export interface MinimumCalls {
+  readonly lookups: number;
+  readonly writes: number;
+}
+
+/** An emulator started for the benchmark, in the orchestrating process. */
+export interface BenchEmulator {
+  readonly server: EmulatorServer;
+  readonly url: string;
+  /** Existing destination records for `indices` (values differ from the source's, so they need an update). */
+  seed(indices: readonly number[]): void;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+/** Options of a run: scaled for throughput, or under a vendor rate limit (calls per second). */
+export interface RunShape {
+  /** The emulator enforces this many write calls per second (and the config paces for it). */
+  readonly rateLimitPerSec?: number | undefined;
+}
+
+/**
+ * One destination in the benchmark: how to start its emulator, build its config and
+ * records, classify its calls, compute the minimum and run the naive baseline. Adding a
+ * destination is one such entry in `destinations/index.ts`.
+ */
+export interface BenchEntry {
+  readonly id: string;
+  readonly modes: readonly SyncMode[];
+  /** The destination (loaded in the worker). */
+  destination(): Promise<AnyDestination>;
+  /** Starts the emulator (in the orchestrating process). */
+  startEmulator(shape: RunShape): Promise<BenchEmulator>;
+  /** The config of a run against the emulator at `url`. */
+  config(url: string, shape: RunShape): Record<string, unknown>;
+  /** Properties of generated record `i` (deterministic; `version` changes every value but the keys). */
+  properties(i: number, version: number): Properties;
+  classify(entry: RequestLogEntry): CallClass;
+  minimum(counts: StepCounts): MinimumCalls;
+  /**
+   * The naive baseline: one official-SDK call per record, no lookup and no diffing (where
+   * the API has no upsert, the connector-less fix-up a script would do: noted by the entry).
+   * Returns how many records failed.
+   */
+  naive(url: string, indices: Iterable<number>, version: number): Promise<{ readonly failed: number }>;
+  /** What the naive baseline does, for the report. */
+  readonly naiveDescription: string;
+  /** Calls in flight at once for the naive baseline (the connector's default concurrency). */
+  readonly naiveConcurrency: number;
+  /** Pacing scenario: the vendor limit to enforce (calls per second) and how many records to send. */
+  readonly pacing?: { readonly limitPerSec: number; readonly records: number; readonly quickRecords: number } | undefined;
+}

@@ -1,0 +1,125 @@
+/**
+ * One measured run, in a process of its own so its peak memory is its own: a kit sync
+ * (`runSync` with results streamed, not collected) or the naive baseline, against an
+ * emulator the orchestrator runs. Receives a {@link WorkerJob} over IPC, answers a
+ * {@link WorkerResult}, exits.
+ */
+import { emptyCounts, runSync, SqliteStateStore, type OutcomeCounts, type RecordSource, type SyncMode } from '@syncmodes/connector-kit';
+import { benchEntry } from './destinations/index';
+import type { RunShape } from './types';
+
+/** What the orchestrator asks a worker to run. Records are the generated ones with indices in [from, to). */
+export interface WorkerJob {
+  readonly entry: string;
+  readonly kind: 'kit' | 'naive';
+  readonly url: string;
+  readonly mode?: SyncMode | undefined;
+  readonly from: number;
+  readonly to: number;
+  /** Changes every generated value but the keys (a new version means every record changed). */
+  readonly version: number;
+  /** SQLite state file (kit runs). */
+  readonly stateFile: string;
+  readonly shape: RunShape;
+  /** Let `sync` mode delete past the deletion guard's default. */
+  readonly allowDeletes?: boolean | undefined;
+}
+
+/** What a worker measured. Units: ms, MB. */
+export interface WorkerResult {
+  readonly durationMs: number;
+  readonly counts: OutcomeCounts;
+  /** Records the kit looks up: changed since state (or new) and departing, as its first pass counted them. */
+  readonly lookedUp: number;
+  readonly status: string;
+  readonly reason?: string | undefined;
+  /** Failure codes and how many records had each. */
+  readonly failures: Readonly<Record<string, number>>;
+  readonly rateLimited: number;
+  /** Peak resident set size of the worker process (`process.resourceUsage().maxRSS`). */
+  readonly maxRssMb: number;
+  /** Largest V8 heap in use seen (sampled every 50 ms). */
+  readonly heapPeakMb: number;
+}
+
+function generated(entry: ReturnType<typeof benchEntry>, job: WorkerJob): RecordSource {
+  return {
+    name: `generated ${job.from}..${job.to}`,
+    async *open() {
+      for (let i = job.from; i < job.to; i++) {
+        yield { kind: 'record' as const, id: `p${i}`, row: i - job.from + 1, snapshot: { properties: entry.properties(i, job.version), groups: [] } };
+      }
+    },
+  };
+}
+
+async function run(job: WorkerJob): Promise<WorkerResult> {
+  const entry = benchEntry(job.entry);
+  let heapPeak = 0;
+  const sample = () => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed));
+  const sampler = setInterval(sample, 50);
+  const started = Date.now();
+  try {
+    if (job.kind === 'naive') {
+      const indices = (function* () {
+        for (let i = job.from; i < job.to; i++) yield i;
+      })();
+      const { failed } = await entry.naive(job.url, indices, job.version);
+      const counts = { ...emptyCounts(), updated: job.to - job.from - failed, failed };
+      return finish({ durationMs: Date.now() - started, counts, lookedUp: job.to - job.from, status: 'completed', failures: failed ? { naive: failed } : {}, rateLimited: 0 });
+    }
+    const destination = await entry.destination();
+    const state = new SqliteStateStore(job.stateFile);
+    const failures: Record<string, number> = {};
+    // The kit says after its first pass how many records changed and how many left the source: those are looked up.
+    let scanned = { changed: 0, departing: 0 };
+    const logger = {
+      debug: () => undefined,
+      info: (message: string, fields?: Record<string, unknown>) => {
+        if (message === 'source scanned') scanned = { changed: Number(fields?.changed ?? 0), departing: Number(fields?.departing ?? 0) };
+      },
+      warn: () => undefined,
+      error: () => undefined,
+    };
+    try {
+      const summary = await runSync({
+        destination,
+        config: entry.config(job.url, job.shape),
+        mode: job.mode,
+        source: generated(entry, job),
+        state,
+        collectResults: false,
+        onResult: (r) => {
+          if (r.outcome === 'failed') failures[r.code ?? 'unknown'] = (failures[r.code ?? 'unknown'] ?? 0) + 1;
+        },
+        guard: job.allowDeletes ? { maxDeletes: Number.MAX_SAFE_INTEGER } : undefined,
+        logger,
+      });
+      return finish({
+        durationMs: summary.durationMs,
+        counts: summary.counts,
+        lookedUp: scanned.changed + scanned.departing,
+        status: summary.status,
+        reason: summary.reason?.message,
+        failures,
+        rateLimited: summary.stats.rateLimited,
+      });
+    } finally {
+      state.close();
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+
+  function finish(result: Omit<WorkerResult, 'maxRssMb' | 'heapPeakMb'>): WorkerResult {
+    sample();
+    return { ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: heapPeak / (1024 * 1024) };
+  }
+}
+
+process.once('message', (job: WorkerJob) => {
+  run(job).then(
+    (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
+    (error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
+  );
+});
