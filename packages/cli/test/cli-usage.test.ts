@@ -37,6 +37,7 @@ describe('syncmodes command line', () => {
     const out = await cli(['destinations']);
     expect(out.code).toBe(0);
     expect(out.stdout).toMatch(/salesforce.*sync, additive\*, enrich/);
+    expect(out.stdout).toMatch(/^\* default sync mode/m);
     expect(out.stdout).toContain('$SALESFORCE_ACCESS_TOKEN');
   });
 

@@ -52,7 +52,7 @@ export function destinationsCommand(io: CliIo, context: CliContext = {}): Comman
           problems.push(`warning: cannot load ${entry.packageName}: ${(error as Error).message}`);
         }
       }
-      io.stdout.write(`${table.toString()}\n`);
+      io.stdout.write(`${table.toString()}\n* default sync mode (--mode). Options: --option key=value; a destination's README lists each with its default.\n`);
       for (const p of problems) io.stderr.write(`${p}\n`);
     });
 }
