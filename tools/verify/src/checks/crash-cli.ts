@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configFields, type AnyDestination, type SyncMode } from '@syncmodes/connector-kit';
+import type { EmulatorClient } from '@syncmodes/connector-kit/emulator';
+import type { VerifyStats } from '../stats';
+
+const ENTRY = new URL('../cli-entry.ts', import.meta.url).pathname;
+
+/** Options of the crash harnesses (records and audiences). */
+export interface CrashOptions {
+  /** Kills that must land while the CLI is talking to the destination. */
+  readonly kills: number;
+  /** Source rows. */
+  readonly rows: number;
+  /** Delay the emulator adds to each request, ms (so a run lasts long enough to be killed mid-way). */
+  readonly latencyMs: number;
+  readonly seed: number;
+}
+
+/** A source row as the crash harness writes it: `id`, the properties, `groups` (`;`-separated). */
+export interface CrashRow {
+  readonly id: string;
+  readonly snapshot: { readonly properties: Readonly<Record<string, unknown>>; readonly groups: readonly string[] };
+}
+
+/** What one CLI run did. `requests`: emulator requests seen while it ran. */
+export interface CliRun {
+  readonly code: number | null;
+  readonly killed: boolean;
+  readonly requests: number;
+}
+
+const csvCell = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** Writes rows as the CSV the CLI reads: header `id,<columns…>,groups`. */
+export function writeSourceCsv(path: string, rows: readonly CrashRow[], columns: readonly string[]): void {
+  const lines = [['id', ...columns, 'groups'].map(csvCell).join(',')];
+  for (const r of rows) lines.push([r.id, ...columns.map((c) => r.snapshot.properties[c]), r.snapshot.groups.join(';')].map(csvCell).join(','));
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+/** How the harness runs the real CLI against a started emulator. */
+export interface CliRunnerSetup {
+  readonly destination: AnyDestination;
+  /** The emulator's admin client and the destination config pointing at it (secrets go to env). */
+  readonly target: { readonly admin: EmulatorClient; readonly config: unknown };
+  readonly mode: SyncMode;
+  readonly columns: readonly string[];
+  /** Working folder: the state directory goes under it. */
+  readonly dir: string;
+  /** Exit codes a finished (not killed) run may end with; any other is a violation. */
+  readonly okExitCodes: readonly number[];
+  readonly where: string;
+  readonly stats: VerifyStats;
+}
+
+/**
+ * Returns `runCli(file, killAtRequest?)`: runs `syncmodes sync` on `file` in a child process
+ * (options from the config, secrets through their environment variables); with
+ * `killAtRequest`, SIGKILLs it once the emulator has seen that many of its requests.
+ */
+export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?: number) => Promise<CliRun> {
+  const { target: t, stats, where } = setup;
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), NX_TUI: 'false' };
+  const optionArgs: string[] = [];
+  for (const f of configFields(setup.destination.configSchema)) {
+    const value = (t.config as Record<string, unknown>)[f.key];
+    if (value === undefined || typeof value === 'object') continue;
+    if (f.meta.secret) env[f.meta.env ?? f.key] = String(value);
+    else optionArgs.push('--option', `${f.key}=${String(value)}`);
+  }
+  const args = (file: string) => [
+    'sync', '--to', setup.destination.id, '--mode', setup.mode, '--from', file, '--sync-name', 'crash', '--id', 'id',
+    ...setup.columns.flatMap((c) => ['--map', `${c}=${c}`]), '--groups', 'groups',
+    '--state-dir', join(setup.dir, 'state'), '--no-progress', '--allow-deletes', '1000000', ...optionArgs,
+  ];
+  return (file, killAtRequest) =>
+    new Promise<CliRun>((resolve) => {
+      void (async () => {
+        const before = (await t.admin.requests()).length;
+        const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args(file)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += String(d)));
+        let killed = false;
+        let exited = false;
+        child.on('exit', async (code) => {
+          exited = true;
+          if (!killed && !setup.okExitCodes.includes(code ?? -1)) stats.violations.push(`${where}: the CLI exited ${code}: ${stderr.slice(0, 400)}`);
+          resolve({ code, killed, requests: (await t.admin.requests()).length - before });
+        });
+        if (killAtRequest === undefined) return;
+        while (!exited) {
+          if ((await t.admin.requests()).length - before >= killAtRequest) {
+            killed = true;
+            child.kill('SIGKILL');
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      })();
+    });
+}
+
+/**
+ * Kills the CLI at random points of a run (a full run made `span` requests), alternating
+ * between the two source files so there is always work in flight, until `options.kills`
+ * kills landed mid-sync (at most 4× as many attempts). Counts them in `stats`; returns the
+ * index of the file the next run should use.
+ */
+export async function killRepeatedly(
+  runCli: (file: string, killAtRequest?: number) => Promise<CliRun>,
+  files: readonly string[],
+  span: number,
+  random: () => number,
+  options: CrashOptions,
+  where: string,
+  stats: VerifyStats,
+): Promise<number> {
+  let landed = 0;
+  let attempts = 0;
+  let current = 1;
+  while (landed < options.kills && attempts < options.kills * 4) {
+    attempts++;
+    if ((await runCli(files[current] as string, 1 + Math.floor(random() * (span - 1)))).killed) landed++;
+    current = 1 - current;
+  }
+  if (landed < options.kills) stats.violations.push(`${where}: only ${landed} of ${options.kills} kills landed mid-sync`);
+  stats.killsSurvived += landed;
+  return current;
+}
