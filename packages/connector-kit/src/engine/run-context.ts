@@ -7,6 +7,7 @@ import type { SyncMode } from '../modes/sync-modes';
 import type { RecordResult } from '../records/outcome';
 import type { StateStore } from '../state/state-store';
 import type { Caller } from './caller';
+import type { GroupIdCache } from './group-id-cache';
 import type { ClassifyContext, DeletePolicy } from './classify';
 
 /** What every step of a run shares, whatever the destination's kind. */
@@ -22,6 +23,8 @@ export interface BaseRunContext {
   readonly logger: Logger;
   /** Hands a final result to the run (counted, collected, reported). */
   readonly emit: (result: RecordResult) => void;
+  /** Group ids resolved so far in this run (each group found or created once per run). */
+  readonly groupIds: GroupIdCache;
 }
 
 /** Shared by the steps of a run into a record destination. */

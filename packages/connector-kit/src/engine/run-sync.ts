@@ -19,6 +19,7 @@ import { iterateDeparting, iterateSource, type RecordKeys, type WindowProcessor 
 import { Pacer } from './pacer';
 import { processRecordWindow } from './process-record-window';
 import { DEFAULT_RETRY_POLICY } from './retry-policy';
+import { GroupIdCache } from './group-id-cache';
 import type { AudienceRunContext, BaseRunContext, RunContext } from './run-context';
 import type { RunSyncOptions, SyncRunSummary } from './run-types';
 import { scanSource } from './scan-source';
@@ -181,6 +182,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       destinationName: destination.displayName,
       explainMissingKey: audience?.explainMissingKey ? (snapshot) => (audience.explainMissingKey as NonNullable<typeof audience.explainMissingKey>)(snapshot, config) : undefined,
     };
+    const groupIds = new GroupIdCache();
     const makeContext = (client: unknown): { ctx: BaseRunContext; process: WindowProcessor } => {
       const base: BaseRunContext = {
         config,
@@ -193,6 +195,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
         caller,
         logger,
         emit,
+        groupIds,
       };
       if (audience) {
         const ctx: AudienceRunContext = { ...base, destination: audience, limits: limits as AudienceRunContext['limits'] };

@@ -15,7 +15,7 @@ async function resolveGroups(ctx: RunContext, names: string[], create: boolean, 
   const groups = ctx.destination.verbs.groups;
   if (!groups || names.length === 0) return new Map();
   try {
-    return await ctx.caller.call('ensure_groups', () => groups.ensure(ctx.verbs, names, { create }));
+    return await ctx.groupIds.resolve(names, (missing) => ctx.caller.call('ensure_groups', () => groups.ensure(ctx.verbs, missing, { create })));
   } catch (thrown) {
     const error = toSyncError(thrown);
     if (!isRunStopping(error)) for (const item of items) stepFailed(item, error);

@@ -25,7 +25,7 @@ type Direction = 'add' | 'remove';
 async function resolve(ctx: AudienceRunContext, names: string[], create: boolean, failAll: (e: SyncError) => void): Promise<Map<string, string> | undefined> {
   if (names.length === 0) return new Map();
   try {
-    return await ctx.caller.call('ensure_groups', () => ctx.destination.verbs.ensureAudiences(ctx.verbs, names, { create }));
+    return await ctx.groupIds.resolve(names, (missing) => ctx.caller.call('ensure_groups', () => ctx.destination.verbs.ensureAudiences(ctx.verbs, missing, { create })));
   } catch (thrown) {
     const error = toSyncError(thrown);
     if (!isRunStopping(error)) failAll(error);
