@@ -41,3 +41,39 @@ describe('group lookups across windows', () => {
     expect(lookups.map((e) => (e.body as { names: string[] }).names)).toEqual([['all'], ['late']]);
   });
 });
+
+// A record that left the source stays a departing record until its group removals are acknowledged.
+describe('departures whose group removal failed', () => {
+  it('additive: when one of its two group removals fails, the next run sends that one, then the record is departed', async () => {
+    const emulator = createTinyEmulator();
+    try {
+      const config = { baseUrl: await emulator.start(), token: TINY_TOKEN };
+      const state = new SqliteStateStore(':memory:');
+      const run = (records: ConformanceRecord[]) => runSync({ destination: tinyDestination, config, mode: 'additive', source: memorySource(records), state, retry: { ...FAST, retries: 1 }, guard: { allowEmptySource: true } });
+      await run([person(1, ['vip', 'beta']), person(2, [])]);
+      const failing = emulator.requests.find((e) => e.method === 'POST' && e.path.endsWith('/members'))?.path as string;
+      const removals = () => emulator.requests.filter((e) => e.method === 'DELETE' && e.path.endsWith('/members') && e.status === 200);
+
+      // One group's removal always fails; the other's is acknowledged (and written to state).
+      emulator.clearRequests();
+      emulator.setFaults([{ kind: 'server_error', rate: 1, method: 'DELETE', path: `^${failing}$` }]);
+      const failed = await run([person(2, [])]);
+      expect(failed.results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'failed', retryable: true });
+      expect(removals()).toHaveLength(1);
+
+      emulator.setFaults([]);
+      emulator.clearRequests();
+      const healed = await run([person(2, [])]);
+      expect(healed.results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'skipped' });
+      expect(removals().map((e) => e.path)).toEqual([failing]);
+
+      emulator.clearRequests();
+      const again = await run([person(2, [])]);
+      expect(again.results.find((r) => r.id === 'c1')).toBeUndefined();
+      expect(emulator.requests.filter((e) => e.method !== 'GET')).toEqual([]);
+      state.close();
+    } finally {
+      await emulator.stop();
+    }
+  });
+});

@@ -18,8 +18,8 @@ export function groupChangesDone(item: WorkItem): boolean {
 /**
  * The state entry describing what the destination holds for `item` as far as the run knows.
  * While some of its planned group changes are still to be sent, the entry stays pending
- * (with the groups being added counted as held), so a crash in between is healed by the
- * next run.
+ * (with the groups being added counted as held) and, for a record that left the source,
+ * not yet departed, so a crash or a failed group change is healed by the next run.
  */
 export function stateEntryFor(item: WorkItem): StateEntry {
   const plan = item.plan;
@@ -33,7 +33,9 @@ export function stateEntryFor(item: WorkItem): StateEntry {
     snapshot,
     hash: outstanding ? '' : snapshotHash(snapshot),
     owned: item.owned,
-    departed: item.next === null,
+    // A record that left the source counts as departed once its group removals are done;
+    // until then it stays a departing record, so the next run sends what is outstanding.
+    departed: item.next === null && !outstanding,
     pending: outstanding,
   };
 }
