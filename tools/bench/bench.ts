@@ -1,10 +1,12 @@
 /**
- * `npm run bench [-- --quick] [-- --only salesforce,intercom]`: syncs generated records
+ * `npm run bench [-- --quick] [-- --only salesforce,intercom]` (`-- --help` for every
+ * option): syncs generated records
  * into each destination's emulator, per mode and size, and reports API calls by kind
  * against the theoretical minimum, records per second and peak memory — with, in the same
  * run, a naive baseline (one official-SDK call per record, no diffing). Results go to
- * `tools/bench/results/bench.json` and `tools/bench/results/BENCH.md` (quick runs: under
- * `.syncmodes/bench/` unless `--out` says otherwise).
+ * `tools/bench/results/bench.json` and `tools/bench/results/BENCH.md` for a full run (or
+ * `--merge`); any other run (quick, or a subset) writes under `.syncmodes/bench/` unless
+ * `--out` says otherwise, so a partial run never replaces the checked-in results.
  *
  * Each measured run is a child process (its peak memory is its own); the emulator runs in
  * this process. Not a test: nothing here asserts on speed.
@@ -20,7 +22,7 @@ import type { SyncMode } from '@syncmodes/connector-kit';
 import { BENCH_DESTINATIONS, benchEntry } from './destinations/index';
 import { renderMarkdown, type BenchReport } from './report';
 import { range } from './pool';
-import type { BenchEmulator, BenchEntry, CallClass, MinimumCalls, RunShape } from './types';
+import type { BenchEmulator, BenchEntry, CallClass, MinimumCalls, RunShape, StepCounts } from './types';
 import type { WorkerJob, WorkerResult } from './worker';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,6 +42,10 @@ export interface StepResult {
   /** Calls answered 429. */
   readonly refused: number;
   readonly minimum: MinimumCalls;
+  /** What the scenario implies the step does (from the generated data, not from the kit's own counts). */
+  readonly expected?: StepCounts | undefined;
+  /** V8's heap was capped at this many MB for the run. */
+  readonly heapCapMb?: number | undefined;
   readonly worker: WorkerResult;
   /**
    * Pacing steps: the enforced limit, and calls accepted per second over the whole sync
@@ -137,30 +143,105 @@ interface Options {
   readonly out: string;
 }
 
+const RESULTS = 'tools/bench/results';
+const SCRATCH = '.syncmodes/bench';
+
+const USAGE = `Usage: npm run bench -- [options]
+
+Syncs generated records into each destination's emulator, per mode and size: API calls by
+kind against the fewest the API allows, records per second, peak memory, next to a naive
+baseline (one official-SDK call per record) measured in the same run. Not a test.
+
+  --quick            1,000 and 10,000 records, 200,000 instead of a million (a few minutes)
+  --only <ids>       destinations, comma-separated: ${BENCH_DESTINATIONS.map((d) => d.id).join(', ')}
+  --sizes <n,…>      record counts (positive integers), e.g. 1000,10000
+  --no-million       skip the million-row (quick: 200,000-row) Salesforce runs
+  --no-pacing        skip the runs under an enforced rate limit
+  --rtt-ms <ms>      round trip added to every call in the extra Salesforce vs naive run
+                     at 10,000 records (default 20; 0: skip it)
+  --out <dir>        where bench.json and BENCH.md go
+  --merge            measure the --only destinations again into the results in --out
+                     (default ${RESULTS}), keeping the others'
+  --render           re-render BENCH.md from the bench.json in --out (after notes.md changed)
+  -h, --help         this text
+
+A full run (no --quick, no subset) writes ${RESULTS}/ (checked in); any other run writes
+${SCRATCH}/ unless --out or --merge says otherwise.
+`;
+
+/** A usage error: printed with the usage text, exit code 2. */
+class UsageError extends Error {}
+
+function positiveIntegers(flag: string, text: string): number[] {
+  const values = text.split(',').map((v) => v.trim());
+  const bad = values.filter((v) => !/^[1-9][0-9]*$/.test(v.replace(/_/g, '')));
+  if (bad.length > 0 || values.length === 0) throw new UsageError(`${flag} takes positive integers separated by commas (e.g. 1000,10000); not: ${bad.map((b) => `"${b}"`).join(', ') || '(empty)'}`);
+  return values.map((v) => Number(v.replace(/_/g, '')));
+}
+
 function options(): Options {
-  const { values } = parseArgs({
-    options: {
-      quick: { type: 'boolean', default: false },
-      only: { type: 'string' },
-      sizes: { type: 'string' },
-      'no-million': { type: 'boolean', default: false },
-      'no-pacing': { type: 'boolean', default: false },
-      'rtt-ms': { type: 'string' },
-      merge: { type: 'boolean', default: false },
-      out: { type: 'string' },
-    },
-  });
+  let values;
+  try {
+    values = parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        sizes: { type: 'string' },
+        'no-million': { type: 'boolean', default: false },
+        'no-pacing': { type: 'boolean', default: false },
+        'rtt-ms': { type: 'string' },
+        merge: { type: 'boolean', default: false },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
   const quick = values.quick ?? false;
+  const known = BENCH_DESTINATIONS.map((d) => d.id);
+  const only = values.only === undefined ? known : values.only.split(',').map((v) => v.trim()).filter(Boolean);
+  const unknown = only.filter((id) => !known.includes(id));
+  if (unknown.length > 0 || only.length === 0) throw new UsageError(`--only: unknown destination ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'}; known: ${known.join(', ')}`);
+  const rtt = values['rtt-ms'] === undefined ? (quick ? 0 : 20) : values['rtt-ms'] === '0' ? 0 : (positiveIntegers('--rtt-ms', values['rtt-ms'])[0] as number);
+  const subset = quick || values.only !== undefined || values.sizes !== undefined || values['no-million'] || values['no-pacing'] || values['rtt-ms'] !== undefined;
+  const merge = values.merge ?? false;
   return {
     quick,
-    only: values.only ? values.only.split(',') : BENCH_DESTINATIONS.map((d) => d.id),
-    sizes: values.sizes ? values.sizes.split(',').map(Number).filter((n) => n > 0) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000],
+    only,
+    sizes: values.sizes !== undefined ? positiveIntegers('--sizes', values.sizes) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000],
     million: !values['no-million'],
     pacing: !values['no-pacing'],
-    rttMs: Number(values['rtt-ms'] ?? (quick ? 0 : 20)),
-    merge: values.merge ?? false,
-    out: resolve(root, values.out ?? (quick ? '.syncmodes/bench' : 'tools/bench/results')),
+    rttMs: rtt,
+    merge,
+    out: resolve(root, values.out ?? (subset && !merge ? SCRATCH : RESULTS)),
   };
+}
+
+/** Records of [0, n) that exist in the destination before a first run: the even ones. */
+const existingOf = (n: number) => [...range(0, n)].filter((i) => i % 2 === 0);
+
+/**
+ * What a step must do to the generated records, from the scenario alone: a first run
+ * with `existing` of the N records already in the destination; a rerun (nothing to
+ * write); departures of records [kept, n) in sync mode (only the records the sync created
+ * — the odd ones, or every member for an audience — are deleted). Lookups: every changed
+ * or departing record (`undefined` for reruns: the kit's own count of records to recheck).
+ */
+function expectedCounts(entry: BenchEntry, step: StepResult['step'], mode: SyncMode, n: number, existing: number, kept = n): StepCounts | undefined {
+  if (step === 'rerun') return undefined;
+  if (step === 'departures') {
+    const departing = n - kept;
+    const created = entry.audience ? departing : Math.floor(n / 2) - Math.floor(kept / 2);
+    return { created: 0, updated: 0, deleted: created, lookedUp: entry.audience ? 0 : departing };
+  }
+  if (entry.audience) return { created: n, updated: 0, deleted: 0, lookedUp: 0 };
+  if (mode === 'enrich') return { created: 0, updated: existing, deleted: 0, lookedUp: n };
+  return { created: n - existing, updated: existing, deleted: 0, lookedUp: n };
 }
 
 const log = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -194,11 +275,9 @@ async function main(): Promise<void> {
     mode: StepResult['mode'],
     n: number,
     job: Omit<WorkerJob, 'entry' | 'url' | 'stateFile'> & { stateFile?: string },
-    shape: RunShape = {},
-    maxOldSpaceMb?: number,
-    rttMs?: number,
-    note?: string,
+    extra: { shape?: RunShape; maxOldSpaceMb?: number; rttMs?: number; note?: string; expected?: StepCounts | undefined } = {},
   ): Promise<StepResult> => {
+    const { shape = {}, maxOldSpaceMb, rttMs, note, expected } = extra;
     const counter = new CallCounter(entry, emulator);
     let worker: WorkerResult;
     try {
@@ -207,7 +286,11 @@ async function main(): Promise<void> {
       counter.stop();
     }
     const { counts } = worker;
-    const minimum = entry.minimum({ created: counts.created, updated: counts.updated, deleted: counts.deleted, lookedUp: worker.lookedUp });
+    // The minimum follows from the scenario (what the run must do), not from what the kit did; a rerun's lookups are the kit's rechecks.
+    const minimum =
+      step === 'naive'
+        ? { lookups: 0, writes: 0 }
+        : entry.minimum(expected ?? { created: counts.created, updated: counts.updated, deleted: counts.deleted, lookedUp: worker.lookedUp });
     const result: StepResult = {
       destination: entry.id,
       mode,
@@ -216,6 +299,8 @@ async function main(): Promise<void> {
       calls: { ...counter.calls },
       refused: counter.refused,
       minimum,
+      ...(expected ? { expected } : {}),
+      ...(maxOldSpaceMb ? { heapCapMb: maxOldSpaceMb } : {}),
       worker,
       ...(rttMs ? { rttMs } : {}),
       ...(note ? { note } : {}),
@@ -232,7 +317,7 @@ async function main(): Promise<void> {
     };
     const total = CLASSES.filter((c) => c !== 'other').reduce((a, c) => a + result.calls[c], 0);
     log(
-      `${entry.id} ${mode} ${n} ${step}${rttMs ? ` (${rttMs} ms round trip)` : ''}${note ? ` (${note})` : ''}: ${total} calls (min ${minimum.lookups + minimum.writes}), ` +
+      `${entry.id} ${mode} ${n} ${step}${rttMs ? ` (${rttMs} ms round trip)` : ''}${note ? ` (${note})` : ''}: ${total} calls${step === 'naive' ? '' : ` (min ${minimum.lookups + minimum.writes})`}, ` +
         `${((n / worker.durationMs) * 1000).toFixed(0)} rec/s, ${worker.maxRssMb.toFixed(0)} MB, ${JSON.stringify(counts)}${worker.status !== 'completed' ? ` ${worker.status}: ${worker.reason}` : ''}`,
     );
     steps.push(result);
@@ -244,7 +329,7 @@ async function main(): Promise<void> {
     const emulator = await entry.startEmulator({});
     try {
       for (const n of opts.sizes) {
-        const existing = [...range(0, n)].filter((i) => i % 2 === 0);
+        const existing = existingOf(n);
         // The naive baseline: the same records into the same destination (half the people exist).
         emulator.reset();
         emulator.seed(existing);
@@ -253,11 +338,15 @@ async function main(): Promise<void> {
           emulator.reset();
           emulator.seed(existing);
           const state = stateFile();
-          await measure(entry, emulator, 'first', mode, n, { kind: 'kit', mode, from: 0, to: n, version: 1, stateFile: state, shape: {} });
+          await measure(entry, emulator, 'first', mode, n, { kind: 'kit', mode, from: 0, to: n, version: 1, stateFile: state, shape: {} }, { expected: expectedCounts(entry, 'first', mode, n, existing.length) });
           await measure(entry, emulator, 'rerun', mode, n, { kind: 'kit', mode, from: 0, to: n, version: 1, stateFile: state, shape: {} });
           if (mode === 'sync') {
             const kept = Math.round(n * 0.9);
-            await measure(entry, emulator, 'departures', mode, n, { kind: 'kit', mode, from: 0, to: kept, version: 1, stateFile: state, shape: {}, allowDeletes: true });
+            await measure(
+              entry, emulator, 'departures', mode, n,
+              { kind: 'kit', mode, from: 0, to: kept, version: 1, stateFile: state, shape: {}, allowDeletes: true },
+              { expected: expectedCounts(entry, 'departures', mode, n, existing.length, kept) },
+            );
           }
         }
       }
@@ -273,15 +362,15 @@ async function main(): Promise<void> {
     const emulator = await entry.startEmulator({});
     const latency = [{ kind: 'latency' as const, latencyMs: opts.rttMs, rate: 1 }];
     try {
-      const existing = [...range(0, n)].filter((i) => i % 2 === 0);
+      const existing = existingOf(n);
       emulator.reset();
       emulator.seed(existing);
       emulator.server.setFaults(latency);
-      await measure(entry, emulator, 'naive', 'naive', n, { kind: 'naive', from: 0, to: n, version: 1, shape: {} }, {}, undefined, opts.rttMs);
+      await measure(entry, emulator, 'naive', 'naive', n, { kind: 'naive', from: 0, to: n, version: 1, shape: {} }, { rttMs: opts.rttMs });
       emulator.reset();
       emulator.seed(existing);
       emulator.server.setFaults(latency);
-      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, shape: {} }, {}, undefined, opts.rttMs);
+      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, shape: {} }, { rttMs: opts.rttMs, expected: expectedCounts(entry, 'first', 'additive', n, existing.length) });
     } finally {
       await emulator.stop();
     }
@@ -294,12 +383,17 @@ async function main(): Promise<void> {
     const emulator = await entry.startEmulator({});
     try {
       // 100,000 new records into an empty org: one insert job (the issue's "at most 10 calls").
-      await measure(entry, emulator, 'first', 'additive', 100_000, { kind: 'kit', mode: 'additive', from: 0, to: 100_000, version: 1, shape: {} }, {}, undefined, undefined, 'empty org');
+      const hundredK = 100_000;
+      await measure(entry, emulator, 'first', 'additive', hundredK, { kind: 'kit', mode: 'additive', from: 0, to: hundredK, version: 1, shape: {} }, { note: 'empty org', expected: expectedCounts(entry, 'first', 'additive', hundredK, 0) });
       emulator.reset();
       const state = stateFile();
       // V8's heap capped (MILLION_HEAP_MB) so garbage does not pass for need: the run must fit or fail.
-      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} }, {}, MILLION_HEAP_MB);
-      await measure(entry, emulator, 'rerun', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} }, {}, MILLION_HEAP_MB);
+      const expected = expectedCounts(entry, 'first', 'additive', n, 0);
+      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} }, { maxOldSpaceMb: MILLION_HEAP_MB, expected });
+      await measure(entry, emulator, 'rerun', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} }, { maxOldSpaceMb: MILLION_HEAP_MB });
+      // The same first run as a user would start it, without a heap cap: V8 then collects later, and RSS shows it.
+      emulator.reset();
+      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, shape: {} }, { note: 'heap not capped', expected });
     } finally {
       await emulator.stop();
     }
@@ -316,7 +410,7 @@ async function main(): Promise<void> {
         // Every record exists (enrich-only destinations need that); each costs one write.
         emulator.seed([...range(0, n)]);
         const mode = entry.modes.includes('additive') ? 'additive' : (entry.modes[0] as SyncMode);
-        await measure(entry, emulator, 'pacing', mode, n, { kind: 'kit', mode, from: 0, to: n, version: 1, shape }, shape);
+        await measure(entry, emulator, 'pacing', mode, n, { kind: 'kit', mode, from: 0, to: n, version: 1, shape }, { shape, expected: { created: 0, updated: n, deleted: 0, lookedUp: n } });
       } finally {
         await emulator.stop();
       }
@@ -342,6 +436,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`bench: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
   console.error(error);
   process.exit(1);
 });

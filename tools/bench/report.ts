@@ -46,6 +46,7 @@ function callCell(s: StepResult): string {
   add('update', s.calls.update);
   add('delete', s.calls.delete);
   add('bulk ingest', s.calls.bulk_write);
+  add('setup', s.calls.other);
   return parts.join(' · ') || '0';
 }
 
@@ -55,14 +56,35 @@ function outcomeCell(s: StepResult): string {
   return parts.join(', ') || '—';
 }
 
+/** The step's outcomes differ from what its scenario implies (created, updated, deleted); undefined when it had no expectation. */
+export function unexpectedOutcomes(s: StepResult): string | undefined {
+  const e = s.expected;
+  if (!e) return undefined;
+  const c = s.worker.counts;
+  const off = (['created', 'updated', 'deleted'] as const).filter((k) => c[k] !== e[k]).map((k) => `${k} ${fmt(c[k])}, expected ${fmt(e[k])}`);
+  return off.length > 0 ? off.join('; ') : undefined;
+}
+
 /** Checks the issue's targets against the steps of a run. */
 export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  const expecting = steps.filter((s) => s.expected !== undefined);
+  if (expecting.length > 0) {
+    const off = expecting.filter((s) => unexpectedOutcomes(s) !== undefined);
+    checks.push({
+      target: 'Every run writes what its scenario implies (created / updated / deleted, counted from the generated data)',
+      measured:
+        off.length === 0
+          ? `${expecting.length} of ${expecting.length} runs`
+          : off.map((s) => `${s.destination} ${s.mode} ${fmt(s.n)} ${s.step}: ${unexpectedOutcomes(s)}`).join('; '),
+      met: off.length === 0,
+    });
+  }
   const kit = steps.filter((s) => s.step === 'first' || s.step === 'departures');
   if (kit.length > 0) {
     const worst = [...kit].sort((a, b) => ratio(b) - ratio(a))[0] as StepResult;
     checks.push({
-      target: 'API calls ≤ 1.05 × the minimum (every first run and departure run)',
+      target: 'API calls ≤ 1.05 × the minimum (every first run and departure run; a run\'s setup calls — connect, describe, finding groups — excluded)',
       measured: `worst ${fmt(ratio(worst), 3)} × (${worst.destination} ${worst.mode} ${fmt(worst.n)} ${worst.step}: ${fmt(apiCalls(worst))} calls, minimum ${fmt(minimumOf(worst))})`,
       met: ratio(worst) <= 1.05,
     });
@@ -78,11 +100,17 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
     const describe = (s: StepResult) =>
       `${s.note ?? 'half new, half existing'}: ${fmt(sum(s, ['bulk_write']))} ingest + ${fmt(sum(s, ['bulk_lookup']))} lookup calls = ${fmt(apiCalls(s))}` +
       (sum(s, ['create', 'update', 'lookup']) > 0 ? ` (of which ${fmt(sum(s, ['create', 'update', 'lookup']))} REST)` : '');
-    const insertOnly = bulkRuns.find((s) => s.note === 'empty org');
+    // "Above 10,000": a 10,000-record run stays on collections, a 100,000-record one uses jobs.
+    const atTenK = steps.filter((s) => s.destination === 'salesforce' && s.n === 10_000 && (s.step === 'first' || s.step === 'departures'));
+    const tenKBulk = atTenK.reduce((a, s) => a + sum(s, ['bulk_write', 'bulk_lookup']), 0);
+    const hundredKWrites = steps.filter((s) => s.destination === 'salesforce' && s.n === 100_000 && s.step === 'first');
+    const switched = tenKBulk === 0 && hundredKWrites.every((s) => sum(s, ['bulk_write']) > 0 && sum(s, ['create', 'update']) === 0);
     checks.push({
       target: 'Salesforce: Bulk API 2.0 above 10,000 changed records; at most 10 calls for 100,000 records',
-      measured: `100,000 records — ${bulkRuns.map(describe).join('; ')}`,
-      met: insertOnly ? apiCalls(insertOnly) <= 10 : undefined,
+      measured:
+        `${atTenK.length} runs of 10,000 records: ${tenKBulk} Bulk API calls; runs of 100,000: ${hundredKWrites.every((s) => sum(s, ['bulk_write']) > 0) ? 'ingest jobs' : 'not all in jobs'}. ` +
+        `100,000 records — ${bulkRuns.map(describe).join('; ')}`,
+      met: switched && bulkRuns.every((s) => apiCalls(s) <= 10),
     });
   }
   for (const s of steps.filter((x) => x.step === 'pacing')) {
@@ -107,9 +135,10 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
   }
   if (million.length > 0) {
     const peak = Math.max(...million.map((s) => s.worker.maxRssMb));
+    const label = (s: StepResult) => `${s.step}${s.heapCapMb ? ` (heap capped at ${s.heapCapMb} MB)` : s.note ? ` (${s.note})` : ''}`;
     checks.push({
       target: `A ${fmt(million[0]?.n ?? 0)}-row sync streams with peak memory ≤ 512 MB`,
-      measured: million.map((s) => `${s.step}: ${fmt(s.worker.maxRssMb)} MB RSS (V8 heap ≤ ${fmt(s.worker.heapPeakMb)} MB)`).join('; '),
+      measured: million.map((s) => `${label(s)}: ${fmt(s.worker.maxRssMb)} MB RSS (V8 heap ≤ ${fmt(s.worker.heapPeakMb)} MB)`).join('; '),
       met: peak <= 512,
     });
   }
@@ -120,11 +149,13 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
     if (!sf || !naive) continue;
     const callRatio = apiCalls(naive) / Math.max(1, apiCalls(sf));
     const timeRatio = naive.worker.durationMs / sf.worker.durationMs;
-    checks.push({
-      target: `Salesforce vs the naive baseline at 10,000 records: ≥ 100× fewer calls and ≥ 20× less wall time (${rtt ? `${rtt} ms round trip per call` : 'loopback, no network'})`,
-      measured: `${fmt(callRatio, 0)}× fewer calls (${fmt(apiCalls(sf))} vs ${fmt(apiCalls(naive))}); ${fmt(timeRatio, 1)}× less wall time (${fmt(sf.worker.durationMs / 1000, 2)} s vs ${fmt(naive.worker.durationMs / 1000, 2)} s)`,
-      met: callRatio >= 100 && timeRatio >= 20,
-    });
+    const measured = `${fmt(callRatio, 0)}× fewer calls (${fmt(apiCalls(sf))} vs ${fmt(apiCalls(naive))}); ${fmt(timeRatio, 1)}× less wall time (${fmt(sf.worker.durationMs / 1000, 2)} s vs ${fmt(naive.worker.durationMs / 1000, 2)} s)`;
+    checks.push(
+      rtt
+        ? // Context, not the target: the same comparison with a simulated network round trip on every call.
+          { target: `(context) the same comparison with a simulated ${rtt} ms round trip on every call`, measured, met: undefined }
+        : { target: 'Salesforce vs the naive baseline at 10,000 records: ≥ 100× fewer calls and ≥ 20× less wall time (on loopback)', measured, met: callRatio >= 100 && timeRatio >= 20 },
+    );
   }
   return checks;
 }
@@ -152,8 +183,9 @@ export function renderMarkdown(report: BenchReport, notes?: string): string {
   lines.push(
     'Generated records; before each first run half of them already exist in the destination (with stale values). `first`: the first sync; ' +
       '`rerun`: the same input again; `departures`: `sync` mode after 10% of the records left the source (only records the sync created are deleted). ' +
-      'Calls: lookup and write calls (connect, describe and field preparation excluded); the minimum is the issue\'s (collections of 200 for Salesforce, ' +
-      'one write per record for Intercom and OneSignal, plus batched lookups).',
+      'Calls: lookup and write calls; "setup" (connect, describe, field preparation, finding groups or audiences: a constant per run) is shown but not counted. ' +
+      'The minimum is the issue\'s (collections of 200 for Salesforce, one write per record for Intercom and OneSignal, ⌈N/10,000⌉ adds for Facebook, plus batched lookups), ' +
+      'computed from what the scenario implies (not from what the kit did); a run whose outcomes differ from the scenario is flagged under Targets.',
     '',
   );
   lines.push('| destination | mode | N | step | outcomes | calls by kind | calls | minimum | calls ÷ min | records/s | peak RSS MB |', '|---|---|---:|---|---|---|---:|---:|---:|---:|---:|');

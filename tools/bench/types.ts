@@ -1,7 +1,11 @@
 import type { AnyDestination, Properties, SyncMode } from '@syncmodes/connector-kit';
 import type { EmulatorServer, RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 
-/** What an API call was, for counting against the theoretical minimum. */
+/**
+ * What an API call was, for counting against the theoretical minimum. `other`: a run's
+ * setup (connect, describe, field preparation, finding groups and audiences): a constant
+ * per run, shown as "setup" and left out of the ratio to the minimum.
+ */
 export type CallClass = 'lookup' | 'create' | 'update' | 'delete' | 'bulk_write' | 'bulk_lookup' | 'other';
 
 /** Records a step planned, by what happened to them. Units: records. */
@@ -43,6 +47,8 @@ export interface RunShape {
 export interface BenchEntry {
   readonly id: string;
   readonly modes: readonly SyncMode[];
+  /** An audience destination: every record joins (a first run adds all N, whatever was seeded), nothing is looked up. */
+  readonly audience?: boolean | undefined;
   /** The destination (loaded in the worker). */
   destination(): Promise<AnyDestination>;
   /** Starts the emulator (in the orchestrating process). */
@@ -59,6 +65,8 @@ export interface BenchEntry {
    * Returns how many records failed.
    */
   naive(url: string, indices: Iterable<number>, version: number): Promise<{ readonly failed: number }>;
+  /** Loads the naive baseline's SDK before its clock starts (the kit's run is timed after its modules load too). */
+  naiveModules(): Promise<unknown>;
   /** What the naive baseline does, for the report. */
   readonly naiveDescription: string;
   /** Calls in flight at once for the naive baseline (the connector's default concurrency). */

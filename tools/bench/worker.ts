@@ -58,6 +58,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   let heapPeak = 0;
   const sample = () => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed));
   const sampler = setInterval(sample, 50);
+  if (job.kind === 'naive') await entry.naiveModules();
   const started = Date.now();
   try {
     if (job.kind === 'naive') {

@@ -17,6 +17,7 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 export const facebookBench: BenchEntry = {
   id: 'facebook',
   modes: ['additive', 'sync'],
+  audience: true,
   destination: async () => (await import('@syncmodes/facebook')).facebookDestination,
   async startEmulator() {
     const { createFacebookEmulator } = await import('@syncmodes/facebook/emulator');
@@ -36,11 +37,13 @@ export const facebookBench: BenchEntry = {
   properties: (i) => ({ EMAIL: `person${i}@example.com`, FN: `First${i}`, LN: `Last${i}`, COUNTRY: 'NO' }),
   classify(e: RequestLogEntry): CallClass {
     if (e.path.endsWith('/users')) return e.method === 'POST' ? 'create' : e.method === 'DELETE' ? 'delete' : 'other';
+    // Finding (or creating) the audience: once per run (setup).
     return 'other';
   },
   minimum: (c) => ({ lookups: 0, writes: Math.ceil(c.created / ADD_ROWS) + Math.ceil(c.deleted / REMOVE_ROWS) }),
   naiveDescription: 'facebook-nodejs-business-sdk `CustomAudience#createUser` per record (one row per request, hashed EMAIL, FN, LN, COUNTRY)',
   naiveConcurrency: 2,
+  naiveModules: () => Promise.all([import('facebook-nodejs-business-sdk'), import('@syncmodes/facebook')]),
   async naive(url, indices) {
     const { CustomAudience } = await import('facebook-nodejs-business-sdk');
     const { TargetedFacebookAdsApi } = await import('@syncmodes/facebook');

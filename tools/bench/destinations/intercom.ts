@@ -35,6 +35,7 @@ export const intercomBench: BenchEntry = {
   minimum: (c) => ({ lookups: Math.ceil(c.lookedUp / 100), writes: c.created + c.updated + c.deleted }),
   naiveDescription: 'intercom-client `contacts.create` per record (a 409 for an existing contact is followed by `contacts.update`: Intercom has no upsert)',
   naiveConcurrency: 8,
+  naiveModules: () => import('intercom-client'),
   async naive(url, indices, version) {
     const { IntercomClient, IntercomError } = await import('intercom-client');
     const client = new IntercomClient({ token: TOKEN, baseUrl: url, maxRetries: 0 });

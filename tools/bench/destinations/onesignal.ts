@@ -37,6 +37,7 @@ export const onesignalBench: BenchEntry = {
   minimum: (c) => ({ lookups: 0, writes: c.lookedUp }),
   naiveDescription: '@onesignal/node-onesignal `updateUser` per record with all its tags',
   naiveConcurrency: 50,
+  naiveModules: () => import('@onesignal/node-onesignal'),
   async naive(url, indices, version) {
     const { createConfiguration, DefaultApi, ServerConfiguration } = await import('@onesignal/node-onesignal');
     const api = new DefaultApi(createConfiguration({ restApiKey: API_KEY, baseServer: new ServerConfiguration<Record<string, string>>(url, {}) }));

@@ -51,6 +51,7 @@ export const salesforceBench: BenchEntry = {
   }),
   naiveDescription: 'jsforce `sobject.upsert` by the Customer_Id__c external id, one call per record',
   naiveConcurrency: 4,
+  naiveModules: () => import('jsforce'),
   async naive(url, indices, version) {
     const { Connection } = await import('jsforce');
     const conn = new Connection({ instanceUrl: url, accessToken: TOKEN, version: '62.0' });
