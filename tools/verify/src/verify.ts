@@ -10,20 +10,21 @@ import { runSecretChecks } from './checks/secrets';
 import { historyArb } from './model/history';
 import { faultKindsFor, type Profile } from './profiles';
 import { emptyStats, type VerifyStats } from './stats';
-import { AUDIENCE_TARGETS, RECORD_TARGETS } from './targets';
+import { AUDIENCE_TARGETS, RECORD_TARGETS, selectTargets, type Targets } from './targets';
 
 /** One section of a verification run. */
 export interface Section {
   readonly name: string;
-  run(profile: Profile, stats: VerifyStats, log: (line: string) => void): Promise<void>;
+  run(profile: Profile, stats: VerifyStats, log: (line: string) => void, targets: Targets): Promise<void>;
 }
 
 /** Every check, in the order the summary lists them. */
 export const SECTIONS: readonly Section[] = [
   {
     name: 'mode invariants (property-based, with faults)',
-    async run(profile, stats, log) {
-      for (const [t, target] of RECORD_TARGETS.entries()) {
+    async run(profile, stats, log, targets) {
+      for (const target of targets.records.filter((r) => r.propertyHistories !== false)) {
+        const t = RECORD_TARGETS.indexOf(target);
         for (const [m, mode] of target.harness.destination.syncModes.entries()) {
           const seed = profile.seed + t * 100 + m * 10;
           const arb = historyArb({ keyChanges: target.harness.matchKeyChangeable !== false, reuseRemovedKeys: target.reuseRemovedKeys !== false });
@@ -32,7 +33,8 @@ export const SECTIONS: readonly Section[] = [
           log(`  ${target.name}/${mode}: ${histories.length} histories`);
         }
       }
-      for (const [t, target] of AUDIENCE_TARGETS.entries()) {
+      for (const target of targets.audiences) {
+        const t = AUDIENCE_TARGETS.indexOf(target);
         for (const [m, mode] of target.harness.destination.syncModes.entries()) {
           const seed = profile.seed + 5_000 + t * 100 + m * 10;
           const histories = fc.sample(historyArb({ keyChanges: true }), { numRuns: profile.histories, seed });
@@ -44,18 +46,21 @@ export const SECTIONS: readonly Section[] = [
   },
   {
     name: `fault matrix (429, 5xx, timeouts, resets, lost responses, token expiry)`,
-    async run(profile, stats, log) {
-      let offset = 0;
-      for (const target of RECORD_TARGETS) {
+    async run(profile, stats, log, targets) {
+      // Each destination and mode gets its own rotation of fault kinds, whichever targets run.
+      const offsets = new Map<string, number>();
+      for (const target of [...RECORD_TARGETS, ...AUDIENCE_TARGETS]) for (const mode of target.harness.destination.syncModes) offsets.set(`${target.name}/${mode}`, offsets.size);
+      const offsetOf = (name: string, mode: string) => offsets.get(`${name}/${mode}`) ?? 0;
+      for (const target of targets.records) {
         for (const mode of target.harness.destination.syncModes) {
-          const kinds = faultKindsFor(FAULT_KINDS, profile.faultKinds, offset++);
+          const kinds = faultKindsFor(FAULT_KINDS, profile.faultKinds, offsetOf(target.name, mode));
           await runFaultMatrix(target, mode, profile.faultRate, stats, kinds);
           log(`  ${target.name}/${mode}: ${kinds.join(', ')}`);
         }
       }
-      for (const target of AUDIENCE_TARGETS) {
+      for (const target of targets.audiences) {
         for (const mode of target.harness.destination.syncModes) {
-          const kinds = faultKindsFor(FAULT_KINDS, profile.faultKinds, offset++);
+          const kinds = faultKindsFor(FAULT_KINDS, profile.faultKinds, offsetOf(target.name, mode));
           await runAudienceFaultMatrix(target, mode, profile.faultRate, stats, kinds);
           log(`  ${target.name}/${mode}: ${kinds.join(', ')}`);
         }
@@ -64,14 +69,14 @@ export const SECTIONS: readonly Section[] = [
   },
   {
     name: 'crashes (SIGKILL mid-sync, then rerun)',
-    async run(profile, stats, log) {
-      for (const target of RECORD_TARGETS) {
+    async run(profile, stats, log, targets) {
+      for (const target of targets.records) {
         const mode = target.harness.destination.syncModes.includes('sync') ? 'sync' : 'enrich';
         const before = stats.killsSurvived;
         await runCrashHarness(target, mode, { kills: profile.kills, rows: profile.crashRows, latencyMs: target.harness.writeBatchLimit > 1 ? 150 : 10, seed: profile.seed }, stats);
         log(`  ${target.name}/${mode}: ${stats.killsSurvived - before} kills`);
       }
-      for (const target of AUDIENCE_TARGETS) {
+      for (const target of targets.audiences) {
         const before = stats.killsSurvived;
         await runAudienceCrashHarness(target, 'sync', { kills: profile.kills, rows: profile.crashRows * 5, latencyMs: 150, seed: profile.seed }, stats);
         log(`  ${target.name}/sync: ${stats.killsSurvived - before} kills`);
@@ -82,22 +87,22 @@ export const SECTIONS: readonly Section[] = [
   { name: 'secrets and personal data', run: (_p, stats) => runSecretChecks(stats) },
   {
     name: 'deletion and empty-source guards',
-    async run(_p, stats) {
-      await runGuardChecks(RECORD_TARGETS, stats);
-      await runAudienceGuardChecks(AUDIENCE_TARGETS, stats);
+    async run(_p, stats, _log, targets) {
+      await runGuardChecks(targets.records, stats);
+      await runAudienceGuardChecks(targets.audiences, stats);
     },
   },
 ];
 
 /** Runs every section; returns the totals and each section's figures. */
-export async function verifyAll(profile: Profile, log: (line: string) => void = () => undefined): Promise<{ total: VerifyStats; sections: { name: string; stats: VerifyStats; ms: number }[] }> {
+export async function verifyAll(profile: Profile, log: (line: string) => void = () => undefined, targets: Targets = selectTargets()): Promise<{ total: VerifyStats; sections: { name: string; stats: VerifyStats; ms: number }[] }> {
   const total = emptyStats();
   const sections: { name: string; stats: VerifyStats; ms: number }[] = [];
   for (const section of SECTIONS) {
     const stats = emptyStats();
     const started = Date.now();
     log(`${section.name} …`);
-    await section.run(profile, stats, log);
+    await section.run(profile, stats, log, targets);
     sections.push({ name: section.name, stats, ms: Date.now() - started });
     total.scenarios += stats.scenarios;
     total.runs += stats.runs;

@@ -21,17 +21,18 @@ export function rules(kind: FaultKind, rate: number): FaultRule[] {
   }
 }
 
-/** A fixed two-step history: 24 rows (some on seeded records, in groups), then edits, removals, additions. */
-export function matrixHistory(kind: FaultKind, rate: number): HistorySpec {
-  const rows: RowSpec[] = Array.from({ length: 24 }, (_, i) => ({
+/** A fixed two-step history: `size` rows (some on seeded records, in groups), then edits, removals, additions. */
+export function matrixHistory(kind: FaultKind, rate: number, size = 24): HistorySpec {
+  const rows: RowSpec[] = Array.from({ length: size }, (_, i) => ({
     id: `r${i}`,
-    keyIndex: i < 3 ? SEEDED_BASE + i : i,
+    // Rows past the first three never take a seeded record's key.
+    keyIndex: i < 3 ? SEEDED_BASE + i : i < SEEDED_BASE ? i : i + 1_000,
     value: i % 3 === 0 ? null : i % 3 === 1 ? 'A' : 'B',
     groups: i % 2 === 0 ? ['alpha'] : ['alpha', 'beta'],
   }));
   const second: RowSpec[] = [
     ...rows.filter((_, i) => i % 5 !== 4).map((r, i) => (i % 4 === 0 ? { ...r, value: r.value === 'A' ? null : ('A' as const), groups: ['beta' as const] } : r)),
-    ...Array.from({ length: 4 }, (_, i) => ({ id: `r${30 + i}`, keyIndex: 30 + i, value: 'B' as const, groups: ['alpha' as const] })),
+    ...Array.from({ length: 4 }, (_, i) => ({ id: `r${size + 6 + i}`, keyIndex: (size < SEEDED_BASE ? size : size + 1_000) + 6 + i, value: 'B' as const, groups: ['alpha' as const] })),
   ];
   return { label: `${kind} at ${Math.round(rate * 100)}%`, seeded: [SEEDED_BASE, SEEDED_BASE + 1, SEEDED_BASE + 2], steps: [{ rows, faults: rules(kind, rate) }, { rows: second, faults: rules(kind, rate) }] };
 }
@@ -50,7 +51,7 @@ export async function runFaultMatrix(target: RecordTarget, mode: SyncMode, rate:
       stats.violations.push(`${target.name}: no requestTimeoutMs option, so a hung request cannot be cut short`);
       continue;
     }
-    await runRecordsScenario(target, mode, matrixHistory(kind, rate), 1_000 + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
+    await runRecordsScenario(target, mode, matrixHistory(kind, rate, target.matrixRows), 1_000 + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
   }
 }
 
