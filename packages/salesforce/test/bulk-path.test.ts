@@ -168,4 +168,33 @@ describe('Salesforce Bulk API 2.0 path (through the kit, against the emulator)',
       expect(env.emulator.requests).toHaveLength(0);
     });
   }
+
+  // A closed job's calls that fail with "try again" are retried within the job, never by making a new one.
+  for (const [what, kind, method, path] of [
+    ['a poll is rate limited', 'rate_limit', 'GET', `^${JOBS}/ingest/[^/]+$`],
+    ['the results are rate limited', 'rate_limit', 'GET', `^${JOBS}/ingest/[^/]+/successfulResults$`],
+    ['the results answer 503', 'server_error', 'GET', `^${JOBS}/ingest/[^/]+/successfulResults$`],
+  ] as const) {
+    it(`creates no duplicate when ${what} after the job was closed`, async () => {
+      env.emulator.setFaults([{ kind, method, path, times: 2, retryAfterSec: 0.01 }]);
+      const summary = await run(people());
+      const log = kinds(env.emulator.requests);
+      expect(log.filter((k) => k === 'ingest create')).toHaveLength(1);
+      expect(summary.counts).toMatchObject({ created: N, failed: 0 });
+      expect(contacts()).toHaveLength(N);
+      expect(new Set(contacts().map((c) => String(c.Email))).size).toBe(N);
+    });
+  }
+
+  it('stops on an expired session in a CSV answer (read as text) as on any other, and the next run creates no duplicate', async () => {
+    env.emulator.setFaults([{ kind: 'auth_expired', method: 'GET', path: `^${JOBS}/ingest/[^/]+/successfulResults$` }]);
+    const stopped = await run(people());
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.reason?.code).toBe('authentication_failed');
+    env.emulator.setFaults([]);
+    const next = await run(people());
+    expect(next.counts.failed).toBe(0);
+    expect(contacts()).toHaveLength(N);
+    expect(new Set(contacts().map((c) => String(c.Email))).size).toBe(N);
+  });
 });

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { DeferredError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
+import { DeferredError, RateLimitError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
+import pRetry from 'p-retry';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { saveErrorToSyncError } from './errors';
@@ -66,7 +67,7 @@ function cell(value: unknown, present: boolean): string {
  * Fetches a CSV result and keeps, of each row, only the named columns (in that order);
  * `keep` may drop a row. Missing columns read as `''`. Memory: the text and the kept rows.
  */
-export async function fetchCsv(
+export async function fetchCsvOnce(
   api: SalesforceApi,
   url: string,
   columns: readonly string[],
@@ -139,21 +140,54 @@ export async function runIngestJob(
   let info: IngestJobInfo = job;
   let closed = false;
   try {
-    await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: toCsv(keyColumn, operation, rows) });
-    info = await api.request<IngestJobInfo>({
-      method: 'PATCH',
-      url: `${base}/${job.id}`,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ state: 'UploadComplete' }),
-    });
-    closed = true;
-    info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, rows.length));
+    try {
+      await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: toCsv(keyColumn, operation, rows) });
+      info = await api.request<IngestJobInfo>({
+        method: 'PATCH',
+        url: `${base}/${job.id}`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ state: 'UploadComplete' }),
+      });
+      closed = true;
+      info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, rows.length));
+    } catch (thrown) {
+      const error = toSyncError(thrown);
+      if (isRunStopping(error) || (!error.retryable && closed)) throw error;
+      info = await settle(api, base, job.id, polling, error);
+      closed = true;
+    }
+    return await jobResults(api, base, info, operation, keyColumn, rows, polling);
   } catch (thrown) {
     const error = toSyncError(thrown);
-    if (isRunStopping(error) || (!error.retryable && closed)) throw error;
-    info = await settle(api, base, job.id, polling, error);
+    if (!closed || isRunStopping(error)) throw error;
+    // The job was closed, so some of its records may be written: never a "nothing happened"
+    // error (a rate limit), which the kit would answer by sending the same records again.
+    throw new RetryableError('bulk_outcome_unknown', `Bulk API job ${job.id} was closed but its outcome could not be read (${error.message}); the records are looked up before anything is sent again.`, {
+      vendorCode: error.code,
+    });
   }
-  return jobResults(api, base, info, operation, keyColumn, rows);
+}
+
+/**
+ * One call of a job that already exists, retried on the spot (up to 5 times: rate limits
+ * after their Retry-After, other retryable failures with backoff from the poll interval):
+ * giving up half-way through a job would leave its outcome unknown.
+ */
+function inJob<T>(polling: BulkPolling, call: () => Promise<T>): Promise<T> {
+  return pRetry(call, {
+    retries: 5,
+    minTimeout: polling.intervalMs,
+    maxTimeout: polling.intervalMs * 10,
+    randomize: true,
+    signal: polling.signal,
+    shouldRetry: ({ error }) => {
+      const e = toSyncError(error);
+      return e.retryable && !isRunStopping(e);
+    },
+    onFailedAttempt: async ({ error }) => {
+      if (error instanceof RateLimitError && error.retryAfterMs) await delay(error.retryAfterMs, undefined, { signal: polling.signal });
+    },
+  });
 }
 
 /** The job's CSV: the key column first, then every field any row sets. */
@@ -196,7 +230,7 @@ async function waitForJob(
     }
     await delay(wait, undefined, { signal: polling.signal });
     wait = Math.min(wait * 2, longest);
-    current = await api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` });
+    current = await inJob(polling, () => api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` }));
   }
   return current;
 }
@@ -212,8 +246,8 @@ async function abort(api: SalesforceApi, base: string, id: string): Promise<void
 async function settle(api: SalesforceApi, base: string, id: string, polling: BulkPolling, cause: SyncError): Promise<IngestJobInfo> {
   let info: IngestJobInfo;
   try {
-    info = await api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` });
-    if (info.state === 'Open') await abort(api, base, id);
+    info = await inJob(polling, () => api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` }));
+    if (info.state === 'Open') await inJob(polling, () => abort(api, base, id));
   } catch {
     // The job's state is unknown: the kit decides (for inserts it looks the records up before resending).
     throw cause;
@@ -229,7 +263,9 @@ async function jobResults(
   operation: BulkOperation,
   keyColumn: string,
   rows: readonly BulkRow[],
+  polling: BulkPolling,
 ): Promise<BulkRowResult[]> {
+  const fetchCsv: typeof fetchCsvOnce = (...args) => inJob(polling, () => fetchCsvOnce(...args));
   const failedCount = info.numberRecordsFailed ?? 0;
   const complete = info.state === 'JobComplete';
   const allSucceeded = complete && failedCount === 0 && (info.numberRecordsProcessed ?? 0) === rows.length;
@@ -303,7 +339,7 @@ export async function bulkQuery(
   do {
     let next: string | undefined;
     const params = new URLSearchParams({ maxRecords: String(QUERY_PAGE_RECORDS), ...(locator ? { locator } : {}) });
-    const page = await fetchCsv(api, `${base}/${info.id}/results?${params}`, columns, keep, (headers) => (next = headers['sforce-locator']));
+    const page = await fetchCsvOnce(api, `${base}/${info.id}/results?${params}`, columns, keep, (headers) => (next = headers['sforce-locator']));
     for (const row of page) rows.push(row);
     locator = next && next !== 'null' ? next : undefined;
   } while (locator);

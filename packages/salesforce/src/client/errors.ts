@@ -38,6 +38,18 @@ export function saveErrorToSyncError(error: SalesforceSaveError): SyncError {
   });
 }
 
+/** Salesforce's error body (`[{ errorCode, message }]`) in raw text, when it is one. */
+function errorInBody(text: string): { code: string; message: string } | undefined {
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    const first = (Array.isArray(parsed) ? parsed[0] : parsed) as { errorCode?: unknown; message?: unknown } | undefined;
+    if (typeof first?.errorCode !== 'string') return undefined;
+    return { code: first.errorCode, message: typeof first.message === 'string' ? first.message : first.errorCode };
+  } catch {
+    return undefined;
+  }
+}
+
 interface JsforceError {
   readonly errorCode?: string;
   readonly name?: string;
@@ -59,9 +71,12 @@ interface JsforceError {
 export function jsforceErrorToSyncError(thrown: unknown): unknown {
   if (thrown instanceof SyncError) return thrown;
   const e = thrown as JsforceError;
-  const code = e?.errorCode;
+  let code = e?.errorCode;
   if (typeof code !== 'string') return thrown;
-  const message = e.message ?? code;
+  let message = e.message ?? code;
+  // A request read as text (Bulk API CSV results) gets Salesforce's JSON error body unparsed.
+  const inBody = /^ERROR_HTTP_\d{3}$/.test(code) ? errorInBody(message) : undefined;
+  if (inBody) ({ code, message } = inBody);
   if (code === 'INVALID_SESSION_ID') {
     return new AuthError(`Salesforce refused the access token (INVALID_SESSION_ID: ${message}). Get a new token and run again.`, { status: 401, vendorCode: code });
   }
