@@ -307,7 +307,7 @@ const QUERY_PAGE_RECORDS = 250_000;
 /**
  * Runs a Bulk API 2.0 query job and returns, of the rows `keep` accepts, the named
  * columns, following `Sforce-Locator` pages: create → poll → results (one call per page of
- * {@link QUERY_PAGE_RECORDS} rows).
+ * {@link QUERY_PAGE_RECORDS} rows). Polls and pages are retried within the job.
  *
  * @throws {@link SyncError} when the job fails or does not finish in time.
  */
@@ -331,7 +331,8 @@ export async function bulkQuery(
     if (Date.now() - started > polling.timeoutMs) throw new RetryableError('bulk_timeout', `Bulk API query job ${info.id} did not finish within ${polling.timeoutMs} ms.`);
     await delay(wait, undefined, { signal: polling.signal });
     wait = Math.min(wait * 2, polling.intervalMs * 10);
-    info = await api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${info.id}` });
+    const id = info.id;
+    info = await inJob(polling, () => api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` }));
   }
   if (info.state !== 'JobComplete') throw new SyncError('bulk_query_failed', `Bulk API query job ${info.id} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}.`, { retryable: true });
   const rows: string[][] = [];
@@ -339,7 +340,8 @@ export async function bulkQuery(
   do {
     let next: string | undefined;
     const params = new URLSearchParams({ maxRecords: String(QUERY_PAGE_RECORDS), ...(locator ? { locator } : {}) });
-    const page = await fetchCsvOnce(api, `${base}/${info.id}/results?${params}`, columns, keep, (headers) => (next = headers['sforce-locator']));
+    const url = `${base}/${info.id}/results?${params}`;
+    const page = await inJob(polling, () => fetchCsvOnce(api, url, columns, keep, (headers) => (next = headers['sforce-locator'])));
     for (const row of page) rows.push(row);
     locator = next && next !== 'null' ? next : undefined;
   } while (locator);
