@@ -197,4 +197,21 @@ describe('Salesforce Bulk API 2.0 path (through the kit, against the emulator)',
     expect(contacts()).toHaveLength(N);
     expect(new Set(contacts().map((c) => String(c.Email))).size).toBe(N);
   });
+
+  it('creates no duplicate when closing the job loses its answer and the polls after the first are rate limited', async () => {
+    await fetch(`${env.url}/__emulator/bulk`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recordsPerTurn: 1 }) });
+    env.emulator.setFaults([
+      { kind: 'lost_response', method: 'PATCH', path: `^${JOBS}/ingest/[^/]+$`, times: 1 },
+      { kind: 'rate_limit', method: 'GET', path: `^${JOBS}/ingest/[^/]+$`, after: 1, times: 6 },
+    ]);
+    const first = await run(people());
+    // Nobody knows what the job wrote: no second insert job in this run; the records wait for the next.
+    expect(kinds(env.emulator.requests).filter((k) => k === 'ingest create')).toHaveLength(1);
+    expect(first.counts.failed + first.counts.skipped + first.counts.created).toBe(N);
+    env.emulator.setFaults([]);
+    const next = await run(people());
+    expect(next.counts.failed).toBe(0);
+    expect(new Set(contacts().map((c) => String(c.Email))).size).toBe(contacts().length);
+    expect(contacts()).toHaveLength(N);
+  });
 });

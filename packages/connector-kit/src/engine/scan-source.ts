@@ -182,7 +182,9 @@ export async function scanSource(
       continue;
     }
     const deletable = ops.delete && (entry.owned || deletePolicy === 'matched');
-    if (entry.departed && !deletable) continue;
+    // A departed record is done with, unless its entry is still pending (an empty hash: state
+    // written before departures waited for their group removals).
+    if (entry.departed && !deletable && entry.hash !== '') continue;
     departing.push(id);
     if (deletable) plannedDeletes++;
   }

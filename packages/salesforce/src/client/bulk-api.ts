@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { DeferredError, RateLimitError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
+import { DeferredError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
 import pRetry from 'p-retry';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
@@ -138,39 +138,56 @@ export async function runIngestJob(
     body: JSON.stringify({ object, operation, contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' }),
   });
   let info: IngestJobInfo = job;
-  let closed = false;
+  const progress: JobProgress = { closeSent: false, closed: false, aborted: false };
   try {
     try {
       await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: toCsv(keyColumn, operation, rows) });
+      progress.closeSent = true;
       info = await api.request<IngestJobInfo>({
         method: 'PATCH',
         url: `${base}/${job.id}`,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ state: 'UploadComplete' }),
       });
-      closed = true;
+      progress.closed = true;
       info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, rows.length));
     } catch (thrown) {
       const error = toSyncError(thrown);
-      if (isRunStopping(error) || (!error.retryable && closed)) throw error;
-      info = await settle(api, base, job.id, polling, error);
-      closed = true;
+      if (isRunStopping(error) || (!error.retryable && progress.closed)) throw error;
+      info = await settle(api, base, job.id, polling, error, progress);
     }
     return await jobResults(api, base, info, operation, keyColumn, rows, polling);
   } catch (thrown) {
     const error = toSyncError(thrown);
-    if (!closed || isRunStopping(error)) throw error;
-    // The job was closed, so some of its records may be written: never a "nothing happened"
-    // error (a rate limit), which the kit would answer by sending the same records again.
-    throw new RetryableError('bulk_outcome_unknown', `Bulk API job ${job.id} was closed but its outcome could not be read (${error.message}); the records are looked up before anything is sent again.`, {
-      vendorCode: error.code,
-    });
+    // Closed, or asked to close and not known to be aborted: some records may be written (or
+    // still being written).
+    const mayBeWritten = progress.closed || (progress.closeSent && !progress.aborted);
+    if (!mayBeWritten || isRunStopping(error)) throw error;
+    // Never a "nothing happened" error such as a rate limit, which the kit would answer by
+    // sending the same records again. Inserts wait for the next run, which looks them up
+    // first; updates and deletes can safely be sent again.
+    const message = `Bulk API job ${job.id} may have written records but its outcome could not be read (${error.message})`;
+    if (operation === 'insert') {
+      const deferred = new DeferredError('bulk_outcome_unknown', `${message}; the next run looks the record up before creating it.`);
+      return rows.map(() => ({ ok: false, error: deferred }));
+    }
+    throw new RetryableError('bulk_outcome_unknown', `${message}; the records are sent again.`, { vendorCode: error.code });
   }
 }
 
+/** How far an ingest job got, as far as the connector knows. */
+interface JobProgress {
+  /** The request to close it (`UploadComplete`) was sent. */
+  closeSent: boolean;
+  /** Salesforce confirmed it closed (or it was seen past `Open`). */
+  closed: boolean;
+  /** It was seen `Aborted`, or aborted by the connector while `Open`: nothing of it is written. */
+  aborted: boolean;
+}
+
 /**
- * One call of a job that already exists, retried on the spot (up to 5 times: rate limits
- * after their Retry-After, other retryable failures with backoff from the poll interval):
+ * One call of a job that already exists, retried on the spot (up to 5 times, with backoff
+ * from the poll interval; Salesforce's REQUEST_LIMIT_EXCEEDED carries no Retry-After):
  * giving up half-way through a job would leave its outcome unknown.
  */
 function inJob<T>(polling: BulkPolling, call: () => Promise<T>): Promise<T> {
@@ -183,9 +200,6 @@ function inJob<T>(polling: BulkPolling, call: () => Promise<T>): Promise<T> {
     shouldRetry: ({ error }) => {
       const e = toSyncError(error);
       return e.retryable && !isRunStopping(e);
-    },
-    onFailedAttempt: async ({ error }) => {
-      if (error instanceof RateLimitError && error.retryAfterMs) await delay(error.retryAfterMs, undefined, { signal: polling.signal });
     },
   });
 }
@@ -241,18 +255,23 @@ async function abort(api: SalesforceApi, base: string, id: string): Promise<void
 
 /**
  * After a failure with an unknown outcome: reads the job's state. Open → aborted (nothing
- * of it is written) and `cause` is thrown for the kit to retry; closed → followed to its end.
+ * of it is written) and `cause` is thrown for the kit to retry; closed → followed to its
+ * end. `progress` records which it was.
  */
-async function settle(api: SalesforceApi, base: string, id: string, polling: BulkPolling, cause: SyncError): Promise<IngestJobInfo> {
+async function settle(api: SalesforceApi, base: string, id: string, polling: BulkPolling, cause: SyncError, progress: JobProgress): Promise<IngestJobInfo> {
   let info: IngestJobInfo;
   try {
     info = await inJob(polling, () => api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` }));
     if (info.state === 'Open') await inJob(polling, () => abort(api, base, id));
   } catch {
-    // The job's state is unknown: the kit decides (for inserts it looks the records up before resending).
+    // The job's state is unknown: the caller decides from how far it got.
     throw cause;
   }
-  if (info.state === 'Open' || info.state === 'Aborted') throw cause;
+  if (info.state === 'Open' || info.state === 'Aborted') {
+    progress.aborted = true;
+    throw cause;
+  }
+  progress.closed = true;
   return waitForJob(api, base, id, info, polling);
 }
 

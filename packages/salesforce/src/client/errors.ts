@@ -75,7 +75,8 @@ export function jsforceErrorToSyncError(thrown: unknown): unknown {
   if (typeof code !== 'string') return thrown;
   let message = e.message ?? code;
   // A request read as text (Bulk API CSV results) gets Salesforce's JSON error body unparsed.
-  const inBody = /^ERROR_HTTP_\d{3}$/.test(code) ? errorInBody(message) : undefined;
+  // (Only for 4xx answers: a 5xx stays a retryable server error whatever its body says.)
+  const inBody = /^ERROR_HTTP_4\d{2}$/.test(code) ? errorInBody(message) : undefined;
   if (inBody) ({ code, message } = inBody);
   if (code === 'INVALID_SESSION_ID') {
     return new AuthError(`Salesforce refused the access token (INVALID_SESSION_ID: ${message}). Get a new token and run again.`, { status: 401, vendorCode: code });
