@@ -152,7 +152,8 @@ Syncs generated records into each destination's emulator, per mode and size: API
 kind against the fewest the API allows, records per second, peak memory, next to a naive
 baseline (one official-SDK call per record) measured in the same run. Not a test.
 
-  --quick            1,000 and 10,000 records, 200,000 instead of a million (a few minutes)
+  --quick            1,000 and 10,000 records; through Salesforce 100,000 (empty org) and
+                     200,000 instead of a million (a few minutes)
   --only <ids>       destinations, comma-separated: ${BENCH_DESTINATIONS.map((d) => d.id).join(', ')}
   --sizes <n,…>      record counts (positive integers), e.g. 1000,10000
   --no-million       skip the million-row (quick: 200,000-row) Salesforce runs

@@ -58,7 +58,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
       return EXIT.usage;
     }
     if (error instanceof SyncError) {
-      io.stderr.write(`error (${error.code}): ${error.message}\n`);
+      const after = error.retryable ? ' The retries are spent and the run stopped; what was sent is in the state, so running again later continues from there.' : '';
+      io.stderr.write(`error (${error.code}): ${error.message}${after}\n`);
       return EXIT.refused;
     }
     io.stderr.write(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -137,8 +137,10 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
 
     if (scan.records > 0 && scan.keyed === 0) {
       const label = destination.matchKeyLabel(config);
+      const names = [...scan.propertyNames];
+      const have = names.length === 0 ? 'no mapped fields' : `${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`;
       throw new ConfigError(
-        `None of the ${scan.records} records has a value for ${label}, and ${destination.displayName} matches records by it: map a source column to it (--map <target>=<column>).`,
+        `None of the ${scan.records} records has a value for ${label}, and ${destination.displayName} matches records by it: map a source column to it (--map <target>=<column>). The records have: ${have}.`,
         'match_key_not_mapped',
       );
     }

@@ -38,7 +38,7 @@ export function toSyncError(error: unknown): SyncError {
   const net = networkCode(error);
   if (net) {
     const code = net.includes('TIMEDOUT') || net.includes('TIMEOUT') ? 'timeout' : 'network_error';
-    return new RetryableError(code, `Network failure talking to the destination (${net}); will retry.`, {
+    return new RetryableError(code, `Network failure talking to the destination (${net}).`, {
       cause: error,
     });
   }

@@ -92,7 +92,7 @@ export class FacebookClient {
   private async run<T>(call: () => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new RetryableError('timeout', `Facebook did not answer within ${this.config.requestTimeoutMs} ms; will retry.`)), this.config.requestTimeoutMs);
+      timer = setTimeout(() => reject(new RetryableError('timeout', `Facebook did not answer within ${this.config.requestTimeoutMs} ms.`)), this.config.requestTimeoutMs);
     });
     try {
       return await Promise.race([call(), timeout]);

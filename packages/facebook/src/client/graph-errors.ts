@@ -77,7 +77,7 @@ export function toGraphError(thrown: unknown, secrets: readonly string[]): SyncE
   const options = { ...(status === undefined ? {} : { status }), ...(body.code === undefined ? {} : { vendorCode: String(body.code) }) };
   const text = redactText(describe(body), secrets);
   if (status === undefined && e.response == null) {
-    return new RetryableError('network_error', 'No answer from Facebook (the connection failed or was cut); will retry.');
+    return new RetryableError('network_error', 'No answer from Facebook (the connection failed or was cut).');
   }
   const code = body.code ?? -1;
   if (TOKEN_CODES.has(code)) {
@@ -91,7 +91,7 @@ export function toGraphError(thrown: unknown, secrets: readonly string[]): SyncE
   }
   if (THROTTLING_CODES.has(code)) return new RateLimitError(`Facebook asked to slow down: ${text}.`, regainAccessMs(e.headers), options);
   if (code === 1 || code === 2 || body.is_transient === true || (status !== undefined && status >= 500)) {
-    return new RetryableError('facebook_unavailable', `Facebook had a temporary problem: ${text}; will retry.`, options);
+    return new RetryableError('facebook_unavailable', `Facebook had a temporary problem: ${text}.`, options);
   }
   return new SyncError('graph_error', `Facebook refused the request: ${text}.`, options);
 }

@@ -39,7 +39,7 @@ export function toIntercomError(thrown: unknown, what: string): unknown {
   if (!(thrown instanceof IntercomError)) return thrown;
   const status = thrown.statusCode;
   if (status === undefined) {
-    return new RetryableError('network_error', `Network failure talking to Intercom (${what}); will retry.`, { cause: thrown });
+    return new RetryableError('network_error', `Network failure talking to Intercom (${what}).`, { cause: thrown });
   }
   const first = firstError(thrown.body);
   const vendorCode = first?.code ?? `http_${status}`;
