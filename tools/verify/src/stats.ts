@@ -8,6 +8,7 @@ export interface VerifyStats {
   violations: string[];
 }
 
+/** Figures at zero, for one section or the total. */
 export function emptyStats(): VerifyStats {
   return { scenarios: 0, runs: 0, faultsInjected: 0, killsSurvived: 0, recordsChecked: 0, violations: [] };
 }

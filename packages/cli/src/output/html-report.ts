@@ -1,8 +1,9 @@
 import { RECORD_OUTCOMES, type PlannedAction, type RecordResult, type SyncReport } from '@syncmodes/connector-kit';
 import { SafeHtml, html } from './html';
 
-/** Most example rows shown per code, and most planned records listed for a dry run. */
+/** Most example rows shown per failure or skip code. */
 export const EXAMPLES_PER_CODE = 5;
+/** Most planned records listed in a dry run's plan (the JSON report has them all). */
 export const PLAN_ROWS = 500;
 
 const fmt = (n: number) => n.toLocaleString('en-US');

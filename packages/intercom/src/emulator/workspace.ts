@@ -40,6 +40,12 @@ function addTo(map: Map<string, Set<StoredContact>>, key: string, contact: Store
   set.add(contact);
 }
 
+/**
+ * One emulated Intercom workspace: contacts (with archive and delete), tags, data
+ * attributes and ids, plus the search-index lag (`searchLagMs`, ms) that makes a new
+ * contact unsearchable for a while, as Intercom's search index does.
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
+ */
 export class Workspace {
   contacts: StoredContact[] = [];
   /**

@@ -22,7 +22,9 @@ export class SfRequestError extends Error {
   }
 }
 
+/** A stored sObject record: field name → value (`Id` included). */
 export type SfRecord = Record<string, unknown>;
+/** One record's answer to a save, in sObject Collections' shape (`created` for upserts). */
 export type SaveResult = { id: string | null; success: boolean; errors: SfError[]; created?: boolean };
 
 /** Options of the emulated org. */

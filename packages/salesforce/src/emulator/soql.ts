@@ -10,12 +10,14 @@
  */
 export type SoqlValue = string | number | boolean | null;
 
+/** One `WHERE` condition of the SOQL subset the emulator answers (conditions are ANDed). */
 export interface SoqlCondition {
   readonly field: string;
   readonly op: '=' | '!=' | 'IN' | 'NOT IN';
   readonly values: readonly SoqlValue[];
 }
 
+/** A parsed query of the SOQL subset: `SELECT fields|COUNT() FROM object [WHERE …] [ORDER BY …] [LIMIT n]`. */
 export interface SoqlQuery {
   /** `SELECT COUNT() FROM …`: only the number of matching records is answered (`fields` is empty). */
   readonly count?: boolean | undefined;

@@ -9,6 +9,7 @@ import { runRecordsScenario } from './records-scenario';
 /** The faults of the matrix, each injected into up to 20% of requests (token expiry: after a few calls, for good). */
 export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'server_error', 'timeout', 'reset', 'lost_response', 'auth_expired'];
 
+/** The emulator fault rules for one kind at `rate` (0–1) of vendor requests (admin endpoints spared). */
 export function rules(kind: FaultKind, rate: number): FaultRule[] {
   const path = '^/(?!__emulator)';
   switch (kind) {
