@@ -31,6 +31,7 @@ export {
 } from './errors/sync-error';
 export { toSyncError } from './errors/to-sync-error';
 export { httpError, type HttpFailure } from './errors/http-error';
+export { KIT_CODES, NOTICE_CODES, describeCode, type CodeInfo, type KitCode } from './errors/codes';
 export { DeferredError } from './errors/deferred-error';
 export { LeaseLostError, RunStoppedError, StateStoreError, SyncRunningError } from './errors/run-errors';
 export { retryNow } from './errors/sync-error';
@@ -93,12 +94,14 @@ export type {
 } from './destination/verbs';
 
 export { runSync, parseConfig } from './engine/run-sync';
-export type { RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
-export type { DeletePolicy } from './engine/classify';
-export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/deletion-guard';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/retry-policy';
-export type { CallKind, CallStats } from './engine/caller';
-export { chunk } from './engine/chunk';
+export type { RunNotice, RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
+export { withRequestKind } from './engine/calls/request-counter';
+export type { DeletePolicy } from './modes/permits';
+export { permits, type DeleteFacts, type Operation } from './modes/permits';
+export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/scan/deletion-guard';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/calls/retry-policy';
+export type { CallKind, CallStats } from './engine/calls/caller';
+export { chunk } from './engine/calls/chunk';
 
 export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncLease } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CodeInfo } from '../errors/codes';
 import type { SyncError } from '../errors/sync-error';
 import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
 import type { Properties, RecordSnapshot } from '../records/types';
@@ -84,6 +85,12 @@ export interface AudienceDestinationDefinition<Schema extends z.ZodType = z.ZodT
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;
   prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[], input: PrepareFieldsInput): Promise<void>;
+  /**
+   * The codes this destination's verbs report besides the kit's (`KIT_CODES`), each with
+   * its meaning and what the user should do: the closed list of its codes (the README
+   * table and the CLI's explanations come from it).
+   */
+  readonly errorCodes?: Readonly<Record<string, CodeInfo>> | undefined;
   readonly verbs: AudienceVerbs<z.output<Schema>, Client>;
 }
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CodeInfo } from '../errors/codes';
 import type { SyncError } from '../errors/sync-error';
 import type { Logger } from '../logging/logger';
 import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
@@ -107,6 +108,12 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * error that fails this record alone, or `undefined`.
    */
   validate?(ctx: VerbContext<z.output<Schema>, Client>, item: ValidationItem): SyncError | undefined;
+  /**
+   * The codes this destination's verbs report besides the kit's (`KIT_CODES`), each with
+   * its meaning and what the user should do: the closed list of its codes (the README
+   * table and the CLI's explanations come from it).
+   */
+  readonly errorCodes?: Readonly<Record<string, CodeInfo>> | undefined;
   readonly verbs: RecordVerbs<z.output<Schema>, Client>;
 }
 

@@ -20,7 +20,12 @@ export interface SyncReport {
   readonly durationMs: number;
   readonly counts: SyncRunSummary['counts'];
   readonly actions: SyncRunSummary['actions'];
+  /** Verb calls made, by kind. */
   readonly calls: SyncRunSummary['stats']['calls'];
+  /** HTTP requests sent, by kind (what the destination's API counts: retries, pages, a bulk job's polls included). */
+  readonly requests: SyncRunSummary['stats']['requests'];
+  /** What the run tells the user about the run as a whole (e.g. a managed group recreated). */
+  readonly notices: SyncRunSummary['notices'];
   readonly retries: number;
   readonly rateLimited: number;
   /** Failed and skipped records by code. */
@@ -54,6 +59,8 @@ export function buildReport(summary: SyncRunSummary, source: string, startedAt: 
     counts: summary.counts,
     actions: summary.actions,
     calls: summary.stats.calls,
+    requests: summary.stats.requests,
+    notices: summary.notices,
     retries: summary.stats.retries,
     rateLimited: summary.stats.rateLimited,
     codes: { failed: tally(records, 'failed'), skipped: tally(records, 'skipped') },

@@ -100,6 +100,21 @@ export class MemoryStateStore implements StateStore {
     return filter === 'owned' ? records.filter((e) => e.owned && !e.departed).length : records.length;
   }
 
+  async groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>> {
+    const wanted = new Set(groups);
+    const out = new Map<string, number>();
+    for (const e of this.recordsOf(syncId).values()) for (const g of e.snapshot.groups) if (wanted.has(g)) out.set(g, (out.get(g) ?? 0) + 1);
+    return out;
+  }
+
+  async entriesInGroup(syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]> {
+    return [...this.recordsOf(syncId).values()]
+      .filter((e) => e.snapshot.groups.includes(group) && (page.after === undefined || e.recordId > page.after))
+      .sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0))
+      .slice(0, page.limit)
+      .map(withoutTime);
+  }
+
   async close(): Promise<void> {
     // Nothing to release: the state lives as long as the object.
   }

@@ -202,6 +202,27 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
+  groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>> {
+    return this.guard('counting group members', () => {
+      const out = new Map<string, number>();
+      for (let i = 0; i < groups.length; i += CHUNK) {
+        const names = groups.slice(i, i + CHUNK);
+        const sql = `SELECT g.value AS name, COUNT(*) AS n FROM records r, json_each(r.snapshot, '$.groups') g
+                     WHERE r.sync_id = ? AND g.value IN (${names.map(() => '?').join(',')}) GROUP BY g.value`;
+        for (const row of this.db.prepare(sql).all(syncId, ...names) as { name: string; n: number }[]) out.set(row.name, row.n);
+      }
+      return out;
+    });
+  }
+
+  entriesInGroup(syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]> {
+    return this.guard('reading group members', () => {
+      const sql = `SELECT ${COLUMNS} FROM records r WHERE r.sync_id = ? AND r.record_id > ?
+                   AND EXISTS (SELECT 1 FROM json_each(r.snapshot, '$.groups') g WHERE g.value = ?) ORDER BY r.record_id LIMIT ?`;
+      return (this.db.prepare(sql).all(syncId, page.after ?? '', group, page.limit) as Row[]).map(toEntry);
+    });
+  }
+
   close(): Promise<void> {
     this.db.close();
     return Promise.resolve();

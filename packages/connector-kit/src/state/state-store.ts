@@ -134,5 +134,9 @@ export interface StateStore {
   remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void>;
   /** Number of entries (all, or owned and not departed). */
   count(syncId: string, filter?: 'all' | 'owned'): Promise<number>;
+  /** For each of `groups`, how many entries' snapshots hold it (absent when none). */
+  groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>>;
+  /** Entries whose snapshot holds `group`, in record-id order: `limit` of them after record id `after`. */
+  entriesInGroup(syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]>;
   close(): Promise<void>;
 }

@@ -73,6 +73,17 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       expect(found.map((e) => e.recordId).sort()).toEqual(['a', 'b', 'c']);
     });
 
+    it('counts entries per group and pages through the entries of one group in record-id order', async () => {
+      const inGroups = (id: string, groups: string[]) => entry(id, { snapshot: { properties: { email: `${id}@example.com` }, groups } });
+      await store.put(SYNC, [inGroups('c', ['vip']), inGroups('a', ['vip', 'beta']), inGroups('b', ['beta']), inGroups('d', []), inGroups('e', ['vip'])]);
+      expect(await store.groupCounts(SYNC, ['vip', 'beta', 'none'])).toEqual(new Map([['vip', 3], ['beta', 2]]));
+      const first = await store.entriesInGroup(SYNC, 'vip', { limit: 2 });
+      expect(first.map((e) => e.recordId)).toEqual(['a', 'c']);
+      const rest = await store.entriesInGroup(SYNC, 'vip', { after: 'c', limit: 2 });
+      expect(rest.map((e) => e.recordId)).toEqual(['e']);
+      expect(rest[0]?.snapshot.groups).toEqual(['vip']);
+    });
+
     it('keeps syncs apart', async () => {
       await store.registerSync({ syncId: 'other', destination: 'tiny', identity: {} });
       await store.put(SYNC, [entry('a')]);
