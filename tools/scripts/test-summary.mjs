@@ -44,6 +44,14 @@ function firstLine(text) {
   return line.length > 200 ? `${line.slice(0, 199)}…` : line;
 }
 
+/** Why a test failed, in one line. Vitest's JSON report has no message for a timeout. */
+function failureMessage(test) {
+  const line = firstLine(test.failureMessages?.[0]);
+  if (line && !line.includes('STACK_TRACE_ERROR')) return line;
+  const ran = typeof test.duration === 'number' ? ` after ${(test.duration / 1000).toFixed(1)} s` : '';
+  return `failed${ran} with no message in the report (vitest writes none for a timeout; the log above has it)`;
+}
+
 /**
  * One vitest JSON report: what passed, and a line per test (or test file) that did not.
  *
@@ -57,9 +65,9 @@ function readReport(pkg, path) {
     const tests = file.assertionResults ?? [];
     const failed = tests.filter((t) => t.status === 'failed');
     const notRun = tests.filter((t) => t.status !== 'passed' && t.status !== 'failed');
-    for (const t of failed) failures.push(`FAIL ${where} > ${t.fullName}${t.failureMessages?.[0] ? `: ${firstLine(t.failureMessages[0])}` : ''}`);
+    for (const t of failed) failures.push(`FAIL ${where} > ${t.fullName}: ${failureMessage(t)}`);
     if (file.status === 'failed' && failed.length === 0) {
-      const why = firstLine(file.message) || 'the file failed without a failing test (a hook or an import threw)';
+      const why = firstLine(file.message) || 'a hook or an import of the file threw; the log above says what';
       if (notRun.length === 0) failures.push(`FAIL ${where}: ${why}`);
       for (const t of notRun) failures.push(`FAIL ${where} > ${t.fullName}: did not run (${why})`);
     } else {

@@ -38,10 +38,11 @@ describe('create-syncmodes-destination, outside the repository', () => {
     const manifest = readJson(join(pkgDir, 'package.json'));
     writeFileSync(join(pkgDir, 'package.json'), `${JSON.stringify({ ...manifest, overrides: { 'better-sqlite3': `file:${join(WORKSPACE_ROOT, 'node_modules', 'better-sqlite3')}` } }, null, 2)}\n`);
     ok(
-      await run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--save-dev', kit], { cwd: pkgDir, env: childEnv({ npm_config_update_notifier: 'false' }), timeoutMs: 170_000 }),
+      await run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', '--save-dev', kit], { cwd: pkgDir, env: childEnv({ npm_config_update_notifier: 'false' }), timeoutMs: 300_000 }),
       'npm install in the generated package',
     );
-  });
+    // About a minute on a quiet machine; npm and the packing slow down most on a loaded one.
+  }, 360_000);
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('writes a standalone package: the kit and zod as peer dependencies, no trace of this repository', () => {

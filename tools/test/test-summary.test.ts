@@ -10,6 +10,7 @@ const SCRIPT = join(WORKSPACE_ROOT, 'tools', 'scripts', 'test-summary.mjs');
 interface Test {
   fullName: string;
   status: 'passed' | 'failed' | 'pending' | 'skipped' | 'todo';
+  duration?: number;
   failureMessages?: string[];
 }
 
@@ -53,6 +54,12 @@ describe('the test summary (tools/scripts/test-summary.mjs)', () => {
     expect(lines).toEqual(['@x/a: 2 passed, 1 failed', '  FAIL test/bad.test.ts > suite breaks: AssertionError: expected 1 to be 2', 'failing: @x/a', '2 passed, 1 failed']);
   });
 
+  it("says so when vitest's report has no message (a timeout)", async () => {
+    writePackage(root, 'a', '@x/a', [{ file: 'test/slow.test.ts', status: 'failed', tests: [{ fullName: 'slow', status: 'failed', duration: 30_012, failureMessages: ['Error: STACK_TRACE_ERROR\n    at task (…)'] }] }]);
+    const { lines } = await summary();
+    expect(lines).toContain('  FAIL test/slow.test.ts > slow: failed after 30.0 s with no message in the report (vitest writes none for a timeout; the log above has it)');
+  });
+
   it('counts a file that failed without a failing test (an import or a hook threw) and the tests it did not run', async () => {
     writePackage(root, 'a', '@x/a', [
       { file: 'test/load.test.ts', status: 'failed', message: 'Error: data file missing\n  at x', tests: [] },
@@ -62,6 +69,7 @@ describe('the test summary (tools/scripts/test-summary.mjs)', () => {
     expect(code).toBe(1);
     expect(lines).toContain('  FAIL test/load.test.ts: Error: data file missing');
     expect(lines).toContain('  FAIL test/hook.test.ts > two: did not run (Error: Chromium did not start)');
+    expect(lines).toContain('  FAIL test/load.test.ts: Error: data file missing');
     expect(lines.at(-1)).toBe('0 passed, 3 failed');
   });
 
