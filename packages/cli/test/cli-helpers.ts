@@ -36,8 +36,7 @@ export function readReport(path: string): SyncReport {
   return JSON.parse(readFileSync(path, 'utf8')) as SyncReport;
 }
 
-/** The shared sample data folder (beside the project root). */
-export const SHARED_DATA = new URL('../../../../shared/data/', import.meta.url).pathname;
+export { sharedDataFile } from '../../../tools/test/shared-data';
 
 /** The standard mapping of customers-10000.csv onto Salesforce Contacts (issue example). */
 export const CUSTOMER_MAPPING = [

@@ -4,9 +4,9 @@ import { Writable } from 'node:stream';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index';
-import { cli, readReport, SHARED_DATA, tempDir } from './cli-helpers';
+import { cli, readReport, sharedDataFile, tempDir } from './cli-helpers';
 
-const PEOPLE = join(SHARED_DATA, 'people-1000.csv');
+const PEOPLE = sharedDataFile('people-1000.csv');
 const people = readFileSync(PEOPLE, 'utf8')
   .trim()
   .split(/\r?\n/)

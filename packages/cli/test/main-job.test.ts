@@ -1,12 +1,11 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmulatorClient, type RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, CUSTOMER_MAPPING, readReport, SHARED_DATA, tempDir } from './cli-helpers';
+import { cli, CUSTOMER_MAPPING, readReport, sharedDataFile, tempDir } from './cli-helpers';
 
-const CUSTOMERS = join(SHARED_DATA, 'customers-10000.csv');
-const hasData = existsSync(CUSTOMERS);
+const CUSTOMERS = sharedDataFile('customers-10000.csv');
 
 /** The first `n` data rows of customers-10000.csv (plus header), written to a temp file. */
 function firstRows(dir: string, n: number, name = `first-${n}.csv`): string {
@@ -18,7 +17,7 @@ function firstRows(dir: string, n: number, name = `first-${n}.csv`): string {
 
 const isCollectionWrite = (e: RequestLogEntry) => e.path.endsWith('/composite/sobjects') && e.method !== 'GET';
 
-describe.skipIf(!hasData)('the main job: customers-10000.csv into Salesforce (emulator)', () => {
+describe('the main job: customers-10000.csv into Salesforce (emulator)', () => {
   let emulator: ReturnType<typeof createSalesforceEmulator>;
   let admin: EmulatorClient;
   let dir: string;
