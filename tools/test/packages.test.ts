@@ -14,8 +14,9 @@ import { childEnv, ok, run } from './run';
 const REPOSITORY = 'https://github.com/syncmodes/syncmodes';
 /** Dependencies a package needs at run time without importing them itself. */
 const INDIRECT: Record<string, readonly string[]> = {
-  // The CLI runs every destination's emulator (`--emulator`): the emulators' optional peer.
-  '@syncmodes/cli': [PATH_TO_REGEXP.name],
+  // The CLI runs every destination's emulator (`--emulator`): the emulators' optional peer; and
+  // keeps state in SQLite by default: the kit's optional peer.
+  '@syncmodes/cli': [PATH_TO_REGEXP.name, 'better-sqlite3'],
 };
 
 // Every published package, packed with `npm pack` exactly as it would be published.
