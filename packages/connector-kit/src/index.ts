@@ -97,7 +97,7 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/retry-policy';
 export type { CallKind, CallStats } from './engine/caller';
 export { chunk } from './engine/chunk';
 
-export type { StateEntry, StateIndexEntry, StateStore, SyncInfo } from './state/state-store';
+export type { StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncListing } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';
 export { StateIndex } from './state/state-index';
 export { identityOf, syncIdFor } from './state/sync-id';
@@ -106,7 +106,16 @@ export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './m
 export { csvSource, type CsvSourceOptions } from './sources/csv-source';
 export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
-export { openSource, formatOf, type SourceFormat } from './sources/open-source';
+export { openSource, formatOf, type SourceFormat, type StreamSourceOptions } from './sources/open-source';
+export { streamSource, type StreamRecordSource } from './sources/stream-source';
 
 export { buildReport, type SyncReport } from './report/sync-report';
 export { silentLogger, type Logger } from './logging/logger';
+export {
+  CHECK_PROBE_GROUP,
+  checkDestination,
+  type CheckDestinationOptions,
+  type CheckResult,
+  type CheckStep,
+  type CheckStepName,
+} from './engine/check-destination';

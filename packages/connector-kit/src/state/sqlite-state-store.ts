@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { RecordSnapshot } from '../records/types';
 import { StateIndex } from './state-index';
-import type { StateEntry, StateStore, SyncInfo } from './state-store';
+import type { StateEntry, StateStore, SyncInfo, SyncListing } from './state-store';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS syncs (
@@ -41,6 +41,22 @@ interface Row {
   pending: number;
 }
 
+/** A row of the sync listing query. */
+interface SyncRow {
+  sync_id: string;
+  destination: string;
+  identity: string;
+  name: string | null;
+  created_at: number;
+  last_run_at: number;
+  last_written_at: number | null;
+  records: number;
+  owned: number;
+  departed: number;
+  not_found: number;
+  pending: number;
+}
+
 const CHUNK = 500;
 
 /**
@@ -68,6 +84,11 @@ export class SqliteStateStore implements StateStore {
       // State written before in-flight writes were marked.
       this.db.exec('ALTER TABLE records ADD COLUMN pending INTEGER NOT NULL DEFAULT 0');
     }
+    const syncColumns = this.db.prepare('PRAGMA table_info(syncs)').all() as { name: string }[];
+    if (!syncColumns.some((c) => c.name === 'name')) {
+      // State written before syncs kept their names.
+      this.db.exec('ALTER TABLE syncs ADD COLUMN name TEXT');
+    }
     this.upsert = this.db.prepare(
       `INSERT OR REPLACE INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at, not_found, pending)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -79,10 +100,45 @@ export class SqliteStateStore implements StateStore {
     const now = Date.now();
     this.db
       .prepare(
-        `INSERT INTO syncs (sync_id, destination, identity, created_at, last_run_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(sync_id) DO UPDATE SET last_run_at = excluded.last_run_at`,
+        `INSERT INTO syncs (sync_id, destination, identity, created_at, last_run_at, name) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(sync_id) DO UPDATE SET last_run_at = excluded.last_run_at, name = COALESCE(excluded.name, syncs.name)`,
       )
-      .run(info.syncId, info.destination, JSON.stringify(info.identity), now, now);
+      .run(info.syncId, info.destination, JSON.stringify(info.identity), now, now, info.name ?? null);
+  }
+
+  async listSyncs(): Promise<SyncListing[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT s.sync_id, s.destination, s.identity, s.name, s.created_at, s.last_run_at,
+                MAX(r.updated_at) AS last_written_at, COUNT(r.record_id) AS records,
+                COALESCE(SUM(r.owned = 1 AND r.departed = 0), 0) AS owned, COALESCE(SUM(r.departed), 0) AS departed,
+                COALESCE(SUM(r.not_found), 0) AS not_found, COALESCE(SUM(r.pending), 0) AS pending
+         FROM syncs s LEFT JOIN records r ON r.sync_id = s.sync_id
+         GROUP BY s.sync_id ORDER BY s.last_run_at DESC, s.sync_id`,
+      )
+      .all() as SyncRow[];
+    return rows.map((r) => ({
+      syncId: r.sync_id,
+      destination: r.destination,
+      identity: JSON.parse(r.identity) as Record<string, unknown>,
+      ...(r.name !== null ? { name: r.name } : {}),
+      createdAt: r.created_at,
+      lastRunAt: r.last_run_at,
+      ...(r.last_written_at !== null ? { lastWrittenAt: r.last_written_at } : {}),
+      records: r.records,
+      owned: r.owned,
+      departed: r.departed,
+      notFound: r.not_found,
+      pending: r.pending,
+    }));
+  }
+
+  async forgetSync(syncId: string): Promise<number> {
+    return this.db.transaction(() => {
+      const removed = this.db.prepare('DELETE FROM records WHERE sync_id = ?').run(syncId).changes;
+      this.db.prepare('DELETE FROM syncs WHERE sync_id = ?').run(syncId);
+      return removed;
+    })();
   }
 
   index(syncId: string): StateIndex {
