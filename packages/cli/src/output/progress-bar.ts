@@ -1,5 +1,8 @@
 import type { SyncProgress } from '@syncmodes/connector-kit';
-import { Format, SingleBar, type Options, type Params } from 'cli-progress';
+import cliProgress, { type Options, type Params } from 'cli-progress';
+
+// cli-progress is CommonJS: Node's ESM loader cannot see `Format` as a named export.
+const { Format, SingleBar } = cliProgress;
 
 /**
  * Progress as the engine reports it. `waiting`: the run holds every call for a rate limit
