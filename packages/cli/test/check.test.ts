@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AuthError, checkDestination, ConfigError } from '@syncmodes/connector-kit';
 import { createIntercomEmulator, EMULATOR_ACCESS_TOKEN as INTERCOM_TOKEN } from '@syncmodes/intercom/emulator';
@@ -140,5 +140,20 @@ describe('syncmodes check against the Intercom emulator (writes nothing)', () =>
     const out = await cli(['check', '--to', 'intercom', '--emulator', '--state-dir', join(tempDir(), 's'), '--map', 'email=Email', '--json']);
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, exitCode: 0, calls: { connect: 1, create: 0, update: 0 } });
+  });
+});
+
+describe('syncmodes check with an audience destination (Facebook)', () => {
+  it('looks the configured audience up without creating it; the emulator keeps no new audience', async () => {
+    const dir = tempDir();
+    const stateDir = join(dir, 's');
+    const out = await cli(['check', '--to', 'facebook', '--emulator', '--state-dir', stateDir, '--option', 'adAccountId=act_123', '--option', 'audience=Customers', '--map', 'EMAIL=Email', '--json']);
+    expect(out.code).toBe(0);
+    const result = JSON.parse(out.stdout) as { steps: { step: string; status: string; detail: string }[]; calls: Record<string, number> };
+    expect(result.steps.find((s) => s.step === 'groups')).toEqual({ step: 'groups', status: 'ok', detail: 'audience "Customers" not found (a sync would create it)' });
+    expect(result.calls).toMatchObject({ ensure_groups: 1, create: 0, add_to_group: 0 });
+    const saved = join(stateDir, 'emulators', 'facebook.json');
+    const audiences = existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as { audiences: unknown[] }).audiences : [];
+    expect(audiences).toEqual([]);
   });
 });
