@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- these tests look for control characters in the output */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncReport } from '@syncmodes/connector-kit';
