@@ -199,3 +199,14 @@ describe('an invalid YAML config file (issue 17, item 7)', () => {
     expect(aliased.stderr).not.toContain('SECRETALIAS');
   });
 });
+
+describe('exit codes of a report', () => {
+  it('stopped by an unreadable state store: 2; unwritable: 3; interrupted: 130', async () => {
+    const { exitCodeOf } = await import('../src/index');
+    const report = (code: string) => ({ status: 'stopped', reason: { code, message: '' }, counts: { failed: 0 } }) as unknown as Parameters<typeof exitCodeOf>[0];
+    expect(exitCodeOf(report('state_unreadable'))).toBe(2);
+    expect(exitCodeOf(report('state_unwritable'))).toBe(3);
+    expect(exitCodeOf(report('interrupted'))).toBe(130);
+    expect(exitCodeOf(report('rate_limited'))).toBe(3);
+  });
+});

@@ -73,9 +73,10 @@ export interface SyncJobResult {
   readonly exitCode: number;
 }
 
-/** The exit code a report implies: 0 nothing failed, 1 some records failed, 3 refused or stopped, 130 interrupted. */
+/** The exit code a report implies: 0 nothing failed, 1 some records failed, 3 refused or stopped (2 when stopped by an unreadable state store), 130 interrupted. */
 export function exitCodeOf(report: SyncReport): number {
   if (report.status === 'stopped' && report.reason?.code === 'interrupted') return EXIT.interrupted;
+  if (report.status === 'stopped' && report.reason?.code === 'state_unreadable') return EXIT.usage;
   if (report.status !== 'completed') return EXIT.refused;
   return report.counts.failed > 0 ? EXIT.recordsFailed : EXIT.ok;
 }
@@ -111,8 +112,8 @@ interface OpenRun {
 
 /**
  * Runs the engine. When it ends with an error rather than a summary (the destination could
- * not be reached once retries were spent, or the run was interrupted before the engine
- * could answer), the summary is built here: the results made final so far, and every other
+ * not be reached once retries were spent, the state store failed, or the run was
+ * interrupted before the engine could answer), the summary is built here: the results made final so far, and every other
  * row as `not_sent`, so a report is still written. Config and input errors are thrown.
  */
 async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
@@ -139,10 +140,9 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
   try {
     return await runSync(options);
   } catch (thrown) {
-    const state = stateError(thrown, run.statePath);
-    if (state) throw state;
+    // A state store that fails mid-run stops the run like any other stop: the report still says what happened to each row.
     const aborted = run.settings.signal?.aborted === true;
-    const error = aborted ? toSyncError(run.settings.signal?.reason) : toSyncError(thrown);
+    const error = aborted ? toSyncError(run.settings.signal?.reason) : (stateError(thrown, run.statePath) ?? toSyncError(thrown));
     if (!aborted && (error instanceof ConfigError || error instanceof InputError)) throw error;
     const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
     const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
