@@ -81,15 +81,9 @@ async function withState<T>(flags: StateFlags, fn: (state: SqliteStateStore | un
   }
 }
 
-/** `syncmodes state list | show <sync> | forget <sync>`: what the state store remembers, per sync. */
-export function stateCommand(context: CommandContext): Command {
-  const { io } = context;
-  const stateDir = ['--state-dir <dir>', 'where the state is kept', '.syncmodes'] as const;
-  const state = new Command('state')
-    .description('List, show or forget the syncs in the state store (what each sync sent and owns).')
-    .addHelpText(
-      'after',
-      `
+const STATE_DIR = ['--state-dir <dir>', 'where the state is kept', '.syncmodes'] as const;
+
+const STATE_HELP = `
 A sync is addressed by its id, its name (--sync-name, or the source file's name), or a unique prefix of its id.
 Forgetting a sync removes its state only: the destination is not changed, and the next run of the sync owns
 nothing, so sync mode deletes nothing it created before. forget asks for confirmation on a terminal; elsewhere
@@ -98,39 +92,44 @@ it needs --yes.
 Examples:
   syncmodes state list
   syncmodes state show customers
-  syncmodes state forget 3f2a --yes`,
-    );
-  state
-    .command('list')
+  syncmodes state forget 3f2a --yes`;
+
+function listCommand(context: CommandContext): Command {
+  return new Command('list')
     .description('List the syncs: name, id, destination, identity, records, owned, last written.')
-    .option(...stateDir)
+    .option(...STATE_DIR)
     .option('--json', 'print the list as one JSON array on stdout')
     .action((flags: StateFlags) =>
       withState(flags, async (store) => {
         if (flags.json) context.jsonOutput();
         const syncs = (await store?.listSyncs()) ?? [];
-        if (flags.json) io.stdout.write(jsonText(syncs));
-        else io.stdout.write(syncs.length === 0 ? `No syncs in ${safe(flags.stateDir)}.\n` : `${listTable(syncs)}\n`);
+        if (flags.json) context.io.stdout.write(jsonText(syncs));
+        else context.io.stdout.write(syncs.length === 0 ? `No syncs in ${safe(flags.stateDir)}.\n` : `${listTable(syncs)}\n`);
       }),
     );
-  state
-    .command('show')
+}
+
+function showCommand(context: CommandContext): Command {
+  return new Command('show')
     .description("Show one sync's details and counts.")
     .argument('<sync>', 'id, name or unique id prefix')
-    .option(...stateDir)
+    .option(...STATE_DIR)
     .option('--json', 'print the sync as one JSON object on stdout')
     .action((ref: string, flags: StateFlags) =>
       withState(flags, async (store) => {
         if (flags.json) context.jsonOutput();
         const sync = findSync((await store?.listSyncs()) ?? [], ref);
-        io.stdout.write(flags.json ? jsonText(sync) : `${showText(sync)}\n`);
+        context.io.stdout.write(flags.json ? jsonText(sync) : `${showText(sync)}\n`);
       }),
     );
-  state
-    .command('forget')
+}
+
+function forgetCommand(context: CommandContext): Command {
+  const { io } = context;
+  return new Command('forget')
     .description("Forget one sync's state (the destination is not changed).")
     .argument('<sync>', 'id, name or unique id prefix')
-    .option(...stateDir)
+    .option(...STATE_DIR)
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .action((ref: string, flags: StateFlags) =>
       withState(flags, async (store) => {
@@ -147,5 +146,14 @@ Examples:
         io.stdout.write(`Forgot sync ${label}: ${removed} entries removed. The destination was not changed; the next run of this sync starts over and owns nothing.\n`);
       }),
     );
-  return state;
+}
+
+/** `syncmodes state list | show <sync> | forget <sync>`: what the state store remembers, per sync. */
+export function stateCommand(context: CommandContext): Command {
+  return new Command('state')
+    .description('List, show or forget the syncs in the state store (what each sync sent and owns).')
+    .addHelpText('after', STATE_HELP)
+    .addCommand(listCommand(context))
+    .addCommand(showCommand(context))
+    .addCommand(forgetCommand(context));
 }
