@@ -30,7 +30,9 @@ export {
   type SyncErrorOptions,
 } from './errors/sync-error';
 export { toSyncError } from './errors/to-sync-error';
+export { httpError, type HttpFailure } from './errors/http-error';
 export { DeferredError } from './errors/deferred-error';
+export { LeaseLostError, RunStoppedError, StateStoreError, SyncRunningError } from './errors/run-errors';
 export { retryNow } from './errors/sync-error';
 
 export {
@@ -74,6 +76,7 @@ export {
 } from './destination/define-destination';
 export type { DestinationLimits, RunVolume } from './destination/limits';
 export type {
+  FoundGroup,
   FoundRecord,
   GroupChanges,
   GroupRef,
@@ -97,8 +100,9 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/retry-policy';
 export type { CallKind, CallStats } from './engine/caller';
 export { chunk } from './engine/chunk';
 
-export type { StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncListing } from './state/state-store';
+export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';
+export { MemoryStateStore } from './state/memory-state-store';
 export { StateIndex } from './state/state-index';
 export { identityOf, syncIdFor } from './state/sync-id';
 

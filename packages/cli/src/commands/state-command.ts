@@ -77,7 +77,7 @@ async function withState<T>(flags: StateFlags, fn: (state: SqliteStateStore | un
   try {
     return await fn(state);
   } finally {
-    state?.close();
+    await state?.close();
   }
 }
 

@@ -4,13 +4,8 @@ import cliProgress, { type Options, type Params } from 'cli-progress';
 // cli-progress is CommonJS: Node's ESM loader cannot see `Format` as a named export.
 const { Format, SingleBar } = cliProgress;
 
-/**
- * Progress as the engine reports it. `waiting`: the run holds every call for a rate limit
- * for `waitMs` (ms) from now.
- */
-export type RunProgress =
-  | SyncProgress
-  | { readonly phase: 'waiting'; readonly processed: number; readonly total: number; readonly waitMs: number; readonly reason?: string | undefined };
+/** Progress as the engine reports it. `waiting`: the run holds every call for a rate limit for `waitMs` (ms) from now. */
+export type RunProgress = SyncProgress;
 
 /** What the bar shows after the counts: the time left, or the rate-limit wait. */
 export function progressTail(eta: number, processed: number, waitUntil: number | undefined, now = Date.now()): string {
@@ -46,7 +41,7 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
         started = true;
       }
       if (p.phase === 'waiting') {
-        waitUntil = Date.now() + p.waitMs;
+        waitUntil = Date.now() + (p.waitMs ?? 0);
         ticker ??= setInterval(() => bar.update({ phase: 'waiting' }), 1000).unref();
       } else {
         waitUntil = undefined;

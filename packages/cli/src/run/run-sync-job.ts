@@ -119,7 +119,7 @@ interface OpenRun {
 async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
   const results: RecordResult[] = [];
   const startedMs = Date.now();
-  const options: RunSyncOptions & { maxRateLimitWaitMs?: number | undefined } = {
+  const options: RunSyncOptions = {
     destination: run.destination,
     config: run.config,
     mode: run.job.mode,
