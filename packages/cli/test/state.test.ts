@@ -112,7 +112,7 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
   it.each([
     ['--state-dir is a file', (s: string) => writeFileSync(s, 'not a folder'), /--state-dir ".*" is a file, not a folder/],
     ['an empty (0-byte) state file', (s: string) => (mkdirSync(s), writeFileSync(join(s, 'state.sqlite'), '')), /is empty \(0 bytes\)/],
-    ['a state file of another format', (s: string) => (mkdirSync(s), writeFileSync(join(s, 'state.sqlite'), 'id,name\n1,x\n'.repeat(200))), /is not a syncmodes state store \(file is not a database\)/],
+    ['a state file of another format', (s: string) => (mkdirSync(s), writeFileSync(join(s, 'state.sqlite'), 'id,name\n1,x\n'.repeat(200))), /is not a (readable )?syncmodes state store \((file is not a database|SQLITE_NOTADB)\)/],
     ['a folder where the state file should be', (s: string) => mkdirSync(join(s, 'state.sqlite'), { recursive: true }), /is a folder/],
   ])('%s: one clean line (no stack trace), exit 2, refused before the emulator starts or anything is sent', async (_name, make, message) => {
     const stateDir = join(dir, 's');
