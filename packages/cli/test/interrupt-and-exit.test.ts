@@ -62,6 +62,14 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(posts(emulator)).toBeLessThan(ROWS / 200);
     const report = readReport(join(dir, 'report.json'));
     expect(report.records.map((r) => r.row)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+    expect(report.status).toBe('stopped');
+    expect(report.reason?.code).toBe('interrupted');
+    expect(out.stdout).toContain('STOPPED (interrupted)');
+    // The calls in flight finished: every record the emulator holds is reported created, the rest not sent.
+    const created = report.records.filter((r) => r.outcome === 'created').length;
+    expect(created).toBe(emulator.requests.filter((r) => r.method === 'POST').length * 200);
+    expect(created).toBeGreaterThanOrEqual(200);
+    expect(report.records.filter((r) => r.outcome !== 'created').every((r) => r.code === 'not_sent')).toBe(true);
   });
 
   it('a second interrupt exits at once with 130', async () => {
@@ -163,4 +171,45 @@ describe('exit means exit (issue 17, items 5 and 6)', () => {
     expect(badOption.output.stderr).toMatch(/^error \(unknown_option\)/);
     expect(existsSync(join(dir, 's', 'emulators', 'salesforce.json'))).toBe(true);
   }, 60_000);
+});
+
+describe('bounded, visible rate-limit waits (issue 17, item 9)', () => {
+  let emulator: ReturnType<typeof createIntercomEmulator>;
+  let url: string;
+  let dir: string;
+  let file: string;
+  beforeEach(async () => {
+    emulator = createIntercomEmulator();
+    url = await emulator.start();
+    dir = tempDir();
+    file = join(dir, 'p.csv');
+    writeFileSync(file, 'Id,Email\n1,a@example.com\n2,b@example.com\n');
+  });
+  afterEach(() => emulator.stop());
+  const args = () => ['sync', '--to', 'intercom', '--option', `baseUrl=${url}`, '--from', file, '--id', 'Id', '--map', 'email=Email', '--state-dir', join(dir, 's'), '--report', join(dir, 'r.json')];
+
+  // Intercom answers 429 with X-RateLimit-Reset: https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting
+  it('a Retry-After of an hour (over the default 300 s) stops the run at once with rate_limited, exit 3, report written', async () => {
+    emulator.setFaults([{ kind: 'rate_limit', retryAfterSec: 3_600, every: 1, method: 'POST', path: 'contacts/search' }]);
+    const started = Date.now();
+    const out = await cliWith(args(), { env: { INTERCOM_ACCESS_TOKEN: INTERCOM_TOKEN } });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(out.code).toBe(3);
+    expect(out.stdout).toMatch(/STOPPED \(rate_limited\): The destination asked to wait 36\d\d s/);
+    const report = readReport(join(dir, 'r.json'));
+    expect(report.reason?.code).toBe('rate_limited');
+    expect(report.records).toHaveLength(2);
+  });
+
+  it('--max-rate-limit-wait lowers the bound; a shorter wait shows on the progress line', async () => {
+    emulator.setFaults([{ kind: 'rate_limit', retryAfterSec: 30, times: 1, method: 'POST', path: 'contacts/search' }]);
+    const bounded = await cliWith([...args(), '--max-rate-limit-wait', '10'], { env: { INTERCOM_ACCESS_TOKEN: INTERCOM_TOKEN } });
+    expect(bounded.code).toBe(3);
+    expect(bounded.stdout).toContain('longer than the 10 s this run may wait');
+    emulator.setFaults([{ kind: 'rate_limit', retryAfterSec: 2, times: 1, method: 'POST', path: 'contacts/search' }]);
+    const waited = await cliWith(args(), { env: { INTERCOM_ACCESS_TOKEN: INTERCOM_TOKEN }, stderrTTY: true });
+    expect(waited.code).toBe(0);
+    expect(waited.stderr).toMatch(/waiting \|.*\| waiting [12] s for the rate limit/);
+    expect(readReport(join(dir, 'r.json')).counts.created).toBe(2);
+  });
 });
