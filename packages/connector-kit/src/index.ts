@@ -93,6 +93,14 @@ export type {
 } from './destination/verbs';
 
 export { runSync, parseConfig } from './engine/run-sync';
+export {
+  CHECK_PROBE_GROUP,
+  checkDestination,
+  type CheckDestinationOptions,
+  type CheckResult,
+  type CheckStep,
+  type CheckStepName,
+} from './engine/check-destination';
 export type { RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
 export type { DeletePolicy } from './engine/classify';
 export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/deletion-guard';
@@ -115,11 +123,3 @@ export { streamSource, type StreamRecordSource } from './sources/stream-source';
 
 export { buildReport, type SyncReport } from './report/sync-report';
 export { silentLogger, type Logger } from './logging/logger';
-export {
-  CHECK_PROBE_GROUP,
-  checkDestination,
-  type CheckDestinationOptions,
-  type CheckResult,
-  type CheckStep,
-  type CheckStepName,
-} from './engine/check-destination';
