@@ -72,6 +72,20 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(report.records.filter((r) => r.outcome !== 'created').every((r) => r.code === 'not_sent')).toBe(true);
   });
 
+  it('--json: the one JSON object on stdout says the run stopped, interrupted, exit code 130', async () => {
+    const interrupts = fakeInterrupts();
+    const watcher = setInterval(() => {
+      if (posts(emulator) >= 1) {
+        clearInterval(watcher);
+        interrupts.fire('SIGTERM');
+      }
+    }, 10);
+    const out = await cliWith([...args(), '--json'], { env: { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN }, interrupts });
+    clearInterval(watcher);
+    expect(out.code).toBe(130);
+    expect(JSON.parse(out.stdout)).toMatchObject({ exitCode: 130, status: 'stopped', reason: { code: 'interrupted' } });
+  });
+
   it('a second interrupt exits at once with 130', async () => {
     const interrupts = fakeInterrupts();
     let exited: number | undefined;

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../output/cli-logger';
 import { STDOUT } from '../output/write-report';
-import { EXIT, UsageError } from '../registry/exit-codes';
+import { UsageError } from '../registry/exit-codes';
 import { stopSwitch } from '../run/interrupts';
 import { loadConfigFile } from '../run/load-config-file';
 import { parsePairs } from '../options/key-value';
@@ -173,7 +173,7 @@ export function syncCommand(context: CommandContext): Command {
           },
           io,
         );
-        context.setExit(stop.interruptedBy ? EXIT.interrupted : exitCode);
+        context.setExit(exitCode);
       } finally {
         stop.dispose();
       }

@@ -212,7 +212,8 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     progress.stop();
     await rememberName(run, summary);
     const report = buildReport(summary, source.name, startedAt);
-    const exitCode = exitCodeOf(report);
+    // Interrupted: 130 even when the run had nothing left to stop.
+    const exitCode = settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
     printRun(report, { output: settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName, secrets, exitCode }, io);
     return { report, exitCode };
   } finally {
