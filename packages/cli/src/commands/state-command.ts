@@ -87,7 +87,7 @@ const STATE_HELP = `
 A sync is addressed by its id, its name (--sync-name, or the source file's name), or a unique prefix of its id.
 Forgetting a sync removes its state only: the destination is not changed, and the next run of the sync owns
 nothing, so sync mode deletes nothing it created before. forget asks for confirmation on a terminal; elsewhere
-it needs --yes.
+it needs --yes. A sync that is running (its lease is held) is not forgotten (sync_running).
 
 Examples:
   syncmodes state list
