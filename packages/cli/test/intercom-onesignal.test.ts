@@ -54,7 +54,8 @@ describe('syncmodes with Intercom', () => {
     const data = JSON.parse(readFileSync(join(dir, 'state', 'emulators', 'intercom.json'), 'utf8')) as { contacts: { external_id: string; name: string }[] };
     expect(data.contacts).toHaveLength(1_000);
     expect(new Set(data.contacts.map((c) => c.external_id)).size).toBe(1_000);
-  });
+    // Three runs, one Intercom call per contact write (1,000 calls): over 30 s on a loaded machine.
+  }, 120_000);
 
   it('`syncmodes emulator intercom --seed` serves the seeded workspace through the real read routes', async () => {
     const dir = tempDir();

@@ -100,10 +100,18 @@ export type { DeletePolicy } from './modes/permits';
 export { permits, type DeleteFacts, type Operation } from './modes/permits';
 export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/scan/deletion-guard';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/calls/retry-policy';
-export type { CallKind, CallStats } from './engine/calls/caller';
+export { emptyCallStats, type CallKind, type CallStats } from './engine/calls/caller';
 export { chunk } from './engine/calls/chunk';
+export {
+  CHECK_PROBE_GROUP,
+  checkDestination,
+  type CheckDestinationOptions,
+  type CheckResult,
+  type CheckStep,
+  type CheckStepName,
+} from './engine/check/check-destination';
 
-export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncLease } from './state/state-store';
+export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';
 export { MemoryStateStore } from './state/memory-state-store';
 export { StateIndex } from './state/state-index';
@@ -113,7 +121,8 @@ export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './m
 export { csvSource, type CsvSourceOptions } from './sources/csv-source';
 export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
-export { openSource, formatOf, type SourceFormat } from './sources/open-source';
+export { openSource, formatOf, type SourceFormat, type StreamSourceOptions } from './sources/open-source';
+export { streamSource, type StreamRecordSource } from './sources/stream-source';
 
 export { buildReport, type SyncReport } from './report/sync-report';
 export { silentLogger, type Logger } from './logging/logger';

@@ -1,6 +1,11 @@
 import { LeaseLostError, SyncRunningError } from '../errors/run-errors';
 import { StateIndex } from './state-index';
-import type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateStore, SyncInfo, SyncLease } from './state-store';
+import type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state-store';
+
+interface StoredSync extends SyncInfo {
+  readonly createdAt: number;
+  readonly lastRunAt: number;
+}
 
 interface StoredEntry extends StateEntry {
   readonly updatedAt: number;
@@ -17,7 +22,7 @@ function withoutTime(stored: StoredEntry): StateEntry {
  * so callers never share objects with the store.
  */
 export class MemoryStateStore implements StateStore {
-  private readonly syncs = new Map<string, SyncInfo>();
+  private readonly syncs = new Map<string, StoredSync>();
   private readonly records = new Map<string, Map<string, StoredEntry>>();
   private readonly leases = new Map<string, LeaseInfo>();
 
@@ -34,7 +39,36 @@ export class MemoryStateStore implements StateStore {
   }
 
   async registerSync(info: SyncInfo): Promise<void> {
-    this.syncs.set(info.syncId, structuredClone(info));
+    const now = Date.now();
+    const known = this.syncs.get(info.syncId);
+    const name = info.name ?? known?.name;
+    this.syncs.set(info.syncId, { ...structuredClone(known ?? info), ...(name !== undefined ? { name } : {}), createdAt: known?.createdAt ?? now, lastRunAt: now });
+  }
+
+  async listSyncs(): Promise<SyncListing[]> {
+    const listings = [...this.syncs.values()].map((sync): SyncListing => {
+      const entries = [...this.recordsOf(sync.syncId).values()];
+      const lastWrittenAt = entries.length > 0 ? Math.max(...entries.map((e) => e.updatedAt)) : undefined;
+      return {
+        ...structuredClone(sync),
+        ...(lastWrittenAt !== undefined ? { lastWrittenAt } : {}),
+        records: entries.length,
+        owned: entries.filter((e) => e.owned && !e.departed).length,
+        departed: entries.filter((e) => e.departed).length,
+        notFound: entries.filter((e) => e.notFound === true).length,
+        pending: entries.filter((e) => e.pending === true).length,
+      };
+    });
+    return listings.sort((a, b) => b.lastRunAt - a.lastRunAt || a.syncId.localeCompare(b.syncId));
+  }
+
+  async forgetSync(syncId: string): Promise<number> {
+    const lease = this.leases.get(syncId);
+    if (lease && lease.holder !== '' && lease.expiresAt > Date.now()) throw new SyncRunningError(syncId, lease.holder, lease.acquiredAt, lease.expiresAt);
+    const removed = this.records.get(syncId)?.size ?? 0;
+    this.records.delete(syncId);
+    this.syncs.delete(syncId);
+    return removed;
   }
 
   async acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {

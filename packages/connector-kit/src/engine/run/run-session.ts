@@ -88,7 +88,7 @@ export class RunSession {
   async hold(): Promise<SyncError | undefined> {
     const { setup } = this;
     if (setup.dryRun) return undefined;
-    await setup.options.state.registerSync({ syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity });
+    await setup.options.state.registerSync({ syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity, name: setup.options.syncName });
     try {
       this.lease = await RunLease.take(setup.options.state, setup.syncId, setup.options.lease ?? {}, (error) => this.caller.stop(error));
     } catch (thrown) {
