@@ -103,7 +103,8 @@ export { StateIndex } from './state/state-index';
 export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
-export { csvSource, type CsvSourceOptions } from './sources/csv-source';
+export { MAX_CSV_COLUMNS, MAX_CSV_RECORD_CHARS, csvSource, type CsvSourceOptions } from './sources/csv-source';
+export { parseExactJson } from './sources/exact-json';
 export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
 export { openSource, formatOf, type SourceFormat } from './sources/open-source';
