@@ -109,5 +109,28 @@ export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
 export { openSource, formatOf, type SourceFormat } from './sources/open-source';
 
+export {
+  EPOCH_MILLISECONDS_FROM,
+  FALSE_SPELLINGS,
+  TRUE_SPELLINGS,
+  coerced,
+  epochMillis,
+  epochUnitSchema,
+  isCanonicalNumber,
+  plainNumberText,
+  readDate,
+  refused,
+  toBoolean,
+  toCalendarDate,
+  toDateTime,
+  toEpochSeconds,
+  toExactNumber,
+  type Coerced,
+  type DateOptions,
+  type DateValue,
+  type EpochUnit,
+  type NumberOptions,
+} from './values/index';
+
 export { buildReport, type SyncReport } from './report/sync-report';
 export { silentLogger, type Logger } from './logging/logger';
