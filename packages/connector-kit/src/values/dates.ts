@@ -55,19 +55,25 @@ function calendarDay(text: string, pattern: string): DateValue | undefined {
 }
 
 const hint = (options: DateOptions) =>
-  `written as ${options.format && options.format !== 'yyyy-MM-dd' ? `${options.format} or ` : ''}yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as epoch seconds or milliseconds`;
+  `written as ${
+    options.format && options.format !== 'yyyy-MM-dd' ? `${options.format} or ` : ''
+  }yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as epoch seconds or milliseconds`;
 
 function readText(text: string, label: string, options: DateOptions): Coerced<DateValue> {
   for (const pattern of options.format ? [options.format, 'yyyy-MM-dd'] : ['yyyy-MM-dd']) {
     const day = calendarDay(text, pattern);
     if (day) return coerced(day);
   }
-  const impossible = () => refused<DateValue>('invalid_date', `${label} is not a date that exists (a month past 12, or a day past the end of its month such as 30 February).`);
+  const impossible = () =>
+    refused<DateValue>('invalid_date', `${label} is not a date that exists (a month past 12, or a day past the end of its month such as 30 February).`);
   if (ISO_DATE.test(text)) return impossible();
   const dateTime = ISO_DATE_TIME.exec(text);
   if (dateTime) {
     if (dateTime[3] === undefined) {
-      return refused('invalid_date', `${label} is a date and time without a time zone, which could mean any of 24 hours; add Z (UTC) or an offset such as +02:00.`);
+      return refused(
+        'invalid_date',
+        `${label} is a date and time without a time zone, which could mean any of 24 hours; add Z (UTC) or an offset such as +02:00.`,
+      );
     }
     const parsed = parseISO(`${dateTime[1]}T${dateTime[2]}${dateTime[3].toUpperCase()}`);
     if (!isValid(parsed)) return impossible();
@@ -92,7 +98,9 @@ function readNumber(n: number, label: string, options: DateOptions): Coerced<Dat
   if (ms > MAX_MS || ms < MIN_MS) {
     return refused(
       'invalid_date',
-      `${label} read as epoch ${unit} is ${ms > MAX_MS ? 'after the year 9999' : 'before the year 1'}; check the value, or the unit (option epochUnit: seconds or milliseconds).`,
+      `${label} read as epoch ${unit} is ${
+        ms > MAX_MS ? 'after the year 9999' : 'before the year 1'
+      }; check the value, or the unit (option epochUnit: seconds or milliseconds).`,
     );
   }
   return coerced(fromInstant(Math.floor(ms)));

@@ -33,7 +33,8 @@ export function toExactNumber(value: Exclude<PropertyValue, null>, label: string
   const whole = options.integer ? 'whole ' : '';
   if (typeof value === 'boolean') return refused('invalid_number', `${label} must be a ${whole}number, not true/false.`);
   const text = typeof value === 'number' ? undefined : value.trim();
-  if (text !== undefined && !DECIMAL.test(text)) return refused('invalid_number', `${label} must be a ${whole}number (digits, an optional sign and decimal point).`);
+  if (text !== undefined && !DECIMAL.test(text))
+    return refused('invalid_number', `${label} must be a ${whole}number (digits, an optional sign and decimal point).`);
   const n = text === undefined ? (value as number) : Number(text);
   if (!Number.isFinite(n)) return text === undefined ? refused('invalid_number', `${label} must be a finite number.`) : notExact(label);
   if (options.integer && !Number.isInteger(n)) return refused('invalid_number', `${label} must be a whole number.`);

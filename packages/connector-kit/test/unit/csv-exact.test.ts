@@ -36,7 +36,9 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
     const [merged, ...others] = errors(items);
     expect(others).toEqual([]);
     expect(merged).toMatchObject({ row: 11, id: undefined, error: { code: 'malformed_row' } });
-    expect(merged?.error.message).toMatch(/^Lines 11–16 were read as one row: a quoted value opened on line 11 runs to line 16, and line 12 inside it looks like a row of its own/);
+    expect(merged?.error.message).toMatch(
+      /^Lines 11–16 were read as one row: a quoted value opened on line 11 runs to line 16, and line 12 inside it looks like a row of its own/,
+    );
     expect(brief(items).slice(8, 12)).toEqual(['10:9', '11:malformed_row', '17:16', '18:17']);
     expect(brief(items).at(-1)).toBe('101:100');
   });
@@ -49,7 +51,9 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
   });
 
   it('keeps genuine multi-line values, and line numbers after them (CRLF inside quotes counts once)', async () => {
-    const csv = ['id,email,name', '1,p1@x.example,"12 Main St\r\nApt 4\r\nSpringfield"', '2,p2@x.example,"Ada\r\nLovelace"', '', '3,p3@x.example,Zoe'].join('\r\n');
+    const csv = ['id,email,name', '1,p1@x.example,"12 Main St\r\nApt 4\r\nSpringfield"', '2,p2@x.example,"Ada\r\nLovelace"', '', '3,p3@x.example,Zoe'].join(
+      '\r\n',
+    );
     const items = await read(csv);
     expect(brief(items)).toEqual(['2:1', '5:2', '8:3']);
     expect(items[0]?.kind === 'record' && items[0].snapshot.properties.Name).toBe('12 Main St\r\nApt 4\r\nSpringfield');
@@ -62,7 +66,15 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
   });
 
   it('fails a quote that closes before more text alone (strict csv-parse would read on across the next rows)', async () => {
-    const csv = ['id,email,name', '1,p1@x.example,"One"x', '2,p2@x.example,Two', '3,p3@x.example,"Three" ', '4,p4@x.example,Four', '5,p5@x.example,Fi"ve', '6,p6@x.example,Six'].join('\n');
+    const csv = [
+      'id,email,name',
+      '1,p1@x.example,"One"x',
+      '2,p2@x.example,Two',
+      '3,p3@x.example,"Three" ',
+      '4,p4@x.example,Four',
+      '5,p5@x.example,Fi"ve',
+      '6,p6@x.example,Six',
+    ].join('\n');
     const items = await read(csv);
     expect(brief(items)).toEqual(['2:malformed_row', '3:2', '4:malformed_row', '5:4', '6:malformed_row', '7:6']);
     expect(errors(items).every((e) => e.id === undefined)).toBe(true);

@@ -79,7 +79,9 @@ describe('dates: calendar dates, date-times and epoch numbers, never shifted by 
     };
     expect(message('2024-02-30')).toBe('Birthdate is not a date that exists (a month past 12, or a day past the end of its month such as 30 February).');
     expect(message('2024-03-01T10:00:00')).toMatch(/^Birthdate is a date and time without a time zone.*add Z \(UTC\) or an offset/);
-    expect(message(1.7e15)).toBe('Birthdate read as epoch milliseconds is after the year 9999; check the value, or the unit (option epochUnit: seconds or milliseconds).');
+    expect(message(1.7e15)).toBe(
+      'Birthdate read as epoch milliseconds is after the year 9999; check the value, or the unit (option epochUnit: seconds or milliseconds).',
+    );
     expect(message('Jane 555-0100', DMY)).toBe(
       'Birthdate must be a date written as dd-MM-yyyy or yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as epoch seconds or milliseconds.',
     );
