@@ -69,6 +69,7 @@ export {
   type AnyRecordDestination,
   type ConnectContext,
   type DestinationDefinition,
+  type PreparedField,
   type PrepareFieldsInput,
   type ValidationItem,
 } from './destination/define-destination';

@@ -4,8 +4,9 @@ import Table from 'cli-table3';
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /**
- * The end-of-run summary: a table of outcomes, the calls made, why the run was refused or
- * stopped, and failures / skips grouped by code with a few example rows each.
+ * The end-of-run summary: a table of outcomes, the calls made, destination fields created
+ * (in a dry run: "would create data attribute zip (string): …"), why the run was refused
+ * or stopped, and failures / skips grouped by code with a few example rows each.
  */
 export function formatSummary(report: SyncReport, destinationName: string, reportPath?: string): string {
   const lines: string[] = [];
@@ -27,6 +28,9 @@ export function formatSummary(report: SyncReport, destinationName: string, repor
       report.rateLimited ? ` · rate-limited ${fmt(report.rateLimited)}` : ''
     } · ${(report.durationMs / 1000).toFixed(1)} s`,
   );
+  const created = (report.fields ?? []).filter((f) => f.action === 'create');
+  if (created.length > 0) lines.push('');
+  for (const f of created) lines.push(`${report.dryRun ? 'would create' : 'created'} ${f.kind ?? 'field'} ${f.name} (${f.type})${f.reason ? `: ${f.reason}` : ''}`);
   if (report.status !== 'completed' && report.reason) {
     lines.push('', `${report.status === 'refused' ? 'REFUSED' : 'STOPPED'} (${report.reason.code}): ${report.reason.message}`);
   }

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { SyncError } from '../errors/sync-error';
 import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
 import type { Properties, RecordSnapshot } from '../records/types';
-import type { ConnectContext, PrepareFieldsInput } from './define-destination';
+import type { ConnectContext, PreparedField, PrepareFieldsInput } from './define-destination';
 import type { GroupRef, ItemResult, VerbContext } from './verbs';
 
 /** How an audience API wants to be called. Units: people per call, calls, ms. */
@@ -76,7 +76,7 @@ export interface AudienceDestinationDefinition<Schema extends z.ZodType = z.ZodT
   fixedAudiences?(config: z.output<Schema>): readonly string[] | undefined;
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;
-  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[], input: PrepareFieldsInput): Promise<void>;
+  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[], input: PrepareFieldsInput): Promise<void | readonly PreparedField[]>;
   readonly verbs: AudienceVerbs<z.output<Schema>, Client>;
 }
 

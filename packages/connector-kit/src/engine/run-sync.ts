@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { z } from 'zod';
 import type { AnyDestination } from '../destination/any-destination';
 import { audienceLimitsFor } from '../destination/define-audience-destination';
-import { limitsFor } from '../destination/define-destination';
+import { limitsFor, type PreparedField } from '../destination/define-destination';
 import type { RunVolume } from '../destination/limits';
 import type { SyncError } from '../errors/sync-error';
 import { ConfigError, isRunStopping } from '../errors/sync-error';
@@ -107,6 +107,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
 
   let pacer = new Pacer(limits);
   let caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, logger, abort.signal);
+  let fields: readonly PreparedField[] | void;
   const summary = (status: SyncRunSummary['status'], reason?: SyncError): SyncRunSummary => ({
     destination: destination.id,
     mode,
@@ -119,6 +120,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     results,
     stats: caller.stats,
     durationMs: Date.now() - started,
+    fields: fields ?? undefined,
   });
 
   try {
@@ -222,7 +224,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       let client: unknown;
       try {
         client = await caller.call('connect', () => destination.connect(config, { logger, signal: abort.signal }));
-        await destination.prepareFields?.({ config, client, logger, signal: abort.signal, rateLimit: pacer }, [...scan.propertyNames], {
+        fields = await destination.prepareFields?.({ config, client, logger, signal: abort.signal, rateLimit: pacer }, [...scan.propertyNames], {
           samples: scan.samples,
           dryRun,
         });

@@ -54,6 +54,17 @@ function calendarDay(text: string, pattern: string): DateValue | undefined {
   return { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), ms: undefined };
 }
 
+/**
+ * Whether text has the shape of a numeric date format (only `d`, `M`, `y` tokens and
+ * separators, e.g. `dd-MM-yyyy`): then a text of that shape that is no date is an
+ * impossible date (31-02-2020), not an unknown notation.
+ */
+function hasShapeOf(text: string, pattern: string): boolean {
+  if (!/^[dMy]+(?:[^A-Za-z0-9]+[dMy]+)*$/.test(pattern)) return false;
+  const shape = pattern.replace(/[dMy]+|[^dMy]+/g, (run) => (/^[dMy]/.test(run) ? `\\d{${run.length === 1 ? '1,2' : run.length}}` : run.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+  return new RegExp(`^${shape}$`).test(text);
+}
+
 const hint = (options: DateOptions) =>
   `written as ${
     options.format && options.format !== 'yyyy-MM-dd' ? `${options.format} or ` : ''
@@ -66,7 +77,7 @@ function readText(text: string, label: string, options: DateOptions): Coerced<Da
   }
   const impossible = () =>
     refused<DateValue>('invalid_date', `${label} is not a date that exists (a month past 12, or a day past the end of its month such as 30 February).`);
-  if (ISO_DATE.test(text)) return impossible();
+  if (ISO_DATE.test(text) || (options.format !== undefined && hasShapeOf(text, options.format))) return impossible();
   const dateTime = ISO_DATE_TIME.exec(text);
   if (dateTime) {
     if (dateTime[3] === undefined) {

@@ -52,6 +52,7 @@ describe('dates: calendar dates, date-times and epoch numbers, never shifted by 
     ['2023-02-29', {}, '!invalid_date', '!invalid_date', '!invalid_date'],
     ['2024-13-01', {}, '!invalid_date', '!invalid_date', '!invalid_date'],
     ['30-02-2020', DMY, '!invalid_date', '!invalid_date', '!invalid_date'],
+    ['20240230', { format: 'yyyyMMdd' }, '!invalid_date', '!invalid_date', '!invalid_date'],
     ['2024-02-30T10:00:00Z', {}, '!invalid_date', '!invalid_date', '!invalid_date'],
     ['2024-03-01T10:00:00', {}, '!invalid_date', '!invalid_date', '!invalid_date'],
     ['0000-01-01', {}, '!invalid_date', '!invalid_date', '!invalid_date'],
@@ -78,6 +79,7 @@ describe('dates: calendar dates, date-times and epoch numbers, never shifted by 
       return r.ok ? '' : r.error.message;
     };
     expect(message('2024-02-30')).toBe('Birthdate is not a date that exists (a month past 12, or a day past the end of its month such as 30 February).');
+    expect(message('31-02-2020', DMY)).toBe(message('2024-02-30'));
     expect(message('2024-03-01T10:00:00')).toMatch(/^Birthdate is a date and time without a time zone.*add Z \(UTC\) or an offset/);
     expect(message(1.7e15)).toBe(
       'Birthdate read as epoch milliseconds is after the year 9999; check the value, or the unit (option epochUnit: seconds or milliseconds).',
