@@ -21,7 +21,8 @@ const looksNumeric = (v: Sample) => typeof v === 'string' && /^[+-]?(\d+\.?\d*|\
  * - `integer`, `float`: numbers whose text reads back unchanged (kit `isCanonicalNumber`),
  *   so `01234`, `007` (postal codes, account numbers), `+5`, `1.50` and numbers a double
  *   cannot hold exactly make the attribute a `string` and keep their digits;
- * - `date`: every sample is a date (kit `toEpochSeconds`, with the run's date options);
+ * - `date`: every sample is a date written as one (kit `toEpochSeconds`, with the run's
+ *   date options; digits alone, such as `02134`, never make a date);
  * - `string` otherwise, also for mixed samples where any value would not survive the
  *   other types, and when there are no samples.
  */
@@ -31,9 +32,14 @@ export function inferAttributeType(samples: readonly PropertyValue[], dates: Dat
   if (values.every(isBoolean)) return { type: 'boolean', reason: 'every value is true or false' };
   if (values.every(isWhole)) return { type: 'integer', reason: 'every value is a whole number' };
   if (values.every((v) => isCanonicalNumber(v))) return { type: 'float', reason: 'every value is a number' };
-  if (values.every((v) => typeof v !== 'boolean' && toEpochSeconds(v, 'sample', dates).ok)) return { type: 'date', reason: 'every value is a date' };
+  // Digits alone are numbers (or postal codes), not epoch dates: a date type must come from dates written as dates.
+  if (values.every((v) => typeof v === 'string' && !looksNumeric(v) && toEpochSeconds(v, 'sample', dates).ok))
+    return { type: 'date', reason: 'every value is a date' };
   if (values.some((v) => looksNumeric(v) && !isCanonicalNumber(v))) {
-    return { type: 'string', reason: 'some values are digits a number would change (leading zeros, a sign, trailing zeros or more digits than a number keeps)' };
+    return {
+      type: 'string',
+      reason: 'some values are digits a number would change (leading zeros, a sign, trailing zeros or more digits than a number keeps)',
+    };
   }
   return { type: 'string', reason: 'the values are text, or of mixed kinds' };
 }
