@@ -61,7 +61,9 @@ function calendarDay(text: string, pattern: string): DateValue | undefined {
  */
 function hasShapeOf(text: string, pattern: string): boolean {
   if (!/^[dMy]+(?:[^A-Za-z0-9]+[dMy]+)*$/.test(pattern)) return false;
-  const shape = pattern.replace(/[dMy]+|[^dMy]+/g, (run) => (/^[dMy]/.test(run) ? `\\d{${run.length === 1 ? '1,2' : run.length}}` : run.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
+  const shape = pattern.replace(/[dMy]+|[^dMy]+/g, (run) =>
+    /^[dMy]/.test(run) ? `\\d{${run.length === 1 ? '1,2' : run.length}}` : run.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+  );
   return new RegExp(`^${shape}$`).test(text);
 }
 

@@ -23,7 +23,10 @@ import type { IntercomContext } from './verb-context';
 export async function prepareContactFields(ctx: IntercomContext, names: readonly string[], input: PrepareFieldsInput): Promise<PreparedField[]> {
   checkTargets(names);
   const { attributes, readOnlyAttributes, api } = ctx.client;
-  const custom = names.map(targetOf).filter((t) => t?.kind === 'custom').map((t) => t?.name as string);
+  const custom = names
+    .map(targetOf)
+    .filter((t) => t?.kind === 'custom')
+    .map((t) => t?.name as string);
   const readOnly = custom.filter((n) => readOnlyAttributes.has(n));
   if (readOnly.length > 0) {
     throw new ConfigError(`Intercom does not let the API write ${readOnly.map((n) => `"${CUSTOM_PREFIX}${n}"`).join(', ')}.`, 'read_only_field');
@@ -35,8 +38,9 @@ export async function prepareContactFields(ctx: IntercomContext, names: readonly
   if (missing.length === 0) return prepared;
   if (ctx.config.customAttributes === 'refuse') {
     throw new ConfigError(
-      `Intercom has no data attribute ${missing.map((n) => `"${n}"`).join(', ')} for contacts, so it would refuse ${missing.length === 1 ? 'its' : 'their'} values. ` +
-        'Create them in Intercom (Settings → Data → People), or run with the option customAttributes=create.',
+      `Intercom has no data attribute ${missing.map((n) => `"${n}"`).join(', ')} for contacts, so it would refuse ${
+        missing.length === 1 ? 'its' : 'their'
+      } values. ` + 'Create them in Intercom (Settings → Data → People), or run with the option customAttributes=create.',
       'unknown_custom_attribute',
     );
   }

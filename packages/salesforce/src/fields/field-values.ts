@@ -1,4 +1,14 @@
-import { InputError, toBoolean, toCalendarDate, toDateTime, toExactNumber, type Coerced, type DateOptions, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
+import {
+  InputError,
+  toBoolean,
+  toCalendarDate,
+  toDateTime,
+  toExactNumber,
+  type Coerced,
+  type DateOptions,
+  type PropertyValue,
+  type SyncError,
+} from '@syncmodes/connector-kit';
 import { z } from 'zod';
 import type { FieldDescribe } from '../client/salesforce-api';
 import type { SalesforceConfig } from '../config';
