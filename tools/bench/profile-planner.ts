@@ -41,9 +41,9 @@ async function prepare(file: string): Promise<void> {
   for (let i = 0; i < records; i++) {
     const snapshot = { properties: salesforceBench.properties(i, 1), groups: [] };
     batch.push({ recordId: `p${i}`, destinationId: `003${i}`, matchKey: `person${i}@example.com`, snapshot, hash: snapshotHash(snapshot), owned: true, departed: false });
-    if (batch.length === 10_000) state.put(syncId, batch.splice(0));
+    if (batch.length === 10_000) await state.put(syncId, batch.splice(0));
   }
-  state.put(syncId, batch);
+  await state.put(syncId, batch);
   state.close();
 }
 

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
 import { publint } from 'publint';
@@ -65,7 +65,7 @@ describe('the kit and a connector, installed from their tarballs into an empty p
 async function main() {
   const emulator = createSalesforceEmulator();
   const instanceUrl = await emulator.start();
-  const state = new SqliteStateStore(':memory:');
+  const state = new MemoryStateStore();
   try {
     const sync = () => runSync({
       destination,
@@ -80,7 +80,7 @@ async function main() {
     const contacts = emulator.org.all('Contact').map((c) => c.Email).sort();
     console.log(JSON.stringify({ first: first.counts, second: second.counts, contacts }));
   } finally {
-    state.close();
+    await state.close();
     await emulator.stop();
   }
 }
@@ -96,7 +96,7 @@ main().catch((e) => { console.error(e); process.exitCode = 1; });
   it('runs a sync from plain Node as ESM (import)', async () => {
     writeFileSync(
       join(project, 'sync.mjs'),
-      script(`import { openSource, runSync, SqliteStateStore } from '@syncmodes/connector-kit';
+      script(`import { openSource, runSync, MemoryStateStore } from '@syncmodes/connector-kit';
 import { destination } from '@syncmodes/salesforce';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';`),
     );
@@ -107,12 +107,23 @@ import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/sale
   it('runs a sync from plain Node as CommonJS (require)', async () => {
     writeFileSync(
       join(project, 'sync.cjs'),
-      script(`const { openSource, runSync, SqliteStateStore } = require('@syncmodes/connector-kit');
+      script(`const { openSource, runSync, MemoryStateStore } = require('@syncmodes/connector-kit');
 const { destination } = require('@syncmodes/salesforce');
 const { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } = require('@syncmodes/salesforce/emulator');`),
     );
     const out = ok(await run('node', ['sync.cjs'], { cwd: project }), 'node sync.cjs');
     expect(JSON.parse(out.stdout)).toEqual(expected);
+  });
+
+  it('installs no native SQLite addon, and SQLite state then says what to install', async () => {
+    expect(existsSync(join(project, 'node_modules', 'better-sqlite3'))).toBe(false);
+    writeFileSync(
+      join(project, 'sqlite.mjs'),
+      `import { SqliteStateStore } from '@syncmodes/connector-kit';
+try { new SqliteStateStore(':memory:'); console.log('opened'); } catch (e) { console.log(e.code + ': ' + e.message); }`,
+    );
+    const out = ok(await run('node', ['sqlite.mjs'], { cwd: project }), 'node sqlite.mjs');
+    expect(out.stdout).toContain('state_store_unavailable: SQLite state needs the better-sqlite3 package');
   });
 
   it('installed no source condition consumers could trip on, and the JSON Schema ships', () => {

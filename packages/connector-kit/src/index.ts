@@ -31,6 +31,7 @@ export {
 } from './errors/sync-error';
 export { toSyncError } from './errors/to-sync-error';
 export { DeferredError } from './errors/deferred-error';
+export { LeaseLostError, RunStoppedError, StateStoreError, SyncRunningError } from './errors/run-errors';
 export { retryNow } from './errors/sync-error';
 
 export {
@@ -98,8 +99,9 @@ export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/retry-policy';
 export type { CallKind, CallStats } from './engine/caller';
 export { chunk } from './engine/chunk';
 
-export type { StateEntry, StateIndexEntry, StateStore, SyncInfo } from './state/state-store';
+export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncLease } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';
+export { MemoryStateStore } from './state/memory-state-store';
 export { StateIndex } from './state/state-index';
 export { identityOf, syncIdFor } from './state/sync-id';
 

@@ -48,14 +48,14 @@ describe('connector hooks of the engine', () => {
       ...tinyDestination,
       verbs: {
         ...tinyDestination.verbs,
-        find: async (...args: Parameters<typeof tinyDestination.verbs.find>): Promise<Map<number, FoundRecord>> =>
+        find: async (...args: Parameters<typeof tinyDestination.verbs.find>): Promise<Map<number, readonly FoundRecord[]>> =>
           lagging ? new Map() : tinyDestination.verbs.find(...args),
         create: async (...args: Parameters<typeof tinyDestination.verbs.create>) => {
           const results = await tinyDestination.verbs.create(...args);
           const found = await tinyDestination.verbs.find(args[0], args[1].map((i) => ({ ref: i.ref, snapshot: i.snapshot, matchKey: String(i.properties.email) })));
           return results.map((r, j) => {
             const ref = args[1][j]?.ref ?? -1;
-            const id = found.get(ref)?.id;
+            const id = found.get(ref)?.[0]?.id;
             return !r.ok && r.error.code === 'duplicate' && id ? { ok: true as const, id, existing: true } : r;
           });
         },

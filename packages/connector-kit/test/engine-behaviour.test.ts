@@ -86,7 +86,7 @@ describe('engine behaviour on the tiny destination', () => {
       ['c2', 'skip', 'skipped', 'not_found'],
     ]);
     expect((await admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
-    expect(state.count(summary.syncId)).toBe(0);
+    expect(await state.count(summary.syncId)).toBe(0);
   });
 
   it('fails duplicate ids and duplicate match keys, all rows of them, and sends the rest', async () => {
@@ -98,7 +98,18 @@ describe('engine behaviour on the tiny destination', () => {
       'c9:duplicate_match_key',
       'c4:created',
     ]);
-    expect(summary.results.find((r) => r.id === 'c9')?.message).toBe('Same email as record "c2" (and possibly others); each email must belong to one record. Not sent.');
+    expect(summary.results.find((r) => r.id === 'c9')?.message).toBe('Same email as record "c2"; each email must belong to one record. None of them was sent.');
+    // Each record names another one, never itself.
+    expect(summary.results.find((r) => r.id === 'c2')?.message).toBe('Same email as record "c9"; each email must belong to one record. None of them was sent.');
+  });
+
+  it('names the other records of a match key shared by three, never the record itself', async () => {
+    const shared = (id: string) => ({ id, snapshot: { properties: { email: 'same@example.com', name: id }, groups: [] } });
+    const summary = await run([shared('a'), shared('b'), shared('c'), person(4)]);
+    expect(summary.results.map((r) => `${r.id}:${r.code ?? r.outcome}`)).toEqual(['a:duplicate_match_key', 'b:duplicate_match_key', 'c:duplicate_match_key', 'c4:created']);
+    expect(summary.results[0]?.message).toBe('Same email as record "b" and 1 other record(s); each email must belong to one record. None of them was sent.');
+    expect(summary.results[2]?.message).toBe('Same email as record "a" and 1 other record(s); each email must belong to one record. None of them was sent.');
+    expect((await admin.records<{ records: { key: string }[] }>()).records.map((r) => r.key)).toEqual(['p4@example.com']);
   });
 
   it('after a crash with writes in flight (entry left pending), resends full properties and groups', async () => {
@@ -106,9 +117,9 @@ describe('engine behaviour on the tiny destination', () => {
     const first = await run(records.map((r) => ({ ...r, snapshot: { ...r.snapshot, groups: ['alpha'] } })));
     expect(first.counts.created).toBe(2);
     // What a run that died mid-flight leaves: c1 marked pending, the destination changed behind the snapshot.
-    const entry = state.get(first.syncId, ['c1']).get('c1');
+    const entry = (await state.get(first.syncId, ['c1'])).get('c1');
     if (!entry) throw new Error('no state for c1');
-    state.put(first.syncId, [{ ...entry, hash: '', pending: true, snapshot: { ...entry.snapshot, groups: ['alpha', 'beta'] } }]);
+    await state.put(first.syncId, [{ ...entry, hash: '', pending: true, snapshot: { ...entry.snapshot, groups: ['alpha', 'beta'] } }]);
     const data = await admin.records<{ records: { id: string; key: string; fields: Record<string, string> }[]; groups: { id: string; name: string; members: string[] }[] }>();
     const c1 = data.records.find((r) => r.key === 'p1@example.com');
     if (!c1) throw new Error('c1 not in the destination');
@@ -121,7 +132,7 @@ describe('engine behaviour on the tiny destination', () => {
     expect(after.records.find((r) => r.key === 'p1@example.com')?.fields.name).toBe('Person 1');
     const p1 = (after.records as unknown as { id: string; key: string }[]).find((r) => r.key === 'p1@example.com')?.id;
     expect(after.groups.filter((g) => g.members.includes(p1 as string)).map((g) => g.name).sort()).toEqual(['alpha']);
-    expect(state.get(second.syncId, ['c1']).get('c1')?.pending).toBe(false);
+    expect((await state.get(second.syncId, ['c1'])).get('c1')?.pending).toBe(false);
   });
 
   it('fails a record whose new match key already belongs to another destination record, changing nothing', async () => {
@@ -137,22 +148,22 @@ describe('engine behaviour on the tiny destination', () => {
 
   it('keeps a pending record pending until its group changes are acknowledged, even when the held groups already name them', async () => {
     const first = await run([{ ...person(1), snapshot: { ...person(1).snapshot, groups: ['alpha'] } }]);
-    const entry = state.get(first.syncId, ['c1']).get('c1');
+    const entry = (await state.get(first.syncId, ['c1'])).get('c1');
     if (!entry) throw new Error('no state');
     // A run died after adding c1 to beta was planned (held) but before it was sent.
-    state.put(first.syncId, [{ ...entry, hash: '', pending: true, snapshot: { ...entry.snapshot, groups: ['alpha', 'beta'] } }]);
+    await state.put(first.syncId, [{ ...entry, hash: '', pending: true, snapshot: { ...entry.snapshot, groups: ['alpha', 'beta'] } }]);
     // This run's update is acknowledged, then the token expires before any group call.
     await admin.setFaults([{ kind: 'auth_expired', path: '^/groups' }]);
     const changed = { id: 'c1', snapshot: { properties: { email: 'p1@example.com', name: 'Renamed' }, groups: ['alpha', 'beta'] } };
     const stopped = await run([changed]);
     expect(stopped.status).toBe('stopped');
-    expect(state.get(first.syncId, ['c1']).get('c1')?.pending).toBe(true);
+    expect((await state.get(first.syncId, ['c1'])).get('c1')?.pending).toBe(true);
     await admin.clearFaults();
     const healed = await run([changed]);
     expect(healed.status).toBe('completed');
     const data = await admin.records<{ records: { id: string; key: string }[]; groups: { name: string; members: string[] }[] }>();
     const id = data.records.find((r) => r.key === 'p1@example.com')?.id as string;
     expect(data.groups.filter((g) => g.members.includes(id)).map((g) => g.name).sort()).toEqual(['alpha', 'beta']);
-    expect(state.get(first.syncId, ['c1']).get('c1')?.pending).toBe(false);
+    expect((await state.get(first.syncId, ['c1'])).get('c1')?.pending).toBe(false);
   });
 });

@@ -70,7 +70,7 @@ describe('records not found are remembered within the recheck window (enrich)', 
     expect(tinyDestination.recheckNotFoundAfterMs).toBeUndefined();
     const first = await run([person(9)], { recheckNotFoundAfterMs: undefined });
     expect(outcomes(first)).toEqual(['c9:skipped:not_found']);
-    expect(state.count(first.syncId)).toBe(0);
+    expect(await state.count(first.syncId)).toBe(0);
     await admin.clearRequests();
     await run([person(9)], { recheckNotFoundAfterMs: undefined });
     expect((await admin.requests()).map((e) => `${e.method} ${e.path}`)).toEqual(['GET /records']);
@@ -82,6 +82,6 @@ describe('records not found are remembered within the recheck window (enrich)', 
     const summary = await run([person(5)]);
     expect(outcomes(summary)).toEqual(['c5:skipped:not_found']);
     expect(await admin.requests()).toEqual([]);
-    expect(state.count(summary.syncId)).toBe(1);
+    expect(await state.count(summary.syncId)).toBe(1);
   });
 });

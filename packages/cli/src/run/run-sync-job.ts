@@ -115,7 +115,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     return { report, exitCode };
   } finally {
     progress.stop();
-    state.close();
+    await state.close();
     await emulator?.stop();
   }
 }

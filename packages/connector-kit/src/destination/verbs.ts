@@ -115,8 +115,14 @@ export interface GroupRef {
  * bad record).
  */
 export interface RecordVerbs<Config, Client> {
-  /** Finds existing records by match key; returns ref → found record (absent = not found). */
-  find(ctx: VerbContext<Config, Client>, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord>>;
+  /**
+   * Finds existing records by match key. Returns ref → **every** destination record that
+   * matches the request's key (absent or empty = not found), in any order. Never pick one:
+   * the kit decides — one match is the record, several fail the record with
+   * `ambiguous_match` (unless one of them is the `knownId` this sync wrote before), so a
+   * sync never writes to a record it cannot tell apart from another.
+   */
+  find(ctx: VerbContext<Config, Client>, requests: readonly LookupRequest[]): Promise<Map<number, readonly FoundRecord[]>>;
   create(ctx: VerbContext<Config, Client>, items: readonly WriteItem[]): Promise<ItemResult[]>;
   update(ctx: VerbContext<Config, Client>, items: readonly UpdateItem[]): Promise<ItemResult[]>;
   /** Deletes (or archives, as the destination's config says). Required for destinations supporting `sync`. */

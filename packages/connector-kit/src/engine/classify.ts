@@ -59,6 +59,14 @@ export function classify(item: WorkItem, ctx: ClassifyContext): Plan {
   const previousGroups = entry?.snapshot.groups ?? [];
 
   if (item.next === null) {
+    if (item.claimedBy !== undefined && found && !found.archived) {
+      return plan({
+        action: 'skip',
+        outcome: 'skipped',
+        code: 'rekeyed',
+        message: `Left the source under this id, but its ${ctx.destinationName} record${found ? ` (${found.id})` : ''} belongs to record "${item.claimedBy}", which is in the source: kept, and now tracked under "${item.claimedBy}".`,
+      });
+    }
     if (!found || found.archived) {
       return plan({
         action: 'skip',

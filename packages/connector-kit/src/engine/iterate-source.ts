@@ -51,7 +51,7 @@ export async function iterateSource(
     if (window.length === 0) return;
     const batch = window;
     window = [];
-    const entries = ctx.state.get(ctx.syncId, batch.map((r) => r.id));
+    const entries = await ctx.state.get(ctx.syncId, batch.map((r) => r.id));
     await process(
       batch.map((r) => {
         const entry = entries.get(r.id);
@@ -90,10 +90,12 @@ export async function iterateSource(
       );
       continue;
     }
-    const owner = scan.duplicateKeys.get(key);
-    if (owner !== undefined) {
+    const shared = scan.duplicateKeys.get(key);
+    if (shared !== undefined) {
+      const other = shared.ids[0] === item.id ? shared.ids[1] : shared.ids[0];
+      const more = shared.count > 2 ? ` and ${shared.count - 2} other record(s)` : '';
       ctx.emit(
-        failure(item, 'duplicate_match_key', `Same ${keyLabel} as record "${owner}" (and possibly others); each ${keyLabel} must belong to one record. Not sent.`),
+        failure(item, 'duplicate_match_key', `Same ${keyLabel} as record "${other}"${more}; each ${keyLabel} must belong to one record. None of them was sent.`),
       );
       continue;
     }
@@ -143,7 +145,7 @@ export async function iterateDeparting(
 ): Promise<void> {
   for (let i = 0; i < departing.length; i += windowSize) {
     const ids = departing.slice(i, i + windowSize);
-    const entries = ctx.state.get(ctx.syncId, ids);
+    const entries = await ctx.state.get(ctx.syncId, ids);
     const items: WorkItem[] = [];
     ids.forEach((id, j) => {
       const entry = entries.get(id);

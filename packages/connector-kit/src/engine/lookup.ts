@@ -1,7 +1,9 @@
 import type { FoundRecord, LookupRequest } from '../destination/verbs';
+import type { RecordResult } from '../records/outcome';
 import { isRunStopping } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import { chunk } from './chunk';
+import { decideMatch, listIds } from './match-decision';
 import type { RunContext } from './run-context';
 import type { WorkItem } from './work-item';
 
@@ -10,6 +12,7 @@ async function findAll(
   requests: LookupRequest[],
   byRef: Map<number, WorkItem>,
   onFound: (item: WorkItem, match: FoundRecord) => void = (item, match) => (item.found = match),
+  onAmbiguous: (item: WorkItem, ids: readonly string[]) => void = (item, ids) => (item.result = ambiguous(ctx, item, ids)),
 ): Promise<void> {
   const chunks = chunk(requests, ctx.limits.lookupBatchSize);
   await Promise.all(
@@ -17,9 +20,11 @@ async function findAll(
       try {
         const found = await ctx.caller.call('find', () => ctx.destination.verbs.find(ctx.verbs, batch));
         for (const request of batch) {
-          const match = found.get(request.ref);
           const item = byRef.get(request.ref);
-          if (match && item) onFound(item, match);
+          if (!item || item.result) continue;
+          const decision = decideMatch(found.get(request.ref), request.knownId);
+          if (decision.kind === 'one') onFound(item, decision.record);
+          else if (decision.kind === 'ambiguous') onAmbiguous(item, decision.ids);
         }
       } catch (thrown) {
         const error = toSyncError(thrown);
@@ -40,6 +45,20 @@ async function findAll(
       }
     }),
   );
+}
+
+/** The result of a record whose key matches several destination records. */
+function ambiguous(ctx: RunContext, item: WorkItem, ids: readonly string[]): RecordResult {
+  const name = ctx.destination.displayName;
+  return {
+    id: item.recordId,
+    row: item.row,
+    outcome: 'failed',
+    code: 'ambiguous_match',
+    message: `${ids.length} ${name} records have this ${ctx.classify.matchKeyLabel} (${listIds(ids)}); nothing was written to any of them. Merge the duplicates in ${name}, or give the record a key only one of them has.`,
+    retryable: false,
+    action: 'fail',
+  };
 }
 
 /**
@@ -74,19 +93,28 @@ export async function lookupItems(ctx: RunContext, items: readonly WorkItem[]): 
       return { ref: r.ref, snapshot: item.next as NonNullable<WorkItem['next']>, matchKey: item.matchKey as string };
     });
     if (newKeys.length > 0) {
-      await findAll(ctx, newKeys, byRef, (item, match) => {
-        if (match.archived || match.presumed || !item.found || match.id === item.found.id) return;
+      const taken = (item: WorkItem, otherId: string) => {
         item.result = {
           id: item.recordId,
           row: item.row,
           outcome: 'failed',
           code: 'match_key_taken',
-          message: `Its new ${ctx.classify.matchKeyLabel} already belongs to another ${ctx.destination.displayName} record (${match.id}); merge the two records, or fix the source. Not sent.`,
+          message: `Its new ${ctx.classify.matchKeyLabel} already belongs to another ${ctx.destination.displayName} record (${otherId}); merge the two records, or fix the source. Not sent.`,
           retryable: false,
-          destinationId: item.found.id,
+          destinationId: item.found?.id,
           action: 'fail',
         };
-      });
+      };
+      await findAll(
+        ctx,
+        newKeys,
+        byRef,
+        (item, match) => {
+          if (match.archived || match.presumed || !item.found || match.id === item.found.id) return;
+          taken(item, match.id);
+        },
+        (item, ids) => taken(item, listIds(ids.filter((id) => id !== item.found?.id))),
+      );
     }
   }
 

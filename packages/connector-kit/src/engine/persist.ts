@@ -40,30 +40,31 @@ export function stateEntryFor(item: WorkItem): StateEntry {
   };
 }
 
+/** Notes on each item that its acknowledged change could not be recorded (the run is stopping). */
+function unrecorded(ctx: BaseRunContext, items: readonly WorkItem[]): void {
+  for (const item of items) item.unrecorded ??= ctx.writer.failed;
+}
+
 /** Writes the items' state (nothing in a dry run). Called after every acknowledged batch. */
-export function persist(ctx: BaseRunContext, items: readonly WorkItem[]): void {
-  if (ctx.dryRun || items.length === 0) return;
-  ctx.state.put(ctx.syncId, items.map(stateEntryFor));
+export async function persist(ctx: BaseRunContext, items: readonly WorkItem[]): Promise<void> {
+  if (items.length === 0) return;
+  if (!(await ctx.writer.put(items.map(stateEntryFor)))) unrecorded(ctx, items);
 }
 
 /** Forgets the items (deleted, or gone from the destination). Nothing in a dry run. */
-export function forget(ctx: BaseRunContext, items: readonly WorkItem[]): void {
-  if (ctx.dryRun || items.length === 0) return;
-  ctx.state.remove(
-    ctx.syncId,
-    items.map((i) => i.recordId),
-  );
+export async function forget(ctx: BaseRunContext, items: readonly WorkItem[]): Promise<void> {
+  if (items.length === 0) return;
+  if (!(await ctx.writer.remove(items.map((i) => i.recordId)))) unrecorded(ctx, items);
 }
 
 /**
  * Remembers records that were looked up and not found (skipped as `not_found`), with the
  * hash of their source snapshot and an empty destination snapshot. Nothing in a dry run.
  */
-export function rememberNotFound(ctx: RunContext, items: readonly WorkItem[]): void {
-  if (ctx.dryRun || items.length === 0) return;
+export async function rememberNotFound(ctx: RunContext, items: readonly WorkItem[]): Promise<void> {
+  if (items.length === 0) return;
   const empty: RecordSnapshot = { properties: {}, groups: [] };
-  ctx.state.put(
-    ctx.syncId,
+  await ctx.writer.put(
     items.map((item) => ({
       recordId: item.recordId,
       destinationId: null,
@@ -78,16 +79,20 @@ export function rememberNotFound(ctx: RunContext, items: readonly WorkItem[]): v
 }
 
 /**
- * Write-ahead marking: before a window's writes are sent, every record that already has a
- * destination record is marked pending in state (one transaction), with the groups about
- * to be added counted as held. If the process dies with writes in flight, the next run
- * sends those records' full properties and groups again instead of trusting a snapshot the
- * destination may no longer match. Acknowledged writes clear the mark. Nothing in a dry run.
+ * Write-ahead marking: before a window's writes are sent, every record about to be written
+ * is marked pending in state (one transaction), with the groups about to be added counted
+ * as held. If the process dies with writes in flight — or state cannot record what was
+ * acknowledged — the next run sends those records' full properties and groups again
+ * instead of trusting a snapshot the destination may no longer match. A record about to be
+ * created is marked as this sync's own (no destination id yet): the next run looks it up
+ * and, if the create went through, keeps ownership of it. Acknowledged writes clear the
+ * mark. Nothing in a dry run.
+ *
+ * @returns false when state could not be written: the run is stopping and nothing may be sent.
  */
-export function markPending(ctx: BaseRunContext, items: readonly WorkItem[], adding: (item: WorkItem) => readonly string[]): void {
-  if (ctx.dryRun) return;
+export async function markPending(ctx: BaseRunContext, items: readonly WorkItem[], adding: (item: WorkItem) => readonly string[]): Promise<boolean> {
   const entries = items
-    .filter((i) => i.entry !== undefined || i.destinationId !== undefined)
+    .filter((i) => i.entry !== undefined || i.destinationId !== undefined || i.plan?.action === 'create')
     .map((item) => {
       const groups = [...new Set([...item.appliedGroups, ...adding(item)])].sort();
       // Fields this run may set count as held, so a later empty value clears them.
@@ -98,10 +103,10 @@ export function markPending(ctx: BaseRunContext, items: readonly WorkItem[], add
         matchKey: item.matchKey ?? item.entry?.matchKey ?? null,
         snapshot: { properties: { ...item.appliedProperties, ...setting }, groups },
         hash: '',
-        owned: item.owned,
+        owned: item.owned || (item.plan?.action === 'create' && item.destinationId === undefined),
         departed: item.entry?.departed ?? false,
         pending: true,
       };
     });
-  if (entries.length > 0) ctx.state.put(ctx.syncId, entries);
+  return ctx.writer.put(entries);
 }

@@ -10,15 +10,22 @@ export interface RetryPolicy {
   readonly maxRetryTimeMs: number;
   /** Wait used for a rate limit that gives no `Retry-After`, ms. */
   readonly defaultRateLimitWaitMs: number;
+  /**
+   * Longest single rate-limit wait the run accepts, ms: a `Retry-After` beyond it stops the
+   * run with `rate_limited` (state kept; the next run continues) instead of leaving it
+   * silent for an hour.
+   */
+  readonly maxRateLimitWaitMs: number;
 }
 
-/** Defaults: 5 retries from 500 ms up to 30 s, at most 15 minutes per call. */
+/** Defaults: 5 retries from 500 ms up to 30 s, at most 15 minutes per call, rate-limit waits up to 5 minutes. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   retries: 5,
   minTimeoutMs: 500,
   maxTimeoutMs: 30_000,
   maxRetryTimeMs: 15 * 60_000,
   defaultRateLimitWaitMs: 1_000,
+  maxRateLimitWaitMs: 5 * 60_000,
 });
 
 /** Backoff for retry number `attempt` (1-based): min × 2^(attempt-1), capped, × random 1–2. */

@@ -23,6 +23,11 @@ import { GroupIdCache } from './group-id-cache';
 import type { AudienceRunContext, BaseRunContext, RunContext } from './run-context';
 import type { RunSyncOptions, SyncRunSummary } from './run-types';
 import { scanSource } from './scan-source';
+import { plannedDeletes } from './planned-deletes';
+import { DestinationClaims } from './destination-claims';
+import { RunLease } from './run-lease';
+import { StateWriter } from './state-writer';
+import { RunStoppedError, SyncRunningError } from '../errors/run-errors';
 
 /** The source as the destination sees it (every record in the fixed audiences, when configured). */
 function preparedSource(source: RecordSource, fixed: readonly string[] | undefined): RecordSource {
@@ -35,6 +40,24 @@ function preparedSource(source: RecordSource, fixed: readonly string[] | undefin
       }
     },
   };
+}
+
+/** Reports every row of the source as not sent because the run was refused. */
+async function refuseRows(source: RecordSource, emit: (result: RecordResult) => void, refusal: SyncError): Promise<void> {
+  for await (const item of source.open()) {
+    emit({
+      id: item.id ?? `row:${item.row}`,
+      row: item.row,
+      outcome: 'skipped',
+      code: 'run_refused',
+      message: `Not sent: the run was refused (${refusal.code}).`,
+    });
+  }
+}
+
+/** The error that stops a run when its caller's signal aborts (Ctrl-C, SIGTERM, a worker shutting down). */
+export function interruptedError(): RunStoppedError {
+  return new RunStoppedError('interrupted', 'Interrupted: nothing more was sent, calls in flight finished; the next run continues where this one stopped.', { retryable: true });
 }
 
 /**
@@ -86,10 +109,10 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
   const collect = options.collectResults ?? true;
   const abort = new AbortController();
   // Every call in flight listens on the run's signal (SDK requests, waits): more than Node's
-  // default of 10 is expected, not a leak.
+  // default of 10 is expected, not a leak. It aborts only when the run ends: the caller's
+  // signal stops sending (calls in flight finish), it does not cut requests.
   setMaxListeners(1_000, abort.signal);
-  const onAbort = () => abort.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let interrupted: SyncError | undefined;
 
   const results: RecordResult[] = [];
   const counts = emptyCounts();
@@ -105,9 +128,24 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (processed % 100 === 0 || processed === total) options.onProgress?.({ phase: 'syncing', processed, total });
   };
 
+  const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry, ...(options.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: options.maxRateLimitWaitMs }) };
+  const onWait = (waitMs: number) => options.onProgress?.({ phase: 'waiting', processed, total, waitMs, reason: 'rate_limited' });
+  const newCaller = (p: Pacer) => {
+    const c = new Caller(p, policy, logger, abort.signal, onWait);
+    if (interrupted) c.stop(interrupted);
+    return c;
+  };
   let pacer = new Pacer(limits);
-  let caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, logger, abort.signal);
+  let caller = newCaller(pacer);
   let fields: readonly PreparedField[] | void;
+  const writer = new StateWriter(state, syncId, undefined, dryRun, (error) => caller.stop(error));
+  let lease: RunLease | undefined;
+  const onAbort = () => {
+    interrupted ??= interruptedError();
+    caller.stop(interrupted);
+  };
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const summary = (status: SyncRunSummary['status'], reason?: SyncError): SyncRunSummary => ({
     destination: destination.id,
     mode,
@@ -124,9 +162,19 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
   });
 
   try {
-    if (!dryRun) state.registerSync({ syncId, destination: destination.id, identity });
+    if (!dryRun) {
+      await state.registerSync({ syncId, destination: destination.id, identity });
+      try {
+        lease = await RunLease.take(state, syncId, options.lease ?? {}, (error) => caller.stop(error));
+      } catch (thrown) {
+        if (!(thrown instanceof SyncRunningError)) throw thrown;
+        await refuseRows(source, emit, thrown);
+        return summary('refused', thrown);
+      }
+      writer.fence(lease.lease);
+    }
     options.onProgress?.({ phase: 'scanning', processed: 0, total: 0 });
-    const index = state.index(syncId);
+    const index = await state.index(syncId);
     const recheckAfterMs = options.recheckNotFoundAfterMs ?? (records?.recheckNotFoundAfterMs ?? 0);
     const scan = await scanSource(source, keyOf, index, mode, deletePolicy, recheckAfterMs, started);
     total = scan.items + scan.departing.length;
@@ -135,7 +183,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     limits = limitsOf({ changed: scan.changed, departing: scan.departing.length });
     pacer.release();
     pacer = new Pacer(limits);
-    caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, logger, abort.signal);
+    caller = newCaller(pacer);
 
     if (scan.records > 0 && scan.keyed === 0) {
       const label = destination.matchKeyLabel(config);
@@ -150,23 +198,15 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
     const refusal = checkDeletionGuard(
       {
-        plannedDeletes: scan.plannedDeletes,
-        ownedRecords: state.count(syncId, 'owned'),
+        plannedDeletes: await plannedDeletes(state, syncId, scan),
+        ownedRecords: await state.count(syncId, 'owned'),
         sourceRecords: scan.records,
         stateRecords,
       },
       options.guard,
     );
     if (refusal && !dryRun) {
-      for await (const item of source.open()) {
-        emit({
-          id: item.id ?? `row:${item.row}`,
-          row: item.row,
-          outcome: 'skipped',
-          code: 'run_refused',
-          message: `Not sent: the run was refused (${refusal.code}).`,
-        });
-      }
+      await refuseRows(source, emit, refusal);
       return summary('refused', refusal);
     }
 
@@ -187,6 +227,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
       explainMissingKey: audience?.explainMissingKey ? (snapshot) => (audience.explainMissingKey as NonNullable<typeof audience.explainMissingKey>)(snapshot, config) : undefined,
     };
     const groupIds = new GroupIdCache();
+    const claims = new DestinationClaims();
     const makeContext = (client: unknown): { ctx: BaseRunContext; process: WindowProcessor } => {
       const base: BaseRunContext = {
         config,
@@ -196,10 +237,13 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
         dryRun,
         syncId,
         state,
+        writer,
         caller,
         logger,
         emit,
         groupIds,
+        claims,
+        source: { inSource: scan.inSource, keyHolder: scan.keyHolder },
       };
       if (audience) {
         const ctx: AudienceRunContext = { ...base, destination: audience, limits: limits as AudienceRunContext['limits'] };
@@ -241,7 +285,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
         if (client !== undefined) await destination.disconnect?.(client);
       }
     }
-    if (!dryRun && scan.forgottenNotFound.length > 0) state.remove(syncId, scan.forgottenNotFound);
+    await writer.remove(scan.forgottenNotFound);
     options.onProgress?.({ phase: 'done', processed, total });
     const stopped = caller.stopped;
     // A dry run plans past the guard, and says the real run would be refused.
@@ -250,6 +294,8 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
   } finally {
     pacer.release();
     options.signal?.removeEventListener('abort', onAbort);
+    await lease?.release();
+    abort.abort();
   }
 }
 

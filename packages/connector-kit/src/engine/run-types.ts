@@ -10,14 +10,20 @@ import type { CallStats } from './caller';
 import type { DeletePolicy } from './classify';
 import type { DeletionGuardOptions } from './deletion-guard';
 import type { RetryPolicy } from './retry-policy';
+import type { RunLeaseOptions } from './run-lease';
 
 /** Progress of a run, for progress bars. Units: records. */
 export interface SyncProgress {
-  readonly phase: 'scanning' | 'syncing' | 'done';
+  /** `waiting`: the destination asked the run to slow down; nothing is sent for `waitMs`. */
+  readonly phase: 'scanning' | 'syncing' | 'waiting' | 'done';
   /** Records with a final result so far. */
   readonly processed: number;
   /** Records the run will report on (known after scanning). */
   readonly total: number;
+  /** For `waiting`: how long, ms. */
+  readonly waitMs?: number | undefined;
+  /** For `waiting`: why (`rate_limited`). */
+  readonly reason?: 'rate_limited' | undefined;
 }
 
 /** Everything {@link runSync} needs. */
@@ -48,6 +54,16 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   readonly guard?: DeletionGuardOptions | undefined;
   readonly retry?: Partial<RetryPolicy> | undefined;
   /**
+   * Longest single rate-limit wait the run accepts, ms (default 300,000): a `Retry-After`
+   * beyond it stops the run with `rate_limited`, state kept. Same as `retry.maxRateLimitWaitMs`.
+   */
+  readonly maxRateLimitWaitMs?: number | undefined;
+  /**
+   * How the run holds its sync's lease (one run per sync at a time; see `StateStore.acquireLease`).
+   * A second run of the same sync is refused with `sync_running`. Not taken in a dry run.
+   */
+  readonly lease?: RunLeaseOptions | undefined;
+  /**
    * When positive, records a mode that cannot create skipped as `not_found` are
    * remembered, and while their source row is unchanged they are not looked up again until
    * this much time has passed (ms). Default: the destination's
@@ -57,6 +73,11 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   /** Changed records planned and sent together (memory vs batch fill). Default: the destination's `limits.windowSize`, else 10,000. */
   readonly windowSize?: number | undefined;
   readonly logger?: Logger | undefined;
+  /**
+   * Stops the run when it aborts (Ctrl-C, SIGTERM, a worker shutting down): nothing more is
+   * sent, calls in flight finish, state records what was acknowledged, and the summary has
+   * status `stopped` with reason `interrupted`.
+   */
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((progress: SyncProgress) => void) | undefined;
   /** Called once per record as soon as its result is final. */

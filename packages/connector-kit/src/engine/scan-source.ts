@@ -18,8 +18,12 @@ export interface SourceScan {
   readonly unidentifiedErrors: number;
   /** Record ids that appear on more than one row. */
   readonly duplicateIds: ReadonlySet<string>;
-  /** Normalised match key → first record id, for keys shared by several records. */
-  readonly duplicateKeys: ReadonlyMap<string, string>;
+  /** Normalised match key → the record ids sharing it (the first two, in source order) and how many there are, for keys shared by several records. */
+  readonly duplicateKeys: ReadonlyMap<string, SharedKey>;
+  /** The id of the (first) source record with this normalised match key, if any. */
+  keyHolder(key: string): string | undefined;
+  /** True when a row with this id is in the source (a usable record, or a row that failed to read). */
+  inSource(id: string): boolean;
   /** Usable records that have a match key. */
   readonly keyed: number;
   /** Records whose snapshot differs from state (or that are new). */
@@ -30,6 +34,8 @@ export interface SourceScan {
   readonly forgottenNotFound: readonly string[];
   /** Of `departing`, how many the mode and policy would delete. */
   readonly plannedDeletes: number;
+  /** Of `departing`, the ids the mode and policy would delete. */
+  readonly deletable: readonly string[];
   /** Every property name the records carry. */
   readonly propertyNames: ReadonlySet<string>;
   /** Up to `FIELD_SAMPLE_LIMIT` distinct non-empty values per property name, in source order. */
@@ -38,6 +44,14 @@ export interface SourceScan {
   readonly hasGroups: boolean;
   /** What the second pass may reuse instead of hashing each record again. */
   readonly unchanged: UnchangedMemo;
+}
+
+/** Records of the source that share one match key. */
+export interface SharedKey {
+  /** The first two record ids with the key, in source order. */
+  readonly ids: readonly [string, string];
+  /** How many records have the key. */
+  readonly count: number;
 }
 
 /**
@@ -122,7 +136,7 @@ export async function scanSource(
   const unchanged = new UnchangedMemo(stateIndex);
   const duplicateIds = new Set<string>();
   const keyOwner = new Map<string, string>();
-  const duplicateKeys = new Map<string, string>();
+  const duplicateKeys = new Map<string, { ids: [string, string]; count: number }>();
   let items = 0;
   let records = 0;
   let unidentifiedErrors = 0;
@@ -161,7 +175,11 @@ export async function scanSource(
       keyed++;
       const owner = keyOwner.get(key);
       if (owner === undefined) keyOwner.set(key, item.id);
-      else if (owner !== item.id) duplicateKeys.set(key, owner);
+      else if (owner !== item.id) {
+        const shared = duplicateKeys.get(key);
+        if (shared) shared.count++;
+        else duplicateKeys.set(key, { ids: [owner, item.id], count: 2 });
+      }
     }
     const entry = stateIndex ? (slot === undefined ? undefined : stateIndex.entryAt(slot)) : index.get(item.id);
     // A record without a match key fails alone (missing_match_key): nothing to look up or send.
@@ -174,19 +192,19 @@ export async function scanSource(
   const ops = operationsFor(mode);
   const departing: string[] = [];
   const forgottenNotFound: string[] = [];
-  let plannedDeletes = 0;
+  const deletable: string[] = [];
   for (const [id, entry] of index) {
     if (seen.has(id)) continue;
     if (entry.notFound) {
       forgottenNotFound.push(id);
       continue;
     }
-    const deletable = ops.delete && (entry.owned || deletePolicy === 'matched');
+    const mayDelete = ops.delete && (entry.owned || deletePolicy === 'matched');
     // A departed record is done with, unless its entry is still pending (an empty hash: state
     // written before departures waited for their group removals).
-    if (entry.departed && !deletable && entry.hash !== '') continue;
+    if (entry.departed && !mayDelete && entry.hash !== '') continue;
     departing.push(id);
-    if (deletable) plannedDeletes++;
+    if (mayDelete) deletable.push(id);
   }
 
   return {
@@ -195,11 +213,14 @@ export async function scanSource(
     unidentifiedErrors,
     duplicateIds,
     duplicateKeys,
+    keyHolder: (key) => keyOwner.get(key),
+    inSource: (id) => seen.has(id),
     keyed,
     changed,
     departing,
     forgottenNotFound,
-    plannedDeletes,
+    plannedDeletes: deletable.length,
+    deletable,
     propertyNames,
     samples: new Map([...samples].map(([name, values]) => [name, [...values]])),
     hasGroups,

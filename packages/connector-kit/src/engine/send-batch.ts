@@ -2,16 +2,16 @@ import type { ItemResult } from '../destination/verbs';
 import { isRunStopping, RateLimitError, retryNow, SyncError } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import type { Caller, CallKind } from './caller';
-import { sleep } from './sleep';
 
 /** Options of {@link sendBatch}. */
 export interface SendBatchOptions<I> {
   /**
    * For creates: after a failure whose effect is unknown (timeout, reset, 5xx), finds which
-   * items exist after all (returns their destination ids, `undefined` for absent ones)
+   * items exist after all (returns their destination ids, `undefined` for absent ones, or
+   * the error that fails an item that can no longer be told apart, e.g. `ambiguous_match`)
    * so that a retry never creates a duplicate.
    */
-  readonly reconcile?: (items: readonly I[]) => Promise<(string | undefined)[]>;
+  readonly reconcile?: (items: readonly I[]) => Promise<(string | SyncError | undefined)[]>;
 }
 
 function failAll(count: number, error: SyncError): ItemResult[] {
@@ -77,7 +77,7 @@ export async function sendBatch<I>(
       attempt++;
       caller.stats.retries++;
       await caller.backoff(attempt);
-      let existing: (string | undefined)[];
+      let existing: (string | SyncError | undefined)[];
       try {
         existing = await options.reconcile(batch);
       } catch (reconcileError) {
@@ -89,7 +89,8 @@ export async function sendBatch<I>(
       const stillPending: number[] = [];
       pending.forEach((i, j) => {
         const id = existing[j];
-        if (id) results[i] = { ok: true, id };
+        if (typeof id === 'string') results[i] = { ok: true, id };
+        else if (id instanceof SyncError) results[i] = { ok: false, error: id };
         else stillPending.push(i);
       });
       pending = stillPending;
@@ -116,9 +117,7 @@ export async function sendBatch<I>(
     if (!onlyRateLimited) attempt++;
     if (attempt > caller.policy.retries || Date.now() - started > caller.policy.maxRetryTimeMs) break;
     if (onlyRateLimited) {
-      caller.stats.rateLimited++;
-      caller.stats.rateLimitWaitMs += rateLimitWait;
-      await sleep(rateLimitWait);
+      await caller.waitForRateLimit(new RateLimitError('rate limited', rateLimitWait));
     } else {
       caller.stats.retries++;
       await caller.backoff(attempt);

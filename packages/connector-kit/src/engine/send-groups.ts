@@ -52,7 +52,7 @@ async function changeMembership(
           item.appliedGroups.delete(name);
           item.groupOps.add(`remove:${name}`);
         }
-        persist(ctx, members);
+        await persist(ctx, members);
       }
       continue;
     }
@@ -80,7 +80,7 @@ async function changeMembership(
               stepFailed(item, r.error);
             }
           });
-          persist(ctx, acknowledged);
+          await persist(ctx, acknowledged);
         })(),
       );
     }

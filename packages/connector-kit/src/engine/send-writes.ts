@@ -1,8 +1,9 @@
 import type { GroupChanges, ItemResult, TargetItem, UpdateItem, WriteItem } from '../destination/verbs';
-import { isRunStopping, NotFoundError } from '../errors/sync-error';
+import { isRunStopping, NotFoundError, SyncError } from '../errors/sync-error';
 import { toSyncError } from '../errors/to-sync-error';
 import type { CallKind } from './caller';
 import { chunk } from './chunk';
+import { decideMatch, listIds } from './match-decision';
 import { forget, persist } from './persist';
 import { planItem } from './plan-item';
 import type { RunContext } from './run-context';
@@ -28,7 +29,7 @@ async function sendKind<P>(
   toPayload: (item: WorkItem) => P,
   send: (payload: readonly P[]) => Promise<ItemResult[]>,
   onOk: (item: WorkItem, result: ItemResult & { ok: true }) => void,
-  afterChunk: (items: WorkItem[]) => void,
+  afterChunk: (items: WorkItem[]) => Promise<void>,
   options: SendBatchOptions<P> & { readonly onMissing?: (item: WorkItem) => void } = {},
 ): Promise<void> {
   const what = kind.charAt(0).toUpperCase() + kind.slice(1).replace(/_/g, ' ');
@@ -53,7 +54,7 @@ async function sendKind<P>(
           fail(item, r.error, what);
         }
       });
-      afterChunk(acknowledged);
+      await afterChunk(acknowledged);
     }),
   );
 }
@@ -118,7 +119,7 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
         toTarget,
         (batch) => restore(ctx.verbs, batch),
         () => undefined,
-        () => undefined,
+        async () => undefined,
       );
     }
   }
@@ -206,10 +207,18 @@ export async function sendWrites(ctx: RunContext, items: readonly WorkItem[]): P
             })),
           ),
         );
-        // A presumed record was not checked, so it proves nothing: the create is resent.
+        // A presumed record was not checked, so it proves nothing: the create is resent. Several
+        // records with the key: which one (if any) the lost create made cannot be told, so
+        // nothing more is sent for the record.
         return batch.map((w) => {
-          const match = found.get(w.ref);
-          return match && !match.presumed ? match.id : undefined;
+          const decision = decideMatch(found.get(w.ref), undefined);
+          if (decision.kind === 'ambiguous') {
+            return new SyncError(
+              'ambiguous_match',
+              `After a create whose answer was lost, ${decision.ids.length} ${ctx.destination.displayName} records have this ${ctx.classify.matchKeyLabel} (${listIds(decision.ids)}); merge the duplicates. Not sent again.`,
+            );
+          }
+          return decision.kind === 'one' && !decision.record.presumed ? decision.record.id : undefined;
         });
       },
     },

@@ -56,6 +56,10 @@ export interface WorkItem {
   result: RecordResult | undefined;
   /** Every planned change was acknowledged: nothing is outstanding for state. */
   settled?: boolean | undefined;
+  /** For a record that left the source: the current source record that holds its destination record (never deleted then). */
+  claimedBy?: string | undefined;
+  /** The state write recording an acknowledged change failed (the run is stopping): why. */
+  unrecorded?: SyncError | undefined;
 }
 
 /** Builds a work item for a record (from the source, or from state when it left the source). */

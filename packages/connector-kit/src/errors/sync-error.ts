@@ -86,6 +86,9 @@ export class RateLimitError extends SyncError {
  * next run (reported as `skipped` / `not_sent`).
  */
 export class AuthError extends SyncError {
+  /** Stops the whole run (see {@link isRunStopping}). */
+  readonly stopsRun = true;
+
   constructor(message: string, options: Omit<SyncErrorOptions, 'retryable'> & { code?: string } = {}) {
     super(options.code ?? 'authentication_failed', message, { ...options, retryable: false });
   }
@@ -96,6 +99,9 @@ export class AuthError extends SyncError {
  * allocation). Stops the run like {@link AuthError}; the next run picks up the rest.
  */
 export class QuotaExceededError extends SyncError {
+  /** Stops the whole run (see {@link isRunStopping}). */
+  readonly stopsRun = true;
+
   constructor(message: string, options: Omit<SyncErrorOptions, 'retryable'> & { code?: string } = {}) {
     super(options.code ?? 'quota_exceeded', message, { ...options, retryable: true });
   }
@@ -154,9 +160,15 @@ export class InputError extends SyncError {
   }
 }
 
-/** True for errors that must stop the whole run (auth, exhausted quota). */
+/**
+ * True for errors that must stop the whole run: auth, exhausted quota, and the kit's own
+ * run-stopping conditions (state that cannot be written, a lease taken over, the user's
+ * interrupt, a rate-limit wait beyond the maximum) — every error class that declares
+ * `stopsRun`.
+ */
 export function isRunStopping(error: unknown): boolean {
-  return error instanceof AuthError || error instanceof QuotaExceededError;
+  if (error instanceof AuthError || error instanceof QuotaExceededError) return true;
+  return error instanceof SyncError && (error as { stopsRun?: unknown }).stopsRun === true;
 }
 
 /**

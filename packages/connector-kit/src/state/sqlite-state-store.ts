@@ -1,33 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { StateStoreError } from '../errors/run-errors';
 import type { RecordSnapshot } from '../records/types';
+import { loadSqlite } from './load-sqlite';
+import { sqliteStoreError } from './sqlite-errors';
+import { SqliteLeases } from './sqlite-leases';
+import { prepareSchema } from './sqlite-schema';
 import { StateIndex } from './state-index';
-import type { StateEntry, StateStore, SyncInfo } from './state-store';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS syncs (
-  sync_id TEXT PRIMARY KEY,
-  destination TEXT NOT NULL,
-  identity TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  last_run_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS records (
-  sync_id TEXT NOT NULL,
-  record_id TEXT NOT NULL,
-  destination_id TEXT,
-  match_key TEXT,
-  snapshot TEXT NOT NULL,
-  hash TEXT NOT NULL,
-  owned INTEGER NOT NULL,
-  departed INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL,
-  not_found INTEGER NOT NULL DEFAULT 0,
-  pending INTEGER NOT NULL DEFAULT 0,
-  PRIMARY KEY (sync_id, record_id)
-) WITHOUT ROWID;
-`;
+import type { AcquireLeaseOptions, StateEntry, StateStore, SyncInfo, SyncLease } from './state-store';
 
 interface Row {
   record_id: string;
@@ -42,123 +23,187 @@ interface Row {
 }
 
 const CHUNK = 500;
+const COLUMNS = 'record_id, destination_id, match_key, snapshot, hash, owned, departed, not_found, pending';
+
+const toEntry = (row: Row): StateEntry => ({
+  recordId: row.record_id,
+  destinationId: row.destination_id,
+  matchKey: row.match_key,
+  snapshot: JSON.parse(row.snapshot) as RecordSnapshot,
+  hash: row.hash,
+  owned: row.owned === 1,
+  departed: row.departed === 1,
+  notFound: row.not_found === 1,
+  pending: row.pending === 1,
+});
+
+/** Refuses a path that cannot be a state file before SQLite silently makes a new one of it. */
+function checkPath(path: string): void {
+  if (!existsSync(path)) return;
+  const stat = statSync(path);
+  if (stat.isDirectory()) throw new StateStoreError('state_unreadable', `The state file ${path} is a folder; give a file path (or another --state-dir).`);
+  if (stat.size === 0) {
+    throw new StateStoreError(
+      'state_unreadable',
+      `The state file ${path} is empty (0 bytes), so the sync's state is lost, not new: refusing to treat it as a first run. Restore it from a backup, or start over explicitly with --reset-state.`,
+    );
+  }
+}
 
 /**
- * {@link StateStore} on SQLite (better-sqlite3), in WAL mode with synchronous commits.
+ * {@link StateStore} on SQLite (better-sqlite3, loaded on first use), in WAL mode with
+ * synchronous commits; its synchronous calls are wrapped in promises.
  *
  * @param path - database file (parent folders are created), or `:memory:` for tests.
+ * @throws `StateStoreError` `state_unreadable` for an empty file, a folder, a corrupted
+ *   file or another application's database; `state_unwritable` when it cannot be opened
+ *   for writing. `ConfigError` `state_store_unavailable` without better-sqlite3.
  */
 export class SqliteStateStore implements StateStore {
-  private readonly db: Database.Database;
-  private readonly upsert: Database.Statement;
-  private readonly del: Database.Statement;
+  private readonly db: BetterSqlite3.Database;
+  private readonly upsert: BetterSqlite3.Statement;
+  private readonly del: BetterSqlite3.Statement;
+  private readonly leases: SqliteLeases;
 
   constructor(readonly path: string = ':memory:') {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
-    const columns = this.db.prepare('PRAGMA table_info(records)').all() as { name: string }[];
-    if (!columns.some((c) => c.name === 'not_found')) {
-      // State written before not-found records were remembered.
-      this.db.exec('ALTER TABLE records ADD COLUMN not_found INTEGER NOT NULL DEFAULT 0');
-    }
-    if (!columns.some((c) => c.name === 'pending')) {
-      // State written before in-flight writes were marked.
-      this.db.exec('ALTER TABLE records ADD COLUMN pending INTEGER NOT NULL DEFAULT 0');
+    const Database = loadSqlite();
+    try {
+      if (path !== ':memory:') {
+        mkdirSync(dirname(path), { recursive: true });
+        checkPath(path);
+      }
+      this.db = new Database(path);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      prepareSchema(this.db, path);
+    } catch (error) {
+      throw sqliteStoreError(error, path, 'opening it');
     }
     this.upsert = this.db.prepare(
       `INSERT OR REPLACE INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at, not_found, pending)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.del = this.db.prepare('DELETE FROM records WHERE sync_id = ? AND record_id = ?');
+    this.leases = new SqliteLeases(this.db);
   }
 
-  registerSync(info: SyncInfo): void {
-    const now = Date.now();
-    this.db
-      .prepare(
-        `INSERT INTO syncs (sync_id, destination, identity, created_at, last_run_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(sync_id) DO UPDATE SET last_run_at = excluded.last_run_at`,
-      )
-      .run(info.syncId, info.destination, JSON.stringify(info.identity), now, now);
-  }
-
-  index(syncId: string): StateIndex {
-    const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM records WHERE sync_id = ?').get(syncId) as { n: number };
-    const out = new StateIndex(n);
-    // Rows as arrays (no object per row): record_id, hash, owned, departed, not_found, updated_at.
-    const stmt = this.db.prepare('SELECT record_id, hash, owned, departed, not_found, updated_at FROM records WHERE sync_id = ?').raw(true);
-    for (const row of stmt.iterate(syncId) as IterableIterator<[string, string, number, number, number, number]>) {
-      out.set(row[0], { hash: row[1], owned: row[2] === 1, departed: row[3] === 1, notFound: row[4] === 1, updatedAt: row[5] });
+  /** Runs `fn`, turning SQLite and file-system errors into the store's typed errors. */
+  private guard<T>(doing: string, fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(sqliteStoreError(error, this.path, doing));
     }
-    return out;
   }
 
-  get(syncId: string, recordIds: readonly string[]): Map<string, StateEntry> {
-    const out = new Map<string, StateEntry>();
-    for (let i = 0; i < recordIds.length; i += CHUNK) {
-      const ids = recordIds.slice(i, i + CHUNK);
-      const rows = this.db
+  registerSync(info: SyncInfo): Promise<void> {
+    return this.guard('registering the sync', () => {
+      const now = Date.now();
+      this.db
         .prepare(
-          `SELECT record_id, destination_id, match_key, snapshot, hash, owned, departed, not_found, pending FROM records
-           WHERE sync_id = ? AND record_id IN (${ids.map(() => '?').join(',')})`,
+          `INSERT INTO syncs (sync_id, destination, identity, created_at, last_run_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(sync_id) DO UPDATE SET last_run_at = excluded.last_run_at`,
         )
-        .all(syncId, ...ids) as Row[];
-      for (const row of rows) {
-        out.set(row.record_id, {
-          recordId: row.record_id,
-          destinationId: row.destination_id,
-          matchKey: row.match_key,
-          snapshot: JSON.parse(row.snapshot) as RecordSnapshot,
-          hash: row.hash,
-          owned: row.owned === 1,
-          departed: row.departed === 1,
-          notFound: row.not_found === 1,
-          pending: row.pending === 1,
-        });
+        .run(info.syncId, info.destination, JSON.stringify(info.identity), now, now);
+    });
+  }
+
+  acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {
+    return this.guard('taking the sync’s lease', () => this.leases.acquire(syncId, options));
+  }
+
+  renewLease(lease: SyncLease, ttlMs: number): Promise<void> {
+    return this.guard('renewing the sync’s lease', () => this.leases.renew(lease, ttlMs));
+  }
+
+  releaseLease(lease: SyncLease): Promise<void> {
+    return this.guard('releasing the sync’s lease', () => this.leases.release(lease));
+  }
+
+  index(syncId: string): Promise<StateIndex> {
+    return this.guard('reading the state index', () => {
+      const { n } = this.db.prepare('SELECT COUNT(*) AS n FROM records WHERE sync_id = ?').get(syncId) as { n: number };
+      const out = new StateIndex(n);
+      // Rows as arrays (no object per row): record_id, hash, owned, departed, not_found, updated_at.
+      const stmt = this.db.prepare('SELECT record_id, hash, owned, departed, not_found, updated_at FROM records WHERE sync_id = ?').raw(true);
+      for (const row of stmt.iterate(syncId) as IterableIterator<[string, string, number, number, number, number]>) {
+        out.set(row[0], { hash: row[1], owned: row[2] === 1, departed: row[3] === 1, notFound: row[4] === 1, updatedAt: row[5] });
       }
-    }
-    return out;
+      return out;
+    });
   }
 
-  put(syncId: string, entries: readonly StateEntry[]): void {
-    const now = Date.now();
-    this.db.transaction(() => {
-      for (const e of entries) {
-        this.upsert.run(
-          syncId,
-          e.recordId,
-          e.destinationId,
-          e.matchKey,
-          JSON.stringify(e.snapshot),
-          e.hash,
-          e.owned ? 1 : 0,
-          e.departed ? 1 : 0,
-          now,
-          e.notFound ? 1 : 0,
-          e.pending ? 1 : 0,
-        );
+  get(syncId: string, recordIds: readonly string[]): Promise<Map<string, StateEntry>> {
+    return this.guard('reading state entries', () => {
+      const out = new Map<string, StateEntry>();
+      for (let i = 0; i < recordIds.length; i += CHUNK) {
+        const ids = recordIds.slice(i, i + CHUNK);
+        const sql = `SELECT ${COLUMNS} FROM records WHERE sync_id = ? AND record_id IN (${ids.map(() => '?').join(',')})`;
+        for (const row of this.db.prepare(sql).all(syncId, ...ids) as Row[]) out.set(row.record_id, toEntry(row));
       }
-    })();
+      return out;
+    });
   }
 
-  remove(syncId: string, recordIds: readonly string[]): void {
-    this.db.transaction(() => {
-      for (const id of recordIds) this.del.run(syncId, id);
-    })();
+  findByDestinationIds(syncId: string, destinationIds: readonly string[]): Promise<StateEntry[]> {
+    return this.guard('reading state entries', () => {
+      const out: StateEntry[] = [];
+      for (let i = 0; i < destinationIds.length; i += CHUNK) {
+        const ids = destinationIds.slice(i, i + CHUNK);
+        const sql = `SELECT ${COLUMNS} FROM records WHERE sync_id = ? AND destination_id IN (${ids.map(() => '?').join(',')})`;
+        for (const row of this.db.prepare(sql).all(syncId, ...ids) as Row[]) out.push(toEntry(row));
+      }
+      return out;
+    });
   }
 
-  count(syncId: string, filter: 'all' | 'owned' = 'all'): number {
-    const sql =
-      filter === 'owned'
-        ? 'SELECT COUNT(*) AS n FROM records WHERE sync_id = ? AND owned = 1 AND departed = 0'
-        : 'SELECT COUNT(*) AS n FROM records WHERE sync_id = ?';
-    return (this.db.prepare(sql).get(syncId) as { n: number }).n;
+  put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.guard('writing state', () => {
+      const now = Date.now();
+      this.db.transaction(() => {
+        if (lease) this.leases.check(lease);
+        for (const e of entries) {
+          this.upsert.run(
+            syncId,
+            e.recordId,
+            e.destinationId,
+            e.matchKey,
+            JSON.stringify(e.snapshot),
+            e.hash,
+            e.owned ? 1 : 0,
+            e.departed ? 1 : 0,
+            now,
+            e.notFound ? 1 : 0,
+            e.pending ? 1 : 0,
+          );
+        }
+      })();
+    });
   }
 
-  close(): void {
+  remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void> {
+    if (recordIds.length === 0) return Promise.resolve();
+    return this.guard('writing state', () => {
+      this.db.transaction(() => {
+        if (lease) this.leases.check(lease);
+        for (const id of recordIds) this.del.run(syncId, id);
+      })();
+    });
+  }
+
+  count(syncId: string, filter: 'all' | 'owned' = 'all'): Promise<number> {
+    return this.guard('counting state entries', () => {
+      const sql =
+        filter === 'owned'
+          ? 'SELECT COUNT(*) AS n FROM records WHERE sync_id = ? AND owned = 1 AND departed = 0'
+          : 'SELECT COUNT(*) AS n FROM records WHERE sync_id = ?';
+      return (this.db.prepare(sql).get(syncId) as { n: number }).n;
+    });
+  }
+
+  close(): Promise<void> {
     this.db.close();
+    return Promise.resolve();
   }
 }

@@ -54,21 +54,85 @@ export interface SyncInfo {
 }
 
 /**
- * Per-sync state. Writes are synchronous and durable when they return, so the engine can
- * persist after each acknowledged batch (a crash loses at most the batch in flight).
+ * The right to write one sync's state, held by one run at a time. A store hands it out
+ * exclusively per sync; it expires `ttlMs` after it was taken or last renewed, after which
+ * another run may take it over (a killed process's lease goes stale). Every take-over
+ * increases `epoch`: writes made with an older epoch are refused (`lease_lost`), so a run
+ * that was paused past its expiry cannot overwrite the new holder's state (the fence).
+ */
+export interface SyncLease {
+  readonly syncId: string;
+  /** Who holds it, e.g. `host:pid:nonce` (shown to a second run that is refused). */
+  readonly holder: string;
+  /** Increases with every new holder. */
+  readonly epoch: number;
+}
+
+/** The lease a store holds for a sync, as another run sees it. */
+export interface LeaseInfo {
+  readonly holder: string;
+  readonly epoch: number;
+  /** When it was taken, epoch ms. */
+  readonly acquiredAt: number;
+  /** When it goes stale unless renewed, epoch ms. */
+  readonly expiresAt: number;
+}
+
+/** How {@link StateStore.acquireLease} takes a sync's lease. */
+export interface AcquireLeaseOptions {
+  readonly holder: string;
+  /** How long the lease lasts without renewal, ms. */
+  readonly ttlMs: number;
+  /**
+   * Says whether a lease that has not expired yet is stale anyway (e.g. its holder is a
+   * process on this machine that no longer exists), so it may be taken over at once.
+   */
+  readonly isStale?: ((current: LeaseInfo) => boolean) | undefined;
+}
+
+/**
+ * Per-sync state, behind an asynchronous interface (SQLite wraps its synchronous calls; a
+ * database store answers over the network). Writes are durable when their promise
+ * resolves, so the engine can persist after each acknowledged batch (a crash loses at
+ * most the batch in flight).
+ *
+ * Errors: a store that cannot be read (not a state store, truncated, unreadable) throws
+ * a `StateStoreError` with code `state_unreadable`; a write that fails (disk full,
+ * read-only) throws one with code `state_unwritable`; a write whose lease was taken over
+ * throws `LeaseLostError` (`lease_lost`). All of these stop a run.
  */
 export interface StateStore {
   /** Records (or updates) the sync's descriptive info. */
-  registerSync(info: SyncInfo): void;
+  registerSync(info: SyncInfo): Promise<void>;
+  /**
+   * Takes the sync's lease for one run.
+   *
+   * @throws `SyncRunningError` (`sync_running`) naming the holder, when another run holds a lease that is neither expired nor stale.
+   */
+  acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease>;
+  /**
+   * Extends the lease by its `ttlMs` from now.
+   *
+   * @throws `LeaseLostError` (`lease_lost`) when another run took the lease over.
+   */
+  renewLease(lease: SyncLease, ttlMs: number): Promise<void>;
+  /** Gives the lease up (nothing happens when it was taken over meanwhile). */
+  releaseLease(lease: SyncLease): Promise<void>;
   /** Every entry's hash and flags, by record id (the SQLite store's `StateIndex` keeps a million entries in about 100 MB). */
-  index(syncId: string): ReadonlyMap<string, StateIndexEntry>;
+  index(syncId: string): Promise<ReadonlyMap<string, StateIndexEntry>>;
   /** Full entries for the given record ids (missing ids are absent from the map). */
-  get(syncId: string, recordIds: readonly string[]): Map<string, StateEntry>;
-  /** Inserts or replaces entries, atomically. */
-  put(syncId: string, entries: readonly StateEntry[]): void;
-  /** Forgets records (after they were deleted from the destination). */
-  remove(syncId: string, recordIds: readonly string[]): void;
+  get(syncId: string, recordIds: readonly string[]): Promise<Map<string, StateEntry>>;
+  /** Full entries whose destination id is one of `destinationIds` (several records may name one). */
+  findByDestinationIds(syncId: string, destinationIds: readonly string[]): Promise<StateEntry[]>;
+  /**
+   * Inserts or replaces entries, atomically.
+   *
+   * @param lease - when given, the write is refused with `lease_lost` unless this lease is still the sync's current one.
+   */
+  put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void>;
+  /** Forgets records (after they were deleted from the destination); fenced by `lease` like {@link StateStore.put}. */
+  remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void>;
   /** Number of entries (all, or owned and not departed). */
-  count(syncId: string, filter?: 'all' | 'owned'): number;
-  close(): void;
+  count(syncId: string, filter?: 'all' | 'owned'): Promise<number>;
+  close(): Promise<void>;
 }

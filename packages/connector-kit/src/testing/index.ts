@@ -12,3 +12,4 @@ export type {
   DestinationView,
   RequestClass,
 } from './harness';
+export { describeStateStoreContract, type StateStoreContractOptions } from './state-store-contract';

@@ -54,10 +54,10 @@ export const tinyDestination = defineDestination({
     async find(ctx, requests) {
       const qs = requests.map((r) => `key=${encodeURIComponent(r.matchKey)}`).join('&');
       const { records } = (await call(ctx.config, 'GET', `/records?${qs}`)) as { records: { id: string; key: string }[] };
-      const out = new Map<number, { id: string }>();
+      const out = new Map<number, { id: string }[]>();
       for (const r of requests) {
-        const hit = records.find((x) => x.key === r.matchKey);
-        if (hit) out.set(r.ref, { id: hit.id });
+        const hits = records.filter((x) => x.key === r.matchKey);
+        if (hits.length > 0) out.set(r.ref, hits.map((x) => ({ id: x.id })));
       }
       return out;
     },

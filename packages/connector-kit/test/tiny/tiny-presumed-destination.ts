@@ -43,7 +43,7 @@ export const tinyPresumedDestination = defineDestination({
   groupMembership: 'record',
   verbs: {
     async find(_ctx, requests) {
-      return new Map(requests.map((r) => [r.ref, { id: r.matchKey, presumed: true }]));
+      return new Map(requests.map((r) => [r.ref, [{ id: r.matchKey, presumed: true }]]));
     },
     create: (ctx, items) => send(ctx.config.baseUrl, 'POST', items.map((i) => ({ key: String(i.properties.email), fields: fieldsOf(i) }))),
     update: (ctx, items) => send(ctx.config.baseUrl, 'PATCH', items.map((i) => ({ key: i.destinationId, fields: fieldsOf(i) }))),

@@ -29,11 +29,11 @@ describe('StateIndex', () => {
     expect(index.entryAt(1).departed).toBe(true);
   });
 
-  it('is what the SQLite store loads, entry for entry', () => {
+  it('is what the SQLite store loads, entry for entry', async () => {
     const store = new SqliteStateStore(':memory:');
     const entries = Array.from({ length: 1_000 }, (_, i) => entry(i, i === 7 ? { notFound: true } : {}));
-    store.put('s', entries);
-    const index = store.index('s');
+    await store.put('s', entries);
+    const index = await store.index('s');
     expect(index).toBeInstanceOf(StateIndex);
     expect(index.size).toBe(1_000);
     for (const e of entries) {

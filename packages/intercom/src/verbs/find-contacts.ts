@@ -3,16 +3,13 @@ import type { ContactSummary, SearchQuery } from '../client/intercom-api';
 import { emailOf, externalIdOf, matchFields } from './contact-keys';
 import type { IntercomContext } from './verb-context';
 
-const byAge = (a: ContactSummary, b: ContactSummary) => (a.created_at ?? 0) - (b.created_at ?? 0);
-
 /**
- * Of the contacts with the record's email, the one that may be this record: not a user
- * holding a different external_id (that is someone else), preferring users, then the
- * oldest. A lead's external_id is Intercom's own UUID, so leads always qualify.
+ * Of the contacts with the record's email, those that may be this record: not a user
+ * holding a different external_id (that is someone else). A lead's external_id is
+ * Intercom's own UUID, so leads always qualify.
  */
-function pickByEmail(candidates: readonly ContactSummary[] | undefined, externalId: string | undefined): ContactSummary | undefined {
-  const fitting = (candidates ?? []).filter((c) => externalId === undefined || c.role !== 'user' || !c.external_id || c.external_id === externalId);
-  return [...fitting].sort((a, b) => (a.role === 'user' ? 0 : 1) - (b.role === 'user' ? 0 : 1) || byAge(a, b))[0];
+function fittingByEmail(candidates: readonly ContactSummary[] | undefined, externalId: string | undefined): ContactSummary[] {
+  return (candidates ?? []).filter((c) => externalId === undefined || c.role !== 'user' || !c.external_id || c.external_id === externalId);
 }
 
 /**
@@ -25,7 +22,7 @@ function pickByEmail(candidates: readonly ContactSummary[] | undefined, external
  * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
  */
-export async function findContacts(ctx: IntercomContext, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord>> {
+export async function findContacts(ctx: IntercomContext, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord[]>> {
   const { byExternalId, byEmail } = matchFields(ctx.config.matchBy);
   const keys = requests.map((r) => ({
     externalId: byExternalId ? externalIdOf(r.snapshot) : undefined,
@@ -38,26 +35,28 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
   if (emails.length > 0) filters.push({ field: 'email', operator: 'IN', value: emails });
 
   const contacts = filters.length === 0 ? [] : await ctx.client.api.searchContacts(ctx, filters.length === 1 ? (filters[0] as SearchQuery) : { operator: 'OR', value: filters });
-  const withExternalId = new Map<string, ContactSummary>();
+  const withExternalId = new Map<string, ContactSummary[]>();
   const withEmail = new Map<string, ContactSummary[]>();
-  for (const c of [...contacts].sort(byAge)) {
-    if (c.external_id && !withExternalId.has(c.external_id)) withExternalId.set(c.external_id, c);
+  for (const c of contacts) {
+    if (c.external_id) withExternalId.set(c.external_id, [...(withExternalId.get(c.external_id) ?? []), c]);
     const email = c.email?.toLowerCase();
     if (email) withEmail.set(email, [...(withEmail.get(email) ?? []), c]);
   }
 
-  const found = new Map<number, FoundRecord>();
+  // The external_id decides when it matches; otherwise every contact the email may be.
+  const found = new Map<number, FoundRecord[]>();
   const unresolved: LookupRequest[] = [];
   requests.forEach((request, i) => {
     const { externalId, email } = keys[i] ?? {};
-    const hit = (externalId !== undefined ? withExternalId.get(externalId) : undefined) ?? (email !== undefined ? pickByEmail(withEmail.get(email), externalId) : undefined);
-    if (hit) found.set(request.ref, { id: hit.id });
+    const byId = externalId !== undefined ? (withExternalId.get(externalId) ?? []) : [];
+    const hits = byId.length > 0 ? byId : email !== undefined ? fittingByEmail(withEmail.get(email), externalId) : [];
+    if (hits.length > 0) found.set(request.ref, hits.map((c) => ({ id: c.id })));
     else if (request.knownId) unresolved.push(request);
   });
   for (const request of unresolved) {
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
-      found.set(request.ref, { id: contact.id });
+      found.set(request.ref, [{ id: contact.id }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }

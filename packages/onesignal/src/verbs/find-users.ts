@@ -16,6 +16,6 @@ import type { OneSignalConfig } from '../config';
 export async function findUsers(
   _ctx: VerbContext<OneSignalConfig, OneSignalClient>,
   requests: readonly LookupRequest[],
-): Promise<Map<number, FoundRecord>> {
-  return new Map(requests.map((r) => [r.ref, { id: r.matchKey, presumed: true }]));
+): Promise<Map<number, FoundRecord[]>> {
+  return new Map(requests.map((r) => [r.ref, [{ id: r.matchKey, presumed: true }]]));
 }

@@ -25,16 +25,18 @@ export const BULK_EXTRACT_FACTOR = 10;
 export async function findRecords(
   ctx: VerbContext<SalesforceConfig, SalesforceClient>,
   requests: readonly LookupRequest[],
-): Promise<Map<number, FoundRecord>> {
+): Promise<Map<number, FoundRecord[]>> {
   const { client } = ctx;
   const object = client.fields.object;
   const field = client.matchField.name;
   const isLead = object.toLowerCase() === 'lead';
-  const byKey = new Map<string, { Id: string; IsConverted?: boolean }>();
+  const byKey = new Map<string, { Id: string; IsConverted?: boolean }[]>();
   const keys = [...new Set(requests.map((r) => r.matchKey))];
   const remember = (row: Record<string, unknown> & { Id: string; IsConverted?: boolean }) => {
     const key = String(row[field] ?? '').trim().toLowerCase();
-    if (!byKey.has(key)) byKey.set(key, row);
+    const rows = byKey.get(key);
+    if (rows) rows.push(row);
+    else byKey.set(key, [row]);
   };
   if (keys.length > BULK_LOOKUP_MIN_KEYS) {
     // A bulk run: when the object holds not many more records than the run has keys, one query job reads them all.
@@ -63,23 +65,21 @@ export async function findRecords(
   return matched(requests, byKey);
 }
 
-/** The found record of each request whose key matched a row. */
-function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, { Id: string; IsConverted?: boolean }>): Map<number, FoundRecord> {
-  const found = new Map<number, FoundRecord>();
+const CONVERTED = {
+  code: 'converted_lead',
+  message: 'This Lead was converted; Salesforce does not allow updating converted Leads. Sync Contacts for converted people.',
+} as const;
+
+/** Every record whose match field equals each request's key (the kit decides when there are several). */
+function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, { Id: string; IsConverted?: boolean }[]>): Map<number, FoundRecord[]> {
+  const found = new Map<number, FoundRecord[]>();
   for (const r of requests) {
-    const row = byKey.get(r.matchKey);
-    if (!row) continue;
-    found.set(r.ref, {
-      id: row.Id,
-      ...(row.IsConverted === true
-        ? {
-            blocked: {
-              code: 'converted_lead',
-              message: 'This Lead was converted; Salesforce does not allow updating converted Leads. Sync Contacts for converted people.',
-            },
-          }
-        : {}),
-    });
+    const rows = byKey.get(r.matchKey);
+    if (!rows) continue;
+    found.set(
+      r.ref,
+      rows.map((row) => ({ id: row.Id, ...(row.IsConverted === true ? { blocked: CONVERTED } : {}) })),
+    );
   }
   return found;
 }

@@ -21,7 +21,8 @@ interface Entry {
  * removes; additive adds and never removes (people who leave an audience or the source, or
  * whose identifiers change, stay where they were). Only memberships the sync added are ever
  * removed; audiences it does not manage are never touched. Duplicate identities fail all
- * their rows.
+ * their rows. A record that leaves while another record in the source has its identity (a
+ * re-key) is never removed: `rekeyed`, and the other record inherits its memberships.
  */
 export class AudienceModel {
   /** Audience name → members. */
@@ -89,9 +90,21 @@ export class AudienceModel {
     }
     for (const [id, entry] of [...this.entries]) {
       if (seen.has(id) || (entry.departed && !removes)) continue;
+      const holder = rows.find((r) => r.id !== id && r.member === entry.member);
       if (entry.groups.size === 0) {
         out.set(id, 'skipped:not_found');
         this.entries.delete(id);
+      } else if (holder) {
+        // A re-key: the person is still in the source under another id. Never removed; the
+        // holder inherits the memberships (and leaves, by its own rules, those it is not in).
+        out.set(id, 'skipped:rekeyed');
+        const inheritor = this.entries.get(holder.id);
+        if (inheritor) {
+          const grew = [...entry.groups].some((g) => !inheritor.groups.has(g));
+          for (const g of entry.groups) inheritor.groups.add(g);
+          if (grew) inheritor.fingerprint = '';
+          this.entries.delete(id);
+        }
       } else if (removes) {
         for (const g of entry.groups) this.remove(g, entry.member);
         out.set(id, 'deleted');

@@ -65,7 +65,9 @@ export type ExpectedOutcomes = Map<string, string>;
  * - a first match sends only present properties; later runs send changes, empties clear;
  * - not found → created where the mode may create, else skipped `not_found`;
  * - left the source → deleted only in sync and only if the sync created it, else kept and
- *   taken out of its managed groups (`delete_not_allowed` / `not_owned`);
+ *   taken out of its managed groups (`delete_not_allowed` / `not_owned`) — unless a record
+ *   still in the source has its key or its destination record (a re-key: kept untouched,
+ *   `rekeyed`, and that record inherits its ownership and managed groups);
  * - duplicate match keys fail all their rows; managed groups follow the source.
  */
 export class RecordsModel {
@@ -166,6 +168,19 @@ export class RecordsModel {
         this.entries.delete(id);
         continue;
       }
+      const holder = this.holderOf(id, entry, source, seen);
+      if (holder !== undefined) {
+        out.set(id, 'skipped:rekeyed');
+        const inheritor = this.entries.get(holder);
+        if (inheritor) {
+          const grew = [...entry.groups].some((g) => !inheritor.groups.has(g));
+          for (const g of entry.groups) inheritor.groups.add(g);
+          inheritor.owned ||= entry.owned;
+          if (grew) inheritor.hash = '';
+          this.entries.delete(id);
+        }
+        continue;
+      }
       if (deletable) {
         found.alive = false;
         out.set(id, 'deleted');
@@ -178,6 +193,14 @@ export class RecordsModel {
       out.set(id, ops.delete ? 'skipped:not_owned' : 'skipped:delete_not_allowed');
     }
     return out;
+  }
+
+  /** The record in the source (other than `id`) that has this departing entry's key or destination record. */
+  private holderOf(id: string, entry: Entry, source: readonly ConformanceRecord[], seen: ReadonlySet<string>): string | undefined {
+    const byKey = source.find((r) => r.id !== id && this.keyOf(r) === entry.key);
+    if (byKey) return byKey.id;
+    for (const [other, e] of this.entries) if (other !== id && seen.has(other) && e.pid === entry.pid) return other;
+    return undefined;
   }
 
   /** The records the destination must hold now. */

@@ -1,4 +1,5 @@
-import { notSent } from '../finalize';
+import type { RecordResult } from '../../records/outcome';
+import { notSent, unrecordedResult } from '../finalize';
 import { forget, persist } from '../persist';
 import type { AudienceRunContext } from '../run-context';
 import type { WorkItem } from '../work-item';
@@ -10,30 +11,32 @@ import type { MembershipProgress } from './send-memberships';
  * membership change of the record succeeded, so anything refused, failed or unsent is
  * planned again by the next run (adds and removals are idempotent).
  */
-export function finalizeAudience(ctx: AudienceRunContext, items: readonly WorkItem[], progress: ReadonlyMap<number, MembershipProgress>): void {
+export async function finalizeAudience(ctx: AudienceRunContext, items: readonly WorkItem[], progress: ReadonlyMap<number, MembershipProgress>): Promise<void> {
   const stopped = ctx.caller.stopped;
   const toPersist: WorkItem[] = [];
   const toForget: WorkItem[] = [];
+  const results: RecordResult[] = [];
+  const emit = (result: RecordResult) => results.push(result);
   for (const item of items) {
     if (item.result) {
-      ctx.emit(item.result);
+      emit(item.result);
       continue;
     }
     const plan = item.plan as MembershipPlan | undefined;
     if (!plan) {
-      ctx.emit(stopped ? notSent(item, stopped) : { id: item.recordId, row: item.row, outcome: 'failed', code: 'not_planned', message: 'Not planned (internal error).' });
+      emit(stopped ? notSent(item, stopped) : { id: item.recordId, row: item.row, outcome: 'failed', code: 'not_planned', message: 'Not planned (internal error).' });
       continue;
     }
     const base = { id: item.recordId, row: item.row, action: plan.action };
     if (ctx.dryRun) {
-      ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}` });
+      emit({ ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}` });
       continue;
     }
     const p = progress.get(item.ref);
     const expected = [...plan.removeGroups.map((g) => `remove:${g}`), ...plan.addGroups.map((g) => `add:${g}`)];
     const complete = expected.every((k) => p?.done.has(k));
     if (p?.error) {
-      ctx.emit({ ...base, outcome: 'failed', code: p.error.code, message: p.error.message, retryable: p.error.retryable });
+      emit({ ...base, outcome: 'failed', code: p.error.code, message: p.error.message, retryable: p.error.retryable });
       continue;
     }
     if (p?.deferred) {
@@ -48,15 +51,17 @@ export function finalizeAudience(ctx: AudienceRunContext, items: readonly WorkIt
         item.settled = true;
         toPersist.push(item);
       }
-      ctx.emit({ ...base, outcome: 'skipped', code: p.deferred.code, message: `${p.deferred.message} Pending: the next run tries again.`, retryable: true });
+      emit({ ...base, outcome: 'skipped', code: p.deferred.code, message: `${p.deferred.message} Pending: the next run tries again.`, retryable: true });
       continue;
     }
     if (!complete) {
-      ctx.emit(stopped ? notSent(item, stopped) : { ...base, outcome: 'failed', code: 'not_sent', message: 'Not sent.', retryable: true });
+      emit(stopped ? notSent(item, stopped) : { ...base, outcome: 'failed', code: 'not_sent', message: 'Not sent.', retryable: true });
       continue;
     }
     if (item.next === null) {
-      if (plan.depart) {
+      if (plan.code === 'rekeyed') {
+        // State moved to the holder (transferClaimed), or stays for the next run to decide.
+      } else if (plan.depart) {
         item.settled = true;
         toPersist.push(item);
       } else {
@@ -70,8 +75,13 @@ export function finalizeAudience(ctx: AudienceRunContext, items: readonly WorkIt
       item.settled = true;
       toPersist.push(item);
     }
-    ctx.emit({ ...base, outcome: plan.outcome, code: plan.code, message: plan.message });
+    emit({ ...base, outcome: plan.outcome, code: plan.code, message: plan.message });
   }
-  persist(ctx, toPersist);
-  forget(ctx, toForget);
+  await persist(ctx, toPersist);
+  await forget(ctx, toForget);
+  items.forEach((item, i) => {
+    const result = results[i] as RecordResult;
+    const error = item.unrecorded;
+    ctx.emit(error && result.outcome !== 'failed' ? unrecordedResult(item, error, { action: item.plan?.action }) : result);
+  });
 }

@@ -30,6 +30,18 @@ export function planMembership(item: WorkItem, mode: SyncMode, destinationName: 
   const previousIdentity = item.entry?.snapshot.properties;
 
   if (item.next === null) {
+    if (item.claimedBy !== undefined && previousGroups.length > 0) {
+      return {
+        ...base,
+        action: 'skip',
+        outcome: 'skipped',
+        code: 'rekeyed',
+        message: `Left the source under this id, but record "${item.claimedBy}" in the source has the same identifiers: kept in its audiences, now tracked under "${item.claimedBy}".`,
+        addGroups: [],
+        removeGroups: [],
+        removeIdentity: undefined,
+      };
+    }
     if (previousGroups.length === 0) {
       return { ...base, action: 'skip', outcome: 'skipped', code: 'not_found', message: 'Left the source; it was in no audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
     }

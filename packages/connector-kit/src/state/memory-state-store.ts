@@ -1,0 +1,106 @@
+import { LeaseLostError, SyncRunningError } from '../errors/run-errors';
+import { StateIndex } from './state-index';
+import type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateStore, SyncInfo, SyncLease } from './state-store';
+
+interface StoredEntry extends StateEntry {
+  readonly updatedAt: number;
+}
+
+function withoutTime(stored: StoredEntry): StateEntry {
+  const { updatedAt: _updatedAt, ...entry } = structuredClone(stored);
+  return entry;
+}
+
+/**
+ * A {@link StateStore} held in memory: for tests, one-off runs and programs that keep
+ * state elsewhere. Nothing survives the process. Entries are copied on the way in and out,
+ * so callers never share objects with the store.
+ */
+export class MemoryStateStore implements StateStore {
+  private readonly syncs = new Map<string, SyncInfo>();
+  private readonly records = new Map<string, Map<string, StoredEntry>>();
+  private readonly leases = new Map<string, LeaseInfo>();
+
+  private recordsOf(syncId: string): Map<string, StoredEntry> {
+    let map = this.records.get(syncId);
+    if (!map) this.records.set(syncId, (map = new Map()));
+    return map;
+  }
+
+  private check(lease: SyncLease | undefined): void {
+    if (!lease) return;
+    const current = this.leases.get(lease.syncId);
+    if (!current || current.epoch !== lease.epoch || current.holder !== lease.holder) throw new LeaseLostError(lease.syncId);
+  }
+
+  async registerSync(info: SyncInfo): Promise<void> {
+    this.syncs.set(info.syncId, structuredClone(info));
+  }
+
+  async acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {
+    const now = Date.now();
+    const current = this.leases.get(syncId);
+    if (current && current.holder !== '' && current.holder !== options.holder && current.expiresAt > now && !options.isStale?.(current)) {
+      throw new SyncRunningError(syncId, current.holder, current.acquiredAt, current.expiresAt);
+    }
+    const epoch = (current?.epoch ?? 0) + 1;
+    this.leases.set(syncId, { holder: options.holder, epoch, acquiredAt: now, expiresAt: now + options.ttlMs });
+    return { syncId, holder: options.holder, epoch };
+  }
+
+  async renewLease(lease: SyncLease, ttlMs: number): Promise<void> {
+    this.check(lease);
+    const current = this.leases.get(lease.syncId) as LeaseInfo;
+    this.leases.set(lease.syncId, { ...current, expiresAt: Date.now() + ttlMs });
+  }
+
+  async releaseLease(lease: SyncLease): Promise<void> {
+    const current = this.leases.get(lease.syncId);
+    if (current && current.epoch === lease.epoch) this.leases.set(lease.syncId, { ...current, holder: '', expiresAt: 0 });
+  }
+
+  async index(syncId: string): Promise<StateIndex> {
+    const out = new StateIndex(this.recordsOf(syncId).size);
+    for (const [id, e] of this.recordsOf(syncId)) {
+      out.set(id, { hash: e.hash, owned: e.owned, departed: e.departed, notFound: e.notFound === true, updatedAt: e.updatedAt });
+    }
+    return out;
+  }
+
+  async get(syncId: string, recordIds: readonly string[]): Promise<Map<string, StateEntry>> {
+    const records = this.recordsOf(syncId);
+    const out = new Map<string, StateEntry>();
+    for (const id of recordIds) {
+      const e = records.get(id);
+      if (e) out.set(id, withoutTime(e));
+    }
+    return out;
+  }
+
+  async findByDestinationIds(syncId: string, destinationIds: readonly string[]): Promise<StateEntry[]> {
+    const wanted = new Set(destinationIds);
+    return [...this.recordsOf(syncId).values()].filter((e) => e.destinationId !== null && wanted.has(e.destinationId)).map(withoutTime);
+  }
+
+  async put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
+    this.check(lease);
+    const records = this.recordsOf(syncId);
+    const now = Date.now();
+    for (const e of entries) records.set(e.recordId, { ...structuredClone(e), notFound: e.notFound === true, pending: e.pending === true, updatedAt: now });
+  }
+
+  async remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void> {
+    this.check(lease);
+    const records = this.recordsOf(syncId);
+    for (const id of recordIds) records.delete(id);
+  }
+
+  async count(syncId: string, filter: 'all' | 'owned' = 'all'): Promise<number> {
+    const records = [...this.recordsOf(syncId).values()];
+    return filter === 'owned' ? records.filter((e) => e.owned && !e.departed).length : records.length;
+  }
+
+  async close(): Promise<void> {
+    // Nothing to release: the state lives as long as the object.
+  }
+}

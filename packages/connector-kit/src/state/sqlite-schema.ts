@@ -1,0 +1,62 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { StateStoreError } from '../errors/run-errors';
+
+/** `PRAGMA application_id` of a syncmodes state file ("SYNC" in ASCII). */
+export const SYNCMODES_APPLICATION_ID = 0x53594e43;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS syncs (
+  sync_id TEXT PRIMARY KEY,
+  destination TEXT NOT NULL,
+  identity TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_run_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+  sync_id TEXT NOT NULL,
+  record_id TEXT NOT NULL,
+  destination_id TEXT,
+  match_key TEXT,
+  snapshot TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  owned INTEGER NOT NULL,
+  departed INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  not_found INTEGER NOT NULL DEFAULT 0,
+  pending INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (sync_id, record_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_by_destination ON records (sync_id, destination_id);
+CREATE TABLE IF NOT EXISTS leases (
+  sync_id TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  acquired_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * Checks that an opened database is a syncmodes state store (or a new, empty one) and
+ * brings its schema up to date: columns added by later versions, the destination-id index,
+ * the leases table, the application id.
+ *
+ * @throws {@link StateStoreError} `state_unreadable` for a database of another application.
+ */
+export function prepareSchema(db: BetterSqlite3.Database, path: string): void {
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
+  const ours = tables.has('records') && tables.has('syncs');
+  if (applicationId !== SYNCMODES_APPLICATION_ID && (applicationId !== 0 || (tables.size > 0 && !ours))) {
+    throw new StateStoreError(
+      'state_unreadable',
+      `${path} is an SQLite database of another application, not a syncmodes state store. Point --state-dir elsewhere, or start over with --reset-state.`,
+    );
+  }
+  db.exec(SCHEMA);
+  const columns = new Set((db.prepare('PRAGMA table_info(records)').all() as { name: string }[]).map((c) => c.name));
+  // State written before not-found records were remembered, and before in-flight writes were marked.
+  if (!columns.has('not_found')) db.exec('ALTER TABLE records ADD COLUMN not_found INTEGER NOT NULL DEFAULT 0');
+  if (!columns.has('pending')) db.exec('ALTER TABLE records ADD COLUMN pending INTEGER NOT NULL DEFAULT 0');
+  if (applicationId === 0) db.pragma(`application_id = ${SYNCMODES_APPLICATION_ID}`);
+}

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { snapshotHash } from '../records/snapshot-hash';
+import type { RecordSnapshot } from '../records/types';
+import type { StateEntry, StateStore } from '../state/state-store';
+
+/** Options of {@link describeStateStoreContract}. */
+export interface StateStoreContractOptions {
+  /** Entries in the large-index test (default 20,000). */
+  readonly largeIndexSize?: number;
+}
+
+function entry(id: string, overrides: Partial<StateEntry> = {}): StateEntry {
+  const snapshot: RecordSnapshot = { properties: { email: `${id}@example.com`, n: 1, ok: true, gone: null }, groups: ['a', 'b'] };
+  return { recordId: id, destinationId: `d-${id}`, matchKey: `${id}@example.com`, snapshot, hash: snapshotHash(snapshot), owned: true, departed: false, ...overrides };
+}
+
+const SYNC = 'sync-under-test';
+
+/**
+ * Registers (vitest) the behaviour every {@link StateStore} must have, so a new store
+ * (Postgres, …) is proven against the same contract as SQLite: entries round-trip exactly,
+ * the index carries hashes and flags, counts, removal, lookups by destination id, syncs kept
+ * apart, and the lease: exclusive per sync, taken over only when expired or stale, with an
+ * epoch that fences writes made under an older lease (`lease_lost`).
+ *
+ * @param open - opens a fresh, empty store for each test (closed by the suite).
+ */
+export function describeStateStoreContract(name: string, open: () => Promise<StateStore>, options: StateStoreContractOptions = {}): void {
+  describe(`StateStore contract: ${name}`, () => {
+    let store: StateStore;
+    beforeEach(async () => {
+      store = await open();
+      await store.registerSync({ syncId: SYNC, destination: 'tiny', identity: { baseUrl: 'http://127.0.0.1' } });
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('entries round-trip exactly: snapshot values and types, flags, destination id, match key', async () => {
+      const a = entry('a', { pending: true });
+      const b = entry('b', { destinationId: null, owned: false, notFound: true, snapshot: { properties: {}, groups: [] }, hash: 'x'.repeat(64) });
+      await store.put(SYNC, [a, b]);
+      const got = await store.get(SYNC, ['a', 'b', 'missing']);
+      expect(got.size).toBe(2);
+      expect(got.get('a')).toMatchObject({ ...a, notFound: false, pending: true });
+      expect(got.get('b')).toMatchObject({ ...b, pending: false });
+    });
+
+    it('put replaces an entry; remove forgets it; counts follow (owned = owned and not departed)', async () => {
+      await store.put(SYNC, [entry('a'), entry('b'), entry('c', { owned: false }), entry('d', { departed: true })]);
+      await store.put(SYNC, [entry('a', { destinationId: 'd-new' })]);
+      expect((await store.get(SYNC, ['a'])).get('a')?.destinationId).toBe('d-new');
+      expect(await store.count(SYNC)).toBe(4);
+      expect(await store.count(SYNC, 'owned')).toBe(2);
+      await store.remove(SYNC, ['a', 'missing']);
+      expect(await store.count(SYNC)).toBe(3);
+      expect((await store.get(SYNC, ['a'])).size).toBe(0);
+    });
+
+    it('the index gives every entry’s hash and flags by record id', async () => {
+      await store.put(SYNC, [entry('a'), entry('b', { owned: false, departed: true }), entry('c', { notFound: true, hash: 'odd-hash' })]);
+      const index = await store.index(SYNC);
+      expect(index.size).toBe(3);
+      expect(index.get('a')).toMatchObject({ hash: entry('a').hash, owned: true, departed: false });
+      expect(index.get('b')).toMatchObject({ owned: false, departed: true });
+      expect(index.get('c')).toMatchObject({ hash: 'odd-hash', notFound: true });
+      expect(typeof index.get('a')?.updatedAt).toBe('number');
+    });
+
+    it('finds entries by destination id, every record that names one', async () => {
+      await store.put(SYNC, [entry('a'), entry('b', { destinationId: 'shared' }), entry('c', { destinationId: 'shared' }), entry('e', { destinationId: null })]);
+      const found = await store.findByDestinationIds(SYNC, ['shared', 'd-a', 'nothing']);
+      expect(found.map((e) => e.recordId).sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('keeps syncs apart', async () => {
+      await store.registerSync({ syncId: 'other', destination: 'tiny', identity: {} });
+      await store.put(SYNC, [entry('a')]);
+      await store.put('other', [entry('a', { destinationId: 'other-a' }), entry('z')]);
+      expect(await store.count(SYNC)).toBe(1);
+      expect((await store.get(SYNC, ['a'])).get('a')?.destinationId).toBe('d-a');
+      expect((await store.index('other')).size).toBe(2);
+      await store.remove('other', ['a']);
+      expect(await store.count(SYNC)).toBe(1);
+    });
+
+    it('a lease is exclusive: a second holder is refused with sync_running naming the first', async () => {
+      const first = await store.acquireLease(SYNC, { holder: 'host:1:a', ttlMs: 60_000 });
+      await expect(store.acquireLease(SYNC, { holder: 'host:2:b', ttlMs: 60_000 })).rejects.toMatchObject({ code: 'sync_running', holder: 'host:1:a' });
+      await store.releaseLease(first);
+      const second = await store.acquireLease(SYNC, { holder: 'host:2:b', ttlMs: 60_000 });
+      expect(second.epoch).toBeGreaterThan(first.epoch);
+      // Another sync's lease is independent.
+      await expect(store.acquireLease('other', { holder: 'host:1:a', ttlMs: 60_000 })).resolves.toMatchObject({ holder: 'host:1:a' });
+    });
+
+    it('an expired or stale lease is taken over, and the old holder’s writes, renewals are then refused (lease_lost)', async () => {
+      const old = await store.acquireLease(SYNC, { holder: 'host:1:a', ttlMs: 1 });
+      await store.put(SYNC, [entry('a')], old);
+      await new Promise((r) => setTimeout(r, 5));
+      const next = await store.acquireLease(SYNC, { holder: 'host:2:b', ttlMs: 60_000 });
+      expect(next.epoch).toBeGreaterThan(old.epoch);
+      await expect(store.put(SYNC, [entry('b')], old)).rejects.toMatchObject({ code: 'lease_lost' });
+      await expect(store.remove(SYNC, ['a'], old)).rejects.toMatchObject({ code: 'lease_lost' });
+      await expect(store.renewLease(old, 60_000)).rejects.toMatchObject({ code: 'lease_lost' });
+      expect(await store.count(SYNC)).toBe(1);
+      await store.put(SYNC, [entry('c')], next);
+      await store.renewLease(next, 60_000);
+      const stale = await store.acquireLease(SYNC, { holder: 'host:3:c', ttlMs: 60_000, isStale: (current) => current.holder === 'host:2:b' });
+      expect(stale.epoch).toBeGreaterThan(next.epoch);
+      await expect(store.put(SYNC, [entry('d')], next)).rejects.toMatchObject({ code: 'lease_lost' });
+    });
+
+    it(`indexes ${(options.largeIndexSize ?? 20_000).toLocaleString('en')} entries and reads them back`, async () => {
+      const n = options.largeIndexSize ?? 20_000;
+      const batch: StateEntry[] = [];
+      for (let i = 0; i < n; i++) batch.push(entry(`r${i}`, { owned: i % 2 === 0 }));
+      for (let i = 0; i < n; i += 5_000) await store.put(SYNC, batch.slice(i, i + 5_000));
+      const index = await store.index(SYNC);
+      expect(index.size).toBe(n);
+      expect(index.get(`r${n - 1}`)?.hash).toBe(batch[n - 1]?.hash);
+      expect(await store.count(SYNC, 'owned')).toBe(n / 2);
+    });
+  });
+}

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmulatorClient } from '../src/emulator/index';
+import { MemoryStateStore, SYNC_MODES, runSync, type SyncMode } from '../src/index';
+import { memorySource, type ConformanceRecord } from '../src/testing/index';
+import { tinyAudienceDestination, createTinyAudienceEmulator, TINY_AUDIENCE_TOKEN } from './tiny/tiny-audience';
+import { tinyDestination } from './tiny/tiny-destination';
+import { createTinyEmulator, TINY_TOKEN } from './tiny/tiny-emulator';
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const rec = (id: string, email: string, name = id, groups: string[] = []): ConformanceRecord => ({ id, snapshot: { properties: { email, name }, groups } });
+type Stored = { records: { id: string; key: string; fields: Record<string, string> }[] };
+
+describe('never touching the wrong record (tiny destination)', () => {
+  let emulator: ReturnType<typeof createTinyEmulator>;
+  let admin: EmulatorClient;
+  let url: string;
+  let state: MemoryStateStore;
+  beforeEach(async () => {
+    emulator = createTinyEmulator();
+    url = await emulator.start();
+    admin = new EmulatorClient(url);
+    state = new MemoryStateStore();
+  });
+  afterEach(async () => {
+    await emulator.stop();
+  });
+  const run = (mode: SyncMode, records: ConformanceRecord[], extra: Record<string, unknown> = {}) =>
+    runSync({ destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode, source: memorySource(records), state, retry: FAST, ...extra });
+  const writes = async () => (await admin.requests()).filter((e) => e.method !== 'GET');
+
+  for (const mode of SYNC_MODES) {
+    it(`${mode}: a key matching two or three destination records fails alone (ambiguous_match, naming every id) and nothing is written to any of them`, async () => {
+      await admin.seed({ records: [{ key: 'dup@example.com', fields: { name: 'one' } }, { key: 'dup@example.com', fields: { name: 'two' } }] });
+      await admin.seed({ records: [{ key: 'tri@example.com', fields: { name: 'a' } }, { key: 'tri@example.com', fields: { name: 'b' } }, { key: 'tri@example.com', fields: { name: 'c' } }] });
+      await admin.seed({ records: [{ key: 'solo@example.com', fields: { name: 'old' } }] });
+      await admin.clearRequests();
+      const summary = await run(mode, [rec('d', 'DUP@example.com', 'new'), rec('t', 'tri@example.com', 'new'), rec('s', 'solo@example.com', 'new')]);
+      const byId = new Map(summary.results.map((r) => [r.id, r]));
+      expect(byId.get('d')).toMatchObject({ outcome: 'failed', code: 'ambiguous_match', retryable: false });
+      expect(byId.get('d')?.message).toContain('2 Tiny records have this email (r1, r2)');
+      expect(byId.get('t')?.message).toContain('3 Tiny records have this email (r3, r4, r5)');
+      expect(byId.get('s')).toMatchObject({ outcome: 'updated' });
+      const stored = await admin.records<Stored>();
+      expect(stored.records.filter((r) => r.key !== 'solo@example.com').map((r) => r.fields.name)).toEqual(['one', 'two', 'a', 'b', 'c']);
+      // The only write is the update of the unambiguous record.
+      expect((await writes()).map((e) => `${e.method} ${e.path} ${JSON.stringify(e.body)}`)).toEqual([
+        `PATCH /records ${JSON.stringify({ records: [{ id: 'r6', key: 'solo@example.com', fields: { name: 'new' } }] })}`,
+      ]);
+    });
+  }
+
+  it('a key matching several records, one of which this sync wrote before, updates that one (its state says which)', async () => {
+    const first = await run('sync', [rec('a', 'a@example.com', 'first')]);
+    expect(first.counts.created).toBe(1);
+    await admin.seed({ records: [{ key: 'a@example.com', fields: { name: 'hand-made duplicate' } }] });
+    const second = await run('sync', [rec('a', 'a@example.com', 'second')]);
+    expect(second.results[0]).toMatchObject({ outcome: 'updated', destinationId: 'r1' });
+    expect((await admin.records<Stored>()).records.map((r) => r.fields.name)).toEqual(['second', 'hand-made duplicate']);
+  });
+
+  it('two source records resolving to one destination record: the first wins, the later fails naming it (duplicate_destination_record)', async () => {
+    await run('additive', [rec('a', 'a@example.com', 'Ann')]);
+    await admin.clearRequests();
+    // a moves to a new email, and a new record b arrives with a's old email: both resolve to r1.
+    const summary = await run('additive', [rec('b', 'a@example.com', 'Bob'), rec('a', 'a2@example.com', 'Ann')]);
+    const byId = new Map(summary.results.map((r) => [r.id, r]));
+    expect(byId.get('b')).toMatchObject({ outcome: 'failed', code: 'duplicate_destination_record', destinationId: 'r1' });
+    expect(byId.get('b')?.message).toContain('record "a"');
+    expect(byId.get('a')).toMatchObject({ outcome: 'updated', destinationId: 'r1' });
+    const stored = await admin.records<Stored>();
+    expect(stored.records).toEqual([{ id: 'r1', key: 'a2@example.com', fields: { name: 'Ann' } }]);
+  });
+
+  for (const mode of ['sync', 'additive', 'enrich'] as const) {
+    it(`${mode}: a record whose id changed while its match key stayed is never deleted as a departure; the new id owns it`, async () => {
+      if (mode === 'enrich') await admin.seed({ records: [{ key: 'p@example.com', fields: { name: 'Pat' } }, { key: 'o@example.com', fields: { name: 'other' } }] });
+      const first = await run(mode, [rec('old-id', 'p@example.com', 'Pat', ['vip']), rec('other', 'o@example.com')]);
+      expect(first.counts.failed).toBe(0);
+      await admin.clearRequests();
+      const second = await run(mode, [rec('new-id', 'p@example.com', 'Pat', ['vip']), rec('other', 'o@example.com')]);
+      const byId = new Map(second.results.map((r) => [r.id, r]));
+      expect(byId.get('old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect(byId.get('new-id')?.outcome).toMatch(/updated|unchanged/);
+      expect((await writes()).filter((e) => e.method === 'DELETE')).toEqual([]);
+      expect((await admin.records<Stored & { groups: { name: string; members: string[] }[] }>()).groups.find((g) => g.name === 'vip')?.members).toEqual(['r1']);
+      expect((await admin.records<Stored>()).records.map((r) => r.key)).toContain('p@example.com');
+      // The re-key is recorded: the old id is forgotten, the new id holds the record (and its ownership).
+      const entries = await state.get(second.syncId, ['old-id', 'new-id']);
+      expect(entries.has('old-id')).toBe(false);
+      expect(entries.get('new-id')).toMatchObject({ destinationId: 'r1', owned: mode !== 'enrich' });
+      const third = await run(mode, [rec('new-id', 'p@example.com', 'Pat', ['vip']), rec('other', 'o@example.com')]);
+      expect(third.counts).toMatchObject({ unchanged: 2, failed: 0 });
+      if (mode === 'sync') {
+        // Ownership moved with the re-key: when the new id leaves, sync mode deletes the record.
+        const fourth = await run(mode, [rec('other', 'o@example.com')], { guard: { maxDeletes: 10 } });
+        expect(fourth.results.find((r) => r.id === 'new-id')).toMatchObject({ outcome: 'deleted', destinationId: 'r1' });
+      }
+    });
+  }
+
+  it('a record whose lookup failed still protects its destination record from a departure with the same key', async () => {
+    await run('sync', [rec('old-id', 'p@example.com')]);
+    await admin.setFaults([{ kind: 'server_error', method: 'GET', path: '^/records$', status: 400, times: 1 }]);
+    const second = await run('sync', [rec('new-id', 'p@example.com')], { windowSize: 1 });
+    expect(second.results.find((r) => r.id === 'old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+    expect((await admin.records<Stored>()).records).toHaveLength(1);
+  });
+});
+
+describe('never removing someone still in the source (tiny audience)', () => {
+  it('an id change with the same email keeps the person in the audience in sync mode, and the new id removes them when it leaves', async () => {
+    const emulator = createTinyAudienceEmulator(100);
+    const url = await emulator.start();
+    const admin = new EmulatorClient(url);
+    const state = new MemoryStateStore();
+    try {
+      const run = (records: ConformanceRecord[]) =>
+        runSync({ destination: tinyAudienceDestination, config: { baseUrl: url, token: TINY_AUDIENCE_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 10 } });
+      await run([rec('old-id', 'p@example.com', 'Pat', ['A', 'B']), rec('x', 'x@example.com', 'X', ['A'])]);
+      const second = await run([rec('new-id', 'p@example.com', 'Pat', ['A']), rec('x', 'x@example.com', 'X', ['A'])]);
+      expect(second.results.find((r) => r.id === 'old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      const audiences = async () => (await admin.records<{ audiences: { name: string; members: string[] }[] }>()).audiences;
+      expect((await audiences()).find((a) => a.name === 'A')?.members).toContain('p@example.com');
+      // The new id inherited the old one's memberships: its next run leaves B, which it is not in.
+      await run([rec('new-id', 'p@example.com', 'Pat', ['A']), rec('x', 'x@example.com', 'X', ['A'])]);
+      expect((await audiences()).find((a) => a.name === 'B')?.members).toEqual([]);
+      expect((await audiences()).find((a) => a.name === 'A')?.members).toContain('p@example.com');
+      await run([rec('x', 'x@example.com', 'X', ['A'])]);
+      expect((await audiences()).find((a) => a.name === 'A')?.members).toEqual(['x@example.com']);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});

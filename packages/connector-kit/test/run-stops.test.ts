@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmulatorClient } from '../src/emulator/index';
+import { MemoryStateStore, StateStoreError, runSync, type StateEntry, type SyncLease } from '../src/index';
+import { memorySource, type ConformanceRecord } from '../src/testing/index';
+import { tinyDestination } from './tiny/tiny-destination';
+import { createTinyEmulator, TINY_MAX_BATCH, TINY_TOKEN } from './tiny/tiny-emulator';
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const person = (i: number): ConformanceRecord => ({ id: `c${i}`, snapshot: { properties: { email: `p${i}@example.com`, name: `Person ${i}` }, groups: [] } });
+const people = (n: number) => Array.from({ length: n }, (_, i) => person(i));
+type Stored = { records: { id: string; key: string }[] };
+
+/** A memory store whose writes fail (like a full disk) once `failAfter` puts succeeded. */
+class FailingStore extends MemoryStateStore {
+  puts = 0;
+  constructor(private readonly failAfter: number) {
+    super();
+  }
+  override async put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
+    if (++this.puts > this.failAfter) throw new StateStoreError('state_unwritable', 'Cannot write the state file (SQLITE_FULL): disk full.');
+    return super.put(syncId, entries, lease);
+  }
+  heal(): void {
+    this.puts = Number.NEGATIVE_INFINITY;
+  }
+}
+
+describe('a run stops cleanly when state, the user or the destination says so', () => {
+  let emulator: ReturnType<typeof createTinyEmulator>;
+  let admin: EmulatorClient;
+  let url: string;
+  beforeEach(async () => {
+    emulator = createTinyEmulator();
+    url = await emulator.start();
+    admin = new EmulatorClient(url);
+  });
+  afterEach(async () => {
+    await emulator.stop();
+  });
+  const config = () => ({ baseUrl: url, token: TINY_TOKEN });
+
+  it('a state write that fails stops sending at once; the report names what was sent but not recorded; the next run takes ownership of it instead of orphaning it', async () => {
+    const state = new FailingStore(2); // the write-ahead mark and the first acknowledged batch, then the disk is full
+    const records = people(4 * TINY_MAX_BATCH);
+    const first = await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 2 * TINY_MAX_BATCH });
+    expect(first.status).toBe('stopped');
+    expect(first.reason?.code).toBe('state_unwritable');
+    const posts = (await admin.requests()).filter((e) => e.method === 'POST');
+    // Window 1: two create batches; the second's state write failed → nothing more is sent.
+    expect(posts).toHaveLength(2);
+    const unrecorded = first.results.filter((r) => r.code === 'state_unwritable');
+    expect(unrecorded).toHaveLength(TINY_MAX_BATCH);
+    expect(unrecorded[0]?.message).toContain('Sent and acknowledged, but the sync');
+    expect(first.results.filter((r) => r.code === 'not_sent')).toHaveLength(2 * TINY_MAX_BATCH);
+    expect(first.results).toHaveLength(records.length);
+
+    state.heal();
+    const second = await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records), state, retry: FAST });
+    expect(second.status).toBe('completed');
+    expect((await admin.records<Stored>()).records).toHaveLength(records.length); // no duplicate
+    // Everything the first run created is owned: sync mode deletes it when it leaves the source.
+    expect(await state.count(second.syncId, 'owned')).toBe(records.length);
+    const third = await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records.slice(1)), state, retry: FAST, guard: { maxDeletes: 5 } });
+    expect(third.results.find((r) => r.id === 'c0')).toMatchObject({ outcome: 'deleted' });
+  });
+
+  it('a second run of the same sync while one runs is refused with sync_running naming the holder; every row is accounted for', async () => {
+    const state = new MemoryStateStore();
+    await admin.setFaults([{ kind: 'latency', latencyMs: 400, method: 'POST' }]);
+    const first = runSync({ destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST, lease: { holder: 'other-host:1:abc' } });
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await runSync({ destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST });
+    expect(second.status).toBe('refused');
+    expect(second.reason?.code).toBe('sync_running');
+    expect(second.reason?.message).toContain('other-host:1:abc');
+    expect(second.results.every((r) => r.code === 'run_refused')).toBe(true);
+    expect(second.results).toHaveLength(20);
+    expect((await first).counts.created).toBe(20);
+    expect((await admin.records<Stored>()).records).toHaveLength(20); // not twice
+    // Once the first run ended, the lease is free again.
+    const third = await runSync({ destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST });
+    expect(third.counts.unchanged).toBe(20);
+  });
+
+  it('the lease of a killed process on this machine is taken over at once', async () => {
+    const state = new MemoryStateStore();
+    const { syncId } = await runSync({ destination: tinyDestination, config: config(), source: memorySource([]), state, dryRun: true });
+    // A pid that cannot be running (above the kernel's pid_max).
+    await state.acquireLease(syncId, { holder: `${(await import('node:os')).hostname()}:99999999:dead`, ttlMs: 60_000 });
+    const run = await runSync({ destination: tinyDestination, config: config(), source: memorySource(people(3)), state, retry: FAST });
+    expect(run.status).toBe('completed');
+  });
+
+  it('an interrupt stops sending, lets the batch in flight finish and reports the rest as not sent (interrupted)', async () => {
+    const state = new MemoryStateStore();
+    await admin.setFaults([{ kind: 'latency', latencyMs: 300, method: 'POST' }]);
+    const controller = new AbortController();
+    const records = people(6 * TINY_MAX_BATCH);
+    const running = runSync({ destination: tinyDestination, config: config(), source: memorySource(records), state, retry: FAST, windowSize: TINY_MAX_BATCH, signal: controller.signal });
+    setTimeout(() => controller.abort(), 150);
+    const summary = await running;
+    expect(summary.status).toBe('stopped');
+    expect(summary.reason?.code).toBe("interrupted");
+    const created = (await admin.records<Stored>()).records.length;
+    expect(created).toBe(summary.counts.created);
+    expect(created).toBeGreaterThan(0); // the batch in flight finished and was recorded
+    expect(summary.counts.skipped).toBe(records.length - created);
+    expect(await state.count(summary.syncId)).toBe(created);
+  });
+
+  it('a Retry-After beyond the maximum wait stops the run with rate_limited (state kept), and says so while waiting within it', async () => {
+    const state = new MemoryStateStore();
+    await admin.setFaults([{ kind: 'rate_limit', retryAfterSec: 3600, method: 'POST', after: 1, times: 1 }]);
+    const waits: number[] = [];
+    const summary = await runSync({
+      destination: tinyDestination,
+      config: config(),
+      source: memorySource(people(3 * TINY_MAX_BATCH)),
+      state,
+      retry: FAST,
+      windowSize: TINY_MAX_BATCH,
+      maxRateLimitWaitMs: 60_000,
+      onProgress: (p) => p.phase === 'waiting' && waits.push(p.waitMs ?? 0),
+    });
+    expect(summary.status).toBe('stopped');
+    expect(summary.reason?.code).toBe('rate_limited');
+    expect(summary.reason?.message).toContain('3600 s');
+    expect(summary.counts.created).toBe(TINY_MAX_BATCH);
+    // What was created is recorded; the refused batch left only its write-ahead marks (no destination id).
+    const entries = await state.get(summary.syncId, people(3 * TINY_MAX_BATCH).map((p) => p.id));
+    expect([...entries.values()].filter((e) => e.destinationId !== null && !e.pending)).toHaveLength(TINY_MAX_BATCH);
+    await admin.setFaults([{ kind: 'rate_limit', retryAfterSec: 1, method: 'POST', times: 1 }]);
+    const next = await runSync({ destination: tinyDestination, config: config(), source: memorySource(people(3 * TINY_MAX_BATCH)), state, retry: FAST, onProgress: (p) => p.phase === 'waiting' && waits.push(p.waitMs ?? 0) });
+    expect(next.counts).toMatchObject({ created: 2 * TINY_MAX_BATCH, unchanged: TINY_MAX_BATCH });
+    expect(waits).toEqual([1000]);
+  });
+});
