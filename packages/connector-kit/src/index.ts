@@ -30,6 +30,7 @@ export {
   type SyncErrorOptions,
 } from './errors/sync-error';
 export { toSyncError } from './errors/to-sync-error';
+export { httpError, type HttpFailure } from './errors/http-error';
 export { DeferredError } from './errors/deferred-error';
 export { LeaseLostError, RunStoppedError, StateStoreError, SyncRunningError } from './errors/run-errors';
 export { retryNow } from './errors/sync-error';
@@ -76,6 +77,7 @@ export {
 } from './destination/define-destination';
 export type { DestinationLimits, RunVolume } from './destination/limits';
 export type {
+  FoundGroup,
   FoundRecord,
   GroupChanges,
   GroupRef,

@@ -3,7 +3,7 @@ import type { SyncError } from '../errors/sync-error';
 import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
 import type { Properties, RecordSnapshot } from '../records/types';
 import type { ConnectContext, PreparedField, PrepareFieldsInput } from './define-destination';
-import type { GroupRef, ItemResult, VerbContext } from './verbs';
+import type { FoundGroup, GroupRef, ItemResult, VerbContext } from './verbs';
 
 /** How an audience API wants to be called. Units: people per call, calls, ms. */
 export interface AudienceLimits {
@@ -36,6 +36,13 @@ export interface AudienceVerbs<Config, Client> {
    * name → audience id (missing names are absent when `create` is false).
    */
   ensureAudiences(ctx: VerbContext<Config, Client>, names: readonly string[], options: { readonly create: boolean }): Promise<Map<string, string>>;
+  /**
+   * Finds audiences by name without creating anything: name → every audience with that
+   * name (see `GroupVerbs.find`: the kit checks managed audiences with it at the start of a
+   * run — several with one name refuse the run unless pinned; a deleted or emptied one is
+   * created again and repopulated). Optional.
+   */
+  findAudiences?(ctx: VerbContext<Config, Client>, names: readonly string[]): Promise<Map<string, readonly FoundGroup[]>>;
   /** Adds people to an audience (adding someone already in it is a success). */
   addMembers(ctx: VerbContext<Config, Client>, audience: GroupRef, members: readonly MemberItem[]): Promise<ItemResult[]>;
   /** Removes people from an audience (removing someone not in it is a success). */

@@ -133,8 +133,28 @@ export interface RecordVerbs<Config, Client> {
   groups?: GroupVerbs<Config, Client> | undefined;
 }
 
+/** A group (campaign, tag, audience) found by name. */
+export interface FoundGroup {
+  readonly id: string;
+  /**
+   * How many members it has, when the API says so exactly and cheaply (e.g. a campaign's
+   * member counts); `undefined` when unknown. The kit repopulates a managed group that
+   * shows 0 while the sync's state holds members (emptied in the vendor's UI).
+   */
+  readonly members?: number | undefined;
+}
+
 /** Group verbs of a record destination. */
 export interface GroupVerbs<Config, Client> {
+  /**
+   * Finds groups by name without creating anything: name → **every** group with that name
+   * (absent or empty = none). The kit calls it at the start of a run with groups to check
+   * the groups it manages: a name matching several groups refuses the run
+   * (`ambiguous_group`) unless the configuration pins the id; a managed group that was
+   * deleted (or emptied) in the vendor's UI is created again and repopulated. Optional:
+   * without it, the kit trusts its state.
+   */
+  find?(ctx: VerbContext<Config, Client>, names: readonly string[]): Promise<Map<string, readonly FoundGroup[]>>;
   /**
    * Finds each group by name, creating the missing ones when `create` is true; returns
    * name → destination group id (missing names are absent when `create` is false).
