@@ -72,6 +72,7 @@ export {
   type AnyRecordDestination,
   type ConnectContext,
   type DestinationDefinition,
+  type PreparedField,
   type PrepareFieldsInput,
   type ValidationItem,
 } from './destination/define-destination';
@@ -118,11 +119,35 @@ export { StateIndex } from './state/state-index';
 export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
-export { csvSource, type CsvSourceOptions } from './sources/csv-source';
+export { MAX_CSV_COLUMNS, MAX_CSV_RECORD_CHARS, csvSource, type CsvSourceOptions } from './sources/csv-source';
+export { parseExactJson } from './sources/exact-json';
 export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
 export { openSource, formatOf, type SourceFormat, type StreamSourceOptions } from './sources/open-source';
 export { streamSource, type StreamRecordSource } from './sources/stream-source';
+
+export {
+  EPOCH_MILLISECONDS_FROM,
+  FALSE_SPELLINGS,
+  TRUE_SPELLINGS,
+  coerced,
+  epochMillis,
+  epochUnitSchema,
+  isCanonicalNumber,
+  plainNumberText,
+  readDate,
+  refused,
+  toBoolean,
+  toCalendarDate,
+  toDateTime,
+  toEpochSeconds,
+  toExactNumber,
+  type Coerced,
+  type DateOptions,
+  type DateValue,
+  type EpochUnit,
+  type NumberOptions,
+} from './values/index';
 
 export { buildReport, type SyncReport } from './report/sync-report';
 export { silentLogger, type Logger } from './logging/logger';

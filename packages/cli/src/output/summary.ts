@@ -5,7 +5,8 @@ import { escapeControl as safe } from './safe-text';
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /**
- * The end-of-run summary: a table of outcomes, the calls made, why the run was refused or
+ * The end-of-run summary: a table of outcomes, the calls made, destination fields created
+ * (in a dry run: "would create data attribute zip (string): …"), why the run was refused or
  * stopped, and failures / skips grouped by code with a few example rows each. Values from
  * the data (ids, messages quoting values, the source's name) have their control characters
  * escaped (see `escapeControl`): the summary goes to a terminal. No colour.
@@ -30,6 +31,9 @@ export function formatSummary(report: SyncReport, destinationName: string, repor
       report.rateLimited ? ` · rate-limited ${fmt(report.rateLimited)}` : ''
     } · ${(report.durationMs / 1000).toFixed(1)} s`,
   );
+  const created = (report.fields ?? []).filter((f) => f.action === 'create');
+  if (created.length > 0) lines.push('');
+  for (const f of created) lines.push(`${report.dryRun ? 'would create' : 'created'} ${f.kind ?? 'field'} ${f.name} (${f.type})${f.reason ? `: ${f.reason}` : ''}`);
   if (report.status !== 'completed' && report.reason) {
     lines.push('', `${report.status === 'refused' ? 'REFUSED' : 'STOPPED'} (${safe(report.reason.code)}): ${safe(report.reason.message)}`);
   }

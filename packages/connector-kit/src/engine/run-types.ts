@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AnyDestination } from '../destination/any-destination';
+import type { PreparedField } from '../destination/define-destination';
 import type { Logger } from '../logging/logger';
 import type { SyncMode } from '../modes/sync-modes';
 import type { OutcomeCounts, PlannedAction, RecordResult } from '../records/outcome';
@@ -119,4 +120,6 @@ export interface SyncRunSummary {
   readonly notices: readonly RunNotice[];
   /** Wall time, ms. */
   readonly durationMs: number;
+  /** Destination fields the run created or found (in a dry run: would create), from `prepareFields`, when it says. */
+  readonly fields?: readonly PreparedField[] | undefined;
 }

@@ -31,6 +31,8 @@ export interface SyncReport {
   /** Failed and skipped records by code. */
   readonly codes: { readonly failed: Record<string, number>; readonly skipped: Record<string, number> };
   readonly records: readonly RecordResult[];
+  /** Destination fields the run created or found (a dry run: would create); see `SyncRunSummary.fields`. */
+  readonly fields?: SyncRunSummary['fields'];
 }
 
 function tally(results: readonly RecordResult[], outcome: 'failed' | 'skipped'): Record<string, number> {
@@ -65,5 +67,6 @@ export function buildReport(summary: SyncRunSummary, source: string, startedAt: 
     rateLimited: summary.stats.rateLimited,
     codes: { failed: tally(records, 'failed'), skipped: tally(records, 'skipped') },
     records,
+    ...(summary.fields && summary.fields.length > 0 ? { fields: summary.fields } : {}),
   };
 }

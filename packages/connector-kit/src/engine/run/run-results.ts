@@ -1,3 +1,4 @@
+import type { PreparedField } from '../../destination/define-destination';
 import type { SyncError } from '../../errors/sync-error';
 import type { SyncMode } from '../../modes/sync-modes';
 import { emptyCounts, type PlannedAction, type RecordResult } from '../../records/outcome';
@@ -24,6 +25,8 @@ export class RunResults {
   readonly actions: Record<PlannedAction, number> = { create: 0, update: 0, delete: 0, groups: 0, none: 0, skip: 0, fail: 0 };
   readonly results: RecordResult[] = [];
   readonly notices: RunNotice[] = [];
+  /** Destination fields the run created or found (a dry run: would create), from `prepareFields`. */
+  fields: readonly PreparedField[] | undefined;
   private processed = 0;
   /** Records the run will report on (known after scanning). */
   total = 0;
@@ -64,6 +67,7 @@ export class RunResults {
       results: this.results,
       stats,
       notices: this.notices,
+      ...(this.fields ? { fields: this.fields } : {}),
       durationMs: Date.now() - started,
     };
   }

@@ -118,7 +118,8 @@ export class RunSession {
       const prepare = destination.prepareFields;
       if (prepare) {
         const ctx = { config, client, logger, signal: this.ending.signal, rateLimit: this.pacer };
-        await this.caller.call('prepare_fields', () => prepare.call(destination, ctx, [...scan.propertyNames], { samples: scan.samples, dryRun }));
+        const fields = await this.caller.call('prepare_fields', () => prepare.call(destination, ctx, [...scan.propertyNames], { samples: scan.samples, dryRun }));
+        if (fields) this.results.fields = fields;
       }
       return client;
     } catch (thrown) {
