@@ -65,7 +65,7 @@ export async function removeCampaignMembers(ctx: Ctx, group: GroupRef, members: 
   const memberRows = [...rowsByRecord.values()].flat();
   const failures = new Map<string, ItemResult>();
   for (const batch of chunk(memberRows, 200)) {
-    const results = toItemResults(await api.destroy(batch), new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']));
+    const results = toItemResults(await api.destroy('CampaignMember', batch), new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']));
     results.forEach((r, i) => {
       if (!r.ok) failures.set(batch[i] as string, r);
     });
