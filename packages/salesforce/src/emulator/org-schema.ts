@@ -171,7 +171,7 @@ export const STANDARD_OBJECTS: readonly ObjectSchema[] = [
       field({ name: 'BillingCountry', type: 'string', length: 80 }),
       field({ name: 'NumberOfEmployees', type: 'int' }),
       field({ name: 'Description', type: 'textarea', length: 32000 }),
-      field({ name: 'Account_Number__c', type: 'string', length: 40, externalId: true, idLookup: true, unique: true }),
+      field({ name: 'Account_Number__c', type: 'string', length: 40, externalId: true, idLookup: true }),
     ],
   },
   {
