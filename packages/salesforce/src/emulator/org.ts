@@ -30,7 +30,13 @@ export type SaveResult = { id: string | null; success: boolean; errors: SfError[
 
 /** Options of the emulated org. */
 export interface OrgOptions {
-  /** A duplicate rule: creating or updating a record whose `field` equals another's (case-insensitive) fails with DUPLICATES_DETECTED. */
+  /**
+   * A blocking duplicate rule: creating or updating a record whose `field` equals another's
+   * (case-insensitive) fails with DUPLICATES_DETECTED. Without it the org holds duplicates, as
+   * Salesforce's standard Contact and Lead duplicate rules allow them ("Allow: The user is
+   * alerted but allowed to create the record").
+   * https://help.salesforce.com/s/articleView?id=sales.duplicate_rules_standard_contact_rule.htm
+   */
   readonly duplicateRule?: { readonly object: string; readonly field: string } | undefined;
 }
 
