@@ -304,7 +304,6 @@ export class Org {
       const def = f.picklistValues.find((p) => p.defaultValue);
       if (def && f.defaultedOnCreate) record[f.name] = def.value;
     }
-    if (schema.name === 'Campaign') record.IsActive = true;
     Object.assign(record, fields);
     this.computed(schema, record);
     this.table(schema.name).set(id, record);
