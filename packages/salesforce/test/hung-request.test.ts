@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { silentLogger } from '@syncmodes/connector-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSalesforce } from '../src/client/salesforce-client';
 import { salesforceConfigSchema } from '../src/config';
@@ -11,7 +12,6 @@ import { startEmulator } from './salesforce-harness';
 const ENTRY = new URL('./fixtures/cli-entry.ts', import.meta.url).pathname;
 /** How long the emulator holds a hung request before cutting it (the kit emulator's `timeout` fault). */
 const HOLD_MS = 120_000;
-const silentLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silentLogger };
 
 /** Issue #17 item 5: every request has a timeout that also closes its socket; the process exits after the summary whatever the destination does. */
 describe('a hung Salesforce endpoint', () => {
@@ -27,7 +27,7 @@ describe('a hung Salesforce endpoint', () => {
     env.emulator.setFaults([{ kind: 'timeout', method: 'GET', path: '/describe$', times: 1, latencyMs: HOLD_MS }]);
     const config = salesforceConfigSchema.parse({ instanceUrl: env.url, accessToken: EMULATOR_ACCESS_TOKEN, requestTimeoutMs: 300 });
     const started = Date.now();
-    await expect(connectSalesforce(config, silentLogger as never)).rejects.toMatchObject({ code: 'timeout', retryable: true, message: expect.stringMatching(/within 300 ms/) });
+    await expect(connectSalesforce(config, silentLogger)).rejects.toMatchObject({ code: 'timeout', retryable: true, message: expect.stringMatching(/within 300 ms/) });
     expect(Date.now() - started).toBeLessThan(HOLD_MS / 2);
   });
 
