@@ -2,7 +2,7 @@ import { InputError, defineDestination } from '@syncmodes/connector-kit';
 import { connectSalesforce, memberFieldFor, type SalesforceClient } from './client/salesforce-client';
 import { salesforceConfigSchema } from './config';
 import { convertValue, dateOptionsOf } from './fields/field-values';
-import { addCampaignMembers, ensureCampaigns, removeCampaignMembers } from './verbs/campaigns';
+import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembers } from './verbs/campaigns';
 import { findRecords } from './verbs/find-records';
 import { createRecords, deleteRecords, updateRecords } from './verbs/write-records';
 
@@ -76,6 +76,6 @@ export const salesforceDestination = defineDestination({
     create: createRecords,
     update: updateRecords,
     delete: deleteRecords,
-    groups: { ensure: ensureCampaigns, add: addCampaignMembers, remove: removeCampaignMembers },
+    groups: { find: findCampaigns, ensure: ensureCampaigns, add: addCampaignMembers, remove: removeCampaignMembers },
   },
 });

@@ -128,5 +128,5 @@ export async function deleteRecords(ctx: Ctx, items: readonly TargetItem[]): Pro
     const targets = items.map((i) => ({ ...i, properties: {} }));
     return sendBulk(ctx, 'delete', 'Id', targets, (item) => ({ fields: { Id: item.destinationId }, key: normalise(item.destinationId) }), GONE);
   }
-  return toItemResults(await ctx.client.api.destroy(items.map((i) => i.destinationId)), GONE);
+  return toItemResults(await ctx.client.api.destroy(ctx.client.fields.object, items.map((i) => i.destinationId)), GONE);
 }
