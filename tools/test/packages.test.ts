@@ -146,6 +146,7 @@ async function main() {
   const state = new MemoryStateStore();
   try {
     const sync = () => runSync({
+      collectResults: true,
       destination,
       config: { instanceUrl, accessToken: EMULATOR_ACCESS_TOKEN },
       mode: 'additive',

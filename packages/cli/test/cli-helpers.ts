@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { SyncReport } from '@syncmodes/connector-kit';
+import type { JsonReportFile } from '../src/output/report-stream';
 import { main, type Interrupts } from '../src/index';
 
 /** How {@link cliWith} runs the CLI. */
@@ -56,8 +57,8 @@ export function tempDir(): string {
 }
 
 /** Reads a JSON report. */
-export function readReport(path: string): SyncReport {
-  return JSON.parse(readFileSync(path, 'utf8')) as SyncReport;
+export function readReport(path: string): JsonReportFile {
+  return JSON.parse(readFileSync(path, 'utf8')) as JsonReportFile;
 }
 
 export { sharedDataFile } from '../../../tools/test/shared-data';

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncReport } from '@syncmodes/connector-kit';
+import type { JsonReportFile } from '../src/output/report-stream';
 import { cli, readReport } from './cli-helpers';
 
 /** An id from the user's file that is markup: the page must show it as text, never run it. */
@@ -24,10 +25,10 @@ export interface ReportRuns {
   readonly dir: string;
   /** `report.html` of an additive run into the Salesforce emulator (some records fail). */
   readonly page: string;
-  readonly json: SyncReport;
+  readonly json: JsonReportFile;
   /** `plan.html` of the same run with `--dry-run`. */
   readonly planPage: string;
-  readonly planJson: SyncReport;
+  readonly planJson: JsonReportFile;
 }
 
 /**
@@ -55,14 +56,14 @@ export async function writeReportRuns(dir: string): Promise<ReportRuns> {
 }
 
 /** The order a dry run's plan lists records in: changes first, records left as they are last. */
-export function planOrder(report: SyncReport): [string, string][] {
+export function planOrder(report: JsonReportFile): [string, string][] {
   const order = ['delete', 'create', 'update', 'groups', 'skip', 'fail', 'none'];
   const rank = (a: string | undefined) => (a === undefined ? order.length : order.indexOf(a));
   return [...report.records].sort((x, y) => rank(x.action) - rank(y.action)).map((r) => [r.id, r.action ?? '']);
 }
 
 /** Planned records per action, as a dry run's JSON report has them. */
-export function plannedCounts(report: SyncReport): Record<string, number> {
+export function plannedCounts(report: JsonReportFile): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of report.records) if (r.action) out[r.action] = (out[r.action] ?? 0) + 1;
   return out;

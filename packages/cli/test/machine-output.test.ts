@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SyncReport } from '@syncmodes/connector-kit';
+import type { JsonReportFile } from '../src/output/report-stream';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cliWith, readReport, tempDir } from './cli-helpers';
 
@@ -49,7 +50,7 @@ describe('machine-readable output (issue 15)', () => {
   it('--report - writes the JSON report on stdout and nothing else there; the table goes to stderr; no file named "-"', async () => {
     const out = await cliWith([...base, '--from', file, '--report', '-'], { env: {} });
     expect(out.code).toBe(1);
-    const report = JSON.parse(out.stdout) as SyncReport;
+    const report = JSON.parse(out.stdout) as JsonReportFile;
     expect(report.records.map((r) => [r.row, r.outcome])).toEqual([
       [2, 'created'],
       [3, 'created'],
@@ -145,7 +146,7 @@ describe('terminal-safe output (issue 17, item 10)', () => {
     writeFileSync(file, 'Customer Id,Email,Last Name\n"Z\x9b9",bad,Nine\n');
     const out = await cliWith(['sync', '--to', 'salesforce', '--emulator', '--state-dir', join(dir, 's'), '--from', file, ...MAP, '--report', '-']);
     expect(out.stdout).not.toMatch(/[\u0000-\u0008\u001b\u007f-\u009f]/);
-    expect((JSON.parse(out.stdout) as SyncReport).records[0]?.id).toBe('Z\x9b9');
+    expect((JSON.parse(out.stdout) as JsonReportFile).records[0]?.id).toBe('Z\x9b9');
   });
 
   it('logs are JSON lines when stderr is not a terminal, pretty on a terminal, and --log-format overrides both', async () => {

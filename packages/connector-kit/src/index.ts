@@ -150,4 +150,5 @@ export {
 } from './values/index';
 
 export { buildReport, type SyncReport } from './report/sync-report';
+export { ReportTally, EXAMPLES_PER_CODE, PLAN_EXAMPLES_PER_ACTION } from './report/report-tally';
 export { silentLogger, type Logger } from './logging/logger';

@@ -33,7 +33,7 @@ describe('connector hooks of the engine', () => {
     const seen: PrepareFieldsInput[] = [];
     const destination = defineDestination({ ...tinyDestination, prepareFields: async (_ctx, _names, input) => void seen.push(input) });
     const records = [person(1, 'Oslo'), person(2, 'Oslo'), person(3, ''), person(4, 'Rome')];
-    await runSync({ destination, config, source: memorySource(records), state, dryRun: true, retry: FAST });
+    await runSync({ collectResults: true, destination, config, source: memorySource(records), state, dryRun: true, retry: FAST });
     expect(seen).toHaveLength(1);
     expect(seen[0]?.dryRun).toBe(true);
     expect(seen[0]?.samples.get('city')).toEqual(['Oslo', 'Rome']);
@@ -61,11 +61,11 @@ describe('connector hooks of the engine', () => {
         },
       },
     });
-    const first = await runSync({ destination, config, mode: 'sync', source: memorySource([person(1), person(2)]), state, retry: FAST });
+    const first = await runSync({ collectResults: true, destination, config, mode: 'sync', source: memorySource([person(1), person(2)]), state, retry: FAST });
     expect(Object.fromEntries(first.results.map((r) => [r.id, r.outcome]))).toEqual({ c1: 'updated', c2: 'created' });
     lagging = false;
 
-    const second = await runSync({ destination, config, mode: 'sync', source: memorySource([]), state, retry: FAST, guard: { maxDeletes: 10, allowEmptySource: true } });
+    const second = await runSync({ collectResults: true, destination, config, mode: 'sync', source: memorySource([]), state, retry: FAST, guard: { maxDeletes: 10, allowEmptySource: true } });
     expect(Object.fromEntries(second.results.map((r) => [r.id, r.code ? `${r.outcome}:${r.code}` : r.outcome]))).toEqual({
       c1: 'skipped:not_owned',
       c2: 'deleted',

@@ -27,7 +27,7 @@ describe('engine behaviour on the tiny destination', () => {
     await emulator.stop();
   });
   const run = (records: ConformanceRecord[], extra: Record<string, unknown> = {}) =>
-    runSync({ destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, source: memorySource(records), state, retry: FAST, ...extra });
+    runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, source: memorySource(records), state, retry: FAST, ...extra });
 
   it('splits a batch the API rejects as a whole until only the bad record fails', async () => {
     const records = Array.from({ length: 16 }, (_, i) => person(i, i === 11 ? 'poison' : `Person ${i}`));

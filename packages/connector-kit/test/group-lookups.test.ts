@@ -24,7 +24,7 @@ describe('group lookups across windows', () => {
     emulator = createTinyEmulator();
     const config = { baseUrl: await emulator.start(), token: TINY_TOKEN };
     const records = Array.from({ length: 20 }, (_, i) => person(i, i % 2 === 0 ? ['vip'] : ['vip', 'beta']));
-    const summary = await runSync({ destination: tinyDestination, config, source: memorySource(records), state: new SqliteStateStore(':memory:'), retry: FAST, windowSize: 5 });
+    const summary = await runSync({ collectResults: true, destination: tinyDestination, config, source: memorySource(records), state: new SqliteStateStore(':memory:'), retry: FAST, windowSize: 5 });
     expect(summary.counts).toMatchObject({ created: 20, failed: 0 });
     const ensures = emulator.requests.filter((e) => e.method === 'POST' && e.path === '/groups');
     expect(ensures.map((e) => (e.body as { names: string[] }).names)).toEqual([['vip', 'beta']]);
@@ -35,7 +35,7 @@ describe('group lookups across windows', () => {
     emulator = createTinyAudienceEmulator(20);
     const config = { baseUrl: await emulator.start(), token: TINY_AUDIENCE_TOKEN };
     const records = Array.from({ length: 20 }, (_, i) => ({ id: `r${i}`, snapshot: { properties: { email: `person${i}@example.com` }, groups: i < 15 ? ['all'] : ['all', 'late'] } }));
-    const summary = await runSync({ destination: tinyAudienceDestination, config, source: memorySource(records), state: new SqliteStateStore(':memory:'), retry: FAST, windowSize: 5 });
+    const summary = await runSync({ collectResults: true, destination: tinyAudienceDestination, config, source: memorySource(records), state: new SqliteStateStore(':memory:'), retry: FAST, windowSize: 5 });
     expect(summary.counts).toMatchObject({ created: 20, failed: 0 });
     const lookups = emulator.requests.filter((e) => e.method === 'POST' && e.path === '/audiences');
     expect(lookups.map((e) => (e.body as { names: string[] }).names)).toEqual([['all'], ['late']]);
@@ -49,7 +49,7 @@ describe('departures whose group removal failed', () => {
     try {
       const config = { baseUrl: await emulator.start(), token: TINY_TOKEN };
       const state = new SqliteStateStore(':memory:');
-      const run = (records: ConformanceRecord[]) => runSync({ destination: tinyDestination, config, mode: 'additive', source: memorySource(records), state, retry: { ...FAST, retries: 1 }, guard: { allowEmptySource: true } });
+      const run = (records: ConformanceRecord[]) => runSync({ collectResults: true, destination: tinyDestination, config, mode: 'additive', source: memorySource(records), state, retry: { ...FAST, retries: 1 }, guard: { allowEmptySource: true } });
       await run([person(1, ['vip', 'beta']), person(2, [])]);
       const failing = emulator.requests.find((e) => e.method === 'POST' && e.path.endsWith('/members'))?.path as string;
       const removals = () => emulator.requests.filter((e) => e.method === 'DELETE' && e.path.endsWith('/members') && e.status === 200);

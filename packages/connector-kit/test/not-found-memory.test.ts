@@ -29,6 +29,7 @@ describe('records not found are remembered within the recheck window (enrich)', 
   const DAY = 24 * 60 * 60 * 1000;
   const run = (records: ConformanceRecord[], extra: Partial<RunSyncOptions> = {}) =>
     runSync({
+      collectResults: true,
       destination: tinyDestination,
       config: { baseUrl, token: TINY_TOKEN },
       mode: 'enrich',

@@ -25,7 +25,7 @@ describe('never touching the wrong record (tiny destination)', () => {
     await emulator.stop();
   });
   const run = (mode: SyncMode, records: ConformanceRecord[], extra: Record<string, unknown> = {}) =>
-    runSync({ destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode, source: memorySource(records), state, retry: FAST, ...extra });
+    runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode, source: memorySource(records), state, retry: FAST, ...extra });
   const writes = async () => (await admin.requests()).filter((e) => e.method !== 'GET');
 
   for (const mode of SYNC_MODES) {
@@ -127,7 +127,7 @@ describe('never removing someone still in the source (tiny audience)', () => {
     const state = new MemoryStateStore();
     try {
       const run = (records: ConformanceRecord[]) =>
-        runSync({ destination: tinyAudienceDestination, config: { baseUrl: url, token: TINY_AUDIENCE_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 10 } });
+        runSync({ collectResults: true, destination: tinyAudienceDestination, config: { baseUrl: url, token: TINY_AUDIENCE_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 10 } });
       await run([rec('old-id', 'p@example.com', 'Pat', ['A', 'B']), rec('x', 'x@example.com', 'X', ['A'])]);
       const second = await run([rec('new-id', 'p@example.com', 'Pat', ['A']), rec('x', 'x@example.com', 'X', ['A'])]);
       expect(second.results.find((r) => r.id === 'old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });

@@ -42,7 +42,7 @@ describe('a run stops cleanly when state, the user or the destination says so', 
   it('a state write that fails stops sending at once; the report names what was sent but not recorded; the next run takes ownership of it instead of orphaning it', async () => {
     const state = new FailingStore(2); // the write-ahead mark and the first acknowledged batch, then the disk is full
     const records = people(4 * TINY_MAX_BATCH);
-    const first = await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 2 * TINY_MAX_BATCH });
+    const first = await runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 2 * TINY_MAX_BATCH });
     expect(first.status).toBe('stopped');
     expect(first.reason?.code).toBe('state_unwritable');
     const posts = (await admin.requests()).filter((e) => e.method === 'POST');
@@ -55,21 +55,21 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect(first.results).toHaveLength(records.length);
 
     state.heal();
-    const second = await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records), state, retry: FAST });
+    const second = await runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records), state, retry: FAST });
     expect(second.status).toBe('completed');
     expect((await admin.records<Stored>()).records).toHaveLength(records.length); // no duplicate
     // Everything the first run created is owned: sync mode deletes it when it leaves the source.
     expect(await state.count(second.syncId, 'owned')).toBe(records.length);
-    const third = await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records.slice(1)), state, retry: FAST, guard: { maxDeletes: 5 } });
+    const third = await runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records.slice(1)), state, retry: FAST, guard: { maxDeletes: 5 } });
     expect(third.results.find((r) => r.id === 'c0')).toMatchObject({ outcome: 'deleted' });
   });
 
   it('a second run of the same sync while one runs is refused with sync_running naming the holder; every row is accounted for', async () => {
     const state = new MemoryStateStore();
     await admin.setFaults([{ kind: 'latency', latencyMs: 400, method: 'POST' }]);
-    const first = runSync({ destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST, lease: { holder: 'other-host:1:abc' } });
+    const first = runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST, lease: { holder: 'other-host:1:abc' } });
     await new Promise((r) => setTimeout(r, 100));
-    const second = await runSync({ destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST });
+    const second = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST });
     expect(second.status).toBe('refused');
     expect(second.reason?.code).toBe('sync_running');
     expect(second.reason?.message).toContain('other-host:1:abc');
@@ -78,16 +78,16 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect((await first).counts.created).toBe(20);
     expect((await admin.records<Stored>()).records).toHaveLength(20); // not twice
     // Once the first run ended, the lease is free again.
-    const third = await runSync({ destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST });
+    const third = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST });
     expect(third.counts.unchanged).toBe(20);
   });
 
   it('the lease of a killed process on this machine is taken over at once', async () => {
     const state = new MemoryStateStore();
-    const { syncId } = await runSync({ destination: tinyDestination, config: config(), source: memorySource([]), state, dryRun: true });
+    const { syncId } = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource([]), state, dryRun: true });
     // A pid that cannot be running (above the kernel's pid_max).
     await state.acquireLease(syncId, { holder: `${(await import('node:os')).hostname()}:99999999:dead`, ttlMs: 60_000 });
-    const run = await runSync({ destination: tinyDestination, config: config(), source: memorySource(people(3)), state, retry: FAST });
+    const run = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(3)), state, retry: FAST });
     expect(run.status).toBe('completed');
   });
 
@@ -96,7 +96,7 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     await admin.setFaults([{ kind: 'latency', latencyMs: 300, method: 'POST' }]);
     const controller = new AbortController();
     const records = people(6 * TINY_MAX_BATCH);
-    const running = runSync({ destination: tinyDestination, config: config(), source: memorySource(records), state, retry: FAST, windowSize: TINY_MAX_BATCH, signal: controller.signal });
+    const running = runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(records), state, retry: FAST, windowSize: TINY_MAX_BATCH, signal: controller.signal });
     setTimeout(() => controller.abort(), 150);
     const summary = await running;
     expect(summary.status).toBe('stopped');
@@ -113,6 +113,7 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     await admin.setFaults([{ kind: 'rate_limit', retryAfterSec: 3600, method: 'POST', after: 1, times: 1 }]);
     const waits: number[] = [];
     const summary = await runSync({
+      collectResults: true,
       destination: tinyDestination,
       config: config(),
       source: memorySource(people(3 * TINY_MAX_BATCH)),
@@ -130,7 +131,7 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     const entries = await state.get(summary.syncId, people(3 * TINY_MAX_BATCH).map((p) => p.id));
     expect([...entries.values()].filter((e) => e.destinationId !== null && !e.pending)).toHaveLength(TINY_MAX_BATCH);
     await admin.setFaults([{ kind: 'rate_limit', retryAfterSec: 1, method: 'POST', times: 1 }]);
-    const next = await runSync({ destination: tinyDestination, config: config(), source: memorySource(people(3 * TINY_MAX_BATCH)), state, retry: FAST, onProgress: (p) => p.phase === 'waiting' && waits.push(p.waitMs ?? 0) });
+    const next = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(3 * TINY_MAX_BATCH)), state, retry: FAST, onProgress: (p) => p.phase === 'waiting' && waits.push(p.waitMs ?? 0) });
     expect(next.counts).toMatchObject({ created: 2 * TINY_MAX_BATCH, unchanged: TINY_MAX_BATCH });
     expect(waits).toEqual([1000]);
   });
@@ -138,7 +139,7 @@ describe('a run stops cleanly when state, the user or the destination says so', 
   it('an unreadable row makes departures source_incomplete: nothing deleted, the guard does not refuse, and the row keeps its own code', async () => {
     const state = new MemoryStateStore();
     const records = people(20);
-    const run = (source: Parameters<typeof runSync>[0]['source']) => runSync({ destination: tinyDestination, config: config(), mode: 'sync', source, state, retry: FAST });
+    const run = (source: Parameters<typeof runSync>[0]['source']) => runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source, state, retry: FAST });
     await run(memorySource(records));
     const broken = {
       name: 'broken',

@@ -43,7 +43,7 @@ describe('limits that follow the run volume', () => {
     emulator.requests.filter((e) => e.method === method && e.path === '/records').map((e) => (e.body as { records: unknown[] }).records.length);
 
   it('sees how many records changed before anything is sent, and batches and windows by it', async () => {
-    const small = await runSync({ destination, config, source: memorySource(people(0, 6)), state, retry: FAST });
+    const small = await runSync({ collectResults: true, destination, config, source: memorySource(people(0, 6)), state, retry: FAST });
     expect(small.counts).toMatchObject({ created: 6, failed: 0 });
     expect(volumes.at(-1)).toEqual({ changed: 6, departing: 0 });
     // Windows of 5 records, batches of 2: 2+2+1 then 1.
@@ -52,7 +52,7 @@ describe('limits that follow the run volume', () => {
     expect(emulator.requests.filter((e) => e.method === 'GET')).toHaveLength(2);
 
     emulator.clearRequests();
-    const large = await runSync({ destination, config, source: memorySource(people(0, 36)), state, retry: FAST });
+    const large = await runSync({ collectResults: true, destination, config, source: memorySource(people(0, 36)), state, retry: FAST });
     expect(large.counts).toMatchObject({ created: 30, unchanged: 6, failed: 0 });
     expect(volumes.at(-1)).toEqual({ changed: 30, departing: 0 });
     expect(writes('POST')).toEqual([10, 10, 10]);
@@ -61,21 +61,21 @@ describe('limits that follow the run volume', () => {
   });
 
   it('leaves the mode contract alone: a large enrich run creates nothing', async () => {
-    const summary = await runSync({ destination, config, mode: 'enrich', source: memorySource(people(0, 30)), state, retry: FAST });
+    const summary = await runSync({ collectResults: true, destination, config, mode: 'enrich', source: memorySource(people(0, 30)), state, retry: FAST });
     expect(volumes.at(-1)).toEqual({ changed: 30, departing: 0 });
     expect(summary.counts).toMatchObject({ skipped: 30, created: 0 });
     expect(writes('POST')).toEqual([]);
   });
 
   it('counts records that left the source', async () => {
-    await runSync({ destination, config, mode: 'sync', source: memorySource(people(0, 4)), state, retry: FAST });
-    await runSync({ destination, config, mode: 'sync', source: memorySource(people(0, 1)), state, retry: FAST, guard: { maxDeletes: 10 } });
+    await runSync({ collectResults: true, destination, config, mode: 'sync', source: memorySource(people(0, 4)), state, retry: FAST });
+    await runSync({ collectResults: true, destination, config, mode: 'sync', source: memorySource(people(0, 1)), state, retry: FAST, guard: { maxDeletes: 10 } });
     expect(volumes.at(-1)).toEqual({ changed: 0, departing: 3 });
     expect(emulator.requests.filter((e) => e.method === 'DELETE' && e.path === '/records')).toHaveLength(2);
   });
 
   it('refuses a destination declaring a window that is not a positive integer', async () => {
     const bad = defineDestination({ ...tinyDestination, limits: () => ({ ...tinyDestination.limits as object, windowSize: 0 }) as never });
-    await expect(runSync({ destination: bad, config, source: memorySource(people(0, 1)), state, retry: FAST })).rejects.toThrow(/windowSize/);
+    await expect(runSync({ collectResults: true, destination: bad, config, source: memorySource(people(0, 1)), state, retry: FAST })).rejects.toThrow(/windowSize/);
   });
 });

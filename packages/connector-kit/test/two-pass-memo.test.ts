@@ -27,7 +27,7 @@ describe('the second pass reuses the first pass only for the same record at the 
   });
 
   it('hashes again a record that moved or changed between the two reads', async () => {
-    await runSync({ destination: tinyDestination, config, source: memorySource([person(1), person(2), person(3)]), state, retry: FAST });
+    await runSync({ collectResults: true, destination: tinyDestination, config, source: memorySource([person(1), person(2), person(3)]), state, retry: FAST });
     // The source changes while the run reads it: the first read sees c1, c2 unchanged; the second sees c2 changed and moved.
     const reads = [items([person(1), person(2), person(3, 'Oslo')]), items([person(2, 'Rome'), person(1), person(3, 'Oslo')])];
     let opened = 0;
@@ -38,7 +38,7 @@ describe('the second pass reuses the first pass only for the same record at the 
       },
     };
     emulator.clearRequests();
-    const summary = await runSync({ destination: tinyDestination, config, source, state, retry: FAST });
+    const summary = await runSync({ collectResults: true, destination: tinyDestination, config, source, state, retry: FAST });
     const outcome = Object.fromEntries(summary.results.map((r) => [r.id, r.outcome]));
     expect(outcome).toEqual({ c1: 'unchanged', c2: 'updated', c3: 'updated' });
     const updates = emulator.requests.filter((e) => e.method === 'PATCH').flatMap((e) => (e.body as { records: { fields: Record<string, unknown> }[] }).records);

@@ -28,6 +28,7 @@ describe('write-time lookup (presumed records, NotFoundError) and membership kep
 
   const run = (mode: SyncMode, records: ConformanceRecord[], dryRun = false) =>
     runSync({
+      collectResults: true,
       destination: tinyPresumedDestination,
       config: { baseUrl, token: TINY_TOKEN },
       mode,

@@ -38,7 +38,7 @@ describe('customers-10000.csv into one audience', () => {
     const state = new SqliteStateStore(':memory:');
     const { logger, entries } = recordingLogger();
     const started = performance.now();
-    const summary = await runSync({ destination: facebookDestination, config: target.config, mode: 'additive', source: csvSource(CUSTOMERS, MAPPING), state, sourceKey: 'Customer Id', logger });
+    const summary = await runSync({ collectResults: true, destination: facebookDestination, config: target.config, mode: 'additive', source: csvSource(CUSTOMERS, MAPPING), state, sourceKey: 'Customer Id', logger });
     const wallMs = Math.round(performance.now() - started);
 
     expect(summary.status).toBe('completed');
@@ -76,7 +76,7 @@ describe('customers-10000.csv into one audience', () => {
     expect(withEmail).toBe(10_000);
 
     await target.admin.clearRequests();
-    const again = await runSync({ destination: facebookDestination, config: target.config, mode: 'additive', source: csvSource(CUSTOMERS, MAPPING), state, sourceKey: 'Customer Id' });
+    const again = await runSync({ collectResults: true, destination: facebookDestination, config: target.config, mode: 'additive', source: csvSource(CUSTOMERS, MAPPING), state, sourceKey: 'Customer Id' });
     expect(again.counts.unchanged).toBe(10_000);
     expect(await target.admin.requests()).toEqual([]);
     state.close();

@@ -27,7 +27,7 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
     return target;
   };
   const run = (mode: string, records: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}) =>
-    runSync({ destination: facebookDestination, config: target.config, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000 }, ...extra });
+    runSync({ collectResults: true, destination: facebookDestination, config: target.config, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000 }, ...extra });
   const audiences = async () => new Map((await target.admin.records<FacebookEmulatorData>()).audiences.map((a) => [a.name, a]));
 
   beforeEach(() => {
@@ -49,7 +49,7 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
 
   it('defaults to additive', async () => {
     await start();
-    const summary = await runSync({ destination: facebookDestination, config: target.config, source: memorySource([person(1, ['a'])]), state, sourceKey: 'id' });
+    const summary = await runSync({ collectResults: true, destination: facebookDestination, config: target.config, source: memorySource([person(1, ['a'])]), state, sourceKey: 'id' });
     expect(summary.mode).toBe('additive');
   });
 

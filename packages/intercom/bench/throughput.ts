@@ -33,6 +33,7 @@ try {
   await env.admin.seed({ contacts: seedPeople(await firstPeople(Number(values.seeded))) });
   const started = performance.now();
   const summary = await runSync({
+    collectResults: true,
     destination: intercomDestination,
     config: { ...env.config, dateFormat: PEOPLE_DATE_FORMAT, concurrency: Number(values.concurrency) },
     mode: values.mode,

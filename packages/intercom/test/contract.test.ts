@@ -35,7 +35,7 @@ describe('requests and responses match the Intercom 2.14 OpenAPI description', (
     contract = await IntercomContract.load();
     env = await startEmulator({ onExchange: (e) => exchanges.push(e), rateLimit: { limit: 1_000, windowMs: 60_000 } });
     const run = (rs: ConformanceRecord[], config: Record<string, unknown> = {}, mode = 'sync') =>
-      runSync({ destination: intercomDestination, config: { ...env.config, ...config }, mode, source: memorySource(rs), state, retry: FAST, guard: { maxDeletes: 10 } });
+      runSync({ collectResults: true, destination: intercomDestination, config: { ...env.config, ...config }, mode, source: memorySource(rs), state, retry: FAST, guard: { maxDeletes: 10 } });
     const state = new SqliteStateStore(':memory:');
     try {
       await env.admin.seed({

@@ -28,8 +28,8 @@ describe('the Intercom emulator', () => {
     const config = parseConfig(intercomDestination, emulatorPlugin.configFor(url));
     const state = new SqliteStateStore(':memory:');
     cleanup.push(() => state.close());
-    await runSync({ destination: intercomDestination, config, source: memorySource([person(1, {}, ['VIP']), person(2)]), state, retry: FAST });
-    await runSync({ destination: intercomDestination, config, mode: 'sync', source: memorySource([person(1, {}, ['VIP'])]), state, retry: FAST, guard: { maxDeletes: 5 } });
+    await runSync({ collectResults: true, destination: intercomDestination, config, source: memorySource([person(1, {}, ['VIP']), person(2)]), state, retry: FAST });
+    await runSync({ collectResults: true, destination: intercomDestination, config, mode: 'sync', source: memorySource([person(1, {}, ['VIP'])]), state, retry: FAST, guard: { maxDeletes: 5 } });
     const before = await records(new EmulatorClient(url));
     await first.stop();
 

@@ -25,7 +25,7 @@ describe('Intercom search-index lag', () => {
     return s;
   };
   const sync = (rs: readonly ConformanceRecord[], state: SqliteStateStore): Promise<SyncRunSummary> =>
-    runSync({ destination: intercomDestination, config: env.config, mode: 'sync', source: memorySource(rs), state, retry: FAST });
+    runSync({ collectResults: true, destination: intercomDestination, config: env.config, mode: 'sync', source: memorySource(rs), state, retry: FAST });
   const range = (from: number, to: number, extra: Record<string, string> = {}) => Array.from({ length: to - from + 1 }, (_, i) => person(from + i, extra));
 
   it('two syncs of overlapping people at once leave no duplicate contact: every 409 becomes an update', async () => {

@@ -19,7 +19,7 @@ describe('Intercom destination against the emulator', () => {
 
   const run = (rs: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> & { config?: Record<string, unknown> } = {}) => {
     const { config, ...rest } = extra;
-    return runSync({ destination: intercomDestination, config: { ...env.config, ...config }, source: memorySource(rs), state, retry: FAST, ...rest });
+    return runSync({ collectResults: true, destination: intercomDestination, config: { ...env.config, ...config }, source: memorySource(rs), state, retry: FAST, ...rest });
   };
   const log = () => env.admin.requests();
 

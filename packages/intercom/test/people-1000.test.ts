@@ -24,6 +24,7 @@ describe(`people-1000.csv into an Intercom workspace holding the first ${SEEDED}
 
   const run = (mode: SyncMode) =>
     runSync({
+      collectResults: true,
       destination: intercomDestination,
       config: { ...env.config, dateFormat: PEOPLE_DATE_FORMAT },
       mode,

@@ -20,7 +20,7 @@ describe('Intercom rate limits', () => {
 
   it('paces a sync of 300 records from the X-RateLimit headers: no failed record, (almost) no 429', async () => {
     const people = Array.from({ length: 300 }, (_, i) => person(i));
-    const summary = await runSync({ destination: intercomDestination, config: env.config, source: memorySource(people), state, retry: FAST });
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(people), state, retry: FAST });
     expect(summary.counts).toMatchObject({ created: 300, failed: 0 });
     const log = await env.admin.requests();
     const refused = log.filter((e) => e.status === 429);
@@ -33,7 +33,7 @@ describe('Intercom rate limits', () => {
 
   it('waits for X-RateLimit-Reset after a 429 before calling again, without failing the record', async () => {
     await env.admin.setFaults([{ kind: 'rate_limit', method: 'POST', path: '^/contacts$', times: 1, retryAfterSec: 0.5 }]);
-    const summary = await runSync({ destination: intercomDestination, config: env.config, source: memorySource([person(1)]), state, retry: FAST });
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource([person(1)]), state, retry: FAST });
     expect(summary.counts).toMatchObject({ created: 1, failed: 0 });
     expect(summary.stats.rateLimited).toBe(1);
     const creates = (await env.admin.requests()).filter((e) => e.method === 'POST' && e.path === '/contacts');

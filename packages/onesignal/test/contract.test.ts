@@ -74,9 +74,9 @@ describe('contract: requests and responses against OneSignal\'s OpenAPI descript
       { id: 'b', snapshot: { properties: { external_id: 'u/2', plan: 'free', birthday: null }, groups: [] } },
       { id: 'c', snapshot: { properties: { external_id: 'nobody', plan: 'free', birthday: null }, groups: [] } },
     ];
-    await runSync({ destination: onesignalDestination, config: env.config, source: memorySource(records), state });
+    await runSync({ collectResults: true, destination: onesignalDestination, config: env.config, source: memorySource(records), state });
     const changed = records.map((r) => ({ ...r, snapshot: { ...r.snapshot, properties: { ...r.snapshot.properties, plan: null }, groups: [] } }));
-    await runSync({ destination: onesignalDestination, config: env.config, source: memorySource(changed), state, recheckNotFoundAfterMs: 0 });
+    await runSync({ collectResults: true, destination: onesignalDestination, config: env.config, source: memorySource(changed), state, recheckNotFoundAfterMs: 0 });
     state.close();
 
     const log = await env.admin.requests();

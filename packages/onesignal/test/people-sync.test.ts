@@ -36,6 +36,7 @@ describe('people-1000.csv against an emulator holding 400 of them', () => {
 
   const sync = (path = PEOPLE_CSV) =>
     runSync({
+      collectResults: true,
       destination: onesignalDestination,
       config: { ...env.config, ...PEOPLE_OPTIONS },
       source: csvSource(path, PEOPLE_MAPPING),

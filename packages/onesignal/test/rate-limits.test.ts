@@ -20,6 +20,7 @@ describe('OneSignal rate limits', () => {
 
   const run = (records: ConformanceRecord[], config: Record<string, unknown> = {}, extra: Partial<RunSyncOptions> = {}) =>
     runSync({
+      collectResults: true,
       destination: onesignalDestination,
       config: { ...env?.config, ...config },
       source: memorySource(records),

@@ -28,6 +28,7 @@ describe('OneSignal tags against the emulator', () => {
 
   const run = (records: ConformanceRecord[], config: Record<string, unknown> = {}, extra: Partial<RunSyncOptions> = {}): Promise<SyncRunSummary> =>
     runSync({
+      collectResults: true,
       destination: onesignalDestination,
       config: { ...env.config, ...config },
       source: memorySource(records),

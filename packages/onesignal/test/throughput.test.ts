@@ -23,6 +23,7 @@ describe('throughput on people-1000.csv (figures printed)', () => {
       await env.admin.seed({ users: rows.map((r) => ({ identity: { external_id: r.externalId }, properties: { tags: {} } })) });
       const state = new SqliteStateStore(':memory:');
       const summary = await runSync({
+        collectResults: true,
         destination: onesignalDestination,
         config: { ...env.config, ...PEOPLE_OPTIONS, appRateLimit: rate, userIntervalMs: 1_000 },
         source: csvSource(PEOPLE_CSV, PEOPLE_MAPPING),

@@ -47,7 +47,7 @@ describe('Salesforce Bulk API 2.0 path (through the kit, against the emulator)',
   });
   const contacts = () => env.emulator.org.all('Contact');
   const run = (records: ConformanceRecord[], extra: Record<string, unknown> = {}, mode = 'additive') =>
-    runSync({ destination: salesforceDestination, config: { ...config, ...extra }, mode, source: memorySource(records), state, retry: FAST });
+    runSync({ collectResults: true, destination: salesforceDestination, config: { ...config, ...extra }, mode, source: memorySource(records), state, retry: FAST });
 
   it('stays on sObject Collections up to the threshold and switches to one ingest job above it', async () => {
     const below = await run(people(), { bulkThreshold: N });
@@ -115,6 +115,7 @@ describe('Salesforce Bulk API 2.0 path (through the kit, against the emulator)',
     await run(people(), {}, 'sync');
     env.emulator.clearRequests();
     const summary = await runSync({
+      collectResults: true,
       destination: salesforceDestination,
       config,
       mode: 'sync',

@@ -88,7 +88,7 @@ describe('Salesforce campaigns as groups: find and ensure', () => {
     const state = new SqliteStateStore(':memory:');
     try {
       const records = [1, 2].map((i) => ({ id: `r${i}`, snapshot: { properties: { Email: `r${i}@example.com`, LastName: `R${i}` }, groups: ['Twins'] } }));
-      const outcome = await runSync({ destination: salesforceDestination, config: env.config, source: memorySource(records), state, retry: FAST }).then(
+      const outcome = await runSync({ collectResults: true, destination: salesforceDestination, config: env.config, source: memorySource(records), state, retry: FAST }).then(
         (summary) => ({ summary, error: undefined }),
         (error: unknown) => ({ summary: undefined, error }),
       );

@@ -24,7 +24,7 @@ describe('Salesforce destination against the emulator', () => {
   });
 
   const run = (records: ConformanceRecord[], extra: Partial<RunSyncOptions> = {}) =>
-    runSync({ destination: salesforceDestination, config: env.config, source: memorySource(records), state, retry: FAST, ...extra });
+    runSync({ collectResults: true, destination: salesforceDestination, config: env.config, source: memorySource(records), state, retry: FAST, ...extra });
   const writeCalls = async () => (await env.admin.requests()).filter((e) => e.method !== 'GET');
 
   it('maps per-record Salesforce errors (duplicate rule) to that record only, not retryable', async () => {
@@ -62,10 +62,10 @@ describe('Salesforce destination against the emulator', () => {
       { id: 'a', snapshot: { properties: { Customer_Id__c: "O'Brien\\01", LastName: 'A', Title: 'one' }, groups: [] } },
       { id: 'b', snapshot: { properties: { Customer_Id__c: "x' OR Name != '", LastName: 'B', Title: 'one' }, groups: [] } },
     ];
-    const first = await runSync({ destination: salesforceDestination, config, source: memorySource(tricky), state, retry: FAST });
+    const first = await runSync({ collectResults: true, destination: salesforceDestination, config, source: memorySource(tricky), state, retry: FAST });
     expect(first.counts.created).toBe(2);
     const again = tricky.map((r) => ({ ...r, snapshot: { ...r.snapshot, properties: { ...r.snapshot.properties, Title: 'two' } } }));
-    const second = await runSync({ destination: salesforceDestination, config, source: memorySource(again), state: new SqliteStateStore(':memory:'), retry: FAST });
+    const second = await runSync({ collectResults: true, destination: salesforceDestination, config, source: memorySource(again), state: new SqliteStateStore(':memory:'), retry: FAST });
     expect(second.counts).toMatchObject({ updated: 2, created: 0, failed: 0 });
     const contacts = (await env.admin.records<{ Contact: { Title: string }[] }>()).Contact;
     expect(contacts.map((c) => c.Title)).toEqual(['two', 'two']);
@@ -78,7 +78,7 @@ describe('Salesforce destination against the emulator', () => {
     expect(first.counts.created).toBe(450);
     await env.admin.clearRequests();
     const renamed = records.map((r) => ({ ...r, snapshot: { ...r.snapshot, properties: { ...r.snapshot.properties, Title: 'Engineer' } } }));
-    const second = await runSync({ destination: salesforceDestination, config: env.config, source: memorySource(renamed), state: new SqliteStateStore(':memory:'), retry: FAST });
+    const second = await runSync({ collectResults: true, destination: salesforceDestination, config: env.config, source: memorySource(renamed), state: new SqliteStateStore(':memory:'), retry: FAST });
     expect(second.counts).toMatchObject({ updated: 450, created: 0 });
     const log = await env.admin.requests();
     const queries = log.filter((e) => e.path.endsWith('/query'));
@@ -92,6 +92,7 @@ describe('Salesforce destination against the emulator', () => {
     await env.admin.seed({ Lead: [{ LastName: 'Conv', Company: 'Acme', Email: 'p1@example.com', IsConverted: true }, { LastName: 'Open', Company: 'Acme', Email: 'p2@example.com' }] });
     const config = { ...env.config, object: 'Lead' };
     const summary = await runSync({
+      collectResults: true,
       destination: salesforceDestination,
       config,
       mode: 'enrich',
@@ -105,6 +106,7 @@ describe('Salesforce destination against the emulator', () => {
 
   it('stops on INVALID_SESSION_ID: nothing written, every record pending as not_sent', async () => {
     const summary = await runSync({
+      collectResults: true,
       destination: salesforceDestination,
       config: { ...env.config, accessToken: 'expired-token' },
       source: memorySource([person(1), person(2)]),
@@ -146,6 +148,7 @@ describe('Salesforce session expiry', () => {
       const state = new SqliteStateStore(':memory:');
       const records = Array.from({ length: 700 }, (_, i) => person(i));
       const summary = await runSync({
+        collectResults: true,
         destination: salesforceDestination,
         config: { ...env.config, refreshToken: 'refresh-me', clientId: 'app-key', loginUrl: env.url },
         source: memorySource(records),
@@ -168,7 +171,7 @@ describe('Salesforce session expiry', () => {
       const state = new SqliteStateStore(':memory:');
       const records = Array.from({ length: 700 }, (_, i) => person(i));
       const config = { ...env.config, refreshToken: 'wrong-refresh-token', clientId: 'app-key', loginUrl: env.url };
-      const first = await runSync({ destination: salesforceDestination, config, source: memorySource(records), state, retry: FAST });
+      const first = await runSync({ collectResults: true, destination: salesforceDestination, config, source: memorySource(records), state, retry: FAST });
       expect(first.status).toBe('stopped');
       expect(first.reason?.code).toBe('authentication_failed');
       expect(first.reason?.message).toMatch(/refreshing it did not help/);
@@ -179,6 +182,7 @@ describe('Salesforce session expiry', () => {
       expect(first.counts.skipped).toBe(700 - created);
       await env.admin.clearRequests();
       const second = await runSync({
+        collectResults: true,
         destination: salesforceDestination,
         config: { ...config, refreshToken: 'refresh-me' },
         source: memorySource(records),
@@ -198,6 +202,7 @@ describe('Salesforce session expiry', () => {
     const env = await startEmulator({ expireTokenAfterCalls: 2 });
     try {
       const summary = await runSync({
+        collectResults: true,
         destination: salesforceDestination,
         config: env.config,
         source: memorySource(Array.from({ length: 500 }, (_, i) => person(i))),

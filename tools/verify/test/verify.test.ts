@@ -28,7 +28,7 @@ describe('verification targets', () => {
     const t = await h.start();
     try {
       const config = parseConfig(h.destination, t.config);
-      const summary = await runSync({ destination: h.destination, config, source: memorySource(Array.from({ length: 201 }, (_, i) => h.record(i))), state: new SqliteStateStore(':memory:'), mode: 'additive' });
+      const summary = await runSync({ collectResults: true, destination: h.destination, config, source: memorySource(Array.from({ length: 201 }, (_, i) => h.record(i))), state: new SqliteStateStore(':memory:'), mode: 'additive' });
       expect(summary.counts.created).toBe(201);
       const log = await t.admin.requests();
       expect(log.filter((e) => h.classify(e) === 'create').map((e) => `${e.method} ${e.path.replace(/v\d+\.\d+/, 'vXX')}`)).toEqual(['POST /services/data/vXX/jobs/ingest']);

@@ -45,7 +45,7 @@ function byCode(report: SyncReport, outcome: 'failed' | 'skipped'): SafeHtml {
   const title = outcome === 'failed' ? 'Failures by code' : 'Skipped by code';
   if (codes.length === 0) return html`<section id="${outcome}"><h2>${title}</h2><p class="none">None.</p></section>`;
   return html`<section id="${outcome}"><h2>${title}</h2>${codes.map(([code, count]) => {
-    const examples = report.records.filter((r) => r.outcome === outcome && (r.code ?? 'unknown') === code).slice(0, EXAMPLES_PER_CODE);
+    const examples = (report.examples[outcome][code] ?? []).slice(0, EXAMPLES_PER_CODE);
     return html`<div class="code-group" data-code="${code}"><h3><code>${code}</code> · <span class="code-count">${fmt(count)}</span> ${count === 1 ? 'record' : 'records'}</h3>
 ${examplesTable(examples)}${count > examples.length ? html`<p class="none">${fmt(count - examples.length)} more in the JSON report.</p>` : ''}</div>`;
   })}</section>`;
@@ -53,17 +53,17 @@ ${examplesTable(examples)}${count > examples.length ? html`<p class="none">${fmt
 
 function plan(report: SyncReport): SafeHtml {
   const counts = new Map<PlannedAction, number>();
-  for (const r of report.records) if (r.action) counts.set(r.action, (counts.get(r.action) ?? 0) + 1);
+  for (const [action, n] of Object.entries(report.actions) as [PlannedAction, number][]) if (n > 0) counts.set(action, n);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
   // Changes first (deletes, then creates, updates, group changes, skips, failures); records
-  // left as they are last.
+  // left as they are last. The report keeps the first records of each planned action.
   const order: readonly PlannedAction[] = ['delete', 'create', 'update', 'groups', 'skip', 'fail', 'none'];
-  const rank = (a: PlannedAction | undefined) => (a === undefined ? order.length : order.indexOf(a));
-  const rows = [...report.records].sort((x, y) => rank(x.action) - rank(y.action)).slice(0, PLAN_ROWS);
+  const rows = order.flatMap((a) => report.plan?.[a] ?? []).slice(0, PLAN_ROWS);
   return html`<section id="plan"><h2>The plan (dry run: nothing was sent)</h2>
 <table class="plan-summary"><thead><tr><th>planned action</th><th class="num">records</th></tr></thead><tbody>${PLANNED.filter((a) => counts.has(a)).map(
     (a) => html`<tr data-action="${a}"><td>${a}</td><td class="num">${fmt(counts.get(a) ?? 0)}</td></tr>`,
   )}</tbody></table>
-<h3>Records (changes first)</h3>${examplesTable(rows, true)}${report.records.length > rows.length ? html`<p class="none">${fmt(report.records.length - rows.length)} more (write them all with <code>--report plan.json</code>).</p>` : ''}</section>`;
+<h3>Records (changes first)</h3>${examplesTable(rows, true)}${total > rows.length ? html`<p class="none">${fmt(total - rows.length)} more (write them all with <code>--report plan.json</code>).</p>` : ''}</section>`;
 }
 
 /**
@@ -87,7 +87,7 @@ export function htmlReport(report: SyncReport, destinationName: string): string 
 <body data-status="${report.status}" data-dry-run="${String(report.dryRun)}">
 <header>
 <h1>${destinationName} · <code>${report.mode}</code> mode</h1>
-<p class="meta">${fmt(report.records.length)} records from <code>${report.source}</code> · started ${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · sync <code>${report.syncId}</code></p>
+<p class="meta">${fmt(report.rows.input + report.rows.departed)} records from <code>${report.source}</code> · started ${report.startedAt} · ${(report.durationMs / 1000).toFixed(1)} s · sync <code>${report.syncId}</code></p>
 ${report.dryRun ? html`<p class="banner dry">Dry run: every record was planned, nothing was sent.</p>` : ''}
 ${report.status !== 'completed' && report.reason ? html`<p class="banner ${report.status}">${report.status === 'refused' ? 'Refused' : 'Stopped'} (<code>${report.reason.code}</code>): ${report.reason.message}</p>` : ''}
 </header>

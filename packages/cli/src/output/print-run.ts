@@ -1,7 +1,7 @@
 import { redactText, type SyncReport } from '@syncmodes/connector-kit';
 import { escapeControl } from './safe-text';
 import { formatSummary } from './summary';
-import { jsonText, STDOUT, writeReport } from './write-report';
+import { jsonText, reportFormat, STDOUT, writeReport } from './write-report';
 
 /** What the CLI prints about a run: the table (default), one JSON object (`--json`), or errors only (`--quiet`). */
 export type OutputMode = 'table' | 'json' | 'quiet';
@@ -23,7 +23,7 @@ export interface PrintOptions {
  * the JSON report's.
  */
 export function jsonSummary(report: SyncReport, options: Pick<PrintOptions, 'reportPath' | 'syncName' | 'exitCode'>): Record<string, unknown> {
-  const { records: _records, ...rest } = report;
+  const { records: _records, examples: _examples, plan: _plan, ...rest } = report;
   return { exitCode: options.exitCode, syncName: options.syncName, ...rest, report: options.reportPath ?? null };
 }
 
@@ -44,7 +44,8 @@ export function errorLines(report: SyncReport): string[] {
  */
 export function printRun(report: SyncReport, options: PrintOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): void {
   const scrub = (text: string) => redactText(text, options.secrets);
-  if (options.reportPath) writeReport(options.reportPath, report, options.secrets, options.destinationName, io.stdout);
+  // The JSON report was written as the run went (JsonReportStream); an HTML report is written now.
+  if (options.reportPath && reportFormat(options.reportPath) === 'html') writeReport(options.reportPath, report, options.secrets, options.destinationName, io.stdout);
   const stdoutTaken = options.reportPath === STDOUT;
   if (options.output === 'json') {
     io.stdout.write(scrub(jsonText(jsonSummary(report, options))));

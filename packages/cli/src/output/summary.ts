@@ -13,8 +13,8 @@ const fmt = (n: number) => n.toLocaleString('en-US');
  */
 export function formatSummary(report: SyncReport, destinationName: string, reportPath?: string): string {
   const lines: string[] = [];
-  const rows = report.records.filter((r) => r.row !== undefined).length;
-  const departed = report.records.length - rows;
+  const rows = report.rows.input;
+  const departed = report.rows.departed;
   lines.push(
     `${safe(destinationName)} · ${report.mode} mode${report.dryRun ? ' · DRY RUN (nothing sent)' : ''} · ${fmt(rows)} input rows from ${safe(report.source)}` +
       (departed > 0 ? ` · ${fmt(departed)} record(s) that left the source` : ''),
@@ -43,7 +43,7 @@ export function formatSummary(report: SyncReport, destinationName: string, repor
     lines.push('', `${outcome === 'failed' ? 'Failed' : 'Skipped'} by code:`);
     for (const [code, count] of codes) {
       lines.push(`  ${safe(code)} (${fmt(count)})`);
-      const examples = report.records.filter((r) => r.outcome === outcome && (r.code ?? 'unknown') === code).slice(0, 3);
+      const examples = (report.examples[outcome][code] ?? []).slice(0, 3);
       for (const r of examples) lines.push(`    ${r.row !== undefined ? `row ${r.row}, ` : ''}id ${safe(r.id)}: ${safe(r.message ?? '')}`);
     }
   }

@@ -32,6 +32,9 @@ import { destinationConfig } from './destination-config';
 import { openState, resetState, STATE_FILE, stateError } from './open-state';
 import { startEmulator } from './start-emulator';
 import { stoppedSummary } from './stopped-summary';
+import { ResultSink } from './result-sink';
+import { JsonReportStream } from '../output/report-stream';
+import { reportFormat, STDOUT } from '../output/write-report';
 import type { SyncJob } from './sync-job';
 
 /** `--from -`: the source is read from stdin. */
@@ -108,6 +111,8 @@ interface OpenRun {
   readonly syncName: string;
   readonly logger: ReturnType<typeof cliLogger>;
   readonly onProgress: (p: RunProgress) => void;
+  /** Where every result goes as it is decided (report tally, JSON report, counts). */
+  readonly sink: ResultSink;
 }
 
 /**
@@ -117,7 +122,6 @@ interface OpenRun {
  * row as `not_sent`, so a report is still written. Config and input errors are thrown.
  */
 async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
-  const results: RecordResult[] = [];
   const startedMs = Date.now();
   const options: RunSyncOptions = {
     destination: run.destination,
@@ -135,7 +139,7 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     signal: run.settings.signal,
     maxRateLimitWaitMs: run.settings.maxRateLimitWaitMs,
     onProgress: (p) => run.onProgress(p),
-    onResult: (r) => results.push(r),
+    onResult: run.sink.add,
   };
   try {
     return await runSync(options);
@@ -146,12 +150,12 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     if (!aborted && (error instanceof ConfigError || error instanceof InputError)) throw error;
     const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
     const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
-    return stoppedSummaryOf(run, error, results, startedMs, syncIdFor(run.destination.id, identity, run.job.id, run.syncName));
+    return stoppedSummaryOf(run, error, startedMs, syncIdFor(run.destination.id, identity, run.job.id, run.syncName));
   }
 }
 
-function stoppedSummaryOf(run: OpenRun, error: SyncError, results: RecordResult[], startedMs: number, syncId: string): Promise<SyncRunSummary> {
-  return stoppedSummary({ destination: run.destination.id, mode: resolveSyncMode(run.destination, run.job.mode), dryRun: run.job.dryRun, syncId, error, source: run.source, results, startedMs });
+function stoppedSummaryOf(run: OpenRun, error: SyncError, startedMs: number, syncId: string): Promise<SyncRunSummary> {
+  return stoppedSummary({ destination: run.destination.id, mode: resolveSyncMode(run.destination, run.job.mode), dryRun: run.job.dryRun, syncId, error, source: run.source, sink: run.sink, startedMs });
 }
 
 /** Keeps the sync's name with its state (for `syncmodes state`), after a real run; a failure here only costs the name. */
@@ -206,12 +210,16 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
     cleanup.defer(() => progress.stop());
     const syncName = job.syncName ?? syncNameOf(job.from);
-    const run: OpenRun = { job, settings, destination, config, identityOverrides: emulator?.identityOverrides ?? {}, state, statePath: join(job.stateDir, STATE_FILE), source, syncName, logger, onProgress: (p) => progress.update(p) };
+    const stream = job.report && reportFormat(job.report) === 'json' ? new JsonReportStream(job.report === STDOUT ? io.stdout : job.report, secrets) : undefined;
+    if (stream) cleanup.defer(() => stream.close());
+    const sink = new ResultSink(stream?.write);
+    const run: OpenRun = { job, settings, destination, config, identityOverrides: emulator?.identityOverrides ?? {}, state, statePath: join(job.stateDir, STATE_FILE), source, syncName, logger, onProgress: (p) => progress.update(p), sink };
     const startedAt = new Date();
     const summary = await runOrStop(run);
     progress.stop();
     await rememberName(run, summary);
-    const report = buildReport(summary, source.name, startedAt);
+    const report = buildReport(summary, source.name, startedAt, sink.tally);
+    stream?.finish(report);
     // Interrupted: 130 even when the run had nothing left to stop.
     const exitCode = settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
     printRun(report, { output: settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName, secrets, exitCode }, io);

@@ -87,7 +87,10 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   readonly onProgress?: ((progress: SyncProgress) => void) | undefined;
   /** Called once per record as soon as its result is final. */
   readonly onResult?: ((result: RecordResult) => void) | undefined;
-  /** Keep every result in the summary (default true; turn off for very large runs and use `onResult`). */
+  /**
+   * Keep every result in the summary's `results` (default false: a run holds nothing per
+   * record; use `onResult` to stream results, e.g. into a `ReportTally` and a file).
+   */
   readonly collectResults?: boolean | undefined;
 }
 
@@ -113,7 +116,7 @@ export interface SyncRunSummary {
   readonly counts: OutcomeCounts;
   /** Planned actions, by kind. */
   readonly actions: Record<PlannedAction, number>;
-  /** One per input row, plus one per record that left the source (unless collection was off). */
+  /** One per input row, plus one per record that left the source — only with `collectResults: true` (else empty). */
   readonly results: RecordResult[];
   readonly stats: CallStats;
   /** What the run tells the user about the run as a whole (groups recreated or repopulated). */

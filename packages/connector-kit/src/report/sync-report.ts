@@ -1,10 +1,14 @@
-import type { RecordResult } from '../records/outcome';
+import type { PlannedAction, RecordResult } from '../records/outcome';
+import { ReportTally } from './report-tally';
 import type { SyncRunSummary } from '../engine/run-types';
 
 /**
- * The JSON report of a run (`--report report.json`): totals, why the run was refused or
- * stopped, calls made, failures by code, and one entry per input row (plus one per record
- * that left the source). Never holds credentials.
+ * The report of a run: totals, why the run was refused or stopped, calls and HTTP requests
+ * made, failures and skips by code with a few examples each, and — in the JSON report
+ * (`--report report.json`) — one entry per input row plus one per record that left the
+ * source, in the order they were decided (each with its `row`). Never holds credentials.
+ * Built in bounded memory from a {@link ReportTally}; `records` is present when the run's
+ * results were kept, or streamed into the JSON file.
  */
 export interface SyncReport {
   readonly destination: string;
@@ -30,24 +34,35 @@ export interface SyncReport {
   readonly rateLimited: number;
   /** Failed and skipped records by code. */
   readonly codes: { readonly failed: Record<string, number>; readonly skipped: Record<string, number> };
-  readonly records: readonly RecordResult[];
+  /** The first records of each failure and skip code (at most `EXAMPLES_PER_CODE` each). */
+  readonly examples: { readonly failed: Record<string, readonly RecordResult[]>; readonly skipped: Record<string, readonly RecordResult[]> };
+  /** Results of input rows, and of records that left the source. */
+  readonly rows: { readonly input: number; readonly departed: number };
+  /** A dry run's plan: the first records of each planned action (at most `PLAN_EXAMPLES_PER_ACTION` each). */
+  readonly plan?: Partial<Record<PlannedAction, readonly RecordResult[]>> | undefined;
+  /** Every result, when the run kept them (or in the JSON report file, where they are streamed). */
+  readonly records?: readonly RecordResult[] | undefined;
   /** Destination fields the run created or found (a dry run: would create); see `SyncRunSummary.fields`. */
   readonly fields?: SyncRunSummary['fields'];
-}
-
-function tally(results: readonly RecordResult[], outcome: 'failed' | 'skipped'): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of results) if (r.outcome === outcome) out[r.code ?? 'unknown'] = (out[r.code ?? 'unknown'] ?? 0) + 1;
-  return out;
 }
 
 function byRow(a: RecordResult, b: RecordResult): number {
   return (a.row ?? Number.MAX_SAFE_INTEGER) - (b.row ?? Number.MAX_SAFE_INTEGER);
 }
 
-/** Builds the report of a run; records are ordered by source row, departed records last. */
-export function buildReport(summary: SyncRunSummary, source: string, startedAt: Date): SyncReport {
-  const records = [...summary.results].sort(byRow);
+/**
+ * The report of a run from its summary and a {@link ReportTally} fed with every result
+ * (no per-record array needed). Without a tally, the summary's collected results are
+ * tallied and included as `records`, ordered by source row, departed records last.
+ */
+export function buildReport(summary: SyncRunSummary, source: string, startedAt: Date, tally?: ReportTally): SyncReport {
+  let records: RecordResult[] | undefined;
+  let counted = tally;
+  if (!counted) {
+    records = [...summary.results].sort(byRow);
+    counted = new ReportTally();
+    for (const r of records) counted.add(r);
+  }
   return {
     destination: summary.destination,
     mode: summary.mode,
@@ -65,8 +80,11 @@ export function buildReport(summary: SyncRunSummary, source: string, startedAt: 
     notices: summary.notices,
     retries: summary.stats.retries,
     rateLimited: summary.stats.rateLimited,
-    codes: { failed: tally(records, 'failed'), skipped: tally(records, 'skipped') },
-    records,
-    ...(summary.fields && summary.fields.length > 0 ? { fields: summary.fields } : {}),
+    codes: counted.codes,
+    examples: counted.examples,
+    rows: { input: counted.inputRows, departed: counted.departed },
+    ...(summary.dryRun ? { plan: counted.plan } : {}),
+    ...(summary.fields ? { fields: summary.fields } : {}),
+    ...(records ? { records } : {}),
   };
 }

@@ -39,7 +39,7 @@ export function describeAudienceConformance<Schema extends z.ZodType>(harness: A
     });
 
     const run = (mode: SyncMode, records: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}): Promise<SyncRunSummary> =>
-      runSync({ destination, config: target.config, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 1_000 }, ...extra });
+      runSync({ collectResults: true, destination, config: target.config, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 1_000 }, ...extra });
     const calls = async (kind: 'add' | 'remove') => (await target.admin.requests()).filter((e) => harness.classify(e) === kind);
     const members = async (audience: string) => [...((await target.read()).get(audience) ?? new Set<string>())].sort();
     const keys = (...ids: number[]) => ids.map((i) => harness.memberKey(i)).sort();

@@ -59,6 +59,7 @@ export function describeConformance<Schema extends z.ZodType>(harness: Conforman
 
     const run = (mode: SyncMode, records: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}): Promise<SyncRunSummary> =>
       runSync({
+        collectResults: true,
         destination,
         config: target.config,
         mode,

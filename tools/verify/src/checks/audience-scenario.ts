@@ -55,7 +55,7 @@ export async function runAudienceScenario(
     await t.seed({ foreign });
     model.seed('foreign', foreign);
     const run = (records: ConformanceRecord[]) =>
-      runSync({ destination: h.destination, config: rawConfig, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
+      runSync({ collectResults: true, destination: h.destination, config: rawConfig, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
     const removals = (log: readonly RequestLogEntry[]) => log.filter((e) => h.classify(e) === 'remove');
 
     for (const [i, step] of history.steps.entries()) {

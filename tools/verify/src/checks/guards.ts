@@ -29,7 +29,7 @@ async function checkGuards<T extends { readonly admin: EmulatorClient; readonly 
   const state = new SqliteStateStore(':memory:');
   try {
     const records = Array.from({ length: RECORDS }, (_, i) => subject.record(i, ['alpha']));
-    const run = (rs: readonly ConformanceRecord[]) => runSync({ destination: subject.destination, config: t.config, mode: 'sync', source: memorySource([...rs]), state, sourceKey: 'id' });
+    const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: subject.destination, config: t.config, mode: 'sync', source: memorySource([...rs]), state, sourceKey: 'id' });
     const first = await run(records);
     if (first.counts.created !== RECORDS) stats.violations.push(`${where}: setup created ${first.counts.created} of ${RECORDS}`);
     for (const [label, rs, code] of [

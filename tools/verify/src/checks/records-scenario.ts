@@ -102,7 +102,7 @@ export async function runRecordsScenario(
     await t.seed(seeded);
     for (const s of seeded) model.seed(s);
     const run = (records: ConformanceRecord[]) =>
-      runSync({ destination, config: rawConfig, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
+      runSync({ collectResults: true, destination, config: rawConfig, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
 
     for (const [i, step] of history.steps.entries()) {
       const where = `${label} step ${i + 1}`;

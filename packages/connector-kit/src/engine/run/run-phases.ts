@@ -1,4 +1,4 @@
-import { ConfigError, type SyncError } from '../../errors/sync-error';
+import { ConfigError, isRunStopping, type SyncError } from '../../errors/sync-error';
 import type { StateIndexEntry } from '../../state/state-store';
 import { checkGroups } from '../groups/check-groups';
 import { forgetNotFound } from '../ledger/run-writes';
@@ -52,7 +52,14 @@ export async function groupPhase(session: RunSession, scan: SourceScan): Promise
   if (!hasFinder && Object.keys(pinned).length === 0) return false;
   const client = hasFinder ? await session.client(scan) : undefined;
   if (session.caller.stopped) return false;
-  const check = await checkGroups(session.context(scan, client), names, pinned);
+  let check;
+  try {
+    check = await checkGroups(session.context(scan, client), names, pinned);
+  } catch (thrown) {
+    // Credentials refused, a quota spent…: the caller has stopped the run; it ends with a summary like any stop.
+    if (isRunStopping(thrown)) return false;
+    throw thrown;
+  }
   for (const notice of check.notices) setup.logger.warn(notice.message, { code: notice.code });
   session.results.notices.push(...check.notices);
   return check.stateChanged;

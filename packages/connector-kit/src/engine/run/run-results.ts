@@ -41,7 +41,7 @@ export class RunResults {
     this.counts[result.outcome]++;
     this.actions[result.action ?? (result.outcome === 'failed' ? 'fail' : result.outcome === 'unchanged' ? 'none' : 'skip')]++;
     this.processed++;
-    if (this.options.collectResults ?? true) this.results.push(result);
+    if (this.options.collectResults === true) this.results.push(result);
     this.options.onResult?.(result);
     if (this.processed % 100 === 0 || this.processed === this.total) this.progress('syncing');
   };

@@ -1,0 +1,64 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { redactText, type RecordResult, type SyncReport } from '@syncmodes/connector-kit';
+import { escapeJsonControl } from './safe-text';
+
+/** The JSON report file (`--report report.json` / `-`): the report with every record's result. */
+export type JsonReportFile = SyncReport & { readonly records: readonly RecordResult[] };
+
+/** Bytes gathered before a write to the file. */
+const CHUNK = 64 * 1024;
+
+/**
+ * The JSON report, written as the run goes: each result is appended to `records` as soon as
+ * it is decided (nothing per record is held in memory), and the run's totals close the
+ * object at the end. Same shape as before (`records` first, then the report's fields);
+ * records come in the order they were decided, each with its `row`. Scrubbed of the run's
+ * secret values, with DEL and C1 controls escaped.
+ */
+export class JsonReportStream {
+  private buffer = '';
+  private count = 0;
+  private fd: number | undefined;
+
+  /** @param target - a file path, or a stream (stdout for `--report -`). */
+  constructor(
+    private readonly target: string | NodeJS.WritableStream,
+    private readonly secrets: readonly string[],
+  ) {
+    if (typeof target === 'string') {
+      mkdirSync(dirname(target), { recursive: true });
+      this.fd = openSync(target, 'w');
+    }
+    this.buffer = '{\n  "records": [';
+  }
+
+  private flush(force = false): void {
+    if (!force && this.buffer.length < CHUNK) return;
+    const text = redactText(this.buffer, this.secrets);
+    this.buffer = '';
+    if (this.fd !== undefined) writeSync(this.fd, text);
+    else (this.target as NodeJS.WritableStream).write(text);
+  }
+
+  /** Appends one record's result. */
+  readonly write = (result: RecordResult): void => {
+    this.buffer += `${this.count++ === 0 ? '\n' : ',\n'}    ${escapeJsonControl(JSON.stringify(result))}`;
+    this.flush();
+  };
+
+  /** Closes `records` with the report's fields (its own `records`, if any, are not written again) and the file. */
+  finish(report: SyncReport): void {
+    const { records: _records, ...rest } = report;
+    const fields = escapeJsonControl(JSON.stringify(rest, null, 2)).slice(1);
+    this.buffer += `${this.count > 0 ? '\n  ' : ''}],${fields}\n`;
+    this.flush(true);
+    this.close();
+  }
+
+  /** Closes the file (what was written stays, unfinished, when the run ended in an error). */
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
