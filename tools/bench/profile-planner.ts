@@ -26,7 +26,7 @@ const source: RecordSource = {
 async function rerun(file: string): Promise<void> {
   const state = new SqliteStateStore(file);
   const started = performance.now();
-  const summary = await runSync({ collectResults: true, destination: await salesforceBench.destination(), config, source, state, collectResults: false });
+  const summary = await runSync({ destination: await salesforceBench.destination(), config, source, state, collectResults: false });
   const ms = performance.now() - started;
   state.close();
   console.log(`${summary.counts.unchanged} unchanged of ${records} in ${ms.toFixed(0)} ms = ${((records / ms) * 1000).toFixed(0)} records/s`);
@@ -36,7 +36,7 @@ async function rerun(file: string): Promise<void> {
 async function prepare(file: string): Promise<void> {
   const state = new SqliteStateStore(file);
   const empty: RecordSource = { name: 'empty', async *open() {} };
-  const { syncId } = await runSync({ collectResults: true, destination: await salesforceBench.destination(), config, source: empty, state });
+  const { syncId } = await runSync({ destination: await salesforceBench.destination(), config, source: empty, state });
   const batch: StateEntry[] = [];
   for (let i = 0; i < records; i++) {
     const snapshot = { properties: salesforceBench.properties(i, 1), groups: [] };

@@ -7,6 +7,7 @@ export { syncJobJsonSchema } from './run/sync-job-json-schema';
 export { exitCodeOf, runSyncJob, STDIN, type CliIo, type RunSettings, type SyncJobResult } from './run/run-sync-job';
 export { escapeControl, escapeJsonControl } from './output/safe-text';
 export { jsonSummary, type OutputMode } from './output/print-run';
+export { type JsonReportFile } from './output/report-stream';
 export { findSync } from './commands/state-command';
 export { checkExitCode } from './commands/check-command';
 export { processInterrupts, type Interrupts } from './run/interrupts';

@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { main } from '@syncmodes/cli';
-import type { SyncReport } from '@syncmodes/connector-kit';
+import { main, type JsonReportFile } from '@syncmodes/cli';
 import { describe, expect, it } from 'vitest';
 import { salesforceId } from '../src/emulator/index';
 
@@ -45,14 +44,14 @@ function workspace(seed: Org) {
       if (runs === 1) args.push('--emulator-seed', join(dir, 'seed.json'));
       for (const c of columns.filter((c) => c !== 'id')) args.push('--map', `${c}=${c}`);
       const code = await main([...args, ...options], { io: { stdout: out.stream, stderr: err.stream, env: {} } });
-      return { code, stderr: err.text(), report: JSON.parse(readFileSync(report, 'utf8')) as SyncReport };
+      return { code, stderr: err.text(), report: JSON.parse(readFileSync(report, 'utf8')) as JsonReportFile };
     },
     /** The emulator's data as it saved it under the state directory. */
     org: (): Org => JSON.parse(readFileSync(join(dir, 'state', 'emulators', 'salesforce.json'), 'utf8')) as Org,
   };
 }
 
-const outcome = (report: SyncReport, id: string) => report.records.find((r) => r.id === id);
+const outcome = (report: JsonReportFile, id: string) => report.records.find((r) => r.id === id);
 const byId = (org: Org, object: string) => new Map((org[object] ?? []).map((r) => [String(r.Id), r]));
 
 describe('CLI: a key matching several Contacts fails that row alone (ambiguous_match), in every mode', () => {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SyncReport } from '@syncmodes/connector-kit';
+import type { JsonReportFile } from '@syncmodes/cli';
 import type { VerifyStats } from '../stats';
 import { runCli } from './cli-run';
 
@@ -26,7 +26,7 @@ interface BadInputCase {
   /** Rows the report must account for (one entry per data row). */
   readonly rows?: number;
   /** Extra checks on the report, output and the destination's Contacts; return problems. */
-  readonly check?: (report: SyncReport | undefined, out: { stdout: string; stderr: string }, contacts: Contact[]) => string[];
+  readonly check?: (report: JsonReportFile | undefined, out: { stdout: string; stderr: string }, contacts: Contact[]) => string[];
 }
 
 const lines = (...ls: string[]) => `${ls.join('\n')}\n`;
@@ -120,7 +120,7 @@ export async function runBadInput(stats: VerifyStats): Promise<void> {
         {},
       );
       if (out.code !== c.exit) stats.violations.push(`${where}: exit code ${out.code}, expected ${c.exit} (${out.stderr.trim().slice(0, 200)})`);
-      const parsed = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as SyncReport) : undefined;
+      const parsed = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as JsonReportFile) : undefined;
       if (c.rows !== undefined) {
         if (!parsed) stats.violations.push(`${where}: no report`);
         else if (parsed.records.length !== c.rows) stats.violations.push(`${where}: the report has ${parsed.records.length} rows, expected ${c.rows}`);
