@@ -83,7 +83,7 @@ describe.skipIf(!HAS_PEOPLE)(`people-1000.csv against an emulator holding 400 of
     const rerun = await sync();
     expect(rerun.counts).toEqual({ created: 0, updated: 0, deleted: 0, unchanged: 400, skipped: 600, failed: 0 });
     expect(await env.admin.requests()).toEqual([]);
-  });
+  }, 90_000); // 1,000 reads and 400 updates, then a rerun
 
   it('a group change sends exactly the tag deletions and additions it implies', async () => {
     await sync();

