@@ -4,7 +4,7 @@ import { facebookConfigSchema, type FacebookConfig } from './config';
 import { identityKey, identityRow } from './identifiers/identity-row';
 import { normaliseOptionsOf } from './identifiers/normalise-options';
 import { IDENTIFYING_KEYS, SCHEMA_KEYS, isSchemaKey } from './identifiers/schema-keys';
-import { ensureAudiences } from './verbs/ensure-audiences';
+import { ensureAudiences, findAudiences } from './verbs/ensure-audiences';
 import { sendMembers } from './verbs/send-members';
 
 /** Why a record has no usable identifier, naming the keys that were given but unusable (never their values). */
@@ -60,6 +60,7 @@ export const facebookDestination = defineAudienceDestination({
   },
   verbs: {
     ensureAudiences,
+    findAudiences,
     addMembers: (ctx, audience, members) => sendMembers(ctx, audience, members, 'add'),
     removeMembers: (ctx, audience, members) => sendMembers(ctx, audience, members, 'remove'),
   },

@@ -52,7 +52,8 @@ const usersAnswer = (audience: StoredAudience, sessionId: string, parsed: Parsed
  *
  * - `GET|POST /{version}/act_<id>/customaudiences` — list (paged with `limit` / `after`,
  *   `paging.next` as a full URL) and create (`subtype: CUSTOM`, `customer_file_source`);
- * - `GET /{version}/{audience_id}` — read an audience;
+ * - `GET /{version}/{audience_id}` — read an audience; `DELETE` — delete it (`{success: true}`);
+ *   several audiences may share a name, as in Meta's ad accounts;
  * - `POST` and `DELETE /{version}/{audience_id}/users` — add and remove `{schema, data}`
  *   rows (DELETE reads the payload from the query string; request heads up to 1 MiB), at
  *   most 10,000 rows, answering `num_received`, `num_invalid_entries`,
@@ -202,6 +203,16 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
         method: 'GET',
         path: '/:version/:node',
         handler: audience((req, a) => ({ status: 200, body: fieldsOf(a, req.query.get('fields')) })),
+      },
+      {
+        // Deleting a custom audience answers {"success": true}:
+        // https://developers.facebook.com/docs/marketing-api/reference/custom-audience/#Deleting
+        method: 'DELETE',
+        path: '/:version/:node',
+        handler: audience((_req, a) => {
+          store.audiences = store.audiences.filter((x) => x !== a);
+          return { status: 200, body: { success: true } };
+        }),
       },
     ],
   });

@@ -55,7 +55,7 @@ const ok = (value: unknown): EmulatorResponse => ({ status: 200, body: value });
  *   `POST /contacts/search` (filters, `AND`/`OR` groups, paging), `POST /contacts/{id}/archive`
  *   and `/unarchive`; 409 `conflict` "…already exists with id=…" (also for archived and
  *   deleted users); unknown custom attributes refused; a configurable search-index lag;
- * - tags: `GET|POST /tags`, `GET|POST /contacts/{id}/tags`, `DELETE /contacts/{id}/tags/{tag_id}`;
+ * - tags: `GET|POST /tags`, `DELETE /tags/{id}`, `GET|POST /contacts/{id}/tags`, `DELETE /contacts/{id}/tags/{tag_id}`;
  * - data attributes: `GET|POST /data_attributes` (contact model);
  * - `error.list` bodies with Intercom's codes; `X-RateLimit-*` headers on every
  *   authenticated answer and 429 `rate_limit_exceeded` past the app's limit.
@@ -134,6 +134,10 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): E
     route('DELETE', '/contacts/:id/tags/:tagId', (req) => {
       const tag = workspace.untagContact(id(req), id(req, 'tagId'));
       return ok({ type: 'tag', id: tag.id, name: tag.name, applied_at: workspace.nowSec(), applied_by: { type: 'admin', id: EMULATOR_ADMIN_ID } });
+    }),
+    route('DELETE', '/tags/:id', (req) => {
+      workspace.deleteTag(id(req));
+      return { status: 200 };
     }),
     route('GET', '/tags', () => ok({ type: 'list', data: workspace.tags.map((t) => ({ type: 'tag', id: t.id, name: t.name })) })),
     route('POST', '/tags', (req) => {

@@ -277,6 +277,22 @@ export class Workspace {
     return tag;
   }
 
+  /**
+   * `DELETE /tags/{id}`: deletes the tag and takes it off every contact.
+   * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/deletetag
+   *
+   * @throws {@link IntercomApiError} 404 when no tag has the id.
+   */
+  deleteTag(id: string): void {
+    const tag = this.tag(id);
+    this.tags = this.tags.filter((t) => t !== tag);
+    for (const c of this.contacts) {
+      if (!c.tag_ids.includes(tag.id)) continue;
+      c.tag_ids = c.tag_ids.filter((t) => t !== tag.id);
+      if (c.tagged_at) delete c.tagged_at[tag.id];
+    }
+  }
+
   /** `POST /tags` with a name: the tag with that name (names are case-insensitive), created when missing. */
   tagNamed(name: string): StoredTag {
     const existing = this.tags.find((t) => t.name.toLowerCase() === name.toLowerCase());
