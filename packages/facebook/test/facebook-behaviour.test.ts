@@ -145,7 +145,7 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
 
   describe('token expiry (OAuthException 190) mid-run', () => {
     it('stops with a clear status; unsent chunks stay pending (not failed); the next run sends only those', async () => {
-      await start({}, { addBatchSize: 100, concurrency: 1 });
+      await start({}, { addBatchSize: 100, uploadSessionSize: 100, concurrency: 1 });
       const people = range(1, 500).map((i) => person(i, ['A']));
       await target.admin.setFaults([{ kind: 'auth_expired', method: 'POST', path: '/users$', after: 2 }]);
       const stopped = await run('additive', people);

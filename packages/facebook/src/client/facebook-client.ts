@@ -3,7 +3,7 @@ import { AdAccount, CustomAudience } from 'facebook-nodejs-business-sdk';
 import type { FacebookConfig } from '../config';
 import { toGraphError } from './graph-errors';
 import { TargetedFacebookAdsApi } from './targeted-api';
-import type { UsersPayload, UsersResponse } from './users-response';
+import type { UploadSession, UsersPayload, UsersResponse } from './users-response';
 
 /** A customer-list audience as listed in the ad account. */
 export interface AudienceInfo {
@@ -79,9 +79,10 @@ export class FacebookClient {
     });
   }
 
-  /** Adds people. `POST /{audience_id}/users` with `{payload: {schema, data}}`. */
-  async addUsers(audienceId: string, payload: UsersPayload): Promise<UsersResponse> {
-    return this.run(async () => dataOf(await new CustomAudience(audienceId, {}, undefined, this.api).createUser([], { payload })) as UsersResponse);
+  /** Adds people. `POST /{audience_id}/users` with `{payload: {schema, data}}`, and the upload `session` when the rows are one batch of several. */
+  async addUsers(audienceId: string, payload: UsersPayload, session?: UploadSession): Promise<UsersResponse> {
+    const params = session ? { payload, session } : { payload };
+    return this.run(async () => dataOf(await new CustomAudience(audienceId, {}, undefined, this.api).createUser([], params)) as UsersResponse);
   }
 
   /** Removes people. `DELETE /{audience_id}/users`, the payload in the query string. */
