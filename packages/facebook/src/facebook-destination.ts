@@ -56,6 +56,7 @@ export const facebookDestination = defineAudienceDestination({
   explainMissingKey: (snapshot, config) => explainMissing(snapshot.properties, config),
   fixedAudiences: (config) => (config.audience ? [config.audience] : undefined),
   connect: async (config) => new FacebookClient(config),
+  disconnect: async (client) => client.close(),
   prepareFields: async (_ctx, names) => {
     const unknown = names.filter((n) => !isSchemaKey(n));
     if (unknown.length > 0) {

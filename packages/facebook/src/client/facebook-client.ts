@@ -2,6 +2,7 @@ import { RetryableError } from '@syncmodes/connector-kit';
 import { AdAccount, CustomAudience } from 'facebook-nodejs-business-sdk';
 import type { FacebookConfig } from '../config';
 import { toGraphError } from './graph-errors';
+import { timeoutRequestsTo } from './request-timeout';
 import { TargetedFacebookAdsApi } from './targeted-api';
 import type { UploadSession, UsersPayload, UsersResponse } from './users-response';
 
@@ -20,17 +21,21 @@ const dataOf = (object: { _data: unknown }) => (object._data ?? {}) as Record<st
 
 /**
  * The Marketing API calls this destination makes, through the official SDK
- * (facebook-nodejs-business-sdk) pointed at `config.baseUrl`. Every call has a timeout and
- * turns failures into `SyncError`s without the token (see {@link toGraphError}).
+ * (facebook-nodejs-business-sdk) pointed at `config.baseUrl`. Every request has a timeout
+ * that also closes its socket (`requestTimeoutMs`), and failures become `SyncError`s without
+ * the token (see {@link toGraphError}). Call `close` when done.
  * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
  */
 export class FacebookClient {
   readonly api: TargetedFacebookAdsApi;
   private readonly secrets: readonly string[];
+  /** Removes the per-request timeout of this client's requests (see {@link timeoutRequestsTo}). */
+  readonly close: () => void;
 
   constructor(private readonly config: FacebookConfig) {
     this.api = new TargetedFacebookAdsApi(config.accessToken, config.baseUrl);
     this.secrets = [config.accessToken, encodeURIComponent(config.accessToken)];
+    this.close = timeoutRequestsTo(config.baseUrl.replace(/\/+$/, ''), config.requestTimeoutMs);
   }
 
   /** The ad account's customer-list (CUSTOM) audiences, every page. `GET /act_<id>/customaudiences`. */
