@@ -151,7 +151,7 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
       const stopped = await run('additive', people);
       expect(stopped.status).toBe('stopped');
       expect(stopped.reason?.code).toBe('authentication_failed');
-      expect(stopped.reason?.message).toMatch(/Facebook refused the access token: .*code 190, subcode 463.*FACEBOOK_ACCESS_TOKEN/);
+      expect(stopped.reason?.message).toMatch(/Facebook refused the credentials: .*code 190, subcode 463.*FACEBOOK_ACCESS_TOKEN/);
       expect(stopped.counts).toMatchObject({ created: 200, failed: 0, skipped: 300 });
       expect(new Set(stopped.results.filter((r) => r.outcome === 'skipped').map((r) => r.code))).toEqual(new Set(['not_sent']));
       const firstLog = (await target.admin.requests()).filter((e) => isUsers(e, 'POST'));
