@@ -2,10 +2,12 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { match, type MatchFunction } from 'path-to-regexp';
+import type * as PathToRegexp from 'path-to-regexp';
+import type { MatchFunction } from 'path-to-regexp';
 import { hasExchangeObservers, notifyExchange } from './exchange-observers';
 import { FaultInjector, type FaultRule } from './faults';
 import { ADMIN_TOKEN_HEADER, listenGuard, type ListenOptions } from './listen-safety';
+import { PATH_TO_REGEXP, requireOptionalPeer } from './optional-peer';
 import { redactBody, redactQuery, withoutCredentialHeaders } from './redaction';
 import type {
   EmulatorData,
@@ -15,6 +17,9 @@ import type {
   RequestLogEntry,
   VendorShapes,
 } from './types';
+
+// Loaded here, so importing an emulator entry without it fails at once, saying what to install.
+const { match } = requireOptionalPeer<typeof PathToRegexp>(PATH_TO_REGEXP, "the syncmodes emulators (@syncmodes/connector-kit/emulator, which every destination's ./emulator entry uses)");
 
 /** Options of {@link EmulatorServer}. */
 export interface EmulatorServerOptions {
