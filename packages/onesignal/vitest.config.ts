@@ -5,6 +5,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@syncmodes/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['test/spec-validation/validate-exchanges.ts'],
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 120_000, // a bound on hangs, not a performance check (tests run on 2 shared cores)
     hookTimeout: 120_000,

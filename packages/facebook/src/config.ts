@@ -48,6 +48,12 @@ export const facebookConfigSchema = z.object({
     .max(MAX_ROWS_PER_REQUEST)
     .default(MAX_ROWS_PER_REQUEST)
     .describe('Most people per add request (Meta allows 10,000).'),
+  uploadSessionSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(100_000)
+    .describe('Most people added to one audience in one upload session: more than addBatchSize go as several requests of one session (session_id, batch_seq, last_batch_flag, estimated_num_total), as Meta documents for large uploads.'),
   removeBatchSize: z.coerce
     .number()
     .int()

@@ -145,13 +145,13 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
 
   describe('token expiry (OAuthException 190) mid-run', () => {
     it('stops with a clear status; unsent chunks stay pending (not failed); the next run sends only those', async () => {
-      await start({}, { addBatchSize: 100, concurrency: 1 });
+      await start({}, { addBatchSize: 100, uploadSessionSize: 100, concurrency: 1 });
       const people = range(1, 500).map((i) => person(i, ['A']));
       await target.admin.setFaults([{ kind: 'auth_expired', method: 'POST', path: '/users$', after: 2 }]);
       const stopped = await run('additive', people);
       expect(stopped.status).toBe('stopped');
       expect(stopped.reason?.code).toBe('authentication_failed');
-      expect(stopped.reason?.message).toMatch(/Facebook refused the access token: .*code 190, subcode 463.*FACEBOOK_ACCESS_TOKEN/);
+      expect(stopped.reason?.message).toMatch(/Facebook refused the credentials: .*code 190, subcode 463.*FACEBOOK_ACCESS_TOKEN/);
       expect(stopped.counts).toMatchObject({ created: 200, failed: 0, skipped: 300 });
       expect(new Set(stopped.results.filter((r) => r.outcome === 'skipped').map((r) => r.code))).toEqual(new Set(['not_sent']));
       const firstLog = (await target.admin.requests()).filter((e) => isUsers(e, 'POST'));

@@ -37,7 +37,7 @@ export async function startFacebook(settings: Partial<EmulatorSettings> = {}, ex
 export const facebookHarness: AudienceConformanceHarness<typeof facebookDestination.configSchema> = {
   destination: facebookDestination,
   async start() {
-    const { emulator, admin, config, members } = await startFacebook({}, { addBatchSize: 20, removeBatchSize: 10 });
+    const { emulator, admin, config, members } = await startFacebook({}, { addBatchSize: 20, uploadSessionSize: 20, removeBatchSize: 10 });
     return {
       config,
       admin,

@@ -6,7 +6,7 @@ import { contactMatchKey, matchKeyLabel } from './verbs/contact-keys';
 import { findContacts } from './verbs/find-contacts';
 import { prepareContactFields } from './verbs/prepare-fields';
 import { removeContacts } from './verbs/remove-contacts';
-import { addTag, ensureTags, removeTag } from './verbs/tags';
+import { addTag, ensureTags, findTags, removeTag } from './verbs/tags';
 import { createContacts, updateContacts } from './verbs/write-contacts';
 
 /** Most keys of each kind (external ids, emails) in one contact search. */
@@ -52,6 +52,6 @@ export const intercomDestination = defineDestination({
     create: createContacts,
     update: updateContacts,
     delete: removeContacts,
-    groups: { ensure: ensureTags, add: addTag, remove: removeTag },
+    groups: { find: findTags, ensure: ensureTags, add: addTag, remove: removeTag },
   },
 });

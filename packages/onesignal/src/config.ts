@@ -13,7 +13,7 @@ const tagList = z
  * `ONESIGNAL_REST_API_KEY`; `appId` identifies the sync.
  *
  * Rates follow https://documentation.onesignal.com/reference/rate-limits : 1,000 user
- * updates/s per app, 1 request/s per user.
+ * updates/s per app, 1 request/s per user, 1 user lookup (view user)/s per app.
  */
 export const onesignalConfigSchema = z.object({
   appId: identity(z.string().min(1).describe('OneSignal App ID (Settings → Keys & IDs).')),
@@ -42,6 +42,12 @@ export const onesignalConfigSchema = z.object({
     .optional()
     .describe('Most tags this sync keeps on one user (your plan\'s limit minus the tags your app sets). Unset: no limit.'),
   appRateLimit: z.coerce.number().int().positive().default(1_000).describe('User updates per second for the whole app (OneSignal allows 1,000).'),
+  viewRateLimit: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1)
+    .describe('User lookups (view user) per second for the whole app (OneSignal allows 1, with bursts of up to 10).'),
   userIntervalMs: z.coerce
     .number()
     .int()

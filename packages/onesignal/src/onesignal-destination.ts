@@ -16,6 +16,9 @@ import { externalIdOf, updateUsers } from './verbs/update-users';
  */
 export const APP_WINDOW_MS = 1_000;
 
+/** Records per lookup call: OneSignal's burst of view-user reads ("up to 10 look-back requests/sec"). */
+export const LOOKUP_BATCH_SIZE = 10;
+
 const SDK_OWNS_USERS =
   'OneSignal users are created and deleted by the OneSignal SDKs in your app; this destination only enriches users that already exist.';
 
@@ -25,9 +28,13 @@ const SDK_OWNS_USERS =
  * booleans, numbers) and group membership (`in_<group>` = `"1"`). Mode: enrich only;
  * sync and additive are refused at configuration time.
  *
- * One `PATCH` per user holds every change (final values; `""` deletes a tag), split past
- * 100 changes; a missing user is skipped as `not_found`; requests are paced app-wide
- * (`appRateLimit`/s) and per user (`userIntervalMs`).
+ * Each changed record is looked up with the documented view-user call (`GET`, 404 = no such
+ * user, skipped as `not_found`; paced to `viewRateLimit`/s, OneSignal's 1/s per app), then
+ * one `PATCH` holds every change for the user (final values; `""` deletes a tag), split
+ * past 100 changes; updates are paced app-wide (`appRateLimit`/s) and per user
+ * (`userIntervalMs`). A 403 (a wrong key, or an app id the key does not belong to) stops
+ * the run with `authentication_failed`.
+ * https://documentation.onesignal.com/reference/view-user ,
  * https://documentation.onesignal.com/reference/update-user ,
  * https://documentation.onesignal.com/reference/rate-limits
  */
@@ -44,11 +51,12 @@ export const onesignalDestination = defineDestination({
     additive: `${SDK_OWNS_USERS} It never creates a user.`,
   },
   groupMembership: 'record',
-  // A lookup here is a rate-limited request per person: trust a miss for a day while the row is unchanged.
+  // A lookup here is a request per person at about one a second: trust a miss for a day while the row is unchanged.
   recheckNotFoundAfterMs: 24 * 60 * 60 * 1000,
   limits: (config) => ({
     writeBatchSize: 1,
-    lookupBatchSize: 1_000,
+    // One read per record, at `viewRateLimit` a second: a lookup call holds about 10 s of reads.
+    lookupBatchSize: LOOKUP_BATCH_SIZE,
     groupBatchSize: 1,
     concurrency: config.concurrency,
     rateLimit: { requests: config.appRateLimit, intervalMs: APP_WINDOW_MS },

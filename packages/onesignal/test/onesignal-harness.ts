@@ -12,6 +12,8 @@ import { groupTag, onesignalDestination } from '../src/index';
 
 /** Requests for one user must be this far apart, in the emulator and the connector (ms; scaled down from 1,000). */
 export const TEST_USER_INTERVAL_MS = 20;
+/** User reads allowed per second, in the emulator and the connector (scaled up from OneSignal's 1, so tests of many users stay short). */
+export const TEST_VIEW_RATE = 1_000;
 
 const USER_WRITE = /^\/apps\/[^/]+\/users\/by\/[^/]+\/[^/]+$/;
 
@@ -49,7 +51,7 @@ export async function touchUser(baseUrl: string, externalId: string): Promise<vo
 
 /** Starts a OneSignal emulator for a test, with the config pointing the destination at it. */
 export async function startEmulator(options: OneSignalEmulatorOptions = {}) {
-  const emulator = createOneSignalEmulator({ userIntervalMs: TEST_USER_INTERVAL_MS, ...options });
+  const emulator = createOneSignalEmulator({ userIntervalMs: TEST_USER_INTERVAL_MS, appViews: TEST_VIEW_RATE, viewBurst: TEST_VIEW_RATE, ...options });
   const url = await emulator.start();
   return {
     emulator,
@@ -60,15 +62,15 @@ export async function startEmulator(options: OneSignalEmulatorOptions = {}) {
       appId: EMULATOR_APP_ID,
       restApiKey: EMULATOR_REST_API_KEY,
       userIntervalMs: TEST_USER_INTERVAL_MS,
+      viewRateLimit: options.appViews ?? TEST_VIEW_RATE,
       dateTags: ['birthday'],
     },
   };
 }
 
 /**
- * Conformance harness: users matched by `external_id`, properties as tags, groups as
- * `in_<group>` tags. A PATCH answered 404 is classed as a read: the update doubles as the
- * lookup (see `findUsers`) and changes and creates nothing. The match key cannot change
+ * Conformance harness: users matched by `external_id` (looked up with `GET`, the documented
+ * view-user call), properties as tags, groups as `in_<group>` tags. The match key cannot change
  * (`matchKeyChangeable: false`): an update cannot move a user's external_id.
  */
 export const onesignalHarness: ConformanceHarness<typeof onesignalDestination.configSchema> = {
@@ -102,7 +104,7 @@ export const onesignalHarness: ConformanceHarness<typeof onesignalDestination.co
     if (e.method === 'POST' && /^\/apps\/[^/]+\/users$/.test(e.path)) return 'create';
     if (!USER_WRITE.test(e.path)) return e.method === 'GET' ? 'read' : 'other';
     if (e.method === 'GET') return 'read';
-    if (e.method === 'PATCH') return e.status === 404 ? 'read' : 'update';
+    if (e.method === 'PATCH') return 'update';
     return e.method === 'DELETE' ? 'delete' : 'other';
   },
   recordsIn: (e) => (USER_WRITE.test(e.path) || e.method === 'POST' ? 1 : 0),

@@ -1,7 +1,7 @@
 import { SqliteStateStore, runSync, type RunSyncOptions } from '@syncmodes/connector-kit';
 import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PER_USER_LIMIT } from '../src/emulator/index';
+import { APP_LIMIT, PER_USER_LIMIT } from '../src/emulator/index';
 import { onesignalDestination } from '../src/index';
 import { readUsers, startEmulator, touchUser } from './onesignal-harness';
 
@@ -29,15 +29,17 @@ describe('OneSignal rate limits', () => {
     });
 
   it('a 429 for one user (Retry-After) holds that user only: the others continue and no record fails', async () => {
-    env = await startEmulator({ userIntervalMs: 1_000 });
+    // OneSignal allows one request per second per user; the emulator holds user-0's slot for 4 s
+    // here, so the refusal still stands when the update comes, after the lookups.
+    env = await startEmulator({ userIntervalMs: 4_000 });
     await env.admin.seed({ users: users(12) });
-    // The app's own SDK has just updated user-0: OneSignal allows one request per second per user.
+    // The app's own SDK has just updated user-0.
     await touchUser(env.url, 'user-0');
-    const summary = await run(Array.from({ length: 12 }, (_, i) => person(i)));
+    const summary = await run(Array.from({ length: 12 }, (_, i) => person(i)), { userIntervalMs: 1_000 });
     expect(summary.counts).toMatchObject({ updated: 12, failed: 0 });
     expect(summary.stats.rateLimited).toBe(1);
 
-    const log = await env.admin.requests();
+    const log = (await env.admin.requests()).filter((e) => e.method === 'PATCH');
     const busy = log.filter((e) => e.path.endsWith('/user-0'));
     expect(busy.map((e) => e.status)).toEqual([429, 202]);
     const [refused, accepted] = busy as [(typeof busy)[0], (typeof busy)[0]];
@@ -53,7 +55,7 @@ describe('OneSignal rate limits', () => {
     await env.admin.seed({ users: users(12) });
     const summary = await run(Array.from({ length: 12 }, (_, i) => person(i)), { concurrency: 4 });
     expect(summary.counts).toMatchObject({ updated: 12, failed: 0 });
-    const log = await env.admin.requests();
+    const log = (await env.admin.requests()).filter((e) => e.method === 'PATCH');
     const refusals = log.filter((e) => e.status === 429);
     expect(refusals.length).toBeGreaterThan(0);
     expect(log.filter((e) => e.status === 202)).toHaveLength(12);
@@ -73,10 +75,12 @@ describe('OneSignal rate limits', () => {
     const perUser = await patch('user-0');
     expect(perUser.status).toBe(429);
     expect(perUser.headers.get('retry-after')).toBe('1');
-    expect(await perUser.json()).toEqual({ errors: [{ title: 'API rate limit exceeded.' }], limit: PER_USER_LIMIT });
+    // OneSignal's 429 body is a list of strings: https://documentation.onesignal.com/reference/rate-limits ,
+    // with the limit named ("App ID" app-wide: https://documentation.onesignal.com/reference/update-user 429 example).
+    expect(await perUser.json()).toEqual({ errors: ['API rate limit exceeded.'], limit: PER_USER_LIMIT });
     const appWide = await patch('user-1');
     expect(appWide.status).toBe(429);
-    expect(await appWide.json()).toEqual({ errors: [{ title: 'API rate limit exceeded.' }] });
+    expect(await appWide.json()).toEqual({ errors: ['API rate limit exceeded.'], limit: APP_LIMIT });
   });
 
   it('paces the app-wide limit from answers: requests delayed on their way in never push a second over the limit', async () => {
@@ -86,9 +90,39 @@ describe('OneSignal rate limits', () => {
     await env.admin.setFaults([{ kind: 'latency', method: 'PATCH', rate: 0.33, latencyMs: 30 }], 7);
     const summary = await run(Array.from({ length: 160 }, (_, i) => person(i)), { appRateLimit: 40 });
     expect(summary.counts).toMatchObject({ updated: 160, failed: 0 });
-    const log = await env.admin.requests();
+    const log = (await env.admin.requests()).filter((e) => e.method === 'PATCH');
     expect(log.filter((e) => e.status === 429)).toHaveLength(0);
     expect(log.filter((e) => e.status === 202)).toHaveLength(160);
     expect(summary.stats.rateLimited).toBe(0);
   }, 30_000);
+
+  it('reads users at OneSignal\'s documented rate for view endpoints: a burst of 10, then 1 a second (emulator)', async () => {
+    // "View endpoints (messages, templates, users): 1 request/sec/app, up to 10 look-back requests/sec"
+    // https://documentation.onesignal.com/reference/rate-limits
+    env = await startEmulator({ appViews: 1, viewBurst: 10 });
+    await env.admin.seed({ users: users(1) });
+    const view = () => fetch(`${env?.url}/apps/${env?.config.appId}/users/by/external_id/user-0`, { headers: { authorization: `Key ${env?.config.restApiKey}` } });
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await view()).status);
+    expect(statuses).toEqual([...Array(10).fill(200), 429]);
+    const refused = await view();
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(await refused.json()).toEqual({ errors: ['API rate limit exceeded.'], limit: APP_LIMIT });
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await view()).status).toBe(200);
+  });
+
+  it('the connector keeps its lookups at viewRateLimit (1/s by default) so OneSignal never refuses one', async () => {
+    // OneSignal's documented read rate on both sides (1/s per app, bursts of 10): https://documentation.onesignal.com/reference/rate-limits
+    env = await startEmulator({ appViews: 1, viewBurst: 10 });
+    await env.admin.seed({ users: users(12) });
+    const summary = await run(Array.from({ length: 12 }, (_, i) => person(i)), { viewRateLimit: 1 });
+    expect(summary.counts).toMatchObject({ updated: 12, failed: 0 });
+    expect(summary.stats.rateLimited).toBe(0);
+    const reads = (await env.admin.requests()).filter((e) => e.method === 'GET');
+    expect(reads.map((e) => e.status)).toEqual(Array(12).fill(200));
+    // Started a second apart: 12 reads span at least 11 s (single arrivals jitter by some ms under load).
+    const span = (reads[11] as (typeof reads)[0]).at - (reads[0] as (typeof reads)[0]).at;
+    expect(span).toBeGreaterThanOrEqual(10_800);
+  }, 60_000);
 });

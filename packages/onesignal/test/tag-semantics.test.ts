@@ -106,7 +106,7 @@ describe('OneSignal tags against the emulator', () => {
     expect(Object.values(sentTags(log[2] as { body: unknown })).every((v) => v === 'y')).toBe(true);
     // No 400 (over 100 changes); no 429 within the run (the per-user gap is kept; only the
     // run's first request may meet the previous run's last one).
-    const statuses = (await env.admin.requests()).map((e) => e.status);
+    const statuses = (await env.admin.requests()).filter((e) => e.method === 'PATCH').map((e) => e.status);
     expect([202, 429]).toContain(statuses[0]);
     expect(statuses.slice(1).every((s) => s === 202)).toBe(true);
     const tags = (await tagsOf('user-1')) ?? {};
@@ -143,15 +143,14 @@ describe('OneSignal tags against the emulator', () => {
     expect(await tagsOf('user-1')).toEqual({ t1: '1', t2: '2', t3: '3', city: 'C' });
   });
 
-  it('skips a user that does not exist as not_found: nothing created, nothing retried, create and delete never called', async () => {
+  it('looks users up with the documented view-user call and skips a missing one as not_found: no update, nothing created, create and delete never called', async () => {
+    // GET answers 404 for a user the app does not have: https://documentation.onesignal.com/reference/view-user
     await seed([{ id: 'user-1' }]);
     const summary = await run([person(1), person(2)]);
     expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['p1:updated:', 'p2:skipped:not_found']);
     const log = await env.admin.requests();
-    expect(log.map((e) => `${e.method} ${e.path.split('/').pop()} ${e.status}`)).toEqual(
-      expect.arrayContaining(['PATCH user-1 202', 'PATCH user-2 404']),
-    );
-    expect(log).toHaveLength(2);
+    expect(log.map((e) => `${e.method} ${e.path.split('/').pop()} ${e.status}`).sort()).toEqual(['GET user-1 200', 'GET user-2 404', 'PATCH user-1 202']);
+    expect(log).toHaveLength(3);
     expect(log.filter((e) => e.method === 'POST' || e.method === 'DELETE')).toEqual([]);
     expect((await readUsers(env.admin)).map((u) => u.identity.external_id)).toEqual(['user-1']);
   });
@@ -164,12 +163,12 @@ describe('OneSignal tags against the emulator', () => {
   });
 
   it('fails a record whose external_id changed, without a request (an update cannot move a user\'s external_id)', async () => {
-    await seed([{ id: 'user-1' }, { id: 'moved-1' }]);
+    await seed([{ id: 'user-1' }]);
     await run([person(1)]);
     await env.admin.clearRequests();
     const summary = await run([person(1, { external_id: 'moved-1', city: 'Elsewhere' })]);
     expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'external_id_changed', retryable: false });
-    expect(await env.admin.requests()).toEqual([]);
+    expect((await env.admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
   });
 
   it('refuses sync and additive at configuration time, with the reason', async () => {
@@ -200,16 +199,33 @@ describe('OneSignal tags against the emulator', () => {
     expect(summary.reason?.code).toBe('authentication_failed');
     expect(JSON.stringify(summary)).not.toContain(secret);
     expect(summary.counts.updated).toBe(0);
+    const log = await env.admin.requests();
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.every((e) => e.method === 'GET' && e.status === 403)).toBe(true);
   });
 
-  it('a dry run sends nothing and says that existence was not checked', async () => {
+  it('stops with authentication_failed on an app id the key does not belong to, naming the app and the option; nothing written', async () => {
+    // OneSignal answers an app id the key does not belong to like a wrong key: 403 "Access denied.  …"
+    // (official SDKs' error catalogue, INVALID_API_KEY; https://documentation.onesignal.com/docs/en/keys-and-ids#api-keys).
+    await seed([{ id: 'user-1' }, { id: 'user-2' }]);
+    const appId = '11111111-1111-4111-8111-111111111111';
+    const summary = await run([person(1), person(2)], { appId });
+    expect(summary.status).toBe('stopped');
+    expect(summary.reason).toMatchObject({ code: 'authentication_failed' });
+    expect(summary.reason?.message).toMatch(new RegExp(`HTTP 403 to viewing a user of app ${appId}.*appId option`));
+    const log = await env.admin.requests();
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.every((e) => e.method === 'GET' && e.status === 403)).toBe(true);
+    expect((await readUsers(env.admin)).every((u) => Object.keys(u.properties.tags).length === 0)).toBe(true);
+  });
+
+  it('a dry run only reads: it looks users up and writes nothing', async () => {
     await seed([{ id: 'user-1' }]);
     const summary = await run([person(1), person(2)], {}, { dryRun: true });
-    expect(summary.results.map((r) => r.message)).toEqual([
-      expect.stringMatching(/^Would: Updated 3 field\(s\)\. \(not checked: OneSignal confirms the record exists only when it is written\)$/),
-      expect.stringMatching(/^Would: .*not checked/),
-    ]);
-    expect(await env.admin.requests()).toEqual([]);
+    expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['p1:updated:', 'p2:skipped:not_found']);
+    expect(summary.results[0]?.message).toMatch(/^Would: Updated 3 field\(s\)\.$/);
+    const log = await env.admin.requests();
+    expect(log.map((e) => e.method)).toEqual(['GET', 'GET']);
   });
 
   it('keeps a user whose record left the source, and takes it out of the managed groups only', async () => {

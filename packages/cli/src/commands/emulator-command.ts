@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { configFields } from '@syncmodes/connector-kit';
+import { isLoopback } from '@syncmodes/connector-kit/emulator';
 import { Command, InvalidArgumentError } from 'commander';
 import { findDestination } from '../registry/destinations';
 import { UsageError } from '../registry/exit-codes';
@@ -20,10 +21,11 @@ export function emulatorCommand(io: CliIo, waitForStop: () => Promise<void>): Co
     .description("Run a destination's API emulator on 127.0.0.1 (for trying syncmodes without a real account).")
     .argument('<destination>', 'destination id, e.g. salesforce')
     .option('--port <port>', 'port to listen on (0 = any free port)', port, 4010)
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--host <host>', 'address to listen on (anything but loopback also needs --unsafe-listen)', '127.0.0.1')
+    .option('--unsafe-listen', 'allow listening off loopback: anyone who reaches it can use its fixed test credentials (admin endpoints then need the printed token)')
     .option('--seed <file>', 'JSON seed file with existing records (shape: see the destination package README)')
     .option('--data <file>', 'keep the data in this JSON file (loaded at start, saved on every change)')
-    .action(async (id: string, flags: { port: number; host: string; seed?: string; data?: string }) => {
+    .action(async (id: string, flags: { port: number; host: string; seed?: string; data?: string; unsafeListen?: boolean }) => {
       const entry = findDestination(id);
       const plugin = await entry.loadEmulator();
       if (!plugin) throw new UsageError(`${id} has no emulator.`, 'no_emulator');
@@ -35,7 +37,16 @@ export function emulatorCommand(io: CliIo, waitForStop: () => Promise<void>): Co
           throw new UsageError(`Cannot seed from "${flags.seed}": ${(error as Error).message}. Seed shape: ${plugin.seedHelp}`, 'invalid_seed');
         }
       }
-      const url = await emulator.start(flags.port, flags.host);
+      if (!isLoopback(flags.host) && !flags.unsafeListen) {
+        throw new UsageError(`--host ${flags.host} is reachable from other machines; the emulator's test credentials and data would be open to them. Add --unsafe-listen to accept that.`, 'unsafe_listen');
+      }
+      const url = await emulator.start(flags.port, flags.host, { unsafeListen: flags.unsafeListen === true });
+      if (emulator.adminToken !== undefined) {
+        io.stderr.write(
+          `WARNING: the emulator listens on ${flags.host}, reachable from other machines, with fixed test credentials. ` +
+            `Admin endpoints need the header x-emulator-admin-token: ${emulator.adminToken}\n`,
+        );
+      }
       const destination = await entry.load();
       const fields = new Map(configFields(destination.configSchema).map((f) => [f.key, f]));
       const config = Object.entries(plugin.configFor(url));

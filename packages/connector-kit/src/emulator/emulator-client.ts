@@ -1,4 +1,5 @@
 import type { FaultRule } from './faults';
+import { ADMIN_TOKEN_HEADER } from './listen-safety';
 import type { RequestLogEntry } from './types';
 
 /**
@@ -6,12 +7,21 @@ import type { RequestLogEntry } from './types';
  * Reads go over real HTTP, like the connector's own requests.
  */
 export class EmulatorClient {
-  constructor(readonly baseUrl: string) {}
+  /** `adminToken`: the emulator's `adminToken`, needed when it listens off loopback. */
+  constructor(
+    readonly baseUrl: string,
+    private readonly adminToken?: string | undefined,
+  ) {}
 
   private async call(method: string, what: string, body?: unknown): Promise<unknown> {
+    const headers: Record<string, string> = {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(this.adminToken === undefined ? {} : { [ADMIN_TOKEN_HEADER]: this.adminToken }),
+    };
     const response = await fetch(`${this.baseUrl}/__emulator/${what}`, {
       method,
-      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (!response.ok) throw new Error(`emulator admin ${method} ${what}: HTTP ${response.status} ${await response.text()}`);
     return response.status === 204 ? undefined : response.json();

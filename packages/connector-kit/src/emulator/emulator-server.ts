@@ -4,8 +4,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
 import type * as PathToRegexp from 'path-to-regexp';
 import type { MatchFunction } from 'path-to-regexp';
+import { hasExchangeObservers, notifyExchange } from './exchange-observers';
 import { FaultInjector, type FaultRule } from './faults';
+import { ADMIN_TOKEN_HEADER, listenGuard, type ListenOptions } from './listen-safety';
 import { PATH_TO_REGEXP, requireOptionalPeer } from './optional-peer';
+import { redactBody, redactQuery, withoutCredentialHeaders } from './redaction';
 import type {
   EmulatorData,
   EmulatorRequest,
@@ -41,8 +44,10 @@ export interface EmulatorServerOptions {
    */
   readonly admin?: Readonly<Record<string, (request: EmulatorRequest) => EmulatorResponse>> | undefined;
   /**
-   * Query parameters that carry credentials (e.g. Facebook's `access_token`): their values
-   * are written as `[redacted]` in the request log, which never holds credentials.
+   * Query parameters and body fields that carry credentials beyond the ones every emulator
+   * redacts (`CREDENTIAL_FIELDS`: `access_token`, `refresh_token`, `client_secret`,
+   * `password`, `token`, …): their values are written as `[redacted]` in the request log,
+   * which never holds credentials.
    */
   readonly secretParams?: readonly string[] | undefined;
 }
@@ -68,7 +73,15 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
  * A vendor API emulator on loopback: routes, a request log, admin endpoints, fault
  * injection and optional persistence. Each destination builds its emulator from this.
  *
- * Admin endpoints (never logged, never faulted, no auth):
+ * The request log never holds credentials: `Authorization` headers are not logged, and
+ * credential query parameters and body fields (see `CREDENTIAL_FIELDS`, plus
+ * `secretParams`) are written as `[redacted]`. Exchange observers (`observeExchanges`) see
+ * every API request and answer, without credential headers.
+ *
+ * It listens on loopback unless `start` is given `unsafeListen`; off loopback the admin
+ * endpoints require the `x-emulator-admin-token` header ({@link EmulatorServer.adminToken}).
+ *
+ * Admin endpoints (never logged, never faulted; a token off loopback):
  * - `GET /__emulator/records` — the data (`EmulatorData.snapshot`)
  * - `GET /__emulator/requests[?since=<seq>]` — the request log; `DELETE` clears it
  * - `POST /__emulator/seed` — add data in the vendor's shape
@@ -83,8 +96,11 @@ export class EmulatorServer {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private baseUrl: string | undefined;
+  private token: string | undefined;
+  private readonly secretNames: ReadonlySet<string>;
 
   constructor(private readonly options: EmulatorServerOptions) {
+    this.secretNames = new Set(options.secretParams ?? []);
     this.routes = options.routes.map((route) => ({ route, match: match(route.path, { decode: decodeURIComponent }) }));
     if (options.persistPath && existsSync(options.persistPath)) {
       options.data.load(JSON.parse(readFileSync(options.persistPath, 'utf8')));
@@ -126,8 +142,19 @@ export class EmulatorServer {
     this.faults.set(rules, seed);
   }
 
-  /** Starts listening on 127.0.0.1 (port 0 = any free port); resolves to the base URL. */
-  async start(port = 0, host = '127.0.0.1'): Promise<string> {
+  /** The token admin requests need (header `x-emulator-admin-token`), when listening off loopback. */
+  get adminToken(): string | undefined {
+    return this.token;
+  }
+
+  /**
+   * Starts listening on `host` (default 127.0.0.1; port 0 = any free port); resolves to the
+   * base URL.
+   *
+   * @throws Error when `host` is not a loopback address and `listen.unsafeListen` is not set.
+   */
+  async start(port = 0, host = '127.0.0.1', listen: ListenOptions = {}): Promise<string> {
+    this.token = listenGuard(this.options.name, host, listen);
     const server = createServer({ maxHeaderSize: this.options.maxHeaderSize ?? 1 << 20 }, (req, res) => {
       void this.handle(req, res);
     });
@@ -142,7 +169,7 @@ export class EmulatorServer {
     });
     this.server = server;
     const address = server.address() as AddressInfo;
-    this.baseUrl = `http://${host}:${address.port}`;
+    this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
     return this.baseUrl;
   }
 
@@ -203,17 +230,34 @@ export class EmulatorServer {
     res.end(payload);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = Date.now();
+  /** Sends an API answer and hands the exchange to the observers (contract validators). */
+  private answer(res: ServerResponse, request: EmulatorRequest, response: EmulatorResponse, about: { route?: string; fault?: string }): void {
+    this.send(res, response);
+    if (!hasExchangeObservers()) return;
+    notifyExchange({
+      emulator: this.options.name,
+      method: request.method,
+      path: request.path,
+      query: Object.fromEntries(request.query),
+      requestHeaders: withoutCredentialHeaders(request.headers),
+      requestBody: request.body,
+      status: response.status,
+      responseHeaders: { ...response.headers },
+      responseBody: response.raw !== undefined ? response.raw : response.body,
+      ...about,
+    });
+  }
+
+  private async readRequest(req: IncomingMessage, res: ServerResponse): Promise<EmulatorRequest | undefined> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     let rawBody: string;
     try {
       rawBody = await this.readBody(req);
     } catch {
       this.send(res, { status: 413, body: { error: 'request body too large' } });
-      return;
+      return undefined;
     }
-    const request: EmulatorRequest = {
+    return {
       method: (req.method ?? 'GET').toUpperCase(),
       path: url.pathname,
       url,
@@ -223,9 +267,14 @@ export class EmulatorServer {
       body: parseBody(rawBody, req.headers['content-type']),
       rawBody,
     };
+  }
 
-    if (url.pathname.startsWith(ADMIN_PREFIX)) {
-      this.send(res, this.admin(request));
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const request = await this.readRequest(req, res);
+    if (!request) return;
+    if (request.path.startsWith(ADMIN_PREFIX)) {
+      this.send(res, this.adminAllowed(request) ? this.admin(request) : { status: 401, body: { error: `admin endpoints need the ${ADMIN_TOKEN_HEADER} header off loopback` } });
       return;
     }
 
@@ -234,8 +283,8 @@ export class EmulatorServer {
       at: started,
       method: request.method,
       path: request.path,
-      query: this.loggedQuery(url.searchParams),
-      body: request.body,
+      query: redactQuery(request.query, this.secretNames),
+      body: redactBody(request.body, this.secretNames),
     };
     const record = (status: number, extra: { fault?: string; route?: string } = {}) => {
       this.log.push({ ...entry, status, ...extra, durationMs: Date.now() - started });
@@ -245,7 +294,7 @@ export class EmulatorServer {
 
     const fault = this.faults.decide(request.method, request.path);
     if (fault) {
-      const answered = await this.injectFault(fault, res);
+      const answered = await this.injectFault(fault, res, request);
       if (answered) {
         record(answered.status, { fault: fault.kind });
         return;
@@ -255,74 +304,73 @@ export class EmulatorServer {
         return;
       }
     }
+    const about = fault ? { fault: fault.kind } : {};
+    const matched = this.match(request);
+    if (!matched) {
+      const response = this.options.vendor.notFound(request);
+      this.answer(res, request, response, about);
+      record(response.status, about);
+      return;
+    }
+    const response = await this.route({ ...request, params: matched.params }, matched.route);
+    if (fault?.kind === 'lost_response') {
+      res.socket?.destroy();
+      record(0, { route: matched.route.path, fault: fault.kind });
+      return;
+    }
+    this.answer(res, request, response, { route: matched.route.path, ...about });
+    record(response.status, { route: matched.route.path, ...about });
+  }
 
-    let matched: { route: EmulatorRoute; params: Record<string, string> } | undefined;
+  /** Whether an admin request may proceed: always on loopback, with the token off it. */
+  private adminAllowed(request: EmulatorRequest): boolean {
+    return this.token === undefined || request.headers[ADMIN_TOKEN_HEADER] === this.token;
+  }
+
+  private match(request: EmulatorRequest): { route: EmulatorRoute; params: Record<string, string> } | undefined {
     for (const compiled of this.routes) {
       if (compiled.route.method.toUpperCase() !== request.method) continue;
       const m = compiled.match(request.path);
       if (m) {
         const params: Record<string, string> = {};
         for (const [k, v] of Object.entries(m.params)) if (typeof v === 'string') params[k] = v;
-        matched = { route: compiled.route, params };
-        break;
+        return { route: compiled.route, params };
       }
     }
-    if (!matched) {
-      const response = this.options.vendor.notFound(request);
-      this.send(res, response);
-      record(response.status, fault ? { fault: fault.kind } : {});
-      return;
-    }
-    const routed: EmulatorRequest = { ...request, params: matched.params };
-    const denied = this.options.authenticate?.(routed);
-    let response: EmulatorResponse;
-    if (denied) response = denied;
-    else {
-      try {
-        response = await matched.route.handler(routed);
-      } catch (error) {
-        response = this.options.vendor.serverError(500);
-        // eslint-disable-next-line no-console
-        console.error(`[${this.options.name} emulator] route ${matched.route.path} threw:`, error);
-      }
-      const mutates = matched.route.mutates ?? request.method !== 'GET';
-      if (mutates && response.status < 400) this.persist();
-    }
-    if (fault?.kind === 'lost_response') {
-      res.socket?.destroy();
-      record(0, { route: matched.route.path, fault: fault.kind });
-      return;
-    }
-    this.send(res, response);
-    record(response.status, { route: matched.route.path, ...(fault ? { fault: fault.kind } : {}) });
+    return undefined;
   }
 
-  /** The query as logged: credential parameters redacted. */
-  private loggedQuery(params: URLSearchParams): Record<string, string> {
-    const query = Object.fromEntries(params);
-    for (const name of this.options.secretParams ?? []) if (name in query) query[name] = '[redacted]';
-    return query;
+  /** Authenticates and runs a matched route; persists after a successful change. */
+  private async route(routed: EmulatorRequest, route: EmulatorRoute): Promise<EmulatorResponse> {
+    const denied = this.options.authenticate?.(routed);
+    if (denied) return denied;
+    let response: EmulatorResponse;
+    try {
+      response = await route.handler(routed);
+    } catch (error) {
+      response = this.options.vendor.serverError(500);
+      // eslint-disable-next-line no-console
+      console.error(`[${this.options.name} emulator] route ${route.path} threw:`, error);
+    }
+    const mutates = route.mutates ?? routed.method !== 'GET';
+    if (mutates && response.status < 400) this.persist();
+    return response;
   }
 
   /** Injects a fault; returns the answer sent, or undefined when the connection was cut / the request continues. */
-  private async injectFault(fault: FaultRule, res: ServerResponse): Promise<EmulatorResponse | undefined> {
+  private async injectFault(fault: FaultRule, res: ServerResponse, request: EmulatorRequest): Promise<EmulatorResponse | undefined> {
     const vendor = this.options.vendor;
+    const answered = (response: EmulatorResponse) => {
+      this.answer(res, request, response, { fault: fault.kind });
+      return response;
+    };
     switch (fault.kind) {
-      case 'rate_limit': {
-        const response = vendor.rateLimited(fault.retryAfterSec ?? 1);
-        this.send(res, response);
-        return response;
-      }
-      case 'server_error': {
-        const response = vendor.serverError(fault.status ?? 503);
-        this.send(res, response);
-        return response;
-      }
-      case 'auth_expired': {
-        const response = vendor.authExpired();
-        this.send(res, response);
-        return response;
-      }
+      case 'rate_limit':
+        return answered(vendor.rateLimited(fault.retryAfterSec ?? 1));
+      case 'server_error':
+        return answered(vendor.serverError(fault.status ?? 503));
+      case 'auth_expired':
+        return answered(vendor.authExpired());
       case 'latency':
         await new Promise((r) => setTimeout(r, fault.latencyMs ?? 200));
         return undefined;

@@ -15,3 +15,6 @@ export type {
   RouteHandler,
   VendorShapes,
 } from './types';
+export { observeExchanges, type EmulatorExchange, type ExchangeObserver } from './exchange-observers';
+export { isLoopback, ADMIN_TOKEN_HEADER, type ListenOptions } from './listen-safety';
+export { CREDENTIAL_FIELDS, REDACTED, redactBody, redactQuery } from './redaction';

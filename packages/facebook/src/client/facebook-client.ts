@@ -2,8 +2,9 @@ import { RetryableError } from '@syncmodes/connector-kit';
 import { AdAccount, CustomAudience } from 'facebook-nodejs-business-sdk';
 import type { FacebookConfig } from '../config';
 import { toGraphError } from './graph-errors';
+import { timeoutRequestsTo } from './request-timeout';
 import { TargetedFacebookAdsApi } from './targeted-api';
-import type { UsersPayload, UsersResponse } from './users-response';
+import type { UploadSession, UsersPayload, UsersResponse } from './users-response';
 
 /** A customer-list audience as listed in the ad account. */
 export interface AudienceInfo {
@@ -20,17 +21,21 @@ const dataOf = (object: { _data: unknown }) => (object._data ?? {}) as Record<st
 
 /**
  * The Marketing API calls this destination makes, through the official SDK
- * (facebook-nodejs-business-sdk) pointed at `config.baseUrl`. Every call has a timeout and
- * turns failures into `SyncError`s without the token (see {@link toGraphError}).
+ * (facebook-nodejs-business-sdk) pointed at `config.baseUrl`. Every request has a timeout
+ * that also closes its socket (`requestTimeoutMs`), and failures become `SyncError`s without
+ * the token (see {@link toGraphError}). Call `close` when done.
  * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
  */
 export class FacebookClient {
   readonly api: TargetedFacebookAdsApi;
   private readonly secrets: readonly string[];
+  /** Removes the per-request timeout of this client's requests (see {@link timeoutRequestsTo}). */
+  readonly close: () => void;
 
   constructor(private readonly config: FacebookConfig) {
     this.api = new TargetedFacebookAdsApi(config.accessToken, config.baseUrl);
     this.secrets = [config.accessToken, encodeURIComponent(config.accessToken)];
+    this.close = timeoutRequestsTo(config.baseUrl.replace(/\/+$/, ''), config.requestTimeoutMs);
   }
 
   /** The ad account's customer-list (CUSTOM) audiences, every page. `GET /act_<id>/customaudiences`. */
@@ -79,9 +84,10 @@ export class FacebookClient {
     });
   }
 
-  /** Adds people. `POST /{audience_id}/users` with `{payload: {schema, data}}`. */
-  async addUsers(audienceId: string, payload: UsersPayload): Promise<UsersResponse> {
-    return this.run(async () => dataOf(await new CustomAudience(audienceId, {}, undefined, this.api).createUser([], { payload })) as UsersResponse);
+  /** Adds people. `POST /{audience_id}/users` with `{payload: {schema, data}}`, and the upload `session` when the rows are one batch of several. */
+  async addUsers(audienceId: string, payload: UsersPayload, session?: UploadSession): Promise<UsersResponse> {
+    const params = session ? { payload, session } : { payload };
+    return this.run(async () => dataOf(await new CustomAudience(audienceId, {}, undefined, this.api).createUser([], params)) as UsersResponse);
   }
 
   /** Removes people. `DELETE /{audience_id}/users`, the payload in the query string. */

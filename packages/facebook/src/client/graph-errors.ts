@@ -1,4 +1,4 @@
-import { AuthError, RateLimitError, RetryableError, SyncError, redactText, toSyncError } from '@syncmodes/connector-kit';
+import { AuthError, RetryableError, SyncError, httpError, redactText, toSyncError } from '@syncmodes/connector-kit';
 
 /** The `error` object of a Graph API error answer. */
 export interface GraphErrorBody {
@@ -19,8 +19,23 @@ const TOKEN_CODES = new Set([102, 104, 190]);
 /** Graph codes for a token lacking a permission on the account (10, 200, 294): nothing else would work either. */
 const PERMISSION_CODES = new Set([10, 200, 294]);
 
-/** Code 200 / subcode 1870047: removal refused because the audience would become too small. */
+/**
+ * Code 200 / subcode 1870047: removal refused because the audience would become too small.
+ * Not verified from a Meta source (Meta documents no code for it); the refusal is also
+ * recognised by its observed title "Audience Size too low"
+ * (https://github.com/grouparoo/grouparoo/pull/1108).
+ */
 export const LOW_AUDIENCE_SIZE_SUBCODE = 1_870_047;
+
+/**
+ * Code 100 / subcode 1713230 "Audience Upload Blocked": the audience is flagged for
+ * integrity restrictions (`operation_status` 471) and its members cannot change.
+ * https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/custom-audience/users
+ */
+export const UPLOAD_BLOCKED_SUBCODE = 1_713_230;
+
+/** Our code for Meta's "Audience Upload Blocked". */
+export const AUDIENCE_UPLOAD_BLOCKED = 'audience_upload_blocked';
 
 /** Our code for Meta's low-audience-size refusal. */
 export const LOW_AUDIENCE_SIZE = 'low_audience_size';
@@ -56,11 +71,12 @@ function describe(body: GraphErrorBody): string {
  * (`message`, `type`, `code`, `error_subcode`, `fbtrace_id`): never from the SDK error's
  * `url`, which carries the access token, and every secret is scrubbed from the text.
  *
- * - 190 / 102 → {@link AuthError} `authentication_failed` (stops the run);
- *   10 / 200 / 294 → `AuthError` `permission_denied`;
- * - 200 / 1870047 → `low_audience_size` (the removal verb defers its members);
+ * - 190 / 102 / 104 → {@link AuthError} `authentication_failed` (stops the run), through the
+ *   kit's `httpError` like the other classes below; 10 / 200 / 294 → `AuthError` `permission_denied`;
+ * - 200 / 1870047 (or the title "Audience Size too low") → `low_audience_size` (the removal verb defers its members);
+ * - 100 / 1713230 → `audience_upload_blocked` (the chunk's members fail, not retried);
  * - 4, 17, 32, 613, 800xx → {@link RateLimitError} (wait from `x-business-use-case-usage`);
- * - 1, 2, `is_transient`, HTTP 5xx, no answer → {@link RetryableError};
+ * - 1, 2, `is_transient`, no answer → {@link RetryableError}; HTTP 5xx → retryable `server_error`;
  * - anything else → a non-retryable `graph_error` (e.g. 100 invalid parameter).
  *
  * https://developers.facebook.com/docs/marketing-api/error-reference
@@ -80,18 +96,30 @@ export function toGraphError(thrown: unknown, secrets: readonly string[]): SyncE
     return new RetryableError('network_error', 'No answer from Facebook (the connection failed or was cut).');
   }
   const code = body.code ?? -1;
-  if (TOKEN_CODES.has(code)) {
-    return new AuthError(`Facebook refused the access token: ${text}. Set a valid token with ads_management in FACEBOOK_ACCESS_TOKEN; the next run sends what is pending.`, options);
+  if (code === 100 && body.error_subcode === UPLOAD_BLOCKED_SUBCODE) {
+    return new SyncError(AUDIENCE_UPLOAD_BLOCKED, `Facebook blocks changes to this audience until its integrity restrictions are resolved in Audience Manager: ${text}.`, options);
   }
-  if (code === 200 && body.error_subcode === LOW_AUDIENCE_SIZE_SUBCODE) {
+  if (code === 200 && (body.error_subcode === LOW_AUDIENCE_SIZE_SUBCODE || /audience size too low/i.test(`${body.error_user_title ?? ''} ${body.message ?? ''}`))) {
     return new SyncError(LOW_AUDIENCE_SIZE, `Facebook refused the removal: ${text}.`, { ...options, retryable: true });
   }
   if (PERMISSION_CODES.has(code)) {
     return new AuthError(`The access token lacks a permission on the ad account: ${text}.`, { ...options, code: 'permission_denied' });
   }
-  if (THROTTLING_CODES.has(code)) return new RateLimitError(`Facebook asked to slow down: ${text}.`, regainAccessMs(e.headers), options);
-  if (code === 1 || code === 2 || body.is_transient === true || (status !== undefined && status >= 500)) {
+  if (code === 1 || code === 2 || body.is_transient === true) {
     return new RetryableError('facebook_unavailable', `Facebook had a temporary problem: ${text}.`, options);
   }
-  return new SyncError('graph_error', `Facebook refused the request: ${text}.`, options);
+  // Graph answers most errors 400 and says what they are by code: the codes decide auth and
+  // throttling; the kit's one ladder (httpError) decides the class.
+  return httpError({
+    status: status ?? 400,
+    vendor: 'Facebook',
+    what: 'the Marketing API request',
+    vendorCode: String(code),
+    vendorMessage: text,
+    auth: TOKEN_CODES.has(code),
+    rateLimited: THROTTLING_CODES.has(code),
+    retryAfterMs: regainAccessMs(e.headers),
+    code: 'graph_error',
+    credentialEnv: 'FACEBOOK_ACCESS_TOKEN (a token with ads_management; the next run sends what is pending)',
+  });
 }

@@ -15,3 +15,17 @@ export interface UsersPayload {
   readonly schema: readonly string[];
   readonly data: readonly (readonly string[])[];
 }
+
+/**
+ * Meta's upload-session parameters, for adding more rows to an audience than one request
+ * holds: every request of a session has its `session_id`; `batch_seq` counts them from 1;
+ * the last sets `last_batch_flag`; `estimated_num_total` is the number of rows in the whole
+ * session.
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
+ */
+export interface UploadSession {
+  readonly session_id: number;
+  readonly batch_seq: number;
+  readonly last_batch_flag: boolean;
+  readonly estimated_num_total: number;
+}

@@ -25,6 +25,12 @@ export interface StoredAudience {
   readonly customerFileSource: string;
   readonly description: string;
   readonly members: MemberSet;
+  /**
+   * Flagged for integrity restrictions (`operation_status` 471): membership changes are
+   * refused with 100 / 1713230 "Audience Upload Blocked".
+   * https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/custom-audience/users
+   */
+  uploadBlocked?: boolean;
 }
 
 /** One audience as `GET /__emulator/records` shows it (see the package README). */
@@ -37,6 +43,7 @@ export interface AudienceRecord {
   readonly description: string;
   readonly size: number;
   readonly members: Member[];
+  readonly uploadBlocked?: boolean;
 }
 
 /** The emulator's data as `GET /__emulator/records` returns it and persistence stores it. */
@@ -65,6 +72,7 @@ export const seedSchema = z.strictObject({
         customerFileSource: z.string().optional(),
         description: z.string().optional(),
         members: z.array(memberSchema).optional(),
+        uploadBlocked: z.boolean().optional(),
       }),
     )
     .optional(),
@@ -130,6 +138,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
         description: a.description,
         size: a.members.size,
         members: a.members.list(),
+        ...(a.uploadBlocked ? { uploadBlocked: true } : {}),
       })),
       settings: { ...this.settings, invalidValues: [...this.settings.invalidValues] },
       nextId: this.nextId,
@@ -153,14 +162,15 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
       const accountId = a.accountId ?? EMULATOR_AD_ACCOUNT_ID;
       const existing = this.audiences.find((x) => (a.id ? x.id === a.id : x.name === a.name && x.accountId === accountId));
       const members = (a.members ?? []) as Member[];
-      if (existing) for (const m of members) existing.members.add(m);
-      else this.create({ accountId, name: a.name, customerFileSource: a.customerFileSource ?? 'USER_PROVIDED_ONLY', description: a.description, id: a.id, members });
+      const target = existing ?? this.create({ accountId, name: a.name, customerFileSource: a.customerFileSource ?? 'USER_PROVIDED_ONLY', description: a.description, id: a.id, members: [] });
+      for (const m of members) target.members.add(m);
+      if (a.uploadBlocked !== undefined) target.uploadBlocked = a.uploadBlocked;
     }
   }
 
   load(data: FacebookEmulatorData): void {
     this.reset();
-    for (const a of data.audiences ?? []) this.create({ ...a, members: a.members });
+    for (const a of data.audiences ?? []) Object.assign(this.create({ ...a, members: a.members }), a.uploadBlocked ? { uploadBlocked: true } : {});
     if (data.settings) this.settings = { ...DEFAULT_SETTINGS, ...data.settings };
     if (typeof data.nextId === 'number') this.nextId = data.nextId;
   }

@@ -1,6 +1,6 @@
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse } from '@syncmodes/connector-kit/emulator';
 import { AudienceStore, DEFAULT_SETTINGS, type EmulatorSettings, type StoredAudience } from './audience-store';
-import { expiredToken, facebookShapes, graphError, invalidParameter, invalidToken, lowAudienceSize, objectNotFound, tokenRequired } from './graph-shapes';
+import { expiredToken, facebookShapes, graphError, invalidParameter, invalidToken, lowAudienceSize, objectNotFound, tokenRequired, uploadBlocked } from './graph-shapes';
 import { MemberSet } from './member-set';
 import { parseUsers, type ParsedUsers } from './users-payload';
 
@@ -20,6 +20,49 @@ export interface FacebookEmulatorOptions {
 interface ReplaceSession {
   readonly members: MemberSet;
   batches: number;
+}
+
+/** An upload session of `POST /users`: the batch numbers received, and whether its last batch came. */
+interface AddSession {
+  readonly seen: Set<number>;
+  closed: boolean;
+}
+
+/** A request's `session` parameter (a JSON object, or its JSON text in a form or query). */
+function sessionOf(raw: unknown): { session_id?: unknown; batch_seq?: unknown; last_batch_flag?: unknown; estimated_num_total?: unknown } | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const value = typeof raw === 'string' ? (JSON.parse(raw) as unknown) : raw;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Checks the upload-session parameters of an add: a numeric `session_id`, `batch_seq` a
+ * whole number from 1, `last_batch_flag` a boolean, `estimated_num_total` a whole number
+ * when given; a batch number sent twice, or a batch after the session's last, is refused.
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
+ *
+ * @returns the error text for a `(#100)` answer, or `undefined` when the batch is accepted.
+ */
+function checkAddSession(sessions: Map<string, AddSession>, audienceId: string, session: NonNullable<ReturnType<typeof sessionOf>>): string | undefined {
+  const id = session.session_id;
+  const seq = Number(session.batch_seq);
+  const last = session.last_batch_flag;
+  if ((typeof id !== 'number' && typeof id !== 'string') || !/^\d+$/.test(String(id))) return 'session.session_id must be a number.';
+  if (!Number.isInteger(seq) || seq < 1) return 'session.batch_seq must be a whole number from 1.';
+  if (typeof last !== 'boolean' && last !== 'true' && last !== 'false') return 'session.last_batch_flag must be true or false.';
+  if (session.estimated_num_total !== undefined && !Number.isInteger(Number(session.estimated_num_total))) return 'session.estimated_num_total must be a whole number.';
+  const key = `${audienceId}:${String(id)}`;
+  const open = sessions.get(key) ?? { seen: new Set<number>(), closed: false };
+  if (open.closed) return `session ${String(id)} already received its last batch.`;
+  if (open.seen.has(seq)) return `session ${String(id)} already received batch ${seq}.`;
+  open.seen.add(seq);
+  open.closed = last === true || last === 'true';
+  sessions.set(key, open);
+  return undefined;
 }
 
 const AUDIENCE_FIELDS = ['id', 'name', 'subtype', 'description', 'customer_file_source', 'account_id', 'approximate_count_lower_bound', 'approximate_count_upper_bound'] as const;
@@ -52,11 +95,14 @@ const usersAnswer = (audience: StoredAudience, sessionId: string, parsed: Parsed
  *
  * - `GET|POST /{version}/act_<id>/customaudiences` — list (paged with `limit` / `after`,
  *   `paging.next` as a full URL) and create (`subtype: CUSTOM`, `customer_file_source`);
- * - `GET /{version}/{audience_id}` — read an audience;
+ * - `GET /{version}/{audience_id}` — read an audience; `DELETE` — delete it (`{success: true}`);
+ *   several audiences may share a name, as in Meta's ad accounts;
  * - `POST` and `DELETE /{version}/{audience_id}/users` — add and remove `{schema, data}`
  *   rows (DELETE reads the payload from the query string; request heads up to 1 MiB), at
  *   most 10,000 rows, answering `num_received`, `num_invalid_entries`,
- *   `invalid_entry_samples`; a removal that would leave fewer than `lowAudienceSize`
+ *   `invalid_entry_samples`; adds may carry an upload `session` (`session_id`, `batch_seq`
+ *   from 1, `last_batch_flag`, `estimated_num_total`): checked, echoed, a batch number twice
+ *   or a batch after the last refused (#100); a removal that would leave fewer than `lowAudienceSize`
  *   people is refused (200 / 1870047);
  * - `POST /{version}/{audience_id}/usersreplace` — replace sessions (`session_id`,
  *   `batch_seq`, `last_batch_flag`): the audience becomes the session's rows after the last
@@ -72,6 +118,7 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
   const store = new AudienceStore({ ...DEFAULT_SETTINGS, ...options.settings });
   const token = options.accessToken ?? EMULATOR_ACCESS_TOKEN;
   const sessions = new Map<string, ReplaceSession>();
+  const addSessions = new Map<string, AddSession>();
   const openSession = (audienceId: string) => [...sessions.keys()].some((k) => k.startsWith(`${audienceId}:`));
 
   const versioned = (handler: (req: EmulatorRequest) => EmulatorResponse) => (req: EmulatorRequest) =>
@@ -148,17 +195,23 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
         method: 'POST',
         path: '/:version/:node/users',
         handler: audience((req, a) => {
+          if (a.uploadBlocked) return uploadBlocked();
           if (openSession(a.id)) return busy();
           const parsed = parseUsers(param(req, 'payload'), new Set(store.settings.invalidValues));
           if ('error' in parsed) return invalidParameter(parsed.error);
+          const session = sessionOf(param(req, 'session'));
+          const refused = session && checkAddSession(addSessions, a.id, session);
+          if (refused) return invalidParameter(refused);
+          // Rows of a session's batch join the audience as they arrive.
           for (const m of parsed.members) a.members.add(m);
-          return usersAnswer(a, store.newId(), parsed);
+          return usersAnswer(a, session ? String(session.session_id) : store.newId(), parsed);
         }),
       },
       {
         method: 'DELETE',
         path: '/:version/:node/users',
         handler: audience((req, a) => {
+          if (a.uploadBlocked) return uploadBlocked();
           if (openSession(a.id)) return busy();
           const parsed = parseUsers(param(req, 'payload'), new Set(store.settings.invalidValues));
           if ('error' in parsed) return invalidParameter(parsed.error);
@@ -202,6 +255,16 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
         method: 'GET',
         path: '/:version/:node',
         handler: audience((req, a) => ({ status: 200, body: fieldsOf(a, req.query.get('fields')) })),
+      },
+      {
+        // Deleting a custom audience answers {"success": true}:
+        // https://developers.facebook.com/docs/marketing-api/reference/custom-audience/#Deleting
+        method: 'DELETE',
+        path: '/:version/:node',
+        handler: audience((_req, a) => {
+          store.audiences = store.audiences.filter((x) => x !== a);
+          return { status: 200, body: { success: true } };
+        }),
       },
     ],
   });

@@ -51,8 +51,11 @@ export const expiredToken = (): EmulatorResponse =>
   );
 
 /**
- * The refusal to remove people from a small audience (code 200, subcode 1870047), as the
- * Marketing API answers it.
+ * The refusal to remove people from a small audience. The message and title are as
+ * integrators observed them ("Audience Size too low: You cannot remove users from this
+ * audience because it will result in a low audience size",
+ * https://github.com/grouparoo/grouparoo/pull/1108); the code 200 / subcode 1870047 could
+ * not be verified from a Meta source (Meta documents no code for it).
  */
 export const lowAudienceSize = (): EmulatorResponse =>
   graphError(400, {
@@ -61,6 +64,22 @@ export const lowAudienceSize = (): EmulatorResponse =>
     error_subcode: 1_870_047,
     error_user_title: 'Audience Size too Low',
     error_user_msg: 'You cannot remove users from this audience because it will result in a low audience size.',
+  });
+
+/**
+ * The refusal to change the members of an audience flagged for integrity restrictions
+ * (`operation_status` 471), exactly as Meta documents it: code 100, subcode 1713230,
+ * "Audience Upload Blocked".
+ * https://developers.facebook.com/documentation/ads-commerce/marketing-api/reference/custom-audience/users
+ */
+export const uploadBlocked = (): EmulatorResponse =>
+  graphError(400, {
+    message: 'Invalid parameter',
+    code: 100,
+    error_subcode: 1_713_230,
+    error_user_title: 'Audience Upload Blocked',
+    error_user_msg:
+      'Before updating user memberships, you must resolve integrity restrictions on this Data File Custom Audience. Go to Audience Manager to appeal the restrictions or create a new audience with updated data',
   });
 
 /** Custom-audience throttling (code 80003) with the Business Use Case usage header (minutes to wait, rounded). */

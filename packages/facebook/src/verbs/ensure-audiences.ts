@@ -1,4 +1,4 @@
-import { SyncError } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, type FoundGroup } from '@syncmodes/connector-kit';
 import type { FacebookVerbContext } from './send-members';
 
 /** An audience option or group made of digits only is an audience id, not a name. */
@@ -6,15 +6,38 @@ export function isAudienceId(name: string): boolean {
   return /^\d+$/.test(name);
 }
 
+/** The error for an audience name that several audiences have: the run stops rather than pick one. */
+export function ambiguousAudience(name: string, ids: readonly string[]): ConfigError {
+  return Object.assign(
+    new ConfigError(
+      `${ids.length} customer-list audiences in the ad account are named "${name}" (ids ${ids.join(', ')}); the sync will not pick one. Pin one with --option audience=<id>, or rename or delete the others in Ads Manager.`,
+      'ambiguous_group',
+    ),
+    { stopsRun: true },
+  );
+}
+
+/**
+ * Finds audiences by name without creating anything: name → every customer-list audience
+ * of the ad account with exactly that name (`GET /act_<id>/customaudiences`, every page).
+ * No member count: Meta gives only approximate bounds, never an exact count.
+ * https://developers.facebook.com/docs/marketing-api/reference/ad-account/customaudiences/
+ */
+export async function findAudiences(ctx: FacebookVerbContext, names: readonly string[]): Promise<Map<string, FoundGroup[]>> {
+  const listed = await ctx.client.listAudiences();
+  return new Map(names.map((name) => [name, listed.filter((a) => a.name === name).map((a) => ({ id: a.id }))]));
+}
+
 /**
  * Resolves audience names to ids in the configured ad account: ids (digits only) are read
  * and must belong to the account; names are matched exactly among the account's
  * customer-list (CUSTOM) audiences, and missing ones are created when `create` is true
- * (`subtype: CUSTOM`, the configured `customer_file_source`). Several audiences with the
- * same name: the first listed is used (and a warning logged).
+ * (`subtype: CUSTOM`, the configured `customer_file_source`). Never picks among several
+ * audiences with one name.
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  *
- * @throws SyncError `audience_not_found` / `audience_in_other_account` for a bad id.
+ * @throws SyncError `audience_not_found` / `audience_in_other_account` for a bad id;
+ *   ConfigError `ambiguous_group` (stops the run) naming the ids when several audiences have a name.
  */
 export async function ensureAudiences(ctx: FacebookVerbContext, names: readonly string[], options: { readonly create: boolean }): Promise<Map<string, string>> {
   const resolved = new Map<string, string>();
@@ -31,7 +54,7 @@ export async function ensureAudiences(ctx: FacebookVerbContext, names: readonly 
   const listed = await ctx.client.listAudiences();
   for (const name of byName) {
     const matches = listed.filter((a) => a.name === name);
-    if (matches.length > 1) ctx.logger.warn('several audiences share this name; using the first', { audience: name, count: matches.length });
+    if (matches.length > 1) throw ambiguousAudience(name, matches.map((a) => a.id));
     const found = matches[0];
     if (found) resolved.set(name, found.id);
     else if (options.create) resolved.set(name, await ctx.client.createAudience(name));

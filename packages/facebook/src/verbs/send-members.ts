@@ -1,6 +1,7 @@
+import { randomInt } from 'node:crypto';
 import { DeferredError, InputError, SyncError, type GroupRef, type ItemResult, type MemberItem, type VerbContext } from '@syncmodes/connector-kit';
 import type { FacebookClient } from '../client/facebook-client';
-import { LOW_AUDIENCE_SIZE } from '../client/graph-errors';
+import { AUDIENCE_UPLOAD_BLOCKED, LOW_AUDIENCE_SIZE } from '../client/graph-errors';
 import type { UsersResponse } from '../client/users-response';
 import type { FacebookConfig } from '../config';
 import { identityRow } from '../identifiers/identity-row';
@@ -42,11 +43,68 @@ function reportDropped(ctx: FacebookVerbContext, audience: GroupRef, members: re
   });
 }
 
+/** `rows` (indices) in chunks of at most `size`. */
+function chunkRows(rows: readonly number[], size: number): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/**
+ * What a refused request means for its members: a removal refused for low audience size
+ * defers them; a request Graph refuses as a whole (e.g. `(#100)`, the audience deleted
+ * meanwhile) fails them without the kit splitting it row by row; anything else is thrown
+ * (`undefined`).
+ */
+function refusal(ctx: FacebookVerbContext, audience: GroupRef, direction: Direction, error: unknown, people: number): SyncError | undefined {
+  if (direction === 'remove' && error instanceof SyncError && error.code === LOW_AUDIENCE_SIZE) {
+    ctx.logger.warn('removal refused for low audience size; pending for a later run', { audience: audience.name, people });
+    return new DeferredError(LOW_AUDIENCE_SIZE, `${error.message} The person stays in "${audience.name}" until the audience is large enough.`, { vendorCode: error.vendorCode ?? '200' });
+  }
+  // Meta reports bad rows as invalid entries, not by refusing the request: splitting a
+  // refused request to find a bad row would only multiply requests.
+  if (error instanceof SyncError && (error.code === 'graph_error' || error.code === AUDIENCE_UPLOAD_BLOCKED)) return error;
+  return undefined;
+}
+
+/** Fails the rows Meta counted as invalid entries (traced from its samples); logs what cannot be traced. */
+function applyInvalidEntries(
+  ctx: FacebookVerbContext,
+  audience: GroupRef,
+  direction: Direction,
+  results: ItemResult[],
+  rows: readonly number[],
+  data: readonly (readonly string[])[],
+  response: UsersResponse,
+): void {
+  const invalid = traceInvalidEntries(data, response);
+  for (const [r, key] of invalid.rows) {
+    results[rows[r] as number] = {
+      ok: false,
+      error: new SyncError('invalid_entry', `Facebook counted this person's row as an invalid entry (sampled value: ${key}); it was not ${direction === 'add' ? 'added' : 'removed'}.`),
+    };
+  }
+  if (invalid.unattributed > 0 || (response.num_received !== undefined && response.num_received !== rows.length)) {
+    ctx.logger.warn('Facebook reported invalid entries it did not sample, or received a different number of rows', {
+      audience: audience.name,
+      direction,
+      sent: rows.length,
+      numReceived: response.num_received,
+      numInvalidEntries: response.num_invalid_entries,
+      unattributed: invalid.unattributed,
+    });
+  }
+}
+
 /**
  * Sends one chunk of people to `POST` (add) or `DELETE` (remove) `/{audience_id}/users`
  * with the fixed schema and one normalised, hashed row per person, and returns one result
  * per member, in order:
  *
+ * - adds of more people than `addBatchSize` go as one upload session: requests of at most
+ *   `addBatchSize` rows sharing a random `session_id`, `batch_seq` 1, 2, …, the last with
+ *   `last_batch_flag: true`, each with `estimated_num_total` (Meta's documented way to add
+ *   large audiences);
  * - a member without a usable identifier fails alone (`no_valid_identifier`), the rest go;
  * - rows Meta reports as invalid entries (traced from `invalid_entry_samples`) fail with
  *   `invalid_entry`; untraceable ones are logged with the counts;
@@ -66,49 +124,31 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
   const results: ItemResult[] = built.map((b) => (b.usable ? { ok: true } : { ok: false, error: new InputError('no_valid_identifier', NO_IDENTIFIER) }));
   const sent = built.flatMap((b, i) => (b.usable ? [i] : []));
   if (sent.length === 0) return results;
-  const payload = { schema: SCHEMA_KEYS, data: sent.map((i) => (built[i] as (typeof built)[number]).row) };
   if (direction === 'remove' && members.length > 1) {
+    const payload = { schema: SCHEMA_KEYS, data: sent.map((i) => (built[i] as (typeof built)[number]).row) };
     const bytes = encodeURIComponent(JSON.stringify(payload)).length;
     // Not retryable, so the kit splits the chunk in halves until each fits the query string.
     if (bytes > MAX_REMOVAL_QUERY_BYTES) throw new SyncError('removal_too_large', `A removal of ${sent.length} people needs ${bytes} bytes of query string (at most ${MAX_REMOVAL_QUERY_BYTES}); sent in smaller chunks.`);
   }
 
-  let response: UsersResponse;
-  try {
-    response = direction === 'add' ? await ctx.client.addUsers(audience.id, payload) : await ctx.client.removeUsers(audience.id, payload);
-  } catch (error) {
-    if (direction === 'remove' && error instanceof SyncError && error.code === LOW_AUDIENCE_SIZE) {
-      const deferred = new DeferredError(LOW_AUDIENCE_SIZE, `${error.message} The person stays in "${audience.name}" until the audience is large enough.`, { vendorCode: error.vendorCode ?? '200' });
-      for (const i of sent) results[i] = { ok: false, error: deferred };
-      ctx.logger.warn('removal refused for low audience size; pending for a later run', { audience: audience.name, people: sent.length });
+  const batches = direction === 'add' ? chunkRows(sent, ctx.config.addBatchSize) : [sent];
+  const session = batches.length > 1 ? { session_id: randomInt(1, 2 ** 47), total: sent.length } : undefined;
+  for (const [k, rows] of batches.entries()) {
+    const batch = { schema: SCHEMA_KEYS, data: rows.map((i) => (built[i] as (typeof built)[number]).row) };
+    let response: UsersResponse;
+    try {
+      response =
+        direction === 'add'
+          ? await ctx.client.addUsers(audience.id, batch, session && { session_id: session.session_id, batch_seq: k + 1, last_batch_flag: k === batches.length - 1, estimated_num_total: session.total })
+          : await ctx.client.removeUsers(audience.id, batch);
+    } catch (error) {
+      const refused = refusal(ctx, audience, direction, error, rows.length);
+      if (!refused) throw error;
+      // This request and the rest of the session are not sent: they carry the refusal.
+      for (const i of batches.slice(k).flat()) results[i] = { ok: false, error: refused };
       return results;
     }
-    if (error instanceof SyncError && error.code === 'graph_error') {
-      // Meta reports bad rows as invalid entries, not by refusing the request: a refused
-      // request (e.g. the audience was deleted meanwhile) is about every row, and splitting
-      // it to find a bad one would only multiply requests.
-      for (const i of sent) results[i] = { ok: false, error };
-      return results;
-    }
-    throw error;
-  }
-
-  const invalid = traceInvalidEntries(payload.data, response);
-  for (const [r, key] of invalid.rows) {
-    results[sent[r] as number] = {
-      ok: false,
-      error: new SyncError('invalid_entry', `Facebook counted this person's row as an invalid entry (sampled value: ${key}); it was not ${direction === 'add' ? 'added' : 'removed'}.`),
-    };
-  }
-  if (invalid.unattributed > 0 || (response.num_received !== undefined && response.num_received !== sent.length)) {
-    ctx.logger.warn('Facebook reported invalid entries it did not sample, or received a different number of rows', {
-      audience: audience.name,
-      direction,
-      sent: sent.length,
-      numReceived: response.num_received,
-      numInvalidEntries: response.num_invalid_entries,
-      unattributed: invalid.unattributed,
-    });
+    applyInvalidEntries(ctx, audience, direction, results, rows, batch.data, response);
   }
   return results;
 }

@@ -1,4 +1,4 @@
-import { AuthError, RateLimitError, RetryableError, SyncError } from '@syncmodes/connector-kit';
+import { RetryableError, SyncError, httpError } from '@syncmodes/connector-kit';
 import { IntercomError, IntercomTimeoutError } from 'intercom-client';
 import { rateLimitInfo } from './rate-limit-headers';
 
@@ -23,13 +23,15 @@ const CODE_NAMES: Record<string, string> = {
 const MIN_RATE_LIMIT_WAIT_MS = 250;
 
 /**
- * Turns what the SDK rejects with into a {@link SyncError}. Messages carry Intercom's own
- * code and message and never the token.
+ * Turns what the SDK rejects with into a {@link SyncError}, the HTTP status deciding the
+ * class through the kit's one ladder (`httpError`). Messages carry Intercom's own code and
+ * message and never the token.
  *
- * - 401 (and 403 `token_*` codes) → {@link AuthError}: the run stops;
+ * - 401 (and 403 `token_*` codes) → {@link AuthError} `authentication_failed`: the run stops;
  * - 429 → {@link RateLimitError} waiting until `X-RateLimit-Reset`;
- * - 408, 5xx, timeouts and network failures → retryable;
- * - anything else → not retryable, `vendorCode` = Intercom's code (e.g. `conflict`).
+ * - 408, 5xx → retryable `server_error`; timeouts and network failures → retryable;
+ * - anything else → not retryable, our code for Intercom's (`parameter_invalid` →
+ *   `invalid_value`, …), `vendorCode` = Intercom's code (e.g. `conflict`).
  *
  * https://developers.intercom.com/docs/references/rest-api/errors/error-codes/
  */
@@ -43,19 +45,18 @@ export function toIntercomError(thrown: unknown, what: string): unknown {
   }
   const first = firstError(thrown.body);
   const vendorCode = first?.code ?? `http_${status}`;
-  const detail = `${vendorCode}${first?.message ? `: ${first.message}` : ''}`;
-  if (status === 401 || (status === 403 && vendorCode.startsWith('token_'))) {
-    return new AuthError(`Intercom refused the access token (${detail}). Check INTERCOM_ACCESS_TOKEN and run again.`, { status, vendorCode });
-  }
-  if (status === 429) {
-    const info = rateLimitInfo(thrown.rawResponse);
-    const wait = info ? Math.max(MIN_RATE_LIMIT_WAIT_MS, info.resetAtMs - Date.now()) : undefined;
-    return new RateLimitError(`Intercom rate limit reached (${detail}).`, wait, { status, vendorCode });
-  }
-  if (status === 408 || status >= 500) {
-    return new RetryableError('server_error', `Intercom answered HTTP ${status} to ${what} (${detail}).`, { status, vendorCode });
-  }
-  return new SyncError(CODE_NAMES[vendorCode] ?? vendorCode, `Intercom refused ${what} (HTTP ${status} ${detail}).`, { status, vendorCode });
+  const info = status === 429 ? rateLimitInfo(thrown.rawResponse) : undefined;
+  return httpError({
+    status,
+    vendor: 'Intercom',
+    what,
+    vendorCode,
+    vendorMessage: first?.message || undefined,
+    auth: status === 403 && vendorCode.startsWith('token_'),
+    retryAfterMs: info ? Math.max(MIN_RATE_LIMIT_WAIT_MS, info.resetAtMs - Date.now()) : undefined,
+    code: CODE_NAMES[vendorCode] ?? vendorCode,
+    credentialEnv: 'INTERCOM_ACCESS_TOKEN',
+  });
 }
 
 /** An existing contact a 409 names: `…already exists with id=<id>` ("An archived contact…" when archived). */

@@ -10,8 +10,8 @@ export interface IntercomConnection {
   readonly attributes: Map<string, AttributeType>;
   /** Custom attributes Intercom has but the API may not write. */
   readonly readOnlyAttributes: Set<string>;
-  /** Lowercased tag name → tag id (Intercom compares tag names case-insensitively); filled on first use. */
-  tags: Map<string, string> | undefined;
+  /** Lowercased tag name → ids of the tags with that name (Intercom compares tag names case-insensitively); filled on first use. */
+  tags: Map<string, string[]> | undefined;
 }
 
 const TYPES: Readonly<Record<string, AttributeType>> = {

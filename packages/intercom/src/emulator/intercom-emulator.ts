@@ -10,7 +10,7 @@ import { compileQuery } from './contact-search';
 import { customAttributeJson, standardAttributeJson, STANDARD_CONTACT_ATTRIBUTES } from './data-attributes';
 import { page } from './pages';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rate-limiter';
-import { Workspace } from './workspace';
+import { EMULATOR_ADMIN_ID, Workspace } from './workspace';
 import { workspaceData } from './workspace-data';
 
 /** Options of {@link createIntercomEmulator}. */
@@ -55,7 +55,7 @@ const ok = (value: unknown): EmulatorResponse => ({ status: 200, body: value });
  *   `POST /contacts/search` (filters, `AND`/`OR` groups, paging), `POST /contacts/{id}/archive`
  *   and `/unarchive`; 409 `conflict` "…already exists with id=…" (also for archived and
  *   deleted users); unknown custom attributes refused; a configurable search-index lag;
- * - tags: `GET|POST /tags`, `GET|POST /contacts/{id}/tags`, `DELETE /contacts/{id}/tags/{tag_id}`;
+ * - tags: `GET|POST /tags`, `DELETE /tags/{id}`, `GET|POST /contacts/{id}/tags`, `DELETE /contacts/{id}/tags/{tag_id}`;
  * - data attributes: `GET|POST /data_attributes` (contact model);
  * - `error.list` bodies with Intercom's codes; `X-RateLimit-*` headers on every
  *   authenticated answer and 429 `rate_limit_exceeded` past the app's limit.
@@ -124,18 +124,20 @@ export function createIntercomEmulator(options: IntercomEmulatorOptions = {}): E
     route('DELETE', '/contacts/:id', (req) => ok(contactReference(workspace.deleteContact(id(req)), { deleted: true }))),
     route('POST', '/contacts/:id/archive', (req) => ok(contactReference(workspace.archive(id(req)), { archived: true }))),
     route('POST', '/contacts/:id/unarchive', (req) => ok(contactReference(workspace.unarchive(id(req)), { archived: false }))),
-    route('GET', '/contacts/:id/tags', (req) =>
-      ok({ type: 'list', data: workspace.active(id(req)).tag_ids.map((t) => ({ type: 'tag', ...workspace.tag(t) })) }),
-    ),
+    route('GET', '/contacts/:id/tags', (req) => ok({ type: 'list', data: workspace.contactTags(id(req)) })),
     route('POST', '/contacts/:id/tags', (req) => {
       const tagId = body(req).id;
       if (typeof tagId !== 'string' && typeof tagId !== 'number') throw new IntercomApiError(400, 'parameter_not_found', 'id is required', 'id');
       const tag = workspace.tagContact(id(req), String(tagId));
-      return ok({ type: 'tag', id: tag.id, name: tag.name, applied_at: workspace.nowSec(), applied_by: { type: 'admin', id: '1' } });
+      return ok({ type: 'tag', id: tag.id, name: tag.name, applied_at: workspace.nowSec(), applied_by: { type: 'admin', id: EMULATOR_ADMIN_ID } });
     }),
     route('DELETE', '/contacts/:id/tags/:tagId', (req) => {
       const tag = workspace.untagContact(id(req), id(req, 'tagId'));
-      return ok({ type: 'tag', id: tag.id, name: tag.name, applied_at: workspace.nowSec(), applied_by: { type: 'admin', id: '1' } });
+      return ok({ type: 'tag', id: tag.id, name: tag.name, applied_at: workspace.nowSec(), applied_by: { type: 'admin', id: EMULATOR_ADMIN_ID } });
+    }),
+    route('DELETE', '/tags/:id', (req) => {
+      workspace.deleteTag(id(req));
+      return { status: 200 };
     }),
     route('GET', '/tags', () => ok({ type: 'list', data: workspace.tags.map((t) => ({ type: 'tag', id: t.id, name: t.name })) })),
     route('POST', '/tags', (req) => {

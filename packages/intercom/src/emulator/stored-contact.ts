@@ -18,6 +18,8 @@ export interface StoredContact {
   custom_attributes: Record<string, AttributeValue>;
   /** Ids of the tags on the contact. */
   tag_ids: string[];
+  /** When each tag was applied, epoch seconds, by tag id (`applied_at` of the contact's tag list). */
+  tagged_at?: Record<string, number>;
   readonly created_at: number;
   updated_at: number;
   archived: boolean;

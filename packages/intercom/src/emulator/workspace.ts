@@ -12,6 +12,9 @@ export interface WorkspaceOptions {
   readonly now?: (() => number) | undefined;
 }
 
+/** The id of the emulator's one admin (the owner of its access token): `applied_by` of tags. */
+export const EMULATOR_ADMIN_ID = '1';
+
 const sameEmail = (a: string | null, b: string | null) => a !== null && b !== null && a.toLowerCase() === b.toLowerCase();
 
 /**
@@ -274,6 +277,22 @@ export class Workspace {
     return tag;
   }
 
+  /**
+   * `DELETE /tags/{id}`: deletes the tag and takes it off every contact.
+   * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/deletetag
+   *
+   * @throws {@link IntercomApiError} 404 when no tag has the id.
+   */
+  deleteTag(id: string): void {
+    const tag = this.tag(id);
+    this.tags = this.tags.filter((t) => t !== tag);
+    for (const c of this.contacts) {
+      if (!c.tag_ids.includes(tag.id)) continue;
+      c.tag_ids = c.tag_ids.filter((t) => t !== tag.id);
+      if (c.tagged_at) delete c.tagged_at[tag.id];
+    }
+  }
+
   /** `POST /tags` with a name: the tag with that name (names are case-insensitive), created when missing. */
   tagNamed(name: string): StoredTag {
     const existing = this.tags.find((t) => t.name.toLowerCase() === name.toLowerCase());
@@ -283,12 +302,32 @@ export class Workspace {
     return tag;
   }
 
-  /** `POST /contacts/{id}/tags`: tags an active contact (already tagged is fine). */
+  /** `POST /contacts/{id}/tags`: tags an active contact (already tagged is fine; it keeps its first `applied_at`). */
   tagContact(contactId: string, tagId: string): StoredTag {
     const contact = this.active(contactId);
     const tag = this.tag(tagId);
-    if (!contact.tag_ids.includes(tag.id)) contact.tag_ids.push(tag.id);
+    if (!contact.tag_ids.includes(tag.id)) {
+      contact.tag_ids.push(tag.id);
+      contact.tagged_at = { ...contact.tagged_at, [tag.id]: this.nowSec() };
+    }
     return tag;
+  }
+
+  /**
+   * The contact's tag list (`GET /contacts/{id}/tags`): each tag with `applied_at` (epoch
+   * seconds; the contact's creation for seeded tags) and `applied_by` (the emulator's one
+   * admin), as the operation's example in the 2.14 description shows them.
+   * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/listtagsforacontact
+   */
+  contactTags(contactId: string): { type: 'tag'; id: string; name: string; applied_at: number; applied_by: { type: 'admin'; id: string } }[] {
+    const contact = this.active(contactId);
+    return contact.tag_ids.map((id) => ({
+      type: 'tag' as const,
+      id,
+      name: this.tag(id).name,
+      applied_at: contact.tagged_at?.[id] ?? contact.created_at,
+      applied_by: { type: 'admin' as const, id: EMULATOR_ADMIN_ID },
+    }));
   }
 
   /** `DELETE /contacts/{id}/tags/{tag_id}`: untags an active contact (not tagged is fine). */
@@ -296,6 +335,7 @@ export class Workspace {
     const contact = this.active(contactId);
     const tag = this.tag(tagId);
     contact.tag_ids = contact.tag_ids.filter((t) => t !== tag.id);
+    if (contact.tagged_at) delete contact.tagged_at[tag.id];
     return tag;
   }
 

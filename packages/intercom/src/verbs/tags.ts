@@ -1,31 +1,59 @@
-import { SyncError, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
 import { eachItem, failedItem } from './item-results';
 import type { IntercomContext } from './verb-context';
 
-async function tagIds(ctx: IntercomContext): Promise<Map<string, string>> {
+/** Lowercased tag name → ids of every tag with that name (`GET /tags`, once per run, cached). */
+async function tagIds(ctx: IntercomContext): Promise<Map<string, string[]>> {
   if (!ctx.client.tags) {
     const tags = await ctx.client.api.listTags(ctx);
-    ctx.client.tags = new Map(tags.map((t) => [t.name.toLowerCase(), t.id]));
+    const byName = new Map<string, string[]>();
+    for (const t of tags) byName.set(t.name.toLowerCase(), [...(byName.get(t.name.toLowerCase()) ?? []), t.id]);
+    ctx.client.tags = byName;
   }
   return ctx.client.tags;
 }
 
 /**
+ * Finds tags by name without creating anything: name → every tag with that name (Intercom
+ * compares tag names case-insensitively; `GET /tags`). No member count: Intercom's tag
+ * gives none, and counting would search every tagged contact.
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/listtags
+ */
+export async function findTags(ctx: IntercomContext, names: readonly string[]): Promise<Map<string, FoundGroup[]>> {
+  const ids = await tagIds(ctx);
+  return new Map(names.map((name) => [name, (ids.get(name.toLowerCase()) ?? []).map((id) => ({ id }))]));
+}
+
+/** The error for a tag name that several tags have: the run stops rather than pick one. */
+export function ambiguousTag(name: string, ids: readonly string[]): ConfigError {
+  return Object.assign(
+    new ConfigError(
+      `${ids.length} Intercom tags are named "${name}" (ids ${ids.join(', ')}); the sync will not pick one. Rename or delete the extra tags in Intercom, or map the group to another name.`,
+      'ambiguous_group',
+    ),
+    { stopsRun: true },
+  );
+}
+
+/**
  * Finds tags by name (`GET /tags`, once per run; Intercom compares names case-insensitively)
  * and, when `create` is true, creates the missing ones (`POST /tags`). Ids are cached for
- * the run.
+ * the run. Never picks among several tags with one name.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/createtag
+ *
+ * @throws ConfigError `ambiguous_group` (stops the run) naming the ids when several tags have a name.
  */
 export async function ensureTags(ctx: IntercomContext, names: readonly string[], options: { readonly create: boolean }): Promise<Map<string, string>> {
   const ids = await tagIds(ctx);
   const out = new Map<string, string>();
   for (const name of new Set(names)) {
-    let id = ids.get(name.toLowerCase());
-    if (id === undefined && options.create) {
-      id = (await ctx.client.api.createTag(ctx, name)).id;
-      ids.set(name.toLowerCase(), id);
+    let found = ids.get(name.toLowerCase()) ?? [];
+    if (found.length > 1) throw ambiguousTag(name, found);
+    if (found.length === 0 && options.create) {
+      found = [(await ctx.client.api.createTag(ctx, name)).id];
+      ids.set(name.toLowerCase(), found);
     }
-    if (id !== undefined) out.set(name, id);
+    if (found[0] !== undefined) out.set(name, found[0]);
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { AuthError, NotFoundError, RateLimitError, RetryableError, SyncError } from '@syncmodes/connector-kit';
+import { AuthError, RateLimitError, httpError, type HttpFailure, type SyncError } from '@syncmodes/connector-kit';
 
 /** A failed request, translated: the error, and whether it concerns this user only. */
 export interface MappedError {
@@ -42,44 +42,49 @@ export function retryAfterMs(headers: Record<string, string> | undefined): numbe
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** What a failed request was, for messages. */
+export interface RequestAbout {
+  /** What was asked ("updating a user"). */
+  readonly what: string;
+  /** The app id the request addressed (named in auth failures: a key works for its own app only). */
+  readonly appId: string;
+}
+
 /**
- * Translates an HTTP error answer to a user update into a {@link SyncError}, reading the
- * raw body (the SDK's models drop fields):
- * - 401 / 403 → {@link AuthError}: the run stops (the key is never quoted);
- * - 404 → {@link NotFoundError}: no user with this external_id (per user);
+ * Translates an HTTP error answer into a {@link SyncError} with the kit's one status ladder
+ * (`httpError`), reading the raw body (the SDK's models drop fields):
+ * - 401, and 403 (OneSignal's answer to an invalid key, a key of another app, and an app id
+ *   the key does not belong to — one answer for all three) → {@link AuthError}
+ *   `authentication_failed`: the run stops (the key is never quoted);
+ * - 404 → {@link NotFoundError}: no user with this alias (per user);
  * - 429 → {@link RateLimitError} with `Retry-After`; per user when the body names a
  *   per-device / per-user limit (`"limit": "Subscription/User Update Per Device"`),
  *   otherwise app-wide (every queued call waits);
  * - 400 naming the tag limit → `tag_limit_exceeded`; other 400 / 409 → `invalid_request` /
  *   `conflict` (per user, not retryable);
- * - 5xx → retryable `server_error`.
+ * - 408, 5xx → retryable `server_error`.
  * https://documentation.onesignal.com/reference/rate-limits ,
- * https://documentation.onesignal.com/reference/update-user
+ * https://documentation.onesignal.com/reference/update-user ,
+ * https://documentation.onesignal.com/docs/en/keys-and-ids#api-keys
  */
-export function mapApiError(error: ApiExceptionLike, raw: string | undefined): MappedError {
+export function mapApiError(error: ApiExceptionLike, raw: string | undefined, about: RequestAbout): MappedError {
   const status = error.code;
   const { titles, limit } = errorTitles(raw);
-  const said = titles.length > 0 ? `: ${titles.join('; ')}` : '';
-  if (status === 401 || status === 403) {
-    return {
-      error: new AuthError(`OneSignal refused the REST API key (HTTP ${status}). Check ONESIGNAL_REST_API_KEY and the app id.`, { status }),
-      perUser: false,
-    };
-  }
-  if (status === 404) return { error: new NotFoundError('No OneSignal user has this external_id in the app.', { status }), perUser: true };
+  const failure: HttpFailure = {
+    status,
+    vendor: 'OneSignal',
+    what: status === 403 ? `${about.what} of app ${about.appId}` : about.what,
+    vendorMessage: titles.join('; ') || undefined,
+    retryAfterMs: retryAfterMs(error.headers),
+    auth: status === 403,
+    notFound: status === 404,
+    credentialEnv: status === 403 ? 'ONESIGNAL_REST_API_KEY and the appId option (a key is valid for its own app only)' : 'ONESIGNAL_REST_API_KEY',
+    code: status === 409 ? 'conflict' : status === 400 && titles.some((t) => /tag/i.test(t) && /limit/i.test(t)) ? 'tag_limit_exceeded' : status >= 400 && status < 500 ? 'invalid_request' : undefined,
+  };
+  const mapped = httpError(failure);
   if (status === 429) {
     const perUser = limit !== undefined && /per (device|user|subscription)/i.test(limit);
-    const scope = perUser ? 'for this user' : 'for the app';
-    return {
-      error: new RateLimitError(`OneSignal rate limit reached ${scope}${limit ? ` (${limit})` : ''}.`, retryAfterMs(error.headers), { status }),
-      perUser,
-    };
+    return { error: perUser ? new RateLimitError(`${mapped.message.replace(/\.$/, '')} for this user (${limit}).`, (mapped as RateLimitError).retryAfterMs, { status }) : mapped, perUser };
   }
-  if (status >= 500) return { error: new RetryableError('server_error', `OneSignal answered HTTP ${status}${said}.`, { status }), perUser: false };
-  if (status === 400 && titles.some((t) => /tag/i.test(t) && /limit/i.test(t))) {
-    return { error: new SyncError('tag_limit_exceeded', `OneSignal refused the tags${said}.`, { status }), perUser: true };
-  }
-  if (status === 409) return { error: new SyncError('conflict', `OneSignal refused the update${said}.`, { status }), perUser: true };
-  if (status >= 400 && status < 500) return { error: new SyncError('invalid_request', `OneSignal refused the update (HTTP ${status})${said}.`, { status }), perUser: true };
-  return { error: new SyncError(`http_${status}`, `OneSignal answered HTTP ${status}${said}.`, { status }), perUser: false };
+  return { error: mapped, perUser: !(mapped.retryable || mapped instanceof AuthError) };
 }

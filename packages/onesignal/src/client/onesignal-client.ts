@@ -6,6 +6,7 @@ import { mapApiError } from './errors';
 import { RawBodies } from './raw-bodies';
 import { timedFetch } from './timed-fetch';
 import { UserPacer } from './user-pacer';
+import { ViewPacer } from './view-pacer';
 
 /** The answer to one tag update: acknowledged, or an error about this user only. */
 export type PatchResult = { readonly ok: true } | { readonly ok: false; readonly error: SyncError };
@@ -19,6 +20,7 @@ export class OneSignalClient {
   readonly api: DefaultApi;
   private readonly raw = new RawBodies();
   private readonly pacer: UserPacer;
+  private readonly views: ViewPacer;
   private readonly acknowledged = new Map<string, Map<string, string>>();
 
   constructor(private readonly config: OneSignalConfig) {
@@ -31,12 +33,37 @@ export class OneSignalClient {
       }),
     );
     this.pacer = new UserPacer(config.userIntervalMs);
+    this.views = new ViewPacer(config.viewRateLimit);
+  }
+
+  /**
+   * Whether the app has a user with this `external_id`: `GET /apps/{app_id}/users/by/external_id/{id}`
+   * (path-encoded by the SDK), paced to OneSignal's rate for view endpoints. 200 → true,
+   * 404 → false (both documented for view user).
+   * https://documentation.onesignal.com/reference/view-user
+   *
+   * @throws SyncError for anything else (auth stops the run; 429 and 5xx are retried by the kit).
+   */
+  async userExists(externalId: string, signal?: AbortSignal): Promise<boolean> {
+    return this.views.run(async () => {
+      try {
+        await this.api.getUser(this.config.appId, 'external_id', externalId);
+        return true;
+      } catch (thrown) {
+        if (!(thrown instanceof ApiException)) throw thrown;
+        if (thrown.code === 404) return false;
+        throw mapApiError(thrown, this.raw.of(thrown.headers), { what: 'viewing a user', appId: this.config.appId }).error;
+      }
+    }, signal);
   }
 
   /**
    * Sends one `PATCH /apps/{app_id}/users/by/external_id/{external_id}` (the id is
    * path-encoded by the SDK) with `properties.tags` = `tags`, after the per-user gap.
    * https://documentation.onesignal.com/reference/update-user
+   *
+   * A user the lookup found may be gone by now; OneSignal documents no answer for that, and
+   * a 404 is read as not found.
    *
    * @returns `{ ok: false }` for errors about this user (not found, per-user rate limit,
    *   refused tags); @throws SyncError for failures of the call itself (auth, app-wide
@@ -50,7 +77,7 @@ export class OneSignalClient {
     } catch (thrown) {
       this.pacer.answered(externalId);
       if (!(thrown instanceof ApiException)) throw thrown;
-      const mapped = mapApiError(thrown, this.raw.of(thrown.headers));
+      const mapped = mapApiError(thrown, this.raw.of(thrown.headers), { what: 'updating a user', appId: this.config.appId });
       if (!mapped.perUser) throw mapped.error;
       return { ok: false, error: mapped.error };
     }

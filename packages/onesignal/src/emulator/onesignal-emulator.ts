@@ -7,7 +7,7 @@ import {
 } from '@syncmodes/connector-kit/emulator';
 import { RateLimits, type RateLimitOptions } from './rate-limits';
 import { EMULATOR_APP_ID, UserRequestError, UserStore, type OneSignalData } from './users';
-import { genericError, oneSignalShapes, rateLimited } from './vendor-shapes';
+import { accessDenied, authorizationMissing, genericError, oneSignalShapes, rateLimited } from './vendor-shapes';
 
 /** Options of {@link createOneSignalEmulator}. */
 export interface OneSignalEmulatorOptions extends RateLimitOptions {
@@ -30,19 +30,28 @@ const USER_PATH = '/apps/:app_id/users/by/:alias_label/:alias_id';
  *   most 100 tag changes per request; the app's per-user tag limit),
  * - `DELETE` same path and `POST /apps/{app_id}/users` (delete / create user: present so a
  *   test can prove the destination never calls them),
- * with OneSignal's rate limits (1 write/s per user, 1,000 writes/s per app, 10 reads/s per
- * app; 429 with `Retry-After`), its error shape (`{"errors":[{"title"}]}`) and
- * `Authorization: Key <REST API key>` (`Basic` and `Bearer` accepted too).
+ * with OneSignal's rate limits (1 write/s per user, 1,000 writes/s per app; reads 1/s per
+ * app after a burst of 10; 429 `{"errors": ["API rate limit exceeded."], "limit"}` with
+ * `Retry-After`), its error shapes (`{"errors":[{"code","title"}]}` for request errors) and
+ * `Authorization: Key <REST API key>` only: no header → 401 `auth-1`; another scheme, a
+ * wrong key, or an app id the key does not belong to → 403 "Access denied.  Please include
+ * an 'Authorization: ...' header with a valid API key (…)".
  *
- * Any `app_id` is served: an app a seed named, or else the default app
- * ({@link EMULATOR_APP_ID}).
+ * Apps: the default app ({@link EMULATOR_APP_ID}) and every app a seed named; any other
+ * `app_id` is answered 403 like a mismatched key.
+ *
+ * Not pinned down by OneSignal: what `PATCH` answers for an alias no user has (the docs list
+ * 202, 400, 401, 409, 429). The emulator answers 404 like the documented view-user call; the
+ * connector never relies on it (it looks users up with `GET` first).
  *
  * Admin: `GET /__emulator/records` → `{ apps: { <app_id>: { tag_limit, users: [User] } }, next_id }`;
- * `POST /__emulator/seed` takes `{ "app_id"?, "tag_limit"?, "users": [User] }` (see the
- * package README); `POST /__emulator/touch-user` `{ "app_id"?, "external_id" }` records a
+ * `POST /__emulator/seed` takes `{ "app_id"?, "tag_limit"?, "read_rate"?, "users": [User] }`
+ * (see the package README; `read_rate` lifts the read limit, reads per second, for tests
+ * and demos of many users); `POST /__emulator/touch-user` `{ "app_id"?, "external_id" }` records a
  * write made by the app's own SDK, using up that user's per-user budget for a second.
  *
  * References: https://documentation.onesignal.com/reference/update-user ,
+ * https://documentation.onesignal.com/reference/view-user ,
  * https://documentation.onesignal.com/reference/rate-limits
  */
 export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}): EmulatorServer & { readonly users: UserStore } {
@@ -52,7 +61,12 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
 
   const data: EmulatorData<OneSignalData> = {
     snapshot: () => users.snapshot(),
-    seed: (input) => users.seed(input),
+    seed: (input) => {
+      const rate = (input as { read_rate?: unknown } | null)?.read_rate;
+      if (rate !== undefined && (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1)) throw new Error('read_rate must be a whole number of reads per second, at least 1');
+      users.seed(input);
+      if (typeof rate === 'number') limits.setViewRate(rate);
+    },
     load: (d) => users.load(d),
     reset: () => {
       users.reset();
@@ -77,7 +91,7 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       method: 'GET',
       path: USER_PATH,
       handler: guard((req) => {
-        const appId = users.appIdFor(param(req, 'app_id'));
+        const appId = param(req, 'app_id');
         const refused = limits.view(appId);
         if (refused) return refusal(refused);
         const user = users.findUser(appId, param(req, 'alias_label'), param(req, 'alias_id'));
@@ -88,7 +102,7 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       method: 'PATCH',
       path: USER_PATH,
       handler: guard((req) => {
-        const appId = users.appIdFor(param(req, 'app_id'));
+        const appId = param(req, 'app_id');
         const user = users.findUser(appId, param(req, 'alias_label'), param(req, 'alias_id'));
         const refused = limits.write(appId, user?.identity.onesignal_id ?? `${param(req, 'alias_label')}:${param(req, 'alias_id')}`);
         if (refused) return refusal(refused);
@@ -101,7 +115,7 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       method: 'DELETE',
       path: USER_PATH,
       handler: guard((req) => {
-        const appId = users.appIdFor(param(req, 'app_id'));
+        const appId = param(req, 'app_id');
         const user = users.findUser(appId, param(req, 'alias_label'), param(req, 'alias_id'));
         const refused = limits.write(appId, user?.identity.onesignal_id ?? `${param(req, 'alias_label')}:${param(req, 'alias_id')}`);
         if (refused) return refusal(refused);
@@ -114,7 +128,7 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       method: 'POST',
       path: '/apps/:app_id/users',
       handler: guard((req) => {
-        const appId = users.appIdFor(param(req, 'app_id'));
+        const appId = param(req, 'app_id');
         const externalId = (req.body as { identity?: { external_id?: unknown } } | undefined)?.identity?.external_id;
         const refused = limits.write(appId, `external_id:${String(externalId ?? '')}`);
         if (refused) return refusal(refused);
@@ -132,10 +146,14 @@ export function createOneSignalEmulator(options: OneSignalEmulatorOptions = {}):
       data,
       persistPath: options.persistPath,
       authenticate: (req) => {
-        const header = String(req.headers.authorization ?? '');
-        const [scheme, token] = header.split(' ', 2);
-        const ok = (scheme === 'Key' || scheme === 'Basic' || scheme === 'Bearer') && token === key;
-        return ok ? undefined : oneSignalShapes.authExpired();
+        const header = req.headers.authorization;
+        if (header === undefined || header.trim() === '') return authorizationMissing();
+        // Only the documented `Key` scheme (compared case-insensitively, as HTTP auth schemes are:
+        // RFC 9110 §11.1); a key of another app, or an app id the key does not belong to, is a
+        // mismatched key.
+        const [scheme, token] = header.trim().split(/\s+/, 2);
+        const ok = scheme?.toLowerCase() === 'key' && token === key && users.knows(param(req, 'app_id'));
+        return ok ? undefined : accessDenied();
       },
       admin: {
         'POST touch-user': (req) => {

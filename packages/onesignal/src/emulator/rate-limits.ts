@@ -1,20 +1,23 @@
 /**
- * OneSignal's API rate limits for the user model, as the emulator enforces them:
- * - creating, updating or deleting users: 1,000 requests/s per app and 1 request/s per
- *   user;
- * - viewing a user: about 1 request/s per app (10 per second "look-back"; modelled as 10
- *   per window).
- * A refused request gets 429 with `Retry-After` (whole seconds, rounded up) and does not
- * count against the window.
- * https://documentation.onesignal.com/reference/rate-limits
+ * OneSignal's API rate limits for the user model, as the emulator enforces them
+ * (https://documentation.onesignal.com/reference/rate-limits, "API rate limits"):
+ * - "Create, update, or delete users or subscriptions: 1,000 requests/sec/app, 1
+ *   request/sec per user or subscription";
+ * - "View endpoints (messages, templates, users): 1 request/sec/app, up to 10 look-back
+ *   requests/sec" — modelled as a bucket of 10 requests refilled at 1 a second: a burst of
+ *   up to 10, then 1 a second sustained.
+ * Limits are "evaluated when a request is received". A refused request gets 429 with
+ * `Retry-After` (whole seconds, rounded up) and does not count.
  */
 export interface RateLimitOptions {
   /** User writes allowed per app per window. Default 1,000. */
   readonly appWrites?: number | undefined;
   /** Shortest gap between two writes to the same user, ms. Default 1,000 (1 request/s per user). */
   readonly userIntervalMs?: number | undefined;
-  /** User reads allowed per app per window. Default 10. */
+  /** User reads allowed per app per window, sustained. Default 1 (1 request/s per app). */
   readonly appViews?: number | undefined;
+  /** Reads allowed in a burst (the "look-back"). Default 10. */
+  readonly viewBurst?: number | undefined;
   /** Window of the per-app limits, ms. Default 1,000. */
   readonly windowMs?: number | undefined;
 }
@@ -32,16 +35,19 @@ export interface Refusal {
 export class RateLimits {
   private readonly appWrites: number;
   private readonly userIntervalMs: number;
-  private readonly appViews: number;
+  private appViews: number;
+  private viewBurst: number;
   private readonly windowMs: number;
   private readonly writes = new Map<string, number[]>();
-  private readonly views = new Map<string, number[]>();
+  /** Per app: read tokens left and when they were counted (a token bucket). */
+  private readonly views = new Map<string, { tokens: number; at: number }>();
   private readonly lastUserWrite = new Map<string, number>();
 
   constructor(options: RateLimitOptions = {}) {
     this.appWrites = options.appWrites ?? 1_000;
     this.userIntervalMs = options.userIntervalMs ?? 1_000;
-    this.appViews = options.appViews ?? 10;
+    this.appViews = options.appViews ?? 1;
+    this.viewBurst = options.viewBurst ?? 10;
     this.windowMs = options.windowMs ?? 1_000;
   }
 
@@ -64,12 +70,24 @@ export class RateLimits {
     return undefined;
   }
 
-  /** Checks (and counts) a read of a user of app `appId`. */
+  /** Checks (and counts) a read of a user of app `appId`: a burst of `viewBurst`, refilled at `appViews` per window. */
   view(appId: string, now = Date.now()): Refusal | undefined {
-    const refused = this.window(this.views, appId, this.appViews, now);
-    if (refused) return refused;
-    this.views.get(appId)?.push(now);
+    const perMs = this.appViews / this.windowMs;
+    const last = this.views.get(appId) ?? { tokens: this.viewBurst, at: now };
+    const tokens = Math.min(this.viewBurst, last.tokens + (now - last.at) * perMs);
+    if (tokens < 1) {
+      this.views.set(appId, { tokens, at: now });
+      return { scope: 'app', waitMs: Math.ceil((1 - tokens) / perMs) };
+    }
+    this.views.set(appId, { tokens: tokens - 1, at: now });
     return undefined;
+  }
+
+  /** Changes the read rate: `perSecond` sustained, bursts of `burst` (default: the larger of 10 and `perSecond`). */
+  setViewRate(perSecond: number, burst = Math.max(10, perSecond)): void {
+    this.appViews = (perSecond * this.windowMs) / 1_000;
+    this.viewBurst = burst;
+    this.views.clear();
   }
 
   /** Records a write to the user made elsewhere (the app's own SDK), using up its per-user budget. */

@@ -63,12 +63,13 @@ export class UserStore {
   }
 
   /**
-   * The app a request's `app_id` addresses: an app a seed named explicitly, otherwise the
-   * emulator's default app. So `--option appId=<your id>` works against an emulator seeded
-   * without an `app_id`.
+   * Whether the emulator holds app `appId`: the default app ({@link EMULATOR_APP_ID}) and
+   * every app a seed named. A key belongs to one app, so a request for any other app id is
+   * refused as a mismatched key (403), as OneSignal does.
+   * https://documentation.onesignal.com/docs/en/keys-and-ids#api-keys
    */
-  appIdFor(requested: string): string {
-    return this.data.apps[requested] ? requested : EMULATOR_APP_ID;
+  knows(appId: string): boolean {
+    return appId === EMULATOR_APP_ID || this.data.apps[appId] !== undefined;
   }
 
   /** The app (created empty on first use). */

@@ -3,19 +3,28 @@ import type { OneSignalClient } from '../client/onesignal-client';
 import type { OneSignalConfig } from '../config';
 
 /**
- * Finds users by `external_id` without a request: every user is presumed to exist
- * (`presumed: true`, id = the external_id) and the update confirms it — OneSignal answers
- * 404 for an unknown alias, which the kit turns into `skipped: not_found`.
+ * Finds users by `external_id` with OneSignal's documented view-user call, one
+ * `GET /apps/{app_id}/users/by/external_id/{id}` per record (OneSignal has no batch lookup):
+ * 200 → found (id = the external_id), 404 → not found, which the kit skips as `not_found`
+ * in enrich mode. Reads are paced app-wide to `viewRateLimit` per second (OneSignal: "1
+ * request/sec/app, up to 10 look-back requests/sec" for view endpoints).
  *
- * Why: OneSignal has no batch lookup, and viewing a user is limited to about 1 request/s
- * per app (https://documentation.onesignal.com/reference/rate-limits), while updates
- * allow 1,000/s per app. A GET per user would cost a second request per user and cap the
- * sync near one user per second; the PATCH alone costs one request per user and creates
- * nothing when the user is missing (https://documentation.onesignal.com/reference/update-user).
+ * Why not let the update find the user: OneSignal documents no answer of
+ * `PATCH …/users/by/{alias_label}/{alias_id}` for an alias no user has (its reference
+ * lists 202, 400, 401, 409, 429; the official SDK likewise), so an enrich sync must not
+ * rest on it. Each changed record costs one read (about one a second) before its update.
+ * https://documentation.onesignal.com/reference/view-user ,
+ * https://documentation.onesignal.com/reference/rate-limits
  */
 export async function findUsers(
-  _ctx: VerbContext<OneSignalConfig, OneSignalClient>,
+  ctx: VerbContext<OneSignalConfig, OneSignalClient>,
   requests: readonly LookupRequest[],
 ): Promise<Map<number, FoundRecord[]>> {
-  return new Map(requests.map((r) => [r.ref, [{ id: r.matchKey, presumed: true }]]));
+  const found = new Map<number, FoundRecord[]>();
+  await Promise.all(
+    requests.map(async (r) => {
+      if (await ctx.client.userExists(r.matchKey, ctx.signal)) found.set(r.ref, [{ id: r.matchKey }]);
+    }),
+  );
+  return found;
 }

@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import type { AxiosStatic } from 'axios';
+
+/**
+ * The axios the SDK itself loads: its CommonJS build, required from the SDK's own location
+ * (an ESM `import` would give a second axios instance, whose interceptors the SDK never sees).
+ */
+function sdkAxios(): AxiosStatic {
+  const here = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+  return createRequire(here.resolve('facebook-nodejs-business-sdk'))('axios') as AxiosStatic;
+}
+
+/**
+ * Gives every SDK request to `target` a timeout that also closes its socket. The official
+ * SDK sends through axios's shared instance and takes no per-request options, so a
+ * timed-out call used to leave its socket open (and a server that never answers kept the
+ * process alive after the run). An axios request interceptor, limited to URLs under
+ * `target` and removed by the returned function, sets axios's own `timeout` (the request is
+ * destroyed when it fires) and an abort signal of the same length.
+ * https://axios-http.com/docs/req_config (`timeout`, `signal`)
+ *
+ * @param target - base URL of the Graph API (or the emulator), no trailing slash.
+ * @param ms - the timeout, ms.
+ * @returns a function that removes the interceptor (called on disconnect).
+ */
+export function timeoutRequestsTo(target: string, ms: number): () => void {
+  const axios = sdkAxios();
+  const id = axios.interceptors.request.use((config) => {
+    const url = `${config.baseURL && !/^https?:/.test(config.url ?? '') ? config.baseURL : ''}${config.url ?? ''}`;
+    if (!url.startsWith(target)) return config;
+    config.timeout = ms;
+    config.signal ??= AbortSignal.timeout(ms);
+    return config;
+  });
+  return () => axios.interceptors.request.eject(id);
+}

@@ -1,0 +1,39 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFacebook } from './facebook-harness';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('./fixtures/hung-run.ts', import.meta.url));
+
+/** #17 item 5: every request has a timeout that also closes its socket, so a hung destination cannot keep the process alive. */
+describe('a destination that never answers (#17)', () => {
+  let env: Awaited<ReturnType<typeof startFacebook>> | undefined;
+  afterEach(async () => {
+    await env?.emulator.stop();
+    env = undefined;
+  });
+
+  it('the run ends with its timeouts and the process exits by itself while the route still hangs', async () => {
+    env = await startFacebook();
+    await env.admin.seed({ audiences: [{ name: 'Hung' }] });
+    // The add route holds every request for 10 minutes without answering.
+    await env.admin.setFaults([{ kind: 'timeout', method: 'POST', path: '/users$', latencyMs: 600_000 }]);
+    const started = Date.now();
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@syncmodes/source', FIXTURE], { cwd: ROOT, env: { ...process.env, SYNCMODES_TEST_URL: env.baseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += String(c)));
+    child.stderr.on('data', (c) => (err += String(c)));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const seconds = (Date.now() - started) / 1000;
+    expect(code, err).toBe(0);
+    const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { status: string; codes: string[] };
+    expect(summary.codes).toEqual(['timeout', 'timeout']);
+    // Started a process, compiled TypeScript, timed out twice per request: well under the 10 minutes the route holds.
+    expect(seconds).toBeLessThan(60);
+    // The emulator is still holding those requests (they enter its log only when released).
+    const faults = (await (await fetch(`${env.baseUrl}/__emulator/faults`)).json()) as { injected: { timeout: number } };
+    expect(faults.injected.timeout).toBeGreaterThanOrEqual(2);
+  }, 120_000);
+});

@@ -1,0 +1,84 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, readReport, tempDir } from '../../cli/test/cli-helpers';
+
+type Contact = { id: string; role: string; email: string; external_id: string | null; name: string | null; archived: boolean };
+
+const saved = (state: string) => (JSON.parse(readFileSync(join(state, 'emulators', 'intercom.json'), 'utf8')) as { contacts: Contact[] }).contacts;
+
+/** #12 through the CLI against the Intercom emulator: never touch the wrong contact, never a duplicate person. */
+describe('syncmodes sync --to intercom: contacts sharing an email (#12)', () => {
+  // Intercom keeps several contacts with one email (leads, and a lead beside a user):
+  // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/createcontact
+  for (const copies of [2, 3]) {
+    for (const mode of ['sync', 'additive', 'enrich']) {
+      it(`${copies} contacts with one email → ambiguous_match naming the ids, none of them written; the rest synced (${mode})`, async () => {
+        const dir = tempDir();
+        const seed = join(dir, 'seed.json');
+        const dupes = [
+          { role: 'user', external_id: 'u-9', email: 'dup@example.com', name: 'Dup One' },
+          { role: 'lead', email: 'DUP@example.com', name: 'Dup Two' },
+          { role: 'lead', email: 'dup@example.com', name: 'Dup Three' },
+        ].slice(0, copies);
+        writeFileSync(seed, JSON.stringify({ contacts: [...dupes, { role: 'user', email: 'solo@example.com', name: 'Solo' }] }));
+        const source = join(dir, 'people.csv');
+        writeFileSync(source, 'Id,Email,Name\n1,dup@example.com,New Name\n2,solo@example.com,Solo Renamed\n3,new@example.com,Newcomer\n');
+        const report = join(dir, 'report.json');
+        const state = join(dir, 'state');
+        const out = await cli(['sync', '--to', 'intercom', '--emulator', '--emulator-seed', seed, '--mode', mode, '--from', source, '--id', 'Id', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', state, '--report', report]);
+        expect(out.code, out.stderr).toBe(1);
+        const r = readReport(report);
+        const byId = Object.fromEntries(r.records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+        expect(byId).toEqual({ '1': 'failed:ambiguous_match', '2': 'updated', '3': mode === 'enrich' ? 'skipped:not_found' : 'created' });
+        const contacts = saved(state);
+        const dupIds = contacts.filter((c) => c.email.toLowerCase() === 'dup@example.com').map((c) => c.id);
+        expect(dupIds).toHaveLength(copies);
+        const message = r.records.find((x) => x.id === '1')?.message ?? '';
+        for (const id of dupIds) expect(message).toContain(id);
+        expect(contacts.filter((c) => c.email.toLowerCase() === 'dup@example.com').map((c) => c.name).sort()).toEqual(dupes.map((d) => d.name).sort());
+        expect(contacts.find((c) => c.email === 'solo@example.com')?.name).toBe('Solo Renamed');
+        expect(contacts.filter((c) => c.email === 'new@example.com')).toHaveLength(mode === 'enrich' ? 0 : 1);
+      }, 60_000);
+    }
+  }
+});
+
+describe('syncmodes sync --to intercom: a record whose contact is archived (#12)', () => {
+  // Creating a user whose external_id an archived contact holds answers 409 "An archived contact
+  // matching those details already exists with id=…"; POST /contacts/{id}/unarchive brings it back:
+  // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/createcontact ,
+  // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/unarchivecontact
+  for (const role of ['user', 'auto']) {
+    for (const mode of ['sync', 'additive']) {
+      it(`role=${role}: unarchived and updated, never a second contact beside it (${mode})`, async () => {
+        const dir = tempDir();
+        const seed = join(dir, 'seed.json');
+        writeFileSync(seed, JSON.stringify({ contacts: [{ role: 'user', external_id: 'arch-1', email: 'arch@example.com', name: 'Old Name', archived: true }] }));
+        const source = join(dir, 'people.csv');
+        writeFileSync(source, 'Id,Ext,Email,Name\n1,arch-1,arch@example.com,New Name\n');
+        const report = join(dir, 'report.json');
+        const state = join(dir, 'state');
+        const out = await cli(['sync', '--to', 'intercom', '--emulator', '--emulator-seed', seed, '--mode', mode, '--option', `role=${role}`, '--from', source, '--id', 'Id', '--map', 'external_id=Ext', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', state, '--report', report]);
+        expect(out.code, out.stderr).toBe(0);
+        expect(readReport(report).records.map((x) => x.outcome)).toEqual(['updated']);
+        const contacts = saved(state);
+        expect(contacts.map((c) => [c.external_id, c.email, c.name, c.archived])).toEqual([['arch-1', 'arch@example.com', 'New Name', false]]);
+      }, 60_000);
+    }
+  }
+
+  it('enrich does not bring an archived contact back: the record is skipped as not_found and nothing is created', async () => {
+    const dir = tempDir();
+    const seed = join(dir, 'seed.json');
+    writeFileSync(seed, JSON.stringify({ contacts: [{ role: 'user', external_id: 'arch-1', email: 'arch@example.com', name: 'Old Name', archived: true }] }));
+    const source = join(dir, 'people.csv');
+    writeFileSync(source, 'Id,Ext,Email,Name\n1,arch-1,arch@example.com,New Name\n');
+    const report = join(dir, 'report.json');
+    const state = join(dir, 'state');
+    const out = await cli(['sync', '--to', 'intercom', '--emulator', '--emulator-seed', seed, '--mode', 'enrich', '--from', source, '--id', 'Id', '--map', 'external_id=Ext', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', state, '--report', report]);
+    expect(out.code, out.stderr).toBe(0);
+    expect(readReport(report).records.map((x) => `${x.outcome}:${x.code}`)).toEqual(['skipped:not_found']);
+    expect(saved(state).map((c) => [c.name, c.archived])).toEqual([['Old Name', true]]);
+  }, 60_000);
+});
