@@ -23,6 +23,7 @@ import {
 } from '@syncmodes/connector-kit';
 import { colourAllowed } from '../output/colour';
 import { cliLogger, type LogFormat, type LogLevel } from '../output/cli-logger';
+import { reportWithFlags } from '../output/flag-hints';
 import { printRun, type OutputMode } from '../output/print-run';
 import { progressReporter, type RunProgress } from '../output/progress-bar';
 import { findDestination } from '../registry/destinations';
@@ -129,6 +130,7 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     syncName: run.syncName,
     identityOverrides: run.identityOverrides,
     dryRun: run.job.dryRun,
+    groupIds: run.job.groupIds,
     deletePolicy: run.job.deletePolicy,
     guard: { maxDeletes: run.job.allowDeletes, allowEmptySource: run.job.allowEmptySource },
     logger: run.logger,
@@ -211,7 +213,8 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const summary = await runOrStop(run);
     progress.stop();
     await rememberName(run, summary);
-    const report = buildReport(summary, source.name, startedAt);
+    // The kit's messages name runSync options; what the CLI prints and writes names its flags.
+    const report = reportWithFlags(buildReport(summary, source.name, startedAt));
     // Interrupted: 130 even when the run had nothing left to stop.
     const exitCode = settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
     printRun(report, { output: settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName, secrets, exitCode }, io);
