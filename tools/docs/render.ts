@@ -66,6 +66,20 @@ export function readmeSections(d: AnyDestination): Record<string, string> {
   return { modes: renderModesTable(d), options: renderOptionsTable(d) };
 }
 
+/** Headings of sections appended to a README that lacks their markers. */
+const SECTION_TITLES: Record<string, string> = {
+  modes: 'Mode support',
+  options: 'Options',
+  'run-sync-options': 'runSync options',
+  'run-summary': 'The summary',
+  'record-result': 'One result per record',
+  'sync-report': 'The JSON report',
+  'error-codes': 'Codes',
+  'cli-flags': 'Flags',
+  environment: 'Environment variables',
+  'flag-hints': 'Codes whose advice names a flag',
+};
+
 /**
  * Replaces each generated section between its markers. A section whose markers are missing
  * is appended under its own heading.
@@ -78,7 +92,7 @@ export function updateReadme(readme: string, sections: Record<string, string>): 
     const i = out.indexOf(start);
     const j = out.indexOf(end);
     if (i >= 0 && j > i) out = `${out.slice(0, i)}${block}${out.slice(j + end.length)}`;
-    else out = `${out.trimEnd()}\n\n## ${name === 'modes' ? 'Mode support' : 'Options'}\n\n${block}\n`;
+    else out = `${out.trimEnd()}\n\n## ${SECTION_TITLES[name] ?? name}\n\n${block}\n`;
   }
   return out;
 }

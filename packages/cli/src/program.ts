@@ -80,6 +80,16 @@ function program(context: CommandContext, options: MainOptions): Command {
 }
 
 /**
+ * The `syncmodes` commands and their options, as commander holds them, for generated
+ * docs (the CLI README's flag tables): built, never run.
+ */
+export function commandTree(): Command {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: {} };
+  const ignore = () => undefined;
+  return program({ io, setExit: ignore, interrupts: processInterrupts, exitNow: ignore, jsonOutput: ignore }, { waitForStop: () => Promise.resolve() });
+}
+
+/**
  * Runs the `syncmodes` command line with `argv` (without `node` and the script) and
  * returns the exit code: 0 ok, 1 some records failed, 2 usage or configuration error,
  * 3 run refused or stopped, 130 interrupted. Never calls `process.exit` (except on a second

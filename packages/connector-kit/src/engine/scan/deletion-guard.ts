@@ -3,11 +3,14 @@ import { RunRefusedError } from '../../errors/sync-error';
 /** Limits on destructive runs. */
 export interface DeletionGuardOptions {
   /**
-   * Most deletes a run may send. Default: refuse more than 1,000 deletes, or more than 10%
-   * of the records this sync owns.
+   * Most deletes a run may send (records).
+   * @defaultValue refuse more than `1000` deletes, or more than 10% of the records this sync owns
    */
   readonly maxDeletes?: number | undefined;
-  /** Allow a run whose source has no records while the sync's state has some. Default false. */
+  /**
+   * Allow a run whose source has no records while the sync's state has some.
+   * @defaultValue `false`
+   */
   readonly allowEmptySource?: boolean | undefined;
 }
 
