@@ -6,6 +6,15 @@ const NOTE = (from: string) => `<!-- Generated from ${from} by \`npm run docs\`;
 
 /** A Markdown table cell: one line, pipes escaped (also inside code spans, which GitHub splits on). */
 export const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** Prose for a table cell: as {@link cell}, with `<` and `>` outside code spans escaped (GitHub would take `<file>` for a tag and drop it). */
+export const prose = (text: string) =>
+  cell(
+    text
+      .split(/(`[^`]*`)/)
+      .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+      .join(''),
+  );
 const code = (text: string) => `\`${text}\``;
 
 /** Where the documented interfaces are, relative to the kit's folder. */
@@ -27,14 +36,14 @@ export function kitInterfaces(kitDir: string): Record<keyof typeof KIT_INTERFACE
 export function renderRunSyncOptions(members: readonly MemberDoc[]): string {
   const rows = members.map((m) => {
     const def = m.required ? '**required**' : (m.defaultValue ?? (m.name.includes('.') ? '—' : 'see below'));
-    return `| ${code(m.name)} | ${cell(code(m.type))} | ${cell(def)} | ${cell(m.description)} |`;
+    return `| ${code(m.name)} | ${cell(code(m.type))} | ${prose(def)} | ${prose(m.description)} |`;
   });
   return [NOTE('the TSDoc of `RunSyncOptions` (`@defaultValue`) and the interfaces it nests'), '', '| option | type | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 /** A shape table (summary, result, report): field (`?` when it may be absent), type, meaning. */
 export function renderShape(name: string, members: readonly MemberDoc[]): string {
-  const rows = members.map((m) => `| ${code(`${m.name}${m.required ? '' : '?'}`)} | ${cell(code(m.type))} | ${cell(m.description)} |`);
+  const rows = members.map((m) => `| ${code(`${m.name}${m.required ? '' : '?'}`)} | ${cell(code(m.type))} | ${prose(m.description)} |`);
   return [NOTE(`the TSDoc of \`${name}\``), '', '| field | type | meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
@@ -42,8 +51,8 @@ const SCOPES: Record<CodeInfo['scope'], string> = { record: 'record', run: 'run'
 
 /** The error-code table: every code of `KIT_CODES` (scope, retryable, meaning, what to do), then the notices. */
 export function renderErrorCodes(codes: Readonly<Record<string, CodeInfo>> = KIT_CODES, notices: Readonly<Record<string, string>> = NOTICE_CODES): string {
-  const rows = Object.entries(codes).map(([name, info]) => `| ${code(name)} | ${SCOPES[info.scope]} | ${info.retryable ? 'yes' : 'no'} | ${cell(info.meaning)} | ${cell(info.action)} |`);
-  const noticeRows = Object.entries(notices).map(([name, meaning]) => `| ${code(name)} | ${cell(meaning)} |`);
+  const rows = Object.entries(codes).map(([name, info]) => `| ${code(name)} | ${SCOPES[info.scope]} | ${info.retryable ? 'yes' : 'no'} | ${prose(info.meaning)} | ${prose(info.action)} |`);
+  const noticeRows = Object.entries(notices).map(([name, meaning]) => `| ${code(name)} | ${prose(meaning)} |`);
   return [
     NOTE('`KIT_CODES` and `NOTICE_CODES` (packages/connector-kit/src/errors/codes.ts)'),
     '',
