@@ -6,7 +6,7 @@ import { SYNC_MODES, operationsFor, type SyncMode } from '../modes/sync-modes';
 import type { RecordSource, SourceItem } from '../records/types';
 import { parseConfig, runSync } from '../engine/run-sync';
 import type { RunSyncOptions, SyncRunSummary } from '../engine/run-types';
-import { SqliteStateStore } from '../state/sqlite-state-store';
+import { MemoryStateStore } from '../state/memory-state-store';
 import type { ConformanceHarness, ConformanceRecord, ConformanceTarget, DestinationView } from './harness';
 
 /** A {@link RecordSource} over records held in memory. */
@@ -46,14 +46,14 @@ export function describeConformance<Schema extends z.ZodType>(harness: Conforman
 
   describe(`${destination.displayName} conformance`, () => {
     let target: ConformanceTarget<Schema>;
-    let state: SqliteStateStore;
+    let state: MemoryStateStore; // no native dependency for a plugin's CI
 
     beforeEach(async () => {
       target = await harness.start();
-      state = new SqliteStateStore(':memory:');
+      state = new MemoryStateStore();
     });
     afterEach(async () => {
-      state.close();
+      await state.close();
       await target.stop();
     });
 
