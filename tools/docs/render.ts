@@ -47,8 +47,13 @@ function typeOf(schema: JsonSchema): string {
 
 /** The options table: every config field with its type, default, whether it is required, secret or part of the sync's identity. */
 export function renderOptionsTable(d: AnyDestination): string {
-  const json = configJsonSchema(d.configSchema) as { properties?: Record<string, JsonSchema> };
-  const rows = configFields(d.configSchema).map((field) => {
+  return [NOTE, '', ...fieldsTable(d.configSchema, 'option')].join('\n');
+}
+
+/** The header and one row per top-level field of a zod object schema: type, default, required, description (and secret / identity notes). */
+export function fieldsTable(zodSchema: AnyDestination['configSchema'], first: string): string[] {
+  const json = configJsonSchema(zodSchema) as { properties?: Record<string, JsonSchema> };
+  const rows = configFields(zodSchema).map((field) => {
     const schema = json.properties?.[field.key] ?? {};
     const def = schema.default === undefined ? '—' : code(JSON.stringify(schema.default));
     const notes: string[] = [];
@@ -58,13 +63,28 @@ export function renderOptionsTable(d: AnyDestination): string {
     const description = [field.meta.description ?? '', ...notes].filter(Boolean).join(' · ');
     return `| ${code(field.key)} | ${typeOf(schema)} | ${def} | ${required} | ${cell(description)} |`;
   });
-  return [NOTE, '', '| option | type | default | required | description |', '|---|---|---|---|---|', ...rows].join('\n');
+  return [`| ${first} | type | default | required | description |`, '|---|---|---|---|---|', ...rows];
 }
 
 /** The generated sections of a destination's README, by marker name. */
 export function readmeSections(d: AnyDestination): Record<string, string> {
   return { modes: renderModesTable(d), options: renderOptionsTable(d) };
 }
+
+/** Headings of sections appended to a README that lacks their markers. */
+const SECTION_TITLES: Record<string, string> = {
+  modes: 'Mode support',
+  options: 'Options',
+  'run-sync-options': 'runSync options',
+  'run-summary': 'The summary',
+  'record-result': 'One result per record',
+  'sync-report': 'The JSON report',
+  'error-codes': 'Codes',
+  'cli-flags': 'Flags',
+  'config-file': 'Config files',
+  environment: 'Environment variables',
+  'flag-hints': 'Codes whose advice names a flag',
+};
 
 /**
  * Replaces each generated section between its markers. A section whose markers are missing
@@ -78,7 +98,7 @@ export function updateReadme(readme: string, sections: Record<string, string>): 
     const i = out.indexOf(start);
     const j = out.indexOf(end);
     if (i >= 0 && j > i) out = `${out.slice(0, i)}${block}${out.slice(j + end.length)}`;
-    else out = `${out.trimEnd()}\n\n## ${name === 'modes' ? 'Mode support' : 'Options'}\n\n${block}\n`;
+    else out = `${out.trimEnd()}\n\n## ${SECTION_TITLES[name] ?? name}\n\n${block}\n`;
   }
   return out;
 }

@@ -1,5 +1,6 @@
 /** `@syncmodes/cli`: the `syncmodes` command line, callable as a function for tests and scripts. */
-export { main, describeError, type MainOptions } from './program';
+export { main, commandTree, describeError, type MainOptions } from './program';
+export { FLAG_HINTS, reportWithFlags, withFlags, type FlagHint } from './output/flag-hints';
 export { runBin } from './bin';
 export { EXIT, UsageError } from './registry/exit-codes';
 export { syncJobSchema, type SyncJob, type SyncJobInput } from './run/sync-job';

@@ -6,6 +6,7 @@ import { destinationsCommand } from './commands/destinations-command';
 import { emulatorCommand } from './commands/emulator-command';
 import { stateCommand } from './commands/state-command';
 import { syncCommand } from './commands/sync-command';
+import { withFlags } from './output/flag-hints';
 import { escapeControl } from './output/safe-text';
 import { jsonText } from './output/write-report';
 import { EXIT, UsageError } from './registry/exit-codes';
@@ -35,8 +36,17 @@ function untilSignal(): Promise<void> {
   });
 }
 
-/** The exit code and the one line an error that ended a command is reported with (never a stack trace for a known error). */
+/**
+ * The exit code and the one line an error that ended a command is reported with (never a
+ * stack trace for a known error). The kit's messages name `runSync` options; this names
+ * the flags instead (see `FLAG_HINTS`).
+ */
 export function describeError(error: unknown): { code: string; message: string; exitCode: number } {
+  const problem = describeKnown(error);
+  return { ...problem, message: withFlags(problem.code, problem.message) };
+}
+
+function describeKnown(error: unknown): { code: string; message: string; exitCode: number } {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputError) return { code: error.code, message: error.message, exitCode: EXIT.usage };
   const state = stateError(error, 'the state file');
   if (state) return { code: state.code, message: state.message, exitCode: state.code === 'state_unreadable' ? EXIT.usage : EXIT.refused };
@@ -67,6 +77,16 @@ function program(context: CommandContext, options: MainOptions): Command {
   };
   root.commands.forEach(configure);
   return root;
+}
+
+/**
+ * The `syncmodes` commands and their options, as commander holds them, for generated
+ * docs (the CLI README's flag tables): built, never run.
+ */
+export function commandTree(): Command {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, env: {} };
+  const ignore = () => undefined;
+  return program({ io, setExit: ignore, interrupts: processInterrupts, exitNow: ignore, jsonOutput: ignore }, { waitForStop: () => Promise.resolve() });
 }
 
 /**

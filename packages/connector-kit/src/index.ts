@@ -125,6 +125,7 @@ export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
 export { openSource, formatOf, type SourceFormat, type StreamSourceOptions } from './sources/open-source';
 export { streamSource, type StreamRecordSource } from './sources/stream-source';
+export { recordsSource, type MemoryRecord, type RecordsInput, type RecordsSourceOptions } from './sources/records-source';
 
 export {
   EPOCH_MILLISECONDS_FROM,

@@ -65,7 +65,8 @@ describe('engine behaviour on the tiny destination', () => {
     const refused = await run(records.slice(0, 20), { mode: 'sync' });
     expect(refused.status).toBe('refused');
     expect(refused.reason?.code).toBe('deletion_guard');
-    expect(refused.reason?.message).toContain('--allow-deletes 10');
+    expect(refused.reason?.message).toContain('guard.maxDeletes: 10');
+    expect(refused.reason?.message).not.toContain('--');
     expect(refused.results.every((r) => r.code === 'run_refused')).toBe(true);
     expect(await admin.requests()).toEqual([]);
     const empty = await run([], { mode: 'additive' });

@@ -2,6 +2,7 @@ import { checkDestination, ConfigError, InputError, secretValues, redactText, ty
 import { Command, Option } from 'commander';
 import { colourAllowed } from '../output/colour';
 import { cliLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../output/cli-logger';
+import { withFlags } from '../output/flag-hints';
 import { escapeControl } from '../output/safe-text';
 import { jsonText } from '../output/write-report';
 import { findDestination } from '../registry/destinations';
@@ -35,6 +36,14 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 export function checkExitCode(result: CheckResult): number {
   if (result.ok) return EXIT.ok;
   return result.error instanceof ConfigError || result.error instanceof InputError ? EXIT.usage : EXIT.refused;
+}
+
+/** The result with its error and failed step naming flags instead of library options. */
+function withFlagsIn(result: CheckResult): CheckResult {
+  const code = result.error?.code;
+  if (!result.error || !code) return result;
+  result.error.message = withFlags(code, result.error.message);
+  return { ...result, steps: result.steps.map((s) => (s.status === 'failed' ? { ...s, detail: withFlags(code, s.detail) } : s)) };
 }
 
 /** The check's settings: the config file's (a sync job's `to`, `mode`, `options`, `map`, `groups`, …), then the flags. */
@@ -109,7 +118,7 @@ Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupport
         const config = destinationConfig(destination, settings.options, io.env, emulator?.config);
         const secrets = secretValues(destination.configSchema, config);
         const logger = cliLogger({ level: flags.logLevel, format: flags.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
-        const result = await checkDestination({ destination, config, mode: settings.mode, fields: settings.fields, groups: settings.groups !== undefined || flags.group !== undefined, groupName: flags.group, logger });
+        const result = withFlagsIn(await checkDestination({ destination, config, mode: settings.mode, fields: settings.fields, groups: settings.groups !== undefined || flags.group !== undefined, groupName: flags.group, logger }));
         const exitCode = checkExitCode(result);
         const text = flags.json
           ? jsonText({ exitCode, destination: result.destination, ok: result.ok, steps: result.steps, error: result.error ? { code: result.error.code, message: result.error.message, retryable: result.error.retryable } : null, calls: result.calls })

@@ -29,6 +29,7 @@ interface SyncFlags {
   map?: string[];
   groups?: string;
   groupSeparator?: string;
+  groupId?: string[];
   option?: string[];
   emulator?: boolean;
   emulatorSeed?: string;
@@ -48,6 +49,9 @@ interface SyncFlags {
   maxRateLimitWait: number;
 }
 
+/** Settings whose flag is not their name in kebab case. */
+const FLAG_OF_SETTING: Readonly<Record<string, string>> = { options: '--option', groupIds: '--group-id' };
+
 /** Merges a config file (if any) with flags (flags win) and validates the job. */
 export function jobFromFlags(flags: SyncFlags) {
   const file: Partial<SyncJobInput> = flags.config ? loadConfigFile(flags.config) : {};
@@ -64,6 +68,7 @@ export function jobFromFlags(flags: SyncFlags) {
   if (flags.map && flags.map.length > 0) merged.map = { ...(file.map ?? {}), ...parsePairs('--map', flags.map) };
   set('groups', flags.groups);
   set('groupSeparator', flags.groupSeparator);
+  if (flags.groupId && flags.groupId.length > 0) merged.groupIds = { ...(file.groupIds ?? {}), ...parsePairs('--group-id', flags.groupId) };
   if (flags.option && flags.option.length > 0) merged.options = { ...(file.options ?? {}), ...parsePairs('--option', flags.option) };
   set('emulator', flags.emulator);
   set('emulatorSeed', flags.emulatorSeed);
@@ -82,7 +87,7 @@ export function jobFromFlags(flags: SyncFlags) {
         'invalid_arguments',
       );
     }
-    const flagOf = (path: PropertyKey[]) => `--${String(path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    const flagOf = (path: PropertyKey[]) => FLAG_OF_SETTING[String(path[0])] ?? `--${String(path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new UsageError(
       parsed.error.issues
         .map((i) => (i.code === 'invalid_type' && i.input === undefined ? `${flagOf(i.path)} is required` : `${flagOf(i.path)}: ${i.message}`))
@@ -134,6 +139,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--map <field=column>', 'destination field ← source column (repeat)', collect)
     .option('--groups <column>', 'source column with group names (campaigns, tags, audiences)')
     .option('--group-separator <sep>', 'separator between group names (default ";")')
+    .option('--group-id <name=id>', 'pin the destination id of a group name several groups share (repeat); without it such a run is refused (ambiguous_group)', collect)
     .option('--option <key=value>', 'destination option, e.g. object=Lead (repeat); secrets come from environment variables', collect)
     .option('--emulator', "run against the destination's local emulator (data kept under the state directory)")
     .option('--emulator-seed <file>', 'load this seed file into the emulator first (with --emulator)')

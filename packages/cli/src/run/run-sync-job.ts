@@ -23,6 +23,7 @@ import {
 } from '@syncmodes/connector-kit';
 import { colourAllowed } from '../output/colour';
 import { cliLogger, type LogFormat, type LogLevel } from '../output/cli-logger';
+import { reportWithFlags, resultWithFlags } from '../output/flag-hints';
 import { printRun, type OutputMode } from '../output/print-run';
 import { progressReporter, type RunProgress } from '../output/progress-bar';
 import { findDestination } from '../registry/destinations';
@@ -133,6 +134,7 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     syncName: run.syncName,
     identityOverrides: run.identityOverrides,
     dryRun: run.job.dryRun,
+    groupIds: run.job.groupIds,
     deletePolicy: run.job.deletePolicy,
     guard: { maxDeletes: run.job.allowDeletes, allowEmptySource: run.job.allowEmptySource },
     logger: run.logger,
@@ -212,13 +214,14 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const syncName = job.syncName ?? syncNameOf(job.from);
     const stream = job.report && reportFormat(job.report) === 'json' ? new JsonReportStream(job.report === STDOUT ? io.stdout : job.report, secrets) : undefined;
     if (stream) cleanup.defer(() => stream.close());
-    const sink = new ResultSink(stream?.write);
+    const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
     const run: OpenRun = { job, settings, destination, config, identityOverrides: emulator?.identityOverrides ?? {}, state, statePath: join(job.stateDir, STATE_FILE), source, syncName, logger, onProgress: (p) => progress.update(p), sink };
     const startedAt = new Date();
     const summary = await runOrStop(run);
     progress.stop();
     await rememberName(run, summary);
-    const report = buildReport(summary, source.name, startedAt, sink.tally);
+    // The kit's messages name runSync options; what the CLI prints and writes names its flags.
+    const report = reportWithFlags(buildReport(summary, source.name, startedAt, sink.tally));
     stream?.finish(report);
     // Interrupted: 130 even when the run had nothing left to stop.
     const exitCode = settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);

@@ -22,6 +22,10 @@ export const syncJobSchema = z
       .describe('Destination field → source column.'),
     groups: z.string().min(1).optional().describe('Source column with group names (campaigns, tags, audiences).'),
     groupSeparator: z.string().min(1).default(';').describe('Separator between group names.'),
+    groupIds: z
+      .record(z.string().min(1), z.string().min(1))
+      .default({})
+      .describe('Group name → destination id, for a name several groups in the destination share (without it such a run is refused with ambiguous_group).'),
     options: z
       .record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()]))
       .default({})

@@ -26,41 +26,71 @@ export interface SyncProgress {
   readonly reason?: 'rate_limited' | undefined;
 }
 
-/** Everything {@link runSync} needs. */
+/**
+ * Everything {@link runSync} needs. Each option's `@defaultValue` is what the run uses when
+ * it is left out; the kit's README table of options is generated from these comments.
+ */
 export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
+  /** The destination definition, e.g. `destination` from `@syncmodes/salesforce`. */
   readonly destination: D;
-  /** Raw config: validated with the destination's schema (a bad config throws `invalid_config`). */
+  /**
+   * Raw config, secrets included: validated with the destination's schema (a bad config
+   * throws `invalid_config`, naming a missing secret's environment variable). Secrets are
+   * never logged, reported or stored.
+   */
   readonly config: z.input<D['configSchema']>;
-  /** Requested mode; the destination's default when omitted. */
+  /**
+   * `sync`, `additive` or `enrich`; a mode the destination does not support throws
+   * `unsupported_mode`.
+   * @defaultValue the destination's default mode (or its only one)
+   */
   readonly mode?: SyncMode | string | undefined;
+  /** Where the records come from: `openSource` (a file or a stream), `recordsSource` (records in memory), or your own `RecordSource` (read twice per run). */
   readonly source: RecordSource;
+  /** Where the sync's state lives: `SqliteStateStore` (a file), `MemoryStateStore` (the process's lifetime), or your own `StateStore`. */
   readonly state: StateStore;
-  /** Name of the source's primary-key column; part of the sync's identity. */
+  /**
+   * Name of the source's primary-key column; part of the sync's identity.
+   * @defaultValue none
+   */
   readonly sourceKey?: string | undefined;
   /**
    * The sync's name; part of its identity. Feeds into the same destination object with
    * different names have separate state: one never sees the other's records as gone.
+   * @defaultValue none (the CLI uses the source file's name)
    */
   readonly syncName?: string | undefined;
   /**
    * Overrides identity values of the config (e.g. a local emulator's URL, which changes
    * on every start, so that its syncs keep their state).
+   * @defaultValue none
    */
   readonly identityOverrides?: Readonly<Record<string, unknown>> | undefined;
-  /** Plan only: look records up, send no write, change no state. */
+  /**
+   * Plan only: look records up, send no write, change no state.
+   * @defaultValue `false`
+   */
   readonly dryRun?: boolean | undefined;
   /**
    * Group (campaign, tag, audience) name → destination id, for names that match several
    * groups in the destination: without a pinned id such a run is refused (`ambiguous_group`).
+   * @defaultValue `{}`
    */
   readonly groupIds?: Readonly<Record<string, string>> | undefined;
-  /** Which records `sync` mode may delete. Default `owned`. */
+  /**
+   * Which records `sync` mode may delete: `owned` (created by this sync) or `matched`
+   * (every record it has matched; they may hold notes made by people).
+   * @defaultValue `'owned'`
+   */
   readonly deletePolicy?: DeletePolicy | undefined;
+  /** The deletion guard: refuses, before anything is sent, a run that would delete too much (`deletion_guard`) or whose source is empty (`empty_source`). */
   readonly guard?: DeletionGuardOptions | undefined;
+  /** How calls are retried (5xx, timeouts, resets, rate limits). */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /**
-   * Longest single rate-limit wait the run accepts, ms (default 300,000): a `Retry-After`
-   * beyond it stops the run with `rate_limited`, state kept. Same as `retry.maxRateLimitWaitMs`.
+   * Longest single rate-limit wait the run accepts, ms: a `Retry-After` beyond it stops the
+   * run with `rate_limited`, state kept. Same as `retry.maxRateLimitWaitMs` (this one wins).
+   * @defaultValue `300000` (5 minutes)
    */
   readonly maxRateLimitWaitMs?: number | undefined;
   /**
@@ -71,25 +101,41 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   /**
    * When positive, records a mode that cannot create skipped as `not_found` are
    * remembered, and while their source row is unchanged they are not looked up again until
-   * this much time has passed (ms). Default: the destination's
-   * `recheckNotFoundAfterMs` (0 for most: looked up on every run).
+   * this much time has passed (ms).
+   * @defaultValue the destination's `recheckNotFoundAfterMs`, else `0` (looked up on every run)
    */
   readonly recheckNotFoundAfterMs?: number | undefined;
-  /** Changed records planned and sent together (memory vs batch fill). Default: the destination's `limits.windowSize`, else 10,000. */
+  /**
+   * Changed records planned and sent together (memory vs batch fill).
+   * @defaultValue the destination's `limits.windowSize`, else `10000`
+   */
   readonly windowSize?: number | undefined;
+  /**
+   * Where the run logs (`debug`, `info`, `warn`, `error` with a context object); secrets are never passed to it.
+   * @defaultValue `silentLogger` (nothing is logged)
+   */
   readonly logger?: Logger | undefined;
   /**
    * Stops the run when it aborts (Ctrl-C, SIGTERM, a worker shutting down): nothing more is
    * sent, calls in flight finish, state records what was acknowledged, and the summary has
    * status `stopped` with reason `interrupted`.
+   * @defaultValue none
    */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Called as the run progresses (scanning, syncing, waiting for a rate limit, done), for progress bars.
+   * @defaultValue none
+   */
   readonly onProgress?: ((progress: SyncProgress) => void) | undefined;
-  /** Called once per record as soon as its result is final. */
+  /**
+   * Called once per record as soon as its result is final.
+   * @defaultValue none
+   */
   readonly onResult?: ((result: RecordResult) => void) | undefined;
   /**
    * Keep every result in the summary's `results` (default false: a run holds nothing per
    * record; use `onResult` to stream results, e.g. into a `ReportTally` and a file).
+   * @defaultValue `false`
    */
   readonly collectResults?: boolean | undefined;
 }
@@ -106,18 +152,25 @@ export type RunStatus = 'completed' | 'refused' | 'stopped';
 
 /** What {@link runSync} returns. */
 export interface SyncRunSummary {
+  /** The destination's id (`salesforce`). */
   readonly destination: string;
+  /** The mode the run used. */
   readonly mode: SyncMode;
+  /** True when nothing was sent: each result is what the run would do. */
   readonly dryRun: boolean;
+  /** The sync's id: a hash of the destination, its identity options, `sourceKey` and `syncName`; its state is kept under it. */
   readonly syncId: string;
+  /** `completed`; `refused` before anything was sent (deletion guard, empty source, another run holds the sync); `stopped` part-way (credentials, quota, rate limit, state, interrupted). */
   readonly status: RunStatus;
-  /** Why the run was refused or stopped. */
+  /** Why the run was refused or stopped: a code (see `KIT_CODES`) and a message saying what to do. */
   readonly reason?: { readonly code: string; readonly message: string } | undefined;
+  /** Records by outcome: `created`, `updated`, `deleted`, `unchanged`, `skipped`, `failed`. */
   readonly counts: OutcomeCounts;
   /** Planned actions, by kind. */
   readonly actions: Record<PlannedAction, number>;
   /** One per input row, plus one per record that left the source — only with `collectResults: true` (else empty). */
   readonly results: RecordResult[];
+  /** Calls and HTTP requests made, retries and rate-limit waits. */
   readonly stats: CallStats;
   /** What the run tells the user about the run as a whole (groups recreated or repopulated). */
   readonly notices: readonly RunNotice[];

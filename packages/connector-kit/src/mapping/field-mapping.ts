@@ -75,7 +75,7 @@ const INVALID_MESSAGES: Record<string, string> = {
  * The record id in a row's id cell, or the error that fails the row (never with an id: an
  * id that cannot be read exactly must not count as present, or as departed).
  */
-function recordId(value: unknown, rowNumber: number, column: string): string | SourceRowError {
+function recordId(value: unknown, rowNumber: number, column: string, noun: string): string | SourceRowError {
   const idValue = cell(value);
   const fail = (code: string, message: string): SourceRowError => ({
     kind: 'error',
@@ -86,17 +86,17 @@ function recordId(value: unknown, rowNumber: number, column: string): string | S
   if (idValue !== null && typeof idValue === 'object') {
     return fail(
       idValue.invalid === 'invalid_value' ? 'invalid_id' : idValue.invalid,
-      `Column "${column}" (the record id) ${INVALID_MESSAGES[idValue.invalid]}.`,
+      `${noun} "${column}" (the record id) ${INVALID_MESSAGES[idValue.invalid]}.`,
     );
   }
   if (idValue === null || typeof idValue === 'boolean') {
-    return fail('missing_record_id', `No value in column "${column}" (the record id); fill it in.`);
+    return fail('missing_record_id', `No value in ${noun.toLowerCase()} "${column}" (the record id); fill it in.`);
   }
   const id = String(idValue);
   if (CONTROL.test(id)) {
     return fail(
       'invalid_id',
-      `Column "${column}" (the record id) holds a control character (a NUL, tab, line break or the like); ids must be plain text. Fix the id.`,
+      `${noun} "${column}" (the record id) holds a control character (a NUL, tab, line break or the like); ids must be plain text. Fix the id.`,
     );
   }
   return id;
@@ -114,9 +114,10 @@ function recordId(value: unknown, rowNumber: number, column: string): string | S
  * `invalid_value` (a NUL character in a value or group name) and `unsupported_value`.
  *
  * @param rowNumber the record's `row` (see {@link SourceRecord.row}).
+ * @param noun what messages call a column (`Column` for files; `Property` for records held in memory).
  */
-export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number, mapping: FieldMapping): SourceItem {
-  const id = recordId(row[mapping.idColumn], rowNumber, mapping.idColumn);
+export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number, mapping: FieldMapping, noun = 'Column'): SourceItem {
+  const id = recordId(row[mapping.idColumn], rowNumber, mapping.idColumn, noun);
   if (typeof id !== 'string') return id;
   const properties: Record<string, PropertyValue> = {};
   for (const [field, column] of Object.entries(mapping.fields)) {
@@ -126,7 +127,7 @@ export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number
         kind: 'error',
         row: rowNumber,
         id,
-        error: new InputError(value.invalid, `Column "${column}" ${INVALID_MESSAGES[value.invalid]}.`),
+        error: new InputError(value.invalid, `${noun} "${column}" ${INVALID_MESSAGES[value.invalid]}.`),
       };
     }
     properties[field] = value;
@@ -139,7 +140,7 @@ export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number
         kind: 'error',
         row: rowNumber,
         id,
-        error: new InputError(raw.invalid, `Column "${mapping.groupsColumn}" ${INVALID_MESSAGES[raw.invalid]}.`),
+        error: new InputError(raw.invalid, `${noun} "${mapping.groupsColumn}" ${INVALID_MESSAGES[raw.invalid]}.`),
       };
     }
     if (typeof raw === 'string') {

@@ -31,5 +31,5 @@ export function resolveSyncMode(destination: DeclaredModes, requested?: string):
   }
   if (destination.defaultSyncMode) return destination.defaultSyncMode;
   if (supported.length === 1 && supported[0]) return supported[0];
-  throw new UnsupportedModeError(destination.id, '(none)', supported, 'choose one with --mode');
+  throw new UnsupportedModeError(destination.id, '(none)', supported, 'choose one with the mode option');
 }

@@ -18,6 +18,7 @@ export interface RecordResult {
   readonly id: string;
   /** Where the row is in the source (see `SourceRecord.row`: the file line for CSV and NDJSON), absent for records that left the source. */
   readonly row?: number | undefined;
+  /** `created`, `updated`, `deleted` (acknowledged by the destination), `unchanged`, `skipped` (on purpose; `code` says why) or `failed`. */
   readonly outcome: RecordOutcome;
   /** Stable snake_case code for `skipped` and `failed` (and informational for others). */
   readonly code?: string | undefined;

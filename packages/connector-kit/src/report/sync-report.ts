@@ -11,18 +11,27 @@ import type { SyncRunSummary } from '../engine/run-types';
  * results were kept, or streamed into the JSON file.
  */
 export interface SyncReport {
+  /** The destination's id. */
   readonly destination: string;
+  /** The mode the run used. */
   readonly mode: string;
+  /** True for a plan: each entry is what the run would do ("Would …"). */
   readonly dryRun: boolean;
+  /** `completed`, `refused` or `stopped` (as the summary's). */
   readonly status: SyncRunSummary['status'];
+  /** Why the run was refused or stopped (`code`, `message`). */
   readonly reason?: SyncRunSummary['reason'];
+  /** The sync's id (see the summary). */
   readonly syncId: string;
   /** The source's name (a file path). */
   readonly source: string;
   /** ISO 8601 start time. */
   readonly startedAt: string;
+  /** Wall time, ms. */
   readonly durationMs: number;
+  /** Records by outcome. */
   readonly counts: SyncRunSummary['counts'];
+  /** Planned actions, by kind (`create`, `update`, `delete`, `groups`, `none`, `skip`, `fail`). */
   readonly actions: SyncRunSummary['actions'];
   /** Verb calls made, by kind. */
   readonly calls: SyncRunSummary['stats']['calls'];
@@ -30,7 +39,9 @@ export interface SyncReport {
   readonly requests: SyncRunSummary['stats']['requests'];
   /** What the run tells the user about the run as a whole (e.g. a managed group recreated). */
   readonly notices: SyncRunSummary['notices'];
+  /** Calls retried after a retryable failure. */
   readonly retries: number;
+  /** Rate-limit answers received. */
   readonly rateLimited: number;
   /** Failed and skipped records by code. */
   readonly codes: { readonly failed: Record<string, number>; readonly skipped: Record<string, number> };

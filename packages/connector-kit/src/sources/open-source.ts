@@ -64,6 +64,6 @@ export function openSource(
     case 'json':
       return jsonSource(path, mapping);
     default:
-      throw new InputError('unknown_format', `Cannot tell the format of "${path}": use .csv, .ndjson or .json, or pass --format.`);
+      throw new InputError('unknown_format', `Cannot tell the format of "${path}": use .csv, .ndjson or .json, or give openSource its format argument (csv, ndjson or json).`);
   }
 }

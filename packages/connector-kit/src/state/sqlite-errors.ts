@@ -17,7 +17,7 @@ export function sqliteStoreError(error: unknown, path: string, doing: string): S
   if (UNREADABLE.has(code)) {
     return new StateStoreError(
       'state_unreadable',
-      `The state file ${path} is not a readable syncmodes state store (${code}) while ${doing}. Restore it from a backup, or start the sync over with --reset-state (every record is then matched again; ownership is lost).`,
+      `The state file ${path} is not a readable syncmodes state store (${code}) while ${doing}. Restore it from a backup, or start the sync over: move the file aside and open a new one (every record is then matched again; ownership is lost).`,
       { cause: error },
     );
   }

@@ -50,7 +50,7 @@ export function prepareSchema(db: BetterSqlite3.Database, path: string): void {
   if (applicationId !== SYNCMODES_APPLICATION_ID && (applicationId !== 0 || (tables.size > 0 && !ours))) {
     throw new StateStoreError(
       'state_unreadable',
-      `${path} is an SQLite database of another application, not a syncmodes state store. Point --state-dir elsewhere, or start over with --reset-state.`,
+      `${path} is an SQLite database of another application, not a syncmodes state store. Give the SqliteStateStore another path, or start over: move the file aside and open a new one.`,
     );
   }
   db.exec(SCHEMA);

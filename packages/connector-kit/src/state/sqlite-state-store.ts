@@ -72,11 +72,11 @@ const toEntry = (row: Row): StateEntry => ({
 function checkPath(path: string): void {
   if (!existsSync(path)) return;
   const stat = statSync(path);
-  if (stat.isDirectory()) throw new StateStoreError('state_unreadable', `The state file ${path} is a folder; give a file path (or another --state-dir).`);
+  if (stat.isDirectory()) throw new StateStoreError('state_unreadable', `The state file ${path} is a folder; give the SqliteStateStore a file path.`);
   if (stat.size === 0) {
     throw new StateStoreError(
       'state_unreadable',
-      `The state file ${path} is empty (0 bytes), so the sync's state is lost, not new: refusing to treat it as a first run. Restore it from a backup, or start over explicitly with --reset-state.`,
+      `The state file ${path} is empty (0 bytes), so the sync's state is lost, not new: refusing to treat it as a first run. Restore it from a backup, or start over explicitly: move the file aside and open a new one.`,
     );
   }
 }

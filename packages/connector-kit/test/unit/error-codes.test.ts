@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeCode, KIT_CODES, NOTICE_CODES } from '../../src/index';
 
 const SRC = join(__dirname, '../../src');
-const KIT_DIRS = ['engine', 'errors', 'sources', 'mapping', 'state', 'modes', 'records', 'destination', 'config', 'values'];
+const KIT_DIRS = ['engine', 'errors', 'sources', 'mapping', 'state', 'modes', 'records', 'destination', 'config', 'values', 'emulator'];
 
 function files(dir: string): string[] {
   let out: string[] = [];
@@ -28,6 +28,8 @@ function codesInSources(): Map<string, string> {
     /\bcode: '([a-z]+(?:_[a-z]+)*)'/g, // { code: 'code' }
     /Error\([^;]*?,\s*'([a-z]+(?:_[a-z]+)+)',?\s*\)/gs, // new ConfigError(message, 'code')
     /SyncError\(\s*'([a-z]+(?:_[a-z]+)*)'/g,
+    /\b(?:refused(?:<\w+>)?|fail)\(\s*'([a-z]+(?:_[a-z]+)+)'/g, // refused('invalid_date', …), fail('invalid_id', …)
+    /\binvalid: '([a-z]+(?:_[a-z]+)+)'/g, // { invalid: 'invalid_value' }
   ];
   for (const dir of KIT_DIRS) {
     for (const file of files(join(SRC, dir))) {
@@ -50,7 +52,9 @@ describe('the kit’s codes are a closed, documented list', () => {
 
   it('finds codes in the sources (the scan itself works)', () => {
     const codes = codesInSources();
-    for (const code of ['ambiguous_match', 'duplicate_destination_record', 'rekeyed', 'state_unwritable', 'match_key_not_mapped', 'not_sent']) expect(codes.has(code), code).toBe(true);
+    for (const code of ['ambiguous_match', 'duplicate_destination_record', 'rekeyed', 'state_unwritable', 'match_key_not_mapped', 'not_sent', 'invalid_id', 'invalid_value', 'invalid_date', 'number_not_exact', 'missing_optional_dependency']) {
+      expect(codes.has(code), code).toBe(true);
+    }
   });
 
   it('describes a destination’s declared codes besides the kit’s', () => {

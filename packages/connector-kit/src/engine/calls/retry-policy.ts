@@ -1,19 +1,35 @@
 /** How calls are retried. Units: attempts and ms. */
 export interface RetryPolicy {
-  /** Retries after the first attempt for retryable failures (5xx, timeouts, resets). Rate-limit waits do not count. */
+  /**
+   * Retries after the first attempt for retryable failures (5xx, timeouts, resets). Rate-limit waits do not count.
+   * @defaultValue `5`
+   */
   readonly retries: number;
-  /** First backoff delay, ms (doubled each retry, with jitter ×1–2). */
+  /**
+   * First backoff delay, ms (doubled each retry, with jitter ×1–2).
+   * @defaultValue `500`
+   */
   readonly minTimeoutMs: number;
-  /** Largest backoff delay, ms. */
+  /**
+   * Largest backoff delay, ms.
+   * @defaultValue `30000`
+   */
   readonly maxTimeoutMs: number;
-  /** Longest a single call may keep retrying (rate-limit waits included), ms. */
+  /**
+   * Longest a single call may keep retrying (rate-limit waits included), ms.
+   * @defaultValue `900000` (15 minutes)
+   */
   readonly maxRetryTimeMs: number;
-  /** Wait used for a rate limit that gives no `Retry-After`, ms. */
+  /**
+   * Wait used for a rate limit that gives no `Retry-After`, ms.
+   * @defaultValue `1000`
+   */
   readonly defaultRateLimitWaitMs: number;
   /**
    * Longest single rate-limit wait the run accepts, ms: a `Retry-After` beyond it stops the
    * run with `rate_limited` (state kept; the next run continues) instead of leaving it
    * silent for an hour.
+   * @defaultValue `300000` (5 minutes)
    */
   readonly maxRateLimitWaitMs: number;
 }

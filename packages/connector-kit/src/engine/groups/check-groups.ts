@@ -56,7 +56,7 @@ export async function checkGroups(ctx: RunContext, names: readonly string[], pin
   if (ambiguous.length > 0) {
     const list = ambiguous.map((n) => `"${n}" (${listIds((found.get(n) ?? []).map((g) => g.id))})`).join('; ');
     throw new ConfigError(
-      `${ctx.destinationName} has several groups with one name: ${list}. The sync cannot tell which one it manages; rename the others, or pin the id (groupIds in the configuration, --group-id "<name>=<id>" on the command line).`,
+      `${ctx.destinationName} has several groups with one name: ${list}. The sync cannot tell which one it manages; rename the others, or pin the id with the groupIds option ({ "<name>": "<id>" }).`,
       'ambiguous_group',
     );
   }

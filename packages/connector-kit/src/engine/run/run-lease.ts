@@ -6,9 +6,15 @@ import type { LeaseInfo, StateStore, SyncLease } from '../../state/state-store';
 
 /** How a run holds its sync's lease. */
 export interface RunLeaseOptions {
-  /** Who the run is, shown to a second run that is refused. Default `<host>:<pid>:<nonce>`. */
+  /**
+   * Who the run is, shown to a second run that is refused.
+   * @defaultValue `<host>:<pid>:<nonce>`
+   */
   readonly holder?: string | undefined;
-  /** How long the lease lasts without a heartbeat, ms (default 30,000; renewed every third of it). */
+  /**
+   * How long the lease lasts without a heartbeat, ms (renewed every third of it).
+   * @defaultValue `30000`
+   */
   readonly ttlMs?: number | undefined;
 }
 

@@ -31,7 +31,7 @@ export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan
     const names = [...scan.propertyNames];
     const have = names.length === 0 ? 'no mapped fields' : `${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`;
     throw new ConfigError(
-      `None of the ${scan.records} records has a value for ${label}, and ${setup.destination.displayName} matches records by it: map a source column to it (--map <target>=<column>). The records have: ${have}.`,
+      `None of the ${scan.records} records has a value for ${label}, and ${setup.destination.displayName} matches records by it: map a source column to it (an entry of the mapping's fields, or a property of each record). The records have: ${have}.`,
       'match_key_not_mapped',
     );
   }

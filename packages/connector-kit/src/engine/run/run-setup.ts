@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { configProblems } from '../../config/config-problems';
 import type { AnyDestination } from '../../destination/any-destination';
 import { audienceLimitsFor, type AnyAudienceDestination, type AudienceLimits } from '../../destination/define-audience-destination';
 import { limitsFor, type AnyRecordDestination } from '../../destination/define-destination';
@@ -15,14 +16,15 @@ import type { RunSyncOptions } from '../run-types';
 /**
  * Parses a destination config with its zod schema.
  *
- * @throws {@link ConfigError} (`invalid_config`) listing each problem by field name
- *   (values are never echoed, so secrets cannot leak).
+ * @throws {@link ConfigError} (`invalid_config`) listing each problem by field name; a
+ *   missing or invalid secret is named with its environment variable (`accessToken: missing
+ *   — the secret from the SALESFORCE_ACCESS_TOKEN environment variable …`), and secret
+ *   values never appear in the message.
  */
 export function parseConfig<D extends AnyDestination>(destination: D, raw: unknown): z.output<D['configSchema']> {
   const parsed = destination.configSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
-    throw new ConfigError(`Invalid ${destination.displayName} configuration: ${problems.join('; ')}`);
+    throw new ConfigError(`Invalid ${destination.displayName} configuration: ${configProblems(destination.configSchema, parsed.error, raw)}`);
   }
   return parsed.data as z.output<D['configSchema']>;
 }

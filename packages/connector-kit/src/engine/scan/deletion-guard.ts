@@ -3,11 +3,14 @@ import { RunRefusedError } from '../../errors/sync-error';
 /** Limits on destructive runs. */
 export interface DeletionGuardOptions {
   /**
-   * Most deletes a run may send. Default: refuse more than 1,000 deletes, or more than 10%
-   * of the records this sync owns.
+   * Most deletes a run may send (records).
+   * @defaultValue refuse more than `1000` deletes, or more than 10% of the records this sync owns
    */
   readonly maxDeletes?: number | undefined;
-  /** Allow a run whose source has no records while the sync's state has some. Default false. */
+  /**
+   * Allow a run whose source has no records while the sync's state has some.
+   * @defaultValue `false`
+   */
   readonly allowEmptySource?: boolean | undefined;
 }
 
@@ -38,7 +41,7 @@ export function checkDeletionGuard(facts: DeletionGuardFacts, options: DeletionG
     return new RunRefusedError(
       'empty_source',
       `The source has no records but this sync has exported ${facts.stateRecords} before. ` +
-        'Refusing to treat everyone as gone; check the input, or pass --allow-empty-source.',
+        'Refusing to treat everyone as gone; check the input, or allow it with guard.allowEmptySource: true.',
     );
   }
   if (facts.plannedDeletes === 0) return undefined;
@@ -47,7 +50,7 @@ export function checkDeletionGuard(facts: DeletionGuardFacts, options: DeletionG
       return new RunRefusedError(
         'deletion_guard',
         `This run would delete ${facts.plannedDeletes} records, more than the allowed ${options.maxDeletes}. ` +
-          `Check the input, or raise the limit with --allow-deletes ${facts.plannedDeletes}.`,
+          `Check the input, or raise the limit with guard.maxDeletes: ${facts.plannedDeletes}.`,
       );
     }
     return undefined;
@@ -58,7 +61,7 @@ export function checkDeletionGuard(facts: DeletionGuardFacts, options: DeletionG
       'deletion_guard',
       `This run would delete ${facts.plannedDeletes} of the ${facts.ownedRecords} records this sync created ` +
         `(${(share * 100).toFixed(1)}%); the default limit is ${DEFAULT_MAX_DELETES} records or ` +
-        `${DEFAULT_MAX_DELETE_SHARE * 100}%. Check the input, or allow it with --allow-deletes ${facts.plannedDeletes}.`,
+        `${DEFAULT_MAX_DELETE_SHARE * 100}%. Check the input, or allow it with guard.maxDeletes: ${facts.plannedDeletes}.`,
     );
   }
   return undefined;

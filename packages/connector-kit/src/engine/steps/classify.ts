@@ -66,7 +66,7 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') ? [...(record.entry?.snapshot.groups ?? [])] : [];
   const why = !permits(ctx.mode, 'delete', { owned: true, deletePolicy: ctx.deletePolicy })
     ? { code: 'delete_not_allowed', text: `${modeName} mode never deletes` }
-    : { code: 'not_owned', text: 'this sync did not create it (--delete-policy matched widens deletes)' };
+    : { code: 'not_owned', text: "this sync did not create it (deletePolicy: 'matched' widens deletes)" };
   return plan({
     action: removeGroups.length > 0 ? 'groups' : 'skip',
     outcome: 'skipped',

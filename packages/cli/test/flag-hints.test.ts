@@ -1,0 +1,174 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkDeletionGuard, KIT_CODES, openSource, parseConfig, resolveSyncMode, SqliteStateStore } from '@syncmodes/connector-kit';
+import { destination as salesforce } from '@syncmodes/salesforce';
+import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FLAG_HINTS, withFlags } from '../src/output/flag-hints';
+import { cli, readReport, tempDir } from './cli-helpers';
+
+/** Library wording a CLI user must never see: runSync options, kit classes, the config object. */
+const LIBRARY_WORDS = /guard\.|deletePolicy|groupIds|openSource|SqliteStateStore|the mode option|config\.\w|mapping's fields/;
+
+const thrown = (fn: () => unknown): Error => {
+  try {
+    fn();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a throw');
+};
+
+/** Real kit messages, by code, for the codes whose wording the CLI translates. */
+function kitSamples(dir: string): Record<string, string[]> {
+  const folder = join(dir, 'folder.sqlite');
+  mkdirSync(folder);
+  const empty = join(dir, 'empty.sqlite');
+  writeFileSync(empty, '');
+  const other = join(dir, 'other.sqlite');
+  new Database(other).exec('CREATE TABLE notes (id INTEGER)');
+  const facts = { plannedDeletes: 20, ownedRecords: 30, sourceRecords: 10, stateRecords: 30 };
+  return {
+    deletion_guard: [checkDeletionGuard(facts)?.message ?? '', checkDeletionGuard(facts, { maxDeletes: 5 })?.message ?? ''],
+    empty_source: [checkDeletionGuard({ ...facts, sourceRecords: 0 })?.message ?? ''],
+    unsupported_mode: [thrown(() => resolveSyncMode({ id: 'x', syncModes: ['sync', 'enrich'] })).message],
+    unknown_format: [thrown(() => openSource('people.xlsx', { idColumn: 'id', fields: {} })).message],
+    format_required: [],
+    state_unreadable: [folder, empty, other].map((path) => thrown(() => new SqliteStateStore(path)).message),
+    invalid_config: [thrown(() => parseConfig(salesforce, { instanceUrl: 'http://127.0.0.1:1' })).message],
+    not_owned: [],
+    match_key_not_mapped: [],
+    ambiguous_group: [],
+  };
+}
+
+describe('the CLI names flags where the kit names runSync options', () => {
+  it('every hint matches a real kit message or its code’s "what to do"; translated, no library wording is left', () => {
+    const samples = kitSamples(tempDir());
+    for (const [code, hints] of Object.entries(FLAG_HINTS)) {
+      const texts = [...(samples[code] ?? []), (KIT_CODES as Record<string, { action: string }>)[code]?.action ?? ''];
+      for (const hint of hints) {
+        // Each library wording still occurs in what the kit says for this code (or the run tests below prove it).
+        const seen = texts.some((t) => new RegExp(hint.library.source).test(t));
+        const provenByRun = ['not_owned', 'match_key_not_mapped', 'ambiguous_group'].includes(code);
+        expect(seen || provenByRun, `${code}: ${hint.library}`).toBe(true);
+      }
+      for (const text of texts) expect(withFlags(code, text), code).not.toMatch(LIBRARY_WORDS);
+    }
+    expect(withFlags('deletion_guard', samples.deletion_guard?.[0] ?? '')).toContain('allow it with --allow-deletes 20.');
+    expect(withFlags('deletion_guard', KIT_CODES.deletion_guard.action)).toBe('Check the input, or allow it with --allow-deletes <n>.');
+    expect(withFlags('state_unreadable', samples.state_unreadable?.[2] ?? '')).toContain('Point --state-dir elsewhere, or start over: run with --reset-state');
+    expect(withFlags('unknown_format', samples.unknown_format?.[0] ?? '')).toContain('or pass --format (csv, ndjson or json)');
+    expect(withFlags('not_found', 'not_found text with guard.maxDeletes')).toBe('not_found text with guard.maxDeletes');
+  });
+
+  it('a missing secret names its environment variable (sync and check), never a value', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'people.csv'), 'id,Email,LastName\n1,a@example.com,A\n');
+    const sync = await cli(['sync', '--to', 'salesforce', '--option', 'instanceUrl=http://127.0.0.1:9', '--from', join(dir, 'people.csv'), '--id', 'id', '--map', 'Email=Email', '--state-dir', join(dir, 's')]);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toMatch(/^error \(missing_secret\): Salesforce needs accessToken: set the SALESFORCE_ACCESS_TOKEN environment variable/);
+    const check = await cli(['check', '--to', 'salesforce', '--option', 'instanceUrl=http://127.0.0.1:9', '--json']);
+    expect(check.code).toBe(2);
+    expect(JSON.parse(check.stdout)).toMatchObject({ status: 'error', error: { code: 'missing_secret' } });
+    expect(check.stdout).toContain('SALESFORCE_ACCESS_TOKEN');
+  });
+});
+
+describe('kit refusals and skips through the CLI name flags (Salesforce emulator)', () => {
+  let emulator: ReturnType<typeof createSalesforceEmulator>;
+  let url: string;
+  let dir: string;
+  const env = { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN };
+  beforeEach(async () => {
+    emulator = createSalesforceEmulator();
+    url = await emulator.start();
+    dir = tempDir();
+  });
+  afterEach(() => emulator.stop());
+
+  const csv = (name: string, rows: string[], header = 'id,Email,LastName,Segments') => {
+    const path = join(dir, name);
+    writeFileSync(path, `${[header, ...rows].join('\n')}\n`);
+    return path;
+  };
+  const person = (i: number, segments = '') => `${i},p${i}@example.com,Person ${i},${segments}`;
+  const sync = (from: string, extra: string[] = []) =>
+    cli(['sync', '--to', 'salesforce', '--option', `instanceUrl=${url}`, '--from', from, '--sync-name', 'people', '--id', 'id', '--map', 'Email=Email', '--map', 'LastName=LastName', '--state-dir', join(dir, 'state'), '--no-progress', ...extra], env);
+
+  it('deletion guard: the table, --json and the JSON report say --allow-deletes <n>, never guard.maxDeletes; the flag then allows it', async () => {
+    const all = Array.from({ length: 30 }, (_, i) => person(i + 1));
+    expect((await sync(csv('all.csv', all), ['--mode', 'sync'])).code).toBe(0);
+    const fewer = csv('fewer.csv', all.slice(0, 20));
+    const table = await sync(fewer, ['--mode', 'sync', '--report', join(dir, 'r.json')]);
+    expect(table.code).toBe(3);
+    expect(table.stdout).toContain('REFUSED (deletion_guard)');
+    expect(table.stdout).toContain('allow it with --allow-deletes 10.');
+    expect(table.stdout + table.stderr).not.toMatch(LIBRARY_WORDS);
+    expect(readReport(join(dir, 'r.json')).reason?.message).toContain('--allow-deletes 10');
+    const json = await sync(fewer, ['--mode', 'sync', '--json']);
+    expect((JSON.parse(json.stdout) as { reason: { message: string } }).reason.message).toContain('--allow-deletes 10');
+    expect(json.stdout).not.toMatch(LIBRARY_WORDS);
+    expect((await sync(fewer, ['--mode', 'sync', '--allow-deletes', '10'])).code).toBe(0);
+    expect(emulator.org.all('Contact')).toHaveLength(20);
+
+    const empty = await sync(csv('empty.csv', []), ['--mode', 'sync', '--quiet']);
+    expect(empty.code).toBe(3);
+    expect(empty.stderr).toContain('error (empty_source)');
+    expect(empty.stderr).toContain('allow it with --allow-empty-source.');
+    expect(empty.stderr).not.toMatch(LIBRARY_WORDS);
+  });
+
+  it('a record this sync did not create leaves the source: skipped not_owned, and the table and report name --delete-policy matched', async () => {
+    emulator.seed({ Contact: [{ LastName: 'Existing', Email: 'p1@example.com' }] });
+    expect((await sync(csv('both.csv', [person(1), person(2)]), ['--mode', 'sync'])).code).toBe(0);
+    const out = await sync(csv('one.csv', [person(2)]), ['--mode', 'sync', '--report', join(dir, 'r.json')]);
+    expect(out.code).toBe(0);
+    const entry = readReport(join(dir, 'r.json')).records.find((r) => r.id === '1');
+    expect(entry).toMatchObject({ outcome: 'skipped', code: 'not_owned' });
+    expect(entry?.message).toContain('(--delete-policy matched widens deletes)');
+    expect(out.stdout).toContain('--delete-policy matched widens deletes');
+    expect(out.stdout).not.toMatch(LIBRARY_WORDS);
+    expect(emulator.org.all('Contact').map((c) => c.Email).sort()).toEqual(['p1@example.com', 'p2@example.com']);
+  });
+
+  it('an unmapped match key names --map', async () => {
+    const out = await cli(
+      ['sync', '--to', 'salesforce', '--option', `instanceUrl=${url}`, '--from', csv('p.csv', [person(1)]), '--id', 'id', '--map', 'LastName=LastName', '--state-dir', join(dir, 'state')],
+      env,
+    );
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^error \(match_key_not_mapped\): .*map a source column to it \(--map <field>=<column>\)/);
+    expect(out.stderr).not.toMatch(LIBRARY_WORDS);
+  });
+
+  it('two campaigns with one name: refused naming --group-id; --group-id pins one and the member joins that campaign only', async () => {
+    emulator.seed({ Campaign: [{ Name: 'Twins' }, { Name: 'Twins' }] });
+    const [first, second] = emulator.org.all('Campaign').map((c) => String(c.Id));
+    const from = csv('groups.csv', [person(1, 'Twins')]);
+    const refused = await sync(from, ['--groups', 'Segments']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error (ambiguous_group)');
+    expect(refused.stderr).toContain(`pin the id with --group-id "<name>=<id>"`);
+    expect(refused.stderr).toContain(String(first));
+    expect(refused.stderr).not.toMatch(LIBRARY_WORDS);
+    expect(emulator.org.all('Contact')).toEqual([]);
+
+    const pinned = await sync(from, ['--groups', 'Segments', '--group-id', `Twins=${second}`]);
+    expect(pinned.code).toBe(0);
+    const members = emulator.org.all('CampaignMember');
+    expect(members).toHaveLength(1);
+    expect(members[0]?.CampaignId).toBe(second);
+  });
+
+  it('a state file of another application: --state-dir and --reset-state, not the library’s SqliteStateStore', async () => {
+    mkdirSync(join(dir, 'state'));
+    new Database(join(dir, 'state', 'state.sqlite')).exec('CREATE TABLE notes (id INTEGER)');
+    const out = await sync(csv('p.csv', [person(1)]));
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^error \(state_unreadable\): /);
+    expect(out.stderr).toContain('Point --state-dir elsewhere, or start over: run with --reset-state');
+    expect(out.stderr).not.toMatch(LIBRARY_WORDS);
+  });
+});
