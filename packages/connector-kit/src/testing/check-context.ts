@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import type { z } from 'zod';
-import { limitsFor, type DestinationDefinition } from '../destination/define-destination';
+import { limitsFor } from '../destination/define-destination';
 import type { DestinationLimits } from '../destination/limits';
 import type { RequestLogEntry } from '../emulator/types';
-import { KIT_CODES } from '../errors/codes';
+import { KIT_CODES, type CodeInfo } from '../errors/codes';
 import { parseConfig, runSync } from '../engine/run-sync';
 import type { RunSyncOptions, SyncRunSummary } from '../engine/run-types';
 import { operationsFor, type SyncOperations, type SyncMode } from '../modes/sync-modes';
@@ -59,7 +59,7 @@ export const outcomes = (summary: SyncRunSummary): Record<string, string> =>
 const text = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
 
 /** Asserts every code of a run is snake_case and, when the destination declares its codes, the kit's or declared. */
-function expectKnownCodes(destination: DestinationDefinition<z.ZodType, unknown>, summary: SyncRunSummary): void {
+export function expectKnownCodes(destination: { readonly errorCodes?: Readonly<Record<string, CodeInfo>> | undefined }, summary: SyncRunSummary): void {
   const codes = new Set([...summary.results.map((r) => r.code), summary.reason?.code].filter((c): c is string => c !== undefined));
   const declared = destination.errorCodes;
   for (const code of codes) {

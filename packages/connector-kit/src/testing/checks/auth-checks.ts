@@ -6,15 +6,16 @@ import { outcomes } from '../check-context';
 import type { ConformanceRecord } from '../harness';
 import { withClearable, type CheckSpec } from './check-spec';
 
-/** The run stopped on the refused credentials, and only calls already in flight reached the destination after the first 401. */
+/** The run stopped on the refused credentials (the vendor's expired-token answer), and only calls already in flight reached the destination after the first refusal. */
 function expectStoppedOnAuth(t: CheckContext<never>, summary: SyncRunSummary, log: readonly RequestLogEntry[]): void {
   expect(summary.status, 'a 401 stops the run').toBe('stopped');
   expect(summary.reason?.code).toBe('authentication_failed');
-  const first = log.findIndex((e) => e.status === 401);
-  expect(first, 'the log holds the 401').toBeGreaterThanOrEqual(0);
+  const refused = (e: RequestLogEntry) => e.fault === 'auth_expired';
+  const first = log.findIndex(refused);
+  expect(first, 'the log holds the refusal').toBeGreaterThanOrEqual(0);
   const concurrency = t.limits().concurrency;
-  expect(log.filter((e) => e.status === 401).length, 'requests answered 401 (at most one per call in flight)').toBeLessThanOrEqual(concurrency);
-  expect(log.slice(first + 1).length, 'requests after the first 401 (only calls already in flight)').toBeLessThan(concurrency);
+  expect(log.filter(refused).length, 'requests refused (at most one per call in flight)').toBeLessThanOrEqual(concurrency);
+  expect(log.slice(first + 1).length, 'requests after the first refusal (only calls already in flight)').toBeLessThan(concurrency);
 }
 
 /** Credentials refused from the first request: nothing is written, every record is not_sent. */
