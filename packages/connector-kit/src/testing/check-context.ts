@@ -68,22 +68,40 @@ export function expectKnownCodes(destination: { readonly errorCodes?: Readonly<R
   }
 }
 
-/** Starts a fresh emulator and state store for one check, runs `body`, and stops them. */
-export async function withCheckContext<Schema extends z.ZodType>(
-  harness: ConformanceHarness<Schema>,
-  mode: SyncMode,
-  body: (t: CheckContext<Schema>) => Promise<void>,
-): Promise<void> {
+/** Asserts that the destination holds each record exactly once, under its key, with every property it reads equal to the record's. */
+async function expectHolds(target: ConformanceTarget<z.ZodType>, keyOf: (r: ConformanceRecord) => string, records: readonly ConformanceRecord[]): Promise<void> {
+  const data = await target.read();
+  for (const r of records) {
+    const held = data.filter((v) => v.key === keyOf(r));
+    expect(held.length, `records holding ${r.id}'s key`).toBe(1);
+    for (const [name, value] of Object.entries(held[0]?.properties ?? {})) {
+      if (name in r.snapshot.properties) expect(text(value), `${r.id}'s ${name} in the destination`).toBe(text(r.snapshot.properties[name]));
+    }
+  }
+}
+
+/** Asserts that the id reported for each record is the id of the one destination record holding its key (where the harness reads ids). */
+async function expectIds(target: ConformanceTarget<z.ZodType>, keyOf: (r: ConformanceRecord) => string, summary: SyncRunSummary, records: readonly ConformanceRecord[]): Promise<void> {
+  const data = await target.read();
+  for (const r of records) {
+    const held = data.filter((v) => v.key === keyOf(r));
+    if (held.length !== 1 || held[0]?.id === undefined) continue;
+    const reported = summary.results.find((x) => x.id === r.id)?.destinationId;
+    expect(reported, `the destination id reported for ${r.id} is the record holding its key`).toBe(held[0].id);
+  }
+}
+
+/** The helpers of one check over a started target and a state store. */
+function checkContext<Schema extends z.ZodType>(harness: ConformanceHarness<Schema>, target: ConformanceTarget<Schema>, state: SqliteStateStore, mode: SyncMode): CheckContext<Schema> {
   const destination = harness.destination;
-  const target = await harness.start();
-  const state = new SqliteStateStore(':memory:');
   const keyOf = (r: ConformanceRecord): string => {
     const key = destination.matchKey(r.snapshot, parseConfig(destination, target.config));
     if (key === undefined) throw new Error('harness record without a match key');
     return key;
   };
   const requests = (): Promise<RequestLogEntry[]> => target.admin.requests();
-  const t: CheckContext<Schema> = {
+  const writeClasses: readonly RequestClass[] = ['create', 'update', 'delete', 'group'];
+  return {
     harness,
     target,
     state,
@@ -96,38 +114,26 @@ export async function withCheckContext<Schema extends z.ZodType>(
       return summary;
     },
     requests,
-    async writes(kind) {
-      return (await requests()).filter((e) => {
-        const c = harness.classify(e);
-        return kind ? c === kind : c === 'create' || c === 'update' || c === 'delete' || c === 'group';
-      });
-    },
+    writes: async (kind) => (await requests()).filter((e) => (kind ? [kind] : writeClasses).includes(harness.classify(e))),
     byKey: async () => new Map((await target.read()).map((v) => [v.key, v])),
     holding: async (r) => (await target.read()).filter((v) => v.key === keyOf(r)),
     keyOf,
     limits: () => limitsFor(destination, parseConfig(destination, target.config) as Record<string, unknown>),
-    async expectHolds(records) {
-      const data = await target.read();
-      for (const r of records) {
-        const held = data.filter((v) => v.key === keyOf(r));
-        expect(held.length, `records holding ${r.id}'s key`).toBe(1);
-        for (const [name, value] of Object.entries(held[0]?.properties ?? {})) {
-          if (name in r.snapshot.properties) expect(text(value), `${r.id}'s ${name} in the destination`).toBe(text(r.snapshot.properties[name]));
-        }
-      }
-    },
-    async expectIds(summary, records) {
-      const data = await target.read();
-      for (const r of records) {
-        const held = data.filter((v) => v.key === keyOf(r));
-        if (held.length !== 1 || held[0]?.id === undefined) continue;
-        const reported = summary.results.find((x) => x.id === r.id)?.destinationId;
-        expect(reported, `the destination id reported for ${r.id} is the record holding its key`).toBe(held[0].id);
-      }
-    },
+    expectHolds: (records) => expectHolds(target as ConformanceTarget<z.ZodType>, keyOf, records),
+    expectIds: (summary, records) => expectIds(target as ConformanceTarget<z.ZodType>, keyOf, summary, records),
   };
+}
+
+/** Starts a fresh emulator and state store for one check, runs `body`, and stops them. */
+export async function withCheckContext<Schema extends z.ZodType>(
+  harness: ConformanceHarness<Schema>,
+  mode: SyncMode,
+  body: (t: CheckContext<Schema>) => Promise<void>,
+): Promise<void> {
+  const target = await harness.start();
+  const state = new SqliteStateStore(':memory:');
   try {
-    await body(t);
+    await body(checkContext(harness, target, state, mode));
   } finally {
     state.close();
     await target.stop();

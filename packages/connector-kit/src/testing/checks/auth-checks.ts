@@ -1,19 +1,17 @@
 import { expect } from 'vitest';
 import type { RequestLogEntry } from '../../emulator/types';
 import type { SyncRunSummary } from '../../engine/run-types';
-import type { CheckContext } from '../check-context';
 import { outcomes } from '../check-context';
 import type { ConformanceRecord } from '../harness';
 import { withClearable, type CheckSpec } from './check-spec';
 
 /** The run stopped on the refused credentials (the vendor's expired-token answer), and only calls already in flight reached the destination after the first refusal. */
-function expectStoppedOnAuth(t: CheckContext<never>, summary: SyncRunSummary, log: readonly RequestLogEntry[]): void {
+function expectStoppedOnAuth(summary: SyncRunSummary, log: readonly RequestLogEntry[], concurrency: number): void {
   expect(summary.status, 'a 401 stops the run').toBe('stopped');
   expect(summary.reason?.code).toBe('authentication_failed');
   const refused = (e: RequestLogEntry) => e.fault === 'auth_expired';
   const first = log.findIndex(refused);
   expect(first, 'the log holds the refusal').toBeGreaterThanOrEqual(0);
-  const concurrency = t.limits().concurrency;
   expect(log.filter(refused).length, 'requests refused (at most one per call in flight)').toBeLessThanOrEqual(concurrency);
   expect(log.slice(first + 1).length, 'requests after the first refusal (only calls already in flight)').toBeLessThan(concurrency);
 }
@@ -28,7 +26,7 @@ export const authRefusedCheck: CheckSpec = {
     const before = await t.target.read();
     await t.target.admin.setFaults([{ kind: 'auth_expired' }]);
     const summary = await t.run(records);
-    expectStoppedOnAuth(t as CheckContext<never>, summary, await t.requests());
+    expectStoppedOnAuth(summary, await t.requests(), t.limits().concurrency);
     expect(Object.values(outcomes(summary))).toEqual(records.map(() => 'skipped:not_sent'));
     expect(await t.target.read()).toEqual(before);
   },
@@ -50,7 +48,7 @@ export const authMidRunCheck: CheckSpec = {
     const write = t.harness.writeRequest(t.ops.create ? 'create' : 'update');
     await t.target.admin.setFaults([{ kind: 'auth_expired', ...write, after: 1 }]);
     const summary = await t.run(records);
-    expectStoppedOnAuth(t as CheckContext<never>, summary, await t.requests());
+    expectStoppedOnAuth(summary, await t.requests(), t.limits().concurrency);
     const o = outcomes(summary);
     const written = records.filter((r) => o[r.id] === (t.ops.create ? 'created' : 'updated'));
     const unsent = records.filter((r) => o[r.id] === 'skipped:not_sent');

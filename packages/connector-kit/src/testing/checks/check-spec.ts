@@ -14,7 +14,7 @@ export interface CheckSpec {
   body<Schema extends z.ZodType>(t: CheckContext<Schema>): Promise<void>;
 }
 
-/** Record `r` with the harness's clearable property set to `value`. */
+/** Record `i` with the harness's clearable property set to `value`. */
 export function withClearable<Schema extends z.ZodType>(t: CheckContext<Schema>, i: number, value: string | null) {
   return t.harness.withProperties(t.harness.record(i), { [t.harness.clearableProperty]: value });
 }

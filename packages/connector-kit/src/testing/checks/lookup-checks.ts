@@ -66,7 +66,7 @@ function afterFirstLookup<D extends DestinationDefinition<never, unknown>>(desti
  * A record deleted between the lookup and the write is never reported updated: the
  * connector answers the update with a `NotFoundError`, so the kit plans the record again as
  * not found — enrich skips it; sync and additive create it again (or, where the vendor
- * refuses to (Intercom never reuses a deleted user's external_id), fail it with the
+ * refuses that, e.g. one that never reuses a deleted user's identifier, fail it with the
  * vendor's code, holding nothing). `failed:not_found` means the connector reported the
  * vanished record as a plain failure instead.
  */
