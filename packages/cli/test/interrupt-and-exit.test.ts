@@ -61,7 +61,7 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(posts(emulator) - postsAtInterrupt).toBeLessThanOrEqual(1);
     expect(posts(emulator)).toBeLessThan(ROWS / 200);
     const report = readReport(join(dir, 'report.json'));
-    expect(report.records.map((r) => r.row)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 1));
+    expect(report.records.map((r) => r.row)).toEqual(Array.from({ length: ROWS }, (_, i) => i + 2)); // file lines: the header is line 1
     expect(report.status).toBe('stopped');
     expect(report.reason?.code).toBe('interrupted');
     expect(out.stdout).toContain('STOPPED (interrupted)');
@@ -144,9 +144,9 @@ describe('a run that stops at connect still writes its report (issue 17, item 9)
       const report = readReport(join(dir, 'r.json'));
       expect(report.status).toBe('stopped');
       expect(report.records.map((r) => [r.row, r.outcome, r.code])).toEqual([
-        [1, 'skipped', 'not_sent'],
         [2, 'skipped', 'not_sent'],
         [3, 'skipped', 'not_sent'],
+        [4, 'skipped', 'not_sent'],
       ]);
       expect(emulator.requests.length).toBeGreaterThan(0);
       expect(emulator.requests.filter((r) => r.method !== 'GET')).toEqual([]);

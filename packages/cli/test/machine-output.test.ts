@@ -51,9 +51,9 @@ describe('machine-readable output (issue 15)', () => {
     expect(out.code).toBe(1);
     const report = JSON.parse(out.stdout) as SyncReport;
     expect(report.records.map((r) => [r.row, r.outcome])).toEqual([
-      [1, 'created'],
       [2, 'created'],
-      [3, 'failed'],
+      [3, 'created'],
+      [4, 'failed'],
     ]);
     expect(out.stderr).toContain('created');
     expect(out.stderr).not.toContain('Report: -');
@@ -115,14 +115,17 @@ describe('terminal-safe output (issue 17, item 10)', () => {
   });
 
   it('a value with an escape sequence, a NUL or a C1 control never reaches the terminal raw: summary, errors and logs escape it', async () => {
-    const file = join(dir, 'evil.csv');
+    // Ids with control characters fail (invalid_id) and are named by row; the file's name, a
+    // last name and the ids' error messages still carry the sequences to the output paths.
+    const file = join(dir, 'evil\x1b[2J\x9b31m.csv');
     writeFileSync(file, 'Customer Id,Email,Last Name\n"X\x1b[2J1",bad-email,"Evil\x9b31m"\n"Y\x002",ok@example.com,Fine\n');
     const args = ['sync', '--to', 'salesforce', '--emulator', '--state-dir', join(dir, 's'), '--from', file, ...MAP, '--log-level', 'debug', '--log-format', 'pretty', '--no-progress'];
     // NO_COLOR: the CLI's own output has no escape sequence at all, so any would come from the data.
     const out = await cliWith(args, { stderrTTY: true, stdoutTTY: true, env: { NO_COLOR: '1' } });
     expect(out.code).toBe(1);
     for (const text of [out.stdout, out.stderr]) expect(text).not.toMatch(/[\u0000\u001b\u009b]/);
-    expect(out.stdout).toContain('X\\x1b[2J1');
+    expect(out.stdout).toContain('evil\\x1b[2J\\x9b31m.csv');
+    expect(out.stdout).toContain('invalid_id (2)');
     // With colour on, the data's sequences are still escaped.
     const coloured = await cliWith(args, { stderrTTY: true, stdoutTTY: true });
     for (const text of [coloured.stdout, coloured.stderr]) expect(text).not.toMatch(/\u001b\[2J|[\u0000\u009b]/);

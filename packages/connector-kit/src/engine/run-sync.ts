@@ -13,8 +13,8 @@ export { parseConfig } from './run/run-setup';
  *
  * Order of work: decide the mode and config (throws before anything is read) → hold the
  * sync (one run at a time: a second is refused with `sync_running`) → scan the source
- * (duplicates, changes, departures) → check the groups it manages → the deletion guard
- * (refuses before anything is sent) → per window of changed records: look up, claim, plan,
+ * (duplicates, changes, departures) → the deletion guard (refuses before any call) → check
+ * the groups it manages → per window of changed records: look up, claim, plan,
  * mark, send, settle → the records that left the source.
  *
  * @throws {@link ConfigError} for a bad config, an unsupported mode, an unmapped match key,
@@ -27,10 +27,10 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     const busy = await session.hold();
     if (busy) return await session.refuse(busy);
     let { scan, index } = await scanPhase(session);
-    if (await groupPhase(session, scan)) ({ scan, index } = await scanPhase(session));
+    // Refused before any call reaches the destination; a dry run plans past the guard, and says the real run would be refused.
     const refusal = await guardPhase(session, scan);
-    // A dry run plans past the guard, and says the real run would be refused.
     if (refusal && !session.setup.dryRun) return await session.refuse(refusal);
+    if (await groupPhase(session, scan)) ({ scan, index } = await scanPhase(session));
     await sendPhase(session, scan, index);
     return session.summary(refusal);
   } finally {

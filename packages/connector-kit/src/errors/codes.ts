@@ -42,6 +42,11 @@ export const KIT_CODES = {
   match_key_taken: record(false, 'Its new match key belongs to another destination record.', 'Merge the two records, or fix the source.'),
   malformed_row: record(false, 'The row could not be parsed.', 'Fix the row (the message gives the line).'),
   invalid_number: record(false, 'A value is not a number.', 'Fix the value.'),
+  number_not_exact: record(false, 'A number the destination field would store rounded (beyond 2^53, or too many significant digits).', 'Send it as text, or map it to a text field.'),
+  invalid_date: record(false, 'A date that cannot be read, is ambiguous, or does not exist (month 13, Feb 30, beyond year 9999).', 'Give an ISO date (2024-05-31), a date-time with a zone, or epoch seconds / milliseconds.'),
+  invalid_boolean: record(false, 'A value that is not one of the usual yes/no spellings.', 'Use true/false, yes/no, 1/0.'),
+  invalid_id: record(false, 'The record id holds a control character (NUL, tab, line break…).', 'Fix the id in the source.'),
+  invalid_value: record(false, 'A value or group name holds a NUL character.', 'Fix the value in the source.'),
   invalid_encoding: record(false, 'A value is not valid text.', 'Fix the file’s encoding.'),
   unsupported_value: record(false, 'A value of a type the mapping cannot send (an object or a list).', 'Map a scalar field.'),
   not_planned: record(false, 'Not planned (an internal error).', 'Report it.'),
@@ -75,6 +80,9 @@ export const KIT_CODES = {
   unknown_format: config('The source format cannot be told from the file name.', 'Give --format.'),
   unknown_column: config('A mapped column is not in the source.', 'Fix the mapping.'),
   duplicate_column: config('The source has two columns with one name.', 'Rename one.'),
+  too_many_columns: config('The source header has more columns than a source may have (10,000).', 'Check the file: a header line that long is not a CSV header.'),
+  format_required: config('The source is a stream (stdin) and its format cannot be told from a name.', 'Give the format (--format csv|ndjson|json).'),
+  missing_optional_dependency: config('An optional dependency the entry needs is not installed (e.g. path-to-regexp for an emulator).', 'Install the package the message names.'),
   invalid_json: config('The JSON source cannot be parsed.', 'Fix the file.'),
 } as const satisfies Record<string, CodeInfo>;
 

@@ -5,7 +5,7 @@ import { UnsupportedModeError } from '../errors/sync-error';
 import { parseConfig, runSync } from '../engine/run-sync';
 import type { RunSyncOptions, SyncRunSummary } from '../engine/run-types';
 import { SYNC_MODES, operationsFor, type SyncMode } from '../modes/sync-modes';
-import { SqliteStateStore } from '../state/sqlite-state-store';
+import { MemoryStateStore } from '../state/memory-state-store';
 import { audienceAuthMidRun, audienceAuthRefused, type AudienceCheckEnv } from './audience-auth-checks';
 import type { AudienceConformanceHarness, AudienceConformanceTarget } from './audience-harness';
 import { expectKnownCodes, FAST_RETRY } from './check-context';
@@ -31,13 +31,13 @@ export function describeAudienceConformance<Schema extends z.ZodType>(harness: A
   const destination = harness.destination;
   describe(`${destination.displayName} audience conformance`, () => {
     let target: AudienceConformanceTarget<Schema>;
-    let state: SqliteStateStore;
+    let state: MemoryStateStore; // no native dependency for a plugin's CI
     beforeEach(async () => {
       target = await harness.start();
-      state = new SqliteStateStore(':memory:');
+      state = new MemoryStateStore();
     });
     afterEach(async () => {
-      state.close();
+      await state.close();
       await target.stop();
     });
 

@@ -7,7 +7,7 @@ import { KIT_CODES, type CodeInfo } from '../errors/codes';
 import { parseConfig, runSync } from '../engine/run-sync';
 import type { RunSyncOptions, SyncRunSummary } from '../engine/run-types';
 import { operationsFor, type SyncOperations, type SyncMode } from '../modes/sync-modes';
-import { SqliteStateStore } from '../state/sqlite-state-store';
+import { MemoryStateStore } from '../state/memory-state-store';
 import type { ConformanceHarness, ConformanceRecord, ConformanceTarget, DestinationView, RequestClass } from './harness';
 import { memorySource } from './memory-source';
 
@@ -23,7 +23,7 @@ type WriteClass = Exclude<RequestClass, 'read' | 'other'>;
 export interface CheckContext<Schema extends z.ZodType> {
   readonly harness: ConformanceHarness<Schema>;
   readonly target: ConformanceTarget<Schema>;
-  readonly state: SqliteStateStore;
+  readonly state: MemoryStateStore;
   readonly mode: SyncMode;
   readonly ops: SyncOperations;
   /** Runs a sync of `records`; every code it reports must be the kit's or declared by the destination. */
@@ -92,7 +92,7 @@ async function expectIds(target: ConformanceTarget<z.ZodType>, keyOf: (r: Confor
 }
 
 /** The helpers of one check over a started target and a state store. */
-function checkContext<Schema extends z.ZodType>(harness: ConformanceHarness<Schema>, target: ConformanceTarget<Schema>, state: SqliteStateStore, mode: SyncMode): CheckContext<Schema> {
+function checkContext<Schema extends z.ZodType>(harness: ConformanceHarness<Schema>, target: ConformanceTarget<Schema>, state: MemoryStateStore, mode: SyncMode): CheckContext<Schema> {
   const destination = harness.destination;
   const keyOf = (r: ConformanceRecord): string => {
     const key = destination.matchKey(r.snapshot, parseConfig(destination, target.config));
@@ -131,11 +131,11 @@ export async function withCheckContext<Schema extends z.ZodType>(
   body: (t: CheckContext<Schema>) => Promise<void>,
 ): Promise<void> {
   const target = await harness.start();
-  const state = new SqliteStateStore(':memory:');
+  const state = new MemoryStateStore(); // no native dependency for a plugin's CI
   try {
     await body(checkContext(harness, target, state, mode));
   } finally {
-    state.close();
+    await state.close();
     await target.stop();
   }
 }

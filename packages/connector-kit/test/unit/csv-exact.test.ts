@@ -108,9 +108,8 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
 describe('CSV: headers are checked in linear time and bounded', () => {
   it('refuses a header of a million columns at once (too_many_columns)', async () => {
     const header = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',');
-    const started = performance.now();
+    // Refused at once: a quadratic check would run for hours (the test's timeout bounds it).
     await expect(read(`${header}\n`)).rejects.toMatchObject({ code: 'too_many_columns' });
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it(`reads ${MAX_CSV_COLUMNS.toLocaleString('en-US')} columns, and finds a duplicate among them quickly`, async () => {
@@ -118,9 +117,7 @@ describe('CSV: headers are checked in linear time and bounded', () => {
     const values = names.map((_, i) => (i === 0 ? '1' : i === 1 ? 'p1@x.example' : 'v'));
     expect(brief(await read(`${names.join(',')}\n${values.join(',')}\n`))).toEqual(['2:1']);
     names[names.length - 1] = 'c0';
-    const started = performance.now();
     await expect(read(`${names.join(',')}\n`)).rejects.toMatchObject({ code: 'duplicate_column', message: expect.stringContaining('"c0" twice') });
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('lists at most 20 columns when a mapped one is missing', async () => {

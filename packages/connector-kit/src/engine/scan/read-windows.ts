@@ -78,7 +78,9 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
       ctx.emit({ id: item.id ?? `row:${item.row}`, row: item.row, outcome: 'failed', code: item.error.code, message: item.error.message, retryable: false, action: 'fail' });
       continue;
     }
-    const seen = scan.memo.decision(position, item.id);
+    // A duplicate id or a shared key fails every row that has it, unchanged or not.
+    const duplicate = scan.duplicateIds.has(item.id) || scan.sharedKeyIds.has(item.id);
+    const seen = duplicate ? Seen.Other : scan.memo.decision(position, item.id);
     if (seen === Seen.Unchanged) {
       ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
       continue;

@@ -29,6 +29,8 @@ export interface SourceScan {
   readonly duplicateIds: ReadonlySet<string>;
   /** Normalised match key → the records sharing it, for keys shared by several records. */
   readonly duplicateKeys: ReadonlyMap<string, SharedKey>;
+  /** Every record id whose match key another record shares. */
+  readonly sharedKeyIds: ReadonlySet<string>;
   /** The id of the (first) source record with this normalised match key, if any. */
   keyHolder(key: string): string | undefined;
   /** True when a row with this id is in the source (a usable record, or a row that failed to read). */
@@ -95,6 +97,7 @@ class SourceShape {
 class KeyOwners {
   readonly owner = new Map<string, string>();
   readonly shared = new Map<string, { ids: [string, string]; count: number }>();
+  readonly sharedIds = new Set<string>();
 
   add(key: string, id: string): void {
     const owner = this.owner.get(key);
@@ -103,6 +106,7 @@ class KeyOwners {
       const shared = this.shared.get(key);
       if (shared) shared.count++;
       else this.shared.set(key, { ids: [owner, id], count: 2 });
+      this.sharedIds.add(owner).add(id);
     }
   }
 }
@@ -202,6 +206,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     unidentifiedErrors: tally.unidentifiedErrors,
     duplicateIds: tally.duplicateIds,
     duplicateKeys: keys.shared,
+    sharedKeyIds: keys.sharedIds,
     keyHolder: (key) => keys.owner.get(key),
     inSource: (id) => seen.has(id),
     keyed: tally.keyed,
