@@ -97,7 +97,7 @@ describe('runSync from memory against the tiny emulator', () => {
     async function* fromCursor() {
       for (let i = 1; i <= 5; i++) yield person(i, i === 1 ? ['VIP'] : []);
     }
-    const first = await runSync({ destination: tinyDestination, config, mode: 'sync', source: recordsSource(fromCursor(), { name: 'cursor' }), state, syncName: 'people', retry: FAST });
+    const first = await runSync({ collectResults: true, destination: tinyDestination, config, mode: 'sync', source: recordsSource(fromCursor(), { name: 'cursor' }), state, syncName: 'people', retry: FAST });
     expect(first.status).toBe('completed');
     expect(first.counts).toMatchObject({ created: 5, failed: 0, deleted: 0 });
     const data = await admin.records<{ records: TinyRecord[]; groups: { name: string; members: string[] }[] }>();
@@ -106,7 +106,7 @@ describe('runSync from memory against the tiny emulator', () => {
 
     await admin.clearRequests();
     const people = [1, 2, 3, 4, 5].map((i) => person(i, i === 1 ? ['VIP'] : []));
-    const again = await runSync({ destination: tinyDestination, config, mode: 'sync', source: recordsSource(people, { name: 'array' }), state, syncName: 'people', retry: FAST });
+    const again = await runSync({ collectResults: true, destination: tinyDestination, config, mode: 'sync', source: recordsSource(people, { name: 'array' }), state, syncName: 'people', retry: FAST });
     expect(again.counts).toMatchObject({ unchanged: 5, created: 0, updated: 0, deleted: 0 });
     expect((await admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
   });

@@ -19,7 +19,7 @@ describe('upload sessions for audiences over one request (#16)', () => {
 
   it('sends 8 people as 3 requests of one session: batch_seq 1–3, last_batch_flag on the last, estimated_num_total 8', async () => {
     env = await startFacebook({}, { addBatchSize: 3 });
-    const summary = await runSync({ destination: facebookDestination, config: env.config, source: memorySource(Array.from({ length: 8 }, (_, i) => person(i))), state: new SqliteStateStore(':memory:') });
+    const summary = await runSync({ collectResults: true, destination: facebookDestination, config: env.config, source: memorySource(Array.from({ length: 8 }, (_, i) => person(i))), state: new SqliteStateStore(':memory:') });
     expect(summary.counts).toMatchObject({ created: 8, failed: 0 });
     const adds = (await env.admin.requests()).filter((e) => isUsers(e, 'POST'));
     expect(adds.map((e) => payloadOf(e).data.length)).toEqual([3, 3, 2]);
@@ -35,7 +35,7 @@ describe('upload sessions for audiences over one request (#16)', () => {
 
   it('sends no session when the people fit one request', async () => {
     env = await startFacebook({}, { addBatchSize: 10 });
-    await runSync({ destination: facebookDestination, config: env.config, source: memorySource(Array.from({ length: 4 }, (_, i) => person(i))), state: new SqliteStateStore(':memory:') });
+    await runSync({ collectResults: true, destination: facebookDestination, config: env.config, source: memorySource(Array.from({ length: 4 }, (_, i) => person(i))), state: new SqliteStateStore(':memory:') });
     const adds = (await env.admin.requests()).filter((e) => isUsers(e, 'POST'));
     expect(adds.map((e) => 'session' in (e.body as object))).toEqual([false]);
   });

@@ -51,6 +51,7 @@ export async function readContacts(admin: EmulatorClient): Promise<DestinationVi
   return data.contacts
     .filter((c) => !c.archived)
     .map((c) => ({
+      id: c.id,
       key: c.external_id ? `external_id:${c.external_id}` : `email:${c.email.toLowerCase()}`,
       properties: {
         external_id: text(c.external_id),

@@ -96,6 +96,18 @@ export const onesignalHarness: ConformanceHarness<typeof onesignalDestination.co
   withProperties: (r, properties) => ({ id: r.id, snapshot: { ...r.snapshot, properties: { ...r.snapshot.properties, ...properties } } }),
   invalidRecord: (i) => ({ id: `c${i}`, snapshot: { ...record(i).snapshot, properties: { ...record(i).snapshot.properties, birthday: 'someday' } } }),
   matchKeyChangeable: false,
+  // An external_id alias names one user of the app: two users cannot share it.
+  // https://documentation.onesignal.com/docs/aliases
+  duplicateKeys: false,
+  // Deleted through the API, as the app's own backend would:
+  // https://documentation.onesignal.com/reference/delete-user
+  remove: async (target, records) => {
+    for (const r of records) {
+      const url = `${target.config.baseUrl}/apps/${target.config.appId}/users/by/external_id/${encodeURIComponent(String(r.snapshot.properties.external_id))}`;
+      const response = await fetch(url, { method: 'DELETE', headers: { authorization: `Key ${EMULATOR_REST_API_KEY}` } });
+      if (!response.ok) throw new Error(`remove: HTTP ${response.status}`);
+    }
+  },
   keyProperty: 'external_id',
   changedKey: (i) => `moved-${i}`,
   clearableProperty: 'job_title',

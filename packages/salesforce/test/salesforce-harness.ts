@@ -19,6 +19,7 @@ export async function readContacts(admin: EmulatorClient, object = 'Contact'): P
   const campaigns = new Map((data.Campaign ?? []).map((c) => [c.Id, String(c.Name)]));
   const field = object === 'Lead' ? 'LeadId' : 'ContactId';
   return (data[object] ?? []).map((c) => ({
+    id: c.Id,
     key: String(c.Email ?? '').toLowerCase(),
     properties: Object.fromEntries(
       ['Email', 'FirstName', 'LastName', 'Title', 'Phone'].map((f) => [f, typeof c[f] === 'string' && c[f] !== '' ? (c[f] as string) : null]),
@@ -66,6 +67,9 @@ export const salesforceHarness: ConformanceHarness<typeof salesforceDestination.
   invalidRecord: (i) => ({ id: `c${i}`, snapshot: { ...record(i).snapshot, properties: { ...record(i).snapshot.properties, FirstName: 'x'.repeat(41) } } }),
   keyProperty: 'Email',
   changedKey: (i) => `moved${i}@example.com`,
+  // SOQL compares text case-insensitively:
+  // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
+  keyVariant: (i) => `PERSON${i}@Example.COM`,
   clearableProperty: 'Title',
   groups: true,
   classify: (e) => {

@@ -6,11 +6,11 @@ import { parseConfig, runSync } from '../engine/run-sync';
 import type { RunSyncOptions, SyncRunSummary } from '../engine/run-types';
 import { SYNC_MODES, operationsFor, type SyncMode } from '../modes/sync-modes';
 import { MemoryStateStore } from '../state/memory-state-store';
+import { audienceAuthMidRun, audienceAuthRefused, type AudienceCheckEnv } from './audience-auth-checks';
 import type { AudienceConformanceHarness, AudienceConformanceTarget } from './audience-harness';
-import { memorySource } from './conformance';
+import { expectKnownCodes, FAST_RETRY } from './check-context';
 import type { ConformanceRecord } from './harness';
-
-const FAST_RETRY = { minTimeoutMs: 10, maxTimeoutMs: 50, defaultRateLimitWaitMs: 50 } as const;
+import { memorySource } from './memory-source';
 
 /**
  * Registers the sync-mode conformance tests (vitest) for an audience destination and its
@@ -22,7 +22,10 @@ const FAST_RETRY = { minTimeoutMs: 10, maxTimeoutMs: 50, defaultRateLimitWaitMs:
  * never sends a removal; audiences this sync does not manage are never touched; an
  * unchanged rerun sends nothing; a record without a usable identifier fails alone; add
  * batches stay within the limit and fill it; 429 / 5xx / cut connections are retried with
- * no failure; unsupported modes are refused at configuration time.
+ * no failure, every 429 waited as a rate limit; refused credentials stop the run at once,
+ * and credentials that expire mid-run stop it with the rest `not_sent` and nothing more
+ * sent; every code a run reports is the kit's or declared in `errorCodes` (when the
+ * destination declares them); unsupported modes are refused at configuration time.
  */
 export function describeAudienceConformance<Schema extends z.ZodType>(harness: AudienceConformanceHarness<Schema>): void {
   const destination = harness.destination;
@@ -38,8 +41,17 @@ export function describeAudienceConformance<Schema extends z.ZodType>(harness: A
       await target.stop();
     });
 
-    const run = (mode: SyncMode, records: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}): Promise<SyncRunSummary> =>
-      runSync({ collectResults: true, destination, config: target.config, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 1_000 }, ...extra });
+    const run = async (mode: SyncMode, records: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}): Promise<SyncRunSummary> => {
+      const summary = await runSync({ collectResults: true, destination, config: target.config, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 1_000 }, ...extra });
+      expectKnownCodes(destination, summary);
+      return summary;
+    };
+    const env = (mode: SyncMode): AudienceCheckEnv<Schema> => ({
+      harness,
+      target,
+      run: (records) => run(mode, records),
+      limits: audienceLimitsFor(destination, parseConfig(destination, target.config) as Record<string, unknown>),
+    });
     const calls = async (kind: 'add' | 'remove') => (await target.admin.requests()).filter((e) => harness.classify(e) === kind);
     const members = async (audience: string) => [...((await target.read()).get(audience) ?? new Set<string>())].sort();
     const keys = (...ids: number[]) => ids.map((i) => harness.memberKey(i)).sort();
@@ -142,9 +154,15 @@ export function describeAudienceConformance<Schema extends z.ZodType>(harness: A
         const summary = await run(mode, [1, 2, 3, 4].map((i) => harness.record(i, ['alpha'])));
         expect(summary.counts.failed).toBe(0);
         expect(summary.counts.created).toBe(4);
-        expect((await target.admin.requests()).filter((e) => e.fault).length).toBe(5);
+        const log = await target.admin.requests();
+        expect(log.filter((e) => e.fault).length).toBe(5);
+        expect(summary.stats.rateLimited, 'rate limits the run waited for, against 429s in the log').toBeGreaterThanOrEqual(log.filter((e) => e.status === 429).length);
         expect(await members('alpha')).toEqual(keys(1, 2, 3, 4));
       });
+
+      it('stops at once when the credentials are refused: authentication_failed, nobody added, every record not_sent', () => audienceAuthRefused(env(mode)));
+
+      it('stops when the credentials expire mid-run: people not yet added are not_sent and not in the audience, nothing more is sent', () => audienceAuthMidRun(env(mode)));
     });
   });
 }

@@ -12,6 +12,11 @@ export interface ConformanceRecord {
 
 /** A destination record as the suite compares it. Values are strings; empty is `null`. */
 export interface DestinationView {
+  /**
+   * The destination's id of the record, as the verbs return it (optional): when given, the
+   * suite checks that the id a run reports for each record is the one holding its key.
+   */
+  readonly id?: string | undefined;
   /** The normalised match key. */
   readonly key: string;
   readonly properties: Readonly<Record<string, string | null>>;
@@ -59,8 +64,28 @@ export interface ConformanceHarness<Schema extends z.ZodType> {
   readonly keyProperty: string;
   /** A new match-key value for record `i` (same format as `record(i)`'s). */
   changedKey(i: number): string;
+  /**
+   * Record `i`'s match-key value written differently but equal as the API compares keys
+   * (e.g. upper case, for an email the API compares case-insensitively). Optional: when
+   * given, the suite proves such a record updates the existing one instead of creating a
+   * second.
+   */
+  keyVariant?(i: number): string;
+  /**
+   * Whether the destination can hold several records with one match key (default true: the
+   * real services let people make duplicates by hand). False where the API keeps the key
+   * unique (OneSignal's `external_id` alias): the ambiguity test does not apply.
+   */
+  readonly duplicateKeys?: boolean | undefined;
   /** A property that may be emptied (the clearing test). */
   readonly clearableProperty: string;
+  /**
+   * Deletes the destination records holding these records' match keys, as a person in the
+   * vendor's UI would (optional; through an admin endpoint of the emulator or the vendor's
+   * own API). When given, the suite calls it between a run's lookup and its writes, to prove
+   * that a record gone at write time is never reported `updated`.
+   */
+  remove?(target: ConformanceTarget<Schema>, records: readonly ConformanceRecord[]): Promise<void>;
   /** Whether the destination manages groups (campaigns, tags). */
   readonly groups: boolean;
   /** Classifies a logged request. */

@@ -3,6 +3,8 @@
  * sync-mode tests for a destination against its emulator. Needs vitest.
  */
 export { describeConformance, memorySource, type ConformanceOptions } from './conformance';
+export { conformanceChecks, type ConformanceCheck } from './conformance-checks';
+export { runConformanceChecks, type CheckOutcome, type RunChecksOptions } from './run-conformance';
 export { describeAudienceConformance } from './audience-conformance';
 export type { AudienceConformanceHarness, AudienceConformanceTarget } from './audience-harness';
 export type {

@@ -14,11 +14,24 @@ interface TinyData {
 
 export const TINY_TOKEN = 'tiny-secret-token';
 export const TINY_MAX_BATCH = 50;
+/** Most records one lookup answer holds; the rest come in further pages (`next`). */
+export const TINY_PAGE_SIZE = 20;
 const MAX_NAME = 40;
+
+/** Rules of the tiny API an account can switch. */
+export interface TinyEmulatorOptions {
+  /**
+   * Whether a create refuses a key another record already has (`duplicate`). Default true.
+   * False: the account lets several records share a key (as most CRMs do without a
+   * duplicate rule), so a create sent twice makes two records.
+   */
+  readonly uniqueKeys?: boolean | undefined;
+}
 
 const err = (status: number, code: string, message = code): EmulatorResponse => ({ status, body: { error: { code, message } } });
 
-export function createTinyEmulator(): EmulatorServer {
+export function createTinyEmulator(options: TinyEmulatorOptions = {}): EmulatorServer {
+  const uniqueKeys = options.uniqueKeys ?? true;
   let data: TinyData = { records: [], groups: [], nextId: 1 };
   const store: EmulatorData<TinyData> = {
     snapshot: () => data,
@@ -55,13 +68,30 @@ export function createTinyEmulator(): EmulatorServer {
       notFound: () => err(404, 'no_route'),
     },
     authenticate: (req) => (req.headers.authorization === `Bearer ${TINY_TOKEN}` ? undefined : err(401, 'unauthorized')),
+    admin: {
+      // Deletes records by key, as a person in the tiny app would (the conformance suite's `remove`).
+      'POST remove': (req) => {
+        const keys = new Set(((req.body as { keys?: string[] }).keys ?? []).map((k) => k.toLowerCase()));
+        const gone = new Set(data.records.filter((r) => keys.has(r.key)).map((r) => r.id));
+        data.records = data.records.filter((r) => !gone.has(r.id));
+        for (const g of data.groups) g.members = g.members.filter((m) => !gone.has(m));
+        return { status: 200, body: { removed: [...gone] } };
+      },
+    },
     routes: [
       {
         method: 'GET',
         path: '/records',
+        // Every record with one of the keys (compared case-insensitively; several records may
+        // share a key), in pages of TINY_PAGE_SIZE: `next` is the cursor of the next page.
         handler: (req) => {
           const keys = new Set(req.query.getAll('key').map((k) => k.toLowerCase()));
-          return { status: 200, body: { records: data.records.filter((r) => keys.has(r.key)) } };
+          const from = Number(req.query.get('cursor') ?? 0);
+          if (!Number.isInteger(from) || from < 0) return err(400, 'bad_cursor', 'cursor is not one this API gave');
+          const all = data.records.filter((r) => keys.has(r.key));
+          const page = all.slice(from, from + TINY_PAGE_SIZE);
+          const next = from + TINY_PAGE_SIZE < all.length ? { next: String(from + TINY_PAGE_SIZE) } : {};
+          return { status: 200, body: { records: page, ...next } };
         },
       },
       {
@@ -76,7 +106,7 @@ export function createTinyEmulator(): EmulatorServer {
           const results = input.map((r) => {
             const bad = invalid(r.fields);
             if (bad) return bad;
-            if (data.records.some((x) => x.key === r.key.toLowerCase())) return { error: { code: 'duplicate', message: 'key exists' } };
+            if (uniqueKeys && data.records.some((x) => x.key === r.key.toLowerCase())) return { error: { code: 'duplicate', message: 'key exists' } };
             const id = `r${data.nextId++}`;
             const fields: Record<string, string> = {};
             for (const [k, v] of Object.entries(r.fields)) if (v !== null) fields[k] = v;

@@ -1,0 +1,143 @@
+import { expect } from 'vitest';
+import { outcomes } from '../check-context';
+import type { ConformanceRecord } from '../harness';
+import { withClearable, type CheckSpec } from './check-spec';
+
+/** Creates (or, in enrich, never creates), each record under its own key with its own id. */
+export const createsCheck: CheckSpec = {
+  id: 'creates',
+  title: (ops) => (ops.create ? 'creates records that do not exist, each under its own key with its own id' : 'never creates: unmatched records are skipped as not_found'),
+  async body(t) {
+    const records = [1, 2, 3].map((i) => t.harness.record(i));
+    const summary = await t.run(records);
+    if (t.ops.create) {
+      expect(summary.counts.created).toBe(3);
+      await t.expectHolds(records);
+      await t.expectIds(summary, records);
+      expect((await t.writes('create')).length).toBeGreaterThan(0);
+    } else {
+      expect(Object.values(outcomes(summary))).toEqual(['skipped:not_found', 'skipped:not_found', 'skipped:not_found']);
+      expect((await t.byKey()).size).toBe(0);
+      expect(await t.writes()).toEqual([]);
+    }
+  },
+};
+
+/** Updates existing records in place with only what changed. */
+export const updatesCheck: CheckSpec = {
+  id: 'updates',
+  title: () => 'updates records that already exist, sending only what changed',
+  async body(t) {
+    const originals = [t.harness.record(1), t.harness.record(2)];
+    await t.target.seed(originals);
+    const changed = originals.map((r) => t.harness.withProperties(r, { [t.harness.clearableProperty]: `new-${r.id}` }));
+    const summary = await t.run(changed);
+    expect(summary.counts.updated).toBe(2);
+    expect(summary.counts.created).toBe(0);
+    await t.expectHolds(changed);
+    await t.expectIds(summary, changed);
+    expect(await t.writes('create')).toEqual([]);
+    expect(await t.writes('delete')).toEqual([]);
+  },
+};
+
+/** An update that changes every property writes every one of them. */
+export const updateEveryPropertyCheck: CheckSpec = {
+  id: 'update-every-property',
+  title: () => 'writes every property an update changes (none dropped)',
+  async body(t) {
+    const { harness } = t;
+    const [original, bystander] = [harness.record(1), harness.record(2)];
+    await t.target.seed([original, bystander]);
+    // Record 1's key with every other property of record 3.
+    const other = harness.record(3);
+    const changed: ConformanceRecord = {
+      id: original.id,
+      snapshot: { ...other.snapshot, properties: { ...other.snapshot.properties, [harness.keyProperty]: original.snapshot.properties[harness.keyProperty] ?? null } },
+    };
+    const summary = await t.run([changed, bystander]);
+    expect(outcomes(summary)[original.id]).toBe('updated');
+    await t.expectHolds([changed, bystander]);
+  },
+};
+
+/** Sync deletes exactly the owned records that left; other modes delete nothing. */
+export const deletesCheck: CheckSpec = {
+  id: 'deletes',
+  title: (ops) => (ops.delete ? 'deletes only records this sync created when they leave the source, and only those' : 'never deletes: records that leave the source are kept (delete_not_allowed)'),
+  async body(t) {
+    const [foreign, staying] = [t.harness.record(10), t.harness.record(11)];
+    await t.target.seed([foreign, staying]);
+    const mine = [12, 13, 14].map((i) => t.harness.record(i));
+    await t.run([...mine, foreign, staying]);
+    const before = await t.byKey();
+    await t.target.admin.clearRequests();
+
+    const summary = await t.run([mine[2] as ConformanceRecord, staying]);
+    const after = await t.byKey();
+    const o = outcomes(summary);
+    for (const r of [foreign, staying]) expect(after.has(t.keyOf(r)), `${r.id} kept`).toBe(true);
+    if (t.ops.delete) {
+      expect([o[mine[0]?.id ?? ''], o[mine[1]?.id ?? ''], o[foreign.id]]).toEqual(['deleted', 'deleted', 'skipped:not_owned']);
+      expect([...after.keys()].sort()).toEqual([foreign, staying, mine[2] as ConformanceRecord].map((r) => t.keyOf(r)).sort());
+      await t.expectHolds([foreign, staying, mine[2] as ConformanceRecord]);
+      const deleted = (await t.writes('delete')).reduce((n, e) => n + t.harness.recordsIn(e), 0);
+      expect(deleted).toBe(2);
+    } else {
+      expect(o[foreign.id]).toBe('skipped:delete_not_allowed');
+      expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+      expect(await t.writes('delete')).toEqual([]);
+    }
+  },
+};
+
+/** A rerun with the same input sends no request at all. */
+export const rerunCheck: CheckSpec = {
+  id: 'rerun-sends-nothing',
+  title: () => 'sends zero writes when rerun with unchanged input',
+  async body(t) {
+    const records = [1, 2, 3].map((i) => t.harness.record(i));
+    if (!t.ops.create) await t.target.seed([1, 2, 3].map((i) => withClearable(t, i, 'old')));
+    await t.run(records);
+    await t.target.admin.clearRequests();
+    const second = await t.run(records);
+    expect(second.counts.unchanged).toBe(3);
+    expect(await t.requests()).toEqual([]);
+  },
+};
+
+/** A property emptied in the source is cleared in the destination. */
+export const clearsCheck: CheckSpec = {
+  id: 'clears',
+  title: () => 'clears a property emptied in the source',
+  async body(t) {
+    const record = t.harness.record(1);
+    if (!t.ops.create) await t.target.seed([withClearable(t, 1, 'old')]);
+    await t.run([record]);
+    expect((await t.byKey()).get(t.keyOf(record))?.properties[t.harness.clearableProperty]).not.toBeNull();
+    const summary = await t.run([withClearable(t, 1, null)]);
+    expect(outcomes(summary)[record.id]).toBe('updated');
+    expect((await t.byKey()).get(t.keyOf(record))?.properties[t.harness.clearableProperty] ?? null).toBeNull();
+  },
+};
+
+/** A record whose match key changed is updated in place (where an update can change the key). */
+export const keyChangeCheck: CheckSpec = {
+  id: 'key-change',
+  title: () => "updates in place when a record's match key changes",
+  applies: (harness) => harness.matchKeyChangeable !== false,
+  async body(t) {
+    const original = t.harness.record(1);
+    if (!t.ops.create) await t.target.seed([original]);
+    await t.run([original]);
+    await t.target.admin.clearRequests();
+    const moved = t.harness.withProperties(original, { [t.harness.keyProperty]: t.harness.changedKey(1) });
+    const summary = await t.run([moved]);
+    expect(outcomes(summary)[original.id]).toBe('updated');
+    const data = await t.byKey();
+    expect(data.has(t.keyOf(original))).toBe(false);
+    expect(data.size).toBe(1);
+    await t.expectHolds([moved]);
+    expect(await t.writes('create')).toEqual([]);
+  },
+};
