@@ -1,5 +1,6 @@
-import type { ConformanceHarness } from '@syncmodes/connector-kit/testing';
+import type { ConformanceHarness, ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import type { z } from 'zod';
+import { tinyHarness } from '../../../packages/connector-kit/test/tiny/tiny-harness';
 import { intercomHarness } from '../../../packages/intercom/test/intercom-harness';
 import { onesignalHarness } from '../../../packages/onesignal/test/onesignal-harness';
 import { salesforceHarness } from '../../../packages/salesforce/test/salesforce-harness';
@@ -16,8 +17,48 @@ export interface RecordTarget {
   readonly reuseRemovedKeys?: boolean;
   /** Rows of the fault matrix's first step (default 24). */
   readonly matrixRows?: number;
-  /** False to leave this target out of the property-based histories (their runs are small). */
+  /** False to leave this target out of the property-based histories. */
   readonly propertyHistories?: boolean;
+  /**
+   * Filler rows each history step adds (seeded records whose values flip every step), so
+   * every run crosses a size threshold (salesforce-bulk: more than 200 updates, one ingest job).
+   */
+  readonly historyFiller?: number;
+  /** A request every history step's first run must make (proves the filler took the path it is there for). */
+  readonly historyRequest?: { readonly path: RegExp; readonly what: string };
+  /** False where the vendor keeps match keys unique (OneSignal's external_id): histories then seed no shared keys. */
+  readonly ambiguousKeys?: boolean;
+  /**
+   * The keys a lookup for the record tries, in order, as the destination documents its
+   * matching (default: the match key alone); the model finds records by them.
+   */
+  readonly lookupKeys?: (r: ConformanceRecord, keyOf: (r: ConformanceRecord) => string | undefined) => string[];
+  /** Copy `copy` of record `i` as people or another tool would make it (default: record `i` with its clearable property set to `D<copy>`). */
+  readonly duplicate?: (i: number, copy: number) => ConformanceRecord;
+  /** False for a destination the CLI does not know (the crash, concurrency and CLI checks skip it). */
+  readonly cli?: boolean;
+  /** False to leave it out of the fault matrix (a test destination without request timeouts). */
+  readonly faultMatrix?: boolean;
+}
+
+/** Copy `copy` of record `i` (same match key), as people or another tool would make it, in the unmanaged group `foreign`. */
+export function duplicateOf(target: RecordTarget, i: number, copy: number): ConformanceRecord {
+  if (target.duplicate) return target.duplicate(i, copy);
+  const h = target.harness;
+  return h.withProperties({ id: `copy${i}-${copy}`, snapshot: h.record(i, ['foreign']).snapshot }, { [h.clearableProperty]: `D${copy}` });
+}
+
+/**
+ * Intercom matches by external_id, then by email: a record whose external_id no contact
+ * has finds the contacts with its email that have no external_id (a user with another
+ * external_id is someone else), so contacts sharing an email without an external_id make
+ * its key ambiguous.
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
+ */
+function intercomLookupKeys(r: ConformanceRecord, keyOf: (r: ConformanceRecord) => string | undefined): string[] {
+  const key = keyOf(r) as string;
+  const email = r.snapshot.properties.email;
+  return key.startsWith('external_id:') && typeof email === 'string' && email.trim() !== '' ? [key, `email:${email.trim().toLowerCase()}`] : [key];
 }
 
 /**
@@ -45,9 +86,17 @@ const salesforceBulkHarness: ConformanceHarness<z.ZodType> = {
 /** Every record destination (new entries go last: the property-based seeds follow the position). */
 export const RECORD_TARGETS: readonly RecordTarget[] = [
   { name: 'salesforce', harness: salesforceHarness as unknown as ConformanceHarness<z.ZodType> },
-  { name: 'intercom', harness: intercomHarness as unknown as ConformanceHarness<z.ZodType>, reuseRemovedKeys: false },
-  { name: 'onesignal', harness: onesignalHarness as unknown as ConformanceHarness<z.ZodType> },
-  { name: 'salesforce-bulk', harness: salesforceBulkHarness, matrixRows: 240, propertyHistories: false },
+  {
+    name: 'intercom',
+    harness: intercomHarness as unknown as ConformanceHarness<z.ZodType>,
+    reuseRemovedKeys: false,
+    lookupKeys: intercomLookupKeys,
+    // A contact someone made with the same email and no external_id (a user's external_id is unique in Intercom).
+    duplicate: (i, copy) => intercomHarness.withProperties({ id: `copy${i}-${copy}`, snapshot: intercomHarness.record(i, ['foreign']).snapshot }, { external_id: null, 'custom_attributes.city': `D${copy}` }),
+  },
+  { name: 'onesignal', harness: onesignalHarness as unknown as ConformanceHarness<z.ZodType>, ambiguousKeys: false },
+  { name: 'salesforce-bulk', harness: salesforceBulkHarness, matrixRows: 240, historyFiller: 205, historyRequest: { path: /\/jobs\/ingest$/, what: 'a Bulk API 2.0 ingest job' } },
+  { name: 'tiny', harness: tinyHarness as unknown as ConformanceHarness<z.ZodType>, cli: false, faultMatrix: false },
 ];
 
 

@@ -1,20 +1,25 @@
 import { parseConfig, runSync, SqliteStateStore } from '@syncmodes/connector-kit';
 import { memorySource } from '@syncmodes/connector-kit/testing';
 import { describe, expect, it } from 'vitest';
-import { QUICK } from '../src/profiles';
+import { QUICK, randomSeed, replayCommand, withSeed } from '../src/profiles';
 import { emptyStats } from '../src/stats';
 import { RECORD_TARGETS, selectTargets } from '../src/targets';
 import { SECTIONS } from '../src/verify';
 
-// CI's short version of `npm run verify`: every section, with the quick profile. Each
-// section must run scenarios and end with no violation.
-describe('sync-mode guarantees (quick profile)', () => {
+// CI's short version of `npm run verify`: every section, with the quick profile and a new
+// seed each run (VERIFY_SEED=<n> replays one). Each section must run scenarios and end with
+// no violation.
+const seed = process.env.VERIFY_SEED ? Number(process.env.VERIFY_SEED) : randomSeed();
+const profile = withSeed(QUICK, seed);
+console.log(`verify seed ${seed} (replay: ${replayCommand(profile)}, or VERIFY_SEED=${seed} npm test)`);
+
+describe(`sync-mode guarantees (quick profile, seed ${seed})`, () => {
   for (const section of SECTIONS) {
     it(section.name, async () => {
       const stats = emptyStats();
-      await section.run(QUICK, stats, () => undefined, selectTargets());
+      await section.run(profile, stats, () => undefined, selectTargets());
       console.log(`${section.name}: ${stats.scenarios} scenarios, ${stats.faultsInjected} faults, ${stats.killsSurvived} kills, ${stats.recordsChecked} records`);
-      expect(stats.violations).toEqual([]);
+      expect(stats.violations.map((v) => `${v} [replay: ${replayCommand(profile)}]`)).toEqual([]);
       expect(stats.scenarios).toBeGreaterThan(0);
     });
   }
@@ -39,7 +44,7 @@ describe('verification targets', () => {
   });
 
   it('refuses an unknown target name, naming the known ones', () => {
-    expect(() => selectTargets(['nope'])).toThrow(/Unknown target "nope"\. Known targets: salesforce, intercom, onesignal, salesforce-bulk, facebook\./);
+    expect(() => selectTargets(['nope'])).toThrow(/Unknown target "nope"\. Known targets: salesforce, intercom, onesignal, salesforce-bulk, tiny, facebook\./);
     expect(selectTargets(['facebook', 'intercom'])).toMatchObject({ records: [{ name: 'intercom' }], audiences: [{ name: 'facebook' }] });
   });
 });

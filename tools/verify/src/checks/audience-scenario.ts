@@ -1,11 +1,13 @@
-import { parseConfig, runSync, SqliteStateStore, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
+import { parseConfig, runSync, SqliteStateStore, type StateStore, type SyncMode } from '@syncmodes/connector-kit';
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, type AudienceConformanceHarness, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import type { z } from 'zod';
 import { AudienceModel } from '../model/audience-model';
 import type { HistorySpec } from '../model/history';
-import type { ExpectedOutcomes } from '../model/records-model';
 import type { VerifyStats } from '../stats';
+import { FailingStateStore } from './failing-state-store';
+import { checkOutcomes, notSentIds } from './records-scenario';
+import { checkStateFault, memberTouched } from './state-fault-checks';
 
 /** An audience destination under verification, with its conformance harness. */
 export interface AudienceTarget {
@@ -15,25 +17,12 @@ export interface AudienceTarget {
 
 const FAST_RETRY = { minTimeoutMs: 5, maxTimeoutMs: 40, defaultRateLimitWaitMs: 20, retries: 6 } as const;
 
-function checkOutcomes(summary: SyncRunSummary, expected: ExpectedOutcomes, where: string, faulty: boolean): string[] {
-  const problems: string[] = [];
-  const seen = new Map<string, number>();
-  for (const r of summary.results) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
-  for (const id of expected.keys()) if ((seen.get(id) ?? 0) !== 1) problems.push(`${where}: record ${id} has ${seen.get(id) ?? 0} results`);
-  for (const r of summary.results) {
-    const want = expected.get(r.id);
-    const got = r.code && ['skipped', 'failed'].includes(r.outcome) ? `${r.outcome}:${r.code}` : r.outcome;
-    if (got === want) continue;
-    if (faulty && ((r.outcome === 'failed' && r.retryable) || (r.outcome === 'skipped' && r.code === 'not_sent'))) continue;
-    problems.push(`${where}: ${r.id} ended ${got}${r.message ? ` (${r.message})` : ''}, the mode implies ${want ?? 'no result'}`);
-  }
-  return problems;
-}
-
 /**
- * Runs one random history against an audience destination in one mode: each step with
- * faults, then a repair run, then a rerun that must send nothing; after each step every
- * audience's members must equal the model's, and additive must never have sent a removal.
+ * Runs one history against an audience destination in one mode: each step with faults
+ * (and a state store that fails after some writes where the step says so), then a repair
+ * run (unless the step says the next step's run must reconcile), then a rerun that must
+ * send nothing; after each step every audience's members must equal the model's, and
+ * additive must never have sent a removal.
  */
 export async function runAudienceScenario(
   target: AudienceTarget,
@@ -54,8 +43,8 @@ export async function runAudienceScenario(
     const foreign = history.seeded.map((k) => h.memberKey(k));
     await t.seed({ foreign });
     model.seed('foreign', foreign);
-    const run = (records: ConformanceRecord[]) =>
-      runSync({ collectResults: true, destination: h.destination, config: rawConfig, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
+    const run = (records: ConformanceRecord[], store: StateStore = state) =>
+      runSync({ collectResults: true, destination: h.destination, config: rawConfig, mode, source: memorySource(records), state: store, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
     const removals = (log: readonly RequestLogEntry[]) => log.filter((e) => h.classify(e) === 'remove');
 
     for (const [i, step] of history.steps.entries()) {
@@ -64,18 +53,37 @@ export async function runAudienceScenario(
         const r = h.record(row.keyIndex, row.groups);
         return { id: row.id, snapshot: r.snapshot };
       });
-      const expected = model.apply(step.rows.map((row) => ({ id: row.id, member: h.memberKey(row.keyIndex), groups: row.groups })));
+      const checkpoint = model.checkpoint();
+      const rows = step.rows.map((row) => ({ id: row.id, member: h.memberKey(row.keyIndex), groups: row.groups }));
+      const expected = model.apply(rows);
+      const failing = step.stateFailsAfter === undefined ? undefined : new FailingStateStore(state, step.stateFailsAfter);
+      const before = failing ? await t.read() : new Map<string, Set<string>>();
       await t.admin.clearRequests();
       await t.admin.setFaults(step.faults, seed + i);
-      const first = await run(records);
+      const first = await run(records, failing);
       const log1 = await t.admin.requests();
       await t.admin.clearFaults();
       stats.faultsInjected += log1.filter((e) => e.fault).length;
-      stats.violations.push(...checkOutcomes(first, expected, `${where} (faults)`, step.faults.length > 0));
+      const reconciling = history.steps[i - 1]?.repair === false;
+      stats.violations.push(...checkOutcomes(first, expected, `${where} (faults)`, reconciling ? 'reconciling' : step.faults.length > 0 || failing !== undefined, step.rows.map((r) => r.id)));
+      if (failing) {
+        const memberOf = (r: ConformanceRecord) => h.memberKey(step.rows.find((row) => row.id === r.id)?.keyIndex ?? -1);
+        await checkStateFault({ failing, summary: first, source: records, touched: memberTouched(before, await t.read(), memberOf), deletes: mode === 'sync', where: `${where} (state fault)`, stats });
+      }
+      stats.runs++;
+      stats.recordsChecked += first.results.length;
+      if (step.repair === false) {
+        if (mode !== 'sync' && removals(log1).length > 0) stats.violations.push(`${where}: ${mode} mode sent a removal`);
+        // No repair: the next step's run must reconcile. What this run did not send is still as it was.
+        model.restore(checkpoint);
+        model.apply(rows, new Set(notSentIds(first)));
+        continue;
+      }
       await t.admin.clearRequests();
       const repair = await run(records);
       const log2 = await t.admin.requests();
       if (mode !== 'sync' && removals([...log1, ...log2]).length > 0) stats.violations.push(`${where}: ${mode} mode sent a removal`);
+      if (repair.status !== 'completed') stats.violations.push(`${where} (repair): the run ended ${repair.status} (${repair.reason?.code ?? ''})`);
       for (const r of repair.results) if (r.outcome === 'failed' && expected.get(r.id) !== `failed:${r.code}`) stats.violations.push(`${where} (repair): ${r.id} failed ${r.code}: ${r.message}`);
       await t.admin.clearRequests();
       await run(records);
@@ -87,8 +95,7 @@ export async function runAudienceScenario(
         const want = [...(model.audiences.get(name) ?? [])].sort().join(',');
         if (got !== want) stats.violations.push(`${where}: audience ${name} holds [${got.slice(0, 80)}…], the model says [${want.slice(0, 80)}…]`);
       }
-      stats.runs += 3;
-      stats.recordsChecked += first.results.length;
+      stats.runs += 2;
     }
     stats.scenarios++;
   } finally {

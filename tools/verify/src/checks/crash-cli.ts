@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { configFields, type AnyDestination, type SyncMode } from '@syncmodes/connector-kit';
 import type { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import type { VerifyStats } from '../stats';
@@ -58,13 +59,9 @@ export interface CliRunnerSetup {
   readonly stats: VerifyStats;
 }
 
-/**
- * Returns `runCli(file, killAtRequest?)`: runs `syncmodes sync` on `file` in a child process
- * (options from the config, secrets through their environment variables); with
- * `killAtRequest`, SIGKILLs it once the emulator has seen that many of its requests.
- */
-export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?: number) => Promise<CliRun> {
-  const { target: t, stats, where } = setup;
+/** How to run `syncmodes sync` in a child process: its arguments for a source file (plus `extra`), and its environment (secrets go there). */
+export function cliInvocation(setup: Pick<CliRunnerSetup, 'destination' | 'target' | 'mode' | 'columns' | 'dir'>): { args(file: string, extra?: readonly string[]): string[]; env: Record<string, string> } {
+  const { target: t } = setup;
   const env: Record<string, string> = { ...(process.env as Record<string, string>), NX_TUI: 'false' };
   const optionArgs: string[] = [];
   for (const f of configFields(setup.destination.configSchema)) {
@@ -73,16 +70,34 @@ export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?:
     if (f.meta.secret) env[f.meta.env ?? f.key] = String(value);
     else optionArgs.push('--option', `${f.key}=${String(value)}`);
   }
-  const args = (file: string) => [
-    'sync', '--to', setup.destination.id, '--mode', setup.mode, '--from', file, '--sync-name', 'crash', '--id', 'id',
-    ...setup.columns.flatMap((c) => ['--map', `${c}=${c}`]), '--groups', 'groups',
-    '--state-dir', join(setup.dir, 'state'), '--no-progress', '--allow-deletes', '1000000', ...optionArgs,
-  ];
+  return {
+    env,
+    args: (file, extra = []) => [
+      ENTRY, 'sync', '--to', setup.destination.id, '--mode', setup.mode, '--from', file, '--sync-name', 'crash', '--id', 'id',
+      ...setup.columns.flatMap((c) => ['--map', `${c}=${c}`]), '--groups', 'groups',
+      '--state-dir', join(setup.dir, 'state'), '--no-progress', '--allow-deletes', '1000000', ...optionArgs, ...extra,
+    ],
+  };
+}
+
+/** Spawns the CLI (under tsx, from sources) with these arguments. */
+export function spawnCli(args: readonly string[], env: Record<string, string>): ChildProcessByStdio<null, null, Readable> {
+  return spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/**
+ * Returns `runCli(file, killAtRequest?)`: runs `syncmodes sync` on `file` in a child process
+ * (options from the config, secrets through their environment variables); with
+ * `killAtRequest`, SIGKILLs it once the emulator has seen that many of its requests.
+ */
+export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?: number) => Promise<CliRun> {
+  const { target: t, stats, where } = setup;
+  const { args, env } = cliInvocation(setup);
   return (file, killAtRequest) =>
     new Promise<CliRun>((resolve) => {
       void (async () => {
         const before = (await t.admin.requests()).length;
-        const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args(file)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawnCli(args(file), env);
         let stderr = '';
         child.stderr.on('data', (d) => (stderr += String(d)));
         let killed = false;

@@ -39,31 +39,32 @@ export function matrixHistory(kind: FaultKind, rate: number, size = 24): History
 }
 
 /**
- * For a destination and mode, injects each fault kind in turn and checks, as the property
+ * For a destination and mode, injects each fault kind in turn (the emulator picks the
+ * failing requests from `seed`) and checks, as the property
  * tests do, that every record ends with the outcome its mode implies (or a retryable
  * failure / not_sent), nothing is lost or duplicated, and after a repair run the data is
  * what the mode promises. Timeouts use a short client timeout where the destination has
  * `requestTimeoutMs`.
  */
-export async function runFaultMatrix(target: RecordTarget, mode: SyncMode, rate: number, stats: VerifyStats, kinds: readonly FaultKind[] = FAULT_KINDS): Promise<void> {
+export async function runFaultMatrix(target: RecordTarget, mode: SyncMode, rate: number, stats: VerifyStats, kinds: readonly FaultKind[] = FAULT_KINDS, seed = 1_000): Promise<void> {
   const hasTimeout = configFields(target.harness.destination.configSchema).some((f) => f.key === 'requestTimeoutMs');
   for (const [i, kind] of kinds.entries()) {
     if (kind === 'timeout' && !hasTimeout) {
       stats.violations.push(`${target.name}: no requestTimeoutMs option, so a hung request cannot be cut short`);
       continue;
     }
-    await runRecordsScenario(target, mode, matrixHistory(kind, rate, target.matrixRows), 1_000 + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
+    await runRecordsScenario(target, mode, matrixHistory(kind, rate, target.matrixRows), seed + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
   }
 }
 
 /** The same matrix for an audience destination. */
-export async function runAudienceFaultMatrix(target: AudienceTarget, mode: SyncMode, rate: number, stats: VerifyStats, kinds: readonly FaultKind[] = FAULT_KINDS): Promise<void> {
+export async function runAudienceFaultMatrix(target: AudienceTarget, mode: SyncMode, rate: number, stats: VerifyStats, kinds: readonly FaultKind[] = FAULT_KINDS, seed = 1_000): Promise<void> {
   const hasTimeout = configFields(target.harness.destination.configSchema).some((f) => f.key === 'requestTimeoutMs');
   for (const [i, kind] of kinds.entries()) {
     if (kind === 'timeout' && !hasTimeout) {
       stats.violations.push(`${target.name}: no requestTimeoutMs option, so a hung request cannot be cut short`);
       continue;
     }
-    await runAudienceScenario(target, mode, matrixHistory(kind, rate), 1_000 + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
+    await runAudienceScenario(target, mode, matrixHistory(kind, rate), seed + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
   }
 }

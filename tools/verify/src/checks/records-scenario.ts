@@ -1,11 +1,13 @@
-import { operationsFor, parseConfig, runSync, SqliteStateStore, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
+import { operationsFor, parseConfig, runSync, SqliteStateStore, type StateStore, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, type ConformanceRecord, type ConformanceTarget, type DestinationView } from '@syncmodes/connector-kit/testing';
 import type { z } from 'zod';
-import type { HistorySpec, RowSpec } from '../model/history';
+import type { HistorySpec, RowSpec, StepSpec } from '../model/history';
 import { RecordsModel, type ExpectedOutcomes, type ModelRecord } from '../model/records-model';
 import type { VerifyStats } from '../stats';
-import type { RecordTarget } from '../targets';
+import { duplicateOf, type RecordTarget } from '../targets';
+import { FailingStateStore } from './failing-state-store';
+import { checkStateFault, keyTouched } from './state-fault-checks';
 
 const FAST_RETRY = { minTimeoutMs: 5, maxTimeoutMs: 40, defaultRateLimitWaitMs: 20, retries: 6 } as const;
 const WRITES = new Set(['create', 'update', 'delete', 'group']);
@@ -16,48 +18,99 @@ function buildRecord(target: RecordTarget, row: RowSpec): ConformanceRecord {
   return h.withProperties({ id: row.id, snapshot: base.snapshot }, { [h.clearableProperty]: row.value });
 }
 
-function compareData(view: readonly DestinationView[], expected: readonly ModelRecord[], where: string): string[] {
-  const problems: string[] = [];
-  const byKey = new Map<string, DestinationView[]>();
-  for (const v of view) byKey.set(v.key, [...(byKey.get(v.key) ?? []), v]);
-  for (const [key, list] of byKey) if (list.length > 1) problems.push(`${where}: ${list.length} destination records with key ${key} (duplicate)`);
-  const expectedKeys = new Set(expected.map((e) => e.key));
-  for (const key of byKey.keys()) if (!expectedKeys.has(key)) problems.push(`${where}: unexpected record ${key} in the destination`);
-  for (const e of expected) {
-    const v = byKey.get(e.key)?.[0];
-    if (!v) {
-      problems.push(`${where}: record ${e.key} missing from the destination (${e.foreign ? 'seeded' : 'created by the sync'})`);
-      continue;
-    }
-    for (const [prop, actual] of Object.entries(v.properties)) {
+/** A destination record as text, for comparing records that share a key (the view's properties). */
+function canonical(properties: Readonly<Record<string, string | null>>, groups: Iterable<string>): string {
+  return JSON.stringify([Object.entries(properties).sort(([a], [b]) => (a < b ? -1 : 1)), [...groups].sort()]);
+}
+
+function modelView(e: ModelRecord, names: readonly string[]): Record<string, string | null> {
+  return Object.fromEntries(
+    names.map((prop) => {
       const want = e.properties[prop];
-      const wantText = want === undefined || want === null || want === '' ? null : String(want);
-      if (wantText !== actual) problems.push(`${where}: ${e.key}.${prop} is ${JSON.stringify(actual)}, expected ${JSON.stringify(wantText)}`);
+      return [prop, want === undefined || want === null || want === '' ? null : String(want)];
+    }),
+  );
+}
+
+function compareOne(v: DestinationView, e: ModelRecord, where: string): string[] {
+  const problems: string[] = [];
+  const want = modelView(e, Object.keys(v.properties));
+  for (const [prop, actual] of Object.entries(v.properties)) {
+    if (want[prop] !== actual) problems.push(`${where}: ${e.key}.${prop} is ${JSON.stringify(actual)}, expected ${JSON.stringify(want[prop])}`);
+  }
+  const groups = [...v.groups].sort().join(',');
+  const wantGroups = [...e.groups].sort().join(',');
+  if (groups !== wantGroups) problems.push(`${where}: ${e.key} groups [${groups}], expected [${wantGroups}]`);
+  return problems;
+}
+
+/** The destination's records against the model's, key by key (a key may be held by several records: seeded duplicates). */
+export function compareData(view: readonly DestinationView[], expected: readonly ModelRecord[], where: string): string[] {
+  const problems: string[] = [];
+  const group = <T extends { key: string }>(list: readonly T[]) => {
+    const out = new Map<string, T[]>();
+    for (const x of list) out.set(x.key, [...(out.get(x.key) ?? []), x]);
+    return out;
+  };
+  const byKey = group(view);
+  const wantByKey = group(expected);
+  for (const [key, list] of byKey) {
+    const want = wantByKey.get(key) ?? [];
+    if (want.length === 0) problems.push(`${where}: unexpected record ${key} in the destination`);
+    else if (list.length > want.length) problems.push(`${where}: ${list.length} destination records with key ${key}, expected ${want.length} (duplicate)`);
+  }
+  for (const [key, want] of wantByKey) {
+    const list = byKey.get(key) ?? [];
+    if (list.length < want.length) {
+      problems.push(`${where}: ${want.length - list.length} record(s) with key ${key} missing from the destination (${want.map((e) => (e.foreign ? 'seeded' : 'created by the sync')).join(', ')})`);
+    } else if (list.length === 1 && want.length === 1) {
+      problems.push(...compareOne(list[0] as DestinationView, want[0] as ModelRecord, where));
+    } else if (list.length === want.length) {
+      const got = list.map((v) => canonical(v.properties, v.groups)).sort();
+      const wanted = want.map((e) => canonical(modelView(e, Object.keys(list[0]?.properties ?? {})), e.groups)).sort();
+      if (got.join('|') !== wanted.join('|')) problems.push(`${where}: the ${list.length} records with key ${key} hold ${got.join(' ')}, expected ${wanted.join(' ')}`);
     }
-    const groups = [...v.groups].sort().join(',');
-    const want = [...e.groups].sort().join(',');
-    if (groups !== want) problems.push(`${where}: ${e.key} groups [${groups}], expected [${want}]`);
   }
   return problems;
 }
 
-function checkOutcomes(summary: SyncRunSummary, expected: ExpectedOutcomes, where: string, faulty: boolean): string[] {
+/**
+ * How strictly results are compared with the model: `exact`; `faulty` (faults were on: a
+ * retryable failure or `not_sent` is also fine); `reconciling` (also: the previous run's
+ * state failed and no run repaired it, so a record that run sent but could not record may
+ * be created, updated or unchanged now — the data comparison decides).
+ */
+export type Strictness = 'exact' | 'faulty' | 'reconciling';
+
+const WRITTEN = new Set(['created', 'updated', 'unchanged']);
+
+/** Compares each result with the model's outcome, as strictly as `strictness` says. */
+export function checkOutcomes(summary: SyncRunSummary, expected: ExpectedOutcomes, where: string, strictness: Strictness | boolean, sourceIds: readonly string[] = []): string[] {
+  const level = strictness === true ? 'faulty' : strictness === false ? 'exact' : strictness;
+  const faulty = level !== 'exact';
   const problems: string[] = [];
   const seen = new Map<string, number>();
   for (const r of summary.results) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
+  const inSource = new Set(sourceIds);
   for (const id of expected.keys()) {
     const n = seen.get(id) ?? 0;
+    // Reconciling, a record that left the source may be one the failed run never recorded: nothing to report for it.
+    if (n === 0 && level === 'reconciling' && !inSource.has(id)) continue;
     if (n !== 1) problems.push(`${where}: record ${id} has ${n} results (lost or duplicated)`);
   }
   for (const r of summary.results) {
     const want = expected.get(r.id);
     const got = r.code && r.outcome !== 'created' && r.outcome !== 'updated' && r.outcome !== 'deleted' && r.outcome !== 'unchanged' ? `${r.outcome}:${r.code}` : r.outcome;
     if (want === undefined) {
-      problems.push(`${where}: unexpected result for ${r.id} (${got})`);
+      // Reconciling, a record the model is done with may be one the failed run never finished (a departure resent).
+      if (level !== 'reconciling' || inSource.has(r.id)) problems.push(`${where}: unexpected result for ${r.id} (${got})`);
       continue;
     }
     if (got === want) continue;
     if (faulty && ((r.outcome === 'failed' && r.retryable) || (r.outcome === 'skipped' && r.code === 'not_sent'))) continue;
+    if (level === 'reconciling' && WRITTEN.has(got) && WRITTEN.has(want)) continue;
+    // Reconciling, which of two ids a departed record is reported under may differ (a re-key the failed run did not finish).
+    if (level === 'reconciling' && !inSource.has(r.id)) continue;
     problems.push(`${where}: ${r.id} ended ${got}${r.message ? ` (${r.message})` : ''}, the mode implies ${want}`);
   }
   return problems;
@@ -74,12 +127,117 @@ function checkLog(log: readonly RequestLogEntry[], mode: SyncMode, classify: (e:
   return problems;
 }
 
+/** Everything one scenario uses. */
+interface Scenario {
+  readonly target: RecordTarget;
+  readonly mode: SyncMode;
+  readonly t: ConformanceTarget<z.ZodType>;
+  readonly model: RecordsModel;
+  readonly keyOf: (r: ConformanceRecord) => string | undefined;
+  readonly run: (records: ConformanceRecord[], state?: StateStore) => Promise<SyncRunSummary>;
+  readonly stats: VerifyStats;
+  /** The sync's state (a failing store wraps it for a step's first run). */
+  readonly stateStore: StateStore;
+}
+
+/** Before a step: people or another tool copy records the sync wrote (same key), in the destination and the model. */
+async function makeCopies(s: Scenario, step: StepSpec, previous: readonly RowSpec[], copyNo: number): Promise<void> {
+  if (!step.copies?.length) return;
+  const candidates = s.model.copyCandidates();
+  const rows = [...new Map(previous.map((row) => [row.keyIndex, row])).values()].filter((row) => candidates.has(s.keyOf(buildRecord(s.target, row)) as string));
+  const picked = [...new Set(step.copies.map((p) => rows[p % Math.max(1, rows.length)]).filter((r): r is RowSpec => r !== undefined))];
+  const copies = picked.map((row, i) => duplicateOf(s.target, row.keyIndex, copyNo + i));
+  if (copies.length === 0) return;
+  await s.t.seed(copies);
+  for (const c of copies) s.model.seed(c);
+}
+
+/** Records a stopped run reports it did not send. */
+export function notSentIds(summary: SyncRunSummary): string[] {
+  return summary.results.filter((r) => r.code === 'not_sent').map((r) => r.id);
+}
+
+/** True when a run with these outcomes writes nothing (the model has converged for this source). */
+export function converged(expected: ExpectedOutcomes): boolean {
+  return [...expected.values()].every((o) => o !== 'created' && o !== 'updated' && o !== 'deleted');
+}
+
+/** Failures of a repair run the model does not expect in this step's runs. */
+export function unexpectedFailures(summary: SyncRunSummary, expected: readonly ExpectedOutcomes[], where: string): string[] {
+  return summary.results
+    .filter((r) => r.outcome === 'failed' && !expected.some((e) => e.get(r.id) === `failed:${r.code}`))
+    .map((r) => `${where}: ${r.id} failed ${r.code}: ${r.message}`);
+}
+
 /**
- * Runs one random history against a record destination in one mode. Each step: a run with
- * the step's faults, a repair run without faults, and a rerun that must send no write.
- * After each step the destination's data must equal the model's; every run's request log
- * must respect the mode; every input row must get exactly one result, the one the mode
- * implies (or a retryable failure / not_sent when faults were on).
+ * One step: the run with faults (and a state store that may fail), then repair runs
+ * without faults, then a rerun that must send nothing, then the data. The model applies the
+ * step's source once per run: the first run's outcomes come from its first application, the
+ * repair run's from its second (a record that failed `duplicate_destination_record` because
+ * the other record moved away from its key gets its own record in the next run); a repair
+ * after faults may lag the model by one run, so it gets one more run where the model did.
+ */
+async function runStep(s: Scenario, step: StepSpec, where: string, seed: number, reconciling: boolean): Promise<void> {
+  const { t, target, mode, stats } = s;
+  const h = target.harness;
+  const source = step.rows.map((row) => buildRecord(target, row));
+  const checkpoint = s.model.checkpoint();
+  const expected = s.model.apply(source);
+  const failing = step.stateFailsAfter === undefined ? undefined : new FailingStateStore(s.stateStore, step.stateFailsAfter);
+  const faulty = step.faults.length > 0 || failing !== undefined || reconciling;
+  const before = failing ? await t.read() : [];
+  await t.admin.clearRequests();
+  await t.admin.setFaults(step.faults, seed);
+  const first = await s.run(source, failing);
+  const log1 = await t.admin.requests();
+  await t.admin.clearFaults();
+  stats.faultsInjected += log1.filter((e) => e.fault).length;
+  stats.violations.push(...checkOutcomes(first, expected, `${where} (faults)`, reconciling ? 'reconciling' : faulty, step.rows.map((r) => r.id)));
+  stats.violations.push(...checkLog(log1, mode, h.classify, `${where} (faults)`));
+  const probe = target.historyRequest;
+  if (probe && !failing && !reconciling && !log1.some((e) => e.method === 'POST' && probe.path.test(e.path))) stats.violations.push(`${where}: the run sent no ${probe.what}`);
+  if (failing) await checkStateFault({ failing, summary: first, source, touched: keyTouched(before, await t.read(), s.keyOf), deletes: mode === 'sync', where: `${where} (state fault)`, stats });
+  stats.runs++;
+  stats.recordsChecked += first.results.length;
+  if (step.repair === false) {
+    // No repair: the next step's run must reconcile. What this run did not send is still as it was (checked above).
+    s.model.restore(checkpoint);
+    s.model.apply(source, new Set(notSentIds(first)));
+    s.model.unrecordedCreates(first.results.filter((r) => r.code === 'state_unwritable' && expected.get(r.id) === 'created').map((r) => r.id));
+    return;
+  }
+
+  const rounds = [expected, s.model.apply(source)];
+  const repairs = faulty && !converged(rounds[1] as ExpectedOutcomes) ? 2 : 1;
+  for (let k = 0; k < repairs; k++) {
+    await t.admin.clearRequests();
+    const repair = await s.run(source);
+    stats.violations.push(...checkLog(await t.admin.requests(), mode, h.classify, `${where} (repair)`));
+    if (repair.status !== 'completed') stats.violations.push(`${where} (repair): the run ended ${repair.status} (${repair.reason?.code ?? ''})`);
+    if (!faulty) stats.violations.push(...checkOutcomes(repair, rounds[1] as ExpectedOutcomes, `${where} (repair)`, false));
+    else stats.violations.push(...unexpectedFailures(repair, rounds, `${where} (repair)`));
+  }
+  if (!converged(rounds[1] as ExpectedOutcomes) && !converged(s.model.apply(source))) stats.violations.push(`${where}: the model itself needs more than two runs for this source (verify cannot check it)`);
+
+  await t.admin.clearRequests();
+  const again = await s.run(source);
+  const writes = (await t.admin.requests()).filter((e) => WRITES.has(h.classify(e)));
+  if (writes.length > 0) stats.violations.push(`${where} (rerun): ${writes.length} write(s) sent for unchanged input: ${writes.map((e) => `${e.method} ${e.path}`).join(', ')}`);
+  if (again.counts.created + again.counts.updated + again.counts.deleted > 0) stats.violations.push(`${where} (rerun): reported changes for unchanged input`);
+
+  stats.violations.push(...compareData(await t.read(), s.model.expected(), where));
+  stats.runs += 1 + repairs;
+}
+
+/**
+ * Runs one history against a record destination in one mode. Before the first run:
+ * seeded records (and, where the history has them, keys two or three seeded records
+ * share). Each step: copies of synced records where the step says so, a run with the
+ * step's faults (and a state store that fails after some writes where the step says so),
+ * a repair run without faults, and a rerun that must send no write. After each step the
+ * destination's data must equal the model's; every run's request log must respect the
+ * mode; every input row must get exactly one result, the one the mode implies (or a
+ * retryable failure / not_sent when faults were on).
  */
 export async function runRecordsScenario(
   target: RecordTarget,
@@ -97,42 +255,23 @@ export async function runRecordsScenario(
     const destination = h.destination;
     const rawConfig = { ...(t.config as Record<string, unknown>), ...configOverrides };
     const config = parseConfig(destination, rawConfig) as Record<string, unknown>;
-    const model = new RecordsModel(mode, (r) => destination.matchKey(r.snapshot, config));
-    const seeded = history.seeded.map((k) => h.withProperties({ id: `seed${k}`, snapshot: h.record(k, ['foreign']).snapshot }, { [h.clearableProperty]: 'S' }));
+    const keyOf = (r: ConformanceRecord) => destination.matchKey(r.snapshot, config);
+    const model = new RecordsModel(mode, { keyOf, ...(target.lookupKeys ? { lookupKeys: (r) => target.lookupKeys?.(r, keyOf) ?? [] } : {}) });
+    const seeded = [
+      ...history.seeded.map((k) => h.withProperties({ id: `seed${k}`, snapshot: h.record(k, ['foreign']).snapshot }, { [h.clearableProperty]: 'S' })),
+      ...(history.ambiguous ?? []).flatMap((a) => Array.from({ length: a.copies }, (_, c) => duplicateOf(target, a.keyIndex, c))),
+    ];
     await t.seed(seeded);
     for (const s of seeded) model.seed(s);
-    const run = (records: ConformanceRecord[]) =>
-      runSync({ collectResults: true, destination, config: rawConfig, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
+    const run = (records: ConformanceRecord[], store: StateStore = state) =>
+      runSync({ collectResults: true, destination, config: rawConfig, mode, source: memorySource(records), state: store, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
+    const scenario: Scenario = { target, mode, t, model, keyOf, run, stats, stateStore: state };
 
+    let previous: readonly RowSpec[] = [];
     for (const [i, step] of history.steps.entries()) {
-      const where = `${label} step ${i + 1}`;
-      const source = step.rows.map((row) => buildRecord(target, row));
-      const expected = model.apply(source);
-      await t.admin.clearRequests();
-      await t.admin.setFaults(step.faults, seed + i);
-      const first = await run(source);
-      const log1 = await t.admin.requests();
-      await t.admin.clearFaults();
-      stats.faultsInjected += log1.filter((e) => e.fault).length;
-      stats.violations.push(...checkOutcomes(first, expected, `${where} (faults)`, step.faults.length > 0));
-      stats.violations.push(...checkLog(log1, mode, h.classify, `${where} (faults)`));
-
-      await t.admin.clearRequests();
-      const repair = await run(source);
-      stats.violations.push(...checkLog(await t.admin.requests(), mode, h.classify, `${where} (repair)`));
-      for (const r of repair.results) {
-        if (r.outcome === 'failed' && expected.get(r.id) !== `failed:${r.code}`) stats.violations.push(`${where} (repair): ${r.id} failed ${r.code}: ${r.message}`);
-      }
-
-      await t.admin.clearRequests();
-      const again = await run(source);
-      const writes = (await t.admin.requests()).filter((e) => WRITES.has(h.classify(e)));
-      if (writes.length > 0) stats.violations.push(`${where} (rerun): ${writes.length} write(s) sent for unchanged input: ${writes.map((e) => `${e.method} ${e.path}`).join(', ')}`);
-      if (again.counts.created + again.counts.updated + again.counts.deleted > 0) stats.violations.push(`${where} (rerun): reported changes for unchanged input`);
-
-      stats.violations.push(...compareData(await t.read(), model.expected(), where));
-      stats.runs += 3;
-      stats.recordsChecked += first.results.length;
+      await makeCopies(scenario, step, previous, 10 + i * 10);
+      await runStep(scenario, step, `${label} step ${i + 1}`, seed + i, history.steps[i - 1]?.repair === false);
+      previous = step.rows;
     }
     stats.scenarios++;
   } finally {

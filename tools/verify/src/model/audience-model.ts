@@ -15,6 +15,12 @@ interface Entry {
   departed: boolean;
 }
 
+/** The model at one moment (see {@link AudienceModel.checkpoint}). */
+export interface AudienceCheckpoint {
+  readonly audiences: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly entries: ReadonlyMap<string, Entry>;
+}
+
 /**
  * The sync-mode contract for audience destinations, as an executable model (independent
  * of the engine): joining an audience is a create, leaving one is a delete. Sync adds and
@@ -48,8 +54,28 @@ export class AudienceModel {
     this.audiences.get(audience)?.delete(member);
   }
 
-  /** Applies one fully successful run; returns the outcome expected for each record. */
-  apply(rows: readonly AudienceRow[]): ExpectedOutcomes {
+  /** The model as it is now, to go back to (see {@link restore}). */
+  checkpoint(): AudienceCheckpoint {
+    return {
+      audiences: new Map([...this.audiences].map(([name, members]) => [name, new Set(members)])),
+      entries: new Map([...this.entries].map(([id, e]) => [id, { ...e, groups: new Set(e.groups) }])),
+    };
+  }
+
+  /** Goes back to a checkpoint (to apply a run again, knowing which records it did not send). */
+  restore(cp: AudienceCheckpoint): void {
+    this.audiences.clear();
+    for (const [name, members] of cp.audiences) this.audiences.set(name, new Set(members));
+    this.entries.clear();
+    for (const [id, e] of cp.entries) this.entries.set(id, { ...e, groups: new Set(e.groups) });
+  }
+
+  /**
+   * Applies one run; returns the outcome expected for each record. Every record succeeds,
+   * except those in `unsent` (a run that stopped sent nothing for them, nor for their
+   * departure: their memberships and entries stay as they were).
+   */
+  apply(rows: readonly AudienceRow[], unsent: ReadonlySet<string> = new Set()): ExpectedOutcomes {
     const removes = this.mode === 'sync';
     const out: ExpectedOutcomes = new Map();
     const count = new Map<string, number>();
@@ -60,6 +86,7 @@ export class AudienceModel {
         out.set(r.id, 'failed:duplicate_match_key');
         continue;
       }
+      if (unsent.has(r.id)) continue;
       const groups = new Set(r.groups);
       const fingerprint = JSON.stringify([r.member, [...groups].sort()]);
       const entry = this.entries.get(r.id);
@@ -89,7 +116,7 @@ export class AudienceModel {
       this.entries.set(r.id, { member: r.member, fingerprint, groups: new Set([...groups, ...kept]), departed: false });
     }
     for (const [id, entry] of [...this.entries]) {
-      if (seen.has(id) || (entry.departed && !removes)) continue;
+      if (seen.has(id) || unsent.has(id) || (entry.departed && !removes)) continue;
       const holder = rows.find((r) => r.id !== id && r.member === entry.member);
       if (entry.groups.size === 0) {
         out.set(id, 'skipped:not_found');

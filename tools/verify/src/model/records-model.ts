@@ -15,11 +15,27 @@ export interface ModelRecord {
 interface Entry {
   pid: number;
   key: string;
+  /** The keys the record was last exported with is found by, in order (see {@link RecordsModelOptions.lookupKeys}). */
+  lookup: readonly string[];
   properties: Record<string, PropertyValue>;
   groups: Set<string>;
   hash: string;
   owned: boolean;
   departed: boolean;
+  /** False while the sync's state does not know the destination record's id (a create sent but not recorded). */
+  idKnown: boolean;
+}
+
+/** How the model tells records apart, restated from the destination's documented matching. */
+export interface RecordsModelOptions {
+  /** The record's normalised match key (what the destination stores it under). */
+  readonly keyOf: (r: ConformanceRecord) => string | undefined;
+  /**
+   * The keys a lookup for the record tries, in order: the first that matches any
+   * destination record decides (default: the match key alone). Intercom: the external_id,
+   * then the email (which finds contacts that have no external_id).
+   */
+  readonly lookupKeys?: ((r: ConformanceRecord) => readonly string[]) | undefined;
 }
 
 /** The mode table, restated here so the model does not share code with the engine. */
@@ -56,17 +72,47 @@ function changed(before: Readonly<Record<string, PropertyValue>>, after: Readonl
 /** The outcome the model expects for one record of a run (`outcome` or `outcome:code`). */
 export type ExpectedOutcomes = Map<string, string>;
 
+/** The model at one moment (see {@link RecordsModel.checkpoint}). */
+export interface RecordsCheckpoint {
+  readonly records: readonly ModelRecord[];
+  readonly entries: ReadonlyMap<string, Entry>;
+  readonly nextPid: number;
+}
+
+const copyEntry = (e: Entry): Entry => ({ ...e, properties: { ...e.properties }, groups: new Set(e.groups) });
+
+/** The destination record the sync's state names for an entry (the tie-breaker among several matches), if it knows it. */
+const known = (e: Entry | undefined): number | undefined => (e?.idKnown ? e.pid : undefined);
+
+/** Which record a lookup meant: none, one, or several (never guessed). */
+type Match = { kind: 'none' } | { kind: 'one'; record: ModelRecord } | { kind: 'ambiguous' };
+
+/** A record of the source that gets a write (or fails) this run, after the lookups. */
+interface Planned {
+  readonly r: ConformanceRecord;
+  readonly key: string;
+  readonly hash: string;
+  readonly entry: Entry | undefined;
+  readonly found: ModelRecord | undefined;
+}
+
 /**
  * The sync-mode contract as an executable model: what a destination must hold after a run
  * in which every record succeeded. It is written from the contract (the notes' rules), not
  * from the engine, so the two can disagree:
  *
- * - found by the previous key first, then the current one; updated in place;
+ * - every lookup of a run sees the destination as it was before the run's writes; a key
+ *   matching several records is ambiguous — the record fails (`ambiguous_match`) and none
+ *   of them is written — unless one of them is the record this sync wrote before;
+ * - found by the previous key first, then the current one; updated in place (a new key
+ *   another record has fails `match_key_taken`);
+ * - two source records resolving to one destination record: the one whose state names it,
+ *   else the first in source order, keeps it; the other fails `duplicate_destination_record`;
  * - a first match sends only present properties; later runs send changes, empties clear;
  * - not found → created where the mode may create, else skipped `not_found`;
  * - left the source → deleted only in sync and only if the sync created it, else kept and
  *   taken out of its managed groups (`delete_not_allowed` / `not_owned`) — unless a record
- *   still in the source has its key or its destination record (a re-key, `rekeyed`: never
+ *   still in the source has its destination record or its key (a re-key, `rekeyed`: never
  *   deleted, it leaves the managed groups that record is not in, and that record inherits
  *   its ownership);
  * - duplicate match keys fail all their rows; managed groups follow the source.
@@ -75,11 +121,16 @@ export class RecordsModel {
   readonly records: ModelRecord[] = [];
   private readonly entries = new Map<string, Entry>();
   private nextPid = 1;
+  private readonly keyOf: RecordsModelOptions['keyOf'];
+  private readonly lookupKeys: NonNullable<RecordsModelOptions['lookupKeys']>;
 
   constructor(
     private readonly mode: SyncMode,
-    private readonly keyOf: (r: ConformanceRecord) => string | undefined,
-  ) {}
+    options: RecordsModelOptions,
+  ) {
+    this.keyOf = options.keyOf;
+    this.lookupKeys = options.lookupKeys ?? ((r) => [this.keyOf(r) as string]);
+  }
 
   /** Adds a record made by people or other tools. */
   seed(r: ConformanceRecord): void {
@@ -88,21 +139,59 @@ export class RecordsModel {
     this.records.push({ pid: this.nextPid++, key, properties: present(r.snapshot.properties), groups: new Set(r.snapshot.groups), alive: true, foreign: true });
   }
 
-  private alive(key: string): ModelRecord | undefined {
-    return this.records.find((p) => p.alive && p.key === key);
+  /**
+   * Keys of records this sync wrote and still tracks by id, held by no other record: where
+   * a copy would make a later lookup find two (the sync's state then says which is its own).
+   */
+  copyCandidates(): Set<string> {
+    const out = new Set<string>();
+    for (const e of this.entries.values()) {
+      const record = this.records.find((p) => p.pid === e.pid && p.alive);
+      if (!e.departed && e.idKnown && record && this.records.filter((p) => p.alive && p.key === record.key).length === 1) out.add(record.key);
+    }
+    return out;
   }
 
-  /** Applies one fully successful run; returns the outcome expected for each record. */
-  apply(source: readonly ConformanceRecord[]): ExpectedOutcomes {
-    const ops = MODE_OPERATIONS[this.mode];
+  /** The alive records the first of `keys` that matches anything finds. */
+  private find(keys: readonly string[]): ModelRecord[] {
+    for (const key of keys) {
+      const hits = this.records.filter((p) => p.alive && p.key === key);
+      if (hits.length > 0) return hits;
+    }
+    return [];
+  }
+
+  /** One match, the record the sync wrote before among several (`knownPid`), or ambiguous. */
+  private decide(hits: readonly ModelRecord[], knownPid: number | undefined): Match {
+    if (hits.length === 0) return { kind: 'none' };
+    if (hits.length === 1) return { kind: 'one', record: hits[0] as ModelRecord };
+    const known = hits.find((p) => p.pid === knownPid);
+    return known ? { kind: 'one', record: known } : { kind: 'ambiguous' };
+  }
+
+  /**
+   * Applies one run; returns the outcome expected for each record. Every record succeeds,
+   * except those in `unsent`: a run that stopped looked them up and planned them like the
+   * others, but sent nothing for them (nor for their departure), so neither the destination
+   * nor the sync's state changed for them.
+   */
+  apply(source: readonly ConformanceRecord[], unsent: ReadonlySet<string> = new Set()): ExpectedOutcomes {
     const out: ExpectedOutcomes = new Map();
+    const seen = new Set(source.map((r) => r.id));
+    const planned = this.lookUp(source, out);
+    this.write(this.claim(planned, seen, out).filter((p) => !unsent.has(p.r.id)), out);
+    this.depart(source, seen, out, unsent);
+    return out;
+  }
+
+  /** Every changed record looked up against the destination as it is before the run's writes. */
+  private lookUp(source: readonly ConformanceRecord[], out: ExpectedOutcomes): Planned[] {
     const keyCount = new Map<string, number>();
     for (const r of source) {
       const k = this.keyOf(r);
       if (k !== undefined) keyCount.set(k, (keyCount.get(k) ?? 0) + 1);
     }
-    const seen = new Set(source.map((r) => r.id));
-
+    const planned: Planned[] = [];
     for (const r of source) {
       const key = this.keyOf(r) as string;
       if ((keyCount.get(key) ?? 0) > 1) {
@@ -117,15 +206,58 @@ export class RecordsModel {
       }
       let found: ModelRecord | undefined;
       if (entry && entry.key !== key) {
-        found = this.alive(entry.key);
-        const taken = this.alive(key);
-        if (found && taken && taken !== found) {
-          // Its new key belongs to another record: updating in place would duplicate the key.
-          out.set(r.id, 'failed:match_key_taken');
+        // Its key changed: found by the previous key first; its new key must not belong to another record.
+        const before = this.decide(this.find(entry.lookup), known(entry));
+        if (before.kind === 'ambiguous') {
+          out.set(r.id, 'failed:ambiguous_match');
           continue;
         }
+        if (before.kind === 'one') {
+          found = before.record;
+          if (this.find(this.lookupKeys(r)).some((p) => p !== found)) {
+            out.set(r.id, 'failed:match_key_taken');
+            continue;
+          }
+        }
       }
-      found ??= this.alive(key);
+      if (!found) {
+        const match = this.decide(this.find(this.lookupKeys(r)), known(entry));
+        if (match.kind === 'ambiguous') {
+          out.set(r.id, 'failed:ambiguous_match');
+          continue;
+        }
+        if (match.kind === 'one') found = match.record;
+      }
+      planned.push({ r, key, hash, entry, found });
+    }
+    return planned;
+  }
+
+  /** Gives each destination record to one source record: the one whose state names it, else the first to find it. */
+  private claim(planned: readonly Planned[], seen: ReadonlySet<string>, out: ExpectedOutcomes): Planned[] {
+    const claimed = new Map<number, string>();
+    const kept: Planned[] = [];
+    for (const p of planned) {
+      if (p.found) {
+        const pid = p.found.pid;
+        const byRun = claimed.get(pid);
+        const byState = [...this.entries].find(([id, e]) => id !== p.r.id && seen.has(id) && e.idKnown && e.pid === pid)?.[0];
+        if ((byRun !== undefined && byRun !== p.r.id) || byState !== undefined) {
+          out.set(p.r.id, 'failed:duplicate_destination_record');
+          continue;
+        }
+        claimed.set(pid, p.r.id);
+      }
+      kept.push(p);
+    }
+    return kept;
+  }
+
+  /** Updates what was found, creates what was not (where the mode may). */
+  private write(planned: readonly Planned[], out: ExpectedOutcomes): void {
+    const ops = MODE_OPERATIONS[this.mode];
+    for (const { r, key, hash, entry, found } of planned) {
+      const lookup = this.lookupKeys(r);
       if (found) {
         const changes = entry ? changed(entry.properties, r.snapshot.properties) : present(r.snapshot.properties);
         for (const [f, v] of Object.entries(changes)) {
@@ -141,35 +273,37 @@ export class RecordsModel {
         const groupChange = [...after].some((g) => !before.has(g)) || [...before].some((g) => !after.has(g));
         out.set(r.id, Object.keys(changes).length > 0 || groupChange || changedKey ? 'updated' : 'unchanged');
         const owned = entry !== undefined && entry.pid === found.pid && entry.owned;
-        this.entries.set(r.id, { pid: found.pid, key, properties: { ...r.snapshot.properties }, groups: after, hash, owned, departed: false });
+        this.entries.set(r.id, { pid: found.pid, key, lookup, properties: { ...r.snapshot.properties }, groups: after, hash, owned, departed: false, idKnown: true });
       } else if (ops.create) {
-        const created: ModelRecord = {
-          pid: this.nextPid++,
-          key,
-          properties: present(r.snapshot.properties),
-          groups: new Set(r.snapshot.groups),
-          alive: true,
-          foreign: false,
-        };
+        const created: ModelRecord = { pid: this.nextPid++, key, properties: present(r.snapshot.properties), groups: new Set(r.snapshot.groups), alive: true, foreign: false };
         this.records.push(created);
         out.set(r.id, 'created');
-        this.entries.set(r.id, { pid: created.pid, key, properties: { ...r.snapshot.properties }, groups: new Set(r.snapshot.groups), hash, owned: true, departed: false });
+        this.entries.set(r.id, { pid: created.pid, key, lookup, properties: { ...r.snapshot.properties }, groups: new Set(r.snapshot.groups), hash, owned: true, departed: false, idKnown: true });
       } else {
         out.set(r.id, 'skipped:not_found');
       }
     }
+  }
 
+  /** The records that left the source (looked up after the run's writes). */
+  private depart(source: readonly ConformanceRecord[], seen: ReadonlySet<string>, out: ExpectedOutcomes, unsent: ReadonlySet<string>): void {
+    const ops = MODE_OPERATIONS[this.mode];
     for (const [id, entry] of [...this.entries]) {
-      if (seen.has(id)) continue;
+      if (seen.has(id) || unsent.has(id)) continue;
       const deletable = ops.delete && entry.owned;
       if (entry.departed && !deletable) continue;
-      const found = this.alive(entry.key);
-      if (!found) {
+      const match = this.decide(this.find(entry.lookup), known(entry));
+      if (match.kind === 'ambiguous') {
+        out.set(id, 'failed:ambiguous_match');
+        continue;
+      }
+      if (match.kind === 'none') {
         out.set(id, 'skipped:not_found');
         this.entries.delete(id);
         continue;
       }
-      const holder = this.holderOf(id, entry, source, seen);
+      const found = match.record;
+      const holder = this.holderOf(id, found, entry, source, seen);
       if (holder !== undefined) {
         // The same person under another id: never deleted; it leaves the managed groups the holder is not in.
         out.set(id, 'skipped:rekeyed');
@@ -192,15 +326,41 @@ export class RecordsModel {
       entry.departed = true;
       out.set(id, ops.delete ? 'skipped:not_owned' : 'skipped:delete_not_allowed');
     }
-    return out;
   }
 
-  /** The record in the source (other than `id`) that has this departing entry's key or destination record. */
-  private holderOf(id: string, entry: Entry, source: readonly ConformanceRecord[], seen: ReadonlySet<string>): string | undefined {
-    const byKey = source.find((r) => r.id !== id && this.keyOf(r) === entry.key);
-    if (byKey) return byKey.id;
-    for (const [other, e] of this.entries) if (other !== id && seen.has(other) && e.pid === entry.pid) return other;
-    return undefined;
+  /** The record in the source (other than `id`) that has this departing entry's destination record, or its key. */
+  private holderOf(id: string, found: ModelRecord, entry: Entry, source: readonly ConformanceRecord[], seen: ReadonlySet<string>): string | undefined {
+    for (const [other, e] of this.entries) if (other !== id && seen.has(other) && e.idKnown && e.pid === found.pid) return other;
+    return source.find((r) => r.id !== id && this.keyOf(r) === entry.key)?.id;
+  }
+
+  /** The model as it is now, to go back to (see {@link restore}). */
+  checkpoint(): RecordsCheckpoint {
+    return {
+      records: this.records.map((p) => ({ ...p, properties: { ...p.properties }, groups: new Set(p.groups) })),
+      entries: new Map([...this.entries].map(([id, e]) => [id, copyEntry(e)])),
+      nextPid: this.nextPid,
+    };
+  }
+
+  /** Goes back to a checkpoint (to apply a run again, knowing which records it did not send). */
+  restore(cp: RecordsCheckpoint): void {
+    this.records.splice(0, this.records.length, ...cp.records.map((p) => ({ ...p, properties: { ...p.properties }, groups: new Set(p.groups) })));
+    this.entries.clear();
+    for (const [id, e] of cp.entries) this.entries.set(id, copyEntry(e));
+    this.nextPid = cp.nextPid;
+  }
+
+  /**
+   * Records whose create was sent but not recorded (their state failed): the sync's state
+   * has their write-ahead mark without the new record's id, so until a run records it the
+   * sync cannot tell its record from a copy with the same key.
+   */
+  unrecordedCreates(ids: readonly string[]): void {
+    for (const id of ids) {
+      const e = this.entries.get(id);
+      if (e && e.owned && !this.records.find((p) => p.pid === e.pid)?.foreign) e.idKnown = false;
+    }
   }
 
   /** The records the destination must hold now. */
