@@ -104,6 +104,15 @@ export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, State
 export { SqliteStateStore } from './state/sqlite-state-store';
 export { MemoryStateStore } from './state/memory-state-store';
 export { StateIndex } from './state/state-index';
+export {
+  DEFAULT_KEEP_RUNS,
+  runRecordOf,
+  type HistoryRunStatus,
+  type RunListing,
+  type RunQuery,
+  type RunRecord,
+  type RunRecordContext,
+} from './state/run-history';
 export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
@@ -113,4 +122,5 @@ export { jsonSource } from './sources/json-source';
 export { openSource, formatOf, type SourceFormat } from './sources/open-source';
 
 export { buildReport, type SyncReport } from './report/sync-report';
+export { reportOfRun } from './report/run-report';
 export { silentLogger, type Logger } from './logging/logger';

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotHash } from '../records/snapshot-hash';
 import type { RecordSnapshot } from '../records/types';
 import type { StateEntry, StateStore } from '../state/state-store';
+import { runHistoryContract } from './run-history-contract';
 
 /** Options of {@link describeStateStoreContract}. */
 export interface StateStoreContractOptions {
@@ -21,7 +22,7 @@ const SYNC = 'sync-under-test';
  * (Postgres, …) is proven against the same contract as SQLite: entries round-trip exactly,
  * the index carries hashes and flags, counts, removal, lookups by destination id, syncs kept
  * apart, and the lease: exclusive per sync, taken over only when expired or stale, with an
- * epoch that fences writes made under an older lease (`lease_lost`).
+ * epoch that fences writes made under an older lease (`lease_lost`); and the run history.
  *
  * @param open - opens a fresh, empty store for each test (closed by the suite).
  */
@@ -121,5 +122,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       expect(index.get(`r${n - 1}`)?.hash).toBe(batch[n - 1]?.hash);
       expect(await store.count(SYNC, 'owned')).toBe(n / 2);
     });
+
+    runHistoryContract(() => store);
   });
 }
