@@ -7,3 +7,5 @@ export { PostgresStateStore, type PostgresStateStoreOptions } from './state/post
 export { DEFAULT_SCHEMA } from './state/pg-schema';
 export { pgStoreError } from './state/pg-errors';
 export { databaseSecrets, isPostgresUrl, redactDatabaseUrl } from './database-url';
+export { postgresSource, type PostgresSourceOptions } from './source/postgres-source';
+export { sourceTypeParser } from './source/row-values';
