@@ -4,6 +4,7 @@ import cliPackage from '../package.json' with { type: 'json' };
 import { destinationsCommand } from './commands/destinations-command';
 import { kitUrlFrom } from './registry/plugins';
 import { emulatorCommand } from './commands/emulator-command';
+import { runsCommand } from './commands/runs-command';
 import { syncCommand } from './commands/sync-command';
 import { EXIT, UsageError } from './registry/exit-codes';
 import type { CliIo } from './run/run-sync-job';
@@ -42,7 +43,8 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   program.addCommand(syncCommand(io, (code) => (exitCode = code)));
   program.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
   program.addCommand(destinationsCommand(io, { ownKitUrl: options.cliModuleUrl ? kitUrlFrom(options.cliModuleUrl) : undefined }));
-  for (const command of program.commands) {
+  program.addCommand(runsCommand(io, (code) => (exitCode = code)));
+  for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   }

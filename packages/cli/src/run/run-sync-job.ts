@@ -1,15 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import {
-  buildReport,
-  configFields,
-  openSource,
-  resolveSyncMode,
-  runSync,
-  secretValues,
-  SqliteStateStore,
-  type SyncReport,
-} from '@syncmodes/connector-kit';
+import { buildReport, configFields, resolveSyncMode, runSync, secretValues, type SyncReport } from '@syncmodes/connector-kit';
 import type { EmulatorServer } from '@syncmodes/connector-kit/emulator';
 import { cliLogger, type LogLevel } from '../output/cli-logger';
 import { progressReporter } from '../output/progress-bar';
@@ -18,6 +9,9 @@ import { writeReport } from '../output/write-report';
 import { findDestination } from '../registry/destinations';
 import { EXIT, UsageError } from '../registry/exit-codes';
 import { destinationConfig } from './destination-config';
+import { checkJobSource, defaultSyncName, openJobSource, sourceSecrets } from './job-source';
+import { openJobState } from './job-state';
+import { recordCliRun } from './record-run';
 import type { SyncJob } from './sync-job';
 
 /** The default sync name: the source file's name without folder and extension. */
@@ -60,7 +54,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
   const destination = await entry.load();
   // Refuse an unsupported mode before anything starts (an emulator would save its data).
   resolveSyncMode(destination, job.mode);
-  if (!existsSync(job.from)) throw new UsageError(`Cannot read "${job.from}": no such file.`, 'file_not_found');
+  checkJobSource(job);
 
   let emulator: EmulatorServer | undefined;
   let emulatorConfig: Record<string, unknown> | undefined;
@@ -82,14 +76,17 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     for (const key of Object.keys(emulatorConfig)) if (identityKeys.has(key)) identityOverrides[key] = `emulator:${entry.id}`;
   }
 
-  const state = new SqliteStateStore(join(job.stateDir, 'state.sqlite'));
+  let state: Awaited<ReturnType<typeof openJobState>>['state'] | undefined;
   const progress = progressReporter(io.stderr, settings.progress);
   try {
+    const opened = await openJobState(job, io.env);
+    state = opened.state;
     const config = destinationConfig(destination, job.options, io.env, emulatorConfig);
-    const secrets = secretValues(destination.configSchema, config);
+    const secrets = [...secretValues(destination.configSchema, config), ...opened.secrets, ...(await sourceSecrets(job))];
     const logger = cliLogger(settings.logLevel, secrets, io.stderr);
     const mapping = { idColumn: job.id, fields: job.map, groupSeparator: job.groupSeparator, ...(job.groups ? { groupsColumn: job.groups } : {}) };
-    const source = openSource(job.from, mapping, job.format);
+    const source = await openJobSource(job, mapping);
+    const syncName = defaultSyncName(job);
     const startedAt = new Date();
     const summary = await runSync({
       destination,
@@ -98,7 +95,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
       source,
       state,
       sourceKey: job.id,
-      syncName: job.syncName ?? syncNameOf(job.from),
+      syncName,
       identityOverrides,
       dryRun: job.dryRun,
       deletePolicy: job.deletePolicy,
@@ -107,7 +104,8 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
       onProgress: (p) => progress.update(p),
     });
     progress.stop();
-    const report = buildReport(summary, job.from, startedAt);
+    await recordCliRun(state, summary, { syncName, source: source.name, startedAt: startedAt.getTime(), keep: job.keepRuns }, logger);
+    const report = buildReport(summary, source.name, startedAt);
     if (job.report) writeReport(job.report, report, secrets, destination.displayName);
     io.stdout.write(`${formatSummary(report, destination.displayName, job.report)}\n`);
     const exitCode =
@@ -115,7 +113,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     return { report, exitCode };
   } finally {
     progress.stop();
-    await state.close();
+    await state?.close();
     await emulator?.stop();
   }
 }

@@ -5,3 +5,4 @@
 export { startPostgresCluster, type PostgresCluster, type PostgresClusterOptions } from './pg-cluster';
 export { findPostgresBinaries } from './pg-binaries';
 export { createTestDatabase } from './test-database';
+export { postgresGlobalSetup } from './global-setup';
