@@ -94,6 +94,8 @@ export type {
 
 export { runSync, parseConfig } from './engine/run-sync';
 export type { RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
+export type { SharedLimiter } from './engine/shared-limiter';
+export type { RunLeaseOptions } from './engine/run-lease';
 export type { DeletePolicy } from './engine/classify';
 export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/deletion-guard';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/retry-policy';

@@ -135,7 +135,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (interrupted) c.stop(interrupted);
     return c;
   };
-  let pacer = new Pacer(limits);
+  let pacer = new Pacer(limits, options.sharedLimiter);
   let caller = newCaller(pacer);
   const writer = new StateWriter(state, syncId, undefined, dryRun, (error) => caller.stop(error));
   let lease: RunLease | undefined;
@@ -180,7 +180,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     // Nothing was sent yet: the limits (and the pacer and caller built from them) may follow the run's volume.
     limits = limitsOf({ changed: scan.changed, departing: scan.departing.length });
     pacer.release();
-    pacer = new Pacer(limits);
+    pacer = new Pacer(limits, options.sharedLimiter);
     caller = newCaller(pacer);
 
     if (scan.records > 0 && scan.keyed === 0) {

@@ -10,6 +10,7 @@ import type { DeletePolicy } from './classify';
 import type { DeletionGuardOptions } from './deletion-guard';
 import type { RetryPolicy } from './retry-policy';
 import type { RunLeaseOptions } from './run-lease';
+import type { SharedLimiter } from './shared-limiter';
 
 /** Progress of a run, for progress bars. Units: records. */
 export interface SyncProgress {
@@ -62,6 +63,12 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
    * A second run of the same sync is refused with `sync_running`. Not taken in a dry run.
    */
   readonly lease?: RunLeaseOptions | undefined;
+  /**
+   * A rate limit shared with other processes on the same destination account (see
+   * {@link SharedLimiter}): every call takes a token from it before the run's own pacing,
+   * and a rate-limit answer holds every process on the account.
+   */
+  readonly sharedLimiter?: SharedLimiter | undefined;
   /**
    * When positive, records a mode that cannot create skipped as `not_found` are
    * remembered, and while their source row is unchanged they are not looked up again until
