@@ -9,3 +9,6 @@ export { pgStoreError } from './state/pg-errors';
 export { databaseSecrets, isPostgresUrl, redactDatabaseUrl } from './database-url';
 export { postgresSource, type PostgresSourceOptions } from './source/postgres-source';
 export { sourceTypeParser } from './source/row-values';
+export { accountKeyOf } from './limits/account-key';
+export { sharedBudget, type RateLimit, type SharedBudget } from './limits/shared-budget';
+export { PostgresSharedLimiter, type PostgresSharedLimiterOptions } from './limits/postgres-shared-limiter';
