@@ -4,7 +4,10 @@ import cliPackage from '../package.json' with { type: 'json' };
 import { destinationsCommand } from './commands/destinations-command';
 import { kitUrlFrom } from './registry/plugins';
 import { emulatorCommand } from './commands/emulator-command';
+import { enqueueCommand } from './commands/enqueue-command';
 import { runsCommand } from './commands/runs-command';
+import { scheduleCommand } from './commands/schedule-command';
+import { workerCommand } from './commands/worker-command';
 import { syncCommand } from './commands/sync-command';
 import { EXIT, UsageError } from './registry/exit-codes';
 import type { CliIo } from './run/run-sync-job';
@@ -44,6 +47,9 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   program.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
   program.addCommand(destinationsCommand(io, { ownKitUrl: options.cliModuleUrl ? kitUrlFrom(options.cliModuleUrl) : undefined }));
   program.addCommand(runsCommand(io, (code) => (exitCode = code)));
+  program.addCommand(workerCommand(io, options.waitForStop ?? untilSignal));
+  program.addCommand(scheduleCommand(io, (code) => (exitCode = code)));
+  program.addCommand(enqueueCommand(io, (code) => (exitCode = code)));
   for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

@@ -151,7 +151,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     dryRun,
     syncId,
     status,
-    reason: reason ? { code: reason.code, message: reason.message } : undefined,
+    reason: reason ? { code: reason.code, message: reason.message, retryable: reason.retryable } : undefined,
     counts,
     actions,
     results,

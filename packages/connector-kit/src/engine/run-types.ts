@@ -102,8 +102,11 @@ export interface SyncRunSummary {
   readonly dryRun: boolean;
   readonly syncId: string;
   readonly status: RunStatus;
-  /** Why the run was refused or stopped. */
-  readonly reason?: { readonly code: string; readonly message: string } | undefined;
+  /**
+   * Why the run was refused or stopped; `retryable`: whether running again later may succeed
+   * without a change (a quota, a rate limit, an interruption) or not (credentials, a guard).
+   */
+  readonly reason?: { readonly code: string; readonly message: string; readonly retryable?: boolean | undefined } | undefined;
   readonly counts: OutcomeCounts;
   /** Planned actions, by kind. */
   readonly actions: Record<PlannedAction, number>;
