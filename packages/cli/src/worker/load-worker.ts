@@ -1,3 +1,4 @@
+import type * as WorkerPackage from '@syncmodes/worker';
 import { UsageError } from '../registry/exit-codes';
 
 /** The Node the workers need (pg-boss 12 declares `node >= 22.12`). */
@@ -16,7 +17,7 @@ export function isWorkerNode(version = process.versions.node): boolean {
  * @throws {@link UsageError} `node_too_old` on Node < 22.12 (naming the version needed), or
  *   `worker_not_installed` when the package is missing.
  */
-export async function loadWorker(command: string, version = process.versions.node): Promise<typeof import('@syncmodes/worker')> {
+export async function loadWorker(command: string, version = process.versions.node): Promise<typeof WorkerPackage> {
   if (!isWorkerNode(version)) {
     throw new UsageError(
       `syncmodes ${command} needs Node ${WORKER_NODE} or later (its queue, pg-boss 12, requires it); this is Node ${version}. Run it with Node 22 (e.g. npx -p node@22 node $(which syncmodes) ${command} …). Everything else, including syncmodes sync --state postgres://…, works on Node 20.`,
