@@ -10,6 +10,7 @@ import {
 } from '@syncmodes/connector-kit';
 import { PostgresSharedLimiter, type PostgresStateStore, type RateLimit } from '@syncmodes/postgres';
 import type { JobResult, JobWithMetadata } from 'pg-boss';
+import { mayStartUnderAccountCap } from './account-gate';
 import type { DefinitionStore } from './definition-store';
 import type { RunJobData, SyncDefinition } from './definitions';
 import { dispositionOf, type Disposition } from './disposition';
@@ -32,8 +33,10 @@ export interface RunJobDeps {
   /** The worker's own notify URL (a stored sync or an enqueued run may name one too). */
   readonly notifyUrl?: string | undefined;
   readonly logger: Logger;
-  /** Queues the sync again (for any worker), e.g. when this worker shuts down mid-run. */
-  requeue(definition: SyncDefinition, data: RunJobData): Promise<void>;
+  /** Queues the sync again (for any worker), e.g. when this worker shuts down mid-run, `startAfterMs` from now. */
+  requeue(definition: SyncDefinition, data: RunJobData, startAfterMs?: number): Promise<void>;
+  /** The cap on runs at once per destination account, for a destination. */
+  accountLimit(destination: string): number;
 }
 
 /** What a job's output says (shown by pg-boss and its dashboard). */
@@ -122,6 +125,12 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   if (!definition) {
     deps.logger.warn('a queued run names a sync that is not stored', { sync: job.data.name });
     return { result: { id: job.id, status: 'deadletter', output: { status: 'failed', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}" (schedule add stores one).` } } } };
+  }
+  if (!(await mayStartUnderAccountCap(deps.state.pool, job, deps.accountLimit(definition.destination)))) {
+    // Another worker claimed a run of this account at the same moment: step back, try again shortly.
+    await deps.requeue(definition, job.data, 2_000 + Math.floor(Math.random() * 2_000));
+    deps.logger.debug('account busy: run queued again', { sync: definition.name });
+    return { result: { id: job.id, status: 'completed', output: { status: 'deferred', reason: { code: 'account_busy', message: 'The account already had its most runs at once.' } } } };
   }
   await closeAbandoned(deps, definition.syncId, job.id).catch(() => undefined);
   const started = startedRun(definition, randomUUID(), job.id, deps);

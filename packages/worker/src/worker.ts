@@ -85,9 +85,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     keepRuns: options.keepRuns ?? DEFAULT_KEEP_RUNS,
     notifyUrl: options.notifyUrl,
     logger,
-    requeue: async (definition, data) => {
-      await sendRun(boss, definition, data);
+    requeue: async (definition, data, startAfterMs) => {
+      await sendRun(boss, definition, data, startAfterMs);
     },
+    accountLimit: (destination) => options.accountConcurrencyByDestination?.[destination] ?? options.accountConcurrency ?? 2,
   };
   const handle = async ([job]: JobWithMetadata<RunJobData>[]) => {
     const current = job as JobWithMetadata<RunJobData>;

@@ -14,6 +14,10 @@ export interface TestJob {
   readonly allowDeletes?: number;
   /** Rate limit declared for the shared limiter (calls per interval). */
   readonly rateLimit?: { readonly requests: number; readonly intervalMs: number };
+  /** Default: the emulator's token. */
+  readonly accessToken?: string;
+  /** Longest rate-limit wait the run accepts, ms. */
+  readonly maxRateLimitWaitMs?: number;
 }
 
 /** A test sync definition: the Salesforce emulator's org is its account. */
@@ -28,7 +32,8 @@ export const testRunner: SyncRunner = async (definition, context) => {
   const sharedLimiter = await context.sharedLimiter(job.rateLimit);
   const summary: SyncRunSummary = await runSync({
     destination,
-    config: { instanceUrl: job.instanceUrl, accessToken: EMULATOR_ACCESS_TOKEN, object: 'Contact' },
+    config: { instanceUrl: job.instanceUrl, accessToken: job.accessToken ?? EMULATOR_ACCESS_TOKEN, object: 'Contact' },
+    maxRateLimitWaitMs: job.maxRateLimitWaitMs,
     identityOverrides: { instanceUrl: `test:${definition.syncId}` },
     mode: job.mode,
     source,
