@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: { conditions: ['@syncmodes/source'] },
@@ -7,8 +7,11 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // A throwaway Postgres server (Debian's binaries) for the Postgres state, source and run-history tests.
     globalSetup: ['test/postgres-global-setup.ts'],
+    // Tests that need a real browser run on their own (vitest.browser.config.ts, `npm run
+    // test:browser`, in .ci/run): `npm test` needs only Node.
+    exclude: [...configDefaults.exclude, 'test/browser/**'],
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    testTimeout: 120_000, // a bound on hangs, not a performance check (tests run on 2 shared cores)
+    hookTimeout: 120_000,
   },
 });

@@ -6,6 +6,6 @@ export default packageConfig(
     emulator: 'src/emulator/index.ts',
     testing: 'src/testing/index.ts',
   },
-  // `import.meta.url` in the CommonJS build (the SQLite store loads better-sqlite3 on first use).
+  // `import.meta.url` in the CommonJS build: SQLite state and the emulator load optional peer dependencies with `createRequire`.
   { shims: true },
 );

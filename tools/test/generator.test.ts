@@ -9,6 +9,7 @@ import { WORKSPACE_ROOT } from '../docs/workspace';
 import { childEnv, ok, run } from './run';
 
 const bin = (name: string) => join(WORKSPACE_ROOT, 'node_modules', '.bin', name);
+const KIT = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'packages', 'connector-kit', 'package.json'), 'utf8')) as { version: string; dependencies: Record<string, string>; devDependencies: Record<string, string> };
 
 describe('the destination generator', () => {
   // A throwaway destination, generated inside the workspace (so it resolves the kit, zod,
@@ -48,9 +49,14 @@ describe('the destination generator', () => {
     ]) {
       expect(existsSync(join(dir, file)), file).toBe(true);
     }
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; dependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; dependencies?: Record<string, string>; peerDependencies: Record<string, string>; devDependencies: Record<string, string>; repository: { directory: string } };
     expect(pkg.name).toBe('@syncmodes/acme');
-    expect(pkg.dependencies['@syncmodes/connector-kit']).toMatch(/^\^\d+\.\d+\.\d+$/);
+    // The kit and zod are peers, as docs/plugin-authors.md says (and dev dependencies for the tests).
+    expect(pkg.dependencies).toBeUndefined();
+    expect(pkg.peerDependencies).toEqual({ '@syncmodes/connector-kit': `^${KIT.version}`, 'path-to-regexp': KIT.devDependencies['path-to-regexp'], zod: KIT.dependencies.zod });
+    expect(pkg.devDependencies).toMatchObject({ '@syncmodes/connector-kit': `^${KIT.version}`, zod: KIT.dependencies.zod });
+    expect(pkg.repository.directory).toBe(`tmp/generator-test-${process.pid}/acme`);
+    expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toBe(readFileSync(join(WORKSPACE_ROOT, 'LICENSE'), 'utf8'));
     expect(readFileSync(join(dir, 'src/config.ts'), 'utf8')).toContain("secret(z.string().min(1).describe('API key of the Acme account.'), 'ACME_API_KEY')");
   });
 
@@ -101,17 +107,15 @@ describe('the destination generator', () => {
 
   it('declares only the chosen modes, with a reason for each missing one', async () => {
     const tree = createTreeWithEmptyWorkspace();
-    tree.write('package.json', readFileSync(join(WORKSPACE_ROOT, 'package.json'), 'utf8'));
-    tree.write('packages/connector-kit/package.json', readFileSync(join(WORKSPACE_ROOT, 'packages/connector-kit/package.json'), 'utf8'));
-    Object.defineProperty(tree, 'root', { value: WORKSPACE_ROOT });
     await destinationGenerator(tree, { name: 'mailer', modes: 'enrich', packageName: '@acme/syncmodes-destination-mailer', skipInstall: true });
     const definition = tree.read('packages/mailer/src/mailer-destination.ts', 'utf8') ?? '';
     expect(definition).toContain("syncModes: ['enrich'],");
     expect(definition).toContain("defaultSyncMode: 'enrich',");
     expect(definition).toMatch(/sync: 'TODO: why Mailer cannot honour sync mode.'/);
     expect(JSON.parse(tree.read('packages/mailer/package.json', 'utf8') ?? '{}').name).toBe('@acme/syncmodes-destination-mailer');
-    expect(() => normalizeOptions(tree, { name: 'Bad Name' })).toThrow(/lowercase/);
-    expect(() => normalizeOptions(tree, { name: 'x', modes: 'mirror' })).toThrow(/Unknown sync mode "mirror"/);
-    expect(() => normalizeOptions(tree, { name: 'x', modes: 'enrich', defaultMode: 'sync' })).toThrow(/not among the modes/);
+    await expect(normalizeOptions(tree, { name: 'Bad Name' })).rejects.toThrow(/lowercase/);
+    await expect(normalizeOptions(tree, { name: 'x', modes: 'mirror' })).rejects.toThrow(/Unknown sync mode "mirror"/);
+    await expect(normalizeOptions(tree, { name: 'x', modes: 'enrich', defaultMode: 'sync' })).rejects.toThrow(/not among the modes/);
+    await expect(normalizeOptions(tree, { name: 'mailer' })).rejects.toThrow(/packages\/mailer already exists/);
   });
 });

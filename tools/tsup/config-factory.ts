@@ -20,10 +20,13 @@ function isEsmOnly(manifest: Manifest): boolean {
 }
 
 /**
- * The dependencies of the package in `dir` that ship only ESM (p-queue, p-retry,
- * import-meta-resolve, …). They are bundled into the build so the CommonJS entry works
+ * The runtime `dependencies` of the package in `dir` that ship only ESM. Such a package
+ * (p-queue, p-retry, import-meta-resolve, …) must be bundled, so the CommonJS entry works
  * under `require()` on every supported Node version (esbuild's interop cannot get their
- * default export through Node 20's `require(esm)`).
+ * default export through Node 20's `require(esm)`); being bundled, it belongs in
+ * `devDependencies` (tsup bundles those, and installs then skip it). This list should be
+ * empty: the packaging test (tools/test/packages.test.ts) fails when it is not, and the
+ * build still bundles what it lists so the CommonJS entry keeps working meanwhile.
  */
 export function esmOnlyDependencies(dir = process.cwd()): string[] {
   const pkg = readManifest(join(dir, 'package.json'));
@@ -44,7 +47,9 @@ export function esmOnlyDependencies(dir = process.cwd()): string[] {
 
 /**
  * Shared tsup settings for every published package: ESM + CJS + `.d.ts`, source maps,
- * Node 20 target, ESM-only dependencies bundled (see {@link esmOnlyDependencies}). Each
+ * Node 20 target. `dependencies` and `peerDependencies` stay external; what the sources
+ * import from `devDependencies` (the ESM-only p-queue, p-retry, import-meta-resolve) is
+ * bundled, as is any ESM-only runtime dependency (see {@link esmOnlyDependencies}). Each
  * package passes only its entry points.
  *
  * @param entry - entry name → source path, e.g. `{ index: 'src/index.ts' }`.

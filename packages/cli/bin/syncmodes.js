@@ -1,12 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/index.js';
+import { runBin } from '../dist/index.js';
 
-main(process.argv.slice(2), { cliModuleUrl: import.meta.url }).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error) => {
-    console.error(error);
-    process.exitCode = 2;
-  },
-);
+// Ends the process once the summary and the report are written (see runBin).
+await runBin(process.argv.slice(2), { cliModuleUrl: import.meta.url });

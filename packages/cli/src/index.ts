@@ -1,8 +1,15 @@
 /** `@syncmodes/cli`: the `syncmodes` command line, callable as a function for tests and scripts. */
-export { main, type MainOptions } from './program';
+export { main, describeError, type MainOptions } from './program';
+export { runBin } from './bin';
 export { EXIT, UsageError } from './registry/exit-codes';
 export { syncJobSchema, type SyncJob, type SyncJobInput } from './run/sync-job';
 export { syncJobJsonSchema } from './run/sync-job-json-schema';
-export { runSyncJob, type CliIo, type RunSettings, type SyncJobResult } from './run/run-sync-job';
+export { exitCodeOf, runSyncJob, STDIN, type CliIo, type RunSettings, type SyncJobResult } from './run/run-sync-job';
+export { escapeControl, escapeJsonControl } from './output/safe-text';
+export { jsonSummary, type OutputMode } from './output/print-run';
+export { findSync } from './commands/state-command';
+export { checkExitCode } from './commands/check-command';
+export { processInterrupts, type Interrupts } from './run/interrupts';
+export { STATE_FILE, openState, resetState, stateError } from './run/open-state';
 export { builtInEntries, destinationEntries, findDestination, pluginEntries, type DestinationEntry } from './registry/destinations';
 export { PLUGIN_PREFIX, findPluginPackages, pluginIdOf, type PluginPackage } from './registry/plugins';

@@ -1,15 +1,22 @@
 import { ConfigError, InputError, SyncError } from '@syncmodes/connector-kit';
 import { Command, CommanderError } from 'commander';
-import cliPackage from '../package.json' with { type: 'json' };
+import { checkCommand } from './commands/check-command';
+import type { CommandContext } from './commands/context';
 import { destinationsCommand } from './commands/destinations-command';
-import { kitUrlFrom } from './registry/plugins';
 import { emulatorCommand } from './commands/emulator-command';
 import { enqueueCommand } from './commands/enqueue-command';
 import { runsCommand } from './commands/runs-command';
 import { scheduleCommand } from './commands/schedule-command';
+import { stateCommand } from './commands/state-command';
 import { workerCommand } from './commands/worker-command';
 import { syncCommand } from './commands/sync-command';
+import { escapeControl } from './output/safe-text';
+import { jsonText } from './output/write-report';
 import { EXIT, UsageError } from './registry/exit-codes';
+import { kitUrlFrom } from './registry/plugins';
+import { versionLines } from './registry/versions';
+import { processInterrupts, type Interrupts } from './run/interrupts';
+import { stateError } from './run/open-state';
 import type { CliIo } from './run/run-sync-job';
 
 /** Options of {@link main}. */
@@ -17,10 +24,13 @@ export interface MainOptions {
   readonly io?: CliIo;
   /** Resolves when a long-running command (the emulator) should stop. Default: SIGINT or SIGTERM. */
   readonly waitForStop?: () => Promise<void>;
-  /** The calling module's URL (the `syncmodes` bin passes its own), to check plugins share the CLI's connector-kit. */
+  /** The calling module's URL (the `syncmodes` bin passes its own), to check plugins share the CLI's connector-kit and to find the installed destination packages' versions. */
   readonly cliModuleUrl?: string;
+  /** Where Ctrl-C / SIGTERM come from during a sync. Default: the process's SIGINT and SIGTERM. */
+  readonly interrupts?: Interrupts;
+  /** Ends the process at once on a second interrupt. Default: `process.exit`. */
+  readonly exitNow?: (code: number) => void;
 }
-
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
@@ -29,48 +39,73 @@ function untilSignal(): Promise<void> {
   });
 }
 
-/**
- * Runs the `syncmodes` command line with `argv` (without `node` and the script) and
- * returns the exit code: 0 ok, 1 some records failed, 2 usage or configuration error,
- * 3 run refused or stopped. Never calls `process.exit`.
- */
-export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-  const io: CliIo = options.io ?? { stdout: process.stdout, stderr: process.stderr, env: process.env };
-  let exitCode: number = EXIT.ok;
-  const program = new Command('syncmodes')
+/** The exit code and the one line an error that ended a command is reported with (never a stack trace for a known error). */
+export function describeError(error: unknown): { code: string; message: string; exitCode: number } {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputError) return { code: error.code, message: error.message, exitCode: EXIT.usage };
+  const state = stateError(error, 'the state file');
+  if (state) return { code: state.code, message: state.message, exitCode: state.code === 'state_unreadable' ? EXIT.usage : EXIT.refused };
+  if (error instanceof SyncError) {
+    const after = error.retryable ? ' The retries are spent and the run stopped; what was sent is in the state, so running again later continues from there.' : '';
+    return { code: error.code, message: `${error.message}${after}`, exitCode: EXIT.refused };
+  }
+  return { code: 'unexpected_error', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: EXIT.usage };
+}
+
+function program(context: CommandContext, options: MainOptions): Command {
+  const { io } = context;
+  const root = new Command('syncmodes')
     .description('Push records from your own data into SaaS tools, in a sync mode you choose: sync, additive or enrich.')
-    .version(cliPackage.version)
+    .option('-V, --version', 'print the version of the CLI and of every installed destination package')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .exitOverride();
-  program.addCommand(syncCommand(io, (code) => (exitCode = code)));
-  program.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
-  program.addCommand(destinationsCommand(io, { ownKitUrl: options.cliModuleUrl ? kitUrlFrom(options.cliModuleUrl) : undefined }));
-  program.addCommand(runsCommand(io, (code) => (exitCode = code)));
-  program.addCommand(workerCommand(io, options.waitForStop ?? untilSignal));
-  program.addCommand(scheduleCommand(io, (code) => (exitCode = code)));
-  program.addCommand(enqueueCommand(io, (code) => (exitCode = code)));
-  for (const command of [...program.commands, ...program.commands.flatMap((c) => c.commands)]) {
+  root.addCommand(syncCommand(context));
+  root.addCommand(checkCommand(context));
+  root.addCommand(stateCommand(context));
+  root.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
+  root.addCommand(destinationsCommand(io, { ownKitUrl: options.cliModuleUrl ? kitUrlFrom(options.cliModuleUrl) : undefined }));
+  root.addCommand(runsCommand(io, context.setExit));
+  root.addCommand(workerCommand(io, options.waitForStop ?? untilSignal));
+  root.addCommand(scheduleCommand(io, context.setExit));
+  root.addCommand(enqueueCommand(io, context.setExit));
+  const configure = (command: Command) => {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    command.commands.forEach(configure);
+  };
+  root.commands.forEach(configure);
+  return root;
+}
+
+/**
+ * Runs the `syncmodes` command line with `argv` (without `node` and the script) and
+ * returns the exit code: 0 ok, 1 some records failed, 2 usage or configuration error,
+ * 3 run refused or stopped, 130 interrupted. Never calls `process.exit` (except on a second
+ * Ctrl-C during a sync, through `exitNow`); the `syncmodes` bin ends the process.
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const io: CliIo = options.io ?? { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
+  let exitCode: number = EXIT.ok;
+  let json = false;
+  const context: CommandContext = {
+    io,
+    setExit: (code) => (exitCode = code),
+    interrupts: options.interrupts ?? processInterrupts,
+    exitNow: options.exitNow ?? ((code) => process.exit(code)),
+    jsonOutput: () => (json = true),
+  };
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${versionLines(process.cwd(), options.cliModuleUrl).join('\n')}\n`);
+    return EXIT.ok;
   }
   try {
-    await program.parseAsync(['node', 'syncmodes', ...argv]);
+    await program(context, options).parseAsync(['node', 'syncmodes', ...argv]);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    }
-    if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputError) {
-      io.stderr.write(`error (${error.code}): ${error.message}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof SyncError) {
-      const after = error.retryable ? ' The retries are spent and the run stopped; what was sent is in the state, so running again later continues from there.' : '';
-      io.stderr.write(`error (${error.code}): ${error.message}${after}\n`);
-      return EXIT.refused;
-    }
-    io.stderr.write(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return EXIT.usage;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const problem = describeError(error);
+    io.stderr.write(`${problem.code === 'unexpected_error' ? 'unexpected error' : `error (${problem.code})`}: ${problem.message.split('\n').map(escapeControl).join('\n')}\n`);
+    if (json) io.stdout.write(jsonText({ exitCode: problem.exitCode, status: 'error', error: { code: problem.code, message: problem.message } }));
+    return problem.exitCode;
   }
 }

@@ -1,29 +1,53 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import type { SyncReport } from '@syncmodes/connector-kit';
-import { main } from '../src/index';
+import { main, type Interrupts } from '../src/index';
+
+/** How {@link cliWith} runs the CLI. */
+export interface CliRunOptions {
+  readonly env?: Record<string, string | undefined>;
+  /** What stdin holds (for `--from -`, confirmations), and whether it is a terminal. */
+  readonly stdin?: string | Readable | undefined;
+  readonly stdinTTY?: boolean;
+  /** Whether stderr / stdout claim to be terminals. */
+  readonly stderrTTY?: boolean;
+  readonly stdoutTTY?: boolean;
+  readonly interrupts?: Interrupts;
+  readonly exitNow?: (code: number) => void;
+  readonly waitForStop?: () => Promise<void>;
+}
+
+/** A writable that appends what it receives, claiming to be a terminal or not. */
+export function sink(write: (s: string) => void, isTTY = false): NodeJS.WriteStream {
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      write(String(chunk));
+      done();
+    },
+  });
+  return Object.assign(stream, { isTTY, columns: 120 }) as unknown as NodeJS.WriteStream;
+}
+
+/** Runs the CLI in-process with the given stdin, terminals and interrupts, capturing stdout / stderr. */
+export async function cliWith(argv: string[], options: CliRunOptions = {}) {
+  let stdout = '';
+  let stderr = '';
+  const input = typeof options.stdin === 'string' ? Readable.from([options.stdin]) : (options.stdin ?? Readable.from([]));
+  const stdin = Object.assign(input, { isTTY: options.stdinTTY ?? false });
+  const code = await main(argv, {
+    io: { stdout: sink((s) => (stdout += s), options.stdoutTTY), stderr: sink((s) => (stderr += s), options.stderrTTY), env: options.env ?? {}, stdin },
+    ...(options.waitForStop ? { waitForStop: options.waitForStop } : {}),
+    ...(options.interrupts ? { interrupts: options.interrupts } : {}),
+    ...(options.exitNow ? { exitNow: options.exitNow } : {}),
+  });
+  return { code, stdout, stderr };
+}
 
 /** Runs the CLI in-process, capturing stdout / stderr. */
 export async function cli(argv: string[], env: Record<string, string | undefined> = {}, waitForStop?: () => Promise<void>) {
-  let stdout = '';
-  let stderr = '';
-  const sink = (write: (s: string) => void) =>
-    Object.assign(
-      new Writable({
-        write(chunk, _enc, done) {
-          write(String(chunk));
-          done();
-        },
-      }),
-      { isTTY: false },
-    ) as unknown as NodeJS.WriteStream;
-  const code = await main(argv, {
-    io: { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env },
-    ...(waitForStop ? { waitForStop } : {}),
-  });
-  return { code, stdout, stderr };
+  return cliWith(argv, { env, ...(waitForStop ? { waitForStop } : {}) });
 }
 
 /** A fresh temporary folder. */
@@ -36,8 +60,7 @@ export function readReport(path: string): SyncReport {
   return JSON.parse(readFileSync(path, 'utf8')) as SyncReport;
 }
 
-/** The shared sample data folder (beside the project root). */
-export const SHARED_DATA = new URL('../../../../shared/data/', import.meta.url).pathname;
+export { sharedDataFile } from '../../../tools/test/shared-data';
 
 /** The standard mapping of customers-10000.csv onto Salesforce Contacts (issue example). */
 export const CUSTOMER_MAPPING = [

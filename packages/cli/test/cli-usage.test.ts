@@ -26,11 +26,17 @@ describe('syncmodes command line', () => {
     expect(sync.stdout).toContain('Exit codes: 0 ok');
   });
 
-  it('prints the version of the package (versions move with changesets)', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  it('prints the version of the CLI, then of every built-in destination package, one per line (versions move with changesets)', async () => {
+    const version = (pkg: string) => (JSON.parse(readFileSync(new URL(`../../${pkg}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;
     const out = await cli(['--version']);
     expect(out.code).toBe(0);
-    expect(out.stdout.trim()).toBe(version);
+    expect(out.stdout.trim().split('\n')).toEqual([
+      `@syncmodes/cli ${version('cli')}`,
+      `@syncmodes/salesforce ${version('salesforce')}`,
+      `@syncmodes/intercom ${version('intercom')}`,
+      `@syncmodes/onesignal ${version('onesignal')}`,
+      `@syncmodes/facebook ${version('facebook')}`,
+    ]);
   });
 
   it('lists destinations with their modes and default', async () => {

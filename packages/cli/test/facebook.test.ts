@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import { createFacebookEmulator, EMULATOR_ACCESS_TOKEN, type FacebookEmulatorData } from '@syncmodes/facebook/emulator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, readReport, SHARED_DATA, tempDir } from './cli-helpers';
+import { cli, readReport, sharedDataFile, tempDir } from './cli-helpers';
 
-const CUSTOMERS = join(SHARED_DATA, 'customers-10000.csv');
+const CUSTOMERS = sharedDataFile('customers-10000.csv');
 const MAPPING = ['--id', 'Customer Id', '--map', 'EMAIL=Email', '--map', 'PHONE=Phone 1', '--map', 'FN=First Name', '--map', 'LN=Last Name', '--map', 'CT=City', '--map', 'COUNTRY=Country'];
 
 describe('syncmodes with Facebook Custom Audiences', () => {

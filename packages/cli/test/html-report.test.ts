@@ -1,140 +1,83 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { SyncReport } from '@syncmodes/connector-kit';
+import { readFileSync, rmSync } from 'node:fs';
 import { EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, readReport, tempDir } from './cli-helpers';
+import { tempDir } from './cli-helpers';
+import { NASTY, SOURCE_NAME, planOrder, plannedCounts, writeReportRuns, type ReportRuns } from './html-report-runs';
 
-/** Debian's chromium package (`apt-get install -y chromium`; `.ci/run` installs it). */
-const CHROMIUM = '/usr/bin/chromium';
+// The HTML report's structure, parsed by jsdom (no browser needed, scripts never run). The
+// same page is also opened in headless Chromium by `npm run test:browser -w @syncmodes/cli`
+// (test/browser/, run by .ci/run), which checks what only a browser can: the style sheet
+// applies and nothing is fetched.
 
-// Ids come from the user's file: the page must show them as text, never run them.
-const NASTY = `<img src=x onerror="window.__pwned=1">`;
-const CSV = [
-  'Customer Id,Email,Last Name',
-  `A1,ada@example.com,Lovelace`,
-  `"${NASTY.replace(/"/g, '""')}",evil@example.com,`,
-  `C3,carl@example.com,`,
-  `D4,dora@example.com,`,
-  `E5,,Nobody`,
-  `F6,fay@example.com,Fay`,
-].join('\n');
+/** The page parsed as a document (jsdom runs no scripts and loads no resources by default). */
+const parse = (path: string) => new JSDOM(readFileSync(path, 'utf8')).window.document;
+const text = (el: Element | null | undefined) => (el?.textContent ?? '').trim();
+const num = (el: Element | null | undefined) => Number(text(el).replace(/,/g, ''));
 
-describe('the HTML run report, opened in headless Chromium', () => {
-  let dir: string;
-  let browser: Browser;
-  const sync = (report: string, state: string, extra: string[] = []) =>
-    cli(['sync', '--to', 'salesforce', '--emulator', '--mode', 'additive', '--from', join(dir, 'people-<i>.csv'), '--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name', '--report', join(dir, report), '--state-dir', join(dir, state), '--no-progress', ...extra]);
-
+describe('the HTML run report, parsed as a DOM', () => {
+  let runs: ReportRuns;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium); .ci/run does`);
-    dir = tempDir();
-    writeFileSync(join(dir, 'people-<i>.csv'), `${CSV}\n`);
-    // Playwright starts it with a new empty profile (user data dir) of its own.
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    runs = await writeReportRuns(tempDir());
   });
-  afterAll(async () => {
-    await browser?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(runs.dir, { recursive: true, force: true }));
 
-  /** Opens a report page, recording every request it makes and any script it runs. */
-  async function open(file: string): Promise<{ page: Page; requests: string[]; errors: string[] }> {
-    const page = await browser.newPage();
-    const requests: string[] = [];
-    const errors: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(pathToFileURL(join(dir, file)).href);
-    return { page, requests, errors };
-  }
-  const counts = async (page: Page) =>
-    Object.fromEntries(
-      await page.$$eval('#counts [data-outcome]', (items) =>
-        items.map((li) => [li.getAttribute('data-outcome'), Number((li.querySelector('.count') as HTMLElement).innerText.replace(/,/g, ''))]),
-      ),
-    ) as Record<string, number>;
-
-  it('shows the counts by outcome and the failures grouped by code with example rows, as the JSON report has them', async () => {
-    const htmlRun = await sync('report.html', 'a');
-    expect(htmlRun.code).toBe(1);
-    const jsonRun = await sync('report.json', 'b');
-    expect(jsonRun.code).toBe(1);
-    const json: SyncReport = readReport(join(dir, 'report.json'));
-    expect(json.counts.failed).toBeGreaterThan(0);
-
-    const { page, requests, errors } = await open('report.html');
-    expect(await counts(page)).toEqual(json.counts);
-    const groups = await page.$$eval('#failed .code-group', (els) =>
-      els.map((g) => ({
-        code: g.getAttribute('data-code'),
-        count: Number((g.querySelector('.code-count') as HTMLElement).innerText),
-        ids: [...g.querySelectorAll('tbody tr td:nth-child(2)')].map((td) => (td as HTMLElement).innerText),
-      })),
-    );
-    expect(Object.fromEntries(groups.map((g) => [g.code, g.count]))).toEqual(json.codes.failed);
+  it('shows the counts by outcome and the failures grouped by code with example rows, as the JSON report has them', () => {
+    const doc = parse(runs.page);
+    const counts = Object.fromEntries([...doc.querySelectorAll('#counts [data-outcome]')].map((li) => [li.getAttribute('data-outcome'), num(li.querySelector('.count'))]));
+    expect(counts).toEqual(runs.json.counts);
+    expect(runs.json.counts.failed).toBeGreaterThan(0);
+    const groups = [...doc.querySelectorAll('#failed .code-group')].map((g) => ({
+      code: g.getAttribute('data-code'),
+      count: num(g.querySelector('.code-count')),
+      ids: [...g.querySelectorAll('tbody tr td:nth-child(2)')].map(text),
+    }));
+    expect(Object.fromEntries(groups.map((g) => [g.code, g.count]))).toEqual(runs.json.codes.failed);
     for (const g of groups) {
-      const expected = json.records.filter((r) => r.outcome === 'failed' && r.code === g.code).slice(0, 5).map((r) => r.id);
+      const expected = runs.json.records.filter((r) => r.outcome === 'failed' && r.code === g.code).slice(0, 5).map((r) => r.id);
       expect(g.ids).toEqual(expected);
     }
-    expect(await page.locator('h1').innerText()).toBe('Salesforce · additive mode');
-    // The page's own style sheet applies (failures in red), with no external asset.
-    expect(await page.locator('#counts [data-outcome="failed"] .count').evaluate((el) => getComputedStyle(el).color)).toBe('rgb(207, 34, 46)');
-    // Only the page itself was loaded: no external assets, nothing fetched.
-    expect(requests).toEqual([pathToFileURL(join(dir, 'report.html')).href]);
-    expect(errors).toEqual([]);
-    await page.close();
+    expect(text(doc.querySelector('h1'))).toBe('Salesforce · additive mode');
+    expect(doc.body.getAttribute('data-status')).toBe('completed');
   });
 
-  it('escapes data from the user file: markup in ids and file names shows as text and never runs', async () => {
-    const { page } = await open('report.html');
-    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(await page.locator('img').count()).toBe(0);
-    const text = await page.locator('body').innerText();
-    expect(text).toContain('people-<i>.csv');
-    const raw = readFileSync(join(dir, 'report.html'), 'utf8');
+  it('is self-contained: no script, no event handler, nothing to load, and a Content-Security-Policy that forbids loading anything', () => {
+    for (const page of [runs.page, runs.planPage]) {
+      const doc = parse(page);
+      expect(doc.querySelectorAll('script, link, img, iframe, object, embed, base, form').length).toBe(0);
+      const withHandlers = [...doc.querySelectorAll('*')].filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name) || /^(src|href|action|srcset)$/i.test(a.name)));
+      expect(withHandlers.map((el) => el.outerHTML)).toEqual([]);
+      const csp = doc.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content');
+      expect(csp).toBe("default-src 'none'; style-src 'unsafe-inline'");
+      expect(doc.querySelectorAll('style').length).toBe(1);
+    }
+  });
+
+  it('escapes data from the user file: markup in ids and file names shows as text and never becomes an element', () => {
+    const raw = readFileSync(runs.page, 'utf8');
     expect(raw).not.toContain(NASTY);
     expect(raw).not.toMatch(/<script/i);
     expect(raw).toContain('&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;');
-    await page.close();
+    const doc = parse(runs.page);
+    expect(doc.querySelectorAll('img, i').length).toBe(0);
+    expect(doc.body.textContent).toContain(SOURCE_NAME);
+    const ids = [...doc.querySelectorAll('#failed tbody tr td:nth-child(2)')].map(text);
+    expect(ids).toContain(NASTY);
   });
 
   it('never includes secrets', () => {
-    const raw = readFileSync(join(dir, 'report.html'), 'utf8');
-    expect(raw).not.toContain(EMULATOR_ACCESS_TOKEN);
+    for (const page of [runs.page, runs.planPage]) expect(readFileSync(page, 'utf8')).not.toContain(EMULATOR_ACCESS_TOKEN);
   });
 
-  it('for a dry run, shows the plan: what each record would get, and nothing was sent', async () => {
-    const out = await sync('plan.html', 'c', ['--dry-run']);
-    expect(out.code).toBe(1);
-    const { page } = await open('plan.html');
-    expect(await page.locator('.banner.dry').innerText()).toContain('nothing was sent');
-    const planned = Object.fromEntries(
-      await page.$$eval('#plan .plan-summary tr[data-action]', (rows) =>
-        rows.map((r) => [r.getAttribute('data-action'), Number((r.querySelector('td.num') as HTMLElement).innerText)]),
-      ),
-    ) as Record<string, number>;
-    await sync('plan.json', 'd', ['--dry-run']);
-    const json = readReport(join(dir, 'plan.json'));
-    const expected: Record<string, number> = {};
-    for (const r of json.records) if (r.action) expected[r.action] = (expected[r.action] ?? 0) + 1;
-    expect(planned).toEqual(expected);
+  it('for a dry run, shows the plan: what each record would get (changes first), and that nothing was sent', () => {
+    const doc = parse(runs.planPage);
+    expect(text(doc.querySelector('.banner.dry'))).toContain('nothing was sent');
+    expect(doc.body.getAttribute('data-dry-run')).toBe('true');
+    const planned = Object.fromEntries([...doc.querySelectorAll('#plan .plan-summary tr[data-action]')].map((r) => [r.getAttribute('data-action'), num(r.querySelector('td.num'))]));
+    expect(planned).toEqual(plannedCounts(runs.planJson));
     expect(planned.create).toBeGreaterThan(0);
-    const rows = await page.$$eval('#plan > table:not(.plan-summary) tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText)));
-    // Changes first: deletes, creates, updates, group changes, skips, failures, then the rest.
-    const order = ['delete', 'create', 'update', 'groups', 'skip', 'fail', 'none'];
-    const rank = (a: string | undefined) => (a === undefined ? order.length : order.indexOf(a));
-    const sorted = [...json.records].sort((x, y) => rank(x.action) - rank(y.action));
-    expect(rows.map((r) => [r[1], r[2]])).toEqual(sorted.map((r) => [r.id, r.action ?? '']));
-    expect(await page.locator('#counts [data-outcome="created"] .label').innerText()).toBe('would be created');
-    await page.close();
+    const rows = [...doc.querySelectorAll('#plan > table:not(.plan-summary) tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map(text));
+    expect(rows.map((r) => [r[1], r[2]])).toEqual(planOrder(runs.planJson));
+    expect(text(doc.querySelector('#counts [data-outcome="created"] .label'))).toBe('would be created');
   });
 });

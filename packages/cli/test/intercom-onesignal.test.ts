@@ -4,9 +4,9 @@ import { Writable } from 'node:stream';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/index';
-import { cli, readReport, SHARED_DATA, tempDir } from './cli-helpers';
+import { cli, readReport, sharedDataFile, tempDir } from './cli-helpers';
 
-const PEOPLE = join(SHARED_DATA, 'people-1000.csv');
+const PEOPLE = sharedDataFile('people-1000.csv');
 const people = readFileSync(PEOPLE, 'utf8')
   .trim()
   .split(/\r?\n/)
@@ -54,7 +54,8 @@ describe('syncmodes with Intercom', () => {
     const data = JSON.parse(readFileSync(join(dir, 'state', 'emulators', 'intercom.json'), 'utf8')) as { contacts: { external_id: string; name: string }[] };
     expect(data.contacts).toHaveLength(1_000);
     expect(new Set(data.contacts.map((c) => c.external_id)).size).toBe(1_000);
-  });
+    // Three runs, one Intercom call per contact write (1,000 calls): over 30 s on a loaded machine.
+  }, 120_000);
 
   it('`syncmodes emulator intercom --seed` serves the seeded workspace through the real read routes', async () => {
     const dir = tempDir();

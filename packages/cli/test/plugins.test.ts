@@ -47,6 +47,18 @@ describe('the plugin package-name convention', () => {
     ]);
   });
 
+  it('--version lists installed plugins with their versions after the built-in packages', async () => {
+    const { versionLines } = await import('../src/registry/versions');
+    const project = scratch();
+    install(project, 'syncmodes-destination-hubspot', '2.3.4');
+    install(project, '@acme/syncmodes-destination-gadgets', '0.9.0');
+    const lines = versionLines(project, new URL('../src/index.ts', import.meta.url).href);
+    expect(lines[0]).toMatch(/^@syncmodes\/cli \d+\.\d+\.\d+/);
+    expect(lines.slice(1, 5).map((l) => l.split(' ')[0])).toEqual(['@syncmodes/salesforce', '@syncmodes/intercom', '@syncmodes/onesignal', '@syncmodes/facebook']);
+    expect(lines.slice(1, 5).every((l) => /\d+\.\d+\.\d+$/.test(l))).toBe(true);
+    expect(lines.slice(5)).toEqual(['@acme/syncmodes-destination-gadgets 0.9.0 (plugin)', 'syncmodes-destination-hubspot 2.3.4 (plugin)']);
+  });
+
   it('a project without plugins lists only the built-in destinations', async () => {
     const { builtInEntries, destinationEntries } = await import('../src/index');
     expect(builtInEntries().map((d) => d.id)).toEqual(expect.arrayContaining(['salesforce', 'intercom', 'onesignal']));

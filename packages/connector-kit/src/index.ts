@@ -31,6 +31,7 @@ export {
 } from './errors/sync-error';
 export { toSyncError } from './errors/to-sync-error';
 export { httpError, type HttpFailure } from './errors/http-error';
+export { KIT_CODES, NOTICE_CODES, describeCode, type CodeInfo, type KitCode } from './errors/codes';
 export { DeferredError } from './errors/deferred-error';
 export { LeaseLostError, RunStoppedError, StateStoreError, SyncRunningError } from './errors/run-errors';
 export { retryNow } from './errors/sync-error';
@@ -71,6 +72,7 @@ export {
   type AnyRecordDestination,
   type ConnectContext,
   type DestinationDefinition,
+  type PreparedField,
   type PrepareFieldsInput,
   type ValidationItem,
 } from './destination/define-destination';
@@ -93,16 +95,26 @@ export type {
 } from './destination/verbs';
 
 export { runSync, parseConfig } from './engine/run-sync';
-export type { RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
-export type { SharedLimiter } from './engine/shared-limiter';
-export type { RunLeaseOptions } from './engine/run-lease';
-export type { DeletePolicy } from './engine/classify';
-export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/deletion-guard';
-export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/retry-policy';
-export type { CallKind, CallStats } from './engine/caller';
-export { chunk } from './engine/chunk';
+export type { RunNotice, RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
+export type { SharedLimiter } from './engine/calls/shared-limiter';
+export type { RunLeaseOptions } from './engine/run/run-lease';
+export { withRequestKind } from './engine/calls/request-counter';
+export type { DeletePolicy } from './modes/permits';
+export { permits, type DeleteFacts, type Operation } from './modes/permits';
+export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/scan/deletion-guard';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/calls/retry-policy';
+export { emptyCallStats, type CallKind, type CallStats } from './engine/calls/caller';
+export { chunk } from './engine/calls/chunk';
+export {
+  CHECK_PROBE_GROUP,
+  checkDestination,
+  type CheckDestinationOptions,
+  type CheckResult,
+  type CheckStep,
+  type CheckStepName,
+} from './engine/check/check-destination';
 
-export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncLease } from './state/state-store';
+export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';
 export { MemoryStateStore } from './state/memory-state-store';
 export { StateIndex } from './state/state-index';
@@ -118,10 +130,35 @@ export {
 export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
-export { csvSource, type CsvSourceOptions } from './sources/csv-source';
+export { MAX_CSV_COLUMNS, MAX_CSV_RECORD_CHARS, csvSource, type CsvSourceOptions } from './sources/csv-source';
+export { parseExactJson } from './sources/exact-json';
 export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
-export { openSource, formatOf, type SourceFormat } from './sources/open-source';
+export { openSource, formatOf, type SourceFormat, type StreamSourceOptions } from './sources/open-source';
+export { streamSource, type StreamRecordSource } from './sources/stream-source';
+
+export {
+  EPOCH_MILLISECONDS_FROM,
+  FALSE_SPELLINGS,
+  TRUE_SPELLINGS,
+  coerced,
+  epochMillis,
+  epochUnitSchema,
+  isCanonicalNumber,
+  plainNumberText,
+  readDate,
+  refused,
+  toBoolean,
+  toCalendarDate,
+  toDateTime,
+  toEpochSeconds,
+  toExactNumber,
+  type Coerced,
+  type DateOptions,
+  type DateValue,
+  type EpochUnit,
+  type NumberOptions,
+} from './values/index';
 
 export { buildReport, type SyncReport } from './report/sync-report';
 export { reportOfRun } from './report/run-report';

@@ -103,6 +103,12 @@ describe('engine behaviour on the tiny destination', () => {
     expect(summary.results.find((r) => r.id === 'c2')?.message).toBe('Same email as record "c9"; each email must belong to one record. None of them was sent.');
   });
 
+  it('an unchanged record whose key (or id) a later row now shares fails with them: unchanged is decided only for unique records', async () => {
+    await run([person(1), person(2)]);
+    const summary = await run([person(1), person(2), { id: 'c9', snapshot: { properties: { email: 'p1@example.com', name: 'x' }, groups: [] } }, { ...person(3), id: 'c2' }]);
+    expect(summary.results.map((r) => `${r.id}:${r.code ?? r.outcome}`)).toEqual(['c1:duplicate_match_key', 'c2:duplicate_record_id', 'c9:duplicate_match_key', 'c2:duplicate_record_id']);
+  });
+
   it('names the other records of a match key shared by three, never the record itself', async () => {
     const shared = (id: string) => ({ id, snapshot: { properties: { email: 'same@example.com', name: id }, groups: [] } });
     const summary = await run([shared('a'), shared('b'), shared('c'), person(4)]);

@@ -98,6 +98,18 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  it('a re-keyed record leaves the managed groups its new id is not in, in the same run; a rerun sends nothing', async () => {
+    await run('additive', [rec('old-id', 'p@example.com', 'Pat', ['vip', 'beta'])]);
+    const second = await run('additive', [rec('new-id', 'p@example.com', 'Pat', ['vip'])]);
+    expect(second.results.find((r) => r.id === 'old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+    const groups = async () => (await admin.records<Stored & { groups: { name: string; members: string[] }[] }>()).groups;
+    expect((await groups()).map((g) => `${g.name}:${g.members.join(',')}`)).toEqual(['vip:r1', 'beta:']);
+    await admin.clearRequests();
+    const third = await run('additive', [rec('new-id', 'p@example.com', 'Pat', ['vip'])]);
+    expect(third.counts.unchanged).toBe(1);
+    expect(await writes()).toEqual([]);
+  });
+
   it('a record whose lookup failed still protects its destination record from a departure with the same key', async () => {
     await run('sync', [rec('old-id', 'p@example.com')]);
     await admin.setFaults([{ kind: 'server_error', method: 'GET', path: '^/records$', status: 400, times: 1 }]);
@@ -108,7 +120,7 @@ describe('never touching the wrong record (tiny destination)', () => {
 });
 
 describe('never removing someone still in the source (tiny audience)', () => {
-  it('an id change with the same email keeps the person in the audience in sync mode, and the new id removes them when it leaves', async () => {
+  it('an id change with the same email keeps the person in the audiences the new id is in (sync mode), and the new id removes them when it leaves', async () => {
     const emulator = createTinyAudienceEmulator(100);
     const url = await emulator.start();
     const admin = new EmulatorClient(url);
@@ -121,10 +133,10 @@ describe('never removing someone still in the source (tiny audience)', () => {
       expect(second.results.find((r) => r.id === 'old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
       const audiences = async () => (await admin.records<{ audiences: { name: string; members: string[] }[] }>()).audiences;
       expect((await audiences()).find((a) => a.name === 'A')?.members).toContain('p@example.com');
-      // The new id inherited the old one's memberships: its next run leaves B, which it is not in.
-      await run([rec('new-id', 'p@example.com', 'Pat', ['A']), rec('x', 'x@example.com', 'X', ['A'])]);
+      // Kept in A (the new id is in it), removed from B (the new id is not) in the same run.
       expect((await audiences()).find((a) => a.name === 'B')?.members).toEqual([]);
-      expect((await audiences()).find((a) => a.name === 'A')?.members).toContain('p@example.com');
+      const third = await run([rec('new-id', 'p@example.com', 'Pat', ['A']), rec('x', 'x@example.com', 'X', ['A'])]);
+      expect(third.counts).toMatchObject({ unchanged: 2, created: 0, updated: 0, deleted: 0 });
       await run([rec('x', 'x@example.com', 'X', ['A'])]);
       expect((await audiences()).find((a) => a.name === 'A')?.members).toEqual(['x@example.com']);
     } finally {

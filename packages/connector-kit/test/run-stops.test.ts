@@ -134,4 +134,23 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect(next.counts).toMatchObject({ created: 2 * TINY_MAX_BATCH, unchanged: TINY_MAX_BATCH });
     expect(waits).toEqual([1000]);
   });
+
+  it('an unreadable row makes departures source_incomplete: nothing deleted, the guard does not refuse, and the row keeps its own code', async () => {
+    const state = new MemoryStateStore();
+    const records = people(20);
+    const run = (source: Parameters<typeof runSync>[0]['source']) => runSync({ destination: tinyDestination, config: config(), mode: 'sync', source, state, retry: FAST });
+    await run(memorySource(records));
+    const broken = {
+      name: 'broken',
+      async *open() {
+        yield { kind: 'error' as const, row: 2, error: new (await import('../src/index')).InputError('malformed_row', 'Line 2: a quote opens and never closes.') };
+        for (const [i, r] of records.slice(0, 5).entries()) yield { kind: 'record' as const, id: r.id, row: i + 3, snapshot: r.snapshot };
+      },
+    };
+    const summary = await run(broken);
+    expect(summary.status).toBe('completed');
+    expect(summary.results.find((r) => r.row === 2)).toMatchObject({ outcome: 'failed', code: 'malformed_row' });
+    expect(summary.results.filter((r) => r.code === 'source_incomplete')).toHaveLength(15);
+    expect((await admin.records<Stored>()).records).toHaveLength(20);
+  });
 });

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { csvSource, runSync, SqliteStateStore } from '@syncmodes/connector-kit';
 import type { EmulatorServer } from '@syncmodes/connector-kit/emulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { facebookDestination } from '../src/index';
 import type { FacebookEmulatorData, Member } from '../src/emulator/index';
 import { isUsers, payloadOf, startFacebook } from './facebook-harness';
-import { recordingLogger, SHARED_DATA } from './helpers';
+import { recordingLogger, sharedDataFile } from './helpers';
 
-const CUSTOMERS = join(SHARED_DATA, 'customers-10000.csv');
+const CUSTOMERS = sharedDataFile('customers-10000.csv');
 const MAPPING = {
   idColumn: 'Customer Id',
   fields: { EMAIL: 'Email', PHONE: 'Phone 1', FN: 'First Name', LN: 'Last Name', CT: 'City', COUNTRY: 'Country' },

@@ -1,8 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '@syncmodes/connector-kit';
 
-/** The shared sample data folder (beside the project root). */
-export const SHARED_DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+export { sharedDataFile } from '../../../tools/test/shared-data';
 
 /** A logger keeping every entry, for assertions. */
 export function recordingLogger() {

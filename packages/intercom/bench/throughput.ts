@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util';
 import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
 import { intercomDestination } from '../src/index';
 import { startEmulator } from '../test/intercom-harness';
-import { countCalls, firstPeople, HAVE_PEOPLE, NO_PEOPLE_REASON, PEOPLE_DATE_FORMAT, peopleSource, seedPeople } from '../test/people-data';
+// Importing it fails, saying where it looked, when the shared people-1000.csv is missing.
+import { countCalls, firstPeople, PEOPLE_DATE_FORMAT, peopleSource, seedPeople } from '../test/people-data';
 
 const { values } = parseArgs({
   options: {
@@ -23,10 +24,6 @@ const { values } = parseArgs({
     mode: { type: 'string', default: 'additive' },
   },
 });
-if (!HAVE_PEOPLE) {
-  console.error(NO_PEOPLE_REASON);
-  process.exit(1);
-}
 const limit = Number(values.limit);
 const windowMs = Number(values['window-ms']);
 

@@ -1,4 +1,4 @@
-import { identity, secret } from '@syncmodes/connector-kit';
+import { epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
 import { z } from 'zod';
 
 /**
@@ -44,6 +44,7 @@ export const intercomConfigSchema = z.object({
     .min(1)
     .default('yyyy-MM-dd')
     .describe('How dates are written in the source (date-fns tokens, e.g. dd-MM-yyyy); sent to Intercom as epoch seconds (UTC midnight).'),
+  epochUnit: epochUnitSchema,
   requestTimeoutMs: z.coerce.number().int().positive().default(20_000).describe('Per-request timeout, ms.'),
   concurrency: z.coerce.number().int().min(1).max(50).default(8).describe('API calls in flight at once.'),
   maxRequestsPerMinute: z.coerce

@@ -3,7 +3,6 @@ export { intercomDestination, LOOKUP_BATCH_SIZE } from './intercom-destination';
 export { intercomConfigSchema, type IntercomConfig } from './config';
 export type { IntercomConnection } from './client/intercom-connection';
 export { STANDARD_FIELDS, CUSTOM_PREFIX, type AttributeType } from './fields/contact-fields';
-export { epochSeconds } from './fields/field-values';
-export { inferAttributeType } from './fields/attribute-types';
+export { inferAttributeType, type InferredType } from './fields/attribute-types';
 /** The destination under the name the CLI's registry looks for. */
 export { intercomDestination as destination } from './intercom-destination';

@@ -170,7 +170,7 @@ describe('Intercom destination against the emulator', () => {
     await env.admin.seed({ data_attributes: [{ name: 'visits', data_type: 'integer' }] });
     const summary = await run([person(1, { 'custom_attributes.visits': 'many' }), person(2, { 'custom_attributes.visits': '4' })]);
     expect(outcomes(summary)).toEqual({ p1: 'failed:invalid_number', p2: 'created' });
-    expect(summary.results[0]?.message).toBe('custom_attributes.visits must be a whole number.');
+    expect(summary.results[0]?.message).toBe('custom_attributes.visits must be a whole number (digits, an optional sign and decimal point).');
   });
 
   it('gives new contacts the configured role: auto makes users of records with an external_id, leads of the rest', async () => {

@@ -3,12 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { intercomDestination } from '../src/index';
 import { FAST } from './helpers';
 import { records, startEmulator, tagNames } from './intercom-harness';
-import { countCalls, firstPeople, HAVE_PEOPLE, NO_PEOPLE_REASON, PEOPLE_DATE_FORMAT, peopleSource, seedPeople } from './people-data';
+import { countCalls, firstPeople, PEOPLE_DATE_FORMAT, peopleSource, seedPeople } from './people-data';
 
 const SEEDED = 400;
 const TOTAL = 1000;
 
-describe.skipIf(!HAVE_PEOPLE)(`people-1000.csv into an Intercom workspace holding the first ${SEEDED} people (${HAVE_PEOPLE ? 'data present' : NO_PEOPLE_REASON})`, () => {
+describe(`people-1000.csv into an Intercom workspace holding the first ${SEEDED} people`, () => {
   let env: Awaited<ReturnType<typeof startEmulator>>;
   let state: SqliteStateStore;
   beforeEach(async () => {

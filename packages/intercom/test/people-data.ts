@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { csvSource, type FieldMapping, type RecordSource, type SourceRecord } from '@syncmodes/connector-kit';
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
+import { sharedDataFile } from '../../../tools/test/shared-data';
 
-/** `../shared/data/people-1000.csv` beside the project root (absent on a user's machine). */
-export const PEOPLE_CSV = fileURLToPath(new URL('../../../../shared/data/people-1000.csv', import.meta.url));
-export const HAVE_PEOPLE = existsSync(PEOPLE_CSV);
-export const NO_PEOPLE_REASON = `skipped: ${PEOPLE_CSV} is absent (the shared sample data lives beside the project root)`;
+/** `shared/data/people-1000.csv` beside the project root (a test file using it fails, naming where it looked, when it is absent). */
+export const PEOPLE_CSV = sharedDataFile('people-1000.csv');
 
 /** people-1000.csv → Intercom contacts: the user id as external_id, Sex as tags. */
 export const PEOPLE_MAPPING: FieldMapping = {

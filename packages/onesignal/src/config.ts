@@ -1,4 +1,4 @@
-import { identity, secret } from '@syncmodes/connector-kit';
+import { epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
 import { z } from 'zod';
 
 /** A list option: an array, or one comma-separated string (as `--option dateTags=a,b` gives). */
@@ -33,6 +33,7 @@ export const onesignalConfigSchema = z.object({
     .min(1)
     .default('yyyy-MM-dd')
     .describe('How plain dates are written in the source (date-fns tokens, e.g. dd-MM-yyyy); ISO 8601 is always accepted.'),
+  epochUnit: epochUnitSchema,
   booleanTags: tagList.describe('Tags holding yes/no values (comma-separated): sent as "true" / "false".'),
   tagLimit: z.coerce
     .number()

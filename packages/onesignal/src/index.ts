@@ -5,5 +5,5 @@ export { onesignalDestination as destination } from './onesignal-destination';
 export { EXTERNAL_ID, onesignalConfigSchema, type OneSignalConfig } from './config';
 export { OneSignalClient } from './client/onesignal-client';
 export { groupTag, RESTRICTED_TAG_KEYS } from './tags/tag-keys';
-export { numberTag, tagValue, unixSeconds } from './tags/tag-values';
+export { numberTag, tagValue, type TagValue } from './tags/tag-values';
 export { chunkTagChanges, tagWriteFor, type TagChanges, type TagWrite } from './tags/tag-changes';

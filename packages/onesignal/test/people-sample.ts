@@ -1,12 +1,8 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { csvSource, type FieldMapping } from '@syncmodes/connector-kit';
+import { sharedDataFile } from '../../../tools/test/shared-data';
 
-/** The shared people sample (`../shared/data/people-1000.csv` beside the project). */
-export const PEOPLE_CSV = fileURLToPath(new URL('../../../../shared/data/people-1000.csv', import.meta.url));
-
-/** Whether the sample is present (it is on developer machines and CI; tests using it say so when it is not). */
-export const HAS_PEOPLE = existsSync(PEOPLE_CSV);
+/** The shared people sample (`shared/data/people-1000.csv` beside the project; a test file using it fails, naming where it looked, when it is absent). */
+export const PEOPLE_CSV = sharedDataFile('people-1000.csv');
 
 /** How the CLI would map it: `--map external_id="User Id" --map first_name="First Name" … --groups Sex`. */
 export const PEOPLE_MAPPING: FieldMapping = {

@@ -1,7 +1,7 @@
 import type { UpdateItem } from '@syncmodes/connector-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { onesignalConfigSchema } from '../src/config';
-import { chunkTagChanges, groupTag, numberTag, tagValue, tagWriteFor, unixSeconds } from '../src/index';
+import { chunkTagChanges, groupTag, numberTag, tagValue, tagWriteFor } from '../src/index';
 
 const config = onesignalConfigSchema.parse({ appId: 'app', restApiKey: 'key', dateTags: 'born,seen', booleanTags: 'vip', dateFormat: 'dd/MM/yyyy' });
 const item = (properties: UpdateItem['properties'], next: UpdateItem['snapshot'], groups?: UpdateItem['groups']): UpdateItem => ({
@@ -21,15 +21,24 @@ describe('tag values', () => {
   });
 
   it('turns plain dates into unix seconds at UTC midnight, whatever the process time zone', () => {
-    const expected = Date.UTC(1990, 4, 17) / 1000;
+    const expected = String(Date.UTC(1990, 4, 17) / 1000);
     for (const zone of ['Pacific/Kiritimati', 'America/Los_Angeles', 'UTC']) {
       process.env.TZ = zone;
-      expect(unixSeconds('17/05/1990', 'dd/MM/yyyy')).toBe(expected);
-      expect(unixSeconds('1990-05-17', 'dd/MM/yyyy')).toBe(expected);
+      expect(tagValue('born', '17/05/1990', config)).toEqual({ ok: true, value: expected });
+      expect(tagValue('born', '1990-05-17', config)).toEqual({ ok: true, value: expected });
     }
-    expect(unixSeconds('2024-01-01T00:00:00+01:00', 'yyyy-MM-dd')).toBe(Date.UTC(2023, 11, 31, 23) / 1000);
-    expect(unixSeconds('2024-01-01T00:00:00', 'yyyy-MM-dd')).toBeUndefined(); // no zone: ambiguous
-    expect(unixSeconds('31/02/1990', 'dd/MM/yyyy')).toBeUndefined();
+    expect(tagValue('born', '2024-01-01T00:00:00+01:00', config)).toEqual({ ok: true, value: String(Date.UTC(2023, 11, 31, 23) / 1000) });
+    expect(tagValue('born', '2024-01-01T00:00:00', config)).toMatchObject({ ok: false, error: { code: 'invalid_date' } }); // no zone: ambiguous
+    expect(tagValue('born', '31/02/1990', config)).toMatchObject({ ok: false, error: { code: 'invalid_date' } });
+  });
+
+  it('reads whole-number dates by magnitude (epoch seconds or milliseconds) or by the declared unit', () => {
+    expect(tagValue('born', 642902400000, config)).toEqual({ ok: true, value: '642902400' });
+    expect(tagValue('born', '642902400000', config)).toEqual({ ok: true, value: '642902400' });
+    const seconds = onesignalConfigSchema.parse({ appId: 'app', restApiKey: 'key', dateTags: 'born', epochUnit: 'seconds' });
+    expect(tagValue('born', 642902400000, seconds)).toMatchObject({ ok: false, error: { code: 'invalid_date' } });
+    const millis = onesignalConfigSchema.parse({ appId: 'app', restApiKey: 'key', dateTags: 'born', epochUnit: 'milliseconds' });
+    expect(tagValue('born', 86400000, millis)).toEqual({ ok: true, value: '86400' });
   });
 
   it('converts by kind and deletes with ""', () => {

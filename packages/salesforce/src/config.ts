@@ -1,4 +1,4 @@
-import { identity, secret } from '@syncmodes/connector-kit';
+import { epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
 import { z } from 'zod';
 
 /**
@@ -33,6 +33,7 @@ export const salesforceConfigSchema = z.object({
     .min(1)
     .default('yyyy-MM-dd')
     .describe('How dates are written in the source (date-fns tokens, e.g. dd-MM-yyyy); sent to Salesforce as YYYY-MM-DD.'),
+  epochUnit: epochUnitSchema,
   requestTimeoutMs: z.coerce.number().int().positive().default(120_000).describe('Per-request timeout, ms.'),
   concurrency: z.coerce.number().int().min(1).max(25).default(4).describe('API calls in flight at once (the org allows 25 long-running requests).'),
   bulkThreshold: z.coerce

@@ -1,8 +1,8 @@
 import { InputError, defineDestination } from '@syncmodes/connector-kit';
 import { connectSalesforce, memberFieldFor, type SalesforceClient } from './client/salesforce-client';
 import { salesforceConfigSchema } from './config';
-import { convertValue } from './fields/field-values';
-import { addCampaignMembers, ensureCampaigns, removeCampaignMembers } from './verbs/campaigns';
+import { convertValue, dateOptionsOf } from './fields/field-values';
+import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembers } from './verbs/campaigns';
 import { findRecords } from './verbs/find-records';
 import { createRecords, deleteRecords, updateRecords } from './verbs/write-records';
 
@@ -55,7 +55,7 @@ export const salesforceDestination = defineDestination({
     for (const [name, value] of Object.entries(item.properties)) {
       const field = fields.get(name);
       if (!field) continue;
-      const converted = convertValue(field, value, ctx.config.dateFormat);
+      const converted = convertValue(field, value, dateOptionsOf(ctx.config));
       if (!converted.ok) return converted.error;
     }
     if (item.action === 'create') {
@@ -76,6 +76,6 @@ export const salesforceDestination = defineDestination({
     create: createRecords,
     update: updateRecords,
     delete: deleteRecords,
-    groups: { ensure: ensureCampaigns, add: addCampaignMembers, remove: removeCampaignMembers },
+    groups: { find: findCampaigns, ensure: ensureCampaigns, add: addCampaignMembers, remove: removeCampaignMembers },
   },
 });

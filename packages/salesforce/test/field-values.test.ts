@@ -21,42 +21,65 @@ describe('convertValue', () => {
     const before = process.env.TZ;
     process.env.TZ = tz;
     try {
-      expect(convertValue(birthdate, '26-08-2020', 'dd-MM-yyyy')).toEqual({ ok: true, value: '2020-08-26' });
-      expect(convertValue(birthdate, '01-01-1970', 'dd-MM-yyyy')).toEqual({ ok: true, value: '1970-01-01' });
-      expect(convertValue(birthdate, '2020-08-26', 'dd-MM-yyyy')).toEqual({ ok: true, value: '2020-08-26' });
+      expect(convertValue(birthdate, '26-08-2020', { format: 'dd-MM-yyyy' })).toEqual({ ok: true, value: '2020-08-26' });
+      expect(convertValue(birthdate, '01-01-1970', { format: 'dd-MM-yyyy' })).toEqual({ ok: true, value: '1970-01-01' });
+      expect(convertValue(birthdate, '2020-08-26', { format: 'dd-MM-yyyy' })).toEqual({ ok: true, value: '2020-08-26' });
     } finally {
       process.env.TZ = before;
     }
   });
 
   it('rejects impossible dates with invalid_date, naming the field and format', () => {
-    const r = convertValue(birthdate, '31-02-2020', 'dd-MM-yyyy');
+    const r = convertValue(birthdate, '31-02-2020', { format: 'dd-MM-yyyy' });
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('invalid_date');
-      expect(r.error.message).toBe('Birthdate must be a date written as dd-MM-yyyy.');
+      expect(r.error.message).toBe('Birthdate is not a date that exists (a month past 12, or a day past the end of its month such as 30 February).');
     }
+    expect(convertValue(birthdate, '26/08/2020', { format: 'dd-MM-yyyy' })).toMatchObject({
+      ok: false,
+      error: { message: 'Birthdate must be a date written as dd-MM-yyyy or yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as epoch seconds or milliseconds.' },
+    });
+  });
+
+  it('reads whole-number dates by magnitude or by the declared unit, and date-times without a time-zone shift (kit value coercion)', () => {
+    expect(convertValue(birthdate, 1598400000000, {})).toEqual({ ok: true, value: '2020-08-26' });
+    expect(convertValue(birthdate, '1598400000', {})).toEqual({ ok: true, value: '2020-08-26' });
+    expect(convertValue(birthdate, 1598400000000, { epochUnit: 'seconds' })).toMatchObject({ ok: false, error: { code: 'invalid_date' } });
+    const lastSeen = field({ name: 'Last_Seen__c', type: 'datetime' });
+    expect(convertValue(lastSeen, '2024-03-01T10:00:00+02:00', {})).toEqual({ ok: true, value: '2024-03-01T08:00:00.000Z' });
+    expect(convertValue(lastSeen, 1709287200000, {})).toEqual({ ok: true, value: '2024-03-01T10:00:00.000Z' });
+    expect(convertValue(lastSeen, '2024-03-01T10:00:00', {})).toMatchObject({ ok: false, error: { code: 'invalid_date' } });
+  });
+
+  it('refuses numbers a number field would round (number_not_exact)', () => {
+    const amount = field({ name: 'AnnualRevenue', type: 'currency' });
+    expect(convertValue(amount, '9007199254740993', {})).toMatchObject({ ok: false, error: { code: 'number_not_exact' } });
+    expect(convertValue(amount, '0.12345678901234567891', {})).toMatchObject({ ok: false, error: { code: 'number_not_exact' } });
+    expect(convertValue(amount, '1234.56', {})).toEqual({ ok: true, value: 1234.56 });
+    const externalText = field({ name: 'Customer_Id__c', type: 'string', length: 50, externalId: true });
+    expect(convertValue(externalText, '9007199254740993', {})).toEqual({ ok: true, value: '9007199254740993' });
   });
 
   it('checks text length against the field without echoing the value', () => {
-    const r = convertValue(field({ name: 'FirstName', type: 'string', length: 40 }), 'Å'.repeat(41), 'yyyy-MM-dd');
+    const r = convertValue(field({ name: 'FirstName', type: 'string', length: 40 }), 'Å'.repeat(41), {});
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('value_too_long');
       expect(r.error.message).toBe('FirstName has 41 characters; Salesforce allows 40. Shorten it.');
     }
-    expect(convertValue(field({ name: 'FirstName', type: 'string', length: 40 }), 'Å'.repeat(40), 'yyyy-MM-dd').ok).toBe(true);
+    expect(convertValue(field({ name: 'FirstName', type: 'string', length: 40 }), 'Å'.repeat(40), {}).ok).toBe(true);
   });
 
   it('validates emails, restricted picklists, numbers and booleans', () => {
-    expect(convertValue(field({ name: 'Email', type: 'email', length: 80 }), 'not-an-email', 'x')).toMatchObject({ ok: false, error: { code: 'invalid_email' } });
+    expect(convertValue(field({ name: 'Email', type: 'email', length: 80 }), 'not-an-email', {})).toMatchObject({ ok: false, error: { code: 'invalid_email' } });
     const status = field({ name: 'Status', type: 'picklist', length: 40, restrictedPicklist: true, picklistValues: [{ value: 'Open', active: true }] });
-    expect(convertValue(status, 'Closed', 'x')).toMatchObject({ ok: false, error: { code: 'invalid_picklist_value' } });
-    expect(convertValue(status, 'Open', 'x')).toEqual({ ok: true, value: 'Open' });
-    expect(convertValue(field({ name: 'NumberOfEmployees', type: 'int' }), '12.5', 'x')).toMatchObject({ ok: false, error: { code: 'invalid_number' } });
-    expect(convertValue(field({ name: 'NumberOfEmployees', type: 'int' }), '12', 'x')).toEqual({ ok: true, value: 12 });
-    expect(convertValue(field({ name: 'HasOptedOutOfEmail', type: 'boolean' }), 'Yes', 'x')).toEqual({ ok: true, value: true });
-    expect(convertValue(field({ name: 'HasOptedOutOfEmail', type: 'boolean' }), 'maybe', 'x')).toMatchObject({ ok: false, error: { code: 'invalid_boolean' } });
-    expect(convertValue(field({ name: 'Title', type: 'string', length: 10 }), null, 'x')).toEqual({ ok: true, value: null });
+    expect(convertValue(status, 'Closed', {})).toMatchObject({ ok: false, error: { code: 'invalid_picklist_value' } });
+    expect(convertValue(status, 'Open', {})).toEqual({ ok: true, value: 'Open' });
+    expect(convertValue(field({ name: 'NumberOfEmployees', type: 'int' }), '12.5', {})).toMatchObject({ ok: false, error: { code: 'invalid_number' } });
+    expect(convertValue(field({ name: 'NumberOfEmployees', type: 'int' }), '12', {})).toEqual({ ok: true, value: 12 });
+    expect(convertValue(field({ name: 'HasOptedOutOfEmail', type: 'boolean' }), 'Yes', {})).toEqual({ ok: true, value: true });
+    expect(convertValue(field({ name: 'HasOptedOutOfEmail', type: 'boolean' }), 'maybe', {})).toMatchObject({ ok: false, error: { code: 'invalid_boolean' } });
+    expect(convertValue(field({ name: 'Title', type: 'string', length: 10 }), null, {})).toEqual({ ok: true, value: null });
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { soqlLiteral, inListsWithin } from '../src/client/soql-literal';
-import { parseSoql } from '../src/emulator/soql';
+import { parseSoql, type SoqlCondition } from '../src/emulator/soql';
 
 describe('SOQL literals', () => {
   it('escapes quotes, backslashes and control characters so the emulator parses them back', () => {
     const nasty = "o'brien \\ \"x\"\n\t%_";
     const q = parseSoql(`SELECT Id FROM Contact WHERE Email IN (${soqlLiteral(nasty)}, ${soqlLiteral('plain')})`);
-    expect(q.where[0]?.values).toEqual([nasty, 'plain']);
+    expect((q.where as SoqlCondition).values).toEqual([nasty, 'plain']);
   });
 
   it('splits IN lists to keep each encoded list under the budget', () => {
@@ -18,7 +18,8 @@ describe('SOQL literals', () => {
 
   it('rejects malformed queries', () => {
     expect(() => parseSoql("SELECT Id FROM Contact WHERE Email = 'unterminated")).toThrow(/unterminated/);
-    expect(() => parseSoql('SELECT Id FROM Contact WHERE Email > 3')).toThrow(/unexpected character/);
-    expect(() => parseSoql("SELECT Id FROM Contact WHERE Email LIKE 'a%'")).toThrow(/unsupported operator/);
+    expect(() => parseSoql('SELECT Id FROM Contact WHERE Email ~ 3')).toThrow(/unexpected character/);
+    expect(() => parseSoql('SELECT Id FROM Contact WHERE Email LIKE 3')).toThrow(/LIKE needs a string literal/);
+    expect(() => parseSoql('SELECT Id FROM Contact LIMIT -1')).toThrow(/whole number/);
   });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  emptyCallStats,
   emptyCounts,
   runRecordOf,
   toSyncError,
@@ -77,7 +78,9 @@ function startedRun(definition: SyncDefinition, runId: string, jobId: string, de
     source: '',
     counts: emptyCounts(),
     actions: { create: 0, update: 0, delete: 0, groups: 0, none: 0, skip: 0, fail: 0 },
-    calls: { connect: 0, find: 0, create: 0, update: 0, delete: 0, restore: 0, ensure_groups: 0, add_to_group: 0, remove_from_group: 0 },
+    calls: emptyCallStats().calls,
+    requests: {},
+    notices: [],
     retries: 0,
     rateLimited: 0,
     worker: deps.workerName,

@@ -1,18 +1,17 @@
 // @ts-check
 /**
- * `npx nx g @syncmodes/tools:destination <name>`: scaffolds a destination package that
- * builds, type-checks and passes its own tests as generated (the kit's conformance suite
- * against a small working emulator of a fictional contacts API, to be replaced with the
- * vendor's). See docs/plugin-authors.md.
+ * `npx nx g @syncmodes/tools:destination <name>`: scaffolds a destination package of this
+ * repository that builds, type-checks and passes its own tests as generated (the kit's
+ * conformance suite against a small working emulator of a fictional contacts API, to be
+ * replaced with the vendor's). See docs/plugin-authors.md.
+ *
+ * The files come from `create-syncmodes-destination` (packages/create-destination), which
+ * writes the same package outside this repository; here it renders its templates in the
+ * monorepo flavour (the shared tsconfig and tsup config, the `@syncmodes/source` condition).
  */
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { generateFiles, joinPathFragments, logger, names, offsetFromRoot } from '@nx/devkit';
-
-const SYNC_MODES = /** @type {const} */ (['sync', 'additive', 'enrich']);
-const here = dirname(fileURLToPath(import.meta.url));
+import { joinPathFragments, logger, offsetFromRoot } from '@nx/devkit';
+import { tsImport } from 'tsx/esm/api';
 
 /**
  * @typedef {object} DestinationGeneratorSchema
@@ -26,63 +25,42 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 
 /**
+ * The create package, from its TypeScript sources (no build needed).
+ *
+ * @returns {Promise<typeof import('../../../packages/create-destination/src/index')>}
+ */
+function createPackage() {
+  return tsImport('../../../packages/create-destination/src/index.ts', import.meta.url);
+}
+
+/**
  * Checks and completes the options.
  *
  * @param {import('@nx/devkit').Tree} tree
  * @param {DestinationGeneratorSchema} options
  */
-export function normalizeOptions(tree, options) {
-  const name = options.name.trim();
-  if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`Destination id "${name}" must be lowercase letters, digits and - (e.g. hubspot).`);
-  const modes = (options.modes ?? SYNC_MODES.join(','))
-    .split(',')
-    .map((m) => m.trim())
-    .filter(Boolean);
-  for (const m of modes) if (!SYNC_MODES.includes(/** @type {any} */ (m))) throw new Error(`Unknown sync mode "${m}": use ${SYNC_MODES.join(', ')}.`);
-  if (modes.length === 0) throw new Error('A destination supports at least one sync mode.');
-  const ordered = SYNC_MODES.filter((m) => modes.includes(m));
-  const defaultMode = options.defaultMode ?? (ordered.includes('additive') ? 'additive' : ordered[0]);
-  if (!defaultMode || !ordered.includes(defaultMode)) throw new Error(`The default mode "${defaultMode}" is not among the modes (${ordered.join(', ')}).`);
-  const directory = options.directory ?? 'packages';
-  const projectRoot = joinPathFragments(directory, name);
+export async function normalizeOptions(tree, options) {
+  const { resolveOptions } = await createPackage();
+  const resolved = resolveOptions(options, 'monorepo');
+  const projectRoot = joinPathFragments(options.directory ?? 'packages', resolved.name);
   if (tree.exists(projectRoot)) throw new Error(`${projectRoot} already exists.`);
-  const n = names(name);
-  return {
-    name,
-    projectRoot,
-    packageName: options.packageName ?? `@syncmodes/${name}`,
-    displayName: options.displayName ?? n.className.replace(/([a-z])([A-Z])/g, '$1 $2'),
-    className: n.className,
-    propertyName: n.propertyName,
-    envVar: `${n.constantName}_API_KEY`,
-    modes: ordered,
-    defaultMode,
-    skipInstall: options.skipInstall === true,
-  };
+  return { ...resolved, projectRoot, skipInstall: options.skipInstall === true };
 }
-
-/** @param {string} path */
-const readJson = (path) => JSON.parse(readFileSync(path, 'utf8'));
 
 /**
  * @param {import('@nx/devkit').Tree} tree
  * @param {DestinationGeneratorSchema} schema
  */
 export default async function destinationGenerator(tree, schema) {
-  const o = normalizeOptions(tree, schema);
+  const o = await normalizeOptions(tree, schema);
+  const { renderDestination } = await createPackage();
+  for (const file of renderDestination(o, { projectRoot: o.projectRoot, offset: offsetFromRoot(o.projectRoot) })) {
+    tree.write(joinPathFragments(o.projectRoot, file.path), file.content);
+  }
+  // Every package of the repository ships its LICENSE.
+  const license = tree.read('LICENSE');
+  if (license) tree.write(joinPathFragments(o.projectRoot, 'LICENSE'), license);
   const root = tree.root;
-  const kit = readJson(join(root, 'packages', 'connector-kit', 'package.json'));
-  const rootPkg = readJson(join(root, 'package.json'));
-  generateFiles(tree, join(here, 'files'), o.projectRoot, {
-    ...o,
-    offset: offsetFromRoot(o.projectRoot),
-    modesLiteral: `[${o.modes.map((m) => `'${m}'`).join(', ')}]`,
-    unsupported: SYNC_MODES.filter((m) => !o.modes.includes(m)),
-    kitVersion: kit.version,
-    zodRange: kit.dependencies.zod,
-    vitestVersion: rootPkg.devDependencies.vitest,
-    template: '',
-  });
   const installed = !o.skipInstall;
   return () => {
     if (installed) {

@@ -1,10 +1,13 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { LOG_LEVELS, type LogLevel } from '../output/cli-logger';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../output/cli-logger';
+import { STDOUT } from '../output/write-report';
 import { UsageError } from '../registry/exit-codes';
+import { stopSwitch } from '../run/interrupts';
 import { loadConfigFile } from '../run/load-config-file';
 import { parsePairs } from '../options/key-value';
-import { runSyncJob, type CliIo } from '../run/run-sync-job';
+import { runSyncJob } from '../run/run-sync-job';
 import { syncJobSchema, type SyncJobInput } from '../run/sync-job';
+import type { CommandContext } from './context';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const count = (value: string) => {
@@ -12,6 +15,9 @@ const count = (value: string) => {
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expects a whole number ≥ 0.');
   return n;
 };
+
+/** Default of `--max-rate-limit-wait`, seconds. */
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_S = 300;
 
 interface SyncFlags {
   to?: string;
@@ -38,7 +44,12 @@ interface SyncFlags {
   deletePolicy?: 'owned' | 'matched';
   config?: string;
   logLevel: LogLevel;
+  logFormat?: LogFormat;
   progress: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  resetState?: boolean;
+  maxRateLimitWait: number;
 }
 
 /** Merges a config file (if any) with flags (flags win) and validates the job. */
@@ -90,18 +101,46 @@ export function jobFromFlags(flags: SyncFlags) {
   return parsed.data;
 }
 
-/** `syncmodes sync`: runs a sync from a file into a destination. */
-export function syncCommand(io: CliIo, onExit: (code: number) => void): Command {
+/** Help text after the options: input and output, exit codes, examples. */
+const SYNC_HELP = `
+Input and output:
+  --from -            read the source from stdin (give --format and --sync-name)
+  --json              stdout: exactly one JSON object, the run summary (counts, codes, calls,
+                      exitCode; no per-record entries); progress and logs go to stderr
+  --report -          stdout: the JSON report (one entry per input row); the table goes to stderr
+  --quiet             no progress, no table: only errors on stderr (the exit code tells the rest)
+  logs                human-readable on a terminal, JSON lines otherwise (--log-format);
+                      NO_COLOR=1 turns colour off; control characters in values are escaped
+  Ctrl-C / SIGTERM    stops sending, lets the calls in flight finish, prints the summary and
+                      writes the report (exit 130); a second Ctrl-C exits at once
+
+Examples:
+  syncmodes sync --to salesforce --emulator --mode additive \\
+    --from contacts.csv --id "Customer Id" \\
+    --map Email=Email --map FirstName="First Name" --map LastName="Last Name" --map Phone="Phone 1"
+
+  SALESFORCE_ACCESS_TOKEN=… syncmodes sync --to salesforce --option instanceUrl=https://acme.my.salesforce.com \\
+    --option object=Lead --mode enrich --from leads.csv --id Id --map Email=Email --report report.json
+
+  export-contacts | syncmodes sync --to intercom --from - --format ndjson --sync-name crm-contacts \\
+    --id id --map email=email --json > summary.json
+
+Exit codes: 0 ok · 1 some records failed · 2 usage or configuration error (also state_unreadable) ·
+  3 run refused or stopped (authentication, quota, rate_limited, state_unwritable) · 130 interrupted`;
+
+/** `syncmodes sync`: runs a sync from a file (or stdin) into a destination. */
+export function syncCommand(context: CommandContext): Command {
+  const { io } = context;
   return new Command('sync')
-    .description('Sync records from a CSV / NDJSON / JSON file into a destination, in a chosen sync mode.')
+    .description('Sync records from a CSV / NDJSON / JSON file (or stdin) into a destination, in a chosen sync mode.')
     .option('--to <destination>', 'destination id (see `syncmodes destinations`)')
     .option('--mode <mode>', "sync mode: sync, additive or enrich (default: the destination's default)")
-    .option('--from <file>', 'source file (.csv, .ndjson/.jsonl, .json), or a Postgres URL (postgres://…) with --query or --table')
+    .option('--from <file>', 'source file (.csv, .ndjson/.jsonl, .json), - for stdin, or a Postgres URL (postgres://…) with --query or --table')
     .option('--query <sql>', 'with a Postgres source: the SELECT whose rows are the records (streamed with a cursor)')
     .option('--table <name>', 'with a Postgres source: a table or view, read in id order')
-    .addOption(new Option('--format <format>', 'source format when the file name does not say').choices(['csv', 'ndjson', 'json']))
+    .addOption(new Option('--format <format>', 'source format when the file name does not say (required with --from -)').choices(['csv', 'ndjson', 'json']))
     .option('--id <column>', "source column with each record's primary key")
-    .option('--sync-name <name>', "the sync's name: state and deletions are per sync (default: the source file's name)")
+    .option('--sync-name <name>', "the sync's name: state and deletions are per sync (default: the source file's name; required with --from -)")
     .option('--map <field=column>', 'destination field ← source column (repeat)', collect)
     .option('--groups <column>', 'source column with group names (campaigns, tags, audiences)')
     .option('--group-separator <sep>', 'separator between group names (default ";")')
@@ -111,30 +150,44 @@ export function syncCommand(io: CliIo, onExit: (code: number) => void): Command 
     .option('--state-dir <dir>', "where the sync's state is kept (default .syncmodes)")
     .option('--state <url>', 'keep state in Postgres (postgres://…; default: $SYNCMODES_DATABASE_URL, else SQLite in --state-dir)')
     .option('--keep-runs <n>', 'runs of this sync the run history keeps (default 100; see `syncmodes runs`)', count)
+    .option('--reset-state', 'move the state file aside to <file>.bad-<time> first and start over (for a state file that cannot be read; every sync in it then owns nothing)')
     .option('--dry-run', 'plan only: look records up, send nothing, change no state')
-    .option('--report <file>', 'write a report: report.html (a page to look at) or report.json (one entry per input row)')
+    .option('--report <file>', 'write a report: report.html (a page to look at), report.json (one entry per input row), or - (JSON on stdout)')
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))
+    .option('--max-rate-limit-wait <seconds>', 'longest wait for a rate limit; a longer Retry-After stops the run (rate_limited, state kept)', count, DEFAULT_MAX_RATE_LIMIT_WAIT_S)
     .option('--config <file>', 'YAML file with these settings (flags override it)')
-    .addOption(new Option('--log-level <level>', 'log level for stderr (JSON lines)').choices([...LOG_LEVELS]).default('warn'))
+    .option('--json', 'print the run summary as one JSON object on stdout (nothing else on stdout)')
+    .option('--quiet', 'no progress and no summary table: only errors, on stderr')
+    .addOption(new Option('--log-level <level>', 'log level for stderr').choices([...LOG_LEVELS]).default('warn'))
+    .addOption(new Option('--log-format <format>', 'log lines: pretty (default on a terminal) or json (default otherwise)').choices([...LOG_FORMATS]))
     .option('--no-progress', 'no progress bar')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  syncmodes sync --to salesforce --emulator --mode additive \\
-    --from contacts.csv --id "Customer Id" \\
-    --map Email=Email --map FirstName="First Name" --map LastName="Last Name" --map Phone="Phone 1"
-
-  SALESFORCE_ACCESS_TOKEN=… syncmodes sync --to salesforce --option instanceUrl=https://acme.my.salesforce.com \\
-    --option object=Lead --mode enrich --from leads.csv --id Id --map Email=Email --report report.json
-
-Exit codes: 0 ok · 1 some records failed · 2 usage or configuration error · 3 run refused or stopped`,
-    )
+    .addHelpText('after', SYNC_HELP)
     .action(async (flags: SyncFlags) => {
+      if (flags.json) context.jsonOutput();
       const job = jobFromFlags(flags);
-      const { exitCode } = await runSyncJob(job, { logLevel: flags.logLevel, progress: flags.progress }, io);
-      onExit(exitCode);
+      if (flags.json && job.report === STDOUT) {
+        throw new UsageError('--json and --report - both write to stdout: keep one (or write the report to a file).', 'invalid_arguments');
+      }
+      const stop = stopSwitch(context.interrupts, io.stderr, context.exitNow);
+      try {
+        const { exitCode } = await runSyncJob(
+          job,
+          {
+            logLevel: flags.quiet && flags.logLevel !== 'silent' ? 'error' : flags.logLevel,
+            logFormat: flags.logFormat,
+            progress: flags.progress && !flags.quiet,
+            output: flags.json ? 'json' : flags.quiet ? 'quiet' : 'table',
+            resetState: flags.resetState,
+            maxRateLimitWaitMs: flags.maxRateLimitWait * 1000,
+            signal: stop.signal,
+          },
+          io,
+        );
+        context.setExit(exitCode);
+      } finally {
+        stop.dispose();
+      }
     });
 }

@@ -61,7 +61,7 @@ export function workerCommand(io: CliIo, waitForStop: () => Promise<void>): Comm
       const unknown = destinations.filter((d) => !known.includes(d));
       if (unknown.length > 0) throw new UsageError(`Unknown destination(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`, 'unknown_destination');
       const { databaseSecrets } = await import('@syncmodes/postgres');
-      const logger = cliLogger(flags.logLevel, [...databaseSecrets(url), ...(await environmentSecrets(destinations, io.env))], io.stderr);
+      const logger = cliLogger({ level: flags.logLevel, format: 'json' }, [...databaseSecrets(url), ...(await environmentSecrets(destinations, io.env))], io.stderr);
       const concurrency = accountConcurrency(flags.accountConcurrency);
       const worker = await startWorker({
         url,

@@ -1,20 +1,38 @@
 import type { SyncProgress } from '@syncmodes/connector-kit';
-import { SingleBar } from 'cli-progress';
+import cliProgress, { type Options, type Params } from 'cli-progress';
+
+// cli-progress is CommonJS: Node's ESM loader cannot see `Format` as a named export.
+const { Format, SingleBar } = cliProgress;
+
+/** Progress as the engine reports it. `waiting`: the run holds every call for a rate limit for `waitMs` (ms) from now. */
+export type RunProgress = SyncProgress;
+
+/** What the bar shows after the counts: the time left, or the rate-limit wait. */
+export function progressTail(eta: number, processed: number, waitUntil: number | undefined, now = Date.now()): string {
+  if (waitUntil !== undefined) return `waiting ${Math.max(0, Math.ceil((waitUntil - now) / 1000))} s for the rate limit`;
+  return processed > 0 && Number.isFinite(eta) && eta >= 0 ? 'ETA {eta_formatted}' : 'ETA …';
+}
+
+const LINE = '{phase} |{bar}| {percentage}% | {value}/{total} records | ';
 
 /**
  * A progress bar on a terminal (cli-progress), or nothing when output is not a TTY.
- * Counts records with a final result against the records the run reports on.
+ * Counts records with a final result against the records the run reports on; while the
+ * run waits for a rate limit it says so, with a countdown, instead of a time left. Draws
+ * no colour.
  */
-export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): { update(p: SyncProgress): void; stop(): void } {
+export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): { update(p: RunProgress): void; stop(): void } {
   if (!enabled || !stream.isTTY) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({
-    stream,
-    format: '{phase} |{bar}| {percentage}% | {value}/{total} records | ETA {eta_formatted}',
-    hideCursor: true,
-    clearOnComplete: true,
-    etaBuffer: 200,
-  });
+  let waitUntil: number | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  const format = (options: Options, params: Params, payload: Record<string, unknown>) =>
+    Format.Formatter({ ...options, format: LINE + progressTail(params.eta, params.value, waitUntil) }, params, payload);
+  const bar = new SingleBar({ stream, format, hideCursor: true, clearOnComplete: true, etaBuffer: 200 });
   let started = false;
+  const stopTicker = () => {
+    if (ticker) clearInterval(ticker);
+    ticker = undefined;
+  };
   return {
     update(p) {
       if (p.phase === 'scanning') return;
@@ -22,11 +40,20 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
         bar.start(Math.max(p.total, 1), p.processed, { phase: 'syncing' });
         started = true;
       }
+      if (p.phase === 'waiting') {
+        waitUntil = Date.now() + (p.waitMs ?? 0);
+        ticker ??= setInterval(() => bar.update({ phase: 'waiting' }), 1000).unref();
+      } else {
+        waitUntil = undefined;
+        stopTicker();
+      }
       bar.setTotal(Math.max(p.total, 1));
-      bar.update(p.processed, { phase: p.phase === 'done' ? 'done' : 'syncing' });
+      bar.update(p.processed, { phase: p.phase === 'done' ? 'done' : p.phase === 'waiting' ? 'waiting' : 'syncing' });
     },
     stop() {
+      stopTicker();
       if (started) bar.stop();
+      started = false;
     },
   };
 }

@@ -1,18 +1,22 @@
 import { RECORD_OUTCOMES, type SyncReport } from '@syncmodes/connector-kit';
 import Table from 'cli-table3';
+import { escapeControl as safe } from './safe-text';
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /**
- * The end-of-run summary: a table of outcomes, the calls made, why the run was refused or
- * stopped, and failures / skips grouped by code with a few example rows each.
+ * The end-of-run summary: a table of outcomes, the calls made, destination fields created
+ * (in a dry run: "would create data attribute zip (string): …"), why the run was refused or
+ * stopped, and failures / skips grouped by code with a few example rows each. Values from
+ * the data (ids, messages quoting values, the source's name) have their control characters
+ * escaped (see `escapeControl`): the summary goes to a terminal. No colour.
  */
 export function formatSummary(report: SyncReport, destinationName: string, reportPath?: string): string {
   const lines: string[] = [];
   const rows = report.records.filter((r) => r.row !== undefined).length;
   const departed = report.records.length - rows;
   lines.push(
-    `${destinationName} · ${report.mode} mode${report.dryRun ? ' · DRY RUN (nothing sent)' : ''} · ${fmt(rows)} input rows from ${report.source}` +
+    `${safe(destinationName)} · ${report.mode} mode${report.dryRun ? ' · DRY RUN (nothing sent)' : ''} · ${fmt(rows)} input rows from ${safe(report.source)}` +
       (departed > 0 ? ` · ${fmt(departed)} record(s) that left the source` : ''),
   );
   const table = new Table({ head: ['outcome', 'records'], style: { head: [], border: [] }, colAligns: ['left', 'right'] });
@@ -27,19 +31,22 @@ export function formatSummary(report: SyncReport, destinationName: string, repor
       report.rateLimited ? ` · rate-limited ${fmt(report.rateLimited)}` : ''
     } · ${(report.durationMs / 1000).toFixed(1)} s`,
   );
+  const created = (report.fields ?? []).filter((f) => f.action === 'create');
+  if (created.length > 0) lines.push('');
+  for (const f of created) lines.push(`${report.dryRun ? 'would create' : 'created'} ${f.kind ?? 'field'} ${f.name} (${f.type})${f.reason ? `: ${f.reason}` : ''}`);
   if (report.status !== 'completed' && report.reason) {
-    lines.push('', `${report.status === 'refused' ? 'REFUSED' : 'STOPPED'} (${report.reason.code}): ${report.reason.message}`);
+    lines.push('', `${report.status === 'refused' ? 'REFUSED' : 'STOPPED'} (${safe(report.reason.code)}): ${safe(report.reason.message)}`);
   }
   for (const outcome of ['failed', 'skipped'] as const) {
     const codes = Object.entries(report.codes[outcome]).sort((a, b) => b[1] - a[1]);
     if (codes.length === 0) continue;
     lines.push('', `${outcome === 'failed' ? 'Failed' : 'Skipped'} by code:`);
     for (const [code, count] of codes) {
-      lines.push(`  ${code} (${fmt(count)})`);
+      lines.push(`  ${safe(code)} (${fmt(count)})`);
       const examples = report.records.filter((r) => r.outcome === outcome && (r.code ?? 'unknown') === code).slice(0, 3);
-      for (const r of examples) lines.push(`    ${r.row !== undefined ? `row ${r.row}, ` : ''}id ${r.id}: ${r.message ?? ''}`);
+      for (const r of examples) lines.push(`    ${r.row !== undefined ? `row ${r.row}, ` : ''}id ${safe(r.id)}: ${safe(r.message ?? '')}`);
     }
   }
-  if (reportPath) lines.push('', `Report: ${reportPath}`);
+  if (reportPath && reportPath !== '-') lines.push('', `Report: ${safe(reportPath)}`);
   return lines.join('\n');
 }

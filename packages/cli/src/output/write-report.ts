@@ -2,19 +2,33 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { redactText, type SyncReport } from '@syncmodes/connector-kit';
 import { htmlReport } from './html-report';
+import { escapeJsonControl } from './safe-text';
 
-/** The report format a path asks for, by its extension: `.html` / `.htm` → HTML, anything else JSON. */
+/** `--report -`: the JSON report goes to stdout. */
+export const STDOUT = '-';
+
+/** The report format a path asks for, by its extension: `.html` / `.htm` → HTML, anything else (and `-`) JSON. */
 export function reportFormat(path: string): 'html' | 'json' {
   const ext = extname(path).toLowerCase();
   return ext === '.html' || ext === '.htm' ? 'html' : 'json';
 }
 
+/** JSON text for stdout or a file: pretty-printed, with DEL and C1 controls escaped (the same data; see `escapeJsonControl`). */
+export function jsonText(value: unknown, indent?: number): string {
+  return `${escapeJsonControl(JSON.stringify(value, null, indent))}\n`;
+}
+
 /**
  * Writes the report: a self-contained HTML page for `.html` / `.htm`, else pretty-printed
- * JSON; either way scrubbed of the run's secret values.
+ * JSON; to `stdout` for `-`; either way scrubbed of the run's secret values.
  */
-export function writeReport(path: string, report: SyncReport, secrets: readonly string[], destinationName = report.destination): void {
+export function writeReport(path: string, report: SyncReport, secrets: readonly string[], destinationName = report.destination, stdout?: NodeJS.WritableStream): void {
+  const text = reportFormat(path) === 'html' ? htmlReport(report, destinationName) : jsonText(report, 2);
+  if (path === STDOUT) {
+    if (!stdout) throw new Error('writeReport: no stdout given for "-"');
+    stdout.write(redactText(text, secrets));
+    return;
+  }
   mkdirSync(dirname(path), { recursive: true });
-  const text = reportFormat(path) === 'html' ? htmlReport(report, destinationName) : `${JSON.stringify(report, null, 2)}\n`;
   writeFileSync(path, redactText(text, secrets));
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
-import { SqliteStateStore, type StateStore } from '@syncmodes/connector-kit';
+import type { StateStore } from '@syncmodes/connector-kit';
 import { UsageError } from '../registry/exit-codes';
+import { openState, STATE_FILE } from './open-state';
 
 /** The environment variable naming the Postgres database of the state (and of workers). */
 export const DATABASE_URL_ENV = 'SYNCMODES_DATABASE_URL';
@@ -25,15 +26,14 @@ export interface JobState {
 
 /**
  * Opens a job's state: Postgres when a URL is configured (`@syncmodes/postgres`, loaded
- * only then), else SQLite at `<stateDir>/state.sqlite`.
+ * only then), else SQLite at `<stateDir>/state.sqlite` (see `openState`).
  *
  * @throws `StateStoreError` when the store cannot be opened (its message never holds the password).
  */
 export async function openJobState(job: { readonly state?: string | undefined; readonly stateDir: string }, env: Readonly<Record<string, string | undefined>>): Promise<JobState> {
   const url = stateUrlOf(job, env);
   if (url === undefined) {
-    const path = join(job.stateDir, 'state.sqlite');
-    return { state: new SqliteStateStore(path), secrets: [], label: path };
+    return { state: openState(job.stateDir, { create: true }) as StateStore, secrets: [], label: join(job.stateDir, STATE_FILE) };
   }
   const { PostgresStateStore, databaseSecrets, redactDatabaseUrl } = await import('@syncmodes/postgres');
   return { state: await PostgresStateStore.open(url), secrets: databaseSecrets(url), label: redactDatabaseUrl(url) };

@@ -1,18 +1,43 @@
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { buildReport, configFields, resolveSyncMode, runSync, secretValues, type SyncReport } from '@syncmodes/connector-kit';
-import type { EmulatorServer } from '@syncmodes/connector-kit/emulator';
-import { cliLogger, type LogLevel } from '../output/cli-logger';
-import { progressReporter } from '../output/progress-bar';
-import { formatSummary } from '../output/summary';
-import { writeReport } from '../output/write-report';
+import {
+  buildReport,
+  ConfigError,
+  identityOf,
+  InputError,
+  openSource,
+  parseConfig,
+  resolveSyncMode,
+  runSync,
+  secretValues,
+  syncIdFor,
+  toSyncError,
+  type AnyDestination,
+  type RecordResult,
+  type RecordSource,
+  type RunSyncOptions,
+  type StateStore,
+  type SyncError,
+  type SyncReport,
+  type SyncRunSummary,
+} from '@syncmodes/connector-kit';
+import { colourAllowed } from '../output/colour';
+import { cliLogger, type LogFormat, type LogLevel } from '../output/cli-logger';
+import { printRun, type OutputMode } from '../output/print-run';
+import { progressReporter, type RunProgress } from '../output/progress-bar';
 import { findDestination } from '../registry/destinations';
 import { EXIT, UsageError } from '../registry/exit-codes';
+import { Cleanup } from './cleanup';
 import { destinationConfig } from './destination-config';
 import { checkJobSource, defaultSyncName, openJobSource, sourceSecrets } from './job-source';
-import { openJobState } from './job-state';
+import { openJobState, stateUrlOf } from './job-state';
+import { resetState, STATE_FILE, stateError } from './open-state';
 import { recordCliRun } from './record-run';
+import { startEmulator } from './start-emulator';
+import { stoppedSummary } from './stopped-summary';
 import type { SyncJob } from './sync-job';
+
+/** `--from -`: the source is read from stdin. */
+export const STDIN = '-';
 
 /** The default sync name: the source file's name without folder and extension. */
 export function syncNameOf(path: string): string {
@@ -24,12 +49,24 @@ export interface CliIo {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where `--from -` reads and `state forget` asks for confirmation. Default: `process.stdin`. */
+  readonly stdin?: (NodeJS.ReadableStream & { readonly isTTY?: boolean | undefined }) | undefined;
 }
 
 /** Extra knobs of a run that are not part of the job itself. */
 export interface RunSettings {
   readonly logLevel: LogLevel;
+  /** Default: `pretty` on a terminal, `json` otherwise. */
+  readonly logFormat?: LogFormat | undefined;
   readonly progress: boolean;
+  /** Default `table`. */
+  readonly output?: OutputMode | undefined;
+  /** Move the state file aside first (`--reset-state`). */
+  readonly resetState?: boolean | undefined;
+  /** Longest rate-limit wait the run accepts (`--max-rate-limit-wait`), ms; a longer `Retry-After` stops it with `rate_limited`. */
+  readonly maxRateLimitWaitMs?: number | undefined;
+  /** Aborted to stop the run (Ctrl-C): no new calls, calls in flight finish, the summary and report are written. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The outcome of a CLI sync: the report and the exit code it implies. */
@@ -38,82 +75,155 @@ export interface SyncJobResult {
   readonly exitCode: number;
 }
 
-/**
- * Runs one sync job: loads the destination, starts its emulator when asked (data kept at
- * `<state-dir>/emulators/<id>.json`), opens the source and the state
- * (`<state-dir>/state.sqlite`), runs the sync with a progress bar, writes the report and
- * prints the summary.
- *
- * Exit codes: 0 nothing failed, 1 some records failed, 3 refused or stopped.
- *
- * @throws {@link UsageError} for usage and configuration problems (exit 2), and the kit's
- *   `ConfigError` / `InputError` for an unusable config or source.
- */
-export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo): Promise<SyncJobResult> {
-  const entry = findDestination(job.to);
-  const destination = await entry.load();
+/** The exit code a report implies: 0 nothing failed, 1 some records failed, 3 refused or stopped (2 when stopped by an unreadable state store), 130 interrupted. */
+export function exitCodeOf(report: SyncReport): number {
+  if (report.status === 'stopped' && report.reason?.code === 'interrupted') return EXIT.interrupted;
+  if (report.status === 'stopped' && report.reason?.code === 'state_unreadable') return EXIT.usage;
+  if (report.status !== 'completed') return EXIT.refused;
+  return report.counts.failed > 0 ? EXIT.recordsFailed : EXIT.ok;
+}
+
+/** Refuses what a job cannot do before anything starts. */
+function checkJob(job: SyncJob, destination: AnyDestination): void {
   // Refuse an unsupported mode before anything starts (an emulator would save its data).
   resolveSyncMode(destination, job.mode);
-  checkJobSource(job);
-
-  let emulator: EmulatorServer | undefined;
-  let emulatorConfig: Record<string, unknown> | undefined;
-  const identityOverrides: Record<string, unknown> = {};
-  if (job.emulator) {
-    const plugin = await entry.loadEmulator();
-    if (!plugin) throw new UsageError(`${destination.displayName} has no emulator.`, 'no_emulator');
-    emulator = plugin.create({ persistPath: join(job.stateDir, 'emulators', `${entry.id}.json`) });
-    if (job.emulatorSeed) {
-      try {
-        emulator.seed(JSON.parse(readFileSync(job.emulatorSeed, 'utf8')));
-      } catch (error) {
-        throw new UsageError(`Cannot seed the emulator from "${job.emulatorSeed}": ${(error as Error).message}`, 'invalid_seed');
-      }
+  if (job.from === STDIN) {
+    if (!job.format) throw new UsageError('--from - reads the source from stdin: give its format with --format csv, ndjson or json.', 'format_required');
+    if (!job.syncName) {
+      throw new UsageError('--from - has no file name to name the sync after: give --sync-name (the same one on every run of this sync).', 'sync_name_required');
     }
-    const url = await emulator.start();
-    emulatorConfig = plugin.configFor(url);
-    const identityKeys = new Set(configFields(destination.configSchema).filter((f) => f.meta.identity).map((f) => f.key));
-    for (const key of Object.keys(emulatorConfig)) if (identityKeys.has(key)) identityOverrides[key] = `emulator:${entry.id}`;
+  } else {
+    checkJobSource(job);
   }
+}
 
-  let state: Awaited<ReturnType<typeof openJobState>>['state'] | undefined;
-  const progress = progressReporter(io.stderr, settings.progress);
+/** Everything one run needs, once the destination, state, config and source are open. */
+interface OpenRun {
+  readonly job: SyncJob;
+  readonly settings: RunSettings;
+  readonly destination: AnyDestination;
+  readonly config: Record<string, unknown>;
+  readonly identityOverrides: Record<string, unknown>;
+  readonly state: StateStore;
+  readonly statePath: string;
+  readonly source: RecordSource;
+  readonly syncName: string;
+  readonly logger: ReturnType<typeof cliLogger>;
+  readonly onProgress: (p: RunProgress) => void;
+}
+
+/**
+ * Runs the engine. When it ends with an error rather than a summary (the destination could
+ * not be reached once retries were spent, the state store failed, or the run was
+ * interrupted before the engine could answer), the summary is built here: the results made final so far, and every other
+ * row as `not_sent`, so a report is still written. Config and input errors are thrown.
+ */
+async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
+  const results: RecordResult[] = [];
+  const startedMs = Date.now();
+  const options: RunSyncOptions = {
+    destination: run.destination,
+    config: run.config,
+    mode: run.job.mode,
+    source: run.source,
+    state: run.state,
+    sourceKey: run.job.id,
+    syncName: run.syncName,
+    identityOverrides: run.identityOverrides,
+    dryRun: run.job.dryRun,
+    deletePolicy: run.job.deletePolicy,
+    guard: { maxDeletes: run.job.allowDeletes, allowEmptySource: run.job.allowEmptySource },
+    logger: run.logger,
+    signal: run.settings.signal,
+    maxRateLimitWaitMs: run.settings.maxRateLimitWaitMs,
+    onProgress: (p) => run.onProgress(p),
+    onResult: (r) => results.push(r),
+  };
   try {
+    return await runSync(options);
+  } catch (thrown) {
+    // A state store that fails mid-run stops the run like any other stop: the report still says what happened to each row.
+    const aborted = run.settings.signal?.aborted === true;
+    const error = aborted ? toSyncError(run.settings.signal?.reason) : (stateError(thrown, run.statePath) ?? toSyncError(thrown));
+    if (!aborted && (error instanceof ConfigError || error instanceof InputError)) throw error;
+    const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
+    const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
+    return stoppedSummaryOf(run, error, results, startedMs, syncIdFor(run.destination.id, identity, run.job.id, run.syncName));
+  }
+}
+
+function stoppedSummaryOf(run: OpenRun, error: SyncError, results: RecordResult[], startedMs: number, syncId: string): Promise<SyncRunSummary> {
+  return stoppedSummary({ destination: run.destination.id, mode: resolveSyncMode(run.destination, run.job.mode), dryRun: run.job.dryRun, syncId, error, source: run.source, results, startedMs });
+}
+
+/** Keeps the sync's name with its state (for `syncmodes state`), after a real run; a failure here only costs the name. */
+async function rememberName(run: OpenRun, summary: SyncRunSummary): Promise<void> {
+  if (run.job.dryRun) return;
+  try {
+    const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
+    const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
+    await run.state.registerSync({ syncId: summary.syncId, destination: run.destination.id, identity, name: run.syncName });
+  } catch (error) {
+    run.logger.warn('could not keep the sync name with its state', { code: toSyncError(error).code });
+  }
+}
+
+/**
+ * Runs one sync job: loads the destination, opens the state (`<state-dir>/state.sqlite`),
+ * starts its emulator when asked (data kept at `<state-dir>/emulators/<id>.json`), opens
+ * the source (a file, or stdin for `--from -`), runs the sync with a progress bar, writes
+ * the report and prints the outcome. Everything opened is closed in one cleanup, whatever fails.
+ *
+ * Exit codes: 0 nothing failed, 1 some records failed, 3 refused or stopped, 130 interrupted.
+ *
+ * @throws {@link UsageError} for usage and configuration problems (exit 2), the kit's
+ *   `ConfigError` / `InputError` for an unusable config or source, and a `SyncError`
+ *   `state_unreadable` (exit 2) / `state_unwritable` (exit 3) for a state store that cannot be used.
+ */
+export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo): Promise<SyncJobResult> {
+  const cleanup = new Cleanup();
+  try {
+    const entry = findDestination(job.to);
+    const destination = await entry.load();
+    checkJob(job, destination);
+    if (settings.resetState && stateUrlOf(job, io.env)) {
+      throw new UsageError('--reset-state moves a SQLite state file aside; for state in Postgres, forget one sync with `syncmodes state forget`.', 'invalid_arguments');
+    }
+    if (settings.resetState) {
+      const moved = resetState(job.stateDir);
+      io.stderr.write(moved ? `--reset-state: moved "${moved.from}" aside to "${moved.to}"; every sync in it starts over.\n` : '--reset-state: there was no state to move aside.\n');
+    }
     const opened = await openJobState(job, io.env);
-    state = opened.state;
-    const config = destinationConfig(destination, job.options, io.env, emulatorConfig);
+    const state: StateStore = opened.state;
+    cleanup.defer(() => state.close());
+    const emulator = job.emulator ? await startEmulator(entry, destination, { stateDir: job.stateDir, seed: job.emulatorSeed }, cleanup) : undefined;
+    const config = destinationConfig(destination, job.options, io.env, emulator?.config);
     const secrets = [...secretValues(destination.configSchema, config), ...opened.secrets, ...(await sourceSecrets(job))];
-    const logger = cliLogger(settings.logLevel, secrets, io.stderr);
+    const logger = cliLogger({ level: settings.logLevel, format: settings.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
     const mapping = { idColumn: job.id, fields: job.map, groupSeparator: job.groupSeparator, ...(job.groups ? { groupsColumn: job.groups } : {}) };
-    const source = await openJobSource(job, mapping);
+    let source: RecordSource;
+    if (job.from === STDIN) {
+      const fromStdin = openSource(io.stdin ?? process.stdin, mapping, job.format, { name: 'stdin' });
+      cleanup.defer(() => fromStdin.dispose());
+      source = fromStdin;
+    } else {
+      source = await openJobSource(job, mapping);
+    }
+    const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
+    cleanup.defer(() => progress.stop());
     const syncName = defaultSyncName(job);
+    const run: OpenRun = { job, settings, destination, config, identityOverrides: emulator?.identityOverrides ?? {}, state, statePath: join(job.stateDir, STATE_FILE), source, syncName, logger, onProgress: (p) => progress.update(p) };
     const startedAt = new Date();
-    const summary = await runSync({
-      destination,
-      config,
-      mode: job.mode,
-      source,
-      state,
-      sourceKey: job.id,
-      syncName,
-      identityOverrides,
-      dryRun: job.dryRun,
-      deletePolicy: job.deletePolicy,
-      guard: { maxDeletes: job.allowDeletes, allowEmptySource: job.allowEmptySource },
-      logger,
-      onProgress: (p) => progress.update(p),
-    });
+    const summary = await runOrStop(run);
     progress.stop();
+    await rememberName(run, summary);
     await recordCliRun(state, summary, { syncName, source: source.name, startedAt: startedAt.getTime(), keep: job.keepRuns }, logger);
     const report = buildReport(summary, source.name, startedAt);
-    if (job.report) writeReport(job.report, report, secrets, destination.displayName);
-    io.stdout.write(`${formatSummary(report, destination.displayName, job.report)}\n`);
-    const exitCode =
-      report.status !== 'completed' ? EXIT.refused : report.counts.failed > 0 ? EXIT.recordsFailed : EXIT.ok;
+    // Interrupted: 130 even when the run had nothing left to stop.
+    const exitCode = settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
+    printRun(report, { output: settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName, secrets, exitCode }, io);
     return { report, exitCode };
   } finally {
-    progress.stop();
-    await state?.close();
-    await emulator?.stop();
+    await cleanup.run();
   }
 }

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
+import type { CodeInfo } from '../errors/codes';
 import type { SyncError } from '../errors/sync-error';
 import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
 import type { Properties, RecordSnapshot } from '../records/types';
-import type { ConnectContext, PrepareFieldsInput } from './define-destination';
+import type { ConnectContext, PreparedField, PrepareFieldsInput } from './define-destination';
 import type { FoundGroup, GroupRef, ItemResult, VerbContext } from './verbs';
 
 /** How an audience API wants to be called. Units: people per call, calls, ms. */
@@ -83,7 +84,13 @@ export interface AudienceDestinationDefinition<Schema extends z.ZodType = z.ZodT
   fixedAudiences?(config: z.output<Schema>): readonly string[] | undefined;
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;
-  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[], input: PrepareFieldsInput): Promise<void>;
+  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[], input: PrepareFieldsInput): Promise<void | readonly PreparedField[]>;
+  /**
+   * The codes this destination's verbs report besides the kit's (`KIT_CODES`), each with
+   * its meaning and what the user should do: the closed list of its codes (the README
+   * table and the CLI's explanations come from it).
+   */
+  readonly errorCodes?: Readonly<Record<string, CodeInfo>> | undefined;
   readonly verbs: AudienceVerbs<z.output<Schema>, Client>;
 }
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CodeInfo } from '../errors/codes';
 import type { SyncError } from '../errors/sync-error';
 import type { Logger } from '../logging/logger';
 import { SYNC_MODES, type SyncMode } from '../modes/sync-modes';
@@ -21,6 +22,24 @@ export interface PrepareFieldsInput {
   readonly samples: ReadonlyMap<string, readonly PropertyValue[]>;
   /** True in a dry run: report what would be prepared, change nothing in the destination. */
   readonly dryRun: boolean;
+}
+
+/**
+ * What {@link DestinationDefinition.prepareFields} did, or in a dry run would do, for one
+ * destination field the mapping writes. Carried to `SyncRunSummary.fields`, so that a dry
+ * run shows the type a new field would get before anything is created.
+ */
+export interface PreparedField {
+  /** The field's name in the destination (e.g. `zip` for Intercom's `custom_attributes.zip`). */
+  readonly name: string;
+  /** Its type in the destination's terms (e.g. `string`, `integer`, `date`). */
+  readonly type: string;
+  /** What the destination calls such a field, for messages (e.g. `data attribute`, `custom field`). Default `field`. */
+  readonly kind?: string | undefined;
+  /** `create`: created by this run (a dry run: would be); `exists`: already in the destination. */
+  readonly action: 'create' | 'exists';
+  /** Why this type, for a field to create (e.g. how it was inferred from the sample values). */
+  readonly reason?: string | undefined;
 }
 
 /** Most sample values per property given to {@link DestinationDefinition.prepareFields}. */
@@ -98,15 +117,23 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * Checks (or prepares, e.g. creates missing custom attributes) the destination fields the
    * mapping writes, after `connect` and before anything is sent. `input` carries sample
    * values per field and whether this is a dry run (which must change nothing).
+   * May return the fields it created or found ({@link PreparedField}; in a dry run, those
+   * it would create), which the run summary carries as `fields`.
    *
    * @throws ConfigError (`unknown_field` or similar) naming fields that cannot be used.
    */
-  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[], input: PrepareFieldsInput): Promise<void>;
+  prepareFields?(ctx: VerbContext<z.output<Schema>, Client>, names: readonly string[], input: PrepareFieldsInput): Promise<void | readonly PreparedField[]>;
   /**
    * Checks one record before it is sent (field lengths, picklists, formats). Returns the
    * error that fails this record alone, or `undefined`.
    */
   validate?(ctx: VerbContext<z.output<Schema>, Client>, item: ValidationItem): SyncError | undefined;
+  /**
+   * The codes this destination's verbs report besides the kit's (`KIT_CODES`), each with
+   * its meaning and what the user should do: the closed list of its codes (the README
+   * table and the CLI's explanations come from it).
+   */
+  readonly errorCodes?: Readonly<Record<string, CodeInfo>> | undefined;
   readonly verbs: RecordVerbs<z.output<Schema>, Client>;
 }
 

@@ -2,8 +2,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { match, type MatchFunction } from 'path-to-regexp';
+import type * as PathToRegexp from 'path-to-regexp';
+import type { MatchFunction } from 'path-to-regexp';
 import { FaultInjector, type FaultRule } from './faults';
+import { PATH_TO_REGEXP, requireOptionalPeer } from './optional-peer';
 import type {
   EmulatorData,
   EmulatorRequest,
@@ -12,6 +14,9 @@ import type {
   RequestLogEntry,
   VendorShapes,
 } from './types';
+
+// Loaded here, so importing an emulator entry without it fails at once, saying what to install.
+const { match } = requireOptionalPeer<typeof PathToRegexp>(PATH_TO_REGEXP, "the syncmodes emulators (@syncmodes/connector-kit/emulator, which every destination's ./emulator entry uses)");
 
 /** Options of {@link EmulatorServer}. */
 export interface EmulatorServerOptions {

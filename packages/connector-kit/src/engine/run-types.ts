@@ -1,16 +1,17 @@
 import type { z } from 'zod';
 import type { AnyDestination } from '../destination/any-destination';
+import type { PreparedField } from '../destination/define-destination';
 import type { Logger } from '../logging/logger';
 import type { SyncMode } from '../modes/sync-modes';
 import type { OutcomeCounts, PlannedAction, RecordResult } from '../records/outcome';
 import type { RecordSource } from '../records/types';
 import type { StateStore } from '../state/state-store';
-import type { CallStats } from './caller';
-import type { DeletePolicy } from './classify';
-import type { DeletionGuardOptions } from './deletion-guard';
-import type { RetryPolicy } from './retry-policy';
-import type { RunLeaseOptions } from './run-lease';
-import type { SharedLimiter } from './shared-limiter';
+import type { DeletePolicy } from '../modes/permits';
+import type { CallStats } from './calls/caller';
+import type { RetryPolicy } from './calls/retry-policy';
+import type { RunLeaseOptions } from './run/run-lease';
+import type { SharedLimiter } from './calls/shared-limiter';
+import type { DeletionGuardOptions } from './scan/deletion-guard';
 
 /** Progress of a run, for progress bars. Units: records. */
 export interface SyncProgress {
@@ -49,6 +50,11 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   readonly identityOverrides?: Readonly<Record<string, unknown>> | undefined;
   /** Plan only: look records up, send no write, change no state. */
   readonly dryRun?: boolean | undefined;
+  /**
+   * Group (campaign, tag, audience) name → destination id, for names that match several
+   * groups in the destination: without a pinned id such a run is refused (`ambiguous_group`).
+   */
+  readonly groupIds?: Readonly<Record<string, string>> | undefined;
   /** Which records `sync` mode may delete. Default `owned`. */
   readonly deletePolicy?: DeletePolicy | undefined;
   readonly guard?: DeletionGuardOptions | undefined;
@@ -92,6 +98,13 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   readonly collectResults?: boolean | undefined;
 }
 
+/** Something the run tells the user about the run as a whole (e.g. a managed group recreated). */
+export interface RunNotice {
+  /** Stable snake_case code: `group_recreated`, `group_repopulated`. */
+  readonly code: string;
+  readonly message: string;
+}
+
 /** How a run ended. */
 export type RunStatus = 'completed' | 'refused' | 'stopped';
 
@@ -102,10 +115,8 @@ export interface SyncRunSummary {
   readonly dryRun: boolean;
   readonly syncId: string;
   readonly status: RunStatus;
-  /**
-   * Why the run was refused or stopped; `retryable`: whether running again later may succeed
-   * without a change (a quota, a rate limit, an interruption) or not (credentials, a guard).
-   */
+  /** Why the run was refused or stopped. */
+  /** `retryable`: whether running again later may succeed without a change (a quota, a rate limit, an interruption) or not (credentials, a guard). */
   readonly reason?: { readonly code: string; readonly message: string; readonly retryable?: boolean | undefined } | undefined;
   readonly counts: OutcomeCounts;
   /** Planned actions, by kind. */
@@ -113,6 +124,10 @@ export interface SyncRunSummary {
   /** One per input row, plus one per record that left the source (unless collection was off). */
   readonly results: RecordResult[];
   readonly stats: CallStats;
+  /** What the run tells the user about the run as a whole (groups recreated or repopulated). */
+  readonly notices: readonly RunNotice[];
   /** Wall time, ms. */
   readonly durationMs: number;
+  /** Destination fields the run created or found (in a dry run: would create), from `prepareFields`, when it says. */
+  readonly fields?: readonly PreparedField[] | undefined;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../errors/sync-error';
-import type { PropertyValue, SourceItem } from '../records/types';
+import type { PropertyValue, SourceItem, SourceRowError } from '../records/types';
 
 /**
  * How source columns become a record: which column is the primary key, which columns
@@ -25,27 +25,38 @@ export function mappedColumns(mapping: FieldMapping): string[] {
   return [mapping.idColumn, ...Object.values(mapping.fields), ...(mapping.groupsColumn ? [mapping.groupsColumn] : [])];
 }
 
+/** Most column names an `unknown_column` message lists. */
+const LISTED_COLUMNS = 20;
+
 /**
  * Checks that every mapped column is in the source's header.
  *
- * @throws {@link InputError} `unknown_column`, naming the missing columns and the ones available.
+ * @throws {@link InputError} `unknown_column`, naming the missing columns and (up to 20 of)
+ *   the ones available.
  */
 export function checkColumns(mapping: FieldMapping, header: readonly string[]): void {
   const available = new Set(header);
   const missing = [...new Set(mappedColumns(mapping))].filter((c) => !available.has(c));
   if (missing.length > 0) {
-    throw new InputError(
-      'unknown_column',
-      `The source has no column ${missing.map((c) => `"${c}"`).join(', ')}. Columns found: ${header.map((c) => `"${c}"`).join(', ')}.`,
-    );
+    const listed = header
+      .slice(0, LISTED_COLUMNS)
+      .map((c) => `"${c}"`)
+      .join(', ');
+    const more = header.length > LISTED_COLUMNS ? ` and ${header.length - LISTED_COLUMNS} more` : '';
+    throw new InputError('unknown_column', `The source has no column ${missing.map((c) => `"${c}"`).join(', ')}. Columns found: ${listed}${more}.`);
   }
 }
+
+/** C0 control characters and DEL: never part of a record id. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 function cell(value: unknown): PropertyValue | { invalid: string } {
   if (value === undefined || value === null) return null;
   if (typeof value === 'string') {
     const trimmed = value.normalize('NFC').trim();
     if (trimmed.includes('\uFFFD')) return { invalid: 'invalid_encoding' };
+    if (trimmed.includes('\u0000')) return { invalid: 'invalid_value' };
     return trimmed === '' ? null : trimmed;
   }
   if (typeof value === 'number') return Number.isFinite(value) ? value : { invalid: 'invalid_number' };
@@ -56,33 +67,57 @@ function cell(value: unknown): PropertyValue | { invalid: string } {
 const INVALID_MESSAGES: Record<string, string> = {
   invalid_encoding: 'is not valid UTF-8 text; re-save the file as UTF-8',
   invalid_number: 'is not a finite number',
+  invalid_value: 'holds a NUL character (\\u0000), which no destination stores; remove it',
   unsupported_value: 'is a nested object or array; map a plain value',
 };
 
 /**
+ * The record id in a row's id cell, or the error that fails the row (never with an id: an
+ * id that cannot be read exactly must not count as present, or as departed).
+ */
+function recordId(value: unknown, rowNumber: number, column: string): string | SourceRowError {
+  const idValue = cell(value);
+  const fail = (code: string, message: string): SourceRowError => ({
+    kind: 'error',
+    row: rowNumber,
+    id: undefined,
+    error: new InputError(code, message),
+  });
+  if (idValue !== null && typeof idValue === 'object') {
+    return fail(
+      idValue.invalid === 'invalid_value' ? 'invalid_id' : idValue.invalid,
+      `Column "${column}" (the record id) ${INVALID_MESSAGES[idValue.invalid]}.`,
+    );
+  }
+  if (idValue === null || typeof idValue === 'boolean') {
+    return fail('missing_record_id', `No value in column "${column}" (the record id); fill it in.`);
+  }
+  const id = String(idValue);
+  if (CONTROL.test(id)) {
+    return fail(
+      'invalid_id',
+      `Column "${column}" (the record id) holds a control character (a NUL, tab, line break or the like); ids must be plain text. Fix the id.`,
+    );
+  }
+  return id;
+}
+
+/**
  * Turns one source row into a record (or a row error). Strings are NFC-normalised and
  * trimmed; an empty cell becomes `null` (which clears the field in the destination).
+ * Numbers come as the source gave them (a JSON source keeps a number that a double cannot
+ * hold exactly as its exact decimal text).
  *
- * Row errors: `missing_record_id` (no primary key), `invalid_encoding`, `invalid_number`,
- * `unsupported_value` (naming the column).
+ * Row errors, each naming the column: without an id, `missing_record_id` (no primary key)
+ * and `invalid_id` (a control character such as NUL, tab or a line break in the id, or an
+ * id that is not plain text); with the id, `invalid_encoding`, `invalid_number`,
+ * `invalid_value` (a NUL character in a value or group name) and `unsupported_value`.
+ *
+ * @param rowNumber the record's `row` (see {@link SourceRecord.row}).
  */
 export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number, mapping: FieldMapping): SourceItem {
-  const idValue = cell(row[mapping.idColumn]);
-  const id = typeof idValue === 'string' || typeof idValue === 'number' ? String(idValue) : undefined;
-  if (idValue !== null && typeof idValue === 'object') {
-    return {
-      kind: 'error',
-      row: rowNumber,
-      error: new InputError(idValue.invalid, `Column "${mapping.idColumn}" ${INVALID_MESSAGES[idValue.invalid]}.`),
-    };
-  }
-  if (id === undefined) {
-    return {
-      kind: 'error',
-      row: rowNumber,
-      error: new InputError('missing_record_id', `No value in column "${mapping.idColumn}" (the record id); fill it in.`),
-    };
-  }
+  const id = recordId(row[mapping.idColumn], rowNumber, mapping.idColumn);
+  if (typeof id !== 'string') return id;
   const properties: Record<string, PropertyValue> = {};
   for (const [field, column] of Object.entries(mapping.fields)) {
     const value = cell(row[column]);
@@ -99,6 +134,14 @@ export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number
   let groups: string[] = [];
   if (mapping.groupsColumn) {
     const raw = cell(row[mapping.groupsColumn]);
+    if (raw !== null && typeof raw === 'object') {
+      return {
+        kind: 'error',
+        row: rowNumber,
+        id,
+        error: new InputError(raw.invalid, `Column "${mapping.groupsColumn}" ${INVALID_MESSAGES[raw.invalid]}.`),
+      };
+    }
     if (typeof raw === 'string') {
       groups = [
         ...new Set(
@@ -110,5 +153,10 @@ export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number
       ];
     }
   }
-  return { kind: 'record', id, row: rowNumber, snapshot: { properties, groups } };
+  return {
+    kind: 'record',
+    id,
+    row: rowNumber,
+    snapshot: { properties, groups },
+  };
 }

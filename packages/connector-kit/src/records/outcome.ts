@@ -16,7 +16,7 @@ export type PlannedAction = 'create' | 'update' | 'delete' | 'groups' | 'none' |
 export interface RecordResult {
   /** The record's source primary key (or `row:<n>` when the row had none). */
   readonly id: string;
-  /** 1-based data row in the source, absent for records that left the source. */
+  /** Where the row is in the source (see `SourceRecord.row`: the file line for CSV and NDJSON), absent for records that left the source. */
   readonly row?: number | undefined;
   readonly outcome: RecordOutcome;
   /** Stable snake_case code for `skipped` and `failed` (and informational for others). */

@@ -20,16 +20,29 @@ export interface SourceRecord {
   readonly kind: 'record';
   /** The source's primary key for this record (e.g. a customer id). */
   readonly id: string;
-  /** 1-based data row number in the source file (header excluded), when known. */
+  /**
+   * Where the record is in the source, when known: for CSV and NDJSON the file line it
+   * starts on (1-based; a CSV header is line 1, so the first data row is normally line 2;
+   * blank lines and line breaks inside quoted values count); for a JSON array the element's
+   * position (1-based). Reports use it to point at the row to fix.
+   */
   readonly row?: number | undefined;
   readonly snapshot: RecordSnapshot;
 }
 
-/** A source row that could not become a record; it is reported as `failed`. */
+/**
+ * A source row that could not become a record; it is reported as `failed`. A row error
+ * without an id makes the source incomplete: the run then deletes and removes nothing
+ * (the row might be any record that seems to have left the source).
+ */
 export interface SourceRowError {
   readonly kind: 'error';
+  /** As {@link SourceRecord.row}. */
   readonly row: number;
-  /** The row's primary key, when it could be read. */
+  /**
+   * The row's primary key, when it could be read exactly. Left out when it could not be
+   * trusted (a malformed or merged CSV row, an id with control characters).
+   */
   readonly id?: string | undefined;
   readonly error: SyncError;
 }

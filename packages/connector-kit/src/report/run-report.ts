@@ -30,6 +30,8 @@ export function reportOfRun(run: RunRecord): SyncReport {
     counts: run.counts,
     actions: run.actions,
     calls: run.calls,
+    requests: run.requests,
+    notices: run.notices,
     retries: run.retries,
     rateLimited: run.rateLimited,
     codes: { failed: tally(run.problems, 'failed'), skipped: tally(run.problems, 'skipped') },

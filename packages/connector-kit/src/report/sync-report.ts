@@ -20,12 +20,19 @@ export interface SyncReport {
   readonly durationMs: number;
   readonly counts: SyncRunSummary['counts'];
   readonly actions: SyncRunSummary['actions'];
+  /** Verb calls made, by kind. */
   readonly calls: SyncRunSummary['stats']['calls'];
+  /** HTTP requests sent, by kind (what the destination's API counts: retries, pages, a bulk job's polls included). */
+  readonly requests: SyncRunSummary['stats']['requests'];
+  /** What the run tells the user about the run as a whole (e.g. a managed group recreated). */
+  readonly notices: SyncRunSummary['notices'];
   readonly retries: number;
   readonly rateLimited: number;
   /** Failed and skipped records by code. */
   readonly codes: { readonly failed: Record<string, number>; readonly skipped: Record<string, number> };
   readonly records: readonly RecordResult[];
+  /** Destination fields the run created or found (a dry run: would create); see `SyncRunSummary.fields`. */
+  readonly fields?: SyncRunSummary['fields'];
 }
 
 function tally(results: readonly RecordResult[], outcome: 'failed' | 'skipped'): Record<string, number> {
@@ -54,9 +61,12 @@ export function buildReport(summary: SyncRunSummary, source: string, startedAt: 
     counts: summary.counts,
     actions: summary.actions,
     calls: summary.stats.calls,
+    requests: summary.stats.requests,
+    notices: summary.notices,
     retries: summary.stats.retries,
     rateLimited: summary.stats.rateLimited,
     codes: { failed: tally(records, 'failed'), skipped: tally(records, 'skipped') },
     records,
+    ...(summary.fields && summary.fields.length > 0 ? { fields: summary.fields } : {}),
   };
 }

@@ -1,96 +1,187 @@
 import { createReadStream, statSync } from 'node:fs';
-import { parse, type CsvError } from 'csv-parse';
+import { parse, type CsvError, type Options } from 'csv-parse';
 import { InputError } from '../errors/sync-error';
-import { checkColumns, mapRow, type FieldMapping } from '../mapping/field-mapping';
+import { mapRow, type FieldMapping } from '../mapping/field-mapping';
 import type { RecordSource, SourceItem } from '../records/types';
+import { readHeader, type CsvHeader } from './csv-header';
+import { LineCounter } from './csv-lines';
+import { linesLabel, rowProblem, type LineSpan, type RowCheckOptions } from './csv-row-check';
+
+export { MAX_CSV_COLUMNS } from './csv-header';
+
+/**
+ * Longest record read, in characters (16 Mi). A longer one is almost always a quote that is
+ * never closed; reading stops there with a `malformed_row` for the rest of the file.
+ */
+export const MAX_CSV_RECORD_CHARS = 16 * 1024 * 1024;
 
 /** Options of {@link csvSource}. */
 export interface CsvSourceOptions {
   /** Field delimiter. Default `,`. */
   readonly delimiter?: string | undefined;
+  /**
+   * `check` (default): a quoted value spanning lines, one of which looks like a whole row,
+   * fails the record as `malformed_row` (a stray pair of quotes merges rows). `trust`: skip
+   * that check, for files whose multi-line values legitimately look like rows.
+   */
+  readonly multilineValues?: 'check' | 'trust' | undefined;
 }
 
-/** What a csv-parse error said when it happened (its fields change as parsing goes on). */
-interface RowProblem {
-  readonly code: string;
-  readonly lines: number;
-  readonly message: string;
+/** A record as csv-parse hands it over: values, raw text, lines, and the rows skipped before it. */
+interface Parsed {
+  readonly fields: string[];
+  readonly raw: string;
+  readonly span: LineSpan;
+  readonly skipped: readonly SourceItem[];
 }
 
-function describeCsvError(error: RowProblem): string {
+function malformed(span: LineSpan, message: string): SourceItem {
+  // No id: a malformed row's id cannot be trusted, so the run deletes nothing.
+  return {
+    kind: 'error',
+    row: span.first,
+    id: undefined,
+    error: new InputError('malformed_row', message),
+  };
+}
+
+function skipMessage(error: CsvError, span: LineSpan, width: number): string {
   switch (error.code) {
-    case 'CSV_RECORD_INCONSISTENT_COLUMNS':
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
-      return `Line ${error.lines}: the row has a different number of fields than the header; check for a missing or extra comma.`;
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
+      const got = (error as { record?: unknown[] }).record?.length;
+      return `${linesLabel(span)}: the row has ${
+        got ?? 'a different number of'
+      } values; the header has ${width}. Check for a missing or extra delimiter, or a stray quote.`;
+    }
     case 'CSV_QUOTE_NOT_CLOSED':
-      return `Line ${error.lines}: a quote opened here is never closed, so the rest of the file could not be read; close the quote.`;
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return `Line ${error.lines}: a quote closes in the middle of a field; double quotes inside a quoted field ("").`;
+      return `Line ${span.first}: a quote opened in this row is never closed, so lines ${span.first}–${span.last} (the rest of the file) could not be read; close the quote, or double it ("") inside a quoted value.`;
+    case 'CSV_MAX_RECORD_SIZE':
+      return `Line ${span.first}: a row is longer than ${MAX_CSV_RECORD_CHARS.toLocaleString(
+        'en-US',
+      )} characters (most likely a quote that is never closed), so the rest of the file could not be read.`;
     default:
-      return `Line ${error.lines}: ${error.message}`;
+      return `${linesLabel(span)}: this row could not be read (${error.code}).`;
   }
+}
+
+/**
+ * The csv-parse stream over the file. Records come with their lines and the rows skipped
+ * just before them, so that everything is yielded in file order; `rest()` holds the rows
+ * skipped after the last record. After an over-long record csv-parse cannot go on
+ * reliably: `stopped()` says so, and nothing after it is read.
+ */
+function parseFile(path: string, delimiter: string) {
+  const lines = new LineCounter();
+  let headerWidth = 0;
+  let skipped: SourceItem[] = [];
+  let stopped: SourceItem | undefined;
+  const options: Options<Parsed, { record: string[]; raw: string }> = {
+    bom: true,
+    delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    skip_empty_lines: true,
+    // A stray quote stays a character of its value and each record is checked strictly on
+    // its own (see rowProblem): in strict mode csv-parse would read on after a stray quote
+    // as if a quoted value went on, across rows.
+    relax_quotes: true,
+    relax_column_count: false,
+    skip_records_with_error: true,
+    max_record_size: MAX_CSV_RECORD_CHARS,
+    raw: true,
+    on_record: ({ record, raw }): Parsed | null => {
+      if (stopped) return null;
+      if (headerWidth === 0) headerWidth = record.length;
+      const item = { fields: record, raw, span: lines.advance(raw), skipped };
+      skipped = [];
+      return item;
+    },
+    on_skip: (error: CsvError | undefined, raw: string | undefined): undefined => {
+      if (!error || stopped) return undefined;
+      const span = lines.advance(raw ?? '');
+      const item = malformed(span, skipMessage(error, span, headerWidth));
+      if (error.code === 'CSV_MAX_RECORD_SIZE') stopped = item;
+      else skipped.push(item);
+      return undefined;
+    },
+  };
+  const parser = createReadStream(path).pipe(parse(options as unknown as Options));
+  return {
+    parser: parser as AsyncIterable<Parsed>,
+    rest: () => [...skipped, ...(stopped ? [stopped] : [])],
+  };
+}
+
+function checkFile(path: string): void {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    throw new InputError('file_not_found', `Cannot read "${path}": no such file.`);
+  }
+  if (size === 0) throw new InputError('empty_file', `"${path}" is empty: expected a header line and rows.`);
+}
+
+function toItem(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping): SourceItem {
+  const problem = rowProblem(parsed.fields, parsed.raw, parsed.span, checks);
+  if (problem !== undefined) return malformed(parsed.span, problem);
+  const row: Record<string, string | undefined> = {};
+  for (const [column, i] of checks.header.positions) row[column] = parsed.fields[i];
+  return mapRow(row, parsed.span.first, mapping);
 }
 
 /**
  * A CSV file as a {@link RecordSource}, streamed with csv-parse: a UTF-8 BOM, quoted
  * fields, embedded newlines and CRLF / LF / CR line endings are handled. The first line is
- * the header. Rows are numbered 1, 2, … in file order (header excluded), malformed ones
- * included; a malformed row becomes a `malformed_row` error on its own.
+ * the header (at most {@link MAX_CSV_COLUMNS} columns). Each record's `row` is the file
+ * line it starts on (the header is line 1, so the first data row is normally 2; blank
+ * lines and line breaks inside quoted values count), also after malformed rows.
+ *
+ * A row that cannot be read exactly fails alone as `malformed_row`, with its line and what
+ * to fix, and **without an id** (its id cannot be trusted, so the run deletes and removes
+ * nothing): a wrong number of values; quotes that do not pair up (checked strictly per
+ * record); a quoted value spanning lines one of which looks like a whole row (a stray pair
+ * of quotes merging rows; see {@link CsvSourceOptions.multilineValues}); a quote never
+ * closed or a record over {@link MAX_CSV_RECORD_CHARS} characters (one error for the rest
+ * of the file).
  *
  * @throws {@link InputError} when reading: `file_not_found`, `empty_file` (0 bytes),
- *   `unknown_column` (a mapped column is missing from the header), `duplicate_column`.
+ *   `too_many_columns`, `duplicate_column`, `unknown_column` (a mapped column is missing
+ *   from the header), `unreadable_file` (no readable header).
  */
 export function csvSource(path: string, mapping: FieldMapping, options: CsvSourceOptions = {}): RecordSource {
   return {
     name: path,
     async *open(): AsyncGenerator<SourceItem> {
-      let size: number;
+      checkFile(path);
+      const delimiter = options.delimiter ?? ',';
+      let checks: RowCheckOptions | undefined;
+      const { parser, rest } = parseFile(path, delimiter);
       try {
-        size = statSync(path).size;
-      } catch {
-        throw new InputError('file_not_found', `Cannot read "${path}": no such file.`);
-      }
-      if (size === 0) throw new InputError('empty_file', `"${path}" is empty: expected a header line and rows.`);
-
-      const errors: RowProblem[] = [];
-      const parser = createReadStream(path).pipe(
-        parse({
-          bom: true,
-          delimiter: options.delimiter ?? ',',
-          record_delimiter: ['\r\n', '\n', '\r'],
-          skip_empty_lines: true,
-          skip_records_with_error: true,
-          info: true,
-          columns: (header: string[]) => {
-            const names = header.map((h) => h.trim());
-            const dup = names.find((n, i) => names.indexOf(n) !== i);
-            if (dup !== undefined) throw new InputError('duplicate_column', `The header names column "${dup}" twice.`);
-            checkColumns(mapping, names);
-            return names;
-          },
-        }),
-      );
-      parser.on('skip', (error: CsvError) => errors.push({ code: String(error.code), lines: Number(error.lines), message: error.message }));
-
-      let row = 0;
-      const flushErrorsBefore = function* (line: number): Generator<SourceItem> {
-        while (errors.length > 0 && (errors[0]?.lines ?? 0) < line) {
-          const error = errors.shift() as RowProblem;
-          yield { kind: 'error', row: ++row, error: new InputError('malformed_row', describeCsvError(error)) };
-        }
-      };
-      try {
-        for await (const chunk of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-          yield* flushErrorsBefore(chunk.info.lines);
-          yield mapRow(chunk.record, ++row, mapping);
+        for await (const parsed of parser) {
+          if (checks === undefined) {
+            const header: CsvHeader = readHeader(parsed.fields, mapping, path);
+            const idIndex = header.positions.get(mapping.idColumn) as number;
+            checks = {
+              delimiter,
+              header,
+              idIndex,
+              trustMultilineValues: options.multilineValues === 'trust',
+            };
+            continue;
+          }
+          yield* parsed.skipped;
+          yield toItem(parsed, checks, mapping);
         }
       } catch (error) {
         if (error instanceof InputError) throw error;
-        const e = error as { cause?: unknown };
-        if (e.cause instanceof InputError) throw e.cause;
         throw new InputError('unreadable_file', `Cannot read "${path}" as CSV: ${(error as Error).message}`);
       }
-      yield* flushErrorsBefore(Number.POSITIVE_INFINITY);
+      const left = rest();
+      if (checks === undefined && left.length > 0) {
+        const first = left[0] as SourceItem & { kind: 'error' };
+        throw new InputError('unreadable_file', `Cannot read the header of "${path}": ${first.error.message}`);
+      }
+      yield* left;
     },
   };
 }

@@ -2,11 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors/sync-error';
 import { mapRow, type FieldMapping } from '../mapping/field-mapping';
 import type { RecordSource, SourceItem } from '../records/types';
+import { parseExactJson } from './exact-json';
 
 /**
  * A JSON file holding an array of objects as a {@link RecordSource}. The file is read
  * whole (use NDJSON or CSV for large inputs). An element that is not an object fails alone
- * (`invalid_json`).
+ * (`invalid_json`). Each record's `row` is its element's position (1-based). Numbers are
+ * read exactly (lossless-json): one a double cannot hold exactly — an integer beyond
+ * ±(2^53 − 1), or more significant digits than a double keeps — stays its decimal text, so
+ * an id or match key is never rounded.
  *
  * @throws {@link InputError} `file_not_found`, `empty_file`, or `invalid_json` when the file
  *   is not a JSON array.
@@ -24,7 +28,7 @@ export function jsonSource(path: string, mapping: FieldMapping): RecordSource {
       if (text.trim() === '') throw new InputError('empty_file', `"${path}" is empty.`);
       let value: unknown;
       try {
-        value = JSON.parse(text.replace(/^\uFEFF/, ''));
+        value = parseExactJson(text);
       } catch (error) {
         throw new InputError('invalid_json', `"${path}" is not valid JSON: ${(error as Error).message}`);
       }
@@ -33,7 +37,11 @@ export function jsonSource(path: string, mapping: FieldMapping): RecordSource {
       for (const element of value) {
         row++;
         if (typeof element !== 'object' || element === null || Array.isArray(element)) {
-          yield { kind: 'error', row, error: new InputError('invalid_json', `Element ${row} is not a JSON object.`) };
+          yield {
+            kind: 'error',
+            row,
+            error: new InputError('invalid_json', `Element ${row} is not a JSON object.`),
+          };
           continue;
         }
         yield mapRow(element as Record<string, unknown>, row, mapping);

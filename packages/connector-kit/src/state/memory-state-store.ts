@@ -2,7 +2,12 @@ import { LeaseLostError, SyncRunningError } from '../errors/run-errors';
 import { MemoryRuns } from './memory-runs';
 import type { RunListing, RunQuery, RunRecord } from './run-history';
 import { StateIndex } from './state-index';
-import type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateStore, SyncInfo, SyncLease } from './state-store';
+import type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state-store';
+
+interface StoredSync extends SyncInfo {
+  readonly createdAt: number;
+  readonly lastRunAt: number;
+}
 
 interface StoredEntry extends StateEntry {
   readonly updatedAt: number;
@@ -19,7 +24,7 @@ function withoutTime(stored: StoredEntry): StateEntry {
  * so callers never share objects with the store.
  */
 export class MemoryStateStore implements StateStore {
-  private readonly syncs = new Map<string, SyncInfo>();
+  private readonly syncs = new Map<string, StoredSync>();
   private readonly records = new Map<string, Map<string, StoredEntry>>();
   private readonly leases = new Map<string, LeaseInfo>();
   private readonly runs = new MemoryRuns();
@@ -37,7 +42,36 @@ export class MemoryStateStore implements StateStore {
   }
 
   async registerSync(info: SyncInfo): Promise<void> {
-    this.syncs.set(info.syncId, structuredClone(info));
+    const now = Date.now();
+    const known = this.syncs.get(info.syncId);
+    const name = info.name ?? known?.name;
+    this.syncs.set(info.syncId, { ...structuredClone(known ?? info), ...(name !== undefined ? { name } : {}), createdAt: known?.createdAt ?? now, lastRunAt: now });
+  }
+
+  async listSyncs(): Promise<SyncListing[]> {
+    const listings = [...this.syncs.values()].map((sync): SyncListing => {
+      const entries = [...this.recordsOf(sync.syncId).values()];
+      const lastWrittenAt = entries.length > 0 ? Math.max(...entries.map((e) => e.updatedAt)) : undefined;
+      return {
+        ...structuredClone(sync),
+        ...(lastWrittenAt !== undefined ? { lastWrittenAt } : {}),
+        records: entries.length,
+        owned: entries.filter((e) => e.owned && !e.departed).length,
+        departed: entries.filter((e) => e.departed).length,
+        notFound: entries.filter((e) => e.notFound === true).length,
+        pending: entries.filter((e) => e.pending === true).length,
+      };
+    });
+    return listings.sort((a, b) => b.lastRunAt - a.lastRunAt || a.syncId.localeCompare(b.syncId));
+  }
+
+  async forgetSync(syncId: string): Promise<number> {
+    const lease = this.leases.get(syncId);
+    if (lease && lease.holder !== '' && lease.expiresAt > Date.now()) throw new SyncRunningError(syncId, lease.holder, lease.acquiredAt, lease.expiresAt);
+    const removed = this.records.get(syncId)?.size ?? 0;
+    this.records.delete(syncId);
+    this.syncs.delete(syncId);
+    return removed;
   }
 
   async acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {
@@ -113,6 +147,21 @@ export class MemoryStateStore implements StateStore {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     return this.runs.get(runId);
+  }
+
+  async groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>> {
+    const wanted = new Set(groups);
+    const out = new Map<string, number>();
+    for (const e of this.recordsOf(syncId).values()) for (const g of e.snapshot.groups) if (wanted.has(g)) out.set(g, (out.get(g) ?? 0) + 1);
+    return out;
+  }
+
+  async entriesInGroup(syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]> {
+    return [...this.recordsOf(syncId).values()]
+      .filter((e) => e.snapshot.groups.includes(group) && (page.after === undefined || e.recordId > page.after))
+      .sort((a, b) => (a.recordId < b.recordId ? -1 : a.recordId > b.recordId ? 1 : 0))
+      .slice(0, page.limit)
+      .map(withoutTime);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
-import type { CallStats } from '../engine/caller';
-import type { RunStatus, SyncRunSummary } from '../engine/run-types';
+import type { CallStats } from '../engine/calls/caller';
+import type { RunNotice, RunStatus, SyncRunSummary } from '../engine/run-types';
 import type { OutcomeCounts, PlannedAction, RecordResult } from '../records/outcome';
 
 /**
@@ -30,8 +30,12 @@ export interface RunRecord {
   readonly source: string;
   readonly counts: OutcomeCounts;
   readonly actions: Record<PlannedAction, number>;
-  /** API calls by kind. */
+  /** Verb calls by kind. */
   readonly calls: CallStats['calls'];
+  /** HTTP requests by kind (what the destination's API counts). */
+  readonly requests: CallStats['requests'];
+  /** What the run told about itself as a whole (e.g. a managed group recreated). */
+  readonly notices: readonly RunNotice[];
   readonly retries: number;
   readonly rateLimited: number;
   /** The worker that ran it (`host:pid`), for runs made by a worker. */
@@ -88,6 +92,8 @@ export function runRecordOf(summary: SyncRunSummary, context: RunRecordContext):
     counts: { ...summary.counts },
     actions: { ...summary.actions },
     calls: { ...summary.stats.calls },
+    requests: { ...summary.stats.requests },
+    notices: [...summary.notices],
     retries: summary.stats.retries,
     rateLimited: summary.stats.rateLimited,
     ...(context.worker ? { worker: context.worker } : {}),

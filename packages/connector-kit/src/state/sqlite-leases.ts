@@ -53,6 +53,17 @@ export class SqliteLeases {
   }
 
   /**
+   * Throws when a run holds the sync's lease (held and not expired): for changes that must
+   * not happen under a running sync (forgetting it).
+   *
+   * @throws {@link SyncRunningError} (`sync_running`) naming the holder.
+   */
+  refuseIfHeld(syncId: string): void {
+    const row = this.row(syncId);
+    if (row && row.holder !== '' && row.expires_at > Date.now()) throw new SyncRunningError(syncId, row.holder, row.acquired_at, row.expires_at);
+  }
+
+  /**
    * The fence: throws unless `lease` is still the sync's current lease. Called inside the
    * transaction of every fenced write.
    *

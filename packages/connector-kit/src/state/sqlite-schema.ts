@@ -58,5 +58,8 @@ export function prepareSchema(db: BetterSqlite3.Database, path: string): void {
   // State written before not-found records were remembered, and before in-flight writes were marked.
   if (!columns.has('not_found')) db.exec('ALTER TABLE records ADD COLUMN not_found INTEGER NOT NULL DEFAULT 0');
   if (!columns.has('pending')) db.exec('ALTER TABLE records ADD COLUMN pending INTEGER NOT NULL DEFAULT 0');
+  // State written before syncs kept their names.
+  const syncColumns = new Set((db.prepare('PRAGMA table_info(syncs)').all() as { name: string }[]).map((c) => c.name));
+  if (!syncColumns.has('name')) db.exec('ALTER TABLE syncs ADD COLUMN name TEXT');
   if (applicationId === 0) db.pragma(`application_id = ${SYNCMODES_APPLICATION_ID}`);
 }

@@ -10,7 +10,7 @@ import { SqliteRuns } from './sqlite-runs';
 import { prepareSchema } from './sqlite-schema';
 import type { RunListing, RunQuery, RunRecord } from './run-history';
 import { StateIndex } from './state-index';
-import type { AcquireLeaseOptions, StateEntry, StateStore, SyncInfo, SyncLease } from './state-store';
+import type { AcquireLeaseOptions, StateEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state-store';
 
 interface Row {
   record_id: string;
@@ -23,6 +23,37 @@ interface Row {
   not_found: number;
   pending: number;
 }
+
+/** A row of the sync listing query. */
+interface SyncRow {
+  sync_id: string;
+  destination: string;
+  identity: string;
+  name: string | null;
+  created_at: number;
+  last_run_at: number;
+  last_written_at: number | null;
+  records: number;
+  owned: number;
+  departed: number;
+  not_found: number;
+  pending: number;
+}
+
+const toListing = (r: SyncRow): SyncListing => ({
+  syncId: r.sync_id,
+  destination: r.destination,
+  identity: JSON.parse(r.identity) as Record<string, unknown>,
+  ...(r.name !== null ? { name: r.name } : {}),
+  createdAt: r.created_at,
+  lastRunAt: r.last_run_at,
+  ...(r.last_written_at !== null ? { lastWrittenAt: r.last_written_at } : {}),
+  records: r.records,
+  owned: r.owned,
+  departed: r.departed,
+  notFound: r.not_found,
+  pending: r.pending,
+});
 
 const CHUNK = 500;
 const COLUMNS = 'record_id, destination_id, match_key, snapshot, hash, owned, departed, not_found, pending';
@@ -109,11 +140,41 @@ export class SqliteStateStore implements StateStore {
       const now = Date.now();
       this.db
         .prepare(
-          `INSERT INTO syncs (sync_id, destination, identity, created_at, last_run_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT(sync_id) DO UPDATE SET last_run_at = excluded.last_run_at`,
+          `INSERT INTO syncs (sync_id, destination, identity, created_at, last_run_at, name) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT(sync_id) DO UPDATE SET last_run_at = excluded.last_run_at, name = COALESCE(excluded.name, syncs.name)`,
         )
-        .run(info.syncId, info.destination, JSON.stringify(info.identity), now, now);
+        .run(info.syncId, info.destination, JSON.stringify(info.identity), now, now, info.name ?? null);
     });
+  }
+
+  listSyncs(): Promise<SyncListing[]> {
+    return this.guard('listing the syncs', () => {
+      const rows = this.db
+        .prepare(
+          `SELECT s.sync_id, s.destination, s.identity, s.name, s.created_at, s.last_run_at,
+                  MAX(r.updated_at) AS last_written_at, COUNT(r.record_id) AS records,
+                  COALESCE(SUM(r.owned = 1 AND r.departed = 0), 0) AS owned, COALESCE(SUM(r.departed), 0) AS departed,
+                  COALESCE(SUM(r.not_found), 0) AS not_found, COALESCE(SUM(r.pending), 0) AS pending
+           FROM syncs s LEFT JOIN records r ON r.sync_id = s.sync_id
+           GROUP BY s.sync_id ORDER BY s.last_run_at DESC, s.sync_id`,
+        )
+        .all() as SyncRow[];
+      return rows.map(toListing);
+    });
+  }
+
+  forgetSync(syncId: string): Promise<number> {
+    return this.guard('forgetting the sync', () =>
+      this.db
+        .transaction((): number => {
+          // A run in progress keeps its sync: it would write its state back.
+          this.leases.refuseIfHeld(syncId);
+          const removed = this.db.prepare('DELETE FROM records WHERE sync_id = ?').run(syncId).changes;
+          this.db.prepare('DELETE FROM syncs WHERE sync_id = ?').run(syncId);
+          return removed;
+        })
+        .immediate(),
+    );
   }
 
   acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {
@@ -220,6 +281,27 @@ export class SqliteStateStore implements StateStore {
 
   getRun(runId: string): Promise<RunRecord | undefined> {
     return this.guard('reading the run history', () => this.runs.get(runId));
+  }
+
+  groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>> {
+    return this.guard('counting group members', () => {
+      const out = new Map<string, number>();
+      for (let i = 0; i < groups.length; i += CHUNK) {
+        const names = groups.slice(i, i + CHUNK);
+        const sql = `SELECT g.value AS name, COUNT(*) AS n FROM records r, json_each(r.snapshot, '$.groups') g
+                     WHERE r.sync_id = ? AND g.value IN (${names.map(() => '?').join(',')}) GROUP BY g.value`;
+        for (const row of this.db.prepare(sql).all(syncId, ...names) as { name: string; n: number }[]) out.set(row.name, row.n);
+      }
+      return out;
+    });
+  }
+
+  entriesInGroup(syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]> {
+    return this.guard('reading group members', () => {
+      const sql = `SELECT ${COLUMNS} FROM records r WHERE r.sync_id = ? AND r.record_id > ?
+                   AND EXISTS (SELECT 1 FROM json_each(r.snapshot, '$.groups') g WHERE g.value = ?) ORDER BY r.record_id LIMIT ?`;
+      return (this.db.prepare(sql).all(syncId, page.after ?? '', group, page.limit) as Row[]).map(toEntry);
+    });
   }
 
   close(): Promise<void> {

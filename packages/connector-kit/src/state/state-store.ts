@@ -52,6 +52,28 @@ export interface SyncInfo {
   readonly destination: string;
   /** Identity-relevant config (never secrets). */
   readonly identity: Record<string, unknown>;
+  /** The sync's name (`RunSyncOptions.syncName`), when it has one; kept so people can address the sync by it. */
+  readonly name?: string | undefined;
+}
+
+/** One sync as {@link StateStore.listSyncs} describes it. Times are epoch ms; counts are records. */
+export interface SyncListing extends SyncInfo {
+  /** When the sync was first registered. */
+  readonly createdAt: number;
+  /** When a run of the sync last started (dry runs excluded). */
+  readonly lastRunAt: number;
+  /** When an entry of the sync was last written, or `undefined` when it has none. */
+  readonly lastWrittenAt?: number | undefined;
+  /** Entries in state (every record the sync remembers). */
+  readonly records: number;
+  /** Records this sync created and that are still in the source: what `sync` mode may delete. */
+  readonly owned: number;
+  /** Records that left the source and were kept in the destination. */
+  readonly departed: number;
+  /** Records looked up and not found (see {@link StateEntry.notFound}). */
+  readonly notFound: number;
+  /** Records whose writes were in flight when a run ended (see {@link StateEntry.pending}). */
+  readonly pending: number;
 }
 
 /**
@@ -145,5 +167,17 @@ export interface StateStore {
   listRuns(query?: RunQuery): Promise<RunListing[]>;
   /** One run with its failed and skipped records, or `undefined` when the history does not have it. */
   getRun(runId: string): Promise<RunRecord | undefined>;
+  /** For each of `groups`, how many entries' snapshots hold it (absent when none). */
+  groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>>;
+  /** Entries whose snapshot holds `group`, in record-id order: `limit` of them after record id `after`. */
+  entriesInGroup(syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]>;
+  /** Every sync the store holds, with its counts, most recently run first. */
+  listSyncs(): Promise<SyncListing[]>;
+  /**
+   * Forgets a sync: its info, its lease and every entry. The destination is not touched; a
+   * later run of the same sync starts over (it owns nothing, so `sync` mode deletes nothing
+   * it had created before). Returns the number of entries removed (0 when the sync is unknown).
+   */
+  forgetSync(syncId: string): Promise<number>;
   close(): Promise<void>;
 }

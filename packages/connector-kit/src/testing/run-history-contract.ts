@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import { emptyCallStats } from '../engine/calls/caller';
 import { emptyCounts, type RecordResult } from '../records/outcome';
 import type { RunRecord } from '../state/run-history';
 import type { StateStore } from '../state/state-store';
@@ -22,7 +23,9 @@ export function sampleRun(runId: string, syncId: string, startedAt: number, over
     source: 'people.csv',
     counts: { ...emptyCounts(), created: 3, failed: 1, skipped: 1 },
     actions: { create: 3, update: 0, delete: 0, groups: 0, none: 0, skip: 1, fail: 1 },
-    calls: { connect: 1, find: 1, create: 1, update: 0, delete: 0, restore: 0, ensure_groups: 0, add_to_group: 0, remove_from_group: 0 },
+    calls: { ...emptyCallStats().calls, connect: 1, find: 1, create: 1 },
+    requests: { find: 1, create: 1, bulk_poll: 3 },
+    notices: [{ code: 'group_recreated', message: 'Group "vip" was deleted in the destination and created again.' }],
     retries: 2,
     rateLimited: 1,
     problems,

@@ -21,8 +21,9 @@ const SYNC = 'sync-under-test';
  * Registers (vitest) the behaviour every {@link StateStore} must have, so a new store
  * (Postgres, …) is proven against the same contract as SQLite: entries round-trip exactly,
  * the index carries hashes and flags, counts, removal, lookups by destination id, syncs kept
- * apart, and the lease: exclusive per sync, taken over only when expired or stale, with an
- * epoch that fences writes made under an older lease (`lease_lost`); and the run history.
+ * apart, the lease: exclusive per sync, taken over only when expired or stale, with an
+ * epoch that fences writes made under an older lease (`lease_lost`); listing syncs with
+ * their names and counts, and forgetting one.
  *
  * @param open - opens a fresh, empty store for each test (closed by the suite).
  */
@@ -74,6 +75,17 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       expect(found.map((e) => e.recordId).sort()).toEqual(['a', 'b', 'c']);
     });
 
+    it('counts entries per group and pages through the entries of one group in record-id order', async () => {
+      const inGroups = (id: string, groups: string[]) => entry(id, { snapshot: { properties: { email: `${id}@example.com` }, groups } });
+      await store.put(SYNC, [inGroups('c', ['vip']), inGroups('a', ['vip', 'beta']), inGroups('b', ['beta']), inGroups('d', []), inGroups('e', ['vip'])]);
+      expect(await store.groupCounts(SYNC, ['vip', 'beta', 'none'])).toEqual(new Map([['vip', 3], ['beta', 2]]));
+      const first = await store.entriesInGroup(SYNC, 'vip', { limit: 2 });
+      expect(first.map((e) => e.recordId)).toEqual(['a', 'c']);
+      const rest = await store.entriesInGroup(SYNC, 'vip', { after: 'c', limit: 2 });
+      expect(rest.map((e) => e.recordId)).toEqual(['e']);
+      expect(rest[0]?.snapshot.groups).toEqual(['vip']);
+    });
+
     it('keeps syncs apart', async () => {
       await store.registerSync({ syncId: 'other', destination: 'tiny', identity: {} });
       await store.put(SYNC, [entry('a')]);
@@ -110,6 +122,38 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       const stale = await store.acquireLease(SYNC, { holder: 'host:3:c', ttlMs: 60_000, isStale: (current) => current.holder === 'host:2:b' });
       expect(stale.epoch).toBeGreaterThan(next.epoch);
       await expect(store.put(SYNC, [entry('d')], next)).rejects.toMatchObject({ code: 'lease_lost' });
+    });
+
+    it('lists each sync with its name and counts (owned excludes departed), most recently run first; a later registration without a name keeps it', async () => {
+      await store.registerSync({ syncId: SYNC, destination: 'tiny', identity: { baseUrl: 'http://127.0.0.1' }, name: 'customers' });
+      await store.put(SYNC, [entry('a'), entry('b'), entry('c', { departed: true }), entry('d', { owned: false, notFound: true }), entry('e', { pending: true })]);
+      await new Promise((r) => setTimeout(r, 5));
+      await store.registerSync({ syncId: 'other', destination: 'tiny', identity: {} });
+      await store.registerSync({ syncId: SYNC, destination: 'tiny', identity: { baseUrl: 'http://127.0.0.1' } });
+      await new Promise((r) => setTimeout(r, 5));
+      await store.registerSync({ syncId: 'other', destination: 'tiny', identity: {} });
+      const syncs = await store.listSyncs();
+      expect(syncs.map((s) => s.syncId)).toEqual(['other', SYNC]);
+      expect(syncs[1]).toMatchObject({ name: 'customers', destination: 'tiny', identity: { baseUrl: 'http://127.0.0.1' }, records: 5, owned: 3, departed: 1, notFound: 1, pending: 1 });
+      expect(syncs[1]?.lastWrittenAt).toEqual(expect.any(Number));
+      expect(syncs[1]?.createdAt).toBeLessThanOrEqual(syncs[1]?.lastRunAt ?? 0);
+      expect(syncs[0]).toMatchObject({ records: 0, owned: 0 });
+      expect(syncs[0]?.name).toBeUndefined();
+      expect(syncs[0]?.lastWrittenAt).toBeUndefined();
+    });
+
+    it('forgetSync removes the sync and only its entries, says how many, and refuses while a run holds its lease', async () => {
+      await store.registerSync({ syncId: 'other', destination: 'tiny', identity: {} });
+      await store.put(SYNC, [entry('a'), entry('b')]);
+      await store.put('other', [entry('a')]);
+      const lease = await store.acquireLease(SYNC, { holder: 'host:1:a', ttlMs: 60_000 });
+      await expect(store.forgetSync(SYNC)).rejects.toMatchObject({ code: 'sync_running' });
+      await store.releaseLease(lease);
+      expect(await store.forgetSync(SYNC)).toBe(2);
+      expect(await store.forgetSync('unknown')).toBe(0);
+      expect((await store.listSyncs()).map((s) => s.syncId)).toEqual(['other']);
+      expect(await store.count(SYNC)).toBe(0);
+      expect(await store.count('other')).toBe(1);
     });
 
     it(`indexes ${(options.largeIndexSize ?? 20_000).toLocaleString('en')} entries and reads them back`, async () => {

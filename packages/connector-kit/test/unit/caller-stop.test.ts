@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Caller } from '../../src/engine/caller';
-import { Pacer } from '../../src/engine/pacer';
-import { DEFAULT_RETRY_POLICY } from '../../src/engine/retry-policy';
+import { Caller } from '../../src/engine/calls/caller';
+import { Pacer } from '../../src/engine/calls/pacer';
+import { DEFAULT_RETRY_POLICY } from '../../src/engine/calls/retry-policy';
 import { AuthError } from '../../src/errors/sync-error';
 import { silentLogger } from '../../src/logging/logger';
 

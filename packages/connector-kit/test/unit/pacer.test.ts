@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../src/engine/pacer';
+import { Pacer } from '../../src/engine/calls/pacer';
 
 /** Runs `count` calls through a pacer; each takes a varying time; returns when each started and ended (epoch ms). */
 async function record(pacer: Pacer, count: number): Promise<{ start: number; end: number }[]> {

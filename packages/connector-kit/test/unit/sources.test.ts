@@ -22,23 +22,32 @@ describe('sources', () => {
   it('reads CSV with a BOM, CRLF, quotes, embedded newlines, and trims and NFC-normalises values', async () => {
     const csv = '\uFEFFid,email,name,groups\r\n1, Ada@X.example ,"Lovelace, Ada",a; b ;a\r\n2,b@x.example,"Multi\r\nLine ""quoted""",\r\n3,c@x.example,Zoe\u0308,\r\n';
     expect(summary(await read(file('a.csv', csv)))).toEqual([
-      '1:1:{"properties":{"Email":"Ada@X.example","Name":"Lovelace, Ada"},"groups":["a","b"]}',
-      '2:2:{"properties":{"Email":"b@x.example","Name":"Multi\\r\\nLine \\"quoted\\""},"groups":[]}',
-      '3:3:{"properties":{"Email":"c@x.example","Name":"Zoë"},"groups":[]}',
+      '2:1:{"properties":{"Email":"Ada@X.example","Name":"Lovelace, Ada"},"groups":["a","b"]}',
+      '3:2:{"properties":{"Email":"b@x.example","Name":"Multi\\r\\nLine \\"quoted\\""},"groups":[]}',
+      '5:3:{"properties":{"Email":"c@x.example","Name":"Zoë"},"groups":[]}',
     ]);
   });
 
-  it('fails malformed rows alone, in file order, and keeps counting rows', async () => {
+  it('fails malformed rows alone, in file order, numbered by file line', async () => {
     const csv = 'id,email,name,groups\n1,a@x.example,A,\n2,b@x.example\n3,c@x.example,C,\n,d@x.example,D,\n4,\xff\xfe bad,E,\n';
     const items = await read(file('b.csv', Buffer.from(csv, 'latin1')));
-    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['1:1:{"properties"', '2:error:malformed_row', '3:3:{"properties"', '4:error:missing_record_id', '5:error:invalid_encoding']);
+    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual([
+      '2:1:{"properties"',
+      '3:error:malformed_row',
+      '4:3:{"properties"',
+      '5:error:missing_record_id',
+      '6:error:invalid_encoding',
+    ]);
     const bad = items[1];
-    expect(bad?.kind === 'error' && bad.error.message).toBe('Line 3: the row has a different number of fields than the header; check for a missing or extra comma.');
+    expect(bad?.kind === 'error' && bad.error.message).toBe('Line 3: the row has 2 values; the header has 4. Check for a missing or extra delimiter, or a stray quote.');
+    expect(bad?.kind === 'error' && bad.id).toBeUndefined();
   });
 
   it('turns an unclosed quote into one error for the rest of the file', async () => {
     const items = await read(file('c.csv', 'id,email,name,groups\n1,a@x.example,"open,\n2,b@x.example,B,\n'));
-    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['1:error:malformed_row']);
+    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['2:error:malformed_row']);
+    const bad = items[0];
+    expect(bad?.kind === 'error' && bad.error.message).toMatch(/^Line 2: a quote opened in this row is never closed, so lines 2–3 \(the rest of the file\)/);
   });
 
   it('refuses unusable files with a clear error', async () => {
@@ -53,9 +62,9 @@ describe('sources', () => {
     const nd = file('d.ndjson', '{"id":1,"email":"a@x.example","name":"A","groups":"g"}\n\nnot json\n[1]\n{"id":"2","email":null,"name":{"x":1}}\n');
     expect(summary(await read(nd))).toEqual([
       '1:1:{"properties":{"Email":"a@x.example","Name":"A"},"groups":["g"]}',
-      '2:error:invalid_json',
       '3:error:invalid_json',
-      '4:error:unsupported_value',
+      '4:error:invalid_json',
+      '5:error:unsupported_value',
     ]);
     const json = file('e.json', '[{"id":"7","email":"z@x.example","name":"Z"}, 3]');
     expect(summary(await read(json))).toEqual(['1:7:{"properties":{"Email":"z@x.example","Name":"Z"},"groups":[]}', '2:error:invalid_json']);

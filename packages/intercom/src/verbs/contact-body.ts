@@ -3,7 +3,7 @@ import type { ContactBody } from '../client/intercom-api';
 import type { IntercomConnection } from '../client/intercom-connection';
 import type { IntercomConfig } from '../config';
 import { targetOf, type AttributeType } from '../fields/contact-fields';
-import { convertValue } from '../fields/field-values';
+import { convertValue, dateOptionsOf } from '../fields/field-values';
 
 /**
  * Turns properties (mapping targets → values) into a contact body: standard fields at the
@@ -29,7 +29,7 @@ export function contactBody(
     let sent: string | number | boolean | null;
     if (value === null || value === '') sent = type === 'string' ? '' : null;
     else {
-      const converted = convertValue(property, type, value, config.dateFormat);
+      const converted = convertValue(property, type, value, dateOptionsOf(config));
       if (!converted.ok) return { error: converted.error };
       sent = converted.value;
     }

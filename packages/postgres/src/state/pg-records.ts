@@ -96,6 +96,28 @@ export class PgRecords {
     return out;
   }
 
+  /** See `StateStore.groupCounts`. */
+  async groupCounts(client: pg.ClientBase, syncId: string, groups: readonly string[]): Promise<Map<string, number>> {
+    const { rows } = await client.query<{ name: string; n: number }>(
+      `SELECT g AS name, count(*)::int AS n FROM ${this.table} r, json_array_elements_text(r.snapshot -> 'groups') AS g
+       WHERE r.sync_id = $1 AND g = ANY($2::text[]) GROUP BY g`,
+      [syncId, [...groups]],
+    );
+    return new Map(rows.map((r) => [r.name, r.n]));
+  }
+
+  /** See `StateStore.entriesInGroup`: record ids compared bytewise (`COLLATE "C"`), like the other stores. */
+  async entriesInGroup(client: pg.ClientBase, syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]> {
+    const { rows } = await client.query<Row>(
+      `SELECT ${COLUMNS} FROM ${this.table} r
+       WHERE r.sync_id = $1 AND r.record_id COLLATE "C" > $2
+         AND EXISTS (SELECT 1 FROM json_array_elements_text(r.snapshot -> 'groups') AS g WHERE g = $3)
+       ORDER BY r.record_id COLLATE "C" LIMIT $4`,
+      [syncId, page.after ?? '', group, page.limit],
+    );
+    return rows.map(toEntry);
+  }
+
   async count(client: pg.ClientBase, syncId: string, filter: 'all' | 'owned'): Promise<number> {
     const where = filter === 'owned' ? 'AND owned AND NOT departed' : '';
     const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.table} WHERE sync_id = $1 ${where}`, [syncId]);

@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS ${s}.records (
   PRIMARY KEY (sync_id, record_id)
 );
 CREATE INDEX IF NOT EXISTS records_by_destination ON ${s}.records (sync_id, destination_id);
+ALTER TABLE ${s}.syncs ADD COLUMN IF NOT EXISTS name text;
 CREATE TABLE IF NOT EXISTS ${s}.leases (
   sync_id text PRIMARY KEY,
   holder text NOT NULL,

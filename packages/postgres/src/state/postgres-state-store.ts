@@ -8,6 +8,7 @@ import type {
   StateStore,
   SyncInfo,
   SyncLease,
+  SyncListing,
 } from '@syncmodes/connector-kit';
 import { SyncError } from '@syncmodes/connector-kit';
 import pg from 'pg';
@@ -15,7 +16,8 @@ import { PgLeases } from './pg-leases';
 import { pgStoreError } from './pg-errors';
 import { PgRecords } from './pg-records';
 import { PgRuns } from './pg-runs';
-import { DEFAULT_SCHEMA, ensureSchema, NOW_MS } from './pg-schema';
+import { PgSyncs } from './pg-syncs';
+import { DEFAULT_SCHEMA, ensureSchema } from './pg-schema';
 
 /** Options of {@link PostgresStateStore.open}. */
 export interface PostgresStateStoreOptions {
@@ -44,7 +46,7 @@ export class PostgresStateStore implements StateStore {
   private readonly leases: PgLeases;
   private readonly records: PgRecords;
   private readonly runs: PgRuns;
-  private readonly syncsTable: string;
+  private readonly syncs: PgSyncs;
 
   private constructor(
     /** The connection pool (shared with callers that need the same database, e.g. a worker's limiter). */
@@ -56,7 +58,7 @@ export class PostgresStateStore implements StateStore {
     this.leases = new PgLeases(`${s}.leases`);
     this.records = new PgRecords(`${s}.records`);
     this.runs = new PgRuns(`${s}.runs`, `${s}.run_results`);
-    this.syncsTable = `${s}.syncs`;
+    this.syncs = new PgSyncs(`${s}.syncs`, `${s}.records`, `${s}.leases`);
   }
 
   /**
@@ -120,13 +122,24 @@ export class PostgresStateStore implements StateStore {
   }
 
   registerSync(info: SyncInfo): Promise<void> {
-    return this.using('registering the sync', async (client) => {
-      await client.query(
-        `INSERT INTO ${this.syncsTable} (sync_id, destination, identity, created_at, last_run_at) VALUES ($1, $2, $3, ${NOW_MS}, ${NOW_MS})
-         ON CONFLICT (sync_id) DO UPDATE SET last_run_at = EXCLUDED.last_run_at`,
-        [info.syncId, info.destination, JSON.stringify(info.identity)],
-      );
-    });
+    return this.using('registering the sync', (client) => this.syncs.register(client, info));
+  }
+
+  listSyncs(): Promise<SyncListing[]> {
+    return this.using('listing the syncs', (client) => this.syncs.list(client));
+  }
+
+  forgetSync(syncId: string): Promise<number> {
+    return this.transaction('forgetting the sync', (client) => this.syncs.forget(client, syncId));
+  }
+
+  groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>> {
+    if (groups.length === 0) return Promise.resolve(new Map());
+    return this.using('counting group members', (client) => this.records.groupCounts(client, syncId, groups));
+  }
+
+  entriesInGroup(syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]> {
+    return this.using('reading group members', (client) => this.records.entriesInGroup(client, syncId, group, page));
   }
 
   acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {

@@ -5,16 +5,19 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { saveErrorToSyncError } from './errors';
 import type { SalesforceApi } from './salesforce-api';
+import type { AnswerInfo } from './salesforce-connection';
 
 /**
- * Salesforce Bulk API 2.0 through jsforce's request layer (`Connection#request`, jsforce
- * retries off, the configured timeout), not `conn.bulk2`: jsforce 3.10.16 builds the
- * HTTP client of `conn.bulk2` with fixed options (lib/api/bulk2.js,
- * `new BulkApiV2(this.connection, { responseType })`), so its GET / PUT / DELETE calls are
- * retried up to 5 times on 429, 5xx and network errors with jsforce's own backoff, and
- * they have no timeout — retries the kit can neither count, pace nor stop, and an upload
- * retried behind the kit's back. Here every HTTP call is one request the kit's caller
- * paces and retries.
+ * Salesforce Bulk API 2.0, one HTTP call at a time through jsforce's `Connection#request`
+ * (on our `SalesforceConnection`: no jsforce retries, the configured timeout), not
+ * `conn.bulk2`: jsforce 3.10.16's `bulk2` cannot give three guarantees this file keeps.
+ * It builds its HTTP client with fixed options (lib/api/bulk2.js,
+ * `new BulkApiV2(this.connection, { responseType })`), so (1) its GET / PUT / DELETE calls
+ * are retried up to 5 times on 429, 5xx and network errors behind the kit's back and (2)
+ * they have no timeout but jsforce's 30-minute default; and (3) `loadAndWaitForResults`
+ * deletes a job whose close or poll failed, so a job whose outcome is unknown could never
+ * be followed to its results — the very case that must never become a second insert job.
+ * Each reason is kept in a test (test/bulk-sdk-limits.test.ts).
  *
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/
  */
@@ -72,9 +75,9 @@ export async function fetchCsvOnce(
   url: string,
   columns: readonly string[],
   keep: (row: string[]) => boolean = () => true,
-  onHeaders?: (headers: Readonly<Record<string, string | undefined>>) => void,
+  onAnswer?: (answer: AnswerInfo) => void,
 ): Promise<string[][]> {
-  const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, onHeaders);
+  const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, { onAnswer });
   if (!text) return [];
   let picks: number[] | undefined;
   const rows: string[][] = [];
@@ -360,7 +363,7 @@ export async function bulkQuery(
     let next: string | undefined;
     const params = new URLSearchParams({ maxRecords: String(QUERY_PAGE_RECORDS), ...(locator ? { locator } : {}) });
     const url = `${base}/${info.id}/results?${params}`;
-    const page = await inJob(polling, () => fetchCsvOnce(api, url, columns, keep, (headers) => (next = headers['sforce-locator'])));
+    const page = await inJob(polling, () => fetchCsvOnce(api, url, columns, keep, (answer) => (next = answer.headers['sforce-locator'])));
     for (const row of page) rows.push(row);
     locator = next && next !== 'null' ? next : undefined;
   } while (locator);

@@ -1,4 +1,4 @@
-import { AuthError, QuotaExceededError, RateLimitError, RetryableError, SyncError } from '@syncmodes/connector-kit';
+import { AuthError, RetryableError, SyncError, httpError } from '@syncmodes/connector-kit';
 
 /**
  * Salesforce error codes (`errorCode` / `statusCode`) a retry can fix.
@@ -17,6 +17,9 @@ const CODE_NAMES: Record<string, string> = {
   DUPLICATE_VALUE: 'duplicate_value',
   JSON_PARSER_ERROR: 'invalid_value',
 };
+
+/** OAuth 2.0 token endpoint error codes (RFC 6749 §5.2, Salesforce additions). */
+const OAUTH_ERRORS = new Set(['invalid_grant', 'invalid_client', 'invalid_client_id', 'invalid_request', 'unauthorized_client', 'unsupported_grant_type', 'inactive_user', 'inactive_org']);
 
 /** A per-record `errors[]` entry of a Salesforce SaveResult. */
 export interface SalesforceSaveError {
@@ -50,50 +53,82 @@ function errorInBody(text: string): { code: string; message: string } | undefine
   }
 }
 
+/** What a jsforce request rejected with (`HttpApiError`: `name` and `errorCode` are Salesforce's code). */
 interface JsforceError {
   readonly errorCode?: string;
   readonly name?: string;
   readonly message?: string;
-  readonly data?: unknown;
 }
 
+/** The request a failure answered, for messages: method and path, never the query string (it may hold personal data). */
+export interface FailedRequest {
+  readonly method: string;
+  readonly url: string;
+  /** HTTP status of the answer, when one came (jsforce's errors do not carry it). */
+  readonly status?: number | undefined;
+  /** The per-request timeout, ms (named when a request was cut for taking longer). */
+  readonly timeoutMs?: number | undefined;
+}
+
+const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '');
+
 /**
- * Turns what a jsforce request rejects with into a {@link SyncError}:
- * - `INVALID_SESSION_ID` → {@link AuthError} (`authentication_failed`): the run stops;
- * - `REQUEST_LIMIT_EXCEEDED`: "TotalRequests" (the org's daily allocation) → {@link QuotaExceededError}
- *   (the run stops); any other (concurrency) → {@link RateLimitError} (no Retry-After is sent);
- * - `ERROR_HTTP_5xx`, `SERVER_UNAVAILABLE`, `UNKNOWN_EXCEPTION` → retryable;
- * - `ERROR_HTTP_414` → `uri_too_long`; anything else → the Salesforce code, not retryable.
- * Network failures are left to the kit (`toSyncError`).
+ * Turns what a jsforce request rejects with into a {@link SyncError}. The HTTP status
+ * decides the error class through the kit's one ladder ({@link httpError}); Salesforce's
+ * codes only add what the status cannot say:
+ * - `INVALID_SESSION_ID` → `auth` ({@link AuthError}, the run stops);
+ * - `REQUEST_LIMIT_EXCEEDED` (403): "TotalRequests" (the org's daily allocation) → `quota`
+ *   (the run stops), any other (concurrent requests) → `rateLimited` (no Retry-After is sent);
+ * - codes a retry can fix (`UNABLE_TO_LOCK_ROW`, `QUERY_TIMEOUT`…) are retryable whatever the status;
+ * - a refused OAuth refresh → {@link AuthError}; our per-request timeout → retryable `timeout`.
+ * Other network failures are left to the kit (`toSyncError`).
  *
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
  */
-export function jsforceErrorToSyncError(thrown: unknown): unknown {
+export function jsforceErrorToSyncError(thrown: unknown, request?: FailedRequest): unknown {
   if (thrown instanceof SyncError) return thrown;
-  const e = thrown as JsforceError;
+  const e = thrown as JsforceError | undefined;
+  const refusal = refreshRefusal(e);
+  if (refusal) return refusal;
+  if (e?.name === 'AbortError' && request?.timeoutMs !== undefined) {
+    return new RetryableError('timeout', `Salesforce did not answer ${request.method} ${pathOf(request.url)} within ${request.timeoutMs} ms; the request was cancelled and its connection closed.`, { cause: thrown });
+  }
   let code = e?.errorCode;
   if (typeof code !== 'string') return thrown;
-  let message = e.message ?? code;
-  // A request read as text (Bulk API CSV results) gets Salesforce's JSON error body unparsed.
-  // (Only for 4xx answers: a 5xx stays a retryable server error whatever its body says.)
-  const inBody = /^ERROR_HTTP_4\d{2}$/.test(code) ? errorInBody(message) : undefined;
-  if (inBody) ({ code, message } = inBody);
-  if (code === 'INVALID_SESSION_ID') {
-    return new AuthError(`Salesforce refused the access token (INVALID_SESSION_ID: ${message}). Get a new token and run again.`, { status: 401, vendorCode: code });
-  }
-  if (code === 'REQUEST_LIMIT_EXCEEDED') {
-    if (/TotalRequests/i.test(message)) {
-      return new QuotaExceededError(`Salesforce's daily API request allocation is used up (${message}); the next run continues.`, { status: 403, vendorCode: code });
-    }
-    return new RateLimitError(`Salesforce limited concurrent requests (${message}).`, undefined, { status: 403, vendorCode: code });
-  }
+  let message = e?.message ?? code;
   const http = /^ERROR_HTTP_(\d{3})$/.exec(code);
-  if (http) {
-    const status = Number(http[1]);
-    if (status >= 500 || status === 408) return new RetryableError('server_error', `Salesforce answered HTTP ${status}.`, { status, vendorCode: code });
-    if (status === 414) return new SyncError('uri_too_long', 'Salesforce refused a request URI as too long.', { status, vendorCode: code });
-    return new SyncError(`http_${status}`, `Salesforce answered HTTP ${status}.`, { status, vendorCode: code });
-  }
-  if (RETRYABLE_CODES.has(code)) return new RetryableError(code.toLowerCase(), `${code}: ${message}`, { vendorCode: code });
-  return new SyncError(CODE_NAMES[code] ?? code.toLowerCase(), `${code}: ${message}`, { vendorCode: code });
+  const status = request?.status ?? (http ? Number(http[1]) : 400);
+  // A request read as text (Bulk API CSV results) gets Salesforce's JSON error body unparsed.
+  const inBody = http && status < 500 ? errorInBody(message) : undefined;
+  if (inBody) ({ code, message } = inBody);
+  const vendorCode = code;
+  if (status < 500 && RETRYABLE_CODES.has(vendorCode)) return new RetryableError(vendorCode.toLowerCase(), `${vendorCode}: ${message}`, { status, vendorCode });
+  const limit = vendorCode === 'REQUEST_LIMIT_EXCEEDED';
+  return httpError(
+    {
+      status,
+      vendor: 'Salesforce',
+      what: request ? `${request.method} ${pathOf(request.url)}` : 'the request',
+      vendorCode: /^ERROR_HTTP_/.test(vendorCode) ? undefined : vendorCode,
+      vendorMessage: /^ERROR_HTTP_/.test(vendorCode) || /<html/i.test(message) ? undefined : message,
+      auth: vendorCode === 'INVALID_SESSION_ID',
+      quota: limit && /TotalRequests/i.test(message),
+      rateLimited: limit,
+      code: status === 414 ? 'uri_too_long' : /^ERROR_HTTP_/.test(vendorCode) ? `http_${status}` : (CODE_NAMES[vendorCode] ?? vendorCode.toLowerCase()),
+      credentialEnv: 'SALESFORCE_ACCESS_TOKEN',
+    },
+    thrown,
+  );
+}
+
+/** A refresh of the access token that Salesforce refused (jsforce's refresh delegate wraps the cause). */
+function refreshRefusal(e: JsforceError | undefined): AuthError | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const oauth = OAUTH_ERRORS.has(e.name);
+  if (!oauth && !/^Unable to refresh session/.test(e.message)) return undefined;
+  const why = oauth ? e.name : e.message.replace(/^Unable to refresh session due to: /, '');
+  return new AuthError(
+    `Salesforce refused the access token and refreshing it did not help (${why}). Check the refresh token and connected app, then run again.`,
+    { status: 401, vendorCode: 'INVALID_SESSION_ID' },
+  );
 }

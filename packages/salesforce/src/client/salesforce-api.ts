@@ -1,12 +1,9 @@
-import { Connection, type HttpRequest } from 'jsforce';
-import { AuthError } from '@syncmodes/connector-kit';
-import { jsforceErrorToSyncError, type SalesforceSaveError } from './errors';
+import type { HttpRequest } from 'jsforce';
+import type { SalesforceSaveError } from './errors';
+import { SalesforceConnection, type AnswerInfo } from './salesforce-connection';
 
 /** Most requests the org lets one user have in flight (25 long-running requests). */
 const MAX_INFLIGHT = 25;
-
-/** OAuth 2.0 token endpoint error codes (RFC 6749 §5.2, Salesforce additions). */
-const OAUTH_ERRORS = new Set(['invalid_grant', 'invalid_client', 'invalid_client_id', 'invalid_request', 'unauthorized_client', 'unsupported_grant_type', 'inactive_user', 'inactive_org']);
 
 /** One SaveResult of an sObject Collections call. */
 export interface SaveResult {
@@ -36,12 +33,6 @@ export interface ObjectDescribe {
   readonly fields: readonly FieldDescribe[];
 }
 
-interface QueryPage<T> {
-  readonly records: T[];
-  readonly done: boolean;
-  readonly nextRecordsUrl?: string;
-}
-
 /** OAuth 2.0 refresh settings (a connected app's refresh token). */
 export interface OAuthRefresh {
   readonly refreshToken: string;
@@ -49,29 +40,6 @@ export interface OAuthRefresh {
   readonly clientSecret?: string | undefined;
   /** Token service base URL, e.g. https://login.salesforce.com. */
   readonly loginUrl: string;
-}
-
-interface TransportLike {
-  httpRequest(request: HttpRequest, options: unknown): PromiseLike<{ headers: Record<string, string | undefined> }>;
-}
-
-/**
- * jsforce's transport for `connection`, reporting each response's headers to `onHeaders`
- * (jsforce's `Connection#request` returns only the body). The returned promise is jsforce's
- * own, untouched, so streaming and error handling stay jsforce's.
- */
-function headerCapturingTransport(connection: Connection, onHeaders: (headers: Readonly<Record<string, string | undefined>>) => void): TransportLike {
-  const transport = (connection as unknown as { _transport: TransportLike })._transport;
-  return {
-    httpRequest(request, options) {
-      const pending = transport.httpRequest(request, options);
-      pending.then(
-        (response) => onHeaders(response.headers ?? {}),
-        () => undefined,
-      );
-      return pending;
-    },
-  };
 }
 
 /** Options of {@link SalesforceApi}. */
@@ -86,17 +54,30 @@ export interface SalesforceApiOptions {
   readonly timeoutMs: number;
 }
 
+/** Options of {@link SalesforceApi#request}. */
+export interface RawRequestOptions {
+  /** Called with the answer's status and headers (Bulk API 2.0 pages query results with `Sforce-Locator`). */
+  readonly onAnswer?: ((answer: AnswerInfo) => void) | undefined;
+}
+
+type RefreshCallback = (err: Error | null | undefined, accessToken?: string) => void;
+
 /**
- * The REST calls the connector makes, through jsforce's `Connection#request` with jsforce's
- * own retries switched off (`retry.maxRetries: 0`): the kit owns retries, backoff and
- * pacing. Errors are translated by {@link jsforceErrorToSyncError}.
+ * The Salesforce calls the connector makes, through jsforce's own APIs on a
+ * {@link SalesforceConnection} (no jsforce retries, the configured timeout on every
+ * request, errors as the kit's classes):
  *
- * Calls: describe, SOQL query (following `nextRecordsUrl`), sObject Collections create /
- * update / delete (at most 200 records; `allOrNone: false` keeps good records).
+ * - describe: `conn.sobject(object).describe()`;
+ * - SOQL: `conn.query(soql)` then `conn.queryMore(nextRecordsUrl)` to the end;
+ * - writes: `conn.sobject(object).create / update / destroy` with arrays of at most 200 and
+ *   `allOrNone: false` — jsforce sends them as sObject Collections (API 42.0+), one SaveResult
+ *   per record in input order, good records kept;
+ * - Bulk API 2.0: {@link request} (see `bulk-api.ts` for why not `conn.bulk2`).
+ *
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
  */
 export class SalesforceApi {
-  readonly connection: Connection;
+  readonly connection: SalesforceConnection;
   private readonly base: string;
 
   /** Times the access token was refreshed (at most once). */
@@ -104,83 +85,88 @@ export class SalesforceApi {
   private refreshFailed = false;
   private reuses = 0;
 
-  constructor(private readonly options: SalesforceApiOptions) {
+  constructor(options: SalesforceApiOptions) {
     const refresh = options.refresh;
-    this.connection = new Connection({
-      instanceUrl: options.instanceUrl,
-      accessToken: options.accessToken,
-      version: options.apiVersion,
-      ...(refresh
-        ? {
-            oauth2: { clientId: refresh.clientId, loginUrl: refresh.loginUrl, ...(refresh.clientSecret ? { clientSecret: refresh.clientSecret } : {}) },
-            refreshToken: refresh.refreshToken,
-            refreshFn: (conn: Connection, callback: (err: Error | null | undefined, accessToken?: string) => void) => {
-              if (this.refreshes >= 1) {
-                // Requests sent before the refresh come back 401 too: let up to as many as can be in
-                // flight retry with the new token; past that, the new token itself is refused.
-                if (!this.refreshFailed && ++this.reuses <= MAX_INFLIGHT && conn.accessToken) callback(undefined, conn.accessToken);
-                else callback(new Error('the refreshed access token was refused too'));
-                return;
-              }
-              this.refreshes++;
-              conn.oauth2.refreshToken(refresh.refreshToken).then(
-                (res) => {
-                  conn.accessToken = res.access_token;
-                  callback(undefined, res.access_token);
-                },
-                (error: unknown) => {
-                  this.refreshFailed = true;
-                  callback(error instanceof Error ? error : new Error(String(error)));
-                },
-              );
-            },
-          }
-        : {}),
-    });
+    this.connection = new SalesforceConnection(
+      {
+        instanceUrl: options.instanceUrl,
+        accessToken: options.accessToken,
+        version: options.apiVersion,
+        ...(refresh
+          ? {
+              oauth2: { clientId: refresh.clientId, loginUrl: refresh.loginUrl, ...(refresh.clientSecret ? { clientSecret: refresh.clientSecret } : {}) },
+              refreshToken: refresh.refreshToken,
+              refreshFn: (conn: unknown, callback: RefreshCallback) => this.refreshOnce(refresh, callback),
+            }
+          : {}),
+      },
+      options.timeoutMs,
+    );
     this.base = `/services/data/v${options.apiVersion}`;
   }
 
   /**
-   * Sends one request through jsforce's request layer (`Connection#request`) with jsforce's
-   * retries off and the configured timeout. With `onHeaders`, the response headers are
-   * handed over too (Bulk API 2.0 pages query results with `Sforce-Locator`): jsforce's
-   * own transport is wrapped for this one request. A request that accepts `text/csv` gets
-   * the body as text (jsforce would parse every row into an object).
+   * The refresh function jsforce calls on INVALID_SESSION_ID: refreshes once per run; the
+   * requests that were in flight with the old token then retry with the new one (up to as
+   * many as can be in flight); past that, the new token itself was refused.
    *
-   * @throws {@link SyncError} translated by {@link jsforceErrorToSyncError} (network
-   *   failures are left to the kit's `toSyncError`).
+   * The token request is our own POST through jsforce's transport (`postForm`): jsforce's
+   * `OAuth2#refreshToken` sends it with no timeout and takes no options, so a hung token
+   * endpoint would hold the run. https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm
    */
-  async request<T>(request: HttpRequest, onHeaders?: (headers: Readonly<Record<string, string | undefined>>) => void): Promise<T> {
-    const options: Record<string, unknown> = { retry: { maxRetries: 0 }, timeout: this.options.timeoutMs };
-    if (onHeaders) options.transport = headerCapturingTransport(this.connection, onHeaders);
-    // CSV answers (Bulk API results) come back as text: the caller parses only the columns it needs.
-    if (request.headers?.accept === 'text/csv') options.responseType = 'text/plain';
-    try {
-      return await this.connection.request<T>(request, options);
-    } catch (error) {
-      const oauthRefusal = error instanceof Error && OAUTH_ERRORS.has(error.name);
-      if (error instanceof Error && (oauthRefusal || /^Unable to refresh session/.test(error.message))) {
-        throw new AuthError(
-          `Salesforce refused the access token and refreshing it did not help (${oauthRefusal ? error.name : error.message.replace(/^Unable to refresh session due to: /, '')}). Check the refresh token and connected app, then run again.`,
-          { status: 401, vendorCode: 'INVALID_SESSION_ID' },
-        );
-      }
-      throw jsforceErrorToSyncError(error);
+  private refreshOnce(refresh: OAuthRefresh, callback: RefreshCallback): void {
+    const conn = this.connection;
+    if (this.refreshes >= 1) {
+      if (!this.refreshFailed && ++this.reuses <= MAX_INFLIGHT && conn.accessToken) callback(undefined, conn.accessToken);
+      else callback(new Error('the refreshed access token was refused too'));
+      return;
     }
+    this.refreshes++;
+    const form: Record<string, string> = { grant_type: 'refresh_token', refresh_token: refresh.refreshToken, client_id: refresh.clientId };
+    if (refresh.clientSecret) form.client_secret = refresh.clientSecret;
+    conn.postForm(conn.oauth2.tokenServiceUrl, form).then(
+      ({ status, body }) => {
+        const parsed = parseJson(body) as { access_token?: string; error?: string; error_description?: string } | undefined;
+        if (status >= 400 || !parsed?.access_token) {
+          this.refreshFailed = true;
+          const error = new Error(parsed?.error_description ?? `HTTP ${status}`);
+          error.name = parsed?.error ?? `ERROR_HTTP_${status}`;
+          callback(error);
+          return;
+        }
+        conn.accessToken = parsed.access_token;
+        callback(undefined, parsed.access_token);
+      },
+      (error: unknown) => {
+        this.refreshFailed = true;
+        callback(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
   }
 
-  /** `GET /sobjects/{object}/describe`. */
-  describe(object: string): Promise<ObjectDescribe> {
-    return this.request<ObjectDescribe>({ method: 'GET', url: `${this.base}/sobjects/${encodeURIComponent(object)}/describe` });
+  /**
+   * One request through jsforce's `Connection#request` (for the Bulk API 2.0 calls). A
+   * request that accepts `text/csv` gets the body as text (jsforce would parse every row
+   * into an object).
+   *
+   * @throws {@link SyncError} (network failures other than the timeout are left to the kit's `toSyncError`).
+   */
+  async request<T>(request: HttpRequest, options: RawRequestOptions = {}): Promise<T> {
+    const csv = request.headers?.accept === 'text/csv';
+    return this.connection.request<T>(request, { onAnswer: options.onAnswer, ...(csv ? { responseType: 'text/plain' } : {}) });
+  }
+
+  /** The object's describe (`GET /sobjects/{object}/describe`). */
+  async describe(object: string): Promise<ObjectDescribe> {
+    return (await this.connection.sobject(object).describe()) as unknown as ObjectDescribe;
   }
 
   /** Runs a SOQL query and follows `nextRecordsUrl` to the end. */
   async query<T>(soql: string): Promise<T[]> {
-    const records: T[] = [];
-    let page = await this.request<QueryPage<T>>({ method: 'GET', url: `${this.base}/query?q=${encodeURIComponent(soql)}` });
-    records.push(...page.records);
+    let page = await this.connection.query<T & Record<string, unknown>>(soql);
+    const records: T[] = [...page.records];
     while (!page.done && page.nextRecordsUrl) {
-      page = await this.request<QueryPage<T>>({ method: 'GET', url: page.nextRecordsUrl });
+      page = await this.connection.queryMore<T & Record<string, unknown>>(page.nextRecordsUrl);
       records.push(...page.records);
     }
     return records;
@@ -193,38 +179,29 @@ export class SalesforceApi {
 
   /** Runs a `SELECT COUNT() FROM …` query; returns the count (`totalSize`). */
   async count(soql: string): Promise<number> {
-    const page = await this.request<{ totalSize: number }>({ method: 'GET', url: `${this.base}/query?q=${encodeURIComponent(soql)}` });
-    return page.totalSize;
+    return (await this.connection.query(soql)).totalSize;
   }
 
-  /** `POST /composite/sobjects`: creates up to 200 records of `object`. */
-  create(object: string, records: readonly Record<string, unknown>[]): Promise<SaveResult[]> {
-    return this.request<SaveResult[]>({
-      method: 'POST',
-      url: `${this.base}/composite/sobjects`,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ allOrNone: false, records: records.map((r) => ({ attributes: { type: object }, ...r })) }),
-    });
+  /** Creates up to 200 records of `object` (sObject Collections, `allOrNone: false`). */
+  async create(object: string, records: readonly Record<string, unknown>[]): Promise<SaveResult[]> {
+    return (await this.connection.sobject(object).create(records.map((r) => ({ ...r })), { allOrNone: false })) as unknown as SaveResult[];
   }
 
-  /** `PATCH /composite/sobjects`: updates up to 200 records by id (`null` clears a field). */
-  update(object: string, records: readonly ({ Id: string } & Record<string, unknown>)[]): Promise<SaveResult[]> {
-    return this.request<SaveResult[]>({
-      method: 'PATCH',
-      url: `${this.base}/composite/sobjects`,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        allOrNone: false,
-        records: records.map(({ Id, ...fields }) => ({ attributes: { type: object }, id: Id, ...fields })),
-      }),
-    });
+  /** Updates up to 200 records by id (`null` clears a field). */
+  async update(object: string, records: readonly ({ Id: string } & Record<string, unknown>)[]): Promise<SaveResult[]> {
+    return (await this.connection.sobject(object).update(records.map((r) => ({ ...r })), { allOrNone: false })) as unknown as SaveResult[];
   }
 
-  /** `DELETE /composite/sobjects?ids=…`: deletes up to 200 records. */
-  destroy(ids: readonly string[]): Promise<SaveResult[]> {
-    return this.request<SaveResult[]>({
-      method: 'DELETE',
-      url: `${this.base}/composite/sobjects?ids=${ids.map(encodeURIComponent).join(',')}&allOrNone=false`,
-    });
+  /** Deletes up to 200 records of `object` by id. */
+  async destroy(object: string, ids: readonly string[]): Promise<SaveResult[]> {
+    return (await this.connection.sobject(object).destroy([...ids], { allOrNone: false })) as unknown as SaveResult[];
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }

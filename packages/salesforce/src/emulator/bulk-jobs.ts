@@ -31,6 +31,7 @@ interface IngestJob {
   readonly operation: IngestOperation;
   readonly externalIdFieldName?: string | undefined;
   readonly lineEnding: 'LF' | 'CRLF';
+  readonly columnDelimiter: string;
   readonly apiVersion: number;
   readonly createdDate: string;
   state: JobState;
@@ -57,6 +58,12 @@ interface QueryJob {
 }
 
 const SF_EPOCH_ID = 1;
+
+/**
+ * The column delimiters a job may declare (`columnDelimiter`, default COMMA); the upload is
+ * read with it. https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_prepare_csv.htm
+ */
+const DELIMITERS: Readonly<Record<string, string>> = { BACKQUOTE: '`', CARET: '^', COMMA: ',', PIPE: '|', SEMICOLON: ';', TAB: '\t' };
 
 const jobId = (prefix: string, n: number) => `${prefix}${String(n).padStart(15 - prefix.length, '0')}`;
 
@@ -114,7 +121,8 @@ export class BulkJobs {
     const schema = typeof b.object === 'string' ? this.org.schema(b.object) : undefined;
     if (!schema) throw new SfRequestError(400, 'INVALIDJOB', `Unable to find object: ${String(b.object)}`);
     if (b.contentType !== undefined && b.contentType !== 'CSV') throw new SfRequestError(400, 'INVALIDJOB', 'Only CSV content is supported');
-    if (b.columnDelimiter !== undefined && b.columnDelimiter !== 'COMMA') throw new SfRequestError(400, 'INVALIDJOB', 'The emulator supports COMMA delimiters only');
+    const columnDelimiter = (b.columnDelimiter ?? 'COMMA') as string;
+    if (!Object.hasOwn(DELIMITERS, columnDelimiter)) throw new SfRequestError(400, 'INVALIDJOB', `Invalid column delimiter: ${columnDelimiter}`);
     let externalIdFieldName: string | undefined;
     if (operation === 'upsert') {
       const f = typeof b.externalIdFieldName === 'string' ? this.org.field(schema, b.externalIdFieldName) : undefined;
@@ -128,6 +136,7 @@ export class BulkJobs {
       operation,
       externalIdFieldName,
       lineEnding: b.lineEnding === 'CRLF' ? 'CRLF' : 'LF',
+      columnDelimiter,
       apiVersion: Number(version.replace(/^v/, '')),
       createdDate: now,
       state: 'Open',
@@ -160,7 +169,7 @@ export class BulkJobs {
       jobType: 'V2Ingest',
       contentUrl: `services/data/v${job.apiVersion.toFixed(1)}/jobs/ingest/${job.id}/batches`,
       lineEnding: job.lineEnding,
-      columnDelimiter: 'COMMA',
+      columnDelimiter: job.columnDelimiter,
       numberRecordsProcessed: job.processed,
       numberRecordsFailed: job.failed.length,
       retries: 0,
@@ -182,7 +191,7 @@ export class BulkJobs {
     if (Buffer.byteLength(csv, 'utf8') > BULK_UPLOAD_LIMIT_BYTES) throw new SfRequestError(413, 'CLIENT_INPUT_ERROR', 'The upload exceeds 150 MB.');
     let rows: string[][];
     try {
-      rows = parse(csv, { relax_column_count: false, skip_empty_lines: true, bom: true }) as string[][];
+      rows = parse(csv, { relax_column_count: false, skip_empty_lines: true, bom: true, delimiter: DELIMITERS[job.columnDelimiter] ?? ',' }) as string[][];
     } catch (error) {
       throw new SfRequestError(400, 'CLIENT_INPUT_ERROR', `Invalid CSV: ${(error as Error).message}`);
     }
@@ -326,6 +335,11 @@ export class BulkJobs {
     } catch (error) {
       if (error instanceof SoqlSyntaxError) throw new SfRequestError(400, 'INVALIDJOB', `MALFORMED_QUERY: ${error.message}`);
       throw error;
+    }
+    // Bulk API 2.0 refuses COUNT(), OFFSET and parent-to-child subqueries.
+    // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/query_create_job.htm
+    if (parsed.count || parsed.offset !== undefined || parsed.subqueries.length > 0) {
+      throw new SfRequestError(400, 'API_ERROR', 'Bulk API 2.0 does not support COUNT(), OFFSET or parent-to-child relationship queries.');
     }
     const rows = this.org.query(parsed);
     const header = parsed.fields.map((f) => this.org.field(this.org.schema(parsed.object) as NonNullable<ReturnType<Org['schema']>>, f)?.name ?? f);

@@ -39,6 +39,12 @@ export interface FieldSchema {
   readonly restrictedPicklist: boolean;
   readonly picklistValues: readonly { readonly value: string; readonly label: string; readonly active: boolean; readonly defaultValue: boolean }[];
   readonly referenceTo: readonly string[];
+  /** Reference fields: the relationship's name on this object (`Account` for `AccountId`). */
+  readonly relationshipName?: string | undefined;
+  /** Reference fields: the child relationship's name on the referenced object (`Contacts` on Account for Contact.AccountId). */
+  readonly childRelationship?: string | undefined;
+  /** Computed by the org, never written (e.g. a campaign's member counts). */
+  readonly calculated?: boolean | undefined;
 }
 
 /** One object's describe (subset). */
@@ -75,7 +81,7 @@ const systemFields = (): FieldSchema[] => [
   field({ name: 'IsDeleted', type: 'boolean', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
   field({ name: 'CreatedDate', type: 'datetime', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
   field({ name: 'LastModifiedDate', type: 'datetime', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
-  field({ name: 'OwnerId', type: 'reference', nillable: false, defaultedOnCreate: true, referenceTo: ['User'] }),
+  field({ name: 'OwnerId', type: 'reference', nillable: false, defaultedOnCreate: true, referenceTo: ['User'], relationshipName: 'Owner' }),
 ];
 
 const picklist = (values: string[], defaultValue?: string) =>
@@ -108,7 +114,7 @@ export const STANDARD_OBJECTS: readonly ObjectSchema[] = [
     fields: [
       ...systemFields(),
       ...personFields(),
-      field({ name: 'AccountId', type: 'reference', referenceTo: ['Account'] }),
+      field({ name: 'AccountId', type: 'reference', referenceTo: ['Account'], relationshipName: 'Account', childRelationship: 'Contacts' }),
       field({ name: 'Department', type: 'string', length: 80 }),
       field({ name: 'Birthdate', type: 'date' }),
       field({ name: 'MailingStreet', type: 'textarea', length: 255 }),
@@ -146,7 +152,7 @@ export const STANDARD_OBJECTS: readonly ObjectSchema[] = [
         ),
       }),
       field({ name: 'IsConverted', type: 'boolean', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
-      field({ name: 'ConvertedContactId', type: 'reference', createable: false, updateable: false, referenceTo: ['Contact'] }),
+      field({ name: 'ConvertedContactId', type: 'reference', createable: false, updateable: false, referenceTo: ['Contact'], relationshipName: 'ConvertedContact' }),
       field({ name: 'ConvertedDate', type: 'date', createable: false, updateable: false }),
     ],
   },
@@ -154,7 +160,19 @@ export const STANDARD_OBJECTS: readonly ObjectSchema[] = [
     name: 'Account',
     label: 'Account',
     keyPrefix: '001',
-    fields: [...systemFields(), field({ name: 'Name', type: 'string', length: 255, nillable: false }), field({ name: 'Website', type: 'url', length: 255 })],
+    fields: [
+      ...systemFields(),
+      field({ name: 'Name', type: 'string', length: 255, nillable: false }),
+      field({ name: 'Website', type: 'url', length: 255 }),
+      field({ name: 'Phone', type: 'phone', length: 40 }),
+      field({ name: 'Industry', type: 'picklist', length: 255, picklistValues: picklist(['Agriculture', 'Banking', 'Education', 'Technology', 'Other']) }),
+      field({ name: 'BillingCity', type: 'string', length: 40 }),
+      field({ name: 'BillingState', type: 'string', length: 80 }),
+      field({ name: 'BillingCountry', type: 'string', length: 80 }),
+      field({ name: 'NumberOfEmployees', type: 'int' }),
+      field({ name: 'Description', type: 'textarea', length: 32000 }),
+      field({ name: 'Account_Number__c', type: 'string', length: 40, externalId: true, idLookup: true }),
+    ],
   },
   {
     name: 'Campaign',
@@ -165,6 +183,9 @@ export const STANDARD_OBJECTS: readonly ObjectSchema[] = [
       field({ name: 'Name', type: 'string', length: 80, nillable: false }),
       field({ name: 'IsActive', type: 'boolean', nillable: false, defaultedOnCreate: true }),
       field({ name: 'Type', type: 'picklist', length: 255, picklistValues: picklist(['Email', 'Webinar', 'Advertisement', 'Other']) }),
+      // Roll-up counts kept by Salesforce: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_campaign.htm
+      field({ name: 'NumberOfContacts', type: 'int', nillable: true, createable: false, updateable: false, calculated: true }),
+      field({ name: 'NumberOfLeads', type: 'int', nillable: true, createable: false, updateable: false, calculated: true }),
     ],
   },
   {
@@ -173,9 +194,9 @@ export const STANDARD_OBJECTS: readonly ObjectSchema[] = [
     keyPrefix: '00v',
     fields: [
       ...systemFields(),
-      field({ name: 'CampaignId', type: 'reference', nillable: false, updateable: false, referenceTo: ['Campaign'] }),
-      field({ name: 'ContactId', type: 'reference', updateable: false, referenceTo: ['Contact'] }),
-      field({ name: 'LeadId', type: 'reference', updateable: false, referenceTo: ['Lead'] }),
+      field({ name: 'CampaignId', type: 'reference', nillable: false, updateable: false, referenceTo: ['Campaign'], relationshipName: 'Campaign', childRelationship: 'CampaignMembers' }),
+      field({ name: 'ContactId', type: 'reference', updateable: false, referenceTo: ['Contact'], relationshipName: 'Contact', childRelationship: 'CampaignMembers' }),
+      field({ name: 'LeadId', type: 'reference', updateable: false, referenceTo: ['Lead'], relationshipName: 'Lead', childRelationship: 'CampaignMembers' }),
       field({ name: 'Status', type: 'picklist', length: 40, defaultedOnCreate: true, picklistValues: picklist(['Sent', 'Responded'], 'Sent') }),
     ],
   },
@@ -186,7 +207,37 @@ export function customField(spec: FieldSpec): FieldSchema {
   return field(spec);
 }
 
-/** The describe JSON the REST API returns for an object (the subset the connector reads). */
+/** One child relationship of an object, as describe reports it. */
+export interface ChildRelationship {
+  readonly childSObject: string;
+  readonly field: string;
+  readonly relationshipName: string;
+  readonly cascadeDelete: boolean;
+}
+
+/**
+ * The child relationships of an object: every reference field of a standard object that
+ * points at it and names a child relationship (Account → `Contacts`; Campaign, Contact and
+ * Lead → `CampaignMembers`, deleted with their parent).
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_describesobjects_describesobjectresult.htm#childrelationship
+ */
+export function childRelationships(schema: ObjectSchema): ChildRelationship[] {
+  const out: ChildRelationship[] = [];
+  for (const child of STANDARD_OBJECTS) {
+    for (const f of child.fields) {
+      if (f.childRelationship && f.referenceTo.includes(schema.name)) {
+        out.push({ childSObject: child.name, field: f.name, relationshipName: f.childRelationship, cascadeDelete: child.name === 'CampaignMember' });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The describe JSON the REST API returns for an object (the subset the connector and
+ * jsforce read), with `childRelationships`.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+ */
 export function describeJson(schema: ObjectSchema, base: string): Record<string, unknown> {
   return {
     name: schema.name,
@@ -198,10 +249,34 @@ export function describeJson(schema: ObjectSchema, base: string): Record<string,
     queryable: true,
     custom: schema.name.endsWith('__c'),
     urls: { sobject: `${base}/sobjects/${schema.name}`, describe: `${base}/sobjects/${schema.name}/describe` },
-    fields: schema.fields.map((f) => ({
-      ...f,
-      custom: f.name.endsWith('__c'),
-      soapType: `xsd:${f.type === 'double' ? 'double' : f.type === 'boolean' ? 'boolean' : f.type === 'date' ? 'date' : 'string'}`,
+    childRelationships: childRelationships(schema).map((r) => ({
+      ...r,
+      deprecatedAndHidden: false,
+      junctionIdListNames: [],
+      junctionReferenceTo: [],
+      restrictedDelete: false,
     })),
+    fields: schema.fields.map(({ childRelationship: _child, calculated, relationshipName, ...f }) => ({
+      ...f,
+      calculated: calculated === true,
+      relationshipName: relationshipName ?? null,
+      custom: f.name.endsWith('__c'),
+      soapType: `xsd:${f.type === 'double' ? 'double' : f.type === 'int' ? 'int' : f.type === 'boolean' ? 'boolean' : f.type === 'date' ? 'date' : f.type === 'datetime' ? 'dateTime' : f.type === 'id' || f.type === 'reference' ? 'ID' : 'string'}`.replace('xsd:ID', 'tns:ID'),
+    })),
+  };
+}
+
+/** A global describe's entry for an object (`GET /sobjects`). */
+export function globalDescribeEntry(schema: ObjectSchema, base: string): Record<string, unknown> {
+  return {
+    name: schema.name,
+    label: schema.label,
+    keyPrefix: schema.keyPrefix,
+    createable: true,
+    updateable: true,
+    deletable: true,
+    queryable: true,
+    custom: schema.name.endsWith('__c'),
+    urls: { sobject: `${base}/sobjects/${schema.name}`, describe: `${base}/sobjects/${schema.name}/describe`, rowTemplate: `${base}/sobjects/${schema.name}/{ID}` },
   };
 }

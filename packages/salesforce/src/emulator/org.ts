@@ -1,4 +1,5 @@
-import { matches, type SoqlCondition, type SoqlQuery } from './soql';
+import type { SoqlQuery } from './soql';
+import { queryOrg } from './org-query';
 import { STANDARD_OBJECTS, type FieldSchema, type ObjectSchema } from './org-schema';
 import { FieldIndexes } from './field-index';
 import { counterOf, salesforceId } from './salesforce-ids';
@@ -29,12 +30,16 @@ export type SaveResult = { id: string | null; success: boolean; errors: SfError[
 
 /** Options of the emulated org. */
 export interface OrgOptions {
-  /** A duplicate rule: creating or updating a record whose `field` equals another's (case-insensitive) fails with DUPLICATES_DETECTED. */
+  /**
+   * A blocking duplicate rule: creating or updating a record whose `field` equals another's
+   * (case-insensitive) fails with DUPLICATES_DETECTED. Without it the org holds duplicates, as
+   * Salesforce's standard Contact and Lead duplicate rules allow them ("Allow: The user is
+   * alerted but allowed to create the record").
+   * https://help.salesforce.com/s/articleView?id=sales.duplicate_rules_standard_contact_rule.htm
+   */
   readonly duplicateRule?: { readonly object: string; readonly field: string } | undefined;
 }
 
-/** Same order as `String#localeCompare`, much faster on large sorts. */
-const COLLATOR = new Intl.Collator();
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const OWNER_ID = '005000000000001AAA';
@@ -123,6 +128,21 @@ export class Org {
     const out: Record<string, SfRecord[]> = {};
     for (const [name, table] of this.records) out[name] = [...table.values()].map((r) => ({ ...r }));
     return out;
+  }
+
+  /**
+   * A restore point: the returned function puts every record back as it was (an
+   * `allOrNone` request that failed is rolled back as a whole).
+   */
+  checkpoint(): () => void {
+    const data = this.snapshot();
+    const counter = this.counter;
+    const deleted = new Set(this.deleted);
+    return () => {
+      this.load(data);
+      this.counter = counter;
+      this.deleted = deleted;
+    };
   }
 
   /** Replaces the data with a snapshot. */
@@ -215,8 +235,12 @@ export class Org {
           return err('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${f.name}: bad value for restricted picklist field: ${text}`, [f.name]);
         }
       }
-      if (f.type === 'reference' && !this.get(String(value))) {
-        return err('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
+      if (f.type === 'reference') {
+        const ref = String(value);
+        // A reference must be a 15- or 18-character id (MALFORMED_ID), of an existing record (INVALID_CROSS_REFERENCE_KEY).
+        // https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm#statuscode
+        if (!/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(ref)) return err('MALFORMED_ID', `${f.label}: id value of incorrect type: ${ref}`, [f.name]);
+        if (!(f.name === 'OwnerId' && ref === OWNER_ID) && !this.get(ref)) return err('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
       }
       if (f.unique && typeof value === 'string') {
         const clash = this.withValue(schema.name, f.name, value).find((r) => r.Id !== existing?.Id);
@@ -280,11 +304,12 @@ export class Org {
       const def = f.picklistValues.find((p) => p.defaultValue);
       if (def && f.defaultedOnCreate) record[f.name] = def.value;
     }
-    if (schema.name === 'Campaign') record.IsActive = true;
     Object.assign(record, fields);
     this.computed(schema, record);
     this.table(schema.name).set(id, record);
     this.indexes.add(schema.name, record);
+    if (schema.name === 'CampaignMember') this.recount(String(record.CampaignId));
+    if (schema.name === 'Campaign') Object.assign(record, { NumberOfContacts: 0, NumberOfLeads: 0 });
     return { id, success: true, errors: [] };
   }
 
@@ -319,12 +344,35 @@ export class Org {
     if (!schema || !table?.has(id)) {
       return { id, success: false, errors: [this.deleted.has(id) ? err('ENTITY_IS_DELETED', 'entity is deleted') : err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id')] };
     }
-    this.indexes.remove(schema.name, table.get(id) as SfRecord);
+    const removed = table.get(id) as SfRecord;
+    this.indexes.remove(schema.name, removed);
     table.delete(id);
     this.deleted.add(id);
     const members = this.table('CampaignMember');
-    for (const [mid, m] of members) if (m.ContactId === id || m.LeadId === id || m.CampaignId === id) members.delete(mid);
+    const campaigns = new Set<string>(schema.name === 'CampaignMember' ? [String(removed.CampaignId)] : []);
+    for (const [mid, m] of members) {
+      if (m.ContactId === id || m.LeadId === id || m.CampaignId === id) {
+        this.indexes.remove('CampaignMember', m);
+        members.delete(mid);
+        campaigns.add(String(m.CampaignId));
+      }
+    }
+    for (const campaign of campaigns) this.recount(campaign);
     return { id, success: true, errors: [] };
+  }
+
+  /**
+   * Keeps a campaign's `NumberOfContacts` and `NumberOfLeads` equal to its members: read-only
+   * statistics Salesforce calculates "using all associated records".
+   * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_campaign.htm ,
+   * https://help.salesforce.com/s/articleView?id=sales.campaigns_fields.htm
+   */
+  private recount(campaignId: string): void {
+    const campaign = this.table('Campaign').get(campaignId);
+    if (!campaign) return;
+    const members = this.withValue('CampaignMember', 'CampaignId', campaignId);
+    campaign.NumberOfContacts = members.filter((m) => typeof m.ContactId === 'string').length;
+    campaign.NumberOfLeads = members.filter((m) => typeof m.LeadId === 'string').length;
   }
 
   /** Converts a Lead: marks it converted and creates the Contact. Returns the Contact id. */
@@ -357,42 +405,9 @@ export class Org {
   }
 
   /**
-   * The records a query's conditions can match: through the field index of the first `=` /
-   * `IN` condition on text literals, else every record. Index hits come back in id order
-   * (creation order, as a scan would give them).
-   */
-  private candidates(object: string, where: readonly SoqlCondition[]): SfRecord[] {
-    const indexed = where.find((c) => (c.op === '=' || c.op === 'IN') && c.values.every((v) => typeof v === 'string'));
-    if (!indexed) return this.all(object);
-    const seen = new Set<SfRecord>();
-    for (const value of indexed.values) for (const row of this.withValue(object, indexed.field, value as string)) seen.add(row);
-    return [...seen].sort((a, b) => (String(a.Id) < String(b.Id) ? -1 : String(a.Id) > String(b.Id) ? 1 : 0));
-  }
-
-  /**
-   * Runs a parsed query. @throws {@link SfRequestError} `INVALID_TYPE` / `INVALID_FIELD`.
+   * Runs a parsed query (see `org-query.ts`). @throws {@link SfRequestError} `INVALID_TYPE` / `INVALID_FIELD`.
    */
   query(q: SoqlQuery): SfRecord[] {
-    const schema = this.schema(q.object);
-    if (!schema) throw new SfRequestError(400, 'INVALID_TYPE', `sObject type '${q.object}' is not supported.`);
-    const resolve = (name: string) => {
-      const f = this.field(schema, name);
-      if (!f) throw new SfRequestError(400, 'INVALID_FIELD', `No such column '${name}' on entity '${schema.name}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name.`);
-      return f.name;
-    };
-    const fields = q.fields.map(resolve);
-    const where = q.where.map((c) => ({ ...c, field: resolve(c.field) }));
-    let rows = this.candidates(schema.name, where).filter((r) => matches(r, where));
-    if (q.orderBy) {
-      const by = resolve(q.orderBy.field);
-      const dir = q.orderBy.desc ? -1 : 1;
-      rows = rows.sort((a, b) => COLLATOR.compare(String(a[by] ?? ''), String(b[by] ?? '')) * dir);
-    }
-    if (q.limit !== undefined) rows = rows.slice(0, q.limit);
-    return rows.map((r) => {
-      const out: SfRecord = { attributes: { type: schema.name, url: `/services/data/v62.0/sobjects/${schema.name}/${String(r.Id)}` } };
-      for (const f of fields) out[f] = r[f] ?? null;
-      return out;
-    });
+    return queryOrg(this, q);
   }
 }

@@ -6,7 +6,8 @@ import {
   type EmulatorRoute,
 } from '@syncmodes/connector-kit/emulator';
 import { BulkJobs, type BulkSettings } from './bulk-jobs';
-import { describeJson } from './org-schema';
+import { collectionRoutes, COLLECTION_LIMIT, fieldsOf } from './collection-routes';
+import { describeJson, globalDescribeEntry, STANDARD_OBJECTS } from './org-schema';
 import { Org, SfRequestError, type OrgOptions, type SaveResult, type SfRecord } from './org';
 import { parseSoql, SoqlSyntaxError } from './soql';
 
@@ -30,8 +31,7 @@ export interface SalesforceEmulatorOptions extends OrgOptions {
   readonly bulk?: Partial<BulkSettings> | undefined;
 }
 
-/** Most records per sObject Collections call. */
-export const COLLECTION_LIMIT = 200;
+export { COLLECTION_LIMIT };
 /** Longest request URI Salesforce accepts, characters. */
 export const MAX_URI_LENGTH = 16_384;
 /** The default token of the emulator. */
@@ -136,30 +136,6 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     return schema;
   };
 
-  const collection = (req: EmulatorRequest): { allOrNone: boolean; records: SfRecord[] } => {
-    const body = req.body as { allOrNone?: boolean; records?: SfRecord[] } | undefined;
-    if (!body || !Array.isArray(body.records)) throw new SfRequestError(400, 'JSON_PARSER_ERROR', 'The request body must hold "records".');
-    if (body.records.length > COLLECTION_LIMIT) {
-      throw new SfRequestError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`);
-    }
-    for (const r of body.records) {
-      const type = (r.attributes as { type?: string } | undefined)?.type;
-      const schema = type ? org.schema(type) : typeof (r.id ?? r.Id) === 'string' ? org.schemaOfId(String(r.id ?? r.Id)) : undefined;
-      if (schema) org.checkJsonTypes(schema, r);
-    }
-    return { allOrNone: body.allOrNone === true, records: body.records };
-  };
-
-  const fieldsOf = (r: SfRecord): SfRecord => {
-    const { attributes: _a, id: _i, Id: _I, ...fields } = r;
-    return fields;
-  };
-
-  const allOrNoneGuard = (allOrNone: boolean, results: SaveResult[]): SaveResult[] => {
-    if (!allOrNone || results.every((r) => r.success)) return results;
-    return results.map((r) => (r.success ? { id: null, success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] } : r));
-  };
-
   const saveError = (result: SaveResult): EmulatorResponse => ({
     status: 400,
     body: result.errors.map((e) => ({ message: e.message, errorCode: e.statusCode, fields: e.fields })),
@@ -229,6 +205,12 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       },
     },
     ...bulkRoutes,
+    {
+      // Describe Global: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_describeGlobal.htm
+      method: 'GET',
+      path: '/services/data/:version/sobjects',
+      handler: guarded((req) => ({ status: 200, body: { encoding: 'UTF-8', maxBatchSize: 200, sobjects: STANDARD_OBJECTS.map((o) => globalDescribeEntry(o, base(req))) } })),
+    },
     { method: 'GET', path: '/services/data/:version/sobjects/:type/describe', handler: guarded((req) => ({ status: 200, body: describeJson(schemaOr404(req.params.type as string), base(req)) })) },
     { method: 'GET', path: '/services/data/:version/query', handler: guarded(runQuery) },
     {
@@ -264,7 +246,9 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
         const fields = { ...fieldsOf((req.body ?? {}) as SfRecord), [field.name]: value };
         org.checkJsonTypes(schema, fields);
         const existing = org.withValue(schema.name, field.name, value);
-        if (existing.length > 1) return fail(300, 'MULTIPLE_CHOICES', `more than one record found for external id field ${field.name}`);
+        // More than one record holds the external id: 300 with the matching records' URLs.
+        // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
+        if (existing.length > 1) return { status: 300, body: existing.map((r) => `${base(req)}/sobjects/${schema.name}/${String(r.Id)}`) };
         const found = existing[0];
         const result = found ? org.update(String(found.Id), fields, schema.name) : org.create(schema.name, fields);
         if (!result.success) return saveError(result);
@@ -275,9 +259,16 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       method: 'GET',
       path: '/services/data/:version/sobjects/:type/:id',
       handler: guarded((req) => {
-        const record = org.get(req.params.id as string);
-        if (!record) return fail(404, 'NOT_FOUND', 'The requested resource does not exist');
-        return { status: 200, body: { attributes: { type: req.params.type }, ...record } };
+        // sObject Rows: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_retrieve.htm
+        const schema = schemaOr404(req.params.type as string);
+        const id = req.params.id as string;
+        const record = org.get(id);
+        if (!record || org.schemaOfId(id)?.name !== schema.name) return fail(404, 'NOT_FOUND', 'The requested resource does not exist');
+        const wanted = (req.query.get('fields') ?? '').split(',').filter(Boolean);
+        const names = wanted.length > 0 ? wanted.map((n) => org.field(schema, n)?.name ?? n) : schema.fields.map((f) => f.name);
+        const body: SfRecord = { attributes: { type: schema.name, url: `${base(req)}/sobjects/${schema.name}/${id}` } };
+        for (const n of names) body[n] = record[n] ?? null;
+        return { status: 200, body };
       }),
     },
     {
@@ -299,61 +290,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
         return result.success ? { status: 204 } : { status: 404, body: result.errors.map((e) => ({ message: e.message, errorCode: e.statusCode })) };
       }),
     },
-    {
-      method: 'POST',
-      path: '/services/data/:version/composite/sobjects',
-      handler: guarded((req) => {
-        const { allOrNone, records } = collection(req);
-        const results = records.map((r) => {
-          const type = (r.attributes as { type?: string } | undefined)?.type;
-          if (!type) return { id: null, success: false, errors: [{ statusCode: 'INVALID_TYPE', message: 'Must send a concrete entity type.', fields: [] }] } as SaveResult;
-          return org.create(type, fieldsOf(r));
-        });
-        return { status: 200, body: allOrNoneGuard(allOrNone, results) };
-      }),
-    },
-    {
-      method: 'PATCH',
-      path: '/services/data/:version/composite/sobjects',
-      handler: guarded((req) => {
-        const { allOrNone, records } = collection(req);
-        const results = records.map((r) => {
-          const id = (r.id ?? r.Id) as string | undefined;
-          if (!id) return { id: null, success: false, errors: [{ statusCode: 'MISSING_ARGUMENT', message: 'Id not specified in an update call', fields: [] }] } as SaveResult;
-          return org.update(id, fieldsOf(r), (r.attributes as { type?: string } | undefined)?.type);
-        });
-        return { status: 200, body: allOrNoneGuard(allOrNone, results) };
-      }),
-    },
-    {
-      method: 'PATCH',
-      path: '/services/data/:version/composite/sobjects/:type/:field',
-      handler: guarded((req) => {
-        const schema = schemaOr404(req.params.type as string);
-        const field = org.field(schema, req.params.field as string);
-        if (!field || !field.externalId) throw new SfRequestError(400, 'INVALID_FIELD', `Field ${req.params.field} is not an external id field on ${schema.name}`);
-        const { allOrNone, records } = collection(req);
-        const results = records.map((r) => {
-          const key = r[field.name];
-          const existing = org.all(schema.name).filter((x) => typeof x[field.name] === 'string' && String(x[field.name]).toLowerCase() === String(key).toLowerCase());
-          if (existing.length > 1) return { id: null, success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `${field.name}: more than one record found for external id field`, fields: [field.name] }] } as SaveResult;
-          const found = existing[0];
-          if (found) return { ...org.update(String(found.Id), fieldsOf(r), schema.name), created: false };
-          return { ...org.create(schema.name, fieldsOf(r)), created: true };
-        });
-        return { status: 200, body: allOrNoneGuard(allOrNone, results) };
-      }),
-    },
-    {
-      method: 'DELETE',
-      path: '/services/data/:version/composite/sobjects',
-      handler: guarded((req) => {
-        const ids = (req.query.get('ids') ?? '').split(',').filter(Boolean);
-        if (ids.length > COLLECTION_LIMIT) throw new SfRequestError(400, 'EXCEEDED_ID_LIMIT', `record limit reached. cannot submit more than ${COLLECTION_LIMIT} records into this call`);
-        const results = ids.map((id) => org.delete(id));
-        return { status: 200, body: allOrNoneGuard(req.query.get('allOrNone') === 'true', results) };
-      }),
-    },
+    ...collectionRoutes({ org, guarded, schemaOr404 }),
   ];
 
   const server = new EmulatorServer({

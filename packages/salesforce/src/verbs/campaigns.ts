@@ -1,4 +1,4 @@
-import { ConfigError, chunk, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
+import { ConfigError, chunk, type FoundGroup, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
 import { inListsWithin, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
@@ -13,18 +13,75 @@ function memberField(ctx: Ctx): 'ContactId' | 'LeadId' {
   return field;
 }
 
+/** A campaign as the lookups read it. */
+interface CampaignRow {
+  readonly Id: string;
+  readonly Name: string;
+  readonly NumberOfContacts?: number | null;
+  readonly NumberOfLeads?: number | null;
+}
+
+/**
+ * Every campaign whose name equals one of `names` (SOQL `IN`, literals escaped, split to stay
+ * under the URI limit; case-insensitive, as SOQL compares text), by lowercased name, in id order.
+ */
+async function campaignsNamed(ctx: Ctx, names: readonly string[]): Promise<Map<string, CampaignRow[]>> {
+  const byName = new Map<string, CampaignRow[]>();
+  for (const list of inListsWithin([...new Set(names)], IN_LIST_BUDGET)) {
+    const rows = await ctx.client.api.query<CampaignRow>(
+      `SELECT Id, Name, NumberOfContacts, NumberOfLeads FROM Campaign WHERE Name IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`,
+    );
+    for (const row of rows) byName.set(row.Name.toLowerCase(), [...(byName.get(row.Name.toLowerCase()) ?? []), row]);
+  }
+  return byName;
+}
+
+/**
+ * `groups.find`: every campaign with each name, never creating one. `members` is the
+ * campaign's exact member count of the synced object: `NumberOfContacts` when syncing
+ * Contacts, `NumberOfLeads` for Leads — read-only statistics Salesforce calculates from all
+ * associated records.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_campaign.htm ,
+ * https://help.salesforce.com/s/articleView?id=sales.campaigns_fields.htm
+ */
+export async function findCampaigns(ctx: Ctx, names: readonly string[]): Promise<Map<string, FoundGroup[]>> {
+  const byName = await campaignsNamed(ctx, names);
+  const count = ctx.client.memberField === 'ContactId' ? 'NumberOfContacts' : ctx.client.memberField === 'LeadId' ? 'NumberOfLeads' : undefined;
+  const out = new Map<string, FoundGroup[]>();
+  for (const name of new Set(names)) {
+    const rows = byName.get(name.toLowerCase()) ?? [];
+    out.set(
+      name,
+      rows.map((row) => {
+        const members = count ? row[count] : undefined;
+        return { id: row.Id, ...(typeof members === 'number' ? { members } : {}) };
+      }),
+    );
+  }
+  return out;
+}
+
 /**
  * Finds campaigns by name (case-insensitive, as SOQL compares) and, when `create` is
  * true, creates the missing ones (active). Ids are cached for the run.
+ *
+ * @throws {@link ConfigError} `ambiguous_group` when several campaigns have one of the names:
+ *   which one the sync manages cannot be told, so none is picked.
  */
 export async function ensureCampaigns(ctx: Ctx, names: readonly string[], options: { readonly create: boolean }): Promise<Map<string, string>> {
   const { api, campaignIds } = ctx.client;
   const wanted = [...new Set(names)];
   const unknown = wanted.filter((n) => !campaignIds.has(n.toLowerCase()));
-  for (const list of inListsWithin(unknown, IN_LIST_BUDGET)) {
-    const rows = await api.query<{ Id: string; Name: string }>(`SELECT Id, Name FROM Campaign WHERE Name IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`);
-    for (const row of rows) if (!campaignIds.has(row.Name.toLowerCase())) campaignIds.set(row.Name.toLowerCase(), row.Id);
+  const found = await campaignsNamed(ctx, unknown);
+  const ambiguous = [...found.values()].filter((rows) => rows.length > 1);
+  if (ambiguous.length > 0) {
+    const which = ambiguous.map((rows) => `"${rows[0]?.Name}" (${rows.map((r) => r.Id).join(', ')})`).join('; ');
+    throw new ConfigError(
+      `Salesforce has several campaigns with one name: ${which}. Rename or delete the extra ones so each name the sync manages is one campaign.`,
+      'ambiguous_group',
+    );
   }
+  for (const [name, rows] of found) if (rows[0]) campaignIds.set(name, rows[0].Id);
   if (options.create) {
     const missing = wanted.filter((n) => !campaignIds.has(n.toLowerCase()));
     for (const batch of chunk(missing, 200)) {
@@ -65,7 +122,7 @@ export async function removeCampaignMembers(ctx: Ctx, group: GroupRef, members: 
   const memberRows = [...rowsByRecord.values()].flat();
   const failures = new Map<string, ItemResult>();
   for (const batch of chunk(memberRows, 200)) {
-    const results = toItemResults(await api.destroy(batch), new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']));
+    const results = toItemResults(await api.destroy('CampaignMember', batch), new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY']));
     results.forEach((r, i) => {
       if (!r.ok) failures.set(batch[i] as string, r);
     });

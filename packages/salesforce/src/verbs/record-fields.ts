@@ -1,4 +1,4 @@
-import type { PropertyValue, SyncError } from '@syncmodes/connector-kit';
+import type { DateOptions, PropertyValue, SyncError } from '@syncmodes/connector-kit';
 import type { SalesforceClient } from '../client/salesforce-client';
 import { convertValue } from '../fields/field-values';
 
@@ -9,13 +9,13 @@ import { convertValue } from '../fields/field-values';
 export function toSalesforceFields(
   client: SalesforceClient,
   properties: Readonly<Record<string, PropertyValue>>,
-  dateFormat: string,
+  dates: DateOptions,
 ): { readonly fields: Record<string, unknown> } | { readonly error: SyncError } {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(properties)) {
     const field = client.fields.get(name);
     if (!field) continue;
-    const converted = convertValue(field, value, dateFormat);
+    const converted = convertValue(field, value, dates);
     if (!converted.ok) return { error: converted.error };
     fields[field.name] = converted.value;
   }

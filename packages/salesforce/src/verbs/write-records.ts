@@ -4,6 +4,7 @@ import { saveErrorToSyncError } from '../client/errors';
 import type { SaveResult } from '../client/salesforce-api';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
+import { dateOptionsOf } from '../fields/field-values';
 import { toSalesforceFields } from './record-fields';
 
 type Ctx = VerbContext<SalesforceConfig, SalesforceClient>;
@@ -30,7 +31,7 @@ async function sendBulk<I extends { readonly properties: WriteItem['properties']
   const rows: BulkRow[] = [];
   const positions: number[] = [];
   items.forEach((item, i) => {
-    const converted = operation === 'delete' ? { fields: {} } : toSalesforceFields(ctx.client, item.properties, ctx.config.dateFormat);
+    const converted = operation === 'delete' ? { fields: {} } : toSalesforceFields(ctx.client, item.properties, dateOptionsOf(ctx.config));
     if ('error' in converted) results[i] = { ok: false, error: converted.error };
     else {
       rows.push(rowOf(item, converted.fields));
@@ -73,7 +74,7 @@ async function sendConverted<I extends WriteItem>(
   const records: Record<string, unknown>[] = [];
   const positions: number[] = [];
   items.forEach((item, i) => {
-    const converted = toSalesforceFields(ctx.client, item.properties, ctx.config.dateFormat);
+    const converted = toSalesforceFields(ctx.client, item.properties, dateOptionsOf(ctx.config));
     if ('error' in converted) results[i] = { ok: false, error: converted.error };
     else {
       records.push(body(item, converted.fields));
@@ -127,5 +128,5 @@ export async function deleteRecords(ctx: Ctx, items: readonly TargetItem[]): Pro
     const targets = items.map((i) => ({ ...i, properties: {} }));
     return sendBulk(ctx, 'delete', 'Id', targets, (item) => ({ fields: { Id: item.destinationId }, key: normalise(item.destinationId) }), GONE);
   }
-  return toItemResults(await ctx.client.api.destroy(items.map((i) => i.destinationId)), GONE);
+  return toItemResults(await ctx.client.api.destroy(ctx.client.fields.object, items.map((i) => i.destinationId)), GONE);
 }

@@ -22,7 +22,7 @@ interface Entry {
  * whose identifiers change, stay where they were). Only memberships the sync added are ever
  * removed; audiences it does not manage are never touched. Duplicate identities fail all
  * their rows. A record that leaves while another record in the source has its identity (a
- * re-key) is never removed: `rekeyed`, and the other record inherits its memberships.
+ * re-key) stays in that record's audiences (`rekeyed`); sync removes it from the others.
  */
 export class AudienceModel {
   /** Audience name → members. */
@@ -95,14 +95,12 @@ export class AudienceModel {
         out.set(id, 'skipped:not_found');
         this.entries.delete(id);
       } else if (holder) {
-        // A re-key: the person is still in the source under another id. Never removed; the
-        // holder inherits the memberships (and leaves, by its own rules, those it is not in).
+        // A re-key: the person is still in the source under another id. Kept in the holder's
+        // audiences; in sync, removed from the ones the holder is not in.
         out.set(id, 'skipped:rekeyed');
         const inheritor = this.entries.get(holder.id);
         if (inheritor) {
-          const grew = [...entry.groups].some((g) => !inheritor.groups.has(g));
-          for (const g of entry.groups) inheritor.groups.add(g);
-          if (grew) inheritor.fingerprint = '';
+          if (removes) for (const g of entry.groups) if (!inheritor.groups.has(g)) this.remove(g, entry.member);
           this.entries.delete(id);
         }
       } else if (removes) {

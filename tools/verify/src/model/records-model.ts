@@ -66,8 +66,9 @@ export type ExpectedOutcomes = Map<string, string>;
  * - not found → created where the mode may create, else skipped `not_found`;
  * - left the source → deleted only in sync and only if the sync created it, else kept and
  *   taken out of its managed groups (`delete_not_allowed` / `not_owned`) — unless a record
- *   still in the source has its key or its destination record (a re-key: kept untouched,
- *   `rekeyed`, and that record inherits its ownership and managed groups);
+ *   still in the source has its key or its destination record (a re-key, `rekeyed`: never
+ *   deleted, it leaves the managed groups that record is not in, and that record inherits
+ *   its ownership);
  * - duplicate match keys fail all their rows; managed groups follow the source.
  */
 export class RecordsModel {
@@ -170,13 +171,12 @@ export class RecordsModel {
       }
       const holder = this.holderOf(id, entry, source, seen);
       if (holder !== undefined) {
+        // The same person under another id: never deleted; it leaves the managed groups the holder is not in.
         out.set(id, 'skipped:rekeyed');
         const inheritor = this.entries.get(holder);
         if (inheritor) {
-          const grew = [...entry.groups].some((g) => !inheritor.groups.has(g));
-          for (const g of entry.groups) inheritor.groups.add(g);
+          for (const g of entry.groups) if (!inheritor.groups.has(g)) found.groups.delete(g);
           inheritor.owned ||= entry.owned;
-          if (grew) inheritor.hash = '';
           this.entries.delete(id);
         }
         continue;

@@ -1,0 +1,33 @@
+/** C0 controls (NUL, ESC, newlines, tabs…), DEL and C1 controls (U+0080–U+009F, e.g. CSI U+009B). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
+
+/**
+ * Makes text from data (record ids, values, messages quoting them) safe to write to a
+ * terminal or a log line: every control character is written as a visible escape (`\x1b`,
+ * `\n`, `\0`, `\x9b`…), so a value such as `\x1b[2J` shows as text instead of clearing
+ * the screen, and a newline in a value cannot forge a second line. Printable text,
+ * including every non-Latin script and emoji, is unchanged.
+ */
+export function escapeControl(text: string): string {
+  return text.replace(CONTROL, (c) => NAMED[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * Escapes what `JSON.stringify` leaves raw and a terminal would act on (DEL and the C1
+ * controls, as `\u00XX`). The result is the same JSON value: parsing it gives the same data.
+ */
+export function escapeJsonControl(json: string): string {
+  return json.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A value's fields with every string (deeply) passed through {@link escapeControl}; for log fields. */
+export function escapeFields(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return escapeControl(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => escapeFields(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[escapeControl(k)] = escapeFields(v, depth + 1);
+  return out;
+}

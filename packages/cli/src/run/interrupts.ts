@@ -1,0 +1,61 @@
+import { SyncError } from '@syncmodes/connector-kit';
+import { EXIT } from '../registry/exit-codes';
+
+/** Where interrupts come from: `listen` subscribes and returns the unsubscribe function. */
+export interface Interrupts {
+  listen(onInterrupt: (signal: string) => void): () => void;
+}
+
+/** The process's SIGINT (Ctrl-C) and SIGTERM. */
+export const processInterrupts: Interrupts = {
+  listen(onInterrupt) {
+    const onInt = () => onInterrupt('SIGINT');
+    const onTerm = () => onInterrupt('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    return () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    };
+  },
+};
+
+/** The reason a run's signal is aborted with when the user interrupts it. */
+export function interruptedError(signal: string): SyncError {
+  return new SyncError('interrupted', `Interrupted (${signal}): no new calls were sent; the calls in flight finished. Running again continues from the state.`, { retryable: true });
+}
+
+/** A run's stop switch, driven by interrupts. */
+export interface StopSwitch {
+  readonly signal: AbortSignal;
+  /** The signal that stopped the run, when one did. */
+  readonly interruptedBy: string | undefined;
+  dispose(): void;
+}
+
+/**
+ * Turns interrupts into a stop: the first aborts `signal` (the engine stops sending new
+ * calls, lets calls in flight finish, and the CLI prints the summary and writes the
+ * report); the second calls `exitNow(130)` at once.
+ */
+export function stopSwitch(interrupts: Interrupts, stderr: NodeJS.WritableStream, exitNow: (code: number) => void): StopSwitch {
+  const controller = new AbortController();
+  let interruptedBy: string | undefined;
+  const unlisten = interrupts.listen((signal) => {
+    if (interruptedBy === undefined) {
+      interruptedBy = signal;
+      stderr.write(`\nStopping (${signal}): no new calls; waiting for the calls in flight, then the summary and the report. Press Ctrl-C again to exit at once.\n`);
+      controller.abort(interruptedError(signal));
+      return;
+    }
+    stderr.write(`Exiting at once (${signal} again): the report is not written; the state holds what was acknowledged.\n`);
+    exitNow(EXIT.interrupted);
+  });
+  return {
+    signal: controller.signal,
+    get interruptedBy() {
+      return interruptedBy;
+    },
+    dispose: unlisten,
+  };
+}

@@ -1,0 +1,81 @@
+import { existsSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SqliteStateStore, SyncError } from '@syncmodes/connector-kit';
+
+/** The state file's name inside the state directory. */
+export const STATE_FILE = 'state.sqlite';
+
+/** Codes of a state store that cannot be used. `state_unreadable`: exit 2; `state_unwritable`: exit 3. */
+export const STATE_CODES = ['state_unreadable', 'state_unwritable'] as const;
+
+const UNREADABLE = /^(SQLITE_NOTADB|SQLITE_CORRUPT|ENOTDIR|EISDIR|EEXIST)/;
+const UNWRITABLE = /^(SQLITE_READONLY|SQLITE_CANTOPEN|SQLITE_FULL|SQLITE_IOERR|SQLITE_PERM|EACCES|EPERM|EROFS|ENOSPC)/;
+const RESET_HINT = 'Nothing was sent. Restore it from a backup, or run with --reset-state to move it aside and start over (the syncs in it then own nothing, so sync mode deletes nothing they created before).';
+
+function unreadable(message: string): SyncError {
+  return new SyncError('state_unreadable', `${message} ${RESET_HINT}`);
+}
+
+function unwritable(message: string): SyncError {
+  return new SyncError('state_unwritable', `${message} Nothing more was sent. Make it writable (permissions, free space), then run again: what was sent is in the state up to the last acknowledged batch.`);
+}
+
+/**
+ * A `SyncError` (`state_unreadable` / `state_unwritable`) for a raw error thrown while
+ * opening or using the SQLite state at `path` (better-sqlite3's `SQLITE_*` codes, file
+ * system errors), or `undefined` when the error is not about the state store. A `SyncError`
+ * is returned unchanged when it already has one of these codes.
+ */
+export function stateError(error: unknown, path: string): SyncError | undefined {
+  if (error instanceof SyncError) return (STATE_CODES as readonly string[]).includes(error.code) ? error : undefined;
+  const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
+  const detail = error instanceof Error ? error.message : String(error);
+  if (UNREADABLE.test(code)) return unreadable(`The state file "${path}" is not a syncmodes state store (${detail}).`);
+  if (UNWRITABLE.test(code)) return unwritable(`The state in "${path}" cannot be written (${detail}).`);
+  return undefined;
+}
+
+/** `<path>.bad-<UTC timestamp>`, e.g. `state.sqlite.bad-20261104T143000Z`. */
+export function asidePath(path: string, now = new Date()): string {
+  return `${path}.bad-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}
+
+/**
+ * Moves the state aside for `--reset-state`: the state file (and its `-wal` / `-shm`
+ * companions), or the `--state-dir` itself when it is a file. Returns what was moved where.
+ */
+export function resetState(stateDir: string, now = new Date()): { from: string; to: string } | undefined {
+  const target = existsSync(stateDir) && !statSync(stateDir).isDirectory() ? stateDir : join(stateDir, STATE_FILE);
+  if (!existsSync(target)) return undefined;
+  const to = asidePath(target, now);
+  renameSync(target, to);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(target + suffix)) renameSync(target + suffix, to + suffix);
+  return { from: target, to };
+}
+
+/**
+ * Opens the SQLite state in `stateDir` (`<stateDir>/state.sqlite`), refusing what is not
+ * a usable store instead of starting over silently: a `--state-dir` that is a file, a
+ * state path that is a folder, an empty (0-byte) or non-SQLite file. With `create: false`
+ * a missing file gives `undefined` (nothing is created).
+ *
+ * @throws {@link SyncError} `state_unreadable` or `state_unwritable` (see {@link stateError}).
+ */
+export function openState(stateDir: string, options: { readonly create: boolean }): SqliteStateStore | undefined {
+  if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) {
+    throw unreadable(`--state-dir "${stateDir}" is a file, not a folder.`);
+  }
+  const path = join(stateDir, STATE_FILE);
+  if (existsSync(path)) {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw unreadable(`The state file "${path}" is a folder.`);
+    if (stat.size === 0) throw unreadable(`The state file "${path}" is empty (0 bytes): it is not a state store, and treating it as new would lose what the syncs own.`);
+  } else if (!options.create) {
+    return undefined;
+  }
+  try {
+    return new SqliteStateStore(path);
+  } catch (error) {
+    throw stateError(error, path) ?? error;
+  }
+}

@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const ENTRY = new URL('./fixtures/bin-from-source.ts', import.meta.url).pathname;
+/** tsx's ESM loader by path, so a child started in any folder finds it. */
+const TSX = pathToFileURL(join(dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist', 'loader.mjs')).href;
+
+/** A running `syncmodes` process and what it printed so far. */
+export interface BinProcess {
+  readonly child: ChildProcess;
+  readonly output: { stdout: string; stderr: string };
+  /** Resolves with the exit code (or the signal that ended it) and when it exited. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
+}
+
+/** Starts the `syncmodes` bin (from sources, under tsx) as a child process. */
+export function startBin(argv: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): BinProcess {
+  const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', TSX, ENTRY, ...argv], {
+    cwd: options.cwd ?? process.cwd(),
+    env: { PATH: process.env.PATH ?? '', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output.stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+  return { child, output, exited };
+}
+
+/** Waits until `predicate` holds (polling every 20 ms), or fails after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/**
+ * Installs a third-party destination plugin, `syncmodes-destination-leaky`, into
+ * `<project>/node_modules`: every write succeeds, and `connect` leaves a timer running
+ * that is never cleared (as an SDK that keeps sockets or timers open would), so the process
+ * would never end by itself. zod comes from this workspace.
+ */
+export function installLeakyPlugin(project: string): void {
+  const dir = join(project, 'node_modules', 'syncmodes-destination-leaky');
+  mkdirSync(dir, { recursive: true });
+  const zod = pathToFileURL(new URL('../../../node_modules/zod/index.js', import.meta.url).pathname).href;
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'syncmodes-destination-leaky', version: '0.0.1', type: 'module', exports: { '.': './index.js' } }));
+  writeFileSync(
+    join(dir, 'index.js'),
+    `import { z } from ${JSON.stringify(zod)};
+let next = 1;
+export const destination = {
+  kind: 'records', id: 'leaky', displayName: 'Leaky', syncModes: ['additive'], defaultSyncMode: 'additive',
+  configSchema: z.object({}),
+  limits: { writeBatchSize: 50, lookupBatchSize: 50, groupBatchSize: 50, concurrency: 1 },
+  matchKeyLabel: () => 'email',
+  matchKey: (s) => (typeof s.properties.email === 'string' ? s.properties.email.toLowerCase() : undefined),
+  connect: async () => { setInterval(() => {}, 1000); return {}; },
+  verbs: {
+    find: async () => new Map(),
+    create: async (_ctx, items) => items.map(() => ({ ok: true, id: String(next++) })),
+    update: async (_ctx, items) => items.map(() => ({ ok: true })),
+  },
+};
+`,
+  );
+}

@@ -1,0 +1,212 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SyncListing } from '@syncmodes/connector-kit';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { stateError } from '../src/index';
+import { cli, cliWith, tempDir } from './cli-helpers';
+
+const CSV = 'Customer Id,Email,Last Name\nA1,ada@example.com,Lovelace\nB2,alan@example.com,Turing\n';
+const MAP = ['--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name'];
+
+describe('syncmodes state list | show | forget', () => {
+  let dir: string;
+  let stateDir: string;
+  let file: string;
+  const sync = (extra: string[] = []) => cli(['sync', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--from', file, ...MAP, ...extra]);
+  beforeEach(async () => {
+    dir = tempDir();
+    stateDir = join(dir, 's');
+    file = join(dir, 'customers.csv');
+    writeFileSync(file, CSV);
+    expect((await sync()).code).toBe(0);
+    expect((await sync(['--sync-name', 'second-feed'])).code).toBe(0);
+  });
+
+  it('lists every sync with its name, id, destination, identity, records, owned and when it was last written', async () => {
+    const out = await cli(['state', 'list', '--state-dir', stateDir]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/customers +│ [0-9a-f]{16} │ salesforce +│ instanceUrl=emulator:salesforce, object=Contact/);
+    expect(out.stdout).toMatch(/second-feed +│ [0-9a-f]{16} │ salesforce/);
+    expect(out.stdout).toMatch(/│ +2 │ +2 │ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    const json = await cli(['state', 'list', '--state-dir', stateDir, '--json']);
+    const syncs = JSON.parse(json.stdout) as SyncListing[];
+    expect(syncs.map((s) => [s.name, s.destination, s.records, s.owned]).sort()).toEqual([
+      ['customers', 'salesforce', 2, 2],
+      ['second-feed', 'salesforce', 2, 0],
+    ]);
+  });
+
+  it('shows one sync by name, by id and by a unique id prefix', async () => {
+    const syncs = JSON.parse((await cli(['state', 'list', '--state-dir', stateDir, '--json'])).stdout) as SyncListing[];
+    const customers = syncs.find((s) => s.name === 'customers') as SyncListing;
+    for (const ref of ['customers', customers.syncId, customers.syncId.slice(0, 6)]) {
+      const out = await cli(['state', 'show', ref, '--state-dir', stateDir]);
+      expect(out.code).toBe(0);
+      expect(out.stdout).toContain(`id           ${customers.syncId}`);
+      expect(out.stdout).toMatch(/owned +2 created by this sync/);
+    }
+    const json = JSON.parse((await cli(['state', 'show', 'customers', '--state-dir', stateDir, '--json'])).stdout) as SyncListing;
+    expect(json).toMatchObject({ name: 'customers', records: 2, owned: 2, departed: 0, pending: 0, notFound: 0 });
+  });
+
+  it('an unknown or ambiguous reference is a usage error naming the syncs there are', async () => {
+    const unknown = await cli(['state', 'show', 'nope', '--state-dir', stateDir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/error \(unknown_sync\): No sync "nope".*customers, salesforce/);
+    const ambiguous = await cli(['state', 'show', '', '--state-dir', stateDir]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('error (ambiguous_sync)');
+  });
+
+  it('forget refuses without --yes when stdin is not a terminal, and changes nothing', async () => {
+    const out = await cliWith(['state', 'forget', 'customers', '--state-dir', stateDir], { stdinTTY: false });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('error (confirmation_required)');
+    expect(JSON.parse((await cli(['state', 'list', '--state-dir', stateDir, '--json'])).stdout)).toHaveLength(2);
+  });
+
+  it('forget asks on a terminal: "n" keeps the sync, "y" forgets it', async () => {
+    const no = await cliWith(['state', 'forget', 'customers', '--state-dir', stateDir], { stdinTTY: true, stdin: 'n\n' });
+    expect(no.code).toBe(0);
+    expect(no.stderr).toMatch(/Forget sync "customers" \([0-9a-f]{16}, salesforce: 2 records, 2 owned\)\? .*\[y\/N\]/);
+    expect(no.stderr).toContain('Nothing forgotten.');
+    expect(JSON.parse((await cli(['state', 'list', '--state-dir', stateDir, '--json'])).stdout)).toHaveLength(2);
+    const yes = await cliWith(['state', 'forget', 'customers', '--state-dir', stateDir], { stdinTTY: true, stdin: 'y\n' });
+    expect(yes.code).toBe(0);
+    expect(yes.stdout).toMatch(/Forgot sync "customers" .*: 2 entries removed/);
+    const left = JSON.parse((await cli(['state', 'list', '--state-dir', stateDir, '--json'])).stdout) as SyncListing[];
+    expect(left.map((s) => s.name)).toEqual(['second-feed']);
+  });
+
+  it('after forget --yes the next run owns nothing: the records are found and updated, not created again', async () => {
+    expect((await cli(['state', 'forget', 'customers', '--yes', '--state-dir', stateDir])).code).toBe(0);
+    const again = await cli(['sync', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--from', file, ...MAP, '--json']);
+    const counts = (JSON.parse(again.stdout) as { counts: Record<string, number> }).counts;
+    expect(counts).toMatchObject({ created: 0, failed: 0 });
+    expect((counts.updated ?? 0) + (counts.unchanged ?? 0)).toBe(2);
+    const data = JSON.parse(readFileSync(join(stateDir, 'emulators', 'salesforce.json'), 'utf8')) as { Contact: unknown[] };
+    expect(data.Contact).toHaveLength(2);
+    const show = JSON.parse((await cli(['state', 'show', 'customers', '--state-dir', stateDir, '--json'])).stdout) as SyncListing;
+    expect(show.owned).toBe(0);
+  });
+
+  it('a folder without state lists no syncs and creates nothing', async () => {
+    const empty = join(dir, 'empty');
+    const out = await cli(['state', 'list', '--state-dir', empty]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain('No syncs in');
+    expect(existsSync(empty)).toBe(false);
+  });
+});
+
+describe('a state store that cannot be used (issue 17, item 6)', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = tempDir();
+    file = join(dir, 'people.csv');
+    writeFileSync(file, CSV);
+  });
+  const sync = (stateDir: string, extra: string[] = []) => cli(['sync', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--from', file, ...MAP, ...extra]);
+
+  it.each([
+    ['--state-dir is a file', (s: string) => writeFileSync(s, 'not a folder'), /--state-dir ".*" is a file, not a folder/],
+    ['an empty (0-byte) state file', (s: string) => (mkdirSync(s), writeFileSync(join(s, 'state.sqlite'), '')), /is empty \(0 bytes\)/],
+    ['a state file of another format', (s: string) => (mkdirSync(s), writeFileSync(join(s, 'state.sqlite'), 'id,name\n1,x\n'.repeat(200))), /is not a (readable )?syncmodes state store \((file is not a database|SQLITE_NOTADB)\)/],
+    ['a folder where the state file should be', (s: string) => mkdirSync(join(s, 'state.sqlite'), { recursive: true }), /is a folder/],
+  ])('%s: one clean line (no stack trace), exit 2, refused before the emulator starts or anything is sent', async (_name, make, message) => {
+    const stateDir = join(dir, 's');
+    make(stateDir);
+    const out = await sync(stateDir);
+    expect(out.code).toBe(2);
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toMatch(/^error \(state_unreadable\): /);
+    expect(out.stderr).toMatch(message);
+    expect(out.stderr).toContain('--reset-state');
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a truncated state file is refused, then --reset-state moves it aside, says so, and the sync starts over', async () => {
+    const stateDir = join(dir, 's');
+    expect((await sync(stateDir)).code).toBe(0);
+    const path = join(stateDir, 'state.sqlite');
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, 100));
+    for (const f of readdirSync(stateDir)) if (f.endsWith('-wal') || f.endsWith('-shm')) writeFileSync(join(stateDir, f), '');
+    const refused = await sync(stateDir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^error \(state_unreadable\)/);
+    const reset = await sync(stateDir, ['--reset-state', '--json']);
+    expect(reset.code).toBe(0);
+    expect(reset.stderr).toMatch(/--reset-state: moved ".*state\.sqlite" aside to ".*state\.sqlite\.bad-\d{8}T\d{6}Z"/);
+    expect(readdirSync(stateDir).some((f) => /^state\.sqlite\.bad-\d{8}T\d{6}Z$/.test(f))).toBe(true);
+    const counts = (JSON.parse(reset.stdout) as { counts: Record<string, number> }).counts;
+    expect(counts).toMatchObject({ created: 0, failed: 0 });
+    expect((counts.updated ?? 0) + (counts.unchanged ?? 0)).toBe(2);
+    const data = JSON.parse(readFileSync(join(stateDir, 'emulators', 'salesforce.json'), 'utf8')) as { Contact: unknown[] };
+    expect(data.Contact).toHaveLength(2);
+  });
+
+  it('--reset-state with --state-dir pointing at a file moves the file aside', async () => {
+    const stateDir = join(dir, 's');
+    writeFileSync(stateDir, 'oops');
+    const out = await sync(stateDir, ['--reset-state']);
+    expect(out.code).toBe(0);
+    expect(readdirSync(dir).some((f) => /^s\.bad-/.test(f))).toBe(true);
+  });
+
+  it('a state folder that cannot be written (read-only): state_unwritable, exit 3 — or, as root, the run goes through', async () => {
+    const stateDir = join(dir, 'ro');
+    mkdirSync(stateDir);
+    chmodSync(stateDir, 0o555);
+    const out = await sync(stateDir);
+    // root ignores permission bits: the store opens and the run completes.
+    if (process.getuid?.() === 0) expect(out.code).toBe(0);
+    else {
+      expect(out.code).toBe(3);
+      expect(out.stderr).toMatch(/^error \(state_unwritable\)/);
+    }
+    chmodSync(stateDir, 0o755);
+  });
+
+  it('raw store errors map to the two codes; other errors are left alone', () => {
+    const raw = (code: string, message: string) => Object.assign(new Error(message), { code });
+    expect(stateError(raw('SQLITE_NOTADB', 'file is not a database'), 's.sqlite')?.code).toBe('state_unreadable');
+    expect(stateError(raw('SQLITE_CORRUPT', 'database disk image is malformed'), 's.sqlite')?.code).toBe('state_unreadable');
+    expect(stateError(raw('SQLITE_READONLY', 'attempt to write a readonly database'), 's.sqlite')?.code).toBe('state_unwritable');
+    expect(stateError(raw('SQLITE_FULL', 'database or disk is full'), 's.sqlite')?.code).toBe('state_unwritable');
+    expect(stateError(raw('SQLITE_CANTOPEN', 'unable to open database file'), 's.sqlite')?.code).toBe('state_unwritable');
+    expect(stateError(raw('EACCES', 'permission denied'), 's.sqlite')?.code).toBe('state_unwritable');
+    expect(stateError(raw('ECONNRESET', 'socket hang up'), 's.sqlite')).toBeUndefined();
+  });
+});
+
+describe('an invalid YAML config file (issue 17, item 7)', () => {
+  it('names the file, the line, the column and the error kind, and never shows its content', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'sync.yaml');
+    const secretLine = 'password: hunter2-SECRET';
+    writeFileSync(config, ['to: salesforce', 'map:', '  Email: Email', '   bad: [x', secretLine].join('\n'));
+    const out = await cli(['sync', '--config', config]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/error \(config_file\): Config file ".*sync\.yaml" is not valid YAML: [a-z ]+ \([A-Z_]+\) at line \d+, column \d+\./);
+    expect(out.stderr).not.toContain('hunter2');
+    expect(out.stderr).not.toContain('Email: Email');
+    const alias = join(dir, 'alias.yaml');
+    writeFileSync(alias, 'to: *SECRETALIAS\n');
+    const aliased = await cli(['sync', '--config', alias]);
+    expect(aliased.code).toBe(2);
+    expect(aliased.stderr).not.toContain('SECRETALIAS');
+  });
+});
+
+describe('exit codes of a report', () => {
+  it('stopped by an unreadable state store: 2; unwritable: 3; interrupted: 130', async () => {
+    const { exitCodeOf } = await import('../src/index');
+    const report = (code: string) => ({ status: 'stopped', reason: { code, message: '' }, counts: { failed: 0 } }) as unknown as Parameters<typeof exitCodeOf>[0];
+    expect(exitCodeOf(report('state_unreadable'))).toBe(2);
+    expect(exitCodeOf(report('state_unwritable'))).toBe(3);
+    expect(exitCodeOf(report('interrupted'))).toBe(130);
+    expect(exitCodeOf(report('rate_limited'))).toBe(3);
+  });
+});

@@ -1,0 +1,17 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The tests that need a real browser (headless Chromium through playwright-core): `npm run
+ * test:browser -w @syncmodes/cli`, run by .ci/run after it installs Chromium. Their report
+ * (`reports/vitest-browser.json`) is counted in CI's last line. Without Chromium they fail.
+ */
+export default defineConfig({
+  resolve: { conditions: ['@syncmodes/source'] },
+  ssr: { resolve: { conditions: ['@syncmodes/source'] } },
+  test: {
+    include: ['test/browser/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: 'reports/vitest-browser.json' }]],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

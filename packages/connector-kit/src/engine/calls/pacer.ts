@@ -1,0 +1,159 @@
+import PQueue from 'p-queue';
+import type { DestinationLimits } from '../../destination/limits';
+import type { RateLimitInfo } from '../../destination/verbs';
+import type { SharedLimiter } from './shared-limiter';
+
+/**
+ * A sliding window of `requests` calls per `intervalMs`, where a call holds its place from
+ * the moment it starts until `intervalMs` after its answer arrived.
+ *
+ * Vendors count a call when it reaches them, somewhere between the moment it was sent and
+ * the moment its answer came back. Counting from the start (p-queue's interval) lets
+ * network and event-loop jitter put `requests + 1` arrivals into one of the vendor's
+ * windows — a 429, and a `Retry-After` during which nothing is sent. Counting until an
+ * interval after the answer guarantees that call k reaches the vendor at least
+ * `intervalMs` after call k − `requests` did, so a limit of N per interval is never
+ * exceeded, at a cost of one round trip per interval (at 5 ms round trips and a one-second
+ * window: 99.5% of the limit).
+ */
+class AnswerWindow {
+  /** When each answered call leaves the window, epoch ms, oldest first (answers arrive in time order). */
+  private readonly leaving: number[] = [];
+  private head = 0;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly requests: number,
+    private readonly intervalMs: number,
+  ) {}
+
+  private occupied(now: number): number {
+    while (this.head < this.leaving.length && (this.leaving[this.head] as number) <= now) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.leaving.length) {
+      this.leaving.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.inFlight + this.leaving.length - this.head;
+  }
+
+  /** Resolves when a call may start (its place is then taken). */
+  acquire(): Promise<void> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.pump();
+    });
+  }
+
+  /** The call that took a place got its answer (or failed). */
+  release(): void {
+    this.inFlight--;
+    this.leaving.push(Date.now() + this.intervalMs);
+    this.pump();
+  }
+
+  private pump(): void {
+    const now = Date.now();
+    while (this.waiting.length > 0 && this.occupied(now) < this.requests) {
+      this.inFlight++;
+      (this.waiting.shift() as () => void)();
+    }
+    if (this.waiting.length > 0 && !this.timer && this.head < this.leaving.length) {
+      // Full: wake when the oldest answered call leaves the window (calls in flight wake us on release).
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, Math.max(1, (this.leaving[this.head] as number) - now));
+      this.timer.unref?.();
+    }
+  }
+
+  /** Forgets waiting timers (the run ended). */
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/**
+ * Paces calls to a destination: at most `concurrency` in flight and, when the destination
+ * declares a rate limit, at most `requests` per `intervalMs`, each call counted until an
+ * interval after its answer (see {@link AnswerWindow}). A rate-limit answer holds every
+ * queued call, not just the one that was refused. With a {@link SharedLimiter}, every call
+ * also takes a token of the account's shared budget before its place in the window, and
+ * holds reach every process on the account.
+ */
+export class Pacer {
+  private readonly queue: PQueue;
+  private readonly window: AnswerWindow | undefined;
+  private heldUntil = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
+
+  private readonly concurrency: number;
+
+  constructor(
+    limits: Pick<DestinationLimits, 'concurrency' | 'rateLimit'>,
+    private readonly shared?: SharedLimiter | undefined,
+  ) {
+    this.concurrency = limits.concurrency;
+    this.queue = new PQueue({ concurrency: limits.concurrency });
+    this.window = limits.rateLimit ? new AnswerWindow(limits.rateLimit.requests, limits.rateLimit.intervalMs) : undefined;
+  }
+
+  /** Runs `fn` when pacing allows. */
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const window = this.window;
+    const shared = this.shared;
+    if (!window && !shared) return this.queue.add(fn);
+    return this.queue.add(async () => {
+      if (shared) await shared.acquire(1);
+      if (!window) return fn();
+      await window.acquire();
+      try {
+        return await fn();
+      } finally {
+        window.release();
+      }
+    });
+  }
+
+  /** Holds queued calls for `ms` (calls already in flight finish). */
+  hold(ms: number): void {
+    this.shared?.hold(ms);
+    const until = Date.now() + ms;
+    if (until <= this.heldUntil) return;
+    this.heldUntil = until;
+    this.queue.pause();
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.queue.start();
+    }, ms);
+    this.holdTimer.unref?.();
+  }
+
+  /**
+   * Paces from the vendor's rate-limit headers: when the calls left in the window are no
+   * more than the calls that may be in flight, queued calls wait for the window's reset.
+   */
+  observe(info: RateLimitInfo): void {
+    if (info.remaining > this.concurrency) return;
+    const wait = info.resetAtMs - Date.now();
+    if (wait > 0) this.hold(Math.min(wait, 120_000));
+  }
+
+  /** Releases any hold (used when a run ends). */
+  release(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.heldUntil = 0;
+    this.window?.close();
+    this.queue.start();
+  }
+
+  /** Resolves when every queued and running call has finished. */
+  idle(): Promise<void> {
+    return this.queue.onIdle();
+  }
+}

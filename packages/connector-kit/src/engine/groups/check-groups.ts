@@ -1,0 +1,78 @@
+import { ConfigError } from '../../errors/sync-error';
+import type { FoundGroup } from '../../destination/verbs';
+import { forgetGroup } from '../ledger/run-writes';
+import type { RunContext } from '../run/run-context';
+import type { RunNotice } from '../run-types';
+import { listIds } from '../steps/match-decision';
+
+const NAMES_PER_CALL = 100;
+
+/** The destination's verb finding groups by name, when it has one. */
+function finder(ctx: RunContext): ((names: readonly string[]) => Promise<Map<string, readonly FoundGroup[]>>) | undefined {
+  if (ctx.kind === 'audience') {
+    const find = ctx.destination.verbs.findAudiences;
+    return find ? (names) => find.call(ctx.destination.verbs, ctx.verbs, names) : undefined;
+  }
+  const groups = ctx.destination.verbs.groups;
+  return groups?.find ? (names) => (groups.find as NonNullable<typeof groups.find>).call(groups, ctx.verbs, names) : undefined;
+}
+
+/** Every group found with each name, in calls of at most 100 names. */
+async function findGroups(ctx: RunContext, find: NonNullable<ReturnType<typeof finder>>, names: readonly string[]): Promise<Map<string, readonly FoundGroup[]>> {
+  const found = new Map<string, readonly FoundGroup[]>();
+  for (let i = 0; i < names.length; i += NAMES_PER_CALL) {
+    const part = names.slice(i, i + NAMES_PER_CALL);
+    for (const [name, groups] of await ctx.caller.call('find_groups', () => find(part))) found.set(name, groups);
+  }
+  return found;
+}
+
+/** What checking the managed groups found. */
+export interface GroupCheck {
+  /** What the run tells the user (a group recreated or repopulated). */
+  readonly notices: RunNotice[];
+  /** State was changed (groups forgotten): the source must be compared with state again. */
+  readonly stateChanged: boolean;
+}
+
+/**
+ * At the start of a run with groups, checks the groups the sync manages against the
+ * destination instead of trusting state: a name matching several groups refuses the run
+ * unless the configuration pins its id; a group state says holds members but that was
+ * deleted — or shows no members — in the vendor's UI is forgotten in state, so every
+ * current member is added again (the group is created again on the way). Found ids are
+ * kept for the run (no second lookup). Destinations without a `find` verb are trusted.
+ *
+ * @throws {@link ConfigError} `ambiguous_group` naming the groups and their ids.
+ */
+export async function checkGroups(ctx: RunContext, names: readonly string[], pinned: Readonly<Record<string, string>>): Promise<GroupCheck> {
+  for (const [name, id] of Object.entries(pinned)) ctx.groupIds.prime(name, id);
+  const find = finder(ctx);
+  const unpinned = names.filter((n) => pinned[n] === undefined);
+  if (!find || unpinned.length === 0) return { notices: [], stateChanged: false };
+  const found = await findGroups(ctx, find, unpinned);
+  const held = await ctx.state.groupCounts(ctx.syncId, unpinned);
+  const ambiguous = unpinned.filter((n) => (found.get(n)?.length ?? 0) > 1);
+  if (ambiguous.length > 0) {
+    const list = ambiguous.map((n) => `"${n}" (${listIds((found.get(n) ?? []).map((g) => g.id))})`).join('; ');
+    throw new ConfigError(
+      `${ctx.destinationName} has several groups with one name: ${list}. The sync cannot tell which one it manages; rename the others, or pin the id (groupIds in the configuration, --group-id "<name>=<id>" on the command line).`,
+      'ambiguous_group',
+    );
+  }
+  const notices: RunNotice[] = [];
+  for (const name of unpinned) {
+    const group = found.get(name)?.[0];
+    const members = held.get(name) ?? 0;
+    if (group) ctx.groupIds.prime(name, group.id);
+    const lost = members > 0 && (group === undefined || group.members === 0);
+    if (!lost) continue;
+    const what = group === undefined ? 'was deleted' : 'has no members';
+    const forgotten = ctx.dryRun ? members : await forgetGroup(ctx.state, ctx.writer, ctx.syncId, name);
+    notices.push({
+      code: group === undefined ? 'group_recreated' : 'group_repopulated',
+      message: `${ctx.destinationName} group "${name}" ${what} although this sync added ${members} member(s): ${ctx.dryRun ? 'would be ' : ''}${group === undefined ? 'created again and ' : ''}repopulated with every current member (${forgotten} record(s) to add again).`,
+    });
+  }
+  return { notices, stateChanged: notices.length > 0 && !ctx.dryRun };
+}

@@ -1,0 +1,30 @@
+/**
+ * Group ids (campaigns, tags, audiences) a run has resolved, by name, so that each group
+ * is found (or created) once per run rather than once per window. Only names that
+ * resolved are kept: a group missing when a removal looked for it is looked up again
+ * later (an addition may create it in between).
+ */
+export class GroupIdCache {
+  private readonly ids = new Map<string, string>();
+
+  /** Records a group's id found (or pinned) before the run sends anything. */
+  prime(name: string, id: string): void {
+    this.ids.set(name, id);
+  }
+
+  /**
+   * The ids of `names`: cached ones as they are, the rest from `lookup` (called only when
+   * some name is not cached, with just those names). Names without an id are left out.
+   * @throws whatever `lookup` throws (nothing is cached then).
+   */
+  async resolve(names: readonly string[], lookup: (missing: string[]) => Promise<ReadonlyMap<string, string>>): Promise<Map<string, string>> {
+    const missing = names.filter((n) => !this.ids.has(n));
+    if (missing.length > 0) for (const [name, id] of await lookup(missing)) this.ids.set(name, id);
+    const resolved = new Map<string, string>();
+    for (const name of names) {
+      const id = this.ids.get(name);
+      if (id !== undefined) resolved.set(name, id);
+    }
+    return resolved;
+  }
+}

@@ -1,0 +1,36 @@
+import type { FoundRecord } from '../../destination/verbs';
+import type { SyncError } from '../../errors/sync-error';
+import type { RecordResult } from '../../records/outcome';
+import type { OpKey, Plan } from './ledger-record';
+
+/** What a result carries besides the record's id and row (filled in by the ledger). */
+export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
+
+/**
+ * What an engine step reports about a record. Steps never change records themselves: the
+ * ledger applies these events, one at a time, in `reduce`.
+ *
+ * - `found`: the lookup resolved the record to one destination record;
+ * - `claimed`: a record that left the source is held by a current one (`holder`, with the
+ *   managed groups state says the holder is in, when it has state);
+ * - `planned`: the planner's decision;
+ * - `missing`: a write found the destination record gone (it is planned again as not found);
+ * - `acknowledged`: the destination acknowledged one operation (`write`: the record write,
+ *   with the created record's id; `add:<group>` / `remove:<group>`);
+ * - `group_failed`: a group change failed (the record write stands);
+ * - `deferred`: a refusal that will clear on a later run (the record stays pending);
+ * - `settled`: a final result decided now (lookup, claim, validation or write failure, or a skip);
+ * - `marked`: the write-ahead mark was written;
+ * - `unrecorded`: state could not record an acknowledged change (the run is stopping).
+ */
+export type RecordEvent =
+  | { readonly type: 'found'; readonly ref: number; readonly match: FoundRecord }
+  | { readonly type: 'claimed'; readonly ref: number; readonly holder: string; readonly holderGroups?: readonly string[] | undefined }
+  | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
+  | { readonly type: 'missing'; readonly ref: number }
+  | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined }
+  | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError }
+  | { readonly type: 'deferred'; readonly ref: number; readonly error: SyncError }
+  | { readonly type: 'settled'; readonly ref: number; readonly result: ResultFields }
+  | { readonly type: 'marked'; readonly ref: number }
+  | { readonly type: 'unrecorded'; readonly ref: number; readonly error: SyncError };

@@ -1,0 +1,107 @@
+import type { FoundRecord } from '../../destination/verbs';
+import type { SyncError } from '../../errors/sync-error';
+import type { PlannedAction, RecordOutcome, RecordResult } from '../../records/outcome';
+import type { Properties, PropertyValue, RecordSnapshot } from '../../records/types';
+import type { StateEntry } from '../../state/state-store';
+
+/** An operation of a plan the destination acknowledges: the record write, or one group change. */
+export type OpKey = 'write' | `add:${string}` | `remove:${string}`;
+
+/** What the planner decided for one record. */
+export interface Plan {
+  readonly action: PlannedAction;
+  /** The outcome if every operation is acknowledged. */
+  readonly outcome: RecordOutcome;
+  /** Why (snake_case), for skips and informational outcomes. */
+  readonly code?: string | undefined;
+  /** A sentence for the report. */
+  readonly message: string;
+  /** The plan includes a record write (create, update, delete or restore), besides group changes. */
+  readonly write: boolean;
+  /** Properties to send (create: all non-empty; update: changed only, `null` clears). */
+  readonly properties: Readonly<Record<string, PropertyValue>>;
+  /** Restore an archived destination record before updating it. */
+  readonly restore: boolean;
+  readonly addGroups: readonly string[];
+  readonly removeGroups: readonly string[];
+  /** After its group removals, remember the record as departed (left the source, kept). */
+  readonly depart: boolean;
+  /** Audiences: the identity whose memberships are removed (the previous one when identifiers changed). */
+  readonly removeIdentity?: Properties | undefined;
+}
+
+/**
+ * One record of a window, as the ledger holds it. Only the ledger's reducer
+ * (`reduce.ts`) changes it; engine steps read it through {@link RecordView}.
+ */
+export interface LedgerRecord {
+  readonly ref: number;
+  readonly recordId: string;
+  readonly row: number | undefined;
+  /** The new snapshot, or `null` when the record left the source. */
+  readonly next: RecordSnapshot | null;
+  /** The sync's state for this record, if any. */
+  readonly entry: StateEntry | undefined;
+  /** Normalised match key of `next` (or of the state's snapshot for a record that left). */
+  readonly matchKey: string | undefined;
+  /** Normalised match key of the previous snapshot, when it differs from `matchKey`. */
+  readonly previousMatchKey: string | undefined;
+  found: FoundRecord | undefined;
+  /** For a record that left the source: the current source record that holds its destination record. */
+  claimedBy: string | undefined;
+  /** The managed groups the holder is in (its state), when it has state. */
+  holderGroups: readonly string[] | undefined;
+  /** The destination id once known (found, or created). */
+  destinationId: string | undefined;
+  /** True when this sync created the destination record. */
+  owned: boolean;
+  plan: Plan | undefined;
+  /** Operations of the plan the destination acknowledged in this run. */
+  readonly acked: Set<OpKey>;
+  /** The create was answered with an existing record (updated instead; not owned). */
+  existing: boolean;
+  /** First failure of a group change (the record write, if any, stands). */
+  groupError: SyncError | undefined;
+  /** First refusal that leaves the record pending for a later run (audiences). */
+  deferred: SyncError | undefined;
+  /** A final result decided before everything was sent (lookup, claim, validation or write failure; a skip). */
+  result: RecordResult | undefined;
+  /** Write-ahead mark written for it. */
+  marked: boolean;
+  /** An acknowledged change that state could not record (the run is stopping): why. */
+  unrecorded: SyncError | undefined;
+}
+
+/** A read-only view of a ledger record, for the engine's steps. */
+export type RecordView = Readonly<Omit<LedgerRecord, 'acked'>> & { readonly acked: ReadonlySet<OpKey> };
+
+/** A record entering a window: from the source, or from state when it left the source. */
+export interface WindowInput {
+  readonly ref: number;
+  readonly recordId: string;
+  readonly row: number | undefined;
+  readonly next: RecordSnapshot | null;
+  readonly entry: StateEntry | undefined;
+  readonly matchKey: string | undefined;
+  readonly previousMatchKey: string | undefined;
+}
+
+/** A fresh ledger record. */
+export function ledgerRecord(input: WindowInput): LedgerRecord {
+  return {
+    ...input,
+    found: undefined,
+    claimedBy: undefined,
+    holderGroups: undefined,
+    destinationId: input.entry?.destinationId ?? undefined,
+    owned: input.entry?.owned ?? false,
+    plan: undefined,
+    acked: new Set(),
+    existing: false,
+    groupError: undefined,
+    deferred: undefined,
+    result: undefined,
+    marked: false,
+    unrecorded: undefined,
+  };
+}

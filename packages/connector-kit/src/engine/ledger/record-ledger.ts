@@ -1,0 +1,125 @@
+import type { RecordResult } from '../../records/outcome';
+import type { StateEntry } from '../../state/state-store';
+import type { StateWriter } from './state-writer';
+import type { RecordEvent } from './events';
+import { ledgerRecord, type LedgerRecord, type RecordView, type WindowInput } from './ledger-record';
+import { reduce } from './reduce';
+import { settle, type SettleContext } from './settle';
+import { entryFor, pendingEntry } from './state-entries';
+import { transferClaimed } from './transfer-claimed';
+
+/** What a ledger needs from its run. */
+export interface LedgerContext extends SettleContext {
+  /** The run's only way to write state. */
+  readonly writer: StateWriter;
+  /** Reads the holders' entries for re-keys. */
+  readonly readEntries: (recordIds: readonly string[]) => Promise<Map<string, StateEntry>>;
+  /** Hands a final result to the run (counted, collected, reported). */
+  readonly emit: (result: RecordResult) => void;
+}
+
+/**
+ * The records of one window and everything that happens to them. Engine steps read records
+ * ({@link RecordView}) and report {@link RecordEvent}s; the ledger alone applies them
+ * (`reduce`) and writes state: the write-ahead mark before sending, each acknowledged batch
+ * (record destinations), and the final entries when the window settles, through the run's
+ * one {@link StateWriter}. Then it emits exactly one result per record.
+ */
+export class RecordLedger {
+  private readonly records = new Map<number, LedgerRecord>();
+
+  constructor(
+    inputs: readonly WindowInput[],
+    private readonly ctx: LedgerContext,
+  ) {
+    for (const input of inputs) this.records.set(input.ref, ledgerRecord(input));
+  }
+
+  /** Every record, in window order. */
+  all(): RecordView[] {
+    return [...this.records.values()];
+  }
+
+  /** Records without a final result yet. */
+  open(): RecordView[] {
+    return this.all().filter((r) => !r.result);
+  }
+
+  /** Applies events (nothing is written). */
+  report(events: readonly RecordEvent[]): void {
+    for (const event of events) {
+      const record = this.records.get(event.ref);
+      if (record) reduce(record, event);
+    }
+  }
+
+  /**
+   * Applies the events of one acknowledged batch, then records it in state (record
+   * destinations; audiences record a person when all their memberships are settled), so a
+   * crash loses at most the batch in flight. Records whose state could not be written are
+   * marked `unrecorded` (the writer has stopped the run).
+   */
+  async acknowledge(events: readonly RecordEvent[]): Promise<void> {
+    this.report(events);
+    if (this.ctx.kind !== 'records' || this.ctx.dryRun) return;
+    const refs = [...new Set(events.filter((e) => e.type === 'acknowledged').map((e) => e.ref))];
+    const touched = refs.map((ref) => this.records.get(ref) as LedgerRecord);
+    const deleted = touched.filter((r) => r.plan?.action === 'delete' && r.acked.has('write'));
+    const kept = touched.filter((r) => !deleted.includes(r));
+    await this.write(kept, () => this.ctx.writer.put(kept.map((r) => entryFor(r))));
+    await this.write(deleted, () => this.ctx.writer.remove(deleted.map((r) => r.recordId)));
+  }
+
+  /**
+   * The write-ahead mark: every record about to be written is marked pending in state (one
+   * write), so a crash or a state failure after sending is healed by the next run.
+   *
+   * @returns false when state could not be written: nothing may be sent.
+   */
+  async mark(records: readonly RecordView[]): Promise<boolean> {
+    if (this.ctx.dryRun || records.length === 0) return true;
+    const ledgered = records.map((r) => this.records.get(r.ref) as LedgerRecord);
+    const ok = await this.ctx.writer.put(ledgered.map(pendingEntry));
+    if (ok) this.report(ledgered.map((r) => ({ type: 'marked', ref: r.ref })));
+    return ok;
+  }
+
+  private async write(records: readonly LedgerRecord[], write: () => Promise<boolean>): Promise<void> {
+    if (records.length === 0 || (await write())) return;
+    const error = this.ctx.writer.failed;
+    if (error) this.report(records.map((r) => ({ type: 'unrecorded', ref: r.ref, error })));
+  }
+
+  /**
+   * Settles the window: decides each record's result and final state, records re-keys,
+   * writes what remains, then emits the results — a record whose acknowledged change state
+   * could not record is reported failed with the state's error.
+   */
+  async settle(stopped: SettleContext['stopped']): Promise<void> {
+    const records = [...this.records.values()];
+    const ctx = { ...this.ctx, stopped };
+    const settlements = records.map((r) => settle(r, ctx));
+    if (!ctx.dryRun) {
+      await transferClaimed(records, this.ctx.writer, this.ctx.readEntries);
+      const puts = records.filter((_, i) => settlements[i]?.state && 'put' in (settlements[i]?.state ?? {}));
+      const forgets = records.filter((_, i) => settlements[i]?.state && 'forget' in (settlements[i]?.state ?? {}));
+      const entries = puts.map((r) => (settlements[records.indexOf(r)]?.state as { put: StateEntry }).put);
+      await this.write(puts, () => this.ctx.writer.put(entries));
+      await this.write(forgets, () => this.ctx.writer.remove(forgets.map((r) => r.recordId)));
+    }
+    records.forEach((record, i) => this.ctx.emit(finalResult(record, (settlements[i] as { result: RecordResult }).result)));
+  }
+}
+
+/** The result to report: a sent change that state could not record is a failure naming the state's error. */
+function finalResult(record: LedgerRecord, result: RecordResult): RecordResult {
+  const error = record.unrecorded;
+  if (!error || result.outcome === 'failed' || record.acked.size === 0) return result;
+  return {
+    ...result,
+    outcome: 'failed',
+    code: error.code,
+    message: `Sent and acknowledged, but the sync's state could not record it (${error.message}). The next run looks it up again instead of sending it blind.`,
+    retryable: true,
+  };
+}

@@ -1,0 +1,55 @@
+import type { RecordEvent } from './events';
+import type { LedgerRecord } from './ledger-record';
+
+/**
+ * Applies one event to one record: the only place in the engine where a record's fields
+ * change (TanStack Query's `dispatch` is the model). A record with a final result takes no
+ * further events but `unrecorded`.
+ */
+export function reduce(record: LedgerRecord, event: RecordEvent): void {
+  if (record.result && event.type !== 'unrecorded') return;
+  switch (event.type) {
+    case 'found':
+      record.found = event.match;
+      // Found elsewhere than the state says: another destination record, not the one this sync created.
+      if (record.entry?.destinationId && record.entry.destinationId !== event.match.id) record.owned = false;
+      record.destinationId = event.match.id;
+      return;
+    case 'claimed':
+      record.claimedBy = event.holder;
+      record.holderGroups = event.holderGroups;
+      return;
+    case 'planned':
+      record.plan = event.plan;
+      return;
+    case 'missing':
+      record.found = undefined;
+      record.destinationId = undefined;
+      record.owned = false;
+      record.plan = undefined;
+      return;
+    case 'acknowledged':
+      record.acked.add(event.op);
+      if (event.op === 'write' && record.plan?.action === 'create') {
+        record.existing = event.existing === true;
+        record.owned = !record.existing;
+        if (event.id !== undefined) record.destinationId = event.id;
+      }
+      return;
+    case 'group_failed':
+      record.groupError ??= event.error;
+      return;
+    case 'deferred':
+      record.deferred ??= event.error;
+      return;
+    case 'settled':
+      record.result = { id: record.recordId, row: record.row, ...event.result };
+      return;
+    case 'marked':
+      record.marked = true;
+      return;
+    case 'unrecorded':
+      record.unrecorded ??= event.error;
+      return;
+  }
+}

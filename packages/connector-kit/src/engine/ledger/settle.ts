@@ -1,0 +1,119 @@
+import type { SyncError } from '../../errors/sync-error';
+import type { RecordResult } from '../../records/outcome';
+import { complete, entryFor, notFoundEntry } from './state-entries';
+import type { StateEntry } from '../../state/state-store';
+import type { LedgerRecord } from './ledger-record';
+
+/** What the run knows when it settles a window. */
+export interface SettleContext {
+  readonly kind: 'records' | 'audience';
+  readonly dryRun: boolean;
+  /** Why the run stopped, if it did. */
+  readonly stopped: SyncError | undefined;
+  readonly destinationName: string;
+  /** Remember records skipped as `not_found` (the recheck window is positive). */
+  readonly rememberNotFound: boolean;
+}
+
+/** A record's final result and what state must then hold for it. */
+export interface Settlement {
+  readonly result: RecordResult;
+  /** Write this entry; or forget the record; or leave state as it is (written on acknowledgement, or nothing to record). */
+  readonly state?: { readonly put: StateEntry } | { readonly forget: true } | undefined;
+}
+
+/** The result for a record the run could not send because it stopped. */
+export function notSent(record: { readonly recordId: string; readonly row?: number | undefined }, stopped: SyncError): RecordResult {
+  return {
+    id: record.recordId,
+    row: record.row,
+    outcome: 'skipped',
+    code: 'not_sent',
+    message: `Not sent: the run stopped (${stopped.code}). The next run will send it.`,
+    retryable: true,
+  };
+}
+
+function unsent(record: LedgerRecord, ctx: SettleContext, message = 'Not sent.'): RecordResult {
+  if (ctx.stopped) return notSent(record, ctx.stopped);
+  return { id: record.recordId, row: record.row, outcome: 'failed', code: 'not_sent', message, retryable: true, action: record.plan?.action };
+}
+
+/** A record decided before sending: its result; a create that failed for good leaves no write-ahead intent behind. */
+function settledEarly(record: LedgerRecord, ctx: SettleContext): Settlement {
+  const result = record.result as RecordResult;
+  const failedCreate = record.plan?.action === 'create' && !record.entry && record.marked && result.outcome === 'failed' && result.retryable !== true;
+  return { result, state: failedCreate && !ctx.dryRun ? { forget: true } : undefined };
+}
+
+/** Audiences: a deferral, recorded exactly when the identity did not change (the refused removals still held). */
+function settleDeferred(record: LedgerRecord, base: Partial<RecordResult>, error: SyncError): Settlement {
+  const plan = record.plan;
+  const exact = record.next !== null && plan?.removeIdentity === record.next.properties;
+  return {
+    result: { ...base, id: record.recordId, row: record.row, outcome: 'skipped', code: error.code, message: `${error.message} Pending: the next run tries again.`, retryable: true },
+    state: exact ? { put: entryFor(record, { exact: true, identityApplied: true }) } : undefined,
+  };
+}
+
+/** A record whose every planned operation was acknowledged (or that needed none). */
+function settleComplete(record: LedgerRecord, ctx: SettleContext, result: RecordResult): Settlement {
+  const plan = record.plan as NonNullable<LedgerRecord['plan']>;
+  if (plan.code === 'rekeyed') return { result }; // state moves to the holder (see the ledger's transfer)
+  if (ctx.kind === 'audience') {
+    // Every person the sync tracks in an audience counts as its own (the deletion guard's base).
+    if (record.next !== null) return { result, state: { put: { ...entryFor(record, { identityApplied: true }), owned: true } } };
+    return { result, state: plan.depart ? { put: entryFor(record) } : { forget: true } };
+  }
+  if (plan.action === 'none') return { result, state: { put: entryFor(record, { settledGroups: record.next?.groups }) } };
+  if (plan.depart) return { result, state: { put: entryFor(record) } };
+  if (plan.action === 'skip' && plan.code === 'not_found') {
+    if (record.next === null) return { result, state: { forget: true } };
+    return { result, state: ctx.rememberNotFound ? { put: notFoundEntry(record) } : undefined };
+  }
+  return { result };
+}
+
+/**
+ * Decides one record's final result from its plan and what was acknowledged, and what
+ * state must hold for it — for record and audience destinations alike:
+ *
+ * - decided before sending → that result;
+ * - dry run → what the run would do ("Would: …");
+ * - the record write not acknowledged → `not_sent` (the run stopped) or failed;
+ * - a deferral (audiences) → skipped with its code, state recorded exactly;
+ * - a group change failed → failed with its code (the record write stands in state);
+ * - group changes outstanding → `groups_pending` after a record write, else `not_sent`;
+ * - everything acknowledged → the plan's outcome.
+ */
+export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
+  if (record.result) return settledEarly(record, ctx);
+  const plan = record.plan;
+  if (!plan) {
+    return { result: ctx.stopped ? notSent(record, ctx.stopped) : { id: record.recordId, row: record.row, outcome: 'failed', code: 'not_planned', message: 'Not planned (internal error).' } };
+  }
+  const base = { id: record.recordId, row: record.row, action: plan.action, ...(ctx.kind === 'records' ? { destinationId: record.destinationId } : {}) };
+  if (ctx.dryRun) {
+    const unchecked =
+      record.found?.presumed && plan.action !== 'skip' && plan.action !== 'none'
+        ? ` (not checked: ${ctx.destinationName} confirms the record exists only when it is written)`
+        : '';
+    return { result: { ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}${unchecked}` } };
+  }
+  if (plan.write && !record.acked.has('write')) return { result: unsent(record, ctx) };
+  if (record.deferred) return settleDeferred(record, base, record.deferred);
+  if (record.groupError) {
+    const e = record.groupError;
+    const message = ctx.kind === 'records' ? `${plan.message} But a group membership change failed: ${e.message}` : e.message;
+    return { result: { ...base, outcome: 'failed', code: e.code, message, retryable: e.retryable } };
+  }
+  if (!complete(record)) {
+    if (!plan.write) return { result: unsent(record, ctx, 'Group changes not sent.') };
+    return { result: { ...base, outcome: plan.outcome, code: 'groups_pending', message: `${plan.message} Group changes are pending for the next run.` } };
+  }
+  const existing = record.existing && plan.action === 'create';
+  const result: RecordResult = existing
+    ? { ...base, outcome: 'updated', message: `Already in ${ctx.destinationName} (it answered the create with the existing record); updated that record instead.` }
+    : { ...base, outcome: plan.outcome, code: plan.code, message: plan.message };
+  return settleComplete(record, ctx, result);
+}

@@ -1,0 +1,113 @@
+import { snapshotHash } from '../../records/snapshot-hash';
+import type { Properties, RecordSnapshot } from '../../records/types';
+import type { StateEntry } from '../../state/state-store';
+import type { LedgerRecord, OpKey } from './ledger-record';
+
+const EMPTY: RecordSnapshot = { properties: {}, groups: [] };
+
+/** Every operation of the record's plan: the record write, then each group change. */
+export function plannedOps(record: LedgerRecord): OpKey[] {
+  const plan = record.plan;
+  if (!plan) return [];
+  const ops: OpKey[] = plan.write ? ['write'] : [];
+  for (const g of plan.removeGroups) ops.push(`remove:${g}`);
+  for (const g of plan.addGroups) ops.push(`add:${g}`);
+  return ops;
+}
+
+/** True when every planned operation was acknowledged in this run. */
+export function complete(record: LedgerRecord): boolean {
+  return plannedOps(record).every((op) => record.acked.has(op));
+}
+
+/** The managed groups the destination holds for the record as far as this run knows: state's, less acknowledged removals, plus acknowledged additions. */
+function appliedGroups(record: LedgerRecord): Set<string> {
+  const groups = new Set(record.entry?.snapshot.groups ?? []);
+  for (const op of record.acked) {
+    if (op.startsWith('remove:')) groups.delete(op.slice(7));
+    else if (op.startsWith('add:')) groups.add(op.slice(4));
+  }
+  return groups;
+}
+
+/** The properties the destination holds as far as this run knows. */
+function appliedProperties(record: LedgerRecord, identityApplied: boolean): Properties {
+  const plan = record.plan;
+  const written = plan !== undefined && (plan.write ? record.acked.has('write') : plan.action === 'none' || plan.action === 'groups');
+  return record.next !== null && (written || identityApplied) ? record.next.properties : (record.entry?.snapshot.properties ?? {});
+}
+
+/** How {@link entryFor} records a record. */
+export interface EntryOptions {
+  /** Audiences: the record's identity is now the source's (every change acknowledged, or recorded exactly). */
+  readonly identityApplied?: boolean | undefined;
+  /** Record what was acknowledged exactly, even with operations outstanding (a deferral the run knows about). */
+  readonly exact?: boolean | undefined;
+  /** The groups the source has, for a record whose plan changed nothing (`none`). */
+  readonly settledGroups?: readonly string[] | undefined;
+}
+
+/**
+ * The state entry describing what the destination holds for a record as far as the run
+ * knows. While some planned operations are outstanding (and the run does not know exactly
+ * why), the entry stays pending — the groups being added counted as held, the hash empty —
+ * and, for a record that left the source, not yet departed, so the next run sends what is
+ * outstanding.
+ */
+export function entryFor(record: LedgerRecord, options: EntryOptions = {}): StateEntry {
+  const outstanding = !options.exact && !complete(record);
+  const held = options.settledGroups ? new Set(options.settledGroups) : appliedGroups(record);
+  if (outstanding) for (const g of record.plan?.addGroups ?? []) held.add(g);
+  const snapshot: RecordSnapshot = { properties: appliedProperties(record, options.identityApplied === true), groups: [...held].sort() };
+  return {
+    recordId: record.recordId,
+    destinationId: record.destinationId ?? null,
+    matchKey: record.matchKey ?? record.entry?.matchKey ?? null,
+    snapshot,
+    hash: outstanding ? '' : snapshotHash(snapshot),
+    owned: record.owned,
+    departed: record.next === null && !outstanding,
+    pending: outstanding,
+  };
+}
+
+/**
+ * The write-ahead mark of a record about to be written: pending, with the properties and
+ * groups being set counted as held (so a later empty value or group removal covers them).
+ * A record about to be created is marked as this sync's own, with no destination id yet:
+ * the next run looks it up and, if the create went through, keeps ownership of it.
+ */
+export function pendingEntry(record: LedgerRecord): StateEntry {
+  const plan = record.plan;
+  const base = record.entry?.snapshot ?? EMPTY;
+  const setting = Object.fromEntries(Object.entries(plan?.properties ?? {}).filter(([, v]) => v !== null && v !== ''));
+  const creating = plan?.action === 'create' && record.destinationId === undefined;
+  return {
+    recordId: record.recordId,
+    destinationId: record.destinationId ?? null,
+    matchKey: record.matchKey ?? record.entry?.matchKey ?? null,
+    snapshot: { properties: { ...base.properties, ...setting }, groups: [...new Set([...base.groups, ...(plan?.addGroups ?? [])])].sort() },
+    hash: '',
+    owned: record.owned || creating,
+    departed: record.entry?.departed ?? false,
+    pending: true,
+  };
+}
+
+/**
+ * A record looked up and not found (a mode that cannot create skipped it): nothing of it
+ * is in the destination; the hash is its source snapshot's, so an unchanged record is not
+ * looked up again before the recheck window.
+ */
+export function notFoundEntry(record: LedgerRecord): StateEntry {
+  return {
+    recordId: record.recordId,
+    destinationId: null,
+    matchKey: record.matchKey ?? null,
+    snapshot: EMPTY,
+    hash: snapshotHash(record.next ?? EMPTY),
+    owned: false,
+    departed: false,
+    notFound: true,
+  };
+}

@@ -1,0 +1,54 @@
+import type { SyncError } from '../../errors/sync-error';
+import { toSyncError } from '../../errors/to-sync-error';
+import type { StateEntry, StateStore, SyncLease } from '../../state/state-store';
+
+/**
+ * The one way a run writes its sync's state: nothing in a dry run; every write fenced by
+ * the run's lease; the first failure (disk full, read-only, lease taken over) is kept and
+ * handed to `onFailure`, which stops the run, and every later write is skipped — so
+ * nothing more is sent once state cannot follow.
+ */
+export class StateWriter {
+  private failure: SyncError | undefined;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly syncId: string,
+    private lease: SyncLease | undefined,
+    private readonly dryRun: boolean,
+    private readonly onFailure: (error: SyncError) => void,
+  ) {}
+
+  /** Fences every later write with the run's lease (see `StateStore.put`). */
+  fence(lease: SyncLease): void {
+    this.lease = lease;
+  }
+
+  /** The write failure that stopped the run, if any. */
+  get failed(): SyncError | undefined {
+    return this.failure;
+  }
+
+  /** Writes entries. Resolves false when they could not be written (the run is stopping). */
+  put(entries: readonly StateEntry[]): Promise<boolean> {
+    return this.write(entries.length, () => this.store.put(this.syncId, entries, this.lease));
+  }
+
+  /** Forgets records. Resolves false when that could not be written (the run is stopping). */
+  remove(recordIds: readonly string[]): Promise<boolean> {
+    return this.write(recordIds.length, () => this.store.remove(this.syncId, recordIds, this.lease));
+  }
+
+  private async write(count: number, fn: () => Promise<void>): Promise<boolean> {
+    if (this.dryRun || count === 0) return true;
+    if (this.failure) return false;
+    try {
+      await fn();
+      return true;
+    } catch (thrown) {
+      this.failure ??= toSyncError(thrown);
+      this.onFailure(this.failure);
+      return false;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { AnyAudienceDestination, AudienceLimits } from '../../destination/define-audience-destination';
+import type { AnyRecordDestination } from '../../destination/define-destination';
+import type { DestinationLimits } from '../../destination/limits';
+import type { VerbContext } from '../../destination/verbs';
+import type { Logger } from '../../logging/logger';
+import type { DeletePolicy } from '../../modes/permits';
+import type { SyncMode } from '../../modes/sync-modes';
+import type { RecordResult } from '../../records/outcome';
+import type { StateStore } from '../../state/state-store';
+import type { Caller } from '../calls/caller';
+import type { GroupIdCache } from '../groups/group-id-cache';
+import type { DestinationClaims } from '../steps/destination-claims';
+import type { StateWriter } from '../ledger/state-writer';
+
+/** Facts about the whole source, from the first pass. */
+export interface SourceFacts {
+  /** True when a row with this id is in the source. */
+  inSource(id: string): boolean;
+  /** The source record with this normalised match key, if any. */
+  keyHolder(key: string): string | undefined;
+}
+
+/** What every step of a run shares, whatever the destination's kind. */
+export interface BaseRunContext {
+  readonly config: Record<string, unknown>;
+  readonly verbs: VerbContext<Record<string, unknown>, unknown>;
+  readonly mode: SyncMode;
+  readonly deletePolicy: DeletePolicy;
+  readonly dryRun: boolean;
+  readonly syncId: string;
+  /** For reads; every write goes through `writer` (from the ledger). */
+  readonly state: StateStore;
+  /** The run's only way to write state (fenced by its lease, nothing in a dry run, stops the run on failure). */
+  readonly writer: StateWriter;
+  /** Every destination call goes through it: paced, retried, counted, abortable. */
+  readonly caller: Caller;
+  readonly logger: Logger;
+  /** Hands a final result to the run (counted, collected, reported). */
+  readonly emit: (result: RecordResult) => void;
+  /** Group ids resolved so far in this run (each group found or created once per run). */
+  readonly groupIds: GroupIdCache;
+  /** Which source record each destination record belongs to in this run. */
+  readonly claims: DestinationClaims;
+  /** What the first pass learned about the whole source. */
+  readonly source: SourceFacts;
+  /** The destination's name and match key's name, for messages ("Salesforce", "Email"). */
+  readonly destinationName: string;
+  readonly matchKeyLabel: string;
+}
+
+/** Shared by the steps of a run into a record destination. */
+export interface RecordRunContext extends BaseRunContext {
+  readonly kind: 'records';
+  readonly destination: AnyRecordDestination;
+  readonly limits: DestinationLimits;
+  /** Whether the destination manages group membership with this config. */
+  readonly groupsEnabled: boolean;
+  /** Remember records skipped as `not_found` (the recheck window is positive). */
+  readonly rememberNotFound: boolean;
+}
+
+/** Shared by the steps of a run into an audience destination. */
+export interface AudienceRunContext extends BaseRunContext {
+  readonly kind: 'audience';
+  readonly destination: AnyAudienceDestination;
+  readonly limits: AudienceLimits;
+}
+
+/** The context of a run into either kind of destination. */
+export type RunContext = RecordRunContext | AudienceRunContext;

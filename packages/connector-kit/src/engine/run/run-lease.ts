@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { SyncError } from '../../errors/sync-error';
+import { toSyncError } from '../../errors/to-sync-error';
+import type { LeaseInfo, StateStore, SyncLease } from '../../state/state-store';
+
+/** How a run holds its sync's lease. */
+export interface RunLeaseOptions {
+  /** Who the run is, shown to a second run that is refused. Default `<host>:<pid>:<nonce>`. */
+  readonly holder?: string | undefined;
+  /** How long the lease lasts without a heartbeat, ms (default 30,000; renewed every third of it). */
+  readonly ttlMs?: number | undefined;
+  /**
+   * Says whether another holder's unexpired lease is stale anyway, besides a killed process
+   * of this machine (e.g. a worker given the same queue job again after its first holder
+   * stopped sending heartbeats), so the run takes it over at once.
+   */
+  readonly isStale?: ((current: LeaseInfo) => boolean) | undefined;
+}
+
+/** The default lease time to live, ms. */
+export const DEFAULT_LEASE_TTL_MS = 30_000;
+
+/** True when `holder` names a process of this machine that no longer runs (it was killed): its lease is stale at once. */
+export function holderIsDeadHere(holder: string): boolean {
+  const [host, pid] = holder.split(':');
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: string }).code === 'ESRCH';
+  }
+}
+
+/**
+ * A run's hold on its sync: takes the lease (a killed process's lease on this machine is
+ * taken over at once, another machine's when it expires), renews it every third of its
+ * time to live, and reports a lost lease (or a store that cannot renew it) to `onLost`,
+ * which stops the run.
+ */
+export class RunLease {
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly store: StateStore,
+    readonly lease: SyncLease,
+    private readonly ttlMs: number,
+  ) {}
+
+  /**
+   * Takes the sync's lease and starts the heartbeat.
+   *
+   * @throws `SyncRunningError` (`sync_running`) when another live run holds it; a
+   *   `StateStoreError` when the store cannot be written.
+   */
+  static async take(store: StateStore, syncId: string, options: RunLeaseOptions, onLost: (error: SyncError) => void): Promise<RunLease> {
+    const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+    const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const lease = await store.acquireLease(syncId, { holder, ttlMs, isStale: (current: LeaseInfo) => holderIsDeadHere(current.holder) || options.isStale?.(current) === true });
+    const run = new RunLease(store, lease, ttlMs);
+    run.timer = setInterval(() => {
+      store.renewLease(lease, ttlMs).catch((error: unknown) => {
+        run.stopHeartbeat();
+        onLost(toSyncError(error));
+      });
+    }, Math.max(10, Math.floor(ttlMs / 3)));
+    run.timer.unref();
+    return run;
+  }
+
+  private stopHeartbeat(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Stops the heartbeat and gives the lease up (errors are ignored: it then simply expires). */
+  async release(): Promise<void> {
+    this.stopHeartbeat();
+    await this.store.releaseLease(this.lease).catch(() => undefined);
+  }
+}

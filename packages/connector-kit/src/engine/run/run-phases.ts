@@ -1,0 +1,88 @@
+import { ConfigError, type SyncError } from '../../errors/sync-error';
+import type { StateIndexEntry } from '../../state/state-store';
+import { checkGroups } from '../groups/check-groups';
+import { forgetNotFound } from '../ledger/run-writes';
+import { checkDeletionGuard } from '../scan/deletion-guard';
+import { plannedDeletes } from '../scan/planned-deletes';
+import { readDepartures, readWindows } from '../scan/read-windows';
+import { scanSource, type SourceScan } from '../scan/scan-source';
+import { processWindow } from '../steps/process-window';
+import type { RunSession } from './run-session';
+
+/** The sync's state index and the first pass over the source; the run's limits follow its volume. */
+export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan; index: ReadonlyMap<string, StateIndexEntry> }> {
+  const { setup } = session;
+  session.results.progress('scanning');
+  const index = await setup.options.state.index(setup.syncId);
+  const scan = await scanSource(setup.source, {
+    keyOf: setup.keyOf,
+    index,
+    mode: setup.mode,
+    deletePolicy: setup.deletePolicy,
+    recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs,
+    now: setup.started,
+    stopped: () => session.caller.stopped !== undefined,
+  });
+  session.results.total = scan.items + scan.departing.length;
+  setup.logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
+  session.useVolume({ changed: scan.changed, departing: scan.departing.length });
+  if (scan.records > 0 && scan.keyed === 0) {
+    const label = setup.destination.matchKeyLabel(setup.config);
+    const names = [...scan.propertyNames];
+    const have = names.length === 0 ? 'no mapped fields' : `${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`;
+    throw new ConfigError(
+      `None of the ${scan.records} records has a value for ${label}, and ${setup.destination.displayName} matches records by it: map a source column to it (--map <target>=<column>). The records have: ${have}.`,
+      'match_key_not_mapped',
+    );
+  }
+  return { scan, index };
+}
+
+/** Checks the groups the run will touch against the destination (see `checkGroups`); true when state changed and the source must be compared again. */
+export async function groupPhase(session: RunSession, scan: SourceScan): Promise<boolean> {
+  const { setup } = session;
+  const names = [...scan.groupNames];
+  if (names.length === 0) return false;
+  const probe = session.context(scan, undefined);
+  if (probe.kind === 'records' && !probe.groupsEnabled) {
+    throw new ConfigError(`${setup.destination.displayName} has no groups with this configuration; remove the groups column from the mapping.`, 'groups_unsupported');
+  }
+  const hasFinder = probe.kind === 'audience' ? probe.destination.verbs.findAudiences !== undefined : probe.destination.verbs.groups?.find !== undefined;
+  const pinned = setup.options.groupIds ?? {};
+  if (!hasFinder && Object.keys(pinned).length === 0) return false;
+  const client = hasFinder ? await session.client(scan) : undefined;
+  if (session.caller.stopped) return false;
+  const check = await checkGroups(session.context(scan, client), names, pinned);
+  for (const notice of check.notices) setup.logger.warn(notice.message, { code: notice.code });
+  session.results.notices.push(...check.notices);
+  return check.stateChanged;
+}
+
+/** The deletion guard, before anything is sent: the refusal, if the run would delete too much. */
+export async function guardPhase(session: RunSession, scan: SourceScan): Promise<SyncError | undefined> {
+  const { setup } = session;
+  const state = setup.options.state;
+  const index = await state.index(setup.syncId);
+  let stateRecords = 0;
+  for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
+  return checkDeletionGuard(
+    { plannedDeletes: await plannedDeletes(state, setup.syncId, scan), ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, stateRecords },
+    setup.options.guard,
+  );
+}
+
+/** The second pass: windows of changed records, then the records that left the source. */
+export async function sendPhase(session: RunSession, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>): Promise<void> {
+  const { setup } = session;
+  session.results.progress('syncing');
+  const work = scan.changed > 0 || scan.departing.length > 0;
+  const client = work ? await session.client(scan) : undefined;
+  const ctx = session.context(scan, client);
+  const limits = session.currentLimits;
+  const windowSize = setup.options.windowSize ?? ('windowSize' in limits ? limits.windowSize : undefined) ?? 10_000;
+  const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, now: setup.started, explainMissingKey: setup.audience?.explainMissingKey ? (s: Parameters<typeof setup.keyOf>[0]) => (setup.audience?.explainMissingKey as NonNullable<typeof setup.audience.explainMissingKey>)(s, setup.config) : undefined };
+  const process = (inputs: Parameters<typeof processWindow>[1]) => processWindow(ctx, [...inputs]);
+  await readWindows(ctx, setup.source, scan, index, keys, windowSize, process);
+  if (scan.complete) await readDepartures(ctx, scan, windowSize, process);
+  await forgetNotFound(session.writer, scan.forgottenNotFound);
+}

@@ -1,0 +1,195 @@
+import { setMaxListeners } from 'node:events';
+import type { AudienceLimits } from '../../destination/define-audience-destination';
+import type { DestinationLimits, RunVolume } from '../../destination/limits';
+import { RunStoppedError, SyncRunningError } from '../../errors/run-errors';
+import { isRunStopping, type SyncError } from '../../errors/sync-error';
+import { toSyncError } from '../../errors/to-sync-error';
+import type { RecordResult } from '../../records/outcome';
+import { Caller } from '../calls/caller';
+import { Pacer } from '../calls/pacer';
+import { DEFAULT_RETRY_POLICY } from '../calls/retry-policy';
+import { GroupIdCache } from '../groups/group-id-cache';
+import { StateWriter } from '../ledger/state-writer';
+import type { SyncRunSummary } from '../run-types';
+import type { SourceScan } from '../scan/scan-source';
+import { DestinationClaims } from '../steps/destination-claims';
+import type { RunContext } from './run-context';
+import { RunLease } from './run-lease';
+import { RunResults } from './run-results';
+import type { RunSetup } from './run-setup';
+
+/** The error that stops a run when its caller's signal aborts (Ctrl-C, SIGTERM, a worker shutting down). */
+export function interruptedError(): RunStoppedError {
+  return new RunStoppedError('interrupted', 'Interrupted: nothing more was sent, calls in flight finished; the next run continues where this one stopped.', { retryable: true });
+}
+
+/**
+ * A run in progress: its results, its one {@link Caller} (paced, retried, counted,
+ * abortable), its one {@link StateWriter} (fenced by the sync's lease), the connection to
+ * the destination (made once, when first needed) and the run's stop: the caller's signal, a
+ * lost lease or a state failure stop sending, and the run ends with `stopped`.
+ */
+export class RunSession {
+  readonly results: RunResults;
+  readonly writer: StateWriter;
+  readonly groupIds = new GroupIdCache();
+  private limits: DestinationLimits | AudienceLimits;
+  private pacer: Pacer;
+  caller: Caller;
+  private lease: RunLease | undefined;
+  private interrupted: SyncError | undefined;
+  /** Aborted when the run ends: closes what an SDK left open. Not on interrupt (calls in flight finish). */
+  private readonly ending = new AbortController();
+  private connection: Promise<unknown> | undefined;
+  private readonly onAbort = () => {
+    this.interrupted ??= interruptedError();
+    this.caller.stop(this.interrupted);
+  };
+
+  constructor(readonly setup: RunSetup) {
+    const { options } = setup;
+    this.results = new RunResults({ destination: setup.destination.id, mode: setup.mode, dryRun: setup.dryRun, syncId: setup.syncId, started: setup.started }, options);
+    setMaxListeners(1_000, this.ending.signal); // every call in flight listens: more than Node's default of 10 is expected
+    this.limits = setup.limitsOf({ changed: 0, departing: 0 });
+    this.pacer = new Pacer(this.limits, options.sharedLimiter);
+    this.caller = this.newCaller();
+    this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(error));
+    if (options.signal?.aborted) this.onAbort();
+    options.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private newCaller(): Caller {
+    const { options } = this.setup;
+    const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry, ...(options.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: options.maxRateLimitWaitMs }) };
+    const caller = new Caller(this.pacer, policy, this.setup.logger, this.ending.signal, (waitMs) => this.results.progress('waiting', waitMs));
+    if (this.interrupted) caller.stop(this.interrupted);
+    return caller;
+  }
+
+  /** The run's limits. */
+  get currentLimits(): DestinationLimits | AudienceLimits {
+    return this.limits;
+  }
+
+  /** Follows the run's volume (known after the scan, before anything is sent): limits, pacer and caller. */
+  useVolume(volume: RunVolume): void {
+    if (this.connection) return; // calls were made: keep pacing as it is
+    this.limits = this.setup.limitsOf(volume);
+    this.pacer.release();
+    this.pacer = new Pacer(this.limits, this.setup.options.sharedLimiter);
+    this.caller = this.newCaller();
+  }
+
+  /**
+   * Registers the sync and takes its lease (not in a dry run).
+   *
+   * @returns the refusal when another run of the sync holds the lease (`sync_running`).
+   */
+  async hold(): Promise<SyncError | undefined> {
+    const { setup } = this;
+    if (setup.dryRun) return undefined;
+    await setup.options.state.registerSync({ syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity, name: setup.options.syncName });
+    try {
+      this.lease = await RunLease.take(setup.options.state, setup.syncId, setup.options.lease ?? {}, (error) => this.caller.stop(error));
+    } catch (thrown) {
+      if (thrown instanceof SyncRunningError) return thrown;
+      throw thrown;
+    }
+    this.writer.fence(this.lease.lease);
+    return undefined;
+  }
+
+  /**
+   * The destination's client: connected once, through the caller, then its fields prepared
+   * (both paced, retried and counted like every call). A run-stopping failure stops the run
+   * and yields `undefined`.
+   *
+   * @throws what `connect` or `prepareFields` throw when it does not stop the run (a configuration error).
+   */
+  client(scan: SourceScan): Promise<unknown> {
+    this.connection ??= this.connect(scan);
+    return this.connection;
+  }
+
+  private async connect(scan: SourceScan): Promise<unknown> {
+    const { destination, config, logger, dryRun } = this.setup;
+    try {
+      const client = await this.caller.call('connect', () => destination.connect(config, { logger, signal: this.ending.signal }));
+      const prepare = destination.prepareFields;
+      if (prepare) {
+        const ctx = { config, client, logger, signal: this.ending.signal, rateLimit: this.pacer };
+        const fields = await this.caller.call('prepare_fields', () => prepare.call(destination, ctx, [...scan.propertyNames], { samples: scan.samples, dryRun }));
+        if (fields) this.results.fields = fields;
+      }
+      return client;
+    } catch (thrown) {
+      const error = toSyncError(thrown);
+      if (!isRunStopping(error)) throw error;
+      this.caller.stop(error);
+      return undefined;
+    }
+  }
+
+  /** The context every step of a run shares. */
+  context(scan: SourceScan, client: unknown, claims = new DestinationClaims()): RunContext {
+    const { setup } = this;
+    const { destination, config, logger } = setup;
+    const base = {
+      config,
+      verbs: { config, client, logger, signal: this.ending.signal, rateLimit: this.pacer },
+      mode: setup.mode,
+      deletePolicy: setup.deletePolicy,
+      dryRun: setup.dryRun,
+      syncId: setup.syncId,
+      state: setup.options.state,
+      writer: this.writer,
+      caller: this.caller,
+      logger,
+      emit: this.results.emit,
+      groupIds: this.groupIds,
+      claims,
+      source: { inSource: scan.inSource, keyHolder: scan.keyHolder },
+      destinationName: destination.displayName,
+      matchKeyLabel: destination.matchKeyLabel(config),
+    };
+    if (setup.audience) return { ...base, kind: 'audience', destination: setup.audience, limits: this.limits as AudienceLimits };
+    const records = setup.records as NonNullable<RunSetup['records']>;
+    const groupsEnabled = (records.verbs.groups !== undefined || records.groupMembership === 'record') && (records.supportsGroups?.(config) ?? true);
+    return { ...base, kind: 'records', destination: records, limits: this.limits as DestinationLimits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0 };
+  }
+
+  /** Reports every row of the source as not sent because the run was refused (a row that could not be read, with its own error), and the summary. */
+  async refuse(refusal: SyncError): Promise<SyncRunSummary> {
+    for await (const item of this.setup.source.open()) {
+      const id = item.id ?? `row:${item.row}`;
+      const result: RecordResult =
+        item.kind === 'error'
+          ? { id, row: item.row, outcome: 'failed', code: item.error.code, message: item.error.message, retryable: false, action: 'fail' }
+          : { id, row: item.row, outcome: 'skipped', code: 'run_refused', message: `Not sent: the run was refused (${refusal.code}).` };
+      this.results.emit(result);
+    }
+    return this.results.summary('refused', refusal, this.caller.stats);
+  }
+
+  /** The summary of a run that went through (a dry run may say the real run would be refused). */
+  summary(refusal?: SyncError): SyncRunSummary {
+    this.results.progress('done');
+    if (refusal) return this.results.summary('refused', refusal, this.caller.stats);
+    const stopped = this.caller.stopped;
+    return this.results.summary(stopped ? 'stopped' : 'completed', stopped, this.caller.stats);
+  }
+
+  /** Ends the run: disconnects, releases the lease and the pacer, closes what an SDK left open. */
+  async close(): Promise<void> {
+    const { setup } = this;
+    try {
+      const client = this.connection ? await this.connection.catch(() => undefined) : undefined;
+      if (client !== undefined) await setup.destination.disconnect?.(client as never);
+    } finally {
+      this.pacer.release();
+      setup.options.signal?.removeEventListener('abort', this.onAbort);
+      await this.lease?.release();
+      this.ending.abort();
+    }
+  }
+}

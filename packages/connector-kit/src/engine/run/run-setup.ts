@@ -1,0 +1,96 @@
+import type { z } from 'zod';
+import type { AnyDestination } from '../../destination/any-destination';
+import { audienceLimitsFor, type AnyAudienceDestination, type AudienceLimits } from '../../destination/define-audience-destination';
+import { limitsFor, type AnyRecordDestination } from '../../destination/define-destination';
+import type { DestinationLimits, RunVolume } from '../../destination/limits';
+import { ConfigError } from '../../errors/sync-error';
+import { silentLogger, type Logger } from '../../logging/logger';
+import type { DeletePolicy } from '../../modes/permits';
+import { resolveSyncMode } from '../../modes/resolve-sync-mode';
+import type { SyncMode } from '../../modes/sync-modes';
+import type { RecordSnapshot, RecordSource, SourceItem } from '../../records/types';
+import { identityOf, syncIdFor } from '../../state/sync-id';
+import type { RunSyncOptions } from '../run-types';
+
+/**
+ * Parses a destination config with its zod schema.
+ *
+ * @throws {@link ConfigError} (`invalid_config`) listing each problem by field name
+ *   (values are never echoed, so secrets cannot leak).
+ */
+export function parseConfig<D extends AnyDestination>(destination: D, raw: unknown): z.output<D['configSchema']> {
+  const parsed = destination.configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid ${destination.displayName} configuration: ${problems.join('; ')}`);
+  }
+  return parsed.data as z.output<D['configSchema']>;
+}
+
+/** The source as the destination sees it (every record in the fixed audiences, when configured). */
+function preparedSource(source: RecordSource, fixed: readonly string[] | undefined): RecordSource {
+  if (!fixed) return source;
+  return {
+    name: source.name,
+    async *open(): AsyncGenerator<SourceItem> {
+      for await (const item of source.open()) {
+        yield item.kind === 'record' ? { ...item, snapshot: { properties: item.snapshot.properties, groups: [...fixed] } } : item;
+      }
+    },
+  };
+}
+
+/** Everything decided once from a run's options, before anything is read: mode, config, identity, limits. */
+export interface RunSetup {
+  readonly options: RunSyncOptions;
+  readonly destination: AnyDestination;
+  readonly records: AnyRecordDestination | undefined;
+  readonly audience: AnyAudienceDestination | undefined;
+  /** Resolved once, here (the CLI passes the user's choice through). */
+  readonly mode: SyncMode;
+  readonly config: Record<string, unknown>;
+  readonly syncId: string;
+  readonly identity: Record<string, unknown>;
+  readonly dryRun: boolean;
+  readonly deletePolicy: DeletePolicy;
+  readonly source: RecordSource;
+  readonly logger: Logger;
+  readonly keyOf: (snapshot: RecordSnapshot) => string | undefined;
+  readonly recheckNotFoundAfterMs: number;
+  readonly started: number;
+  /** The destination's limits for a run of this volume (audience limits depend on the config only). */
+  limitsOf(volume: RunVolume): DestinationLimits | AudienceLimits;
+}
+
+/**
+ * Decides what a run is from its options.
+ *
+ * @throws {@link ConfigError} for a bad config (`invalid_config`) or a mode the destination
+ *   does not support (`unsupported_mode`).
+ */
+export function setupRun(options: RunSyncOptions): RunSetup {
+  const destination: AnyDestination = options.destination;
+  const mode = resolveSyncMode(destination, options.mode);
+  const config = parseConfig(destination, options.config) as Record<string, unknown>;
+  const audience = destination.kind === 'audience' ? destination : undefined;
+  const records = destination.kind === 'records' ? destination : undefined;
+  const identity = { ...identityOf(destination.configSchema, config), ...options.identityOverrides };
+  return {
+    options,
+    destination,
+    records,
+    audience,
+    mode,
+    config,
+    identity,
+    syncId: syncIdFor(destination.id, identity, options.sourceKey, options.syncName),
+    dryRun: options.dryRun ?? false,
+    deletePolicy: options.deletePolicy ?? 'owned',
+    source: preparedSource(options.source, audience?.fixedAudiences?.(config)),
+    logger: options.logger ?? silentLogger,
+    keyOf: (snapshot) => destination.matchKey(snapshot, config),
+    recheckNotFoundAfterMs: options.recheckNotFoundAfterMs ?? records?.recheckNotFoundAfterMs ?? 0,
+    started: Date.now(),
+    limitsOf: (volume) => (audience ? audienceLimitsFor(audience, config) : limitsFor(records as AnyRecordDestination, config, volume)),
+  };
+}

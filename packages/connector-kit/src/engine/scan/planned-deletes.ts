@@ -1,0 +1,27 @@
+import type { StateStore } from '../../state/state-store';
+import type { SourceScan } from './scan-source';
+
+const CHUNK = 5_000;
+
+/**
+ * The deletes a run will really plan, for the deletion guard: the scan's deletable
+ * departures, less those whose match key a record in the source now has (a re-key: the
+ * person is still in the source under a new id, and is never deleted; see `claimRecords`);
+ * none when some rows could not be read (departures are then `source_incomplete`).
+ * Reads the state entries of the deletable departures only.
+ */
+export async function plannedDeletes(state: StateStore, syncId: string, scan: SourceScan): Promise<number> {
+  // Rows that could not be read might be any of the departures: nothing is deleted this run.
+  if (scan.unidentifiedErrors > 0) return 0;
+  let count = 0;
+  for (let i = 0; i < scan.deletable.length; i += CHUNK) {
+    const ids = scan.deletable.slice(i, i + CHUNK);
+    const entries = await state.get(syncId, ids);
+    for (const id of ids) {
+      const key = entries.get(id)?.matchKey;
+      const holder = key ? scan.keyHolder(key) : undefined;
+      if (holder === undefined || holder === id) count++;
+    }
+  }
+  return count;
+}

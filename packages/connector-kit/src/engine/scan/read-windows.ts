@@ -1,0 +1,151 @@
+import type { SyncError } from '../../errors/sync-error';
+import type { RecordResult } from '../../records/outcome';
+import { snapshotHash } from '../../records/snapshot-hash';
+import type { RecordSnapshot, RecordSource, SourceRecord } from '../../records/types';
+import type { StateEntry, StateIndexEntry } from '../../state/state-store';
+import { notSent } from '../ledger/settle';
+import type { WindowInput } from '../ledger/ledger-record';
+import type { RunContext } from '../run/run-context';
+import { notFoundStillFresh } from './not-found-memory';
+import { Seen } from './scan-memo';
+import type { SourceScan } from './scan-source';
+
+/** How the second pass recognises records for one destination. */
+export interface RecordKeys {
+  readonly keyOf: (snapshot: RecordSnapshot) => string | undefined;
+  /** A specific error for a record without a usable key (default `missing_match_key`). */
+  readonly explainMissingKey?: ((snapshot: RecordSnapshot) => SyncError) | undefined;
+  /** How long a record remembered as not found is skipped without a lookup, ms (0: never). */
+  readonly recheckNotFoundAfterMs: number;
+  /** The run's start, epoch ms. */
+  readonly now: number;
+}
+
+/** Processes one window of records (lookup, plan, send, settle). */
+export type WindowProcessor = (inputs: WindowInput[]) => Promise<void>;
+
+function failure(record: { id: string; row?: number | undefined }, code: string, message: string): RecordResult {
+  return { id: record.id, row: record.row, outcome: 'failed', code, message, retryable: false, action: 'fail' };
+}
+
+/** The result of a record the second pass can decide without the destination, if any. */
+function decideWithoutCall(ctx: RunContext, scan: SourceScan, keys: RecordKeys, item: SourceRecord, key: string | undefined): RecordResult | undefined {
+  if (scan.duplicateIds.has(item.id)) return failure(item, 'duplicate_record_id', `Id "${item.id}" appears on more than one row; make ids unique. No row with this id was sent.`);
+  if (key === undefined) {
+    const explained = keys.explainMissingKey?.(item.snapshot);
+    if (explained) return failure(item, explained.code, explained.message);
+    return failure(item, 'missing_match_key', `No ${ctx.matchKeyLabel}: records are matched in ${ctx.destinationName} by ${ctx.matchKeyLabel}; fill it in.`);
+  }
+  const shared = scan.duplicateKeys.get(key);
+  if (shared === undefined) return undefined;
+  const other = shared.ids[0] === item.id ? shared.ids[1] : shared.ids[0];
+  const more = shared.count > 2 ? ` and ${shared.count - 2} other record(s)` : '';
+  return failure(item, 'duplicate_match_key', `Same ${ctx.matchKeyLabel} as record "${other}"${more}; each ${ctx.matchKeyLabel} must belong to one record. None of them was sent.`);
+}
+
+function notFoundSkip(ctx: RunContext, item: SourceRecord, entry: StateIndexEntry | undefined, now: number): RecordResult {
+  const since = new Date(entry?.updatedAt ?? now).toISOString();
+  return {
+    id: item.id,
+    row: item.row,
+    outcome: 'skipped',
+    code: 'not_found',
+    action: 'skip',
+    message: `No ${ctx.matchKeyLabel} match in ${ctx.destinationName} when last looked up (${since}); looked up again when the record changes or after the recheck window.`,
+  };
+}
+
+/**
+ * Second pass over the source: emits the results that need no destination call (unusable
+ * rows, duplicate ids and keys, missing keys, unchanged records, records remembered as not
+ * found, records a stopped run cannot send) and hands the rest to `process` in windows of
+ * `windowSize`, with their match keys as the first pass computed them.
+ */
+export async function readWindows(ctx: RunContext, source: RecordSource, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>, keys: RecordKeys, windowSize: number, process: WindowProcessor): Promise<void> {
+  let window: { item: SourceRecord; key: string }[] = [];
+  let ref = 0;
+  const flush = async () => {
+    if (window.length === 0) return;
+    const batch = window;
+    window = [];
+    const entries = await ctx.state.get(ctx.syncId, batch.map((w) => w.item.id));
+    await process(batch.map(({ item, key }) => windowInput(ctx, ref++, item, key, entries.get(item.id))));
+  };
+  let position = -1;
+  for await (const item of source.open()) {
+    position++;
+    if (item.kind === 'error') {
+      ctx.emit({ id: item.id ?? `row:${item.row}`, row: item.row, outcome: 'failed', code: item.error.code, message: item.error.message, retryable: false, action: 'fail' });
+      continue;
+    }
+    // A duplicate id or a shared key fails every row that has it, unchanged or not.
+    const duplicate = scan.duplicateIds.has(item.id) || scan.sharedKeyIds.has(item.id);
+    const seen = duplicate ? Seen.Other : scan.memo.decision(position, item.id);
+    if (seen === Seen.Unchanged) {
+      ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
+      continue;
+    }
+    const memo = seen === Seen.Window ? scan.memo.sendFacts(position) : undefined;
+    const key = memo ? memo.key : keys.keyOf(item.snapshot);
+    const early = decideWithoutCall(ctx, scan, keys, item, key);
+    if (early) {
+      ctx.emit(early);
+      continue;
+    }
+    const entry = index.get(item.id);
+    const hash = memo?.hash ?? (seen === Seen.NotFoundFresh ? undefined : snapshotHash(item.snapshot));
+    if (seen === Seen.NotFoundFresh || (hash !== undefined && notFoundStillFresh(entry, hash, keys.recheckNotFoundAfterMs, keys.now))) {
+      ctx.emit(notFoundSkip(ctx, item, entry, keys.now));
+      continue;
+    }
+    if (!memo && entry && !entry.departed && !entry.notFound && entry.hash === hash) {
+      ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
+      continue;
+    }
+    if (ctx.caller.stopped) {
+      ctx.emit(notSent({ recordId: item.id, row: item.row }, ctx.caller.stopped));
+      continue;
+    }
+    window.push({ item, key: key as string });
+    if (window.length >= windowSize) await flush();
+  }
+  await flush();
+}
+
+/** A source record entering a window: a record remembered as not found has nothing in the destination, so it is planned as new. */
+function windowInput(ctx: RunContext, ref: number, item: SourceRecord, key: string, stored: StateEntry | undefined): WindowInput {
+  const entry = stored?.notFound ? undefined : stored;
+  const previousKey = entry ? ctx.destination.matchKey(entry.snapshot, ctx.config) : undefined;
+  return { ref, recordId: item.id, row: item.row, next: item.snapshot, entry, matchKey: key, previousMatchKey: previousKey !== undefined && previousKey !== key ? previousKey : undefined };
+}
+
+/**
+ * The records that left the source, from state, in windows. When some rows could not be
+ * identified (or the first pass did not finish), nothing is deleted or removed: those rows
+ * might be these records.
+ */
+export async function readDepartures(ctx: RunContext, scan: SourceScan, windowSize: number, process: WindowProcessor): Promise<void> {
+  const departing = scan.departing;
+  for (let i = 0; i < departing.length; i += windowSize) {
+    const ids = departing.slice(i, i + windowSize);
+    const entries = await ctx.state.get(ctx.syncId, ids);
+    if (scan.unidentifiedErrors > 0) {
+      for (const id of ids) {
+        if (!entries.has(id)) continue;
+        ctx.emit({
+          id,
+          outcome: 'skipped',
+          code: 'source_incomplete',
+          message: `Missing from the source, but ${scan.unidentifiedErrors} row(s) could not be read; nothing is deleted or removed until the source reads cleanly.`,
+        });
+      }
+      continue;
+    }
+    const inputs: WindowInput[] = [];
+    ids.forEach((id, j) => {
+      const entry = entries.get(id);
+      if (entry) inputs.push({ ref: 1_000_000_000 + i + j, recordId: id, row: undefined, next: null, entry, matchKey: ctx.destination.matchKey(entry.snapshot, ctx.config), previousMatchKey: undefined });
+    });
+    await process(inputs);
+  }
+}

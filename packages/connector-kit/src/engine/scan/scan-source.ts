@@ -1,0 +1,221 @@
+import { FIELD_SAMPLE_LIMIT } from '../../destination/define-destination';
+import { permits, type DeletePolicy } from '../../modes/permits';
+import type { SyncMode } from '../../modes/sync-modes';
+import { snapshotHash } from '../../records/snapshot-hash';
+import type { PropertyValue, RecordSnapshot, RecordSource, SourceRecord } from '../../records/types';
+import { StateIndex } from '../../state/state-index';
+import type { StateIndexEntry } from '../../state/state-store';
+import { notFoundStillFresh } from './not-found-memory';
+import { ScanMemo } from './scan-memo';
+import { SeenIds } from './seen-ids';
+
+/** Records of the source that share one match key. */
+export interface SharedKey {
+  /** The first two record ids with the key, in source order. */
+  readonly ids: readonly [string, string];
+  /** How many records have the key. */
+  readonly count: number;
+}
+
+/** What the first pass over the source found. Counts are records. */
+export interface SourceScan {
+  /** Items the source yielded (records and unusable rows). */
+  readonly items: number;
+  /** Usable records. */
+  readonly records: number;
+  /** Rows that could not become records and whose id is unknown. */
+  readonly unidentifiedErrors: number;
+  /** Record ids that appear on more than one row. */
+  readonly duplicateIds: ReadonlySet<string>;
+  /** Normalised match key → the records sharing it, for keys shared by several records. */
+  readonly duplicateKeys: ReadonlyMap<string, SharedKey>;
+  /** Every record id whose match key another record shares. */
+  readonly sharedKeyIds: ReadonlySet<string>;
+  /** The id of the (first) source record with this normalised match key, if any. */
+  keyHolder(key: string): string | undefined;
+  /** True when a row with this id is in the source (a usable record, or a row that failed to read). */
+  inSource(id: string): boolean;
+  /** Usable records that have a match key. */
+  readonly keyed: number;
+  /** Records whose snapshot differs from state (or that are new). */
+  readonly changed: number;
+  /** State records missing from the source that this run must look at. */
+  readonly departing: readonly string[];
+  /** Of `departing`, the ids the mode and policy would delete. */
+  readonly deletable: readonly string[];
+  /** Records remembered as not found that left the source: forgotten without a lookup. */
+  readonly forgottenNotFound: readonly string[];
+  /** Every property name the records carry. */
+  readonly propertyNames: ReadonlySet<string>;
+  /** Up to `FIELD_SAMPLE_LIMIT` distinct non-empty values per property name, in source order. */
+  readonly samples: ReadonlyMap<string, readonly PropertyValue[]>;
+  /** Every group name the records carry. */
+  readonly groupNames: ReadonlySet<string>;
+  /** What the second pass reuses instead of computing each record's key and hash again. */
+  readonly memo: ScanMemo;
+  /** False when reading stopped early (the run was interrupted): departures are then unknown. */
+  readonly complete: boolean;
+}
+
+/** What the first pass needs besides the source. */
+export interface ScanOptions {
+  readonly keyOf: (snapshot: RecordSnapshot) => string | undefined;
+  readonly index: ReadonlyMap<string, StateIndexEntry>;
+  readonly mode: SyncMode;
+  readonly deletePolicy: DeletePolicy;
+  /** How long a record remembered as not found is skipped without a lookup, ms. */
+  readonly recheckNotFoundAfterMs: number;
+  /** The run's start, epoch ms. */
+  readonly now: number;
+  /** Stops reading when it returns true (the run was interrupted). */
+  readonly stopped?: (() => boolean) | undefined;
+}
+
+/** Collects property names, sample values and group names. */
+class SourceShape {
+  readonly propertyNames = new Set<string>();
+  readonly samples = new Map<string, Set<PropertyValue>>();
+  readonly groupNames = new Set<string>();
+
+  add(snapshot: RecordSnapshot): void {
+    const properties = snapshot.properties;
+    for (const name in properties) {
+      let seen = this.samples.get(name);
+      if (seen === undefined) {
+        this.propertyNames.add(name);
+        seen = new Set<PropertyValue>();
+        this.samples.set(name, seen);
+      }
+      const value = properties[name] as PropertyValue;
+      if (value !== null && value !== '' && seen.size < FIELD_SAMPLE_LIMIT) seen.add(value);
+    }
+    for (const g of snapshot.groups) this.groupNames.add(g);
+  }
+}
+
+/** Tracks match keys: who holds each, and which are shared. */
+class KeyOwners {
+  readonly owner = new Map<string, string>();
+  readonly shared = new Map<string, { ids: [string, string]; count: number }>();
+  readonly sharedIds = new Set<string>();
+
+  add(key: string, id: string): void {
+    const owner = this.owner.get(key);
+    if (owner === undefined) this.owner.set(key, id);
+    else if (owner !== id) {
+      const shared = this.shared.get(key);
+      if (shared) shared.count++;
+      else this.shared.set(key, { ids: [owner, id], count: 2 });
+      this.sharedIds.add(owner).add(id);
+    }
+  }
+}
+
+/** The state records missing from the source: which must be looked at, which may be deleted, which are forgotten. */
+function departures(index: ReadonlyMap<string, StateIndexEntry>, seen: SeenIds, options: ScanOptions) {
+  const departing: string[] = [];
+  const deletable: string[] = [];
+  const forgottenNotFound: string[] = [];
+  for (const [id, entry] of index) {
+    if (seen.has(id)) continue;
+    if (entry.notFound) {
+      forgottenNotFound.push(id);
+      continue;
+    }
+    const mayDelete = permits(options.mode, 'delete', { owned: entry.owned, deletePolicy: options.deletePolicy });
+    // A departed record is done with, unless its entry is still pending (an empty hash).
+    if (entry.departed && !mayDelete && entry.hash !== '') continue;
+    departing.push(id);
+    if (mayDelete) deletable.push(id);
+  }
+  return { departing, deletable, forgottenNotFound };
+}
+
+/** The first pass's running totals. */
+class ScanTally {
+  items = 0;
+  records = 0;
+  unidentifiedErrors = 0;
+  changed = 0;
+  keyed = 0;
+  readonly duplicateIds = new Set<string>();
+  readonly shape = new SourceShape();
+  readonly keys = new KeyOwners();
+
+  constructor(
+    readonly seen: SeenIds,
+    readonly stateIndex: StateIndex | undefined,
+    readonly memo: ScanMemo,
+  ) {}
+}
+
+/** Compares one record with state: notes its key, and what the second pass must do with it. */
+function scanRecord(tally: ScanTally, item: SourceRecord, position: number, options: ScanOptions): void {
+  const { seen, stateIndex, memo } = tally;
+  tally.records++;
+  tally.shape.add(item.snapshot);
+  // One index lookup per record: its slot serves the seen-bit, the entry and the memo.
+  const slot = stateIndex?.slot(item.id);
+  if (!seen.add(item.id, slot)) tally.duplicateIds.add(item.id);
+  const key = options.keyOf(item.snapshot);
+  if (key === undefined) return; // fails alone in the second pass (missing_match_key)
+  tally.keyed++;
+  tally.keys.add(key, item.id);
+  const entry = stateIndex ? (slot === undefined ? undefined : stateIndex.entryAt(slot)) : options.index.get(item.id);
+  const hash = snapshotHash(item.snapshot);
+  if (entry?.notFound) {
+    if (notFoundStillFresh(entry, hash, options.recheckNotFoundAfterMs, options.now)) {
+      if (slot !== undefined) memo.notFoundFresh(position, slot);
+      return;
+    }
+  } else if (entry && !entry.departed && entry.hash === hash) {
+    if (slot !== undefined) memo.unchanged(position, slot);
+    return;
+  }
+  tally.changed++;
+  memo.toSend(position, item.id, key, hash);
+}
+
+/**
+ * First pass: reads the whole source once, comparing each record with the sync's state,
+ * without keeping snapshots in memory. Computes each record's match key and snapshot hash
+ * (once per run: the {@link ScanMemo} keeps them for the records to send), finds
+ * duplicates (ids and match keys), counts changes and works out which records left the
+ * source. A record remembered as not found counts as changed only when its snapshot
+ * changed or the recheck window has passed.
+ */
+export async function scanSource(source: RecordSource, options: ScanOptions): Promise<SourceScan> {
+  const { index } = options;
+  const stateIndex = index instanceof StateIndex ? index : undefined;
+  const tally = new ScanTally(new SeenIds(index), stateIndex, new ScanMemo(stateIndex));
+  let complete = true;
+  for await (const item of source.open()) {
+    if (options.stopped?.()) {
+      complete = false;
+      break;
+    }
+    const position = tally.items++;
+    if (item.kind === 'record') scanRecord(tally, item, position, options);
+    else if (item.id === undefined) tally.unidentifiedErrors++;
+    else if (!tally.seen.add(item.id)) tally.duplicateIds.add(item.id);
+  }
+  const { seen, keys, shape } = tally;
+  return {
+    items: tally.items,
+    records: tally.records,
+    unidentifiedErrors: tally.unidentifiedErrors,
+    duplicateIds: tally.duplicateIds,
+    duplicateKeys: keys.shared,
+    sharedKeyIds: keys.sharedIds,
+    keyHolder: (key) => keys.owner.get(key),
+    inSource: (id) => seen.has(id),
+    keyed: tally.keyed,
+    changed: tally.changed,
+    ...(complete ? departures(index, seen, options) : { departing: [], deletable: [], forgottenNotFound: [] }),
+    propertyNames: shape.propertyNames,
+    samples: new Map([...shape.samples].map(([name, values]) => [name, [...values]])),
+    groupNames: shape.groupNames,
+    memo: tally.memo,
+    complete,
+  };
+}

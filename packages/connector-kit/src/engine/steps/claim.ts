@@ -1,0 +1,90 @@
+import type { RecordEvent } from '../ledger/events';
+import type { RecordView } from '../ledger/ledger-record';
+import type { RecordLedger } from '../ledger/record-ledger';
+import type { RunContext } from '../run/run-context';
+
+/** Destination id → the ids of state entries naming it. */
+async function stateHolders(ctx: RunContext, destinationIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (destinationIds.length === 0) return out;
+  for (const e of await ctx.state.findByDestinationIds(ctx.syncId, destinationIds)) {
+    if (e.destinationId !== null) out.set(e.destinationId, [...(out.get(e.destinationId) ?? []), e.recordId]);
+  }
+  return out;
+}
+
+/** The source record that holds `destinationId` besides `record`: one that claimed it earlier in this run, or one still in the source whose state names it. */
+function holderOf(ctx: RunContext, record: RecordView, destinationId: string, fromState: ReadonlyMap<string, string[]>): string | undefined {
+  const claimed = ctx.claims.holder(destinationId);
+  if (claimed !== undefined && claimed !== record.recordId) return claimed;
+  return fromState.get(destinationId)?.find((id) => id !== record.recordId && ctx.source.inSource(id));
+}
+
+/** For a record that left the source: the current record holding its match key, if any. */
+function keyHolder(ctx: RunContext, record: RecordView): string | undefined {
+  const holder = record.matchKey === undefined ? undefined : ctx.source.keyHolder(record.matchKey);
+  return holder !== record.recordId ? holder : undefined;
+}
+
+/**
+ * After the lookup, gives every destination record to one source record:
+ *
+ * - a current record that found a destination record another current record holds
+ *   (claimed earlier in this run, or named by its state) fails with
+ *   `duplicate_destination_record`, naming the other record; nothing is written — the
+ *   first record wins;
+ * - a record that left the source whose destination record (or match key) a current
+ *   record holds — the same person under a new id — is `claimed` by that record: it is never
+ *   deleted; it only leaves the managed groups the holder is not in (see `classify`).
+ */
+/** Adds the holders' managed groups (from state) to `claimed` events. */
+async function withHolderGroups(ctx: RunContext, events: RecordEvent[]): Promise<RecordEvent[]> {
+  const holders = events.flatMap((e) => (e.type === 'claimed' ? [e.holder] : []));
+  if (holders.length === 0) return events;
+  const entries = await ctx.state.get(ctx.syncId, [...new Set(holders)]);
+  return events.map((e) => (e.type === 'claimed' ? { ...e, holderGroups: entries.get(e.holder)?.snapshot.groups } : e));
+}
+
+export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promise<void> {
+  const found = ledger.open().filter((r) => r.found !== undefined && !r.found.presumed);
+  const fromState = await stateHolders(ctx, [...new Set(found.map((r) => r.found?.id as string))]);
+  const events: RecordEvent[] = [];
+  for (const record of ledger.open()) {
+    const id = record.found && !record.found.presumed ? record.found.id : undefined;
+    if (record.next === null) {
+      const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? keyHolder(ctx, record);
+      if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
+      continue;
+    }
+    if (id === undefined) continue;
+    const holder = holderOf(ctx, record, id, fromState);
+    if (holder === undefined) {
+      ctx.claims.claim(id, record.recordId);
+      continue;
+    }
+    events.push({
+      type: 'settled',
+      ref: record.ref,
+      result: {
+        outcome: 'failed',
+        code: 'duplicate_destination_record',
+        message: `Resolves to the same destination record (${id}) as record "${holder}", which comes first; nothing was written. Give the two records different match keys, or merge them in the source.`,
+        retryable: false,
+        destinationId: id,
+        action: 'fail',
+      },
+    });
+  }
+  ledger.report(await withHolderGroups(ctx, events));
+}
+
+/** Audiences: a record that left the source while a current record has its identity (match key) is claimed by it (removing it would remove that person). */
+export async function claimAudienceRecords(ctx: RunContext, ledger: RecordLedger): Promise<void> {
+  const events: RecordEvent[] = [];
+  for (const record of ledger.open()) {
+    if (record.next !== null || !record.entry) continue;
+    const holder = keyHolder(ctx, record);
+    if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
+  }
+  ledger.report(await withHolderGroups(ctx, events));
+}

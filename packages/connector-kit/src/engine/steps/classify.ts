@@ -1,0 +1,147 @@
+import { permits, type DeletePolicy } from '../../modes/permits';
+import { SYNC_MODE_TABLE, type SyncMode } from '../../modes/sync-modes';
+import { groupChanges, presentProperties, propertyChanges } from '../../records/property-diff';
+import type { PropertyValue } from '../../records/types';
+import type { Plan, RecordView } from '../ledger/ledger-record';
+
+/** What {@link classify} needs besides the record. */
+export interface ClassifyContext {
+  readonly mode: SyncMode;
+  /** `owned` (default): only records this sync created; `matched`: any record the sync matched. */
+  readonly deletePolicy: DeletePolicy;
+  /** Whether the destination manages group membership. */
+  readonly groupsEnabled: boolean;
+  /** Destination name for messages (e.g. "Salesforce"). */
+  readonly destinationName: string;
+  /** Match key name for messages (e.g. "Email"). */
+  readonly matchKeyLabel: string;
+}
+
+const NO_GROUPS = { add: [] as string[], remove: [] as string[] };
+
+/**
+ * For a pending entry: every non-empty property again, and `null` (clear) for the ones
+ * now empty that this sync may have set (held in the pending snapshot). Fields it never
+ * set are left alone, as on a first match.
+ */
+function resendProperties(held: Readonly<Record<string, PropertyValue>>, next: Readonly<Record<string, PropertyValue>>): Record<string, PropertyValue> {
+  const out: Record<string, PropertyValue> = {};
+  const empty = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
+  for (const [k, v] of Object.entries(next)) {
+    if (!empty(v)) out[k] = v;
+    else if (!empty(held[k])) out[k] = null;
+  }
+  return out;
+}
+
+type PlanFields = Partial<Plan> & Pick<Plan, 'action' | 'outcome' | 'message'>;
+
+function plan(partial: PlanFields): Plan {
+  const write = partial.action === 'create' || partial.action === 'update' || partial.action === 'delete';
+  return { write, properties: {}, restore: false, addGroups: [], removeGroups: [], depart: false, ...partial };
+}
+
+/** A record that left the source: deleted, kept (leaving its managed groups), re-keyed or forgotten. */
+function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
+  const found = record.found;
+  const modeName = SYNC_MODE_TABLE[ctx.mode].displayName;
+  if (record.claimedBy !== undefined && found && !found.archived) {
+    // The same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
+    const held = record.holderGroups;
+    const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !held.includes(g)) : [];
+    return plan({
+      action: removeGroups.length > 0 ? 'groups' : 'skip',
+      outcome: 'skipped',
+      code: 'rekeyed',
+      message: `Left the source under this id, but its ${ctx.destinationName} record (${found.id}) belongs to record "${record.claimedBy}", which is in the source: kept, and now tracked under "${record.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} managed group(s) "${record.claimedBy}" is not in` : ''}.`,
+      removeGroups,
+    });
+  }
+  if (!found || found.archived) {
+    return plan({ action: 'skip', outcome: 'skipped', code: 'not_found', message: `Left the source and is no longer in ${ctx.destinationName}; forgotten.` });
+  }
+  if (permits(ctx.mode, 'delete', { owned: record.owned, deletePolicy: ctx.deletePolicy })) {
+    return plan({ action: 'delete', outcome: 'deleted', message: 'Left the source; deleted.' });
+  }
+  const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') ? [...(record.entry?.snapshot.groups ?? [])] : [];
+  const why = !permits(ctx.mode, 'delete', { owned: true, deletePolicy: ctx.deletePolicy })
+    ? { code: 'delete_not_allowed', text: `${modeName} mode never deletes` }
+    : { code: 'not_owned', text: 'this sync did not create it (--delete-policy matched widens deletes)' };
+  return plan({
+    action: removeGroups.length > 0 ? 'groups' : 'skip',
+    outcome: 'skipped',
+    code: why.code,
+    message: `Left the source; kept in ${ctx.destinationName} because ${why.text}` + (removeGroups.length > 0 ? `; removed from ${removeGroups.length} managed group(s).` : '.'),
+    removeGroups,
+    depart: true,
+  });
+}
+
+/** A record in the source with a usable destination record: updated (restored first when archived). */
+function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
+  const next = record.next as NonNullable<RecordView['next']>;
+  const entry = record.entry;
+  const previousGroups = entry?.snapshot.groups ?? [];
+  if (!permits(ctx.mode, 'update')) {
+    return plan({ action: 'skip', outcome: 'skipped', code: 'update_not_allowed', message: `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never updates.` });
+  }
+  // A pending entry (writes were in flight when a run died) proves nothing about the
+  // destination: send every property (empties clear) and every group again.
+  const properties = entry?.pending ? resendProperties(entry.snapshot.properties, next.properties) : entry ? propertyChanges(entry.snapshot.properties, next.properties) : presentProperties(next.properties);
+  const groups = !ctx.groupsEnabled
+    ? NO_GROUPS
+    : entry?.pending
+      ? { add: [...new Set(next.groups)], remove: previousGroups.filter((g) => !next.groups.includes(g)) }
+      : groupChanges(entry ? previousGroups : [], next.groups);
+  const restore = record.found?.archived === true;
+  const changedProperties = Object.keys(properties).length;
+  if (changedProperties === 0 && groups.add.length + groups.remove.length === 0 && !restore) {
+    return plan({ action: 'none', outcome: 'unchanged', message: `Already up to date in ${ctx.destinationName}.` });
+  }
+  return plan({
+    action: changedProperties > 0 || restore ? 'update' : 'groups',
+    outcome: 'updated',
+    message: restore ? `Archived in ${ctx.destinationName}; restored and updated.` : changedProperties > 0 ? `Updated ${changedProperties} field(s).` : 'Group membership changed.',
+    properties,
+    restore,
+    addGroups: groups.add,
+    removeGroups: groups.remove,
+  });
+}
+
+/**
+ * Decides what to do with one looked-up record under the run's sync mode. This function,
+ * with {@link permits}, is where the mode contract is enforced for record destinations:
+ * connectors only ever receive the operations it plans.
+ *
+ * Rules (see the sync-modes notes): enrich never creates (`not_found`); additive and enrich
+ * never delete (`delete_not_allowed`); sync deletes only owned records unless the policy is
+ * `matched` (`not_owned`); a record that left the source while a current record holds its
+ * destination record is kept (`rekeyed`); records kept after leaving the source leave their
+ * managed groups; archived records count as absent where the mode cannot create, and are
+ * restored where it can; blocked records are skipped with the destination's code.
+ */
+export function classify(record: RecordView, ctx: ClassifyContext): Plan {
+  if (record.next === null) return classifyDeparted(record, ctx);
+  const found = record.found;
+  if (found?.blocked) return plan({ action: 'skip', outcome: 'skipped', code: found.blocked.code, message: found.blocked.message });
+  if (found !== undefined && (!found.archived || permits(ctx.mode, 'create'))) return classifyFound(record, ctx);
+  if (permits(ctx.mode, 'create')) {
+    return plan({
+      action: 'create',
+      outcome: 'created',
+      message: `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; created.`,
+      properties: presentProperties(record.next.properties),
+      addGroups: ctx.groupsEnabled ? [...new Set(record.next.groups)] : [],
+    });
+  }
+  const modeName = SYNC_MODE_TABLE[ctx.mode].displayName;
+  return plan({
+    action: 'skip',
+    outcome: 'skipped',
+    code: 'not_found',
+    message: found?.archived
+      ? `Archived in ${ctx.destinationName}; ${modeName} mode only updates active records.`
+      : `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; ${modeName} mode never creates.`,
+  });
+}

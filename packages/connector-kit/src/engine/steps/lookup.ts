@@ -1,0 +1,112 @@
+import type { FoundRecord, LookupRequest } from '../../destination/verbs';
+import { isRunStopping } from '../../errors/sync-error';
+import { toSyncError } from '../../errors/to-sync-error';
+import { chunk } from '../calls/chunk';
+import type { ResultFields } from '../ledger/events';
+import type { RecordView } from '../ledger/ledger-record';
+import type { RecordLedger } from '../ledger/record-ledger';
+import type { RecordRunContext } from '../run/run-context';
+import { decideMatch, listIds } from './match-decision';
+
+type OnMatch = (record: RecordView, match: FoundRecord) => void;
+type OnAmbiguous = (record: RecordView, ids: readonly string[]) => void;
+
+/** Looks `requests` up in batches; the kit decides each key's match (`decideMatch`). A failed lookup fails its records. */
+async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: LookupRequest[], onFound: OnMatch, onAmbiguous: OnAmbiguous): Promise<void> {
+  const byRef = new Map(ledger.all().map((r) => [r.ref, r]));
+  await Promise.all(
+    chunk(requests, ctx.limits.lookupBatchSize).map(async (batch) => {
+      try {
+        const found = await ctx.caller.call('find', () => ctx.destination.verbs.find(ctx.verbs, batch));
+        for (const request of batch) {
+          const record = byRef.get(request.ref);
+          if (!record || record.result) continue;
+          const decision = decideMatch(found.get(request.ref), request.knownId);
+          if (decision.kind === 'one') onFound(record, decision.record);
+          else if (decision.kind === 'ambiguous') onAmbiguous(record, decision.ids);
+        }
+      } catch (thrown) {
+        const error = toSyncError(thrown);
+        if (isRunStopping(error)) return; // the caller stopped the run; records stay unsent
+        const result: ResultFields = { outcome: 'failed', code: error.code, message: `Lookup failed: ${error.message}`, retryable: error.retryable };
+        ledger.report(batch.map((r) => ({ type: 'settled', ref: r.ref, result })));
+      }
+    }),
+  );
+}
+
+/** The result of a record whose key matches several destination records. */
+function ambiguous(ctx: RecordRunContext, ids: readonly string[]): ResultFields {
+  const name = ctx.destinationName;
+  return {
+    outcome: 'failed',
+    code: 'ambiguous_match',
+    message: `${ids.length} ${name} records have this ${ctx.matchKeyLabel} (${listIds(ids)}); nothing was written to any of them. Merge the duplicates in ${name}, or give the record a key only one of them has.`,
+    retryable: false,
+    action: 'fail',
+  };
+}
+
+function taken(ctx: RecordRunContext, record: RecordView, otherId: string): ResultFields {
+  return {
+    outcome: 'failed',
+    code: 'match_key_taken',
+    message: `Its new ${ctx.matchKeyLabel} already belongs to another ${ctx.destinationName} record (${otherId}); merge the two records, or fix the source. Not sent.`,
+    retryable: false,
+    destinationId: record.found?.id,
+    action: 'fail',
+  };
+}
+
+/**
+ * Records whose key changed: found by the previous key first (so they are updated in
+ * place); one whose new key already belongs to another destination record fails alone
+ * (`match_key_taken`) instead of creating a duplicate key.
+ */
+async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
+  const moved = ledger.open().filter((r) => r.previousMatchKey !== undefined && r.entry);
+  const requests = moved.map((r) => ({ ref: r.ref, snapshot: r.entry?.snapshot as NonNullable<RecordView['next']>, matchKey: r.previousMatchKey as string, knownId: r.entry?.destinationId ?? undefined }));
+  if (requests.length === 0) return;
+  const settle = (record: RecordView, result: ResultFields) => ledger.report([{ type: 'settled', ref: record.ref, result }]);
+  await findAll(ctx, ledger, requests, (r, match) => ledger.report([{ type: 'found', ref: r.ref, match }]), (r, ids) => settle(r, ambiguous(ctx, ids)));
+  const found = ledger.open().filter((r) => moved.some((m) => m.ref === r.ref) && r.found && r.next);
+  const newKeys = found.map((r) => ({ ref: r.ref, snapshot: r.next as NonNullable<RecordView['next']>, matchKey: r.matchKey as string }));
+  if (newKeys.length === 0) return;
+  await findAll(
+    ctx,
+    ledger,
+    newKeys,
+    (r, match) => {
+      if (!match.archived && !match.presumed && r.found && match.id !== r.found.id) settle(r, taken(ctx, r, match.id));
+    },
+    (r, ids) => settle(r, taken(ctx, r, listIds(ids.filter((id) => id !== r.found?.id)))),
+  );
+}
+
+/**
+ * Looks every open record up by match key, in batches of the destination's lookup size:
+ * records whose key changed by their previous key first, then the rest by their current
+ * key (with the destination id this sync stored, as a hint and as the tie-breaker among
+ * several matches). Reports `found`, or settles records that cannot be looked up or whose
+ * key is ambiguous.
+ */
+export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
+  const unkeyed = ledger.open().filter((r) => r.next === null && r.matchKey === undefined);
+  ledger.report(unkeyed.map((r) => ({ type: 'settled', ref: r.ref, result: { outcome: 'skipped', code: 'not_found', message: 'Left the source; no match key to find it by.' } })));
+  if (ctx.caller.stopped) return;
+  await lookupMoved(ctx, ledger);
+  const requests: LookupRequest[] = [];
+  for (const r of ledger.open()) {
+    const snapshot = r.next ?? r.entry?.snapshot;
+    if (r.found || r.matchKey === undefined || !snapshot) continue;
+    requests.push({ ref: r.ref, snapshot, matchKey: r.matchKey, knownId: r.entry?.destinationId ?? undefined });
+  }
+  if (requests.length === 0) return;
+  await findAll(
+    ctx,
+    ledger,
+    requests,
+    (r, match) => ledger.report([{ type: 'found', ref: r.ref, match }]),
+    (r, ids) => ledger.report([{ type: 'settled', ref: r.ref, result: ambiguous(ctx, ids) }]),
+  );
+}

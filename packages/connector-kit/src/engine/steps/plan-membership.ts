@@ -1,0 +1,119 @@
+import { permits } from '../../modes/permits';
+import { SYNC_MODE_TABLE, type SyncMode } from '../../modes/sync-modes';
+import { snapshotHash } from '../../records/snapshot-hash';
+import type { Properties } from '../../records/types';
+import type { Plan, RecordView } from '../ledger/ledger-record';
+
+/** A plan for an audience record: audiences to join (current identity) and to leave. */
+export type MembershipPlan = Plan;
+
+/** Every membership change is a group operation: an audience plan has no record write. */
+const base = { properties: {}, restore: false, depart: false, write: false } as const;
+
+const identityHash = (properties: Properties) => snapshotHash({ properties, groups: [] });
+
+/** A record that left the source: removed from its audiences (sync), kept (additive), re-keyed, or forgotten. */
+function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, previousGroups: readonly string[], previousIdentity: Properties | undefined): MembershipPlan {
+  if (item.claimedBy !== undefined && previousGroups.length > 0) {
+    // The same person, still in the source: kept in the holder's audiences; removed (sync) from the ones the holder is not in.
+    const held = item.holderGroups;
+    const removeGroups = mayRemove && held ? previousGroups.filter((g) => !held.includes(g)) : [];
+    return {
+      ...base,
+      action: removeGroups.length > 0 ? 'update' : 'skip',
+      outcome: 'skipped',
+      code: 'rekeyed',
+      message: `Left the source under this id, but record "${item.claimedBy}" in the source has the same identifiers: kept in its audiences, now tracked under "${item.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} audience(s) it is not in` : ''}.`,
+      addGroups: [],
+      removeGroups,
+      removeIdentity: removeGroups.length > 0 ? previousIdentity : undefined,
+    };
+  }
+  if (previousGroups.length === 0) {
+    return { ...base, action: 'skip', outcome: 'skipped', code: 'not_found', message: 'Left the source; it was in no audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
+  }
+  if (mayRemove) {
+    return {
+      ...base,
+      action: 'delete',
+      outcome: 'deleted',
+      message: `Left the source; removed from ${previousGroups.length} audience(s).`,
+      addGroups: [],
+      removeGroups: [...previousGroups],
+      removeIdentity: previousIdentity,
+    };
+  }
+  return {
+    ...base,
+    action: 'skip',
+    outcome: 'skipped',
+    code: 'delete_not_allowed',
+    message: `Left the source; kept in ${previousGroups.length} audience(s) because ${modeName} mode never removes anyone.`,
+    addGroups: [],
+    removeGroups: [],
+    removeIdentity: undefined,
+    depart: true,
+  };
+}
+
+/**
+ * Decides an audience record's membership changes under the mode. On an audience
+ * destination, joining an audience is a create and leaving one is a delete:
+ *
+ * - joins are sent when the mode may create (sync, additive);
+ * - leaves — a group left, the source left, or the old identity after its identifiers
+ *   changed — are sent only when the mode may delete (sync); otherwise the person stays in
+ *   the audience (`delete_not_allowed`);
+ * - only memberships this sync added (its state) are ever removed.
+ */
+export function planMembership(item: RecordView, mode: SyncMode, destinationName: string): MembershipPlan {
+  const ops = { create: permits(mode, 'create'), delete: permits(mode, 'delete', { owned: true, deletePolicy: 'owned' }) };
+  const modeName = SYNC_MODE_TABLE[mode].displayName;
+  const previousGroups = item.entry?.snapshot.groups ?? [];
+  const previousIdentity = item.entry?.snapshot.properties;
+
+  if (item.next === null) return planDeparted(item, ops.delete, modeName, previousGroups, previousIdentity);
+
+  const nextGroups = [...new Set(item.next.groups)];
+  const identityChanged = previousIdentity !== undefined && identityHash(previousIdentity) !== identityHash(item.next.properties);
+  // A pending entry (writes were in flight when a run died): re-send every join.
+  const resend = identityChanged || item.entry?.pending === true;
+  const joins = ops.create ? (resend ? nextGroups : nextGroups.filter((g) => !previousGroups.includes(g))) : [];
+  const leaving = identityChanged ? [...previousGroups] : previousGroups.filter((g) => !nextGroups.includes(g));
+  const removes = ops.delete ? leaving : [];
+  const kept = ops.delete ? [] : leaving;
+
+  if (joins.length === 0 && removes.length === 0) {
+    if (kept.length > 0) {
+      return {
+        ...base,
+        action: 'skip',
+        outcome: 'skipped',
+        code: 'delete_not_allowed',
+        message: `Left ${kept.length} audience(s) in the source; kept there because ${modeName} mode never removes anyone.`,
+        addGroups: [],
+        removeGroups: [],
+        removeIdentity: undefined,
+      };
+    }
+    if (nextGroups.length === 0) {
+      return { ...base, action: 'skip', outcome: 'skipped', code: 'no_audience', message: 'In no audience: give it a group, or configure an audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
+    }
+    return { ...base, action: 'none', outcome: 'unchanged', message: `Already in its audiences in ${destinationName}.`, addGroups: [], removeGroups: [], removeIdentity: undefined };
+  }
+  const first = item.entry === undefined || previousGroups.length === 0;
+  return {
+    ...base,
+    action: first ? 'create' : 'update',
+    outcome: first ? 'created' : 'updated',
+    message:
+      (identityChanged ? 'Identifiers changed: ' : '') +
+      [joins.length > 0 ? `added to ${joins.length} audience(s)` : '', removes.length > 0 ? `removed from ${removes.length}` : '', kept.length > 0 ? `kept in ${kept.length} it left (${modeName} never removes)` : '']
+        .filter(Boolean)
+        .join('; ') +
+      '.',
+    addGroups: joins,
+    removeGroups: removes,
+    removeIdentity: identityChanged ? previousIdentity : item.next.properties,
+  };
+}

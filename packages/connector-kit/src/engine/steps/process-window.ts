@@ -1,0 +1,67 @@
+import { toSyncError } from '../../errors/to-sync-error';
+import type { WindowInput } from '../ledger/ledger-record';
+import { RecordLedger } from '../ledger/record-ledger';
+import type { RunContext } from '../run/run-context';
+import { claimAudienceRecords, claimRecords } from './claim';
+import { lookupRecords } from './lookup';
+import { planAudienceRecords, planRecords } from './plan';
+import { sendGroups } from './send-groups';
+import { sendMemberships } from './send-memberships';
+import { sendWrites } from './send-writes';
+
+/** A new ledger for a window of the run. */
+function ledgerFor(ctx: RunContext, inputs: readonly WindowInput[]): RecordLedger {
+  return new RecordLedger(inputs, {
+    kind: ctx.kind,
+    dryRun: ctx.dryRun,
+    stopped: undefined,
+    destinationName: ctx.destinationName,
+    rememberNotFound: ctx.kind === 'records' && ctx.rememberNotFound,
+    writer: ctx.writer,
+    readEntries: (ids) => ctx.state.get(ctx.syncId, ids),
+    emit: ctx.emit,
+  });
+}
+
+/** Sends what the window planned (after the write-ahead mark); an unexpected error fails what was not acknowledged. */
+async function send(ctx: RunContext, ledger: RecordLedger): Promise<void> {
+  // Audiences mark only people the sync tracks already (a first join needs no mark: adds are idempotent and resent).
+  const writing = ledger
+    .open()
+    .filter((r) => r.plan && (r.plan.write || r.plan.restore || r.plan.addGroups.length + r.plan.removeGroups.length > 0) && (ctx.kind === 'records' || r.entry !== undefined));
+  if (!(await ledger.mark(writing))) return;
+  try {
+    if (ctx.kind === 'audience') {
+      await sendMemberships(ctx, ledger);
+    } else {
+      await sendWrites(ctx, ledger);
+      if (!ctx.caller.stopped) await sendGroups(ctx, ledger);
+    }
+  } catch (thrown) {
+    const error = toSyncError(thrown);
+    ctx.logger.error('unexpected error while sending', { code: error.code });
+    const result = { outcome: 'failed' as const, code: error.code, message: error.message, retryable: error.retryable };
+    ledger.report(ledger.open().filter((r) => !r.acked.has('write')).map((r) => ({ type: 'settled', ref: r.ref, result })));
+  }
+}
+
+/**
+ * One window of records, start to end: look up and claim (record destinations), plan under
+ * the mode, mark and send, then settle — every result emitted and every state write made by
+ * the window's {@link RecordLedger}.
+ */
+export async function processWindow(ctx: RunContext, inputs: readonly WindowInput[]): Promise<void> {
+  const ledger = ledgerFor(ctx, inputs);
+  if (!ctx.caller.stopped) {
+    if (ctx.kind === 'records') {
+      await lookupRecords(ctx, ledger);
+      if (!ctx.caller.stopped) await claimRecords(ctx, ledger);
+      if (!ctx.caller.stopped) planRecords(ctx, ledger);
+    } else {
+      await claimAudienceRecords(ctx, ledger);
+      planAudienceRecords(ctx, ledger);
+    }
+  }
+  if (!ctx.dryRun && !ctx.caller.stopped) await send(ctx, ledger);
+  await ledger.settle(ctx.caller.stopped);
+}

@@ -1,0 +1,77 @@
+import type { GroupRef, TargetItem } from '../../destination/verbs';
+import { isRunStopping, type SyncError } from '../../errors/sync-error';
+import { toSyncError } from '../../errors/to-sync-error';
+import { chunk } from '../calls/chunk';
+import { sendBatch } from '../calls/send-batch';
+import type { RecordEvent } from '../ledger/events';
+import type { RecordView } from '../ledger/ledger-record';
+import type { RecordLedger } from '../ledger/record-ledger';
+import type { RecordRunContext } from '../run/run-context';
+import { resolveGroups } from '../groups/resolve-groups';
+
+type Direction = 'add' | 'remove';
+
+const namesOf = (record: RecordView, direction: Direction) => (direction === 'add' ? record.plan?.addGroups : record.plan?.removeGroups) ?? [];
+
+/** Sends one group's membership changes in chunks of the group batch size, reporting each chunk to the ledger. */
+async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction: Direction, group: GroupRef, members: readonly RecordView[]): Promise<void> {
+  const verbs = ctx.destination.verbs.groups;
+  if (!verbs) return;
+  const verb = direction === 'add' ? verbs.add.bind(verbs) : verbs.remove.bind(verbs);
+  const op = `${direction}:${group.name}` as const;
+  await Promise.all(
+    chunk(members, ctx.limits.groupBatchSize).map(async (batch) => {
+      const targets: TargetItem[] = batch.map((r) => ({ ref: r.ref, recordId: r.recordId, destinationId: r.destinationId as string }));
+      let results;
+      try {
+        results = await sendBatch(ctx.caller, direction === 'add' ? 'add_to_group' : 'remove_from_group', targets, (t) => verb(ctx.verbs, group, t));
+      } catch (thrown) {
+        if (isRunStopping(toSyncError(thrown))) return;
+        throw thrown;
+      }
+      const events: RecordEvent[] = [];
+      batch.forEach((r, j) => {
+        const result = results[j];
+        if (result?.ok) events.push({ type: 'acknowledged', ref: r.ref, op });
+        else if (result && result.error.code !== 'not_sent') events.push({ type: 'group_failed', ref: r.ref, error: result.error });
+      });
+      await ledger.acknowledge(events);
+    }),
+  );
+}
+
+/** Sends every group's changes in one direction: removals never create a group (a missing one has no members to remove); additions find or create it. */
+async function changeMembership(ctx: RecordRunContext, ledger: RecordLedger, direction: Direction, records: readonly RecordView[]): Promise<void> {
+  const involved = records.filter((r) => namesOf(r, direction).length > 0);
+  const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))];
+  if (names.length === 0) return;
+  const failAll = (error: SyncError) => ledger.report(involved.map((r) => ({ type: 'group_failed', ref: r.ref, error })));
+  const ids = await resolveGroups(ctx, names, direction === 'add', failAll);
+  if (!ids) return;
+  const calls: Promise<void>[] = [];
+  for (const name of names) {
+    const members = involved.filter((r) => namesOf(r, direction).includes(name));
+    const id = ids.get(name);
+    if (id === undefined) {
+      if (direction === 'remove') await ledger.acknowledge(members.map((r) => ({ type: 'acknowledged', ref: r.ref, op: `remove:${name}` })));
+      continue;
+    }
+    calls.push(sendGroup(ctx, ledger, direction, { name, id }, members));
+  }
+  await Promise.all(calls);
+}
+
+/**
+ * Applies planned group membership changes for records whose record write succeeded (or
+ * that only change groups): removals first, then additions, per group in chunks of the
+ * destination's group batch size. A failed membership change fails the record (its write
+ * stands, state says so).
+ */
+export async function sendGroups(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
+  if (!ctx.destination.verbs.groups) return;
+  const eligible = ledger
+    .open()
+    .filter((r) => r.plan !== undefined && r.destinationId !== undefined && (r.acked.has('write') || !r.plan.write) && r.plan.addGroups.length + r.plan.removeGroups.length > 0);
+  await changeMembership(ctx, ledger, 'remove', eligible);
+  await changeMembership(ctx, ledger, 'add', eligible);
+}

@@ -1,0 +1,78 @@
+import type { MemberItem } from '../../destination/define-audience-destination';
+import type { GroupRef, ItemResult } from '../../destination/verbs';
+import { DeferredError } from '../../errors/deferred-error';
+import { isRunStopping, type SyncError } from '../../errors/sync-error';
+import { toSyncError } from '../../errors/to-sync-error';
+import type { Properties } from '../../records/types';
+import { chunk } from '../calls/chunk';
+import { sendBatch } from '../calls/send-batch';
+import { resolveGroups } from '../groups/resolve-groups';
+import type { RecordEvent } from '../ledger/events';
+import type { RecordView } from '../ledger/ledger-record';
+import type { RecordLedger } from '../ledger/record-ledger';
+import type { AudienceRunContext } from '../run/run-context';
+
+type Direction = 'add' | 'remove';
+
+const namesOf = (r: RecordView, direction: Direction) => (direction === 'add' ? r.plan?.addGroups : r.plan?.removeGroups) ?? [];
+
+/** One audience's changes in one direction, in chunks of the add or removal batch size. */
+async function sendAudience(ctx: AudienceRunContext, ledger: RecordLedger, direction: Direction, audience: GroupRef, members: readonly RecordView[]): Promise<void> {
+  const verbs = ctx.destination.verbs;
+  const send =
+    direction === 'add'
+      ? (batch: readonly MemberItem[]) => verbs.addMembers(ctx.verbs, audience, batch)
+      : (batch: readonly MemberItem[]) => verbs.removeMembers(ctx.verbs, audience, batch);
+  const op = `${direction}:${audience.name}` as const;
+  const size = direction === 'add' ? ctx.limits.addBatchSize : ctx.limits.removeBatchSize;
+  await Promise.all(
+    chunk(members, size).map(async (batch) => {
+      const payload: MemberItem[] = batch.map((r) => ({
+        ref: r.ref,
+        recordId: r.recordId,
+        identity: (direction === 'add' ? r.next?.properties : r.plan?.removeIdentity) ?? ({} as Properties),
+      }));
+      let results: ItemResult[];
+      try {
+        results = await sendBatch(ctx.caller, direction === 'add' ? 'add_to_group' : 'remove_from_group', payload, send);
+      } catch (thrown) {
+        if (isRunStopping(toSyncError(thrown))) return;
+        throw thrown;
+      }
+      const events: RecordEvent[] = [];
+      batch.forEach((r, j) => {
+        const result = results[j];
+        if (result?.ok) events.push({ type: 'acknowledged', ref: r.ref, op });
+        else if (result && result.error.code !== 'not_sent') {
+          events.push(result.error instanceof DeferredError ? { type: 'deferred', ref: r.ref, error: result.error } : { type: 'group_failed', ref: r.ref, error: result.error });
+        }
+      });
+      await ledger.acknowledge(events);
+    }),
+  );
+}
+
+/**
+ * Sends an audience window's membership changes: removals first (in chunks of the removal
+ * batch size), then additions (in chunks of the add batch size), per audience. Removal never
+ * creates an audience (a missing one has nobody to remove); addition finds or creates it.
+ * Each chunk succeeds or is retried on its own; a deferred refusal leaves only its members
+ * pending.
+ */
+export async function sendMemberships(ctx: AudienceRunContext, ledger: RecordLedger): Promise<void> {
+  for (const direction of ['remove', 'add'] as Direction[]) {
+    const involved = ledger.open().filter((r) => r.plan !== undefined && namesOf(r, direction).length > 0);
+    const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))];
+    const fail = (error: SyncError) => ledger.report(involved.map((r) => ({ type: 'group_failed', ref: r.ref, error })));
+    const ids = await resolveGroups(ctx, names, direction === 'add', fail);
+    if (!ids) continue;
+    const calls: Promise<void>[] = [];
+    for (const name of names) {
+      const members = involved.filter((r) => namesOf(r, direction).includes(name));
+      const id = ids.get(name);
+      if (id === undefined) ledger.report(members.map((r) => ({ type: 'acknowledged', ref: r.ref, op: `${direction}:${name}` as const })));
+      else calls.push(sendAudience(ctx, ledger, direction, { name, id }, members));
+    }
+    await Promise.all(calls);
+  }
+}

@@ -1,0 +1,101 @@
+/** What one error (or skip) code means and what the user should do about it. */
+export interface CodeInfo {
+  /** `record`: one record failed or was skipped (the run goes on); `run`: the whole run stopped or was refused; `config`: fix the configuration first. */
+  readonly scope: 'record' | 'run' | 'config';
+  /** Whether a later run may succeed without changing anything. */
+  readonly retryable: boolean;
+  /** What happened. */
+  readonly meaning: string;
+  /** What to do. */
+  readonly action: string;
+}
+
+const record = (retryable: boolean, meaning: string, action: string): CodeInfo => ({ scope: 'record', retryable, meaning, action });
+const run = (retryable: boolean, meaning: string, action: string): CodeInfo => ({ scope: 'run', retryable, meaning, action });
+const config = (meaning: string, action: string): CodeInfo => ({ scope: 'config', retryable: false, meaning, action });
+
+/**
+ * Every code the kit itself reports, in results (`failed`, `skipped`), run summaries and
+ * thrown errors — a closed list: a code not in it is a bug (a test checks the kit's
+ * sources). Connectors add their own through `errorCodes` in their definition. The
+ * kit's README table is generated from it.
+ */
+export const KIT_CODES = {
+  // Skips: left alone on purpose (not errors).
+  not_found: record(false, 'No match in the destination; the mode may not create it (or it left the source and is gone there).', 'Nothing, or sync in a mode that creates.'),
+  delete_not_allowed: record(false, 'Left the source; the mode never deletes (or removes from audiences), so it was kept.', 'Nothing; use sync mode to remove people.'),
+  not_owned: record(false, 'Left the source; sync mode deletes only what this sync created.', 'Nothing, or --delete-policy matched (deleteMatched) to widen.'),
+  update_not_allowed: record(false, 'The mode never updates.', 'Nothing.'),
+  rekeyed: record(false, 'Left the source under this id, but a record still in the source holds its destination record (same person, new id): kept, now tracked under the new id.', 'Nothing.'),
+  no_audience: record(false, 'In no audience.', 'Give the record a group, or configure an audience.'),
+  source_incomplete: record(true, 'Missing from the source, but some rows could not be read: nothing is deleted or removed.', 'Fix the unreadable rows; the next run decides.'),
+  run_refused: record(true, 'Not sent: the run was refused before anything was sent.', 'See the run’s reason.'),
+  not_sent: record(true, 'Not sent: the run stopped before this record (or its groups) went out.', 'Run again; it continues where it stopped.'),
+  groups_pending: record(true, 'Written, but some group changes are still to be sent.', 'Run again.'),
+  // Record failures.
+  duplicate_record_id: record(false, 'The id appears on more than one row; no row with it was sent.', 'Make ids unique.'),
+  duplicate_match_key: record(false, 'Several records share one match key; none of them was sent.', 'Give each record its own key.'),
+  missing_match_key: record(false, 'No value for the match key.', 'Fill it in.'),
+  missing_record_id: record(false, 'The row has no id.', 'Fill the id column.'),
+  ambiguous_match: record(false, 'Several destination records have this match key; nothing was written to any of them.', 'Merge the duplicates in the destination, or give the record a key only one has.'),
+  duplicate_destination_record: record(false, 'Resolves to the same destination record as an earlier source record; nothing was written.', 'Give the two records different keys, or merge them in the source.'),
+  match_key_taken: record(false, 'Its new match key belongs to another destination record.', 'Merge the two records, or fix the source.'),
+  malformed_row: record(false, 'The row could not be parsed.', 'Fix the row (the message gives the line).'),
+  invalid_number: record(false, 'A value is not a number.', 'Fix the value.'),
+  number_not_exact: record(false, 'A number the destination field would store rounded (beyond 2^53, or too many significant digits).', 'Send it as text, or map it to a text field.'),
+  invalid_date: record(false, 'A date that cannot be read, is ambiguous, or does not exist (month 13, Feb 30, beyond year 9999).', 'Give an ISO date (2024-05-31), a date-time with a zone, or epoch seconds / milliseconds.'),
+  invalid_boolean: record(false, 'A value that is not one of the usual yes/no spellings.', 'Use true/false, yes/no, 1/0.'),
+  invalid_id: record(false, 'The record id holds a control character (NUL, tab, line break…).', 'Fix the id in the source.'),
+  invalid_value: record(false, 'A value or group name holds a NUL character.', 'Fix the value in the source.'),
+  invalid_encoding: record(false, 'A value is not valid text.', 'Fix the file’s encoding.'),
+  unsupported_value: record(false, 'A value of a type the mapping cannot send (an object or a list).', 'Map a scalar field.'),
+  not_planned: record(false, 'Not planned (an internal error).', 'Report it.'),
+  restore_unsupported: record(false, 'Archived in the destination, which cannot restore records.', 'Restore it in the destination.'),
+  connector_result_mismatch: record(true, 'The connector answered a batch with the wrong number of results (a connector bug).', 'Report it to the connector’s authors.'),
+  unexpected_error: record(false, 'Something failed that the connector did not recognise.', 'Read the message; report it if it persists.'),
+  server_error: record(true, 'The destination answered 5xx or 408 after every retry.', 'Run again later.'),
+  network_error: record(true, 'The destination could not be reached after every retry.', 'Check the network; run again.'),
+  timeout: record(true, 'The destination did not answer in time, after every retry.', 'Run again later.'),
+  // The run as a whole.
+  rate_limited: run(true, 'The destination asked to wait longer than the run may wait (or a record stayed rate-limited).', 'Run again later; state is kept.'),
+  authentication_failed: run(false, 'The destination refused the credentials; the run stopped.', 'Fix the credentials (the message names the variable).'),
+  quota_exceeded: run(true, 'The destination’s quota (e.g. the daily API allocation) is spent; the run stopped.', 'Run again when the quota resets.'),
+  interrupted: run(true, 'Stopped by the user or the system (Ctrl-C, SIGTERM); calls in flight finished.', 'Run again; it continues where it stopped.'),
+  state_unwritable: run(true, 'The sync’s state could not be written (disk full, read-only); the run stopped.', 'Free space or fix permissions, then run again: what was sent but not recorded is looked up.'),
+  state_unreadable: config('The state file is not a valid syncmodes state store (empty, truncated, another format, a folder).', 'Restore it, or start over with --reset-state.'),
+  lease_lost: run(true, 'Another run took this sync over while this one was paused; its writes were refused.', 'Nothing: the other run continues.'),
+  sync_running: run(true, 'Another run of the same sync holds it.', 'Wait for it to finish.'),
+  deletion_guard: run(false, 'The run would delete more than allowed; refused before anything was sent.', 'Check the input, or allow it (--allow-deletes, guard.maxDeletes).'),
+  empty_source: run(false, 'The source is empty while the sync exported before; refused.', 'Check the input, or allow it (--allow-empty-source, guard.allowEmptySource).'),
+  // Configuration.
+  invalid_config: config('The destination’s configuration is invalid.', 'Fix the named fields.'),
+  unsupported_mode: config('The destination cannot honour the requested sync mode.', 'Choose one of the modes it supports.'),
+  match_key_not_mapped: config('No record has a value for the destination’s match key.', 'Map a source column to it.'),
+  groups_unsupported: config('Records carry groups, but the destination has none with this configuration.', 'Remove the groups column from the mapping.'),
+  ambiguous_group: config('Several groups in the destination have a configured name.', 'Rename them, or pin the id (groupIds, --group-id).'),
+  state_store_unavailable: config('SQLite state needs the better-sqlite3 package.', 'npm install better-sqlite3@12, or use another state store.'),
+  file_not_found: config('The source file does not exist.', 'Check the path.'),
+  unreadable_file: config('The source file cannot be read.', 'Check permissions.'),
+  empty_file: config('The source file is empty.', 'Check the export.'),
+  unknown_format: config('The source format cannot be told from the file name.', 'Give --format.'),
+  unknown_column: config('A mapped column is not in the source.', 'Fix the mapping.'),
+  duplicate_column: config('The source has two columns with one name.', 'Rename one.'),
+  too_many_columns: config('The source header has more columns than a source may have (10,000).', 'Check the file: a header line that long is not a CSV header.'),
+  format_required: config('The source is a stream (stdin) and its format cannot be told from a name.', 'Give the format (--format csv|ndjson|json).'),
+  missing_optional_dependency: config('An optional dependency the entry needs is not installed (e.g. path-to-regexp for an emulator).', 'Install the package the message names.'),
+  invalid_json: config('The JSON source cannot be parsed.', 'Fix the file.'),
+} as const satisfies Record<string, CodeInfo>;
+
+/** A code the kit reports. */
+export type KitCode = keyof typeof KIT_CODES;
+
+/** Notices about a run as a whole (not failures). */
+export const NOTICE_CODES = {
+  group_recreated: 'A managed group was deleted in the destination: created again and repopulated.',
+  group_repopulated: 'A managed group showed no members: repopulated.',
+} as const;
+
+/** The meaning of a code: the kit's, or the destination's declared ones. */
+export function describeCode(code: string, destinationCodes: Readonly<Record<string, CodeInfo>> = {}): CodeInfo | undefined {
+  return (KIT_CODES as Readonly<Record<string, CodeInfo>>)[code] ?? destinationCodes[code];
+}

@@ -1,0 +1,43 @@
+import { InputError } from '../errors/sync-error';
+import { checkColumns, mappedColumns, type FieldMapping } from '../mapping/field-mapping';
+
+/**
+ * Most columns a CSV header may have (10,000). Real exports have tens to a few hundred
+ * (a Salesforce object has at most 800 custom fields); a header past this is almost
+ * certainly not a header (a file without line breaks, the wrong delimiter, a binary file).
+ */
+export const MAX_CSV_COLUMNS = 10_000;
+
+/** A checked header: column names and, for each column the mapping reads, its position. */
+export interface CsvHeader {
+  readonly names: readonly string[];
+  /** Mapped column name → its index in a row. */
+  readonly positions: ReadonlyMap<string, number>;
+}
+
+/**
+ * Checks the header row (in time linear in its length) and finds the mapped columns.
+ * Names are trimmed.
+ *
+ * @throws {@link InputError} `too_many_columns` (more than {@link MAX_CSV_COLUMNS}),
+ *   `duplicate_column` (a name given twice), `unknown_column` (a mapped column missing).
+ */
+export function readHeader(fields: readonly string[], mapping: FieldMapping, path: string): CsvHeader {
+  if (fields.length > MAX_CSV_COLUMNS) {
+    throw new InputError(
+      'too_many_columns',
+      `The header of "${path}" has ${fields.length.toLocaleString('en-US')} columns; at most ${MAX_CSV_COLUMNS.toLocaleString('en-US')} are read. ` +
+        'Check that the first line is the header and that the delimiter is right (use .tsv for tab-separated files).',
+    );
+  }
+  const names = fields.map((f) => f.trim());
+  const index = new Map<string, number>();
+  names.forEach((name, i) => {
+    if (index.has(name)) throw new InputError('duplicate_column', `The header names column "${name}" twice; give each column its own name.`);
+    index.set(name, i);
+  });
+  checkColumns(mapping, names);
+  const positions = new Map<string, number>();
+  for (const column of mappedColumns(mapping)) positions.set(column, index.get(column) as number);
+  return { names, positions };
+}

@@ -1,0 +1,108 @@
+import { parse } from 'csv-parse/sync';
+import type { CsvHeader } from './csv-header';
+
+/** Where a record sits in the file: the lines of its first and last characters. */
+export interface LineSpan {
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The lines a record covers, for messages: `Line 7` or `Lines 7–9`. */
+export function linesLabel(span: LineSpan): string {
+  return span.last > span.first ? `Lines ${span.first}–${span.last}` : `Line ${span.first}`;
+}
+
+const LINE_BREAK = /\r\n|\r|\n/;
+
+/** Options of {@link rowProblem}. */
+export interface RowCheckOptions {
+  readonly delimiter: string;
+  readonly header: CsvHeader;
+  /** Position of the record-id column in a row. */
+  readonly idIndex: number;
+  /** Skip the check for quoted values that take in whole rows. */
+  readonly trustMultilineValues: boolean;
+}
+
+const QUOTE_PROBLEMS: Readonly<Record<string, string>> = {
+  CSV_INVALID_CLOSING_QUOTE: 'a quoted value is followed by more text before the next delimiter',
+  INVALID_OPENING_QUOTE: 'a value that is not quoted holds a quote',
+  CSV_QUOTE_NOT_CLOSED: 'a quote is never closed',
+};
+
+/**
+ * Reads a record's raw text again with csv-parse in strict quoting mode (the source is read
+ * with `relax_quotes`, so that a stray quote cannot make the parser run on across rows).
+ * Only records holding a quote character in some value need it.
+ */
+function quoteProblem(raw: string, options: RowCheckOptions): string | undefined {
+  try {
+    parse(raw, {
+      delimiter: options.delimiter,
+      record_delimiter: ['\r\n', '\n', '\r'],
+      skip_empty_lines: true,
+      relax_column_count: true,
+    });
+    return undefined;
+  } catch (error) {
+    const e = error as { code?: string; column?: unknown };
+    const column = typeof e.column === 'number' ? options.header.names[e.column] : undefined;
+    const what = QUOTE_PROBLEMS[e.code ?? ''] ?? 'the quotes do not pair up';
+    return `${what}${
+      column === undefined ? '' : ` (column "${column}")`
+    }. Quote the whole value and double every quote inside it (""), or remove a stray quote.`;
+  }
+}
+
+/**
+ * The first line inside a multi-line quoted value that looks like a row of its own: the
+ * record's first line and that line both split (naively, at every delimiter) into as many
+ * values as the header has, and that line has a record id. This is what a stray pair of
+ * quotes looks like (a quote opening a value on one row and a later quote closing it
+ * merge every row between them into one value); a genuine multi-line value (an address,
+ * a note) rarely passes both tests.
+ *
+ * @returns how many lines after the record's first line that line is, or `undefined`.
+ */
+function swallowedRow(fields: readonly string[], options: RowCheckOptions): number | undefined {
+  const width = options.header.names.length;
+  const at = fields.findIndex((f) => LINE_BREAK.test(f));
+  if (at < 0 || width < 2) return undefined;
+  const segments = (fields[at] as string).split(LINE_BREAK);
+  const firstLine = at + (segments[0] as string).split(options.delimiter).length;
+  if (firstLine !== width) return undefined;
+  const later = fields.slice(at + 1);
+  const laterHasBreak = later.some((f) => LINE_BREAK.test(f));
+  for (let k = 1; k < segments.length; k++) {
+    const parts = (segments[k] as string).split(options.delimiter);
+    if (k === segments.length - 1) {
+      if (laterHasBreak) break;
+      parts.push(...later);
+    }
+    if (parts.length === width && (parts[options.idIndex] ?? '').trim() !== '') return k;
+  }
+  return undefined;
+}
+
+/**
+ * Checks a record csv-parse read without error (the field count already matches the
+ * header): strict quoting, and quoted values that take in whole rows.
+ *
+ * @returns a message saying what to fix (starting with the line), or `undefined`.
+ */
+export function rowProblem(fields: readonly string[], raw: string, span: LineSpan, options: RowCheckOptions): string | undefined {
+  if (fields.some((f) => f.includes('"'))) {
+    const problem = quoteProblem(raw, options);
+    if (problem !== undefined) return `${linesLabel(span)}: ${problem}`;
+  }
+  if (options.trustMultilineValues || span.last === span.first) return undefined;
+  const swallowed = swallowedRow(fields, options);
+  if (swallowed === undefined) return undefined;
+  return (
+    `Lines ${span.first}–${span.last} were read as one row: a quoted value opened on line ${span.first} runs to line ${span.last}, ` +
+    `and line ${
+      span.first + swallowed
+    } inside it looks like a row of its own. A quote is probably stray: remove it, or double it ("") inside a quoted value. ` +
+    'Nothing is deleted or removed until the file reads cleanly.'
+  );
+}

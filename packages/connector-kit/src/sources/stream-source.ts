@@ -1,0 +1,50 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RecordSource, SourceItem } from '../records/types';
+
+/** A source read from a stream (e.g. stdin), which must be removed from disk once the run is over. */
+export interface StreamRecordSource extends RecordSource {
+  /** Removes the spooled copy of the stream (safe to call more than once, or before the source was opened). */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A {@link RecordSource} over a readable stream. The engine reads a source twice (a scan,
+ * then the sends), and a stream can be read only once, so on the first `open()` the stream
+ * is copied to a private temporary file (memory stays flat whatever its size) and every
+ * read goes through `fromFile` on that copy. Call `dispose()` when the run is over.
+ *
+ * @param name - the name reports give the source (e.g. `stdin`).
+ * @param fromFile - opens the spooled copy in the stream's format.
+ */
+export function streamSource(stream: Readable | NodeJS.ReadableStream, name: string, fromFile: (path: string) => RecordSource): StreamRecordSource {
+  let dir: string | undefined;
+  let path = '';
+  let spooled: Promise<RecordSource> | undefined;
+  const spool = async (): Promise<RecordSource> => {
+    dir = await mkdtemp(join(tmpdir(), 'syncmodes-stream-'));
+    path = join(dir, 'source');
+    await pipeline(stream, createWriteStream(path, { mode: 0o600 }));
+    return fromFile(path);
+  };
+  return {
+    name,
+    async *open(): AsyncGenerator<SourceItem> {
+      spooled ??= spool();
+      try {
+        yield* (await spooled).open();
+      } catch (error) {
+        // Messages name the source as the user knows it, not the private copy.
+        if (error instanceof Error && path !== '') error.message = error.message.split(path).join(name);
+        throw error;
+      }
+    },
+    async dispose() {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

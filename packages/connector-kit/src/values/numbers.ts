@@ -1,0 +1,65 @@
+import { isSafeNumber } from 'lossless-json';
+import type { PropertyValue } from '../records/types';
+import { coerced, refused, type Coerced } from './coerced';
+
+/** Options of {@link toExactNumber}. */
+export interface NumberOptions {
+  /** The field takes whole numbers only (`invalid_number` for a fraction). */
+  readonly integer?: boolean | undefined;
+}
+
+/** Decimal text: optional sign, digits with an optional fraction (or a fraction alone), optional exponent. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+const notExact = (label: string) =>
+  refused<number>(
+    'number_not_exact',
+    `${label} has more digits than a number field keeps exactly (whole numbers up to 9,007,199,254,740,991, or about 15 significant digits); it would be stored rounded. Map it to a text field, or shorten it in the source.`,
+  );
+
+/**
+ * A source value as a number for a numeric destination field, only when the number is
+ * exactly what the source wrote:
+ * - numbers as they are; text in decimal notation (`12`, `-3.5`, `1e3`; no thousands
+ *   separators, no `0x…`) as the number it writes;
+ * - `invalid_number` for anything else (text that is not a number, booleans, a fraction
+ *   when `integer` is set);
+ * - `number_not_exact` when a double cannot hold the value exactly: whole numbers beyond
+ *   ±(2^53 − 1), more significant digits than a double keeps (judged by lossless-json's
+ *   `isSafeNumber`), or out of range (`1e400`). Such a value would be written rounded, to
+ *   a different number.
+ */
+export function toExactNumber(value: Exclude<PropertyValue, null>, label: string, options: NumberOptions = {}): Coerced<number> {
+  const whole = options.integer ? 'whole ' : '';
+  if (typeof value === 'boolean') return refused('invalid_number', `${label} must be a ${whole}number, not true/false.`);
+  const text = typeof value === 'number' ? undefined : value.trim();
+  if (text !== undefined && !DECIMAL.test(text))
+    return refused('invalid_number', `${label} must be a ${whole}number (digits, an optional sign and decimal point).`);
+  const n = text === undefined ? (value as number) : Number(text);
+  if (!Number.isFinite(n)) return text === undefined ? refused('invalid_number', `${label} must be a finite number.`) : notExact(label);
+  if (options.integer && !Number.isInteger(n)) return refused('invalid_number', `${label} must be a whole number.`);
+  if (Number.isInteger(n) && !Number.isSafeInteger(n)) return notExact(label);
+  if (text !== undefined && !isSafeNumber(text.replace(/^\+/, ''))) return notExact(label);
+  return coerced(n);
+}
+
+/**
+ * Whether a value written as a number reads back as the same text: a number, or text that
+ * is exactly how JavaScript writes the number it means (`42`, `-3.5`). False for `01234`,
+ * `007`, `+5`, `1.50`, `1e3`, and for numbers a double cannot hold exactly — values that a
+ * numeric field would change. Use it before giving a new field a numeric type.
+ */
+export function isCanonicalNumber(value: Exclude<PropertyValue, null>): boolean {
+  if (typeof value === 'number') return Number.isFinite(value) && (!Number.isInteger(value) || Number.isSafeInteger(value));
+  if (typeof value !== 'string' || !DECIMAL.test(value)) return false;
+  const n = Number(value);
+  return Number.isFinite(n) && String(n) === value && (!Number.isInteger(n) || Number.isSafeInteger(n));
+}
+
+/**
+ * A number written out in full, without an exponent (`1e21` → `1000000000000000000000`,
+ * `1e-7` → `0.0000001`), for APIs that take numbers as text.
+ */
+export function plainNumberText(n: number): string {
+  return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
+}

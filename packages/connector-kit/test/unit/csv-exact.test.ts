@@ -1,0 +1,145 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_CSV_COLUMNS, MAX_CSV_RECORD_CHARS, csvSource, type CsvSourceOptions, type SourceItem } from '../../src/index';
+
+// Reading a CSV exactly (issue #17): rows numbered by file line, malformed and merged rows
+// failed without an id, absurd headers refused quickly.
+
+const dir = mkdtempSync(join(tmpdir(), 'syncmodes-csv-exact-'));
+let n = 0;
+const file = (content: string | Buffer) => {
+  const path = join(dir, `f${n++}.csv`);
+  writeFileSync(path, content);
+  return path;
+};
+const mapping = { idColumn: 'id', fields: { Email: 'email', Name: 'name' } };
+async function read(content: string | Buffer, options: CsvSourceOptions = {}): Promise<SourceItem[]> {
+  const out: SourceItem[] = [];
+  for await (const item of csvSource(file(content), mapping, options).open()) out.push(item);
+  return out;
+}
+/** `line:id` for records, `line:code` for errors. */
+const brief = (items: SourceItem[]) => items.map((i) => (i.kind === 'record' ? `${i.row}:${i.id}` : `${i.row}:${i.error.code}`));
+const errors = (items: SourceItem[]) => items.filter((i): i is SourceItem & { kind: 'error' } => i.kind === 'error');
+/** Data lines `id,email,name` for ids from..to. */
+const rows = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => `${from + k},p${from + k}@x.example,Person ${from + k}`);
+
+describe('CSV: a stray pair of quotes never swallows rows silently', () => {
+  it('fails the merged row (quote opens a value, a later value closes it) with its line and no id; later lines keep their numbers', async () => {
+    const lines = ['id,email,name', ...rows(1, 100)];
+    lines[10] = '10,p10@x.example,"Person 10'; // file line 11 opens a quote …
+    lines[15] = '15,p15@x.example,Person 15"'; // … and line 16 closes it: lines 12–15 would vanish into one value
+    const items = await read(lines.join('\n') + '\n');
+    expect(items).toHaveLength(100 - 5);
+    const [merged, ...others] = errors(items);
+    expect(others).toEqual([]);
+    expect(merged).toMatchObject({ row: 11, id: undefined, error: { code: 'malformed_row' } });
+    expect(merged?.error.message).toMatch(
+      /^Lines 11–16 were read as one row: a quoted value opened on line 11 runs to line 16, and line 12 inside it looks like a row of its own/,
+    );
+    expect(brief(items).slice(8, 12)).toEqual(['10:9', '11:malformed_row', '17:16', '18:17']);
+    expect(brief(items).at(-1)).toBe('101:100');
+  });
+
+  it('catches the quote closing in the middle of a line, and opening in the first column', async () => {
+    const midLine = ['id,email,name', '1,"p1@x.example,One', '2,p2@x.example,Two', '3,p3@x.example",Three', '4,p4@x.example,Four'].join('\r\n');
+    expect(brief(await read(midLine))).toEqual(['2:malformed_row', '5:4']);
+    const firstColumn = ['id,email,name', '"1,p1@x.example,One', '2",p2@x.example,Two', '3,p3@x.example,Three'].join('\n');
+    expect(brief(await read(firstColumn))).toEqual(['2:malformed_row', '4:3']);
+  });
+
+  it('keeps genuine multi-line values, and line numbers after them (CRLF inside quotes counts once)', async () => {
+    const csv = ['id,email,name', '1,p1@x.example,"12 Main St\r\nApt 4\r\nSpringfield"', '2,p2@x.example,"Ada\r\nLovelace"', '', '3,p3@x.example,Zoe'].join(
+      '\r\n',
+    );
+    const items = await read(csv);
+    expect(brief(items)).toEqual(['2:1', '5:2', '8:3']);
+    expect(items[0]?.kind === 'record' && items[0].snapshot.properties.Name).toBe('12 Main St\r\nApt 4\r\nSpringfield');
+  });
+
+  it('multilineValues: trust skips the merged-row check', async () => {
+    const csv = ['id,email,name', '1,p1@x.example,"Note', '2,p2@x.example,Two"', '3,p3@x.example,Three'].join('\n');
+    expect(brief(await read(csv))).toEqual(['2:malformed_row', '4:3']);
+    expect(brief(await read(csv, { multilineValues: 'trust' }))).toEqual(['2:1', '4:3']);
+  });
+
+  it('fails a quote that closes before more text alone (strict csv-parse would read on across the next rows)', async () => {
+    const csv = [
+      'id,email,name',
+      '1,p1@x.example,"One"x',
+      '2,p2@x.example,Two',
+      '3,p3@x.example,"Three" ',
+      '4,p4@x.example,Four',
+      '5,p5@x.example,Fi"ve',
+      '6,p6@x.example,Six',
+    ].join('\n');
+    const items = await read(csv);
+    expect(brief(items)).toEqual(['2:malformed_row', '3:2', '4:malformed_row', '5:4', '6:malformed_row', '7:6']);
+    expect(errors(items).every((e) => e.id === undefined)).toBe(true);
+    expect(errors(items)[0]?.error.message).toBe(
+      'Line 2: a quoted value is followed by more text before the next delimiter (column "name"). Quote the whole value and double every quote inside it (""), or remove a stray quote.',
+    );
+    expect(errors(items)[2]?.error.message).toMatch(/^Line 6: a value that is not quoted holds a quote \(column "name"\)/);
+  });
+
+  it('reads escaped quotes and quoted delimiters as before', async () => {
+    const items = await read('id,email,name\n1,p1@x.example,"Say ""hi"", Ada"\n2,p2@x.example,Two\n');
+    expect(brief(items)).toEqual(['2:1', '3:2']);
+    expect(items[0]?.kind === 'record' && items[0].snapshot.properties.Name).toBe('Say "hi", Ada');
+  });
+
+  it('numbers rows by line after rows with too few or too many values', async () => {
+    const csv = ['id,email,name', '1,p1@x.example', '2,p2@x.example,Two,extra', '3,p3@x.example,"Three', 'continued",x', '4,p4@x.example,Four'].join('\n');
+    const items = await read(csv);
+    expect(brief(items)).toEqual(['2:malformed_row', '3:malformed_row', '4:malformed_row', '6:4']);
+    expect(errors(items)[2]?.error.message).toMatch(/^Lines 4–5: the row has 4 values; the header has 3/);
+  });
+
+  it('stops at a record longer than MAX_CSV_RECORD_CHARS with one error for the rest of the file', async () => {
+    const huge = `2,p2@x.example,"${'x'.repeat(MAX_CSV_RECORD_CHARS + 10)}\n3,p3@x.example,Three\n`;
+    const items = await read(`id,email,name\n1,p1@x.example,One\n${huge}`);
+    expect(brief(items)).toEqual(['2:1', '3:malformed_row']);
+    expect(errors(items)[0]?.error.message).toMatch(/^Line 3: a row is longer than 16,777,216 characters/);
+  });
+});
+
+describe('CSV: headers are checked in linear time and bounded', () => {
+  it('refuses a header of a million columns at once (too_many_columns)', async () => {
+    const header = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',');
+    // Refused at once: a quadratic check would run for hours (the test's timeout bounds it).
+    await expect(read(`${header}\n`)).rejects.toMatchObject({ code: 'too_many_columns' });
+  });
+
+  it(`reads ${MAX_CSV_COLUMNS.toLocaleString('en-US')} columns, and finds a duplicate among them quickly`, async () => {
+    const names = ['id', 'email', 'name', ...Array.from({ length: MAX_CSV_COLUMNS - 3 }, (_, i) => `c${i}`)];
+    const values = names.map((_, i) => (i === 0 ? '1' : i === 1 ? 'p1@x.example' : 'v'));
+    expect(brief(await read(`${names.join(',')}\n${values.join(',')}\n`))).toEqual(['2:1']);
+    names[names.length - 1] = 'c0';
+    await expect(read(`${names.join(',')}\n`)).rejects.toMatchObject({ code: 'duplicate_column', message: expect.stringContaining('"c0" twice') });
+  });
+
+  it('lists at most 20 columns when a mapped one is missing', async () => {
+    const header = Array.from({ length: 500 }, (_, i) => `c${i}`).join(',');
+    await expect(read(`${header}\n`)).rejects.toThrow(/Columns found: "c0", .*"c19" and 480 more\.$/);
+  });
+
+  it('refuses a file whose header cannot be read', async () => {
+    await expect(read('id,"email,name\n1,a,b\n')).rejects.toMatchObject({ code: 'unreadable_file' });
+  });
+});
+
+describe('CSV: control characters in ids and values', () => {
+  it('fails an id with NUL, tab or other control characters as invalid_id, without the id', async () => {
+    const items = await read('id,email,name\n1\u0000,p1@x.example,One\n"2\t3",p2@x.example,Two\n4\u001b,p4@x.example,Four\n5,p5@x.example,Five\n');
+    expect(brief(items)).toEqual(['2:invalid_id', '3:invalid_id', '4:invalid_id', '5:5']);
+    expect(errors(items).map((e) => e.id)).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('fails a value with a NUL byte as invalid_value, naming the column; tabs and line breaks in values are kept', async () => {
+    const items = await read('id,email,name\n1,p1@x.example,On\u0000e\n2,p2@x.example,"Tab\there"\n');
+    expect(items[0]).toMatchObject({ row: 2, id: '1', error: { code: 'invalid_value', message: expect.stringContaining('Column "name"') } });
+    expect(items[1]).toMatchObject({ kind: 'record', snapshot: { properties: { Name: 'Tab\there' } } });
+  });
+});

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@syncmodes/source'] },
+  ssr: { resolve: { conditions: ['@syncmodes/source'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
+    testTimeout: 120_000, // a bound on hangs, not a performance check (tests run on 2 shared cores)
+    hookTimeout: 120_000,
+  },
+});

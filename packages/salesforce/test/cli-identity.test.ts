@@ -1,0 +1,161 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { main } from '@syncmodes/cli';
+import type { SyncReport } from '@syncmodes/connector-kit';
+import { describe, expect, it } from 'vitest';
+import { salesforceId } from '../src/emulator/index';
+
+/**
+ * Issue #12 item 1, through the CLI (`syncmodes sync --to salesforce --emulator`): the
+ * emulator holds duplicates the way Salesforce does (Leads and Contacts with one Email made
+ * by hand are allowed unless a duplicate rule blocks them), and the kit decides — a key
+ * matching several records fails that row with `ambiguous_match` naming every id and writes
+ * to none of them; two rows resolving to one record: the later fails
+ * `duplicate_destination_record`. Salesforce's standard Contact and Lead duplicate rules
+ * "Allow: The user is alerted but allowed to create the record":
+ * https://help.salesforce.com/s/articleView?id=sales.duplicate_rules_standard_contact_rule.htm ,
+ * https://help.salesforce.com/s/articleView?id=sales.duplicate_rules_standard_lead_rule.htm
+ */
+type Row = Record<string, string>;
+type Org = Record<string, Record<string, unknown>[]>;
+
+function sink(): { stream: NodeJS.WriteStream; text: () => string } {
+  let text = '';
+  const stream = Object.assign(new Writable({ write: (chunk, _enc, done) => ((text += String(chunk)), done()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
+  return { stream, text: () => text };
+}
+
+/** A working folder with the seed, and a runner of `syncmodes sync … --emulator` on CSV rows. */
+function workspace(seed: Org) {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-cli-identity-'));
+  writeFileSync(join(dir, 'seed.json'), JSON.stringify(seed));
+  let runs = 0;
+  return {
+    dir,
+    async sync(mode: string, rows: readonly Row[], options: string[] = []) {
+      const columns = Object.keys(rows[0] as Row);
+      const file = join(dir, `rows-${++runs}.csv`);
+      writeFileSync(file, `${columns.join(',')}\n${rows.map((r) => columns.map((c) => r[c] ?? '').join(',')).join('\n')}\n`);
+      const report = join(dir, `report-${runs}.json`);
+      const out = sink();
+      const err = sink();
+      const args = ['sync', '--to', 'salesforce', '--emulator', '--mode', mode, '--from', file, '--id', 'id', '--sync-name', 'identity', '--state-dir', join(dir, 'state'), '--report', report, '--no-progress'];
+      if (runs === 1) args.push('--emulator-seed', join(dir, 'seed.json'));
+      for (const c of columns.filter((c) => c !== 'id')) args.push('--map', `${c}=${c}`);
+      const code = await main([...args, ...options], { io: { stdout: out.stream, stderr: err.stream, env: {} } });
+      return { code, stderr: err.text(), report: JSON.parse(readFileSync(report, 'utf8')) as SyncReport };
+    },
+    /** The emulator's data as it saved it under the state directory. */
+    org: (): Org => JSON.parse(readFileSync(join(dir, 'state', 'emulators', 'salesforce.json'), 'utf8')) as Org,
+  };
+}
+
+const outcome = (report: SyncReport, id: string) => report.records.find((r) => r.id === id);
+const byId = (org: Org, object: string) => new Map((org[object] ?? []).map((r) => [String(r.Id), r]));
+
+describe('CLI: a key matching several Contacts fails that row alone (ambiguous_match), in every mode', () => {
+  const dupIds = [salesforceId('003', 101), salesforceId('003', 102)];
+  const tripIds = [salesforceId('003', 201), salesforceId('003', 202), salesforceId('003', 203)];
+  const soloId = salesforceId('003', 301);
+  const seed: Org = {
+    Contact: [
+      ...dupIds.map((Id, i) => ({ Id, LastName: `Dup${i}`, Email: i === 0 ? 'dup@example.com' : 'DUP@example.com', Title: 'Old' })),
+      ...tripIds.map((Id, i) => ({ Id, LastName: `Trip${i}`, Email: 'trip@example.com', Title: 'Old' })),
+      { Id: soloId, LastName: 'Solo', Email: 'solo@example.com', Title: 'Old' },
+    ],
+  };
+  const rows: Row[] = [
+    { id: 'c-dup', Email: 'dup@example.com', LastName: 'Dup', Title: 'New' },
+    { id: 'c-trip', Email: 'trip@example.com', LastName: 'Trip', Title: 'New' },
+    { id: 'c-solo', Email: 'solo@example.com', LastName: 'Solo', Title: 'New' },
+    { id: 'c-new', Email: 'new@example.com', LastName: 'Newman', Title: 'New' },
+  ];
+
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    it(`${mode}: two and three Contacts with one Email fail with every id named, none written; the other rows are synced`, async () => {
+      const ws = workspace(seed);
+      const { code, report } = await ws.sync(mode, rows);
+      expect(code).toBe(1);
+      expect(outcome(report, 'c-dup')).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
+      expect(outcome(report, 'c-trip')).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
+      for (const id of dupIds) expect(outcome(report, 'c-dup')?.message).toContain(id);
+      for (const id of tripIds) expect(outcome(report, 'c-trip')?.message).toContain(id);
+      expect(outcome(report, 'c-solo')).toMatchObject({ outcome: 'updated', destinationId: soloId });
+      expect(outcome(report, 'c-new')).toMatchObject(mode === 'enrich' ? { outcome: 'skipped', code: 'not_found' } : { outcome: 'created' });
+
+      const contacts = byId(ws.org(), 'Contact');
+      for (const id of [...dupIds, ...tripIds]) expect(contacts.get(id)).toMatchObject({ Title: 'Old', LastName: expect.stringMatching(/^(Dup|Trip)\d$/) });
+      expect(contacts.get(soloId)?.Title).toBe('New');
+      expect([...contacts.values()].filter((c) => c.Email === 'new@example.com')).toHaveLength(mode === 'enrich' ? 0 : 1);
+      expect(contacts.size).toBe(mode === 'enrich' ? 6 : 7);
+    });
+  }
+});
+
+describe('CLI: Leads (object=Lead) with one Email, a converted Lead beside an unconverted one included', () => {
+  const dupIds = [salesforceId('00Q', 101), salesforceId('00Q', 102)];
+  const convertedId = salesforceId('00Q', 201);
+  const openId = salesforceId('00Q', 202);
+  const seed: Org = {
+    Lead: [
+      ...dupIds.map((Id, i) => ({ Id, LastName: `Dup${i}`, Company: 'Acme', Email: 'dup@example.com', Title: 'Old' })),
+      { Id: convertedId, LastName: 'Conv', Company: 'Acme', Email: 'conv@example.com', Title: 'Old', IsConverted: true },
+      { Id: openId, LastName: 'Open', Company: 'Acme', Email: 'conv@example.com', Title: 'Old' },
+      { LastName: 'Solo', Company: 'Acme', Email: 'solo@example.com', Title: 'Old' },
+    ],
+  };
+  const rows: Row[] = [
+    { id: 'l-dup', Email: 'dup@example.com', LastName: 'Dup', Company: 'Acme', Title: 'New' },
+    { id: 'l-conv', Email: 'conv@example.com', LastName: 'Conv', Company: 'Acme', Title: 'New' },
+    { id: 'l-solo', Email: 'solo@example.com', LastName: 'Solo', Company: 'Acme', Title: 'New' },
+    { id: 'l-new', Email: 'new@example.com', LastName: 'Newman', Company: 'Acme', Title: 'New' },
+  ];
+
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    it(`${mode}: each ambiguous Email fails naming the Leads, none of them written; the other rows are synced`, async () => {
+      const ws = workspace(seed);
+      const { code, report } = await ws.sync(mode, rows, ['--option', 'object=Lead']);
+      expect(code).toBe(1);
+      expect(outcome(report, 'l-dup')).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
+      expect(outcome(report, 'l-conv')).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
+      for (const id of dupIds) expect(outcome(report, 'l-dup')?.message).toContain(id);
+      for (const id of [convertedId, openId]) expect(outcome(report, 'l-conv')?.message).toContain(id);
+      expect(outcome(report, 'l-solo')).toMatchObject({ outcome: 'updated' });
+      expect(outcome(report, 'l-new')).toMatchObject(mode === 'enrich' ? { outcome: 'skipped', code: 'not_found' } : { outcome: 'created' });
+
+      const leads = byId(ws.org(), 'Lead');
+      for (const id of [...dupIds, convertedId, openId]) expect(leads.get(id)?.Title).toBe('Old');
+      expect([...leads.values()].find((l) => l.Email === 'solo@example.com')?.Title).toBe('New');
+    });
+  }
+});
+
+describe('CLI: two rows resolving to one record — the later fails duplicate_destination_record', () => {
+  for (const [how, matchField, key] of [
+    ['an external-id match field (Customer_Id__c)', 'Customer_Id__c', (i: number) => `CUST-${i}`],
+    ['Email, where the config matches by Email', 'Email', (i: number) => `person${i}@example.com`],
+  ] as const) {
+    it(`by ${how}: the first row keeps the record, the later one is refused naming it, nothing else written`, async () => {
+      const ws = workspace({ Contact: [] });
+      const row = (id: string, k: number, title: string): Row =>
+        matchField === 'Email' ? { id, Email: key(k), LastName: id, Title: title } : { id, Customer_Id__c: key(k), Email: `${id}@example.com`, LastName: id, Title: title };
+      const options = ['--option', `matchField=${matchField}`];
+      const first = await ws.sync('additive', [row('r1', 1, 'one')], options);
+      expect(first.code).toBe(0);
+      const recordId = outcome(first.report, 'r1')?.destinationId as string;
+      expect(recordId).toMatch(/^003/);
+
+      // r1's key changes (it is found again through this sync's state); r2 now holds r1's old key.
+      const second = await ws.sync('additive', [row('r1', 2, 'two'), row('r2', 1, 'intruder')], options);
+      expect(second.code).toBe(1);
+      expect(outcome(second.report, 'r1')).toMatchObject({ outcome: 'updated', destinationId: recordId });
+      expect(outcome(second.report, 'r2')).toMatchObject({ outcome: 'failed', code: 'duplicate_destination_record' });
+      expect(outcome(second.report, 'r2')?.message).toContain('r1');
+      const contacts = ws.org().Contact ?? [];
+      expect(contacts).toHaveLength(1);
+      expect(contacts[0]).toMatchObject({ Id: recordId, Title: 'two', [matchField]: key(2) });
+    });
+  }
+});

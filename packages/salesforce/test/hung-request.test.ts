@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '@syncmodes/connector-kit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connectSalesforce } from '../src/client/salesforce-client';
+import { salesforceConfigSchema } from '../src/config';
+import { EMULATOR_ACCESS_TOKEN } from '../src/emulator/index';
+import { startEmulator } from './salesforce-harness';
+
+const ENTRY = new URL('./fixtures/cli-entry.ts', import.meta.url).pathname;
+/** How long the emulator holds a hung request before cutting it (the kit emulator's `timeout` fault). */
+const HOLD_MS = 120_000;
+
+/** Issue #17 item 5: every request has a timeout that also closes its socket; the process exits after the summary whatever the destination does. */
+describe('a hung Salesforce endpoint', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  beforeEach(async () => {
+    env = await startEmulator();
+  });
+  afterEach(async () => {
+    await env.emulator.stop();
+  });
+
+  it('fails the call with a retryable timeout after requestTimeoutMs, long before the server lets go', async () => {
+    env.emulator.setFaults([{ kind: 'timeout', method: 'GET', path: '/describe$', times: 1, latencyMs: HOLD_MS }]);
+    const config = salesforceConfigSchema.parse({ instanceUrl: env.url, accessToken: EMULATOR_ACCESS_TOKEN, requestTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(connectSalesforce(config, silentLogger)).rejects.toMatchObject({ code: 'timeout', retryable: true, message: expect.stringMatching(/within 300 ms/) });
+    expect(Date.now() - started).toBeLessThan(HOLD_MS / 2);
+  });
+
+  it('does not keep the CLI process alive: the lookup that hung is retried, the run completes and the process exits while the server still holds the first socket', async () => {
+    env.emulator.setFaults([{ kind: 'timeout', method: 'GET', path: '/query$', times: 1, latencyMs: HOLD_MS }]);
+    const dir = mkdtempSync(join(tmpdir(), 'sf-hung-'));
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, 'id,Email,LastName\n1,ada@example.com,Lovelace\n2,alan@example.com,Turing\n3,grace@example.com,Hopper\n');
+    const args = ['sync', '--to', 'salesforce', '--from', file, '--id', 'id', '--map', 'Email=Email', '--map', 'LastName=LastName', '--sync-name', 'hung',
+      '--option', `instanceUrl=${env.url}`, '--option', 'requestTimeoutMs=1000', '--state-dir', join(dir, 'state'), '--no-progress'];
+    const started = Date.now();
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args], {
+        env: { ...process.env, SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      child.on('exit', (c) => resolve({ code: c, stdout: out }));
+    });
+    const elapsed = Date.now() - started;
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/created/i);
+    expect(env.emulator.org.all('Contact')).toHaveLength(3);
+    // The server held the first lookup's socket for HOLD_MS: the process could only exit this early if the client closed it.
+    expect(elapsed).toBeLessThan(HOLD_MS * 0.75);
+  }, HOLD_MS);
+});
