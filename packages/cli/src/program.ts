@@ -4,7 +4,11 @@ import { checkCommand } from './commands/check-command';
 import type { CommandContext } from './commands/context';
 import { destinationsCommand } from './commands/destinations-command';
 import { emulatorCommand } from './commands/emulator-command';
+import { enqueueCommand } from './commands/enqueue-command';
+import { runsCommand } from './commands/runs-command';
+import { scheduleCommand } from './commands/schedule-command';
 import { stateCommand } from './commands/state-command';
+import { workerCommand } from './commands/worker-command';
 import { syncCommand } from './commands/sync-command';
 import { withFlags } from './output/flag-hints';
 import { escapeControl } from './output/safe-text';
@@ -70,6 +74,10 @@ function program(context: CommandContext, options: MainOptions): Command {
   root.addCommand(stateCommand(context));
   root.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
   root.addCommand(destinationsCommand(io, { ownKitUrl: options.cliModuleUrl ? kitUrlFrom(options.cliModuleUrl) : undefined }));
+  root.addCommand(runsCommand(io, context.setExit));
+  root.addCommand(workerCommand(io, options.waitForStop ?? untilSignal));
+  root.addCommand(scheduleCommand(io, context.setExit));
+  root.addCommand(enqueueCommand(io, context.setExit));
   const configure = (command: Command) => {
     command.exitOverride();
     command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });

@@ -96,6 +96,8 @@ export type {
 
 export { runSync, parseConfig } from './engine/run-sync';
 export type { RunNotice, RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
+export type { SharedLimiter } from './engine/calls/shared-limiter';
+export type { RunLeaseOptions } from './engine/run/run-lease';
 export { withRequestKind } from './engine/calls/request-counter';
 export type { DeletePolicy } from './modes/permits';
 export { permits, type DeleteFacts, type Operation } from './modes/permits';
@@ -116,6 +118,15 @@ export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, State
 export { SqliteStateStore } from './state/sqlite-state-store';
 export { MemoryStateStore } from './state/memory-state-store';
 export { StateIndex } from './state/state-index';
+export {
+  DEFAULT_KEEP_RUNS,
+  runRecordOf,
+  type HistoryRunStatus,
+  type RunListing,
+  type RunQuery,
+  type RunRecord,
+  type RunRecordContext,
+} from './state/run-history';
 export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
@@ -152,4 +163,5 @@ export {
 
 export { buildReport, type SyncReport } from './report/sync-report';
 export { ReportTally, EXAMPLES_PER_CODE, PLAN_EXAMPLES_PER_ACTION } from './report/report-tally';
+export { reportOfRun } from './report/run-report';
 export { silentLogger, type Logger } from './logging/logger';

@@ -34,6 +34,10 @@ interface SyncFlags {
   emulator?: boolean;
   emulatorSeed?: string;
   stateDir?: string;
+  state?: string;
+  query?: string;
+  table?: string;
+  keepRuns?: number;
   dryRun?: boolean;
   report?: string;
   allowDeletes?: number;
@@ -73,6 +77,10 @@ export function jobFromFlags(flags: SyncFlags) {
   set('emulator', flags.emulator);
   set('emulatorSeed', flags.emulatorSeed);
   set('stateDir', flags.stateDir);
+  set('state', flags.state);
+  set('query', flags.query);
+  set('table', flags.table);
+  set('keepRuns', flags.keepRuns);
   set('dryRun', flags.dryRun);
   set('report', flags.report);
   set('allowDeletes', flags.allowDeletes);
@@ -132,7 +140,9 @@ export function syncCommand(context: CommandContext): Command {
     .description('Sync records from a CSV / NDJSON / JSON file (or stdin) into a destination, in a chosen sync mode.')
     .option('--to <destination>', 'destination id (see `syncmodes destinations`)')
     .option('--mode <mode>', "sync mode: sync, additive or enrich (default: the destination's default)")
-    .option('--from <file>', 'source file (.csv, .ndjson/.jsonl, .json), or - for stdin')
+    .option('--from <file>', 'source file (.csv, .ndjson/.jsonl, .json), - for stdin, or a Postgres URL (postgres://…) with --query or --table')
+    .option('--query <sql>', 'with a Postgres source: the SELECT whose rows are the records (streamed with a cursor)')
+    .option('--table <name>', 'with a Postgres source: a table or view, read in id order')
     .addOption(new Option('--format <format>', 'source format when the file name does not say (required with --from -)').choices(['csv', 'ndjson', 'json']))
     .option('--id <column>', "source column with each record's primary key")
     .option('--sync-name <name>', "the sync's name: state and deletions are per sync (default: the source file's name; required with --from -)")
@@ -144,6 +154,8 @@ export function syncCommand(context: CommandContext): Command {
     .option('--emulator', "run against the destination's local emulator (data kept under the state directory)")
     .option('--emulator-seed <file>', 'load this seed file into the emulator first (with --emulator)')
     .option('--state-dir <dir>', "where the sync's state is kept (default .syncmodes)")
+    .option('--state <url>', 'keep state in Postgres (postgres://…; default: $SYNCMODES_DATABASE_URL, else SQLite in --state-dir)')
+    .option('--keep-runs <n>', 'runs of this sync the run history keeps (default 100; see `syncmodes runs`)', count)
     .option('--reset-state', 'move the state file aside to <file>.bad-<time> first and start over (for a state file that cannot be read; every sync in it then owns nothing)')
     .option('--dry-run', 'plan only: look records up, send nothing, change no state')
     .option('--report <file>', 'write a report: report.html (a page to look at), report.json (one entry per input row), or - (JSON on stdout)')

@@ -46,7 +46,8 @@ export function loadConfigFile(path: string): Partial<SyncJobInput> {
   const base = dirname(resolve(path));
   for (const key of PATH_KEYS) {
     const value = job[key];
-    if (typeof value === 'string' && !isAbsolute(value)) job[key] = resolve(base, value);
+    // A URL (a Postgres source) is not a path.
+    if (typeof value === 'string' && !isAbsolute(value) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) job[key] = resolve(base, value);
   }
   return job as Partial<SyncJobInput>;
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
   buildReport,
@@ -30,7 +29,10 @@ import { findDestination } from '../registry/destinations';
 import { EXIT, UsageError } from '../registry/exit-codes';
 import { Cleanup } from './cleanup';
 import { destinationConfig } from './destination-config';
-import { openState, resetState, STATE_FILE, stateError } from './open-state';
+import { checkJobSource, defaultSyncName, openJobSource, sourceSecrets } from './job-source';
+import { openJobState, stateUrlOf } from './job-state';
+import { resetState, STATE_FILE, stateError } from './open-state';
+import { recordCliRun } from './record-run';
 import { startEmulator } from './start-emulator';
 import { stoppedSummary } from './stopped-summary';
 import { ResultSink } from './result-sink';
@@ -94,8 +96,8 @@ function checkJob(job: SyncJob, destination: AnyDestination): void {
     if (!job.syncName) {
       throw new UsageError('--from - has no file name to name the sync after: give --sync-name (the same one on every run of this sync).', 'sync_name_required');
     }
-  } else if (!existsSync(job.from)) {
-    throw new UsageError(`Cannot read "${job.from}": no such file.`, 'file_not_found');
+  } else {
+    checkJobSource(job);
   }
 }
 
@@ -190,15 +192,19 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const entry = findDestination(job.to);
     const destination = await entry.load();
     checkJob(job, destination);
+    if (settings.resetState && stateUrlOf(job, io.env)) {
+      throw new UsageError('--reset-state moves a SQLite state file aside; for state in Postgres, forget one sync with `syncmodes state forget`.', 'invalid_arguments');
+    }
     if (settings.resetState) {
       const moved = resetState(job.stateDir);
       io.stderr.write(moved ? `--reset-state: moved "${moved.from}" aside to "${moved.to}"; every sync in it starts over.\n` : '--reset-state: there was no state to move aside.\n');
     }
-    const state = openState(job.stateDir, { create: true }) as StateStore;
+    const opened = await openJobState(job, io.env);
+    const state: StateStore = opened.state;
     cleanup.defer(() => state.close());
     const emulator = job.emulator ? await startEmulator(entry, destination, { stateDir: job.stateDir, seed: job.emulatorSeed }, cleanup) : undefined;
     const config = destinationConfig(destination, job.options, io.env, emulator?.config);
-    const secrets = secretValues(destination.configSchema, config);
+    const secrets = [...secretValues(destination.configSchema, config), ...opened.secrets, ...(await sourceSecrets(job))];
     const logger = cliLogger({ level: settings.logLevel, format: settings.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
     const mapping = { idColumn: job.id, fields: job.map, groupSeparator: job.groupSeparator, ...(job.groups ? { groupsColumn: job.groups } : {}) };
     let source: RecordSource;
@@ -207,11 +213,11 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
       cleanup.defer(() => fromStdin.dispose());
       source = fromStdin;
     } else {
-      source = openSource(job.from, mapping, job.format);
+      source = await openJobSource(job, mapping);
     }
     const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
     cleanup.defer(() => progress.stop());
-    const syncName = job.syncName ?? syncNameOf(job.from);
+    const syncName = defaultSyncName(job);
     const stream = job.report && reportFormat(job.report) === 'json' ? new JsonReportStream(job.report === STDOUT ? io.stdout : job.report, secrets) : undefined;
     if (stream) cleanup.defer(() => stream.close());
     const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
@@ -220,6 +226,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const summary = await runOrStop(run);
     progress.stop();
     await rememberName(run, summary);
+    await recordCliRun(state, summary, { syncName, source: source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: sink.tally }, logger);
     // The kit's messages name runSync options; what the CLI prints and writes names its flags.
     const report = reportWithFlags(buildReport(summary, source.name, startedAt, sink.tally));
     stream?.finish(report);

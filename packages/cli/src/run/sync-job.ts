@@ -8,7 +8,9 @@ export const syncJobSchema = z
   .object({
     to: z.string().min(1).describe('Destination id (see `syncmodes destinations`).'),
     mode: z.string().min(1).optional().describe('Sync mode: sync, additive or enrich (default: the destination\'s).'),
-    from: z.string().min(1).describe('Source file: .csv, .ndjson/.jsonl or .json.'),
+    from: z.string().min(1).describe('Source: a file (.csv, .ndjson/.jsonl or .json), or a Postgres URL (postgres://…) with query or table.'),
+    query: z.string().min(1).optional().describe('With a Postgres source: the SELECT whose rows are the records (streamed with a cursor).'),
+    table: z.string().min(1).optional().describe('With a Postgres source: a table or view (name or schema.name), read in id order.'),
     format: z.enum(['csv', 'ndjson', 'json']).optional().describe('Source format, when the file name does not say.'),
     id: z.string().min(1).describe('Source column holding each record\'s primary key.'),
     syncName: z
@@ -33,6 +35,12 @@ export const syncJobSchema = z
     emulator: z.boolean().default(false).describe('Run against the destination\'s emulator, persisted under the state directory.'),
     emulatorSeed: z.string().min(1).optional().describe('Seed file loaded into the emulator before the run.'),
     stateDir: z.string().min(1).default('.syncmodes').describe('Where the sync\'s state (and emulator data) is kept.'),
+    state: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//i, 'expects a postgres:// URL (use stateDir for a folder)')
+      .optional()
+      .describe('State in Postgres (postgres://…; default: SYNCMODES_DATABASE_URL, else SQLite under stateDir). Prefer the environment variable for a URL with a password.'),
+    keepRuns: z.number().int().min(1).default(100).describe('How many runs of this sync the run history keeps.'),
     dryRun: z.boolean().default(false).describe('Plan only: look records up, send nothing, change no state.'),
     report: z.string().min(1).optional().describe('Write the report here: a self-contained HTML page for .html, JSON otherwise.'),
     allowDeletes: z.number().int().min(0).optional().describe('Most deletes this run may send (default: 1,000 or 10% of owned records).'),

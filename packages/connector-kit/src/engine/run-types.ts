@@ -10,6 +10,7 @@ import type { DeletePolicy } from '../modes/permits';
 import type { CallStats } from './calls/caller';
 import type { RetryPolicy } from './calls/retry-policy';
 import type { RunLeaseOptions } from './run/run-lease';
+import type { SharedLimiter } from './calls/shared-limiter';
 import type { DeletionGuardOptions } from './scan/deletion-guard';
 
 /** Progress of a run, for progress bars. Units: records. */
@@ -99,6 +100,12 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
    */
   readonly lease?: RunLeaseOptions | undefined;
   /**
+   * A rate limit shared with other processes on the same destination account (see
+   * {@link SharedLimiter}): every call takes a token from it before the run's own pacing,
+   * and a rate-limit answer holds every process on the account.
+   */
+  readonly sharedLimiter?: SharedLimiter | undefined;
+  /**
    * When positive, records a mode that cannot create skipped as `not_found` are
    * remembered, and while their source row is unchanged they are not looked up again until
    * this much time has passed (ms).
@@ -162,8 +169,8 @@ export interface SyncRunSummary {
   readonly syncId: string;
   /** `completed`; `refused` before anything was sent (deletion guard, empty source, another run holds the sync); `stopped` part-way (credentials, quota, rate limit, state, interrupted). */
   readonly status: RunStatus;
-  /** Why the run was refused or stopped: a code (see `KIT_CODES`) and a message saying what to do. */
-  readonly reason?: { readonly code: string; readonly message: string } | undefined;
+  /** Why the run was refused or stopped: a code (see `KIT_CODES`) and a message saying what to do; `retryable`: whether running again later may succeed without a change (a quota, a rate limit, an interruption) or not (credentials, a guard). */
+  readonly reason?: { readonly code: string; readonly message: string; readonly retryable?: boolean | undefined } | undefined;
   /** Records by outcome: `created`, `updated`, `deleted`, `unchanged`, `skipped`, `failed`. */
   readonly counts: OutcomeCounts;
   /** Planned actions, by kind. */

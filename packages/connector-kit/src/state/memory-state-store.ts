@@ -1,4 +1,6 @@
 import { LeaseLostError, SyncRunningError } from '../errors/run-errors';
+import { MemoryRuns } from './memory-runs';
+import type { RunListing, RunQuery, RunRecord } from './run-history';
 import { StateIndex } from './state-index';
 import type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state-store';
 
@@ -25,6 +27,7 @@ export class MemoryStateStore implements StateStore {
   private readonly syncs = new Map<string, StoredSync>();
   private readonly records = new Map<string, Map<string, StoredEntry>>();
   private readonly leases = new Map<string, LeaseInfo>();
+  private readonly runs = new MemoryRuns();
 
   private recordsOf(syncId: string): Map<string, StoredEntry> {
     let map = this.records.get(syncId);
@@ -132,6 +135,18 @@ export class MemoryStateStore implements StateStore {
   async count(syncId: string, filter: 'all' | 'owned' = 'all'): Promise<number> {
     const records = [...this.recordsOf(syncId).values()];
     return filter === 'owned' ? records.filter((e) => e.owned && !e.departed).length : records.length;
+  }
+
+  async recordRun(run: RunRecord, keep?: number): Promise<void> {
+    this.runs.record(run, keep);
+  }
+
+  async listRuns(query?: RunQuery): Promise<RunListing[]> {
+    return this.runs.list(query);
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.runs.get(runId);
   }
 
   async groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>> {

@@ -6,7 +6,9 @@ import type { RecordSnapshot } from '../records/types';
 import { loadSqlite } from './load-sqlite';
 import { sqliteStoreError } from './sqlite-errors';
 import { SqliteLeases } from './sqlite-leases';
+import { SqliteRuns } from './sqlite-runs';
 import { prepareSchema } from './sqlite-schema';
+import type { RunListing, RunQuery, RunRecord } from './run-history';
 import { StateIndex } from './state-index';
 import type { AcquireLeaseOptions, StateEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state-store';
 
@@ -95,6 +97,7 @@ export class SqliteStateStore implements StateStore {
   private readonly upsert: BetterSqlite3.Statement;
   private readonly del: BetterSqlite3.Statement;
   private readonly leases: SqliteLeases;
+  private readonly runs: SqliteRuns;
 
   constructor(readonly path: string = ':memory:') {
     const Database = loadSqlite();
@@ -116,6 +119,11 @@ export class SqliteStateStore implements StateStore {
     );
     this.del = this.db.prepare('DELETE FROM records WHERE sync_id = ? AND record_id = ?');
     this.leases = new SqliteLeases(this.db);
+    try {
+      this.runs = new SqliteRuns(this.db);
+    } catch (error) {
+      throw sqliteStoreError(error, path, 'opening it');
+    }
   }
 
   /** Runs `fn`, turning SQLite and file-system errors into the store's typed errors. */
@@ -261,6 +269,18 @@ export class SqliteStateStore implements StateStore {
           : 'SELECT COUNT(*) AS n FROM records WHERE sync_id = ?';
       return (this.db.prepare(sql).get(syncId) as { n: number }).n;
     });
+  }
+
+  recordRun(run: RunRecord, keep?: number): Promise<void> {
+    return this.guard('recording the run', () => this.runs.record(run, keep));
+  }
+
+  listRuns(query?: RunQuery): Promise<RunListing[]> {
+    return this.guard('reading the run history', () => this.runs.list(query));
+  }
+
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.guard('reading the run history', () => this.runs.get(runId));
   }
 
   groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>> {

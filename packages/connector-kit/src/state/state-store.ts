@@ -1,4 +1,5 @@
 import type { RecordSnapshot } from '../records/types';
+import type { RunListing, RunQuery, RunRecord } from './run-history';
 
 /**
  * What a sync remembers about one source record: where it is in the destination and
@@ -156,6 +157,16 @@ export interface StateStore {
   remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void>;
   /** Number of entries (all, or owned and not departed). */
   count(syncId: string, filter?: 'all' | 'owned'): Promise<number>;
+  /**
+   * Run history: saves a run (replacing the one with the same `runId`, e.g. a worker's
+   * `running` record), then forgets that sync's oldest runs beyond the newest `keep`
+   * (default 100, `DEFAULT_KEEP_RUNS`). Not fenced: a run is recorded even when it lost its lease.
+   */
+  recordRun(run: RunRecord, keep?: number): Promise<void>;
+  /** Runs, newest first (by start time), without their records. */
+  listRuns(query?: RunQuery): Promise<RunListing[]>;
+  /** One run with its failed and skipped records, or `undefined` when the history does not have it. */
+  getRun(runId: string): Promise<RunRecord | undefined>;
   /** For each of `groups`, how many entries' snapshots hold it (absent when none). */
   groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>>;
   /** Entries whose snapshot holds `group`, in record-id order: `limit` of them after record id `after`. */

@@ -15,3 +15,4 @@ export type {
   RequestClass,
 } from './harness';
 export { describeStateStoreContract, type StateStoreContractOptions } from './state-store-contract';
+export { sampleRun } from './run-history-contract';

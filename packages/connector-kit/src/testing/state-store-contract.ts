@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { snapshotHash } from '../records/snapshot-hash';
 import type { RecordSnapshot } from '../records/types';
 import type { StateEntry, StateStore } from '../state/state-store';
+import { runHistoryContract } from './run-history-contract';
 
 /** Options of {@link describeStateStoreContract}. */
 export interface StateStoreContractOptions {
@@ -165,5 +166,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       expect(index.get(`r${n - 1}`)?.hash).toBe(batch[n - 1]?.hash);
       expect(await store.count(SYNC, 'owned')).toBe(n / 2);
     });
+
+    runHistoryContract(() => store);
   });
 }

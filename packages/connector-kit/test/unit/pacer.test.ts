@@ -56,3 +56,49 @@ describe('Pacer', () => {
     pacer.release();
   });
 });
+
+describe('Pacer with a shared limiter (several workers on one account)', () => {
+  /** A budget of `tokens` calls shared in this test as another process would share it; holds recorded. */
+  function budget(tokens: number) {
+    const state = { tokens, acquired: 0, holds: [] as number[], waiting: [] as (() => void)[] };
+    return {
+      state,
+      limiter: {
+        acquire: async (n: number) => {
+          while (state.tokens < n) await new Promise<void>((r) => state.waiting.push(r));
+          state.tokens -= n;
+          state.acquired += n;
+        },
+        hold: (ms: number) => state.holds.push(ms),
+      },
+      refill(n: number) {
+        state.tokens += n;
+        for (const w of state.waiting.splice(0)) w();
+      },
+    };
+  }
+
+  it('every call takes a token of the shared budget before it starts, and waits while the budget is spent', async () => {
+    const b = budget(3);
+    const pacer = new Pacer({ concurrency: 4, rateLimit: { requests: 100, intervalMs: 1_000 } }, b.limiter);
+    let done = 0;
+    const calls = Array.from({ length: 5 }, () => pacer.run(async () => void done++));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(done).toBe(3);
+    b.refill(2);
+    await Promise.all(calls);
+    expect(done).toBe(5);
+    expect(b.state.acquired).toBe(5);
+    pacer.release();
+  });
+
+  it('a hold (a 429 with Retry-After, or headers with few calls left) is passed on to every process on the account', () => {
+    const b = budget(10);
+    const pacer = new Pacer({ concurrency: 2 }, b.limiter);
+    pacer.hold(1_500);
+    pacer.observe({ remaining: 0, resetAtMs: Date.now() + 2_000 });
+    expect(b.state.holds).toHaveLength(2);
+    expect(b.state.holds[0]).toBe(1_500);
+    pacer.release();
+  });
+});

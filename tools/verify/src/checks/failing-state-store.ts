@@ -1,4 +1,4 @@
-import { StateStoreError, type AcquireLeaseOptions, type StateEntry, type StateStore, type SyncInfo, type SyncLease } from '@syncmodes/connector-kit';
+import { StateStoreError, type RunListing, type RunQuery, type RunRecord, type AcquireLeaseOptions, type StateEntry, type StateStore, type SyncInfo, type SyncLease } from '@syncmodes/connector-kit';
 
 /**
  * A state store whose entry writes (`put`, `remove`) fail after `writesAllowed` of them, as
@@ -49,6 +49,18 @@ export class FailingStateStore implements StateStore {
 
   releaseLease(lease: SyncLease): Promise<void> {
     return this.inner.releaseLease(lease);
+  }
+
+  recordRun(run: RunRecord, keep?: number): Promise<void> {
+    return this.inner.recordRun(run, keep);
+  }
+
+  listRuns(query?: RunQuery): Promise<RunListing[]> {
+    return this.inner.listRuns(query);
+  }
+
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    return this.inner.getRun(runId);
   }
 
   index(syncId: string) {

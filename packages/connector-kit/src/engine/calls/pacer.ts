@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import type { DestinationLimits } from '../../destination/limits';
 import type { RateLimitInfo } from '../../destination/verbs';
+import type { SharedLimiter } from './shared-limiter';
 
 /**
  * A sliding window of `requests` calls per `intervalMs`, where a call holds its place from
@@ -79,7 +80,9 @@ class AnswerWindow {
  * Paces calls to a destination: at most `concurrency` in flight and, when the destination
  * declares a rate limit, at most `requests` per `intervalMs`, each call counted until an
  * interval after its answer (see {@link AnswerWindow}). A rate-limit answer holds every
- * queued call, not just the one that was refused.
+ * queued call, not just the one that was refused. With a {@link SharedLimiter}, every call
+ * also takes a token of the account's shared budget before its place in the window, and
+ * holds reach every process on the account.
  */
 export class Pacer {
   private readonly queue: PQueue;
@@ -89,7 +92,10 @@ export class Pacer {
 
   private readonly concurrency: number;
 
-  constructor(limits: Pick<DestinationLimits, 'concurrency' | 'rateLimit'>) {
+  constructor(
+    limits: Pick<DestinationLimits, 'concurrency' | 'rateLimit'>,
+    private readonly shared?: SharedLimiter | undefined,
+  ) {
     this.concurrency = limits.concurrency;
     this.queue = new PQueue({ concurrency: limits.concurrency });
     this.window = limits.rateLimit ? new AnswerWindow(limits.rateLimit.requests, limits.rateLimit.intervalMs) : undefined;
@@ -98,8 +104,11 @@ export class Pacer {
   /** Runs `fn` when pacing allows. */
   run<T>(fn: () => Promise<T>): Promise<T> {
     const window = this.window;
-    if (!window) return this.queue.add(fn);
+    const shared = this.shared;
+    if (!window && !shared) return this.queue.add(fn);
     return this.queue.add(async () => {
+      if (shared) await shared.acquire(1);
+      if (!window) return fn();
       await window.acquire();
       try {
         return await fn();
@@ -111,6 +120,7 @@ export class Pacer {
 
   /** Holds queued calls for `ms` (calls already in flight finish). */
   hold(ms: number): void {
+    this.shared?.hold(ms);
     const until = Date.now() + ms;
     if (until <= this.heldUntil) return;
     this.heldUntil = until;

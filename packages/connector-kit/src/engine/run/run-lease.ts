@@ -16,6 +16,12 @@ export interface RunLeaseOptions {
    * @defaultValue `30000`
    */
   readonly ttlMs?: number | undefined;
+  /**
+   * Says whether another holder's unexpired lease is stale anyway, besides a killed process
+   * of this machine (e.g. a worker given the same queue job again after its first holder
+   * stopped sending heartbeats), so the run takes it over at once.
+   */
+  readonly isStale?: ((current: LeaseInfo) => boolean) | undefined;
 }
 
 /** The default lease time to live, ms. */
@@ -57,7 +63,7 @@ export class RunLease {
   static async take(store: StateStore, syncId: string, options: RunLeaseOptions, onLost: (error: SyncError) => void): Promise<RunLease> {
     const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    const lease = await store.acquireLease(syncId, { holder, ttlMs, isStale: (current: LeaseInfo) => holderIsDeadHere(current.holder) });
+    const lease = await store.acquireLease(syncId, { holder, ttlMs, isStale: (current: LeaseInfo) => holderIsDeadHere(current.holder) || options.isStale?.(current) === true });
     const run = new RunLease(store, lease, ttlMs);
     run.timer = setInterval(() => {
       store.renewLease(lease, ttlMs).catch((error: unknown) => {

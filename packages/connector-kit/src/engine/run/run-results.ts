@@ -61,7 +61,7 @@ export class RunResults {
       dryRun,
       syncId,
       status,
-      reason: reason ? { code: reason.code, message: reason.message } : undefined,
+      reason: reason ? { code: reason.code, message: reason.message, retryable: reason.retryable } : undefined,
       counts: this.counts,
       actions: this.actions,
       results: this.results,

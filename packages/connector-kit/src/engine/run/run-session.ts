@@ -51,7 +51,7 @@ export class RunSession {
     this.results = new RunResults({ destination: setup.destination.id, mode: setup.mode, dryRun: setup.dryRun, syncId: setup.syncId, started: setup.started }, options);
     setMaxListeners(1_000, this.ending.signal); // every call in flight listens: more than Node's default of 10 is expected
     this.limits = setup.limitsOf({ changed: 0, departing: 0 });
-    this.pacer = new Pacer(this.limits);
+    this.pacer = new Pacer(this.limits, options.sharedLimiter);
     this.caller = this.newCaller();
     this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(error));
     if (options.signal?.aborted) this.onAbort();
@@ -76,7 +76,7 @@ export class RunSession {
     if (this.connection) return; // calls were made: keep pacing as it is
     this.limits = this.setup.limitsOf(volume);
     this.pacer.release();
-    this.pacer = new Pacer(this.limits);
+    this.pacer = new Pacer(this.limits, this.setup.options.sharedLimiter);
     this.caller = this.newCaller();
   }
 

@@ -1,0 +1,80 @@
+import { reportOfRun, type StateStore } from '@syncmodes/connector-kit';
+import { Command, InvalidArgumentError } from 'commander';
+import { formatRuns } from '../output/runs-table';
+import { formatSummary } from '../output/summary';
+import { writeReport } from '../output/write-report';
+import { findDestination } from '../registry/destinations';
+import { UsageError } from '../registry/exit-codes';
+import { openJobState } from '../run/job-state';
+import type { CliIo } from '../run/run-sync-job';
+
+interface StateFlags {
+  state?: string;
+  stateDir: string;
+}
+
+const positive = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expects a whole number ≥ 1.');
+  return n;
+};
+
+async function withState<T>(flags: StateFlags, io: CliIo, fn: (state: StateStore) => Promise<T>): Promise<T> {
+  const { state } = await openJobState(flags, io.env);
+  try {
+    return await fn(state);
+  } finally {
+    await state.close();
+  }
+}
+
+async function displayName(destination: string): Promise<string> {
+  try {
+    return (await findDestination(destination).load()).displayName;
+  } catch {
+    return destination;
+  }
+}
+
+function stateOptions(command: Command): Command {
+  return command
+    .option('--state <url>', 'Postgres state (postgres://…; default: $SYNCMODES_DATABASE_URL, else SQLite in --state-dir)')
+    .option('--state-dir <dir>', 'SQLite state folder', '.syncmodes');
+}
+
+/**
+ * `syncmodes runs`: the run history kept with the state — one line per run (newest first),
+ * or `runs show <run-id>`: a run's counts, calls and failed / skipped records by code, and
+ * its report (`--report r.json|r.html`, the same writers as `sync --report`).
+ */
+export function runsCommand(io: CliIo, onExit: (code: number) => void): Command {
+  const list = stateOptions(new Command('runs'))
+    .description('The run history: one line per run, newest first (runs made by `sync` and by workers).')
+    .option('--sync <name>', "only this sync's runs")
+    .option('--limit <n>', 'most runs to show', positive, 20)
+    .option('--json', 'one JSON array instead of a table')
+    .action(async (flags: StateFlags & { sync?: string; limit: number; json?: boolean }) => {
+      const runs = await withState(flags, io, (state) => state.listRuns({ syncName: flags.sync, limit: flags.limit }));
+      io.stdout.write(`${flags.json ? JSON.stringify(runs, null, 2) : formatRuns(runs)}\n`);
+      onExit(0);
+    });
+  list.addCommand(
+    stateOptions(new Command('show'))
+      .description("One run: its counts, API calls, and failed and skipped records by code; --report writes its report.")
+      .argument('<run-id>', 'the run (see `syncmodes runs`)')
+      .option('--report <file>', 'write its report: r.html (a page) or r.json (failed and skipped records only; the others are counted)')
+      .action(async (runId: string, _flags: unknown, command: Command) => {
+        // --state / --state-dir may be given before or after `show`: the parent command takes them first.
+        const flags = command.optsWithGlobals<StateFlags & { report?: string }>();
+        const run = await withState(flags, io, (state) => state.getRun(runId));
+        if (!run) throw new UsageError(`No run "${runId}" in the run history (it may be older than the runs kept; see \`syncmodes runs\`).`, 'run_not_found');
+        const report = reportOfRun(run);
+        const name = await displayName(run.destination);
+        if (flags.report) writeReport(flags.report, report, [], name);
+        io.stdout.write(`Run ${run.runId} of sync ${run.syncName}${run.worker ? ` on ${run.worker}` : ''} · ${new Date(run.startedAt).toISOString()}\n`);
+        io.stdout.write(`${formatSummary(report, name, flags.report)}\n`);
+        onExit(0);
+      }),
+  );
+  return list;
+}

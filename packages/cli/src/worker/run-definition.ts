@@ -1,0 +1,55 @@
+import { audienceLimitsFor, limitsFor, parseConfig, ReportTally, runSync, secretValues, type AnyDestination } from '@syncmodes/connector-kit';
+import type { SyncDefinition, SyncRunner, WorkerRunContext, WorkerRunResult } from '@syncmodes/worker';
+import { findDestination } from '../registry/destinations';
+import { UsageError } from '../registry/exit-codes';
+import { destinationConfig } from '../run/destination-config';
+import { openJobSource, sourceSecrets } from '../run/job-source';
+import { syncJobSchema } from '../run/sync-job';
+
+/** The destination's declared rate limit (for the limit shared by every worker on its account). */
+function rateLimitOf(destination: AnyDestination, config: Record<string, unknown>) {
+  const parsed = parseConfig(destination, config) as Record<string, unknown>;
+  const limits = destination.kind === 'audience' ? audienceLimitsFor(destination, parsed) : limitsFor(destination, parsed, { changed: 0, departing: 0 });
+  return 'rateLimit' in limits ? limits.rateLimit : undefined;
+}
+
+/**
+ * The CLI's {@link SyncRunner}: runs a stored sync as `syncmodes sync` would — its
+ * destination (built-in or plugin), its options plus this worker's environment for
+ * secrets, its file or Postgres source — on the workers' shared state, with the run's lease,
+ * signal and the account's shared rate limit.
+ *
+ * @throws {@link UsageError} / the kit's errors when the stored job is no longer valid here
+ *   (not retryable: the run goes to the dead-letter queue) or its source fails.
+ */
+export function cliRunner(env: Readonly<Record<string, string | undefined>>): SyncRunner {
+  return async (definition: SyncDefinition, context: WorkerRunContext): Promise<WorkerRunResult> => {
+    const parsed = syncJobSchema.safeParse(definition.job);
+    if (!parsed.success) throw new UsageError(`The stored sync "${definition.name}" is not a valid sync job here: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 'invalid_config');
+    const job = parsed.data;
+    const destination = await findDestination(job.to).load();
+    const config = destinationConfig(destination, job.options, env);
+    const secrets = [...secretValues(destination.configSchema, config), ...(await sourceSecrets(job))];
+    const mapping = { idColumn: job.id, fields: job.map, groupSeparator: job.groupSeparator, ...(job.groups ? { groupsColumn: job.groups } : {}) };
+    const source = await openJobSource(job, mapping);
+    const sharedLimiter = await context.sharedLimiter(rateLimitOf(destination, config));
+    const tally = new ReportTally();
+    const summary = await runSync({
+      onResult: tally.add,
+      destination,
+      config,
+      mode: job.mode,
+      source,
+      state: context.state,
+      sourceKey: job.id,
+      syncName: definition.name,
+      deletePolicy: job.deletePolicy,
+      guard: { maxDeletes: job.allowDeletes, allowEmptySource: job.allowEmptySource },
+      logger: context.logger,
+      signal: context.signal,
+      lease: context.lease,
+      sharedLimiter,
+    });
+    return { summary, source: source.name, secrets, tally };
+  };
+}

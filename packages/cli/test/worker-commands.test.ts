@@ -1,0 +1,111 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTestDatabase } from '@syncmodes/postgres/testing';
+import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { node22Path } from '../../../tools/scripts/node22.mjs';
+import { isWorkerNode, loadWorker } from '../src/worker/load-worker';
+import { cli, tempDir } from './cli-helpers';
+
+const ENTRY = new URL('./fixtures/syncmodes-from-source.ts', import.meta.url).pathname;
+
+/** Runs the CLI from source in its own Node 22 process; resolves with its exit code and output. */
+function cli22(args: string[], env: Record<string, string>, options: { untilStderr?: RegExp | undefined; thenSignal?: NodeJS.Signals } = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(node22Path(), ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    child.stderr.on('data', (d) => {
+      stderr += String(d);
+      if (options.untilStderr?.test(stderr) && options.thenSignal) {
+        options.untilStderr = undefined;
+        child.kill(options.thenSignal);
+      }
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('worker, schedule and enqueue need Node 22.12 (pg-boss 12)', () => {
+  it('on an older Node they are refused with node_too_old, naming the version needed and the one running', async () => {
+    expect(isWorkerNode('20.20.2')).toBe(false);
+    expect(isWorkerNode('22.11.0')).toBe(false);
+    expect(isWorkerNode('22.12.0')).toBe(true);
+    expect(isWorkerNode('24.1.0')).toBe(true);
+    await expect(loadWorker('worker', '20.20.2')).rejects.toMatchObject({ code: 'node_too_old', message: expect.stringContaining('needs Node 22.12 or later') });
+  });
+
+  it.each([['worker'], ['schedule', 'list'], ['enqueue', 'people']])('syncmodes %s … on this Node (%s)', async (...args) => {
+    const result = await cli([...args, '--state', 'postgres://127.0.0.1:1/x'], {});
+    // These tests run on the workspace's Node 20; on Node 22 the command gets as far as the (unreachable) database.
+    expect(result.code).toBe(isWorkerNode() ? 3 : 2);
+    if (isWorkerNode()) expect(result.stderr).not.toContain('node_too_old');
+    else expect(result.stderr).toContain(`error (node_too_old): syncmodes ${args[0]}${args[1] && args[0] === 'schedule' ? ` ${args[1]}` : ''} needs Node 22.12 or later (its queue, pg-boss 12, requires it); this is Node ${process.versions.node}.`);
+  });
+});
+
+describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Postgres and the Salesforce emulator', () => {
+  let url: string;
+  let emulator: ReturnType<typeof createSalesforceEmulator>;
+  let instanceUrl: string;
+  let db: pg.Client;
+  const dir = tempDir();
+  const env = () => ({ SYNCMODES_DATABASE_URL: url, SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN, NX_TUI: 'false' });
+
+  beforeAll(async () => {
+    url = await createTestDatabase(inject('postgresUrl'), 'cli_worker');
+    emulator = createSalesforceEmulator();
+    instanceUrl = await emulator.start();
+    db = new pg.Client({ connectionString: url });
+    await db.connect();
+    writeFileSync(join(dir, 'people.csv'), 'id,email,last_name\n1,a@example.com,A\n2,b@example.com,B\n3,c@example.com,C\n');
+    writeFileSync(
+      join(dir, 'people.yaml'),
+      `to: salesforce\nmode: sync\nfrom: people.csv\nid: id\nmap:\n  Email: email\n  LastName: last_name\noptions:\n  instanceUrl: ${instanceUrl}\n`,
+    );
+  });
+  afterAll(async () => {
+    await db?.end();
+    await emulator?.stop();
+  });
+
+  it('a stored sync runs on a worker when enqueued; runs shows it; SIGTERM stops the worker cleanly; no secret is stored or printed', { timeout: 240_000 }, async () => {
+    const added = await cli22(['schedule', 'add', 'people', '--config', join(dir, 'people.yaml'), '--cron', '0 0 1 1 *'], env());
+    expect(added.stderr).toBe('');
+    expect(added.code).toBe(0);
+    expect(added.stdout).toContain('Scheduled people (salesforce');
+    const listed = await cli22(['schedule', 'list', '--json'], env());
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'people', destination: 'salesforce', cron: '0 0 1 1 *', paused: false }]);
+    const queued = await cli22(['enqueue', 'people'], env());
+    expect(queued.stdout).toMatch(/people: queued \(job [0-9a-f-]+\)/);
+
+    const worker = await cli22(['worker', '--heartbeat', '10', '--log-level', 'info'], env(), { untilStderr: /"run ended"/, thenSignal: 'SIGTERM' });
+    expect(worker.code).toBe(0);
+    expect(worker.stderr).toContain('taking runs of salesforce');
+    expect(emulator.org.all('Contact')).toHaveLength(3);
+
+    const runs = await cli22(['runs', '--sync', 'people', '--json'], env());
+    expect(JSON.parse(runs.stdout)).toMatchObject([{ syncName: 'people', status: 'completed', counts: { created: 3 } }]);
+
+    const inline = await cli22(['enqueue', '--config', join(dir, 'people.yaml')], env());
+    expect(inline.stdout).toContain('people: queued');
+
+    const stored = await db.query<{ t: string }>("SELECT job::text AS t FROM syncmodes.sync_definitions UNION ALL SELECT data::text FROM pgboss.job UNION ALL SELECT listing::text FROM syncmodes.runs");
+    for (const text of [...stored.rows.map((r) => r.t), added.stdout, listed.stdout, worker.stderr, runs.stdout]) expect(text).not.toContain(EMULATOR_ACCESS_TOKEN);
+  });
+
+  it('refuses a sync whose source URL holds a password, and names what to do', async () => {
+    writeFileSync(join(dir, 'pg.yaml'), `to: salesforce\nfrom: postgres://reader:hunter2@db.example.com/crm\ntable: people\nid: id\nmap:\n  Email: email\noptions:\n  instanceUrl: ${instanceUrl}\n`);
+    const refused = await cli22(['schedule', 'add', 'pg', '--config', join(dir, 'pg.yaml'), '--every', '1h'], env());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('error (secret_in_definition)');
+    expect(refused.stderr).toContain('PGPASSWORD');
+    expect(refused.stderr).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,159 @@
+import type { Logger, SharedLimiter } from '@syncmodes/connector-kit';
+import pg from 'pg';
+import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { DEFAULT_SCHEMA, NOW_MS } from '../state/pg-schema';
+import { sharedBudget, type RateLimit, type SharedBudget } from './shared-budget';
+
+/** Options of {@link PostgresSharedLimiter.create}. */
+export interface PostgresSharedLimiterOptions {
+  /** A pool on the database every worker shares (e.g. `PostgresStateStore.pool`). */
+  readonly pool: pg.Pool;
+  /** The destination account (see `accountKeyOf`): every process with the same key shares one budget. */
+  readonly accountKey: string;
+  /** The destination's declared limit; without one, only holds are shared. */
+  readonly rateLimit?: RateLimit | undefined;
+  /** The schema of syncmodes' tables (default `syncmodes`). */
+  readonly schema?: string | undefined;
+  /** How often the shared hold is read while no hold is known, ms (default 1,000). */
+  readonly holdCheckMs?: number | undefined;
+  /** When it aborts (the run is stopping), waits end at once: the run's own stop then refuses the call. */
+  readonly signal?: AbortSignal | undefined;
+  readonly logger?: Logger | undefined;
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+/** Keys per account, used in turn by consecutive sub-windows (one expires long before its turn comes again). */
+const KEYS_PER_ACCOUNT = 4;
+
+/**
+ * A destination account's rate limit shared by every worker, on Postgres: a
+ * rate-limiter-flexible `RateLimiterPostgres` counting the calls of each sub-window of a
+ * grid (sized by {@link sharedBudget}: never more than 97% of the limit in any vendor
+ * window, no gap between sub-windows; the grid is read on each machine's clock, so the
+ * workers' clocks must be in sync, as NTP keeps them, to a small part of a sub-window); and
+ * a shared hold row (`quota_holds.held_until`, on the database clock): a 429
+ * with `Retry-After` seen by one worker holds every worker on the account. Plugs into the
+ * kit as `RunSyncOptions.sharedLimiter`. When the database cannot be reached, calls go on
+ * under each process's own pacing (a warning is logged) rather than stopping.
+ */
+export class PostgresSharedLimiter implements SharedLimiter {
+  private heldUntil = 0;
+  private checkedAt = 0;
+  private warned = false;
+
+  private constructor(
+    private readonly options: PostgresSharedLimiterOptions,
+    private readonly holds: string,
+    private readonly limiter: RateLimiterPostgres | undefined,
+    /** How the limit is cut, when there is one. */
+    readonly budget: SharedBudget | undefined,
+  ) {}
+
+  /** Creates the tables when missing (`rate_limits`, `quota_holds` in the syncmodes schema). */
+  static async create(options: PostgresSharedLimiterOptions): Promise<PostgresSharedLimiter> {
+    const schema = options.schema ?? DEFAULT_SCHEMA;
+    const holds = `${pg.escapeIdentifier(schema)}.quota_holds`;
+    await options.pool.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`).catch(() => undefined);
+    await options.pool.query(`CREATE TABLE IF NOT EXISTS ${holds} (account_key text PRIMARY KEY, held_until bigint NOT NULL)`).catch((error: { code?: string }) => {
+      if (error.code !== '23505') throw error;
+    });
+    let limiter: RateLimiterPostgres | undefined;
+    const budget = options.rateLimit ? sharedBudget(options.rateLimit) : undefined;
+    if (budget) {
+      limiter = await new Promise<RateLimiterPostgres>((resolve, reject) => {
+        const created: RateLimiterPostgres = new RateLimiterPostgres(
+          {
+            storeClient: options.pool,
+            storeType: 'pool',
+            schemaName: schema,
+            tableName: 'rate_limits',
+            keyPrefix: 'account',
+            points: budget.points,
+            // A key lives one sub-window from its first call; it is used again KEYS_PER_ACCOUNT sub-windows later.
+            duration: budget.durationMs / 1000,
+          },
+          (error?: Error) => (error ? reject(error) : resolve(created)),
+        );
+      });
+    }
+    return new PostgresSharedLimiter(options, holds, limiter, budget);
+  }
+
+  /** The current sub-window of the grid (this machine's clock: workers' clocks are kept in sync by NTP), and ms until the next one starts. */
+  private cell(): { index: number; msToNext: number } {
+    const d = (this.budget as SharedBudget).durationMs;
+    const now = Date.now();
+    const index = Math.floor(now / d);
+    return { index, msToNext: (index + 1) * d - now };
+  }
+
+  /** Ms left of the account's shared hold (0 when none), read at most every `holdCheckMs`. */
+  private async heldFor(): Promise<number> {
+    const now = Date.now();
+    if (this.heldUntil > now) return this.heldUntil - now;
+    if (now - this.checkedAt < (this.options.holdCheckMs ?? 1_000)) return 0;
+    this.checkedAt = now;
+    const { rows } = await this.options.pool.query<{ wait: string }>(`SELECT held_until - ${NOW_MS} AS wait FROM ${this.holds} WHERE account_key = $1`, [
+      this.options.accountKey,
+    ]);
+    const wait = Math.max(0, Number(rows[0]?.wait ?? 0));
+    if (wait > 0) this.heldUntil = Date.now() + wait;
+    return wait;
+  }
+
+  private degrade(error: unknown): void {
+    if (this.warned) return;
+    this.warned = true;
+    this.options.logger?.warn('the shared rate limit is unavailable; pacing per process only', { code: (error as { code?: string }).code ?? 'unknown' });
+  }
+
+  async acquire(n: number): Promise<void> {
+    const signal = this.options.signal;
+    for (;;) {
+      if (signal?.aborted) return;
+      try {
+        const wait = await this.heldFor();
+        if (wait > 0) {
+          await sleep(wait, signal);
+          continue;
+        }
+        if (!this.limiter) return;
+        const cell = this.cell();
+        try {
+          await this.limiter.consume(`${this.options.accountKey}#${cell.index % KEYS_PER_ACCOUNT}`, n);
+          return;
+        } catch (thrown) {
+          if (!(thrown instanceof RateLimiterRes)) throw thrown;
+          // This sub-window's calls are spent: wait for the next one.
+          await sleep(Math.max(1, this.cell().msToNext), signal);
+        }
+      } catch (thrown) {
+        this.degrade(thrown);
+        return;
+      }
+    }
+  }
+
+  hold(ms: number): void {
+    if (ms <= 0) return;
+    this.heldUntil = Math.max(this.heldUntil, Date.now() + ms);
+    this.options.pool
+      .query(
+        `INSERT INTO ${this.holds} (account_key, held_until) VALUES ($1, ${NOW_MS} + $2::bigint)
+         ON CONFLICT (account_key) DO UPDATE SET held_until = greatest(${this.holds}.held_until, EXCLUDED.held_until)`,
+        [this.options.accountKey, Math.round(ms)],
+      )
+      .catch((error: unknown) => this.degrade(error));
+  }
+}

@@ -1,0 +1,41 @@
+import { redactText, StateStoreError, SyncError } from '@syncmodes/connector-kit';
+import { databaseSecrets, redactDatabaseUrl } from '../database-url';
+
+/**
+ * SQLSTATE classes and codes that mean "this database cannot be the state store as
+ * configured" (fix the URL, the user or its rights) rather than "try again later":
+ * invalid authorization (28xxx), no such database (3D000), insufficient privilege (42501).
+ * https://www.postgresql.org/docs/15/errcodes-appendix.html
+ */
+function isConfigurationProblem(code: string): boolean {
+  return code.startsWith('28') || code === '3D000' || code === '42501';
+}
+
+/**
+ * Turns an error of `pg` (or the network) into the state store's typed error, with the
+ * database named by its redacted URL and no credential in the message:
+ * `state_unreadable` when the database cannot serve as the state store as configured
+ * (authentication failed, no such database, no rights: not retryable), `state_unwritable`
+ * otherwise (unreachable, connection lost, server shutting down, disk full: retryable, the
+ * next run continues). A `SyncError` (e.g. `lease_lost`) passes through.
+ */
+export function pgStoreError(error: unknown, url: string, doing: string): SyncError {
+  if (error instanceof SyncError) return error;
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const raw = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  const message = redactText(raw, [...databaseSecrets(url), url]);
+  const where = redactDatabaseUrl(url);
+  if (isConfigurationProblem(code)) {
+    return new StateStoreError(
+      'state_unreadable',
+      `Cannot use the state database ${where} while ${doing}: ${message} (${code}). Check the URL, the user and its rights.`,
+      { cause: error },
+    );
+  }
+  return new StateStoreError(
+    'state_unwritable',
+    `The state database ${where} failed while ${doing}: ${message}${code ? ` (${code})` : ''}. The run stopped; what was sent but not recorded is looked up again by the next run.`,
+    { cause: error },
+  );
+}

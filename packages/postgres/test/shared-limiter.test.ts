@@ -1,0 +1,96 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { accountKeyOf, PostgresSharedLimiter, sharedBudget } from '../src/index';
+import { createTestDatabase } from '../src/testing/index';
+
+describe('sharedBudget: sub-windows of one grid that never grant more than 97% of any vendor window', () => {
+  it.each([
+    [100, 10_000, 0.93],
+    [1_667, 10_000, 0.94],
+    [200, 10_000, 0.93],
+    [40, 1_000, 0.9],
+    [12, 1_000, 0.75],
+    [5, 1_000, 0.6],
+  ])('%i calls per %i ms: at most 97%% in any window, at least %f sustained', (requests, intervalMs, sustained) => {
+    const b = sharedBudget({ requests, intervalMs });
+    // A vendor window of intervalMs touches at most ceil(intervalMs / durationMs) + 1 sub-windows of the grid.
+    const touched = Math.ceil(intervalMs / b.durationMs) + 1;
+    expect(touched * b.points).toBeLessThanOrEqual(Math.floor(0.97 * requests));
+    expect(b.worstCase).toBe(touched * b.points);
+    expect(b.sustained).toBeGreaterThanOrEqual(sustained);
+  });
+});
+
+describe('accountKeyOf: the account every sync into it shares', () => {
+  it('names the org, workspace, ad account or app; other identity options do not split it', () => {
+    expect(accountKeyOf('salesforce', { instanceUrl: 'https://acme.my.salesforce.com/', object: 'Lead', matchField: 'Email' })).toBe('salesforce:https://acme.my.salesforce.com');
+    expect(accountKeyOf('salesforce', { instanceUrl: 'https://acme.my.salesforce.com', object: 'Contact' })).toBe('salesforce:https://acme.my.salesforce.com');
+    expect(accountKeyOf('intercom', { baseUrl: 'https://api.eu.intercom.io', workspace: 'support', matchBy: 'email' })).toBe('intercom:https://api.eu.intercom.io|support');
+    expect(accountKeyOf('facebook', { adAccountId: 'act_1' })).toBe('facebook:act_1');
+    expect(accountKeyOf('onesignal', { appId: 'app-1' })).toBe('onesignal:app-1');
+    expect(accountKeyOf('plugin', { b: 2, a: 1 })).toBe('plugin:1|2');
+  });
+});
+
+describe('PostgresSharedLimiter: one budget for every process on an account (Node 20 here, Node 22 in the worker tests)', () => {
+  let url: string;
+  const pools: pg.Pool[] = [];
+  const pool = () => {
+    const p = new pg.Pool({ connectionString: url, max: 3 });
+    pools.push(p);
+    return p;
+  };
+  beforeAll(async () => {
+    url = await createTestDatabase(inject('postgresUrl'), 'limiter');
+  });
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.end()));
+  });
+
+  it('three limiters on one account (each with its own connections) never grant more than the budget of the sub-windows that passed, and use most of it', async () => {
+    const limit = { requests: 40, intervalMs: 1_000 };
+    const limiters = await Promise.all([1, 2, 3].map(() => PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-1', rateLimit: limit })));
+    const budget = limiters[0]?.budget as NonNullable<(typeof limiters)[0]['budget']>;
+    let granted = 0;
+    const began = Date.now();
+    await Promise.all(
+      limiters.map(async (l) => {
+        while (Date.now() - began < 3_000) {
+          await l.acquire(1);
+          granted++;
+        }
+      }),
+    );
+    const ended = Date.now();
+    // Every grant happened in a sub-window of the grid between the start and the end (the database is local: one clock).
+    const cells = Math.floor(ended / budget.durationMs) - Math.floor(began / budget.durationMs) + 1;
+    console.log(`shared limiter: ${granted} grants in ${ended - began} ms by 3 limiters, ${budget.points} per ${budget.durationMs} ms sub-window (${cells} sub-windows)`);
+    expect(granted).toBeLessThanOrEqual(cells * budget.points);
+    expect(granted / (cells * budget.points)).toBeGreaterThanOrEqual(0.85);
+  });
+
+  it('a hold (429 with Retry-After) seen by one process holds the others on the account, not other accounts', async () => {
+    const a = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-2', holdCheckMs: 50 });
+    const b = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-2', holdCheckMs: 50 });
+    const other = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-3', holdCheckMs: 50 });
+    await b.acquire(1);
+    a.hold(700);
+    await new Promise((r) => setTimeout(r, 100));
+    const t0 = Date.now();
+    await other.acquire(1);
+    expect(Date.now() - t0).toBeLessThan(200);
+    await b.acquire(1);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
+  });
+
+  it('a stopping run is never kept waiting: acquire returns once its signal aborts', async () => {
+    const controller = new AbortController();
+    const l = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-4', holdCheckMs: 10, signal: controller.signal });
+    l.hold(60_000);
+    const t0 = Date.now();
+    setTimeout(() => controller.abort(), 100);
+    await l.acquire(1);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+  });
+});

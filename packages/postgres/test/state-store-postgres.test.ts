@@ -1,0 +1,72 @@
+import { snapshotHash, StateIndex, type StateEntry } from '@syncmodes/connector-kit';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { PostgresStateStore } from '../src/index';
+import { createTestDatabase } from '../src/testing/index';
+
+let url: string;
+beforeAll(async () => {
+  url = await createTestDatabase(inject('postgresUrl'), 'state_pg');
+});
+
+const entry = (id: string): StateEntry => {
+  const snapshot = { properties: { email: `${id}@example.com` }, groups: [] };
+  return { recordId: id, destinationId: `d-${id}`, matchKey: `${id}@example.com`, snapshot, hash: snapshotHash(snapshot), owned: true, departed: false };
+};
+
+describe('PostgresStateStore, beyond the contract', () => {
+  it('creates its schema once when several machines open it at the same moment', async () => {
+    const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStateStore.open(url, { schema: 'race' })));
+    await stores[0]?.put('s', [entry('a')]);
+    expect(await stores[3]?.count('s')).toBe(1);
+    await Promise.all(stores.map((s) => s.close()));
+  });
+
+  it('streams the index into the kit’s columnar StateIndex', async () => {
+    const store = await PostgresStateStore.open(url, { schema: 'columnar' });
+    await store.put('s', [entry('a'), entry('b')]);
+    const index = await store.index('s');
+    expect(index).toBeInstanceOf(StateIndex);
+    expect(index.get('b')?.hash).toBe(entry('b').hash);
+    await store.close();
+  });
+
+  it('two machines share one lease per sync: the second is refused, takes over once it expires, and the first is then fenced', async () => {
+    const a = await PostgresStateStore.open(url, { schema: 'machines' });
+    const b = await PostgresStateStore.open(url, { schema: 'machines' });
+    const leaseA = await a.acquireLease('s', { holder: 'host-a:1:job-1', ttlMs: 300 });
+    await expect(b.acquireLease('s', { holder: 'host-b:2:job-1', ttlMs: 60_000 })).rejects.toMatchObject({ code: 'sync_running', holder: 'host-a:1:job-1' });
+    await a.put('s', [entry('a')], leaseA);
+    await new Promise((r) => setTimeout(r, 400));
+    const leaseB = await b.acquireLease('s', { holder: 'host-b:2:job-1', ttlMs: 60_000 });
+    expect(leaseB.epoch).toBe(leaseA.epoch + 1);
+    await expect(a.put('s', [entry('late')], leaseA)).rejects.toMatchObject({ code: 'lease_lost' });
+    await expect(a.remove('s', ['a'], leaseA)).rejects.toMatchObject({ code: 'lease_lost' });
+    expect((await b.index('s')).has('late')).toBe(false);
+    expect(await b.count('s')).toBe(1);
+    await a.close();
+    await b.close();
+  });
+
+  it('a database that does not exist is state_unreadable, and the message never shows the password', async () => {
+    const bad = new URL(url);
+    bad.username = 'postgres';
+    bad.password = 'hunter2-secret';
+    bad.pathname = '/no_such_database';
+    const error = await PostgresStateStore.open(bad.toString()).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string; retryable: boolean },
+    );
+    expect(error).toMatchObject({ code: 'state_unreadable', retryable: false });
+    expect(error?.message).toContain('postgres://postgres:[redacted]@127.0.0.1');
+    expect(error?.message).not.toContain('hunter2');
+  });
+
+  it('a server that cannot be reached is state_unwritable and retryable (the next run continues)', async () => {
+    const error = await PostgresStateStore.open('postgres://sync:pw-secret@127.0.0.1:1/x', { connectTimeoutMs: 2_000 }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code: string; retryable: boolean },
+    );
+    expect(error).toMatchObject({ code: 'state_unwritable', retryable: true });
+    expect(error?.message).not.toContain('pw-secret');
+  });
+});

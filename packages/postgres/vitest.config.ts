@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: { conditions: ['@syncmodes/source'] },
+  ssr: { resolve: { conditions: ['@syncmodes/source'] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // A throwaway Postgres cluster for the whole run; each test file makes its own database.
+    globalSetup: ['test/postgres-global-setup.ts'],
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,0 +1,45 @@
+/**
+ * One sync as workers run it: the `syncmodes sync` job (a config file's settings and flags)
+ * without secrets, with what the queue needs to know about it. Each worker reads the
+ * destination's secrets (and a source database's password, through `PGPASSWORD` or
+ * `~/.pgpass`) from its own environment.
+ */
+export interface SyncDefinition {
+  /** The sync's name (unique; `schedule add <name>`, `enqueue <name>`). */
+  readonly name: string;
+  /** The sync's id (`syncIdFor`): one run at a time per id (the queue's singleton key and the state's lease). */
+  readonly syncId: string;
+  readonly destination: string;
+  /** The destination account (`accountKeyOf`): the group whose concurrent runs are capped, and the rate limit's key. */
+  readonly accountKey: string;
+  /** The job's settings, secret-free (validated by the CLI that stored it and again by the worker that runs it). */
+  readonly job: Readonly<Record<string, unknown>>;
+}
+
+/** How a stored sync recurs. */
+export interface SyncSchedule {
+  /** A cron expression (minute precision), evaluated by pg-boss in `tz`. */
+  readonly cron?: string | undefined;
+  /** Or an interval, ms: the next run is queued that long after a run ends. */
+  readonly everyMs?: number | undefined;
+  /** Time zone of `cron` (IANA name, default UTC). */
+  readonly tz?: string | undefined;
+  /** Where to POST a JSON summary when a run fails or is refused. */
+  readonly notifyUrl?: string | undefined;
+}
+
+/** A sync stored in the database (`schedule add`), with its schedule. */
+export interface StoredSync extends SyncDefinition, SyncSchedule {
+  readonly paused: boolean;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** What a queued run carries: the sync's name, and its definition when it is not stored (`enqueue --config`). */
+export interface RunJobData {
+  readonly name: string;
+  readonly definition?: SyncDefinition | undefined;
+  /** Where to POST a JSON summary when this run fails or is refused. */
+  readonly notifyUrl?: string | undefined;
+}

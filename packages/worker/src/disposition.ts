@@ -1,0 +1,41 @@
+import type { HistoryRunStatus } from '@syncmodes/connector-kit';
+
+/** How a run ended, as the worker settles its queue job. */
+export interface RunEnd {
+  readonly status: HistoryRunStatus;
+  readonly reason?: { readonly code: string; readonly retryable?: boolean | undefined } | undefined;
+}
+
+/** What the worker does with a run's job. */
+export interface Disposition {
+  /** `completed`: done (even refused); `failed`: retried with backoff, then dead-lettered; `deadletter`: at once. */
+  readonly job: 'completed' | 'failed' | 'deadletter';
+  /** Queue the sync again now for any worker (this one is shutting down). */
+  readonly requeue: boolean;
+  /** POST the run's summary to the notify URL. */
+  readonly notify: boolean;
+}
+
+/**
+ * Decides a run's job from how it ended:
+ * - completed → completed;
+ * - refused by another live run of the sync (`sync_running`) → failed (retried later), no notification;
+ * - refused by a guard (deletion guard, empty source) → completed, notified: never retried;
+ * - stopped because this worker is shutting down (`interrupted`) → completed and queued again;
+ * - stopped because the run was taken over (`lease_lost`, or the job's claim lost) → completed
+ *   (the queue ignores a settle of a claim it took back; the new holder runs it);
+ * - stopped or failed with a retryable reason (quota, rate limit, state or source unreachable) → failed, notified;
+ * - stopped or failed otherwise (credentials, configuration, a query that cannot run) → dead-lettered at once, notified.
+ */
+export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boolean; readonly claimLost: boolean }): Disposition {
+  const code = end.reason?.code;
+  if (end.status === 'completed' || end.status === 'running') return { job: 'completed', requeue: false, notify: false };
+  if (end.status === 'refused') {
+    if (code === 'sync_running') return { job: 'failed', requeue: false, notify: false };
+    return { job: 'completed', requeue: false, notify: true };
+  }
+  if (code === 'lease_lost' || context.claimLost) return { job: 'completed', requeue: false, notify: false };
+  if (code === 'interrupted' && context.shuttingDown) return { job: 'completed', requeue: true, notify: false };
+  if (end.reason?.retryable === true) return { job: 'failed', requeue: false, notify: true };
+  return { job: 'deadletter', requeue: false, notify: true };
+}

@@ -1,0 +1,48 @@
+import type { StateStore } from '@syncmodes/connector-kit';
+import type { PgBoss } from 'pg-boss';
+import type { DefinitionStore } from './definition-store';
+import type { RunJobData, StoredSync, SyncDefinition } from './definitions';
+import { runQueue } from './queues';
+
+/** The send options of a sync's runs: one run per sync (the singleton key), capped per destination account (the group). */
+export function runSendOptions(definition: SyncDefinition): { singletonKey: string; group: { id: string; tier: string } } {
+  return { singletonKey: definition.syncId, group: { id: definition.accountKey, tier: definition.destination } };
+}
+
+/**
+ * Queues a sync's run, optionally `startAfterMs` from now. With the queue's `stately` policy
+ * at most one run of a sync waits at a time: when one is already queued, nothing more is
+ * (returns null).
+ */
+export function sendRun(boss: PgBoss, definition: SyncDefinition, data: RunJobData, startAfterMs = 0): Promise<string | null> {
+  return boss.send(runQueue(definition.destination), data as unknown as object, {
+    ...runSendOptions(definition),
+    ...(startAfterMs > 0 ? { startAfter: Math.ceil(startAfterMs / 1000) } : {}),
+  });
+}
+
+/**
+ * Keeps an `--every` sync's chain of runs going: unless it is paused, already has a run
+ * queued, or has one running, queues its next run `everyMs` after its last run ended (at
+ * once when that is past, or when it never ran). Each run queues the next when it ends;
+ * this repairs a chain a crash broke. Returns the job id when one was queued.
+ */
+export async function armInterval(boss: PgBoss, state: StateStore, sync: StoredSync, maxRunMs: number): Promise<string | null> {
+  if (sync.paused || !sync.everyMs) return null;
+  const queued = await boss.findJobs(runQueue(sync.destination), { key: sync.syncId, queued: true, limit: 1 });
+  if (queued.length > 0) return null;
+  const [last] = await state.listRuns({ syncId: sync.syncId, limit: 1 });
+  if (last?.status === 'running' && Date.now() - last.startedAt < maxRunMs) return null;
+  const endedAt = last ? (last.finishedAt ?? last.startedAt) : 0;
+  return sendRun(boss, sync, { name: sync.name }, Math.max(0, endedAt + sync.everyMs - Date.now()));
+}
+
+/** {@link armInterval} for every stored `--every` sync of these destinations. */
+export async function armIntervals(boss: PgBoss, state: StateStore, definitions: DefinitionStore, destinations: readonly string[], maxRunMs: number): Promise<number> {
+  let armed = 0;
+  for (const sync of await definitions.list()) {
+    if (!destinations.includes(sync.destination)) continue;
+    if (await armInterval(boss, state, sync, maxRunMs)) armed++;
+  }
+  return armed;
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import {
+  emptyCallStats,
+  emptyCounts,
+  runRecordOf,
+  toSyncError,
+  type Logger,
+  type RecordResult,
+  type RunRecord,
+  type SharedLimiter,
+} from '@syncmodes/connector-kit';
+import { PostgresSharedLimiter, type PostgresStateStore, type RateLimit } from '@syncmodes/postgres';
+import type { JobResult, JobWithMetadata } from 'pg-boss';
+import { mayStartUnderAccountCap } from './account-gate';
+import type { DefinitionStore } from './definition-store';
+import type { RunJobData, SyncDefinition } from './definitions';
+import { dispositionOf, type Disposition } from './disposition';
+import { notificationOf, postNotification } from './notify';
+import type { SyncRunner, WorkerRunResult } from './runner';
+
+/** What the worker hands each job. */
+export interface RunJobDeps {
+  readonly state: PostgresStateStore;
+  readonly definitions: DefinitionStore;
+  readonly runner: SyncRunner;
+  /** `host:pid`. */
+  readonly workerName: string;
+  /** Aborts when the worker shuts down. */
+  readonly shutdown: AbortSignal;
+  /** How long a run's lease lasts without renewal, ms. */
+  readonly leaseTtlMs: number;
+  /** Runs kept per sync in the history. */
+  readonly keepRuns: number;
+  /** The worker's own notify URL (a stored sync or an enqueued run may name one too). */
+  readonly notifyUrl?: string | undefined;
+  readonly logger: Logger;
+  /** Queues the sync again (for any worker), e.g. when this worker shuts down mid-run, `startAfterMs` from now. */
+  requeue(definition: SyncDefinition, data: RunJobData, startAfterMs?: number): Promise<void>;
+  /** The cap on runs at once per destination account, for a destination. */
+  accountLimit(destination: string): number;
+}
+
+/** What a job's output says (shown by pg-boss and its dashboard). */
+export interface RunJobOutput {
+  readonly runId?: string | undefined;
+  readonly status: string;
+  readonly reason?: { readonly code: string; readonly message: string } | undefined;
+}
+
+/** Marks runs of this job that an earlier attempt left `running` (its worker died) as stopped. */
+async function closeAbandoned(deps: RunJobDeps, syncId: string, jobId: string): Promise<void> {
+  for (const listed of await deps.state.listRuns({ syncId, limit: 10 })) {
+    if (listed.status !== 'running' || listed.jobId !== jobId) continue;
+    const run = await deps.state.getRun(listed.runId);
+    if (!run || run.status !== 'running') continue;
+    await deps.state.recordRun(
+      {
+        ...run,
+        status: 'stopped',
+        reason: { code: 'worker_lost', message: 'The worker running it stopped answering (killed, paused or cut off); another worker took the run over.' },
+        finishedAt: Date.now(),
+      },
+      deps.keepRuns,
+    );
+  }
+}
+
+function startedRun(definition: SyncDefinition, runId: string, jobId: string, deps: RunJobDeps): RunRecord {
+  return {
+    runId,
+    syncId: definition.syncId,
+    syncName: definition.name,
+    destination: definition.destination,
+    mode: String(definition.job.mode ?? ''),
+    dryRun: false,
+    status: 'running',
+    startedAt: Date.now(),
+    source: '',
+    counts: emptyCounts(),
+    actions: { create: 0, update: 0, delete: 0, groups: 0, none: 0, skip: 0, fail: 0 },
+    calls: emptyCallStats().calls,
+    requests: {},
+    notices: [],
+    retries: 0,
+    rateLimited: 0,
+    worker: deps.workerName,
+    jobId,
+    problems: [],
+  };
+}
+
+/** Runs the sync through the runner; an error instead of a summary becomes a `failed` run. */
+async function execute(
+  definition: SyncDefinition,
+  job: JobWithMetadata<RunJobData>,
+  started: RunRecord,
+  deps: RunJobDeps,
+): Promise<{ run: RunRecord; retryable: boolean | undefined; result?: WorkerRunResult }> {
+  const holder = `${deps.workerName}:${job.id}`;
+  const signal = AbortSignal.any([job.signal, deps.shutdown]);
+  const problems: RecordResult[] = [];
+  try {
+    const result = await deps.runner(definition, {
+      state: deps.state,
+      signal,
+      lease: { holder, ttlMs: deps.leaseTtlMs, isStale: (current) => current.holder !== holder && current.holder.endsWith(`:${job.id}`) },
+      sharedLimiter: (rateLimit: RateLimit | undefined): Promise<SharedLimiter> =>
+        PostgresSharedLimiter.create({ pool: deps.state.pool, accountKey: definition.accountKey, rateLimit, signal, logger: deps.logger }),
+      logger: deps.logger,
+    });
+    const run = runRecordOf(result.summary, { runId: started.runId, syncName: definition.name, source: result.source, startedAt: started.startedAt, worker: deps.workerName, jobId: job.id, tally: result.tally });
+    return { run, retryable: result.summary.reason?.retryable, result };
+  } catch (thrown) {
+    const error = toSyncError(thrown);
+    return { run: { ...started, status: 'failed', reason: { code: error.code, message: error.message }, finishedAt: Date.now(), problems }, retryable: error.retryable };
+  }
+}
+
+/**
+ * One queued run: finds its sync's definition, records it `running` in the run history,
+ * runs it (lease held for this job: a re-delivery of the same job after its worker died
+ * takes the lease over at once), records how it ended, then settles the job (see
+ * `dispositionOf`), notifies when it failed or was refused, and queues it again when this
+ * worker is shutting down.
+ */
+export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps): Promise<{ result: JobResult<RunJobOutput>; disposition?: Disposition; definition?: SyncDefinition }> {
+  const definition = job.data.definition ?? (await deps.definitions.get(job.data.name));
+  if (!definition) {
+    deps.logger.warn('a queued run names a sync that is not stored', { sync: job.data.name });
+    return { result: { id: job.id, status: 'deadletter', output: { status: 'failed', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}" (schedule add stores one).` } } } };
+  }
+  if (!(await mayStartUnderAccountCap(deps.state.pool, job, deps.accountLimit(definition.destination)))) {
+    // Another worker claimed a run of this account at the same moment: step back, try again shortly.
+    await deps.requeue(definition, job.data, 2_000 + Math.floor(Math.random() * 2_000));
+    deps.logger.debug('account busy: run queued again', { sync: definition.name });
+    return { result: { id: job.id, status: 'completed', output: { status: 'deferred', reason: { code: 'account_busy', message: 'The account already had its most runs at once.' } } } };
+  }
+  await closeAbandoned(deps, definition.syncId, job.id).catch(() => undefined);
+  const started = startedRun(definition, randomUUID(), job.id, deps);
+  await deps.state.recordRun(started, deps.keepRuns).catch(() => undefined);
+  const { run, retryable, result } = await execute(definition, job, started, deps);
+  const recorded: RunRecord = run.reason ? { ...run, reason: { code: run.reason.code, message: run.reason.message } } : run;
+  const end = { status: run.status, reason: run.reason ? { code: run.reason.code, retryable } : undefined };
+  const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted });
+  await deps.state.recordRun(recorded, deps.keepRuns).catch((error: unknown) => deps.logger.warn('could not record the run', { code: toSyncError(error).code }));
+  const willRetry = disposition.job === 'failed' && job.retryCount < job.retryLimit;
+  const url = job.data.notifyUrl ?? deps.notifyUrl;
+  if (disposition.notify && url) await postNotification(url, notificationOf(recorded, willRetry), result?.secrets ?? [], deps.logger);
+  if (disposition.requeue) await deps.requeue(definition, job.data).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
+  deps.logger.info('run ended', { sync: definition.name, runId: recorded.runId, status: recorded.status, code: recorded.reason?.code, job: disposition.job });
+  const output: RunJobOutput = { runId: recorded.runId, status: recorded.status, ...(recorded.reason ? { reason: recorded.reason } : {}) };
+  return { result: { id: job.id, status: disposition.job, output }, disposition, definition };
+}

@@ -1,0 +1,149 @@
+import type { Logger } from '@syncmodes/connector-kit';
+import { PostgresStateStore } from '@syncmodes/postgres';
+import type { PgBoss } from 'pg-boss';
+import { ensureQueues, openBoss, type QueuePolicy } from './boss';
+import { DefinitionStore } from './definition-store';
+import type { StoredSync, SyncDefinition, SyncSchedule } from './definitions';
+import { armInterval, runSendOptions, sendRun } from './intervals';
+import { runQueue } from './queues';
+
+/** A stored sync as `schedule list` shows it. */
+export interface ScheduleListing extends StoredSync {
+  /** Runs of it waiting in the queue (0 or 1), and whether one is running now. */
+  readonly queued: number;
+  readonly running: boolean;
+}
+
+/** What `enqueue` did. */
+export interface EnqueueResult {
+  /** The queued run's job id, or null when a run of the sync was already waiting (one waits at most). */
+  readonly jobId: string | null;
+  /** True when a run of the sync is running now (the queued one starts after it). */
+  readonly behindRunning: boolean;
+}
+
+/**
+ * The control side of the queue, for `schedule` and `enqueue` (any machine, no worker
+ * needed): stores syncs with their schedule in the database (`sync_definitions`, without
+ * secrets), registers cron schedules with pg-boss (`schedule(queue, cron, …, { key: syncId })`),
+ * queues runs. Needs Node ≥ 22.12 (pg-boss 12).
+ */
+export class SyncQueue {
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly state: PostgresStateStore,
+    private readonly definitions: DefinitionStore,
+    private readonly policy: QueuePolicy,
+  ) {}
+
+  static async open(url: string, options: { readonly policy?: QueuePolicy; readonly logger?: Logger } = {}): Promise<SyncQueue> {
+    const state = await PostgresStateStore.open(url, { poolSize: 2 });
+    try {
+      const definitions = new DefinitionStore(state.pool);
+      await definitions.prepare();
+      const boss = await openBoss(url, { supervise: false, logger: options.logger });
+      return new SyncQueue(boss, state, definitions, options.policy ?? {});
+    } catch (error) {
+      await state.close();
+      throw error;
+    }
+  }
+
+  private maxRunMs(): number {
+    return (this.policy.maxRunSeconds ?? 4 * 3_600) * 1_000;
+  }
+
+  /**
+   * Stores a sync with its schedule (replacing one of the same name) and registers it: a
+   * cron schedule with pg-boss, or, for an interval, its first run now.
+   */
+  async addSchedule(definition: SyncDefinition, schedule: SyncSchedule): Promise<StoredSync> {
+    await ensureQueues(this.boss, [definition.destination], this.policy);
+    const previous = await this.definitions.get(definition.name);
+    if (previous) await this.unregister(previous);
+    const stored = await this.definitions.put(definition, schedule);
+    if (!stored.paused) await this.register(stored);
+    return stored;
+  }
+
+  private async register(sync: StoredSync): Promise<void> {
+    if (sync.cron) {
+      await this.boss.schedule(runQueue(sync.destination), sync.cron, { name: sync.name }, { key: sync.syncId, ...(sync.tz ? { tz: sync.tz } : {}), ...runSendOptions(sync) });
+    } else if (sync.everyMs) {
+      await armInterval(this.boss, this.state, sync, this.maxRunMs());
+    }
+  }
+
+  /** Removes a sync's cron schedule and its waiting runs (a run in progress finishes). */
+  private async unregister(sync: StoredSync): Promise<void> {
+    const queue = runQueue(sync.destination);
+    if (await this.boss.getQueue(queue)) {
+      await this.boss.unschedule(queue, sync.syncId);
+      const waiting = await this.boss.findJobs(queue, { key: sync.syncId, queued: true });
+      if (waiting.length > 0) await this.boss.cancel(queue, waiting.map((j) => j.id));
+    }
+  }
+
+  async list(): Promise<ScheduleListing[]> {
+    const out: ScheduleListing[] = [];
+    for (const sync of await this.definitions.list()) {
+      const queue = runQueue(sync.destination);
+      const exists = (await this.boss.getQueue(queue)) !== null;
+      const queued = exists ? (await this.boss.findJobs(queue, { key: sync.syncId, queued: true })).length : 0;
+      const [last] = await this.state.listRuns({ syncId: sync.syncId, limit: 1 });
+      out.push({ ...sync, queued, running: last?.status === 'running' && Date.now() - last.startedAt < this.maxRunMs() });
+    }
+    return out;
+  }
+
+  get(name: string): Promise<StoredSync | undefined> {
+    return this.definitions.get(name);
+  }
+
+  /** Pauses a sync's schedule (waiting runs are cancelled; a run in progress finishes). False when there is no such sync. */
+  async pause(name: string): Promise<boolean> {
+    const sync = await this.definitions.get(name);
+    if (!sync) return false;
+    await this.definitions.setPaused(name, true);
+    await this.unregister(sync);
+    return true;
+  }
+
+  /** Resumes a paused sync's schedule. False when there is no such sync. */
+  async resume(name: string): Promise<boolean> {
+    const sync = await this.definitions.get(name);
+    if (!sync) return false;
+    await this.definitions.setPaused(name, false);
+    await ensureQueues(this.boss, [sync.destination], this.policy);
+    await this.register({ ...sync, paused: false });
+    return true;
+  }
+
+  /** Forgets a sync's definition and schedule (its state and run history stay). False when there is no such sync. */
+  async remove(name: string): Promise<boolean> {
+    const sync = await this.definitions.get(name);
+    if (!sync) return false;
+    await this.unregister(sync);
+    return this.definitions.remove(name);
+  }
+
+  /**
+   * Queues a run now, for whichever worker is free: a stored sync by name, or a definition
+   * carried in the job (`enqueue --config`). One run per sync waits at most: when one is
+   * already waiting, nothing more is queued.
+   */
+  async enqueue(target: string | SyncDefinition, options: { readonly notifyUrl?: string | undefined } = {}): Promise<EnqueueResult | undefined> {
+    const definition = typeof target === 'string' ? await this.definitions.get(target) : target;
+    if (!definition) return undefined;
+    await ensureQueues(this.boss, [definition.destination], this.policy);
+    const data = { name: definition.name, ...(typeof target === 'string' ? {} : { definition }), ...(options.notifyUrl ? { notifyUrl: options.notifyUrl } : {}) };
+    const jobId = await sendRun(this.boss, definition, data);
+    const [last] = await this.state.listRuns({ syncId: definition.syncId, limit: 1 });
+    return { jobId, behindRunning: last?.status === 'running' && Date.now() - last.startedAt < this.maxRunMs() };
+  }
+
+  async close(): Promise<void> {
+    await this.boss.stop({ graceful: false, close: true }).catch(() => undefined);
+    await this.state.close();
+  }
+}

@@ -1,0 +1,115 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PostgresStateStore } from '@syncmodes/postgres';
+import { createTestDatabase } from '@syncmodes/postgres/testing';
+import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
+import { PgBoss } from 'pg-boss';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DEAD_LETTER_QUEUE, runQueue, startWorker, SyncQueue, type RunningWorker, type RunNotification } from '../src/index';
+import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { testDefinition } from './support/test-runner';
+import { testRunner } from './support/test-runner';
+
+const POLICY = { heartbeatSeconds: 10, retryDelaySeconds: 1, retryLimit: 1 };
+let url: string;
+let state: PostgresStateStore;
+let queue: SyncQueue;
+let boss: PgBoss;
+let worker: RunningWorker;
+let emulator: ReturnType<typeof createSalesforceEmulator>;
+let instanceUrl: string;
+let hook: Server;
+const notifications: RunNotification[] = [];
+const raw: string[] = [];
+const dir = tempDir();
+
+beforeAll(async () => {
+  url = await createTestDatabase(inject('postgresUrl'), 'dispositions');
+  emulator = createSalesforceEmulator();
+  instanceUrl = await emulator.start();
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += String(c)));
+    req.on('end', () => {
+      raw.push(body);
+      notifications.push(JSON.parse(body) as RunNotification);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  const notifyUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  state = await PostgresStateStore.open(url);
+  queue = await SyncQueue.open(url, { policy: POLICY });
+  boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: false, schedule: false });
+  await boss.start();
+  worker = await startWorker({ url, runner: testRunner, destinations: ['salesforce'], pollingIntervalSeconds: 0.5, policy: POLICY, notifyUrl });
+});
+afterAll(async () => {
+  await worker?.stop(10_000);
+  await boss?.stop({ graceful: false });
+  await queue?.close();
+  await state?.close();
+  await emulator?.stop();
+  await new Promise((r) => hook?.close(r));
+});
+
+async function jobsOf(syncId: string) {
+  return boss.findJobs(runQueue('salesforce'), { key: syncId });
+}
+
+describe('how a run’s job ends', () => {
+  it('a deletion-guard refusal completes the job (never retried), the run is refused, and a notification is posted without secrets', async () => {
+    const first = testDefinition('guarded', { mode: 'sync', from: peopleCsv(dir, 'guarded-all', 0, 40), instanceUrl });
+    await queue.enqueue(first);
+    await waitFor('the first run', async () => (await finishedRuns(state, 'guarded')).length === 1 || undefined);
+    // 30 of 40 owned records left the source: far beyond the guard's 10%.
+    const shrunk = testDefinition('guarded', { mode: 'sync', from: peopleCsv(dir, 'guarded-some', 0, 10), instanceUrl });
+    await queue.enqueue(shrunk);
+    const refused = await waitFor('the refused run', async () => (await finishedRuns(state, 'guarded')).find((r) => r.status === 'refused'));
+    expect(refused.reason?.code).toBe('deletion_guard');
+    // Give a retry every chance to happen: none does.
+    await new Promise((r) => setTimeout(r, 4_000));
+    expect((await finishedRuns(state, 'guarded')).map((r) => r.status)).toEqual(['completed', 'refused']);
+    const jobs = await jobsOf('sync-guarded');
+    expect(jobs.map((j) => [j.state, j.retryCount])).toEqual([
+      ['completed', 0],
+      ['completed', 0],
+    ]);
+    expect(emulator.org.all('Contact')).toHaveLength(40);
+    const note = notifications.find((n) => n.sync === 'guarded');
+    expect(note).toMatchObject({ event: 'run_refused', status: 'refused', reason: { code: 'deletion_guard' }, willRetry: false, destination: 'salesforce' });
+    expect(raw.join('')).not.toContain(EMULATOR_ACCESS_TOKEN);
+  });
+
+  it('refused credentials go to the dead-letter queue at once (a retry cannot fix them)', async () => {
+    const definition = testDefinition('bad-token', { mode: 'additive', from: peopleCsv(dir, 'bad-token', 100, 110), instanceUrl, accessToken: 'not-the-token' });
+    await queue.enqueue(definition);
+    const run = await waitFor('the run', async () => (await finishedRuns(state, 'bad-token'))[0]);
+    expect(run).toMatchObject({ status: 'stopped', reason: { code: 'authentication_failed' } });
+    const dead = await waitFor('the dead letter', async () => (await boss.findJobs(DEAD_LETTER_QUEUE, { data: { name: 'bad-token' } }))[0]);
+    expect(dead).toBeTruthy();
+    expect((await jobsOf('sync-bad-token')).map((j) => [j.state, j.retryCount])).toEqual([['failed', 0]]);
+    expect(notifications.find((n) => n.sync === 'bad-token')).toMatchObject({ event: 'run_stopped', willRetry: false });
+    expect(raw.join('')).not.toContain('not-the-token');
+  });
+
+  it('a retryable stop (a rate limit longer than the run may wait) is retried with backoff, then dead-lettered', async () => {
+    emulator.setFaults([{ kind: 'rate_limit', path: '/composite/sobjects' }]);
+    try {
+      const definition = testDefinition('limited', { mode: 'additive', from: peopleCsv(dir, 'limited', 200, 210), instanceUrl, maxRateLimitWaitMs: 1 });
+      await queue.enqueue(definition);
+      await waitFor('two attempts', async () => (await finishedRuns(state, 'limited')).length >= 2 || undefined);
+      const dead = await waitFor('the dead letter', async () => (await boss.findJobs(DEAD_LETTER_QUEUE, { data: { name: 'limited' } }))[0]);
+      expect(dead).toBeTruthy();
+      const runs = await finishedRuns(state, 'limited');
+      expect(runs.map((r) => [r.status, r.reason?.code])).toEqual([
+        ['stopped', 'rate_limited'],
+        ['stopped', 'rate_limited'],
+      ]);
+      expect(runs[0]?.jobId).toBe(runs[1]?.jobId);
+      expect(notifications.filter((n) => n.sync === 'limited').map((n) => n.willRetry)).toEqual([true, false]);
+    } finally {
+      emulator.setFaults([]);
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunListing, StateStore } from '@syncmodes/connector-kit';
+
+/** A fresh temp folder. */
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'syncmodes-worker-'));
+}
+
+/** Writes a CSV of people `from`..`to` (ids `p<i>`), and returns its path. */
+export function peopleCsv(dir: string, name: string, from: number, to: number, version = 1): string {
+  const lines = ['id,email,last_name'];
+  for (let i = from; i < to; i++) lines.push(`p${i},person${i}@example.com,Last ${i} v${version}`);
+  const path = join(dir, `${name}.csv`);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+/** Polls `check` every 100 ms until it returns a value, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The finished runs of a sync (by name), oldest first. */
+export async function finishedRuns(state: StateStore, syncName: string): Promise<RunListing[]> {
+  return (await state.listRuns({ syncName, limit: 100 })).filter((r) => r.status !== 'running').reverse();
+}

@@ -1,0 +1,106 @@
+import { PostgresStateStore } from '@syncmodes/postgres';
+import { createTestDatabase } from '@syncmodes/postgres/testing';
+import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { SyncQueue, type WorkerOptions } from '../src/index';
+import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { testDefinition } from './support/test-runner';
+import { spawnWorker, type WorkerProcess } from './support/worker-processes';
+
+// Heartbeat 10 s (pg-boss's least), expired heartbeats looked for every 3 s, first retry after 1–2 s.
+const POLICY = { heartbeatSeconds: 10, retryDelaySeconds: 1, retryLimit: 3 };
+const ROWS = 600;
+
+let url: string;
+let state: PostgresStateStore;
+let queue: SyncQueue;
+const dir = tempDir();
+const workers: WorkerProcess[] = [];
+let emulator: ReturnType<typeof createSalesforceEmulator>;
+let instanceUrl: string;
+
+const options = (): Omit<WorkerOptions, 'runner' | 'logger'> => ({ url, destinations: ['salesforce'], concurrency: 1, pollingIntervalSeconds: 0.5, policy: POLICY });
+
+beforeAll(async () => {
+  url = await createTestDatabase(inject('postgresUrl'), 'takeover');
+  state = await PostgresStateStore.open(url);
+  queue = await SyncQueue.open(url, { policy: POLICY });
+});
+afterAll(async () => {
+  await queue?.close();
+  await state?.close();
+});
+beforeEach(async () => {
+  emulator = createSalesforceEmulator();
+  instanceUrl = await emulator.start();
+  // Each call takes 400 ms, so a run of 600 records lasts a few seconds and can be caught mid-way.
+  emulator.setFaults([{ kind: 'latency', latencyMs: 400, path: '^/(?!__emulator)' }]);
+});
+afterEach(async () => {
+  for (const w of workers.splice(0)) {
+    w.child.kill('SIGCONT');
+    w.child.kill('SIGKILL');
+    await w.exited;
+  }
+  await emulator.stop();
+});
+
+/** Every source person is in the org exactly once. */
+function expectEachOnce(count: number): void {
+  const emails = emulator.org.all('Contact').map((c) => String(c.Email));
+  expect(new Set(emails).size).toBe(emails.length);
+  for (let i = 0; i < count; i++) expect(emails).toContain(`person${i}@example.com`);
+  expect(emails).toHaveLength(count);
+}
+
+/** The worker (of `candidates`) whose run of `sync` is in progress. */
+async function holderOf(sync: string, candidates: readonly WorkerProcess[]): Promise<WorkerProcess> {
+  return waitFor(`a worker running ${sync}`, async () => {
+    const [run] = await state.listRuns({ syncName: sync, limit: 1 });
+    return run?.status === 'running' && emulator.requests.length >= 3 && candidates.find((w) => w.name === run.worker);
+  });
+}
+
+describe('a killed or paused worker’s run is taken over by another worker, nothing lost or sent twice', () => {
+  it('SIGKILL mid-run: another worker process takes the same job over (heartbeat), resumes from state, the org has each record once', { timeout: 240_000 }, async () => {
+    workers.push(await spawnWorker(options()), await spawnWorker(options()));
+    const definition = testDefinition('killed', { mode: 'sync', from: peopleCsv(dir, 'killed', 0, ROWS), instanceUrl });
+    const queued = await queue.enqueue(definition);
+    const victim = await holderOf('killed', workers);
+    victim.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    const done = await waitFor('the run taken over', async () => (await finishedRuns(state, 'killed')).find((r) => r.status === 'completed'), 90_000);
+    const tookMs = Date.now() - killedAt;
+    console.log(`takeover after SIGKILL: run completed ${tookMs} ms after the kill`);
+    expect(done.jobId).toBe(queued?.jobId);
+    expect(done.worker).not.toBe(victim.name);
+    const runs = await finishedRuns(state, 'killed');
+    expect(runs.find((r) => r.worker === victim.name)).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost' } });
+    expectEachOnce(ROWS);
+  });
+
+  it('SIGSTOP past the heartbeat, SIGCONT after the takeover: the paused worker’s late state writes are refused by the fence', { timeout: 240_000 }, async () => {
+    workers.push(await spawnWorker(options()), await spawnWorker(options()));
+    const definition = testDefinition('paused', { mode: 'sync', from: peopleCsv(dir, 'paused', 0, ROWS), instanceUrl });
+    await queue.enqueue(definition);
+    const zombie = await holderOf('paused', workers);
+    zombie.child.kill('SIGSTOP');
+    await waitFor('the run taken over', async () => (await finishedRuns(state, 'paused')).find((r) => r.status === 'completed' && r.worker !== zombie.name), 90_000);
+    zombie.child.kill('SIGCONT');
+    // Resumed, the zombie finds its lease gone: its next write is refused (lease_lost), or its job's claim is gone (interrupted).
+    const endLine = await waitFor('the zombie’s run to end', async () => zombie.log.find((l) => l.includes('"message":"run ended"')), 60_000);
+    const ended = JSON.parse(endLine) as { status: string; code?: string; runId: string };
+    expect(ended.status).toBe('stopped');
+    console.log(`the resumed zombie's run stopped with ${ended.code}`);
+    expect(['lease_lost', 'interrupted']).toContain(ended.code);
+    expect(await state.getRun(ended.runId)).toMatchObject({ worker: zombie.name, status: 'stopped' });
+    expectEachOnce(ROWS);
+    // State and destination agree: a rerun sends nothing.
+    emulator.setFaults([]);
+    emulator.clearRequests();
+    await queue.enqueue(definition);
+    await waitFor('the rerun', async () => (await finishedRuns(state, 'paused')).filter((r) => r.status === 'completed').length >= 2 || undefined);
+    const writes = emulator.requests.filter((r) => r.method !== 'GET' && !r.path.startsWith('/services/oauth2'));
+    expect(writes.filter((r) => r.path.includes('/composite/sobjects'))).toEqual([]);
+  });
+});
