@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkDeletionGuard, KIT_CODES, openSource, parseConfig, resolveSyncMode, SqliteStateStore } from '@syncmodes/connector-kit';
+import { ambiguousAudience } from '@syncmodes/facebook';
 import { destination as salesforce } from '@syncmodes/salesforce';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
 import Database from 'better-sqlite3';
@@ -39,7 +40,9 @@ function kitSamples(dir: string): Record<string, string[]> {
     invalid_config: [thrown(() => parseConfig(salesforce, { instanceUrl: 'http://127.0.0.1:1' })).message],
     not_owned: [],
     match_key_not_mapped: [],
-    ambiguous_group: [],
+    ambiguous_group: [ambiguousAudience('Newsletter', ['1', '2']).message],
+    audience_not_found: [],
+    unknown_object: [],
   };
 }
 
@@ -51,7 +54,7 @@ describe('the CLI names flags where the kit names runSync options', () => {
       for (const hint of hints) {
         // Each library wording still occurs in what the kit says for this code (or the run tests below prove it).
         const seen = texts.some((t) => new RegExp(hint.library.source).test(t));
-        const provenByRun = ['not_owned', 'match_key_not_mapped', 'ambiguous_group'].includes(code);
+        const provenByRun = ['not_owned', 'match_key_not_mapped', 'ambiguous_group', 'audience_not_found', 'unknown_object'].includes(code);
         expect(seen || provenByRun, `${code}: ${hint.library}`).toBe(true);
       }
       for (const text of texts) expect(withFlags(code, text), code).not.toMatch(LIBRARY_WORDS);

@@ -4,7 +4,7 @@ import { facebookConfigSchema, type FacebookConfig } from './config';
 import { identityKey, identityRow } from './identifiers/identity-row';
 import { normaliseOptionsOf } from './identifiers/normalise-options';
 import { IDENTIFYING_KEYS, SCHEMA_KEYS, isSchemaKey } from './identifiers/schema-keys';
-import { ensureAudiences } from './verbs/ensure-audiences';
+import { ensureAudiences, findAudiences } from './verbs/ensure-audiences';
 import { sendMembers } from './verbs/send-members';
 
 /** Why a record has no usable identifier, naming the keys that were given but unusable (never their values). */
@@ -65,10 +65,9 @@ export const facebookDestination = defineAudienceDestination({
   },
   verbs: {
     ensureAudiences,
-    // `findAudiences` (every audience with a name, never creating) is ready but not wired:
-    // with it the kit's start-of-run group check lists audiences on every run, which the
-    // audience conformance suite's "sends nothing when rerun" forbids, and an auth failure
-    // in that check rejects the run instead of stopping it (see the vendors branch report).
+    // The kit's start-of-run group check: an audience deleted in Ads Manager is recreated
+    // and refilled, one name held by several audiences stops the run (ambiguous_group).
+    findAudiences,
     addMembers: (ctx, audience, members) => sendMembers(ctx, audience, members, 'add'),
     removeMembers: (ctx, audience, members) => sendMembers(ctx, audience, members, 'remove'),
   },

@@ -4,6 +4,7 @@ export { facebookDestination } from './facebook-destination';
 export { facebookDestination as destination } from './facebook-destination';
 export { facebookConfigSchema, GRAPH_URL, MAX_ROWS_PER_REQUEST, type FacebookConfig } from './config';
 export { FacebookClient, type AudienceInfo } from './client/facebook-client';
+export { ambiguousAudience, findAudiences } from './verbs/ensure-audiences';
 export { TargetedFacebookAdsApi } from './client/targeted-api';
 export { LOW_AUDIENCE_SIZE, LOW_AUDIENCE_SIZE_SUBCODE, toGraphError, type GraphErrorBody } from './client/graph-errors';
 export type { UsersPayload, UsersResponse } from './client/users-response';

@@ -78,7 +78,8 @@ describe('customers-10000.csv into one audience', () => {
     await target.admin.clearRequests();
     const again = await runSync({ collectResults: true, destination: facebookDestination, config: target.config, mode: 'additive', source: csvSource(CUSTOMERS, MAPPING), state, sourceKey: 'Customer Id' });
     expect(again.counts.unchanged).toBe(10_000);
-    expect(await target.admin.requests()).toEqual([]);
+    // Only the start-of-run audience check reads (one listing of the ad account's audiences); no write.
+    expect((await target.admin.requests()).map((e) => `${e.method} ${e.route ?? e.path}`)).toEqual(['GET /:version/:node/customaudiences']);
     state.close();
   });
 });

@@ -63,6 +63,7 @@ describe('"Audience Upload Blocked" (#16)', () => {
     try {
       await env.admin.seed({ audiences: [{ id: '901', name: 'Flagged', uploadBlocked: true }] });
       const summary = await runSync({
+        collectResults: true,
         destination: facebookDestination,
         config: env.config,
         source: memorySource([1, 2].map((i) => ({ id: `p${i}`, snapshot: { properties: { EMAIL: emailOf(i) }, groups: ['Flagged'] } }))),

@@ -21,7 +21,12 @@ export const FLAG_HINTS: Readonly<Record<string, readonly FlagHint[]>> = {
   empty_source: [{ library: /guard\.allowEmptySource(?:: true)?/g, flag: '--allow-empty-source' }],
   not_owned: [{ library: /deletePolicy: 'matched'/g, flag: '--delete-policy matched' }],
   match_key_not_mapped: [{ library: /\(an entry of the mapping's fields, or a property of each record\)/g, flag: '(--map <field>=<column>)' }],
-  ambiguous_group: [{ library: /the groupIds option(?: \(\{ "<name>": "<id>" \}\))?/g, flag: '--group-id "<name>=<id>"' }],
+  ambiguous_group: [
+    { library: /the groupIds option(?: \(\{ "<name>": "<id>" \}\))?/g, flag: '--group-id "<name>=<id>"' },
+    { library: /by giving its id as the audience option \(config\.audience\)/g, flag: 'with --option audience=<id>' },
+  ],
+  audience_not_found: [{ library: /the audience option \(config\.audience\)/g, flag: '--option audience' }],
+  unknown_object: [{ library: /the object option \(config\.object\)/g, flag: '--option object=…' }],
   unsupported_mode: [{ library: /the mode option/g, flag: '--mode' }],
   unknown_format: [{ library: /[Gg]ive openSource its format argument/g, flag: (m) => pass(m, '--format') }],
   format_required: [{ library: /[Gg]ive openSource its format argument/g, flag: (m) => pass(m, '--format') }],

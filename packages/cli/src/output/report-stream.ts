@@ -4,7 +4,11 @@ import { redactText, type RecordResult, type SyncReport } from '@syncmodes/conne
 import { escapeJsonControl } from './safe-text';
 
 /** The JSON report file (`--report report.json` / `-`): the report with every record's result. */
-export type JsonReportFile = SyncReport & { readonly records: readonly RecordResult[] };
+export type JsonReportFile = SyncReport & {
+  readonly records: readonly RecordResult[];
+  /** `false` when the run ended in an error before its report (then only `records` is present). */
+  readonly complete?: false | undefined;
+};
 
 /** Bytes gathered before a write to the file. */
 const CHUNK = 64 * 1024;
@@ -20,6 +24,7 @@ export class JsonReportStream {
   private buffer = '';
   private count = 0;
   private fd: number | undefined;
+  private finished = false;
 
   /** @param target - a file path, or a stream (stdout for `--report -`). */
   constructor(
@@ -52,12 +57,21 @@ export class JsonReportStream {
     const { records: _records, ...rest } = report;
     const fields = escapeJsonControl(JSON.stringify(rest, null, 2)).slice(1);
     this.buffer += `${this.count > 0 ? '\n  ' : ''}],${fields}\n`;
+    this.finished = true;
     this.flush(true);
     this.close();
   }
 
-  /** Closes the file (what was written stays, unfinished, when the run ended in an error). */
+  /**
+   * Closes the file. A run that ended in an error instead of a report leaves valid JSON: the
+   * results decided so far and `"complete": false` (the error itself is on stderr).
+   */
   close(): void {
+    if (!this.finished) {
+      this.buffer += `${this.count > 0 ? '\n  ' : ''}],\n  "complete": false\n}\n`;
+      this.finished = true;
+      this.flush(true);
+    }
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
   }

@@ -41,7 +41,7 @@ export interface AudienceVerbs<Config, Client> {
    * Finds audiences by name without creating anything: name → every audience with that
    * name (see `GroupVerbs.find`: the kit checks managed audiences with it at the start of a
    * run — several with one name refuse the run unless pinned; a deleted or emptied one is
-   * created again and repopulated). Optional.
+   * created again and repopulated; a name left out of the answer, e.g. an id, is not checked). Optional.
    */
   findAudiences?(ctx: VerbContext<Config, Client>, names: readonly string[]): Promise<Map<string, readonly FoundGroup[]>>;
   /** Adds people to an audience (adding someone already in it is a success). */

@@ -148,7 +148,7 @@ export interface FoundGroup {
 export interface GroupVerbs<Config, Client> {
   /**
    * Finds groups by name without creating anything: name → **every** group with that name
-   * (absent or empty = none). The kit calls it at the start of a run with groups to check
+   * (an empty list = none; a name left out of the answer is not checked, e.g. a group given by id). The kit calls it at the start of a run with groups to check
    * the groups it manages: a name matching several groups refuses the run
    * (`ambiguous_group`) unless the configuration pins the id; a managed group that was
    * deleted (or emptied) in the vendor's UI is created again and repopulated. Optional:

@@ -36,7 +36,7 @@ export function listenGuard(name: string, host: string, options: ListenOptions =
   if (!options.unsafeListen) {
     throw new Error(
       `The ${name} emulator would listen on ${host}, reachable from other machines, with fixed test credentials and no protection of its data. ` +
-        'Listen on 127.0.0.1, or pass unsafeListen (CLI: --unsafe-listen) to accept that.',
+        'Listen on 127.0.0.1, or pass unsafeListen: true to accept that.',
     );
   }
   return options.adminToken ?? randomBytes(18).toString('base64url');

@@ -10,7 +10,7 @@ export function isAudienceId(name: string): boolean {
 export function ambiguousAudience(name: string, ids: readonly string[]): ConfigError {
   return Object.assign(
     new ConfigError(
-      `${ids.length} customer-list audiences in the ad account are named "${name}" (ids ${ids.join(', ')}); the sync will not pick one. Pin one with --option audience=<id>, or rename or delete the others in Ads Manager.`,
+      `${ids.length} customer-list audiences in the ad account are named "${name}" (ids ${ids.join(', ')}); the sync will not pick one. Pin one by giving its id as the audience option (config.audience), or rename or delete the others in Ads Manager.`,
       'ambiguous_group',
     ),
     { stopsRun: true },
@@ -20,12 +20,16 @@ export function ambiguousAudience(name: string, ids: readonly string[]): ConfigE
 /**
  * Finds audiences by name without creating anything: name → every customer-list audience
  * of the ad account with exactly that name (`GET /act_<id>/customaudiences`, every page).
- * No member count: Meta gives only approximate bounds, never an exact count.
+ * Names of digits only are audience ids: left out of the answer (the kit does not check
+ * them; {@link ensureAudiences} reads and validates them). No member count: Meta gives
+ * only approximate bounds, never an exact count.
  * https://developers.facebook.com/docs/marketing-api/reference/ad-account/customaudiences/
  */
 export async function findAudiences(ctx: FacebookVerbContext, names: readonly string[]): Promise<Map<string, FoundGroup[]>> {
+  const byName = names.filter((n) => !isAudienceId(n));
+  if (byName.length === 0) return new Map();
   const listed = await ctx.client.listAudiences();
-  return new Map(names.map((name) => [name, listed.filter((a) => a.name === name).map((a) => ({ id: a.id }))]));
+  return new Map(byName.map((name) => [name, listed.filter((a) => a.name === name).map((a) => ({ id: a.id }))]));
 }
 
 /**
@@ -43,7 +47,7 @@ export async function ensureAudiences(ctx: FacebookVerbContext, names: readonly 
   const resolved = new Map<string, string>();
   for (const id of names.filter(isAudienceId)) {
     const info = await ctx.client.readAudience(id);
-    if (!info) throw new SyncError('audience_not_found', `Audience ${id} does not exist (or this token cannot see it). Check --option audience.`);
+    if (!info) throw new SyncError('audience_not_found', `Audience ${id} does not exist (or this token cannot see it). Check the audience option (config.audience).`);
     if (info.accountId !== undefined && `act_${info.accountId}` !== ctx.config.adAccountId) {
       throw new SyncError('audience_in_other_account', `Audience ${id} belongs to another ad account than ${ctx.config.adAccountId}.`);
     }

@@ -44,7 +44,7 @@ export async function connectSalesforce(config: SalesforceConfig, logger: Logger
     describe = await api.describe(config.object);
   } catch (error) {
     if (error instanceof SyncError && error.vendorCode === 'NOT_FOUND') {
-      throw new ConfigError(`Salesforce has no object "${config.object}" (or the user cannot see it). Check --option object=…`, 'unknown_object');
+      throw new ConfigError(`Salesforce has no object "${config.object}" (or the user cannot see it). Check the object option (config.object).`, 'unknown_object');
     }
     throw error;
   }

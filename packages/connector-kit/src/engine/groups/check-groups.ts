@@ -41,7 +41,8 @@ export interface GroupCheck {
  * unless the configuration pins its id; a group state says holds members but that was
  * deleted — or shows no members — in the vendor's UI is forgotten in state, so every
  * current member is added again (the group is created again on the way). Found ids are
- * kept for the run (no second lookup). Destinations without a `find` verb are trusted.
+ * kept for the run (no second lookup). Destinations without a `find` verb are trusted, and
+ * so are names a `find` verb leaves out of its answer.
  *
  * @throws {@link ConfigError} `ambiguous_group` naming the groups and their ids.
  */
@@ -61,7 +62,8 @@ export async function checkGroups(ctx: RunContext, names: readonly string[], pin
     );
   }
   const notices: RunNotice[] = [];
-  for (const name of unpinned) {
+  // A name the verb left out of its answer (e.g. an audience given by id) is not checked.
+  for (const name of unpinned.filter((n) => found.has(n))) {
     const group = found.get(name)?.[0];
     const members = held.get(name) ?? 0;
     if (group) ctx.groupIds.prime(name, group.id);
