@@ -236,8 +236,6 @@ describe('OneSignal (--emulator): date tags', () => {
       '--emulator-seed',
       seed,
       '--option',
-      'appId=demo-app',
-      '--option',
       'dateTags=since',
       '--from',
       file,

@@ -120,7 +120,9 @@ export async function runBadInput(stats: VerifyStats): Promise<void> {
         {},
       );
       if (out.code !== c.exit) stats.violations.push(`${where}: exit code ${out.code}, expected ${c.exit} (${out.stderr.trim().slice(0, 200)})`);
-      const parsed = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as JsonReportFile) : undefined;
+      const written = existsSync(report) ? (JSON.parse(readFileSync(report, 'utf8')) as JsonReportFile) : undefined;
+      // A run that ended in an error leaves `complete: false` and the rows decided so far: no report to check.
+      const parsed = written?.complete === false ? undefined : written;
       if (c.rows !== undefined) {
         if (!parsed) stats.violations.push(`${where}: no report`);
         else if (parsed.records.length !== c.rows) stats.violations.push(`${where}: the report has ${parsed.records.length} rows, expected ${c.rows}`);

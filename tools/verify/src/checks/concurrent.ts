@@ -40,8 +40,11 @@ interface Child {
 function launch(args: readonly string[], env: Record<string, string>): Child {
   const child = spawnCli(args, env);
   let stderr = '';
+  let stdout = '';
   child.stderr.on('data', (d) => (stderr += String(d)));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr })));
+  child.stdout?.on('data', (d) => (stdout += String(d)));
+  // The summary (stdout) and the errors and logs (stderr), as the user sees them.
+  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => child.on('exit', (code) => resolve({ code, stderr: `${stdout}${stderr}` })));
   return { pid: child.pid as number, exited };
 }
 

@@ -81,8 +81,8 @@ export function cliInvocation(setup: Pick<CliRunnerSetup, 'destination' | 'targe
 }
 
 /** Spawns the CLI (under tsx, from sources) with these arguments. */
-export function spawnCli(args: readonly string[], env: Record<string, string>): ChildProcessByStdio<null, null, Readable> {
-  return spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+export function spawnCli(args: readonly string[], env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /**
@@ -98,6 +98,7 @@ export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?:
       void (async () => {
         const before = (await t.admin.requests()).length;
         const child = spawnCli(args(file), env);
+        child.stdout.resume(); // the summary is not read here; keep the pipe flowing
         let stderr = '';
         child.stderr.on('data', (d) => (stderr += String(d)));
         let killed = false;
