@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import type { SyncMode } from '@syncmodes/connector-kit';
 import { BENCH_DESTINATIONS, benchEntry } from './destinations/index';
+import { runDistributedBench } from './distributed/section';
 import { renderMarkdown, type BenchReport } from './report';
 import { range } from './pool';
 import type { BenchEmulator, BenchEntry, CallClass, MinimumCalls, RunShape, StepCounts } from './types';
@@ -130,9 +131,17 @@ function runWorker(workerPath: string, job: WorkerJob, maxOldSpaceMb?: number): 
   });
 }
 
+/** The name that selects the distributed section in `--only`. */
+const DISTRIBUTED = 'distributed';
+
 interface Options {
   readonly quick: boolean;
+  /** The destinations measured (without `distributed`). */
   readonly only: readonly string[];
+  /** Run the distributed section (several workers on Postgres). */
+  readonly distributed: boolean;
+  /** Records of its unchanged rerun with SQLite and with Postgres state. */
+  readonly planningRows: number;
   readonly sizes: readonly number[];
   readonly million: boolean;
   readonly pacing: boolean;
@@ -154,10 +163,17 @@ baseline (one official-SDK call per record) measured in the same run. Not a test
 
   --quick            1,000 and 10,000 records; through Salesforce 100,000 (empty org) and
                      200,000 instead of a million (a few minutes)
-  --only <ids>       destinations, comma-separated: ${BENCH_DESTINATIONS.map((d) => d.id).join(', ')}
+  --only <ids>       destinations, comma-separated: ${BENCH_DESTINATIONS.map((d) => d.id).join(', ')};
+                     and ${DISTRIBUTED}: 6 syncs over two Intercom workspaces (a per-workspace limit
+                     enforced) on 1, 2 and 3 worker processes on a throwaway Postgres (Node 22
+                     for the workers), and an unchanged rerun's planning rate with Postgres state
+                     beside SQLite's
   --sizes <n,…>      record counts (positive integers), e.g. 1000,10000
   --no-million       skip the million-row (quick: 200,000-row) Salesforce runs
   --no-pacing        skip the runs under an enforced rate limit
+  --no-distributed   skip the distributed section
+  --planning-rows <n>  records of the distributed section's unchanged rerun (default: 1,000,000;
+                     --quick 200,000; 0 skips it)
   --rtt-ms <ms>      round trip added to every call in the extra Salesforce vs naive run
                      at 10,000 records (default 20; 0: skip it)
   --out <dir>        where bench.json and BENCH.md go
@@ -190,6 +206,8 @@ function options(): Options {
         sizes: { type: 'string' },
         'no-million': { type: 'boolean', default: false },
         'no-pacing': { type: 'boolean', default: false },
+        'no-distributed': { type: 'boolean', default: false },
+        'planning-rows': { type: 'string' },
         'rtt-ms': { type: 'string' },
         merge: { type: 'boolean', default: false },
         out: { type: 'string' },
@@ -204,16 +222,19 @@ function options(): Options {
     process.exit(0);
   }
   const quick = values.quick ?? false;
-  const known = BENCH_DESTINATIONS.map((d) => d.id);
+  const known = [...BENCH_DESTINATIONS.map((d) => d.id), DISTRIBUTED];
   const only = values.only === undefined ? known : values.only.split(',').map((v) => v.trim()).filter(Boolean);
   const unknown = only.filter((id) => !known.includes(id));
   if (unknown.length > 0 || only.length === 0) throw new UsageError(`--only: unknown destination ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'}; known: ${known.join(', ')}`);
   const rtt = values['rtt-ms'] === undefined ? (quick ? 0 : 20) : values['rtt-ms'] === '0' ? 0 : (positiveIntegers('--rtt-ms', values['rtt-ms'])[0] as number);
-  const subset = quick || values.only !== undefined || values.sizes !== undefined || values['no-million'] || values['no-pacing'] || values['rtt-ms'] !== undefined;
+  const subset = quick || values.only !== undefined || values.sizes !== undefined || values['no-million'] || values['no-pacing'] || values['no-distributed'] || values['rtt-ms'] !== undefined;
+  const planning = values['planning-rows'];
   const merge = values.merge ?? false;
   return {
     quick,
-    only,
+    only: only.filter((id) => id !== DISTRIBUTED),
+    distributed: only.includes(DISTRIBUTED) && !values['no-distributed'],
+    planningRows: planning === undefined ? (quick ? 200_000 : 1_000_000) : planning === '0' ? 0 : (positiveIntegers('--planning-rows', planning)[0] as number),
     sizes: values.sizes !== undefined ? positiveIntegers('--sizes', values.sizes) : quick ? [1_000, 10_000] : [1_000, 10_000, 100_000],
     million: !values['no-million'],
     pacing: !values['no-pacing'],
@@ -418,6 +439,13 @@ async function main(): Promise<void> {
     }
   }
 
+  let distributed: BenchReport['distributed'];
+  if (opts.distributed) {
+    // Each of the 6 runs makes about records + records/100 calls (a create per contact, searches of 100): ~10 s per run at the limit.
+    const sizes = opts.quick ? { recordsPerSync: 100, limitPer10s: 100 } : { recordsPerSync: 300, limitPer10s: 300 };
+    distributed = await runDistributedBench({ ...sizes, workers: [1, 2, 3], planningRecords: opts.planningRows }, log);
+  }
+
   rmSync(work, { recursive: true, force: true });
   mkdirSync(opts.out, { recursive: true });
   const previous = opts.merge && existsSync(join(opts.out, 'bench.json')) ? (JSON.parse(readFileSync(join(opts.out, 'bench.json'), 'utf8')) as BenchReport) : undefined;
@@ -429,6 +457,7 @@ async function main(): Promise<void> {
     naive: Object.fromEntries(BENCH_DESTINATIONS.map((d) => [d.id, d.naiveDescription])),
     // --merge: these destinations' steps replace theirs in the previous results (each destination's naive and kit figures stay from one run).
     steps: previous ? [...previous.steps.filter((s) => !opts.only.includes(s.destination)), ...steps] : steps,
+    ...((distributed ?? previous?.distributed) ? { distributed: distributed ?? previous?.distributed } : {}),
     ...(previous ? { rerun: [...(previous.rerun ?? []), { destinations: opts.only, at: new Date().toISOString() }] } : {}),
   };
   writeFileSync(join(opts.out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);

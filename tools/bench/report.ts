@@ -1,3 +1,5 @@
+import type { DistributedBench } from './distributed/section';
+import { renderDistributed } from './distributed/render';
 import type { StepResult } from './bench';
 import type { CallClass } from './types';
 
@@ -9,6 +11,8 @@ export interface BenchReport {
   readonly machine: { readonly cpus: number; readonly memoryGb: number; readonly node: string };
   readonly naive: Readonly<Record<string, string>>;
   readonly steps: readonly StepResult[];
+  /** Several workers on Postgres (`--only distributed`, or a full run). */
+  readonly distributed?: DistributedBench | undefined;
   /** Destinations measured again later and merged in (`--merge`). */
   readonly rerun?: readonly { readonly destinations: readonly string[]; readonly at: string }[] | undefined;
 }
@@ -231,6 +235,7 @@ export function renderMarkdown(report: BenchReport, notes?: string): string {
     for (const s of failed) lines.push(`- ${s.destination} ${s.mode} ${fmt(s.n)} ${s.step}: ${JSON.stringify(s.worker.failures)}`);
     lines.push('');
   }
+  if (report.distributed) lines.push(...renderDistributed(report.distributed));
   if (notes) lines.push(notes.trim(), '');
   return `${lines.join('\n')}\n`;
 }

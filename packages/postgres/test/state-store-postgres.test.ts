@@ -47,6 +47,28 @@ describe('PostgresStateStore, beyond the contract', () => {
     await b.close();
   });
 
+  it('a machine paused inside a fenced write (lease row locked) does not block the takeover: the server ends its session, and its write is refused when it resumes', async () => {
+    const a = await PostgresStateStore.open(url, { schema: 'paused', idleInTransactionTimeoutMs: 500 });
+    const b = await PostgresStateStore.open(url, { schema: 'paused' });
+    const leaseA = await a.acquireLease('s', { holder: 'host-a:1:job-1', ttlMs: 300 });
+    // What a fenced write does first, on one of a's connections; then a stops (SIGSTOP) before its next statement.
+    const stuck = await a.pool.connect();
+    stuck.on('error', () => undefined);
+    await stuck.query('BEGIN');
+    await stuck.query('SELECT epoch FROM paused.leases WHERE sync_id = $1 FOR SHARE', ['s']);
+    await new Promise((r) => setTimeout(r, 400));
+    const started = Date.now();
+    const leaseB = await b.acquireLease('s', { holder: 'host-b:2:job-1', ttlMs: 60_000 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(leaseB.epoch).toBe(leaseA.epoch + 1);
+    await expect(stuck.query('SELECT 1')).rejects.toThrow();
+    stuck.release(true);
+    await expect(a.put('s', [entry('late')], leaseA)).rejects.toMatchObject({ code: 'lease_lost' });
+    expect(await b.count('s')).toBe(0);
+    await a.close();
+    await b.close();
+  });
+
   it('a database that does not exist is state_unreadable, and the message never shows the password', async () => {
     const bad = new URL(url);
     bad.username = 'postgres';

@@ -2,7 +2,7 @@
 // under faults, crashes and bad input, for every destination, and prints the figures.
 import { parseArgs } from 'node:util';
 import { FULL, QUICK, randomSeed, replayCommand, withSeed } from './profiles';
-import { RECORD_TARGETS, AUDIENCE_TARGETS, selectTargets, type Targets } from './targets';
+import { RECORD_TARGETS, AUDIENCE_TARGETS, DISTRIBUTED_TARGET, selectTargets, type Targets } from './targets';
 import { formatSummary, verifyAll } from './verify';
 
 const USAGE = `Usage: npm run verify -- [--quick] [--seed <n>] [--only <target,â€¦>]
@@ -10,13 +10,13 @@ const USAGE = `Usage: npm run verify -- [--quick] [--seed <n>] [--only <target,â
 Proves the sync-mode guarantees against each destination's emulator: property-based
 histories with faults (ambiguous keys, id and key changes, two rows for one record), a
 fault matrix, SIGKILL crashes, two runs of one sync at once, state writes failing mid-run,
-bad input, secrets, guards. Prints scenarios run, faults injected, kills survived, records
+three worker processes on a throwaway Postgres (SIGKILL, SIGSTOP), bad input, secrets, guards. Prints scenarios run, faults injected, kills survived, records
 checked and violations; exits 1 when there is a violation.
 
   --quick         the short profile CI runs (a few minutes); default: the full one
   --seed <n>      replay a run: every history, fault point and kill point follows the seed
                   (default: a new random seed, printed first and in every violation)
-  --only <list>   only these targets (comma-separated): ${[...RECORD_TARGETS, ...AUDIENCE_TARGETS].map((t) => t.name).join(', ')}
+  --only <list>   only these targets (comma-separated): ${[...RECORD_TARGETS, ...AUDIENCE_TARGETS].map((t) => t.name).join(', ')}, ${DISTRIBUTED_TARGET}
                   (the bad-input and secrets checks always run)
   -h, --help      this text
 `;

@@ -18,14 +18,16 @@ export interface Profile {
   readonly concurrentRows: number;
   /** Histories with a failing state store, per destination and mode. */
   readonly stateFaultHistories: number;
+  /** Source rows of each distributed scenario (three worker processes on Postgres). */
+  readonly distributedRows: number;
   /** Everything random in the run follows it: the histories, fault points, kill points, which targets a quick run samples. */
   readonly seed: number;
 }
 
 /** CI's short version (every change). */
-export const QUICK: Profile = { name: 'quick', histories: 2, faultKinds: 2, faultRate: 0.2, kills: 2, crashRows: 200, concurrentTargets: 2, concurrentRows: 40, stateFaultHistories: 1, seed: 0 };
+export const QUICK: Profile = { name: 'quick', histories: 2, faultKinds: 2, faultRate: 0.2, kills: 2, crashRows: 200, concurrentTargets: 2, concurrentRows: 40, stateFaultHistories: 1, distributedRows: 600, seed: 0 };
 /** The full version (figures for the closing note). */
-export const FULL: Profile = { name: 'full', histories: 25, faultKinds: 6, faultRate: 0.2, kills: 20, crashRows: 300, concurrentTargets: Infinity, concurrentRows: 200, stateFaultHistories: 6, seed: 0 };
+export const FULL: Profile = { name: 'full', histories: 25, faultKinds: 6, faultRate: 0.2, kills: 20, crashRows: 300, concurrentTargets: Infinity, concurrentRows: 200, stateFaultHistories: 6, distributedRows: 2_000, seed: 0 };
 
 /** A new random seed (printed first, so the run can be replayed with `--seed`). */
 export function randomSeed(): number {

@@ -109,13 +109,18 @@ export const AUDIENCE_TARGETS: readonly AudienceTarget[] = [
 export interface Targets {
   readonly records: readonly RecordTarget[];
   readonly audiences: readonly AudienceTarget[];
+  /** The distributed check (three worker processes on Postgres): target name `distributed`. */
+  readonly distributed: boolean;
 }
 
-/** Every target, or those named (e.g. `['salesforce-bulk', 'facebook']`). @throws Error naming the known targets for an unknown name. */
+/** The name that selects the distributed check in `--only`. */
+export const DISTRIBUTED_TARGET = 'distributed';
+
+/** Every target, or those named (e.g. `['salesforce-bulk', 'facebook']`, `['distributed']`). @throws Error naming the known targets for an unknown name. */
 export function selectTargets(names?: readonly string[]): Targets {
-  if (!names || names.length === 0) return { records: RECORD_TARGETS, audiences: AUDIENCE_TARGETS };
-  const known = [...RECORD_TARGETS, ...AUDIENCE_TARGETS].map((t) => t.name);
+  if (!names || names.length === 0) return { records: RECORD_TARGETS, audiences: AUDIENCE_TARGETS, distributed: true };
+  const known = [...RECORD_TARGETS, ...AUDIENCE_TARGETS].map((t) => t.name).concat(DISTRIBUTED_TARGET);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) throw new Error(`Unknown target ${unknown.map((n) => `"${n}"`).join(', ')}. Known targets: ${known.join(', ')}.`);
-  return { records: RECORD_TARGETS.filter((t) => names.includes(t.name)), audiences: AUDIENCE_TARGETS.filter((t) => names.includes(t.name)) };
+  return { records: RECORD_TARGETS.filter((t) => names.includes(t.name)), audiences: AUDIENCE_TARGETS.filter((t) => names.includes(t.name)), distributed: names.includes(DISTRIBUTED_TARGET) };
 }

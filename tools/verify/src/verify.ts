@@ -8,10 +8,11 @@ import { FAULT_KINDS, runAudienceFaultMatrix, runFaultMatrix } from './checks/fa
 import { runAudienceGuardChecks, runGuardChecks } from './checks/guards';
 import { runRecordsScenario } from './checks/records-scenario';
 import { runSecretChecks } from './checks/secrets';
+import { runDistributed } from './distributed/section';
 import { historyArb, stateFaultHistoryArb, type HistoryOptions } from './model/history';
 import { faultKindsFor, replayCommand, type Profile } from './profiles';
 import { emptyStats, type VerifyStats } from './stats';
-import { AUDIENCE_TARGETS, RECORD_TARGETS, selectTargets, type RecordTarget, type Targets } from './targets';
+import { AUDIENCE_TARGETS, DISTRIBUTED_TARGET, RECORD_TARGETS, selectTargets, type RecordTarget, type Targets } from './targets';
 
 /** One section of a verification run. */
 export interface Section {
@@ -137,6 +138,12 @@ export const SECTIONS: readonly Section[] = [
       }
     },
   },
+  {
+    name: 'distributed (3 worker processes on Postgres: SIGKILL, SIGSTOP, guard)',
+    async run(profile, stats, log, targets) {
+      if (targets.distributed) await runDistributed(profile, stats, log);
+    },
+  },
   { name: 'bad input corpus', run: (_p, stats) => runBadInput(stats) },
   { name: 'secrets and personal data', run: (_p, stats) => runSecretChecks(stats) },
   {
@@ -151,8 +158,8 @@ export const SECTIONS: readonly Section[] = [
 /** Runs every section; returns the totals and each section's figures. */
 export async function verifyAll(profile: Profile, log: (line: string) => void = () => undefined, targets: Targets = selectTargets()): Promise<{ total: VerifyStats; sections: { name: string; stats: VerifyStats; ms: number }[] }> {
   const total = emptyStats();
-  const chosen = [...targets.records, ...targets.audiences].map((t) => t.name);
-  const replay = replayCommand(profile, chosen.length === RECORD_TARGETS.length + AUDIENCE_TARGETS.length ? undefined : chosen);
+  const chosen = [...targets.records, ...targets.audiences].map((t) => t.name).concat(targets.distributed ? [DISTRIBUTED_TARGET] : []);
+  const replay = replayCommand(profile, chosen.length === RECORD_TARGETS.length + AUDIENCE_TARGETS.length + 1 ? undefined : chosen);
   const sections: { name: string; stats: VerifyStats; ms: number }[] = [];
   for (const section of SECTIONS) {
     const stats = emptyStats();

@@ -44,7 +44,8 @@ describe('verification targets', () => {
   });
 
   it('refuses an unknown target name, naming the known ones', () => {
-    expect(() => selectTargets(['nope'])).toThrow(/Unknown target "nope"\. Known targets: salesforce, intercom, onesignal, salesforce-bulk, tiny, facebook\./);
-    expect(selectTargets(['facebook', 'intercom'])).toMatchObject({ records: [{ name: 'intercom' }], audiences: [{ name: 'facebook' }] });
+    expect(() => selectTargets(['nope'])).toThrow(/Unknown target "nope"\. Known targets: salesforce, intercom, onesignal, salesforce-bulk, tiny, facebook, distributed\./);
+    expect(selectTargets(['facebook', 'intercom'])).toMatchObject({ records: [{ name: 'intercom' }], audiences: [{ name: 'facebook' }], distributed: false });
+    expect(selectTargets(['distributed'])).toEqual({ records: [], audiences: [], distributed: true });
   });
 });

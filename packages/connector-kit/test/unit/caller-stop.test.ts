@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Caller } from '../../src/engine/calls/caller';
 import { Pacer } from '../../src/engine/calls/pacer';
 import { DEFAULT_RETRY_POLICY } from '../../src/engine/calls/retry-policy';
 import { AuthError } from '../../src/errors/sync-error';
+import { RunLease } from '../../src/engine/run/run-lease';
 import { silentLogger } from '../../src/logging/logger';
+import { MemoryStateStore } from '../../src/state/memory-state-store';
 
 describe('Caller after a run-stopping error', () => {
   it('starts no queued call once a call in flight was refused for authentication', async () => {
@@ -22,6 +24,30 @@ describe('Caller after a run-stopping error', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(caller.stopped?.code).toBe('authentication_failed');
     expect(caller.stats.calls.add_to_group).toBe(1);
+    pacer.release();
+  });
+});
+
+describe('Caller gate: a run whose lease lapsed sends nothing more', () => {
+  it('a lease not renewed for its whole time to live (the process was paused) stops the run with lease_lost before the next call is sent', async () => {
+    const store = new MemoryStateStore();
+    const lease = await RunLease.take(store, 'sync-1', { holder: 'host:1:job', ttlMs: 1_000 }, () => undefined);
+    const pacer = new Pacer({ concurrency: 1 });
+    const caller = new Caller(pacer, DEFAULT_RETRY_POLICY, silentLogger, new AbortController().signal);
+    caller.gate(() => lease.lapsed());
+    const sent: string[] = [];
+    await caller.call('create', async () => sent.push('before the pause'));
+    // SIGSTOP for longer than the lease lives: no heartbeat ran meanwhile.
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + 1_500);
+    try {
+      await expect(caller.call('create', async () => sent.push('after the pause'))).rejects.toMatchObject({ code: 'lease_lost' });
+    } finally {
+      clock.mockRestore();
+    }
+    expect(sent).toEqual(['before the pause']);
+    expect(caller.stopped?.code).toBe('lease_lost');
+    await lease.release();
     pacer.release();
   });
 });

@@ -33,6 +33,29 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
+/**
+ * Creates the limiter's tables when missing: the holds, and rate-limiter-flexible's own
+ * table (its layout: https://github.com/animir/node-rate-limiter-flexible/wiki/PostgreSQL),
+ * in one transaction under an advisory lock, so workers starting together never race.
+ */
+async function createTables(pool: pg.Pool, schema: string): Promise<void> {
+  const s = pg.escapeIdentifier(schema);
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`syncmodes-limits:${schema}`]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${s}`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}.quota_holds (account_key text PRIMARY KEY, held_until bigint NOT NULL)`);
+    await client.query(`CREATE TABLE IF NOT EXISTS ${s}."rate_limits" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** Keys per account, used in turn by consecutive sub-windows (one expires long before its turn comes again). */
 const KEYS_PER_ACCOUNT = 4;
 
@@ -64,27 +87,21 @@ export class PostgresSharedLimiter implements SharedLimiter {
   static async create(options: PostgresSharedLimiterOptions): Promise<PostgresSharedLimiter> {
     const schema = options.schema ?? DEFAULT_SCHEMA;
     const holds = `${pg.escapeIdentifier(schema)}.quota_holds`;
-    await options.pool.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`).catch(() => undefined);
-    await options.pool.query(`CREATE TABLE IF NOT EXISTS ${holds} (account_key text PRIMARY KEY, held_until bigint NOT NULL)`).catch((error: { code?: string }) => {
-      if (error.code !== '23505') throw error;
-    });
+    await createTables(options.pool, schema);
     let limiter: RateLimiterPostgres | undefined;
     const budget = options.rateLimit ? sharedBudget(options.rateLimit) : undefined;
     if (budget) {
-      limiter = await new Promise<RateLimiterPostgres>((resolve, reject) => {
-        const created: RateLimiterPostgres = new RateLimiterPostgres(
-          {
-            storeClient: options.pool,
-            storeType: 'pool',
-            schemaName: schema,
-            tableName: 'rate_limits',
-            keyPrefix: 'account',
-            points: budget.points,
-            // A key lives one sub-window from its first call; it is used again KEYS_PER_ACCOUNT sub-windows later.
-            duration: budget.durationMs / 1000,
-          },
-          (error?: Error) => (error ? reject(error) : resolve(created)),
-        );
+      // The table exists (createTables): the limiter is ready at once, no callback to wait for.
+      limiter = new RateLimiterPostgres({
+        storeClient: options.pool,
+        storeType: 'pool',
+        schemaName: schema,
+        tableName: 'rate_limits',
+        tableCreated: true,
+        keyPrefix: 'account',
+        points: budget.points,
+        // A key lives one sub-window from its first call; it is used again KEYS_PER_ACCOUNT sub-windows later.
+        duration: budget.durationMs / 1000,
       });
     }
     return new PostgresSharedLimiter(options, holds, limiter, budget);
@@ -120,6 +137,7 @@ export class PostgresSharedLimiter implements SharedLimiter {
 
   async acquire(n: number): Promise<void> {
     const signal = this.options.signal;
+    let failures = 0;
     for (;;) {
       if (signal?.aborted) return;
       try {
@@ -139,6 +157,11 @@ export class PostgresSharedLimiter implements SharedLimiter {
           await sleep(Math.max(1, this.cell().msToNext), signal);
         }
       } catch (thrown) {
+        // A database hiccup: try again a few times before going on under local pacing only.
+        if (++failures < 3) {
+          await sleep(100 * failures, signal);
+          continue;
+        }
         this.degrade(thrown);
         return;
       }

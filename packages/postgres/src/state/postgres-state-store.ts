@@ -27,6 +27,28 @@ export interface PostgresStateStoreOptions {
   readonly poolSize?: number | undefined;
   /** How long to wait for a connection, ms (default 15,000). */
   readonly connectTimeoutMs?: number | undefined;
+  /**
+   * The server ends a session that stays this long inside a transaction without a statement
+   * (`idle_in_transaction_session_timeout`), ms (default 10,000). A worker paused (SIGSTOP, a
+   * frozen VM) in the middle of a fenced write would otherwise keep the sync's lease row
+   * locked, and the worker taking its run over would wait for it forever; instead the paused
+   * worker's transaction is rolled back, and when it resumes its write runs again and is
+   * refused (`lease_lost`). The store's transactions run their statements back to back.
+   */
+  readonly idleInTransactionTimeoutMs?: number | undefined;
+}
+
+/**
+ * True when the connection cannot be used again: a lost socket, or the server ending the
+ * session (admin shutdown, `idle_in_transaction_session_timeout`: SQLSTATE class 57P, 25P03).
+ * A database error on a statement leaves the connection usable.
+ */
+const ignoreError = () => undefined;
+
+function isLostConnection(error: unknown): boolean {
+  if (error instanceof SyncError) return false;
+  if (!(error instanceof pg.DatabaseError)) return true;
+  return /^(57P|25P03)/.test(error.code ?? '');
 }
 
 /**
@@ -73,6 +95,7 @@ export class PostgresStateStore implements StateStore {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 15_000,
       application_name: 'syncmodes',
       keepAlive: true,
+      idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 10_000,
     });
     // An idle connection the server closed (restart, failover) must not crash the process: the next query reconnects.
     pool.on('error', () => undefined);
@@ -86,28 +109,43 @@ export class PostgresStateStore implements StateStore {
     return store;
   }
 
-  /** Runs `fn` on a pooled connection, turning errors into the store's typed errors. */
-  private async using<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (error) {
-      throw pgStoreError(error, this.url, doing);
-    }
-    let broken = false;
-    try {
-      return await fn(client);
-    } catch (error) {
-      // A database error leaves the connection usable; anything else (a lost socket) may not.
-      broken = !(error instanceof SyncError) && !(error instanceof pg.DatabaseError);
-      throw pgStoreError(error, this.url, doing);
-    } finally {
-      client.release(broken);
+  /**
+   * Runs `fn` on a pooled connection, turning errors into the store's typed errors. With
+   * `attempts` > 1, a connection lost mid-way (the server ended the session) is replaced and
+   * `fn` runs again: only for idempotent transactions, which the lost session rolled back.
+   */
+  private async using<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>, attempts = 1): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      let client: pg.PoolClient;
+      try {
+        client = await this.pool.connect();
+      } catch (error) {
+        throw pgStoreError(error, this.url, doing);
+      }
+      // The server ending the session while the client is checked out (a paused process, a
+      // restart) is emitted as an 'error' event: without a listener it would crash the
+      // process; the statement in progress, or the next one, fails with it instead.
+      client.on('error', ignoreError);
+      let broken = false;
+      try {
+        return await fn(client);
+      } catch (error) {
+        broken = isLostConnection(error);
+        if (broken && attempt < attempts) continue;
+        throw pgStoreError(error, this.url, doing);
+      } finally {
+        client.off('error', ignoreError);
+        client.release(broken);
+      }
     }
   }
 
-  /** Runs `fn` in one transaction (rolled back when it throws). */
-  private transaction<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  /**
+   * Runs `fn` in one transaction (rolled back when it throws); `attempts` 2 for the fenced
+   * writes, which are idempotent: a lost session is replaced and the write (with its lease
+   * check) runs again.
+   */
+  private transaction<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>, attempts = 1): Promise<T> {
     return this.using(doing, async (client) => {
       await client.query('BEGIN');
       try {
@@ -118,7 +156,7 @@ export class PostgresStateStore implements StateStore {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-    });
+    }, attempts);
   }
 
   registerSync(info: SyncInfo): Promise<void> {
@@ -174,7 +212,7 @@ export class PostgresStateStore implements StateStore {
     return this.transaction('writing state', async (client) => {
       if (lease) await this.leases.check(client, lease);
       await this.records.put(client, syncId, entries, now);
-    });
+    }, 2);
   }
 
   remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void> {
@@ -182,7 +220,7 @@ export class PostgresStateStore implements StateStore {
     return this.transaction('writing state', async (client) => {
       if (lease) await this.leases.check(client, lease);
       await this.records.remove(client, syncId, recordIds);
-    });
+    }, 2);
   }
 
   count(syncId: string, filter: 'all' | 'owned' = 'all'): Promise<number> {

@@ -14,9 +14,13 @@ export interface WorkerProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Starts a worker process and waits until it takes runs. */
-export async function spawnWorker(options: Omit<WorkerOptions, 'runner' | 'logger'>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', FIXTURE], {
+/**
+ * Starts a worker process and waits until it takes runs. `fixture`: the script it runs (default
+ * the test runner's, CSV into the Salesforce emulator; the benchmark has its own), which
+ * reads WORKER_OPTIONS and logs `"message":"ready"` when started.
+ */
+export async function spawnWorker(options: Omit<WorkerOptions, 'runner' | 'logger'>, fixture = FIXTURE): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', fixture], {
     env: { ...process.env, WORKER_OPTIONS: JSON.stringify(options) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -82,6 +82,8 @@ export interface CallOptions {
 export class Caller {
   readonly stats: CallStats = emptyCallStats();
   private stopError: SyncError | undefined;
+  /** Asked right before each call is sent: an error stops the run instead (see {@link Caller.gate}). */
+  private gateCheck: (() => SyncError | undefined) | undefined;
   /** Aborted when the run stops (or the run's signal aborts): every wait ends at once. */
   private readonly waits = new AbortController();
   private readonly signal: AbortSignal;
@@ -110,6 +112,14 @@ export class Caller {
     if (this.stopError) return;
     this.stopError = error;
     this.waits.abort(error);
+  }
+
+  /**
+   * Sets a check made right before each call is sent (after its pacing wait): when it returns
+   * an error, the run stops with it and the call is not sent (e.g. the run's lease lapsed).
+   */
+  gate(check: () => SyncError | undefined): void {
+    this.gateCheck = check;
   }
 
   /** Waits the backoff for retry number `attempt`. */
@@ -186,7 +196,11 @@ export class Caller {
     if (this.stopError) throw new AbortError(this.stopError);
     try {
       return await this.pacer.run(async () => {
-        if (this.stopError) throw this.stopError;
+        const refused = this.stopError ?? this.gateCheck?.();
+        if (refused) {
+          this.stop(refused);
+          throw refused;
+        }
         this.stats.calls[kind]++;
         try {
           return await countRequests(this.stats.requests, kind, fn);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { LeaseLostError } from '../../errors/run-errors';
 import type { SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { LeaseInfo, StateStore, SyncLease } from '../../state/state-store';
@@ -47,6 +48,8 @@ export function holderIsDeadHere(holder: string): boolean {
  */
 export class RunLease {
   private timer: NodeJS.Timeout | undefined;
+  /** When the lease was last taken or renewed (this process's clock, when the request went out), ms. */
+  private renewedAt = Date.now();
 
   private constructor(
     private readonly store: StateStore,
@@ -63,16 +66,34 @@ export class RunLease {
   static async take(store: StateStore, syncId: string, options: RunLeaseOptions, onLost: (error: SyncError) => void): Promise<RunLease> {
     const ttlMs = options.ttlMs ?? DEFAULT_LEASE_TTL_MS;
     const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    const askedAt = Date.now();
     const lease = await store.acquireLease(syncId, { holder, ttlMs, isStale: (current: LeaseInfo) => holderIsDeadHere(current.holder) || options.isStale?.(current) === true });
     const run = new RunLease(store, lease, ttlMs);
+    run.renewedAt = askedAt;
     run.timer = setInterval(() => {
-      store.renewLease(lease, ttlMs).catch((error: unknown) => {
-        run.stopHeartbeat();
-        onLost(toSyncError(error));
-      });
+      const sentAt = Date.now();
+      store.renewLease(lease, ttlMs).then(
+        () => {
+          run.renewedAt = Math.max(run.renewedAt, sentAt);
+        },
+        (error: unknown) => {
+          run.stopHeartbeat();
+          onLost(toSyncError(error));
+        },
+      );
     }, Math.max(10, Math.floor(ttlMs / 3)));
     run.timer.unref();
     return run;
+  }
+
+  /**
+   * A `LeaseLostError` when the lease may have lapsed: not renewed for its whole time to live
+   * (the process was paused — SIGSTOP, a frozen VM — or its event loop blocked), so another
+   * run may hold the sync now. Checked before every destination call: a paused run that
+   * resumes must not send what the run that took over has sent already. Undefined otherwise.
+   */
+  lapsed(): SyncError | undefined {
+    return Date.now() - this.renewedAt >= this.ttlMs ? new LeaseLostError(this.lease.syncId) : undefined;
   }
 
   private stopHeartbeat(): void {

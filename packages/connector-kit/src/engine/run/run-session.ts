@@ -96,6 +96,8 @@ export class RunSession {
       throw thrown;
     }
     this.writer.fence(this.lease.lease);
+    const lease = this.lease;
+    this.caller.gate(() => lease.lapsed());
     return undefined;
   }
 
