@@ -9,8 +9,8 @@ const CODE = '[a-z]+(?:_[a-z]+)*';
  * Where a code literal is reported, in the connectors' and the kit's idioms:
  * `new InputError('code', …)`, `{ code: 'code' }` (also each literal of a conditional after
  * `code:`), `new ConfigError(message, 'code')` (also as the last argument on its own line),
- * `refused('code', …)`, `{ invalid: 'code' }`, `const NAME = 'code'` or
- * `const NAME: SomeCode = 'code'` (a code constant), and the values of a vendor mapping table typed by a code type
+ * `refused('code', …)`, `{ invalid: 'code' }`, `const NAME: SomeCode = 'code'` (a code
+ * constant typed by a code type), and the values of a vendor mapping table typed by a code type
  * (`const NAMES: Record<string, SalesforceCode> = { VENDOR: 'code' }`).
  */
 const PATTERNS: readonly RegExp[] = [
@@ -21,7 +21,7 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(`SyncError\\(\\s*'(${CODE})'`, 'g'),
   new RegExp(`\\b(?:refused(?:<\\w+>)?|fail)\\(\\s*'(${CODE}_${CODE})'`, 'g'),
   new RegExp(`\\binvalid: '(${CODE}_${CODE})'`, 'g'),
-  new RegExp(`\\bconst [A-Z][A-Z0-9_]*(?:: \\w+)? = '(${CODE})'`, 'g'),
+  new RegExp(`\\bconst [A-Z][A-Z0-9_]*: \\w*Code = '(${CODE})'`, 'g'),
 ];
 
 /** Literals of a conditional after `code:` (`code: status === 409 ? 'conflict' : 'invalid_request'`). */
