@@ -20,6 +20,8 @@ const CODE_NAMES: Record<string, SalesforceCode> = {
   DUPLICATES_DETECTED: 'duplicates_detected',
   DUPLICATE_VALUE: 'duplicate_value',
   JSON_PARSER_ERROR: 'invalid_value',
+  // A resource (a job, an object's describe) that does not exist: the kit's code.
+  NOT_FOUND: 'not_found',
   UNABLE_TO_LOCK_ROW: 'unable_to_lock_row',
   SERVER_UNAVAILABLE: 'server_unavailable',
   UNKNOWN_EXCEPTION: 'unknown_exception',
