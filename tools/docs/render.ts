@@ -1,4 +1,5 @@
 import { SYNC_MODES, SYNC_MODE_TABLE, configFields, configJsonSchema, type AnyDestination, type JsonSchema } from '@syncmodes/connector-kit';
+import { prose } from './kit-readme';
 
 /** Marker comments around a generated README section. */
 export const markers = (name: string) => ({ start: `<!-- syncmodes:${name}:start -->`, end: `<!-- syncmodes:${name}:end -->` });
@@ -66,9 +67,26 @@ export function fieldsTable(zodSchema: AnyDestination['configSchema'], first: st
   return [`| ${first} | type | default | required | description |`, '|---|---|---|---|---|', ...rows];
 }
 
-/** The generated sections of a destination's README, by marker name. */
+/**
+ * The destination's own codes (its definition's `errorCodes`): scope, retryable, meaning,
+ * what to do — the codes it reports besides the kit's.
+ */
+export function renderDestinationCodes(d: AnyDestination): string {
+  const rows = Object.entries(d.errorCodes ?? {}).map(([name, info]) => `| ${code(name)} | ${info.scope} | ${info.retryable ? 'yes' : 'no'} | ${prose(info.meaning)} | ${prose(info.action)} |`);
+  return [
+    "<!-- Generated from the destination definition's `errorCodes` by `npm run docs`; do not edit by hand. -->",
+    '',
+    "The codes this destination reports besides the kit's (listed in the `@syncmodes/connector-kit` README):",
+    '',
+    '| code | scope | retryable | meaning | what to do |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/** The generated sections of a destination's README, by marker name (its codes when it declares them). */
 export function readmeSections(d: AnyDestination): Record<string, string> {
-  return { modes: renderModesTable(d), options: renderOptionsTable(d) };
+  return { modes: renderModesTable(d), options: renderOptionsTable(d), ...(d.errorCodes ? { 'destination-codes': renderDestinationCodes(d) } : {}) };
 }
 
 /** Headings of sections appended to a README that lacks their markers. */
@@ -80,6 +98,7 @@ const SECTION_TITLES: Record<string, string> = {
   'record-result': 'One result per record',
   'sync-report': 'The JSON report',
   'error-codes': 'Codes',
+  'destination-codes': 'Error codes',
   'cli-flags': 'Flags',
   'config-file': 'Config files',
   environment: 'Environment variables',

@@ -50,6 +50,14 @@ describe('docs generated from the zod schemas', () => {
     }
   });
 
+  it.each(destinations.map((d) => [d.destination.id, d] as const))('%s README lists every code its definition declares (errorCodes), with scope and meaning', (_id, pkg) => {
+    const declared = Object.entries(pkg.destination.errorCodes ?? {});
+    if (declared.length === 0) return expect(readFileSync(`${pkg.dir}/README.md`, 'utf8')).not.toContain(markers('destination-codes').start);
+    const rows = section(readFileSync(`${pkg.dir}/README.md`, 'utf8'), 'destination-codes').split('\n');
+    for (const [code, info] of declared) expect(rows.find((l) => l.startsWith(`| \`${code}\` | ${info.scope} |`)), code).toBeDefined();
+    expect(rows.filter((l) => /^\| `[a-z_]+` \|/.test(l))).toHaveLength(declared.length);
+  });
+
   it.each(destinations.map((d) => [d.destination.id, d] as const))('%s config.schema.json marks secrets with their environment variable and is published', (_id, pkg) => {
     const schema = JSON.parse(readFileSync(`${pkg.dir}/config.schema.json`, 'utf8')) as { properties: Record<string, Record<string, unknown>> };
     for (const field of configFields(pkg.destination.configSchema)) {

@@ -1,6 +1,7 @@
 import { ConfigError, InputError, defineAudienceDestination, type Properties } from '@syncmodes/connector-kit';
 import { FacebookClient } from './client/facebook-client';
 import { facebookConfigSchema, type FacebookConfig } from './config';
+import { FACEBOOK_CODES } from './errors/codes';
 import { identityKey, identityRow } from './identifiers/identity-row';
 import { normaliseOptionsOf } from './identifiers/normalise-options';
 import { IDENTIFYING_KEYS, SCHEMA_KEYS, isSchemaKey } from './identifiers/schema-keys';
@@ -43,6 +44,7 @@ export const facebookDestination = defineAudienceDestination({
   description: 'Hashed customer-list membership of Custom Audiences in a Meta ad account.',
   docsUrl: 'https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences',
   configSchema: facebookConfigSchema,
+  errorCodes: FACEBOOK_CODES,
   syncModes: ['sync', 'additive'],
   defaultSyncMode: 'additive',
   unsupportedModeReasons: {

@@ -3,6 +3,7 @@ export { facebookDestination } from './facebook-destination';
 /** The destination under the name the CLI's registry looks for. */
 export { facebookDestination as destination } from './facebook-destination';
 export { facebookConfigSchema, GRAPH_URL, MAX_ROWS_PER_REQUEST, type FacebookConfig } from './config';
+export { FACEBOOK_CODES, type FacebookCode } from './errors/codes';
 export { FacebookClient, type AudienceInfo } from './client/facebook-client';
 export { ambiguousAudience, findAudiences } from './verbs/ensure-audiences';
 export { TargetedFacebookAdsApi } from './client/targeted-api';

@@ -1,6 +1,7 @@
 /** `@syncmodes/intercom`: the Intercom destination for syncmodes. */
 export { intercomDestination, LOOKUP_BATCH_SIZE } from './intercom-destination';
 export { intercomConfigSchema, type IntercomConfig } from './config';
+export { INTERCOM_CODES, type IntercomCode } from './errors/codes';
 export type { IntercomConnection } from './client/intercom-connection';
 export { STANDARD_FIELDS, CUSTOM_PREFIX, type AttributeType } from './fields/contact-fields';
 export { inferAttributeType, type InferredType } from './fields/attribute-types';

@@ -1,6 +1,7 @@
 import { defineDestination } from '@syncmodes/connector-kit';
 import { connectIntercom, type IntercomConnection } from './client/intercom-connection';
 import { intercomConfigSchema } from './config';
+import { INTERCOM_CODES } from './errors/codes';
 import { contactBody } from './verbs/contact-body';
 import { contactMatchKey, matchKeyLabel } from './verbs/contact-keys';
 import { findContacts } from './verbs/find-contacts';
@@ -29,6 +30,7 @@ export const intercomDestination = defineDestination({
   description: 'Contacts (users and leads), with tags as groups.',
   docsUrl: 'https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/',
   configSchema: intercomConfigSchema,
+  errorCodes: INTERCOM_CODES,
   syncModes: ['sync', 'additive', 'enrich'],
   defaultSyncMode: 'additive',
   limits: (config) => ({

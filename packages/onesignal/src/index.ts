@@ -3,6 +3,7 @@ export { onesignalDestination } from './onesignal-destination';
 /** The destination under the name the CLI's registry looks for. */
 export { onesignalDestination as destination } from './onesignal-destination';
 export { EXTERNAL_ID, onesignalConfigSchema, type OneSignalConfig } from './config';
+export { ONESIGNAL_CODES, type OneSignalCode } from './errors/codes';
 export { OneSignalClient } from './client/onesignal-client';
 export { groupTag, RESTRICTED_TAG_KEYS } from './tags/tag-keys';
 export { numberTag, tagValue, type TagValue } from './tags/tag-values';

@@ -1,6 +1,7 @@
 import { defineDestination } from '@syncmodes/connector-kit';
 import { OneSignalClient } from './client/onesignal-client';
 import { onesignalConfigSchema } from './config';
+import { ONESIGNAL_CODES } from './errors/codes';
 import { checkTagKeys } from './tags/tag-keys';
 import { tagValue } from './tags/tag-values';
 import { createUsers } from './verbs/create-users';
@@ -45,6 +46,7 @@ export const onesignalDestination = defineDestination({
   description: 'Data tags (properties and group membership) on existing OneSignal users, found by external_id.',
   docsUrl: 'https://documentation.onesignal.com/reference/update-user',
   configSchema: onesignalConfigSchema,
+  errorCodes: ONESIGNAL_CODES,
   syncModes: ['enrich'],
   unsupportedModeReasons: {
     sync: `${SDK_OWNS_USERS} It never creates or deletes a user.`,

@@ -1,6 +1,7 @@
 /** `@syncmodes/salesforce`: the Salesforce destination for syncmodes. */
 export { salesforceDestination } from './salesforce-destination';
 export { salesforceConfigSchema, type SalesforceConfig } from './config';
+export { SALESFORCE_CODES, type SalesforceCode } from './errors/codes';
 export type { SalesforceClient } from './client/salesforce-client';
 export { convertValue } from './fields/field-values';
 export { soqlLiteral } from './client/soql-literal';

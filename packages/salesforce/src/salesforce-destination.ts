@@ -1,6 +1,7 @@
 import { InputError, defineDestination } from '@syncmodes/connector-kit';
 import { connectSalesforce, memberFieldFor, type SalesforceClient } from './client/salesforce-client';
 import { salesforceConfigSchema } from './config';
+import { SALESFORCE_CODES } from './errors/codes';
 import { convertValue, dateOptionsOf } from './fields/field-values';
 import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembers } from './verbs/campaigns';
 import { findRecords } from './verbs/find-records';
@@ -28,6 +29,7 @@ export const salesforceDestination = defineDestination({
   description: 'Contacts, Leads or any sObject, with Campaign membership.',
   docsUrl: 'https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/',
   configSchema: salesforceConfigSchema,
+  errorCodes: SALESFORCE_CODES,
   syncModes: ['sync', 'additive', 'enrich'],
   defaultSyncMode: 'additive',
   // Runs of more than `bulkThreshold` changed records take whole Bulk API 2.0 jobs (the verbs switch API above 200 records).

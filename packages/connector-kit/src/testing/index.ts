@@ -16,3 +16,4 @@ export type {
 } from './harness';
 export { describeStateStoreContract, type StateStoreContractOptions } from './state-store-contract';
 export { sampleRun } from './run-history-contract';
+export { codesInSources, describeErrorCodes, type CodeScanOptions, type ErrorCodesOptions } from './error-codes';

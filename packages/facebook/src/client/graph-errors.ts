@@ -1,4 +1,5 @@
 import { AuthError, RetryableError, SyncError, httpError, redactText, toSyncError } from '@syncmodes/connector-kit';
+import type { FacebookCode } from '../errors/codes';
 
 /** The `error` object of a Graph API error answer. */
 export interface GraphErrorBody {
@@ -35,10 +36,10 @@ export const LOW_AUDIENCE_SIZE_SUBCODE = 1_870_047;
 export const UPLOAD_BLOCKED_SUBCODE = 1_713_230;
 
 /** Our code for Meta's "Audience Upload Blocked". */
-export const AUDIENCE_UPLOAD_BLOCKED = 'audience_upload_blocked';
+export const AUDIENCE_UPLOAD_BLOCKED: FacebookCode = 'audience_upload_blocked';
 
 /** Our code for Meta's low-audience-size refusal. */
-export const LOW_AUDIENCE_SIZE = 'low_audience_size';
+export const LOW_AUDIENCE_SIZE: FacebookCode = 'low_audience_size';
 
 interface SdkErrorLike {
   readonly name?: string;

@@ -1,5 +1,6 @@
 import { RetryableError, SyncError, httpError } from '@syncmodes/connector-kit';
 import { IntercomError, IntercomTimeoutError } from 'intercom-client';
+import type { IntercomCode } from '../errors/codes';
 import { rateLimitInfo } from './rate-limit-headers';
 
 /** The first error of an Intercom `error.list` body, when there is one. */
@@ -7,17 +8,25 @@ export function firstError(body: unknown): { code: string; message: string } | u
   const errors = (body as { errors?: unknown } | undefined)?.errors;
   if (!Array.isArray(errors) || errors.length === 0) return undefined;
   const e = errors[0] as { code?: unknown; message?: unknown };
-  return { code: typeof e.code === 'string' ? e.code : 'unknown', message: typeof e.message === 'string' ? e.message : '' };
+  // Intercom's code (not ours: `toIntercomError` maps it), `unknown` when the body has none.
+  const code = typeof e.code === 'string' ? e.code : 'unknown';
+  return { code, message: typeof e.message === 'string' ? e.message : '' };
 }
 
-/** Our stable codes for Intercom's error codes (others pass through). */
-const CODE_NAMES: Record<string, string> = {
+/**
+ * Our stable codes for Intercom's error codes; any other becomes `intercom_error`
+ * (Intercom's code stays in `vendorCode`), so the codes are a closed list (`INTERCOM_CODES`).
+ */
+const CODE_NAMES: Record<string, IntercomCode> = {
   parameter_not_found: 'invalid_request',
   parameter_invalid: 'invalid_value',
   type_mismatch: 'invalid_value',
   not_found: 'not_found',
   conflict: 'conflict',
 };
+
+/** Our code for an Intercom code {@link CODE_NAMES} does not map. */
+const UNMAPPED: IntercomCode = 'intercom_error';
 
 /** Shortest wait for a 429 whose reset is now or past (clock skew), ms. */
 const MIN_RATE_LIMIT_WAIT_MS = 250;
@@ -31,7 +40,8 @@ const MIN_RATE_LIMIT_WAIT_MS = 250;
  * - 429 → {@link RateLimitError} waiting until `X-RateLimit-Reset`;
  * - 408, 5xx → retryable `server_error`; timeouts and network failures → retryable;
  * - anything else → not retryable, our code for Intercom's (`parameter_invalid` →
- *   `invalid_value`, …), `vendorCode` = Intercom's code (e.g. `conflict`).
+ *   `invalid_value`, …; `intercom_error` for a code we do not map), `vendorCode` =
+ *   Intercom's code (e.g. `conflict`).
  *
  * https://developers.intercom.com/docs/references/rest-api/errors/error-codes/
  */
@@ -54,7 +64,7 @@ export function toIntercomError(thrown: unknown, what: string): unknown {
     vendorMessage: first?.message || undefined,
     auth: status === 403 && vendorCode.startsWith('token_'),
     retryAfterMs: info ? Math.max(MIN_RATE_LIMIT_WAIT_MS, info.resetAtMs - Date.now()) : undefined,
-    code: CODE_NAMES[vendorCode] ?? vendorCode,
+    code: CODE_NAMES[vendorCode] ?? UNMAPPED,
     credentialEnv: 'INTERCOM_ACCESS_TOKEN',
   });
 }

@@ -1,4 +1,5 @@
 import { AuthError, RateLimitError, httpError, type HttpFailure, type SyncError } from '@syncmodes/connector-kit';
+import type { OneSignalCode } from '../errors/codes';
 
 /** A failed request, translated: the error, and whether it concerns this user only. */
 export interface MappedError {
@@ -70,6 +71,7 @@ export interface RequestAbout {
 export function mapApiError(error: ApiExceptionLike, raw: string | undefined, about: RequestAbout): MappedError {
   const status = error.code;
   const { titles, limit } = errorTitles(raw);
+  const code: OneSignalCode | undefined = status === 409 ? 'conflict' : status === 400 && titles.some((t) => /tag/i.test(t) && /limit/i.test(t)) ? 'tag_limit_exceeded' : status >= 400 && status < 500 ? 'invalid_request' : undefined;
   const failure: HttpFailure = {
     status,
     vendor: 'OneSignal',
@@ -79,7 +81,7 @@ export function mapApiError(error: ApiExceptionLike, raw: string | undefined, ab
     auth: status === 403,
     notFound: status === 404,
     credentialEnv: status === 403 ? 'ONESIGNAL_REST_API_KEY and the appId option (a key is valid for its own app only)' : 'ONESIGNAL_REST_API_KEY',
-    code: status === 409 ? 'conflict' : status === 400 && titles.some((t) => /tag/i.test(t) && /limit/i.test(t)) ? 'tag_limit_exceeded' : status >= 400 && status < 500 ? 'invalid_request' : undefined,
+    code,
   };
   const mapped = httpError(failure);
   if (status === 429) {

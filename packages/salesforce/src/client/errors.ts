@@ -1,4 +1,5 @@
 import { AuthError, RetryableError, SyncError, httpError } from '@syncmodes/connector-kit';
+import type { SalesforceCode } from '../errors/codes';
 
 /**
  * Salesforce error codes (`errorCode` / `statusCode`) a retry can fix.
@@ -6,8 +7,11 @@ import { AuthError, RetryableError, SyncError, httpError } from '@syncmodes/conn
  */
 const RETRYABLE_CODES = new Set(['UNABLE_TO_LOCK_ROW', 'SERVER_UNAVAILABLE', 'UNKNOWN_EXCEPTION', 'REQUEST_RUNNING_TOO_LONG', 'QUERY_TIMEOUT']);
 
-/** Our stable codes for Salesforce's per-record codes (others become their lowercase form). */
-const CODE_NAMES: Record<string, string> = {
+/**
+ * Our stable codes for Salesforce's codes; any other becomes `salesforce_error` (Salesforce's
+ * code stays in `vendorCode`), so the codes are a closed list (`SALESFORCE_CODES`).
+ */
+const CODE_NAMES: Record<string, SalesforceCode> = {
   STRING_TOO_LONG: 'value_too_long',
   INVALID_EMAIL_ADDRESS: 'invalid_email',
   REQUIRED_FIELD_MISSING: 'required_field_missing',
@@ -16,7 +20,20 @@ const CODE_NAMES: Record<string, string> = {
   DUPLICATES_DETECTED: 'duplicates_detected',
   DUPLICATE_VALUE: 'duplicate_value',
   JSON_PARSER_ERROR: 'invalid_value',
+  // A resource (a job, an object's describe) that does not exist: the kit's code.
+  NOT_FOUND: 'not_found',
+  UNABLE_TO_LOCK_ROW: 'unable_to_lock_row',
+  SERVER_UNAVAILABLE: 'server_unavailable',
+  UNKNOWN_EXCEPTION: 'unknown_exception',
+  REQUEST_RUNNING_TOO_LONG: 'request_running_too_long',
+  QUERY_TIMEOUT: 'query_timeout',
 };
+
+/** Our code for a Salesforce code {@link CODE_NAMES} does not map. */
+const UNMAPPED: SalesforceCode = 'salesforce_error';
+
+/** Our code for a Salesforce code (see {@link CODE_NAMES}). */
+const codeFor = (vendorCode: string): SalesforceCode => CODE_NAMES[vendorCode] ?? UNMAPPED;
 
 /** OAuth 2.0 token endpoint error codes (RFC 6749 §5.2, Salesforce additions). */
 const OAUTH_ERRORS = new Set(['invalid_grant', 'invalid_client', 'invalid_client_id', 'invalid_request', 'unauthorized_client', 'unsupported_grant_type', 'inactive_user', 'inactive_org']);
@@ -34,7 +51,7 @@ export function saveErrorToSyncError(error: SalesforceSaveError): SyncError {
   const vendorCode = error.statusCode ?? error.errorCode ?? 'UNKNOWN';
   const fields = error.fields ?? [];
   const message = `${vendorCode}: ${error.message ?? 'rejected by Salesforce'}${fields.length > 0 ? ` (fields: ${fields.join(', ')})` : ''}`;
-  return new SyncError(CODE_NAMES[vendorCode] ?? vendorCode.toLowerCase(), message, {
+  return new SyncError(codeFor(vendorCode), message, {
     retryable: RETRYABLE_CODES.has(vendorCode),
     vendorCode,
     fields,
@@ -102,7 +119,7 @@ export function jsforceErrorToSyncError(thrown: unknown, request?: FailedRequest
   const inBody = http && status < 500 ? errorInBody(message) : undefined;
   if (inBody) ({ code, message } = inBody);
   const vendorCode = code;
-  if (status < 500 && RETRYABLE_CODES.has(vendorCode)) return new RetryableError(vendorCode.toLowerCase(), `${vendorCode}: ${message}`, { status, vendorCode });
+  if (status < 500 && RETRYABLE_CODES.has(vendorCode)) return new RetryableError(codeFor(vendorCode), `${vendorCode}: ${message}`, { status, vendorCode });
   const limit = vendorCode === 'REQUEST_LIMIT_EXCEEDED';
   return httpError(
     {
@@ -114,7 +131,7 @@ export function jsforceErrorToSyncError(thrown: unknown, request?: FailedRequest
       auth: vendorCode === 'INVALID_SESSION_ID',
       quota: limit && /TotalRequests/i.test(message),
       rateLimited: limit,
-      code: status === 414 ? 'uri_too_long' : /^ERROR_HTTP_/.test(vendorCode) ? `http_${status}` : (CODE_NAMES[vendorCode] ?? vendorCode.toLowerCase()),
+      code: status === 414 ? 'uri_too_long' : codeFor(vendorCode),
       credentialEnv: 'SALESFORCE_ACCESS_TOKEN',
     },
     thrown,

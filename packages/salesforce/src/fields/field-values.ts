@@ -12,6 +12,7 @@ import {
 import { z } from 'zod';
 import type { FieldDescribe } from '../client/salesforce-api';
 import type { SalesforceConfig } from '../config';
+import type { SalesforceCode } from '../errors/codes';
 
 const TEXT_TYPES = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox', 'encryptedstring']);
 const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
@@ -20,7 +21,7 @@ const email = z.email();
 /** A converted value, or the reason it cannot be sent. */
 export type Converted = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SyncError };
 
-const bad = (code: string, message: string): Converted => ({ ok: false, error: new InputError(code, message) });
+const bad = (code: SalesforceCode, message: string): Converted => ({ ok: false, error: new InputError(code, message) });
 
 /** How the configuration says dates are written in the source (`dateFormat`, `epochUnit`). */
 export function dateOptionsOf(config: Pick<SalesforceConfig, 'dateFormat' | 'epochUnit'>): DateOptions {

@@ -1,0 +1,32 @@
+import type { CodeInfo, KitCode } from '@syncmodes/connector-kit';
+
+const record = (retryable: boolean, meaning: string, action: string): CodeInfo => ({ scope: 'record', retryable, meaning, action });
+const run = (retryable: boolean, meaning: string, action: string): CodeInfo => ({ scope: 'run', retryable, meaning, action });
+const config = (meaning: string, action: string): CodeInfo => ({ scope: 'config', retryable: false, meaning, action });
+
+/**
+ * Every code the Facebook Custom Audiences destination reports besides the kit's
+ * (`KIT_CODES`): its definition's `errorCodes`, a closed list (a test scans `src` for
+ * codes). The Graph API's numeric code stays in the error's `vendorCode`.
+ * Graph API errors: https://developers.facebook.com/docs/marketing-api/error-reference
+ */
+export const FACEBOOK_CODES = {
+  no_valid_identifier: record(false, 'No usable identifier after normalisation (an email, a phone with its country code, a MADID or an EXTERN_ID).', 'Give the record one of them; the message says which were unusable.'),
+  invalid_entry: record(false, 'Facebook counted the person’s row as an invalid entry (`invalid_entry_samples`).', 'Check the person’s identifiers in the source.'),
+  removal_too_large: record(false, 'A removal needs more query string than Facebook accepts, even for this person alone.', 'Report it: removals are split until they fit.'),
+  // https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users (subcode 1713230, operation_status 471)
+  audience_upload_blocked: record(false, 'Facebook blocks changes to the audience until its integrity restrictions are resolved (code 100, subcode 1713230 “Audience Upload Blocked”).', 'Resolve the restriction in Audience Manager, then run again.'),
+  // Code 200, subcode 1870047 “Audience Size too low” (not in Meta's reference; observed: https://github.com/grouparoo/grouparoo/pull/1108)
+  low_audience_size: record(true, 'Facebook refused the removal: the audience would become too small.', 'Nothing: the person stays in the audience and is removed once it is large enough.'),
+  // Codes 1 and 2, or `is_transient`
+  facebook_unavailable: record(true, 'Facebook had a temporary problem (Graph code 1 or 2, or an error marked transient).', 'Run again later.'),
+  graph_error: record(false, 'Facebook refused the request with another Graph API error (e.g. 100, invalid parameter); the message carries its code and fbtrace_id.', 'Read the message; fix what it names.'),
+  // Codes 10, 200, 294
+  permission_denied: run(false, 'The access token lacks a permission on the ad account (Graph code 10, 200 or 294).', 'Give the token ads_management on the ad account (FACEBOOK_ACCESS_TOKEN).'),
+  audience_not_found: config('The configured audience id does not exist, or the token cannot see it.', 'Check the audience option.'),
+  audience_in_other_account: config('The configured audience belongs to another ad account than adAccountId.', 'Use an audience of this ad account, or fix adAccountId.'),
+  unknown_schema_key: config('A mapped target is not one of Meta’s customer-list schema keys.', 'Map source columns to the keys the message lists (EMAIL, PHONE, FN, …).'),
+} as const satisfies Record<string, CodeInfo>;
+
+/** A code the Facebook destination reports (its own or the kit's). */
+export type FacebookCode = keyof typeof FACEBOOK_CODES | KitCode;

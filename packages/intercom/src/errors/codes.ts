@@ -1,0 +1,23 @@
+import type { CodeInfo, KitCode } from '@syncmodes/connector-kit';
+
+const record = (retryable: boolean, meaning: string, action: string): CodeInfo => ({ scope: 'record', retryable, meaning, action });
+const config = (meaning: string, action: string): CodeInfo => ({ scope: 'config', retryable: false, meaning, action });
+
+/**
+ * Every code the Intercom destination reports besides the kit's (`KIT_CODES`): its
+ * definition's `errorCodes`, a closed list (a test scans `src` for codes). Intercom's own
+ * code stays verbatim in the error's `vendorCode`.
+ * Intercom's codes: https://developers.intercom.com/docs/references/rest-api/errors/error-codes/
+ */
+export const INTERCOM_CODES = {
+  invalid_request: record(false, 'Intercom refused the request: a parameter it needs is missing (parameter_not_found).', 'Read the message; report it if the record looks right.'),
+  conflict: record(false, 'Intercom refused the write as conflicting with another contact (conflict).', 'Check for a contact with the same email or external_id in Intercom; merge the two.'),
+  restore_failed: record(false, 'Intercom holds an archived or permanently deleted contact with these details and would not unarchive it.', 'Change the external_id or email, or restore the contact in Intercom (a permanently deleted user cannot be created again).'),
+  intercom_error: record(false, 'Intercom refused the request with a code this destination does not map (the message and `vendorCode` carry it).', 'Read the message; fix the record or the workspace setting it names.'),
+  unknown_field: config('A mapped target is neither a standard contact field nor custom_attributes.<name>.', 'Map to a field the message lists, or to custom_attributes.<name>.'),
+  unknown_custom_attribute: config('A mapped custom attribute does not exist in the workspace (and the configuration does not create it).', 'Create it in Intercom (Settings → Data → People), or run with customAttributes=create.'),
+  read_only_field: config('A mapped custom attribute cannot be written through the API.', 'Remove it from the mapping.'),
+} as const satisfies Record<string, CodeInfo>;
+
+/** A code the Intercom destination reports (its own or the kit's). */
+export type IntercomCode = keyof typeof INTERCOM_CODES | KitCode;
