@@ -57,6 +57,12 @@ export interface RecordRunContext extends BaseRunContext {
   readonly groupsEnabled: boolean;
   /** Remember records skipped as `not_found` (the recheck window is positive). */
   readonly rememberNotFound: boolean;
+  /**
+   * Records with no state and an unchanged key are created without a lookup: `create`
+   * upserts by match key (`DestinationDefinition.createUpserts`), the mode creates and
+   * this is not a dry run. Decided once per run.
+   */
+  readonly upsertCreates: boolean;
 }
 
 /** Shared by the steps of a run into an audience destination. */

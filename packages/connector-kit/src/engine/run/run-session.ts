@@ -5,6 +5,7 @@ import { RunStoppedError, SyncRunningError } from '../../errors/run-errors';
 import { isRunStopping, type SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { RecordResult } from '../../records/outcome';
+import { permits } from '../../modes/permits';
 import { Caller } from '../calls/caller';
 import { Pacer } from '../calls/pacer';
 import { DEFAULT_RETRY_POLICY } from '../calls/retry-policy';
@@ -155,7 +156,9 @@ export class RunSession {
     if (setup.audience) return { ...base, kind: 'audience', destination: setup.audience, limits: this.limits as AudienceLimits };
     const records = setup.records as NonNullable<RunSetup['records']>;
     const groupsEnabled = (records.verbs.groups !== undefined || records.groupMembership === 'record') && (records.supportsGroups?.(config) ?? true);
-    return { ...base, kind: 'records', destination: records, limits: this.limits as DestinationLimits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0 };
+    // Enrich never creates, so it always looks up; a dry run looks up to say exactly what would happen.
+    const upsertCreates = client !== undefined && !setup.dryRun && permits(setup.mode, 'create') && records.createUpserts?.(base.verbs) === true;
+    return { ...base, kind: 'records', destination: records, limits: this.limits as DestinationLimits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, upsertCreates };
   }
 
   /** Reports every row of the source as not sent because the run was refused (a row that could not be read, with its own error), and the summary. */
