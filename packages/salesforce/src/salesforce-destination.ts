@@ -4,7 +4,7 @@ import { salesforceConfigSchema } from './config';
 import { convertValue, dateOptionsOf } from './fields/field-values';
 import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembers } from './verbs/campaigns';
 import { findRecords } from './verbs/find-records';
-import { createRecords, deleteRecords, updateRecords } from './verbs/write-records';
+import { createRecords, deleteRecords, updateRecords, upsertsByMatchField } from './verbs/write-records';
 
 /**
  * The Salesforce destination: records of one sObject (Contact by default; Lead; any
@@ -47,6 +47,8 @@ export const salesforceDestination = defineDestination({
     const key = String(value).trim().toLowerCase();
     return key === '' ? undefined : key;
   },
+  // An external-id match field: creates are upserts, so records without state are sent without a lookup (see createRecords).
+  createUpserts: (ctx) => upsertsByMatchField(ctx.client),
   supportsGroups: (config) => memberFieldFor(config.object) !== undefined,
   connect: (config, ctx): Promise<SalesforceClient> => connectSalesforce(config, ctx.logger),
   prepareFields: async (ctx, names) => ctx.client.fields.check(names),
@@ -58,7 +60,8 @@ export const salesforceDestination = defineDestination({
       const converted = convertValue(field, value, dateOptionsOf(ctx.config));
       if (!converted.ok) return converted.error;
     }
-    if (item.action === 'create') {
+    // An upsert may update an existing record: Salesforce checks required fields only of the rows it inserts (REQUIRED_FIELD_MISSING).
+    if (item.action === 'create' && !upsertsByMatchField(ctx.client)) {
       const present = new Set(Object.keys(item.properties).map((k) => k.toLowerCase()));
       const missing = fields.requiredOnCreate().filter((f) => !present.has(f.name.toLowerCase()));
       if (missing.length > 0) {
