@@ -86,11 +86,25 @@ describe('createUpserts: records with no state are created without a lookup (the
     expect(enrich.stats.calls.create).toBe(0);
     expect(outcomes(enrich.results)).toEqual(['c1:updated', 'c2:skipped:not_found']);
 
-    // c1 has state now: its change is looked up and sent as an update; c3 is new: upserted without a lookup.
+    // c1 has state now and changed: the run looks every record up (c3 too: c1 may have moved its key onto c3's); c1 is sent as an update.
     const next = await run('additive', [person(1, 'New'), person(3)]);
     expect(outcomes(next.results)).toEqual(['c1:updated', 'c3:created']);
     expect(next.stats.calls.find).toBe(1);
     expect(next.stats.calls.update).toBe(1);
     expect((await records()).find((r) => r.key === 'person1@example.com')?.fields.city).toBe('New');
+    // Only a new record changed: no lookup.
+    const added = await run('additive', [person(1, 'New'), person(3), person(4)]);
+    expect(outcomes(added.results)).toEqual(['c1:unchanged', 'c3:unchanged', 'c4:created']);
+    expect(added.stats.calls.find).toBe(0);
+  });
+
+  it('a record moving its key onto a new record\'s: every record is looked up, and the new one is refused (duplicate_destination_record)', async () => {
+    const row = (id: string, k: number, city: string): ConformanceRecord => ({ id, snapshot: { properties: { email: `key${k}@example.com`, name: id, city }, groups: [] } });
+    const first = await run('additive', [row('r1', 1, 'one')]);
+    expect(first.stats.calls.find).toBe(0);
+    const second = await run('additive', [row('r1', 2, 'two'), row('r2', 1, 'intruder')]);
+    expect(second.stats.calls.find).toBeGreaterThan(0);
+    expect(outcomes(second.results)).toEqual(['r1:updated', 'r2:failed:duplicate_destination_record']);
+    expect((await records()).map((r) => `${r.key}:${r.fields.city}`)).toEqual(['key2@example.com:two']);
   });
 });

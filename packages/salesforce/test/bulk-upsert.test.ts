@@ -95,13 +95,13 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
     expect(keys.has('P0') && keys.has('P4') && !keys.has('P245') && keys.size === N - 5).toBe(true);
   });
 
-  it('a changed record with state is looked up and sent as an update (only what changed); new records are upserted', async () => {
+  it('a run where records with state changed looks every record up (a key may have moved); creates still upsert', async () => {
     await run(people(0, N - 1));
     env.emulator.clearRequests();
     const next = await run([...people(0, N - 1, (i) => ({ Title: `Chief ${i}` })), ...people(N, N + 9)]);
     expect(next.counts).toMatchObject({ updated: N, created: 10, failed: 0 });
     const creates = env.emulator.requests.filter((e) => kind(e) === 'ingest create').map((e) => (e.body as { operation: string }).operation);
-    // The 250 with state: looked up (count + query job), one update job; the 10 new ones: one collections upsert (no lookup of their own).
+    // Records with state changed, so all 260 are looked up (count + one query job); the 250: one update job; the 10 new: one collections upsert.
     expect(creates).toEqual(['update']);
     expect(env.emulator.requests.filter((e) => kind(e) === 'collection PATCH').map((e) => e.path)).toEqual(['/services/data/v62.0/composite/sobjects/Contact/Customer_Id__c']);
     expect(env.emulator.requests.filter((e) => e.path === `${JOBS}/query` && e.method === 'POST')).toHaveLength(1);

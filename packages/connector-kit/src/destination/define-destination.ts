@@ -121,8 +121,10 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * id }` for a record it created (owned by this sync), `{ ok: true, id, existing: true }` for
    * one it updated (reported `updated`, matched, not owned: `sync` mode does not delete it),
    * and `SyncError('ambiguous_match', …)` when several destination records hold the key
-   * (nothing written to any of them). Records with state, records whose key changed, records
-   * that left the source, enrich runs and dry runs are still looked up. Default: false.
+   * (nothing written to any of them). Records with state, records that left the source,
+   * enrich runs and dry runs are still looked up; so is every record of a run in which
+   * records this sync wrote before changed (one may have moved its key onto a new record's,
+   * which only a lookup tells: `duplicate_destination_record`). Default: false.
    */
   createUpserts?(ctx: VerbContext<z.output<Schema>, Client>): boolean;
   /** Whether records may carry groups with this config. Default: when group verbs exist (or membership is in the record). */

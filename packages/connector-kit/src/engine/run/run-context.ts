@@ -58,9 +58,10 @@ export interface RecordRunContext extends BaseRunContext {
   /** Remember records skipped as `not_found` (the recheck window is positive). */
   readonly rememberNotFound: boolean;
   /**
-   * Records with no state and an unchanged key are created without a lookup: `create`
-   * upserts by match key (`DestinationDefinition.createUpserts`), the mode creates and
-   * this is not a dry run. Decided once per run.
+   * Records with no state are created without a lookup: `create` upserts by match key
+   * (`DestinationDefinition.createUpserts`), the mode creates, this is not a dry run and no
+   * record this sync wrote before changed in this run (none can have moved its key onto a
+   * new record's). Decided once per run.
    */
   readonly upsertCreates: boolean;
 }

@@ -156,8 +156,11 @@ export class RunSession {
     if (setup.audience) return { ...base, kind: 'audience', destination: setup.audience, limits: this.limits as AudienceLimits };
     const records = setup.records as NonNullable<RunSetup['records']>;
     const groupsEnabled = (records.verbs.groups !== undefined || records.groupMembership === 'record') && (records.supportsGroups?.(config) ?? true);
-    // Enrich never creates, so it always looks up; a dry run looks up to say exactly what would happen.
-    const upsertCreates = client !== undefined && !setup.dryRun && permits(setup.mode, 'create') && records.createUpserts?.(base.verbs) === true;
+    // Enrich never creates, so it always looks up; a dry run looks up to say exactly what would happen. While
+    // records this sync wrote before changed (their key may have moved), a new record's key may name a destination
+    // record one of them holds: only a lookup tells (duplicate_destination_record), so every record is looked up.
+    const upsertCreates =
+      client !== undefined && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0 && records.createUpserts?.(base.verbs) === true;
     return { ...base, kind: 'records', destination: records, limits: this.limits as DestinationLimits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, upsertCreates };
   }
 
