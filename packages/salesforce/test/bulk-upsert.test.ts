@@ -37,7 +37,7 @@ function kind(e: RequestLogEntry): string {
 describe('Salesforce: creates are upserts by an external-id match field (no lookup for records without state)', () => {
   let env: Awaited<ReturnType<typeof startEmulator>>;
   let state: SqliteStateStore;
-  let config: Record<string, unknown>;
+  let config: { instanceUrl: string; accessToken: string } & Record<string, unknown>;
   beforeEach(async () => {
     env = await startEmulator();
     state = new SqliteStateStore(':memory:');
