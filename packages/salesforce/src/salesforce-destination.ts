@@ -16,8 +16,10 @@ import { createRecords, deleteRecords, updateRecords, upsertsByMatchField } from
  * describe before sending. A run with more than `bulkThreshold` changed records (default
  * 10,000) writes through Bulk API 2.0 ingest jobs of up to `bulkJobSize` records (CSV;
  * per-record results mapped back) and looks records up with a query job when the
- * object is not much larger than the run. The kit still plans every record: the mode
- * decides what is written, the API only how.
+ * object is not much larger than the run. With an external-id match field, creates are
+ * upserts by it (`createUpserts`): in sync and additive runs the kit sends records without
+ * state in one upsert job, or collections upserts, without a lookup. The kit still plans
+ * every record: the mode decides what is written, the API only how.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm ,
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/
  */
