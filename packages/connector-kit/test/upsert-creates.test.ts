@@ -66,6 +66,17 @@ describe('createUpserts: records with no state are created without a lookup (the
     expect((await records()).map((r) => r.key).sort()).toEqual(['person1@example.com', ...people(3, 10).map((p) => String(p.snapshot.properties.email))].sort());
   });
 
+  it('an upsert whose answer was lost is resent as it is, without a lookup: no duplicate; the record is kept as matched (never owned, never deleted)', async () => {
+    emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: '^/records$', times: 1 }]);
+    const summary = await run('sync', people(1, 3));
+    expect(summary.stats.calls.find).toBe(0);
+    expect(summary.counts).toMatchObject({ failed: 0 });
+    expect((await records()).map((r) => r.key).sort()).toEqual(['person1@example.com', 'person2@example.com', 'person3@example.com']);
+    // The lost attempt created them; the resend found them: which it was cannot be told, so none is owned.
+    expect(outcomes(summary.results)).toEqual(['c1:updated', 'c2:updated', 'c3:updated']);
+    expect([...(await state.get(summary.syncId, ['c1', 'c2', 'c3'])).values()].map((e) => e.owned)).toEqual([false, false, false]);
+  });
+
   it('a key held by several destination records fails that record alone with ambiguous_match; nothing is written to either', async () => {
     await admin.seed({ records: [{ key: 'person1@example.com', fields: { city: 'A' } }, { key: 'person1@example.com', fields: { city: 'B' } }] });
     const summary = await run('additive', people(1, 3));

@@ -159,9 +159,10 @@ export class RunSession {
     // Enrich never creates, so it always looks up; a dry run looks up to say exactly what would happen. While
     // records this sync wrote before changed (their key may have moved), a new record's key may name a destination
     // record one of them holds: only a lookup tells (duplicate_destination_record), so every record is looked up.
-    const upsertCreates =
-      client !== undefined && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0 && records.createUpserts?.(base.verbs) === true;
-    return { ...base, kind: 'records', destination: records, limits: this.limits as DestinationLimits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, upsertCreates };
+    const createIsUpsert = client !== undefined && records.createUpserts?.(base.verbs) === true;
+    const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0;
+    const limits = this.limits as DestinationLimits;
+    return { ...base, kind: 'records', destination: records, limits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates };
   }
 
   /** Reports every row of the source as not sent because the run was refused (a row that could not be read, with its own error), and the summary. */
