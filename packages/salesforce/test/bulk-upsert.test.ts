@@ -132,6 +132,16 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
     }
   });
 
+  it('a required field left unmapped fails only the rows Salesforce inserts (REQUIRED_FIELD_MISSING); existing records are updated', async () => {
+    // Salesforce checks required fields of the rows an upsert inserts, not of those it updates:
+    // https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm#statuscode
+    env.emulator.seed({ Contact: [{ Customer_Id__c: 'P1', LastName: 'Kept' }] });
+    const rows = [1, 2].map((i) => ({ id: `c${i}`, snapshot: { properties: { Customer_Id__c: `P${i}`, Title: `Title ${i}` }, groups: [] } }));
+    const summary = await run(rows);
+    expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['c1:updated:', 'c2:failed:required_field_missing']);
+    expect(contacts().map((c) => [c.Customer_Id__c, c.LastName, c.Title])).toEqual([['P1', 'Kept', 'Title 1']]);
+  });
+
   it('enrich still looks up first and creates nothing; Email as match field keeps the lookup', async () => {
     env.emulator.seed({ Contact: people(0, 229).map((p) => ({ Customer_Id__c: p.snapshot.properties.Customer_Id__c, Email: p.snapshot.properties.Email, LastName: 'Old' })) });
     const enrich = await run(people(0, N - 1), 'enrich');
