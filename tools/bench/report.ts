@@ -117,6 +117,17 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
       met: switched && bulkRuns.every((s) => apiCalls(s) <= 10),
     });
   }
+  const upsertRuns = steps.filter((s) => s.destination === 'salesforce-extid' && s.step === 'first' && s.n === 100_000 && s.rttMs === undefined);
+  if (upsertRuns.length > 0) {
+    // The issue's figure counts HTTP requests (the kit's own count: describe, the job's create, upload, close, polls and results).
+    const describe = (s: StepResult) =>
+      `${s.mode}: ${s.worker.requests === undefined ? '?' : fmt(s.worker.requests)} HTTP requests (${fmt(sum(s, ['bulk_write']))} ingest, ${fmt(sum(s, ['bulk_lookup', 'lookup']))} lookup), ${outcomeCell(s)}`;
+    checks.push({
+      target: 'Salesforce, external-id match field, 100,000 records half new / half existing: one upsert job, no lookup, ≤ 8 HTTP requests',
+      measured: upsertRuns.map(describe).join('; '),
+      met: upsertRuns.every((s) => s.worker.requests !== undefined && s.worker.requests <= 8 && sum(s, ['bulk_lookup', 'lookup']) === 0),
+    });
+  }
   for (const s of steps.filter((x) => x.step === 'pacing')) {
     const p = s.pacing;
     if (!p) continue;

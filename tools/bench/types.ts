@@ -71,6 +71,8 @@ export interface BenchEntry {
   readonly naiveDescription: string;
   /** Calls in flight at once for the naive baseline (the connector's default concurrency). */
   readonly naiveConcurrency: number;
+  /** The naive baseline is this other entry's (the same records through the same API): not measured again. */
+  readonly naiveShared?: string | undefined;
   /** Pacing scenario: the vendor limit to enforce (calls per second) and how many records to send. */
   readonly pacing?: { readonly limitPerSec: number; readonly records: number; readonly quickRecords: number } | undefined;
 }

@@ -36,6 +36,8 @@ export interface WorkerResult {
   /** Failure codes and how many records had each. */
   readonly failures: Readonly<Record<string, number>>;
   readonly rateLimited: number;
+  /** HTTP requests the run sent, as the kit counted them (`summary.stats.requests`, every kind: connect and describe, lookups, writes, a bulk job's create, upload, close, polls and results). */
+  readonly requests?: number | undefined;
   /** Peak resident set size of the worker process (`process.resourceUsage().maxRSS`). */
   readonly maxRssMb: number;
   /** Largest V8 heap in use seen (sampled every 50 ms). */
@@ -104,6 +106,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
         reason: summary.reason?.message,
         failures,
         rateLimited: summary.stats.rateLimited,
+        requests: Object.values(summary.stats.requests).reduce((a, b) => a + b, 0),
       });
     } finally {
       state.close();

@@ -5,7 +5,7 @@ import { SALESFORCE_CODES } from './errors/codes';
 import { convertValue, dateOptionsOf } from './fields/field-values';
 import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembers } from './verbs/campaigns';
 import { findRecords } from './verbs/find-records';
-import { createRecords, deleteRecords, updateRecords } from './verbs/write-records';
+import { createRecords, deleteRecords, updateRecords, upsertsByMatchField } from './verbs/write-records';
 
 /**
  * The Salesforce destination: records of one sObject (Contact by default; Lead; any
@@ -17,8 +17,10 @@ import { createRecords, deleteRecords, updateRecords } from './verbs/write-recor
  * describe before sending. A run with more than `bulkThreshold` changed records (default
  * 10,000) writes through Bulk API 2.0 ingest jobs of up to `bulkJobSize` records (CSV;
  * per-record results mapped back) and looks records up with a query job when the
- * object is not much larger than the run. The kit still plans every record: the mode
- * decides what is written, the API only how.
+ * object is not much larger than the run. With an external-id match field, creates are
+ * upserts by it (`createUpserts`): in sync and additive runs the kit sends records without
+ * state in one upsert job, or collections upserts, without a lookup. The kit still plans
+ * every record: the mode decides what is written, the API only how.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm ,
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/
  */
@@ -49,6 +51,8 @@ export const salesforceDestination = defineDestination({
     const key = String(value).trim().toLowerCase();
     return key === '' ? undefined : key;
   },
+  // An external-id match field: creates are upserts, so records without state are sent without a lookup (see createRecords).
+  createUpserts: (ctx) => upsertsByMatchField(ctx.client),
   supportsGroups: (config) => memberFieldFor(config.object) !== undefined,
   connect: (config, ctx): Promise<SalesforceClient> => connectSalesforce(config, ctx.logger),
   prepareFields: async (ctx, names) => ctx.client.fields.check(names),
@@ -60,7 +64,8 @@ export const salesforceDestination = defineDestination({
       const converted = convertValue(field, value, dateOptionsOf(ctx.config));
       if (!converted.ok) return converted.error;
     }
-    if (item.action === 'create') {
+    // An upsert may update an existing record: Salesforce checks required fields only of the rows it inserts (REQUIRED_FIELD_MISSING).
+    if (item.action === 'create' && !upsertsByMatchField(ctx.client)) {
       const present = new Set(Object.keys(item.properties).map((k) => k.toLowerCase()));
       const missing = fields.requiredOnCreate().filter((f) => !present.has(f.name.toLowerCase()));
       if (missing.length > 0) {

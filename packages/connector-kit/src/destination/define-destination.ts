@@ -111,6 +111,22 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * (`RunSyncOptions.recheckNotFoundAfterMs`).
    */
   readonly recheckNotFoundAfterMs?: number | undefined;
+  /**
+   * Whether `verbs.create` is an upsert keyed by the match key with this config and client
+   * (e.g. Salesforce with an external-id match field: Bulk API 2.0 `upsert` jobs and sObject
+   * Collections upsert). Decided once per run, after `connect`. When true, in a mode that
+   * creates (`sync`, `additive`) and outside a dry run, the kit does not look up records it
+   * has no state for and whose match key did not change: it plans them as creates and the
+   * destination decides create vs update. `create` must then answer, per item, `{ ok: true,
+   * id }` for a record it created (owned by this sync), `{ ok: true, id, existing: true }` for
+   * one it updated (reported `updated`, matched, not owned: `sync` mode does not delete it),
+   * and `SyncError('ambiguous_match', …)` when several destination records hold the key
+   * (nothing written to any of them). Records with state, records that left the source,
+   * enrich runs and dry runs are still looked up; so is every record of a run in which
+   * records this sync wrote before changed (one may have moved its key onto a new record's,
+   * which only a lookup tells: `duplicate_destination_record`). Default: false.
+   */
+  createUpserts?(ctx: VerbContext<z.output<Schema>, Client>): boolean;
   /** Whether records may carry groups with this config. Default: when group verbs exist (or membership is in the record). */
   supportsGroups?(config: z.output<Schema>): boolean;
   /**

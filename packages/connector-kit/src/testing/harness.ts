@@ -88,6 +88,14 @@ export interface ConformanceHarness<Schema extends z.ZodType> {
   remove?(target: ConformanceTarget<Schema>, records: readonly ConformanceRecord[]): Promise<void>;
   /** Whether the destination manages groups (campaigns, tags). */
   readonly groups: boolean;
+  /**
+   * Whether, with this harness's config, `create` upserts by match key
+   * (`DestinationDefinition.createUpserts`) so the kit sends records without state without a
+   * lookup. Default false. When true, a create whose answer was lost is resent as it is and
+   * answered as an existing record (who created it cannot be told): the fault check then
+   * counts created and updated together.
+   */
+  readonly createUpserts?: boolean | undefined;
   /** Classifies a logged request. */
   classify(entry: RequestLogEntry): RequestClass;
   /** Records carried by a logged write request. */

@@ -22,8 +22,16 @@ import type { AnswerInfo } from './salesforce-connection';
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/
  */
 
-/** Ingest operations the connector uses. */
-export type BulkOperation = 'insert' | 'update' | 'delete';
+/**
+ * Ingest operations the connector uses. `upsert` is keyed by an external-id field (the job's
+ * `externalIdFieldName`, here always the job's key column): Salesforce updates the record
+ * holding the value, or creates one, and says which in `sf__Created`.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm
+ */
+export type BulkOperation = 'insert' | 'update' | 'upsert' | 'delete';
+
+/** Operations that may create records: an outcome lost after the job closed is never sent again blind. */
+const CREATES = new Set<BulkOperation>(['insert', 'upsert']);
 
 /** Job info as `GET /jobs/ingest/{id}` answers it (subset). */
 export interface IngestJobInfo {
@@ -110,11 +118,12 @@ export function bulkErrorToSyncError(text: string): SyncError {
 
 /**
  * Runs one Bulk API 2.0 ingest job for `rows` and maps every result back to its row:
- * create job → upload CSV → close → poll → `successfulResults` (inserts, or when some
- * record failed) / `failedResults` (when some failed) / `unprocessedrecords` (when the job
+ * create job (an `upsert` job keyed by `keyColumn`, its `externalIdFieldName`) → upload CSV
+ * → close → poll → `successfulResults` (inserts and upserts, or when some record failed) /
+ * `failedResults` (when some failed) / `unprocessedrecords` (when the job
  * did not complete). Returns one result per row, in input order; unprocessed records fail
  * with `bulk_unprocessed` (retryable: the kit resends them); a record with no result at
- * all fails with `bulk_result_missing` (resent for updates and deletes; an insert is left
+ * all fails with `bulk_result_missing` (resent for updates and deletes; an insert or upsert is left
  * to the next run, which looks it up first).
  *
  * A job is the unit of idempotency: when a call fails after the job was created and the
@@ -138,7 +147,7 @@ export async function runIngestJob(
     method: 'POST',
     url: base,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ object, operation, contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' }),
+    body: JSON.stringify({ object, operation, ...(operation === 'upsert' ? { externalIdFieldName: keyColumn } : {}), contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' }),
   });
   let info: IngestJobInfo = job;
   const progress: JobProgress = { closeSent: false, closed: false, aborted: false };
@@ -170,7 +179,7 @@ export async function runIngestJob(
     // sending the same records again. Inserts wait for the next run, which looks them up
     // first; updates and deletes can safely be sent again.
     const message = `Bulk API job ${job.id} may have written records but its outcome could not be read (${error.message})`;
-    if (operation === 'insert') {
+    if (CREATES.has(operation)) {
       const deferred = new DeferredError('bulk_outcome_unknown', `${message}; the next run looks the record up before creating it.`);
       return rows.map(() => ({ ok: false, error: deferred }));
     }
@@ -293,7 +302,8 @@ async function jobResults(
   const allSucceeded = complete && failedCount === 0 && (info.numberRecordsProcessed ?? 0) === rows.length;
   const byKey = new Map<string, BulkRowResult>();
   // Updates and deletes need no ids back: when every record succeeded, the job info says so.
-  if (operation === 'insert' || !allSucceeded) {
+  // Inserts and upserts do (`sf__Id`; an upsert's `sf__Created` says whether it created the record).
+  if (CREATES.has(operation) || !allSucceeded) {
     for (const [key, id, created] of await fetchCsv(api, `${base}/${info.id}/successfulResults`, [keyColumn, 'sf__Id', 'sf__Created'])) {
       byKey.set(normalise(key), { ok: true, id: id as string, created: created === 'true' });
     }
@@ -317,7 +327,7 @@ async function jobResults(
   }
   // A record with no result may or may not have been written: an insert is not resent blindly (the next run looks it up first).
   const missing =
-    operation === 'insert'
+    CREATES.has(operation)
       ? new DeferredError('bulk_result_missing', `Bulk API job ${info.id} (${info.state}) returned no result for this record; the next run looks it up before creating it.`)
       : new RetryableError('bulk_result_missing', `Bulk API job ${info.id} (${info.state}) returned no result for this record. It is sent again.`);
   return rows.map((row) => byKey.get(row.key) ?? { ok: false, error: missing });

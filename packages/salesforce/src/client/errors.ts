@@ -19,6 +19,8 @@ const CODE_NAMES: Record<string, SalesforceCode> = {
   CANNOT_UPDATE_CONVERTED_LEAD: 'converted_lead',
   DUPLICATES_DETECTED: 'duplicates_detected',
   DUPLICATE_VALUE: 'duplicate_value',
+  // An upsert whose external id several records hold: which one is meant cannot be told.
+  DUPLICATE_EXTERNAL_ID: 'ambiguous_match',
   JSON_PARSER_ERROR: 'invalid_value',
   // A resource (a job, an object's describe) that does not exist: the kit's code.
   NOT_FOUND: 'not_found',
@@ -50,7 +52,12 @@ export interface SalesforceSaveError {
 export function saveErrorToSyncError(error: SalesforceSaveError): SyncError {
   const vendorCode = error.statusCode ?? error.errorCode ?? 'UNKNOWN';
   const fields = error.fields ?? [];
-  const message = `${vendorCode}: ${error.message ?? 'rejected by Salesforce'}${fields.length > 0 ? ` (fields: ${fields.join(', ')})` : ''}`;
+  let message = `${vendorCode}: ${error.message ?? 'rejected by Salesforce'}${fields.length > 0 ? ` (fields: ${fields.join(', ')})` : ''}`;
+  if (vendorCode === 'DUPLICATE_EXTERNAL_ID') {
+    // An external id matched by several records: nothing is created or updated.
+    // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_upsert_patch.htm
+    message = `Several Salesforce records hold this ${fields[0] ?? 'external id'} value; nothing was written to any of them. Merge the duplicates in Salesforce, or make the field unique (${message}).`;
+  }
   return new SyncError(codeFor(vendorCode), message, {
     retryable: RETRYABLE_CODES.has(vendorCode),
     vendorCode,

@@ -187,6 +187,17 @@ export class SalesforceApi {
     return (await this.connection.sobject(object).create(records.map((r) => ({ ...r })), { allOrNone: false })) as unknown as SaveResult[];
   }
 
+  /**
+   * Upserts up to 200 records of `object` by the external-id field `externalIdField` (sObject
+   * Collections upsert, `allOrNone: false`): each SaveResult's `created` says whether the
+   * record was created or an existing one updated; a value held by several records fails that
+   * record with `DUPLICATE_EXTERNAL_ID`. Every record must carry a value for the field.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
+   */
+  async upsert(object: string, externalIdField: string, records: readonly Record<string, unknown>[]): Promise<SaveResult[]> {
+    return (await this.connection.sobject(object).upsert(records.map((r) => ({ ...r })), externalIdField, { allOrNone: false })) as unknown as SaveResult[];
+  }
+
   /** Updates up to 200 records by id (`null` clears a field). */
   async update(object: string, records: readonly ({ Id: string } & Record<string, unknown>)[]): Promise<SaveResult[]> {
     return (await this.connection.sobject(object).update(records.map((r) => ({ ...r })), { allOrNone: false })) as unknown as SaveResult[];

@@ -42,17 +42,22 @@ async function sendBulk<I extends { readonly properties: WriteItem['properties']
     const polling = { intervalMs: ctx.config.bulkPollIntervalMs, timeoutMs: ctx.config.bulkTimeoutMs, signal: ctx.signal };
     const done = await runIngestJob(ctx.client.api, ctx.client.fields.object, operation, keyColumn, rows, polling);
     done.forEach((r, j) => {
-      const result: ItemResult = r.ok || benign.has(r.error.vendorCode ?? '') ? { ok: true, id: r.ok ? r.id : undefined } : { ok: false, error: r.error };
+      // An upsert that updated an existing record (`sf__Created` false) answers `existing`: matched, not created.
+      const existing = operation === 'upsert' && r.ok && !r.created ? { existing: true } : {};
+      const result: ItemResult = r.ok || benign.has(r.error.vendorCode ?? '') ? { ok: true, id: r.ok ? r.id : undefined, ...existing } : { ok: false, error: r.error };
       results[positions[j] as number] = result;
     });
   }
   return results;
 }
 
-/** Maps SaveResults (input order) to item results. `benign` error codes count as success. */
+/**
+ * Maps SaveResults (input order) to item results. `benign` error codes count as success. An
+ * upsert's result with `created: false` (an existing record updated) answers `existing: true`.
+ */
 export function toItemResults(results: readonly SaveResult[], benign: ReadonlySet<string> = new Set()): ItemResult[] {
   return results.map((r) => {
-    if (r.success) return { ok: true, id: r.id ?? undefined };
+    if (r.success) return { ok: true, id: r.id ?? undefined, ...(r.created === false ? { existing: true } : {}) };
     const first = r.errors[0] ?? { statusCode: 'UNKNOWN', message: 'rejected without an error' };
     const code = first.statusCode ?? first.errorCode ?? '';
     if (benign.has(code)) return { ok: true, id: r.id ?? undefined };
@@ -92,15 +97,36 @@ async function sendConverted<I extends WriteItem>(
 }
 
 /**
+ * True when creates are upserts keyed by the match field: it is an external-id field and the
+ * object is not a Lead (a converted Lead must be skipped with `converted_lead`, which only a
+ * lookup tells before writing). The destination declares it as `createUpserts`, so the kit
+ * sends records it has no state for without looking them up.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm
+ */
+export function upsertsByMatchField(client: SalesforceClient): boolean {
+  return client.matchField.externalId && client.fields.object.toLowerCase() !== 'lead';
+}
+
+/**
  * Creates records with sObject Collections (≤ 200 per call, `allOrNone: false`), or, for a
  * larger batch, one Bulk API 2.0 `insert` job whose results are matched back by the match field.
+ *
+ * When the match field is an external id ({@link upsertsByMatchField}), creates are upserts by
+ * it instead — collections upsert, or one Bulk API 2.0 `upsert` job (`externalIdFieldName`):
+ * Salesforce creates the record or updates the one holding the value; an updated record answers
+ * `existing: true` (`created: false`, `sf__Created` false), and a value held by several records
+ * fails that record alone with `ambiguous_match` (DUPLICATE_EXTERNAL_ID), nothing written.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/get_job_successful_results.htm
  */
 export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<ItemResult[]> {
+  const { api, fields: object } = ctx.client;
+  const key = ctx.client.matchField.name;
+  const upsert = upsertsByMatchField(ctx.client);
   if (items.length > COLLECTION_SIZE) {
-    const key = ctx.client.matchField.name;
-    return sendBulk(ctx, 'insert', key, items, (_item, fields) => ({ fields, key: normalise(fields[key]) }));
+    return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, (_item, fields) => ({ fields, key: normalise(fields[key]) }));
   }
-  return sendConverted(ctx, items, (_item, fields) => fields, (records) => ctx.client.api.create(ctx.client.fields.object, records));
+  const send = upsert ? (records: Record<string, unknown>[]) => api.upsert(object.object, key, records) : (records: Record<string, unknown>[]) => api.create(object.object, records);
+  return sendConverted(ctx, items, (_item, fields) => fields, send);
 }
 
 /**

@@ -57,6 +57,15 @@ export interface RecordRunContext extends BaseRunContext {
   readonly groupsEnabled: boolean;
   /** Remember records skipped as `not_found` (the recheck window is positive). */
   readonly rememberNotFound: boolean;
+  /** `create` upserts by match key with this config (`DestinationDefinition.createUpserts`). Decided once per run. */
+  readonly createIsUpsert: boolean;
+  /**
+   * Records with no state are created without a lookup: `create` upserts by match key
+   * (`DestinationDefinition.createUpserts`), the mode creates, this is not a dry run and no
+   * record this sync wrote before changed in this run (none can have moved its key onto a
+   * new record's). Decided once per run.
+   */
+  readonly upsertCreates: boolean;
 }
 
 /** Shared by the steps of a run into an audience destination. */

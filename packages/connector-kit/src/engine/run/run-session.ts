@@ -5,6 +5,7 @@ import { RunStoppedError, SyncRunningError } from '../../errors/run-errors';
 import { isRunStopping, type SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { RecordResult } from '../../records/outcome';
+import { permits } from '../../modes/permits';
 import { Caller } from '../calls/caller';
 import { Pacer } from '../calls/pacer';
 import { DEFAULT_RETRY_POLICY } from '../calls/retry-policy';
@@ -157,7 +158,13 @@ export class RunSession {
     if (setup.audience) return { ...base, kind: 'audience', destination: setup.audience, limits: this.limits as AudienceLimits };
     const records = setup.records as NonNullable<RunSetup['records']>;
     const groupsEnabled = (records.verbs.groups !== undefined || records.groupMembership === 'record') && (records.supportsGroups?.(config) ?? true);
-    return { ...base, kind: 'records', destination: records, limits: this.limits as DestinationLimits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0 };
+    // Enrich never creates, so it always looks up; a dry run looks up to say exactly what would happen. While
+    // records this sync wrote before changed (their key may have moved), a new record's key may name a destination
+    // record one of them holds: only a lookup tells (duplicate_destination_record), so every record is looked up.
+    const createIsUpsert = client !== undefined && records.createUpserts?.(base.verbs) === true;
+    const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0;
+    const limits = this.limits as DestinationLimits;
+    return { ...base, kind: 'records', destination: records, limits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates };
   }
 
   /** Reports every row of the source as not sent because the run was refused (a row that could not be read, with its own error), and the summary. */

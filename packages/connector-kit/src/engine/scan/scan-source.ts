@@ -39,6 +39,12 @@ export interface SourceScan {
   readonly keyed: number;
   /** Records whose snapshot differs from state (or that are new). */
   readonly changed: number;
+  /**
+   * Of `changed`, the records this sync wrote before (state that is not a remembered "not
+   * found"): the ones whose match key may have moved, so that a new record's key may name
+   * a destination record another record holds.
+   */
+  readonly changedWithState: number;
   /** State records missing from the source that this run must look at. */
   readonly departing: readonly string[];
   /** Of `departing`, the ids the mode and policy would delete. */
@@ -137,6 +143,7 @@ class ScanTally {
   records = 0;
   unidentifiedErrors = 0;
   changed = 0;
+  changedWithState = 0;
   keyed = 0;
   readonly duplicateIds = new Set<string>();
   readonly shape = new SourceShape();
@@ -173,6 +180,7 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
     return;
   }
   tally.changed++;
+  if (entry && !entry.notFound) tally.changedWithState++;
   memo.toSend(position, item.id, key, hash);
 }
 
@@ -211,6 +219,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     inSource: (id) => seen.has(id),
     keyed: tally.keyed,
     changed: tally.changed,
+    changedWithState: tally.changedWithState,
     ...(complete ? departures(index, seen, options) : { departing: [], deletable: [], forgottenNotFound: [] }),
     propertyNames: shape.propertyNames,
     samples: new Map([...shape.samples].map(([name, values]) => [name, [...values]])),

@@ -84,11 +84,22 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
 }
 
 /**
+ * True when the record is written without a lookup: the destination's `create` upserts by
+ * match key (`ctx.upsertCreates`) and the record is in the source, has no state (nothing
+ * this sync wrote before to tell apart or diff against) and kept its key. It is planned as
+ * a create; the destination answers created (owned) or updated (`existing`, not owned).
+ */
+export function upsertsWithoutLookup(ctx: RecordRunContext, record: RecordView): boolean {
+  return ctx.upsertCreates && record.next !== null && record.entry === undefined && record.previousMatchKey === undefined;
+}
+
+/**
  * Looks every open record up by match key, in batches of the destination's lookup size:
  * records whose key changed by their previous key first, then the rest by their current
  * key (with the destination id this sync stored, as a hint and as the tie-breaker among
  * several matches). Reports `found`, or settles records that cannot be looked up or whose
- * key is ambiguous.
+ * key is ambiguous. Records the destination upserts ({@link upsertsWithoutLookup}) are
+ * not looked up.
  */
 export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const unkeyed = ledger.open().filter((r) => r.next === null && r.matchKey === undefined);
@@ -98,7 +109,7 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
   const requests: LookupRequest[] = [];
   for (const r of ledger.open()) {
     const snapshot = r.next ?? r.entry?.snapshot;
-    if (r.found || r.matchKey === undefined || !snapshot) continue;
+    if (r.found || r.matchKey === undefined || !snapshot || upsertsWithoutLookup(ctx, r)) continue;
     requests.push({ ref: r.ref, snapshot, matchKey: r.matchKey, knownId: r.entry?.destinationId ?? undefined });
   }
   if (requests.length === 0) return;

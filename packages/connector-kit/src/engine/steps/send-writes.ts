@@ -166,7 +166,11 @@ async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise
       ...(inRecord ? { groups: { add: r.plan?.addGroups ?? [], remove: [] } } : {}),
     }),
     (batch) => ctx.destination.verbs.create(ctx.verbs, batch),
-    { onOk: (r, result) => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r)], reconcile: reconcile(ctx) },
+    {
+      onOk: (r, result) => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r)],
+      // An upsert by match key never duplicates: resent as it is (a lookup could not tell a record it created from one it matched).
+      ...(ctx.createIsUpsert ? {} : { reconcile: reconcile(ctx) }),
+    },
   );
 }
 
@@ -175,7 +179,9 @@ async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise
  * each in chunks of the destination's write batch size, with bounded concurrency, every
  * chunk reported to the ledger (which records it in state) as it is acknowledged. Creates
  * reconcile after ambiguous failures (look the records up again) so a retry never creates
- * a duplicate. An update answered with `NotFoundError` is planned again as not found before
+ * a duplicate — except where `create` upserts by match key (`createUpserts`): a resend
+ * cannot duplicate, and is retried as it is (a record the lost attempt created is then
+ * answered as existing: kept, never owned, so never deleted). An update answered with `NotFoundError` is planned again as not found before
  * the creates are chosen.
  */
 export async function sendWrites(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
