@@ -1,0 +1,76 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { rolldown } from 'rolldown';
+import { dts } from 'rolldown-plugin-dts';
+
+/**
+ * Which compiler emits the declarations before they are bundled: `tsgo` (TypeScript's
+ * native port, `@typescript/native-preview`; a package's declarations in about 4 s on two
+ * cores) or `tsc` (TypeScript 5.9 through its API; about 25 s). Set
+ * `SYNCMODES_DTS_COMPILER=tsc` to build with `tsc` if `tsgo` ever emits something wrong.
+ */
+export type DeclarationCompiler = 'tsgo' | 'tsc';
+
+/** The compiler `SYNCMODES_DTS_COMPILER` asks for; `tsgo` when unset. */
+export function declarationCompiler(env: NodeJS.ProcessEnv = process.env): DeclarationCompiler {
+  const asked = env.SYNCMODES_DTS_COMPILER ?? 'tsgo';
+  if (asked !== 'tsgo' && asked !== 'tsc') throw new Error(`SYNCMODES_DTS_COMPILER must be "tsgo" or "tsc", not "${asked}"`);
+  return asked;
+}
+
+/** A relative module specifier ending in `.js` inside an `import … from`, `export … from` or `import(…)`. */
+const RELATIVE_JS = /(\bfrom\s*|\bimport\(\s*)(["'])(\.{1,2}\/[^"']+)\.js\2/g;
+
+/**
+ * The CommonJS twin of a bundled `.d.ts`: the same declarations, with the relative
+ * specifiers of its sibling chunks pointing at their `.d.cts` twins (`./x.js` → `./x.cjs`),
+ * so a `require` consumer's types never cross into the ESM declarations.
+ */
+export function toCommonJsDeclarations(code: string): string {
+  return code.replace(RELATIVE_JS, (_m, lead: string, quote: string, path: string) => `${lead}${quote}${path}.cjs${quote}`);
+}
+
+/**
+ * Writes the bundled type declarations of a package's entries into `dist`: `<name>.d.ts`
+ * for the ESM entry and `<name>.d.cts` for the CommonJS one (with shared chunks, as tsup's
+ * `dts` wrote them), so `exports` (types first) and "are the types wrong" are unchanged.
+ * The declarations are emitted by `tsgo` (or `tsc`, see {@link declarationCompiler}) over
+ * the package's `tsconfig.json`, then bundled by rolldown-plugin-dts; every bare specifier
+ * (dependencies, `node:` modules, the other `@syncmodes/*` packages) stays an import.
+ *
+ * @param entry - entry name → source path relative to `dir`, e.g. `{ index: 'src/index.ts' }`.
+ * @param dir - the package folder (default: the working directory, as tsup runs).
+ * @throws Error when the compiler or the bundler fails (the build then fails).
+ */
+export async function buildDeclarations(entry: Record<string, string>, dir: string = process.cwd()): Promise<void> {
+  const compiler = declarationCompiler();
+  const input = Object.fromEntries(Object.entries(entry).map(([name, path]) => [name, resolve(dir, path)]));
+  const bundle = await rolldown({
+    input,
+    cwd: dir,
+    platform: 'node',
+    external: (id) => !id.startsWith('.') && !isAbsolute(id) && !id.startsWith('\0'),
+    checks: { pluginTimings: false },
+    plugins: [
+      dts({
+        cwd: dir,
+        tsconfig: join(dir, 'tsconfig.json'),
+        emitDtsOnly: true,
+        tsgo: compiler === 'tsgo',
+        // Used by `tsc` only (tsgo reads the tsconfig as is): the shared tsconfig has `noEmit`.
+        compilerOptions: { noEmit: false, declarationMap: false },
+      }),
+    ],
+  });
+  try {
+    const outDir = join(dir, 'dist');
+    const { output } = await bundle.write({ dir: outDir, format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' });
+    for (const chunk of output) {
+      if (!chunk.fileName.endsWith('.d.ts')) continue;
+      const file = join(outDir, chunk.fileName);
+      writeFileSync(file.replace(/\.d\.ts$/, '.d.cts'), toCommonJsDeclarations(readFileSync(file, 'utf8')));
+    }
+  } finally {
+    await bundle.close();
+  }
+}
