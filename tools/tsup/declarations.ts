@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { rolldown } from 'rolldown';
 import { dts } from 'rolldown-plugin-dts';
@@ -30,6 +30,25 @@ export function toCommonJsDeclarations(code: string): string {
   return code.replace(RELATIVE_JS, (_m, lead: string, quote: string, path: string) => `${lead}${quote}${path}.cjs${quote}`);
 }
 
+/** The tsconfig the declarations are emitted with, written into the package folder for the build (git-ignored). */
+export const DECLARATIONS_TSCONFIG = '.tsconfig.declarations.json';
+
+/**
+ * The compiler settings for the declarations: the package's `tsconfig.json`, narrowed to
+ * `src` without its tests (not the test helpers, nor `tsup.config.ts`), and without the
+ * `@syncmodes/source` condition, so another `@syncmodes/*` package is read from its built
+ * declarations (Nx builds dependencies first) instead of being emitted again from its
+ * sources. It has to sit in the package folder: the emit's root is the tsconfig's folder.
+ */
+export function declarationsTsconfig(): Record<string, unknown> {
+  return {
+    extends: './tsconfig.json',
+    compilerOptions: { customConditions: [], noEmit: false, declarationMap: false },
+    include: ['src'],
+    exclude: ['src/**/*.test.ts'],
+  };
+}
+
 /**
  * Writes the bundled type declarations of a package's entries into `dist`: `<name>.d.ts`
  * for the ESM entry and `<name>.d.cts` for the CommonJS one (with shared chunks, as tsup's
@@ -45,6 +64,17 @@ export function toCommonJsDeclarations(code: string): string {
 export async function buildDeclarations(entry: Record<string, string>, dir: string = process.cwd()): Promise<void> {
   const compiler = declarationCompiler();
   const input = Object.fromEntries(Object.entries(entry).map(([name, path]) => [name, resolve(dir, path)]));
+  const tsconfig = join(dir, DECLARATIONS_TSCONFIG);
+  writeFileSync(tsconfig, `${JSON.stringify(declarationsTsconfig(), null, 2)}\n`);
+  try {
+    await bundleDeclarations(input, dir, tsconfig, compiler);
+  } finally {
+    rmSync(tsconfig, { force: true });
+  }
+}
+
+/** Emits (with `compiler`, over `tsconfig`) and bundles the declarations of `input` into `dir/dist`. */
+async function bundleDeclarations(input: Record<string, string>, dir: string, tsconfig: string, compiler: DeclarationCompiler): Promise<void> {
   const bundle = await rolldown({
     input,
     cwd: dir,
@@ -54,11 +84,9 @@ export async function buildDeclarations(entry: Record<string, string>, dir: stri
     plugins: [
       dts({
         cwd: dir,
-        tsconfig: join(dir, 'tsconfig.json'),
+        tsconfig,
         emitDtsOnly: true,
         tsgo: compiler === 'tsgo',
-        // Used by `tsc` only (tsgo reads the tsconfig as is): the shared tsconfig has `noEmit`.
-        compilerOptions: { noEmit: false, declarationMap: false },
       }),
     ],
   });
