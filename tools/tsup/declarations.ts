@@ -18,8 +18,8 @@ export function declarationCompiler(env: NodeJS.ProcessEnv = process.env): Decla
   return asked;
 }
 
-/** A relative module specifier ending in `.js` inside an `import … from`, `export … from` or `import(…)`. */
-const RELATIVE_JS = /(\bfrom\s*|\bimport\(\s*)(["'])(\.{1,2}\/[^"']+)\.js\2/g;
+/** A relative module specifier ending in `.js` in an `import … from`, `export … from`, `import "…"` or `import(…)`. */
+const RELATIVE_JS = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(["'])(\.{1,2}\/[^"']+)\.js\2/g;
 
 /**
  * The CommonJS twin of a bundled `.d.ts`: the same declarations, with the relative
