@@ -5,8 +5,8 @@ import { dts } from 'rolldown-plugin-dts';
 
 /**
  * Which compiler emits the declarations before they are bundled: `tsgo` (TypeScript's
- * native port, `@typescript/native-preview`; a package's declarations in about 4 s on two
- * cores) or `tsc` (TypeScript 5.9 through its API; about 25 s). Set
+ * native port, `@typescript/native-preview`, with `--noCheck`; seconds per package on two
+ * cores) or `tsc` (TypeScript 5.9 through its API; several times slower). Set
  * `SYNCMODES_DTS_COMPILER=tsc` to build with `tsc` if `tsgo` ever emits something wrong.
  */
 export type DeclarationCompiler = 'tsgo' | 'tsc';
