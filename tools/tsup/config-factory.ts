@@ -49,8 +49,8 @@ export function esmOnlyDependencies(dir = process.cwd()): string[] {
 /**
  * Shared tsup settings for every published package: ESM + CJS + `.d.ts`, source maps,
  * Node 20 target. tsup bundles the JavaScript; the declarations (`.d.ts` and `.d.cts`) are
- * written after it by {@link buildDeclarations} (tsgo + rolldown-plugin-dts: seconds per
- * package, where tsup's own `dts` took 60–100 s on two cores). `dependencies` and
+ * written after it by {@link buildDeclarations} (tsgo + rolldown-plugin-dts: a few seconds
+ * per package, about a quarter of what tsup's own `dts` took). `dependencies` and
  * `peerDependencies` stay external; what the sources import from `devDependencies` (the
  * ESM-only p-queue, p-retry, import-meta-resolve) is bundled, as is any ESM-only runtime
  * dependency (see {@link esmOnlyDependencies}). Each package passes only its entry points.
