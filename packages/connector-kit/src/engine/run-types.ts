@@ -103,6 +103,7 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
    * A rate limit shared with other processes on the same destination account (see
    * {@link SharedLimiter}): every call takes a token from it before the run's own pacing,
    * and a rate-limit answer holds every process on the account.
+   * @defaultValue none (only the run's own pacing)
    */
   readonly sharedLimiter?: SharedLimiter | undefined;
   /**

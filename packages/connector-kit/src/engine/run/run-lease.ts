@@ -21,6 +21,7 @@ export interface RunLeaseOptions {
    * Says whether another holder's unexpired lease is stale anyway, besides a killed process
    * of this machine (e.g. a worker given the same queue job again after its first holder
    * stopped sending heartbeats), so the run takes it over at once.
+   * @defaultValue none (only an expired lease, or a dead process of this machine, is taken over)
    */
   readonly isStale?: ((current: LeaseInfo) => boolean) | undefined;
 }
