@@ -1,3 +1,4 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorClient } from '../src/emulator/index';
 import { MemoryStateStore, StateStoreError, runSync, type StateEntry, type SyncLease } from '../src/index';
@@ -96,9 +97,16 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     await admin.setFaults([{ kind: 'latency', latencyMs: 300, method: 'POST' }]);
     const controller = new AbortController();
     const records = people(6 * TINY_MAX_BATCH);
+    // Abort once the first write is on the wire (its answer is 300 ms away), however loaded the machine.
+    const onRequest = (message: unknown) => {
+      const method = (message as { request?: { method?: string } }).request?.method;
+      if (method !== 'POST') return;
+      diagnosticsChannel.unsubscribe('undici:request:create', onRequest);
+      setTimeout(() => controller.abort(), 50);
+    };
+    diagnosticsChannel.subscribe('undici:request:create', onRequest);
     const running = runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(records), state, retry: FAST, windowSize: TINY_MAX_BATCH, signal: controller.signal });
-    setTimeout(() => controller.abort(), 150);
-    const summary = await running;
+    const summary = await running.finally(() => diagnosticsChannel.unsubscribe('undici:request:create', onRequest));
     expect(summary.status).toBe('stopped');
     expect(summary.reason?.code).toBe("interrupted");
     const created = (await admin.records<Stored>()).records.length;
