@@ -92,8 +92,10 @@ describe('the queue’s guarantees, as syncmodes uses them', () => {
     // Account B's run did not wait for account A's.
     const b = runs.find((r) => r.syncName === 'b1') as RunListing;
     expect(a.some((r) => overlaps(r, b))).toBe(true);
-    // Two worker processes shared the work.
-    expect(new Set(runs.map((r) => r.worker)).size).toBe(2);
+    // Which worker takes which run is the queue's choice: on a loaded machine one process may
+    // fetch every run, so no assertion on how the work was shared (the cap is checked above on
+    // whichever workers took account A's runs).
+    expect(runs.every((r) => typeof r.worker === 'string')).toBe(true);
   });
 
   it('SIGTERM: the worker stops sending, records what was acknowledged, puts the run back in the queue and exits; another worker finishes it', async () => {
