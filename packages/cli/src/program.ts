@@ -122,7 +122,13 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     await program(context, options).parseAsync(['node', 'syncmodes', ...argv]);
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.ok;
+      // Commander has printed its message on stderr; `--json` also gets the error as one JSON object.
+      const flags = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+      if (flags.includes('--json')) io.stdout.write(jsonText({ exitCode: EXIT.usage, status: 'error', error: { code: 'usage_error', message: error.message.replace(/^error: /, '') } }));
+      return EXIT.usage;
+    }
     const problem = describeError(error);
     io.stderr.write(`${problem.code === 'unexpected_error' ? 'unexpected error' : `error (${problem.code})`}: ${problem.message.split('\n').map(escapeControl).join('\n')}\n`);
     if (json) io.stdout.write(jsonText({ exitCode: problem.exitCode, status: 'error', error: { code: problem.code, message: problem.message } }));

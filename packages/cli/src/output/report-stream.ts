@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { redactText, type RecordResult, type SyncReport } from '@syncmodes/connector-kit';
 import { escapeJsonControl } from './safe-text';
@@ -25,6 +25,11 @@ export class JsonReportStream {
   private count = 0;
   private fd: number | undefined;
   private finished = false;
+  /** The file being written; renamed over the report only when closed, so a hard exit (a second Ctrl-C) never destroys an earlier report. */
+  private partial: string | undefined;
+  private readonly removePartial = (): void => {
+    if (this.partial) rmSync(this.partial, { force: true });
+  };
 
   /** @param target - a file path, or a stream (stdout for `--report -`). */
   constructor(
@@ -33,7 +38,9 @@ export class JsonReportStream {
   ) {
     if (typeof target === 'string') {
       mkdirSync(dirname(target), { recursive: true });
-      this.fd = openSync(target, 'w');
+      this.partial = `${target}.partial-${process.pid}`;
+      this.fd = openSync(this.partial, 'w', 0o600);
+      process.once('exit', this.removePartial);
     }
     this.buffer = '{\n  "records": [';
   }
@@ -74,5 +81,10 @@ export class JsonReportStream {
     }
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    if (this.partial && typeof this.target === 'string') {
+      renameSync(this.partial, this.target);
+      process.removeListener('exit', this.removePartial);
+      this.partial = undefined;
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +25,13 @@ export function streamSource(stream: Readable | NodeJS.ReadableStream, name: str
   let dir: string | undefined;
   let path = '';
   let spooled: Promise<RecordSource> | undefined;
+  // A process that exits before dispose() (a second Ctrl-C) still removes the copy: it may hold personal data.
+  const removeAtExit = (): void => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  };
   const spool = async (): Promise<RecordSource> => {
     dir = await mkdtemp(join(tmpdir(), 'syncmodes-stream-'));
+    process.once('exit', removeAtExit);
     path = join(dir, 'source');
     await pipeline(stream, createWriteStream(path, { mode: 0o600 }));
     return fromFile(path);
@@ -44,6 +49,7 @@ export function streamSource(stream: Readable | NodeJS.ReadableStream, name: str
       }
     },
     async dispose() {
+      process.removeListener('exit', removeAtExit);
       if (dir) await rm(dir, { recursive: true, force: true });
     },
   };
