@@ -86,10 +86,20 @@ export interface WindowInput {
   readonly previousMatchKey: string | undefined;
 }
 
-/** A fresh ledger record. */
+/**
+ * A fresh ledger record. Every field is written out in one literal (no `...input` spread):
+ * a spread followed by a dozen more fields gave each record a hidden class of its own in
+ * V8 (about 650 bytes a record, 65 MB for a window of 100,000 records).
+ */
 export function ledgerRecord(input: WindowInput): LedgerRecord {
   return {
-    ...input,
+    ref: input.ref,
+    recordId: input.recordId,
+    row: input.row,
+    next: input.next,
+    entry: input.entry,
+    matchKey: input.matchKey,
+    previousMatchKey: input.previousMatchKey,
     found: undefined,
     claimedBy: undefined,
     holderGroups: undefined,

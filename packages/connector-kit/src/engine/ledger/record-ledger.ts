@@ -64,8 +64,9 @@ export class RecordLedger {
     if (this.ctx.kind !== 'records' || this.ctx.dryRun) return;
     const refs = [...new Set(events.filter((e) => e.type === 'acknowledged').map((e) => e.ref))];
     const touched = refs.map((ref) => this.records.get(ref) as LedgerRecord);
-    const deleted = touched.filter((r) => r.plan?.action === 'delete' && r.acked.has('write'));
-    const kept = touched.filter((r) => !deleted.includes(r));
+    const isDeleted = (r: LedgerRecord) => r.plan?.action === 'delete' && r.acked.has('write');
+    const deleted = touched.filter(isDeleted);
+    const kept = touched.filter((r) => !isDeleted(r));
     await this.write(kept, () => this.ctx.writer.put(kept.map((r) => entryFor(r))));
     await this.write(deleted, () => this.ctx.writer.remove(deleted.map((r) => r.recordId)));
   }
@@ -101,9 +102,16 @@ export class RecordLedger {
     const settlements = records.map((r) => settle(r, ctx));
     if (!ctx.dryRun) {
       await transferClaimed(records, this.ctx.writer, this.ctx.readEntries);
-      const puts = records.filter((_, i) => settlements[i]?.state && 'put' in (settlements[i]?.state ?? {}));
-      const forgets = records.filter((_, i) => settlements[i]?.state && 'forget' in (settlements[i]?.state ?? {}));
-      const entries = puts.map((r) => (settlements[records.indexOf(r)]?.state as { put: StateEntry }).put);
+      const puts: LedgerRecord[] = [];
+      const entries: StateEntry[] = [];
+      const forgets: LedgerRecord[] = [];
+      records.forEach((r, i) => {
+        const state = settlements[i]?.state;
+        if (state && 'put' in state) {
+          puts.push(r);
+          entries.push(state.put);
+        } else if (state && 'forget' in state) forgets.push(r);
+      });
       await this.write(puts, () => this.ctx.writer.put(entries));
       await this.write(forgets, () => this.ctx.writer.remove(forgets.map((r) => r.recordId)));
     }
