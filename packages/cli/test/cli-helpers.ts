@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import type { SyncReport } from '@syncmodes/connector-kit';
 import type { JsonReportFile } from '../src/output/report-stream';
 import { main, type Interrupts } from '../src/index';
 

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SyncReport } from '@syncmodes/connector-kit';
 import type { JsonReportFile } from '../src/output/report-stream';
 import { cli, readReport } from './cli-helpers';
 

@@ -12,7 +12,6 @@ import {
   syncIdFor,
   toSyncError,
   type AnyDestination,
-  type RecordResult,
   type RecordSource,
   type RunSyncOptions,
   type StateStore,
