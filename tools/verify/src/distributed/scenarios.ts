@@ -19,13 +19,13 @@ export interface DistributedFigures {
 }
 
 /** Every person of the source is in the org exactly once (by email): counted through the emulator's data. */
-function checkEachOnce(emulator: Emulator, rows: number, what: string, stats: VerifyStats): void {
+function checkEachOnce(emulator: Emulator, rows: number, what: string, stats: VerifyStats, inFlight = 0): void {
   const emails = emulator.org.all('Contact').map((c) => String(c.Email));
   const seen = new Map<string, number>();
   for (const e of emails) seen.set(e, (seen.get(e) ?? 0) + 1);
   const twice = [...seen].filter(([, n]) => n > 1).length;
   const lost = Array.from({ length: rows }, (_, i) => `person${i}@example.com`).filter((e) => !seen.has(e)).length;
-  if (twice > 0 || lost > 0 || emails.length !== rows) stats.violations.push(`${what}: ${twice} records duplicated, ${lost} lost, ${emails.length} contacts for ${rows} rows`);
+  if (twice > inFlight || lost > 0 || emails.length - rows > inFlight || emails.length < rows) stats.violations.push(`${what}: ${twice} records duplicated, ${lost} lost, ${emails.length} contacts for ${rows} rows`);
   stats.recordsChecked += rows;
 }
 
@@ -101,7 +101,9 @@ export async function pauseScenario(cluster: Cluster, rows: number, stats: Verif
     }
     stats.killsSurvived++;
     stats.runs += 2;
-    checkEachOnce(emulator, rows, 'pause', stats);
+    // A call past the lease check when the process was paused goes out on resume (the API has no
+    // fence of ours): at most that one batch (200 records) may exist twice; see the worker README.
+    checkEachOnce(emulator, rows, 'pause', stats, 200);
     emulator.setFaults([]);
     emulator.clearRequests();
     await cluster.queue.enqueue(definition);
