@@ -87,7 +87,9 @@ async function runPair(how: 'together' | 'paused', t: Started, subject: Concurre
   const refused = ends.find((e) => e.code === 3);
   const problems: string[] = [];
   if (!(codes.includes(0) && refused)) problems.push(`${where}: exit codes ${codes.join(' and ')}, expected one 0 and one 3 (${ends.map((e) => e.stderr.trim().split('\n').slice(-2).join(' ')).join(' | ').slice(0, 400)})`);
-  else if (!/sync_running/.test(refused.stderr)) problems.push(`${where}: the refused run does not say sync_running: ${refused.stderr.slice(0, 300)}`);
+  // Refused while the other holds the sync (sync_running), or — paused past its lease's time to
+  // live, so the other took the sync over — stopped when it resumed (lease_lost).
+  else if (!/sync_running|lease_lost/.test(refused.stderr)) problems.push(`${where}: the run that ended 3 says neither sync_running nor lease_lost: ${refused.stderr.slice(-400)}`);
   if (how === 'paused' && ends[1]?.code !== 3) problems.push(`${where}: the second run (started while the first was sending) was not the one refused`);
   return problems;
 }
