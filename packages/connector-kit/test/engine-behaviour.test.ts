@@ -153,6 +153,22 @@ describe('engine behaviour on the tiny destination', () => {
     expect(data.records.map((r) => r.key).sort()).toEqual(['p1@example.com', 'p2@example.com']);
   });
 
+  it('a re-key whose update failed is retried in place on the next run (found by the key it had), never created anew', async () => {
+    await run([person(1), person(2)]);
+    const moved = { id: 'c1', snapshot: { properties: { email: 'p9@example.com', name: 'Person 1' }, groups: [] } };
+    await admin.setFaults([{ kind: 'server_error', method: 'PATCH', path: '^/records$', rate: 1 }]);
+    const failed = await run([moved, person(2)], { retry: { ...FAST, retries: 1 } });
+    expect(failed.results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'failed', retryable: true });
+    await admin.clearFaults();
+    await admin.clearRequests();
+    const second = await run([moved, person(2)]);
+    expect(second.results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'updated' });
+    expect((await admin.requests()).filter((e) => e.method === 'POST')).toEqual([]);
+    const data = await admin.records<{ records: { key: string }[] }>();
+    expect(data.records.map((r) => r.key).sort()).toEqual(['p2@example.com', 'p9@example.com']);
+    expect((await state.get(second.syncId, ['c1'])).get('c1')).toMatchObject({ matchKey: 'p9@example.com', pending: false });
+  });
+
   it('keeps a pending record pending until its group changes are acknowledged, even when the held groups already name them', async () => {
     const first = await run([{ ...person(1), snapshot: { ...person(1).snapshot, groups: ['alpha'] } }]);
     const entry = (await state.get(first.syncId, ['c1'])).get('c1');

@@ -37,6 +37,16 @@ function appliedProperties(record: LedgerRecord, identityApplied: boolean): Prop
   return record.next !== null && (written || identityApplied) ? record.next.properties : (record.entry?.snapshot.properties ?? {});
 }
 
+/**
+ * The match key the destination record is sure to be found by while a write to it is not
+ * acknowledged: the key it had before the run (a re-key sent but not acknowledged may not
+ * have happened). The next run finds the record by this key first, then by the source's
+ * (see `lookupMoved`), so an unacknowledged re-key is retried in place, never created anew.
+ */
+function heldKey(record: LedgerRecord): string | null {
+  return record.previousMatchKey ?? record.matchKey ?? record.entry?.matchKey ?? null;
+}
+
 /** How {@link entryFor} records a record. */
 export interface EntryOptions {
   /** Audiences: the record's identity is now the source's (every change acknowledged, or recorded exactly). */
@@ -58,11 +68,12 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
   const outstanding = !options.exact && !complete(record);
   const held = options.settledGroups ? new Set(options.settledGroups) : appliedGroups(record);
   if (outstanding) for (const g of record.plan?.addGroups ?? []) held.add(g);
-  const snapshot: RecordSnapshot = { properties: appliedProperties(record, options.identityApplied === true), groups: [...held].sort() };
+  const properties = appliedProperties(record, options.identityApplied === true);
+  const snapshot: RecordSnapshot = { properties, groups: [...held].sort() };
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
-    matchKey: record.matchKey ?? record.entry?.matchKey ?? null,
+    matchKey: (properties === record.next?.properties ? record.matchKey : undefined) ?? heldKey(record),
     snapshot,
     hash: outstanding ? '' : snapshotHash(snapshot),
     owned: record.owned,
@@ -85,7 +96,7 @@ export function pendingEntry(record: LedgerRecord): StateEntry {
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
-    matchKey: record.matchKey ?? record.entry?.matchKey ?? null,
+    matchKey: heldKey(record),
     snapshot: { properties: { ...base.properties, ...setting }, groups: [...new Set([...base.groups, ...(plan?.addGroups ?? [])])].sort() },
     hash: '',
     owned: record.owned || creating,

@@ -115,7 +115,8 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
 /** A source record entering a window: a record remembered as not found has nothing in the destination, so it is planned as new. */
 function windowInput(ctx: RunContext, ref: number, item: SourceRecord, key: string, stored: StateEntry | undefined): WindowInput {
   const entry = stored?.notFound ? undefined : stored;
-  const previousKey = entry ? ctx.destination.matchKey(entry.snapshot, ctx.config) : undefined;
+  // A pending entry's snapshot counts values being written as held; its match key is the one the record had before (see `heldKey`).
+  const previousKey = entry ? ((entry.pending ? entry.matchKey : null) ?? ctx.destination.matchKey(entry.snapshot, ctx.config)) : undefined;
   return { ref, recordId: item.id, row: item.row, next: item.snapshot, entry, matchKey: key, previousMatchKey: previousKey !== undefined && previousKey !== key ? previousKey : undefined };
 }
 
