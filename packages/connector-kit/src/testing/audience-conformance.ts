@@ -123,6 +123,16 @@ export function describeAudienceConformance<Schema extends z.ZodType>(harness: A
         expect(await members('alpha')).toEqual(ops.delete ? keys(7) : keys(1, 7));
       });
 
+      it('after identifiers changed, tracks only the new identity: a rerun is unchanged, and joining an audience the old one was in adds the new one', async () => {
+        await run(mode, [harness.record(1, ['alpha', 'beta'])]);
+        const moved = (groups: string[]) => harness.withIdentityOf(harness.record(1, groups), 7);
+        expect(outcomes(await run(mode, [moved(['beta'])]))['r1']).toBe('updated');
+        expect(outcomes(await run(mode, [moved(['beta'])]))['r1']).toBe('unchanged');
+        expect(outcomes(await run(mode, [moved(['alpha', 'beta'])]))['r1']).toBe('updated');
+        expect(await members('alpha')).toEqual(ops.delete ? keys(7) : keys(1, 7));
+        expect(await members('beta')).toEqual(ops.delete ? keys(7) : keys(1, 7));
+      });
+
       it('fails a record without a usable identifier alone; the rest of its batch goes', async () => {
         const summary = await run(mode, [harness.record(1, ['alpha']), harness.invalidRecord(2, ['alpha']), harness.record(3, ['alpha'])]);
         const bad = summary.results.find((r) => r.id === 'r2');

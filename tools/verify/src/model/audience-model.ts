@@ -25,7 +25,8 @@ export interface AudienceCheckpoint {
  * The sync-mode contract for audience destinations, as an executable model (independent
  * of the engine): joining an audience is a create, leaving one is a delete. Sync adds and
  * removes; additive adds and never removes (people who leave an audience or the source, or
- * whose identifiers change, stay where they were). Only memberships the sync added are ever
+ * whose identifiers change, stay where they were; after an identity change the sync tracks
+ * only the new identity's audiences, so leaving one later is reported against those). Only memberships the sync added are ever
  * removed; audiences it does not manage are never touched. Duplicate identities fail all
  * their rows. A record that leaves while another record in the source has its identity (a
  * re-key) stays in that record's audiences (`rekeyed`); sync removes it from the others.
@@ -108,12 +109,13 @@ export class AudienceModel {
         outcome = kept.length > 0 ? 'skipped:delete_not_allowed' : groups.size === 0 ? 'skipped:no_audience' : 'unchanged';
       } else outcome = first ? 'created' : 'updated';
       out.set(r.id, outcome);
-      if (outcome === 'skipped:delete_not_allowed') {
+      if (outcome === 'skipped:delete_not_allowed' && !moved) {
         // Still in audiences the source says it left: the same again next run.
         if (entry) entry.fingerprint = '';
         continue;
       }
-      this.entries.set(r.id, { member: r.member, fingerprint, groups: new Set([...groups, ...kept]), departed: false });
+      // After an identity change the new identity holds only its own audiences: the old one's, kept (additive), are no longer tracked.
+      this.entries.set(r.id, { member: r.member, fingerprint, groups: new Set(moved ? groups : [...groups, ...kept]), departed: false });
     }
     for (const [id, entry] of [...this.entries]) {
       if (seen.has(id) || unsent.has(id) || (entry.departed && !removes)) continue;

@@ -1,5 +1,6 @@
 import type { SyncError } from '../../errors/sync-error';
 import type { RecordResult } from '../../records/outcome';
+import { snapshotHash } from '../../records/snapshot-hash';
 import { complete, entryFor, notFoundEntry } from './state-entries';
 import type { StateEntry } from '../../state/state-store';
 import type { LedgerRecord } from './ledger-record';
@@ -56,13 +57,23 @@ function settleDeferred(record: LedgerRecord, base: Partial<RecordResult>, error
   };
 }
 
+/** Audiences: true when the record's identifiers (its properties) differ from the ones its state entry holds. */
+function identityChanged(record: LedgerRecord): boolean {
+  const held = record.entry?.snapshot.properties;
+  return held !== undefined && record.next !== null && snapshotHash({ properties: held, groups: [] }) !== snapshotHash({ properties: record.next.properties, groups: [] });
+}
+
 /** A record whose every planned operation was acknowledged (or that needed none). */
 function settleComplete(record: LedgerRecord, ctx: SettleContext, result: RecordResult): Settlement {
   const plan = record.plan as NonNullable<LedgerRecord['plan']>;
   if (plan.code === 'rekeyed') return { result }; // state moves to the holder (see the ledger's transfer)
   if (ctx.kind === 'audience') {
     // Every person the sync tracks in an audience counts as its own (the deletion guard's base).
-    if (record.next !== null) return { result, state: { put: { ...entryFor(record, { identityApplied: true }), owned: true } } };
+    if (record.next !== null) {
+      // A new identity holds only the audiences it is in now: memberships kept under the old identifiers (additive never removes them) are no longer tracked.
+      const settledGroups = identityChanged(record) ? record.next.groups : undefined;
+      return { result, state: { put: { ...entryFor(record, { identityApplied: true, settledGroups }), owned: true } } };
+    }
     return { result, state: plan.depart ? { put: entryFor(record) } : { forget: true } };
   }
   if (plan.action === 'none') return { result, state: { put: entryFor(record, { settledGroups: record.next?.groups }) } };
