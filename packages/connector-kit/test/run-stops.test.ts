@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorClient } from '../src/emulator/index';
 import { MemoryStateStore, StateStoreError, runSync, type StateEntry, type SyncLease } from '../src/index';
 import { memorySource, type ConformanceRecord } from '../src/testing/index';
+import { createTinyAudienceEmulator, TINY_AUDIENCE_TOKEN, tinyAudienceDestination } from './tiny/tiny-audience';
 import { tinyDestination } from './tiny/tiny-destination';
 import { createTinyEmulator, TINY_MAX_BATCH, TINY_TOKEN } from './tiny/tiny-emulator';
 
@@ -63,6 +64,29 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect(await state.count(second.syncId, 'owned')).toBe(records.length);
     const third = await runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records.slice(1)), state, retry: FAST, guard: { maxDeletes: 5 } });
     expect(third.results.find((r) => r.id === 'c0')).toMatchObject({ outcome: 'deleted' });
+  });
+
+  it('audiences: a first join sent but not recorded (state failed) is marked, so the next run removes that person if they left the source (sync), and reports created if they stayed', async () => {
+    const audience = createTinyAudienceEmulator(100);
+    const audienceUrl = await audience.start();
+    try {
+      const member = (id: string, groups: string[]): ConformanceRecord => ({ id, snapshot: { properties: { email: `${id}@example.com` }, groups } });
+      const run = (records: ConformanceRecord[], state: MemoryStateStore) =>
+        runSync({ collectResults: true, destination: tinyAudienceDestination, config: { baseUrl: audienceUrl, token: TINY_AUDIENCE_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 10, allowEmptySource: true } });
+      const members = async () => (await new EmulatorClient(audienceUrl).records<{ audiences: { name: string; members: string[] }[] }>()).audiences.find((a) => a.name === 'A')?.members;
+      const state = new FailingStore(1); // the write-ahead mark, then the disk is full
+      const first = await run([member('p1', ['A']), member('p2', ['A'])], state);
+      expect(first.reason?.code).toBe('state_unwritable');
+      expect(first.results.map((r) => r.code)).toEqual(['state_unwritable', 'state_unwritable']);
+      expect(await members()).toEqual(['p1@example.com', 'p2@example.com']);
+      state.heal();
+      const second = await run([member('p2', ['A'])], state);
+      expect(second.results.find((r) => r.id === 'p1')).toMatchObject({ outcome: 'deleted' });
+      expect(second.results.find((r) => r.id === 'p2')).toMatchObject({ outcome: 'created' });
+      expect(await members()).toEqual(['p2@example.com']);
+    } finally {
+      await audience.stop();
+    }
   });
 
   it('a second run of the same sync while one runs is refused with sync_running naming the holder; every row is accounted for', async () => {

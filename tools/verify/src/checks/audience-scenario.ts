@@ -68,7 +68,7 @@ export async function runAudienceScenario(
       stats.violations.push(...checkOutcomes(first, expected, `${where} (faults)`, reconciling ? 'reconciling' : step.faults.length > 0 || failing !== undefined, step.rows.map((r) => r.id)));
       if (failing) {
         const memberOf = (r: ConformanceRecord) => h.memberKey(step.rows.find((row) => row.id === r.id)?.keyIndex ?? -1);
-        await checkStateFault({ failing, summary: first, source: records, touched: memberTouched(before, await t.read(), memberOf), deletes: mode === 'sync', unmarkedFirstJoins: true, where: `${where} (state fault)`, stats });
+        await checkStateFault({ failing, summary: first, source: records, touched: memberTouched(before, await t.read(), memberOf), deletes: mode === 'sync', where: `${where} (state fault)`, stats });
       }
       stats.runs++;
       stats.recordsChecked += first.results.length;

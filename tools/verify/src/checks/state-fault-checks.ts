@@ -12,13 +12,6 @@ export interface StateFaultRun {
   readonly touched: (r: ConformanceRecord) => boolean;
   /** Whether the sync may delete (sync mode): then what it sent must be remembered as its own, or it is orphaned. */
   readonly deletes: boolean;
-  /**
-   * Audience destinations mark only people state already tracks (a first join is not marked
-   * before its add is sent): a first join sent but not recorded has no entry, and sync mode
-   * cannot remove that person if they leave the source before the next run. A known gap
-   * (the closing note of issue 17), so it is not counted as a violation here.
-   */
-  readonly unmarkedFirstJoins?: boolean;
   readonly where: string;
   readonly stats: VerifyStats;
 }
@@ -72,8 +65,7 @@ export async function checkStateFault(run: StateFaultRun): Promise<void> {
     if (r.outcome === 'failed' && r.code === 'state_unwritable') {
       stats.sentNotRecorded++;
       // Where the sync deletes, the next run must know what this one sent (its write-ahead mark), or a record that leaves the source before then is never deleted.
-      const knownGap = run.unmarkedFirstJoins === true && entry === undefined;
-      if (run.deletes && !entry?.pending && !knownGap) stats.violations.push(`${where}: ${r.id} is reported sent but not recorded, yet its state entry is ${entry ? 'not pending' : 'missing'}: if it leaves the source before the next run, sync mode never removes what this run sent`);
+      if (run.deletes && !entry?.pending) stats.violations.push(`${where}: ${r.id} is reported sent but not recorded, yet its state entry is ${entry ? 'not pending' : 'missing'}: if it leaves the source before the next run, sync mode never removes what this run sent`);
     } else if ((r.outcome === 'created' || r.outcome === 'updated') && (!entry || (entry.pending && r.code !== 'groups_pending'))) {
       // Written and recorded (with its group changes still pending, the entry stays pending: the next run sends them).
       stats.violations.push(`${where}: ${r.id} is reported ${r.outcome}${r.code ? ` (${r.code})` : ''} but state ${entry ? 'still has it pending' : 'has no entry'}`);

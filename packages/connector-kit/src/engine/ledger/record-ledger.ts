@@ -80,7 +80,7 @@ export class RecordLedger {
   async mark(records: readonly RecordView[]): Promise<boolean> {
     if (this.ctx.dryRun || records.length === 0) return true;
     const ledgered = records.map((r) => this.records.get(r.ref) as LedgerRecord);
-    const ok = await this.ctx.writer.put(ledgered.map(pendingEntry));
+    const ok = await this.ctx.writer.put(ledgered.map((r) => pendingEntry(r, this.ctx.kind)));
     if (ok) this.report(ledgered.map((r) => ({ type: 'marked', ref: r.ref })));
     return ok;
   }

@@ -87,12 +87,17 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
  * groups being set counted as held (so a later empty value or group removal covers them).
  * A record about to be created is marked as this sync's own, with no destination id yet:
  * the next run looks it up and, if the create went through, keeps ownership of it.
+ * An audience member's first joins (`kind` `audience`, no entry yet) are marked with its
+ * identity and the audiences it joins, not owned: the next run resends them as first joins
+ * (`created`), or, if the person left the source, removes them (sync) — a join sent but
+ * never recorded is not orphaned.
  */
-export function pendingEntry(record: LedgerRecord): StateEntry {
+export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' = 'records'): StateEntry {
   const plan = record.plan;
-  const base = record.entry?.snapshot ?? EMPTY;
+  const firstJoin = kind === 'audience' && record.entry === undefined;
+  const base = record.entry?.snapshot ?? (firstJoin && record.next ? { properties: record.next.properties, groups: [] } : EMPTY);
   const setting = Object.fromEntries(Object.entries(plan?.properties ?? {}).filter(([, v]) => v !== null && v !== ''));
-  const creating = plan?.action === 'create' && record.destinationId === undefined;
+  const creating = plan?.action === 'create' && record.destinationId === undefined && !firstJoin;
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,

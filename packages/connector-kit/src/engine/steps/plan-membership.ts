@@ -101,7 +101,8 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
     }
     return { ...base, action: 'none', outcome: 'unchanged', message: `Already in its audiences in ${destinationName}.`, addGroups: [], removeGroups: [], removeIdentity: undefined };
   }
-  const first = item.entry === undefined || previousGroups.length === 0;
+  // A first join marked but never acknowledged (its entry pending and not yet owned) is still a first join.
+  const first = item.entry === undefined || previousGroups.length === 0 || (item.entry.pending === true && !item.entry.owned);
   return {
     ...base,
     action: first ? 'create' : 'update',

@@ -25,10 +25,7 @@ function ledgerFor(ctx: RunContext, inputs: readonly WindowInput[]): RecordLedge
 
 /** Sends what the window planned (after the write-ahead mark); an unexpected error fails what was not acknowledged. */
 async function send(ctx: RunContext, ledger: RecordLedger): Promise<void> {
-  // Audiences mark only people the sync tracks already (a first join needs no mark: adds are idempotent and resent).
-  const writing = ledger
-    .open()
-    .filter((r) => r.plan && (r.plan.write || r.plan.restore || r.plan.addGroups.length + r.plan.removeGroups.length > 0) && (ctx.kind === 'records' || r.entry !== undefined));
+  const writing = ledger.open().filter((r) => r.plan && (r.plan.write || r.plan.restore || r.plan.addGroups.length + r.plan.removeGroups.length > 0));
   if (!(await ledger.mark(writing))) return;
   try {
     if (ctx.kind === 'audience') {
