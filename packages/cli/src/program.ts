@@ -55,7 +55,8 @@ function describeKnown(error: unknown): { code: string; message: string; exitCod
   const state = stateError(error, 'the state file');
   if (state) return { code: state.code, message: state.message, exitCode: state.code === 'state_unreadable' ? EXIT.usage : EXIT.refused };
   if (error instanceof SyncError) {
-    const after = error.retryable ? ' The retries are spent and the run stopped; what was sent is in the state, so running again later continues from there.' : '';
+    // A sync that is running (state forget) was refused before anything was tried: no retries to speak of.
+    const after = error.retryable && error.code !== 'sync_running' ? ' The retries are spent and the run stopped; what was sent is in the state, so running again later continues from there.' : '';
     return { code: error.code, message: `${error.message}${after}`, exitCode: EXIT.refused };
   }
   return { code: 'unexpected_error', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: EXIT.usage };
