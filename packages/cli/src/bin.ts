@@ -16,9 +16,10 @@ function drained(stream: NodeJS.WritableStream, timeoutMs = 2_000): Promise<void
  * What the `syncmodes` bin runs: {@link main}, then — once the summary and the report are
  * written and stdout / stderr are flushed — `process.exit` with its code, whatever sockets
  * or timers a destination SDK left open (a hung server must not keep the CLI alive after
- * the summary).
+ * the summary). The bin passes the interrupts it caught from its first line
+ * (`catchEarlyInterrupts`), so a Ctrl-C while the CLI is still loading stops the run too.
  */
-export async function runBin(argv: readonly string[], options: Pick<MainOptions, 'cliModuleUrl'> = {}): Promise<never> {
+export async function runBin(argv: readonly string[], options: Pick<MainOptions, 'cliModuleUrl' | 'interrupts'> = {}): Promise<never> {
   let code: number;
   try {
     code = await main(argv, options);

@@ -16,6 +16,7 @@ import { jsonText } from './output/write-report';
 import { EXIT, UsageError } from './registry/exit-codes';
 import { kitUrlFrom } from './registry/plugins';
 import { versionLines } from './registry/versions';
+import type { EarlyInterrupts } from './early-interrupts';
 import { processInterrupts, type Interrupts } from './run/interrupts';
 import { stateError } from './run/open-state';
 import type { CliIo } from './run/run-sync-job';
@@ -27,8 +28,12 @@ export interface MainOptions {
   readonly waitForStop?: () => Promise<void>;
   /** The calling module's URL (the `syncmodes` bin passes its own), to check plugins share the CLI's connector-kit and to find the installed destination packages' versions. */
   readonly cliModuleUrl?: string;
-  /** Where Ctrl-C / SIGTERM come from during a sync. Default: the process's SIGINT and SIGTERM. */
-  readonly interrupts?: Interrupts;
+  /**
+   * Where Ctrl-C / SIGTERM come from during a sync. Default: the process's SIGINT and
+   * SIGTERM. The `syncmodes` bin passes the ones it caught from its first line
+   * (`catchEarlyInterrupts`); they are released for every command but `sync`.
+   */
+  readonly interrupts?: Interrupts | EarlyInterrupts;
   /** Ends the process at once on a second interrupt. Default: `process.exit`. */
   readonly exitNow?: (code: number) => void;
 }
@@ -55,7 +60,8 @@ function describeKnown(error: unknown): { code: string; message: string; exitCod
   const state = stateError(error, 'the state file');
   if (state) return { code: state.code, message: state.message, exitCode: state.code === 'state_unreadable' ? EXIT.usage : EXIT.refused };
   if (error instanceof SyncError) {
-    const after = error.retryable ? ' The retries are spent and the run stopped; what was sent is in the state, so running again later continues from there.' : '';
+    // A sync that is running (state forget) was refused before anything was tried: no retries to speak of.
+    const after = error.retryable && error.code !== 'sync_running' ? ' The retries are spent and the run stopped; what was sent is in the state, so running again later continues from there.' : '';
     return { code: error.code, message: `${error.message}${after}`, exitCode: EXIT.refused };
   }
   return { code: 'unexpected_error', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: EXIT.usage };
@@ -84,6 +90,9 @@ function program(context: CommandContext, options: MainOptions): Command {
     command.commands.forEach(configure);
   };
   root.commands.forEach(configure);
+  // Interrupts caught since the process started are `sync`'s (a stop with a summary); any other command gets the OS default back.
+  const early = options.interrupts && 'release' in options.interrupts ? options.interrupts : undefined;
+  if (early) root.hook('preAction', (_root, action) => (action.name() === 'sync' && action.parent === root ? undefined : early.release()));
   return root;
 }
 

@@ -106,9 +106,13 @@ describe('Salesforce (--emulator): a stray pair of quotes in sync mode', () => {
     const second = await run(write(stray));
     expect(second.code).toBe(1);
     const r = readReport(report);
-    expect(r.counts).toMatchObject({ deleted: 0, failed: 1 });
-    expect(r.records.find((x) => x.code === 'malformed_row')).toMatchObject({ row: 7, id: 'row:7' });
-    expect(r.records.find((x) => x.code === 'malformed_row')?.message).toMatch(/^Lines 7–13 were read as one row/);
+    expect(r.counts).toMatchObject({ deleted: 0, failed: 7 });
+    // Every line of the merged row (7–13) has its own entry, each naming the span.
+    const malformed = r.records.filter((x) => x.code === 'malformed_row');
+    expect(malformed.map((x) => [x.row, x.id])).toEqual([7, 8, 9, 10, 11, 12, 13].map((n) => [n, `row:${n}`]));
+    for (const x of malformed) expect(x.message).toMatch(/^Lines 7–13 were read as one row/);
+    // The report accounts for every input line (the header is line 1).
+    expect(new Set(r.records.map((x) => x.row).filter((n) => n !== undefined))).toEqual(new Set(Array.from({ length: 100 }, (_, i) => i + 2)));
     expect(
       r.records
         .filter((x) => x.code === 'source_incomplete')
@@ -120,6 +124,39 @@ describe('Salesforce (--emulator): a stray pair of quotes in sync mode', () => {
     const contacts = salesforceContacts(state);
     expect(contacts).toHaveLength(100);
     expect(contacts.find((c) => c.Email === 'p6@example.com')?.LastName).toBe('Last6');
+  });
+});
+
+describe('Salesforce (--emulator): a stray quote that swallows lines 3–5 (hostile trial, item 4)', () => {
+  it('lines 3, 4 and 5 each get a malformed_row entry naming "lines 3–5" and the fix; the run is source_incomplete and deletes nothing', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const file = join(dir, 'people.csv');
+    const report = join(dir, 'report.json');
+    const lines = ['Customer Id,Email,Last Name', ...Array.from({ length: 30 }, (_, i) => `C${i + 1},p${i + 1}@example.com,Last${i + 1}`)];
+    const run = () =>
+      cli(['sync', '--to', 'salesforce', '--emulator', '--mode', 'sync', '--from', file, '--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name', '--state-dir', state, '--report', report]);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect((await run()).code).toBe(0);
+    lines[2] = 'C2,p2@example.com,"Last2'; // file line 3 opens a quote …
+    lines[4] = 'C4,p4@example.com,Last4"'; // … file line 5 closes it
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const out = await run();
+    expect(out.code).toBe(1);
+    const r = readReport(report);
+    const malformed = r.records.filter((x) => x.code === 'malformed_row');
+    expect(malformed.map((x) => x.row)).toEqual([3, 4, 5]);
+    for (const x of malformed) {
+      expect(x).toMatchObject({ outcome: 'failed', id: `row:${x.row}` });
+      expect(x.message).toMatch(/^Lines 3–5 were read as one row/);
+      expect(x.message).toContain('A quote is probably stray: remove it, or double it ("") inside a quoted value.');
+    }
+    // Every input line is in the report, numbered by file line (the header is line 1).
+    expect(new Set(r.records.map((x) => x.row).filter((n) => n !== undefined))).toEqual(new Set(Array.from({ length: 30 }, (_, i) => i + 2)));
+    // The people on lines 3–5 were not read: source_incomplete, none deleted.
+    expect(r.records.filter((x) => x.code === 'source_incomplete').map((x) => x.id).sort()).toEqual(['C2', 'C3', 'C4']);
+    expect(r.counts).toMatchObject({ deleted: 0, failed: 3 });
+    expect(salesforceContacts(state)).toHaveLength(30);
   });
 });
 

@@ -1,8 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { SyncListing } from '@syncmodes/connector-kit';
+import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
+import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { stateError } from '../src/index';
+import { startBin, until } from './bin-process';
 import { cli, cliWith, tempDir } from './cli-helpers';
 
 const CSV = 'Customer Id,Email,Last Name\nA1,ada@example.com,Lovelace\nB2,alan@example.com,Turing\n';
@@ -209,4 +213,57 @@ describe('exit codes of a report', () => {
     expect(exitCodeOf(report('interrupted'))).toBe(130);
     expect(exitCodeOf(report('rate_limited'))).toBe(3);
   });
+});
+
+/** Who holds a lease in the state file now ('' when none). */
+function leaseHolder(path: string): string {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 2000');
+    return (db.prepare("SELECT holder FROM leases WHERE holder <> '' AND expires_at > ?").get(Date.now()) as { holder: string } | undefined)?.holder ?? '';
+  } finally {
+    db.close();
+  }
+}
+
+describe('syncmodes state forget on a sync that is running (hostile trial, item 3)', () => {
+  it('is refused with sync_running, exit 3: names the sync, the holder and since when as the lease records them, and what to do', async () => {
+    const emulator = createSalesforceEmulator();
+    const url = await emulator.start();
+    const dir = tempDir();
+    const stateDir = join(dir, 's');
+    const file = join(dir, 'customers.csv');
+    writeFileSync(file, CSV);
+    const argv = ['sync', '--to', 'salesforce', '--option', `instanceUrl=${url}`, '--state-dir', stateDir, '--from', file, ...MAP];
+    const env = { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN };
+    try {
+      expect((await cliWith(argv, { env })).code).toBe(0); // the sync is now known to the state
+      // The second run is a real process whose every call is answered after 2 s: it holds the lease meanwhile.
+      emulator.setFaults([{ kind: 'latency', latencyMs: 2_000, every: 1 }]);
+      emulator.clearRequests();
+      const started = Date.now();
+      const running = startBin(argv, { env });
+      await until(() => leaseHolder(join(stateDir, 'state.sqlite')) !== '' || running.child.exitCode !== null, 60_000, 'the second run to take the lease');
+      const out = await cliWith(['state', 'forget', 'customers', '--state-dir', stateDir, '--yes']);
+      expect(out.code).toBe(3);
+      expect(out.stdout).toBe('');
+      const line = out.stderr.trim();
+      expect(line.split('\n')).toHaveLength(1);
+      expect(line).toMatch(/^error \(sync_running\): Sync "customers" \([0-9a-f]{16}, salesforce: 2 records, 2 owned\) is running, so it was not forgotten: a run holds its lease/);
+      expect(line).toContain(`holder ${hostname()}:${running.child.pid}:`);
+      expect(line).toContain(`(process ${running.child.pid} on this machine)`);
+      const since = Date.parse(`${/since (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC/.exec(line)?.[1]?.replace(' ', 'T')}Z`);
+      expect(Math.abs(since - started)).toBeLessThan(60_000);
+      expect(line).toContain(`Wait for that run to finish, or stop it (Ctrl-C where it runs, or kill ${running.child.pid}), then run \`syncmodes state forget\` again.`);
+      expect(line).toMatch(/If that run was killed, its lease runs out at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(its time to live\) and forget works from then on\.$/);
+      expect(line).not.toContain('retries');
+      expect((await running.exited).code).toBe(0);
+      // The run finished and released its lease: now the sync is forgotten.
+      const after = await cliWith(['state', 'forget', 'customers', '--state-dir', stateDir, '--yes']);
+      expect(after.code).toBe(0);
+      expect(after.stdout).toContain('Forgot sync "customers"');
+    } finally {
+      await emulator.stop();
+    }
+  }, 120_000);
 });

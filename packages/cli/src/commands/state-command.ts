@@ -1,11 +1,12 @@
 import { createInterface } from 'node:readline/promises';
-import type { SqliteStateStore, SyncListing } from '@syncmodes/connector-kit';
+import { SyncRunningError, type SqliteStateStore, type SyncListing } from '@syncmodes/connector-kit';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { escapeControl as safe } from '../output/safe-text';
 import { jsonText } from '../output/write-report';
 import { UsageError } from '../registry/exit-codes';
 import { openState } from '../run/open-state';
+import { runningRefusal } from '../run/running-refusal';
 import type { CliIo } from '../run/run-sync-job';
 import type { CommandContext } from './context';
 
@@ -87,7 +88,8 @@ const STATE_HELP = `
 A sync is addressed by its id, its name (--sync-name, or the source file's name), or a unique prefix of its id.
 Forgetting a sync removes its state only: the destination is not changed, and the next run of the sync owns
 nothing, so sync mode deletes nothing it created before. forget asks for confirmation on a terminal; elsewhere
-it needs --yes. A sync that is running (its lease is held) is not forgotten (sync_running).
+it needs --yes. A sync that is running (a run holds its lease) is not forgotten (sync_running, exit 3): wait for
+that run to finish or stop it; the lease of a run that was killed is taken over once its time to live ends.
 
 Examples:
   syncmodes state list
@@ -142,7 +144,9 @@ function forgetCommand(context: CommandContext): Command {
             return;
           }
         }
-        const removed = await (store as SqliteStateStore).forgetSync(sync.syncId);
+        const removed = await (store as SqliteStateStore).forgetSync(sync.syncId).catch((error: unknown) => {
+          throw error instanceof SyncRunningError ? runningRefusal(label, error) : error;
+        });
         io.stdout.write(`Forgot sync ${label}: ${removed} entries removed. The destination was not changed; the next run of this sync starts over and owns nothing.\n`);
       }),
     );

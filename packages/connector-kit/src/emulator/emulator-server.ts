@@ -30,7 +30,7 @@ export interface EmulatorServerOptions {
   readonly data: EmulatorData;
   /** Checks credentials; returns the vendor's error answer when they are refused. */
   readonly authenticate?: ((request: EmulatorRequest) => EmulatorResponse | undefined) | undefined;
-  /** JSON file the data is loaded from at start and saved to after every change. */
+  /** JSON file the data is loaded from at start and saved to after every change, before the change is acknowledged (atomically: temp file, then rename). */
   readonly persistPath?: string | undefined;
   /** Largest request head, bytes (Facebook DELETE carries its payload in the query). Default 1 MiB. */
   readonly maxHeaderSize?: number | undefined;
@@ -184,26 +184,45 @@ export class EmulatorServer {
   }
 
   private flushTimer: NodeJS.Timeout | undefined;
+  /** Data changed since the last save. */
+  private dirty = false;
 
   /**
-   * Schedules a save of the data to `persistPath` (at most every 100 ms; `stop` and
-   * `flush` save at once), when set.
+   * Marks the data changed (when `persistPath` is set): it is saved before the next answer
+   * leaves the emulator (so whatever it acknowledged is in the file, even if the process is
+   * killed right after), and within 100 ms otherwise (changes made in the background, e.g.
+   * Salesforce Bulk API jobs).
    */
   persist(): void {
-    if (!this.options.persistPath || this.flushTimer) return;
-    this.flushTimer = setTimeout(() => this.flush(), 100);
+    if (!this.options.persistPath) return;
+    this.dirty = true;
+    this.flushTimer ??= setTimeout(() => this.flush(), 100);
   }
 
   /** Saves the data to `persistPath` now (atomically: temp file, then rename), when set. */
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
+    this.dirty = false;
     const path = this.options.persistPath;
     if (!path) return;
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(this.options.data.snapshot()));
     renameSync(tmp, path);
+  }
+
+  /** Saves pending changes before an answer is sent; a save that fails turns the answer into a server error (nothing unsaved is acknowledged). */
+  private saved(response: EmulatorResponse): EmulatorResponse {
+    if (!this.dirty) return response;
+    try {
+      this.flush();
+      return response;
+    } catch (error) {
+      // eslint-disable-next-line no-console
+      console.error(`[${this.options.name} emulator] cannot save its data to ${this.options.persistPath}:`, error);
+      return this.options.vendor.serverError(500);
+    }
   }
 
   private async readBody(req: IncomingMessage): Promise<string> {
@@ -218,7 +237,8 @@ export class EmulatorServer {
     return Buffer.concat(chunks).toString('utf8');
   }
 
-  private send(res: ServerResponse, response: EmulatorResponse): void {
+  private send(res: ServerResponse, answer: EmulatorResponse): void {
+    const response = this.saved(answer);
     const headers: Record<string, string> = { ...response.headers };
     let payload = '';
     if (response.raw !== undefined) payload = response.raw;

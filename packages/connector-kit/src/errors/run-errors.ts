@@ -25,6 +25,8 @@ export class SyncRunningError extends SyncError {
   readonly holder: string;
   /** When the holder took it, epoch ms. */
   readonly since: number;
+  /** When the lease expires unless its holder renews it (a killed holder's lease is taken over then), epoch ms. */
+  readonly expiresAt: number;
 
   constructor(syncId: string, holder: string, since: number, expiresAt: number) {
     super(
@@ -35,6 +37,7 @@ export class SyncRunningError extends SyncError {
     );
     this.holder = holder;
     this.since = since;
+    this.expiresAt = expiresAt;
   }
 }
 

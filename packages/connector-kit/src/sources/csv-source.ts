@@ -35,23 +35,30 @@ interface Parsed {
   readonly skipped: readonly SourceItem[];
 }
 
-function malformed(span: LineSpan, message: string): SourceItem {
+/**
+ * One `malformed_row` item per file line the record covers (a stray quote that merged lines
+ * 3–5 into one record gives lines 3, 4 and 5 an entry each, all naming the span), so the
+ * report accounts for every input line.
+ */
+function malformed(span: LineSpan, message: string): SourceItem[] {
+  const items: SourceItem[] = [];
   // No id: a malformed row's id cannot be trusted, so the run deletes nothing.
-  return {
-    kind: 'error',
-    row: span.first,
-    id: undefined,
-    error: new InputError('malformed_row', message),
-  };
+  for (let row = span.first; row <= span.last; row++) items.push({ kind: 'error', row, id: undefined, error: new InputError('malformed_row', message) });
+  return items;
 }
 
 function skipMessage(error: CsvError, span: LineSpan, width: number): string {
   switch (error.code) {
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
-      const got = (error as { record?: unknown[] }).record?.length;
-      return `${linesLabel(span)}: the row has ${
-        got ?? 'a different number of'
-      } values; the header has ${width}. Check for a missing or extra delimiter, or a stray quote.`;
+      const got = (error as { record?: unknown[] }).record?.length ?? 'a different number of';
+      if (span.last > span.first) {
+        return (
+          `Lines ${span.first}–${span.last} were read as one row (a quoted value opened on line ${span.first} runs to line ${span.last}), ` +
+          `which has ${got} values; the header has ${width}. A quote is probably stray: remove it, or double it ("") inside a quoted value. ` +
+          'Nothing is deleted or removed until the file reads cleanly.'
+        );
+      }
+      return `${linesLabel(span)}: the row has ${got} values; the header has ${width}. Check for a missing or extra delimiter, or a stray quote.`;
     }
     case 'CSV_QUOTE_NOT_CLOSED':
       return `Line ${span.first}: a quote opened in this row is never closed, so lines ${span.first}–${span.last} (the rest of the file) could not be read; close the quote, or double it ("") inside a quoted value.`;
@@ -98,9 +105,10 @@ function parseFile(path: string, delimiter: string) {
     on_skip: (error: CsvError | undefined, raw: string | undefined): undefined => {
       if (!error || stopped) return undefined;
       const span = lines.advance(raw ?? '');
-      const item = malformed(span, skipMessage(error, span, headerWidth));
-      if (error.code === 'CSV_MAX_RECORD_SIZE') stopped = item;
-      else skipped.push(item);
+      const message = skipMessage(error, span, headerWidth);
+      // An over-long record's span is only what was read of it: one entry, for the rest of the file.
+      if (error.code === 'CSV_MAX_RECORD_SIZE') stopped = malformed({ first: span.first, last: span.first }, message)[0];
+      else skipped.push(...malformed(span, message));
       return undefined;
     },
   };
@@ -121,12 +129,12 @@ function checkFile(path: string): void {
   if (size === 0) throw new InputError('empty_file', `"${path}" is empty: expected a header line and rows.`);
 }
 
-function toItem(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping): SourceItem {
+function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping): SourceItem[] {
   const problem = rowProblem(parsed.fields, parsed.raw, parsed.span, checks);
   if (problem !== undefined) return malformed(parsed.span, problem);
   const row: Record<string, string | undefined> = {};
   for (const [column, i] of checks.header.positions) row[column] = parsed.fields[i];
-  return mapRow(row, parsed.span.first, mapping);
+  return [mapRow(row, parsed.span.first, mapping)];
 }
 
 /**
@@ -136,13 +144,15 @@ function toItem(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping):
  * line it starts on (the header is line 1, so the first data row is normally 2; blank
  * lines and line breaks inside quoted values count), also after malformed rows.
  *
- * A row that cannot be read exactly fails alone as `malformed_row`, with its line and what
- * to fix, and **without an id** (its id cannot be trusted, so the run deletes and removes
- * nothing): a wrong number of values; quotes that do not pair up (checked strictly per
- * record); a quoted value spanning lines one of which looks like a whole row (a stray pair
- * of quotes merging rows; see {@link CsvSourceOptions.multilineValues}); a quote never
- * closed or a record over {@link MAX_CSV_RECORD_CHARS} characters (one error for the rest
- * of the file).
+ * A row that cannot be read exactly fails alone as `malformed_row`, with its lines and what
+ * to fix — one entry per file line it covers (a stray quote that merged lines 3–5 gives
+ * lines 3, 4 and 5 an entry each, every message naming the span) — and **without an id**
+ * (its id cannot be trusted, so the run deletes and removes nothing): a wrong number of
+ * values; quotes that do not pair up (checked strictly per record); a quoted value spanning
+ * lines one of which looks like a whole row (a stray pair of quotes merging rows; see
+ * {@link CsvSourceOptions.multilineValues}); a quote never closed (an entry for every line
+ * of the rest of the file); a record over {@link MAX_CSV_RECORD_CHARS} characters (one
+ * entry, on its first line, for the rest of the file).
  *
  * @throws {@link InputError} when reading: `file_not_found`, `empty_file` (0 bytes),
  *   `too_many_columns`, `duplicate_column`, `unknown_column` (a mapped column is missing
@@ -170,7 +180,7 @@ export function csvSource(path: string, mapping: FieldMapping, options: CsvSourc
             continue;
           }
           yield* parsed.skipped;
-          yield toItem(parsed, checks, mapping);
+          yield* toItems(parsed, checks, mapping);
         }
       } catch (error) {
         if (error instanceof InputError) throw error;

@@ -27,27 +27,27 @@ const errors = (items: SourceItem[]) => items.filter((i): i is SourceItem & { ki
 const rows = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => `${from + k},p${from + k}@x.example,Person ${from + k}`);
 
 describe('CSV: a stray pair of quotes never swallows rows silently', () => {
-  it('fails the merged row (quote opens a value, a later value closes it) with its line and no id; later lines keep their numbers', async () => {
+  it('fails every line of the merged row (quote opens a value, a later value closes it), each naming the span, no id; later lines keep their numbers', async () => {
     const lines = ['id,email,name', ...rows(1, 100)];
     lines[10] = '10,p10@x.example,"Person 10'; // file line 11 opens a quote …
     lines[15] = '15,p15@x.example,Person 15"'; // … and line 16 closes it: lines 12–15 would vanish into one value
     const items = await read(lines.join('\n') + '\n');
-    expect(items).toHaveLength(100 - 5);
-    const [merged, ...others] = errors(items);
-    expect(others).toEqual([]);
-    expect(merged).toMatchObject({ row: 11, id: undefined, error: { code: 'malformed_row' } });
-    expect(merged?.error.message).toMatch(
-      /^Lines 11–16 were read as one row: a quoted value opened on line 11 runs to line 16, and line 12 inside it looks like a row of its own/,
-    );
-    expect(brief(items).slice(8, 12)).toEqual(['10:9', '11:malformed_row', '17:16', '18:17']);
+    expect(items).toHaveLength(100); // one entry per input line
+    const merged = errors(items);
+    expect(merged.map((e) => e.row)).toEqual([11, 12, 13, 14, 15, 16]);
+    for (const e of merged) {
+      expect(e).toMatchObject({ id: undefined, error: { code: 'malformed_row' } });
+      expect(e.error.message).toMatch(/^Lines 11–16 were read as one row: a quoted value opened on line 11 runs to line 16, and line 12 inside it looks like a row of its own/);
+    }
+    expect(brief(items).slice(8, 18)).toEqual(['10:9', '11:malformed_row', '12:malformed_row', '13:malformed_row', '14:malformed_row', '15:malformed_row', '16:malformed_row', '17:16', '18:17', '19:18']);
     expect(brief(items).at(-1)).toBe('101:100');
   });
 
   it('catches the quote closing in the middle of a line, and opening in the first column', async () => {
     const midLine = ['id,email,name', '1,"p1@x.example,One', '2,p2@x.example,Two', '3,p3@x.example",Three', '4,p4@x.example,Four'].join('\r\n');
-    expect(brief(await read(midLine))).toEqual(['2:malformed_row', '5:4']);
+    expect(brief(await read(midLine))).toEqual(['2:malformed_row', '3:malformed_row', '4:malformed_row', '5:4']);
     const firstColumn = ['id,email,name', '"1,p1@x.example,One', '2",p2@x.example,Two', '3,p3@x.example,Three'].join('\n');
-    expect(brief(await read(firstColumn))).toEqual(['2:malformed_row', '4:3']);
+    expect(brief(await read(firstColumn))).toEqual(['2:malformed_row', '3:malformed_row', '4:3']);
   });
 
   it('keeps genuine multi-line values, and line numbers after them (CRLF inside quotes counts once)', async () => {
@@ -61,7 +61,7 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
 
   it('multilineValues: trust skips the merged-row check', async () => {
     const csv = ['id,email,name', '1,p1@x.example,"Note', '2,p2@x.example,Two"', '3,p3@x.example,Three'].join('\n');
-    expect(brief(await read(csv))).toEqual(['2:malformed_row', '4:3']);
+    expect(brief(await read(csv))).toEqual(['2:malformed_row', '3:malformed_row', '4:3']);
     expect(brief(await read(csv, { multilineValues: 'trust' }))).toEqual(['2:1', '4:3']);
   });
 
@@ -93,8 +93,9 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
   it('numbers rows by line after rows with too few or too many values', async () => {
     const csv = ['id,email,name', '1,p1@x.example', '2,p2@x.example,Two,extra', '3,p3@x.example,"Three', 'continued",x', '4,p4@x.example,Four'].join('\n');
     const items = await read(csv);
-    expect(brief(items)).toEqual(['2:malformed_row', '3:malformed_row', '4:malformed_row', '6:4']);
-    expect(errors(items)[2]?.error.message).toMatch(/^Lines 4–5: the row has 4 values; the header has 3/);
+    expect(brief(items)).toEqual(['2:malformed_row', '3:malformed_row', '4:malformed_row', '5:malformed_row', '6:4']);
+    expect(errors(items)[2]?.error.message).toMatch(/^Lines 4–5 were read as one row \(a quoted value opened on line 4 runs to line 5\), which has 4 values; the header has 3\. A quote is probably stray/);
+    expect(errors(items)[3]?.error.message).toBe(errors(items)[2]?.error.message);
   });
 
   it('stops at a record longer than MAX_CSV_RECORD_CHARS with one error for the rest of the file', async () => {

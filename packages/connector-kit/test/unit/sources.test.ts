@@ -43,9 +43,9 @@ describe('sources', () => {
     expect(bad?.kind === 'error' && bad.id).toBeUndefined();
   });
 
-  it('turns an unclosed quote into one error for the rest of the file', async () => {
+  it('turns an unclosed quote into one error per line for the rest of the file', async () => {
     const items = await read(file('c.csv', 'id,email,name,groups\n1,a@x.example,"open,\n2,b@x.example,B,\n'));
-    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['2:error:malformed_row']);
+    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['2:error:malformed_row', '3:error:malformed_row']);
     const bad = items[0];
     expect(bad?.kind === 'error' && bad.error.message).toMatch(/^Line 2: a quote opened in this row is never closed, so lines 2–3 \(the rest of the file\)/);
   });
