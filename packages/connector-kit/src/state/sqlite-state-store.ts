@@ -1,10 +1,8 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import { StateStoreError } from '../errors/run-errors';
 import type { RecordSnapshot } from '../records/types';
 import { loadSqlite } from './load-sqlite';
 import { sqliteStoreError } from './sqlite-errors';
+import { openStateFile } from './sqlite-file';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRuns } from './sqlite-runs';
 import { prepareSchema } from './sqlite-schema';
@@ -70,32 +68,6 @@ const toEntry = (row: Row): StateEntry => ({
   pending: row.pending === 1,
 });
 
-/** How long a 0-byte state file may be another process creating it (SQLite writes its header at once), ms. */
-const CREATING_MS = 2_000;
-
-/** True when the 0-byte file at `path` gets content within `ms` (another process is creating it); blocks, polling every 50 ms. */
-function filledWithin(path: string, ms: number): boolean {
-  const pause = new Int32Array(new SharedArrayBuffer(4));
-  for (let waited = 0; waited < ms; waited += 50) {
-    Atomics.wait(pause, 0, 0, 50);
-    if (!existsSync(path) || statSync(path).size > 0) return true;
-  }
-  return false;
-}
-
-/** Refuses a path that cannot be a state file before SQLite silently makes a new one of it. */
-function checkPath(path: string): void {
-  if (!existsSync(path)) return;
-  const stat = statSync(path);
-  if (stat.isDirectory()) throw new StateStoreError('state_unreadable', `The state file ${path} is a folder; give the SqliteStateStore a file path.`);
-  if (stat.size === 0 && !filledWithin(path, CREATING_MS)) {
-    throw new StateStoreError(
-      'state_unreadable',
-      `The state file ${path} is empty (0 bytes), so the sync's state is lost, not new: refusing to treat it as a first run. Restore it from a backup, or start over explicitly: move the file aside and open a new one.`,
-    );
-  }
-}
-
 /**
  * {@link StateStore} on SQLite (better-sqlite3, loaded on first use), in WAL mode with
  * synchronous commits; its synchronous calls are wrapped in promises.
@@ -115,11 +87,7 @@ export class SqliteStateStore implements StateStore {
   constructor(readonly path: string = ':memory:') {
     const Database = loadSqlite();
     try {
-      if (path !== ':memory:') {
-        mkdirSync(dirname(path), { recursive: true });
-        checkPath(path);
-      }
-      this.db = new Database(path);
+      this.db = openStateFile(Database, path);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       prepareSchema(this.db, path);

@@ -184,9 +184,10 @@ class HistoryBuilder {
         }
       }
     }
-    // Where a removed record's key stays taken (Intercom archives instead of deleting),
-    // a row may only borrow the key of a row still in the source.
-    if (duplicate && this.options.reuseRemovedKeys === false && !next.some((r) => r.id !== duplicate?.id && r.keyIndex === duplicate?.keyIndex)) duplicate = undefined;
+    // Where a removed record's key stays taken (Intercom archives instead of deleting), or
+    // keys cannot change (OneSignal's external_id), a row may only borrow the key of a row
+    // still in the source (both then fail duplicate_match_key; otherwise it is a key change).
+    if (duplicate && (this.options.reuseRemovedKeys === false || !this.options.keyChanges) && !next.some((r) => r.id !== duplicate?.id && r.keyIndex === duplicate?.keyIndex)) duplicate = undefined;
     const stepRows = duplicate ? next.map((r) => (r.id === duplicate?.id ? { ...r, keyIndex: duplicate.keyIndex } : r)) : next;
     return { next, stepRows, copies };
   }

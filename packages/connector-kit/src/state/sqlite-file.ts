@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { StateStoreError } from '../errors/run-errors';
+import { prepareSchema } from './sqlite-schema';
+
+type DatabaseClass = typeof BetterSqlite3;
+
+/**
+ * How long a 0-byte state file may be another process creating it, ms: only where the file
+ * system cannot hard-link (see {@link createStateFile}); elsewhere a new state file never
+ * exists half-made.
+ */
+const CREATING_MS = 2_000;
+
+/** True when the 0-byte file at `path` gets content within `ms` (another process is creating it); blocks, polling every 50 ms. */
+function filledWithin(path: string, ms: number): boolean {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; waited < ms; waited += 50) {
+    Atomics.wait(pause, 0, 0, 50);
+    if (!existsSync(path) || statSync(path).size > 0) return true;
+  }
+  return false;
+}
+
+/** Refuses a path that cannot be a state file before SQLite silently makes a new one of it. */
+function checkPath(path: string, linked: boolean): void {
+  if (!existsSync(path)) return;
+  const stat = statSync(path);
+  if (stat.isDirectory()) throw new StateStoreError('state_unreadable', `The state file ${path} is a folder; give the SqliteStateStore a file path.`);
+  if (stat.size === 0 && (linked || !filledWithin(path, CREATING_MS))) {
+    throw new StateStoreError(
+      'state_unreadable',
+      `The state file ${path} is empty (0 bytes), so the sync's state is lost, not new: refusing to treat it as a first run. Restore it from a backup, or start over explicitly: move the file aside and open a new one.`,
+    );
+  }
+}
+
+/**
+ * Creates a new state file whole: built under a temporary name beside it (schema and WAL
+ * mode written, closed), then hard-linked into place — a link never replaces a file, so when
+ * two runs start together on a new state directory one link wins and the other opens the
+ * winner's file, and nobody ever sees a half-created (0-byte) state file.
+ *
+ * @returns false when the file system cannot hard-link (the file is then created in place).
+ */
+function createStateFile(Database: DatabaseClass, path: string): boolean {
+  if (existsSync(path)) return true;
+  const temp = `${path}.creating-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    const db = new Database(temp);
+    try {
+      db.pragma('journal_mode = WAL');
+      prepareSchema(db, temp);
+    } finally {
+      db.close();
+    }
+    linkSync(temp, path);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return true; // another run created it first: open theirs
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return false;
+    throw error;
+  } finally {
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${temp}${suffix}`, { force: true });
+  }
+}
+
+/**
+ * Opens the SQLite state file at `path` (`:memory:` for tests): parent folders created, a new
+ * file created whole ({@link createStateFile}), a folder or an empty file refused.
+ *
+ * @throws `StateStoreError` `state_unreadable` for a folder or a 0-byte file; file-system and
+ *   SQLite errors as thrown (the store turns them into its typed errors).
+ */
+export function openStateFile(Database: DatabaseClass, path: string): BetterSqlite3.Database {
+  if (path === ':memory:') return new Database(path);
+  mkdirSync(dirname(path), { recursive: true });
+  const linked = createStateFile(Database, path);
+  checkPath(path, linked);
+  return new Database(path);
+}

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SqliteStateStore } from '../../src/index';
+import { loadSqlite } from '../../src/state/load-sqlite';
+import { openStateFile } from '../../src/state/sqlite-file';
+
+const FIXTURE = fileURLToPath(new URL('../fixtures/open-state-together.ts', import.meta.url));
+
+function open(path: string, at: number, name: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@syncmodes/source', FIXTURE, path, String(at), name], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('the SQLite state file (#17: two runs started together on a new state directory)', () => {
+  it('is created whole: six processes opening one new state file at the same moment all get it, and no temporary file is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
+    const path = join(dir, 'state', 'state.sqlite');
+    const at = Date.now() + 4_000; // after every process has loaded
+    const runs = await Promise.all(Array.from({ length: 6 }, (_, i) => open(path, at, `sync${i}`)));
+    for (const run of runs) expect(run, run.out).toMatchObject({ code: 0 });
+    const store = new SqliteStateStore(path);
+    expect((await store.listSyncs()).map((s) => s.syncId).sort()).toEqual(['sync0', 'sync1', 'sync2', 'sync3', 'sync4', 'sync5']);
+    store.close();
+    expect(readdirSync(join(dir, 'state')).filter((f) => f.includes('.creating-'))).toEqual([]);
+  }, 30_000);
+
+  it('never shows a half-created (0-byte) file at its path while it is being created', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
+    const path = join(dir, 'state.sqlite');
+    const seen: number[] = [];
+    const look = () => seen.push(existsSync(path) ? statSync(path).size : -1);
+    const Base = loadSqlite();
+    // A real better-sqlite3 database that looks at the state file's path at every step of its creation.
+    class Watching extends Base {
+      constructor(file: string) {
+        super(file);
+        look();
+      }
+      override pragma(...args: Parameters<InstanceType<typeof Base>['pragma']>) {
+        const out = super.pragma(...args);
+        look();
+        return out;
+      }
+    }
+    const db = openStateFile(Watching as unknown as typeof Base, path);
+    db.close();
+    expect(seen.filter((size) => size === 0)).toEqual([]);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(statSync(path).size).toBeGreaterThan(0);
+  });
+
+  it('refuses a 0-byte state file (its state is lost, not new)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
+    writeFileSync(join(dir, 'state.sqlite'), '');
+    expect(() => new SqliteStateStore(join(dir, 'state.sqlite'))).toThrow(/is empty \(0 bytes\)/);
+  });
+});
