@@ -13,11 +13,25 @@ describe('the progress line', () => {
     expect(out).not.toMatch(/NFs|NULL|INF/);
   });
 
+  it('while a request that got no answer in time is resent it says so, until the destination answers again', async () => {
+    let out = '';
+    const bar = progressReporter(sink((s) => (out += s), true), true);
+    bar.update({ phase: 'syncing', processed: 0, total: 10 });
+    bar.update({ phase: 'waiting', processed: 0, total: 10, waitMs: 700, reason: 'timeout', retry: { retry: 1, of: 2 } });
+    // The bar redraws on its own timer (10 times a second).
+    await new Promise((r) => setTimeout(r, 300));
+    const during = out;
+    bar.update({ phase: 'syncing', processed: 0, total: 10 });
+    bar.stop();
+    expect(during).toMatch(/waiting \|.*\| 0% \| 0\/10 records \| no answer in time: retrying the request \(1 of at most 2 retries\)/);
+    expect(out.slice(during.length)).toMatch(/syncing \|.*ETA/);
+  });
+
   it('shows no ETA before the first record is done, and never "ETA NFs"', () => {
     expect(progressTail(Number.POSITIVE_INFINITY, 0, undefined)).toBe('ETA …');
     expect(progressTail(Number.NaN, 10, undefined)).toBe('ETA …');
     expect(progressTail(12, 10, undefined)).toBe('ETA {eta_formatted}');
-    expect(progressTail(12, 10, 1_000 + 41_200, 1_000)).toBe('waiting 42 s for the rate limit');
+    expect(progressTail(12, 10, { until: 1_000 + 41_200 }, 1_000)).toBe('waiting 42 s for the rate limit');
   });
 
   it('draws nothing when stderr is not a terminal', () => {

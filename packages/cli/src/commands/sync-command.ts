@@ -116,6 +116,10 @@ Input and output:
   --quiet             no progress, no table: only errors on stderr (the exit code tells the rest)
   logs                human-readable on a terminal, JSON lines otherwise (--log-format);
                       NO_COLOR=1 turns colour off; control characters in values are escaped
+  no answer           a request waits the destination's requestTimeoutMs (--option requestTimeoutMs=…);
+                      one that timed out is sent again at most twice (a warning says so); a
+                      connection that never answers, or 3 calls in a row without an answer, stop
+                      the run (destination_unreachable, exit 3; state kept)
   Ctrl-C / SIGTERM    stops sending, lets the calls in flight finish, prints the summary and
                       writes the report (exit 130); a second Ctrl-C exits at once
 
@@ -131,7 +135,8 @@ Examples:
     --id id --map email=email --json > summary.json
 
 Exit codes: 0 ok · 1 some records failed · 2 usage or configuration error (also state_unreadable) ·
-  3 run refused or stopped (authentication, quota, rate_limited, state_unwritable) · 130 interrupted`;
+  3 run refused or stopped (authentication, quota, rate_limited, destination_unreachable, state_unwritable) ·
+  130 interrupted`;
 
 /** `syncmodes sync`: runs a sync from a file (or stdin) into a destination. */
 export function syncCommand(context: CommandContext): Command {

@@ -75,6 +75,7 @@ function plan(report: SyncReport): SafeHtml {
 export function htmlReport(report: SyncReport, destinationName: string): string {
   const verb = (o: string) => (report.dryRun ? `would be ${o}` : o);
   const calls = Object.entries(report.calls).filter(([, n]) => n > 0);
+  const requests = Object.values(report.requests).reduce((a, n) => a + n, 0);
   const page = html`<!doctype html>
 <html lang="en">
 <head>
@@ -95,7 +96,7 @@ ${report.status !== 'completed' && report.reason ? html`<p class="banner ${repor
 <ul class="counts">${RECORD_OUTCOMES.map(
     (o) => html`<li data-outcome="${o}"><span class="count">${fmt(report.counts[o])}</span><span class="label">${verb(o)}</span></li>`,
   )}</ul>
-<p class="meta">API calls: ${calls.length > 0 ? calls.map(([k, n], i) => html`${i > 0 ? ', ' : ''}${k} ${fmt(n)}`) : 'none'}${report.retries ? ` · retries ${fmt(report.retries)}` : ''}${report.rateLimited ? ` · rate-limited ${fmt(report.rateLimited)}` : ''}</p>
+<p class="meta">API calls: ${calls.length > 0 ? calls.map(([k, n], i) => html`${i > 0 ? ', ' : ''}${k} ${fmt(n)}`) : 'none'}${requests > 0 ? ` · HTTP requests ${fmt(requests)}` : ''}${report.retries ? ` · retries ${fmt(report.retries)}` : ''}${report.rateLimited ? ` · rate-limited ${fmt(report.rateLimited)}` : ''}</p>
 </section>
 ${byCode(report, 'failed')}
 ${byCode(report, 'skipped')}

@@ -4,12 +4,16 @@ import cliProgress, { type Options, type Params } from 'cli-progress';
 // cli-progress is CommonJS: Node's ESM loader cannot see `Format` as a named export.
 const { Format, SingleBar } = cliProgress;
 
-/** Progress as the engine reports it. `waiting`: the run holds every call for a rate limit for `waitMs` (ms) from now. */
+/** Progress as the engine reports it. `waiting`: the run holds every call for a rate limit for `waitMs` (ms) from now, or (`reason: 'timeout'`) resends a request that got no answer in time. */
 export type RunProgress = SyncProgress;
 
-/** What the bar shows after the counts: the time left, or the rate-limit wait. */
-export function progressTail(eta: number, processed: number, waitUntil: number | undefined, now = Date.now()): string {
-  if (waitUntil !== undefined) return `waiting ${Math.max(0, Math.ceil((waitUntil - now) / 1000))} s for the rate limit`;
+/** What the run is waiting on: a rate limit until `until` (epoch ms), or a request resent after a timeout (retry `retry` of at most `of`). */
+export type ProgressWait = { readonly until: number } | { readonly retry: number; readonly of: number };
+
+/** What the bar shows after the counts: the time left, the rate-limit wait, or the retry of a request that got no answer. */
+export function progressTail(eta: number, processed: number, wait: ProgressWait | undefined, now = Date.now()): string {
+  if (wait && 'until' in wait) return `waiting ${Math.max(0, Math.ceil((wait.until - now) / 1000))} s for the rate limit`;
+  if (wait) return `no answer in time: retrying the request (${wait.retry} of at most ${wait.of} retries)`;
   return processed > 0 && Number.isFinite(eta) && eta >= 0 ? 'ETA {eta_formatted}' : 'ETA …';
 }
 
@@ -18,15 +22,16 @@ const LINE = '{phase} |{bar}| {percentage}% | {value}/{total} records | ';
 /**
  * A progress bar on a terminal (cli-progress), or nothing when output is not a TTY.
  * Counts records with a final result against the records the run reports on; while the
- * run waits for a rate limit it says so, with a countdown, instead of a time left. Draws
- * no colour.
+ * run waits for a rate limit it says so, with a countdown, instead of a time left, and while
+ * it resends a request that got no answer in time it says that, until the destination
+ * answers again. Draws no colour.
  */
 export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): { update(p: RunProgress): void; stop(): void } {
   if (!enabled || !stream.isTTY) return { update: () => undefined, stop: () => undefined };
-  let waitUntil: number | undefined;
+  let wait: ProgressWait | undefined;
   let ticker: NodeJS.Timeout | undefined;
   const format = (options: Options, params: Params, payload: Record<string, unknown>) =>
-    Format.Formatter({ ...options, format: LINE + progressTail(params.eta, params.value, waitUntil) }, params, payload);
+    Format.Formatter({ ...options, format: LINE + progressTail(params.eta, params.value, wait) }, params, payload);
   const bar = new SingleBar({ stream, format, hideCursor: true, clearOnComplete: true, etaBuffer: 200 });
   let started = false;
   const stopTicker = () => {
@@ -40,11 +45,14 @@ export function progressReporter(stream: NodeJS.WriteStream, enabled: boolean): 
         bar.start(Math.max(p.total, 1), p.processed, { phase: 'syncing' });
         started = true;
       }
-      if (p.phase === 'waiting') {
-        waitUntil = Date.now() + (p.waitMs ?? 0);
+      if (p.phase === 'waiting' && p.reason === 'timeout') {
+        wait = { retry: p.retry?.retry ?? 1, of: p.retry?.of ?? 1 };
+        stopTicker();
+      } else if (p.phase === 'waiting') {
+        wait = { until: Date.now() + (p.waitMs ?? 0) };
         ticker ??= setInterval(() => bar.update({ phase: 'waiting' }), 1000).unref();
       } else {
-        waitUntil = undefined;
+        wait = undefined;
         stopTicker();
       }
       bar.setTotal(Math.max(p.total, 1));

@@ -26,8 +26,10 @@ export function formatSummary(report: SyncReport, destinationName: string, repor
   const calls = Object.entries(report.calls)
     .filter(([, n]) => n > 0)
     .map(([k, n]) => `${k} ${fmt(n)}`);
+  // HTTP requests sent (a timed-out one too: it was attempted), retries and pages included.
+  const requests = Object.values(report.requests).reduce((a, n) => a + n, 0);
   lines.push(
-    `API calls: ${calls.length > 0 ? calls.join(', ') : 'none'}${report.retries ? ` · retries ${fmt(report.retries)}` : ''}${
+    `API calls: ${calls.length > 0 ? calls.join(', ') : 'none'}${requests > 0 ? ` · HTTP requests ${fmt(requests)}` : ''}${report.retries ? ` · retries ${fmt(report.retries)}` : ''}${
       report.rateLimited ? ` · rate-limited ${fmt(report.rateLimited)}` : ''
     } · ${(report.durationMs / 1000).toFixed(1)} s`,
   );

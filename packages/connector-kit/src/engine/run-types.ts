@@ -15,16 +15,21 @@ import type { DeletionGuardOptions } from './scan/deletion-guard';
 
 /** Progress of a run, for progress bars. Units: records. */
 export interface SyncProgress {
-  /** `waiting`: the destination asked the run to slow down; nothing is sent for `waitMs`. */
+  /**
+   * `waiting`: the destination asked the run to slow down (nothing is sent for `waitMs`), or
+   * a request got no answer in time and is about to be sent again (`reason: 'timeout'`).
+   */
   readonly phase: 'scanning' | 'syncing' | 'waiting' | 'done';
   /** Records with a final result so far. */
   readonly processed: number;
   /** Records the run will report on (known after scanning). */
   readonly total: number;
-  /** For `waiting`: how long, ms. */
+  /** For `waiting`: how long, ms (for a timeout, the backoff before the request is sent again). */
   readonly waitMs?: number | undefined;
-  /** For `waiting`: why (`rate_limited`). */
-  readonly reason?: 'rate_limited' | undefined;
+  /** For `waiting`: why: `rate_limited`, or `timeout` (a request got no answer in time and is retried). */
+  readonly reason?: 'rate_limited' | 'timeout' | undefined;
+  /** For `waiting` on a timeout: which retry this is, of at most how many. */
+  readonly retry?: { readonly retry: number; readonly of: number } | undefined;
 }
 
 /**

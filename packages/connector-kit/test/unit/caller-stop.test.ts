@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { Caller } from '../../src/engine/calls/caller';
 import { Pacer } from '../../src/engine/calls/pacer';
 import { DEFAULT_RETRY_POLICY } from '../../src/engine/calls/retry-policy';
-import { AuthError } from '../../src/errors/sync-error';
+import { AuthError, RetryableError, SyncError } from '../../src/errors/sync-error';
 import { RunLease } from '../../src/engine/run/run-lease';
 import { silentLogger } from '../../src/logging/logger';
 import { MemoryStateStore } from '../../src/state/memory-state-store';
@@ -48,6 +48,55 @@ describe('Caller gate: a run whose lease lapsed sends nothing more', () => {
     expect(sent).toEqual(['before the pause']);
     expect(caller.stopped?.code).toBe('lease_lost');
     await lease.release();
+    pacer.release();
+  });
+});
+
+describe('Caller: a destination that gives no answer', () => {
+  const policy = { ...DEFAULT_RETRY_POLICY, minTimeoutMs: 1, maxTimeoutMs: 2 };
+  const timeout = () => new RetryableError('timeout', 'no answer within 100 ms');
+
+  it('a request that timed out is sent at most 1 + timeoutRetries times; other retryable failures keep the whole retry budget', async () => {
+    const pacer = new Pacer({ concurrency: 1 });
+    const events: string[] = [];
+    const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal, (e) => events.push(e.kind === 'timeout_retry' ? `retry ${e.retry}/${e.of}` : e.kind));
+    let sent = 0;
+    await expect(caller.call('find', async () => { sent++; throw timeout(); })).rejects.toMatchObject({ code: 'timeout' });
+    expect(sent).toBe(3);
+    expect(events).toEqual(['retry 1/2', 'retry 2/2']);
+    let reset = 0;
+    await expect(caller.call('find', async () => { reset++; throw new RetryableError('network_error', 'ECONNRESET'); })).rejects.toMatchObject({ code: 'network_error' });
+    expect(reset).toBe(1 + policy.retries);
+    expect(caller.stopped).toBeUndefined();
+    pacer.release();
+  });
+
+  it('unreachableAfterCalls calls in a row with no answer stop the run (destination_unreachable); an answer in between starts the count over', async () => {
+    const pacer = new Pacer({ concurrency: 1 });
+    const events: string[] = [];
+    const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal, (e) => events.push(e.kind));
+    const hung = () => caller.call('find', async () => { throw timeout(); });
+    await expect(hung()).rejects.toMatchObject({ code: 'timeout' });
+    await expect(hung()).rejects.toMatchObject({ code: 'timeout' });
+    // The destination answers (here with a refusal of the request): it is reachable.
+    await expect(caller.call('find', async () => { throw new SyncError('invalid_value', 'HTTP 400'); })).rejects.toMatchObject({ code: 'invalid_value' });
+    expect(events.at(-1)).toBe('answered');
+    await expect(hung()).rejects.toMatchObject({ code: 'timeout' });
+    await expect(hung()).rejects.toMatchObject({ code: 'timeout' });
+    expect(caller.stopped).toBeUndefined();
+    await expect(hung()).rejects.toMatchObject({ code: 'timeout' });
+    expect(caller.stopped).toMatchObject({ code: 'destination_unreachable', retryable: true });
+    let sent = 0;
+    await expect(caller.call('find', async () => ++sent)).rejects.toMatchObject({ code: 'destination_unreachable' });
+    expect(sent).toBe(0);
+    pacer.release();
+  });
+
+  it('a call that is not retried (a create whose effect is unknown) never counts toward the stop', async () => {
+    const pacer = new Pacer({ concurrency: 1 });
+    const caller = new Caller(pacer, { ...policy, unreachableAfterCalls: 1 }, silentLogger, new AbortController().signal);
+    await expect(caller.call('create', async () => { throw timeout(); }, { retryAmbiguous: false })).rejects.toMatchObject({ code: 'timeout' });
+    expect(caller.stopped).toBeUndefined();
     pacer.release();
   });
 });

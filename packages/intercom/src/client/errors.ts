@@ -38,7 +38,8 @@ const MIN_RATE_LIMIT_WAIT_MS = 250;
  *
  * - 401 (and 403 `token_*` codes) → {@link AuthError} `authentication_failed`: the run stops;
  * - 429 → {@link RateLimitError} waiting until `X-RateLimit-Reset`;
- * - 408, 5xx → retryable `server_error`; timeouts and network failures → retryable;
+ * - 408, 5xx → retryable `server_error`; timeouts → retryable `timeout` (the SDK's own
+ *   request timeout included); network failures → retryable `network_error`;
  * - anything else → not retryable, our code for Intercom's (`parameter_invalid` →
  *   `invalid_value`, …; `intercom_error` for a code we do not map), `vendorCode` =
  *   Intercom's code (e.g. `conflict`).
@@ -51,6 +52,8 @@ export function toIntercomError(thrown: unknown, what: string): unknown {
   if (!(thrown instanceof IntercomError)) return thrown;
   const status = thrown.statusCode;
   if (status === undefined) {
+    // The SDK's own request timeout aborts the fetch with the reason "timeout", which it reports as an unknown error with that message.
+    if (thrown.message === '"timeout"') return new RetryableError('timeout', `Intercom did not answer ${what} in time.`, { cause: thrown });
     return new RetryableError('network_error', `Network failure talking to Intercom (${what}).`, { cause: thrown });
   }
   const first = firstError(thrown.body);

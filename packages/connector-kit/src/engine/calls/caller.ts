@@ -74,10 +74,32 @@ export interface CallOptions {
 }
 
 /**
+ * What the caller tells the run while it waits, for progress lines: a rate-limit wait
+ * (every queued call held for `waitMs`), a retry of a request that got no answer in time
+ * (retry `retry` of at most `of`, after `waitMs` of backoff), and the destination answering
+ * again after either.
+ */
+export type CallerEvent =
+  | { readonly kind: 'rate_limited'; readonly waitMs: number }
+  | { readonly kind: 'timeout_retry'; readonly waitMs: number; readonly retry: number; readonly of: number; readonly call: CallKind }
+  | { readonly kind: 'answered' };
+
+/** A failure that carries no answer from the destination: it timed out, or the network failed. */
+function unanswered(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'timeout' || code === 'network_error';
+}
+
+/**
  * Sends calls to a destination through the pacer, with retries (p-retry): exponential
  * backoff with jitter for retryable failures, `Retry-After` for rate limits (which hold
  * every queued call and never use up the retry budget). A run-stopping error (auth,
  * exhausted quota) stops every later call.
+ *
+ * A request that got no answer in time (`timeout`) is retried at most
+ * `policy.timeoutRetries` times (each costs a whole request timeout); when
+ * `policy.unreachableAfterCalls` calls in a row end with no answer at all after their
+ * retries, the run stops with `destination_unreachable`.
  */
 export class Caller {
   readonly stats: CallStats = emptyCallStats();
@@ -87,17 +109,21 @@ export class Caller {
   /** Aborted when the run stops (or the run's signal aborts): every wait ends at once. */
   private readonly waits = new AbortController();
   private readonly signal: AbortSignal;
+  /** Calls in a row that ended, after their retries, without any answer (see {@link CallerEvent}). */
+  private unansweredCalls = 0;
+  /** A wait or a timeout retry was reported and the destination has not answered since. */
+  private waiting = false;
 
   /**
    * @param runSignal - aborts every wait (backoff, rate limit) and retry loop.
-   * @param onWait - told about each rate-limit wait before it starts (ms), for progress lines.
+   * @param onEvent - told about each rate-limit wait and each timeout retry before it starts, and when the destination answers again, for progress lines.
    */
   constructor(
     readonly pacer: Pacer,
     readonly policy: RetryPolicy,
     private readonly logger: Logger,
     runSignal: AbortSignal,
-    private readonly onWait: (waitMs: number) => void = () => undefined,
+    private readonly onEvent: (event: CallerEvent) => void = () => undefined,
   ) {
     this.signal = AbortSignal.any([runSignal, this.waits.signal]);
   }
@@ -150,7 +176,8 @@ export class Caller {
     this.stats.rateLimitWaitMs += wait;
     this.pacer.hold(wait);
     this.logger.debug('rate limited', { waitMs: wait });
-    this.onWait(wait);
+    this.waiting = true;
+    this.onEvent({ kind: 'rate_limited', waitMs: wait });
     await sleep(wait, this.signal);
   }
 
@@ -162,33 +189,82 @@ export class Caller {
    */
   async call<T>(kind: CallKind, fn: () => Promise<T>, options: CallOptions = {}): Promise<T> {
     const retryAmbiguous = options.retryAmbiguous ?? true;
+    const { policy } = this;
+    let timeouts = 0;
+    const retryable = (error: unknown): boolean => {
+      if (!retryNow(error) || this.stopError) return false;
+      if (error instanceof RateLimitError) return true;
+      // A request that got no answer in time: a small budget of its own (each retry costs a whole timeout).
+      return retryAmbiguous && !((error as SyncError).code === 'timeout' && timeouts > policy.timeoutRetries);
+    };
     try {
       // Waits happen in onFailedAttempt (cancellable when the run stops); p-retry itself never
       // sleeps and never sees the stop signal, so an answer that arrives after a stop is kept.
       return await pRetry(() => this.attempt(kind, fn), {
-        retries: this.policy.retries,
+        retries: policy.retries,
         minTimeout: 0,
         maxTimeout: 0,
-        maxRetryTime: this.policy.maxRetryTimeMs,
+        maxRetryTime: policy.maxRetryTimeMs,
         shouldConsumeRetry: ({ error }) => !(error instanceof RateLimitError),
-        shouldRetry: ({ error }) => {
-          if (!retryNow(error) || this.stopError) return false;
-          return retryAmbiguous || error instanceof RateLimitError;
-        },
+        shouldRetry: ({ error }) => retryable(error),
         onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
-          if (this.stopError || !retryNow(error)) return;
+          if ((error as SyncError).code === 'timeout') timeouts++;
+          if (!retryable(error)) return;
           if (error instanceof RateLimitError) {
             await this.waitForRateLimit(error);
-          } else if (retryAmbiguous && retriesLeft > 0) {
+          } else if (retriesLeft > 0) {
             this.stats.retries++;
-            this.logger.debug('retrying call', { kind, code: (error as SyncError).code });
-            await this.backoff(retriesConsumed + 1);
+            if ((error as SyncError).code === 'timeout') await this.retryAfterTimeout(kind, timeouts, retriesConsumed + 1, error as SyncError);
+            else {
+              this.logger.debug('retrying call', { kind, code: (error as SyncError).code });
+              await this.backoff(retriesConsumed + 1);
+            }
           }
         },
       });
-    } catch (error) {
-      throw toSyncError(error);
+    } catch (thrown) {
+      const error = toSyncError(thrown);
+      if (retryAmbiguous && unanswered(error)) this.noAnswer(kind, error);
+      throw error;
     }
+  }
+
+  /**
+   * Before retry `retry` (of at most `policy.timeoutRetries`) of a `kind` call that got no
+   * answer in time: says so (a warning, and a progress event), then waits the backoff for
+   * retry number `attempt`.
+   */
+  async retryAfterTimeout(kind: CallKind, retry: number, attempt: number, error: SyncError): Promise<void> {
+    const waitMs = backoffMs(this.policy, attempt);
+    const of = Math.min(this.policy.timeoutRetries, this.policy.retries);
+    this.logger.warn(`no answer from the destination in time (${kind}): retrying, ${retry} of at most ${of} retries`, { kind, code: error.code, waitMs, message: error.message });
+    this.waiting = true;
+    this.onEvent({ kind: 'timeout_retry', waitMs, retry, of, call: kind });
+    await sleep(waitMs, this.signal);
+  }
+
+  /**
+   * A call ended, after its retries, with no answer from the destination: after
+   * `policy.unreachableAfterCalls` such calls in a row, the run stops (`destination_unreachable`).
+   */
+  private noAnswer(kind: CallKind, error: SyncError): void {
+    this.unansweredCalls++;
+    if (this.unansweredCalls < this.policy.unreachableAfterCalls || this.stopError) return;
+    this.stop(
+      new RunStoppedError(
+        'destination_unreachable',
+        `The destination gave no answer to ${this.unansweredCalls} calls in a row, each retried (the last, ${kind}: ${error.message}); the run stopped and the next run continues where it left off.`,
+        { retryable: true, cause: error },
+      ),
+    );
+  }
+
+  /** The destination answered (a result, or an error it sent): the count of unanswered calls starts over, and a wait reported is over. */
+  private answered(): void {
+    this.unansweredCalls = 0;
+    if (!this.waiting) return;
+    this.waiting = false;
+    this.onEvent({ kind: 'answered' });
   }
 
   /** One attempt of a call, through the pacer; a run-stopping error stops the run and ends the retries. */
@@ -203,11 +279,14 @@ export class Caller {
         }
         this.stats.calls[kind]++;
         try {
-          return await countRequests(this.stats.requests, kind, fn);
+          const result = await countRequests(this.stats.requests, kind, fn);
+          this.answered();
+          return result;
         } catch (error) {
           // Registered before the pacer frees this slot, so no queued call starts after a run-stopping error.
           const e = toSyncError(error);
           if (isRunStopping(e)) this.stop(e);
+          if (!unanswered(e)) this.answered();
           throw error;
         }
       });

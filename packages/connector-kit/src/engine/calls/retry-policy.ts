@@ -6,6 +6,21 @@ export interface RetryPolicy {
    */
   readonly retries: number;
   /**
+   * Of those, the most retries of a request that got no answer in time (`timeout`): each
+   * one costs a whole request timeout, so a destination that never answers costs
+   * (1 + this) × the timeout per call, not `retries` × it. They count against `retries` too.
+   * @defaultValue `2`
+   */
+  readonly timeoutRetries: number;
+  /**
+   * Calls in a row that end, after their retries, with no answer at all (every attempt
+   * timed out or failed on the network) before the run stops with `destination_unreachable`
+   * (state kept; the next run continues) instead of failing every remaining record the
+   * same slow way. The run's first connection stops it after one such call.
+   * @defaultValue `3`
+   */
+  readonly unreachableAfterCalls: number;
+  /**
    * First backoff delay, ms (doubled each retry, with jitter ×1–2).
    * @defaultValue `500`
    */
@@ -34,9 +49,15 @@ export interface RetryPolicy {
   readonly maxRateLimitWaitMs: number;
 }
 
-/** Defaults: 5 retries from 500 ms up to 30 s, at most 15 minutes per call, rate-limit waits up to 5 minutes. */
+/**
+ * Defaults: 5 retries from 500 ms up to 30 s (at most 2 of them after a timeout), at most 15
+ * minutes per call, rate-limit waits up to 5 minutes, the run stops after 3 calls in a row
+ * got no answer.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   retries: 5,
+  timeoutRetries: 2,
+  unreachableAfterCalls: 3,
   minTimeoutMs: 500,
   maxTimeoutMs: 30_000,
   maxRetryTimeMs: 15 * 60_000,

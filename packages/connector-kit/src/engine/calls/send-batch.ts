@@ -87,7 +87,8 @@ function retryable(pending: readonly number[], results: readonly ItemResult[], s
  * - retryable per-item failures (e.g. a locked row) are resent, after the caller's backoff,
  *   up to the retry budget; items rate-limited on their own wait their `Retry-After`
  *   through the caller (holding every queued call, bounded by the run's maximum wait);
- * - with `reconcile`, ambiguous whole-call failures are checked before resending.
+ * - with `reconcile`, ambiguous whole-call failures are checked before resending (a call
+ *   that got no answer in time: at most `policy.timeoutRetries` times).
  *
  * @throws a run-stopping {@link SyncError} (auth, quota, interrupt…), after which nothing is sent.
  */
@@ -95,6 +96,7 @@ export async function sendBatch<I>(caller: Caller, kind: CallKind, items: readon
   const slots: Slots = new Array<ItemResult | undefined>(items.length).fill(undefined);
   let pending = items.map((_, i) => i);
   let attempt = 0;
+  let timeouts = 0;
   const started = Date.now();
   while (pending.length > 0) {
     let results: ItemResult[];
@@ -104,7 +106,10 @@ export async function sendBatch<I>(caller: Caller, kind: CallKind, items: readon
       const error = toSyncError(thrown);
       if (isRunStopping(error) || caller.stopped) throw caller.stopped ?? error;
       if (!error.retryable) return (await split(caller, kind, items, pending, send, options, error, slots), fill(slots));
-      const still = retryNow(error) && options.reconcile && attempt < caller.policy.retries ? await backoffThenReconcile(caller, ++attempt, items, pending, options, slots) : undefined;
+      // A call that got no answer in time is resent at most policy.timeoutRetries times, like any call.
+      if (error.code === 'timeout') timeouts++;
+      const again = retryNow(error) && options.reconcile !== undefined && attempt < caller.policy.retries && !(error.code === 'timeout' && timeouts > caller.policy.timeoutRetries);
+      const still = again ? await backoffThenReconcile(caller, kind, ++attempt, timeouts, error, items, pending, options, slots) : undefined;
       if (!still) {
         for (const i of pending) slots[i] = { ok: false, error };
         break;
@@ -126,9 +131,10 @@ export async function sendBatch<I>(caller: Caller, kind: CallKind, items: readon
   return fill(slots);
 }
 
-async function backoffThenReconcile<I>(caller: Caller, attempt: number, items: readonly I[], pending: readonly number[], options: SendBatchOptions<I>, slots: Slots): Promise<number[] | undefined> {
+async function backoffThenReconcile<I>(caller: Caller, kind: CallKind, attempt: number, timeouts: number, error: SyncError, items: readonly I[], pending: readonly number[], options: SendBatchOptions<I>, slots: Slots): Promise<number[] | undefined> {
   caller.stats.retries++;
-  await caller.backoff(attempt);
+  if (error.code === 'timeout') await caller.retryAfterTimeout(kind, timeouts, attempt, error);
+  else await caller.backoff(attempt);
   return reconcileAfter(items, pending, options, slots);
 }
 

@@ -1,4 +1,5 @@
-import { ConfigError, isRunStopping, type SyncError } from '../../errors/sync-error';
+import { ConfigError, type SyncError } from '../../errors/sync-error';
+import { toSyncError } from '../../errors/to-sync-error';
 import type { StateIndexEntry } from '../../state/state-store';
 import { checkGroups } from '../groups/check-groups';
 import { forgetNotFound } from '../ledger/run-writes';
@@ -56,8 +57,8 @@ export async function groupPhase(session: RunSession, scan: SourceScan): Promise
   try {
     check = await checkGroups(session.context(scan, client), names, pinned);
   } catch (thrown) {
-    // Credentials refused, a quota spent…: the caller has stopped the run; it ends with a summary like any stop.
-    if (isRunStopping(thrown)) return false;
+    // Credentials refused, a quota spent, no answer after every retry…: the run stops; it ends with a summary like any stop.
+    if (session.stopOn(toSyncError(thrown), 'when the run checked its groups')) return false;
     throw thrown;
   }
   for (const notice of check.notices) setup.logger.warn(notice.message, { code: notice.code });

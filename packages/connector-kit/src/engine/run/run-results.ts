@@ -46,10 +46,10 @@ export class RunResults {
     if (this.processed % 100 === 0 || this.processed === this.total) this.progress('syncing');
   };
 
-  /** Reports progress (`waiting` with how long). */
-  progress(phase: SyncProgress['phase'], waitMs?: number): void {
+  /** Reports progress (`waiting` with how long and why). */
+  progress(phase: SyncProgress['phase'], wait?: Pick<SyncProgress, 'waitMs' | 'reason' | 'retry'>): void {
     const base = { phase, processed: this.processed, total: this.total };
-    this.options.onProgress?.(phase === 'waiting' ? { ...base, waitMs, reason: 'rate_limited' } : base);
+    this.options.onProgress?.(phase === 'waiting' ? { ...base, ...wait } : base);
   }
 
   /** The run's summary. */

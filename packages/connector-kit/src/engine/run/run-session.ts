@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { AudienceLimits } from '../../destination/define-audience-destination';
 import type { DestinationLimits, RunVolume } from '../../destination/limits';
 import { RunStoppedError, SyncRunningError } from '../../errors/run-errors';
-import { isRunStopping, type SyncError } from '../../errors/sync-error';
+import { isRunStopping, retryNow, type SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { RecordResult } from '../../records/outcome';
 import { permits } from '../../modes/permits';
@@ -22,6 +22,16 @@ import type { RunSetup } from './run-setup';
 /** The error that stops a run when its caller's signal aborts (Ctrl-C, SIGTERM, a worker shutting down). */
 export function interruptedError(): RunStoppedError {
   return new RunStoppedError('interrupted', 'Interrupted: nothing more was sent, calls in flight finished; the next run continues where this one stopped.', { retryable: true });
+}
+
+/** The error that stops a run when the destination failed, after every retry, a call the run cannot go on without (timeouts, network failures, 5xx). */
+function unreachable(name: string, when: string, error: SyncError): RunStoppedError {
+  const what = error.code === 'server_error' ? 'answered only with server errors' : error.code === 'timeout' ? 'did not answer in time' : 'could not be reached';
+  return new RunStoppedError(
+    'destination_unreachable',
+    `${name} ${what} ${when}, on every attempt; nothing more was sent and the run stopped (the next run continues where it left off). Last error (${error.code}): ${error.message}`,
+    { retryable: true, cause: error },
+  );
 }
 
 /**
@@ -62,7 +72,11 @@ export class RunSession {
   private newCaller(): Caller {
     const { options } = this.setup;
     const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry, ...(options.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: options.maxRateLimitWaitMs }) };
-    const caller = new Caller(this.pacer, policy, this.setup.logger, this.ending.signal, (waitMs) => this.results.progress('waiting', waitMs));
+    const caller = new Caller(this.pacer, policy, this.setup.logger, this.ending.signal, (event) => {
+      if (event.kind === 'rate_limited') this.results.progress('waiting', { waitMs: event.waitMs, reason: 'rate_limited' });
+      else if (event.kind === 'timeout_retry') this.results.progress('waiting', { waitMs: event.waitMs, reason: 'timeout', retry: { retry: event.retry, of: event.of } });
+      else this.results.progress('syncing');
+    });
     if (this.interrupted) caller.stop(this.interrupted);
     return caller;
   }
@@ -127,10 +141,22 @@ export class RunSession {
       return client;
     } catch (thrown) {
       const error = toSyncError(thrown);
-      if (!isRunStopping(error)) throw error;
-      this.caller.stop(error);
+      if (!this.stopOn(error, 'when the run connected')) throw error;
       return undefined;
     }
+  }
+
+  /**
+   * Stops the run for an error from a call it cannot go on without (connecting, checking its
+   * groups): a run-stopping error as it is; a retryable one, after every retry (no answer, or
+   * only server errors), as `destination_unreachable`. Returns false for any other error
+   * (a configuration error: the caller throws it).
+   */
+  stopOn(error: SyncError, when: string): boolean {
+    if (isRunStopping(error)) this.caller.stop(error);
+    else if (retryNow(error) || this.caller.stopped) this.caller.stop(this.caller.stopped ?? unreachable(this.setup.destination.displayName, when, error));
+    else return false;
+    return true;
   }
 
   /** The context every step of a run shares. */
