@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { openSource, type FieldMapping, type RecordSource } from '@syncmodes/connector-kit';
+import { checkSourceFile, openSource, type FieldMapping, type RecordSource } from '@syncmodes/connector-kit';
 import { UsageError } from '../registry/exit-codes';
 import type { SyncJob } from './sync-job';
 
@@ -17,10 +16,11 @@ export function defaultSyncName(job: Pick<SyncJob, 'from' | 'table' | 'syncName'
 }
 
 /**
- * Checks a job's source before anything starts: a file must exist; a Postgres URL needs
- * exactly one of `--query` and `--table`, which files do not take.
+ * Checks a job's source before anything starts: a file must be a readable file (not a
+ * folder); a Postgres URL needs exactly one of `--query` and `--table`, which files do not take.
  *
- * @throws {@link UsageError} `file_not_found`, `invalid_arguments`, `sync_name_required`.
+ * @throws {@link UsageError} `invalid_arguments`, `sync_name_required`; the kit's
+ *   `InputError` `file_not_found` / `unreadable_file` (exit 2).
  */
 export function checkJobSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'syncName'>): void {
   if (isDatabaseUrl(job.from)) {
@@ -31,7 +31,8 @@ export function checkJobSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | '
     return;
   }
   if (job.query !== undefined || job.table !== undefined) throw new UsageError('--query and --table go with a Postgres source (--from postgres://…).', 'invalid_arguments');
-  if (!existsSync(job.from)) throw new UsageError(`Cannot read "${job.from}": no such file.`, 'file_not_found');
+  // A missing file, a folder, a path under a file, no read permission: refused now, before anything is opened or sent.
+  checkSourceFile(job.from);
 }
 
 /** The secrets in a job's source URL (its password), to scrub from logs and reports. */

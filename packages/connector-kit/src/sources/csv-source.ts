@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { InputError } from '../errors/sync-error';
 import { mapRow, type FieldMapping } from '../mapping/field-mapping';
@@ -6,6 +6,7 @@ import type { RecordSource, SourceItem } from '../records/types';
 import { readHeader, type CsvHeader } from './csv-header';
 import { LineCounter } from './csv-lines';
 import { linesLabel, rowProblem, type LineSpan, type RowCheckOptions } from './csv-row-check';
+import { checkSourceFile, sourceFileError } from './source-file';
 
 export { MAX_CSV_COLUMNS } from './csv-header';
 
@@ -112,7 +113,10 @@ function parseFile(path: string, delimiter: string) {
       return undefined;
     },
   };
-  const parser = createReadStream(path).pipe(parse(options as unknown as Options));
+  const input = createReadStream(path);
+  const parser = input.pipe(parse(options as unknown as Options));
+  // pipe() does not forward a read error (the file removed or made unreadable after the check): the parser fails with it.
+  input.on('error', (error) => parser.destroy(sourceFileError(error, path)));
   return {
     parser: parser as AsyncIterable<Parsed>,
     rest: () => [...skipped, ...(stopped ? [stopped] : [])],
@@ -120,13 +124,7 @@ function parseFile(path: string, delimiter: string) {
 }
 
 function checkFile(path: string): void {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch {
-    throw new InputError('file_not_found', `Cannot read "${path}": no such file.`);
-  }
-  if (size === 0) throw new InputError('empty_file', `"${path}" is empty: expected a header line and rows.`);
+  if (checkSourceFile(path) === 0) throw new InputError('empty_file', `"${path}" is empty: expected a header line and rows.`);
 }
 
 function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping): SourceItem[] {
@@ -156,7 +154,8 @@ function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping)
  *
  * @throws {@link InputError} when reading: `file_not_found`, `empty_file` (0 bytes),
  *   `too_many_columns`, `duplicate_column`, `unknown_column` (a mapped column is missing
- *   from the header), `unreadable_file` (no readable header).
+ *   from the header), `unreadable_file` (a folder, no read permission, a read error, or no
+ *   readable header).
  */
 export function csvSource(path: string, mapping: FieldMapping, options: CsvSourceOptions = {}): RecordSource {
   return {

@@ -3,6 +3,7 @@ import { InputError } from '../errors/sync-error';
 import { mapRow, type FieldMapping } from '../mapping/field-mapping';
 import type { RecordSource, SourceItem } from '../records/types';
 import { parseExactJson } from './exact-json';
+import { checkSourceFile, sourceFileError } from './source-file';
 
 /**
  * A JSON file holding an array of objects as a {@link RecordSource}. The file is read
@@ -12,18 +13,19 @@ import { parseExactJson } from './exact-json';
  * ±(2^53 − 1), or more significant digits than a double keeps — stays its decimal text, so
  * an id or match key is never rounded.
  *
- * @throws {@link InputError} `file_not_found`, `empty_file`, or `invalid_json` when the file
- *   is not a JSON array.
+ * @throws {@link InputError} `file_not_found`, `unreadable_file` (a folder, no read
+ *   permission), `empty_file`, or `invalid_json` when the file is not a JSON array.
  */
 export function jsonSource(path: string, mapping: FieldMapping): RecordSource {
   return {
     name: path,
     async *open(): AsyncGenerator<SourceItem> {
+      checkSourceFile(path);
       let text: string;
       try {
         text = await readFile(path, 'utf8');
-      } catch {
-        throw new InputError('file_not_found', `Cannot read "${path}": no such file.`);
+      } catch (error) {
+        throw sourceFileError(error, path);
       }
       if (text.trim() === '') throw new InputError('empty_file', `"${path}" is empty.`);
       let value: unknown;

@@ -1,9 +1,10 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors/sync-error';
 import { mapRow, type FieldMapping } from '../mapping/field-mapping';
 import type { RecordSource, SourceItem } from '../records/types';
 import { parseExactJson } from './exact-json';
+import { checkSourceFile, sourceFileError } from './source-file';
 
 /**
  * An NDJSON file (one JSON object per line) as a {@link RecordSource}, streamed line by
@@ -12,25 +13,25 @@ import { parseExactJson } from './exact-json';
  * counted). Numbers are read exactly as in {@link jsonSource} (lossless-json): an id or
  * match key is never rounded.
  *
- * @throws {@link InputError} `file_not_found` or `empty_file` when reading.
+ * @throws {@link InputError} `file_not_found`, `unreadable_file` (a folder, no read
+ *   permission, a read error) or `empty_file` when reading.
  */
 export function ndjsonSource(path: string, mapping: FieldMapping): RecordSource {
   return {
     name: path,
     async *open(): AsyncGenerator<SourceItem> {
-      let size: number;
-      try {
-        size = statSync(path).size;
-      } catch {
-        throw new InputError('file_not_found', `Cannot read "${path}": no such file.`);
-      }
-      if (size === 0) throw new InputError('empty_file', `"${path}" is empty.`);
-      const lines = createInterface({
-        input: createReadStream(path, { encoding: 'utf8' }),
-        crlfDelay: Infinity,
+      if (checkSourceFile(path) === 0) throw new InputError('empty_file', `"${path}" is empty.`);
+      const input = createReadStream(path, { encoding: 'utf8' });
+      const lines = createInterface({ input, crlfDelay: Infinity });
+      let readError: InputError | undefined;
+      // A read error (the file removed or made unreadable after the check) ends the lines; it is thrown below.
+      input.on('error', (error) => {
+        readError = sourceFileError(error, path);
+        lines.close();
       });
       let row = 0;
       for await (const text of lines) {
+        if (readError) break;
         row++;
         if (text.trim() === '') continue;
         let value: unknown;
@@ -54,6 +55,7 @@ export function ndjsonSource(path: string, mapping: FieldMapping): RecordSource 
         }
         yield mapRow(value as Record<string, unknown>, row, mapping);
       }
+      if (readError) throw readError;
     },
   };
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, openSource, type SourceItem } from '../../src/index';
+import { checkSourceFile, InputError, openSource, type SourceItem } from '../../src/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'syncmodes-sources-'));
 const file = (name: string, content: string | Buffer) => {
@@ -56,6 +56,19 @@ describe('sources', () => {
     await expect(read(file('dup.csv', 'id,email,email,name,groups\n'))).rejects.toThrow(/names column "email" twice/);
     await expect(read(join(dir, 'missing.csv'))).rejects.toThrow(InputError);
     expect(await read(file('header-only.csv', 'id,email,name,groups\n'))).toEqual([]);
+  });
+
+  it('refuses a folder, or a path under a file, in every format with a code and what to fix: no stream error escapes', async () => {
+    const folder = join(dir, 'a-folder.csv');
+    mkdirSync(folder);
+    const notAFolder = file('plain.txt', 'x');
+    for (const format of ['csv', 'ndjson', 'json'] as const) {
+      const open = (path: string) => openSource(path, mapping, format).open()[Symbol.asyncIterator]().next();
+      await expect(open(folder)).rejects.toMatchObject({ code: 'unreadable_file', message: `Cannot read "${folder}": it is a folder, not a file. Give the path of the CSV, NDJSON or JSON file to read.` });
+      await expect(open(join(notAFolder, 'x.csv'))).rejects.toMatchObject({ code: 'file_not_found', message: expect.stringMatching(/a part of the path before the file name is a file, not a folder/) });
+      await expect(open(join(dir, 'gone.csv'))).rejects.toMatchObject({ code: 'file_not_found', message: expect.stringMatching(/no such file/) });
+    }
+    expect(() => checkSourceFile(folder)).toThrow(InputError);
   });
 
   it('reads NDJSON (bad lines fail alone) and JSON arrays', async () => {
