@@ -134,7 +134,8 @@ Examples:
   export-contacts | syncmodes sync --to intercom --from - --format ndjson --sync-name crm-contacts \\
     --id id --map email=email --json > summary.json
 
-Exit codes: 0 ok · 1 some records failed · 2 usage or configuration error (also state_unreadable) ·
+Exit codes: 0 ok · 1 some records failed · 2 usage or configuration error (also state_unreadable,
+  report_unwritable; a report that failed only after the run: the summary is printed first) ·
   3 run refused or stopped (authentication, quota, rate_limited, destination_unreachable, state_unwritable) ·
   130 interrupted`;
 
@@ -163,7 +164,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--keep-runs <n>', 'runs of this sync the run history keeps (default 100; see `syncmodes runs`)', count)
     .option('--reset-state', 'move the state file aside to <file>.bad-<time> first and start over (for a state file that cannot be read; every sync in it then owns nothing)')
     .option('--dry-run', 'plan only: look records up, send nothing, change no state')
-    .option('--report <file>', 'write a report: report.html (a page to look at), report.json (one entry per input row), or - (JSON on stdout)')
+    .option('--report <file>', 'write a report: report.html (a page to look at), report.json (one entry per input row), or - (JSON on stdout); missing folders are created; a path that cannot be written (a folder, under a file, no permission) is refused before anything is sent (report_unwritable)')
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))

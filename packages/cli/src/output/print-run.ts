@@ -1,7 +1,7 @@
 import { redactText, type SyncReport } from '@syncmodes/connector-kit';
 import { escapeControl } from './safe-text';
 import { formatSummary } from './summary';
-import { jsonText, reportFormat, STDOUT, writeReport } from './write-report';
+import { jsonText, STDOUT } from './write-report';
 
 /** What the CLI prints about a run: the table (default), one JSON object (`--json`), or errors only (`--quiet`). */
 export type OutputMode = 'table' | 'json' | 'quiet';
@@ -15,6 +15,8 @@ export interface PrintOptions {
   readonly syncName: string;
   readonly secrets: readonly string[];
   readonly exitCode: number;
+  /** The report could not be written (`report_unwritable`): said after the summary, which then names no report file. */
+  readonly reportError?: { readonly code: string; readonly message: string } | undefined;
 }
 
 /**
@@ -22,9 +24,10 @@ export interface PrintOptions {
  * sync's name and where the report went. One object; the shape of the report's fields is
  * the JSON report's.
  */
-export function jsonSummary(report: SyncReport, options: Pick<PrintOptions, 'reportPath' | 'syncName' | 'exitCode'>): Record<string, unknown> {
+export function jsonSummary(report: SyncReport, options: Pick<PrintOptions, 'reportPath' | 'syncName' | 'exitCode' | 'reportError'>): Record<string, unknown> {
   const { records: _records, examples: _examples, plan: _plan, ...rest } = report;
-  return { exitCode: options.exitCode, syncName: options.syncName, ...rest, report: options.reportPath ?? null };
+  const failed = options.reportError ? { reportError: { code: options.reportError.code, message: options.reportError.message } } : {};
+  return { exitCode: options.exitCode, syncName: options.syncName, ...rest, report: options.reportError ? null : (options.reportPath ?? null), ...failed };
 }
 
 /** One line per problem for `--quiet`: why the run was refused or stopped, and failed records by code. */
@@ -37,21 +40,23 @@ export function errorLines(report: SyncReport): string[] {
 }
 
 /**
- * Writes the report and prints the run's outcome. stdout carries exactly one thing: the
+ * Prints the run's outcome (the report is written before). stdout carries exactly one thing: the
  * table, the `--json` summary, or the JSON report for `--report -` (the table then goes to
  * stderr). Everything printed is scrubbed of secrets; text for people has control
  * characters escaped.
  */
 export function printRun(report: SyncReport, options: PrintOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): void {
   const scrub = (text: string) => redactText(text, options.secrets);
-  // The JSON report was written as the run went (JsonReportStream); an HTML report is written now.
-  if (options.reportPath && reportFormat(options.reportPath) === 'html') writeReport(options.reportPath, report, options.secrets, options.destinationName, io.stdout);
+  // A report that could not be written does not hide the summary (which then names no report file): it is said after it.
+  const failed = options.reportError;
+  const reportPath = failed ? undefined : options.reportPath;
   const stdoutTaken = options.reportPath === STDOUT;
   if (options.output === 'json') {
     io.stdout.write(scrub(jsonText(jsonSummary(report, options))));
   } else if (options.output === 'quiet') {
     for (const line of errorLines(report)) io.stderr.write(`${scrub(escapeControl(line))}\n`);
   } else {
-    (stdoutTaken ? io.stderr : io.stdout).write(`${scrub(formatSummary(report, options.destinationName, options.reportPath))}\n`);
+    (stdoutTaken ? io.stderr : io.stdout).write(`${scrub(formatSummary(report, options.destinationName, reportPath))}\n`);
   }
+  if (failed) io.stderr.write(`error (${failed.code}): ${scrub(escapeControl(failed.message))}\n`);
 }

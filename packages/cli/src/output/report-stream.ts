@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { redactText, type RecordResult, type SyncReport } from '@syncmodes/connector-kit';
+import { reportWriteError } from './report-path';
 import { escapeJsonControl } from './safe-text';
 
 /** The JSON report file (`--report report.json` / `-`): the report with every record's result. */
@@ -37,9 +38,13 @@ export class JsonReportStream {
     private readonly secrets: readonly string[],
   ) {
     if (typeof target === 'string') {
-      mkdirSync(dirname(target), { recursive: true });
-      this.partial = `${target}.partial-${process.pid}`;
-      this.fd = openSync(this.partial, 'w', 0o600);
+      try {
+        mkdirSync(dirname(target), { recursive: true });
+        this.partial = `${target}.partial-${process.pid}`;
+        this.fd = openSync(this.partial, 'w', 0o600);
+      } catch (error) {
+        throw reportWriteError(error, target, 'before');
+      }
       process.once('exit', this.removePartial);
     }
     this.buffer = '{\n  "records": [';
@@ -72,6 +77,8 @@ export class JsonReportStream {
   /**
    * Closes the file. A run that ended in an error instead of a report leaves valid JSON: the
    * results decided so far and `"complete": false` (the error itself is on stderr).
+   *
+   * @throws `UsageError` `report_unwritable` when the file cannot be put in place (after the run).
    */
   close(): void {
     if (!this.finished) {
@@ -82,9 +89,16 @@ export class JsonReportStream {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
     if (this.partial && typeof this.target === 'string') {
-      renameSync(this.partial, this.target);
-      process.removeListener('exit', this.removePartial);
+      const partial = this.partial;
       this.partial = undefined;
+      process.removeListener('exit', this.removePartial);
+      try {
+        renameSync(partial, this.target);
+      } catch (error) {
+        // E.g. the path became a folder meanwhile: the half-named copy goes, and the caller says the report was not written.
+        rmSync(partial, { force: true });
+        throw reportWriteError(error, this.target, 'after');
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { redactText, type SyncReport } from '@syncmodes/connector-kit';
 import { htmlReport } from './html-report';
+import { reportWriteError } from './report-path';
 import { escapeJsonControl } from './safe-text';
 
 /** `--report -`: the JSON report goes to stdout. */
@@ -20,15 +21,23 @@ export function jsonText(value: unknown, indent?: number): string {
 
 /**
  * Writes the report: a self-contained HTML page for `.html` / `.htm`, else pretty-printed
- * JSON; to `stdout` for `-`; either way scrubbed of the run's secret values.
+ * JSON; to `stdout` for `-`; either way scrubbed of the run's secret values. Missing
+ * folders on the way are created.
+ *
+ * @param when - `after` when a run went through first (the error's message says so).
+ * @throws `UsageError` `report_unwritable` when the file cannot be written.
  */
-export function writeReport(path: string, report: SyncReport, secrets: readonly string[], destinationName = report.destination, stdout?: NodeJS.WritableStream): void {
+export function writeReport(path: string, report: SyncReport, secrets: readonly string[], destinationName = report.destination, stdout?: NodeJS.WritableStream, when?: 'after'): void {
   const text = reportFormat(path) === 'html' ? htmlReport(report, destinationName) : jsonText(report, 2);
   if (path === STDOUT) {
     if (!stdout) throw new Error('writeReport: no stdout given for "-"');
     stdout.write(redactText(text, secrets));
     return;
   }
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, redactText(text, secrets));
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, redactText(text, secrets));
+  } catch (error) {
+    throw reportWriteError(error, path, when);
+  }
 }

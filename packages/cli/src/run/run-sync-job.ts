@@ -36,7 +36,8 @@ import { startEmulator } from './start-emulator';
 import { stoppedSummary } from './stopped-summary';
 import { ResultSink } from './result-sink';
 import { JsonReportStream } from '../output/report-stream';
-import { reportFormat, STDOUT } from '../output/write-report';
+import { reportFormat, STDOUT, writeReport } from '../output/write-report';
+import { checkReportPath } from '../output/report-path';
 import type { SyncJob } from './sync-job';
 
 /** `--from -`: the source is read from stdin. */
@@ -191,6 +192,8 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const entry = findDestination(job.to);
     const destination = await entry.load();
     checkJob(job, destination);
+    // Before anything is opened or sent: a report that could not be written would be found out only after the run.
+    if (job.report && job.report !== STDOUT) checkReportPath(job.report);
     if (settings.resetState && stateUrlOf(job, io.env)) {
       throw new UsageError('--reset-state moves a SQLite state file aside; for state in Postgres, forget one sync with `syncmodes state forget`.', 'invalid_arguments');
     }
@@ -228,10 +231,20 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     await recordCliRun(state, summary, { syncName, source: source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: sink.tally }, logger);
     // The kit's messages name runSync options; what the CLI prints and writes names its flags.
     const report = reportWithFlags(buildReport(summary, source.name, startedAt, sink.tally));
-    stream?.finish(report);
-    // Interrupted: 130 even when the run had nothing left to stop.
-    const exitCode = settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
-    printRun(report, { output: settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName, secrets, exitCode }, io);
+    // The JSON report was written as the run went (closed now); an HTML report is written now.
+    let reportError: UsageError | undefined;
+    try {
+      stream?.finish(report);
+      if (job.report && job.report !== STDOUT && reportFormat(job.report) === 'html') writeReport(job.report, report, secrets, destination.displayName, undefined, 'after');
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      reportError = error;
+    }
+    // Interrupted: 130 even when the run had nothing left to stop. A report that could not be written (found only
+    // after the run): the summary is still printed, then the error; exit 2 unless the run itself stopped (3, 130).
+    const runExit = settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
+    const exitCode = reportError && runExit < EXIT.usage ? EXIT.usage : runExit;
+    printRun(report, { output: settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName, secrets, exitCode, reportError }, io);
     return { report, exitCode };
   } finally {
     await cleanup.run();
