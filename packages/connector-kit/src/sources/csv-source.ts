@@ -11,10 +11,16 @@ import { checkSourceFile, sourceFileError } from './source-file';
 export { MAX_CSV_COLUMNS } from './csv-header';
 
 /**
- * Longest record read, in characters (16 Mi). A longer one is almost always a quote that is
- * never closed; reading stops there with a `malformed_row` for the rest of the file.
+ * Longest record (row) a CSV source accepts, in characters (16 Mi): a longer one fails alone
+ * (`malformed_row`, one entry per file line it covers) and the rest of the file is read.
+ * A record still not ended at twice this (almost always a quote that is never closed)
+ * stops reading there, with one `malformed_row` for the rest of the file: that bounds the
+ * memory one record may take (a few hundred MB).
  */
 export const MAX_CSV_RECORD_CHARS = 16 * 1024 * 1024;
+
+/** How many times {@link CsvSourceOptions.maxRecordChars} a record may grow while it is read before reading stops. */
+const READ_LIMIT_FACTOR = 2;
 
 /** Options of {@link csvSource}. */
 export interface CsvSourceOptions {
@@ -26,6 +32,12 @@ export interface CsvSourceOptions {
    * that check, for files whose multi-line values legitimately look like rows.
    */
   readonly multilineValues?: 'check' | 'trust' | undefined;
+  /**
+   * Longest record, in characters: a longer one fails alone as `malformed_row`; one not
+   * ended at twice this stops reading (see {@link MAX_CSV_RECORD_CHARS}).
+   * @defaultValue {@link MAX_CSV_RECORD_CHARS} (16 Mi)
+   */
+  readonly maxRecordChars?: number | undefined;
 }
 
 /** A record as csv-parse hands it over: values, raw text, lines, and the rows skipped before it. */
@@ -34,6 +46,28 @@ interface Parsed {
   readonly raw: string;
   readonly span: LineSpan;
   readonly skipped: readonly SourceItem[];
+  /** Its length in characters, when it is longer than a record may be (its values and text are then dropped). */
+  readonly tooLong?: number | undefined;
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+const isBreak = (c: number) => c === 10 || c === 13;
+
+/** A record's length in characters, from its raw text: blank lines before it and its line break do not count. */
+function recordLength(raw: string): number {
+  let start = 0;
+  let end = raw.length;
+  while (start < end && isBreak(raw.charCodeAt(start))) start++;
+  while (end > start && isBreak(raw.charCodeAt(end - 1))) end--;
+  return end - start;
+}
+
+function tooLongMessage(span: LineSpan, length: number, max: number): string {
+  return (
+    `${linesLabel(span)}: the row is ${count(length)} characters long, more than the ${count(max)} a row may have, so it was not read (the rest of the file was). ` +
+    'Shorten its values, or check for a stray quote that made one value swallow the rows after it.'
+  );
 }
 
 /**
@@ -48,7 +82,7 @@ function malformed(span: LineSpan, message: string): SourceItem[] {
   return items;
 }
 
-function skipMessage(error: CsvError, span: LineSpan, width: number): string {
+function skipMessage(error: CsvError, span: LineSpan, width: number, readLimit: number): string {
   switch (error.code) {
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
       const got = (error as { record?: unknown[] }).record?.length ?? 'a different number of';
@@ -64,9 +98,7 @@ function skipMessage(error: CsvError, span: LineSpan, width: number): string {
     case 'CSV_QUOTE_NOT_CLOSED':
       return `Line ${span.first}: a quote opened in this row is never closed, so lines ${span.first}–${span.last} (the rest of the file) could not be read; close the quote, or double it ("") inside a quoted value.`;
     case 'CSV_MAX_RECORD_SIZE':
-      return `Line ${span.first}: a row is longer than ${MAX_CSV_RECORD_CHARS.toLocaleString(
-        'en-US',
-      )} characters (most likely a quote that is never closed), so the rest of the file could not be read.`;
+      return `Line ${span.first}: a row is still not ended after ${count(readLimit)} characters (most likely a quote that is never closed), so the rest of the file could not be read; close the quote, or double it ("") inside a quoted value.`;
     default:
       return `${linesLabel(span)}: this row could not be read (${error.code}).`;
   }
@@ -75,10 +107,14 @@ function skipMessage(error: CsvError, span: LineSpan, width: number): string {
 /**
  * The csv-parse stream over the file. Records come with their lines and the rows skipped
  * just before them, so that everything is yielded in file order; `rest()` holds the rows
- * skipped after the last record. After an over-long record csv-parse cannot go on
- * reliably: `stopped()` says so, and nothing after it is read.
+ * skipped after the last record. A record longer than `maxChars` comes without its values
+ * (`tooLong`). A record still not ended at the read limit (2 × `maxChars`, csv-parse's
+ * `max_record_size`) cannot be read on from reliably: reading stops at once (the file is
+ * no longer fed to csv-parse, which would otherwise fail again on every later chunk, each
+ * time copying what it holds), and `rest()` ends with one error for the rest of the file.
  */
-function parseFile(path: string, delimiter: string) {
+function parseFile(path: string, delimiter: string, maxChars: number) {
+  const readLimit = maxChars * READ_LIMIT_FACTOR;
   const lines = new LineCounter();
   let headerWidth = 0;
   let skipped: SourceItem[] = [];
@@ -94,27 +130,36 @@ function parseFile(path: string, delimiter: string) {
     relax_quotes: true,
     relax_column_count: false,
     skip_records_with_error: true,
-    max_record_size: MAX_CSV_RECORD_CHARS,
+    max_record_size: readLimit,
     raw: true,
     on_record: ({ record, raw }): Parsed | null => {
       if (stopped) return null;
       if (headerWidth === 0) headerWidth = record.length;
-      const item = { fields: record, raw, span: lines.advance(raw), skipped };
+      const span = lines.advance(raw);
+      const length = raw.length > maxChars ? recordLength(raw) : 0;
+      const item: Parsed = length > maxChars ? { fields: [], raw: '', span, skipped, tooLong: length } : { fields: record, raw, span, skipped };
       skipped = [];
       return item;
     },
     on_skip: (error: CsvError | undefined, raw: string | undefined): undefined => {
       if (!error || stopped) return undefined;
       const span = lines.advance(raw ?? '');
-      const message = skipMessage(error, span, headerWidth);
-      // An over-long record's span is only what was read of it: one entry, for the rest of the file.
-      if (error.code === 'CSV_MAX_RECORD_SIZE') stopped = malformed({ first: span.first, last: span.first }, message)[0];
-      else skipped.push(...malformed(span, message));
+      const message = skipMessage(error, span, headerWidth, readLimit);
+      if (error.code === 'CSV_MAX_RECORD_SIZE') {
+        // The record's span is only what was read of it: one entry, for the rest of the file, which is read no further.
+        stopped = malformed({ first: span.first, last: span.first }, message)[0];
+        input.unpipe(parser);
+        input.destroy();
+        parser.end();
+      } else {
+        skipped.push(...malformed(span, message));
+      }
       return undefined;
     },
   };
   const input = createReadStream(path);
-  const parser = input.pipe(parse(options as unknown as Options));
+  const parser = parse(options as unknown as Options);
+  input.pipe(parser);
   // pipe() does not forward a read error (the file removed or made unreadable after the check): the parser fails with it.
   input.on('error', (error) => parser.destroy(sourceFileError(error, path)));
   return {
@@ -127,7 +172,8 @@ function checkFile(path: string): void {
   if (checkSourceFile(path) === 0) throw new InputError('empty_file', `"${path}" is empty: expected a header line and rows.`);
 }
 
-function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping): SourceItem[] {
+function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping, maxChars: number): SourceItem[] {
+  if (parsed.tooLong !== undefined) return malformed(parsed.span, tooLongMessage(parsed.span, parsed.tooLong, maxChars));
   const problem = rowProblem(parsed.fields, parsed.raw, parsed.span, checks);
   if (problem !== undefined) return malformed(parsed.span, problem);
   const row: Record<string, string | undefined> = {};
@@ -149,8 +195,9 @@ function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping)
  * values; quotes that do not pair up (checked strictly per record); a quoted value spanning
  * lines one of which looks like a whole row (a stray pair of quotes merging rows; see
  * {@link CsvSourceOptions.multilineValues}); a quote never closed (an entry for every line
- * of the rest of the file); a record over {@link MAX_CSV_RECORD_CHARS} characters (one
- * entry, on its first line, for the rest of the file).
+ * of the rest of the file); a record over {@link MAX_CSV_RECORD_CHARS} characters (an entry
+ * for every line it covers; the rest of the file is read), or one still not ended at twice
+ * that (one entry, on its first line, for the rest of the file, which is not read).
  *
  * @throws {@link InputError} when reading: `file_not_found`, `empty_file` (0 bytes),
  *   `too_many_columns`, `duplicate_column`, `unknown_column` (a mapped column is missing
@@ -163,11 +210,15 @@ export function csvSource(path: string, mapping: FieldMapping, options: CsvSourc
     async *open(): AsyncGenerator<SourceItem> {
       checkFile(path);
       const delimiter = options.delimiter ?? ',';
+      const maxChars = options.maxRecordChars ?? MAX_CSV_RECORD_CHARS;
       let checks: RowCheckOptions | undefined;
-      const { parser, rest } = parseFile(path, delimiter);
+      const { parser, rest } = parseFile(path, delimiter, maxChars);
       try {
         for await (const parsed of parser) {
           if (checks === undefined) {
+            if (parsed.tooLong !== undefined) {
+              throw new InputError('unreadable_file', `Cannot read the header of "${path}": ${linesLabel(parsed.span)} is ${count(parsed.tooLong)} characters long, more than the ${count(maxChars)} a row may have.`);
+            }
             const header: CsvHeader = readHeader(parsed.fields, mapping, path);
             const idIndex = header.positions.get(mapping.idColumn) as number;
             checks = {
@@ -179,7 +230,7 @@ export function csvSource(path: string, mapping: FieldMapping, options: CsvSourc
             continue;
           }
           yield* parsed.skipped;
-          yield* toItems(parsed, checks, mapping);
+          yield* toItems(parsed, checks, mapping, maxChars);
         }
       } catch (error) {
         if (error instanceof InputError) throw error;

@@ -98,11 +98,40 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
     expect(errors(items)[3]?.error.message).toBe(errors(items)[2]?.error.message);
   });
 
-  it('stops at a record longer than MAX_CSV_RECORD_CHARS with one error for the rest of the file', async () => {
-    const huge = `2,p2@x.example,"${'x'.repeat(MAX_CSV_RECORD_CHARS + 10)}\n3,p3@x.example,Three\n`;
+  it('a record longer than MAX_CSV_RECORD_CHARS fails alone on the line it starts on; the rows after it are read', async () => {
+    const huge = `2,p2@x.example,"${'x'.repeat(MAX_CSV_RECORD_CHARS + 10)}"\n3,p3@x.example,Three\n`;
     const items = await read(`id,email,name\n1,p1@x.example,One\n${huge}`);
+    expect(brief(items)).toEqual(['2:1', '3:malformed_row', '4:3']);
+    expect(errors(items)[0]).toMatchObject({ id: undefined });
+    expect(errors(items)[0]?.error.message).toBe(
+      `Line 3: the row is ${(MAX_CSV_RECORD_CHARS + 27).toLocaleString('en-US')} characters long, more than the 16,777,216 a row may have, so it was not read (the rest of the file was). Shorten its values, or check for a stray quote that made one value swallow the rows after it.`,
+    );
+  });
+});
+
+describe('CSV: a record longer than a row may be (maxRecordChars)', () => {
+  const max = { maxRecordChars: 1_000 };
+
+  it('fails alone, unquoted or quoted, with one entry per line it covers; every other line is read and numbered', async () => {
+    const lines = ['id,email,name', ...rows(1, 6)];
+    lines[2] = `2,p2@x.example,${'u'.repeat(1_200)}`; // line 3: unquoted
+    lines[4] = `4,p4@x.example,"${'q'.repeat(600)}\n${'q'.repeat(600)}"`; // lines 5–6: one quoted value over two lines
+    const items = await read(lines.join('\n') + '\n', max);
+    expect(brief(items)).toEqual(['2:1', '3:malformed_row', '4:3', '5:malformed_row', '6:malformed_row', '7:5', '8:6']);
+    expect(errors(items)[0]?.error.message).toMatch(/^Line 3: the row is 1,215 characters long, more than the 1,000 a row may have, so it was not read \(the rest of the file was\)\./);
+    expect(errors(items)[1]?.error.message).toMatch(/^Lines 5–6: the row is 1,218 characters long/);
+  });
+
+  it('a quote never closed still stops reading at twice the limit, with one entry for the rest of the file', async () => {
+    const lines = ['id,email,name', ...rows(1, 200)];
+    lines[2] = '2,p2@x.example,"Person 2'; // line 3 opens a quote that never closes
+    const items = await read(lines.join('\n') + '\n', max);
     expect(brief(items)).toEqual(['2:1', '3:malformed_row']);
-    expect(errors(items)[0]?.error.message).toMatch(/^Line 3: a row is longer than 16,777,216 characters/);
+    expect(errors(items)[0]?.error.message).toMatch(/^Line 3: a row is still not ended after 2,000 characters \(most likely a quote that is never closed\), so the rest of the file could not be read/);
+  });
+
+  it('a header longer than a row may be is refused (unreadable_file)', async () => {
+    await expect(read(`id,email,name${',x'.repeat(600)}\n1,a,b\n`, max)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/header .*Line 1 is 1,213 characters long/) });
   });
 });
 
