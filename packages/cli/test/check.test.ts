@@ -141,6 +141,15 @@ describe('syncmodes check against the Intercom emulator (writes nothing)', () =>
     expect(out.code).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: true, exitCode: 0, calls: { connect: 1, create: 0, update: 0 } });
   });
+
+  it('--emulator with a --state-dir that is a file: state_unreadable, exit 2, as sync says (not "ready")', async () => {
+    const notADir = join(tempDir(), 'state');
+    writeFileSync(notADir, 'not a folder');
+    const out = await cli(['check', '--to', 'intercom', '--emulator', '--state-dir', notADir, '--map', 'email=Email']);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toBe(`error (state_unreadable): --state-dir "${notADir}" is a file, not a folder: --emulator keeps its data there. Nothing was checked. Give the folder your syncs use (or move the file aside).\n`);
+  });
 });
 
 describe('syncmodes check with an audience destination (Facebook)', () => {

@@ -1,4 +1,5 @@
-import { checkDestination, ConfigError, InputError, secretValues, redactText, type CheckResult } from '@syncmodes/connector-kit';
+import { existsSync, statSync } from 'node:fs';
+import { checkDestination, ConfigError, InputError, secretValues, redactText, SyncError, type CheckResult } from '@syncmodes/connector-kit';
 import { Command, Option } from 'commander';
 import { colourAllowed } from '../output/colour';
 import { cliLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../output/cli-logger';
@@ -103,7 +104,8 @@ Examples:
     --option object=Lead --map Email=Email --map LastName="Last Name"
   syncmodes check --config sync.yaml --json
 
-Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupported mode) ·
+Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupported mode; with
+  --emulator, a --state-dir that is a file: state_unreadable) ·
   3 credentials refused, permissions, or the destination cannot be reached`,
     )
     .action(async (flags: CheckFlags) => {
@@ -112,6 +114,10 @@ Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupport
       if (!settings.to) throw new ConfigError('--to is required (the destination to check).', 'invalid_arguments');
       const entry = findDestination(settings.to);
       const destination = await entry.load();
+      if (settings.emulator && existsSync(settings.stateDir) && !statSync(settings.stateDir).isDirectory()) {
+        // As `sync` refuses it: the emulator's data (what earlier runs wrote to it) is kept in that folder.
+        throw new SyncError('state_unreadable', `--state-dir "${settings.stateDir}" is a file, not a folder: --emulator keeps its data there. Nothing was checked. Give the folder your syncs use (or move the file aside).`);
+      }
       const cleanup = new Cleanup();
       try {
         const emulator = settings.emulator ? await startEmulator(entry, destination, { stateDir: settings.stateDir, seed: settings.emulatorSeed }, cleanup) : undefined;
