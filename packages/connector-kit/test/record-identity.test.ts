@@ -117,6 +117,31 @@ describe('never touching the wrong record (tiny destination)', () => {
     expect(second.results.find((r) => r.id === 'old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
     expect((await admin.records<Stored>()).records).toHaveLength(1);
   });
+
+  it('a departure whose key two rows in the source share (duplicate_match_key) keeps its record and groups as they are and its state; the row left alone later takes it over', async () => {
+    await admin.seed({ records: [{ key: 'p@example.com', fields: { name: 'Pat' } }] });
+    // 'a' is not found (enrich keeps a "not found" entry for it); 'old-id' joins vip and beta.
+    await run('enrich', [rec('a', 'a@example.com'), rec('old-id', 'p@example.com', 'Pat', ['vip', 'beta'])]);
+    const groups = async () => (await admin.records<Stored & { groups: { name: string; members: string[] }[] }>()).groups.map((g) => `${g.name}:${g.members.join(',')}`);
+    expect(await groups()).toEqual(['vip:r1', 'beta:r1']);
+    await admin.clearRequests();
+    // 'a' and 'new-id' now both have old-id's email: both fail; neither has written r1.
+    const second = await run('enrich', [rec('a', 'p@example.com'), rec('new-id', 'p@example.com', 'Pat', ['vip', 'beta'])]);
+    const byId = new Map(second.results.map((r) => [r.id, r]));
+    expect(byId.get('a')).toMatchObject({ outcome: 'failed', code: 'duplicate_match_key' });
+    expect(byId.get('old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+    expect(byId.get('old-id')?.message).toContain('the next run decides again');
+    expect(await writes()).toEqual([]);
+    expect(await groups()).toEqual(['vip:r1', 'beta:r1']);
+    expect((await state.get(second.syncId, ['old-id'])).get('old-id')).toMatchObject({ destinationId: 'r1' });
+    // Next run: only new-id has the email; it updates r1 and inherits old-id's entry.
+    const third = await run('enrich', [rec('a', 'a@example.com'), rec('new-id', 'p@example.com', 'Pat', ['vip'])]);
+    expect(third.results.find((r) => r.id === 'old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+    expect(await groups()).toEqual(['vip:r1', 'beta:']);
+    const entries = await state.get(third.syncId, ['old-id', 'new-id']);
+    expect(entries.has('old-id')).toBe(false);
+    expect(entries.get('new-id')).toMatchObject({ destinationId: 'r1' });
+  });
 });
 
 describe('never removing someone still in the source (tiny audience)', () => {
@@ -139,6 +164,31 @@ describe('never removing someone still in the source (tiny audience)', () => {
       expect(third.counts).toMatchObject({ unchanged: 2, created: 0, updated: 0, deleted: 0 });
       await run([rec('x', 'x@example.com', 'X', ['A'])]);
       expect((await audiences()).find((a) => a.name === 'A')?.members).toEqual(['x@example.com']);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('a record whose identifiers change while another record takes its old ones: the old identity stays in the audiences that record is in (sync mode)', async () => {
+    const emulator = createTinyAudienceEmulator(100);
+    const url = await emulator.start();
+    const admin = new EmulatorClient(url);
+    const state = new MemoryStateStore();
+    try {
+      const run = (records: ConformanceRecord[]) =>
+        runSync({ collectResults: true, destination: tinyAudienceDestination, config: { baseUrl: url, token: TINY_AUDIENCE_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 1, guard: { maxDeletes: 10 } });
+      await run([rec('pat', 'p@example.com', 'Pat', ['A', 'B'])]);
+      // 'kim' takes Pat's old email (window 1: joins A); then 'pat' moves to a new email (window 2).
+      const second = await run([rec('kim', 'p@example.com', 'Pat', ['A']), rec('pat', 'q@example.com', 'Pat', ['A', 'B'])]);
+      const byId = new Map(second.results.map((r) => [r.id, r]));
+      expect(byId.get('kim')).toMatchObject({ outcome: 'created' });
+      expect(byId.get('pat')).toMatchObject({ outcome: 'updated' });
+      expect(byId.get('pat')?.message).toContain('record "kim"');
+      const audiences = async () => (await admin.records<{ audiences: { name: string; members: string[] }[] }>()).audiences.map((a) => `${a.name}:${[...a.members].sort().join(',')}`);
+      expect(await audiences()).toEqual(['A:p@example.com,q@example.com', 'B:q@example.com']);
+      const third = await run([rec('kim', 'p@example.com', 'Pat', ['A']), rec('pat', 'q@example.com', 'Pat', ['A', 'B'])]);
+      expect(third.counts).toMatchObject({ unchanged: 2, created: 0, updated: 0, deleted: 0 });
+      expect(await audiences()).toEqual(['A:p@example.com,q@example.com', 'B:q@example.com']);
     } finally {
       await emulator.stop();
     }

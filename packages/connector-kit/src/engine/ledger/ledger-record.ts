@@ -47,9 +47,13 @@ export interface LedgerRecord {
   /** Normalised match key of the previous snapshot, when it differs from `matchKey`. */
   readonly previousMatchKey: string | undefined;
   found: FoundRecord | undefined;
-  /** For a record that left the source: the current source record that holds its destination record. */
+  /**
+   * For a record that left the source: the current source record that holds its destination
+   * record. On an audience destination, also for a record whose identifiers changed: the
+   * current record that now has its previous identifiers.
+   */
   claimedBy: string | undefined;
-  /** The managed groups the holder is in (its state), when it has state. */
+  /** The managed groups the holder is in (its state; on an audience destination, also those it joins in this window). */
   holderGroups: readonly string[] | undefined;
   /** The destination id once known (found, or created). */
   destinationId: string | undefined;

@@ -8,7 +8,9 @@ import type { LedgerRecord } from './ledger-record';
  * destination record (`claimedBy`, planned `rekeyed`, its group removals acknowledged) is
  * forgotten, and the holder inherits its ownership (so `sync` mode deletes the destination
  * record when the holder leaves). When the holder has no state yet (its own write failed),
- * nothing changes: the next run decides again.
+ * nothing changes: the next run decides again — likewise when the holder's state names
+ * another destination record or none (its row failed, or it was not found when last
+ * looked up): it has not taken this record over.
  */
 export async function transferClaimed(
   records: readonly LedgerRecord[],
@@ -23,7 +25,7 @@ export async function transferClaimed(
   for (const record of claimed) {
     const holder = updated.get(record.claimedBy as string) ?? holders.get(record.claimedBy as string);
     const old = record.entry as StateEntry;
-    if (!holder) continue;
+    if (!holder || (old.destinationId !== null && holder.destinationId !== old.destinationId)) continue;
     if (!holder.owned && old.owned) updated.set(holder.recordId, { ...holder, owned: true });
     forgotten.push(record.recordId);
   }

@@ -37,23 +37,37 @@ function keyHolder(ctx: RunContext, record: RecordView): string | undefined {
  *   record holds — the same person under a new id — is `claimed` by that record: it is never
  *   deleted; it only leaves the managed groups the holder is not in (see `classify`).
  */
-/** Adds the holders' managed groups (from state) to `claimed` events. */
-async function withHolderGroups(ctx: RunContext, events: RecordEvent[]): Promise<RecordEvent[]> {
+/**
+ * Adds the holders' managed groups (from state) to `claimed` events. With `sameRecord`
+ * (record destinations: the departing record's destination id), a holder's groups count
+ * only when its state names that same destination record: a holder that has not written it
+ * (its own row failed, e.g. `duplicate_match_key`, or its state says "not found") says
+ * nothing about that record's groups, so none are removed and the next run decides again.
+ */
+async function withHolderGroups(ctx: RunContext, events: RecordEvent[], sameRecord?: ReadonlyMap<number, string>): Promise<RecordEvent[]> {
   const holders = events.flatMap((e) => (e.type === 'claimed' ? [e.holder] : []));
   if (holders.length === 0) return events;
   const entries = await ctx.state.get(ctx.syncId, [...new Set(holders)]);
-  return events.map((e) => (e.type === 'claimed' ? { ...e, holderGroups: entries.get(e.holder)?.snapshot.groups } : e));
+  return events.map((e) => {
+    if (e.type !== 'claimed') return e;
+    const entry = entries.get(e.holder);
+    const want = sameRecord?.get(e.ref);
+    const holds = entry !== undefined && (want === undefined || entry.destinationId === want);
+    return { ...e, holderGroups: holds ? entry.snapshot.groups : undefined };
+  });
 }
 
 export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promise<void> {
   const found = ledger.open().filter((r) => r.found !== undefined && !r.found.presumed);
   const fromState = await stateHolders(ctx, [...new Set(found.map((r) => r.found?.id as string))]);
   const events: RecordEvent[] = [];
+  const departedIds = new Map<number, string>();
   for (const record of ledger.open()) {
     const id = record.found && !record.found.presumed ? record.found.id : undefined;
     if (record.next === null) {
       const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? keyHolder(ctx, record);
       if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
+      if (id !== undefined) departedIds.set(record.ref, id);
       continue;
     }
     if (id === undefined) continue;
@@ -75,16 +89,32 @@ export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promi
       },
     });
   }
-  ledger.report(await withHolderGroups(ctx, events));
+  ledger.report(await withHolderGroups(ctx, events, departedIds));
 }
 
-/** Audiences: a record that left the source while a current record has its identity (match key) is claimed by it (removing it would remove that person). */
+/**
+ * Audiences: a record that left the source while a current record has its identity (match
+ * key) is claimed by it (removing it would remove that person); so is a record whose
+ * identifiers changed while a current record took its previous ones — the old identity is
+ * that record's now, so it leaves only the audiences that record is not in. The holder's
+ * audiences are its state's plus, when it is in this window, its new ones (it may join them
+ * in this run).
+ */
 export async function claimAudienceRecords(ctx: RunContext, ledger: RecordLedger): Promise<void> {
   const events: RecordEvent[] = [];
-  for (const record of ledger.open()) {
-    if (record.next !== null || !record.entry) continue;
-    const holder = keyHolder(ctx, record);
-    if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
+  const open = ledger.open();
+  for (const record of open) {
+    if (!record.entry) continue;
+    const key = record.next === null ? record.matchKey : record.previousMatchKey;
+    const holder = key === undefined ? undefined : ctx.source.keyHolder(key);
+    if (holder !== undefined && holder !== record.recordId) events.push({ type: 'claimed', ref: record.ref, holder });
   }
-  ledger.report(await withHolderGroups(ctx, events));
+  const joining = new Map(open.flatMap((r) => (r.next ? [[r.recordId, r.next.groups] as const] : [])));
+  const claimed = await withHolderGroups(ctx, events);
+  ledger.report(
+    claimed.map((e) => {
+      const joins = e.type === 'claimed' ? joining.get(e.holder) : undefined;
+      return e.type === 'claimed' && joins ? { ...e, holderGroups: [...new Set([...(e.holderGroups ?? []), ...joins])] } : e;
+    }),
+  );
 }

@@ -53,7 +53,9 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
       action: removeGroups.length > 0 ? 'groups' : 'skip',
       outcome: 'skipped',
       code: 'rekeyed',
-      message: `Left the source under this id, but its ${ctx.destinationName} record (${found.id}) belongs to record "${record.claimedBy}", which is in the source: kept, and now tracked under "${record.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} managed group(s) "${record.claimedBy}" is not in` : ''}.`,
+      message: held
+        ? `Left the source under this id, but its ${ctx.destinationName} record (${found.id}) belongs to record "${record.claimedBy}", which is in the source: kept, and now tracked under "${record.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} managed group(s) "${record.claimedBy}" is not in` : ''}.`
+        : `Left the source under this id, but record "${record.claimedBy}", which is in the source, has its ${ctx.matchKeyLabel} (${ctx.destinationName} record ${found.id}) and has not written it yet: kept as it is (groups too) and still tracked under this id; the next run decides again.`,
       removeGroups,
     });
   }

@@ -79,7 +79,10 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
   // A pending entry (writes were in flight when a run died): re-send every join.
   const resend = identityChanged || item.entry?.pending === true;
   const joins = ops.create ? (resend ? nextGroups : nextGroups.filter((g) => !previousGroups.includes(g))) : [];
-  const leaving = identityChanged ? [...previousGroups] : previousGroups.filter((g) => !nextGroups.includes(g));
+  // After an identity change, the old identity leaves its audiences — except those a current
+  // record that now has the old identifiers is in (removing it there would remove that person).
+  const heldByOther = identityChanged && item.claimedBy !== undefined ? previousGroups.filter((g) => item.holderGroups?.includes(g) === true) : [];
+  const leaving = identityChanged ? previousGroups.filter((g) => !heldByOther.includes(g)) : previousGroups.filter((g) => !nextGroups.includes(g));
   const removes = ops.delete ? leaving : [];
   const kept = ops.delete ? [] : leaving;
 
@@ -109,7 +112,12 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
     outcome: first ? 'created' : 'updated',
     message:
       (identityChanged ? 'Identifiers changed: ' : '') +
-      [joins.length > 0 ? `added to ${joins.length} audience(s)` : '', removes.length > 0 ? `removed from ${removes.length}` : '', kept.length > 0 ? `kept in ${kept.length} it left (${modeName} never removes)` : '']
+      [
+        joins.length > 0 ? `added to ${joins.length} audience(s)` : '',
+        removes.length > 0 ? `removed from ${removes.length}` : '',
+        kept.length > 0 ? `kept in ${kept.length} it left (${modeName} never removes)` : '',
+        heldByOther.length > 0 ? `its previous identifiers stay in ${heldByOther.length} audience(s) record "${item.claimedBy}", which now has them, is in` : '',
+      ]
         .filter(Boolean)
         .join('; ') +
       '.',
