@@ -68,6 +68,25 @@ describe('syncmodes sync --to intercom: a record whose contact is archived (#12)
     }
   }
 
+  it('the contact brought back gets the whole record: a value the record does not have is cleared, not kept from the archived contact', async () => {
+    const dir = tempDir();
+    const seed = join(dir, 'seed.json');
+    writeFileSync(seed, JSON.stringify({ contacts: [{ role: 'user', external_id: 'arch-1', email: 'arch@example.com', name: 'Old Name', archived: true }] }));
+    const source = join(dir, 'people.csv');
+    writeFileSync(source, 'Id,Ext,Email,Name\n1,arch-1,arch@example.com,\n');
+    const report = join(dir, 'report.json');
+    const state = join(dir, 'state');
+    const args = ['sync', '--to', 'intercom', '--emulator', '--emulator-seed', seed, '--mode', 'sync', '--from', source, '--id', 'Id', '--map', 'external_id=Ext', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', state, '--report', report];
+    const out = await cli(args);
+    expect(out.code, out.stderr).toBe(0);
+    expect(readReport(report).records.map((x) => x.outcome)).toEqual(['updated']);
+    expect(saved(state).map((c) => [c.external_id, c.name ?? null, c.archived])).toEqual([['arch-1', null, false]]);
+    // A rerun has nothing to send.
+    const again = await cli(args);
+    expect(again.code, again.stderr).toBe(0);
+    expect(readReport(report).records.map((x) => x.outcome)).toEqual(['unchanged']);
+  }, 60_000);
+
   it('enrich does not bring an archived contact back: the record is skipped as not_found and nothing is created', async () => {
     const dir = tempDir();
     const seed = join(dir, 'seed.json');

@@ -1,4 +1,4 @@
-import { SyncError, isRunStopping, toSyncError, type ItemResult, type UpdateItem, type WriteItem } from '@syncmodes/connector-kit';
+import { SyncError, isRunStopping, toSyncError, type ItemResult, type PropertyValue, type UpdateItem, type WriteItem } from '@syncmodes/connector-kit';
 import { conflictingContact, type ConflictingContact } from '../client/errors';
 import type { ContactBody } from '../client/intercom-api';
 import { contactBody, roleFor } from './contact-body';
@@ -8,7 +8,8 @@ import type { IntercomContext } from './verb-context';
 /**
  * Makes the contact a 409 named the record: unarchives it when it is archived (creates are
  * only sent where the mode may create, so it may restore too), then updates it with the
- * record's properties. Never creates a second contact.
+ * record's properties (all of them: empties clear what the contact held). Never creates a
+ * second contact.
  */
 async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body: ContactBody): Promise<ItemResult> {
   const { api } = ctx.client;
@@ -43,6 +44,13 @@ async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body
   return { ok: true, id: conflict.id, existing: true };
 }
 
+/** Every property of the record, empties as `null` (clear), for updating a contact the record did not write. */
+function wholeRecord(item: WriteItem): Record<string, PropertyValue> {
+  const out: Record<string, PropertyValue> = {};
+  for (const [k, v] of Object.entries(item.snapshot.properties)) out[k] = v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? null : v;
+  return out;
+}
+
 async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemResult> {
   const built = contactBody(ctx.client, ctx.config, item.properties);
   if ('error' in built) return { ok: false, error: built.error };
@@ -56,7 +64,11 @@ async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemRes
   } catch (thrown) {
     const conflict = conflictingContact(thrown);
     if (!conflict) return failedItem(thrown);
-    return takeOver(ctx, conflict, built.body);
+    // The contact found may hold values this record does not have (an archived contact of an
+    // earlier sync, one made by hand): the update sends the whole record, empties as clears.
+    const whole = contactBody(ctx.client, ctx.config, wholeRecord(item));
+    if ('error' in whole) return { ok: false, error: whole.error };
+    return takeOver(ctx, conflict, whole.body);
   }
 }
 

@@ -265,7 +265,7 @@ export async function runRecordsScenario(
     const rawConfig = { ...(t.config as Record<string, unknown>), ...configOverrides };
     const config = parseConfig(destination, rawConfig) as Record<string, unknown>;
     const keyOf = (r: ConformanceRecord) => destination.matchKey(r.snapshot, config);
-    const model = new RecordsModel(mode, { keyOf, ...(target.lookupKeys ? { lookupKeys: (r) => target.lookupKeys?.(r, keyOf) ?? [] } : {}) });
+    const model = new RecordsModel(mode, { keyOf, removedKeepKeys: target.reuseRemovedKeys === false, ...(target.lookupKeys ? { lookupKeys: (r) => target.lookupKeys?.(r, keyOf) ?? [] } : {}) });
     const seeded = [
       ...history.seeded.map((k) => h.withProperties({ id: `seed${k}`, snapshot: h.record(k, ['foreign']).snapshot }, { [h.clearableProperty]: 'S' })),
       ...(history.ambiguous ?? []).flatMap((a) => Array.from({ length: a.copies }, (_, c) => duplicateOf(target, a.keyIndex, c))),

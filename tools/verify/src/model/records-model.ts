@@ -36,6 +36,12 @@ export interface RecordsModelOptions {
    * then the email (which finds contacts that have no external_id).
    */
   readonly lookupKeys?: ((r: ConformanceRecord) => readonly string[]) | undefined;
+  /**
+   * A removed record keeps its key (Intercom archives a departed contact; a new contact with
+   * its external_id meets a 409 naming it): a create with that key restores that record
+   * and writes the whole new record onto it — `updated`, not owned.
+   */
+  readonly removedKeepKeys?: boolean | undefined;
 }
 
 /** The mode table, restated here so the model does not share code with the engine. */
@@ -123,6 +129,7 @@ export class RecordsModel {
   private nextPid = 1;
   private readonly keyOf: RecordsModelOptions['keyOf'];
   private readonly lookupKeys: NonNullable<RecordsModelOptions['lookupKeys']>;
+  private readonly removedKeepKeys: boolean;
 
   constructor(
     private readonly mode: SyncMode,
@@ -130,6 +137,7 @@ export class RecordsModel {
   ) {
     this.keyOf = options.keyOf;
     this.lookupKeys = options.lookupKeys ?? ((r) => [this.keyOf(r) as string]);
+    this.removedKeepKeys = options.removedKeepKeys === true;
   }
 
   /** Adds a record made by people or other tools. */
@@ -274,6 +282,13 @@ export class RecordsModel {
         out.set(r.id, Object.keys(changes).length > 0 || groupChange || changedKey ? 'updated' : 'unchanged');
         const owned = entry !== undefined && entry.pid === found.pid && entry.owned;
         this.entries.set(r.id, { pid: found.pid, key, lookup, properties: { ...r.snapshot.properties }, groups: after, hash, owned, departed: false, idKnown: true });
+      } else if (ops.create && this.removedKeepKeys && this.records.some((p) => !p.alive && p.key === key)) {
+        const restored = this.records.find((p) => !p.alive && p.key === key) as ModelRecord;
+        restored.alive = true;
+        restored.properties = present(r.snapshot.properties);
+        for (const g of r.snapshot.groups) restored.groups.add(g);
+        out.set(r.id, 'updated');
+        this.entries.set(r.id, { pid: restored.pid, key, lookup, properties: { ...r.snapshot.properties }, groups: new Set(r.snapshot.groups), hash, owned: false, departed: false, idKnown: true });
       } else if (ops.create) {
         const created: ModelRecord = { pid: this.nextPid++, key, properties: present(r.snapshot.properties), groups: new Set(r.snapshot.groups), alive: true, foreign: false };
         this.records.push(created);
@@ -307,8 +322,10 @@ export class RecordsModel {
       if (holder !== undefined) {
         // The same person under another id: never deleted; it leaves the managed groups the holder is not in.
         out.set(id, 'skipped:rekeyed');
+        // Inherited only by a holder whose own entry is that record (a holder that has not
+        // written it — its row failed, or it tracks another record — changes nothing yet).
         const inheritor = this.entries.get(holder);
-        if (inheritor) {
+        if (inheritor && inheritor.pid === found.pid) {
           for (const g of entry.groups) if (!inheritor.groups.has(g)) found.groups.delete(g);
           inheritor.owned ||= entry.owned;
           this.entries.delete(id);
