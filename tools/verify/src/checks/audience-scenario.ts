@@ -43,8 +43,10 @@ export async function runAudienceScenario(
     const foreign = history.seeded.map((k) => h.memberKey(k));
     await t.seed({ foreign });
     model.seed('foreign', foreign);
-    const run = (records: ConformanceRecord[], store: StateStore = state) =>
-      runSync({ collectResults: true, destination: h.destination, config: rawConfig, mode, source: memorySource(records), state: store, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
+    // A short client timeout (the timeout fault) is for the faulty run only (see runRecordsScenario).
+    const { requestTimeoutMs: _short, ...cleanConfig } = rawConfig;
+    const run = (records: ConformanceRecord[], store: StateStore = state, faults = false) =>
+      runSync({ collectResults: true, destination: h.destination, config: faults ? rawConfig : { ...(t.config as Record<string, unknown>), ...cleanConfig }, mode, source: memorySource(records), state: store, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000, allowEmptySource: true } });
     const removals = (log: readonly RequestLogEntry[]) => log.filter((e) => h.classify(e) === 'remove');
 
     for (const [i, step] of history.steps.entries()) {
@@ -60,7 +62,7 @@ export async function runAudienceScenario(
       const before = failing ? await t.read() : new Map<string, Set<string>>();
       await t.admin.clearRequests();
       await t.admin.setFaults(step.faults, seed + i);
-      const first = await run(records, failing);
+      const first = await run(records, failing, true);
       const log1 = await t.admin.requests();
       await t.admin.clearFaults();
       stats.faultsInjected += log1.filter((e) => e.fault).length;
