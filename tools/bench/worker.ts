@@ -4,7 +4,8 @@
  * emulator the orchestrator runs. Receives a {@link WorkerJob} over IPC, answers a
  * {@link WorkerResult}, exits.
  */
-import { emptyCounts, runSync, SqliteStateStore, type OutcomeCounts, type RecordSource, type SyncMode } from '@syncmodes/connector-kit';
+import { writeHeapSnapshot } from 'node:v8';
+import { csvSource, emptyCounts, runSync, SqliteStateStore, type FieldMapping, type OutcomeCounts, type RecordSource, type SyncMode } from '@syncmodes/connector-kit';
 import { benchEntry } from './destinations/index';
 import type { RunShape } from './types';
 
@@ -23,6 +24,10 @@ export interface WorkerJob {
   readonly shape: RunShape;
   /** Let `sync` mode delete past the deletion guard's default. */
   readonly allowDeletes?: boolean | undefined;
+  /** Read the records from this CSV file (written by the orchestrator) instead of generating them. */
+  readonly csv?: { readonly path: string; readonly mapping: FieldMapping } | undefined;
+  /** Write one V8 heap snapshot to `path` the first time the heap in use passes `atMb` (diagnostics: `memory-probe.ts`). */
+  readonly heapSnapshot?: { readonly atMb: number; readonly path: string } | undefined;
 }
 
 /** What a worker measured. Units: ms, MB. */
@@ -42,6 +47,8 @@ export interface WorkerResult {
   readonly maxRssMb: number;
   /** Largest V8 heap in use seen (sampled every 50 ms). */
   readonly heapPeakMb: number;
+  /** The heap snapshot asked for was written (the heap passed its threshold). */
+  readonly heapSnapshot?: string | undefined;
 }
 
 function generated(entry: ReturnType<typeof benchEntry>, job: WorkerJob): RecordSource {
@@ -58,7 +65,11 @@ function generated(entry: ReturnType<typeof benchEntry>, job: WorkerJob): Record
 async function run(job: WorkerJob): Promise<WorkerResult> {
   const entry = benchEntry(job.entry);
   let heapPeak = 0;
-  const sample = () => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed));
+  let snapshot: string | undefined;
+  const sample = () => {
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    if (job.heapSnapshot && snapshot === undefined && heapPeak > job.heapSnapshot.atMb * 1024 * 1024) snapshot = writeHeapSnapshot(job.heapSnapshot.path);
+  };
   const sampler = setInterval(sample, 50);
   if (job.kind === 'naive') await entry.naiveModules();
   const started = Date.now();
@@ -89,7 +100,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
         destination,
         config: entry.config(job.url, job.shape),
         mode: job.mode,
-        source: generated(entry, job),
+        source: job.csv ? csvSource(job.csv.path, job.csv.mapping) : generated(entry, job),
         state,
         collectResults: false,
         onResult: (r) => {
@@ -117,7 +128,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
 
   function finish(result: Omit<WorkerResult, 'maxRssMb' | 'heapPeakMb'>): WorkerResult {
     sample();
-    return { ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: heapPeak / (1024 * 1024) };
+    return { ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: heapPeak / (1024 * 1024), ...(snapshot ? { heapSnapshot: snapshot } : {}) };
   }
 }
 
