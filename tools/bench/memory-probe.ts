@@ -17,6 +17,7 @@
  *   --per <n>           bytes per record in that summary are per n records (default: rows)
  *   --retainers <names> with --snapshot-at: what holds these constructors (comma-separated)
  *   --dist              measure the built packages instead of their sources
+ *   --node <flag>       a Node.js flag for the measured processes (e.g. --trace-gc); repeatable
  *
  * Not a test: nothing here asserts on memory.
  */
@@ -45,6 +46,7 @@ const { values, positionals } = parseArgs({
     per: { type: 'string' },
     retainers: { type: 'string' },
     dist: { type: 'boolean', default: false },
+    node: { type: 'string', multiple: true },
   },
 });
 const rows = Number((positionals[0] ?? '200000').replace(/_/g, ''));
@@ -77,7 +79,7 @@ async function bundleWorker(): Promise<string> {
 
 function runWorker(workerPath: string, job: WorkerJob, heapCapMb?: number): Promise<WorkerResult> {
   return new Promise((done, fail) => {
-    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: heapCapMb ? [`--max-old-space-size=${heapCapMb}`] : [] });
+    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [...(heapCapMb ? [`--max-old-space-size=${heapCapMb}`] : []), ...(values.node ?? [])] });
     let settled = false;
     child.once('message', (m: { ok: boolean; result?: WorkerResult; error?: string }) => {
       settled = true;

@@ -2,7 +2,7 @@ import type { RecordResult } from '../../records/outcome';
 import type { StateEntry } from '../../state/state-store';
 import type { StateWriter } from './state-writer';
 import type { RecordEvent } from './events';
-import { ledgerRecord, type LedgerRecord, type RecordView, type WindowInput } from './ledger-record';
+import type { LedgerRecord, RecordView } from './ledger-record';
 import { reduce } from './reduce';
 import { settle, type SettleContext } from './settle';
 import { entryFor, pendingEntry } from './state-entries';
@@ -28,11 +28,12 @@ export interface LedgerContext extends SettleContext {
 export class RecordLedger {
   private readonly records = new Map<number, LedgerRecord>();
 
+  /** @param records - the window's records (made with `ledgerRecord`), which the ledger takes over. */
   constructor(
-    inputs: readonly WindowInput[],
+    records: readonly LedgerRecord[],
     private readonly ctx: LedgerContext,
   ) {
-    for (const input of inputs) this.records.set(input.ref, ledgerRecord(input));
+    for (const record of records) this.records.set(record.ref, record);
   }
 
   /** Every record, in window order. */
@@ -92,30 +93,30 @@ export class RecordLedger {
   }
 
   /**
-   * Settles the window: decides each record's result and final state, records re-keys,
-   * writes what remains, then emits the results — a record whose acknowledged change state
-   * could not record is reported failed with the state's error.
+   * Settles the window: decides each record's final state, records re-keys, writes what
+   * remains, then decides and emits each record's result, one at a time (a window's
+   * results are never all held at once) — a record whose acknowledged change state could
+   * not record is reported failed with the state's error.
    */
   async settle(stopped: SettleContext['stopped']): Promise<void> {
-    const records = [...this.records.values()];
     const ctx = { ...this.ctx, stopped };
-    const settlements = records.map((r) => settle(r, ctx));
     if (!ctx.dryRun) {
-      await transferClaimed(records, this.ctx.writer, this.ctx.readEntries);
+      await transferClaimed([...this.records.values()], this.ctx.writer, this.ctx.readEntries);
       const puts: LedgerRecord[] = [];
       const entries: StateEntry[] = [];
       const forgets: LedgerRecord[] = [];
-      records.forEach((r, i) => {
-        const state = settlements[i]?.state;
+      for (const r of this.records.values()) {
+        const state = settle(r, ctx).state;
         if (state && 'put' in state) {
           puts.push(r);
           entries.push(state.put);
         } else if (state && 'forget' in state) forgets.push(r);
-      });
+      }
       await this.write(puts, () => this.ctx.writer.put(entries));
       await this.write(forgets, () => this.ctx.writer.remove(forgets.map((r) => r.recordId)));
     }
-    records.forEach((record, i) => this.ctx.emit(finalResult(record, (settlements[i] as { result: RecordResult }).result)));
+    const resultOnly = { ...ctx, resultOnly: true };
+    for (const record of this.records.values()) this.ctx.emit(finalResult(record, settle(record, resultOnly).result));
   }
 }
 

@@ -88,7 +88,7 @@ export async function sendPhase(session: RunSession, scan: SourceScan, index: Re
   const limits = session.currentLimits;
   const windowSize = setup.options.windowSize ?? ('windowSize' in limits ? limits.windowSize : undefined) ?? 10_000;
   const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, now: setup.started, explainMissingKey: setup.audience?.explainMissingKey ? (s: Parameters<typeof setup.keyOf>[0]) => (setup.audience?.explainMissingKey as NonNullable<typeof setup.audience.explainMissingKey>)(s, setup.config) : undefined };
-  const process = (inputs: Parameters<typeof processWindow>[1]) => processWindow(ctx, [...inputs]);
+  const process = (records: Parameters<typeof processWindow>[1]) => processWindow(ctx, records);
   await readWindows(ctx, setup.source, scan, index, keys, windowSize, process);
   if (scan.complete) await readDepartures(ctx, scan, windowSize, process);
   await forgetNotFound(session.writer, scan.forgottenNotFound);
