@@ -67,6 +67,11 @@ export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
     return this.slots.get(id);
   }
 
+  /** The id with this slot (see {@link StateIndex.slot}). */
+  idAt(slot: number): string {
+    return this.ids[slot] as string;
+  }
+
   has(id: string): boolean {
     return this.slots.has(id);
   }

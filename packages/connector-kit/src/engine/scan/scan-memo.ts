@@ -1,4 +1,5 @@
 import type { StateIndex } from '../../state/state-index';
+import type { StringTable } from './string-table';
 
 /** What the first pass decided for a source item, by position. */
 export const enum Seen {
@@ -24,21 +25,26 @@ function idHash(id: string): number {
 /**
  * What the first pass learned per source position, so the second pass computes no match key
  * and no snapshot hash again: a decision byte per item; for unchanged items the state-index
- * slot (trusted only while the id there still has that slot); for items to send, their key,
- * hash and an id fingerprint (trusted only while the id at that position matches). A source
- * that changed between the passes is simply evaluated again, never misread. Memory: 5 bytes
- * an item, plus about 44 bytes per item to send (the key strings are shared with the first
- * pass's key map).
+ * slot (trusted only while the id there still has that slot); for items to send, their key
+ * (its entry in the first pass's key table), hash and an id fingerprint (trusted only while
+ * the id at that position matches). A source that changed between the passes is simply
+ * evaluated again, never misread. Memory, all outside the JavaScript heap: 9 bytes an item,
+ * plus 40 bytes per item to send.
  */
 export class ScanMemo {
   private decisions = new Uint8Array(1024);
   private slots = new Int32Array(1024).fill(-1);
   private windowAt = new Int32Array(1024).fill(-1);
-  private readonly keys: string[] = [];
+  private keys = new Int32Array(1024);
+  private sends = 0;
   private idHashes = new Uint32Array(1024);
   private hashes = Buffer.alloc(1024 * HASH_BYTES);
 
-  constructor(readonly index: StateIndex | undefined) {}
+  constructor(
+    readonly index: StateIndex | undefined,
+    /** The first pass's match keys (entries of `toSend`). */
+    private readonly keyTable: StringTable,
+  ) {}
 
   private ensure(position: number): void {
     if (position < this.decisions.length) return;
@@ -68,19 +74,22 @@ export class ScanMemo {
     this.slots[position] = slot;
   }
 
-  /** Item `position` (record `id`) is to be sent, with its normalised key and snapshot hash (hex). */
-  toSend(position: number, id: string, key: string, hash: string): void {
+  /** Item `position` (record `id`) is to be sent, with its normalised key (entry `keyEntry` of the key table) and snapshot hash (hex). */
+  toSend(position: number, id: string, keyEntry: number, hash: string): void {
     this.ensure(position);
-    const n = this.keys.length;
+    const n = this.sends++;
     if (n >= this.idHashes.length) {
       const ids = new Uint32Array(n * 2);
       ids.set(this.idHashes);
       this.idHashes = ids;
+      const keys = new Int32Array(n * 2);
+      keys.set(this.keys);
+      this.keys = keys;
       const hashes = Buffer.alloc(n * 2 * HASH_BYTES);
       this.hashes.copy(hashes);
       this.hashes = hashes;
     }
-    this.keys.push(key);
+    this.keys[n] = keyEntry;
     this.idHashes[n] = idHash(id);
     this.hashes.write(hash, n * HASH_BYTES, HASH_BYTES, 'hex');
     this.decisions[position] = Seen.Window;
@@ -99,6 +108,6 @@ export class ScanMemo {
   /** For a `Window` item: its key and hash from the first pass. */
   sendFacts(position: number): { key: string; hash: string } {
     const n = this.windowAt[position] as number;
-    return { key: this.keys[n] as string, hash: this.hashes.toString('hex', n * HASH_BYTES, (n + 1) * HASH_BYTES) };
+    return { key: this.keyTable.at(this.keys[n] as number), hash: this.hashes.toString('hex', n * HASH_BYTES, (n + 1) * HASH_BYTES) };
   }
 }
