@@ -51,14 +51,53 @@ export interface BulkPolling {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** One record of an ingest job: its field values (API names; `null` clears) and the key that finds its result again. */
-export interface BulkRow {
-  readonly fields: Readonly<Record<string, unknown>>;
-  /**
-   * The value of `keyColumn` for this record, normalised (trimmed, lower-cased): results
-   * come back in no particular order and are matched to records by it.
-   */
-  readonly key: string;
+/** Rows of an ingest job's CSV turned into text (and bytes) at a time. */
+const CSV_CHUNK_ROWS = 1_000;
+
+/**
+ * The CSV of one ingest job, written as its records come: the header (the key column
+ * first, then every other column any row sets, decided before the first row), then rows,
+ * turned into bytes {@link CSV_CHUNK_ROWS} at a time — so a job of 100,000 records never
+ * holds all its rows as objects, nor its text as one string. Keeps each row's key value
+ * (as given: results are matched back by it, normalised, and an update's or delete's
+ * result id is it).
+ */
+export class BulkCsv {
+  private readonly chunks: Buffer[] = [];
+  private pending: string[][] = [];
+  /** Each row's value of the key column, in row order. */
+  readonly keys: string[] = [];
+
+  constructor(
+    readonly keyColumn: string,
+    readonly columns: readonly string[],
+  ) {
+    this.chunks.push(Buffer.from(stringify([columns], { record_delimiter: 'unix' })));
+  }
+
+  /** Adds one record: its field values (API names; `null` clears, a field absent from `fields` is left as it is). */
+  add(fields: Readonly<Record<string, unknown>>): void {
+    this.pending.push(this.columns.map((name) => cell(fields[name], Object.hasOwn(fields, name))));
+    this.keys.push(String(fields[this.keyColumn] ?? ''));
+    if (this.pending.length >= CSV_CHUNK_ROWS) this.flush();
+  }
+
+  /** Rows added. */
+  get rows(): number {
+    return this.keys.length;
+  }
+
+  /** The whole CSV, as bytes. */
+  body(): Buffer {
+    this.flush();
+    return Buffer.concat(this.chunks);
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.chunks.push(Buffer.from(stringify(this.pending, { record_delimiter: 'unix' })));
+    this.pending = [];
+  }
 }
 
 /** What happened to one record of a job. */
@@ -75,6 +114,32 @@ function cell(value: unknown, present: boolean): string {
 }
 
 /**
+ * Fetches a CSV result and hands `onRow`, for each row, only the named columns (in that
+ * order; missing ones read as `''`), as the text is parsed: nothing of a row is kept but
+ * what `onRow` keeps. Memory: the text.
+ */
+export async function eachCsvRow(
+  api: SalesforceApi,
+  url: string,
+  columns: readonly string[],
+  onRow: (row: string[]) => void,
+  onAnswer?: (answer: AnswerInfo) => void,
+): Promise<void> {
+  const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, { onAnswer });
+  if (!text) return;
+  let picks: number[] | undefined;
+  parse(text, {
+    bom: true,
+    relax_column_count: true,
+    on_record: (record: string[]) => {
+      if (!picks) picks = columns.map((c) => record.indexOf(c));
+      else onRow((picks as number[]).map((i) => (i >= 0 ? (record[i] ?? '') : '')));
+      return null;
+    },
+  });
+}
+
+/**
  * Fetches a CSV result and keeps, of each row, only the named columns (in that order);
  * `keep` may drop a row. Missing columns read as `''`. Memory: the text and the kept rows.
  */
@@ -85,23 +150,8 @@ export async function fetchCsvOnce(
   keep: (row: string[]) => boolean = () => true,
   onAnswer?: (answer: AnswerInfo) => void,
 ): Promise<string[][]> {
-  const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, { onAnswer });
-  if (!text) return [];
-  let picks: number[] | undefined;
   const rows: string[][] = [];
-  parse(text, {
-    bom: true,
-    relax_column_count: true,
-    on_record: (record: string[]) => {
-      if (!picks) {
-        picks = columns.map((c) => record.indexOf(c));
-        return null;
-      }
-      const row = (picks as number[]).map((i) => (i >= 0 ? (record[i] ?? '') : ''));
-      if (keep(row)) rows.push(row);
-      return null;
-    },
-  });
+  await eachCsvRow(api, url, columns, (row) => keep(row) && rows.push(row), onAnswer);
   return rows;
 }
 
@@ -117,8 +167,9 @@ export function bulkErrorToSyncError(text: string): SyncError {
 }
 
 /**
- * Runs one Bulk API 2.0 ingest job for `rows` and maps every result back to its row:
- * create job (an `upsert` job keyed by `keyColumn`, its `externalIdFieldName`) → upload CSV
+ * Runs one Bulk API 2.0 ingest job for the rows of `csv` and maps every result back to its
+ * row by its key (`csv.keyColumn`):
+ * create job (an `upsert` job keyed by the key column, its `externalIdFieldName`) → upload CSV
  * → close → poll → `successfulResults` (inserts and upserts, or when some record failed) /
  * `failedResults` (when some failed) / `unprocessedrecords` (when the job
  * did not complete). Returns one result per row, in input order; unprocessed records fail
@@ -134,14 +185,8 @@ export function bulkErrorToSyncError(text: string): SyncError {
  *
  * @throws {@link SyncError} when the job could not be created or settled.
  */
-export async function runIngestJob(
-  api: SalesforceApi,
-  object: string,
-  operation: BulkOperation,
-  keyColumn: string,
-  rows: readonly BulkRow[],
-  polling: BulkPolling,
-): Promise<BulkRowResult[]> {
+export async function runIngestJob(api: SalesforceApi, object: string, operation: BulkOperation, csv: BulkCsv, polling: BulkPolling): Promise<BulkRowResult[]> {
+  const keyColumn = csv.keyColumn;
   const base = `${api.basePath}/jobs/ingest`;
   const job = await api.request<IngestJobInfo>({
     method: 'POST',
@@ -153,7 +198,7 @@ export async function runIngestJob(
   const progress: JobProgress = { closeSent: false, closed: false, aborted: false };
   try {
     try {
-      await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: toCsv(keyColumn, operation, rows) });
+      await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: csv.body() });
       progress.closeSent = true;
       info = await api.request<IngestJobInfo>({
         method: 'PATCH',
@@ -162,13 +207,13 @@ export async function runIngestJob(
         body: JSON.stringify({ state: 'UploadComplete' }),
       });
       progress.closed = true;
-      info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, rows.length));
+      info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, csv.rows));
     } catch (thrown) {
       const error = toSyncError(thrown);
       if (isRunStopping(error) || (!error.retryable && progress.closed)) throw error;
       info = await settle(api, base, job.id, polling, error, progress);
     }
-    return await jobResults(api, base, info, operation, keyColumn, rows, polling);
+    return await jobResults(api, base, info, operation, csv, polling);
   } catch (thrown) {
     const error = toSyncError(thrown);
     // Closed, or asked to close and not known to be aborted: some records may be written (or
@@ -181,7 +226,7 @@ export async function runIngestJob(
     const message = `Bulk API job ${job.id} may have written records but its outcome could not be read (${error.message})`;
     if (CREATES.has(operation)) {
       const deferred = new DeferredError('bulk_outcome_unknown', `${message}; the next run looks the record up before creating it.`);
-      return rows.map(() => ({ ok: false, error: deferred }));
+      return csv.keys.map(() => ({ ok: false, error: deferred }));
     }
     throw new RetryableError('bulk_outcome_unknown', `${message}; the records are sent again.`, { vendorCode: error.code });
   }
@@ -214,15 +259,6 @@ function inJob<T>(polling: BulkPolling, call: () => Promise<T>): Promise<T> {
       return e.retryable && !isRunStopping(e);
     },
   });
-}
-
-/** The job's CSV: the key column first, then every field any row sets. */
-function toCsv(keyColumn: string, operation: BulkOperation, rows: readonly BulkRow[]): string {
-  const columns = new Set<string>([keyColumn]);
-  if (operation !== 'delete') for (const row of rows) for (const name of Object.keys(row.fields)) columns.add(name);
-  const header = [...columns];
-  const body = rows.map((row) => header.map((name) => cell(row.fields[name], Object.hasOwn(row.fields, name))));
-  return stringify([header, ...body], { record_delimiter: 'unix' });
 }
 
 /** Records Salesforce processes as one internal batch of an ingest job. */
@@ -287,50 +323,38 @@ async function settle(api: SalesforceApi, base: string, id: string, polling: Bul
   return waitForJob(api, base, id, info, polling);
 }
 
-async function jobResults(
-  api: SalesforceApi,
-  base: string,
-  info: IngestJobInfo,
-  operation: BulkOperation,
-  keyColumn: string,
-  rows: readonly BulkRow[],
-  polling: BulkPolling,
-): Promise<BulkRowResult[]> {
-  const fetchCsv: typeof fetchCsvOnce = (...args) => inJob(polling, () => fetchCsvOnce(...args));
+async function jobResults(api: SalesforceApi, base: string, info: IngestJobInfo, operation: BulkOperation, csv: BulkCsv, polling: BulkPolling): Promise<BulkRowResult[]> {
+  const keyColumn = csv.keyColumn;
+  const each: typeof eachCsvRow = (...args) => inJob(polling, () => eachCsvRow(...args));
   const failedCount = info.numberRecordsFailed ?? 0;
   const complete = info.state === 'JobComplete';
-  const allSucceeded = complete && failedCount === 0 && (info.numberRecordsProcessed ?? 0) === rows.length;
-  const byKey = new Map<string, BulkRowResult>();
+  const allSucceeded = complete && failedCount === 0 && (info.numberRecordsProcessed ?? 0) === csv.rows;
   // Updates and deletes need no ids back: when every record succeeded, the job info says so.
-  // Inserts and upserts do (`sf__Id`; an upsert's `sf__Created` says whether it created the record).
-  if (CREATES.has(operation) || !allSucceeded) {
-    for (const [key, id, created] of await fetchCsv(api, `${base}/${info.id}/successfulResults`, [keyColumn, 'sf__Id', 'sf__Created'])) {
-      byKey.set(normalise(key), { ok: true, id: id as string, created: created === 'true' });
-    }
-  } else {
-    for (const row of rows) byKey.set(row.key, { ok: true, id: String(row.fields[keyColumn] ?? ''), created: false });
-  }
+  if (!CREATES.has(operation) && allSucceeded) return csv.keys.map((key) => ({ ok: true, id: key, created: false }));
+  // Results are read into a map by key as they are parsed (nothing else of a row is kept).
+  const byKey = new Map<string, BulkRowResult>();
+  // Inserts and upserts need ids (`sf__Id`; an upsert's `sf__Created` says whether it created the record).
+  await each(api, `${base}/${info.id}/successfulResults`, [keyColumn, 'sf__Id', 'sf__Created'], ([key, id, created]) => {
+    byKey.set(normalise(key), { ok: true, id: id as string, created: created === 'true' });
+  });
   if (failedCount > 0) {
-    for (const [key, error] of await fetchCsv(api, `${base}/${info.id}/failedResults`, [keyColumn, 'sf__Error'])) {
+    await each(api, `${base}/${info.id}/failedResults`, [keyColumn, 'sf__Error'], ([key, error]) => {
       byKey.set(normalise(key), { ok: false, error: bulkErrorToSyncError(error as string) });
-    }
+    });
   }
   if (!complete) {
-    const unprocessed = await fetchCsv(api, `${base}/${info.id}/unprocessedrecords`, [keyColumn]);
     const why = info.errorMessage ? `: ${info.errorMessage}` : '';
-    for (const [key] of unprocessed) {
-      byKey.set(normalise(key), {
-        ok: false,
-        error: new RetryableError('bulk_unprocessed', `Not processed: Bulk API job ${info.id} ended ${info.state}${why}. It is sent again.`),
-      });
-    }
+    const unprocessed = new RetryableError('bulk_unprocessed', `Not processed: Bulk API job ${info.id} ended ${info.state}${why}. It is sent again.`);
+    await each(api, `${base}/${info.id}/unprocessedrecords`, [keyColumn], ([key]) => {
+      byKey.set(normalise(key), { ok: false, error: unprocessed });
+    });
   }
   // A record with no result may or may not have been written: an insert is not resent blindly (the next run looks it up first).
   const missing =
     CREATES.has(operation)
       ? new DeferredError('bulk_result_missing', `Bulk API job ${info.id} (${info.state}) returned no result for this record; the next run looks it up before creating it.`)
       : new RetryableError('bulk_result_missing', `Bulk API job ${info.id} (${info.state}) returned no result for this record. It is sent again.`);
-  return rows.map((row) => byKey.get(row.key) ?? { ok: false, error: missing });
+  return csv.keys.map((key) => byKey.get(normalise(key)) ?? { ok: false, error: missing });
 }
 
 /** Rows per page of query results (`maxRecords`): bounds the text held at once. */
