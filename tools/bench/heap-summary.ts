@@ -78,12 +78,43 @@ export function readHeapSnapshot(file: string): HeapSnapshot {
   };
 }
 
-/** What a node is counted as: its constructor for objects, closures and natives; its kind otherwise. */
+/** Each node's first edge (an index into `edges`), by node number. */
+const firstEdges = new WeakMap<HeapSnapshot, Uint32Array>();
+function firstEdge(s: HeapSnapshot, node: number): number {
+  let starts = firstEdges.get(s);
+  if (!starts) {
+    starts = new Uint32Array(s.nodes.length / s.nodeFields);
+    let edge = 0;
+    for (let n = 0; n < starts.length; n++) {
+      starts[n] = edge;
+      edge += (s.nodes[n * s.nodeFields + s.at.edgeCount] as number) * s.edgeFields;
+    }
+    firstEdges.set(s, starts);
+  }
+  return starts[node / s.nodeFields] as number;
+}
+
+/** A plain object's property names (up to 8), e.g. `{id,row,outcome}`: tells plain objects apart. */
+function shapeOf(s: HeapSnapshot, node: number): string {
+  const names: string[] = [];
+  const start = firstEdge(s, node);
+  const count = s.nodes[node + s.at.edgeCount] as number;
+  for (let e = 0; e < count && names.length < 8; e++) {
+    const edge = start + e * s.edgeFields;
+    if (s.edgeTypes[s.edges[edge + s.at.edgeType] as number] !== 'property') continue;
+    const name = s.strings[s.edges[edge + s.at.edgeName] as number] as string;
+    if (name !== '__proto__' && name !== 'map') names.push(name);
+  }
+  return `{${names.join(',')}${count > 8 && names.length === 8 ? ',…' : ''}}`;
+}
+
+/** What a node is counted as: its constructor for objects (plain objects with their property names), closures and natives; its kind otherwise. */
 function label(s: HeapSnapshot, node: number): string {
   const type = s.nodeTypes[s.nodes[node + s.at.type] as number] as string;
   const name = s.strings[s.nodes[node + s.at.name] as number] as string;
   switch (type) {
     case 'object':
+      return name === 'Object' ? `Object${shapeOf(s, node)}` : name;
     case 'native':
       return name;
     case 'closure':
@@ -116,9 +147,13 @@ export function byLabel(s: HeapSnapshot): HeapRow[] {
   return [...rows].map(([l, r]) => ({ label: l, ...r })).sort((a, b) => b.bytes - a.bytes);
 }
 
-/** What holds the nodes labelled `target`: `<referrer label>.<edge name>` and how many such edges (weak, prototype and hidden-class edges left out). */
+/**
+ * What holds the nodes labelled `target`: `<referrer label>.<edge name>`, with how many
+ * distinct nodes each holds and their self size (a node held from several places counts
+ * under each). Weak, prototype and hidden-class edges are left out.
+ */
 export function retainersOf(s: HeapSnapshot, target: string): HeapRow[] {
-  const rows = new Map<string, { count: number; bytes: number }>();
+  const rows = new Map<string, { count: number; bytes: number; seen: Set<number> }>();
   let edge = 0;
   for (let node = 0; node < s.nodes.length; node += s.nodeFields) {
     const edges = s.nodes[node + s.at.edgeCount] as number;
@@ -131,13 +166,15 @@ export function retainersOf(s: HeapSnapshot, target: string): HeapRow[] {
       const name = type === 'element' || type === 'hidden' ? `[${type}]` : (s.strings[raw] ?? String(raw));
       if (name === '__proto__' || name === 'map') continue; // every object's prototype and hidden class: not what keeps it
       const key = `${label(s, node)} .${name}`;
-      const row = rows.get(key) ?? { count: 0, bytes: 0 };
+      const row = rows.get(key) ?? { count: 0, bytes: 0, seen: new Set<number>() };
+      rows.set(key, row);
+      if (row.seen.has(to)) continue;
+      row.seen.add(to);
       row.count++;
       row.bytes += s.nodes[to + s.at.selfSize] as number;
-      rows.set(key, row);
     }
   }
-  return [...rows].map(([l, r]) => ({ label: l, ...r })).sort((a, b) => b.bytes - a.bytes);
+  return [...rows].map(([l, r]) => ({ label: l, count: r.count, bytes: r.bytes })).sort((a, b) => b.bytes - a.bytes);
 }
 
 /** A markdown table of rows: count, MB, and bytes per record when `per` is given. */

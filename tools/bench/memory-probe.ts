@@ -133,6 +133,8 @@ async function main(): Promise<void> {
       console.log(
         `${step.padEnd(5)}  peak RSS ${mb(r.maxRssMb)}  peak heap ${mb(r.heapPeakMb)}  ${(r.durationMs / 1000).toFixed(1)} s  ${r.requests ?? 0} requests  ${counts}${r.status !== 'completed' ? `  ${r.status}: ${r.reason}` : ''}`,
       );
+      const p = r.atPeakRss;
+      if (p) console.log(`       at the largest RSS sampled (${mb(p.rss)}): V8 heap ${mb(p.heapUsed)} used of ${mb(p.heapTotal)}, external ${mb(p.external)} (array buffers ${mb(p.arrayBuffers)})`);
       if (r.heapSnapshot) {
         console.log(`\nheap snapshot at ${snapshotAt} MB in use: ${r.heapSnapshot}\n`);
         printSummary(r.heapSnapshot, { top: 30, per: values.per ? Number(values.per) : rows, retainers: values.retainers?.split(',') });

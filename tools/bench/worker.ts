@@ -47,6 +47,8 @@ export interface WorkerResult {
   readonly maxRssMb: number;
   /** Largest V8 heap in use seen (sampled every 50 ms). */
   readonly heapPeakMb: number;
+  /** `process.memoryUsage()` (MB) at the largest resident set sampled: where the memory was then. */
+  readonly atPeakRss?: { readonly rss: number; readonly heapTotal: number; readonly heapUsed: number; readonly external: number; readonly arrayBuffers: number } | undefined;
   /** The heap snapshot asked for was written (the heap passed its threshold). */
   readonly heapSnapshot?: string | undefined;
 }
@@ -66,8 +68,11 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   const entry = benchEntry(job.entry);
   let heapPeak = 0;
   let snapshot: string | undefined;
+  let atPeakRss: NodeJS.MemoryUsage | undefined;
   const sample = () => {
-    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    const usage = process.memoryUsage();
+    heapPeak = Math.max(heapPeak, usage.heapUsed);
+    if (!atPeakRss || usage.rss > atPeakRss.rss) atPeakRss = usage;
     if (job.heapSnapshot && snapshot === undefined && heapPeak > job.heapSnapshot.atMb * 1024 * 1024) snapshot = writeHeapSnapshot(job.heapSnapshot.path);
   };
   const sampler = setInterval(sample, 50);
@@ -128,8 +133,13 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
 
   function finish(result: Omit<WorkerResult, 'maxRssMb' | 'heapPeakMb'>): WorkerResult {
     sample();
-    return { ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: heapPeak / (1024 * 1024), ...(snapshot ? { heapSnapshot: snapshot } : {}) };
+    return { ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: heapPeak / (1024 * 1024), ...(atPeakRss ? { atPeakRss: inMb(atPeakRss) } : {}), ...(snapshot ? { heapSnapshot: snapshot } : {}) };
   }
+}
+
+function inMb(u: NodeJS.MemoryUsage): NonNullable<WorkerResult['atPeakRss']> {
+  const mb = (v: number) => Math.round(v / (1024 * 1024));
+  return { rss: mb(u.rss), heapTotal: mb(u.heapTotal), heapUsed: mb(u.heapUsed), external: mb(u.external), arrayBuffers: mb(u.arrayBuffers) };
 }
 
 process.once('message', (job: WorkerJob) => {
