@@ -93,22 +93,24 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
       ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
       continue;
     }
-    const memo = seen === Seen.Window ? scan.memo.sendFacts(position) : undefined;
-    const key = memo ? memo.key : keys.keyOf(item.snapshot);
+    const key = seen === Seen.Window ? scan.memo.sendKey(position) : keys.keyOf(item.snapshot);
     const early = decideWithoutCall(ctx, scan, keys, item, key);
     if (early) {
       ctx.emit(early);
       continue;
     }
-    const entry = index.get(item.id);
-    const hash = memo?.hash ?? (seen === Seen.NotFoundFresh ? undefined : snapshotHash(item.snapshot));
-    if (seen === Seen.NotFoundFresh || (hash !== undefined && notFoundStillFresh(entry, hash, keys.recheckNotFoundAfterMs, keys.now))) {
-      ctx.emit(notFoundSkip(ctx, item, entry, keys.now));
-      continue;
-    }
-    if (!memo && entry && !entry.departed && !entry.notFound && entry.hash === hash) {
-      ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
-      continue;
+    // A record the first pass decided to send was compared with state there (the same index, the same time): it is neither unchanged nor a fresh "not found".
+    if (seen !== Seen.Window) {
+      const entry = index.get(item.id);
+      const hash = seen === Seen.NotFoundFresh ? undefined : snapshotHash(item.snapshot);
+      if (seen === Seen.NotFoundFresh || (hash !== undefined && notFoundStillFresh(entry, hash, keys.recheckNotFoundAfterMs, keys.now))) {
+        ctx.emit(notFoundSkip(ctx, item, entry, keys.now));
+        continue;
+      }
+      if (entry && !entry.departed && !entry.notFound && entry.hash === hash) {
+        ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
+        continue;
+      }
     }
     if (ctx.caller.stopped) {
       ctx.emit(notSent({ recordId: item.id, row: item.row }, ctx.caller.stopped));

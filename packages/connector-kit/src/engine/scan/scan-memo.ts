@@ -26,19 +26,18 @@ function idHash(id: string): number {
  * What the first pass learned per source position, so the second pass computes no match key
  * and no snapshot hash again: a decision byte per item; for unchanged items the state-index
  * slot (trusted only while the id there still has that slot); for items to send, their key
- * (its entry in the first pass's key table), hash and an id fingerprint (trusted only while
- * the id at that position matches). A source that changed between the passes is simply
- * evaluated again, never misread. Memory, all outside the JavaScript heap: 9 bytes an item,
- * plus 40 bytes per item to send.
+ * (its entry in the first pass's key table) and an id fingerprint (trusted only while the
+ * id at that position matches). A source that changed between the passes is simply
+ * evaluated again, never misread. An item to send needs no hash: the first pass compared it
+ * with state already (the same index, at the same time). Memory, all outside the
+ * JavaScript heap: 9 bytes an item.
  */
 export class ScanMemo {
   private decisions = new Uint8Array(1024);
-  private slots = new Int32Array(1024).fill(-1);
-  private windowAt = new Int32Array(1024).fill(-1);
-  private keys = new Int32Array(1024);
-  private sends = 0;
+  /** By position: the state-index slot (`Unchanged`, `NotFoundFresh`) or the key's entry in the key table (`Window`). */
+  private values = new Int32Array(1024);
+  /** By position, for `Window` items: the id's fingerprint. */
   private idHashes = new Uint32Array(1024);
-  private hashes = Buffer.alloc(1024 * HASH_BYTES);
 
   constructor(
     readonly index: StateIndex | undefined,
@@ -52,62 +51,47 @@ export class ScanMemo {
     const decisions = new Uint8Array(size);
     decisions.set(this.decisions);
     this.decisions = decisions;
-    const slots = new Int32Array(size).fill(-1);
-    slots.set(this.slots);
-    this.slots = slots;
-    const windowAt = new Int32Array(size).fill(-1);
-    windowAt.set(this.windowAt);
-    this.windowAt = windowAt;
+    const values = new Int32Array(size);
+    values.set(this.values);
+    this.values = values;
+    const idHashes = new Uint32Array(size);
+    idHashes.set(this.idHashes);
+    this.idHashes = idHashes;
   }
 
   /** Item `position` is unchanged, with state-index entry `slot`. */
   unchanged(position: number, slot: number): void {
     this.ensure(position);
     this.decisions[position] = Seen.Unchanged;
-    this.slots[position] = slot;
+    this.values[position] = slot;
   }
 
   /** Item `position` is remembered as not found and still fresh, with state-index entry `slot`. */
   notFoundFresh(position: number, slot: number): void {
     this.ensure(position);
     this.decisions[position] = Seen.NotFoundFresh;
-    this.slots[position] = slot;
+    this.values[position] = slot;
   }
 
-  /** Item `position` (record `id`) is to be sent, with its normalised key (entry `keyEntry` of the key table) and snapshot hash (hex). */
-  toSend(position: number, id: string, keyEntry: number, hash: string): void {
+  /** Item `position` (record `id`) is to be sent, with its normalised key (entry `keyEntry` of the key table). */
+  toSend(position: number, id: string, keyEntry: number): void {
     this.ensure(position);
-    const n = this.sends++;
-    if (n >= this.idHashes.length) {
-      const ids = new Uint32Array(n * 2);
-      ids.set(this.idHashes);
-      this.idHashes = ids;
-      const keys = new Int32Array(n * 2);
-      keys.set(this.keys);
-      this.keys = keys;
-      const hashes = Buffer.alloc(n * 2 * HASH_BYTES);
-      this.hashes.copy(hashes);
-      this.hashes = hashes;
-    }
-    this.keys[n] = keyEntry;
-    this.idHashes[n] = idHash(id);
-    this.hashes.write(hash, n * HASH_BYTES, HASH_BYTES, 'hex');
     this.decisions[position] = Seen.Window;
-    this.windowAt[position] = n;
+    this.values[position] = keyEntry;
+    this.idHashes[position] = idHash(id);
   }
 
   /** The first pass's decision for item `position` with this id (`Other` when it cannot be trusted). */
   decision(position: number, id: string): Seen {
     if (position >= this.decisions.length) return Seen.Other;
     const d = this.decisions[position] as Seen;
-    if (d === Seen.Unchanged || d === Seen.NotFoundFresh) return this.index?.slot(id) === this.slots[position] ? d : Seen.Other;
-    if (d === Seen.Window) return this.idHashes[this.windowAt[position] as number] === idHash(id) ? d : Seen.Other;
+    if (d === Seen.Unchanged || d === Seen.NotFoundFresh) return this.index?.slot(id) === this.values[position] ? d : Seen.Other;
+    if (d === Seen.Window) return this.idHashes[position] === idHash(id) ? d : Seen.Other;
     return d;
   }
 
-  /** For a `Window` item: its key and hash from the first pass. */
-  sendFacts(position: number): { key: string; hash: string } {
-    const n = this.windowAt[position] as number;
-    return { key: this.keyTable.at(this.keys[n] as number), hash: this.hashes.toString('hex', n * HASH_BYTES, (n + 1) * HASH_BYTES) };
+  /** For a `Window` item: its match key from the first pass. */
+  sendKey(position: number): string {
+    return this.keyTable.at(this.values[position] as number);
   }
 }

@@ -212,13 +212,14 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
   }
   tally.changed++;
   if (entry && !entry.notFound) tally.changedWithState++;
-  memo.toSend(position, item.id, keyEntry, hash);
+  memo.toSend(position, item.id, keyEntry);
 }
 
 /**
  * First pass: reads the whole source once, comparing each record with the sync's state,
  * without keeping snapshots in memory. Computes each record's match key and snapshot hash
- * (once per run: the {@link ScanMemo} keeps them for the records to send), finds
+ * (once per run: the {@link ScanMemo} keeps the decision, and the key of each record to
+ * send), finds
  * duplicates (ids and match keys), counts changes and works out which records left the
  * source. A record remembered as not found counts as changed only when its snapshot
  * changed or the recheck window has passed.
