@@ -1,8 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeferredError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
 import pRetry from 'p-retry';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { saveErrorToSyncError } from './errors';
 import type { SalesforceApi } from './salesforce-api';
 import type { AnswerInfo } from './salesforce-connection';
@@ -64,7 +62,8 @@ const CSV_CHUNK_ROWS = 1_000;
  */
 export class BulkCsv {
   private readonly chunks: Buffer[] = [];
-  private pending: string[][] = [];
+  private pending = '';
+  private pendingRows = 0;
   /** Each row's value of the key column, in row order. */
   readonly keys: string[] = [];
 
@@ -72,14 +71,19 @@ export class BulkCsv {
     readonly keyColumn: string,
     readonly columns: readonly string[],
   ) {
-    this.chunks.push(Buffer.from(stringify([columns], { record_delimiter: 'unix' })));
+    this.chunks.push(Buffer.from(`${columns.map(csvField).join(',')}\n`));
   }
 
   /** Adds one record: its field values (API names; `null` clears, a field absent from `fields` is left as it is). */
   add(fields: Readonly<Record<string, unknown>>): void {
-    this.pending.push(this.columns.map((name) => cell(fields[name], Object.hasOwn(fields, name))));
+    let line = '';
+    for (let i = 0; i < this.columns.length; i++) {
+      const name = this.columns[i] as string;
+      line += `${i === 0 ? '' : ','}${csvField(cell(fields[name], Object.hasOwn(fields, name)))}`;
+    }
+    this.pending += `${line}\n`;
     this.keys.push(String(fields[this.keyColumn] ?? ''));
-    if (this.pending.length >= CSV_CHUNK_ROWS) this.flush();
+    if (++this.pendingRows >= CSV_CHUNK_ROWS) this.flush();
   }
 
   /** Rows added. */
@@ -94,10 +98,19 @@ export class BulkCsv {
   }
 
   private flush(): void {
-    if (this.pending.length === 0) return;
-    this.chunks.push(Buffer.from(stringify(this.pending, { record_delimiter: 'unix' })));
-    this.pending = [];
+    if (this.pendingRows === 0) return;
+    this.chunks.push(Buffer.from(this.pending));
+    this.pending = '';
+    this.pendingRows = 0;
   }
+}
+
+/**
+ * A CSV field as csv-stringify writes it with a comma, `"` and `\n` between records: quoted
+ * (its quotes doubled) when it holds a comma, a quote or a line feed; as it is otherwise.
+ */
+function csvField(text: string): string {
+  return text.includes(',') || text.includes('"') || text.includes('\n') ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** What happened to one record of a job. */
@@ -115,8 +128,8 @@ function cell(value: unknown, present: boolean): string {
 
 /**
  * Fetches a CSV result and hands `onRow`, for each row, only the named columns (in that
- * order; missing ones read as `''`), as the text is parsed: nothing of a row is kept but
- * what `onRow` keeps. Memory: the text.
+ * order; missing ones read as `''`), as the text is read (see {@link pickColumns}): nothing
+ * of a row is kept but what `onRow` keeps. Memory: the text.
  */
 export async function eachCsvRow(
   api: SalesforceApi,
@@ -126,17 +139,76 @@ export async function eachCsvRow(
   onAnswer?: (answer: AnswerInfo) => void,
 ): Promise<void> {
   const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, { onAnswer });
-  if (!text) return;
-  let picks: number[] | undefined;
-  parse(text, {
-    bom: true,
-    relax_column_count: true,
-    on_record: (record: string[]) => {
-      if (!picks) picks = columns.map((c) => record.indexOf(c));
-      else onRow((picks as number[]).map((i) => (i >= 0 ? (record[i] ?? '') : '')));
-      return null;
-    },
+  if (text) pickColumns(text, columns, onRow);
+}
+
+/**
+ * Reads CSV text (RFC 4180: fields quoted or not, `""` inside quotes, line breaks inside
+ * quotes; records end at LF or CRLF; a leading byte-order mark skipped) and hands `onRow`,
+ * for each record after the header, the values of `columns` (missing ones `''`). Only those
+ * values are made into strings: a results file's other columns (Salesforce returns every
+ * column sent) cost nothing.
+ */
+export function pickColumns(text: string, columns: readonly string[], onRow: (row: string[]) => void): void {
+  const end = text.length;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  /** After {@link field}: whether the record goes on (a comma followed the field). */
+  let more = false;
+  /** Reads the field at `pos` (a string only when `keep`) and moves past it and its separator, setting {@link more}. */
+  const field = (keep: boolean): string | undefined => {
+    let value: string | undefined;
+    if (text.charCodeAt(pos) === 34 /* " */) {
+      let close = pos + 1;
+      let doubled = false;
+      for (;;) {
+        close = text.indexOf('"', close);
+        if (close < 0) throw notCsv('a quote is not closed');
+        if (text.charCodeAt(close + 1) !== 34) break;
+        doubled = true;
+        close += 2;
+      }
+      if (keep) value = doubled ? text.slice(pos + 1, close).replace(/""/g, '"') : text.slice(pos + 1, close);
+      pos = close + 1;
+    } else {
+      let stop = pos;
+      for (; stop < end; stop++) {
+        const c = text.charCodeAt(stop);
+        if (c === 44 /* , */ || c === 10 /* LF */ || (c === 13 /* CR */ && text.charCodeAt(stop + 1) === 10)) break;
+      }
+      if (keep) value = text.slice(pos, stop);
+      pos = stop;
+    }
+    const c = text.charCodeAt(pos);
+    more = c === 44;
+    if (more || pos >= end || c === 10) pos++;
+    else if (c === 13 && text.charCodeAt(pos + 1) === 10) pos += 2;
+    else throw notCsv('a quoted value is followed by more text');
+    return value;
+  };
+  // The header: which record position feeds which wanted column (a column named twice is filled from its first position).
+  const header: string[] = [];
+  if (pos < end) do header.push(field(true) as string);
+  while (more);
+  const slots = new Map<number, number[]>();
+  columns.forEach((name, i) => {
+    const at = header.indexOf(name);
+    if (at >= 0) slots.set(at, [...(slots.get(at) ?? []), i]);
   });
+  while (pos < end) {
+    const row = columns.map(() => '');
+    let at = 0;
+    do {
+      const targets = slots.get(at++);
+      const value = field(targets !== undefined);
+      if (targets) for (const i of targets) row[i] = value as string;
+    } while (more);
+    onRow(row);
+  }
+}
+
+/** Malformed results: thrown as a parser's error is (the kit's `toSyncError` classifies it, as it did csv-parse's). */
+function notCsv(why: string): Error {
+  return new Error(`A Bulk API result is not valid CSV (${why}).`);
 }
 
 /**

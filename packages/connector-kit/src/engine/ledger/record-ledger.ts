@@ -41,9 +41,16 @@ export class RecordLedger {
     return [...this.records.values()];
   }
 
-  /** Records without a final result yet. */
+  /** The record with this ref, if it is in the window. */
+  get(ref: number): RecordView | undefined {
+    return this.records.get(ref);
+  }
+
+  /** Records without a final result yet, in window order. */
   open(): RecordView[] {
-    return this.all().filter((r) => !r.result);
+    const open: RecordView[] = [];
+    for (const r of this.records.values()) if (!r.result) open.push(r);
+    return open;
   }
 
   /** Applies events (nothing is written). */
@@ -63,11 +70,14 @@ export class RecordLedger {
   async acknowledge(events: readonly RecordEvent[]): Promise<void> {
     this.report(events);
     if (this.ctx.kind !== 'records' || this.ctx.dryRun) return;
-    const refs = [...new Set(events.filter((e) => e.type === 'acknowledged').map((e) => e.ref))];
-    const touched = refs.map((ref) => this.records.get(ref) as LedgerRecord);
-    const isDeleted = (r: LedgerRecord) => r.plan?.action === 'delete' && r.acked.has('write');
-    const deleted = touched.filter(isDeleted);
-    const kept = touched.filter((r) => !isDeleted(r));
+    const refs = new Set<number>();
+    for (const e of events) if (e.type === 'acknowledged') refs.add(e.ref);
+    const kept: LedgerRecord[] = [];
+    const deleted: LedgerRecord[] = [];
+    for (const ref of refs) {
+      const r = this.records.get(ref) as LedgerRecord;
+      (r.plan?.action === 'delete' && r.acked.has('write') ? deleted : kept).push(r);
+    }
     await this.write(kept, () => this.ctx.writer.put(kept.map((r) => entryFor(r))));
     await this.write(deleted, () => this.ctx.writer.remove(deleted.map((r) => r.recordId)));
   }

@@ -110,6 +110,10 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
   if (!plan) {
     return { result: ctx.stopped ? notSent(record, ctx.stopped) : { id: record.recordId, row: record.row, outcome: 'failed', code: 'not_planned', message: 'Not planned (internal error).' } };
   }
+  if (!ctx.dryRun && (!plan.write || record.acked.has('write')) && !record.deferred && !record.groupError && complete(record) && !(record.existing && plan.action === 'create')) {
+    // The common case, first and without intermediate objects: everything acknowledged.
+    return settleComplete(record, ctx, planned(record, ctx, plan));
+  }
   const base = { id: record.recordId, row: record.row, action: plan.action, ...(ctx.kind === 'records' ? { destinationId: record.destinationId } : {}) };
   if (ctx.dryRun) {
     const unchecked =
@@ -132,6 +136,13 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
   const existing = record.existing && plan.action === 'create';
   const result: RecordResult = existing
     ? { ...base, outcome: 'updated', message: `Already in ${ctx.destinationName} (it answered the create with the existing record); updated that record instead.` }
-    : { ...base, outcome: plan.outcome, code: plan.code, message: plan.message };
+    : planned(record, ctx, plan);
   return settleComplete(record, ctx, result);
+}
+
+/** The result of a record whose plan went through: the plan's outcome (every field written out, the same keys in the same order as `base` and the plan's outcome, code and message). */
+function planned(record: LedgerRecord, ctx: SettleContext, plan: NonNullable<LedgerRecord['plan']>): RecordResult {
+  return ctx.kind === 'records'
+    ? { id: record.recordId, row: record.row, action: plan.action, destinationId: record.destinationId, outcome: plan.outcome, code: plan.code, message: plan.message }
+    : { id: record.recordId, row: record.row, action: plan.action, outcome: plan.outcome, code: plan.code, message: plan.message };
 }

@@ -9,11 +9,9 @@ export const enum Seen {
   Unchanged = 1,
   /** Remembered as not found, unchanged, inside the recheck window: skipped without a lookup. */
   NotFoundFresh = 2,
-  /** Changed or new: looked up and planned in a window (its key and hash are kept). */
+  /** Changed or new: looked up and planned in a window (its key is kept). */
   Window = 3,
 }
-
-const HASH_BYTES = 32;
 
 /** FNV-1a of an id, to check that the second pass reads the same record at a position. */
 function idHash(id: string): number {
