@@ -16,13 +16,16 @@
  *                       and print what it holds by constructor (`heap-summary.ts`)
  *   --per <n>           bytes per record in that summary are per n records (default: rows)
  *   --retainers <names> with --snapshot-at: what holds these constructors (comma-separated)
+ *   --alloc-profile     sample every allocation (collected objects included) and print the
+ *                       functions that allocate most (self size), e.g. to find what grows the
+ *                       old generation
  *   --dist              measure the built packages instead of their sources
  *   --node <flag>       a Node.js flag for the measured processes (e.g. --trace-gc); repeatable
  *
  * Not a test: nothing here asserts on memory.
  */
 import { fork } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -46,6 +49,7 @@ const { values, positionals } = parseArgs({
     per: { type: 'string' },
     retainers: { type: 'string' },
     dist: { type: 'boolean', default: false },
+    'alloc-profile': { type: 'boolean', default: false },
     node: { type: 'string', multiple: true },
   },
 });
@@ -108,6 +112,33 @@ async function writeCsv(path: string): Promise<WorkerJob['csv']> {
 
 const mb = (v: number) => `${v.toFixed(0)} MB`;
 
+interface ProfileNode {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly ProfileNode[];
+}
+
+/** The functions that allocated most in a `.heapprofile` (self size, all samples), as a markdown table. */
+function topAllocators(file: string, count: number, per: number): string {
+  const { head } = JSON.parse(readFileSync(file, 'utf8')) as { head: ProfileNode };
+  const self = new Map<string, number>();
+  const visit = (node: ProfileNode) => {
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url ? ` (${url.replace(/^.*\/(node_modules|packages)\//, '').replace(/^file:\/\//, '')}:${lineNumber + 1})` : '';
+    const key = `${functionName || '(anonymous)'}${where}`;
+    self.set(key, (self.get(key) ?? 0) + node.selfSize);
+    for (const child of node.children) visit(child);
+  };
+  visit(head);
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const lines = ['| function (self allocation) | MB | share | bytes/record |', '|---|---:|---:|---:|'];
+  for (const [name, bytes] of [...self].sort((a, b) => b[1] - a[1]).slice(0, count)) {
+    lines.push(`| ${name.replace(/\|/g, '\\|')} | ${(bytes / 2 ** 20).toFixed(0)} | ${((bytes / total) * 100).toFixed(1)}% | ${(bytes / per).toFixed(0)} |`);
+  }
+  lines.push(`| total | ${(total / 2 ** 20).toFixed(0)} | 100% | ${(total / per).toFixed(0)} |`);
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   const workerPath = await bundleWorker();
   const work = mkdtempSync(join(tmpdir(), 'syncmodes-memory-'));
@@ -126,7 +157,9 @@ async function main(): Promise<void> {
         heapSnapshot = { atMb: snapshotAt, path: join(root, `.syncmodes/bench/memory-${rows}-${step}.heapsnapshot`) };
       }
       emulator.server.clearRequests();
-      const job: WorkerJob = { entry: 'salesforce', kind: 'kit', url: emulator.url, mode: 'additive', from: 0, to: rows, version: 1, stateFile, shape: {}, csv, heapSnapshot };
+      const allocationProfile = values['alloc-profile'] ? join(root, `.syncmodes/bench/memory-${rows}-${step}.heapprofile`) : undefined;
+      if (allocationProfile) mkdirSync(dirname(allocationProfile), { recursive: true });
+      const job: WorkerJob = { entry: 'salesforce', kind: 'kit', url: emulator.url, mode: 'additive', from: 0, to: rows, version: 1, stateFile, shape: {}, csv, heapSnapshot, allocationProfile };
       const r = await runWorker(workerPath, job, heapCap);
       emulator.server.clearRequests();
       const counts = Object.entries(r.counts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ');
@@ -135,6 +168,11 @@ async function main(): Promise<void> {
       );
       const p = r.atPeakRss;
       if (p) console.log(`       at the largest RSS sampled (${mb(p.rss)}): V8 heap ${mb(p.heapUsed)} used of ${mb(p.heapTotal)}, external ${mb(p.external)} (array buffers ${mb(p.arrayBuffers)})`);
+      if (allocationProfile) {
+        console.log(`\nallocation profile: ${allocationProfile}\n`);
+        console.log(topAllocators(allocationProfile, 30, rows));
+        console.log('');
+      }
       if (r.heapSnapshot) {
         console.log(`\nheap snapshot at ${snapshotAt} MB in use: ${r.heapSnapshot}\n`);
         printSummary(r.heapSnapshot, { top: 30, per: values.per ? Number(values.per) : rows, retainers: values.retainers?.split(',') });

@@ -4,6 +4,8 @@
  * emulator the orchestrator runs. Receives a {@link WorkerJob} over IPC, answers a
  * {@link WorkerResult}, exits.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { writeHeapSnapshot } from 'node:v8';
 import { csvSource, emptyCounts, runSync, SqliteStateStore, type FieldMapping, type OutcomeCounts, type RecordSource, type SyncMode } from '@syncmodes/connector-kit';
 import { benchEntry } from './destinations/index';
@@ -26,6 +28,12 @@ export interface WorkerJob {
   readonly allowDeletes?: boolean | undefined;
   /** Read the records from this CSV file (written by the orchestrator) instead of generating them. */
   readonly csv?: { readonly path: string; readonly mapping: FieldMapping } | undefined;
+  /**
+   * Sample every allocation of the run (objects collected since included) with V8's
+   * sampling heap profiler and write the profile (`.heapprofile`, Chrome DevTools' format)
+   * to this path (diagnostics: `memory-probe.ts`).
+   */
+  readonly allocationProfile?: string | undefined;
   /** Write one V8 heap snapshot to `path` the first time the heap in use passes `atMb` (diagnostics: `memory-probe.ts`). */
   readonly heapSnapshot?: { readonly atMb: number; readonly path: string } | undefined;
 }
@@ -76,6 +84,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     if (job.heapSnapshot && snapshot === undefined && heapPeak > job.heapSnapshot.atMb * 1024 * 1024) snapshot = writeHeapSnapshot(job.heapSnapshot.path);
   };
   const sampler = setInterval(sample, 50);
+  const profiler = job.allocationProfile ? await startAllocationSampling() : undefined;
   if (job.kind === 'naive') await entry.naiveModules();
   const started = Date.now();
   try {
@@ -129,12 +138,29 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     }
   } finally {
     clearInterval(sampler);
+    if (profiler && job.allocationProfile) writeFileSync(job.allocationProfile, JSON.stringify(await profiler.stop()));
   }
 
   function finish(result: Omit<WorkerResult, 'maxRssMb' | 'heapPeakMb'>): WorkerResult {
     sample();
     return { ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: heapPeak / (1024 * 1024), ...(atPeakRss ? { atPeakRss: inMb(atPeakRss) } : {}), ...(snapshot ? { heapSnapshot: snapshot } : {}) };
   }
+}
+
+/** V8's sampling heap profiler through the inspector, keeping samples of objects already collected (all allocation, not just what is live at the end). */
+async function startAllocationSampling(): Promise<{ stop(): Promise<unknown> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((done, fail) => session.post(method, params, (error, result) => (error ? fail(error) : done(result))));
+  await post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async stop() {
+      const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+      session.disconnect();
+      return profile;
+    },
+  };
 }
 
 function inMb(u: NodeJS.MemoryUsage): NonNullable<WorkerResult['atPeakRss']> {
