@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ABSENT, StringTable } from '../../src/engine/scan/string-table';
+import { ABSENT, StringTable } from '../../src/state/string-table';
 
 describe('StringTable (the first pass keeps ids and match keys outside the heap)', () => {
   it('numbers strings densely in the order added and reads each back exactly', () => {

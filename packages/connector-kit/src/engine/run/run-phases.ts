@@ -1,4 +1,5 @@
 import { ConfigError, isRunStopping, type SyncError } from '../../errors/sync-error';
+import { StateIndex } from '../../state/state-index';
 import type { StateIndexEntry } from '../../state/state-store';
 import { checkGroups } from '../groups/check-groups';
 import { forgetNotFound } from '../ledger/run-writes';
@@ -65,13 +66,13 @@ export async function groupPhase(session: RunSession, scan: SourceScan): Promise
   return check.stateChanged;
 }
 
-/** The deletion guard, before anything is sent: the refusal, if the run would delete too much. */
-export async function guardPhase(session: RunSession, scan: SourceScan): Promise<SyncError | undefined> {
+/** The deletion guard, before anything is sent: the refusal, if the run would delete too much. `index` is the state index the scan compared with (nothing was written since). */
+export async function guardPhase(session: RunSession, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>): Promise<SyncError | undefined> {
   const { setup } = session;
   const state = setup.options.state;
-  const index = await state.index(setup.syncId);
   let stateRecords = 0;
-  for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
+  if (index instanceof StateIndex) stateRecords = index.activeCount();
+  else for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
   return checkDeletionGuard(
     { plannedDeletes: await plannedDeletes(state, setup.syncId, scan), ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, stateRecords },
     setup.options.guard,

@@ -1,5 +1,5 @@
 import type { StateIndex } from '../../state/state-index';
-import type { StringTable } from './string-table';
+import type { StringTable } from '../../state/string-table';
 
 /** What the first pass decided for a source item, by position. */
 export const enum Seen {

@@ -8,7 +8,7 @@ import type { StateIndexEntry } from '../../state/state-store';
 import { notFoundStillFresh } from './not-found-memory';
 import { ScanMemo } from './scan-memo';
 import { SeenIds } from './seen-ids';
-import { ABSENT, StringTable } from './string-table';
+import { ABSENT, StringTable } from '../../state/string-table';
 
 /** Records of the source that share one match key. */
 export interface SharedKey {
@@ -149,8 +149,9 @@ function departures(index: ReadonlyMap<string, StateIndexEntry>, seen: SeenIds, 
   const departing: string[] = [];
   const deletable: string[] = [];
   const forgottenNotFound: string[] = [];
-  for (const [id, entry] of index) {
-    if (seen.has(id)) continue;
+  // A columnar index is walked by slot: an entry (and its id) is read only for a record the source no longer has.
+  const unseen: Iterable<[string, StateIndexEntry]> = index instanceof StateIndex ? seen.unseenEntries(index) : [...index].filter(([id]) => !seen.has(id));
+  for (const [id, entry] of unseen) {
     if (entry.notFound) {
       forgottenNotFound.push(id);
       continue;

@@ -1,6 +1,6 @@
 import { StateIndex } from '../../state/state-index';
 import type { StateIndexEntry } from '../../state/state-store';
-import { ABSENT, StringTable } from './string-table';
+import { ABSENT, StringTable } from '../../state/string-table';
 
 /**
  * Ids read so far. Ids that have a state entry are kept as one bit per entry of the
@@ -40,6 +40,14 @@ export class SeenIds {
     const slot = this.bits ? (this.index as StateIndex).slot(id) : undefined;
     if (slot === undefined || !this.bits) return this.others.find(id) !== ABSENT;
     return ((this.bits[slot >> 3] as number) & (1 << (slot & 7))) !== 0;
+  }
+
+  /** The entries of `index` whose ids were not seen, in slot order (`index` must be the one this was made with). */
+  *unseenEntries(index: StateIndex): Generator<[string, StateIndexEntry]> {
+    for (let slot = 0; slot < index.size; slot++) {
+      if (this.bits && ((this.bits[slot >> 3] as number) & (1 << (slot & 7))) !== 0) continue;
+      yield [index.idAt(slot), index.entryAt(slot)];
+    }
   }
 
   /** The id a reference names (a new string for an id not in state). */

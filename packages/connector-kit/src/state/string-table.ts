@@ -15,16 +15,28 @@ const INITIAL_ENTRIES = 1024;
  * grow to several times that before collecting).
  */
 export class StringTable {
-  private bytes = Buffer.allocUnsafe(INITIAL_ENTRIES * 16);
+  private bytes: Buffer;
   private used = 0;
   /** Entry i spans bytes starts[i] … starts[i + 1]. */
-  private starts = new Uint32Array(INITIAL_ENTRIES + 1);
-  private hashes = new Uint32Array(INITIAL_ENTRIES);
+  private starts: Uint32Array;
+  private hashes: Uint32Array;
   /** 1: the entry is stored as UTF-16 (some character above U+00FF); 0: as Latin-1, one byte a character. */
-  private wide = new Uint8Array(INITIAL_ENTRIES);
+  private wide: Uint8Array;
   /** Open addressing (linear probing), load ≤ 1/2: entry numbers, or EMPTY_SLOT. */
-  private slots = new Int32Array(INITIAL_ENTRIES * 2).fill(EMPTY_SLOT);
+  private slots: Int32Array;
   private count = 0;
+
+  /** @param capacity - expected number of strings (the table grows past it as needed). */
+  constructor(capacity = INITIAL_ENTRIES) {
+    const entries = Math.max(INITIAL_ENTRIES, capacity + 1);
+    this.bytes = Buffer.allocUnsafe(entries * 8);
+    this.starts = new Uint32Array(entries + 1);
+    this.hashes = new Uint32Array(entries);
+    this.wide = new Uint8Array(entries);
+    let slots = INITIAL_ENTRIES * 2;
+    while (slots < entries * 2) slots *= 2;
+    this.slots = new Int32Array(slots).fill(EMPTY_SLOT);
+  }
 
   /** Strings in the table. */
   get size(): number {
@@ -101,7 +113,7 @@ export class StringTable {
   }
 
   private growBytes(needed: number): void {
-    const bytes = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
+    const bytes = Buffer.allocUnsafe(Math.max(needed, Math.ceil(this.bytes.length * 1.5)));
     this.bytes.copy(bytes, 0, 0, this.used);
     this.bytes = bytes;
   }
