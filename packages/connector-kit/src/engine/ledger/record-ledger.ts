@@ -8,6 +8,9 @@ import { settle, type SettleContext } from './settle';
 import { entryFor, pendingEntry } from './state-entries';
 import { transferClaimed } from './transfer-claimed';
 
+/** State entries made and written at a time (see `RecordLedger.putEntries`). */
+const STATE_BATCH = 2_000;
+
 /** What a ledger needs from its run. */
 export interface LedgerContext extends SettleContext {
   /** The run's only way to write state. */
@@ -78,8 +81,22 @@ export class RecordLedger {
       const r = this.records.get(ref) as LedgerRecord;
       (r.plan?.action === 'delete' && r.acked.has('write') ? deleted : kept).push(r);
     }
-    await this.write(kept, () => this.ctx.writer.put(kept.map((r) => entryFor(r))));
+    await this.putEntries(kept, entryFor);
     await this.write(deleted, () => this.ctx.writer.remove(deleted.map((r) => r.recordId)));
+  }
+
+  /**
+   * Writes the entries `entry` gives for `records`, {@link STATE_BATCH} at a time: a window's
+   * entries are never all made at once (100,000 of them, promoted to V8's old generation
+   * together, made it grow about four times what the window holds). Records whose entries
+   * could not be written are marked `unrecorded` (the writer has stopped the run; later
+   * batches are not written either).
+   */
+  private async putEntries(records: readonly LedgerRecord[], entry: (record: LedgerRecord) => StateEntry): Promise<void> {
+    for (let i = 0; i < records.length; i += STATE_BATCH) {
+      const batch = records.slice(i, i + STATE_BATCH);
+      await this.write(batch, () => this.ctx.writer.put(batch.map(entry)));
+    }
   }
 
   /**
@@ -112,17 +129,24 @@ export class RecordLedger {
     const ctx = { ...this.ctx, stopped };
     if (!ctx.dryRun) {
       await transferClaimed([...this.records.values()], this.ctx.writer, this.ctx.readEntries);
+      // Entries are written as they are decided, a batch at a time (see `putEntries`).
       const puts: LedgerRecord[] = [];
       const entries: StateEntry[] = [];
+      const flush = async () => {
+        const batch = puts.splice(0);
+        const written = entries.splice(0);
+        await this.write(batch, () => this.ctx.writer.put(written));
+      };
       const forgets: LedgerRecord[] = [];
       for (const r of this.records.values()) {
         const state = settle(r, ctx).state;
         if (state && 'put' in state) {
           puts.push(r);
           entries.push(state.put);
+          if (puts.length >= STATE_BATCH) await flush();
         } else if (state && 'forget' in state) forgets.push(r);
       }
-      await this.write(puts, () => this.ctx.writer.put(entries));
+      await flush();
       await this.write(forgets, () => this.ctx.writer.remove(forgets.map((r) => r.recordId)));
     }
     const resultOnly = { ...ctx, resultOnly: true };

@@ -115,13 +115,17 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
   const plan = record.plan;
   const firstJoin = kind === 'audience' && record.entry === undefined;
   const base = record.entry?.snapshot ?? (firstJoin && record.next ? { properties: record.next.properties, groups: [] } : EMPTY);
-  // The state's properties, then the ones being set (non-empty), in that key order.
-  const properties: Record<string, PropertyValue> = {};
-  for (const key in base.properties) properties[key] = base.properties[key] as PropertyValue;
+  // The state's properties, then the ones being set (non-empty), in that key order (the plan's own object when that is all it is).
   const setting = plan?.properties ?? {};
-  for (const key in setting) {
-    const value = setting[key] as PropertyValue;
-    if (value !== null && value !== '') properties[key] = value;
+  let properties: Readonly<Record<string, PropertyValue>> = setting;
+  if (!isEmptyObject(base.properties) || !allSet(setting)) {
+    const merged: Record<string, PropertyValue> = {};
+    for (const key in base.properties) merged[key] = base.properties[key] as PropertyValue;
+    for (const key in setting) {
+      const value = setting[key] as PropertyValue;
+      if (value !== null && value !== '') merged[key] = value;
+    }
+    properties = merged;
   }
   const adding = plan?.addGroups ?? NO_GROUPS;
   const creating = plan?.action === 'create' && record.destinationId === undefined && !firstJoin;
@@ -135,6 +139,20 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
     departed: record.entry?.departed ?? false,
     pending: true,
   };
+}
+
+function isEmptyObject(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
+}
+
+/** True when no value is `null` or `''` (a pending entry keeps every value as it is). */
+function allSet(properties: Readonly<Record<string, PropertyValue>>): boolean {
+  for (const key in properties) {
+    const value = properties[key];
+    if (value === null || value === '') return false;
+  }
+  return true;
 }
 
 /**
