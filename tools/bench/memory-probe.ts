@@ -19,6 +19,10 @@
  *   --alloc-profile     sample every allocation (collected objects included) and print the
  *                       functions that allocate most (self size), e.g. to find what grows the
  *                       old generation
+ *   --old-only          with --alloc-profile: only what outlived V8's young generation (was
+ *                       promoted, or allocated large) — what makes V8 grow its heap
+ *   --set <key=value>   a destination config setting (a number or a word), e.g. bulkJobSize=25000;
+ *                       repeatable
  *   --dist              measure the built packages instead of their sources
  *   --node <flag>       a Node.js flag for the measured processes (e.g. --trace-gc); repeatable
  *
@@ -50,7 +54,9 @@ const { values, positionals } = parseArgs({
     retainers: { type: 'string' },
     dist: { type: 'boolean', default: false },
     'alloc-profile': { type: 'boolean', default: false },
+    'old-only': { type: 'boolean', default: false },
     node: { type: 'string', multiple: true },
+    set: { type: 'string', multiple: true },
   },
 });
 const rows = Number((positionals[0] ?? '200000').replace(/_/g, ''));
@@ -139,6 +145,14 @@ function topAllocators(file: string, count: number, per: number): string {
   return lines.join('\n');
 }
 
+/** `--set key=value` settings: numbers as numbers, `true`/`false` as booleans. */
+const settings = Object.fromEntries(
+  (values.set ?? []).map((pair) => {
+    const [key, value = ''] = pair.split('=', 2) as [string, string | undefined];
+    return [key, /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value];
+  }),
+);
+
 async function main(): Promise<void> {
   const workerPath = await bundleWorker();
   const work = mkdtempSync(join(tmpdir(), 'syncmodes-memory-'));
@@ -149,7 +163,7 @@ async function main(): Promise<void> {
     const csv = values.csv ? await writeCsv(join(work, 'records.csv')) : undefined;
     const stateFile = join(work, 'state.sqlite');
     const steps = values['no-rerun'] ? (['first'] as const) : (['first', 'rerun'] as const);
-    console.log(`memory-probe: ${rows.toLocaleString('en')} records (${csv ? 'CSV file' : 'generated'}), Salesforce additive into an empty org, ${values.dist ? 'built packages' : 'sources'}${heapCap ? `, heap capped at ${heapCap} MB` : ', no heap cap'}`);
+    console.log(`memory-probe: ${rows.toLocaleString('en')} records (${csv ? 'CSV file' : 'generated'}), Salesforce additive into an empty org, ${values.dist ? 'built packages' : 'sources'}${heapCap ? `, heap capped at ${heapCap} MB` : ', no heap cap'}${values.set ? `, ${values.set.join(', ')}` : ''}`);
     for (const step of steps) {
       let heapSnapshot: WorkerJob['heapSnapshot'];
       if (snapshotAt) {
@@ -159,7 +173,7 @@ async function main(): Promise<void> {
       emulator.server.clearRequests();
       const allocationProfile = values['alloc-profile'] ? join(root, `.syncmodes/bench/memory-${rows}-${step}.heapprofile`) : undefined;
       if (allocationProfile) mkdirSync(dirname(allocationProfile), { recursive: true });
-      const job: WorkerJob = { entry: 'salesforce', kind: 'kit', url: emulator.url, mode: 'additive', from: 0, to: rows, version: 1, stateFile, shape: {}, csv, heapSnapshot, allocationProfile };
+      const job: WorkerJob = { entry: 'salesforce', kind: 'kit', url: emulator.url, mode: 'additive', from: 0, to: rows, version: 1, stateFile, shape: {}, csv, heapSnapshot, allocationProfile, allocationProfileOld: values['old-only'], config: settings };
       const r = await runWorker(workerPath, job, heapCap);
       emulator.server.clearRequests();
       const counts = Object.entries(r.counts).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v.toLocaleString('en')}`).join(', ');

@@ -26,6 +26,8 @@ export interface WorkerJob {
   readonly shape: RunShape;
   /** Let `sync` mode delete past the deletion guard's default. */
   readonly allowDeletes?: boolean | undefined;
+  /** Config settings over the entry's (e.g. `{ bulkJobSize: 25000 }`: diagnostics, `memory-probe.ts`). */
+  readonly config?: Readonly<Record<string, unknown>> | undefined;
   /** Read the records from this CSV file (written by the orchestrator) instead of generating them. */
   readonly csv?: { readonly path: string; readonly mapping: FieldMapping } | undefined;
   /**
@@ -34,6 +36,8 @@ export interface WorkerJob {
    * to this path (diagnostics: `memory-probe.ts`).
    */
   readonly allocationProfile?: string | undefined;
+  /** With `allocationProfile`: leave out objects the young generation collected (what remains reached V8's old generation, or is still alive). */
+  readonly allocationProfileOld?: boolean | undefined;
   /** Write one V8 heap snapshot to `path` the first time the heap in use passes `atMb` (diagnostics: `memory-probe.ts`). */
   readonly heapSnapshot?: { readonly atMb: number; readonly path: string } | undefined;
 }
@@ -84,7 +88,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     if (job.heapSnapshot && snapshot === undefined && heapPeak > job.heapSnapshot.atMb * 1024 * 1024) snapshot = writeHeapSnapshot(job.heapSnapshot.path);
   };
   const sampler = setInterval(sample, 50);
-  const profiler = job.allocationProfile ? await startAllocationSampling() : undefined;
+  const profiler = job.allocationProfile ? await startAllocationSampling(job.allocationProfileOld !== true) : undefined;
   if (job.kind === 'naive') await entry.naiveModules();
   const started = Date.now();
   try {
@@ -112,7 +116,7 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     try {
       const summary = await runSync({
         destination,
-        config: entry.config(job.url, job.shape),
+        config: { ...entry.config(job.url, job.shape), ...job.config },
         mode: job.mode,
         source: job.csv ? csvSource(job.csv.path, job.csv.mapping) : generated(entry, job),
         state,
@@ -148,12 +152,12 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
 }
 
 /** V8's sampling heap profiler through the inspector, keeping samples of objects already collected (all allocation, not just what is live at the end). */
-async function startAllocationSampling(): Promise<{ stop(): Promise<unknown> }> {
+async function startAllocationSampling(young: boolean): Promise<{ stop(): Promise<unknown> }> {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
     new Promise<unknown>((done, fail) => session.post(method, params, (error, result) => (error ? fail(error) : done(result))));
-  await post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: young });
   return {
     async stop() {
       const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
