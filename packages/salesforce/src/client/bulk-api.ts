@@ -91,10 +91,12 @@ export class BulkCsv {
     return this.keys.length;
   }
 
-  /** The whole CSV, as bytes. */
+  /** The whole CSV, as bytes (once: the chunks are let go, so the job's wait does not hold its CSV). */
   body(): Buffer {
     this.flush();
-    return Buffer.concat(this.chunks);
+    const body = Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    return body;
   }
 
   private flush(): void {
