@@ -4,7 +4,10 @@
  * emulator the orchestrator runs. Receives a {@link WorkerJob} over IPC, answers a
  * {@link WorkerResult}, exits.
  */
-import { emptyCounts, runSync, SqliteStateStore, type OutcomeCounts, type RecordSource, type SyncMode } from '@syncmodes/connector-kit';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { writeHeapSnapshot } from 'node:v8';
+import { csvSource, emptyCounts, runSync, SqliteStateStore, type FieldMapping, type OutcomeCounts, type RecordSource, type SyncMode } from '@syncmodes/connector-kit';
 import { benchEntry } from './destinations/index';
 import type { RunShape } from './types';
 
@@ -23,6 +26,20 @@ export interface WorkerJob {
   readonly shape: RunShape;
   /** Let `sync` mode delete past the deletion guard's default. */
   readonly allowDeletes?: boolean | undefined;
+  /** Config settings over the entry's (e.g. `{ bulkJobSize: 25000 }`: diagnostics, `memory-probe.ts`). */
+  readonly config?: Readonly<Record<string, unknown>> | undefined;
+  /** Read the records from this CSV file (written by the orchestrator) instead of generating them. */
+  readonly csv?: { readonly path: string; readonly mapping: FieldMapping } | undefined;
+  /**
+   * Sample every allocation of the run (objects collected since included) with V8's
+   * sampling heap profiler and write the profile (`.heapprofile`, Chrome DevTools' format)
+   * to this path (diagnostics: `memory-probe.ts`).
+   */
+  readonly allocationProfile?: string | undefined;
+  /** With `allocationProfile`: leave out objects the young generation collected (what remains reached V8's old generation, or is still alive). */
+  readonly allocationProfileOld?: boolean | undefined;
+  /** Write one V8 heap snapshot to `path` the first time the heap in use passes `atMb` (diagnostics: `memory-probe.ts`). */
+  readonly heapSnapshot?: { readonly atMb: number; readonly path: string } | undefined;
 }
 
 /** What a worker measured. Units: ms, MB. */
@@ -42,6 +59,10 @@ export interface WorkerResult {
   readonly maxRssMb: number;
   /** Largest V8 heap in use seen (sampled every 50 ms). */
   readonly heapPeakMb: number;
+  /** `process.memoryUsage()` (MB) at the largest resident set sampled: where the memory was then. */
+  readonly atPeakRss?: { readonly rss: number; readonly heapTotal: number; readonly heapUsed: number; readonly external: number; readonly arrayBuffers: number } | undefined;
+  /** The heap snapshot asked for was written (the heap passed its threshold). */
+  readonly heapSnapshot?: string | undefined;
 }
 
 function generated(entry: ReturnType<typeof benchEntry>, job: WorkerJob): RecordSource {
@@ -58,8 +79,16 @@ function generated(entry: ReturnType<typeof benchEntry>, job: WorkerJob): Record
 async function run(job: WorkerJob): Promise<WorkerResult> {
   const entry = benchEntry(job.entry);
   let heapPeak = 0;
-  const sample = () => (heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed));
+  let snapshot: string | undefined;
+  let atPeakRss: NodeJS.MemoryUsage | undefined;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    heapPeak = Math.max(heapPeak, usage.heapUsed);
+    if (!atPeakRss || usage.rss > atPeakRss.rss) atPeakRss = usage;
+    if (job.heapSnapshot && snapshot === undefined && heapPeak > job.heapSnapshot.atMb * 1024 * 1024) snapshot = writeHeapSnapshot(job.heapSnapshot.path);
+  };
   const sampler = setInterval(sample, 50);
+  const profiler = job.allocationProfile ? await startAllocationSampling(job.allocationProfileOld !== true) : undefined;
   if (job.kind === 'naive') await entry.naiveModules();
   const started = Date.now();
   try {
@@ -87,9 +116,9 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     try {
       const summary = await runSync({
         destination,
-        config: entry.config(job.url, job.shape),
+        config: { ...entry.config(job.url, job.shape), ...job.config },
         mode: job.mode,
-        source: generated(entry, job),
+        source: job.csv ? csvSource(job.csv.path, job.csv.mapping) : generated(entry, job),
         state,
         collectResults: false,
         onResult: (r) => {
@@ -113,12 +142,34 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
     }
   } finally {
     clearInterval(sampler);
+    if (profiler && job.allocationProfile) writeFileSync(job.allocationProfile, JSON.stringify(await profiler.stop()));
   }
 
   function finish(result: Omit<WorkerResult, 'maxRssMb' | 'heapPeakMb'>): WorkerResult {
     sample();
-    return { ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: heapPeak / (1024 * 1024) };
+    return { ...result, maxRssMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: heapPeak / (1024 * 1024), ...(atPeakRss ? { atPeakRss: inMb(atPeakRss) } : {}), ...(snapshot ? { heapSnapshot: snapshot } : {}) };
   }
+}
+
+/** V8's sampling heap profiler through the inspector, keeping samples of objects already collected (all allocation, not just what is live at the end). */
+async function startAllocationSampling(young: boolean): Promise<{ stop(): Promise<unknown> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((done, fail) => session.post(method, params, (error, result) => (error ? fail(error) : done(result))));
+  await post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: young });
+  return {
+    async stop() {
+      const { profile } = (await post('HeapProfiler.stopSampling')) as { profile: unknown };
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
+function inMb(u: NodeJS.MemoryUsage): NonNullable<WorkerResult['atPeakRss']> {
+  const mb = (v: number) => Math.round(v / (1024 * 1024));
+  return { rss: mb(u.rss), heapTotal: mb(u.heapTotal), heapUsed: mb(u.heapUsed), external: mb(u.external), arrayBuffers: mb(u.arrayBuffers) };
 }
 
 process.once('message', (job: WorkerJob) => {

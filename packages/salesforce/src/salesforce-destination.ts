@@ -1,4 +1,5 @@
-import { InputError, defineDestination } from '@syncmodes/connector-kit';
+import { InputError, defineDestination, type PropertyValue } from '@syncmodes/connector-kit';
+import type { FieldDescribe } from './client/salesforce-api';
 import { connectSalesforce, memberFieldFor, type SalesforceClient } from './client/salesforce-client';
 import { salesforceConfigSchema } from './config';
 import { SALESFORCE_CODES } from './errors/codes';
@@ -58,16 +59,23 @@ export const salesforceDestination = defineDestination({
   prepareFields: async (ctx, names) => ctx.client.fields.check(names),
   validate: (ctx, item) => {
     const { fields } = ctx.client;
-    for (const [name, value] of Object.entries(item.properties)) {
+    const dates = dateOptionsOf(ctx.config);
+    for (const name in item.properties) {
+      const value = item.properties[name] as PropertyValue;
       const field = fields.get(name);
       if (!field) continue;
-      const converted = convertValue(field, value, dateOptionsOf(ctx.config));
+      const converted = convertValue(field, value, dates);
       if (!converted.ok) return converted.error;
     }
     // An upsert may update an existing record: Salesforce checks required fields only of the rows it inserts (REQUIRED_FIELD_MISSING).
     if (item.action === 'create' && !upsertsByMatchField(ctx.client)) {
-      const present = new Set(Object.keys(item.properties).map((k) => k.toLowerCase()));
-      const missing = fields.requiredOnCreate().filter((f) => !present.has(f.name.toLowerCase()));
+      // A property names a field when it is its name in any case (the field `get` resolves it to).
+      const given = (f: FieldDescribe) => {
+        for (const name in item.properties) if (fields.get(name) === f) return true;
+        return false;
+      };
+      const required = fields.requiredOnCreate();
+      const missing = required.every(given) ? [] : required.filter((f) => !given(f));
       if (missing.length > 0) {
         return new InputError(
           'required_field_missing',

@@ -28,7 +28,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (busy) return await session.refuse(busy);
     let { scan, index } = await scanPhase(session);
     // Refused before any call reaches the destination; a dry run plans past the guard, and says the real run would be refused.
-    const refusal = await guardPhase(session, scan);
+    const refusal = await guardPhase(session, scan, index);
     if (refusal && !session.setup.dryRun) return await session.refuse(refusal);
     if (await groupPhase(session, scan)) ({ scan, index } = await scanPhase(session));
     await sendPhase(session, scan, index);

@@ -20,17 +20,36 @@ const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
  */
 export function canonicalJson(snapshot: RecordSnapshot): string {
   const props = snapshot.properties;
-  const keys = Object.keys(props).sort();
+  const order = keyOrder(Object.keys(props));
+  if (order === undefined) return JSON.stringify(canonicalSnapshot(snapshot));
   let json = '{"properties":{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (ARRAY_INDEX.test(key) && Number(key) < 4_294_967_295) return JSON.stringify(canonicalSnapshot(snapshot));
-    json += `${i === 0 ? '' : ','}${JSON.stringify(key)}:${JSON.stringify(props[key] ?? null)}`;
-  }
+  for (let i = 0; i < order.keys.length; i++) json += `${order.prefixes[i] as string}${JSON.stringify(props[order.keys[i] as string] ?? null)}`;
   json += '},"groups":';
   const groups = snapshot.groups;
   if (groups.length === 0) return `${json}[]}`;
   return `${json}${JSON.stringify([...new Set(groups)].sort())}}`;
+}
+
+/** Property names sorted, each with its JSON prefix (`,"name":`). */
+interface KeyOrder {
+  readonly keys: readonly string[];
+  readonly prefixes: readonly string[];
+}
+
+/** The last key list seen and its order: the records of a source nearly always have the same keys in the same order. */
+let lastKeys: readonly string[] = [];
+let lastOrder: KeyOrder = { keys: [], prefixes: [] };
+
+/** The sorted order of `keys` (reused while the key list repeats), or undefined when a key is an array index. */
+function keyOrder(keys: readonly string[]): KeyOrder | undefined {
+  let same = keys.length === lastKeys.length;
+  for (let i = 0; same && i < keys.length; i++) same = keys[i] === lastKeys[i];
+  if (same) return lastOrder;
+  const sorted = [...keys].sort();
+  if (sorted.some((key) => ARRAY_INDEX.test(key) && Number(key) < 4_294_967_295)) return undefined;
+  lastKeys = keys;
+  lastOrder = { keys: sorted, prefixes: sorted.map((key, i) => `${i === 0 ? '' : ','}${JSON.stringify(key)}:`) };
+  return lastOrder;
 }
 
 /** One-shot SHA-256 (Node ≥ 20.12), else a hash object. */

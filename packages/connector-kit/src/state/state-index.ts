@@ -1,4 +1,5 @@
 import type { StateIndexEntry } from './state-store';
+import { ABSENT, StringTable } from './string-table';
 
 const HASH_BYTES = 32;
 const HEX_HASH = /^[0-9a-f]{64}$/;
@@ -7,16 +8,16 @@ const DEPARTED = 2;
 const NOT_FOUND = 4;
 
 /**
- * Every entry's hash and flags by record id, stored by column — SHA-256 hashes as 32
- * bytes, flags as one byte, times as doubles — instead of one object and one 64-character
- * string per record: about 100 bytes a record instead of about 200, so the index of a
- * million-record sync fits in memory alongside the run. Reads as a `ReadonlyMap` (an entry
- * object is made on each `get`); `slot` gives each id a dense number, for callers that
- * keep a bit per record.
+ * Every entry's hash and flags by record id, stored by column — the ids in a
+ * {@link StringTable} (whose entry numbers are the slots), SHA-256 hashes as 32 bytes,
+ * flags as one byte, times as doubles — instead of one object and one 64-character string
+ * per record: about 65 bytes a record plus its id, none of it on the V8 heap, so the index
+ * of a million-record sync sits beside the run without growing the heap V8 manages. Reads
+ * as a `ReadonlyMap` (an entry object is made on each `get`); `slot` gives each id a dense
+ * number, for callers that keep a bit per record.
  */
 export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
-  private readonly slots = new Map<string, number>();
-  private ids: string[] = [];
+  private readonly ids: StringTable;
   private hashes = Buffer.alloc(0);
   private flags = new Uint8Array(0);
   private updated = new Float64Array(0);
@@ -25,6 +26,7 @@ export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
 
   /** @param capacity - expected number of entries (the columns grow as needed). */
   constructor(capacity = 0) {
+    this.ids = new StringTable(capacity);
     this.grow(Math.max(16, capacity));
   }
 
@@ -42,13 +44,8 @@ export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
 
   /** Adds (or replaces) the entry of `id`. */
   set(id: string, entry: StateIndexEntry): this {
-    let slot = this.slots.get(id);
-    if (slot === undefined) {
-      slot = this.ids.length;
-      if (slot >= this.flags.length) this.grow(this.flags.length * 2);
-      this.slots.set(id, slot);
-      this.ids.push(id);
-    }
+    const slot = this.ids.add(id);
+    if (slot >= this.flags.length) this.grow(this.flags.length * 2);
     // A SHA-256 hex digest (what the kit writes) is kept as its 32 bytes; anything else as it is.
     if (entry.hash.length === 2 * HASH_BYTES && this.hashes.write(entry.hash, slot * HASH_BYTES, HASH_BYTES, 'hex') === HASH_BYTES && HEX_HASH.test(entry.hash)) {
       this.odd.delete(slot);
@@ -59,21 +56,34 @@ export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.ids.size;
   }
 
   /** The dense number of `id` (0 … size - 1), or `undefined` when it has no entry. */
   slot(id: string): number | undefined {
-    return this.slots.get(id);
+    const slot = this.ids.find(id);
+    return slot === ABSENT ? undefined : slot;
+  }
+
+  /** The id with this slot (see {@link StateIndex.slot}; a new string each call). */
+  idAt(slot: number): string {
+    return this.ids.at(slot);
   }
 
   has(id: string): boolean {
-    return this.slots.has(id);
+    return this.ids.find(id) !== ABSENT;
   }
 
   get(id: string): StateIndexEntry | undefined {
-    const slot = this.slots.get(id);
+    const slot = this.slot(id);
     return slot === undefined ? undefined : this.entryAt(slot);
+  }
+
+  /** Entries neither departed nor remembered as not found (the deletion guard's count of tracked records), without reading them. */
+  activeCount(): number {
+    let count = 0;
+    for (let slot = 0; slot < this.ids.size; slot++) if (((this.flags[slot] as number) & (DEPARTED | NOT_FOUND)) === 0) count++;
+    return count;
   }
 
   /** The entry with this slot (see {@link StateIndex.slot}). */
@@ -90,19 +100,19 @@ export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
   }
 
   forEach(callback: (value: StateIndexEntry, key: string, map: ReadonlyMap<string, StateIndexEntry>) => void): void {
-    for (let slot = 0; slot < this.ids.length; slot++) callback(this.entryAt(slot), this.ids[slot] as string, this);
+    for (let slot = 0; slot < this.ids.size; slot++) callback(this.entryAt(slot), this.ids.at(slot), this);
   }
 
   *entries(): MapIterator<[string, StateIndexEntry]> {
-    for (let slot = 0; slot < this.ids.length; slot++) yield [this.ids[slot] as string, this.entryAt(slot)];
+    for (let slot = 0; slot < this.ids.size; slot++) yield [this.ids.at(slot), this.entryAt(slot)];
   }
 
-  keys(): MapIterator<string> {
-    return this.slots.keys();
+  *keys(): MapIterator<string> {
+    for (let slot = 0; slot < this.ids.size; slot++) yield this.ids.at(slot);
   }
 
   *values(): MapIterator<StateIndexEntry> {
-    for (let slot = 0; slot < this.ids.length; slot++) yield this.entryAt(slot);
+    for (let slot = 0; slot < this.ids.size; slot++) yield this.entryAt(slot);
   }
 
   [Symbol.iterator](): MapIterator<[string, StateIndexEntry]> {

@@ -1,8 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeferredError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
 import pRetry from 'p-retry';
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { saveErrorToSyncError } from './errors';
 import type { SalesforceApi } from './salesforce-api';
 import type { AnswerInfo } from './salesforce-connection';
@@ -51,14 +49,70 @@ export interface BulkPolling {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** One record of an ingest job: its field values (API names; `null` clears) and the key that finds its result again. */
-export interface BulkRow {
-  readonly fields: Readonly<Record<string, unknown>>;
-  /**
-   * The value of `keyColumn` for this record, normalised (trimmed, lower-cased): results
-   * come back in no particular order and are matched to records by it.
-   */
-  readonly key: string;
+/** Rows of an ingest job's CSV turned into text (and bytes) at a time. */
+const CSV_CHUNK_ROWS = 1_000;
+
+/**
+ * The CSV of one ingest job, written as its records come: the header (the key column
+ * first, then every other column any row sets, decided before the first row), then rows,
+ * turned into bytes {@link CSV_CHUNK_ROWS} at a time — so a job of 100,000 records never
+ * holds all its rows as objects, nor its text as one string. Keeps each row's key value
+ * (as given: results are matched back by it, normalised, and an update's or delete's
+ * result id is it).
+ */
+export class BulkCsv {
+  private readonly chunks: Buffer[] = [];
+  private pending = '';
+  private pendingRows = 0;
+  /** Each row's value of the key column, in row order. */
+  readonly keys: string[] = [];
+
+  constructor(
+    readonly keyColumn: string,
+    readonly columns: readonly string[],
+  ) {
+    this.chunks.push(Buffer.from(`${columns.map(csvField).join(',')}\n`));
+  }
+
+  /** Adds one record: its field values (API names; `null` clears, a field absent from `fields` is left as it is). */
+  add(fields: Readonly<Record<string, unknown>>): void {
+    let line = '';
+    for (let i = 0; i < this.columns.length; i++) {
+      const name = this.columns[i] as string;
+      line += `${i === 0 ? '' : ','}${csvField(cell(fields[name], Object.hasOwn(fields, name)))}`;
+    }
+    this.pending += `${line}\n`;
+    this.keys.push(String(fields[this.keyColumn] ?? ''));
+    if (++this.pendingRows >= CSV_CHUNK_ROWS) this.flush();
+  }
+
+  /** Rows added. */
+  get rows(): number {
+    return this.keys.length;
+  }
+
+  /** The whole CSV, as bytes (once: the chunks are let go, so the job's wait does not hold its CSV). */
+  body(): Buffer {
+    this.flush();
+    const body = Buffer.concat(this.chunks);
+    this.chunks.length = 0;
+    return body;
+  }
+
+  private flush(): void {
+    if (this.pendingRows === 0) return;
+    this.chunks.push(Buffer.from(this.pending));
+    this.pending = '';
+    this.pendingRows = 0;
+  }
+}
+
+/**
+ * A CSV field as csv-stringify writes it with a comma, `"` and `\n` between records: quoted
+ * (its quotes doubled) when it holds a comma, a quote or a line feed; as it is otherwise.
+ */
+function csvField(text: string): string {
+  return text.includes(',') || text.includes('"') || text.includes('\n') ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** What happened to one record of a job. */
@@ -75,6 +129,91 @@ function cell(value: unknown, present: boolean): string {
 }
 
 /**
+ * Fetches a CSV result and hands `onRow`, for each row, only the named columns (in that
+ * order; missing ones read as `''`), as the text is read (see {@link pickColumns}): nothing
+ * of a row is kept but what `onRow` keeps. Memory: the text.
+ */
+export async function eachCsvRow(
+  api: SalesforceApi,
+  url: string,
+  columns: readonly string[],
+  onRow: (row: string[]) => void,
+  onAnswer?: (answer: AnswerInfo) => void,
+): Promise<void> {
+  const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, { onAnswer });
+  if (text) pickColumns(text, columns, onRow);
+}
+
+/**
+ * Reads CSV text (RFC 4180: fields quoted or not, `""` inside quotes, line breaks inside
+ * quotes; records end at LF or CRLF; a leading byte-order mark skipped) and hands `onRow`,
+ * for each record after the header, the values of `columns` (missing ones `''`). Only those
+ * values are made into strings: a results file's other columns (Salesforce returns every
+ * column sent) cost nothing.
+ */
+export function pickColumns(text: string, columns: readonly string[], onRow: (row: string[]) => void): void {
+  const end = text.length;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  /** After {@link field}: whether the record goes on (a comma followed the field). */
+  let more = false;
+  /** Reads the field at `pos` (a string only when `keep`) and moves past it and its separator, setting {@link more}. */
+  const field = (keep: boolean): string | undefined => {
+    let value: string | undefined;
+    if (text.charCodeAt(pos) === 34 /* " */) {
+      let close = pos + 1;
+      let doubled = false;
+      for (;;) {
+        close = text.indexOf('"', close);
+        if (close < 0) throw notCsv('a quote is not closed');
+        if (text.charCodeAt(close + 1) !== 34) break;
+        doubled = true;
+        close += 2;
+      }
+      if (keep) value = doubled ? text.slice(pos + 1, close).replace(/""/g, '"') : text.slice(pos + 1, close);
+      pos = close + 1;
+    } else {
+      let stop = pos;
+      for (; stop < end; stop++) {
+        const c = text.charCodeAt(stop);
+        if (c === 44 /* , */ || c === 10 /* LF */ || (c === 13 /* CR */ && text.charCodeAt(stop + 1) === 10)) break;
+      }
+      if (keep) value = text.slice(pos, stop);
+      pos = stop;
+    }
+    const c = text.charCodeAt(pos);
+    more = c === 44;
+    if (more || pos >= end || c === 10) pos++;
+    else if (c === 13 && text.charCodeAt(pos + 1) === 10) pos += 2;
+    else throw notCsv('a quoted value is followed by more text');
+    return value;
+  };
+  // The header: which record position feeds which wanted column (a column named twice is filled from its first position).
+  const header: string[] = [];
+  if (pos < end) do header.push(field(true) as string);
+  while (more);
+  const slots = new Map<number, number[]>();
+  columns.forEach((name, i) => {
+    const at = header.indexOf(name);
+    if (at >= 0) slots.set(at, [...(slots.get(at) ?? []), i]);
+  });
+  while (pos < end) {
+    const row = columns.map(() => '');
+    let at = 0;
+    do {
+      const targets = slots.get(at++);
+      const value = field(targets !== undefined);
+      if (targets) for (const i of targets) row[i] = value as string;
+    } while (more);
+    onRow(row);
+  }
+}
+
+/** Malformed results: thrown as a parser's error is (the kit's `toSyncError` classifies it, as it did csv-parse's). */
+function notCsv(why: string): Error {
+  return new Error(`A Bulk API result is not valid CSV (${why}).`);
+}
+
+/**
  * Fetches a CSV result and keeps, of each row, only the named columns (in that order);
  * `keep` may drop a row. Missing columns read as `''`. Memory: the text and the kept rows.
  */
@@ -85,23 +224,8 @@ export async function fetchCsvOnce(
   keep: (row: string[]) => boolean = () => true,
   onAnswer?: (answer: AnswerInfo) => void,
 ): Promise<string[][]> {
-  const text = await api.request<string | undefined>({ method: 'GET', url, headers: { accept: 'text/csv' } }, { onAnswer });
-  if (!text) return [];
-  let picks: number[] | undefined;
   const rows: string[][] = [];
-  parse(text, {
-    bom: true,
-    relax_column_count: true,
-    on_record: (record: string[]) => {
-      if (!picks) {
-        picks = columns.map((c) => record.indexOf(c));
-        return null;
-      }
-      const row = (picks as number[]).map((i) => (i >= 0 ? (record[i] ?? '') : ''));
-      if (keep(row)) rows.push(row);
-      return null;
-    },
-  });
+  await eachCsvRow(api, url, columns, (row) => keep(row) && rows.push(row), onAnswer);
   return rows;
 }
 
@@ -117,8 +241,9 @@ export function bulkErrorToSyncError(text: string): SyncError {
 }
 
 /**
- * Runs one Bulk API 2.0 ingest job for `rows` and maps every result back to its row:
- * create job (an `upsert` job keyed by `keyColumn`, its `externalIdFieldName`) → upload CSV
+ * Runs one Bulk API 2.0 ingest job for the rows of `csv` and maps every result back to its
+ * row by its key (`csv.keyColumn`):
+ * create job (an `upsert` job keyed by the key column, its `externalIdFieldName`) → upload CSV
  * → close → poll → `successfulResults` (inserts and upserts, or when some record failed) /
  * `failedResults` (when some failed) / `unprocessedrecords` (when the job
  * did not complete). Returns one result per row, in input order; unprocessed records fail
@@ -134,14 +259,8 @@ export function bulkErrorToSyncError(text: string): SyncError {
  *
  * @throws {@link SyncError} when the job could not be created or settled.
  */
-export async function runIngestJob(
-  api: SalesforceApi,
-  object: string,
-  operation: BulkOperation,
-  keyColumn: string,
-  rows: readonly BulkRow[],
-  polling: BulkPolling,
-): Promise<BulkRowResult[]> {
+export async function runIngestJob(api: SalesforceApi, object: string, operation: BulkOperation, csv: BulkCsv, polling: BulkPolling): Promise<BulkRowResult[]> {
+  const keyColumn = csv.keyColumn;
   const base = `${api.basePath}/jobs/ingest`;
   const job = await api.request<IngestJobInfo>({
     method: 'POST',
@@ -153,7 +272,7 @@ export async function runIngestJob(
   const progress: JobProgress = { closeSent: false, closed: false, aborted: false };
   try {
     try {
-      await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: toCsv(keyColumn, operation, rows) });
+      await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: csv.body() });
       progress.closeSent = true;
       info = await api.request<IngestJobInfo>({
         method: 'PATCH',
@@ -162,13 +281,13 @@ export async function runIngestJob(
         body: JSON.stringify({ state: 'UploadComplete' }),
       });
       progress.closed = true;
-      info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, rows.length));
+      info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, csv.rows));
     } catch (thrown) {
       const error = toSyncError(thrown);
       if (isRunStopping(error) || (!error.retryable && progress.closed)) throw error;
       info = await settle(api, base, job.id, polling, error, progress);
     }
-    return await jobResults(api, base, info, operation, keyColumn, rows, polling);
+    return await jobResults(api, base, info, operation, csv, polling);
   } catch (thrown) {
     const error = toSyncError(thrown);
     // Closed, or asked to close and not known to be aborted: some records may be written (or
@@ -181,7 +300,7 @@ export async function runIngestJob(
     const message = `Bulk API job ${job.id} may have written records but its outcome could not be read (${error.message})`;
     if (CREATES.has(operation)) {
       const deferred = new DeferredError('bulk_outcome_unknown', `${message}; the next run looks the record up before creating it.`);
-      return rows.map(() => ({ ok: false, error: deferred }));
+      return csv.keys.map(() => ({ ok: false, error: deferred }));
     }
     throw new RetryableError('bulk_outcome_unknown', `${message}; the records are sent again.`, { vendorCode: error.code });
   }
@@ -214,15 +333,6 @@ function inJob<T>(polling: BulkPolling, call: () => Promise<T>): Promise<T> {
       return e.retryable && !isRunStopping(e);
     },
   });
-}
-
-/** The job's CSV: the key column first, then every field any row sets. */
-function toCsv(keyColumn: string, operation: BulkOperation, rows: readonly BulkRow[]): string {
-  const columns = new Set<string>([keyColumn]);
-  if (operation !== 'delete') for (const row of rows) for (const name of Object.keys(row.fields)) columns.add(name);
-  const header = [...columns];
-  const body = rows.map((row) => header.map((name) => cell(row.fields[name], Object.hasOwn(row.fields, name))));
-  return stringify([header, ...body], { record_delimiter: 'unix' });
 }
 
 /** Records Salesforce processes as one internal batch of an ingest job. */
@@ -287,50 +397,38 @@ async function settle(api: SalesforceApi, base: string, id: string, polling: Bul
   return waitForJob(api, base, id, info, polling);
 }
 
-async function jobResults(
-  api: SalesforceApi,
-  base: string,
-  info: IngestJobInfo,
-  operation: BulkOperation,
-  keyColumn: string,
-  rows: readonly BulkRow[],
-  polling: BulkPolling,
-): Promise<BulkRowResult[]> {
-  const fetchCsv: typeof fetchCsvOnce = (...args) => inJob(polling, () => fetchCsvOnce(...args));
+async function jobResults(api: SalesforceApi, base: string, info: IngestJobInfo, operation: BulkOperation, csv: BulkCsv, polling: BulkPolling): Promise<BulkRowResult[]> {
+  const keyColumn = csv.keyColumn;
+  const each: typeof eachCsvRow = (...args) => inJob(polling, () => eachCsvRow(...args));
   const failedCount = info.numberRecordsFailed ?? 0;
   const complete = info.state === 'JobComplete';
-  const allSucceeded = complete && failedCount === 0 && (info.numberRecordsProcessed ?? 0) === rows.length;
-  const byKey = new Map<string, BulkRowResult>();
+  const allSucceeded = complete && failedCount === 0 && (info.numberRecordsProcessed ?? 0) === csv.rows;
   // Updates and deletes need no ids back: when every record succeeded, the job info says so.
-  // Inserts and upserts do (`sf__Id`; an upsert's `sf__Created` says whether it created the record).
-  if (CREATES.has(operation) || !allSucceeded) {
-    for (const [key, id, created] of await fetchCsv(api, `${base}/${info.id}/successfulResults`, [keyColumn, 'sf__Id', 'sf__Created'])) {
-      byKey.set(normalise(key), { ok: true, id: id as string, created: created === 'true' });
-    }
-  } else {
-    for (const row of rows) byKey.set(row.key, { ok: true, id: String(row.fields[keyColumn] ?? ''), created: false });
-  }
+  if (!CREATES.has(operation) && allSucceeded) return csv.keys.map((key) => ({ ok: true, id: key, created: false }));
+  // Results are read into a map by key as they are parsed (nothing else of a row is kept).
+  const byKey = new Map<string, BulkRowResult>();
+  // Inserts and upserts need ids (`sf__Id`; an upsert's `sf__Created` says whether it created the record).
+  await each(api, `${base}/${info.id}/successfulResults`, [keyColumn, 'sf__Id', 'sf__Created'], ([key, id, created]) => {
+    byKey.set(normalise(key), { ok: true, id: id as string, created: created === 'true' });
+  });
   if (failedCount > 0) {
-    for (const [key, error] of await fetchCsv(api, `${base}/${info.id}/failedResults`, [keyColumn, 'sf__Error'])) {
+    await each(api, `${base}/${info.id}/failedResults`, [keyColumn, 'sf__Error'], ([key, error]) => {
       byKey.set(normalise(key), { ok: false, error: bulkErrorToSyncError(error as string) });
-    }
+    });
   }
   if (!complete) {
-    const unprocessed = await fetchCsv(api, `${base}/${info.id}/unprocessedrecords`, [keyColumn]);
     const why = info.errorMessage ? `: ${info.errorMessage}` : '';
-    for (const [key] of unprocessed) {
-      byKey.set(normalise(key), {
-        ok: false,
-        error: new RetryableError('bulk_unprocessed', `Not processed: Bulk API job ${info.id} ended ${info.state}${why}. It is sent again.`),
-      });
-    }
+    const unprocessed = new RetryableError('bulk_unprocessed', `Not processed: Bulk API job ${info.id} ended ${info.state}${why}. It is sent again.`);
+    await each(api, `${base}/${info.id}/unprocessedrecords`, [keyColumn], ([key]) => {
+      byKey.set(normalise(key), { ok: false, error: unprocessed });
+    });
   }
   // A record with no result may or may not have been written: an insert is not resent blindly (the next run looks it up first).
   const missing =
     CREATES.has(operation)
       ? new DeferredError('bulk_result_missing', `Bulk API job ${info.id} (${info.state}) returned no result for this record; the next run looks it up before creating it.`)
       : new RetryableError('bulk_result_missing', `Bulk API job ${info.id} (${info.state}) returned no result for this record. It is sent again.`);
-  return rows.map((row) => byKey.get(row.key) ?? { ok: false, error: missing });
+  return csv.keys.map((key) => byKey.get(normalise(key)) ?? { ok: false, error: missing });
 }
 
 /** Rows per page of query results (`maxRecords`): bounds the text held at once. */

@@ -4,6 +4,9 @@ import type { FieldDescribe, ObjectDescribe } from '../client/salesforce-api';
 /** Field metadata of the synced object, by API name, case-insensitive. */
 export class ObjectFields {
   private readonly byName = new Map<string, FieldDescribe>();
+  /** `get` by the name as given (names repeat on every record: lower-cased once each). */
+  private readonly asGiven = new Map<string, FieldDescribe | null>();
+  private required: FieldDescribe[] | undefined;
 
   constructor(readonly describe: ObjectDescribe) {
     for (const f of describe.fields) this.byName.set(f.name.toLowerCase(), f);
@@ -14,12 +17,15 @@ export class ObjectFields {
   }
 
   get(name: string): FieldDescribe | undefined {
-    return this.byName.get(name.toLowerCase());
+    let field = this.asGiven.get(name);
+    if (field === undefined) this.asGiven.set(name, (field = this.byName.get(name.toLowerCase()) ?? null));
+    return field ?? undefined;
   }
 
   /** Fields Salesforce requires on create (not nillable, not defaulted, createable). */
-  requiredOnCreate(): FieldDescribe[] {
-    return this.describe.fields.filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean');
+  requiredOnCreate(): readonly FieldDescribe[] {
+    this.required ??= this.describe.fields.filter((f) => !f.nillable && f.createable && !f.defaultedOnCreate && f.type !== 'boolean');
+    return this.required;
   }
 
   /**

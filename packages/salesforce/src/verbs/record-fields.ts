@@ -12,7 +12,8 @@ export function toSalesforceFields(
   dates: DateOptions,
 ): { readonly fields: Record<string, unknown> } | { readonly error: SyncError } {
   const fields: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(properties)) {
+  for (const name in properties) {
+    const value = properties[name] as PropertyValue;
     const field = client.fields.get(name);
     if (!field) continue;
     const converted = convertValue(field, value, dates);

@@ -1,5 +1,5 @@
 import { SyncError, type ItemResult, type TargetItem, type UpdateItem, type VerbContext, type WriteItem } from '@syncmodes/connector-kit';
-import { runIngestJob, type BulkOperation, type BulkRow } from '../client/bulk-api';
+import { BulkCsv, runIngestJob, type BulkOperation } from '../client/bulk-api';
 import { saveErrorToSyncError } from '../client/errors';
 import type { SaveResult } from '../client/salesforce-api';
 import type { SalesforceClient } from '../client/salesforce-client';
@@ -12,39 +12,56 @@ type Ctx = VerbContext<SalesforceConfig, SalesforceClient>;
 /** Most records of one sObject Collections call; larger batches (bulk runs only, see the limits) go through Bulk API 2.0. */
 export const COLLECTION_SIZE = 200;
 
-const normalise = (value: unknown) => String(value ?? '').trim().toLowerCase();
+/**
+ * The columns of a job's CSV: the key column, then every field an item sets (its
+ * properties' API names, in first-seen order; a delete has only the key).
+ */
+function jobColumns(ctx: Ctx, operation: BulkOperation, keyColumn: string, items: readonly { readonly properties: WriteItem['properties'] }[]): string[] {
+  const columns = new Set<string>([keyColumn]);
+  if (operation === 'delete') return [...columns];
+  for (const item of items) {
+    for (const name in item.properties) {
+      const field = ctx.client.fields.get(name);
+      if (field) columns.add(field.name);
+    }
+  }
+  return [...columns];
+}
 
 /**
  * Sends items as one Bulk API 2.0 ingest job (values converted as for collections; a
  * value that cannot be converted fails its record alone) and returns one result per item.
- * `rowOf` gives the job row and the key its result is found by.
+ * Each item's row is written into the job's CSV as it is converted (see {@link BulkCsv});
+ * `rowOf` gives its fields (the key column among them).
  */
 async function sendBulk<I extends { readonly properties: WriteItem['properties'] }>(
   ctx: Ctx,
   operation: BulkOperation,
   keyColumn: string,
   items: readonly I[],
-  rowOf: (item: I, fields: Record<string, unknown>) => BulkRow,
+  rowOf: (item: I, fields: Record<string, unknown>) => Record<string, unknown>,
   benign: ReadonlySet<string> = new Set(),
 ): Promise<ItemResult[]> {
   const results: ItemResult[] = new Array(items.length);
-  const rows: BulkRow[] = [];
+  const csv = new BulkCsv(keyColumn, jobColumns(ctx, operation, keyColumn, items));
   const positions: number[] = [];
+  const dates = dateOptionsOf(ctx.config);
   items.forEach((item, i) => {
-    const converted = operation === 'delete' ? { fields: {} } : toSalesforceFields(ctx.client, item.properties, dateOptionsOf(ctx.config));
+    const converted = operation === 'delete' ? { fields: {} } : toSalesforceFields(ctx.client, item.properties, dates);
     if ('error' in converted) results[i] = { ok: false, error: converted.error };
     else {
-      rows.push(rowOf(item, converted.fields));
+      csv.add(rowOf(item, converted.fields));
       positions.push(i);
     }
   });
-  if (rows.length > 0) {
+  if (csv.rows > 0) {
     const polling = { intervalMs: ctx.config.bulkPollIntervalMs, timeoutMs: ctx.config.bulkTimeoutMs, signal: ctx.signal };
-    const done = await runIngestJob(ctx.client.api, ctx.client.fields.object, operation, keyColumn, rows, polling);
+    const done = await runIngestJob(ctx.client.api, ctx.client.fields.object, operation, csv, polling);
     done.forEach((r, j) => {
       // An upsert that updated an existing record (`sf__Created` false) answers `existing`: matched, not created.
-      const existing = operation === 'upsert' && r.ok && !r.created ? { existing: true } : {};
-      const result: ItemResult = r.ok || benign.has(r.error.vendorCode ?? '') ? { ok: true, id: r.ok ? r.id : undefined, ...existing } : { ok: false, error: r.error };
+      let result: ItemResult = r;
+      if (r.ok && operation === 'upsert' && !r.created) result = { ok: true, id: r.id, existing: true };
+      else if (!r.ok && benign.has(r.error.vendorCode ?? '')) result = { ok: true, id: undefined };
       results[positions[j] as number] = result;
     });
   }
@@ -123,7 +140,7 @@ export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<It
   const key = ctx.client.matchField.name;
   const upsert = upsertsByMatchField(ctx.client);
   if (items.length > COLLECTION_SIZE) {
-    return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, (_item, fields) => ({ fields, key: normalise(fields[key]) }));
+    return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, (_item, fields) => fields);
   }
   const send = upsert ? (records: Record<string, unknown>[]) => api.upsert(object.object, key, records) : (records: Record<string, unknown>[]) => api.create(object.object, records);
   return sendConverted(ctx, items, (_item, fields) => fields, send);
@@ -135,7 +152,7 @@ export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<It
  */
 export function updateRecords(ctx: Ctx, items: readonly UpdateItem[]): Promise<ItemResult[]> {
   if (items.length > COLLECTION_SIZE) {
-    return sendBulk(ctx, 'update', 'Id', items, (item, fields) => ({ fields: { Id: item.destinationId, ...fields }, key: normalise(item.destinationId) }));
+    return sendBulk(ctx, 'update', 'Id', items, (item, fields) => ({ Id: item.destinationId, ...fields }));
   }
   return sendConverted(
     ctx,
@@ -152,7 +169,7 @@ const GONE = new Set(['ENTITY_IS_DELETED', 'INVALID_CROSS_REFERENCE_KEY', 'NOT_F
 export async function deleteRecords(ctx: Ctx, items: readonly TargetItem[]): Promise<ItemResult[]> {
   if (items.length > COLLECTION_SIZE) {
     const targets = items.map((i) => ({ ...i, properties: {} }));
-    return sendBulk(ctx, 'delete', 'Id', targets, (item) => ({ fields: { Id: item.destinationId }, key: normalise(item.destinationId) }), GONE);
+    return sendBulk(ctx, 'delete', 'Id', targets, (item) => ({ Id: item.destinationId }), GONE);
   }
   return toItemResults(await ctx.client.api.destroy(ctx.client.fields.object, items.map((i) => i.destinationId)), GONE);
 }

@@ -2,11 +2,14 @@ import type { RecordResult } from '../../records/outcome';
 import type { StateEntry } from '../../state/state-store';
 import type { StateWriter } from './state-writer';
 import type { RecordEvent } from './events';
-import { ledgerRecord, type LedgerRecord, type RecordView, type WindowInput } from './ledger-record';
+import type { LedgerRecord, RecordView } from './ledger-record';
 import { reduce } from './reduce';
 import { settle, type SettleContext } from './settle';
 import { entryFor, pendingEntry } from './state-entries';
 import { transferClaimed } from './transfer-claimed';
+
+/** State entries made and written at a time (see `RecordLedger.putEntries`). */
+const STATE_BATCH = 2_000;
 
 /** What a ledger needs from its run. */
 export interface LedgerContext extends SettleContext {
@@ -28,11 +31,12 @@ export interface LedgerContext extends SettleContext {
 export class RecordLedger {
   private readonly records = new Map<number, LedgerRecord>();
 
+  /** @param records - the window's records (made with `ledgerRecord`), which the ledger takes over. */
   constructor(
-    inputs: readonly WindowInput[],
+    records: readonly LedgerRecord[],
     private readonly ctx: LedgerContext,
   ) {
-    for (const input of inputs) this.records.set(input.ref, ledgerRecord(input));
+    for (const record of records) this.records.set(record.ref, record);
   }
 
   /** Every record, in window order. */
@@ -40,9 +44,16 @@ export class RecordLedger {
     return [...this.records.values()];
   }
 
-  /** Records without a final result yet. */
+  /** The record with this ref, if it is in the window. */
+  get(ref: number): RecordView | undefined {
+    return this.records.get(ref);
+  }
+
+  /** Records without a final result yet, in window order. */
   open(): RecordView[] {
-    return this.all().filter((r) => !r.result);
+    const open: RecordView[] = [];
+    for (const r of this.records.values()) if (!r.result) open.push(r);
+    return open;
   }
 
   /** Applies events (nothing is written). */
@@ -62,13 +73,30 @@ export class RecordLedger {
   async acknowledge(events: readonly RecordEvent[]): Promise<void> {
     this.report(events);
     if (this.ctx.kind !== 'records' || this.ctx.dryRun) return;
-    const refs = [...new Set(events.filter((e) => e.type === 'acknowledged').map((e) => e.ref))];
-    const touched = refs.map((ref) => this.records.get(ref) as LedgerRecord);
-    const isDeleted = (r: LedgerRecord) => r.plan?.action === 'delete' && r.acked.has('write');
-    const deleted = touched.filter(isDeleted);
-    const kept = touched.filter((r) => !isDeleted(r));
-    await this.write(kept, () => this.ctx.writer.put(kept.map((r) => entryFor(r))));
+    const refs = new Set<number>();
+    for (const e of events) if (e.type === 'acknowledged') refs.add(e.ref);
+    const kept: LedgerRecord[] = [];
+    const deleted: LedgerRecord[] = [];
+    for (const ref of refs) {
+      const r = this.records.get(ref) as LedgerRecord;
+      (r.plan?.action === 'delete' && r.acked.has('write') ? deleted : kept).push(r);
+    }
+    await this.putEntries(kept, entryFor);
     await this.write(deleted, () => this.ctx.writer.remove(deleted.map((r) => r.recordId)));
+  }
+
+  /**
+   * Writes the entries `entry` gives for `records`, {@link STATE_BATCH} at a time: a window's
+   * entries are never all made at once (100,000 of them, promoted to V8's old generation
+   * together, made it grow about four times what the window holds). Records whose entries
+   * could not be written are marked `unrecorded` (the writer has stopped the run; later
+   * batches are not written either).
+   */
+  private async putEntries(records: readonly LedgerRecord[], entry: (record: LedgerRecord) => StateEntry): Promise<void> {
+    for (let i = 0; i < records.length; i += STATE_BATCH) {
+      const batch = records.slice(i, i + STATE_BATCH);
+      await this.write(batch, () => this.ctx.writer.put(batch.map(entry)));
+    }
   }
 
   /**
@@ -92,30 +120,37 @@ export class RecordLedger {
   }
 
   /**
-   * Settles the window: decides each record's result and final state, records re-keys,
-   * writes what remains, then emits the results — a record whose acknowledged change state
-   * could not record is reported failed with the state's error.
+   * Settles the window: decides each record's final state, records re-keys, writes what
+   * remains, then decides and emits each record's result, one at a time (a window's
+   * results are never all held at once) — a record whose acknowledged change state could
+   * not record is reported failed with the state's error.
    */
   async settle(stopped: SettleContext['stopped']): Promise<void> {
-    const records = [...this.records.values()];
     const ctx = { ...this.ctx, stopped };
-    const settlements = records.map((r) => settle(r, ctx));
     if (!ctx.dryRun) {
-      await transferClaimed(records, this.ctx.writer, this.ctx.readEntries);
+      await transferClaimed([...this.records.values()], this.ctx.writer, this.ctx.readEntries);
+      // Entries are written as they are decided, a batch at a time (see `putEntries`).
       const puts: LedgerRecord[] = [];
       const entries: StateEntry[] = [];
+      const flush = async () => {
+        const batch = puts.splice(0);
+        const written = entries.splice(0);
+        await this.write(batch, () => this.ctx.writer.put(written));
+      };
       const forgets: LedgerRecord[] = [];
-      records.forEach((r, i) => {
-        const state = settlements[i]?.state;
+      for (const r of this.records.values()) {
+        const state = settle(r, ctx).state;
         if (state && 'put' in state) {
           puts.push(r);
           entries.push(state.put);
+          if (puts.length >= STATE_BATCH) await flush();
         } else if (state && 'forget' in state) forgets.push(r);
-      });
-      await this.write(puts, () => this.ctx.writer.put(entries));
+      }
+      await flush();
       await this.write(forgets, () => this.ctx.writer.remove(forgets.map((r) => r.recordId)));
     }
-    records.forEach((record, i) => this.ctx.emit(finalResult(record, (settlements[i] as { result: RecordResult }).result)));
+    const resultOnly = { ...ctx, resultOnly: true };
+    for (const record of this.records.values()) this.ctx.emit(finalResult(record, settle(record, resultOnly).result));
   }
 }
 

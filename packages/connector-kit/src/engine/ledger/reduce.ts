@@ -1,5 +1,5 @@
 import type { RecordEvent } from './events';
-import type { LedgerRecord } from './ledger-record';
+import { withAck, type LedgerRecord } from './ledger-record';
 
 /**
  * Applies one event to one record: the only place in the engine where a record's fields
@@ -29,7 +29,7 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
       record.plan = undefined;
       return;
     case 'acknowledged':
-      record.acked.add(event.op);
+      record.acked = withAck(record.acked, event.op);
       if (event.op === 'write' && record.plan?.action === 'create') {
         record.existing = event.existing === true;
         record.owned = !record.existing;

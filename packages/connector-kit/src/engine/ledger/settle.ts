@@ -14,6 +14,13 @@ export interface SettleContext {
   readonly destinationName: string;
   /** Remember records skipped as `not_found` (the recheck window is positive). */
   readonly rememberNotFound: boolean;
+  /** Only the result is wanted (state was settled first): no state entry is made. */
+  readonly resultOnly?: boolean | undefined;
+}
+
+/** Writes the entry `make` gives, unless only the result is wanted. */
+function put(ctx: SettleContext, make: () => StateEntry): Settlement['state'] {
+  return ctx.resultOnly ? undefined : { put: make() };
 }
 
 /** A record's final result and what state must then hold for it. */
@@ -48,12 +55,12 @@ function settledEarly(record: LedgerRecord, ctx: SettleContext): Settlement {
 }
 
 /** Audiences: a deferral, recorded exactly when the identity did not change (the refused removals still held). */
-function settleDeferred(record: LedgerRecord, base: Partial<RecordResult>, error: SyncError): Settlement {
+function settleDeferred(record: LedgerRecord, ctx: SettleContext, base: Partial<RecordResult>, error: SyncError): Settlement {
   const plan = record.plan;
   const exact = record.next !== null && plan?.removeIdentity === record.next.properties;
   return {
     result: { ...base, id: record.recordId, row: record.row, outcome: 'skipped', code: error.code, message: `${error.message} Pending: the next run tries again.`, retryable: true },
-    state: exact ? { put: entryFor(record, { exact: true, identityApplied: true }) } : undefined,
+    state: exact ? put(ctx, () => entryFor(record, { exact: true, identityApplied: true })) : undefined,
   };
 }
 
@@ -69,18 +76,18 @@ function settleComplete(record: LedgerRecord, ctx: SettleContext, result: Record
   if (plan.code === 'rekeyed') return { result }; // state moves to the holder (see the ledger's transfer)
   if (ctx.kind === 'audience') {
     // Every person the sync tracks in an audience counts as its own (the deletion guard's base).
-    if (record.next !== null) {
+    const next = record.next;
+    if (next !== null) {
       // A new identity holds only the audiences it is in now: memberships kept under the old identifiers (additive never removes them) are no longer tracked.
-      const settledGroups = identityChanged(record) ? record.next.groups : undefined;
-      return { result, state: { put: { ...entryFor(record, { identityApplied: true, settledGroups }), owned: true } } };
+      return { result, state: put(ctx, () => ({ ...entryFor(record, { identityApplied: true, settledGroups: identityChanged(record) ? next.groups : undefined }), owned: true })) };
     }
-    return { result, state: plan.depart ? { put: entryFor(record) } : { forget: true } };
+    return { result, state: plan.depart ? put(ctx, () => entryFor(record)) : { forget: true } };
   }
-  if (plan.action === 'none') return { result, state: { put: entryFor(record, { settledGroups: record.next?.groups }) } };
-  if (plan.depart) return { result, state: { put: entryFor(record) } };
+  if (plan.action === 'none') return { result, state: put(ctx, () => entryFor(record, { settledGroups: record.next?.groups })) };
+  if (plan.depart) return { result, state: put(ctx, () => entryFor(record)) };
   if (plan.action === 'skip' && plan.code === 'not_found') {
     if (record.next === null) return { result, state: { forget: true } };
-    return { result, state: ctx.rememberNotFound ? { put: notFoundEntry(record) } : undefined };
+    return { result, state: ctx.rememberNotFound ? put(ctx, () => notFoundEntry(record)) : undefined };
   }
   return { result };
 }
@@ -103,6 +110,10 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
   if (!plan) {
     return { result: ctx.stopped ? notSent(record, ctx.stopped) : { id: record.recordId, row: record.row, outcome: 'failed', code: 'not_planned', message: 'Not planned (internal error).' } };
   }
+  if (!ctx.dryRun && (!plan.write || record.acked.has('write')) && !record.deferred && !record.groupError && complete(record) && !(record.existing && plan.action === 'create')) {
+    // The common case, first and without intermediate objects: everything acknowledged.
+    return settleComplete(record, ctx, planned(record, ctx, plan));
+  }
   const base = { id: record.recordId, row: record.row, action: plan.action, ...(ctx.kind === 'records' ? { destinationId: record.destinationId } : {}) };
   if (ctx.dryRun) {
     const unchecked =
@@ -112,7 +123,7 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
     return { result: { ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}${unchecked}` } };
   }
   if (plan.write && !record.acked.has('write')) return { result: unsent(record, ctx) };
-  if (record.deferred) return settleDeferred(record, base, record.deferred);
+  if (record.deferred) return settleDeferred(record, ctx, base, record.deferred);
   if (record.groupError) {
     const e = record.groupError;
     const message = ctx.kind === 'records' ? `${plan.message} But a group membership change failed: ${e.message}` : e.message;
@@ -125,6 +136,13 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
   const existing = record.existing && plan.action === 'create';
   const result: RecordResult = existing
     ? { ...base, outcome: 'updated', message: `Already in ${ctx.destinationName} (it answered the create with the existing record); updated that record instead.` }
-    : { ...base, outcome: plan.outcome, code: plan.code, message: plan.message };
+    : planned(record, ctx, plan);
   return settleComplete(record, ctx, result);
+}
+
+/** The result of a record whose plan went through: the plan's outcome (every field written out, the same keys in the same order as `base` and the plan's outcome, code and message). */
+function planned(record: LedgerRecord, ctx: SettleContext, plan: NonNullable<LedgerRecord['plan']>): RecordResult {
+  return ctx.kind === 'records'
+    ? { id: record.recordId, row: record.row, action: plan.action, destinationId: record.destinationId, outcome: plan.outcome, code: plan.code, message: plan.message }
+    : { id: record.recordId, row: record.row, action: plan.action, outcome: plan.outcome, code: plan.code, message: plan.message };
 }

@@ -1,23 +1,36 @@
 import { snapshotHash } from '../../records/snapshot-hash';
-import type { Properties, RecordSnapshot } from '../../records/types';
+import type { Properties, PropertyValue, RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
-import type { LedgerRecord, OpKey } from './ledger-record';
+import type { LedgerRecord } from './ledger-record';
 
 const EMPTY: RecordSnapshot = { properties: {}, groups: [] };
 
-/** Every operation of the record's plan: the record write, then each group change. */
-export function plannedOps(record: LedgerRecord): OpKey[] {
+/** True when every operation of the record's plan (the record write, each group change) was acknowledged in this run. */
+export function complete(record: LedgerRecord): boolean {
   const plan = record.plan;
-  if (!plan) return [];
-  const ops: OpKey[] = plan.write ? ['write'] : [];
-  for (const g of plan.removeGroups) ops.push(`remove:${g}`);
-  for (const g of plan.addGroups) ops.push(`add:${g}`);
-  return ops;
+  if (!plan) return true;
+  const acked = record.acked;
+  if (plan.write && !acked.has('write')) return false;
+  for (const g of plan.removeGroups) if (!acked.has(`remove:${g}`)) return false;
+  for (const g of plan.addGroups) if (!acked.has(`add:${g}`)) return false;
+  return true;
 }
 
-/** True when every planned operation was acknowledged in this run. */
-export function complete(record: LedgerRecord): boolean {
-  return plannedOps(record).every((op) => record.acked.has(op));
+/** No groups: shared by every entry without any (most records of most destinations). */
+const NO_GROUPS: readonly string[] = Object.freeze([]);
+
+/** True when the record has, and had, no managed group: its state's groups, its plan's and its acknowledgements are all empty of groups. */
+function groupless(record: LedgerRecord): boolean {
+  const plan = record.plan;
+  if ((record.entry?.snapshot.groups.length ?? 0) > 0 || (plan && plan.addGroups.length + plan.removeGroups.length > 0)) return false;
+  for (const op of record.acked) if (op !== 'write') return false;
+  return true;
+}
+
+/** Group names as a state entry holds them: distinct and sorted. */
+function sortedGroups(groups: Iterable<string>): readonly string[] {
+  const list = [...new Set(groups)];
+  return list.length === 0 ? NO_GROUPS : list.length === 1 ? list : list.sort();
 }
 
 /** The managed groups the destination holds for the record as far as this run knows: state's, less acknowledged removals, plus acknowledged additions. */
@@ -66,10 +79,16 @@ export interface EntryOptions {
  */
 export function entryFor(record: LedgerRecord, options: EntryOptions = {}): StateEntry {
   const outstanding = !options.exact && !complete(record);
-  const held = options.settledGroups ? new Set(options.settledGroups) : appliedGroups(record);
-  if (outstanding) for (const g of record.plan?.addGroups ?? []) held.add(g);
+  let groups: readonly string[];
+  if (options.settledGroups) groups = sortedGroups(options.settledGroups);
+  else if (groupless(record)) groups = NO_GROUPS;
+  else {
+    const held = appliedGroups(record);
+    if (outstanding) for (const g of record.plan?.addGroups ?? []) held.add(g);
+    groups = sortedGroups(held);
+  }
   const properties = appliedProperties(record, options.identityApplied === true);
-  const snapshot: RecordSnapshot = { properties, groups: [...held].sort() };
+  const snapshot: RecordSnapshot = { properties, groups };
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
@@ -96,18 +115,44 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
   const plan = record.plan;
   const firstJoin = kind === 'audience' && record.entry === undefined;
   const base = record.entry?.snapshot ?? (firstJoin && record.next ? { properties: record.next.properties, groups: [] } : EMPTY);
-  const setting = Object.fromEntries(Object.entries(plan?.properties ?? {}).filter(([, v]) => v !== null && v !== ''));
+  // The state's properties, then the ones being set (non-empty), in that key order (the plan's own object when that is all it is).
+  const setting = plan?.properties ?? {};
+  let properties: Readonly<Record<string, PropertyValue>> = setting;
+  if (!isEmptyObject(base.properties) || !allSet(setting)) {
+    const merged: Record<string, PropertyValue> = {};
+    for (const key in base.properties) merged[key] = base.properties[key] as PropertyValue;
+    for (const key in setting) {
+      const value = setting[key] as PropertyValue;
+      if (value !== null && value !== '') merged[key] = value;
+    }
+    properties = merged;
+  }
+  const adding = plan?.addGroups ?? NO_GROUPS;
   const creating = plan?.action === 'create' && record.destinationId === undefined && !firstJoin;
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
     matchKey: heldKey(record),
-    snapshot: { properties: { ...base.properties, ...setting }, groups: [...new Set([...base.groups, ...(plan?.addGroups ?? [])])].sort() },
+    snapshot: { properties, groups: base.groups.length + adding.length === 0 ? NO_GROUPS : sortedGroups([...base.groups, ...adding]) },
     hash: '',
     owned: record.owned || creating,
     departed: record.entry?.departed ?? false,
     pending: true,
   };
+}
+
+function isEmptyObject(object: object): boolean {
+  for (const _ in object) return false;
+  return true;
+}
+
+/** True when no value is `null` or `''` (a pending entry keeps every value as it is). */
+function allSet(properties: Readonly<Record<string, PropertyValue>>): boolean {
+  for (const key in properties) {
+    const value = properties[key];
+    if (value === null || value === '') return false;
+  }
+  return true;
 }
 
 /**

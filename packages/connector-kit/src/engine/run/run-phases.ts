@@ -1,5 +1,6 @@
 import { ConfigError, type SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
+import { StateIndex } from '../../state/state-index';
 import type { StateIndexEntry } from '../../state/state-store';
 import { checkGroups } from '../groups/check-groups';
 import { forgetNotFound } from '../ledger/run-writes';
@@ -66,13 +67,13 @@ export async function groupPhase(session: RunSession, scan: SourceScan): Promise
   return check.stateChanged;
 }
 
-/** The deletion guard, before anything is sent: the refusal, if the run would delete too much. */
-export async function guardPhase(session: RunSession, scan: SourceScan): Promise<SyncError | undefined> {
+/** The deletion guard, before anything is sent: the refusal, if the run would delete too much. `index` is the state index the scan compared with (nothing was written since). */
+export async function guardPhase(session: RunSession, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>): Promise<SyncError | undefined> {
   const { setup } = session;
   const state = setup.options.state;
-  const index = await state.index(setup.syncId);
   let stateRecords = 0;
-  for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
+  if (index instanceof StateIndex) stateRecords = index.activeCount();
+  else for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
   return checkDeletionGuard(
     { plannedDeletes: await plannedDeletes(state, setup.syncId, scan), ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, stateRecords },
     setup.options.guard,
@@ -89,7 +90,7 @@ export async function sendPhase(session: RunSession, scan: SourceScan, index: Re
   const limits = session.currentLimits;
   const windowSize = setup.options.windowSize ?? ('windowSize' in limits ? limits.windowSize : undefined) ?? 10_000;
   const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, now: setup.started, explainMissingKey: setup.audience?.explainMissingKey ? (s: Parameters<typeof setup.keyOf>[0]) => (setup.audience?.explainMissingKey as NonNullable<typeof setup.audience.explainMissingKey>)(s, setup.config) : undefined };
-  const process = (inputs: Parameters<typeof processWindow>[1]) => processWindow(ctx, [...inputs]);
+  const process = (records: Parameters<typeof processWindow>[1]) => processWindow(ctx, records);
   await readWindows(ctx, setup.source, scan, index, keys, windowSize, process);
   if (scan.complete) await readDepartures(ctx, scan, windowSize, process);
   await forgetNotFound(session.writer, scan.forgottenNotFound);

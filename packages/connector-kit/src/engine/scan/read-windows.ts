@@ -4,7 +4,7 @@ import { snapshotHash } from '../../records/snapshot-hash';
 import type { RecordSnapshot, RecordSource, SourceRecord } from '../../records/types';
 import type { StateEntry, StateIndexEntry } from '../../state/state-store';
 import { notSent } from '../ledger/settle';
-import type { WindowInput } from '../ledger/ledger-record';
+import { ledgerRecord, type LedgerRecord } from '../ledger/ledger-record';
 import type { RunContext } from '../run/run-context';
 import { notFoundStillFresh } from './not-found-memory';
 import { Seen } from './scan-memo';
@@ -22,7 +22,7 @@ export interface RecordKeys {
 }
 
 /** Processes one window of records (lookup, plan, send, settle). */
-export type WindowProcessor = (inputs: WindowInput[]) => Promise<void>;
+export type WindowProcessor = (records: LedgerRecord[]) => Promise<void>;
 
 function failure(record: { id: string; row?: number | undefined }, code: string, message: string): RecordResult {
   return { id: record.id, row: record.row, outcome: 'failed', code, message, retryable: false, action: 'fail' };
@@ -62,14 +62,22 @@ function notFoundSkip(ctx: RunContext, item: SourceRecord, entry: StateIndexEntr
  * `windowSize`, with their match keys as the first pass computed them.
  */
 export async function readWindows(ctx: RunContext, source: RecordSource, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>, keys: RecordKeys, windowSize: number, process: WindowProcessor): Promise<void> {
-  let window: { item: SourceRecord; key: string }[] = [];
+  // The window's records are made as the source yields them (the source item itself is not kept); those with state get their entry when the window is full.
+  let window: LedgerRecord[] = [];
   let ref = 0;
   const flush = async () => {
     if (window.length === 0) return;
-    const batch = window;
+    const records = window;
     window = [];
-    const entries = await ctx.state.get(ctx.syncId, batch.map((w) => w.item.id));
-    await process(batch.map(({ item, key }) => windowInput(ctx, ref++, item, key, entries.get(item.id))));
+    const entries = await ctx.state.get(ctx.syncId, records.map((r) => r.recordId));
+    if (entries.size > 0) {
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i] as LedgerRecord;
+        const stored = entries.get(r.recordId);
+        if (stored) records[i] = windowRecord(ctx, r.ref, r.recordId, r.row, r.next as RecordSnapshot, r.matchKey as string, stored);
+      }
+    }
+    await process(records);
   };
   let position = -1;
   for await (const item of source.open()) {
@@ -85,39 +93,41 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
       ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
       continue;
     }
-    const memo = seen === Seen.Window ? scan.memo.sendFacts(position) : undefined;
-    const key = memo ? memo.key : keys.keyOf(item.snapshot);
+    const key = seen === Seen.Window ? scan.memo.sendKey(position) : keys.keyOf(item.snapshot);
     const early = decideWithoutCall(ctx, scan, keys, item, key);
     if (early) {
       ctx.emit(early);
       continue;
     }
-    const entry = index.get(item.id);
-    const hash = memo?.hash ?? (seen === Seen.NotFoundFresh ? undefined : snapshotHash(item.snapshot));
-    if (seen === Seen.NotFoundFresh || (hash !== undefined && notFoundStillFresh(entry, hash, keys.recheckNotFoundAfterMs, keys.now))) {
-      ctx.emit(notFoundSkip(ctx, item, entry, keys.now));
-      continue;
-    }
-    if (!memo && entry && !entry.departed && !entry.notFound && entry.hash === hash) {
-      ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
-      continue;
+    // A record the first pass decided to send was compared with state there (the same index, the same time): it is neither unchanged nor a fresh "not found".
+    if (seen !== Seen.Window) {
+      const entry = index.get(item.id);
+      const hash = seen === Seen.NotFoundFresh ? undefined : snapshotHash(item.snapshot);
+      if (seen === Seen.NotFoundFresh || (hash !== undefined && notFoundStillFresh(entry, hash, keys.recheckNotFoundAfterMs, keys.now))) {
+        ctx.emit(notFoundSkip(ctx, item, entry, keys.now));
+        continue;
+      }
+      if (entry && !entry.departed && !entry.notFound && entry.hash === hash) {
+        ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
+        continue;
+      }
     }
     if (ctx.caller.stopped) {
       ctx.emit(notSent({ recordId: item.id, row: item.row }, ctx.caller.stopped));
       continue;
     }
-    window.push({ item, key: key as string });
+    window.push(windowRecord(ctx, ref++, item.id, item.row, item.snapshot, key as string, undefined));
     if (window.length >= windowSize) await flush();
   }
   await flush();
 }
 
 /** A source record entering a window: a record remembered as not found has nothing in the destination, so it is planned as new. */
-function windowInput(ctx: RunContext, ref: number, item: SourceRecord, key: string, stored: StateEntry | undefined): WindowInput {
+function windowRecord(ctx: RunContext, ref: number, recordId: string, row: number | undefined, next: RecordSnapshot, key: string, stored: StateEntry | undefined): LedgerRecord {
   const entry = stored?.notFound ? undefined : stored;
   // A pending entry's snapshot counts values being written as held; its match key is the one the record had before (see `heldKey`).
   const previousKey = entry ? ((entry.pending ? entry.matchKey : null) ?? ctx.destination.matchKey(entry.snapshot, ctx.config)) : undefined;
-  return { ref, recordId: item.id, row: item.row, next: item.snapshot, entry, matchKey: key, previousMatchKey: previousKey !== undefined && previousKey !== key ? previousKey : undefined };
+  return ledgerRecord({ ref, recordId, row, next, entry, matchKey: key, previousMatchKey: previousKey !== undefined && previousKey !== key ? previousKey : undefined });
 }
 
 /**
@@ -142,11 +152,11 @@ export async function readDepartures(ctx: RunContext, scan: SourceScan, windowSi
       }
       continue;
     }
-    const inputs: WindowInput[] = [];
+    const records: LedgerRecord[] = [];
     ids.forEach((id, j) => {
       const entry = entries.get(id);
-      if (entry) inputs.push({ ref: 1_000_000_000 + i + j, recordId: id, row: undefined, next: null, entry, matchKey: ctx.destination.matchKey(entry.snapshot, ctx.config), previousMatchKey: undefined });
+      if (entry) records.push(ledgerRecord({ ref: 1_000_000_000 + i + j, recordId: id, row: undefined, next: null, entry, matchKey: ctx.destination.matchKey(entry.snapshot, ctx.config), previousMatchKey: undefined }));
     });
-    await process(inputs);
+    await process(records);
   }
 }

@@ -1,4 +1,5 @@
 import type { StateIndex } from '../../state/state-index';
+import type { StringTable } from '../../state/string-table';
 
 /** What the first pass decided for a source item, by position. */
 export const enum Seen {
@@ -8,11 +9,9 @@ export const enum Seen {
   Unchanged = 1,
   /** Remembered as not found, unchanged, inside the recheck window: skipped without a lookup. */
   NotFoundFresh = 2,
-  /** Changed or new: looked up and planned in a window (its key and hash are kept). */
+  /** Changed or new: looked up and planned in a window (its key is kept). */
   Window = 3,
 }
-
-const HASH_BYTES = 32;
 
 /** FNV-1a of an id, to check that the second pass reads the same record at a position. */
 function idHash(id: string): number {
@@ -24,21 +23,25 @@ function idHash(id: string): number {
 /**
  * What the first pass learned per source position, so the second pass computes no match key
  * and no snapshot hash again: a decision byte per item; for unchanged items the state-index
- * slot (trusted only while the id there still has that slot); for items to send, their key,
- * hash and an id fingerprint (trusted only while the id at that position matches). A source
- * that changed between the passes is simply evaluated again, never misread. Memory: 5 bytes
- * an item, plus about 44 bytes per item to send (the key strings are shared with the first
- * pass's key map).
+ * slot (trusted only while the id there still has that slot); for items to send, their key
+ * (its entry in the first pass's key table) and an id fingerprint (trusted only while the
+ * id at that position matches). A source that changed between the passes is simply
+ * evaluated again, never misread. An item to send needs no hash: the first pass compared it
+ * with state already (the same index, at the same time). Memory, all outside the
+ * JavaScript heap: 9 bytes an item.
  */
 export class ScanMemo {
   private decisions = new Uint8Array(1024);
-  private slots = new Int32Array(1024).fill(-1);
-  private windowAt = new Int32Array(1024).fill(-1);
-  private readonly keys: string[] = [];
+  /** By position: the state-index slot (`Unchanged`, `NotFoundFresh`) or the key's entry in the key table (`Window`). */
+  private values = new Int32Array(1024);
+  /** By position, for `Window` items: the id's fingerprint. */
   private idHashes = new Uint32Array(1024);
-  private hashes = Buffer.alloc(1024 * HASH_BYTES);
 
-  constructor(readonly index: StateIndex | undefined) {}
+  constructor(
+    readonly index: StateIndex | undefined,
+    /** The first pass's match keys (entries of `toSend`). */
+    private readonly keyTable: StringTable,
+  ) {}
 
   private ensure(position: number): void {
     if (position < this.decisions.length) return;
@@ -46,59 +49,47 @@ export class ScanMemo {
     const decisions = new Uint8Array(size);
     decisions.set(this.decisions);
     this.decisions = decisions;
-    const slots = new Int32Array(size).fill(-1);
-    slots.set(this.slots);
-    this.slots = slots;
-    const windowAt = new Int32Array(size).fill(-1);
-    windowAt.set(this.windowAt);
-    this.windowAt = windowAt;
+    const values = new Int32Array(size);
+    values.set(this.values);
+    this.values = values;
+    const idHashes = new Uint32Array(size);
+    idHashes.set(this.idHashes);
+    this.idHashes = idHashes;
   }
 
   /** Item `position` is unchanged, with state-index entry `slot`. */
   unchanged(position: number, slot: number): void {
     this.ensure(position);
     this.decisions[position] = Seen.Unchanged;
-    this.slots[position] = slot;
+    this.values[position] = slot;
   }
 
   /** Item `position` is remembered as not found and still fresh, with state-index entry `slot`. */
   notFoundFresh(position: number, slot: number): void {
     this.ensure(position);
     this.decisions[position] = Seen.NotFoundFresh;
-    this.slots[position] = slot;
+    this.values[position] = slot;
   }
 
-  /** Item `position` (record `id`) is to be sent, with its normalised key and snapshot hash (hex). */
-  toSend(position: number, id: string, key: string, hash: string): void {
+  /** Item `position` (record `id`) is to be sent, with its normalised key (entry `keyEntry` of the key table). */
+  toSend(position: number, id: string, keyEntry: number): void {
     this.ensure(position);
-    const n = this.keys.length;
-    if (n >= this.idHashes.length) {
-      const ids = new Uint32Array(n * 2);
-      ids.set(this.idHashes);
-      this.idHashes = ids;
-      const hashes = Buffer.alloc(n * 2 * HASH_BYTES);
-      this.hashes.copy(hashes);
-      this.hashes = hashes;
-    }
-    this.keys.push(key);
-    this.idHashes[n] = idHash(id);
-    this.hashes.write(hash, n * HASH_BYTES, HASH_BYTES, 'hex');
     this.decisions[position] = Seen.Window;
-    this.windowAt[position] = n;
+    this.values[position] = keyEntry;
+    this.idHashes[position] = idHash(id);
   }
 
   /** The first pass's decision for item `position` with this id (`Other` when it cannot be trusted). */
   decision(position: number, id: string): Seen {
     if (position >= this.decisions.length) return Seen.Other;
     const d = this.decisions[position] as Seen;
-    if (d === Seen.Unchanged || d === Seen.NotFoundFresh) return this.index?.slot(id) === this.slots[position] ? d : Seen.Other;
-    if (d === Seen.Window) return this.idHashes[this.windowAt[position] as number] === idHash(id) ? d : Seen.Other;
+    if (d === Seen.Unchanged || d === Seen.NotFoundFresh) return this.index?.slot(id) === this.values[position] ? d : Seen.Other;
+    if (d === Seen.Window) return this.idHashes[position] === idHash(id) ? d : Seen.Other;
     return d;
   }
 
-  /** For a `Window` item: its key and hash from the first pass. */
-  sendFacts(position: number): { key: string; hash: string } {
-    const n = this.windowAt[position] as number;
-    return { key: this.keys[n] as string, hash: this.hashes.toString('hex', n * HASH_BYTES, (n + 1) * HASH_BYTES) };
+  /** For a `Window` item: its match key from the first pass. */
+  sendKey(position: number): string {
+    return this.keyTable.at(this.values[position] as number);
   }
 }

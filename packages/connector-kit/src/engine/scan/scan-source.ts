@@ -8,6 +8,7 @@ import type { StateIndexEntry } from '../../state/state-store';
 import { notFoundStillFresh } from './not-found-memory';
 import { ScanMemo } from './scan-memo';
 import { SeenIds } from './seen-ids';
+import { ABSENT, StringTable } from '../../state/string-table';
 
 /** Records of the source that share one match key. */
 export interface SharedKey {
@@ -99,21 +100,47 @@ class SourceShape {
   }
 }
 
-/** Tracks match keys: who holds each, and which are shared. */
+/**
+ * Tracks match keys: who holds each (the first record with it), and which are shared. The
+ * keys are kept in a {@link StringTable} (outside the JavaScript heap), their holders as
+ * the {@link SeenIds} references of their ids.
+ */
 class KeyOwners {
-  readonly owner = new Map<string, string>();
+  readonly keys = new StringTable();
+  private owners = new Int32Array(1024);
   readonly shared = new Map<string, { ids: [string, string]; count: number }>();
   readonly sharedIds = new Set<string>();
 
-  add(key: string, id: string): void {
-    const owner = this.owner.get(key);
-    if (owner === undefined) this.owner.set(key, id);
-    else if (owner !== id) {
+  constructor(private readonly seen: SeenIds) {}
+
+  /** Notes that record `id` (with reference `ref`, see {@link SeenIds}) has `key`; returns the key's entry in {@link KeyOwners.keys}. */
+  add(key: string, id: string, ref: number): number {
+    const before = this.keys.size;
+    const entry = this.keys.add(key);
+    if (entry === before) {
+      if (entry >= this.owners.length) {
+        const owners = new Int32Array(this.owners.length * 2);
+        owners.set(this.owners);
+        this.owners = owners;
+      }
+      this.owners[entry] = ref;
+      return entry;
+    }
+    const ownerRef = this.owners[entry] as number;
+    if (ownerRef !== ref) {
+      const owner = this.seen.idOf(ownerRef);
       const shared = this.shared.get(key);
       if (shared) shared.count++;
       else this.shared.set(key, { ids: [owner, id], count: 2 });
       this.sharedIds.add(owner).add(id);
     }
+    return entry;
+  }
+
+  /** The id of the first record with `key`, if any. */
+  holder(key: string): string | undefined {
+    const entry = this.keys.find(key);
+    return entry === ABSENT ? undefined : this.seen.idOf(this.owners[entry] as number);
   }
 }
 
@@ -122,8 +149,9 @@ function departures(index: ReadonlyMap<string, StateIndexEntry>, seen: SeenIds, 
   const departing: string[] = [];
   const deletable: string[] = [];
   const forgottenNotFound: string[] = [];
-  for (const [id, entry] of index) {
-    if (seen.has(id)) continue;
+  // A columnar index is walked by slot: an entry (and its id) is read only for a record the source no longer has.
+  const unseen: Iterable<[string, StateIndexEntry]> = index instanceof StateIndex ? seen.unseenEntries(index) : [...index].filter(([id]) => !seen.has(id));
+  for (const [id, entry] of unseen) {
     if (entry.notFound) {
       forgottenNotFound.push(id);
       continue;
@@ -147,13 +175,16 @@ class ScanTally {
   keyed = 0;
   readonly duplicateIds = new Set<string>();
   readonly shape = new SourceShape();
-  readonly keys = new KeyOwners();
+  readonly keys: KeyOwners;
+  readonly memo: ScanMemo;
 
   constructor(
     readonly seen: SeenIds,
     readonly stateIndex: StateIndex | undefined,
-    readonly memo: ScanMemo,
-  ) {}
+  ) {
+    this.keys = new KeyOwners(seen);
+    this.memo = new ScanMemo(stateIndex, this.keys.keys);
+  }
 }
 
 /** Compares one record with state: notes its key, and what the second pass must do with it. */
@@ -164,10 +195,11 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
   // One index lookup per record: its slot serves the seen-bit, the entry and the memo.
   const slot = stateIndex?.slot(item.id);
   if (!seen.add(item.id, slot)) tally.duplicateIds.add(item.id);
+  const ref = seen.lastRef;
   const key = options.keyOf(item.snapshot);
   if (key === undefined) return; // fails alone in the second pass (missing_match_key)
   tally.keyed++;
-  tally.keys.add(key, item.id);
+  const keyEntry = tally.keys.add(key, item.id, ref);
   const entry = stateIndex ? (slot === undefined ? undefined : stateIndex.entryAt(slot)) : options.index.get(item.id);
   const hash = snapshotHash(item.snapshot);
   if (entry?.notFound) {
@@ -181,13 +213,14 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
   }
   tally.changed++;
   if (entry && !entry.notFound) tally.changedWithState++;
-  memo.toSend(position, item.id, key, hash);
+  memo.toSend(position, item.id, keyEntry);
 }
 
 /**
  * First pass: reads the whole source once, comparing each record with the sync's state,
  * without keeping snapshots in memory. Computes each record's match key and snapshot hash
- * (once per run: the {@link ScanMemo} keeps them for the records to send), finds
+ * (once per run: the {@link ScanMemo} keeps the decision, and the key of each record to
+ * send), finds
  * duplicates (ids and match keys), counts changes and works out which records left the
  * source. A record remembered as not found counts as changed only when its snapshot
  * changed or the recheck window has passed.
@@ -195,7 +228,7 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
 export async function scanSource(source: RecordSource, options: ScanOptions): Promise<SourceScan> {
   const { index } = options;
   const stateIndex = index instanceof StateIndex ? index : undefined;
-  const tally = new ScanTally(new SeenIds(index), stateIndex, new ScanMemo(stateIndex));
+  const tally = new ScanTally(new SeenIds(index), stateIndex);
   let complete = true;
   for await (const item of source.open()) {
     if (options.stopped?.()) {
@@ -215,7 +248,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     duplicateIds: tally.duplicateIds,
     duplicateKeys: keys.shared,
     sharedKeyIds: keys.sharedIds,
-    keyHolder: (key) => keys.owner.get(key),
+    keyHolder: (key) => keys.holder(key),
     inSource: (id) => seen.has(id),
     keyed: tally.keyed,
     changed: tally.changed,

@@ -1,7 +1,7 @@
 import { permits, type DeletePolicy } from '../../modes/permits';
 import { SYNC_MODE_TABLE, type SyncMode } from '../../modes/sync-modes';
 import { groupChanges, presentProperties, propertyChanges } from '../../records/property-diff';
-import type { PropertyValue } from '../../records/types';
+import type { Properties, PropertyValue } from '../../records/types';
 import type { Plan, RecordView } from '../ledger/ledger-record';
 
 /** What {@link classify} needs besides the record. */
@@ -17,7 +17,31 @@ export interface ClassifyContext {
   readonly matchKeyLabel: string;
 }
 
-const NO_GROUPS = { add: [] as string[], remove: [] as string[] };
+const NONE: readonly string[] = Object.freeze([]);
+const NO_PROPERTIES: Readonly<Record<string, PropertyValue>> = Object.freeze({});
+const NO_GROUPS = { add: NONE, remove: NONE };
+
+/**
+ * The non-empty properties of a snapshot (see `presentProperties`): the snapshot's own
+ * object when none is empty, so a create's plan holds no second copy of the record.
+ */
+function sendable(properties: Properties): Readonly<Record<string, PropertyValue>> {
+  for (const key in properties) {
+    const v = properties[key];
+    if (v === undefined || v === null || v === '') return presentProperties(properties);
+  }
+  return properties;
+}
+
+/** Messages that are the same for every record of a run, made once per classify context (not once per record). */
+const messages = new WeakMap<ClassifyContext, Map<string, string>>();
+function message(ctx: ClassifyContext, key: string, make: () => string): string {
+  let known = messages.get(ctx);
+  if (!known) messages.set(ctx, (known = new Map()));
+  let text = known.get(key);
+  if (text === undefined) known.set(key, (text = make()));
+  return text;
+}
 
 /**
  * For a pending entry: every non-empty property again, and `null` (clear) for the ones
@@ -36,9 +60,21 @@ function resendProperties(held: Readonly<Record<string, PropertyValue>>, next: R
 
 type PlanFields = Partial<Plan> & Pick<Plan, 'action' | 'outcome' | 'message'>;
 
-function plan(partial: PlanFields): Plan {
-  const write = partial.action === 'create' || partial.action === 'update' || partial.action === 'delete';
-  return { write, properties: {}, restore: false, addGroups: [], removeGroups: [], depart: false, ...partial };
+/** A plan, every field written out (one hidden class for every plan; shared empty lists and properties). */
+function plan(p: PlanFields): Plan {
+  return {
+    action: p.action,
+    outcome: p.outcome,
+    code: p.code,
+    message: p.message,
+    write: p.action === 'create' || p.action === 'update' || p.action === 'delete',
+    properties: p.properties ?? NO_PROPERTIES,
+    restore: p.restore ?? false,
+    addGroups: p.addGroups ?? NONE,
+    removeGroups: p.removeGroups ?? NONE,
+    depart: p.depart ?? false,
+    removeIdentity: p.removeIdentity,
+  };
 }
 
 /** A record that left the source: deleted, kept (leaving its managed groups), re-keyed or forgotten. */
@@ -89,21 +125,27 @@ function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   }
   // A pending entry (writes were in flight when a run died) proves nothing about the
   // destination: send every property (empties clear) and every group again.
-  const properties = entry?.pending ? resendProperties(entry.snapshot.properties, next.properties) : entry ? propertyChanges(entry.snapshot.properties, next.properties) : presentProperties(next.properties);
+  const properties = entry?.pending ? resendProperties(entry.snapshot.properties, next.properties) : entry ? propertyChanges(entry.snapshot.properties, next.properties) : sendable(next.properties);
   const groups = !ctx.groupsEnabled
     ? NO_GROUPS
     : entry?.pending
       ? { add: [...new Set(next.groups)], remove: previousGroups.filter((g) => !next.groups.includes(g)) }
-      : groupChanges(entry ? previousGroups : [], next.groups);
+      : next.groups.length === 0 && (!entry || previousGroups.length === 0)
+        ? NO_GROUPS
+        : groupChanges(entry ? previousGroups : [], next.groups);
   const restore = record.found?.archived === true;
   const changedProperties = Object.keys(properties).length;
   if (changedProperties === 0 && groups.add.length + groups.remove.length === 0 && !restore) {
-    return plan({ action: 'none', outcome: 'unchanged', message: `Already up to date in ${ctx.destinationName}.` });
+    return plan({ action: 'none', outcome: 'unchanged', message: message(ctx, 'none', () => `Already up to date in ${ctx.destinationName}.`) });
   }
   return plan({
     action: changedProperties > 0 || restore ? 'update' : 'groups',
     outcome: 'updated',
-    message: restore ? `Archived in ${ctx.destinationName}; restored and updated.` : changedProperties > 0 ? `Updated ${changedProperties} field(s).` : 'Group membership changed.',
+    message: restore
+      ? `Archived in ${ctx.destinationName}; restored and updated.`
+      : changedProperties > 0
+        ? message(ctx, `updated ${changedProperties}`, () => `Updated ${changedProperties} field(s).`)
+        : 'Group membership changed.',
     properties,
     restore,
     addGroups: groups.add,
@@ -132,9 +174,9 @@ export function classify(record: RecordView, ctx: ClassifyContext): Plan {
     return plan({
       action: 'create',
       outcome: 'created',
-      message: `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; created.`,
-      properties: presentProperties(record.next.properties),
-      addGroups: ctx.groupsEnabled ? [...new Set(record.next.groups)] : [],
+      message: message(ctx, 'created', () => `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; created.`),
+      properties: sendable(record.next.properties),
+      addGroups: ctx.groupsEnabled && record.next.groups.length > 0 ? [...new Set(record.next.groups)] : NONE,
     });
   }
   const modeName = SYNC_MODE_TABLE[ctx.mode].displayName;

@@ -13,13 +13,12 @@ type OnAmbiguous = (record: RecordView, ids: readonly string[]) => void;
 
 /** Looks `requests` up in batches; the kit decides each key's match (`decideMatch`). A failed lookup fails its records. */
 async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: LookupRequest[], onFound: OnMatch, onAmbiguous: OnAmbiguous): Promise<void> {
-  const byRef = new Map(ledger.all().map((r) => [r.ref, r]));
   await Promise.all(
     chunk(requests, ctx.limits.lookupBatchSize).map(async (batch) => {
       try {
         const found = await ctx.caller.call('find', () => ctx.destination.verbs.find(ctx.verbs, batch));
         for (const request of batch) {
-          const record = byRef.get(request.ref);
+          const record = ledger.get(request.ref);
           if (!record || record.result) continue;
           const decision = decideMatch(found.get(request.ref), request.knownId);
           if (decision.kind === 'one') onFound(record, decision.record);

@@ -1,5 +1,5 @@
 import { toSyncError } from '../../errors/to-sync-error';
-import type { WindowInput } from '../ledger/ledger-record';
+import type { LedgerRecord } from '../ledger/ledger-record';
 import { RecordLedger } from '../ledger/record-ledger';
 import type { RunContext } from '../run/run-context';
 import { claimAudienceRecords, claimRecords } from './claim';
@@ -10,8 +10,8 @@ import { sendMemberships } from './send-memberships';
 import { sendWrites } from './send-writes';
 
 /** A new ledger for a window of the run. */
-function ledgerFor(ctx: RunContext, inputs: readonly WindowInput[]): RecordLedger {
-  return new RecordLedger(inputs, {
+function ledgerFor(ctx: RunContext, records: readonly LedgerRecord[]): RecordLedger {
+  return new RecordLedger(records, {
     kind: ctx.kind,
     dryRun: ctx.dryRun,
     stopped: undefined,
@@ -47,8 +47,8 @@ async function send(ctx: RunContext, ledger: RecordLedger): Promise<void> {
  * the mode, mark and send, then settle — every result emitted and every state write made by
  * the window's {@link RecordLedger}.
  */
-export async function processWindow(ctx: RunContext, inputs: readonly WindowInput[]): Promise<void> {
-  const ledger = ledgerFor(ctx, inputs);
+export async function processWindow(ctx: RunContext, records: readonly LedgerRecord[]): Promise<void> {
+  const ledger = ledgerFor(ctx, records);
   if (!ctx.caller.stopped) {
     if (ctx.kind === 'records') {
       await lookupRecords(ctx, ledger);
