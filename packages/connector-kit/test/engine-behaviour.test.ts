@@ -169,6 +169,27 @@ describe('engine behaviour on the tiny destination', () => {
     expect((await state.get(second.syncId, ['c1'])).get('c1')).toMatchObject({ matchKey: 'p9@example.com', pending: false });
   });
 
+  it('a re-key that reached the destination but not the state is found by its new key when the old key now finds someone else', async () => {
+    const first = await run([person(1), person(2)]);
+    const before = (await state.get(first.syncId, ['c1'])).get('c1');
+    if (!before) throw new Error('no state');
+    const moved = { id: 'c1', snapshot: { properties: { email: 'p9@example.com', name: 'Person 1' }, groups: [] } };
+    await run([moved, person(2)]);
+    // As if the state write after the re-key failed: the write-ahead mark (previous key) is all it holds.
+    await state.put(first.syncId, [{ ...before, hash: '', pending: true }]);
+    // Someone makes a record with the old email.
+    await admin.seed({ records: [{ key: 'p1@example.com', fields: { name: 'someone else' } }] });
+    await admin.clearRequests();
+    const again = await run([moved, person(2)]);
+    expect(again.results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'updated', destinationId: before.destinationId });
+    const writes = (await admin.requests()).filter((e) => e.method !== 'GET');
+    expect(writes.map((e) => `${e.method} ${JSON.stringify(e.body)}`).join(' ')).not.toContain('someone');
+    expect(writes.filter((e) => e.method === 'POST')).toEqual([]);
+    const data = await admin.records<{ records: { id: string; key: string; fields: Record<string, string> }[] }>();
+    expect(data.records.find((r) => r.key === 'p1@example.com')?.fields.name).toBe('someone else');
+    expect((await state.get(first.syncId, ['c1'])).get('c1')).toMatchObject({ matchKey: 'p9@example.com', destinationId: before.destinationId, pending: false });
+  });
+
   it('keeps a pending record pending until its group changes are acknowledged, even when the held groups already name them', async () => {
     const first = await run([{ ...person(1), snapshot: { ...person(1).snapshot, groups: ['alpha'] } }]);
     const entry = (await state.get(first.syncId, ['c1'])).get('c1');

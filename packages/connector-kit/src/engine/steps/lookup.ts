@@ -60,7 +60,8 @@ function taken(ctx: RecordRunContext, record: RecordView, otherId: string): Resu
 /**
  * Records whose key changed: found by the previous key first (so they are updated in
  * place); one whose new key already belongs to another destination record fails alone
- * (`match_key_taken`) instead of creating a duplicate key.
+ * (`match_key_taken`) instead of creating a duplicate key — unless that record is the one
+ * the sync's state names (a re-key sent before, not recorded): then it is that record.
  */
 async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const moved = ledger.open().filter((r) => r.previousMatchKey !== undefined && r.entry);
@@ -69,14 +70,18 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
   const settle = (record: RecordView, result: ResultFields) => ledger.report([{ type: 'settled', ref: record.ref, result }]);
   await findAll(ctx, ledger, requests, (r, match) => ledger.report([{ type: 'found', ref: r.ref, match }]), (r, ids) => settle(r, ambiguous(ctx, ids)));
   const found = ledger.open().filter((r) => moved.some((m) => m.ref === r.ref) && r.found && r.next);
-  const newKeys = found.map((r) => ({ ref: r.ref, snapshot: r.next as NonNullable<RecordView['next']>, matchKey: r.matchKey as string }));
+  const newKeys = found.map((r) => ({ ref: r.ref, snapshot: r.next as NonNullable<RecordView['next']>, matchKey: r.matchKey as string, knownId: r.entry?.destinationId ?? undefined }));
   if (newKeys.length === 0) return;
   await findAll(
     ctx,
     ledger,
     newKeys,
     (r, match) => {
-      if (!match.archived && !match.presumed && r.found && match.id !== r.found.id) settle(r, taken(ctx, r, match.id));
+      if (match.archived || match.presumed || !r.found || match.id === r.found.id) return;
+      // The new key finds the record this sync wrote: the re-key was sent before and its state
+      // never recorded (the previous key now finds someone else, e.g. a copy). It is that record.
+      if (r.entry?.destinationId === match.id) ledger.report([{ type: 'found', ref: r.ref, match }]);
+      else settle(r, taken(ctx, r, match.id));
     },
     (r, ids) => settle(r, taken(ctx, r, listIds(ids.filter((id) => id !== r.found?.id)))),
   );
