@@ -101,3 +101,63 @@ describe('syncmodes sync --to intercom: a record whose contact is archived (#12)
     expect(saved(state).map((c) => [c.name, c.archived])).toEqual([['Old Name', true]]);
   }, 60_000);
 });
+
+describe('syncmodes sync --to intercom: the source id is the external_id, and it changes (#17)', () => {
+  // The trial: `--map external_id=Id`, a person's id changes, the email stays. Search by the new
+  // external_id finds nothing; the user with the email holds the old external_id. That user is this
+  // sync's record for an id that left the source: the same person, updated with the new
+  // external_id (PUT /contacts/{id} sets it) — never archived beside a new duplicate.
+  // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/updatecontact
+  // (The deletion guard counts the old id before any lookup, so sync runs allow a few deletes.)
+  const args = (dir: string, mode: string, source: string, extra: string[] = []) => [
+    'sync', '--to', 'intercom', '--emulator', '--mode', mode, '--from', source, '--id', 'Id', '--map', 'external_id=Id', '--map', 'email=Email', '--map', 'name=Name',
+    '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json'), ...(mode === 'sync' ? ['--allow-deletes', '5'] : []), ...extra,
+  ];
+  const outcomes = (dir: string) => Object.fromEntries(readReport(join(dir, 'report.json')).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    it(`the user keeps its contact, now with the new external_id; nothing archived, nothing created (${mode})`, async () => {
+      const dir = tempDir();
+      const source = join(dir, 'people.csv');
+      writeFileSync(source, 'Id,Email,Name\nu-1,ann@example.com,Ann\nu-2,bob@example.com,Bob\n');
+      const seedArgs = mode === 'enrich' ? ['--emulator-seed', join(dir, 'seed.json')] : [];
+      if (mode === 'enrich') writeFileSync(join(dir, 'seed.json'), JSON.stringify({ contacts: [{ role: 'user', external_id: 'u-1', email: 'ann@example.com' }, { role: 'user', external_id: 'u-2', email: 'bob@example.com' }] }));
+      expect((await cli(args(dir, mode, source, seedArgs))).code).toBe(0);
+      const before = saved(join(dir, 'state')).find((c) => c.email === 'ann@example.com');
+      writeFileSync(source, 'Id,Email,Name\nu-1b,ann@example.com,Ann B\nu-2,bob@example.com,Bob\n');
+      const out = await cli(args(dir, mode, source));
+      expect(out.code, out.stderr + out.stdout).toBe(0);
+      expect(outcomes(dir)).toMatchObject({ 'u-1b': 'updated', 'u-2': 'unchanged' });
+      const contacts = saved(join(dir, 'state'));
+      expect(contacts.map((c) => [c.id, c.external_id, c.email, c.name, c.archived]).sort()).toEqual(
+        [[before?.id, 'u-1b', 'ann@example.com', 'Ann B', false], [contacts.find((c) => c.email === 'bob@example.com')?.id, 'u-2', 'bob@example.com', 'Bob', false]].sort(),
+      );
+      const rerun = await cli(args(dir, mode, source));
+      expect(rerun.code).toBe(0);
+      expect(Object.values(outcomes(dir))).toEqual(['unchanged', 'unchanged']);
+    }, 60_000);
+  }
+
+  it("a user this sync never wrote with the email and another external_id is someone else: the record is created beside it (the user's contact untouched)", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'seed.json'), JSON.stringify({ contacts: [{ role: 'user', external_id: 'other-9', email: 'ann@example.com', name: 'Other' }] }));
+    const source = join(dir, 'people.csv');
+    writeFileSync(source, 'Id,Email,Name\nu-1,ann@example.com,Ann\n');
+    const out = await cli(args(dir, 'sync', source, ['--emulator-seed', join(dir, 'seed.json')]));
+    expect(out.code, out.stderr).toBe(0);
+    expect(outcomes(dir)).toEqual({ 'u-1': 'created' });
+    expect(saved(join(dir, 'state')).map((c) => [c.external_id, c.name, c.archived]).sort()).toEqual([['other-9', 'Other', false], ['u-1', 'Ann', false]]);
+  }, 60_000);
+
+  it('an id that changed while the old id is still in the source (two people, one email) is someone else: created, the old one kept', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'people.csv');
+    writeFileSync(source, 'Id,Email,Name\nu-1,ann@example.com,Ann\n');
+    expect((await cli(args(dir, 'sync', source))).code).toBe(0);
+    writeFileSync(source, 'Id,Email,Name\nu-1,ann@example.com,Ann\nu-1b,ann@example.com,Ann Two\n');
+    const out = await cli(args(dir, 'sync', source));
+    expect(out.code, out.stderr).toBe(0);
+    expect(outcomes(dir)).toEqual({ 'u-1': 'unchanged', 'u-1b': 'created' });
+    expect(saved(join(dir, 'state')).map((c) => [c.external_id, c.name, c.archived]).sort()).toEqual([['u-1', 'Ann', false], ['u-1b', 'Ann Two', false]]);
+  }, 60_000);
+});

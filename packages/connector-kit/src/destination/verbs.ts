@@ -53,6 +53,17 @@ export interface FoundRecord {
    * runs say that existence was not checked.
    */
   readonly presumed?: boolean | undefined;
+  /**
+   * Found only by a fallback field while the destination record holds another value of the
+   * field that decides (e.g. an Intercom user with this email and another `external_id`,
+   * in the connector's normalised match-key format: `external_id:u-17`). That is someone
+   * else — unless it is this sync's record for a source id that left the source and no
+   * current source record has `otherKey`: then it is the same person under a new key (the
+   * source id and key changed together) and the kit matches it, so the record is updated
+   * with its new key instead of a duplicate being created beside one the departure would
+   * delete. Otherwise the kit counts it as absent.
+   */
+  readonly otherKey?: string | undefined;
 }
 
 /**

@@ -18,6 +18,11 @@ function fittingByEmail(candidates: readonly ContactSummary[] | undefined, exter
  * matches by external_id first, then by email. Archived contacts are not searchable, so
  * they count as absent (a create then meets them as a 409).
  *
+ * A user with the record's email and another external_id is returned with `otherKey` (its
+ * `external_id:<id>` key): the kit matches it only when it is this sync's record for an id
+ * that left the source (the source id and external_id changed together), else it is
+ * someone else and the record is created.
+ *
  * Search is eventually consistent: a record this sync wrote before (its `knownId`) that
  * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
@@ -52,6 +57,12 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     const hits = byId.length > 0 ? byId : email !== undefined ? fittingByEmail(withEmail.get(email), externalId) : [];
     if (hits.length > 0) found.set(request.ref, hits.map((c) => ({ id: c.id })));
     else if (request.knownId) unresolved.push(request);
+    else if (email !== undefined) {
+      // Users with this email and another external_id: someone else, or this person before
+      // the source changed their id (the kit tells which from the sync's state).
+      const others = (withEmail.get(email) ?? []).filter((c) => c.role === 'user' && c.external_id);
+      if (others.length > 0) found.set(request.ref, others.map((c) => ({ id: c.id, otherKey: `external_id:${c.external_id}` })));
+    }
   });
   for (const request of unresolved) {
     try {

@@ -7,12 +7,18 @@ import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { decideMatch, listIds } from './match-decision';
+import { resolveRekeys, type RekeyCandidates } from './rekey-candidates';
 
 type OnMatch = (record: RecordView, match: FoundRecord) => void;
 type OnAmbiguous = (record: RecordView, ids: readonly string[]) => void;
 
-/** Looks `requests` up in batches; the kit decides each key's match (`decideMatch`). A failed lookup fails its records. */
+/**
+ * Looks `requests` up in batches; the kit decides each key's match (`decideMatch`). A failed
+ * lookup fails its records. Records that found only records holding another key are
+ * resolved against state and source once the batches are in (`resolveRekeys`).
+ */
 async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: LookupRequest[], onFound: OnMatch, onAmbiguous: OnAmbiguous): Promise<void> {
+  const rekeys: RekeyCandidates[] = [];
   await Promise.all(
     chunk(requests, ctx.limits.lookupBatchSize).map(async (batch) => {
       try {
@@ -23,6 +29,7 @@ async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: Lo
           const decision = decideMatch(found.get(request.ref), request.knownId);
           if (decision.kind === 'one') onFound(record, decision.record);
           else if (decision.kind === 'ambiguous') onAmbiguous(record, decision.ids);
+          else if (decision.kind === 'rekey') rekeys.push({ record, candidates: decision.candidates });
         }
       } catch (thrown) {
         const error = toSyncError(thrown);
@@ -32,6 +39,12 @@ async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: Lo
       }
     }),
   );
+  if (rekeys.length === 0) return;
+  for (const event of await resolveRekeys(ctx, rekeys)) {
+    const record = ledger.get(event.ref);
+    if (record && event.type === 'found') onFound(record, event.match);
+    else ledger.report([event]);
+  }
 }
 
 /** The result of a record whose key matches several destination records. */

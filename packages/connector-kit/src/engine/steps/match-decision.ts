@@ -3,6 +3,7 @@ import type { FoundRecord } from '../../destination/verbs';
 /** What the kit makes of the destination records a lookup returned for one key. */
 export type MatchDecision =
   | { readonly kind: 'none' }
+  | { readonly kind: 'rekey'; readonly candidates: readonly FoundRecord[] }
   | { readonly kind: 'one'; readonly record: FoundRecord }
   | { readonly kind: 'ambiguous'; readonly ids: readonly string[] };
 
@@ -14,10 +15,16 @@ export type MatchDecision =
  * - several, one of which is the record this sync wrote last time (`knownId`, from its
  *   state): that record — the sync's own history says which one it is;
  * - several otherwise: ambiguous, with every id (sorted), so the record fails alone with
- *   `ambiguous_match` and nothing is written to any of them.
+ *   `ambiguous_match` and nothing is written to any of them;
+ * - only records holding another key (`FoundRecord.otherKey`): `rekey` candidates, which
+ *   the lookup step checks against the sync's state and source (see `resolveRekeys`).
  */
-export function decideMatch(matches: readonly FoundRecord[] | undefined, knownId: string | undefined): MatchDecision {
-  if (!matches || matches.length === 0) return { kind: 'none' };
+export function decideMatch(found: readonly FoundRecord[] | undefined, knownId: string | undefined): MatchDecision {
+  const matches = found?.filter((m) => m.otherKey === undefined);
+  if (!matches || matches.length === 0) {
+    const candidates = found?.filter((m) => m.otherKey !== undefined) ?? [];
+    return candidates.length > 0 ? { kind: 'rekey', candidates } : { kind: 'none' };
+  }
   const byId = new Map<string, FoundRecord>();
   for (const match of matches) if (!byId.has(match.id)) byId.set(match.id, match);
   if (byId.size === 1) return { kind: 'one', record: matches[0] as FoundRecord };
