@@ -252,6 +252,37 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
   });
 
   describe('identifiers that change', () => {
+    it('two changes in a row while Meta refuses removals: each earlier identity stays pending and is removed once the audience allows it, none left behind', async () => {
+      // Meta refuses a removal that would leave the audience too small (error 1870047,
+      // https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences/ );
+      // the emulator refuses below `lowAudienceSize` members.
+      await start({ lowAudienceSize: 7 });
+      const others = range(2, 4).map((i) => person(i, ['a']));
+      const hashOf = (email: string) => sha256Hex(email);
+      await run('sync', [person(1, ['a']), ...others]);
+      const second = await run('sync', [person(1, ['a'], { EMAIL: 'second@example.com' }), ...others]);
+      expect(outcomeOf(second, 'r1')).toBe('skipped:low_audience_size');
+      const third = await run('sync', [person(1, ['a'], { EMAIL: 'third@example.com' }), ...others]);
+      expect(third.results.filter((r) => r.id === 'r1').map((r) => r.code)).toEqual(['low_audience_size', 'low_audience_size']);
+      let members = (await audiences()).get('a')?.members.map((m) => m.EMAIL) ?? [];
+      expect(members).toEqual(expect.arrayContaining([hashOf(emailOf(1)), hashOf('second@example.com'), hashOf('third@example.com')]));
+
+      // People added by another tool make the audience big enough.
+      await target.admin.seed({ audiences: [{ name: 'a', members: range(100, 109).map((i) => ({ EMAIL: sha256Hex(emailOf(i)) })) }] });
+      const fourth = await run('sync', [person(1, ['a'], { EMAIL: 'third@example.com' }), ...others]);
+      expect(fourth.results.filter((r) => r.id === 'r1').map((r) => `${r.outcome}${r.code ? `:${r.code}` : ''}`).sort()).toEqual(['deleted', 'deleted', 'unchanged']);
+      expect(fourth.results.filter((r) => r.id === 'r1' && r.outcome === 'deleted').every((r) => (r.message ?? '').startsWith('Its earlier identifiers (before they changed): '))).toBe(true);
+      members = (await audiences()).get('a')?.members.map((m) => m.EMAIL) ?? [];
+      expect(members).toContain(hashOf('third@example.com'));
+      expect(members).not.toContain(hashOf(emailOf(1)));
+      expect(members).not.toContain(hashOf('second@example.com'));
+      expect(members).toHaveLength(3 + 1 + 10);
+      await target.admin.clearRequests();
+      const fifth = await run('sync', [person(1, ['a'], { EMAIL: 'third@example.com' }), ...others]);
+      expect(fifth.counts).toMatchObject({ unchanged: 4, deleted: 0, skipped: 0, failed: 0 });
+      expect((await target.admin.requests()).filter((e) => e.path.endsWith('/users'))).toEqual([]);
+    });
+
     it('sync removes the old identity and adds the new one; additive keeps both', async () => {
       for (const mode of ['sync', 'additive'] as const) {
         await start();

@@ -4,6 +4,7 @@ import type { StateWriter } from './state-writer';
 import type { RecordEvent } from './events';
 import type { LedgerRecord, RecordView } from './ledger-record';
 import { reduce } from './reduce';
+import { reportedResult } from './earlier-identity';
 import { settle, type SettleContext } from './settle';
 import { entryFor, pendingEntry } from './state-entries';
 import { transferClaimed } from './transfer-claimed';
@@ -142,7 +143,7 @@ export class RecordLedger {
         const state = settle(r, ctx).state;
         if (state && 'put' in state) {
           puts.push(r);
-          entries.push(state.put);
+          entries.push(state.put, ...(state.alsoPut ?? []));
           if (puts.length >= STATE_BATCH) await flush();
         } else if (state && 'forget' in state) forgets.push(r);
       }
@@ -150,7 +151,7 @@ export class RecordLedger {
       await this.write(forgets, () => this.ctx.writer.remove(forgets.map((r) => r.recordId)));
     }
     const resultOnly = { ...ctx, resultOnly: true };
-    for (const record of this.records.values()) this.ctx.emit(finalResult(record, settle(record, resultOnly).result));
+    for (const record of this.records.values()) this.ctx.emit(reportedResult(finalResult(record, settle(record, resultOnly).result)));
   }
 }
 

@@ -3,6 +3,7 @@ import type { RecordResult } from '../../records/outcome';
 import { snapshotHash } from '../../records/snapshot-hash';
 import { complete, entryFor, notFoundEntry } from './state-entries';
 import type { StateEntry } from '../../state/state-store';
+import { earlierIdentityEntry } from './earlier-identity';
 import type { LedgerRecord } from './ledger-record';
 
 /** What the run knows when it settles a window. */
@@ -27,7 +28,7 @@ function put(ctx: SettleContext, make: () => StateEntry): Settlement['state'] {
 export interface Settlement {
   readonly result: RecordResult;
   /** Write this entry; or forget the record; or leave state as it is (written on acknowledgement, or nothing to record). */
-  readonly state?: { readonly put: StateEntry } | { readonly forget: true } | undefined;
+  readonly state?: { readonly put: StateEntry; readonly alsoPut?: readonly StateEntry[] } | { readonly forget: true } | undefined;
 }
 
 /** The result for a record the run could not send because it stopped. */
@@ -54,13 +55,27 @@ function settledEarly(record: LedgerRecord, ctx: SettleContext): Settlement {
   return { result, state: failedCreate && !ctx.dryRun ? { forget: true } : undefined };
 }
 
-/** Audiences: a deferral, recorded exactly when the identity did not change (the refused removals still held). */
+/**
+ * Audiences: a deferral, recorded exactly. When the identity did not change, the refused
+ * removals are still held. When it changed and only the earlier identity's removals were
+ * refused (the new one's joins all acknowledged), the record moves on to its new identity
+ * and the earlier one is kept as an entry of its own, removed by a later run (see
+ * `earlier-identity.ts`). Otherwise state keeps the write-ahead mark: the next run sends
+ * what is outstanding.
+ */
 function settleDeferred(record: LedgerRecord, ctx: SettleContext, base: Partial<RecordResult>, error: SyncError): Settlement {
   const plan = record.plan;
-  const exact = record.next !== null && plan?.removeIdentity === record.next.properties;
+  const next = record.next;
+  const result: RecordResult = { ...base, id: record.recordId, row: record.row, outcome: 'skipped', code: error.code, message: `${error.message} Pending: the next run tries again.`, retryable: true };
+  if (next !== null && plan?.removeIdentity === next.properties) return { result, state: put(ctx, () => entryFor(record, { exact: true, identityApplied: true })) };
+  const earlier = plan?.removeIdentity;
+  const joined = plan?.addGroups.every((g) => record.acked.has(`add:${g}`)) === true;
+  const refused = plan?.removeGroups.filter((g) => !record.acked.has(`remove:${g}`)) ?? [];
+  if (next === null || earlier === undefined || !joined || refused.length === 0 || ctx.resultOnly) return { result };
+  const joins = plan?.addGroups ?? [];
   return {
-    result: { ...base, id: record.recordId, row: record.row, outcome: 'skipped', code: error.code, message: `${error.message} Pending: the next run tries again.`, retryable: true },
-    state: exact ? put(ctx, () => entryFor(record, { exact: true, identityApplied: true })) : undefined,
+    result,
+    state: { put: entryFor(record, { exact: true, identityApplied: true, settledGroups: joins }), alsoPut: [earlierIdentityEntry(record, earlier, refused)] },
   };
 }
 

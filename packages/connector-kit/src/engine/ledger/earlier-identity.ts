@@ -1,0 +1,54 @@
+import type { RecordResult } from '../../records/outcome';
+import { snapshotHash } from '../../records/snapshot-hash';
+import type { Properties } from '../../records/types';
+import type { StateEntry } from '../../state/state-store';
+import type { LedgerRecord } from './ledger-record';
+
+/**
+ * Audiences: the identifiers a record had before they changed, while their removal from
+ * its audiences is refused for now (a deferral, e.g. Meta's "audience size too low").
+ *
+ * The record's own state entry moves on to its new identifiers; the earlier ones are kept
+ * as an entry of their own, under an id no source record can have (the record's id, a unit
+ * separator, the identifiers' hash: source ids never hold control characters). That entry
+ * is a departure on every later run, removed from its audiences as soon as the destination
+ * allows — so two or more changes in a row each leave their earlier identity behind to be
+ * removed, not only the first. A current record holding those identifiers claims it (it
+ * then leaves only the audiences that record is not in).
+ */
+const SEPARATOR = '\u001f';
+
+/** The state id of a record's earlier identifiers. */
+export function earlierIdentityId(recordId: string, identity: Properties): string {
+  return `${recordId}${SEPARATOR}${snapshotHash({ properties: identity, groups: [] }).slice(0, 16)}`;
+}
+
+/** The source id an earlier identity belongs to, or `undefined` for a source record's own id. */
+export function earlierIdentityOf(stateId: string): string | undefined {
+  const at = stateId.indexOf(SEPARATOR);
+  return at < 0 ? undefined : stateId.slice(0, at);
+}
+
+/**
+ * The entry keeping a record's earlier identifiers in the audiences whose removal was
+ * refused (`groups`), owned (this sync added them), to be removed by a later run.
+ */
+export function earlierIdentityEntry(record: LedgerRecord, identity: Properties, groups: readonly string[]): StateEntry {
+  const snapshot = { properties: identity, groups: [...new Set(groups)].sort() };
+  return {
+    recordId: earlierIdentityId(record.recordId, identity),
+    destinationId: null,
+    matchKey: record.previousMatchKey ?? record.entry?.matchKey ?? null,
+    snapshot,
+    hash: snapshotHash(snapshot),
+    owned: true,
+    departed: false,
+    pending: false,
+  };
+}
+
+/** A result as reported: an earlier identity's result names its record's source id and says what it is about. */
+export function reportedResult(result: RecordResult): RecordResult {
+  const id = earlierIdentityOf(result.id);
+  return id === undefined ? result : { ...result, id, row: undefined, message: `Its earlier identifiers (before they changed): ${result.message}` };
+}
