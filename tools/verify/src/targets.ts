@@ -102,7 +102,14 @@ export const RECORD_TARGETS: readonly RecordTarget[] = [
 
 /** Every audience destination. */
 export const AUDIENCE_TARGETS: readonly AudienceTarget[] = [
-  { name: 'facebook', harness: facebookHarness as unknown as AudienceTarget['harness'] },
+  {
+    name: 'facebook',
+    harness: facebookHarness as unknown as AudienceTarget['harness'],
+    // Meta refuses a removal that would leave an audience too small (error 1870047); the
+    // emulator refuses below its `lowAudienceSize` setting.
+    // https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences/
+    refuseRemovals: (admin, refuse) => admin.seed({ settings: { lowAudienceSize: refuse ? 1_000_000_000 : 0 } }),
+  },
 ];
 
 /** The destinations a verification run covers. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { runAudienceCrashHarness } from './checks/audience-crash';
 import { runAudienceScenario } from './checks/audience-scenario';
+import { runDeferredRemovals } from './checks/deferred-removals';
 import { runBadInput } from './checks/bad-input';
 import { runConcurrentAudience, runConcurrentRecords } from './checks/concurrent';
 import { runCrashHarness } from './checks/crash';
@@ -60,6 +61,12 @@ export const SECTIONS: readonly Section[] = [
           const histories = fc.sample(historyArb(AUDIENCE_HISTORIES), { numRuns: profile.histories, seed });
           for (const [i, history] of histories.entries()) await runAudienceScenario(target, mode, { ...history, label: `seed ${seed}#${i}` }, seed + i, stats);
           log(`  ${target.name}/${mode}: ${histories.length} histories`);
+        }
+        if (target.refuseRemovals) {
+          const seed = profile.seed + 6_000 + t * 100;
+          const histories = fc.sample(historyArb(AUDIENCE_HISTORIES), { numRuns: profile.histories, seed });
+          for (const [i, history] of histories.entries()) await runDeferredRemovals(target, { ...history, label: `seed ${seed}#${i}` }, stats);
+          log(`  ${target.name}/sync, removals refused then allowed: ${histories.length} histories`);
         }
       }
     },

@@ -1,5 +1,5 @@
 import { parseConfig, runSync, SqliteStateStore, type StateStore, type SyncMode } from '@syncmodes/connector-kit';
-import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
+import type { EmulatorClient, RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, type AudienceConformanceHarness, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import type { z } from 'zod';
 import { AudienceModel } from '../model/audience-model';
@@ -13,6 +13,8 @@ import { checkStateFault, memberTouched } from './state-fault-checks';
 export interface AudienceTarget {
   readonly name: string;
   readonly harness: AudienceConformanceHarness<z.ZodType>;
+  /** Makes the emulator refuse every removal (a deferral, e.g. Meta's low audience size), or stop refusing. */
+  readonly refuseRemovals?: (admin: EmulatorClient, refuse: boolean) => Promise<void>;
 }
 
 // timeoutRetries as retries: with the kit's default (2) a 20% timeout step's rerun has, now and
