@@ -33,7 +33,7 @@ export { toSyncError } from './errors/to-sync-error';
 export { httpError, type HttpFailure } from './errors/http-error';
 export { KIT_CODES, NOTICE_CODES, describeCode, type CodeInfo, type KitCode } from './errors/codes';
 export { DeferredError } from './errors/deferred-error';
-export { LeaseLostError, RunStoppedError, StateStoreError, SyncRunningError } from './errors/run-errors';
+export { LeaseLostError, RunStoppedError, StateBusyError, StateStoreError, SyncRunningError } from './errors/run-errors';
 export { retryNow } from './errors/sync-error';
 
 export {

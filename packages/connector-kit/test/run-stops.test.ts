@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorClient } from '../src/emulator/index';
-import { MemoryStateStore, StateStoreError, runSync, type StateEntry, type SyncLease } from '../src/index';
+import { MemoryStateStore, SqliteStateStore, StateStoreError, runSync, type StateEntry, type SyncLease } from '../src/index';
 import { memorySource, type ConformanceRecord } from '../src/testing/index';
 import { createTinyAudienceEmulator, TINY_AUDIENCE_TOKEN, tinyAudienceDestination } from './tiny/tiny-audience';
 import { tinyDestination } from './tiny/tiny-destination';
@@ -106,6 +109,28 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     const third = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(20)), state, retry: FAST });
     expect(third.counts.unchanged).toBe(20);
   });
+
+  it('a state file another process keeps locked (a run paused mid-write) refuses the run as sync_running, not as a full disk; nothing is sent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kit-busy-'));
+    const path = join(dir, 'state.sqlite');
+    const state = new SqliteStateStore(path);
+    const Database = (await import('better-sqlite3')).default;
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE'); // another process holding the write lock, as one SIGSTOPped mid-transaction does
+    try {
+      const run = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(3)), state, retry: FAST });
+      expect(run.status).toBe('refused');
+      expect(run.reason?.code).toBe('sync_running');
+      expect(run.reason?.message).toMatch(/Another process kept the state file .*state\.sqlite locked \(SQLITE_BUSY\).*Wait for it to finish/);
+      expect(run.results.map((r) => r.code)).toEqual(['run_refused', 'run_refused', 'run_refused']);
+      expect((await admin.records<Stored>()).records).toHaveLength(0);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+      state.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   it('the lease of a killed process on this machine is taken over at once', async () => {
     const state = new MemoryStateStore();

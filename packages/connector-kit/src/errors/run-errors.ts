@@ -59,3 +59,16 @@ export class StateStoreError extends RunStoppedError {
     super(code, message, { ...options, retryable: code === 'state_unwritable' });
   }
 }
+
+/**
+ * The state store stayed locked by another process past the store's wait (SQLite's
+ * `SQLITE_BUSY` / `SQLITE_LOCKED` after its 5 s busy timeout): another run using the same
+ * state file is writing, or was paused mid-write. Code `state_unwritable` mid-run; while a
+ * run is taking its sync, the kit refuses the run as `sync_running` instead (it cannot
+ * even read who holds the sync).
+ */
+export class StateBusyError extends StateStoreError {
+  constructor(message: string, options: SyncErrorOptions = {}) {
+    super('state_unwritable', message, options);
+  }
+}

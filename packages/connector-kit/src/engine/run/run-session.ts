@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { AudienceLimits } from '../../destination/define-audience-destination';
 import type { DestinationLimits, RunVolume } from '../../destination/limits';
-import { RunStoppedError, SyncRunningError } from '../../errors/run-errors';
-import { isRunStopping, retryNow, type SyncError } from '../../errors/sync-error';
+import { RunStoppedError, StateBusyError, SyncRunningError } from '../../errors/run-errors';
+import { isRunStopping, retryNow, SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { RecordResult } from '../../records/outcome';
 import { permits } from '../../modes/permits';
@@ -103,11 +103,13 @@ export class RunSession {
   async hold(): Promise<SyncError | undefined> {
     const { setup } = this;
     if (setup.dryRun) return undefined;
-    await setup.options.state.registerSync({ syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity, name: setup.options.syncName });
     try {
+      await setup.options.state.registerSync({ syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity, name: setup.options.syncName });
       this.lease = await RunLease.take(setup.options.state, setup.syncId, setup.options.lease ?? {}, (error) => this.caller.stop(error));
     } catch (thrown) {
       if (thrown instanceof SyncRunningError) return thrown;
+      // Locked by another process for longer than the store waits: who holds the sync cannot even be read.
+      if (thrown instanceof StateBusyError) return new SyncError('sync_running', `The sync could not be taken: ${thrown.message}`, { retryable: true, cause: thrown });
       throw thrown;
     }
     this.writer.fence(this.lease.lease);
