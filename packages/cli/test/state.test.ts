@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { stateError } from '../src/index';
 import { startBin, until } from './bin-process';
 import { cli, cliWith, tempDir } from './cli-helpers';
+import { useSourceFile } from './fixtures/per-test';
 
 const CSV = 'Customer Id,Email,Last Name\nA1,ada@example.com,Lovelace\nB2,alan@example.com,Turing\n';
 const MAP = ['--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name'];
@@ -104,14 +105,8 @@ describe('syncmodes state list | show | forget', () => {
 });
 
 describe('a state store that cannot be used (issue 17, item 6)', () => {
-  let dir: string;
-  let file: string;
-  beforeEach(() => {
-    dir = tempDir();
-    file = join(dir, 'people.csv');
-    writeFileSync(file, CSV);
-  });
-  const sync = (stateDir: string, extra: string[] = []) => cli(['sync', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--from', file, ...MAP, ...extra]);
+  const source = useSourceFile('people.csv', CSV);
+  const sync = (stateDir: string, extra: string[] = []) => cli(['sync', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--from', source.file, ...MAP, ...extra]);
 
   it.each([
     ['--state-dir is a file', (s: string) => writeFileSync(s, 'not a folder'), /--state-dir ".*" is a file, not a folder/],
@@ -119,7 +114,7 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
     ['a state file of another format', (s: string) => (mkdirSync(s), writeFileSync(join(s, 'state.sqlite'), 'id,name\n1,x\n'.repeat(200))), /is not a (readable )?syncmodes state store \((file is not a database|SQLITE_NOTADB)\)/],
     ['a folder where the state file should be', (s: string) => mkdirSync(join(s, 'state.sqlite'), { recursive: true }), /is a folder/],
   ])('%s: one clean line (no stack trace), exit 2, refused before the emulator starts or anything is sent', async (_name, make, message) => {
-    const stateDir = join(dir, 's');
+    const stateDir = join(source.dir, 's');
     make(stateDir);
     const out = await sync(stateDir);
     expect(out.code).toBe(2);
@@ -131,7 +126,7 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
   });
 
   it('a truncated state file is refused, then --reset-state moves it aside, says so, and the sync starts over', async () => {
-    const stateDir = join(dir, 's');
+    const stateDir = join(source.dir, 's');
     expect((await sync(stateDir)).code).toBe(0);
     const path = join(stateDir, 'state.sqlite');
     const bytes = readFileSync(path);
@@ -152,15 +147,15 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
   });
 
   it('--reset-state with --state-dir pointing at a file moves the file aside', async () => {
-    const stateDir = join(dir, 's');
+    const stateDir = join(source.dir, 's');
     writeFileSync(stateDir, 'oops');
     const out = await sync(stateDir, ['--reset-state']);
     expect(out.code).toBe(0);
-    expect(readdirSync(dir).some((f) => /^s\.bad-/.test(f))).toBe(true);
+    expect(readdirSync(source.dir).some((f) => /^s\.bad-/.test(f))).toBe(true);
   });
 
   it('a state folder that cannot be written (read-only): state_unwritable, exit 3 — or, as root, the run goes through', async () => {
-    const stateDir = join(dir, 'ro');
+    const stateDir = join(source.dir, 'ro');
     mkdirSync(stateDir);
     chmodSync(stateDir, 0o555);
     const out = await sync(stateDir);
