@@ -45,7 +45,7 @@ describe('syncmodes command line', () => {
   it.each([
     [['sync', '--to', 'hubspot', '--from', 'x.csv', '--id', 'Id', '--map', 'a=b'], /Unknown destination "hubspot". Known destinations: salesforce, intercom, onesignal, facebook/],
     [['sync', '--to', 'salesforce', '--id', 'Id', '--map', 'Email=Email'], /--from is required/],
-    [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email'], /--map expects key=value, got "Email"/],
+    [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email'], /--map expects field=column: the 1st --map has no "="/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email=Email', '--mode', 'mirror', '--emulator'], /does not support sync mode "mirror". Supported modes: sync, additive, enrich/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email=Email', '--option', 'instanceUrl=https://x.example'], /set the SALESFORCE_ACCESS_TOKEN environment variable/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email=Email', '--option', 'accessToken=abc'], /"accessToken" is a secret: set it in the SALESFORCE_ACCESS_TOKEN environment variable/],
@@ -57,6 +57,22 @@ describe('syncmodes command line', () => {
     const out = await cli([...argv.map((a) => (a === 'FILE' ? source.file : a)), '--state-dir', join(source.dir, 's')]);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(message);
+  });
+
+  it('a malformed --option / --map / --group-id names the flag and which one it is, never its text (it may hold a secret value), exit 2', async () => {
+    const base = ['sync', '--to', 'salesforce', '--emulator', '--from', source.file, '--id', 'Customer Id', '--map', 'Email=Email', '--state-dir', join(source.dir, 's')];
+    for (const [argv, message] of [
+      [['--option', 'object=Contact', '--option', 'accessToken:SECRET-0f3c'], 'invalid_pair): --option expects key=value: the 2nd --option has no "=" (it is not shown: it may hold a secret value).'],
+      [['--option', '=SECRET-0f3c'], 'invalid_pair): --option expects key=value: the 1st --option has no key before "=".'],
+      [['--group-id', 'vip SECRET-0f3c'], 'invalid_pair): --group-id expects name=id: the 1st --group-id has no "=" (it is not shown: it may hold a secret value).'],
+    ] as const) {
+      for (const json of [[], ['--json']]) {
+        const out = await cli([...base, ...argv, ...json]);
+        expect(out.code).toBe(2);
+        expect(out.stdout + out.stderr).not.toContain('SECRET-0f3c');
+        expect(out.stderr).toContain(message);
+      }
+    }
   });
 
   it('runs from a YAML config file, with flags overriding it, against the in-process emulator', async () => {
