@@ -125,6 +125,20 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
     expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--state-dir under a file (people.csv/state): the path is unusable, so the advice is another --state-dir, not --reset-state (which could not help); the same with --reset-state and for check --emulator; exit 2', async () => {
+    const stateDir = join(source.file, 'state');
+    const message = `error (invalid_arguments): --state-dir "${stateDir}" cannot hold the state: "${source.file}" is a file, not a folder, so no folder can be made there. Nothing was sent. Give --state-dir a folder, or a path where one can be created (the one your syncs use).\n`;
+    for (const extra of [[], ['--reset-state']]) {
+      const out = await sync(stateDir, extra);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe(message);
+    }
+    const check = await cli(['check', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--map', 'Email=Email']);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toBe(message.replace('Nothing was sent.', 'Nothing was checked.'));
+    expect(readdirSync(source.dir)).toEqual(['people.csv']);
+  });
+
   it('a truncated state file is refused, then --reset-state moves it aside, says so, and the sync starts over', async () => {
     const stateDir = join(source.dir, 's');
     expect((await sync(stateDir)).code).toBe(0);

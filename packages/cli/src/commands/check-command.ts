@@ -12,6 +12,7 @@ import { parsePairs } from '../options/key-value';
 import { Cleanup } from '../run/cleanup';
 import { destinationConfig } from '../run/destination-config';
 import { loadConfigFile } from '../run/load-config-file';
+import { checkStateDir } from '../run/open-state';
 import { startEmulator } from '../run/start-emulator';
 import type { CommandContext } from './context';
 
@@ -105,7 +106,7 @@ Examples:
   syncmodes check --config sync.yaml --json
 
 Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupported mode; with
-  --emulator, a --state-dir that is a file: state_unreadable) ·
+  --emulator, a --state-dir that is a file: state_unreadable, or under one: invalid_arguments) ·
   3 credentials refused, permissions, or the destination cannot be reached`,
     )
     .action(async (flags: CheckFlags) => {
@@ -118,6 +119,7 @@ Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupport
         // As `sync` refuses it: the emulator's data (what earlier runs wrote to it) is kept in that folder.
         throw new SyncError('state_unreadable', `--state-dir "${settings.stateDir}" is a file, not a folder: --emulator keeps its data there. Nothing was checked. Give the folder your syncs use (or move the file aside).`);
       }
+      if (settings.emulator) checkStateDir(settings.stateDir, 'Nothing was checked.');
       const cleanup = new Cleanup();
       try {
         const emulator = settings.emulator ? await startEmulator(entry, destination, { stateDir: settings.stateDir, seed: settings.emulatorSeed }, cleanup) : undefined;
