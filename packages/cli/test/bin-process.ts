@@ -16,13 +16,26 @@ export interface BinProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
+/** How {@link startBin} starts the process. */
+export interface BinOptions {
+  readonly env?: Record<string, string>;
+  readonly cwd?: string;
+  /** What its stdin holds (a pipe, closed once written); default: none. */
+  readonly stdin?: string;
+  /** The largest file it may write, KiB (`ulimit -f`, in sh's 512-byte blocks): a write beyond fails with EFBIG, as on a full disk. */
+  readonly fileSizeLimitKiB?: number;
+}
+
 /** Starts the `syncmodes` bin (from sources, under tsx) as a child process. */
-export function startBin(argv: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): BinProcess {
-  const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', TSX, ENTRY, ...argv], {
+export function startBin(argv: readonly string[], options: BinOptions = {}): BinProcess {
+  const node = [process.execPath, '--conditions=@syncmodes/source', '--import', TSX, ENTRY, ...argv];
+  const [command, ...args] = options.fileSizeLimitKiB === undefined ? node : ['/bin/sh', '-c', `ulimit -f ${options.fileSizeLimitKiB * 2} && exec "$@"`, 'sh', ...node];
+  const child = spawn(command as string, args, {
     cwd: options.cwd ?? process.cwd(),
     env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   const output = { stdout: '', stderr: '' };
   child.stdout?.on('data', (d: Buffer) => (output.stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output.stderr += d.toString()));
