@@ -20,7 +20,7 @@ export interface BinProcess {
 export interface BinOptions {
   readonly env?: Record<string, string>;
   readonly cwd?: string;
-  /** What its stdin holds (a pipe, closed once written); default: none. */
+  /** What its stdin holds, through a pipe (as `printf … | syncmodes …`; the child is then a shell running the two); default: none. */
   readonly stdin?: string;
   /** The largest file it may write, KiB (`ulimit -f`, in sh's 512-byte blocks): a write beyond fails with EFBIG, as on a full disk. */
   readonly fileSizeLimitKiB?: number;
@@ -29,13 +29,16 @@ export interface BinOptions {
 /** Starts the `syncmodes` bin (from sources, under tsx) as a child process. */
 export function startBin(argv: readonly string[], options: BinOptions = {}): BinProcess {
   const node = [process.execPath, '--conditions=@syncmodes/source', '--import', TSX, ENTRY, ...argv];
-  const [command, ...args] = options.fileSizeLimitKiB === undefined ? node : ['/bin/sh', '-c', `ulimit -f ${options.fileSizeLimitKiB * 2} && exec "$@"`, 'sh', ...node];
+  const shell = [
+    ...(options.fileSizeLimitKiB === undefined ? [] : [`ulimit -f ${options.fileSizeLimitKiB * 2}`]),
+    options.stdin === undefined ? 'exec "$@"' : 'printf "%s" "$SYNCMODES_TEST_STDIN" | "$@"',
+  ];
+  const [command, ...args] = shell.length === 1 && options.stdin === undefined ? node : ['/bin/sh', '-c', shell.join(' && '), 'sh', ...node];
   const child = spawn(command as string, args, {
     cwd: options.cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? '', ...options.env },
-    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH ?? '', ...options.env, ...(options.stdin === undefined ? {} : { SYNCMODES_TEST_STDIN: options.stdin }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (options.stdin !== undefined) child.stdin?.end(options.stdin);
   const output = { stdout: '', stderr: '' };
   child.stdout?.on('data', (d: Buffer) => (output.stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output.stderr += d.toString()));

@@ -110,6 +110,9 @@ export function jobFromFlags(flags: SyncFlags) {
 const SYNC_HELP = `
 Input and output:
   --from -            read the source from stdin (give --format and --sync-name)
+  --from <pipe>       a named pipe, /dev/stdin or <(command) is read once, as it comes (copied to a
+                      temporary file); give --format when its name does not tell it, and
+                      --sync-name for a /dev/… path; Ctrl-C stops a wait for its writer
   --json              stdout: exactly one JSON object, the run summary (counts, codes, calls,
                       exitCode; no per-record entries); progress and logs go to stderr
   --report -          stdout: the JSON report (one entry per input row); the table goes to stderr

@@ -4,7 +4,6 @@ import {
   ConfigError,
   identityOf,
   InputError,
-  openSource,
   parseConfig,
   resolveSyncMode,
   runSync,
@@ -28,7 +27,7 @@ import { findDestination } from '../registry/destinations';
 import { EXIT, UsageError } from '../registry/exit-codes';
 import { Cleanup } from './cleanup';
 import { destinationConfig } from './destination-config';
-import { checkJobSource, defaultSyncName, openJobSource, sourceSecrets } from './job-source';
+import { checkJobSource, defaultSyncName, openRunSource, sourceSecrets, STDIN } from './job-source';
 import { openJobState, stateUrlOf } from './job-state';
 import { resetState, STATE_FILE, stateError } from './open-state';
 import { recordCliRun } from './record-run';
@@ -40,8 +39,7 @@ import { reportFormat, STDOUT, writeReport } from '../output/write-report';
 import { checkReportPath } from '../output/report-path';
 import type { SyncJob } from './sync-job';
 
-/** `--from -`: the source is read from stdin. */
-export const STDIN = '-';
+export { STDIN } from './job-source';
 
 /** The default sync name: the source file's name without folder and extension. */
 export function syncNameOf(path: string): string {
@@ -209,14 +207,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const secrets = [...secretValues(destination.configSchema, config), ...opened.secrets, ...(await sourceSecrets(job))];
     const logger = cliLogger({ level: settings.logLevel, format: settings.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
     const mapping = { idColumn: job.id, fields: job.map, groupSeparator: job.groupSeparator, ...(job.groups ? { groupsColumn: job.groups } : {}) };
-    let source: RecordSource;
-    if (job.from === STDIN) {
-      const fromStdin = openSource(io.stdin ?? process.stdin, mapping, job.format, { name: 'stdin' });
-      cleanup.defer(() => fromStdin.dispose());
-      source = fromStdin;
-    } else {
-      source = await openJobSource(job, mapping);
-    }
+    const source = await openRunSource(job, mapping, io, settings.signal, cleanup);
     const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
     cleanup.defer(() => progress.stop());
     const syncName = defaultSyncName(job);
