@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { stateError } from '../src/index';
 import { startBin, until } from './bin-process';
 import { cli, cliWith, tempDir } from './cli-helpers';
-import { useSourceFile } from './fixtures/per-test';
+import { useEmulator, useSourceFile } from './fixtures/per-test';
 
 const CSV = 'Customer Id,Email,Last Name\nA1,ada@example.com,Lovelace\nB2,alan@example.com,Turing\n';
 const MAP = ['--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name'];
@@ -274,5 +274,51 @@ describe('syncmodes state forget on a sync that is running (hostile trial, item 
     } finally {
       await emulator.stop();
     }
+  }, 120_000);
+});
+
+describe('--reset-state on a sync that is running (hostile trial, issue 17)', () => {
+  const sf = useEmulator(createSalesforceEmulator);
+  const source = useSourceFile('people.csv', CSV);
+  /** Who holds a lease in the state file now ('' when none, or no state file yet). */
+  const holderIn = (stateDir: string) => {
+    try {
+      return leaseHolder(join(stateDir, 'state.sqlite'));
+    } catch {
+      return '';
+    }
+  };
+
+  it('takes the same lease as sync: refused with sync_running (exit 3) while a run holds it, nothing moved or sent; once that run is gone, it moves the state aside and the sync starts over without duplicates', async () => {
+    const stateDir = join(source.dir, 's');
+    const argv = ['sync', '--to', 'salesforce', '--option', `instanceUrl=${sf.url}`, '--state-dir', stateDir, '--from', source.file, ...MAP, '--no-progress'];
+    const env = { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN };
+    // The first run's create call is held for a minute: the run holds its lease all that time.
+    sf.emulator.setFaults([{ kind: 'latency', latencyMs: 60_000, method: 'POST', every: 1, times: 1 }]);
+    const running = startBin(argv, { env });
+    try {
+      await until(() => holderIn(stateDir) !== '' || running.child.exitCode !== null, 60_000, 'the first run to take the lease');
+      const refused = await cliWith([...argv, '--reset-state'], { env });
+      expect(refused.code, refused.stderr).toBe(3);
+      expect(refused.stdout).toBe('');
+      const line = refused.stderr.trim();
+      expect(line.split('\n')).toHaveLength(1);
+      expect(line).toMatch(/^error \(sync_running\): Sync "people" \([0-9a-f]{16}, salesforce: \d+ records, \d+ owned\) is running, so its state file was not moved aside \(--reset-state\): a run holds its lease/);
+      expect(line).toContain(`(process ${running.child.pid} on this machine)`);
+      expect(line).toContain(`Wait for that run to finish, or stop it (Ctrl-C where it runs, or kill ${running.child.pid}), then run with --reset-state again.`);
+      expect(readdirSync(stateDir).filter((f) => f.includes('.bad-'))).toEqual([]);
+      expect(holderIn(stateDir)).toContain(`:${running.child.pid}:`);
+      // Nothing was created: the first run's create call is still held, and the refused reset sent nothing.
+      expect(sf.emulator.org.all('Contact')).toEqual([]);
+    } finally {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+    // The killed run's lease is stale at once on this machine: the reset takes it over and moves the file aside.
+    sf.emulator.setFaults([]);
+    const reset = await cliWith([...argv, '--reset-state', '--json'], { env });
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toMatch(/--reset-state: moved ".*state\.sqlite" aside to ".*state\.sqlite\.bad-\d{8}T\d{6}Z"/);
+    expect(sf.emulator.org.all('Contact').map((c) => c.LastName).sort()).toEqual(['Lovelace', 'Turing']);
   }, 120_000);
 });

@@ -165,7 +165,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--state-dir <dir>', "where the sync's state is kept (default .syncmodes)")
     .option('--state <url>', 'keep state in Postgres (postgres://…; default: $SYNCMODES_DATABASE_URL, else SQLite in --state-dir)')
     .option('--keep-runs <n>', 'runs of this sync the run history keeps (default 100; see `syncmodes runs`)', count)
-    .option('--reset-state', 'move the state file aside to <file>.bad-<time> first and start over (for a state file that cannot be read; every sync in it then owns nothing)')
+    .option('--reset-state', 'move the state file aside to <file>.bad-<time> first and start over (for a state file that cannot be read; every sync in it then owns nothing); refused while a run of a sync in it is running (sync_running)')
     .option('--dry-run', 'plan only: look records up, send nothing, change no state')
     .option('--report <file>', 'write a report: report.html (a page to look at), report.json (one entry per input row), or - (JSON on stdout); missing folders are created; a link is followed, a device or named pipe written in place; a path that cannot be written (a folder, under a file, no permission) is refused before anything is sent (report_unwritable)')
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)

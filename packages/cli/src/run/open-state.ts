@@ -1,4 +1,4 @@
-import { existsSync, renameSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SqliteStateStore, SyncError } from '@syncmodes/connector-kit';
 import { UsageError } from '../registry/exit-codes';
@@ -57,25 +57,6 @@ export function checkStateDir(stateDir: string, nothing = 'Nothing was sent.'): 
     `--state-dir "${stateDir}" cannot hold the state: "${file}" is a file, not a folder, so no folder can be made there. ${nothing} Give --state-dir a folder, or a path where one can be created (the one your syncs use).`,
     'invalid_arguments',
   );
-}
-
-/** `<path>.bad-<UTC timestamp>`, e.g. `state.sqlite.bad-20261104T143000Z`. */
-export function asidePath(path: string, now = new Date()): string {
-  return `${path}.bad-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
-}
-
-/**
- * Moves the state aside for `--reset-state`: the state file (and its `-wal` / `-shm`
- * companions), or the `--state-dir` itself when it is a file. Returns what was moved where.
- */
-export function resetState(stateDir: string, now = new Date()): { from: string; to: string } | undefined {
-  checkStateDir(stateDir);
-  const target = existsSync(stateDir) && !statSync(stateDir).isDirectory() ? stateDir : join(stateDir, STATE_FILE);
-  if (!existsSync(target)) return undefined;
-  const to = asidePath(target, now);
-  renameSync(target, to);
-  for (const suffix of ['-wal', '-shm']) if (existsSync(target + suffix)) renameSync(target + suffix, to + suffix);
-  return { from: target, to };
 }
 
 /**

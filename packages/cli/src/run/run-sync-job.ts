@@ -29,7 +29,8 @@ import { Cleanup } from './cleanup';
 import { destinationConfig } from './destination-config';
 import { checkJobSource, defaultSyncName, openRunSource, sourceSecrets, STDIN } from './job-source';
 import { openJobState, stateUrlOf } from './job-state';
-import { resetState, STATE_FILE, stateError } from './open-state';
+import { STATE_FILE, stateError } from './open-state';
+import { resetState } from './reset-state';
 import { recordCliRun } from './record-run';
 import { startEmulator } from './start-emulator';
 import { stoppedSummary } from './stopped-summary';
@@ -196,7 +197,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
       throw new UsageError('--reset-state moves a SQLite state file aside; for state in Postgres, forget one sync with `syncmodes state forget`.', 'invalid_arguments');
     }
     if (settings.resetState) {
-      const moved = resetState(job.stateDir);
+      const moved = await resetState(job.stateDir);
       io.stderr.write(moved ? `--reset-state: moved "${moved.from}" aside to "${moved.to}"; every sync in it starts over.\n` : '--reset-state: there was no state to move aside.\n');
     }
     const opened = await openJobState(job, io.env);
