@@ -5,7 +5,7 @@ import { UsageError } from '../registry/exit-codes';
 import { stopSwitch } from '../run/interrupts';
 import { loadConfigFile } from '../run/load-config-file';
 import { parsePairs } from '../options/key-value';
-import { runSyncJob } from '../run/run-sync-job';
+import { runSyncJob, type RunSettings } from '../run/run-sync-job';
 import { syncJobSchema, type SyncJobInput } from '../run/sync-job';
 import type { CommandContext } from './context';
 
@@ -144,7 +144,6 @@ Exit codes: 0 ok · 1 some records failed · 2 usage or configuration error (als
 
 /** `syncmodes sync`: runs a sync from a file (or stdin) into a destination. */
 export function syncCommand(context: CommandContext): Command {
-  const { io } = context;
   return new Command('sync')
     .description('Sync records from a CSV / NDJSON / JSON file (or stdin) into a destination, in a chosen sync mode.')
     .option('--to <destination>', 'destination id (see `syncmodes destinations`)')
@@ -179,30 +178,31 @@ export function syncCommand(context: CommandContext): Command {
     .addOption(new Option('--log-format <format>', 'log lines: pretty (default on a terminal) or json (default otherwise)').choices([...LOG_FORMATS]))
     .option('--no-progress', 'no progress bar')
     .addHelpText('after', SYNC_HELP)
-    .action(async (flags: SyncFlags) => {
-      if (flags.json) context.jsonOutput();
-      const job = jobFromFlags(flags);
-      if (flags.json && job.report === STDOUT) {
-        throw new UsageError('--json and --report - both write to stdout: keep one (or write the report to a file).', 'invalid_arguments');
-      }
-      const stop = stopSwitch(context.interrupts, io.stderr, context.exitNow);
-      try {
-        const { exitCode } = await runSyncJob(
-          job,
-          {
-            logLevel: flags.quiet && flags.logLevel !== 'silent' ? 'error' : flags.logLevel,
-            logFormat: flags.logFormat,
-            progress: flags.progress && !flags.quiet,
-            output: flags.json ? 'json' : flags.quiet ? 'quiet' : 'table',
-            resetState: flags.resetState,
-            maxRateLimitWaitMs: flags.maxRateLimitWait * 1000,
-            signal: stop.signal,
-          },
-          io,
-        );
-        context.setExit(exitCode);
-      } finally {
-        stop.dispose();
-      }
-    });
+    .action((flags: SyncFlags) => syncAction(context, flags));
+}
+
+/** Runs the job the flags (and config file) describe, with Ctrl-C / SIGTERM as its stop switch; sets the exit code. */
+async function syncAction(context: CommandContext, flags: SyncFlags): Promise<void> {
+  const { io } = context;
+  if (flags.json) context.jsonOutput();
+  const job = jobFromFlags(flags);
+  if (flags.json && job.report === STDOUT) {
+    throw new UsageError('--json and --report - both write to stdout: keep one (or write the report to a file).', 'invalid_arguments');
+  }
+  const stop = stopSwitch(context.interrupts, io.stderr, context.exitNow);
+  try {
+    const settings: RunSettings = {
+      logLevel: flags.quiet && flags.logLevel !== 'silent' ? 'error' : flags.logLevel,
+      logFormat: flags.logFormat,
+      progress: flags.progress && !flags.quiet,
+      output: flags.json ? 'json' : flags.quiet ? 'quiet' : 'table',
+      resetState: flags.resetState,
+      maxRateLimitWaitMs: flags.maxRateLimitWait * 1000,
+      signal: stop.signal,
+    };
+    const { exitCode } = await runSyncJob(job, settings, io);
+    context.setExit(exitCode);
+  } finally {
+    stop.dispose();
+  }
 }
