@@ -13,6 +13,7 @@ export { findSync } from './commands/state-command';
 export { checkExitCode } from './commands/check-command';
 export { processInterrupts, type Interrupts } from './run/interrupts';
 export { catchEarlyInterrupts, type EarlyInterrupts } from './early-interrupts';
-export { STATE_FILE, openState, resetState, stateError } from './run/open-state';
+export { STATE_FILE, openState, stateError } from './run/open-state';
+export { resetState } from './run/reset-state';
 export { builtInEntries, destinationEntries, findDestination, pluginEntries, type DestinationEntry } from './registry/destinations';
 export { PLUGIN_PREFIX, findPluginPackages, pluginIdOf, type PluginPackage } from './registry/plugins';

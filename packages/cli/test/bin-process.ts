@@ -16,11 +16,27 @@ export interface BinProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
+/** How {@link startBin} starts the process. */
+export interface BinOptions {
+  readonly env?: Record<string, string>;
+  readonly cwd?: string;
+  /** What its stdin holds, through a pipe (as `printf … | syncmodes …`; the child is then a shell running the two); default: none. */
+  readonly stdin?: string;
+  /** The largest file it may write, KiB (`ulimit -f`, in sh's 512-byte blocks): a write beyond fails with EFBIG, as on a full disk. */
+  readonly fileSizeLimitKiB?: number;
+}
+
 /** Starts the `syncmodes` bin (from sources, under tsx) as a child process. */
-export function startBin(argv: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): BinProcess {
-  const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', TSX, ENTRY, ...argv], {
+export function startBin(argv: readonly string[], options: BinOptions = {}): BinProcess {
+  const node = [process.execPath, '--conditions=@syncmodes/source', '--import', TSX, ENTRY, ...argv];
+  const shell = [
+    ...(options.fileSizeLimitKiB === undefined ? [] : [`ulimit -f ${options.fileSizeLimitKiB * 2}`]),
+    options.stdin === undefined ? 'exec "$@"' : 'printf "%s" "$SYNCMODES_TEST_STDIN" | "$@"',
+  ];
+  const [command, ...args] = shell.length === 1 && options.stdin === undefined ? node : ['/bin/sh', '-c', shell.join(' && '), 'sh', ...node];
+  const child = spawn(command as string, args, {
     cwd: options.cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? '', ...options.env },
+    env: { PATH: process.env.PATH ?? '', ...options.env, ...(options.stdin === undefined ? {} : { SYNCMODES_TEST_STDIN: options.stdin }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };

@@ -2,19 +2,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, readReport, tempDir } from './cli-helpers';
+import { describe, expect, it } from 'vitest';
+import { cli, readReport } from './cli-helpers';
+import { useEmulator, useSourceFile, withEmulatorCommand } from './fixtures/per-test';
 
 const CSV = 'Customer Id,Email,First Name,Last Name,Segments\nA1,ada@example.com,Ada,Lovelace,vip;newsletter\nB2,alan@example.com,Alan,Turing,newsletter\n';
 
 describe('syncmodes command line', () => {
-  let dir: string;
-  let file: string;
-  beforeEach(() => {
-    dir = tempDir();
-    file = join(dir, 'people.csv');
-    writeFileSync(file, CSV);
-  });
+  const source = useSourceFile('people.csv', CSV);
 
   it('prints help for the program and for sync, exit 0', async () => {
     const top = await cli(['--help']);
@@ -50,7 +45,7 @@ describe('syncmodes command line', () => {
   it.each([
     [['sync', '--to', 'hubspot', '--from', 'x.csv', '--id', 'Id', '--map', 'a=b'], /Unknown destination "hubspot". Known destinations: salesforce, intercom, onesignal, facebook/],
     [['sync', '--to', 'salesforce', '--id', 'Id', '--map', 'Email=Email'], /--from is required/],
-    [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email'], /--map expects key=value, got "Email"/],
+    [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email'], /--map expects field=column: the 1st --map has no "="/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email=Email', '--mode', 'mirror', '--emulator'], /does not support sync mode "mirror". Supported modes: sync, additive, enrich/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email=Email', '--option', 'instanceUrl=https://x.example'], /set the SALESFORCE_ACCESS_TOKEN environment variable/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email=Email', '--option', 'accessToken=abc'], /"accessToken" is a secret: set it in the SALESFORCE_ACCESS_TOKEN environment variable/],
@@ -59,57 +54,67 @@ describe('syncmodes command line', () => {
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'Email=Email', '--emulator', '--allow-deletes', 'many'], /--allow-deletes.*whole number/],
     [['sync', '--to', 'salesforce', '--from', 'FILE', '--id', 'Customer Id', '--map', 'LastName=Email', '--emulator'], /None of the 2 records has a value for Email, and Salesforce matches records by it: map a source column to it .*The records have: LastName\./],
   ])('usage errors exit 2 with a clear message: %j', async (argv, message) => {
-    const out = await cli([...argv.map((a) => (a === 'FILE' ? file : a)), '--state-dir', join(dir, 's')]);
+    const out = await cli([...argv.map((a) => (a === 'FILE' ? source.file : a)), '--state-dir', join(source.dir, 's')]);
     expect(out.code).toBe(2);
     expect(out.stderr).toMatch(message);
   });
 
+  it('a malformed --option / --map / --group-id names the flag and which one it is, never its text (it may hold a secret value), exit 2', async () => {
+    const base = ['sync', '--to', 'salesforce', '--emulator', '--from', source.file, '--id', 'Customer Id', '--map', 'Email=Email', '--state-dir', join(source.dir, 's')];
+    for (const [argv, message] of [
+      [['--option', 'object=Contact', '--option', 'accessToken:SECRET-0f3c'], 'invalid_pair): --option expects key=value: the 2nd --option has no "=" (it is not shown: it may hold a secret value).'],
+      [['--option', '=SECRET-0f3c'], 'invalid_pair): --option expects key=value: the 1st --option has no key before "=".'],
+      [['--group-id', 'vip SECRET-0f3c'], 'invalid_pair): --group-id expects name=id: the 1st --group-id has no "=" (it is not shown: it may hold a secret value).'],
+    ] as const) {
+      for (const json of [[], ['--json']]) {
+        const out = await cli([...base, ...argv, ...json]);
+        expect(out.code).toBe(2);
+        expect(out.stdout + out.stderr).not.toContain('SECRET-0f3c');
+        expect(out.stderr).toContain(message);
+      }
+    }
+  });
+
   it('runs from a YAML config file, with flags overriding it, against the in-process emulator', async () => {
-    const config = join(dir, 'sync.yaml');
+    const config = join(source.dir, 'sync.yaml');
     writeFileSync(
       config,
       ['to: salesforce', 'mode: enrich', 'from: people.csv', 'id: Customer Id', 'map:', '  Email: Email', '  FirstName: First Name', '  LastName: Last Name', 'groups: Segments', 'emulator: true', 'stateDir: state', 'report: report.json'].join('\n'),
     );
     const out = await cli(['sync', '--config', config, '--mode', 'additive']);
     expect(out.code).toBe(0);
-    const report = readReport(join(dir, 'report.json'));
+    const report = readReport(join(source.dir, 'report.json'));
     expect(report).toMatchObject({ mode: 'additive', counts: { created: 2 } });
-    const persisted = JSON.parse(readFileSync(join(dir, 'state', 'emulators', 'salesforce.json'), 'utf8')) as { Campaign: { Name: string }[]; CampaignMember: unknown[] };
+    const persisted = JSON.parse(readFileSync(join(source.dir, 'state', 'emulators', 'salesforce.json'), 'utf8')) as { Campaign: { Name: string }[]; CampaignMember: unknown[] };
     expect(persisted.Campaign.map((c) => c.Name).sort()).toEqual(['newsletter', 'vip']);
     expect(persisted.CampaignMember).toHaveLength(3);
     const again = await cli(['sync', '--config', config, '--mode', 'additive']);
     expect(again.code).toBe(0);
-    expect(readReport(join(dir, 'report.json')).counts.unchanged).toBe(2);
+    expect(readReport(join(source.dir, 'report.json')).counts.unchanged).toBe(2);
   });
 
   it('a dry run plans with reasons and sends nothing', async () => {
-    const out = await cli(['sync', '--to', 'salesforce', '--emulator', '--from', file, '--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name', '--dry-run', '--report', join(dir, 'plan.json'), '--state-dir', join(dir, 's')]);
+    const out = await cli(['sync', '--to', 'salesforce', '--emulator', '--from', source.file, '--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name', '--dry-run', '--report', join(source.dir, 'plan.json'), '--state-dir', join(source.dir, 's')]);
     expect(out.code).toBe(0);
     expect(out.stdout).toContain('DRY RUN (nothing sent)');
-    const plan = readReport(join(dir, 'plan.json'));
+    const plan = readReport(join(source.dir, 'plan.json'));
     expect(plan.records.map((r) => [r.action, r.message])).toEqual([
       ['create', 'Would: No Email match in Salesforce; created.'],
       ['create', 'Would: No Email match in Salesforce; created.'],
     ]);
-    const dataFile = join(dir, 's', 'emulators', 'salesforce.json');
+    const dataFile = join(source.dir, 's', 'emulators', 'salesforce.json');
     const contacts = existsSync(dataFile) ? (JSON.parse(readFileSync(dataFile, 'utf8')) as { Contact: unknown[] }).Contact : [];
     expect(contacts).toEqual([]);
   });
 
   describe('with a standalone emulator', () => {
-    let emulator: ReturnType<typeof createSalesforceEmulator>;
-    let url: string;
-    beforeEach(async () => {
-      emulator = createSalesforceEmulator();
-      url = await emulator.start();
-    });
-    afterEach(() => emulator.stop());
+    const sf = useEmulator(createSalesforceEmulator);
 
     it('never prints or reports the access token, even when it is refused (exit 3)', async () => {
       const sentinel = 'SENTINEL-7f3a9c-never-print-me';
-      const report = join(dir, 'report.json');
+      const report = join(source.dir, 'report.json');
       const out = await cli(
-        ['sync', '--to', 'salesforce', '--option', `instanceUrl=${url}`, '--from', file, '--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name', '--report', report, '--state-dir', join(dir, 's'), '--log-level', 'debug'],
+        ['sync', '--to', 'salesforce', '--option', `instanceUrl=${sf.url}`, '--from', source.file, '--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name', '--report', report, '--state-dir', join(source.dir, 's'), '--log-level', 'debug'],
         { SALESFORCE_ACCESS_TOKEN: sentinel },
       );
       expect(out.code).toBe(3);
@@ -120,21 +125,13 @@ describe('syncmodes command line', () => {
   });
 
   it('the emulator command answers the REST API while running', async () => {
-    const seed = join(dir, 'seed.json');
+    const seed = join(source.dir, 'seed.json');
     writeFileSync(seed, JSON.stringify({ Contact: [{ LastName: 'Seeded', Email: 'seeded@example.com' }] }));
-    let out = '';
-    let release: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => (release = resolve));
-    const { Writable } = await import('node:stream');
-    const sink = Object.assign(new Writable({ write: (c, _e, d) => ((out += String(c)), d()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
-    const { main } = await import('../src/index');
-    const running = main(['emulator', 'salesforce', '--port', '0', '--seed', seed], { io: { stdout: sink, stderr: sink, env: {} }, waitForStop: () => stopped });
-    for (let i = 0; i < 500 && !/listening on/.test(out); i++) await new Promise((r) => setTimeout(r, 10));
-    const url = (/listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out) as RegExpExecArray)[1] as string;
-    const records = await new EmulatorClient(url).records<{ Contact: { Email: string }[] }>();
-    expect(records.Contact.map((c) => c.Email)).toEqual(['seeded@example.com']);
-    expect(out).toContain(`SALESFORCE_ACCESS_TOKEN=${EMULATOR_ACCESS_TOKEN} syncmodes sync --to salesforce --option instanceUrl=${url}`);
-    release();
-    expect(await running).toBe(0);
+    const code = await withEmulatorCommand(['salesforce', '--seed', seed], async (url, printed) => {
+      const records = await new EmulatorClient(url).records<{ Contact: { Email: string }[] }>();
+      expect(records.Contact.map((c) => c.Email)).toEqual(['seeded@example.com']);
+      expect(printed).toContain(`SALESFORCE_ACCESS_TOKEN=${EMULATOR_ACCESS_TOKEN} syncmodes sync --to salesforce --option instanceUrl=${url}`);
+    });
+    expect(code).toBe(0);
   });
 });

@@ -2,8 +2,9 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import { createFacebookEmulator, EMULATOR_ACCESS_TOKEN, type FacebookEmulatorData } from '@syncmodes/facebook/emulator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { cli, readReport, sharedDataFile, tempDir } from './cli-helpers';
+import { useEmulator, withEmulatorCommand } from './fixtures/per-test';
 
 const CUSTOMERS = sharedDataFile('customers-10000.csv');
 const MAPPING = ['--id', 'Customer Id', '--map', 'EMAIL=Email', '--map', 'PHONE=Phone 1', '--map', 'FN=First Name', '--map', 'LN=Last Name', '--map', 'CT=City', '--map', 'COUNTRY=Country'];
@@ -54,21 +55,15 @@ describe('syncmodes with Facebook Custom Audiences', () => {
   });
 
   describe('against a running emulator, with the token from FACEBOOK_ACCESS_TOKEN', () => {
-    let emulator: ReturnType<typeof createFacebookEmulator>;
-    let url: string;
-    beforeEach(async () => {
-      emulator = createFacebookEmulator();
-      url = await emulator.start();
-    });
-    afterEach(() => emulator.stop());
+    const fb = useEmulator(createFacebookEmulator);
 
     it('names audiences from --groups, and never prints or reports a refused token (exit 3)', async () => {
       const file = join(dir, 'people.csv');
       writeFileSync(file, 'Id,Email,Phone,Lists\nA1,ada@example.com,+44 20 7946 0018,vip;newsletter\nB2,alan@example.com,,newsletter\n');
-      const base = ['sync', '--to', 'facebook', '--option', 'adAccountId=act_123', '--option', `baseUrl=${url}`, '--from', file, '--id', 'Id', '--map', 'EMAIL=Email', '--map', 'PHONE=Phone', '--groups', 'Lists', '--state-dir', join(dir, 's')];
+      const base = ['sync', '--to', 'facebook', '--option', 'adAccountId=act_123', '--option', `baseUrl=${fb.url}`, '--from', file, '--id', 'Id', '--map', 'EMAIL=Email', '--map', 'PHONE=Phone', '--groups', 'Lists', '--state-dir', join(dir, 's')];
       const ok = await cli(base, { FACEBOOK_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN });
       expect(ok.code).toBe(0);
-      const data = await new EmulatorClient(url).records<FacebookEmulatorData>();
+      const data = await new EmulatorClient(fb.url).records<FacebookEmulatorData>();
       expect(data.audiences.map((a) => [a.name, a.size]).sort()).toEqual([
         ['newsletter', 2],
         ['vip', 1],
@@ -87,21 +82,13 @@ describe('syncmodes with Facebook Custom Audiences', () => {
   it('the emulator command serves the Marketing API with a seed and prints how to point syncmodes at it', async () => {
     const seed = join(dir, 'seed.json');
     writeFileSync(seed, JSON.stringify({ audiences: [{ name: 'Seeded', members: [{ EXTERN_ID: 'C-1' }] }], settings: { lowAudienceSize: 100 } }));
-    let out = '';
-    let release: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => (release = resolve));
-    const { Writable } = await import('node:stream');
-    const sink = Object.assign(new Writable({ write: (c, _e, d) => ((out += String(c)), d()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
-    const { main } = await import('../src/index');
-    const running = main(['emulator', 'facebook', '--port', '0', '--seed', seed], { io: { stdout: sink, stderr: sink, env: {} }, waitForStop: () => stopped });
-    for (let i = 0; i < 500 && !/listening on/.test(out); i++) await new Promise((r) => setTimeout(r, 10));
-    const url = (/listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out) as RegExpExecArray)[1] as string;
-    const records = await new EmulatorClient(url).records<FacebookEmulatorData>();
-    expect(records.audiences.map((a) => [a.name, a.size])).toEqual([['Seeded', 1]]);
-    const listed = (await (await fetch(`${url}/v24.0/act_1000/customaudiences?fields=name&access_token=${EMULATOR_ACCESS_TOKEN}`)).json()) as { data: { name: string }[] };
-    expect(listed.data.map((a) => a.name)).toEqual(['Seeded']);
-    expect(out).toContain(`FACEBOOK_ACCESS_TOKEN=${EMULATOR_ACCESS_TOKEN} syncmodes sync --to facebook --option baseUrl=${url} --option adAccountId=act_1000`);
-    release();
-    expect(await running).toBe(0);
+    const code = await withEmulatorCommand(['facebook', '--seed', seed], async (url, printed) => {
+      const records = await new EmulatorClient(url).records<FacebookEmulatorData>();
+      expect(records.audiences.map((a) => [a.name, a.size])).toEqual([['Seeded', 1]]);
+      const listed = (await (await fetch(`${url}/v24.0/act_1000/customaudiences?fields=name&access_token=${EMULATOR_ACCESS_TOKEN}`)).json()) as { data: { name: string }[] };
+      expect(listed.data.map((a) => a.name)).toEqual(['Seeded']);
+      expect(printed).toContain(`FACEBOOK_ACCESS_TOKEN=${EMULATOR_ACCESS_TOKEN} syncmodes sync --to facebook --option baseUrl=${url} --option adAccountId=act_1000`);
+    });
+    expect(code).toBe(0);
   });
 });

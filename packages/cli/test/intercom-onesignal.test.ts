@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import { describe, expect, it } from 'vitest';
-import { main } from '../src/index';
 import { cli, readReport, sharedDataFile, tempDir } from './cli-helpers';
+import { withEmulatorCommand } from './fixtures/per-test';
 
 const PEOPLE = sharedDataFile('people-1000.csv');
 const people = readFileSync(PEOPLE, 'utf8')
@@ -17,22 +16,7 @@ const people = readFileSync(PEOPLE, 'utf8')
   });
 
 /** Runs `syncmodes emulator <id> --seed <file>` until `check` is done with its URL. */
-async function withStandaloneEmulator(id: string, seed: string, check: (url: string) => Promise<void>): Promise<number> {
-  let out = '';
-  let release: () => void = () => undefined;
-  const stopped = new Promise<void>((resolve) => (release = resolve));
-  const sink = Object.assign(new Writable({ write: (c, _e, d) => ((out += String(c)), d()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
-  const running = main(['emulator', id, '--port', '0', '--seed', seed], { io: { stdout: sink, stderr: sink, env: {} }, waitForStop: () => stopped });
-  for (let i = 0; i < 500 && !/listening on/.test(out); i++) await new Promise((r) => setTimeout(r, 10));
-  const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-  try {
-    if (!url) throw new Error(`emulator did not start: ${out}`);
-    await check(url);
-  } finally {
-    release();
-  }
-  return running;
-}
+const withStandaloneEmulator = (id: string, seed: string, check: (url: string) => Promise<void>) => withEmulatorCommand([id, '--seed', seed], check);
 
 describe('syncmodes with Intercom', () => {
   const mapping = ['--id', 'User Id', '--map', 'external_id=User Id', '--map', 'email=Email', '--map', 'name=First Name', '--map', 'custom_attributes.job_title=Job Title'];

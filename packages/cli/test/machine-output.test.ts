@@ -149,6 +149,26 @@ describe('terminal-safe output (issue 17, item 10)', () => {
     expect((JSON.parse(out.stdout) as JsonReportFile).records[0]?.id).toBe('Z\x9b9');
   });
 
+  it('syncmodes runs and runs show escape a sync name with an escape sequence, a NUL or a C1 control (as the summary does); --json escapes C1 as \\u00XX', async () => {
+    const file = join(dir, 'p.csv');
+    writeFileSync(file, CSV);
+    const name = 'crm\x1b]0;owned\x07\x1b[2J\x9b31m\x00x';
+    const stateDir = join(dir, 's');
+    expect((await cliWith(['sync', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--from', file, ...MAP, '--sync-name', name])).code).toBe(1); // C3's email is refused
+    const listed = await cliWith(['runs', '--state-dir', stateDir], { stdoutTTY: true, env: { NO_COLOR: '1' } });
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(listed.stdout).toContain('crm\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\0x');
+    const json = await cliWith(['runs', '--state-dir', stateDir, '--json']);
+    expect(json.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    const runs = JSON.parse(json.stdout) as { runId: string; syncName: string }[];
+    expect(runs[0]?.syncName).toBe(name);
+    const shown = await cliWith(['runs', 'show', runs[0]?.runId as string, '--state-dir', stateDir], { stdoutTTY: true, env: { NO_COLOR: '1' } });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+    expect(shown.stdout).toContain('of sync crm\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\0x');
+  });
+
   it('logs are JSON lines when stderr is not a terminal, pretty on a terminal, and --log-format overrides both', async () => {
     const file = join(dir, 'p.csv');
     writeFileSync(file, CSV);

@@ -8,6 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { stateError } from '../src/index';
 import { startBin, until } from './bin-process';
 import { cli, cliWith, tempDir } from './cli-helpers';
+import { useEmulator, useSourceFile } from './fixtures/per-test';
 
 const CSV = 'Customer Id,Email,Last Name\nA1,ada@example.com,Lovelace\nB2,alan@example.com,Turing\n';
 const MAP = ['--id', 'Customer Id', '--map', 'Email=Email', '--map', 'LastName=Last Name'];
@@ -104,14 +105,8 @@ describe('syncmodes state list | show | forget', () => {
 });
 
 describe('a state store that cannot be used (issue 17, item 6)', () => {
-  let dir: string;
-  let file: string;
-  beforeEach(() => {
-    dir = tempDir();
-    file = join(dir, 'people.csv');
-    writeFileSync(file, CSV);
-  });
-  const sync = (stateDir: string, extra: string[] = []) => cli(['sync', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--from', file, ...MAP, ...extra]);
+  const source = useSourceFile('people.csv', CSV);
+  const sync = (stateDir: string, extra: string[] = []) => cli(['sync', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--from', source.file, ...MAP, ...extra]);
 
   it.each([
     ['--state-dir is a file', (s: string) => writeFileSync(s, 'not a folder'), /--state-dir ".*" is a file, not a folder/],
@@ -119,7 +114,7 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
     ['a state file of another format', (s: string) => (mkdirSync(s), writeFileSync(join(s, 'state.sqlite'), 'id,name\n1,x\n'.repeat(200))), /is not a (readable )?syncmodes state store \((file is not a database|SQLITE_NOTADB)\)/],
     ['a folder where the state file should be', (s: string) => mkdirSync(join(s, 'state.sqlite'), { recursive: true }), /is a folder/],
   ])('%s: one clean line (no stack trace), exit 2, refused before the emulator starts or anything is sent', async (_name, make, message) => {
-    const stateDir = join(dir, 's');
+    const stateDir = join(source.dir, 's');
     make(stateDir);
     const out = await sync(stateDir);
     expect(out.code).toBe(2);
@@ -130,8 +125,22 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
     expect(out.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('--state-dir under a file (people.csv/state): the path is unusable, so the advice is another --state-dir, not --reset-state (which could not help); the same with --reset-state and for check --emulator; exit 2', async () => {
+    const stateDir = join(source.file, 'state');
+    const message = `error (invalid_arguments): --state-dir "${stateDir}" cannot hold the state: "${source.file}" is a file, not a folder, so no folder can be made there. Nothing was sent. Give --state-dir a folder, or a path where one can be created (the one your syncs use).\n`;
+    for (const extra of [[], ['--reset-state']]) {
+      const out = await sync(stateDir, extra);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe(message);
+    }
+    const check = await cli(['check', '--to', 'salesforce', '--emulator', '--state-dir', stateDir, '--map', 'Email=Email']);
+    expect(check.code).toBe(2);
+    expect(check.stderr).toBe(message.replace('Nothing was sent.', 'Nothing was checked.'));
+    expect(readdirSync(source.dir)).toEqual(['people.csv']);
+  });
+
   it('a truncated state file is refused, then --reset-state moves it aside, says so, and the sync starts over', async () => {
-    const stateDir = join(dir, 's');
+    const stateDir = join(source.dir, 's');
     expect((await sync(stateDir)).code).toBe(0);
     const path = join(stateDir, 'state.sqlite');
     const bytes = readFileSync(path);
@@ -152,15 +161,15 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
   });
 
   it('--reset-state with --state-dir pointing at a file moves the file aside', async () => {
-    const stateDir = join(dir, 's');
+    const stateDir = join(source.dir, 's');
     writeFileSync(stateDir, 'oops');
     const out = await sync(stateDir, ['--reset-state']);
     expect(out.code).toBe(0);
-    expect(readdirSync(dir).some((f) => /^s\.bad-/.test(f))).toBe(true);
+    expect(readdirSync(source.dir).some((f) => /^s\.bad-/.test(f))).toBe(true);
   });
 
   it('a state folder that cannot be written (read-only): state_unwritable, exit 3 — or, as root, the run goes through', async () => {
-    const stateDir = join(dir, 'ro');
+    const stateDir = join(source.dir, 'ro');
     mkdirSync(stateDir);
     chmodSync(stateDir, 0o555);
     const out = await sync(stateDir);
@@ -265,5 +274,51 @@ describe('syncmodes state forget on a sync that is running (hostile trial, item 
     } finally {
       await emulator.stop();
     }
+  }, 120_000);
+});
+
+describe('--reset-state on a sync that is running (hostile trial, issue 17)', () => {
+  const sf = useEmulator(createSalesforceEmulator);
+  const source = useSourceFile('people.csv', CSV);
+  /** Who holds a lease in the state file now ('' when none, or no state file yet). */
+  const holderIn = (stateDir: string) => {
+    try {
+      return leaseHolder(join(stateDir, 'state.sqlite'));
+    } catch {
+      return '';
+    }
+  };
+
+  it('takes the same lease as sync: refused with sync_running (exit 3) while a run holds it, nothing moved or sent; once that run is gone, it moves the state aside and the sync starts over without duplicates', async () => {
+    const stateDir = join(source.dir, 's');
+    const argv = ['sync', '--to', 'salesforce', '--option', `instanceUrl=${sf.url}`, '--state-dir', stateDir, '--from', source.file, ...MAP, '--no-progress'];
+    const env = { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN };
+    // The first run's create call is held for a minute: the run holds its lease all that time.
+    sf.emulator.setFaults([{ kind: 'latency', latencyMs: 60_000, method: 'POST', every: 1, times: 1 }]);
+    const running = startBin(argv, { env });
+    try {
+      await until(() => holderIn(stateDir) !== '' || running.child.exitCode !== null, 60_000, 'the first run to take the lease');
+      const refused = await cliWith([...argv, '--reset-state'], { env });
+      expect(refused.code, refused.stderr).toBe(3);
+      expect(refused.stdout).toBe('');
+      const line = refused.stderr.trim();
+      expect(line.split('\n')).toHaveLength(1);
+      expect(line).toMatch(/^error \(sync_running\): Sync "people" \([0-9a-f]{16}, salesforce: \d+ records, \d+ owned\) is running, so its state file was not moved aside \(--reset-state\): a run holds its lease/);
+      expect(line).toContain(`(process ${running.child.pid} on this machine)`);
+      expect(line).toContain(`Wait for that run to finish, or stop it (Ctrl-C where it runs, or kill ${running.child.pid}), then run with --reset-state again.`);
+      expect(readdirSync(stateDir).filter((f) => f.includes('.bad-'))).toEqual([]);
+      expect(holderIn(stateDir)).toContain(`:${running.child.pid}:`);
+      // Nothing was created: the first run's create call is still held, and the refused reset sent nothing.
+      expect(sf.emulator.org.all('Contact')).toEqual([]);
+    } finally {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    }
+    // The killed run's lease is stale at once on this machine: the reset takes it over and moves the file aside.
+    sf.emulator.setFaults([]);
+    const reset = await cliWith([...argv, '--reset-state', '--json'], { env });
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toMatch(/--reset-state: moved ".*state\.sqlite" aside to ".*state\.sqlite\.bad-\d{8}T\d{6}Z"/);
+    expect(sf.emulator.org.all('Contact').map((c) => c.LastName).sort()).toEqual(['Lovelace', 'Turing']);
   }, 120_000);
 });

@@ -1,9 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
+import { describe, expect, it } from 'vitest';
 import { cli, readReport, tempDir } from './cli-helpers';
+import { salesforceSync, SF_ENV, useEmulator, useSourceFile } from './fixtures/per-test';
 
 /** A TCP server that accepts every connection and never answers (a destination that hangs); counts the connections. */
 async function silentServer(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
@@ -27,25 +28,16 @@ async function silentServer(): Promise<{ url: string; connections: () => number;
   };
 }
 
-const MAP = ['--id', 'id', '--map', 'Email=Email', '--map', 'LastName=LastName'];
-
 describe('a destination that never answers', () => {
-  let dir: string;
-  let file: string;
-  beforeEach(() => {
-    dir = tempDir();
-    file = join(dir, 'people.csv');
-    writeFileSync(file, 'id,Email,LastName\n1,ada@example.com,Lovelace\n2,alan@example.com,Turing\n3,grace@example.com,Hopper\n');
-  });
+  const source = useSourceFile('people.csv', 'id,Email,LastName\n1,ada@example.com,Lovelace\n2,alan@example.com,Turing\n3,grace@example.com,Hopper\n');
 
   it('connecting: a timed-out request is retried twice (each retry said on stderr), then the run stops with destination_unreachable, counting the 3 requests sent', async () => {
     const server = await silentServer();
     try {
-      const report = join(dir, 'report.json');
-      const out = await cli(
-        ['sync', '--to', 'salesforce', '--option', `instanceUrl=${server.url}`, '--option', 'requestTimeoutMs=200', '--from', file, ...MAP, '--state-dir', join(dir, 's'), '--report', report, '--no-progress'],
-        { SALESFORCE_ACCESS_TOKEN: 'not-a-real-token' },
-      );
+      const report = join(source.dir, 'report.json');
+      const out = await cli(salesforceSync(server.url, '--option', 'requestTimeoutMs=200', '--from', source.file, '--state-dir', join(source.dir, 's'), '--report', report), {
+        SALESFORCE_ACCESS_TOKEN: 'not-a-real-token',
+      });
       expect(out.code, out.stderr).toBe(3);
       expect(server.connections()).toBe(3);
       // Each retry of the request that got no answer is said as it starts (a warning: the default log level shows it).
@@ -68,10 +60,9 @@ describe('a destination that never answers', () => {
   it('--json: the summary counts the requests that timed out and names the stop', async () => {
     const server = await silentServer();
     try {
-      const out = await cli(
-        ['sync', '--to', 'salesforce', '--option', `instanceUrl=${server.url}`, '--option', 'requestTimeoutMs=200', '--from', file, ...MAP, '--state-dir', join(dir, 's'), '--json'],
-        { SALESFORCE_ACCESS_TOKEN: 'not-a-real-token' },
-      );
+      const out = await cli(salesforceSync(server.url, '--option', 'requestTimeoutMs=200', '--from', source.file, '--state-dir', join(source.dir, 's'), '--json'), {
+        SALESFORCE_ACCESS_TOKEN: 'not-a-real-token',
+      });
       expect(out.code).toBe(3);
       const summary = JSON.parse(out.stdout) as { status: string; reason: { code: string; retryable: boolean }; requests: Record<string, number>; retries: number; codes: { skipped: Record<string, number> } };
       expect(summary).toMatchObject({ status: 'stopped', reason: { code: 'destination_unreachable', retryable: true }, requests: { connect: 3 }, retries: 2, codes: { skipped: { not_sent: 3 } } });
@@ -83,25 +74,16 @@ describe('a destination that never answers', () => {
 });
 
 describe('a destination that stops answering after the run connected', () => {
-  let emulator: ReturnType<typeof createSalesforceEmulator>;
-  let url: string;
-  beforeEach(async () => {
-    emulator = createSalesforceEmulator();
-    url = await emulator.start();
-  });
-  afterEach(() => emulator.stop());
+  const sf = useEmulator(createSalesforceEmulator);
 
   it('three lookups in a row that got no answer after their retries stop the run (destination_unreachable); the report accounts for every row', async () => {
     const dir = tempDir();
     const file = join(dir, 'people.csv');
     writeFileSync(file, `id,Email,LastName\n${Array.from({ length: 800 }, (_, i) => `${i + 1},p${i + 1}@example.com,N${i + 1}`).join('\n')}\n`);
     // Every lookup is held for a minute without an answer; connecting (describe) still works.
-    emulator.setFaults([{ kind: 'timeout', method: 'GET', path: '/query', latencyMs: 60_000 }]);
+    sf.emulator.setFaults([{ kind: 'timeout', method: 'GET', path: '/query', latencyMs: 60_000 }]);
     const report = join(dir, 'report.json');
-    const out = await cli(
-      ['sync', '--to', 'salesforce', '--mode', 'enrich', '--option', `instanceUrl=${url}`, '--option', 'requestTimeoutMs=200', '--option', 'concurrency=1', '--from', file, ...MAP, '--state-dir', join(dir, 's'), '--report', report, '--no-progress'],
-      { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN },
-    );
+    const out = await cli(salesforceSync(sf.url, '--mode', 'enrich', '--option', 'requestTimeoutMs=200', '--option', 'concurrency=1', '--from', file, '--state-dir', join(dir, 's'), '--report', report), SF_ENV);
     expect(out.code, out.stderr).toBe(3);
     const written = readReport(report);
     expect(written.reason?.code).toBe('destination_unreachable');

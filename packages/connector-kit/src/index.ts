@@ -131,12 +131,12 @@ export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
 export { MAX_CSV_COLUMNS, MAX_CSV_RECORD_CHARS, csvSource, type CsvSourceOptions } from './sources/csv-source';
-export { checkSourceFile } from './sources/source-file';
+export { checkSourceFile, isStreamFile } from './sources/source-file';
 export { parseExactJson } from './sources/exact-json';
 export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
-export { openSource, formatOf, type SourceFormat, type StreamSourceOptions } from './sources/open-source';
-export { streamSource, type StreamRecordSource } from './sources/stream-source';
+export { openSource, formatOf, type FileSourceOptions, type SourceFormat, type StreamSourceOptions } from './sources/open-source';
+export { streamSource, type StreamRecordSource, type StreamSpoolOptions } from './sources/stream-source';
 export { recordsSource, type MemoryRecord, type RecordsInput, type RecordsSourceOptions } from './sources/records-source';
 
 export {

@@ -171,6 +171,15 @@ describe('OneSignal tags against the emulator', () => {
     expect((await env.admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
   });
 
+  it('fails a record whose external_id changed to another user\'s with match_key_taken (as the README says), without a write', async () => {
+    await seed([{ id: 'user-1' }, { id: 'user-2' }]);
+    await run([person(1)]);
+    await env.admin.clearRequests();
+    const summary = await run([person(1, { external_id: 'user-2' })]);
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'match_key_taken', retryable: false });
+    expect((await env.admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
+  });
+
   it('refuses sync and additive at configuration time, with the reason', async () => {
     await expect(run([person(1)], {}, { mode: 'additive' })).rejects.toThrow(/Supported modes: enrich\. OneSignal users are created and deleted by the OneSignal SDKs/);
     await expect(run([person(1)], {}, { mode: 'sync' })).rejects.toThrow(/never creates or deletes a user/);

@@ -12,6 +12,7 @@ import { parsePairs } from '../options/key-value';
 import { Cleanup } from '../run/cleanup';
 import { destinationConfig } from '../run/destination-config';
 import { loadConfigFile } from '../run/load-config-file';
+import { checkStateDir } from '../run/open-state';
 import { startEmulator } from '../run/start-emulator';
 import type { CommandContext } from './context';
 
@@ -70,13 +71,26 @@ function formatCheck(result: CheckResult, displayName: string): string {
   return lines.join('\n');
 }
 
+const CHECK_HELP = `
+Steps: config (options and secrets) · mode · connect (e.g. Salesforce describes the object) ·
+fields (every --map target, described, nothing created) · groups (one looked up, none created).
+No write request is ever sent.
+
+Examples:
+  SALESFORCE_ACCESS_TOKEN=… syncmodes check --to salesforce --option instanceUrl=https://acme.my.salesforce.com \\
+    --option object=Lead --map Email=Email --map LastName="Last Name"
+  syncmodes check --config sync.yaml --json
+
+Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupported mode; with
+  --emulator, a --state-dir that is a file: state_unreadable, or under one: invalid_arguments) ·
+  3 credentials refused, permissions, or the destination cannot be reached`;
+
 /**
  * `syncmodes check`: checks a destination's configuration and credentials without writing
  * anything (see the kit's `checkDestination`): config and secrets, connect, the mapped
  * fields described in dry-run mode, one group looked up without creating it.
  */
 export function checkCommand(context: CommandContext): Command {
-  const { io } = context;
   return new Command('check')
     .description("Check a destination's configuration, credentials and mapped fields without writing anything.")
     .option('--to <destination>', 'destination id (see `syncmodes destinations`)')
@@ -92,48 +106,38 @@ export function checkCommand(context: CommandContext): Command {
     .option('--json', 'print the result as one JSON object on stdout')
     .addOption(new Option('--log-level <level>', 'log level for stderr').choices([...LOG_LEVELS]).default('warn'))
     .addOption(new Option('--log-format <format>', 'log lines: pretty (default on a terminal) or json').choices([...LOG_FORMATS]))
-    .addHelpText(
-      'after',
-      `
-Steps: config (options and secrets) · mode · connect (e.g. Salesforce describes the object) ·
-fields (every --map target, described, nothing created) · groups (one looked up, none created).
-No write request is ever sent.
+    .addHelpText('after', CHECK_HELP)
+    .action((flags: CheckFlags) => runCheck(context, flags));
+}
 
-Examples:
-  SALESFORCE_ACCESS_TOKEN=… syncmodes check --to salesforce --option instanceUrl=https://acme.my.salesforce.com \\
-    --option object=Lead --map Email=Email --map LastName="Last Name"
-  syncmodes check --config sync.yaml --json
-
-Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupported mode; with
-  --emulator, a --state-dir that is a file: state_unreadable) ·
-  3 credentials refused, permissions, or the destination cannot be reached`,
-    )
-    .action(async (flags: CheckFlags) => {
-      if (flags.json) context.jsonOutput();
-      const settings = settingsOf(flags);
-      if (!settings.to) throw new ConfigError('--to is required (the destination to check).', 'invalid_arguments');
-      const entry = findDestination(settings.to);
-      const destination = await entry.load();
-      if (settings.emulator && existsSync(settings.stateDir) && !statSync(settings.stateDir).isDirectory()) {
-        // As `sync` refuses it: the emulator's data (what earlier runs wrote to it) is kept in that folder.
-        throw new SyncError('state_unreadable', `--state-dir "${settings.stateDir}" is a file, not a folder: --emulator keeps its data there. Nothing was checked. Give the folder your syncs use (or move the file aside).`);
-      }
-      const cleanup = new Cleanup();
-      try {
-        const emulator = settings.emulator ? await startEmulator(entry, destination, { stateDir: settings.stateDir, seed: settings.emulatorSeed }, cleanup) : undefined;
-        const config = destinationConfig(destination, settings.options, io.env, emulator?.config);
-        const secrets = secretValues(destination.configSchema, config);
-        const logger = cliLogger({ level: flags.logLevel, format: flags.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
-        const result = withFlagsIn(await checkDestination({ destination, config, mode: settings.mode, fields: settings.fields, groups: settings.groups !== undefined || flags.group !== undefined, groupName: flags.group, logger }));
-        const exitCode = checkExitCode(result);
-        const text = flags.json
-          ? jsonText({ exitCode, destination: result.destination, ok: result.ok, steps: result.steps, error: result.error ? { code: result.error.code, message: result.error.message, retryable: result.error.retryable } : null, calls: result.calls })
-          : `${formatCheck(result, destination.displayName)}\n`;
-        io.stdout.write(redactText(text, secrets));
-        if (!result.ok && !flags.json) io.stderr.write(`${redactText(escapeControl(`error (${result.error?.code}): ${result.error?.message}`), secrets)}\n`);
-        context.setExit(exitCode);
-      } finally {
-        await cleanup.run();
-      }
-    });
+/** The check itself: refuses a --state-dir --emulator cannot use, starts the emulator when asked, checks, prints the result and sets the exit code. */
+async function runCheck(context: CommandContext, flags: CheckFlags): Promise<void> {
+  const { io } = context;
+  if (flags.json) context.jsonOutput();
+  const settings = settingsOf(flags);
+  if (!settings.to) throw new ConfigError('--to is required (the destination to check).', 'invalid_arguments');
+  const entry = findDestination(settings.to);
+  const destination = await entry.load();
+  if (settings.emulator && existsSync(settings.stateDir) && !statSync(settings.stateDir).isDirectory()) {
+    // As `sync` refuses it: the emulator's data (what earlier runs wrote to it) is kept in that folder.
+    throw new SyncError('state_unreadable', `--state-dir "${settings.stateDir}" is a file, not a folder: --emulator keeps its data there. Nothing was checked. Give the folder your syncs use (or move the file aside).`);
+  }
+  if (settings.emulator) checkStateDir(settings.stateDir, 'Nothing was checked.');
+  const cleanup = new Cleanup();
+  try {
+    const emulator = settings.emulator ? await startEmulator(entry, destination, { stateDir: settings.stateDir, seed: settings.emulatorSeed }, cleanup) : undefined;
+    const config = destinationConfig(destination, settings.options, io.env, emulator?.config);
+    const secrets = secretValues(destination.configSchema, config);
+    const logger = cliLogger({ level: flags.logLevel, format: flags.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
+    const result = withFlagsIn(await checkDestination({ destination, config, mode: settings.mode, fields: settings.fields, groups: settings.groups !== undefined || flags.group !== undefined, groupName: flags.group, logger }));
+    const exitCode = checkExitCode(result);
+    const text = flags.json
+      ? jsonText({ exitCode, destination: result.destination, ok: result.ok, steps: result.steps, error: result.error ? { code: result.error.code, message: result.error.message, retryable: result.error.retryable } : null, calls: result.calls })
+      : `${formatCheck(result, destination.displayName)}\n`;
+    io.stdout.write(redactText(text, secrets));
+    if (!result.ok && !flags.json) io.stderr.write(`${redactText(escapeControl(`error (${result.error?.code}): ${result.error?.message}`), secrets)}\n`);
+    context.setExit(exitCode);
+  } finally {
+    await cleanup.run();
+  }
 }

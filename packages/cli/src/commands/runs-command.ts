@@ -2,7 +2,8 @@ import { reportOfRun, type StateStore } from '@syncmodes/connector-kit';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatRuns } from '../output/runs-table';
 import { formatSummary } from '../output/summary';
-import { writeReport } from '../output/write-report';
+import { escapeControl as safe } from '../output/safe-text';
+import { jsonText, writeReport } from '../output/write-report';
 import { findDestination } from '../registry/destinations';
 import { UsageError } from '../registry/exit-codes';
 import { openJobState } from '../run/job-state';
@@ -55,7 +56,7 @@ export function runsCommand(io: CliIo, onExit: (code: number) => void): Command 
     .option('--json', 'one JSON array instead of a table')
     .action(async (flags: StateFlags & { sync?: string; limit: number; json?: boolean }) => {
       const runs = await withState(flags, io, (state) => state.listRuns({ syncName: flags.sync, limit: flags.limit }));
-      io.stdout.write(`${flags.json ? JSON.stringify(runs, null, 2) : formatRuns(runs)}\n`);
+      io.stdout.write(flags.json ? jsonText(runs, 2) : `${formatRuns(runs)}\n`);
       onExit(0);
     });
   list.addCommand(
@@ -71,7 +72,7 @@ export function runsCommand(io: CliIo, onExit: (code: number) => void): Command 
         const report = reportOfRun(run);
         const name = await displayName(run.destination);
         if (flags.report) writeReport(flags.report, report, [], name);
-        io.stdout.write(`Run ${run.runId} of sync ${run.syncName}${run.worker ? ` on ${run.worker}` : ''} · ${new Date(run.startedAt).toISOString()}\n`);
+        io.stdout.write(`Run ${safe(run.runId)} of sync ${safe(run.syncName)}${run.worker ? ` on ${safe(run.worker)}` : ''} · ${new Date(run.startedAt).toISOString()}\n`);
         io.stdout.write(`${formatSummary(report, name, flags.report)}\n`);
         onExit(0);
       }),

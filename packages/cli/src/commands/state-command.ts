@@ -6,7 +6,7 @@ import { escapeControl as safe } from '../output/safe-text';
 import { jsonText } from '../output/write-report';
 import { UsageError } from '../registry/exit-codes';
 import { openState } from '../run/open-state';
-import { runningRefusal } from '../run/running-refusal';
+import { runningRefusal, syncLabel } from '../run/running-refusal';
 import type { CliIo } from '../run/run-sync-job';
 import type { CommandContext } from './context';
 
@@ -136,7 +136,7 @@ function forgetCommand(context: CommandContext): Command {
     .action((ref: string, flags: StateFlags) =>
       withState(flags, async (store) => {
         const sync = findSync((await store?.listSyncs()) ?? [], ref);
-        const label = `${sync.name ? `"${safe(sync.name)}" ` : ''}(${sync.syncId}, ${sync.destination}: ${sync.records} records, ${sync.owned} owned)`;
+        const label = syncLabel(sync);
         if (!flags.yes) {
           if (!(io.stdin ?? process.stdin).isTTY) throw new UsageError(`Forgetting sync ${label} needs confirmation: run it on a terminal, or add --yes.`, 'confirmation_required');
           if (!(await confirm(io, `Forget sync ${label}? Its state is removed; the destination is not changed. [y/N] `))) {

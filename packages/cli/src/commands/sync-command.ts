@@ -5,7 +5,7 @@ import { UsageError } from '../registry/exit-codes';
 import { stopSwitch } from '../run/interrupts';
 import { loadConfigFile } from '../run/load-config-file';
 import { parsePairs } from '../options/key-value';
-import { runSyncJob } from '../run/run-sync-job';
+import { runSyncJob, type RunSettings } from '../run/run-sync-job';
 import { syncJobSchema, type SyncJobInput } from '../run/sync-job';
 import type { CommandContext } from './context';
 
@@ -110,6 +110,9 @@ export function jobFromFlags(flags: SyncFlags) {
 const SYNC_HELP = `
 Input and output:
   --from -            read the source from stdin (give --format and --sync-name)
+  --from <pipe>       a named pipe, /dev/stdin or <(command) is read once, as it comes (copied to a
+                      temporary file); give --format when its name does not tell it, and
+                      --sync-name for a /dev/… path; Ctrl-C stops a wait for its writer
   --json              stdout: exactly one JSON object, the run summary (counts, codes, calls,
                       exitCode; no per-record entries); progress and logs go to stderr
   --report -          stdout: the JSON report (one entry per input row); the table goes to stderr
@@ -141,7 +144,6 @@ Exit codes: 0 ok · 1 some records failed · 2 usage or configuration error (als
 
 /** `syncmodes sync`: runs a sync from a file (or stdin) into a destination. */
 export function syncCommand(context: CommandContext): Command {
-  const { io } = context;
   return new Command('sync')
     .description('Sync records from a CSV / NDJSON / JSON file (or stdin) into a destination, in a chosen sync mode.')
     .option('--to <destination>', 'destination id (see `syncmodes destinations`)')
@@ -162,9 +164,9 @@ export function syncCommand(context: CommandContext): Command {
     .option('--state-dir <dir>', "where the sync's state is kept (default .syncmodes)")
     .option('--state <url>', 'keep state in Postgres (postgres://…; default: $SYNCMODES_DATABASE_URL, else SQLite in --state-dir)')
     .option('--keep-runs <n>', 'runs of this sync the run history keeps (default 100; see `syncmodes runs`)', count)
-    .option('--reset-state', 'move the state file aside to <file>.bad-<time> first and start over (for a state file that cannot be read; every sync in it then owns nothing)')
+    .option('--reset-state', 'move the state file aside to <file>.bad-<time> first and start over (for a state file that cannot be read; every sync in it then owns nothing); refused while a run of a sync in it is running (sync_running)')
     .option('--dry-run', 'plan only: look records up, send nothing, change no state')
-    .option('--report <file>', 'write a report: report.html (a page to look at), report.json (one entry per input row), or - (JSON on stdout); missing folders are created; a path that cannot be written (a folder, under a file, no permission) is refused before anything is sent (report_unwritable)')
+    .option('--report <file>', 'write a report: report.html (a page to look at), report.json (one entry per input row), or - (JSON on stdout); missing folders are created; a link is followed, a device or named pipe written in place; a path that cannot be written (a folder, under a file, no permission) is refused before anything is sent (report_unwritable)')
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))
@@ -176,30 +178,31 @@ export function syncCommand(context: CommandContext): Command {
     .addOption(new Option('--log-format <format>', 'log lines: pretty (default on a terminal) or json (default otherwise)').choices([...LOG_FORMATS]))
     .option('--no-progress', 'no progress bar')
     .addHelpText('after', SYNC_HELP)
-    .action(async (flags: SyncFlags) => {
-      if (flags.json) context.jsonOutput();
-      const job = jobFromFlags(flags);
-      if (flags.json && job.report === STDOUT) {
-        throw new UsageError('--json and --report - both write to stdout: keep one (or write the report to a file).', 'invalid_arguments');
-      }
-      const stop = stopSwitch(context.interrupts, io.stderr, context.exitNow);
-      try {
-        const { exitCode } = await runSyncJob(
-          job,
-          {
-            logLevel: flags.quiet && flags.logLevel !== 'silent' ? 'error' : flags.logLevel,
-            logFormat: flags.logFormat,
-            progress: flags.progress && !flags.quiet,
-            output: flags.json ? 'json' : flags.quiet ? 'quiet' : 'table',
-            resetState: flags.resetState,
-            maxRateLimitWaitMs: flags.maxRateLimitWait * 1000,
-            signal: stop.signal,
-          },
-          io,
-        );
-        context.setExit(exitCode);
-      } finally {
-        stop.dispose();
-      }
-    });
+    .action((flags: SyncFlags) => syncAction(context, flags));
+}
+
+/** Runs the job the flags (and config file) describe, with Ctrl-C / SIGTERM as its stop switch; sets the exit code. */
+async function syncAction(context: CommandContext, flags: SyncFlags): Promise<void> {
+  const { io } = context;
+  if (flags.json) context.jsonOutput();
+  const job = jobFromFlags(flags);
+  if (flags.json && job.report === STDOUT) {
+    throw new UsageError('--json and --report - both write to stdout: keep one (or write the report to a file).', 'invalid_arguments');
+  }
+  const stop = stopSwitch(context.interrupts, io.stderr, context.exitNow);
+  try {
+    const settings: RunSettings = {
+      logLevel: flags.quiet && flags.logLevel !== 'silent' ? 'error' : flags.logLevel,
+      logFormat: flags.logFormat,
+      progress: flags.progress && !flags.quiet,
+      output: flags.json ? 'json' : flags.quiet ? 'quiet' : 'table',
+      resetState: flags.resetState,
+      maxRateLimitWaitMs: flags.maxRateLimitWait * 1000,
+      signal: stop.signal,
+    };
+    const { exitCode } = await runSyncJob(job, settings, io);
+    context.setExit(exitCode);
+  } finally {
+    stop.dispose();
+  }
 }

@@ -1,14 +1,15 @@
-import { closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, lstatSync, openSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../registry/exit-codes';
 
 /** The code of a report that cannot be written (`--report`). */
 export const REPORT_UNWRITABLE = 'report_unwritable';
 
+const code = (error: unknown) => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
+
 /** Why a file-system error stops a file from being written, in words. */
 function why(error: unknown): string {
-  const code = typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
-  switch (code) {
+  switch (code(error)) {
     case 'EISDIR':
       return 'it is a folder';
     case 'ENOTDIR':
@@ -21,9 +22,49 @@ function why(error: unknown): string {
     case 'ENOSPC':
     case 'EDQUOT':
       return 'the disk is full';
+    case 'EFBIG':
+      return 'the file would be larger than this process may write (a file size limit)';
+    case 'ENXIO':
+      return 'no process reads it (a named pipe nobody reads, or a socket)';
     default:
       return error instanceof Error ? error.message : String(error);
   }
+}
+
+/** Where a report path leads: the file to write, and whether it is written in place (not through a copy renamed over it). */
+export interface ReportTarget {
+  readonly path: string;
+  /** A device (`/dev/null`), a named pipe, a socket, or a link that leads nowhere yet: written directly, never renamed over (a folder is not: writing it fails as it should). */
+  readonly direct: boolean;
+}
+
+/**
+ * Where `--report <path>` writes: a symbolic link is followed to the file it names (the link
+ * itself stays); a regular file, or a path where nothing is yet, is replaced whole; anything
+ * else that is there (a device, a named pipe) is written in place.
+ */
+export function reportTarget(path: string): ReportTarget {
+  let found;
+  try {
+    found = lstatSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // Under a file (ENOTDIR): nothing is there; making the folders fails, and says why.
+    if (code(error) === 'ENOTDIR') return { path, direct: false };
+    throw error;
+  }
+  if (!found) return { path, direct: false };
+  let real = path;
+  if (found.isSymbolicLink()) {
+    try {
+      real = realpathSync(path);
+    } catch (error) {
+      // A link to nothing yet: writing through it creates what it names.
+      if (code(error) === 'ENOENT') return { path, direct: true };
+      throw error;
+    }
+  }
+  const stat = statSync(real, { throwIfNoEntry: false });
+  return { path: real, direct: stat !== undefined && !stat.isFile() && !stat.isDirectory() };
 }
 
 const FIX = 'Give --report a file path in a folder you can write to (missing folders are created).';
@@ -37,10 +78,28 @@ export function reportWriteError(error: unknown, path: string, when?: 'before' |
   return new UsageError(`Cannot write the report to "${path}": ${why(error)}.${outcome} ${FIX}`, REPORT_UNWRITABLE);
 }
 
-/** What stops a report from being written to `path`, checked without writing it: a folder, a parent that is a file, a folder this process cannot write in. */
+/**
+ * What stops a report from being written to `path`, checked without writing it: a folder, a
+ * parent that is a file, a folder this process cannot write in; for a device or a named
+ * pipe (written in place, see `reportTarget`), no write permission.
+ */
 function problem(path: string): string | undefined {
-  const target = resolve(path);
+  let found: ReportTarget;
+  try {
+    found = reportTarget(path);
+  } catch (error) {
+    return why(error);
+  }
+  const target = resolve(found.path);
   if (existsSync(target) && statSync(target).isDirectory()) return `it is a folder (a file inside it, e.g. --report ${join(path, 'report.json')}, would do)`;
+  if (found.direct) {
+    try {
+      accessSync(existsSync(target) ? target : dirname(target), constants.W_OK);
+      return undefined;
+    } catch (error) {
+      return `it cannot be written (${why(error)})`;
+    }
+  }
   // The nearest folder that exists: the report (and any missing folders on its way) are created in it.
   let dir = dirname(target);
   while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);

@@ -1,7 +1,5 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { redactText, type RecordResult, type SyncReport } from '@syncmodes/connector-kit';
-import { reportWriteError } from './report-path';
+import { ReportFile } from './report-file';
 import { escapeJsonControl } from './safe-text';
 
 /** The JSON report file (`--report report.json` / `-`): the report with every record's result. */
@@ -19,34 +17,23 @@ const CHUNK = 64 * 1024;
  * it is decided (nothing per record is held in memory), and the run's totals close the
  * object at the end. Same shape as before (`records` first, then the report's fields);
  * records come in the order they were decided, each with its `row`. Scrubbed of the run's
- * secret values, with DEL and C1 controls escaped.
+ * secret values, with DEL and C1 controls escaped. A file is written as {@link ReportFile}
+ * says (a copy put in place when complete, so a hard exit never destroys an earlier report;
+ * a device or a pipe in place); a write that fails (a full disk) does not stop the run:
+ * closing reports it.
  */
 export class JsonReportStream {
   private buffer = '';
   private count = 0;
-  private fd: number | undefined;
+  private readonly file: ReportFile | undefined;
   private finished = false;
-  /** The file being written; renamed over the report only when closed, so a hard exit (a second Ctrl-C) never destroys an earlier report. */
-  private partial: string | undefined;
-  private readonly removePartial = (): void => {
-    if (this.partial) rmSync(this.partial, { force: true });
-  };
 
   /** @param target - a file path, or a stream (stdout for `--report -`). */
   constructor(
     private readonly target: string | NodeJS.WritableStream,
     private readonly secrets: readonly string[],
   ) {
-    if (typeof target === 'string') {
-      try {
-        mkdirSync(dirname(target), { recursive: true });
-        this.partial = `${target}.partial-${process.pid}`;
-        this.fd = openSync(this.partial, 'w', 0o600);
-      } catch (error) {
-        throw reportWriteError(error, target, 'before');
-      }
-      process.once('exit', this.removePartial);
-    }
+    if (typeof target === 'string') this.file = new ReportFile(target, 'before');
     this.buffer = '{\n  "records": [';
   }
 
@@ -54,7 +41,7 @@ export class JsonReportStream {
     if (!force && this.buffer.length < CHUNK) return;
     const text = redactText(this.buffer, this.secrets);
     this.buffer = '';
-    if (this.fd !== undefined) writeSync(this.fd, text);
+    if (this.file) this.file.write(text);
     else (this.target as NodeJS.WritableStream).write(text);
   }
 
@@ -78,7 +65,7 @@ export class JsonReportStream {
    * Closes the file. A run that ended in an error instead of a report leaves valid JSON: the
    * results decided so far and `"complete": false` (the error itself is on stderr).
    *
-   * @throws `UsageError` `report_unwritable` when the file cannot be put in place (after the run).
+   * @throws `UsageError` `report_unwritable` when the file could not be written or put in place (after the run).
    */
   close(): void {
     if (!this.finished) {
@@ -86,19 +73,6 @@ export class JsonReportStream {
       this.finished = true;
       this.flush(true);
     }
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
-    if (this.partial && typeof this.target === 'string') {
-      const partial = this.partial;
-      this.partial = undefined;
-      process.removeListener('exit', this.removePartial);
-      try {
-        renameSync(partial, this.target);
-      } catch (error) {
-        // E.g. the path became a folder meanwhile: the half-named copy goes, and the caller says the report was not written.
-        rmSync(partial, { force: true });
-        throw reportWriteError(error, this.target, 'after');
-      }
-    }
+    this.file?.close();
   }
 }

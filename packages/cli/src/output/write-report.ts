@@ -1,8 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { extname } from 'node:path';
 import { redactText, type SyncReport } from '@syncmodes/connector-kit';
 import { htmlReport } from './html-report';
-import { reportWriteError } from './report-path';
+import { ReportFile } from './report-file';
 import { escapeJsonControl } from './safe-text';
 
 /** `--report -`: the JSON report goes to stdout. */
@@ -22,7 +21,8 @@ export function jsonText(value: unknown, indent?: number): string {
 /**
  * Writes the report: a self-contained HTML page for `.html` / `.htm`, else pretty-printed
  * JSON; to `stdout` for `-`; either way scrubbed of the run's secret values. Missing
- * folders on the way are created.
+ * folders on the way are created; a file is written as {@link ReportFile} says (never
+ * truncated by a failed write, a device or a pipe written in place).
  *
  * @param when - `after` when a run went through first (the error's message says so).
  * @throws `UsageError` `report_unwritable` when the file cannot be written.
@@ -34,10 +34,7 @@ export function writeReport(path: string, report: SyncReport, secrets: readonly 
     stdout.write(redactText(text, secrets));
     return;
   }
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, redactText(text, secrets));
-  } catch (error) {
-    throw reportWriteError(error, path, when);
-  }
+  const file = new ReportFile(path, when);
+  file.write(redactText(text, secrets));
+  file.close();
 }

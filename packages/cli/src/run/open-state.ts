@@ -1,6 +1,7 @@
-import { existsSync, renameSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SqliteStateStore, SyncError } from '@syncmodes/connector-kit';
+import { UsageError } from '../registry/exit-codes';
 
 /** The state file's name inside the state directory. */
 export const STATE_FILE = 'state.sqlite';
@@ -35,33 +36,40 @@ export function stateError(error: unknown, path: string): SyncError | undefined 
   return undefined;
 }
 
-/** `<path>.bad-<UTC timestamp>`, e.g. `state.sqlite.bad-20261104T143000Z`. */
-export function asidePath(path: string, now = new Date()): string {
-  return `${path}.bad-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+/** The file in the way when `stateDir` lies under a regular file (`people.csv/state`), else undefined. */
+function fileAbove(stateDir: string): string | undefined {
+  let dir = dirname(stateDir);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return existsSync(dir) && !statSync(dir).isDirectory() ? dir : undefined;
 }
 
 /**
- * Moves the state aside for `--reset-state`: the state file (and its `-wal` / `-shm`
- * companions), or the `--state-dir` itself when it is a file. Returns what was moved where.
+ * Refuses a `--state-dir` under a regular file: no folder can be made there, so neither a
+ * new state nor `--reset-state` could help; another `--state-dir` is the way out.
+ *
+ * @param nothing - what did not happen (`Nothing was sent.`, `Nothing was checked.`).
+ * @throws {@link UsageError} `invalid_arguments` (exit 2) naming the file in the way.
  */
-export function resetState(stateDir: string, now = new Date()): { from: string; to: string } | undefined {
-  const target = existsSync(stateDir) && !statSync(stateDir).isDirectory() ? stateDir : join(stateDir, STATE_FILE);
-  if (!existsSync(target)) return undefined;
-  const to = asidePath(target, now);
-  renameSync(target, to);
-  for (const suffix of ['-wal', '-shm']) if (existsSync(target + suffix)) renameSync(target + suffix, to + suffix);
-  return { from: target, to };
+export function checkStateDir(stateDir: string, nothing = 'Nothing was sent.'): void {
+  const file = fileAbove(stateDir);
+  if (file === undefined) return;
+  throw new UsageError(
+    `--state-dir "${stateDir}" cannot hold the state: "${file}" is a file, not a folder, so no folder can be made there. ${nothing} Give --state-dir a folder, or a path where one can be created (the one your syncs use).`,
+    'invalid_arguments',
+  );
 }
 
 /**
  * Opens the SQLite state in `stateDir` (`<stateDir>/state.sqlite`), refusing what is not
- * a usable store instead of starting over silently: a `--state-dir` that is a file, a
- * state path that is a folder, an empty (0-byte) or non-SQLite file. With `create: false`
+ * a usable store instead of starting over silently: a `--state-dir` that is a file (or, to
+ * create one, lies under a file: {@link checkStateDir}), a state path that is a folder, an empty (0-byte) or non-SQLite file. With `create: false`
  * a missing file gives `undefined` (nothing is created).
  *
- * @throws {@link SyncError} `state_unreadable` or `state_unwritable` (see {@link stateError}).
+ * @throws {@link SyncError} `state_unreadable` or `state_unwritable` (see {@link stateError});
+ *   {@link UsageError} `invalid_arguments` for a `--state-dir` under a file.
  */
 export function openState(stateDir: string, options: { readonly create: boolean }): SqliteStateStore | undefined {
+  if (options.create) checkStateDir(stateDir);
   if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) {
     throw unreadable(`--state-dir "${stateDir}" is a file, not a folder.`);
   }

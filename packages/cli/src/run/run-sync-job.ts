@@ -4,7 +4,6 @@ import {
   ConfigError,
   identityOf,
   InputError,
-  openSource,
   parseConfig,
   resolveSyncMode,
   runSync,
@@ -24,13 +23,14 @@ import { cliLogger, type LogFormat, type LogLevel } from '../output/cli-logger';
 import { reportWithFlags, resultWithFlags } from '../output/flag-hints';
 import { printRun, type OutputMode } from '../output/print-run';
 import { progressReporter, type RunProgress } from '../output/progress-bar';
-import { findDestination } from '../registry/destinations';
+import { findDestination, type DestinationEntry } from '../registry/destinations';
 import { EXIT, UsageError } from '../registry/exit-codes';
 import { Cleanup } from './cleanup';
 import { destinationConfig } from './destination-config';
-import { checkJobSource, defaultSyncName, openJobSource, sourceSecrets } from './job-source';
+import { checkJobSource, defaultSyncName, openRunSource, sourceSecrets, STDIN } from './job-source';
 import { openJobState, stateUrlOf } from './job-state';
-import { resetState, STATE_FILE, stateError } from './open-state';
+import { STATE_FILE, stateError } from './open-state';
+import { resetState } from './reset-state';
 import { recordCliRun } from './record-run';
 import { startEmulator } from './start-emulator';
 import { stoppedSummary } from './stopped-summary';
@@ -40,8 +40,7 @@ import { reportFormat, STDOUT, writeReport } from '../output/write-report';
 import { checkReportPath } from '../output/report-path';
 import type { SyncJob } from './sync-job';
 
-/** `--from -`: the source is read from stdin. */
-export const STDIN = '-';
+export { STDIN } from './job-source';
 
 /** The default sync name: the source file's name without folder and extension. */
 export function syncNameOf(path: string): string {
@@ -113,9 +112,13 @@ interface OpenRun {
   readonly source: RecordSource;
   readonly syncName: string;
   readonly logger: ReturnType<typeof cliLogger>;
-  readonly onProgress: (p: RunProgress) => void;
+  readonly progress: { update(p: RunProgress): void; stop(): void };
   /** Where every result goes as it is decided (report tally, JSON report, counts). */
   readonly sink: ResultSink;
+  /** The JSON report file being written as the run goes (`--report *.json` / `-`). */
+  readonly stream: JsonReportStream | undefined;
+  /** Values scrubbed from everything printed and written. */
+  readonly secrets: readonly string[];
 }
 
 /**
@@ -142,7 +145,7 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     logger: run.logger,
     signal: run.settings.signal,
     maxRateLimitWaitMs: run.settings.maxRateLimitWaitMs,
-    onProgress: (p) => run.onProgress(p),
+    onProgress: (p) => run.progress.update(p),
     onResult: run.sink.add,
   };
   try {
@@ -191,62 +194,71 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
   try {
     const entry = findDestination(job.to);
     const destination = await entry.load();
-    checkJob(job, destination);
-    // Before anything is opened or sent: a report that could not be written would be found out only after the run.
-    if (job.report && job.report !== STDOUT) checkReportPath(job.report);
-    if (settings.resetState && stateUrlOf(job, io.env)) {
-      throw new UsageError('--reset-state moves a SQLite state file aside; for state in Postgres, forget one sync with `syncmodes state forget`.', 'invalid_arguments');
-    }
-    if (settings.resetState) {
-      const moved = resetState(job.stateDir);
-      io.stderr.write(moved ? `--reset-state: moved "${moved.from}" aside to "${moved.to}"; every sync in it starts over.\n` : '--reset-state: there was no state to move aside.\n');
-    }
-    const opened = await openJobState(job, io.env);
-    const state: StateStore = opened.state;
-    cleanup.defer(() => state.close());
-    const emulator = job.emulator ? await startEmulator(entry, destination, { stateDir: job.stateDir, seed: job.emulatorSeed }, cleanup) : undefined;
-    const config = destinationConfig(destination, job.options, io.env, emulator?.config);
-    const secrets = [...secretValues(destination.configSchema, config), ...opened.secrets, ...(await sourceSecrets(job))];
-    const logger = cliLogger({ level: settings.logLevel, format: settings.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
-    const mapping = { idColumn: job.id, fields: job.map, groupSeparator: job.groupSeparator, ...(job.groups ? { groupsColumn: job.groups } : {}) };
-    let source: RecordSource;
-    if (job.from === STDIN) {
-      const fromStdin = openSource(io.stdin ?? process.stdin, mapping, job.format, { name: 'stdin' });
-      cleanup.defer(() => fromStdin.dispose());
-      source = fromStdin;
-    } else {
-      source = await openJobSource(job, mapping);
-    }
-    const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
-    cleanup.defer(() => progress.stop());
-    const syncName = defaultSyncName(job);
-    const stream = job.report && reportFormat(job.report) === 'json' ? new JsonReportStream(job.report === STDOUT ? io.stdout : job.report, secrets) : undefined;
-    if (stream) cleanup.defer(() => stream.close());
-    const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
-    const run: OpenRun = { job, settings, destination, config, identityOverrides: emulator?.identityOverrides ?? {}, state, statePath: join(job.stateDir, STATE_FILE), source, syncName, logger, onProgress: (p) => progress.update(p), sink };
+    await beforeOpening(job, destination, settings, io);
+    const run = await openRun(job, settings, io, entry, destination, cleanup);
     const startedAt = new Date();
     const summary = await runOrStop(run);
-    progress.stop();
+    run.progress.stop();
     await rememberName(run, summary);
-    await recordCliRun(state, summary, { syncName, source: source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: sink.tally }, logger);
-    // The kit's messages name runSync options; what the CLI prints and writes names its flags.
-    const report = reportWithFlags(buildReport(summary, source.name, startedAt, sink.tally));
-    // The JSON report was written as the run went (closed now); an HTML report is written now.
-    let reportError: UsageError | undefined;
-    try {
-      stream?.finish(report);
-      if (job.report && job.report !== STDOUT && reportFormat(job.report) === 'html') writeReport(job.report, report, secrets, destination.displayName, undefined, 'after');
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      reportError = error;
-    }
-    // Interrupted: 130 even when the run had nothing left to stop. A report that could not be written (found only
-    // after the run): the summary is still printed, then the error; exit 2 unless the run itself stopped (3, 130).
-    const runExit = settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
-    const exitCode = reportError && runExit < EXIT.usage ? EXIT.usage : runExit;
-    printRun(report, { output: settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName, secrets, exitCode, reportError }, io);
-    return { report, exitCode };
+    await recordCliRun(run.state, summary, { syncName: run.syncName, source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: run.sink.tally }, run.logger);
+    return finishRun(run, summary, startedAt, io);
   } finally {
     await cleanup.run();
   }
+}
+
+/** Before anything is opened or sent: what the job cannot do, a report path that cannot be written (found out only after the run otherwise), `--reset-state`. */
+async function beforeOpening(job: SyncJob, destination: AnyDestination, settings: RunSettings, io: CliIo): Promise<void> {
+  checkJob(job, destination);
+  if (job.report && job.report !== STDOUT) checkReportPath(job.report);
+  if (!settings.resetState) return;
+  if (stateUrlOf(job, io.env)) {
+    throw new UsageError('--reset-state moves a SQLite state file aside; for state in Postgres, forget one sync with `syncmodes state forget`.', 'invalid_arguments');
+  }
+  const moved = await resetState(job.stateDir);
+  io.stderr.write(moved ? `--reset-state: moved "${moved.from}" aside to "${moved.to}"; every sync in it starts over.\n` : '--reset-state: there was no state to move aside.\n');
+}
+
+/** Opens what a run needs: the state, the emulator (when asked), the config, the logger, the source, the progress bar and the JSON report; `cleanup` closes each. */
+async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: DestinationEntry, destination: AnyDestination, cleanup: Cleanup): Promise<OpenRun> {
+  const opened = await openJobState(job, io.env);
+  const state: StateStore = opened.state;
+  cleanup.defer(() => state.close());
+  const emulator = job.emulator ? await startEmulator(entry, destination, { stateDir: job.stateDir, seed: job.emulatorSeed }, cleanup) : undefined;
+  const config = destinationConfig(destination, job.options, io.env, emulator?.config);
+  const secrets = [...secretValues(destination.configSchema, config), ...opened.secrets, ...(await sourceSecrets(job))];
+  const logger = cliLogger({ level: settings.logLevel, format: settings.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
+  const mapping = { idColumn: job.id, fields: job.map, groupSeparator: job.groupSeparator, ...(job.groups ? { groupsColumn: job.groups } : {}) };
+  const source = await openRunSource(job, mapping, io, settings.signal, cleanup);
+  const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
+  cleanup.defer(() => progress.stop());
+  const stream = job.report && reportFormat(job.report) === 'json' ? new JsonReportStream(job.report === STDOUT ? io.stdout : job.report, secrets) : undefined;
+  if (stream) cleanup.defer(() => stream.close());
+  const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
+  const identityOverrides = emulator?.identityOverrides ?? {};
+  return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets };
+}
+
+/**
+ * Writes the report (the JSON report, written as the run went, is closed; an HTML report is
+ * written now) and prints the outcome. A report that could not be written (found only after
+ * the run): the summary is still printed, then the error; exit 2 unless the run itself
+ * stopped (3, 130). Interrupted: 130 even when the run had nothing left to stop.
+ */
+function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date, io: CliIo): SyncJobResult {
+  const { job, destination, secrets } = run;
+  // The kit's messages name runSync options; what the CLI prints and writes names its flags.
+  const report = reportWithFlags(buildReport(summary, run.source.name, startedAt, run.sink.tally));
+  let reportError: UsageError | undefined;
+  try {
+    run.stream?.finish(report);
+    if (job.report && job.report !== STDOUT && reportFormat(job.report) === 'html') writeReport(job.report, report, secrets, destination.displayName, undefined, 'after');
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    reportError = error;
+  }
+  const runExit = run.settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
+  const exitCode = reportError && runExit < EXIT.usage ? EXIT.usage : runExit;
+  printRun(report, { output: run.settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName: run.syncName, secrets, exitCode, reportError }, io);
+  return { report, exitCode };
 }

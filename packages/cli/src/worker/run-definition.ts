@@ -31,25 +31,29 @@ export function cliRunner(env: Readonly<Record<string, string | undefined>>): Sy
     const config = destinationConfig(destination, job.options, env);
     const secrets = [...secretValues(destination.configSchema, config), ...(await sourceSecrets(job))];
     const mapping = { idColumn: job.id, fields: job.map, groupSeparator: job.groupSeparator, ...(job.groups ? { groupsColumn: job.groups } : {}) };
-    const source = await openJobSource(job, mapping);
-    const sharedLimiter = await context.sharedLimiter(rateLimitOf(destination, config));
-    const tally = new ReportTally();
-    const summary = await runSync({
-      onResult: tally.add,
-      destination,
-      config,
-      mode: job.mode,
-      source,
-      state: context.state,
-      sourceKey: job.id,
-      syncName: definition.name,
-      deletePolicy: job.deletePolicy,
-      guard: { maxDeletes: job.allowDeletes, allowEmptySource: job.allowEmptySource },
-      logger: context.logger,
-      signal: context.signal,
-      lease: context.lease,
-      sharedLimiter,
-    });
-    return { summary, source: source.name, secrets, tally };
+    const source = await openJobSource(job, mapping, context.signal);
+    try {
+      const sharedLimiter = await context.sharedLimiter(rateLimitOf(destination, config));
+      const tally = new ReportTally();
+      const summary = await runSync({
+        onResult: tally.add,
+        destination,
+        config,
+        mode: job.mode,
+        source,
+        state: context.state,
+        sourceKey: job.id,
+        syncName: definition.name,
+        deletePolicy: job.deletePolicy,
+        guard: { maxDeletes: job.allowDeletes, allowEmptySource: job.allowEmptySource },
+        logger: context.logger,
+        signal: context.signal,
+        lease: context.lease,
+        sharedLimiter,
+      });
+      return { summary, source: source.name, secrets, tally };
+    } finally {
+      await source.dispose?.();
+    }
   };
 }

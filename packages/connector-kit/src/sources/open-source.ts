@@ -5,6 +5,8 @@ import type { RecordSource } from '../records/types';
 import { csvSource } from './csv-source';
 import { jsonSource } from './json-source';
 import { ndjsonSource } from './ndjson-source';
+import { openPipeStream } from './pipe-stream';
+import { isStreamFile } from './source-file';
 import { streamSource, type StreamRecordSource } from './stream-source';
 
 /** Source file formats the kit reads. */
@@ -27,21 +29,35 @@ export function formatOf(path: string): SourceFormat | undefined {
   }
 }
 
+/** Options of {@link openSource} for a file. */
+export interface FileSourceOptions {
+  /**
+   * For a file that can be read only once (a named pipe, `/dev/stdin`): when aborted, a read
+   * still waiting for its data (a pipe without a writer) ends at once with the signal's reason.
+   * Pass the run's `signal`.
+   */
+  readonly signal?: AbortSignal | undefined;
+}
+
 /** Options of {@link openSource} for a stream. */
-export interface StreamSourceOptions {
+export interface StreamSourceOptions extends FileSourceOptions {
   /** What reports call the source. Default `stdin`. */
   readonly name?: string | undefined;
 }
 
+const noFormat = (what: string) => new InputError('unknown_format', `Cannot tell the format of ${what}: use .csv, .ndjson or .json, or give openSource its format argument (csv, ndjson or json).`);
+
 /**
  * Opens a source file in the given (or implied) format, or a readable stream (e.g.
- * `process.stdin`) in the given format: a stream is copied to a temporary file when first
- * read (see {@link streamSource}); call `dispose()` on the result once the run is over.
+ * `process.stdin`) in the given format. A stream, and a file that can be read only once (a
+ * named pipe, `/dev/stdin`, a `<(command)` pipe: see `isStreamFile`), is copied to a temporary
+ * file as it is first read (see {@link streamSource}: the engine reads its source more than
+ * once); call `dispose()` on the result (when it has one) once the run is over.
  *
  * @throws {@link InputError} `unknown_format` when the format cannot be told from the name,
  *   or `format_required` for a stream without a format.
  */
-export function openSource(path: string, mapping: FieldMapping, format?: SourceFormat): RecordSource;
+export function openSource(path: string, mapping: FieldMapping, format?: SourceFormat, options?: FileSourceOptions): RecordSource | StreamRecordSource;
 export function openSource(stream: NodeJS.ReadableStream, mapping: FieldMapping, format: SourceFormat | undefined, options?: StreamSourceOptions): StreamRecordSource;
 export function openSource(
   input: string | NodeJS.ReadableStream,
@@ -52,18 +68,27 @@ export function openSource(
   if (typeof input !== 'string') {
     const name = options.name ?? 'stdin';
     if (!format) throw new InputError('format_required', `Cannot tell the format of ${name}: give it (csv, ndjson or json).`);
-    return streamSource(input, name, (path) => openSource(path, mapping, format));
+    return streamSource(input, name, (path) => fileSource(path, path, mapping, format), { signal: options.signal });
   }
   const path = input;
   const chosen = format ?? formatOf(path);
-  switch (chosen) {
+  if (isStreamFile(path)) {
+    if (!chosen) throw noFormat(`"${path}" (it can be read only once, as it comes)`);
+    return streamSource(() => openPipeStream(path), path, (copy) => fileSource(copy, path, mapping, chosen), { signal: options.signal });
+  }
+  return fileSource(path, path, mapping, chosen);
+}
+
+/** The source over the file at `path` in `format`; `named` is the name that tells a TSV file (the file itself, or the pipe it was copied from). */
+function fileSource(path: string, named: string, mapping: FieldMapping, format: SourceFormat | undefined): RecordSource {
+  switch (format) {
     case 'csv':
-      return csvSource(path, mapping, extname(path).toLowerCase() === '.tsv' ? { delimiter: '\t' } : {});
+      return csvSource(path, mapping, extname(named).toLowerCase() === '.tsv' ? { delimiter: '\t' } : {});
     case 'ndjson':
       return ndjsonSource(path, mapping);
     case 'json':
       return jsonSource(path, mapping);
     default:
-      throw new InputError('unknown_format', `Cannot tell the format of "${path}": use .csv, .ndjson or .json, or give openSource its format argument (csv, ndjson or json).`);
+      throw noFormat(`"${path}"`);
   }
 }

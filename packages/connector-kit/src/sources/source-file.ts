@@ -1,4 +1,4 @@
-import { closeSync, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
 import { InputError } from '../errors/sync-error';
 
 /**
@@ -16,6 +16,8 @@ export function sourceFileError(error: unknown, path: string): InputError {
       return new InputError('file_not_found', `Cannot read "${path}": a part of the path before the file name is a file, not a folder. Check the path.`, { cause: error });
     case 'EISDIR':
       return folder(path);
+    case 'ENXIO':
+      return new InputError('unreadable_file', `Cannot read "${path}": it is a socket (or a device with nothing behind it), which cannot be opened as a file. Give a file or a pipe.`, { cause: error });
     case 'EACCES':
     case 'EPERM':
       return new InputError('unreadable_file', `Cannot read "${path}": permission denied. Give the user running syncmodes read access to the file (and its folders).`, { cause: error });
@@ -31,11 +33,27 @@ function folder(path: string): InputError {
 }
 
 /**
- * Checks that `path` names a regular file this process may open for reading, before
- * anything is read (a folder, a missing file or a file without read permission is refused
- * with a clear message instead of a stream error).
+ * True when `path` names something that can be read only once, as it comes: a named pipe
+ * (FIFO), `/dev/stdin` or a `/dev/fd/N` pipe (`<(command)`), a character device. Such a source
+ * is copied to a temporary file as it is read (see `openSource`). False for a regular file, a
+ * folder or a path where nothing is.
+ */
+export function isStreamFile(path: string): boolean {
+  try {
+    const stat = statSync(path);
+    return !stat.isFile() && !stat.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Checks that `path` names a file this process may open for reading, before anything is
+ * read (a folder, a missing file or a file without read permission is refused with a clear
+ * message instead of a stream error). Never waits: a named pipe is checked for read
+ * permission without being opened (opening it would wait for a writer).
  *
- * @returns the file's size in bytes.
+ * @returns the file's size in bytes (0 for a pipe or a device: see {@link isStreamFile}).
  * @throws {@link InputError} `file_not_found` or `unreadable_file` (see {@link sourceFileError}).
  */
 export function checkSourceFile(path: string): number {
@@ -44,7 +62,8 @@ export function checkSourceFile(path: string): number {
     const stat = statSync(path);
     if (stat.isDirectory()) throw folder(path);
     size = stat.size;
-    closeSync(openSync(path, 'r'));
+    if (stat.isFile()) closeSync(openSync(path, 'r'));
+    else accessSync(path, constants.R_OK);
   } catch (error) {
     throw sourceFileError(error, path);
   }

@@ -8,8 +8,14 @@ import type { RecordSource, SourceItem } from '../records/types';
 
 /** A source read from a stream (e.g. stdin), which must be removed from disk once the run is over. */
 export interface StreamRecordSource extends RecordSource {
-  /** Removes the spooled copy of the stream (safe to call more than once, or before the source was opened). */
+  /** Removes the spooled copy of the stream (safe to call more than once, or before the source was opened); a stream the source opened itself is closed. */
   dispose(): Promise<void>;
+}
+
+/** Options of {@link streamSource}. */
+export interface StreamSpoolOptions {
+  /** When aborted, a read still waiting for the stream ends at once with the signal's reason (Ctrl-C while a pipe has no writer). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -18,13 +24,20 @@ export interface StreamRecordSource extends RecordSource {
  * is copied to a private temporary file (memory stays flat whatever its size) and every
  * read goes through `fromFile` on that copy. Call `dispose()` when the run is over.
  *
+ * @param input - the stream, or a function opening it when the source is first read (a named pipe: nothing waits for a writer before then).
  * @param name - the name reports give the source (e.g. `stdin`).
  * @param fromFile - opens the spooled copy in the stream's format.
  */
-export function streamSource(stream: Readable | NodeJS.ReadableStream, name: string, fromFile: (path: string) => RecordSource): StreamRecordSource {
+export function streamSource(
+  input: Readable | NodeJS.ReadableStream | (() => Readable),
+  name: string,
+  fromFile: (path: string) => RecordSource,
+  options: StreamSpoolOptions = {},
+): StreamRecordSource {
   let dir: string | undefined;
   let path = '';
   let spooled: Promise<RecordSource> | undefined;
+  let opened: Readable | undefined;
   // A process that exits before dispose() (a second Ctrl-C) still removes the copy: it may hold personal data.
   const removeAtExit = (): void => {
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -33,7 +46,9 @@ export function streamSource(stream: Readable | NodeJS.ReadableStream, name: str
     dir = await mkdtemp(join(tmpdir(), 'syncmodes-stream-'));
     process.once('exit', removeAtExit);
     path = join(dir, 'source');
-    await pipeline(stream, createWriteStream(path, { mode: 0o600 }));
+    options.signal?.throwIfAborted();
+    const stream = typeof input === 'function' ? (opened = input()) : input;
+    await pipeline(stream, createWriteStream(path, { mode: 0o600 }), ...(options.signal ? [{ signal: options.signal }] : []));
     return fromFile(path);
   };
   return {
@@ -49,6 +64,7 @@ export function streamSource(stream: Readable | NodeJS.ReadableStream, name: str
       }
     },
     async dispose() {
+      opened?.destroy();
       process.removeListener('exit', removeAtExit);
       if (dir) await rm(dir, { recursive: true, force: true });
     },

@@ -1,9 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { InputError, openSource, type SourceItem } from '../../src/index';
+import { checkSourceFile, InputError, isStreamFile, openSource, type SourceItem, type StreamRecordSource } from '../../src/index';
 
 const mapping = { idColumn: 'id', fields: { email: 'email' }, groupSeparator: ';' };
 
@@ -54,5 +56,44 @@ describe('openSource on a stream (stdin)', () => {
     expect(mine).toHaveLength(1);
     await source.dispose();
     expect(existsSync(join(tmpdir(), mine[0] as string))).toBe(false);
+  });
+});
+
+describe('openSource on a file that can be read only once (a named pipe, /dev/stdin, <(command))', () => {
+  const fifo = () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'syncmodes-fifo-')), 'people.csv');
+    execFileSync('mkfifo', [path]);
+    return path;
+  };
+
+  it('is read once, as it comes, into one spooled copy that every pass reads (it used to be opened twice: the second found it empty)', async () => {
+    const path = fifo();
+    expect(isStreamFile(path)).toBe(true);
+    expect(checkSourceFile(path)).toBe(0); // checked without waiting for a writer
+    const source = openSource(path, mapping) as StreamRecordSource;
+    expect(source.name).toBe(path);
+    const written = writeFile(path, 'id,email\n1,a@example.com\n2,b@example.com\n');
+    const first = await all(source);
+    await written;
+    expect(first.map((i) => i.id)).toEqual(['1', '2']);
+    expect(await all(source)).toEqual(first);
+    await source.dispose();
+  });
+
+  it('a pipe that nobody writes to: aborting the signal ends the wait at once with its reason', async () => {
+    const path = fifo();
+    const controller = new AbortController();
+    const source = openSource(path, mapping, undefined, { signal: controller.signal }) as StreamRecordSource;
+    const read = all(source).catch((e: unknown) => e);
+    setImmediate(() => controller.abort(new Error('stopped by the test')));
+    expect(await read).toMatchObject({ message: 'stopped by the test' });
+    await source.dispose();
+  });
+
+  it('without a format in its name (/dev/fd/63): unknown_format, before anything is read', () => {
+    const path = join(dirname(fifo()), 'from-command');
+    execFileSync('mkfifo', [path]);
+    expect(() => openSource(path, mapping)).toThrow(expect.objectContaining({ code: 'unknown_format', message: expect.stringContaining('it can be read only once') }));
+    expect(isStreamFile(path)).toBe(true);
   });
 });

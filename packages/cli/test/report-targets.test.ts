@@ -1,0 +1,92 @@
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
+import { describe, expect, it } from 'vitest';
+import { startBin } from './bin-process';
+import { cli, readReport } from './cli-helpers';
+import { salesforceSync, SF_CSV, SF_ENV, useEmulator, useSourceFile } from './fixtures/per-test';
+
+/** What --report may point at besides a plain file (hostile trial, issue 17): devices, links, pipes, a full disk. */
+describe('--report at a device, a link, a pipe, or on a full disk', () => {
+  const sf = useEmulator(createSalesforceEmulator);
+  const source = useSourceFile('people.csv', SF_CSV);
+  const sync = (...args: string[]) => cli(salesforceSync(sf.url, '--from', source.file, '--state-dir', join(source.dir, 's'), ...args), SF_ENV);
+  /** The folder's entries besides the source and the state: no `.partial-…` copy may be left. */
+  const leftBeside = () => readdirSync(source.dir).filter((f) => f !== 'people.csv' && f !== 's');
+
+  it('a device (a null device node, as /dev/null): written in place, never replaced by a file; exit 0', async () => {
+    for (const name of ['null.json', 'null.html']) {
+      const device = join(source.dir, name);
+      execFileSync('mknod', ['-m', '666', device, 'c', '1', '3']); // /dev/null's numbers; the test's own node
+      const out = await sync('--report', device);
+      expect(out.code, out.stderr).toBe(0);
+      expect(lstatSync(device).isCharacterDevice()).toBe(true);
+    }
+    expect(leftBeside().sort()).toEqual(['null.html', 'null.json']);
+  });
+
+  it('a symbolic link to a file: the file it names gets the report, the link stays a link', async () => {
+    mkdirSync(join(source.dir, 'reports'));
+    for (const name of ['r.json', 'r.html']) {
+      const target = join(source.dir, 'reports', name);
+      writeFileSync(target, 'an earlier report');
+      symlinkSync(target, join(source.dir, name));
+      expect((await sync('--report', join(source.dir, name))).code).toBe(0);
+      expect(lstatSync(join(source.dir, name)).isSymbolicLink()).toBe(true);
+      expect(readlinkSync(join(source.dir, name))).toBe(target);
+    }
+    expect(readReport(join(source.dir, 'reports', 'r.json')).records).toHaveLength(2);
+    expect(readFileSync(join(source.dir, 'reports', 'r.html'), 'utf8')).toMatch(/^<!doctype html>/);
+    expect(readdirSync(join(source.dir, 'reports')).sort()).toEqual(['r.html', 'r.json']);
+  });
+
+  it('a link to /dev/full: the write error is a failed report (report_unwritable, "the disk is full", exit 2) after the summary; the link stays', async () => {
+    for (const name of ['full.json', 'full.html']) {
+      const link = join(source.dir, name);
+      symlinkSync('/dev/full', link);
+      const out = await sync('--report', link);
+      expect(out.code).toBe(2);
+      expect(out.stdout).toMatch(/(created|unchanged) +│ +2/);
+      expect(out.stdout).not.toContain('Report:');
+      expect(out.stderr).toContain(`error (report_unwritable): Cannot write the report to "${link}": the disk is full. The run itself went through`);
+      expect(readlinkSync(link)).toBe('/dev/full');
+    }
+    expect(lstatSync('/dev/full').isCharacterDevice()).toBe(true);
+    expect(leftBeside().sort()).toEqual(['full.html', 'full.json']);
+  });
+
+  it('a named pipe: a reader gets the JSON report through it, and it stays a pipe; one that nobody reads is refused before anything is sent', async () => {
+    const fifo = join(source.dir, 'r.json');
+    execFileSync('mkfifo', [fifo]);
+    const read = readFile(fifo, 'utf8');
+    const out = await sync('--report', fifo);
+    expect(out.code, out.stderr).toBe(0);
+    expect((JSON.parse(await read) as { records: unknown[] }).records).toHaveLength(2);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    const requests = sf.emulator.requests.length;
+    const unread = await sync('--report', fifo);
+    expect(unread.code).toBe(2);
+    expect(unread.stderr).toBe(`error (report_unwritable): Cannot write the report to "${fifo}": no process reads it (a named pipe nobody reads, or a socket). Nothing was sent. Give --report a file path in a folder you can write to (missing folders are created).\n`);
+    expect(sf.emulator.requests.length).toBe(requests);
+    expect(leftBeside()).toEqual(['r.json']);
+  });
+
+  it('a disk that fills up while the report is written (a file size limit): the earlier report stays whole, no truncated copy is left, exit 2', async () => {
+    // 100 rows with 10,000-character ids: each report is over 500 kB (the HTML plan shows 50 of them), the state far below the 256 KiB limit.
+    const rows = Array.from({ length: 100 }, (_, i) => `${'k'.repeat(10_000)}${i},p${i}@example.com,N${i}`);
+    writeFileSync(source.file, `id,Email,LastName\n${rows.join('\n')}\n`);
+    for (const name of ['plan.html', 'plan.json']) {
+      const report = join(source.dir, name);
+      writeFileSync(report, 'an earlier report');
+      const bin = startBin(salesforceSync(sf.url, '--from', source.file, '--state-dir', join(source.dir, 's'), '--dry-run', '--report', report), { env: SF_ENV, fileSizeLimitKiB: 256 });
+      const { code } = await bin.exited;
+      expect(code, bin.output.stderr).toBe(2);
+      expect(bin.output.stdout).toContain('would create');
+      expect(bin.output.stderr).toContain(`error (report_unwritable): Cannot write the report to "${report}": the file would be larger than this process may write (a file size limit). The run itself went through`);
+      expect(readFileSync(report, 'utf8')).toBe('an earlier report');
+    }
+    expect(leftBeside().sort()).toEqual(['plan.html', 'plan.json']);
+  }, 60_000);
+});
