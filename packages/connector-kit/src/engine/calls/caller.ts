@@ -5,7 +5,7 @@ import { RunStoppedError } from '../../errors/run-errors';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { Logger } from '../../logging/logger';
 import type { Pacer } from './pacer';
-import { countRequests } from './request-counter';
+import { closeRequests, countRequests, type OpenRequest } from './request-counter';
 import { backoffMs, type RetryPolicy } from './retry-policy';
 import { sleep } from './sleep';
 
@@ -261,9 +261,10 @@ export class Caller {
 
   /**
    * Runs one destination call with pacing and retries. A call still in flight when the
-   * run's signal aborts is abandoned: it rejects at once with the run's stop, and its answer,
-   * if one comes, is ignored (the connector gets the same signal as `ctx.signal`, to cancel
-   * its request).
+   * run's signal aborts is abandoned: it rejects at once with the run's stop, its answer, if
+   * one comes, is ignored, and its `http`/`https` requests still open are destroyed (their
+   * sockets closed); the connector gets the same signal as `ctx.signal`, to cancel the rest
+   * (fetch requests).
    *
    * @throws the call's {@link SyncError} when it is not retryable, when retries are spent,
    *   or when the run was stopped.
@@ -361,7 +362,12 @@ export class Caller {
         }
         this.stats.calls[kind]++;
         try {
-          const result = await unlessAborted(countRequests(this.stats.requests, kind, fn), this.runSignal, () => this.stopError ?? abandoned());
+          const open = new Set<OpenRequest>();
+          const result = await unlessAborted(countRequests(this.stats.requests, kind, fn, open), this.runSignal, () => {
+            // Abandoned: close the requests it left open, whether or not its SDK takes the signal.
+            closeRequests(open);
+            return this.stopError ?? abandoned();
+          });
           this.answered();
           return result;
         } catch (error) {
