@@ -125,6 +125,9 @@ describe.each(Object.keys(VENDORS) as (keyof typeof VENDORS)[])('%s: the network
     const out = await cliWith(sync(env), { env: vendor.env, stderrTTY: true });
     expect({ code: out.code, stdout: out.stdout }).toMatchObject({ code: 3 });
     expect(out.stdout).toMatch(/STOPPED \(rate_limited\): The destination asked to wait 3(599|600|601) s \(Retry-After\), longer than the 300 s this run may wait/);
+    // The kit names its option; the CLI, its flag.
+    expect(out.stdout).toContain('this run may wait (--max-rate-limit-wait)');
+    expect(out.stdout).not.toContain('maxRateLimitWaitMs');
     const report = readReport(env.report);
     expect(report.reason?.code).toBe('rate_limited');
     expect(report.records.map((r) => r.code)).toEqual(Array(ROWS).fill('not_sent'));
@@ -185,7 +188,7 @@ describe.each(['salesforce', 'intercom', 'facebook'] as const)('syncmodes check 
     const env = await started(vendor, [{ kind: 'retry_after', retryAfterSec: 3_600, times: 3 }]);
     const out = await cliWith(check(env.url), { env: vendor.env });
     expect(out.code).toBe(3);
-    expect(JSON.parse(out.stdout)).toMatchObject({ ok: false, exitCode: 3, error: { code: 'rate_limited', message: expect.stringMatching(/asked to wait 3600 s/) } });
+    expect(JSON.parse(out.stdout)).toMatchObject({ ok: false, exitCode: 3, error: { code: 'rate_limited', message: expect.stringMatching(/asked to wait 3600 s .*may wait \(--max-rate-limit-wait\)/) } });
     expect(env.emulator.requests).toHaveLength(1);
   });
 

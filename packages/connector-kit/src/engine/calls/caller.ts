@@ -147,10 +147,10 @@ function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: Rate
   // The connector's message names the vendor, the request and the vendor's code (never credentials).
   const last = error.status === undefined ? '' : ` (last answer: ${error.message.replace(/\.$/, '')})`;
   const next = `the run stopped and the next run continues where it left off${last}.`;
-  if (announced && waitMs > maxMs) return `The destination asked to wait ${s(waitMs)} (Retry-After), longer than the ${s(maxMs)} this run may wait; ${next}`;
+  if (announced && waitMs > maxMs) return `The destination asked to wait ${s(waitMs)} (Retry-After), longer than the ${s(maxMs)} this run may wait (maxRateLimitWaitMs); ${next}`;
   const call = kind ? `one ${kind} call` : 'one call';
   const said = tally.unannounced === tally.answers ? ', never saying how long to wait' : tally.unannounced === 0 ? '' : `, ${tally.unannounced} of them without saying how long to wait`;
-  return `The destination answered "rate limited" ${tally.answers} times in a row to ${call}${said}; it waited ${s(tally.waitedMs)} and the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this run may wait for one call; ${next}`;
+  return `The destination answered "rate limited" ${tally.answers} times in a row to ${call}${said}; it waited ${s(tally.waitedMs)} and the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this run may wait for one call (maxRateLimitWaitMs); ${next}`;
 }
 
 /**
