@@ -31,6 +31,7 @@ export {
 } from './errors/sync-error';
 export { toSyncError } from './errors/to-sync-error';
 export { httpError, type HttpFailure } from './errors/http-error';
+export { parseRetryAfter } from './errors/retry-after';
 export { KIT_CODES, NOTICE_CODES, describeCode, type CodeInfo, type KitCode } from './errors/codes';
 export { DeferredError } from './errors/deferred-error';
 export { LeaseLostError, RunStoppedError, StateBusyError, StateStoreError, SyncRunningError } from './errors/run-errors';
@@ -103,6 +104,7 @@ export type { DeletePolicy } from './modes/permits';
 export { permits, type DeleteFacts, type Operation } from './modes/permits';
 export { checkDeletionGuard, DEFAULT_MAX_DELETES, DEFAULT_MAX_DELETE_SHARE, type DeletionGuardOptions } from './engine/scan/deletion-guard';
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './engine/calls/retry-policy';
+export { DEFAULT_IN_FLIGHT_GRACE_MS } from './engine/run/run-session';
 export { emptyCallStats, type CallKind, type CallStats } from './engine/calls/caller';
 export { chunk } from './engine/calls/chunk';
 export {

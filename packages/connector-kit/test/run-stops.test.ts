@@ -193,6 +193,38 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect(waits).toEqual([1000]);
   });
 
+  it('a 429 whose Retry-After is an HTTP-date an hour away stops the run after that one request (rate_limited, state kept); progress says stopped, never done', async () => {
+    const state = new MemoryStateStore();
+    await admin.setFaults([{ kind: 'retry_after', retryAfterSec: 3600, retryAfterDate: true, method: 'POST', times: 5 }]);
+    const phases: string[] = [];
+    // One create call (one batch): the request count is exact whatever the concurrency.
+    const summary = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(TINY_MAX_BATCH)), state, retry: FAST, onProgress: (p) => phases.push(p.phase === 'stopped' ? `stopped:${p.code}` : p.phase) });
+    expect(summary.status).toBe('stopped');
+    expect(summary.reason?.code).toBe('rate_limited');
+    expect(summary.reason?.message).toMatch(/asked to wait (3599|3600) s \(Retry-After\), longer than the 300 s/);
+    const posts = (await admin.requests()).filter((e) => e.method === 'POST');
+    expect(posts.map((e) => [e.status, e.fault])).toEqual([[429, 'retry_after']]);
+    expect(summary.results.every((r) => r.code === 'not_sent')).toBe(true);
+    expect(phases).not.toContain('done');
+    expect(phases.at(-1)).toBe('stopped:rate_limited');
+  });
+
+  it('an interrupt while a request hangs: the call is abandoned after inFlightGraceMs (its signal aborted), the run ends stopped (interrupted), nothing more is sent', async () => {
+    const state = new MemoryStateStore();
+    await admin.setFaults([{ kind: 'timeout', latencyMs: 600_000, method: 'POST' }]);
+    const controller = new AbortController();
+    const running = runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(3 * TINY_MAX_BATCH)), state, retry: FAST, windowSize: TINY_MAX_BATCH, signal: controller.signal, inFlightGraceMs: 200 });
+    // The emulator counts the fault when the request arrives, and holds it for 10 minutes.
+    while ((await admin.faults()).injected.timeout === 0) await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    const summary = await running;
+    expect(summary.status).toBe('stopped');
+    expect(summary.reason?.code).toBe('interrupted');
+    expect(summary.reason?.message).toContain('cancelled after 200 ms without an answer');
+    expect(summary.counts.skipped).toBe(3 * TINY_MAX_BATCH);
+    expect((await admin.faults()).injected.timeout).toBe(1);
+  }, 60_000);
+
   it('an unreadable row makes departures source_incomplete: nothing deleted, the guard does not refuse, and the row keeps its own code', async () => {
     const state = new MemoryStateStore();
     const records = people(20);

@@ -57,7 +57,7 @@ export const facebookDestination = defineAudienceDestination({
   matchKey: (snapshot, config) => identityKey(snapshot.properties, normaliseOptionsOf(config)),
   explainMissingKey: (snapshot, config) => explainMissing(snapshot.properties, config),
   fixedAudiences: (config) => (config.audience ? [config.audience] : undefined),
-  connect: async (config) => new FacebookClient(config),
+  connect: async (config, ctx) => new FacebookClient(config, ctx.signal),
   disconnect: async (client) => client.close(),
   prepareFields: async (_ctx, names) => {
     const unknown = names.filter((n) => !isSchemaKey(n));

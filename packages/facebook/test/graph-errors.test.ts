@@ -1,7 +1,7 @@
 import { AuthError, RateLimitError, RetryableError, SyncError } from '@syncmodes/connector-kit';
 import { describe, expect, it } from 'vitest';
 import { LOW_AUDIENCE_SIZE, toGraphError, traceInvalidEntries } from '../src/index';
-import { regainAccessMs } from '../src/client/graph-errors';
+import { regainAccessMs, throttleWaitMs } from '../src/client/graph-errors';
 
 const TOKEN = 'EAAB-secret-token-value';
 const sdkError = (status: number | null, body: Record<string, unknown> | null, headers: Record<string, string> = {}) => ({
@@ -40,6 +40,25 @@ describe('Graph errors → SyncError', () => {
     const e = toGraphError(sdkError(400, { message: 'too many calls', code }, { 'x-business-use-case-usage': usage }), [TOKEN]);
     expect(e).toBeInstanceOf(RateLimitError);
     expect((e as RateLimitError).retryAfterMs).toBe(180_000);
+  });
+
+  it('80003 marked is_transient is still throttling: the wait Meta estimates, not a short retry (issue #17)', () => {
+    const usage = JSON.stringify({ '1000': [{ type: 'custom_audience', call_count: 100, estimated_time_to_regain_access: 60 }] });
+    const e = toGraphError(sdkError(400, { message: '(#80003) There have been too many calls to this ad-account.', code: 80_003, error_subcode: 2_446_079, is_transient: true }, { 'x-business-use-case-usage': usage }), [TOKEN]);
+    expect(e).toBeInstanceOf(RateLimitError);
+    expect((e as RateLimitError).retryAfterMs).toBe(3_600_000);
+  });
+
+  it('an HTTP 429 with Retry-After (seconds or an HTTP-date) waits that long; with Meta\'s estimate too, the longer (issue #17)', () => {
+    const body = { message: 'too many calls', code: 80_003 };
+    expect((toGraphError(sdkError(429, body, { 'retry-after': '3600' }), [TOKEN]) as RateLimitError).retryAfterMs).toBe(3_600_000);
+    const date = toGraphError(sdkError(429, body, { 'retry-after': new Date(Date.now() + 120_000).toUTCString() }), [TOKEN]) as RateLimitError;
+    expect(date.retryAfterMs).toBeGreaterThan(100_000);
+    const usage = JSON.stringify({ '1000': [{ estimated_time_to_regain_access: 3 }] });
+    expect(throttleWaitMs({ 'retry-after': '60', 'x-business-use-case-usage': usage })).toBe(180_000);
+    expect(throttleWaitMs({ 'retry-after': '600', 'x-business-use-case-usage': usage })).toBe(600_000);
+    // A 429 whose body is no Graph error is a rate limit all the same.
+    expect(toGraphError(sdkError(429, { message: 'slow down' }, { 'retry-after': '5' }), [TOKEN])).toMatchObject({ code: 'rate_limited', retryAfterMs: 5_000 });
   });
 
   it('reads the regain-access estimate defensively', () => {

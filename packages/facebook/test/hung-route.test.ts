@@ -5,6 +5,7 @@ import { startFacebook } from './facebook-harness';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/hung-run.ts', import.meta.url));
+const INTERRUPTED = fileURLToPath(new URL('./fixtures/hung-interrupted-run.ts', import.meta.url));
 
 /** #17 item 5: every request has a timeout that also closes its socket, so a hung destination cannot keep the process alive. */
 describe('a destination that never answers (#17)', () => {
@@ -36,4 +37,19 @@ describe('a destination that never answers (#17)', () => {
     const faults = (await (await fetch(`${env.baseUrl}/__emulator/faults`)).json()) as { injected: { timeout: number } };
     expect(faults.injected.timeout).toBeGreaterThanOrEqual(2);
   }, 120_000);
+
+  it('an interrupted run cancels the request it abandons: with a 10-minute request timeout, the process still exits by itself (issue #17 item 3)', async () => {
+    env = await startFacebook();
+    await env.admin.seed({ audiences: [{ name: 'Hung' }] });
+    await env.admin.setFaults([{ kind: 'timeout', method: 'POST', path: '/users$', latencyMs: 600_000 }]);
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@syncmodes/source', INTERRUPTED], { cwd: ROOT, env: { ...process.env, SYNCMODES_TEST_URL: env.baseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += String(c)));
+    child.stderr.on('data', (c) => (err += String(c)));
+    // Bounded by this test's timeout: an open socket would keep the process alive for the 10-minute request timeout.
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code, err).toBe(0);
+    expect(JSON.parse(out.trim().split('\n').pop() ?? '{}')).toEqual({ status: 'stopped', reason: 'interrupted', codes: ['not_sent', 'not_sent'] });
+  }, 90_000);
 });

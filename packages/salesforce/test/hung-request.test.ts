@@ -55,4 +55,27 @@ describe('a hung Salesforce endpoint', () => {
     // The server held the first lookup's socket for HOLD_MS: the process could only exit this early if the client closed it.
     expect(elapsed).toBeLessThan(HOLD_MS * 0.75);
   }, HOLD_MS);
+
+  it('SIGTERM while a create hangs (request timeout 10 minutes): the call is abandoned and its socket closed, the summary says STOPPED (interrupted), and the process exits by itself with 130 (issue #17 item 3)', async () => {
+    env.emulator.setFaults([{ kind: 'timeout', method: 'POST', latencyMs: 600_000 }]);
+    const dir = mkdtempSync(join(tmpdir(), 'sf-hung-'));
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, 'id,Email,LastName\n1,ada@example.com,Lovelace\n2,alan@example.com,Turing\n');
+    const args = ['sync', '--to', 'salesforce', '--from', file, '--id', 'id', '--map', 'Email=Email', '--map', 'LastName=LastName', '--sync-name', 'hung',
+      '--option', `instanceUrl=${env.url}`, '--option', 'requestTimeoutMs=600000', '--state-dir', join(dir, 'state'), '--no-progress'];
+    // The entry runs the CLI's main without process.exit: the process ends only once nothing is left open.
+    const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args], {
+      env: { ...process.env, SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // The emulator counts the fault when the create arrives, then holds it.
+    while ((await env.admin.faults()).injected.timeout === 0) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(130);
+    expect(out).toContain('STOPPED (interrupted)');
+    expect(env.emulator.org.all('Contact')).toHaveLength(0);
+  }, 90_000);
 });

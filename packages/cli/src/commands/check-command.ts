@@ -15,6 +15,7 @@ import { loadConfigFile } from '../run/load-config-file';
 import { checkStateDir } from '../run/open-state';
 import { startEmulator } from '../run/start-emulator';
 import type { CommandContext } from './context';
+import { count, DEFAULT_MAX_RATE_LIMIT_WAIT_S } from './sync-command';
 
 interface CheckFlags {
   to?: string;
@@ -30,6 +31,7 @@ interface CheckFlags {
   json?: boolean;
   logLevel: LogLevel;
   logFormat?: LogFormat;
+  maxRateLimitWait: number;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -83,7 +85,8 @@ Examples:
 
 Exit codes: 0 ready · 2 configuration (invalid option, unknown field, unsupported mode; with
   --emulator, a --state-dir that is a file: state_unreadable, or under one: invalid_arguments) ·
-  3 credentials refused, permissions, or the destination cannot be reached`;
+  3 credentials refused, permissions, the destination cannot be reached, or it keeps asking
+  to wait longer than --max-rate-limit-wait (rate_limited)`;
 
 /**
  * `syncmodes check`: checks a destination's configuration and credentials without writing
@@ -104,6 +107,7 @@ export function checkCommand(context: CommandContext): Command {
     .option('--state-dir <dir>', 'where --emulator keeps its data (default .syncmodes)')
     .option('--config <file>', 'a sync YAML file (to, mode, options, map, groups…); flags override it')
     .option('--json', 'print the result as one JSON object on stdout')
+    .option('--max-rate-limit-wait <seconds>', 'longest a call may wait for rate limits: a longer Retry-After, or rate limits in a row whose waits add up to more, fail the check (rate_limited)', count, DEFAULT_MAX_RATE_LIMIT_WAIT_S)
     .addOption(new Option('--log-level <level>', 'log level for stderr').choices([...LOG_LEVELS]).default('warn'))
     .addOption(new Option('--log-format <format>', 'log lines: pretty (default on a terminal) or json').choices([...LOG_FORMATS]))
     .addHelpText('after', CHECK_HELP)
@@ -129,7 +133,7 @@ async function runCheck(context: CommandContext, flags: CheckFlags): Promise<voi
     const config = destinationConfig(destination, settings.options, io.env, emulator?.config);
     const secrets = secretValues(destination.configSchema, config);
     const logger = cliLogger({ level: flags.logLevel, format: flags.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
-    const result = withFlagsIn(await checkDestination({ destination, config, mode: settings.mode, fields: settings.fields, groups: settings.groups !== undefined || flags.group !== undefined, groupName: flags.group, logger }));
+    const result = withFlagsIn(await checkDestination({ destination, config, mode: settings.mode, fields: settings.fields, groups: settings.groups !== undefined || flags.group !== undefined, groupName: flags.group, logger, retry: { maxRateLimitWaitMs: flags.maxRateLimitWait * 1000 } }));
     const exitCode = checkExitCode(result);
     const text = flags.json
       ? jsonText({ exitCode, destination: result.destination, ok: result.ok, steps: result.steps, error: result.error ? { code: result.error.code, message: result.error.message, retryable: result.error.retryable } : null, calls: result.calls })

@@ -1,3 +1,4 @@
+import { DEFAULT_IN_FLIGHT_GRACE_MS } from '@syncmodes/connector-kit';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../output/cli-logger';
 import { STDOUT } from '../output/write-report';
@@ -10,7 +11,7 @@ import { syncJobSchema, type SyncJobInput } from '../run/sync-job';
 import type { CommandContext } from './context';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const count = (value: string) => {
+export const count = (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expects a whole number ≥ 0.');
   return n;
@@ -18,6 +19,9 @@ const count = (value: string) => {
 
 /** Default of `--max-rate-limit-wait`, seconds. */
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_S = 300;
+
+/** What `--max-rate-limit-wait` does (sync and check). */
+export const MAX_RATE_LIMIT_WAIT_HELP = 'longest a call may wait for rate limits: a longer Retry-After, or rate limits in a row whose waits add up to more, stop the run (rate_limited, state kept)';
 
 interface SyncFlags {
   to?: string;
@@ -123,8 +127,13 @@ Input and output:
                       one that timed out is sent again at most twice (a warning says so); a
                       connection that never answers, or 3 calls in a row without an answer, stop
                       the run (destination_unreachable, exit 3; state kept)
-  Ctrl-C / SIGTERM    stops sending, lets the calls in flight finish, prints the summary and
-                      writes the report (exit 130); a second Ctrl-C exits at once
+  rate limits         a wait the destination asks for (Retry-After, a reset header) is shown on
+                      the progress line; a longer one than --max-rate-limit-wait, or rate limits
+                      in a row to one call whose waits add up to more (a destination that says no
+                      wait is waited 1, 2, 4… s), stop the run (rate_limited, exit 3; state kept)
+  Ctrl-C / SIGTERM    stops sending, lets the calls in flight finish (those without an answer
+                      after ${DEFAULT_IN_FLIGHT_GRACE_MS / 1000} s are cancelled), prints the summary and writes the report
+                      (exit 130); a second Ctrl-C exits at once
 
 Examples:
   syncmodes sync --to salesforce --emulator --mode additive \\
@@ -170,7 +179,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))
-    .option('--max-rate-limit-wait <seconds>', 'longest wait for a rate limit; a longer Retry-After stops the run (rate_limited, state kept)', count, DEFAULT_MAX_RATE_LIMIT_WAIT_S)
+    .option('--max-rate-limit-wait <seconds>', MAX_RATE_LIMIT_WAIT_HELP, count, DEFAULT_MAX_RATE_LIMIT_WAIT_S)
     .option('--config <file>', 'YAML file with these settings (flags override it)')
     .option('--json', 'print the run summary as one JSON object on stdout (nothing else on stdout)')
     .option('--quiet', 'no progress and no summary table: only errors, on stderr')

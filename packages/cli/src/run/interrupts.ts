@@ -1,4 +1,4 @@
-import { SyncError } from '@syncmodes/connector-kit';
+import { DEFAULT_IN_FLIGHT_GRACE_MS, SyncError } from '@syncmodes/connector-kit';
 import { EXIT } from '../registry/exit-codes';
 
 /** Where interrupts come from: `listen` subscribes and returns the unsubscribe function. */
@@ -35,7 +35,8 @@ export interface StopSwitch {
 
 /**
  * Turns interrupts into a stop: the first aborts `signal` (the engine stops sending new
- * calls, lets calls in flight finish, and the CLI prints the summary and writes the
+ * calls, lets calls in flight finish — cancelling those still without an answer after the
+ * kit's `DEFAULT_IN_FLIGHT_GRACE_MS` — and the CLI prints the summary and writes the
  * report); the second calls `exitNow(130)` at once.
  */
 export function stopSwitch(interrupts: Interrupts, stderr: NodeJS.WritableStream, exitNow: (code: number) => void): StopSwitch {
@@ -44,7 +45,7 @@ export function stopSwitch(interrupts: Interrupts, stderr: NodeJS.WritableStream
   const unlisten = interrupts.listen((signal) => {
     if (interruptedBy === undefined) {
       interruptedBy = signal;
-      stderr.write(`\nStopping (${signal}): no new calls; waiting for the calls in flight, then the summary and the report. Press Ctrl-C again to exit at once.\n`);
+      stderr.write(`\nStopping (${signal}): no new calls; waiting for the calls in flight (at most ${DEFAULT_IN_FLIGHT_GRACE_MS / 1000} s, then they are cancelled), then the summary and the report. Press Ctrl-C again to exit at once.\n`);
       controller.abort(interruptedError(signal));
       return;
     }

@@ -1,4 +1,4 @@
-import type { FaultRule } from './faults';
+import type { FaultKind, FaultRule } from './faults';
 import { ADMIN_TOKEN_HEADER } from './listen-safety';
 import type { RequestLogEntry } from './types';
 
@@ -51,6 +51,11 @@ export class EmulatorClient {
 
   async setFaults(rules: readonly FaultRule[], seed = 1): Promise<void> {
     await this.call('POST', 'faults', { rules, seed });
+  }
+
+  /** The fault rules in force and the faults injected so far, by kind (counted when a request arrives: a request an emulator holds is counted already). */
+  faults(): Promise<{ rules: FaultRule[]; injected: Record<FaultKind, number> }> {
+    return this.call('GET', 'faults') as Promise<{ rules: FaultRule[]; injected: Record<FaultKind, number> }>;
   }
 
   async clearFaults(): Promise<void> {

@@ -387,6 +387,14 @@ export class EmulatorServer {
     switch (fault.kind) {
       case 'rate_limit':
         return answered(vendor.rateLimited(fault.retryAfterSec ?? 1));
+      case 'retry_after': {
+        const seconds = fault.retryAfterSec ?? 1;
+        const value = fault.retryAfterDate ? new Date(Date.now() + seconds * 1000).toUTCString() : String(seconds);
+        // The vendor's body, none of its own rate-limit headers: the wait is said only by Retry-After.
+        const { body, raw, headers = {} } = vendor.rateLimited(seconds);
+        const type = Object.entries(headers).filter(([name]) => name.toLowerCase() === 'content-type');
+        return answered({ status: fault.status ?? 429, body, raw, headers: { ...Object.fromEntries(type), 'Retry-After': value } });
+      }
       case 'server_error':
         return answered(vendor.serverError(fault.status ?? 503));
       case 'auth_expired':

@@ -1,14 +1,20 @@
-/** Kinds of fault an emulator can inject. */
 /**
  * Kinds of fault an emulator can inject:
- * - `rate_limit`: the vendor's 429 answer; `server_error`: a 5xx; `auth_expired`: the vendor's
- *   expired-token answer;
+ * - `rate_limit`: the vendor's own rate-limit answer (its status, headers and body: a 429
+ *   with Intercom's `X-RateLimit-Reset`, Salesforce's 403 `REQUEST_LIMIT_EXCEEDED` with no
+ *   wait, Facebook's throttling code with its usage header…);
+ * - `retry_after`: HTTP 429 (or `status`) whose only word on the wait is a standard
+ *   `Retry-After` header, in seconds or (`retryAfterDate`) as an HTTP-date
+ *   (https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3 ,
+ *   https://www.rfc-editor.org/rfc/rfc6585#section-4), with the vendor's rate-limit body:
+ *   what a gateway or proxy in front of the vendor, or the vendor's edge, may answer;
+ * - `server_error`: a 5xx; `auth_expired`: the vendor's expired-token answer;
  * - `latency`: answer normally after `latencyMs`;
  * - `reset`: cut the connection before handling; `timeout`: hold it `latencyMs`, then cut;
  * - `lost_response`: handle the request (data changes), then cut the connection, so the
  *   client cannot know whether it worked.
  */
-export type FaultKind = 'rate_limit' | 'server_error' | 'latency' | 'reset' | 'timeout' | 'auth_expired' | 'lost_response';
+export type FaultKind = 'rate_limit' | 'retry_after' | 'server_error' | 'latency' | 'reset' | 'timeout' | 'auth_expired' | 'lost_response';
 
 /**
  * A fault rule. A request matching `method` / `path` is counted; the fault fires when
@@ -29,10 +35,12 @@ export interface FaultRule {
   readonly method?: string | undefined;
   /** Regular expression (source) the path must match (default any). */
   readonly path?: string | undefined;
-  /** `server_error`: the status (default 503). */
+  /** `server_error`: the status (default 503); `retry_after`: the status (default 429). */
   readonly status?: number | undefined;
-  /** `rate_limit`: seconds to announce (default 1). */
+  /** `rate_limit`, `retry_after`: seconds to announce (default 1). */
   readonly retryAfterSec?: number | undefined;
+  /** `retry_after`: send the wait as an HTTP-date (`Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`) instead of seconds. */
+  readonly retryAfterDate?: boolean | undefined;
   /** `latency`: delay before answering; `timeout`: how long to hold before cutting (default 30,000). */
   readonly latencyMs?: number | undefined;
 }
@@ -63,6 +71,7 @@ export class FaultInjector {
   /** Faults injected so far, by kind. */
   readonly injected: Record<FaultKind, number> = {
     rate_limit: 0,
+    retry_after: 0,
     server_error: 0,
     latency: 0,
     reset: 0,

@@ -18,8 +18,11 @@ export interface SyncProgress {
   /**
    * `waiting`: the destination asked the run to slow down (nothing is sent for `waitMs`), or
    * a request got no answer in time and is about to be sent again (`reason: 'timeout'`).
+   * `stopped`: the run stopped (`code` says why: `rate_limited`, `destination_unreachable`,
+   * `interrupted`…); the records still counted are reported `not_sent`. `done`: the run went
+   * through.
    */
-  readonly phase: 'scanning' | 'syncing' | 'waiting' | 'done';
+  readonly phase: 'scanning' | 'syncing' | 'waiting' | 'stopped' | 'done';
   /** Records with a final result so far. */
   readonly processed: number;
   /** Records the run will report on (known after scanning). */
@@ -30,6 +33,8 @@ export interface SyncProgress {
   readonly reason?: 'rate_limited' | 'timeout' | undefined;
   /** For `waiting` on a timeout: which retry this is, of at most how many. */
   readonly retry?: { readonly retry: number; readonly of: number } | undefined;
+  /** For `stopped`: the code of what stopped the run. */
+  readonly code?: string | undefined;
 }
 
 /**
@@ -94,8 +99,10 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   /** How calls are retried (5xx, timeouts, resets, rate limits). */
   readonly retry?: Partial<RetryPolicy> | undefined;
   /**
-   * Longest single rate-limit wait the run accepts, ms: a `Retry-After` beyond it stops the
-   * run with `rate_limited`, state kept. Same as `retry.maxRateLimitWaitMs` (this one wins).
+   * Longest a call may wait for rate limits, ms: a `Retry-After` beyond it, or rate-limit
+   * answers in a row whose waits add up beyond it (a destination that never says how long
+   * to wait included), stop the run with `rate_limited`, state kept. Same as
+   * `retry.maxRateLimitWaitMs` (this one wins).
    * @defaultValue `300000` (5 minutes)
    */
   readonly maxRateLimitWaitMs?: number | undefined;
@@ -130,13 +137,22 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
   readonly logger?: Logger | undefined;
   /**
    * Stops the run when it aborts (Ctrl-C, SIGTERM, a worker shutting down): nothing more is
-   * sent, calls in flight finish, state records what was acknowledged, and the summary has
-   * status `stopped` with reason `interrupted`.
+   * sent, calls in flight finish (for at most `inFlightGraceMs`), state records what was
+   * acknowledged, and the summary has status `stopped` with reason `interrupted`.
    * @defaultValue none
    */
   readonly signal?: AbortSignal | undefined;
   /**
-   * Called as the run progresses (scanning, syncing, waiting for a rate limit, done), for progress bars.
+   * After `signal` aborts, how long calls in flight may still take, ms. Then they are
+   * abandoned: the verbs' `ctx.signal` aborts (a connector cancels its requests with it) and
+   * the run ends without their answers, so a request that hangs never holds a stopped run
+   * for its whole timeout. What an abandoned call did is not recorded, as after a lost
+   * answer: the next run looks those records up again.
+   * @defaultValue `3000`
+   */
+  readonly inFlightGraceMs?: number | undefined;
+  /**
+   * Called as the run progresses (scanning, syncing, waiting for a rate limit, stopped, done), for progress bars.
    * @defaultValue none
    */
   readonly onProgress?: ((progress: SyncProgress) => void) | undefined;

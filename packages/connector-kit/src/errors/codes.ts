@@ -57,11 +57,11 @@ export const KIT_CODES = {
   network_error: record(true, 'The destination could not be reached after every retry.', 'Check the network; run again.'),
   timeout: record(true, 'The destination did not answer in time, after its retries (at most 2 for a request that got no answer).', 'Run again later.'),
   // The run as a whole.
-  rate_limited: run(true, 'The destination asked to wait longer than the run may wait (or a record stayed rate-limited).', 'Run again later; state is kept.'),
+  rate_limited: run(true, 'The destination asked to wait longer than the run may wait, or kept answering "rate limited" to one call until the waits added up to more (or a record stayed rate-limited).', 'Run again later, or raise maxRateLimitWaitMs; state is kept.'),
   authentication_failed: run(false, 'The destination refused the credentials; the run stopped.', 'Fix the credentials (the message names the variable).'),
   destination_unreachable: run(true, 'The destination gave no answer (every attempt timed out or failed on the network) after every retry: when the run connected or checked its groups (there, only 5xx answers too), or on several calls in a row. The run stopped; state is kept.', 'Check the destination’s URL, its status and the network (or raise its requestTimeoutMs option), then run again: it continues where it stopped.'),
   quota_exceeded: run(true, 'The destination’s quota (e.g. the daily API allocation) is spent; the run stopped.', 'Run again when the quota resets.'),
-  interrupted: run(true, 'Stopped by the user or the system (Ctrl-C, SIGTERM); calls in flight finished.', 'Run again; it continues where it stopped.'),
+  interrupted: run(true, 'Stopped by the user or the system (Ctrl-C, SIGTERM); calls in flight finished, or were cancelled a few seconds later without an answer.', 'Run again; it continues where it stopped.'),
   state_unwritable: run(true, 'The sync’s state could not be written (disk full, read-only); the run stopped.', 'Free space or fix permissions, then run again: what was sent but not recorded is looked up.'),
   state_unreadable: config('The state file is not a valid syncmodes state store (empty, truncated, another format, a folder).', 'Restore it, or start over: move the file aside and open a new one.'),
   lease_lost: run(true, 'Another run took this sync over while this one was paused; its writes were refused.', 'Nothing: the other run continues.'),

@@ -7,6 +7,7 @@ import {
   SyncError,
   defineDestination,
   identity,
+  parseRetryAfter,
   secret,
   type CodeInfo,
   type FoundRecord,
@@ -22,10 +23,10 @@ const configSchema = z.object({
 /** The tiny destination's config. */
 export type TinyConfig = z.output<typeof configSchema>;
 
-/** What the tiny API answered: status, `Retry-After` (s) and the JSON body. */
+/** What the tiny API answered: status, `Retry-After` (ms; seconds or an HTTP-date on the wire) and the JSON body. */
 export interface TinyAnswer {
   readonly status: number;
-  readonly retryAfterSec: number;
+  readonly retryAfterMs: number | undefined;
   readonly body: { readonly error?: { readonly code: string; readonly message?: string } } & Record<string, unknown>;
 }
 
@@ -37,13 +38,13 @@ export async function tinyFetch(config: TinyConfig, method: string, path: string
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const json = (await response.json().catch(() => ({}))) as TinyAnswer['body'];
-  return { status: response.status, retryAfterSec: Number(response.headers.get('retry-after') ?? 1), body: json };
+  return { status: response.status, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), body: json };
 }
 
 /** The kit's error for a failed answer (the ladder of `httpError`), or undefined for a success. */
 export function tinyError(answer: TinyAnswer): SyncError | undefined {
   const { status, body } = answer;
-  if (status === 429) return new RateLimitError('rate limited', answer.retryAfterSec * 1000);
+  if (status === 429) return new RateLimitError('rate limited', answer.retryAfterMs);
   if (status === 401) return new AuthError('token refused');
   if (status >= 500) return new RetryableError('server_error', `HTTP ${status}`, { status });
   if (status >= 400) return new SyncError(body.error?.code ?? 'bad_request', body.error?.message ?? `HTTP ${status}`, { status });

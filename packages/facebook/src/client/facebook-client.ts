@@ -32,10 +32,14 @@ export class FacebookClient {
   /** Removes the per-request timeout of this client's requests (see {@link timeoutRequestsTo}). */
   readonly close: () => void;
 
-  constructor(private readonly config: FacebookConfig) {
+  /** `signal`: the run's (the connect context's): requests still in flight when it aborts are cancelled. */
+  constructor(
+    private readonly config: FacebookConfig,
+    signal?: AbortSignal,
+  ) {
     this.api = new TargetedFacebookAdsApi(config.accessToken, config.baseUrl);
     this.secrets = [config.accessToken, encodeURIComponent(config.accessToken)];
-    this.close = timeoutRequestsTo(config.baseUrl.replace(/\/+$/, ''), config.requestTimeoutMs);
+    this.close = timeoutRequestsTo(config.baseUrl.replace(/\/+$/, ''), config.requestTimeoutMs, signal);
   }
 
   /** The ad account's customer-list (CUSTOM) audiences, every page. `GET /act_<id>/customaudiences`. */

@@ -1,4 +1,4 @@
-import { AuthError, RetryableError, SyncError, httpError, redactText, toSyncError } from '@syncmodes/connector-kit';
+import { AuthError, RetryableError, SyncError, httpError, parseRetryAfter, redactText, toSyncError } from '@syncmodes/connector-kit';
 import type { FacebookCode } from '../errors/codes';
 
 /** The `error` object of a Graph API error answer. */
@@ -61,6 +61,22 @@ export function regainAccessMs(headers: Record<string, unknown> | null | undefin
   }
 }
 
+/**
+ * How long a throttled answer asks to wait, ms: Meta's estimate (`x-business-use-case-usage`
+ * … `estimated_time_to_regain_access`, see {@link regainAccessMs};
+ * https://developers.facebook.com/docs/marketing-api/overview/rate-limiting), or a standard
+ * `Retry-After` (seconds or an HTTP-date, https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3:
+ * what a 429 from a gateway in front of the Graph API carries), the longer when both come;
+ * `undefined` when neither says (the kit then backs off, bounded by the run's maximum wait).
+ */
+export function throttleWaitMs(headers: Record<string, unknown> | null | undefined, now: number = Date.now()): number | undefined {
+  const regain = regainAccessMs(headers);
+  const header = headers?.['retry-after'];
+  const retryAfter = typeof header === 'string' ? parseRetryAfter(header, now) : typeof header === 'number' ? header * 1000 : undefined;
+  if (regain === undefined) return retryAfter;
+  return retryAfter === undefined ? regain : Math.max(regain, retryAfter);
+}
+
 function describe(body: GraphErrorBody): string {
   const ids = [`code ${body.code ?? '?'}`, body.error_subcode ? `subcode ${body.error_subcode}` : '', body.fbtrace_id ? `fbtrace_id ${body.fbtrace_id}` : ''].filter(Boolean).join(', ');
   const text = [body.message, body.error_user_msg].filter(Boolean).join(' — ');
@@ -76,7 +92,10 @@ function describe(body: GraphErrorBody): string {
  *   kit's `httpError` like the other classes below; 10 / 200 / 294 → `AuthError` `permission_denied`;
  * - 200 / 1870047 (or the title "Audience Size too low") → `low_audience_size` (the removal verb defers its members);
  * - 100 / 1713230 → `audience_upload_blocked` (the chunk's members fail, not retried);
- * - 4, 17, 32, 613, 800xx → {@link RateLimitError} (wait from `x-business-use-case-usage`);
+ * - 4, 17, 32, 613, 800xx, and HTTP 429 → {@link RateLimitError} (wait from
+ *   `x-business-use-case-usage` or `Retry-After`: {@link throttleWaitMs}), also when Meta
+ *   marks the throttling `is_transient` (80003 does): waiting what Meta says, not retrying
+ *   after a short backoff;
  * - 1, 2, `is_transient`, no answer → {@link RetryableError}; HTTP 5xx → retryable `server_error`;
  * - anything else → a non-retryable `graph_error` (e.g. 100 invalid parameter).
  *
@@ -106,7 +125,8 @@ export function toGraphError(thrown: unknown, secrets: readonly string[]): SyncE
   if (PERMISSION_CODES.has(code)) {
     return new AuthError(`The access token lacks a permission on the ad account: ${text}.`, { ...options, code: 'permission_denied' });
   }
-  if (code === 1 || code === 2 || body.is_transient === true) {
+  const throttled = THROTTLING_CODES.has(code) || status === 429;
+  if (!throttled && (code === 1 || code === 2 || body.is_transient === true)) {
     return new RetryableError('facebook_unavailable', `Facebook had a temporary problem: ${text}.`, options);
   }
   // Graph answers most errors 400 and says what they are by code: the codes decide auth and
@@ -118,8 +138,8 @@ export function toGraphError(thrown: unknown, secrets: readonly string[]): SyncE
     vendorCode: String(code),
     vendorMessage: text,
     auth: TOKEN_CODES.has(code),
-    rateLimited: THROTTLING_CODES.has(code),
-    retryAfterMs: regainAccessMs(e.headers),
+    rateLimited: throttled,
+    retryAfterMs: throttled ? throttleWaitMs(e.headers) : undefined,
     code: 'graph_error',
     credentialEnv: 'FACEBOOK_ACCESS_TOKEN (a token with ads_management; the next run sends what is pending)',
   });

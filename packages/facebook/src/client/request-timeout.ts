@@ -16,20 +16,23 @@ function sdkAxios(): AxiosStatic {
  * timed-out call used to leave its socket open (and a server that never answers kept the
  * process alive after the run). An axios request interceptor, limited to URLs under
  * `target` and removed by the returned function, sets axios's own `timeout` (the request is
- * destroyed when it fires) and an abort signal of the same length.
+ * destroyed when it fires) and an abort signal of the same length, which also follows
+ * `signal` (the run's: it aborts when the run abandons its calls in flight after an
+ * interrupt, or ends, so an abandoned request closes its socket too).
  * https://axios-http.com/docs/req_config (`timeout`, `signal`)
  *
  * @param target - base URL of the Graph API (or the emulator), no trailing slash.
  * @param ms - the timeout, ms.
+ * @param signal - cancels every request still in flight when it aborts.
  * @returns a function that removes the interceptor (called on disconnect).
  */
-export function timeoutRequestsTo(target: string, ms: number): () => void {
+export function timeoutRequestsTo(target: string, ms: number, signal?: AbortSignal): () => void {
   const axios = sdkAxios();
   const id = axios.interceptors.request.use((config) => {
     const url = `${config.baseURL && !/^https?:/.test(config.url ?? '') ? config.baseURL : ''}${config.url ?? ''}`;
     if (!url.startsWith(target)) return config;
     config.timeout = ms;
-    config.signal ??= AbortSignal.timeout(ms);
+    config.signal ??= signal ? AbortSignal.any([AbortSignal.timeout(ms), signal]) : AbortSignal.timeout(ms);
     return config;
   });
   return () => axios.interceptors.request.eject(id);

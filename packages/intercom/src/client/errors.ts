@@ -1,7 +1,7 @@
-import { RetryableError, SyncError, httpError } from '@syncmodes/connector-kit';
+import { RetryableError, SyncError, httpError, parseRetryAfter } from '@syncmodes/connector-kit';
 import { IntercomError, IntercomTimeoutError } from 'intercom-client';
 import type { IntercomCode } from '../errors/codes';
-import { rateLimitInfo } from './rate-limit-headers';
+import { rateLimitInfo, type HasHeaders } from './rate-limit-headers';
 
 /** The first error of an Intercom `error.list` body, when there is one. */
 export function firstError(body: unknown): { code: string; message: string } | undefined {
@@ -32,12 +32,30 @@ const UNMAPPED: IntercomCode = 'intercom_error';
 const MIN_RATE_LIMIT_WAIT_MS = 250;
 
 /**
+ * How long a 429 asks to wait, ms: until `X-RateLimit-Reset` (Intercom's own signal,
+ * https://developers.intercom.com/docs/references/rest-api/errors/rate-limiting), or a
+ * `Retry-After` (https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3), the longer when
+ * both come; `undefined` when neither does (the kit then backs off, bounded by the run's
+ * maximum wait).
+ */
+export function rateLimitWaitMs(response: HasHeaders | undefined, now: number = Date.now()): number | undefined {
+  const info = rateLimitInfo(response);
+  const reset = info ? Math.max(MIN_RATE_LIMIT_WAIT_MS, info.resetAtMs - now) : undefined;
+  const headers = response?.headers;
+  const retryAfter = headers && typeof headers.get === 'function' ? parseRetryAfter(headers.get('retry-after'), now) : undefined;
+  if (reset === undefined) return retryAfter;
+  return retryAfter === undefined ? reset : Math.max(reset, retryAfter);
+}
+
+/**
  * Turns what the SDK rejects with into a {@link SyncError}, the HTTP status deciding the
  * class through the kit's one ladder (`httpError`). Messages carry Intercom's own code and
  * message and never the token.
  *
  * - 401 (and 403 `token_*` codes) → {@link AuthError} `authentication_failed`: the run stops;
- * - 429 → {@link RateLimitError} waiting until `X-RateLimit-Reset`;
+ * - 429 → {@link RateLimitError} waiting until `X-RateLimit-Reset`, or for a `Retry-After`
+ *   (seconds or an HTTP-date, as a gateway in front of Intercom may send: RFC 9110 §10.2.3),
+ *   the longer of the two when both come (see {@link rateLimitWaitMs});
  * - 408, 5xx → retryable `server_error`; timeouts → retryable `timeout` (the SDK's own
  *   request timeout included); network failures → retryable `network_error`;
  * - anything else → not retryable, our code for Intercom's (`parameter_invalid` →
@@ -58,7 +76,6 @@ export function toIntercomError(thrown: unknown, what: string): unknown {
   }
   const first = firstError(thrown.body);
   const vendorCode = first?.code ?? `http_${status}`;
-  const info = status === 429 ? rateLimitInfo(thrown.rawResponse) : undefined;
   return httpError({
     status,
     vendor: 'Intercom',
@@ -66,7 +83,7 @@ export function toIntercomError(thrown: unknown, what: string): unknown {
     vendorCode,
     vendorMessage: first?.message || undefined,
     auth: status === 403 && vendorCode.startsWith('token_'),
-    retryAfterMs: info ? Math.max(MIN_RATE_LIMIT_WAIT_MS, info.resetAtMs - Date.now()) : undefined,
+    retryAfterMs: status === 429 ? rateLimitWaitMs(thrown.rawResponse) : undefined,
     code: CODE_NAMES[vendorCode] ?? UNMAPPED,
     credentialEnv: 'INTERCOM_ACCESS_TOKEN',
   });

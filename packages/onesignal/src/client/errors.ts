@@ -1,4 +1,4 @@
-import { AuthError, RateLimitError, httpError, type HttpFailure, type SyncError } from '@syncmodes/connector-kit';
+import { AuthError, RateLimitError, httpError, parseRetryAfter, type HttpFailure, type SyncError } from '@syncmodes/connector-kit';
 import type { OneSignalCode } from '../errors/codes';
 
 /** A failed request, translated: the error, and whether it concerns this user only. */
@@ -33,14 +33,9 @@ export function errorTitles(raw: string | undefined): { titles: string[]; limit?
   }
 }
 
-/** `Retry-After` in ms (seconds, possibly fractional, or an HTTP date), when present. */
+/** `Retry-After` in ms (seconds, possibly fractional, or an HTTP date: the kit's `parseRetryAfter`), when present. */
 export function retryAfterMs(headers: Record<string, string> | undefined): number | undefined {
-  const value = headers?.['retry-after'];
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+  return parseRetryAfter(headers?.['retry-after']);
 }
 
 /** What a failed request was, for messages. */

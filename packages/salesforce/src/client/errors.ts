@@ -1,4 +1,4 @@
-import { AuthError, RetryableError, SyncError, httpError } from '@syncmodes/connector-kit';
+import { AuthError, RetryableError, SyncError, httpError, parseRetryAfter } from '@syncmodes/connector-kit';
 import type { SalesforceCode } from '../errors/codes';
 
 /**
@@ -90,6 +90,8 @@ export interface FailedRequest {
   readonly url: string;
   /** HTTP status of the answer, when one came (jsforce's errors do not carry it). */
   readonly status?: number | undefined;
+  /** Headers of the answer (lower-case names), when one came. */
+  readonly headers?: Readonly<Record<string, string | undefined>> | undefined;
   /** The per-request timeout, ms (named when a request was cut for taking longer). */
   readonly timeoutMs?: number | undefined;
 }
@@ -101,8 +103,15 @@ const pathOf = (url: string) => url.replace(/^https?:\/\/[^/]+/, '').replace(/\?
  * decides the error class through the kit's one ladder ({@link httpError}); Salesforce's
  * codes only add what the status cannot say:
  * - `INVALID_SESSION_ID` → `auth` ({@link AuthError}, the run stops);
- * - `REQUEST_LIMIT_EXCEEDED` (403): "TotalRequests" (the org's daily allocation) → `quota`
- *   (the run stops), any other (concurrent requests) → `rateLimited` (no Retry-After is sent);
+ * - `REQUEST_LIMIT_EXCEEDED` (403): "TotalRequests" (the org's rolling 24-hour allocation) →
+ *   `quota` (the run stops at once: it will not recover within the run); any other (the
+ *   concurrent long-running requests limit, which clears when fewer than 25 such requests
+ *   run) → `rateLimited` with no wait: Salesforce sends no `Retry-After`, so the kit backs off
+ *   (1 s, 2 s, 4 s…) and stops the run (`rate_limited`) once the waits would pass the run's
+ *   maximum (https://developer.salesforce.com/docs/platform/salesforce-app-limits-cheatsheet/guide/salesforce-app-limits-platform-api.html);
+ * - a 429, or any rate limit whose answer carries `Retry-After` (seconds or an HTTP-date:
+ *   what a gateway or proxy in front of Salesforce may send, RFC 9110 §10.2.3) → the kit
+ *   waits that long, or stops the run when it is longer than the run may wait;
  * - codes a retry can fix (`UNABLE_TO_LOCK_ROW`, `QUERY_TIMEOUT`…) are retryable whatever the status;
  * - a refused OAuth refresh → {@link AuthError}; our per-request timeout → retryable `timeout`.
  * Other network failures are left to the kit (`toSyncError`).
@@ -138,6 +147,7 @@ export function jsforceErrorToSyncError(thrown: unknown, request?: FailedRequest
       auth: vendorCode === 'INVALID_SESSION_ID',
       quota: limit && /TotalRequests/i.test(message),
       rateLimited: limit,
+      retryAfterMs: parseRetryAfter(request?.headers?.['retry-after']),
       code: status === 414 ? 'uri_too_long' : codeFor(vendorCode),
       credentialEnv: 'SALESFORCE_ACCESS_TOKEN',
     },

@@ -48,7 +48,8 @@ class ObservedTransport extends Transport {
  *   the timeout covers the wait for the answer's headers (jsforce's transport), which is how
  *   a hung server shows;
  * - **errors as the kit's classes**: a rejection becomes a `SyncError` through the kit's
- *   `httpError` ladder, with the HTTP status of the answer (jsforce's errors do not carry it).
+ *   `httpError` ladder, with the HTTP status and headers of the answer (jsforce's errors do
+ *   not carry them; a `Retry-After` is the wait of a rate limit).
  *
  * https://jsforce.github.io/document/#connection , https://github.com/forcedotcom/sfdx-core (src/org/connection.ts)
  */
@@ -69,13 +70,14 @@ export class SalesforceConnection extends Connection {
     const { onAnswer, ...jsforceOptions } = options;
     const req: HttpRequest = typeof request === 'string' ? { method: 'GET', url: request } : request;
     let status: number | undefined;
+    let headers: AnswerInfo['headers'] | undefined;
     const transport = new ObservedTransport((answer) => {
-      status = answer.status;
+      ({ status, headers } = answer);
       onAnswer?.(answer);
     });
     const inner = super.request<R>(req, { ...jsforceOptions, transport, retry: { maxRetries: 0 }, timeout: this.timeoutMs });
     const translated = inner.then(undefined, (error: unknown) => {
-      throw jsforceErrorToSyncError(error, { method: req.method, url: req.url, status, timeoutMs: this.timeoutMs });
+      throw jsforceErrorToSyncError(error, { method: req.method, url: req.url, status, headers, timeoutMs: this.timeoutMs });
     });
     // jsforce's StreamPromise: a promise with `stream()` (jsforce's runtime does not export the class from its index).
     return Object.assign(translated, { stream: () => inner.stream() }) as StreamPromise<R>;

@@ -5,7 +5,7 @@ import { RunStoppedError } from '../../errors/run-errors';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { Logger } from '../../logging/logger';
 import type { Pacer } from './pacer';
-import { countRequests } from './request-counter';
+import { closeRequests, countRequests, type OpenRequest } from './request-counter';
 import { backoffMs, type RetryPolicy } from './retry-policy';
 import { sleep } from './sleep';
 
@@ -90,11 +90,75 @@ function unanswered(error: unknown): boolean {
   return code === 'timeout' || code === 'network_error';
 }
 
+/** The error of a call abandoned because the run's signal aborted with no stop recorded (a check whose caller gave up). */
+function abandoned(): SyncError {
+  return new RunStoppedError('interrupted', 'Interrupted: the call in flight was cancelled before the destination answered.', { retryable: true });
+}
+
+/**
+ * `promise`, unless `signal` aborts first: then a rejection with `reason()` at once. The
+ * promise is left to settle on its own (a rejection it ends with is not reported).
+ */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal, reason: () => unknown): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(reason());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** What one call (with its retries) has waited for rate limits so far (see {@link Caller.waitForRateLimit}). */
+export interface RateLimitTally {
+  /** Rate-limit answers received. */
+  answers: number;
+  /** Of those, answers that said nothing about how long to wait. */
+  unannounced: number;
+  /** Time waited for them, ms. */
+  waitedMs: number;
+}
+
+/** A tally for a call that has not been rate-limited yet. */
+export function newRateLimitTally(): RateLimitTally {
+  return { answers: 0, unannounced: 0, waitedMs: 0 };
+}
+
+/** The wait for the `n`-th rate-limit answer in a row that said nothing about how long to wait (1-based), ms. */
+export function unannouncedWaitMs(policy: RetryPolicy, n: number): number {
+  const cap = Math.max(policy.defaultRateLimitWaitMs, policy.maxTimeoutMs);
+  return Math.min(cap, policy.defaultRateLimitWaitMs * 2 ** Math.max(0, n - 1));
+}
+
+function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: RateLimitTally, maxMs: number, kind: CallKind | undefined): string {
+  const s = (ms: number) => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
+  const announced = error.retryAfterMs !== undefined;
+  // The connector's message names the vendor, the request and the vendor's code (never credentials).
+  const last = error.status === undefined ? '' : ` (last answer: ${error.message.replace(/\.$/, '')})`;
+  const next = `the run stopped and the next run continues where it left off${last}.`;
+  if (announced && waitMs > maxMs) return `The destination asked to wait ${s(waitMs)} (Retry-After), longer than the ${s(maxMs)} this run may wait (maxRateLimitWaitMs); ${next}`;
+  const call = kind ? `one ${kind} call` : 'one call';
+  const said = tally.unannounced === tally.answers ? ', never saying how long to wait' : tally.unannounced === 0 ? '' : `, ${tally.unannounced} of them without saying how long to wait`;
+  return `The destination answered "rate limited" ${tally.answers} times in a row to ${call}${said}; it waited ${s(tally.waitedMs)} and the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this run may wait for one call (maxRateLimitWaitMs); ${next}`;
+}
+
 /**
  * Sends calls to a destination through the pacer, with retries (p-retry): exponential
  * backoff with jitter for retryable failures, `Retry-After` for rate limits (which hold
- * every queued call and never use up the retry budget). A run-stopping error (auth,
- * exhausted quota) stops every later call.
+ * every queued call and never use up the retry budget, but are bounded: see
+ * {@link Caller.waitForRateLimit}). A run-stopping error (auth, exhausted quota) stops every
+ * later call.
  *
  * A request that got no answer in time (`timeout`) is retried at most
  * `policy.timeoutRetries` times (each costs a whole request timeout); when
@@ -109,13 +173,17 @@ export class Caller {
   /** Aborted when the run stops (or the run's signal aborts): every wait ends at once. */
   private readonly waits = new AbortController();
   private readonly signal: AbortSignal;
+  /** Aborted when the run ends, or when its calls in flight are abandoned (see {@link Caller.call}). */
+  private readonly runSignal: AbortSignal;
   /** Calls in a row that ended, after their retries, without any answer (see {@link CallerEvent}). */
   private unansweredCalls = 0;
   /** A wait or a timeout retry was reported and the destination has not answered since. */
   private waiting = false;
 
   /**
-   * @param runSignal - aborts every wait (backoff, rate limit) and retry loop.
+   * @param runSignal - aborts every wait (backoff, rate limit) and retry loop, and abandons
+   *   the calls in flight: each rejects at once with the run's stop (`interrupted` when
+   *   there is none), whatever its request is still doing.
    * @param onEvent - told about each rate-limit wait and each timeout retry before it starts, and when the destination answers again, for progress lines.
    */
   constructor(
@@ -125,6 +193,7 @@ export class Caller {
     runSignal: AbortSignal,
     private readonly onEvent: (event: CallerEvent) => void = () => undefined,
   ) {
+    this.runSignal = runSignal;
     this.signal = AbortSignal.any([runSignal, this.waits.signal]);
   }
 
@@ -154,35 +223,48 @@ export class Caller {
   }
 
   /**
-   * Waits for a rate limit (holding the pacer for every queued call) and counts it.
+   * Waits for a rate limit (holding the pacer for every queued call) and counts it. The wait
+   * is what the destination asked (`retryAfterMs`: `Retry-After`, a reset header); when it
+   * said nothing, the n-th such answer in a row to one call waits
+   * `defaultRateLimitWaitMs` × 2^(n−1), up to `maxTimeoutMs` (no jitter: the pacer holds
+   * every call anyway).
    *
+   * Bounded: one call waits at most `maxRateLimitWaitMs` for rate limits in all, so a
+   * destination that keeps answering "rate limited" (with or without a wait) stops the run
+   * instead of holding it forever.
+   *
+   * @param tally - what this call (with its retries) has waited so far; updated.
    * @throws {@link RunStoppedError} `rate_limited` (and stops the run) when the destination
-   *   asks for a longer wait than the policy's `maxRateLimitWaitMs`: state is kept, the next
-   *   run continues.
+   *   asks for a longer wait than the policy's `maxRateLimitWaitMs`, or when this wait would
+   *   take the call's waits beyond it: state is kept, the next run continues.
    */
-  async waitForRateLimit(error: RateLimitError): Promise<void> {
-    const wait = error.retryAfterMs ?? this.policy.defaultRateLimitWaitMs;
+  async waitForRateLimit(error: RateLimitError, tally: RateLimitTally = newRateLimitTally(), kind?: CallKind): Promise<void> {
+    const announced = error.retryAfterMs;
+    tally.answers++;
+    if (announced === undefined) tally.unannounced++;
+    const wait = announced ?? unannouncedWaitMs(this.policy, tally.unannounced);
     this.stats.rateLimited++;
-    if (wait > this.policy.maxRateLimitWaitMs) {
-      const seconds = Math.round(wait / 1000);
-      const stop = new RunStoppedError(
-        'rate_limited',
-        `The destination asked to wait ${seconds} s (Retry-After), longer than the ${Math.round(this.policy.maxRateLimitWaitMs / 1000)} s this run may wait; the run stopped and the next run continues where it left off.`,
-        { retryable: true },
-      );
+    const max = this.policy.maxRateLimitWaitMs;
+    if (wait > max || tally.waitedMs + wait > max) {
+      const stop = new RunStoppedError('rate_limited', rateLimitStopMessage(error, wait, tally, max, kind), { retryable: true, cause: error });
       this.stop(stop);
       throw stop;
     }
+    tally.waitedMs += wait;
     this.stats.rateLimitWaitMs += wait;
     this.pacer.hold(wait);
-    this.logger.debug('rate limited', { waitMs: wait });
+    this.logger.debug('rate limited', { waitMs: wait, announced: announced !== undefined });
     this.waiting = true;
     this.onEvent({ kind: 'rate_limited', waitMs: wait });
     await sleep(wait, this.signal);
   }
 
   /**
-   * Runs one destination call with pacing and retries.
+   * Runs one destination call with pacing and retries. A call still in flight when the
+   * run's signal aborts is abandoned: it rejects at once with the run's stop, its answer, if
+   * one comes, is ignored, and its `http`/`https` requests still open are destroyed (their
+   * sockets closed); the connector gets the same signal as `ctx.signal`, to cancel the rest
+   * (fetch requests).
    *
    * @throws the call's {@link SyncError} when it is not retryable, when retries are spent,
    *   or when the run was stopped.
@@ -191,6 +273,7 @@ export class Caller {
     const retryAmbiguous = options.retryAmbiguous ?? true;
     const { policy } = this;
     let timeouts = 0;
+    const rateLimits = newRateLimitTally();
     const retryable = (error: unknown): boolean => {
       if (!retryNow(error) || this.stopError) return false;
       if (error instanceof RateLimitError) return true;
@@ -211,7 +294,7 @@ export class Caller {
           if ((error as SyncError).code === 'timeout') timeouts++;
           if (!retryable(error)) return;
           if (error instanceof RateLimitError) {
-            await this.waitForRateLimit(error);
+            await this.waitForRateLimit(error, rateLimits, kind);
           } else if (retriesLeft > 0) {
             this.stats.retries++;
             if ((error as SyncError).code === 'timeout') await this.retryAfterTimeout(kind, timeouts, retriesConsumed + 1, error as SyncError);
@@ -279,7 +362,12 @@ export class Caller {
         }
         this.stats.calls[kind]++;
         try {
-          const result = await countRequests(this.stats.requests, kind, fn);
+          const open = new Set<OpenRequest>();
+          const result = await unlessAborted(countRequests(this.stats.requests, kind, fn, open), this.runSignal, () => {
+            // Abandoned: close the requests it left open, whether or not its SDK takes the signal.
+            closeRequests(open);
+            return this.stopError ?? abandoned();
+          });
           this.answered();
           return result;
         } catch (error) {

@@ -36,14 +36,17 @@ export interface RetryPolicy {
    */
   readonly maxRetryTimeMs: number;
   /**
-   * Wait used for a rate limit that gives no `Retry-After`, ms.
+   * Wait used for a rate limit that gives no `Retry-After`, ms: doubled for each such answer
+   * in a row to one call, up to `maxTimeoutMs` (1, 2, 4… s by default), and bounded with the
+   * other waits by `maxRateLimitWaitMs`.
    * @defaultValue `1000`
    */
   readonly defaultRateLimitWaitMs: number;
   /**
-   * Longest single rate-limit wait the run accepts, ms: a `Retry-After` beyond it stops the
-   * run with `rate_limited` (state kept; the next run continues) instead of leaving it
-   * silent for an hour.
+   * Longest a call may wait for rate limits, ms: a `Retry-After` beyond it, or rate-limit
+   * answers in a row to one call whose waits add up beyond it (with or without a
+   * `Retry-After`), stop the run with `rate_limited` (state kept; the next run continues)
+   * instead of leaving it silent for an hour, or retrying forever.
    * @defaultValue `300000` (5 minutes)
    */
   readonly maxRateLimitWaitMs: number;
@@ -51,8 +54,8 @@ export interface RetryPolicy {
 
 /**
  * Defaults: 5 retries from 500 ms up to 30 s (at most 2 of them after a timeout), at most 15
- * minutes per call, rate-limit waits up to 5 minutes, the run stops after 3 calls in a row
- * got no answer.
+ * minutes per call, rate-limit waits up to 5 minutes per call (1 s, doubled per answer in a
+ * row, when the destination says nothing), the run stops after 3 calls in a row got no answer.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = Object.freeze({
   retries: 5,

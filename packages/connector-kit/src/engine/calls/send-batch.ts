@@ -1,7 +1,7 @@
 import type { ItemResult } from '../../destination/verbs';
 import { isRunStopping, RateLimitError, retryNow, SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
-import type { Caller, CallKind } from './caller';
+import { newRateLimitTally, type Caller, type CallKind } from './caller';
 
 /** Options of {@link sendBatch}. */
 export interface SendBatchOptions<I> {
@@ -86,7 +86,8 @@ function retryable(pending: readonly number[], results: readonly ItemResult[], s
  *   in halves, recursively, so only the bad record fails;
  * - retryable per-item failures (e.g. a locked row) are resent, after the caller's backoff,
  *   up to the retry budget; items rate-limited on their own wait their `Retry-After`
- *   through the caller (holding every queued call, bounded by the run's maximum wait);
+ *   through the caller (holding every queued call; all the batch's waits together bounded
+ *   by the run's maximum wait);
  * - with `reconcile`, ambiguous whole-call failures are checked before resending (a call
  *   that got no answer in time: at most `policy.timeoutRetries` times).
  *
@@ -97,6 +98,7 @@ export async function sendBatch<I>(caller: Caller, kind: CallKind, items: readon
   let pending = items.map((_, i) => i);
   let attempt = 0;
   let timeouts = 0;
+  const rateLimits = newRateLimitTally();
   const started = Date.now();
   while (pending.length > 0) {
     let results: ItemResult[];
@@ -121,7 +123,7 @@ export async function sendBatch<I>(caller: Caller, kind: CallKind, items: readon
     if (retry.length === 0) break;
     if (!onlyRateLimited) attempt++;
     if (attempt > caller.policy.retries || Date.now() - started > caller.policy.maxRetryTimeMs) break;
-    if (onlyRateLimited) await caller.waitForRateLimit(new RateLimitError('rate limited', waitMs || undefined));
+    if (onlyRateLimited) await caller.waitForRateLimit(new RateLimitError('rate limited', waitMs || undefined), rateLimits, kind);
     else {
       caller.stats.retries++;
       await caller.backoff(attempt);

@@ -30,6 +30,8 @@ export class RunResults {
   private processed = 0;
   /** Records the run will report on (known after scanning). */
   total = 0;
+  /** The error that stopped the run, if one did: progress then says `stopped`, never `syncing` or `done`. */
+  stoppedBy: () => SyncError | undefined = () => undefined;
 
   constructor(
     private readonly identity: RunIdentity,
@@ -46,8 +48,13 @@ export class RunResults {
     if (this.processed % 100 === 0 || this.processed === this.total) this.progress('syncing');
   };
 
-  /** Reports progress (`waiting` with how long and why). */
+  /** Reports progress (`waiting` with how long and why; `stopped`, with the stop's code, once the run stopped). */
   progress(phase: SyncProgress['phase'], wait?: Pick<SyncProgress, 'waitMs' | 'reason' | 'retry'>): void {
+    const stop = phase === 'syncing' || phase === 'done' ? this.stoppedBy() : undefined;
+    if (stop) {
+      this.options.onProgress?.({ phase: 'stopped', processed: this.processed, total: this.total, code: stop.code });
+      return;
+    }
     const base = { phase, processed: this.processed, total: this.total };
     this.options.onProgress?.(phase === 'waiting' ? { ...base, ...wait } : base);
   }

@@ -19,9 +19,13 @@ import { RunLease } from './run-lease';
 import { RunResults } from './run-results';
 import type { RunSetup } from './run-setup';
 
+/** How long calls in flight may still take after the run's signal aborts, by default (see `RunSyncOptions.inFlightGraceMs`). */
+export const DEFAULT_IN_FLIGHT_GRACE_MS = 3_000;
+
 /** The error that stops a run when its caller's signal aborts (Ctrl-C, SIGTERM, a worker shutting down). */
-export function interruptedError(): RunStoppedError {
-  return new RunStoppedError('interrupted', 'Interrupted: nothing more was sent, calls in flight finished; the next run continues where this one stopped.', { retryable: true });
+export function interruptedError(graceMs = DEFAULT_IN_FLIGHT_GRACE_MS): RunStoppedError {
+  const grace = graceMs % 1000 === 0 ? `${graceMs / 1000} s` : `${graceMs} ms`;
+  return new RunStoppedError('interrupted', `Interrupted: nothing more was sent; calls in flight finished, or were cancelled after ${grace} without an answer; the next run continues where this one stopped.`, { retryable: true });
 }
 
 /** The error that stops a run when the destination failed, after every retry, a call the run cannot go on without (timeouts, network failures, 5xx). */
@@ -49,12 +53,20 @@ export class RunSession {
   caller: Caller;
   private lease: RunLease | undefined;
   private interrupted: SyncError | undefined;
-  /** Aborted when the run ends: closes what an SDK left open. Not on interrupt (calls in flight finish). */
+  /**
+   * Aborted when the run ends (closes what an SDK left open), or `inFlightGraceMs` after an
+   * interrupt: the calls still in flight are then abandoned (see `Caller`).
+   */
   private readonly ending = new AbortController();
+  /** Set on interrupt: abandons the calls still in flight when it fires. */
+  private grace: NodeJS.Timeout | undefined;
   private connection: Promise<unknown> | undefined;
   private readonly onAbort = () => {
-    this.interrupted ??= interruptedError();
+    const graceMs = this.setup.options.inFlightGraceMs ?? DEFAULT_IN_FLIGHT_GRACE_MS;
+    this.interrupted ??= interruptedError(graceMs);
     this.caller.stop(this.interrupted);
+    const interrupted = this.interrupted;
+    this.grace ??= setTimeout(() => this.ending.abort(interrupted), graceMs);
   };
 
   constructor(readonly setup: RunSetup) {
@@ -64,6 +76,7 @@ export class RunSession {
     this.limits = setup.limitsOf({ changed: 0, departing: 0 });
     this.pacer = new Pacer(this.limits, options.sharedLimiter);
     this.caller = this.newCaller();
+    this.results.stoppedBy = () => this.caller.stopped;
     this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(error));
     if (options.signal?.aborted) this.onAbort();
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -225,6 +238,7 @@ export class RunSession {
     } finally {
       this.pacer.release();
       setup.options.signal?.removeEventListener('abort', this.onAbort);
+      clearTimeout(this.grace);
       await this.lease?.release();
       this.ending.abort();
     }
