@@ -216,3 +216,18 @@ describe('a real SIGTERM while a request hangs (issue #17 item 3)', () => {
     expect(readReport(env.report).records).toHaveLength(ROWS);
   }, 60_000);
 });
+
+describe('a 429 asking to wait 0 s (Retry-After: 0), in a real syncmodes process (trial of stop 22)', () => {
+  // The pacer held its queue on a timer that did not keep Node alive: with nothing else
+  // pending, Node exited 13 (unsettled top-level await) with no summary and no report.
+  it('the run waits, retries and completes: exit 0, every row created, summary and report written', async () => {
+    const env = await started(VENDORS.salesforce, [{ kind: 'retry_after', retryAfterSec: 0, times: 2, path: 'composite' }]);
+    const argv = ['sync', ...VENDORS.salesforce.target(env.url), '--from', env.file, '--id', 'Id', ...VENDORS.salesforce.map, '--state-dir', join(env.dir, 's'), '--report', env.report, '--no-progress'];
+    const bin = startBin(argv, { env: VENDORS.salesforce.env });
+    const { code } = await bin.exited;
+    expect({ code, stderr: bin.output.stderr }).toMatchObject({ code: 0 });
+    expect(bin.output.stdout).toMatch(/created\s*│\s*3/);
+    expect(readReport(env.report).records.map((r) => r.outcome)).toEqual(Array(ROWS).fill('created'));
+    expect(env.emulator.requests.filter((r) => r.fault === 'retry_after')).toHaveLength(2);
+  }, 60_000);
+});

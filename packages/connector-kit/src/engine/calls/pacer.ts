@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import { MAX_TIMER_MS } from './sleep';
 import type { DestinationLimits } from '../../destination/limits';
 import type { RateLimitInfo } from '../../destination/verbs';
 import type { SharedLimiter } from './shared-limiter';
@@ -61,11 +62,11 @@ class AnswerWindow {
     }
     if (this.waiting.length > 0 && !this.timer && this.head < this.leaving.length) {
       // Full: wake when the oldest answered call leaves the window (calls in flight wake us on release).
+      // Not unref'd: waiting calls depend on it (`close` clears it when the run ends).
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.pump();
       }, Math.max(1, (this.leaving[this.head] as number) - now));
-      this.timer.unref?.();
     }
   }
 
@@ -126,11 +127,12 @@ export class Pacer {
     this.heldUntil = until;
     this.queue.pause();
     if (this.holdTimer) clearTimeout(this.holdTimer);
+    // Not unref'd: queued calls wait on it, and while they do it must keep the process alive
+    // (with a 0 s Retry-After nothing else may be pending; Node would exit 13). `release` clears it.
     this.holdTimer = setTimeout(() => {
       this.holdTimer = undefined;
       this.queue.start();
-    }, ms);
-    this.holdTimer.unref?.();
+    }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
   }
 
   /**
