@@ -132,6 +132,16 @@ describe('terminal-safe output (issue 17, item 10)', () => {
     for (const text of [coloured.stdout, coloured.stderr]) expect(text).not.toMatch(/\u001b\[2J|[\u0000\u009b]/);
   });
 
+  it('a bidirectional override (U+202E) or isolate in an id is escaped in the summary: it cannot reverse how the line reads', async () => {
+    const file = join(dir, 'rtl.csv');
+    writeFileSync(file, 'Customer Id,Email,Last Name\ne5\u202eRTL,bad-email,R\nf6\u2067x,bad-too,S\n');
+    const out = await cliWith(['sync', '--to', 'salesforce', '--emulator', '--state-dir', join(dir, 's'), '--from', file, ...MAP, '--no-progress'], { stdoutTTY: true, env: { NO_COLOR: '1' } });
+    expect(out.code).toBe(1);
+    expect(out.stdout).not.toMatch(/[\u202e\u2067]/);
+    expect(out.stdout).toContain('e5\\u202eRTL');
+    expect(out.stdout).toContain('f6\\u2067x');
+  });
+
   it('a source column named with an escape sequence is escaped in the error message', async () => {
     const file = join(dir, 'cols.csv');
     writeFileSync(file, 'Customer Id,"Em\x1b[2Jail"\nA1,a@example.com\n');
