@@ -14,7 +14,8 @@ const RETRY = { minTimeoutMs: 5, maxTimeoutMs: 40, defaultRateLimitWaitMs: 20, r
  * departures, group changes, identifiers changing once or several times, records taking
  * others' identifiers — the audiences must then hold exactly what the model says for the
  * whole history (no earlier identity or departed member left behind), and a third run sends
- * nothing.
+ * nothing. Members whose rows share an identity in the last source (they fail
+ * `duplicate_match_key`, so nothing is sent for them) are left out of the comparison.
  */
 export async function runDeferredRemovals(target: AudienceTarget, history: HistorySpec, stats: VerifyStats): Promise<void> {
   const refuse = target.refuseRemovals;
@@ -40,16 +41,22 @@ export async function runDeferredRemovals(target: AudienceTarget, history: Histo
     }
     await refuse(t.admin, false);
     const last = history.steps.at(-1)?.rows ?? [];
-    for (let i = 0; i < 2; i++) await run(last);
+    let final = await run(last);
+    final = await run(last);
     await t.admin.clearRequests();
     await run(last);
     stats.runs += 3;
     const writes = (await t.admin.requests()).filter((e) => ['add', 'remove'].includes(h.classify(e)));
     if (writes.length > 0) stats.violations.push(`${where}: ${writes.length} request(s) sent for unchanged input after the deferred removals went through`);
+    // Rows that share an identity fail every run (duplicate_match_key): nothing is sent for
+    // them, so a removal refused earlier stays pending — by design (never guess), not a leftover.
+    const refused = new Set(final.results.filter((r) => r.code === 'duplicate_match_key').map((r) => r.id));
+    const frozen = new Set(last.filter((row) => refused.has(row.id)).map((row) => h.memberKey(row.keyIndex)));
+    const shown = (members: Iterable<string>) => [...members].filter((m) => !frozen.has(m)).sort().join(',');
     const actual = await t.read();
     for (const name of new Set([...actual.keys(), ...model.audiences.keys()])) {
-      const got = [...(actual.get(name) ?? [])].sort().join(',');
-      const want = [...(model.audiences.get(name) ?? [])].sort().join(',');
+      const got = shown(actual.get(name) ?? []);
+      const want = shown(model.audiences.get(name) ?? []);
       if (got !== want) stats.violations.push(`${where}: audience ${name} holds [${got.slice(0, 120)}], the model says [${want.slice(0, 120)}]`);
     }
     stats.recordsChecked += last.length;
