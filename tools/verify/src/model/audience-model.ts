@@ -98,8 +98,12 @@ export class AudienceModel {
       const before = entry?.groups ?? new Set<string>();
       const moved = entry !== undefined && entry.member !== r.member;
       const joins = moved ? [...groups] : [...groups].filter((g) => !before.has(g));
-      const leaving = moved ? [...before] : [...before].filter((g) => !groups.has(g));
       const oldMember = entry?.member ?? r.member;
+      // After an identity change, the old identity stays in the audiences a current record that
+      // now has it is in (its state's and its own): leaving those would take that person out.
+      const holder = moved ? rows.find((o) => o.id !== r.id && o.member === oldMember && (count.get(o.member) ?? 0) === 1) : undefined;
+      const heldByOther = new Set([...(holder?.groups ?? []), ...(holder ? (this.entries.get(holder.id)?.groups ?? []) : [])]);
+      const leaving = moved ? [...before].filter((g) => !heldByOther.has(g)) : [...before].filter((g) => !groups.has(g));
       if (removes) for (const g of leaving) this.remove(g, oldMember);
       for (const g of joins) this.add(g, r.member);
       const kept = removes ? [] : leaving;
