@@ -18,6 +18,8 @@ export interface TestJob {
   readonly accessToken?: string;
   /** Longest rate-limit wait the run accepts, ms. */
   readonly maxRateLimitWaitMs?: number;
+  /** Salesforce API calls in flight at once (default: the connector's, 4). */
+  readonly concurrency?: number;
 }
 
 /** A test sync definition: the Salesforce emulator's org is its account. */
@@ -32,7 +34,7 @@ export const testRunner: SyncRunner = async (definition, context) => {
   const sharedLimiter = await context.sharedLimiter(job.rateLimit);
   const summary: SyncRunSummary = await runSync({
     destination,
-    config: { instanceUrl: job.instanceUrl, accessToken: job.accessToken ?? EMULATOR_ACCESS_TOKEN, object: 'Contact' },
+    config: { instanceUrl: job.instanceUrl, accessToken: job.accessToken ?? EMULATOR_ACCESS_TOKEN, object: 'Contact', ...(job.concurrency ? { concurrency: job.concurrency } : {}) },
     maxRateLimitWaitMs: job.maxRateLimitWaitMs,
     identityOverrides: { instanceUrl: `test:${definition.syncId}` },
     mode: job.mode,
