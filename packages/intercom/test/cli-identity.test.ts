@@ -161,3 +161,33 @@ describe('syncmodes sync --to intercom: the source id is the external_id, and it
     expect(saved(join(dir, 'state')).map((c) => [c.external_id, c.name, c.archived]).sort()).toEqual([['u-1', 'Ann', false], ['u-1b', 'Ann Two', false]]);
   }, 60_000);
 });
+
+describe('syncmodes sync --to intercom (email only): a record leaves and another takes its email (#17, trial of stop 22)', () => {
+  // c4 leaves the source while c1, a contact of its own, takes c4's email. c4's contact is not
+  // c1's (this sync wrote c1 another one): sync mode archives it as a departure, c1 waits one run
+  // (its new email is still c4's) and then takes the email; before, c4 was kept for c1 and c1
+  // refused on every run.
+  const args = (dir: string, mode: string, source: string) => [
+    'sync', '--to', 'intercom', '--emulator', '--mode', mode, '--from', source, '--id', 'Id', '--map', 'email=Email', '--map', 'name=Name',
+    '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json'), '--allow-deletes', '5',
+  ];
+  const outcomes = (dir: string) => Object.fromEntries(readReport(join(dir, 'report.json')).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+
+  it('sync: c4 archived, c1 refused match_key_taken once, then updated to the email; then unchanged', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'people.csv');
+    writeFileSync(source, 'Id,Email,Name\nc1,one@example.com,One\nc4,four@example.com,Four\n');
+    expect((await cli(args(dir, 'sync', source))).code).toBe(0);
+    const [one, four] = ['one@example.com', 'four@example.com'].map((e) => saved(join(dir, 'state')).find((c) => c.email === e)?.id);
+    writeFileSync(source, 'Id,Email,Name\nc1,four@example.com,One\n');
+    await cli(args(dir, 'sync', source));
+    expect(outcomes(dir)).toEqual({ c1: 'failed:match_key_taken', c4: 'deleted' });
+    expect(saved(join(dir, 'state')).find((c) => c.id === four)?.archived).toBe(true);
+    const third = await cli(args(dir, 'sync', source));
+    expect(third.code, third.stderr).toBe(0);
+    expect(outcomes(dir)).toEqual({ c1: 'updated' });
+    expect(saved(join(dir, 'state')).find((c) => c.id === one)).toMatchObject({ email: 'four@example.com', archived: false });
+    await cli(args(dir, 'sync', source));
+    expect(outcomes(dir)).toEqual({ c1: 'unchanged' });
+  }, 60_000);
+});

@@ -158,3 +158,52 @@ describe('CLI: two rows resolving to one record — the later fails duplicate_de
     });
   }
 });
+
+describe('CLI: a record leaves and another takes its Email (trial of stop 22: it never converged)', () => {
+  const rows = (email4: string): Row[] => [{ id: 'c1', Email: email4, LastName: 'One', Title: 'T' }];
+  const start: Row[] = [
+    { id: 'c1', Email: 'one@example.com', LastName: 'One', Title: 'T' },
+    { id: 'c4', Email: 'four@example.com', LastName: 'Four', Title: 'T' },
+  ];
+
+  it('sync: the departed record is deleted (not kept for the other), the other waits one run, then takes the Email; then nothing to do', async () => {
+    const ws = workspace({ Contact: [] });
+    const first = await ws.sync('sync', start);
+    expect(first.code).toBe(0);
+    const r1 = outcome(first.report, 'c1')?.destinationId as string;
+    const r4 = outcome(first.report, 'c4')?.destinationId as string;
+
+    const second = await ws.sync('sync', rows('four@example.com'), ['--allow-deletes', '5']);
+    expect(outcome(second.report, 'c4')).toMatchObject({ outcome: 'deleted', destinationId: r4 });
+    expect(outcome(second.report, 'c1')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+    expect(outcome(second.report, 'c1')?.message).toContain('"c4"');
+    expect(outcome(second.report, 'c1')?.message).toContain('the next run sends this change');
+    expect(byId(ws.org(), 'Contact').has(r4)).toBe(false);
+
+    const third = await ws.sync('sync', rows('four@example.com'));
+    expect(third.code).toBe(0);
+    expect(outcome(third.report, 'c1')).toMatchObject({ outcome: 'updated', destinationId: r1 });
+    expect(outcome(third.report, 'c4')).toBeUndefined();
+    const contacts = [...byId(ws.org(), 'Contact').values()];
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ Id: r1, Email: 'four@example.com' });
+
+    const fourth = await ws.sync('sync', rows('four@example.com'));
+    expect(fourth.report.records.map((r) => [r.id, r.outcome])).toEqual([['c1', 'unchanged']]);
+  });
+
+  for (const mode of ['additive', 'enrich']) {
+    it(`${mode}: the departed record is kept (the mode never deletes), and the other is refused match_key_taken on every run, nothing written`, async () => {
+      const ws = workspace({ Contact: [{ LastName: 'One', Email: 'one@example.com' }, { LastName: 'Four', Email: 'four@example.com' }] });
+      expect((await ws.sync(mode, start)).code).toBe(0);
+      for (let run = 0; run < 2; run++) {
+        const next = await ws.sync(mode, rows('four@example.com'));
+        // The departure is reported once (kept); its state stays, so c1 is told whose key it is every run.
+        if (run === 0) expect(outcome(next.report, 'c4')).toMatchObject({ outcome: 'skipped', code: 'delete_not_allowed' });
+        expect(outcome(next.report, 'c1')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+        expect(outcome(next.report, 'c1')?.message).toContain('mode never deletes that record');
+      }
+      expect([...byId(ws.org(), 'Contact').values()].map((c) => c.Email).sort()).toEqual(['four@example.com', 'one@example.com']);
+    });
+  }
+});

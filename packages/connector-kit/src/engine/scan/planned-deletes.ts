@@ -1,12 +1,14 @@
 import type { StateStore } from '../../state/state-store';
+import { mayBeSamePerson } from '../steps/key-holder';
 import type { SourceScan } from './scan-source';
 
 const CHUNK = 5_000;
 
 /**
  * The deletes a run will really plan, for the deletion guard: the scan's deletable
- * departures, less those whose match key a record in the source now has (a re-key: the
- * person is still in the source under a new id, and is never deleted; see `claimRecords`);
+ * departures, less those whose match key a record in the source now has and that may be the
+ * same person (a re-key: the person is still in the source under a new id, and is never
+ * deleted; see `claimRecords` and `mayBeSamePerson`);
  * none when some rows could not be read (departures are then `source_incomplete`).
  * Reads the state entries of the deletable departures only.
  */
@@ -17,10 +19,15 @@ export async function plannedDeletes(state: StateStore, syncId: string, scan: So
   for (let i = 0; i < scan.deletable.length; i += CHUNK) {
     const ids = scan.deletable.slice(i, i + CHUNK);
     const entries = await state.get(syncId, ids);
-    for (const id of ids) {
+    const holderOf = (id: string): string | undefined => {
       const key = entries.get(id)?.matchKey;
       const holder = key ? scan.keyHolder(key) : undefined;
-      if (holder === undefined || holder === id) count++;
+      return holder === id ? undefined : holder;
+    };
+    const holders = await state.get(syncId, [...new Set(ids.map(holderOf).filter((h): h is string => h !== undefined))]);
+    for (const id of ids) {
+      const holder = holderOf(id);
+      if (holder === undefined || !mayBeSamePerson(holders.get(holder), entries.get(id)?.destinationId)) count++;
     }
   }
   return count;

@@ -2,6 +2,8 @@ import type { RecordEvent } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RunContext } from '../run/run-context';
+import type { StateEntry } from '../../state/state-store';
+import { mayBeSamePerson } from './key-holder';
 
 /** Destination id → the ids of state entries naming it. */
 async function stateHolders(ctx: RunContext, destinationIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -24,6 +26,16 @@ function holderOf(ctx: RunContext, record: RecordView, destinationId: string, fr
 function keyHolder(ctx: RunContext, record: RecordView): string | undefined {
   const holder = record.matchKey === undefined ? undefined : ctx.source.keyHolder(record.matchKey);
   return holder !== record.recordId ? holder : undefined;
+}
+
+/**
+ * The state entries of the current records holding the match keys of departed records, so a
+ * holder this sync tracks under another destination record is not taken for the departed
+ * person ({@link mayBeSamePerson}).
+ */
+async function keyHolderEntries(ctx: RunContext, records: readonly RecordView[]): Promise<ReadonlyMap<string, StateEntry>> {
+  const holders = records.flatMap((r) => (r.next === null ? [keyHolder(ctx, r)] : [])).filter((h): h is string => h !== undefined);
+  return holders.length === 0 ? new Map() : ctx.state.get(ctx.syncId, [...new Set(holders)]);
 }
 
 /**
@@ -62,10 +74,13 @@ export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promi
   const fromState = await stateHolders(ctx, [...new Set(found.map((r) => r.found?.id as string))]);
   const events: RecordEvent[] = [];
   const departedIds = new Map<number, string>();
+  const holderEntries = await keyHolderEntries(ctx, ledger.open());
   for (const record of ledger.open()) {
     const id = record.found && !record.found.presumed ? record.found.id : undefined;
     if (record.next === null) {
-      const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? keyHolder(ctx, record);
+      const byKey = keyHolder(ctx, record);
+      const sameByKey = byKey !== undefined && mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId) ? byKey : undefined;
+      const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? sameByKey;
       if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
       if (id !== undefined) departedIds.set(record.ref, id);
       continue;

@@ -1,4 +1,6 @@
 import type { FoundRecord, LookupRequest } from '../../destination/verbs';
+import { permits } from '../../modes/permits';
+import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
 import { isRunStopping } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import { chunk } from '../calls/chunk';
@@ -59,15 +61,32 @@ function ambiguous(ctx: RecordRunContext, ids: readonly string[]): ResultFields 
   };
 }
 
-function taken(ctx: RecordRunContext, record: RecordView, otherId: string): ResultFields {
+function taken(ctx: RecordRunContext, record: RecordView, otherId: string, departedHolder?: string): ResultFields {
+  const whose = departedHolder === undefined ? '' : `, which this sync wrote for record "${departedHolder}" that left the source`;
+  const next =
+    departedHolder === undefined
+      ? 'merge the two records, or fix the source'
+      : permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })
+        ? 'if this run deletes that record, the next run sends this change; if it keeps it (not created by this sync), merge the two records'
+        : `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes that record: merge the two records, or fix the source`;
   return {
     outcome: 'failed',
     code: 'match_key_taken',
-    message: `Its new ${ctx.matchKeyLabel} already belongs to another ${ctx.destinationName} record (${otherId}); merge the two records, or fix the source. Not sent.`,
+    message: `Its new ${ctx.matchKeyLabel} already belongs to another ${ctx.destinationName} record (${otherId}${whose}); ${next}. Not sent.`,
     retryable: false,
     destinationId: record.found?.id,
     action: 'fail',
   };
+}
+
+/** Settles records whose new key another destination record has, naming the departed record this sync wrote it for, if any. */
+async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: ReadonlyArray<readonly [RecordView, string]>): Promise<void> {
+  if (list.length === 0) return;
+  const departed = new Map<string, string>();
+  for (const e of await ctx.state.findByDestinationIds(ctx.syncId, [...new Set(list.map(([, id]) => id))])) {
+    if (e.destinationId !== null && !ctx.source.inSource(e.recordId)) departed.set(e.destinationId, e.recordId);
+  }
+  ledger.report(list.map(([r, id]) => ({ type: 'settled', ref: r.ref, result: taken(ctx, r, id, departed.get(id)) })));
 }
 
 /**
@@ -85,6 +104,7 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
   const found = ledger.open().filter((r) => moved.some((m) => m.ref === r.ref) && r.found && r.next);
   const newKeys = found.map((r) => ({ ref: r.ref, snapshot: r.next as NonNullable<RecordView['next']>, matchKey: r.matchKey as string, knownId: r.entry?.destinationId ?? undefined }));
   if (newKeys.length === 0) return;
+  const takenBy: Array<readonly [RecordView, string]> = [];
   await findAll(
     ctx,
     ledger,
@@ -94,10 +114,11 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
       // The new key finds the record this sync wrote: the re-key was sent before and its state
       // never recorded (the previous key now finds someone else, e.g. a copy). It is that record.
       if (r.entry?.destinationId === match.id) ledger.report([{ type: 'found', ref: r.ref, match }]);
-      else settle(r, taken(ctx, r, match.id));
+      else takenBy.push([r, match.id]);
     },
     (r, ids) => settle(r, taken(ctx, r, listIds(ids.filter((id) => id !== r.found?.id)))),
   );
+  await settleTaken(ctx, ledger, takenBy);
 }
 
 /**
