@@ -2,7 +2,7 @@ import { ConfigError, InputError, defineAudienceDestination, type Properties } f
 import { FacebookClient } from './client/facebook-client';
 import { facebookConfigSchema, type FacebookConfig } from './config';
 import { FACEBOOK_CODES } from './errors/codes';
-import { identityKey, identityRow } from './identifiers/identity-row';
+import { identityKey, identityKeys, identityRow } from './identifiers/identity-row';
 import { normaliseOptionsOf } from './identifiers/normalise-options';
 import { IDENTIFYING_KEYS, SCHEMA_KEYS, isSchemaKey } from './identifiers/schema-keys';
 import { ensureAudiences, findAudiences } from './verbs/ensure-audiences';
@@ -55,6 +55,7 @@ export const facebookDestination = defineAudienceDestination({
   limits: (config) => ({ addBatchSize: Math.max(config.uploadSessionSize, config.addBatchSize), removeBatchSize: config.removeBatchSize, concurrency: config.concurrency }),
   matchKeyLabel: () => 'identifier (EMAIL, PHONE, MADID or EXTERN_ID)',
   matchKey: (snapshot, config) => identityKey(snapshot.properties, normaliseOptionsOf(config)),
+  identityKeys: (snapshot, config) => identityKeys(snapshot.properties, normaliseOptionsOf(config)),
   explainMissingKey: (snapshot, config) => explainMissing(snapshot.properties, config),
   fixedAudiences: (config) => (config.audience ? [config.audience] : undefined),
   connect: async (config, ctx) => new FacebookClient(config, ctx.signal),

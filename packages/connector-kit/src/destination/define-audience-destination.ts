@@ -75,6 +75,14 @@ export interface AudienceDestinationDefinition<Schema extends z.ZodType = z.ZodT
    * when the record has no usable identifier.
    */
   matchKey(snapshot: RecordSnapshot, config: z.output<Schema>): string | undefined;
+  /**
+   * Every identifier the vendor may match a person by, normalised, each as one string
+   * (e.g. `PHONE:<hash>`), the match key's among them; omit when the vendor matches by the
+   * match key alone. Two source records sharing any of them may be one member of an
+   * audience, so the kit never removes one from an audience the other is in (the removal
+   * waits, `identity_shared`).
+   */
+  identityKeys?(snapshot: RecordSnapshot, config: z.output<Schema>): readonly string[];
   /** Why a record has no usable identifier (its error fails that record alone). */
   explainMissingKey?(snapshot: RecordSnapshot, config: z.output<Schema>): SyncError;
   /**

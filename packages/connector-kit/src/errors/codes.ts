@@ -27,6 +27,7 @@ export const KIT_CODES = {
   not_owned: record(false, 'Left the source; sync mode deletes only what this sync created.', "Nothing, or deletePolicy: 'matched' to widen."),
   update_not_allowed: record(false, 'The mode never updates.', 'Nothing.'),
   rekeyed: record(false, 'Left the source under this id, but a record still in the source holds its destination record (same person, new id): kept, now tracked under the new id.', 'Nothing.'),
+  identity_shared: record(false, 'Audiences: left an audience (or the source), but a record still in it shares one of its identifiers (a phone number, say), and the vendor may see the two as one member: not removed from that audience, and removed once no record in the source that shares it is there.', 'Nothing; or give each person identifiers of their own.'),
   no_audience: record(false, 'In no audience.', 'Give the record a group, or configure an audience.'),
   source_incomplete: record(true, 'Missing from the source, but some rows could not be read: nothing is deleted or removed.', 'Fix the unreadable rows; the next run decides.'),
   run_refused: record(true, 'Not sent: the run was refused before anything was sent.', 'See the run’s reason.'),

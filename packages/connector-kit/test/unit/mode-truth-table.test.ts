@@ -107,14 +107,20 @@ describe('the mode truth table (record destinations): mode × record state × de
 });
 
 describe('the mode truth table (audience destinations): joining is a create, leaving a delete', () => {
-  const member = (state: 'new' | 'same' | 'left_group' | 'left_source' | 'left_empty' | 'identity' | 'claimed') => {
+  type MemberState = 'new' | 'same' | 'left_group' | 'left_source' | 'left_empty' | 'identity' | 'claimed' | 'left_group_shared' | 'left_source_shared' | 'left_source_shared_one';
+  const member = (state: MemberState) => {
     const stored = state === 'new' ? undefined : entry({ snapshot: { properties: props, groups: state === 'left_empty' ? [] : ['A', 'B'] } });
-    const next = state.startsWith('left_s') || state === 'left_empty' || state === 'claimed' ? null : { properties: state === 'identity' ? { ...props, email: 'b@example.com' } : props, groups: state === 'left_group' ? ['A'] : ['A', 'B'] };
+    const next = state.startsWith('left_s') || state === 'left_empty' || state === 'claimed' ? null : { properties: state === 'identity' ? { ...props, email: 'b@example.com' } : props, groups: state.startsWith('left_group') ? ['A'] : ['A', 'B'] };
     const r = ledgerRecord({ ref: 1, recordId: 'r1', row: 1, next, entry: stored, matchKey: 'a@example.com', previousMatchKey: undefined });
     if (state === 'claimed') r.claimedBy = 'r2';
+    // Another current record shares an identifier (a phone) and is in B (or in A and B).
+    if (state.endsWith('shared') || state.endsWith('shared_one')) {
+      r.sharedWith = ['r3'];
+      r.sharedGroups = state === 'left_source_shared' ? ['A', 'B'] : ['B'];
+    }
     return r;
   };
-  const cases: [string, Parameters<typeof member>[0], string, string][] = [
+  const cases: [string, MemberState, string, string][] = [
     ['a new person', 'new', 'create/created +A,B', 'create/created +A,B'],
     ['no change', 'same', 'none/unchanged', 'none/unchanged'],
     ['left one audience', 'left_group', 'update/updated -B', 'skip/skipped:delete_not_allowed'],
@@ -122,6 +128,9 @@ describe('the mode truth table (audience destinations): joining is a create, lea
     ['left the source, in no audience', 'left_empty', 'skip/skipped:not_found', 'skip/skipped:not_found'],
     ['identifiers changed', 'identity', 'update/updated +A,B -A,B', 'update/updated +A,B'],
     ['left, same identity still in the source', 'claimed', 'skip/skipped:rekeyed', 'skip/skipped:rekeyed'],
+    ['left one audience a sharer of an identifier is in', 'left_group_shared', 'skip/skipped:identity_shared', 'skip/skipped:delete_not_allowed'],
+    ['left the source, a sharer in both audiences', 'left_source_shared', 'skip/skipped:identity_shared', 'skip/skipped:delete_not_allowed'],
+    ['left the source, a sharer in one audience', 'left_source_shared_one', 'update/skipped:identity_shared -A', 'skip/skipped:delete_not_allowed'],
   ];
   for (const [what, state, sync, additive] of cases) {
     for (const [mode, expected] of [['sync', sync], ['additive', additive]] as const) {

@@ -56,3 +56,18 @@ export function identityKey(identity: Properties, options: NormaliseOptions): st
   }
   return undefined;
 }
+
+/**
+ * Every identifying key with a usable value, each as `KEY:<hash or clear value>` (the match
+ * key first): Meta matches a row by any of them, so two people sharing one (a household's
+ * phone) may be one audience member.
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences#hash
+ */
+export function identityKeys(identity: Properties, options: NormaliseOptions): string[] {
+  const keys: string[] = [];
+  for (const key of IDENTIFYING_KEYS) {
+    const value = cellValue(key, identity, options);
+    if (value) keys.push(`${key}:${value}`);
+  }
+  return keys;
+}

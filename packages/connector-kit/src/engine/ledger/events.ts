@@ -13,6 +13,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  * - `found`: the lookup resolved the record to one destination record;
  * - `claimed`: a record that left the source is held by a current one (`holder`, with the
  *   managed groups state says the holder is in, when it has state);
+ * - `shared`: audiences — other current records share one of the identifiers the record's
+ *   state holds (`holders`), and are in `groups`: it must not be removed from those;
  * - `planned`: the planner's decision;
  * - `missing`: a write found the destination record gone (it is planned again as not found);
  * - `acknowledged`: the destination acknowledged one operation (`write`: the record write,
@@ -26,6 +28,7 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
 export type RecordEvent =
   | { readonly type: 'found'; readonly ref: number; readonly match: FoundRecord }
   | { readonly type: 'claimed'; readonly ref: number; readonly holder: string; readonly holderGroups?: readonly string[] | undefined }
+  | { readonly type: 'shared'; readonly ref: number; readonly holders: readonly string[]; readonly groups: readonly string[] }
   | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
   | { readonly type: 'missing'; readonly ref: number }
   | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined }

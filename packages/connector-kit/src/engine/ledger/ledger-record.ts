@@ -55,6 +55,10 @@ export interface LedgerRecord {
   claimedBy: string | undefined;
   /** The managed groups the holder is in (its state; on an audience destination, also those it joins in this window). */
   holderGroups: readonly string[] | undefined;
+  /** Audiences: other current records sharing an identifier the record's state holds (Meta may see one person). */
+  sharedWith: readonly string[] | undefined;
+  /** The audiences those records are in (their state, and joins in this window): never left by this record. */
+  sharedGroups: readonly string[] | undefined;
   /** The destination id once known (found, or created). */
   destinationId: string | undefined;
   /** True when this sync created the destination record. */
@@ -127,6 +131,8 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     found: undefined,
     claimedBy: undefined,
     holderGroups: undefined,
+    sharedWith: undefined,
+    sharedGroups: undefined,
     destinationId: input.entry?.destinationId ?? undefined,
     owned: input.entry?.owned ?? false,
     plan: undefined,

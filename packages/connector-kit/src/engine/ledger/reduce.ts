@@ -19,6 +19,10 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
       record.claimedBy = event.holder;
       record.holderGroups = event.holderGroups;
       return;
+    case 'shared':
+      record.sharedWith = event.holders;
+      record.sharedGroups = event.groups;
+      return;
     case 'planned':
       record.plan = event.plan;
       return;

@@ -18,6 +18,7 @@ export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan
   const index = await setup.options.state.index(setup.syncId);
   const scan = await scanSource(setup.source, {
     keyOf: setup.keyOf,
+    identityKeysOf: setup.identityKeysOf,
     index,
     mode: setup.mode,
     deletePolicy: setup.deletePolicy,

@@ -1,3 +1,4 @@
+import { permits } from '../../modes/permits';
 import type { z } from 'zod';
 import { configProblems } from '../../config/config-problems';
 import type { AnyDestination } from '../../destination/any-destination';
@@ -58,6 +59,8 @@ export interface RunSetup {
   readonly source: RecordSource;
   readonly logger: Logger;
   readonly keyOf: (snapshot: RecordSnapshot) => string | undefined;
+  /** Audiences matched by any of several identifiers: every identifier of a record (see `identityKeys`). */
+  readonly identityKeysOf: ((snapshot: RecordSnapshot) => readonly string[]) | undefined;
   readonly recheckNotFoundAfterMs: number;
   readonly started: number;
   /** The destination's limits for a run of this volume (audience limits depend on the config only). */
@@ -91,6 +94,8 @@ export function setupRun(options: RunSyncOptions): RunSetup {
     source: preparedSource(options.source, audience?.fixedAudiences?.(config)),
     logger: options.logger ?? silentLogger,
     keyOf: (snapshot) => destination.matchKey(snapshot, config),
+    // Only removals need it (a mode that never removes keeps no index of every identifier).
+    identityKeysOf: audience?.identityKeys && permits(mode, 'delete', { owned: true, deletePolicy: 'owned' }) ? (snapshot) => (audience.identityKeys as NonNullable<typeof audience.identityKeys>)(snapshot, config) : undefined,
     recheckNotFoundAfterMs: options.recheckNotFoundAfterMs ?? records?.recheckNotFoundAfterMs ?? 0,
     started: Date.now(),
     limitsOf: (volume) => (audience ? audienceLimitsFor(audience, config) : limitsFor(records as AnyRecordDestination, config, volume)),

@@ -6,6 +6,7 @@ import type { PropertyValue, RecordSnapshot, RecordSource, SourceRecord } from '
 import { StateIndex } from '../../state/state-index';
 import type { StateIndexEntry } from '../../state/state-store';
 import { notFoundStillFresh } from './not-found-memory';
+import { IdentityOwners } from './identity-owners';
 import { ScanMemo } from './scan-memo';
 import { SeenIds } from './seen-ids';
 import { ABSENT, StringTable } from '../../state/string-table';
@@ -34,6 +35,8 @@ export interface SourceScan {
   readonly sharedKeyIds: ReadonlySet<string>;
   /** The id of the (first) source record with this normalised match key, if any. */
   keyHolder(key: string): string | undefined;
+  /** The source records other than `except` having any of these identifiers (audiences with `identityKeys`; else none). */
+  identityHolders(keys: readonly string[], except: string): string[];
   /** True when a row with this id is in the source (a usable record, or a row that failed to read). */
   inSource(id: string): boolean;
   /** Usable records that have a match key. */
@@ -67,6 +70,8 @@ export interface SourceScan {
 /** What the first pass needs besides the source. */
 export interface ScanOptions {
   readonly keyOf: (snapshot: RecordSnapshot) => string | undefined;
+  /** Every identifier of a record, for audiences matched by any of several (indexed for {@link SourceScan.identityHolders}). */
+  readonly identityKeysOf?: ((snapshot: RecordSnapshot) => readonly string[]) | undefined;
   readonly index: ReadonlyMap<string, StateIndexEntry>;
   readonly mode: SyncMode;
   readonly deletePolicy: DeletePolicy;
@@ -177,12 +182,14 @@ class ScanTally {
   readonly shape = new SourceShape();
   readonly keys: KeyOwners;
   readonly memo: ScanMemo;
+  readonly identities: IdentityOwners;
 
   constructor(
     readonly seen: SeenIds,
     readonly stateIndex: StateIndex | undefined,
   ) {
     this.keys = new KeyOwners(seen);
+    this.identities = new IdentityOwners(seen);
     this.memo = new ScanMemo(stateIndex, this.keys.keys);
   }
 }
@@ -200,6 +207,7 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
   if (key === undefined) return; // fails alone in the second pass (missing_match_key)
   tally.keyed++;
   const keyEntry = tally.keys.add(key, item.id, ref);
+  if (options.identityKeysOf) for (const identifier of options.identityKeysOf(item.snapshot)) tally.identities.add(identifier, ref);
   const entry = stateIndex ? (slot === undefined ? undefined : stateIndex.entryAt(slot)) : options.index.get(item.id);
   const hash = snapshotHash(item.snapshot);
   if (entry?.notFound) {
@@ -249,6 +257,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     duplicateKeys: keys.shared,
     sharedKeyIds: keys.sharedIds,
     keyHolder: (key) => keys.holder(key),
+    identityHolders: (ids, except) => (options.identityKeysOf ? tally.identities.holders(ids, except) : []),
     inSource: (id) => seen.has(id),
     keyed: tally.keyed,
     changed: tally.changed,

@@ -12,6 +12,33 @@ const base = { properties: {}, restore: false, depart: false, write: false } as 
 
 const identityHash = (properties: Properties) => snapshotHash({ properties, groups: [] });
 
+/** The records sharing an identifier with this one, for messages. */
+function sharers(item: RecordView): string {
+  const ids = item.sharedWith ?? [];
+  const named = ids.slice(0, 3).map((id) => `"${id}"`).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '');
+  return `${ids.length === 1 ? 'record' : 'records'} ${named}`;
+}
+
+/**
+ * A record that left the source while other current records share one of its identifiers
+ * (see `findSharedIdentities`): removed (sync) only from the audiences none of them is in;
+ * kept, and still tracked, in the others until no record in the source shares them.
+ */
+function planShared(item: RecordView, previousGroups: readonly string[], kept: readonly string[], previousIdentity: Properties | undefined): MembershipPlan {
+  const removeGroups = previousGroups.filter((g) => !kept.includes(g));
+  return {
+    ...base,
+    action: removeGroups.length > 0 ? 'update' : 'skip',
+    outcome: 'skipped',
+    code: 'identity_shared',
+    message: `Left the source, but ${sharers(item)} in the source ${item.sharedWith?.length === 1 ? 'shares' : 'share'} one of its identifiers (the destination may see one member): kept in the ${kept.length} audience(s) they are in until no record in the source shares them${removeGroups.length > 0 ? `; removed from ${removeGroups.length}` : ''}.`,
+    addGroups: [],
+    removeGroups,
+    removeIdentity: removeGroups.length > 0 ? previousIdentity : undefined,
+    depart: true,
+  };
+}
+
 /** A record that left the source: removed from its audiences (sync), kept (additive), re-keyed, or forgotten. */
 function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, previousGroups: readonly string[], previousIdentity: Properties | undefined): MembershipPlan {
   if (item.claimedBy !== undefined && previousGroups.length > 0) {
@@ -29,6 +56,8 @@ function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, pr
       removeIdentity: removeGroups.length > 0 ? previousIdentity : undefined,
     };
   }
+  const shared = mayRemove ? previousGroups.filter((g) => item.sharedGroups?.includes(g) === true) : [];
+  if (shared.length > 0) return planShared(item, previousGroups, shared, previousIdentity);
   if (previousGroups.length === 0) {
     return { ...base, action: 'skip', outcome: 'skipped', code: 'not_found', message: 'Left the source; it was in no audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
   }
@@ -83,10 +112,24 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
   // record that now has the old identifiers is in (removing it there would remove that person).
   const heldByOther = identityChanged && item.claimedBy !== undefined ? previousGroups.filter((g) => item.holderGroups?.includes(g) === true) : [];
   const leaving = identityChanged ? previousGroups.filter((g) => !heldByOther.includes(g)) : previousGroups.filter((g) => !nextGroups.includes(g));
-  const removes = ops.delete ? leaving : [];
+  // Audiences another current record sharing an identifier is in: not left (that would remove it); still tracked, left once it goes.
+  const shared = ops.delete ? leaving.filter((g) => item.sharedGroups?.includes(g) === true) : [];
+  const removes = ops.delete ? leaving.filter((g) => !shared.includes(g)) : [];
   const kept = ops.delete ? [] : leaving;
 
   if (joins.length === 0 && removes.length === 0) {
+    if (shared.length > 0) {
+      return {
+        ...base,
+        action: 'skip',
+        outcome: 'skipped',
+        code: 'identity_shared',
+        message: `Left ${shared.length} audience(s) in the source, but ${sharers(item)} in them ${item.sharedWith?.length === 1 ? 'shares' : 'share'} one of its identifiers (the destination may see one member): kept there until no record in the source that shares them is in them.`,
+        addGroups: [],
+        removeGroups: [],
+        removeIdentity: undefined,
+      };
+    }
     if (kept.length > 0) {
       return {
         ...base,
@@ -116,6 +159,7 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
         joins.length > 0 ? `added to ${joins.length} audience(s)` : '',
         removes.length > 0 ? `removed from ${removes.length}` : '',
         kept.length > 0 ? `kept in ${kept.length} it left (${modeName} never removes)` : '',
+        shared.length > 0 ? `kept in ${shared.length} it left, which ${sharers(item)}, sharing one of its identifiers, ${item.sharedWith?.length === 1 ? 'is' : 'are'} in` : '',
         heldByOther.length > 0 ? `its previous identifiers stay in ${heldByOther.length} audience(s) record "${item.claimedBy}", which now has them, is in` : '',
       ]
         .filter(Boolean)

@@ -3,6 +3,7 @@ import type { LedgerRecord } from '../ledger/ledger-record';
 import { RecordLedger } from '../ledger/record-ledger';
 import type { RunContext } from '../run/run-context';
 import { claimAudienceRecords, claimRecords } from './claim';
+import { findSharedIdentities } from './shared-identity';
 import { lookupRecords } from './lookup';
 import { planAudienceRecords, planRecords } from './plan';
 import { sendGroups } from './send-groups';
@@ -56,6 +57,7 @@ export async function processWindow(ctx: RunContext, records: readonly LedgerRec
       if (!ctx.caller.stopped) planRecords(ctx, ledger);
     } else {
       await claimAudienceRecords(ctx, ledger);
+      await findSharedIdentities(ctx, ledger);
       planAudienceRecords(ctx, ledger);
     }
   }
