@@ -85,3 +85,17 @@ describe('syncmodes sync --to facebook: two people sharing a phone number (#17)'
     expect(ws.audiences().Other).toHaveLength(1);
   }, 60_000);
 });
+
+describe('syncmodes sync --to facebook: a person whose email changes while the phone stays (#17)', () => {
+  it('stays in the audience: the old identifiers are not removed from under the new ones', async () => {
+    const ws = workspace();
+    const vip = ['--option', 'audience=VIP'];
+    expect((await ws.sync('Id,Email,Phone\n1,ann@example.com,+1 650 555 0100\n2,cy@example.com,+1 650 555 0199\n', vip)).code).toBe(0);
+    const out = await ws.sync('Id,Email,Phone\n1,ann.new@example.com,+1 650 555 0100\n2,cy@example.com,+1 650 555 0199\n', vip);
+    expect(out.code, out.stderr).toBe(0);
+    expect(ws.audiences().VIP).toEqual([[hashed('ann.new@example.com')], [hashed('cy@example.com')]].sort());
+    const again = await ws.sync('Id,Email,Phone\n1,ann.new@example.com,+1 650 555 0100\n2,cy@example.com,+1 650 555 0199\n', vip);
+    expect(again.outcomes).toEqual({ '1': 'unchanged', '2': 'unchanged' });
+    expect(ws.audiences().VIP).toHaveLength(2);
+  }, 60_000);
+});
