@@ -166,31 +166,38 @@ describe('CLI: a record leaves and another takes its Email (trial of stop 22: it
     { id: 'c4', Email: 'four@example.com', LastName: 'Four', Title: 'T' },
   ];
 
-  it('sync: the departed record is deleted (not kept for the other), the other waits one run, then takes the Email; then nothing to do', async () => {
+  for (const [how, options, rowsOf] of [
+    ['Email', [] as string[], (r: Row[]) => r],
+    ['an external-id match field (Customer_Id__c, upserted)', ['--option', 'matchField=Customer_Id__c'], (r: Row[]) => r.map((x) => ({ ...x, Customer_Id__c: `K-${x.Email}`, Email: `${x.id}@example.com` }))],
+  ] as const) {
+  it(`sync, by ${how}: the departed record is deleted (not kept for the other), the other waits one run, then takes the key; then nothing to do`, async () => {
     const ws = workspace({ Contact: [] });
-    const first = await ws.sync('sync', start);
+    const sync = (rows: Row[], extra: string[] = []) => ws.sync('sync', rowsOf(rows), [...options, ...extra]);
+    const first = await sync(start);
     expect(first.code).toBe(0);
     const r1 = outcome(first.report, 'c1')?.destinationId as string;
     const r4 = outcome(first.report, 'c4')?.destinationId as string;
 
-    const second = await ws.sync('sync', rows('four@example.com'), ['--allow-deletes', '5']);
+    const second = await sync(rows('four@example.com'), ['--allow-deletes', '5']);
     expect(outcome(second.report, 'c4')).toMatchObject({ outcome: 'deleted', destinationId: r4 });
     expect(outcome(second.report, 'c1')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
     expect(outcome(second.report, 'c1')?.message).toContain('"c4"');
     expect(outcome(second.report, 'c1')?.message).toContain('the next run sends this change');
     expect(byId(ws.org(), 'Contact').has(r4)).toBe(false);
 
-    const third = await ws.sync('sync', rows('four@example.com'));
+    const third = await sync(rows('four@example.com'));
     expect(third.code).toBe(0);
     expect(outcome(third.report, 'c1')).toMatchObject({ outcome: 'updated', destinationId: r1 });
     expect(outcome(third.report, 'c4')).toBeUndefined();
     const contacts = [...byId(ws.org(), 'Contact').values()];
     expect(contacts).toHaveLength(1);
-    expect(contacts[0]).toMatchObject({ Id: r1, Email: 'four@example.com' });
+    const { id: _id, ...fields } = rowsOf(rows('four@example.com'))[0] as Row;
+    expect(contacts[0]).toMatchObject({ Id: r1, ...fields });
 
-    const fourth = await ws.sync('sync', rows('four@example.com'));
+    const fourth = await sync(rows('four@example.com'));
     expect(fourth.report.records.map((r) => [r.id, r.outcome])).toEqual([['c1', 'unchanged']]);
   });
+  }
 
   for (const mode of ['additive', 'enrich']) {
     it(`${mode}: the departed record is kept (the mode never deletes), and the other is refused match_key_taken on every run, nothing written`, async () => {
