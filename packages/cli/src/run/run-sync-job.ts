@@ -26,6 +26,7 @@ import { progressReporter, type RunProgress } from '../output/progress-bar';
 import { findDestination, type DestinationEntry } from '../registry/destinations';
 import { EXIT, UsageError } from '../registry/exit-codes';
 import { Cleanup } from './cleanup';
+import type { StopStage } from './interrupts';
 import { destinationConfig } from './destination-config';
 import { checkJobSource, defaultSyncName, openRunSource, sourceSecrets, STDIN } from './job-source';
 import { openJobState, stateUrlOf } from './job-state';
@@ -70,6 +71,8 @@ export interface RunSettings {
   readonly maxRateLimitWaitMs?: number | undefined;
   /** Aborted to stop the run (Ctrl-C): no new calls, calls in flight finish, the summary and report are written. */
   readonly signal?: AbortSignal | undefined;
+  /** Told what an interrupt would stop now (so its message can say so): see {@link StopStage}. */
+  readonly onStage?: ((stage: StopStage) => void) | undefined;
 }
 
 /** The outcome of a CLI sync: the report and the exit code it implies. */
@@ -219,12 +222,23 @@ async function beforeOpening(job: SyncJob, destination: AnyDestination, settings
   io.stderr.write(moved ? `--reset-state: moved "${moved.from}" aside to "${moved.to}"; every sync in it starts over.\n` : '--reset-state: there was no state to move aside.\n');
 }
 
+/** The job's emulator (`--emulator`): while another run holds its data, this one says so and waits; Ctrl-C ends the wait (exit 130, nothing sent). */
+async function startEmulatorFor(job: SyncJob, settings: RunSettings, io: CliIo, entry: DestinationEntry, destination: AnyDestination, cleanup: Cleanup) {
+  const onWait = (message: string) => {
+    settings.onStage?.('waiting');
+    io.stderr.write(`${message}\n`);
+  };
+  const started = await startEmulator(entry, destination, { stateDir: job.stateDir, seed: job.emulatorSeed, signal: settings.signal, onWait }, cleanup);
+  settings.onStage?.('running');
+  return started;
+}
+
 /** Opens what a run needs: the state, the emulator (when asked), the config, the logger, the source, the progress bar and the JSON report; `cleanup` closes each. */
 async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: DestinationEntry, destination: AnyDestination, cleanup: Cleanup): Promise<OpenRun> {
   const opened = await openJobState(job, io.env);
   const state: StateStore = opened.state;
   cleanup.defer(() => state.close());
-  const emulator = job.emulator ? await startEmulator(entry, destination, { stateDir: job.stateDir, seed: job.emulatorSeed }, cleanup) : undefined;
+  const emulator = job.emulator ? await startEmulatorFor(job, settings, io, entry, destination, cleanup) : undefined;
   const config = destinationConfig(destination, job.options, io.env, emulator?.config);
   const secrets = [...secretValues(destination.configSchema, config), ...opened.secrets, ...(await sourceSecrets(job))];
   const logger = cliLogger({ level: settings.logLevel, format: settings.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
