@@ -1,15 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startBin, until, type BinProcess } from './bin-process';
+import { hasOpen, startBin, until, type BinProcess } from './bin-process';
 import { tempDir } from './cli-helpers';
 
 // Hostile trial: two runs of different syncs at once with --emulator on one --state-dir each
 // loaded the emulator's data file, and the one that saved last wrote over what the other had
 // created. One emulated destination per state folder, shared by its syncs: a second run waits
-// for the first to release the data, then starts from what it saved.
+// for the first to release the data, then starts from what it saved. Each run reads a named
+// pipe as its source, which it opens only once its emulator is started: the test holds it there.
 
 type SalesforceData = { Contact?: { Email?: string }[] };
 const emailsIn = (path: string): string[] =>
@@ -34,16 +35,15 @@ function workspace() {
 
 const rows = (prefix: string) => `Id,Email,Name\n${[1, 2, 3].map((i) => `${prefix}${i},${prefix}${i}@example.com,N${i}`).join('\n')}\n`;
 
-async function feed(writer: FileHandle, text: string): Promise<void> {
+/** Once `bin` reads its source pipe (its emulator is started, its data loaded), writes `text` to it and closes it. */
+async function feed(bin: BinProcess, pipe: string, text: string): Promise<void> {
+  await until(() => hasOpen(bin.child.pid as number, pipe), 60_000, `the run to read ${pipe}`);
+  const writer: FileHandle = await open(pipe, 'w');
   await writer.writeFile(text);
   await writer.close();
 }
 
-/** Unblocks a writer still waiting in open() (a reader that never came), and ends the processes. */
-function release(pipes: readonly string[], bins: readonly BinProcess[]): void {
-  for (const path of pipes) closeSync(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
-  for (const bin of bins) bin.child.kill('SIGKILL');
-}
+const kill = (bins: readonly (BinProcess | undefined)[]) => bins.forEach((bin) => bin?.child.kill('SIGKILL'));
 
 describe('--emulator: runs of different syncs at once on one --state-dir', () => {
   it("both keep their records: the second waits for the first (saying so), then starts from the data the first saved", async () => {
@@ -52,27 +52,31 @@ describe('--emulator: runs of different syncs at once on one --state-dir', () =>
     const first = ws.run(a);
     let second: BinProcess | undefined;
     try {
-      // Resolves once the first run reads its source: its emulator holds the data (loaded, nothing written yet).
-      const writerA = await open(a, 'w');
+      // Once the first run reads its source, its emulator holds the data (loaded, nothing written yet).
+      await until(() => hasOpen(first.child.pid as number, a), 60_000, 'the first run to read its source');
       second = ws.run(b);
-      const secondStarted = open(b, 'w');
+      const started = second;
       // The second run either waits for the data, or (what the old code did) loaded it too and reads its source.
-      await Promise.race([until(() => WAITING.test(second?.output.stderr ?? ''), 60_000, 'the second run to wait or read its source'), secondStarted]);
-      await feed(writerA, rows('a'));
+      await until(() => WAITING.test(started.output.stderr) || hasOpen(started.child.pid as number, b), 60_000, 'the second run to wait or read its source');
+      await feed(first, a, rows('a'));
       expect((await first.exited).code, first.output.stderr).toBe(0);
-      await feed(await secondStarted, rows('b'));
+      await feed(second, b, rows('b'));
       expect((await second.exited).code, second.output.stderr).toBe(0);
       expect(emailsIn(ws.data)).toEqual(['a1@example.com', 'a2@example.com', 'a3@example.com', 'b1@example.com', 'b2@example.com', 'b3@example.com']);
       expect(second.output.stderr).toMatch(WAITING);
       // Each sync's state matches the emulator: a second round of both changes nothing.
       for (const [pipe, prefix] of [[a, 'a'], [b, 'b']] as const) {
         const again = ws.run(pipe);
-        await feed(await open(pipe, 'w'), rows(prefix));
-        expect((await again.exited).code, again.output.stderr).toBe(0);
-        expect(again.output.stdout).toMatch(/unchanged +│ +3/);
+        try {
+          await feed(again, pipe, rows(prefix));
+          expect((await again.exited).code, again.output.stderr).toBe(0);
+          expect(again.output.stdout).toMatch(/unchanged +│ +3/);
+        } finally {
+          kill([again]);
+        }
       }
     } finally {
-      release([a, b], [first, ...(second ? [second] : [])]);
+      kill([first, second]);
     }
   }, 180_000);
 
@@ -82,19 +86,21 @@ describe('--emulator: runs of different syncs at once on one --state-dir', () =>
     const first = ws.run(a);
     let second: BinProcess | undefined;
     try {
-      const writerA = await open(a, 'w');
+      await until(() => hasOpen(first.child.pid as number, a), 60_000, 'the first run to read its source');
       second = ws.run(b);
-      await until(() => WAITING.test(second?.output.stderr ?? ''), 60_000, 'the second run to wait');
+      const waiting = second;
+      await until(() => WAITING.test(waiting.output.stderr), 60_000, 'the second run to wait');
       second.child.kill('SIGINT');
       const { code } = await second.exited;
       expect(code, second.output.stderr).toBe(130);
       expect(second.output.stderr).toMatch(/error \(interrupted\): Interrupted while waiting for another run to release the Salesforce emulator's data: nothing was sent\.\n$/);
       expect(second.output.stdout).toBe('');
-      await feed(writerA, rows('a'));
+      expect(hasOpen(second.child.pid as number, b)).toBe(false);
+      await feed(first, a, rows('a'));
       expect((await first.exited).code, first.output.stderr).toBe(0);
       expect(emailsIn(ws.data)).toEqual(['a1@example.com', 'a2@example.com', 'a3@example.com']);
     } finally {
-      release([a, b], [first, ...(second ? [second] : [])]);
+      kill([first, second]);
     }
   }, 180_000);
 });
