@@ -27,9 +27,10 @@ export function interruptedError(signal: string): SyncError {
 
 /**
  * What an interrupt stops: `waiting` for another run to release the emulator's data
- * (nothing was sent; the command ends), or the `running` sync (the default).
+ * (nothing was sent; the command ends), the `running` sync (the default), or, once the run
+ * is over, `reporting`: a report still waiting for a named pipe's reader is given up.
  */
-export type StopStage = 'waiting' | 'running';
+export type StopStage = 'waiting' | 'running' | 'reporting';
 
 /** A run's stop switch, driven by interrupts. */
 export interface StopSwitch {
@@ -45,6 +46,7 @@ export interface StopSwitch {
 const STOPPING: Readonly<Record<StopStage, (signal: string) => string>> = {
   // The error the command then ends with says it (`interrupted`, nothing was sent).
   waiting: () => '',
+  reporting: (signal) => `\nStopping (${signal}): the run is over; a report still waiting for its reader is given up, then the summary. Press Ctrl-C again to exit at once.\n`,
   running: (signal) =>
     `\nStopping (${signal}): no new calls; waiting for the calls in flight (at most ${DEFAULT_IN_FLIGHT_GRACE_MS / 1000} s, then they are cancelled), then the summary and the report. Press Ctrl-C again to exit at once.\n`,
 };

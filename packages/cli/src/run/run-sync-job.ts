@@ -39,6 +39,8 @@ import { ResultSink } from './result-sink';
 import { JsonReportStream } from '../output/report-stream';
 import { reportFormat, STDOUT, writeReport } from '../output/write-report';
 import { checkReportPath } from '../output/report-path';
+import type { ReportWait } from '../output/report-file';
+import { escapeControl } from '../output/safe-text';
 import type { SyncJob } from './sync-job';
 
 export { STDIN } from './job-source';
@@ -204,7 +206,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     run.progress.stop();
     await rememberName(run, summary);
     await recordCliRun(run.state, summary, { syncName: run.syncName, source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: run.sink.tally }, run.logger);
-    return finishRun(run, summary, startedAt, io);
+    return await finishRun(run, summary, startedAt, io);
   } finally {
     await cleanup.run();
   }
@@ -247,26 +249,38 @@ async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: De
   const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
   cleanup.defer(() => progress.stop());
   const stream = job.report && reportFormat(job.report) === 'json' ? new JsonReportStream(job.report === STDOUT ? io.stdout : job.report, secrets) : undefined;
-  if (stream) cleanup.defer(() => stream.close());
+  if (stream) cleanup.defer(() => stream.close(reportWait(job, settings, io)));
   const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
   const identityOverrides = emulator?.identityOverrides ?? {};
   return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets };
+}
+
+/** How the report waits for a named pipe's reader: says so after a second; the first Ctrl-C meanwhile gives the report up (when the run itself was not stopped by one). */
+function reportWait(job: SyncJob, settings: RunSettings, io: CliIo): ReportWait {
+  return {
+    signal: settings.signal,
+    onSlowReader: (path) => io.stderr.write(`Waiting for the process reading "${escapeControl(path)}" to read the rest of the report (Ctrl-C gives the report up).\n`),
+  };
 }
 
 /**
  * Writes the report (the JSON report, written as the run went, is closed; an HTML report is
  * written now) and prints the outcome. A report that could not be written (found only after
  * the run): the summary is still printed, then the error; exit 2 unless the run itself
- * stopped (3, 130). Interrupted: 130 even when the run had nothing left to stop.
+ * stopped (3, 130). Interrupted: 130 even when the run had nothing left to stop. A report
+ * to a named pipe waits for its reader; an interrupt then gives it up (`report_unwritable`,
+ * exit 130).
  */
-function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date, io: CliIo): SyncJobResult {
+async function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date, io: CliIo): Promise<SyncJobResult> {
   const { job, destination, secrets } = run;
   // The kit's messages name runSync options; what the CLI prints and writes names its flags.
   const report = reportWithFlags(buildReport(summary, run.source.name, startedAt, run.sink.tally));
   let reportError: UsageError | undefined;
+  run.settings.onStage?.('reporting');
+  const wait = reportWait(job, run.settings, io);
   try {
-    run.stream?.finish(report);
-    if (job.report && job.report !== STDOUT && reportFormat(job.report) === 'html') writeReport(job.report, report, secrets, destination.displayName, undefined, 'after');
+    await run.stream?.finish(report, wait);
+    if (job.report && job.report !== STDOUT && reportFormat(job.report) === 'html') await writeReport(job.report, report, secrets, destination.displayName, undefined, 'after', wait);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     reportError = error;
