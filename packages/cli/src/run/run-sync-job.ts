@@ -249,14 +249,14 @@ async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: De
   const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
   cleanup.defer(() => progress.stop());
   const stream = job.report && reportFormat(job.report) === 'json' ? new JsonReportStream(job.report === STDOUT ? io.stdout : job.report, secrets) : undefined;
-  if (stream) cleanup.defer(() => stream.close(reportWait(job, settings, io)));
+  if (stream) cleanup.defer(() => stream.close(reportWait(settings, io)));
   const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
   const identityOverrides = emulator?.identityOverrides ?? {};
   return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets };
 }
 
 /** How the report waits for a named pipe's reader: says so after a second; the first Ctrl-C meanwhile gives the report up (when the run itself was not stopped by one). */
-function reportWait(job: SyncJob, settings: RunSettings, io: CliIo): ReportWait {
+function reportWait(settings: RunSettings, io: CliIo): ReportWait {
   return {
     signal: settings.signal,
     onSlowReader: (path) => io.stderr.write(`Waiting for the process reading "${escapeControl(path)}" to read the rest of the report (Ctrl-C gives the report up).\n`),
@@ -277,7 +277,7 @@ async function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date,
   const report = reportWithFlags(buildReport(summary, run.source.name, startedAt, run.sink.tally));
   let reportError: UsageError | undefined;
   run.settings.onStage?.('reporting');
-  const wait = reportWait(job, run.settings, io);
+  const wait = reportWait(run.settings, io);
   try {
     await run.stream?.finish(report, wait);
     if (job.report && job.report !== STDOUT && reportFormat(job.report) === 'html') await writeReport(job.report, report, secrets, destination.displayName, undefined, 'after', wait);
