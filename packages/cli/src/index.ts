@@ -11,7 +11,7 @@ export { jsonSummary, type OutputMode } from './output/print-run';
 export { type JsonReportFile } from './output/report-stream';
 export { findSync } from './commands/state-command';
 export { checkExitCode } from './commands/check-command';
-export { processInterrupts, type Interrupts } from './run/interrupts';
+export { processInterrupts, type Interrupts, type StopStage } from './run/interrupts';
 export { catchEarlyInterrupts, type EarlyInterrupts } from './early-interrupts';
 export { STATE_FILE, openState, stateError } from './run/open-state';
 export { resetState } from './run/reset-state';

@@ -59,6 +59,8 @@ function describeKnown(error: unknown): { code: string; message: string; exitCod
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputError) return { code: error.code, message: error.message, exitCode: EXIT.usage };
   const state = stateError(error, 'the state file');
   if (state) return { code: state.code, message: state.message, exitCode: state.code === 'state_unreadable' ? EXIT.usage : EXIT.refused };
+  // Interrupted before the run started (waiting for another run's emulator): nothing to add, 130 as for any interrupt.
+  if (error instanceof SyncError && error.code === 'interrupted') return { code: error.code, message: error.message, exitCode: EXIT.interrupted };
   if (error instanceof SyncError) {
     // A sync that is running (state forget) was refused before anything was tried: no retries to speak of.
     const after = error.retryable && error.code !== 'sync_running' ? ' The retries are spent and the run stopped; what was sent is in the state, so running again later continues from there.' : '';

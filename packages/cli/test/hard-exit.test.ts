@@ -6,7 +6,7 @@ import { cli, tempDir } from './cli-helpers';
 
 /** What a process that ends hard (a second Ctrl-C: process.exit mid-run) leaves behind (#17). */
 describe('a hard exit never destroys an earlier report', () => {
-  it('the JSON report is written beside the old one and replaces it only when closed', () => {
+  it('the JSON report is written beside the old one and replaces it only when closed', async () => {
     const dir = tempDir();
     const path = join(dir, 'report.json');
     writeFileSync(path, '{"old":"valid"}');
@@ -16,7 +16,7 @@ describe('a hard exit never destroys an earlier report', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"old":"valid"}');
     const partial = readdirSync(dir).filter((f) => f.startsWith('report.json.partial-'));
     expect(partial).toHaveLength(1);
-    stream.close();
+    await stream.close();
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ records: [{ id: 'a', row: 1, outcome: 'created', action: 'create' }], complete: false });
     expect(readdirSync(dir)).toEqual(['report.json']);
   });

@@ -184,21 +184,40 @@ describe.each(['salesforce', 'intercom', 'facebook'] as const)('syncmodes check 
   const vendor = VENDORS[id];
   const check = (url: string, extra: string[] = []) => ['check', ...vendor.target(url), ...vendor.map, '--json', ...extra];
 
-  it('a 429 with Retry-After: 3600 fails the check at once (rate_limited, exit 3) after one request', async () => {
+  /** The end of a check's rate_limited message: a check writes nothing, so there is no "next run" to continue (trial: it said "the next run continues where it left off"). */
+  const checkAgain = (when: string) => new RegExp(`; the check stopped( \\(last answer: .*\\))?\\. Nothing was written: check again ${when}, or allow a longer wait\\.$`);
+  const RUN_WORDS = /next run|this run|left off/;
+
+  it('a 429 with Retry-After: 3600 fails the check at once (rate_limited, exit 3) after one request; the message is a check\'s (check again), not a run\'s', async () => {
     const env = await started(vendor, [{ kind: 'retry_after', retryAfterSec: 3_600, times: 3 }]);
     const out = await cliWith(check(env.url), { env: vendor.env });
     expect(out.code).toBe(3);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: false, exitCode: 3, error: { code: 'rate_limited', message: expect.stringMatching(/asked to wait 3600 s .*may wait \(--max-rate-limit-wait\)/) } });
     expect(env.emulator.requests).toHaveLength(1);
+    const { message } = (JSON.parse(out.stdout) as { error: { message: string } }).error;
+    expect(message).toMatch(/^The destination asked to wait 3600 s \(Retry-After\), longer than the 300 s this check may wait \(--max-rate-limit-wait\); /);
+    expect(message).toMatch(checkAgain('once that wait is over'));
+    expect(message).not.toMatch(RUN_WORDS);
+    // The same words on a terminal: the error line after the steps.
+    const text = await cliWith(check(env.url).filter((a) => a !== '--json'), { env: vendor.env });
+    expect(text.code).toBe(3);
+    expect(text.stdout).toContain('not ready (rate_limited)');
+    expect(text.stderr.trimEnd()).toMatch(/^error \(rate_limited\): The destination asked to wait 3600 s \(Retry-After\), longer than the 300 s this check may wait \(--max-rate-limit-wait\); /);
+    expect(text.stderr.trimEnd()).toMatch(checkAgain('once that wait is over'));
+    expect(text.stdout + text.stderr).not.toMatch(RUN_WORDS);
   });
 
-  it('--max-rate-limit-wait bounds the waits of a check too', async () => {
+  it('--max-rate-limit-wait bounds the waits of a check too; the message is a check\'s', async () => {
     const env = await started(vendor, [{ kind: 'rate_limit', retryAfterSec: 3_600, times: 5 }]);
     const out = await cliWith(check(env.url, ['--max-rate-limit-wait', '3']), { env: vendor.env });
     expect(out.code).toBe(3);
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     // Salesforce's REQUEST_LIMIT_EXCEEDED says no wait: 1 s, 2 s, then the next (4 s) would pass 3 s.
     expect(env.emulator.requests).toHaveLength(id === 'salesforce' ? 3 : 1);
+    const { message } = (JSON.parse(out.stdout) as { error: { message: string } }).error;
+    expect(message).toContain(id === 'salesforce' ? 'would pass the 3 s this check may wait for one call (--max-rate-limit-wait)' : 's (Retry-After), longer than the 3 s this check may wait (--max-rate-limit-wait)');
+    expect(message).toMatch(checkAgain(id === 'salesforce' ? 'later' : 'once that wait is over'));
+    expect(message).not.toMatch(RUN_WORDS);
   });
 });
 

@@ -1,27 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
 import { describe, expect, it } from 'vitest';
-import { startBin, until } from './bin-process';
+import { hasOpen, startBin, until } from './bin-process';
 import { cli, readReport } from './cli-helpers';
 import { salesforceSync, SF_CSV, SF_ENV, useEmulator, useSourceFile } from './fixtures/per-test';
-
-/** Whether process `pid` has `path` open (Linux: /proc/<pid>/fd). */
-function hasOpen(pid: number, path: string): boolean {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`) === path;
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
 
 /** --from a source that can be read only once (hostile trial, issue 17): a named pipe, /dev/stdin, <(command). */
 describe('--from a pipe', () => {

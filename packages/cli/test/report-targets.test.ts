@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
 import { describe, expect, it } from 'vitest';
-import { startBin } from './bin-process';
+import { startBin, until } from './bin-process';
 import { cli, readReport } from './cli-helpers';
 import { salesforceSync, SF_CSV, SF_ENV, useEmulator, useSourceFile } from './fixtures/per-test';
 
@@ -72,6 +72,40 @@ describe('--report at a device, a link, a pipe, or on a full disk', () => {
     expect(sf.emulator.requests.length).toBe(requests);
     expect(leftBeside()).toEqual(['r.json']);
   });
+
+  it('a named pipe whose reader never reads: the run is not held by it; Ctrl-C while the report waits for the reader gives the report up, says so, exit 130', async () => {
+    // 100 rows with 10,000-character ids: each report is far over a pipe's 64 KiB buffer (the HTML plan of a dry run shows 50 of them).
+    const rows = Array.from({ length: 100 }, (_, i) => `${'k'.repeat(10_000)}${i},p${i}@example.com,N${i}`);
+    writeFileSync(source.file, `id,Email,LastName\n${rows.join('\n')}\n`);
+    for (const [name, extra, counted] of [
+      ['plan.html', ['--dry-run'], /would create/],
+      ['report.json', [], /created +│ +100/],
+    ] as const) {
+      const fifo = join(source.dir, name);
+      execFileSync('mkfifo', [fifo]);
+      // A reader that holds the pipe open and never reads it.
+      const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+      const bin = startBin(salesforceSync(sf.url, '--from', source.file, '--state-dir', join(source.dir, 's'), '--report', fifo, ...extra), { env: SF_ENV });
+      try {
+        await until(() => bin.output.stderr.includes(`Waiting for the process reading "${fifo}" to read the rest of the report (Ctrl-C gives the report up).`), 60_000, 'the report to wait for its reader');
+        bin.child.kill('SIGINT');
+        const { code } = await bin.exited;
+        expect(code, bin.output.stderr).toBe(130);
+        expect(bin.output.stderr).toContain('Stopping (SIGINT): the run is over; a report still waiting for its reader is given up, then the summary.');
+        expect(bin.output.stderr).toContain(
+          `error (report_unwritable): Cannot write the report to "${fifo}": interrupted (Ctrl-C or SIGTERM) while the process reading it had not read all of it, so the report was given up (what it read is incomplete). The run itself went through: the summary says what was sent, and the state has it. Read the pipe to the end while the run writes it, or give --report a file path.`,
+        );
+        expect(bin.output.stdout).toMatch(counted);
+        expect(bin.output.stdout).not.toContain('Report:');
+        expect(lstatSync(fifo).isFIFO()).toBe(true);
+      } finally {
+        bin.child.kill('SIGKILL');
+        closeSync(reader);
+      }
+    }
+    expect(sf.emulator.org.all('Contact')).toHaveLength(100);
+    expect(leftBeside().sort()).toEqual(['plan.html', 'report.json']);
+  }, 120_000);
 
   it('a disk that fills up while the report is written (a file size limit): the earlier report stays whole, no truncated copy is left, exit 2', async () => {
     // 100 rows with 10,000-character ids: each report is over 500 kB (the HTML plan shows 50 of them), the state far below the 256 KiB limit.

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runFixture } from '../../../tools/test/fixture-process';
 import { startFacebook } from './facebook-harness';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/hung-run.ts', import.meta.url));
 const INTERRUPTED = fileURLToPath(new URL('./fixtures/hung-interrupted-run.ts', import.meta.url));
 
@@ -21,15 +20,10 @@ describe('a destination that never answers (#17)', () => {
     // The add route holds every request for 10 minutes without answering.
     await env.admin.setFaults([{ kind: 'timeout', method: 'POST', path: '/users$', latencyMs: 600_000 }]);
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@syncmodes/source', FIXTURE], { cwd: ROOT, env: { ...process.env, SYNCMODES_TEST_URL: env.baseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += String(c)));
-    child.stderr.on('data', (c) => (err += String(c)));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const run = await runFixture(FIXTURE, env.baseUrl);
     const seconds = (Date.now() - started) / 1000;
-    expect(code, err).toBe(0);
-    const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { status: string; codes: string[] };
+    expect(run.code, run.stderr).toBe(0);
+    const summary = run.lastLine<{ status: string; codes: string[] }>();
     expect(summary.codes).toEqual(['timeout', 'timeout']);
     // Started a process, compiled TypeScript, timed out twice per request: well under the 10 minutes the route holds.
     expect(seconds).toBeLessThan(60);
@@ -42,14 +36,9 @@ describe('a destination that never answers (#17)', () => {
     env = await startFacebook();
     await env.admin.seed({ audiences: [{ name: 'Hung' }] });
     await env.admin.setFaults([{ kind: 'timeout', method: 'POST', path: '/users$', latencyMs: 600_000 }]);
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@syncmodes/source', INTERRUPTED], { cwd: ROOT, env: { ...process.env, SYNCMODES_TEST_URL: env.baseUrl }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += String(c)));
-    child.stderr.on('data', (c) => (err += String(c)));
     // Bounded by this test's timeout: an open socket would keep the process alive for the 10-minute request timeout.
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, err).toBe(0);
-    expect(JSON.parse(out.trim().split('\n').pop() ?? '{}')).toEqual({ status: 'stopped', reason: 'interrupted', codes: ['not_sent', 'not_sent'] });
+    const run = await runFixture(INTERRUPTED, env.baseUrl);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.lastLine()).toEqual({ status: 'stopped', reason: 'interrupted', codes: ['not_sent', 'not_sent'] });
   }, 90_000);
 });

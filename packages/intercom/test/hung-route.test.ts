@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runFixture } from '../../../tools/test/fixture-process';
 import { startEmulator } from './intercom-harness';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/hung-run.ts', import.meta.url));
 
 /** #17 item 5: every request has a timeout that also closes its socket, so a hung destination cannot keep the process alive. */
@@ -19,14 +18,9 @@ describe('a destination that never answers (#17)', () => {
     // The contact search holds every request for 10 minutes without answering.
     await env.admin.setFaults([{ kind: 'timeout', method: 'POST', path: '^/contacts/search$', latencyMs: 600_000 }]);
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@syncmodes/source', FIXTURE], { cwd: ROOT, env: { ...process.env, SYNCMODES_TEST_URL: env.url }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += String(c)));
-    child.stderr.on('data', (c) => (err += String(c)));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, err).toBe(0);
-    const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { codes: string[] };
+    const run = await runFixture(FIXTURE, env.url);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = run.lastLine<{ codes: string[] }>();
     expect(summary.codes).toHaveLength(2);
     // The SDK reports its timed-out requests as unknown errors ("timeout"): the connector reads them as timeouts, never as answers.
     expect(summary.codes, JSON.stringify(summary)).toEqual(['timeout', 'timeout']);

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runFixture } from '../../../tools/test/fixture-process';
 import { startEmulator } from './onesignal-harness';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('./fixtures/hung-run.ts', import.meta.url));
 
 /** #17 item 5: every request has a timeout that also closes its socket, so a hung destination cannot keep the process alive. */
@@ -20,14 +19,9 @@ describe('a destination that never answers (#17)', () => {
     // The view-user route holds every request for 10 minutes without answering.
     await env.admin.setFaults([{ kind: 'timeout', method: 'GET', path: '/users/by/', latencyMs: 600_000 }]);
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@syncmodes/source', FIXTURE], { cwd: ROOT, env: { ...process.env, SYNCMODES_TEST_URL: env.url }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += String(c)));
-    child.stderr.on('data', (c) => (err += String(c)));
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code, err).toBe(0);
-    const summary = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { codes: string[] };
+    const run = await runFixture(FIXTURE, env.url);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = run.lastLine<{ codes: string[] }>();
     expect(summary.codes).toHaveLength(2);
     expect(summary.codes.every((c) => /timeout|abort/i.test(c))).toBe(true);
     expect((Date.now() - started) / 1000).toBeLessThan(60);

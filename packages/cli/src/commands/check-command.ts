@@ -129,7 +129,7 @@ async function runCheck(context: CommandContext, flags: CheckFlags): Promise<voi
   if (settings.emulator) checkStateDir(settings.stateDir, 'Nothing was checked.');
   const cleanup = new Cleanup();
   try {
-    const emulator = settings.emulator ? await startEmulator(entry, destination, { stateDir: settings.stateDir, seed: settings.emulatorSeed }, cleanup) : undefined;
+    const emulator = settings.emulator ? await startEmulator(entry, destination, { stateDir: settings.stateDir, seed: settings.emulatorSeed, onWait: (message) => io.stderr.write(`${message}\n`) }, cleanup) : undefined;
     const config = destinationConfig(destination, settings.options, io.env, emulator?.config);
     const secrets = secretValues(destination.configSchema, config);
     const logger = cliLogger({ level: flags.logLevel, format: flags.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);

@@ -71,7 +71,7 @@ export function runsCommand(io: CliIo, onExit: (code: number) => void): Command 
         if (!run) throw new UsageError(`No run "${runId}" in the run history (it may be older than the runs kept; see \`syncmodes runs\`).`, 'run_not_found');
         const report = reportOfRun(run);
         const name = await displayName(run.destination);
-        if (flags.report) writeReport(flags.report, report, [], name);
+        if (flags.report) await writeReport(flags.report, report, [], name);
         io.stdout.write(`Run ${safe(run.runId)} of sync ${safe(run.syncName)}${run.worker ? ` on ${safe(run.worker)}` : ''} · ${new Date(run.startedAt).toISOString()}\n`);
         io.stdout.write(`${formatSummary(report, name, flags.report)}\n`);
         onExit(0);

@@ -168,7 +168,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--group-separator <sep>', 'separator between group names (default ";")')
     .option('--group-id <name=id>', 'pin the destination id of a group name several groups share (repeat); without it such a run is refused (ambiguous_group)', collect)
     .option('--option <key=value>', 'destination option, e.g. object=Lead (repeat); secrets come from environment variables', collect)
-    .option('--emulator', "run against the destination's local emulator (data kept under the state directory)")
+    .option('--emulator', "run against the destination's local emulator (data kept under the state directory; another run on it waits for this one)")
     .option('--emulator-seed <file>', 'load this seed file into the emulator first (with --emulator)')
     .option('--state-dir <dir>', "where the sync's state is kept (default .syncmodes)")
     .option('--state <url>', 'keep state in Postgres (postgres://…; default: $SYNCMODES_DATABASE_URL, else SQLite in --state-dir)')
@@ -208,6 +208,7 @@ async function syncAction(context: CommandContext, flags: SyncFlags): Promise<vo
       resetState: flags.resetState,
       maxRateLimitWaitMs: flags.maxRateLimitWait * 1000,
       signal: stop.signal,
+      onStage: (stage) => stop.stage(stage),
     };
     const { exitCode } = await runSyncJob(job, settings, io);
     context.setExit(exitCode);

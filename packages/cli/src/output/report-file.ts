@@ -1,27 +1,43 @@
 import { closeSync, constants, lstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { reportTarget, reportWriteError } from './report-path';
+import { REPORT_GIVEN_UP, reportTarget, reportWriteError } from './report-path';
 
-/** Opens a named pipe for writing when a process reads it (else ENXIO, at once: a pipe nobody reads would hold the run forever). */
-function openPipe(path: string): number {
-  const probe = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
-  try {
-    return openSync(path, constants.O_WRONLY);
-  } finally {
-    closeSync(probe);
-  }
+/** How long a report waits for a pipe's reader before saying so, ms. */
+const SAY_WAITING_AFTER_MS = 1_000;
+
+/**
+ * A named pipe opened for writing without blocking: fails at once (ENXIO) when no process
+ * reads it (a pipe nobody reads would hold the run forever), and is written as the reader
+ * takes it, never blocking the process (what it has not taken yet waits in memory), so
+ * Ctrl-C and SIGTERM are handled while a reader is slow or never reads.
+ */
+function openPipe(path: string): Socket {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  return new Socket({ fd, readable: false, writable: true });
+}
+
+/** What {@link ReportFile.close} does while a named pipe's reader has not read the whole report. */
+export interface ReportWait {
+  /** Aborting it during the wait gives the report up (`report_unwritable`, the reader gets an incomplete report). Already aborted when the wait starts: waits anyway (a run stopped by Ctrl-C still writes its report). */
+  readonly signal?: AbortSignal | undefined;
+  /** Called once when the wait has lasted a second, to say so. */
+  readonly onSlowReader?: ((path: string) => void) | undefined;
 }
 
 /**
  * A report file being written. A regular file is written to `<file>.partial-<pid>` beside it
  * and renamed over it only once complete, so a run that ends half-way (a second Ctrl-C, a
  * full disk) never leaves a truncated report nor destroys an earlier one; a device or a
- * named pipe is written in place (renaming over `/dev/null` would replace the device). The
- * first write that fails (`ENOSPC` on a full disk or `/dev/full`) is kept, later writes are
- * dropped, and {@link ReportFile.close} reports it (and removes the partial copy).
+ * named pipe is written in place (renaming over `/dev/null` would replace the device). A
+ * named pipe is written without blocking (see {@link openPipe}); closing waits for its
+ * reader. The first write that fails (`ENOSPC` on a full disk or `/dev/full`, a reader
+ * that closed the pipe) is kept, later writes are dropped, and {@link ReportFile.close}
+ * reports it (and removes the partial copy).
  */
 export class ReportFile {
   private fd: number | undefined;
+  private pipe: Socket | undefined;
   private partial: string | undefined;
   private failure: unknown;
   private readonly removePartial = (): void => {
@@ -39,7 +55,12 @@ export class ReportFile {
     try {
       const target = reportTarget(path);
       if (target.direct) {
-        this.fd = lstatSync(target.path, { throwIfNoEntry: false })?.isFIFO() ? openPipe(target.path) : openSync(target.path, 'w', 0o600);
+        if (lstatSync(target.path, { throwIfNoEntry: false })?.isFIFO()) {
+          this.pipe = openPipe(target.path);
+          this.pipe.on('error', (error) => (this.failure ??= error));
+        } else {
+          this.fd = openSync(target.path, 'w', 0o600);
+        }
       } else {
         mkdirSync(dirname(target.path), { recursive: true });
         this.partial = `${target.path}.partial-${process.pid}`;
@@ -53,7 +74,12 @@ export class ReportFile {
 
   /** Appends `text` (unless a write failed before). */
   write(text: string): void {
-    if (this.fd === undefined || this.failure !== undefined) return;
+    if (this.failure !== undefined) return;
+    if (this.pipe) {
+      this.pipe.write(text);
+      return;
+    }
+    if (this.fd === undefined) return;
     const bytes = Buffer.from(text);
     try {
       for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
@@ -63,11 +89,14 @@ export class ReportFile {
   }
 
   /**
-   * Closes the file: a partial copy goes in place of the report, or is removed when a write failed.
+   * Closes the file: a partial copy goes in place of the report, or is removed when a write
+   * failed; a named pipe once its reader has read everything (see {@link ReportWait}).
    *
-   * @throws `UsageError` `report_unwritable` when a write failed or the copy could not be put in place.
+   * @throws `UsageError` `report_unwritable` when a write failed, the copy could not be put
+   *   in place, or the report was given up while a pipe's reader had not read it.
    */
-  close(): void {
+  async close(wait: ReportWait = {}): Promise<void> {
+    if (this.pipe) return this.closePipe(this.pipe, wait);
     if (this.fd === undefined) return;
     try {
       closeSync(this.fd);
@@ -87,6 +116,31 @@ export class ReportFile {
       }
     }
     if (partial !== undefined) rmSync(partial, { force: true });
+    if (this.failure !== undefined) throw reportWriteError(this.failure, this.path, this.when === 'before' ? 'after' : this.when);
+  }
+
+  /** Ends the pipe once its reader has taken everything, or gives it up when `wait.signal` aborts meanwhile. */
+  private async closePipe(pipe: Socket, wait: ReportWait): Promise<void> {
+    this.pipe = undefined;
+    const giveUp = wait.signal?.aborted ? undefined : wait.signal;
+    await new Promise<void>((resolve) => {
+      const slow = setTimeout(() => wait.onSlowReader?.(this.path), SAY_WAITING_AFTER_MS);
+      const onAbort = () => {
+        this.failure ??= Object.assign(new Error('the report was given up'), { code: REPORT_GIVEN_UP });
+        pipe.destroy();
+      };
+      giveUp?.addEventListener('abort', onAbort, { once: true });
+      const closed = () => {
+        clearTimeout(slow);
+        giveUp?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      // Already closed when a write failed (the reader closed the pipe: EPIPE).
+      if (pipe.closed) return closed();
+      pipe.once('close', closed);
+      if (this.failure === undefined) pipe.end();
+      else pipe.destroy();
+    });
     if (this.failure !== undefined) throw reportWriteError(this.failure, this.path, this.when === 'before' ? 'after' : this.when);
   }
 }

@@ -5,6 +5,9 @@ import { UsageError } from '../registry/exit-codes';
 /** The code of a report that cannot be written (`--report`). */
 export const REPORT_UNWRITABLE = 'report_unwritable';
 
+/** The (file-system-like) code of a report to a named pipe given up on an interrupt while its reader had not read it all. */
+export const REPORT_GIVEN_UP = 'EREPORTGIVENUP';
+
 const code = (error: unknown) => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
 
 /** Why a file-system error stops a file from being written, in words. */
@@ -26,6 +29,10 @@ function why(error: unknown): string {
       return 'the file would be larger than this process may write (a file size limit)';
     case 'ENXIO':
       return 'no process reads it (a named pipe nobody reads, or a socket)';
+    case 'EPIPE':
+      return 'the process reading it closed it before the end';
+    case REPORT_GIVEN_UP:
+      return 'interrupted (Ctrl-C or SIGTERM) while the process reading it had not read all of it, so the report was given up (what it read is incomplete)';
     default:
       return error instanceof Error ? error.message : String(error);
   }
@@ -68,6 +75,8 @@ export function reportTarget(path: string): ReportTarget {
 }
 
 const FIX = 'Give --report a file path in a folder you can write to (missing folders are created).';
+/** For a named pipe whose reader stopped reading, or never read to the end. */
+const PIPE_FIX = 'Read the pipe to the end while the run writes it, or give --report a file path.';
 
 /**
  * The error for a report that could not be written to `path` (`report_unwritable`, exit 2).
@@ -75,7 +84,8 @@ const FIX = 'Give --report a file path in a folder you can write to (missing fol
  */
 export function reportWriteError(error: unknown, path: string, when?: 'before' | 'after'): UsageError {
   const outcome = when === 'before' ? ' Nothing was sent.' : when === 'after' ? ' The run itself went through: the summary says what was sent, and the state has it.' : '';
-  return new UsageError(`Cannot write the report to "${path}": ${why(error)}.${outcome} ${FIX}`, REPORT_UNWRITABLE);
+  const fix = code(error) === 'EPIPE' || code(error) === REPORT_GIVEN_UP ? PIPE_FIX : FIX;
+  return new UsageError(`Cannot write the report to "${path}": ${why(error)}.${outcome} ${fix}`, REPORT_UNWRITABLE);
 }
 
 /**

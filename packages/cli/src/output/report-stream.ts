@@ -1,5 +1,5 @@
 import { redactText, type RecordResult, type SyncReport } from '@syncmodes/connector-kit';
-import { ReportFile } from './report-file';
+import { ReportFile, type ReportWait } from './report-file';
 import { escapeJsonControl } from './safe-text';
 
 /** The JSON report file (`--report report.json` / `-`): the report with every record's result. */
@@ -51,14 +51,14 @@ export class JsonReportStream {
     this.flush();
   };
 
-  /** Closes `records` with the report's fields (its own `records`, if any, are not written again) and the file. */
-  finish(report: SyncReport): void {
+  /** Closes `records` with the report's fields (its own `records`, if any, are not written again) and the file (`wait`: see {@link ReportFile.close}). */
+  finish(report: SyncReport, wait?: ReportWait): Promise<void> {
     const { records: _records, ...rest } = report;
     const fields = escapeJsonControl(JSON.stringify(rest, null, 2)).slice(1);
     this.buffer += `${this.count > 0 ? '\n  ' : ''}],${fields}\n`;
     this.finished = true;
     this.flush(true);
-    this.close();
+    return this.close(wait);
   }
 
   /**
@@ -67,12 +67,12 @@ export class JsonReportStream {
    *
    * @throws `UsageError` `report_unwritable` when the file could not be written or put in place (after the run).
    */
-  close(): void {
+  async close(wait?: ReportWait): Promise<void> {
     if (!this.finished) {
       this.buffer += `${this.count > 0 ? '\n  ' : ''}],\n  "complete": false\n}\n`;
       this.finished = true;
       this.flush(true);
     }
-    this.file?.close();
+    await this.file?.close(wait);
   }
 }

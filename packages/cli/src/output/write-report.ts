@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { redactText, type SyncReport } from '@syncmodes/connector-kit';
 import { htmlReport } from './html-report';
-import { ReportFile } from './report-file';
+import { ReportFile, type ReportWait } from './report-file';
 import { escapeJsonControl } from './safe-text';
 
 /** `--report -`: the JSON report goes to stdout. */
@@ -25,9 +25,10 @@ export function jsonText(value: unknown, indent?: number): string {
  * truncated by a failed write, a device or a pipe written in place).
  *
  * @param when - `after` when a run went through first (the error's message says so).
+ * @param wait - for a named pipe: see {@link ReportFile.close}.
  * @throws `UsageError` `report_unwritable` when the file cannot be written.
  */
-export function writeReport(path: string, report: SyncReport, secrets: readonly string[], destinationName = report.destination, stdout?: NodeJS.WritableStream, when?: 'after'): void {
+export async function writeReport(path: string, report: SyncReport, secrets: readonly string[], destinationName = report.destination, stdout?: NodeJS.WritableStream, when?: 'after', wait?: ReportWait): Promise<void> {
   const text = reportFormat(path) === 'html' ? htmlReport(report, destinationName) : jsonText(report, 2);
   if (path === STDOUT) {
     if (!stdout) throw new Error('writeReport: no stdout given for "-"');
@@ -36,5 +37,5 @@ export function writeReport(path: string, report: SyncReport, secrets: readonly 
   }
   const file = new ReportFile(path, when);
   file.write(redactText(text, secrets));
-  file.close();
+  await file.close(wait);
 }

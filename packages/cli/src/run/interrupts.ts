@@ -25,13 +25,31 @@ export function interruptedError(signal: string): SyncError {
   return new SyncError('interrupted', `Interrupted (${signal}): no new calls were sent; the calls in flight finished. Running again continues from the state.`, { retryable: true });
 }
 
+/**
+ * What an interrupt stops: `waiting` for another run to release the emulator's data
+ * (nothing was sent; the command ends), the `running` sync (the default), or, once the run
+ * is over, `reporting`: a report still waiting for a named pipe's reader is given up.
+ */
+export type StopStage = 'waiting' | 'running' | 'reporting';
+
 /** A run's stop switch, driven by interrupts. */
 export interface StopSwitch {
   readonly signal: AbortSignal;
   /** The signal that stopped the run, when one did. */
   readonly interruptedBy: string | undefined;
+  /** Sets what a first interrupt stops, for the line it prints. */
+  stage(stage: StopStage): void;
   dispose(): void;
 }
+
+/** What the first interrupt prints, by what it stops. */
+const STOPPING: Readonly<Record<StopStage, (signal: string) => string>> = {
+  // The error the command then ends with says it (`interrupted`, nothing was sent).
+  waiting: () => '',
+  reporting: (signal) => `\nStopping (${signal}): the run is over; a report still waiting for its reader is given up, then the summary. Press Ctrl-C again to exit at once.\n`,
+  running: (signal) =>
+    `\nStopping (${signal}): no new calls; waiting for the calls in flight (at most ${DEFAULT_IN_FLIGHT_GRACE_MS / 1000} s, then they are cancelled), then the summary and the report. Press Ctrl-C again to exit at once.\n`,
+};
 
 /**
  * Turns interrupts into a stop: the first aborts `signal` (the engine stops sending new
@@ -42,10 +60,11 @@ export interface StopSwitch {
 export function stopSwitch(interrupts: Interrupts, stderr: NodeJS.WritableStream, exitNow: (code: number) => void): StopSwitch {
   const controller = new AbortController();
   let interruptedBy: string | undefined;
+  let stage: StopStage = 'running';
   const unlisten = interrupts.listen((signal) => {
     if (interruptedBy === undefined) {
       interruptedBy = signal;
-      stderr.write(`\nStopping (${signal}): no new calls; waiting for the calls in flight (at most ${DEFAULT_IN_FLIGHT_GRACE_MS / 1000} s, then they are cancelled), then the summary and the report. Press Ctrl-C again to exit at once.\n`);
+      stderr.write(STOPPING[stage](signal));
       controller.abort(interruptedError(signal));
       return;
     }
@@ -56,6 +75,9 @@ export function stopSwitch(interrupts: Interrupts, stderr: NodeJS.WritableStream
     signal: controller.signal,
     get interruptedBy() {
       return interruptedBy;
+    },
+    stage(next) {
+      stage = next;
     },
     dispose: unlisten,
   };

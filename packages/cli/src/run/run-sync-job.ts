@@ -26,6 +26,7 @@ import { progressReporter, type RunProgress } from '../output/progress-bar';
 import { findDestination, type DestinationEntry } from '../registry/destinations';
 import { EXIT, UsageError } from '../registry/exit-codes';
 import { Cleanup } from './cleanup';
+import type { StopStage } from './interrupts';
 import { destinationConfig } from './destination-config';
 import { checkJobSource, defaultSyncName, openRunSource, sourceSecrets, STDIN } from './job-source';
 import { openJobState, stateUrlOf } from './job-state';
@@ -38,6 +39,8 @@ import { ResultSink } from './result-sink';
 import { JsonReportStream } from '../output/report-stream';
 import { reportFormat, STDOUT, writeReport } from '../output/write-report';
 import { checkReportPath } from '../output/report-path';
+import type { ReportWait } from '../output/report-file';
+import { escapeControl } from '../output/safe-text';
 import type { SyncJob } from './sync-job';
 
 export { STDIN } from './job-source';
@@ -70,6 +73,8 @@ export interface RunSettings {
   readonly maxRateLimitWaitMs?: number | undefined;
   /** Aborted to stop the run (Ctrl-C): no new calls, calls in flight finish, the summary and report are written. */
   readonly signal?: AbortSignal | undefined;
+  /** Told what an interrupt would stop now (so its message can say so): see {@link StopStage}. */
+  readonly onStage?: ((stage: StopStage) => void) | undefined;
 }
 
 /** The outcome of a CLI sync: the report and the exit code it implies. */
@@ -201,7 +206,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     run.progress.stop();
     await rememberName(run, summary);
     await recordCliRun(run.state, summary, { syncName: run.syncName, source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: run.sink.tally }, run.logger);
-    return finishRun(run, summary, startedAt, io);
+    return await finishRun(run, summary, startedAt, io);
   } finally {
     await cleanup.run();
   }
@@ -219,12 +224,23 @@ async function beforeOpening(job: SyncJob, destination: AnyDestination, settings
   io.stderr.write(moved ? `--reset-state: moved "${moved.from}" aside to "${moved.to}"; every sync in it starts over.\n` : '--reset-state: there was no state to move aside.\n');
 }
 
+/** The job's emulator (`--emulator`): while another run holds its data, this one says so and waits; Ctrl-C ends the wait (exit 130, nothing sent). */
+async function startEmulatorFor(job: SyncJob, settings: RunSettings, io: CliIo, entry: DestinationEntry, destination: AnyDestination, cleanup: Cleanup) {
+  const onWait = (message: string) => {
+    settings.onStage?.('waiting');
+    io.stderr.write(`${message}\n`);
+  };
+  const started = await startEmulator(entry, destination, { stateDir: job.stateDir, seed: job.emulatorSeed, signal: settings.signal, onWait }, cleanup);
+  settings.onStage?.('running');
+  return started;
+}
+
 /** Opens what a run needs: the state, the emulator (when asked), the config, the logger, the source, the progress bar and the JSON report; `cleanup` closes each. */
 async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: DestinationEntry, destination: AnyDestination, cleanup: Cleanup): Promise<OpenRun> {
   const opened = await openJobState(job, io.env);
   const state: StateStore = opened.state;
   cleanup.defer(() => state.close());
-  const emulator = job.emulator ? await startEmulator(entry, destination, { stateDir: job.stateDir, seed: job.emulatorSeed }, cleanup) : undefined;
+  const emulator = job.emulator ? await startEmulatorFor(job, settings, io, entry, destination, cleanup) : undefined;
   const config = destinationConfig(destination, job.options, io.env, emulator?.config);
   const secrets = [...secretValues(destination.configSchema, config), ...opened.secrets, ...(await sourceSecrets(job))];
   const logger = cliLogger({ level: settings.logLevel, format: settings.logFormat, colour: colourAllowed(io.stderr, io.env) }, secrets, io.stderr);
@@ -233,26 +249,38 @@ async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: De
   const progress = progressReporter(io.stderr, settings.progress && settings.output !== 'quiet');
   cleanup.defer(() => progress.stop());
   const stream = job.report && reportFormat(job.report) === 'json' ? new JsonReportStream(job.report === STDOUT ? io.stdout : job.report, secrets) : undefined;
-  if (stream) cleanup.defer(() => stream.close());
+  if (stream) cleanup.defer(() => stream.close(reportWait(settings, io)));
   const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
   const identityOverrides = emulator?.identityOverrides ?? {};
   return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets };
+}
+
+/** How the report waits for a named pipe's reader: says so after a second; the first Ctrl-C meanwhile gives the report up (when the run itself was not stopped by one). */
+function reportWait(settings: RunSettings, io: CliIo): ReportWait {
+  return {
+    signal: settings.signal,
+    onSlowReader: (path) => io.stderr.write(`Waiting for the process reading "${escapeControl(path)}" to read the rest of the report (Ctrl-C gives the report up).\n`),
+  };
 }
 
 /**
  * Writes the report (the JSON report, written as the run went, is closed; an HTML report is
  * written now) and prints the outcome. A report that could not be written (found only after
  * the run): the summary is still printed, then the error; exit 2 unless the run itself
- * stopped (3, 130). Interrupted: 130 even when the run had nothing left to stop.
+ * stopped (3, 130). Interrupted: 130 even when the run had nothing left to stop. A report
+ * to a named pipe waits for its reader; an interrupt then gives it up (`report_unwritable`,
+ * exit 130).
  */
-function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date, io: CliIo): SyncJobResult {
+async function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date, io: CliIo): Promise<SyncJobResult> {
   const { job, destination, secrets } = run;
   // The kit's messages name runSync options; what the CLI prints and writes names its flags.
   const report = reportWithFlags(buildReport(summary, run.source.name, startedAt, run.sink.tally));
   let reportError: UsageError | undefined;
+  run.settings.onStage?.('reporting');
+  const wait = reportWait(run.settings, io);
   try {
-    run.stream?.finish(report);
-    if (job.report && job.report !== STDOUT && reportFormat(job.report) === 'html') writeReport(job.report, report, secrets, destination.displayName, undefined, 'after');
+    await run.stream?.finish(report, wait);
+    if (job.report && job.report !== STDOUT && reportFormat(job.report) === 'html') await writeReport(job.report, report, secrets, destination.displayName, undefined, 'after', wait);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     reportError = error;

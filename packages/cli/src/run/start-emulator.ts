@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configFields, type AnyDestination } from '@syncmodes/connector-kit';
+import { configFields, SyncError, type AnyDestination } from '@syncmodes/connector-kit';
 import type { DestinationEntry } from '../registry/destinations';
 import { UsageError } from '../registry/exit-codes';
 import type { Cleanup } from './cleanup';
+import { lockEmulatorData } from './emulator-lock';
 
 /** A running emulator's config for the destination, and the identity values that keep its syncs' state across starts. */
 export interface StartedEmulator {
@@ -11,23 +12,46 @@ export interface StartedEmulator {
   readonly identityOverrides: Record<string, unknown>;
 }
 
+/** Where {@link startEmulator} keeps a destination's emulator data, and what it says while another run holds it. */
+export interface EmulatorOptions {
+  readonly stateDir: string;
+  readonly seed?: string | undefined;
+  /** Ends a wait for another run's emulator (Ctrl-C): nothing was sent. */
+  readonly signal?: AbortSignal | undefined;
+  /** Told, once, that another run holds the emulator's data and this one waits for it. */
+  readonly onWait?: ((message: string) => void) | undefined;
+}
+
 /**
  * Starts the destination's emulator on loopback for `--emulator`, its data kept in
- * `<stateDir>/emulators/<id>.json`. Its stop is registered with `cleanup` before it
- * starts, so whatever fails afterwards (state, config, the run) the emulator is stopped
- * and the process can end.
+ * `<stateDir>/emulators/<id>.json`: one emulated destination per state folder, shared by
+ * every sync that uses it, as a real account would be. One process at a time holds that
+ * data (the lock `<stateDir>/emulators/<id>.lock`, held until the emulator is stopped and
+ * its data saved): a second run on the same state folder waits for the first to end, then
+ * loads what it saved, so neither saves over the other's records. The stop and the release
+ * are registered with `cleanup` before it starts, so whatever fails afterwards (state,
+ * config, the run) the emulator is stopped, its data saved, the lock released and the
+ * process can end.
  *
- * @throws {@link UsageError} `no_emulator`, `invalid_seed`.
+ * @throws {@link UsageError} `no_emulator`, `invalid_seed`; {@link SyncError} `interrupted`
+ *   when `signal` aborts while waiting for another run.
  */
-export async function startEmulator(
-  entry: DestinationEntry,
-  destination: AnyDestination,
-  options: { readonly stateDir: string; readonly seed?: string | undefined },
-  cleanup: Cleanup,
-): Promise<StartedEmulator> {
+export async function startEmulator(entry: DestinationEntry, destination: AnyDestination, options: EmulatorOptions, cleanup: Cleanup): Promise<StartedEmulator> {
   const plugin = await entry.loadEmulator();
   if (!plugin) throw new UsageError(`${destination.displayName} has no emulator.`, 'no_emulator');
-  const emulator = plugin.create({ persistPath: join(options.stateDir, 'emulators', `${entry.id}.json`) });
+  const data = join(options.stateDir, 'emulators', `${entry.id}.json`);
+  const release = await lockEmulatorData(join(options.stateDir, 'emulators', `${entry.id}.lock`), {
+    signal: options.signal,
+    onWait: () =>
+      options.onWait?.(
+        `Waiting for the ${destination.displayName} emulator: another syncmodes run holds its data ("${data}", this --state-dir); this run starts when that one ends (Ctrl-C stops waiting).`,
+      ),
+  }).catch((error: unknown) => {
+    if (options.signal?.aborted) throw new SyncError('interrupted', `Interrupted while waiting for another run to release the ${destination.displayName} emulator's data: nothing was sent.`, { retryable: true });
+    throw error;
+  });
+  cleanup.defer(release);
+  const emulator = plugin.create({ persistPath: data });
   if (options.seed) {
     try {
       emulator.seed(JSON.parse(readFileSync(options.seed, 'utf8')));

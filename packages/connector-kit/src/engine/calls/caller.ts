@@ -141,16 +141,27 @@ export function unannouncedWaitMs(policy: RetryPolicy, n: number): number {
   return Math.min(cap, policy.defaultRateLimitWaitMs * 2 ** Math.max(0, n - 1));
 }
 
-function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: RateLimitTally, maxMs: number, kind: CallKind | undefined): string {
+/**
+ * What a {@link Caller}'s calls are for, which its stop messages say: a sync `run` (stopped,
+ * its state kept: the next run continues) or a `check` (`checkDestination`: it writes
+ * nothing, so there is nothing to continue; check again).
+ */
+export type CallerPurpose = 'run' | 'check';
+
+function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: RateLimitTally, maxMs: number, kind: CallKind | undefined, purpose: CallerPurpose): string {
   const s = (ms: number) => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
   const announced = error.retryAfterMs !== undefined;
+  const overLong = announced && waitMs > maxMs;
   // The connector's message names the vendor, the request and the vendor's code (never credentials).
   const last = error.status === undefined ? '' : ` (last answer: ${error.message.replace(/\.$/, '')})`;
-  const next = `the run stopped and the next run continues where it left off${last}.`;
-  if (announced && waitMs > maxMs) return `The destination asked to wait ${s(waitMs)} (Retry-After), longer than the ${s(maxMs)} this run may wait (maxRateLimitWaitMs); ${next}`;
+  const next =
+    purpose === 'run'
+      ? `the run stopped and the next run continues where it left off${last}.`
+      : `the check stopped${last}. Nothing was written: check again ${overLong ? 'once that wait is over' : 'later'}, or allow a longer wait.`;
+  if (overLong) return `The destination asked to wait ${s(waitMs)} (Retry-After), longer than the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
   const call = kind ? `one ${kind} call` : 'one call';
   const said = tally.unannounced === tally.answers ? ', never saying how long to wait' : tally.unannounced === 0 ? '' : `, ${tally.unannounced} of them without saying how long to wait`;
-  return `The destination answered "rate limited" ${tally.answers} times in a row to ${call}${said}; it waited ${s(tally.waitedMs)} and the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this run may wait for one call (maxRateLimitWaitMs); ${next}`;
+  return `The destination answered "rate limited" ${tally.answers} times in a row to ${call}${said}; it waited ${s(tally.waitedMs)} and the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this ${purpose} may wait for one call (maxRateLimitWaitMs); ${next}`;
 }
 
 /**
@@ -185,6 +196,7 @@ export class Caller {
    *   the calls in flight: each rejects at once with the run's stop (`interrupted` when
    *   there is none), whatever its request is still doing.
    * @param onEvent - told about each rate-limit wait and each timeout retry before it starts, and when the destination answers again, for progress lines.
+   * @param purpose - what the calls are for, which the messages of the errors that stop them say (default `run`).
    */
   constructor(
     readonly pacer: Pacer,
@@ -192,6 +204,7 @@ export class Caller {
     private readonly logger: Logger,
     runSignal: AbortSignal,
     private readonly onEvent: (event: CallerEvent) => void = () => undefined,
+    private readonly purpose: CallerPurpose = 'run',
   ) {
     this.runSignal = runSignal;
     this.signal = AbortSignal.any([runSignal, this.waits.signal]);
@@ -246,7 +259,7 @@ export class Caller {
     this.stats.rateLimited++;
     const max = this.policy.maxRateLimitWaitMs;
     if (wait > max || tally.waitedMs + wait > max) {
-      const stop = new RunStoppedError('rate_limited', rateLimitStopMessage(error, wait, tally, max, kind), { retryable: true, cause: error });
+      const stop = new RunStoppedError('rate_limited', rateLimitStopMessage(error, wait, tally, max, kind, this.purpose), { retryable: true, cause: error });
       this.stop(stop);
       throw stop;
     }
@@ -336,7 +349,7 @@ export class Caller {
     this.stop(
       new RunStoppedError(
         'destination_unreachable',
-        `The destination gave no answer to ${this.unansweredCalls} calls in a row, each retried (the last, ${kind}: ${error.message}); the run stopped and the next run continues where it left off.`,
+        `The destination gave no answer to ${this.unansweredCalls} calls in a row, each retried (the last, ${kind}: ${error.message}); ${this.purpose === 'run' ? 'the run stopped and the next run continues where it left off' : 'the check stopped (nothing was written)'}.`,
         { retryable: true, cause: error },
       ),
     );

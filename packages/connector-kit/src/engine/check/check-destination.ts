@@ -170,7 +170,7 @@ export async function checkDestination<D extends AnyDestination>(options: CheckD
   if (config instanceof SyncError) return done(config);
   const limits = destination.kind === 'audience' ? audienceLimitsFor(destination, config) : limitsFor(destination, config);
   const pacer = new Pacer(limits);
-  const caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, options.logger ?? silentLogger, options.signal ?? new AbortController().signal);
+  const caller = new Caller(pacer, { ...DEFAULT_RETRY_POLICY, ...options.retry }, options.logger ?? silentLogger, options.signal ?? new AbortController().signal, undefined, 'check');
   calls = caller.stats.calls;
   try {
     return done(await checkConnection(options, config, caller, steps));
