@@ -92,6 +92,8 @@ export class EmulatorServer {
   readonly faults = new FaultInjector();
   private readonly log: RequestLogEntry[] = [];
   private seq = 0;
+  /** The last request sequence number before the log was last cleared. */
+  private clearedSeq = 0;
   private readonly routes: CompiledRoute[];
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -118,9 +120,15 @@ export class EmulatorServer {
     return this.log;
   }
 
-  /** Clears the request log. */
+  /**
+   * Clears the request log. A request that arrived before the clear and ends after it (a
+   * `timeout` or `latency` fault still holding it) is not logged: the log after a clear holds
+   * only requests that arrived after it, so a check of one run's requests never sees a
+   * request an earlier run sent.
+   */
   clearRequests(): void {
     this.log.length = 0;
+    this.clearedSeq = this.seq;
   }
 
   /** Adds data in the vendor's shape (as `POST /__emulator/seed`), then persists. @throws Error on an invalid seed. */
@@ -307,6 +315,7 @@ export class EmulatorServer {
       body: redactBody(request.body, this.secretNames),
     };
     const record = (status: number, extra: { fault?: string; route?: string } = {}) => {
+      if (entry.seq <= this.clearedSeq) return; // arrived before the log was cleared
       this.log.push({ ...entry, status, ...extra, durationMs: Date.now() - started });
       const max = this.options.maxLogEntries ?? 100_000;
       if (this.log.length > max) this.log.splice(0, this.log.length - max);

@@ -107,3 +107,27 @@ describe('emulators listen on loopback unless told otherwise (#17 item 11)', () 
     expect(await new EmulatorClient(url).records()).toEqual({ kept: true });
   });
 });
+
+describe('emulator request log after a clear', () => {
+  let server: EmulatorServer | undefined;
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+  });
+
+  it('holds only requests that arrived after it: one held by a timeout fault and cut after the clear is not logged (verify saw it as a rerun write)', async () => {
+    server = new EmulatorServer(options());
+    const url = await server.start();
+    const emulator = server;
+    emulator.faults.set([{ kind: 'timeout', latencyMs: 300, method: 'POST', times: 1 }], 1);
+    const held = fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => 'cut');
+    // Until the emulator holds it (the fault is counted when the request arrives).
+    while (emulator.faults.injected.timeout === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(emulator.requests).toHaveLength(0);
+    server.clearRequests();
+    server.faults.clear();
+    await fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"after":true}' });
+    expect(await held).toBe('cut');
+    expect(server.requests.map((e) => e.body)).toEqual([{ after: true }]);
+  });
+});
