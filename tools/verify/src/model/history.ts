@@ -254,7 +254,13 @@ export function stateFaultHistoryArb(options: HistoryOptions): fc.Arbitrary<Hist
     }));
     const last = history.steps[history.steps.length - 1]?.rows ?? [];
     const flip = (r: RowSpec): RowSpec => ({ ...r, value: r.value === 'A' ? 'B' : 'A' });
-    steps.push({ rows: last.filter((r, i) => r.id.startsWith('f') || i % 2 === 0).map((r) => (r.id.startsWith('f') ? flip(r) : r)), faults: [] });
+    // A row that borrowed another's key for the last run (duplicate_match_key) would keep it here
+    // once the other is dropped: a key change, which a destination whose keys cannot change
+    // (OneSignal's external_id) or stay taken must not get. Such rows leave instead.
+    const shared = new Set(last.filter((r, i) => last.findIndex((o) => o.keyIndex === r.keyIndex) !== i).map((r) => r.keyIndex));
+    const fixedKeys = !options.keyChanges || options.reuseRemovedKeys === false;
+    const kept = last.filter((r, i) => (r.id.startsWith('f') || i % 2 === 0) && !(fixedKeys && shared.has(r.keyIndex)));
+    steps.push({ rows: kept.map((r) => (r.id.startsWith('f') ? flip(r) : r)), faults: [] });
     return { ...history, steps };
   });
 }

@@ -120,7 +120,8 @@ interface Planned {
  *   taken out of its managed groups (`delete_not_allowed` / `not_owned`) — unless a record
  *   still in the source has its destination record or its key (a re-key, `rekeyed`: never
  *   deleted, it leaves the managed groups that record is not in, and that record inherits
- *   its ownership);
+ *   its ownership) — a record holding only its key while the sync tracks it under another
+ *   destination record of its own is someone else: the departure goes ahead;
  * - duplicate match keys fail all their rows; managed groups follow the source.
  */
 export class RecordsModel {
@@ -348,7 +349,12 @@ export class RecordsModel {
   /** The record in the source (other than `id`) that has this departing entry's destination record, or its key. */
   private holderOf(id: string, found: ModelRecord, entry: Entry, source: readonly ConformanceRecord[], seen: ReadonlySet<string>): string | undefined {
     for (const [other, e] of this.entries) if (other !== id && seen.has(other) && e.idKnown && e.pid === found.pid) return other;
-    return source.find((r) => r.id !== id && this.keyOf(r) === entry.key)?.id;
+    const byKey = source.find((r) => r.id !== id && this.keyOf(r) === entry.key)?.id;
+    if (byKey === undefined) return undefined;
+    // A record this sync tracks under another destination record of its own is not the departed
+    // person (the kit's mayBeSamePerson): the departure is a departure, and its new key waits.
+    const held = this.entries.get(byKey);
+    return held === undefined || !held.idKnown || held.pid === found.pid ? byKey : undefined;
   }
 
   /** The model as it is now, to go back to (see {@link restore}). */
