@@ -144,6 +144,44 @@ describe('never touching the wrong record (tiny destination)', () => {
   });
 });
 
+/** A state store whose writes fail from the `failFrom`-th put on while armed (a disk filling up mid-run). */
+class FillingStateStore extends MemoryStateStore {
+  failFrom: number | undefined;
+  private puts = 0;
+  override async put(...args: Parameters<MemoryStateStore['put']>): Promise<void> {
+    if (this.failFrom !== undefined && ++this.puts >= this.failFrom) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    return super.put(...args);
+  }
+}
+
+describe('an audience record whose identifiers changed in a run that could not record it (tiny audience)', () => {
+  it('then leaves the source: both its new and its old identifiers leave the audience (the new ones were orphaned: full verify seed 9785796)', async () => {
+    const emulator = createTinyAudienceEmulator(100);
+    const url = await emulator.start();
+    const admin = new EmulatorClient(url);
+    const state = new FillingStateStore();
+    try {
+      const run = (records: ConformanceRecord[]) =>
+        runSync({ collectResults: true, destination: tinyAudienceDestination, config: { baseUrl: url, token: TINY_AUDIENCE_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 10 } });
+      const members = async () => (await admin.records<{ audiences: { name: string; members: string[] }[] }>()).audiences.find((a) => a.name === 'A')?.members.slice().sort();
+      await run([rec('p', 'p@example.com', 'Pat', ['A']), rec('x', 'x@example.com', 'X', ['A'])]);
+      // The write-ahead mark is written, the changes are sent, then state fails.
+      state.failFrom = 2;
+      const failed = await run([rec('p', 'p2@example.com', 'Pat', ['A']), rec('x', 'x@example.com', 'X', ['A'])]);
+      expect(failed.status).toBe('stopped');
+      expect(await members()).toEqual(['p2@example.com', 'x@example.com']);
+      state.failFrom = undefined;
+      const left = await run([rec('x', 'x@example.com', 'X', ['A'])]);
+      expect(left.status).toBe('completed');
+      expect(await members()).toEqual(['x@example.com']);
+      const again = await run([rec('x', 'x@example.com', 'X', ['A'])]);
+      expect(again.counts).toMatchObject({ unchanged: 1, deleted: 0 });
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
+
 describe('never removing someone still in the source (tiny audience)', () => {
   it('an id change with the same email keeps the person in the audiences the new id is in (sync mode), and the new id removes them when it leaves', async () => {
     const emulator = createTinyAudienceEmulator(100);

@@ -101,9 +101,12 @@ export async function runAudienceScenario(
       if (writes.length > 0) stats.violations.push(`${where} (rerun): ${writes.length} request(s) sent for unchanged input`);
       const actual = await t.read();
       for (const name of new Set([...actual.keys(), ...model.audiences.keys()])) {
-        const got = [...(actual.get(name) ?? [])].sort().join(',');
-        const want = [...(model.audiences.get(name) ?? [])].sort().join(',');
-        if (got !== want) stats.violations.push(`${where}: audience ${name} holds [${got.slice(0, 80)}…], the model says [${want.slice(0, 80)}…]`);
+        const got = new Set(actual.get(name) ?? []);
+        const want = new Set(model.audiences.get(name) ?? []);
+        const extra = [...got].filter((m) => !want.has(m)).sort();
+        const missing = [...want].filter((m) => !got.has(m)).sort();
+        const short = (list: string[]) => list.map((m) => m.slice(0, 12)).join(',');
+        if (extra.length + missing.length > 0) stats.violations.push(`${where}: audience ${name} holds ${got.size} members, the model says ${want.size}: extra [${short(extra)}], missing [${short(missing)}]`);
       }
       stats.runs += 2;
     }

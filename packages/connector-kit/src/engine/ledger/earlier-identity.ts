@@ -47,6 +47,30 @@ export function earlierIdentityEntry(record: LedgerRecord, identity: Properties,
   };
 }
 
+/** True when the record's plan changes its identifiers (it removes another identity than its new one). */
+export function changesIdentity(record: LedgerRecord): boolean {
+  const earlier = record.plan?.removeIdentity;
+  return earlier !== undefined && record.next !== null && earlier !== record.next.properties;
+}
+
+/**
+ * The write-ahead mark of an audience record whose identifiers change (`base`: the usual
+ * mark): its own entry already under the new identifiers, holding the audiences they join,
+ * and — when the old ones leave audiences — those as an entry of their own, to be removed. A
+ * run that dies, or whose state fails, after sending leaves both to the next run: the joins
+ * are sent again and the old identifiers removed as a departure; if the person then leaves
+ * the source, the new identifiers go too (under the old mark they stayed in the audiences,
+ * tracked by nobody).
+ */
+export function identityChangeMark(record: LedgerRecord, base: StateEntry): StateEntry[] {
+  const plan = record.plan;
+  const next = record.next;
+  if (!plan || next === null || !changesIdentity(record)) return [base];
+  const snapshot = { properties: next.properties, groups: [...new Set(plan.addGroups)].sort() };
+  const own: StateEntry = { ...base, matchKey: record.matchKey ?? base.matchKey, snapshot };
+  return plan.removeGroups.length > 0 ? [own, earlierIdentityEntry(record, plan.removeIdentity as Properties, plan.removeGroups)] : [own];
+}
+
 /** A result as reported: an earlier identity's result names its record's source id and says what it is about. */
 export function reportedResult(result: RecordResult): RecordResult {
   const id = earlierIdentityOf(result.id);

@@ -4,7 +4,7 @@ import type { StateWriter } from './state-writer';
 import type { RecordEvent } from './events';
 import type { LedgerRecord, RecordView } from './ledger-record';
 import { reduce } from './reduce';
-import { reportedResult } from './earlier-identity';
+import { identityChangeMark, reportedResult } from './earlier-identity';
 import { settle, type SettleContext } from './settle';
 import { entryFor, pendingEntry } from './state-entries';
 import { transferClaimed } from './transfer-claimed';
@@ -109,7 +109,8 @@ export class RecordLedger {
   async mark(records: readonly RecordView[]): Promise<boolean> {
     if (this.ctx.dryRun || records.length === 0) return true;
     const ledgered = records.map((r) => this.records.get(r.ref) as LedgerRecord);
-    const ok = await this.ctx.writer.put(ledgered.map((r) => pendingEntry(r, this.ctx.kind)));
+    const marks = this.ctx.kind === 'audience' ? ledgered.flatMap((r) => identityChangeMark(r, pendingEntry(r, 'audience'))) : ledgered.map((r) => pendingEntry(r));
+    const ok = await this.ctx.writer.put(marks);
     if (ok) this.report(ledgered.map((r) => ({ type: 'marked', ref: r.ref })));
     return ok;
   }
@@ -139,16 +140,20 @@ export class RecordLedger {
         await this.write(batch, () => this.ctx.writer.put(written));
       };
       const forgets: LedgerRecord[] = [];
+      const alsoForget: string[] = [];
       for (const r of this.records.values()) {
         const state = settle(r, ctx).state;
         if (state && 'put' in state) {
           puts.push(r);
           entries.push(state.put, ...(state.alsoPut ?? []));
+          alsoForget.push(...(state.alsoForget ?? []));
           if (puts.length >= STATE_BATCH) await flush();
         } else if (state && 'forget' in state) forgets.push(r);
       }
       await flush();
       await this.write(forgets, () => this.ctx.writer.remove(forgets.map((r) => r.recordId)));
+      // Earlier identities whose removals were acknowledged (a failure stops the run; the next run removes them again, harmlessly).
+      if (alsoForget.length > 0) await this.ctx.writer.remove(alsoForget);
     }
     const resultOnly = { ...ctx, resultOnly: true };
     for (const record of this.records.values()) this.ctx.emit(reportedResult(finalResult(record, settle(record, resultOnly).result)));

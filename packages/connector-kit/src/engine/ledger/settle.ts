@@ -3,7 +3,7 @@ import type { RecordResult } from '../../records/outcome';
 import { snapshotHash } from '../../records/snapshot-hash';
 import { complete, entryFor, notFoundEntry } from './state-entries';
 import type { StateEntry } from '../../state/state-store';
-import { earlierIdentityEntry } from './earlier-identity';
+import { earlierIdentityEntry, earlierIdentityId } from './earlier-identity';
 import type { LedgerRecord } from './ledger-record';
 
 /** What the run knows when it settles a window. */
@@ -28,7 +28,7 @@ function put(ctx: SettleContext, make: () => StateEntry): Settlement['state'] {
 export interface Settlement {
   readonly result: RecordResult;
   /** Write this entry; or forget the record; or leave state as it is (written on acknowledgement, or nothing to record). */
-  readonly state?: { readonly put: StateEntry; readonly alsoPut?: readonly StateEntry[] } | { readonly forget: true } | undefined;
+  readonly state?: { readonly put: StateEntry; readonly alsoPut?: readonly StateEntry[]; readonly alsoForget?: readonly string[] } | { readonly forget: true } | undefined;
 }
 
 /** The result for a record the run could not send because it stopped. */
@@ -94,7 +94,11 @@ function settleComplete(record: LedgerRecord, ctx: SettleContext, result: Record
     const next = record.next;
     if (next !== null) {
       // A new identity holds only the audiences it is in now: memberships kept under the old identifiers (additive never removes them) are no longer tracked.
-      return { result, state: put(ctx, () => ({ ...entryFor(record, { identityApplied: true, settledGroups: identityChanged(record) ? next.groups : undefined }), owned: true })) };
+      const changed = identityChanged(record);
+      const state = put(ctx, () => ({ ...entryFor(record, { identityApplied: true, settledGroups: changed ? next.groups : undefined }), owned: true }));
+      // The old identifiers' own entry, marked before sending (see `identityChangeMark`), is done with: their removals were acknowledged.
+      const earlier = changed && record.marked && plan.removeGroups.length > 0 && plan.removeIdentity ? [earlierIdentityId(record.recordId, plan.removeIdentity)] : [];
+      return { result, state: state && earlier.length > 0 ? { ...state, alsoForget: earlier } : state };
     }
     return { result, state: plan.depart ? put(ctx, () => entryFor(record)) : { forget: true } };
   }
