@@ -43,6 +43,44 @@ describe('Caller: rate limits are waited, never forever (issue #17)', () => {
     pacer.release();
   });
 
+  it('Retry-After: 0 on every answer is not retried at once for ever: from the second answer the backoff is the floor (0, 10, 20, 40 ms), then rate_limited (trial of stop 23: 179,494 requests in 200 s)', async () => {
+    const pacer = new Pacer({ concurrency: 1 });
+    const waits: number[] = [];
+    const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal, (e) => e.kind === 'rate_limited' && waits.push(e.waitMs));
+    const vendor = destination(0);
+    await expect(caller.call('create', vendor.call)).rejects.toMatchObject({ code: 'rate_limited', retryable: true });
+    expect(waits).toEqual([0, 10, 20, 40]);
+    expect(vendor.sent).toBe(5);
+    pacer.release();
+  });
+
+  it('a stop while calls are held by a long Retry-After ends their wait at once: the queued call refuses without being sent', async () => {
+    const pacer = new Pacer({ concurrency: 1 });
+    const caller = new Caller(pacer, { ...policy, maxRateLimitWaitMs: 3_600_000 }, silentLogger, new AbortController().signal);
+    pacer.hold(3_600_000);
+    let sent = 0;
+    const queued = caller.call('create', async () => ++sent);
+    const started = Date.now();
+    caller.stop(new RateLimitError('stopped by the test', undefined));
+    await expect(queued).rejects.toBeDefined();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(sent).toBe(0);
+    pacer.release();
+  });
+
+  it('a stop while calls wait for a place in a full rate-limit window ends their wait at once', async () => {
+    const pacer = new Pacer({ concurrency: 4, rateLimit: { requests: 1, intervalMs: 3_600_000 } });
+    const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal);
+    await caller.call('find', async () => 'first');
+    let sent = 0;
+    const waiting = caller.call('find', async () => ++sent);
+    await new Promise((r) => setTimeout(r, 20));
+    caller.stop(new RateLimitError('stopped by the test', undefined));
+    await expect(waiting).rejects.toBeDefined();
+    expect(sent).toBe(0);
+    pacer.release();
+  });
+
   it('a Retry-After longer than the maximum stops the run at once: one request', async () => {
     const pacer = new Pacer({ concurrency: 1 });
     const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal);

@@ -220,6 +220,8 @@ export class Caller {
     if (this.stopError) return;
     this.stopError = error;
     this.waits.abort(error);
+    // Queued calls held by a rate-limit wait or waiting for a place in the window refuse now, not when the wait is over.
+    this.pacer.drain();
   }
 
   /**
@@ -240,7 +242,8 @@ export class Caller {
    * is what the destination asked (`retryAfterMs`: `Retry-After`, a reset header); when it
    * said nothing, the n-th such answer in a row to one call waits
    * `defaultRateLimitWaitMs` × 2^(n−1), up to `maxTimeoutMs` (no jitter: the pacer holds
-   * every call anyway).
+   * every call anyway); from the second answer in a row on, an announced wait is raised to
+   * at least `defaultRateLimitWaitMs` × 2^(n−2) (so `Retry-After: 0` on every answer ends too).
    *
    * Bounded: one call waits at most `maxRateLimitWaitMs` for rate limits in all, so a
    * destination that keeps answering "rate limited" (with or without a wait) stops the run
@@ -255,7 +258,11 @@ export class Caller {
     const announced = error.retryAfterMs;
     tally.answers++;
     if (announced === undefined) tally.unannounced++;
-    const wait = announced ?? unannouncedWaitMs(this.policy, tally.unannounced);
+    // Answers in a row to one call wait at least the growing backoff, whatever they announce:
+    // a `Retry-After: 0` on every answer would otherwise be retried at once, for ever (the
+    // waits never add up to the bound).
+    const floor = tally.answers > 1 ? unannouncedWaitMs(this.policy, tally.answers - 1) : 0;
+    const wait = announced === undefined ? unannouncedWaitMs(this.policy, tally.unannounced) : Math.max(announced, floor);
     this.stats.rateLimited++;
     const max = this.policy.maxRateLimitWaitMs;
     if (wait > max || tally.waitedMs + wait > max) {

@@ -26,7 +26,7 @@ class AnswerWindow {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly requests: number,
+    private requests: number,
     private readonly intervalMs: number,
   ) {}
 
@@ -68,6 +68,12 @@ class AnswerWindow {
         this.pump();
       }, Math.max(1, (this.leaving[this.head] as number) - now));
     }
+  }
+
+  /** Lets every waiting call, and every later one, start at once (the run stopped: they refuse to send). */
+  open(): void {
+    this.requests = Number.POSITIVE_INFINITY;
+    this.pump();
   }
 
   /** Forgets waiting timers (the run ended). */
@@ -143,6 +149,17 @@ export class Pacer {
     if (info.remaining > this.concurrency) return;
     const wait = info.resetAtMs - Date.now();
     if (wait > 0) this.hold(Math.min(wait, 120_000));
+  }
+
+  /**
+   * The run stopped: every hold ends and every queued call starts at once, without waiting
+   * for a place in the rate-limit window — the Caller refuses to send each of them, so a stop
+   * during a long `Retry-After` or under a low `maxRequestsPerMinute` takes no longer than
+   * the calls in flight.
+   */
+  drain(): void {
+    this.window?.open();
+    this.release();
   }
 
   /** Releases any hold (used when a run ends). */
