@@ -88,8 +88,9 @@ function retryable(pending: readonly number[], results: readonly ItemResult[], s
  *   up to the retry budget; items rate-limited on their own wait their `Retry-After`
  *   through the caller (holding every queued call; all the batch's waits together bounded
  *   by the run's maximum wait);
- * - with `reconcile`, ambiguous whole-call failures are checked before resending (a call
- *   that got no answer in time: at most `policy.timeoutRetries` times).
+ * - with `reconcile`, ambiguous whole-call failures are checked before resending; a call that
+ *   got no answer in time is checked once and never resent in the run (the destination may
+ *   still be writing it: a resend would make a duplicate), its items fail `timeout`.
  *
  * @throws a run-stopping {@link SyncError} (auth, quota, interrupt…), after which nothing is sent.
  */
@@ -108,12 +109,16 @@ export async function sendBatch<I>(caller: Caller, kind: CallKind, items: readon
       const error = toSyncError(thrown);
       if (isRunStopping(error) || caller.stopped) throw caller.stopped ?? error;
       if (!error.retryable) return (await split(caller, kind, items, pending, send, options, error, slots), fill(slots));
-      // A call that got no answer in time is resent at most policy.timeoutRetries times, like any call.
       if (error.code === 'timeout') timeouts++;
-      const again = retryNow(error) && options.reconcile !== undefined && attempt < caller.policy.retries && !(error.code === 'timeout' && timeouts > caller.policy.timeoutRetries);
+      // No answer in time: the destination may still be writing (a slow request is not a dead
+      // one), and a lookup now cannot see it. What the lookup finds is taken; the rest is not
+      // resent in this run — it fails `timeout` (retryable) and the next run looks it up first.
+      const slow = error.code === 'timeout' && options.reconcile !== undefined;
+      const again = retryNow(error) && options.reconcile !== undefined && attempt < caller.policy.retries;
       const still = again ? await backoffThenReconcile(caller, kind, ++attempt, timeouts, error, items, pending, options, slots) : undefined;
-      if (!still) {
-        for (const i of pending) slots[i] = { ok: false, error };
+      if (!still || slow) {
+        const failed = slow ? notResent(error) : error;
+        for (const i of still ?? pending) slots[i] = { ok: false, error: failed };
         break;
       }
       pending = still;
@@ -138,6 +143,11 @@ async function backoffThenReconcile<I>(caller: Caller, kind: CallKind, attempt: 
   if (error.code === 'timeout') await caller.retryAfterTimeout(kind, timeouts, attempt, error);
   else await caller.backoff(attempt);
   return reconcileAfter(items, pending, options, slots);
+}
+
+/** A write that got no answer in time, not resent (it may still be happening). */
+function notResent(error: SyncError): SyncError {
+  return new SyncError('timeout', `${error.message} Not resent in this run: the destination may still be writing it; the next run looks it up before sending again.`, { retryable: true, cause: error });
 }
 
 const fill = (slots: Slots): ItemResult[] => slots.map((r) => r ?? unsent());
