@@ -191,3 +191,22 @@ describe('syncmodes sync --to intercom (email only): a record leaves and another
     expect(outcomes(dir)).toEqual({ c1: 'unchanged' });
   }, 60_000);
 });
+
+describe('syncmodes sync --to intercom (email only): two records swap their emails (trial of stop 23)', () => {
+  it('each keeps its contact, now with the other email, in one run; never a duplicate or a wrong contact', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'people.csv');
+    const args = ['sync', '--to', 'intercom', '--emulator', '--mode', 'sync', '--from', source, '--id', 'Id', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json')];
+    writeFileSync(source, 'Id,Email,Name\nc11,a@example.com,Eleven\nc12,b@example.com,Twelve\n');
+    expect((await cli(args)).code).toBe(0);
+    const before = Object.fromEntries(saved(join(dir, 'state')).map((c) => [c.name, c.id]));
+    writeFileSync(source, 'Id,Email,Name\nc11,b@example.com,Eleven\nc12,a@example.com,Twelve\n');
+    await cli(args);
+    const outcomes = readReport(join(dir, 'report.json')).records.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`);
+    const contacts = saved(join(dir, 'state'));
+    expect(contacts).toHaveLength(2);
+    expect(Object.fromEntries(contacts.map((c) => [c.name, c.id]))).toEqual(before);
+    expect(outcomes).toEqual(['c11:updated:', 'c12:updated:']);
+    expect(Object.fromEntries(contacts.map((c) => [c.name, c.email]))).toEqual({ Eleven: 'b@example.com', Twelve: 'a@example.com' });
+  }, 60_000);
+});

@@ -214,3 +214,31 @@ describe('CLI: a record leaves and another takes its Email (trial of stop 22: it
     });
   }
 });
+
+describe('CLI: two records swap their Emails (trial of stop 23: both refused match_key_taken for ever)', () => {
+  for (const mode of ['sync', 'additive']) {
+    it(`${mode}: each keeps its Contact, now with the other's Email, in one run; then nothing to do`, async () => {
+      const ws = workspace({ Contact: [] });
+      const first = await ws.sync(mode, [
+        { id: 'c11', Email: 'a@example.com', LastName: 'Eleven' },
+        { id: 'c12', Email: 'b@example.com', LastName: 'Twelve' },
+      ]);
+      const ids = Object.fromEntries(first.report.records.map((r) => [r.id, r.destinationId]));
+      const swapped = [
+        { id: 'c11', Email: 'b@example.com', LastName: 'Eleven' },
+        { id: 'c12', Email: 'a@example.com', LastName: 'Twelve' },
+      ];
+      const second = await ws.sync(mode, swapped);
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.report.records.map((r) => [r.id, r.outcome, r.destinationId])).toEqual([
+        ['c11', 'updated', ids.c11],
+        ['c12', 'updated', ids.c12],
+      ]);
+      const contacts = byId(ws.org(), 'Contact');
+      expect(contacts.size).toBe(2);
+      expect(contacts.get(ids.c11 as string)?.Email).toBe('b@example.com');
+      expect(contacts.get(ids.c12 as string)?.Email).toBe('a@example.com');
+      expect((await ws.sync(mode, swapped)).report.records.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged']);
+    });
+  }
+});

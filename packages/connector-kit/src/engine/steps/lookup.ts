@@ -1,4 +1,5 @@
 import type { FoundRecord, LookupRequest } from '../../destination/verbs';
+import type { StateEntry } from '../../state/state-store';
 import { permits } from '../../modes/permits';
 import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
 import { isRunStopping } from '../../errors/sync-error';
@@ -79,14 +80,25 @@ function taken(ctx: RecordRunContext, record: RecordView, otherId: string, depar
   };
 }
 
-/** Settles records whose new key another destination record has, naming the departed record this sync wrote it for, if any. */
+/**
+ * Settles records whose new key another destination record has, naming the departed record
+ * this sync wrote it for, if any. Keys that crossed are let through: when every record this
+ * sync tracks on that other destination record is still in the source, had this key, and no
+ * longer has it (two records swapped their emails), the key is being given up in this run
+ * and the record is updated in place (a destination that keeps keys unique answers for itself).
+ */
 async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: ReadonlyArray<readonly [RecordView, string]>): Promise<void> {
   if (list.length === 0) return;
-  const departed = new Map<string, string>();
+  const holders = new Map<string, StateEntry[]>();
   for (const e of await ctx.state.findByDestinationIds(ctx.syncId, [...new Set(list.map(([, id]) => id))])) {
-    if (e.destinationId !== null && !ctx.source.inSource(e.recordId)) departed.set(e.destinationId, e.recordId);
+    if (e.destinationId !== null) holders.set(e.destinationId, [...(holders.get(e.destinationId) ?? []), e]);
   }
-  ledger.report(list.map(([r, id]) => ({ type: 'settled', ref: r.ref, result: taken(ctx, r, id, departed.get(id)) })));
+  const crossed = (r: RecordView, id: string): boolean => {
+    const named = holders.get(id) ?? [];
+    return named.length > 0 && ctx.source.keyHolder(r.matchKey as string) === r.recordId && named.every((e) => ctx.source.inSource(e.recordId) && e.matchKey === r.matchKey);
+  };
+  const departedHolder = (id: string) => holders.get(id)?.find((e) => !ctx.source.inSource(e.recordId))?.recordId;
+  ledger.report(list.filter(([r, id]) => !crossed(r, id)).map(([r, id]) => ({ type: 'settled', ref: r.ref, result: taken(ctx, r, id, departedHolder(id)) })));
 }
 
 /**
