@@ -1,6 +1,7 @@
 import { basename, join } from 'node:path';
 import {
   buildReport,
+  DEFAULT_IN_FLIGHT_GRACE_MS,
   ConfigError,
   identityOf,
   InputError,
@@ -38,7 +39,7 @@ import { stoppedSummary } from './stopped-summary';
 import { ResultSink } from './result-sink';
 import { JsonReportStream } from '../output/report-stream';
 import { reportFormat, STDOUT, writeReport } from '../output/write-report';
-import { checkReportPath } from '../output/report-path';
+import { checkReportPath, REPORT_GIVEN_UP, reportWriteError } from '../output/report-path';
 import type { ReportWait } from '../output/report-file';
 import { escapeControl } from '../output/safe-text';
 import type { SyncJob } from './sync-job';
@@ -75,6 +76,10 @@ export interface RunSettings {
   readonly signal?: AbortSignal | undefined;
   /** Told what an interrupt would stop now (so its message can say so): see {@link StopStage}. */
   readonly onStage?: ((stage: StopStage) => void) | undefined;
+  /** Aborted to give up a report still waiting for a named pipe's reader. Default: `signal`, when it was not aborted before the wait. */
+  readonly reportSignal?: AbortSignal | undefined;
+  /** Given what prints the summary once the run has one (`undefined` once it is printed): a second interrupt prints it before exiting at once. */
+  readonly beforeExit?: ((print: (() => void) | undefined) => void) | undefined;
 }
 
 /** The outcome of a CLI sync: the report and the exit code it implies. */
@@ -255,11 +260,19 @@ async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: De
   return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets };
 }
 
-/** How the report waits for a named pipe's reader: says so after a second; the first Ctrl-C meanwhile gives the report up (when the run itself was not stopped by one). */
+/**
+ * How the report waits for a named pipe's reader: says so after a second; an interrupt
+ * meanwhile gives the report up. A run already stopped by an interrupt waits at most the
+ * grace it gave calls in flight (`DEFAULT_IN_FLIGHT_GRACE_MS`), then gives the report up:
+ * its summary is never held by a reader that does not read.
+ */
 function reportWait(settings: RunSettings, io: CliIo): ReportWait {
+  const stopped = settings.signal?.aborted === true;
+  const bound = stopped ? ` (the run was interrupted: given up after ${DEFAULT_IN_FLIGHT_GRACE_MS / 1000} s)` : '';
   return {
-    signal: settings.signal,
-    onSlowReader: (path) => io.stderr.write(`Waiting for the process reading "${escapeControl(path)}" to read the rest of the report (Ctrl-C gives the report up).\n`),
+    signal: settings.reportSignal ?? (stopped ? undefined : settings.signal),
+    giveUpAfterMs: stopped ? DEFAULT_IN_FLIGHT_GRACE_MS : undefined,
+    onSlowReader: (path) => io.stderr.write(`Waiting for the process reading "${escapeControl(path)}" to read the rest of the report${bound} (Ctrl-C gives the report up).\n`),
   };
 }
 
@@ -276,6 +289,14 @@ async function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date,
   // The kit's messages name runSync options; what the CLI prints and writes names its flags.
   const report = reportWithFlags(buildReport(summary, run.source.name, startedAt, run.sink.tally));
   let reportError: UsageError | undefined;
+  const print = (error: UsageError | undefined) => {
+    const runExit = run.settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
+    const exitCode = error && runExit < EXIT.usage ? EXIT.usage : runExit;
+    printRun(report, { output: run.settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName: run.syncName, secrets, exitCode, reportError: error }, io);
+    return exitCode;
+  };
+  // Exiting at once (a second interrupt) while the report waits: the summary still, with the report said given up.
+  run.settings.beforeExit?.(() => print(reportWriteError(Object.assign(new Error('given up'), { code: REPORT_GIVEN_UP }), job.report ?? '', 'after')));
   run.settings.onStage?.('reporting');
   const wait = reportWait(run.settings, io);
   try {
@@ -285,8 +306,7 @@ async function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date,
     if (!(error instanceof UsageError)) throw error;
     reportError = error;
   }
-  const runExit = run.settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
-  const exitCode = reportError && runExit < EXIT.usage ? EXIT.usage : runExit;
-  printRun(report, { output: run.settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName: run.syncName, secrets, exitCode, reportError }, io);
+  run.settings.beforeExit?.(undefined);
+  const exitCode = print(reportError);
   return { report, exitCode };
 }
