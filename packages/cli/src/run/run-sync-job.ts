@@ -2,6 +2,7 @@ import { basename, join } from 'node:path';
 import {
   buildReport,
   DEFAULT_IN_FLIGHT_GRACE_MS,
+  emptyCallStats,
   ConfigError,
   identityOf,
   InputError,
@@ -129,6 +130,7 @@ interface OpenRun {
   readonly stream: JsonReportStream | undefined;
   /** Values scrubbed from everything printed and written. */
   readonly secrets: readonly string[];
+  readonly io: CliIo;
 }
 
 /**
@@ -158,6 +160,8 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     onProgress: (p) => run.progress.update(p),
     onResult: run.sink.add,
   };
+  // Exiting at once (a second interrupt) before the run has its summary: the counts decided so far.
+  run.settings.beforeExit?.(() => printPartial(run, startedMs));
   try {
     return await runSync(options);
   } catch (thrown) {
@@ -169,6 +173,36 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
     return stoppedSummaryOf(run, error, startedMs, syncIdFor(run.destination.id, identity, run.job.id, run.syncName));
   }
+}
+
+/**
+ * Prints the summary of a run ended at once by a second interrupt while it ran: the results
+ * decided so far (the source is not read again; the other rows are in no count), said
+ * interrupted, and the report said not written.
+ */
+function printPartial(run: OpenRun, startedMs: number): void {
+  const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
+  const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
+  const summary: SyncRunSummary = {
+    destination: run.destination.id,
+    mode: resolveSyncMode(run.destination, run.job.mode),
+    dryRun: run.job.dryRun,
+    syncId: syncIdFor(run.destination.id, identity, run.job.id, run.syncName),
+    status: 'stopped',
+    reason: {
+      code: 'interrupted',
+      message: 'Interrupted twice: exited at once. The counts are the rows decided so far; the others were not sent, or their calls were still in flight. Running again continues from the state.',
+    },
+    counts: run.sink.counts,
+    actions: run.sink.actions,
+    results: [],
+    stats: emptyCallStats(),
+    notices: [],
+    durationMs: Date.now() - startedMs,
+  };
+  const report = reportWithFlags(buildReport(summary, run.source.name, new Date(startedMs), run.sink.tally));
+  const reportError = run.job.report ? new UsageError(`The report "${run.job.report}" was not written: exited at once on a second interrupt.`, 'report_unwritable') : undefined;
+  printRun(report, { output: run.settings.output ?? 'table', reportPath: run.job.report, destinationName: run.destination.displayName, syncName: run.syncName, secrets: run.secrets, exitCode: EXIT.interrupted, reportError }, run.io);
 }
 
 function stoppedSummaryOf(run: OpenRun, error: SyncError, startedMs: number, syncId: string): Promise<SyncRunSummary> {
@@ -257,7 +291,7 @@ async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: De
   if (stream) cleanup.defer(() => stream.close(reportWait(settings, io)));
   const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
   const identityOverrides = emulator?.identityOverrides ?? {};
-  return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets };
+  return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets, io };
 }
 
 /**
