@@ -125,6 +125,11 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(code).toBe(130);
     expect(at - second).toBeLessThan(3_000);
     expect(bin.output.stderr).toContain('Exiting at once');
+    // Still the summary (the rows decided so far), saying the run was interrupted and the report not written.
+    expect(bin.output.stdout).toMatch(/outcome +│ records/);
+    expect(bin.output.stdout).toContain('STOPPED (interrupted)');
+    expect(bin.output.stdout).not.toContain('Report:');
+    expect(bin.output.stderr).toContain('error (report_unwritable): The report');
   }, 90_000);
 });
 

@@ -107,6 +107,59 @@ describe('--report at a device, a link, a pipe, or on a full disk', () => {
     expect(leftBeside().sort()).toEqual(['plan.html', 'report.json']);
   }, 120_000);
 
+  it('a named pipe whose reader never reads, and SIGTERM during the run: the report is given up after the grace for calls in flight, the summary printed, exit 130 (hostile trial: it waited for the reader for good)', async () => {
+    // 2,000 rows with 200-character ids: the report is far over a pipe's 64 KiB buffer, and the run sends ten create calls, each held 1 s.
+    const rows = Array.from({ length: 2_000 }, (_, i) => `${'k'.repeat(200)}${i},p${i}@example.com,N${i}`);
+    writeFileSync(source.file, `id,Email,LastName\n${rows.join('\n')}\n`);
+    sf.emulator.setFaults([{ kind: 'latency', latencyMs: 1_000, every: 1, method: 'POST' }]);
+    const fifo = join(source.dir, 'report.json');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const bin = startBin(salesforceSync(sf.url, '--from', source.file, '--state-dir', join(source.dir, 's'), '--report', fifo), { env: SF_ENV });
+    try {
+      await until(() => sf.emulator.requests.some((r) => r.method === 'POST'), 60_000, 'the first create call');
+      bin.child.kill('SIGTERM');
+      // No second signal: the process ends by itself (before the fix it waited for the reader with no limit).
+      const ended = await Promise.race([bin.exited, new Promise<undefined>((r) => setTimeout(r, 30_000, undefined))]);
+      expect(ended, `still running; stderr: ${bin.output.stderr}`).toBeDefined();
+      expect(ended?.code, bin.output.stderr).toBe(130);
+      expect(bin.output.stderr).toContain('Stopping (SIGTERM): no new calls');
+      expect(bin.output.stderr).toContain(`Waiting for the process reading "${fifo}" to read the rest of the report (the run was interrupted: given up after 3 s)`);
+      expect(bin.output.stderr).toContain(`error (report_unwritable): Cannot write the report to "${fifo}": interrupted (Ctrl-C or SIGTERM) while the process reading it had not read all of it, so the report was given up`);
+      expect(bin.output.stdout).toMatch(/outcome +│ records/);
+      expect(bin.output.stdout).toMatch(/not sent|not_sent/);
+      expect(bin.output.stdout).not.toContain('Report:');
+    } finally {
+      bin.child.kill('SIGKILL');
+      closeSync(reader);
+    }
+  }, 120_000);
+
+  it('a named pipe whose reader never reads: a second SIGTERM while the report waits (the first stopped the run) gives the report up and still prints the summary, exit 130', async () => {
+    // 2,000 rows with 200-character ids: the report is far over a pipe's 64 KiB buffer, and the run sends ten create calls, each held 1 s.
+    const rows = Array.from({ length: 2_000 }, (_, i) => `${'k'.repeat(200)}${i},p${i}@example.com,N${i}`);
+    writeFileSync(source.file, `id,Email,LastName\n${rows.join('\n')}\n`);
+    sf.emulator.setFaults([{ kind: 'latency', latencyMs: 1_000, every: 1, method: 'POST' }]);
+    const fifo = join(source.dir, 'report.json');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const bin = startBin(salesforceSync(sf.url, '--from', source.file, '--state-dir', join(source.dir, 's'), '--report', fifo), { env: SF_ENV });
+    try {
+      await until(() => sf.emulator.requests.some((r) => r.method === 'POST'), 60_000, 'the first create call');
+      bin.child.kill('SIGTERM');
+      await until(() => bin.output.stderr.includes(`Waiting for the process reading "${fifo}"`), 60_000, 'the report to wait for its reader');
+      bin.child.kill('SIGTERM');
+      const { code } = await bin.exited;
+      expect(code, bin.output.stderr).toBe(130);
+      expect(bin.output.stderr).toContain('Giving the report up (SIGTERM again)');
+      expect(bin.output.stderr).toContain(`error (report_unwritable): Cannot write the report to "${fifo}": interrupted (Ctrl-C or SIGTERM)`);
+      expect(bin.output.stdout).toMatch(/outcome +│ records/);
+    } finally {
+      bin.child.kill('SIGKILL');
+      closeSync(reader);
+    }
+  }, 120_000);
+
   it('a disk that fills up while the report is written (a file size limit): the earlier report stays whole, no truncated copy is left, exit 2', async () => {
     // 100 rows with 10,000-character ids: each report is over 500 kB (the HTML plan shows 50 of them), the state far below the 256 KiB limit.
     const rows = Array.from({ length: 100 }, (_, i) => `${'k'.repeat(10_000)}${i},p${i}@example.com,N${i}`);

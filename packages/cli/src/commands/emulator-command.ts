@@ -4,6 +4,7 @@ import { isLoopback } from '@syncmodes/connector-kit/emulator';
 import { Command, InvalidArgumentError } from 'commander';
 import { findDestination } from '../registry/destinations';
 import { UsageError } from '../registry/exit-codes';
+import { createWithData } from '../run/start-emulator';
 import type { CliIo } from '../run/run-sync-job';
 
 const port = (value: string) => {
@@ -29,7 +30,9 @@ export function emulatorCommand(io: CliIo, waitForStop: () => Promise<void>): Co
       const entry = findDestination(id);
       const plugin = await entry.loadEmulator();
       if (!plugin) throw new UsageError(`${id} has no emulator.`, 'no_emulator');
-      const emulator = plugin.create({ persistPath: flags.data });
+      const emulator = flags.data
+        ? createWithData(() => plugin.create({ persistPath: flags.data }), flags.data, (await entry.load()).displayName, 'Move it away (or delete it), or give --data another file, to start the emulator empty')
+        : plugin.create({});
       if (flags.seed) {
         try {
           emulator.seed(JSON.parse(readFileSync(flags.seed, 'utf8')));

@@ -209,6 +209,8 @@ async function syncAction(context: CommandContext, flags: SyncFlags): Promise<vo
       maxRateLimitWaitMs: flags.maxRateLimitWait * 1000,
       signal: stop.signal,
       onStage: (stage) => stop.stage(stage),
+      reportSignal: stop.reportSignal,
+      beforeExit: (print) => stop.beforeExit(print),
     };
     const { exitCode } = await runSyncJob(job, settings, io);
     context.setExit(exitCode);

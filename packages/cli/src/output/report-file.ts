@@ -19,8 +19,10 @@ function openPipe(path: string): Socket {
 
 /** What {@link ReportFile.close} does while a named pipe's reader has not read the whole report. */
 export interface ReportWait {
-  /** Aborting it during the wait gives the report up (`report_unwritable`, the reader gets an incomplete report). Already aborted when the wait starts: waits anyway (a run stopped by Ctrl-C still writes its report). */
+  /** Aborting it gives the report up (`report_unwritable`, the reader gets an incomplete report); already aborted when the wait starts: given up at once. */
   readonly signal?: AbortSignal | undefined;
+  /** Gives the report up when the reader has not read it all after this long, ms (a run already stopped by Ctrl-C or SIGTERM waits no longer than it waited for calls in flight). Default: no limit. */
+  readonly giveUpAfterMs?: number | undefined;
   /** Called once when the wait has lasted a second, to say so. */
   readonly onSlowReader?: ((path: string) => void) | undefined;
 }
@@ -122,16 +124,18 @@ export class ReportFile {
   /** Ends the pipe once its reader has taken everything, or gives it up when `wait.signal` aborts meanwhile. */
   private async closePipe(pipe: Socket, wait: ReportWait): Promise<void> {
     this.pipe = undefined;
-    const giveUp = wait.signal?.aborted ? undefined : wait.signal;
+    const giveUp = wait.signal;
     await new Promise<void>((resolve) => {
       const slow = setTimeout(() => wait.onSlowReader?.(this.path), SAY_WAITING_AFTER_MS);
       const onAbort = () => {
         this.failure ??= Object.assign(new Error('the report was given up'), { code: REPORT_GIVEN_UP });
         pipe.destroy();
       };
+      const limit = wait.giveUpAfterMs === undefined ? undefined : setTimeout(onAbort, wait.giveUpAfterMs);
       giveUp?.addEventListener('abort', onAbort, { once: true });
       const closed = () => {
         clearTimeout(slow);
+        clearTimeout(limit);
         giveUp?.removeEventListener('abort', onAbort);
         resolve();
       };
@@ -140,6 +144,7 @@ export class ReportFile {
       pipe.once('close', closed);
       if (this.failure === undefined) pipe.end();
       else pipe.destroy();
+      if (giveUp?.aborted) onAbort();
     });
     if (this.failure !== undefined) throw reportWriteError(this.failure, this.path, this.when === 'before' ? 'after' : this.when);
   }

@@ -35,8 +35,12 @@ export type StopStage = 'waiting' | 'running' | 'reporting';
 /** A run's stop switch, driven by interrupts. */
 export interface StopSwitch {
   readonly signal: AbortSignal;
+  /** Aborted by an interrupt while the report waits for a named pipe's reader (the first, or one after the interrupt that stopped the run): gives the report up. */
+  readonly reportSignal: AbortSignal;
   /** The signal that stopped the run, when one did. */
   readonly interruptedBy: string | undefined;
+  /** What to do before exiting at once (print the summary, once the run has one). */
+  beforeExit(print: (() => void) | undefined): void;
   /** Sets what a first interrupt stops, for the line it prints. */
   stage(stage: StopStage): void;
   dispose(): void;
@@ -55,24 +59,43 @@ const STOPPING: Readonly<Record<StopStage, (signal: string) => string>> = {
  * Turns interrupts into a stop: the first aborts `signal` (the engine stops sending new
  * calls, lets calls in flight finish — cancelling those still without an answer after the
  * kit's `DEFAULT_IN_FLIGHT_GRACE_MS` — and the CLI prints the summary and writes the
- * report); the second calls `exitNow(130)` at once.
+ * report); the second calls `exitNow(130)` at once, after `beforeExit`'s callback (the
+ * summary, once there is one). While the report waits for a named pipe's reader, an
+ * interrupt (the first, or the second when the first stopped the run) aborts `reportSignal`
+ * instead: the report is given up and the summary printed; one more exits at once.
  */
 export function stopSwitch(interrupts: Interrupts, stderr: NodeJS.WritableStream, exitNow: (code: number) => void): StopSwitch {
   const controller = new AbortController();
+  const report = new AbortController();
   let interruptedBy: string | undefined;
   let stage: StopStage = 'running';
+  let printBeforeExit: (() => void) | undefined;
   const unlisten = interrupts.listen((signal) => {
+    if (stage === 'reporting' && interruptedBy !== undefined && !report.signal.aborted) {
+      stderr.write(`\nGiving the report up (${signal} again): the summary follows. Press Ctrl-C again to exit at once.\n`);
+      report.abort(interruptedError(signal));
+      return;
+    }
     if (interruptedBy === undefined) {
+      if (stage === 'reporting') report.abort(interruptedError(signal));
       interruptedBy = signal;
       stderr.write(STOPPING[stage](signal));
       controller.abort(interruptedError(signal));
       return;
     }
     stderr.write(`Exiting at once (${signal} again): the report is not written; the state holds what was acknowledged.\n`);
-    exitNow(EXIT.interrupted);
+    try {
+      printBeforeExit?.();
+    } finally {
+      exitNow(EXIT.interrupted);
+    }
   });
   return {
     signal: controller.signal,
+    reportSignal: report.signal,
+    beforeExit(print) {
+      printBeforeExit = print;
+    },
     get interruptedBy() {
       return interruptedBy;
     },

@@ -1,6 +1,8 @@
 import { basename, join } from 'node:path';
 import {
   buildReport,
+  DEFAULT_IN_FLIGHT_GRACE_MS,
+  emptyCallStats,
   ConfigError,
   identityOf,
   InputError,
@@ -38,7 +40,7 @@ import { stoppedSummary } from './stopped-summary';
 import { ResultSink } from './result-sink';
 import { JsonReportStream } from '../output/report-stream';
 import { reportFormat, STDOUT, writeReport } from '../output/write-report';
-import { checkReportPath } from '../output/report-path';
+import { checkReportPath, REPORT_GIVEN_UP, reportWriteError } from '../output/report-path';
 import type { ReportWait } from '../output/report-file';
 import { escapeControl } from '../output/safe-text';
 import type { SyncJob } from './sync-job';
@@ -75,6 +77,10 @@ export interface RunSettings {
   readonly signal?: AbortSignal | undefined;
   /** Told what an interrupt would stop now (so its message can say so): see {@link StopStage}. */
   readonly onStage?: ((stage: StopStage) => void) | undefined;
+  /** Aborted to give up a report still waiting for a named pipe's reader. Default: `signal`, when it was not aborted before the wait. */
+  readonly reportSignal?: AbortSignal | undefined;
+  /** Given what prints the summary once the run has one (`undefined` once it is printed): a second interrupt prints it before exiting at once. */
+  readonly beforeExit?: ((print: (() => void) | undefined) => void) | undefined;
 }
 
 /** The outcome of a CLI sync: the report and the exit code it implies. */
@@ -124,6 +130,7 @@ interface OpenRun {
   readonly stream: JsonReportStream | undefined;
   /** Values scrubbed from everything printed and written. */
   readonly secrets: readonly string[];
+  readonly io: CliIo;
 }
 
 /**
@@ -153,6 +160,8 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     onProgress: (p) => run.progress.update(p),
     onResult: run.sink.add,
   };
+  // Exiting at once (a second interrupt) before the run has its summary: the counts decided so far.
+  run.settings.beforeExit?.(() => printPartial(run, startedMs));
   try {
     return await runSync(options);
   } catch (thrown) {
@@ -164,6 +173,36 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
     return stoppedSummaryOf(run, error, startedMs, syncIdFor(run.destination.id, identity, run.job.id, run.syncName));
   }
+}
+
+/**
+ * Prints the summary of a run ended at once by a second interrupt while it ran: the results
+ * decided so far (the source is not read again; the other rows are in no count), said
+ * interrupted, and the report said not written.
+ */
+function printPartial(run: OpenRun, startedMs: number): void {
+  const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
+  const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
+  const summary: SyncRunSummary = {
+    destination: run.destination.id,
+    mode: resolveSyncMode(run.destination, run.job.mode),
+    dryRun: run.job.dryRun,
+    syncId: syncIdFor(run.destination.id, identity, run.job.id, run.syncName),
+    status: 'stopped',
+    reason: {
+      code: 'interrupted',
+      message: 'Interrupted twice: exited at once. The counts are the rows decided so far; the others were not sent, or their calls were still in flight. Running again continues from the state.',
+    },
+    counts: run.sink.counts,
+    actions: run.sink.actions,
+    results: [],
+    stats: emptyCallStats(),
+    notices: [],
+    durationMs: Date.now() - startedMs,
+  };
+  const report = reportWithFlags(buildReport(summary, run.source.name, new Date(startedMs), run.sink.tally));
+  const reportError = run.job.report ? new UsageError(`The report "${run.job.report}" was not written: exited at once on a second interrupt.`, 'report_unwritable') : undefined;
+  printRun(report, { output: run.settings.output ?? 'table', reportPath: run.job.report, destinationName: run.destination.displayName, syncName: run.syncName, secrets: run.secrets, exitCode: EXIT.interrupted, reportError }, run.io);
 }
 
 function stoppedSummaryOf(run: OpenRun, error: SyncError, startedMs: number, syncId: string): Promise<SyncRunSummary> {
@@ -252,14 +291,22 @@ async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: De
   if (stream) cleanup.defer(() => stream.close(reportWait(settings, io)));
   const sink = new ResultSink(stream ? (r) => stream.write(resultWithFlags(r)) : undefined);
   const identityOverrides = emulator?.identityOverrides ?? {};
-  return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets };
+  return { job, settings, destination, config, identityOverrides, state, statePath: join(job.stateDir, STATE_FILE), source, syncName: defaultSyncName(job), logger, progress, sink, stream, secrets, io };
 }
 
-/** How the report waits for a named pipe's reader: says so after a second; the first Ctrl-C meanwhile gives the report up (when the run itself was not stopped by one). */
+/**
+ * How the report waits for a named pipe's reader: says so after a second; an interrupt
+ * meanwhile gives the report up. A run already stopped by an interrupt waits at most the
+ * grace it gave calls in flight (`DEFAULT_IN_FLIGHT_GRACE_MS`), then gives the report up:
+ * its summary is never held by a reader that does not read.
+ */
 function reportWait(settings: RunSettings, io: CliIo): ReportWait {
+  const stopped = settings.signal?.aborted === true;
+  const bound = stopped ? ` (the run was interrupted: given up after ${DEFAULT_IN_FLIGHT_GRACE_MS / 1000} s)` : '';
   return {
-    signal: settings.signal,
-    onSlowReader: (path) => io.stderr.write(`Waiting for the process reading "${escapeControl(path)}" to read the rest of the report (Ctrl-C gives the report up).\n`),
+    signal: settings.reportSignal ?? (stopped ? undefined : settings.signal),
+    giveUpAfterMs: stopped ? DEFAULT_IN_FLIGHT_GRACE_MS : undefined,
+    onSlowReader: (path) => io.stderr.write(`Waiting for the process reading "${escapeControl(path)}" to read the rest of the report${bound} (Ctrl-C gives the report up).\n`),
   };
 }
 
@@ -276,6 +323,14 @@ async function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date,
   // The kit's messages name runSync options; what the CLI prints and writes names its flags.
   const report = reportWithFlags(buildReport(summary, run.source.name, startedAt, run.sink.tally));
   let reportError: UsageError | undefined;
+  const print = (error: UsageError | undefined) => {
+    const runExit = run.settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
+    const exitCode = error && runExit < EXIT.usage ? EXIT.usage : runExit;
+    printRun(report, { output: run.settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName: run.syncName, secrets, exitCode, reportError: error }, io);
+    return exitCode;
+  };
+  // Exiting at once (a second interrupt) while the report waits: the summary still, with the report said given up.
+  run.settings.beforeExit?.(() => print(reportWriteError(Object.assign(new Error('given up'), { code: REPORT_GIVEN_UP }), job.report ?? '', 'after')));
   run.settings.onStage?.('reporting');
   const wait = reportWait(run.settings, io);
   try {
@@ -285,8 +340,7 @@ async function finishRun(run: OpenRun, summary: SyncRunSummary, startedAt: Date,
     if (!(error instanceof UsageError)) throw error;
     reportError = error;
   }
-  const runExit = run.settings.signal?.aborted ? EXIT.interrupted : exitCodeOf(report);
-  const exitCode = reportError && runExit < EXIT.usage ? EXIT.usage : runExit;
-  printRun(report, { output: run.settings.output ?? 'table', reportPath: job.report, destinationName: destination.displayName, syncName: run.syncName, secrets, exitCode, reportError }, io);
+  run.settings.beforeExit?.(undefined);
+  const exitCode = print(reportError);
   return { report, exitCode };
 }

@@ -23,6 +23,23 @@ export interface EmulatorOptions {
 }
 
 /**
+ * Creates an emulator that loads its data from `path` (`--emulator`'s data under the state
+ * directory, or `syncmodes emulator --data`): a file that is not the emulator's data
+ * (truncated, edited, not JSON) is a usage error naming it, never an internal error. The
+ * file is left as it is: `fix` says what to do with it.
+ *
+ * @throws {@link UsageError} `invalid_emulator_data`.
+ */
+export function createWithData<E>(create: () => E, path: string, displayName: string, fix: string): E {
+  try {
+    return create();
+  } catch (error) {
+    const why = error instanceof SyntaxError ? `it is not valid JSON (${error.message}); truncated or edited?` : error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Cannot load the ${displayName} emulator's data from "${path}": ${why}. ${fix}.`, 'invalid_emulator_data');
+  }
+}
+
+/**
  * Starts the destination's emulator on loopback for `--emulator`, its data kept in
  * `<stateDir>/emulators/<id>.json`: one emulated destination per state folder, shared by
  * every sync that uses it, as a real account would be. One process at a time holds that
@@ -33,7 +50,7 @@ export interface EmulatorOptions {
  * config, the run) the emulator is stopped, its data saved, the lock released and the
  * process can end.
  *
- * @throws {@link UsageError} `no_emulator`, `invalid_seed`; {@link SyncError} `interrupted`
+ * @throws {@link UsageError} `no_emulator`, `invalid_emulator_data`, `invalid_seed`; {@link SyncError} `interrupted`
  *   when `signal` aborts while waiting for another run.
  */
 export async function startEmulator(entry: DestinationEntry, destination: AnyDestination, options: EmulatorOptions, cleanup: Cleanup): Promise<StartedEmulator> {
@@ -51,7 +68,7 @@ export async function startEmulator(entry: DestinationEntry, destination: AnyDes
     throw error;
   });
   cleanup.defer(release);
-  const emulator = plugin.create({ persistPath: data });
+  const emulator = createWithData(() => plugin.create({ persistPath: data }), data, destination.displayName, 'Nothing was sent. Move it away (or delete it) to start the emulator empty on the next run');
   if (options.seed) {
     try {
       emulator.seed(JSON.parse(readFileSync(options.seed, 'utf8')));
