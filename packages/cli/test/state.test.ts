@@ -247,8 +247,10 @@ describe('syncmodes state forget on a sync that is running (hostile trial, item 
     const env = { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN };
     try {
       expect((await cliWith(argv, { env })).code).toBe(0); // the sync is now known to the state
-      // The second run is a real process whose every call is answered after 2 s: it holds the lease meanwhile.
-      emulator.setFaults([{ kind: 'latency', latencyMs: 2_000, every: 1 }]);
+      // The second run is a real process with a change to send, whose every call is answered after 4 s: it holds
+      // the lease meanwhile (an unchanged rerun sent nothing and could finish before forget looked, under load).
+      writeFileSync(file, CSV.replace('Turing', 'Turing-Changed'));
+      emulator.setFaults([{ kind: 'latency', latencyMs: 4_000, every: 1 }]);
       emulator.clearRequests();
       const started = Date.now();
       const running = startBin(argv, { env });
