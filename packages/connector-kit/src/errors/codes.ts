@@ -31,7 +31,7 @@ export const KIT_CODES = {
   no_audience: record(false, 'In no audience.', 'Give the record a group, or configure an audience.'),
   source_incomplete: record(true, 'Missing from the source, but some rows could not be read: nothing is deleted or removed.', 'Fix the unreadable rows; the next run decides.'),
   run_refused: record(true, 'Not sent: the run was refused before anything was sent.', 'See the run’s reason.'),
-  not_sent: record(true, 'Not sent: the run stopped before this record (or its groups) went out.', 'Run again; it continues where it stopped.'),
+  not_sent: record(true, 'Not sent, or sent without an answer: the run stopped before this record (or its groups) went out or was confirmed.', 'Run again; it continues where it stopped (looking up what may have been written).'),
   groups_pending: record(true, 'Written, but some group changes are still to be sent.', 'Run again.'),
   // Record failures.
   duplicate_record_id: record(false, 'The id appears on more than one row; no row with it was sent.', 'Make ids unique.'),

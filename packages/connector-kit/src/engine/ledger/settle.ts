@@ -44,6 +44,13 @@ export function notSent(record: { readonly recordId: string; readonly row?: numb
 }
 
 function unsent(record: LedgerRecord, ctx: SettleContext, message = 'Not sent.'): RecordResult {
+  if (ctx.stopped && record.marked) {
+    // Marked as being sent: its call may have gone out, unanswered (in flight when the run stopped).
+    return {
+      ...notSent(record, ctx.stopped),
+      message: `Not confirmed: the run stopped (${ctx.stopped.code}) before the destination answered for it, so it may or may not have been written; state keeps it pending, and the next run looks it up before sending again.`,
+    };
+  }
   if (ctx.stopped) return notSent(record, ctx.stopped);
   return { id: record.recordId, row: record.row, outcome: 'failed', code: 'not_sent', message, retryable: true, action: record.plan?.action };
 }
