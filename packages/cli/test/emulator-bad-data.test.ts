@@ -40,3 +40,30 @@ describe('an emulator data file that is not the emulator data (truncated)', () =
     expect(existsSync(data) && readFileSync(data, 'utf8')).toBe('{"contacts": [{"id": "1", "email": "a@exa');
   });
 });
+
+describe('an emulator data file that is valid JSON of another shape (re-trial of stop 23: Salesforce and Facebook took it as an empty account and saved over it)', () => {
+  const cases = [
+    ['salesforce', '[1,2]', /expected an object of records by object name/],
+    ['salesforce', '{"Contact":"oops"}', /"Contact" is not a list of records/],
+    ['salesforce', '{"Contact":[1]}', /a "Contact" record without a string Id/],
+    ['salesforce', '{"Nope":[]}', /"Nope" is not an object this emulator knows/],
+    ['facebook', '[1,2]', /it is not the Facebook emulator's data/],
+    ['facebook', '{}', /it is not the Facebook emulator's data/],
+    ['facebook', '{"audiences":[5]}', /it is not the Facebook emulator's data/],
+  ] as const;
+  for (const [id, text, why] of cases) {
+    it(`${id}: ${text} → check --emulator refuses invalid_emulator_data (exit 2); the file is kept as it was`, async () => {
+      const dir = tempDir();
+      const state = join(dir, 'st');
+      mkdirSync(join(state, 'emulators'), { recursive: true });
+      const data = join(state, 'emulators', `${id}.json`);
+      writeFileSync(data, text);
+      const target = id === 'salesforce' ? ['--map', 'Email=Email'] : ['--option', 'adAccountId=act_123', '--option', 'audience=VIP', '--map', 'EMAIL=Email'];
+      const out = await cli(['check', '--to', id, '--emulator', '--state-dir', state, ...target]);
+      expect(out.code, out.stderr + out.stdout).toBe(2);
+      expect(out.stderr).toMatch(/^error \(invalid_emulator_data\): Cannot load the (Salesforce|Facebook Custom Audiences) emulator's data from /);
+      expect(out.stderr).toMatch(why);
+      expect(readFileSync(data, 'utf8')).toBe(text);
+    });
+  }
+});

@@ -79,6 +79,23 @@ export const seedSchema = z.strictObject({
   settings: settingsSchema.optional(),
 });
 
+/** The persisted data's shape ({@link FacebookEmulatorData}), checked before it is loaded. */
+const dataSchema = z.object({
+  audiences: z.array(
+    z.looseObject({
+      id: z.string().regex(/^\d+$/),
+      name: z.string().min(1),
+      accountId: z.string().regex(/^act_\d+$/),
+      customerFileSource: z.string().optional(),
+      description: z.string().optional(),
+      members: z.array(memberSchema),
+      uploadBlocked: z.boolean().optional(),
+    }),
+  ),
+  settings: settingsSchema.optional(),
+  nextId: z.number().int().optional(),
+});
+
 /** Defaults of {@link EmulatorSettings}. */
 export const DEFAULT_SETTINGS: EmulatorSettings = { lowAudienceSize: 100, invalidValues: [], tokenExpired: false };
 
@@ -168,7 +185,10 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
     }
   }
 
+  /** Replaces the data with what `snapshot` saved. @throws Error naming what is wrong, when `data` is not that shape (nothing is changed). */
   load(data: FacebookEmulatorData): void {
+    const checked = dataSchema.safeParse(data);
+    if (!checked.success) throw new Error(`it is not the Facebook emulator's data (${z.prettifyError(checked.error).replace(/✖\s*/g, '').replace(/\s+/g, ' ').trim()})`);
     this.reset();
     for (const a of data.audiences ?? []) Object.assign(this.create({ ...a, members: a.members }), a.uploadBlocked ? { uploadBlocked: true } : {});
     if (data.settings) this.settings = { ...DEFAULT_SETTINGS, ...data.settings };

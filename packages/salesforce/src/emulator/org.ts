@@ -123,6 +123,18 @@ export class Org {
     return schema ? this.table(schema.name).get(id) : undefined;
   }
 
+  private checkSnapshot(data: unknown): void {
+    const wrong = (what: string) => new Error(`it is not the Salesforce emulator's data (${what})`);
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw wrong('expected an object of records by object name, e.g. {"Contact": [...]}');
+    for (const [name, records] of Object.entries(data)) {
+      if (!this.schema(name)) throw wrong(`"${name}" is not an object this emulator knows`);
+      if (!Array.isArray(records)) throw wrong(`"${name}" is not a list of records`);
+      for (const r of records as unknown[]) {
+        if (typeof r !== 'object' || r === null || typeof (r as { Id?: unknown }).Id !== 'string') throw wrong(`a "${name}" record without a string Id`);
+      }
+    }
+  }
+
   /** Data as `{ Contact: [...], Lead: [...], … }` (persistence and `GET /__emulator/records`). */
   snapshot(): Record<string, SfRecord[]> {
     const out: Record<string, SfRecord[]> = {};
@@ -145,8 +157,14 @@ export class Org {
     };
   }
 
-  /** Replaces the data with a snapshot. */
+  /**
+   * Replaces the data with a snapshot.
+   *
+   * @throws Error naming what is wrong when `data` is not a snapshot's shape — an object of
+   *   known object names, each a list of records with a string `Id` (nothing is changed).
+   */
   load(data: Record<string, SfRecord[]>): void {
+    this.checkSnapshot(data as unknown);
     this.reset();
     for (const [name, records] of Object.entries(data)) {
       const schema = this.schema(name);
