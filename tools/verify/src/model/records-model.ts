@@ -111,7 +111,8 @@ interface Planned {
  *   matching several records is ambiguous — the record fails (`ambiguous_match`) and none
  *   of them is written — unless one of them is the record this sync wrote before;
  * - found by the previous key first, then the current one; updated in place (a new key
- *   another record has fails `match_key_taken`);
+ *   another record has fails `match_key_taken` — unless the keys crossed: that record is
+ *   tracked only for records still in the source that had the key and moved off it);
  * - two source records resolving to one destination record: the one whose state names it,
  *   else the first in source order, keeps it; the other fails `duplicate_destination_record`;
  * - a first match sends only present properties; later runs send changes, empties clear;
@@ -223,7 +224,9 @@ export class RecordsModel {
         }
         if (before.kind === 'one') {
           found = before.record;
-          if (this.find(this.lookupKeys(r)).some((p) => p !== found)) {
+          const others = this.find(this.lookupKeys(r)).filter((p) => p !== found);
+          // Keys that crossed (a swap) are let through: the one other record with the key is tracked only for records still in the source that had this key.
+          if (others.length > 0 && !(others.length === 1 && this.crossed(others[0] as ModelRecord, key, source))) {
             out.set(r.id, 'failed:match_key_taken');
             continue;
           }
@@ -355,6 +358,13 @@ export class RecordsModel {
     // person (the kit's mayBeSamePerson): the departure is a departure, and its new key waits.
     const held = this.entries.get(byKey);
     return held === undefined || !held.idKnown || held.pid === found.pid ? byKey : undefined;
+  }
+
+  /** True when every entry tracking `p` belongs to a record still in the source that had `key` and no longer has it (the kit's crossing rule, `settleTaken`). */
+  private crossed(p: ModelRecord, key: string, source: readonly ConformanceRecord[]): boolean {
+    const tracking = [...this.entries].filter(([, e]) => e.idKnown && e.pid === p.pid);
+    const inSource = new Set(source.map((r) => r.id));
+    return tracking.length > 0 && tracking.every(([id, e]) => inSource.has(id) && e.key === key && source.find((r) => r.id === id && this.keyOf(r) !== key) !== undefined);
   }
 
   /** The model as it is now, to go back to (see {@link restore}). */
