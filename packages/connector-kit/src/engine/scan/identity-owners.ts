@@ -1,4 +1,5 @@
 import { ABSENT, StringTable } from '../../state/string-table';
+import { setOwner } from './owner-refs';
 import type { SeenIds } from './seen-ids';
 
 /**
@@ -24,12 +25,7 @@ export class IdentityOwners {
     const before = this.keys.size;
     const entry = this.keys.add(key);
     if (entry === before) {
-      if (entry >= this.owners.length) {
-        const owners = new Int32Array(this.owners.length * 2);
-        owners.set(this.owners);
-        this.owners = owners;
-      }
-      this.owners[entry] = ref;
+      this.owners = setOwner(this.owners, entry, ref);
       return;
     }
     const first = this.owners[entry] as number;

@@ -7,6 +7,7 @@ import { StateIndex } from '../../state/state-index';
 import type { StateIndexEntry } from '../../state/state-store';
 import { notFoundStillFresh } from './not-found-memory';
 import { IdentityOwners } from './identity-owners';
+import { setOwner } from './owner-refs';
 import { ScanMemo } from './scan-memo';
 import { SeenIds } from './seen-ids';
 import { ABSENT, StringTable } from '../../state/string-table';
@@ -123,12 +124,7 @@ class KeyOwners {
     const before = this.keys.size;
     const entry = this.keys.add(key);
     if (entry === before) {
-      if (entry >= this.owners.length) {
-        const owners = new Int32Array(this.owners.length * 2);
-        owners.set(this.owners);
-        this.owners = owners;
-      }
-      this.owners[entry] = ref;
+      this.owners = setOwner(this.owners, entry, ref);
       return entry;
     }
     const ownerRef = this.owners[entry] as number;
