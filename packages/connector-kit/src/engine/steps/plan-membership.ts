@@ -85,6 +85,27 @@ function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, pr
   };
 }
 
+/** What an audience record still in the source was left: shared (another record sharing an identifier is there), kept (the mode never removes). */
+interface Unsent {
+  readonly shared: readonly string[];
+  readonly kept: readonly string[];
+  readonly nextGroups: readonly string[];
+  readonly modeName: string;
+  readonly destinationName: string;
+}
+
+/** The plan of a record in the source with nothing to join or leave: why (identity_shared, delete_not_allowed, no_audience), or unchanged. */
+function planNothingToSend(item: RecordView, u: Unsent): MembershipPlan {
+  const skip = (code: string, message: string): MembershipPlan => ({ ...base, action: 'skip', outcome: 'skipped', code, message, addGroups: [], removeGroups: [], removeIdentity: undefined });
+  if (u.shared.length > 0) {
+    const verb = item.sharedWith?.length === 1 ? 'shares' : 'share';
+    return skip('identity_shared', `Left ${u.shared.length} audience(s) in the source, but ${sharers(item)} in them ${verb} one of its identifiers (the destination may see one member): kept there until no record in the source that shares them is in them.`);
+  }
+  if (u.kept.length > 0) return skip('delete_not_allowed', `Left ${u.kept.length} audience(s) in the source; kept there because ${u.modeName} mode never removes anyone.`);
+  if (u.nextGroups.length === 0) return skip('no_audience', 'In no audience: give it a group, or configure an audience.');
+  return { ...base, action: 'none', outcome: 'unchanged', message: `Already in its audiences in ${u.destinationName}.`, addGroups: [], removeGroups: [], removeIdentity: undefined };
+}
+
 /**
  * Decides an audience record's membership changes under the mode. On an audience
  * destination, joining an audience is a create and leaving one is a delete:
@@ -117,36 +138,7 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
   const removes = ops.delete ? leaving.filter((g) => !shared.includes(g)) : [];
   const kept = ops.delete ? [] : leaving;
 
-  if (joins.length === 0 && removes.length === 0) {
-    if (shared.length > 0) {
-      return {
-        ...base,
-        action: 'skip',
-        outcome: 'skipped',
-        code: 'identity_shared',
-        message: `Left ${shared.length} audience(s) in the source, but ${sharers(item)} in them ${item.sharedWith?.length === 1 ? 'shares' : 'share'} one of its identifiers (the destination may see one member): kept there until no record in the source that shares them is in them.`,
-        addGroups: [],
-        removeGroups: [],
-        removeIdentity: undefined,
-      };
-    }
-    if (kept.length > 0) {
-      return {
-        ...base,
-        action: 'skip',
-        outcome: 'skipped',
-        code: 'delete_not_allowed',
-        message: `Left ${kept.length} audience(s) in the source; kept there because ${modeName} mode never removes anyone.`,
-        addGroups: [],
-        removeGroups: [],
-        removeIdentity: undefined,
-      };
-    }
-    if (nextGroups.length === 0) {
-      return { ...base, action: 'skip', outcome: 'skipped', code: 'no_audience', message: 'In no audience: give it a group, or configure an audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
-    }
-    return { ...base, action: 'none', outcome: 'unchanged', message: `Already in its audiences in ${destinationName}.`, addGroups: [], removeGroups: [], removeIdentity: undefined };
-  }
+  if (joins.length === 0 && removes.length === 0) return planNothingToSend(item, { shared, kept, nextGroups, modeName, destinationName });
   // A first join marked but never acknowledged (its entry pending and not yet owned) is still a first join.
   const first = item.entry === undefined || previousGroups.length === 0 || (item.entry.pending === true && !item.entry.owned);
   return {
