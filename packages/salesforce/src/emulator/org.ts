@@ -53,6 +53,9 @@ function validDate(value: string): boolean {
 
 const err = (statusCode: string, message: string, fields: readonly string[] = []): SfError => ({ statusCode, message, fields });
 
+/** The snapshot's list of deleted record ids (see {@link Org.snapshot}). */
+const RECYCLE_BIN = 'RecycleBin';
+
 /**
  * The emulated org's data and rules: records per object, ids with key prefixes,
  * field-level validation with Salesforce's error codes, SOQL evaluation, lead conversion.
@@ -127,7 +130,7 @@ export class Org {
     const wrong = (what: string) => new Error(`it is not the Salesforce emulator's data (${what})`);
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw wrong('expected an object of records by object name, e.g. {"Contact": [...]}');
     for (const [name, records] of Object.entries(data)) {
-      if (!this.schema(name)) throw wrong(`"${name}" is not an object this emulator knows`);
+      if (name !== RECYCLE_BIN && !this.schema(name)) throw wrong(`"${name}" is not an object this emulator knows`);
       if (!Array.isArray(records)) throw wrong(`"${name}" is not a list of records`);
       for (const r of records as unknown[]) {
         if (typeof r !== 'object' || r === null || typeof (r as { Id?: unknown }).Id !== 'string') throw wrong(`a "${name}" record without a string Id`);
@@ -135,10 +138,19 @@ export class Org {
     }
   }
 
-  /** Data as `{ Contact: [...], Lead: [...], … }` (persistence and `GET /__emulator/records`). */
+  /**
+   * Data as `{ Contact: [...], Lead: [...], …, RecycleBin: [{ Id }] }` (persistence and
+   * `GET /__emulator/records`). `RecycleBin` lists the ids of deleted records, so an emulator
+   * started again on this data still answers `ENTITY_IS_DELETED` for them and never issues
+   * one of their ids again: a deleted record waits in the Recycle Bin, from where `undelete`
+   * restores it under the same id
+   * (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_emptyrecyclebin.htm),
+   * and an id names one record of the org (https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/field_types.htm).
+   */
   snapshot(): Record<string, SfRecord[]> {
     const out: Record<string, SfRecord[]> = {};
     for (const [name, table] of this.records) out[name] = [...table.values()].map((r) => ({ ...r }));
+    out[RECYCLE_BIN] = [...this.deleted].map((Id) => ({ Id }));
     return out;
   }
 
@@ -166,6 +178,10 @@ export class Org {
   load(data: Record<string, SfRecord[]>): void {
     this.checkSnapshot(data as unknown);
     this.reset();
+    for (const { Id } of data[RECYCLE_BIN] ?? []) {
+      this.deleted.add(String(Id));
+      this.counter = Math.max(this.counter, counterOf(String(Id)));
+    }
     for (const [name, records] of Object.entries(data)) {
       const schema = this.schema(name);
       if (!schema) continue;
