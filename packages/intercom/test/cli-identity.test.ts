@@ -210,3 +210,24 @@ describe('syncmodes sync --to intercom (email only): two records swap their emai
     expect(Object.fromEntries(contacts.map((c) => [c.name, c.email]))).toEqual({ Eleven: 'b@example.com', Twelve: 'a@example.com' });
   }, 60_000);
 });
+
+describe('syncmodes sync --to intercom (email only): a chain — c1 leaves, c2 takes its email, c3 takes c2\'s', () => {
+  it('c1 archived; c2 and c3 wait a run (c3 names c2); then each has its new email on its own contact; then unchanged', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'people.csv');
+    const args = ['sync', '--to', 'intercom', '--emulator', '--mode', 'sync', '--from', source, '--id', 'Id', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json'), '--allow-deletes', '5'];
+    const outcomes = () => Object.fromEntries(readReport(join(dir, 'report.json')).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+    writeFileSync(source, 'Id,Email,Name\nc1,one@example.com,One\nc2,two@example.com,Two\nc3,three@example.com,Three\n');
+    expect((await cli(args)).code).toBe(0);
+    const before = Object.fromEntries(saved(join(dir, 'state')).map((c) => [c.name, c.id]));
+    writeFileSync(source, 'Id,Email,Name\nc2,one@example.com,Two\nc3,two@example.com,Three\n');
+    await cli(args);
+    expect(outcomes()).toEqual({ c1: 'deleted', c2: 'failed:match_key_taken', c3: 'failed:match_key_taken' });
+    expect(readReport(join(dir, 'report.json')).records.find((r) => r.id === 'c3')?.message).toContain('"c2"');
+    await cli(args);
+    await cli(args);
+    const live = saved(join(dir, 'state')).filter((c) => !c.archived);
+    expect(Object.fromEntries(live.map((c) => [c.name, [c.id, c.email]]))).toEqual({ Two: [before.Two, 'one@example.com'], Three: [before.Three, 'two@example.com'] });
+    expect(outcomes()).toEqual({ c2: 'unchanged', c3: 'unchanged' });
+  }, 60_000);
+});

@@ -242,3 +242,42 @@ describe('CLI: two records swap their Emails (trial of stop 23: both refused mat
     });
   }
 });
+
+describe('CLI: a chain — c1 leaves, c2 takes its Email, c3 takes c2\'s (stop 23 left two Contacts with one Email for a run)', () => {
+  it('sync: c1 deleted; c2 and c3 wait (c3 names c2), never two Contacts with one Email; converges in two more runs', async () => {
+    const ws = workspace({ Contact: [] });
+    const first = await ws.sync('sync', [
+      { id: 'c1', Email: 'one@example.com', LastName: 'One' },
+      { id: 'c2', Email: 'two@example.com', LastName: 'Two' },
+      { id: 'c3', Email: 'three@example.com', LastName: 'Three' },
+    ]);
+    const ids = Object.fromEntries(first.report.records.map((r) => [r.id, r.destinationId as string]));
+    const chain = [
+      { id: 'c2', Email: 'one@example.com', LastName: 'Two' },
+      { id: 'c3', Email: 'two@example.com', LastName: 'Three' },
+    ];
+    const emails = () => [...byId(ws.org(), 'Contact').values()].map((c) => String(c.Email));
+    const noSharedEmail = () => expect(new Set(emails()).size).toBe(emails().length);
+
+    const second = await ws.sync('sync', chain, ['--allow-deletes', '5']);
+    expect(outcome(second.report, 'c1')).toMatchObject({ outcome: 'deleted', destinationId: ids.c1 });
+    expect(outcome(second.report, 'c2')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+    expect(outcome(second.report, 'c3')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+    expect(outcome(second.report, 'c3')?.message).toContain('"c2"');
+    expect(outcome(second.report, 'c3')?.message).toContain('the next run sends this change');
+    noSharedEmail();
+
+    for (let run = 0; run < 3; run++) {
+      await ws.sync('sync', chain);
+      noSharedEmail();
+    }
+    const contacts = byId(ws.org(), 'Contact');
+    expect([...contacts.keys()].sort()).toEqual([ids.c2, ids.c3].sort());
+    expect(contacts.get(ids.c2)?.Email).toBe('one@example.com');
+    expect(contacts.get(ids.c3)?.Email).toBe('two@example.com');
+    expect((await ws.sync('sync', chain)).report.records.map((r) => [r.id, r.outcome])).toEqual([
+      ['c2', 'unchanged'],
+      ['c3', 'unchanged'],
+    ]);
+  });
+});

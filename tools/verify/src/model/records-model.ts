@@ -100,6 +100,8 @@ interface Planned {
   readonly hash: string;
   readonly entry: Entry | undefined;
   readonly found: ModelRecord | undefined;
+  /** Crossed keys: the records giving this record's new key up in this run. */
+  readonly crossedFrom: readonly string[] | undefined;
 }
 
 /**
@@ -215,6 +217,7 @@ export class RecordsModel {
         continue;
       }
       let found: ModelRecord | undefined;
+      let crossedFrom: string[] | undefined;
       if (entry && entry.key !== key) {
         // Its key changed: found by the previous key first; its new key must not belong to another record.
         const before = this.decide(this.find(entry.lookup), known(entry));
@@ -226,7 +229,8 @@ export class RecordsModel {
           found = before.record;
           const others = this.find(this.lookupKeys(r)).filter((p) => p !== found);
           // Keys that crossed (a swap) are let through: the one other record with the key is tracked only for records still in the source that had this key.
-          if (others.length > 0 && !(others.length === 1 && this.crossed(others[0] as ModelRecord, key, source))) {
+          crossedFrom = others.length === 1 ? this.crossed(others[0] as ModelRecord, key, source) : undefined;
+          if (others.length > 0 && crossedFrom === undefined) {
             out.set(r.id, 'failed:match_key_taken');
             continue;
           }
@@ -240,9 +244,21 @@ export class RecordsModel {
         }
         if (match.kind === 'one') found = match.record;
       }
-      planned.push({ r, key, hash, entry, found });
+      planned.push({ r, key, hash, entry, found, crossedFrom });
     }
-    return planned;
+    return this.waitForRefused(planned, out);
+  }
+
+  /** A crossing waits while a record giving the key up is itself refused in this run (a chain), as the kit's `settleTaken` does. */
+  private waitForRefused(planned: Planned[], out: ExpectedOutcomes): Planned[] {
+    let kept = planned;
+    for (let changed = true; changed; ) {
+      const waiting = kept.filter((p) => p.crossedFrom?.some((id) => out.get(id)?.startsWith('failed:')));
+      for (const p of waiting) out.set(p.r.id, 'failed:match_key_taken');
+      kept = kept.filter((p) => !waiting.includes(p));
+      changed = waiting.length > 0;
+    }
+    return kept;
   }
 
   /** Gives each destination record to one source record: the one whose state names it, else the first to find it. */
@@ -360,11 +376,16 @@ export class RecordsModel {
     return held === undefined || !held.idKnown || held.pid === found.pid ? byKey : undefined;
   }
 
-  /** True when every entry tracking `p` belongs to a record still in the source that had `key` and no longer has it (the kit's crossing rule, `settleTaken`). */
-  private crossed(p: ModelRecord, key: string, source: readonly ConformanceRecord[]): boolean {
+  /**
+   * The ids of the records giving `key` up when every entry tracking `p` belongs to a record
+   * still in the source that had `key` and no longer has it (the kit's crossing rule,
+   * `settleTaken`); else undefined.
+   */
+  private crossed(p: ModelRecord, key: string, source: readonly ConformanceRecord[]): string[] | undefined {
     const tracking = [...this.entries].filter(([, e]) => e.idKnown && e.pid === p.pid);
     const inSource = new Set(source.map((r) => r.id));
-    return tracking.length > 0 && tracking.every(([id, e]) => inSource.has(id) && e.key === key && source.find((r) => r.id === id && this.keyOf(r) !== key) !== undefined);
+    const crossed = tracking.length > 0 && tracking.every(([id, e]) => inSource.has(id) && e.key === key && source.find((r) => r.id === id && this.keyOf(r) !== key) !== undefined);
+    return crossed ? tracking.map(([id]) => id) : undefined;
   }
 
   /** The model as it is now, to go back to (see {@link restore}). */

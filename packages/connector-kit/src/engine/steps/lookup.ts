@@ -62,12 +62,22 @@ function ambiguous(ctx: RecordRunContext, ids: readonly string[]): ResultFields 
   };
 }
 
-function taken(ctx: RecordRunContext, record: RecordView, otherId: string, departedHolder?: string): ResultFields {
-  const whose = departedHolder === undefined ? '' : `, which this sync wrote for record "${departedHolder}" that left the source`;
+/** Who has the key a record wants: a record that left the source, or one still in it whose own change was refused. */
+type Holder = { departed: string } | { waiting: string };
+
+function taken(ctx: RecordRunContext, record: RecordView, otherId: string, holder?: Holder): ResultFields {
+  const whose =
+    holder === undefined
+      ? ''
+      : 'departed' in holder
+        ? `, which this sync wrote for record "${holder.departed}" that left the source`
+        : `, which this sync wrote for record "${holder.waiting}": that record gives this key up, but its own change was refused in this run`;
   const next =
-    departedHolder === undefined
+    holder === undefined
       ? 'merge the two records, or fix the source'
-      : permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })
+      : 'waiting' in holder
+        ? 'the next run sends this change once that record has its new key'
+        : permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })
         ? 'if this run deletes that record, the next run sends this change; if it keeps it (not created by this sync), merge the two records'
         : `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes that record: merge the two records, or fix the source`;
   return {
@@ -86,6 +96,9 @@ function taken(ctx: RecordRunContext, record: RecordView, otherId: string, depar
  * sync tracks on that other destination record is still in the source, had this key, and no
  * longer has it (two records swapped their emails), the key is being given up in this run
  * and the record is updated in place (a destination that keeps keys unique answers for itself).
+ * A crossing waits when a record giving the key up is itself refused in this run (a chain:
+ * one record leaves, a second takes its key, a third the second's): two records never hold
+ * one key, and the next run sends it.
  */
 async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: ReadonlyArray<readonly [RecordView, string]>): Promise<void> {
   if (list.length === 0) return;
@@ -97,8 +110,22 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
     const named = holders.get(id) ?? [];
     return named.length > 0 && ctx.source.keyHolder(r.matchKey as string) === r.recordId && named.every((e) => ctx.source.inSource(e.recordId) && e.matchKey === r.matchKey);
   };
-  const departedHolder = (id: string) => holders.get(id)?.find((e) => !ctx.source.inSource(e.recordId))?.recordId;
-  ledger.report(list.filter(([r, id]) => !crossed(r, id)).map(([r, id]) => ({ type: 'settled', ref: r.ref, result: taken(ctx, r, id, departedHolder(id)) })));
+  const refused = new Set(ledger.all().flatMap((r) => (r.result?.outcome === 'failed' ? [r.recordId] : [])));
+  const results = new Map<RecordView, ResultFields>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [r, id] of list) {
+      if (results.has(r)) continue;
+      const named = holders.get(id) ?? [];
+      const waiting = crossed(r, id) ? named.find((e) => refused.has(e.recordId))?.recordId : undefined;
+      if (crossed(r, id) && waiting === undefined) continue;
+      const departed = named.find((e) => !ctx.source.inSource(e.recordId))?.recordId;
+      results.set(r, taken(ctx, r, id, departed !== undefined ? { departed } : waiting !== undefined ? { waiting } : undefined));
+      refused.add(r.recordId);
+      changed = true;
+    }
+  }
+  ledger.report([...results].map(([r, result]) => ({ type: 'settled', ref: r.ref, result })));
 }
 
 /**
