@@ -124,7 +124,7 @@ describe.each(Object.keys(VENDORS) as (keyof typeof VENDORS)[])('%s: the network
     const env = await started(vendor, [{ kind: 'retry_after', retryAfterSec: 3_600, retryAfterDate, times: 3 }]);
     const out = await cliWith(sync(env), { env: vendor.env, stderrTTY: true });
     expect({ code: out.code, stdout: out.stdout }).toMatchObject({ code: 3 });
-    expect(out.stdout).toMatch(/STOPPED \(rate_limited\): The destination asked to wait 3(599|600|601) s \(Retry-After\), longer than the 300 s this run may wait/);
+    expect(out.stdout).toMatch(/STOPPED \(rate_limited\): The destination asked to wait 3(599|600|601) s in its rate-limit answer \(Retry-After or the vendor.s reset header\), longer than the 300 s this run may wait/);
     // The kit names its option; the CLI, its flag.
     expect(out.stdout).toContain('this run may wait (--max-rate-limit-wait)');
     expect(out.stdout).not.toContain('maxRateLimitWaitMs');
@@ -150,7 +150,7 @@ describe.each(Object.keys(VENDORS) as (keyof typeof VENDORS)[])('%s: the network
     } else {
       // Intercom's X-RateLimit-Reset, Facebook's estimated_time_to_regain_access (minutes), OneSignal's Retry-After.
       // X-RateLimit-Reset is a whole epoch second: 3600–3601 s away.
-      expect(out.stdout).toMatch(/asked to wait 36\d\d s \(Retry-After\), longer than the 3 s/);
+      expect(out.stdout).toMatch(/asked to wait 36\d\d s in its rate-limit answer \(Retry-After or the vendor.s reset header\), longer than the 3 s/);
       expect(env.emulator.requests.filter((r) => r.fault === 'rate_limit')).toHaveLength(1);
     }
   });
@@ -200,14 +200,14 @@ describe.each(['salesforce', 'intercom', 'facebook'] as const)('syncmodes check 
     expect(JSON.parse(out.stdout)).toMatchObject({ ok: false, exitCode: 3, error: { code: 'rate_limited', message: expect.stringMatching(/asked to wait 3600 s .*may wait \(--max-rate-limit-wait\)/) } });
     expect(env.emulator.requests).toHaveLength(1);
     const { message } = (JSON.parse(out.stdout) as { error: { message: string } }).error;
-    expect(message).toMatch(/^The destination asked to wait 3600 s \(Retry-After\), longer than the 300 s this check may wait \(--max-rate-limit-wait\); /);
+    expect(message).toMatch(/^The destination asked to wait 3600 s in its rate-limit answer \(Retry-After or the vendor.s reset header\), longer than the 300 s this check may wait \(--max-rate-limit-wait\); /);
     expect(message).toMatch(checkAgain('once that wait is over'));
     expect(message).not.toMatch(RUN_WORDS);
     // The same words on a terminal: the error line after the steps.
     const text = await cliWith(check(env.url).filter((a) => a !== '--json'), { env: vendor.env });
     expect(text.code).toBe(3);
     expect(text.stdout).toContain('not ready (rate_limited)');
-    expect(text.stderr.trimEnd()).toMatch(/^error \(rate_limited\): The destination asked to wait 3600 s \(Retry-After\), longer than the 300 s this check may wait \(--max-rate-limit-wait\); /);
+    expect(text.stderr.trimEnd()).toMatch(/^error \(rate_limited\): The destination asked to wait 3600 s in its rate-limit answer \(Retry-After or the vendor.s reset header\), longer than the 300 s this check may wait \(--max-rate-limit-wait\); /);
     expect(text.stderr.trimEnd()).toMatch(checkAgain('once that wait is over'));
     expect(text.stdout + text.stderr).not.toMatch(RUN_WORDS);
   });
@@ -220,7 +220,7 @@ describe.each(['salesforce', 'intercom', 'facebook'] as const)('syncmodes check 
     // Salesforce's REQUEST_LIMIT_EXCEEDED says no wait: 1 s, 2 s, then the next (4 s) would pass 3 s.
     expect(env.emulator.requests).toHaveLength(id === 'salesforce' ? 3 : 1);
     const { message } = (JSON.parse(out.stdout) as { error: { message: string } }).error;
-    expect(message).toContain(id === 'salesforce' ? 'would pass the 3 s this check may wait for one call (--max-rate-limit-wait)' : 's (Retry-After), longer than the 3 s this check may wait (--max-rate-limit-wait)');
+    expect(message).toContain(id === 'salesforce' ? 'would pass the 3 s this check may wait for one call (--max-rate-limit-wait)' : 's in its rate-limit answer (Retry-After or the vendor\'s reset header), longer than the 3 s this check may wait (--max-rate-limit-wait)');
     expect(message).toMatch(checkAgain(id === 'salesforce' ? 'later' : 'once that wait is over'));
     expect(message).not.toMatch(RUN_WORDS);
   });

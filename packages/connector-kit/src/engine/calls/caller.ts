@@ -158,7 +158,7 @@ function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: Rate
     purpose === 'run'
       ? `the run stopped and the next run continues where it left off${last}.`
       : `the check stopped${last}. Nothing was written: check again ${overLong ? 'once that wait is over' : 'later'}, or allow a longer wait.`;
-  if (overLong) return `The destination asked to wait ${s(waitMs)} (Retry-After), longer than the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
+  if (overLong) return `The destination asked to wait ${s(waitMs)} in its rate-limit answer (Retry-After or the vendor's reset header), longer than the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
   const call = kind ? `one ${kind} call` : 'one call';
   const said = tally.unannounced === tally.answers ? ', never saying how long to wait' : tally.unannounced === 0 ? '' : `, ${tally.unannounced} of them without saying how long to wait`;
   return `The destination answered "rate limited" ${tally.answers} times in a row to ${call}${said}; it waited ${s(tally.waitedMs)} and the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this ${purpose} may wait for one call (maxRateLimitWaitMs); ${next}`;
