@@ -17,6 +17,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { rawParseRate, writeBenchCsv } from './csv-file';
 import { build } from 'esbuild';
 import type { SyncMode } from '@syncmodes/connector-kit';
 import { BENCH_DESTINATIONS, benchEntry } from './destinations/index';
@@ -40,6 +41,8 @@ export interface StepResult {
   /** Every call was delayed by this round trip, ms (the network comparison; absent on plain loopback). */
   readonly rttMs?: number | undefined;
   readonly calls: Record<CallClass, number>;
+  /** Bulk jobs created, by kind (`ingest`, `query`); absent when the run made none. */
+  readonly jobs?: Readonly<Record<string, number>> | undefined;
   /** Calls answered 429. */
   readonly refused: number;
   readonly minimum: MinimumCalls;
@@ -56,9 +59,6 @@ export interface StepResult {
   readonly pacing?: { readonly limitPerSec: number; readonly acceptedCalls: number; readonly acceptedWrites: number; readonly sustainedPerSec: number } | undefined;
 }
 
-/** V8 heap cap of the million-row runs, MB: what is left of 512 MB after the process's code, SQLite and buffers. */
-const MILLION_HEAP_MB = Number(process.env.BENCH_MILLION_HEAP_MB ?? 320);
-
 const CLASSES: readonly CallClass[] = ['lookup', 'create', 'update', 'delete', 'bulk_write', 'bulk_lookup', 'other'];
 const WRITES = new Set<CallClass>(['create', 'update', 'delete', 'bulk_write']);
 
@@ -66,6 +66,8 @@ const WRITES = new Set<CallClass>(['create', 'update', 'delete', 'bulk_write']);
 class CallCounter {
   readonly calls = Object.fromEntries(CLASSES.map((c) => [c, 0])) as Record<CallClass, number>;
   refused = 0;
+  /** Bulk jobs created, by kind (Salesforce Bulk API 2.0: `ingest`, `query`). */
+  readonly jobs: Record<string, number> = {};
   /** Calls not refused with 429 (every call counts against the vendor's limit). */
   accepted = 0;
   acceptedWrites = 0;
@@ -80,17 +82,17 @@ class CallCounter {
   }
 
   drain(): void {
-    const log = this.emulator.server.requests;
-    for (const e of log) {
+    for (const e of this.emulator.server.takeRequests()) {
       const kind = this.entry.classify(e);
       this.calls[kind]++;
+      const job = this.entry.jobCreated?.(e);
+      if (job !== undefined && e.status >= 200 && e.status < 300) this.jobs[job] = (this.jobs[job] ?? 0) + 1;
       if (e.status === 429) this.refused++;
       else {
         this.accepted++;
         if (WRITES.has(kind) && e.status >= 200 && e.status < 300) this.acceptedWrites++;
       }
     }
-    this.emulator.server.clearRequests();
   }
 
   stop(): void {
@@ -145,8 +147,8 @@ interface Options {
   readonly sizes: readonly number[];
   readonly million: boolean;
   readonly pacing: boolean;
-  /** Round trip added to every call for the Salesforce vs naive comparison at 10,000 records, ms (0: none). */
-  readonly rttMs: number;
+  /** Round trips added to every call for the Salesforce vs naive comparisons at 10,000 records, ms (empty: none). */
+  readonly rttMs: readonly number[];
   /** Replace only the selected destinations' steps in the existing results. */
   readonly merge: boolean;
   readonly out: string;
@@ -174,8 +176,8 @@ baseline (one official-SDK call per record) measured in the same run. Not a test
   --no-distributed   skip the distributed section
   --planning-rows <n>  records of the distributed section's unchanged rerun (default: 1,000,000;
                      --quick 200,000; 0 skips it)
-  --rtt-ms <ms>      round trip added to every call in the extra Salesforce vs naive run
-                     at 10,000 records (default 20; 0: skip it)
+  --rtt-ms <ms,…>    round trips added to every call in the extra Salesforce vs naive runs
+                     at 10,000 records (default 20,100; 0: skip them)
   --out <dir>        where bench.json and BENCH.md go
   --merge            measure the --only destinations again into the results in --out
                      (default ${RESULTS}), keeping the others'
@@ -226,7 +228,7 @@ function options(): Options {
   const only = values.only === undefined ? known : values.only.split(',').map((v) => v.trim()).filter(Boolean);
   const unknown = only.filter((id) => !known.includes(id));
   if (unknown.length > 0 || only.length === 0) throw new UsageError(`--only: unknown destination ${unknown.map((u) => `"${u}"`).join(', ') || '(none given)'}; known: ${known.join(', ')}`);
-  const rtt = values['rtt-ms'] === undefined ? (quick ? 0 : 20) : values['rtt-ms'] === '0' ? 0 : (positiveIntegers('--rtt-ms', values['rtt-ms'])[0] as number);
+  const rtt = values['rtt-ms'] === undefined ? (quick ? [] : [20, 100]) : values['rtt-ms'] === '0' ? [] : positiveIntegers('--rtt-ms', values['rtt-ms']);
   const subset = quick || values.only !== undefined || values.sizes !== undefined || values['no-million'] || values['no-pacing'] || values['no-distributed'] || values['rtt-ms'] !== undefined;
   const planning = values['planning-rows'];
   const merge = values.merge ?? false;
@@ -286,6 +288,7 @@ async function main(): Promise<void> {
   const workerPath = await bundleWorker();
   const work = mkdtempSync(join(tmpdir(), 'syncmodes-bench-'));
   const steps: StepResult[] = [];
+  let parse: BenchReport['parse'];
   const started = Date.now();
   let stateSeq = 0;
   const stateFile = () => join(work, `state-${++stateSeq}.sqlite`);
@@ -319,6 +322,7 @@ async function main(): Promise<void> {
       n,
       step,
       calls: { ...counter.calls },
+      ...(Object.keys(counter.jobs).length > 0 ? { jobs: { ...counter.jobs } } : {}),
       refused: counter.refused,
       minimum,
       ...(expected ? { expected } : {}),
@@ -379,22 +383,22 @@ async function main(): Promise<void> {
     }
   }
 
-  if (opts.rttMs > 0 && opts.only.includes('salesforce')) {
+  for (const rttMs of opts.only.includes('salesforce') ? opts.rttMs : []) {
     // The same 10,000-record comparison with a network round trip on every call (loopback has none).
     const entry = benchEntry('salesforce');
     const n = 10_000;
     const emulator = await entry.startEmulator({});
-    const latency = [{ kind: 'latency' as const, latencyMs: opts.rttMs, rate: 1 }];
+    const latency = [{ kind: 'latency' as const, latencyMs: rttMs, rate: 1 }];
     try {
       const existing = existingOf(n);
       emulator.reset();
       emulator.seed(existing);
       emulator.server.setFaults(latency);
-      await measure(entry, emulator, 'naive', 'naive', n, { kind: 'naive', from: 0, to: n, version: 1, shape: {} }, { rttMs: opts.rttMs });
+      await measure(entry, emulator, 'naive', 'naive', n, { kind: 'naive', from: 0, to: n, version: 1, shape: {} }, { rttMs });
       emulator.reset();
       emulator.seed(existing);
       emulator.server.setFaults(latency);
-      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, shape: {} }, { rttMs: opts.rttMs, expected: expectedCounts(entry, 'first', 'additive', n, existing.length) });
+      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, shape: {} }, { rttMs, expected: expectedCounts(entry, 'first', 'additive', n, existing.length) });
     } finally {
       await emulator.stop();
     }
@@ -410,14 +414,15 @@ async function main(): Promise<void> {
       const hundredK = 100_000;
       await measure(entry, emulator, 'first', 'additive', hundredK, { kind: 'kit', mode: 'additive', from: 0, to: hundredK, version: 1, shape: {} }, { note: 'empty org', expected: expectedCounts(entry, 'first', 'additive', hundredK, 0) });
       emulator.reset();
+      // A million rows from a CSV file, as a user runs it: no heap cap. The raw parse rate of
+      // the same file (csv-parse alone) is the planning rate's physical limit, measured here.
+      const csv = await writeBenchCsv(entry, join(work, 'million.csv'), n);
+      parse = { ...(await rawParseRate(csv.path)), n };
+      log(`raw CSV parse of ${n} rows: ${parse.recordsPerSec.toFixed(0)} rec/s`);
       const state = stateFile();
-      // V8's heap capped (MILLION_HEAP_MB) so garbage does not pass for need: the run must fit or fail.
       const expected = expectedCounts(entry, 'first', 'additive', n, 0);
-      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} }, { maxOldSpaceMb: MILLION_HEAP_MB, expected });
-      await measure(entry, emulator, 'rerun', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {} }, { maxOldSpaceMb: MILLION_HEAP_MB });
-      // The same first run as a user would start it, without a heap cap: V8 then collects later, and RSS shows it.
-      emulator.reset();
-      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, shape: {} }, { note: 'heap not capped', expected });
+      await measure(entry, emulator, 'first', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {}, csv }, { note: 'CSV file', expected });
+      await measure(entry, emulator, 'rerun', 'additive', n, { kind: 'kit', mode: 'additive', from: 0, to: n, version: 1, stateFile: state, shape: {}, csv }, { note: 'CSV file' });
     } finally {
       await emulator.stop();
     }
@@ -460,6 +465,7 @@ async function main(): Promise<void> {
     // --merge: these destinations' steps replace theirs in the previous results (each destination's naive and kit figures stay from one run).
     steps: previous ? [...previous.steps.filter((s) => !opts.only.includes(s.destination)), ...steps] : steps,
     ...((distributed ?? previous?.distributed) ? { distributed: distributed ?? previous?.distributed } : {}),
+    ...((parse ?? previous?.parse) ? { parse: parse ?? previous?.parse } : {}),
     ...(previous ? { rerun: [...(previous.rerun ?? []), { destinations: opts.only, at: new Date().toISOString() }] } : {}),
   };
   writeFileSync(join(opts.out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -29,12 +29,12 @@
  * Not a test: nothing here asserts on memory.
  */
 import { fork } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeBenchCsv } from './csv-file';
 import { build, type Plugin } from 'esbuild';
 import { salesforceBench } from './destinations/salesforce';
 import { printSummary } from './heap-summary';
@@ -101,21 +101,6 @@ function runWorker(workerPath: string, job: WorkerJob, heapCapMb?: number): Prom
   });
 }
 
-/** The generated records as a CSV file (the same values the worker would generate). */
-async function writeCsv(path: string): Promise<WorkerJob['csv']> {
-  const columns = Object.keys(salesforceBench.properties(0, 1));
-  const out = createWriteStream(path);
-  const quote = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
-  out.write(`id,${columns.join(',')}\n`);
-  for (let i = 0; i < rows; i++) {
-    const p = salesforceBench.properties(i, 1);
-    if (!out.write(`p${i},${columns.map((c) => quote(p[c])).join(',')}\n`)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return { path, mapping: { idColumn: 'id', fields: Object.fromEntries(columns.map((c) => [c, c])) } };
-}
-
 const mb = (v: number) => `${v.toFixed(0)} MB`;
 
 interface ProfileNode {
@@ -160,7 +145,7 @@ async function main(): Promise<void> {
   const snapshotAt = values['snapshot-at'] ? Number(values['snapshot-at']) : undefined;
   const emulator = await salesforceBench.startEmulator({});
   try {
-    const csv = values.csv ? await writeCsv(join(work, 'records.csv')) : undefined;
+    const csv = values.csv ? await writeBenchCsv(salesforceBench, join(work, 'records.csv'), rows) : undefined;
     const stateFile = join(work, 'state.sqlite');
     const steps = values['no-rerun'] ? (['first'] as const) : (['first', 'rerun'] as const);
     console.log(`memory-probe: ${rows.toLocaleString('en')} records (${csv ? 'CSV file' : 'generated'}), Salesforce additive into an empty org, ${values.dist ? 'built packages' : 'sources'}${heapCap ? `, heap capped at ${heapCap} MB` : ', no heap cap'}${values.set ? `, ${values.set.join(', ')}` : ''}`);

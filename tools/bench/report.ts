@@ -11,6 +11,8 @@ export interface BenchReport {
   readonly machine: { readonly cpus: number; readonly memoryGb: number; readonly node: string };
   readonly naive: Readonly<Record<string, string>>;
   readonly steps: readonly StepResult[];
+  /** The raw parse rate of the million-row runs' CSV file (csv-parse alone), records/s. */
+  readonly parse?: { readonly n: number; readonly records: number; readonly recordsPerSec: number } | undefined;
   /** Several workers on Postgres (`--only distributed`, or a full run). */
   readonly distributed?: DistributedBench | undefined;
   /** Destinations measured again later and merged in (`--merge`). */
@@ -70,7 +72,7 @@ export function unexpectedOutcomes(s: StepResult): string | undefined {
 }
 
 /** Checks the issue's targets against the steps of a run. */
-export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
+export function checkTargets(steps: readonly StepResult[], parse?: BenchReport['parse']): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const expecting = steps.filter((s) => s.expected !== undefined);
   if (expecting.length > 0) {
@@ -99,33 +101,30 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
     const calls = reruns.reduce((a, s) => a + apiCalls(s), 0);
     checks.push({ target: 'A rerun with unchanged input sends zero writes', measured: `${reruns.length} reruns: ${writes} writes, ${calls} calls in all`, met: writes === 0 });
   }
-  const bulkRuns = steps.filter((s) => s.destination === 'salesforce' && s.mode === 'additive' && s.step === 'first' && s.n === 100_000 && s.rttMs === undefined);
+  const bulkRuns = steps.filter((s) => s.destination === 'salesforce' && s.mode !== 'enrich' && s.step === 'first' && s.n === 100_000 && s.rttMs === undefined);
   if (bulkRuns.length > 0) {
+    const jobs = (s: StepResult, kind: string) => s.jobs?.[kind] ?? 0;
     const describe = (s: StepResult) =>
-      `${s.note ?? 'half new, half existing'}: ${fmt(sum(s, ['bulk_write']))} ingest + ${fmt(sum(s, ['bulk_lookup']))} lookup calls = ${fmt(apiCalls(s))}` +
-      (sum(s, ['create', 'update', 'lookup']) > 0 ? ` (of which ${fmt(sum(s, ['create', 'update', 'lookup']))} REST)` : '');
+      `${s.mode}${s.note ? ` (${s.note})` : ''}: ${fmt(jobs(s, 'query'))} lookup job, ${fmt(jobs(s, 'ingest'))} ingest jobs for ${outcomeCell(s)} (${fmt(apiCalls(s))} calls)`;
     // "Above 10,000": a 10,000-record run stays on collections, a 100,000-record one uses jobs.
     const atTenK = steps.filter((s) => s.destination === 'salesforce' && s.n === 10_000 && (s.step === 'first' || s.step === 'departures'));
     const tenKBulk = atTenK.reduce((a, s) => a + sum(s, ['bulk_write', 'bulk_lookup']), 0);
-    const hundredKWrites = steps.filter((s) => s.destination === 'salesforce' && s.n === 100_000 && s.step === 'first');
-    const switched = tenKBulk === 0 && hundredKWrites.every((s) => sum(s, ['bulk_write']) > 0 && sum(s, ['create', 'update']) === 0);
+    const kinds = (s: StepResult) => (['created', 'updated'] as const).filter((k) => s.worker.counts[k] > 0).length;
     checks.push({
-      target: 'Salesforce: Bulk API 2.0 above 10,000 changed records; at most 10 calls for 100,000 records',
-      measured:
-        `${atTenK.length} runs of 10,000 records: ${tenKBulk} Bulk API calls; runs of 100,000: ${hundredKWrites.every((s) => sum(s, ['bulk_write']) > 0) ? 'ingest jobs' : 'not all in jobs'}. ` +
-        `100,000 records — ${bulkRuns.map(describe).join('; ')}`,
-      met: switched && bulkRuns.every((s) => apiCalls(s) <= 10),
+      target: 'Salesforce with Email, 100,000 records (Bulk API 2.0): at most one lookup job and one ingest job per operation kind',
+      measured: `${atTenK.length} runs of 10,000 records: ${tenKBulk} Bulk API calls (sObject Collections); 100,000 records — ${bulkRuns.map(describe).join('; ')}`,
+      met: tenKBulk === 0 && bulkRuns.every((s) => jobs(s, 'query') <= 1 && jobs(s, 'ingest') <= kinds(s) && sum(s, ['create', 'update']) === 0),
     });
   }
   const upsertRuns = steps.filter((s) => s.destination === 'salesforce-extid' && s.step === 'first' && s.n === 100_000 && s.rttMs === undefined);
   if (upsertRuns.length > 0) {
     // The issue's figure counts HTTP requests (the kit's own count: describe, the job's create, upload, close, polls and results).
     const describe = (s: StepResult) =>
-      `${s.mode}: ${s.worker.requests === undefined ? '?' : fmt(s.worker.requests)} HTTP requests (${fmt(sum(s, ['bulk_write']))} ingest, ${fmt(sum(s, ['bulk_lookup', 'lookup']))} lookup), ${outcomeCell(s)}`;
+      `${s.mode}: ${s.worker.requests === undefined ? '?' : fmt(s.worker.requests)} HTTP requests (${fmt(sum(s, ['bulk_write']))} ingest, ${fmt(sum(s, ['bulk_lookup', 'lookup']))} lookup; ${fmt(s.jobs?.ingest ?? 0)} ${s.jobs?.ingest === 1 ? 'job' : 'jobs'}), ${outcomeCell(s)}`;
     checks.push({
       target: 'Salesforce, external-id match field, 100,000 records half new / half existing: one upsert job, no lookup, ≤ 8 HTTP requests',
       measured: upsertRuns.map(describe).join('; '),
-      met: upsertRuns.every((s) => s.worker.requests !== undefined && s.worker.requests <= 8 && sum(s, ['bulk_lookup', 'lookup']) === 0),
+      met: upsertRuns.every((s) => s.worker.requests !== undefined && s.worker.requests <= 8 && sum(s, ['bulk_lookup', 'lookup']) === 0 && (s.jobs?.ingest ?? 0) === 1),
     });
   }
   for (const s of steps.filter((x) => x.step === 'pacing')) {
@@ -142,35 +141,37 @@ export function checkTargets(steps: readonly StepResult[]): TargetCheck[] {
   const million = steps.filter((s) => s.n >= 200_000 && s.destination === 'salesforce' && s.mode === 'additive');
   const planRun = million.find((s) => s.step === 'rerun');
   if (planRun) {
+    const share = parse ? perSecond(planRun) / parse.recordsPerSec : undefined;
     checks.push({
-      target: 'Planning against state ≥ 200,000 records/s (unchanged rerun: scan, compare, emit)',
-      measured: `${fmt(perSecond(planRun))} records/s (${fmt(planRun.n)} records in ${fmt(planRun.worker.durationMs / 1000, 1)} s)`,
-      met: perSecond(planRun) >= 200_000,
+      target: 'Unchanged rerun (scan, compare, emit) ≥ 200,000 records/s, and ≥ 50% of the raw CSV parse rate of the same file',
+      measured:
+        `${fmt(perSecond(planRun))} records/s (${fmt(planRun.n)} records in ${fmt(planRun.worker.durationMs / 1000, 1)} s)` +
+        (parse && share !== undefined ? `; raw parse of the same file ${fmt(parse.recordsPerSec)} records/s: ${fmt(share * 100)}%` : '; raw parse rate not measured'),
+      met: perSecond(planRun) >= 200_000 && share !== undefined && share >= 0.5,
     });
   }
   if (million.length > 0) {
     const peak = Math.max(...million.map((s) => s.worker.maxRssMb));
-    const label = (s: StepResult) => `${s.step}${s.heapCapMb ? ` (heap capped at ${s.heapCapMb} MB)` : s.note ? ` (${s.note})` : ''}`;
+    const label = (s: StepResult) => `${s.step}${s.heapCapMb ? ` (heap capped at ${s.heapCapMb} MB)` : ''}`;
     checks.push({
-      target: `A ${fmt(million[0]?.n ?? 0)}-row sync streams with peak memory ≤ 512 MB`,
+      target: `A ${fmt(million[0]?.n ?? 0)}-row sync, first run and rerun, peak RSS ≤ 400 MB without a heap cap`,
       measured: million.map((s) => `${label(s)}: ${fmt(s.worker.maxRssMb)} MB RSS (V8 heap ≤ ${fmt(s.worker.heapPeakMb)} MB)`).join('; '),
-      met: peak <= 512,
+      met: peak <= 400 && million.every((s) => s.heapCapMb === undefined),
     });
   }
-  for (const rtt of [undefined, ...new Set(steps.map((s) => s.rttMs).filter((r) => r !== undefined))]) {
+  for (const rtt of new Set(steps.map((s) => s.rttMs).filter((r) => r !== undefined))) {
     const at = (s: StepResult) => s.destination === 'salesforce' && s.n === 10_000 && s.rttMs === rtt;
     const sf = steps.find((s) => at(s) && s.mode === 'additive' && s.step === 'first');
     const naive = steps.find((s) => at(s) && s.step === 'naive');
     if (!sf || !naive) continue;
     const callRatio = apiCalls(naive) / Math.max(1, apiCalls(sf));
     const timeRatio = naive.worker.durationMs / sf.worker.durationMs;
-    const measured = `${fmt(callRatio, 0)}× fewer calls (${fmt(apiCalls(sf))} vs ${fmt(apiCalls(naive))}); ${fmt(timeRatio, 1)}× less wall time (${fmt(sf.worker.durationMs / 1000, 2)} s vs ${fmt(naive.worker.durationMs / 1000, 2)} s)`;
-    checks.push(
-      rtt
-        ? // Context, not the target: the same comparison with a simulated network round trip on every call.
-          { target: `(context) the same comparison with a simulated ${rtt} ms round trip on every call`, measured, met: undefined }
-        : { target: 'Salesforce vs the naive baseline at 10,000 records: ≥ 100× fewer calls and ≥ 20× less wall time (on loopback)', measured, met: callRatio >= 100 && timeRatio >= 20 },
-    );
+    // Context, not a target: on loopback a call costs under a millisecond and the comparison measures the emulator (#14).
+    checks.push({
+      target: `(context) Salesforce vs the naive baseline at 10,000 records, ${rtt} ms round trip on every call`,
+      measured: `${fmt(callRatio, 0)}× fewer calls (${fmt(apiCalls(sf))} vs ${fmt(apiCalls(naive))}); ${fmt(timeRatio, 1)}× less wall time (${fmt(sf.worker.durationMs / 1000, 2)} s vs ${fmt(naive.worker.durationMs / 1000, 2)} s)`,
+      met: undefined,
+    });
   }
   return checks;
 }
@@ -191,7 +192,7 @@ export function renderMarkdown(report: BenchReport, notes?: string): string {
   );
   for (const r of report.rerun ?? []) lines.push(`${r.destinations.join(', ')}: measured again at ${r.at} and merged in (naive and kit figures of a destination always come from one run).`, '');
   lines.push('## Targets', '', '| target | measured | met |', '|---|---|---|');
-  for (const c of checkTargets(steps)) lines.push(`| ${c.target} | ${c.measured} | ${c.met === undefined ? '—' : c.met ? 'yes' : '**no**'} |`);
+  for (const c of checkTargets(steps, report.parse)) lines.push(`| ${c.target} | ${c.measured} | ${c.met === undefined ? '—' : c.met ? 'yes' : '**no**'} |`);
   lines.push('');
 
   lines.push('## Runs', '');

@@ -58,6 +58,8 @@ export interface BenchEntry {
   /** Properties of generated record `i` (deterministic; `version` changes every value but the keys). */
   properties(i: number, version: number): Properties;
   classify(entry: RequestLogEntry): CallClass;
+  /** The kind of bulk job a request creates (Salesforce Bulk API 2.0: `ingest`, `query`), else undefined. */
+  jobCreated?(entry: RequestLogEntry): string | undefined;
   minimum(counts: StepCounts): MinimumCalls;
   /**
    * The naive baseline: one official-SDK call per record, no lookup and no diffing (where

@@ -35,6 +35,10 @@ export const salesforceBench: BenchEntry = {
     Title: `Title ${i % 97} v${version}`,
     Phone: `+1 555 01${String(i % 10_000).padStart(4, '0')}`,
   }),
+  jobCreated(e: RequestLogEntry): string | undefined {
+    // POST /jobs/ingest or /jobs/query creates a job: https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/create_job.htm
+    return e.method === 'POST' ? /\/jobs\/(ingest|query)\/?$/.exec(e.path)?.[1] : undefined;
+  },
   classify(e: RequestLogEntry): CallClass {
     const p = e.path;
     if (p.includes('/jobs/ingest')) return 'bulk_write';

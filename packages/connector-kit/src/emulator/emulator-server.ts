@@ -131,6 +131,15 @@ export class EmulatorServer {
     this.clearedSeq = this.seq;
   }
 
+  /**
+   * Takes the requests logged so far out of the log (oldest first), for a reader that drains
+   * it as it goes: unlike {@link clearRequests}, a request still held (a `latency` fault)
+   * is logged when it ends, so draining never loses one.
+   */
+  takeRequests(): RequestLogEntry[] {
+    return this.log.splice(0, this.log.length);
+  }
+
   /** Adds data in the vendor's shape (as `POST /__emulator/seed`), then persists. @throws Error on an invalid seed. */
   seed(data: unknown): void {
     this.options.data.seed(data);

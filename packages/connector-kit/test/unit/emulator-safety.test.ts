@@ -130,4 +130,17 @@ describe('emulator request log after a clear', () => {
     expect(await held).toBe('cut');
     expect(server.requests.map((e) => e.body)).toEqual([{ after: true }]);
   });
+
+  it('takeRequests drains the log without losing a request still held (a latency fault): it is logged when it ends (the benchmark counts calls this way)', async () => {
+    server = new EmulatorServer(options());
+    const url = await server.start();
+    const emulator = server;
+    emulator.faults.set([{ kind: 'latency', latencyMs: 200, method: 'POST', times: 1 }], 1);
+    const held = fetch(`${url}/things`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"held":true}' });
+    while (emulator.faults.injected.latency === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(emulator.takeRequests()).toEqual([]);
+    await held;
+    expect(emulator.takeRequests().map((e) => e.body)).toEqual([{ held: true }]);
+    expect(emulator.requests).toHaveLength(0);
+  });
 });
