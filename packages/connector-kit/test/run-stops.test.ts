@@ -201,7 +201,7 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     const summary = await runSync({ collectResults: true, destination: tinyDestination, config: config(), source: memorySource(people(TINY_MAX_BATCH)), state, retry: FAST, onProgress: (p) => phases.push(p.phase === 'stopped' ? `stopped:${p.code}` : p.phase) });
     expect(summary.status).toBe('stopped');
     expect(summary.reason?.code).toBe('rate_limited');
-    expect(summary.reason?.message).toMatch(/asked to wait (3599|3600) s in its rate-limit answer \(Retry-After or the vendor.s reset header\), longer than the 300 s/);
+    expect(summary.reason?.message).toMatch(/asked to wait (3599|3600) s \(Retry-After, or its rate-limit headers. reset time\), longer than the 300 s/);
     const posts = (await admin.requests()).filter((e) => e.method === 'POST');
     expect(posts.map((e) => [e.status, e.fault])).toEqual([[429, 'retry_after']]);
     expect(summary.results.every((r) => r.code === 'not_sent')).toBe(true);

@@ -87,7 +87,7 @@ describe('Caller: rate limits are waited, never forever (issue #17)', () => {
     const vendor = destination(3_600_000);
     await expect(caller.call('create', vendor.call)).rejects.toMatchObject({ code: 'rate_limited' });
     expect(vendor.sent).toBe(1);
-    expect(caller.stopped?.message).toMatch(/^The destination asked to wait 3600 s in its rate-limit answer \(Retry-After or the vendor.s reset header\), longer than the 0\.1 s this run may wait/);
+    expect(caller.stopped?.message).toMatch(/^The destination asked to wait 3600 s \(Retry-After, or its rate-limit headers. reset time\), longer than the 0\.1 s this run may wait/);
     pacer.release();
   });
 

@@ -96,7 +96,7 @@ describe('Pacer with a shared limiter (several workers on one account)', () => {
     const b = budget(10);
     const pacer = new Pacer({ concurrency: 2 }, b.limiter);
     pacer.hold(1_500);
-    pacer.observe({ remaining: 0, resetAtMs: Date.now() + 2_000 });
+    pacer.hold(pacer.resetWaitMs({ remaining: 0, resetAtMs: Date.now() + 2_000 }));
     expect(b.state.holds).toHaveLength(2);
     expect(b.state.holds[0]).toBe(1_500);
     pacer.release();

@@ -3,6 +3,7 @@ import type { SyncError } from '../../errors/sync-error';
 import { isRunStopping, RateLimitError, retryNow } from '../../errors/sync-error';
 import { RunStoppedError } from '../../errors/run-errors';
 import { toSyncError } from '../../errors/to-sync-error';
+import type { RateLimitInfo, RateLimitObserver } from '../../destination/verbs';
 import type { Logger } from '../../logging/logger';
 import type { Pacer } from './pacer';
 import { closeRequests, countRequests, type OpenRequest } from './request-counter';
@@ -158,7 +159,7 @@ function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: Rate
     purpose === 'run'
       ? `the run stopped and the next run continues where it left off${last}.`
       : `the check stopped${last}. Nothing was written: check again ${overLong ? 'once that wait is over' : 'later'}, or allow a longer wait.`;
-  if (overLong) return `The destination asked to wait ${s(waitMs)} in its rate-limit answer (Retry-After or the vendor's reset header), longer than the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
+  if (overLong) return `The destination asked to wait ${s(waitMs)} (Retry-After, or its rate-limit headers' reset time), longer than the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
   const call = kind ? `one ${kind} call` : 'one call';
   const said = tally.unannounced === tally.answers ? ', never saying how long to wait' : tally.unannounced === 0 ? '' : `, ${tally.unannounced} of them without saying how long to wait`;
   return `The destination answered "rate limited" ${tally.answers} times in a row to ${call}${said}; it waited ${s(tally.waitedMs)} and the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this ${purpose} may wait for one call (maxRateLimitWaitMs); ${next}`;
@@ -176,7 +177,7 @@ function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: Rate
  * `policy.unreachableAfterCalls` calls in a row end with no answer at all after their
  * retries, the run stops with `destination_unreachable`.
  */
-export class Caller {
+export class Caller implements RateLimitObserver {
   readonly stats: CallStats = emptyCallStats();
   private stopError: SyncError | undefined;
   /** Asked right before each call is sent: an error stops the run instead (see {@link Caller.gate}). */
@@ -277,6 +278,29 @@ export class Caller {
     this.waiting = true;
     this.onEvent({ kind: 'rate_limited', waitMs: wait });
     await sleep(wait, this.signal);
+  }
+
+  /**
+   * Paces from the vendor's rate-limit headers, as verbs report them (`ctx.rateLimit`): when
+   * the calls left in the window are no more than the calls that may be in flight, queued
+   * calls wait for the window's reset, told to `onEvent` like any rate-limit wait (the
+   * progress line says so). A reset further away than `maxRateLimitWaitMs` stops the run
+   * with `rate_limited` instead (state kept), as an over-long `Retry-After` does.
+   */
+  observe(info: RateLimitInfo): void {
+    if (this.stopError) return;
+    const wait = this.pacer.resetWaitMs(info);
+    if (wait <= 0) return;
+    const max = this.policy.maxRateLimitWaitMs;
+    if (wait > max) {
+      const said = new RateLimitError(`rate-limit headers: ${info.remaining} calls left until the window resets`, wait);
+      this.stop(new RunStoppedError('rate_limited', rateLimitStopMessage(said, wait, newRateLimitTally(), max, undefined, this.purpose), { retryable: true }));
+      return;
+    }
+    this.pacer.hold(wait);
+    this.logger.debug('rate-limit window spent', { waitMs: wait, remaining: info.remaining });
+    this.waiting = true;
+    this.onEvent({ kind: 'rate_limited', waitMs: wait });
   }
 
   /**

@@ -142,13 +142,13 @@ export class Pacer {
   }
 
   /**
-   * Paces from the vendor's rate-limit headers: when the calls left in the window are no
-   * more than the calls that may be in flight, queued calls wait for the window's reset.
+   * How long queued calls should wait after a response's rate-limit headers, ms: until the
+   * window's reset when the calls left in it are no more than the calls that may be in
+   * flight, else 0. The {@link Caller} holds for it, or stops the run when it is too long.
    */
-  observe(info: RateLimitInfo): void {
-    if (info.remaining > this.concurrency) return;
-    const wait = info.resetAtMs - Date.now();
-    if (wait > 0) this.hold(Math.min(wait, 120_000));
+  resetWaitMs(info: RateLimitInfo): number {
+    if (info.remaining > this.concurrency) return 0;
+    return Math.max(0, info.resetAtMs - Date.now());
   }
 
   /**

@@ -118,7 +118,7 @@ async function checkConnection(options: CheckDestinationOptions, config: Record<
     client = await caller.call('connect', () => destination.connect(config, { logger, signal }));
     steps.push({ step, status: 'ok', detail: `connected to ${destination.displayName}` });
     step = 'fields';
-    const ctx: VerbContext<Record<string, unknown>, unknown> = { config, client, logger, signal, rateLimit: caller.pacer };
+    const ctx: VerbContext<Record<string, unknown>, unknown> = { config, client, logger, signal, rateLimit: caller };
     const fields = [...new Set(options.fields ?? [])];
     if (fields.length > 0 && destination.prepareFields) {
       await destination.prepareFields(ctx, fields, { samples: new Map(), dryRun: true });

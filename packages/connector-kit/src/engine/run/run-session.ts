@@ -149,7 +149,7 @@ export class RunSession {
       const client = await this.caller.call('connect', () => destination.connect(config, { logger, signal: this.ending.signal }));
       const prepare = destination.prepareFields;
       if (prepare) {
-        const ctx = { config, client, logger, signal: this.ending.signal, rateLimit: this.pacer };
+        const ctx = { config, client, logger, signal: this.ending.signal, rateLimit: this.caller };
         const fields = await this.caller.call('prepare_fields', () => prepare.call(destination, ctx, [...scan.propertyNames], { samples: scan.samples, dryRun }));
         if (fields) this.results.fields = fields;
       }
@@ -180,7 +180,7 @@ export class RunSession {
     const { destination, config, logger } = setup;
     const base = {
       config,
-      verbs: { config, client, logger, signal: this.ending.signal, rateLimit: this.pacer },
+      verbs: { config, client, logger, signal: this.ending.signal, rateLimit: this.caller },
       mode: setup.mode,
       deletePolicy: setup.deletePolicy,
       dryRun: setup.dryRun,
