@@ -160,6 +160,33 @@ describe('Salesforce (--emulator): a stray quote that swallows lines 3–5 (host
   });
 });
 
+describe('Salesforce (--emulator): a stray pair of quotes opened in a middle column (trial of stop 24)', () => {
+  it('the swallowed lines are malformed_row even though the merged row has the right number of values; nothing is deleted or written garbled', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const file = join(dir, 'people.csv');
+    const report = join(dir, 'report.json');
+    const lines = ['id,email,first,last', ...Array.from({ length: 100 }, (_, i) => `${i + 1},p${i + 1}@example.com,F${i + 1},L${i + 1}`)];
+    const run = () =>
+      cli(['sync', '--to', 'salesforce', '--emulator', '--mode', 'sync', '--from', file, '--id', 'id', '--map', 'Email=email', '--map', 'FirstName=first', '--map', 'LastName=last', '--state-dir', state, '--report', report]);
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    expect((await run()).code).toBe(0);
+    lines[3] = '3,p3@example.com,"F3'; // file line 4 opens a quote in "first" (its line has 3 of the 4 values) …
+    lines[5] = '5,p5@example.com,F5",L5'; // … file line 6 closes it: 3 + 1 values, the count of a row
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const out = await run();
+    expect(out.code).toBe(1);
+    const r = readReport(report);
+    expect(r.records.filter((x) => x.code === 'malformed_row').map((x) => x.row)).toEqual([4, 5, 6]);
+    expect(r.records.find((x) => x.row === 4)?.message).toMatch(/^Lines 4–6 were read as one row: .* line 5 inside it looks like a row of its own/);
+    expect(r.records.filter((x) => x.code === 'source_incomplete').map((x) => x.id).sort()).toEqual(['3', '4', '5']);
+    expect(r.counts).toMatchObject({ deleted: 0, updated: 0 });
+    const contacts = salesforceContacts(state) as (Contact & { FirstName?: string })[];
+    expect(contacts).toHaveLength(100);
+    expect(contacts.find((c) => c.Email === 'p3@example.com')).toMatchObject({ FirstName: 'F3', LastName: 'L3' });
+  });
+});
+
 describe('Intercom (emulator): new data attributes typed from the values, shown in a dry run', () => {
   let emulator: ReturnType<typeof createIntercomEmulator>;
   let url: string;

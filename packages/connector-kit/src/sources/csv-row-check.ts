@@ -55,12 +55,15 @@ function quoteProblem(raw: string, options: RowCheckOptions): string | undefined
 }
 
 /**
- * The first line inside a multi-line quoted value that looks like a row of its own: the
- * record's first line and that line both split (naively, at every delimiter) into as many
- * values as the header has, and that line has a record id. This is what a stray pair of
- * quotes looks like (a quote opening a value on one row and a later quote closing it
- * merge every row between them into one value); a genuine multi-line value (an address,
- * a note) rarely passes both tests.
+ * The first line inside a multi-line quoted value that looks like a row of its own: it
+ * splits (naively, at every delimiter) into as many values as the header has and has a
+ * record id. This is what a stray pair of quotes looks like (a quote opening a value on one
+ * row and a later quote closing it merge every row between them into one value), wherever
+ * the quote opened: in the row's last value (its first line then splits into a whole row
+ * too) or in an earlier one. A genuine multi-line value (an address, a note) rarely has a
+ * line with exactly the header's count of delimiters and a value where the id goes. With
+ * only two columns a line of a note splits into two values easily: there the record's first
+ * line must split into a whole row as well.
  *
  * @returns how many lines after the record's first line that line is, or `undefined`.
  */
@@ -70,7 +73,7 @@ function swallowedRow(fields: readonly string[], options: RowCheckOptions): numb
   if (at < 0 || width < 2) return undefined;
   const segments = (fields[at] as string).split(LINE_BREAK);
   const firstLine = at + (segments[0] as string).split(options.delimiter).length;
-  if (firstLine !== width) return undefined;
+  if (firstLine !== width && width < 3) return undefined;
   const later = fields.slice(at + 1);
   const laterHasBreak = later.some((f) => LINE_BREAK.test(f));
   for (let k = 1; k < segments.length; k++) {
