@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, readReport, tempDir } from './cli-helpers';
@@ -35,5 +36,26 @@ describe('Salesforce emulator (--emulator): ids across runs', () => {
     expect(c).toMatch(/^003/);
     expect(c).not.toBe(b);
     expect(contacts.map((x) => x.Email).sort()).toEqual(['a@example.com', 'c@example.com']);
+  });
+});
+
+describe('--emulator: a save cut short by a kill (trial of stop 24)', () => {
+  it("the next run removes the killed process's <data>.<pid>.tmp, and keeps one of a process still running", async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const emulators = join(state, 'emulators');
+    mkdirSync(emulators, { recursive: true });
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid as number; // it has exited
+    const stale = join(emulators, `salesforce.json.${deadPid}.tmp`);
+    const live = join(emulators, `salesforce.json.${process.ppid}.tmp`); // a process that runs (this one saves under its own pid)
+    writeFileSync(stale, '{"Contact":[');
+    writeFileSync(live, '{}');
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, 'id,email,last\na,a@example.com,A\n');
+    const run = await cli(['sync', '--to', 'salesforce', '--emulator', '--mode', 'additive', '--from', file, '--id', 'id', '--map', 'Email=email', '--map', 'LastName=last', '--state-dir', state]);
+    expect(run.code).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(data(state).Contact?.map((c) => c.Email)).toEqual(['a@example.com']);
   });
 });

@@ -9,6 +9,7 @@ import { FaultInjector, type FaultRule } from './faults';
 import { ADMIN_TOKEN_HEADER, listenGuard, type ListenOptions } from './listen-safety';
 import { PATH_TO_REGEXP, requireOptionalPeer } from './optional-peer';
 import { redactBody, redactQuery, withoutCredentialHeaders } from './redaction';
+import { removeStaleTemps } from './stale-temps';
 import type {
   EmulatorData,
   EmulatorRequest,
@@ -104,6 +105,7 @@ export class EmulatorServer {
   constructor(private readonly options: EmulatorServerOptions) {
     this.secretNames = new Set(options.secretParams ?? []);
     this.routes = options.routes.map((route) => ({ route, match: match(route.path, { decode: decodeURIComponent }) }));
+    if (options.persistPath) removeStaleTemps(options.persistPath);
     if (options.persistPath && existsSync(options.persistPath)) {
       options.data.load(JSON.parse(readFileSync(options.persistPath, 'utf8')));
     }
