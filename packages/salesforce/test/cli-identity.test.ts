@@ -244,40 +244,64 @@ describe('CLI: two records swap their Emails (trial of stop 23: both refused mat
 });
 
 describe('CLI: a chain — c1 leaves, c2 takes its Email, c3 takes c2\'s (stop 23 left two Contacts with one Email for a run)', () => {
-  it('sync: c1 deleted; c2 and c3 wait (c3 names c2), never two Contacts with one Email; converges in two more runs', async () => {
+  // Read by id, c1 left and two people changed their Emails; read by Email, Three (three@)
+  // left and the ids moved along (a renumbered source). The kit cannot tell which: it deletes
+  // nobody and writes nothing, and says so, until the source or the org says who is who.
+  it('sync: nothing deleted, nothing written, never two Contacts with one Email; c2 is refused naming the renumbering, c3 waits for c2, every run', async () => {
     const ws = workspace({ Contact: [] });
     const first = await ws.sync('sync', [
       { id: 'c1', Email: 'one@example.com', LastName: 'One' },
       { id: 'c2', Email: 'two@example.com', LastName: 'Two' },
       { id: 'c3', Email: 'three@example.com', LastName: 'Three' },
     ]);
-    const ids = Object.fromEntries(first.report.records.map((r) => [r.id, r.destinationId as string]));
+    expect(first.code).toBe(0);
+    const before = ws.org().Contact;
     const chain = [
       { id: 'c2', Email: 'one@example.com', LastName: 'Two' },
       { id: 'c3', Email: 'two@example.com', LastName: 'Three' },
     ];
-    const emails = () => [...byId(ws.org(), 'Contact').values()].map((c) => String(c.Email));
-    const noSharedEmail = () => expect(new Set(emails()).size).toBe(emails().length);
-
-    const second = await ws.sync('sync', chain, ['--allow-deletes', '5']);
-    expect(outcome(second.report, 'c1')).toMatchObject({ outcome: 'deleted', destinationId: ids.c1 });
-    expect(outcome(second.report, 'c2')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
-    expect(outcome(second.report, 'c3')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
-    expect(outcome(second.report, 'c3')?.message).toContain('"c2"');
-    expect(outcome(second.report, 'c3')?.message).toContain('the next run sends this change');
-    noSharedEmail();
-
     for (let run = 0; run < 3; run++) {
-      await ws.sync('sync', chain);
-      noSharedEmail();
+      const next = await ws.sync('sync', chain, ['--allow-deletes', '5']);
+      expect(next.code).toBe(1);
+      expect(outcome(next.report, 'c1')).toMatchObject({ outcome: 'skipped' });
+      expect(outcome(next.report, 'c2')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+      expect(outcome(next.report, 'c2')?.message).toContain('its previous Email is now record "c3"\'s, so the source\'s ids look renumbered or reused');
+      expect(outcome(next.report, 'c3')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+      expect(outcome(next.report, 'c3')?.message).toContain('"c2"');
+      expect(ws.org().Contact).toEqual(before);
     }
-    const contacts = byId(ws.org(), 'Contact');
-    expect([...contacts.keys()].sort()).toEqual([ids.c2, ids.c3].sort());
-    expect(contacts.get(ids.c2)?.Email).toBe('one@example.com');
-    expect(contacts.get(ids.c3)?.Email).toBe('two@example.com');
-    expect((await ws.sync('sync', chain)).report.records.map((r) => [r.id, r.outcome])).toEqual([
-      ['c2', 'unchanged'],
-      ['c3', 'unchanged'],
-    ]);
   });
+});
+
+describe('CLI: the source\'s ids renumbered or reused (trial of stop 24: people still in the source were deleted, others overwritten)', () => {
+  const people = [
+    { Email: 'ada@x.com', FirstName: 'Ada', LastName: 'Lovelace' },
+    { Email: 'alan@x.com', FirstName: 'Alan', LastName: 'Turing' },
+    { Email: 'grace@x.com', FirstName: 'Grace', LastName: 'Hopper' },
+    { Email: 'linus@x.com', FirstName: 'Linus', LastName: 'Torvalds' },
+    { Email: 'ken@x.com', FirstName: 'Ken', LastName: 'Thompson' },
+  ];
+  const numbered = (ids: readonly string[], who: readonly (typeof people)[number][]) => who.map((p, i) => ({ id: ids[i] as string, ...p }));
+
+  for (const [name, next] of [
+    ['an id reused (Ada is now 11, Alan is now 1, 2 is gone)', numbered(['11', '1', '3', '4', '5'], people)],
+    ['every id shifted by one (Ada left; Alan is now 1, …, Ken 4; 5 is gone)', numbered(['1', '2', '3', '4'], people.slice(1))],
+  ] as const) {
+    it(`sync, ${name}: nobody still in the source is deleted and nothing is written to another person's Contact; the rows are refused naming the reason`, async () => {
+      const ws = workspace({ Contact: [] });
+      const first = await ws.sync('sync', numbered(['1', '2', '3', '4', '5'], people));
+      expect(first.code).toBe(0);
+      const before = ws.org().Contact ?? [];
+      for (let run = 0; run < 3; run++) {
+        const again = await ws.sync('sync', next, ['--allow-deletes', '5']);
+        expect(again.report.records.filter((r) => r.outcome === 'deleted' || r.outcome === 'updated' || r.outcome === 'created')).toEqual([]);
+        expect(again.code).toBe(1);
+        const taken = again.report.records.filter((r) => r.code === 'match_key_taken');
+        expect(taken.length).toBeGreaterThan(0);
+        expect(taken.some((r) => /ids look renumbered or reused/.test(r.message ?? ''))).toBe(true);
+      }
+      // Every Contact as it was: each person's own values, none deleted.
+      expect(ws.org().Contact).toEqual(before);
+    });
+  }
 });

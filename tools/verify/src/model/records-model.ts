@@ -371,9 +371,12 @@ export class RecordsModel {
     const byKey = source.find((r) => r.id !== id && this.keyOf(r) === entry.key)?.id;
     if (byKey === undefined) return undefined;
     // A record this sync tracks under another destination record of its own is not the departed
-    // person (the kit's mayBeSamePerson): the departure is a departure, and its new key waits.
+    // person (the kit's mayBeSamePerson): the departure is a departure, and its new key waits —
+    // unless another record now has that record's previous key (ids renumbered or reused: the
+    // departed person may still be in the source), then the departed record is kept.
     const held = this.entries.get(byKey);
-    return held === undefined || !held.idKnown || held.pid === found.pid ? byKey : undefined;
+    if (held === undefined || !held.idKnown || held.pid === found.pid) return byKey;
+    return source.some((r) => r.id !== byKey && this.keyOf(r) === held.key) ? byKey : undefined;
   }
 
   /**

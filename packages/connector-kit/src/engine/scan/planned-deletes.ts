@@ -27,7 +27,7 @@ export async function plannedDeletes(state: StateStore, syncId: string, scan: So
     const holders = await state.get(syncId, [...new Set(ids.map(holderOf).filter((h): h is string => h !== undefined))]);
     for (const id of ids) {
       const holder = holderOf(id);
-      if (holder === undefined || !mayBeSamePerson(holders.get(holder), entries.get(id)?.destinationId)) count++;
+      if (holder === undefined || !mayBeSamePerson(holders.get(holder), entries.get(id)?.destinationId, (key) => scan.keyHolder(key))) count++;
     }
   }
   return count;

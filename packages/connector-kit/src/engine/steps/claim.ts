@@ -79,7 +79,7 @@ export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promi
     const id = record.found && !record.found.presumed ? record.found.id : undefined;
     if (record.next === null) {
       const byKey = keyHolder(ctx, record);
-      const sameByKey = byKey !== undefined && mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId) ? byKey : undefined;
+      const sameByKey = byKey !== undefined && mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId, (key) => ctx.source.keyHolder(key)) ? byKey : undefined;
       const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? sameByKey;
       if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
       if (id !== undefined) departedIds.set(record.ref, id);

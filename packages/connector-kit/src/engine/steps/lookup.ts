@@ -62,8 +62,26 @@ function ambiguous(ctx: RecordRunContext, ids: readonly string[]): ResultFields 
   };
 }
 
-/** Who has the key a record wants: a record that left the source, or one still in it whose own change was refused. */
-type Holder = { departed: string } | { waiting: string };
+/**
+ * Who has the key a record wants: a record that left the source (`renumbered`: the record
+ * now having the wanting record's previous key — the departed record is then kept, see
+ * `mayBeSamePerson`), or one still in the source whose own change was refused.
+ */
+type Holder = { departed: string; renumbered?: string | undefined } | { waiting: string };
+
+function takenNext(ctx: RecordRunContext, holder: Holder | undefined): string {
+  if (holder === undefined) return 'merge the two records, or fix the source';
+  if ('waiting' in holder) return 'the next run sends this change once that record has its new key';
+  if (holder.renumbered !== undefined) {
+    return (
+      `its previous ${ctx.matchKeyLabel} is now record "${holder.renumbered}"'s, so the source's ids look renumbered or reused: ` +
+      `nothing is deleted or written for these records until each person has one id (give them back their ids, or merge or remove the other ${ctx.destinationName} record if this really is someone new)`
+    );
+  }
+  return permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })
+    ? 'if this run deletes that record, the next run sends this change; if it keeps it (not created by this sync), merge the two records'
+    : `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes that record: merge the two records, or fix the source`;
+}
 
 function taken(ctx: RecordRunContext, record: RecordView, otherId: string, holder?: Holder): ResultFields {
   const whose =
@@ -72,18 +90,10 @@ function taken(ctx: RecordRunContext, record: RecordView, otherId: string, holde
       : 'departed' in holder
         ? `, which this sync wrote for record "${holder.departed}" that left the source`
         : `, which this sync wrote for record "${holder.waiting}": that record gives this key up, but its own change was refused in this run`;
-  const next =
-    holder === undefined
-      ? 'merge the two records, or fix the source'
-      : 'waiting' in holder
-        ? 'the next run sends this change once that record has its new key'
-        : permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })
-        ? 'if this run deletes that record, the next run sends this change; if it keeps it (not created by this sync), merge the two records'
-        : `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes that record: merge the two records, or fix the source`;
   return {
     outcome: 'failed',
     code: 'match_key_taken',
-    message: `Its new ${ctx.matchKeyLabel} already belongs to another ${ctx.destinationName} record (${otherId}${whose}); ${next}. Not sent.`,
+    message: `Its new ${ctx.matchKeyLabel} already belongs to another ${ctx.destinationName} record (${otherId}${whose}); ${takenNext(ctx, holder)}. Not sent.`,
     retryable: false,
     destinationId: record.found?.id,
     action: 'fail',
@@ -120,7 +130,9 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
       const waiting = crossed(r, id) ? named.find((e) => refused.has(e.recordId))?.recordId : undefined;
       if (crossed(r, id) && waiting === undefined) continue;
       const departed = named.find((e) => !ctx.source.inSource(e.recordId))?.recordId;
-      results.set(r, taken(ctx, r, id, departed !== undefined ? { departed } : waiting !== undefined ? { waiting } : undefined));
+      const renumbered = r.previousMatchKey === undefined ? undefined : ctx.source.keyHolder(r.previousMatchKey);
+      const holder: Holder | undefined = departed !== undefined ? { departed, renumbered: renumbered !== r.recordId ? renumbered : undefined } : waiting !== undefined ? { waiting } : undefined;
+      results.set(r, taken(ctx, r, id, holder));
       refused.add(r.recordId);
       changed = true;
     }
