@@ -56,7 +56,7 @@ export interface StepResult {
    * (connect and lookups included: every call counts against the limit), so the figure
    * is never flattered by where a window boundary fell.
    */
-  readonly pacing?: { readonly limitPerSec: number; readonly acceptedCalls: number; readonly acceptedWrites: number; readonly sustainedPerSec: number } | undefined;
+  readonly pacing?: { readonly limitPerSec: number; readonly acceptedCalls: number; readonly acceptedWrites: number; readonly sustainedPerSec: number; readonly limitOn?: 'writes' | undefined } | undefined;
 }
 
 const CLASSES: readonly CallClass[] = ['lookup', 'create', 'update', 'delete', 'bulk_write', 'bulk_lookup', 'other'];
@@ -336,7 +336,9 @@ async function main(): Promise<void> {
               limitPerSec: shape.rateLimitPerSec,
               acceptedCalls: counter.accepted,
               acceptedWrites: counter.acceptedWrites,
-              sustainedPerSec: counter.accepted / (worker.durationMs / 1000),
+              // What the vendor's limit counts: every call (Intercom), or writes only (OneSignal's per-app update limit).
+              sustainedPerSec: (entry.pacing?.limitOn === 'writes' ? counter.acceptedWrites : counter.accepted) / (worker.durationMs / 1000),
+              ...(entry.pacing?.limitOn === 'writes' ? { limitOn: 'writes' as const } : {}),
             },
           }
         : {}),

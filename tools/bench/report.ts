@@ -133,8 +133,8 @@ export function checkTargets(steps: readonly StepResult[], parse?: BenchReport['
     const share = p.sustainedPerSec / p.limitPerSec;
     const refusedFailures = Object.entries(s.worker.failures).filter(([code]) => /rate/.test(code)).reduce((a, [, n]) => a + n, 0);
     checks.push({
-      target: `${s.destination}: sustained ≥ 90% of an enforced ${p.limitPerSec}/s limit, no record failed by a 429`,
-      measured: `${fmt(p.sustainedPerSec, 1)} calls/s = ${fmt(share * 100, 1)}% over the whole sync of ${fmt(s.n)} records; ${s.refused} answered 429; ${refusedFailures} records failed by a rate limit (${s.worker.counts.failed} failed in all)`,
+      target: `${s.destination}: sustained ≥ 90% of an enforced ${p.limitPerSec}/s ${p.limitOn === 'writes' ? 'write ' : ''}limit, no record failed by a 429`,
+      measured: `${fmt(p.sustainedPerSec, 1)} ${p.limitOn === 'writes' ? 'writes' : 'calls'}/s = ${fmt(share * 100, 1)}% over the whole sync of ${fmt(s.n)} records; ${s.refused} answered 429; ${refusedFailures} records failed by a rate limit (${s.worker.counts.failed} failed in all)`,
       met: share >= 0.9 && refusedFailures === 0 && s.worker.counts.failed === 0,
     });
   }

@@ -76,5 +76,5 @@ export interface BenchEntry {
   /** The naive baseline is this other entry's (the same records through the same API): not measured again. */
   readonly naiveShared?: string | undefined;
   /** Pacing scenario: the vendor limit to enforce (calls per second) and how many records to send. */
-  readonly pacing?: { readonly limitPerSec: number; readonly records: number; readonly quickRecords: number } | undefined;
+  readonly pacing?: { readonly limitPerSec: number; readonly records: number; readonly quickRecords: number; readonly limitOn?: 'writes' | undefined } | undefined;
 }
