@@ -55,6 +55,19 @@ describe('Pacer', () => {
     for (const call of calls) expect(call.start).toBeGreaterThanOrEqual(heldAt + 80);
     pacer.release();
   });
+
+  it('never starts a held call before the hold ends, though a timer may fire a millisecond early', async () => {
+    const pacer = new Pacer({ concurrency: 1 });
+    const early: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const ms = 1 + (i % 4);
+      const heldUntil = Date.now() + ms;
+      pacer.hold(ms);
+      const start = await pacer.run(async () => Date.now());
+      if (start < heldUntil) early.push(heldUntil - start);
+    }
+    expect(early).toEqual([]);
+  });
 });
 
 describe('Pacer with a shared limiter (several workers on one account)', () => {

@@ -132,13 +132,26 @@ export class Pacer {
     if (until <= this.heldUntil) return;
     this.heldUntil = until;
     this.queue.pause();
+    this.armHold();
+  }
+
+  /**
+   * Starts the queue when the hold ends. A Node timer may fire up to a millisecond before
+   * `Date.now()` reaches its due time (libuv rounds its loop clock), so it re-arms for what is
+   * left rather than start a call early.
+   */
+  private armHold(): void {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     // Not unref'd: queued calls wait on it, and while they do it must keep the process alive
     // (with a 0 s Retry-After nothing else may be pending; Node would exit 13). `release` clears it.
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = undefined;
-      this.queue.start();
-    }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+    this.holdTimer = setTimeout(
+      () => {
+        this.holdTimer = undefined;
+        if (Date.now() < this.heldUntil) this.armHold();
+        else this.queue.start();
+      },
+      Math.min(Math.max(0, this.heldUntil - Date.now()), MAX_TIMER_MS),
+    );
   }
 
   /**
