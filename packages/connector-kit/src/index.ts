@@ -116,7 +116,7 @@ export {
   type CheckStepName,
 } from './engine/check/check-destination';
 
-export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateStore, SyncInfo, SyncLease, SyncListing } from './state/state-store';
+export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateSnapshot, StateStore, SyncInfo, SyncLease, SyncListing } from './state/state-store';
 export { SqliteStateStore } from './state/sqlite-state-store';
 export { MemoryStateStore } from './state/memory-state-store';
 export { StateIndex } from './state/state-index';

@@ -32,6 +32,15 @@ function workspace() {
       const outcomes = Object.fromEntries(readReport(join(dir, 'report.json')).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
       return { ...out, outcomes };
     },
+    get dir() {
+      return dir;
+    },
+    /** One audience's members as the identifying values (`KEY:hash`) Meta matches each by: its current ones and every one linked to it before. */
+    members(name: string): Set<string>[] | undefined {
+      const data = JSON.parse(readFileSync(join(dir, 'state', 'emulators', 'facebook.json'), 'utf8')) as FacebookEmulatorData;
+      const audience = data.audiences.find((a) => a.name === name);
+      return audience?.members.map((m, i) => new Set([...Object.entries(m).map(([k, v]) => `${k}:${v}`), ...(audience.links?.[i] ?? [])]));
+    },
     /** Each audience's members, as the EMAIL hashes they hold. */
     audiences(): Record<string, string[][]> {
       const data = JSON.parse(readFileSync(join(dir, 'state', 'emulators', 'facebook.json'), 'utf8')) as FacebookEmulatorData;
@@ -98,4 +107,87 @@ describe('syncmodes sync --to facebook: a person whose email changes while the p
     expect(again.outcomes).toEqual({ '1': 'unchanged', '2': 'unchanged' });
     expect(ws.audiences().VIP).toHaveLength(2);
   }, 60_000);
+});
+
+/**
+ * #17 (trial of stop 24, A7-fb and B4): Meta links a member by every identifier ever sent for
+ * it, not only by the ones a record has now. A person still in the source must never be
+ * removed through identifiers another record once shared with them — through a record that
+ * left the source, or identifiers a record has since changed.
+ */
+describe('syncmodes sync --to facebook: identifiers shared in an earlier run (#17)', () => {
+  const phone = (digits: string) => sha256Hex(digits);
+  /** True when an audience has a member matched by this person's email or phone (as Meta would match a removal). */
+  function inAudience(members: Set<string>[] | undefined, email: string, digits: string): boolean {
+    return (members ?? []).some((m) => m.has(`EMAIL:${hashed(email)}`) || m.has(`PHONE:${phone(digits)}`));
+  }
+  it('a departed record linked an email and a phone; a later departure through that email keeps the person who has the phone', async () => {
+    const ws = workspace();
+    const vip = ['--option', 'audience=VIP'];
+    const v1 = 'Id,Email,Phone\n1,ada@example.com,+1 415 555 0101\n2,alan@example.com,+1 415 555 0102\n3,grace@example.com,+1 415 555 0103\n';
+    expect((await ws.sync(v1, vip)).code).toBe(0);
+    // Ada's id changes to 11 with a new email (same phone); Alan takes Ada's old email.
+    const v2 = 'Id,Email,Phone\n11,ada2@example.com,+1 415 555 0101\n2,ada@example.com,+1 415 555 0102\n3,grace@example.com,+1 415 555 0103\n';
+    let out = await ws.sync(v2, vip);
+    expect(out.code, out.stderr).toBe(0);
+    expect(inAudience(ws.members('VIP'), 'ada2@example.com', '14155550101')).toBe(true);
+    // Alan leaves: removing him by ada@ would remove the member Ada (11) is.
+    const v3 = 'Id,Email,Phone\n11,ada2@example.com,+1 415 555 0101\n3,grace@example.com,+1 415 555 0103\n';
+    for (let run = 0; run < 2; run++) {
+      out = await ws.sync(v3, vip);
+      expect(out.code, out.stderr).toBe(0);
+      expect(inAudience(ws.members('VIP'), 'ada2@example.com', '14155550101')).toBe(true);
+      expect(inAudience(ws.members('VIP'), 'grace@example.com', '14155550103')).toBe(true);
+      expect(out.outcomes['2']).toBe('skipped:identity_shared');
+    }
+  }, 90_000);
+
+  it('a record whose phone changed keeps its old phone linked: a sharer of that old phone leaving the audience keeps it there', async () => {
+    const ws = workspace();
+    const groups = ['--groups', 'Segments'];
+    const rows = (r: [string, string, string, string][]) => `Id,Email,Phone,Segments\n${r.map((x) => x.join(',')).join('\n')}\n`;
+    const v1 = rows([
+      ['1', 'a@example.com', '+1 415 555 0999', 'VIP;All'],
+      ['2', 'b@example.com', '+1 415 555 0999', 'VIP;All'],
+      ['3', 'c@example.com', '+1 415 555 0999', 'VIP;All'],
+      ['4', 'd@example.com', '+1 415 555 0444', 'VIP;All'],
+    ]);
+    expect((await ws.sync(v1, groups)).code).toBe(0);
+    const v2 = rows([
+      ['1', 'a@example.com', '+1 415 555 0999', 'All'],
+      ['2', 'b@example.com', '+1 415 555 0777', 'VIP;All'],
+      ['3', 'c@example.com', '+1 415 555 0999', 'VIP;All'],
+      ['4', 'd@example.com', '+1 415 555 0444', 'VIP;All'],
+    ]);
+    let out = await ws.sync(v2, groups);
+    expect(out.code, out.stderr).toBe(0);
+    expect(inAudience(ws.members('VIP'), 'b@example.com', '14155550777')).toBe(true);
+    const v3 = rows([
+      ['1', 'a@example.com', '+1 415 555 0999', 'All'],
+      ['2', 'b@example.com', '+1 415 555 0777', 'VIP;All'],
+      ['3', 'c@example.com', '+1 415 555 0999', 'All'],
+      ['4', 'd@example.com', '+1 415 555 0444', 'VIP;All'],
+    ]);
+    for (let run = 0; run < 2; run++) {
+      out = await ws.sync(v3, groups);
+      expect(out.code, out.stderr).toBe(0);
+      expect(inAudience(ws.members('VIP'), 'b@example.com', '14155550777')).toBe(true);
+      expect(inAudience(ws.members('VIP'), 'd@example.com', '14155550444')).toBe(true);
+      for (const p of [['a@example.com', '14155550999'], ['b@example.com', '14155550777'], ['c@example.com', '14155550999'], ['d@example.com', '14155550444']] as const) {
+        expect(inAudience(ws.members('All'), p[0], p[1])).toBe(true);
+      }
+    }
+  }, 90_000);
+  it('a record whose identifiers all changed is not linked to its old ones: the record that took them leaves and is removed', async () => {
+    const ws = workspace();
+    const vip = ['--option', 'audience=VIP'];
+    expect((await ws.sync('Id,Email,Phone\n1,a@example.com,+1 415 555 0001\n', vip)).code).toBe(0);
+    let out = await ws.sync('Id,Email,Phone\n1,b@example.com,+1 415 555 0002\n2,a@example.com,+1 415 555 0003\n', vip);
+    expect(out.code, out.stderr).toBe(0);
+    out = await ws.sync('Id,Email,Phone\n1,b@example.com,+1 415 555 0002\n', vip);
+    expect(out.code, out.stderr).toBe(0);
+    expect(out.outcomes['2']).toBe('deleted');
+    expect(inAudience(ws.members('VIP'), 'a@example.com', '14155550003')).toBe(false);
+    expect(inAudience(ws.members('VIP'), 'b@example.com', '14155550002')).toBe(true);
+  }, 90_000);
 });

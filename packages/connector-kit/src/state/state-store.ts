@@ -1,5 +1,22 @@
-import type { RecordSnapshot } from '../records/types';
+import type { Properties, RecordSnapshot } from '../records/types';
 import type { RunListing, RunQuery, RunRecord } from './run-history';
+
+/**
+ * What a state entry holds as exported: a {@link RecordSnapshot}, plus, for audience members
+ * whose vendor matches a person by any of several identifiers, the earlier identities still
+ * linked to this member.
+ */
+export interface StateSnapshot extends RecordSnapshot {
+  /**
+   * Audiences with `identityKeys`: earlier identities (their identifying properties) the
+   * vendor may still match to this member — identifiers this record had before and that were
+   * never removed because another record shared them, and the identities of records that
+   * left the source and were re-keyed to this one. A record leaving an audience is kept there
+   * while a record still in it is linked to it through these (`identity_shared`). Not part of
+   * `hash`; absent when there are none.
+   */
+  readonly linked?: readonly Properties[] | undefined;
+}
 
 /**
  * What a sync remembers about one source record: where it is in the destination and
@@ -12,8 +29,8 @@ export interface StateEntry {
   /** The normalised match key last exported. */
   readonly matchKey: string | null;
   /** What the destination holds as far as this sync knows (properties + managed groups). */
-  readonly snapshot: RecordSnapshot;
-  /** `snapshotHash(snapshot)`. */
+  readonly snapshot: StateSnapshot;
+  /** `snapshotHash(snapshot)` (its properties and groups). */
   readonly hash: string;
   /** True when this sync created the destination record: only owned records may be deleted by default. */
   readonly owned: boolean;

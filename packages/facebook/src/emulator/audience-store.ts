@@ -43,6 +43,8 @@ export interface AudienceRecord {
   readonly description: string;
   readonly size: number;
   readonly members: Member[];
+  /** `links[i]`: the identifying values (`KEY:value`) `members[i]` was ever matched by besides its current ones. */
+  readonly links?: string[][];
   readonly uploadBlocked?: boolean;
 }
 
@@ -89,6 +91,7 @@ const dataSchema = z.object({
       customerFileSource: z.string().optional(),
       description: z.string().optional(),
       members: z.array(memberSchema),
+      links: z.array(z.array(z.string())).optional(),
       uploadBlocked: z.boolean().optional(),
     }),
   ),
@@ -120,7 +123,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
   }
 
   /** Creates an audience in an account. */
-  create(fields: { accountId: string; name: string; customerFileSource: string; description?: string | undefined; id?: string | undefined; members?: readonly Member[] }): StoredAudience {
+  create(fields: { accountId: string; name: string; customerFileSource: string; description?: string | undefined; id?: string | undefined; members?: readonly Member[]; links?: readonly (readonly string[])[] | undefined }): StoredAudience {
     const audience: StoredAudience = {
       id: fields.id ?? this.newId(),
       accountId: fields.accountId,
@@ -128,7 +131,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
       subtype: 'CUSTOM',
       customerFileSource: fields.customerFileSource,
       description: fields.description ?? '',
-      members: new MemberSet(fields.members ?? []),
+      members: new MemberSet(fields.members ?? [], fields.links),
     };
     this.audiences.push(audience);
     return audience;
@@ -155,6 +158,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
         description: a.description,
         size: a.members.size,
         members: a.members.list(),
+        links: a.members.links(),
         ...(a.uploadBlocked ? { uploadBlocked: true } : {}),
       })),
       settings: { ...this.settings, invalidValues: [...this.settings.invalidValues] },
@@ -190,7 +194,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
     const checked = dataSchema.safeParse(data);
     if (!checked.success) throw new Error(`it is not the Facebook emulator's data (${z.prettifyError(checked.error).replace(/✖\s*/g, '').replace(/\s+/g, ' ').trim()})`);
     this.reset();
-    for (const a of data.audiences ?? []) Object.assign(this.create({ ...a, members: a.members }), a.uploadBlocked ? { uploadBlocked: true } : {});
+    for (const a of data.audiences ?? []) Object.assign(this.create({ ...a, members: a.members, links: a.links }), a.uploadBlocked ? { uploadBlocked: true } : {});
     if (data.settings) this.settings = { ...DEFAULT_SETTINGS, ...data.settings };
     if (typeof data.nextId === 'number') this.nextId = data.nextId;
   }

@@ -12,16 +12,29 @@ function indexKeys(member: Member): string[] {
 /**
  * The people of one audience. Meta matches people, not rows, so a row sharing an
  * identifying value (EMAIL, PHONE, MADID, EXTERN_ID) with a member is that member: adding
- * it merges the values, removing it removes the member. Rows without identifying values
- * match only an identical row.
+ * it merges the values, removing it removes the member. A member stays linked to every
+ * identifying value ever sent for it, not only its latest ones (a person keeps every email
+ * and phone number Meta has matched them by), and those links are saved with the data
+ * ({@link MemberSet.links}). Rows without identifying values match only an identical row.
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences#hash
  */
 export class MemberSet {
   private readonly members = new Map<number, Member>();
+  /** Member id → every index key it was ever matched or added by. */
+  private readonly keys = new Map<number, Set<string>>();
   private readonly index = new Map<string, number>();
   private next = 1;
 
-  constructor(members: readonly Member[] = []) {
-    for (const m of members) this.add(m);
+  /**
+   * Members as saved (each kept as it was, never merged on load); `links[i]`: the index keys
+   * (`KEY:value`) `members[i]` was linked to besides its current values (see {@link links}).
+   */
+  constructor(members: readonly Member[] = [], links: readonly (readonly string[])[] = []) {
+    members.forEach((m, i) => {
+      const id = this.next++;
+      this.members.set(id, { ...m });
+      for (const key of [...indexKeys(m), ...(links[i] ?? [])]) this.link(id, key);
+    });
   }
 
   get size(): number {
@@ -31,6 +44,14 @@ export class MemberSet {
   /** Every member, oldest first. */
   list(): Member[] {
     return [...this.members.values()].map((m) => ({ ...m }));
+  }
+
+  /** For each member (as {@link list} orders them), the index keys it is linked to besides its current values. */
+  links(): string[][] {
+    return [...this.members].map(([id, m]) => {
+      const current = new Set(indexKeys(m));
+      return [...(this.keys.get(id) ?? [])].filter((k) => !current.has(k));
+    });
   }
 
   /** Every member's id. */
@@ -50,25 +71,25 @@ export class MemberSet {
 
   /** Adds a person, or merges the row into the member it names. */
   add(row: Member): void {
-    const [id] = this.matching(row);
-    if (id === undefined) {
-      const fresh = this.next++;
-      this.members.set(fresh, { ...row });
-      for (const key of indexKeys(row)) this.index.set(key, fresh);
-      return;
-    }
-    const merged = { ...this.members.get(id), ...row };
-    this.members.set(id, merged);
-    for (const key of indexKeys(merged)) this.index.set(key, id);
+    const [found] = this.matching(row);
+    const id = found ?? this.next++;
+    this.members.set(id, { ...this.members.get(id), ...row });
+    for (const key of indexKeys(row)) this.link(id, key);
   }
 
-  /** Removes the members with these ids. */
+  private link(id: number, key: string): void {
+    const keys = this.keys.get(id) ?? new Set<string>();
+    keys.add(key);
+    this.keys.set(id, keys);
+    this.index.set(key, id);
+  }
+
+  /** Removes the members with these ids, and every link they had. */
   remove(ids: Iterable<number>): void {
     for (const id of ids) {
-      const member = this.members.get(id);
-      if (!member) continue;
-      this.members.delete(id);
-      for (const key of indexKeys(member)) if (this.index.get(key) === id) this.index.delete(key);
+      if (!this.members.delete(id)) continue;
+      for (const key of this.keys.get(id) ?? []) if (this.index.get(key) === id) this.index.delete(key);
+      this.keys.delete(id);
     }
   }
 }

@@ -2,6 +2,7 @@ import type { RecordResult } from '../../records/outcome';
 import { snapshotHash } from '../../records/snapshot-hash';
 import type { Properties } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
+import { linksAfter, withLinks } from './identity-links';
 import type { LedgerRecord } from './ledger-record';
 
 /**
@@ -66,7 +67,7 @@ export function identityChangeMark(record: LedgerRecord, base: StateEntry): Stat
   const plan = record.plan;
   const next = record.next;
   if (!plan || next === null || !changesIdentity(record)) return [base];
-  const snapshot = { properties: next.properties, groups: [...new Set(plan.addGroups)].sort() };
+  const snapshot = withLinks({ properties: next.properties, groups: [...new Set(plan.addGroups)].sort() }, linksAfter(record, false));
   const own: StateEntry = { ...base, matchKey: record.matchKey ?? base.matchKey, snapshot };
   return plan.removeGroups.length > 0 ? [own, earlierIdentityEntry(record, plan.removeIdentity as Properties, plan.removeGroups)] : [own];
 }

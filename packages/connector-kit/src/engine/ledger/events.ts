@@ -1,6 +1,7 @@
 import type { FoundRecord } from '../../destination/verbs';
 import type { SyncError } from '../../errors/sync-error';
 import type { RecordResult } from '../../records/outcome';
+import type { Properties } from '../../records/types';
 import type { OpKey, Plan } from './ledger-record';
 
 /** What a result carries besides the record's id and row (filled in by the ledger). */
@@ -28,8 +29,9 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
 export type RecordEvent =
   | { readonly type: 'found'; readonly ref: number; readonly match: FoundRecord }
   | { readonly type: 'claimed'; readonly ref: number; readonly holder: string; readonly holderGroups?: readonly string[] | undefined }
-  | { readonly type: 'shared'; readonly ref: number; readonly holders: readonly string[]; readonly groups: readonly string[] }
+  | { readonly type: 'shared'; readonly ref: number; readonly holders: readonly string[]; readonly groups: readonly string[]; readonly overlaps?: boolean | undefined }
   | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
+  | { readonly type: 'linked'; readonly ref: number; readonly identities: readonly Properties[] }
   | { readonly type: 'missing'; readonly ref: number }
   | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined }
   | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError }

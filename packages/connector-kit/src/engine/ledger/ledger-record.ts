@@ -28,6 +28,8 @@ export interface Plan {
   readonly depart: boolean;
   /** Audiences: the identity whose memberships are removed (the previous one when identifiers changed). */
   readonly removeIdentity?: Properties | undefined;
+  /** Audiences: the previous identity, when it stays linked to the member the new one joins (see `StateSnapshot.linked`). */
+  readonly linkIdentity?: Properties | undefined;
 }
 
 /**
@@ -59,6 +61,10 @@ export interface LedgerRecord {
   sharedWith: readonly string[] | undefined;
   /** The audiences those records are in (their state, and joins in this window): never left by this record. */
   sharedGroups: readonly string[] | undefined;
+  /** Audiences: the record's new identifiers name the member its previous ones (or their linked identities) did. */
+  identityOverlaps: boolean;
+  /** Audiences: identities linked to it in this run by re-keys to it (see `transferClaimed`). */
+  inheritedLinks: readonly Properties[] | undefined;
   /** The destination id once known (found, or created). */
   destinationId: string | undefined;
   /** True when this sync created the destination record. */
@@ -133,6 +139,8 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     holderGroups: undefined,
     sharedWith: undefined,
     sharedGroups: undefined,
+    identityOverlaps: false,
+    inheritedLinks: undefined,
     destinationId: input.entry?.destinationId ?? undefined,
     owned: input.entry?.owned ?? false,
     plan: undefined,

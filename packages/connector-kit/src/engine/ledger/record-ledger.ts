@@ -16,6 +16,8 @@ const STATE_BATCH = 2_000;
 export interface LedgerContext extends SettleContext {
   /** The run's only way to write state. */
   readonly writer: StateWriter;
+  /** Audiences whose vendor matches by any of several identifiers: keep re-keyed identities linked (see `transferClaimed`). */
+  readonly linkIdentities?: boolean | undefined;
   /** Reads the holders' entries for re-keys. */
   readonly readEntries: (recordIds: readonly string[]) => Promise<Map<string, StateEntry>>;
   /** Hands a final result to the run (counted, collected, reported). */
@@ -130,7 +132,9 @@ export class RecordLedger {
   async settle(stopped: SettleContext['stopped']): Promise<void> {
     const ctx = { ...this.ctx, stopped };
     if (!ctx.dryRun) {
-      await transferClaimed([...this.records.values()], this.ctx.writer, this.ctx.readEntries);
+      const inherited = await transferClaimed([...this.records.values()], this.ctx.writer, this.ctx.readEntries, this.ctx.linkIdentities);
+      const inWindow = new Map([...this.records.values()].map((r) => [r.recordId, r.ref]));
+      this.report([...inherited].flatMap(([id, identities]) => (inWindow.has(id) ? [{ type: 'linked' as const, ref: inWindow.get(id) as number, identities }] : [])));
       // Entries are written as they are decided, a batch at a time (see `putEntries`).
       const puts: LedgerRecord[] = [];
       const entries: StateEntry[] = [];

@@ -22,6 +22,10 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
     case 'shared':
       record.sharedWith = event.holders;
       record.sharedGroups = event.groups;
+      record.identityOverlaps = event.overlaps === true;
+      return;
+    case 'linked':
+      record.inheritedLinks = event.identities;
       return;
     case 'planned':
       record.plan = event.plan;

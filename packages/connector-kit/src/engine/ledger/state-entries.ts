@@ -1,6 +1,7 @@
 import { snapshotHash } from '../../records/snapshot-hash';
 import type { Properties, PropertyValue, RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
+import { linkedOf, linksAfter, withLinks } from './identity-links';
 import type { LedgerRecord } from './ledger-record';
 
 const EMPTY: RecordSnapshot = { properties: {}, groups: [] };
@@ -88,7 +89,7 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
     groups = sortedGroups(held);
   }
   const properties = appliedProperties(record, options.identityApplied === true);
-  const snapshot: RecordSnapshot = { properties, groups };
+  const snapshot = withLinks({ properties, groups }, linksAfter(record, !outstanding));
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
@@ -133,7 +134,7 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
     matchKey: heldKey(record),
-    snapshot: { properties, groups: base.groups.length + adding.length === 0 ? NO_GROUPS : sortedGroups([...base.groups, ...adding]) },
+    snapshot: withLinks({ properties, groups: base.groups.length + adding.length === 0 ? NO_GROUPS : sortedGroups([...base.groups, ...adding]) }, linkedOf(record.entry)),
     hash: '',
     owned: record.owned || creating,
     departed: record.entry?.departed ?? false,

@@ -2,6 +2,8 @@ import { complete } from './state-entries';
 import type { StateEntry } from '../../state/state-store';
 import type { StateWriter } from './state-writer';
 import type { LedgerRecord } from './ledger-record';
+import { distinctLinks, linkedOf } from './identity-links';
+import type { Properties } from '../../records/types';
 
 /**
  * Records re-keys in state: a record that left the source while a current record holds its
@@ -11,14 +13,21 @@ import type { LedgerRecord } from './ledger-record';
  * nothing changes: the next run decides again — likewise when the holder's state names
  * another destination record or none (its row failed, or it was not found when last
  * looked up): it has not taken this record over.
+ *
+ * Audiences (`linkIdentities`): the holder's member is the departed record's member (they
+ * share the identifiers the claim was made by), so the departed record's identity, and the
+ * identities linked to it, become linked to the holder (`StateSnapshot.linked`). Returns
+ * the identities gained by holder id, for a holder in this window to keep in its final entry.
  */
 export async function transferClaimed(
   records: readonly LedgerRecord[],
   writer: StateWriter,
   readEntries: (recordIds: readonly string[]) => Promise<Map<string, StateEntry>>,
-): Promise<void> {
+  linkIdentities = false,
+): Promise<Map<string, Properties[]>> {
+  const inherited = new Map<string, Properties[]>();
   const claimed = records.filter((r) => r.claimedBy !== undefined && r.plan?.code === 'rekeyed' && !r.result && r.entry && complete(r) && !r.groupError);
-  if (claimed.length === 0) return;
+  if (claimed.length === 0) return inherited;
   const holders = await readEntries(claimed.map((r) => r.claimedBy as string));
   const updated = new Map<string, StateEntry>();
   const forgotten: string[] = [];
@@ -26,8 +35,18 @@ export async function transferClaimed(
     const holder = updated.get(record.claimedBy as string) ?? holders.get(record.claimedBy as string);
     const old = record.entry as StateEntry;
     if (!holder || (old.destinationId !== null && holder.destinationId !== old.destinationId)) continue;
-    if (!holder.owned && old.owned) updated.set(holder.recordId, { ...holder, owned: true });
+    let next = !holder.owned && old.owned ? { ...holder, owned: true } : holder;
+    if (linkIdentities && old.snapshot.groups.length > 0) {
+      const gained = distinctLinks([old.snapshot.properties, ...linkedOf(old)], next.snapshot.properties);
+      const links = distinctLinks([...linkedOf(next), ...gained], next.snapshot.properties);
+      if (links.length > linkedOf(next).length) {
+        next = { ...next, snapshot: { ...next.snapshot, linked: links } };
+        inherited.set(holder.recordId, [...(inherited.get(holder.recordId) ?? []), ...gained]);
+      }
+    }
+    if (next !== holder) updated.set(holder.recordId, next);
     forgotten.push(record.recordId);
   }
   if (await writer.put([...updated.values()])) await writer.remove(forgotten);
+  return inherited;
 }

@@ -74,6 +74,7 @@ function plan(p: PlanFields): Plan {
     removeGroups: p.removeGroups ?? NONE,
     depart: p.depart ?? false,
     removeIdentity: p.removeIdentity,
+    linkIdentity: p.linkIdentity,
   };
 }
 

@@ -160,5 +160,7 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
     addGroups: joins,
     removeGroups: removes,
     removeIdentity: identityChanged ? previousIdentity : item.next.properties,
+    // The old identifiers stay in an audience and the new ones name the same member: still linked to it.
+    linkIdentity: identityChanged && item.identityOverlaps && heldByOther.length + shared.length > 0 ? previousIdentity : undefined,
   };
 }

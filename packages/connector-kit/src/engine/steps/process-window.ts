@@ -20,6 +20,7 @@ function ledgerFor(ctx: RunContext, records: readonly LedgerRecord[]): RecordLed
     rememberNotFound: ctx.kind === 'records' && ctx.rememberNotFound,
     writer: ctx.writer,
     readEntries: (ids) => ctx.state.get(ctx.syncId, ids),
+    linkIdentities: ctx.kind === 'audience' && ctx.destination.identityKeys !== undefined,
     emit: ctx.emit,
   });
 }

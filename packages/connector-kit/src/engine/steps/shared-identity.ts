@@ -1,35 +1,129 @@
 import { permits } from '../../modes/permits';
+import { snapshotHash } from '../../records/snapshot-hash';
+import type { Properties } from '../../records/types';
+import type { StateEntry } from '../../state/state-store';
+import { earlierIdentityOf } from '../ledger/earlier-identity';
 import type { RecordEvent } from '../ledger/events';
+import { linkedOf } from '../ledger/identity-links';
+import type { LedgerRecord } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { AudienceRunContext } from '../run/run-context';
+import { GroupLinks } from './group-links';
+
+const identityHash = (properties: Properties): string => snapshotHash({ properties, groups: [] });
+
+/** One {@link GroupLinks} per run (keyed by the run's first-pass index of identifiers, made once per run). */
+const linksOfRun = new WeakMap<object, GroupLinks>();
 
 /**
  * Audiences whose vendor matches a person by any of several identifiers
- * (`AudienceDestinationDefinition.identityKeys`): for every record that may leave an
- * audience in this run (it left the source, left an audience, or its identifiers changed),
- * the other current records sharing an identifier its state holds — a household's phone
- * number — and the audiences they are in (where its source row puts it when it is in this window, else its state). The
- * record is never removed from those: the vendor may see the two as one member, and the
- * removal would remove the other person (the planner keeps it there, `identity_shared`).
+ * (`AudienceDestinationDefinition.identityKeys`; Meta keeps a member matched by every
+ * identifier ever sent for it:
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences#hash ).
+ * For every record that may leave an audience in this run (it left the source, left an
+ * audience, or its identifiers changed), the records still in that audience that removing
+ * it could remove: those reached from the identifiers its state holds (and the earlier
+ * identities linked to it, `StateSnapshot.linked`) through shared identifiers — a
+ * household's phone number, a record that left the source and shared an email with one and
+ * a phone with another, identifiers a record had before. A record reached that leaves the
+ * audience too passes the search on through its own identifiers. The record is never
+ * removed from an audience where one is found (the planner keeps it there,
+ * `identity_shared`). Also reports, for a record whose identifiers change, whether its new
+ * ones name the member its old ones did (`overlaps`: the old ones then stay linked to it).
  */
 export async function findSharedIdentities(ctx: AudienceRunContext, ledger: RecordLedger): Promise<void> {
   const identityKeys = ctx.destination.identityKeys;
   if (!identityKeys || !permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })) return;
-  const open = ledger.open().filter((r) => (r.entry?.snapshot.groups.length ?? 0) > 0);
-  const sharers = new Map<number, string[]>();
-  for (const record of open) {
-    const holders = ctx.source.identityHolders(identityKeys(record.entry?.snapshot as NonNullable<typeof record.entry>['snapshot'], ctx.config), record.recordId);
-    if (holders.length > 0) sharers.set(record.ref, holders);
+  const keysOf = (properties: Properties) => identityKeys({ properties, groups: [] }, ctx.config);
+  const memberKeys = (entry: StateEntry) => [entry.snapshot.properties, ...linkedOf(entry)].flatMap(keysOf);
+  let links = linksOfRun.get(ctx.source.identityHolders);
+  if (!links) {
+    links = new GroupLinks(ctx.state, ctx.syncId, (id) => ctx.source.inSource(earlierIdentityOf(id) ?? id) && earlierIdentityOf(id) === undefined, memberKeys);
+    linksOfRun.set(ctx.source.identityHolders, links);
   }
-  if (sharers.size === 0) return;
-  const entries = await ctx.state.get(ctx.syncId, [...new Set([...sharers.values()].flat())]);
-  const joining = new Map(ledger.open().flatMap((r) => (r.next ? [[r.recordId, r.next.groups] as const] : [])));
-  const events: RecordEvent[] = [...sharers].map(([ref, holders]) => ({
-    type: 'shared',
-    ref,
-    holders,
-    // A sharer in this window is where its source row puts it (its own leaves go out now too); others as state says.
-    groups: [...new Set(holders.flatMap((h) => joining.get(h) ?? entries.get(h)?.snapshot.groups ?? []))],
-  }));
+  const search = new SharerSearch(ctx, ledger.open(), links, memberKeys);
+  const events: RecordEvent[] = [];
+  for (const record of ledger.open()) {
+    const entry = record.entry;
+    if (!entry || entry.snapshot.groups.length === 0) continue;
+    const changed = record.next !== null && identityHash(record.next.properties) !== identityHash(entry.snapshot.properties);
+    const leaving = record.next === null || changed ? entry.snapshot.groups : entry.snapshot.groups.filter((g) => !(record.next as NonNullable<typeof record.next>).groups.includes(g));
+    const overlaps = changed && keysOf((record.next as NonNullable<typeof record.next>).properties).some((k) => new Set(memberKeys(entry)).has(k));
+    if (leaving.length === 0) continue;
+    const holders = new Set<string>();
+    const groups: string[] = [];
+    for (const group of leaving) {
+      const stayers = await search.stayers(group, memberKeys(entry), record.recordId);
+      if (stayers.length === 0) continue;
+      groups.push(group);
+      for (const id of stayers) holders.add(id);
+    }
+    if (holders.size > 0 || overlaps) events.push({ type: 'shared', ref: record.ref, holders: [...holders], groups, overlaps });
+  }
   ledger.report(events);
+}
+
+/** The search of {@link findSharedIdentities} over one window. */
+class SharerSearch {
+  /** Where a record of this window is going (its source row's audiences). */
+  private readonly joining: Map<string, readonly string[]>;
+  private readonly entries = new Map<string, Promise<StateEntry | undefined>>();
+
+  constructor(
+    private readonly ctx: AudienceRunContext,
+    open: readonly LedgerRecord[],
+    private readonly links: GroupLinks,
+    private readonly memberKeys: (entry: StateEntry) => readonly string[],
+  ) {
+    this.joining = new Map(open.flatMap((r) => (r.next ? [[r.recordId, r.next.groups] as const] : [])));
+    for (const r of open) this.entries.set(r.recordId, Promise.resolve(r.entry));
+  }
+
+  private entry(id: string): Promise<StateEntry | undefined> {
+    let found = this.entries.get(id);
+    if (!found) {
+      found = this.ctx.state.get(this.ctx.syncId, [id]).then((m) => m.get(id));
+      this.entries.set(id, found);
+    }
+    return found;
+  }
+
+  /** True when the current record `id` is in `group` after this run (its row when in this window, else its state). */
+  private async stays(id: string, group: string): Promise<boolean> {
+    const target = this.joining.get(id);
+    if (target) return target.includes(group);
+    if (!this.ctx.source.inSource(id)) return false;
+    return (await this.entry(id))?.snapshot.groups.includes(group) === true;
+  }
+
+  /** The current records staying in `group` that are reached from identifiers `start` (see {@link findSharedIdentities}). */
+  async stayers(group: string, start: readonly string[], self: string): Promise<string[]> {
+    const found = new Set<string>();
+    const visited = new Set([self]);
+    const seen = new Set<string>();
+    const queue = [...start];
+    while (queue.length > 0) {
+      const key = queue.pop() as string;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      for (const id of this.ctx.source.identityHolders([key], self)) {
+        if (visited.has(id)) continue;
+        visited.add(id);
+        if (await this.stays(id, group)) found.add(id);
+        else {
+          // Leaving this audience too: its member there is the one its state holds.
+          const entry = await this.entry(id);
+          if (entry?.snapshot.groups.includes(group)) queue.push(...this.memberKeys(entry));
+        }
+      }
+      for (const entry of await this.links.holders(group, key)) {
+        if (visited.has(entry.recordId)) continue;
+        visited.add(entry.recordId);
+        const owner = earlierIdentityOf(entry.recordId) ?? entry.recordId;
+        if (owner !== self && (await this.stays(owner, group))) found.add(owner);
+        else queue.push(...this.memberKeys(entry));
+      }
+    }
+    return [...found];
+  }
 }

@@ -1,0 +1,48 @@
+import type { StateEntry, StateStore } from '../../state/state-store';
+import { linkedOf } from '../ledger/identity-links';
+
+/** State entries read at a time while indexing an audience. */
+const PAGE = 5_000;
+
+/**
+ * Audiences whose vendor matches by any of several identifiers: per audience, the state
+ * entries a current record's identifiers alone do not reveal — entries with earlier
+ * identities linked to them (`StateSnapshot.linked`) and entries of records no longer in
+ * the source that are still in it (kept, or leaving) — indexed by every identifier of their
+ * member. Read once per audience per run, when a record may leave that audience; only
+ * those entries are kept (few), the rest of the audience is only read.
+ */
+export class GroupLinks {
+  private readonly byGroup = new Map<string, Promise<Map<string, StateEntry[]>>>();
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly syncId: string,
+    private readonly inSource: (id: string) => boolean,
+    private readonly memberKeys: (entry: StateEntry) => readonly string[],
+  ) {}
+
+  /** The indexed entries of `group` whose member has identifier `key`. */
+  async holders(group: string, key: string): Promise<readonly StateEntry[]> {
+    let index = this.byGroup.get(group);
+    if (!index) {
+      index = this.read(group);
+      this.byGroup.set(group, index);
+    }
+    return (await index).get(key) ?? [];
+  }
+
+  private async read(group: string): Promise<Map<string, StateEntry[]>> {
+    const index = new Map<string, StateEntry[]>();
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.state.entriesInGroup(this.syncId, group, { after, limit: PAGE });
+      for (const entry of page) {
+        if (linkedOf(entry).length === 0 && this.inSource(entry.recordId)) continue;
+        for (const key of new Set(this.memberKeys(entry))) index.set(key, [...(index.get(key) ?? []), entry]);
+      }
+      if (page.length < PAGE) return index;
+      after = (page[page.length - 1] as StateEntry).recordId;
+    }
+  }
+}
