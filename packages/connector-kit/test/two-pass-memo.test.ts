@@ -44,4 +44,37 @@ describe('the second pass reuses the first pass only for the same record at the 
     const updates = emulator.requests.filter((e) => e.method === 'PATCH').flatMap((e) => (e.body as { records: { fields: Record<string, unknown> }[] }).records);
     expect(updates.map((r) => r.fields.city).sort()).toEqual(['Oslo', 'Rome']);
   });
+  it('reads the source once when the first read finds every record unchanged, and reports each row as it was read', async () => {
+    const people = [person(1), person(2), person(3)];
+    await runSync({ collectResults: true, destination: tinyDestination, config, source: memorySource(people), state, retry: FAST });
+    let opened = 0;
+    const source: RecordSource = {
+      name: 'counted',
+      async *open() {
+        opened++;
+        // Rows as a CSV file numbers them (a header, a blank line): not positions.
+        yield* people.map((r, i): SourceItem => ({ kind: 'record', id: r.id, row: i * 2 + 2, snapshot: r.snapshot }));
+      },
+    };
+    emulator.clearRequests();
+    const summary = await runSync({ collectResults: true, destination: tinyDestination, config, source, state, retry: FAST });
+    expect(opened).toBe(1);
+    expect(summary.results.map((r) => [r.id, r.row, r.outcome])).toEqual([
+      ['c1', 2, 'unchanged'],
+      ['c2', 4, 'unchanged'],
+      ['c3', 6, 'unchanged'],
+    ]);
+    expect(emulator.requests.filter((e) => e.method !== 'GET')).toEqual([]);
+
+    // One changed record: the second read is needed (and made).
+    opened = 0;
+    people[1] = person(2, 'Lima');
+    const again = await runSync({ collectResults: true, destination: tinyDestination, config, source, state, retry: FAST });
+    expect(opened).toBe(2);
+    expect(again.results.map((r) => [r.id, r.outcome]).sort()).toEqual([
+      ['c1', 'unchanged'],
+      ['c2', 'updated'],
+      ['c3', 'unchanged'],
+    ]);
+  });
 });

@@ -55,13 +55,23 @@ function notFoundSkip(ctx: RunContext, item: SourceRecord, entry: StateIndexEntr
   };
 }
 
+/** True when the first pass read the whole source and every item was a usable, unique, unchanged record. */
+function nothingChanged(scan: SourceScan): boolean {
+  return scan.complete && scan.changed === 0 && scan.records === scan.items && scan.duplicateIds.size === 0 && scan.sharedKeyIds.size === 0 && scan.memo.allUnchanged(scan.items);
+}
+
 /**
- * Second pass over the source: emits the results that need no destination call (unusable
+ * Second pass over the source (none when the first found nothing changed): emits the results that need no destination call (unusable
  * rows, duplicate ids and keys, missing keys, unchanged records, records remembered as not
  * found, records a stopped run cannot send) and hands the rest to `process` in windows of
  * `windowSize`, with their match keys as the first pass computed them.
  */
 export async function readWindows(ctx: RunContext, source: RecordSource, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>, keys: RecordKeys, windowSize: number, process: WindowProcessor): Promise<void> {
+  if (nothingChanged(scan)) {
+    // The first pass read every row and found each unchanged: their results, without reading the source again.
+    for (const { id, row } of scan.memo.replayUnchanged(scan.items)) ctx.emit({ id, row, outcome: 'unchanged', action: 'none' });
+    return;
+  }
   // The window's records are made as the source yields them (the source item itself is not kept); those with state get their entry when the window is full.
   let window: LedgerRecord[] = [];
   let ref = 0;

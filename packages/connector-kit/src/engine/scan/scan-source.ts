@@ -212,7 +212,7 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
       return;
     }
   } else if (entry && !entry.departed && entry.hash === hash) {
-    if (slot !== undefined) memo.unchanged(position, slot);
+    if (slot !== undefined) memo.unchanged(position, slot, item.row);
     return;
   }
   tally.changed++;
