@@ -228,7 +228,7 @@ describe('syncmodes sync --to intercom (email only): a chain — c1 leaves, c2 t
       await cli(args(dir, source));
       expect(outcomes(dir)).toMatchObject({ c2: 'failed:match_key_taken', c3: 'failed:match_key_taken' });
       expect(outcomes(dir).c1).toMatch(/^skipped/);
-      expect(readReport(join(dir, 'report.json')).records.find((r) => r.id === 'c2')?.message).toContain('ids look renumbered or reused');
+      expect(readReport(join(dir, 'report.json')).records.find((r) => r.id === 'c2')?.message).toMatch(/ids look (renumbered|shifted) or reused/);
       expect(saved(join(dir, 'state'))).toEqual(before);
     }
   }, 60_000);
@@ -246,4 +246,24 @@ describe('syncmodes sync --to intercom (email only): a chain — c1 leaves, c2 t
       expect(saved(join(dir, 'state'))).toEqual(before);
     }
   }, 60_000);
+  // Trial of stop 25: nobody leaves the source, yet the people move to other ids (IC-A, IC-B).
+  for (const [name, next] of [
+    ['ids shifted by one behind a new first row (Zed is 1, Ada 2, Alan 3, Grace a new 4)', 'Id,Email,Name\n1,zed@x.com,Zed\n2,ada@x.com,Ada\n3,alan@x.com,Alan\n4,grace@x.com,Grace\n'],
+    ['ids reused with nobody gone (Alan is 1, someone new is 2, Ada a new 4)', 'Id,Email,Name\n1,alan@x.com,Alan\n2,gwen@x.com,Gwen\n3,grace@x.com,Grace\n4,ada@x.com,Ada\n'],
+  ] as const) {
+    it(`${name}: no contact is written with another person's data; the rows are refused`, async () => {
+      const dir = tempDir();
+      const source = join(dir, 'people.csv');
+      writeFileSync(source, 'Id,Email,Name\n1,ada@x.com,Ada\n2,alan@x.com,Alan\n3,grace@x.com,Grace\n');
+      expect((await cli(args(dir, source))).code).toBe(0);
+      const before = saved(join(dir, 'state'));
+      writeFileSync(source, next);
+      for (let run = 0; run < 2; run++) {
+        await cli(args(dir, source));
+        expect(Object.values(outcomes(dir)).filter((o) => /^(updated|created|deleted)/.test(o))).toEqual([]);
+        expect(outcomes(dir)['1']).toBe('failed:match_key_taken');
+        expect(saved(join(dir, 'state'))).toEqual(before);
+      }
+    }, 60_000);
+  }
 });

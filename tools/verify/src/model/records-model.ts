@@ -218,6 +218,11 @@ export class RecordsModel {
       }
       let found: ModelRecord | undefined;
       let crossedFrom: string[] | undefined;
+      if (entry && entry.key !== key && this.openKeyMove(r, entry, source)) {
+        // Its previous key is another source record's now, and the moves do not close a cycle: the ids look shifted or reused.
+        out.set(r.id, 'failed:match_key_taken');
+        continue;
+      }
       if (entry && entry.key !== key) {
         // Its key changed: found by the previous key first; its new key must not belong to another record.
         const before = this.decide(this.find(entry.lookup), known(entry));
@@ -377,6 +382,28 @@ export class RecordsModel {
     const held = this.entries.get(byKey);
     if (held === undefined || !held.idKnown || held.pid === found.pid) return byKey;
     return source.some((r) => r.id !== byKey && this.keyOf(r) === held.key) ? byKey : undefined;
+  }
+
+  /**
+   * True when another source record now has the key `r` had (`entry.key`) and following
+   * "who has my previous key now" from it does not come back to `r` (a swap or a rotation
+   * does): the kit's key-moves rule (`refuseOpenKeyMoves`) refuses `r`.
+   */
+  private openKeyMove(r: ConformanceRecord, entry: Entry, source: readonly ConformanceRecord[]): boolean {
+    const holderOf = (key: string) => source.find((x) => this.keyOf(x) === key)?.id;
+    const taker = holderOf(entry.key);
+    if (taker === undefined || taker === r.id) return false;
+    const visited = new Set([r.id]);
+    let at = taker;
+    while (!visited.has(at)) {
+      visited.add(at);
+      const previous = this.entries.get(at)?.key;
+      if (previous === undefined || holderOf(previous) === at) return true;
+      const next = holderOf(previous);
+      if (next === undefined) return true;
+      at = next;
+    }
+    return at !== r.id;
   }
 
   /**

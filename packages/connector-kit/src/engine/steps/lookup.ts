@@ -9,6 +9,7 @@ import type { ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
+import { refuseOpenKeyMoves } from './key-moves';
 import { decideMatch, listIds } from './match-decision';
 import { resolveRekeys, type RekeyCandidates } from './rekey-candidates';
 
@@ -147,6 +148,7 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
  * the sync's state names (a re-key sent before, not recorded): then it is that record.
  */
 async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
+  await refuseOpenKeyMoves(ctx, ledger);
   const moved = ledger.open().filter((r) => r.previousMatchKey !== undefined && r.entry);
   const requests = moved.map((r) => ({ ref: r.ref, snapshot: r.entry?.snapshot as NonNullable<RecordView['next']>, matchKey: r.previousMatchKey as string, knownId: r.entry?.destinationId ?? undefined }));
   if (requests.length === 0) return;
