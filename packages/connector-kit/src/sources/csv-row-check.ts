@@ -57,7 +57,7 @@ function quoteProblem(raw: string, options: RowCheckOptions): string | undefined
 /**
  * The first line inside a multi-line quoted value that looks like a row of its own: it
  * splits (naively, at every delimiter) into as many values as the header has and has a
- * record id. This is what a stray pair of quotes looks like (a quote opening a value on one
+ * record id — or one value short of that ({@link shortRow}). This is what a stray pair of quotes looks like (a quote opening a value on one
  * row and a later quote closing it merge every row between them into one value), wherever
  * the quote opened: in the row's last value (its first line then splits into a whole row
  * too) or in an earlier one. A genuine multi-line value (an address, a note) rarely has a
@@ -83,8 +83,19 @@ function swallowedRow(fields: readonly string[], options: RowCheckOptions): numb
       parts.push(...later);
     }
     if (parts.length === width && (parts[options.idIndex] ?? '').trim() !== '') return k;
+    if (shortRow(parts, width, options.idIndex)) return k;
   }
   return undefined;
+}
+
+/**
+ * A line one value short of a row, with an id-like value (no spaces) where the id goes: what
+ * a row whose quote pairs with a stray one looks like when it lost a value to the merge
+ * (`c4,"d@x,Di,D` then `c5",Eve,E`; trial of stop 25). Only with four columns or more — a
+ * line of a note splits into two values too easily.
+ */
+function shortRow(parts: readonly string[], width: number, idIndex: number): boolean {
+  return width >= 4 && parts.length === width - 1 && /^\S+$/.test((parts[idIndex] ?? '').trim());
 }
 
 /**

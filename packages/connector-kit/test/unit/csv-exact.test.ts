@@ -50,6 +50,23 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
     expect(brief(await read(firstColumn))).toEqual(['2:malformed_row', '3:malformed_row', '4:3']);
   });
 
+  it('catches a merged line one value short of a row (trial of stop 25: quote opened in the email or the last column, closed on the next line)', async () => {
+    const wide = { idColumn: 'id', fields: { Email: 'email', FirstName: 'first', LastName: 'last' } };
+    const readWide = async (content: string) => {
+      const out: SourceItem[] = [];
+      for await (const item of csvSource(file(content), wide).open()) out.push(item);
+      return out;
+    };
+    const head = ['id,email,first,last', 'c1,a@x.com,Ada,A', 'c2,b@x.com,Bob,B', 'c3,c@x.com,Cy,C'];
+    const inEmail = [...head, 'c4,"d@x.com,Di,D', 'c5",Eve,E', 'c6,f@x.com,Fay,F'].join('\n');
+    expect(brief(await readWide(inEmail))).toEqual(['2:c1', '3:c2', '4:c3', '5:malformed_row', '6:malformed_row', '7:c6']);
+    const inLast = [...head, 'c4,d@x.com,Di,"D', 'c5,Eve,E"', 'c6,f@x.com,Fay,F'].join('\n');
+    expect(brief(await readWide(inLast))).toEqual(['2:c1', '3:c2', '4:c3', '5:malformed_row', '6:malformed_row', '7:c6']);
+    // A genuine multi-line address in the last column stays a value.
+    const address = [...head, 'c4,d@x.com,Di,"Flat 2, 12 Main St', 'Springfield, IL 62701"', 'c6,f@x.com,Fay,F'].join('\n');
+    expect(brief(await readWide(address))).toEqual(['2:c1', '3:c2', '4:c3', '5:c4', '7:c6']);
+  });
+
   it('keeps genuine multi-line values, and line numbers after them (CRLF inside quotes counts once)', async () => {
     const csv = ['id,email,name', '1,p1@x.example,"12 Main St\r\nApt 4\r\nSpringfield"', '2,p2@x.example,"Ada\r\nLovelace"', '', '3,p3@x.example,Zoe'].join(
       '\r\n',
