@@ -109,13 +109,13 @@ describe('createUpserts: records with no state are created without a lookup (the
     expect(added.stats.calls.find).toBe(0);
   });
 
-  it('a record moving its key onto a new record\'s: every record is looked up, and the new one is refused (duplicate_destination_record)', async () => {
+  it('a record moving its key onto a new record\'s: every record is looked up, and both are refused (the ids look reused; duplicate_destination_record)', async () => {
     const row = (id: string, k: number, city: string): ConformanceRecord => ({ id, snapshot: { properties: { email: `key${k}@example.com`, name: id, city }, groups: [] } });
     const first = await run('additive', [row('r1', 1, 'one')]);
     expect(first.stats.calls.find).toBe(0);
     const second = await run('additive', [row('r1', 2, 'two'), row('r2', 1, 'intruder')]);
     expect(second.stats.calls.find).toBeGreaterThan(0);
-    expect(outcomes(second.results)).toEqual(['r1:updated', 'r2:failed:duplicate_destination_record']);
-    expect((await records()).map((r) => `${r.key}:${r.fields.city}`)).toEqual(['key2@example.com:two']);
+    expect(outcomes(second.results)).toEqual(['r1:failed:match_key_taken', 'r2:failed:duplicate_destination_record']);
+    expect((await records()).map((r) => `${r.key}:${r.fields.city}`)).toEqual(['key1@example.com:one']);
   });
 });

@@ -191,3 +191,71 @@ describe('syncmodes sync --to facebook: identifiers shared in an earlier run (#1
     expect(inAudience(ws.members('VIP'), 'b@example.com', '14155550002')).toBe(true);
   }, 90_000);
 });
+
+/**
+ * #17 (trial of stop 25, FB-A, FB-B, FB-C): short histories where identifiers move between
+ * records, people leave and join, and groups change. After every run, every row of the
+ * source is matched (by one of its identifiers, current or linked) in every audience its row
+ * lists.
+ */
+describe('syncmodes sync --to facebook: nobody in the source is left out of an audience their row lists (#17)', () => {
+  const phoneHash = (digits: string) => sha256Hex(digits);
+  function everyoneIn(ws: ReturnType<typeof workspace>, csv: string): string[] {
+    const missing: string[] = [];
+    for (const line of csv.trim().split('\n').slice(1)) {
+      const [id, email, phone, segments] = line.split(',') as [string, string, string, string];
+      for (const audience of segments.split(';').filter(Boolean)) {
+        const members = ws.members(audience) ?? [];
+        const digits = phone.replace(/\D/g, '');
+        const found = members.some((m) => m.has(`EMAIL:${hashed(email)}`) || (digits !== '' && m.has(`PHONE:${phoneHash(digits)}`)));
+        if (!found) missing.push(`${id} not in ${audience}`);
+      }
+    }
+    return missing;
+  }
+  /** Members matched by no row that lists their audience (for histories where no two rows share an identifier). */
+  function strays(ws: ReturnType<typeof workspace>, csv: string): string[] {
+    const rows = csv.trim().split('\n').slice(1).map((l) => l.split(',') as [string, string, string, string]);
+    const out: string[] = [];
+    for (const audience of ['VIP', 'All']) {
+      for (const m of ws.members(audience) ?? []) {
+        const mine = rows.some(([, email, phone, segments]) => segments.split(';').includes(audience) && (m.has(`EMAIL:${hashed(email)}`) || (phone !== '' && m.has(`PHONE:${phoneHash(phone.replace(/\D/g, ''))}`))));
+        if (!mine) out.push(`${audience}: ${[...m].join(' ')}`);
+      }
+    }
+    return out;
+  }
+  const histories: [string, string[]][] = [
+    ['a record re-keyed onto a leaver, while a newcomer shares the leaver\'s phone (FB-A)', ['id,Email,Phone,Segments\nc5,a@x.com,+14155550002,All\n', 'id,Email,Phone,Segments\nc1,a@x.com,,VIP\nc2,b@x.com,+14155550002,All\n']],
+    [
+      'departures, while a newcomer joins through a leaver\'s old email (FB-B)',
+      ['id,Email,Phone,Segments\nc5,e7@x.com,+14155550004,VIP\n', 'id,Email,Phone,Segments\nc1,e1@x.com,+14155550004,VIP;All\nc5,e3@x.com,,VIP\n', 'id,Email,Phone,Segments\nc2,e7@x.com,+14155550002,VIP\n'],
+    ],
+    [
+      'a re-keyed leaver, while a person still in the audience dropped the phone they shared (FB-C)',
+      [
+        'id,Email,Phone,Segments\nc1,e1@x.com,+14155550004,All;VIP\n',
+        'id,Email,Phone,Segments\nc3,e5@x.com,+14155550004,VIP\nc5,e7@x.com,,All;VIP\n',
+        'id,Email,Phone,Segments\nc2,e7@x.com,+14155550003,VIP;All\nc3,e5@x.com,,All;VIP\nc5,e1@x.com,+14155550003,All\n',
+      ],
+    ],
+    [
+      'identifiers and audiences move together: an old identity is not kept in an audience its new holder leaves (FB-D)',
+      ['id,Email,Phone,Segments\nc1,a@x.com,,VIP\nc2,b@x.com,,VIP\n', 'id,Email,Phone,Segments\nc1,a2@x.com,,All\nc2,a@x.com,,All\n', 'id,Email,Phone,Segments\nc1,a2@x.com,,All\n'],
+    ],
+  ];
+  for (const [name, steps] of histories) {
+    it(name, async () => {
+      const ws = workspace();
+      for (const [i, csv] of steps.entries()) {
+        for (let again = 0; again < 2; again++) {
+          const out = await ws.sync(csv.replace(/^id,/, 'Id,'), ['--groups', 'Segments', '--allow-deletes', '1000']);
+          expect(out.code, `step ${i + 1}: ${out.stderr}`).toBeLessThan(2);
+          expect(everyoneIn(ws, csv), `step ${i + 1}, run ${again + 1}: ${JSON.stringify(out.outcomes)}`).toEqual([]);
+          // And nobody is in an audience that no row of the source lists them in (sync mode, nobody shares here).
+          if (name.includes('FB-D')) expect(strays(ws, csv), `step ${i + 1}, run ${again + 1}`).toEqual([]);
+        }
+      }
+    }, 120_000);
+  }
+});

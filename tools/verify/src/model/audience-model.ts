@@ -101,11 +101,11 @@ export class AudienceModel {
       const oldMember = entry?.member ?? r.member;
       // After an identity change, the old identity stays in the audiences a current record that
       // now has it is in (its state's and its own): leaving those would take that person out.
-      // The holder is the first row with it even when several rows have it (they fail
-      // duplicate_match_key): its state's audiences count then, not the row's (as the kit's claim).
+      // The holder's audiences are its row's; when several rows have it (they fail
+      // duplicate_match_key), the first row's state's (as the kit's claim).
       const holder = moved ? rows.find((o) => o.id !== r.id && o.member === oldMember) : undefined;
       const holderRows = holder ? (count.get(holder.member) ?? 0) === 1 : false;
-      const heldByOther = new Set([...(holder && holderRows ? holder.groups : []), ...(holder ? (this.entries.get(holder.id)?.groups ?? []) : [])]);
+      const heldByOther = new Set(holder && holderRows ? holder.groups : holder ? (this.entries.get(holder.id)?.groups ?? []) : []);
       const leaving = moved ? [...before].filter((g) => !heldByOther.has(g)) : [...before].filter((g) => !groups.has(g));
       if (removes) for (const g of leaving) this.remove(g, oldMember);
       for (const g of joins) this.add(g, r.member);

@@ -30,6 +30,12 @@ export interface Plan {
   readonly removeIdentity?: Properties | undefined;
   /** Audiences: the previous identity, when it stays linked to the member the new one joins (see `StateSnapshot.linked`). */
   readonly linkIdentity?: Properties | undefined;
+  /**
+   * Audiences: where the previous identity stays (a record sharing one of its identifiers is
+   * there) while the new one is a member of its own: kept as an entry of its own
+   * (`earlier-identity.ts`), removed once nobody shares it.
+   */
+  readonly keepIdentityIn?: readonly string[] | undefined;
 }
 
 /**

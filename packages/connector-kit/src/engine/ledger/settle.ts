@@ -104,8 +104,11 @@ function settleComplete(record: LedgerRecord, ctx: SettleContext, result: Record
       const changed = identityChanged(record);
       const state = put(ctx, () => ({ ...entryFor(record, { identityApplied: true, settledGroups: changed ? next.groups : undefined }), owned: true }));
       // The old identifiers' own entry, marked before sending (see `identityChangeMark`), is done with: their removals were acknowledged.
-      const earlier = changed && record.marked && plan.removeGroups.length > 0 && plan.removeIdentity ? [earlierIdentityId(record.recordId, plan.removeIdentity)] : [];
-      return { result, state: state && earlier.length > 0 ? { ...state, alsoForget: earlier } : state };
+      // The old identifiers, kept where a record sharing them is (`keepIdentityIn`), as an entry of their own.
+      const kept = changed && plan.keepIdentityIn && plan.removeIdentity ? [earlierIdentityEntry(record, plan.removeIdentity, plan.keepIdentityIn)] : [];
+      const earlier = changed && record.marked && plan.removeGroups.length > 0 && plan.removeIdentity && kept.length === 0 ? [earlierIdentityId(record.recordId, plan.removeIdentity)] : [];
+      if (!state || !('put' in state)) return { result, state };
+      return { result, state: { ...state, ...(earlier.length > 0 ? { alsoForget: earlier } : {}), ...(kept.length > 0 ? { alsoPut: kept } : {}) } };
     }
     return { result, state: plan.depart ? put(ctx, () => entryFor(record)) : { forget: true } };
   }

@@ -112,8 +112,9 @@ export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promi
  * key) is claimed by it (removing it would remove that person); so is a record whose
  * identifiers changed while a current record took its previous ones — the old identity is
  * that record's now, so it leaves only the audiences that record is not in. The holder's
- * audiences are its state's plus, when it is in this window, its new ones (it may join them
- * in this run).
+ * audiences are where its source row puts it when it is in this window (it joins and leaves
+ * them in this run; trial of stop 25: an old identity was kept in an audience its holder was
+ * leaving, and nobody tracked it after), else its state's.
  */
 export async function claimAudienceRecords(ctx: RunContext, ledger: RecordLedger): Promise<void> {
   const events: RecordEvent[] = [];
@@ -129,7 +130,7 @@ export async function claimAudienceRecords(ctx: RunContext, ledger: RecordLedger
   ledger.report(
     claimed.map((e) => {
       const joins = e.type === 'claimed' ? joining.get(e.holder) : undefined;
-      return e.type === 'claimed' && joins ? { ...e, holderGroups: [...new Set([...(e.holderGroups ?? []), ...joins])] } : e;
+      return e.type === 'claimed' && joins ? { ...e, holderGroups: [...new Set(joins)] } : e;
     }),
   );
 }

@@ -75,6 +75,7 @@ function plan(p: PlanFields): Plan {
     depart: p.depart ?? false,
     removeIdentity: p.removeIdentity,
     linkIdentity: p.linkIdentity,
+    keepIdentityIn: p.keepIdentityIn,
   };
 }
 

@@ -8,7 +8,9 @@ const PAGE = 5_000;
  * Audiences whose vendor matches by any of several identifiers: per audience, the state
  * entries a current record's identifiers alone do not reveal — entries with earlier
  * identities linked to them (`StateSnapshot.linked`) and entries of records no longer in
- * the source that are still in it (kept, or leaving) — indexed by every identifier of their
+ * the source that are still in it (kept, or leaving), and entries whose record now has other
+ * identifiers than the entry holds (its old ones are still the member there until removed) —
+ * indexed by every identifier of their
  * member. Read once per audience per run, when a record may leave that audience; only
  * those entries are kept (few), the rest of the audience is only read.
  */
@@ -18,7 +20,8 @@ export class GroupLinks {
   constructor(
     private readonly state: StateStore,
     private readonly syncId: string,
-    private readonly inSource: (id: string) => boolean,
+    /** True when the entry's record is in the source with every identifier the entry holds (the first pass's index finds it). */
+    private readonly current: (entry: StateEntry) => boolean,
     private readonly memberKeys: (entry: StateEntry) => readonly string[],
   ) {}
 
@@ -38,7 +41,7 @@ export class GroupLinks {
     for (;;) {
       const page = await this.state.entriesInGroup(this.syncId, group, { after, limit: PAGE });
       for (const entry of page) {
-        if (linkedOf(entry).length === 0 && this.inSource(entry.recordId)) continue;
+        if (linkedOf(entry).length === 0 && this.current(entry)) continue;
         for (const key of new Set(this.memberKeys(entry))) index.set(key, [...(index.get(key) ?? []), entry]);
       }
       if (page.length < PAGE) return index;

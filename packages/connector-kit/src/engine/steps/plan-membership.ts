@@ -41,7 +41,9 @@ function planShared(item: RecordView, previousGroups: readonly string[], kept: r
 
 /** A record that left the source: removed from its audiences (sync), kept (additive), re-keyed, or forgotten. */
 function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, previousGroups: readonly string[], previousIdentity: Properties | undefined): MembershipPlan {
-  if (item.claimedBy !== undefined && previousGroups.length > 0) {
+  // Audiences the holder is not in but a record sharing another identifier is: kept there, and still tracked under this id (not re-keyed).
+  const sharedOnly = mayRemove ? previousGroups.filter((g) => item.sharedGroups?.includes(g) === true && item.holderGroups?.includes(g) !== true) : [];
+  if (item.claimedBy !== undefined && previousGroups.length > 0 && sharedOnly.length === 0) {
     // The same person, still in the source: kept in the holder's audiences; removed (sync) from the ones the holder is not in.
     const held = item.holderGroups;
     const removeGroups = mayRemove && held ? previousGroups.filter((g) => !held.includes(g)) : [];
@@ -56,7 +58,7 @@ function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, pr
       removeIdentity: removeGroups.length > 0 ? previousIdentity : undefined,
     };
   }
-  const shared = mayRemove ? previousGroups.filter((g) => item.sharedGroups?.includes(g) === true) : [];
+  const shared = mayRemove ? previousGroups.filter((g) => item.sharedGroups?.includes(g) === true || (item.claimedBy !== undefined && item.holderGroups?.includes(g) === true)) : [];
   if (shared.length > 0) return planShared(item, previousGroups, shared, previousIdentity);
   if (previousGroups.length === 0) {
     return { ...base, action: 'skip', outcome: 'skipped', code: 'not_found', message: 'Left the source; it was in no audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
@@ -162,5 +164,7 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
     removeIdentity: identityChanged ? previousIdentity : item.next.properties,
     // The old identifiers stay in an audience and the new ones name the same member: still linked to it.
     linkIdentity: identityChanged && item.identityOverlaps && heldByOther.length + shared.length > 0 ? previousIdentity : undefined,
+    // Otherwise the old identifiers, kept where a sharer is, are tracked on their own until nobody shares them.
+    keepIdentityIn: identityChanged && !item.identityOverlaps && shared.length > 0 ? shared : undefined,
   };
 }

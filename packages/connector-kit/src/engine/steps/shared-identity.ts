@@ -10,6 +10,9 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { AudienceRunContext } from '../run/run-context';
 import { GroupLinks } from './group-links';
 
+/** An id no record has (source ids never hold NUL), to ask for every record with an identifier. */
+const NO_RECORD = '\u0000';
+
 const identityHash = (properties: Properties): string => snapshotHash({ properties, groups: [] });
 
 /** One {@link GroupLinks} per run (keyed by the run's first-pass index of identifiers, made once per run). */
@@ -38,7 +41,12 @@ export async function findSharedIdentities(ctx: AudienceRunContext, ledger: Reco
   const memberKeys = (entry: StateEntry) => [entry.snapshot.properties, ...linkedOf(entry)].flatMap(keysOf);
   let links = linksOfRun.get(ctx.source.identityHolders);
   if (!links) {
-    links = new GroupLinks(ctx.state, ctx.syncId, (id) => ctx.source.inSource(earlierIdentityOf(id) ?? id) && earlierIdentityOf(id) === undefined, memberKeys);
+    const current = (entry: StateEntry) => {
+      const id = entry.recordId;
+      if (earlierIdentityOf(id) !== undefined || !ctx.source.inSource(id)) return false;
+      return memberKeys(entry).every((key) => ctx.source.identityHolders([key], NO_RECORD).includes(id));
+    };
+    links = new GroupLinks(ctx.state, ctx.syncId, current, memberKeys);
     linksOfRun.set(ctx.source.identityHolders, links);
   }
   const search = new SharerSearch(ctx, ledger.open(), links, memberKeys);
