@@ -78,6 +78,22 @@ describe('the CLI names flags where the kit names runSync options', () => {
     expect(JSON.parse(check.stdout)).toMatchObject({ status: 'error', error: { code: 'missing_secret' } });
     expect(check.stdout).toContain('SALESFORCE_ACCESS_TOKEN');
   });
+
+  it('a password in an endpoint URL is refused, never stored in state or repeated (trial of stop 25: state list printed it)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'people.csv'), 'id,Email,LastName\n1,a@example.com,A\n');
+    for (const [to, option, env] of [
+      ['salesforce', 'instanceUrl', { SALESFORCE_ACCESS_TOKEN: 'tok' }],
+      ['intercom', 'baseUrl', { INTERCOM_ACCESS_TOKEN: 'tok' }],
+    ] as const) {
+      const out = await cli(['sync', '--to', to, '--option', `${option}=http://user:Pw-9f3k@127.0.0.1:9`, '--from', join(dir, 'people.csv'), '--id', 'id', '--map', 'Email=Email', '--state-dir', join(dir, 's')], env);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('must not hold a user name or password');
+      expect(`${out.stdout}${out.stderr}`).not.toContain('Pw-9f3k');
+    }
+    const list = await cli(['state', 'list', '--state-dir', join(dir, 's')]);
+    expect(`${list.stdout}${list.stderr}`).not.toContain('Pw-9f3k');
+  });
 });
 
 describe('kit refusals and skips through the CLI name flags (Salesforce emulator)', () => {

@@ -49,6 +49,7 @@ export {
   type ConfigField,
   type ConfigFieldMeta,
 } from './config/secret';
+export { endpointUrl } from './config/endpoint-url';
 export { configJsonSchema, type JsonSchema } from './config/json-schema';
 
 export type { PropertyValue, Properties, RecordSnapshot, RecordSource, SourceItem, SourceRecord, SourceRowError } from './records/types';

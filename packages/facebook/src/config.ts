@@ -1,4 +1,4 @@
-import { identity, secret } from '@syncmodes/connector-kit';
+import { endpointUrl, identity, secret } from '@syncmodes/connector-kit';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 
@@ -63,8 +63,7 @@ export const facebookConfigSchema = z.object({
     .describe('Most people per removal request (the payload travels in the query string, so smaller).'),
   concurrency: z.coerce.number().int().min(1).max(16).default(2).describe('Requests in flight at once.'),
   requestTimeoutMs: z.coerce.number().int().positive().default(120_000).describe('Per-request timeout, ms.'),
-  baseUrl: z
-    .url()
+  baseUrl: endpointUrl()
     .default(GRAPH_URL)
     .describe('Graph API base URL, no trailing slash (the emulator\'s URL in tests).'),
 });

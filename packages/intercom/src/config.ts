@@ -1,4 +1,4 @@
-import { epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
+import { endpointUrl, epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
 import { z } from 'zod';
 
 /**
@@ -9,8 +9,7 @@ import { z } from 'zod';
 export const intercomConfigSchema = z.object({
   accessToken: secret(z.string().min(1).describe('Access token of your Intercom app (Developer Hub → Authentication).'), 'INTERCOM_ACCESS_TOKEN'),
   baseUrl: identity(
-    z
-      .url()
+    endpointUrl()
       .default('https://api.intercom.io')
       .describe('API host of your workspace\'s region: https://api.intercom.io (US), https://api.eu.intercom.io, https://api.au.intercom.io (or the emulator\'s URL).'),
   ),

@@ -1,4 +1,4 @@
-import { epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
+import { endpointUrl, epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
 import { z } from 'zod';
 
 /** A list option: an array, or one comma-separated string (as `--option dateTags=a,b` gives). */
@@ -18,8 +18,7 @@ const tagList = z
 export const onesignalConfigSchema = z.object({
   appId: identity(z.string().min(1).describe('OneSignal App ID (Settings → Keys & IDs).')),
   restApiKey: secret(z.string().min(1).describe('The app\'s REST API key (sent as "Authorization: Key …").'), 'ONESIGNAL_REST_API_KEY'),
-  baseUrl: z
-    .url()
+  baseUrl: endpointUrl()
     .default('https://api.onesignal.com')
     .describe('API base URL, no trailing slash (the emulator\'s URL in tests).'),
   groupTagPrefix: z

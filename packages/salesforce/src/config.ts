@@ -1,4 +1,4 @@
-import { epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
+import { endpointUrl, epochUnitSchema, identity, secret } from '@syncmodes/connector-kit';
 import { z } from 'zod';
 
 /**
@@ -8,7 +8,7 @@ import { z } from 'zod';
  */
 export const salesforceConfigSchema = z.object({
   instanceUrl: identity(
-    z.url().describe('Your org\'s instance URL, e.g. https://acme.my.salesforce.com (or the emulator\'s URL).'),
+    endpointUrl().describe('Your org\'s instance URL, e.g. https://acme.my.salesforce.com (or the emulator\'s URL).'),
   ),
   accessToken: secret(z.string().min(1).describe('OAuth access token (session id) of the integration user.'), 'SALESFORCE_ACCESS_TOKEN'),
   refreshToken: secret(
@@ -17,7 +17,7 @@ export const salesforceConfigSchema = z.object({
   ),
   clientId: z.string().min(1).optional().describe('Connected app consumer key, for refreshing the access token.'),
   clientSecret: secret(z.string().min(1).optional().describe('Connected app consumer secret, for refreshing the access token.'), 'SALESFORCE_CLIENT_SECRET'),
-  loginUrl: z.url().optional().describe('Where tokens are refreshed (default https://login.salesforce.com; a My Domain URL, or the emulator\'s URL).'),
+  loginUrl: endpointUrl().optional().describe('Where tokens are refreshed (default https://login.salesforce.com; a My Domain URL, or the emulator\'s URL).'),
   apiVersion: z
     .string()
     .regex(/^\d{2}\.0$/, 'looks like 62.0')
