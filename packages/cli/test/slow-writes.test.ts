@@ -45,7 +45,9 @@ describe.each(Object.keys(VENDORS) as (keyof typeof VENDORS)[])('%s: a create an
     const file = join(dir, 'people.csv');
     writeFileSync(file, 'Id,Email,Name\n1,slow1@example.com,One\n2,slow2@example.com,Two\n');
     const args = ['sync', ...vendor.args(url), '--mode', 'additive', '--from', file, '--id', 'Id', '--state-dir', join(dir, 's'), '--report', join(dir, 'report.json'), '--option', 'requestTimeoutMs=500'];
-    running.setFaults([{ kind: 'latency', method: 'POST', path: vendor.creates, latencyMs: 1_500 }]);
+    // Answered 4 s late: well after the 0.5 s timeout and the lookup that follows its retry wait
+    // (about 1 s), so the lookup finds nothing yet (at 1.5 s, a loaded machine let the create land first: CI of stop 25).
+    running.setFaults([{ kind: 'latency', method: 'POST', path: vendor.creates, latencyMs: 4_000 }]);
     const first = await cliWith(args, { env: vendor.env });
     expect(first.code, first.stdout + first.stderr).toBe(1);
     const results = readReport(join(dir, 'report.json')).records;
@@ -54,7 +56,7 @@ describe.each(Object.keys(VENDORS) as (keyof typeof VENDORS)[])('%s: a create an
     // The slow creates land once each.
     const admin = new EmulatorClient(url);
     const count = async () => vendor.count(await admin.records());
-    for (let waited = 0; (await count()) < 2 && waited < 10_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+    for (let waited = 0; (await count()) < 2 && waited < 15_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 2_000)); // any resend would land within this
     expect(await count()).toBe(2);
 
