@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/reports/**', '**/.syncmodes/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/reports/**', '**/.syncmodes/**', '**/.prebuilt/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

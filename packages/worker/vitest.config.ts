@@ -7,7 +7,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // A throwaway Postgres server for the queue and the state; each test file makes its own database.
-    globalSetup: ['test/postgres-global-setup.ts'],
+    // The worker process the tests start, bundled once for the run.
+    globalSetup: ['test/postgres-global-setup.ts', 'test/prebuild-global-setup.ts'],
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -5,6 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@syncmodes/source'] } },
   test: {
     include: ['test/**/*.test.ts'],
+    // The CLI and the worker, which the harness starts as processes, bundled once for the run.
+    globalSetup: ['test/prebuild-global-setup.ts'],
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 600_000,
     hookTimeout: 60_000,

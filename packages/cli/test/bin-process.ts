@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { nodeArgsFor } from '../../../tools/test/prebuilt';
 
 const ENTRY = new URL('./fixtures/bin-from-source.ts', import.meta.url).pathname;
 /** tsx's ESM loader by path, so a child started in any folder finds it. */
@@ -26,9 +27,9 @@ export interface BinOptions {
   readonly fileSizeLimitKiB?: number;
 }
 
-/** Starts the `syncmodes` bin (from sources, under tsx) as a child process. */
+/** Starts the `syncmodes` bin (from sources: the test run's bundle of them, else under tsx) as a child process. */
 export function startBin(argv: readonly string[], options: BinOptions = {}): BinProcess {
-  const node = [process.execPath, '--conditions=@syncmodes/source', '--import', TSX, ENTRY, ...argv];
+  const node = [process.execPath, ...nodeArgsFor(ENTRY, TSX), ...argv];
   const shell = [
     ...(options.fileSizeLimitKiB === undefined ? [] : [`ulimit -f ${options.fileSizeLimitKiB * 2}`]),
     options.stdin === undefined ? 'exec "$@"' : 'printf "%s" "$SYNCMODES_TEST_STDIN" | "$@"',

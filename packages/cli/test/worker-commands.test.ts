@@ -6,15 +6,16 @@ import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/sale
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { node22Path } from '../../../tools/scripts/node22.mjs';
+import { nodeArgsFor } from '../../../tools/test/prebuilt';
 import { isWorkerNode, loadWorker } from '../src/worker/load-worker';
 import { cli, tempDir } from './cli-helpers';
 
 const ENTRY = new URL('./fixtures/syncmodes-from-source.ts', import.meta.url).pathname;
 
-/** Runs the CLI from source in its own Node 22 process; resolves with its exit code and output. */
+/** Runs the CLI from source (the test run's bundle of it, else under tsx) in its own Node 22 process; resolves with its exit code and output. */
 function cli22(args: string[], env: Record<string, string>, options: { untilStderr?: RegExp | undefined; thenSignal?: NodeJS.Signals } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(node22Path(), ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args], {
+    const child = spawn(node22Path(), [...nodeArgsFor(ENTRY), ...args], {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

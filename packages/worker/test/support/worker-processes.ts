@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { nodeArgsFor } from '../../../../tools/test/prebuilt';
 import type { WorkerOptions } from '../../src/index';
 
 const FIXTURE = new URL('../fixtures/worker-process.ts', import.meta.url).pathname;
@@ -20,7 +21,7 @@ export interface WorkerProcess {
  * reads WORKER_OPTIONS and logs `"message":"ready"` when started.
  */
 export async function spawnWorker(options: Omit<WorkerOptions, 'runner' | 'logger'>, fixture = FIXTURE): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', fixture], {
+  const child = spawn(process.execPath, nodeArgsFor(fixture), {
     env: { ...process.env, WORKER_OPTIONS: JSON.stringify(options) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { configFields, type AnyDestination, type SyncMode } from '@syncmodes/connector-kit';
 import type { EmulatorClient } from '@syncmodes/connector-kit/emulator';
+import { nodeArgsFor } from '../../../test/prebuilt';
 import type { VerifyStats } from '../stats';
 
 const ENTRY = new URL('../cli-entry.ts', import.meta.url).pathname;
@@ -80,9 +81,10 @@ export function cliInvocation(setup: Pick<CliRunnerSetup, 'destination' | 'targe
   };
 }
 
-/** Spawns the CLI (under tsx, from sources) with these arguments. */
+/** Spawns the CLI (from sources: the test run's bundle of them, else under tsx) with these arguments, the entry first. */
 export function spawnCli(args: readonly string[], env: Record<string, string>): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [entry = ENTRY, ...rest] = args;
+  return spawn(process.execPath, [...nodeArgsFor(entry), ...rest], { env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 /**
