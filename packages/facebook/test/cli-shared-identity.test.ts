@@ -243,6 +243,14 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
       'identifiers and audiences move together: an old identity is not kept in an audience its new holder leaves (FB-D)',
       ['id,Email,Phone,Segments\nc1,a@x.com,,VIP\nc2,b@x.com,,VIP\n', 'id,Email,Phone,Segments\nc1,a2@x.com,,All\nc2,a@x.com,,All\n', 'id,Email,Phone,Segments\nc1,a2@x.com,,All\n'],
     ],
+    [
+      'a newcomer takes an old email while the phone moved on; later someone with that phone joins and the newcomer leaves (re-trial of stop 25, seed 1711)',
+      ['id,Email,Phone,Segments\nc5,e1@x.com,+14155550002,All;VIP\n', 'id,Email,Phone,Segments\nc4,e1@x.com,,VIP;All\nc5,e4@x.com,+14155550001,All;VIP\n', 'id,Email,Phone,Segments\nc3,e5@x.com,+14155550002,All\n'],
+    ],
+    [
+      'a record takes an old email; the one who kept the phone and that record leave while a newcomer with the phone joins (re-trial of stop 25, seed 1720)',
+      ['id,Email,Phone,Segments\nc5,e7@x.com,+14155550003,All;VIP\n', 'id,Email,Phone,Segments\nc2,e7@x.com,,All;VIP\nc5,e4@x.com,+14155550003,VIP\n', 'id,Email,Phone,Segments\nc4,e5@x.com,+14155550003,All;VIP\n'],
+    ],
   ];
   for (const [name, steps] of histories) {
     it(name, async () => {

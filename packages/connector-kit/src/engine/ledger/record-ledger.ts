@@ -8,6 +8,7 @@ import { identityChangeMark, reportedResult } from './earlier-identity';
 import { settle, type SettleContext } from './settle';
 import { entryFor, pendingEntry } from './state-entries';
 import { transferClaimed } from './transfer-claimed';
+import { linkHeldIdentities } from './held-identities';
 
 /** State entries made and written at a time (see `RecordLedger.putEntries`). */
 const STATE_BATCH = 2_000;
@@ -132,8 +133,12 @@ export class RecordLedger {
   async settle(stopped: SettleContext['stopped']): Promise<void> {
     const ctx = { ...this.ctx, stopped };
     if (!ctx.dryRun) {
-      const inherited = await transferClaimed([...this.records.values()], this.ctx.writer, this.ctx.readEntries, this.ctx.linkIdentities);
-      const inWindow = new Map([...this.records.values()].map((r) => [r.recordId, r.ref]));
+      const all = [...this.records.values()];
+      const inherited = await transferClaimed(all, this.ctx.writer, this.ctx.readEntries, this.ctx.linkIdentities);
+      const inWindow = new Map(all.map((r) => [r.recordId, r.ref]));
+      if (this.ctx.linkIdentities) {
+        for (const [id, identities] of await linkHeldIdentities(all, this.ctx.writer, this.ctx.readEntries, new Set(inWindow.keys()))) inherited.set(id, [...(inherited.get(id) ?? []), ...identities]);
+      }
       this.report([...inherited].flatMap(([id, identities]) => (inWindow.has(id) ? [{ type: 'linked' as const, ref: inWindow.get(id) as number, identities }] : [])));
       // Entries are written as they are decided, a batch at a time (see `putEntries`).
       const puts: LedgerRecord[] = [];
