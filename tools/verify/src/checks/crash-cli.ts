@@ -97,8 +97,19 @@ export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?:
   const { args, env } = cliInvocation(setup);
   return (file, killAtRequest) =>
     new Promise<CliRun>((resolve) => {
+      // The emulator's request log, read again after a connection reset (a loaded machine; full verify of stop 25 died on one).
+      const logged = async (): Promise<number> => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return (await t.admin.requests()).length;
+          } catch (error) {
+            if (attempt >= 5) throw error;
+            await new Promise((r) => setTimeout(r, 100 * attempt));
+          }
+        }
+      };
       void (async () => {
-        const before = (await t.admin.requests()).length;
+        const before = await logged();
         const child = spawnCli(args(file), env);
         child.stdout.resume(); // the summary is not read here; keep the pipe flowing
         let stderr = '';
@@ -108,11 +119,11 @@ export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?:
         child.on('exit', async (code) => {
           exited = true;
           if (!killed && !setup.okExitCodes.includes(code ?? -1)) stats.violations.push(`${where}: the CLI exited ${code}: ${stderr.slice(0, 400)}`);
-          resolve({ code, killed, requests: (await t.admin.requests()).length - before });
+          resolve({ code, killed, requests: (await logged()) - before });
         });
         if (killAtRequest === undefined) return;
         while (!exited) {
-          if ((await t.admin.requests()).length - before >= killAtRequest) {
+          if ((await logged()) - before >= killAtRequest) {
             killed = true;
             child.kill('SIGKILL');
             return;
