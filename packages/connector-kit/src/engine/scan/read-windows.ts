@@ -60,6 +60,13 @@ function nothingChanged(scan: SourceScan): boolean {
   return scan.complete && scan.changed === 0 && scan.records === scan.items && scan.duplicateIds.size === 0 && scan.sharedKeyIds.size === 0 && scan.memo.allUnchanged(scan.items);
 }
 
+/** When the first pass read every row and found each unchanged: emits their results without reading the source again (true), else nothing (false). */
+function replayedUnchanged(ctx: RunContext, scan: SourceScan): boolean {
+  if (!nothingChanged(scan)) return false;
+  for (const { id, row } of scan.memo.replayUnchanged(scan.items)) ctx.emit({ id, row, outcome: 'unchanged', action: 'none' });
+  return true;
+}
+
 /**
  * Second pass over the source (none when the first found nothing changed): emits the results that need no destination call (unusable
  * rows, duplicate ids and keys, missing keys, unchanged records, records remembered as not
@@ -67,11 +74,7 @@ function nothingChanged(scan: SourceScan): boolean {
  * `windowSize`, with their match keys as the first pass computed them.
  */
 export async function readWindows(ctx: RunContext, source: RecordSource, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>, keys: RecordKeys, windowSize: number, process: WindowProcessor): Promise<void> {
-  if (nothingChanged(scan)) {
-    // The first pass read every row and found each unchanged: their results, without reading the source again.
-    for (const { id, row } of scan.memo.replayUnchanged(scan.items)) ctx.emit({ id, row, outcome: 'unchanged', action: 'none' });
-    return;
-  }
+  if (replayedUnchanged(ctx, scan)) return;
   // The window's records are made as the source yields them (the source item itself is not kept); those with state get their entry when the window is full.
   let window: LedgerRecord[] = [];
   let ref = 0;
