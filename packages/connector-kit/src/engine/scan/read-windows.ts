@@ -71,11 +71,12 @@ function replayedUnchanged(ctx: RunContext, scan: SourceScan): boolean {
  * Second pass over the source (none when the first found nothing changed): emits the results that need no destination call (unusable
  * rows, duplicate ids and keys, missing keys, unchanged records, records remembered as not
  * found, records a stopped run cannot send) and hands the rest to `process` in windows of
- * `windowSize`, with their match keys as the first pass computed them.
+ * `windowSize`, with their match keys as the first pass computed them. A window's records
+ * are made as the source yields them (the source item itself is not kept); those with state
+ * get their entry when the window is full.
  */
 export async function readWindows(ctx: RunContext, source: RecordSource, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>, keys: RecordKeys, windowSize: number, process: WindowProcessor): Promise<void> {
   if (replayedUnchanged(ctx, scan)) return;
-  // The window's records are made as the source yields them (the source item itself is not kept); those with state get their entry when the window is full.
   let window: LedgerRecord[] = [];
   let ref = 0;
   const flush = async () => {
