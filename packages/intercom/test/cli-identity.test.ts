@@ -192,6 +192,29 @@ describe('syncmodes sync --to intercom (email only): a record leaves and another
   }, 60_000);
 });
 
+describe('syncmodes sync --to intercom (email only): a row takes a departed record\'s email and name (trial of stop 26: that contact was archived)', () => {
+  const args = (dir: string, source: string) => [
+    'sync', '--to', 'intercom', '--emulator', '--mode', 'sync', '--from', source, '--id', 'Id', '--map', 'email=Email', '--map', 'name=Name',
+    '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json'), '--allow-deletes', '5',
+  ];
+  const outcomes = (dir: string) => Object.fromEntries(readReport(join(dir, 'report.json')).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+
+  it('sync: c4 left and c1 now has c4\'s email and name (ids reused or shifted): c4\'s contact kept, c1 refused, nothing archived, every run', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'people.csv');
+    writeFileSync(source, 'Id,Email,Name\nc1,one@example.com,One\nc4,four@example.com,Four\n');
+    expect((await cli(args(dir, source))).code).toBe(0);
+    const before = saved(join(dir, 'state'));
+    writeFileSync(source, 'Id,Email,Name\nc1,four@example.com,Four\n');
+    for (let run = 0; run < 2; run++) {
+      await cli(args(dir, source));
+      expect(outcomes(dir)).toMatchObject({ c1: 'failed:match_key_taken', ...(run === 0 ? { c4: 'skipped:rekeyed' } : {}) });
+      expect(saved(join(dir, 'state')).filter((c) => c.archived)).toEqual([]);
+      expect(saved(join(dir, 'state')).map((c) => [c.email, c.name])).toEqual(before.map((c) => [c.email, c.name]));
+    }
+  }, 60_000);
+});
+
 describe('syncmodes sync --to intercom (email only): two records swap their emails (trial of stop 23)', () => {
   it('each keeps its contact, now with the other email, in one run; never a duplicate or a wrong contact', async () => {
     const dir = tempDir();

@@ -336,3 +336,51 @@ describe('CLI: the source\'s ids renumbered or reused (trial of stop 24: people 
     });
   }
 });
+
+describe('CLI: a row takes a departed record\'s Email and name while its own id is tracked on another Contact (trial of stop 26: that Contact was deleted)', () => {
+  const c2 = { id: 'c2', Email: 'p2@x.com', FirstName: 'Nora', LastName: 'Lane' };
+  const c3 = { id: 'c3', Email: 'p3@x.com', FirstName: 'Ned', LastName: 'Lane' };
+
+  it('sync: the departed Contact is kept (rekeyed), the row refused match_key_taken saying it may be that person, nothing written, every run', async () => {
+    const ws = workspace({ Contact: [] });
+    const first = await ws.sync('sync', [c2, c3]);
+    expect(first.code).toBe(0);
+    const before = ws.org().Contact ?? [];
+    const r2 = outcome(first.report, 'c2')?.destinationId as string;
+    for (let run = 0; run < 2; run++) {
+      // c2's id is gone; c3 now has c2's Email and first name (ids reused or shifted): who is who is unsure.
+      const again = await ws.sync('sync', [{ ...c3, Email: c2.Email, FirstName: c2.FirstName }], ['--allow-deletes', '5']);
+      expect(again.code).toBe(1);
+      if (run === 0) expect(outcome(again.report, 'c2')).toMatchObject({ outcome: 'skipped', code: 'rekeyed', destinationId: r2 });
+      expect(outcome(again.report, 'c3')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+      expect(outcome(again.report, 'c3')?.message).toContain('may be that person under a new id');
+      expect(ws.org().Contact).toEqual(before);
+    }
+  });
+
+  it('sync: the history the trial found (ids rotated, swapped, reused over six runs) never deletes a Contact whose Email and name a row still has', async () => {
+    const ws = workspace({ Contact: [] });
+    const row = (id: string, n: number, first: number) => ({ id, Email: `p${n}@x.com`, FirstName: `N${first}`, LastName: 'L' });
+    const steps = [
+      [row('c1', 1, 1), row('c2', 2, 2), row('c3', 3, 3), row('c4', 4, 4)],
+      [row('c2', 1, 1), row('c3', 2, 2), row('c4', 4, 4)],
+      [row('c2', 1, 1), row('c3', 4, 2), row('c4', 2, 4)],
+      [row('c2', 2, 4), row('c3', 4, 2), row('c4', 1, 1)],
+      [row('c1', 1, 1), row('c2', 5, 5), row('c3', 2, 4), row('c4', 4, 2)],
+      [row('c1', 4, 2), row('c3', 2, 4), row('c4', 1, 1), row('c6', 5, 5)],
+    ];
+    for (const rows of steps) {
+      const run = await ws.sync('sync', rows, ['--allow-deletes', '5']);
+      const contacts = ws.org().Contact ?? [];
+      for (const r of rows) {
+        // Every row's person is still somewhere: a Contact with its Email and first name, or the one this sync keeps for its id.
+        const mine = outcome(run.report, r.id);
+        const kept = contacts.some((c) => c.Email === r.Email && c.FirstName === r.FirstName) || contacts.some((c) => c.Id === mine?.destinationId);
+        expect(kept, `${r.id} (${r.Email} ${r.FirstName}) after ${JSON.stringify(rows.map((x) => x.id))}`).toBe(true);
+      }
+      const deleted = run.report.records.filter((r) => r.outcome === 'deleted').map((r) => r.destinationId);
+      for (const r of rows) expect(deleted).not.toContain(contacts.find((c) => c.Email === r.Email && c.FirstName === r.FirstName)?.Id ?? '');
+    }
+    expect(ws.org().Contact?.find((c) => c.Email === 'p2@x.com' && c.FirstName === 'N4')).toBeDefined();
+  });
+});

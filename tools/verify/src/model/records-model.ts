@@ -378,10 +378,33 @@ export class RecordsModel {
     // A record this sync tracks under another destination record of its own is not the departed
     // person (the kit's mayBeSamePerson): the departure is a departure, and its new key waits —
     // unless another record now has that record's previous key (ids renumbered or reused: the
-    // departed person may still be in the source), then the departed record is kept.
+    // departed person may still be in the source), then the departed record is kept…
     const held = this.entries.get(byKey);
     if (held === undefined || !held.idKnown || held.pid === found.pid) return byKey;
-    return source.some((r) => r.id !== byKey && this.keyOf(r) === held.key) ? byKey : undefined;
+    if (source.some((r) => r.id !== byKey && this.keyOf(r) === held.key)) return byKey;
+    // …or unless the holder's row now carries the departed record's values rather than its own (the kit's looksLikeDeparted).
+    const row = source.find((r) => r.id === byKey) as ConformanceRecord;
+    return this.rowLooksLike(row, held.properties, entry.properties) ? byKey : undefined;
+  }
+
+  /**
+   * Of the properties outside the match key on which `own` and `departed` differ, at least as
+   * many of `row`'s hold `departed`'s value as `own`'s (empty values all alike).
+   */
+  private rowLooksLike(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, departed: Readonly<Record<string, PropertyValue>>): boolean {
+    const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
+    const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : a === b);
+    const key = this.keyOf(row);
+    let votes = 0;
+    for (const name of new Set([...Object.keys(own), ...Object.keys(departed)])) {
+      if (same(own[name], departed[name])) continue;
+      const swapped = { ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: own[name] ?? null } } };
+      if (this.keyOf(swapped) !== key) continue;
+      const now = row.snapshot.properties[name];
+      if (same(now, departed[name])) votes++;
+      else if (same(now, own[name])) votes--;
+    }
+    return votes >= 0;
   }
 
   /**

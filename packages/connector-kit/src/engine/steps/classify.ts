@@ -84,7 +84,7 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   const found = record.found;
   const modeName = SYNC_MODE_TABLE[ctx.mode].displayName;
   if (record.claimedBy !== undefined && found && !found.archived) {
-    // The same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
+    // Maybe the same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
     const held = record.holderGroups;
     const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !held.includes(g)) : [];
     return plan({
@@ -93,7 +93,7 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
       code: 'rekeyed',
       message: held
         ? `Left the source under this id, but its ${ctx.destinationName} record (${found.id}) belongs to record "${record.claimedBy}", which is in the source: kept, and now tracked under "${record.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} managed group(s) "${record.claimedBy}" is not in` : ''}.`
-        : `Left the source under this id, but record "${record.claimedBy}", which is in the source, has its ${ctx.matchKeyLabel} (${ctx.destinationName} record ${found.id}) and has not written it yet: kept as it is (groups too) and still tracked under this id; the next run decides again.`,
+        : `Left the source under this id, but record "${record.claimedBy}", which is in the source, has its ${ctx.matchKeyLabel} (${ctx.destinationName} record ${found.id}) and this sync has not written that record for it: kept as it is (groups too) and still tracked under this id, since that record may be this person under a new id. If "${record.recordId}" really left, delete or merge ${found.id} in ${ctx.destinationName}; the next run decides again.`,
       removeGroups,
     });
   }

@@ -1,4 +1,5 @@
 import type { StateEntry } from '../../state/state-store';
+import type { PropertyValue, RecordSnapshot } from '../../records/types';
 
 /**
  * Whether a current source record that now has a departed record's match key may be the
@@ -16,7 +17,9 @@ import type { StateEntry } from '../../state/state-store';
  *   source, under the holder's id): it may be the same person — the departed record is kept,
  *   and the holder refused (`match_key_taken`) until the source says who is who;
  * - otherwise the departed record is a real departure (deleted, or kept as the mode says),
- *   and the holder's new key waits for it (`match_key_taken`).
+ *   and the holder's new key waits for it (`match_key_taken`) — unless the holder's row
+ *   looks like the departed person ({@link looksLikeDeparted}): then the holder claims the
+ *   departed record in its window (see `settleTaken`), so it is kept.
  */
 export function mayBeSamePerson(holder: StateEntry | undefined, departedDestinationId: string | null | undefined, keyHolder: (key: string) => string | undefined): boolean {
   if (holder === undefined || holder.destinationId === null || holder.notFound === true) return true;
@@ -29,4 +32,40 @@ export function previousKeyTaken(entry: StateEntry, keyHolder: (key: string) => 
   if (entry.matchKey === null) return false;
   const other = keyHolder(entry.matchKey);
   return other !== undefined && other !== entry.recordId;
+}
+
+/** Two property values are the same, empty (`undefined`, `null`, `""`) equal to empty. */
+function same(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
+  const empty = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
+  return empty(a) ? empty(b) : a === b;
+}
+
+/**
+ * Whether a record whose new match key is a departed record's looks like that departed
+ * person rather than like itself: of the properties (other than those making up the match
+ * key) on which its own last exported values and the departed record's differ, at least as
+ * many now hold the departed record's values as its own. That is what ids reused or shifted
+ * look like (the row now describes the departed person: trial of stop 26 — a row took both
+ * the Email and the name of a departed record, which was deleted); a key handed on to
+ * someone else keeps the holder's own values. A tie (nothing else to tell them apart
+ * included) counts as looking like it: unsure, so the departed record is not deleted.
+ *
+ * @param next the holder's row now; @param own the holder's state snapshot; @param departed
+ *   the departed record's state snapshot; @param keyOf the destination's match key of a snapshot.
+ */
+export function looksLikeDeparted(next: RecordSnapshot, own: RecordSnapshot, departed: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
+  const key = keyOf(next);
+  let forDeparted = 0;
+  let forOwn = 0;
+  for (const name of new Set([...Object.keys(own.properties), ...Object.keys(departed.properties)])) {
+    const mine = own.properties[name];
+    const theirs = departed.properties[name];
+    if (same(mine, theirs)) continue;
+    // Part of the match key: putting the holder's own value back changes the key.
+    if (keyOf({ ...next, properties: { ...next.properties, [name]: mine ?? null } }) !== key) continue;
+    const now = next.properties[name];
+    if (same(now, theirs)) forDeparted++;
+    else if (same(now, mine)) forOwn++;
+  }
+  return forDeparted >= forOwn;
 }

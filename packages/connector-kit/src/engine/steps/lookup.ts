@@ -1,5 +1,6 @@
 import type { FoundRecord, LookupRequest } from '../../destination/verbs';
 import type { StateEntry } from '../../state/state-store';
+import type { RecordSnapshot } from '../../records/types';
 import { permits } from '../../modes/permits';
 import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
 import { isRunStopping } from '../../errors/sync-error';
@@ -10,6 +11,7 @@ import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { refuseOpenKeyMoves } from './key-moves';
+import { looksLikeDeparted } from './key-holder';
 import { decideMatch, listIds } from './match-decision';
 import { resolveRekeys, type RekeyCandidates } from './rekey-candidates';
 
@@ -64,11 +66,11 @@ function ambiguous(ctx: RecordRunContext, ids: readonly string[]): ResultFields 
 }
 
 /**
- * Who has the key a record wants: a record that left the source (`renumbered`: the record
- * now having the wanting record's previous key — the departed record is then kept, see
- * `mayBeSamePerson`), or one still in the source whose own change was refused.
+ * Who has the key a record wants: a record that left the source (kept while the wanting
+ * record has its key, see `claimRecords`; `renumbered`: the record now having the wanting
+ * record's previous key), or one still in the source whose own change was refused.
  */
-type Holder = { departed: string; renumbered?: string | undefined } | { waiting: string };
+type Holder = { departed: string; renumbered?: string | undefined; looksLike?: boolean } | { waiting: string };
 
 function takenNext(ctx: RecordRunContext, holder: Holder | undefined): string {
   if (holder === undefined) return 'merge the two records, or fix the source';
@@ -77,6 +79,12 @@ function takenNext(ctx: RecordRunContext, holder: Holder | undefined): string {
     return (
       `its previous ${ctx.matchKeyLabel} is now record "${holder.renumbered}"'s, so the source's ids look renumbered or reused: ` +
       `nothing is deleted or written for these records until each person has one id (give them back their ids, or merge or remove the other ${ctx.destinationName} record if this really is someone new)`
+    );
+  }
+  if (holder.looksLike === true) {
+    return (
+      `this row now has that record's values rather than its own, so it may be that person under a new id (ids reused or shifted): that record is kept and nothing is written for either — ` +
+      `if it is that person, merge the two ${ctx.destinationName} records; if "${holder.departed}" really left, delete that record in ${ctx.destinationName}, and the next run sends this change`
     );
   }
   return permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })
@@ -130,9 +138,13 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
       const named = holders.get(id) ?? [];
       const waiting = crossed(r, id) ? named.find((e) => refused.has(e.recordId))?.recordId : undefined;
       if (crossed(r, id) && waiting === undefined) continue;
-      const departed = named.find((e) => !ctx.source.inSource(e.recordId))?.recordId;
+      const departed = named.find((e) => !ctx.source.inSource(e.recordId));
       const renumbered = r.previousMatchKey === undefined ? undefined : ctx.source.keyHolder(r.previousMatchKey);
-      const holder: Holder | undefined = departed !== undefined ? { departed, renumbered: renumbered !== r.recordId ? renumbered : undefined } : waiting !== undefined ? { waiting } : undefined;
+      const looksLike = departed !== undefined && looksLikeDeparted(r.next as RecordSnapshot, (r.entry as StateEntry).snapshot, departed.snapshot, (s) => ctx.destination.matchKey(s, ctx.config));
+      // Maybe the departed person under this id: the record claims it, so it is kept (see claimRecords).
+      if (looksLike) ctx.claims.claim(id, r.recordId);
+      const holder: Holder | undefined =
+        departed !== undefined ? { departed: departed.recordId, renumbered: renumbered !== r.recordId ? renumbered : undefined, looksLike } : waiting !== undefined ? { waiting } : undefined;
       results.set(r, taken(ctx, r, id, holder));
       refused.add(r.recordId);
       changed = true;
