@@ -49,9 +49,11 @@ export async function runDeferredRemovals(target: AudienceTarget, history: Histo
     const writes = (await t.admin.requests()).filter((e) => ['add', 'remove'].includes(h.classify(e)));
     if (writes.length > 0) stats.violations.push(`${where}: ${writes.length} request(s) sent for unchanged input after the deferred removals went through`);
     // Rows that share an identity fail every run (duplicate_match_key): nothing is sent for
-    // them, so a removal refused earlier stays pending — by design (never guess), not a leftover.
+    // them, so a removal refused earlier stays pending — by design (never guess), not a
+    // leftover: for their current identity, and for any earlier identity of theirs (a row that
+    // left an audience under one identity, then took another row's: seed 198347110#11).
     const refused = new Set(final.results.filter((r) => r.code === 'duplicate_match_key').map((r) => r.id));
-    const frozen = new Set(last.filter((row) => refused.has(row.id)).map((row) => h.memberKey(row.keyIndex)));
+    const frozen = new Set(history.steps.flatMap((step) => step.rows.filter((row) => refused.has(row.id)).map((row) => h.memberKey(row.keyIndex))));
     const shown = (members: Iterable<string>) => [...members].filter((m) => !frozen.has(m)).sort().join(',');
     const actual = await t.read();
     for (const name of new Set([...actual.keys(), ...model.audiences.keys()])) {
