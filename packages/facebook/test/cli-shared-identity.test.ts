@@ -251,6 +251,21 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
       'a record takes an old email; the one who kept the phone and that record leave while a newcomer with the phone joins (re-trial of stop 25, seed 1720)',
       ['id,Email,Phone,Segments\nc5,e7@x.com,+14155550003,All;VIP\n', 'id,Email,Phone,Segments\nc2,e7@x.com,,All;VIP\nc5,e4@x.com,+14155550003,VIP\n', 'id,Email,Phone,Segments\nc4,e5@x.com,+14155550003,All;VIP\n'],
     ],
+    [
+      'two records swap emails and keep their phones while one who shared a phone leaves (trial of stop 26, seed 3029)',
+      [
+        'id,Email,Phone,Segments\nc1,e4@x.com,+14155550001,VIP\nc2,e1@x.com,+14155550001,All;VIP\nc4,e5@x.com,+14155550002,All;VIP\n',
+        'id,Email,Phone,Segments\nc2,e5@x.com,+14155550001,All\nc4,e1@x.com,+14155550002,VIP\n',
+      ],
+    ],
+    [
+      'a record takes a leaver\'s linked email while its own moves on (trial of stop 26, seed 3039)',
+      [
+        'id,Email,Phone,Segments\nc1,e4@x.com,+14155550003,VIP;All\nc2,e2@x.com,,VIP\nc3,e3@x.com,+14155550003,VIP;All\nc4,e1@x.com,,VIP\n',
+        'id,Email,Phone,Segments\nc1,e4@x.com,,All\nc2,e2@x.com,+14155550001,VIP\nc3,e3@x.com,+14155550003,All\nc4,e1@x.com,,All\n',
+        'id,Email,Phone,Segments\nc2,e2@x.com,+14155550001,All;VIP\nc3,e5@x.com,+14155550003,VIP\nc4,e3@x.com,,All;VIP\n',
+      ],
+    ],
   ];
   for (const [name, steps] of histories) {
     it(name, async () => {

@@ -10,6 +10,7 @@ import type { StateEntry, StateStore, SyncLease } from '../../state/state-store'
  */
 export class StateWriter {
   private failure: SyncError | undefined;
+  private writes = 0;
 
   constructor(
     private readonly store: StateStore,
@@ -29,6 +30,11 @@ export class StateWriter {
     return this.failure;
   }
 
+  /** How many writes went through so far: a reader caching state for the run compares it to know whether state changed since. */
+  get generation(): number {
+    return this.writes;
+  }
+
   /** Writes entries. Resolves false when they could not be written (the run is stopping). */
   put(entries: readonly StateEntry[]): Promise<boolean> {
     return this.write(entries.length, () => this.store.put(this.syncId, entries, this.lease));
@@ -44,6 +50,7 @@ export class StateWriter {
     if (this.failure) return false;
     try {
       await fn();
+      this.writes++;
       return true;
     } catch (thrown) {
       this.failure ??= toSyncError(thrown);

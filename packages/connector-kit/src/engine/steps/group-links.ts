@@ -11,11 +11,14 @@ const PAGE = 5_000;
  * the source that are still in it (kept, or leaving), and entries whose record now has other
  * identifiers than the entry holds (its old ones are still the member there until removed) —
  * indexed by every identifier of their
- * member. Read once per audience per run, when a record may leave that audience; only
- * those entries are kept (few), the rest of the audience is only read.
+ * member. Read per audience when a record may leave it, and again only when the run wrote
+ * state since (a window before kept an old identity as an entry of its own, or changed a
+ * record's identifiers: trial of stop 26 — a departure in a later window was removed through
+ * a member that such an entry, unseen, tied to someone staying); only those entries are kept
+ * (few), the rest of the audience is only read.
  */
 export class GroupLinks {
-  private readonly byGroup = new Map<string, Promise<Map<string, StateEntry[]>>>();
+  private readonly byGroup = new Map<string, { readonly generation: number; readonly index: Promise<Map<string, StateEntry[]>> }>();
 
   constructor(
     private readonly state: StateStore,
@@ -23,16 +26,18 @@ export class GroupLinks {
     /** True when the entry's record is in the source with every identifier the entry holds (the first pass's index finds it). */
     private readonly current: (entry: StateEntry) => boolean,
     private readonly memberKeys: (entry: StateEntry) => readonly string[],
+    /** The run's state generation (`StateWriter.generation`): an index read before a later write is read again. */
+    private readonly generation: () => number,
   ) {}
 
   /** The indexed entries of `group` whose member has identifier `key`. */
   async holders(group: string, key: string): Promise<readonly StateEntry[]> {
-    let index = this.byGroup.get(group);
-    if (!index) {
-      index = this.read(group);
-      this.byGroup.set(group, index);
+    let cached = this.byGroup.get(group);
+    if (!cached || cached.generation !== this.generation()) {
+      cached = { generation: this.generation(), index: this.read(group) };
+      this.byGroup.set(group, cached);
     }
-    return (await index).get(key) ?? [];
+    return (await cached.index).get(key) ?? [];
   }
 
   private async read(group: string): Promise<Map<string, StateEntry[]>> {

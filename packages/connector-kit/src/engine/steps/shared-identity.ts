@@ -46,7 +46,7 @@ export async function findSharedIdentities(ctx: AudienceRunContext, ledger: Reco
       if (earlierIdentityOf(id) !== undefined || !ctx.source.inSource(id)) return false;
       return memberKeys(entry).every((key) => ctx.source.identityHolders([key], NO_RECORD).includes(id));
     };
-    links = new GroupLinks(ctx.state, ctx.syncId, current, memberKeys);
+    links = new GroupLinks(ctx.state, ctx.syncId, current, memberKeys, () => ctx.writer.generation);
     linksOfRun.set(ctx.source.identityHolders, links);
   }
   const search = new SharerSearch(ctx, ledger.open(), links, memberKeys);
