@@ -8,7 +8,7 @@ import { cli, readReport, tempDir } from './cli-helpers';
 // Reading the source exactly and converting values exactly, through the CLI against the
 // emulators (issues #12 and #17).
 
-type Contact = { Email?: string; Customer_Id__c?: string; LastName?: string; Subscription_Date__c?: string };
+type Contact = { Email?: string; Customer_Id__c?: string; FirstName?: string; LastName?: string; Subscription_Date__c?: string };
 const salesforceContacts = (stateDir: string) =>
   (JSON.parse(readFileSync(join(stateDir, 'emulators', 'salesforce.json'), 'utf8')) as { Contact?: Contact[] }).Contact ?? [];
 
@@ -317,5 +317,32 @@ describe('OneSignal (--emulator): date tags', () => {
     const data = JSON.parse(readFileSync(join(state, 'emulators', 'onesignal.json'), 'utf8')) as { apps: Record<string, { users: User[] }> };
     const tags = Object.fromEntries(Object.values(data.apps).flatMap((a) => a.users.map((u) => [u.identity.external_id, u.properties.tags.since])));
     expect(tags).toEqual({ a: '1700000000', b: '1700000000', c: '1700000000' });
+  });
+});
+
+describe('Salesforce (--emulator): a quote closed on the next row\'s id (trial of stop 26: `C2,p2@…,"B` then `C3",L`)', () => {
+  it('both lines fail malformed_row, the run deletes nobody, C3 keeps its Contact', async () => {
+    const dir = tempDir();
+    const state = join(dir, 'state');
+    const file = join(dir, 'people.csv');
+    const report = join(dir, 'report.json');
+    const rows = Array.from({ length: 20 }, (_, i) => `C${i + 1},p${i + 1}@example.com,First${i + 1},L`);
+    const write = (lines: string[]) => writeFileSync(file, `${['Id,Email,First,Last', ...lines].join('\n')}\n`);
+    const run = () =>
+      cli(['sync', '--to', 'salesforce', '--emulator', '--mode', 'sync', '--from', file, '--id', 'Id', '--map', 'Email=Email', '--map', 'FirstName=First', '--map', 'LastName=Last', '--state-dir', state, '--report', report, '--allow-deletes', '20']);
+    write(rows);
+    expect((await run()).code).toBe(0);
+    const merged = [...rows];
+    merged.splice(1, 2, 'C2,p2@example.com,"B', 'C3",L');
+    write(merged);
+    const second = await run();
+    expect(second.code).toBe(1);
+    const r = readReport(report);
+    expect(r.counts).toMatchObject({ deleted: 0 });
+    expect(r.records.filter((x) => x.code === 'malformed_row').map((x) => x.row)).toEqual([3, 4]);
+    const contacts = salesforceContacts(state);
+    expect(contacts).toHaveLength(20);
+    expect(contacts.find((c) => c.Email === 'p3@example.com')?.FirstName).toBe('First3');
+    expect(contacts.find((c) => c.Email === 'p2@example.com')?.FirstName).toBe('First2');
   });
 });

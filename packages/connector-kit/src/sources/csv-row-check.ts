@@ -57,7 +57,8 @@ function quoteProblem(raw: string, options: RowCheckOptions): string | undefined
 /**
  * The first line inside a multi-line quoted value that looks like a row of its own: it
  * splits (naively, at every delimiter) into as many values as the header has and has a
- * record id — or one value short of that ({@link shortRow}). This is what a stray pair of quotes looks like (a quote opening a value on one
+ * record id — or one value short of that ({@link shortRow}), or starts with another id shaped
+ * like the row's own ({@link idShapedLine}). This is what a stray pair of quotes looks like (a quote opening a value on one
  * row and a later quote closing it merge every row between them into one value), wherever
  * the quote opened: in the row's last value (its first line then splits into a whole row
  * too) or in an earlier one. A genuine multi-line value (an address, a note) rarely has a
@@ -84,6 +85,7 @@ function swallowedRow(fields: readonly string[], options: RowCheckOptions): numb
     }
     if (parts.length === width && (parts[options.idIndex] ?? '').trim() !== '') return k;
     if (shortRow(parts, width, options.idIndex)) return k;
+    if (idShapedLine(parts, fields[options.idIndex] ?? '', options.idIndex)) return k;
   }
   return undefined;
 }
@@ -96,6 +98,22 @@ function swallowedRow(fields: readonly string[], options: RowCheckOptions): numb
  */
 function shortRow(parts: readonly string[], width: number, idIndex: number): boolean {
   return width >= 4 && parts.length === width - 1 && /^\S+$/.test((parts[idIndex] ?? '').trim());
+}
+
+/** An id's shape: its runs of digits and of letters, in order (`c2` and `c3` are alike; `1042` and `7`). */
+const idShape = (id: string): string => id.replace(/\p{N}+/gu, '9').replace(/\p{L}+/gu, 'a');
+
+/**
+ * A line that reaches a value boundary with, where the id goes, another id shaped like the
+ * row's own (`c3` in row `c2`, `1043` in row `1042`): a quote opened in one row and closed in
+ * the next row's first value (`c2,b@x.com,"B` then `c3",L`; trial of stop 26) merges the two
+ * while the second line no longer looks like a row at all — and sync would delete `c3`. Only
+ * ids with a digit: a word where a letters-only id goes is as likely a line of an address.
+ */
+function idShapedLine(parts: readonly string[], ownId: string, idIndex: number): boolean {
+  const own = ownId.trim();
+  const candidate = (parts[idIndex] ?? '').trim();
+  return parts.length >= 2 && /\p{N}/u.test(own) && candidate !== own && /^\S+$/.test(candidate) && idShape(candidate) === idShape(own);
 }
 
 /**

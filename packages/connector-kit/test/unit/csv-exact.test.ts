@@ -67,6 +67,24 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
     expect(brief(await readWide(address))).toEqual(['2:c1', '3:c2', '4:c3', '5:c4', '7:c6']);
   });
 
+  it('catches a merged line that starts with another id shaped like the row\'s own (trial of stop 26: `c2,b@x.com,"B` then `c3",L`)', async () => {
+    const wide = { idColumn: 'id', fields: { Email: 'email', FirstName: 'first', LastName: 'last' } };
+    const readWide = async (content: string) => {
+      const out: SourceItem[] = [];
+      for await (const item of csvSource(file(content), wide).open()) out.push(item);
+      return out;
+    };
+    for (const eol of ['\n', '\r\n']) {
+      const merged = ['id,email,first,last', 'c1,a@x.com,Ada,A', 'c2,b@x.com,"B', 'c3",L', 'c4,d@x.com,Di,D'].join(eol);
+      expect(brief(await readWide(merged))).toEqual(['2:c1', '3:malformed_row', '4:malformed_row', '5:c4']);
+      const numeric = ['id,email,first,last', '1041,a@x.com,Ada,A', '1042,b@x.com,"B', '1043",L', '1044,d@x.com,Di,D'].join(eol);
+      expect(brief(await readWide(numeric))).toEqual(['2:1041', '3:malformed_row', '4:malformed_row', '5:1044']);
+    }
+    // Genuine multi-line values: a second line that is a word (with a letters-only id too), or an address, stays a value.
+    const notes = ['id,email,first,last', 'c1,a@x.com,"Ada', 'Mary",A', 'c2,b@x.com,"Bob', 'Flat 2, Springfield",B', 'ab,c@x.com,"Cy', 'Mae",C'].join('\n');
+    expect(brief(await readWide(notes))).toEqual(['2:c1', '4:c2', '6:ab']);
+  });
+
   it('keeps genuine multi-line values, and line numbers after them (CRLF inside quotes counts once)', async () => {
     const csv = ['id,email,name', '1,p1@x.example,"12 Main St\r\nApt 4\r\nSpringfield"', '2,p2@x.example,"Ada\r\nLovelace"', '', '3,p3@x.example,Zoe'].join(
       '\r\n',
