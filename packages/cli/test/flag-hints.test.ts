@@ -94,6 +94,19 @@ describe('the CLI names flags where the kit names runSync options', () => {
     const list = await cli(['state', 'list', '--state-dir', join(dir, 's')]);
     expect(`${list.stdout}${list.stderr}`).not.toContain('Pw-9f3k');
   });
+
+  it('a token in an endpoint URL\'s query string or fragment is refused, never stored or repeated (trial of stop 26)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'people.csv'), 'id,Email,LastName\n1,a@example.com,A\n');
+    for (const url of ['http://127.0.0.1:9/?token=Tk-7q2x', 'http://127.0.0.1:9/#Tk-7q2x', 'http://127.0.0.1:9?access_token=Tk-7q2x']) {
+      const out = await cli(['sync', '--to', 'salesforce', '--option', `instanceUrl=${url}`, '--from', join(dir, 'people.csv'), '--id', 'id', '--map', 'Email=Email', '--state-dir', join(dir, 's')], { SALESFORCE_ACCESS_TOKEN: 'tok' });
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('must not hold a query string');
+      expect(`${out.stdout}${out.stderr}`).not.toContain('Tk-7q2x');
+    }
+    const list = await cli(['state', 'list', '--state-dir', join(dir, 's')]);
+    expect(`${list.stdout}${list.stderr}`).not.toContain('Tk-7q2x');
+  });
 });
 
 describe('kit refusals and skips through the CLI name flags (Salesforce emulator)', () => {
