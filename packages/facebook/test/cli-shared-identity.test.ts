@@ -282,3 +282,29 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
     }, 120_000);
   }
 });
+
+describe('syncmodes sync --to facebook: an audience made elsewhere (trial of stop 26: a member seeded by hand was merged with this sync\'s people)', () => {
+  it('sync mode says so once (audience_shared), while this sync has no member there; additive and an audience of its own say nothing', async () => {
+    const dir = tempDir();
+    const foreign = { EMAIL: hashed('someone@elsewhere.com') };
+    writeFileSync(join(dir, 'seed.json'), JSON.stringify({ audiences: [{ name: 'VIP', accountId: 'act_123', members: [foreign] }], settings: { lowAudienceSize: 0 } }));
+    const source = join(dir, 'people.csv');
+    writeFileSync(source, 'Id,Email,Phone,Segments\nc1,a@x.com,,VIP;All\n');
+    const run = async (mode: string, stateDir: string, seed: boolean) => {
+      const args = ['sync', '--to', 'facebook', '--emulator', '--mode', mode, '--option', 'adAccountId=act_123', '--from', source, '--id', 'Id', '--map', 'EMAIL=Email', '--map', 'PHONE=Phone', '--groups', 'Segments'];
+      args.push('--state-dir', join(dir, stateDir), '--report', join(dir, 'report.json'), ...(seed ? ['--emulator-seed', join(dir, 'seed.json')] : []));
+      const out = await cli(args);
+      return { ...out, notices: (readReport(join(dir, 'report.json')) as unknown as { notices: { code: string; message: string }[] }).notices };
+    };
+    const first = await run('sync', 'sync-state', true);
+    expect(first.code).toBe(0);
+    // VIP existed (seeded); All is created by this run: only VIP is named.
+    expect(first.notices.map((n) => n.code)).toEqual(['audience_shared']);
+    expect(first.notices[0]?.message).toContain('"VIP"');
+    expect(first.stderr).toContain('audience_shared');
+    const second = await run('sync', 'sync-state', false);
+    expect(second.notices).toEqual([]);
+    const additive = await run('additive', 'additive-state', true);
+    expect(additive.notices).toEqual([]);
+  }, 60_000);
+});

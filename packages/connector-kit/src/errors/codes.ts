@@ -95,6 +95,8 @@ export type KitCode = keyof typeof KIT_CODES;
 export const NOTICE_CODES = {
   group_recreated: 'A managed group was deleted in the destination: created again and repopulated.',
   group_repopulated: 'A managed group showed no members: repopulated.',
+  audience_shared:
+    'An audience this sync has no member in yet already exists (made elsewhere): in sync mode, removing someone who left removes every identifier the vendor merged into their member, uploads of others included.',
 } as const;
 
 /** The meaning of a code: the kit's, or the destination's declared ones. */

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/sync-error';
+import { permits } from '../../modes/permits';
 import type { FoundGroup } from '../../destination/verbs';
 import { forgetGroup } from '../ledger/run-writes';
 import type { RunContext } from '../run/run-context';
@@ -25,6 +26,26 @@ async function findGroups(ctx: RunContext, find: NonNullable<ReturnType<typeof f
     for (const [name, groups] of await ctx.caller.call('find_groups', () => find(part))) found.set(name, groups);
   }
   return found;
+}
+
+/**
+ * An audience (vendor matching by any of several identifiers) that exists while this sync's
+ * state has no member in it, in a mode that removes people: others may upload to it, and
+ * the vendor merges their uploads into this sync's members by any shared identifier, so a
+ * removal can take them too — which nobody can see, as members cannot be listed (trial of
+ * stop 26: a member seeded by hand was removed with a departed person, and a person still in
+ * the source with it).
+ */
+function sharedAudience(ctx: RunContext, name: string): RunNotice[] {
+  if (ctx.kind !== 'audience' || ctx.destination.identityKeys === undefined || !permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })) return [];
+  return [
+    {
+      code: 'audience_shared',
+      message:
+        `${ctx.destinationName} audience "${name}" already exists and this sync has no member in it yet: if people or other tools upload to it too, removing someone who left the source also removes what ${ctx.destinationName} merged into their member from those uploads (it matches a person by any shared identifier, and members cannot be listed). ` +
+        'Let this sync write to an audience of its own, or use additive mode.',
+    },
+  ];
 }
 
 /** What checking the managed groups found. */
@@ -62,19 +83,22 @@ export async function checkGroups(ctx: RunContext, names: readonly string[], pin
     );
   }
   const notices: RunNotice[] = [];
+  let changed = false;
   // A name the verb left out of its answer (e.g. an audience given by id) is not checked.
   for (const name of unpinned.filter((n) => found.has(n))) {
     const group = found.get(name)?.[0];
     const members = held.get(name) ?? 0;
     if (group) ctx.groupIds.prime(name, group.id);
+    if (group && members === 0) notices.push(...sharedAudience(ctx, name));
     const lost = members > 0 && (group === undefined || group.members === 0);
     if (!lost) continue;
     const what = group === undefined ? 'was deleted' : 'has no members';
     const forgotten = ctx.dryRun ? members : await forgetGroup(ctx.state, ctx.writer, ctx.syncId, name);
+    changed = true;
     notices.push({
       code: group === undefined ? 'group_recreated' : 'group_repopulated',
       message: `${ctx.destinationName} group "${name}" ${what} although this sync added ${members} member(s): ${ctx.dryRun ? 'would be ' : ''}${group === undefined ? 'created again and ' : ''}repopulated with every current member (${forgotten} record(s) to add again).`,
     });
   }
-  return { notices, stateChanged: notices.length > 0 && !ctx.dryRun };
+  return { notices, stateChanged: changed && !ctx.dryRun };
 }
