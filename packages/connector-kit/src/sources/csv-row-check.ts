@@ -104,16 +104,17 @@ function shortRow(parts: readonly string[], width: number, idIndex: number): boo
 const idShape = (id: string): string => id.replace(/\p{N}+/gu, '9').replace(/\p{L}+/gu, 'a');
 
 /**
- * A line that reaches a value boundary with, where the id goes, another id shaped like the
- * row's own (`c3` in row `c2`, `1043` in row `1042`): a quote opened in one row and closed in
- * the next row's first value (`c2,b@x.com,"B` then `c3",L`; trial of stop 26) merges the two
- * while the second line no longer looks like a row at all — and sync would delete `c3`. Only
+ * A line with, where the id goes, another id shaped like the row's own (`c3` in row `c2`,
+ * `1043` in row `1042`): a quote opened in one row and closed in the next row's first value
+ * (`c2,b@x.com,"B` then `c3",L`; trial of stop 26), or a line holding only that id (`…,"Lb`
+ * then `c3"`; second trial), merges the two while the second line no longer looks like a row
+ * at all — and sync would delete `c3`. Only
  * ids with a digit: a word where a letters-only id goes is as likely a line of an address.
  */
 function idShapedLine(parts: readonly string[], ownId: string, idIndex: number): boolean {
   const own = ownId.trim();
   const candidate = (parts[idIndex] ?? '').trim();
-  return parts.length >= 2 && /\p{N}/u.test(own) && candidate !== own && /^\S+$/.test(candidate) && idShape(candidate) === idShape(own);
+  return /\p{N}/u.test(own) && candidate !== own && /^\S+$/.test(candidate) && idShape(candidate) === idShape(own);
 }
 
 /**

@@ -79,6 +79,9 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
       expect(brief(await readWide(merged))).toEqual(['2:c1', '3:malformed_row', '4:malformed_row', '5:c4']);
       const numeric = ['id,email,first,last', '1041,a@x.com,Ada,A', '1042,b@x.com,"B', '1043",L', '1044,d@x.com,Di,D'].join(eol);
       expect(brief(await readWide(numeric))).toEqual(['2:1041', '3:malformed_row', '4:malformed_row', '5:1044']);
+      // Second trial of stop 26: the quote opens in the last value and the next line is only the next id.
+      const alone = ['id,email,first,last', 'c1,a@x.com,A,La', 'c2,b@x.com,B,"Lb', 'c3"', 'c4,d@x.com,D,Ld'].join(eol);
+      expect(brief(await readWide(alone))).toEqual(['2:c1', '3:malformed_row', '4:malformed_row', '5:c4']);
     }
     // Genuine multi-line values: a second line that is a word (with a letters-only id too), or an address, stays a value.
     const notes = ['id,email,first,last', 'c1,a@x.com,"Ada', 'Mary",A', 'c2,b@x.com,"Bob', 'Flat 2, Springfield",B', 'ab,c@x.com,"Cy', 'Mae",C'].join('\n');
