@@ -1,6 +1,7 @@
 import type { Properties, PropertyValue } from './types';
 
-function isEmpty(value: PropertyValue | undefined): boolean {
+/** True for a value that says nothing: `undefined`, `null` or `""` (an update clears the field). */
+export function isEmpty(value: PropertyValue | undefined): boolean {
   return value === undefined || value === null || value === '';
 }
 

@@ -1,4 +1,5 @@
 import type { StateEntry } from '../../state/state-store';
+import { isEmpty } from '../../records/property-diff';
 import type { PropertyValue, RecordSnapshot } from '../../records/types';
 
 /**
@@ -34,10 +35,9 @@ export function previousKeyTaken(entry: StateEntry, keyHolder: (key: string) => 
   return other !== undefined && other !== entry.recordId;
 }
 
-/** Two property values are the same, empty (`undefined`, `null`, `""`) equal to empty. */
+/** Two property values are the same, every empty value ({@link isEmpty}) equal to every other. */
 function same(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
-  const empty = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
-  return empty(a) ? empty(b) : a === b;
+  return isEmpty(a) ? isEmpty(b) : a === b;
 }
 
 /**
