@@ -20,6 +20,12 @@ async function read(content: string | Buffer, options: CsvSourceOptions = {}): P
   for await (const item of csvSource(file(content), mapping, options).open()) out.push(item);
   return out;
 }
+/** Reads a file of four columns: `id,email,first,last`. */
+async function readWide(content: string): Promise<SourceItem[]> {
+  const out: SourceItem[] = [];
+  for await (const item of csvSource(file(content), { idColumn: 'id', fields: { Email: 'email', FirstName: 'first', LastName: 'last' } }).open()) out.push(item);
+  return out;
+}
 /** `line:id` for records, `line:code` for errors. */
 const brief = (items: SourceItem[]) => items.map((i) => (i.kind === 'record' ? `${i.row}:${i.id}` : `${i.row}:${i.error.code}`));
 const errors = (items: SourceItem[]) => items.filter((i): i is SourceItem & { kind: 'error' } => i.kind === 'error');
@@ -51,12 +57,6 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
   });
 
   it('catches a merged line one value short of a row (trial of stop 25: quote opened in the email or the last column, closed on the next line)', async () => {
-    const wide = { idColumn: 'id', fields: { Email: 'email', FirstName: 'first', LastName: 'last' } };
-    const readWide = async (content: string) => {
-      const out: SourceItem[] = [];
-      for await (const item of csvSource(file(content), wide).open()) out.push(item);
-      return out;
-    };
     const head = ['id,email,first,last', 'c1,a@x.com,Ada,A', 'c2,b@x.com,Bob,B', 'c3,c@x.com,Cy,C'];
     const inEmail = [...head, 'c4,"d@x.com,Di,D', 'c5",Eve,E', 'c6,f@x.com,Fay,F'].join('\n');
     expect(brief(await readWide(inEmail))).toEqual(['2:c1', '3:c2', '4:c3', '5:malformed_row', '6:malformed_row', '7:c6']);
@@ -68,12 +68,6 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
   });
 
   it('catches a merged line that starts with another id shaped like the row\'s own (trial of stop 26: `c2,b@x.com,"B` then `c3",L`)', async () => {
-    const wide = { idColumn: 'id', fields: { Email: 'email', FirstName: 'first', LastName: 'last' } };
-    const readWide = async (content: string) => {
-      const out: SourceItem[] = [];
-      for await (const item of csvSource(file(content), wide).open()) out.push(item);
-      return out;
-    };
     for (const eol of ['\n', '\r\n']) {
       const merged = ['id,email,first,last', 'c1,a@x.com,Ada,A', 'c2,b@x.com,"B', 'c3",L', 'c4,d@x.com,Di,D'].join(eol);
       expect(brief(await readWide(merged))).toEqual(['2:c1', '3:malformed_row', '4:malformed_row', '5:c4']);
