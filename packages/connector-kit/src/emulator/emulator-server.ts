@@ -428,6 +428,12 @@ export class EmulatorServer {
         await new Promise((r) => setTimeout(r, fault.latencyMs ?? 30_000));
         res.socket?.destroy();
         return undefined;
+      case 'stalled_body':
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '1000' });
+        res.write('{"');
+        await new Promise((r) => setTimeout(r, fault.latencyMs ?? 30_000));
+        res.socket?.destroy();
+        return undefined;
       case 'reset':
         res.socket?.destroy();
         return undefined;

@@ -11,10 +11,13 @@
  * - `server_error`: a 5xx; `auth_expired`: the vendor's expired-token answer;
  * - `latency`: answer normally after `latencyMs`;
  * - `reset`: cut the connection before handling; `timeout`: hold it `latencyMs`, then cut;
+ * - `stalled_body`: send a 200's headers and the first bytes of its body, then nothing for
+ *   `latencyMs`, then cut: a server or proxy that stalls mid-answer (the request is not
+ *   handled);
  * - `lost_response`: handle the request (data changes), then cut the connection, so the
  *   client cannot know whether it worked.
  */
-export type FaultKind = 'rate_limit' | 'retry_after' | 'server_error' | 'latency' | 'reset' | 'timeout' | 'auth_expired' | 'lost_response';
+export type FaultKind = 'rate_limit' | 'retry_after' | 'server_error' | 'latency' | 'reset' | 'timeout' | 'auth_expired' | 'lost_response' | 'stalled_body';
 
 /**
  * A fault rule. A request matching `method` / `path` is counted; the fault fires when
@@ -41,7 +44,7 @@ export interface FaultRule {
   readonly retryAfterSec?: number | undefined;
   /** `retry_after`: send the wait as an HTTP-date (`Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`) instead of seconds. */
   readonly retryAfterDate?: boolean | undefined;
-  /** `latency`: delay before answering; `timeout`: how long to hold before cutting (default 30,000). */
+  /** `latency`: delay before answering; `timeout`, `stalled_body`: how long to hold before cutting (default 30,000). */
   readonly latencyMs?: number | undefined;
 }
 
@@ -78,6 +81,7 @@ export class FaultInjector {
     timeout: 0,
     auth_expired: 0,
     lost_response: 0,
+    stalled_body: 0,
   };
 
   /** Replaces the rules (and reseeds the PRNG). */

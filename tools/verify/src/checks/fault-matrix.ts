@@ -7,13 +7,17 @@ import { runAudienceScenario, type AudienceTarget } from './audience-scenario';
 import { runRecordsScenario } from './records-scenario';
 
 /** The faults of the matrix, each injected into up to 20% of requests (token expiry: after a few calls, for good). */
-export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'server_error', 'timeout', 'reset', 'lost_response', 'auth_expired'];
+export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'server_error', 'timeout', 'stalled_body', 'reset', 'lost_response', 'auth_expired'];
+
+/** Kinds that hold a request until the client's own timeout cuts it. */
+const HOLDS = new Set<FaultKind>(['timeout', 'stalled_body']);
 
 /** The emulator fault rules for one kind at `rate` (0–1) of vendor requests (admin endpoints spared). */
 export function rules(kind: FaultKind, rate: number): FaultRule[] {
   const path = '^/(?!__emulator)';
   switch (kind) {
     case 'timeout':
+    case 'stalled_body':
       return [{ kind, rate, latencyMs: 1_500, path }];
     case 'auth_expired':
       return [{ kind, after: 4, path }];
@@ -49,11 +53,11 @@ export function matrixHistory(kind: FaultKind, rate: number, size = 24): History
 export async function runFaultMatrix(target: RecordTarget, mode: SyncMode, rate: number, stats: VerifyStats, kinds: readonly FaultKind[] = FAULT_KINDS, seed = 1_000): Promise<void> {
   const hasTimeout = configFields(target.harness.destination.configSchema).some((f) => f.key === 'requestTimeoutMs');
   for (const [i, kind] of kinds.entries()) {
-    if (kind === 'timeout' && !hasTimeout) {
+    if (HOLDS.has(kind) && !hasTimeout) {
       stats.violations.push(`${target.name}: no requestTimeoutMs option, so a hung request cannot be cut short`);
       continue;
     }
-    await runRecordsScenario(target, mode, matrixHistory(kind, rate, target.matrixRows), seed + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
+    await runRecordsScenario(target, mode, matrixHistory(kind, rate, target.matrixRows), seed + i, stats, HOLDS.has(kind) ? { requestTimeoutMs: 300 } : {});
   }
 }
 
@@ -61,10 +65,10 @@ export async function runFaultMatrix(target: RecordTarget, mode: SyncMode, rate:
 export async function runAudienceFaultMatrix(target: AudienceTarget, mode: SyncMode, rate: number, stats: VerifyStats, kinds: readonly FaultKind[] = FAULT_KINDS, seed = 1_000): Promise<void> {
   const hasTimeout = configFields(target.harness.destination.configSchema).some((f) => f.key === 'requestTimeoutMs');
   for (const [i, kind] of kinds.entries()) {
-    if (kind === 'timeout' && !hasTimeout) {
+    if (HOLDS.has(kind) && !hasTimeout) {
       stats.violations.push(`${target.name}: no requestTimeoutMs option, so a hung request cannot be cut short`);
       continue;
     }
-    await runAudienceScenario(target, mode, matrixHistory(kind, rate), seed + i, stats, kind === 'timeout' ? { requestTimeoutMs: 300 } : {});
+    await runAudienceScenario(target, mode, matrixHistory(kind, rate), seed + i, stats, HOLDS.has(kind) ? { requestTimeoutMs: 300 } : {});
   }
 }
