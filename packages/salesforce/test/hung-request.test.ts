@@ -31,8 +31,17 @@ describe('a hung Salesforce endpoint', () => {
     expect(Date.now() - started).toBeLessThan(HOLD_MS / 2);
   });
 
-  it('does not keep the CLI process alive: the lookup that hung is retried, the run completes and the process exits while the server still holds the first socket', async () => {
-    env.emulator.setFaults([{ kind: 'timeout', method: 'GET', path: '/query$', times: 1, latencyMs: HOLD_MS }]);
+  it('fails a call whose answer stalls after its headers (second trial of stop 26: the headers came, the body never ended) with a retryable timeout after requestTimeoutMs', async () => {
+    env.emulator.setFaults([{ kind: 'stalled_body', method: 'GET', path: '/describe$', times: 1, latencyMs: HOLD_MS }]);
+    const config = salesforceConfigSchema.parse({ instanceUrl: env.url, accessToken: EMULATOR_ACCESS_TOKEN, requestTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(connectSalesforce(config, silentLogger)).rejects.toMatchObject({ code: 'timeout', retryable: true, message: expect.stringMatching(/within 300 ms/) });
+    expect(Date.now() - started).toBeLessThan(HOLD_MS / 2);
+    expect(env.emulator.faults.injected.stalled_body).toBe(1);
+  });
+
+  it.each(['timeout', 'stalled_body'] as const)('does not keep the CLI process alive (%s): the lookup that hung is retried, the run completes and the process exits while the server still holds the first socket', async (kind) => {
+    env.emulator.setFaults([{ kind, method: 'GET', path: '/query$', times: 1, latencyMs: HOLD_MS }]);
     const dir = mkdtempSync(join(tmpdir(), 'sf-hung-'));
     const file = join(dir, 'people.csv');
     writeFileSync(file, 'id,Email,LastName\n1,ada@example.com,Lovelace\n2,alan@example.com,Turing\n3,grace@example.com,Hopper\n');
@@ -52,6 +61,7 @@ describe('a hung Salesforce endpoint', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/created/i);
     expect(env.emulator.org.all('Contact')).toHaveLength(3);
+    expect(env.emulator.faults.injected[kind]).toBe(1);
     // The server held the first lookup's socket for HOLD_MS: the process could only exit this early if the client closed it.
     expect(elapsed).toBeLessThan(HOLD_MS * 0.75);
   }, HOLD_MS);

@@ -1,5 +1,6 @@
 import { Connection, type ConnectionConfig, type HttpRequest, type HttpResponse, type StreamPromise } from 'jsforce';
 import { Transport } from 'jsforce/lib/transport.js';
+import { deadlineRequest } from './deadline-request';
 import { jsforceErrorToSyncError } from './errors';
 
 /** What one answer said besides its body (Bulk API 2.0 pages query results with `Sforce-Locator`). */
@@ -16,13 +17,21 @@ export interface RequestOptions {
 }
 
 /**
- * jsforce's HTTP transport, told about every answer (status and headers) before jsforce
- * reads its body. Passed per request through jsforce's own `transport` request option
- * (`HttpApi` takes `options.transport`); the request itself is jsforce's, untouched.
+ * jsforce's HTTP transport with a deadline over the whole exchange (its request stream
+ * creator is {@link deadlineRequest}), told about every answer (status and headers) before
+ * jsforce reads its body. Passed per request through jsforce's own `transport` request
+ * option (`HttpApi` takes `options.transport`).
  */
 class ObservedTransport extends Transport {
-  constructor(private readonly onAnswer: (answer: AnswerInfo) => void) {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly onAnswer: (answer: AnswerInfo) => void = () => undefined,
+  ) {
     super();
+  }
+
+  override getRequestStreamCreator(): ReturnType<Transport['getRequestStreamCreator']> {
+    return deadlineRequest(this.timeoutMs);
   }
 
   override httpRequest(req: HttpRequest, options?: Parameters<Transport['httpRequest']>[1]): StreamPromise<HttpResponse> {
@@ -43,10 +52,10 @@ class ObservedTransport extends Transport {
  * - **no jsforce retries** (`retry.maxRetries: 0`): the kit's caller paces, retries and counts
  *   every call; jsforce would otherwise retry GET / PUT / DELETE up to 5 times on 429, 5xx and
  *   network errors behind its back;
- * - **a timeout that closes the socket** (`timeout`): jsforce's transport aborts the fetch
- *   (node-fetch destroys the request and its socket) when no answer came within `timeoutMs`;
- *   the timeout covers the wait for the answer's headers (jsforce's transport), which is how
- *   a hung server shows;
+ * - **a timeout that closes the socket** (`timeout`): the fetch is aborted (node-fetch
+ *   destroys the request and its socket) when the exchange — request, headers and the whole
+ *   body — has not ended within `timeoutMs` ({@link deadlineRequest}): a hung server, and
+ *   one that sends its headers and then stalls mid-body;
  * - **errors as the kit's classes**: a rejection becomes a `SyncError` through the kit's
  *   `httpError` ladder, with the HTTP status and headers of the answer (jsforce's errors do
  *   not carry them; a `Retry-After` is the wait of a rate limit).
@@ -71,7 +80,7 @@ export class SalesforceConnection extends Connection {
     const req: HttpRequest = typeof request === 'string' ? { method: 'GET', url: request } : request;
     let status: number | undefined;
     let headers: AnswerInfo['headers'] | undefined;
-    const transport = new ObservedTransport((answer) => {
+    const transport = new ObservedTransport(this.timeoutMs, (answer) => {
       ({ status, headers } = answer);
       onAnswer?.(answer);
     });
@@ -85,10 +94,10 @@ export class SalesforceConnection extends Connection {
 
   /**
    * A POST of a form through jsforce's transport with the same terms (no retries, the
-   * timeout): the token refresh, which jsforce's `OAuth2` sends with neither option.
+   * deadline): the token refresh, which jsforce's `OAuth2` sends with neither option.
    */
   async postForm(url: string, form: Readonly<Record<string, string>>): Promise<{ status: number; body: string }> {
-    const res = await new Transport().httpRequest(
+    const res = await new ObservedTransport(this.timeoutMs).httpRequest(
       { method: 'POST', url, body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } },
       { retry: { maxRetries: 0 }, timeout: this.timeoutMs },
     );

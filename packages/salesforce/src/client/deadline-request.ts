@@ -1,0 +1,67 @@
+import type { Duplex, Readable, Writable } from 'node:stream';
+import createProxyAgent from 'https-proxy-agent';
+import type { HttpRequest, HttpRequestOptions } from 'jsforce';
+import { createHttpRequestHandlerStreams } from 'jsforce/lib/request-helper.js';
+import fetch, { type RequestInit } from 'node-fetch';
+
+/** Methods whose request carries a body (jsforce's own rule). */
+const WITH_BODY = /^(post|put|patch)$/i;
+
+/** The error a request cut by its deadline fails with: named `AbortError`, as jsforce's own timeout is. */
+function deadlineError(timeoutMs: number): Error {
+  return Object.assign(new Error(`No complete answer within ${timeoutMs} ms; the request was cancelled and its connection closed.`), { name: 'AbortError' });
+}
+
+/**
+ * A jsforce request stream creator (what `Transport#getRequestStreamCreator` returns) whose
+ * deadline covers the whole exchange: sending the request, the answer's headers and its
+ * whole body. jsforce's own creator times out only the wait for the headers
+ * (`executeWithTimeout` around node-fetch's `fetch`, jsforce 3 `lib/request.js`), so a
+ * server that sends its headers and then stalls mid-body holds the call forever (#17,
+ * second trial of stop 26). When the deadline passes, the fetch is aborted, which closes its
+ * socket (node-fetch aborts the request, and so destroys its socket, on the signal until the body has ended), and
+ * the stream fails with an `AbortError` that the connection reads as the retryable `timeout`.
+ *
+ * The streams are jsforce's (`createHttpRequestHandlerStreams`): jsforce writes the request
+ * body into them and reads the answer from them as with its own creator (the answer is
+ * handed over once whole, as jsforce reads it whole anyway), and the
+ * HTTP client is jsforce's (node-fetch 2, through jsforce's proxy settings). No retries (the
+ * kit's caller retries); redirects are followed unless `followRedirect` is `false`.
+ *
+ * @param timeoutMs - the deadline of one exchange, ms.
+ */
+export function deadlineRequest(timeoutMs: number): (req: HttpRequest, options: HttpRequestOptions) => Duplex {
+  return (req, options) => {
+    const { input, output, stream } = createHttpRequestHandlerStreams(req, options);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(deadlineError(timeoutMs)), timeoutMs);
+    // The socket keeps the process alive while the request is open; the timer alone never does.
+    timer.unref();
+    exchange(req, options, input, output, stream, controller.signal)
+      .catch((error: unknown) => stream.emit('error', controller.signal.aborted ? controller.signal.reason : error))
+      .finally(() => clearTimeout(timer));
+    return stream;
+  };
+}
+
+async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Readable, output: Writable, stream: Duplex, signal: AbortSignal): Promise<void> {
+  const { url, body: _body, ...rest } = req;
+  // jsforce's `httpProxy` option, and its default: the proxy environment variables (jsforce 3 `lib/transport.js`).
+  const env = process.env;
+  const proxy = options.httpProxy ?? env.https_proxy ?? env.http_proxy ?? env.HTTPS_PROXY ?? env.HTTP_PROXY;
+  const res = await fetch(url, {
+    ...rest,
+    ...(WITH_BODY.test(req.method) ? { body: input } : {}),
+    redirect: options.followRedirect === false ? 'manual' : 'follow',
+    agent: proxy ? createProxyAgent(proxy) : undefined,
+    signal,
+  } as RequestInit);
+  // The whole body first: jsforce starts reading it on 'response' in a listener whose failure
+  // nothing catches, so an error must come before 'response', never after.
+  const chunks: Buffer[] = [];
+  for await (const chunk of res.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+  stream.emit('response', { statusCode: res.status, headers });
+  output.end(Buffer.concat(chunks));
+}
