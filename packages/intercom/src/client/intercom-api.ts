@@ -1,4 +1,4 @@
-import type { RateLimitObserver } from '@syncmodes/connector-kit';
+import { RetryableError, type RateLimitObserver } from '@syncmodes/connector-kit';
 import { IntercomClient, IntercomError, type Intercom } from 'intercom-client';
 import { toIntercomError } from './errors';
 import { rateLimitInfo, type HasHeaders } from './rate-limit-headers';
@@ -64,18 +64,37 @@ export class IntercomApi {
   }
 
   /**
-   * Runs `send` with a signal of its own that follows the run's. The SDK adds an abort
-   * listener to the signal it is given and never removes it (`anySignal`), so handing it the
-   * run's signal would pile up one listener per request for the whole run.
+   * Runs `send` with a signal of its own that follows the run's, and a deadline: when an
+   * exchange (request, headers and whole body) has not ended within `timeoutMs`, the signal
+   * aborts it — the fetch then closes its connection — and the call fails with the retryable
+   * `timeout`. The SDK's own `timeoutInSeconds` covers only the wait for the headers (it
+   * clears its timer once they come), so an answer stalling mid-body would otherwise hold the
+   * call forever (#17, second trial of stop 26). `send` calls `restart` before each further
+   * exchange (a search's next page). The SDK adds an abort listener to the signal it is given
+   * and never removes it (`anySignal`), so handing it the run's signal would pile up one
+   * listener per request for the whole run.
+   *
+   * @throws RetryableError `timeout` when the deadline passed; else what `send` throws.
    */
-  private async scoped<T>(ctx: CallContext, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async scoped<T>(ctx: CallContext, what: string, send: (signal: AbortSignal, restart: () => void) => Promise<T>): Promise<T> {
     const own = new AbortController();
     const follow = () => own.abort(ctx.signal.reason);
     if (ctx.signal.aborted) follow();
     else ctx.signal.addEventListener('abort', follow, { once: true });
+    const deadline = new DOMException(`No complete answer within ${this.options.timeoutMs} ms.`, 'TimeoutError');
+    let timer: NodeJS.Timeout | undefined;
+    const restart = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => own.abort(deadline), this.options.timeoutMs);
+    };
+    restart();
     try {
-      return await send(own.signal);
+      return await send(own.signal, restart);
+    } catch (error) {
+      if (own.signal.reason !== deadline) throw error;
+      throw new RetryableError('timeout', `Intercom did not answer ${what} within ${this.options.timeoutMs} ms; the request was cancelled and its connection closed.`, { cause: error });
     } finally {
+      clearTimeout(timer);
       ctx.signal.removeEventListener('abort', follow);
     }
   }
@@ -86,7 +105,7 @@ export class IntercomApi {
   }
 
   private call<T>(ctx: CallContext, what: string, send: (options: ReturnType<IntercomApi['requestOptions']>) => SdkCall<T>): Promise<T> {
-    return this.scoped(ctx, async (signal) => {
+    return this.scoped(ctx, what, async (signal) => {
       try {
         const { data, rawResponse } = await send(this.requestOptions(signal)).withRawResponse();
         this.observe(ctx, rawResponse);
@@ -104,7 +123,7 @@ export class IntercomApi {
    * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
    */
   searchContacts(ctx: CallContext, query: SearchQuery): Promise<ContactSummary[]> {
-    return this.scoped(ctx, async (signal) => {
+    return this.scoped(ctx, 'the contact search', async (signal, restart) => {
       try {
         let page = await this.client.contacts.search(
           { query: query as Intercom.SearchRequest['query'], pagination: { per_page: SEARCH_PAGE_SIZE } },
@@ -113,6 +132,7 @@ export class IntercomApi {
         this.observe(ctx, page.rawResponse);
         const contacts: ContactSummary[] = [...(page.data as ContactSummary[])];
         while (page.hasNextPage()) {
+          restart();
           page = await page.getNextPage();
           this.observe(ctx, page.rawResponse);
           contacts.push(...(page.data as ContactSummary[]));
