@@ -14,11 +14,12 @@ describe('a destination that never answers (#17)', () => {
     env = undefined;
   });
 
-  it('the run ends with its timeouts and the process exits by itself while the route still hangs', async () => {
+  // `timeout`: no answer at all; `stalled_body`: the answer's headers and first bytes, then nothing (second trial of stop 26).
+  it.each(['timeout', 'stalled_body'] as const)('%s: the run ends with its timeouts and the process exits by itself while the route still hangs', async (kind) => {
     env = await startFacebook();
     await env.admin.seed({ audiences: [{ name: 'Hung' }] });
     // The add route holds every request for 10 minutes without answering.
-    await env.admin.setFaults([{ kind: 'timeout', method: 'POST', path: '/users$', latencyMs: 600_000 }]);
+    await env.admin.setFaults([{ kind, method: 'POST', path: '/users$', latencyMs: 600_000 }]);
     const started = Date.now();
     const run = await runFixture(FIXTURE, env.baseUrl);
     const seconds = (Date.now() - started) / 1000;
@@ -28,8 +29,8 @@ describe('a destination that never answers (#17)', () => {
     // Started a process, compiled TypeScript, timed out twice per request: well under the 10 minutes the route holds.
     expect(seconds).toBeLessThan(60);
     // The emulator is still holding those requests (they enter its log only when released).
-    const faults = (await (await fetch(`${env.baseUrl}/__emulator/faults`)).json()) as { injected: { timeout: number } };
-    expect(faults.injected.timeout).toBeGreaterThanOrEqual(2);
+    const faults = (await (await fetch(`${env.baseUrl}/__emulator/faults`)).json()) as { injected: Record<typeof kind, number> };
+    expect(faults.injected[kind]).toBeGreaterThanOrEqual(2);
   }, 120_000);
 
   it('an interrupted run cancels the request it abandons: with a 10-minute request timeout, the process still exits by itself (issue #17 item 3)', async () => {

@@ -13,11 +13,12 @@ describe('a destination that never answers (#17)', () => {
     env = undefined;
   });
 
-  it('the run ends with its timeouts and the process exits by itself while the route still hangs', async () => {
+  // `timeout`: no answer at all; `stalled_body`: the answer's headers and first bytes, then nothing (second trial of stop 26).
+  it.each(['timeout', 'stalled_body'] as const)('%s: the run ends with its timeouts and the process exits by itself while the route still hangs', async (kind) => {
     env = await startEmulator();
     await env.admin.seed({ users: [1, 2].map((i) => ({ identity: { external_id: `user-${i}` } })) });
     // The view-user route holds every request for 10 minutes without answering.
-    await env.admin.setFaults([{ kind: 'timeout', method: 'GET', path: '/users/by/', latencyMs: 600_000 }]);
+    await env.admin.setFaults([{ kind, method: 'GET', path: '/users/by/', latencyMs: 600_000 }]);
     const started = Date.now();
     const run = await runFixture(FIXTURE, env.url);
     expect(run.code, run.stderr).toBe(0);
@@ -25,7 +26,7 @@ describe('a destination that never answers (#17)', () => {
     expect(summary.codes).toHaveLength(2);
     expect(summary.codes.every((c) => /timeout|abort/i.test(c))).toBe(true);
     expect((Date.now() - started) / 1000).toBeLessThan(60);
-    const faults = (await (await fetch(`${env.url}/__emulator/faults`)).json()) as { injected: { timeout: number } };
-    expect(faults.injected.timeout).toBeGreaterThanOrEqual(2);
+    const faults = (await (await fetch(`${env.url}/__emulator/faults`)).json()) as { injected: Record<typeof kind, number> };
+    expect(faults.injected[kind]).toBeGreaterThanOrEqual(2);
   }, 120_000);
 });
