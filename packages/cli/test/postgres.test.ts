@@ -64,6 +64,22 @@ describe('the CLI with Postgres: state, source and run history', () => {
     noPassword(first.stdout, first.stderr, second.stdout, second.stderr);
   });
 
+  it('state list and state show read the Postgres state that --state or SYNCMODES_DATABASE_URL names (second trial of stop 26: they read the SQLite folder)', async () => {
+    const csv = join(dir, 'listed.csv');
+    writeFileSync(csv, 'id,email,last_name\n1,a@example.com,A\n2,b@example.com,B\n');
+    const synced = await cli(['sync', '--to', 'salesforce', '--mode', 'sync', '--from', csv, ...map, '--sync-name', 'pg-listed', '--option', `instanceUrl=${instanceUrl}`, '--state', url, '--state-dir', dir, '--no-progress'], env());
+    expect(synced.code).toBe(0);
+    const empty = join(dir, 'no-sqlite-here');
+    const byFlag = await cli(['state', 'list', '--state', url, '--state-dir', empty, '--json']);
+    expect(byFlag.code, byFlag.stderr).toBe(0);
+    expect((JSON.parse(byFlag.stdout) as { name?: string }[]).map((s) => s.name)).toContain('pg-listed');
+    const byEnv = await cli(['state', 'show', 'pg-listed', '--state-dir', empty, '--json'], { SYNCMODES_DATABASE_URL: url });
+    expect(byEnv.code, byEnv.stderr).toBe(0);
+    expect(JSON.parse(byEnv.stdout)).toMatchObject({ name: 'pg-listed', destination: 'salesforce', records: 2 });
+    expect(existsSync(empty)).toBe(false);
+    noPassword(byFlag.stdout, byFlag.stderr, byEnv.stdout, byEnv.stderr);
+  });
+
   it('--from postgres://… --table streams the table; SYNCMODES_DATABASE_URL holds the state; runs and runs show tell what happened, without the password', async () => {
     const report = join(dir, 'report.json');
     const sync = (extra: string[] = []) =>

@@ -1,16 +1,18 @@
 import { createInterface } from 'node:readline/promises';
-import { SyncRunningError, type SqliteStateStore, type SyncListing } from '@syncmodes/connector-kit';
+import { SyncRunningError, type StateStore, type SyncListing } from '@syncmodes/connector-kit';
 import Table from 'cli-table3';
 import { Command } from 'commander';
 import { escapeControl as safe } from '../output/safe-text';
 import { jsonText } from '../output/write-report';
 import { UsageError } from '../registry/exit-codes';
+import { openJobState, stateUrlOf } from '../run/job-state';
 import { openState } from '../run/open-state';
 import { runningRefusal, syncLabel } from '../run/running-refusal';
 import type { CliIo } from '../run/run-sync-job';
 import type { CommandContext } from './context';
 
 interface StateFlags {
+  state?: string;
   stateDir: string;
   json?: boolean;
   yes?: boolean;
@@ -73,8 +75,12 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
   }
 }
 
-async function withState<T>(flags: StateFlags, fn: (state: SqliteStateStore | undefined) => Promise<T>): Promise<T> {
-  const state = openState(flags.stateDir, { create: false });
+/**
+ * Runs `fn` on the state store: Postgres when `--state` or `SYNCMODES_DATABASE_URL` names one,
+ * else the SQLite file in `--state-dir` (undefined when there is none yet: nothing is created).
+ */
+async function withState<T>(flags: StateFlags, io: CliIo, fn: (state: StateStore | undefined) => Promise<T>): Promise<T> {
+  const state = stateUrlOf(flags, io.env) === undefined ? openState(flags.stateDir, { create: false }) : (await openJobState(flags, io.env)).state;
   try {
     return await fn(state);
   } finally {
@@ -82,10 +88,12 @@ async function withState<T>(flags: StateFlags, fn: (state: SqliteStateStore | un
   }
 }
 
-const STATE_DIR = ['--state-dir <dir>', 'where the state is kept', '.syncmodes'] as const;
+const STATE_DIR = ['--state-dir <dir>', 'where the SQLite state is kept', '.syncmodes'] as const;
+const STATE_URL = ['--state <url>', 'Postgres state (postgres://…; default: $SYNCMODES_DATABASE_URL, else SQLite in --state-dir)'] as const;
 
 const STATE_HELP = `
 A sync is addressed by its id, its name (--sync-name, or the source file's name), or a unique prefix of its id.
+The state is the Postgres database that --state or $SYNCMODES_DATABASE_URL names, else SQLite in --state-dir.
 Forgetting a sync removes its state only: the destination is not changed, and the next run of the sync owns
 nothing, so sync mode deletes nothing it created before. forget asks for confirmation on a terminal; elsewhere
 it needs --yes. A sync that is running (a run holds its lease) is not forgotten (sync_running, exit 3): wait for
@@ -100,13 +108,14 @@ function listCommand(context: CommandContext): Command {
   return new Command('list')
     .description('List the syncs: name, id, destination, identity, records, owned, last written.')
     .option(...STATE_DIR)
+    .option(...STATE_URL)
     .option('--json', 'print the list as one JSON array on stdout')
     .action((flags: StateFlags) =>
-      withState(flags, async (store) => {
+      withState(flags, context.io, async (store) => {
         if (flags.json) context.jsonOutput();
         const syncs = (await store?.listSyncs()) ?? [];
         if (flags.json) context.io.stdout.write(jsonText(syncs));
-        else context.io.stdout.write(syncs.length === 0 ? `No syncs in ${safe(flags.stateDir)}.\n` : `${listTable(syncs)}\n`);
+        else context.io.stdout.write(syncs.length === 0 ? `No syncs in ${stateUrlOf(flags, context.io.env) ? 'the Postgres state' : safe(flags.stateDir)}.\n` : `${listTable(syncs)}\n`);
       }),
     );
 }
@@ -116,9 +125,10 @@ function showCommand(context: CommandContext): Command {
     .description("Show one sync's details and counts.")
     .argument('<sync>', 'id, name or unique id prefix')
     .option(...STATE_DIR)
+    .option(...STATE_URL)
     .option('--json', 'print the sync as one JSON object on stdout')
     .action((ref: string, flags: StateFlags) =>
-      withState(flags, async (store) => {
+      withState(flags, context.io, async (store) => {
         if (flags.json) context.jsonOutput();
         const sync = findSync((await store?.listSyncs()) ?? [], ref);
         context.io.stdout.write(flags.json ? jsonText(sync) : `${showText(sync)}\n`);
@@ -132,9 +142,10 @@ function forgetCommand(context: CommandContext): Command {
     .description("Forget one sync's state (the destination is not changed).")
     .argument('<sync>', 'id, name or unique id prefix')
     .option(...STATE_DIR)
+    .option(...STATE_URL)
     .option('--yes', 'do not ask for confirmation (required when stdin is not a terminal)')
     .action((ref: string, flags: StateFlags) =>
-      withState(flags, async (store) => {
+      withState(flags, context.io, async (store) => {
         const sync = findSync((await store?.listSyncs()) ?? [], ref);
         const label = syncLabel(sync);
         if (!flags.yes) {
@@ -144,7 +155,7 @@ function forgetCommand(context: CommandContext): Command {
             return;
           }
         }
-        const removed = await (store as SqliteStateStore).forgetSync(sync.syncId).catch((error: unknown) => {
+        const removed = await (store as StateStore).forgetSync(sync.syncId).catch((error: unknown) => {
           throw error instanceof SyncRunningError ? runningRefusal(label, error) : error;
         });
         io.stdout.write(`Forgot sync ${label}: ${removed} entries removed. The destination was not changed; the next run of this sync starts over and owns nothing.\n`);
