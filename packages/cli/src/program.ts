@@ -57,7 +57,9 @@ export function describeError(error: unknown): { code: string; message: string; 
 
 function describeKnown(error: unknown): { code: string; message: string; exitCode: number } {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof InputError) return { code: error.code, message: error.message, exitCode: EXIT.usage };
-  const state = stateError(error, 'the state file');
+  // A file-system error names its own file (an emulator's lock or data file under --state-dir); a raw SQLite one names none.
+  const path = (error as { path?: unknown } | null)?.path;
+  const state = stateError(error, typeof path === 'string' ? path : 'the state folder');
   if (state) return { code: state.code, message: state.message, exitCode: state.code === 'state_unreadable' ? EXIT.usage : EXIT.refused };
   // Interrupted before the run started (waiting for another run's emulator): nothing to add, 130 as for any interrupt.
   if (error instanceof SyncError && error.code === 'interrupted') return { code: error.code, message: error.message, exitCode: EXIT.interrupted };

@@ -5,7 +5,7 @@ import type { SyncListing } from '@syncmodes/connector-kit';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
 import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { stateError } from '../src/index';
+import { describeError, stateError } from '../src/index';
 import { startBin, until } from './bin-process';
 import { cli, cliWith, tempDir } from './cli-helpers';
 import { useEmulator, useSourceFile } from './fixtures/per-test';
@@ -191,6 +191,13 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
     expect(stateError(raw('SQLITE_CANTOPEN', 'unable to open database file'), 's.sqlite')?.code).toBe('state_unwritable');
     expect(stateError(raw('EACCES', 'permission denied'), 's.sqlite')?.code).toBe('state_unwritable');
     expect(stateError(raw('ECONNRESET', 'socket hang up'), 's.sqlite')).toBeUndefined();
+  });
+
+  it('a raw file-system error that stops a command names its own file, never a placeholder (first trial of stop 26: `The state in "the state file"`)', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, open'), { code: 'ENOSPC', path: '/data/st/emulators/salesforce.lock' });
+    expect(describeError(full)).toMatchObject({ code: 'state_unwritable', exitCode: 3, message: expect.stringContaining('"/data/st/emulators/salesforce.lock" cannot be written') });
+    const sqlite = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    expect(describeError(sqlite).message).toMatch(/^The state in "the state folder" cannot be written/);
   });
 });
 
