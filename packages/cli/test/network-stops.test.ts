@@ -178,7 +178,7 @@ describe.each(Object.keys(VENDORS) as (keyof typeof VENDORS)[])('%s: the network
     expect(report.records.every((r) => r.code === 'not_sent')).toBe(true);
     // A hung write was marked and sent: its rows are not "not sent" but unconfirmed (trial of stop 23).
     // OneSignal's held request is a lookup: nothing was being written, so every row is "Not sent".
-    const unconfirmed = report.records.filter((r) => r.message?.startsWith('Not confirmed: the run stopped (interrupted) before the destination answered'));
+    const unconfirmed = report.records.filter((r) => r.message?.startsWith('Not confirmed: the run stopped (interrupted) before the destination confirmed it'));
     if (id === 'onesignal') expect(unconfirmed).toHaveLength(0);
     else expect(unconfirmed.length).toBeGreaterThan(0);
   }, 60_000);
