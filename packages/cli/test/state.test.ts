@@ -160,12 +160,21 @@ describe('a state store that cannot be used (issue 17, item 6)', () => {
     expect(data.Contact).toHaveLength(2);
   });
 
-  it('--reset-state with --state-dir pointing at a file moves the file aside', async () => {
+  it('--reset-state with --state-dir pointing at a file refuses and moves nothing (second trial of stop 26: it renamed a source file given as --state-dir); the state file itself given as --state-dir names its folder', async () => {
     const stateDir = join(source.dir, 's');
     writeFileSync(stateDir, 'oops');
     const out = await sync(stateDir, ['--reset-state']);
-    expect(out.code).toBe(0);
-    expect(readdirSync(source.dir).some((f) => /^s\.bad-/.test(f))).toBe(true);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`error (state_unreadable): --state-dir "${stateDir}" is a file, not a folder. Nothing was sent. Give --state-dir the folder that holds the state (state.sqlite); --reset-state does not move this file.\n`);
+    expect(readFileSync(stateDir, 'utf8')).toBe('oops');
+    const folder = join(source.dir, 'st');
+    expect((await sync(folder)).code).toBe(0);
+    const given = join(folder, 'state.sqlite');
+    const again = await sync(given, ['--reset-state']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`If it is the state file, give its folder: --state-dir "${folder}".`);
+    expect(readdirSync(folder).filter((f) => f.includes('.bad-'))).toEqual([]);
+    expect(readdirSync(source.dir).filter((f) => f.includes('.bad-'))).toEqual([]);
   });
 
   it('a state folder that cannot be written (read-only): state_unwritable, exit 3 — or, as root, the run goes through', async () => {

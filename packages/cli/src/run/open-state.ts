@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { SqliteStateStore, SyncError } from '@syncmodes/connector-kit';
 import { UsageError } from '../registry/exit-codes';
 
@@ -36,6 +36,15 @@ export function stateError(error: unknown, path: string): SyncError | undefined 
   return undefined;
 }
 
+/**
+ * A `--state-dir` that is a file: refused, and never moved (not even by `--reset-state`): it
+ * may be a source file given by mistake, or the state file itself given instead of its folder.
+ */
+export function stateDirIsFile(stateDir: string, nothing = 'Nothing was sent.'): SyncError {
+  const own = basename(stateDir) === STATE_FILE ? ` If it is the state file, give its folder: --state-dir "${dirname(stateDir)}".` : '';
+  return new SyncError('state_unreadable', `--state-dir "${stateDir}" is a file, not a folder. ${nothing} Give --state-dir the folder that holds the state (${STATE_FILE}); --reset-state does not move this file.${own}`);
+}
+
 /** The file in the way when `stateDir` lies under a regular file (`people.csv/state`), else undefined. */
 function fileAbove(stateDir: string): string | undefined {
   let dir = dirname(stateDir);
@@ -70,9 +79,7 @@ export function checkStateDir(stateDir: string, nothing = 'Nothing was sent.'): 
  */
 export function openState(stateDir: string, options: { readonly create: boolean }): SqliteStateStore | undefined {
   if (options.create) checkStateDir(stateDir);
-  if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) {
-    throw unreadable(`--state-dir "${stateDir}" is a file, not a folder.`);
-  }
+  if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) throw stateDirIsFile(stateDir);
   const path = join(stateDir, STATE_FILE);
   if (existsSync(path)) {
     const stat = statSync(path);

@@ -2,7 +2,7 @@ import { existsSync, renameSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStateStore, SyncRunningError, type SyncLease } from '@syncmodes/connector-kit';
-import { checkStateDir, STATE_FILE } from './open-state';
+import { checkStateDir, STATE_FILE, stateDirIsFile } from './open-state';
 import { holderIsGoneHere, RESET, runningRefusal, syncLabel } from './running-refusal';
 
 /** How long the leases a reset takes last in the file it moves aside, ms (as a run's without a heartbeat). */
@@ -51,16 +51,19 @@ async function holdEverySync(path: string): Promise<void> {
 
 /**
  * Moves the state aside for `--reset-state`: the state file (and its `-wal` / `-shm`
- * companions), or the `--state-dir` itself when it is a file. Takes the same per-sync lease
+ * companions); a `--state-dir` that is a file is refused, never moved (second trial of stop
+ * 26: it renamed a source file given as `--state-dir`). Takes the same per-sync lease
  * as `sync` first, for every sync in the file: a file a running sync holds is never moved.
  * Returns what was moved where.
  *
  * @throws `SyncError` `sync_running` (exit 3) when a run holds a sync of the file;
+ *   `SyncError` `state_unreadable` (exit 2) for a `--state-dir` that is a file;
  *   `UsageError` `invalid_arguments` for a `--state-dir` under a file.
  */
 export async function resetState(stateDir: string, now = new Date()): Promise<{ from: string; to: string } | undefined> {
   checkStateDir(stateDir);
-  const target = existsSync(stateDir) && !statSync(stateDir).isDirectory() ? stateDir : join(stateDir, STATE_FILE);
+  if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) throw stateDirIsFile(stateDir);
+  const target = join(stateDir, STATE_FILE);
   if (!existsSync(target)) return undefined;
   await holdEverySync(target);
   const to = asidePath(target, now);
