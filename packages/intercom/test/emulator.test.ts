@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStateStore, parseConfig, runSync } from '@syncmodes/connector-kit';
 import { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import { memorySource } from '@syncmodes/connector-kit/testing';
 import { IntercomClient } from 'intercom-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compileQuery, emulatorPlugin, Workspace, type CustomAttribute } from '../src/emulator/index';
 import { intercomDestination } from '../src/index';
 import { FAST, person } from './helpers';
@@ -49,6 +49,37 @@ describe('the Intercom emulator', () => {
     expect(one).toMatchObject({ email: 'p1@example.com', tags: { data: [{ type: 'tag' }] } });
     const found = await client.contacts.search({ query: { field: 'tag_id', operator: '=', value: before.tags[0]?.id as string } });
     expect(found.data.map((c) => c.external_id)).toEqual(['ext-1']);
+  });
+
+  it('never acknowledges a write it could not save: answers 500 while the file cannot be written, and saves everything once it can (first trial of stop 26: acknowledged creates were lost on a full disk)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'intercom-emulator-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const persistPath = join(dir, 'intercom.json');
+    const emulator = emulatorPlugin.create({ persistPath });
+    const url = await emulator.start();
+    cleanup.push(() => emulator.stop());
+    const config = parseConfig(intercomDestination, emulatorPlugin.configFor(url));
+    const create = (email: string) =>
+      fetch(`${url}/contacts`, { method: 'POST', headers: { authorization: `Bearer ${String(config.accessToken)}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'user', email }) });
+    expect((await create('a@example.com')).status).toBe(200);
+    // The save's temp file cannot be written (a folder stands in its way), as on a full disk.
+    const blocker = `${persistPath}.${process.pid}.tmp`;
+    mkdirSync(blocker);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    cleanup.push(() => error.mockRestore());
+    expect((await create('b@example.com')).status).toBe(500);
+    expect(error.mock.calls.some((c) => String(c[0]).includes(`cannot save its data to ${persistPath}`))).toBe(true);
+    const saved = () => (JSON.parse(readFileSync(persistPath, 'utf8')) as { contacts: { email: string }[] }).contacts.map((c) => c.email).sort();
+    expect(saved()).toEqual(['a@example.com']);
+    // Data it holds unsaved is not confirmed by any answer, a read's included (a Bulk API job's status would say it ran).
+    const list = () => fetch(`${url}/contacts`, { headers: { authorization: `Bearer ${String(config.accessToken)}` } });
+    expect((await list()).status).toBe(500);
+    rmSync(blocker, { recursive: true });
+    expect((await list()).status).toBe(200);
+    expect(saved()).toEqual(['a@example.com', 'b@example.com']);
+    expect((await create('c@example.com')).status).toBe(200);
+    // b was answered 500 but is in the emulator's data (a write whose answer was an error, as a vendor may): saved with the rest.
+    expect(saved()).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
   });
 
   it('refuses a wrong token with Intercom\'s 401, and reports settings changes', async () => {

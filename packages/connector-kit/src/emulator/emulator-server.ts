@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { dirname } from 'node:path';
@@ -199,7 +199,11 @@ export class EmulatorServer {
     this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    this.flush();
+    try {
+      this.flush();
+    } catch (error) {
+      this.saveFailed(error);
+    }
   }
 
   private flushTimer: NodeJS.Timeout | undefined;
@@ -215,20 +219,41 @@ export class EmulatorServer {
   persist(): void {
     if (!this.options.persistPath) return;
     this.dirty = true;
-    this.flushTimer ??= setTimeout(() => this.flush(), 100);
+    this.flushTimer ??= setTimeout(() => {
+      try {
+        this.flush();
+      } catch (error) {
+        this.saveFailed(error);
+      }
+    }, 100);
   }
 
-  /** Saves the data to `persistPath` now (atomically: temp file, then rename), when set. */
+  /**
+   * Saves the data to `persistPath` now (atomically: temp file, then rename), when set. The
+   * data stays marked changed until a save succeeds, so the next answer tries again.
+   *
+   * @throws the file system's error (disk full, read-only…) when the save fails.
+   */
   flush(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    this.dirty = false;
     const path = this.options.persistPath;
     if (!path) return;
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify(this.options.data.snapshot()));
-    renameSync(tmp, path);
+    try {
+      writeFileSync(tmp, JSON.stringify(this.options.data.snapshot()));
+      renameSync(tmp, path);
+    } catch (error) {
+      rmSync(tmp, { force: true });
+      throw error;
+    }
+    this.dirty = false;
+  }
+
+  private saveFailed(error: unknown): void {
+    // eslint-disable-next-line no-console
+    console.error(`[${this.options.name} emulator] cannot save its data to ${this.options.persistPath}:`, error instanceof Error ? error.message : error);
   }
 
   /** Saves pending changes before an answer is sent; a save that fails turns the answer into a server error (nothing unsaved is acknowledged). */
@@ -238,8 +263,7 @@ export class EmulatorServer {
       this.flush();
       return response;
     } catch (error) {
-      // eslint-disable-next-line no-console
-      console.error(`[${this.options.name} emulator] cannot save its data to ${this.options.persistPath}:`, error);
+      this.saveFailed(error);
       return this.options.vendor.serverError(500);
     }
   }
