@@ -384,3 +384,31 @@ describe('CLI: a row takes a departed record\'s Email and name while its own id 
     expect(ws.org().Contact?.find((c) => c.Email === 'p2@x.com' && c.FirstName === 'N4')).toBeDefined();
   });
 });
+
+describe('CLI: two rows take a departed record\'s Email (verify seed 868883117: the departed Contact was deleted while either row may be that person)', () => {
+  const c0 = { id: 'c0', Email: 'p0@x.com', LastName: 'Bell' };
+  const c2 = { id: 'c2', Email: 'p2@x.com', LastName: 'Bell' };
+
+  it('sync: the departed Contact is kept (rekeyed), both rows refused duplicate_match_key, nothing written or deleted, every run; once one row has the Email, that row takes it', async () => {
+    const ws = workspace({ Contact: [] });
+    const first = await ws.sync('sync', [c0, c2]);
+    expect(first.code).toBe(0);
+    const before = ws.org().Contact ?? [];
+    const r2 = outcome(first.report, 'c2')?.destinationId as string;
+    for (let run = 0; run < 2; run++) {
+      // c2's id is gone; c0 moved to c2's Email and a new c4 has it too: either may be c2's person.
+      const again = await ws.sync('sync', [{ ...c0, Email: c2.Email }, { ...c2, id: 'c4' }], ['--allow-deletes', '5']);
+      expect(again.code).toBe(1);
+      if (run === 0) expect(outcome(again.report, 'c2')).toMatchObject({ outcome: 'skipped', code: 'rekeyed', destinationId: r2 });
+      expect(outcome(again.report, 'c0')).toMatchObject({ outcome: 'failed', code: 'duplicate_match_key' });
+      expect(outcome(again.report, 'c4')).toMatchObject({ outcome: 'failed', code: 'duplicate_match_key' });
+      expect(again.report.records.filter((r) => r.outcome === 'deleted')).toEqual([]);
+      expect(ws.org().Contact).toEqual(before);
+    }
+    // The source settles: only c4 has the Email — it is that Contact, c0 keeps its own.
+    const settled = await ws.sync('sync', [c0, { ...c2, id: 'c4' }], ['--allow-deletes', '5']);
+    expect(settled.code).toBe(0);
+    expect(outcome(settled.report, 'c4')?.destinationId).toBe(r2);
+    expect((ws.org().Contact ?? []).map((c) => c.Email).sort()).toEqual(['p0@x.com', 'p2@x.com']);
+  });
+});

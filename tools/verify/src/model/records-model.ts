@@ -373,8 +373,11 @@ export class RecordsModel {
   /** The record in the source (other than `id`) that has this departing entry's destination record, or its key. */
   private holderOf(id: string, found: ModelRecord, entry: Entry, source: readonly ConformanceRecord[], seen: ReadonlySet<string>): string | undefined {
     for (const [other, e] of this.entries) if (other !== id && seen.has(other) && e.idKnown && e.pid === found.pid) return other;
-    const byKey = source.find((r) => r.id !== id && this.keyOf(r) === entry.key)?.id;
+    const holders = source.filter((r) => r.id !== id && this.keyOf(r) === entry.key);
+    const byKey = holders[0]?.id;
     if (byKey === undefined) return undefined;
+    // Several records have its key (all refused, duplicate_match_key): any may be the departed person, so it is kept (the kit's keyHeldBySeveral).
+    if (holders.length > 1) return byKey;
     // A record this sync tracks under another destination record of its own is not the departed
     // person (the kit's mayBeSamePerson): the departure is a departure, and its new key waits —
     // unless another record now has that record's previous key (ids renumbered or reused: the

@@ -18,6 +18,8 @@ export interface SourceFacts {
   inSource(id: string): boolean;
   /** The source record with this normalised match key, if any. */
   keyHolder(key: string): string | undefined;
+  /** True when several source records have this normalised match key (each fails `duplicate_match_key`). */
+  keyShared(key: string): boolean;
   /** Audiences matched by any of several identifiers: the source records other than `except` with any of `keys` (see `identityKeys`); none otherwise. */
   identityHolders(keys: readonly string[], except: string): string[];
 }

@@ -192,7 +192,7 @@ export class RunSession {
       emit: this.results.emit,
       groupIds: this.groupIds,
       claims,
-      source: { inSource: scan.inSource, keyHolder: scan.keyHolder, identityHolders: scan.identityHolders },
+      source: { inSource: scan.inSource, keyHolder: scan.keyHolder, keyShared: (key: string) => scan.duplicateKeys.has(key), identityHolders: scan.identityHolders },
       destinationName: destination.displayName,
       matchKeyLabel: destination.matchKeyLabel(config),
     };

@@ -1,5 +1,5 @@
 import type { StateStore } from '../../state/state-store';
-import { mayBeSamePerson } from '../steps/key-holder';
+import { keyHeldBySeveral, mayBeSamePerson } from '../steps/key-holder';
 import type { SourceScan } from './scan-source';
 
 const CHUNK = 5_000;
@@ -8,7 +8,7 @@ const CHUNK = 5_000;
  * The deletes a run will really plan, for the deletion guard: the scan's deletable
  * departures, less those whose match key a record in the source now has and that may be the
  * same person (a re-key: the person is still in the source under a new id, and is never
- * deleted; see `claimRecords` and `mayBeSamePerson`);
+ * deleted; see `claimRecords`, `mayBeSamePerson` and `keyHeldBySeveral`);
  * none when some rows could not be read (departures are then `source_incomplete`).
  * Reads the state entries of the deletable departures only.
  */
@@ -27,7 +27,8 @@ export async function plannedDeletes(state: StateStore, syncId: string, scan: So
     const holders = await state.get(syncId, [...new Set(ids.map(holderOf).filter((h): h is string => h !== undefined))]);
     for (const id of ids) {
       const holder = holderOf(id);
-      if (holder === undefined || !mayBeSamePerson(holders.get(holder), entries.get(id)?.destinationId, (key) => scan.keyHolder(key))) count++;
+      if (holder === undefined) count++;
+      else if (!keyHeldBySeveral(entries.get(id)?.matchKey, (key) => scan.duplicateKeys.has(key)) && !mayBeSamePerson(holders.get(holder), entries.get(id)?.destinationId, (key) => scan.keyHolder(key))) count++;
     }
   }
   return count;

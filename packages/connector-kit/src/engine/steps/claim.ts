@@ -3,7 +3,7 @@ import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RunContext } from '../run/run-context';
 import type { StateEntry } from '../../state/state-store';
-import { mayBeSamePerson } from './key-holder';
+import { keyHeldBySeveral, mayBeSamePerson } from './key-holder';
 
 /** Destination id → the ids of state entries naming it. */
 async function stateHolders(ctx: RunContext, destinationIds: readonly string[]): Promise<Map<string, string[]>> {
@@ -47,7 +47,8 @@ async function keyHolderEntries(ctx: RunContext, records: readonly RecordView[])
  *   first record wins;
  * - a record that left the source whose destination record (or match key) a current
  *   record holds — the same person under a new id — is `claimed` by that record: it is never
- *   deleted; it only leaves the managed groups the holder is not in (see `classify`).
+ *   deleted; it only leaves the managed groups the holder is not in (see `classify`); so is
+ *   one whose match key several current records hold ({@link keyHeldBySeveral}).
  */
 /**
  * Adds the holders' managed groups (from state) to `claimed` events. With `sameRecord`
@@ -79,7 +80,8 @@ export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promi
     const id = record.found && !record.found.presumed ? record.found.id : undefined;
     if (record.next === null) {
       const byKey = keyHolder(ctx, record);
-      const sameByKey = byKey !== undefined && mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId, (key) => ctx.source.keyHolder(key)) ? byKey : undefined;
+      const unsure = keyHeldBySeveral(record.matchKey, (key) => ctx.source.keyShared(key));
+      const sameByKey = byKey !== undefined && (unsure || mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId, (key) => ctx.source.keyHolder(key))) ? byKey : undefined;
       const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? sameByKey;
       if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
       if (id !== undefined) departedIds.set(record.ref, id);

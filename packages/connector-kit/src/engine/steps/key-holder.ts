@@ -28,6 +28,17 @@ export function mayBeSamePerson(holder: StateEntry | undefined, departedDestinat
   return previousKeyTaken(holder, keyHolder);
 }
 
+/**
+ * Whether a departed record's match key is held by several current records (the scan's
+ * `duplicateKeys`): each of them fails `duplicate_match_key`, and any of them may be the
+ * departed person under a new id — unsure, so the departed record is kept, never deleted,
+ * until the source says who has that key (`keyShared`: the scan's shared keys) (verify seed 868883117: `r0` and a new `r4` both
+ * took the key of the departed `r2`, and `r2` was deleted).
+ */
+export function keyHeldBySeveral(key: string | null | undefined, keyShared: (key: string) => boolean): boolean {
+  return key != null && keyShared(key);
+}
+
 /** Whether another current record has the match key `entry` (a record's state) was written with. */
 export function previousKeyTaken(entry: StateEntry, keyHolder: (key: string) => string | undefined): boolean {
   if (entry.matchKey === null) return false;
