@@ -266,6 +266,25 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
         'id,Email,Phone,Segments\nc2,e2@x.com,+14155550001,All;VIP\nc3,e5@x.com,+14155550003,VIP\nc4,e3@x.com,,All;VIP\n',
       ],
     ],
+    [
+      'a leaver re-keyed onto a record that takes its key, while a newcomer has a phone the first run merged into that member (#17, trial fz8021)',
+      [
+        'id,Email,Phone,Segments\nc1,e3@x.com,+14155550003,VIP\nc6,e7@x.com,+14155550003,VIP\n',
+        'id,Email,Phone,Segments\nc2,e3@x.com,+14155550002,VIP\nc6,e7@x.com,+14155550003,VIP\n',
+        'id,Email,Phone,Segments\nc2,e7@x.com,+14155550003,All\nc3,e4@x.com,+14155550002,VIP\n',
+      ],
+    ],
+    [
+      'old identifiers kept where a sharer is, in an audience the new ones leave, stay tracked there (#17, trial fz8036)',
+      [
+        'id,Email,Phone,Segments\nc1,e2@x.com,+14155550002,VIP;All\nc2,e4@x.com,+14155550001,VIP\nc3,e3@x.com,,All\nc4,e6@x.com,,All\n',
+        'id,Email,Phone,Segments\nc1,e2@x.com,,All;VIP\nc2,e4@x.com,+14155550001,VIP\nc3,e5@x.com,+14155550002,VIP;All\nc4,e6@x.com,,All\n',
+        'id,Email,Phone,Segments\nc1,e4@x.com,+14155550002,All;VIP\nc3,e5@x.com,+14155550002,All;VIP\nc4,e6@x.com,+14155550002,VIP;All\n',
+        'id,Email,Phone,Segments\nc1,e4@x.com,+14155550002,All\nc2,e1@x.com,,VIP\nc4,e6@x.com,+14155550002,VIP\n',
+        'id,Email,Phone,Segments\nc1,e4@x.com,+14155550001,VIP\nc2,e1@x.com,,All\nc3,e2@x.com,+14155550001,VIP;All\nc4,e6@x.com,+14155550001,All;VIP\n',
+        'id,Email,Phone,Segments\nc1,e2@x.com,+14155550001,VIP;All\nc3,e4@x.com,+14155550002,All\nc4,e6@x.com,,All\n',
+      ],
+    ],
   ];
   for (const [name, steps] of histories) {
     it(name, async () => {

@@ -2,7 +2,7 @@ import type { RecordResult } from '../../records/outcome';
 import { snapshotHash } from '../../records/snapshot-hash';
 import type { Properties } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
-import { linksAfter, withLinks } from './identity-links';
+import { linkedOf, linksAfter, withLinks } from './identity-links';
 import type { LedgerRecord } from './ledger-record';
 
 /**
@@ -35,7 +35,8 @@ export function earlierIdentityOf(stateId: string): string | undefined {
  * refused (`groups`), owned (this sync added them), to be removed by a later run.
  */
 export function earlierIdentityEntry(record: LedgerRecord, identity: Properties, groups: readonly string[]): StateEntry {
-  const snapshot = { properties: identity, groups: [...new Set(groups)].sort() };
+  // The member those identifiers name still holds every identity linked to it before (`StateSnapshot.linked`).
+  const snapshot = withLinks({ properties: identity, groups: [...new Set(groups)].sort() }, linkedOf(record.entry));
   return {
     recordId: earlierIdentityId(record.recordId, identity),
     destinationId: null,

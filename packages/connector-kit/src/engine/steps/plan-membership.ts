@@ -139,6 +139,11 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
   const shared = ops.delete ? leaving.filter((g) => item.sharedGroups?.includes(g) === true) : [];
   const removes = ops.delete ? leaving.filter((g) => !shared.includes(g)) : [];
   const kept = ops.delete ? [] : leaving;
+  // Where the record's new identifiers are too and name the same member, the old ones kept there stay linked to it; elsewhere
+  // its own entry no longer lists the audience (#17, trial fz8021: a leaver's search in the departures window, after this
+  // record's state moved on, found nobody there), so they are tracked as an entry of their own.
+  const linkedIn = identityChanged && item.identityOverlaps ? shared.filter((g) => nextGroups.includes(g)) : [];
+  const keptAlone = identityChanged ? shared.filter((g) => !linkedIn.includes(g)) : [];
 
   if (joins.length === 0 && removes.length === 0) return planNothingToSend(item, { shared, kept, nextGroups, modeName, destinationName });
   // A first join marked but never acknowledged (its entry pending and not yet owned) is still a first join.
@@ -162,9 +167,9 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
     addGroups: joins,
     removeGroups: removes,
     removeIdentity: identityChanged ? previousIdentity : item.next.properties,
-    // The old identifiers stay in an audience and the new ones name the same member: still linked to it.
-    linkIdentity: identityChanged && item.identityOverlaps && heldByOther.length + shared.length > 0 ? previousIdentity : undefined,
+    // The old identifiers stay in an audience the new ones are in and name the same member: still linked to it.
+    linkIdentity: identityChanged && item.identityOverlaps && heldByOther.length + linkedIn.length > 0 ? previousIdentity : undefined,
     // Otherwise the old identifiers, kept where a sharer is, are tracked on their own until nobody shares them.
-    keepIdentityIn: identityChanged && !item.identityOverlaps && shared.length > 0 ? shared : undefined,
+    keepIdentityIn: keptAlone.length > 0 ? keptAlone : undefined,
   };
 }
