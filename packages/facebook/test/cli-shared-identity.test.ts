@@ -327,3 +327,33 @@ describe('syncmodes sync --to facebook: an audience made elsewhere (trial of sto
     expect(additive.notices).toEqual([]);
   }, 60_000);
 });
+
+/**
+ * #17 (verify seed 187361820 #5): two rows take one identity at once and both fail
+ * `duplicate_match_key`; the first is the identity's holder, but it took nothing, so its
+ * member is not linked to that identity: when it leaves, it is removed (not kept for the
+ * other row that has the identity).
+ */
+describe('syncmodes sync --to facebook: a holder whose row is refused takes no identity (#17)', () => {
+  const vip = ['--option', 'audience=VIP'];
+  it('an identity changed away from: the refused holder leaves later and is removed', async () => {
+    const ws = workspace();
+    expect((await ws.sync('Id,Email,Phone\nr0,a@x.com,\nr1,b@x.com,\n', vip)).code).toBe(0);
+    const out = await ws.sync('Id,Email,Phone\nr0,z@x.com,\nr1,a@x.com,\nr2,a@x.com,\n', vip);
+    expect(out.outcomes).toMatchObject({ r1: 'failed:duplicate_match_key', r2: 'failed:duplicate_match_key' });
+    const last = await ws.sync('Id,Email,Phone\nr0,z@x.com,\nr2,a@x.com,\n', vip);
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.outcomes.r1).toBe('deleted');
+    expect(ws.audiences().VIP).toEqual([[hashed('a@x.com')], [hashed('z@x.com')]].sort());
+  }, 60_000);
+  it('an identity that left the source: the refused holder leaves later and is removed', async () => {
+    const ws = workspace();
+    expect((await ws.sync('Id,Email,Phone\nr0,a@x.com,\nr1,b@x.com,\n', vip)).code).toBe(0);
+    const out = await ws.sync('Id,Email,Phone\nr1,a@x.com,\nr2,a@x.com,\n', vip);
+    expect(out.outcomes).toMatchObject({ r1: 'failed:duplicate_match_key', r2: 'failed:duplicate_match_key' });
+    const last = await ws.sync('Id,Email,Phone\nr2,a@x.com,\n', vip);
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.outcomes.r1).toBe('deleted');
+    expect(ws.audiences().VIP).toEqual([[hashed('a@x.com')]]);
+  }, 60_000);
+});

@@ -63,6 +63,8 @@ export interface LedgerRecord {
   claimedBy: string | undefined;
   /** The managed groups the holder is in (its state; on an audience destination, also those it joins in this window). */
   holderGroups: readonly string[] | undefined;
+  /** The holder's own row is refused in this run (`SourceFacts.refused`): it does not take this record's identifiers now. */
+  holderRefused: boolean;
   /** Audiences: other current records sharing an identifier the record's state holds (Meta may see one person). */
   sharedWith: readonly string[] | undefined;
   /** The audiences those records are in (their state, and joins in this window): never left by this record. */
@@ -143,6 +145,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     found: undefined,
     claimedBy: undefined,
     holderGroups: undefined,
+    holderRefused: false,
     sharedWith: undefined,
     sharedGroups: undefined,
     identityOverlaps: false,

@@ -18,6 +18,7 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
     case 'claimed':
       record.claimedBy = event.holder;
       record.holderGroups = event.holderGroups;
+      record.holderRefused = event.holderRefused === true;
       return;
     case 'shared':
       record.sharedWith = event.holders;

@@ -36,7 +36,8 @@ export async function transferClaimed(
     const old = record.entry as StateEntry;
     if (!holder || (old.destinationId !== null && holder.destinationId !== old.destinationId)) continue;
     let next = !holder.owned && old.owned ? { ...holder, owned: true } : holder;
-    if (linkIdentities && old.snapshot.groups.length > 0) {
+    // A holder whose own row is refused in this run took nothing: linked only when its state already has the key it was claimed by (see `linkHeldIdentities`).
+    if (linkIdentities && old.snapshot.groups.length > 0 && (!record.holderRefused || (next.matchKey !== null && next.matchKey === record.matchKey))) {
       const gained = distinctLinks([old.snapshot.properties, ...linkedOf(old)], next.snapshot.properties);
       const links = distinctLinks([...linkedOf(next), ...gained], next.snapshot.properties);
       if (links.length > linkedOf(next).length) {

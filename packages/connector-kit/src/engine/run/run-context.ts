@@ -22,6 +22,8 @@ export interface SourceFacts {
   keyShared(key: string): boolean;
   /** Audiences matched by any of several identifiers: the source records other than `except` with any of `keys` (see `identityKeys`); none otherwise. */
   identityHolders(keys: readonly string[], except: string): string[];
+  /** True when the record's rows are refused without a call in this run (`duplicate_record_id`, `duplicate_match_key`): it takes no new identifiers. */
+  refused(id: string): boolean;
 }
 
 /** What every step of a run shares, whatever the destination's kind. */

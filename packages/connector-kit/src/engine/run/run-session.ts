@@ -192,7 +192,13 @@ export class RunSession {
       emit: this.results.emit,
       groupIds: this.groupIds,
       claims,
-      source: { inSource: scan.inSource, keyHolder: scan.keyHolder, keyShared: (key: string) => scan.duplicateKeys.has(key), identityHolders: scan.identityHolders },
+      source: {
+        inSource: scan.inSource,
+        keyHolder: scan.keyHolder,
+        keyShared: (key: string) => scan.duplicateKeys.has(key),
+        identityHolders: scan.identityHolders,
+        refused: (id: string) => scan.duplicateIds.has(id) || scan.sharedKeyIds.has(id),
+      },
       destinationName: destination.displayName,
       matchKeyLabel: destination.matchKeyLabel(config),
     };

@@ -116,7 +116,8 @@ export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promi
  * that record's now, so it leaves only the audiences that record is not in. The holder's
  * audiences are where its source row puts it when it is in this window (it joins and leaves
  * them in this run; trial of stop 25: an old identity was kept in an audience its holder was
- * leaving, and nobody tracked it after), else its state's.
+ * leaving, and nobody tracked it after), else its state's. A holder whose own row is refused
+ * in this run (`SourceFacts.refused`) is said so: it takes no identity, so none is linked to it.
  */
 export async function claimAudienceRecords(ctx: RunContext, ledger: RecordLedger): Promise<void> {
   const events: RecordEvent[] = [];
@@ -125,7 +126,7 @@ export async function claimAudienceRecords(ctx: RunContext, ledger: RecordLedger
     if (!record.entry) continue;
     const key = record.next === null ? record.matchKey : record.previousMatchKey;
     const holder = key === undefined ? undefined : ctx.source.keyHolder(key);
-    if (holder !== undefined && holder !== record.recordId) events.push({ type: 'claimed', ref: record.ref, holder });
+    if (holder !== undefined && holder !== record.recordId) events.push({ type: 'claimed', ref: record.ref, holder, ...(ctx.source.refused(holder) ? { holderRefused: true } : {}) });
   }
   const joining = new Map(open.flatMap((r) => (r.next ? [[r.recordId, r.next.groups] as const] : [])));
   const claimed = await withHolderGroups(ctx, events);
