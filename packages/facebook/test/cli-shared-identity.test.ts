@@ -275,6 +275,14 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
       ],
     ],
     [
+      'a record whose new identifiers are in no audience: its old ones, kept where a sharer is, stay tracked there (#17)',
+      [
+        'id,Email,Phone,Segments\nc1,e1@x.com,+14155550001,VIP\nc2,e2@x.com,+14155550001,VIP\nc3,e3@x.com,+14155550003,VIP\n',
+        'id,Email,Phone,Segments\nc1,e9@x.com,,\nc2,e2@x.com,+14155550001,VIP\nc3,e3@x.com,+14155550003,VIP\n',
+        'id,Email,Phone,Segments\nc1,e9@x.com,,\nc3,e3@x.com,+14155550003,VIP\nc4,e1@x.com,,VIP\n',
+      ],
+    ],
+    [
       'old identifiers kept where a sharer is, in an audience the new ones leave, stay tracked there (#17, trial fz8036)',
       [
         'id,Email,Phone,Segments\nc1,e2@x.com,+14155550002,VIP;All\nc2,e4@x.com,+14155550001,VIP\nc3,e3@x.com,,All\nc4,e6@x.com,,All\n',

@@ -144,8 +144,19 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
   // record's state moved on, found nobody there), so they are tracked as an entry of their own.
   const linkedIn = identityChanged && item.identityOverlaps ? shared.filter((g) => nextGroups.includes(g)) : [];
   const keptAlone = identityChanged ? shared.filter((g) => !linkedIn.includes(g)) : [];
+  const oldIdentity = {
+    removeIdentity: identityChanged ? previousIdentity : item.next.properties,
+    // The old identifiers stay in an audience the new ones are in and name the same member: still linked to it.
+    linkIdentity: identityChanged && item.identityOverlaps && heldByOther.length + linkedIn.length > 0 ? previousIdentity : undefined,
+    // Otherwise the old identifiers, kept where a sharer is, are tracked on their own until nobody shares them.
+    keepIdentityIn: keptAlone.length > 0 ? keptAlone : undefined,
+  };
 
-  if (joins.length === 0 && removes.length === 0) return planNothingToSend(item, { shared, kept, nextGroups, modeName, destinationName });
+  if (joins.length === 0 && removes.length === 0) {
+    const plan = planNothingToSend(item, { shared, kept, nextGroups, modeName, destinationName });
+    // New identifiers in no audience while the old ones stay where sharers are: those are still tracked (as above).
+    return identityChanged ? { ...plan, ...oldIdentity } : plan;
+  }
   // A first join marked but never acknowledged (its entry pending and not yet owned) is still a first join.
   const first = item.entry === undefined || previousGroups.length === 0 || (item.entry.pending === true && !item.entry.owned);
   return {
@@ -166,10 +177,6 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
       '.',
     addGroups: joins,
     removeGroups: removes,
-    removeIdentity: identityChanged ? previousIdentity : item.next.properties,
-    // The old identifiers stay in an audience the new ones are in and name the same member: still linked to it.
-    linkIdentity: identityChanged && item.identityOverlaps && heldByOther.length + linkedIn.length > 0 ? previousIdentity : undefined,
-    // Otherwise the old identifiers, kept where a sharer is, are tracked on their own until nobody shares them.
-    keepIdentityIn: keptAlone.length > 0 ? keptAlone : undefined,
+    ...oldIdentity,
   };
 }
