@@ -365,3 +365,24 @@ describe('syncmodes sync --to facebook: a holder whose row is refused takes no i
     expect(ws.audiences().VIP).toEqual([[hashed('a@x.com')]]);
   }, 60_000);
 });
+
+describe('syncmodes sync --to facebook: old identifiers kept where a sharer is, while removals are refused (#17)', () => {
+  it('the earlier identity holds the audiences a sharer keeps it in, not only the refused ones: a newcomer merged into that member stays', async () => {
+    const ws = workspace();
+    writeFileSync(join(ws.dir, 'seed.json'), JSON.stringify({ settings: { lowAudienceSize: 1_000_000 } }));
+    const groups = ['--groups', 'Segments'];
+    const people = (rows: string) => `Id,Email,Phone,Segments\n${rows}c3,e3@x.com,+14155550003,VIP\n`;
+    expect((await ws.sync(people('c1,e1@x.com,+14155550001,VIP;All\nc2,e2@x.com,+14155550001,VIP\n'), groups)).code).toBe(0);
+    // c1's new identifiers join nothing: its old ones leave All (refused) and stay in VIP, where c2 shares its phone.
+    const out = await ws.sync(people('c1,e9@x.com,,\nc2,e2@x.com,+14155550001,VIP\n'), groups);
+    expect(out.outcomes.c1).toBe('skipped:low_audience_size');
+    const file = join(ws.dir, 'state', 'emulators', 'facebook.json');
+    const data = JSON.parse(readFileSync(file, 'utf8')) as FacebookEmulatorData;
+    writeFileSync(file, JSON.stringify({ ...data, settings: { ...data.settings, lowAudienceSize: 0 } }));
+    // c2 leaves while c4 joins that member through c1's old email: removing c2 would remove c4.
+    const last = await ws.sync(people('c1,e9@x.com,,\nc4,e1@x.com,,VIP\n'), groups);
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.outcomes.c2).toBe('skipped:identity_shared');
+    expect((ws.members('VIP') ?? []).some((m) => m.has(`EMAIL:${hashed('e1@x.com')}`))).toBe(true);
+  }, 60_000);
+});

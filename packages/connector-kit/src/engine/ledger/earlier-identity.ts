@@ -58,7 +58,8 @@ export function changesIdentity(record: LedgerRecord): boolean {
 /**
  * The write-ahead mark of an audience record whose identifiers change (`base`: the usual
  * mark): its own entry already under the new identifiers, holding the audiences they join,
- * and — when the old ones leave audiences — those as an entry of their own, to be removed. A
+ * and — when the old ones leave audiences, or stay where a sharer is — those as an entry of
+ * their own, to be removed (once nobody shares them). A
  * run that dies, or whose state fails, after sending leaves both to the next run: the joins
  * are sent again and the old identifiers removed as a departure; if the person then leaves
  * the source, the new identifiers go too (under the old mark they stayed in the audiences,
@@ -70,7 +71,9 @@ export function identityChangeMark(record: LedgerRecord, base: StateEntry): Stat
   if (!plan || next === null || !changesIdentity(record)) return [base];
   const snapshot = withLinks({ properties: next.properties, groups: [...new Set(plan.addGroups)].sort() }, linksAfter(record, false));
   const own: StateEntry = { ...base, matchKey: record.matchKey ?? base.matchKey, snapshot };
-  return plan.removeGroups.length > 0 ? [own, earlierIdentityEntry(record, plan.removeIdentity as Properties, plan.removeGroups)] : [own];
+  // The audiences the old ones stay in because a sharer is there (`keepIdentityIn`) are theirs too.
+  const groups = [...plan.removeGroups, ...(plan.keepIdentityIn ?? [])];
+  return groups.length > 0 ? [own, earlierIdentityEntry(record, plan.removeIdentity as Properties, groups)] : [own];
 }
 
 /** A result as reported: an earlier identity's result names its record's source id and says what it is about. */

@@ -82,7 +82,8 @@ function settleDeferred(record: LedgerRecord, ctx: SettleContext, base: Partial<
   const joins = plan?.addGroups ?? [];
   return {
     result,
-    state: { put: entryFor(record, { exact: true, identityApplied: true, settledGroups: joins }), alsoPut: [earlierIdentityEntry(record, earlier, refused)] },
+    // The earlier identity also keeps the audiences it stays in because a sharer is there (`keepIdentityIn`).
+    state: { put: entryFor(record, { exact: true, identityApplied: true, settledGroups: joins }), alsoPut: [earlierIdentityEntry(record, earlier, [...refused, ...(plan?.keepIdentityIn ?? [])])] },
   };
 }
 
