@@ -225,7 +225,8 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
     }
     return out;
   }
-  const histories: [string, string[]][] = [
+  // Each step runs twice (the second run must change nothing it should not), unless a third element says once: a second run can mend what the first left.
+  const histories: [string, string[], 'once'?][] = [
     ['a record re-keyed onto a leaver, while a newcomer shares the leaver\'s phone (FB-A)', ['id,Email,Phone,Segments\nc5,a@x.com,+14155550002,All\n', 'id,Email,Phone,Segments\nc1,a@x.com,,VIP\nc2,b@x.com,+14155550002,All\n']],
     [
       'departures, while a newcomer joins through a leaver\'s old email (FB-B)',
@@ -293,12 +294,24 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
         'id,Email,Phone,Segments\nc1,e2@x.com,+14155550001,VIP;All\nc3,e4@x.com,+14155550002,All\nc4,e6@x.com,,All\n',
       ],
     ],
+    [
+      'a record leaving audiences is not kept there for a sharer whose own identity change removes the member that links them; it rejoins later (#17, fuzz2e 9028)',
+      [
+        'id,Email,Phone,Segments\nc1,e2@x.com,,\nc3,e5@x.com,,\nc5,e4@x.com,,All;VIP\n',
+        'id,Email,Phone,Segments\nc5,e5@x.com,+14155550001,All;VIP\n',
+        'id,Email,Phone,Segments\nc1,e4@x.com,,All;VIP\nc2,e2@x.com,,All\nc3,e5@x.com,,\nc4,e3@x.com,+14155550001,VIP;All\n',
+        'id,Email,Phone,Segments\nc2,e5@x.com,,All;VIP\nc4,e3@x.com,+14155550001,VIP\nc5,e7@x.com,,VIP;All\n',
+        'id,Email,Phone,Segments\nc2,e5@x.com,,\nc3,e2@x.com,,All\nc4,e7@x.com,,VIP;All\nc5,e1@x.com,,VIP;All\n',
+        'id,Email,Phone,Segments\nc2,e5@x.com,,VIP;All\nc3,e2@x.com,,\nc4,e3@x.com,,\nc5,e6@x.com,,VIP\n',
+      ],
+      'once',
+    ],
   ];
-  for (const [name, steps] of histories) {
+  for (const [name, steps, once] of histories) {
     it(name, async () => {
       const ws = workspace();
       for (const [i, csv] of steps.entries()) {
-        for (let again = 0; again < 2; again++) {
+        for (let again = 0; again < (once ? 1 : 2); again++) {
           const out = await ws.sync(csv.replace(/^id,/, 'Id,'), ['--groups', 'Segments', '--allow-deletes', '1000']);
           expect(out.code, `step ${i + 1}: ${out.stderr}`).toBeLessThan(2);
           expect(everyoneIn(ws, csv), `step ${i + 1}, run ${again + 1}: ${JSON.stringify(out.outcomes)}`).toEqual([]);

@@ -49,7 +49,11 @@ export async function findSharedIdentities(ctx: AudienceRunContext, ledger: Reco
     links = new GroupLinks(ctx.state, ctx.syncId, current, memberKeys, () => ctx.writer.generation);
     linksOfRun.set(ctx.source.identityHolders, links);
   }
-  const search = new SharerSearch(ctx, ledger.open(), links, memberKeys);
+  // Records of this window whose identifiers change: the keys they will have after the run.
+  const changing = new Map(
+    ledger.open().flatMap((r) => (r.entry && r.next && identityHash(r.next.properties) !== identityHash(r.entry.snapshot.properties) ? [[r.recordId, new Set(keysOf(r.next.properties))] as const] : [])),
+  );
+  const search = new SharerSearch(ctx, ledger.open(), links, memberKeys, changing);
   const events: RecordEvent[] = [];
   for (const record of ledger.open()) {
     const entry = record.entry;
@@ -82,6 +86,8 @@ class SharerSearch {
     open: readonly LedgerRecord[],
     private readonly links: GroupLinks,
     private readonly memberKeys: (entry: StateEntry) => readonly string[],
+    /** Records of this window whose identifiers change → their keys after the run. */
+    private readonly changing: ReadonlyMap<string, ReadonlySet<string>>,
   ) {
     this.joining = new Map(open.flatMap((r) => (r.next ? [[r.recordId, r.next.groups] as const] : [])));
     for (const r of open) this.entries.set(r.recordId, Promise.resolve(r.entry));
@@ -102,6 +108,19 @@ class SharerSearch {
     if (target) return target.includes(group);
     if (!this.ctx.source.inSource(id)) return false;
     return (await this.entry(id))?.snapshot.groups.includes(group) === true;
+  }
+
+  /**
+   * True when `entry` is `owner`'s own state and `owner`'s identifiers change in this window to
+   * ones sharing none of that member's: the owner stays in the audience as another member, and
+   * the one `entry` names leaves with its old identifiers (unless someone else keeps it) — so
+   * the owner's staying keeps nobody there (fuzz2e 9028: a record was kept for a sharer whose
+   * own identity change removed the member that linked them, and its state then said it was
+   * in audiences it was not in).
+   */
+  private leavesMember(owner: string, entry: StateEntry): boolean {
+    const after = this.changing.get(owner);
+    return after !== undefined && entry.recordId === owner && this.memberKeys(entry).every((k) => !after.has(k));
   }
 
   /** The current records staying in `group` that are reached from identifiers `start` (see {@link findSharedIdentities}). */
@@ -128,7 +147,7 @@ class SharerSearch {
         if (visited.has(entry.recordId)) continue;
         visited.add(entry.recordId);
         const owner = earlierIdentityOf(entry.recordId) ?? entry.recordId;
-        if (owner !== self && (await this.stays(owner, group))) found.add(owner);
+        if (owner !== self && !this.leavesMember(owner, entry) && (await this.stays(owner, group))) found.add(owner);
         else queue.push(...this.memberKeys(entry));
       }
     }
