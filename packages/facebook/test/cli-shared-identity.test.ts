@@ -306,6 +306,17 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
       ],
       'once',
     ],
+    [
+      'a leaver is not kept in an audience for a record that stays there as another member, while the one they shared (its earlier identity) leaves (#17, fuzz2 8147)',
+      [
+        'id,Email,Phone,Segments\nc1,e1@x.com,+14155550001,All\nc2,e6@x.com,,All;VIP\nc3,e4@x.com,+14155550001,All;VIP\nc4,e5@x.com,,All;VIP\nc5,e3@x.com,+14155550001,All;VIP\n',
+        'id,Email,Phone,Segments\nc1,e1@x.com,+14155550001,All;VIP\nc3,e4@x.com,+14155550001,VIP\nc4,e2@x.com,,VIP\n',
+        'id,Email,Phone,Segments\nc1,e3@x.com,,All\nc3,e4@x.com,+14155550001,VIP\nc4,e2@x.com,+14155550001,All\n',
+        'id,Email,Phone,Segments\nc1,e7@x.com,,VIP\nc2,e6@x.com,,VIP;All\nc5,e1@x.com,+14155550001,All\n',
+        'id,Email,Phone,Segments\nc2,e6@x.com,,VIP\nc3,e4@x.com,+14155550001,All;VIP\nc4,e2@x.com,+14155550001,All\n',
+      ],
+      'once',
+    ],
   ];
   for (const [name, steps, once] of histories) {
     it(name, async () => {

@@ -111,16 +111,20 @@ class SharerSearch {
   }
 
   /**
-   * True when `entry` is `owner`'s own state and `owner`'s identifiers change in this window to
-   * ones sharing none of that member's: the owner stays in the audience as another member, and
-   * the one `entry` names leaves with its old identifiers (unless someone else keeps it) — so
-   * the owner's staying keeps nobody there (fuzz2e 9028: a record was kept for a sharer whose
-   * own identity change removed the member that linked them, and its state then said it was
-   * in audiences it was not in).
+   * True when `owner`, staying in an audience, stays there as the member `entry` names: `entry`
+   * is its own state and its identifiers do not change in this window, or its identifiers after
+   * the run (the row's when they change here, else its state's) share one with that member.
+   * Otherwise the owner stays as another member, and the one `entry` names — an earlier
+   * identity, or the identifiers the owner changes away from — keeps nobody there by the
+   * owner's staying (fuzz2e 9028, fuzz2 8147: a record was kept for a sharer whose member had
+   * left with its old identifiers, and its state then claimed audiences it was not in).
    */
-  private leavesMember(owner: string, entry: StateEntry): boolean {
-    const after = this.changing.get(owner);
-    return after !== undefined && entry.recordId === owner && this.memberKeys(entry).every((k) => !after.has(k));
+  private async keepsMember(owner: string, entry: StateEntry): Promise<boolean> {
+    const changed = this.changing.get(owner);
+    if (entry.recordId === owner && changed === undefined) return true;
+    const ownEntry = changed === undefined ? await this.entry(owner) : undefined;
+    const after = changed ?? new Set(ownEntry ? this.memberKeys(ownEntry) : []);
+    return this.memberKeys(entry).some((k) => after.has(k));
   }
 
   /** The current records staying in `group` that are reached from identifiers `start` (see {@link findSharedIdentities}). */
@@ -147,7 +151,7 @@ class SharerSearch {
         if (visited.has(entry.recordId)) continue;
         visited.add(entry.recordId);
         const owner = earlierIdentityOf(entry.recordId) ?? entry.recordId;
-        if (owner !== self && !this.leavesMember(owner, entry) && (await this.stays(owner, group))) found.add(owner);
+        if (owner !== self && (await this.keepsMember(owner, entry)) && (await this.stays(owner, group))) found.add(owner);
         else queue.push(...this.memberKeys(entry));
       }
     }
