@@ -29,4 +29,20 @@ describe('a destination that never answers (#17)', () => {
     const faults = (await (await fetch(`${env.url}/__emulator/faults`)).json()) as { injected: Record<typeof kind, number> };
     expect(faults.injected[kind]).toBeGreaterThanOrEqual(2);
   }, 120_000);
+
+  it('500 users at OneSignal\'s read pace of one a second and 50 calls in flight: the run stops destination_unreachable within seconds, not after every queued read has waited its turn (trial of stop 27: still running after 15 minutes)', async () => {
+    env = await startEmulator();
+    await env.admin.setFaults([{ kind: 'timeout', method: 'GET', path: '/users/by/', latencyMs: 600_000 }]);
+    const started = Date.now();
+    process.env.SYNCMODES_TEST_USERS = '500';
+    const run = await runFixture(FIXTURE, env.url).finally(() => delete process.env.SYNCMODES_TEST_USERS);
+    expect(run.code, run.stderr).toBe(0);
+    const summary = run.lastLine<{ status: string; reason?: string; codes: string[] }>();
+    expect(summary).toMatchObject({ status: 'stopped', reason: 'destination_unreachable' });
+    expect(summary.codes).toHaveLength(500);
+    expect((Date.now() - started) / 1000).toBeLessThan(60);
+    // A handful of reads went out (one a second); the rest failed in the queue with the first that got no answer.
+    const faults = (await (await fetch(`${env.url}/__emulator/faults`)).json()) as { injected: { timeout: number } };
+    expect(faults.injected.timeout).toBeLessThan(30);
+  }, 120_000);
 });

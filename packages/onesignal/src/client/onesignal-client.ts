@@ -50,7 +50,11 @@ export class OneSignalClient {
         await this.api.getUser(this.config.appId, 'external_id', externalId);
         return true;
       } catch (thrown) {
-        if (!(thrown instanceof ApiException)) throw thrown;
+        if (!(thrown instanceof ApiException)) {
+          // No answer (a timeout, a network failure): the reads queued behind this one fail now too.
+          this.views.noAnswer(thrown);
+          throw thrown;
+        }
         if (thrown.code === 404) return false;
         throw mapApiError(thrown, this.raw.of(thrown.headers), { what: 'viewing a user', appId: this.config.appId }).error;
       }

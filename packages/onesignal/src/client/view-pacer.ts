@@ -18,9 +18,25 @@ export class ViewPacer {
     this.queue = new PQueue({ intervalCap: 1, interval: 1_000 / perSecond, strict: true });
   }
 
+  /** Aborted (and replaced) when a read gets no answer: see {@link ViewPacer.noAnswer}. */
+  private cut = new AbortController();
+
   /** Runs `read` when the app's read budget allows. Rejects with `signal.reason` when the run stops first. */
   run<T>(read: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.queue.add(read, { signal });
+    return this.queue.add(read, { signal: signal ? AbortSignal.any([signal, this.cut.signal]) : this.cut.signal });
+  }
+
+  /**
+   * A read got no answer (it timed out, or the network failed): every read still waiting for
+   * its turn fails at once with the same error, which its call retries (trial of stop 27:
+   * against a server that never answers, 50 lookup calls of 10 reads each waited in this
+   * one-a-second queue, and the run went on for many minutes instead of stopping
+   * `destination_unreachable` after a few calls in a row got no answer).
+   */
+  noAnswer(error: unknown): void {
+    const cut = this.cut;
+    this.cut = new AbortController();
+    cut.abort(error);
   }
 
   /** Reads waiting for their turn. */

@@ -21,10 +21,27 @@ export async function findUsers(
   requests: readonly LookupRequest[],
 ): Promise<Map<number, FoundRecord[]>> {
   const found = new Map<number, FoundRecord[]>();
-  await Promise.all(
-    requests.map(async (r) => {
-      if (await ctx.client.userExists(r.matchKey, ctx.signal)) found.set(r.ref, [{ id: r.matchKey }]);
-    }),
-  );
+  // The call fails with its first failed read; the reads still waiting for their turn are dropped
+  // (a retry sends them again): left queued behind the app-wide pacer, they would delay every
+  // later call, and against a server that never answers the run went on for many minutes
+  // instead of stopping `destination_unreachable` (trial of stop 27).
+  const own = new AbortController();
+  const follow = () => own.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) follow();
+  else ctx.signal.addEventListener('abort', follow, { once: true });
+  try {
+    await Promise.all(
+      requests.map(async (r) => {
+        try {
+          if (await ctx.client.userExists(r.matchKey, own.signal)) found.set(r.ref, [{ id: r.matchKey }]);
+        } catch (error) {
+          own.abort(error);
+          throw error;
+        }
+      }),
+    );
+  } finally {
+    ctx.signal.removeEventListener('abort', follow);
+  }
   return found;
 }
