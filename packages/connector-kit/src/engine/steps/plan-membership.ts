@@ -109,6 +109,31 @@ function planNothingToSend(item: RecordView, u: Unsent): MembershipPlan {
 }
 
 /**
+ * What becomes of a record's old identifiers (its state's properties) in this run: removed
+ * (`removeIdentity`: the new identifiers when nothing changed), linked to the record where
+ * they stay in an audience its new ones are in and name the same member (`linkIdentity`), or
+ * kept as an entry of their own in the audiences a sharer keeps them in (`keepIdentityIn`).
+ * Where the new identifiers are not, the record's own entry no longer lists the audience
+ * (#17, trial fz8021: a leaver's search in the departures window, after this record's state
+ * moved on, found nobody there), so they are tracked on their own until nobody shares them.
+ */
+function planOldIdentity(
+  item: RecordView,
+  nextIdentity: Properties,
+  identityChanged: boolean,
+  groups: { readonly shared: readonly string[]; readonly heldByOther: readonly string[]; readonly nextGroups: readonly string[] },
+): Pick<MembershipPlan, 'removeIdentity' | 'linkIdentity' | 'keepIdentityIn'> {
+  const previousIdentity = item.entry?.snapshot.properties;
+  const linkedIn = identityChanged && item.identityOverlaps ? groups.shared.filter((g) => groups.nextGroups.includes(g)) : [];
+  const keptAlone = identityChanged ? groups.shared.filter((g) => !linkedIn.includes(g)) : [];
+  return {
+    removeIdentity: identityChanged ? previousIdentity : nextIdentity,
+    linkIdentity: identityChanged && item.identityOverlaps && groups.heldByOther.length + linkedIn.length > 0 ? previousIdentity : undefined,
+    keepIdentityIn: keptAlone.length > 0 ? keptAlone : undefined,
+  };
+}
+
+/**
  * Decides an audience record's membership changes under the mode. On an audience
  * destination, joining an audience is a create and leaving one is a delete:
  *
@@ -139,18 +164,7 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
   const shared = ops.delete ? leaving.filter((g) => item.sharedGroups?.includes(g) === true) : [];
   const removes = ops.delete ? leaving.filter((g) => !shared.includes(g)) : [];
   const kept = ops.delete ? [] : leaving;
-  // Where the record's new identifiers are too and name the same member, the old ones kept there stay linked to it; elsewhere
-  // its own entry no longer lists the audience (#17, trial fz8021: a leaver's search in the departures window, after this
-  // record's state moved on, found nobody there), so they are tracked as an entry of their own.
-  const linkedIn = identityChanged && item.identityOverlaps ? shared.filter((g) => nextGroups.includes(g)) : [];
-  const keptAlone = identityChanged ? shared.filter((g) => !linkedIn.includes(g)) : [];
-  const oldIdentity = {
-    removeIdentity: identityChanged ? previousIdentity : item.next.properties,
-    // The old identifiers stay in an audience the new ones are in and name the same member: still linked to it.
-    linkIdentity: identityChanged && item.identityOverlaps && heldByOther.length + linkedIn.length > 0 ? previousIdentity : undefined,
-    // Otherwise the old identifiers, kept where a sharer is, are tracked on their own until nobody shares them.
-    keepIdentityIn: keptAlone.length > 0 ? keptAlone : undefined,
-  };
+  const oldIdentity = planOldIdentity(item, item.next.properties, identityChanged, { shared, heldByOther, nextGroups });
 
   if (joins.length === 0 && removes.length === 0) {
     const plan = planNothingToSend(item, { shared, kept, nextGroups, modeName, destinationName });
