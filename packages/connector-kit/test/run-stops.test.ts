@@ -18,7 +18,7 @@ type Stored = { records: { id: string; key: string }[] };
 /** A memory store whose writes fail (like a full disk) once `failAfter` puts succeeded. */
 class FailingStore extends MemoryStateStore {
   puts = 0;
-  constructor(private readonly failAfter: number) {
+  constructor(private failAfter: number) {
     super();
   }
   override async put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
@@ -27,6 +27,11 @@ class FailingStore extends MemoryStateStore {
   }
   heal(): void {
     this.puts = Number.NEGATIVE_INFINITY;
+  }
+  /** Lets `n` more puts succeed, then fails again. */
+  failAfterNext(n: number): void {
+    this.puts = 0;
+    this.failAfter = n;
   }
 }
 
@@ -67,6 +72,27 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect(await state.count(second.syncId, 'owned')).toBe(records.length);
     const third = await runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records.slice(1)), state, retry: FAST, guard: { maxDeletes: 5 } });
     expect(third.results.find((r) => r.id === 'c0')).toMatchObject({ outcome: 'deleted' });
+  });
+
+  it('a key change sent but not recorded keeps its ownership when the old key now finds a copy: the next run settles on the record this sync created, and sync mode deletes it when it leaves (verify quick seed 595356138, salesforce/sync state faults)', async () => {
+    const state = new FailingStore(Number.POSITIVE_INFINITY);
+    const run = (records: ConformanceRecord[]) => runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records), state, retry: FAST, guard: { allowEmptySource: true, maxDeletes: 1 } });
+    expect((await run([person(1)])).results[0]).toMatchObject({ outcome: 'created' });
+    const created = (await admin.records<Stored>()).records[0];
+    // The key change: its write-ahead mark is recorded, the acknowledged write is not (disk full).
+    state.failAfterNext(1);
+    const moved: ConformanceRecord = { id: 'c1', snapshot: { properties: { email: 'p9@example.com', name: 'Person 1' }, groups: [] } };
+    const second = await run([moved]);
+    expect(second.results[0]).toMatchObject({ outcome: 'failed', code: 'state_unwritable' });
+    // Someone copies the record under its old key: the old key now finds the copy, the new key the record this sync created.
+    await admin.seed({ records: [{ key: 'p1@example.com', fields: { name: 'Person 1' } }] });
+    state.heal();
+    const third = await run([moved]);
+    expect(third.results[0]).toMatchObject({ outcome: 'updated', destinationId: created?.id });
+    expect(await state.count(third.syncId, 'owned')).toBe(1);
+    const fourth = await run([]);
+    expect(fourth.results[0]).toMatchObject({ id: 'c1', outcome: 'deleted' });
+    expect((await admin.records<Stored>()).records.map((r) => r.key)).toEqual(['p1@example.com']); // the copy stays
   });
 
   it('audiences: a first join sent but not recorded (state failed) is marked, so the next run removes that person if they left the source (sync), and reports created if they stayed', async () => {

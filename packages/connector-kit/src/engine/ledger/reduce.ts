@@ -11,8 +11,10 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
   switch (event.type) {
     case 'found':
       record.found = event.match;
-      // Found elsewhere than the state says: another destination record, not the one this sync created.
-      if (record.entry?.destinationId && record.entry.destinationId !== event.match.id) record.owned = false;
+      // Ownership follows the last record found: the one the state names keeps the state's
+      // ownership; another one is not the record this sync created. (A key change sent but not
+      // recorded is found by its old key first — now maybe a copy — then by its new key.)
+      if (record.entry?.destinationId) record.owned = record.entry.owned && record.entry.destinationId === event.match.id;
       record.destinationId = event.match.id;
       return;
     case 'claimed':
