@@ -317,6 +317,17 @@ describe('syncmodes sync --to facebook: nobody in the source is left out of an a
       ],
       'once',
     ],
+    [
+      'a record back in the source after it was kept for a sharer rejoins, though another record\'s removal took the member they shared meanwhile (#17, trial fz8021: unchanged on every rerun, never re-added)',
+      [
+        'id,Email,Phone,Segments\nc1,e3@x.com,+14155550003,VIP;All\nc2,e2@x.com,+14155550001,VIP;All\nc4,e5@x.com,+14155550001,VIP;All\nc5,e6@x.com,,All;VIP\nc6,e7@x.com,+14155550003,All\n',
+        'id,Email,Phone,Segments\nc2,e3@x.com,+14155550002,VIP;All\nc5,e6@x.com,,All\nc6,e7@x.com,+14155550003,VIP\n',
+        'id,Email,Phone,Segments\nc1,e3@x.com,,All\nc2,e7@x.com,+14155550003,All\nc3,e4@x.com,+14155550002,VIP\nc4,e6@x.com,+14155550001,All\nc5,e5@x.com,,All;VIP\n',
+        'id,Email,Phone,Segments\nc1,e7@x.com,,VIP\nc3,e4@x.com,,All;VIP\nc4,e6@x.com,+14155550001,VIP;All\nc5,e1@x.com,,All;VIP\n',
+        'id,Email,Phone,Segments\nc2,e7@x.com,+14155550003,All\nc3,e8@x.com,,All;VIP\nc4,e3@x.com,+14155550001,All;VIP\n',
+      ],
+      'once',
+    ],
   ];
   for (const [name, steps, once] of histories) {
     it(name, async () => {

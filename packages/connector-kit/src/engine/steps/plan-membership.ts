@@ -153,8 +153,13 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
 
   const nextGroups = [...new Set(item.next.groups)];
   const identityChanged = previousIdentity !== undefined && identityHash(previousIdentity) !== identityHash(item.next.properties);
-  // A pending entry (writes were in flight when a run died): re-send every join.
-  const resend = identityChanged || item.entry?.pending === true;
+  // A pending entry (writes were in flight when a run died): re-send every join. Likewise a
+  // record back in the source after it left while the mode removes: what it was kept in (for
+  // a sharer) may have left since with another record's removal, as the destination sees one
+  // member (#17, trial fz8021: reported unchanged on every rerun, never re-added). A join of
+  // someone already there changes nothing.
+  const returning = ops.delete && item.entry?.departed === true;
+  const resend = identityChanged || returning || item.entry?.pending === true;
   const joins = ops.create ? (resend ? nextGroups : nextGroups.filter((g) => !previousGroups.includes(g))) : [];
   // After an identity change, the old identity leaves its audiences — except those a current
   // record that now has the old identifiers is in (removing it there would remove that person).
@@ -178,7 +183,7 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
     action: first ? 'create' : 'update',
     outcome: first ? 'created' : 'updated',
     message:
-      (identityChanged ? 'Identifiers changed: ' : '') +
+      (identityChanged ? 'Identifiers changed: ' : returning ? 'Back in the source: ' : '') +
       [
         joins.length > 0 ? `added to ${joins.length} audience(s)` : '',
         removes.length > 0 ? `removed from ${removes.length}` : '',
