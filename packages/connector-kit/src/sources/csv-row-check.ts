@@ -58,7 +58,9 @@ function quoteProblem(raw: string, options: RowCheckOptions): string | undefined
  * The first line inside a multi-line quoted value that looks like a row of its own: it
  * splits (naively, at every delimiter) into as many values as the header has and has a
  * record id — or one value short of that ({@link shortRow}), or starts with another id shaped
- * like the row's own ({@link idShapedLine}). This is what a stray pair of quotes looks like (a quote opening a value on one
+ * like the row's own ({@link idShapedLine}), or is a row written with another delimiter
+ * ({@link otherDelimiterRow}), or is only an email address in a row that has one
+ * ({@link emailLine}). This is what a stray pair of quotes looks like (a quote opening a value on one
  * row and a later quote closing it merge every row between them into one value), wherever
  * the quote opened: in the row's last value (its first line then splits into a whole row
  * too) or in an earlier one. A genuine multi-line value (an address, a note) rarely has a
@@ -86,8 +88,37 @@ function swallowedRow(fields: readonly string[], options: RowCheckOptions): numb
     if (parts.length === width && (parts[options.idIndex] ?? '').trim() !== '') return k;
     if (shortRow(parts, width, options.idIndex)) return k;
     if (idShapedLine(parts, fields[options.idIndex] ?? '', options.idIndex)) return k;
+    if (otherDelimiterRow(segments[k] as string, width, fields[options.idIndex] ?? '', options)) return k;
+    if (emailLine(segments[k] as string, fields, at)) return k;
   }
   return undefined;
+}
+
+/** Delimiters a damaged row may have been written with instead of the file's. */
+const OTHER_DELIMITERS = [',', ';', '\t', '|'];
+
+/**
+ * A line that is a row written with another delimiter (`c3;u3@x.com;F3;L3`; third trial of
+ * stop 27): split at it, a whole row with an id, or two values or more with another id
+ * shaped like the row's own where the id goes ({@link idShapedLine}).
+ */
+function otherDelimiterRow(line: string, width: number, ownId: string, options: RowCheckOptions): boolean {
+  return OTHER_DELIMITERS.some((d) => {
+    if (d === options.delimiter || !line.includes(d)) return false;
+    const parts = line.split(d);
+    return (parts.length === width && /^\S+$/.test((parts[options.idIndex] ?? '').trim())) || (parts.length >= 2 && idShapedLine(parts, ownId, options.idIndex));
+  });
+}
+
+const EMAIL = /^[^\s@",;]+@[^\s@",;]+\.[^\s@",;]+$/u;
+
+/**
+ * A line that is only an email address, in a row that has an email address in another
+ * value (`c2,u2@x.com,F2,"L2` then `u3@x.com"`: the next row, its id lost, merged into the
+ * last value; third trial of stop 27). A note's line is seldom one address alone.
+ */
+function emailLine(line: string, fields: readonly string[], at: number): boolean {
+  return EMAIL.test(line.trim()) && fields.some((f, i) => i !== at && EMAIL.test(f.trim()));
 }
 
 /**
@@ -136,6 +167,6 @@ export function rowProblem(fields: readonly string[], raw: string, span: LineSpa
     `and line ${
       span.first + swallowed
     } inside it looks like a row of its own. A quote is probably stray: remove it, or double it ("") inside a quoted value. ` +
-    'Nothing is deleted or removed until the file reads cleanly.'
+    "Nothing is deleted or removed until the file reads cleanly. If the value really holds those lines, read it as it is with multilineValues: 'trust'."
   );
 }

@@ -82,19 +82,30 @@ function malformed(span: LineSpan, message: string): SourceItem[] {
   return items;
 }
 
+/** A row with another number of values than the header: what it has, and what to fix. */
+function countMessage(span: LineSpan, got: number | string, width: number): string {
+  if (span.last > span.first) {
+    return (
+      `Lines ${span.first}–${span.last} were read as one row (a quoted value opened on line ${span.first} runs to line ${span.last}), ` +
+      `which has ${got} values; the header has ${width}. A quote is probably stray: remove it, or double it ("") inside a quoted value. ` +
+      'Nothing is deleted or removed until the file reads cleanly.'
+    );
+  }
+  return `${linesLabel(span)}: the row has ${got} values; the header has ${width}. Check for a missing or extra delimiter, or a stray quote.`;
+}
+
+/**
+ * True when a row has as many values as the header — or one fewer when the header ends with
+ * a delimiter (an empty last name, as some exports write it): that column is nobody's.
+ */
+function fullRow(fields: readonly string[], names: readonly string[]): boolean {
+  return fields.length === names.length || (fields.length === names.length - 1 && names.length > 1 && names[names.length - 1] === '');
+}
+
 function skipMessage(error: CsvError, span: LineSpan, width: number, readLimit: number): string {
   switch (error.code) {
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
-      const got = (error as { record?: unknown[] }).record?.length ?? 'a different number of';
-      if (span.last > span.first) {
-        return (
-          `Lines ${span.first}–${span.last} were read as one row (a quoted value opened on line ${span.first} runs to line ${span.last}), ` +
-          `which has ${got} values; the header has ${width}. A quote is probably stray: remove it, or double it ("") inside a quoted value. ` +
-          'Nothing is deleted or removed until the file reads cleanly.'
-        );
-      }
-      return `${linesLabel(span)}: the row has ${got} values; the header has ${width}. Check for a missing or extra delimiter, or a stray quote.`;
-    }
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
+      return countMessage(span, (error as { record?: unknown[] }).record?.length ?? 'a different number of', width);
     case 'CSV_QUOTE_NOT_CLOSED':
       return `Line ${span.first}: a quote opened in this row is never closed, so lines ${span.first}–${span.last} (the rest of the file) could not be read; close the quote, or double it ("") inside a quoted value.`;
     case 'CSV_MAX_RECORD_SIZE':
@@ -129,6 +140,8 @@ function parseFile(path: string, delimiter: string, maxChars: number) {
     // as if a quoted value went on, across rows.
     relax_quotes: true,
     relax_column_count: false,
+    // Shorter rows are read and checked against the header on their own (see fullRow).
+    relax_column_count_less: true,
     skip_records_with_error: true,
     max_record_size: readLimit,
     raw: true,
@@ -174,6 +187,7 @@ function checkFile(path: string): void {
 
 function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping, maxChars: number): SourceItem[] {
   if (parsed.tooLong !== undefined) return malformed(parsed.span, tooLongMessage(parsed.span, parsed.tooLong, maxChars));
+  if (!fullRow(parsed.fields, checks.header.names)) return malformed(parsed.span, countMessage(parsed.span, parsed.fields.length, checks.header.names.length));
   const problem = rowProblem(parsed.fields, parsed.raw, parsed.span, checks);
   if (problem !== undefined) return malformed(parsed.span, problem);
   const row: Record<string, string | undefined> = {};

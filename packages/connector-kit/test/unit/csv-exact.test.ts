@@ -82,6 +82,22 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
     expect(brief(await readWide(notes))).toEqual(['2:c1', '4:c2', '6:ab']);
   });
 
+  it('catches a merged line that is a row written with another delimiter, or only the next row\'s email address (third trial of stop 27: sync deleted c3)', async () => {
+    const head = ['id,email,first,last', 'c1,u1@x.com,F1,L1'];
+    for (const inner of ['u3@x.com"', 'c3;u3@x.com;F3;L3"', 'c3\tu3@x.com\tF3\tL3"', 'c3|u3@x.com"']) {
+      const csv = [...head, 'c2,u2@x.com,F2,"L2', inner, 'c4,u4@x.com,F4,L4'].join('\n');
+      expect(brief(await readWide(csv)), inner).toEqual(['2:c1', '3:malformed_row', '4:malformed_row', '5:c4']);
+    }
+    // Genuine multi-line values stay values: a note with a semicolon, an address with a pipe, an email inside a sentence.
+    const notes = [...head, 'c2,u2@x.com,F2,"Call back; maybe', 'next week | or later', 'write to bob@y.com first"', 'c4,u4@x.com,F4,L4'].join('\n');
+    expect(brief(await readWide(notes))).toEqual(['2:c1', '3:c2', '6:c4']);
+    // An address alone on a line where no other value is one (no email column) stays a value too.
+    const noEmail = ['id,name,note', 'c1,Ann,"Reach her at', 'ann@y.com"', 'c2,Bob,B'].join('\n');
+    const items: SourceItem[] = [];
+    for await (const item of csvSource(file(noEmail), { idColumn: 'id', fields: { Name: 'name', Note: 'note' } }).open()) items.push(item);
+    expect(brief(items)).toEqual(['2:c1', '4:c2']);
+  });
+
   it('keeps genuine multi-line values, and line numbers after them (CRLF inside quotes counts once)', async () => {
     const csv = ['id,email,name', '1,p1@x.example,"12 Main St\r\nApt 4\r\nSpringfield"', '2,p2@x.example,"Ada\r\nLovelace"', '', '3,p3@x.example,Zoe'].join(
       '\r\n',
@@ -128,6 +144,16 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
     expect(brief(items)).toEqual(['2:malformed_row', '3:malformed_row', '4:malformed_row', '5:malformed_row', '6:4']);
     expect(errors(items)[2]?.error.message).toMatch(/^Lines 4–5 were read as one row \(a quoted value opened on line 4 runs to line 5\), which has 4 values; the header has 3\. A quote is probably stray/);
     expect(errors(items)[3]?.error.message).toBe(errors(items)[2]?.error.message);
+  });
+
+  it('a header ending with a delimiter (third trial of stop 27: every row failed, then the run was refused empty_source) reads rows with or without that last empty value; other short rows still fail', async () => {
+    const csv = ['id,email,name,', '1,p1@x.example,One', '2,p2@x.example,Two,', '3,p3@x.example', '4,p4@x.example,Four'].join('\n');
+    const items = await read(csv);
+    expect(brief(items)).toEqual(['2:1', '3:2', '4:malformed_row', '5:4']);
+    expect(errors(items)[0]?.error.message).toBe('Line 4: the row has 2 values; the header has 4. Check for a missing or extra delimiter, or a stray quote.');
+    expect(items[0]?.kind === 'record' && items[0].snapshot.properties).toEqual({ Email: 'p1@x.example', Name: 'One' });
+    // Without the trailing delimiter, a row one value short still fails.
+    expect(brief(await read(['id,email,name', '1,p1@x.example', '2,p2@x.example,Two'].join('\n')))).toEqual(['2:malformed_row', '3:2']);
   });
 
   it('a record longer than MAX_CSV_RECORD_CHARS fails alone on the line it starts on; the rows after it are read', async () => {

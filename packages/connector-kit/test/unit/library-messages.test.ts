@@ -44,6 +44,9 @@ describe('library messages name library options, never CLI flags', () => {
     expect(checkDeletionGuard({ plannedDeletes: 20, ownedRecords: 30, sourceRecords: 10, stateRecords: 30 })?.message).toContain('guard.maxDeletes: 20');
     expect(checkDeletionGuard({ plannedDeletes: 20, ownedRecords: 30, sourceRecords: 10, stateRecords: 30 }, { maxDeletes: 5 })?.message).toContain('raise the limit with guard.maxDeletes: 20');
     expect(checkDeletionGuard({ plannedDeletes: 30, ownedRecords: 30, sourceRecords: 0, stateRecords: 30 })?.message).toContain('guard.allowEmptySource: true');
+    expect(checkDeletionGuard({ plannedDeletes: 30, ownedRecords: 30, sourceRecords: 0, stateRecords: 30 })?.message).toMatch(/^The source has no records but this sync has exported 30 before\./);
+    // Rows that all failed (a header that does not fit them): said so, not "no records" (third trial of stop 27).
+    expect(checkDeletionGuard({ plannedDeletes: 30, ownedRecords: 30, sourceRecords: 0, sourceRows: 12, stateRecords: 30 })?.message).toMatch(/^None of the source's 12 row\(s\) could be read as a record \(each row's error says why/);
   });
 
   it('a file of unknown format names openSource’s format argument; a destination without a default mode names the mode option', () => {

@@ -76,7 +76,7 @@ export async function guardPhase(session: RunSession, scan: SourceScan, index: R
   if (index instanceof StateIndex) stateRecords = index.activeCount();
   else for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
   return checkDeletionGuard(
-    { plannedDeletes: await plannedDeletes(state, setup.syncId, scan), ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, stateRecords },
+    { plannedDeletes: await plannedDeletes(state, setup.syncId, scan), ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, sourceRows: scan.items, stateRecords },
     setup.options.guard,
   );
 }

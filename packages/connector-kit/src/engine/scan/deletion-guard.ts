@@ -21,6 +21,8 @@ export interface DeletionGuardFacts {
   readonly ownedRecords: number;
   /** Valid records in the source. */
   readonly sourceRecords: number;
+  /** Rows the source yielded, records or not (a row that could not be read counts); default `sourceRecords`. */
+  readonly sourceRows?: number | undefined;
   /** Records the sync's state knows (not departed). */
   readonly stateRecords: number;
 }
@@ -38,9 +40,11 @@ export const DEFAULT_MAX_DELETE_SHARE = 0.1;
  */
 export function checkDeletionGuard(facts: DeletionGuardFacts, options: DeletionGuardOptions = {}): RunRefusedError | undefined {
   if (facts.sourceRecords === 0 && facts.stateRecords > 0 && !options.allowEmptySource) {
+    const rows = facts.sourceRows ?? 0;
+    const what = rows > 0 ? `None of the source's ${rows} row(s) could be read as a record (each row's error says why; a header whose names do not match the rows fails every row)` : 'The source has no records';
     return new RunRefusedError(
       'empty_source',
-      `The source has no records but this sync has exported ${facts.stateRecords} before. ` +
+      `${what} but this sync has exported ${facts.stateRecords} before. ` +
         'Refusing to treat everyone as gone; check the input, or allow it with guard.allowEmptySource: true.',
     );
   }
