@@ -10,7 +10,7 @@ import { FLAG_HINTS, withFlags } from '../src/output/flag-hints';
 import { cli, readReport, tempDir } from './cli-helpers';
 
 /** Library wording a CLI user must never see: runSync options, kit classes, the config object. */
-const LIBRARY_WORDS = /guard\.|deletePolicy|maxRateLimitWaitMs|groupIds|openSource|SqliteStateStore|the mode option|config\.\w|mapping's fields/;
+const LIBRARY_WORDS = /guard\.|deletePolicy|multilineValues|maxRateLimitWaitMs|groupIds|openSource|SqliteStateStore|the mode option|config\.\w|mapping's fields/;
 
 const thrown = (fn: () => unknown): Error => {
   try {
@@ -44,6 +44,7 @@ function kitSamples(dir: string): Record<string, string[]> {
     audience_not_found: [],
     unknown_object: [],
     rate_limited: [],
+    malformed_row: [],
   };
 }
 
@@ -55,7 +56,7 @@ describe('the CLI names flags where the kit names runSync options', () => {
       for (const hint of hints) {
         // Each library wording still occurs in what the kit says for this code (or the run tests below prove it).
         const seen = texts.some((t) => new RegExp(hint.library.source).test(t));
-        const provenByRun = ['not_owned', 'match_key_not_mapped', 'ambiguous_group', 'audience_not_found', 'unknown_object'].includes(code);
+        const provenByRun = ['not_owned', 'match_key_not_mapped', 'ambiguous_group', 'audience_not_found', 'unknown_object', 'malformed_row'].includes(code);
         expect(seen || provenByRun, `${code}: ${hint.library}`).toBe(true);
       }
       for (const text of texts) expect(withFlags(code, text), code).not.toMatch(LIBRARY_WORDS);
@@ -164,6 +165,22 @@ describe('kit refusals and skips through the CLI name flags (Salesforce emulator
     expect(out.stdout).toContain('--delete-policy matched widens deletes');
     expect(out.stdout).not.toMatch(LIBRARY_WORDS);
     expect(emulator.org.all('Contact').map((c) => c.Email).sort()).toEqual(['p1@example.com', 'p2@example.com']);
+  });
+
+  it('a quoted value over lines that look like rows: malformed_row naming --multiline-values trust, nothing deleted; with that flag the value is read as it is', async () => {
+    const rows = [person(1), person(2), person(3), person(4)];
+    expect((await sync(csv('all.csv', rows), ['--mode', 'sync'])).code).toBe(0);
+    const notes = csv('notes.csv', [person(1), '2,p2@example.com,"Person 2', '3,p3@example.com,Person 3",', person(4)]);
+    const out = await sync(notes, ['--mode', 'sync', '--report', join(dir, 'r.json')]);
+    const entries = readReport(join(dir, 'r.json')).records.filter((r) => r.code === 'malformed_row');
+    expect(entries.map((r) => r.row)).toEqual([3, 4]);
+    expect(entries[0]?.message).toContain("read it as it is with --multiline-values trust.");
+    expect(out.stdout + out.stderr).not.toMatch(LIBRARY_WORDS);
+    expect(emulator.org.all('Contact')).toHaveLength(4); // source_incomplete: nothing deleted
+    const trusted = await sync(notes, ['--mode', 'sync', '--multiline-values', 'trust', '--allow-deletes', '1', '--report', join(dir, 'r2.json')]);
+    expect(trusted.code).toBe(0);
+    expect(readReport(join(dir, 'r2.json')).records.find((r) => r.id === '2')).toMatchObject({ outcome: 'updated' });
+    expect(emulator.org.all('Contact').find((c) => c.Email === 'p2@example.com')?.LastName).toBe('Person 2\n3,p3@example.com,Person 3');
   });
 
   it('an unmapped match key names --map', async () => {

@@ -47,6 +47,7 @@ interface SyncFlags {
   allowDeletes?: number;
   allowEmptySource?: boolean;
   deletePolicy?: 'owned' | 'matched';
+  multilineValues?: 'check' | 'trust';
   config?: string;
   logLevel: LogLevel;
   logFormat?: LogFormat;
@@ -90,6 +91,7 @@ export function jobFromFlags(flags: SyncFlags) {
   set('allowDeletes', flags.allowDeletes);
   set('allowEmptySource', flags.allowEmptySource);
   set('deletePolicy', flags.deletePolicy);
+  set('multilineValues', flags.multilineValues);
   const parsed = syncJobSchema.safeParse(merged);
   if (!parsed.success) {
     const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
@@ -179,6 +181,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))
+    .addOption(new Option('--multiline-values <how>', 'CSV: check (default) fails a row whose quoted value runs over lines that look like rows (a stray quote); trust reads such values as they are').choices(['check', 'trust']))
     .option('--max-rate-limit-wait <seconds>', MAX_RATE_LIMIT_WAIT_HELP, count, DEFAULT_MAX_RATE_LIMIT_WAIT_S)
     .option('--config <file>', 'YAML file with these settings (flags override it)')
     .option('--json', 'print the run summary as one JSON object on stdout (nothing else on stdout)')

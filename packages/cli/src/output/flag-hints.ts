@@ -36,6 +36,7 @@ export const FLAG_HINTS: Readonly<Record<string, readonly FlagHint[]>> = {
     { library: /move the file aside and open a new one/g, flag: 'run with --reset-state (it moves the file aside)' },
   ],
   invalid_config: [{ library: /\(pass its value as config\.[\w$]+\)/g, flag: '(set that environment variable)' }],
+  malformed_row: [{ library: /multilineValues: 'trust'/g, flag: '--multiline-values trust' }],
   rate_limited: [{ library: /maxRateLimitWaitMs/g, flag: '--max-rate-limit-wait' }],
 };
 

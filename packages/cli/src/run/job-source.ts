@@ -64,8 +64,8 @@ export async function sourceSecrets(job: Pick<SyncJob, 'from'>): Promise<string[
  * `openSource`; `signal` ends a wait for its writer), or a Postgres query / table streamed
  * with a cursor (`@syncmodes/postgres`, loaded only then). Call `dispose()` when it has one.
  */
-export async function openJobSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'format'>, mapping: FieldMapping, signal?: AbortSignal): Promise<RecordSource & { dispose?: () => Promise<void> }> {
-  if (!isDatabaseUrl(job.from)) return openSource(job.from, mapping, job.format, { signal });
+export async function openJobSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'format'> & { readonly multilineValues?: SyncJob['multilineValues'] }, mapping: FieldMapping, signal?: AbortSignal): Promise<RecordSource & { dispose?: () => Promise<void> }> {
+  if (!isDatabaseUrl(job.from)) return openSource(job.from, mapping, job.format, { signal, multilineValues: job.multilineValues });
   const { postgresSource } = await import('@syncmodes/postgres');
   return postgresSource({ url: job.from, query: job.query, table: job.table, mapping });
 }
@@ -75,8 +75,8 @@ export async function openJobSource(job: Pick<SyncJob, 'from' | 'query' | 'table
  * source (see {@link openJobSource}). A spooled copy is removed by `cleanup`; `signal` (the
  * run's stop) ends a wait for data that does not come.
  */
-export async function openRunSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'format'>, mapping: FieldMapping, io: { readonly stdin?: NodeJS.ReadableStream | undefined }, signal: AbortSignal | undefined, cleanup: Cleanup): Promise<RecordSource> {
-  const source = job.from === STDIN ? openSource(io.stdin ?? process.stdin, mapping, job.format, { name: 'stdin', signal }) : await openJobSource(job, mapping, signal);
+export async function openRunSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'format'> & { readonly multilineValues?: SyncJob['multilineValues'] }, mapping: FieldMapping, io: { readonly stdin?: NodeJS.ReadableStream | undefined }, signal: AbortSignal | undefined, cleanup: Cleanup): Promise<RecordSource> {
+  const source = job.from === STDIN ? openSource(io.stdin ?? process.stdin, mapping, job.format, { name: 'stdin', signal, multilineValues: job.multilineValues }) : await openJobSource(job, mapping, signal);
   if (source.dispose) cleanup.defer(() => source.dispose?.());
   return source;
 }

@@ -22,6 +22,10 @@ export const syncJobSchema = z
       .record(z.string().min(1), z.string().min(1))
       .refine((m) => Object.keys(m).length > 0, 'map at least one field')
       .describe('Destination field → source column.'),
+    multilineValues: z
+      .enum(['check', 'trust'])
+      .default('check')
+      .describe('CSV: `check` fails a row whose quoted value runs over lines that look like rows (a stray quote merges rows; nothing is deleted while one does); `trust` reads such values as they are.'),
     groups: z.string().min(1).optional().describe('Source column with group names (campaigns, tags, audiences).'),
     groupSeparator: z.string().min(1).default(';').describe('Separator between group names.'),
     groupIds: z
