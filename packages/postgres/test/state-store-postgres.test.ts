@@ -90,5 +90,7 @@ describe('PostgresStateStore, beyond the contract', () => {
     );
     expect(error).toMatchObject({ code: 'state_unwritable', retryable: true });
     expect(error?.message).not.toContain('pw-secret');
+    // Opening the store (as `state list` does) sent nothing: no word of a stopped run (third trial of stop 27).
+    expect(error?.message).toMatch(/failed while creating its tables: .*Check that the database is running and reachable, then try again\.$/);
   });
 });

@@ -11,6 +11,9 @@ function isConfigurationProblem(code: string): boolean {
   return code.startsWith('28') || code === '3D000' || code === '42501';
 }
 
+/** What the store is doing when it writes a run's entries (see `PostgresStateStore.put`). */
+export const WRITING = 'writing state';
+
 /**
  * Turns an error of `pg` (or the network) into the state store's typed error, with the
  * database named by its redacted URL and no credential in the message:
@@ -33,9 +36,11 @@ export function pgStoreError(error: unknown, url: string, doing: string): SyncEr
       { cause: error },
     );
   }
+  // Only a failed write stops a run that has sent something; a failure anywhere else (opening the store, `state list`) has nothing to reconcile.
+  const next = doing === WRITING ? 'The run stopped; what was sent but not recorded is looked up again by the next run.' : 'Check that the database is running and reachable, then try again.';
   return new StateStoreError(
     'state_unwritable',
-    `The state database ${where} failed while ${doing}: ${message}${code ? ` (${code})` : ''}. The run stopped; what was sent but not recorded is looked up again by the next run.`,
+    `The state database ${where} failed while ${doing}: ${message}${code ? ` (${code})` : ''}. ${next}`,
     { cause: error },
   );
 }

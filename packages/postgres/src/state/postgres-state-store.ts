@@ -13,7 +13,7 @@ import type {
 import { SyncError } from '@syncmodes/connector-kit';
 import pg from 'pg';
 import { PgLeases } from './pg-leases';
-import { pgStoreError } from './pg-errors';
+import { pgStoreError, WRITING } from './pg-errors';
 import { PgRecords } from './pg-records';
 import { PgRuns } from './pg-runs';
 import { PgSyncs } from './pg-syncs';
@@ -209,7 +209,7 @@ export class PostgresStateStore implements StateStore {
   put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     const now = Date.now();
-    return this.transaction('writing state', async (client) => {
+    return this.transaction(WRITING, async (client) => {
       if (lease) await this.leases.check(client, lease);
       await this.records.put(client, syncId, entries, now);
     }, 2);
@@ -217,7 +217,7 @@ export class PostgresStateStore implements StateStore {
 
   remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void> {
     if (recordIds.length === 0) return Promise.resolve();
-    return this.transaction('writing state', async (client) => {
+    return this.transaction(WRITING, async (client) => {
       if (lease) await this.leases.check(client, lease);
       await this.records.remove(client, syncId, recordIds);
     }, 2);
