@@ -95,6 +95,25 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect((await admin.records<Stored>()).records.map((r) => r.key)).toEqual(['p1@example.com']); // the copy stays
   });
 
+  it('a write-ahead mark never confirmed stays unconfirmed while its record is out of the source (enrich keeps it): when it returns, everything is sent again (crash verify, onesignal/enrich)', async () => {
+    await admin.seed({ records: [{ key: 'p1@example.com', fields: { name: 'Seeded' } }, { key: 'p2@example.com', fields: { name: 'Seeded' } }] });
+    const state = new MemoryStateStore();
+    const run = (records: ConformanceRecord[]) => runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'enrich', source: memorySource(records), state, retry: FAST });
+    const named = (i: number, name: string): ConformanceRecord => ({ id: `c${i}`, snapshot: { properties: { email: `p${i}@example.com`, name }, groups: [] } });
+    const first = await run([named(1, 'v0'), named(2, 'v0')]);
+    expect(first.counts.updated).toBe(2);
+    // A run killed after its write-ahead mark for c1 ("v1"), before the update was sent.
+    const [entry] = (await state.get(first.syncId, ['c1'])).values();
+    if (!entry) throw new Error('no entry for c1');
+    await state.put(first.syncId, [{ ...entry, snapshot: { ...entry.snapshot, properties: { ...entry.snapshot.properties, name: 'v1' } }, hash: '', pending: true }]);
+    expect((await run([named(2, 'v0')])).results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'skipped', code: 'delete_not_allowed' });
+    expect((await run([named(2, 'v0')])).results.find((r) => r.id === 'c1')).toBeUndefined(); // not looked at again
+    const back = await run([named(1, 'v1'), named(2, 'v0')]);
+    expect(back.results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'updated' });
+    expect((await admin.records<{ records: { key: string; fields: { name: string } }[] }>()).records.find((r) => r.key === 'p1@example.com')?.fields.name).toBe('v1');
+    expect((await run([named(1, 'v1'), named(2, 'v0')])).counts.updated).toBe(0);
+  });
+
   it('audiences: a first join sent but not recorded (state failed) is marked, so the next run removes that person if they left the source (sync), and reports created if they stayed', async () => {
     const audience = createTinyAudienceEmulator(100);
     const audienceUrl = await audience.start();

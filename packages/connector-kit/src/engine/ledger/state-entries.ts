@@ -90,6 +90,11 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
   }
   const properties = appliedProperties(record, options.identityApplied === true);
   const snapshot = withLinks({ properties, groups }, linksAfter(record, !outstanding));
+  // A write-ahead mark no run confirmed, of a record that left the source (nothing was sent for
+  // it): its values are still unconfirmed. It stays pending — its hash set, so the departure is
+  // not looked at again — and a return re-sends everything (crash verify, onesignal/enrich:
+  // killed after the marks, the record left, came back and was reported unchanged).
+  const unconfirmed = record.next === null && record.entry?.pending === true;
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
@@ -98,7 +103,7 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
     hash: outstanding ? '' : snapshotHash(snapshot),
     owned: record.owned,
     departed: record.next === null && !outstanding,
-    pending: outstanding,
+    pending: outstanding || unconfirmed,
   };
 }
 
