@@ -234,6 +234,24 @@ describe('syncmodes sync --to intercom (email only): two records swap their emai
   }, 60_000);
 });
 
+describe('syncmodes sync --to intercom (email only): three ids rotated, names moving with the emails (fourth trial of stop 27: each contact rewritten with the next person)', () => {
+  it('every record of the rotation refused match_key_taken, no contact written or archived, every run', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'people.csv');
+    const args = ['sync', '--to', 'intercom', '--emulator', '--mode', 'sync', '--from', source, '--id', 'Id', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json'), '--allow-deletes', '5'];
+    writeFileSync(source, 'Id,Email,Name\nc1,ann@x.com,Ann\nc2,bob@x.com,Bob\nc3,cat@x.com,Cat\n');
+    expect((await cli(args)).code).toBe(0);
+    const before = saved(join(dir, 'state'));
+    writeFileSync(source, 'Id,Email,Name\nc1,bob@x.com,Bob\nc2,cat@x.com,Cat\nc3,ann@x.com,Ann\n');
+    for (let run = 0; run < 2; run++) {
+      expect((await cli(args)).code).toBe(1);
+      const outcomes = readReport(join(dir, 'report.json')).records.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`);
+      expect(outcomes.sort()).toEqual(['c1:failed:match_key_taken', 'c2:failed:match_key_taken', 'c3:failed:match_key_taken']);
+      expect(saved(join(dir, 'state'))).toEqual(before);
+    }
+  }, 60_000);
+});
+
 describe('syncmodes sync --to intercom (email only): a chain — c1 leaves, c2 takes its email, c3 takes c2\'s — and a reused id', () => {
   // By id, c1 left and two people changed emails; by email, the ids moved along (renumbered).
   // The kit cannot tell which: nobody is archived and nothing written until the source says.

@@ -270,6 +270,33 @@ describe('CLI: three records rotate their Emails (nobody new, nobody gone)', () 
   });
 });
 
+describe('CLI: ids swapped or rotated, every value moving with the Email (fourth trial of stop 27: each person written onto another\'s Contact)', () => {
+  const person = (id: string, n: number) => ({ id, Email: `p${n}@example.com`, LastName: `Person${n}`, Title: `T${n}` });
+  for (const [name, moved] of [
+    ['two ids swapped', [person('c2', 1), person('c1', 2), person('c3', 3)]],
+    ['three ids rotated', [person('c3', 1), person('c1', 2), person('c2', 3)]],
+  ] as const) {
+    for (const mode of ['sync', 'additive']) {
+      it(`${mode}, ${name}: every record of the cycle refused match_key_taken, no Contact written or deleted, every run; the ids given back, nothing to do`, async () => {
+        const ws = workspace({ Contact: [] });
+        const rows = [person('c1', 1), person('c2', 2), person('c3', 3)];
+        expect((await ws.sync(mode, rows)).code).toBe(0);
+        const before = ws.org().Contact;
+        for (let run = 0; run < 2; run++) {
+          const again = await ws.sync(mode, [...moved], ['--allow-deletes', '5']);
+          expect(again.code).toBe(1);
+          const refused = again.report.records.filter((r) => r.code === 'match_key_taken');
+          expect(refused.map((r) => r.id).sort()).toEqual(name === 'two ids swapped' ? ['c1', 'c2'] : ['c1', 'c2', 'c3']);
+          expect(refused[0]?.message).toContain('the source\'s ids look swapped or rotated');
+          expect(again.report.records.filter((r) => r.outcome === 'deleted' || r.outcome === 'updated' || r.outcome === 'created')).toEqual([]);
+          expect(ws.org().Contact).toEqual(before);
+        }
+        expect((await ws.sync(mode, rows)).report.records.map((r) => r.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+      });
+    }
+  }
+});
+
 describe('CLI: a chain — c1 leaves, c2 takes its Email, c3 takes c2\'s (stop 23 left two Contacts with one Email for a run)', () => {
   // Read by id, c1 left and two people changed their Emails; read by Email, Three (three@)
   // left and the ids moved along (a renumbered source). The kit cannot tell which: it deletes

@@ -395,6 +395,16 @@ export class RecordsModel {
    * many of `row`'s hold `departed`'s value as `own`'s (empty values all alike).
    */
   private rowLooksLike(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, departed: Readonly<Record<string, PropertyValue>>): boolean {
+    return this.valueVotes(row, own, departed) >= 0;
+  }
+
+  /** Strictly more of those properties hold `other`'s value than `own`'s (the kit's `carriesValuesOf`). */
+  private rowCarries(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, other: Readonly<Record<string, PropertyValue>>): boolean {
+    return this.valueVotes(row, own, other) > 0;
+  }
+
+  /** Of the properties outside the match key on which `own` and `departed` differ: those `row` holds as `departed`'s, less those it holds as its own. */
+  private valueVotes(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, departed: Readonly<Record<string, PropertyValue>>): number {
     const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
     const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : a === b);
     const key = this.keyOf(row);
@@ -407,29 +417,40 @@ export class RecordsModel {
       if (same(now, departed[name])) votes++;
       else if (same(now, own[name])) votes--;
     }
-    return votes >= 0;
+    return votes;
   }
 
   /**
    * True when another source record now has the key `r` had (`entry.key`) and following
    * "who has my previous key now" from it does not come back to `r` (a swap or a rotation
-   * does): the kit's key-moves rule (`refuseOpenKeyMoves`) refuses `r`.
+   * does), or comes back while a row of the cycle carries the values of the record whose key
+   * it took (ids swapped or rotated): the kit's key-moves rule (`refuseOpenKeyMoves`) refuses `r`.
    */
   private openKeyMove(r: ConformanceRecord, entry: Entry, source: readonly ConformanceRecord[]): boolean {
     const holderOf = (key: string) => source.find((x) => this.keyOf(x) === key)?.id;
     const taker = holderOf(entry.key);
     if (taker === undefined || taker === r.id) return false;
-    const visited = new Set([r.id]);
+    const cycle = [r.id];
+    const visited = new Set(cycle);
     let at = taker;
     while (!visited.has(at)) {
       visited.add(at);
+      cycle.push(at);
       const previous = this.entries.get(at)?.key;
       if (previous === undefined || holderOf(previous) === at) return true;
       const next = holderOf(previous);
       if (next === undefined) return true;
       at = next;
     }
-    return at !== r.id;
+    if (at !== r.id) return true;
+    // A closed cycle is refused too when a row in it carries the values of the record whose key it took (ids swapped or rotated, the kit's carriedAround).
+    return cycle.some((id, i) => {
+      const giver = this.entries.get(id);
+      const takerId = cycle[(i + 1) % cycle.length] as string;
+      const held = this.entries.get(takerId);
+      const row = source.find((x) => x.id === takerId);
+      return giver !== undefined && held !== undefined && row !== undefined && this.rowCarries(row, held.properties, giver.properties);
+    });
   }
 
   /**

@@ -65,6 +65,22 @@ function same(a: PropertyValue | undefined, b: PropertyValue | undefined): boole
  *   the departed record's state snapshot; @param keyOf the destination's match key of a snapshot.
  */
 export function looksLikeDeparted(next: RecordSnapshot, own: RecordSnapshot, departed: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
+  const { forDeparted, forOwn } = valueVotes(next, own, departed, keyOf);
+  return forDeparted >= forOwn;
+}
+
+/**
+ * Whether a row carries another record's values rather than its own: strictly more of the
+ * properties telling the two apart (outside the match key) hold the other's value than its
+ * own. A tie — nothing else to tell them apart included — does not count.
+ */
+export function carriesValuesOf(next: RecordSnapshot, own: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
+  const { forDeparted, forOwn } = valueVotes(next, own, other, keyOf);
+  return forDeparted > forOwn;
+}
+
+/** Of the properties (outside the match key) on which `own` and `departed` differ: how many `next` holds as `departed`'s, and how many as its own. */
+function valueVotes(next: RecordSnapshot, own: RecordSnapshot, departed: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): { forDeparted: number; forOwn: number } {
   const key = keyOf(next);
   let forDeparted = 0;
   let forOwn = 0;
@@ -78,5 +94,5 @@ export function looksLikeDeparted(next: RecordSnapshot, own: RecordSnapshot, dep
     if (same(now, theirs)) forDeparted++;
     else if (same(now, mine)) forOwn++;
   }
-  return forDeparted >= forOwn;
+  return { forDeparted, forOwn };
 }

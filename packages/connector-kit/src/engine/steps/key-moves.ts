@@ -1,8 +1,10 @@
 import type { StateEntry } from '../../state/state-store';
+import type { RecordSnapshot } from '../../records/types';
 import type { ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
+import { carriesValuesOf } from './key-holder';
 
 /**
  * Records whose match key moved to another record still in the source, where the moves do
@@ -17,6 +19,12 @@ import type { RecordRunContext } from '../run/run-context';
  * (`match_key_taken`) and nothing is written for it; the records taking those keys then
  * wait too (`settleTaken`). Trial of stop 25 (#17): a shift with a new first row rewrote
  * three Contacts with the next person's data.
+ *
+ * A cycle is let through only while the rows keep their own other values (emails swapped).
+ * When a row in it carries the values of the record that had its new key (name and all moved
+ * with the email: the ids were swapped or rotated), updating by id would write each person
+ * onto another's record, so every record of the cycle is refused the same way (fourth trial
+ * of stop 27: three Intercom contacts rewritten with the next person).
  */
 export async function refuseOpenKeyMoves(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const moved = ledger.open().filter((r) => r.next !== null && r.entry && r.previousMatchKey !== undefined && r.matchKey !== undefined);
@@ -26,27 +34,47 @@ export async function refuseOpenKeyMoves(ctx: RecordRunContext, ledger: RecordLe
   });
   if (givers.length === 0) return;
   const previousKeys = new PreviousKeys(ctx, ledger);
+  const byId = new Map(moved.map((r) => [r.recordId, r]));
+  const valuesMoved = new Map<string, boolean>();
   const results: { ref: number; result: ResultFields }[] = [];
   for (const { record, taker } of givers) {
-    if (await closesCycle(ctx, previousKeys, record.recordId, taker)) continue;
-    results.push({ ref: record.ref, result: refused(ctx, record, taker) });
+    let moves = valuesMoved.get(record.recordId);
+    if (moves === undefined) {
+      const cycle = await cycleFrom(ctx, previousKeys, record.recordId, taker);
+      moves = cycle === undefined ? undefined : carriedAround(ctx, cycle, byId);
+      for (const id of cycle ?? []) valuesMoved.set(id, moves as boolean);
+    }
+    if (moves === false) continue;
+    results.push({ ref: record.ref, result: refused(ctx, record, taker, moves === true) });
   }
   ledger.report(results.map(({ ref, result }) => ({ type: 'settled', ref, result })));
 }
 
-/** True when following "who has my previous key now" from `start` (via `next`) returns to `start` through records this sync wrote. */
-async function closesCycle(ctx: RecordRunContext, previousKeys: PreviousKeys, start: string, next: string): Promise<boolean> {
-  const visited = new Set([start]);
+/** The records met following "who has my previous key now" from `start` (via `next`), in order, when it returns to `start` through records this sync wrote; else undefined. */
+async function cycleFrom(ctx: RecordRunContext, previousKeys: PreviousKeys, start: string, next: string): Promise<string[] | undefined> {
+  const cycle = [start];
+  const visited = new Set(cycle);
   let at = next;
   while (!visited.has(at)) {
     visited.add(at);
+    cycle.push(at);
     const key = await previousKeys.of(at);
-    if (key === undefined) return false;
+    if (key === undefined) return undefined;
     const holder = ctx.source.keyHolder(key);
-    if (holder === undefined || holder === at) return false;
+    if (holder === undefined || holder === at) return undefined;
     at = holder;
   }
-  return at === start;
+  return at === start ? cycle : undefined;
+}
+
+/** True when a record of the cycle now carries the values of the one before it (whose key it took), as far as this window has both. */
+function carriedAround(ctx: RecordRunContext, cycle: readonly string[], byId: ReadonlyMap<string, RecordView>): boolean {
+  const keyOf = (s: RecordSnapshot) => ctx.destination.matchKey(s, ctx.config);
+  return cycle.some((id, i) => {
+    const giver = byId.get(id)?.entry;
+    const taker = byId.get(cycle[(i + 1) % cycle.length] as string);
+    return giver !== undefined && taker?.entry !== undefined && taker.next != null && carriesValuesOf(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
+  });
 }
 
 /** The match key each record had in this sync's state, for records that changed theirs (undefined otherwise, or without state). */
@@ -72,12 +100,15 @@ class PreviousKeys {
   }
 }
 
-function refused(ctx: RecordRunContext, record: RecordView, taker: string): ResultFields {
+function refused(ctx: RecordRunContext, record: RecordView, taker: string, rotated = false): ResultFields {
+  const why = rotated
+    ? `Its previous ${ctx.matchKeyLabel} is now record "${taker}"'s together with its other values, so the source's ids look swapped or rotated (not the ${ctx.matchKeyLabel} values): updating by id would write each person onto another's record. `
+    : `Its previous ${ctx.matchKeyLabel} is now record "${taker}"'s, so the source's ids look shifted or reused (the records' keys do not simply swap). `;
   return {
     outcome: 'failed',
     code: 'match_key_taken',
     message:
-      `Its previous ${ctx.matchKeyLabel} is now record "${taker}"'s, so the source's ids look shifted or reused (the records' keys do not simply swap). ` +
+      why +
       `Nothing is written for these records until each person has one id (give them back their ids; or, if these really are new ${ctx.matchKeyLabel} values, change them in two runs). Not sent.`,
     retryable: false,
     destinationId: record.entry?.destinationId ?? undefined,
