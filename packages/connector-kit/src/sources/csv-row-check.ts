@@ -85,6 +85,8 @@ function swallowedRow(fields: readonly string[], options: RowCheckOptions): numb
       if (laterHasBreak) break;
       parts.push(...later);
     }
+    // A whole row's count of values, its id given or not (`,u3@x.com,F3,L3`: fourth trial of stop 27).
+    if (parts.length === width && width >= 3) return k;
     if (parts.length === width && (parts[options.idIndex] ?? '').trim() !== '') return k;
     if (shortRow(parts, width, options.idIndex)) return k;
     if (idShapedLine(parts, fields[options.idIndex] ?? '', options.idIndex)) return k;
@@ -110,15 +112,18 @@ function otherDelimiterRow(line: string, width: number, ownId: string, options: 
   });
 }
 
-const EMAIL = /^[^\s@",;]+@[^\s@",;]+\.[^\s@",;]+$/u;
+const EMAIL = /^[^\s@",;|]+@[^\s@",;|]+\.[^\s@",;|]+$/u;
+const TOKEN_BREAK = /[\s,;|"]+/u;
 
 /**
- * A line that is only an email address, in a row that has an email address in another
- * value (`c2,u2@x.com,F2,"L2` then `u3@x.com"`: the next row, its id lost, merged into the
- * last value; third trial of stop 27). A note's line is seldom one address alone.
+ * A line holding an email address, in a row that has an email address in another value
+ * (`c2,u2@x.com,F2,"L2` then `u3@x.com"`, `u3@x.com,F3"`, `c3 u3@x.com F3 L3"`: the next row,
+ * damaged, merged into the last value; third and fourth trials of stop 27). A note may hold an
+ * address too: then the row fails with a message naming `multilineValues: 'trust'` — a row
+ * refused is fixed with one option, a row swallowed is someone deleted.
  */
 function emailLine(line: string, fields: readonly string[], at: number): boolean {
-  return EMAIL.test(line.trim()) && fields.some((f, i) => i !== at && EMAIL.test(f.trim()));
+  return line.split(TOKEN_BREAK).some((token) => EMAIL.test(token)) && fields.some((f, i) => i !== at && EMAIL.test(f.trim()));
 }
 
 /**

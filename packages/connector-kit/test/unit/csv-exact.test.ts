@@ -84,13 +84,21 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
 
   it('catches a merged line that is a row written with another delimiter, or only the next row\'s email address (third trial of stop 27: sync deleted c3)', async () => {
     const head = ['id,email,first,last', 'c1,u1@x.com,F1,L1'];
-    for (const inner of ['u3@x.com"', 'c3;u3@x.com;F3;L3"', 'c3\tu3@x.com\tF3\tL3"', 'c3|u3@x.com"']) {
+    for (const inner of ['u3@x.com"', 'c3;u3@x.com;F3;L3"', 'c3\tu3@x.com\tF3\tL3"', 'c3|u3@x.com"', ',u3@x.com,F3,L3"', 'u3@x.com,F3"', 'u3@x.com;F3;L3"', 'c3 u3@x.com F3 L3"', 'u3@x.com F3 L3"', 'F3 L3, u3@x.com"']) {
       const csv = [...head, 'c2,u2@x.com,F2,"L2', inner, 'c4,u4@x.com,F4,L4'].join('\n');
       expect(brief(await readWide(csv)), inner).toEqual(['2:c1', '3:malformed_row', '4:malformed_row', '5:c4']);
     }
-    // Genuine multi-line values stay values: a note with a semicolon, an address with a pipe, an email inside a sentence.
-    const notes = [...head, 'c2,u2@x.com,F2,"Call back; maybe', 'next week | or later', 'write to bob@y.com first"', 'c4,u4@x.com,F4,L4'].join('\n');
+    // Genuine multi-line values stay values: a note with a semicolon, an address with a pipe.
+    const notes = [...head, 'c2,u2@x.com,F2,"Call back; maybe', 'next week | or later', 'Flat 2, 12 Main St"', 'c4,u4@x.com,F4,L4'].join('\n');
     expect(brief(await readWide(notes))).toEqual(['2:c1', '3:c2', '6:c4']);
+    // A note holding an email address is refused, naming the option that reads it as it is.
+    const withAddress = [...head, 'c2,u2@x.com,F2,"Call back', 'write to bob@y.com first"', 'c4,u4@x.com,F4,L4'].join('\n');
+    const refused = await readWide(withAddress);
+    expect(brief(refused)).toEqual(['2:c1', '3:malformed_row', '4:malformed_row', '5:c4']);
+    expect(errors(refused)[0]?.error.message).toContain("multilineValues: 'trust'");
+    const trusted: SourceItem[] = [];
+    for await (const item of csvSource(file(withAddress), { idColumn: 'id', fields: { Email: 'email', FirstName: 'first', LastName: 'last' } }, { multilineValues: 'trust' }).open()) trusted.push(item);
+    expect(brief(trusted)).toEqual(['2:c1', '3:c2', '5:c4']);
     // An address alone on a line where no other value is one (no email column) stays a value too.
     const noEmail = ['id,name,note', 'c1,Ann,"Reach her at', 'ann@y.com"', 'c2,Bob,B'].join('\n');
     const items: SourceItem[] = [];
