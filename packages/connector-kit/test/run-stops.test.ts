@@ -137,6 +137,19 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     }
   });
 
+  it('a sync name run with its URL spelled another way starts a new sync that owns nothing: the run says so (sync_identity_changed), once (fourth trial of stop 27)', async () => {
+    const state = new MemoryStateStore();
+    const run = (baseUrl: string) => runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl, token: TINY_TOKEN }, mode: 'sync', source: memorySource(people(2)), state, retry: FAST, syncName: 'tt' });
+    expect((await run(url)).notices).toEqual([]);
+    const slash = await run(`${url}/`);
+    expect(slash.notices.map((n) => n.code)).toEqual(['sync_identity_changed']);
+    expect(slash.notices[0]?.message).toBe(
+      `A sync named "tt" of Tiny exists with other settings (baseUrl ${JSON.stringify(url)} → ${JSON.stringify(`${url}/`)}): this run starts a new sync, which owns nothing — sync mode deletes nothing the other created. If it is the same Tiny account, give the settings exactly as before (the same spelling of the URL).`,
+    );
+    expect((await run(`${url}/`)).notices).toEqual([]); // said once
+    expect((await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(people(2)), state, retry: FAST, syncName: 'other' })).notices).toEqual([]);
+  });
+
   it('a second run of the same sync while one runs is refused with sync_running naming the holder; every row is accounted for', async () => {
     const state = new MemoryStateStore();
     await admin.setFaults([{ kind: 'latency', latencyMs: 400, method: 'POST' }]);

@@ -95,6 +95,8 @@ export type KitCode = keyof typeof KIT_CODES;
 export const NOTICE_CODES = {
   group_recreated: 'A managed group was deleted in the destination: created again and repopulated.',
   group_repopulated: 'A managed group showed no members: repopulated.',
+  sync_identity_changed:
+    'A new sync starts with the name of an existing sync of the same destination but other identity settings (e.g. a URL spelled differently): it owns nothing, so sync mode deletes nothing the other created.',
   audience_shared:
     'An audience this sync has no member in yet already exists (made elsewhere): in sync mode, removing someone who left removes every identifier the vendor merged into their member, uploads of others included.',
 } as const;

@@ -17,6 +17,7 @@ import { DestinationClaims } from '../steps/destination-claims';
 import type { RunContext } from './run-context';
 import { RunLease } from './run-lease';
 import { RunResults } from './run-results';
+import { renamedSyncNotice } from './renamed-sync';
 import type { RunSetup } from './run-setup';
 
 /** How long calls in flight may still take after the run's signal aborts, by default (see `RunSyncOptions.inFlightGraceMs`). */
@@ -117,7 +118,13 @@ export class RunSession {
     const { setup } = this;
     if (setup.dryRun) return undefined;
     try {
-      await setup.options.state.registerSync({ syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity, name: setup.options.syncName });
+      const sync = { syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity, name: setup.options.syncName };
+      const renamed = await renamedSyncNotice(setup.options.state, sync, setup.destination.displayName);
+      if (renamed) {
+        setup.logger.warn(renamed.message, { code: renamed.code });
+        this.results.notices.push(renamed);
+      }
+      await setup.options.state.registerSync(sync);
       this.lease = await RunLease.take(setup.options.state, setup.syncId, setup.options.lease ?? {}, (error) => this.caller.stop(error));
     } catch (thrown) {
       if (thrown instanceof SyncRunningError) return thrown;
