@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { Caller } from '../../src/engine/calls/caller';
 import { Pacer } from '../../src/engine/calls/pacer';
@@ -98,5 +99,29 @@ describe('Caller: a destination that gives no answer', () => {
     await expect(caller.call('create', async () => { throw timeout(); }, { retryAmbiguous: false })).rejects.toMatchObject({ code: 'timeout' });
     expect(caller.stopped).toBeUndefined();
     pacer.release();
+  });
+});
+
+describe('Caller signal', () => {
+  it('takes more than ten calls in flight, each listening on it, without a MaxListenersExceededWarning (fourth trial of stop 27: 11 Intercom calls)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const pacer = new Pacer({ concurrency: 20 });
+    // The run's own signal allows as many listeners as a run session's does (see RunSession).
+    const run = new AbortController();
+    setMaxListeners(1_000, run.signal);
+    const caller = new Caller(pacer, DEFAULT_RETRY_POLICY, silentLogger, run.signal);
+    const listening = Array.from({ length: 20 }, () =>
+      caller.call('find', () => new Promise<void>((resolve) => {
+        caller.signal.addEventListener('abort', () => undefined, { once: true });
+        setTimeout(resolve, 20);
+      })),
+    );
+    await Promise.all(listening);
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    pacer.release();
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import pRetry, { AbortError } from 'p-retry';
 import type { SyncError } from '../../errors/sync-error';
 import { isRunStopping, RateLimitError, retryNow } from '../../errors/sync-error';
@@ -209,6 +210,10 @@ export class Caller implements RateLimitObserver {
   ) {
     this.runSignal = runSignal;
     this.signal = AbortSignal.any([runSignal, this.waits.signal]);
+    // Every call in flight listens on it (more than Node's default of 10 is expected; a run's
+    // own signal has the same allowance): without this, Node warned MaxListenersExceeded with
+    // 11 Intercom calls in flight (fourth trial of stop 27).
+    setMaxListeners(1_000, this.signal);
   }
 
   /** The error that stopped the run, if any. */
