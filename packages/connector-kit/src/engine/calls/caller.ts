@@ -210,9 +210,9 @@ export class Caller implements RateLimitObserver {
   ) {
     this.runSignal = runSignal;
     this.signal = AbortSignal.any([runSignal, this.waits.signal]);
-    // Every call in flight listens on it (more than Node's default of 10 is expected; a run's
-    // own signal has the same allowance): without this, Node warned MaxListenersExceeded with
-    // 11 Intercom calls in flight (fourth trial of stop 27).
+    // Every call waiting to retry (backoff, a rate limit) sleeps on it: more than Node's default
+    // of 10 at once is expected, as on the run's own signal. Without this, Node warned
+    // MaxListenersExceeded with 11 Intercom calls retrying (fourth trial of stop 27).
     setMaxListeners(1_000, this.signal);
   }
 
