@@ -41,7 +41,7 @@ export const KIT_CODES = {
   ambiguous_match: record(false, 'Several destination records have this match key; nothing was written to any of them.', 'Merge the duplicates in the destination, or give the record a key only one has.'),
   duplicate_destination_record: record(false, 'Resolves to the same destination record as an earlier source record; nothing was written.', 'Give the two records different keys, or merge them in the source.'),
   match_key_taken: record(false, 'Its new match key belongs to another destination record.', 'Merge the two records, or fix the source.'),
-  malformed_row: record(false, 'The row could not be parsed.', 'Fix the row (the message gives the line).'),
+  malformed_row: record(false, 'The row could not be parsed.', "Fix the row (the message gives the line); if a quoted value really runs over lines that look like rows, read it as it is with multilineValues: 'trust'."),
   invalid_number: record(false, 'A value is not a number.', 'Fix the value.'),
   number_not_exact: record(false, 'A number the destination field would store rounded (beyond 2^53, or too many significant digits).', 'Send it as text, or map it to a text field.'),
   invalid_date: record(false, 'A date that cannot be read, is ambiguous, or does not exist (month 13, Feb 30, beyond year 9999).', 'Give an ISO date (2024-05-31), a date-time with a zone, or epoch seconds / milliseconds.'),
