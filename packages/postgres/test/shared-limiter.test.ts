@@ -70,6 +70,25 @@ describe('PostgresSharedLimiter: one budget for every process on an account (Nod
     expect(granted / (cells * budget.points)).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('a call that reads the grid just before its sub-window ends and reaches the database after it still counts against that sub-window', async () => {
+    // 12 calls per second: one call per 100 ms sub-window.
+    const limit = { requests: 12, intervalMs: 1_000 };
+    const onTime = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-5', rateLimit: limit });
+    const d = (onTime.budget as NonNullable<typeof onTime.budget>).durationMs;
+    expect(onTime.budget?.points).toBe(1);
+    // The late process reads a clock 1.5 sub-windows behind: its calls arrive as if delayed that long on their way.
+    const lag = 1.5 * d;
+    const late = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-5', rateLimit: limit, now: () => Date.now() - lag });
+    await new Promise((r) => setTimeout(r, d - (Date.now() % d) + 5));
+    const cell = Math.floor(Date.now() / d);
+    await onTime.acquire(1); // the sub-window's one call, at its start
+    await new Promise((r) => setTimeout(r, Math.max(0, (cell + 1) * d + lag / 2 - Date.now())));
+    // The late process reads this same sub-window: it is spent, so it waits for the next one.
+    expect(Math.floor((Date.now() - lag) / d)).toBe(cell);
+    await late.acquire(1);
+    expect(Math.floor((Date.now() - lag) / d)).toBeGreaterThan(cell);
+  });
+
   it('a hold (429 with Retry-After) seen by one process holds the others on the account, not other accounts', async () => {
     const a = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-2', holdCheckMs: 50 });
     const b = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-2', holdCheckMs: 50 });

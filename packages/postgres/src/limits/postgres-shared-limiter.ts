@@ -19,6 +19,8 @@ export interface PostgresSharedLimiterOptions {
   /** When it aborts (the run is stopping), waits end at once: the run's own stop then refuses the call. */
   readonly signal?: AbortSignal | undefined;
   readonly logger?: Logger | undefined;
+  /** This machine's clock, ms since the epoch (default `Date.now`); tests give a lagging one. */
+  readonly now?: (() => number) | undefined;
 }
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -56,8 +58,18 @@ async function createTables(pool: pg.Pool, schema: string): Promise<void> {
   }
 }
 
-/** Keys per account, used in turn by consecutive sub-windows (one expires long before its turn comes again). */
-const KEYS_PER_ACCOUNT = 4;
+/** Keys per account, used in turn by consecutive sub-windows. */
+const KEYS_PER_ACCOUNT = 8;
+/**
+ * How many sub-windows a key lives from its first grant. rate-limiter-flexible starts a key's
+ * life at its first call, not at its sub-window's start, so a key of one sub-window's length
+ * could expire just after its sub-window ended while a call that read the grid before the
+ * end was still on its way to the database: that call would find a fresh key and be granted
+ * beyond the budget (CI: 113 grants for a budget of 112). Living 4 sub-windows, a key counts
+ * every call that reaches the database up to 3 sub-windows after reading the grid, and has
+ * expired (first grant + 4 < its sub-window + 5) before its turn comes again 8 later.
+ */
+const KEY_LIFE_SUB_WINDOWS = 4;
 
 /**
  * A destination account's rate limit shared by every worker, on Postgres: a
@@ -75,13 +87,17 @@ export class PostgresSharedLimiter implements SharedLimiter {
   private checkedAt = 0;
   private warned = false;
 
+  private readonly now: () => number;
+
   private constructor(
     private readonly options: PostgresSharedLimiterOptions,
     private readonly holds: string,
     private readonly limiter: RateLimiterPostgres | undefined,
     /** How the limit is cut, when there is one. */
     readonly budget: SharedBudget | undefined,
-  ) {}
+  ) {
+    this.now = options.now ?? Date.now;
+  }
 
   /** Creates the tables when missing (`rate_limits`, `quota_holds` in the syncmodes schema). */
   static async create(options: PostgresSharedLimiterOptions): Promise<PostgresSharedLimiter> {
@@ -100,8 +116,8 @@ export class PostgresSharedLimiter implements SharedLimiter {
         tableCreated: true,
         keyPrefix: 'account',
         points: budget.points,
-        // A key lives one sub-window from its first call; it is used again KEYS_PER_ACCOUNT sub-windows later.
-        duration: budget.durationMs / 1000,
+        // A key lives KEY_LIFE_SUB_WINDOWS from its first call; it is used again KEYS_PER_ACCOUNT sub-windows later.
+        duration: (KEY_LIFE_SUB_WINDOWS * budget.durationMs) / 1000,
       });
     }
     return new PostgresSharedLimiter(options, holds, limiter, budget);
@@ -110,14 +126,14 @@ export class PostgresSharedLimiter implements SharedLimiter {
   /** The current sub-window of the grid (this machine's clock: workers' clocks are kept in sync by NTP), and ms until the next one starts. */
   private cell(): { index: number; msToNext: number } {
     const d = (this.budget as SharedBudget).durationMs;
-    const now = Date.now();
+    const now = this.now();
     const index = Math.floor(now / d);
     return { index, msToNext: (index + 1) * d - now };
   }
 
   /** Ms left of the account's shared hold (0 when none), read at most every `holdCheckMs`. */
   private async heldFor(): Promise<number> {
-    const now = Date.now();
+    const now = this.now();
     if (this.heldUntil > now) return this.heldUntil - now;
     if (now - this.checkedAt < (this.options.holdCheckMs ?? 1_000)) return 0;
     this.checkedAt = now;
@@ -125,7 +141,7 @@ export class PostgresSharedLimiter implements SharedLimiter {
       this.options.accountKey,
     ]);
     const wait = Math.max(0, Number(rows[0]?.wait ?? 0));
-    if (wait > 0) this.heldUntil = Date.now() + wait;
+    if (wait > 0) this.heldUntil = this.now() + wait;
     return wait;
   }
 
@@ -170,7 +186,7 @@ export class PostgresSharedLimiter implements SharedLimiter {
 
   hold(ms: number): void {
     if (ms <= 0) return;
-    this.heldUntil = Math.max(this.heldUntil, Date.now() + ms);
+    this.heldUntil = Math.max(this.heldUntil, this.now() + ms);
     this.options.pool
       .query(
         `INSERT INTO ${this.holds} (account_key, held_until) VALUES ($1, ${NOW_MS} + $2::bigint)
