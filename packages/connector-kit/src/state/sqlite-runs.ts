@@ -41,7 +41,7 @@ export class SqliteRuns {
         .pluck()
         .all(run.syncId, Math.max(0, keep)) as string[];
       this.forget(old);
-    })();
+    }).immediate();
   }
 
   private forget(runIds: readonly string[]): void {

@@ -211,6 +211,9 @@ export class SqliteStateStore implements StateStore {
     if (entries.length === 0) return Promise.resolve();
     return this.guard('writing state', () => {
       const now = Date.now();
+      // IMMEDIATE: the write lock first (waiting the busy timeout for another process), then the
+      // lease check. A deferred transaction reads first, and SQLite answers its later write with
+      // SQLITE_BUSY at once when another process wrote meanwhile (seen with two runs on one file).
       this.db.transaction(() => {
         if (lease) this.leases.check(lease);
         for (const e of entries) {
@@ -228,7 +231,7 @@ export class SqliteStateStore implements StateStore {
             e.pending ? 1 : 0,
           );
         }
-      })();
+      }).immediate();
     });
   }
 
@@ -238,7 +241,7 @@ export class SqliteStateStore implements StateStore {
       this.db.transaction(() => {
         if (lease) this.leases.check(lease);
         for (const id of recordIds) this.del.run(syncId, id);
-      })();
+      }).immediate();
     });
   }
 

@@ -64,3 +64,39 @@ describe('the SQLite state file (#17: two runs started together on a new state d
     expect(() => new SqliteStateStore(join(dir, 'state.sqlite'))).toThrow(/is empty \(0 bytes\)/);
   });
 });
+
+/** Another process on the same file: takes the write lock, signals, writes, and commits after `holdMs`. */
+function writeElsewhere(path: string, holdMs: number): { locked: Promise<void>; done: Promise<number | null> } {
+  const code = `
+    const db = new (require('better-sqlite3'))(process.argv[1]);
+    db.exec('BEGIN IMMEDIATE');
+    db.prepare("INSERT INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at, not_found, pending) VALUES ('other', 'x', 'dx', 'k', '{}', 'h', 1, 0, 0, 0, 0)").run();
+    console.log('locked');
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(process.argv[2]));
+    db.exec('COMMIT');
+    db.close();`;
+  const child = spawn(process.execPath, ['-e', code, path, String(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const locked = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { locked, done };
+}
+
+describe('the SQLite state file with a second process writing to it (#17: two runs on one state directory)', () => {
+  it('a state write waits for the other writer and then commits (a transaction that reads the lease and then writes got SQLITE_BUSY at once: SQLite never lets a reader wait to become the writer)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
+    const path = join(dir, 'state.sqlite');
+    const store = new SqliteStateStore(path);
+    await store.registerSync({ syncId: 's', destination: 'tiny', identity: {} });
+    const lease = await store.acquireLease('s', { holder: 'here', ttlMs: 60_000 });
+    const other = writeElsewhere(path, 300);
+    await other.locked;
+    const entry = { recordId: 'r1', destinationId: 'd1', matchKey: 'k', snapshot: { properties: {}, groups: [] }, hash: 'h', owned: true, departed: false };
+    await store.put('s', [entry], lease);
+    await store.remove('s', ['r1'], lease);
+    await store.put('s', [{ ...entry, recordId: 'r2' }], lease);
+    expect(await other.done).toBe(0);
+    expect([...(await store.get('s', ['r1', 'r2'])).keys()]).toEqual(['r2']);
+    expect(await store.count('other')).toBe(1);
+    store.close();
+  });
+});
