@@ -8,6 +8,8 @@ import { createTinyEmulator, TINY_TOKEN } from './tiny/tiny-emulator';
 
 const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
 const rec = (id: string, email: string, name = id, groups: string[] = []): ConformanceRecord => ({ id, snapshot: { properties: { email, name }, groups } });
+/** Deleting one of two records is allowed here (the deletion guard's share would refuse it). */
+const GUARD = { guard: { maxDeletes: 10 } };
 type Stored = { records: { id: string; key: string; fields: Record<string, string> }[] };
 
 describe('never touching the wrong record (tiny destination)', () => {
@@ -99,6 +101,41 @@ describe('never touching the wrong record (tiny destination)', () => {
       }
     });
   }
+
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: a row whose email changed and that now carries the name of a record leaving the source is refused (identity_unclear) and that record is kept; nothing is written (fifth trial of stop 28)`, async () => {
+      await run(mode, [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
+      await admin.clearRequests();
+      // id1 left; id2 now has a new email and Barbara's name: Barbara under a reused id, or Ada renamed?
+      const unclear = await run(mode, [rec('id2', 'barbara.new@example.com', 'Barbara Liskov')], GUARD);
+      const byId = new Map(unclear.results.map((r) => [r.id, r]));
+      expect(byId.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear', destinationId: 'r2' });
+      expect(byId.get('id2')?.message).toContain('record "id1" (Tiny record r1), which left the source');
+      expect(byId.get('id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect(byId.get('id1')?.message).toContain('now carries its values under a new email and was refused (identity_unclear)');
+      expect(await writes()).toEqual([]);
+      expect((await admin.records<Stored>()).records.map((r) => [r.id, r.key, r.fields.name])).toEqual([
+        ['r1', 'barbara@example.com', 'Barbara Liskov'],
+        ['r2', 'ada@example.com', 'Ada Lovelace'],
+      ]);
+      // The same source again: the same answer, still nothing written.
+      const again = await run(mode, [rec('id2', 'barbara.new@example.com', 'Barbara Liskov')], GUARD);
+      expect(again.results.find((r) => r.id === 'id2')).toMatchObject({ code: 'identity_unclear' });
+      expect(await writes()).toEqual([]);
+      // The source gives Barbara her id back: her record gets the new email; id2 (Ada) left.
+      const fixed = await run(mode, [rec('id1', 'barbara.new@example.com', 'Barbara Liskov')], GUARD);
+      expect(fixed.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'updated', destinationId: 'r1' });
+      expect(fixed.results.find((r) => r.id === 'id2')).toMatchObject(mode === 'sync' ? { outcome: 'deleted', destinationId: 'r2' } : { outcome: 'skipped', code: 'delete_not_allowed' });
+      expect((await admin.records<Stored>()).records.filter((r) => r.id === 'r1').map((r) => r.key)).toEqual(['barbara.new@example.com']);
+    });
+  }
+
+  it('sync: a row whose email and name both changed to values nobody leaving had is updated, and the record that left is deleted', async () => {
+    await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
+    const next = await run('sync', [rec('id2', 'ada.king@example.com', 'Ada King')], GUARD);
+    expect(next.results.find((r) => r.id === 'id2')).toMatchObject({ outcome: 'updated', destinationId: 'r2' });
+    expect(next.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'deleted', destinationId: 'r1' });
+  });
 
   it('a re-keyed record leaves the managed groups its new id is not in, in the same run; a rerun sends nothing', async () => {
     await run('additive', [rec('old-id', 'p@example.com', 'Pat', ['vip', 'beta'])]);

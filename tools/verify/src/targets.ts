@@ -33,6 +33,12 @@ export interface RecordTarget {
    * matching (default: the match key alone); the model finds records by them.
    */
   readonly lookupKeys?: (r: ConformanceRecord, keyOf: (r: ConformanceRecord) => string | undefined) => string[];
+  /**
+   * Properties a lookup matches by besides the key property (Intercom: the email): a row
+   * that takes another row's values under a new key (`RowSpec.looksIndex`) keeps its own
+   * (the model matches by key only; Intercom's match of a departed user by email is tested in its package).
+   */
+  readonly lookupProperties?: readonly string[];
   /** Copy `copy` of record `i` as people or another tool would make it (default: record `i` with its clearable property set to `D<copy>`). */
   readonly duplicate?: (i: number, copy: number) => ConformanceRecord;
   /** False for a destination the CLI does not know (the crash, concurrency and CLI checks skip it). */
@@ -91,6 +97,7 @@ export const RECORD_TARGETS: readonly RecordTarget[] = [
     harness: intercomHarness as unknown as ConformanceHarness<z.ZodType>,
     reuseRemovedKeys: false,
     lookupKeys: intercomLookupKeys,
+    lookupProperties: ['email'],
     // A contact someone made with the same email and no external_id (a user's external_id is unique in Intercom).
     duplicate: (i, copy) => intercomHarness.withProperties({ id: `copy${i}-${copy}`, snapshot: intercomHarness.record(i, ['foreign']).snapshot }, { external_id: null, 'custom_attributes.city': `D${copy}` }),
   },

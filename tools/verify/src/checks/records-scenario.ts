@@ -1,4 +1,4 @@
-import { operationsFor, parseConfig, runSync, SqliteStateStore, type StateStore, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
+import { operationsFor, parseConfig, runSync, SqliteStateStore, type PropertyValue, type StateStore, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, type ConformanceRecord, type ConformanceTarget, type DestinationView } from '@syncmodes/connector-kit/testing';
 import type { z } from 'zod';
@@ -18,10 +18,14 @@ import { checkStateFault, keyTouched } from './state-fault-checks';
 const FAST_RETRY = { minTimeoutMs: 5, maxTimeoutMs: 40, defaultRateLimitWaitMs: 20, retries: 6, timeoutRetries: 6 } as const;
 const WRITES = new Set(['create', 'update', 'delete', 'group']);
 
+const keyValue = (v: PropertyValue | undefined): string | null => (v === undefined || v === null ? null : String(v));
+
 function buildRecord(target: RecordTarget, row: RowSpec): ConformanceRecord {
   const h = target.harness;
-  const base = h.record(row.keyIndex, row.groups);
-  return h.withProperties({ id: row.id, snapshot: base.snapshot }, { [h.clearableProperty]: row.value });
+  const base = h.record(row.looksIndex ?? row.keyIndex, row.groups);
+  const own = h.record(row.keyIndex, row.groups).snapshot.properties;
+  const key = row.looksIndex === undefined ? {} : Object.fromEntries([h.keyProperty, ...(target.lookupProperties ?? [])].map((name) => [name, keyValue(own[name])]));
+  return h.withProperties({ id: row.id, snapshot: base.snapshot }, { ...key, [h.clearableProperty]: row.value });
 }
 
 /** A destination record as text, for comparing records that share a key (the view's properties). */

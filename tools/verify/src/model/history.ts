@@ -7,6 +7,8 @@ export interface RowSpec {
   readonly id: string;
   /** Which harness record provides its key and base properties (see `buildRecord`). */
   readonly keyIndex: number;
+  /** Which harness record provides its other properties, when not `keyIndex`'s (a row that took a departed row's values under a new key). */
+  readonly looksIndex?: number | undefined;
   /** The clearable property: a value or empty. */
   readonly value: 'A' | 'B' | null;
   readonly groups: readonly ('alpha' | 'beta')[];
@@ -80,6 +82,7 @@ type Mutation =
   | { kind: 'rekey'; pick: number }
   | { kind: 'reid'; pick: number }
   | { kind: 'handover'; pick: number; value: RowSpec['value']; groups: RowSpec['groups'] }
+  | { kind: 'takeover'; pick: number; other: number }
   | { kind: 'copy'; pick: number }
   | { kind: 'toggle'; pick: number; group: 'alpha' | 'beta' }
   | { kind: 'duplicate'; pick: number; other: number };
@@ -108,6 +111,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('rekey' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('reid' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('handover' as const), pick: fc.nat(), value: valueArb, groups: groupsArb }),
+  fc.record({ kind: fc.constant('takeover' as const), pick: fc.nat(), other: fc.nat() }),
   fc.record({ kind: fc.constant('copy' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('toggle' as const), pick: fc.nat(), group: fc.constantFrom<'alpha' | 'beta'>('alpha', 'beta') }),
   fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat(), other: fc.nat() }),
@@ -171,6 +175,15 @@ class HistoryBuilder {
             Object.assign(target, { keyIndex: this.nextFresh++ });
           }
           break;
+        case 'takeover': {
+          // A row leaves while another row gets a new key and the leaving row's other values (an id reused for that person, or the other person's every value changed).
+          const taker = next[m.other % Math.max(1, next.length)];
+          if (target && taker && taker.id !== target.id && this.options.keyChanges) {
+            next = next.filter((r) => r.id !== target.id);
+            Object.assign(taker, { keyIndex: this.nextFresh++, looksIndex: target.looksIndex ?? target.keyIndex });
+          }
+          break;
+        }
         case 'copy':
           if (this.options.ambiguous) copies.push(m.pick);
           break;

@@ -134,6 +134,8 @@ export class RecordsModel {
   private readonly keyOf: RecordsModelOptions['keyOf'];
   private readonly lookupKeys: NonNullable<RecordsModelOptions['lookupKeys']>;
   private readonly removedKeepKeys: boolean;
+  /** In the run being applied: departing record id → the row that describes it (refused `identity_unclear`; the kit's `ValueCarriers`). */
+  private readonly carriers = new Map<string, string>();
 
   constructor(
     private readonly mode: SyncMode,
@@ -190,14 +192,15 @@ export class RecordsModel {
   apply(source: readonly ConformanceRecord[], unsent: ReadonlySet<string> = new Set()): ExpectedOutcomes {
     const out: ExpectedOutcomes = new Map();
     const seen = new Set(source.map((r) => r.id));
-    const planned = this.lookUp(source, out);
+    this.carriers.clear();
+    const planned = this.lookUp(source, out, seen);
     this.write(this.claim(planned, seen, out).filter((p) => !unsent.has(p.r.id)), out);
     this.depart(source, seen, out, unsent);
     return out;
   }
 
   /** Every changed record looked up against the destination as it is before the run's writes. */
-  private lookUp(source: readonly ConformanceRecord[], out: ExpectedOutcomes): Planned[] {
+  private lookUp(source: readonly ConformanceRecord[], out: ExpectedOutcomes, seen: ReadonlySet<string>): Planned[] {
     const keyCount = new Map<string, number>();
     for (const r of source) {
       const k = this.keyOf(r);
@@ -221,6 +224,11 @@ export class RecordsModel {
       if (entry && entry.key !== key && this.openKeyMove(r, entry, source)) {
         // Its previous key is another source record's now, and the moves do not close a cycle: the ids look shifted or reused.
         out.set(r.id, 'failed:match_key_taken');
+        continue;
+      }
+      if (entry && entry.key !== key && this.describesDeparting(r, entry, seen)) {
+        // Its key changed and its row now describes a record leaving the source: maybe that person under a reused id.
+        out.set(r.id, 'failed:identity_unclear');
         continue;
       }
       if (entry && entry.key !== key) {
@@ -343,7 +351,7 @@ export class RecordsModel {
         continue;
       }
       const found = match.record;
-      const holder = this.holderOf(id, found, entry, source, seen);
+      const holder = this.holderOf(id, found, entry, source, seen) ?? this.carriers.get(id);
       if (holder !== undefined) {
         // The same person under another id: never deleted; it leaves the managed groups the holder is not in.
         out.set(id, 'skipped:rekeyed');
@@ -401,6 +409,41 @@ export class RecordsModel {
   /** Strictly more of those properties hold `other`'s value than `own`'s (the kit's `carriesValuesOf`). */
   private rowCarries(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, other: Readonly<Record<string, PropertyValue>>): boolean {
     return this.valueVotes(row, own, other) > 0;
+  }
+
+  /**
+   * True when `r`'s row (its key changed) describes records leaving the source rather than
+   * its own last values (the kit's `ValueCarriers`): each such record gets `r` as its carrier
+   * (the first row to describe it), and is kept.
+   */
+  private describesDeparting(r: ConformanceRecord, own: Entry, seen: ReadonlySet<string>): boolean {
+    const ops = MODE_OPERATIONS[this.mode];
+    let any = false;
+    for (const id of [...this.entries.keys()].sort()) {
+      const e = this.entries.get(id) as Entry;
+      if (seen.has(id) || !e.idKnown || e.pid === own.pid || (e.departed && !(ops.delete && e.owned))) continue;
+      if (!this.rowDescribes(r, own.properties, e.properties)) continue;
+      if (!this.carriers.has(id)) this.carriers.set(id, r.id);
+      any = true;
+    }
+    return any;
+  }
+
+  /** Strictly more of the properties outside the key on which `own` and `other` differ hold a non-empty value of `other`'s than their own (the kit's `describesOther`). */
+  private rowDescribes(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, other: Readonly<Record<string, PropertyValue>>): boolean {
+    const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
+    const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : a === b);
+    const key = this.keyOf(row);
+    let votes = 0;
+    for (const name of new Set([...Object.keys(own), ...Object.keys(other)])) {
+      if (same(own[name], other[name])) continue;
+      const swapped = { ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: own[name] ?? null } } };
+      if (this.keyOf(swapped) !== key) continue;
+      const now = row.snapshot.properties[name];
+      if (!blank(other[name]) && now === other[name]) votes++;
+      else if (same(now, own[name])) votes--;
+    }
+    return votes > 0;
   }
 
   /** Of the properties outside the match key on which `own` and `departed` differ: those `row` holds as `departed`'s, less those it holds as its own. */

@@ -65,6 +65,8 @@ export interface LedgerRecord {
   holderGroups: readonly string[] | undefined;
   /** The holder's own row is refused in this run (`SourceFacts.refused`): it does not take this record's identifiers now. */
   holderRefused: boolean;
+  /** The holder was refused (`identity_unclear`) because its row describes this record (`ValueCarriers`), not because it has its key or destination record. */
+  claimedByValues: boolean;
   /** Audiences: other current records sharing an identifier the record's state holds (Meta may see one person). */
   sharedWith: readonly string[] | undefined;
   /** The audiences those records are in (their state, and joins in this window): never left by this record. */
@@ -146,6 +148,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     claimedBy: undefined,
     holderGroups: undefined,
     holderRefused: false,
+    claimedByValues: false,
     sharedWith: undefined,
     sharedGroups: undefined,
     identityOverlaps: false,

@@ -21,6 +21,7 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
       record.claimedBy = event.holder;
       record.holderGroups = event.holderGroups;
       record.holderRefused = event.holderRefused === true;
+      record.claimedByValues = event.byValues === true;
       return;
     case 'shared':
       record.sharedWith = event.holders;

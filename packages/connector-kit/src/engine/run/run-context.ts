@@ -11,6 +11,7 @@ import type { Caller } from '../calls/caller';
 import type { GroupIdCache } from '../groups/group-id-cache';
 import type { DestinationClaims } from '../steps/destination-claims';
 import type { StateWriter } from '../ledger/state-writer';
+import type { ValueCarriers } from '../steps/value-carriers';
 
 /** Facts about the whole source, from the first pass. */
 export interface SourceFacts {
@@ -72,6 +73,8 @@ export interface RecordRunContext extends BaseRunContext {
    * new record's). Decided once per run.
    */
   readonly upsertCreates: boolean;
+  /** Rows whose new key comes with a departing record's values: refused, and that record kept. */
+  readonly carriers: ValueCarriers;
 }
 
 /** Shared by the steps of a run into an audience destination. */

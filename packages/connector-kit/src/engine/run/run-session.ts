@@ -14,6 +14,7 @@ import { StateWriter } from '../ledger/state-writer';
 import type { SyncRunSummary } from '../run-types';
 import type { SourceScan } from '../scan/scan-source';
 import { DestinationClaims } from '../steps/destination-claims';
+import { ValueCarriers } from '../steps/value-carriers';
 import type { RunContext } from './run-context';
 import { RunLease } from './run-lease';
 import { RunResults } from './run-results';
@@ -218,7 +219,8 @@ export class RunSession {
     const createIsUpsert = client !== undefined && records.createUpserts?.(base.verbs) === true;
     const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0;
     const limits = this.limits as DestinationLimits;
-    return { ...base, kind: 'records', destination: records, limits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates };
+    const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : []);
+    return { ...base, kind: 'records', destination: records, limits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers };
   }
 
   /** Reports every row of the source as not sent because the run was refused (a row that could not be read, with its own error), and the summary. */

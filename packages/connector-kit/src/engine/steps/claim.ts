@@ -1,7 +1,7 @@
 import type { RecordEvent } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
-import type { RunContext } from '../run/run-context';
+import type { RecordRunContext, RunContext } from '../run/run-context';
 import type { StateEntry } from '../../state/state-store';
 import { keyHeldBySeveral, mayBeSamePerson } from './key-holder';
 
@@ -70,7 +70,7 @@ async function withHolderGroups(ctx: RunContext, events: RecordEvent[], sameReco
   });
 }
 
-export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promise<void> {
+export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const found = ledger.open().filter((r) => r.found !== undefined && !r.found.presumed);
   const fromState = await stateHolders(ctx, [...new Set(found.map((r) => r.found?.id as string))]);
   const events: RecordEvent[] = [];
@@ -83,7 +83,9 @@ export async function claimRecords(ctx: RunContext, ledger: RecordLedger): Promi
       const unsure = keyHeldBySeveral(record.matchKey, (key) => ctx.source.keyShared(key));
       const sameByKey = byKey !== undefined && (unsure || mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId, (key) => ctx.source.keyHolder(key))) ? byKey : undefined;
       const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? sameByKey;
+      const carrier = holder === undefined ? ctx.carriers.carrierOf(record.recordId) : undefined;
       if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
+      else if (carrier !== undefined) events.push({ type: 'claimed', ref: record.ref, holder: carrier, byValues: true });
       if (id !== undefined) departedIds.set(record.ref, id);
       continue;
     }

@@ -1,0 +1,118 @@
+import type { PropertyValue, RecordSnapshot } from '../../records/types';
+import { isEmpty } from '../../records/property-diff';
+import type { StateEntry, StateStore } from '../../state/state-store';
+
+const CHUNK = 5_000;
+
+/** One property's value as an index key (`name`, the value and its type); undefined for an empty value. */
+function valueKey(name: string, value: PropertyValue | undefined): string | undefined {
+  return isEmpty(value) ? undefined : `${name}\u0000${typeof value}\u0000${String(value)}`;
+}
+
+/**
+ * Whether a row `next` describes `other` rather than `own`: of the properties outside the
+ * match key on which `own` and `other` differ, strictly more hold a non-empty value of
+ * `other`'s than hold their own value. An empty value is no evidence for `other` (a row
+ * that only cleared fields describes nobody else), and a tie is not enough.
+ */
+export function describesOther(next: RecordSnapshot, own: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
+  const key = keyOf(next);
+  let forOther = 0;
+  let forOwn = 0;
+  for (const name of new Set([...Object.keys(own.properties), ...Object.keys(other.properties)])) {
+    const mine = own.properties[name];
+    const theirs = other.properties[name];
+    if (isEmpty(mine) ? isEmpty(theirs) : mine === theirs) continue;
+    // Part of the match key: the key changed anyway, so it tells nothing here.
+    if (keyOf({ ...next, properties: { ...next.properties, [name]: mine ?? null } }) !== key) continue;
+    const now = next.properties[name];
+    if (!isEmpty(theirs) && now === theirs) forOther++;
+    else if (isEmpty(mine) ? isEmpty(now) : now === mine) forOwn++;
+  }
+  return forOther > forOwn;
+}
+
+/** The state entries of the records leaving the source in this run, indexed by their non-empty values. */
+interface Departing {
+  readonly entries: ReadonlyMap<string, StateEntry>;
+  readonly byValue: ReadonlyMap<string, string[]>;
+}
+
+/**
+ * Rows whose match key changed and that now describe a record leaving the source in this
+ * run rather than themselves ({@link describesOther}: the name and the rest of that record's
+ * values, under a new key). Read by id, the row is its own person whose every value changed;
+ * read by values, the ids were reused or renumbered, and the departing record is that
+ * person, still in the source. The kit cannot tell which (fifth trial of stop 28, #17: a
+ * Contact was deleted as its id left, while the person was in the source under another id
+ * with a new email, and the other id's Contact was rewritten with her data), so the row is
+ * refused (`identity_unclear`) and the departing record is kept (claimed by the row, see
+ * `claimRecords`): nothing is deleted or written for either until the source says who is who.
+ *
+ * The departing records' state entries are read once per run, at the first row that needs
+ * them (a run whose rows kept their keys reads none). Memory: their snapshots, while the run lasts.
+ */
+export class ValueCarriers {
+  private departing: Promise<Departing> | undefined;
+  /** Departing record id → the row describing it. */
+  private readonly carriers = new Map<string, string>();
+
+  constructor(
+    private readonly state: StateStore,
+    private readonly syncId: string,
+    private readonly departingIds: readonly string[],
+  ) {}
+
+  /** True when some record leaves the source in this run (else no row can describe one). */
+  get any(): boolean {
+    return this.departingIds.length > 0;
+  }
+
+  private load(): Promise<Departing> {
+    this.departing ??= (async () => {
+      const entries = new Map<string, StateEntry>();
+      const byValue = new Map<string, string[]>();
+      for (let i = 0; i < this.departingIds.length; i += CHUNK) {
+        for (const [id, entry] of await this.state.get(this.syncId, this.departingIds.slice(i, i + CHUNK))) {
+          if (entry.notFound || entry.destinationId === null) continue;
+          entries.set(id, entry);
+          for (const [name, value] of Object.entries(entry.snapshot.properties)) {
+            const k = valueKey(name, value);
+            if (k !== undefined) byValue.set(k, [...(byValue.get(k) ?? []), id]);
+          }
+        }
+      }
+      return { entries, byValue };
+    })();
+    return this.departing;
+  }
+
+  /**
+   * The departing records that `recordId`'s row `next` describes instead of its own state
+   * `own` (see the class), by record id; `recordId` is remembered as the carrier of each
+   * (the first row to describe a record is its carrier).
+   */
+  async describedBy(recordId: string, next: RecordSnapshot, own: StateEntry, keyOf: (s: RecordSnapshot) => string | undefined): Promise<StateEntry[]> {
+    const { entries, byValue } = await this.load();
+    const candidates = new Set<string>();
+    for (const [name, value] of Object.entries(next.properties)) {
+      const k = valueKey(name, value);
+      if (k === undefined || value === own.snapshot.properties[name]) continue;
+      for (const id of byValue.get(k) ?? []) candidates.add(id);
+    }
+    const described: StateEntry[] = [];
+    for (const id of [...candidates].sort()) {
+      const departed = entries.get(id) as StateEntry;
+      if (id === recordId || departed.destinationId === own.destinationId) continue;
+      if (!describesOther(next, own.snapshot, departed.snapshot, keyOf)) continue;
+      if (!this.carriers.has(id)) this.carriers.set(id, recordId);
+      described.push(departed);
+    }
+    return described;
+  }
+
+  /** The row that describes departing record `recordId` (refused for it in this run), if any. */
+  carrierOf(recordId: string): string | undefined {
+    return this.carriers.get(recordId);
+  }
+}
