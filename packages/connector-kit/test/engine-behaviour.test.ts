@@ -104,6 +104,23 @@ describe('engine behaviour on the tiny destination', () => {
     expect(summary.results.find((r) => r.id === 'c2')?.message).toBe('Same email as record "c9"; each email must belong to one record. None of them was sent.');
   });
 
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: a person whose row was given another row's id (duplicate_record_id) is not deleted as a departure: nothing is (source_incomplete), until every id is on one row (fifth trial of stop 28)`, async () => {
+      const records = Array.from({ length: 20 }, (_, i) => person(i + 1));
+      await run(records, { mode });
+      await admin.clearRequests();
+      // Person 20's row now says c19: c19 is on two rows and c20 is missing.
+      const typo = await run([...records.slice(0, 19), { ...person(20), id: 'c19' }], { mode });
+      expect(typo.results.filter((r) => r.id === 'c19').map((r) => r.code)).toEqual(['duplicate_record_id', 'duplicate_record_id']);
+      expect(typo.results.find((r) => r.id === 'c20')).toMatchObject({ outcome: 'skipped', code: 'source_incomplete' });
+      expect(typo.results.find((r) => r.id === 'c20')?.message).toContain('1 id(s) are on more than one row (duplicate_record_id)');
+      expect((await admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
+      // Fixed: c20 is back on its own row; nothing to send.
+      const fixed = await run(records, { mode });
+      expect(fixed.counts).toMatchObject({ unchanged: 20 });
+    });
+  }
+
   it('an unchanged record whose key (or id) a later row now shares fails with them: unchanged is decided only for unique records', async () => {
     await run([person(1), person(2)]);
     const summary = await run([person(1), person(2), { id: 'c9', snapshot: { properties: { email: 'p1@example.com', name: 'x' }, groups: [] } }, { ...person(3), id: 'c2' }]);

@@ -1,5 +1,6 @@
 import type { StateStore } from '../../state/state-store';
 import { keyHeldBySeveral, mayBeSamePerson } from '../steps/key-holder';
+import { departuresUncertain } from './read-windows';
 import type { SourceScan } from './scan-source';
 
 const CHUNK = 5_000;
@@ -9,12 +10,12 @@ const CHUNK = 5_000;
  * departures, less those whose match key a record in the source now has and that may be the
  * same person (a re-key: the person is still in the source under a new id, and is never
  * deleted; see `claimRecords`, `mayBeSamePerson` and `keyHeldBySeveral`);
- * none when some rows could not be read (departures are then `source_incomplete`).
+ * none when some rows could not be read or share an id (departures are then `source_incomplete`).
  * Reads the state entries of the deletable departures only.
  */
 export async function plannedDeletes(state: StateStore, syncId: string, scan: SourceScan): Promise<number> {
-  // Rows that could not be read might be any of the departures: nothing is deleted this run.
-  if (scan.unidentifiedErrors > 0) return 0;
+  // Rows that could not be read, or that share an id, might be any of the departures: nothing is deleted this run.
+  if (departuresUncertain(scan) !== undefined) return 0;
   let count = 0;
   for (let i = 0; i < scan.deletable.length; i += CHUNK) {
     const ids = scan.deletable.slice(i, i + CHUNK);

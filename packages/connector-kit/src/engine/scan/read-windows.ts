@@ -145,23 +145,37 @@ function windowRecord(ctx: RunContext, ref: number, recordId: string, row: numbe
 }
 
 /**
- * The records that left the source, from state, in windows. When some rows could not be
- * identified (or the first pass did not finish), nothing is deleted or removed: those rows
- * might be these records.
+ * Why the records missing from the source may still be in it, if they may: rows that could
+ * not be identified, or ids on several rows (one of those rows may be a record whose id was
+ * mistyped: fifth trial of stop 28, a person's row given another person's id had their
+ * Contact deleted). Then nothing is deleted or removed (`source_incomplete`).
+ */
+export function departuresUncertain(scan: Pick<SourceScan, 'unidentifiedErrors' | 'duplicateIds'>): string | undefined {
+  if (scan.unidentifiedErrors > 0) return `${scan.unidentifiedErrors} row(s) could not be read; nothing is deleted or removed until the source reads cleanly.`;
+  if (scan.duplicateIds.size > 0) {
+    return `${scan.duplicateIds.size} id(s) are on more than one row (duplicate_record_id), and one of those rows may be this record under a mistyped id; nothing is deleted or removed until every id is on one row.`;
+  }
+  return undefined;
+}
+
+/**
+ * The records that left the source, from state, in windows. When they may still be in it
+ * ({@link departuresUncertain}), nothing is deleted or removed.
  */
 export async function readDepartures(ctx: RunContext, scan: SourceScan, windowSize: number, process: WindowProcessor): Promise<void> {
   const departing = scan.departing;
   for (let i = 0; i < departing.length; i += windowSize) {
     const ids = departing.slice(i, i + windowSize);
     const entries = await ctx.state.get(ctx.syncId, ids);
-    if (scan.unidentifiedErrors > 0) {
+    const uncertain = departuresUncertain(scan);
+    if (uncertain !== undefined) {
       for (const id of ids) {
         if (!entries.has(id)) continue;
         ctx.emit({
           id,
           outcome: 'skipped',
           code: 'source_incomplete',
-          message: `Missing from the source, but ${scan.unidentifiedErrors} row(s) could not be read; nothing is deleted or removed until the source reads cleanly.`,
+          message: `Missing from the source, but ${uncertain}`,
         });
       }
       continue;
