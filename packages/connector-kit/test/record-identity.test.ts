@@ -130,6 +130,18 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  it('sync: new ids that each take a departing record\'s email with the other departing record\'s name (ids renumbered, emails swapped) are refused (identity_unclear); both records are kept, nothing written', async () => {
+    await run('sync', [rec('id1', 'ann@example.com', 'Ann Able'), rec('id2', 'bob@example.com', 'Bob Baker')]);
+    await admin.clearRequests();
+    const renumbered = await run('sync', [rec('id3', 'bob@example.com', 'Ann Able'), rec('id4', 'ann@example.com', 'Bob Baker')], GUARD);
+    expect(renumbered.results.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['id1:rekeyed', 'id2:rekeyed', 'id3:identity_unclear', 'id4:identity_unclear']);
+    expect(renumbered.results.find((r) => r.id === 'id3')?.message).toContain('It has the email of record "id2", which left the source, but the other values of record "id1" (Tiny record r1)');
+    expect(await writes()).toEqual([]);
+    // Renumbered without the swap: each new id is the person its email says, and takes the record over (written once: no state yet).
+    const plain = await run('sync', [rec('id3', 'ann@example.com', 'Ann Able'), rec('id4', 'bob@example.com', 'Bob Baker')], GUARD);
+    expect(plain.results.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['id1:rekeyed', 'id2:rekeyed', 'id3:updated', 'id4:updated']);
+  });
+
   it('sync: a row whose email and name both changed to values nobody leaving had is updated, and the record that left is deleted', async () => {
     await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
     const next = await run('sync', [rec('id2', 'ada.king@example.com', 'Ada King')], GUARD);

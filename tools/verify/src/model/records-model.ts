@@ -226,8 +226,9 @@ export class RecordsModel {
         out.set(r.id, 'failed:match_key_taken');
         continue;
       }
-      if (entry && entry.key !== key && this.describesDeparting(r, entry, seen)) {
-        // Its key changed and its row now describes a record leaving the source: maybe that person under a reused id.
+      const compared = entry ? (entry.key !== key ? entry : undefined) : this.departingWithKey(key, seen);
+      if (compared && this.describesDeparting(r, compared, seen)) {
+        // Its row describes a record leaving the source rather than itself (its key changed), or rather than the departing record whose key it has (a new id): maybe an id reused or renumbered.
         out.set(r.id, 'failed:identity_unclear');
         continue;
       }
@@ -417,16 +418,27 @@ export class RecordsModel {
    * (the first row to describe it), and is kept.
    */
   private describesDeparting(r: ConformanceRecord, own: Entry, seen: ReadonlySet<string>): boolean {
-    const ops = MODE_OPERATIONS[this.mode];
     let any = false;
     for (const id of [...this.entries.keys()].sort()) {
       const e = this.entries.get(id) as Entry;
-      if (seen.has(id) || !e.idKnown || e.pid === own.pid || (e.departed && !(ops.delete && e.owned))) continue;
+      if (!this.isDeparting(id, e, seen) || e.pid === own.pid) continue;
       if (!this.rowDescribes(r, own.properties, e.properties)) continue;
       if (!this.carriers.has(id)) this.carriers.set(id, r.id);
       any = true;
     }
     return any;
+  }
+
+  /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */
+  private isDeparting(id: string, e: Entry, seen: ReadonlySet<string>): boolean {
+    const ops = MODE_OPERATIONS[this.mode];
+    return !seen.has(id) && e.idKnown && !(e.departed && !(ops.delete && e.owned));
+  }
+
+  /** The one departing record with match key `key` (none when several have it). */
+  private departingWithKey(key: string, seen: ReadonlySet<string>): Entry | undefined {
+    const withKey = [...this.entries].filter(([id, e]) => e.key === key && this.isDeparting(id, e, seen));
+    return withKey.length === 1 ? withKey[0]?.[1] : undefined;
   }
 
   /** Strictly more of the properties outside the key on which `own` and `other` differ hold a non-empty value of `other`'s than their own (the kit's `describesOther`). */
@@ -437,8 +449,8 @@ export class RecordsModel {
     let votes = 0;
     for (const name of new Set([...Object.keys(own), ...Object.keys(other)])) {
       if (same(own[name], other[name])) continue;
-      const swapped = { ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: own[name] ?? null } } };
-      if (this.keyOf(swapped) !== key) continue;
+      const keyWith = (v: PropertyValue | undefined) => this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: v ?? null } } });
+      if (keyWith(own[name]) !== key || keyWith(other[name]) !== key) continue;
       const now = row.snapshot.properties[name];
       if (!blank(other[name]) && now === other[name]) votes++;
       else if (same(now, own[name])) votes--;

@@ -23,8 +23,9 @@ export function describesOther(next: RecordSnapshot, own: RecordSnapshot, other:
     const mine = own.properties[name];
     const theirs = other.properties[name];
     if (isEmpty(mine) ? isEmpty(theirs) : mine === theirs) continue;
-    // Part of the match key: the key changed anyway, so it tells nothing here.
-    if (keyOf({ ...next, properties: { ...next.properties, [name]: mine ?? null } }) !== key) continue;
+    // Part of the match key (either value in its place changes the key): the key is compared elsewhere.
+    const keyWith = (v: PropertyValue | undefined) => keyOf({ ...next, properties: { ...next.properties, [name]: v ?? null } });
+    if (keyWith(mine) !== key || keyWith(theirs) !== key) continue;
     const now = next.properties[name];
     if (!isEmpty(theirs) && now === theirs) forOther++;
     else if (isEmpty(mine) ? isEmpty(now) : now === mine) forOwn++;
@@ -36,11 +37,14 @@ export function describesOther(next: RecordSnapshot, own: RecordSnapshot, other:
 interface Departing {
   readonly entries: ReadonlyMap<string, StateEntry>;
   readonly byValue: ReadonlyMap<string, string[]>;
+  /** Match key → the departing record with it (null: several have it). */
+  readonly byKey: ReadonlyMap<string, StateEntry | null>;
 }
 
 /**
- * Rows whose match key changed and that now describe a record leaving the source in this
- * run rather than themselves ({@link describesOther}: the name and the rest of that record's
+ * Rows that describe a record leaving the source in this run rather than the person their
+ * match key says (a row whose key changed, against its own last values; a new id with a
+ * departing record's key, against that record's) ({@link describesOther}: the name and the rest of that record's
  * values, under a new key). Read by id, the row is its own person whose every value changed;
  * read by values, the ids were reused or renumbered, and the departing record is that
  * person, still in the source. The kit cannot tell which (fifth trial of stop 28, #17: a
@@ -72,17 +76,19 @@ export class ValueCarriers {
     this.departing ??= (async () => {
       const entries = new Map<string, StateEntry>();
       const byValue = new Map<string, string[]>();
+      const byKey = new Map<string, StateEntry | null>();
       for (let i = 0; i < this.departingIds.length; i += CHUNK) {
         for (const [id, entry] of await this.state.get(this.syncId, this.departingIds.slice(i, i + CHUNK))) {
           if (entry.notFound || entry.destinationId === null) continue;
           entries.set(id, entry);
+          if (entry.matchKey !== null) byKey.set(entry.matchKey, byKey.has(entry.matchKey) ? null : entry);
           for (const [name, value] of Object.entries(entry.snapshot.properties)) {
             const k = valueKey(name, value);
             if (k !== undefined) byValue.set(k, [...(byValue.get(k) ?? []), id]);
           }
         }
       }
-      return { entries, byValue };
+      return { entries, byValue, byKey };
     })();
     return this.departing;
   }
@@ -109,6 +115,14 @@ export class ValueCarriers {
       described.push(departed);
     }
     return described;
+  }
+
+  /**
+   * For a row this sync has no state for: the one departing record with its match key (the
+   * person the key says it is, whose values the row is compared with), if any.
+   */
+  async departingWithKey(key: string): Promise<StateEntry | undefined> {
+    return (await this.load()).byKey.get(key) ?? undefined;
   }
 
   /** The row that describes departing record `recordId` (refused for it in this run), if any. */
