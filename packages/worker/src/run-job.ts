@@ -108,7 +108,7 @@ async function execute(
         PostgresSharedLimiter.create({ pool: deps.state.pool, accountKey: definition.accountKey, rateLimit, signal, logger: deps.logger }),
       logger: deps.logger,
     });
-    const run = runRecordOf(result.summary, { runId: started.runId, syncName: definition.name, source: result.source, startedAt: started.startedAt, worker: deps.workerName, jobId: job.id, tally: result.tally });
+    const run = runRecordOf(result.summary, { runId: started.runId, syncName: definition.name, source: result.source, startedAt: started.startedAt, worker: deps.workerName, jobId: job.id, tally: result.tally, secrets: result.secrets });
     return { run, retryable: result.summary.reason?.retryable, result };
   } catch (thrown) {
     const error = toSyncError(thrown);

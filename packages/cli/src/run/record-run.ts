@@ -12,6 +12,8 @@ export interface CliRunContext {
   readonly keep: number;
   /** The run's results, tallied as they arrived (counts by code and the first examples). */
   readonly tally: ReportTally;
+  /** Secret values to redact from the record (the destination's credentials, the state database's password). */
+  readonly secrets: readonly string[];
 }
 
 /**
@@ -23,7 +25,7 @@ export async function recordCliRun(state: StateStore, summary: SyncRunSummary, c
   if (summary.dryRun) return undefined;
   const runId = randomUUID();
   try {
-    await state.recordRun(runRecordOf(summary, { runId, syncName: context.syncName, source: context.source, startedAt: context.startedAt, tally: context.tally }), context.keep);
+    await state.recordRun(runRecordOf(summary, { runId, syncName: context.syncName, source: context.source, startedAt: context.startedAt, tally: context.tally, secrets: context.secrets }), context.keep);
     return runId;
   } catch (error) {
     logger.warn('could not record the run in the run history', { code: toSyncError(error).code });

@@ -244,7 +244,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const summary = await runOrStop(run);
     run.progress.stop();
     await rememberName(run, summary);
-    await recordCliRun(run.state, summary, { syncName: run.syncName, source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: run.sink.tally }, run.logger);
+    await recordCliRun(run.state, summary, { syncName: run.syncName, source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: run.sink.tally, secrets: run.secrets }, run.logger);
     return await finishRun(run, summary, startedAt, io);
   } finally {
     await cleanup.run();

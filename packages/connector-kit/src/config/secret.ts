@@ -100,3 +100,15 @@ export function redactText(text: string, secrets: readonly string[]): string {
   for (const s of secrets) if (s) out = out.split(s).join(REDACTED);
   return out;
 }
+
+/** A copy of `value` (plain JSON data: objects, arrays, strings, numbers…) with {@link redactText} applied to every string in it, keys included. */
+export function redactDeep<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redactText(v, secrets);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [redactText(k, secrets), walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}

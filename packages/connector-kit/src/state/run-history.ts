@@ -2,6 +2,7 @@ import type { CallStats } from '../engine/calls/caller';
 import type { RunNotice, RunStatus, SyncRunSummary } from '../engine/run-types';
 import type { OutcomeCounts, PlannedAction, RecordResult } from '../records/outcome';
 import { ReportTally } from '../report/report-tally';
+import { redactDeep } from '../config/secret';
 
 /**
  * How a run in the history ended: a {@link RunStatus}, `running` while a worker still runs
@@ -76,6 +77,12 @@ export interface RunRecordContext {
   readonly jobId?: string | undefined;
   /** The run's results as tallied with `onResult` (when the run did not collect its results). */
   readonly tally?: ReportTally | undefined;
+  /**
+   * Secret values (the destination's credentials, a database password) to redact from every
+   * text of the record: a destination's error answer may echo a token (a gateway printing the
+   * Authorization header), and the history is stored and printed (`syncmodes runs show`).
+   */
+  readonly secrets?: readonly string[] | undefined;
 }
 
 /** Counts by code and the first examples of each code, from the tally or else from the summary's results. */
@@ -88,6 +95,10 @@ function problemsOf(summary: SyncRunSummary, tally: ReportTally | undefined): Pi
 
 /** The history record of a finished run: its summary's counts and calls, failures and skips by code, and a bounded sample of those records. */
 export function runRecordOf(summary: SyncRunSummary, context: RunRecordContext): RunRecord {
+  return redactDeep(recordOf(summary, context), context.secrets ?? []);
+}
+
+function recordOf(summary: SyncRunSummary, context: RunRecordContext): RunRecord {
   return {
     runId: context.runId,
     syncId: summary.syncId,
