@@ -50,7 +50,7 @@ describe('--report at a device, a link, a pipe, or on a full disk', () => {
       expect(out.code).toBe(2);
       expect(out.stdout).toMatch(/(created|unchanged) +│ +2/);
       expect(out.stdout).not.toContain('Report:');
-      expect(out.stderr).toContain(`error (report_unwritable): Cannot write the report to "${link}": the disk is full. The run itself went through`);
+      expect(out.stderr).toContain(`error (report_unwritable): Cannot write the report to "${link}": the disk is full. The run itself ended first`);
       expect(readlinkSync(link)).toBe('/dev/full');
     }
     expect(lstatSync('/dev/full').isCharacterDevice()).toBe(true);
@@ -93,7 +93,7 @@ describe('--report at a device, a link, a pipe, or on a full disk', () => {
         expect(code, bin.output.stderr).toBe(130);
         expect(bin.output.stderr).toContain('Stopping (SIGINT): the run is over; a report still waiting for its reader is given up, then the summary.');
         expect(bin.output.stderr).toContain(
-          `error (report_unwritable): Cannot write the report to "${fifo}": interrupted (Ctrl-C or SIGTERM) while the process reading it had not read all of it, so the report was given up (what it read is incomplete). The run itself went through: the summary says what was sent, and the state has it. Read the pipe to the end while the run writes it, or give --report a file path.`,
+          `error (report_unwritable): Cannot write the report to "${fifo}": interrupted (Ctrl-C or SIGTERM) while the process reading it had not read all of it, so the report was given up (what it read is incomplete). The run itself ended first: its summary says what was sent (and recorded) and how the run ended. Read the pipe to the end while the run writes it, or give --report a file path.`,
         );
         expect(bin.output.stdout).toMatch(counted);
         expect(bin.output.stdout).not.toContain('Report:');
@@ -171,7 +171,7 @@ describe('--report at a device, a link, a pipe, or on a full disk', () => {
       const { code } = await bin.exited;
       expect(code, bin.output.stderr).toBe(2);
       expect(bin.output.stdout).toContain('would create');
-      expect(bin.output.stderr).toContain(`error (report_unwritable): Cannot write the report to "${report}": the file would be larger than this process may write (a file size limit). The run itself went through`);
+      expect(bin.output.stderr).toContain(`error (report_unwritable): Cannot write the report to "${report}": the file would be larger than this process may write (a file size limit). The run itself ended first`);
       expect(readFileSync(report, 'utf8')).toBe('an earlier report');
     }
     expect(leftBeside().sort()).toEqual(['plan.html', 'plan.json']);

@@ -102,14 +102,14 @@ describe('a report that cannot be written after the run', () => {
   }
 
   for (const name of ['report.json', 'report.html']) {
-    it(`${name}: the summary is still printed, then report_unwritable with a true message (the run went through), exit 2`, async () => {
+    it(`${name}: the summary is still printed, then report_unwritable with a true message (the run ended first: see its summary), exit 2`, async () => {
       const report = join(tempDir(), name);
       const out = await runWhileReportBecomesFolder(report);
       expect(out.code).toBe(2);
       expect(out.stdout).toMatch(/created +│ +2/);
       expect(out.stdout).not.toContain('Report:');
       expect(out.stderr).toContain(
-        `error (report_unwritable): Cannot write the report to "${report}": it is a folder. The run itself went through: the summary says what was sent, and the state has it. Give --report a file path in a folder you can write to (missing folders are created).\n`,
+        `error (report_unwritable): Cannot write the report to "${report}": it is a folder. The run itself ended first: its summary says what was sent (and recorded) and how the run ended. Give --report a file path in a folder you can write to (missing folders are created).\n`,
       );
       expect(out.stderr).not.toContain('state_unreadable');
       expect(sf.emulator.org.all('Contact')).toHaveLength(2);

@@ -80,10 +80,10 @@ const PIPE_FIX = 'Read the pipe to the end while the run writes it, or give --re
 
 /**
  * The error for a report that could not be written to `path` (`report_unwritable`, exit 2).
- * `before`: nothing was sent yet; `after`: the run went through first, and the message says so.
+ * `before`: nothing was sent yet; `after`: the run ended first (completed or stopped), and the message points at its summary.
  */
 export function reportWriteError(error: unknown, path: string, when?: 'before' | 'after'): UsageError {
-  const outcome = when === 'before' ? ' Nothing was sent.' : when === 'after' ? ' The run itself went through: the summary says what was sent, and the state has it.' : '';
+  const outcome = when === 'before' ? ' Nothing was sent.' : when === 'after' ? ' The run itself ended first: its summary says what was sent (and recorded) and how the run ended.' : '';
   const fix = code(error) === 'EPIPE' || code(error) === REPORT_GIVEN_UP ? PIPE_FIX : FIX;
   return new UsageError(`Cannot write the report to "${path}": ${why(error)}.${outcome} ${fix}`, REPORT_UNWRITABLE);
 }

@@ -24,7 +24,7 @@ export function jsonText(value: unknown, indent?: number): string {
  * folders on the way are created; a file is written as {@link ReportFile} says (never
  * truncated by a failed write, a device or a pipe written in place).
  *
- * @param when - `after` when a run went through first (the error's message says so).
+ * @param when - `after` when a run ended first (the error's message points at its summary).
  * @param wait - for a named pipe: see {@link ReportFile.close}.
  * @throws `UsageError` `report_unwritable` when the file cannot be written.
  */
