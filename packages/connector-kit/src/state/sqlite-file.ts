@@ -37,6 +37,17 @@ function checkPath(path: string, linked: boolean): void {
   }
 }
 
+/** Reads a new state file back (an integrity check): @throws SQLite's error (SQLITE_CORRUPT…) when it is not whole. */
+function verifyWhole(Database: DatabaseClass, file: string): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    const result = db.pragma('quick_check', { simple: true });
+    if (result !== 'ok') throw Object.assign(new Error(`quick_check: ${String(result)}`), { code: 'SQLITE_CORRUPT' });
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Creates a new state file whole: built under a temporary name beside it (schema and WAL
  * mode written, closed), then hard-linked into place — a link never replaces a file, so when
@@ -53,15 +64,23 @@ function createStateFile(Database: DatabaseClass, path: string): boolean {
     try {
       db.pragma('journal_mode = WAL');
       prepareSchema(db, temp);
+      // The schema into the file itself now: a checkpoint the disk cannot hold must fail here, not leave a file whose schema was only in its WAL.
+      const [done] = db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+      if (!done || done.busy !== 0 || done.checkpointed !== done.log) throw Object.assign(new Error('the new state file could not be written whole'), { code: 'SQLITE_FULL' });
     } finally {
       db.close();
     }
+    verifyWhole(Database, temp);
     linkSync(temp, path);
     return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return true; // another run created it first: open theirs
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') return false;
+    // The file this run was making is not whole (a full disk mid-write): it cannot be written, it is not a store someone else's state is in.
+    if (typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code.startsWith('SQLITE_NOTADB'))) {
+      throw new StateStoreError('state_unwritable', `Cannot create the state file ${path} (the new file came out incomplete, ${code}): check free disk space. Nothing was sent.`, { cause: error });
+    }
     throw error;
   } finally {
     for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${temp}${suffix}`, { force: true });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,6 +56,36 @@ describe('the SQLite state file (#17: two runs started together on a new state d
     expect(seen.filter((size) => size === 0)).toEqual([]);
     expect(seen.length).toBeGreaterThan(1);
     expect(statSync(path).size).toBeGreaterThan(0);
+  });
+
+  it('a new state file the disk could not hold whole is never put in place: state_unwritable, not "corrupt" (fifth trial of stop 28: a 100 KB disk)', () => {
+    const Base = loadSqlite();
+    // A real better-sqlite3 database whose file loses everything past its first page when the
+    // creating connection closes, as on a disk that filled during the checkpoint.
+    class Cut extends Base {
+      constructor(private readonly file: string, options?: ConstructorParameters<typeof Base>[1]) {
+        super(file, options);
+      }
+      override close() {
+        const out = super.close();
+        if (this.file.includes('.creating-')) truncateSync(this.file, 4096);
+        return out;
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
+    const path = join(dir, 'state.sqlite');
+    expect(() => openStateFile(Cut as unknown as typeof Base, path)).toThrow(expect.objectContaining({ code: 'state_unwritable', message: expect.stringContaining('check free disk space') }));
+    expect(readdirSync(dir)).toEqual([]);
+    // A checkpoint that could not write everything fails the creation too.
+    class Stuck extends Base {
+      override pragma(...args: Parameters<InstanceType<typeof Base>['pragma']>) {
+        return args[0] === 'wal_checkpoint(TRUNCATE)' ? [{ busy: 0, log: 4, checkpointed: 1 }] : super.pragma(...args);
+      }
+    }
+    expect(() => openStateFile(Stuck as unknown as typeof Base, path)).toThrow(expect.objectContaining({ code: 'SQLITE_FULL' }));
+    expect(readdirSync(dir)).toEqual([]);
+    const store = new SqliteStateStore(path);
+    store.close();
   });
 
   it('refuses a 0-byte state file (its state is lost, not new)', () => {
