@@ -142,6 +142,33 @@ describe('never touching the wrong record (tiny destination)', () => {
     expect(plain.results.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['id1:rekeyed', 'id2:rekeyed', 'id3:updated', 'id4:updated']);
   });
 
+  it('sync: an id given to someone new while its person moved to another id with a new email: both rows refused (identity_unclear), nothing written (sixth trial of stop 28)', async () => {
+    await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
+    await admin.clearRequests();
+    const reused = await run('sync', [rec('id2', 'barbara.new@example.com', 'Barbara Liskov'), rec('id1', 'carl@example.com', 'Carl Cobb')], GUARD);
+    expect(reused.results.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['id1:identity_unclear', 'id2:identity_unclear']);
+    expect(await writes()).toEqual([]);
+    // Two people who both change their email keep their own names: both updated.
+    const emails = await run('sync', [rec('id1', 'barbara.new@example.com', 'Barbara Liskov'), rec('id2', 'ada.new@example.com', 'Ada Lovelace')], GUARD);
+    expect(emails.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['id1:updated', 'id2:updated']);
+  });
+
+  it('sync: a row refused for a key move (match_key_taken) that carries a departing record\'s values still keeps that record (sixth trial of stop 28)', async () => {
+    await run('sync', [rec('id1', 'alan@example.com', 'Alan Turing'), rec('id2', 'donald@example.com', 'Donald Knuth'), rec('id3', 'edsger@example.com', 'Edsger Dijkstra')]);
+    await admin.clearRequests();
+    const moved = await run('sync', [rec('id1', 'edsger@example.com', 'Edsger Dijkstra'), rec('id3', 'alan@example.com', 'Donald Knuth')], GUARD);
+    expect(moved.results.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['id1:match_key_taken', 'id2:rekeyed', 'id3:match_key_taken']);
+    expect(await writes()).toEqual([]);
+    expect((await admin.records<Stored>()).records.map((r) => r.fields.name)).toEqual(['Alan Turing', 'Donald Knuth', 'Edsger Dijkstra']);
+  });
+
+  it('sync: a row whose email changed and whose one other new value (a plan) is a departing record\'s is an ordinary change: updated, and the departed record deleted (sixth trial of stop 28)', async () => {
+    const person = (id: string, email: string, name: string, plan: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan }, groups: [] } });
+    await run('sync', [person('mary', 'mary@example.com', 'Smith', 'Gold'), person('john', 'john@example.com', 'Smith', 'Silver')]);
+    const next = await run('sync', [person('john', 'john.new@example.com', 'Smith', 'Gold')], GUARD);
+    expect(next.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['john:updated', 'mary:deleted']);
+  });
+
   it('sync: a row whose email and name both changed to values nobody leaving had is updated, and the record that left is deleted', async () => {
     await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
     const next = await run('sync', [rec('id2', 'ada.king@example.com', 'Ada King')], GUARD);

@@ -206,6 +206,7 @@ export class RecordsModel {
       const k = this.keyOf(r);
       if (k !== undefined) keyCount.set(k, (keyCount.get(k) ?? 0) + 1);
     }
+    const refusals = this.valueRefusals(source, keyCount, seen);
     const planned: Planned[] = [];
     for (const r of source) {
       const key = this.keyOf(r) as string;
@@ -221,15 +222,9 @@ export class RecordsModel {
       }
       let found: ModelRecord | undefined;
       let crossedFrom: string[] | undefined;
-      if (entry && entry.key !== key && this.openKeyMove(r, entry, source)) {
-        // Its previous key is another source record's now, and the moves do not close a cycle: the ids look shifted or reused.
-        out.set(r.id, 'failed:match_key_taken');
-        continue;
-      }
-      const compared = entry ? (entry.key !== key ? entry : undefined) : this.departingWithKey(key, seen);
-      if (compared && this.describesDeparting(r, compared, seen)) {
-        // Its row describes a record leaving the source rather than itself (its key changed), or rather than the departing record whose key it has (a new id): maybe an id reused or renumbered.
-        out.set(r.id, 'failed:identity_unclear');
+      const refusal = refusals.get(r.id);
+      if (refusal !== undefined) {
+        out.set(r.id, refusal);
         continue;
       }
       if (entry && entry.key !== key) {
@@ -429,6 +424,41 @@ export class RecordsModel {
     return any;
   }
 
+  /**
+   * The kit's refusals before any lookup, in its order: key moves that do not close a cycle
+   * (`refuseOpenKeyMoves`: match_key_taken); rows describing a departing record (its
+   * `ValueCarriers`: identity_unclear, the departing record kept — also for a row refused
+   * for a key move); then pairs of rows whose keys both changed, one carrying the other's
+   * last values (both identity_unclear).
+   */
+  private valueRefusals(source: readonly ConformanceRecord[], keyCount: ReadonlyMap<string, number>, seen: ReadonlySet<string>): Map<string, string> {
+    const refusals = new Map<string, string>();
+    const moved: ConformanceRecord[] = [];
+    for (const r of source) {
+      const key = this.keyOf(r) as string;
+      const entry = this.entries.get(r.id);
+      if ((keyCount.get(key) ?? 0) > 1 || (entry && !entry.departed && entry.hash === fingerprint(r.snapshot))) continue;
+      const keyMoved = entry !== undefined && entry.key !== key;
+      if (keyMoved && this.openKeyMove(r, entry, source)) refusals.set(r.id, 'failed:match_key_taken');
+      const compared = entry ? (keyMoved ? entry : undefined) : this.departingWithKey(key, seen);
+      if (compared && this.describesDeparting(r, compared, seen)) {
+        if (!refusals.has(r.id)) refusals.set(r.id, 'failed:identity_unclear');
+        continue;
+      }
+      if (keyMoved && !refusals.has(r.id)) moved.push(r);
+    }
+    for (const r of moved) {
+      const own = this.entries.get(r.id) as Entry;
+      for (const o of moved) {
+        const other = this.entries.get(o.id) as Entry;
+        if (o === r || other.pid === own.pid || !this.rowDescribes(r, own.properties, other.properties)) continue;
+        refusals.set(r.id, 'failed:identity_unclear');
+        refusals.set(o.id, 'failed:identity_unclear');
+      }
+    }
+    return refusals;
+  }
+
   /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */
   private isDeparting(id: string, e: Entry, seen: ReadonlySet<string>): boolean {
     const ops = MODE_OPERATIONS[this.mode];
@@ -447,15 +477,20 @@ export class RecordsModel {
     const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : a === b);
     const key = this.keyOf(row);
     let votes = 0;
+    let carried = 0;
     for (const name of new Set([...Object.keys(own), ...Object.keys(other)])) {
       if (same(own[name], other[name])) continue;
       const keyWith = (v: PropertyValue | undefined) => this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: v ?? null } } });
       if (keyWith(own[name]) !== key || keyWith(other[name]) !== key) continue;
       const now = row.snapshot.properties[name];
-      if (!blank(other[name]) && now === other[name]) votes++;
-      else if (same(now, own[name])) votes--;
+      if (!blank(other[name]) && now === other[name]) {
+        votes++;
+        carried++;
+      } else if (same(now, own[name])) votes--;
     }
-    return votes > 0;
+    // At least two carried values where the row has two or more outside the key (the kit's describesOther).
+    const telling = Object.entries(row.snapshot.properties).filter(([name, v]) => !blank(v) && this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: null } } }) === key).length;
+    return votes > 0 && carried >= Math.min(2, telling);
   }
 
   /** Of the properties outside the match key on which `own` and `departed` differ: those `row` holds as `departed`'s, less those it holds as its own. */

@@ -1,43 +1,98 @@
-import type { RecordEvent } from '../ledger/events';
+import type { RecordEvent, ResultFields } from '../ledger/events';
+import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
+import type { RecordSnapshot } from '../../records/types';
+import type { StateEntry } from '../../state/state-store';
+import { describesOther, valueKey } from './value-carriers';
+
+type KeyOf = (s: RecordSnapshot) => string | undefined;
+
+function unclear(ctx: RecordRunContext, r: RecordView, lead: string, other: StateEntry, more: number, advice: string, which = ''): ResultFields {
+  const id = other.destinationId ?? 'none';
+  return {
+    outcome: 'failed',
+    code: 'identity_unclear',
+    message:
+      `${lead} record "${other.recordId}" (${ctx.destinationName} record ${id})${more > 0 ? ` and ${more} other record(s)` : ''}${which}: ` +
+      `this may be that person under a reused or renumbered id. Nothing was written for it. ${advice}`,
+    retryable: false,
+    destinationId: r.entry?.destinationId ?? undefined,
+    action: 'fail',
+  };
+}
+
+/**
+ * Records of this window whose key changed, whose row carries the last values of another such
+ * record rather than their own (an id reused for someone new while its person moved to another
+ * id with a new email: sixth trial of stop 28): both are refused, since neither row can be told
+ * to be its id's person. Indexed by value, so a mass key change (every email moved to a new
+ * domain, values kept) costs no comparison. Records in other windows are not compared.
+ */
+function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<RecordView, StateEntry> {
+  const byValue = new Map<string, RecordView[]>();
+  for (const r of moved) {
+    for (const [name, value] of Object.entries((r.entry as StateEntry).snapshot.properties)) {
+      const k = valueKey(name, value);
+      if (k !== undefined) byValue.set(k, [...(byValue.get(k) ?? []), r]);
+    }
+  }
+  const refused = new Map<RecordView, StateEntry>();
+  for (const r of moved) {
+    const own = r.entry as StateEntry;
+    const candidates = new Set<RecordView>();
+    for (const [name, value] of Object.entries((r.next as RecordSnapshot).properties)) {
+      const k = valueKey(name, value);
+      if (k !== undefined && value !== own.snapshot.properties[name]) for (const o of byValue.get(k) ?? []) candidates.add(o);
+    }
+    for (const o of candidates) {
+      const other = o.entry as StateEntry;
+      if (o === r || other.destinationId === own.destinationId || !describesOther(r.next as RecordSnapshot, own.snapshot, other.snapshot, keyOf)) continue;
+      if (!refused.has(r)) refused.set(r, other);
+      if (!refused.has(o)) refused.set(o, own);
+    }
+  }
+  return refused;
+}
 
 /**
  * Refuses (`identity_unclear`) each open record whose row describes a record leaving the
  * source in this run (see `ValueCarriers`) rather than the person its match key says: a
  * record whose key changed, compared with its own last values; a new id with the key of a
  * departing record, compared with that record's (ids renumbered while emails were swapped:
- * fifth trial of stop 28). Nothing is looked up or written for it, and the departing records
- * are kept (`claimRecords`). Runs before any lookup.
+ * fifth trial of stop 28). The departing records are kept (`claimRecords`) — also when the
+ * row describing them was refused already (`match_key_taken`, a key move: sixth trial of
+ * stop 28, that person's Contact was deleted). Then pairs of records in the window whose
+ * keys both changed, one carrying the other's last values ({@link pairsOfMovedValues}).
+ * Nothing is looked up or written for a refused record. Runs before any lookup.
  */
 export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
-  if (!ctx.carriers.any) return;
-  const keyOf = (s: Parameters<typeof ctx.destination.matchKey>[0]) => ctx.destination.matchKey(s, ctx.config);
+  const keyOf: KeyOf = (s) => ctx.destination.matchKey(s, ctx.config);
   const events: RecordEvent[] = [];
-  for (const r of ledger.open()) {
+  const moved: RecordView[] = [];
+  for (const r of ledger.all()) {
     if (r.next === null || r.entry?.notFound) continue;
-    // Its own last values; for a new id taking a departing record's key, that record's (the person the key says it is).
-    const own = r.entry === undefined ? (r.matchKey === undefined ? undefined : await ctx.carriers.departingWithKey(r.matchKey)) : r.previousMatchKey !== undefined ? r.entry : undefined;
-    if (own === undefined) continue;
-    const [departed, ...more] = await ctx.carriers.describedBy(r.recordId, r.next, own, keyOf);
-    if (departed === undefined) continue;
-    const other = departed.destinationId ?? 'none';
-    events.push({
-      type: 'settled',
-      ref: r.ref,
-      result: {
-        outcome: 'failed',
-        code: 'identity_unclear',
-        message:
-          (r.entry === undefined ? `It has the ${ctx.matchKeyLabel} of record "${own.recordId}", which left the source, but the other values of` : `Its ${ctx.matchKeyLabel} changed and its other values are now those of`) +
-          ` record "${departed.recordId}" (${ctx.destinationName} record ${other})${more.length > 0 ? ` and ${more.length} other record(s)` : ''}, which left the source: ` +
-          `this may be that person under a reused or renumbered id. Nothing was written for either, and ${other} is kept${more.length > 0 ? ' (so are the others)' : ''}. ` +
-          `If it is that person, give the row the id "${departed.recordId}" back; if this record's values really all changed, send the new ${ctx.matchKeyLabel} and the other new values in two runs.`,
-        retryable: false,
-        destinationId: r.entry?.destinationId ?? undefined,
-        action: 'fail',
-      },
-    });
+    const open = r.result === undefined;
+    const keyMoved = r.entry !== undefined && r.previousMatchKey !== undefined;
+    if (ctx.carriers.any) {
+      // Its own last values; for a new id taking a departing record's key, that record's (the person the key says it is).
+      const own = r.entry === undefined ? (r.matchKey === undefined ? undefined : await ctx.carriers.departingWithKey(r.matchKey)) : keyMoved ? r.entry : undefined;
+      const [departed, ...more] = own === undefined ? [] : await ctx.carriers.describedBy(r.recordId, r.next, own, keyOf);
+      if (departed !== undefined && own !== undefined) {
+        if (open) {
+          const lead = r.entry === undefined ? `It has the ${ctx.matchKeyLabel} of record "${own.recordId}", which left the source, but the other values of` : `Its ${ctx.matchKeyLabel} changed and its other values are now those of`;
+          const advice = `They are kept. If it is that person, give the row the id "${departed.recordId}" back; if this record's values really all changed, send the new ${ctx.matchKeyLabel} and the other new values in two runs.`;
+          events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, departed, more.length, advice, ', which left the source') });
+        }
+        continue;
+      }
+    }
+    if (open && keyMoved) moved.push(r);
+  }
+  for (const [r, other] of pairsOfMovedValues(moved, keyOf)) {
+    const lead = `Its ${ctx.matchKeyLabel} changed, and it or another record whose ${ctx.matchKeyLabel} changed now carries the other's last values:`;
+    const advice = `Give each person the id they had; or, if these values really changed, send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
+    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, other, 0, advice) });
   }
   ledger.report(events);
 }

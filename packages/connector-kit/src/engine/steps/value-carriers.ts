@@ -5,15 +5,17 @@ import type { StateEntry, StateStore } from '../../state/state-store';
 const CHUNK = 5_000;
 
 /** One property's value as an index key (`name`, the value and its type); undefined for an empty value. */
-function valueKey(name: string, value: PropertyValue | undefined): string | undefined {
+export function valueKey(name: string, value: PropertyValue | undefined): string | undefined {
   return isEmpty(value) ? undefined : `${name}\u0000${typeof value}\u0000${String(value)}`;
 }
 
 /**
  * Whether a row `next` describes `other` rather than `own`: of the properties outside the
  * match key on which `own` and `other` differ, strictly more hold a non-empty value of
- * `other`'s than hold their own value. An empty value is no evidence for `other` (a row
- * that only cleared fields describes nobody else), and a tie is not enough.
+ * `other`'s than hold their own value, and at least two do where the row has two or more
+ * non-empty values outside the key (sixth trial of stop 28: a new plan that was a departing
+ * colleague's refused an ordinary change forever). An empty value is no evidence for
+ * `other` (a row that only cleared fields describes nobody else), and a tie is not enough.
  */
 export function describesOther(next: RecordSnapshot, own: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
   const key = keyOf(next);
@@ -30,7 +32,9 @@ export function describesOther(next: RecordSnapshot, own: RecordSnapshot, other:
     if (!isEmpty(theirs) && now === theirs) forOther++;
     else if (isEmpty(mine) ? isEmpty(now) : now === mine) forOwn++;
   }
-  return forOther > forOwn;
+  // Evidence on one property is not enough where the row has more to tell: one shared value (a plan, a department) is common.
+  const telling = Object.keys(next.properties).filter((name) => !isEmpty(next.properties[name]) && keyOf({ ...next, properties: { ...next.properties, [name]: null } }) === key).length;
+  return forOther > forOwn && forOther >= Math.min(2, telling);
 }
 
 /** The state entries of the records leaving the source in this run, indexed by their non-empty values. */
