@@ -169,6 +169,27 @@ describe('never touching the wrong record (tiny destination)', () => {
     expect(next.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['john:updated', 'mary:deleted']);
   });
 
+  it('sync: a person back under a new id and email while a new id takes her old email with other values: that row is refused (identity_unclear) and her record kept (seventh trial of stop 28)', async () => {
+    await run('sync', [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+    await admin.clearRequests();
+    const back = await run('sync', [rec('id2', 'ada.n@example.com', 'Ada Lovelace'), rec('id3', 'ada@example.com', 'Alan Turing'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+    const byId = new Map(back.results.map((r) => [r.id, r]));
+    expect(byId.get('id3')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(byId.get('id3')?.message).toContain('Row "id2" has its other values');
+    expect(byId.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(byId.get('id2')?.message).toContain('Row "id3" now has its email');
+    expect(byId.get('id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+    expect(await writes()).toEqual([]);
+    // The rerun decides the same (had id2 been created, the rerun would have handed Ada's record to id3).
+    const again = await run('sync', [rec('id2', 'ada.n@example.com', 'Ada Lovelace'), rec('id3', 'ada@example.com', 'Alan Turing'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+    expect(again.results.filter((r) => r.code === 'identity_unclear').map((r) => r.id).sort()).toEqual(['id2', 'id3']);
+    expect(await writes()).toEqual([]);
+    expect((await admin.records<Stored>()).records.map((r) => [r.key, r.fields.name])).toEqual([
+      ['ada@example.com', 'Ada Lovelace'],
+      ['kim@example.com', 'Kim Park'],
+    ]);
+  });
+
   it('sync: a row whose email and name both changed to values nobody leaving had is updated, and the record that left is deleted', async () => {
     await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
     const next = await run('sync', [rec('id2', 'ada.king@example.com', 'Ada King')], GUARD);

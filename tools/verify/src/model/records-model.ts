@@ -434,15 +434,33 @@ export class RecordsModel {
   private valueRefusals(source: readonly ConformanceRecord[], keyCount: ReadonlyMap<string, number>, seen: ReadonlySet<string>): Map<string, string> {
     const refusals = new Map<string, string>();
     const moved: ConformanceRecord[] = [];
-    for (const r of source) {
+    const considered = source.filter((r) => {
+      const entry = this.entries.get(r.id);
+      return (keyCount.get(this.keyOf(r) as string) ?? 0) <= 1 && !(entry && !entry.departed && entry.hash === fingerprint(r.snapshot));
+    });
+    // Departing record id → the first new row (no state, a key no departing record has) resembling it (the kit's newRowsResembling).
+    const resembled = new Map<string, string>();
+    for (const r of considered) {
+      if (this.entries.has(r.id) || this.departingWithKey(this.keyOf(r) as string, seen)) continue;
+      for (const [id, e] of this.entries) if (this.isDeparting(id, e, seen) && !resembled.has(id) && this.rowDescribes(r, {}, e.properties)) resembled.set(id, r.id);
+    }
+    for (const r of considered) {
       const key = this.keyOf(r) as string;
       const entry = this.entries.get(r.id);
-      if ((keyCount.get(key) ?? 0) > 1 || (entry && !entry.departed && entry.hash === fingerprint(r.snapshot))) continue;
       const keyMoved = entry !== undefined && entry.key !== key;
       if (keyMoved && this.openKeyMove(r, entry, source)) refusals.set(r.id, 'failed:match_key_taken');
       const compared = entry ? (keyMoved ? entry : undefined) : this.departingWithKey(key, seen);
       if (compared && this.describesDeparting(r, compared, seen)) {
         if (!refusals.has(r.id)) refusals.set(r.id, 'failed:identity_unclear');
+        continue;
+      }
+      // A new id with a departing record's key but none of its values, while a new row has them.
+      const departedId = !entry && compared ? [...this.entries].find(([, e]) => e === compared)?.[0] : undefined;
+      const other = departedId === undefined ? undefined : resembled.get(departedId);
+      if (compared && !entry && other !== undefined && other !== r.id && !this.rowDescribes(r, {}, compared.properties)) {
+        refusals.set(r.id, 'failed:identity_unclear');
+        // The new row with its values is refused too.
+        if (!refusals.has(other)) refusals.set(other, 'failed:identity_unclear');
         continue;
       }
       if (keyMoved && !refusals.has(r.id)) moved.push(r);

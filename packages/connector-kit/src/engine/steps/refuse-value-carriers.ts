@@ -55,6 +55,18 @@ function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<Rec
   return refused;
 }
 
+const NO_VALUES: RecordSnapshot = { properties: {}, groups: [] };
+
+/** Departing record id → the first new row of the window (no state, a key no departing record has) that describes it. */
+async function newRowsResembling(ctx: RecordRunContext, ledger: RecordLedger, keyOf: KeyOf): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const r of ledger.all()) {
+    if (r.next === null || r.entry !== undefined || r.matchKey === undefined || (await ctx.carriers.departingWithKey(r.matchKey)) !== undefined) continue;
+    for (const id of await ctx.carriers.resembledBy(r.next, keyOf)) if (!out.has(id)) out.set(id, r.recordId);
+  }
+  return out;
+}
+
 /**
  * Refuses (`identity_unclear`) each open record whose row describes a record leaving the
  * source in this run (see `ValueCarriers`) rather than the person its match key says: a
@@ -70,6 +82,8 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
   const keyOf: KeyOf = (s) => ctx.destination.matchKey(s, ctx.config);
   const events: RecordEvent[] = [];
   const moved: RecordView[] = [];
+  const resembled = ctx.carriers.any ? await newRowsResembling(ctx, ledger, keyOf) : new Map<string, string>();
+  const resembling = new Map<string, { departed: StateEntry; holder: string }>();
   for (const r of ledger.all()) {
     if (r.next === null || r.entry?.notFound) continue;
     const open = r.result === undefined;
@@ -86,8 +100,24 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
         }
         continue;
       }
+      // A new id with a departing record's key but none of its values, while another new row has them (that person back
+      // under a new id and email, and her old email given to someone else: seventh trial of stop 28).
+      const other = own !== undefined && r.entry === undefined ? resembled.get(own.recordId) : undefined;
+      if (open && own !== undefined && other !== undefined && other !== r.recordId && !describesOther(r.next, NO_VALUES, own.snapshot, keyOf)) {
+        const advice = `Row "${other}" has its other values, maybe that person under a new id. It is kept; give each person the id they had, or send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
+        events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
+        // The row with her values is refused too: created, it would be tracked, and the next run would hand her record to this one.
+        if (!resembling.has(other)) resembling.set(other, { departed: own, holder: r.recordId });
+        continue;
+      }
     }
     if (open && keyMoved) moved.push(r);
+  }
+  for (const r of ledger.all()) {
+    const why = resembling.get(r.recordId);
+    if (why === undefined || r.result !== undefined || events.some((e) => e.ref === r.ref)) continue;
+    const advice = `Row "${why.holder}" now has its ${ctx.matchKeyLabel}. It is kept; give each person the id they had, or send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
+    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `A new id with the other values of`, why.departed, 0, advice, ', which left the source') });
   }
   for (const [r, other] of pairsOfMovedValues(moved, keyOf)) {
     const lead = `Its ${ctx.matchKeyLabel} changed, and it or another record whose ${ctx.matchKeyLabel} changed now carries the other's last values:`;

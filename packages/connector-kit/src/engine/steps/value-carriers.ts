@@ -3,6 +3,8 @@ import { isEmpty } from '../../records/property-diff';
 import type { StateEntry, StateStore } from '../../state/state-store';
 
 const CHUNK = 5_000;
+/** A snapshot with no values: what a new row is compared from. */
+const NO_VALUES: RecordSnapshot = { properties: {}, groups: [] };
 
 /** One property's value as an index key (`name`, the value and its type); undefined for an empty value. */
 export function valueKey(name: string, value: PropertyValue | undefined): string | undefined {
@@ -119,6 +121,21 @@ export class ValueCarriers {
       described.push(departed);
     }
     return described;
+  }
+
+  /**
+   * The departing records that a new row (no state, a match key no departing record has)
+   * describes ({@link describesOther} against no values of its own): that person, maybe,
+   * under a new id and a new key. Remembers nothing.
+   */
+  async resembledBy(next: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): Promise<string[]> {
+    const { entries, byValue } = await this.load();
+    const candidates = new Set<string>();
+    for (const [name, value] of Object.entries(next.properties)) {
+      const k = valueKey(name, value);
+      if (k !== undefined) for (const id of byValue.get(k) ?? []) candidates.add(id);
+    }
+    return [...candidates].filter((id) => describesOther(next, NO_VALUES, (entries.get(id) as StateEntry).snapshot, keyOf));
   }
 
   /**
