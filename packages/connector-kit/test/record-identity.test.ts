@@ -112,7 +112,7 @@ describe('never touching the wrong record (tiny destination)', () => {
       expect(byId.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear', destinationId: 'r2' });
       expect(byId.get('id2')?.message).toContain('record "id1" (Tiny record r1), which left the source');
       expect(byId.get('id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
-      expect(byId.get('id1')?.message).toContain('now carries its values under a new email and was refused (identity_unclear)');
+      expect(byId.get('id1')?.message).toContain('which is in the source, carries its values under another email: kept as it is');
       expect(await writes()).toEqual([]);
       expect((await admin.records<Stored>()).records.map((r) => [r.id, r.key, r.fields.name])).toEqual([
         ['r1', 'barbara@example.com', 'Barbara Liskov'],
@@ -188,6 +188,16 @@ describe('never touching the wrong record (tiny destination)', () => {
       ['ada@example.com', 'Ada Lovelace'],
       ['kim@example.com', 'Kim Park'],
     ]);
+  });
+
+  it('sync: a departing record whose values a new row refused for another reason (duplicate_destination_record) carries is kept, every run (seventh trial of stop 28, G6)', async () => {
+    await run('sync', [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id2', 'grace@example.com', 'Grace Hopper'), rec('id9', 'kim@example.com', 'Kim Park')]);
+    for (let i = 0; i < 2; i++) {
+      const next = await run('sync', [rec('id2', 'grace.2@example.com', 'Grace Hopper'), rec('id3', 'grace@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+      expect(next.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect(next.results.find((r) => r.id === 'id3')?.outcome).toBe('failed');
+      expect((await admin.records<Stored>()).records.find((r) => r.id === 'r1')).toMatchObject({ key: 'ada@example.com', fields: { name: 'Ada Lovelace' } });
+    }
   });
 
   it('sync: a row whose email and name both changed to values nobody leaving had is updated, and the record that left is deleted', async () => {

@@ -441,8 +441,14 @@ export class RecordsModel {
     // Departing record id → the first new row (no state, a key no departing record has) resembling it (the kit's newRowsResembling).
     const resembled = new Map<string, string>();
     for (const r of considered) {
-      if (this.entries.has(r.id) || this.departingWithKey(this.keyOf(r) as string, seen)) continue;
-      for (const [id, e] of this.entries) if (this.isDeparting(id, e, seen) && !resembled.has(id) && this.rowDescribes(r, {}, e.properties)) resembled.set(id, r.id);
+      // Not in enrich mode (the kit's newRowsResembling: a new row there is never written, and one remembered as not found is not read again).
+      if (!MODE_OPERATIONS[this.mode].create || this.entries.has(r.id) || this.departingWithKey(this.keyOf(r) as string, seen)) continue;
+      for (const [id, e] of this.entries) {
+        if (!this.isDeparting(id, e, seen) || !this.rowDescribes(r, {}, e.properties)) continue;
+        if (!resembled.has(id)) resembled.set(id, r.id);
+        // Maybe that person under a new id: the departing record is kept (the kit's ValueCarriers.remember).
+        if (!this.carriers.has(id)) this.carriers.set(id, r.id);
+      }
     }
     for (const r of considered) {
       const key = this.keyOf(r) as string;

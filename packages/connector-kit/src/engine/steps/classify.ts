@@ -92,7 +92,7 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
       outcome: 'skipped',
       code: 'rekeyed',
       message: record.claimedByValues
-        ? `Left the source under this id, but record "${record.claimedBy}", which is in the source, now carries its values under a new ${ctx.matchKeyLabel} and was refused (identity_unclear): kept as it is (${ctx.destinationName} record ${found.id}, groups too) and still tracked under this id, since it may be this person under a new id. The next run decides again.`
+        ? `Left the source under this id, but record "${record.claimedBy}", which is in the source, carries its values under another ${ctx.matchKeyLabel}: kept as it is (${ctx.destinationName} record ${found.id}, groups too) and still tracked under this id, since it may be this person under a new id. The next run decides again.`
         : held
         ? `Left the source under this id, but its ${ctx.destinationName} record (${found.id}) belongs to record "${record.claimedBy}", which is in the source: kept, and now tracked under "${record.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} managed group(s) "${record.claimedBy}" is not in` : ''}.`
         : `Left the source under this id, but record "${record.claimedBy}", which is in the source, has its ${ctx.matchKeyLabel} (${ctx.destinationName} record ${found.id}) and this sync has not written that record for it: kept as it is (groups too) and still tracked under this id, since that record may be this person under a new id. If "${record.recordId}" really left, delete or merge ${found.id} in ${ctx.destinationName}; the next run decides again.`,

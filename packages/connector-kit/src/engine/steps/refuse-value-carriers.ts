@@ -1,3 +1,4 @@
+import { permits } from '../../modes/permits';
 import type { RecordEvent, ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
@@ -57,12 +58,16 @@ function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<Rec
 
 const NO_VALUES: RecordSnapshot = { properties: {}, groups: [] };
 
-/** Departing record id → the first new row of the window (no state, a key no departing record has) that describes it. */
+/** Departing record id → the first new row of the window (no state, a key no departing record has) that describes it; each is remembered as a carrier (the departing record is kept). */
 async function newRowsResembling(ctx: RecordRunContext, ledger: RecordLedger, keyOf: KeyOf): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const r of ledger.all()) {
     if (r.next === null || r.entry !== undefined || r.matchKey === undefined || (await ctx.carriers.departingWithKey(r.matchKey)) !== undefined) continue;
-    for (const id of await ctx.carriers.resembledBy(r.next, keyOf)) if (!out.has(id)) out.set(id, r.recordId);
+    for (const id of await ctx.carriers.resembledBy(r.next, keyOf)) {
+      if (!out.has(id)) out.set(id, r.recordId);
+      // Maybe that person under a new id and key: the departing record is kept, whether this row is written or refused (seventh trial of stop 28, G6).
+      ctx.carriers.remember(id, r.recordId);
+    }
   }
   return out;
 }
@@ -82,7 +87,8 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
   const keyOf: KeyOf = (s) => ctx.destination.matchKey(s, ctx.config);
   const events: RecordEvent[] = [];
   const moved: RecordView[] = [];
-  const resembled = ctx.carriers.any ? await newRowsResembling(ctx, ledger, keyOf) : new Map<string, string>();
+  // Not in enrich mode: there a new row is never written, and one remembered as not found is not read again (its window never sees it).
+  const resembled = ctx.carriers.any && permits(ctx.mode, 'create') ? await newRowsResembling(ctx, ledger, keyOf) : new Map<string, string>();
   const resembling = new Map<string, { departed: StateEntry; holder: string }>();
   for (const r of ledger.all()) {
     if (r.next === null || r.entry?.notFound) continue;

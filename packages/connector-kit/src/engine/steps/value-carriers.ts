@@ -146,6 +146,11 @@ export class ValueCarriers {
     return (await this.load()).byKey.get(key) ?? undefined;
   }
 
+  /** Remembers `rowId` as the carrier of departing record `departedId` unless it has one (a new row with its values: it is kept). */
+  remember(departedId: string, rowId: string): void {
+    if (!this.carriers.has(departedId)) this.carriers.set(departedId, rowId);
+  }
+
   /** The row that describes departing record `recordId` (refused for it in this run), if any. */
   carrierOf(recordId: string): string | undefined {
     return this.carriers.get(recordId);
