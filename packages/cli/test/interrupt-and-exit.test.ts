@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createIntercomEmulator, EMULATOR_ACCESS_TOKEN as INTERCOM_TOKEN } from '@syncmodes/intercom/emulator';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
@@ -131,6 +131,31 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(bin.output.stdout).not.toContain('Report:');
     expect(bin.output.stderr).toContain('error (report_unwritable): The report');
   }, 90_000);
+});
+
+describe('Ctrl-C while --emulator starts its emulator (seventh trial of stop 28, L1)', () => {
+  it('the emulator still starts and the run stops as any run does: summary STOPPED (interrupted), every row in the report not_sent, nothing created, exit 130; no word of another run', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, `Id,Email,Name\n${Array.from({ length: 20 }, (_, i) => `${i + 1},p${i + 1}@example.com,N${i + 1}`).join('\n')}\n`);
+    // Ctrl-C as soon as the sync listens: before its emulator is started (nobody else holds the emulator's data).
+    const interrupts: Interrupts = {
+      listen(fn) {
+        queueMicrotask(() => fn('SIGINT'));
+        return () => undefined;
+      },
+    };
+    const state = join(dir, 's');
+    const out = await cliWith(['sync', '--to', 'salesforce', '--emulator', '--from', file, ...MAP, '--state-dir', state, '--report', join(dir, 'report.json'), '--no-progress'], { interrupts });
+    expect(out.code, out.stderr).toBe(130);
+    expect(out.stderr).toContain('Stopping (SIGINT)');
+    expect(out.stderr).not.toContain('another run');
+    expect(out.stdout).toContain('STOPPED (interrupted)');
+    const report = readReport(join(dir, 'report.json'));
+    expect(report.records.map((r) => [r.row, r.code])).toEqual(Array.from({ length: 20 }, (_, i) => [i + 2, 'not_sent']));
+    const data = join(state, 'emulators', 'salesforce.json');
+    expect(existsSync(data) ? (JSON.parse(readFileSync(data, 'utf8')) as { Contact?: unknown[] }).Contact ?? [] : []).toEqual([]);
+  }, 60_000);
 });
 
 describe('a run that stops at connect still writes its report (issue 17, item 9)', () => {

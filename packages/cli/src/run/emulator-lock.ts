@@ -34,13 +34,14 @@ export async function lockEmulatorData(path: string, wait: LockWait = {}): Promi
   let told = false;
   try {
     for (;;) {
-      wait.signal?.throwIfAborted();
       try {
         db.exec('BEGIN EXCLUSIVE');
         return () => db.close(); // closing ends the transaction: the lock is free
       } catch (error) {
         if (!isBusy(error)) throw error;
       }
+      // Only a wait is cut short: a free lock is taken even after an interrupt, so the run then stops as any run does (summary, report).
+      wait.signal?.throwIfAborted();
       if (!told) {
         told = true;
         wait.onWait?.();
