@@ -200,6 +200,45 @@ describe('never touching the wrong record (tiny destination)', () => {
     }
   });
 
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: a person back under a new id and a new email with her other values: the new row is created, her old record is kept and no longer tracked, and no later run deletes it (seventh trial of stop 28, G3)`, async () => {
+      await run(mode, [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+      const back = await run(mode, [rec('id2', 'ada.n@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+      const byId = new Map(back.results.map((r) => [r.id, r]));
+      expect(byId.get('id2')).toMatchObject({ outcome: 'created', destinationId: 'r3' });
+      expect(byId.get('id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed', destinationId: 'r1' });
+      expect(byId.get('id1')?.message).toContain('no longer tracked by this sync');
+      expect(await state.count(back.syncId)).toBe(2);
+      await admin.clearRequests();
+      for (let i = 0; i < 2; i++) {
+        const later = await run(mode, [rec('id2', 'ada.n@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+        expect(later.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['id2:unchanged', 'id9:unchanged']);
+      }
+      expect(await writes()).toEqual([]);
+      expect((await admin.records<Stored>()).records.map((r) => [r.id, r.key, r.fields.name])).toEqual([
+        ['r1', 'ada@example.com', 'Ada Lovelace'],
+        ['r2', 'kim@example.com', 'Kim Park'],
+        ['r3', 'ada.n@example.com', 'Ada Lovelace'],
+      ]);
+    });
+  }
+
+  it('sync: a departing record that a refused row describes stays tracked even when a new row with its values is created: every run keeps it (seventh trial of stop 28, G3)', async () => {
+    await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
+    for (let i = 0; i < 2; i++) {
+      const next = await run('sync', [rec('id2', 'barbara.new@example.com', 'Barbara Liskov'), rec('id5', 'b.liskov@example.com', 'Barbara Liskov')], GUARD);
+      const byId = new Map(next.results.map((r) => [r.id, r]));
+      expect(byId.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect(byId.get('id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect(byId.get('id1')?.message).toContain('still tracked under this id');
+    }
+    expect((await admin.records<Stored>()).records.map((r) => [r.id, r.key, r.fields.name])).toEqual([
+      ['r1', 'barbara@example.com', 'Barbara Liskov'],
+      ['r2', 'ada@example.com', 'Ada Lovelace'],
+      ['r3', 'b.liskov@example.com', 'Barbara Liskov'],
+    ]);
+  });
+
   it('sync: a row whose email and name both changed to values nobody leaving had is updated, and the record that left is deleted', async () => {
     await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
     const next = await run('sync', [rec('id2', 'ada.king@example.com', 'Ada King')], GUARD);

@@ -83,6 +83,7 @@ type Mutation =
   | { kind: 'reid'; pick: number }
   | { kind: 'handover'; pick: number; value: RowSpec['value']; groups: RowSpec['groups'] }
   | { kind: 'takeover'; pick: number; other: number }
+  | { kind: 'reborn'; pick: number }
   | { kind: 'copy'; pick: number }
   | { kind: 'toggle'; pick: number; group: 'alpha' | 'beta' }
   | { kind: 'duplicate'; pick: number; other: number };
@@ -112,6 +113,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('reid' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('handover' as const), pick: fc.nat(), value: valueArb, groups: groupsArb }),
   fc.record({ kind: fc.constant('takeover' as const), pick: fc.nat(), other: fc.nat() }),
+  fc.record({ kind: fc.constant('reborn' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('copy' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('toggle' as const), pick: fc.nat(), group: fc.constantFrom<'alpha' | 'beta'>('alpha', 'beta') }),
   fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat(), other: fc.nat() }),
@@ -184,6 +186,13 @@ class HistoryBuilder {
           }
           break;
         }
+        case 'reborn':
+          // A row leaves while a new id arrives with a fresh key and its other values (that person back under a new id and email, or someone else).
+          if (target) {
+            next = next.filter((r) => r.id !== target.id);
+            next.push({ id: `r${this.nextId++}`, keyIndex: this.nextFresh++, looksIndex: target.looksIndex ?? target.keyIndex, value: target.value, groups: target.groups });
+          }
+          break;
         case 'copy':
           if (this.options.ambiguous) copies.push(m.pick);
           break;

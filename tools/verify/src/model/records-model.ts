@@ -136,6 +136,10 @@ export class RecordsModel {
   private readonly removedKeepKeys: boolean;
   /** In the run being applied: departing record id → the row that describes it (refused `identity_unclear`; the kit's `ValueCarriers`). */
   private readonly carriers = new Map<string, string>();
+  /** In the run being applied: departing record id → the first new row resembling it (the kit's `ValueCarriers.remember`). */
+  private readonly resembling = new Map<string, string>();
+  /** In the run being applied: departing records a row with state describes (the kit's `ValueCarriers.held`: never released). */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly mode: SyncMode,
@@ -193,6 +197,8 @@ export class RecordsModel {
     const out: ExpectedOutcomes = new Map();
     const seen = new Set(source.map((r) => r.id));
     this.carriers.clear();
+    this.resembling.clear();
+    this.held.clear();
     const planned = this.lookUp(source, out, seen);
     this.write(this.claim(planned, seen, out).filter((p) => !unsent.has(p.r.id)), out);
     this.depart(source, seen, out, unsent);
@@ -347,7 +353,14 @@ export class RecordsModel {
         continue;
       }
       const found = match.record;
-      const holder = this.holderOf(id, found, entry, source, seen) ?? this.carriers.get(id);
+      const byRecordOrKey = this.holderOf(id, found, entry, source, seen);
+      if (byRecordOrKey === undefined && this.releasedTo(id, found)) {
+        // A new row with its values was written as a record of its own: kept as it is, and forgotten (the kit's releasedByValues).
+        out.set(id, 'skipped:rekeyed');
+        this.entries.delete(id);
+        continue;
+      }
+      const holder = byRecordOrKey ?? this.carriers.get(id);
       if (holder !== undefined) {
         // The same person under another id: never deleted; it leaves the managed groups the holder is not in.
         out.set(id, 'skipped:rekeyed');
@@ -372,6 +385,13 @@ export class RecordsModel {
       entry.departed = true;
       out.set(id, ops.delete ? 'skipped:not_owned' : 'skipped:delete_not_allowed');
     }
+  }
+
+  /** True when the first new row resembling departing record `id` (none describing it with state) now has an entry of its own, for another destination record. */
+  private releasedTo(id: string, found: ModelRecord): boolean {
+    const row = this.held.has(id) ? undefined : this.resembling.get(id);
+    const written = row === undefined ? undefined : this.entries.get(row);
+    return written !== undefined && written.idKnown && written.pid !== found.pid;
   }
 
   /** The record in the source (other than `id`) that has this departing entry's destination record, or its key. */
@@ -419,6 +439,7 @@ export class RecordsModel {
       if (!this.isDeparting(id, e, seen) || e.pid === own.pid) continue;
       if (!this.rowDescribes(r, own.properties, e.properties)) continue;
       if (!this.carriers.has(id)) this.carriers.set(id, r.id);
+      this.held.add(id);
       any = true;
     }
     return any;
@@ -448,6 +469,7 @@ export class RecordsModel {
         if (!resembled.has(id)) resembled.set(id, r.id);
         // Maybe that person under a new id: the departing record is kept (the kit's ValueCarriers.remember).
         if (!this.carriers.has(id)) this.carriers.set(id, r.id);
+        if (!this.resembling.has(id)) this.resembling.set(id, r.id);
       }
     }
     for (const r of considered) {

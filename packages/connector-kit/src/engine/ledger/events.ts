@@ -15,7 +15,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  * - `claimed`: a record that left the source is held by a current one (`holder`, with the
  *   managed groups state says the holder is in, when it has state; `holderRefused`: the
  *   holder's own row is refused in this run, see `SourceFacts.refused`; `byValues`: the
- *   holder's row carries the record's values under a new key, see `ValueCarriers`);
+ *   holder's row carries the record's values under a new key, see `ValueCarriers`; `released`:
+ *   that holder was written as a record of its own, so this one is kept and no longer tracked);
  * - `shared`: audiences — other current records share one of the identifiers the record's
  *   state holds (`holders`), and are in `groups`: it must not be removed from those;
  * - `planned`: the planner's decision;
@@ -30,7 +31,7 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  */
 export type RecordEvent =
   | { readonly type: 'found'; readonly ref: number; readonly match: FoundRecord }
-  | { readonly type: 'claimed'; readonly ref: number; readonly holder: string; readonly holderGroups?: readonly string[] | undefined; readonly holderRefused?: boolean | undefined; readonly byValues?: boolean | undefined }
+  | { readonly type: 'claimed'; readonly ref: number; readonly holder: string; readonly holderGroups?: readonly string[] | undefined; readonly holderRefused?: boolean | undefined; readonly byValues?: boolean | undefined; readonly released?: boolean | undefined }
   | { readonly type: 'shared'; readonly ref: number; readonly holders: readonly string[]; readonly groups: readonly string[]; readonly overlaps?: boolean | undefined }
   | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
   | { readonly type: 'linked'; readonly ref: number; readonly identities: readonly Properties[] }

@@ -67,6 +67,8 @@ export interface LedgerRecord {
   holderRefused: boolean;
   /** The holder was refused (`identity_unclear`) because its row describes this record (`ValueCarriers`), not because it has its key or destination record. */
   claimedByValues: boolean;
+  /** Claimed by values by a new row written as a record of its own: kept as it is and forgotten (no longer tracked). */
+  released: boolean;
   /** Audiences: other current records sharing an identifier the record's state holds (Meta may see one person). */
   sharedWith: readonly string[] | undefined;
   /** The audiences those records are in (their state, and joins in this window): never left by this record. */
@@ -149,6 +151,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     holderGroups: undefined,
     holderRefused: false,
     claimedByValues: false,
+    released: false,
     sharedWith: undefined,
     sharedGroups: undefined,
     identityOverlaps: false,

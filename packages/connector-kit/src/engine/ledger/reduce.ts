@@ -22,6 +22,7 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
       record.holderGroups = event.holderGroups;
       record.holderRefused = event.holderRefused === true;
       record.claimedByValues = event.byValues === true;
+      record.released = event.released === true;
       return;
     case 'shared':
       record.sharedWith = event.holders;

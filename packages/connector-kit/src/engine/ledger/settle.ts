@@ -96,7 +96,8 @@ function identityChanged(record: LedgerRecord): boolean {
 /** A record whose every planned operation was acknowledged (or that needed none). */
 function settleComplete(record: LedgerRecord, ctx: SettleContext, result: RecordResult): Settlement {
   const plan = record.plan as NonNullable<LedgerRecord['plan']>;
-  if (plan.code === 'rekeyed') return { result }; // state moves to the holder (see the ledger's transfer)
+  // State moves to the holder (see the ledger's transfer); a record released to a new row's own record is forgotten.
+  if (plan.code === 'rekeyed') return record.released ? { result, state: { forget: true } } : { result };
   if (ctx.kind === 'audience') {
     // Every person the sync tracks in an audience counts as its own (the deletion guard's base).
     const next = record.next;

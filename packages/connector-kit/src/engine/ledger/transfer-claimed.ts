@@ -26,7 +26,7 @@ export async function transferClaimed(
   linkIdentities = false,
 ): Promise<Map<string, Properties[]>> {
   const inherited = new Map<string, Properties[]>();
-  const claimed = records.filter((r) => r.claimedBy !== undefined && r.plan?.code === 'rekeyed' && !r.result && r.entry && complete(r) && !r.groupError);
+  const claimed = records.filter((r) => r.claimedBy !== undefined && !r.released && r.plan?.code === 'rekeyed' && !r.result && r.entry && complete(r) && !r.groupError);
   if (claimed.length === 0) return inherited;
   const holders = await readEntries(claimed.map((r) => r.claimedBy as string));
   const updated = new Map<string, StateEntry>();

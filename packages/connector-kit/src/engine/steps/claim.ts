@@ -39,6 +39,31 @@ async function keyHolderEntries(ctx: RunContext, records: readonly RecordView[])
 }
 
 /**
+ * Departing record id → the new row resembling it (`ValueCarriers.releasableTo`) that this
+ * run wrote as a record of its own (its state names another destination record): maybe that
+ * person under a new id and a new key, maybe someone else. The departing record is released —
+ * kept as it is and no longer tracked — since tracking it would delete it on the next run,
+ * when the row is no longer new (seventh trial of stop 28, G3: her Lead deleted a run later).
+ */
+async function releasedByValues(ctx: RecordRunContext, records: readonly RecordView[]): Promise<Map<string, string>> {
+  const rows = new Map<string, string>();
+  for (const r of records) {
+    const row = r.next === null ? ctx.carriers.releasableTo(r.recordId) : undefined;
+    if (row !== undefined) rows.set(r.recordId, row);
+  }
+  if (rows.size === 0) return rows;
+  const written = await ctx.state.get(ctx.syncId, [...new Set(rows.values())]);
+  const released = new Map<string, string>();
+  for (const r of records) {
+    const row = rows.get(r.recordId);
+    const own = r.found && !r.found.presumed ? r.found.id : r.entry?.destinationId;
+    const theirs = row === undefined ? undefined : written.get(row);
+    if (row !== undefined && theirs !== undefined && !theirs.notFound && theirs.destinationId !== null && theirs.destinationId !== own) released.set(r.recordId, row);
+  }
+  return released;
+}
+
+/**
  * After the lookup, gives every destination record to one source record:
  *
  * - a current record that found a destination record another current record holds
@@ -76,6 +101,7 @@ export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger):
   const events: RecordEvent[] = [];
   const departedIds = new Map<number, string>();
   const holderEntries = await keyHolderEntries(ctx, ledger.open());
+  const releasedTo = await releasedByValues(ctx, ledger.open());
   for (const record of ledger.open()) {
     const id = record.found && !record.found.presumed ? record.found.id : undefined;
     if (record.next === null) {
@@ -84,7 +110,9 @@ export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger):
       const sameByKey = byKey !== undefined && (unsure || mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId, (key) => ctx.source.keyHolder(key))) ? byKey : undefined;
       const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? sameByKey;
       const carrier = holder === undefined ? ctx.carriers.carrierOf(record.recordId) : undefined;
+      const released = holder === undefined ? releasedTo.get(record.recordId) : undefined;
       if (holder !== undefined) events.push({ type: 'claimed', ref: record.ref, holder });
+      else if (released !== undefined) events.push({ type: 'claimed', ref: record.ref, holder: released, byValues: true, released: true });
       else if (carrier !== undefined) events.push({ type: 'claimed', ref: record.ref, holder: carrier, byValues: true });
       if (id !== undefined) departedIds.set(record.ref, id);
       continue;

@@ -66,6 +66,10 @@ export class ValueCarriers {
   private departing: Promise<Departing> | undefined;
   /** Departing record id → the row describing it. */
   private readonly carriers = new Map<string, string>();
+  /** Departing record id → the first new row resembling it (`remember`). */
+  private readonly resembling = new Map<string, string>();
+  /** Departing records described by a row with state (refused for it, see `describedBy`): never released. */
+  private readonly held = new Set<string>();
 
   constructor(
     private readonly state: StateStore,
@@ -118,6 +122,7 @@ export class ValueCarriers {
       if (id === recordId || departed.destinationId === own.destinationId) continue;
       if (!describesOther(next, own.snapshot, departed.snapshot, keyOf)) continue;
       if (!this.carriers.has(id)) this.carriers.set(id, recordId);
+      this.held.add(id);
       described.push(departed);
     }
     return described;
@@ -149,6 +154,17 @@ export class ValueCarriers {
   /** Remembers `rowId` as the carrier of departing record `departedId` unless it has one (a new row with its values: it is kept). */
   remember(departedId: string, rowId: string): void {
     if (!this.carriers.has(departedId)) this.carriers.set(departedId, rowId);
+    if (!this.resembling.has(departedId)) this.resembling.set(departedId, rowId);
+  }
+
+  /**
+   * The first new row resembling departing record `recordId` ({@link remember}), unless a
+   * row with state describes it (refused for it, so the record stays tracked until the
+   * source says who is who). If that row was written as a record of its own, the departing
+   * record is released: kept, and no longer tracked (see `claimRecords`).
+   */
+  releasableTo(recordId: string): string | undefined {
+    return this.held.has(recordId) ? undefined : this.resembling.get(recordId);
   }
 
   /** The row that describes departing record `recordId` (refused for it in this run), if any. */
