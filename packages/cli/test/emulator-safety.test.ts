@@ -36,6 +36,28 @@ describe('emulator safety (#17 item 11)', () => {
     expect(out.stdout).not.toMatch(/listening on/);
   });
 
+  it('`--host 127.1` (127.0.0.1 as the resolver reads it) is loopback: it listens there with no --unsafe-listen and no warning, admin endpoints open (seventh trial of stop 28)', async () => {
+    let stdout = '';
+    let stderr = '';
+    const sink = (write: (s: string) => void) =>
+      Object.assign(new Writable({ write: (c, _e, done) => (write(String(c)), done()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
+    let release: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => (release = resolve));
+    const running = main(['emulator', 'salesforce', '--port', '0', '--host', '127.1'], {
+      io: { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {} },
+      waitForStop: () => stopped,
+    });
+    for (let i = 0; i < 1000 && !/listening on|error/.test(stdout + stderr); i++) await new Promise((r) => setTimeout(r, 10));
+    try {
+      expect(stderr).toBe('');
+      const port = (/listening on http:\/\/127\.[0-9.]+:(\d+)/.exec(stdout) as RegExpExecArray)[1] as string;
+      expect(await new EmulatorClient(`http://127.0.0.1:${port}`).requests()).toEqual([]);
+    } finally {
+      release();
+    }
+    expect(await running).toBe(0);
+  });
+
   it('with --unsafe-listen it warns on stderr and its admin endpoints need the printed token', async () => {
     let stdout = '';
     let stderr = '';

@@ -41,7 +41,7 @@ export function emulatorCommand(io: CliIo, waitForStop: () => Promise<void>): Co
         }
       }
       if (!isLoopback(flags.host) && !flags.unsafeListen) {
-        throw new UsageError(`--host ${flags.host} is reachable from other machines; the emulator's test credentials and data would be open to them. Add --unsafe-listen to accept that.`, 'unsafe_listen');
+        throw new UsageError(`--host ${flags.host} is not a loopback address (127.0.0.0/8, ::1, localhost): other machines may reach it, and the emulator's test credentials and data would be open to them. Listen on 127.0.0.1, or add --unsafe-listen to accept that.`, 'unsafe_listen');
       }
       const url = await emulator.start(flags.port, flags.host, { unsafeListen: flags.unsafeListen === true });
       if (emulator.adminToken !== undefined) {

@@ -16,13 +16,27 @@ export interface ListenOptions {
   readonly adminToken?: string | undefined;
 }
 
-/** Whether `host` is a loopback address or name (`127.0.0.0/8`, `::1`, `localhost`). */
+/**
+ * The first byte of an IPv4 address written as the system's resolver reads it (`inet_aton`:
+ * one to four parts, decimal, `0x` hex or `0` octal, the last part filling the remaining
+ * bytes — `127.1` is 127.0.0.1, `2130706433` too); undefined when `h` is not such an address.
+ * https://man7.org/linux/man-pages/man3/inet_aton.3.html
+ */
+function ipv4FirstByte(h: string): number | undefined {
+  const parts = h.split('.');
+  if (parts.length > 4 || parts.some((p) => !/^(0x[0-9a-f]+|0[0-7]*|[1-9][0-9]*)$/.test(p))) return undefined;
+  const values = parts.map((p) => (p.startsWith('0x') ? parseInt(p.slice(2), 16) : p.length > 1 && p.startsWith('0') ? parseInt(p, 8) : Number(p)));
+  const lastBytes = 5 - parts.length;
+  if (values.slice(0, -1).some((v) => v > 255) || (values.at(-1) as number) >= 2 ** (8 * lastBytes)) return undefined;
+  return parts.length > 1 ? values[0] : Math.floor((values[0] as number) / 2 ** 24);
+}
+
+/** Whether `host` is a loopback address or name (`127.0.0.0/8` in any form the resolver reads, `::1`, `localhost`). */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
   if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (h.startsWith('::ffff:')) return h.slice('::ffff:'.length).startsWith('127.');
-  return false;
+  if (isIP(h) === 6) return h.startsWith('::ffff:') && ipv4FirstByte(h.slice('::ffff:'.length)) === 127;
+  return ipv4FirstByte(h) === 127;
 }
 
 /**
