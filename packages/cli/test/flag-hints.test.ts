@@ -45,6 +45,7 @@ function kitSamples(dir: string): Record<string, string[]> {
     unknown_object: [],
     rate_limited: [],
     malformed_row: [],
+    unknown_column: [],
   };
 }
 
@@ -56,7 +57,7 @@ describe('the CLI names flags where the kit names runSync options', () => {
       for (const hint of hints) {
         // Each library wording still occurs in what the kit says for this code (or the run tests below prove it).
         const seen = texts.some((t) => new RegExp(hint.library.source).test(t));
-        const provenByRun = ['not_owned', 'match_key_not_mapped', 'ambiguous_group', 'audience_not_found', 'unknown_object', 'malformed_row'].includes(code);
+        const provenByRun = ['not_owned', 'match_key_not_mapped', 'ambiguous_group', 'audience_not_found', 'unknown_object', 'malformed_row', 'unknown_column'].includes(code);
         expect(seen || provenByRun, `${code}: ${hint.library}`).toBe(true);
       }
       for (const text of texts) expect(withFlags(code, text), code).not.toMatch(LIBRARY_WORDS);
@@ -181,6 +182,23 @@ describe('kit refusals and skips through the CLI name flags (Salesforce emulator
     expect(trusted.code).toBe(0);
     expect(readReport(join(dir, 'r2.json')).records.find((r) => r.id === '2')).toMatchObject({ outcome: 'updated' });
     expect(emulator.org.all('Contact').find((c) => c.Email === 'p2@example.com')?.LastName).toBe('Person 2\n3,p3@example.com,Person 3');
+  });
+
+  it('a file separated by ";" (or tabs) refused unknown_column naming --delimiter, nothing sent; with --delimiter the rows are read (seventh trial of stop 28)', async () => {
+    const semi = csv('semi.csv', ['1;p1@example.com;Person 1', '2;p2@example.com;"Person; 2"'], 'id;Email;LastName');
+    const refused = await sync(semi);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`error (unknown_column): The source has no column "id", "Email", "LastName". Columns found: "id;Email;LastName". The header looks separated by ";", not ",": read the file with --delimiter ';'.`);
+    expect(emulator.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect((await sync(semi, ['--delimiter', ';'])).code).toBe(0);
+    expect(emulator.org.all('Contact').map((c) => c.LastName).sort()).toEqual(['Person 1', 'Person; 2']);
+    const tabs = csv('tabs.csv', ['3\tp3@example.com\tPerson 3'], 'id\tEmail\tLastName');
+    expect((await sync(tabs)).stderr).toContain('read the file with --delimiter tab.');
+    expect((await sync(tabs, ['--delimiter', 'tab', '--sync-name', 'tabs'])).code).toBe(0);
+    expect(emulator.org.all('Contact')).toHaveLength(3);
+    const bad = await sync(semi, ['--delimiter', ';;']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/delimiter/);
   });
 
   it('an unmapped match key names --map', async () => {

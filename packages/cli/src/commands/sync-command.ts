@@ -48,6 +48,7 @@ interface SyncFlags {
   allowEmptySource?: boolean;
   deletePolicy?: 'owned' | 'matched';
   multilineValues?: 'check' | 'trust';
+  delimiter?: string;
   config?: string;
   logLevel: LogLevel;
   logFormat?: LogFormat;
@@ -92,6 +93,7 @@ export function jobFromFlags(flags: SyncFlags) {
   set('allowEmptySource', flags.allowEmptySource);
   set('deletePolicy', flags.deletePolicy);
   set('multilineValues', flags.multilineValues);
+  set('delimiter', flags.delimiter);
   const parsed = syncJobSchema.safeParse(merged);
   if (!parsed.success) {
     const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
@@ -181,6 +183,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))
+    .option('--delimiter <char>', 'CSV: the field delimiter, one character, e.g. ";" (tab: tab); default "," (tab for .tsv files)')
     .addOption(new Option('--multiline-values <how>', 'CSV: check (default) fails a row whose quoted value runs over lines that look like rows (a stray quote); trust reads such values as they are').choices(['check', 'trust']))
     .option('--max-rate-limit-wait <seconds>', MAX_RATE_LIMIT_WAIT_HELP, count, DEFAULT_MAX_RATE_LIMIT_WAIT_S)
     .option('--config <file>', 'YAML file with these settings (flags override it)')

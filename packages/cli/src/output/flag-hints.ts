@@ -37,6 +37,7 @@ export const FLAG_HINTS: Readonly<Record<string, readonly FlagHint[]>> = {
   ],
   invalid_config: [{ library: /\(pass its value as config\.[\w$]+\)/g, flag: '(set that environment variable)' }],
   malformed_row: [{ library: /multilineValues: 'trust'/g, flag: '--multiline-values trust' }],
+  unknown_column: [{ library: /with delimiter: '([^']+)'/g, flag: (_m, d) => `with --delimiter ${d === '\\t' ? 'tab' : `'${d}'`}` }],
   rate_limited: [{ library: /maxRateLimitWaitMs/g, flag: '--max-rate-limit-wait' }],
 };
 

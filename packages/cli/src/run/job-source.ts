@@ -59,13 +59,22 @@ export async function sourceSecrets(job: Pick<SyncJob, 'from'>): Promise<string[
   return databaseSecrets(job.from);
 }
 
+/** How a job reads a CSV file (the rest of its settings do not matter here). */
+type CsvReading = { readonly multilineValues?: SyncJob['multilineValues']; readonly delimiter?: SyncJob['delimiter'] };
+
+/** The kit's CSV options for a job: its multi-line check, and its delimiter (`tab` and `\t` are a tab). */
+function csvOptions(job: CsvReading): { multilineValues: SyncJob['multilineValues'] | undefined; delimiter: string | undefined } {
+  const delimiter = job.delimiter === 'tab' || job.delimiter === '\\t' ? '\t' : job.delimiter;
+  return { multilineValues: job.multilineValues, delimiter };
+}
+
 /**
  * Opens a job's source: a file in its format (a pipe is copied as it is read: see the kit's
  * `openSource`; `signal` ends a wait for its writer), or a Postgres query / table streamed
  * with a cursor (`@syncmodes/postgres`, loaded only then). Call `dispose()` when it has one.
  */
-export async function openJobSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'format'> & { readonly multilineValues?: SyncJob['multilineValues'] }, mapping: FieldMapping, signal?: AbortSignal): Promise<RecordSource & { dispose?: () => Promise<void> }> {
-  if (!isDatabaseUrl(job.from)) return openSource(job.from, mapping, job.format, { signal, multilineValues: job.multilineValues });
+export async function openJobSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'format'> & CsvReading, mapping: FieldMapping, signal?: AbortSignal): Promise<RecordSource & { dispose?: () => Promise<void> }> {
+  if (!isDatabaseUrl(job.from)) return openSource(job.from, mapping, job.format, { signal, ...csvOptions(job) });
   const { postgresSource } = await import('@syncmodes/postgres');
   return postgresSource({ url: job.from, query: job.query, table: job.table, mapping });
 }
@@ -75,8 +84,8 @@ export async function openJobSource(job: Pick<SyncJob, 'from' | 'query' | 'table
  * source (see {@link openJobSource}). A spooled copy is removed by `cleanup`; `signal` (the
  * run's stop) ends a wait for data that does not come.
  */
-export async function openRunSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'format'> & { readonly multilineValues?: SyncJob['multilineValues'] }, mapping: FieldMapping, io: { readonly stdin?: NodeJS.ReadableStream | undefined }, signal: AbortSignal | undefined, cleanup: Cleanup): Promise<RecordSource> {
-  const source = job.from === STDIN ? openSource(io.stdin ?? process.stdin, mapping, job.format, { name: 'stdin', signal, multilineValues: job.multilineValues }) : await openJobSource(job, mapping, signal);
+export async function openRunSource(job: Pick<SyncJob, 'from' | 'query' | 'table' | 'format'> & CsvReading, mapping: FieldMapping, io: { readonly stdin?: NodeJS.ReadableStream | undefined }, signal: AbortSignal | undefined, cleanup: Cleanup): Promise<RecordSource> {
+  const source = job.from === STDIN ? openSource(io.stdin ?? process.stdin, mapping, job.format, { name: 'stdin', signal, ...csvOptions(job) }) : await openJobSource(job, mapping, signal);
   if (source.dispose) cleanup.defer(() => source.dispose?.());
   return source;
 }

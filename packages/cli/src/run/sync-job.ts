@@ -26,6 +26,11 @@ export const syncJobSchema = z
       .enum(['check', 'trust'])
       .default('check')
       .describe('CSV: `check` fails a row whose quoted value runs over lines that look like rows (a stray quote merges rows; nothing is deleted while one does); `trust` reads such values as they are.'),
+    delimiter: z
+      .string()
+      .regex(/^(?:[^"\r\n]|tab|\\t)$/, 'one character (not a quote or a line break), or tab')
+      .optional()
+      .describe('CSV: the field delimiter, one character (`tab` or `\\t` for a tab), e.g. `;` for files Excel saved in many locales. Default `,`; tab for a .tsv file.'),
     groups: z.string().min(1).optional().describe('Source column with group names (campaigns, tags, audiences).'),
     groupSeparator: z.string().min(1).default(';').describe('Separator between group names.'),
     groupIds: z

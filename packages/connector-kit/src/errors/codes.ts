@@ -81,7 +81,7 @@ export const KIT_CODES = {
   unreadable_file: config('The source file cannot be read (a folder, no read permission, a read error, or no readable header); nothing was sent.', 'Give the path of a readable file (the message says what is wrong).'),
   empty_file: config('The source file is empty.', 'Check the export.'),
   unknown_format: config('The source format cannot be told from the file name.', 'Give openSource its format argument (csv, ndjson or json).'),
-  unknown_column: config('A mapped column is not in the source.', 'Fix the mapping.'),
+  unknown_column: config('A mapped column is not in the source.', "Fix the mapping; if the header reads as one column, read the file with its real delimiter, e.g. with delimiter: ';' (the message names the one it finds)."),
   duplicate_column: config('The source has two columns with one name.', 'Rename one.'),
   too_many_columns: config('The source header has more columns than a source may have (10,000).', 'Check the file: a header line that long is not a CSV header.'),
   format_required: config('The source is a stream (stdin) and its format cannot be told from a name.', 'Give openSource its format argument (csv, ndjson or json).'),

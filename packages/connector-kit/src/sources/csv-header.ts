@@ -8,6 +8,19 @@ import { checkColumns, mappedColumns, type FieldMapping } from '../mapping/field
  */
 export const MAX_CSV_COLUMNS = 10_000;
 
+/** Delimiters a CSV export commonly uses (Excel in many locales writes `;`). */
+const COMMON_DELIMITERS = [',', ';', '\t', '|'];
+
+/** Another common delimiter that, splitting the header, gives every mapped column (the file's real delimiter, likely). */
+function otherDelimiter(names: readonly string[], mapping: FieldMapping, delimiter: string): string | undefined {
+  const wanted = new Set(mappedColumns(mapping));
+  return COMMON_DELIMITERS.find((d) => {
+    if (d === delimiter) return false;
+    const split = new Set(names.flatMap((n) => n.split(d).map((part) => part.trim().replace(/^"(.*)"$/, '$1'))));
+    return [...wanted].every((c) => split.has(c));
+  });
+}
+
 /** A checked header: column names and, for each column the mapping reads, its position. */
 export interface CsvHeader {
   readonly names: readonly string[];
@@ -20,9 +33,10 @@ export interface CsvHeader {
  * Names are trimmed.
  *
  * @throws {@link InputError} `too_many_columns` (more than {@link MAX_CSV_COLUMNS}),
- *   `duplicate_column` (a name given twice), `unknown_column` (a mapped column missing).
+ *   `duplicate_column` (a name given twice), `unknown_column` (a mapped column missing; when
+ *   the header read with another common delimiter has every mapped column, the message names it).
  */
-export function readHeader(fields: readonly string[], mapping: FieldMapping, path: string): CsvHeader {
+export function readHeader(fields: readonly string[], mapping: FieldMapping, path: string, delimiter = ','): CsvHeader {
   if (fields.length > MAX_CSV_COLUMNS) {
     throw new InputError(
       'too_many_columns',
@@ -36,7 +50,15 @@ export function readHeader(fields: readonly string[], mapping: FieldMapping, pat
     if (index.has(name)) throw new InputError('duplicate_column', `The header names column "${name}" twice; give each column its own name.`);
     index.set(name, i);
   });
-  checkColumns(mapping, names);
+  try {
+    checkColumns(mapping, names);
+  } catch (error) {
+    if (!(error instanceof InputError) || error.code !== 'unknown_column') throw error;
+    const other = otherDelimiter(names, mapping, delimiter);
+    if (other === undefined) throw error;
+    const shown = other === '\t' ? '\\t' : other;
+    throw new InputError('unknown_column', `${error.message} The header looks separated by ${other === '\t' ? 'tabs' : `"${other}"`}, not "${delimiter === '\t' ? '\\t' : delimiter}": read the file with delimiter: '${shown}'.`);
+  }
   const positions = new Map<string, number>();
   for (const column of mappedColumns(mapping)) positions.set(column, index.get(column) as number);
   return { names, positions };

@@ -233,7 +233,7 @@ export function csvSource(path: string, mapping: FieldMapping, options: CsvSourc
             if (parsed.tooLong !== undefined) {
               throw new InputError('unreadable_file', `Cannot read the header of "${path}": ${linesLabel(parsed.span)} is ${count(parsed.tooLong)} characters long, more than the ${count(maxChars)} a row may have.`);
             }
-            const header: CsvHeader = readHeader(parsed.fields, mapping, path);
+            const header: CsvHeader = readHeader(parsed.fields, mapping, path, delimiter);
             const idIndex = header.positions.get(mapping.idColumn) as number;
             checks = {
               delimiter,

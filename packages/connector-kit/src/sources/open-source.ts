@@ -39,6 +39,8 @@ export interface FileSourceOptions {
   readonly signal?: AbortSignal | undefined;
   /** A CSV source's check of quoted values spanning lines (see `CsvSourceOptions.multilineValues`). Default `check`. */
   readonly multilineValues?: 'check' | 'trust' | undefined;
+  /** A CSV source's field delimiter (one character). Default `,`; tab for a `.tsv` file. */
+  readonly delimiter?: string | undefined;
 }
 
 /** Options of {@link openSource} for a stream. */
@@ -70,22 +72,22 @@ export function openSource(
   if (typeof input !== 'string') {
     const name = options.name ?? 'stdin';
     if (!format) throw new InputError('format_required', `Cannot tell the format of ${name}: give it (csv, ndjson or json).`);
-    return streamSource(input, name, (path) => fileSource(path, path, mapping, format, options.multilineValues), { signal: options.signal });
+    return streamSource(input, name, (path) => fileSource(path, path, mapping, format, options), { signal: options.signal });
   }
   const path = input;
   const chosen = format ?? formatOf(path);
   if (isStreamFile(path)) {
     if (!chosen) throw noFormat(`"${path}" (it can be read only once, as it comes)`);
-    return streamSource(() => openPipeStream(path), path, (copy) => fileSource(copy, path, mapping, chosen, options.multilineValues), { signal: options.signal });
+    return streamSource(() => openPipeStream(path), path, (copy) => fileSource(copy, path, mapping, chosen, options), { signal: options.signal });
   }
-  return fileSource(path, path, mapping, chosen, options.multilineValues);
+  return fileSource(path, path, mapping, chosen, options);
 }
 
 /** The source over the file at `path` in `format`; `named` is the name that tells a TSV file (the file itself, or the pipe it was copied from). */
-function fileSource(path: string, named: string, mapping: FieldMapping, format: SourceFormat | undefined, multilineValues: 'check' | 'trust' | undefined): RecordSource {
+function fileSource(path: string, named: string, mapping: FieldMapping, format: SourceFormat | undefined, options: FileSourceOptions): RecordSource {
   switch (format) {
     case 'csv':
-      return csvSource(path, mapping, { ...(extname(named).toLowerCase() === '.tsv' ? { delimiter: '\t' } : {}), multilineValues });
+      return csvSource(path, mapping, { delimiter: options.delimiter ?? (extname(named).toLowerCase() === '.tsv' ? '\t' : undefined), multilineValues: options.multilineValues });
     case 'ndjson':
       return ndjsonSource(path, mapping);
     case 'json':
