@@ -239,6 +239,54 @@ describe('never touching the wrong record (tiny destination)', () => {
     ]);
   });
 
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: an id reused for someone new (its email kept) while its person is back under a new id and email: both rows refused (identity_unclear), nothing written, every run; the changes sent in two runs go through (seventh trial of stop 28, G1 with the id reused)`, async () => {
+      await run(mode, [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+      await admin.clearRequests();
+      const reused = [rec('id1', 'ada@example.com', 'Alan Turing'), rec('id2', 'ada.n@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')];
+      for (let i = 0; i < 2; i++) {
+        const next = await run(mode, reused, GUARD);
+        const byId = new Map(next.results.map((r) => [r.id, r]));
+        expect(byId.get('id1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear', destinationId: 'r1' });
+        expect(byId.get('id1')?.message).toContain('Its email stayed but its other values changed, and new row "id2" now carries the last values of record "id1" (Tiny record r1)');
+        expect(byId.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(byId.get('id2')?.message).toContain('give row "id2" the id "id1" back');
+        expect(await writes()).toEqual([]);
+      }
+      // Both changes real: the rename first, then the new row.
+      expect((await run(mode, [rec('id1', 'ada@example.com', 'Alan Turing'), rec('id9', 'kim@example.com', 'Kim Park')])).results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'updated' });
+      expect((await run(mode, reused)).results.find((r) => r.id === 'id2')).toMatchObject({ outcome: 'created' });
+    });
+  }
+
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: a row that keeps its id and email but takes the name of a record leaving the source, while its own person is back under a new id and email: both refused (identity_unclear), the record that left is kept, nothing written, every run`, async () => {
+      await run(mode, [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id2', 'bob@example.com', 'Bob Moses'), rec('id9', 'kim@example.com', 'Kim Park')]);
+      await admin.clearRequests();
+      for (let i = 0; i < 2; i++) {
+        const next = await run(mode, [rec('id1', 'ada@example.com', 'Bob Moses'), rec('id3', 'ada.n@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+        const byId = new Map(next.results.map((r) => [r.id, r]));
+        expect(byId.get('id1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear', destinationId: 'r1' });
+        expect(byId.get('id1')?.message).toContain('Its email stayed but its other values are now those of record "id2" (Tiny record r2), which left the source');
+        expect(byId.get('id3')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(byId.get('id2')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+        expect(await writes()).toEqual([]);
+      }
+      expect((await admin.records<Stored>()).records.map((r) => [r.id, r.key, r.fields.name])).toEqual([
+        ['r1', 'ada@example.com', 'Ada Lovelace'],
+        ['r2', 'bob@example.com', 'Bob Moses'],
+        ['r3', 'kim@example.com', 'Kim Park'],
+      ]);
+    });
+  }
+
+  it('sync: a record whose plan changed while a new person with another name joins on the old plan: an ordinary change, both written', async () => {
+    const person = (id: string, email: string, name: string, plan: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan }, groups: [] } });
+    await run('sync', [person('mary', 'mary@example.com', 'Mary Smith', 'Gold')]);
+    const next = await run('sync', [person('mary', 'mary@example.com', 'Mary Smith', 'Silver'), person('joe', 'joe@example.com', 'Joe Jones', 'Gold')]);
+    expect(next.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['joe:created', 'mary:updated']);
+  });
+
   it('sync: a row whose email and name both changed to values nobody leaving had is updated, and the record that left is deleted', async () => {
     await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
     const next = await run('sync', [rec('id2', 'ada.king@example.com', 'Ada King')], GUARD);

@@ -84,6 +84,8 @@ type Mutation =
   | { kind: 'handover'; pick: number; value: RowSpec['value']; groups: RowSpec['groups'] }
   | { kind: 'takeover'; pick: number; other: number }
   | { kind: 'reborn'; pick: number }
+  | { kind: 'reuse'; pick: number }
+  | { kind: 'assume'; pick: number; other: number }
   | { kind: 'copy'; pick: number }
   | { kind: 'toggle'; pick: number; group: 'alpha' | 'beta' }
   | { kind: 'duplicate'; pick: number; other: number };
@@ -114,6 +116,8 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('handover' as const), pick: fc.nat(), value: valueArb, groups: groupsArb }),
   fc.record({ kind: fc.constant('takeover' as const), pick: fc.nat(), other: fc.nat() }),
   fc.record({ kind: fc.constant('reborn' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('reuse' as const), pick: fc.nat() }),
+  fc.record({ kind: fc.constant('assume' as const), pick: fc.nat(), other: fc.nat() }),
   fc.record({ kind: fc.constant('copy' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('toggle' as const), pick: fc.nat(), group: fc.constantFrom<'alpha' | 'beta'>('alpha', 'beta') }),
   fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat(), other: fc.nat() }),
@@ -193,6 +197,21 @@ class HistoryBuilder {
             next.push({ id: `r${this.nextId++}`, keyIndex: this.nextFresh++, looksIndex: target.looksIndex ?? target.keyIndex, value: target.value, groups: target.groups });
           }
           break;
+        case 'reuse':
+          // A row keeps its id and key but gets someone new's values, while a new id arrives with a fresh key and its old values (an id reused, its person back under a new id).
+          if (target) {
+            next.push({ id: `r${this.nextId++}`, keyIndex: this.nextFresh++, looksIndex: target.looksIndex ?? target.keyIndex, value: target.value, groups: target.groups });
+            next = next.map((r) => (r === target ? { ...r, looksIndex: this.nextFresh++ } : r));
+          }
+          break;
+        case 'assume': {
+          // A row leaves while another row keeps its id and key but takes the leaving row's other values.
+          const taker = next[m.other % Math.max(1, next.length)];
+          if (target && taker && taker.id !== target.id) {
+            next = next.filter((r) => r.id !== target.id).map((r) => (r === taker ? { ...r, looksIndex: target.looksIndex ?? target.keyIndex } : r));
+          }
+          break;
+        }
         case 'copy':
           if (this.options.ambiguous) copies.push(m.pick);
           break;

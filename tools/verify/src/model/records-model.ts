@@ -428,7 +428,7 @@ export class RecordsModel {
   }
 
   /**
-   * True when `r`'s row (its key changed) describes records leaving the source rather than
+   * True when `r`'s row (changed, its key too or not) describes records leaving the source rather than
    * its own last values (the kit's `ValueCarriers`): each such record gets `r` as its carrier
    * (the first row to describe it), and is kept.
    */
@@ -477,7 +477,7 @@ export class RecordsModel {
       const entry = this.entries.get(r.id);
       const keyMoved = entry !== undefined && entry.key !== key;
       if (keyMoved && this.openKeyMove(r, entry, source)) refusals.set(r.id, 'failed:match_key_taken');
-      const compared = entry ? (keyMoved ? entry : undefined) : this.departingWithKey(key, seen);
+      const compared = entry ?? this.departingWithKey(key, seen);
       if (compared && this.describesDeparting(r, compared, seen)) {
         if (!refusals.has(r.id)) refusals.set(r.id, 'failed:identity_unclear');
         continue;
@@ -501,6 +501,17 @@ export class RecordsModel {
         refusals.set(r.id, 'failed:identity_unclear');
         refusals.set(o.id, 'failed:identity_unclear');
       }
+    }
+    // A record whose key stayed while a new row took the values it lost: both refused (the kit's newRowsWithLostValues; not in enrich mode).
+    if (MODE_OPERATIONS[this.mode].create) {
+      // A changed record refused already (it describes a departing record) still lost its values: the new row carrying them is refused too.
+      const pairs: [string, string][] = [];
+      for (const c of considered) {
+        const e = this.entries.get(c.id);
+        if (!e || !e.idKnown || e.key !== this.keyOf(c)) continue;
+        for (const n of considered) if (!this.entries.has(n.id) && !refusals.has(n.id) && this.rowDescribes(n, c.snapshot.properties, e.properties)) pairs.push([c.id, n.id]);
+      }
+      for (const ids of pairs) for (const id of ids) refusals.set(id, 'failed:identity_unclear');
     }
     return refusals;
   }

@@ -58,6 +58,45 @@ function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<Rec
 
 const NO_VALUES: RecordSnapshot = { properties: {}, groups: [] };
 
+/**
+ * Records of this window whose match key stayed while other values changed, paired with a
+ * new row of the window (no state) that carries the values they lost ({@link describesOther}:
+ * the new row against the record's new values and its last ones). Read by id, one person was
+ * renamed and someone new joined; read by values, the id was reused for someone new while its
+ * person came back under a new id and key, and updating by id would write the newcomer onto
+ * her record (seventh trial of stop 28, G1 with the id reused). Both rows are refused. Indexed
+ * by the values lost, so a mass edit costs no comparison. Rows in other windows are not compared.
+ */
+function newRowsWithLostValues(rows: readonly RecordView[], refused: ReadonlySet<number>, keyOf: KeyOf): Map<RecordView, RecordView> {
+  // A changed record refused already (it describes a departing record) still lost its values: the new row carrying them waits too.
+  const open = rows.filter((r) => r.result === undefined && r.next !== null);
+  const byLostValue = new Map<string, RecordView[]>();
+  for (const r of open) {
+    const entry = r.entry;
+    if (entry === undefined || entry.notFound || entry.destinationId === null || r.previousMatchKey !== undefined) continue;
+    for (const [name, value] of Object.entries(entry.snapshot.properties)) {
+      const k = valueKey(name, value);
+      if (k !== undefined && (r.next as RecordSnapshot).properties[name] !== value) byLostValue.set(k, [...(byLostValue.get(k) ?? []), r]);
+    }
+  }
+  const pairs = new Map<RecordView, RecordView>();
+  if (byLostValue.size === 0) return pairs;
+  for (const n of open) {
+    if (n.entry !== undefined || refused.has(n.ref)) continue;
+    const candidates = new Set<RecordView>();
+    for (const [name, value] of Object.entries((n.next as RecordSnapshot).properties)) {
+      const k = valueKey(name, value);
+      if (k !== undefined) for (const c of byLostValue.get(k) ?? []) candidates.add(c);
+    }
+    for (const c of candidates) {
+      if (!describesOther(n.next as RecordSnapshot, c.next as RecordSnapshot, (c.entry as StateEntry).snapshot, keyOf)) continue;
+      if (!pairs.has(c)) pairs.set(c, n);
+      if (!pairs.has(n)) pairs.set(n, c);
+    }
+  }
+  return pairs;
+}
+
 /** Departing record id → the first new row of the window (no state, a key no departing record has) that describes it; each is remembered as a carrier (the departing record is kept). */
 async function newRowsResembling(ctx: RecordRunContext, ledger: RecordLedger, keyOf: KeyOf): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -75,13 +114,15 @@ async function newRowsResembling(ctx: RecordRunContext, ledger: RecordLedger, ke
 /**
  * Refuses (`identity_unclear`) each open record whose row describes a record leaving the
  * source in this run (see `ValueCarriers`) rather than the person its match key says: a
- * record whose key changed, compared with its own last values; a new id with the key of a
+ * record whose values changed (its key too, or not), compared with its own last values; a new id with the key of a
  * departing record, compared with that record's (ids renumbered while emails were swapped:
  * fifth trial of stop 28). The departing records are kept (`claimRecords`) — also when the
  * row describing them was refused already (`match_key_taken`, a key move: sixth trial of
  * stop 28, that person's Contact was deleted). Then pairs of records in the window whose
- * keys both changed, one carrying the other's last values ({@link pairsOfMovedValues}).
- * Nothing is looked up or written for a refused record. Runs before any lookup.
+ * keys both changed, one carrying the other's last values ({@link pairsOfMovedValues}); then,
+ * where new rows may be written, records whose key stayed while a new row took the values they
+ * lost ({@link newRowsWithLostValues}). Nothing is looked up or written for a refused record.
+ * Runs before any lookup.
  */
 export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const keyOf: KeyOf = (s) => ctx.destination.matchKey(s, ctx.config);
@@ -96,11 +137,16 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
     const keyMoved = r.entry !== undefined && r.previousMatchKey !== undefined;
     if (ctx.carriers.any) {
       // Its own last values; for a new id taking a departing record's key, that record's (the person the key says it is).
-      const own = r.entry === undefined ? (r.matchKey === undefined ? undefined : await ctx.carriers.departingWithKey(r.matchKey)) : keyMoved ? r.entry : undefined;
+      const own = r.entry === undefined ? (r.matchKey === undefined ? undefined : await ctx.carriers.departingWithKey(r.matchKey)) : r.entry;
       const [departed, ...more] = own === undefined ? [] : await ctx.carriers.describedBy(r.recordId, r.next, own, keyOf);
       if (departed !== undefined && own !== undefined) {
         if (open) {
-          const lead = r.entry === undefined ? `It has the ${ctx.matchKeyLabel} of record "${own.recordId}", which left the source, but the other values of` : `Its ${ctx.matchKeyLabel} changed and its other values are now those of`;
+          const lead =
+            r.entry === undefined
+              ? `It has the ${ctx.matchKeyLabel} of record "${own.recordId}", which left the source, but the other values of`
+              : keyMoved
+                ? `Its ${ctx.matchKeyLabel} changed and its other values are now those of`
+                : `Its ${ctx.matchKeyLabel} stayed but its other values are now those of`;
           const advice = `They are kept. If it is that person, give the row the id "${departed.recordId}" back; if this record's values really all changed, send the new ${ctx.matchKeyLabel} and the other new values in two runs.`;
           events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, departed, more.length, advice, ', which left the source') });
         }
@@ -129,6 +175,17 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
     const lead = `Its ${ctx.matchKeyLabel} changed, and it or another record whose ${ctx.matchKeyLabel} changed now carries the other's last values:`;
     const advice = `Give each person the id they had; or, if these values really changed, send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
     events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, other, 0, advice) });
+  }
+  // Not in enrich mode: there a new row is never written, and one remembered as not found is not read again.
+  const lost = permits(ctx.mode, 'create') ? newRowsWithLostValues(ledger.all(), new Set(events.map((e) => e.ref)), keyOf) : new Map<RecordView, RecordView>();
+  for (const [r, other] of lost) {
+    if (events.some((e) => e.ref === r.ref)) continue;
+    const changed = r.entry === undefined ? other : r;
+    const fresh = r.entry === undefined ? r : other;
+    const entry = changed.entry as StateEntry;
+    const lead = r === changed ? `Its ${ctx.matchKeyLabel} stayed but its other values changed, and new row "${fresh.recordId}" now carries the last values of` : `A new id carrying the last values of`;
+    const advice = `If it is that person, give row "${fresh.recordId}" the id "${entry.recordId}" back; if both are real changes, send them in two runs (the change of "${entry.recordId}" first, then the new row).`;
+    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, entry, 0, advice, r === changed ? '' : ', whose values changed in this run') });
   }
   ledger.report(events);
 }

@@ -49,7 +49,7 @@ interface Departing {
 
 /**
  * Rows that describe a record leaving the source in this run rather than the person their
- * match key says (a row whose key changed, against its own last values; a new id with a
+ * match key says (a row with state whose values changed, its key too or not, against its own last values; a new id with a
  * departing record's key, against that record's) ({@link describesOther}: the name and the rest of that record's
  * values, under a new key). Read by id, the row is its own person whose every value changed;
  * read by values, the ids were reused or renumbered, and the departing record is that
