@@ -208,7 +208,7 @@ class HistoryBuilder {
           // A row leaves while another row keeps its id and key but takes the leaving row's other values.
           const taker = next[m.other % Math.max(1, next.length)];
           if (target && taker && taker.id !== target.id) {
-            next = next.filter((r) => r.id !== target.id).map((r) => (r === taker ? { ...r, looksIndex: target.looksIndex ?? target.keyIndex } : r));
+            next = next.filter((r) => r.id !== target.id).map((r) => (r === taker ? { ...r, looksIndex: target.looksIndex ?? target.keyIndex, value: target.value } : r));
           }
           break;
         }
