@@ -112,6 +112,25 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(readReport(join(dir, 'report.json')).records).toHaveLength(ROWS);
   }, 90_000);
 
+  it('a run killed with SIGKILL shows in `syncmodes runs` as running, and the next run of the sync closes it as stopped (run_lost); its own entry is the finished run (seventh trial of stop 28)', async () => {
+    const bin = startBin(args(), { env: { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN } });
+    await until(() => posts(emulator) >= 1, 60_000, 'the first create call');
+    bin.child.kill('SIGKILL');
+    await bin.exited;
+    const listRuns = async () => JSON.parse((await cliWith(['runs', '--state-dir', join(dir, 's'), '--json'])).stdout) as { runId: string; status: string; reason?: { code: string } }[];
+    const killed = await listRuns();
+    expect(killed.map((r) => r.status)).toEqual(['running']);
+    emulator.setFaults([]);
+    const next = await cliWith(args(), { env: { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN } });
+    expect(next.code, next.stderr).toBe(0);
+    const after = await listRuns();
+    expect(after.map((r) => [r.status, r.reason?.code])).toEqual([
+      ['completed', undefined],
+      ['stopped', 'run_lost'],
+    ]);
+    expect(after[1]?.runId).toBe(killed[0]?.runId);
+  }, 120_000);
+
   it('two real Ctrl-Cs: the process exits at once with 130, without waiting for the call in flight', async () => {
     emulator.setFaults([{ kind: 'latency', latencyMs: 5_000, every: 1, method: 'POST' }]);
     const bin = startBin(args(), { env: { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN } });

@@ -124,6 +124,8 @@ export { StateIndex } from './state/state-index';
 export {
   DEFAULT_KEEP_RUNS,
   runRecordOf,
+  startedRunRecord,
+  type StartedRun,
   type HistoryRunStatus,
   type RunListing,
   type RunQuery,

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  emptyCallStats,
-  emptyCounts,
   runRecordOf,
+  startedRunRecord,
   toSyncError,
   type Logger,
   type RecordResult,
@@ -66,27 +65,8 @@ async function closeAbandoned(deps: RunJobDeps, syncId: string, jobId: string): 
 }
 
 function startedRun(definition: SyncDefinition, runId: string, jobId: string, deps: RunJobDeps): RunRecord {
-  return {
-    runId,
-    syncId: definition.syncId,
-    syncName: definition.name,
-    destination: definition.destination,
-    mode: String(definition.job.mode ?? ''),
-    dryRun: false,
-    status: 'running',
-    startedAt: Date.now(),
-    source: '',
-    counts: emptyCounts(),
-    actions: { create: 0, update: 0, delete: 0, groups: 0, none: 0, skip: 0, fail: 0 },
-    calls: emptyCallStats().calls,
-    requests: {},
-    notices: [],
-    retries: 0,
-    rateLimited: 0,
-    worker: deps.workerName,
-    jobId,
-    problems: [],
-  };
+  const { syncId, name: syncName, destination } = definition;
+  return startedRunRecord({ runId, syncId, syncName, destination, mode: String(definition.job.mode ?? ''), startedAt: Date.now(), source: '', worker: deps.workerName, jobId });
 }
 
 /** Runs the sync through the runner; an error instead of a summary becomes a `failed` run. */

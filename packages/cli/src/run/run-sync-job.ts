@@ -34,7 +34,7 @@ import { checkJobSource, defaultSyncName, openRunSource, sourceSecrets, STDIN } 
 import { openJobState, stateUrlOf } from './job-state';
 import { STATE_FILE, stateError } from './open-state';
 import { resetState } from './reset-state';
-import { recordCliRun } from './record-run';
+import { recordCliRun, recordCliRunFailed, recordCliRunStart } from './record-run';
 import { startEmulator } from './start-emulator';
 import { stoppedSummary } from './stopped-summary';
 import { ResultSink } from './result-sink';
@@ -169,9 +169,7 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     const aborted = run.settings.signal?.aborted === true;
     const error = aborted ? toSyncError(run.settings.signal?.reason) : (stateError(thrown, run.statePath) ?? toSyncError(thrown));
     if (!aborted && (error instanceof ConfigError || error instanceof InputError)) throw error;
-    const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
-    const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
-    return stoppedSummaryOf(run, error, startedMs, syncIdFor(run.destination.id, identity, run.job.id, run.syncName));
+    return stoppedSummaryOf(run, error, startedMs, syncIdOf(run));
   }
 }
 
@@ -181,13 +179,11 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
  * interrupted, and the report said not written.
  */
 function printPartial(run: OpenRun, startedMs: number): void {
-  const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
-  const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
   const summary: SyncRunSummary = {
     destination: run.destination.id,
     mode: resolveSyncMode(run.destination, run.job.mode),
     dryRun: run.job.dryRun,
-    syncId: syncIdFor(run.destination.id, identity, run.job.id, run.syncName),
+    syncId: syncIdOf(run),
     status: 'stopped',
     reason: {
       code: 'interrupted',
@@ -203,6 +199,13 @@ function printPartial(run: OpenRun, startedMs: number): void {
   const report = reportWithFlags(buildReport(summary, run.source.name, new Date(startedMs), run.sink.tally));
   const reportError = run.job.report ? new UsageError(`The report "${run.job.report}" was not written: exited at once on a second interrupt.`, 'report_unwritable') : undefined;
   printRun(report, { output: run.settings.output ?? 'table', reportPath: run.job.report, destinationName: run.destination.displayName, syncName: run.syncName, secrets: run.secrets, exitCode: EXIT.interrupted, reportError }, run.io);
+}
+
+/** The sync's id: its destination, identity config (with the emulator's overrides), id column and name. */
+function syncIdOf(run: OpenRun): string {
+  const parsed = parseConfig(run.destination, run.config) as Record<string, unknown>;
+  const identity = { ...identityOf(run.destination.configSchema, parsed), ...run.identityOverrides };
+  return syncIdFor(run.destination.id, identity, run.job.id, run.syncName);
 }
 
 function stoppedSummaryOf(run: OpenRun, error: SyncError, startedMs: number, syncId: string): Promise<SyncRunSummary> {
@@ -241,10 +244,15 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     await beforeOpening(job, destination, settings, io);
     const run = await openRun(job, settings, io, entry, destination, cleanup);
     const startedAt = new Date();
-    const summary = await runOrStop(run);
+    const start = { syncId: syncIdOf(run), syncName: run.syncName, destination: destination.id, mode: resolveSyncMode(destination, job.mode), source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns };
+    const runId = await recordCliRunStart(run.state, start, job.dryRun, run.logger);
+    const summary = await runOrStop(run).catch(async (error: unknown) => {
+      if (!job.dryRun) await recordCliRunFailed(run.state, { ...start, runId, secrets: run.secrets }, error, run.logger);
+      throw error;
+    });
     run.progress.stop();
     await rememberName(run, summary);
-    await recordCliRun(run.state, summary, { syncName: run.syncName, source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: run.sink.tally, secrets: run.secrets }, run.logger);
+    await recordCliRun(run.state, summary, { runId, syncName: run.syncName, source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns, tally: run.sink.tally, secrets: run.secrets }, run.logger);
     return await finishRun(run, summary, startedAt, io);
   } finally {
     await cleanup.run();

@@ -1,6 +1,6 @@
-import type { CallStats } from '../engine/calls/caller';
+import { emptyCallStats, type CallStats } from '../engine/calls/caller';
 import type { RunNotice, RunStatus, SyncRunSummary } from '../engine/run-types';
-import type { OutcomeCounts, PlannedAction, RecordResult } from '../records/outcome';
+import { emptyCounts, type OutcomeCounts, type PlannedAction, type RecordResult } from '../records/outcome';
 import { ReportTally } from '../report/report-tally';
 import { redactDeep } from '../config/secret';
 
@@ -91,6 +91,53 @@ function problemsOf(summary: SyncRunSummary, tally: ReportTally | undefined): Pi
   const problems = [...Object.values(source.examples.failed), ...Object.values(source.examples.skipped)].flat();
   problems.sort((a, b) => (a.row ?? Number.MAX_SAFE_INTEGER) - (b.row ?? Number.MAX_SAFE_INTEGER));
   return { codes: { failed: { ...source.codes.failed }, skipped: { ...source.codes.skipped } }, problems };
+}
+
+/** Who a run is, for {@link startedRunRecord}. */
+export interface StartedRun {
+  readonly runId: string;
+  readonly syncId: string;
+  readonly syncName: string;
+  /** Destination id. */
+  readonly destination: string;
+  readonly mode: string;
+  /** Epoch ms. */
+  readonly startedAt: number;
+  /** The source's name (credentials redacted); empty when not known yet. */
+  readonly source: string;
+  /** `host:pid`, for runs made by a worker. */
+  readonly worker?: string | undefined;
+  /** The queue's job id, for runs made by a worker. */
+  readonly jobId?: string | undefined;
+}
+
+/**
+ * The history record of a run that has started: status `running`, nothing counted yet.
+ * Recorded again under the same `runId` when the run ends; a run still `running` whose
+ * process is gone is closed by the next run of its sync (`run_lost`, or `worker_lost`).
+ */
+export function startedRunRecord(run: StartedRun): RunRecord {
+  return {
+    runId: run.runId,
+    syncId: run.syncId,
+    syncName: run.syncName,
+    destination: run.destination,
+    mode: run.mode,
+    dryRun: false,
+    status: 'running',
+    startedAt: run.startedAt,
+    source: run.source,
+    counts: emptyCounts(),
+    actions: { create: 0, update: 0, delete: 0, groups: 0, none: 0, skip: 0, fail: 0 },
+    calls: emptyCallStats().calls,
+    requests: {},
+    notices: [],
+    retries: 0,
+    rateLimited: 0,
+    ...(run.worker ? { worker: run.worker } : {}),
+    ...(run.jobId ? { jobId: run.jobId } : {}),
+    problems: [],
+  };
 }
 
 /** The history record of a finished run: its summary's counts and calls, failures and skips by code, and a bounded sample of those records. */
