@@ -280,6 +280,18 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  it('sync: two records that keep their emails but swap every other value (name and plan) are refused (identity_unclear), nothing written; two that only swap plans and cities are updated', async () => {
+    const person = (id: string, email: string, name: string, plan: string, city = 'Paris'): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan, city }, groups: [] } });
+    await run('sync', [person('a', 'ann@example.com', 'Ann Able', 'Gold'), person('b', 'bob@example.com', 'Bob Baker', 'Silver', 'Lyon')]);
+    await admin.clearRequests();
+    const swapped = await run('sync', [person('a', 'ann@example.com', 'Bob Baker', 'Silver', 'Lyon'), person('b', 'bob@example.com', 'Ann Able', 'Gold')]);
+    expect(swapped.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`).sort()).toEqual(['a:failed:identity_unclear', 'b:failed:identity_unclear']);
+    expect(swapped.results.find((r) => r.id === 'a')?.message).toContain('Its values outside the match key are now exactly the last values of record "b"');
+    expect(await writes()).toEqual([]);
+    const churn = await run('sync', [person('a', 'ann@example.com', 'Ann Able', 'Silver', 'Lyon'), person('b', 'bob@example.com', 'Bob Baker', 'Gold')]);
+    expect(churn.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['a:updated', 'b:updated']);
+  });
+
   it('sync: a record whose plan changed while a new person with another name joins on the old plan: an ordinary change, both written', async () => {
     const person = (id: string, email: string, name: string, plan: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan }, groups: [] } });
     await run('sync', [person('mary', 'mary@example.com', 'Mary Smith', 'Gold')]);

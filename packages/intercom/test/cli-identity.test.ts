@@ -309,3 +309,37 @@ describe('syncmodes sync --to intercom (email only): a chain — c1 leaves, c2 t
     }, 60_000);
   }
 });
+
+describe('syncmodes sync --to intercom with external_id from the source id: ids shifted, swapped or rotated (eighth trial of stop 28)', () => {
+  // The match key is the id itself, so a shift or swap of ids keeps every key: only the rows' values
+  // (email, name) move between them. Updating by key would write each person onto another's contact.
+  const FIRST = 'id,email,name\n1,alice@ex.com,Alice Adams\n2,bob@ex.com,Bob Brown\n3,carol@ex.com,Carol Clark\n';
+  const MOVES: Record<string, string> = {
+    shifted: 'id,email,name\n2,alice@ex.com,Alice Adams\n3,bob@ex.com,Bob Brown\n4,carol@ex.com,Carol Clark\n',
+    swapped: 'id,email,name\n1,bob@ex.com,Bob Brown\n2,alice@ex.com,Alice Adams\n3,carol@ex.com,Carol Clark\n',
+    rotated: 'id,email,name\n1,bob@ex.com,Bob Brown\n2,carol@ex.com,Carol Clark\n3,alice@ex.com,Alice Adams\n',
+  };
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    for (const [move, csv] of Object.entries(MOVES)) {
+      it(`${move} (${mode}): the moved rows refused identity_unclear, every contact kept as it was, every run`, async () => {
+        const dir = tempDir();
+        const [first, next] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+        writeFileSync(first, FIRST);
+        writeFileSync(next, csv);
+        const state = join(dir, 'state');
+        const run = (from: string, m: string, report: string) =>
+          cli(['sync', '--to', 'intercom', '--emulator', '--mode', m, '--from', from, '--sync-name', 'p', '--id', 'id', '--map', 'external_id=id', '--map', 'email=email', '--map', 'name=name', '--allow-deletes', '5', '--state-dir', state, '--report', report]);
+        expect((await run(first, mode === 'enrich' ? 'additive' : mode, join(dir, 'r0.json'))).code).toBe(0);
+        const before = saved(state).map((c) => [c.external_id, c.email, c.name, c.archived]);
+        for (const i of [1, 2]) {
+          const out = await run(next, mode, join(dir, `r${i}.json`));
+          expect(out.code, out.stderr).toBe(1);
+          const byId = Object.fromEntries(readReport(join(dir, `r${i}.json`)).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+          const moved = move === 'swapped' ? ['1', '2'] : move === 'rotated' ? ['1', '2', '3'] : ['2', '3'];
+          for (const id of moved) expect(byId[id], id).toBe('failed:identity_unclear');
+          expect(saved(state).map((c) => [c.external_id, c.email, c.name, c.archived])).toEqual(before);
+        }
+      }, 90_000);
+    }
+  }
+});

@@ -86,6 +86,7 @@ type Mutation =
   | { kind: 'reborn'; pick: number }
   | { kind: 'reuse'; pick: number }
   | { kind: 'assume'; pick: number; other: number }
+  | { kind: 'swapLooks'; pick: number; other: number }
   | { kind: 'copy'; pick: number }
   | { kind: 'toggle'; pick: number; group: 'alpha' | 'beta' }
   | { kind: 'duplicate'; pick: number; other: number };
@@ -118,6 +119,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('reborn' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('reuse' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('assume' as const), pick: fc.nat(), other: fc.nat() }),
+  fc.record({ kind: fc.constant('swapLooks' as const), pick: fc.nat(), other: fc.nat() }),
   fc.record({ kind: fc.constant('copy' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('toggle' as const), pick: fc.nat(), group: fc.constantFrom<'alpha' | 'beta'>('alpha', 'beta') }),
   fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat(), other: fc.nat() }),
@@ -209,6 +211,15 @@ class HistoryBuilder {
           const taker = next[m.other % Math.max(1, next.length)];
           if (target && taker && taker.id !== target.id) {
             next = next.filter((r) => r.id !== target.id).map((r) => (r === taker ? { ...r, looksIndex: target.looksIndex ?? target.keyIndex, value: target.value } : r));
+          }
+          break;
+        }
+        case 'swapLooks': {
+          // Two rows keep their ids and keys but swap every other value (ids swapped where the key is the id itself).
+          const other = next[m.other % Math.max(1, next.length)];
+          if (target && other && other.id !== target.id) {
+            const [a, b] = [{ looksIndex: target.looksIndex ?? target.keyIndex, value: target.value }, { looksIndex: other.looksIndex ?? other.keyIndex, value: other.value }];
+            next = next.map((r) => (r === target ? { ...r, ...b } : r === other ? { ...r, ...a } : r));
           }
           break;
         }

@@ -10,6 +10,12 @@ export interface ModelRecord {
   alive: boolean;
   /** Seeded (made by people or other tools), as opposed to created by the sync. */
   readonly foreign: boolean;
+  /**
+   * Released (kept, no longer tracked) in a run whose state failed: the kit may still track
+   * it and delete it in a later run (the new row with its values is then no longer new), so
+   * the data checks leave it out.
+   */
+  uncertain?: boolean | undefined;
 }
 
 interface Entry {
@@ -140,6 +146,8 @@ export class RecordsModel {
   private readonly resembling = new Map<string, string>();
   /** In the run being applied: departing records a row with state describes (the kit's `ValueCarriers.held`: never released). */
   private readonly held = new Set<string>();
+  /** The records the run last applied released (kept, no longer tracked): their pids. */
+  readonly released: number[] = [];
 
   constructor(
     private readonly mode: SyncMode,
@@ -194,6 +202,7 @@ export class RecordsModel {
    * nor the sync's state changed for them.
    */
   apply(source: readonly ConformanceRecord[], unsent: ReadonlySet<string> = new Set()): ExpectedOutcomes {
+    this.released.splice(0);
     const out: ExpectedOutcomes = new Map();
     const seen = new Set(source.map((r) => r.id));
     this.carriers.clear();
@@ -358,6 +367,7 @@ export class RecordsModel {
         // A new row with its values was written as a record of its own: kept as it is, and forgotten (the kit's releasedByValues).
         out.set(id, 'skipped:rekeyed');
         this.entries.delete(id);
+        this.released.push(found.pid);
         continue;
       }
       const holder = byRecordOrKey ?? this.carriers.get(id);
@@ -513,7 +523,57 @@ export class RecordsModel {
       }
       for (const ids of pairs) for (const id of ids) refusals.set(id, 'failed:identity_unclear');
     }
+    for (const id of this.wholeRowMoves(considered, refusals)) refusals.set(id, 'failed:identity_unclear');
     return refusals;
+  }
+
+  /** The non-empty values of `properties` outside the match key, as one string (undefined for fewer than two): the kit's whole-row signature. */
+  private signature(properties: Readonly<Record<string, PropertyValue>>): string | undefined {
+    const row = (props: Record<string, PropertyValue>): ConformanceRecord => ({ id: 'x', snapshot: { properties: props, groups: [] } });
+    const key = this.keyOf(row({ ...properties }));
+    const values = Object.keys(properties)
+      .sort()
+      .filter((name) => { const v = properties[name]; return v !== undefined && v !== null && v !== '' && this.keyOf(row({ ...properties, [name]: null })) === key; })
+      .map((name) => [name, typeof properties[name], String(properties[name])]);
+    return values.length < 2 ? undefined : JSON.stringify(values);
+  }
+
+  /**
+   * Changed records whose row now holds exactly another changed record's last values outside
+   * the key (held by no other row), on a cycle of such moves or a chain ending at a record
+   * refused already (the kit's `wholeRowMoves`).
+   */
+  private wholeRowMoves(considered: readonly ConformanceRecord[], refusals: ReadonlyMap<string, string>): string[] {
+    // Rows refused for a key move (before this step, in the kit) are not compared.
+    const changed = considered.filter((r) => this.entries.get(r.id)?.idKnown === true && refusals.get(r.id) !== 'failed:match_key_taken');
+    const unique = (of: (r: ConformanceRecord) => string | undefined) => {
+      const out = new Map<string, string | null>();
+      for (const r of changed) {
+        const sig = of(r);
+        if (sig !== undefined) out.set(sig, out.has(sig) ? null : r.id);
+      }
+      return out;
+    };
+    const last = unique((r) => this.signature((this.entries.get(r.id) as Entry).properties));
+    const now = unique((r) => this.signature(r.snapshot.properties));
+    const holds = new Map<string, string>();
+    for (const [sig, id] of now) {
+      const other = id === null ? undefined : last.get(sig);
+      if (id !== null && other && other !== id) holds.set(id, other);
+    }
+    const out = new Set<string>();
+    for (const start of holds.keys()) {
+      const path: string[] = [];
+      let at: string | undefined = start;
+      while (at !== undefined && !path.includes(at)) {
+        path.push(at);
+        at = holds.get(at);
+      }
+      const end = path[path.length - 1] as string;
+      if (at === start) path.forEach((id) => out.add(id));
+      else if (!holds.has(end) && refusals.get(end) === 'failed:identity_unclear') path.slice(0, -1).forEach((id) => out.add(id));
+    }
+    return [...out];
   }
 
   /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */
@@ -639,6 +699,11 @@ export class RecordsModel {
       const e = this.entries.get(id);
       if (e && e.owned && !this.records.find((p) => p.pid === e.pid)?.foreign) e.idKnown = false;
     }
+  }
+
+  /** Marks records (by pid) whose outcome the checks leave out: see `ModelRecord.uncertain`. */
+  markUncertain(pids: readonly number[]): void {
+    for (const p of this.records) if (pids.includes(p.pid)) p.uncertain = true;
   }
 
   /** The records the destination must hold now. */

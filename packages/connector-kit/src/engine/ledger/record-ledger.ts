@@ -169,9 +169,16 @@ export class RecordLedger {
   }
 }
 
-/** The result to report: a sent change that state could not record is a failure naming the state's error. */
+/**
+ * The result to report: a sent change that state could not record is a failure naming the
+ * state's error; so is a record kept and released (`released`) whose release state could not
+ * record — it is still tracked, and the next run decides again.
+ */
 function finalResult(record: LedgerRecord, result: RecordResult): RecordResult {
   const error = record.unrecorded;
+  if (error && record.released && result.outcome !== 'failed') {
+    return { ...result, outcome: 'failed', code: error.code, message: `${result.message ?? ''} But the sync's state could not record that it no longer tracks it (${error.message}): it is still tracked, and the next run decides again.`, retryable: true };
+  }
   if (!error || result.outcome === 'failed' || record.acked.size === 0) return result;
   return {
     ...result,

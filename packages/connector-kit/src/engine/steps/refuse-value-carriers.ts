@@ -6,6 +6,7 @@ import type { RecordRunContext } from '../run/run-context';
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 import { describesOther, valueKey } from './value-carriers';
+import { wholeRowMoves } from './whole-row-moves';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
 
@@ -121,8 +122,9 @@ async function newRowsResembling(ctx: RecordRunContext, ledger: RecordLedger, ke
  * stop 28, that person's Contact was deleted). Then pairs of records in the window whose
  * keys both changed, one carrying the other's last values ({@link pairsOfMovedValues}); then,
  * where new rows may be written, records whose key stayed while a new row took the values they
- * lost ({@link newRowsWithLostValues}). Nothing is looked up or written for a refused record.
- * Runs before any lookup.
+ * lost ({@link newRowsWithLostValues}); last, records whose whole rows were swapped, rotated or
+ * shifted among themselves (`wholeRowMoves`). Nothing is looked up or written for a refused
+ * record. Runs before any lookup.
  */
 export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const keyOf: KeyOf = (s) => ctx.destination.matchKey(s, ctx.config);
@@ -186,6 +188,11 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
     const lead = r === changed ? `Its ${ctx.matchKeyLabel} stayed but its other values changed, and new row "${fresh.recordId}" now carries the last values of` : `A new id carrying the last values of`;
     const advice = `If it is that person, give row "${fresh.recordId}" the id "${entry.recordId}" back; if both are real changes, send them in two runs (the change of "${entry.recordId}" first, then the new row).`;
     events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, entry, 0, advice, r === changed ? '' : ', whose values changed in this run') });
+  }
+  for (const [r, other] of wholeRowMoves(ledger.all(), new Set(events.map((e) => e.ref)), keyOf)) {
+    if (events.some((e) => e.ref === r.ref)) continue;
+    const advice = `The source's ids look swapped, rotated or shifted: give each person the id they had; if these values really changed, change them in separate runs.`;
+    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, 'Its values outside the match key are now exactly the last values of', other.entry as StateEntry, 0, advice, ', whose row changed in this run too') });
   }
   ledger.report(events);
 }
