@@ -28,6 +28,8 @@ export interface SourceScan {
   readonly records: number;
   /** Rows that could not become records and whose id is unknown. */
   readonly unidentifiedErrors: number;
+  /** Rows that could not become records (bad encoding, a NUL, a nested value) under an id this sync has no state for. */
+  readonly unreadNewIds: number;
   /** Record ids that appear on more than one row. */
   readonly duplicateIds: ReadonlySet<string>;
   /** Normalised match key → the records sharing it, for keys shared by several records. */
@@ -171,6 +173,7 @@ class ScanTally {
   items = 0;
   records = 0;
   unidentifiedErrors = 0;
+  unreadNewIds = 0;
   changed = 0;
   changedWithState = 0;
   keyed = 0;
@@ -242,13 +245,17 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     const position = tally.items++;
     if (item.kind === 'record') scanRecord(tally, item, position, options);
     else if (item.id === undefined) tally.unidentifiedErrors++;
-    else if (!tally.seen.add(item.id)) tally.duplicateIds.add(item.id);
+    else {
+      if (!tally.seen.add(item.id)) tally.duplicateIds.add(item.id);
+      if (!index.has(item.id)) tally.unreadNewIds++;
+    }
   }
   const { seen, keys, shape } = tally;
   return {
     items: tally.items,
     records: tally.records,
     unidentifiedErrors: tally.unidentifiedErrors,
+    unreadNewIds: tally.unreadNewIds,
     duplicateIds: tally.duplicateIds,
     duplicateKeys: keys.shared,
     sharedKeyIds: keys.sharedIds,
