@@ -292,6 +292,21 @@ describe('never touching the wrong record (tiny destination)', () => {
     expect(churn.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['a:updated', 'b:updated']);
   });
 
+  it('enrich: a new id with the email of a record that left but none of its other values is refused (identity_unclear), her record untouched, every run; a new id with her email and her name takes her record over', async () => {
+    await run('additive', [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+    await admin.clearRequests();
+    for (let i = 0; i < 2; i++) {
+      const next = await run('enrich', [rec('id11', 'ada.new@example.com', 'Ada Lovelace'), rec('id4', 'ada@example.com', 'Frank Fox'), rec('id9', 'kim@example.com', 'Kim Park')]);
+      const byId = new Map(next.results.map((r) => [r.id, r]));
+      expect(byId.get('id4')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect(byId.get('id4')?.message).toContain('It has the email but none of the other values of record "id1" (Tiny record r1), which left the source');
+      expect(await writes()).toEqual([]);
+    }
+    const reid = await run('enrich', [rec('id4', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+    expect(reid.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+    expect(reid.results.find((r) => r.id === 'id4')?.outcome).not.toBe('failed');
+  });
+
   it('sync: a record whose plan changed while a new person with another name joins on the old plan: an ordinary change, both written', async () => {
     const person = (id: string, email: string, name: string, plan: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan }, groups: [] } });
     await run('sync', [person('mary', 'mary@example.com', 'Mary Smith', 'Gold')]);

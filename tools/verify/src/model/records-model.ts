@@ -501,6 +501,11 @@ export class RecordsModel {
         if (!refusals.has(other)) refusals.set(other, 'failed:identity_unclear');
         continue;
       }
+      // Enrich mode: a new id with a departing record's key and none of its values (the kit's carriesNoneOf).
+      if (compared && !entry && !MODE_OPERATIONS[this.mode].create && this.carriesNoneOf(r, compared.properties)) {
+        refusals.set(r.id, 'failed:identity_unclear');
+        continue;
+      }
       if (keyMoved && !refusals.has(r.id)) moved.push(r);
     }
     for (const r of moved) {
@@ -574,6 +579,19 @@ export class RecordsModel {
       else if (!holds.has(end) && refusals.get(end) === 'failed:identity_unclear') path.slice(0, -1).forEach((id) => out.add(id));
     }
     return [...out];
+  }
+
+  /** `row` holds none of `other`'s values outside the key, and some values of its own there (the kit's `carriesNoneOf`). */
+  private carriesNoneOf(row: ConformanceRecord, other: Readonly<Record<string, PropertyValue>>): boolean {
+    const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
+    const key = this.keyOf(row);
+    let differing = 0;
+    for (const [name, value] of Object.entries(row.snapshot.properties)) {
+      if (blank(value) || this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: null } } }) !== key) continue;
+      if (value === other[name]) return false;
+      if (!blank(other[name])) differing++;
+    }
+    return differing > 0;
   }
 
   /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */

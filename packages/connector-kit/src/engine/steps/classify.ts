@@ -92,7 +92,7 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
       outcome: 'skipped',
       code: 'rekeyed',
       message: record.released
-        ? `Left the source under this id, while new record "${record.claimedBy}" carries its values under another ${ctx.matchKeyLabel} and was written as a ${ctx.destinationName} record of its own: kept as it is (${ctx.destinationName} record ${found.id}, groups too) and no longer tracked by this sync, since it may be this person under a new id. If it is someone else who left, delete ${found.id} in ${ctx.destinationName}.`
+        ? `Left the source under this id, while new record "${record.claimedBy}" carries its values under another ${ctx.matchKeyLabel} and was written to a record of its own in ${ctx.destinationName}: kept as it is (${ctx.destinationName} record ${found.id}, groups too) and no longer tracked by this sync, since it may be this person under a new id. If it is someone else who left, delete ${found.id} in ${ctx.destinationName}.`
         : record.claimedByValues
         ? `Left the source under this id, but record "${record.claimedBy}", which is in the source, carries its values under another ${ctx.matchKeyLabel}: kept as it is (${ctx.destinationName} record ${found.id}, groups too) and still tracked under this id, since it may be this person under a new id. The next run decides again.`
         : held

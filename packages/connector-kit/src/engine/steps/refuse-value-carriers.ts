@@ -5,7 +5,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
-import { describesOther, valueKey } from './value-carriers';
+import { carriesNoneOf, describesOther, valueKey } from './value-carriers';
 import { wholeRowMoves } from './whole-row-moves';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
@@ -162,6 +162,14 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
         events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
         // The row with her values is refused too: created, it would be tracked, and the next run would hand her record to this one.
         if (!resembling.has(other)) resembling.set(other, { departed: own, holder: r.recordId });
+        continue;
+      }
+      // Enrich mode, where a new row with her values is never read again once not found (the rule above cannot see it): a new
+      // id with a departing record's key and none of its values is refused outright; updating would write someone given her
+      // email onto her record (eighth trial of stop 28).
+      if (open && own !== undefined && r.entry === undefined && !permits(ctx.mode, 'create') && carriesNoneOf(r.next, own.snapshot, keyOf)) {
+        const advice = `It is kept. If it is that person, give the row the id "${own.recordId}" back (or send its new values in a later run); if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change or merge it there.`;
+        events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
         continue;
       }
     }

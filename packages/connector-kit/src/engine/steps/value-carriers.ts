@@ -39,6 +39,22 @@ export function describesOther(next: RecordSnapshot, own: RecordSnapshot, other:
   return forOther > forOwn && forOther >= Math.min(2, telling);
 }
 
+/**
+ * Whether row `next` holds none of `other`'s non-empty values outside the match key while
+ * holding other values there (someone else's, or that person with every value changed); a
+ * row with nothing outside the key tells nothing either way (false).
+ */
+export function carriesNoneOf(next: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
+  const key = keyOf(next);
+  let differing = 0;
+  for (const [name, value] of Object.entries(next.properties)) {
+    if (isEmpty(value) || keyOf({ ...next, properties: { ...next.properties, [name]: null } }) !== key) continue;
+    if (value === other.properties[name]) return false;
+    if (!isEmpty(other.properties[name])) differing++;
+  }
+  return differing > 0;
+}
+
 /** The state entries of the records leaving the source in this run, indexed by their non-empty values. */
 interface Departing {
   readonly entries: ReadonlyMap<string, StateEntry>;
