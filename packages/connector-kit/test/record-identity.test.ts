@@ -68,6 +68,8 @@ describe('never touching the wrong record (tiny destination)', () => {
     const byId = new Map(summary.results.map((r) => [r.id, r]));
     expect(byId.get('b')).toMatchObject({ outcome: 'failed', code: 'duplicate_destination_record', destinationId: 'r1' });
     expect(byId.get('b')?.message).toContain('record "a"');
+    // The keys already differ: the advice says how to make both changes, not to give them different keys (eighth trial of stop 28).
+    expect(byId.get('b')?.message).toContain('If "a" changed its email and this is someone new with its old one, send the two changes in separate runs ("a"\'s first)');
     // Read by key, r1 is b's person and a someone new (the id was reused): never guessed (trial of stop 25).
     expect(byId.get('a')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
     expect(byId.get('a')?.message).toContain('record "b"');

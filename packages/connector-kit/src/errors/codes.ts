@@ -39,7 +39,7 @@ export const KIT_CODES = {
   missing_match_key: record(false, 'No value for the match key.', 'Fill it in.'),
   missing_record_id: record(false, 'The row has no id.', 'Fill the id column.'),
   ambiguous_match: record(false, 'Several destination records have this match key; nothing was written to any of them.', 'Merge the duplicates in the destination, or give the record a key only one has.'),
-  duplicate_destination_record: record(false, 'Resolves to the same destination record as an earlier source record; nothing was written.', 'Give the two records different keys, or merge them in the source.'),
+  duplicate_destination_record: record(false, 'Resolves to the same destination record as an earlier source record; nothing was written.', 'Give the two records different keys, or merge them in the source; if one changed its key and someone new took the old one, send the two changes in separate runs.'),
   identity_unclear: record(false, 'Its match key changed and its other values are now those of a record that left the source: it may be that person under a reused or renumbered id. Nothing was written for either; the departed record is kept.', 'Give the person their old id back; or, if the values really all changed, send the new match key and the other new values in two runs.'),
   match_key_taken: record(false, 'Its new match key belongs to another destination record.', 'Merge the two records, or fix the source.'),
   malformed_row: record(false, 'The row could not be parsed.', "Fix the row (the message gives the line); if a quoted value really runs over lines that look like rows, read it as it is with multilineValues: 'trust'."),

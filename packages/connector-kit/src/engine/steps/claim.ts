@@ -123,13 +123,18 @@ export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger):
       ctx.claims.claim(id, record.recordId);
       continue;
     }
+    // The holder's key moved away from this one (a changed email whose old one a new row now has): the keys already differ.
+    const moved = record.matchKey !== undefined && ctx.source.keyHolder(record.matchKey) === record.recordId;
+    const advice = moved
+      ? `If "${holder}" changed its ${ctx.matchKeyLabel} and this is someone new with its old one, send the two changes in separate runs ("${holder}"'s first); if they are one person, merge the rows in the source.`
+      : 'Give the two records different match keys, or merge them in the source.';
     events.push({
       type: 'settled',
       ref: record.ref,
       result: {
         outcome: 'failed',
         code: 'duplicate_destination_record',
-        message: `Resolves to the same destination record (${id}) as record "${holder}", which comes first; nothing was written. Give the two records different match keys, or merge them in the source.`,
+        message: `Resolves to the same destination record (${id}) as record "${holder}", which comes first; nothing was written. ${advice}`,
         retryable: false,
         destinationId: id,
         action: 'fail',
