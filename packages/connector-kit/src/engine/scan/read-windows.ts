@@ -55,6 +55,16 @@ function notFoundSkip(ctx: RunContext, item: SourceRecord, entry: StateIndexEntr
   };
 }
 
+/**
+ * A new id without a match key may be a record leaving the source under a new id (eighth trial
+ * of stop 28: her email left blank on her renumbered row, she was deleted): the records that
+ * left whose values it carries are kept (`ValueCarriers.remember`).
+ */
+async function keepLookAlikes(ctx: RunContext, item: SourceRecord, keys: RecordKeys): Promise<void> {
+  if (ctx.kind !== 'records' || !ctx.carriers.any) return;
+  for (const departed of await ctx.carriers.resembledBy(item.snapshot, keys.keyOf)) ctx.carriers.remember(departed, item.id);
+}
+
 /** True when the first pass read the whole source and every item was a usable, unique, unchanged record. */
 function nothingChanged(scan: SourceScan): boolean {
   return scan.complete && scan.changed === 0 && scan.records === scan.items && scan.duplicateIds.size === 0 && scan.sharedKeyIds.size === 0 && scan.memo.allUnchanged(scan.items);
@@ -110,11 +120,7 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
     const key = seen === Seen.Window ? scan.memo.sendKey(position) : keys.keyOf(item.snapshot);
     const early = decideWithoutCall(ctx, scan, keys, item, key);
     if (early) {
-      // A new id without a match key may be a record leaving the source under a new id (eighth trial of stop 28: her
-      // email left blank on her renumbered row, she was deleted): the records that left whose values it carries are kept.
-      if (key === undefined && ctx.kind === 'records' && ctx.carriers.any && !index.has(item.id)) {
-        for (const departed of await ctx.carriers.resembledBy(item.snapshot, keys.keyOf)) ctx.carriers.remember(departed, item.id);
-      }
+      if (key === undefined && !index.has(item.id)) await keepLookAlikes(ctx, item, keys);
       ctx.emit(early);
       continue;
     }

@@ -113,6 +113,37 @@ async function newRowsResembling(ctx: RecordRunContext, ledger: RecordLedger, ke
 }
 
 /**
+ * The rules that compare records of the window with each other, after those against departing
+ * records: pairs whose keys both moved ({@link pairsOfMovedValues}), records whose key stayed
+ * while a new row took their values ({@link newRowsWithLostValues}, not in enrich mode: there a
+ * new row is never written, and one remembered as not found is not read again), and whole rows
+ * swapped, rotated or shifted (`wholeRowMoves`). Adds a refusal to `events` for each record not
+ * refused already.
+ */
+function refuseMovedValues(ctx: RecordRunContext, ledger: RecordLedger, events: RecordEvent[], moved: readonly RecordView[], keyOf: KeyOf): void {
+  for (const [r, other] of pairsOfMovedValues(moved, keyOf)) {
+    const lead = `Its ${ctx.matchKeyLabel} changed, and it or another record whose ${ctx.matchKeyLabel} changed now carries the other's last values:`;
+    const advice = `Give each person the id they had; or, if these values really changed, send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
+    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, other, 0, advice) });
+  }
+  const lost = permits(ctx.mode, 'create') ? newRowsWithLostValues(ledger.all(), new Set(events.map((e) => e.ref)), keyOf) : new Map<RecordView, RecordView>();
+  for (const [r, other] of lost) {
+    if (events.some((e) => e.ref === r.ref)) continue;
+    const changed = r.entry === undefined ? other : r;
+    const fresh = r.entry === undefined ? r : other;
+    const entry = changed.entry as StateEntry;
+    const lead = r === changed ? `Its ${ctx.matchKeyLabel} stayed but its other values changed, and new row "${fresh.recordId}" now carries the last values of` : `A new id carrying the last values of`;
+    const advice = `If it is that person, give row "${fresh.recordId}" the id "${entry.recordId}" back; if both are real changes, send them in two runs (the change of "${entry.recordId}" first, then the new row).`;
+    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, entry, 0, advice, r === changed ? '' : ', whose values changed in this run') });
+  }
+  for (const [r, other] of wholeRowMoves(ledger.all(), new Set(events.map((e) => e.ref)), keyOf)) {
+    if (events.some((e) => e.ref === r.ref)) continue;
+    const advice = `The source's ids look swapped, rotated or shifted: give each person the id they had; if these values really changed, change them in separate runs.`;
+    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, 'Its values outside the match key are now exactly the last values of', other.entry as StateEntry, 0, advice, ', whose row changed in this run too') });
+  }
+}
+
+/**
  * Refuses (`identity_unclear`) each open record whose row describes a record leaving the
  * source in this run (see `ValueCarriers`) rather than the person its match key says: a
  * record whose values changed (its key too, or not), compared with its own last values; a new id with the key of a
@@ -181,26 +212,6 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
     const advice = `Row "${why.holder}" now has its ${ctx.matchKeyLabel}. It is kept; give each person the id they had, or send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
     events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `A new id with the other values of`, why.departed, 0, advice, ', which left the source') });
   }
-  for (const [r, other] of pairsOfMovedValues(moved, keyOf)) {
-    const lead = `Its ${ctx.matchKeyLabel} changed, and it or another record whose ${ctx.matchKeyLabel} changed now carries the other's last values:`;
-    const advice = `Give each person the id they had; or, if these values really changed, send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
-    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, other, 0, advice) });
-  }
-  // Not in enrich mode: there a new row is never written, and one remembered as not found is not read again.
-  const lost = permits(ctx.mode, 'create') ? newRowsWithLostValues(ledger.all(), new Set(events.map((e) => e.ref)), keyOf) : new Map<RecordView, RecordView>();
-  for (const [r, other] of lost) {
-    if (events.some((e) => e.ref === r.ref)) continue;
-    const changed = r.entry === undefined ? other : r;
-    const fresh = r.entry === undefined ? r : other;
-    const entry = changed.entry as StateEntry;
-    const lead = r === changed ? `Its ${ctx.matchKeyLabel} stayed but its other values changed, and new row "${fresh.recordId}" now carries the last values of` : `A new id carrying the last values of`;
-    const advice = `If it is that person, give row "${fresh.recordId}" the id "${entry.recordId}" back; if both are real changes, send them in two runs (the change of "${entry.recordId}" first, then the new row).`;
-    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, entry, 0, advice, r === changed ? '' : ', whose values changed in this run') });
-  }
-  for (const [r, other] of wholeRowMoves(ledger.all(), new Set(events.map((e) => e.ref)), keyOf)) {
-    if (events.some((e) => e.ref === r.ref)) continue;
-    const advice = `The source's ids look swapped, rotated or shifted: give each person the id they had; if these values really changed, change them in separate runs.`;
-    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, 'Its values outside the match key are now exactly the last values of', other.entry as StateEntry, 0, advice, ', whose row changed in this run too') });
-  }
+  refuseMovedValues(ctx, ledger, events, moved, keyOf);
   ledger.report(events);
 }
