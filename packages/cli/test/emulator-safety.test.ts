@@ -5,6 +5,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../src/index';
 import { cli } from './cli-helpers';
 
+/** Runs `syncmodes emulator salesforce --port 0 <args>` in-process until it listens (or fails); `release` stops it. */
+async function startEmulatorCommand(args: string[]) {
+  const out = { stdout: '', stderr: '' };
+  const sink = (write: (s: string) => void) =>
+    Object.assign(new Writable({ write: (c, _e, done) => (write(String(c)), done()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
+  let release: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (release = resolve));
+  const running = main(['emulator', 'salesforce', '--port', '0', ...args], {
+    io: { stdout: sink((s) => (out.stdout += s)), stderr: sink((s) => (out.stderr += s)), env: {} },
+    waitForStop: () => stopped,
+  });
+  for (let i = 0; i < 1000 && !/listening on|error/.test(out.stdout + out.stderr); i++) await new Promise((r) => setTimeout(r, 10));
+  return { out, release, running };
+}
+
 /** #17 item 11: emulators never keep credentials, and never listen off loopback unless told to. */
 describe('emulator safety (#17 item 11)', () => {
   let emulator: ReturnType<typeof createSalesforceEmulator> | undefined;
@@ -37,17 +52,8 @@ describe('emulator safety (#17 item 11)', () => {
   });
 
   it('`--host 127.1` (127.0.0.1 as the resolver reads it) is loopback: it listens there with no --unsafe-listen and no warning, admin endpoints open (seventh trial of stop 28)', async () => {
-    let stdout = '';
-    let stderr = '';
-    const sink = (write: (s: string) => void) =>
-      Object.assign(new Writable({ write: (c, _e, done) => (write(String(c)), done()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
-    let release: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => (release = resolve));
-    const running = main(['emulator', 'salesforce', '--port', '0', '--host', '127.1'], {
-      io: { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {} },
-      waitForStop: () => stopped,
-    });
-    for (let i = 0; i < 1000 && !/listening on|error/.test(stdout + stderr); i++) await new Promise((r) => setTimeout(r, 10));
+    const { out, release, running } = await startEmulatorCommand(['--host', '127.1']);
+    const { stdout, stderr } = out;
     try {
       expect(stderr).toBe('');
       const port = (/listening on http:\/\/127\.[0-9.]+:(\d+)/.exec(stdout) as RegExpExecArray)[1] as string;
@@ -59,17 +65,8 @@ describe('emulator safety (#17 item 11)', () => {
   });
 
   it('with --unsafe-listen it warns on stderr and its admin endpoints need the printed token', async () => {
-    let stdout = '';
-    let stderr = '';
-    const sink = (write: (s: string) => void) =>
-      Object.assign(new Writable({ write: (c, _e, done) => (write(String(c)), done()) }), { isTTY: false }) as unknown as NodeJS.WriteStream;
-    let release: () => void = () => undefined;
-    const stopped = new Promise<void>((resolve) => (release = resolve));
-    const running = main(['emulator', 'salesforce', '--port', '0', '--host', '0.0.0.0', '--unsafe-listen'], {
-      io: { stdout: sink((s) => (stdout += s)), stderr: sink((s) => (stderr += s)), env: {} },
-      waitForStop: () => stopped,
-    });
-    for (let i = 0; i < 1000 && !/listening on/.test(stdout); i++) await new Promise((r) => setTimeout(r, 10));
+    const { out, release, running } = await startEmulatorCommand(['--host', '0.0.0.0', '--unsafe-listen']);
+    const { stdout, stderr } = out;
     const port = (/listening on http:\/\/0\.0\.0\.0:(\d+)/.exec(stdout) as RegExpExecArray)[1] as string;
     const token = (/x-emulator-admin-token: (\S+)/.exec(stderr) as RegExpExecArray)[1] as string;
     expect(stderr).toMatch(/^WARNING: the emulator listens on 0\.0\.0\.0/);
