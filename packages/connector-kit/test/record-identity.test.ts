@@ -114,7 +114,7 @@ describe('never touching the wrong record (tiny destination)', () => {
       expect(byId.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear', destinationId: 'r2' });
       expect(byId.get('id2')?.message).toContain('record "id1" (Tiny record r1), which left the source');
       expect(byId.get('id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
-      expect(byId.get('id1')?.message).toContain('which is in the source, carries its values under another email: kept as it is');
+      expect(byId.get('id1')?.message).toContain('which is in the source, carries its values (or found this record) under another email: kept as it is');
       expect(await writes()).toEqual([]);
       expect((await admin.records<Stored>()).records.map((r) => [r.id, r.key, r.fields.name])).toEqual([
         ['r1', 'barbara@example.com', 'Barbara Liskov'],

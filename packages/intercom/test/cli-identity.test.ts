@@ -162,6 +162,44 @@ describe('syncmodes sync --to intercom: the source id is the external_id, and it
   }, 60_000);
 });
 
+describe('syncmodes sync --to intercom with external_id from the source id: someone new gets the email of a person who left that id (ninth trial of stop 28)', () => {
+  // Ann moves to a new id and a new email; a newcomer gets her old email. Search by the newcomer's
+  // external_id finds nothing; by email it finds Ann's user, holding her old external_id (the
+  // lookup's re-id path). Taking it over would write Zed onto Ann's contact, so the row is refused.
+  const FIRST = 'Id,Email,Name,Phone\nu-1,ann@example.com,Ann,111\nu-2,bob@example.com,Bob,222\n';
+  const CASES: Record<string, string> = {
+    'she is in the source under a new id and email': 'Id,Email,Name,Phone\nu-7,ann2@example.com,Ann,111\nu-2,bob@example.com,Bob,222\nu-4,ann@example.com,Zed,999\n',
+    'she left the source': 'Id,Email,Name,Phone\nu-2,bob@example.com,Bob,222\nu-4,ann@example.com,Zed,999\n',
+  };
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    for (const [name, csv] of Object.entries(CASES)) {
+      it(`${name} (${mode}): the newcomer refused identity_unclear, Ann's contact kept as it was, every run`, async () => {
+        const dir = tempDir();
+        const source = join(dir, 'people.csv');
+        const args = (m: string) => [
+          'sync', '--to', 'intercom', '--emulator', '--mode', m, '--from', source, '--id', 'Id', '--map', 'external_id=Id', '--map', 'email=Email', '--map', 'name=Name', '--map', 'phone=Phone',
+          '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json'), '--allow-deletes', '5',
+        ];
+        writeFileSync(source, FIRST);
+        expect((await cli(args(mode === 'enrich' ? 'additive' : mode))).code).toBe(0);
+        const ann = saved(join(dir, 'state')).find((c) => c.external_id === 'u-1');
+        writeFileSync(source, csv);
+        for (const run of [1, 2]) {
+          const out = await cli(args(mode));
+          expect(out.code, out.stderr + out.stdout).toBe(1);
+          const byId = Object.fromEntries(readReport(join(dir, 'report.json')).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+          expect(byId['u-4'], `run ${run}`).toBe('failed:identity_unclear');
+          expect(byId['u-1'], `run ${run}`).toBe('skipped:rekeyed');
+          if (csv.includes('u-7')) expect(byId['u-7'], `run ${run}`).toBe(mode === 'enrich' ? 'skipped:not_found' : run === 1 ? 'created' : 'unchanged');
+          const contacts = saved(join(dir, 'state'));
+          expect(contacts.find((c) => c.id === ann?.id), `run ${run}`).toMatchObject({ external_id: 'u-1', email: 'ann@example.com', name: 'Ann', archived: false });
+          expect(contacts.filter((c) => c.name === 'Zed')).toEqual([]);
+        }
+      }, 90_000);
+    }
+  }
+});
+
 describe('syncmodes sync --to intercom (email only): a record leaves and another takes its email (#17, trial of stop 22)', () => {
   // c4 leaves the source while c1, a contact of its own, takes c4's email. c4's contact is not
   // c1's (this sync wrote c1 another one): sync mode archives it as a departure, c1 waits one run

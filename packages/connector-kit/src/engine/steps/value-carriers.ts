@@ -174,6 +174,15 @@ export class ValueCarriers {
   }
 
   /**
+   * Holds departing record `departedId` for row `rowId`, refused for it in this run (it found
+   * that record, but is not clearly that person): kept, and never released while it is held.
+   */
+  hold(departedId: string, rowId: string): void {
+    if (!this.carriers.has(departedId)) this.carriers.set(departedId, rowId);
+    this.held.add(departedId);
+  }
+
+  /**
    * The first new row resembling departing record `recordId` ({@link remember}), unless a
    * row with state describes it (refused for it, so the record stays tracked until the
    * source says who is who). If that row was written as a record of its own, the departing
