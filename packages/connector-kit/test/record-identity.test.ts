@@ -250,7 +250,7 @@ describe('never touching the wrong record (tiny destination)', () => {
         const next = await run(mode, reused, GUARD);
         const byId = new Map(next.results.map((r) => [r.id, r]));
         expect(byId.get('id1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear', destinationId: 'r1' });
-        expect(byId.get('id1')?.message).toContain('Its email stayed but its other values changed, and new row "id2" now carries the last values of record "id1" (Tiny record r1)');
+        expect(byId.get('id1')?.message).toContain('Its values changed, and new row "id2" now carries the last values of record "id1" (Tiny record r1)');
         expect(byId.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
         expect(byId.get('id2')?.message).toContain('give row "id2" the id "id1" back');
         expect(await writes()).toEqual([]);
@@ -258,6 +258,25 @@ describe('never touching the wrong record (tiny destination)', () => {
       // Both changes real: the rename first, then the new row.
       expect((await run(mode, [rec('id1', 'ada@example.com', 'Alan Turing'), rec('id9', 'kim@example.com', 'Kim Park')])).results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'updated' });
       expect((await run(mode, reused)).results.find((r) => r.id === 'id2')).toMatchObject({ outcome: 'created' });
+    });
+  }
+
+  for (const mode of ['sync', 'additive', 'enrich'] as const) {
+    it(`${mode}: an id reused for someone new with a new email while its person is back under a new id and email: both rows refused (identity_unclear), her record untouched, every run (ninth trial of stop 28)`, async () => {
+      await run(mode === 'enrich' ? 'additive' : mode, [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+      await admin.clearRequests();
+      for (let i = 0; i < 2; i++) {
+        const next = await run(mode, [rec('id1', 'alan@example.com', 'Alan Turing'), rec('id2', 'ada.n@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+        const byId = new Map(next.results.map((r) => [r.id, r]));
+        expect(byId.get('id1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear', destinationId: 'r1' });
+        expect(byId.get('id1')?.message).toContain('Its values changed, and new row "id2" now carries the last values of record "id1" (Tiny record r1)');
+        expect(byId.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(await writes()).toEqual([]);
+      }
+      expect((await admin.records<Stored>()).records.map((r) => [r.id, r.key, r.fields.name])).toEqual([
+        ['r1', 'ada@example.com', 'Ada Lovelace'],
+        ['r2', 'kim@example.com', 'Kim Park'],
+      ]);
     });
   }
 

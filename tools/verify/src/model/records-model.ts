@@ -517,17 +517,16 @@ export class RecordsModel {
         refusals.set(o.id, 'failed:identity_unclear');
       }
     }
-    // A record whose key stayed while a new row took the values it lost: both refused (the kit's newRowsWithLostValues; not in enrich mode).
-    if (MODE_OPERATIONS[this.mode].create) {
-      // A changed record refused already (it describes a departing record) still lost its values: the new row carrying them is refused too.
-      const pairs: [string, string][] = [];
-      for (const c of considered) {
-        const e = this.entries.get(c.id);
-        if (!e || !e.idKnown || e.key !== this.keyOf(c)) continue;
-        for (const n of considered) if (!this.entries.has(n.id) && !refusals.has(n.id) && this.rowDescribes(n, c.snapshot.properties, e.properties)) pairs.push([c.id, n.id]);
-      }
-      for (const ids of pairs) for (const id of ids) refusals.set(id, 'failed:identity_unclear');
+    // A record whose values a new row took (its key changed too, or not): both refused (the kit's newRowsWithLostValues).
+    // A changed record refused already (it describes a departing record) still lost its values: the new row carrying them is refused too.
+    const pairs: [string, string][] = [];
+    for (const c of considered) {
+      const e = this.entries.get(c.id);
+      // Rows refused for a key move (before this step, in the kit) are not compared.
+      if (!e || !e.idKnown || refusals.get(c.id) === 'failed:match_key_taken') continue;
+      for (const n of considered) if (!this.entries.has(n.id) && !refusals.has(n.id) && this.rowDescribes(n, c.snapshot.properties, e.properties)) pairs.push([c.id, n.id]);
     }
+    for (const ids of pairs) for (const id of ids) refusals.set(id, 'failed:identity_unclear');
     for (const id of this.wholeRowMoves(considered, refusals)) refusals.set(id, 'failed:identity_unclear');
     return refusals;
   }

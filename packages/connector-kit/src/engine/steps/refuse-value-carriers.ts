@@ -60,13 +60,17 @@ function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<Rec
 const NO_VALUES: RecordSnapshot = { properties: {}, groups: [] };
 
 /**
- * Records of this window whose match key stayed while other values changed, paired with a
+ * Records of this window whose values changed (their match key too, or not), paired with a
  * new row of the window (no state) that carries the values they lost ({@link describesOther}:
  * the new row against the record's new values and its last ones). Read by id, one person was
  * renamed and someone new joined; read by values, the id was reused for someone new while its
  * person came back under a new id and key, and updating by id would write the newcomer onto
- * her record (seventh trial of stop 28, G1 with the id reused). Both rows are refused. Indexed
- * by the values lost, so a mass edit costs no comparison. Rows in other windows are not compared.
+ * her record (seventh trial of stop 28, G1 with the id reused; ninth trial: the same with the
+ * reused id's email changed too, in enrich mode as well). Both rows are refused, so neither is
+ * looked up (in enrich mode the new row is not remembered as not found, and the next run
+ * compares them again; one remembered so in an earlier run is not read, so not compared).
+ * Indexed by the values lost, so a mass edit costs no comparison. Rows in other windows are
+ * not compared.
  */
 function newRowsWithLostValues(rows: readonly RecordView[], refused: ReadonlySet<number>, keyOf: KeyOf): Map<RecordView, RecordView> {
   // A changed record refused already (it describes a departing record) still lost its values: the new row carrying them waits too.
@@ -74,7 +78,7 @@ function newRowsWithLostValues(rows: readonly RecordView[], refused: ReadonlySet
   const byLostValue = new Map<string, RecordView[]>();
   for (const r of open) {
     const entry = r.entry;
-    if (entry === undefined || entry.notFound || entry.destinationId === null || r.previousMatchKey !== undefined) continue;
+    if (entry === undefined || entry.notFound || entry.destinationId === null) continue;
     for (const [name, value] of Object.entries(entry.snapshot.properties)) {
       const k = valueKey(name, value);
       if (k !== undefined && (r.next as RecordSnapshot).properties[name] !== value) byLostValue.set(k, [...(byLostValue.get(k) ?? []), r]);
@@ -114,9 +118,8 @@ async function newRowsResembling(ctx: RecordRunContext, ledger: RecordLedger, ke
 
 /**
  * The rules that compare records of the window with each other, after those against departing
- * records: pairs whose keys both moved ({@link pairsOfMovedValues}), records whose key stayed
- * while a new row took their values ({@link newRowsWithLostValues}, not in enrich mode: there a
- * new row is never written, and one remembered as not found is not read again), and whole rows
+ * records: pairs whose keys both moved ({@link pairsOfMovedValues}), records whose values
+ * a new row took ({@link newRowsWithLostValues}), and whole rows
  * swapped, rotated or shifted (`wholeRowMoves`). Adds a refusal to `events` for each record not
  * refused already.
  */
@@ -126,13 +129,12 @@ function refuseMovedValues(ctx: RecordRunContext, ledger: RecordLedger, events: 
     const advice = `Give each person the id they had; or, if these values really changed, send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
     events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, other, 0, advice) });
   }
-  const lost = permits(ctx.mode, 'create') ? newRowsWithLostValues(ledger.all(), new Set(events.map((e) => e.ref)), keyOf) : new Map<RecordView, RecordView>();
-  for (const [r, other] of lost) {
+  for (const [r, other] of newRowsWithLostValues(ledger.all(), new Set(events.map((e) => e.ref)), keyOf)) {
     if (events.some((e) => e.ref === r.ref)) continue;
     const changed = r.entry === undefined ? other : r;
     const fresh = r.entry === undefined ? r : other;
     const entry = changed.entry as StateEntry;
-    const lead = r === changed ? `Its ${ctx.matchKeyLabel} stayed but its other values changed, and new row "${fresh.recordId}" now carries the last values of` : `A new id carrying the last values of`;
+    const lead = r === changed ? `Its values changed, and new row "${fresh.recordId}" now carries the last values of` : `A new id carrying the last values of`;
     const advice = `If it is that person, give row "${fresh.recordId}" the id "${entry.recordId}" back; if both are real changes, send them in two runs (the change of "${entry.recordId}" first, then the new row).`;
     events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, lead, entry, 0, advice, r === changed ? '' : ', whose values changed in this run') });
   }
@@ -151,9 +153,8 @@ function refuseMovedValues(ctx: RecordRunContext, ledger: RecordLedger, events: 
  * fifth trial of stop 28). The departing records are kept (`claimRecords`) — also when the
  * row describing them was refused already (`match_key_taken`, a key move: sixth trial of
  * stop 28, that person's Contact was deleted). Then pairs of records in the window whose
- * keys both changed, one carrying the other's last values ({@link pairsOfMovedValues}); then,
- * where new rows may be written, records whose key stayed while a new row took the values they
- * lost ({@link newRowsWithLostValues}); last, records whose whole rows were swapped, rotated or
+ * keys both changed, one carrying the other's last values ({@link pairsOfMovedValues}); then
+ * records whose values a new row took ({@link newRowsWithLostValues}); last, records whose whole rows were swapped, rotated or
  * shifted among themselves (`wholeRowMoves`). Nothing is looked up or written for a refused
  * record. Runs before any lookup.
  */
