@@ -87,6 +87,7 @@ type Mutation =
   | { kind: 'reuse'; pick: number }
   | { kind: 'assume'; pick: number; other: number }
   | { kind: 'swapLooks'; pick: number; other: number }
+  | { kind: 'swapEdit'; pick: number; other: number }
   | { kind: 'copy'; pick: number }
   | { kind: 'toggle'; pick: number; group: 'alpha' | 'beta' }
   | { kind: 'duplicate'; pick: number; other: number };
@@ -120,6 +121,7 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('reuse' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('assume' as const), pick: fc.nat(), other: fc.nat() }),
   fc.record({ kind: fc.constant('swapLooks' as const), pick: fc.nat(), other: fc.nat() }),
+  fc.record({ kind: fc.constant('swapEdit' as const), pick: fc.nat(), other: fc.nat() }),
   fc.record({ kind: fc.constant('copy' as const), pick: fc.nat() }),
   fc.record({ kind: fc.constant('toggle' as const), pick: fc.nat(), group: fc.constantFrom<'alpha' | 'beta'>('alpha', 'beta') }),
   fc.record({ kind: fc.constant('duplicate' as const), pick: fc.nat(), other: fc.nat() }),
@@ -220,6 +222,16 @@ class HistoryBuilder {
           if (target && other && other.id !== target.id) {
             const [a, b] = [{ looksIndex: target.looksIndex ?? target.keyIndex, value: target.value }, { looksIndex: other.looksIndex ?? other.keyIndex, value: other.value }];
             next = next.map((r) => (r === target ? { ...r, ...b } : r === other ? { ...r, ...a } : r));
+          }
+          break;
+        }
+        case 'swapEdit': {
+          // As swapLooks, plus one ordinary edit: the first row's value becomes one neither row had (a swap the exact match misses).
+          const other = next[m.other % Math.max(1, next.length)];
+          if (target && other && other.id !== target.id) {
+            const [a, b] = [{ looksIndex: target.looksIndex ?? target.keyIndex, value: target.value }, { looksIndex: other.looksIndex ?? other.keyIndex, value: other.value }];
+            const edited = (['A', 'B', null] as const).find((v) => v !== a.value && v !== b.value) ?? null;
+            next = next.map((r) => (r === target ? { ...r, ...b, value: edited } : r === other ? { ...r, ...a } : r));
           }
           break;
         }

@@ -565,6 +565,7 @@ export class RecordsModel {
       const other = id === null ? undefined : last.get(sig);
       if (id !== null && other && other !== id) holds.set(id, other);
     }
+    for (const [id, other] of this.nearHolders(changed)) if (!holds.has(id)) holds.set(id, other);
     const out = new Set<string>();
     for (const start of holds.keys()) {
       const path: string[] = [];
@@ -578,6 +579,43 @@ export class RecordsModel {
       else if (!holds.has(end) && refusals.get(end) === 'failed:identity_unclear') path.slice(0, -1).forEach((id) => out.add(id));
     }
     return [...out];
+  }
+
+  /** The non-empty values of `properties` outside the match key, each as name, type and value. */
+  private valuesOutsideKey(properties: Readonly<Record<string, PropertyValue>>): string[] {
+    const row = (props: Record<string, PropertyValue>): ConformanceRecord => ({ id: 'x', snapshot: { properties: props, groups: [] } });
+    const key = this.keyOf(row({ ...properties }));
+    return Object.keys(properties)
+      .filter((name) => { const v = properties[name]; return v !== undefined && v !== null && v !== '' && this.keyOf(row({ ...properties, [name]: null })) === key; })
+      .map((name) => JSON.stringify([name, typeof properties[name], String(properties[name])]));
+  }
+
+  /**
+   * Row id → the record whose last row it nearly holds (the kit's `nearHolders`): of the values
+   * held by one changed record's last row, it keeps none of its own and has all but at most one
+   * of that record's, at least two, with at most one other; a tie holds nothing.
+   */
+  private nearHolders(changed: readonly ConformanceRecord[]): Map<string, string> {
+    const lastValues = new Map(changed.map((r) => [r.id, this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties)] as const));
+    const owner = new Map<string, string | null>();
+    for (const [id, values] of lastValues) for (const v of values) owner.set(v, owner.has(v) ? null : id);
+    const telling = (values: readonly string[]) => values.filter((v) => owner.get(v) !== null);
+    const out = new Map<string, string>();
+    for (const r of changed) {
+      const now = telling(this.valuesOutsideKey(r.snapshot.properties));
+      if (now.some((v) => owner.get(v) === r.id)) continue;
+      const counts = new Map<string, number>();
+      for (const v of now) {
+        const o = owner.get(v);
+        if (o) counts.set(o, (counts.get(o) ?? 0) + 1);
+      }
+      const ranked = [...counts].sort((a, b) => b[1] - a[1]);
+      const [best, second] = ranked;
+      if (best === undefined || (second !== undefined && second[1] === best[1])) continue;
+      const theirs = telling(lastValues.get(best[0]) ?? []).length;
+      if (best[1] >= 2 && best[1] >= theirs - 1 && best[1] >= now.length - 1) out.set(r.id, best[0]);
+    }
+    return out;
   }
 
   /** `row` holds none of `other`'s values outside the key, and some values of its own there (the kit's `carriesNoneOf`). */

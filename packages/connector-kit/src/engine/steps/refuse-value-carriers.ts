@@ -141,7 +141,7 @@ function refuseMovedValues(ctx: RecordRunContext, ledger: RecordLedger, events: 
   for (const [r, other] of wholeRowMoves(ledger.all(), new Set(events.map((e) => e.ref)), keyOf)) {
     if (events.some((e) => e.ref === r.ref)) continue;
     const advice = `The source's ids look swapped, rotated or shifted: give each person the id they had; if these values really changed, change them in separate runs.`;
-    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, 'Its values outside the match key are now exactly the last values of', other.entry as StateEntry, 0, advice, ', whose row changed in this run too') });
+    events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, 'Its values outside the match key are now the last values (all, or all but one) of', other.entry as StateEntry, 0, advice, ', whose row changed in this run too') });
   }
 }
 
