@@ -23,7 +23,7 @@ export interface SourceFacts {
   keyShared(key: string): boolean;
   /** Audiences matched by any of several identifiers: the source records other than `except` with any of `keys` (see `identityKeys`); none otherwise. */
   identityHolders(keys: readonly string[], except: string): string[];
-  /** True when the record's rows are refused without a call in this run (`duplicate_record_id`, `duplicate_match_key`): it takes no new identifiers. */
+  /** True when the record's rows are refused without a call in this run (`duplicate_record_id`, `duplicate_match_key`, `missing_match_key`, a row that could not be read): it takes no new identifiers, and gives none up. */
   refused(id: string): boolean;
 }
 

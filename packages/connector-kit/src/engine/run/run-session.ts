@@ -205,7 +205,7 @@ export class RunSession {
         keyHolder: scan.keyHolder,
         keyShared: (key: string) => scan.duplicateKeys.has(key),
         identityHolders: scan.identityHolders,
-        refused: (id: string) => scan.duplicateIds.has(id) || scan.sharedKeyIds.has(id),
+        refused: (id: string) => scan.duplicateIds.has(id) || scan.sharedKeyIds.has(id) || scan.keylessIds.has(id),
       },
       destinationName: destination.displayName,
       matchKeyLabel: destination.matchKeyLabel(config),

@@ -36,6 +36,8 @@ export interface SourceScan {
   readonly duplicateKeys: ReadonlyMap<string, SharedKey>;
   /** Every record id whose match key another record shares. */
   readonly sharedKeyIds: ReadonlySet<string>;
+  /** Ids whose row has no match key or could not be read: where their key goes is unknown in this run. */
+  readonly keylessIds: ReadonlySet<string>;
   /** The id of the (first) source record with this normalised match key, if any. */
   keyHolder(key: string): string | undefined;
   /** The source records other than `except` having any of these identifiers (audiences with `identityKeys`; else none). */
@@ -178,6 +180,7 @@ class ScanTally {
   changedWithState = 0;
   keyed = 0;
   readonly duplicateIds = new Set<string>();
+  readonly keylessIds = new Set<string>();
   readonly shape = new SourceShape();
   readonly keys: KeyOwners;
   readonly memo: ScanMemo;
@@ -203,7 +206,10 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
   if (!seen.add(item.id, slot)) tally.duplicateIds.add(item.id);
   const ref = seen.lastRef;
   const key = options.keyOf(item.snapshot);
-  if (key === undefined) return; // fails alone in the second pass (missing_match_key)
+  if (key === undefined) {
+    tally.keylessIds.add(item.id); // fails alone in the second pass (missing_match_key)
+    return;
+  }
   tally.keyed++;
   const keyEntry = tally.keys.add(key, item.id, ref);
   if (options.identityKeysOf) for (const identifier of options.identityKeysOf(item.snapshot)) tally.identities.add(identifier, ref);
@@ -248,6 +254,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     else {
       if (!tally.seen.add(item.id)) tally.duplicateIds.add(item.id);
       if (!index.has(item.id)) tally.unreadNewIds++;
+      tally.keylessIds.add(item.id);
     }
   }
   const { seen, keys, shape } = tally;
@@ -259,6 +266,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     duplicateIds: tally.duplicateIds,
     duplicateKeys: keys.shared,
     sharedKeyIds: keys.sharedIds,
+    keylessIds: tally.keylessIds,
     keyHolder: (key) => keys.holder(key),
     identityHolders: (ids, except) => (options.identityKeysOf ? tally.identities.holders(ids, except) : []),
     inSource: (id) => seen.has(id),

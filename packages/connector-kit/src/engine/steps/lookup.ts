@@ -117,8 +117,9 @@ function taken(ctx: RecordRunContext, record: RecordView, otherId: string, holde
  * longer has it (two records swapped their emails), the key is being given up in this run
  * and the record is updated in place (a destination that keeps keys unique answers for itself).
  * A crossing waits when a record giving the key up is itself refused in this run (a chain:
- * one record leaves, a second takes its key, a third the second's): two records never hold
- * one key, and the next run sends it.
+ * one record leaves, a second takes its key, a third the second's; or its row has no key or
+ * cannot be read: ninth trial of stop 28, two Contacts left with one email): two records never
+ * hold one key, and the next run sends it.
  */
 async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: ReadonlyArray<readonly [RecordView, string]>): Promise<void> {
   if (list.length === 0) return;
@@ -137,7 +138,8 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
     for (const [r, id] of list) {
       if (results.has(r)) continue;
       const named = holders.get(id) ?? [];
-      const waiting = crossed(r, id) ? named.find((e) => refused.has(e.recordId))?.recordId : undefined;
+      // A record giving the key up whose row failed before this step (no key, unreadable, a duplicate) gives nothing up yet.
+      const waiting = crossed(r, id) ? named.find((e) => refused.has(e.recordId) || ctx.source.refused(e.recordId))?.recordId : undefined;
       if (crossed(r, id) && waiting === undefined) continue;
       const departed = named.find((e) => !ctx.source.inSource(e.recordId));
       const renumbered = r.previousMatchKey === undefined ? undefined : ctx.source.keyHolder(r.previousMatchKey);
