@@ -318,6 +318,17 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  it('sync: a person renumbered whose new row has a colleague\'s email (duplicate_match_key) is not deleted: her record kept (rekeyed), every run (ninth trial of stop 28)', async () => {
+    await run('sync', [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+    await admin.clearRequests();
+    for (let i = 0; i < 2; i++) {
+      const next = await run('sync', [rec('id7', 'kim@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+      expect(next.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`).sort()).toEqual(['id1:skipped:rekeyed', 'id7:failed:duplicate_match_key', 'id9:failed:duplicate_match_key']);
+      expect(await writes()).toEqual([]);
+    }
+    expect((await admin.records<Stored>()).records.map((r) => [r.key, r.fields.name])).toEqual([['ada@example.com', 'Ada Lovelace'], ['kim@example.com', 'Kim Park']]);
+  });
+
   it('sync: two records that keep their emails but swap every other value (name and plan) are refused (identity_unclear), nothing written; two that only swap plans and cities are updated', async () => {
     const person = (id: string, email: string, name: string, plan: string, city = 'Paris'): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan, city }, groups: [] } });
     await run('sync', [person('a', 'ann@example.com', 'Ann Able', 'Gold'), person('b', 'bob@example.com', 'Bob Baker', 'Silver', 'Lyon')]);

@@ -469,6 +469,15 @@ export class RecordsModel {
       const entry = this.entries.get(r.id);
       return (keyCount.get(this.keyOf(r) as string) ?? 0) <= 1 && !(entry && !entry.departed && entry.hash === fingerprint(r.snapshot));
     });
+    // A new id refused for a shared key that resembles a departing record keeps it (the kit's keepLookAlikes, read before the window's rows).
+    for (const r of source) {
+      if (this.entries.has(r.id) || (keyCount.get(this.keyOf(r) as string) ?? 0) <= 1) continue;
+      for (const [id, e] of this.entries) {
+        if (!this.isDeparting(id, e, seen) || !this.rowDescribes(r, {}, e.properties)) continue;
+        if (!this.carriers.has(id)) this.carriers.set(id, r.id);
+        if (!this.resembling.has(id)) this.resembling.set(id, r.id);
+      }
+    }
     // Departing record id → the first new row (no state, a key no departing record has) resembling it (the kit's newRowsResembling).
     const resembled = new Map<string, string>();
     for (const r of considered) {

@@ -56,9 +56,11 @@ function notFoundSkip(ctx: RunContext, item: SourceRecord, entry: StateIndexEntr
 }
 
 /**
- * A new id without a match key may be a record leaving the source under a new id (eighth trial
- * of stop 28: her email left blank on her renumbered row, she was deleted): the records that
- * left whose values it carries are kept (`ValueCarriers.remember`).
+ * A new id whose row fails before any call (no match key, another row's key or id, an invalid
+ * id) may be a record leaving the source under a new id (eighth trial of stop 28: her email
+ * left blank on her renumbered row, she was deleted; ninth: her renumbered row given a
+ * colleague's email, `duplicate_match_key`): the records that left whose values it carries are
+ * kept (`ValueCarriers.remember`).
  */
 async function keepLookAlikes(ctx: RunContext, item: SourceRecord, keys: RecordKeys): Promise<void> {
   if (ctx.kind !== 'records' || !ctx.carriers.any) return;
@@ -120,7 +122,7 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
     const key = seen === Seen.Window ? scan.memo.sendKey(position) : keys.keyOf(item.snapshot);
     const early = decideWithoutCall(ctx, scan, keys, item, key);
     if (early) {
-      if (key === undefined && !index.has(item.id)) await keepLookAlikes(ctx, item, keys);
+      if (!index.has(item.id)) await keepLookAlikes(ctx, item, keys);
       ctx.emit(early);
       continue;
     }
