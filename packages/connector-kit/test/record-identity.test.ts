@@ -356,6 +356,22 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  for (const mode of ['sync', 'additive', 'enrich'] as const) {
+    it(`${mode}: a row that now holds another record's last row while that record's row changed every value (a swap plus two edits) is refused with it; a person changing every value while a newcomer joins is updated (tenth trial of stop 28)`, async () => {
+      const person = (id: string, email: string, name: string, phone: string, city: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, phone, city }, groups: [] } });
+      await run(mode === 'enrich' ? 'additive' : mode, [person('a', 'ann@example.com', 'Ann Able', '111', 'Paris'), person('b', 'bob@example.com', 'Bob Baker', '222', 'Lyon')]);
+      await admin.clearRequests();
+      for (let i = 0; i < 2; i++) {
+        const swapped = await run(mode, [person('a', 'ann@example.com', 'Bob Baker', '222', 'Lyon'), person('b', 'bob@example.com', 'Annie Able', '115', 'Paris')]);
+        expect(swapped.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`).sort()).toEqual(['a:failed:identity_unclear', 'b:failed:identity_unclear']);
+        expect(swapped.results.find((r) => r.id === 'b')?.message).toContain('Every value of its last row changed, and row "a" now has some of them');
+        expect(await writes()).toEqual([]);
+      }
+      const ordinary = await run(mode, [person('a', 'ann@example.com', 'Ann Smith', '119', 'Nice'), person('b', 'bob@example.com', 'Bob Baker', '222', 'Lyon'), person('c', 'cy@example.com', 'Cy Young', '333', 'Metz')]);
+      expect(ordinary.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['a:updated', 'b:unchanged', mode === 'enrich' ? 'c:skipped' : 'c:created']);
+    });
+  }
+
   it('enrich: a new id with the email of a record that left but none of its other values is refused (identity_unclear), her record untouched, every run; a new id with her email and her name takes her record over', async () => {
     await run('additive', [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
     await admin.clearRequests();
@@ -370,6 +386,23 @@ describe('never touching the wrong record (tiny destination)', () => {
     expect(reid.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
     expect(reid.results.find((r) => r.id === 'id4')?.outcome).not.toBe('failed');
   });
+
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: a new id with the email of a record that left and none of its other values is refused (identity_unclear), her record kept and untouched, every run; with her name it takes her record over (tenth trial of stop 28)`, async () => {
+      await run(mode, [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+      await admin.clearRequests();
+      for (let i = 0; i < 2; i++) {
+        const next = await run(mode, [rec('id4', 'ada@example.com', 'Frank Fox'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+        const byId = new Map(next.results.map((r) => [r.id, r]));
+        expect(byId.get('id4')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(byId.get('id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+        expect(await writes()).toEqual([]);
+      }
+      const reid = await run(mode, [rec('id4', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+      expect(reid.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect(reid.results.find((r) => r.id === 'id4')?.outcome).not.toBe('failed');
+    });
+  }
 
   it('sync: a record whose plan changed while a new person with another name joins on the old plan: an ordinary change, both written', async () => {
     const person = (id: string, email: string, name: string, plan: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan }, groups: [] } });
@@ -398,9 +431,9 @@ describe('never touching the wrong record (tiny destination)', () => {
   });
 
   it('a record whose lookup failed still protects its destination record from a departure with the same key', async () => {
-    await run('sync', [rec('old-id', 'p@example.com')]);
+    await run('sync', [rec('old-id', 'p@example.com', 'Pat')]);
     await admin.setFaults([{ kind: 'server_error', method: 'GET', path: '^/records$', status: 400, times: 1 }]);
-    const second = await run('sync', [rec('new-id', 'p@example.com')], { windowSize: 1 });
+    const second = await run('sync', [rec('new-id', 'p@example.com', 'Pat')], { windowSize: 1 });
     expect(second.results.find((r) => r.id === 'old-id')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
     expect((await admin.records<Stored>()).records).toHaveLength(1);
   });

@@ -510,8 +510,8 @@ export class RecordsModel {
         if (!refusals.has(other)) refusals.set(other, 'failed:identity_unclear');
         continue;
       }
-      // Enrich mode: a new id with a departing record's key and none of its values (the kit's carriesNoneOf).
-      if (compared && !entry && !MODE_OPERATIONS[this.mode].create && this.carriesNoneOf(r, compared.properties)) {
+      // A new id with a departing record's key and none of its values (the kit's carriesNoneOf), in every mode.
+      if (compared && !entry && this.carriesNoneOf(r, compared.properties)) {
         refusals.set(r.id, 'failed:identity_unclear');
         continue;
       }
@@ -536,7 +536,9 @@ export class RecordsModel {
       for (const n of considered) if (!this.entries.has(n.id) && !refusals.has(n.id) && this.rowDescribes(n, c.snapshot.properties, e.properties)) pairs.push([c.id, n.id]);
     }
     for (const ids of pairs) for (const id of ids) refusals.set(id, 'failed:identity_unclear');
-    for (const id of this.wholeRowMoves(considered, refusals)) refusals.set(id, 'failed:identity_unclear');
+    const moves = this.wholeRowMoves(considered, refusals);
+    const emptied = this.emptiedRows(considered, refusals);
+    for (const id of [...moves, ...emptied]) refusals.set(id, 'failed:identity_unclear');
     return refusals;
   }
 
@@ -625,6 +627,37 @@ export class RecordsModel {
       if (best[1] >= 2 && best[1] >= theirs - 1 && best[1] >= now.length - 1) out.set(r.id, best[0]);
     }
     return out;
+  }
+
+  /**
+   * Changed records whose row kept none of the values only their last row had, while a new id
+   * or another such record now alone holds one of them: both (the kit's `emptiedRows`).
+   */
+  private emptiedRows(considered: readonly ConformanceRecord[], refusals: ReadonlyMap<string, string>): string[] {
+    const open = considered.filter((r) => refusals.get(r.id) !== 'failed:match_key_taken');
+    const changed = open.filter((r) => this.entries.get(r.id)?.idKnown === true);
+    const last = new Map<string, string | null>();
+    for (const r of changed) for (const v of this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties)) last.set(v, last.has(v) ? null : r.id);
+    const now = new Map<string, string | null>();
+    for (const r of open) for (const v of this.valuesOutsideKey(r.snapshot.properties)) now.set(v, now.has(v) ? null : r.id);
+    const emptied = new Set(
+      changed
+        .filter((r) => {
+          const own = this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties).filter((v) => last.get(v) === r.id);
+          return own.length > 0 && !this.valuesOutsideKey(r.snapshot.properties).some((v) => last.get(v) === r.id);
+        })
+        .map((r) => r.id),
+    );
+    const out = new Set<string>();
+    for (const s of open) {
+      const fresh = this.entries.get(s.id)?.idKnown !== true;
+      for (const v of this.valuesOutsideKey(s.snapshot.properties)) {
+        const o = last.get(v);
+        if (!o || o === s.id || !emptied.has(o) || now.get(v) !== s.id || !(fresh || emptied.has(s.id))) continue;
+        out.add(o).add(s.id);
+      }
+    }
+    return [...out];
   }
 
   /** `row` holds none of `other`'s values outside the key, and some values of its own there (the kit's `carriesNoneOf`). */

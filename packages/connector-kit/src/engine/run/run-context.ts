@@ -25,6 +25,8 @@ export interface SourceFacts {
   identityHolders(keys: readonly string[], except: string): string[];
   /** True when the record's rows are refused without a call in this run (`duplicate_record_id`, `duplicate_match_key`, `missing_match_key`, a row that could not be read): it takes no new identifiers, and gives none up. */
   refused(id: string): boolean;
+  /** Rows with an id that could not be read (their values unknown): each may be any record under another id. */
+  readonly unreadRows: number;
 }
 
 /** What every step of a run shares, whatever the destination's kind. */

@@ -206,6 +206,7 @@ export class RunSession {
         keyShared: (key: string) => scan.duplicateKeys.has(key),
         identityHolders: scan.identityHolders,
         refused: (id: string) => scan.duplicateIds.has(id) || scan.sharedKeyIds.has(id) || scan.keylessIds.has(id),
+        unreadRows: scan.unreadRows,
       },
       destinationName: destination.displayName,
       matchKeyLabel: destination.matchKeyLabel(config),

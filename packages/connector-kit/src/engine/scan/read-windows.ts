@@ -159,15 +159,15 @@ function windowRecord(ctx: RunContext, ref: number, recordId: string, row: numbe
 
 /**
  * Why the records missing from the source may still be in it, if they may: rows that could
- * not be identified, rows of new ids that could not be read, or ids on several rows (one of those rows may be a record whose id was
+ * not be identified or read, or ids on several rows (one of those rows may be a record whose id was
  * mistyped: fifth trial of stop 28, a person's row given another person's id had their
  * Contact deleted). Then nothing is deleted or removed (`source_incomplete`).
  */
-export function departuresUncertain(scan: Pick<SourceScan, 'unidentifiedErrors' | 'unreadNewIds' | 'duplicateIds'>): string | undefined {
+export function departuresUncertain(scan: Pick<SourceScan, 'unidentifiedErrors' | 'unreadRows' | 'duplicateIds'>): string | undefined {
   if (scan.unidentifiedErrors > 0) return `${scan.unidentifiedErrors} row(s) could not be read; nothing is deleted or removed until the source reads cleanly.`;
-  // A new id whose row could not be read may be this record under a new id (eighth trial of stop 28: renumbered, her row's
-  // encoding broken, she was deleted): its values cannot be compared.
-  if (scan.unreadNewIds > 0) return `${scan.unreadNewIds} row(s) with a new id could not be read (their values are unknown), and one may be this record under a new id; nothing is deleted or removed until they read cleanly.`;
+  // A row that could not be read may be this record under another id (eighth trial of stop 28: renumbered, her row's encoding
+  // broken, she was deleted; tenth: ids shifted, his row under the next id broken): its values cannot be compared.
+  if (scan.unreadRows > 0) return `${scan.unreadRows} row(s) could not be read (their values are unknown), and one may be this record under another id; nothing is deleted or removed until they read cleanly.`;
   if (scan.duplicateIds.size > 0) {
     return `${scan.duplicateIds.size} id(s) are on more than one row (duplicate_record_id), and one of those rows may be this record under a mistyped id; nothing is deleted or removed until every id is on one row.`;
   }

@@ -28,8 +28,8 @@ export interface SourceScan {
   readonly records: number;
   /** Rows that could not become records and whose id is unknown. */
   readonly unidentifiedErrors: number;
-  /** Rows that could not become records (bad encoding, a NUL, a nested value) under an id this sync has no state for. */
-  readonly unreadNewIds: number;
+  /** Rows with an id that could not become records (bad encoding, a NUL, a nested value, a number that is not one): their values are unknown. */
+  readonly unreadRows: number;
   /** Record ids that appear on more than one row. */
   readonly duplicateIds: ReadonlySet<string>;
   /** Normalised match key → the records sharing it, for keys shared by several records. */
@@ -175,7 +175,7 @@ class ScanTally {
   items = 0;
   records = 0;
   unidentifiedErrors = 0;
-  unreadNewIds = 0;
+  unreadRows = 0;
   changed = 0;
   changedWithState = 0;
   keyed = 0;
@@ -253,7 +253,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     else if (item.id === undefined) tally.unidentifiedErrors++;
     else {
       if (!tally.seen.add(item.id)) tally.duplicateIds.add(item.id);
-      if (!index.has(item.id)) tally.unreadNewIds++;
+      tally.unreadRows++;
       tally.keylessIds.add(item.id);
     }
   }
@@ -262,7 +262,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     items: tally.items,
     records: tally.records,
     unidentifiedErrors: tally.unidentifiedErrors,
-    unreadNewIds: tally.unreadNewIds,
+    unreadRows: tally.unreadRows,
     duplicateIds: tally.duplicateIds,
     duplicateKeys: keys.shared,
     sharedKeyIds: keys.sharedIds,

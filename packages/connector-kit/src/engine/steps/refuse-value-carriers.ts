@@ -6,6 +6,7 @@ import type { RecordRunContext } from '../run/run-context';
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 import { carriesNoneOf, describesOther, valueKey } from './value-carriers';
+import { emptiedRows, type Emptied } from './emptied-rows';
 import { wholeRowMoves } from './whole-row-moves';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
@@ -143,6 +144,22 @@ function refuseMovedValues(ctx: RecordRunContext, ledger: RecordLedger, events: 
     const advice = `The source's ids look swapped, rotated or shifted: give each person the id they had; if these values really changed, change them in separate runs.`;
     events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, 'Its values outside the match key are now the last values (all, or all but one) of', other.entry as StateEntry, 0, advice, ', whose row changed in this run too') });
   }
+  for (const e of emptiedRows(ledger.all(), keyOf, ctx.source.unreadRows)) {
+    if (!events.some((x) => x.ref === e.record.ref)) events.push({ type: 'settled', ref: e.record.ref, result: emptiedResult(ctx, e) });
+  }
+}
+
+/** The refusal of a record {@link emptiedRows} names. */
+function emptiedResult(ctx: RecordRunContext, e: Emptied): ResultFields {
+  const id = e.record.entry?.destinationId ?? undefined;
+  const dest = ctx.destinationName;
+  const message =
+    e.carries !== undefined
+      ? `It carries last values of record "${e.carries.recordId}" (${dest} record ${e.carries.entry?.destinationId ?? 'none'}), whose row changed every value in this run: it may be that person under another id. Nothing was written for it. Give each person the id they had; if both changes are real, send them in separate runs ("${e.carries.recordId}"'s first).`
+      : e.carrier !== undefined
+        ? `Every value of its last row changed, and row "${e.carrier.recordId}" now has some of them: the ids may be swapped, shifted or reused, and updating by id would write another person onto ${dest} record ${id ?? 'none'}. Nothing was written for it. If "${e.carrier.recordId}" is this person, give it the id "${e.record.recordId}" back; if these values really all changed, send them in separate runs (this record's first).`
+        : `Every value of its last row changed while ${ctx.source.unreadRows} row(s) could not be read: one may be this record's person under another id. Nothing was written for it (${dest} record ${id ?? 'none'}); fix those rows and run again.`;
+  return { outcome: 'failed', code: 'identity_unclear', message, retryable: false, destinationId: id, action: 'fail' };
 }
 
 /**
@@ -196,10 +213,10 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
         if (!resembling.has(other)) resembling.set(other, { departed: own, holder: r.recordId });
         continue;
       }
-      // Enrich mode, where a new row with her values is never read again once not found (the rule above cannot see it): a new
-      // id with a departing record's key and none of its values is refused outright; updating would write someone given her
-      // email onto her record (eighth trial of stop 28).
-      if (open && own !== undefined && r.entry === undefined && !permits(ctx.mode, 'create') && carriesNoneOf(r.next, own.snapshot, keyOf)) {
+      // A new id with a departing record's key and none of its values, whether or not a row with her values is seen (in enrich
+      // mode one remembered as not found is never read again): refused outright; updating would write someone given her email
+      // onto her record (eighth trial of stop 28, enrich; tenth: sync and additive did it).
+      if (open && own !== undefined && r.entry === undefined && carriesNoneOf(r.next, own.snapshot, keyOf)) {
         const advice = `It is kept. If it is that person, give the row the id "${own.recordId}" back (or send its new values in a later run); if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change or merge it there.`;
         events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
         continue;

@@ -23,7 +23,7 @@ function signature(snapshot: RecordSnapshot, keyOf: KeyOf): string | undefined {
 }
 
 /** The non-empty values of `snapshot` outside its match key, each as a `valueKey`. */
-function valuesOutsideKey(snapshot: RecordSnapshot, keyOf: KeyOf): string[] {
+export function valuesOutsideKey(snapshot: RecordSnapshot, keyOf: KeyOf): string[] {
   const key = keyOf(snapshot);
   return Object.keys(snapshot.properties).flatMap((name) => {
     const k = valueKey(name, snapshot.properties[name]);

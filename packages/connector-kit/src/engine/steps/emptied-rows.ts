@@ -1,0 +1,68 @@
+import type { RecordSnapshot } from '../../records/types';
+import type { StateEntry } from '../../state/state-store';
+import type { RecordView } from '../ledger/ledger-record';
+import { valuesOutsideKey } from './whole-row-moves';
+
+type KeyOf = (s: RecordSnapshot) => string | undefined;
+
+/** Why a record of the window is refused: its row kept none of its values, and `carrier` has some (or rows could not be read). */
+export interface Emptied {
+  readonly record: RecordView;
+  /** The row now carrying some of its last values; undefined when refused because rows could not be read. */
+  readonly carrier?: RecordView | undefined;
+  /** For a carrier refused with it: the emptied record whose values it carries. */
+  readonly carries?: RecordView | undefined;
+}
+
+/** The window's changed records (written before, still in the source, not refused already). */
+function changedRecords(rows: readonly RecordView[]): RecordView[] {
+  return rows.filter((r) => r.result === undefined && r.next !== null && r.entry !== undefined && !r.entry.notFound && r.entry.destinationId !== null);
+}
+
+/**
+ * Value → the one changed record whose last row held it and the one row of the window holding
+ * it now (null where several do: a plan or a city tells nobody apart).
+ */
+function tellingOwners(changed: readonly RecordView[], open: readonly RecordView[], keyOf: KeyOf) {
+  const last = new Map<string, RecordView | null>();
+  for (const r of changed) for (const v of valuesOutsideKey((r.entry as StateEntry).snapshot, keyOf)) last.set(v, last.has(v) ? null : r);
+  const now = new Map<string, RecordView | null>();
+  for (const r of open) for (const v of valuesOutsideKey(r.next as RecordSnapshot, keyOf)) now.set(v, now.has(v) ? null : r);
+  return { last, now };
+}
+
+/**
+ * Records of a window whose row kept none of the values that told them apart (each held, among
+ * the window's changed records, by their last row alone), while another row of the window now
+ * holds one of those values (held by no other row): read by id, a person changed every value and
+ * someone else took one; read by values, the ids were swapped, rotated, shifted or reused, with
+ * edits (tenth trial of stop 28: a swap where one row also changed its name and phone rewrote both
+ * records; an id reused while its person came back under a new id with two edits). Counted only
+ * where the carrier is a new id or emptied too, and both are refused; a carrier that kept its own
+ * values traded some (plans and cities, a household's phone): an ordinary change. While rows could not be read (`unreadRows`), any
+ * emptied record is refused: an unreadable row may be its person under another id.
+ */
+export function emptiedRows(rows: readonly RecordView[], keyOf: KeyOf, unreadRows: number): Emptied[] {
+  const changed = changedRecords(rows);
+  if (changed.length === 0) return [];
+  const open = rows.filter((r) => r.result === undefined && r.next !== null);
+  const { last, now } = tellingOwners(changed, open, keyOf);
+  const emptied = new Set(
+    changed.filter((r) => {
+      const own = valuesOutsideKey((r.entry as StateEntry).snapshot, keyOf).filter((v) => last.get(v) === r);
+      return own.length > 0 && !valuesOutsideKey(r.next as RecordSnapshot, keyOf).some((v) => last.get(v) === r);
+    }),
+  );
+  const out = new Map<RecordView, Emptied>();
+  for (const s of open) {
+    for (const v of valuesOutsideKey(s.next as RecordSnapshot, keyOf)) {
+      const o = last.get(v);
+      // A carrier that kept its own values traded some with it (plans and cities): an ordinary change.
+      if (!o || o === s || !emptied.has(o) || now.get(v) !== s || !(s.entry === undefined || emptied.has(s))) continue;
+      if (!out.has(o)) out.set(o, { record: o, carrier: s });
+      if (!out.has(s)) out.set(s, { record: s, carries: o });
+    }
+  }
+  if (unreadRows > 0) for (const r of emptied) if (!out.has(r)) out.set(r, { record: r });
+  return [...out.values()];
+}
