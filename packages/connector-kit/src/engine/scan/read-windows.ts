@@ -122,7 +122,8 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
     const key = seen === Seen.Window ? scan.memo.sendKey(position) : keys.keyOf(item.snapshot);
     const early = decideWithoutCall(ctx, scan, keys, item, key);
     if (early) {
-      if (!index.has(item.id)) await keepLookAlikes(ctx, item, keys);
+      // A new id, or one remembered as not found (never written: new to the destination too).
+      if (!index.has(item.id) || index.get(item.id)?.notFound) await keepLookAlikes(ctx, item, keys);
       ctx.emit(early);
       continue;
     }
