@@ -408,7 +408,10 @@ describe('CLI: a row takes a departed record\'s Email and name while its own id 
       const deleted = run.report.records.filter((r) => r.outcome === 'deleted').map((r) => r.destinationId);
       for (const r of rows) expect(deleted).not.toContain(contacts.find((c) => c.Email === r.Email && c.FirstName === r.FirstName)?.Id ?? '');
     }
-    expect(ws.org().Contact?.find((c) => c.Email === 'p2@x.com' && c.FirstName === 'N4')).toBeDefined();
+    // No Contact holds a mix of two people: each one's Email and name were a row's together in some run (rows refused since
+    // the tenth trial of stop 28 leave every Contact as it was, rather than writing p2@ with N4).
+    const pairs = new Set(steps.flat().map((r) => `${r.Email} ${r.FirstName}`));
+    for (const c of ws.org().Contact ?? []) expect(pairs.has(`${c.Email} ${c.FirstName}`), `${c.Email} ${c.FirstName}`).toBe(true);
   });
 });
 
