@@ -23,12 +23,13 @@ function changedRecords(rows: readonly RecordView[]): RecordView[] {
  * Value → the one changed record whose last row held it and the one row of the window holding
  * it now (null where several do: a plan or a city tells nobody apart).
  */
-function tellingOwners(changed: readonly RecordView[], open: readonly RecordView[], keyOf: KeyOf) {
-  const last = new Map<string, RecordView | null>();
-  for (const r of changed) for (const v of valuesOutsideKey((r.entry as StateEntry).snapshot, keyOf)) last.set(v, last.has(v) ? null : r);
-  const now = new Map<string, RecordView | null>();
-  for (const r of open) for (const v of valuesOutsideKey(r.next as RecordSnapshot, keyOf)) now.set(v, now.has(v) ? null : r);
-  return { last, now };
+function tellingOwners(lastOf: ReadonlyMap<RecordView, string[]>, nowOf: ReadonlyMap<RecordView, string[]>) {
+  const owners = (of: ReadonlyMap<RecordView, string[]>) => {
+    const out = new Map<string, RecordView | null>();
+    for (const [r, values] of of) for (const v of values) out.set(v, out.has(v) ? null : r);
+    return out;
+  };
+  return { last: owners(lastOf), now: owners(nowOf) };
 }
 
 /**
@@ -39,23 +40,21 @@ function tellingOwners(changed: readonly RecordView[], open: readonly RecordView
  * edits (tenth trial of stop 28: a swap where one row also changed its name and phone rewrote both
  * records; an id reused while its person came back under a new id with two edits). Counted only
  * where the carrier is a new id or emptied too, and both are refused; a carrier that kept its own
- * values traded some (plans and cities, a household's phone): an ordinary change. While rows could not be read (`unreadRows`), any
- * emptied record is refused: an unreadable row may be its person under another id.
+ * values traded some (plans and cities, a household's phone): an ordinary change. While rows
+ * could not be read (`unreadRows`), any emptied record is refused: an unreadable row may be its
+ * person under another id. Each row's values are computed once.
  */
 export function emptiedRows(rows: readonly RecordView[], keyOf: KeyOf, unreadRows: number): Emptied[] {
   const changed = changedRecords(rows);
   if (changed.length === 0) return [];
   const open = rows.filter((r) => r.result === undefined && r.next !== null);
-  const { last, now } = tellingOwners(changed, open, keyOf);
-  const emptied = new Set(
-    changed.filter((r) => {
-      const own = valuesOutsideKey((r.entry as StateEntry).snapshot, keyOf).filter((v) => last.get(v) === r);
-      return own.length > 0 && !valuesOutsideKey(r.next as RecordSnapshot, keyOf).some((v) => last.get(v) === r);
-    }),
-  );
+  const lastOf = new Map(changed.map((r) => [r, valuesOutsideKey((r.entry as StateEntry).snapshot, keyOf)] as const));
+  const nowOf = new Map(open.map((r) => [r, valuesOutsideKey(r.next as RecordSnapshot, keyOf)] as const));
+  const { last, now } = tellingOwners(lastOf, nowOf);
+  const emptied = new Set(changed.filter((r) => (lastOf.get(r) ?? []).some((v) => last.get(v) === r) && !(nowOf.get(r) ?? []).some((v) => last.get(v) === r)));
   const out = new Map<RecordView, Emptied>();
   for (const s of open) {
-    for (const v of valuesOutsideKey(s.next as RecordSnapshot, keyOf)) {
+    for (const v of nowOf.get(s) ?? []) {
       const o = last.get(v);
       // A carrier that kept its own values traded some with it (plans and cities): an ordinary change.
       if (!o || o === s || !emptied.has(o) || now.get(v) !== s || !(s.entry === undefined || emptied.has(s))) continue;
