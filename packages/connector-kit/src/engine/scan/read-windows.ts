@@ -67,6 +67,12 @@ async function keepLookAlikes(ctx: RunContext, item: SourceRecord, keys: RecordK
   for (const departed of await ctx.carriers.resembledBy(item.snapshot, keys.keyOf)) ctx.carriers.remember(departed, item.id);
 }
 
+/** A new id, or one remembered as not found (never written: new to the destination too). */
+function neverWritten(index: ReadonlyMap<string, StateIndexEntry>, id: string): boolean {
+  const entry = index.get(id);
+  return entry === undefined || entry.notFound === true;
+}
+
 /** True when the first pass read the whole source and every item was a usable, unique, unchanged record. */
 function nothingChanged(scan: SourceScan): boolean {
   return scan.complete && scan.changed === 0 && scan.records === scan.items && scan.duplicateIds.size === 0 && scan.sharedKeyIds.size === 0 && scan.memo.allUnchanged(scan.items);
@@ -122,8 +128,7 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
     const key = seen === Seen.Window ? scan.memo.sendKey(position) : keys.keyOf(item.snapshot);
     const early = decideWithoutCall(ctx, scan, keys, item, key);
     if (early) {
-      // A new id, or one remembered as not found (never written: new to the destination too).
-      if (!index.has(item.id) || index.get(item.id)?.notFound) await keepLookAlikes(ctx, item, keys);
+      if (neverWritten(index, item.id)) await keepLookAlikes(ctx, item, keys);
       ctx.emit(early);
       continue;
     }
