@@ -3,7 +3,7 @@ import { connectIntercom, type IntercomConnection } from './client/intercom-conn
 import { intercomConfigSchema } from './config';
 import { INTERCOM_CODES } from './errors/codes';
 import { contactBody } from './verbs/contact-body';
-import { contactMatchKey, matchKeyLabel } from './verbs/contact-keys';
+import { contactMatchKey, emailOf, matchKeyLabel } from './verbs/contact-keys';
 import { findContacts } from './verbs/find-contacts';
 import { prepareContactFields } from './verbs/prepare-fields';
 import { removeContacts } from './verbs/remove-contacts';
@@ -42,6 +42,13 @@ export const intercomDestination = defineDestination({
   }),
   matchKeyLabel: (config) => matchKeyLabel(config.matchBy),
   matchKey: (snapshot, config) => contactMatchKey(snapshot, config.matchBy),
+  // Intercom finds a contact by its email too; where the key is the external_id, the email still names the person (the kit drops it where it is the key).
+  // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
+  identityKeys: (snapshot) => {
+    const email = emailOf(snapshot);
+    return email === undefined ? [] : [`email:${email}`];
+  },
+  identityLabel: () => 'email',
   supportsGroups: () => true,
   connect: (config, ctx): Promise<IntercomConnection> => connectIntercom(config, ctx),
   prepareFields: prepareContactFields,

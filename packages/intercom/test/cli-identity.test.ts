@@ -381,3 +381,53 @@ describe('syncmodes sync --to intercom with external_id from the source id: ids 
     }
   }
 });
+
+describe('syncmodes sync --to intercom with external_id from the source id: ids moved while one value stayed (eleventh trial of stop 29)', () => {
+  // The email names the person where the external_id is the source id: a row whose email became another
+  // row's while that row took a third's says the ids moved. With one value kept (a phone), every other rule
+  // took it for an ordinary trade: both contacts were rewritten, and a shift archived a person still in the source.
+  const FIRST = 'id,email,name,phone\n1,ann@x.com,Ann,111\n2,bob@x.com,Bob,222\n3,cat@x.com,Cat,333\n4,dan@x.com,Dan,444\n';
+  const MOVES: Record<string, { csv: string; refused: string[] }> = {
+    'swapped, Bob keeping Ann\'s phone': { csv: 'id,email,name,phone\n2,ann@x.com,Ann,111\n1,bob@x.com,Bob,111\n3,cat@x.com,Cat,333\n4,dan@x.com,Dan,444\n', refused: ['1', '2'] },
+    'shifted, Dan taking Cat\'s phone and leaving id 4': { csv: 'id,email,name,phone\n1,bob@x.com,Bob,222\n2,cat@x.com,Cat,333\n3,dan@x.com,Dann,333\n', refused: ['1', '2', '3'] },
+    'a row made a copy of another': { csv: 'id,email,name,phone\n1,bob@x.com,Bob,222\n2,bob@x.com,Bob,222\n3,cat@x.com,Cat,333\n4,dan@x.com,Dan,444\n', refused: ['1'] },
+  };
+  const run = (state: string, from: string, mode: string, report: string) =>
+    cli(['sync', '--to', 'intercom', '--emulator', '--mode', mode, '--from', from, '--sync-name', 'p', '--id', 'id', '--map', 'external_id=id', '--map', 'email=email', '--map', 'name=name', '--map', 'phone=phone', '--allow-deletes', '5', '--state-dir', state, '--report', report]);
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    for (const [move, { csv, refused }] of Object.entries(MOVES)) {
+      it(`${move} (${mode}): those rows refused identity_unclear, every contact kept as it was (none archived), every run`, async () => {
+        const dir = tempDir();
+        const [first, next] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+        writeFileSync(first, FIRST);
+        writeFileSync(next, csv);
+        const state = join(dir, 'state');
+        expect((await run(state, first, mode === 'enrich' ? 'additive' : mode, join(dir, 'r0.json'))).code).toBe(0);
+        const before = saved(state).map((c) => [c.external_id, c.email, c.name, c.archived]);
+        for (const i of [1, 2]) {
+          const out = await run(state, next, mode, join(dir, `r${i}.json`));
+          expect(out.code, out.stderr).toBe(1);
+          const byId = Object.fromEntries(readReport(join(dir, `r${i}.json`)).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+          for (const id of refused) expect(byId[id], id).toBe('failed:identity_unclear');
+          expect(saved(state).map((c) => [c.external_id, c.email, c.name, c.archived])).toEqual(before);
+        }
+      }, 90_000);
+    }
+  }
+
+  it('sync: a new email and a phone trade between two people are sent (nothing moved between ids)', async () => {
+    const dir = tempDir();
+    const [first, next] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+    writeFileSync(first, FIRST);
+    writeFileSync(next, 'id,email,name,phone\n1,ann.lee@y.com,Ann,222\n2,bob@x.com,Bob,111\n3,cat@x.com,Cat,333\n4,dan@x.com,Dan,444\n');
+    const state = join(dir, 'state');
+    expect((await run(state, first, 'sync', join(dir, 'r0.json'))).code).toBe(0);
+    const out = await run(state, next, 'sync', join(dir, 'r1.json'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(readReport(join(dir, 'r1.json')).counts).toMatchObject({ updated: 2, failed: 0 });
+    expect(saved(state).filter((c) => c.external_id === '1' || c.external_id === '2').map((c) => [c.external_id, c.email, c.name])).toEqual([
+      ['1', 'ann.lee@y.com', 'Ann'],
+      ['2', 'bob@x.com', 'Bob'],
+    ]);
+  }, 60_000);
+});

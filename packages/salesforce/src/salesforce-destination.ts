@@ -1,4 +1,4 @@
-import { InputError, defineDestination, type PropertyValue } from '@syncmodes/connector-kit';
+import { InputError, defineDestination, type PropertyValue, type RecordSnapshot } from '@syncmodes/connector-kit';
 import type { FieldDescribe } from './client/salesforce-api';
 import { connectSalesforce, memberFieldFor, type SalesforceClient } from './client/salesforce-client';
 import { salesforceConfigSchema } from './config';
@@ -7,6 +7,18 @@ import { convertValue, dateOptionsOf } from './fields/field-values';
 import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembers } from './verbs/campaigns';
 import { findRecords } from './verbs/find-records';
 import { createRecords, deleteRecords, updateRecords, upsertsByMatchField } from './verbs/write-records';
+
+/** A field's value as a key (trimmed, lowercased), the field named as configured or in any case (mappings may spell it differently); undefined when empty. */
+function normalisedField(snapshot: RecordSnapshot, field: string): string | undefined {
+  let value = snapshot.properties[field];
+  if (value === undefined) {
+    const wanted = field.toLowerCase();
+    value = Object.entries(snapshot.properties).find(([k]) => k.toLowerCase() === wanted)?.[1];
+  }
+  if (value === null || value === undefined) return undefined;
+  const key = String(value).trim().toLowerCase();
+  return key === '' ? undefined : key;
+}
 
 /**
  * The Salesforce destination: records of one sObject (Contact by default; Lead; any
@@ -41,17 +53,15 @@ export const salesforceDestination = defineDestination({
       ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize }
       : { writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency },
   matchKeyLabel: (config) => config.matchField,
-  matchKey: (snapshot, config) => {
-    // The field as configured, else in any case (mappings may spell it differently).
-    let value = snapshot.properties[config.matchField];
-    if (value === undefined) {
-      const wanted = config.matchField.toLowerCase();
-      value = Object.entries(snapshot.properties).find(([k]) => k.toLowerCase() === wanted)?.[1];
-    }
-    if (value === null || value === undefined) return undefined;
-    const key = String(value).trim().toLowerCase();
-    return key === '' ? undefined : key;
+  matchKey: (snapshot, config) => normalisedField(snapshot, config.matchField),
+  // Where the match field is not Email, the Email still names the person: Salesforce's standard duplicate
+  // rules match Contacts and Leads by it (https://help.salesforce.com/s/articleView?id=sales.matching_rules_standard_contact_rule.htm).
+  identityKeys: (snapshot, config) => {
+    if (config.matchField.toLowerCase() === 'email') return [];
+    const email = normalisedField(snapshot, 'Email');
+    return email === undefined ? [] : [email];
   },
+  identityLabel: () => 'Email',
   // An external-id match field: creates are upserts, so records without state are sent without a lookup (see createRecords).
   createUpserts: (ctx) => upsertsByMatchField(ctx.client),
   supportsGroups: (config) => memberFieldFor(config.object) !== undefined,

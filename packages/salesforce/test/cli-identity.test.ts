@@ -442,3 +442,48 @@ describe('CLI: two rows take a departed record\'s Email (verify seed 868883117: 
     expect((ws.org().Contact ?? []).map((c) => c.Email).sort()).toEqual(['p0@x.com', 'p2@x.com']);
   });
 });
+
+describe('CLI: an external-id match field (Customer_Id__c = the source id): ids moved while one value stayed (eleventh trial of stop 29)', () => {
+  // With the id as the key, the Email is what names the person (Salesforce's standard duplicate rules match by it). A row
+  // whose Email became another row's while that row took a third's says the ids moved; with one value kept (a Phone),
+  // every other rule took it for an ordinary trade: Contacts were rewritten, and a shift deleted a person still in the source.
+  const row = (id: string, name: string, phone: string, email = `${name.toLowerCase()}@x.com`) => ({ id, Customer_Id__c: id, Email: email, LastName: name, Phone: phone });
+  const first = [row('1', 'Ann', '111'), row('2', 'Bob', '222'), row('3', 'Cat', '333'), row('4', 'Dan', '444')];
+  const moves: Record<string, { rows: Row[]; refused: string[] }> = {
+    "swapped, Bob keeping Ann's Phone": { rows: [row('2', 'Ann', '111'), row('1', 'Bob', '111'), row('3', 'Cat', '333'), row('4', 'Dan', '444')], refused: ['1', '2'] },
+    "shifted, Dan taking Cat's Phone and leaving id 4": { rows: [row('1', 'Bob', '222'), row('2', 'Cat', '333'), row('3', 'Dann', '333', 'dan@x.com')], refused: ['1', '2', '3'] },
+    'a row made a copy of another': { rows: [row('1', 'Bob', '222'), row('2', 'Bob', '222'), row('3', 'Cat', '333'), row('4', 'Dan', '444')], refused: ['1'] },
+  };
+  const options = ['--option', 'matchField=Customer_Id__c', '--allow-deletes', '5'];
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    for (const [name, { rows, refused }] of Object.entries(moves)) {
+      it(`${mode}, ${name}: those rows refused identity_unclear, no Contact written or deleted, every run`, async () => {
+        const ws = workspace({ Contact: [] });
+        expect((await ws.sync(mode === 'enrich' ? 'additive' : mode, first, options)).code).toBe(0);
+        const before = ws.org().Contact;
+        for (let run = 0; run < 2; run++) {
+          const again = await ws.sync(mode, rows, options);
+          expect(again.code).toBe(1);
+          for (const id of refused) expect(outcome(again.report, id), id).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+          expect(again.report.records.filter((r) => r.outcome === 'deleted' || r.outcome === 'updated' || r.outcome === 'created')).toEqual([]);
+          expect(ws.org().Contact).toEqual(before);
+        }
+      });
+    }
+  }
+
+  it('sync: a new Email and a Phone trade between two people are sent (nothing moved between ids)', async () => {
+    const ws = workspace({ Contact: [] });
+    expect((await ws.sync('sync', first, options)).code).toBe(0);
+    const next = await ws.sync('sync', [row('1', 'Ann', '222', 'ann.lee@y.com'), row('2', 'Bob', '111'), row('3', 'Cat', '333'), row('4', 'Dan', '444')], options);
+    expect(next.code).toBe(0);
+    expect(next.report.counts).toMatchObject({ updated: 2, failed: 0 });
+    const contacts = byId(ws.org(), 'Contact');
+    expect([...contacts.values()].map((c) => [c.Customer_Id__c, c.Email, c.Phone]).sort()).toEqual([
+      ['1', 'ann.lee@y.com', '222'],
+      ['2', 'bob@x.com', '111'],
+      ['3', 'cat@x.com', '333'],
+      ['4', 'dan@x.com', '444'],
+    ]);
+  });
+});

@@ -91,6 +91,20 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * where the destination compares case-insensitively).
    */
   matchKey(snapshot: RecordSnapshot, config: z.output<Schema>): string | undefined;
+  /**
+   * The record's identifiers besides its match key, normalised, each as one string (e.g.
+   * `email:<lowercased email>` where the match key is an external id): values that name one
+   * person at the vendor as surely as the key does (Intercom also finds a contact by email;
+   * Salesforce's duplicate rules match Contacts by Email). Omit when the match key is the only
+   * one, or return none for a config whose key is already that identifier. The kit follows
+   * them between records the way it follows match keys (`refuseIdentityMoves`): a row taking
+   * another record's identifier while that record takes a third's (ids shifted, swapped,
+   * reused) is refused `identity_unclear`, and a record leaving the source whose identifier a
+   * row now has is not deleted. Memory: the scan indexes them for every row (a string table).
+   */
+  identityKeys?(snapshot: RecordSnapshot, config: z.output<Schema>): readonly string[];
+  /** Human name of the identifiers of `identityKeys` for messages (default `identifier`; e.g. `Email`). */
+  identityLabel?(config: z.output<Schema>): string;
   /** Builds the SDK client (and loads metadata such as field descriptions). */
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;

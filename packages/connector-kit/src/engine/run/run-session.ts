@@ -220,7 +220,7 @@ export class RunSession {
     const createIsUpsert = client !== undefined && records.createUpserts?.(base.verbs) === true;
     const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0;
     const limits = this.limits as DestinationLimits;
-    const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : []);
+    const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : [], setup.identityKeysOf);
     return { ...base, kind: 'records', destination: records, limits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers };
   }
 

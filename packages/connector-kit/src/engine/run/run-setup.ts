@@ -43,6 +43,18 @@ function preparedSource(source: RecordSource, fixed: readonly string[] | undefin
   };
 }
 
+/**
+ * What the scan indexes per row besides the match key: a record destination's identifiers
+ * (every mode: a row written onto another person's record is wrong whatever the mode); an
+ * audience's only where removals happen (a mode that never removes keeps no index).
+ */
+function identityKeysOf(destination: AnyDestination, mode: SyncMode, config: Record<string, unknown>): RunSetup['identityKeysOf'] {
+  const keysOf = destination.identityKeys;
+  if (keysOf === undefined) return undefined;
+  if (destination.kind === 'audience' && !permits(mode, 'delete', { owned: true, deletePolicy: 'owned' })) return undefined;
+  return (snapshot) => keysOf(snapshot, config);
+}
+
 /** Everything decided once from a run's options, before anything is read: mode, config, identity, limits. */
 export interface RunSetup {
   readonly options: RunSyncOptions;
@@ -59,7 +71,7 @@ export interface RunSetup {
   readonly source: RecordSource;
   readonly logger: Logger;
   readonly keyOf: (snapshot: RecordSnapshot) => string | undefined;
-  /** Audiences matched by any of several identifiers: every identifier of a record (see `identityKeys`). */
+  /** Every identifier of a record the scan indexes (see `identityKeys`; none declared: undefined). */
   readonly identityKeysOf: ((snapshot: RecordSnapshot) => readonly string[]) | undefined;
   readonly recheckNotFoundAfterMs: number;
   readonly started: number;
@@ -95,7 +107,7 @@ export function setupRun(options: RunSyncOptions): RunSetup {
     logger: options.logger ?? silentLogger,
     keyOf: (snapshot) => destination.matchKey(snapshot, config),
     // Only removals need it (a mode that never removes keeps no index of every identifier).
-    identityKeysOf: audience?.identityKeys && permits(mode, 'delete', { owned: true, deletePolicy: 'owned' }) ? (snapshot) => (audience.identityKeys as NonNullable<typeof audience.identityKeys>)(snapshot, config) : undefined,
+    identityKeysOf: identityKeysOf(destination, mode, config),
     recheckNotFoundAfterMs: options.recheckNotFoundAfterMs ?? records?.recheckNotFoundAfterMs ?? 0,
     started: Date.now(),
     limitsOf: (volume) => (audience ? audienceLimitsFor(audience, config) : limitsFor(records as AnyRecordDestination, config, volume)),

@@ -11,6 +11,7 @@ import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { refuseOpenKeyMoves } from './key-moves';
+import { refuseIdentityMoves } from './identity-moves';
 import { looksLikeDeparted } from './key-holder';
 import { refuseValueCarriers } from './refuse-value-carriers';
 import { decideMatch, listIds } from './match-decision';
@@ -164,6 +165,7 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
  */
 async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   await refuseOpenKeyMoves(ctx, ledger);
+  await refuseIdentityMoves(ctx, ledger);
   await refuseValueCarriers(ctx, ledger);
   const moved = ledger.open().filter((r) => r.previousMatchKey !== undefined && r.entry);
   const requests = moved.map((r) => ({ ref: r.ref, snapshot: r.entry?.snapshot as NonNullable<RecordView['next']>, matchKey: r.previousMatchKey as string, knownId: r.entry?.destinationId ?? undefined }));

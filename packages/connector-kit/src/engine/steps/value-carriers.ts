@@ -61,6 +61,8 @@ interface Departing {
   readonly byValue: ReadonlyMap<string, string[]>;
   /** Match key → the departing record with it (null: several have it). */
   readonly byKey: ReadonlyMap<string, StateEntry | null>;
+  /** Identifier besides the match key (`identityKeys`) → the departing records with it. */
+  readonly byIdentity: ReadonlyMap<string, StateEntry[]>;
 }
 
 /**
@@ -91,6 +93,7 @@ export class ValueCarriers {
     private readonly state: StateStore,
     private readonly syncId: string,
     private readonly departingIds: readonly string[],
+    private readonly identityKeysOf?: ((snapshot: RecordSnapshot) => readonly string[]) | undefined,
   ) {}
 
   /** True when some record leaves the source in this run (else no row can describe one). */
@@ -103,18 +106,20 @@ export class ValueCarriers {
       const entries = new Map<string, StateEntry>();
       const byValue = new Map<string, string[]>();
       const byKey = new Map<string, StateEntry | null>();
+      const byIdentity = new Map<string, StateEntry[]>();
       for (let i = 0; i < this.departingIds.length; i += CHUNK) {
         for (const [id, entry] of await this.state.get(this.syncId, this.departingIds.slice(i, i + CHUNK))) {
           if (entry.notFound || entry.destinationId === null) continue;
           entries.set(id, entry);
           if (entry.matchKey !== null) byKey.set(entry.matchKey, byKey.has(entry.matchKey) ? null : entry);
+          for (const k of this.identityKeysOf?.(entry.snapshot) ?? []) byIdentity.set(k, [...(byIdentity.get(k) ?? []), entry]);
           for (const [name, value] of Object.entries(entry.snapshot.properties)) {
             const k = valueKey(name, value);
             if (k !== undefined) byValue.set(k, [...(byValue.get(k) ?? []), id]);
           }
         }
       }
-      return { entries, byValue, byKey };
+      return { entries, byValue, byKey, byIdentity };
     })();
     return this.departing;
   }
@@ -165,6 +170,11 @@ export class ValueCarriers {
    */
   async departingWithKey(key: string): Promise<StateEntry | undefined> {
     return (await this.load()).byKey.get(key) ?? undefined;
+  }
+
+  /** The departing records with identifier `key` (see `identityKeys`; none without them). */
+  async departingWithIdentity(key: string): Promise<readonly StateEntry[]> {
+    return (await this.load()).byIdentity.get(key) ?? [];
   }
 
   /** Remembers `rowId` as the carrier of departing record `departedId` unless it has one (a new row with its values: it is kept). */

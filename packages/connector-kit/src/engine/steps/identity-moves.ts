@@ -1,0 +1,228 @@
+import type { RecordSnapshot } from '../../records/types';
+import type { StateEntry } from '../../state/state-store';
+import type { RecordEvent, ResultFields } from '../ledger/events';
+import type { RecordView } from '../ledger/ledger-record';
+import type { RecordLedger } from '../ledger/record-ledger';
+import type { RecordRunContext, SourceFacts } from '../run/run-context';
+import { looksLikeDeparted } from './key-holder';
+
+type IdsOf = (snapshot: RecordSnapshot) => readonly string[];
+type KeyOf = (snapshot: RecordSnapshot) => string | undefined;
+
+/** No record has this id (asks the scan for every holder of an identifier). */
+const NO_RECORD = '\u0000';
+
+/** Records met by a walk, and whether it came back to where it started. */
+interface Walk {
+  readonly path: readonly string[];
+  readonly closed: boolean;
+}
+
+/**
+ * The run-wide memory of identifier moves: which records a walk found in an open chain
+ * (refused in whichever window they are read), and the walks done (each record walked once).
+ * Keyed by the run's source facts, so it lives as long as the run.
+ */
+interface RunMemory {
+  readonly open: Set<string>;
+  readonly walked: Map<string, Walk>;
+}
+const memories = new WeakMap<SourceFacts, RunMemory>();
+
+function memoryOf(source: SourceFacts): RunMemory {
+  let memory = memories.get(source);
+  if (!memory) {
+    memory = { open: new Set(), walked: new Map() };
+    memories.set(source, memory);
+  }
+  return memory;
+}
+
+/** Who took the identifiers a record gave up, from its state and the scan's index of the source's identifiers. */
+class IdentityTakers {
+  private readonly entries = new Map<string, Promise<StateEntry | undefined>>();
+
+  constructor(
+    private readonly ctx: RecordRunContext,
+    private readonly idsOf: IdsOf,
+    ledger: RecordLedger,
+  ) {
+    for (const r of ledger.all()) this.entries.set(r.recordId, Promise.resolve(r.entry));
+  }
+
+  /** The record's state entry (read once), undefined when it has none or was not found. */
+  async entry(id: string): Promise<StateEntry | undefined> {
+    let entry = this.entries.get(id);
+    if (!entry) {
+      entry = this.ctx.state.get(this.ctx.syncId, [id]).then((m) => m.get(id));
+      this.entries.set(id, entry);
+    }
+    const found = await entry;
+    return found && !found.notFound ? found : undefined;
+  }
+
+  /**
+   * The source records other than `id` that now hold an identifier `id` had in state and no
+   * longer has — except one that took its previous match key too (a key move, `refuseOpenKeyMoves`
+   * decides it); undefined when `id` has no state (someone new).
+   */
+  async of(id: string): Promise<string[] | undefined> {
+    const entry = await this.entry(id);
+    if (!entry) return undefined;
+    const { source } = this.ctx;
+    const previousKey = entry.matchKey !== null && source.keyHolder(entry.matchKey) !== id ? entry.matchKey : undefined;
+    const takers = new Set<string>();
+    for (const k of this.idsOf(entry.snapshot)) {
+      const holders = source.identityHolders([k], NO_RECORD);
+      if (holders.includes(id)) continue;
+      for (const h of holders) if (previousKey === undefined || source.keyHolder(previousKey) !== h) takers.add(h);
+    }
+    return [...takers];
+  }
+}
+
+/** Follows "who has my previous identifier now" from `start` (via `first`) while each step has one taker. */
+async function walk(takers: IdentityTakers, memory: RunMemory, start: string, first: string): Promise<Walk> {
+  const path = [start];
+  let at = first;
+  while (!path.includes(at)) {
+    path.push(at);
+    // A record met by an earlier walk: that walk did not come back to `start`.
+    if (memory.walked.has(at)) return { path, closed: false };
+    const next = await takers.of(at);
+    if (next === undefined || next.length !== 1) return { path, closed: false };
+    at = next[0] as string;
+  }
+  return { path, closed: at === start };
+}
+
+/** True when a record of the cycle looks like the one before it (whose identifier it took), as far as this window has both (a tie counts). */
+function carriedAround(cycle: readonly string[], byId: ReadonlyMap<string, RecordView>, keyOf: KeyOf): boolean {
+  return cycle.some((id, i) => {
+    const giver = byId.get(id)?.entry;
+    const taker = byId.get(cycle[(i + 1) % cycle.length] as string);
+    return giver !== undefined && taker?.entry !== undefined && taker.next != null && looksLikeDeparted(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
+  });
+}
+
+function refusal(ctx: RecordRunContext, r: RecordView, why: string, advice: string): ResultFields {
+  return {
+    outcome: 'failed',
+    code: 'identity_unclear',
+    message: `${why} Nothing was written for it (${ctx.destinationName} record ${r.entry?.destinationId ?? 'none'}). ${advice}`,
+    retryable: false,
+    destinationId: r.entry?.destinationId ?? undefined,
+    action: 'fail',
+  };
+}
+
+/** Up to three record ids, quoted, and how many more. */
+function namesOf(ids: readonly string[]): string {
+  const named = ids.slice(0, 3).map((id) => `"${id}"`).join(', ');
+  return ids.length > 3 ? `${named} and ${ids.length - 3} more` : named;
+}
+
+/** The identifiers `next` has that `own` (none for a new row) did not. */
+function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefined): string[] {
+  const before = new Set(own ? idsOf(own) : []);
+  return idsOf(next).filter((k) => !before.has(k));
+}
+
+/**
+ * Identifiers besides the match key (`DestinationDefinition.identityKeys`: an email where the
+ * key is an external id) followed between records the way match keys are (`refuseOpenKeyMoves`).
+ * With the id as the key, an email is what tells people apart: a row whose id stayed while its
+ * email became another record's says the ids moved, not the person (eleventh trial of stop 29:
+ * ids swapped, rotated or shifted with one value kept were written onto each other's Contacts,
+ * and a shift deleted a person still in the source; the same sources keyed by email were refused).
+ * Refused (`identity_unclear`), nothing written:
+ *
+ * - every record of an open chain of identifier moves — a record whose previous identifier
+ *   another record now has, following "who has my previous one now" to someone new, to a
+ *   record that gave nothing up, or to a branch (ids shifted or reused; an email handed on
+ *   inside the source too: send such a change in two runs);
+ * - every record of a closed cycle (emails swapped or rotated) where a row looks like the
+ *   record whose identifier it took (`looksLikeDeparted`, a tie included: the ids moved);
+ * - a changed record that took the identifier of a record still holding it and now looks
+ *   like that record (a row made a copy of another row under its own id);
+ * - a changed record that took the identifier of a record leaving the source, when it is in
+ *   an open chain or looks like that record; the record leaving is kept (`ValueCarriers.hold`).
+ *   A new row with the identifier of a record leaving keeps it too (`ValueCarriers.remember`:
+ *   maybe that person under a new id), released once the row is written as its own record.
+ *
+ * A taker read in a later window than its chain is refused there (run-wide memory); one read
+ * in an earlier window was sent already (the rules see one window at a time). Runs after
+ * `refuseOpenKeyMoves` and before any lookup.
+ */
+export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
+  const declared = ctx.destination.identityKeys;
+  if (declared === undefined) return;
+  const keyOf: KeyOf = (s) => ctx.destination.matchKey(s, ctx.config);
+  const idsOf: IdsOf = (s) => declared(s, ctx.config).filter((k) => k !== keyOf(s));
+  const label = ctx.destination.identityLabel?.(ctx.config) ?? 'identifier';
+  const memory = memoryOf(ctx.source);
+  const takers = new IdentityTakers(ctx, idsOf, ledger);
+  const inSource = ledger.all().filter((r) => r.next !== null);
+  const byId = new Map(inSource.map((r) => [r.recordId, r]));
+  const results = new Map<RecordView, ResultFields>();
+  const refuse = (r: RecordView | undefined, why: string, advice: string) => {
+    if (r && r.result === undefined && !results.has(r)) results.set(r, refusal(ctx, r, why, advice));
+  };
+  const shifted = `Give each person the id they had; if these ${label} values really moved between people, change them in separate runs.`;
+  for (const r of inSource) {
+    if (r.entry === undefined || memory.walked.has(r.recordId)) continue;
+    const first = await takers.of(r.recordId);
+    if (!first || first.length === 0) continue;
+    const found = first.length === 1 ? await walk(takers, memory, r.recordId, first[0] as string) : { path: [r.recordId, ...first], closed: false };
+    for (const id of found.path) if (!memory.walked.has(id)) memory.walked.set(id, found);
+    if (found.closed && !carriedAround(found.path, byId, keyOf)) continue;
+    for (const id of found.path) memory.open.add(id);
+  }
+  for (const r of inSource) {
+    if (!memory.open.has(r.recordId)) continue;
+    const walked = memory.walked.get(r.recordId);
+    const others = namesOf((walked?.path ?? []).filter((id) => id !== r.recordId));
+    const why = walked?.closed
+      ? `Its ${label} moved around with other values among records ${others} (a swap or rotation of ids, not of ${label} values): updating by id would write each person onto another's record.`
+      : `Its previous ${label}, or its new one, moved between records ${others} without closing a swap: the source's ids look shifted or reused, and updating by id would write each person onto another's record.`;
+    refuse(r, why, shifted);
+  }
+  await refuseTakings(ctx, ledger, { idsOf, keyOf, label, takers, memory, refuse });
+  ledger.report([...results].map(([r, result]): RecordEvent => ({ type: 'settled', ref: r.ref, result })));
+}
+
+interface TakingsContext {
+  readonly idsOf: IdsOf;
+  readonly keyOf: KeyOf;
+  readonly label: string;
+  readonly takers: IdentityTakers;
+  readonly memory: RunMemory;
+  readonly refuse: (r: RecordView, why: string, advice: string) => void;
+}
+
+/** Rows that took an identifier another record still holds (a copy), or one of a record leaving the source (see {@link refuseIdentityMoves}). */
+async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: TakingsContext): Promise<void> {
+  for (const r of ledger.all()) {
+    if (r.next === null || r.entry?.notFound) continue;
+    for (const k of gained(t.idsOf, r.next, r.entry?.snapshot)) {
+      if (r.entry !== undefined) {
+        for (const h of ctx.source.identityHolders([k], r.recordId)) {
+          const held = await t.takers.entry(h);
+          if (!held || !t.idsOf(held.snapshot).includes(k) || !looksLikeDeparted(r.next, r.entry.snapshot, held.snapshot, t.keyOf)) continue;
+          t.refuse(r, `Its new ${t.label} is record "${h}"'s, which still has it, and its row now looks like that record rather than its own last values: a copy of "${h}" under this id.`, `If this row is "${h}"'s person, remove it (or give it back its own values); if it is its own person sharing the ${t.label}, send its new ${t.label} and its other new values in separate runs.`);
+        }
+      }
+      if (!ctx.carriers.any) continue;
+      for (const departed of await ctx.carriers.departingWithIdentity(k)) {
+        if (departed.recordId === r.recordId || departed.matchKey === r.matchKey) continue;
+        if (r.entry === undefined) {
+          ctx.carriers.remember(departed.recordId, r.recordId);
+          continue;
+        }
+        if (!t.memory.open.has(r.recordId) && !looksLikeDeparted(r.next, r.entry.snapshot, departed.snapshot, t.keyOf)) continue;
+        ctx.carriers.hold(departed.recordId, r.recordId);
+        t.refuse(r, `Its new ${t.label} is that of record "${departed.recordId}", which left the source, and its row looks like that record or its ids moved: it may be that person under this id.`, `That record is kept. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, send this change once "${departed.recordId}" is gone from ${ctx.destinationName}.`);
+      }
+    }
+  }
+}
