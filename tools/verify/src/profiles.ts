@@ -18,6 +18,8 @@ export interface Profile {
   readonly concurrentRows: number;
   /** Histories with a failing state store, per destination and mode. */
   readonly stateFaultHistories: number;
+  /** Histories of people moving between ids (destinations keyed by the source id), per destination and mode. */
+  readonly peopleHistories: number;
   /** Source rows of each distributed scenario (three worker processes on Postgres). */
   readonly distributedRows: number;
   /** Everything random in the run follows it: the histories, fault points, kill points, which targets a quick run samples. */
@@ -25,9 +27,9 @@ export interface Profile {
 }
 
 /** CI's short version (every change). */
-export const QUICK: Profile = { name: 'quick', histories: 2, faultKinds: 2, faultRate: 0.2, kills: 2, crashRows: 200, concurrentTargets: 2, concurrentRows: 40, stateFaultHistories: 1, distributedRows: 600, seed: 0 };
+export const QUICK: Profile = { name: 'quick', histories: 2, faultKinds: 2, faultRate: 0.2, kills: 2, crashRows: 200, concurrentTargets: 2, concurrentRows: 40, stateFaultHistories: 1, peopleHistories: 4, distributedRows: 600, seed: 0 };
 /** The full version (figures for the closing note). */
-export const FULL: Profile = { name: 'full', histories: 25, faultKinds: 6, faultRate: 0.2, kills: 20, crashRows: 300, concurrentTargets: Infinity, concurrentRows: 200, stateFaultHistories: 6, distributedRows: 2_000, seed: 0 };
+export const FULL: Profile = { name: 'full', histories: 25, faultKinds: 6, faultRate: 0.2, kills: 20, crashRows: 300, concurrentTargets: Infinity, concurrentRows: 200, stateFaultHistories: 6, peopleHistories: 40, distributedRows: 2_000, seed: 0 };
 
 /** A new random seed (printed first, so the run can be replayed with `--seed`). */
 export function randomSeed(): number {

@@ -8,6 +8,8 @@ import { runCrashHarness } from './checks/crash';
 import { FAULT_KINDS, runAudienceFaultMatrix, runFaultMatrix } from './checks/fault-matrix';
 import { runAudienceGuardChecks, runGuardChecks } from './checks/guards';
 import { runRecordsScenario } from './checks/records-scenario';
+import { PEOPLE_TARGETS, runPeopleScenario } from './checks/people-moves';
+import { peopleHistoryArb } from './model/people-history';
 import { runSecretChecks } from './checks/secrets';
 import { runDistributed } from './distributed/section';
 import { historyArb, stateFaultHistoryArb, type HistoryOptions } from './model/history';
@@ -67,6 +69,21 @@ export const SECTIONS: readonly Section[] = [
           const histories = fc.sample(historyArb(AUDIENCE_HISTORIES), { numRuns: profile.histories, seed });
           for (const [i, history] of histories.entries()) await runDeferredRemovals(target, { ...history, label: `seed ${seed}#${i}` }, stats);
           log(`  ${target.name}/sync, removals refused then allowed: ${histories.length} histories`);
+        }
+      }
+    },
+  },
+  {
+    name: 'identity by id (people moved between ids, id as key)',
+    async run(profile, stats, log, targets) {
+      const names = new Set(targets.records.map((r) => r.name));
+      for (const [t, target] of PEOPLE_TARGETS.entries()) {
+        if (!names.has(target.name)) continue;
+        for (const [m, mode] of target.harness.destination.syncModes.entries()) {
+          const seed = profile.seed + 11_000 + t * 100 + m * 10;
+          const histories = fc.sample(peopleHistoryArb, { numRuns: profile.peopleHistories, seed });
+          for (const [i, history] of histories.entries()) await runPeopleScenario(target, mode, history, `seed ${seed}#${i}`, stats);
+          log(`  ${target.name}/${mode}: ${histories.length} histories`);
         }
       }
     },

@@ -715,8 +715,8 @@ export class RecordsModel {
     let votes = 0;
     for (const name of new Set([...Object.keys(own), ...Object.keys(departed)])) {
       if (same(own[name], departed[name])) continue;
-      const swapped = { ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: own[name] ?? null } } };
-      if (this.keyOf(swapped) !== key) continue;
+      const keyWith = (v: PropertyValue | undefined) => this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: v ?? null } } });
+      if (keyWith(own[name]) !== key || keyWith(departed[name]) !== key) continue;
       const now = row.snapshot.properties[name];
       if (same(now, departed[name])) votes++;
       else if (same(now, own[name])) votes--;

@@ -16,6 +16,8 @@ const NO_RECORD = '\u0000';
 interface Walk {
   readonly path: readonly string[];
   readonly closed: boolean;
+  /** Where the walk ended at a record whose identifiers went to several records: those records (each walked on its own). */
+  readonly branches?: readonly string[] | undefined;
 }
 
 /**
@@ -24,7 +26,8 @@ interface Walk {
  * Keyed by the run's source facts, so it lives as long as the run.
  */
 interface RunMemory {
-  readonly open: Set<string>;
+  /** Record id → the walk that found it in an open chain (or a cycle refused). */
+  readonly open: Map<string, Walk>;
   readonly walked: Map<string, Walk>;
 }
 const memories = new WeakMap<SourceFacts, RunMemory>();
@@ -32,7 +35,7 @@ const memories = new WeakMap<SourceFacts, RunMemory>();
 function memoryOf(source: SourceFacts): RunMemory {
   let memory = memories.get(source);
   if (!memory) {
-    memory = { open: new Set(), walked: new Map() };
+    memory = { open: new Map(), walked: new Map() };
     memories.set(source, memory);
   }
   return memory;
@@ -90,7 +93,7 @@ async function walk(takers: IdentityTakers, memory: RunMemory, start: string, fi
     // A record met by an earlier walk: that walk did not come back to `start`.
     if (memory.walked.has(at)) return { path, closed: false };
     const next = await takers.of(at);
-    if (next === undefined || next.length !== 1) return { path, closed: false };
+    if (next === undefined || next.length !== 1) return { path, closed: false, branches: next?.filter((id) => !path.includes(id)) };
     at = next[0] as string;
   }
   return { path, closed: at === start };
@@ -143,8 +146,9 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  *   inside the source too: send such a change in two runs);
  * - every record of a closed cycle (emails swapped or rotated) where a row looks like the
  *   record whose identifier it took (`looksLikeDeparted`, a tie included: the ids moved);
- * - a changed record that took the identifier of a record still holding it and now looks
- *   like that record (a row made a copy of another row under its own id);
+ * - a changed record whose new identifier another row has too, and whose row now looks like
+ *   that row's record (a row made a copy of another row under its own id, the copy's email
+ *   changed or not);
  * - a changed record that took the identifier of a record leaving the source, when it is in
  *   an open chain or looks like that record; the record leaving is kept (`ValueCarriers.hold`).
  *   A new row with the identifier of a record leaving keeps it too (`ValueCarriers.remember`:
@@ -152,7 +156,8 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  *
  * A taker read in a later window than its chain is refused there (run-wide memory); one read
  * in an earlier window was sent already (the rules see one window at a time). Runs after
- * `refuseOpenKeyMoves` and before any lookup.
+ * `refuseOpenKeyMoves` and `refuseValueCarriers` (whose rules still compare the rows this one
+ * refuses), before any lookup.
  */
 export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const declared = ctx.destination.identityKeys;
@@ -173,21 +178,21 @@ export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordL
     if (r.entry === undefined || memory.walked.has(r.recordId)) continue;
     const first = await takers.of(r.recordId);
     if (!first || first.length === 0) continue;
-    const found = first.length === 1 ? await walk(takers, memory, r.recordId, first[0] as string) : { path: [r.recordId, ...first], closed: false };
+    const found: Walk = first.length === 1 ? await walk(takers, memory, r.recordId, first[0] as string) : { path: [r.recordId], closed: false, branches: first };
     for (const id of found.path) if (!memory.walked.has(id)) memory.walked.set(id, found);
     if (found.closed && !carriedAround(found.path, byId, keyOf)) continue;
-    for (const id of found.path) memory.open.add(id);
+    for (const id of [...found.path, ...(found.branches ?? [])]) if (!memory.open.has(id)) memory.open.set(id, found);
   }
   for (const r of inSource) {
-    if (!memory.open.has(r.recordId)) continue;
-    const walked = memory.walked.get(r.recordId);
-    const others = namesOf((walked?.path ?? []).filter((id) => id !== r.recordId));
-    const why = walked?.closed
+    const walked = memory.open.get(r.recordId);
+    if (walked === undefined) continue;
+    const others = namesOf([...walked.path, ...(walked.branches ?? [])].filter((id) => id !== r.recordId));
+    const why = walked.closed
       ? `Its ${label} moved around with other values among records ${others} (a swap or rotation of ids, not of ${label} values): updating by id would write each person onto another's record.`
       : `Its previous ${label}, or its new one, moved between records ${others} without closing a swap: the source's ids look shifted or reused, and updating by id would write each person onto another's record.`;
     refuse(r, why, shifted);
   }
-  await refuseTakings(ctx, ledger, { idsOf, keyOf, label, takers, memory, refuse });
+  await refuseTakings(ctx, ledger, { idsOf, keyOf, label, takers, memory, refuse, rowOf: (id) => byId.get(id)?.next ?? undefined });
   ledger.report([...results].map(([r, result]): RecordEvent => ({ type: 'settled', ref: r.ref, result })));
 }
 
@@ -198,6 +203,8 @@ interface TakingsContext {
   readonly takers: IdentityTakers;
   readonly memory: RunMemory;
   readonly refuse: (r: RecordView, why: string, advice: string) => void;
+  /** The row of a record of this window, if it is in the source. */
+  readonly rowOf: (id: string) => RecordSnapshot | undefined;
 }
 
 /** Rows that took an identifier another record still holds (a copy), or one of a record leaving the source (see {@link refuseIdentityMoves}). */
@@ -207,9 +214,10 @@ async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: Tak
     for (const k of gained(t.idsOf, r.next, r.entry?.snapshot)) {
       if (r.entry !== undefined) {
         for (const h of ctx.source.identityHolders([k], r.recordId)) {
-          const held = await t.takers.entry(h);
-          if (!held || !t.idsOf(held.snapshot).includes(k) || !looksLikeDeparted(r.next, r.entry.snapshot, held.snapshot, t.keyOf)) continue;
-          t.refuse(r, `Its new ${t.label} is record "${h}"'s, which still has it, and its row now looks like that record rather than its own last values: a copy of "${h}" under this id.`, `If this row is "${h}"'s person, remove it (or give it back its own values); if it is its own person sharing the ${t.label}, send its new ${t.label} and its other new values in separate runs.`);
+          // Its last values, or, for a new row of this window, its row.
+          const theirs = (await t.takers.entry(h))?.snapshot ?? t.rowOf(h);
+          if (!theirs || !looksLikeDeparted(r.next, r.entry.snapshot, theirs, t.keyOf)) continue;
+          t.refuse(r, `Its new ${t.label} is record "${h}"'s too, and its row now looks like that record rather than its own last values: a copy of "${h}" under this id.`, `If this row is "${h}"'s person, remove it (or give it back its own values); if it is its own person sharing the ${t.label}, send its new ${t.label} and its other new values in separate runs.`);
         }
       }
       if (!ctx.carriers.any) continue;

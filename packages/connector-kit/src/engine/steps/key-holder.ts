@@ -88,8 +88,9 @@ function valueVotes(next: RecordSnapshot, own: RecordSnapshot, departed: RecordS
     const mine = own.properties[name];
     const theirs = departed.properties[name];
     if (same(mine, theirs)) continue;
-    // Part of the match key: putting the holder's own value back changes the key.
-    if (keyOf({ ...next, properties: { ...next.properties, [name]: mine ?? null } }) !== key) continue;
+    // Part of the match key: putting the holder's own value back, or the other's in, changes the key (a key kept tells nothing either).
+    const keyWith = (v: PropertyValue | undefined) => keyOf({ ...next, properties: { ...next.properties, [name]: v ?? null } });
+    if (keyWith(mine) !== key || keyWith(theirs) !== key) continue;
     const now = next.properties[name];
     if (same(now, theirs)) forDeparted++;
     else if (same(now, mine)) forOwn++;

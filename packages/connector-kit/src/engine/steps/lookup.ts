@@ -165,8 +165,9 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
  */
 async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   await refuseOpenKeyMoves(ctx, ledger);
-  await refuseIdentityMoves(ctx, ledger);
   await refuseValueCarriers(ctx, ledger);
+  // After the value rules: the rows it refuses are still compared by them (their values tell other rows apart).
+  await refuseIdentityMoves(ctx, ledger);
   const moved = ledger.open().filter((r) => r.previousMatchKey !== undefined && r.entry);
   const requests = moved.map((r) => ({ ref: r.ref, snapshot: r.entry?.snapshot as NonNullable<RecordView['next']>, matchKey: r.previousMatchKey as string, knownId: r.entry?.destinationId ?? undefined }));
   if (requests.length === 0) return;
