@@ -472,6 +472,28 @@ describe('CLI: an external-id match field (Customer_Id__c = the source id): ids 
     }
   }
 
+  it('sync, Bulk API 2.0 in jobs of 1,000: every Phone changes while two ids 1,097 rows apart swap every other value (in different windows, one per job): both refused, every run; the rest updated', async () => {
+    const bulk = [...options, '--option', 'bulkThreshold=100', '--option', 'bulkJobSize=1000', '--option', 'bulkPollIntervalMs=20'];
+    const many = Array.from({ length: 1_200 }, (_, i) => row(String(i + 1), `Person${i + 1}`, `555-${i + 1}`));
+    const ws = workspace({ Contact: [] });
+    expect((await ws.sync('sync', many, options)).code).toBe(0);
+    const before = byId(ws.org(), 'Contact');
+    const renumbered = many.map((r) => ({ ...r, Phone: `556-${r.id}` }));
+    const moved = (id: string, from: Row) => ({ ...from, id, Customer_Id__c: id, Phone: `556-${id}` });
+    const swapped = renumbered.map((r) => (r.id === '3' ? moved('3', many[1_099] as Row) : r.id === '1100' ? moved('1100', many[2] as Row) : r));
+    for (let run = 0; run < 2; run++) {
+      const again = await ws.sync('sync', swapped, bulk);
+      expect(again.code).toBe(1);
+      for (const id of ['3', '1100']) expect(outcome(again.report, id), id).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect(again.report.counts).toMatchObject({ updated: run === 0 ? 1_198 : 0, created: 0, deleted: 0, failed: 2 });
+      const contacts = byId(ws.org(), 'Contact');
+      for (const id of ['3', '1100']) {
+        const was = [...before.values()].find((c) => c.Customer_Id__c === id);
+        expect([...contacts.values()].find((c) => c.Customer_Id__c === id), id).toEqual(was);
+      }
+    }
+  }, 120_000);
+
   it('sync: a new Email and a Phone trade between two people are sent (nothing moved between ids)', async () => {
     const ws = workspace({ Contact: [] });
     expect((await ws.sync('sync', first, options)).code).toBe(0);

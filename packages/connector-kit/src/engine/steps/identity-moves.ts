@@ -99,12 +99,16 @@ async function walk(takers: IdentityTakers, memory: RunMemory, start: string, fi
   return { path, closed: at === start };
 }
 
-/** True when a record of the cycle looks like the one before it (whose identifier it took), as far as this window has both (a tie counts). */
+/**
+ * True when a record of the cycle looks like the one before it (whose identifier it took; a tie
+ * counts), or when a record of it is not in this window (its row cannot be compared: unsure).
+ */
 function carriedAround(cycle: readonly string[], byId: ReadonlyMap<string, RecordView>, keyOf: KeyOf): boolean {
   return cycle.some((id, i) => {
     const giver = byId.get(id)?.entry;
     const taker = byId.get(cycle[(i + 1) % cycle.length] as string);
-    return giver !== undefined && taker?.entry !== undefined && taker.next != null && looksLikeDeparted(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
+    if (giver === undefined || taker?.entry === undefined || taker.next == null) return true;
+    return looksLikeDeparted(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
   });
 }
 
@@ -145,7 +149,8 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  *   record that gave nothing up, or to a branch (ids shifted or reused; an email handed on
  *   inside the source too: send such a change in two runs);
  * - every record of a closed cycle (emails swapped or rotated) where a row looks like the
- *   record whose identifier it took (`looksLikeDeparted`, a tie included: the ids moved);
+ *   record whose identifier it took (`looksLikeDeparted`, a tie included: the ids moved), or
+ *   whose records are not all in one window (their rows cannot be compared);
  * - a changed record whose new identifier another row has too, and whose row now looks like
  *   that row's record (a row made a copy of another row under its own id, the copy's email
  *   changed or not);
