@@ -509,3 +509,49 @@ describe('CLI: an external-id match field (Customer_Id__c = the source id): ids 
     ]);
   });
 });
+
+describe('CLI: Customer_Id__c = the source id, Emails moving between ids (twelfth trial of stop 29)', () => {
+  const row = (id: string, email: string, name: string, phone: string, city = `City${id}`) => ({ id, Customer_Id__c: id, Email: email, LastName: name, Phone: phone, MailingCity: city });
+  const first = [row('1', 'ann@x.com', 'Ann', '111'), row('2', 'bob@x.com', 'Bob', '222'), row('3', 'cat@x.com', 'Cat', '333')];
+  const options = ['--option', 'matchField=Customer_Id__c', '--allow-deletes', '5'];
+  const refused: Record<string, { rows: Row[]; ids: string[] }> = {
+    'Email and name swapped while Phone and city stay with the ids': { rows: [row('1', 'bob@x.com', 'Bob', '111'), row('2', 'ann@x.com', 'Ann', '222'), first[2] as Row], ids: ['1', '2'] },
+    'Emails swapped and both renamed': { rows: [row('1', 'bob@x.com', 'Robert', '111'), row('2', 'ann@x.com', 'Annie', '222'), first[2] as Row], ids: ['1', '2'] },
+    'a swap whose second row is on the source twice (duplicate_record_id)': { rows: [row('1', 'bob@x.com', 'Bob', '222', 'City2'), row('2', 'ann@x.com', 'Ann', '111', 'City1'), row('2', 'ann@x.com', 'Ann', '111', 'City1'), first[2] as Row], ids: ['1'] },
+  };
+  for (const [name, { rows, ids }] of Object.entries(refused)) {
+    it(`sync, ${name}: refused identity_unclear, no Contact written, every run`, async () => {
+      const ws = workspace({ Contact: [] });
+      expect((await ws.sync('sync', first, options)).code).toBe(0);
+      const before = ws.org().Contact;
+      for (let run = 0; run < 2; run++) {
+        const again = await ws.sync('sync', rows, options);
+        expect(again.code).toBe(1);
+        for (const id of ids) expect(outcome(again.report, id), id).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(again.report.counts).toMatchObject({ updated: 0, created: 0, deleted: 0 });
+        expect(ws.org().Contact).toEqual(before);
+      }
+    });
+  }
+
+  const sent: Record<string, { base: Row[]; rows: Row[]; updated: number }> = {
+    'two people swap only their Emails': { base: first, rows: [row('1', 'bob@x.com', 'Ann', '111'), row('2', 'ann@x.com', 'Bob', '222'), first[2] as Row], updated: 2 },
+    'one of two people sharing a household Email moves to an Email of their own': {
+      base: [row('1', 'home@x.com', 'Ann', '111'), row('2', 'home@x.com', 'Bob', '222'), first[2] as Row],
+      rows: [row('1', 'home@x.com', 'Ann', '111'), row('2', 'bob@x.com', 'Bob', '222'), first[2] as Row],
+      updated: 1,
+    },
+  };
+  for (const [name, { base, rows, updated }] of Object.entries(sent)) {
+    it(`sync, ${name}: updated in one run, then nothing to do`, async () => {
+      const ws = workspace({ Contact: [] });
+      expect((await ws.sync('sync', base, options)).code).toBe(0);
+      const next = await ws.sync('sync', rows, options);
+      expect(next.code).toBe(0);
+      expect(next.report.counts).toMatchObject({ updated, failed: 0 });
+      const contacts = [...byId(ws.org(), 'Contact').values()].map((c) => [c.Customer_Id__c, String(c.Email).toLowerCase(), c.LastName]).sort();
+      expect(contacts).toEqual(rows.map((r) => [r.Customer_Id__c, r.Email, r.LastName]).sort());
+      expect((await ws.sync('sync', rows, options)).report.counts).toMatchObject({ updated: 0, failed: 0 });
+    });
+  }
+});

@@ -747,12 +747,14 @@ export class RecordsModel {
       at = next;
     }
     if (at !== r.id) return true;
-    // A closed cycle is refused too when a row in it carries the values of the record whose key it took (ids swapped or rotated, the kit's carriedAround).
+    // A closed cycle is refused too when a row in it carries the values of the record whose key it took (ids swapped or rotated, the kit's
+    // carriedAround), or when a record of it failed before (its key on several rows): its values cannot be compared.
     return cycle.some((id, i) => {
       const giver = this.entries.get(id);
       const takerId = cycle[(i + 1) % cycle.length] as string;
       const held = this.entries.get(takerId);
       const row = source.find((x) => x.id === takerId);
+      if (row !== undefined && source.filter((x) => this.keyOf(x) === this.keyOf(row)).length > 1) return true;
       return giver !== undefined && held !== undefined && row !== undefined && this.rowCarries(row, held.properties, giver.properties);
     });
   }

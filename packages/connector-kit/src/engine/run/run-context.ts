@@ -77,6 +77,12 @@ export interface RecordRunContext extends BaseRunContext {
   readonly upsertCreates: boolean;
   /** Rows whose new key comes with a departing record's values: refused, and that record kept. */
   readonly carriers: ValueCarriers;
+  /**
+   * Identifier besides the match key (`identityKeys`) → the record with state that had it and
+   * whose row no longer does, read before the windows when a run has several (see
+   * `identityGivers`); undefined otherwise.
+   */
+  readonly identityGivers?: ReadonlyMap<string, string> | undefined;
 }
 
 /** Shared by the steps of a run into an audience destination. */

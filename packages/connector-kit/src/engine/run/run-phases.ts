@@ -9,7 +9,11 @@ import { plannedDeletes } from '../scan/planned-deletes';
 import { readDepartures, readWindows } from '../scan/read-windows';
 import { scanSource, type SourceScan } from '../scan/scan-source';
 import { processWindow } from '../steps/process-window';
+import { identityGivers } from '../scan/identity-givers';
+import type { RecordSnapshot } from '../../records/types';
+import type { RunContext } from './run-context';
 import type { RunSession } from './run-session';
+import type { RunSetup } from './run-setup';
 
 /** The sync's state index and the first pass over the source; the run's limits follow its volume. */
 export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan; index: ReadonlyMap<string, StateIndexEntry> }> {
@@ -81,6 +85,18 @@ export async function guardPhase(session: RunSession, scan: SourceScan, index: R
   );
 }
 
+/**
+ * A record destination's run whose changed records fill several windows, with identifiers to
+ * follow: the context with the records that gave identifiers up (`identityGivers`, one more
+ * pass over the source); otherwise the context as it is.
+ */
+async function withIdentityGivers(ctx: RunContext, setup: RunSetup, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>, windowSize: number): Promise<RunContext> {
+  const declared = setup.identityKeysOf;
+  if (ctx.kind !== 'records' || declared === undefined || scan.changedWithState === 0 || scan.changed <= windowSize) return ctx;
+  const idsOf = (snapshot: RecordSnapshot) => declared(snapshot).filter((k) => k !== setup.keyOf(snapshot));
+  return { ...ctx, identityGivers: await identityGivers({ source: setup.source, index, state: ctx.state, syncId: ctx.syncId, idsOf }) };
+}
+
 /** The second pass: windows of changed records, then the records that left the source. */
 export async function sendPhase(session: RunSession, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>): Promise<void> {
   const { setup } = session;
@@ -91,8 +107,9 @@ export async function sendPhase(session: RunSession, scan: SourceScan, index: Re
   const limits = session.currentLimits;
   const windowSize = setup.options.windowSize ?? ('windowSize' in limits ? limits.windowSize : undefined) ?? 10_000;
   const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, now: setup.started, explainMissingKey: setup.audience?.explainMissingKey ? (s: Parameters<typeof setup.keyOf>[0]) => (setup.audience?.explainMissingKey as NonNullable<typeof setup.audience.explainMissingKey>)(s, setup.config) : undefined };
-  const process = (records: Parameters<typeof processWindow>[1]) => processWindow(ctx, records);
-  await readWindows(ctx, setup.source, scan, index, keys, windowSize, process);
+  const windowCtx = await withIdentityGivers(ctx, setup, scan, index, windowSize);
+  const process = (records: Parameters<typeof processWindow>[1]) => processWindow(windowCtx, records);
+  await readWindows(windowCtx, setup.source, scan, index, keys, windowSize, process);
   if (scan.complete) await readDepartures(ctx, scan, windowSize, process);
   await forgetNotFound(session.writer, scan.forgottenNotFound);
 }

@@ -4,6 +4,7 @@ import type { RecordEvent, ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext, SourceFacts } from '../run/run-context';
+import { isEmpty } from '../../records/property-diff';
 import { looksLikeDeparted } from './key-holder';
 
 type IdsOf = (snapshot: RecordSnapshot) => readonly string[];
@@ -78,7 +79,13 @@ class IdentityTakers {
     for (const k of this.idsOf(entry.snapshot)) {
       const holders = source.identityHolders([k], NO_RECORD);
       if (holders.includes(id)) continue;
-      for (const h of holders) if (previousKey === undefined || source.keyHolder(previousKey) !== h) takers.add(h);
+      for (const h of holders) {
+        if (previousKey !== undefined && source.keyHolder(previousKey) === h) continue;
+        // A record that had it too (a household's email) took nothing: it is shared, and this one moved off it.
+        const theirs = await this.entry(h);
+        if (theirs && this.idsOf(theirs.snapshot).includes(k)) continue;
+        takers.add(h);
+      }
     }
     return [...takers];
   }
@@ -100,16 +107,30 @@ async function walk(takers: IdentityTakers, memory: RunMemory, start: string, fi
 }
 
 /**
- * True when a record of the cycle looks like the one before it (whose identifier it took; a tie
- * counts), or when a record of it is not in this window (its row cannot be compared: unsure).
+ * True when a record of the cycle changed anything besides its identifiers (an email and a name
+ * moved together, or an email and a new name: the ids may have moved; only emails swapped, every
+ * other value kept, is the one change let through — twelfth trial of #17), or when a record of
+ * it is not in this window (its row cannot be compared: unsure).
  */
-function carriedAround(cycle: readonly string[], byId: ReadonlyMap<string, RecordView>, keyOf: KeyOf): boolean {
-  return cycle.some((id, i) => {
-    const giver = byId.get(id)?.entry;
-    const taker = byId.get(cycle[(i + 1) % cycle.length] as string);
-    if (giver === undefined || taker?.entry === undefined || taker.next == null) return true;
-    return looksLikeDeparted(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
+function carriedAround(cycle: readonly string[], byId: ReadonlyMap<string, RecordView>, keyOf: KeyOf, idsOf: IdsOf): boolean {
+  return cycle.some((id) => {
+    const r = byId.get(id);
+    if (r?.entry === undefined || r.next == null) return true;
+    return changedBesidesIdentity(r.next, r.entry.snapshot, keyOf, idsOf);
   });
+}
+
+/** Whether `next` differs from `own` on a property outside the match key and the identifiers (every empty value alike). */
+function changedBesidesIdentity(next: RecordSnapshot, own: RecordSnapshot, keyOf: KeyOf, idsOf: IdsOf): boolean {
+  const key = keyOf(next);
+  const ids = idsOf(next).join('\u0000');
+  for (const name of new Set([...Object.keys(next.properties), ...Object.keys(own.properties)])) {
+    const [now, was] = [next.properties[name], own.properties[name]];
+    if (isEmpty(now) ? isEmpty(was) : now === was) continue;
+    const withOwn = { ...next, properties: { ...next.properties, [name]: was ?? null } };
+    if (keyOf(withOwn) === key && idsOf(withOwn).join('\u0000') === ids) return true;
+  }
+  return false;
 }
 
 function refusal(ctx: RecordRunContext, r: RecordView, why: string, advice: string): ResultFields {
@@ -148,9 +169,10 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  *   another record now has, following "who has my previous one now" to someone new, to a
  *   record that gave nothing up, or to a branch (ids shifted or reused; an email handed on
  *   inside the source too: send such a change in two runs);
- * - every record of a closed cycle (emails swapped or rotated) where a row looks like the
- *   record whose identifier it took (`looksLikeDeparted`, a tie included: the ids moved), or
- *   whose records are not all in one window (their rows cannot be compared);
+ * - every record of a closed cycle (emails swapped or rotated) where a row changed anything
+ *   besides its email (twelfth trial: email and name swapped while phone, city and plan stayed),
+ *   or whose records are not all in one window (their rows cannot be compared); two people who
+ *   swapped only their emails are updated in place;
  * - a changed record whose new identifier another row has too, and whose row now looks like
  *   that row's record (a row made a copy of another row under its own id, the copy's email
  *   changed or not);
@@ -159,8 +181,9 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  *   A new row with the identifier of a record leaving keeps it too (`ValueCarriers.remember`:
  *   maybe that person under a new id), released once the row is written as its own record.
  *
- * A taker read in a later window than its chain is refused there (run-wide memory); one read
- * in an earlier window was sent already (the rules see one window at a time). Runs after
+ * A taker read in a later window than its chain is refused there (run-wide memory); for one
+ * read in an earlier window, the records that gave identifiers up were read before the windows
+ * (`identityGivers`, when a run has several), so its chain is walked from there. Runs after
  * `refuseOpenKeyMoves` and `refuseValueCarriers` (whose rules still compare the rows this one
  * refuses), before any lookup.
  */
@@ -179,14 +202,22 @@ export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordL
     if (r && r.result === undefined && !results.has(r)) results.set(r, refusal(ctx, r, why, advice));
   };
   const shifted = `Give each person the id they had; if these ${label} values really moved between people, change them in separate runs.`;
-  for (const r of inSource) {
-    if (r.entry === undefined || memory.walked.has(r.recordId)) continue;
-    const first = await takers.of(r.recordId);
-    if (!first || first.length === 0) continue;
-    const found: Walk = first.length === 1 ? await walk(takers, memory, r.recordId, first[0] as string) : { path: [r.recordId], closed: false, branches: first };
+  const walkFrom = async (giver: string) => {
+    if (memory.walked.has(giver)) return;
+    const first = await takers.of(giver);
+    if (!first || first.length === 0) return;
+    const found: Walk = first.length === 1 ? await walk(takers, memory, giver, first[0] as string) : { path: [giver], closed: false, branches: first };
     for (const id of found.path) if (!memory.walked.has(id)) memory.walked.set(id, found);
-    if (found.closed && !carriedAround(found.path, byId, keyOf)) continue;
+    if (found.closed && !carriedAround(found.path, byId, keyOf, idsOf)) return;
     for (const id of [...found.path, ...(found.branches ?? [])]) if (!memory.open.has(id)) memory.open.set(id, found);
+  };
+  for (const r of inSource) {
+    if (r.entry !== undefined) await walkFrom(r.recordId);
+    // A record of a later window that gave up an identifier this row took (read before the windows, `identityGivers`).
+    for (const k of gained(idsOf, r.next as RecordSnapshot, r.entry?.snapshot)) {
+      const giver = ctx.identityGivers?.get(k);
+      if (giver !== undefined && giver !== r.recordId) await walkFrom(giver);
+    }
   }
   for (const r of inSource) {
     const walked = memory.open.get(r.recordId);

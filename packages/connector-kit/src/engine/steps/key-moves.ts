@@ -67,13 +67,19 @@ async function cycleFrom(ctx: RecordRunContext, previousKeys: PreviousKeys, star
   return at === start ? cycle : undefined;
 }
 
-/** True when a record of the cycle now carries the values of the one before it (whose key it took), as far as this window has both. */
+/**
+ * True when a record of the cycle now carries the values of the one before it (whose key it
+ * took), or when a record of it is not among this window's open records (another window, or its
+ * row failed before: its values cannot be compared, so unsure; twelfth trial of #17: a swap of
+ * rows 3 and 23,501 wrote each person onto the other's Contact).
+ */
 function carriedAround(ctx: RecordRunContext, cycle: readonly string[], byId: ReadonlyMap<string, RecordView>): boolean {
   const keyOf = (s: RecordSnapshot) => ctx.destination.matchKey(s, ctx.config);
   return cycle.some((id, i) => {
     const giver = byId.get(id)?.entry;
     const taker = byId.get(cycle[(i + 1) % cycle.length] as string);
-    return giver !== undefined && taker?.entry !== undefined && taker.next != null && carriesValuesOf(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
+    if (giver === undefined || taker?.entry === undefined || taker.next == null) return true;
+    return carriesValuesOf(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
   });
 }
 
