@@ -102,12 +102,10 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
     const records = window;
     window = [];
     const entries = await ctx.state.get(ctx.syncId, records.map((r) => r.recordId));
-    if (entries.size > 0) {
-      for (let i = 0; i < records.length; i++) {
-        const r = records[i] as LedgerRecord;
-        const stored = entries.get(r.recordId);
-        if (stored) records[i] = windowRecord(ctx, r.ref, r.recordId, r.row, r.next as RecordSnapshot, r.matchKey as string, stored);
-      }
+    for (let i = 0; entries.size > 0 && i < records.length; i++) {
+      const r = records[i] as LedgerRecord;
+      const stored = entries.get(r.recordId);
+      if (stored) records[i] = windowRecord(ctx, r.ref, r.recordId, r.row, r.next as RecordSnapshot, r.matchKey as string, stored);
     }
     await process(records);
   };

@@ -6,6 +6,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext, SourceFacts } from '../run/run-context';
 import { isEmpty } from '../../records/property-diff';
 import { looksLikeDeparted } from './key-holder';
+import { EntriesById } from './entries-by-id';
 
 type IdsOf = (snapshot: RecordSnapshot) => readonly string[];
 type KeyOf = (snapshot: RecordSnapshot) => string | undefined;
@@ -44,25 +45,19 @@ function memoryOf(source: SourceFacts): RunMemory {
 
 /** Who took the identifiers a record gave up, from its state and the scan's index of the source's identifiers. */
 class IdentityTakers {
-  private readonly entries = new Map<string, Promise<StateEntry | undefined>>();
+  private readonly entries: EntriesById;
 
   constructor(
     private readonly ctx: RecordRunContext,
     private readonly idsOf: IdsOf,
     ledger: RecordLedger,
   ) {
-    for (const r of ledger.all()) this.entries.set(r.recordId, Promise.resolve(r.entry));
+    this.entries = new EntriesById(ctx, ledger.all());
   }
 
   /** The record's state entry (read once), undefined when it has none or was not found. */
-  async entry(id: string): Promise<StateEntry | undefined> {
-    let entry = this.entries.get(id);
-    if (!entry) {
-      entry = this.ctx.state.get(this.ctx.syncId, [id]).then((m) => m.get(id));
-      this.entries.set(id, entry);
-    }
-    const found = await entry;
-    return found && !found.notFound ? found : undefined;
+  entry(id: string): Promise<StateEntry | undefined> {
+    return this.entries.get(id);
   }
 
   /**

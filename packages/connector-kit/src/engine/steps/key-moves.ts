@@ -1,10 +1,10 @@
-import type { StateEntry } from '../../state/state-store';
 import type { RecordSnapshot } from '../../records/types';
 import type { ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { carriesValuesOf } from './key-holder';
+import { EntriesById } from './entries-by-id';
 
 /**
  * Records whose match key moved to another record still in the source, where the moves do
@@ -85,23 +85,18 @@ function carriedAround(ctx: RecordRunContext, cycle: readonly string[], byId: Re
 
 /** The match key each record had in this sync's state, for records that changed theirs (undefined otherwise, or without state). */
 class PreviousKeys {
-  private readonly entries = new Map<string, Promise<StateEntry | undefined>>();
+  private readonly entries: EntriesById;
 
   constructor(
     private readonly ctx: RecordRunContext,
-    private readonly ledger: RecordLedger,
+    ledger: RecordLedger,
   ) {
-    for (const r of ledger.open()) this.entries.set(r.recordId, Promise.resolve(r.entry));
+    this.entries = new EntriesById(ctx, ledger.open());
   }
 
   async of(id: string): Promise<string | undefined> {
-    let entry = this.entries.get(id);
-    if (!entry) {
-      entry = this.ctx.state.get(this.ctx.syncId, [id]).then((m) => m.get(id));
-      this.entries.set(id, entry);
-    }
-    const found = await entry;
-    if (!found || found.notFound || found.matchKey === null) return undefined;
+    const found = await this.entries.get(id);
+    if (!found || found.matchKey === null) return undefined;
     return this.ctx.source.keyHolder(found.matchKey) === id ? undefined : found.matchKey;
   }
 }
