@@ -219,7 +219,7 @@ export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordL
     if (walked === undefined) continue;
     const others = namesOf([...walked.path, ...(walked.branches ?? [])].filter((id) => id !== r.recordId));
     const why = walked.closed
-      ? `Its ${label} moved around with other values among records ${others} (a swap or rotation of ids, not of ${label} values): updating by id would write each person onto another's record.`
+      ? `Its ${label} was swapped or rotated with records ${others} while a row of them changed other values too (or is read in another window): the ids may have moved, not the ${label} values, and updating by id would write each person onto another's record. If only the ${label} values moved, send them alone first, then the other changes.`
       : `Its previous ${label}, or its new one, moved between records ${others} without closing a swap: the source's ids look shifted or reused, and updating by id would write each person onto another's record.`;
     refuse(r, why, shifted);
   }
