@@ -494,6 +494,26 @@ describe('CLI: an external-id match field (Customer_Id__c = the source id): ids 
     }
   }, 120_000);
 
+  it('sync, Bulk API 2.0 in jobs of 1,000: every Phone changes while id 3 (first window) takes the row of id 1100, which takes the row of id 1101, which leaves (a shift read back to front): nothing written to 3 or 1100, 1101 kept, every run', async () => {
+    const bulk = [...options, '--option', 'bulkThreshold=100', '--option', 'bulkJobSize=1000', '--option', 'bulkPollIntervalMs=20'];
+    const many = Array.from({ length: 1_200 }, (_, i) => row(String(i + 1), `Person${i + 1}`, `555-${i + 1}`));
+    const ws = workspace({ Contact: [] });
+    expect((await ws.sync('sync', many, bulk)).code).toBe(0);
+    const before = byId(ws.org(), 'Contact');
+    const moved = (id: string, from: Row) => ({ ...from, id, Customer_Id__c: id, Phone: `556-${id}` });
+    const shifted = many
+      .filter((r) => r.id !== '1101')
+      .map((r) => (r.id === '3' ? moved('3', many[1_099] as Row) : r.id === '1100' ? moved('1100', many[1_100] as Row) : { ...r, Phone: `556-${r.id}` }));
+    for (let run = 0; run < 2; run++) {
+      const again = await ws.sync('sync', shifted, bulk);
+      expect(again.code).toBe(1);
+      for (const id of ['3', '1100']) expect(outcome(again.report, id), id).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect(again.report.counts).toMatchObject({ deleted: 0, created: 0 });
+      const contacts = [...byId(ws.org(), 'Contact').values()];
+      for (const id of ['3', '1100', '1101']) expect(contacts.find((c) => c.Customer_Id__c === id), id).toEqual([...before.values()].find((c) => c.Customer_Id__c === id));
+    }
+  }, 120_000);
+
   it('sync: a new Email and a Phone trade between two people are sent (nothing moved between ids)', async () => {
     const ws = workspace({ Contact: [] });
     expect((await ws.sync('sync', first, options)).code).toBe(0);
