@@ -514,6 +514,32 @@ describe('CLI: an external-id match field (Customer_Id__c = the source id): ids 
     }
   }, 120_000);
 
+  for (const [direction, early, late] of [
+    ['the early row takes the late one\'s Email and values', '3', '1500'],
+    ['the late row takes the early one\'s Email and values', '1500', '3'],
+  ] as const) {
+    it(`Email as the key, Bulk API 2.0 in jobs of 1,000, every Phone changed, ${direction} while that one gets a new Email: both refused, no Contact written, every run (thirteenth trial)`, async () => {
+      const bulk = ['--allow-deletes', '5', '--option', 'bulkThreshold=100', '--option', 'bulkJobSize=1000', '--option', 'bulkPollIntervalMs=20'];
+      const many = Array.from({ length: 1_600 }, (_, i) => ({ id: String(i + 1), Email: `p${i + 1}@x.com`, LastName: `Person${i + 1}`, Phone: `555-${i + 1}` }));
+      const ws = workspace({ Contact: [] });
+      expect((await ws.sync('sync', many, bulk)).code).toBe(0);
+      const before = byId(ws.org(), 'Contact');
+      const taker = many[Number(early) - 1] as Row;
+      const giver = many[Number(late) - 1] as Row;
+      const changed = many.map((r) => (r.id === early ? { ...giver, id: early } : r.id === late ? { ...r, Email: 'zed@x.com', LastName: 'Zed' } : { ...r, Phone: `556-${r.id}` }));
+      for (let run = 0; run < 2; run++) {
+        const again = await ws.sync('sync', changed, bulk);
+        expect(again.code).toBe(1);
+        for (const id of [early, late]) expect(outcome(again.report, id), id).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+        const contacts = byId(ws.org(), 'Contact');
+        for (const r of [taker, giver]) {
+          const was = [...before.values()].find((c) => c.Email === r.Email);
+          expect(contacts.get(String(was?.Id)), r.id).toEqual(was);
+        }
+      }
+    }, 120_000);
+  }
+
   it('sync: a new Email and a Phone trade between two people are sent (nothing moved between ids)', async () => {
     const ws = workspace({ Contact: [] });
     expect((await ws.sync('sync', first, options)).code).toBe(0);

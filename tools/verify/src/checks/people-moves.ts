@@ -61,10 +61,11 @@ function records(target: PeopleTarget, source: PeopleSource): ConformanceRecord[
  * from someone new, and may be written as such):
  *
  * - no record changed its email to one another record had before the run (a swap, rotation
- *   or shift written by id), nor to one another record has after it (a copy);
+ *   or shift written by id), nor to one another record has after it (a copy) — unless the email
+ *   is all that changed (the person's own change: an email handed on, emails swapped);
  * - a record whose person is still in the source with the record's email holds no value that
  *   person's rows never had (another person written onto it);
- * - no record is deleted while a row of the source has its email.
+ * - no record is deleted while a row of the source has its email (but not by such a change).
  */
 function violations(target: PeopleTarget, truth: GroundTruth, source: PeopleSource, viewsBefore: readonly DestinationView[], viewsAfter: readonly DestinationView[], where: string): string[] {
   // Both harnesses read records with their destination ids.
@@ -74,12 +75,16 @@ function violations(target: PeopleTarget, truth: GroundTruth, source: PeopleSour
   const rows = [...source.values()];
   const inSource = new Set(rows.map((r) => (r.values[0] as string).toLowerCase()));
   const earlier = new Map(before.map((d) => [d.id, d]));
+  // Emails a record took while every other value of it stayed: the person's own email change (an
+  // email handed on, or only emails swapped), let through by the contract.
+  const onlyEmail = (d: DestinationView, b: DestinationView) => target.fields.every((name, f) => f === 0 || d.properties[name] === b.properties[name]);
+  const handedOn = new Set(after.flatMap((d) => { const b = earlier.get(d.id); const e = emailOf(d); return b && e !== undefined && e !== emailOf(b) && onlyEmail(d, b) ? [e] : []; }));
   const out: string[] = [];
   for (const d of after) {
     const b = earlier.get(d.id);
     if (!b) continue;
     const [e0, e1] = [emailOf(b), emailOf(d)];
-    if (e1 !== undefined && e1 !== e0) {
+    if (e1 !== undefined && e1 !== e0 && !onlyEmail(d, b)) {
       const had = before.find((o) => o.id !== d.id && emailOf(o) === e1);
       const has = after.find((o) => o.id !== d.id && emailOf(o) === e1);
       if (had) out.push(`${where}: record ${d.id} took the ${name0} record ${had.id} had`);
@@ -96,7 +101,7 @@ function violations(target: PeopleTarget, truth: GroundTruth, source: PeopleSour
   const live = new Set(after.map((d) => d.id));
   for (const b of before) {
     const e0 = emailOf(b);
-    if (!live.has(b.id) && e0 !== undefined && inSource.has(e0)) out.push(`${where}: record ${b.id} deleted while a row of the source has its ${name0}`);
+    if (!live.has(b.id) && e0 !== undefined && inSource.has(e0) && !handedOn.has(e0)) out.push(`${where}: record ${b.id} deleted while a row of the source has its ${name0}`);
   }
   return out;
 }

@@ -80,9 +80,11 @@ export interface RecordRunContext extends BaseRunContext {
   /**
    * Identifier besides the match key (`identityKeys`) → the record with state that had it and
    * whose row no longer does, read before the windows when a run has several (see
-   * `identityGivers`); undefined otherwise.
+   * `readGivers`); undefined otherwise.
    */
   readonly identityGivers?: ReadonlyMap<string, string> | undefined;
+  /** Previous match key → the record still in the source that had it and no longer does, read like `identityGivers`. */
+  readonly keyGivers?: ReadonlyMap<string, string> | undefined;
 }
 
 /** Shared by the steps of a run into an audience destination. */

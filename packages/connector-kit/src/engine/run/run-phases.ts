@@ -9,7 +9,7 @@ import { plannedDeletes } from '../scan/planned-deletes';
 import { readDepartures, readWindows } from '../scan/read-windows';
 import { scanSource, type SourceScan } from '../scan/scan-source';
 import { processWindow } from '../steps/process-window';
-import { identityGivers } from '../scan/identity-givers';
+import { readGivers } from '../scan/givers';
 import type { RecordSnapshot } from '../../records/types';
 import type { RunContext } from './run-context';
 import type { RunSession } from './run-session';
@@ -86,15 +86,16 @@ export async function guardPhase(session: RunSession, scan: SourceScan, index: R
 }
 
 /**
- * A record destination's run whose changed records fill several windows, with identifiers to
- * follow: the context with the records that gave identifiers up (`identityGivers`, one more
- * pass over the source); otherwise the context as it is.
+ * A record destination's run whose changed records fill several windows: the context with the
+ * records that gave keys and identifiers up (`readGivers`, one more pass over the source);
+ * otherwise the context as it is.
  */
-async function withIdentityGivers(ctx: RunContext, setup: RunSetup, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>, windowSize: number): Promise<RunContext> {
+async function withGivers(ctx: RunContext, setup: RunSetup, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>, windowSize: number): Promise<RunContext> {
+  if (ctx.kind !== 'records' || scan.changedWithState === 0 || scan.changed <= windowSize) return ctx;
   const declared = setup.identityKeysOf;
-  if (ctx.kind !== 'records' || declared === undefined || scan.changedWithState === 0 || scan.changed <= windowSize) return ctx;
-  const idsOf = (snapshot: RecordSnapshot) => declared(snapshot).filter((k) => k !== setup.keyOf(snapshot));
-  return { ...ctx, identityGivers: await identityGivers({ source: setup.source, index, state: ctx.state, syncId: ctx.syncId, idsOf }) };
+  const idsOf = (snapshot: RecordSnapshot) => (declared ? declared(snapshot).filter((k) => k !== setup.keyOf(snapshot)) : []);
+  const givers = await readGivers({ source: setup.source, index, state: ctx.state, syncId: ctx.syncId, keyOf: setup.keyOf, idsOf });
+  return { ...ctx, identityGivers: givers.identities, keyGivers: givers.keys };
 }
 
 /** The second pass: windows of changed records, then the records that left the source. */
@@ -107,7 +108,7 @@ export async function sendPhase(session: RunSession, scan: SourceScan, index: Re
   const limits = session.currentLimits;
   const windowSize = setup.options.windowSize ?? ('windowSize' in limits ? limits.windowSize : undefined) ?? 10_000;
   const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, now: setup.started, explainMissingKey: setup.audience?.explainMissingKey ? (s: Parameters<typeof setup.keyOf>[0]) => (setup.audience?.explainMissingKey as NonNullable<typeof setup.audience.explainMissingKey>)(s, setup.config) : undefined };
-  const windowCtx = await withIdentityGivers(ctx, setup, scan, index, windowSize);
+  const windowCtx = await withGivers(ctx, setup, scan, index, windowSize);
   const process = (records: Parameters<typeof processWindow>[1]) => processWindow(windowCtx, records);
   await readWindows(windowCtx, setup.source, scan, index, keys, windowSize, process);
   if (scan.complete) await readDepartures(ctx, scan, windowSize, process);

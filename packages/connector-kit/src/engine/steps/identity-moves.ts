@@ -178,7 +178,7 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  *
  * A taker read in a later window than its chain is refused there (run-wide memory); for one
  * read in an earlier window, the records that gave identifiers up were read before the windows
- * (`identityGivers`, when a run has several), so its chain is walked from there. Runs after
+ * (`readGivers`, when a run has several), so its chain is walked from there. Runs after
  * `refuseOpenKeyMoves` and `refuseValueCarriers` (whose rules still compare the rows this one
  * refuses), before any lookup.
  */
@@ -208,7 +208,7 @@ export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordL
   };
   for (const r of inSource) {
     if (r.entry !== undefined) await walkFrom(r.recordId);
-    // A record of a later window that gave up an identifier this row took (read before the windows, `identityGivers`).
+    // A record of a later window that gave up an identifier this row took (read before the windows, `readGivers`).
     for (const k of gained(idsOf, r.next as RecordSnapshot, r.entry?.snapshot)) {
       const giver = ctx.identityGivers?.get(k);
       if (giver !== undefined && giver !== r.recordId) await walkFrom(giver);

@@ -27,6 +27,7 @@ import { EntriesById } from './entries-by-id';
  * of stop 27: three Intercom contacts rewritten with the next person).
  */
 export async function refuseOpenKeyMoves(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
+  refuseTakersFromOtherWindows(ctx, ledger);
   const moved = ledger.open().filter((r) => r.next !== null && r.entry && r.previousMatchKey !== undefined && r.matchKey !== undefined);
   const givers = moved.flatMap((r) => {
     const taker = ctx.source.keyHolder(r.previousMatchKey as string);
@@ -46,6 +47,26 @@ export async function refuseOpenKeyMoves(ctx: RecordRunContext, ledger: RecordLe
     }
     if (moves === false) continue;
     results.push({ ref: record.ref, result: refused(ctx, record, taker, moves === true) });
+  }
+  ledger.report(results.map(({ ref, result }) => ({ type: 'settled', ref, result })));
+}
+
+/**
+ * Records of this window whose key another record still in the source had and gave up in this
+ * run, where that record is read in another window (`keyGivers`, read before the windows): its
+ * move cannot be compared with this one (a swap, or a shift whose other rows are refused there),
+ * so this record is refused too (thirteenth trial of #17: a shift across windows by Email
+ * rewrote a Contact with the next person, in both directions).
+ */
+function refuseTakersFromOtherWindows(ctx: RecordRunContext, ledger: RecordLedger): void {
+  if (!ctx.keyGivers || ctx.keyGivers.size === 0) return;
+  const here = new Set(ledger.all().map((r) => r.recordId));
+  const results: { ref: number; result: ResultFields }[] = [];
+  for (const r of ledger.open()) {
+    const giver = r.next !== null && r.matchKey !== undefined ? ctx.keyGivers.get(r.matchKey) : undefined;
+    if (giver === undefined || giver === r.recordId || here.has(giver)) continue;
+    const why = `Its ${ctx.matchKeyLabel} was record "${giver}"'s, whose ${ctx.matchKeyLabel} changed in this run too, in another part of the source (another window of the run): the two moves cannot be compared, and the ids may have moved. `;
+    results.push({ ref: r.ref, result: { ...refused(ctx, r, giver), message: `${why}Nothing is written for it; give each person the id they had, or change these ${ctx.matchKeyLabel} values in two runs. Not sent.` } });
   }
   ledger.report(results.map(({ ref, result }) => ({ type: 'settled', ref, result })));
 }
