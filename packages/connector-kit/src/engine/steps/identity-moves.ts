@@ -260,7 +260,7 @@ async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: Tak
         }
         if (!t.memory.open.has(r.recordId) && !looksLikeDeparted(r.next, r.entry.snapshot, departed.snapshot, t.keyOf)) continue;
         ctx.carriers.hold(departed.recordId, r.recordId);
-        t.refuse(r, `Its new ${t.label} is that of record "${departed.recordId}", which left the source, and its row looks like that record or its ids moved: it may be that person under this id.`, `That record is kept. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, send this change once "${departed.recordId}" is gone from ${ctx.destinationName}.`);
+        t.refuse(r, `Its new ${t.label} is that of record "${departed.recordId}", which left the source, and its row looks like that record or its ids moved: it may be that person under this id.`, `That record is kept while a row has its ${t.label}. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, delete or merge that record in ${ctx.destinationName}, and a later run sends this change.`);
       }
     }
   }
