@@ -1,4 +1,5 @@
 import { permits } from '../../modes/permits';
+import { EntriesById } from './entries-by-id';
 import { snapshotHash } from '../../records/snapshot-hash';
 import type { Properties } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
@@ -79,7 +80,7 @@ export async function findSharedIdentities(ctx: AudienceRunContext, ledger: Reco
 class SharerSearch {
   /** Where a record of this window is going (its source row's audiences). */
   private readonly joining: Map<string, readonly string[]>;
-  private readonly entries = new Map<string, Promise<StateEntry | undefined>>();
+  private readonly entries: EntriesById;
 
   constructor(
     private readonly ctx: AudienceRunContext,
@@ -90,16 +91,11 @@ class SharerSearch {
     private readonly changing: ReadonlyMap<string, ReadonlySet<string>>,
   ) {
     this.joining = new Map(open.flatMap((r) => (r.next ? [[r.recordId, r.next.groups] as const] : [])));
-    for (const r of open) this.entries.set(r.recordId, Promise.resolve(r.entry));
+    this.entries = new EntriesById(ctx, open);
   }
 
   private entry(id: string): Promise<StateEntry | undefined> {
-    let found = this.entries.get(id);
-    if (!found) {
-      found = this.ctx.state.get(this.ctx.syncId, [id]).then((m) => m.get(id));
-      this.entries.set(id, found);
-    }
-    return found;
+    return this.entries.stored(id);
   }
 
   /** True when the current record `id` is in `group` after this run (its row when in this window, else its state). */
