@@ -19,8 +19,9 @@ export interface StreamSpoolOptions {
 }
 
 /**
- * A {@link RecordSource} over a readable stream. The engine reads a source twice (a scan,
- * then the sends), and a stream can be read only once, so on the first `open()` the stream
+ * A {@link RecordSource} over a readable stream. The engine reads a source more than once (a
+ * scan, then the sends; a run of several windows once more in between, `readGivers`), and a
+ * stream can be read only once, so on the first `open()` the stream
  * is copied to a private temporary file (memory stays flat whatever its size) and every
  * read goes through `fromFile` on that copy. Call `dispose()` when the run is over.
  *
