@@ -431,3 +431,42 @@ describe('syncmodes sync --to intercom with external_id from the source id: ids 
     ]);
   }, 60_000);
 });
+
+describe('syncmodes sync --to intercom with external_id from the source id: an email swap whose other row cannot be read (thirteenth trial of stop 29, low)', () => {
+  // Ann's row takes Bob's email while Bob's row is malformed: Bob's contact may still be Bob with that email.
+  // Before, Ann's contact was given bob@x.com and two contacts had one email until the row was fixed.
+  const FIRST = 'id,email,name,phone\n1,ann@x.com,Ann,111\n2,bob@x.com,Bob,222\n3,cat@x.com,Cat,333\n';
+  const BROKEN = 'id,email,name,phone\n1,bob@x.com,Ann,111\n2,ann@x.com,Bob,222,extra\n3,cat@x.com,Cat,333\n';
+  const FIXED = 'id,email,name,phone\n1,bob@x.com,Ann,111\n2,ann@x.com,Bob,222\n3,cat@x.com,Cat,333\n';
+  const run = (state: string, from: string, mode: string, report: string) =>
+    cli(['sync', '--to', 'intercom', '--emulator', '--mode', mode, '--from', from, '--sync-name', 'p', '--id', 'id', '--map', 'external_id=id', '--map', 'email=email', '--map', 'name=name', '--map', 'phone=phone', '--allow-deletes', '5', '--state-dir', state, '--report', report]);
+  const contacts = (state: string) => saved(state).map((c) => [c.external_id, c.email, c.name, c.archived]);
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    it(`${mode}: the row taking the email is refused identity_unclear naming the unreadable row, nothing written, every run; once the row reads, the swap goes through`, async () => {
+      const dir = tempDir();
+      const [first, broken, fixed] = [join(dir, 'a.csv'), join(dir, 'b.csv'), join(dir, 'c.csv')];
+      writeFileSync(first, FIRST);
+      writeFileSync(broken, BROKEN);
+      writeFileSync(fixed, FIXED);
+      const state = join(dir, 'state');
+      expect((await run(state, first, mode === 'enrich' ? 'additive' : mode, join(dir, 'r0.json'))).code).toBe(0);
+      const before = contacts(state);
+      for (const i of [1, 2]) {
+        const out = await run(state, broken, mode, join(dir, `r${i}.json`));
+        expect(out.code, out.stderr).toBe(1);
+        const records = readReport(join(dir, `r${i}.json`)).records;
+        const ann = records.find((x) => x.id === '1');
+        expect(ann).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(ann?.message).toContain('record "2", which is missing from the source, but 1 row(s) could not be read');
+        expect(records.find((x) => x.id === 'row:3')).toMatchObject({ row: 3, outcome: 'failed', code: 'malformed_row' });
+        expect(contacts(state)).toEqual(before);
+      }
+      const out = await run(state, fixed, mode, join(dir, 'r3.json'));
+      expect(out.code, out.stderr).toBe(0);
+      expect(contacts(state).filter((c) => c[0] !== '3')).toEqual([
+        ['1', 'bob@x.com', 'Ann', false],
+        ['2', 'ann@x.com', 'Bob', false],
+      ]);
+    }, 90_000);
+  }
+});

@@ -27,6 +27,8 @@ export interface SourceFacts {
   refused(id: string): boolean;
   /** Rows with an id that could not be read (their values unknown): each may be any record under another id. */
   readonly unreadRows: number;
+  /** Why the records missing from the source may still be in it (rows unreadable or without an id, ids on several rows), if they may: see `departuresUncertain`. */
+  readonly departuresUncertain: string | undefined;
 }
 
 /** What every step of a run shares, whatever the destination's kind. */

@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_POLICY } from '../calls/retry-policy';
 import { GroupIdCache } from '../groups/group-id-cache';
 import { StateWriter } from '../ledger/state-writer';
 import type { SyncRunSummary } from '../run-types';
+import { departuresUncertain } from '../scan/read-windows';
 import type { SourceScan } from '../scan/scan-source';
 import { DestinationClaims } from '../steps/destination-claims';
 import { ValueCarriers } from '../steps/value-carriers';
@@ -207,6 +208,7 @@ export class RunSession {
         identityHolders: scan.identityHolders,
         refused: (id: string) => scan.duplicateIds.has(id) || scan.sharedKeyIds.has(id) || scan.keylessIds.has(id),
         unreadRows: scan.unreadRows,
+        departuresUncertain: departuresUncertain(scan),
       },
       destinationName: destination.displayName,
       matchKeyLabel: destination.matchKeyLabel(config),

@@ -174,7 +174,11 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  * - a changed record that took the identifier of a record leaving the source, when it is in
  *   an open chain or looks like that record; the record leaving is kept (`ValueCarriers.hold`).
  *   A new row with the identifier of a record leaving keeps it too (`ValueCarriers.remember`:
- *   maybe that person under a new id), released once the row is written as its own record.
+ *   maybe that person under a new id), released once the row is written as its own record;
+ * - a changed record that took the identifier of a record missing from the source while some
+ *   rows could not be read or identified, or an id is on several rows (`departuresUncertain`):
+ *   that record's row may be one of them, still with the identifier (an email swap whose other
+ *   row is broken would leave two records with one email).
  *
  * A taker read in a later window than its chain is refused there (run-wide memory); for one
  * read in an earlier window, the records that gave identifiers up were read before the windows
@@ -256,6 +260,13 @@ async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: Tak
         if (departed.recordId === r.recordId || departed.matchKey === r.matchKey) continue;
         if (r.entry === undefined) {
           ctx.carriers.remember(departed.recordId, r.recordId);
+          continue;
+        }
+        const uncertain = ctx.source.departuresUncertain;
+        if (uncertain !== undefined) {
+          // Its row may be one that could not be read, still with this identifier (a swap with a broken row: thirteenth trial, low).
+          ctx.carriers.hold(departed.recordId, r.recordId);
+          t.refuse(r, `Its new ${t.label} is that of record "${departed.recordId}", which is missing from the source, but ${uncertain} That record's row may be one of those rows, still with this ${t.label}.`, `Fix those rows and run again.`);
           continue;
         }
         if (!t.memory.open.has(r.recordId) && !looksLikeDeparted(r.next, r.entry.snapshot, departed.snapshot, t.keyOf)) continue;
