@@ -470,3 +470,70 @@ describe('syncmodes sync --to intercom with external_id from the source id: an e
     }, 90_000);
   }
 });
+
+describe('syncmodes sync --to intercom (email only): a record leaves and another row takes its email and name, keeping its own phone and city (fourteenth trial of #17)', () => {
+  // Before, the contact that left was archived and the next run rewrote the row's contact into her: read by values
+  // the row is its own person renamed, read by email and name it is her under another id. Unsure: her contact is kept.
+  const FIRST = 'id,email,name,phone,city\nc1,p1@x.com,Ann,111,City1\nc2,p2@x.com,Bob,222,City2\nc3,p3@x.com,Cat,333,City3\n';
+  const NEXT = 'id,email,name,phone,city\nc2,p1@x.com,Ann,222,City2\nc3,p3@x.com,Cat,333,City3\n';
+  const run = (state: string, from: string, report: string) =>
+    cli(['sync', '--to', 'intercom', '--emulator', '--mode', 'sync', '--option', 'matchBy=email', '--from', from, '--sync-name', 'p', '--id', 'id', '--map', 'email=email', '--map', 'name=name', '--map', 'phone=phone', '--map', 'custom_attributes.city=city', '--allow-deletes', '5', '--state-dir', state, '--report', report]);
+  it('sync: her contact kept (rekeyed, not archived), the row refused match_key_taken, nothing written, every run', async () => {
+    const dir = tempDir();
+    const [first, next] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+    writeFileSync(first, FIRST);
+    writeFileSync(next, NEXT);
+    const state = join(dir, 'state');
+    expect((await run(state, first, join(dir, 'r0.json'))).code).toBe(0);
+    const before = saved(state).map((c) => [c.email, c.name, c.archived]);
+    for (const i of [1, 2]) {
+      const out = await run(state, next, join(dir, `r${i}.json`));
+      expect(out.code, out.stderr).toBe(1);
+      const byId = Object.fromEntries(readReport(join(dir, `r${i}.json`)).records.map((x) => [x.id, `${x.outcome}${x.code ? `:${x.code}` : ''}`]));
+      expect(byId).toEqual({ c1: 'skipped:rekeyed', c2: 'failed:match_key_taken', c3: 'unchanged' });
+      expect(saved(state).map((c) => [c.email, c.name, c.archived])).toEqual(before);
+    }
+  }, 60_000);
+});
+
+describe('syncmodes sync --to intercom with external_id from the source id: a record leaves and another takes its email, every other value its own (fourteenth trial of #17)', () => {
+  // Sync mode archives the contact that left and hands the email on; additive and enrich never archive it, so
+  // handing its email on would leave two contacts with one email (the trial's additive run did).
+  const FIRST = 'id,email,name,phone\n1,ann@x.com,Ann,111\n2,bob@x.com,Bob,222\n3,cat@x.com,Cat,333\n';
+  const NEXT = 'id,email,name,phone\n2,ann@x.com,Bob,222\n3,cat@x.com,Cat,333\n';
+  const run = (state: string, from: string, mode: string, report: string) =>
+    cli(['sync', '--to', 'intercom', '--emulator', '--mode', mode, '--from', from, '--sync-name', 'p', '--id', 'id', '--map', 'external_id=id', '--map', 'email=email', '--map', 'name=name', '--map', 'phone=phone', '--allow-deletes', '5', '--state-dir', state, '--report', report]);
+  const contacts = (state: string) => saved(state).map((c) => [c.external_id, c.email, c.name, c.archived]);
+  for (const mode of ['additive', 'enrich']) {
+    it(`${mode}: the row taking the email is refused identity_unclear (the contact that left keeps it), nothing written, every run`, async () => {
+      const dir = tempDir();
+      const [first, next] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+      writeFileSync(first, FIRST);
+      writeFileSync(next, NEXT);
+      const state = join(dir, 'state');
+      expect((await run(state, first, 'additive', join(dir, 'r0.json'))).code).toBe(0);
+      const before = contacts(state);
+      const out = await run(state, next, mode, join(dir, 'r1.json'));
+      expect(out.code, out.stderr).toBe(1);
+      const bob = readReport(join(dir, 'r1.json')).records.find((x) => x.id === '2');
+      expect(bob).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect(bob?.message).toContain('two records would have one email');
+      expect(contacts(state)).toEqual(before);
+    }, 60_000);
+  }
+  it('sync: the contact that left is archived and the email handed on', async () => {
+    const dir = tempDir();
+    const [first, next] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+    writeFileSync(first, FIRST);
+    writeFileSync(next, NEXT);
+    const state = join(dir, 'state');
+    expect((await run(state, first, 'sync', join(dir, 'r0.json'))).code).toBe(0);
+    const out = await run(state, next, 'sync', join(dir, 'r1.json'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(contacts(state)).toEqual([
+      ['1', 'ann@x.com', 'Ann', true],
+      ['2', 'ann@x.com', 'Bob', false],
+      ['3', 'cat@x.com', 'Cat', false],
+    ]);
+  }, 60_000);
+});

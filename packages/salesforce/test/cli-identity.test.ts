@@ -297,6 +297,28 @@ describe('CLI: ids swapped or rotated, every value moving with the Email (fourth
   }
 });
 
+describe('CLI: Emails swapped together with some other values while both names stay (fourteenth trial of #17: both Contacts rewritten with the other person\'s phone and city)', () => {
+  // Half the values follow the id (FirstName, LastName), half the Email (Phone, MailingCity): read by id or by Email, someone is written onto another's Contact.
+  const person = (id: string, n: number, values = n) => ({ id, Email: `p${values}@example.com`, FirstName: `First${n}`, LastName: `Last${n}`, Phone: `55500${values}`, MailingCity: `City${values}` });
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    it(`${mode}: both rows refused match_key_taken, no Contact written, every run; the Emails swapped alone go through`, async () => {
+      const ws = workspace({ Contact: [] });
+      const rows = [person('c1', 1), person('c2', 2), person('c3', 3)];
+      expect((await ws.sync(mode === 'enrich' ? 'additive' : mode, rows)).code).toBe(0);
+      const before = ws.org().Contact;
+      for (let run = 0; run < 2; run++) {
+        const again = await ws.sync(mode, [person('c1', 1, 2), person('c2', 2, 1), person('c3', 3)], ['--allow-deletes', '5']);
+        expect(again.code).toBe(1);
+        expect(again.report.records.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['c1:match_key_taken', 'c2:match_key_taken', 'c3:unchanged']);
+        expect(ws.org().Contact).toEqual(before);
+      }
+      const emailsOnly = await ws.sync(mode, [{ ...person('c1', 1), Email: 'p2@example.com' }, { ...person('c2', 2), Email: 'p1@example.com' }, person('c3', 3)]);
+      expect(emailsOnly.code, emailsOnly.stderr).toBe(0);
+      expect(emailsOnly.report.records.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['c1:updated', 'c2:updated', 'c3:unchanged']);
+    });
+  }
+});
+
 describe('CLI: a chain — c1 leaves, c2 takes its Email, c3 takes c2\'s (stop 23 left two Contacts with one Email for a run)', () => {
   // Read by id, c1 left and two people changed their Emails; read by Email, Three (three@)
   // left and the ids moved along (a renumbered source). The kit cannot tell which: it deletes

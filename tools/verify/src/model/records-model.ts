@@ -419,22 +419,19 @@ export class RecordsModel {
     const held = this.entries.get(byKey);
     if (held === undefined || !held.idKnown || held.pid === found.pid) return byKey;
     if (source.some((r) => r.id !== byKey && this.keyOf(r) === held.key)) return byKey;
-    // …or unless the holder's row now carries the departed record's values rather than its own (the kit's looksLikeDeparted).
+    // …or unless the holder's row took any of the departed record's other values with its key (the kit's takesValuesWith).
     const row = source.find((r) => r.id === byKey) as ConformanceRecord;
-    return this.rowLooksLike(row, held.properties, entry.properties) ? byKey : undefined;
+    return this.rowTakesValues(row, held.properties, entry.properties) ? byKey : undefined;
   }
 
   /**
-   * Of the properties outside the match key on which `own` and `departed` differ, at least as
-   * many of `row`'s hold `departed`'s value as `own`'s (empty values all alike).
+   * Of the properties outside the match key on which `own` and `other` differ, `row` holds
+   * `other`'s value in at least one, or its own in none (empty values all alike): the key did
+   * not move alone (the kit's `takesValuesWith`).
    */
-  private rowLooksLike(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, departed: Readonly<Record<string, PropertyValue>>): boolean {
-    return this.valueVotes(row, own, departed) >= 0;
-  }
-
-  /** Strictly more of those properties hold `other`'s value than `own`'s (the kit's `carriesValuesOf`). */
-  private rowCarries(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, other: Readonly<Record<string, PropertyValue>>): boolean {
-    return this.valueVotes(row, own, other) > 0;
+  private rowTakesValues(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, other: Readonly<Record<string, PropertyValue>>): boolean {
+    const { forOther, forOwn } = this.valueVotes(row, own, other);
+    return forOther > 0 || forOwn === 0;
   }
 
   /**
@@ -707,21 +704,22 @@ export class RecordsModel {
     return votes > 0 && carried >= Math.min(2, telling);
   }
 
-  /** Of the properties outside the match key on which `own` and `departed` differ: those `row` holds as `departed`'s, less those it holds as its own. */
-  private valueVotes(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, departed: Readonly<Record<string, PropertyValue>>): number {
+  /** Of the properties outside the match key on which `own` and `departed` differ: how many `row` holds as `departed`'s, and how many as its own. */
+  private valueVotes(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, departed: Readonly<Record<string, PropertyValue>>): { forOther: number; forOwn: number } {
     const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
     const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : a === b);
     const key = this.keyOf(row);
-    let votes = 0;
+    let forOther = 0;
+    let forOwn = 0;
     for (const name of new Set([...Object.keys(own), ...Object.keys(departed)])) {
       if (same(own[name], departed[name])) continue;
       const keyWith = (v: PropertyValue | undefined) => this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: v ?? null } } });
       if (keyWith(own[name]) !== key || keyWith(departed[name]) !== key) continue;
       const now = row.snapshot.properties[name];
-      if (same(now, departed[name])) votes++;
-      else if (same(now, own[name])) votes--;
+      if (same(now, departed[name])) forOther++;
+      else if (same(now, own[name])) forOwn++;
     }
-    return votes;
+    return { forOther, forOwn };
   }
 
   /**
@@ -755,7 +753,7 @@ export class RecordsModel {
       const held = this.entries.get(takerId);
       const row = source.find((x) => x.id === takerId);
       if (row !== undefined && source.filter((x) => this.keyOf(x) === this.keyOf(row)).length > 1) return true;
-      return giver !== undefined && held !== undefined && row !== undefined && this.rowCarries(row, held.properties, giver.properties);
+      return giver !== undefined && held !== undefined && row !== undefined && this.rowTakesValues(row, held.properties, giver.properties);
     });
   }
 

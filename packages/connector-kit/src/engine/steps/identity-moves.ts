@@ -5,7 +5,9 @@ import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext, SourceFacts } from '../run/run-context';
 import { isEmpty } from '../../records/property-diff';
-import { looksLikeDeparted } from './key-holder';
+import { permits } from '../../modes/permits';
+import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
+import { looksLikeDeparted, takesValuesWith } from './key-holder';
 import { EntriesById } from './entries-by-id';
 
 type IdsOf = (snapshot: RecordSnapshot) => readonly string[];
@@ -172,7 +174,9 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  *   that row's record (a row made a copy of another row under its own id, the copy's email
  *   changed or not);
  * - a changed record that took the identifier of a record leaving the source, when it is in
- *   an open chain or looks like that record; the record leaving is kept (`ValueCarriers.hold`).
+ *   an open chain, took any of that record's other values with it (`takesValuesWith`), or when
+ *   the mode never deletes that record (additive, enrich, or not created by this sync: two
+ *   records would keep one identifier); the record leaving is kept (`ValueCarriers.hold`).
  *   A new row with the identifier of a record leaving keeps it too (`ValueCarriers.remember`:
  *   maybe that person under a new id), released once the row is written as its own record;
  * - a changed record that took the identifier of a record missing from the source while some
@@ -269,7 +273,16 @@ async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: Tak
           t.refuse(r, `Its new ${t.label} is that of record "${departed.recordId}", which is missing from the source, but ${uncertain} That record's row may be one of those rows, still with this ${t.label}.`, `Fix those rows and run again.`);
           continue;
         }
-        if (!t.memory.open.has(r.recordId) && !looksLikeDeparted(r.next, r.entry.snapshot, departed.snapshot, t.keyOf)) continue;
+        if (!permits(ctx.mode, 'delete', { owned: departed.owned, deletePolicy: ctx.deletePolicy })) {
+          // That record stays in the destination: handing its identifier on would leave two records with it (fourteenth trial, additive).
+          ctx.carriers.hold(departed.recordId, r.recordId);
+          const why = `Its new ${t.label} is that of record "${departed.recordId}", which left the source, but ${departed.owned ? `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes` : 'this sync did not create, so never deletes,'} that ${ctx.destinationName} record: two records would have one ${t.label}.`;
+          t.refuse(r, why, `If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, merge or delete that record in ${ctx.destinationName}, then run again.`);
+          continue;
+        }
+        // The identifiers are compared apart (it took one): a property making up the key or one of them casts no vote.
+        const keyAndIds = (s: RecordSnapshot) => [t.keyOf(s), ...t.idsOf(s)].join('\u0000');
+        if (!t.memory.open.has(r.recordId) && !takesValuesWith(r.next, r.entry.snapshot, departed.snapshot, keyAndIds)) continue;
         ctx.carriers.hold(departed.recordId, r.recordId);
         t.refuse(r, `Its new ${t.label} is that of record "${departed.recordId}", which left the source, and its row looks like that record or its ids moved: it may be that person under this id.`, `That record is kept while a row has its ${t.label}. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, delete or merge that record in ${ctx.destinationName}, and a later run sends this change.`);
       }

@@ -19,7 +19,7 @@ import type { PropertyValue, RecordSnapshot } from '../../records/types';
  *   and the holder refused (`match_key_taken`) until the source says who is who;
  * - otherwise the departed record is a real departure (deleted, or kept as the mode says),
  *   and the holder's new key waits for it (`match_key_taken`) — unless the holder's row
- *   looks like the departed person ({@link looksLikeDeparted}): then the holder claims the
+ *   took any of the departed person's other values ({@link takesValuesWith}): then the holder claims the
  *   departed record in its window (see `settleTaken`), so it is kept.
  */
 export function mayBeSamePerson(holder: StateEntry | undefined, departedDestinationId: string | null | undefined, keyHolder: (key: string) => string | undefined): boolean {
@@ -70,13 +70,18 @@ export function looksLikeDeparted(next: RecordSnapshot, own: RecordSnapshot, dep
 }
 
 /**
- * Whether a row carries another record's values rather than its own: strictly more of the
- * properties telling the two apart (outside the match key) hold the other's value than its
- * own. A tie — nothing else to tell them apart included — does not count.
+ * Whether a row that took a match key (or an identifier) another record gave up keeps its
+ * own values only: true unless, of the properties telling the two apart (outside the match
+ * key), none holds the other's value and at least one holds its own. A key handed on keeps
+ * every value of the new holder's; one that moved with any of the giver's values (its name,
+ * say, while the phone and city stayed) may mean the ids moved (fourteenth trial of #17:
+ * Intercom by email archived a contact whose email and name a remaining row had, then
+ * rewrote that row's contact into her; a swap of email, phone and city with both names kept
+ * rewrote two Salesforce Contacts). Unsure, so the giver's record is kept and the row refused.
  */
-export function carriesValuesOf(next: RecordSnapshot, own: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
-  const { forDeparted, forOwn } = valueVotes(next, own, other, keyOf);
-  return forDeparted > forOwn;
+export function takesValuesWith(next: RecordSnapshot, own: RecordSnapshot, giver: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
+  const { forDeparted, forOwn } = valueVotes(next, own, giver, keyOf);
+  return forDeparted > 0 || forOwn === 0;
 }
 
 /** Of the properties (outside the match key) on which `own` and `departed` differ: how many `next` holds as `departed`'s, and how many as its own. */

@@ -3,7 +3,7 @@ import type { ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
-import { carriesValuesOf } from './key-holder';
+import { takesValuesWith } from './key-holder';
 import { EntriesById } from './entries-by-id';
 
 /**
@@ -21,10 +21,11 @@ import { EntriesById } from './entries-by-id';
  * three Contacts with the next person's data.
  *
  * A cycle is let through only while the rows keep their own other values (emails swapped).
- * When a row in it carries the values of the record that had its new key (name and all moved
- * with the email: the ids were swapped or rotated), updating by id would write each person
- * onto another's record, so every record of the cycle is refused the same way (fourth trial
- * of stop 27: three Intercom contacts rewritten with the next person).
+ * When a row in it carries any value of the record that had its new key (name and all moved
+ * with the email: the ids were swapped or rotated; or half the values moved: unsure), updating
+ * by id may write each person onto another's record, so every record of the cycle is refused
+ * the same way (fourth trial of stop 27: three Intercom contacts rewritten with the next person;
+ * fourteenth trial: email, phone and city swapped, both names kept, on Salesforce).
  */
 export async function refuseOpenKeyMoves(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   refuseTakersFromOtherWindows(ctx, ledger);
@@ -89,8 +90,9 @@ async function cycleFrom(ctx: RecordRunContext, previousKeys: PreviousKeys, star
 }
 
 /**
- * True when a record of the cycle now carries the values of the one before it (whose key it
- * took), or when a record of it is not among this window's open records (another window, or its
+ * True when a record of the cycle now carries any value of the one before it (whose key it
+ * took; {@link takesValuesWith}: only emails swapped, each row keeping its own other values,
+ * goes through), or when a record of it is not among this window's open records (another window, or its
  * row failed before: its values cannot be compared, so unsure; twelfth trial of #17: a swap of
  * rows 3 and 23,501 wrote each person onto the other's Contact).
  */
@@ -100,7 +102,7 @@ function carriedAround(ctx: RecordRunContext, cycle: readonly string[], byId: Re
     const giver = byId.get(id)?.entry;
     const taker = byId.get(cycle[(i + 1) % cycle.length] as string);
     if (giver === undefined || taker?.entry === undefined || taker.next == null) return true;
-    return carriesValuesOf(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
+    return takesValuesWith(taker.next, taker.entry.snapshot, giver.snapshot, keyOf);
   });
 }
 
@@ -124,7 +126,7 @@ class PreviousKeys {
 
 function refused(ctx: RecordRunContext, record: RecordView, taker: string, rotated = false): ResultFields {
   const why = rotated
-    ? `Its previous ${ctx.matchKeyLabel} is now record "${taker}"'s together with its other values, so the source's ids look swapped or rotated (not the ${ctx.matchKeyLabel} values): updating by id would write each person onto another's record. `
+    ? `Its previous ${ctx.matchKeyLabel} is now record "${taker}"'s together with some of its other values, so the source's ids look swapped or rotated (not only the ${ctx.matchKeyLabel} values): updating by id may write each person onto another's record. If only the ${ctx.matchKeyLabel} values moved, send them alone first, then the other changes. `
     : `Its previous ${ctx.matchKeyLabel} is now record "${taker}"'s, so the source's ids look shifted or reused (the records' keys do not simply swap). `;
   return {
     outcome: 'failed',

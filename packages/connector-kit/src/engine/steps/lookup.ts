@@ -12,7 +12,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { refuseOpenKeyMoves } from './key-moves';
 import { refuseIdentityMoves } from './identity-moves';
-import { looksLikeDeparted } from './key-holder';
+import { takesValuesWith } from './key-holder';
 import { refuseValueCarriers } from './refuse-value-carriers';
 import { decideMatch, listIds } from './match-decision';
 import { resolveRekeys, type RekeyCandidates } from './rekey-candidates';
@@ -85,7 +85,7 @@ function takenNext(ctx: RecordRunContext, holder: Holder | undefined): string {
   }
   if (holder.looksLike === true) {
     return (
-      `this row now has that record's values rather than its own, so it may be that person under a new id (ids reused or shifted): that record is kept and nothing is written for either — ` +
+      `this row took other values of that record's with it, so it may be that person under a new id (ids reused or shifted): that record is kept and nothing is written for either — ` +
       `if it is that person, merge the two ${ctx.destinationName} records; if "${holder.departed}" really left, delete that record in ${ctx.destinationName}, and the next run sends this change`
     );
   }
@@ -144,7 +144,7 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
       if (crossed(r, id) && waiting === undefined) continue;
       const departed = named.find((e) => !ctx.source.inSource(e.recordId));
       const renumbered = r.previousMatchKey === undefined ? undefined : ctx.source.keyHolder(r.previousMatchKey);
-      const looksLike = departed !== undefined && looksLikeDeparted(r.next as RecordSnapshot, (r.entry as StateEntry).snapshot, departed.snapshot, (s) => ctx.destination.matchKey(s, ctx.config));
+      const looksLike = departed !== undefined && takesValuesWith(r.next as RecordSnapshot, (r.entry as StateEntry).snapshot, departed.snapshot, (s) => ctx.destination.matchKey(s, ctx.config));
       // Maybe the departed person under this id: the record claims it, so it is kept (see claimRecords).
       if (looksLike) ctx.claims.claim(id, r.recordId);
       const holder: Holder | undefined =
