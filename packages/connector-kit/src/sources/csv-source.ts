@@ -7,6 +7,7 @@ import { readHeader, type CsvHeader } from './csv-header';
 import { LineCounter } from './csv-lines';
 import { linesLabel, rowProblem, type LineSpan, type RowCheckOptions } from './csv-row-check';
 import { checkSourceFile, sourceFileError } from './source-file';
+import { utf16Of, Utf16ToUtf8 } from './utf16-input';
 
 export { MAX_CSV_COLUMNS } from './csv-header';
 
@@ -163,6 +164,7 @@ function parseFile(path: string, delimiter: string, maxChars: number) {
         stopped = malformed({ first: span.first, last: span.first }, message)[0];
         input.unpipe(parser);
         input.destroy();
+        file.destroy();
         parser.end();
       } else {
         skipped.push(...malformed(span, message));
@@ -170,11 +172,13 @@ function parseFile(path: string, delimiter: string, maxChars: number) {
       return undefined;
     },
   };
-  const input = createReadStream(path);
+  const file = createReadStream(path);
+  const utf16 = utf16Of(path);
+  const input = utf16 === undefined ? file : file.pipe(new Utf16ToUtf8(utf16));
   const parser = parse(options as unknown as Options);
   input.pipe(parser);
   // pipe() does not forward a read error (the file removed or made unreadable after the check): the parser fails with it.
-  input.on('error', (error) => parser.destroy(sourceFileError(error, path)));
+  file.on('error', (error) => parser.destroy(sourceFileError(error, path)));
   return {
     parser: parser as AsyncIterable<Parsed>,
     rest: () => [...skipped, ...(stopped ? [stopped] : [])],
@@ -196,7 +200,8 @@ function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping,
 }
 
 /**
- * A CSV file as a {@link RecordSource}, streamed with csv-parse: a UTF-8 BOM, quoted
+ * A CSV file as a {@link RecordSource}, streamed with csv-parse: UTF-8 (a BOM skipped), or
+ * UTF-16 named by its BOM (re-encoded as UTF-8 first, see {@link Utf16ToUtf8}); quoted
  * fields, embedded newlines and CRLF / LF / CR line endings are handled. The first line is
  * the header (at most {@link MAX_CSV_COLUMNS} columns). Each record's `row` is the file
  * line it starts on (the header is line 1, so the first data row is normally 2; blank

@@ -49,6 +49,24 @@ describe('CSV: a stray pair of quotes never swallows rows silently', () => {
     expect(brief(items).at(-1)).toBe('101:100');
   });
 
+  it('reads a UTF-16 file (little- or big-endian, named by its BOM) exactly as the same file in UTF-8: merged rows caught, every line numbered (fourteenth trial of #17: p6 was deleted, every row numbered 1)', async () => {
+    const lines = ['id,email,name', ...rows(1, 12)];
+    lines[5] = '5,p5@x.example,"Person 5';
+    lines[6] = '6,p6@x.example,Person 6"';
+    lines[9] = '9,p9@x.example,Zoë 9 ✓';
+    const text = lines.join('\r\n') + '\r\n';
+    const utf8 = await read(text);
+    expect(brief(utf8).slice(3, 9)).toEqual(['5:4', '6:malformed_row', '7:malformed_row', '8:7', '9:8', '10:9']);
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    expect(await read(le)).toEqual(utf8);
+    expect(await read(be)).toEqual(utf8);
+    // A lone surrogate is not text: that value fails alone (invalid_encoding), the rows around it are read.
+    const broken = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('id,email,name\n1,p1@x.example,A', 'utf16le'), Buffer.from([0x00, 0xd8]), Buffer.from('\n2,p2@x.example,B\n', 'utf16le')]);
+    expect(brief(await read(broken))).toEqual(['2:invalid_encoding', '3:2']);
+  });
+
   it('catches the quote closing in the middle of a line, and opening in the first column', async () => {
     const midLine = ['id,email,name', '1,"p1@x.example,One', '2,p2@x.example,Two', '3,p3@x.example",Three', '4,p4@x.example,Four'].join('\r\n');
     expect(brief(await read(midLine))).toEqual(['2:malformed_row', '3:malformed_row', '4:malformed_row', '5:4']);
