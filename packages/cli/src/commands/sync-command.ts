@@ -21,7 +21,7 @@ export const count = (value: string) => {
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_S = 300;
 
 /** What `--max-rate-limit-wait` does (sync and check). */
-export const MAX_RATE_LIMIT_WAIT_HELP = 'longest a call may wait for rate limits: a longer Retry-After, or rate limits in a row whose waits add up to more, stop the run (rate_limited, state kept)';
+export const MAX_RATE_LIMIT_WAIT_HELP = 'longest a call, or the run while no call gets through, may wait for rate limits: a longer Retry-After, or rate limits in a row whose waits add up to more, stop the run (rate_limited, state kept)';
 
 interface SyncFlags {
   to?: string;
@@ -134,7 +134,8 @@ Input and output:
   rate limits         a wait the destination asks for (Retry-After, a reset header) is shown on
                       the progress line; a longer one than --max-rate-limit-wait, or rate limits
                       in a row to one call whose waits add up to more (a destination that says no
-                      wait is waited 1, 2, 4… s), stop the run (rate_limited, exit 3; state kept)
+                      wait is waited 1, 2, 4… s), or every call answered "rate limited" for
+                      longer, stop the run (rate_limited, exit 3; state kept)
   Ctrl-C / SIGTERM    stops sending, lets the calls in flight finish (those without an answer
                       after ${DEFAULT_IN_FLIGHT_GRACE_MS / 1000} s are cancelled), prints the summary and writes the report
                       (exit 130); a second Ctrl-C exits at once

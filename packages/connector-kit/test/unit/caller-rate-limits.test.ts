@@ -3,7 +3,7 @@ import { Caller, unannouncedWaitMs } from '../../src/engine/calls/caller';
 import { Pacer } from '../../src/engine/calls/pacer';
 import { DEFAULT_RETRY_POLICY } from '../../src/engine/calls/retry-policy';
 import { sendBatch } from '../../src/engine/calls/send-batch';
-import { RateLimitError } from '../../src/errors/sync-error';
+import { RateLimitError, SyncError } from '../../src/errors/sync-error';
 import { parseRetryAfter } from '../../src/errors/retry-after';
 import { silentLogger } from '../../src/logging/logger';
 
@@ -40,6 +40,25 @@ describe('Caller: rate limits are waited, never forever (issue #17)', () => {
     expect(caller.stopped?.message).toMatch(/answered "rate limited" 4 times in a row to one connect call, never saying how long to wait; it waited 0\.1 s/);
     expect(caller.stopped?.message).toContain('last answer: rate limited (HTTP 429)');
     expect(caller.stats.rateLimited).toBe(4);
+    pacer.release();
+  });
+
+  it('calls that each wait less than the maximum while no call gets through still stop the run once the rate-limited time passes it (fourteenth trial of #17: 754 s under a 300 s bound with 4 calls at once)', async () => {
+    const pacer = new Pacer({ concurrency: 1 });
+    const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal);
+    let sent = 0;
+    // Each call: two rate-limit answers (10 + 20 ms waited, under the 75 ms a call may wait), then an answer that fails it.
+    const call = async () => {
+      sent++;
+      if (sent % 3 !== 0) throw new RateLimitError('rate limited (HTTP 429)', undefined, { status: 429 });
+      throw new SyncError('invalid_value', 'refused', { retryable: false });
+    };
+    const codes: string[] = [];
+    for (let i = 0; i < 10 && caller.stopped === undefined; i++) codes.push(await caller.call('find', call).then(() => 'ok', (e: SyncError) => e.code));
+    // Without the run's bound every call would fail invalid_value, for ever.
+    expect(codes.at(-1)).toBe('rate_limited');
+    expect(codes.length).toBeLessThanOrEqual(3);
+    expect(caller.stopped?.message).toMatch(/has answered every call "rate limited" for 0\.\d s \(no call got through since\)/);
     pacer.release();
   });
 

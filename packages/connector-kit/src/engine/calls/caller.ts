@@ -150,7 +150,7 @@ export function unannouncedWaitMs(policy: RetryPolicy, n: number): number {
  */
 export type CallerPurpose = 'run' | 'check';
 
-function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: RateLimitTally, maxMs: number, kind: CallKind | undefined, purpose: CallerPurpose): string {
+function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: RateLimitTally, maxMs: number, kind: CallKind | undefined, purpose: CallerPurpose, streakMs = 0): string {
   const s = (ms: number) => `${ms < 10_000 ? Number((ms / 1000).toFixed(1)) : Math.round(ms / 1000)} s`;
   const announced = error.retryAfterMs !== undefined;
   const overLong = announced && waitMs > maxMs;
@@ -161,6 +161,9 @@ function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: Rate
       ? `the run stopped and the next run continues where it left off${last}.`
       : `the check stopped${last}. Nothing was written: check again ${overLong ? 'once that wait is over' : 'later'}, or allow a longer wait.`;
   if (overLong) return `The destination asked to wait ${s(waitMs)} (Retry-After, or its rate-limit headers' reset time), longer than the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
+  if (tally.waitedMs + waitMs <= maxMs) {
+    return `The destination has answered every call "rate limited" for ${s(streakMs)} (no call got through since); the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
+  }
   const call = kind ? `one ${kind} call` : 'one call';
   const said = tally.unannounced === tally.answers ? ', never saying how long to wait' : tally.unannounced === 0 ? '' : `, ${tally.unannounced} of them without saying how long to wait`;
   return `The destination answered "rate limited" ${tally.answers} times in a row to ${call}${said}; it waited ${s(tally.waitedMs)} and the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this ${purpose} may wait for one call (maxRateLimitWaitMs); ${next}`;
@@ -192,6 +195,8 @@ export class Caller implements RateLimitObserver {
   private unansweredCalls = 0;
   /** A wait or a timeout retry was reported and the destination has not answered since. */
   private waiting = false;
+  /** When the destination began answering every call "rate limited" (no call answered in between, ms since the epoch); undefined while calls get through. */
+  private limitedSince: number | undefined;
 
   /**
    * @param runSignal - aborts every wait (backoff, rate limit) and retry loop, and abandons
@@ -251,9 +256,11 @@ export class Caller implements RateLimitObserver {
    * every call anyway); from the second answer in a row on, an announced wait is raised to
    * at least `defaultRateLimitWaitMs` × 2^(n−2) (so `Retry-After: 0` on every answer ends too).
    *
-   * Bounded: one call waits at most `maxRateLimitWaitMs` for rate limits in all, so a
-   * destination that keeps answering "rate limited" (with or without a wait) stops the run
-   * instead of holding it forever.
+   * Bounded: one call waits at most `maxRateLimitWaitMs` for rate limits in all, and the run
+   * at most that long while every call is answered "rate limited" (from the first such answer
+   * until a call gets through: calls in flight at once wait in turn), so a destination that
+   * keeps answering "rate limited" (with or without a wait) stops the run instead of holding
+   * it forever.
    *
    * @param tally - what this call (with its retries) has waited so far; updated.
    * @throws {@link RunStoppedError} `rate_limited` (and stops the run) when the destination
@@ -271,8 +278,12 @@ export class Caller implements RateLimitObserver {
     const wait = announced === undefined ? unannouncedWaitMs(this.policy, tally.unannounced) : Math.max(announced, floor);
     this.stats.rateLimited++;
     const max = this.policy.maxRateLimitWaitMs;
-    if (wait > max || tally.waitedMs + wait > max) {
-      const stop = new RunStoppedError('rate_limited', rateLimitStopMessage(error, wait, tally, max, kind, this.purpose), { retryable: true, cause: error });
+    // Calls in flight at once each keep their own tally: the run as a whole is bounded too (fourteenth trial of #17: 754 s under a 300 s bound).
+    const now = Date.now();
+    this.limitedSince ??= now;
+    const streakMs = now - this.limitedSince;
+    if (wait > max || tally.waitedMs + wait > max || streakMs + wait > max) {
+      const stop = new RunStoppedError('rate_limited', rateLimitStopMessage(error, wait, tally, max, kind, this.purpose, streakMs), { retryable: true, cause: error });
       this.stop(stop);
       throw stop;
     }
@@ -418,6 +429,7 @@ export class Caller implements RateLimitObserver {
             return this.stopError ?? abandoned();
           });
           this.answered();
+          this.limitedSince = undefined;
           return result;
         } catch (error) {
           // Registered before the pacer frees this slot, so no queued call starts after a run-stopping error.

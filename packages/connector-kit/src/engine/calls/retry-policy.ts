@@ -43,10 +43,11 @@ export interface RetryPolicy {
    */
   readonly defaultRateLimitWaitMs: number;
   /**
-   * Longest a call may wait for rate limits, ms: a `Retry-After` beyond it, or rate-limit
+   * Longest a call may wait for rate limits, ms: a `Retry-After` beyond it, rate-limit
    * answers in a row to one call whose waits add up beyond it (with or without a
-   * `Retry-After`), stop the run with `rate_limited` (state kept; the next run continues)
-   * instead of leaving it silent for an hour, or retrying forever.
+   * `Retry-After`), or every call answered "rate limited" for longer than it (no call getting
+   * through; concurrent calls included), stop the run with `rate_limited` (state kept; the
+   * next run continues) instead of leaving it silent for an hour, or retrying forever.
    * @defaultValue `300000` (5 minutes)
    */
   readonly maxRateLimitWaitMs: number;
