@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import { InputError } from '../errors/sync-error';
 import type { FieldMapping } from '../mapping/field-mapping';
 import type { RecordSource } from '../records/types';
+import { versionCheckedSource } from './version-checked-source';
 import { csvSource } from './csv-source';
 import { jsonSource } from './json-source';
 import { ndjsonSource } from './ndjson-source';
@@ -80,7 +81,7 @@ export function openSource(
     if (!chosen) throw noFormat(`"${path}" (it can be read only once, as it comes)`);
     return streamSource(() => openPipeStream(path), path, (copy) => fileSource(copy, path, mapping, chosen, options), { signal: options.signal });
   }
-  return fileSource(path, path, mapping, chosen, options);
+  return versionCheckedSource(fileSource(path, path, mapping, chosen, options), path);
 }
 
 /** The source over the file at `path` in `format`; `named` is the name that tells a TSV file (the file itself, or the pipe it was copied from). */
