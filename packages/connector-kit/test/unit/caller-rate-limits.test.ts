@@ -58,7 +58,7 @@ describe('Caller: rate limits are waited, never forever (issue #17)', () => {
     // Without the run's bound every call would fail invalid_value, for ever.
     expect(codes.at(-1)).toBe('rate_limited');
     expect(codes.length).toBeLessThanOrEqual(3);
-    expect(caller.stopped?.message).toMatch(/has answered every call "rate limited" for 0\.\d s \(no call got through since\)/);
+    expect(caller.stopped?.message).toMatch(/has answered every call "rate limited", holding the run for 0\.\d s \(no call got through since\)/);
     pacer.release();
   });
 

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setMaxListeners } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { Caller } from '../../src/engine/calls/caller';
@@ -7,6 +9,17 @@ import { AuthError, RetryableError, SyncError } from '../../src/errors/sync-erro
 import { RunLease } from '../../src/engine/run/run-lease';
 import { silentLogger } from '../../src/logging/logger';
 import { MemoryStateStore } from '../../src/state/memory-state-store';
+
+/** One real HTTP request answered (a local server): what tells the caller the destination is there. */
+async function answeredRequest(): Promise<void> {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`)).text();
+  } finally {
+    server.close();
+  }
+}
 
 describe('Caller after a run-stopping error', () => {
   it('starts no queued call once a call in flight was refused for authentication', async () => {
@@ -61,6 +74,7 @@ describe('Caller: a destination that gives no answer', () => {
     const pacer = new Pacer({ concurrency: 1 });
     const events: string[] = [];
     const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal, (e) => events.push(e.kind === 'timeout_retry' ? `retry ${e.retry}/${e.of}` : e.kind));
+    await caller.call('find', async () => { await answeredRequest(); return 'found'; }); // the destination has answered a request: one call without an answer does not stop the run
     let sent = 0;
     await expect(caller.call('find', async () => { sent++; throw timeout(); })).rejects.toMatchObject({ code: 'timeout' });
     expect(sent).toBe(3);
@@ -77,6 +91,7 @@ describe('Caller: a destination that gives no answer', () => {
     const events: string[] = [];
     const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal, (e) => events.push(e.kind));
     const hung = () => caller.call('find', async () => { throw timeout(); });
+    await caller.call('find', async () => { await answeredRequest(); return 'found'; });
     await expect(hung()).rejects.toMatchObject({ code: 'timeout' });
     await expect(hung()).rejects.toMatchObject({ code: 'timeout' });
     // The destination answers (here with a refusal of the request): it is reachable.
@@ -90,6 +105,15 @@ describe('Caller: a destination that gives no answer', () => {
     let sent = 0;
     await expect(caller.call('find', async () => ++sent)).rejects.toMatchObject({ code: 'destination_unreachable' });
     expect(sent).toBe(0);
+    pacer.release();
+  });
+
+  it('a destination that has answered no call past connecting is unreachable after one call without an answer (fourteenth trial of #17: OneSignal, whose connect makes no request, ended exit 1 with every row failed timeout)', async () => {
+    const pacer = new Pacer({ concurrency: 1 });
+    const caller = new Caller(pacer, policy, silentLogger, new AbortController().signal);
+    await caller.call('connect', async () => 'client built, nothing sent');
+    await expect(caller.call('find', async () => { throw timeout(); })).rejects.toMatchObject({ code: 'timeout' });
+    expect(caller.stopped).toMatchObject({ code: 'destination_unreachable', retryable: true });
     pacer.release();
   });
 

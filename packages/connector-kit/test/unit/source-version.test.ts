@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, truncateSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openSource, type SourceItem } from '../../src/index';
+import { openSource, type RecordSource, type SourceItem } from '../../src/index';
 
 // A source file changed while the run reads it (fourteenth trial of #17: a 50,000-row export cut to
 // 49,600 rows during the read planned 400 deletes, exit 0): the read ends with unreadable_file.
@@ -10,7 +10,7 @@ import { openSource, type SourceItem } from '../../src/index';
 const mapping = { idColumn: 'id', fields: { Email: 'email' } };
 const lines = (n: number) => ['id,email', ...Array.from({ length: n }, (_, i) => `${i + 1},p${i + 1}@x.example`)].join('\n') + '\n';
 
-async function readAll(source: ReturnType<typeof openSource>, during?: (count: number) => void): Promise<SourceItem[]> {
+async function readAll(source: RecordSource, during?: (count: number) => void): Promise<SourceItem[]> {
   const out: SourceItem[] = [];
   for await (const item of source.open()) {
     out.push(item);

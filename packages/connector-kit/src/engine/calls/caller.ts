@@ -162,7 +162,7 @@ function rateLimitStopMessage(error: RateLimitError, waitMs: number, tally: Rate
       : `the check stopped${last}. Nothing was written: check again ${overLong ? 'once that wait is over' : 'later'}, or allow a longer wait.`;
   if (overLong) return `The destination asked to wait ${s(waitMs)} (Retry-After, or its rate-limit headers' reset time), longer than the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
   if (tally.waitedMs + waitMs <= maxMs) {
-    return `The destination has answered every call "rate limited" for ${s(streakMs)} (no call got through since); the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
+    return `The destination has answered every call "rate limited", holding the ${purpose} for ${s(streakMs)} (no call got through since); the next wait (${s(waitMs)}) would pass the ${s(maxMs)} this ${purpose} may wait (maxRateLimitWaitMs); ${next}`;
   }
   const call = kind ? `one ${kind} call` : 'one call';
   const said = tally.unannounced === tally.answers ? ', never saying how long to wait' : tally.unannounced === 0 ? '' : `, ${tally.unannounced} of them without saying how long to wait`;
@@ -193,10 +193,14 @@ export class Caller implements RateLimitObserver {
   private readonly runSignal: AbortSignal;
   /** Calls in a row that ended, after their retries, without any answer (see {@link CallerEvent}). */
   private unansweredCalls = 0;
+  /** Whether the destination has answered a call of this run that sent requests (a result, or an error it sent). */
+  private everAnswered = false;
   /** A wait or a timeout retry was reported and the destination has not answered since. */
   private waiting = false;
-  /** When the destination began answering every call "rate limited" (no call answered in between, ms since the epoch); undefined while calls get through. */
-  private limitedSince: number | undefined;
+  /** While every call is answered "rate limited" (none got through since): how long the waits have held the run, overlapping waits counted once, ms. */
+  private limitedMs = 0;
+  /** Until when (ms since the epoch) the latest rate-limit wait holds the run. */
+  private heldUntil = 0;
 
   /**
    * @param runSignal - aborts every wait (backoff, rate limit) and retry loop, and abandons
@@ -280,14 +284,15 @@ export class Caller implements RateLimitObserver {
     const max = this.policy.maxRateLimitWaitMs;
     // Calls in flight at once each keep their own tally: the run as a whole is bounded too (fourteenth trial of #17: 754 s under a 300 s bound).
     const now = Date.now();
-    this.limitedSince ??= now;
-    const streakMs = now - this.limitedSince;
-    if (wait > max || tally.waitedMs + wait > max || streakMs + wait > max) {
-      const stop = new RunStoppedError('rate_limited', rateLimitStopMessage(error, wait, tally, max, kind, this.purpose, streakMs), { retryable: true, cause: error });
+    const adds = Math.max(0, now + wait - Math.max(now, this.heldUntil));
+    if (wait > max || tally.waitedMs + wait > max || this.limitedMs + adds > max) {
+      const stop = new RunStoppedError('rate_limited', rateLimitStopMessage(error, wait, tally, max, kind, this.purpose, this.limitedMs), { retryable: true, cause: error });
       this.stop(stop);
       throw stop;
     }
     tally.waitedMs += wait;
+    this.limitedMs += adds;
+    this.heldUntil = Math.max(this.heldUntil, now + wait);
     this.stats.rateLimitWaitMs += wait;
     this.pacer.hold(wait);
     this.logger.debug('rate limited', { waitMs: wait, announced: announced !== undefined });
@@ -388,11 +393,16 @@ export class Caller implements RateLimitObserver {
 
   /**
    * A call ended, after its retries, with no answer from the destination: after
-   * `policy.unreachableAfterCalls` such calls in a row, the run stops (`destination_unreachable`).
+   * `policy.unreachableAfterCalls` such calls in a row, or at once when the destination has
+   * answered no call of the run yet, the run stops (`destination_unreachable`).
    */
   private noAnswer(kind: CallKind, error: SyncError): void {
     this.unansweredCalls++;
-    if (this.unansweredCalls < this.policy.unreachableAfterCalls || this.stopError) return;
+    // A destination that has not answered a single call of this run is not reachable (OneSignal makes no call
+    // to connect: a run of a few rows failed each with `timeout`, exit 1, fourteenth trial of #17).
+    // (Connecting that gets no answer stops the run where it connects, saying so.)
+    const patient = this.everAnswered || kind === 'connect';
+    if ((patient && this.unansweredCalls < this.policy.unreachableAfterCalls) || this.stopError) return;
     this.stop(
       new RunStoppedError(
         'destination_unreachable',
@@ -403,8 +413,10 @@ export class Caller implements RateLimitObserver {
   }
 
   /** The destination answered (a result, or an error it sent): the count of unanswered calls starts over, and a wait reported is over. */
-  private answered(): void {
+  private answered(kind: CallKind): void {
     this.unansweredCalls = 0;
+    // Only a call of a kind that has sent requests tells the destination is there (OneSignal's connect builds its client, sending nothing).
+    if ((this.stats.requests[kind] ?? 0) > 0) this.everAnswered = true;
     if (!this.waiting) return;
     this.waiting = false;
     this.onEvent({ kind: 'answered' });
@@ -428,14 +440,14 @@ export class Caller implements RateLimitObserver {
             closeRequests(open);
             return this.stopError ?? abandoned();
           });
-          this.answered();
-          this.limitedSince = undefined;
+          this.answered(kind);
+          this.limitedMs = 0;
           return result;
         } catch (error) {
           // Registered before the pacer frees this slot, so no queued call starts after a run-stopping error.
           const e = toSyncError(error);
           if (isRunStopping(e)) this.stop(e);
-          if (!unanswered(e)) this.answered();
+          if (!unanswered(e)) this.answered(kind);
           throw error;
         }
       });

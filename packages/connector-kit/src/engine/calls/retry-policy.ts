@@ -16,7 +16,8 @@ export interface RetryPolicy {
    * Calls in a row that end, after their retries, with no answer at all (every attempt
    * timed out or failed on the network) before the run stops with `destination_unreachable`
    * (state kept; the next run continues) instead of failing every remaining record the
-   * same slow way. The run's first connection stops it after one such call.
+   * same slow way. While the destination has answered no request of the run yet (its first
+   * connection, or the first lookup where connecting makes no call), one such call stops it.
    * @defaultValue `3`
    */
   readonly unreachableAfterCalls: number;
