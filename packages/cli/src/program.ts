@@ -71,13 +71,16 @@ function describeKnown(error: unknown): { code: string; message: string; exitCod
   return { code: 'unexpected_error', message: error instanceof Error ? (error.stack ?? error.message) : String(error), exitCode: EXIT.usage };
 }
 
+/** Commander's own messages quote what was typed (an unknown flag, a bad choice): control characters in it are escaped, line breaks kept (fourteenth trial of #17). */
+const escapeLines = (text: string) => text.split('\n').map(escapeControl).join('\n');
+
 function program(context: CommandContext, options: MainOptions): Command {
   const { io } = context;
   const root = new Command('syncmodes')
     .description('Push records from your own data into SaaS tools, in a sync mode you choose: sync, additive or enrich.')
     .option('-V, --version', 'print the version of the CLI and of every installed destination package')
     .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(escapeLines(s)) })
     .exitOverride();
   root.addCommand(syncCommand(context));
   root.addCommand(checkCommand(context));
@@ -90,7 +93,7 @@ function program(context: CommandContext, options: MainOptions): Command {
   root.addCommand(enqueueCommand(io, context.setExit));
   const configure = (command: Command) => {
     command.exitOverride();
-    command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    command.configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(escapeLines(s)) });
     command.commands.forEach(configure);
   };
   root.commands.forEach(configure);

@@ -51,6 +51,25 @@ describe('emulator safety (#17 item 11)', () => {
     expect(out.stdout).not.toMatch(/listening on/);
   });
 
+  it('a port in use, or a host name that resolves to nothing, is a usage error saying what to change (exit 2, listen_failed), never a stack trace (fourteenth trial of #17)', async () => {
+    emulator = createSalesforceEmulator();
+    const taken = new URL(await emulator.start()).port;
+    const inUse = await cli(['emulator', 'salesforce', '--port', taken], {}, () => Promise.resolve());
+    expect(inUse.code).toBe(2);
+    expect(inUse.stderr).toBe(`error (listen_failed): Cannot listen on 127.0.0.1 port ${taken}: another program is using that port. Choose another --port (0 takes any free port).\n`);
+    const unknown = await cli(['emulator', 'salesforce', '--port', '0', '--host', 'no-such-host.invalid', '--unsafe-listen'], {}, () => Promise.resolve());
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error \(listen_failed\): Cannot listen on "no-such-host\.invalid": no address has that name/);
+    expect(unknown.stderr).not.toMatch(/ at /);
+  });
+
+  it("commander's own usage errors quote what was typed with its control characters escaped (fourteenth trial of #17)", async () => {
+    const out = await cli(['sync', '--bogus\u001b[2J\u001b]0;PWN\u0007'], {});
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('--bogus\\x1b[2J\\x1b]0;PWN\\x07');
+    expect(out.stderr).not.toMatch(/\u001b/);
+  });
+
   it('`--host 127.1` (127.0.0.1 as the resolver reads it) is loopback: it listens there with no --unsafe-listen and no warning, admin endpoints open (seventh trial of stop 28)', async () => {
     const { out, release, running } = await startEmulatorCommand(['--host', '127.1']);
     const { stdout, stderr } = out;

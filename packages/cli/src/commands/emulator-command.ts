@@ -43,7 +43,9 @@ export function emulatorCommand(io: CliIo, waitForStop: () => Promise<void>): Co
       if (!isLoopback(flags.host) && !flags.unsafeListen) {
         throw new UsageError(`--host ${flags.host} is not a loopback address (127.0.0.0/8, ::1, localhost): other machines may reach it, and the emulator's test credentials and data would be open to them. Listen on 127.0.0.1, or add --unsafe-listen to accept that.`, 'unsafe_listen');
       }
-      const url = await emulator.start(flags.port, flags.host, { unsafeListen: flags.unsafeListen === true });
+      const url = await emulator.start(flags.port, flags.host, { unsafeListen: flags.unsafeListen === true }).catch((error: unknown) => {
+        throw listenError(error, flags.host, flags.port);
+      });
       if (emulator.adminToken !== undefined) {
         io.stderr.write(
           `WARNING: the emulator listens on ${flags.host}, reachable from other machines, with fixed test credentials. ` +
@@ -64,4 +66,26 @@ export function emulatorCommand(io: CliIo, waitForStop: () => Promise<void>): Co
       await waitForStop();
       await emulator.stop();
     });
+}
+
+/**
+ * What stopped the emulator from listening, as a usage error saying what to change (never a
+ * stack trace; fourteenth trial of #17): the port taken, a host name that does not resolve,
+ * an address this machine does not have, a port that needs privileges. Anything else as it is.
+ */
+function listenError(error: unknown, host: string, port: number): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'EADDRINUSE':
+      return new UsageError(`Cannot listen on ${host} port ${port}: another program is using that port. Choose another --port (0 takes any free port).`, 'listen_failed');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UsageError(`Cannot listen on "${host}": no address has that name. Give an address such as 127.0.0.1 or ::1 (or localhost).`, 'listen_failed');
+    case 'EADDRNOTAVAIL':
+      return new UsageError(`Cannot listen on ${host}: this machine has no such address. Give one of its own addresses, such as 127.0.0.1.`, 'listen_failed');
+    case 'EACCES':
+      return new UsageError(`Cannot listen on ${host} port ${port}: permission denied (ports below 1024 need privileges). Choose a port of 1024 or above.`, 'listen_failed');
+    default:
+      return error;
+  }
 }
