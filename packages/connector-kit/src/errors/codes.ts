@@ -80,7 +80,7 @@ export const KIT_CODES = {
   ambiguous_group: config('Several groups in the destination have a configured name.', 'Rename them, or pin the id with the groupIds option.'),
   state_store_unavailable: config('SQLite state needs the better-sqlite3 package.', 'npm install better-sqlite3@12, or use another state store.'),
   file_not_found: config('The source file does not exist.', 'Check the path.'),
-  unreadable_file: config('The source file cannot be read (a folder, no read permission, a read error, or no readable header); nothing was sent.', 'Give the path of a readable file (the message says what is wrong).'),
+  unreadable_file: config('The source file cannot be read (a folder, no read permission, a read error, no readable header, or it changed while the run read it); nothing was sent, or, for a file changed between two reads of the run, nothing was deleted.', 'Give the path of a readable file (the message says what is wrong); write an export elsewhere and move it into place once complete.'),
   empty_file: config('The source file is empty.', 'Check the export.'),
   unknown_format: config('The source format cannot be told from the file name.', 'Give openSource its format argument (csv, ndjson or json).'),
   unknown_column: config('A mapped column is not in the source.', "Fix the mapping; if the header reads as one column, read the file with its real delimiter, e.g. with delimiter: ';' (the message names the one it finds)."),
