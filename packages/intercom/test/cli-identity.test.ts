@@ -478,11 +478,15 @@ describe('syncmodes sync --to intercom (email only): a record leaves and another
   const NEXT = 'id,email,name,phone,city\nc2,p1@x.com,Ann,222,City2\nc3,p3@x.com,Cat,333,City3\n';
   const run = (state: string, from: string, report: string) =>
     cli(['sync', '--to', 'intercom', '--emulator', '--mode', 'sync', '--option', 'matchBy=email', '--from', from, '--sync-name', 'p', '--id', 'id', '--map', 'email=email', '--map', 'name=name', '--map', 'phone=phone', '--map', 'custom_attributes.city=city', '--allow-deletes', '5', '--state-dir', state, '--report', report]);
-  it('sync: her contact kept (rekeyed, not archived), the row refused match_key_taken, nothing written, every run', async () => {
+  for (const [name, csv] of [
+    ['as she had it', NEXT],
+    ['in other case (P1@X.COM, "ann"; fifteenth trial)', NEXT.replace('c2,p1@x.com,Ann,', 'c2,P1@X.COM,ann,')],
+  ] as const) {
+    it(`sync, her email and name ${name}: her contact kept (rekeyed, not archived), the row refused match_key_taken, nothing written, every run`, async () => {
     const dir = tempDir();
     const [first, next] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
     writeFileSync(first, FIRST);
-    writeFileSync(next, NEXT);
+    writeFileSync(next, csv);
     const state = join(dir, 'state');
     expect((await run(state, first, join(dir, 'r0.json'))).code).toBe(0);
     const before = saved(state).map((c) => [c.email, c.name, c.archived]);
@@ -494,6 +498,7 @@ describe('syncmodes sync --to intercom (email only): a record leaves and another
       expect(saved(state).map((c) => [c.email, c.name, c.archived])).toEqual(before);
     }
   }, 60_000);
+  }
 });
 
 describe('syncmodes sync --to intercom with external_id from the source id: a record leaves and another takes its email, every other value its own (fourteenth trial of #17)', () => {

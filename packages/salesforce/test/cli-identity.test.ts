@@ -316,6 +316,17 @@ describe('CLI: Emails swapped together with some other values while both names s
       expect(emailsOnly.code, emailsOnly.stderr).toBe(0);
       expect(emailsOnly.report.records.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['c1:updated', 'c2:updated', 'c3:unchanged']);
     });
+
+    it(`${mode}: a city that moved with the Email in another case (WILMSLOW) moved all the same: both refused, nothing written (fifteenth trial of #17)`, async () => {
+      const ws = workspace({ Contact: [] });
+      expect((await ws.sync(mode === 'enrich' ? 'additive' : mode, [person('c1', 1), person('c2', 2), person('c3', 3)])).code).toBe(0);
+      const before = ws.org().Contact;
+      const upper = (p: Row, from: Row) => ({ ...p, Email: from.Email as string, MailingCity: (from.MailingCity as string).toUpperCase() });
+      const again = await ws.sync(mode, [upper(person('c1', 1), person('c2', 2)), { ...upper(person('c2', 2), person('c1', 1)), MailingCity: ' city1 ' }, person('c3', 3)], ['--allow-deletes', '5']);
+      expect(again.code).toBe(1);
+      expect(again.report.records.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['c1:match_key_taken', 'c2:match_key_taken', 'c3:unchanged']);
+      expect(ws.org().Contact).toEqual(before);
+    });
   }
 });
 

@@ -707,7 +707,9 @@ export class RecordsModel {
   /** Of the properties outside the match key on which `own` and `departed` differ: how many `row` holds as `departed`'s, and how many as its own. */
   private valueVotes(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, departed: Readonly<Record<string, PropertyValue>>): { forOther: number; forOwn: number } {
     const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
-    const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : a === b);
+    // Texts equal but for case and surrounding spaces are the same value (the kit's key-holder `same`).
+    const text = (v: PropertyValue | undefined) => (typeof v === 'string' ? v.trim().toLowerCase() : v);
+    const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : text(a) === text(b));
     const key = this.keyOf(row);
     let forOther = 0;
     let forOwn = 0;

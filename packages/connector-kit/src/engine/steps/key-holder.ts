@@ -46,9 +46,15 @@ export function previousKeyTaken(entry: StateEntry, keyHolder: (key: string) => 
   return other !== undefined && other !== entry.recordId;
 }
 
-/** Two property values are the same, every empty value ({@link isEmpty}) equal to every other. */
+/**
+ * Two property values are the same, every empty value ({@link isEmpty}) equal to every other,
+ * and two texts equal but for case and surrounding spaces (a city moved as `WILMSLOW`, a name
+ * as `ada`, still moved: fifteenth trial of #17).
+ */
 function same(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
-  return isEmpty(a) ? isEmpty(b) : a === b;
+  if (isEmpty(a)) return isEmpty(b);
+  if (typeof a === 'string' && typeof b === 'string') return a.trim().toLowerCase() === b.trim().toLowerCase();
+  return a === b;
 }
 
 /**
