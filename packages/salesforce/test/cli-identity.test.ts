@@ -634,3 +634,22 @@ describe('CLI: Customer_Id__c = the source id, Emails moving between ids (twelft
     });
   }
 });
+
+describe('CLI: Customer_Id__c = the source id, a new id with the Email of a record that left and none of its other values (fifteenth trial of #17)', () => {
+  // Before, the new id was created beside the record that left, kept untracked: two live Contacts with one Email.
+  const person = (id: string, n: number) => ({ id, Customer_Id__c: id, Email: `p${n}@example.com`, FirstName: `First${n}`, LastName: `Last${n}`, Phone: `55500${n}` });
+  for (const mode of ['sync', 'additive']) {
+    it(`${mode}: the new row refused identity_unclear, the record that left kept, nothing created, every run`, async () => {
+      const ws = workspace({ Contact: [] });
+      const opts = ['--option', 'matchField=Customer_Id__c', '--allow-deletes', '5'];
+      expect((await ws.sync(mode, [person('c1', 1), person('c2', 2), person('c3', 3)], opts)).code).toBe(0);
+      const before = ws.org().Contact;
+      for (let run = 0; run < 2; run++) {
+        const again = await ws.sync(mode, [person('c2', 2), person('c3', 3), { ...person('c4', 4), Email: 'p1@example.com' }], opts);
+        expect(again.code).toBe(1);
+        expect(again.report.records.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['c1:rekeyed', 'c2:unchanged', 'c3:unchanged', 'c4:identity_unclear']);
+        expect(ws.org().Contact).toEqual(before);
+      }
+    });
+  }
+});

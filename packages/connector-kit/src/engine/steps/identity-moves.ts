@@ -9,6 +9,7 @@ import { permits } from '../../modes/permits';
 import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
 import { looksLikeDeparted, takesValuesWith } from './key-holder';
 import { EntriesById } from './entries-by-id';
+import { carriesNoneOf } from './value-carriers';
 
 type IdsOf = (snapshot: RecordSnapshot) => readonly string[];
 type KeyOf = (snapshot: RecordSnapshot) => string | undefined;
@@ -178,7 +179,9 @@ function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefi
  *   the mode never deletes that record (additive, enrich, or not created by this sync: two
  *   records would keep one identifier); the record leaving is kept (`ValueCarriers.hold`).
  *   A new row with the identifier of a record leaving keeps it too (`ValueCarriers.remember`:
- *   maybe that person under a new id), released once the row is written as its own record;
+ *   maybe that person under a new id), released once the row is written as its own record —
+ *   and is refused when it carries none of that record's other values, two or more (someone
+ *   new given the identifier, or that person with every value changed: unsure);
  * - a changed record that took the identifier of a record missing from the source while some
  *   rows could not be read or identified, or an id is on several rows (`departuresUncertain`):
  *   that record's row may be one of them, still with the identifier (an email swap whose other
@@ -263,7 +266,15 @@ async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: Tak
       for (const departed of await ctx.carriers.departingWithIdentity(k)) {
         if (departed.recordId === r.recordId || departed.matchKey === r.matchKey) continue;
         if (r.entry === undefined) {
-          ctx.carriers.remember(departed.recordId, r.recordId);
+          const keyAndIds = (s: RecordSnapshot) => [t.keyOf(s), ...t.idsOf(s)].join('\u0000');
+          // Two values or more to go by (a renumbered person whose one other value, a name, changed is taken over as before).
+          const telling = Object.entries(departed.snapshot.properties).filter(([name, v]) => !isEmpty(v) && keyAndIds({ ...departed.snapshot, properties: { ...departed.snapshot.properties, [name]: null } }) === keyAndIds(departed.snapshot)).length;
+          if (telling >= 2 && carriesNoneOf(r.next, departed.snapshot, keyAndIds)) {
+            // Someone new given that record's email, or that person under a new id with every other value changed: unsure
+            // (fifteenth trial of #17: a second Contact with the email of one kept untracked; Intercom's lookup by email refused it).
+            ctx.carriers.hold(departed.recordId, r.recordId);
+            t.refuse(r, `It is new, with the ${t.label} of record "${departed.recordId}", which left the source, and none of that record's other values: someone new given that ${t.label}, or that person under a new id with every other value changed.`, `That record is kept. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} really went to someone new, delete or merge that record in ${ctx.destinationName}, then run again.`);
+          } else ctx.carriers.remember(departed.recordId, r.recordId);
           continue;
         }
         const uncertain = ctx.source.departuresUncertain;
