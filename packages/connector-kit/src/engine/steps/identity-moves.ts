@@ -265,38 +265,50 @@ async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: Tak
       if (!ctx.carriers.any) continue;
       for (const departed of await ctx.carriers.departingWithIdentity(k)) {
         if (departed.recordId === r.recordId || departed.matchKey === r.matchKey) continue;
-        if (r.entry === undefined) {
-          const keyAndIds = (s: RecordSnapshot) => [t.keyOf(s), ...t.idsOf(s)].join('\u0000');
-          // Two values or more to go by (a renumbered person whose one other value, a name, changed is taken over as before).
-          const telling = Object.entries(departed.snapshot.properties).filter(([name, v]) => !isEmpty(v) && keyAndIds({ ...departed.snapshot, properties: { ...departed.snapshot.properties, [name]: null } }) === keyAndIds(departed.snapshot)).length;
-          if (telling >= 2 && carriesNoneOf(r.next, departed.snapshot, keyAndIds)) {
-            // Someone new given that record's email, or that person under a new id with every other value changed: unsure
-            // (fifteenth trial of #17: a second Contact with the email of one kept untracked; Intercom's lookup by email refused it).
-            ctx.carriers.hold(departed.recordId, r.recordId);
-            t.refuse(r, `It is new, with the ${t.label} of record "${departed.recordId}", which left the source, and none of that record's other values: someone new given that ${t.label}, or that person under a new id with every other value changed.`, `That record is kept. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} really went to someone new, delete or merge that record in ${ctx.destinationName}, then run again.`);
-          } else ctx.carriers.remember(departed.recordId, r.recordId);
-          continue;
-        }
-        const uncertain = ctx.source.departuresUncertain;
-        if (uncertain !== undefined) {
-          // Its row may be one that could not be read, still with this identifier (a swap with a broken row: thirteenth trial, low).
-          ctx.carriers.hold(departed.recordId, r.recordId);
-          t.refuse(r, `Its new ${t.label} is that of record "${departed.recordId}", which is missing from the source, but ${uncertain} That record's row may be one of those rows, still with this ${t.label}.`, `Fix those rows and run again.`);
-          continue;
-        }
-        if (!permits(ctx.mode, 'delete', { owned: departed.owned, deletePolicy: ctx.deletePolicy })) {
-          // That record stays in the destination: handing its identifier on would leave two records with it (fourteenth trial, additive).
-          ctx.carriers.hold(departed.recordId, r.recordId);
-          const why = `Its new ${t.label} is that of record "${departed.recordId}", which left the source, but ${departed.owned ? `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes` : 'this sync did not create, so never deletes,'} that ${ctx.destinationName} record: two records would have one ${t.label}.`;
-          t.refuse(r, why, `If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, merge or delete that record in ${ctx.destinationName}, then run again.`);
-          continue;
-        }
-        // The identifiers are compared apart (it took one): a property making up the key or one of them casts no vote.
-        const keyAndIds = (s: RecordSnapshot) => [t.keyOf(s), ...t.idsOf(s)].join('\u0000');
-        if (!t.memory.open.has(r.recordId) && !takesValuesWith(r.next, r.entry.snapshot, departed.snapshot, keyAndIds)) continue;
-        ctx.carriers.hold(departed.recordId, r.recordId);
-        t.refuse(r, `Its new ${t.label} is that of record "${departed.recordId}", which left the source, and its row looks like that record or its ids moved: it may be that person under this id.`, `That record is kept while a row has its ${t.label}. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, delete or merge that record in ${ctx.destinationName}, and a later run sends this change.`);
+        await takingFromDeparted(ctx, t, r, departed);
       }
     }
   }
+}
+
+/** A key and the identifiers as one text: a property making up any of them casts no vote when values are compared (the identifier itself moved). */
+const keyAndIdsOf = (t: TakingsContext) => (s: RecordSnapshot) => [t.keyOf(s), ...t.idsOf(s)].join('\u0000');
+
+/** The non-empty values of `snapshot` outside the key and the identifiers. */
+function tellingValues(snapshot: RecordSnapshot, keyAndIds: (s: RecordSnapshot) => string): number {
+  const whole = keyAndIds(snapshot);
+  return Object.entries(snapshot.properties).filter(([name, v]) => !isEmpty(v) && keyAndIds({ ...snapshot, properties: { ...snapshot.properties, [name]: null } }) === whole).length;
+}
+
+/** Row `r` took an identifier of `departed`, a record leaving the source: kept (`remember`), let through, or refused with that record held (see {@link refuseIdentityMoves}). */
+async function takingFromDeparted(ctx: RecordRunContext, t: TakingsContext, r: RecordView, departed: StateEntry): Promise<void> {
+  const next = r.next as RecordSnapshot;
+  const keyAndIds = keyAndIdsOf(t);
+  const refuse = (why: string, advice: string) => {
+    ctx.carriers.hold(departed.recordId, r.recordId);
+    t.refuse(r, why, advice);
+  };
+  if (r.entry === undefined) {
+    // Someone new given that record's email, or that person under a new id with every other value changed: unsure (fifteenth
+    // trial of #17: a second Contact beside one kept untracked). Two values or more to go by: a renumbered person whose one
+    // other value (a name) changed is taken over as before.
+    if (tellingValues(departed.snapshot, keyAndIds) >= 2 && carriesNoneOf(next, departed.snapshot, keyAndIds)) {
+      refuse(`It is new, with the ${t.label} of record "${departed.recordId}", which left the source, and none of that record's other values: someone new given that ${t.label}, or that person under a new id with every other value changed.`, `That record is kept. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} really went to someone new, delete or merge that record in ${ctx.destinationName}, then run again.`);
+    } else ctx.carriers.remember(departed.recordId, r.recordId);
+    return;
+  }
+  const uncertain = ctx.source.departuresUncertain;
+  if (uncertain !== undefined) {
+    // Its row may be one that could not be read, still with this identifier (a swap with a broken row: thirteenth trial, low).
+    refuse(`Its new ${t.label} is that of record "${departed.recordId}", which is missing from the source, but ${uncertain} That record's row may be one of those rows, still with this ${t.label}.`, `Fix those rows and run again.`);
+    return;
+  }
+  if (!permits(ctx.mode, 'delete', { owned: departed.owned, deletePolicy: ctx.deletePolicy })) {
+    // That record stays in the destination: handing its identifier on would leave two records with it (fourteenth trial, additive).
+    const never = departed.owned ? `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes` : 'this sync did not create, so never deletes,';
+    refuse(`Its new ${t.label} is that of record "${departed.recordId}", which left the source, but ${never} that ${ctx.destinationName} record: two records would have one ${t.label}.`, `If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, merge or delete that record in ${ctx.destinationName}, then run again.`);
+    return;
+  }
+  if (!t.memory.open.has(r.recordId) && !takesValuesWith(next, r.entry.snapshot, departed.snapshot, keyAndIds)) return;
+  refuse(`Its new ${t.label} is that of record "${departed.recordId}", which left the source, and its row looks like that record or its ids moved: it may be that person under this id.`, `That record is kept while a row has its ${t.label}. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, delete or merge that record in ${ctx.destinationName}, and a later run sends this change.`);
 }
