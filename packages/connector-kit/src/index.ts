@@ -78,7 +78,7 @@ export {
   type PrepareFieldsInput,
   type ValidationItem,
 } from './destination/define-destination';
-export type { DestinationLimits, RunVolume } from './destination/limits';
+export type { DestinationLimits, DestinationRateLimit, RunVolume } from './destination/limits';
 export type {
   FoundGroup,
   FoundRecord,

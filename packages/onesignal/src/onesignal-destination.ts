@@ -17,6 +17,13 @@ import { externalIdOf, updateUsers } from './verbs/update-users';
  */
 export const APP_WINDOW_MS = 1_000;
 
+/**
+ * The calls OneSignal's app-wide limit counts: user updates ("1,000 requests/s per app for
+ * user updates"), not the view-user reads, which have their own limit (`viewRateLimit`).
+ * https://documentation.onesignal.com/reference/rate-limits
+ */
+export const UPDATE_CALLS = ['create', 'update'] as const;
+
 /** Records per lookup call: OneSignal's burst of view-user reads ("up to 10 look-back requests/sec"). */
 export const LOOKUP_BATCH_SIZE = 10;
 
@@ -61,7 +68,8 @@ export const onesignalDestination = defineDestination({
     lookupBatchSize: LOOKUP_BATCH_SIZE,
     groupBatchSize: 1,
     concurrency: config.concurrency,
-    rateLimit: { requests: config.appRateLimit, intervalMs: APP_WINDOW_MS },
+    // The app limit counts user updates; view-user reads are paced to `viewRateLimit` by the client.
+    rateLimit: { requests: config.appRateLimit, intervalMs: APP_WINDOW_MS, callKinds: UPDATE_CALLS },
   }),
   matchKeyLabel: () => 'external_id',
   matchKey: (snapshot) => externalIdOf(snapshot.properties),

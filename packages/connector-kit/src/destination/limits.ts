@@ -1,3 +1,5 @@
+import type { CallKind } from '../engine/calls/caller';
+
 /** How a destination's API wants to be called. Units: records per call, calls, ms. */
 export interface DestinationLimits {
   /** Most records per create / update / delete call (Salesforce collections: 200). */
@@ -9,7 +11,7 @@ export interface DestinationLimits {
   /** Most calls in flight at once. */
   readonly concurrency: number;
   /** Client-side pacing: at most `requests` calls per `intervalMs`, a call counted from its start until `intervalMs` after its answer (so however long a call takes to reach the vendor, no window of the vendor sees more). */
-  readonly rateLimit?: { readonly requests: number; readonly intervalMs: number } | undefined;
+  readonly rateLimit?: DestinationRateLimit | undefined;
   /**
    * Changed records planned and sent together (one window: looked up, classified, then
    * written in batches of `writeBatchSize`). A destination whose best call takes more
@@ -17,6 +19,23 @@ export interface DestinationLimits {
    * option wins. Default 10,000.
    */
   readonly windowSize?: number | undefined;
+}
+
+/**
+ * A vendor's rate limit as the kit paces it: at most `requests` calls per `intervalMs`,
+ * each counted from its start until `intervalMs` after its answer.
+ */
+export interface DestinationRateLimit {
+  /** Calls per interval. */
+  readonly requests: number;
+  /** The interval, ms. */
+  readonly intervalMs: number;
+  /**
+   * The call kinds the limit counts; the others are only held to `concurrency` (and to any
+   * pacing of their own the connector does). Default: every call. OneSignal's app limit
+   * counts user updates, not the view-user reads that find them.
+   */
+  readonly callKinds?: readonly CallKind[] | undefined;
 }
 
 /**

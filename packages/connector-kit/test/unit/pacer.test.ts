@@ -30,6 +30,20 @@ describe('Pacer', () => {
     });
   });
 
+  it('counts only the call kinds the rate limit names; the others wait for no place in the window', async () => {
+    const pacer = new Pacer({ concurrency: 4, rateLimit: { requests: 2, intervalMs: 200, callKinds: ['update'] } });
+    const started: { kind: string; at: number }[] = [];
+    const t0 = Date.now();
+    const call = (kind: 'find' | 'update') => pacer.run(async () => void started.push({ kind, at: Date.now() - t0 }), kind);
+    await Promise.all([call('update'), call('update'), call('update'), call('find'), call('find'), call('find')]);
+    pacer.release();
+    const finds = started.filter((s) => s.kind === 'find');
+    const updates = started.filter((s) => s.kind === 'update').sort((a, b) => a.at - b.at);
+    // The third update waits an interval for a place; the finds, queued behind it, do not.
+    expect(finds.every((f) => f.at < 100)).toBe(true);
+    expect(updates[2]?.at).toBeGreaterThanOrEqual(200);
+  });
+
   it('keeps at most `concurrency` calls in flight', async () => {
     let inFlight = 0;
     let most = 0;

@@ -450,7 +450,7 @@ export class Caller implements RateLimitObserver {
           if (!unanswered(e)) this.answered(kind);
           throw error;
         }
-      });
+      }, kind);
     } catch (error) {
       const e = toSyncError(error);
       if (isRunStopping(e)) {

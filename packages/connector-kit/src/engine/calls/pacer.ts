@@ -1,5 +1,6 @@
 import PQueue from 'p-queue';
 import { MAX_TIMER_MS } from './sleep';
+import type { CallKind } from './caller';
 import type { DestinationLimits } from '../../destination/limits';
 import type { RateLimitInfo } from '../../destination/verbs';
 import type { SharedLimiter } from './shared-limiter';
@@ -98,6 +99,8 @@ export class Pacer {
   private holdTimer: NodeJS.Timeout | undefined;
 
   private readonly concurrency: number;
+  /** The call kinds the window and the shared budget count (undefined: every call). */
+  private readonly counted: ReadonlySet<CallKind> | undefined;
 
   constructor(
     limits: Pick<DestinationLimits, 'concurrency' | 'rateLimit'>,
@@ -106,12 +109,14 @@ export class Pacer {
     this.concurrency = limits.concurrency;
     this.queue = new PQueue({ concurrency: limits.concurrency });
     this.window = limits.rateLimit ? new AnswerWindow(limits.rateLimit.requests, limits.rateLimit.intervalMs) : undefined;
+    this.counted = limits.rateLimit?.callKinds ? new Set(limits.rateLimit.callKinds) : undefined;
   }
 
-  /** Runs `fn` when pacing allows. */
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const window = this.window;
-    const shared = this.shared;
+  /** Runs `fn` when pacing allows; a call of a `kind` the rate limit does not count waits only for a concurrency slot (and for holds). */
+  run<T>(fn: () => Promise<T>, kind?: CallKind): Promise<T> {
+    const limited = kind === undefined || !this.counted || this.counted.has(kind);
+    const window = limited ? this.window : undefined;
+    const shared = limited ? this.shared : undefined;
     if (!window && !shared) return this.queue.add(fn);
     return this.queue.add(async () => {
       if (shared) await shared.acquire(1);
