@@ -1,21 +1,26 @@
 /**
- * `tsx tools/bench/profile-planner.ts [records]` (after `npm run build`): the profile behind
- * the planning figure of the benchmark. Writes a sync state of `records` generated
+ * `tsx tools/bench/profile-planner.ts [records] [--csv]` (after `npm run build`): the profile
+ * behind the planning figure of the benchmark. Writes a sync state of `records` generated
  * Salesforce records (default 1,000,000), then runs the unchanged rerun (scan, compare
  * with state, emit; no call reaches the destination) under `--cpu-prof` in a child
  * process and prints its records per second and the functions with the most self time.
+ * `--csv`: the records are read from a CSV file of them (the kit's CSV source), as the
+ * benchmark's million-row rerun does.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runSync, snapshotHash, SqliteStateStore, type RecordSource, type StateEntry } from '@syncmodes/connector-kit';
+import { csvSource, runSync, snapshotHash, SqliteStateStore, type RecordSource, type StateEntry } from '@syncmodes/connector-kit';
+import { writeBenchCsv } from './csv-file';
 import { salesforceBench } from './destinations/salesforce';
 
-const records = Number(process.argv[2] ?? 1_000_000);
+const args = process.argv.slice(2).filter((a) => a !== '--csv');
+const fromCsv = process.argv.includes('--csv');
+const records = Number(args[0] ?? 1_000_000);
 const config = salesforceBench.config('http://127.0.0.1:9', {});
-const source: RecordSource = {
+const generated: RecordSource = {
   name: 'generated',
   async *open() {
     for (let i = 0; i < records; i++) yield { kind: 'record', id: `p${i}`, row: i + 1, snapshot: { properties: salesforceBench.properties(i, 1), groups: [] } };
@@ -23,7 +28,8 @@ const source: RecordSource = {
 };
 
 /** The rerun itself (in the profiled child): prints `records/s`. */
-async function rerun(file: string): Promise<void> {
+async function rerun(file: string, csvPath: string | undefined): Promise<void> {
+  const source = csvPath ? csvSource(csvPath, { idColumn: 'id', fields: Object.fromEntries(Object.keys(salesforceBench.properties(0, 1)).map((c) => [c, c])) }) : generated;
   const state = new SqliteStateStore(file);
   const started = performance.now();
   const summary = await runSync({ destination: await salesforceBench.destination(), config, source, state, collectResults: false });
@@ -60,7 +66,7 @@ function topSelfTime(dir: string, count: number): string[] {
   profile.samples.forEach((id, i) => {
     const frame = byId.get(id)?.callFrame;
     if (!frame) return;
-    const where = frame.url ? ` (${frame.url.replace(/^.*\/(node_modules|packages)\//, '').replace(/^file:\/\//, '')})` : '';
+    const where = frame.url ? ` (${frame.url.replace(/^.*\/(node_modules|packages)\//, '').replace(/^file:\/\//, '')}:${frame.lineNumber + 1})` : '';
     const key = `${frame.functionName || '(anonymous)'}${where}`;
     self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
@@ -71,17 +77,18 @@ function topSelfTime(dir: string, count: number): string[] {
     .map(([name, us]) => `| ${name} | ${(us / 1000).toFixed(0)} | ${((us / total) * 100).toFixed(1)}% |`);
 }
 
-const file = process.argv[3];
-if (file) await rerun(file);
+const file = args[1];
+if (file) await rerun(file, args[2]);
 else {
   const dir = mkdtempSync(join(tmpdir(), 'syncmodes-profile-'));
   const state = join(dir, 'state.sqlite');
   await prepare(state);
-  const out = execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profile')}`, '--import', 'tsx', fileURLToPath(import.meta.url), String(records), state], {
+  const csv = fromCsv ? (await writeBenchCsv(salesforceBench, join(dir, 'records.csv'), records)).path : undefined;
+  const out = execFileSync(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profile')}`, '--import', 'tsx', fileURLToPath(import.meta.url), String(records), state, ...(csv ? [csv] : [])], {
     encoding: 'utf8',
   });
   console.log(out.trim());
   console.log('| function (self time) | ms | share |\n|---|---:|---:|');
-  console.log(topSelfTime(join(dir, 'profile'), 18).join('\n'));
+  console.log(topSelfTime(join(dir, 'profile'), 24).join('\n'));
   rmSync(dir, { recursive: true, force: true });
 }
