@@ -379,7 +379,7 @@ describe('never touching the wrong record (tiny destination)', () => {
       const next = await run('enrich', [rec('id11', 'ada.new@example.com', 'Ada Lovelace'), rec('id4', 'ada@example.com', 'Frank Fox'), rec('id9', 'kim@example.com', 'Kim Park')]);
       const byId = new Map(next.results.map((r) => [r.id, r]));
       expect(byId.get('id4')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
-      expect(byId.get('id4')?.message).toContain('It has the email but none of the other values of record "id1" (Tiny record r1), which left the source');
+      expect(byId.get('id4')?.message).toContain('It has the email but another name than record "id1" (Tiny record r1), which left the source');
       expect(await writes()).toEqual([]);
     }
     const reid = await run('enrich', [rec('id4', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
@@ -401,6 +401,25 @@ describe('never touching the wrong record (tiny destination)', () => {
       const reid = await run(mode, [rec('id4', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
       expect(reid.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
       expect(reid.results.find((r) => r.id === 'id4')?.outcome).not.toBe('failed');
+    });
+  }
+
+  for (const mode of ['sync', 'additive', 'enrich'] as const) {
+    it(`${mode}: a new id with the email of a record that left and one of its other values in common (a city) but another name is refused (identity_unclear), her record kept and untouched; with every value hers it takes her record over (first trial of stop 31)`, async () => {
+      const person = (id: string, email: string, name: string, city: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, city }, groups: [] } });
+      await run('additive', [person('id1', 'ada@example.com', 'Ada Lovelace', 'Oslo'), person('id9', 'kim@example.com', 'Kim Park', 'Bergen')]);
+      await admin.clearRequests();
+      for (let i = 0; i < 2; i++) {
+        const next = await run(mode, [person('id6', 'ada@example.com', 'Zed Zeta', 'oslo '), person('id9', 'kim@example.com', 'Kim Park', 'Bergen')], GUARD);
+        const byId = new Map(next.results.map((r) => [r.id, r]));
+        expect(byId.get('id6')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(byId.get('id6')?.message).toContain('another name than record "id1"');
+        expect(byId.get('id1')?.outcome).not.toBe('deleted');
+        expect(await writes()).toEqual([]);
+      }
+      const reid = await run(mode, [person('id6', 'ada@example.com', 'Ada Lovelace', 'Oslo'), person('id9', 'kim@example.com', 'Kim Park', 'Bergen')], GUARD);
+      expect(reid.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect(reid.results.find((r) => r.id === 'id6')?.outcome).not.toBe('failed');
     });
   }
 

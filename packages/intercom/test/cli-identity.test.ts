@@ -124,13 +124,20 @@ describe('syncmodes sync --to intercom: the source id is the external_id, and it
       if (mode === 'enrich') writeFileSync(join(dir, 'seed.json'), JSON.stringify({ contacts: [{ role: 'user', external_id: 'u-1', email: 'ann@example.com' }, { role: 'user', external_id: 'u-2', email: 'bob@example.com' }] }));
       expect((await cli(args(dir, mode, source, seedArgs))).code).toBe(0);
       const before = saved(join(dir, 'state')).find((c) => c.email === 'ann@example.com');
-      writeFileSync(source, 'Id,Email,Name\nu-1b,ann@example.com,Ann B\nu-2,bob@example.com,Bob\n');
+      // Renumbered and renamed at once: someone new given Ann's email, or Ann with a new name? Refused, her contact untouched (first trial of stop 31).
+      writeFileSync(source, 'Id,Email,Name\nu-1b,ann@example.com,Zed\nu-2,bob@example.com,Bob\n');
+      const unsure = await cli(args(dir, mode, source));
+      expect(unsure.code, unsure.stderr + unsure.stdout).toBe(1);
+      expect(outcomes(dir)).toMatchObject({ 'u-1b': 'failed:identity_unclear', 'u-2': 'unchanged' });
+      expect(saved(join(dir, 'state')).find((c) => c.id === before?.id)).toMatchObject({ external_id: 'u-1', name: 'Ann', archived: false });
+      // Renumbered alone: the same person, her contact updated with the new external_id.
+      writeFileSync(source, 'Id,Email,Name\nu-1b,ann@example.com,Ann\nu-2,bob@example.com,Bob\n');
       const out = await cli(args(dir, mode, source));
       expect(out.code, out.stderr + out.stdout).toBe(0);
       expect(outcomes(dir)).toMatchObject({ 'u-1b': 'updated', 'u-2': 'unchanged' });
       const contacts = saved(join(dir, 'state'));
       expect(contacts.map((c) => [c.id, c.external_id, c.email, c.name, c.archived]).sort()).toEqual(
-        [[before?.id, 'u-1b', 'ann@example.com', 'Ann B', false], [contacts.find((c) => c.email === 'bob@example.com')?.id, 'u-2', 'bob@example.com', 'Bob', false]].sort(),
+        [[before?.id, 'u-1b', 'ann@example.com', 'Ann', false], [contacts.find((c) => c.email === 'bob@example.com')?.id, 'u-2', 'bob@example.com', 'Bob', false]].sort(),
       );
       const rerun = await cli(args(dir, mode, source));
       expect(rerun.code).toBe(0);

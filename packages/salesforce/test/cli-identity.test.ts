@@ -653,3 +653,34 @@ describe('CLI: Customer_Id__c = the source id, a new id with the Email of a reco
     });
   }
 });
+
+describe('CLI: a new id with the Email of a record that left and one of its other values in common (first trial of stop 31: the Contact was rewritten with the new person)', () => {
+  const person = (id: string, n: number, city = `City${n}`) => ({ id, Customer_Id__c: id, Email: `p${n}@example.com`, FirstName: `First${n}`, LastName: `Last${n}`, Phone: `55500${n}`, MailingCity: city });
+  const cases: ReadonlyArray<readonly [string, string[]]> = [
+    ['Email as the key', []],
+    ['Customer_Id__c as the key', ['--option', 'matchField=Customer_Id__c']],
+  ];
+  for (const [name, match] of cases) {
+    for (const mode of ['sync', 'additive']) {
+      it(`${mode}, ${name}: only the city in common (another name and phone): refused identity_unclear, the record that left kept and untouched, every run; renumbered with every value hers (Email as the key), it takes her record over`, async () => {
+        const ws = workspace({ Contact: [] });
+        const opts = [...match, '--allow-deletes', '5'];
+        expect((await ws.sync(mode, [person('c1', 1, 'Oslo'), person('c2', 2)], opts)).code).toBe(0);
+        const before = ws.org().Contact;
+        for (let run = 0; run < 2; run++) {
+          const again = await ws.sync(mode, [person('c2', 2), { ...person('c6', 6, 'OSLO'), Email: 'p1@example.com' }], opts);
+          expect(again.code).toBe(1);
+          expect(outcome(again.report, 'c6')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+          expect(outcome(again.report, 'c6')?.message).toMatch(/another (FirstName, LastName, Phone|Customer_Id__c, FirstName, LastName, Phone)/);
+          expect(outcome(again.report, 'c1')?.outcome).not.toBe('deleted');
+          expect(ws.org().Contact).toEqual(before);
+        }
+        // (With Customer_Id__c as the key a renumbered id is a new Contact: a known limit, see the closing note of stop 31.)
+        if (match.length > 0) return;
+        const renumbered = await ws.sync(mode, [person('c2', 2), { ...person('c1', 1, 'Oslo'), id: 'c6', Customer_Id__c: 'c6' }], opts);
+        expect(outcome(renumbered.report, 'c1')?.outcome).not.toBe('deleted');
+        expect(ws.org().Contact?.filter((c) => c.Email === 'p1@example.com').map((c) => [c.FirstName, c.MailingCity])).toEqual([['First1', 'Oslo']]);
+      });
+    }
+  }
+});

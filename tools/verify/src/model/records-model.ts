@@ -507,8 +507,8 @@ export class RecordsModel {
         if (!refusals.has(other)) refusals.set(other, 'failed:identity_unclear');
         continue;
       }
-      // A new id with a departing record's key and none of its values (the kit's carriesNoneOf), in every mode.
-      if (compared && !entry && this.carriesNoneOf(r, compared.properties)) {
+      // A new id with a departing record's key and any value other than that record's (the kit's differingValues), in every mode.
+      if (compared && !entry && this.differsFrom(r, compared.properties)) {
         refusals.set(r.id, 'failed:identity_unclear');
         continue;
       }
@@ -657,17 +657,16 @@ export class RecordsModel {
     return [...out];
   }
 
-  /** `row` holds none of `other`'s values outside the key, and some values of its own there (the kit's `carriesNoneOf`). */
-  private carriesNoneOf(row: ConformanceRecord, other: Readonly<Record<string, PropertyValue>>): boolean {
+  /** `row` and `other` both have a value outside the key that differs, ignoring case and surrounding spaces (the kit's `differingValues`). */
+  private differsFrom(row: ConformanceRecord, other: Readonly<Record<string, PropertyValue>>): boolean {
     const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
+    const text = (v: PropertyValue | undefined) => (typeof v === 'string' ? v.trim().toLowerCase() : v);
     const key = this.keyOf(row);
-    let differing = 0;
     for (const [name, value] of Object.entries(row.snapshot.properties)) {
-      if (blank(value) || this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: null } } }) !== key) continue;
-      if (value === other[name]) return false;
-      if (!blank(other[name])) differing++;
+      if (blank(value) || blank(other[name]) || text(value) === text(other[name])) continue;
+      if (this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: null } } }) === key) return true;
     }
-    return differing > 0;
+    return false;
   }
 
   /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */

@@ -9,7 +9,7 @@ import { permits } from '../../modes/permits';
 import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
 import { looksLikeDeparted, takesValuesWith } from './key-holder';
 import { EntriesById } from './entries-by-id';
-import { carriesNoneOf } from './value-carriers';
+import { differingValues } from './value-carriers';
 
 type IdsOf = (snapshot: RecordSnapshot) => readonly string[];
 type KeyOf = (snapshot: RecordSnapshot) => string | undefined;
@@ -274,12 +274,6 @@ async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: Tak
 /** A key and the identifiers as one text: a property making up any of them casts no vote when values are compared (the identifier itself moved). */
 const keyAndIdsOf = (t: TakingsContext) => (s: RecordSnapshot) => [t.keyOf(s), ...t.idsOf(s)].join('\u0000');
 
-/** The non-empty values of `snapshot` outside the key and the identifiers. */
-function tellingValues(snapshot: RecordSnapshot, keyAndIds: (s: RecordSnapshot) => string): number {
-  const whole = keyAndIds(snapshot);
-  return Object.entries(snapshot.properties).filter(([name, v]) => !isEmpty(v) && keyAndIds({ ...snapshot, properties: { ...snapshot.properties, [name]: null } }) === whole).length;
-}
-
 /** Row `r` took an identifier of `departed`, a record leaving the source: kept (`remember`), let through, or refused with that record held (see {@link refuseIdentityMoves}). */
 async function takingFromDeparted(ctx: RecordRunContext, t: TakingsContext, r: RecordView, departed: StateEntry): Promise<void> {
   const next = r.next as RecordSnapshot;
@@ -289,11 +283,11 @@ async function takingFromDeparted(ctx: RecordRunContext, t: TakingsContext, r: R
     t.refuse(r, why, advice);
   };
   if (r.entry === undefined) {
-    // Someone new given that record's email, or that person under a new id with every other value changed: unsure (fifteenth
-    // trial of #17: a second Contact beside one kept untracked). Two values or more to go by: a renumbered person whose one
-    // other value (a name) changed is taken over as before.
-    if (tellingValues(departed.snapshot, keyAndIds) >= 2 && carriesNoneOf(next, departed.snapshot, keyAndIds)) {
-      refuse(`It is new, with the ${t.label} of record "${departed.recordId}", which left the source, and none of that record's other values: someone new given that ${t.label}, or that person under a new id with every other value changed.`, `That record is kept. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} really went to someone new, delete or merge that record in ${ctx.destinationName}, then run again.`);
+    // Someone new given that record's email, or that person under a new id with values changed: unsure (fifteenth trial of
+    // #17: a second Contact beside one kept untracked; first trial of stop 31: one value in common is no proof either).
+    const differing = differingValues(next, departed.snapshot, keyAndIds);
+    if (differing.length > 0) {
+      refuse(`It is new, with the ${t.label} of record "${departed.recordId}", which left the source, but another ${differing.join(', ')}: someone new given that ${t.label}, or that person under a new id with values changed.`, `That record is kept. If it is that person, give the row the id "${departed.recordId}" back, or send the new id with that record's values first and the changed values in a later run; if the ${t.label} really went to someone new, delete or merge that record in ${ctx.destinationName}, then run again.`);
     } else ctx.carriers.remember(departed.recordId, r.recordId);
     return;
   }

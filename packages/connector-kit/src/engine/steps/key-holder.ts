@@ -51,7 +51,7 @@ export function previousKeyTaken(entry: StateEntry, keyHolder: (key: string) => 
  * and two texts equal but for case and surrounding spaces (a city moved as `WILMSLOW`, a name
  * as `ada`, still moved: fifteenth trial of #17).
  */
-function same(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
+export function same(a: PropertyValue | undefined, b: PropertyValue | undefined): boolean {
   if (isEmpty(a)) return isEmpty(b);
   if (typeof a === 'string' && typeof b === 'string') return a.trim().toLowerCase() === b.trim().toLowerCase();
   return a === b;

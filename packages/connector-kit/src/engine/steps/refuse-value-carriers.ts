@@ -5,7 +5,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
-import { carriesNoneOf, describesOther, valueKey } from './value-carriers';
+import { describesOther, differingValues, valueKey } from './value-carriers';
 import { emptiedRows, type Emptied } from './emptied-rows';
 import { wholeRowMoves } from './whole-row-moves';
 
@@ -213,12 +213,14 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
         if (!resembling.has(other)) resembling.set(other, { departed: own, holder: r.recordId });
         continue;
       }
-      // A new id with a departing record's key and none of its values, whether or not a row with her values is seen (in enrich
-      // mode one remembered as not found is never read again): refused outright; updating would write someone given her email
-      // onto her record (eighth trial of stop 28, enrich; tenth: sync and additive did it).
-      if (open && own !== undefined && r.entry === undefined && carriesNoneOf(r.next, own.snapshot, keyOf)) {
-        const advice = `It is kept. If it is that person, give the row the id "${own.recordId}" back (or send its new values in a later run); if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change or merge it there.`;
-        events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
+      // A new id with a departing record's key and any value other than hers, whether or not a row with her values is seen (in
+      // enrich mode one remembered as not found is never read again): refused outright; updating would write someone given her
+      // email onto her record (eighth trial of stop 28, enrich; tenth: sync and additive did it; first trial of stop 31: with
+      // her city, her family name or her phone in common).
+      const differing = open && own !== undefined && r.entry === undefined ? differingValues(r.next, own.snapshot, keyOf) : [];
+      if (own !== undefined && differing.length > 0) {
+        const advice = `It is kept. If it is that person, give the row the id "${own.recordId}" back, or send the new id with that record's values first and the changed values in a later run; if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change or merge it there.`;
+        events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but another ${differing.join(', ')} than`, own, 0, advice, ', which left the source') });
         continue;
       }
     }

@@ -4,8 +4,7 @@ import type { StateEntry } from '../../state/state-store';
 import type { RecordEvent, ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordRunContext } from '../run/run-context';
-import { isEmpty } from '../../records/property-diff';
-import { describesOther } from './value-carriers';
+import { describesOther, differingValues } from './value-carriers';
 
 /** A record whose lookup found only destination records holding another key (`FoundRecord.otherKey`). */
 export interface RekeyCandidates {
@@ -34,22 +33,19 @@ function notThatPerson(ctx: RecordRunContext, row: RecordView, departed: StateEn
 }
 
 /**
- * Whether `row` may be departed record `departed` under a new id: it carries that record's
- * values (`describesOther`), or differs from them on fewer than two (a renamed person whose id
- * changed too) while no other row of the run carries them (`ValueCarriers.carrierOf`: she is
- * still in the source, under a new id).
+ * Whether `row` may be departed record `departed` under a new id: none of its values differs
+ * from that record's (`differingValues`: a value left empty tells nothing; one value changed
+ * with the id and the key is no longer taken for a rename: first trial of stop 31), and it
+ * carries that record's values (`describesOther`) or no other row of the run does
+ * (`ValueCarriers.carrierOf`: she is still in the source, under a new id).
  */
 function takesOver(ctx: RecordRunContext, row: RecordView, departed: StateEntry, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
   const next = row.next;
-  if (next === null || describesOther(next, NO_VALUES, departed.snapshot, keyOf)) return true;
+  if (next === null) return true;
+  if (differingValues(next, departed.snapshot, keyOf).length > 0) return false;
+  if (describesOther(next, NO_VALUES, departed.snapshot, keyOf)) return true;
   const carrier = ctx.carriers.carrierOf(departed.recordId);
-  if (carrier !== undefined && carrier !== row.recordId) return false;
-  const key = keyOf(next);
-  // Outside the match key (a value that changes the key in its place is part of it: the key is new by definition).
-  const differing = Object.entries(departed.snapshot.properties).filter(
-    ([name, value]) => !isEmpty(value) && !isEmpty(next.properties[name]) && next.properties[name] !== value && keyOf({ ...next, properties: { ...next.properties, [name]: value } }) === key,
-  );
-  return differing.length < 2;
+  return carrier === undefined || carrier === row.recordId;
 }
 
 /**

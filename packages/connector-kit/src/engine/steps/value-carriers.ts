@@ -1,6 +1,7 @@
 import type { PropertyValue, RecordSnapshot } from '../../records/types';
 import { isEmpty } from '../../records/property-diff';
 import type { StateEntry, StateStore } from '../../state/state-store';
+import { same } from './key-holder';
 
 const CHUNK = 5_000;
 /** A snapshot with no values: what a new row is compared from. */
@@ -40,19 +41,22 @@ export function describesOther(next: RecordSnapshot, own: RecordSnapshot, other:
 }
 
 /**
- * Whether row `next` holds none of `other`'s non-empty values outside the match key while
- * holding other values there (someone else's, or that person with every value changed); a
- * row with nothing outside the key tells nothing either way (false).
+ * The properties outside the match key on which row `next` and `other` both have a value
+ * and the values differ (texts compared ignoring case and surrounding spaces, see `same`).
+ * A new id with a leaving record's key is that record renumbered only when this is empty:
+ * one value in common (a city, a family name, a home phone) is no proof, and someone given
+ * that key keeps their own values (first trial of stop 31, #17: a new id with a leaver's
+ * email and only the city in common rewrote the leaver's Contact with the new person).
  */
-export function carriesNoneOf(next: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
+export function differingValues(next: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): string[] {
   const key = keyOf(next);
-  let differing = 0;
+  const names: string[] = [];
   for (const [name, value] of Object.entries(next.properties)) {
-    if (isEmpty(value) || keyOf({ ...next, properties: { ...next.properties, [name]: null } }) !== key) continue;
-    if (value === other.properties[name]) return false;
-    if (!isEmpty(other.properties[name])) differing++;
+    const theirs = other.properties[name];
+    if (isEmpty(value) || isEmpty(theirs) || same(value, theirs)) continue;
+    if (keyOf({ ...next, properties: { ...next.properties, [name]: null } }) === key) names.push(name);
   }
-  return differing > 0;
+  return names;
 }
 
 /** The state entries of the records leaving the source in this run, indexed by their non-empty values. */
