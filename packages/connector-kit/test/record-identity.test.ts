@@ -423,6 +423,25 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  for (const mode of ['additive', 'sync'] as const) {
+    it(`${mode}: a record kept after it left (${mode === 'additive' ? 'additive never deletes' : 'not created by this sync'}), then a new id with its email and another name one run later: refused (identity_unclear), her record untouched; with every value hers it takes her record over (first trial of stop 31)`, async () => {
+      const person = (id: string, email: string, name: string, city: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, city }, groups: [] } });
+      if (mode === 'sync') await admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace', city: 'Oslo' } }] });
+      await run(mode, [person('id1', 'ada@example.com', 'Ada Lovelace', 'Oslo'), person('id9', 'kim@example.com', 'Kim Park', 'Bergen')], GUARD);
+      const left = await run(mode, [person('id9', 'kim@example.com', 'Kim Park', 'Bergen')], GUARD);
+      expect(left.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'skipped', code: mode === 'additive' ? 'delete_not_allowed' : 'not_owned' });
+      await admin.clearRequests();
+      for (let i = 0; i < 2; i++) {
+        const next = await run(mode, [person('id6', 'ada@example.com', 'Zed Zeta', 'Oslo'), person('id9', 'kim@example.com', 'Kim Park', 'Bergen')], GUARD);
+        expect(next.results.find((r) => r.id === 'id6')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(next.results.find((r) => r.id === 'id6')?.message).toContain('which this sync wrote for record "id1", which left the source in an earlier run and was kept there, but it has another name than that record');
+        expect(await writes()).toEqual([]);
+      }
+      const reid = await run(mode, [person('id6', 'ada@example.com', 'Ada Lovelace', 'Oslo'), person('id9', 'kim@example.com', 'Kim Park', 'Bergen')], GUARD);
+      expect(reid.results.find((r) => r.id === 'id6')?.outcome).not.toBe('failed');
+    });
+  }
+
   it('sync: a record whose plan changed while a new person with another name joins on the old plan: an ordinary change, both written', async () => {
     const person = (id: string, email: string, name: string, plan: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan }, groups: [] } });
     await run('sync', [person('mary', 'mary@example.com', 'Mary Smith', 'Gold')]);

@@ -549,3 +549,28 @@ describe('syncmodes sync --to intercom with external_id from the source id: a re
     ]);
   }, 60_000);
 });
+
+describe("syncmodes sync --to intercom: a user has one row's external_id and another row's email (first trial of stop 31: Bob's user was rewritten with Ann, and Bob's row made a second user)", () => {
+  for (const mode of ['additive', 'sync', 'enrich']) {
+    it(`${mode}: both rows refused identity_unclear naming that contact, nothing written to it and no second contact with its email, every run; the other row synced`, async () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'seed.json'), JSON.stringify({ contacts: [{ role: 'user', external_id: 'c1', email: 'bob@example.com', name: 'Bob' }, { role: 'user', external_id: 'c3', email: 'cat@example.com', name: 'Old' }] }));
+      const source = join(dir, 'people.csv');
+      writeFileSync(source, 'Id,Email,Name\nc1,ann@example.com,Ann\nc2,bob@example.com,Bob\nc3,cat@example.com,Cat\n');
+      const args = ['sync', '--to', 'intercom', '--emulator', '--mode', mode, '--from', source, '--id', 'Id', '--map', 'external_id=Id', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json')];
+      for (let run = 0; run < 2; run++) {
+        const out = await cli([...args, ...(run === 0 ? ['--emulator-seed', join(dir, 'seed.json')] : [])]);
+        expect(out.code, out.stderr).toBe(1);
+        const records = readReport(join(dir, 'report.json')).records;
+        const bobs = saved(join(dir, 'state')).find((c) => c.external_id === 'c1');
+        expect(records.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(records.find((r) => r.id === 'c1')?.message).toContain(`record ${bobs?.id}, found by its external_id or email, has the email of record "c2"`);
+        expect(records.find((r) => r.id === 'c2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(records.find((r) => r.id === 'c3')?.outcome).toBe(run === 0 ? 'updated' : 'unchanged');
+        expect(bobs).toMatchObject({ email: 'bob@example.com', name: 'Bob', archived: false });
+        expect(saved(join(dir, 'state')).filter((c) => c.email === 'bob@example.com')).toHaveLength(1);
+        expect(saved(join(dir, 'state')).filter((c) => c.email === 'ann@example.com')).toHaveLength(0);
+      }
+    }, 60_000);
+  }
+});

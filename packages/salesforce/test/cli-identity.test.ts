@@ -684,3 +684,51 @@ describe('CLI: a new id with the Email of a record that left and one of its othe
     }
   }
 });
+
+describe("CLI: Customer_Id__c as the key, a record in Salesforce has one row's id and another row's Email (first trial of stop 31: Bob's Lead was rewritten with Ann, and Bob's row made a second Lead)", () => {
+  const bobsId = salesforceId('00Q', 401);
+  const rows: Row[] = [
+    { id: 'c1', Customer_Id__c: 'c1', Email: 'ann@example.com', FirstName: 'Ann', LastName: 'Alpha', Company: 'Acme' },
+    { id: 'c2', Customer_Id__c: 'c2', Email: 'bob@example.com', FirstName: 'Bob', LastName: 'Beta', Company: 'Acme' },
+    { id: 'c3', Customer_Id__c: 'c3', Email: 'cat@example.com', FirstName: 'Cat', LastName: 'Gamma', Company: 'Acme' },
+  ];
+  const cases: ReadonlyArray<readonly [string, string, string]> = [
+    ['Lead', 'additive', '00Q'],
+    ['Lead', 'sync', '00Q'],
+    ['Contact', 'enrich', '003'],
+  ];
+  for (const [object, mode, prefix] of cases) {
+    it(`${object}, ${mode}: both rows refused identity_unclear naming that record, nothing written to it and no second record with its Email, every run; the other row synced`, async () => {
+      const id = prefix === '00Q' ? bobsId : salesforceId('003', 401);
+      const fields = (r: Row) => (object === 'Lead' ? r : Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'Company')));
+      const ws = workspace({ [object]: [fields({ Id: id, Customer_Id__c: 'c1', Email: 'bob@example.com', FirstName: 'Bob', LastName: 'Beta', Company: 'Acme' }), fields({ Customer_Id__c: 'c3', Email: 'cat@example.com', LastName: 'Old', Company: 'Acme' })] });
+      const opts = ['--option', `object=${object}`, '--option', 'matchField=Customer_Id__c'];
+      for (let run = 0; run < 2; run++) {
+        const { code, report } = await ws.sync(mode, rows.map(fields), opts);
+        expect(code).toBe(1);
+        expect(outcome(report, 'c1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(outcome(report, 'c1')?.message).toContain(`record ${id}, found by its Customer_Id__c, has the Email of record "c2"`);
+        expect(outcome(report, 'c2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(outcome(report, 'c3')?.outcome).toBe(run === 0 ? 'updated' : 'unchanged');
+        const records = ws.org()[object] ?? [];
+        expect(records.find((r) => r.Id === id)).toMatchObject({ Customer_Id__c: 'c1', Email: 'bob@example.com', FirstName: 'Bob' });
+        expect(records.filter((r) => String(r.Email).toLowerCase() === 'bob@example.com')).toHaveLength(1);
+        expect(records.filter((r) => r.Email === 'ann@example.com')).toHaveLength(0);
+      }
+    });
+  }
+});
+
+describe('CLI: Customer_Id__c as the key, sync, an id renumbered with its Email kept: the deletion guard counts no delete (first trial of stop 31: refused as a mass deletion that the plan never makes)', () => {
+  const person = (id: string, n: number) => ({ id, Customer_Id__c: id, Email: `p${n}@example.com`, FirstName: `First${n}`, LastName: `Last${n}` });
+  it('runs without --allow-deletes; nothing is deleted', async () => {
+    const ws = workspace({ Contact: [] });
+    const opts = ['--option', 'matchField=Customer_Id__c'];
+    expect((await ws.sync('sync', [person('c1', 1), person('c2', 2), person('c3', 3)], opts)).code).toBe(0);
+    const renumbered = await ws.sync('sync', [{ ...person('c9', 1) }, person('c2', 2), person('c3', 3)], opts);
+    expect(renumbered.stderr).not.toMatch(/deletion_guard/);
+    expect(renumbered.report.records.filter((r) => r.outcome === 'deleted')).toEqual([]);
+    expect(outcome(renumbered.report, 'c1')?.outcome).toBe('skipped');
+    expect((ws.org().Contact ?? []).filter((c) => c.Email === 'p1@example.com').length).toBeGreaterThan(0);
+  });
+});

@@ -64,6 +64,15 @@ export interface FoundRecord {
    * delete. Otherwise the kit counts it as absent.
    */
   readonly otherKey?: string | undefined;
+  /**
+   * The found record's identifiers besides the match key, in the format of the destination's
+   * `identityKeys` (e.g. a Salesforce Contact's Email, lower-cased), when the lookup read
+   * them. A record found by its match key that carries an identifier this sync never wrote
+   * for it while another current source record has that identifier is refused
+   * (`identity_unclear`): the destination record may be that other person's, given this
+   * record's key (see `refuseForeignIdentities`). Omitted: not checked.
+   */
+  readonly identities?: readonly string[] | undefined;
 }
 
 /**

@@ -12,6 +12,12 @@ function fittingByEmail(candidates: readonly ContactSummary[] | undefined, exter
   return (candidates ?? []).filter((c) => externalId === undefined || c.role !== 'user' || !c.external_id || c.external_id === externalId);
 }
 
+/** A contact's email as the destination's `identityKeys` give it (`email:<lower-cased>`): a contact found by external_id may carry another person's (see `FoundRecord.identities`). */
+function identitiesOf(contact: { readonly email?: string | null | undefined }): string[] {
+  const email = contact.email?.trim().toLowerCase();
+  return email ? [`email:${email}`] : [];
+}
+
 /**
  * Finds contacts for a batch of records with one search (`POST /contacts/search`, paged):
  * `external_id IN [...]` OR `email IN [...]`, as the `matchBy` option allows. A record
@@ -55,7 +61,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     const { externalId, email } = keys[i] ?? {};
     const byId = externalId !== undefined ? (withExternalId.get(externalId) ?? []) : [];
     const hits = byId.length > 0 ? byId : email !== undefined ? fittingByEmail(withEmail.get(email), externalId) : [];
-    if (hits.length > 0) found.set(request.ref, hits.map((c) => ({ id: c.id })));
+    if (hits.length > 0) found.set(request.ref, hits.map((c) => ({ id: c.id, identities: identitiesOf(c) })));
     else if (request.knownId) unresolved.push(request);
     else if (email !== undefined) {
       // Users with this email and another external_id: someone else, or this person before
@@ -67,7 +73,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
   for (const request of unresolved) {
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
-      found.set(request.ref, [{ id: contact.id }]);
+      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }

@@ -30,9 +30,12 @@ export async function findRecords(
   const object = client.fields.object;
   const field = client.matchField.name;
   const isLead = object.toLowerCase() === 'lead';
-  const byKey = new Map<string, { Id: string; IsConverted?: boolean }[]>();
+  // Where the match field is not Email, the Email is read too: a record found by its key may carry another person's (see FoundRecord.identities).
+  const email = field.toLowerCase() !== 'email' && client.fields.get('Email') !== undefined ? 'Email' : undefined;
+  const extra = `${email ? `, ${email}` : ''}${isLead ? ', IsConverted' : ''}`;
+  const byKey = new Map<string, Row[]>();
   const keys = [...new Set(requests.map((r) => r.matchKey))];
-  const remember = (row: Record<string, unknown> & { Id: string; IsConverted?: boolean }) => {
+  const remember = (row: Row) => {
     const key = String(row[field] ?? '').trim().toLowerCase();
     const rows = byKey.get(key);
     if (rows) rows.push(row);
@@ -48,18 +51,18 @@ export async function findRecords(
       const wanted = new Set(keys);
       const rows = await bulkQuery(
         client.api,
-        `SELECT Id, ${field}${isLead ? ', IsConverted' : ''} FROM ${object} WHERE ${present} ORDER BY Id`,
-        ['Id', field, 'IsConverted'],
+        `SELECT Id, ${field}${extra} FROM ${object} WHERE ${present} ORDER BY Id`,
+        ['Id', field, 'IsConverted', 'Email'],
         (row) => wanted.has(String(row[1]).trim().toLowerCase()),
         polling,
       );
-      for (const [id, value, converted] of rows) remember({ Id: id as string, [field]: value, IsConverted: converted === 'true' });
+      for (const [id, value, converted, mail] of rows) remember({ Id: id as string, [field]: value, IsConverted: converted === 'true', ...(email ? { Email: mail } : {}) });
       return matched(requests, byKey);
     }
   }
   for (const list of inListsWithin(keys, IN_LIST_BUDGET)) {
-    const soql = `SELECT Id, ${field}${isLead ? ', IsConverted' : ''} FROM ${object} WHERE ${field} IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`;
-    const rows = await client.api.query<Record<string, unknown> & { Id: string; IsConverted?: boolean }>(soql);
+    const soql = `SELECT Id, ${field}${extra} FROM ${object} WHERE ${field} IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`;
+    const rows = await client.api.query<Row>(soql);
     for (const row of rows) remember(row);
   }
   return matched(requests, byKey);
@@ -70,15 +73,25 @@ const CONVERTED = {
   message: 'This Lead was converted; Salesforce does not allow updating converted Leads. Sync Contacts for converted people.',
 } as const;
 
+/** A record as a lookup reads it: its id, match field, and the Email and IsConverted where asked for. */
+type Row = Record<string, unknown> & { Id: string; IsConverted?: boolean; Email?: unknown };
+
+/** A found record's Email as the destination's `identityKeys` give it (trimmed, lower-cased), when the lookup read it. */
+function identitiesOf(row: Row): { identities?: string[] } {
+  if (!('Email' in row)) return {};
+  const email = row.Email === null || row.Email === undefined ? '' : String(row.Email).trim().toLowerCase();
+  return { identities: email === '' ? [] : [email] };
+}
+
 /** Every record whose match field equals each request's key (the kit decides when there are several). */
-function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, { Id: string; IsConverted?: boolean }[]>): Map<number, FoundRecord[]> {
+function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, Row[]>): Map<number, FoundRecord[]> {
   const found = new Map<number, FoundRecord[]>();
   for (const r of requests) {
     const rows = byKey.get(r.matchKey);
     if (!rows) continue;
     found.set(
       r.ref,
-      rows.map((row) => ({ id: row.Id, ...(row.IsConverted === true ? { blocked: CONVERTED } : {}) })),
+      rows.map((row) => ({ id: row.Id, ...identitiesOf(row), ...(row.IsConverted === true ? { blocked: CONVERTED } : {}) })),
     );
   }
   return found;

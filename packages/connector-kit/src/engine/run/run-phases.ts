@@ -79,8 +79,9 @@ export async function guardPhase(session: RunSession, scan: SourceScan, index: R
   let stateRecords = 0;
   if (index instanceof StateIndex) stateRecords = index.activeCount();
   else for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
+  const identities = setup.identityKeysOf ? { idsOf: setup.identityKeysOf, anyHolder: setup.destination.kind === 'audience' } : undefined;
   return checkDeletionGuard(
-    { plannedDeletes: await plannedDeletes(state, setup.syncId, scan), ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, sourceRows: scan.items, stateRecords },
+    { plannedDeletes: await plannedDeletes(state, setup.syncId, scan, identities), ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, sourceRows: scan.items, stateRecords },
     setup.options.guard,
   );
 }

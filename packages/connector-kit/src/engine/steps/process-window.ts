@@ -4,6 +4,8 @@ import { RecordLedger } from '../ledger/record-ledger';
 import type { RunContext } from '../run/run-context';
 import { claimAudienceRecords, claimRecords } from './claim';
 import { findSharedIdentities } from './shared-identity';
+import { refuseEarlierLeavers } from './earlier-leavers';
+import { refuseForeignIdentities } from './foreign-identities';
 import { lookupRecords } from './lookup';
 import { planAudienceRecords, planRecords } from './plan';
 import { sendGroups } from './send-groups';
@@ -54,6 +56,8 @@ export async function processWindow(ctx: RunContext, records: readonly LedgerRec
   if (!ctx.caller.stopped) {
     if (ctx.kind === 'records') {
       await lookupRecords(ctx, ledger);
+      if (!ctx.caller.stopped) await refuseForeignIdentities(ctx, ledger);
+      if (!ctx.caller.stopped) await refuseEarlierLeavers(ctx, ledger);
       if (!ctx.caller.stopped) await claimRecords(ctx, ledger);
       if (!ctx.caller.stopped) planRecords(ctx, ledger);
     } else {
