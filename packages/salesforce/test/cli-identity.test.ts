@@ -732,3 +732,19 @@ describe('CLI: Customer_Id__c as the key, sync, an id renumbered with its Email 
     expect((ws.org().Contact ?? []).filter((c) => c.Email === 'p1@example.com').length).toBeGreaterThan(0);
   });
 });
+
+describe("CLI: Email as the key, a Contact's Email changed in Salesforce to a new row's Email (first trial of stop 31: the message told the user to send a change the source never had)", () => {
+  const person = (id: string, n: number) => ({ id, Email: `p${n}@example.com`, FirstName: `First${n}`, LastName: `Last${n}` });
+  it('the new row is refused duplicate_destination_record, saying the Contact was changed in Salesforce', async () => {
+    const ws = workspace({ Contact: [] });
+    expect((await ws.sync('additive', [person('c1', 1), person('c2', 2)])).code).toBe(0);
+    const file = join(ws.dir, 'state', 'emulators', 'salesforce.json');
+    const org = ws.org();
+    for (const c of org.Contact ?? []) if (c.Email === 'p2@example.com') c.Email = 'p7@example.com';
+    writeFileSync(file, JSON.stringify(org));
+    const next = await ws.sync('additive', [person('c1', 1), person('c2', 2), person('c7', 7)]);
+    expect(outcome(next.report, 'c7')).toMatchObject({ outcome: 'failed', code: 'duplicate_destination_record' });
+    expect(outcome(next.report, 'c7')?.message).toMatch(/which this sync tracks for record "c2" but which now has this row's Email, though this sync never wrote it there/);
+    expect(outcome(next.report, 'c7')?.message).not.toMatch(/separate runs/);
+  });
+});

@@ -95,6 +95,33 @@ async function withHolderGroups(ctx: RunContext, events: RecordEvent[], sameReco
   });
 }
 
+/** A record whose found destination record another current record holds. */
+interface Duplicate {
+  readonly record: RecordView;
+  readonly id: string;
+  readonly holder: string;
+}
+
+/**
+ * The refusal of a {@link Duplicate} (`duplicate_destination_record`), saying why they meet: the
+ * holder claimed it earlier in this run; the holder gave this key up in the source (two changes
+ * to send apart); or the destination record got this key without this sync (changed in the
+ * destination: first trial of stop 31, the message told the user to send a change the source
+ * never had).
+ */
+function duplicateResult(ctx: RecordRunContext, d: Duplicate, holderState: StateEntry | undefined) {
+  const dest = ctx.destinationName;
+  const label = ctx.matchKeyLabel;
+  const inRun = ctx.claims.holder(d.id) === d.holder;
+  const gaveUp = holderState !== undefined && d.record.matchKey !== undefined && holderState.matchKey === d.record.matchKey && ctx.source.keyHolder(d.record.matchKey) === d.record.recordId;
+  const message = inRun
+    ? `Resolves to the same destination record (${d.id}) as record "${d.holder}", which comes first in this run; nothing was written. Give the two records different match keys, or merge them in the source.`
+    : gaveUp
+      ? `Resolves to ${dest} record ${d.id}, which this sync tracks for record "${d.holder}", whose ${label} was this one until this run; nothing was written. If "${d.holder}" changed its ${label} and this is someone new with its old one, send the two changes in separate runs ("${d.holder}"'s first); if they are one person, merge the rows in the source.`
+      : `Resolves to ${dest} record ${d.id}, which this sync tracks for record "${d.holder}" but which now has this row's ${label}, though this sync never wrote it there (changed or merged in ${dest}); nothing was written. Fix that record in ${dest} (give it back "${d.holder}"'s ${label}, or merge it), then run again.`;
+  return { outcome: 'failed' as const, code: 'duplicate_destination_record', message, retryable: false, destinationId: d.id, action: 'fail' as const };
+}
+
 export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const found = ledger.open().filter((r) => r.found !== undefined && !r.found.presumed);
   const fromState = await stateHolders(ctx, [...new Set(found.map((r) => r.found?.id as string))]);
@@ -102,6 +129,7 @@ export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger):
   const departedIds = new Map<number, string>();
   const holderEntries = await keyHolderEntries(ctx, ledger.open());
   const releasedTo = await releasedByValues(ctx, ledger.open());
+  const duplicates: Duplicate[] = [];
   for (const record of ledger.open()) {
     const id = record.found && !record.found.presumed ? record.found.id : undefined;
     if (record.next === null) {
@@ -123,24 +151,10 @@ export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger):
       ctx.claims.claim(id, record.recordId);
       continue;
     }
-    // The holder's key moved away from this one (a changed email whose old one a new row now has): the keys already differ.
-    const moved = record.matchKey !== undefined && ctx.source.keyHolder(record.matchKey) === record.recordId;
-    const advice = moved
-      ? `If "${holder}" changed its ${ctx.matchKeyLabel} and this is someone new with its old one, send the two changes in separate runs ("${holder}"'s first); if they are one person, merge the rows in the source.`
-      : 'Give the two records different match keys, or merge them in the source.';
-    events.push({
-      type: 'settled',
-      ref: record.ref,
-      result: {
-        outcome: 'failed',
-        code: 'duplicate_destination_record',
-        message: `Resolves to the same destination record (${id}) as record "${holder}", which comes first; nothing was written. ${advice}`,
-        retryable: false,
-        destinationId: id,
-        action: 'fail',
-      },
-    });
+    duplicates.push({ record, id, holder });
   }
+  const holderStates = duplicates.length === 0 ? new Map<string, StateEntry>() : await ctx.state.get(ctx.syncId, [...new Set(duplicates.map((d) => d.holder))]);
+  for (const d of duplicates) events.push({ type: 'settled', ref: d.record.ref, result: duplicateResult(ctx, d, holderStates.get(d.holder)) });
   ledger.report(await withHolderGroups(ctx, events, departedIds));
 }
 
