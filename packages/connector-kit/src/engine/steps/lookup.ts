@@ -77,6 +77,8 @@ type Holder = { departed: string; renumbered?: string | undefined; looksLike?: b
 function takenNext(ctx: RecordRunContext, holder: Holder | undefined): string {
   if (holder === undefined) return 'merge the two records, or fix the source';
   if ('waiting' in holder) return 'the next run sends this change once that record has its new key';
+  // Its row may be one that could not be read (sixth finding of the first trial of stop 31: "left" it had not).
+  if (ctx.source.departuresUncertain !== undefined) return `nothing is deleted while ${ctx.source.departuresUncertain.replace(/; nothing is deleted or removed.*$/, '')}: fix those rows and run again`;
   if (holder.renumbered !== undefined) {
     return (
       `its previous ${ctx.matchKeyLabel} is now record "${holder.renumbered}"'s, so the source's ids look renumbered or reused: ` +
@@ -99,7 +101,7 @@ function taken(ctx: RecordRunContext, record: RecordView, otherId: string, holde
     holder === undefined
       ? ''
       : 'departed' in holder
-        ? `, which this sync wrote for record "${holder.departed}" that left the source`
+        ? `, which this sync wrote for record "${holder.departed}" that ${ctx.source.departuresUncertain === undefined ? 'left the source' : 'is missing from the source'}`
         : `, which this sync wrote for record "${holder.waiting}": that record gives this key up, but its own change was refused in this run`;
   return {
     outcome: 'failed',
