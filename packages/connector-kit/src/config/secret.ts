@@ -97,8 +97,24 @@ export function secretValues(schema: z.ZodType, config: Record<string, unknown>)
 /** Replaces every occurrence of each secret in `text` with {@link REDACTED}. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join(REDACTED);
+  for (const s of secrets) for (const form of writtenForms(s)) out = out.split(form).join(REDACTED);
   return out;
+}
+
+/**
+ * The ways a secret is written into text it may reach: as it is, URL-encoded
+ * (`encodeURIComponent`, and the form encoding of a request body, where a space is `+`), and
+ * JSON-escaped — a vendor error that echoes a request (a token refresh's body, a session id
+ * with `!`) carries it so (second trial of stop 31: a refresh token and client secret shown
+ * URL-encoded in a stop message). Longest first, so no form is cut by a shorter one.
+ */
+function writtenForms(secret: string): string[] {
+  if (!secret) return [];
+  const url = encodeURIComponent(secret);
+  const forms = new Set([secret, url, url.replace(/%20/g, '+'), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]);
+  // Percent-escapes in lower case too (some encoders write %2f).
+  for (const f of [...forms]) forms.add(f.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
+  return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
 }
 
 /** A copy of `value` (plain JSON data: objects, arrays, strings, numbers…) with {@link redactText} applied to every string in it, keys included. */

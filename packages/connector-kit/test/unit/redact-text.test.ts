@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED, redactDeep, redactText } from '../../src/config/secret';
+
+describe('redactText: a secret is hidden however it was written into the text', () => {
+  const refresh = '5Aep861refresh!Tok+en/=abc';
+  const secret = 'Cl1entSecret!+/=xyz ok';
+  it.each([
+    ['as it is', `token ${refresh} refused`],
+    ['URL-encoded (a vendor echoing a request body: second trial of stop 31)', `could not parse grant_type=refresh_token&refresh_token=${encodeURIComponent(refresh)}&client_id=x`],
+    ['form-encoded', `body: ${new URLSearchParams({ refresh_token: refresh }).toString()}`],
+    ['URL-encoded in lower case', `refresh_token=${encodeURIComponent(refresh).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())}`],
+    ['JSON-escaped', JSON.stringify({ echoed: `a "${refresh}"` })],
+  ])('%s', (_how, text) => {
+    const out = redactText(text, [refresh]);
+    expect(out).toContain(REDACTED);
+    for (const form of [refresh, encodeURIComponent(refresh), 'refresh%21Tok', 'refresh!Tok']) expect(out).not.toContain(form);
+  });
+
+  it('a secret with a space: its %20 and + forms', () => {
+    const text = `client_secret=${encodeURIComponent(secret)} and ${new URLSearchParams({ s: secret }).toString()}`;
+    const out = redactText(text, [secret]);
+    expect(out).not.toMatch(/Cl1entSecret/);
+  });
+
+  it('redactDeep covers keys and nested values', () => {
+    const out = redactDeep({ [`k${encodeURIComponent(refresh)}`]: [{ m: `x=${encodeURIComponent(refresh)}` }] }, [refresh]);
+    expect(JSON.stringify(out)).not.toMatch(/refresh/);
+  });
+});
