@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@syncmodes/connector-kit';
@@ -65,6 +65,31 @@ describe('a hung Salesforce endpoint', () => {
     // The server held the first lookup's socket for HOLD_MS: the process could only exit this early if the client closed it.
     expect(elapsed).toBeLessThan(HOLD_MS * 0.75);
   }, HOLD_MS);
+
+  it('a server that closes the connection mid-body (second trial of stop 31: Node exited 13, no summary, no report): the call ends at its deadline and is retried, the run completes', async () => {
+    env.emulator.setFaults([{ kind: 'stalled_body', method: 'POST', path: 'composite', times: 1, latencyMs: 300 }]);
+    const dir = mkdtempSync(join(tmpdir(), 'sf-hung-'));
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, 'id,Email,LastName\n1,ada@example.com,Lovelace\n2,alan@example.com,Turing\n');
+    const args = ['sync', '--to', 'salesforce', '--from', file, '--id', 'id', '--map', 'Email=Email', '--map', 'LastName=LastName', '--sync-name', 'cut',
+      '--option', `instanceUrl=${env.url}`, '--option', 'requestTimeoutMs=2000', '--state-dir', join(dir, 'state'), '--no-progress', '--report', join(dir, 'report.json')];
+    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args], {
+        env: { ...process.env, SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      child.on('exit', (c) => resolve({ code: c, stdout: out }));
+    });
+    expect(env.emulator.faults.injected.stalled_body).toBe(1);
+    expect([0, 1]).toContain(code);
+    expect(stdout).toMatch(/Salesforce/);
+    expect(existsSync(join(dir, 'report.json'))).toBe(true);
+    // The cut create was written; whatever its rows' outcome, no Contact is there twice.
+    const emails = env.emulator.org.all('Contact').map((c) => c.Email);
+    expect(new Set(emails).size).toBe(emails.length);
+  }, 60_000);
 
   it('SIGTERM while a create hangs (request timeout 10 minutes): the call is abandoned and its socket closed, the summary says STOPPED (interrupted), and the process exits by itself with 130 (issue #17 item 3)', async () => {
     env.emulator.setFaults([{ kind: 'timeout', method: 'POST', latencyMs: 600_000 }]);

@@ -35,16 +35,21 @@ export function deadlineRequest(timeoutMs: number): (req: HttpRequest, options: 
     const { input, output, stream } = createHttpRequestHandlerStreams(req, options);
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(deadlineError(timeoutMs)), timeoutMs);
-    // The socket keeps the process alive while the request is open; the timer alone never does.
+    // The socket keeps the process alive while the request is open; the timer alone never does
+    // (a call abandoned as the run stops must not hold the process until its deadline)…
     timer.unref();
-    exchange(req, options, input, output, stream, controller.signal)
+    // …until the answer's headers are in: a server that then closes the connection before the
+    // body it announced has ended leaves node-fetch's body neither ended nor failed, with no
+    // socket left to keep the process alive — Node exited 13, no summary, no report (second
+    // trial of stop 31). Held from there, the deadline ends such a call (`timeout`, retried).
+    exchange(req, options, input, output, stream, controller.signal, () => timer.ref())
       .catch((error: unknown) => stream.emit('error', controller.signal.aborted ? controller.signal.reason : error))
       .finally(() => clearTimeout(timer));
     return stream;
   };
 }
 
-async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Readable, output: Writable, stream: Duplex, signal: AbortSignal): Promise<void> {
+async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Readable, output: Writable, stream: Duplex, signal: AbortSignal, onHeaders: () => void): Promise<void> {
   const { url, body: _body, ...rest } = req;
   // jsforce's `httpProxy` option, and its default: the proxy environment variables (jsforce 3 `lib/transport.js`).
   const env = process.env;
@@ -56,6 +61,7 @@ async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Re
     agent: proxy ? createProxyAgent(proxy) : undefined,
     signal,
   } as RequestInit);
+  onHeaders();
   // The whole body first: jsforce starts reading it on 'response' in a listener whose failure
   // nothing catches, so an error must come before 'response', never after.
   const chunks: Buffer[] = [];
