@@ -363,7 +363,7 @@ export class EmulatorServer {
         record(answered.status, { fault: fault.kind });
         return;
       }
-      if (fault.kind !== 'latency' && fault.kind !== 'lost_response') {
+      if (fault.kind !== 'latency' && fault.kind !== 'lost_response' && fault.kind !== 'foreign_body') {
         record(0, { fault: fault.kind });
         return;
       }
@@ -380,6 +380,12 @@ export class EmulatorServer {
     if (fault?.kind === 'lost_response') {
       res.socket?.destroy();
       record(0, { route: matched.route.path, fault: fault.kind });
+      return;
+    }
+    if (fault?.kind === 'foreign_body') {
+      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end('<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in to continue.</body></html>');
+      record(200, { route: matched.route.path, fault: fault.kind });
       return;
     }
     this.answer(res, request, response, { route: matched.route.path, ...about });
@@ -447,6 +453,7 @@ export class EmulatorServer {
         await new Promise((r) => setTimeout(r, fault.latencyMs ?? 200));
         return undefined;
       case 'lost_response':
+      case 'foreign_body':
         return undefined;
       case 'timeout':
         await new Promise((r) => setTimeout(r, fault.latencyMs ?? 30_000));

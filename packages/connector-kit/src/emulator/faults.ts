@@ -15,9 +15,12 @@
  *   `latencyMs`, then cut: a server or proxy that stalls mid-answer (the request is not
  *   handled);
  * - `lost_response`: handle the request (data changes), then cut the connection, so the
- *   client cannot know whether it worked.
+ *   client cannot know whether it worked;
+ * - `foreign_body`: handle the request (data changes), then answer 200 with an HTML page
+ *   instead of the vendor's body — what a proxy, a captive portal or a misrouted gateway
+ *   answers (second trial of stop 31).
  */
-export type FaultKind = 'rate_limit' | 'retry_after' | 'server_error' | 'latency' | 'reset' | 'timeout' | 'auth_expired' | 'lost_response' | 'stalled_body';
+export type FaultKind = 'rate_limit' | 'retry_after' | 'server_error' | 'latency' | 'reset' | 'timeout' | 'auth_expired' | 'lost_response' | 'stalled_body' | 'foreign_body';
 
 /**
  * A fault rule. A request matching `method` / `path` is counted; the fault fires when
@@ -82,6 +85,7 @@ export class FaultInjector {
     auth_expired: 0,
     lost_response: 0,
     stalled_body: 0,
+    foreign_body: 0,
   };
 
   /** Replaces the rules (and reseeds the PRNG). */

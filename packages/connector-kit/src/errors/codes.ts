@@ -55,6 +55,7 @@ export const KIT_CODES = {
   restore_unsupported: record(false, 'Archived in the destination, which cannot restore records.', 'Restore it in the destination.'),
   connector_result_mismatch: record(true, 'The connector answered a batch with the wrong number of results (a connector bug).', 'Report it to the connector’s authors.'),
   unexpected_error: record(false, 'Something failed that the connector did not recognise.', 'Read the message; report it if it persists.'),
+  unexpected_response: record(true, 'The destination answered with a success status but a body the connector cannot read (an HTML page, another shape, a wrong number of results): a write may have been applied, so a create is looked up before anything is sent again, never resent blind; an update or a read is sent again.', 'Check what answers at the destination’s URL (a proxy, a login page); run again.'),
   server_error: record(true, 'The destination answered 5xx or 408 after every retry.', 'Run again later.'),
   network_error: record(true, 'The destination could not be reached after every retry.', 'Check the network; run again.'),
   timeout: record(true, 'The destination did not answer in time, after its retries (at most 2 for a request that got no answer).', 'Run again later.'),

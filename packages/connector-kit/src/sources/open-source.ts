@@ -3,7 +3,7 @@ import { InputError } from '../errors/sync-error';
 import type { FieldMapping } from '../mapping/field-mapping';
 import type { RecordSource } from '../records/types';
 import { versionCheckedSource } from './version-checked-source';
-import { csvSource } from './csv-source';
+import { csvSource, MAX_CSV_RECORD_CHARS } from './csv-source';
 import { jsonSource } from './json-source';
 import { ndjsonSource } from './ndjson-source';
 import { openPipeStream } from './pipe-stream';
@@ -73,15 +73,24 @@ export function openSource(
   if (typeof input !== 'string') {
     const name = options.name ?? 'stdin';
     if (!format) throw new InputError('format_required', `Cannot tell the format of ${name}: give it (csv, ndjson or json).`);
-    return streamSource(input, name, (path) => fileSource(path, path, mapping, format, options), { signal: options.signal });
+    return streamSource(input, name, (path) => fileSource(path, path, mapping, format, options), { signal: options.signal, maxLineBytes: maxLineBytes(format) });
   }
   const path = input;
   const chosen = format ?? formatOf(path);
   if (isStreamFile(path)) {
     if (!chosen) throw noFormat(`"${path}" (it can be read only once, as it comes)`);
-    return streamSource(() => openPipeStream(path), path, (copy) => fileSource(copy, path, mapping, chosen, options), { signal: options.signal });
+    return streamSource(() => openPipeStream(path), path, (copy) => fileSource(copy, path, mapping, chosen, options), { signal: options.signal, maxLineBytes: maxLineBytes(chosen) });
   }
   return versionCheckedSource(fileSource(path, path, mapping, chosen, options), path);
+}
+
+/**
+ * The longest line a stream of rows may have while it is copied, bytes: 8 bytes for each
+ * character a CSV row may have (UTF-8 takes at most 4 a character; a row's quoted line breaks
+ * end lines). None for JSON, a document that may be one line.
+ */
+function maxLineBytes(format: SourceFormat | undefined): number | undefined {
+  return format === 'json' ? undefined : 8 * MAX_CSV_RECORD_CHARS;
 }
 
 /** The source over the file at `path` in `format`; `named` is the name that tells a TSV file (the file itself, or the pipe it was copied from). */

@@ -2,7 +2,8 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { InputError } from '../errors/sync-error';
 import { pipeline } from 'node:stream/promises';
 import type { RecordSource, SourceItem } from '../records/types';
 
@@ -16,6 +17,37 @@ export interface StreamRecordSource extends RecordSource {
 export interface StreamSpoolOptions {
   /** When aborted, a read still waiting for the stream ends at once with the signal's reason (Ctrl-C while a pipe has no writer). */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * Most bytes a line may hold (none when undefined): a stream past it with no line break is
+   * cut there, failing `unreadable_file` — a source of rows that never ends a line (`/dev/zero`,
+   * a binary file piped in) was copied forever (second trial of stop 31).
+   */
+  readonly maxLineBytes?: number | undefined;
+}
+
+/** Passes bytes through while no line runs longer than `max` bytes (far more than a chunk); then fails with `unreadable_file`. */
+class LineLengthGuard extends Transform {
+  /** Bytes of the line still open at the end of the last chunk. */
+  private open = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly name: string,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const first = chunk.indexOf(10);
+    // A line inside one chunk is shorter than the chunk: only the line carried over can pass `max`.
+    const carried = first < 0 ? this.open + chunk.length : this.open + first;
+    this.open = first < 0 ? carried : chunk.length - chunk.lastIndexOf(10) - 1;
+    if (carried > this.max) {
+      done(new InputError('unreadable_file', `${this.name}: a line is still not ended after ${this.max.toLocaleString('en-US')} bytes, so the rest was not read (not a text file of rows, or a value that never ends).`));
+      return;
+    }
+    done(null, chunk);
+  }
 }
 
 /**
@@ -49,7 +81,8 @@ export function streamSource(
     path = join(dir, 'source');
     options.signal?.throwIfAborted();
     const stream = typeof input === 'function' ? (opened = input()) : input;
-    await pipeline(stream, createWriteStream(path, { mode: 0o600 }), ...(options.signal ? [{ signal: options.signal }] : []));
+    const guard = options.maxLineBytes === undefined ? [] : [new LineLengthGuard(options.maxLineBytes, name)];
+    await pipeline([stream, ...guard, createWriteStream(path, { mode: 0o600 })], ...(options.signal ? [{ signal: options.signal }] : []));
     return fromFile(path);
   };
   return {

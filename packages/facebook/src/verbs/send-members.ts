@@ -148,7 +148,21 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
       for (const i of batches.slice(k).flat()) results[i] = { ok: false, error: refused };
       return results;
     }
+    checkUsersResponse(response, direction);
     applyInvalidEntries(ctx, audience, direction, results, rows, batch.data, response);
   }
   return results;
+}
+
+/**
+ * Meta answers a users request with `num_received` (and the invalid entries). Any other body (a
+ * proxy's page, another shape) fails the call `unexpected_response`, retryable (adding or
+ * removing the same people again changes nothing more): counted a success, the people were
+ * recorded as members while the audience had none of them (second trial of stop 31).
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
+ */
+function checkUsersResponse(response: unknown, direction: Direction): void {
+  const received = response !== null && typeof response === 'object' ? (response as UsersResponse).num_received : undefined;
+  if (typeof received === 'number') return;
+  throw new SyncError('unexpected_response', `Facebook answered the ${direction === 'add' ? 'add' : 'removal'} with a body that does not say how many rows it received; it is sent again.`, { status: 200, retryable: true });
 }

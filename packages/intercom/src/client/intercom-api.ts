@@ -1,4 +1,4 @@
-import { RetryableError, type RateLimitObserver } from '@syncmodes/connector-kit';
+import { RetryableError, SyncError, type RateLimitObserver } from '@syncmodes/connector-kit';
 import { IntercomClient, IntercomError, type Intercom } from 'intercom-client';
 import { toIntercomError } from './errors';
 import { rateLimitInfo, type HasHeaders } from './rate-limit-headers';
@@ -47,6 +47,20 @@ interface SdkCall<T> {
  * backoff and pacing. Every answer's `X-RateLimit-*` headers are reported to the kit's
  * pacer; errors are translated by {@link toIntercomError}.
  */
+/**
+ * A contact as Intercom answers a create, an update or a read: an object with its `id`
+ * (https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/createcontact).
+ * Anything else (a proxy's page, another body) fails `unexpected_response`: the write may have
+ * been applied, so the kit looks it up before sending again — counted a success, the row was
+ * recorded as created while nothing was (second trial of stop 31).
+ */
+function contactOf(answer: unknown, what: string): ContactSummary {
+  const id = answer !== null && typeof answer === 'object' ? (answer as { id?: unknown }).id : undefined;
+  if (typeof id === 'string' && id !== '') return answer as ContactSummary;
+  const shape = typeof answer === 'string' ? (answer.trimStart().startsWith('<') ? 'an HTML page' : 'text') : answer === null || answer === undefined ? 'nothing' : 'a body without a contact id';
+  throw new SyncError('unexpected_response', `Intercom answered ${what} with ${shape}, not a contact; it may have been applied, so a create is looked up before anything is sent again.`, { status: 200, retryable: true });
+}
+
 export class IntercomApi {
   readonly client: IntercomClient;
 
@@ -146,22 +160,18 @@ export class IntercomApi {
   }
 
   /** `GET /contacts/{id}`; archived and deleted contacts answer 404. */
-  getContact(ctx: CallContext, id: string): Promise<ContactSummary> {
-    return this.call(ctx, 'reading a contact', (o) => this.client.contacts.find({ contact_id: id }, o)) as Promise<ContactSummary>;
+  async getContact(ctx: CallContext, id: string): Promise<ContactSummary> {
+    return contactOf(await this.call(ctx, 'reading a contact', (o) => this.client.contacts.find({ contact_id: id }, o)), 'reading a contact');
   }
 
   /** `POST /contacts`. A contact that already exists answers 409 `conflict` naming it. */
-  createContact(ctx: CallContext, body: ContactBody): Promise<ContactSummary> {
-    return this.call(ctx, 'creating a contact', (o) =>
-      this.client.contacts.create(body as unknown as Intercom.CreateContactRequest, o),
-    ) as Promise<ContactSummary>;
+  async createContact(ctx: CallContext, body: ContactBody): Promise<ContactSummary> {
+    return contactOf(await this.call(ctx, 'creating a contact', (o) => this.client.contacts.create(body as unknown as Intercom.CreateContactRequest, o)), 'creating a contact');
   }
 
   /** `PUT /contacts/{id}` with the fields to change. */
-  updateContact(ctx: CallContext, id: string, body: ContactBody): Promise<ContactSummary> {
-    return this.call(ctx, 'updating a contact', (o) =>
-      this.client.contacts.update({ contact_id: id, ...body } as unknown as Intercom.UpdateContactRequest, o),
-    ) as Promise<ContactSummary>;
+  async updateContact(ctx: CallContext, id: string, body: ContactBody): Promise<ContactSummary> {
+    return contactOf(await this.call(ctx, 'updating a contact', (o) => this.client.contacts.update({ contact_id: id, ...body } as unknown as Intercom.UpdateContactRequest, o)), 'updating a contact');
   }
 
   /** `POST /contacts/{id}/archive`. */

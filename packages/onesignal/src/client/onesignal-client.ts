@@ -1,5 +1,5 @@
 import { ApiException, createConfiguration, DefaultApi, ServerConfiguration, type UpdateUserRequest } from '@onesignal/node-onesignal';
-import type { SyncError } from '@syncmodes/connector-kit';
+import { SyncError } from '@syncmodes/connector-kit';
 import type { OneSignalConfig } from '../config';
 import type { TagChanges } from '../tags/tag-changes';
 import { mapApiError } from './errors';
@@ -16,6 +16,18 @@ export type PatchResult = { readonly ok: true } | { readonly ok: false; readonly
  * pointed at `baseUrl`), per-user pacing, and the tag changes acknowledged so far in this
  * run (so a retried user resends only what OneSignal has not acknowledged).
  */
+/**
+ * OneSignal answers an update with the user's `properties` (202, https://documentation.onesignal.com/reference/update-user).
+ * Any other body (a proxy's page, another shape) fails `unexpected_response`, retryable (an
+ * update sent again changes nothing more): counted a success, the tags were recorded as
+ * written while none were (second trial of stop 31).
+ */
+function checkUpdateAnswer(answer: unknown): void {
+  const properties = answer !== null && typeof answer === 'object' ? (answer as { properties?: unknown }).properties : undefined;
+  if (properties !== null && typeof properties === 'object') return;
+  throw new SyncError('unexpected_response', 'OneSignal answered the update with a body that is not the user\'s properties; it is sent again.', { status: 200, retryable: true });
+}
+
 export class OneSignalClient {
   readonly api: DefaultApi;
   private readonly raw = new RawBodies();
@@ -77,7 +89,7 @@ export class OneSignalClient {
     await this.pacer.wait(externalId, signal);
     const request: UpdateUserRequest = { properties: { tags } };
     try {
-      await this.api.updateUser(this.config.appId, 'external_id', externalId, request);
+      checkUpdateAnswer(await this.api.updateUser(this.config.appId, 'external_id', externalId, request));
     } catch (thrown) {
       this.pacer.answered(externalId);
       if (!(thrown instanceof ApiException)) throw thrown;

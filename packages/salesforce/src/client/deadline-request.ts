@@ -68,6 +68,10 @@ async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Re
   for await (const chunk of res.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
+  // A success answered with a web page (a proxy, a login page): jsforce would read it as a result and fail deep inside.
+  if (res.status >= 200 && res.status < 300 && /text\/html/i.test(headers['content-type'] ?? '')) {
+    throw Object.assign(new Error(`Salesforce answered ${req.method.toUpperCase()} ${new URL(url).pathname} with an HTML page (status ${res.status}), not its API's answer; check what answers at the instance URL (a proxy, a login page).`), { name: 'UnexpectedResponse' });
+  }
   stream.emit('response', { statusCode: res.status, headers });
   output.end(Buffer.concat(chunks));
 }

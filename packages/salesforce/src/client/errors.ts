@@ -123,6 +123,10 @@ export function jsforceErrorToSyncError(thrown: unknown, request?: FailedRequest
   const e = thrown as JsforceError | undefined;
   const refusal = refreshRefusal(e);
   if (refusal) return refusal;
+  if (e?.name === 'UnexpectedResponse') {
+    // May have been applied: a create is looked up before it is sent again (the kit's reconcile), a read or an update sent again.
+    return new RetryableError('unexpected_response', e.message ?? 'unexpected answer', { status: 200, cause: thrown });
+  }
   if (e?.name === 'AbortError' && request?.timeoutMs !== undefined) {
     return new RetryableError('timeout', `Salesforce did not answer ${request.method} ${pathOf(request.url)} within ${request.timeoutMs} ms; the request was cancelled and its connection closed.`, { cause: thrown });
   }

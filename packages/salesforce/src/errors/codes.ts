@@ -33,7 +33,6 @@ export const SALESFORCE_CODES = {
   bulk_unprocessed: record(true, 'A Bulk API job ended (failed or aborted) before processing the record.', 'Nothing: it is sent again.'),
   bulk_timeout: record(true, 'A Bulk API job did not finish within the polling timeout and was aborted.', 'Run again later, or raise the polling timeout.'),
   bulk_query_failed: record(true, 'A Bulk API query job (the lookup of a large run) did not complete.', 'Run again later.'),
-  unexpected_response: record(false, 'Salesforce answered a write with a different number of results than records sent.', 'Report it; run again.'),
   // Configuration, checked before anything is sent.
   unknown_object: config('Salesforce has no such object, or the user cannot see it.', 'Check the object option, and the user’s permissions.'),
   invalid_match_field: config('The match field is not a text field of the object that lookups can filter on.', 'Use Email or an external-id field.'),

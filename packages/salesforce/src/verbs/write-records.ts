@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { SyncError, type ItemResult, type TargetItem, type UpdateItem, type VerbContext, type WriteItem } from '@syncmodes/connector-kit';
 import { BulkCsv, runIngestJob, type BulkOperation } from '../client/bulk-api';
 import { saveErrorToSyncError } from '../client/errors';
@@ -82,6 +83,24 @@ export function toItemResults(results: readonly SaveResult[], benign: ReadonlySe
   });
 }
 
+/** sObject Collections' answer: one save result per record (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_create.htm). */
+const saveResults = z.array(
+  z.object({ success: z.boolean(), id: z.string().nullish(), created: z.boolean().optional(), errors: z.array(z.object({}).passthrough()).optional().default([]) }).passthrough(),
+);
+
+/**
+ * The save results of a write, checked: an answer of another shape (an HTML page from a proxy,
+ * half a body) fails the call `unexpected_response` — the write may have been applied, so the
+ * kit looks the records up instead of resending them (second trial of stop 31: split and
+ * resent, 20 people became 108 Contacts).
+ */
+function saveResultsOf(answer: unknown): SaveResult[] {
+  const parsed = saveResults.safeParse(answer);
+  if (parsed.success) return parsed.data as unknown as SaveResult[];
+  const what = typeof answer === 'string' ? `text (${answer.trimStart().startsWith('<') ? 'an HTML page' : `${answer.length} characters`})` : Array.isArray(answer) ? 'a list of something else' : typeof answer;
+  throw new SyncError('unexpected_response', `Salesforce answered the write with ${what}, not its save results; it may have been applied, so a create is looked up before anything is sent again.`, { status: 200, retryable: true });
+}
+
 /**
  * Sends the items that convert cleanly in one call and merges per-item results back in
  * input order (items whose values cannot be converted fail alone).
@@ -104,9 +123,9 @@ async function sendConverted<I extends WriteItem>(
     }
   });
   if (records.length > 0) {
-    const saved = toItemResults(await send(records));
+    const saved = toItemResults(saveResultsOf(await send(records)));
     if (saved.length !== records.length) {
-      throw new SyncError('unexpected_response', `Salesforce returned ${saved.length} results for ${records.length} records.`);
+      throw new SyncError('unexpected_response', `Salesforce returned ${saved.length} results for ${records.length} records.`, { status: 200, retryable: true });
     }
     saved.forEach((r, j) => (results[positions[j] as number] = r));
   }

@@ -7,7 +7,7 @@ import { runAudienceScenario, type AudienceTarget } from './audience-scenario';
 import { runRecordsScenario } from './records-scenario';
 
 /** The faults of the matrix, each injected into up to 20% of requests (token expiry: after a few calls, for good). */
-export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'server_error', 'timeout', 'stalled_body', 'reset', 'lost_response', 'auth_expired'];
+export const FAULT_KINDS: readonly FaultKind[] = ['rate_limit', 'server_error', 'timeout', 'stalled_body', 'reset', 'lost_response', 'foreign_body', 'auth_expired'];
 
 /** Kinds that hold a request until the client's own timeout cuts it. */
 const HOLDS = new Set<FaultKind>(['timeout', 'stalled_body']);

@@ -29,6 +29,16 @@ async function callOnce<I>(caller: Caller, kind: CallKind, items: readonly I[], 
   return results;
 }
 
+/**
+ * The destination refused the call (a 4xx answer it could read): nothing of it was applied —
+ * or the connector answered with the wrong number of results (its bug, split out loudly so
+ * the conformance suite sees it).
+ */
+function refused(error: SyncError): boolean {
+  if (error.code === 'connector_result_mismatch') return true;
+  return error.status !== undefined && error.status >= 400 && error.status < 500 && error.code !== 'unexpected_response';
+}
+
 /** A batch rejected as a whole (not retryable): split in halves, recursively, so only the bad record fails. */
 async function split<I>(caller: Caller, kind: CallKind, items: readonly I[], pending: readonly number[], send: Send<I>, options: SendBatchOptions<I>, error: SyncError, slots: Slots): Promise<void> {
   if (pending.length === 1) {
@@ -108,6 +118,14 @@ export async function sendBatch<I>(caller: Caller, kind: CallKind, items: readon
     } catch (thrown) {
       const error = toSyncError(thrown);
       if (isRunStopping(error) || caller.stopped) throw caller.stopped ?? error;
+      // A create whose answer could not be read, or that failed without a refusal from the destination (a bug, a proxy's page):
+      // it may have been written — split and resent, it made duplicates (second trial of stop 31). What a lookup finds is
+      // taken; the rest fails and is not resent in this run.
+      if (!error.retryable && options.reconcile !== undefined && !refused(error)) {
+        const still = await reconcileAfter(items, pending, options, slots);
+        for (const i of still ?? pending) slots[i] = { ok: false, error };
+        break;
+      }
       if (!error.retryable) return (await split(caller, kind, items, pending, send, options, error, slots), fill(slots));
       if (error.code === 'timeout') timeouts++;
       // No answer in time: the destination may still be writing (a slow request is not a dead

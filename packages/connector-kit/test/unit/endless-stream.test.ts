@@ -1,0 +1,43 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { openSource } from '../../src/sources/open-source';
+import { streamSource } from '../../src/sources/stream-source';
+
+const drain = async (source: { open(): AsyncIterable<unknown> }) => {
+  for await (const _ of source.open()) void _;
+};
+
+/** Second trial of stop 31: `--from /dev/zero` (or `cat /dev/zero |`) was copied forever, no output, until Ctrl-C. */
+describe('a stream of rows that never ends a line', () => {
+  it('is cut once a line passes maxLineBytes: unreadable_file, nothing read past it', async () => {
+    let sent = 0;
+    const endless = new Readable({
+      read() {
+        sent += 65_536;
+        this.push(Buffer.alloc(65_536, 0x61));
+      },
+    });
+    const source = streamSource(endless, 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { maxLineBytes: 1_000_000 });
+    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/stdin: a line is still not ended after 1,000,000 bytes/) });
+    expect(sent).toBeLessThan(4_000_000);
+    await source.dispose();
+  });
+
+  it('lines of rows pass whatever the stream holds', async () => {
+    const rows = Readable.from(Array.from({ length: 50 }, () => Buffer.from('x'.repeat(30_000) + '\n')));
+    let opened = false;
+    const copy = { name: 'x', async *open() { opened = true; yield* []; } };
+    const source = streamSource(rows, 'stdin', () => copy, { maxLineBytes: 40_000 });
+    await drain(source);
+    expect(opened).toBe(true);
+    await source.dispose();
+  });
+
+  it('/dev/zero as a CSV source ends unreadable_file within seconds', async () => {
+    const source = openSource('/dev/zero', { idColumn: 'a', fields: { Email: 'a' } }, 'csv');
+    const started = Date.now();
+    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file' });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    if ('dispose' in source) await source.dispose();
+  }, 60_000);
+});

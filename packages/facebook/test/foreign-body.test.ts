@@ -1,0 +1,25 @@
+import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
+import { memorySource } from '@syncmodes/connector-kit/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { facebookDestination } from '../src/index';
+import { emailOf, isUsers, startFacebook } from './facebook-harness';
+
+/** An add answered 200 with an HTML page instead of Meta's `num_received` (a proxy, a login page): second trial of stop 31, counted as added. */
+describe('Facebook: an add answered with a page instead of num_received', () => {
+  let env: Awaited<ReturnType<typeof startFacebook>> | undefined;
+  afterEach(async () => {
+    await env?.emulator.stop();
+    env = undefined;
+  });
+
+  it('fails unexpected_response and is sent again (adding the same people again changes nothing more): every person in the audience', async () => {
+    env = await startFacebook();
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'POST', path: '/users$', times: 1 }]);
+    const source = memorySource(Array.from({ length: 4 }, (_, i) => ({ id: `p${i}`, snapshot: { properties: { EMAIL: emailOf(i) }, groups: ['A'] } })));
+    const summary = await runSync({ collectResults: true, destination: facebookDestination, config: env.config, source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(env.emulator.faults.injected.foreign_body).toBe(1);
+    expect(summary.counts).toMatchObject({ created: 4, failed: 0 });
+    expect((await env.admin.requests()).filter((e) => isUsers(e, 'POST'))).toHaveLength(2);
+    expect((await env.members()).get('A')?.size).toBe(4);
+  });
+});

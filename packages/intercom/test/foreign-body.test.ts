@@ -1,0 +1,32 @@
+import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
+import { memorySource } from '@syncmodes/connector-kit/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { intercomDestination } from '../src/index';
+import { startEmulator } from './intercom-harness';
+
+/** A create answered 200 with an HTML page instead of the contact (a proxy, a login page): second trial of stop 31, recorded as created with no contact id. */
+describe('Intercom: a create answered with a page instead of the contact', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  afterEach(async () => {
+    await env?.emulator.stop();
+    env = undefined;
+  });
+
+  it('is not counted a success blind: the record is looked up (the create was applied), tracked under its contact id, no duplicate; the rerun sends nothing', async () => {
+    env = await startEmulator();
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'POST', path: '/contacts$', times: 1 }]);
+    const state = new SqliteStateStore(':memory:');
+    const source = memorySource([0, 1, 2].map((i) => ({ id: `p${i}`, snapshot: { properties: { external_id: `p${i}`, email: `p${i}@example.com`, name: `P${i}` }, groups: [] } })));
+    const run = () => runSync({ collectResults: true, destination: intercomDestination, config: env?.config as never, source, state, retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const first = await run();
+    expect(env.emulator.faults.injected.foreign_body).toBe(1);
+    const contacts = (await env.admin.records<{ contacts: { id: string; email: string }[] }>()).contacts;
+    expect(contacts).toHaveLength(3);
+    const ids = new Map(contacts.map((c) => [c.email, c.id]));
+    for (const r of first.results.filter((x) => x.outcome === 'created')) expect(r.destinationId).toBe(ids.get(`${r.id}@example.com`));
+    expect(first.results.every((r) => r.outcome === 'created' || r.code === 'unexpected_response')).toBe(true);
+    const rerun = await run();
+    expect(rerun.counts.failed).toBe(0);
+    expect((await env.admin.records<{ contacts: unknown[] }>()).contacts).toHaveLength(3);
+  });
+});

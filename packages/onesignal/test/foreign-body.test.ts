@@ -1,0 +1,27 @@
+import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
+import { memorySource } from '@syncmodes/connector-kit/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { onesignalDestination } from '../src/index';
+import { readUsers, startEmulator } from './onesignal-harness';
+
+/** An update answered 200 with an HTML page instead of the user's properties (a proxy, a login page): second trial of stop 31, counted as written. */
+describe('OneSignal: an update answered with a page instead of the user', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  afterEach(async () => {
+    await env?.emulator.stop();
+    env = undefined;
+  });
+
+  it('fails unexpected_response and is sent again (an update repeats harmlessly): the tags are written, every row accounted', async () => {
+    env = await startEmulator();
+    await env.admin.seed({ users: [0, 1, 2].map((i) => ({ identity: { external_id: `user-${i}` }, properties: { tags: {} } })) });
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'PATCH', path: '/users/by/external_id/user-1$', times: 1 }]);
+    const source = memorySource([0, 1, 2].map((i) => ({ id: `p${i}`, snapshot: { properties: { external_id: `user-${i}`, plan: 'pro' }, groups: [] } })));
+    const summary = await runSync({ collectResults: true, destination: onesignalDestination, config: env.config, source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(env.emulator.faults.injected.foreign_body).toBe(1);
+    expect(summary.counts).toMatchObject({ updated: 3, failed: 0 });
+    const patches = (await env.admin.requests()).filter((e) => e.method === 'PATCH' && e.path.endsWith('/user-1'));
+    expect(patches).toHaveLength(2);
+    expect((await readUsers(env.admin)).every((u) => u.properties.tags.plan === 'pro')).toBe(true);
+  });
+});
