@@ -81,6 +81,20 @@ describe('the CLI names flags where the kit names runSync options', () => {
     expect(check.stdout).toContain('SALESFORCE_ACCESS_TOKEN');
   });
 
+  it('an endpoint URL that is not http(s) is refused invalid_config before anything is read; --emulator with the address option given is refused emulator_conflict (second trial of stop 31)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'people.csv'), 'id,Email,LastName\n1,a@example.com,A\n');
+    for (const url of ['ftp://127.0.0.1/x', 'javascript:alert(1)']) {
+      const out = await cli(['sync', '--to', 'salesforce', '--option', `instanceUrl=${url}`, '--from', join(dir, 'people.csv'), '--id', 'id', '--map', 'Email=Email', '--state-dir', join(dir, 's')], { SALESFORCE_ACCESS_TOKEN: 'tok' });
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('must be an http:// or https:// URL');
+    }
+    const both = await cli(['sync', '--to', 'salesforce', '--emulator', '--option', 'instanceUrl=https://acme.my.salesforce.com', '--from', join(dir, 'people.csv'), '--id', 'id', '--map', 'Email=Email', '--state-dir', join(dir, 's')], {});
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/emulator_conflict/);
+    expect(both.stderr).toContain('"instanceUrl" is set by --emulator');
+  });
+
   it('a password in an endpoint URL is refused, never stored in state or repeated (trial of stop 25: state list printed it)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'people.csv'), 'id,Email,LastName\n1,a@example.com,A\n');

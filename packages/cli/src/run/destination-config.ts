@@ -7,7 +7,8 @@ import { UsageError } from '../registry/exit-codes';
  *
  * @throws {@link UsageError} `secret_in_options` when a secret is given as an option (it
  *   would end up in shell history and process lists), `unknown_option` for an option the
- *   destination does not have, or `missing_secret` naming the environment variable to set.
+ *   destination does not have, `emulator_conflict` for an option the emulator sets (its
+ *   address), or `missing_secret` naming the environment variable to set.
  */
 export function destinationConfig(
   destination: AnyDestination,
@@ -34,6 +35,10 @@ export function destinationConfig(
         `"${key}" is a secret: set it in the ${field.meta.env ?? 'matching'} environment variable instead of passing it as an option.`,
         'secret_in_options',
       );
+    }
+    if (emulatorConfig && key in emulatorConfig && value !== emulatorConfig[key]) {
+      // The emulator's address would give way to the option: a config file's production URL plus --emulator sent emulator traffic there (second trial of stop 31).
+      throw new UsageError(`"${key}" is set by --emulator (the local emulator's address); remove the option, or run without --emulator.`, 'emulator_conflict');
     }
     config[key] = value;
   }
