@@ -34,3 +34,16 @@ describe('--json and errors found while parsing the options', () => {
     expect(plain.stdout).toBe('');
   });
 });
+
+describe('a run that ends in an error after its JSON report was opened', () => {
+  it('leaves valid JSON saying why: status error, the code and message, complete false (second trial of stop 31: a bare stub)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'people.csv'), 'id,Email,LastName\n1,a@example.com,A\n');
+    const report = join(dir, 'r.json');
+    const out = await cli(['sync', '--to', 'salesforce', '--emulator', '--from', join(dir, 'people.csv'), '--id', 'id', '--map', 'Email=Nope', '--state-dir', join(dir, 's'), '--report', report, '--no-progress'], {});
+    expect(out.code).toBe(2);
+    const written = JSON.parse(readFileSync(report, 'utf8')) as { status?: string; error?: { code: string; message: string }; complete?: boolean };
+    expect(written).toMatchObject({ status: 'error', error: { code: 'unknown_column' }, complete: false });
+    expect(written.error?.message).toContain('Nope');
+  });
+});

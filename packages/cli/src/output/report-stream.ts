@@ -5,7 +5,7 @@ import { escapeJsonControl } from './safe-text';
 /** The JSON report file (`--report report.json` / `-`): the report with every record's result. */
 export type JsonReportFile = SyncReport & {
   readonly records: readonly RecordResult[];
-  /** `false` when the run ended in an error before its report (then only `records` is present). */
+  /** `false` when the run ended in an error before its report (then only `records`, `status` and `error` are present). */
   readonly complete?: false | undefined;
 };
 
@@ -27,6 +27,8 @@ export class JsonReportStream {
   private count = 0;
   private readonly file: ReportFile | undefined;
   private finished = false;
+  /** Why the run ended before its report, when it did (see {@link JsonReportStream.fail}). */
+  private failure: { readonly code: string; readonly message: string } | undefined;
 
   /** @param target - a file path, or a stream (stdout for `--report -`). */
   constructor(
@@ -61,15 +63,23 @@ export class JsonReportStream {
     return this.close(wait);
   }
 
+  /** Records why the run ended before its report (its code and message, as stderr says them), for {@link JsonReportStream.close}. */
+  fail(error: unknown): void {
+    const e = error as { code?: unknown; message?: unknown } | undefined;
+    this.failure = { code: typeof e?.code === 'string' ? e.code : 'unexpected_error', message: typeof e?.message === 'string' ? e.message : String(error) };
+  }
+
   /**
    * Closes the file. A run that ended in an error instead of a report leaves valid JSON: the
-   * results decided so far and `"complete": false` (the error itself is on stderr).
+   * results decided so far, `"status": "error"` with the error's code and message (a source
+   * changed during the read left a bare stub: second trial of stop 31), and `"complete": false`.
    *
    * @throws `UsageError` `report_unwritable` when the file could not be written or put in place (after the run).
    */
   async close(wait?: ReportWait): Promise<void> {
     if (!this.finished) {
-      this.buffer += `${this.count > 0 ? '\n  ' : ''}],\n  "complete": false\n}\n`;
+      const failure = this.failure ? `\n  "status": "error",\n  "error": ${escapeJsonControl(JSON.stringify(this.failure))},` : '';
+      this.buffer += `${this.count > 0 ? '\n  ' : ''}],${failure}\n  "complete": false\n}\n`;
       this.finished = true;
       this.flush(true);
     }

@@ -247,6 +247,7 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
     const start = { syncId: syncIdOf(run), syncName: run.syncName, destination: destination.id, mode: resolveSyncMode(destination, job.mode), source: run.source.name, startedAt: startedAt.getTime(), keep: job.keepRuns };
     const runId = await recordCliRunStart(run.state, start, job.dryRun, run.logger);
     const summary = await runOrStop(run).catch(async (error: unknown) => {
+      run.stream?.fail(error);
       if (!job.dryRun) await recordCliRunFailed(run.state, { ...start, runId, secrets: run.secrets }, error, run.logger);
       throw error;
     });
