@@ -21,7 +21,7 @@ describe('syncmodes sync --to facebook with two audiences of one name (#12)', ()
       expect(out.code, out.stderr).toBe(2);
       expect(out.stdout + out.stderr).toMatch(/ambiguous_group/);
       expect(out.stdout + out.stderr).toMatch(/"VIP" \(111, 222\)/);
-      expect(readReport(report)).toEqual({ records: [], complete: false });
+      expect(readReport(report)).toMatchObject({ records: [], status: 'error', error: { code: 'ambiguous_group' }, complete: false });
       const saved = JSON.parse(readFileSync(join(dir, `state-${mode}`, 'emulators', 'facebook.json'), 'utf8')) as FacebookEmulatorData;
       expect(saved.audiences.map((a) => [a.id, a.name, a.size])).toEqual([
         ['111', 'VIP', 0],

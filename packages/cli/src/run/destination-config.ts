@@ -36,7 +36,8 @@ export function destinationConfig(
         'secret_in_options',
       );
     }
-    if (emulatorConfig && key in emulatorConfig && value !== emulatorConfig[key]) {
+    const emulated = emulatorConfig?.[key];
+    if (typeof emulated === 'string' && /^https?:\/\//.test(emulated) && value !== emulated) {
       // The emulator's address would give way to the option: a config file's production URL plus --emulator sent emulator traffic there (second trial of stop 31).
       throw new UsageError(`"${key}" is set by --emulator (the local emulator's address); remove the option, or run without --emulator.`, 'emulator_conflict');
     }
