@@ -214,6 +214,13 @@ describe('CSV: a record longer than a row may be (maxRecordChars)', () => {
     expect(errors(items)[0]?.error.message).toMatch(/^Line 3: a row is still not ended after 2,000 characters \(most likely a quote that is never closed\), so the rest of the file could not be read/);
   });
 
+  it('a row with no quote still not ended at twice the limit is not blamed on a quote (second trial of stop 31)', async () => {
+    const lines = ['id,email,name', ...rows(1, 4)];
+    lines[2] = `2,p2@x.example,${'u'.repeat(2_500)}`;
+    const items = await read(lines.join('\n') + '\n', max);
+    expect(errors(items)[0]?.error.message).toMatch(/^Line 3: a row is still not ended after 2,000 characters and holds no quote \(a value that long, or not a text file of rows\)/);
+  });
+
   it('a header longer than a row may be is refused (unreadable_file)', async () => {
     await expect(read(`id,email,name${',x'.repeat(600)}\n1,a,b\n`, max)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/header .*Line 1 is 1,213 characters long/) });
   });
