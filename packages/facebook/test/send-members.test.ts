@@ -28,3 +28,16 @@ describe('a users request Graph refuses as a whole', () => {
     await expect(sendMembers(refusing({ message: 'expired', code: 190, error_subcode: 463 }), { name: 'A', id: '42' }, members, 'remove')).rejects.toMatchObject({ code: 'authentication_failed' });
   });
 });
+
+describe('a users answer that received fewer rows than were sent (re-check of stop 31: counted added, the audience had none)', () => {
+  it('fails the call unexpected_response, retryable, so the kit sends it again', async () => {
+    const answering = (body: Record<string, unknown>): FacebookVerbContext => {
+      const answer = async () => body;
+      return { config, client: { addUsers: answer, removeUsers: answer } as unknown as FacebookClient, logger: silentLogger, signal: new AbortController().signal, rateLimit: { observe: () => undefined } };
+    };
+    await expect(sendMembers(answering({ audience_id: '42', num_received: 0, num_invalid_entries: 0 }), { name: 'A', id: '42' }, members, 'add')).rejects.toMatchObject({ code: 'unexpected_response', retryable: true });
+    await expect(sendMembers(answering({ hello: 'world' }), { name: 'A', id: '42' }, members, 'add')).rejects.toMatchObject({ code: 'unexpected_response' });
+    const results = await sendMembers(answering({ audience_id: '42', num_received: 3, num_invalid_entries: 0 }), { name: 'A', id: '42' }, members, 'add');
+    expect(results.every((r) => r.ok)).toBe(true);
+  });
+});

@@ -29,4 +29,19 @@ describe('Intercom: a create answered with a page instead of the contact', () =>
     expect(rerun.counts.failed).toBe(0);
     expect((await env.admin.records<{ contacts: unknown[] }>()).contacts).toHaveLength(3);
   });
+
+  it('an archive answered with a page is not counted deleted blind: it is sent again, and the contact is archived (re-check of stop 31: 5 leavers stayed live for good)', async () => {
+    env = await startEmulator();
+    const state = new SqliteStateStore(':memory:');
+    const people = (n: number) => memorySource(Array.from({ length: n }, (_, i) => ({ id: `p${i}`, snapshot: { properties: { external_id: `p${i}`, email: `p${i}@example.com`, name: `P${i}` }, groups: [] } })));
+    const run = (n: number) => runSync({ collectResults: true, destination: intercomDestination, config: env?.config as never, mode: 'sync', source: people(n), state, retry: { minTimeoutMs: 5, maxTimeoutMs: 20 }, guard: { maxDeletes: 5 } });
+    await run(3);
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'POST', path: '/archive$', times: 1 }]);
+    const next = await run(2);
+    expect(env.emulator.faults.injected.foreign_body).toBe(1);
+    expect(next.results.find((r) => r.id === 'p2')?.outcome).toBe('deleted');
+    expect((await env.admin.requests()).filter((e) => e.method === 'POST' && e.path.endsWith('/archive'))).toHaveLength(2);
+    const contacts = (await env.admin.records<{ contacts: { external_id: string; archived?: boolean }[] }>()).contacts;
+    expect(contacts.find((c) => c.external_id === 'p2')?.archived).toBe(true);
+  });
 });

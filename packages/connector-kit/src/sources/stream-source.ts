@@ -23,6 +23,30 @@ export interface StreamSpoolOptions {
    * a binary file piped in) was copied forever (second trial of stop 31).
    */
   readonly maxLineBytes?: number | undefined;
+  /** For a JSON document: its first byte other than white space must open one (`[` or `{`); else the copy stops at once with `unreadable_file` (`/dev/zero` as JSON was copied forever: re-check of stop 31). */
+  readonly jsonDocument?: boolean | undefined;
+}
+
+/** Fails the copy with `unreadable_file` unless the first byte other than white space (or a UTF-8 BOM) opens a JSON document. */
+class JsonStartGuard extends Transform {
+  private decided = false;
+
+  constructor(private readonly name: string) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    for (let i = 0; !this.decided && i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0xef || b === 0xbb || b === 0xbf) continue;
+      if (b !== 0x5b && b !== 0x7b) {
+        done(new InputError('unreadable_file', `${this.name}: not a JSON document (it must start with [ or {), so it was not read.`));
+        return;
+      }
+      this.decided = true;
+    }
+    done(null, chunk);
+  }
 }
 
 /** Passes bytes through while no line runs longer than `max` bytes (far more than a chunk); then fails with `unreadable_file`. */
@@ -81,7 +105,7 @@ export function streamSource(
     path = join(dir, 'source');
     options.signal?.throwIfAborted();
     const stream = typeof input === 'function' ? (opened = input()) : input;
-    const guard = options.maxLineBytes === undefined ? [] : [new LineLengthGuard(options.maxLineBytes, name)];
+    const guard = [...(options.maxLineBytes === undefined ? [] : [new LineLengthGuard(options.maxLineBytes, name)]), ...(options.jsonDocument ? [new JsonStartGuard(name)] : [])];
     await pipeline([stream, ...guard, createWriteStream(path, { mode: 0o600 })], ...(options.signal ? [{ signal: options.signal }] : []));
     return fromFile(path);
   };

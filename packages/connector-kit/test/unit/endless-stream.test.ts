@@ -40,4 +40,10 @@ describe('a stream of rows that never ends a line', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     if ('dispose' in source) await source.dispose();
   }, 60_000);
+
+  it('/dev/zero as a JSON source ends unreadable_file at once: not a JSON document (re-check of stop 31)', async () => {
+    const source = openSource('/dev/zero', { idColumn: 'a', fields: { Email: 'a' } }, 'json');
+    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/not a JSON document/) });
+    if ('dispose' in source) await source.dispose();
+  }, 30_000);
 });

@@ -148,7 +148,7 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
       for (const i of batches.slice(k).flat()) results[i] = { ok: false, error: refused };
       return results;
     }
-    checkUsersResponse(response, direction);
+    checkUsersResponse(response, direction, rows.length);
     applyInvalidEntries(ctx, audience, direction, results, rows, batch.data, response);
   }
   return results;
@@ -161,8 +161,12 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
  * recorded as members while the audience had none of them (second trial of stop 31).
  * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
  */
-function checkUsersResponse(response: unknown, direction: Direction): void {
+function checkUsersResponse(response: unknown, direction: Direction, sent: number): void {
   const received = response !== null && typeof response === 'object' ? (response as UsersResponse).num_received : undefined;
-  if (typeof received === 'number') return;
+  // Fewer rows received than sent: some never reached the audience, and which ones is not said (re-check of stop 31) — sent again, harmlessly.
+  if (typeof received === 'number' && received >= sent) return;
+  if (typeof received === 'number') {
+    throw new SyncError('unexpected_response', `Facebook received ${received} of the ${sent} rows sent; the request is sent again.`, { status: 200, retryable: true });
+  }
   throw new SyncError('unexpected_response', `Facebook answered the ${direction === 'add' ? 'add' : 'removal'} with a body that does not say how many rows it received; it is sent again.`, { status: 200, retryable: true });
 }

@@ -47,6 +47,36 @@ interface SdkCall<T> {
  * backoff and pacing. Every answer's `X-RateLimit-*` headers are reported to the kit's
  * pacer; errors are translated by {@link toIntercomError}.
  */
+/** Why an answer is not what Intercom documents, for {@link withId} and {@link listOf}. */
+function unexpected(what: string): SyncError {
+  return new SyncError('unexpected_response', `Intercom answered ${what} with a body that is not what its API returns (a proxy's page?); it is sent again.`, { status: 200, retryable: true });
+}
+
+/** An answer that must be an object with an `id` (a tag, a contact); else `unexpected_response`, retryable (second trial of stop 31: a tag id read as "undefined"). */
+function withId<T>(answer: T, what: string): T & { id: string | number } {
+  const id = answer !== null && typeof answer === 'object' ? (answer as { id?: unknown }).id : undefined;
+  if ((typeof id === 'string' && id !== '') || typeof id === 'number') return answer as T & { id: string | number };
+  throw unexpected(what);
+}
+
+/** An answer's `data` list (of objects with an `id` when `ids`); else `unexpected_response`, retryable (a page read as "no tags" made tags twice). */
+function listOf<T>(answer: { data?: T[] | undefined } | undefined, what: string, ids = true): T[] {
+  const data = answer?.data;
+  if (Array.isArray(data) && (!ids || data.every((x) => x !== null && typeof x === 'object' && (x as { id?: unknown }).id !== undefined))) return data;
+  throw unexpected(what);
+}
+
+/**
+ * A page of search results: a list of contacts, each with its `id`. Anything else (a proxy's
+ * page read as no data) fails `unexpected_response`, retryable — read as "no match", it made
+ * the kit create contacts that existed, or resend a create it could not confirm (second trial
+ * of stop 31, verify's `foreign_body` fault).
+ */
+function searchPage(data: unknown): ContactSummary[] {
+  if (Array.isArray(data) && data.every((c) => c !== null && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string')) return data as ContactSummary[];
+  throw new SyncError('unexpected_response', 'Intercom answered the contact search with a body that is not a list of contacts; it is sent again.', { status: 200, retryable: true });
+}
+
 /**
  * A contact as Intercom answers a create, an update or a read: an object with its `id`
  * (https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/createcontact).
@@ -144,12 +174,12 @@ export class IntercomApi {
           this.requestOptions(signal),
         );
         this.observe(ctx, page.rawResponse);
-        const contacts: ContactSummary[] = [...(page.data as ContactSummary[])];
+        const contacts: ContactSummary[] = [...searchPage(page.data)];
         while (page.hasNextPage()) {
           restart();
           page = await page.getNextPage();
           this.observe(ctx, page.rawResponse);
-          contacts.push(...(page.data as ContactSummary[]));
+          contacts.push(...searchPage(page.data));
         }
         return contacts;
       } catch (error) {
@@ -176,45 +206,45 @@ export class IntercomApi {
 
   /** `POST /contacts/{id}/archive`. */
   async archiveContact(ctx: CallContext, id: string): Promise<void> {
-    await this.call(ctx, 'archiving a contact', (o) => this.client.contacts.archive({ contact_id: id }, o));
+    withId(await this.call(ctx, 'archiving a contact', (o) => this.client.contacts.archive({ contact_id: id }, o)), 'archiving a contact');
   }
 
   /** `POST /contacts/{id}/unarchive`. */
   async unarchiveContact(ctx: CallContext, id: string): Promise<void> {
-    await this.call(ctx, 'unarchiving a contact', (o) => this.client.contacts.unarchive({ contact_id: id }, o));
+    withId(await this.call(ctx, 'unarchiving a contact', (o) => this.client.contacts.unarchive({ contact_id: id }, o)), 'unarchiving a contact');
   }
 
   /** `DELETE /contacts/{id}` (permanent). */
   async deleteContact(ctx: CallContext, id: string): Promise<void> {
-    await this.call(ctx, 'deleting a contact', (o) => this.client.contacts.delete({ contact_id: id }, o));
+    withId(await this.call(ctx, 'deleting a contact', (o) => this.client.contacts.delete({ contact_id: id }, o)), 'deleting a contact');
   }
 
   /** `GET /tags`: every tag of the workspace. */
   async listTags(ctx: CallContext): Promise<{ id: string; name: string }[]> {
     const list = await this.call(ctx, 'listing tags', (o) => this.client.tags.list(o));
-    return (list.data ?? []).map((t) => ({ id: String(t.id), name: String(t.name) }));
+    return listOf(list, 'listing tags').map((t) => ({ id: String(t.id), name: String(t.name) }));
   }
 
   /** `POST /tags` with a name: finds or creates the tag (names are case-insensitive). */
   async createTag(ctx: CallContext, name: string): Promise<{ id: string; name: string }> {
-    const tag = await this.call(ctx, 'creating a tag', (o) => this.client.tags.create({ name }, o));
+    const tag = withId(await this.call(ctx, 'creating a tag', (o) => this.client.tags.create({ name }, o)), 'creating a tag');
     return { id: String(tag.id), name: String(tag.name) };
   }
 
   /** `POST /contacts/{id}/tags`. */
   async tagContact(ctx: CallContext, contactId: string, tagId: string): Promise<void> {
-    await this.call(ctx, 'tagging a contact', (o) => this.client.tags.tagContact({ contact_id: contactId, id: tagId }, o));
+    withId(await this.call(ctx, 'tagging a contact', (o) => this.client.tags.tagContact({ contact_id: contactId, id: tagId }, o)), 'tagging a contact');
   }
 
   /** `DELETE /contacts/{id}/tags/{tag_id}`. */
   async untagContact(ctx: CallContext, contactId: string, tagId: string): Promise<void> {
-    await this.call(ctx, 'untagging a contact', (o) => this.client.tags.untagContact({ contact_id: contactId, tag_id: tagId }, o));
+    withId(await this.call(ctx, 'untagging a contact', (o) => this.client.tags.untagContact({ contact_id: contactId, tag_id: tagId }, o)), 'untagging a contact');
   }
 
   /** `GET /data_attributes?model=contact`: standard and custom contact attributes. */
   async listContactAttributes(ctx: CallContext): Promise<Intercom.DataAttribute[]> {
     const list = await this.call(ctx, 'listing data attributes', (o) => this.client.dataAttributes.list({ model: 'contact' }, o));
-    return list.data ?? [];
+    return listOf(list, 'listing data attributes', false);
   }
 
   /** `POST /data_attributes`: a custom contact attribute. */
