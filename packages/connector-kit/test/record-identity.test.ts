@@ -423,6 +423,21 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: a new id with the email of a record that left and every other value empty is refused (identity_unclear), her record kept and untouched, so her values are never overwritten a run later (re-check of stop 31)`, async () => {
+      const person = (id: string, email: string, name: string | null, city: string | null): ConformanceRecord => ({ id, snapshot: { properties: { email, name, city }, groups: [] } });
+      await run(mode, [person('id1', 'ada@example.com', 'Ada Lovelace', 'Oslo'), person('id9', 'kim@example.com', 'Kim Park', 'Bergen')], GUARD);
+      await admin.clearRequests();
+      for (let i = 0; i < 2; i++) {
+        const next = await run(mode, [person('id6', 'ada@example.com', null, null), person('id9', 'kim@example.com', 'Kim Park', 'Bergen')], GUARD);
+        expect(next.results.find((r) => r.id === 'id6')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(next.results.find((r) => r.id === 'id6')?.message).toContain('It has the email but none of the other values of record "id1"');
+        expect(next.results.find((r) => r.id === 'id1')?.outcome).not.toBe('deleted');
+        expect(await writes()).toEqual([]);
+      }
+    });
+  }
+
   for (const mode of ['additive', 'sync'] as const) {
     it(`${mode}: a record kept after it left (${mode === 'additive' ? 'additive never deletes' : 'not created by this sync'}), then a new id with its email and another name one run later: refused (identity_unclear), her record untouched; with every value hers it takes her record over (first trial of stop 31)`, async () => {
       const person = (id: string, email: string, name: string, city: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, city }, groups: [] } });

@@ -657,16 +657,22 @@ export class RecordsModel {
     return [...out];
   }
 
-  /** `row` and `other` both have a value outside the key that differs, ignoring case and surrounding spaces (the kit's `differingValues`). */
+  /**
+   * `row` may not be `other` renumbered (the kit's `whyNotRenumbered`): a value outside the key
+   * differs (ignoring case and surrounding spaces), or it has none of `other`'s values while
+   * `other` has some.
+   */
   private differsFrom(row: ConformanceRecord, other: Readonly<Record<string, PropertyValue>>): boolean {
     const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
     const text = (v: PropertyValue | undefined) => (typeof v === 'string' ? v.trim().toLowerCase() : v);
     const key = this.keyOf(row);
+    const outsideKey = (name: string) => this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: null } } }) === key;
     for (const [name, value] of Object.entries(row.snapshot.properties)) {
       if (blank(value) || blank(other[name]) || text(value) === text(other[name])) continue;
-      if (this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: null } } }) === key) return true;
+      if (outsideKey(name)) return true;
     }
-    return false;
+    const theirs = Object.keys(other).filter((name) => !blank(other[name]) && outsideKey(name));
+    return theirs.length > 0 && theirs.every((name) => blank(row.snapshot.properties[name]));
   }
 
   /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */

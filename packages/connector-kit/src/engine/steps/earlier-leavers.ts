@@ -3,7 +3,7 @@ import type { StateEntry } from '../../state/state-store';
 import type { RecordEvent } from '../ledger/events';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
-import { differingValues } from './value-carriers';
+import { whyNotRenumbered } from './value-carriers';
 
 /**
  * Refuses (`identity_unclear`) each open new id (no state) whose lookup found a destination
@@ -28,10 +28,10 @@ export async function refuseEarlierLeavers(ctx: RecordRunContext, ledger: Record
   const events: RecordEvent[] = [];
   for (const r of taking) {
     const leaver = kept.get(r.found?.id as string);
-    const differing = leaver ? differingValues(r.next as RecordSnapshot, leaver.snapshot, keyOf) : [];
-    if (!leaver || differing.length === 0) continue;
+    const why = leaver ? whyNotRenumbered(r.next as RecordSnapshot, leaver.snapshot, keyOf) : undefined;
+    if (!leaver || why === undefined) continue;
     const message =
-      `It found ${ctx.destinationName} record ${leaver.destinationId}, which this sync wrote for record "${leaver.recordId}", which left the source in an earlier run and was kept there, but it has another ${differing.join(', ')} than that record: ` +
+      `It found ${ctx.destinationName} record ${leaver.destinationId}, which this sync wrote for record "${leaver.recordId}", which left the source in an earlier run and was kept there, but it has ${why.startsWith('another') ? `${why} than that record` : 'none of its other values'}: ` +
       `someone new given that person's ${ctx.matchKeyLabel}, or that person under a new id with values changed. Nothing was written. ` +
       `If it is that person, send the new id with that record's values first and the changed values in a later run (or give the row the id "${leaver.recordId}" back); if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change, merge or delete it there.`;
     events.push({ type: 'settled', ref: r.ref, result: { outcome: 'failed', code: 'identity_unclear', message, retryable: false, destinationId: leaver.destinationId ?? undefined, action: 'fail' } });

@@ -5,7 +5,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
-import { describesOther, differingValues, valueKey } from './value-carriers';
+import { describesOther, valueKey, whyNotRenumbered } from './value-carriers';
 import { emptiedRows, type Emptied } from './emptied-rows';
 import { wholeRowMoves } from './whole-row-moves';
 
@@ -217,10 +217,10 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
       // enrich mode one remembered as not found is never read again): refused outright; updating would write someone given her
       // email onto her record (eighth trial of stop 28, enrich; tenth: sync and additive did it; first trial of stop 31: with
       // her city, her family name or her phone in common).
-      const differing = open && own !== undefined && r.entry === undefined ? differingValues(r.next, own.snapshot, keyOf) : [];
-      if (own !== undefined && differing.length > 0) {
+      const why = open && own !== undefined && r.entry === undefined ? whyNotRenumbered(r.next, own.snapshot, keyOf) : undefined;
+      if (own !== undefined && why !== undefined) {
         const advice = `It is kept. If it is that person, give the row the id "${own.recordId}" back, or send the new id with that record's values first and the changed values in a later run; if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change or merge it there.`;
-        events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but another ${differing.join(', ')} than`, own, 0, advice, ', which left the source') });
+        events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, why.startsWith('another') ? `It has the ${ctx.matchKeyLabel} but ${why} than` : `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
         continue;
       }
     }

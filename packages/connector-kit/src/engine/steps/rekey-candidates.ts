@@ -4,7 +4,7 @@ import type { StateEntry } from '../../state/state-store';
 import type { RecordEvent, ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordRunContext } from '../run/run-context';
-import { describesOther, differingValues } from './value-carriers';
+import { describesOther, whyNotRenumbered } from './value-carriers';
 
 /** A record whose lookup found only destination records holding another key (`FoundRecord.otherKey`). */
 export interface RekeyCandidates {
@@ -42,7 +42,7 @@ function notThatPerson(ctx: RecordRunContext, row: RecordView, departed: StateEn
 function takesOver(ctx: RecordRunContext, row: RecordView, departed: StateEntry, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
   const next = row.next;
   if (next === null) return true;
-  if (differingValues(next, departed.snapshot, keyOf).length > 0) return false;
+  if (whyNotRenumbered(next, departed.snapshot, keyOf) !== undefined) return false;
   if (describesOther(next, NO_VALUES, departed.snapshot, keyOf)) return true;
   const carrier = ctx.carriers.carrierOf(departed.recordId);
   return carrier === undefined || carrier === row.recordId;

@@ -59,6 +59,23 @@ export function differingValues(next: RecordSnapshot, other: RecordSnapshot, key
   return names;
 }
 
+/**
+ * Why row `next`, a new id with the key (or email) of `other`, a record that left, may not be
+ * that record renumbered: the values that differ (`another Phone, City`), or, when it shares
+ * none of `other`'s values while `other` has some, `none of its other values` (a row with only
+ * the email tells nothing: re-check of stop 31, taken over, then overwritten with the new
+ * person a run later). Undefined when it may be.
+ */
+export function whyNotRenumbered(next: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): string | undefined {
+  const differing = differingValues(next, other, keyOf);
+  if (differing.length > 0) return `another ${differing.join(', ')}`;
+  const key = keyOf(next);
+  const outsideKey = (name: string) => keyOf({ ...next, properties: { ...next.properties, [name]: null } }) === key;
+  const theirs = Object.keys(other.properties).filter((name) => !isEmpty(other.properties[name]) && outsideKey(name));
+  if (theirs.length === 0 || theirs.some((name) => !isEmpty(next.properties[name]))) return undefined;
+  return 'none of its other values';
+}
+
 /** The state entries of the records leaving the source in this run, indexed by their non-empty values. */
 interface Departing {
   readonly entries: ReadonlyMap<string, StateEntry>;
