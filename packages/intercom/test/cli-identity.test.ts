@@ -566,6 +566,8 @@ describe("syncmodes sync --to intercom: a user has one row's external_id and ano
         expect(records.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
         expect(records.find((r) => r.id === 'c1')?.message).toContain(`record ${bobs?.id}, found by its external_id or email, has the email of record "c2"`);
         expect(records.find((r) => r.id === 'c2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(records.find((r) => r.id === 'c1')?.message).toContain('give it the right external_id or email there');
+        expect(records.find((r) => r.id === 'c2')?.message).toContain(mode === 'enrich' ? "that record may be this row's person" : 'creating it would put a second record');
         expect(records.find((r) => r.id === 'c3')?.outcome).toBe(run === 0 ? 'updated' : 'unchanged');
         expect(bobs).toMatchObject({ email: 'bob@example.com', name: 'Bob', archived: false });
         expect(saved(join(dir, 'state')).filter((c) => c.email === 'bob@example.com')).toHaveLength(1);

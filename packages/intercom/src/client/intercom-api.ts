@@ -88,7 +88,8 @@ function contactOf(answer: unknown, what: string): ContactSummary {
   const id = answer !== null && typeof answer === 'object' ? (answer as { id?: unknown }).id : undefined;
   if (typeof id === 'string' && id !== '') return answer as ContactSummary;
   const shape = typeof answer === 'string' ? (answer.trimStart().startsWith('<') ? 'an HTML page' : 'text') : answer === null || answer === undefined ? 'nothing' : 'a body without a contact id';
-  throw new SyncError('unexpected_response', `Intercom answered ${what} with ${shape}, not a contact; it may have been applied, so a create is looked up before anything is sent again.`, { status: 200, retryable: true });
+  const next = what === 'creating a contact' ? 'it may have been applied, so it is looked up before anything is sent again' : 'it is sent again';
+  throw new SyncError('unexpected_response', `Intercom answered ${what} with ${shape}, not a contact; ${next}.`, { status: 200, retryable: true });
 }
 
 export class IntercomApi {

@@ -1,4 +1,5 @@
 import type { FoundRecord } from '../../destination/verbs';
+import { permits } from '../../modes/permits';
 import type { RecordSnapshot } from '../../records/types';
 import type { RecordEvent, ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
@@ -49,7 +50,8 @@ export async function refuseForeignIdentities(ctx: RecordRunContext, ledger: Rec
     if (e.destinationId !== null && ctx.source.inSource(e.recordId)) trackedFor.set(e.destinationId, [...(trackedFor.get(e.destinationId) ?? []), e.recordId]);
   }
   const label = ctx.destination.identityLabel?.(ctx.config) ?? 'identifier';
-  const fix = (id: string) => `Check ${ctx.destinationName} record ${id}: give it the right ${ctx.matchKeyLabel} or ${label} there (or merge it), or fix the source.`;
+  const fields = ctx.matchKeyLabel.split(/\s+or\s+/).includes(label) ? ctx.matchKeyLabel : `${ctx.matchKeyLabel} or ${label}`;
+  const fix = (id: string) => `Check ${ctx.destinationName} record ${id}: give it the right ${fields} there (or merge it), or fix the source.`;
   const byId = new Map(ledger.open().map((r) => [r.recordId, r]));
   const events: RecordEvent[] = [];
   const refused = new Set<string>();
@@ -63,7 +65,8 @@ export async function refuseForeignIdentities(ctx: RecordRunContext, ledger: Rec
     for (const h of holders) {
       const other = byId.get(h);
       if (!other || other.found || refused.has(h)) continue;
-      const why = `Its ${label} is on ${ctx.destinationName} record ${found.id}, which has the ${ctx.matchKeyLabel} of record "${r.recordId}": creating it would put a second record with this ${label} beside that one. Nothing was written. ${fix(found.id)}`;
+      const after = permits(ctx.mode, 'create') ? `creating it would put a second record with this ${label} beside that one` : 'that record may be this row\'s person';
+      const why = `Its ${label} is on ${ctx.destinationName} record ${found.id}, which has the ${ctx.matchKeyLabel} of record "${r.recordId}": ${after}. Nothing was written. ${fix(found.id)}`;
       events.push({ type: 'settled', ref: other.ref, result: refusal(other.entry?.destinationId ?? undefined, why) });
       refused.add(h);
     }

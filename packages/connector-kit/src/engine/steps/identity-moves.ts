@@ -135,7 +135,7 @@ function refusal(ctx: RecordRunContext, r: RecordView, why: string, advice: stri
   return {
     outcome: 'failed',
     code: 'identity_unclear',
-    message: `${why} Nothing was written for it (${ctx.destinationName} record ${r.entry?.destinationId ?? 'none'}). ${advice}`,
+    message: `${why} Nothing was written for it${r.entry?.destinationId ? ` (${ctx.destinationName} record ${r.entry.destinationId})` : ''}. ${advice}`,
     retryable: false,
     destinationId: r.entry?.destinationId ?? undefined,
     action: 'fail',
