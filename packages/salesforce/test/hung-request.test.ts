@@ -13,6 +13,19 @@ const ENTRY = new URL('./fixtures/cli-entry.ts', import.meta.url).pathname;
 /** How long the emulator holds a hung request before cutting it (the kit emulator's `timeout` fault). */
 const HOLD_MS = 120_000;
 
+/** Runs the CLI's main in a child process (no `process.exit`: it ends only once nothing is left open); its exit code and stdout. */
+function runEntry(args: readonly string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args], {
+      env: { ...process.env, SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += String(d)));
+    child.on('exit', (c) => resolve({ code: c, stdout: out }));
+  });
+}
+
 /** Issue #17 item 5: every request has a timeout that also closes its socket; the process exits after the summary whatever the destination does. */
 describe('a hung Salesforce endpoint', () => {
   let env: Awaited<ReturnType<typeof startEmulator>>;
@@ -48,15 +61,7 @@ describe('a hung Salesforce endpoint', () => {
     const args = ['sync', '--to', 'salesforce', '--from', file, '--id', 'id', '--map', 'Email=Email', '--map', 'LastName=LastName', '--sync-name', 'hung',
       '--option', `instanceUrl=${env.url}`, '--option', 'requestTimeoutMs=1000', '--state-dir', join(dir, 'state'), '--no-progress'];
     const started = Date.now();
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args], {
-        env: { ...process.env, SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (d) => (out += String(d)));
-      child.on('exit', (c) => resolve({ code: c, stdout: out }));
-    });
+    const { code, stdout } = await runEntry(args);
     const elapsed = Date.now() - started;
     expect(code).toBe(0);
     expect(stdout).toMatch(/created/i);
@@ -73,15 +78,7 @@ describe('a hung Salesforce endpoint', () => {
     writeFileSync(file, 'id,Email,LastName\n1,ada@example.com,Lovelace\n2,alan@example.com,Turing\n');
     const args = ['sync', '--to', 'salesforce', '--from', file, '--id', 'id', '--map', 'Email=Email', '--map', 'LastName=LastName', '--sync-name', 'cut',
       '--option', `instanceUrl=${env.url}`, '--option', 'requestTimeoutMs=2000', '--state-dir', join(dir, 'state'), '--no-progress', '--report', join(dir, 'report.json')];
-    const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--conditions=@syncmodes/source', '--import', 'tsx', ENTRY, ...args], {
-        env: { ...process.env, SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      child.stdout.on('data', (d) => (out += String(d)));
-      child.on('exit', (c) => resolve({ code: c, stdout: out }));
-    });
+    const { code, stdout } = await runEntry(args);
     expect(env.emulator.faults.injected.stalled_body).toBe(1);
     expect([0, 1]).toContain(code);
     expect(stdout).toMatch(/Salesforce/);
