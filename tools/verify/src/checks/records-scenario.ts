@@ -3,7 +3,7 @@ import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, type ConformanceRecord, type ConformanceTarget, type DestinationView } from '@syncmodes/connector-kit/testing';
 import type { z } from 'zod';
 import type { HistorySpec, RowSpec, StepSpec } from '../model/history';
-import { RecordsModel, type ExpectedOutcomes, type ModelRecord } from '../model/records-model';
+import { RecordsModel, type ExpectedOutcomes, type ModelRecord, type RecordsCheckpoint } from '../model/records-model';
 import type { VerifyStats } from '../stats';
 import { duplicateOf, type RecordTarget } from '../targets';
 import { FailingStateStore } from './failing-state-store';
@@ -206,6 +206,20 @@ export function unexpectedFailures(summary: SyncRunSummary, expected: readonly E
 }
 
 /**
+ * A run whose state failed: a release it reports failed `state_unwritable` was not
+ * recorded, so the sync still tracks that record and the next run decides it again
+ * (`RecordsModel.keepTracking`: deleted if the row that resembled it has left too). The
+ * other releases (`skipped:rekeyed`, recorded; `not_sent`, decided again by the repair run
+ * with the row that resembled it still new) stay released, and their records are left out of
+ * the data checks (`ModelRecord.uncertain`).
+ */
+function settleReleases(model: RecordsModel, summary: SyncRunSummary, before: RecordsCheckpoint): void {
+  const unrecorded = summary.results.filter((r) => r.outcome === 'failed' && r.code === 'state_unwritable').map((r) => r.id);
+  model.keepTracking(unrecorded, before);
+  model.markUncertain([...model.released.values()]);
+}
+
+/**
  * One step: the run with faults (and a state store that may fail), then repair runs
  * without faults, then a rerun that must send nothing, then the data. The model applies the
  * step's source once per run: the first run's outcomes come from its first application, the
@@ -219,7 +233,6 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
   const source = step.rows.map((row) => buildRecord(target, row));
   const checkpoint = s.model.checkpoint();
   const expected = s.model.apply(source);
-  const released = [...s.model.released];
   const failing = step.stateFailsAfter === undefined ? undefined : new FailingStateStore(s.stateStore, step.stateFailsAfter);
   const faulty = step.faults.length > 0 || failing !== undefined || reconciling;
   const before = failing ? await t.read() : [];
@@ -242,10 +255,10 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
     s.model.restore(checkpoint);
     s.model.apply(source, new Set(notSentIds(first)));
     s.model.unrecordedCreates(first.results.filter((r) => r.code === 'state_unwritable' && expected.get(r.id) === 'created').map((r) => r.id));
-    if (failing) s.model.markUncertain(released);
+    if (failing) settleReleases(s.model, first, checkpoint);
     return;
   }
-  if (failing) s.model.markUncertain(released);
+  if (failing) settleReleases(s.model, first, checkpoint);
 
   const rounds = [expected, s.model.apply(source)];
   const repairs = faulty && !converged(rounds[1] as ExpectedOutcomes) ? 2 : 1;

@@ -11,9 +11,10 @@ export interface ModelRecord {
   /** Seeded (made by people or other tools), as opposed to created by the sync. */
   readonly foreign: boolean;
   /**
-   * Released (kept, no longer tracked) in a run whose state failed: the kit may still track
-   * it and delete it in a later run (the new row with its values is then no longer new), so
-   * the data checks leave it out.
+   * Released (kept, no longer tracked) in a run whose state failed, and reported so
+   * (`skipped:rekeyed`) or not sent: which later run decides it, and how, depends on what
+   * that run recorded, so the data checks leave it out. (A release reported failed
+   * `state_unwritable` is not uncertain: the sync still tracks it, see `keepTracking`.)
    */
   uncertain?: boolean | undefined;
 }
@@ -146,8 +147,8 @@ export class RecordsModel {
   private readonly resembling = new Map<string, string>();
   /** In the run being applied: departing records a row with state describes (the kit's `ValueCarriers.held`: never released). */
   private readonly held = new Set<string>();
-  /** The records the run last applied released (kept, no longer tracked): their pids. */
-  readonly released: number[] = [];
+  /** The records the run last applied released (kept, no longer tracked): departed id → pid. */
+  readonly released = new Map<string, number>();
 
   constructor(
     private readonly mode: SyncMode,
@@ -202,7 +203,7 @@ export class RecordsModel {
    * nor the sync's state changed for them.
    */
   apply(source: readonly ConformanceRecord[], unsent: ReadonlySet<string> = new Set()): ExpectedOutcomes {
-    this.released.splice(0);
+    this.released.clear();
     const out: ExpectedOutcomes = new Map();
     const seen = new Set(source.map((r) => r.id));
     this.carriers.clear();
@@ -367,7 +368,7 @@ export class RecordsModel {
         // A new row with its values was written as a record of its own: kept as it is, and forgotten (the kit's releasedByValues).
         out.set(id, 'skipped:rekeyed');
         this.entries.delete(id);
-        this.released.push(found.pid);
+        this.released.set(id, found.pid);
         continue;
       }
       const holder = byRecordOrKey ?? this.carriers.get(id);
@@ -802,6 +803,21 @@ export class RecordsModel {
     for (const id of ids) {
       const e = this.entries.get(id);
       if (e && e.owned && !this.records.find((p) => p.pid === e.pid)?.foreign) e.idKnown = false;
+    }
+  }
+
+  /**
+   * Releases the run could not record (its state failed: the departed record's result is
+   * `failed:state_unwritable`, not `skipped:rekeyed`): the sync's state still tracks them as
+   * before the run (`before`), so the next run decides them again — a departure then deleted
+   * when the row that resembled it has left too.
+   */
+  keepTracking(ids: readonly string[], before: RecordsCheckpoint): void {
+    for (const id of ids) {
+      const entry = before.entries.get(id);
+      if (!this.released.has(id) || entry === undefined) continue;
+      this.entries.set(id, copyEntry(entry));
+      this.released.delete(id);
     }
   }
 
