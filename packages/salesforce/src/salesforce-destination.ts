@@ -32,7 +32,9 @@ function normalisedField(snapshot: RecordSnapshot, field: string): string | unde
  * per-record results mapped back) and looks records up with a query job when the
  * object is not much larger than the run. With an external-id match field, creates are
  * upserts by it (`createUpserts`): in sync and additive runs the kit sends records without
- * state in one upsert job, or collections upserts, without a lookup. The kit still plans
+ * state in one upsert job, or collections upserts, without a lookup — unless the source has
+ * Emails (`identityKeys`): then it looks them up first, so that a Contact holding one row's
+ * id and another row's Email is refused (`identity_unclear`), never overwritten. The kit still plans
  * every record: the mode decides what is written, the API only how.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm ,
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_bulk_v2/

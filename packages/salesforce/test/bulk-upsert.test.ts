@@ -51,9 +51,9 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
   const run = (records: ConformanceRecord[], mode = 'additive', extra: Record<string, unknown> = {}) =>
     runSync({ collectResults: true, destination: salesforceDestination, config: { ...config, ...extra }, mode, source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 1_000 } });
 
-  it('half new, half existing: one upsert job and no lookup; created vs updated exact from sf__Created; requests counted', async () => {
+  it('half new, half existing, no Email in the source: one upsert job and no lookup; created vs updated exact from sf__Created; requests counted', async () => {
     env.emulator.seed({ Contact: people(0, 124).map((p) => ({ Customer_Id__c: p.snapshot.properties.Customer_Id__c, LastName: 'Old', Title: 'Stale' })) });
-    const summary = await run(people(0, N - 1));
+    const summary = await run(people(0, N - 1, () => ({ Email: null })));
     expect(summary.counts).toMatchObject({ created: 125, updated: 125, failed: 0 });
     const log = env.emulator.requests.map(kind);
     // describe; job create, CSV upload, close, polls, successful results — no COUNT(), no query job, no failed results (none failed).
@@ -76,6 +76,22 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
     const entries = await state.get(summary.syncId, ['c0', 'c200']);
     expect(entries.get('c0')).toMatchObject({ owned: false, pending: false, destinationId: byKey.get('P0')?.Id });
     expect(entries.get('c200')).toMatchObject({ owned: true, pending: false, destinationId: byKey.get('P200')?.Id });
+  });
+
+  it('with Emails in the source every record is looked up first (one query job), so a Contact holding one row\'s id and another row\'s Email is never upserted: both rows refused identity_unclear; the rest written', async () => {
+    const bob = { Customer_Id__c: 'P1', Email: 'person2@example.com', LastName: 'Bob', Title: 'Keep' };
+    env.emulator.seed({ Contact: [bob, ...people(3, 124).map((p) => ({ Customer_Id__c: p.snapshot.properties.Customer_Id__c, LastName: 'Old' }))] });
+    const summary = await run(people(0, N - 1));
+    expect(summary.counts).toMatchObject({ created: N - 124, updated: 122, failed: 2 });
+    expect(summary.results.filter((r) => r.outcome === 'failed').map((r) => [r.id, r.code])).toEqual([
+      ['c1', 'identity_unclear'],
+      ['c2', 'identity_unclear'],
+    ]);
+    expect(contacts().find((c) => c.Customer_Id__c === 'P1')).toMatchObject({ Email: 'person2@example.com', LastName: 'Bob', Title: 'Keep' });
+    expect(contacts().filter((c) => String(c.Email) === 'person2@example.com')).toHaveLength(1);
+    const log = env.emulator.requests.map(kind);
+    expect(log.filter((k) => k === 'query job' || k === 'count')).toEqual(['count', 'query job', 'query job', 'query job']);
+    expect(summary.stats.calls.find).toBeGreaterThan(0);
   });
 
   it('ownership is exact on a rerun and on a sync-mode deletion: only records the upsert created are deleted', async () => {

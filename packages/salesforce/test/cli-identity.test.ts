@@ -696,6 +696,9 @@ describe("CLI: Customer_Id__c as the key, a record in Salesforce has one row's i
     ['Lead', 'additive', '00Q'],
     ['Lead', 'sync', '00Q'],
     ['Contact', 'enrich', '003'],
+    // Contacts by an external id upsert their creates: with Emails in the source they are looked up first all the same.
+    ['Contact', 'additive', '003'],
+    ['Contact', 'sync', '003'],
   ];
   for (const [object, mode, prefix] of cases) {
     it(`${object}, ${mode}: both rows refused identity_unclear naming that record, nothing written to it and no second record with its Email, every run; the other row synced`, async () => {

@@ -138,7 +138,10 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * (nothing written to any of them). Records with state, records that left the source,
    * enrich runs and dry runs are still looked up; so is every record of a run in which
    * records this sync wrote before changed (one may have moved its key onto a new record's,
-   * which only a lookup tells: `duplicate_destination_record`). Default: false.
+   * which only a lookup tells: `duplicate_destination_record`), and every record of a run
+   * whose source has two or more identifiers besides the key (`identityKeys`, e.g. Emails
+   * with an external-id match field: a record holding one row's key may carry another row's
+   * Email, which only a lookup tells: `identity_unclear`). Default: false.
    */
   createUpserts?(ctx: VerbContext<z.output<Schema>, Client>): boolean;
   /** Whether records may carry groups with this config. Default: when group verbs exist (or membership is in the record). */

@@ -72,9 +72,11 @@ export interface RecordRunContext extends BaseRunContext {
   readonly createIsUpsert: boolean;
   /**
    * Records with no state are created without a lookup: `create` upserts by match key
-   * (`DestinationDefinition.createUpserts`), the mode creates, this is not a dry run and no
+   * (`DestinationDefinition.createUpserts`), the mode creates, this is not a dry run, no
    * record this sync wrote before changed in this run (none can have moved its key onto a
-   * new record's). Decided once per run.
+   * new record's), and fewer than two identifiers besides the key are in the source (none
+   * can be found on a record another row's key names: `refuseForeignIdentities`). Decided
+   * once per run.
    */
   readonly upsertCreates: boolean;
   /** Rows whose new key comes with a departing record's values: refused, and that record kept. */

@@ -220,7 +220,10 @@ export class RunSession {
     // records this sync wrote before changed (their key may have moved), a new record's key may name a destination
     // record one of them holds: only a lookup tells (duplicate_destination_record), so every record is looked up.
     const createIsUpsert = client !== undefined && records.createUpserts?.(base.verbs) === true;
-    const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0;
+    // While two source records have identifiers besides the key (Salesforce: Email with an external-id match field), a
+    // destination record holding one row's key may carry another row's identifier: only a lookup tells
+    // (`refuseForeignIdentities`), so an upsert without one could write one person onto another's record.
+    const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0 && scan.identifiers < 2;
     const limits = this.limits as DestinationLimits;
     const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : [], setup.identityKeysOf);
     return { ...base, kind: 'records', destination: records, limits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers };

@@ -20,6 +20,11 @@ export class IdentityOwners {
 
   constructor(private readonly seen: SeenIds) {}
 
+  /** Distinct identifiers noted. */
+  get size(): number {
+    return this.keys.size;
+  }
+
   /** Notes that the record with reference `ref` (see {@link SeenIds}) has identifier `key`. */
   add(key: string, ref: number): void {
     const before = this.keys.size;

@@ -42,6 +42,8 @@ export interface SourceScan {
   keyHolder(key: string): string | undefined;
   /** The source records other than `except` having any of these identifiers (audiences with `identityKeys`; else none). */
   identityHolders(keys: readonly string[], except: string): string[];
+  /** Distinct identifiers besides the match key (the destination's `identityKeys`) that the source's records have; 0 without them. */
+  readonly identifiers: number;
   /** True when a row with this id is in the source (a usable record, or a row that failed to read). */
   inSource(id: string): boolean;
   /** Usable records that have a match key. */
@@ -269,6 +271,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     keylessIds: tally.keylessIds,
     keyHolder: (key) => keys.holder(key),
     identityHolders: (ids, except) => (options.identityKeysOf ? tally.identities.holders(ids, except) : []),
+    identifiers: tally.identities.size,
     inSource: (id) => seen.has(id),
     keyed: tally.keyed,
     changed: tally.changed,
