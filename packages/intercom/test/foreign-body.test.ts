@@ -30,6 +30,24 @@ describe('Intercom: a create answered with a page instead of the contact', () =>
     expect((await env.admin.records<{ contacts: unknown[] }>()).contacts).toHaveLength(3);
   });
 
+  it('the search that looks the unconfirmed create up answered with a page too: retried, never read as "no match", so the create is not resent; the record created and owned, no 409 (verify foreign_body, seed 549600658: ended updated, not owned)', async () => {
+    env = await startEmulator();
+    // The first search is the lookup (before the create); the second looks the unconfirmed create up.
+    env.emulator.setFaults([
+      { kind: 'foreign_body', method: 'POST', path: '/contacts$', times: 1 },
+      { kind: 'foreign_body', method: 'POST', path: '/contacts/search$', after: 1, times: 1 },
+    ]);
+    const state = new SqliteStateStore(':memory:');
+    const source = memorySource([{ id: 'p0', snapshot: { properties: { external_id: 'p0', email: 'p0@example.com', name: 'P0' }, groups: [] } }]);
+    const first = await runSync({ collectResults: true, destination: intercomDestination, config: env.config as never, mode: 'sync', source, state, retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(env.emulator.faults.injected.foreign_body).toBe(2);
+    const contacts = (await env.admin.records<{ contacts: { id: string }[] }>()).contacts;
+    expect(contacts).toHaveLength(1);
+    expect(first.results).toMatchObject([{ id: 'p0', outcome: 'created', destinationId: contacts[0]?.id }]);
+    expect(env.emulator.requests.filter((e) => e.method === 'POST' && e.path === '/contacts').map((e) => e.status)).toEqual([200]);
+    expect((await state.get(first.syncId, ['p0'])).get('p0')).toMatchObject({ owned: true, destinationId: contacts[0]?.id });
+  });
+
   it('an archive answered with a page is not counted deleted blind: it is sent again, and the contact is archived (re-check of stop 31: 5 leavers stayed live for good)', async () => {
     env = await startEmulator();
     const state = new SqliteStateStore(':memory:');

@@ -72,7 +72,9 @@ function listOf<T>(answer: { data?: T[] | undefined } | undefined, what: string,
  * the kit create contacts that existed, or resend a create it could not confirm (second trial
  * of stop 31, verify's `foreign_body` fault).
  */
-function searchPage(data: unknown): ContactSummary[] {
+function searchPage(page: { readonly response: unknown }): ContactSummary[] {
+  // The SDK's page reads a body without `data` (an HTML page, text) as an empty list: the answer itself is checked.
+  const data = page.response !== null && typeof page.response === 'object' ? (page.response as { data?: unknown }).data : undefined;
   if (Array.isArray(data) && data.every((c) => c !== null && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string')) return data as ContactSummary[];
   throw new SyncError('unexpected_response', 'Intercom answered the contact search with a body that is not a list of contacts; it is sent again.', { status: 200, retryable: true });
 }
@@ -175,12 +177,12 @@ export class IntercomApi {
           this.requestOptions(signal),
         );
         this.observe(ctx, page.rawResponse);
-        const contacts: ContactSummary[] = [...searchPage(page.data)];
+        const contacts: ContactSummary[] = [...searchPage(page)];
         while (page.hasNextPage()) {
           restart();
           page = await page.getNextPage();
           this.observe(ctx, page.rawResponse);
-          contacts.push(...searchPage(page.data));
+          contacts.push(...searchPage(page));
         }
         return contacts;
       } catch (error) {
