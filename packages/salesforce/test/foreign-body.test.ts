@@ -51,4 +51,32 @@ describe('Salesforce: a create answered with a page instead of its save results'
     expect(next.results.filter((r) => r.outcome === 'failed').every((r) => r.code === 'unexpected_response')).toBe(true);
     expect(env.emulator.org.all('Contact')).toHaveLength(20);
   });
+
+  it('a describe answered with JSON of another shape is retried, then stops the run destination_unreachable naming the unexpected_response of the describe, never a TypeError; nothing written (second trial of stop 31, B-8)', async () => {
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/describe$', body: { sobjects: [] } }]);
+    const first = await run();
+    expect(first.status).not.toBe('completed');
+    expect(first.reason).toMatchObject({ code: 'destination_unreachable' });
+    expect(first.reason?.message).toMatch(/Last error \(unexpected_response\): Salesforce answered the describe of Contact with an object of another shape/);
+    expect(JSON.stringify(first)).not.toMatch(/TypeError|Cannot read/);
+    expect(env.emulator.org.all('Contact')).toHaveLength(0);
+  });
+
+  it('a lookup query answered with JSON of another shape is sent again, never read as "no match": one Contact per person, none twice', async () => {
+    env.emulator.seed({ Contact: people(20).map((p) => ({ ...p.snapshot.properties, LastName: 'Old' })) });
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/query$', times: 1, body: { totalSize: 0, done: true, records: 'none' } }]);
+    const first = await run();
+    expect(env.emulator.faults.injected.foreign_body).toBe(1);
+    expect(first.counts).toMatchObject({ updated: 20, created: 0, failed: 0 });
+    expect(env.emulator.org.all('Contact')).toHaveLength(20);
+  });
+
+  it('a Bulk API job answered with JSON of another shape is never polled as /jobs/ingest/undefined: retried, every record created once', async () => {
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'POST', path: '/jobs/ingest$', times: 1, body: { ok: true } }]);
+    const summary = await runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode: 'sync', source: memorySource(people(250)), state, retry: FAST });
+    expect(env.emulator.faults.injected.foreign_body).toBe(1);
+    expect(env.emulator.requests.some((e) => e.path.includes('undefined'))).toBe(false);
+    expect(summary.counts).toMatchObject({ created: 250, failed: 0 });
+    expect(env.emulator.org.all('Contact')).toHaveLength(250);
+  });
 });

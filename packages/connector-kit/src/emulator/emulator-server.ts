@@ -383,8 +383,9 @@ export class EmulatorServer {
       return;
     }
     if (fault?.kind === 'foreign_body') {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end('<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in to continue.</body></html>');
+      const page = fault.body ?? '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in to continue.</body></html>';
+      res.writeHead(200, { 'Content-Type': typeof page === 'string' ? 'text/html; charset=utf-8' : 'application/json' });
+      res.end(typeof page === 'string' ? page : JSON.stringify(page));
       record(200, { route: matched.route.path, fault: fault.kind });
       return;
     }

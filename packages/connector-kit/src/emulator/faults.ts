@@ -17,7 +17,7 @@
  * - `lost_response`: handle the request (data changes), then cut the connection, so the
  *   client cannot know whether it worked;
  * - `foreign_body`: handle the request (data changes), then answer 200 with an HTML page
- *   instead of the vendor's body — what a proxy, a captive portal or a misrouted gateway
+ *   (or the rule's `body`) instead of the vendor's body — what a proxy, a captive portal or a misrouted gateway
  *   answers (second trial of stop 31).
  */
 export type FaultKind = 'rate_limit' | 'retry_after' | 'server_error' | 'latency' | 'reset' | 'timeout' | 'auth_expired' | 'lost_response' | 'stalled_body' | 'foreign_body';
@@ -47,6 +47,12 @@ export interface FaultRule {
   readonly retryAfterSec?: number | undefined;
   /** `retry_after`: send the wait as an HTTP-date (`Retry-After: Wed, 21 Oct 2026 07:28:00 GMT`) instead of seconds. */
   readonly retryAfterDate?: boolean | undefined;
+  /**
+   * `foreign_body`: the body answered instead of the vendor's (default: a sign-in page). A
+   * string is sent as `text/html`; anything else as JSON — an answer of another shape (another
+   * API's, a gateway's).
+   */
+  readonly body?: unknown;
   /** `latency`: delay before answering; `timeout`, `stalled_body`: how long to hold before cutting (default 30,000). */
   readonly latencyMs?: number | undefined;
 }

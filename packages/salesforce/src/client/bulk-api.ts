@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeferredError, RetryableError, SyncError, isRunStopping, toSyncError } from '@syncmodes/connector-kit';
 import pRetry from 'p-retry';
+import { jobInfoOf } from './answer-shapes';
 import { saveErrorToSyncError } from './errors';
 import type { SalesforceApi } from './salesforce-api';
 import type { AnswerInfo } from './salesforce-connection';
@@ -262,24 +263,26 @@ export function bulkErrorToSyncError(text: string): SyncError {
 export async function runIngestJob(api: SalesforceApi, object: string, operation: BulkOperation, csv: BulkCsv, polling: BulkPolling): Promise<BulkRowResult[]> {
   const keyColumn = csv.keyColumn;
   const base = `${api.basePath}/jobs/ingest`;
-  const job = await api.request<IngestJobInfo>({
+  const job = jobInfoOf<IngestJobInfo>(await api.request({
     method: 'POST',
     url: base,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ object, operation, ...(operation === 'upsert' ? { externalIdFieldName: keyColumn } : {}), contentType: 'CSV', lineEnding: 'LF', columnDelimiter: 'COMMA' }),
-  });
+  }));
   let info: IngestJobInfo = job;
   const progress: JobProgress = { closeSent: false, closed: false, aborted: false };
   try {
     try {
       await api.request({ method: 'PUT', url: `${base}/${job.id}/batches`, headers: { 'content-type': 'text/csv' }, body: csv.body() });
       progress.closeSent = true;
-      info = await api.request<IngestJobInfo>({
-        method: 'PATCH',
-        url: `${base}/${job.id}`,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ state: 'UploadComplete' }),
-      });
+      info = jobInfoOf<IngestJobInfo>(
+        await api.request({
+          method: 'PATCH',
+          url: `${base}/${job.id}`,
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ state: 'UploadComplete' }),
+        }),
+      );
       progress.closed = true;
       info = await waitForJob(api, base, job.id, info, polling, firstPollWait(polling, csv.rows));
     } catch (thrown) {
@@ -366,7 +369,7 @@ async function waitForJob(
     }
     await delay(wait, undefined, { signal: polling.signal });
     wait = Math.min(wait * 2, longest);
-    current = await inJob(polling, () => api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` }));
+    current = await inJob(polling, async () => jobInfoOf<IngestJobInfo>(await api.request({ method: 'GET', url: `${base}/${id}` })));
   }
   return current;
 }
@@ -383,7 +386,7 @@ async function abort(api: SalesforceApi, base: string, id: string): Promise<void
 async function settle(api: SalesforceApi, base: string, id: string, polling: BulkPolling, cause: SyncError, progress: JobProgress): Promise<IngestJobInfo> {
   let info: IngestJobInfo;
   try {
-    info = await inJob(polling, () => api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` }));
+    info = await inJob(polling, async () => jobInfoOf<IngestJobInfo>(await api.request({ method: 'GET', url: `${base}/${id}` })));
     if (info.state === 'Open') await inJob(polling, () => abort(api, base, id));
   } catch {
     // The job's state is unknown: the caller decides from how far it got.
@@ -449,12 +452,14 @@ export async function bulkQuery(
   polling: BulkPolling,
 ): Promise<string[][]> {
   const base = `${api.basePath}/jobs/query`;
-  let info = await api.request<IngestJobInfo>({
-    method: 'POST',
-    url: base,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ operation: 'query', query: soql }),
-  });
+  let info = jobInfoOf<IngestJobInfo>(
+    await api.request({
+      method: 'POST',
+      url: base,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: 'query', query: soql }),
+    }),
+  );
   const started = Date.now();
   let wait = Math.max(1, Math.round(polling.intervalMs / 4));
   while (!FINAL.has(info.state)) {
@@ -462,7 +467,7 @@ export async function bulkQuery(
     await delay(wait, undefined, { signal: polling.signal });
     wait = Math.min(wait * 2, polling.intervalMs * 10);
     const id = info.id;
-    info = await inJob(polling, () => api.request<IngestJobInfo>({ method: 'GET', url: `${base}/${id}` }));
+    info = await inJob(polling, async () => jobInfoOf<IngestJobInfo>(await api.request({ method: 'GET', url: `${base}/${id}` })));
   }
   if (info.state !== 'JobComplete') throw new SyncError('bulk_query_failed', `Bulk API query job ${info.id} ended ${info.state}${info.errorMessage ? `: ${info.errorMessage}` : ''}.`, { retryable: true });
   const rows: string[][] = [];

@@ -1,4 +1,5 @@
 import type { HttpRequest } from 'jsforce';
+import { describeOf, queryPageOf } from './answer-shapes';
 import type { SalesforceSaveError } from './errors';
 import { SalesforceConnection, type AnswerInfo } from './salesforce-connection';
 
@@ -158,15 +159,15 @@ export class SalesforceApi {
 
   /** The object's describe (`GET /sobjects/{object}/describe`). */
   async describe(object: string): Promise<ObjectDescribe> {
-    return (await this.connection.sobject(object).describe()) as unknown as ObjectDescribe;
+    return describeOf(await this.connection.sobject(object).describe(), object);
   }
 
   /** Runs a SOQL query and follows `nextRecordsUrl` to the end. */
   async query<T>(soql: string): Promise<T[]> {
-    let page = await this.connection.query<T & Record<string, unknown>>(soql);
+    let page = queryPageOf<T>(await this.connection.query(soql));
     const records: T[] = [...page.records];
     while (!page.done && page.nextRecordsUrl) {
-      page = await this.connection.queryMore<T & Record<string, unknown>>(page.nextRecordsUrl);
+      page = queryPageOf<T>(await this.connection.queryMore(page.nextRecordsUrl));
       records.push(...page.records);
     }
     return records;
@@ -179,7 +180,7 @@ export class SalesforceApi {
 
   /** Runs a `SELECT COUNT() FROM …` query; returns the count (`totalSize`). */
   async count(soql: string): Promise<number> {
-    return (await this.connection.query(soql)).totalSize;
+    return queryPageOf(await this.connection.query(soql)).totalSize;
   }
 
   /** Creates up to 200 records of `object` (sObject Collections, `allOrNone: false`). */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SyncError, type ItemResult, type TargetItem, type UpdateItem, type VerbContext, type WriteItem } from '@syncmodes/connector-kit';
 import { BulkCsv, runIngestJob, type BulkOperation } from '../client/bulk-api';
+import { answerKind } from '../client/answer-shapes';
 import { saveErrorToSyncError } from '../client/errors';
 import type { SaveResult } from '../client/salesforce-api';
 import type { SalesforceClient } from '../client/salesforce-client';
@@ -97,8 +98,7 @@ const saveResults = z.array(
 function saveResultsOf(answer: unknown): SaveResult[] {
   const parsed = saveResults.safeParse(answer);
   if (parsed.success) return parsed.data as unknown as SaveResult[];
-  const what = typeof answer === 'string' ? `text (${answer.trimStart().startsWith('<') ? 'an HTML page' : `${answer.length} characters`})` : Array.isArray(answer) ? 'a list of something else' : typeof answer;
-  throw new SyncError('unexpected_response', `Salesforce answered the write with ${what}, not its save results; it may have been applied, so a create is looked up before anything is sent again.`, { status: 200, retryable: true });
+  throw new SyncError('unexpected_response', `Salesforce answered the write with ${answerKind(answer)}, not its save results; it may have been applied, so a create is looked up before anything is sent again.`, { status: 200, retryable: true });
 }
 
 /**
