@@ -49,6 +49,15 @@ describe('a run stops cleanly when state, the user or the destination says so', 
   });
   const config = () => ({ baseUrl: url, token: TINY_TOKEN });
 
+  it('a connector that throws a plain error when the run connects (a bug, an answer it could not read) stops the run with a summary under that code, never a thrown stack (verify foreign_body, stop 32)', async () => {
+    const broken = { ...tinyDestination, connect: async () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'map')")) };
+    const summary = await runSync({ collectResults: true, destination: broken, config: config(), source: memorySource(people(3)), state: new MemoryStateStore(), retry: FAST });
+    expect(summary.status).toBe('stopped');
+    expect(summary.reason).toMatchObject({ code: 'unexpected_error' });
+    expect(summary.reason?.message).toMatch(/^Tiny failed when the run connected: Cannot read properties of undefined/);
+    expect(summary.results.map((r) => r.code)).toEqual(['not_sent', 'not_sent', 'not_sent']);
+  });
+
   it('a state write that fails stops sending at once; the report names what was sent but not recorded; the next run takes ownership of it instead of orphaning it', async () => {
     const state = new FailingStore(2); // the write-ahead mark and the first acknowledged batch, then the disk is full
     const records = people(4 * TINY_MAX_BATCH);

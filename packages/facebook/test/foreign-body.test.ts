@@ -22,4 +22,25 @@ describe('Facebook: an add answered with a page instead of num_received', () => 
     expect((await env.admin.requests()).filter((e) => isUsers(e, 'POST'))).toHaveLength(2);
     expect((await env.members()).get('A')?.size).toBe(4);
   });
+
+  it('the audience list answered with a page fails unexpected_response and is read again: the run completes, every person in the audience (verify foreign_body, stop 32: runSync threw a TypeError)', async () => {
+    env = await startFacebook();
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: 'customaudiences', times: 1 }]);
+    const source = memorySource(Array.from({ length: 4 }, (_, i) => ({ id: `p${i}`, snapshot: { properties: { EMAIL: emailOf(i) }, groups: ['A'] } })));
+    const summary = await runSync({ collectResults: true, destination: facebookDestination, config: env.config, source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(env.emulator.faults.injected.foreign_body).toBe(1);
+    expect(summary.status).toBe('completed');
+    expect(summary.counts).toMatchObject({ created: 4, failed: 0 });
+    expect((await env.members()).get('A')?.size).toBe(4);
+  });
+
+  it('the audience list answered with a page on every attempt stops the run with a summary (destination_unreachable naming unexpected_response), never a thrown TypeError', async () => {
+    env = await startFacebook();
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: 'customaudiences' }]);
+    const source = memorySource([{ id: 'p0', snapshot: { properties: { EMAIL: emailOf(0) }, groups: ['A'] } }]);
+    const summary = await runSync({ collectResults: true, destination: facebookDestination, config: env.config, source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(summary.status).toBe('stopped');
+    expect(summary.reason).toMatchObject({ code: 'destination_unreachable' });
+    expect(summary.reason?.message).toMatch(/gave only answers of another shape when the run checked its groups.*unexpected_response/);
+  });
 });

@@ -1,4 +1,4 @@
-import { RetryableError } from '@syncmodes/connector-kit';
+import { RetryableError, SyncError } from '@syncmodes/connector-kit';
 import { AdAccount, CustomAudience } from 'facebook-nodejs-business-sdk';
 import type { FacebookConfig } from '../config';
 import { toGraphError } from './graph-errors';
@@ -18,6 +18,30 @@ export interface AudienceInfo {
 const PAGE_SIZE = 500;
 
 const dataOf = (object: { _data: unknown }) => (object._data ?? {}) as Record<string, unknown>;
+
+/** A page of the SDK's audience cursor (an array with `hasNext` / `next`). */
+type AudiencePage = { _data: unknown }[] & { hasNext(): boolean; next(): Promise<unknown> };
+
+function notAudienceList(): SyncError {
+  return new SyncError('unexpected_response', 'Facebook answered the audience list with a body that is not a list of audiences (a proxy page, another API); it is sent again.', { status: 200, retryable: true });
+}
+
+/**
+ * One page of the audience list. The SDK reads an answer of another shape (an HTML page) with
+ * a `TypeError`; that, or anything but a list, is `unexpected_response` (retryable) — it
+ * stopped verify with a stack (foreign_body fault, stop 32).
+ */
+async function audiencePage(load: () => Promise<unknown>): Promise<AudiencePage> {
+  let page: unknown;
+  try {
+    page = await load();
+  } catch (error) {
+    if (error instanceof TypeError) throw notAudienceList();
+    throw error;
+  }
+  if (!Array.isArray(page) || typeof (page as Partial<AudiencePage>).hasNext !== 'function') throw notAudienceList();
+  return page as AudiencePage;
+}
 
 /**
  * The Marketing API calls this destination makes, through the official SDK
@@ -46,15 +70,17 @@ export class FacebookClient {
   async listAudiences(): Promise<AudienceInfo[]> {
     return this.run(async () => {
       const account = new AdAccount(this.config.adAccountId, {}, undefined, this.api);
-      let page = (await account.getCustomAudiences(['id', 'name', 'subtype'], { limit: PAGE_SIZE })) as unknown as { _data?: unknown; hasNext(): boolean; next(): Promise<unknown> } & { _data: unknown }[];
+      let page = await audiencePage(() => account.getCustomAudiences(['id', 'name', 'subtype'], { limit: PAGE_SIZE }));
       const out: AudienceInfo[] = [];
       for (;;) {
         for (const item of page) {
           const d = dataOf(item);
+          if (d.id === undefined || d.id === null || d.id === '') throw notAudienceList();
           out.push({ id: String(d.id), name: String(d.name ?? ''), subtype: d.subtype === undefined ? undefined : String(d.subtype) });
         }
         if (!page.hasNext()) return out.filter((a) => a.subtype === undefined || a.subtype === 'CUSTOM');
-        page = (await page.next()) as typeof page;
+        const current = page;
+        page = await audiencePage(() => current.next());
       }
     });
   }

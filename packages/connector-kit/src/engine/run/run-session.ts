@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { AudienceLimits } from '../../destination/define-audience-destination';
 import type { DestinationLimits, RunVolume } from '../../destination/limits';
 import { RunStoppedError, StateBusyError, SyncRunningError } from '../../errors/run-errors';
-import { isRunStopping, retryNow, SyncError } from '../../errors/sync-error';
+import { ConfigError, isRunStopping, retryNow, SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { RecordResult } from '../../records/outcome';
 import { permits } from '../../modes/permits';
@@ -33,7 +33,8 @@ export function interruptedError(graceMs = DEFAULT_IN_FLIGHT_GRACE_MS): RunStopp
 
 /** The error that stops a run when the destination failed, after every retry, a call the run cannot go on without (timeouts, network failures, 5xx). */
 function unreachable(name: string, when: string, error: SyncError): RunStoppedError {
-  const what = error.code === 'server_error' ? 'answered only with server errors' : error.code === 'timeout' ? 'did not answer in time' : 'could not be reached';
+  const what =
+    error.code === 'server_error' ? 'answered only with server errors' : error.code === 'timeout' ? 'did not answer in time' : error.code === 'unexpected_response' ? 'gave only answers of another shape' : 'could not be reached';
   return new RunStoppedError(
     'destination_unreachable',
     `${name} ${what} ${when}, on every attempt; nothing more was sent and the run stopped (the next run continues where it left off). Last error (${error.code}): ${error.message}`,
@@ -173,13 +174,16 @@ export class RunSession {
   /**
    * Stops the run for an error from a call it cannot go on without (connecting, checking its
    * groups): a run-stopping error as it is; a retryable one, after every retry (no answer, or
-   * only server errors), as `destination_unreachable`. Returns false for any other error
-   * (a configuration error: the caller throws it).
+   * only server errors), as `destination_unreachable`; any other but a configuration error
+   * (a connector bug, an answer it could not read) under its own code. Returns false for a
+   * configuration error (`ConfigError`: the caller throws it).
    */
   stopOn(error: SyncError, when: string): boolean {
     if (isRunStopping(error)) this.caller.stop(error);
     else if (retryNow(error) || this.caller.stopped) this.caller.stop(this.caller.stopped ?? unreachable(this.setup.destination.displayName, when, error));
-    else return false;
+    else if (error instanceof ConfigError) return false;
+    // Any other failure (a connector bug, an answer it could not read): the run stops with a summary, never a thrown stack.
+    else this.caller.stop(new RunStoppedError(error.code, `${this.setup.destination.displayName} failed ${when}: ${error.message} Nothing more was sent and the run stopped.`, { retryable: error.retryable, cause: error }));
     return true;
   }
 
@@ -220,10 +224,10 @@ export class RunSession {
     // records this sync wrote before changed (their key may have moved), a new record's key may name a destination
     // record one of them holds: only a lookup tells (duplicate_destination_record), so every record is looked up.
     const createIsUpsert = client !== undefined && records.createUpserts?.(base.verbs) === true;
-    // While two source records have identifiers besides the key (Salesforce: Email with an external-id match field), a
-    // destination record holding one row's key may carry another row's identifier: only a lookup tells
-    // (`refuseForeignIdentities`), so an upsert without one could write one person onto another's record.
-    const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0 && scan.identifiers < 2;
+    // While any source record has an identifier besides the key (Salesforce: Email with an external-id match field), a
+    // destination record holding another row's key (even one without an Email) may carry it: only a lookup tells
+    // (`refuseForeignIdentities`), so an upsert without one could write one person onto another's record (trial of stop 32).
+    const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0 && scan.identifiers === 0;
     const limits = this.limits as DestinationLimits;
     const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : [], setup.identityKeysOf);
     return { ...base, kind: 'records', destination: records, limits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers };
