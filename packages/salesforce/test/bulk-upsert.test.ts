@@ -94,6 +94,18 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
     expect(summary.stats.calls.find).toBeGreaterThan(0);
   });
 
+  it('one Email in the source is enough to look up first: the row without an Email whose id a Contact holds with the other row\'s Email is refused, not upserted (third trial of stop 32)', async () => {
+    env.emulator.seed({ Contact: [{ Customer_Id__c: 'P1', Email: 'person2@example.com', LastName: 'Bob', Title: 'Keep' }] });
+    for (const mode of ['additive', 'sync']) {
+      const summary = await run([person(1, { Email: null }), person(2)], mode);
+      expect(summary.results.map((r) => [r.id, r.outcome, r.code])).toEqual([
+        ['c1', 'failed', 'identity_unclear'],
+        ['c2', 'failed', 'identity_unclear'],
+      ]);
+      expect(contacts()).toEqual([expect.objectContaining({ Customer_Id__c: 'P1', Email: 'person2@example.com', LastName: 'Bob', Title: 'Keep' })]);
+    }
+  });
+
   it('ownership is exact on a rerun and on a sync-mode deletion: only records the upsert created are deleted', async () => {
     env.emulator.seed({ Contact: people(0, 9).map((p) => ({ Customer_Id__c: p.snapshot.properties.Customer_Id__c, LastName: 'Old' })) });
     const first = await run(people(0, N - 1), 'sync');

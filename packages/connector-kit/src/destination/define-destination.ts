@@ -139,7 +139,7 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * enrich runs and dry runs are still looked up; so is every record of a run in which
    * records this sync wrote before changed (one may have moved its key onto a new record's,
    * which only a lookup tells: `duplicate_destination_record`), and every record of a run
-   * whose source has two or more identifiers besides the key (`identityKeys`, e.g. Emails
+   * whose source has any identifier besides the key (`identityKeys`, e.g. Emails
    * with an external-id match field: a record holding one row's key may carry another row's
    * Email, which only a lookup tells: `identity_unclear`). Default: false.
    */

@@ -74,7 +74,7 @@ export interface RecordRunContext extends BaseRunContext {
    * Records with no state are created without a lookup: `create` upserts by match key
    * (`DestinationDefinition.createUpserts`), the mode creates, this is not a dry run, no
    * record this sync wrote before changed in this run (none can have moved its key onto a
-   * new record's), and fewer than two identifiers besides the key are in the source (none
+   * new record's), and no identifier besides the key is in the source (none
    * can be found on a record another row's key names: `refuseForeignIdentities`). Decided
    * once per run.
    */
