@@ -50,7 +50,8 @@ describe('a run stops cleanly when state, the user or the destination says so', 
   const config = () => ({ baseUrl: url, token: TINY_TOKEN });
 
   it('a connector that throws a plain error when the run connects (a bug, an answer it could not read) stops the run with a summary under that code, never a thrown stack (verify foreign_body, stop 32)', async () => {
-    const broken = { ...tinyDestination, connect: async () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'map')")) };
+    const connect: typeof tinyDestination.connect = async () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'map')"));
+    const broken: typeof tinyDestination = { ...tinyDestination, connect };
     const summary = await runSync({ collectResults: true, destination: broken, config: config(), source: memorySource(people(3)), state: new MemoryStateStore(), retry: FAST });
     expect(summary.status).toBe('stopped');
     expect(summary.reason).toMatchObject({ code: 'unexpected_error' });

@@ -31,7 +31,7 @@ function notAudienceList(): SyncError {
  * a `TypeError`; that, or anything but a list, is `unexpected_response` (retryable) — it
  * stopped verify with a stack (foreign_body fault, stop 32).
  */
-async function audiencePage(load: () => Promise<unknown>): Promise<AudiencePage> {
+async function audiencePage(load: () => unknown): Promise<AudiencePage> {
   let page: unknown;
   try {
     page = await load();
