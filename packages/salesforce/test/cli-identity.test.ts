@@ -685,6 +685,28 @@ describe('CLI: a new id with the Email of a record that left and one of its othe
   }
 });
 
+describe('CLI: a new id with the Email of a record that left, one of its values in common and every other cell empty (third trial of stop 32: taken as that person renumbered, then overwritten with the new person a run later)', () => {
+  // Only Email, names, phone and city mapped (no id field in Salesforce), as the trial did.
+  const person = (id: string, n: number, city = `City${n}`) => ({ id, Email: `p${n}@example.com`, FirstName: `First${n}`, LastName: `Last${n}`, Phone: `55500${n}`, MailingCity: city });
+  for (const mode of ['sync', 'additive']) {
+    it(`${mode}, Email as the key: refused identity_unclear naming what it lacks, the record that left kept and untouched; then with the new person's values, refused too`, async () => {
+      const ws = workspace({ Contact: [] });
+      const opts = ['--allow-deletes', '5'];
+      expect((await ws.sync(mode, [person('c1', 1, 'Oslo'), person('c2', 2)], opts)).code).toBe(0);
+      const before = ws.org().Contact;
+      const blanks = { id: 'c6', Email: 'p1@example.com', FirstName: '', LastName: '', Phone: '', MailingCity: 'Oslo' };
+      const zed = { ...blanks, FirstName: 'Zed', LastName: 'Zeta', Phone: '999' };
+      for (const row of [blanks, zed]) {
+        const again = await ws.sync(mode, [person('c2', 2), row], opts);
+        expect(again.code).toBe(1);
+        expect(outcome(again.report, 'c6')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(outcome(again.report, 'c1')?.outcome).not.toBe('deleted');
+        expect(ws.org().Contact).toEqual(before);
+      }
+    });
+  }
+});
+
 describe("CLI: Customer_Id__c as the key, a record in Salesforce has one row's id and another row's Email (first trial of stop 31: Bob's Lead was rewritten with Ann, and Bob's row made a second Lead)", () => {
   const bobsId = salesforceId('00Q', 401);
   const rows: Row[] = [

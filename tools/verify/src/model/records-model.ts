@@ -660,8 +660,7 @@ export class RecordsModel {
 
   /**
    * `row` may not be `other` renumbered (the kit's `whyNotRenumbered`): a value outside the key
-   * differs (ignoring case and surrounding spaces), or it has none of `other`'s values while
-   * `other` has some.
+   * differs (ignoring case and surrounding spaces), or it lacks one of `other`'s non-empty values.
    */
   private differsFrom(row: ConformanceRecord, other: Readonly<Record<string, PropertyValue>>): boolean {
     const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
@@ -673,7 +672,7 @@ export class RecordsModel {
       if (outsideKey(name)) return true;
     }
     const theirs = Object.keys(other).filter((name) => !blank(other[name]) && outsideKey(name));
-    return theirs.length > 0 && theirs.every((name) => blank(row.snapshot.properties[name]));
+    return theirs.some((name) => blank(row.snapshot.properties[name]));
   }
 
   /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */

@@ -31,7 +31,7 @@ export async function refuseEarlierLeavers(ctx: RecordRunContext, ledger: Record
     const why = leaver ? whyNotRenumbered(r.next as RecordSnapshot, leaver.snapshot, keyOf) : undefined;
     if (!leaver || why === undefined) continue;
     const message =
-      `It found ${ctx.destinationName} record ${leaver.destinationId}, which this sync wrote for record "${leaver.recordId}", which left the source in an earlier run and was kept there, but it has ${why.startsWith('another') ? `${why} than that record` : 'none of its other values'}: ` +
+      `It found ${ctx.destinationName} record ${leaver.destinationId}, which this sync wrote for record "${leaver.recordId}", which left the source in an earlier run and was kept there, but it has ${why.startsWith('another') ? `${why} than that record` : why.startsWith('without') ? `not that record's ${why.slice('without its '.length)}` : 'none of its other values'}: ` +
       `someone new given that person's ${ctx.matchKeyLabel}, or that person under a new id with values changed. Nothing was written. ` +
       `If it is that person, send the new id with that record's values first and the changed values in a later run (or give the row the id "${leaver.recordId}" back); if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change, merge or delete it there.`;
     events.push({ type: 'settled', ref: r.ref, result: { outcome: 'failed', code: 'identity_unclear', message, retryable: false, destinationId: leaver.destinationId ?? undefined, action: 'fail' } });

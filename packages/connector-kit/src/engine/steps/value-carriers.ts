@@ -61,10 +61,12 @@ export function differingValues(next: RecordSnapshot, other: RecordSnapshot, key
 
 /**
  * Why row `next`, a new id with the key (or email) of `other`, a record that left, may not be
- * that record renumbered: the values that differ (`another Phone, City`), or, when it shares
- * none of `other`'s values while `other` has some, `none of its other values` (a row with only
- * the email tells nothing: re-check of stop 31, taken over, then overwritten with the new
- * person a run later). Undefined when it may be.
+ * that record renumbered: the values that differ (`another Phone, City`), or the values of
+ * `other` it lacks — `none of its other values` when it has none of them (a row with only the
+ * email tells nothing: re-check of stop 31), `without its FirstName, Phone` when it has some (one city
+ * in common and every other cell empty: third trial of stop 32, taken over, then overwritten
+ * with the new person a run later). Undefined when it may be: it has every non-empty value of
+ * `other` outside the key, and none that differs.
  */
 export function whyNotRenumbered(next: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): string | undefined {
   const differing = differingValues(next, other, keyOf);
@@ -72,8 +74,9 @@ export function whyNotRenumbered(next: RecordSnapshot, other: RecordSnapshot, ke
   const key = keyOf(next);
   const outsideKey = (name: string) => keyOf({ ...next, properties: { ...next.properties, [name]: null } }) === key;
   const theirs = Object.keys(other.properties).filter((name) => !isEmpty(other.properties[name]) && outsideKey(name));
-  if (theirs.length === 0 || theirs.some((name) => !isEmpty(next.properties[name]))) return undefined;
-  return 'none of its other values';
+  const lacking = theirs.filter((name) => isEmpty(next.properties[name]));
+  if (lacking.length === 0) return undefined;
+  return lacking.length === theirs.length ? 'none of its other values' : `without its ${lacking.join(', ')}`;
 }
 
 /** The state entries of the records leaving the source in this run, indexed by their non-empty values. */
