@@ -3,7 +3,7 @@ import { connectIntercom, type IntercomConnection } from './client/intercom-conn
 import { intercomConfigSchema } from './config';
 import { INTERCOM_CODES } from './errors/codes';
 import { contactBody } from './verbs/contact-body';
-import { contactMatchKey, emailOf, matchKeyLabel } from './verbs/contact-keys';
+import { contactMatchKey, emailOf, externalIdOf, matchKeyLabel } from './verbs/contact-keys';
 import { findContacts } from './verbs/find-contacts';
 import { prepareContactFields } from './verbs/prepare-fields';
 import { removeContacts } from './verbs/remove-contacts';
@@ -44,11 +44,17 @@ export const intercomDestination = defineDestination({
   matchKey: (snapshot, config) => contactMatchKey(snapshot, config.matchBy),
   // Intercom finds a contact by its email too; where the key is the external_id, the email still names the person (the kit drops it where it is the key).
   // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
-  identityKeys: (snapshot) => {
+  // Besides the key, a contact's other identifier names the person: its email, or, matching by email, a user's
+  // external_id (a contact found by one row's email that holds another row's external_id: third trial of stop 32).
+  identityKeys: (snapshot, config) => {
+    if (config.matchBy === 'email') {
+      const externalId = externalIdOf(snapshot);
+      return externalId === undefined ? [] : [`external_id:${externalId}`];
+    }
     const email = emailOf(snapshot);
     return email === undefined ? [] : [`email:${email}`];
   },
-  identityLabel: () => 'email',
+  identityLabel: (config) => (config.matchBy === 'email' ? 'external_id' : 'email'),
   supportsGroups: () => true,
   connect: (config, ctx): Promise<IntercomConnection> => connectIntercom(config, ctx),
   prepareFields: prepareContactFields,

@@ -576,3 +576,28 @@ describe("syncmodes sync --to intercom: a user has one row's external_id and ano
     }, 60_000);
   }
 });
+
+describe("syncmodes sync --to intercom --option matchBy=email: a user found by one row's email holds another row's external_id (third trial of stop 32: Bob's user was rewritten with Ann, its external_id too)", () => {
+  for (const mode of ['additive', 'sync', 'enrich']) {
+    it(`${mode}: both rows refused identity_unclear naming that contact, nothing written to it and no second contact with its external_id, every run; the other row synced`, async () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'seed.json'), JSON.stringify({ contacts: [{ role: 'user', external_id: 'c2', email: 'ann@example.com', name: 'Bob' }, { role: 'user', external_id: 'c3', email: 'cat@example.com', name: 'Old' }] }));
+      const source = join(dir, 'people.csv');
+      writeFileSync(source, 'Id,Email,Name\nc1,ann@example.com,Ann\nc2,bob@example.com,Bob\nc3,cat@example.com,Cat\n');
+      const args = ['sync', '--to', 'intercom', '--emulator', '--option', 'matchBy=email', '--mode', mode, '--from', source, '--id', 'Id', '--map', 'external_id=Id', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json')];
+      for (let run = 0; run < 2; run++) {
+        const out = await cli([...args, ...(run === 0 ? ['--emulator-seed', join(dir, 'seed.json')] : [])]);
+        expect(out.code, out.stderr).toBe(1);
+        const records = readReport(join(dir, 'report.json')).records;
+        const bobs = saved(join(dir, 'state')).find((c) => c.email === 'ann@example.com');
+        expect(records.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(records.find((r) => r.id === 'c1')?.message).toContain(`record ${bobs?.id}, found by its email, has the external_id of record "c2"`);
+        expect(records.find((r) => r.id === 'c2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(records.find((r) => r.id === 'c3')?.outcome).toBe(run === 0 ? 'updated' : 'unchanged');
+        expect(bobs).toMatchObject({ external_id: 'c2', name: 'Bob', archived: false });
+        expect(saved(join(dir, 'state')).filter((c) => c.external_id === 'c2')).toHaveLength(1);
+        expect(saved(join(dir, 'state')).filter((c) => c.email === 'bob@example.com')).toHaveLength(0);
+      }
+    }, 60_000);
+  }
+});

@@ -12,8 +12,17 @@ function fittingByEmail(candidates: readonly ContactSummary[] | undefined, exter
   return (candidates ?? []).filter((c) => externalId === undefined || c.role !== 'user' || !c.external_id || c.external_id === externalId);
 }
 
-/** A contact's email as the destination's `identityKeys` give it (`email:<lower-cased>`): a contact found by external_id may carry another person's (see `FoundRecord.identities`). */
-function identitiesOf(contact: { readonly email?: string | null | undefined }): string[] {
+/**
+ * A contact's identifier besides the match key, as the destination's `identityKeys` give it: a
+ * user's `external_id:<id>` when matching by email (a lead's is Intercom's own), else its
+ * `email:<lower-cased>` — a contact found by one may carry another person's other (see
+ * `FoundRecord.identities`).
+ */
+function identitiesOf(contact: { readonly email?: string | null | undefined; readonly role?: string | undefined; readonly external_id?: string | null | undefined }, byEmailOnly: boolean): string[] {
+  if (byEmailOnly) {
+    const externalId = contact.role === 'user' ? contact.external_id?.trim() : undefined;
+    return externalId ? [`external_id:${externalId}`] : [];
+  }
   const email = contact.email?.trim().toLowerCase();
   return email ? [`email:${email}`] : [];
 }
@@ -61,7 +70,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     const { externalId, email } = keys[i] ?? {};
     const byId = externalId !== undefined ? (withExternalId.get(externalId) ?? []) : [];
     const hits = byId.length > 0 ? byId : email !== undefined ? fittingByEmail(withEmail.get(email), externalId) : [];
-    if (hits.length > 0) found.set(request.ref, hits.map((c) => ({ id: c.id, identities: identitiesOf(c) })));
+    if (hits.length > 0) found.set(request.ref, hits.map((c) => ({ id: c.id, identities: identitiesOf(c, !byExternalId) })));
     else if (request.knownId) unresolved.push(request);
     else if (email !== undefined) {
       // Users with this email and another external_id: someone else, or this person before
@@ -73,7 +82,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
   for (const request of unresolved) {
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
-      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact) }]);
+      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, !byExternalId) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }
