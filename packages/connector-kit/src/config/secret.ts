@@ -104,14 +104,17 @@ export function redactText(text: string, secrets: readonly string[]): string {
 /**
  * The ways a secret is written into text it may reach: as it is, URL-encoded
  * (`encodeURIComponent`, and the form encoding of a request body, where a space is `+`), and
- * JSON-escaped — a vendor error that echoes a request (a token refresh's body, a session id
+ * JSON-escaped (also with `\/`, and twice) — a vendor error that echoes a request (a token refresh's body, a session id
  * with `!`) carries it so (second trial of stop 31: a refresh token and client secret shown
  * URL-encoded in a stop message). Longest first, so no form is cut by a shorter one.
  */
 function writtenForms(secret: string): string[] {
   if (!secret) return [];
   const url = encodeURIComponent(secret);
-  const forms = new Set([secret, url, url.replace(/%20/g, '+'), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]);
+  const json = (t: string) => JSON.stringify(t).slice(1, -1);
+  // JSON also as serializers that escape `/` write it (`\/`, PHP, some gateways), and escaped twice (a JSON body quoted in a JSON error).
+  const escaped = [json(secret), json(secret).replace(/\//g, '\\/'), json(json(secret)), json(json(secret).replace(/\//g, '\\/'))];
+  const forms = new Set([secret, url, url.replace(/%20/g, '+'), new URLSearchParams({ s: secret }).toString().slice(2), ...escaped]);
   // Percent-escapes in lower case too (some encoders write %2f).
   for (const f of [...forms]) forms.add(f.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
   return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);

@@ -22,6 +22,16 @@ describe('redactText: a secret is hidden however it was written into the text', 
     expect(out).not.toMatch(/Cl1entSecret/);
   });
 
+  it('a token with "/" and a quote, echoed JSON-escaped with \\/, and escaped twice (a request header quoted in a JSON error: second trial of stop 32)', () => {
+    const token = 'dG9r/Zmdo"x\\y=';
+    const once = JSON.stringify(token).slice(1, -1);
+    const slashed = once.replace(/\//g, '\\/');
+    const twice = JSON.stringify(JSON.stringify({ authorization: `Bearer ${token}` }));
+    const text = `{"header":"Bearer ${slashed}"} ${twice}`;
+    const out = redactText(text, [token]);
+    expect(out).not.toMatch(/dG9r|Zmdo/);
+  });
+
   it('redactDeep covers keys and nested values', () => {
     const out = redactDeep({ [`k${encodeURIComponent(refresh)}`]: [{ m: `x=${encodeURIComponent(refresh)}` }] }, [refresh]);
     expect(JSON.stringify(out)).not.toMatch(/refresh/);
