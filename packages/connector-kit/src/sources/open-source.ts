@@ -73,13 +73,13 @@ export function openSource(
   if (typeof input !== 'string') {
     const name = options.name ?? 'stdin';
     if (!format) throw new InputError('format_required', `Cannot tell the format of ${name}: give it (csv, ndjson or json).`);
-    return streamSource(input, name, (path) => fileSource(path, path, mapping, format, options), { signal: options.signal, maxLineBytes: maxLineBytes(format), jsonDocument: format === 'json' });
+    return streamSource(input, name, (path) => fileSource(path, path, mapping, format, options), { signal: options.signal, maxLineBytes: maxLineBytes(format), csvQuotes: format === 'csv', jsonDocument: format === 'json' });
   }
   const path = input;
   const chosen = format ?? formatOf(path);
   if (isStreamFile(path)) {
     if (!chosen) throw noFormat(`"${path}" (it can be read only once, as it comes)`);
-    return streamSource(() => openPipeStream(path), path, (copy) => fileSource(copy, path, mapping, chosen, options), { signal: options.signal, maxLineBytes: maxLineBytes(chosen), jsonDocument: chosen === 'json' });
+    return streamSource(() => openPipeStream(path), path, (copy) => fileSource(copy, path, mapping, chosen, options), { signal: options.signal, maxLineBytes: maxLineBytes(chosen), csvQuotes: chosen === 'csv', jsonDocument: chosen === 'json' });
   }
   return versionCheckedSource(fileSource(path, path, mapping, chosen, options), path);
 }

@@ -23,6 +23,8 @@ export interface StreamSpoolOptions {
    * a binary file piped in) was copied forever (second trial of stop 31).
    */
   readonly maxLineBytes?: number | undefined;
+  /** CSV: a line break inside a quoted value does not end the row that `maxLineBytes` bounds. */
+  readonly csvQuotes?: boolean | undefined;
   /** For a JSON document: its first byte other than white space must open one (`[` or `{`); else the copy stops at once with `unreadable_file` (`/dev/zero` as JSON was copied forever: re-check of stop 31). */
   readonly jsonDocument?: boolean | undefined;
 }
@@ -49,30 +51,77 @@ class JsonStartGuard extends Transform {
   }
 }
 
-/** Passes bytes through while no line runs longer than `max` bytes (far more than a chunk); then fails with `unreadable_file`. */
-class LineLengthGuard extends Transform {
-  /** Bytes of the line still open at the end of the last chunk. */
+/**
+ * Passes bytes through while no row runs longer than `max` bytes (far more than a chunk); then
+ * fails with `unreadable_file`. A row ends at a line break — for CSV (`quotes`), one outside a
+ * quoted value: a quote opening a value (at its start) and never closed, followed by endless
+ * lines (`yes` piped in), made the copy fill the disk (second trial of stop 32, high).
+ */
+class RowLengthGuard extends Transform {
+  /** Bytes of the row still open at the end of the last chunk. */
   private open = 0;
+  private inQuotes = false;
+  /** Inside a quoted value, a quote was just seen: an escaped quote (`""`) or the value's end. */
+  private quoteSeen = false;
+  private fieldStart = true;
 
   constructor(
     private readonly max: number,
     private readonly name: string,
+    private readonly quotes: boolean,
   ) {
     super();
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    const first = chunk.indexOf(10);
-    // A line inside one chunk is shorter than the chunk: only the line carried over can pass `max`.
-    const carried = first < 0 ? this.open + chunk.length : this.open + first;
-    this.open = first < 0 ? carried : chunk.length - chunk.lastIndexOf(10) - 1;
-    if (carried > this.max) {
-      done(new InputError('unreadable_file', `${this.name}: a line is still not ended after ${this.max.toLocaleString('en-US')} bytes, so the rest was not read (not a text file of rows, or a value that never ends).`));
+    const longest = this.quotes ? this.scanQuoted(chunk) : this.scanLines(chunk);
+    if (longest > this.max) {
+      const what = this.inQuotes ? 'a quoted value is still not closed' : 'a line is still not ended';
+      done(new InputError('unreadable_file', `${this.name}: ${what} after ${this.max.toLocaleString('en-US')} bytes, so the rest was not read (not a text file of rows, a quote never closed, or a value that never ends).`));
       return;
     }
     done(null, chunk);
   }
+
+  /** Lines only: a line inside one chunk is shorter than the chunk, so only the line carried over can pass `max`. */
+  private scanLines(chunk: Buffer): number {
+    const first = chunk.indexOf(10);
+    const carried = first < 0 ? this.open + chunk.length : this.open + first;
+    this.open = first < 0 ? carried : chunk.length - chunk.lastIndexOf(10) - 1;
+    return carried;
+  }
+
+  /** CSV rows: line breaks inside a quoted value do not end the row. Returns the longest row length seen. */
+  private scanQuoted(chunk: Buffer): number {
+    let longest = 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      this.open++;
+      if (this.inQuotes) {
+        if (!this.quoteSeen) {
+          if (b === QUOTE) this.quoteSeen = true;
+          continue;
+        }
+        this.quoteSeen = false;
+        if (b === QUOTE) continue;
+        this.inQuotes = false;
+      }
+      if (b === 10) {
+        longest = Math.max(longest, this.open);
+        this.open = 0;
+        this.fieldStart = true;
+      } else if (b === QUOTE && this.fieldStart) {
+        this.inQuotes = true;
+        this.fieldStart = false;
+      } else this.fieldStart = DELIMITERS.has(b) || (b === 13 && this.fieldStart);
+    }
+    return Math.max(longest, this.open);
+  }
 }
+
+const QUOTE = 0x22;
+/** Bytes that may separate CSV values (comma, semicolon, tab, pipe): a quote after one opens a quoted value. */
+const DELIMITERS = new Set([0x2c, 0x3b, 0x09, 0x7c]);
 
 /**
  * A {@link RecordSource} over a readable stream. The engine reads a source more than once (a
@@ -105,7 +154,7 @@ export function streamSource(
     path = join(dir, 'source');
     options.signal?.throwIfAborted();
     const stream = typeof input === 'function' ? (opened = input()) : input;
-    const guard = [...(options.maxLineBytes === undefined ? [] : [new LineLengthGuard(options.maxLineBytes, name)]), ...(options.jsonDocument ? [new JsonStartGuard(name)] : [])];
+    const guard = [...(options.maxLineBytes === undefined ? [] : [new RowLengthGuard(options.maxLineBytes, name, options.csvQuotes === true)]), ...(options.jsonDocument ? [new JsonStartGuard(name)] : [])];
     await pipeline([stream, ...guard, createWriteStream(path, { mode: 0o600 })], ...(options.signal ? [{ signal: options.signal }] : []));
     return fromFile(path);
   };

@@ -46,4 +46,32 @@ describe('a stream of rows that never ends a line', () => {
     await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/not a JSON document/) });
     if ('dispose' in source) await source.dispose();
   }, 30_000);
+
+  it('CSV: a quote opening a value and never closed, then endless short lines (`yes` piped in), is cut once that row passes maxLineBytes (second trial of stop 32: 6.8 GB copied in 15 s)', async () => {
+    let sent = 0;
+    let first = true;
+    const endless = new Readable({
+      read() {
+        const text = first ? 'id,email\n1,"a\n' : 'xxxx\n'.repeat(10_000);
+        first = false;
+        sent += text.length;
+        this.push(Buffer.from(text));
+      },
+    });
+    const source = streamSource(endless, 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { maxLineBytes: 1_000_000, csvQuotes: true });
+    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/stdin: a quoted value is still not closed after 1,000,000 bytes/) });
+    expect(sent).toBeLessThan(4_000_000);
+    await source.dispose();
+  });
+
+  it('CSV: closed quotes (with escaped quotes and quoted line breaks), quotes inside unquoted values and quoted values after ; or tab pass, however long the stream', async () => {
+    const row = '1,"Ann ""A"" Alpha","line one\nline two",5\'11",x;"y",z\t"w"\r\n';
+    const rows = Readable.from(Array.from({ length: 2_000 }, () => Buffer.from(row)));
+    let opened = false;
+    const copy = { name: 'x', async *open() { opened = true; yield* []; } };
+    const source = streamSource(rows, 'stdin', () => copy, { maxLineBytes: 10_000, csvQuotes: true });
+    await drain(source);
+    expect(opened).toBe(true);
+    await source.dispose();
+  });
 });
