@@ -79,6 +79,7 @@ export {
   type ValidationItem,
 } from './destination/define-destination';
 export type { DestinationLimits, DestinationRateLimit, RunVolume } from './destination/limits';
+export { answerTooLarge, DEFAULT_MAX_ANSWER_BYTES, maxAnswerBytes } from './destination/answer-size';
 export type {
   FoundGroup,
   FoundRecord,

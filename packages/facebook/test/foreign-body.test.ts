@@ -43,4 +43,18 @@ describe('Facebook: an add answered with a page instead of num_received', () => 
     expect(summary.reason).toMatchObject({ code: 'destination_unreachable' });
     expect(summary.reason?.message).toMatch(/gave only answers of another shape when the run checked its groups.*unexpected_response/);
   });
+
+  it('an answer past SYNCMODES_MAX_ANSWER_BYTES is not read to its end: unexpected_response, retried, then the run stops with a summary naming the size (second trial of stop 32: a gzip bomb aborted Node)', async () => {
+    process.env.SYNCMODES_MAX_ANSWER_BYTES = '100000';
+    try {
+      env = await startFacebook();
+      env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: 'customaudiences', body: { data: [], padding: 'x'.repeat(300_000) } }]);
+      const source = memorySource([{ id: 'p0', snapshot: { properties: { EMAIL: emailOf(0) }, groups: ['A'] } }]);
+      const summary = await runSync({ collectResults: true, destination: facebookDestination, config: env.config, source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+      expect(summary.status).toBe('stopped');
+      expect(summary.reason?.message).toMatch(/Facebook sent an answer larger than 100,000 bytes/);
+    } finally {
+      delete process.env.SYNCMODES_MAX_ANSWER_BYTES;
+    }
+  });
 });

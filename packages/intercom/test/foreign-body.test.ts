@@ -62,4 +62,19 @@ describe('Intercom: a create answered with a page instead of the contact', () =>
     const contacts = (await env.admin.records<{ contacts: { external_id: string; archived?: boolean }[] }>()).contacts;
     expect(contacts.find((c) => c.external_id === 'p2')?.archived).toBe(true);
   });
+
+  it('an answer past SYNCMODES_MAX_ANSWER_BYTES is not read to its end: unexpected_response, retried, then the run stops with a summary naming the size (second trial of stop 32: a gzip bomb aborted Node)', async () => {
+    process.env.SYNCMODES_MAX_ANSWER_BYTES = '100000';
+    try {
+      env = await startEmulator();
+      env.emulator.setFaults([{ kind: 'foreign_body', method: 'POST', path: '/contacts/search$', body: { type: 'list', data: [], padding: 'x'.repeat(300_000) } }]);
+      const source = memorySource([{ id: 'p0', snapshot: { properties: { external_id: 'p0', email: 'p0@example.com', name: 'P0' }, groups: [] } }]);
+      const summary = await runSync({ collectResults: true, destination: intercomDestination, config: env.config as never, mode: 'additive', source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+      expect(summary.results.map((r) => r.outcome)).not.toContain('created');
+      expect(JSON.stringify(summary)).toMatch(/Intercom sent an answer larger than 100,000 bytes/);
+      expect((await env.admin.records<{ contacts: unknown[] }>()).contacts).toHaveLength(0);
+    } finally {
+      delete process.env.SYNCMODES_MAX_ANSWER_BYTES;
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { RetryableError, SyncError } from '@syncmodes/connector-kit';
+import { answerTooLarge, maxAnswerBytes, RetryableError, SyncError } from '@syncmodes/connector-kit';
 import { AdAccount, CustomAudience } from 'facebook-nodejs-business-sdk';
 import type { FacebookConfig } from '../config';
 import { toGraphError } from './graph-errors';
@@ -55,6 +55,8 @@ export class FacebookClient {
   private readonly secrets: readonly string[];
   /** Removes the per-request timeout of this client's requests (see {@link timeoutRequestsTo}). */
   readonly close: () => void;
+  /** An answer of this client's passed `maxAnswerBytes()` since the last failure was read (see {@link timeoutRequestsTo}). */
+  private tooLarge = false;
 
   /** `signal`: the run's (the connect context's): requests still in flight when it aborts are cancelled. */
   constructor(
@@ -63,7 +65,7 @@ export class FacebookClient {
   ) {
     this.api = new TargetedFacebookAdsApi(config.accessToken, config.baseUrl);
     this.secrets = [config.accessToken, encodeURIComponent(config.accessToken)];
-    this.close = timeoutRequestsTo(config.baseUrl.replace(/\/+$/, ''), config.requestTimeoutMs, signal);
+    this.close = timeoutRequestsTo(config.baseUrl.replace(/\/+$/, ''), config.requestTimeoutMs, signal, () => (this.tooLarge = true));
   }
 
   /** The ad account's customer-list (CUSTOM) audiences, every page. `GET /act_<id>/customaudiences`. */
@@ -133,6 +135,10 @@ export class FacebookClient {
     try {
       return await Promise.race([call(), timeout]);
     } catch (error) {
+      if (this.tooLarge) {
+        this.tooLarge = false;
+        throw answerTooLarge('Facebook', maxAnswerBytes());
+      }
       throw toGraphError(error, this.secrets);
     } finally {
       clearTimeout(timer);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type { AxiosStatic } from 'axios';
+import { maxAnswerBytes } from '@syncmodes/connector-kit';
 
 /**
  * The axios the SDK itself loads: its CommonJS build, required from the SDK's own location
@@ -24,16 +25,27 @@ function sdkAxios(): AxiosStatic {
  * @param target - base URL of the Graph API (or the emulator), no trailing slash.
  * @param ms - the timeout, ms.
  * @param signal - cancels every request still in flight when it aborts.
+ * @param onTooLarge - called when an answer passed `maxAnswerBytes()` (axios's `maxContentLength`, also set here).
  * @returns a function that removes the interceptor (called on disconnect).
  */
-export function timeoutRequestsTo(target: string, ms: number, signal?: AbortSignal): () => void {
+export function timeoutRequestsTo(target: string, ms: number, signal?: AbortSignal, onTooLarge?: () => void): () => void {
   const axios = sdkAxios();
+  const under = (config: { baseURL?: string | undefined; url?: string | undefined }) => `${config.baseURL && !/^https?:/.test(config.url ?? '') ? config.baseURL : ''}${config.url ?? ''}`.startsWith(target);
   const id = axios.interceptors.request.use((config) => {
-    const url = `${config.baseURL && !/^https?:/.test(config.url ?? '') ? config.baseURL : ''}${config.url ?? ''}`;
-    if (!url.startsWith(target)) return config;
+    if (!under(config)) return config;
     config.timeout = ms;
+    // Bounded answers (decompressed): a gzip bomb aborted Node with no summary (second trial of stop 32).
+    config.maxContentLength = maxAnswerBytes();
     config.signal ??= signal ? AbortSignal.any([AbortSignal.timeout(ms), signal]) : AbortSignal.timeout(ms);
     return config;
   });
-  return () => axios.interceptors.request.eject(id);
+  // The SDK reports an answer cut at maxContentLength as "no response was received": told apart here.
+  const tooLarge = axios.interceptors.response.use(undefined, (error: { message?: string; config?: { baseURL?: string; url?: string } }) => {
+    if (error.config && under(error.config) && /maxContentLength size of/.test(error.message ?? '')) onTooLarge?.();
+    return Promise.reject(error);
+  });
+  return () => {
+    axios.interceptors.request.eject(id);
+    axios.interceptors.response.eject(tooLarge);
+  };
 }

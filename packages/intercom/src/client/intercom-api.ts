@@ -1,5 +1,6 @@
-import { RetryableError, SyncError, type RateLimitObserver } from '@syncmodes/connector-kit';
+import { answerTooLarge, maxAnswerBytes, RetryableError, SyncError, type RateLimitObserver } from '@syncmodes/connector-kit';
 import { IntercomClient, IntercomError, type Intercom } from 'intercom-client';
+import { boundedFetch } from './bounded-fetch';
 import { toIntercomError } from './errors';
 import { rateLimitInfo, type HasHeaders } from './rate-limit-headers';
 
@@ -103,7 +104,18 @@ export class IntercomApi {
       baseUrl: options.baseUrl.replace(/\/$/, ''),
       maxRetries: 0,
       timeoutInSeconds: options.timeoutMs / 1000,
+      fetch: boundedFetch(() => (this.tooLarge = true)),
     });
+  }
+
+  /** An answer passed `maxAnswerBytes()` since the last failure was read (see {@link boundedFetch}). */
+  private tooLarge = false;
+
+  /** The SyncError for a failed call: an answer cut at `maxAnswerBytes()` says so (the SDK reports it as an unknown error). */
+  private failure(error: unknown, what: string): unknown {
+    if (!this.tooLarge) return toIntercomError(error, what);
+    this.tooLarge = false;
+    return answerTooLarge('Intercom', maxAnswerBytes());
   }
 
   private requestOptions(signal: AbortSignal) {
@@ -159,7 +171,7 @@ export class IntercomApi {
         return data;
       } catch (error) {
         if (error instanceof IntercomError) this.observe(ctx, error.rawResponse);
-        throw toIntercomError(error, what);
+        throw this.failure(error, what);
       }
     });
   }
@@ -187,7 +199,7 @@ export class IntercomApi {
         return contacts;
       } catch (error) {
         if (error instanceof IntercomError) this.observe(ctx, error.rawResponse);
-        throw toIntercomError(error, 'the contact search');
+        throw this.failure(error, 'the contact search');
       }
     });
   }

@@ -3,6 +3,7 @@ import createProxyAgent from 'https-proxy-agent';
 import type { HttpRequest, HttpRequestOptions } from 'jsforce';
 import { createHttpRequestHandlerStreams } from 'jsforce/lib/request-helper.js';
 import fetch, { type RequestInit } from 'node-fetch';
+import { answerTooLarge, maxAnswerBytes } from '@syncmodes/connector-kit';
 
 /** Methods whose request carries a body (jsforce's own rule). */
 const WITH_BODY = /^(post|put|patch)$/i;
@@ -64,8 +65,16 @@ async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Re
   onHeaders();
   // The whole body first: jsforce starts reading it on 'response' in a listener whose failure
   // nothing catches, so an error must come before 'response', never after.
+  // Bounded (after decompression): an endless answer, or a gzip bomb, aborted Node with no summary (second trial of stop 32).
+  const limit = maxAnswerBytes();
   const chunks: Buffer[] = [];
-  for await (const chunk of res.body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  let size = 0;
+  for await (const chunk of res.body) {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+    size += bytes.length;
+    if (size > limit) throw Object.assign(new Error(answerTooLarge('Salesforce', limit).message), { name: 'UnexpectedResponse' });
+    chunks.push(bytes);
+  }
   const headers: Record<string, string> = {};
   res.headers.forEach((value, name) => (headers[name.toLowerCase()] = value));
   // A success answered with a web page (a proxy, a login page): jsforce would read it as a result and fail deep inside.
