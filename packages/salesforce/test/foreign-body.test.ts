@@ -62,6 +62,21 @@ describe('Salesforce: a create answered with a page instead of its save results'
     expect(env.emulator.org.all('Contact')).toHaveLength(0);
   });
 
+  for (const [name, body] of [
+    ['an object of another shape', { hello: 'world' }],
+    ['a list', []],
+    ['records without their Id', { totalSize: 1, done: true, records: [{ foo: 1 }] }],
+  ] as const) {
+    it(`a lookup query answered with ${name} fails unexpected_response and is sent again, never read as no match nor a raw TypeError: one Contact per person (re-check of stop 32: 20 became 40)`, async () => {
+      env.emulator.seed({ Contact: people(20).map((p) => ({ ...p.snapshot.properties, LastName: 'Old' })) });
+      env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/query$', times: 2, body }]);
+      const first = await run();
+      expect(env.emulator.faults.injected.foreign_body).toBe(2);
+      expect(first.counts).toMatchObject({ updated: 20, created: 0, failed: 0 });
+      expect(env.emulator.org.all('Contact')).toHaveLength(20);
+    });
+  }
+
   it('a lookup query answered with JSON of another shape is sent again, never read as "no match": one Contact per person, none twice', async () => {
     env.emulator.seed({ Contact: people(20).map((p) => ({ ...p.snapshot.properties, LastName: 'Old' })) });
     env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/query$', times: 1, body: { totalSize: 0, done: true, records: 'none' } }]);
@@ -78,5 +93,19 @@ describe('Salesforce: a create answered with a page instead of its save results'
     expect(env.emulator.requests.some((e) => e.path.includes('undefined'))).toBe(false);
     expect(summary.counts).toMatchObject({ created: 250, failed: 0 });
     expect(env.emulator.org.all('Contact')).toHaveLength(250);
+  });
+
+  it('an answer past SYNCMODES_MAX_ANSWER_BYTES is not read to its end: the call fails unexpected_response, retried, then the run stops with a summary (second trial of stop 32: a gzip bomb aborted Node)', async () => {
+    process.env.SYNCMODES_MAX_ANSWER_BYTES = '100000';
+    try {
+      env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/describe$', body: { name: 'Contact', fields: [], padding: 'x'.repeat(300_000) } }]);
+      const first = await run();
+      expect(first.status).toBe('stopped');
+      expect(first.reason).toMatchObject({ code: 'destination_unreachable' });
+      expect(first.reason?.message).toMatch(/Salesforce sent an answer larger than 100,000 bytes \(decompressed\)/);
+      expect(env.emulator.org.all('Contact')).toHaveLength(0);
+    } finally {
+      delete process.env.SYNCMODES_MAX_ANSWER_BYTES;
+    }
   });
 });

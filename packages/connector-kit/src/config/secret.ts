@@ -94,30 +94,56 @@ export function secretValues(schema: z.ZodType, config: Record<string, unknown>)
     .filter((v): v is string => typeof v === 'string' && v.length >= 4);
 }
 
-/** Replaces every occurrence of each secret in `text` with {@link REDACTED}. */
+/** Replaces every occurrence of each secret in `text`, in any of the forms {@link secretPattern} matches, with {@link REDACTED}. */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) for (const form of writtenForms(s)) out = out.split(form).join(REDACTED);
+  for (const s of secrets) {
+    if (!s) continue;
+    out = out.split(s).join(REDACTED);
+    out = out.replace(secretPattern(s), REDACTED);
+  }
   return out;
 }
 
+const patterns = new Map<string, RegExp>();
+const reEscape = (t: string) => t.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** Hex digits matching either case: `2f` → `2[fF]`. */
+const anyCase = (hexDigits: string) => hexDigits.replace(/[a-fA-F]/g, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`);
+/** One or more backslashes, as a pattern. */
+const BACKSLASHES = '\\\\+';
+
 /**
- * The ways a secret is written into text it may reach: as it is, URL-encoded
- * (`encodeURIComponent`, and the form encoding of a request body, where a space is `+`), and
- * JSON-escaped (also with `\/`, and twice) — a vendor error that echoes a request (a token refresh's body, a session id
- * with `!`) carries it so (second trial of stop 31: a refresh token and client secret shown
- * URL-encoded in a stop message). Longest first, so no form is cut by a shorter one.
+ * Every way a secret is written into text it may reach, as one pattern: each character as it
+ * is, URL-encoded (`%2F`, `%2f`, UTF-8 bytes `%C3%A9`; a space also `+`), or JSON-escaped —
+ * `\u00e9`, `\u002B`, `\/`, `\"`, `\\` — escaped any number of times (a request echoed in
+ * a vendor error, that error quoted in JSON, a report written as JSON again). Vendor errors
+ * echoing a token refresh's body or a request header carried secrets so (second trial of stop
+ * 31: a refresh token shown URL-encoded; of stop 32: a token JSON-escaped twice, PHP's `\\\/`,
+ * .NET's `\u002B`, `\u00e9`).
  */
-function writtenForms(secret: string): string[] {
-  if (!secret) return [];
-  const url = encodeURIComponent(secret);
-  const json = (t: string) => JSON.stringify(t).slice(1, -1);
-  // JSON also as serializers that escape `/` write it (`\/`, PHP, some gateways), and escaped twice (a JSON body quoted in a JSON error).
-  const escaped = [json(secret), json(secret).replace(/\//g, '\\/'), json(json(secret)), json(json(secret).replace(/\//g, '\\/'))];
-  const forms = new Set([secret, url, url.replace(/%20/g, '+'), new URLSearchParams({ s: secret }).toString().slice(2), ...escaped]);
-  // Percent-escapes in lower case too (some encoders write %2f).
-  for (const f of [...forms]) forms.add(f.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()));
-  return [...forms].filter((f) => f.length > 0).sort((a, b) => b.length - a.length);
+function secretPattern(secret: string): RegExp {
+  let re = patterns.get(secret);
+  if (re) return re;
+  const parts: string[] = [];
+  for (const ch of secret) {
+    const units = Array.from({ length: ch.length }, (_, i) => ch.charCodeAt(i));
+    const forms = [reEscape(ch), units.map((u) => `${BACKSLASHES}u${anyCase(u.toString(16).padStart(4, '0'))}`).join('')];
+    try {
+      // URL-encoded, and form-encoded (which escapes more: `!` is `%21` there).
+      for (const encoded of new Set([encodeURIComponent(ch), new URLSearchParams({ s: ch }).toString().slice(2)])) {
+        if (encoded !== ch) forms.push(reEscape(encoded).replace(/%([0-9A-F]{2})/g, (_m, h: string) => `%${anyCase(h)}`));
+      }
+    } catch {
+      // A lone surrogate has no URL form.
+    }
+    if (ch === ' ') forms.push('\\+');
+    if (ch === '/' || ch === '"' || ch === '\\') forms.push(`${BACKSLASHES}${ch === '\\' ? '' : reEscape(ch)}`);
+    parts.push(`(?:${forms.join('|')})`);
+  }
+  re = new RegExp(parts.join(''), 'g');
+  if (patterns.size > 100) patterns.clear();
+  patterns.set(secret, re);
+  return re;
 }
 
 /** A copy of `value` (plain JSON data: objects, arrays, strings, numbers…) with {@link redactText} applied to every string in it, keys included. */

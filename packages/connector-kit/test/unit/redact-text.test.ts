@@ -32,6 +32,19 @@ describe('redactText: a secret is hidden however it was written into the text', 
     expect(out).not.toMatch(/dG9r|Zmdo/);
   });
 
+  it.each([
+    ['non-ASCII as \\u00e9 (a JSON writer escaping all but ASCII)', (t: string) => t.replace('é', '\\u00e9')],
+    ['+ as \\u002B (.NET)', (t: string) => t.replace('+', '\\u002B')],
+    ['PHP escaping twice: \\\\\\/', (t: string) => t.replace('/', '\\\\\\/')],
+    ['JSON three times over (a report written as JSON again)', (t: string) => JSON.stringify(JSON.stringify(JSON.stringify(t)))],
+    ['URL-encoded in upper and lower case mixed', (t: string) => encodeURIComponent(t).replace('%2F', '%2f')],
+  ])('a base64 token with é, + and /, written %s (re-check of stop 32)', (_how, write) => {
+    const token = 'ey+Jhb/Gcié0=Zq';
+    const out = redactText(`error: ${write(token)} end`, [token]);
+    expect(out).toContain(REDACTED);
+    expect(out).not.toMatch(/Jhb|Gci|Zq/);
+  });
+
   it('redactDeep covers keys and nested values', () => {
     const out = redactDeep({ [`k${encodeURIComponent(refresh)}`]: [{ m: `x=${encodeURIComponent(refresh)}` }] }, [refresh]);
     expect(JSON.stringify(out)).not.toMatch(/refresh/);

@@ -81,3 +81,18 @@ export function jobInfoOf<T extends { readonly id: string; readonly state: strin
   if (parsed.success) return parsed.data as unknown as T;
   throw new SyncError('unexpected_response', `Salesforce answered a Bulk API job request with ${answerKind(answer)}, not the job's info.`, { status: 200, retryable: true });
 }
+
+/**
+ * Records a lookup query read, checked: each must carry its `Id` and the match field it was
+ * found by. A record without them (an answer of another shape) fails `unexpected_response`
+ * (retryable) — read as no match, the kit created every person again (re-check of stop 32).
+ */
+export function foundRecordsOf<T>(rows: readonly unknown[], field: string): T[] {
+  for (const row of rows) {
+    const r = row as Record<string, unknown> | null;
+    if (r === null || typeof r !== 'object' || typeof r.Id !== 'string' || r.Id === '' || !(field in r)) {
+      throw new SyncError('unexpected_response', `Salesforce answered a lookup query with records without their Id or ${field}; it is sent again.`, { status: 200, retryable: true });
+    }
+  }
+  return rows as T[];
+}

@@ -1,4 +1,5 @@
 import type { HttpRequest } from 'jsforce';
+import { SyncError } from '@syncmodes/connector-kit';
 import { describeOf, queryPageOf } from './answer-shapes';
 import type { SalesforceSaveError } from './errors';
 import { SalesforceConnection, type AnswerInfo } from './salesforce-connection';
@@ -164,10 +165,11 @@ export class SalesforceApi {
 
   /** Runs a SOQL query and follows `nextRecordsUrl` to the end. */
   async query<T>(soql: string): Promise<T[]> {
-    let page = queryPageOf<T>(await this.connection.query(soql));
+    let page = queryPageOf<T>(await notReadable(() => this.connection.query(soql)));
     const records: T[] = [...page.records];
     while (!page.done && page.nextRecordsUrl) {
-      page = queryPageOf<T>(await this.connection.queryMore(page.nextRecordsUrl));
+      const next = page.nextRecordsUrl;
+      page = queryPageOf<T>(await notReadable(() => this.connection.queryMore(next)));
       records.push(...page.records);
     }
     return records;
@@ -180,7 +182,7 @@ export class SalesforceApi {
 
   /** Runs a `SELECT COUNT() FROM …` query; returns the count (`totalSize`). */
   async count(soql: string): Promise<number> {
-    return queryPageOf(await this.connection.query(soql)).totalSize;
+    return queryPageOf(await notReadable(() => this.connection.query(soql))).totalSize;
   }
 
   /** Creates up to 200 records of `object` (sObject Collections, `allOrNone: false`). */
@@ -207,6 +209,20 @@ export class SalesforceApi {
   /** Deletes up to 200 records of `object` by id. */
   async destroy(object: string, ids: readonly string[]): Promise<SaveResult[]> {
     return (await this.connection.sobject(object).destroy([...ids], { allOrNone: false })) as unknown as SaveResult[];
+  }
+}
+
+/**
+ * Runs a jsforce query: jsforce reads the page itself (`records.length`), so an answer of
+ * another shape fails there with a `TypeError` — turned into `unexpected_response`
+ * (retryable) here, never shown raw (re-check of stop 32).
+ */
+async function notReadable<T>(query: () => PromiseLike<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    if (error instanceof TypeError) throw new SyncError('unexpected_response', 'Salesforce answered a query with a body that is not a page of records; it is sent again.', { status: 200, retryable: true, cause: error });
+    throw error;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FoundRecord, LookupRequest, VerbContext } from '@syncmodes/connector-kit';
+import { foundRecordsOf } from '../client/answer-shapes';
 import { bulkQuery } from '../client/bulk-api';
 import { inListsWithin, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
@@ -62,7 +63,7 @@ export async function findRecords(
   }
   for (const list of inListsWithin(keys, IN_LIST_BUDGET)) {
     const soql = `SELECT Id, ${field}${extra} FROM ${object} WHERE ${field} IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`;
-    const rows = await client.api.query<Row>(soql);
+    const rows = foundRecordsOf<Row>(await client.api.query<unknown>(soql), field);
     for (const row of rows) remember(row);
   }
   return matched(requests, byKey);
