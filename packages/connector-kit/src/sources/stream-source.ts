@@ -1,7 +1,7 @@
 import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InputError } from '../errors/sync-error';
 import { pipeline } from 'node:stream/promises';
@@ -124,6 +124,18 @@ const QUOTE = 0x22;
 const DELIMITERS = new Set([0x2c, 0x3b, 0x09, 0x7c]);
 
 /**
+ * Why the copy of a stream failed: the temporary folder's own failures (full, read-only,
+ * gone) name that folder and `TMPDIR` — reported as the state store's, a full `/tmp` blamed
+ * `state.sqlite` on a disk with room to spare (second trial of stop 32); anything else as it is.
+ */
+function copyFailure(error: unknown, name: string, dir: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT' && code !== 'EROFS' && code !== 'EACCES' && code !== 'ENOENT' && code !== 'EIO') return error;
+  const why = code === 'ENOSPC' || code === 'EDQUOT' ? 'it is full' : code === 'EROFS' || code === 'EACCES' ? 'it cannot be written' : code === 'ENOENT' ? 'it is gone' : 'the disk failed';
+  return new InputError('unreadable_file', `${name} could not be copied to the temporary folder ${dirname(dir)} (${why}: ${code}); the run reads a stream from that copy. Free space there, or set TMPDIR to a folder with room.`);
+}
+
+/**
  * A {@link RecordSource} over a readable stream. The engine reads a source more than once (a
  * scan, then the sends; a run of several windows once more in between, `readGivers`), and a
  * stream can be read only once, so on the first `open()` the stream
@@ -149,13 +161,22 @@ export function streamSource(
     if (dir) rmSync(dir, { recursive: true, force: true });
   };
   const spool = async (): Promise<RecordSource> => {
-    dir = await mkdtemp(join(tmpdir(), 'syncmodes-stream-'));
+    const parent = tmpdir();
+    try {
+      dir = await mkdtemp(join(parent, 'syncmodes-stream-'));
+    } catch (error) {
+      throw copyFailure(error, name, join(parent, 'x'));
+    }
     process.once('exit', removeAtExit);
     path = join(dir, 'source');
     options.signal?.throwIfAborted();
     const stream = typeof input === 'function' ? (opened = input()) : input;
     const guard = [...(options.maxLineBytes === undefined ? [] : [new RowLengthGuard(options.maxLineBytes, name, options.csvQuotes === true)]), ...(options.jsonDocument ? [new JsonStartGuard(name)] : [])];
-    await pipeline([stream, ...guard, createWriteStream(path, { mode: 0o600 })], ...(options.signal ? [{ signal: options.signal }] : []));
+    try {
+      await pipeline([stream, ...guard, createWriteStream(path, { mode: 0o600 })], ...(options.signal ? [{ signal: options.signal }] : []));
+    } catch (error) {
+      throw copyFailure(error, name, dir as string);
+    }
     return fromFile(path);
   };
   return {

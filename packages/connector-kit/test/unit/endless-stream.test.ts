@@ -74,4 +74,17 @@ describe('a stream of rows that never ends a line', () => {
     expect(opened).toBe(true);
     await source.dispose();
   });
+
+  it('a temporary folder that cannot take the copy fails unreadable_file naming that folder and TMPDIR, never the state store (second trial of stop 32: a full /tmp blamed state.sqlite)', async () => {
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = '/nonexistent-syncmodes-tmp';
+    try {
+      const source = streamSource(Readable.from([Buffer.from('id,email\n1,a@x.com\n')]), 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { maxLineBytes: 1_000_000, csvQuotes: true });
+      await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/^stdin could not be copied to the temporary folder \/nonexistent-syncmodes-tmp \(it is gone: ENOENT\).*set TMPDIR/) });
+      await source.dispose();
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+  });
 });
