@@ -59,6 +59,20 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect(summary.results.map((r) => r.code)).toEqual(['not_sent', 'not_sent', 'not_sent']);
   });
 
+  it('the deletion guard does not count records that left while new rows carry their values under new ids and new emails (kept, rekeyed): the run is not refused, nothing deleted (third trial of stop 32, medium)', async () => {
+    const state = new MemoryStateStore();
+    const named = (id: string, email: string, n: number): ConformanceRecord => ({ id, snapshot: { properties: { email, name: `Person ${n}` }, groups: [] } });
+    const first = await runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(Array.from({ length: 10 }, (_, i) => named(`c${i}`, `p${i}@example.com`, i))), state, retry: FAST });
+    expect(first.counts.created).toBe(10);
+    // Half of them get a new id and a new email, every other value the same: 50% of what the sync owns would leave.
+    const moved = Array.from({ length: 10 }, (_, i) => (i < 5 ? named(`n${i}`, `new${i}@example.com`, i) : named(`c${i}`, `p${i}@example.com`, i)));
+    const next = await runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(moved), state, retry: FAST });
+    expect(next.status).toBe('completed');
+    expect(next.counts.deleted).toBe(0);
+    expect(next.results.filter((r) => r.id.startsWith('c') && Number(r.id.slice(1)) < 5).map((r) => r.code)).toEqual(['rekeyed', 'rekeyed', 'rekeyed', 'rekeyed', 'rekeyed']);
+    expect(((await admin.records()) as Stored).records).toHaveLength(15);
+  });
+
   it('a state write that fails stops sending at once; the report names what was sent but not recorded; the next run takes ownership of it instead of orphaning it', async () => {
     const state = new FailingStore(2); // the write-ahead mark and the first acknowledged batch, then the disk is full
     const records = people(4 * TINY_MAX_BATCH);

@@ -3,6 +3,7 @@ import { toSyncError } from '../../errors/to-sync-error';
 import { StateIndex } from '../../state/state-index';
 import type { StateIndexEntry } from '../../state/state-store';
 import { checkGroups } from '../groups/check-groups';
+import { keptByValues } from '../scan/kept-by-values';
 import { forgetNotFound } from '../ledger/run-writes';
 import { checkDeletionGuard } from '../scan/deletion-guard';
 import { plannedDeletes } from '../scan/planned-deletes';
@@ -80,10 +81,13 @@ export async function guardPhase(session: RunSession, scan: SourceScan, index: R
   if (index instanceof StateIndex) stateRecords = index.activeCount();
   else for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
   const identities = setup.identityKeysOf ? { idsOf: setup.identityKeysOf, anyHolder: setup.destination.kind === 'audience' } : undefined;
-  return checkDeletionGuard(
-    { plannedDeletes: await plannedDeletes(state, setup.syncId, scan, identities), ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, sourceRows: scan.items, stateRecords },
-    setup.options.guard,
-  );
+  const planned = await plannedDeletes(state, setup.syncId, scan, identities);
+  const facts = { plannedDeletes: planned.length, ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, sourceRows: scan.items, stateRecords };
+  const refusal = checkDeletionGuard(facts, setup.options.guard);
+  // Refused while new rows may carry the values of records it counts (kept, `rekeyed`): counted again without those.
+  if (!refusal || setup.destination.kind !== 'records' || scan.changed === scan.changedWithState || planned.length === 0) return refusal;
+  const kept = await keptByValues({ source: setup.source, index, state, syncId: setup.syncId, keyOf: setup.keyOf, identityKeysOf: setup.identityKeysOf }, planned);
+  return kept.size === 0 ? refusal : checkDeletionGuard({ ...facts, plannedDeletes: planned.length - kept.size }, setup.options.guard);
 }
 
 /**

@@ -7,7 +7,7 @@ import type { SourceScan } from './scan-source';
 const CHUNK = 5_000;
 
 /**
- * The deletes a run will really plan, for the deletion guard: the scan's deletable
+ * The deletes a run will really plan, for the deletion guard (their record ids): the scan's deletable
  * departures, less those whose match key a record in the source now has and that may be the
  * same person (a re-key: the person is still in the source under a new id, and is never
  * deleted; see `claimRecords`, `mayBeSamePerson` and `keyHeldBySeveral`);
@@ -18,10 +18,10 @@ const CHUNK = 5_000;
  * was refused as a mass deletion, and `--allow-deletes` would then have allowed real ones).
  * Reads the state entries of the deletable departures only.
  */
-export async function plannedDeletes(state: StateStore, syncId: string, scan: SourceScan, identities?: KeptByIdentity): Promise<number> {
+export async function plannedDeletes(state: StateStore, syncId: string, scan: SourceScan, identities?: KeptByIdentity): Promise<string[]> {
   // Rows that could not be read, or that share an id, might be any of the departures: nothing is deleted this run.
-  if (departuresUncertain(scan) !== undefined) return 0;
-  let count = 0;
+  if (departuresUncertain(scan) !== undefined) return [];
+  const planned: string[] = [];
   for (let i = 0; i < scan.deletable.length; i += CHUNK) {
     const ids = scan.deletable.slice(i, i + CHUNK);
     const entries = await state.get(syncId, ids);
@@ -35,11 +35,11 @@ export async function plannedDeletes(state: StateStore, syncId: string, scan: So
     for (const id of ids) {
       const holder = holderOf(id);
       if (keptFor.has(id)) continue;
-      if (holder === undefined) count++;
-      else if (!keyHeldBySeveral(entries.get(id)?.matchKey, (key) => scan.duplicateKeys.has(key)) && !mayBeSamePerson(holders.get(holder), entries.get(id)?.destinationId, (key) => scan.keyHolder(key))) count++;
+      if (holder === undefined) planned.push(id);
+      else if (!keyHeldBySeveral(entries.get(id)?.matchKey, (key) => scan.duplicateKeys.has(key)) && !mayBeSamePerson(holders.get(holder), entries.get(id)?.destinationId, (key) => scan.keyHolder(key))) planned.push(id);
     }
   }
-  return count;
+  return planned;
 }
 
 /** How departures kept for a row having their identifiers are told (see {@link plannedDeletes}). */
