@@ -213,10 +213,12 @@ export function unexpectedFailures(summary: SyncRunSummary, expected: readonly E
  * with the row that resembled it still new) stay released, and their records are left out of
  * the data checks (`ModelRecord.uncertain`).
  */
-function settleReleases(model: RecordsModel, summary: SyncRunSummary, before: RecordsCheckpoint): void {
-  const unrecorded = summary.results.filter((r) => r.outcome === 'failed' && r.code === 'state_unwritable').map((r) => r.id);
-  model.keepTracking(unrecorded, before);
-  model.markUncertain([...model.released.values()]);
+function settleReleases(model: RecordsModel, summary: SyncRunSummary, before: RecordsCheckpoint, releasedFirst: ReadonlyMap<string, number>): void {
+  const unrecorded = new Set(summary.results.filter((r) => r.outcome === 'failed' && r.code === 'state_unwritable').map((r) => r.id));
+  model.keepTracking([...unrecorded], before);
+  // Released in the model's first reading of the run but not sent (a row resembling it whose create stayed a pending mark is
+  // not new to the kit a run later: seed 558010475, full, tiny/sync state faults 558017875#1): left out as well.
+  model.markUncertain([...model.released.values(), ...[...releasedFirst].filter(([id]) => !unrecorded.has(id)).map(([, pid]) => pid)]);
 }
 
 /**
@@ -233,6 +235,7 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
   const source = step.rows.map((row) => buildRecord(target, row));
   const checkpoint = s.model.checkpoint();
   const expected = s.model.apply(source);
+  const releasedFirst = new Map(s.model.released);
   const failing = step.stateFailsAfter === undefined ? undefined : new FailingStateStore(s.stateStore, step.stateFailsAfter);
   const faulty = step.faults.length > 0 || failing !== undefined || reconciling;
   const before = failing ? await t.read() : [];
@@ -255,10 +258,11 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
     s.model.restore(checkpoint);
     s.model.apply(source, new Set(notSentIds(first)));
     s.model.unrecordedCreates(first.results.filter((r) => r.code === 'state_unwritable' && expected.get(r.id) === 'created').map((r) => r.id));
-    if (failing) settleReleases(s.model, first, checkpoint);
+    s.model.groupsUnsent(first.results.filter((r) => r.code === 'groups_pending').map((r) => r.id), checkpoint);
+    if (failing) settleReleases(s.model, first, checkpoint, releasedFirst);
     return;
   }
-  if (failing) settleReleases(s.model, first, checkpoint);
+  if (failing) settleReleases(s.model, first, checkpoint, releasedFirst);
 
   const rounds = [expected, s.model.apply(source)];
   const repairs = faulty && !converged(rounds[1] as ExpectedOutcomes) ? 2 : 1;

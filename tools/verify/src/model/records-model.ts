@@ -820,6 +820,22 @@ export class RecordsModel {
     }
   }
 
+  /**
+   * Records written in a run whose state failed before their group changes were sent
+   * (`groups_pending`): the destination record keeps the groups it had before the run
+   * (`before`), and the sync's state the groups it managed, so the next run sends them again.
+   */
+  groupsUnsent(ids: readonly string[], before: RecordsCheckpoint): void {
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      if (!entry) continue;
+      const record = this.records.find((p) => p.pid === entry.pid);
+      const was = before.records.find((p) => p.pid === entry.pid);
+      if (record && was) record.groups = new Set(was.groups);
+      entry.groups = new Set(before.entries.get(id)?.groups ?? []);
+    }
+  }
+
   /** Marks records (by pid) whose outcome the checks leave out: see `ModelRecord.uncertain`. */
   markUncertain(pids: readonly number[]): void {
     for (const p of this.records) if (pids.includes(p.pid)) p.uncertain = true;
