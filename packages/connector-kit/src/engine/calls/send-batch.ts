@@ -26,7 +26,23 @@ async function callOnce<I>(caller: Caller, kind: CallKind, items: readonly I[], 
   if (results.length !== batch.length) {
     throw new SyncError('connector_result_mismatch', `The destination's ${kind} verb returned ${results.length} results for ${batch.length} records (a connector bug).`);
   }
+  if (kind === 'create') checkDistinctIds(results);
   return results;
+}
+
+/**
+ * A create answered with one destination id for several records (a proxy's cached answer, a
+ * vendor fault): which record each is cannot be told, so the call fails `unexpected_response`
+ * (retryable) and, for destinations that reconcile, the records are looked up — taken as
+ * answered, the sync's state mapped 20 records to one Contact (second trial of stop 32).
+ */
+function checkDistinctIds(results: readonly ItemResult[]): void {
+  const seen = new Set<string>();
+  for (const r of results) {
+    if (!r.ok || r.id === undefined) continue;
+    if (seen.has(r.id)) throw new SyncError('unexpected_response', `The destination answered a create with the same record id (${r.id}) for several records; they are looked up before anything is sent again.`, { status: 200, retryable: true });
+    seen.add(r.id);
+  }
 }
 
 /**
