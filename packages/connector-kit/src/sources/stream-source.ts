@@ -1,5 +1,5 @@
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
@@ -23,10 +23,51 @@ export interface StreamSpoolOptions {
    * a binary file piped in) was copied forever (second trial of stop 31).
    */
   readonly maxLineBytes?: number | undefined;
+  /** Free space the copy leaves in the temporary folder, bytes; the copy fails `unreadable_file` before it would leave less. Default 1 GiB. */
+  readonly keepFreeBytes?: number | undefined;
   /** CSV: a line break inside a quoted value does not end the row that `maxLineBytes` bounds. */
   readonly csvQuotes?: boolean | undefined;
   /** For a JSON document: its first byte other than white space must open one (`[` or `{`); else the copy stops at once with `unreadable_file` (`/dev/zero` as JSON was copied forever: re-check of stop 31). */
   readonly jsonDocument?: boolean | undefined;
+}
+
+/** Free space a stream's copy always leaves in its temporary folder, bytes (1 GiB). */
+const KEEP_FREE_BYTES = 1024 ** 3;
+/** How often the copy checks that space, bytes copied (64 MiB). */
+const FREE_CHECK_EVERY = 64 * 1024 ** 2;
+
+/**
+ * Fails the copy with `unreadable_file` before it leaves less than `keepFree` bytes free in
+ * `dir`'s file system (checked every {@link FREE_CHECK_EVERY} bytes): a stream that never
+ * ends, in rows that all read well (`yes` of a valid row, an endless JSON array), filled the
+ * disk (re-check of stop 32: 10 GB in 40 s). `statfs`: https://nodejs.org/api/fs.html#fspromisesstatfspath-options
+ */
+class FreeSpaceGuard extends Transform {
+  private copied = 0;
+  private nextCheck = 0;
+
+  constructor(
+    private readonly dir: () => string,
+    private readonly name: string,
+    private readonly keepFree: number,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.copied += chunk.length;
+    if (this.copied < this.nextCheck) return done(null, chunk);
+    this.nextCheck = this.copied + FREE_CHECK_EVERY;
+    statfs(this.dir()).then(
+      (fs) => {
+        const free = fs.bavail * fs.bsize;
+        if (free - chunk.length >= this.keepFree) return done(null, chunk);
+        const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
+        done(new InputError('unreadable_file', `${this.name}: after ${gb(this.copied)} copied, the temporary folder ${dirname(this.dir())} has ${gb(free)} free; the copy stopped before it filled the disk (a stream that never ends?). Give the source as a file path, free space, or set TMPDIR to a folder with room.`));
+      },
+      () => done(null, chunk),
+    );
+  }
 }
 
 /** Fails the copy with `unreadable_file` unless the first byte other than white space (or a UTF-8 BOM) opens a JSON document. */
@@ -171,7 +212,11 @@ export function streamSource(
     path = join(dir, 'source');
     options.signal?.throwIfAborted();
     const stream = typeof input === 'function' ? (opened = input()) : input;
-    const guard = [...(options.maxLineBytes === undefined ? [] : [new RowLengthGuard(options.maxLineBytes, name, options.csvQuotes === true)]), ...(options.jsonDocument ? [new JsonStartGuard(name)] : [])];
+    const guard = [
+      ...(options.maxLineBytes === undefined ? [] : [new RowLengthGuard(options.maxLineBytes, name, options.csvQuotes === true)]),
+      ...(options.jsonDocument ? [new JsonStartGuard(name)] : []),
+      new FreeSpaceGuard(() => dir as string, name, options.keepFreeBytes ?? KEEP_FREE_BYTES),
+    ];
     try {
       await pipeline([stream, ...guard, createWriteStream(path, { mode: 0o600 })], ...(options.signal ? [{ signal: options.signal }] : []));
     } catch (error) {

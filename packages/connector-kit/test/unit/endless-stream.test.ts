@@ -87,4 +87,18 @@ describe('a stream of rows that never ends a line', () => {
       else process.env.TMPDIR = before;
     }
   });
+
+  it('a stream whose copy would leave less than keepFreeBytes free in the temporary folder is cut unreadable_file, before the disk fills (re-check of stop 32: endless valid rows, 10 GB in 40 s)', async () => {
+    let sent = 0;
+    const endless = new Readable({
+      read() {
+        sent += 1;
+        this.push(Buffer.from('1,a@x.com\n'.repeat(1_000)));
+      },
+    });
+    const source = streamSource(endless, 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { maxLineBytes: 1_000_000, csvQuotes: true, keepFreeBytes: Number.MAX_SAFE_INTEGER });
+    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/^stdin: after 0\.0 GB copied, the temporary folder .* free; the copy stopped before it filled the disk/) });
+    expect(sent).toBeLessThan(100);
+    await source.dispose();
+  });
 });
