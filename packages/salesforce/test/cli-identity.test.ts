@@ -707,6 +707,39 @@ describe('CLI: a new id with the Email of a record that left, one of its values 
   }
 });
 
+describe("CLI: Email as the key with Customer_Id__c mapped, a record in Salesforce has one row's Email and another row's Customer_Id__c (third trial of stop 32: Bob's Contact became Ann, its Customer_Id__c c2 → c1, and Bob was created anew)", () => {
+  const rows: Row[] = [
+    { id: 'c1', Customer_Id__c: 'c1', Email: 'ann@example.com', FirstName: 'Ann', LastName: 'Alpha', Company: 'Acme' },
+    { id: 'c2', Customer_Id__c: 'c2', Email: 'bob@example.com', FirstName: 'Bob', LastName: 'Beta', Company: 'Acme' },
+    { id: 'c3', Customer_Id__c: 'c3', Email: 'cat@example.com', FirstName: 'Cat', LastName: 'Gamma', Company: 'Acme' },
+  ];
+  const cases: ReadonlyArray<readonly [string, string, string]> = [
+    ['Contact', 'additive', '003'],
+    ['Contact', 'sync', '003'],
+    ['Contact', 'enrich', '003'],
+    ['Lead', 'additive', '00Q'],
+  ];
+  for (const [object, mode, prefix] of cases) {
+    it(`${object}, ${mode}: both rows refused identity_unclear naming that record, nothing written to it and no record with Bob's Email, every run; the other row synced`, async () => {
+      const id = salesforceId(prefix, 402);
+      const fields = (r: Row) => (object === 'Lead' ? r : Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'Company')));
+      const ws = workspace({ [object]: [fields({ Id: id, Customer_Id__c: 'c2', Email: 'ann@example.com', FirstName: 'Bob', LastName: 'Beta', Company: 'Acme' }), fields({ Customer_Id__c: 'c3', Email: 'cat@example.com', LastName: 'Old', Company: 'Acme' })] });
+      const opts = ['--option', `object=${object}`];
+      for (let run = 0; run < 2; run++) {
+        const { code, report } = await ws.sync(mode, rows.map(fields), opts);
+        expect(code).toBe(1);
+        expect(outcome(report, 'c1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(outcome(report, 'c1')?.message).toContain(`record ${id}, found by its Email, has Customer_Id__c "c2" where this row has "c1"`);
+        expect(outcome(report, 'c2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(outcome(report, 'c3')?.outcome).toBe(run === 0 ? 'updated' : 'unchanged');
+        const records = ws.org()[object] ?? [];
+        expect(records.find((r) => r.Id === id)).toMatchObject({ Customer_Id__c: 'c2', Email: 'ann@example.com', FirstName: 'Bob' });
+        expect(records.filter((r) => String(r.Email).toLowerCase() === 'bob@example.com')).toHaveLength(0);
+      }
+    });
+  }
+});
+
 describe("CLI: Customer_Id__c as the key, a record in Salesforce has one row's id and another row's Email (first trial of stop 31: Bob's Lead was rewritten with Ann, and Bob's row made a second Lead)", () => {
   const bobsId = salesforceId('00Q', 401);
   const rows: Row[] = [

@@ -73,6 +73,15 @@ export interface FoundRecord {
    * record's key (see `refuseForeignIdentities`). Omitted: not checked.
    */
   readonly identities?: readonly string[] | undefined;
+  /**
+   * The found record's values of unique identifier fields besides the match key that the
+   * records map (e.g. a Salesforce external-id field such as `Customer_Id__c` where the match
+   * field is Email), by field name, when the lookup read them. A record found by its match
+   * key whose value there differs from the row's, on a destination record this sync does not
+   * track, is refused (`identity_unclear`): it is another identity's record, given this
+   * record's key (third trial of stop 32; see `refuseConflictingIds`). Omitted: not checked.
+   */
+  readonly uniqueFields?: Readonly<Record<string, string>> | undefined;
 }
 
 /**

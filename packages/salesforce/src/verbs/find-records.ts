@@ -33,7 +33,9 @@ export async function findRecords(
   const isLead = object.toLowerCase() === 'lead';
   // Where the match field is not Email, the Email is read too: a record found by its key may carry another person's (see FoundRecord.identities).
   const email = field.toLowerCase() !== 'email' && client.fields.get('Email') !== undefined ? 'Email' : undefined;
-  const extra = `${email ? `, ${email}` : ''}${isLead ? ', IsConverted' : ''}`;
+  // External-id fields the records map besides the match field: a record found by its key that holds another value there is another identity's (see FoundRecord.uniqueFields).
+  const unique = uniqueFieldsOf(client, requests, field);
+  const extra = `${email ? `, ${email}` : ''}${isLead ? ', IsConverted' : ''}${unique.map((f) => `, ${f}`).join('')}`;
   const byKey = new Map<string, Row[]>();
   const keys = [...new Set(requests.map((r) => r.matchKey))];
   const remember = (row: Row) => {
@@ -53,12 +55,14 @@ export async function findRecords(
       const rows = await bulkQuery(
         client.api,
         `SELECT Id, ${field}${extra} FROM ${object} WHERE ${present} ORDER BY Id`,
-        ['Id', field, 'IsConverted', 'Email'],
+        ['Id', field, 'IsConverted', 'Email', ...unique],
         (row) => wanted.has(String(row[1]).trim().toLowerCase()),
         polling,
       );
-      for (const [id, value, converted, mail] of rows) remember({ Id: id as string, [field]: value, IsConverted: converted === 'true', ...(email ? { Email: mail } : {}) });
-      return matched(requests, byKey);
+      for (const [id, value, converted, mail, ...ids] of rows) {
+        remember({ Id: id as string, [field]: value, IsConverted: converted === 'true', ...(email ? { Email: mail } : {}), ...Object.fromEntries(unique.map((f, i) => [f, ids[i]])) });
+      }
+      return matched(requests, byKey, unique);
     }
   }
   for (const list of inListsWithin(keys, IN_LIST_BUDGET)) {
@@ -66,7 +70,14 @@ export async function findRecords(
     const rows = foundRecordsOf<Row>(await client.api.query<unknown>(soql), field);
     for (const row of rows) remember(row);
   }
-  return matched(requests, byKey);
+  return matched(requests, byKey, unique);
+}
+
+/** The external-id fields (describe: `externalId`) the requests' records map with a value, other than the match field. */
+function uniqueFieldsOf(client: SalesforceClient, requests: readonly LookupRequest[], field: string): string[] {
+  const names = new Set<string>();
+  for (const r of requests) for (const [name, value] of Object.entries(r.snapshot.properties)) if (value !== null && value !== undefined && String(value).trim() !== '') names.add(name);
+  return [...names].filter((name) => name.toLowerCase() !== field.toLowerCase() && client.fields.get(name)?.externalId === true).map((name) => client.fields.get(name)?.name ?? name);
 }
 
 const CONVERTED = {
@@ -84,15 +95,22 @@ function identitiesOf(row: Row): { identities?: string[] } {
   return { identities: email === '' ? [] : [email] };
 }
 
+/** A found record's values of the external-id fields the records map (see FoundRecord.uniqueFields). */
+function uniqueOf(row: Row, unique: readonly string[]): { uniqueFields?: Record<string, string> } {
+  if (unique.length === 0) return {};
+  const values = Object.fromEntries(unique.map((f) => [f, row[f] === null || row[f] === undefined ? '' : String(row[f]).trim()]).filter(([, v]) => v !== ''));
+  return Object.keys(values).length > 0 ? { uniqueFields: values } : {};
+}
+
 /** Every record whose match field equals each request's key (the kit decides when there are several). */
-function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, Row[]>): Map<number, FoundRecord[]> {
+function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, Row[]>, unique: readonly string[] = []): Map<number, FoundRecord[]> {
   const found = new Map<number, FoundRecord[]>();
   for (const r of requests) {
     const rows = byKey.get(r.matchKey);
     if (!rows) continue;
     found.set(
       r.ref,
-      rows.map((row) => ({ id: row.Id, ...identitiesOf(row), ...(row.IsConverted === true ? { blocked: CONVERTED } : {}) })),
+      rows.map((row) => ({ id: row.Id, ...identitiesOf(row), ...uniqueOf(row, unique), ...(row.IsConverted === true ? { blocked: CONVERTED } : {}) })),
     );
   }
   return found;

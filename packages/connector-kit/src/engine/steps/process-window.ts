@@ -5,6 +5,7 @@ import type { RunContext } from '../run/run-context';
 import { claimAudienceRecords, claimRecords } from './claim';
 import { findSharedIdentities } from './shared-identity';
 import { refuseEarlierLeavers } from './earlier-leavers';
+import { refuseConflictingIds } from './conflicting-ids';
 import { refuseForeignIdentities } from './foreign-identities';
 import { lookupRecords } from './lookup';
 import { planAudienceRecords, planRecords } from './plan';
@@ -57,6 +58,7 @@ export async function processWindow(ctx: RunContext, records: readonly LedgerRec
     if (ctx.kind === 'records') {
       await lookupRecords(ctx, ledger);
       if (!ctx.caller.stopped) await refuseForeignIdentities(ctx, ledger);
+      if (!ctx.caller.stopped) await refuseConflictingIds(ctx, ledger);
       if (!ctx.caller.stopped) await refuseEarlierLeavers(ctx, ledger);
       if (!ctx.caller.stopped) await claimRecords(ctx, ledger);
       if (!ctx.caller.stopped) planRecords(ctx, ledger);
