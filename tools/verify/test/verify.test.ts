@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { QUICK, randomSeed, replayCommand, withSeed } from '../src/profiles';
 import { emptyStats } from '../src/stats';
 import { RECORD_TARGETS, selectTargets } from '../src/targets';
+import { PEOPLE_TARGETS, runPeopleScenario } from '../src/checks/people-moves';
 import { runRecordsScenario } from '../src/checks/records-scenario';
+import type { PeopleHistory } from '../src/model/people-history';
 import type { HistorySpec } from '../src/model/history';
 import { SECTIONS } from '../src/verify';
 
@@ -86,6 +88,18 @@ describe('verification targets', () => {
       });
     }
   }
+
+  it('identity by id, salesforce/sync: a row taking a departed record\'s Email with other rows\' values is refused; that record is not deleted (full, seed 328096569, history 328107569#0)', async () => {
+    const target = PEOPLE_TARGETS.find((t) => t.name === 'salesforce');
+    if (!target) throw new Error('no salesforce people target');
+    const history = JSON.parse(
+      '{"people":4,"steps":[[{"kind":"leave","a":18},{"kind":"edit","a":1,"field":3},{"kind":"trade","a":7,"b":40,"field":3}],[{"kind":"swap","a":27,"b":43,"keep":1},{"kind":"shift","newcomer":false,"keep":2},{"kind":"trade","a":36,"b":31,"field":2}],[{"kind":"join"},{"kind":"rotate","a":13,"b":50,"c":18,"keep":1},{"kind":"shift","newcomer":false,"keep":0}]]}',
+    ) as PeopleHistory;
+    const stats = emptyStats();
+    await runPeopleScenario(target, 'sync', history, 'seed 328107569#0', stats);
+    expect(stats.scenarios).toBe(1);
+    expect(stats.violations).toEqual([]);
+  }, 60_000);
 
   it('refuses an unknown target name, naming the known ones', () => {
     expect(() => selectTargets(['nope'])).toThrow(/Unknown target "nope"\. Known targets: salesforce, intercom, onesignal, salesforce-bulk, tiny, facebook, distributed\./);

@@ -7,7 +7,7 @@ import type { RecordRunContext, SourceFacts } from '../run/run-context';
 import { isEmpty } from '../../records/property-diff';
 import { permits } from '../../modes/permits';
 import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
-import { looksLikeDeparted, takesValuesWith } from './key-holder';
+import { looksLikeDeparted, same, takesValuesWith } from './key-holder';
 import { EntriesById } from './entries-by-id';
 import { whyNotRenumbered } from './value-carriers';
 
@@ -271,6 +271,16 @@ async function refuseTakings(ctx: RecordRunContext, ledger: RecordLedger, t: Tak
   }
 }
 
+/** True when `next` differs from `own` only in the properties that make up its key or identifiers (`keyAndIds`). */
+function onlyIdentifiersChanged(next: RecordSnapshot, own: RecordSnapshot, keyAndIds: (s: RecordSnapshot) => string): boolean {
+  const ids = keyAndIds(next);
+  for (const name of new Set([...Object.keys(next.properties), ...Object.keys(own.properties)])) {
+    if (same(next.properties[name], own.properties[name])) continue;
+    if (keyAndIds({ ...next, properties: { ...next.properties, [name]: own.properties[name] ?? null } }) === ids) return false;
+  }
+  return true;
+}
+
 /** A key and the identifiers as one text: a property making up any of them casts no vote when values are compared (the identifier itself moved). */
 const keyAndIdsOf = (t: TakingsContext) => (s: RecordSnapshot) => [t.keyOf(s), ...t.idsOf(s)].join('\u0000');
 
@@ -303,6 +313,9 @@ async function takingFromDeparted(ctx: RecordRunContext, t: TakingsContext, r: R
     refuse(`Its new ${t.label} is that of record "${departed.recordId}", which left the source, but ${never} that ${ctx.destinationName} record: two records would have one ${t.label}.`, `If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, merge or delete that record in ${ctx.destinationName}, then run again.`);
     return;
   }
-  if (!t.memory.open.has(r.recordId) && !takesValuesWith(next, r.entry.snapshot, departed.snapshot, keyAndIds)) return;
+  // Let through only an identifier handed on alone: with other values changed too, the ids may have been shuffled (verify,
+  // seed 328096569 full, identity by id: a row took a departed record's Email and another row's values, and the departed
+  // person's record was deleted while that person was in the source under this id).
+  if (!t.memory.open.has(r.recordId) && !takesValuesWith(next, r.entry.snapshot, departed.snapshot, keyAndIds) && onlyIdentifiersChanged(next, r.entry.snapshot, keyAndIds)) return;
   refuse(`Its new ${t.label} is that of record "${departed.recordId}", which left the source, and its row looks like that record or its ids moved: it may be that person under this id.`, `That record is kept while a row has its ${t.label}. If it is that person, give the row the id "${departed.recordId}" back; if the ${t.label} was really handed on, delete or merge that record in ${ctx.destinationName}, and a later run sends this change.`);
 }
