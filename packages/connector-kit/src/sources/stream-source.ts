@@ -23,7 +23,7 @@ export interface StreamSpoolOptions {
    * a binary file piped in) was copied forever (second trial of stop 31).
    */
   readonly maxLineBytes?: number | undefined;
-  /** Free space the copy leaves in the temporary folder, bytes; the copy fails `unreadable_file` before it would leave less. Default 1 GiB. */
+  /** Free space the copy leaves in the temporary folder, bytes; the copy fails `unreadable_file` before it would leave less. Default 1 GiB, or 5% of a file system smaller than 20 GiB. */
   readonly keepFreeBytes?: number | undefined;
   /** CSV: a line break inside a quoted value does not end the row that `maxLineBytes` bounds. */
   readonly csvQuotes?: boolean | undefined;
@@ -31,14 +31,23 @@ export interface StreamSpoolOptions {
   readonly jsonDocument?: boolean | undefined;
 }
 
-/** Free space a stream's copy always leaves in its temporary folder, bytes (1 GiB). */
+/** Free space a stream's copy always leaves in its temporary folder, bytes (1 GiB, or 5% of a smaller file system). */
 const KEEP_FREE_BYTES = 1024 ** 3;
+/**
+ * The free space a stream's copy leaves by default in a file system of `totalBytes`: 1 GiB, or
+ * 5% of the file system when that is less — a small container `/tmp` still takes a small
+ * stream (re-check of stop 32: 200 bytes were refused in a 20 MB `/tmp`).
+ */
+export function defaultReserve(totalBytes: number): number {
+  return Math.min(KEEP_FREE_BYTES, totalBytes * 0.05);
+}
+
 /** How often the copy checks that space, bytes copied (64 MiB). */
 const FREE_CHECK_EVERY = 64 * 1024 ** 2;
 
 /**
  * Fails the copy with `unreadable_file` before it leaves less than `keepFree` bytes free in
- * `dir`'s file system (checked every {@link FREE_CHECK_EVERY} bytes): a stream that never
+ * `dir`'s file system (by default 1 GiB, or 5% of its size when that is less) (checked every {@link FREE_CHECK_EVERY} bytes): a stream that never
  * ends, in rows that all read well (`yes` of a valid row, an endless JSON array), filled the
  * disk (re-check of stop 32: 10 GB in 40 s). `statfs`: https://nodejs.org/api/fs.html#fspromisesstatfspath-options
  */
@@ -49,7 +58,7 @@ class FreeSpaceGuard extends Transform {
   constructor(
     private readonly dir: () => string,
     private readonly name: string,
-    private readonly keepFree: number,
+    private readonly keepFree: number | undefined,
   ) {
     super();
   }
@@ -61,7 +70,8 @@ class FreeSpaceGuard extends Transform {
     statfs(this.dir()).then(
       (fs) => {
         const free = fs.bavail * fs.bsize;
-        if (free - chunk.length >= this.keepFree) return done(null, chunk);
+        // A small folder (a container's /tmp) keeps 5% of its size instead: a small stream still fits (re-check of stop 32).
+        if (free - chunk.length >= (this.keepFree ?? defaultReserve(fs.blocks * fs.bsize))) return done(null, chunk);
         const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
         done(new InputError('unreadable_file', `${this.name}: after ${gb(this.copied)} copied, the temporary folder ${dirname(this.dir())} has ${gb(free)} free; the copy stopped before it filled the disk (a stream that never ends?). Give the source as a file path, free space, or set TMPDIR to a folder with room.`));
       },
@@ -215,7 +225,7 @@ export function streamSource(
     const guard = [
       ...(options.maxLineBytes === undefined ? [] : [new RowLengthGuard(options.maxLineBytes, name, options.csvQuotes === true)]),
       ...(options.jsonDocument ? [new JsonStartGuard(name)] : []),
-      new FreeSpaceGuard(() => dir as string, name, options.keepFreeBytes ?? KEEP_FREE_BYTES),
+      new FreeSpaceGuard(() => dir as string, name, options.keepFreeBytes),
     ];
     try {
       await pipeline([stream, ...guard, createWriteStream(path, { mode: 0o600 })], ...(options.signal ? [{ signal: options.signal }] : []));

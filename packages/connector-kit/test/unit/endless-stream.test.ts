@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openSource } from '../../src/sources/open-source';
-import { streamSource } from '../../src/sources/stream-source';
+import { defaultReserve, streamSource } from '../../src/sources/stream-source';
 
 const drain = async (source: { open(): AsyncIterable<unknown> }) => {
   for await (const _ of source.open()) void _;
@@ -100,5 +100,10 @@ describe('a stream of rows that never ends a line', () => {
     await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/^stdin: after 0\.0 GB copied, the temporary folder .* free; the copy stopped before it filled the disk/) });
     expect(sent).toBeLessThan(100);
     await source.dispose();
+  });
+
+  it('the default reserve is 1 GiB, or 5% of a file system smaller than 20 GiB (re-check of stop 32: 200 bytes refused in a 20 MB /tmp)', () => {
+    expect(defaultReserve(20 * 1024 ** 2)).toBe(1024 ** 2);
+    expect(defaultReserve(100 * 1024 ** 3)).toBe(1024 ** 3);
   });
 });
