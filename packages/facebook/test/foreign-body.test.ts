@@ -57,4 +57,17 @@ describe('Facebook: an add answered with a page instead of num_received', () => 
       delete process.env.SYNCMODES_MAX_ANSWER_BYTES;
     }
   });
+
+  it('an audience creation answered with a page is not taken as id "undefined": the audiences are listed again, the one created is found, none made twice; every person in it (full verify, seed 328096569: POST /undefined/users)', async () => {
+    env = await startFacebook();
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'POST', path: 'customaudiences$', times: 1 }]);
+    const source = memorySource(Array.from({ length: 3 }, (_, i) => ({ id: `p${i}`, snapshot: { properties: { EMAIL: emailOf(i) }, groups: ['New audience'] } })));
+    const summary = await runSync({ collectResults: true, destination: facebookDestination, config: env.config, mode: 'additive', source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(env.emulator.faults.injected.foreign_body).toBe(1);
+    expect(summary.counts).toMatchObject({ created: 3, failed: 0 });
+    expect((await env.admin.requests()).some((e) => e.path.includes('undefined'))).toBe(false);
+    expect((await env.admin.records<{ audiences: { name: string }[] }>()).audiences.filter((a) => a.name === 'New audience')).toHaveLength(1);
+    const members = await env.members();
+    expect(members.get('New audience')?.size).toBe(3);
+  });
 });

@@ -112,7 +112,13 @@ export class FacebookClient {
         customer_file_source: this.config.customerFileSource,
         description: 'Created by syncmodes',
       });
-      return String(dataOf(created).id);
+      // An answer without the id (a proxy's page) made every later call go to /undefined/users (verify foreign_body, stop 32):
+      // retried, the audiences are listed again first, so the one this call may have created is found, not made twice.
+      const id = dataOf(created).id;
+      if ((typeof id !== 'string' && typeof id !== 'number') || String(id).trim() === '') {
+        throw new SyncError('unexpected_response', 'Facebook answered the audience creation without the audience id (a proxy page, another API); the audiences are listed again before anything is created.', { status: 200, retryable: true });
+      }
+      return String(id);
     });
   }
 
