@@ -833,6 +833,8 @@ export class RecordsModel {
       const was = before.records.find((p) => p.pid === entry.pid);
       if (record && was) record.groups = new Set(was.groups);
       entry.groups = new Set(before.entries.get(id)?.groups ?? []);
+      // Still pending in the sync's state: the next run sends the record again, its group changes with it.
+      entry.hash = '';
     }
   }
 
