@@ -707,6 +707,26 @@ describe('CLI: a new id with the Email of a record that left, one of its values 
   }
 });
 
+describe('CLI: Email as the key with Customer_Id__c mapped from the id, a person renumbered with every other value the same (re-check of stop 32: refused on every run, the mapped id always differing)', () => {
+  const person = (id: string, n: number) => ({ id, Customer_Id__c: id, Email: `p${n}@example.com`, FirstName: `First${n}`, LastName: `Last${n}`, Phone: `55500${n}`, MailingCity: `City${n}` });
+  for (const mode of ['sync', 'additive']) {
+    it(`${mode}: the new id takes the Contact over (updated, Customer_Id__c c6), the old id is rekeyed, nothing deleted or created; then nothing to do`, async () => {
+      const ws = workspace({ Contact: [] });
+      const opts = ['--allow-deletes', '5'];
+      expect((await ws.sync(mode, [person('c1', 1), person('c2', 2)], opts)).code).toBe(0);
+      const id = ws.org().Contact?.find((c) => c.Email === 'p1@example.com')?.Id;
+      const renumbered = await ws.sync(mode, [person('c2', 2), { ...person('c6', 1) }], opts);
+      expect(renumbered.code).toBe(0);
+      expect(outcome(renumbered.report, 'c6')).toMatchObject({ outcome: 'updated', destinationId: id });
+      expect(outcome(renumbered.report, 'c1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect(ws.org().Contact?.filter((c) => c.Email === 'p1@example.com').map((c) => [c.Id, c.Customer_Id__c])).toEqual([[id, 'c6']]);
+      expect(ws.org().Contact).toHaveLength(2);
+      const again = await ws.sync(mode, [person('c2', 2), person('c6', 1)], opts);
+      expect(again.report.records.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['c2:unchanged', 'c6:unchanged']);
+    });
+  }
+});
+
 describe("CLI: Email as the key with Customer_Id__c mapped, a record in Salesforce has one row's Email and another row's Customer_Id__c (third trial of stop 32: Bob's Contact became Ann, its Customer_Id__c c2 → c1, and Bob was created anew)", () => {
   const rows: Row[] = [
     { id: 'c1', Customer_Id__c: 'c1', Email: 'ann@example.com', FirstName: 'Ann', LastName: 'Alpha', Company: 'Acme' },

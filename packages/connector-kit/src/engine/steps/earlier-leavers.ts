@@ -28,7 +28,7 @@ export async function refuseEarlierLeavers(ctx: RecordRunContext, ledger: Record
   const events: RecordEvent[] = [];
   for (const r of taking) {
     const leaver = kept.get(r.found?.id as string);
-    const why = leaver ? whyNotRenumbered(r.next as RecordSnapshot, leaver.snapshot, keyOf) : undefined;
+    const why = leaver ? whyNotRenumbered(r.next as RecordSnapshot, leaver.snapshot, keyOf, { next: r.recordId, other: leaver.recordId }) : undefined;
     if (!leaver || why === undefined) continue;
     const message =
       `It found ${ctx.destinationName} record ${leaver.destinationId}, which this sync wrote for record "${leaver.recordId}", which left the source in an earlier run and was kept there, but it has ${why.startsWith('another') ? `${why} than that record` : why.startsWith('without') ? `not that record's ${why.slice('without its '.length)}` : 'none of its other values'}: ` +

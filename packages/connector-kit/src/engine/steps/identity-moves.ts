@@ -295,7 +295,7 @@ async function takingFromDeparted(ctx: RecordRunContext, t: TakingsContext, r: R
   if (r.entry === undefined) {
     // Someone new given that record's email, or that person under a new id with values changed: unsure (fifteenth trial of
     // #17: a second Contact beside one kept untracked; first trial of stop 31: one value in common is no proof either).
-    const why = whyNotRenumbered(next, departed.snapshot, keyAndIds);
+    const why = whyNotRenumbered(next, departed.snapshot, keyAndIds, { next: r.recordId, other: departed.recordId });
     if (why !== undefined) {
       refuse(`It is new, with the ${t.label} of record "${departed.recordId}", which left the source, but ${why}: someone new given that ${t.label}, or that person under a new id with values changed.`, `That record is kept. If it is that person, give the row the id "${departed.recordId}" back, or send the new id with that record's values first and the changed values in a later run; if the ${t.label} really went to someone new, delete or merge that record in ${ctx.destinationName}, then run again.`);
     } else ctx.carriers.remember(departed.recordId, r.recordId);

@@ -42,7 +42,7 @@ function notThatPerson(ctx: RecordRunContext, row: RecordView, departed: StateEn
 function takesOver(ctx: RecordRunContext, row: RecordView, departed: StateEntry, keyOf: (s: RecordSnapshot) => string | undefined): boolean {
   const next = row.next;
   if (next === null) return true;
-  if (whyNotRenumbered(next, departed.snapshot, keyOf) !== undefined) return false;
+  if (whyNotRenumbered(next, departed.snapshot, keyOf, { next: row.recordId, other: departed.recordId }) !== undefined) return false;
   if (describesOther(next, NO_VALUES, departed.snapshot, keyOf)) return true;
   const carrier = ctx.carriers.carrierOf(departed.recordId);
   return carrier === undefined || carrier === row.recordId;

@@ -66,14 +66,17 @@ export function differingValues(next: RecordSnapshot, other: RecordSnapshot, key
  * email tells nothing: re-check of stop 31), `without its FirstName, Phone` when it has some (one city
  * in common and every other cell empty: third trial of stop 32, taken over, then overwritten
  * with the new person a run later). Undefined when it may be: it has every non-empty value of
- * `other` outside the key, and none that differs.
+ * `other` outside the key, and none that differs. With `ids` (the two records' ids), a field
+ * holding each record's own id is left out: it changes with every renumbering.
  */
-export function whyNotRenumbered(next: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined): string | undefined {
-  const differing = differingValues(next, other, keyOf);
+export function whyNotRenumbered(next: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined, ids?: { readonly next: string; readonly other: string }): string | undefined {
+  // A field holding each record's own id (the id column mapped into it) moves with the renumbering: no evidence (re-check of stop 32).
+  const isId = (name: string) => ids !== undefined && same(next.properties[name], ids.next) && same(other.properties[name], ids.other);
+  const differing = differingValues(next, other, keyOf).filter((name) => !isId(name));
   if (differing.length > 0) return `another ${differing.join(', ')}`;
   const key = keyOf(next);
   const outsideKey = (name: string) => keyOf({ ...next, properties: { ...next.properties, [name]: null } }) === key;
-  const theirs = Object.keys(other.properties).filter((name) => !isEmpty(other.properties[name]) && outsideKey(name));
+  const theirs = Object.keys(other.properties).filter((name) => !isEmpty(other.properties[name]) && outsideKey(name) && !isId(name));
   const lacking = theirs.filter((name) => isEmpty(next.properties[name]));
   if (lacking.length === 0) return undefined;
   return lacking.length === theirs.length ? 'none of its other values' : `without its ${lacking.join(', ')}`;
