@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeError, stateError } from '../src/index';
 import { startBin, until } from './bin-process';
-import { cli, cliWith, tempDir } from './cli-helpers';
+import { cli, cliWith, readReport, tempDir } from './cli-helpers';
 import { useEmulator, useSourceFile } from './fixtures/per-test';
 
 const CSV = 'Customer Id,Email,Last Name\nA1,ada@example.com,Lovelace\nB2,alan@example.com,Turing\n';
@@ -93,6 +93,19 @@ describe('syncmodes state list | show | forget', () => {
     expect(data.Contact).toHaveLength(2);
     const show = JSON.parse((await cli(['state', 'show', 'customers', '--state-dir', stateDir, '--json'])).stdout) as SyncListing;
     expect(show.owned).toBe(0);
+  });
+
+  it('sync mode never deletes a Contact the other sync of the state folder has in its source: tracked_elsewhere, kept (issue 17, trial 19a F5)', async () => {
+    // "customers" created both Contacts; "second-feed" matched them. Ada leaves "customers"' source only.
+    writeFileSync(file, 'Customer Id,Email,Last Name\nB2,alan@example.com,Turing\n');
+    const report = join(dir, 'r.json');
+    const out = await sync(['--mode', 'sync', '--allow-deletes', '10', '--json', '--report', report]);
+    expect(out.code).toBe(0);
+    const entries = readReport(report).records.filter((r) => r.id === 'A1');
+    expect(entries.map((r) => [r.outcome, r.code])).toEqual([['skipped', 'tracked_elsewhere']]);
+    expect(entries[0]?.message).toMatch(/sync "second-feed" sharing this state has record 003\w+ in its source/);
+    const data = JSON.parse(readFileSync(join(stateDir, 'emulators', 'salesforce.json'), 'utf8')) as { Contact: { Email: string; IsDeleted?: boolean }[] };
+    expect(data.Contact.filter((c) => !c.IsDeleted).map((c) => c.Email).sort()).toEqual(['ada@example.com', 'alan@example.com']);
   });
 
   it('a folder without state lists no syncs and creates nothing', async () => {

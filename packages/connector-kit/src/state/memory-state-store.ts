@@ -119,6 +119,19 @@ export class MemoryStateStore implements StateStore {
     return [...this.recordsOf(syncId).values()].filter((e) => e.destinationId !== null && wanted.has(e.destinationId)).map(withoutTime);
   }
 
+  async trackedElsewhere(syncId: string, destinationIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    const destination = this.syncs.get(syncId)?.destination;
+    const wanted = new Set(destinationIds);
+    for (const other of this.syncs.values()) {
+      if (other.syncId === syncId || other.destination !== destination) continue;
+      const ids = new Set<string>();
+      for (const e of this.recordsOf(other.syncId).values()) if (e.destinationId !== null && wanted.has(e.destinationId) && !e.departed && e.notFound !== true) ids.add(e.destinationId);
+      for (const id of ids) out.set(id, [...(out.get(id) ?? []), other.name ?? other.syncId]);
+    }
+    return out;
+  }
+
   async put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
     this.check(lease);
     const records = this.recordsOf(syncId);

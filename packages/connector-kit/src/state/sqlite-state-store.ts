@@ -207,6 +207,28 @@ export class SqliteStateStore implements StateStore {
     });
   }
 
+  trackedElsewhere(syncId: string, destinationIds: readonly string[]): Promise<Map<string, string[]>> {
+    return this.guard('reading other syncs’ state', () => {
+      const out = new Map<string, string[]>();
+      if (destinationIds.length === 0) return out;
+      const others = this.db
+        .prepare('SELECT sync_id, name FROM syncs WHERE destination = (SELECT destination FROM syncs WHERE sync_id = ?) AND sync_id <> ?')
+        .all(syncId, syncId) as { sync_id: string; name: string | null }[];
+      for (const other of others) {
+        for (let i = 0; i < destinationIds.length; i += CHUNK) {
+          const ids = destinationIds.slice(i, i + CHUNK);
+          const sql = `SELECT DISTINCT destination_id FROM records WHERE sync_id = ? AND destination_id IN (${ids.map(() => '?').join(',')}) AND departed = 0 AND not_found = 0`;
+          for (const row of this.db.prepare(sql).all(other.sync_id, ...ids) as { destination_id: string }[]) {
+            const list = out.get(row.destination_id) ?? [];
+            list.push(other.name ?? other.sync_id);
+            out.set(row.destination_id, list);
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return this.guard('writing state', () => {

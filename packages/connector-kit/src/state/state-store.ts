@@ -165,6 +165,15 @@ export interface StateStore {
   /** Full entries whose destination id is one of `destinationIds` (several records may name one). */
   findByDestinationIds(syncId: string, destinationIds: readonly string[]): Promise<StateEntry[]>;
   /**
+   * Which other syncs of the same destination (same `SyncInfo.destination`, another sync id)
+   * track any of `destinationIds` as a record in their source (an entry that is neither
+   * departed nor not found): by destination id, those syncs' names (their ids when they
+   * have none). Ids no other sync tracks are absent. A sync deleting a record that another
+   * sync still has in its source would take that record from it without it knowing (#17,
+   * trial 19a F5): the engine keeps such records.
+   */
+  trackedElsewhere(syncId: string, destinationIds: readonly string[]): Promise<Map<string, string[]>>;
+  /**
    * Inserts or replaces entries, atomically.
    *
    * @param lease - when given, the write is refused with `lease_lost` unless this lease is still the sync's current one.

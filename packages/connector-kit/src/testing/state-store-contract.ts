@@ -21,7 +21,7 @@ const SYNC = 'sync-under-test';
  * Registers (vitest) the behaviour every {@link StateStore} must have, so a new store
  * (Postgres, …) is proven against the same contract as SQLite: entries round-trip exactly,
  * the index carries hashes and flags, counts, removal, lookups by destination id, syncs kept
- * apart, the lease: exclusive per sync, taken over only when expired or stale, with an
+ * apart (and the destination records other syncs track), the lease: exclusive per sync, taken over only when expired or stale, with an
  * epoch that fences writes made under an older lease (`lease_lost`); listing syncs with
  * their names and counts, and forgetting one.
  *
@@ -73,6 +73,21 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       await store.put(SYNC, [entry('a'), entry('b', { destinationId: 'shared' }), entry('c', { destinationId: 'shared' }), entry('e', { destinationId: null })]);
       const found = await store.findByDestinationIds(SYNC, ['shared', 'd-a', 'nothing']);
       expect(found.map((e) => e.recordId).sort()).toEqual(['a', 'b', 'c']);
+    });
+
+    it('tells which other syncs of the same destination track a destination record as in their source', async () => {
+      await store.registerSync({ syncId: 'b', destination: 'tiny', identity: {}, name: 'second' });
+      await store.registerSync({ syncId: 'c', destination: 'tiny', identity: {} });
+      await store.registerSync({ syncId: 'elsewhere', destination: 'other', identity: {} });
+      await store.put(SYNC, [entry('a', { destinationId: 'x1' }), entry('b', { destinationId: 'x2' })]);
+      await store.put('b', [entry('a', { destinationId: 'x1' }), entry('b', { destinationId: 'x2', departed: true }), entry('c', { destinationId: 'x3', notFound: true })]);
+      await store.put('c', [entry('q', { destinationId: 'x1' }), entry('r', { destinationId: 'x4' })]);
+      await store.put('elsewhere', [entry('a', { destinationId: 'x2' })]);
+      const tracked = await store.trackedElsewhere(SYNC, ['x1', 'x2', 'x3', 'x4', 'x5']);
+      expect(new Map([...tracked].map(([id, syncs]) => [id, [...syncs].sort()]))).toEqual(new Map([['x1', ['c', 'second']], ['x4', ['c']]]));
+      expect(await store.trackedElsewhere(SYNC, [])).toEqual(new Map());
+      expect(await store.trackedElsewhere('b', ['x2'])).toEqual(new Map([['x2', [SYNC]]]));
+      expect(await store.trackedElsewhere('elsewhere', ['x1', 'x2'])).toEqual(new Map());
     });
 
     it('counts entries per group and pages through the entries of one group in record-id order', async () => {

@@ -61,6 +61,22 @@ export class PgSyncs {
     return rows.map(toListing);
   }
 
+  /** See `StateStore.trackedElsewhere`: by destination id, the other syncs of the same destination that track it as in their source. */
+  async trackedElsewhere(client: pg.ClientBase, syncId: string, destinationIds: readonly string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (let i = 0; i < destinationIds.length; i += 5_000) {
+      const { rows } = await client.query<{ destination_id: string; sync: string }>(
+        `SELECT DISTINCT r.destination_id, COALESCE(s.name, s.sync_id) AS sync
+         FROM ${this.syncs} s JOIN ${this.records} r ON r.sync_id = s.sync_id
+         WHERE s.destination = (SELECT destination FROM ${this.syncs} WHERE sync_id = $1) AND s.sync_id <> $1
+           AND r.destination_id = ANY($2::text[]) AND NOT r.departed AND NOT r.not_found`,
+        [syncId, destinationIds.slice(i, i + 5_000)],
+      );
+      for (const row of rows) out.set(row.destination_id, [...(out.get(row.destination_id) ?? []), row.sync]);
+    }
+    return out;
+  }
+
   /** See `StateStore.forgetSync`; `client` is inside a transaction. @throws `SyncRunningError` while a run holds the lease. */
   async forget(client: pg.ClientBase, syncId: string): Promise<number> {
     const { rows } = await client.query<{ holder: string; acquired_at: string; expires_at: string; now: string }>(

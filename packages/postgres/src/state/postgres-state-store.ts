@@ -206,6 +206,11 @@ export class PostgresStateStore implements StateStore {
     return this.using('reading state entries', (client) => this.records.findByDestinationIds(client, syncId, destinationIds));
   }
 
+  trackedElsewhere(syncId: string, destinationIds: readonly string[]): Promise<Map<string, string[]>> {
+    if (destinationIds.length === 0) return Promise.resolve(new Map());
+    return this.using('reading other syncs’ state', (client) => this.syncs.trackedElsewhere(client, syncId, destinationIds));
+  }
+
   put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     const now = Date.now();

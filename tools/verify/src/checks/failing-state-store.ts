@@ -75,6 +75,10 @@ export class FailingStateStore implements StateStore {
     return this.inner.findByDestinationIds(syncId, destinationIds);
   }
 
+  trackedElsewhere(syncId: string, destinationIds: readonly string[]) {
+    return this.inner.trackedElsewhere(syncId, destinationIds);
+  }
+
   count(syncId: string, filter?: 'all' | 'owned') {
     return this.inner.count(syncId, filter);
   }

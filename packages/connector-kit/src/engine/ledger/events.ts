@@ -19,6 +19,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  *   that holder was written as a record of its own, so this one is kept and no longer tracked);
  * - `shared`: audiences — other current records share one of the identifiers the record's
  *   state holds (`holders`), and are in `groups`: it must not be removed from those;
+ * - `tracked_elsewhere`: a record that left the source, whose destination record other syncs of
+ *   the same destination track as in their source (`syncs`, by name): never deleted by this one;
  * - `planned`: the planner's decision;
  * - `missing`: a write found the destination record gone (it is planned again as not found);
  * - `acknowledged`: the destination acknowledged one operation (`write`: the record write,
@@ -33,6 +35,7 @@ export type RecordEvent =
   | { readonly type: 'found'; readonly ref: number; readonly match: FoundRecord }
   | { readonly type: 'claimed'; readonly ref: number; readonly holder: string; readonly holderGroups?: readonly string[] | undefined; readonly holderRefused?: boolean | undefined; readonly byValues?: boolean | undefined; readonly released?: boolean | undefined }
   | { readonly type: 'shared'; readonly ref: number; readonly holders: readonly string[]; readonly groups: readonly string[]; readonly overlaps?: boolean | undefined }
+  | { readonly type: 'tracked_elsewhere'; readonly ref: number; readonly syncs: readonly string[] }
   | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
   | { readonly type: 'linked'; readonly ref: number; readonly identities: readonly Properties[] }
   | { readonly type: 'missing'; readonly ref: number }

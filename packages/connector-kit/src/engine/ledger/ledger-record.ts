@@ -75,6 +75,8 @@ export interface LedgerRecord {
   sharedGroups: readonly string[] | undefined;
   /** Audiences: the record's new identifiers name the member its previous ones (or their linked identities) did. */
   identityOverlaps: boolean;
+  /** Left the source: the other syncs of the destination that track its destination record as in their source (see `StateStore.trackedElsewhere`). */
+  trackedElsewhere: readonly string[] | undefined;
   /** Audiences: identities linked to it in this run by re-keys to it (see `transferClaimed`). */
   inheritedLinks: readonly Properties[] | undefined;
   /** The destination id once known (found, or created). */
@@ -156,6 +158,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     sharedGroups: undefined,
     identityOverlaps: false,
     inheritedLinks: undefined,
+    trackedElsewhere: undefined,
     destinationId: input.entry?.destinationId ?? undefined,
     owned: input.entry?.owned ?? false,
     plan: undefined,

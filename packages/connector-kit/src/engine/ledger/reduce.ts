@@ -29,6 +29,9 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
       record.sharedGroups = event.groups;
       record.identityOverlaps = event.overlaps === true;
       return;
+    case 'tracked_elsewhere':
+      record.trackedElsewhere = event.syncs;
+      return;
     case 'linked':
       record.inheritedLinks = event.identities;
       return;

@@ -104,11 +104,14 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   if (!found || found.archived) {
     return plan({ action: 'skip', outcome: 'skipped', code: 'not_found', message: `Left the source and is no longer in ${ctx.destinationName}; forgotten.` });
   }
-  if (permits(ctx.mode, 'delete', { owned: record.owned, deletePolicy: ctx.deletePolicy })) {
+  const elsewhere = record.trackedElsewhere;
+  if (permits(ctx.mode, 'delete', { owned: record.owned, deletePolicy: ctx.deletePolicy }) && elsewhere === undefined) {
     return plan({ action: 'delete', outcome: 'deleted', message: 'Left the source; deleted.' });
   }
   const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') ? [...(record.entry?.snapshot.groups ?? [])] : [];
-  const why = !permits(ctx.mode, 'delete', { owned: true, deletePolicy: ctx.deletePolicy })
+  const why = elsewhere !== undefined
+    ? { code: 'tracked_elsewhere', text: `${elsewhere.length === 1 ? 'sync' : 'syncs'} ${elsewhere.slice(0, 3).map((s) => `"${s}"`).join(', ')}${elsewhere.length > 3 ? ` and ${elsewhere.length - 3} more` : ''} sharing this state ${elsewhere.length === 1 ? 'has' : 'have'} record ${found.id} in ${elsewhere.length === 1 ? 'its' : 'their'} source (if that person left every source, delete ${found.id} in ${ctx.destinationName})` }
+    : !permits(ctx.mode, 'delete', { owned: true, deletePolicy: ctx.deletePolicy })
     ? { code: 'delete_not_allowed', text: `${modeName} mode never deletes` }
     : { code: 'not_owned', text: "this sync did not create it (deletePolicy: 'matched' widens deletes)" };
   return plan({
@@ -166,7 +169,8 @@ function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
  *
  * Rules (see the sync-modes notes): enrich never creates (`not_found`); additive and enrich
  * never delete (`delete_not_allowed`); sync deletes only owned records unless the policy is
- * `matched` (`not_owned`); a record that left the source while a current record holds its
+ * `matched` (`not_owned`), and never one another sync of the same state tracks as in its
+ * source (`tracked_elsewhere`); a record that left the source while a current record holds its
  * destination record is kept (`rekeyed`); records kept after leaving the source leave their
  * managed groups; archived records count as absent where the mode cannot create, and are
  * restored where it can; blocked records are skipped with the destination's code.

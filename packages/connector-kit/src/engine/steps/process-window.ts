@@ -7,6 +7,7 @@ import { findSharedIdentities } from './shared-identity';
 import { refuseEarlierLeavers } from './earlier-leavers';
 import { refuseConflictingIds } from './conflicting-ids';
 import { refuseForeignIdentities } from './foreign-identities';
+import { findOtherSyncs } from './other-syncs';
 import { lookupRecords } from './lookup';
 import { planAudienceRecords, planRecords } from './plan';
 import { sendGroups } from './send-groups';
@@ -61,6 +62,7 @@ export async function processWindow(ctx: RunContext, records: readonly LedgerRec
       if (!ctx.caller.stopped) await refuseConflictingIds(ctx, ledger);
       if (!ctx.caller.stopped) await refuseEarlierLeavers(ctx, ledger);
       if (!ctx.caller.stopped) await claimRecords(ctx, ledger);
+      if (!ctx.caller.stopped) await findOtherSyncs(ctx, ledger);
       if (!ctx.caller.stopped) planRecords(ctx, ledger);
     } else {
       await claimAudienceRecords(ctx, ledger);

@@ -91,6 +91,37 @@ export const deletesCheck: CheckSpec = {
   },
 };
 
+/**
+ * Two syncs sharing one state store (`syncName`s "first" and "second"): a record "first" wrote
+ * and "second" also has in its source is never deleted when it leaves "first"'s source
+ * (`tracked_elsewhere`); one only "first" has is (#17, trial 19a F5).
+ */
+export const sharedRecordCheck: CheckSpec = {
+  id: 'deletes-shared',
+  title: (ops) => (ops.delete ? 'never deletes a record another sync sharing the state has in its source (tracked_elsewhere)' : 'keeps a record another sync sharing the state has in its source'),
+  async body(t) {
+    const [shared, onlyFirst, staying] = [20, 21, 22].map((i) => t.harness.record(i)) as [ConformanceRecord, ConformanceRecord, ConformanceRecord];
+    if (!t.ops.create) await t.target.seed([shared, onlyFirst, staying]);
+    await t.run([shared, onlyFirst, staying], { syncName: 'first' });
+    await t.run([shared], { syncName: 'second' });
+    await t.target.admin.clearRequests();
+
+    const o = outcomes(await t.run([staying], { syncName: 'first' }));
+    const after = await t.byKey();
+    expect(after.has(t.keyOf(shared)), 'the shared record is kept').toBe(true);
+    if (t.ops.delete) {
+      expect([o[shared.id], o[onlyFirst.id]]).toEqual(['skipped:tracked_elsewhere', 'deleted']);
+      expect(after.has(t.keyOf(onlyFirst)), 'the record only "first" had is deleted').toBe(false);
+      expect((await t.writes('delete')).reduce((n, e) => n + t.harness.recordsIn(e), 0)).toBe(1);
+    } else {
+      expect([o[shared.id], o[onlyFirst.id]]).toEqual(['skipped:delete_not_allowed', 'skipped:delete_not_allowed']);
+      expect(await t.writes('delete')).toEqual([]);
+    }
+    // "second" still holds it, unchanged.
+    expect(outcomes(await t.run([shared], { syncName: 'second' }))[shared.id]).toBe('unchanged');
+  },
+};
+
 /** A rerun with the same input sends no request at all. */
 export const rerunCheck: CheckSpec = {
   id: 'rerun-sends-nothing',
