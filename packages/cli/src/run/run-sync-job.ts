@@ -157,11 +157,15 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     logger: run.logger,
     signal: run.settings.signal,
     maxRateLimitWaitMs: run.settings.maxRateLimitWaitMs,
-    onProgress: (p) => run.progress.update(p),
+    onProgress: (p) => {
+      last = p;
+      run.progress.update(p);
+    },
     onResult: run.sink.add,
   };
-  // Exiting at once (a second interrupt) before the run has its summary: the counts decided so far.
-  run.settings.beforeExit?.(() => printPartial(run, startedMs));
+  let last: RunProgress | undefined;
+  // Exiting at once (a second interrupt) before the run has its summary: the counts decided so far, the others not_sent.
+  run.settings.beforeExit?.(() => printPartial(run, startedMs, last));
   try {
     return await runSync(options);
   } catch (thrown) {
@@ -174,11 +178,28 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
 }
 
 /**
- * Prints the summary of a run ended at once by a second interrupt while it ran: the results
- * decided so far (the source is not read again; the other rows are in no count), said
- * interrupted, and the report said not written.
+ * Counts the records the run had still to decide (from its last progress) as `not_sent`
+ * skips, in `sink`: input rows and records that left the source apart. Returns how many.
  */
-function printPartial(run: OpenRun, startedMs: number): void {
+function countUndecided(sink: ResultSink, progress: RunProgress | undefined): number {
+  const undecided = progress ? Math.max(0, progress.total - progress.processed) : 0;
+  if (!progress || undecided === 0) return 0;
+  const rowsLeft = Math.min(undecided, Math.max(0, progress.total - (progress.departing ?? 0) - sink.tally.inputRows));
+  sink.tally.inputRows += rowsLeft;
+  sink.tally.departed += undecided - rowsLeft;
+  sink.tally.codes.skipped.not_sent = (sink.tally.codes.skipped.not_sent ?? 0) + undecided;
+  sink.counts.skipped += undecided;
+  sink.actions.skip += undecided;
+  return undecided;
+}
+
+/**
+ * Prints the summary of a run ended at once by a second interrupt while it ran: the results
+ * decided so far, and every other record the scan counted (`progress`) as `not_sent` (the
+ * source is not read again), said interrupted, and the report said not written.
+ */
+function printPartial(run: OpenRun, startedMs: number, progress: RunProgress | undefined): void {
+  const undecided = countUndecided(run.sink, progress);
   const summary: SyncRunSummary = {
     destination: run.destination.id,
     mode: resolveSyncMode(run.destination, run.job.mode),
@@ -187,7 +208,14 @@ function printPartial(run: OpenRun, startedMs: number): void {
     status: 'stopped',
     reason: {
       code: 'interrupted',
-      message: 'Interrupted twice: exited at once. The counts are the rows decided so far; the others were not sent, or their calls were still in flight. Running again continues from the state.',
+      message:
+        'Interrupted twice: exited at once.' +
+        (undecided > 0
+          ? ` ${undecided.toLocaleString('en-US')} record(s) not yet decided are counted not_sent: not sent, or their calls were still in flight (state marks those pending; the next run looks them up).`
+          : progress === undefined || progress.phase === 'scanning'
+            ? ' The source was still being read: nothing was sent.'
+            : ' The counts are the rows decided so far.') +
+        ' Running again continues from the state.',
     },
     counts: run.sink.counts,
     actions: run.sink.actions,

@@ -27,6 +27,8 @@ export interface SyncProgress {
   readonly processed: number;
   /** Records the run will report on (known after scanning). */
   readonly total: number;
+  /** Of `total`, records that left the source (known after scanning; absent when none). */
+  readonly departing?: number | undefined;
   /** For `waiting`: how long, ms (for a timeout, the backoff before the request is sent again). */
   readonly waitMs?: number | undefined;
   /** For `waiting`: why: `rate_limited`, or `timeout` (a request got no answer in time and is retried). */

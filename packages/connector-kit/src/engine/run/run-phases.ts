@@ -32,6 +32,7 @@ export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan
     stopped: () => session.caller.stopped !== undefined,
   });
   session.results.total = scan.items + scan.departing.length;
+  session.results.departing = scan.departing.length;
   setup.logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
   session.useVolume({ changed: scan.changed, departing: scan.departing.length });
   if (scan.records > 0 && scan.keyed === 0) {

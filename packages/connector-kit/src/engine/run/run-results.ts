@@ -30,6 +30,8 @@ export class RunResults {
   private processed = 0;
   /** Records the run will report on (known after scanning). */
   total = 0;
+  /** Of `total`, records that left the source. */
+  departing = 0;
   /** The error that stopped the run, if one did: progress then says `stopped`, never `syncing` or `done`. */
   stoppedBy: () => SyncError | undefined = () => undefined;
 
@@ -52,11 +54,15 @@ export class RunResults {
   progress(phase: SyncProgress['phase'], wait?: Pick<SyncProgress, 'waitMs' | 'reason' | 'retry'>): void {
     const stop = phase === 'syncing' || phase === 'done' ? this.stoppedBy() : undefined;
     if (stop) {
-      this.options.onProgress?.({ phase: 'stopped', processed: this.processed, total: this.total, code: stop.code });
+      this.options.onProgress?.({ phase: 'stopped', processed: this.processed, total: this.total, ...this.departures(), code: stop.code });
       return;
     }
-    const base = { phase, processed: this.processed, total: this.total };
+    const base = { phase, processed: this.processed, total: this.total, ...this.departures() };
     this.options.onProgress?.(phase === 'waiting' ? { ...base, ...wait } : base);
+  }
+
+  private departures(): { departing?: number } {
+    return this.departing > 0 ? { departing: this.departing } : {};
   }
 
   /** The run's summary. */
