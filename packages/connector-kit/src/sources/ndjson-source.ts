@@ -3,13 +3,14 @@ import { createInterface } from 'node:readline';
 import { InputError } from '../errors/sync-error';
 import { mapRow, type FieldMapping } from '../mapping/field-mapping';
 import type { RecordSource, SourceItem } from '../records/types';
+import { duplicateKeys, twiceMessage } from './duplicate-keys';
 import { parseExactJson } from './exact-json';
 import { checkSourceFile, sourceFileError } from './source-file';
 
 /**
  * An NDJSON file (one JSON object per line) as a {@link RecordSource}, streamed line by
- * line. Blank lines are ignored; a line that is not a JSON object fails alone
- * (`invalid_json`). Each record's `row` is its line in the file (1-based, blank lines
+ * line. Blank lines are ignored; a line that is not a JSON object, or that has a key twice
+ * in one object, fails alone (`invalid_json`). Each record's `row` is its line in the file (1-based, blank lines
  * counted). Numbers are read exactly as in {@link jsonSource} (lossless-json): an id or
  * match key is never rounded.
  *
@@ -37,11 +38,13 @@ export function ndjsonSource(path: string, mapping: FieldMapping): RecordSource 
         let value: unknown;
         try {
           value = parseExactJson(text);
-        } catch {
+        } catch (error) {
+          // lossless-json (numbers a double cannot hold) refuses a key given twice with another value.
+          const key = /^Duplicate key '(.*)' encountered/s.exec((error as Error).message)?.[1];
           yield {
             kind: 'error',
             row,
-            error: new InputError('invalid_json', `Line ${row} is not valid JSON.`),
+            error: new InputError('invalid_json', key !== undefined ? twiceMessage(`Line ${row}`, key) : `Line ${row} is not valid JSON.`),
           };
           continue;
         }
@@ -51,6 +54,11 @@ export function ndjsonSource(path: string, mapping: FieldMapping): RecordSource 
             row,
             error: new InputError('invalid_json', `Line ${row} is not a JSON object.`),
           };
+          continue;
+        }
+        const twice = duplicateKeys(text, value)[0];
+        if (twice) {
+          yield { kind: 'error', row, error: new InputError('invalid_json', twiceMessage(`Line ${row}`, twice.key)) };
           continue;
         }
         yield mapRow(value as Record<string, unknown>, row, mapping);
