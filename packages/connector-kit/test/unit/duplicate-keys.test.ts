@@ -21,7 +21,7 @@ async function read(source: { open(): AsyncIterable<SourceItem> }): Promise<Sour
   for await (const item of source.open()) out.push(item);
   return out;
 }
-const brief = (item: SourceItem) => (item.kind === 'record' ? `${item.row}:${item.id}` : `${item.row}:${item.kind === 'error' ? item.error.code : item.kind}`);
+const brief = (item: SourceItem) => (item.kind === 'record' ? `${item.row}:${item.id}` : `${item.row}:${item.error.code}`);
 
 describe('a key given twice in one JSON object', () => {
   it.each([
