@@ -1,9 +1,11 @@
+import type { Agent } from 'node:http';
 import type { Duplex, Readable, Writable } from 'node:stream';
 import createProxyAgent from 'https-proxy-agent';
 import type { HttpRequest, HttpRequestOptions } from 'jsforce';
 import { createHttpRequestHandlerStreams } from 'jsforce/lib/request-helper.js';
 import fetch, { type RequestInit } from 'node-fetch';
 import { answerTooLarge, maxAnswerBytes } from '@syncmodes/connector-kit';
+import { cutAnswerError, watchedAgent } from './cut-answer';
 
 /** Methods whose request carries a body (jsforce's own rule). */
 const WITH_BODY = /^(post|put|patch)$/i;
@@ -55,14 +57,28 @@ async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Re
   // jsforce's `httpProxy` option, and its default: the proxy environment variables (jsforce 3 `lib/transport.js`).
   const env = process.env;
   const proxy = options.httpProxy ?? env.https_proxy ?? env.http_proxy ?? env.HTTPS_PROXY ?? env.HTTP_PROXY;
+  // A connection closed before the answer ended fails the call at once (`network_error`, retried), not at its deadline.
+  let cut: Error | undefined;
+  const body: { cut?: (error: Error) => void } = {};
+  let hop = 0; // a redirect's answer is left unread: only the last hop's answer counts
+  const agent = (target: URL) => {
+    const mine = ++hop;
+    return watchedAgent(target.href, proxy ? (createProxyAgent(proxy) as unknown as Agent) : undefined, () => {
+      if (mine !== hop) return;
+      cut ??= cutAnswerError(req.method, url);
+      body.cut?.(cut);
+    });
+  };
   const res = await fetch(url, {
     ...rest,
     ...(WITH_BODY.test(req.method) ? { body: input } : {}),
     redirect: options.followRedirect === false ? 'manual' : 'follow',
-    agent: proxy ? createProxyAgent(proxy) : undefined,
+    agent,
     signal,
   } as RequestInit);
   onHeaders();
+  if (cut) throw cut;
+  body.cut = (error) => (res.body as unknown as Readable).destroy(error);
   // The whole body first: jsforce starts reading it on 'response' in a listener whose failure
   // nothing catches, so an error must come before 'response', never after.
   // Bounded (after decompression): an endless answer, or a gzip bomb, aborted Node with no summary (second trial of stop 32).
