@@ -826,3 +826,22 @@ describe("CLI: Email as the key, a Contact's Email changed in Salesforce to a ne
     expect(outcome(next.report, 'c7')?.message).not.toMatch(/separate runs/);
   });
 });
+
+describe('CLI: Customer_Id__c as the key, two Contacts whose ids differ only by Unicode normalisation (trial 20a F2: the row was sent NFC-normalised and overwrote the other Contact)', () => {
+  const nfc = 'jos\u00e9';
+  const nfd = 'jose\u0301';
+  const seed = { Contact: [
+    { Id: salesforceId('003', 401), Customer_Id__c: nfc, Email: 'nfc@example.com', FirstName: 'Composed', LastName: 'Person' },
+    { Id: salesforceId('003', 402), Customer_Id__c: nfd, Email: 'nfd@example.com', FirstName: 'Decomposed', LastName: 'Person' },
+  ] };
+  it.each(['additive', 'enrich'])('%s: each row reaches the Contact with its own id, written as the source has it; the other is untouched', async (mode) => {
+    const ws = workspace(seed);
+    const opts = ['--option', 'matchField=Customer_Id__c'];
+    const run = await ws.sync(mode, [{ id: 'r1', Customer_Id__c: nfd, FirstName: 'DecomposedRow', LastName: 'Person' }], opts);
+    expect(outcome(run.report, 'r1')).toMatchObject({ outcome: 'updated', destinationId: salesforceId('003', 402) });
+    const contacts = byId(ws.org(), 'Contact');
+    expect(contacts.get(salesforceId('003', 402))).toMatchObject({ Customer_Id__c: nfd, FirstName: 'DecomposedRow' });
+    expect(contacts.get(salesforceId('003', 401))).toMatchObject({ Customer_Id__c: nfc, FirstName: 'Composed' });
+    expect(contacts.size).toBe(2);
+  });
+});

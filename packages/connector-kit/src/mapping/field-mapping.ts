@@ -104,7 +104,8 @@ function recordId(value: unknown, rowNumber: number, column: string, noun: strin
 
 /**
  * Turns one source row into a record (or a row error). Strings are NFC-normalised and
- * trimmed; an empty cell becomes `null` (which clears the field in the destination).
+ * trimmed (the values normalisation changed are kept as written in `exact`); an empty cell
+ * becomes `null` (which clears the field in the destination).
  * Numbers come as the source gave them (a JSON source keeps a number that a double cannot
  * hold exactly as its exact decimal text).
  *
@@ -120,8 +121,10 @@ export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number
   const id = recordId(row[mapping.idColumn], rowNumber, mapping.idColumn, noun);
   if (typeof id !== 'string') return id;
   const properties: Record<string, PropertyValue> = {};
+  let exact: Record<string, PropertyValue> | undefined;
   for (const [field, column] of Object.entries(mapping.fields)) {
-    const value = cell(row[column]);
+    const written = row[column];
+    const value = cell(written);
     if (value !== null && typeof value === 'object') {
       return {
         kind: 'error',
@@ -131,6 +134,7 @@ export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number
       };
     }
     properties[field] = value;
+    if (typeof written === 'string' && value !== null && written.trim() !== value) (exact ??= {})[field] = written.trim();
   }
   let groups: string[] = [];
   if (mapping.groupsColumn) {
@@ -159,5 +163,6 @@ export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number
     id,
     row: rowNumber,
     snapshot: { properties, groups },
+    ...(exact ? { exact } : {}),
   };
 }

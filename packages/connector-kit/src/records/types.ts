@@ -28,6 +28,14 @@ export interface SourceRecord {
    */
   readonly row?: number | undefined;
   readonly snapshot: RecordSnapshot;
+  /**
+   * The values as the source wrote them (trimmed), for the properties whose Unicode NFC
+   * normalisation changed them; absent when none did. The run sends such a value as
+   * written when the record's match key or identifiers depend on it: a destination
+   * compares identifiers exactly, and `jose\u0301` normalised to `jos\u00e9` addressed
+   * another person's record (trial 20a F2).
+   */
+  readonly exact?: Properties | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { permits } from '../../modes/permits';
+import { exactIdentifiersSource } from '../scan/exact-identifiers';
 import type { z } from 'zod';
 import { configProblems } from '../../config/config-problems';
 import type { AnyDestination } from '../../destination/any-destination';
@@ -92,6 +93,8 @@ export function setupRun(options: RunSyncOptions): RunSetup {
   const audience = destination.kind === 'audience' ? destination : undefined;
   const records = destination.kind === 'records' ? destination : undefined;
   const identity = { ...identityOf(destination.configSchema, config), ...options.identityOverrides };
+  const keyOf = (snapshot: RecordSnapshot) => destination.matchKey(snapshot, config);
+  const identifiers = (snapshot: RecordSnapshot) => JSON.stringify([keyOf(snapshot) ?? null, destination.identityKeys?.(snapshot, config) ?? []]);
   return {
     options,
     destination,
@@ -103,9 +106,9 @@ export function setupRun(options: RunSyncOptions): RunSetup {
     syncId: syncIdFor(destination.id, identity, options.sourceKey, options.syncName),
     dryRun: options.dryRun ?? false,
     deletePolicy: options.deletePolicy ?? 'owned',
-    source: preparedSource(options.source, audience?.fixedAudiences?.(config)),
+    source: exactIdentifiersSource(preparedSource(options.source, audience?.fixedAudiences?.(config)), identifiers),
     logger: options.logger ?? silentLogger,
-    keyOf: (snapshot) => destination.matchKey(snapshot, config),
+    keyOf,
     // Only removals need it (a mode that never removes keeps no index of every identifier).
     identityKeysOf: identityKeysOf(destination, mode, config),
     recheckNotFoundAfterMs: options.recheckNotFoundAfterMs ?? records?.recheckNotFoundAfterMs ?? 0,
