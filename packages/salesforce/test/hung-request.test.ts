@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '@syncmodes/connector-kit';
+import { silentLogger, toSyncError } from '@syncmodes/connector-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSalesforce } from '../src/client/salesforce-client';
 import { salesforceConfigSchema } from '../src/config';
@@ -53,6 +53,15 @@ describe('a hung Salesforce endpoint', () => {
     expect(env.emulator.faults.injected.stalled_body).toBe(1);
   });
 
+  it('fails a call whose server closes the connection before the body it announced has ended at once, with a retryable network_error (trial 19b F7: it waited for the deadline)', async () => {
+    env.emulator.setFaults([{ kind: 'stalled_body', method: 'GET', path: '/describe$', times: 1, latencyMs: 0 }]);
+    const config = salesforceConfigSchema.parse({ instanceUrl: env.url, accessToken: EMULATOR_ACCESS_TOKEN, requestTimeoutMs: 600_000 });
+    const failure = await connectSalesforce(config, silentLogger).then(() => undefined, (error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'ECONNRESET', message: 'Salesforce closed the connection before the answer to GET /services/data/v62.0/sobjects/Contact/describe had ended.' });
+    expect(toSyncError(failure)).toMatchObject({ code: 'network_error', retryable: true });
+    expect(env.emulator.faults.injected.stalled_body).toBe(1);
+  }, 30_000);
+
   it.each(['timeout', 'stalled_body'] as const)('does not keep the CLI process alive (%s): the lookup that hung is retried, the run completes and the process exits while the server still holds the first socket', async (kind) => {
     env.emulator.setFaults([{ kind, method: 'GET', path: '/query$', times: 1, latencyMs: HOLD_MS }]);
     const dir = mkdtempSync(join(tmpdir(), 'sf-hung-'));
@@ -71,7 +80,7 @@ describe('a hung Salesforce endpoint', () => {
     expect(elapsed).toBeLessThan(HOLD_MS * 0.75);
   }, HOLD_MS);
 
-  it('a server that closes the connection mid-body (second trial of stop 31: Node exited 13, no summary, no report): the call ends at its deadline and is retried, the run completes', async () => {
+  it('a server that closes the connection mid-body (second trial of stop 31: Node exited 13, no summary, no report): the call fails (network_error) and is retried, the run completes', async () => {
     env.emulator.setFaults([{ kind: 'stalled_body', method: 'POST', path: 'composite', times: 1, latencyMs: 300 }]);
     const dir = mkdtempSync(join(tmpdir(), 'sf-hung-'));
     const file = join(dir, 'people.csv');
