@@ -845,3 +845,32 @@ describe('CLI: Customer_Id__c as the key, two Contacts whose ids differ only by 
     expect(contacts.size).toBe(2);
   });
 });
+
+describe('CLI: a leaver whose row had only its Email and a name, and a new id with that Email and values of its own (trial 20a F3: taken over, the new values written onto the leaver\'s Contact)', () => {
+  it.each(['sync', 'additive'])('%s: the new row is refused identity_unclear, naming the values the leaver did not have; the Contact is kept as it was', async (mode) => {
+    const ws = workspace({ Contact: [] });
+    const ann = { id: 'c1', Email: 'a@example.com', FirstName: '', LastName: 'Alpha', Phone: '', MailingCity: '' };
+    const bob = { id: 'c2', Email: 'b@example.com', FirstName: 'Bob', LastName: 'Beta', Phone: '222', MailingCity: 'Bergen' };
+    expect((await ws.sync(mode, [ann, bob], ['--allow-deletes', '10'])).code).toBe(0);
+    const before = (ws.org().Contact ?? []).find((c) => c.Email === 'a@example.com');
+    const next = await ws.sync(mode, [{ id: 'c6', Email: 'a@example.com', FirstName: 'Zed', LastName: 'Alpha', Phone: '999', MailingCity: 'Narvik' }, bob], ['--allow-deletes', '10']);
+    expect(outcome(next.report, 'c6')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(outcome(next.report, 'c6')?.message).toMatch(/FirstName, Phone, MailingCity/);
+    expect(next.report.records.filter((r) => r.outcome === 'deleted')).toEqual([]);
+    const after = (ws.org().Contact ?? []).filter((c) => c.Email === 'a@example.com');
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatchObject({ Id: before?.Id, LastName: 'Alpha' });
+    expect(after[0]?.FirstName ?? null).toBeNull();
+    expect(after[0]?.Phone ?? null).toBeNull();
+  });
+
+  it('sync: a new id with exactly the leaver\'s values (its Email and name) is that person renumbered: the Contact is kept, nothing refused', async () => {
+    const ws = workspace({ Contact: [] });
+    const ann = { id: 'c1', Email: 'a@example.com', LastName: 'Alpha' };
+    expect((await ws.sync('sync', [ann, { id: 'c2', Email: 'b@example.com', LastName: 'Beta' }])).code).toBe(0);
+    const next = await ws.sync('sync', [{ ...ann, id: 'c6' }, { id: 'c2', Email: 'b@example.com', LastName: 'Beta' }]);
+    expect(next.code).toBe(0);
+    expect(outcome(next.report, 'c1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+    expect((ws.org().Contact ?? []).filter((c) => c.Email === 'a@example.com' && !c.IsDeleted)).toHaveLength(1);
+  });
+});

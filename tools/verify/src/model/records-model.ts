@@ -660,7 +660,8 @@ export class RecordsModel {
 
   /**
    * `row` may not be `other` renumbered (the kit's `whyNotRenumbered`): a value outside the key
-   * differs (ignoring case and surrounding spaces), or it lacks one of `other`'s non-empty values.
+   * differs (ignoring case and surrounding spaces), it lacks one of `other`'s non-empty values,
+   * or it has one where `other` had none.
    */
   private differsFrom(row: ConformanceRecord, other: Readonly<Record<string, PropertyValue>>): boolean {
     const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
@@ -672,7 +673,9 @@ export class RecordsModel {
       if (outsideKey(name)) return true;
     }
     const theirs = Object.keys(other).filter((name) => !blank(other[name]) && outsideKey(name));
-    return theirs.some((name) => blank(row.snapshot.properties[name]));
+    if (theirs.some((name) => blank(row.snapshot.properties[name]))) return true;
+    // Values `other` never had are no evidence either (trial 20a F3).
+    return Object.entries(row.snapshot.properties).some(([name, value]) => !blank(value) && blank(other[name]) && outsideKey(name));
   }
 
   /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */

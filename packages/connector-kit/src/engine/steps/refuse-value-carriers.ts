@@ -220,7 +220,7 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
       const why = open && own !== undefined && r.entry === undefined ? whyNotRenumbered(r.next, own.snapshot, keyOf, { next: r.recordId, other: own.recordId }) : undefined;
       if (own !== undefined && why !== undefined) {
         const advice = `It is kept. If it is that person, give the row the id "${own.recordId}" back, or send the new id with that record's values first and the changed values in a later run; if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change or merge it there.`;
-        events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, why.startsWith('another') ? `It has the ${ctx.matchKeyLabel} but ${why} than` : why.startsWith('without') ? `It has the ${ctx.matchKeyLabel} but not the ${why.slice('without its '.length)} of` : `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
+        events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, why.startsWith('another') ? `It has the ${ctx.matchKeyLabel} but ${why} than` : why.startsWith('without') ? `It has the ${ctx.matchKeyLabel} but not the ${why.slice('without its '.length)} of` : why.startsWith('with a new') ? `It has the ${ctx.matchKeyLabel} but also a ${why.slice('with a new '.length)} not in` : `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
         continue;
       }
     }

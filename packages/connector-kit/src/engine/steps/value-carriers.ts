@@ -65,8 +65,9 @@ export function differingValues(next: RecordSnapshot, other: RecordSnapshot, key
  * `other` it lacks — `none of its other values` when it has none of them (a row with only the
  * email tells nothing: re-check of stop 31), `without its FirstName, Phone` when it has some (one city
  * in common and every other cell empty: third trial of stop 32, taken over, then overwritten
- * with the new person a run later). Undefined when it may be: it has every non-empty value of
- * `other` outside the key, and none that differs. With `ids` (the two records' ids), a field
+ * with the new person a run later), or the values it has where `other` had none — `with a new
+ * FirstName, Phone` (a leaver with only an email was taken over by anyone with it: trial 20a
+ * F3). Undefined when it may be: outside the key, it has exactly the non-empty values of `other`. With `ids` (the two records' ids), a field
  * holding each record's own id is left out: it changes with every renumbering.
  */
 export function whyNotRenumbered(next: RecordSnapshot, other: RecordSnapshot, keyOf: (s: RecordSnapshot) => string | undefined, ids?: { readonly next: string; readonly other: string }): string | undefined {
@@ -78,8 +79,10 @@ export function whyNotRenumbered(next: RecordSnapshot, other: RecordSnapshot, ke
   const outsideKey = (name: string) => keyOf({ ...next, properties: { ...next.properties, [name]: null } }) === key;
   const theirs = Object.keys(other.properties).filter((name) => !isEmpty(other.properties[name]) && outsideKey(name) && !isId(name));
   const lacking = theirs.filter((name) => isEmpty(next.properties[name]));
-  if (lacking.length === 0) return undefined;
-  return lacking.length === theirs.length ? 'none of its other values' : `without its ${lacking.join(', ')}`;
+  if (lacking.length > 0) return lacking.length === theirs.length ? 'none of its other values' : `without its ${lacking.join(', ')}`;
+  // Values the leaver never had are no evidence either: with only its Email (and a name), any newcomer with that Email took its record over and wrote its own values there (trial 20a F3).
+  const added = Object.keys(next.properties).filter((name) => !isEmpty(next.properties[name]) && isEmpty(other.properties[name]) && outsideKey(name) && !isId(name));
+  return added.length > 0 ? `with a new ${added.join(', ')}` : undefined;
 }
 
 /** The state entries of the records leaving the source in this run, indexed by their non-empty values. */
