@@ -874,3 +874,15 @@ describe('CLI: a leaver whose row had only its Email and a name, and a new id wi
     expect((ws.org().Contact ?? []).filter((c) => c.Email === 'a@example.com' && !c.IsDeleted)).toHaveLength(1);
   });
 });
+
+describe('CLI: Customer_Id__c as the key, Bulk API windows, a hand-made Contact with one row\'s id and the Email of a row in a later window (trial 20a F1: that row was created beside it)', () => {
+  it('additive: both rows are refused identity_unclear, whatever window each is in; no second Contact with that Email', async () => {
+    const ws = workspace({ Contact: [{ Id: salesforceId('003', 901), Customer_Id__c: 'k1', Email: 'p400@example.com', FirstName: 'F400', LastName: 'L400' }] });
+    const rows = Array.from({ length: 450 }, (_, i) => ({ id: `k${i + 1}`, Customer_Id__c: `k${i + 1}`, Email: `p${i + 1}@example.com`, LastName: `L${i + 1}` }));
+    const run = await ws.sync('additive', rows, ['--option', 'matchField=Customer_Id__c', '--option', 'bulkThreshold=1', '--option', 'bulkJobSize=201']);
+    expect([outcome(run.report, 'k1'), outcome(run.report, 'k400')].map((r) => [r?.outcome, r?.code])).toEqual([['failed', 'identity_unclear'], ['failed', 'identity_unclear']]);
+    expect(outcome(run.report, 'k400')?.message).toMatch(/Its Email is on Salesforce record 003\w+, which has the Customer_Id__c of record "k1"/);
+    expect((ws.org().Contact ?? []).filter((c) => c.Email === 'p400@example.com')).toHaveLength(1);
+    expect(run.report.counts.created).toBe(448);
+  });
+});

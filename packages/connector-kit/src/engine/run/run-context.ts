@@ -82,6 +82,12 @@ export interface RecordRunContext extends BaseRunContext {
   /** Rows whose new key comes with a departing record's values: refused, and that record kept. */
   readonly carriers: ValueCarriers;
   /**
+   * Records of later windows to refuse because their identifier is on a destination record
+   * another row's key found (`refuseForeignIdentities`): record id → the refusal, for the
+   * whole run.
+   */
+  readonly foreignHolds: Map<string, { readonly destinationId: string; readonly message: string }>;
+  /**
    * Identifier besides the match key (`identityKeys`) → the record with state that had it and
    * whose row no longer does, read before the windows when a run has several (see
    * `readGivers`); undefined otherwise.

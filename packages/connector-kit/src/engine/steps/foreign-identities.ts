@@ -33,6 +33,7 @@ function refusal(destinationId: string | undefined, message: string): ResultFiel
 export async function refuseForeignIdentities(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const declared = ctx.destination.identityKeys;
   if (declared === undefined) return;
+  refuseHeld(ctx, ledger);
   const idsOf = (s: RecordSnapshot | null | undefined) => (s ? declared(s, ctx.config) : []);
   // Rows whose found record has an identifier this sync never wrote for them, and the current records having it.
   const suspects: { r: RecordView; found: FoundRecord; holders: string[] }[] = [];
@@ -64,12 +65,25 @@ export async function refuseForeignIdentities(ctx: RecordRunContext, ledger: Rec
     refused.add(r.recordId);
     for (const h of holders) {
       const other = byId.get(h);
-      if (!other || other.found || refused.has(h)) continue;
+      if (other?.found || refused.has(h)) continue;
       const after = permits(ctx.mode, 'create') ? `creating it would put a second record with this ${label} beside that one` : 'that record may be this row\'s person';
       const why = `Its ${label} is on ${ctx.destinationName} record ${found.id}, which has the ${ctx.matchKeyLabel} of record "${r.recordId}": ${after}. Nothing was written. ${fix(found.id)}`;
-      events.push({ type: 'settled', ref: other.ref, result: refusal(other.entry?.destinationId ?? undefined, why) });
+      // A holder in a later window is refused there (trial 20a F1: across Bulk API windows it was created beside that record).
+      if (!other) ctx.foreignHolds.set(h, { destinationId: found.id, message: why });
+      else events.push({ type: 'settled', ref: other.ref, result: refusal(other.entry?.destinationId ?? undefined, why) });
       refused.add(h);
     }
+  }
+  ledger.report(events);
+}
+
+/** Refuses the open records an earlier window found an identifier of on a record another row's key names (see `foreignHolds`), unless they found a record of their own. */
+function refuseHeld(ctx: RecordRunContext, ledger: RecordLedger): void {
+  if (ctx.foreignHolds.size === 0) return;
+  const events: RecordEvent[] = [];
+  for (const r of ledger.open()) {
+    const held = ctx.foreignHolds.get(r.recordId);
+    if (held && !r.found) events.push({ type: 'settled', ref: r.ref, result: refusal(r.entry?.destinationId ?? undefined, held.message) });
   }
   ledger.report(events);
 }
