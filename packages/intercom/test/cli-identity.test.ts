@@ -44,6 +44,27 @@ describe('syncmodes sync --to intercom: contacts sharing an email (#12)', () => 
   }
 });
 
+describe('syncmodes sync --to intercom: matching by external_id then email, a lead with the email beside a user holding another external_id (trial 20a F5: the lead was taken without a word)', () => {
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    it(`ambiguous_match naming both, neither written (${mode})`, async () => {
+      const dir = tempDir();
+      const seed = join(dir, 'seed.json');
+      writeFileSync(seed, JSON.stringify({ contacts: [{ role: 'user', external_id: 'c9', email: 'a@example.com', name: 'Other user' }, { role: 'lead', email: 'A@example.com', name: 'Some lead' }] }));
+      const source = join(dir, 'people.csv');
+      writeFileSync(source, 'Id,Email,Name\nc1,a@example.com,Ann\n');
+      const report = join(dir, 'report.json');
+      const state = join(dir, 'state');
+      const out = await cli(['sync', '--to', 'intercom', '--emulator', '--emulator-seed', seed, '--mode', mode, '--from', source, '--id', 'Id', '--map', 'external_id=Id', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', state, '--report', report]);
+      expect(out.code, out.stderr).toBe(1);
+      const record = readReport(report).records.find((x) => x.id === 'c1');
+      expect([record?.outcome, record?.code]).toEqual(['failed', 'ambiguous_match']);
+      const contacts = saved(state);
+      for (const c of contacts) expect(record?.message).toContain(c.id);
+      expect(contacts.map((c) => c.name).sort()).toEqual(['Other user', 'Some lead']);
+    }, 60_000);
+  }
+});
+
 describe('syncmodes sync --to intercom: a record whose contact is archived (#12)', () => {
   // Creating a user whose external_id an archived contact holds answers 409 "An archived contact
   // matching those details already exists with id=…"; POST /contacts/{id}/unarchive brings it back:

@@ -34,9 +34,11 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
  * they count as absent (a create then meets them as a 409).
  *
  * A user with the record's email and another external_id is returned with `otherKey` (its
- * `external_id:<id>` key): the kit matches it only when it is this sync's record for an id
- * that left the source (the source id and external_id changed together), else it is
- * someone else and the record is created.
+ * `external_id:<id>` key) when no other contact has the email: the kit matches it only when
+ * it is this sync's record for an id that left the source (the source id and external_id
+ * changed together), else it is someone else and the record is created. Beside another
+ * contact with the email (a lead), it is returned as a match too: several contacts may be
+ * this person, and the kit refuses `ambiguous_match` unless this sync wrote one of them.
  *
  * Search is eventually consistent: a record this sync wrote before (its `knownId`) that
  * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived.
@@ -70,7 +72,10 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     const { externalId, email } = keys[i] ?? {};
     const byId = externalId !== undefined ? (withExternalId.get(externalId) ?? []) : [];
     const hits = byId.length > 0 ? byId : email !== undefined ? fittingByEmail(withEmail.get(email), externalId) : [];
-    if (hits.length > 0) found.set(request.ref, hits.map((c) => ({ id: c.id, identities: identitiesOf(c, !byExternalId) })));
+    // Found by email beside users with another external_id: the contact found may be one of those people (a lead is
+    // converted into a user, say): all of them, so the kit refuses ambiguous_match unless this sync wrote one (trial 20a F5).
+    const beside = byId.length === 0 && hits.length > 0 && email !== undefined ? (withEmail.get(email) ?? []).filter((c) => !hits.includes(c)) : [];
+    if (hits.length > 0) found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, !byExternalId) })));
     else if (request.knownId) unresolved.push(request);
     else if (email !== undefined) {
       // Users with this email and another external_id: someone else, or this person before
