@@ -24,4 +24,20 @@ describe('OneSignal: an update answered with a page instead of the user', () => 
     expect(patches).toHaveLength(2);
     expect((await readUsers(env.admin)).every((u) => u.properties.tags.plan === 'pro')).toBe(true);
   });
+
+  it('an answer past SYNCMODES_MAX_ANSWER_BYTES is not read to its end: unexpected_response, retried, then the run stops with a summary naming the size (trial 20b N6: a gzip bomb took the CLI to 6.6 GB)', async () => {
+    process.env.SYNCMODES_MAX_ANSWER_BYTES = '100000';
+    try {
+      env = await startEmulator();
+      await env.admin.seed({ users: [{ identity: { external_id: 'user-0' }, properties: { tags: {} } }] });
+      env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/users/by/external_id/user-0$', body: { identity: { external_id: 'user-0' }, padding: 'x'.repeat(300_000) } }]);
+      const source = memorySource([{ id: 'p0', snapshot: { properties: { external_id: 'user-0', plan: 'pro' }, groups: [] } }]);
+      const summary = await runSync({ collectResults: true, destination: onesignalDestination, config: env.config, source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+      expect(JSON.stringify(summary)).toMatch(/OneSignal sent an answer larger than 100,000 bytes/);
+      expect(summary.counts.updated).toBe(0);
+      expect((await readUsers(env.admin))[0]?.properties.tags.plan).toBeUndefined();
+    } finally {
+      delete process.env.SYNCMODES_MAX_ANSWER_BYTES;
+    }
+  });
 });

@@ -1,9 +1,28 @@
 import { ResponseContext, wrapHttpLibrary, type HttpLibrary, type RequestContext } from '@onesignal/node-onesignal';
+import { answerTooLarge, maxAnswerBytes } from '@syncmodes/connector-kit';
+
+/**
+ * An answer's body, read at most `limit` bytes (decompressed): past that, reading stops and
+ * the call fails `unexpected_response` (retryable). An endless answer, or a 13 MB gzip
+ * answer inflating to 3 GB, took the CLI to 6.6 GB of memory (trial 20b N6).
+ */
+async function readBounded(response: Response, limit: number): Promise<Buffer> {
+  if (!response.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > limit) throw answerTooLarge('OneSignal', limit);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
 
 /**
  * The SDK's HTTP layer (the same `fetch` call as its default library) with a per-request
  * timeout: the SDK sets none, and one hung connection would hang the sync. A timeout
- * rejects with a `TimeoutError`, which the kit retries.
+ * rejects with a `TimeoutError`, which the kit retries. Answers are read at most
+ * `maxAnswerBytes()` bytes (`SYNCMODES_MAX_ANSWER_BYTES`, default 256 MiB).
  */
 export function timedFetch(timeoutMs: number): HttpLibrary {
   return wrapHttpLibrary({
@@ -17,7 +36,8 @@ export function timedFetch(timeoutMs: number): HttpLibrary {
       });
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => (headers[name] = value));
-      const data = response.arrayBuffer().then((b) => Buffer.from(b));
+      const data = readBounded(response, maxAnswerBytes());
+      data.catch(() => undefined); // failed only for whoever reads it
       return new ResponseContext(response.status, headers, {
         text: async () => (await data).toString('utf8'),
         binary: () => data,
