@@ -10,12 +10,17 @@ async function readBounded(response: Response, limit: number): Promise<Buffer> {
   if (!response.body) return Buffer.alloc(0);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of response.body) {
-    size += chunk.byteLength;
-    if (size > limit) throw answerTooLarge('OneSignal', limit);
-    chunks.push(Buffer.from(chunk));
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return Buffer.concat(chunks);
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw answerTooLarge('OneSignal', limit);
+    }
+    chunks.push(Buffer.from(value));
   }
-  return Buffer.concat(chunks);
 }
 
 /**
