@@ -27,6 +27,19 @@ describe('--report at a device, a link, a pipe, or on a full disk', () => {
     expect(leftBeside().sort()).toEqual(['null.html', 'null.json']);
   });
 
+  it('the run\'s own source, state file (or its -wal), or a link to one of them: refused before anything is sent (report_unwritable, exit 2), the file untouched (trial 20b N13: the state file was replaced, ownership lost)', async () => {
+    expect((await sync()).code).toBe(0);
+    const stateFile = join(source.dir, 's', 'state.sqlite');
+    symlinkSync(stateFile, join(source.dir, 'state-link.json'));
+    const before = [readFileSync(source.file), readFileSync(stateFile)];
+    for (const [target, what] of [[source.file, 'the source'], [stateFile, 'the state file'], [`${stateFile}-wal`, 'the state file'], [join(source.dir, 'state-link.json'), 'the state file']] as const) {
+      const out = await sync('--report', target);
+      expect(out.code, out.stderr).toBe(2);
+      expect(out.stderr).toBe(`error (report_unwritable): Cannot write the report to "${target}": it is ${what} of this run, which the report would replace. Nothing was sent. Give --report another file.\n`);
+    }
+    expect([readFileSync(source.file), readFileSync(stateFile)]).toEqual(before);
+  });
+
   it('a symbolic link to a file: the file it names gets the report, the link stays a link', async () => {
     mkdirSync(join(source.dir, 'reports'));
     for (const name of ['r.json', 'r.html']) {

@@ -41,6 +41,7 @@ import { ResultSink } from './result-sink';
 import { JsonReportStream } from '../output/report-stream';
 import { reportFormat, STDOUT, writeReport } from '../output/write-report';
 import { checkReportPath, REPORT_GIVEN_UP, reportWriteError } from '../output/report-path';
+import { checkReportTarget } from '../output/report-clobber';
 import type { ReportWait } from '../output/report-file';
 import { escapeControl } from '../output/safe-text';
 import type { SyncJob } from './sync-job';
@@ -291,7 +292,10 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
 /** Before anything is opened or sent: what the job cannot do, a report path that cannot be written (found out only after the run otherwise), `--reset-state`. */
 async function beforeOpening(job: SyncJob, destination: AnyDestination, settings: RunSettings, io: CliIo): Promise<void> {
   checkJob(job, destination);
-  if (job.report && job.report !== STDOUT) checkReportPath(job.report);
+  if (job.report && job.report !== STDOUT) {
+    checkReportPath(job.report);
+    checkReportTarget(job.report, { source: job.from === STDIN ? undefined : job.from, emulatorSeed: job.emulatorSeed, stateDir: job.stateDir });
+  }
   if (!settings.resetState) return;
   if (stateUrlOf(job, io.env)) {
     throw new UsageError('--reset-state moves a SQLite state file aside; for state in Postgres, forget one sync with `syncmodes state forget`.', 'invalid_arguments');
