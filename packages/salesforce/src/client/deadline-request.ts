@@ -69,13 +69,8 @@ async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Re
       body.cut?.(cut);
     });
   };
-  const res = await fetch(url, {
-    ...rest,
-    ...(WITH_BODY.test(req.method) ? { body: input } : {}),
-    redirect: options.followRedirect === false ? 'manual' : 'follow',
-    agent,
-    signal,
-  } as RequestInit);
+  const first = { ...rest, ...(WITH_BODY.test(req.method) ? { body: input } : {}), agent, signal };
+  const res = await followRedirects(url, first as RequestInit, options.followRedirect !== false);
   onHeaders();
   if (cut) throw cut;
   body.cut = (error) => (res.body as unknown as Readable).destroy(error);
@@ -99,4 +94,42 @@ async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Re
   }
   stream.emit('response', { statusCode: res.status, headers });
   output.end(Buffer.concat(chunks));
+}
+
+/** Redirect statuses (node-fetch 2's list), and how many are followed (its default). */
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 20;
+
+/** `headers` without credentials: they are sent only to the origin they were given for. */
+function withoutCredentials(headers: RequestInit['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries((headers ?? {}) as Record<string, string>).filter(([name]) => !/^(authorization|cookie)$/i.test(name)));
+}
+
+/**
+ * `fetch`, following redirects (when `follow`) as node-fetch 2 does — at most 20; 303, and 301
+ * or 302 after a POST, become a GET without a body; a 307 or 308 of a request with a body is
+ * not followed (the body was sent) — but sending the `Authorization` header (the access
+ * token) and cookies only to the origin (scheme, host and port) they were given for.
+ * node-fetch 2 keeps them when only the port changes, and a redirect to another port of the
+ * same host received the token (trial 20b N7).
+ */
+async function followRedirects(url: string, init: RequestInit, follow: boolean): Promise<Awaited<ReturnType<typeof fetch>>> {
+  let target = url;
+  let request: RequestInit = { ...init, redirect: 'manual' };
+  for (let hops = 0; ; hops++) {
+    const res = await fetch(target, request);
+    const location = res.headers.get('location');
+    if (!follow || !REDIRECT.has(res.status) || location === null) return res;
+    const method = (request.method ?? 'GET').toUpperCase();
+    const next = new URL(location, target);
+    const problem = hops >= MAX_REDIRECTS ? `more than ${MAX_REDIRECTS} redirects` : request.body !== undefined && (res.status === 307 || res.status === 308) ? `a ${res.status} redirect of a ${method} whose body was sent` : undefined;
+    if (problem) throw Object.assign(new Error(`Salesforce answered ${method} ${new URL(url).pathname} with ${problem} (to ${next.origin}${next.pathname}); check the instance URL.`), { name: 'UnexpectedResponse' });
+    (res.body as unknown as Readable).resume();
+    const toGet = res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST');
+    const headers = next.origin === new URL(target).origin ? request.headers : withoutCredentials(request.headers);
+    const { body: _sent, ...rest } = request;
+    const bodyless = Object.fromEntries(Object.entries((headers ?? {}) as Record<string, string>).filter(([name]) => !/^content-(length|type)$/i.test(name)));
+    request = toGet ? { ...rest, method: 'GET', headers: bodyless } : { ...request, headers };
+    target = next.href;
+  }
 }
