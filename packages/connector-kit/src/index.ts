@@ -142,7 +142,7 @@ export { parseExactJson } from './sources/exact-json';
 export { ndjsonSource } from './sources/ndjson-source';
 export { jsonSource } from './sources/json-source';
 export { openSource, formatOf, type FileSourceOptions, type SourceFormat, type StreamSourceOptions } from './sources/open-source';
-export { streamSource, type StreamRecordSource, type StreamSpoolOptions } from './sources/stream-source';
+export { DEFAULT_MAX_STREAM_BYTES, maxStreamBytes, streamSource, type StreamRecordSource, type StreamSpoolOptions } from './sources/stream-source';
 export { recordsSource, type MemoryRecord, type RecordsInput, type RecordsSourceOptions } from './sources/records-source';
 
 export {

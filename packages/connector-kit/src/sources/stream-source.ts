@@ -42,11 +42,30 @@ export function defaultReserve(totalBytes: number): number {
   return Math.min(KEEP_FREE_BYTES, totalBytes * 0.05);
 }
 
+/** Default of {@link maxStreamBytes}: 16 GiB. */
+export const DEFAULT_MAX_STREAM_BYTES = 16 * 1024 ** 3;
+
+/**
+ * The most bytes a stream source (stdin, a pipe) is copied to the temporary folder:
+ * `SYNCMODES_MAX_STREAM_BYTES` when it is a positive whole number, else
+ * {@link DEFAULT_MAX_STREAM_BYTES}. Past it the copy fails `unreadable_file`: an endless
+ * stream of valid rows took all but 1 GiB of a shared disk, 42 GB there (trial 20b N3).
+ */
+export function maxStreamBytes(): number {
+  const set = Number(process.env.SYNCMODES_MAX_STREAM_BYTES);
+  return Number.isSafeInteger(set) && set > 0 ? set : DEFAULT_MAX_STREAM_BYTES;
+}
+
+/** Bytes in words: GB from 1 GB, else MB. */
+function size(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
+}
+
 /** How often the copy checks that space, bytes copied (64 MiB). */
 const FREE_CHECK_EVERY = 64 * 1024 ** 2;
 
 /**
- * Fails the copy with `unreadable_file` before it leaves less than `keepFree` bytes free in
+ * Fails the copy with `unreadable_file` past {@link maxStreamBytes}, or before it leaves less than `keepFree` bytes free in
  * `dir`'s file system (by default 1 GiB, or 5% of its size when that is less) (checked every {@link FREE_CHECK_EVERY} bytes): a stream that never
  * ends, in rows that all read well (`yes` of a valid row, an endless JSON array), filled the
  * disk (re-check of stop 32: 10 GB in 40 s). `statfs`: https://nodejs.org/api/fs.html#fspromisesstatfspath-options
@@ -63,8 +82,13 @@ class FreeSpaceGuard extends Transform {
     super();
   }
 
+  private readonly most = maxStreamBytes();
+
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
     this.copied += chunk.length;
+    if (this.copied > this.most) {
+      return done(new InputError('unreadable_file', `${this.name}: more than ${size(this.most)} came in, the most a stream is copied (SYNCMODES_MAX_STREAM_BYTES); the copy stopped (a stream that never ends?). Give the source as a file path, or set SYNCMODES_MAX_STREAM_BYTES higher.`));
+    }
     if (this.copied < this.nextCheck) return done(null, chunk);
     this.nextCheck = this.copied + FREE_CHECK_EVERY;
     statfs(this.dir()).then(
@@ -72,8 +96,7 @@ class FreeSpaceGuard extends Transform {
         const free = fs.bavail * fs.bsize;
         // A small folder (a container's /tmp) keeps 5% of its size instead: a small stream still fits (re-check of stop 32).
         if (free - chunk.length >= (this.keepFree ?? defaultReserve(fs.blocks * fs.bsize))) return done(null, chunk);
-        const gb = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GB`;
-        done(new InputError('unreadable_file', `${this.name}: after ${gb(this.copied)} copied, the temporary folder ${dirname(this.dir())} has ${gb(free)} free; the copy stopped before it filled the disk (a stream that never ends?). Give the source as a file path, free space, or set TMPDIR to a folder with room.`));
+        done(new InputError('unreadable_file', `${this.name}: after ${size(this.copied)} copied, the temporary folder ${dirname(this.dir())} has ${size(free)} free; the copy stopped before it filled the disk (a stream that never ends?). Give the source as a file path, free space, or set TMPDIR to a folder with room.`));
       },
       () => done(null, chunk),
     );

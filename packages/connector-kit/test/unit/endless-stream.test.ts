@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openSource } from '../../src/sources/open-source';
-import { defaultReserve, streamSource } from '../../src/sources/stream-source';
+import { defaultReserve, maxStreamBytes, streamSource } from '../../src/sources/stream-source';
 
 const drain = async (source: { open(): AsyncIterable<unknown> }) => {
   for await (const _ of source.open()) void _;
@@ -97,9 +97,29 @@ describe('a stream of rows that never ends a line', () => {
       },
     });
     const source = streamSource(endless, 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { maxLineBytes: 1_000_000, csvQuotes: true, keepFreeBytes: Number.MAX_SAFE_INTEGER });
-    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/^stdin: after 0\.0 GB copied, the temporary folder .* free; the copy stopped before it filled the disk/) });
+    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/^stdin: after 0\.0 MB copied, the temporary folder .* free; the copy stopped before it filled the disk/) });
     expect(sent).toBeLessThan(100);
     await source.dispose();
+  });
+
+  it('a stream past SYNCMODES_MAX_STREAM_BYTES (default 16 GiB) is cut unreadable_file, whatever room the disk has (trial 20b N3: 42 GB of a shared disk would have gone)', async () => {
+    expect(maxStreamBytes()).toBe(16 * 1024 ** 3);
+    process.env.SYNCMODES_MAX_STREAM_BYTES = String(1024 ** 2);
+    try {
+      let sent = 0;
+      const endless = new Readable({
+        read() {
+          sent += 1;
+          this.push(Buffer.from('1,a@x.com\n'.repeat(1_000)));
+        },
+      });
+      const source = streamSource(endless, 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { maxLineBytes: 1_000_000, csvQuotes: true, keepFreeBytes: 0 });
+      await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: 'stdin: more than 1.0 MB came in, the most a stream is copied (SYNCMODES_MAX_STREAM_BYTES); the copy stopped (a stream that never ends?). Give the source as a file path, or set SYNCMODES_MAX_STREAM_BYTES higher.' });
+      expect(sent).toBeLessThan(200);
+      await source.dispose();
+    } finally {
+      delete process.env.SYNCMODES_MAX_STREAM_BYTES;
+    }
   });
 
   it('the default reserve is 1 GiB, or 5% of a file system smaller than 20 GiB (re-check of stop 32: 200 bytes refused in a 20 MB /tmp)', () => {
