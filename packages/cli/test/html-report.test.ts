@@ -81,3 +81,10 @@ describe('the HTML run report, parsed as a DOM', () => {
     expect(text(doc.querySelector('#counts [data-outcome="created"] .label'))).toBe('would be created');
   });
 });
+
+describe('html: data is escaped as on a terminal (trial 20b N2: U+202E, U+0085 and U+2028 went into the HTML report raw)', () => {
+  it('control, line-separator and bidirectional formatting characters become visible escapes; markup characters are escaped', async () => {
+    const { html } = await import('../src/output/html');
+    expect(String(html`<code>${'u\u202eevil<b>\u0085\u2028\u009b2J\x1b'}</code>`)).toBe('<code>u\\u202eevil&lt;b&gt;\\x85\\u2028\\x9b2J\\x1b</code>');
+  });
+});

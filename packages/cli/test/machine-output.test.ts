@@ -132,14 +132,13 @@ describe('terminal-safe output (issue 17, item 10)', () => {
     for (const text of [coloured.stdout, coloured.stderr]) expect(text).not.toMatch(/\u001b\[2J|[\u0000\u009b]/);
   });
 
-  it('a bidirectional override (U+202E) or isolate in an id is escaped in the summary: it cannot reverse how the line reads', async () => {
+  it('a bidirectional override (U+202E) or isolate in an id fails the row invalid_id (trial 20b N2), and never reaches the summary raw: it cannot reverse how the line reads', async () => {
     const file = join(dir, 'rtl.csv');
-    writeFileSync(file, 'Customer Id,Email,Last Name\ne5\u202eRTL,bad-email,R\nf6\u2067x,bad-too,S\n');
+    writeFileSync(file, 'Customer Id,Email,Last Name\ne5\u202eRTL,e5@example.com,R\nf6\u2067x,f6@example.com,S\n');
     const out = await cliWith(['sync', '--to', 'salesforce', '--emulator', '--state-dir', join(dir, 's'), '--from', file, ...MAP, '--no-progress'], { stdoutTTY: true, env: { NO_COLOR: '1' } });
     expect(out.code).toBe(1);
     expect(out.stdout).not.toMatch(/[\u202e\u2067]/);
-    expect(out.stdout).toContain('e5\\u202eRTL');
-    expect(out.stdout).toContain('f6\\u2067x');
+    expect(out.stdout).toMatch(/invalid_id +│? *2|invalid_id.*\b2\b/);
   });
 
   it('a source column named with an escape sequence is escaped in the error message', async () => {
@@ -151,12 +150,13 @@ describe('terminal-safe output (issue 17, item 10)', () => {
     expect(out.stderr).toContain('Em\\x1b[2Jail');
   });
 
-  it('JSON output keeps the data (C0 escaped by JSON) and escapes C1 controls as \\u00XX', async () => {
+  it('JSON output keeps the data (C0 escaped by JSON) and escapes C1 controls as \\u00XX; a C1 control in an id fails the row invalid_id (trial 20b N2)', async () => {
     const file = join(dir, 'c1.csv');
-    writeFileSync(file, 'Customer Id,Email,Last Name\n"Z\x9b9",bad,Nine\n');
+    writeFileSync(file, 'Customer Id,Email,Last Name\n"Z\x9b9",bad,Nine\nY8,bad,"Ni\x9bne"\n');
     const out = await cliWith(['sync', '--to', 'salesforce', '--emulator', '--state-dir', join(dir, 's'), '--from', file, ...MAP, '--report', '-']);
     expect(out.stdout).not.toMatch(/[\u0000-\u0008\u001b\u007f-\u009f]/);
-    expect((JSON.parse(out.stdout) as JsonReportFile).records[0]?.id).toBe('Z\x9b9');
+    const records = (JSON.parse(out.stdout) as JsonReportFile).records;
+    expect(records.map((r) => r.code)).toEqual(['invalid_id', 'invalid_email']);
   });
 
   it('syncmodes runs and runs show escape a sync name with an escape sequence, a NUL or a C1 control (as the summary does); --json escapes C1 as \\u00XX', async () => {

@@ -1,11 +1,11 @@
 /**
  * C0 controls (NUL, ESC, newlines, tabs…), DEL, C1 controls (U+0080–U+009F, e.g. CSI
- * U+009B), and the Unicode bidirectional formatting characters (U+200E/U+200F marks,
+ * U+009B), the line and paragraph separators (U+2028, U+2029), and the Unicode bidirectional formatting characters (U+200E/U+200F marks,
  * U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates), which reorder how the
  * rest of a line displays (e.g. an id holding U+202E shows the text after it reversed).
  */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' };
 
 /**

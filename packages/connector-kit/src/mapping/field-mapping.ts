@@ -47,9 +47,13 @@ export function checkColumns(mapping: FieldMapping, header: readonly string[]): 
   }
 }
 
-/** C0 control characters and DEL: never part of a record id. */
+/**
+ * Never part of a record id: C0 controls, DEL, C1 controls (U+0080–U+009F: CSI, NEL…), the
+ * line and paragraph separators, and the bidirectional formatting characters (an id holding
+ * U+202E showed the rest of its cell reversed in the HTML report: trial 20b N2).
+ */
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 function cell(value: unknown): PropertyValue | { invalid: string } {
   if (value === undefined || value === null) return null;
@@ -96,7 +100,7 @@ function recordId(value: unknown, rowNumber: number, column: string, noun: strin
   if (CONTROL.test(id)) {
     return fail(
       'invalid_id',
-      `${noun} "${column}" (the record id) holds a control character (a NUL, tab, line break or the like); ids must be plain text. Fix the id.`,
+      `${noun} "${column}" (the record id) holds a control character (a NUL, tab, line break, bidirectional override or the like); ids must be plain text. Fix the id.`,
     );
   }
   return id;

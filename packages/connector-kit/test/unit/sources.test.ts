@@ -1,3 +1,4 @@
+import { mapRow } from '../../src/index';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,5 +83,12 @@ describe('sources', () => {
     const json = file('e.json', '[{"id":"7","email":"z@x.example","name":"Z"}, 3]');
     expect(summary(await read(json))).toEqual(['1:7:{"properties":{"Email":"z@x.example","Name":"Z"},"groups":[]}', '2:error:invalid_json']);
     await expect(read(file('f.json', '{"id":1}'))).rejects.toThrow(/must hold a JSON array/);
+  });
+});
+
+describe('record ids: plain text only (trial 20b N2: a C1 control in an id was created in Salesforce and state)', () => {
+  it.each(['u\u009b31m', 'u\u0085nl', 'u\u202eevil', 'u\u2066x', 'u\u2028ls', 'u\u200fm'])('%j fails the row invalid_id, without the id', (id) => {
+    const item = mapRow({ id, email: 'a@x.com' }, 2, { idColumn: 'id', fields: { email: 'email' } });
+    expect(item).toMatchObject({ kind: 'error', id: undefined, error: { code: 'invalid_id' } });
   });
 });
