@@ -242,6 +242,29 @@ describe('an invalid YAML config file (issue 17, item 7)', () => {
   });
 });
 
+describe('a --config file that is not a sync config (trial 20b N10, N11)', () => {
+  it('lines that are not setting names are never shown: only names that look like settings, and how many others', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'shadowlike');
+    writeFileSync(config, 'root:$6$rounds=5000$SALTsalt$HASHhashSECRET0123456789:19000:0:99999:7:::\nsvc-token:ghp_SECRETtoken0123456789:\nbogus: 1\n');
+    const out = await cli(['sync', '--config', config]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('error (invalid_arguments): Unknown setting(s) "bogus", 2 more that do not look like setting names (not shown: they may hold secrets) in ');
+    expect(out.stderr).not.toMatch(/SECRET|ghp_/);
+  });
+
+  it('/dev/zero, or a file over 1 MiB: config_file at once, nothing read past the limit', async () => {
+    const dir = tempDir();
+    const big = join(dir, 'big.yaml');
+    writeFileSync(big, `to: salesforce\n# ${'x'.repeat(1024 * 1024)}\n`);
+    for (const path of ['/dev/zero', big]) {
+      const out = await cli(['sync', '--config', path]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe(`error (config_file): Config file "${path}" is larger than 1,048,576 bytes: not a sync config (settings take a few hundred).\n`);
+    }
+  });
+});
+
 describe('exit codes of a report', () => {
   it('stopped by an unreadable state store: 2; unwritable: 3; interrupted: 130', async () => {
     const { exitCodeOf } = await import('../src/index');

@@ -98,10 +98,11 @@ export function jobFromFlags(flags: SyncFlags) {
   if (!parsed.success) {
     const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
     if (unknown.length > 0) {
-      throw new UsageError(
-        `Unknown setting(s) ${unknown.map((k) => `"${k}"`).join(', ')}${flags.config ? ` in ${flags.config}` : ''}. Settings: ${Object.keys(syncJobSchema.shape).join(', ')}.`,
-        'invalid_arguments',
-      );
+      // Only names that look like settings are shown: a file of other lines (`--config /etc/shadow`) had them echoed, hashes and tokens too (trial 20b N10).
+      const named = unknown.filter((k) => /^[A-Za-z][\w.-]{0,40}$/.test(k));
+      const hidden = unknown.length - named.length;
+      const listed = [...named.map((k) => `"${k}"`), ...(hidden > 0 ? [`${hidden} more that do not look like setting names (not shown: they may hold secrets)`] : [])].join(', ');
+      throw new UsageError(`Unknown setting(s) ${listed}${flags.config ? ` in ${flags.config}` : ''}. Settings: ${Object.keys(syncJobSchema.shape).join(', ')}.`, 'invalid_arguments');
     }
     const flagOf = (path: PropertyKey[]) => FLAG_OF_SETTING[String(path[0])] ?? `--${String(path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     throw new UsageError(

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse, YAMLError } from 'yaml';
 import { UsageError } from '../registry/exit-codes';
@@ -22,17 +22,39 @@ export function yamlProblem(error: unknown): string {
  * Reads a YAML (or JSON) sync config file. Relative paths inside it are resolved against
  * the file's folder. Validation happens once flags are merged in.
  *
- * @throws {@link UsageError} `config_file` when the file cannot be read, is not valid YAML
+ * @throws {@link UsageError} `config_file` when the file cannot be read, is larger than
+ *   {@link MAX_CONFIG_BYTES} (a device such as `/dev/zero` too), is not valid YAML
  *   (the message gives the error's kind, line and column, never the file's content), or is
  *   not a mapping.
  */
-export function loadConfigFile(path: string): Partial<SyncJobInput> {
-  let text: string;
+/** The most a config file may hold, bytes (1 MiB): settings take a few hundred. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * The file's text, read at most {@link MAX_CONFIG_BYTES} (a pipe too); `undefined` past
+ * that: `--config /dev/zero` was read until memory ran out (trial 20b N11).
+ */
+function readCapped(path: string): string | undefined {
+  const fd = openSync(path, 'r');
   try {
-    text = readFileSync(path, 'utf8');
+    if (fstatSync(fd).isDirectory()) throw new Error('a folder');
+    const buffer = Buffer.alloc(MAX_CONFIG_BYTES + 1);
+    let size = 0;
+    for (let n = 1; n > 0 && size <= MAX_CONFIG_BYTES; size += n) n = readSync(fd, buffer, size, buffer.length - size, null);
+    return size > MAX_CONFIG_BYTES ? undefined : buffer.toString('utf8', 0, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function loadConfigFile(path: string): Partial<SyncJobInput> {
+  let text: string | undefined;
+  try {
+    text = readCapped(path);
   } catch {
     throw new UsageError(`Cannot read config file "${path}".`, 'config_file');
   }
+  if (text === undefined) throw new UsageError(`Config file "${path}" is larger than ${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes: not a sync config (settings take a few hundred).`, 'config_file');
   let data: unknown;
   try {
     data = parse(text);
