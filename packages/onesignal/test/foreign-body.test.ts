@@ -40,4 +40,15 @@ describe('OneSignal: an update answered with a page instead of the user', () => 
       delete process.env.SYNCMODES_MAX_ANSWER_BYTES;
     }
   });
+
+  it.each([['a page', undefined], ['[]', []], ['another object', { hello: 'world' }], ['another user', { identity: { external_id: 'user-9' }, properties: {} }]])('a view-user answer that does not name the user (%s) fails unexpected_response and is asked again (trial 20b N8: read as "the user exists")', async (_name, body) => {
+    env = await startEmulator();
+    await env.admin.seed({ users: [{ identity: { external_id: 'user-0' }, properties: { tags: {} } }] });
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/users/by/external_id/user-(0|1)$', times: 2, ...(body === undefined ? {} : { body }) }]);
+    const source = memorySource([0, 1].map((i) => ({ id: `p${i}`, snapshot: { properties: { external_id: `user-${i}`, plan: 'pro' }, groups: [] } })));
+    const summary = await runSync({ collectResults: true, destination: onesignalDestination, config: env.config, mode: 'enrich', source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(env.emulator.faults.injected.foreign_body).toBe(2);
+    expect(summary.results.map((r) => [r.id, r.outcome])).toEqual([['p0', 'updated'], ['p1', 'skipped']]);
+    expect((await env.admin.requests()).filter((e) => e.method === 'PATCH' && e.path.endsWith('/user-1'))).toHaveLength(0);
+  });
 });

@@ -28,6 +28,17 @@ function checkUpdateAnswer(answer: unknown): void {
   throw new SyncError('unexpected_response', 'OneSignal answered the update with a body that is not the user\'s properties; it is sent again.', { status: 200, retryable: true });
 }
 
+/**
+ * A view-user answer names the user asked for (`identity.external_id`): any other 200 (a
+ * proxy's page, `[]`, `{"hello":"world"}`) was read as "the user exists" (trial 20b N8).
+ * https://documentation.onesignal.com/reference/view-user
+ */
+function checkViewAnswer(answer: unknown, externalId: string): void {
+  const identity = answer !== null && typeof answer === 'object' ? (answer as { identity?: unknown }).identity : undefined;
+  if (identity !== null && typeof identity === 'object' && (identity as Record<string, unknown>).external_id === externalId) return;
+  throw new SyncError('unexpected_response', 'OneSignal answered the view of a user with a body that does not name that user (identity.external_id); it is asked again.', { status: 200, retryable: true });
+}
+
 export class OneSignalClient {
   readonly api: DefaultApi;
   private readonly raw = new RawBodies();
@@ -50,8 +61,9 @@ export class OneSignalClient {
 
   /**
    * Whether the app has a user with this `external_id`: `GET /apps/{app_id}/users/by/external_id/{id}`
-   * (path-encoded by the SDK), paced to OneSignal's rate for view endpoints. 200 → true,
-   * 404 → false (both documented for view user).
+   * (path-encoded by the SDK), paced to OneSignal's rate for view endpoints. 200 naming the
+   * user → true, 404 → false (both documented for view user); a 200 that does not name it
+   * fails `unexpected_response` (retried).
    * https://documentation.onesignal.com/reference/view-user
    *
    * @throws SyncError for anything else (auth stops the run; 429 and 5xx are retried by the kit).
@@ -59,9 +71,10 @@ export class OneSignalClient {
   async userExists(externalId: string, signal?: AbortSignal): Promise<boolean> {
     return this.views.run(async () => {
       try {
-        await this.api.getUser(this.config.appId, 'external_id', externalId);
+        checkViewAnswer(await this.api.getUser(this.config.appId, 'external_id', externalId), externalId);
         return true;
       } catch (thrown) {
+        if (thrown instanceof SyncError) throw thrown;
         if (!(thrown instanceof ApiException)) {
           // No answer (a timeout, a network failure): the reads queued behind this one fail now too.
           this.views.noAnswer(thrown);
