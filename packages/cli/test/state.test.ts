@@ -253,6 +253,16 @@ describe('a --config file that is not a sync config (trial 20b N10, N11)', () =>
     expect(out.stderr).not.toMatch(/SECRET|ghp_/);
   });
 
+  it('a setting of the wrong type is said to be of the wrong type, not missing, and its value is not shown (trial 20b N12)', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'sync.yaml');
+    writeFileSync(config, 'to: salesforce\nfrom: a.csv\nid: id\nmap:\n  Email: email\nkeepRuns: SUPERSECRET_abc\n');
+    const out = await cli(['sync', '--config', config]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/error \(invalid_arguments\): --keep-runs: .*expected number, received string/);
+    expect(out.stderr).not.toMatch(/required|SUPERSECRET/);
+  });
+
   it('/dev/zero, or a file over 1 MiB: config_file at once, nothing read past the limit', async () => {
     const dir = tempDir();
     const big = join(dir, 'big.yaml');

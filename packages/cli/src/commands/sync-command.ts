@@ -94,7 +94,8 @@ export function jobFromFlags(flags: SyncFlags) {
   set('deletePolicy', flags.deletePolicy);
   set('multilineValues', flags.multilineValues);
   set('delimiter', flags.delimiter);
-  const parsed = syncJobSchema.safeParse(merged);
+  // reportInput: tells a missing setting from a wrong-typed one (its value is never shown).
+  const parsed = syncJobSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
     const unknown = parsed.error.issues.flatMap((i) => (i.code === 'unrecognized_keys' ? i.keys : []));
     if (unknown.length > 0) {
