@@ -1,15 +1,7 @@
 import { readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { processAlive as alive } from '../process-alive';
 
-/** Whether a process with this pid runs (one of another user's answers EPERM: it runs). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the `<path>.<pid>.tmp` files that processes killed while saving `path` left

@@ -1,9 +1,10 @@
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { InputError } from '../errors/sync-error';
+import { processAlive } from '../process-alive';
 import { pipeline } from 'node:stream/promises';
 import type { RecordSource, SourceItem } from '../records/types';
 
@@ -40,6 +41,32 @@ const KEEP_FREE_BYTES = 1024 ** 3;
  */
 export function defaultReserve(totalBytes: number): number {
   return Math.min(KEEP_FREE_BYTES, totalBytes * 0.05);
+}
+
+/** How a stream's copy folder is named in the temporary folder: `syncmodes-stream-<pid>-<random>`. */
+const COPY_PREFIX = 'syncmodes-stream-';
+
+/**
+ * Removes the copies that processes killed before they could remove them left in `parent`
+ * (`syncmodes-stream-<pid>-…` of a pid that no longer runs): each may hold a whole source,
+ * personal data included (trial 20b N15: a `kill -9`-ed run's copy stayed, 5 GB).
+ */
+function removeStaleCopies(parent: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(COPY_PREFIX) ? /^(\d+)-/.exec(name.slice(COPY_PREFIX.length))?.[1] : undefined;
+    if (pid === undefined || processAlive(Number(pid))) continue;
+    try {
+      rmSync(join(parent, name), { recursive: true, force: true });
+    } catch {
+      // Another user's, or gone already: left alone.
+    }
+  }
 }
 
 /** Default of {@link maxStreamBytes}: 16 GiB. */
@@ -236,8 +263,10 @@ export function streamSource(
   };
   const spool = async (): Promise<RecordSource> => {
     const parent = tmpdir();
+    removeStaleCopies(parent);
     try {
-      dir = await mkdtemp(join(parent, 'syncmodes-stream-'));
+      // The pid in the name: a later run removes the copy of a process killed before it could (trial 20b N15).
+      dir = await mkdtemp(join(parent, `${COPY_PREFIX}${process.pid}-`));
     } catch (error) {
       throw copyFailure(error, name, join(parent, 'x'));
     }

@@ -127,3 +127,24 @@ describe('a stream of rows that never ends a line', () => {
     expect(defaultReserve(100 * 1024 ** 3)).toBe(1024 ** 3);
   });
 });
+
+describe('copies left by killed processes (trial 20b N15)', () => {
+  it('a copy folder of a process that no longer runs is removed when the next stream is copied; one of a running process is kept', async () => {
+    const { mkdirSync, existsSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dead = join(tmpdir(), 'syncmodes-stream-2147483646-abc123');
+    const live = join(tmpdir(), `syncmodes-stream-${process.pid}-keep99`);
+    for (const dir of [dead, live]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'source'), 'id,email\n1,a@x.com\n');
+    }
+    const source = streamSource(Readable.from(['id,email\n1,a@x.com\n']), 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }));
+    await drain(source);
+    await source.dispose();
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    const { rmSync } = await import('node:fs');
+    rmSync(live, { recursive: true, force: true });
+  });
+});
