@@ -4,6 +4,7 @@ import { LeaseLostError } from '../../errors/run-errors';
 import type { SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { LeaseInfo, StateStore, SyncLease } from '../../state/state-store';
+import { processAlive } from '../../process-alive';
 
 /** How a run holds its sync's lease. */
 export interface RunLeaseOptions {
@@ -33,12 +34,7 @@ export const DEFAULT_LEASE_TTL_MS = 30_000;
 export function holderIsDeadHere(holder: string): boolean {
   const [host, pid] = holder.split(':');
   if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as { code?: string }).code === 'ESRCH';
-  }
+  return !processAlive(Number(pid));
 }
 
 /**
