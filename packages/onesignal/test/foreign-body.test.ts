@@ -41,6 +41,15 @@ describe('OneSignal: an update answered with a page instead of the user', () => 
     }
   });
 
+  it('an answer past 16 MiB is not read to its end whatever SYNCMODES_MAX_ANSWER_BYTES allows: ten lookups at once of 256 MiB each took the CLI to 4.1 GB (re-check of trial 20b N6)', async () => {
+    env = await startEmulator();
+    await env.admin.seed({ users: [{ identity: { external_id: 'user-0' }, properties: { tags: {} } }] });
+    env.emulator.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/users/by/external_id/user-0$', body: { identity: { external_id: 'user-0' }, padding: 'x'.repeat(17 * 1024 * 1024) } }]);
+    const source = memorySource([{ id: 'p0', snapshot: { properties: { external_id: 'user-0', plan: 'pro' }, groups: [] } }]);
+    const summary = await runSync({ collectResults: true, destination: onesignalDestination, config: env.config, source, state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20, retries: 1 } });
+    expect(JSON.stringify(summary)).toMatch(/OneSignal sent an answer larger than 16,777,216 bytes/);
+  });
+
   it.each([['a page', undefined], ['[]', []], ['another object', { hello: 'world' }], ['another user', { identity: { external_id: 'user-9' }, properties: {} }]])('a view-user answer that does not name the user (%s) fails unexpected_response and is asked again (trial 20b N8: read as "the user exists")', async (_name, body) => {
     env = await startEmulator();
     await env.admin.seed({ users: [{ identity: { external_id: 'user-0' }, properties: { tags: {} } }] });

@@ -24,10 +24,17 @@ async function readBounded(response: Response, limit: number): Promise<Buffer> {
 }
 
 /**
+ * The most a OneSignal answer is read, bytes (16 MiB), below `maxAnswerBytes()` when that is
+ * more: an answer is one user (its tags: at most a few KB), and about ten lookups are read at
+ * once — ten answers of 256 MiB each took the CLI to 4.1 GB (re-check of trial 20b N6).
+ */
+export const MAX_ONESIGNAL_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/**
  * The SDK's HTTP layer (the same `fetch` call as its default library) with a per-request
  * timeout: the SDK sets none, and one hung connection would hang the sync. A timeout
  * rejects with a `TimeoutError`, which the kit retries. Answers are read at most
- * `maxAnswerBytes()` bytes (`SYNCMODES_MAX_ANSWER_BYTES`, default 256 MiB).
+ * {@link MAX_ONESIGNAL_ANSWER_BYTES}, or `maxAnswerBytes()` (`SYNCMODES_MAX_ANSWER_BYTES`) when that is less.
  */
 export function timedFetch(timeoutMs: number): HttpLibrary {
   return wrapHttpLibrary({
@@ -41,7 +48,7 @@ export function timedFetch(timeoutMs: number): HttpLibrary {
       });
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => (headers[name] = value));
-      const data = readBounded(response, maxAnswerBytes());
+      const data = readBounded(response, Math.min(maxAnswerBytes(), MAX_ONESIGNAL_ANSWER_BYTES));
       data.catch(() => undefined); // failed only for whoever reads it
       return new ResponseContext(response.status, headers, {
         text: async () => (await data).toString('utf8'),
