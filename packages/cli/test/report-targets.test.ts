@@ -38,6 +38,13 @@ describe('--report at a device, a link, a pipe, or on a full disk', () => {
       expect(out.stderr).toBe(`error (report_unwritable): Cannot write the report to "${target}": it is ${what} of this run, which the report would replace. Nothing was sent. Give --report another file.\n`);
     }
     expect([readFileSync(source.file), readFileSync(stateFile)]).toEqual(before);
+    // The --config file the settings came from (re-check of trial 20b: it was replaced by the report, exit 0).
+    const config = join(source.dir, 'sync.yaml');
+    writeFileSync(config, `to: salesforce\nreport: sync.yaml\n`);
+    const out = await sync('--config', config);
+    expect(out.code, out.stderr).toBe(2);
+    expect(out.stderr).toContain(`it is the config file of this run, which the report would replace. Nothing was sent.`);
+    expect(readFileSync(config, 'utf8')).toBe(`to: salesforce\nreport: sync.yaml\n`);
   });
 
   it('a symbolic link to a file: the file it names gets the report, the link stays a link', async () => {

@@ -9,6 +9,7 @@ import { parsePairs } from '../options/key-value';
 import { runSyncJob, type RunSettings } from '../run/run-sync-job';
 import { syncJobSchema, type SyncJobInput } from '../run/sync-job';
 import type { CommandContext } from './context';
+import { checkReportTarget } from '../output/report-clobber';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 export const count = (value: string) => {
@@ -207,6 +208,8 @@ async function syncAction(context: CommandContext, flags: SyncFlags): Promise<vo
   if (flags.json && job.report === STDOUT) {
     throw new UsageError('--json and --report - both write to stdout: keep one (or write the report to a file).', 'invalid_arguments');
   }
+  // The config file too (re-check of trial 20b: --report at it replaced the YAML, exit 0); the other files: runSyncJob.
+  if (flags.config && job.report && job.report !== STDOUT) checkReportTarget(job.report, { config: flags.config, stateDir: job.stateDir });
   const stop = stopSwitch(context.interrupts, io.stderr, context.exitNow);
   try {
     const settings: RunSettings = {

@@ -31,12 +31,14 @@ export interface RunFiles {
   /** The source file (absent for stdin or a database). */
   readonly source?: string | undefined;
   readonly emulatorSeed?: string | undefined;
+  /** The `--config` file the run's settings came from. */
+  readonly config?: string | undefined;
   readonly stateDir: string;
 }
 
 /**
  * Refuses a `--report` path that is a file the run reads or keeps: its source, its emulator
- * seed, its state file (with SQLite's `-wal`, `-shm` and `-journal`), or the emulators' data
+ * seed, its config file, its state file (with SQLite's `-wal`, `-shm` and `-journal`), or the emulators' data
  * in the state folder. Writing the report there replaced the source, or lost what every sync
  * of the state owns, with exit 0 (trial 20b N13).
  *
@@ -48,6 +50,7 @@ export function checkReportTarget(report: string, files: RunFiles): void {
   const named: [string, string | undefined][] = [
     ['the source', files.source],
     ['the emulator seed', files.emulatorSeed],
+    ['the config file', files.config],
     ...['', '-wal', '-shm', '-journal'].map((suffix): [string, string] => ['the state file', `${state}${suffix}`]),
   ];
   for (const [what, path] of named) {
