@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, readReport, tempDir } from '../../cli/test/cli-helpers';
 
-type Contact = { id: string; role: string; email: string; external_id: string | null; name: string | null; archived: boolean };
+type Contact = { id: string; role: string; email: string; external_id: string | null; name: string | null; archived: boolean; phone?: string | null };
 
 const saved = (state: string) => (JSON.parse(readFileSync(join(state, 'emulators', 'intercom.json'), 'utf8')) as { contacts: Contact[] }).contacts;
 
@@ -621,4 +621,48 @@ describe("syncmodes sync --to intercom --option matchBy=email: a user found by o
       }
     }, 60_000);
   }
+});
+
+describe('syncmodes sync --to intercom with external_id from the source id: one person under two ids, then one id given to someone new who kept the name (verify, full, seed 28890446)', () => {
+  // Ids 1 and 6 were one person (every value alike). Id 1 then got a new email and a new phone with the name kept:
+  // that person may have stayed under 6 while 1 went to someone new. Before, the new email and phone were written
+  // onto the contact of id 1's person.
+  const FIRST = 'id,email,name,phone\n1,ann@x.com,Ann,111\n2,bob@x.com,Bob,222\n6,ann@x.com,Ann,111\n';
+  const run = (state: string, from: string, mode: string, report: string) =>
+    cli(['sync', '--to', 'intercom', '--emulator', '--mode', mode, '--from', from, '--sync-name', 'p', '--id', 'id', '--map', 'external_id=id', '--map', 'email=email', '--map', 'name=name', '--map', 'phone=phone', '--allow-deletes', '5', '--state-dir', state, '--report', report]);
+  const contacts = (state: string) => saved(state).map((c) => [c.external_id, c.email, c.name, c.phone ?? null, c.archived]);
+  const twoRuns = async (mode: string, first: string, next: string) => {
+    const dir = tempDir();
+    const [a, b] = [join(dir, 'a.csv'), join(dir, 'b.csv')];
+    writeFileSync(a, first);
+    writeFileSync(b, next);
+    const state = join(dir, 'state');
+    expect((await run(state, a, mode === 'enrich' ? 'additive' : mode, join(dir, 'r0.json'))).code).toBe(0);
+    return { dir, state, b, before: contacts(state) };
+  };
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    it(`${mode}: id 1 is refused identity_unclear naming id 6, every contact kept as it was, every run`, async () => {
+      const { dir, state, b, before } = await twoRuns(mode, FIRST, 'id,email,name,phone\n1,zed@x.com,Ann,999\n2,bob@x.com,Bob,222\n6,ann@x.com,Ann,111\n');
+      for (const i of [1, 2]) {
+        const out = await run(state, b, mode, join(dir, `r${i}.json`));
+        expect(out.code, out.stderr).toBe(1);
+        const one = readReport(join(dir, `r${i}.json`)).records.find((x) => x.id === '1');
+        expect(one).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(one?.message).toContain('Its previous email stays with record "6"');
+        expect(contacts(state)).toEqual(before);
+      }
+    }, 90_000);
+  }
+  it('sync: id 1 changing only its email is that person\'s own change: updated', async () => {
+    const { dir, state, b } = await twoRuns('sync', FIRST, 'id,email,name,phone\n1,ann.new@x.com,Ann,111\n2,bob@x.com,Bob,222\n6,ann@x.com,Ann,111\n');
+    const out = await run(state, b, 'sync', join(dir, 'r1.json'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(contacts(state).find((c) => c[0] === '1')).toEqual(['1', 'ann.new@x.com', 'Ann', '111', false]);
+  }, 60_000);
+  it('sync: two people sharing an email (a household, names differ), one of whom gets a new email and phone: updated', async () => {
+    const { dir, state, b } = await twoRuns('sync', 'id,email,name,phone\n1,home@x.com,Ann,111\n2,bob@x.com,Bob,222\n6,home@x.com,Al,111\n', 'id,email,name,phone\n1,ann@x.com,Ann,999\n2,bob@x.com,Bob,222\n6,home@x.com,Al,111\n');
+    const out = await run(state, b, 'sync', join(dir, 'r1.json'));
+    expect(out.code, out.stderr).toBe(0);
+    expect(contacts(state).find((c) => c[0] === '1')).toEqual(['1', 'ann@x.com', 'Ann', '999', false]);
+  }, 60_000);
 });

@@ -886,3 +886,31 @@ describe('CLI: Customer_Id__c as the key, Bulk API windows, a hand-made Contact 
     expect(run.report.counts.created).toBe(448);
   });
 });
+
+describe('CLI: Customer_Id__c as the key, one person under three ids, then one id given to someone new who kept the name (verify, full, seed 28890446: the new Email and city were written onto that person\'s record)', () => {
+  const ann = (id: string) => ({ id, Customer_Id__c: id, Email: 'ann@example.com', FirstName: 'Ann', LastName: 'Lee', Phone: '555001' });
+  const bob = { id: 'c2', Customer_Id__c: 'c2', Email: 'bob@example.com', FirstName: 'Bob', LastName: 'Ray', Phone: '555002' };
+  for (const mode of ['sync', 'additive', 'enrich']) {
+    it(`${mode}: c1 refused identity_unclear naming a copy, no Contact written, every run`, async () => {
+      const ws = workspace({ Contact: [] });
+      const opts = ['--option', 'matchField=Customer_Id__c', '--allow-deletes', '5'];
+      expect((await ws.sync(mode === 'enrich' ? 'additive' : mode, [ann('c1'), bob, ann('c6'), ann('c7')], opts)).code).toBe(0);
+      const before = ws.org().Contact;
+      for (let run = 0; run < 2; run++) {
+        const again = await ws.sync(mode, [{ ...ann('c1'), Email: 'zed@example.com', Phone: '555999' }, bob, ann('c6'), ann('c7')], opts);
+        expect(again.code).toBe(1);
+        expect(again.report.records.map((r) => `${r.id}:${r.code ?? r.outcome}`).sort()).toEqual(['c1:identity_unclear', 'c2:unchanged', 'c6:unchanged', 'c7:unchanged']);
+        expect(outcome(again.report, 'c1')?.message).toMatch(/Its previous email stays with record "c[67]"/i);
+        expect(ws.org().Contact).toEqual(before);
+      }
+    });
+  }
+  it('sync: c1 changing only its Email is updated', async () => {
+    const ws = workspace({ Contact: [] });
+    const opts = ['--option', 'matchField=Customer_Id__c'];
+    expect((await ws.sync('sync', [ann('c1'), bob, ann('c6')], opts)).code).toBe(0);
+    const again = await ws.sync('sync', [{ ...ann('c1'), Email: 'ann.new@example.com' }, bob, ann('c6')], opts);
+    expect(again.code).toBe(0);
+    expect(outcome(again.report, 'c1')?.outcome).toBe('updated');
+  });
+});

@@ -110,6 +110,18 @@ describe('verification targets', () => {
     expect(stats.violations).toEqual([]);
   }, 60_000);
 
+  it('identity by id, intercom/additive: one person under two ids, then one id given to someone new who kept the name: that id refused, no one written onto the person\'s contact (full, seed 28890446, history 28901556#0)', async () => {
+    const target = PEOPLE_TARGETS.find((t) => t.name === 'intercom');
+    if (!target) throw new Error('no intercom people target');
+    const history = JSON.parse(
+      '{"people":5,"steps":[[{"kind":"copy","a":16,"b":10}],[{"kind":"swap","a":36,"b":27,"keep":0},{"kind":"edit","a":43,"field":3},{"kind":"reuse","a":42}],[{"kind":"rotate","a":20,"b":46,"c":24,"keep":2},{"kind":"swap","a":21,"b":44,"keep":0},{"kind":"copy","a":10,"b":9}]]}',
+    ) as PeopleHistory;
+    const stats = emptyStats();
+    await runPeopleScenario(target, 'additive', history, 'seed 28901556#0', stats);
+    expect(stats.scenarios).toBe(1);
+    expect(stats.violations).toEqual([]);
+  }, 60_000);
+
   it('refuses an unknown target name, naming the known ones', () => {
     expect(() => selectTargets(['nope'])).toThrow(/Unknown target "nope"\. Known targets: salesforce, intercom, onesignal, salesforce-bulk, tiny, facebook, distributed\./);
     expect(selectTargets(['facebook', 'intercom'])).toMatchObject({ records: [{ name: 'intercom' }], audiences: [{ name: 'facebook' }], distributed: false });

@@ -10,6 +10,7 @@ import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
 import { looksLikeDeparted, same, takesValuesWith } from './key-holder';
 import { EntriesById } from './entries-by-id';
 import { whyNotRenumbered } from './value-carriers';
+import { refuseDuplicateLeftBehind } from './duplicate-left-behind';
 
 type IdsOf = (snapshot: RecordSnapshot) => readonly string[];
 type KeyOf = (snapshot: RecordSnapshot) => string | undefined;
@@ -234,7 +235,10 @@ export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordL
       : `Its previous ${label}, or its new one, moved between records ${others} without closing a swap: the source's ids look shifted or reused, and updating by id would write each person onto another's record.`;
     refuse(r, why, shifted);
   }
-  await refuseTakings(ctx, ledger, { idsOf, keyOf, label, takers, memory, refuse, rowOf: (id) => byId.get(id)?.next ?? undefined });
+  const rowOf = (id: string) => byId.get(id)?.next ?? undefined;
+  await refuseTakings(ctx, ledger, { idsOf, keyOf, label, takers, memory, refuse, rowOf });
+  const changed = (next: RecordSnapshot, own: RecordSnapshot) => changedBesidesIdentity(next, own, keyOf, idsOf);
+  await refuseDuplicateLeftBehind(ctx, inSource, { idsOf, changedBesidesIdentity: changed, entry: (id) => takers.entry(id), rowOf, label, refuse });
   ledger.report([...results].map(([r, result]): RecordEvent => ({ type: 'settled', ref: r.ref, result })));
 }
 
