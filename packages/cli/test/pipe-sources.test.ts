@@ -66,3 +66,24 @@ describe('--from a pipe', () => {
     }
   }, 90_000);
 });
+
+describe('byte limits from the environment (trial 20b NEW-5: a bad value was ignored without a word)', () => {
+  const sf = useEmulator(createSalesforceEmulator);
+  const source = useSourceFile('people.csv', SF_CSV);
+  for (const name of ['SYNCMODES_MAX_STREAM_BYTES', 'SYNCMODES_MAX_ANSWER_BYTES']) {
+    it(`${name}=16GB: refused invalid_config naming it, exit 2, with the report; nothing sent`, async () => {
+      const report = join(source.dir, `${name}.json`);
+      process.env[name] = '16GB';
+      try {
+        const out = await cli(salesforceSync(sf.url, '--from', source.file, '--state-dir', join(source.dir, 's'), '--report', report), SF_ENV);
+        expect(out.code).toBe(2);
+        expect(readReport(report)).toMatchObject({ status: 'error', records: [], error: { code: 'invalid_config' } });
+        expect(out.stderr).toContain(`error (invalid_config): ${name} is "16GB": it must be a whole number of bytes above 0`);
+      } finally {
+        delete process.env[name];
+      }
+      expect(sf.emulator.requests.length).toBe(0);
+      expect(sf.emulator.org.all('Contact')).toEqual([]);
+    });
+  }
+});

@@ -1,3 +1,4 @@
+import { byteLimitSetting } from '../config/byte-limit-setting';
 import { SyncError } from '../errors/sync-error';
 
 /** Default of {@link maxAnswerBytes}: 256 MiB. */
@@ -5,15 +6,16 @@ export const DEFAULT_MAX_ANSWER_BYTES = 256 * 1024 * 1024;
 
 /**
  * The largest answer a connector reads from its vendor, bytes, counted after decompression:
- * `SYNCMODES_MAX_ANSWER_BYTES` when it is a positive whole number, else
- * {@link DEFAULT_MAX_ANSWER_BYTES}. Far above any answer the vendors document (a Bulk API
+ * `SYNCMODES_MAX_ANSWER_BYTES` when set, else {@link DEFAULT_MAX_ANSWER_BYTES}. Far above any answer the vendors document (a Bulk API
  * results page, a search page), it stops a server sending without end, or a small gzip
  * answer inflating to gigabytes, from exhausting memory: Node aborted with no summary and no
  * report (second trial of stop 32).
+ *
+ * @throws ConfigError (`invalid_config`) when the variable is set to anything but a whole
+ *   number above 0 (`runSync` checks it before the run starts).
  */
 export function maxAnswerBytes(): number {
-  const set = Number(process.env.SYNCMODES_MAX_ANSWER_BYTES);
-  return Number.isSafeInteger(set) && set > 0 ? set : DEFAULT_MAX_ANSWER_BYTES;
+  return byteLimitSetting('SYNCMODES_MAX_ANSWER_BYTES', DEFAULT_MAX_ANSWER_BYTES);
 }
 
 /**

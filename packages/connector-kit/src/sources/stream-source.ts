@@ -3,6 +3,7 @@ import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { byteLimitSetting } from '../config/byte-limit-setting';
 import { InputError } from '../errors/sync-error';
 import { processAlive } from '../process-alive';
 import { pipeline } from 'node:stream/promises';
@@ -74,17 +75,20 @@ export const DEFAULT_MAX_STREAM_BYTES = 16 * 1024 ** 3;
 
 /**
  * The most bytes a stream source (stdin, a pipe) is copied to the temporary folder:
- * `SYNCMODES_MAX_STREAM_BYTES` when it is a positive whole number, else
- * {@link DEFAULT_MAX_STREAM_BYTES}. Past it the copy fails `unreadable_file`: an endless
- * stream of valid rows took all but 1 GiB of a shared disk, 42 GB there (trial 20b N3).
+ * `SYNCMODES_MAX_STREAM_BYTES` when set, else {@link DEFAULT_MAX_STREAM_BYTES}. Past it the
+ * copy fails `unreadable_file`: an endless stream of valid rows took all but 1 GiB of a
+ * shared disk, 42 GB there (trial 20b N3).
+ *
+ * @throws ConfigError (`invalid_config`) when the variable is set to anything but a whole
+ *   number above 0 (`runSync` checks it before the run starts).
  */
 export function maxStreamBytes(): number {
-  const set = Number(process.env.SYNCMODES_MAX_STREAM_BYTES);
-  return Number.isSafeInteger(set) && set > 0 ? set : DEFAULT_MAX_STREAM_BYTES;
+  return byteLimitSetting('SYNCMODES_MAX_STREAM_BYTES', DEFAULT_MAX_STREAM_BYTES);
 }
 
-/** Bytes in words: GB from 1 GB, else MB. */
+/** Bytes in words: GB from 1 GB, MB from 1 MB, else bytes. */
 function size(n: number): string {
+  if (n < 1024 ** 2) return `${n.toLocaleString('en-US')} bytes`;
   return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${(n / 1024 ** 2).toFixed(1)} MB`;
 }
 

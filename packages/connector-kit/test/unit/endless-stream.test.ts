@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { openSource } from '../../src/sources/open-source';
+import { DEFAULT_MAX_ANSWER_BYTES, maxAnswerBytes } from '../../src/destination/answer-size';
 import { defaultReserve, maxStreamBytes, streamSource } from '../../src/sources/stream-source';
 
 const drain = async (source: { open(): AsyncIterable<unknown> }) => {
@@ -97,7 +98,7 @@ describe('a stream of rows that never ends a line', () => {
       },
     });
     const source = streamSource(endless, 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { maxLineBytes: 1_000_000, csvQuotes: true, keepFreeBytes: Number.MAX_SAFE_INTEGER });
-    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/^stdin: after 0\.0 MB copied, the temporary folder .* free; the copy stopped before it filled the disk/) });
+    await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/^stdin: after [\d,]+ bytes copied, the temporary folder .* free; the copy stopped before it filled the disk/) });
     expect(sent).toBeLessThan(100);
     await source.dispose();
   });
@@ -116,6 +117,34 @@ describe('a stream of rows that never ends a line', () => {
       const source = streamSource(endless, 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { maxLineBytes: 1_000_000, csvQuotes: true, keepFreeBytes: 0 });
       await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: 'stdin: more than 1.0 MB came in, the most a stream is copied (SYNCMODES_MAX_STREAM_BYTES); the copy stopped (a stream that never ends?). Give the source as a file path, or set SYNCMODES_MAX_STREAM_BYTES higher.' });
       expect(sent).toBeLessThan(200);
+      await source.dispose();
+    } finally {
+      delete process.env.SYNCMODES_MAX_STREAM_BYTES;
+    }
+  });
+
+  it('a SYNCMODES_MAX_STREAM_BYTES or SYNCMODES_MAX_ANSWER_BYTES that is not a whole number above 0 is refused invalid_config naming it, never the default without a word (trial 20b NEW-5); a limit under 1 MB is told in bytes', async () => {
+    for (const name of ['SYNCMODES_MAX_STREAM_BYTES', 'SYNCMODES_MAX_ANSWER_BYTES'] as const) {
+      const read = name === 'SYNCMODES_MAX_STREAM_BYTES' ? maxStreamBytes : maxAnswerBytes;
+      try {
+        for (const bad of ['16GB', '-1', '1e9', '0', '1.5', '99999999999999999999', 'x'.repeat(100)]) {
+          process.env[name] = bad;
+          expect(() => read(), bad).toThrow(expect.objectContaining({ code: 'invalid_config', retryable: false, message: expect.stringContaining(`${name} is "${bad.slice(0, 40)}`) }));
+        }
+        for (const unset of ['', '  ']) {
+          process.env[name] = unset;
+          expect(read()).toBe(name === 'SYNCMODES_MAX_STREAM_BYTES' ? 16 * 1024 ** 3 : DEFAULT_MAX_ANSWER_BYTES);
+        }
+        process.env[name] = ' 5000 ';
+        expect(read()).toBe(5000);
+      } finally {
+        delete process.env[name];
+      }
+    }
+    process.env.SYNCMODES_MAX_STREAM_BYTES = '10';
+    try {
+      const source = streamSource(Readable.from(['id,email\n1,a@x.com\n']), 'stdin', () => ({ name: 'x', open: async function* () { yield* []; } }), { keepFreeBytes: 0 });
+      await expect(drain(source)).rejects.toMatchObject({ code: 'unreadable_file', message: expect.stringMatching(/^stdin: more than 10 bytes came in/) });
       await source.dispose();
     } finally {
       delete process.env.SYNCMODES_MAX_STREAM_BYTES;

@@ -6,7 +6,9 @@ import type { AnyDestination } from '../../destination/any-destination';
 import { audienceLimitsFor, type AnyAudienceDestination, type AudienceLimits } from '../../destination/define-audience-destination';
 import { limitsFor, type AnyRecordDestination } from '../../destination/define-destination';
 import type { DestinationLimits, RunVolume } from '../../destination/limits';
+import { maxAnswerBytes } from '../../destination/answer-size';
 import { ConfigError } from '../../errors/sync-error';
+import { maxStreamBytes } from '../../sources/stream-source';
 import { silentLogger, type Logger } from '../../logging/logger';
 import type { DeletePolicy } from '../../modes/permits';
 import { resolveSyncMode } from '../../modes/resolve-sync-mode';
@@ -90,6 +92,9 @@ export function setupRun(options: RunSyncOptions): RunSetup {
   const destination: AnyDestination = options.destination;
   const mode = resolveSyncMode(destination, options.mode);
   const config = parseConfig(destination, options.config) as Record<string, unknown>;
+  // The environment's byte limits, read where a call or a stream meets them: a bad one is refused here, before anything is read or sent.
+  maxAnswerBytes();
+  maxStreamBytes();
   const audience = destination.kind === 'audience' ? destination : undefined;
   const records = destination.kind === 'records' ? destination : undefined;
   const identity = { ...identityOf(destination.configSchema, config), ...options.identityOverrides };
