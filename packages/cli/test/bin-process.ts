@@ -25,6 +25,8 @@ export interface BinOptions {
   readonly stdin?: string;
   /** The largest file it may write, KiB (`ulimit -f`, in sh's 512-byte blocks): a write beyond fails with EFBIG, as on a full disk. */
   readonly fileSizeLimitKiB?: number;
+  /** Run as the user `nobody` (uid and gid 65534) when the tests run as root, who is never refused by permission bits; as the test's user otherwise. */
+  readonly unprivileged?: boolean;
 }
 
 /** Starts the `syncmodes` bin (from sources: the test run's bundle of them, else under tsx) as a child process. */
@@ -39,6 +41,7 @@ export function startBin(argv: readonly string[], options: BinOptions = {}): Bin
     cwd: options.cwd ?? process.cwd(),
     env: { PATH: process.env.PATH ?? '', ...options.env, ...(options.stdin === undefined ? {} : { SYNCMODES_TEST_STDIN: options.stdin }) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {}),
   });
   const output = { stdout: '', stderr: '' };
   child.stdout?.on('data', (d: Buffer) => (output.stdout += d.toString()));

@@ -41,6 +41,37 @@ describe('syncmodes state list | show | forget', () => {
     ]);
   });
 
+  it('state list, state show and runs read a state whose folder and file cannot be written (trial 19b F9: state_unwritable, exit 3); state forget is refused; runs with no state creates none', async () => {
+    chmodSync(dir, 0o755);
+    chmodSync(join(stateDir, 'state.sqlite'), 0o444);
+    chmodSync(stateDir, 0o555);
+    try {
+      const run = async (args: string[]) => {
+        const bin = startBin(args, { unprivileged: true, cwd: dir });
+        return { ...(await bin.exited), ...bin.output };
+      };
+      const list = await run(['state', 'list', '--state-dir', stateDir]);
+      expect(list.code, list.stderr).toBe(0);
+      expect(list.stdout).toMatch(/customers +│ [0-9a-f]{16} │ salesforce/);
+      const show = await run(['state', 'show', 'second-feed', '--state-dir', stateDir]);
+      expect(show.code, show.stderr).toBe(0);
+      expect(show.stdout).toContain('records      2 in state');
+      const runs = await run(['runs', '--state-dir', stateDir, '--json']);
+      expect(runs.code, runs.stderr).toBe(0);
+      expect((JSON.parse(runs.stdout) as unknown[]).length).toBe(2);
+      const forget = await run(['state', 'forget', 'customers', '--yes', '--state-dir', stateDir]);
+      expect(forget.code).toBe(3);
+      expect(forget.stderr).toMatch(/^error \(state_unwritable\)/);
+    } finally {
+      chmodSync(stateDir, 0o755);
+    }
+    expect(readdirSync(stateDir).filter((f) => f.startsWith('state.sqlite')).sort()).toEqual(['state.sqlite']);
+    const none = join(dir, 'none');
+    const empty = await cli(['runs', '--state-dir', none]);
+    expect(empty.code).toBe(0);
+    expect(existsSync(none)).toBe(false);
+  }, 60_000);
+
   it('shows one sync by name, by id and by a unique id prefix', async () => {
     const syncs = JSON.parse((await cli(['state', 'list', '--state-dir', stateDir, '--json'])).stdout) as SyncListing[];
     const customers = syncs.find((s) => s.name === 'customers') as SyncListing;

@@ -6,7 +6,8 @@ import { escapeControl as safe } from '../output/safe-text';
 import { jsonText, writeReport } from '../output/write-report';
 import { findDestination } from '../registry/destinations';
 import { UsageError } from '../registry/exit-codes';
-import { openJobState } from '../run/job-state';
+import { openJobState, stateUrlOf } from '../run/job-state';
+import { openState } from '../run/open-state';
 import type { CliIo } from '../run/run-sync-job';
 
 interface StateFlags {
@@ -20,8 +21,14 @@ const positive = (value: string) => {
   return n;
 };
 
-async function withState<T>(flags: StateFlags, io: CliIo, fn: (state: StateStore) => Promise<T>): Promise<T> {
-  const { state } = await openJobState(flags, io.env);
+/**
+ * Runs `fn` on the state (Postgres, else the SQLite file in `--state-dir`, never created here:
+ * no file means no runs; one that cannot be written is read from a copy), or returns `none`
+ * when there is no state yet.
+ */
+async function withState<T>(flags: StateFlags, io: CliIo, none: T, fn: (state: StateStore) => Promise<T>): Promise<T> {
+  const state = stateUrlOf(flags, io.env) === undefined ? openState(flags.stateDir, { create: false, readOnly: true }) : (await openJobState(flags, io.env)).state;
+  if (state === undefined) return none;
   try {
     return await fn(state);
   } finally {
@@ -55,7 +62,7 @@ export function runsCommand(io: CliIo, onExit: (code: number) => void): Command 
     .option('--limit <n>', 'most runs to show', positive, 20)
     .option('--json', 'one JSON array instead of a table')
     .action(async (flags: StateFlags & { sync?: string; limit: number; json?: boolean }) => {
-      const runs = await withState(flags, io, (state) => state.listRuns({ syncName: flags.sync, limit: flags.limit }));
+      const runs = await withState(flags, io, [], (state) => state.listRuns({ syncName: flags.sync, limit: flags.limit }));
       io.stdout.write(flags.json ? jsonText(runs, 2) : `${formatRuns(runs)}\n`);
       onExit(0);
     });
@@ -67,7 +74,7 @@ export function runsCommand(io: CliIo, onExit: (code: number) => void): Command 
       .action(async (runId: string, _flags: unknown, command: Command) => {
         // --state / --state-dir may be given before or after `show`: the parent command takes them first.
         const flags = command.optsWithGlobals<StateFlags & { report?: string }>();
-        const run = await withState(flags, io, (state) => state.getRun(runId));
+        const run = await withState(flags, io, undefined, (state) => state.getRun(runId));
         if (!run) throw new UsageError(`No run "${runId}" in the run history (it may be older than the runs kept; see \`syncmodes runs\`).`, 'run_not_found');
         const report = reportOfRun(run);
         const name = await displayName(run.destination);

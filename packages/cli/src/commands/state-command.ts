@@ -77,10 +77,11 @@ async function confirm(io: CliIo, question: string): Promise<boolean> {
 
 /**
  * Runs `fn` on the state store: Postgres when `--state` or `SYNCMODES_DATABASE_URL` names one,
- * else the SQLite file in `--state-dir` (undefined when there is none yet: nothing is created).
+ * else the SQLite file in `--state-dir` (undefined when there is none yet: nothing is created),
+ * read from a copy when it cannot be written unless the command writes (`readOnly` false).
  */
-async function withState<T>(flags: StateFlags, io: CliIo, fn: (state: StateStore | undefined) => Promise<T>): Promise<T> {
-  const state = stateUrlOf(flags, io.env) === undefined ? openState(flags.stateDir, { create: false }) : (await openJobState(flags, io.env)).state;
+async function withState<T>(flags: StateFlags, io: CliIo, fn: (state: StateStore | undefined) => Promise<T>, readOnly = true): Promise<T> {
+  const state = stateUrlOf(flags, io.env) === undefined ? openState(flags.stateDir, { create: false, readOnly }) : (await openJobState(flags, io.env)).state;
   try {
     return await fn(state);
   } finally {
@@ -159,7 +160,7 @@ function forgetCommand(context: CommandContext): Command {
           throw error instanceof SyncRunningError ? runningRefusal(label, error) : error;
         });
         io.stdout.write(`Forgot sync ${label}: ${removed} entries removed. The destination was not changed; the next run of this sync starts over and owns nothing.\n`);
-      }),
+      }, false),
     );
 }
 

@@ -72,12 +72,14 @@ export function checkStateDir(stateDir: string, nothing = 'Nothing was sent.'): 
  * Opens the SQLite state in `stateDir` (`<stateDir>/state.sqlite`), refusing what is not
  * a usable store instead of starting over silently: a `--state-dir` that is a file (or, to
  * create one, lies under a file: {@link checkStateDir}), a state path that is a folder, an empty (0-byte) or non-SQLite file. With `create: false`
- * a missing file gives `undefined` (nothing is created).
+ * a missing file gives `undefined` (nothing is created). With `readOnly`, a state that cannot be
+ * opened for writing (a read-only file or folder) is read from a copy in memory
+ * (`SqliteStateStoreOptions.readOnlyCopy`): only for commands that never write.
  *
  * @throws {@link SyncError} `state_unreadable` or `state_unwritable` (see {@link stateError});
  *   {@link UsageError} `invalid_arguments` for a `--state-dir` under a file.
  */
-export function openState(stateDir: string, options: { readonly create: boolean }): SqliteStateStore | undefined {
+export function openState(stateDir: string, options: { readonly create: boolean; readonly readOnly?: boolean }): SqliteStateStore | undefined {
   if (options.create) checkStateDir(stateDir);
   if (existsSync(stateDir) && !statSync(stateDir).isDirectory()) throw stateDirIsFile(stateDir);
   const path = join(stateDir, STATE_FILE);
@@ -90,6 +92,13 @@ export function openState(stateDir: string, options: { readonly create: boolean 
   }
   try {
     return new SqliteStateStore(path);
+  } catch (error) {
+    const failed = stateError(error, path) ?? error;
+    if (!options.readOnly || !(failed instanceof SyncError) || failed.code !== 'state_unwritable') throw failed;
+  }
+  // Only to read (listing syncs and runs) a state that cannot be written: its copy (trial 19b F9).
+  try {
+    return new SqliteStateStore(path, { readOnlyCopy: true });
   } catch (error) {
     throw stateError(error, path) ?? error;
   }

@@ -5,6 +5,8 @@ const UNREADABLE = new Set(['SQLITE_NOTADB', 'SQLITE_CORRUPT', 'SQLITE_FORMAT', 
 const UNWRITABLE_PREFIXES = ['SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_IOERR', 'SQLITE_CANTOPEN', 'SQLITE_PERM'];
 const BUSY_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED'];
 const UNWRITABLE_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
+/** What {@link sqliteStoreError} is told while the store opens its file (before anything is sent). */
+export const OPENING = 'opening it';
 
 /**
  * Turns an error of better-sqlite3 or the file system into the store's typed error:
@@ -32,7 +34,7 @@ export function sqliteStoreError(error: unknown, path: string, doing: string): S
   if (UNWRITABLE_ERRNO.has(code) || UNWRITABLE_PREFIXES.some((p) => code.startsWith(p))) {
     return new StateStoreError(
       'state_unwritable',
-      `Cannot write the state file ${path} (${code}) while ${doing}: check free disk space and permissions. The run stopped; what was sent but not recorded is looked up again by the next run.`,
+      `Cannot write the state file ${path} (${code}) while ${doing}: check free disk space and permissions (the file and its folder must be writable). ${doing === OPENING ? 'Nothing was sent or changed.' : 'The run stopped; what was sent but not recorded is looked up again by the next run.'}`,
       { cause: error },
     );
   }

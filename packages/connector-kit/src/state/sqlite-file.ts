@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { StateStoreError } from '../errors/run-errors';
@@ -100,4 +100,30 @@ export function openStateFile(Database: DatabaseClass, path: string): BetterSqli
   const linked = createStateFile(Database, path);
   checkPath(path, linked);
   return new Database(path);
+}
+
+/**
+ * Opens an in-memory copy of the state file at `path`, read whole (SQLite's own read-only
+ * mode needs to write a `-shm` file beside a WAL-mode database, so a state in a folder that
+ * cannot be written could not even be listed: trial 19b F9). The copy is exact only when
+ * every change is in the file itself: a `-wal` file beside it that is not empty holds
+ * changes the copy would miss, so it is refused.
+ *
+ * @throws `StateStoreError` `state_unreadable` for a missing, empty or folder path, or one
+ *   with an unmerged `-wal` file; file-system and SQLite errors as thrown.
+ */
+export function openCopy(Database: DatabaseClass, path: string): BetterSqlite3.Database {
+  checkPath(path, true);
+  if (!existsSync(path)) throw new StateStoreError('state_unreadable', `There is no state file ${path} to read.`);
+  const wal = `${path}-wal`;
+  if (existsSync(wal) && statSync(wal).size > 0) {
+    throw new StateStoreError(
+      'state_unreadable',
+      `The state file ${path} cannot be written, and its last changes are still in ${wal} (a run did not close it, or is running): they can be read only where the file can be written. Give this command write access to the folder, or copy the folder with both files and read the copy.`,
+    );
+  }
+  const bytes = readFileSync(path);
+  // Header bytes 18–19 say WAL (2), which an in-memory database cannot open: the copy is marked rollback-journal (1), its pages as they are (https://www.sqlite.org/fileformat.html#file_format_version_numbers).
+  if (bytes.length >= 100 && bytes[18] === 2 && bytes[19] === 2) bytes[18] = bytes[19] = 1;
+  return new Database(bytes);
 }

@@ -1,8 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RecordSnapshot } from '../records/types';
 import { loadSqlite } from './load-sqlite';
-import { sqliteStoreError } from './sqlite-errors';
-import { openStateFile } from './sqlite-file';
+import { OPENING, sqliteStoreError } from './sqlite-errors';
+import { openCopy, openStateFile } from './sqlite-file';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRuns } from './sqlite-runs';
 import { prepareSchema } from './sqlite-schema';
@@ -68,11 +68,22 @@ const toEntry = (row: Row): StateEntry => ({
   pending: row.pending === 1,
 });
 
+/** How {@link SqliteStateStore} opens its file. */
+export interface SqliteStateStoreOptions {
+  /**
+   * Read the file into memory and work on that copy (see `openCopy`): for commands that only
+   * read (listing syncs and runs) where the file or its folder cannot be written. Anything
+   * written goes to the copy and is lost when the store closes. Default false.
+   */
+  readonly readOnlyCopy?: boolean;
+}
+
 /**
  * {@link StateStore} on SQLite (better-sqlite3, loaded on first use), in WAL mode with
  * synchronous commits; its synchronous calls are wrapped in promises.
  *
  * @param path - database file (parent folders are created), or `:memory:` for tests.
+ * @param options - {@link SqliteStateStoreOptions}.
  * @throws `StateStoreError` `state_unreadable` for an empty file, a folder, a corrupted
  *   file or another application's database; `state_unwritable` when it cannot be opened
  *   for writing. `ConfigError` `state_store_unavailable` without better-sqlite3.
@@ -84,15 +95,20 @@ export class SqliteStateStore implements StateStore {
   private readonly leases: SqliteLeases;
   private readonly runs: SqliteRuns;
 
-  constructor(readonly path: string = ':memory:') {
+  constructor(
+    readonly path: string = ':memory:',
+    options: SqliteStateStoreOptions = {},
+  ) {
     const Database = loadSqlite();
     try {
-      this.db = openStateFile(Database, path);
-      this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = NORMAL');
+      this.db = options.readOnlyCopy ? openCopy(Database, path) : openStateFile(Database, path);
+      if (!options.readOnlyCopy) {
+        this.db.pragma('journal_mode = WAL');
+        this.db.pragma('synchronous = NORMAL');
+      }
       prepareSchema(this.db, path);
     } catch (error) {
-      throw sqliteStoreError(error, path, 'opening it');
+      throw sqliteStoreError(error, path, OPENING);
     }
     this.upsert = this.db.prepare(
       `INSERT OR REPLACE INTO records (sync_id, record_id, destination_id, match_key, snapshot, hash, owned, departed, updated_at, not_found, pending)
@@ -103,7 +119,7 @@ export class SqliteStateStore implements StateStore {
     try {
       this.runs = new SqliteRuns(this.db);
     } catch (error) {
-      throw sqliteStoreError(error, path, 'opening it');
+      throw sqliteStoreError(error, path, OPENING);
     }
   }
 

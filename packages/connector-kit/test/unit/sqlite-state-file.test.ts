@@ -130,3 +130,43 @@ describe('the SQLite state file with a second process writing to it (#17: two ru
     store.close();
   });
 });
+
+describe('a read-only copy of the state (trial 19b F9: `state list` and `runs` on a state that cannot be written failed state_unwritable)', () => {
+  const info = (syncId: string) => ({ syncId, destination: 'tiny', identity: { baseUrl: 'x' }, name: syncId });
+
+  it('reads what the file holds; what is written goes to the copy only, never the file', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'syncmodes-state-copy-')), 'state.sqlite');
+    const store = new SqliteStateStore(path);
+    await store.registerSync(info('one'));
+    store.close();
+    expect(existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0).toBe(0);
+    const copy = new SqliteStateStore(path, { readOnlyCopy: true });
+    expect((await copy.listSyncs()).map((s) => s.syncId)).toEqual(['one']);
+    await copy.registerSync(info('two'));
+    copy.close();
+    const again = new SqliteStateStore(path);
+    expect((await again.listSyncs()).map((s) => s.syncId)).toEqual(['one']);
+    again.close();
+  });
+
+  it('refuses a file whose last changes are still in its -wal file (the copy would miss them): state_unreadable naming it', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'syncmodes-state-copy-')), 'state.sqlite');
+    const writer = new SqliteStateStore(path);
+    try {
+      await writer.registerSync(info('one'));
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(0);
+      expect(() => new SqliteStateStore(path, { readOnlyCopy: true })).toThrow(expect.objectContaining({ code: 'state_unreadable', message: expect.stringContaining(`its last changes are still in ${path}-wal`) }));
+    } finally {
+      writer.close();
+    }
+  });
+
+  it('refuses a missing, empty or foreign file as the store does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-copy-'));
+    expect(() => new SqliteStateStore(join(dir, 'none.sqlite'), { readOnlyCopy: true })).toThrow(expect.objectContaining({ code: 'state_unreadable' }));
+    writeFileSync(join(dir, 'empty.sqlite'), '');
+    expect(() => new SqliteStateStore(join(dir, 'empty.sqlite'), { readOnlyCopy: true })).toThrow(expect.objectContaining({ code: 'state_unreadable', message: expect.stringContaining('empty (0 bytes)') }));
+    writeFileSync(join(dir, 'text.sqlite'), 'id,email\n1,a@x.com\n');
+    expect(() => new SqliteStateStore(join(dir, 'text.sqlite'), { readOnlyCopy: true })).toThrow(expect.objectContaining({ code: 'state_unreadable' }));
+  });
+});
