@@ -87,7 +87,7 @@ function program(context: CommandContext, options: MainOptions): Command {
   root.addCommand(stateCommand(context));
   root.addCommand(emulatorCommand(io, options.waitForStop ?? untilSignal));
   root.addCommand(destinationsCommand(io, { ownKitUrl: options.cliModuleUrl ? kitUrlFrom(options.cliModuleUrl) : undefined }));
-  root.addCommand(runsCommand(io, context.setExit));
+  root.addCommand(runsCommand(io, context.setExit, context.jsonOutput));
   root.addCommand(workerCommand(io, options.waitForStop ?? untilSignal));
   root.addCommand(scheduleCommand(io, context.setExit));
   root.addCommand(enqueueCommand(io, context.setExit));

@@ -72,6 +72,14 @@ describe('syncmodes state list | show | forget', () => {
     expect(existsSync(none)).toBe(false);
   }, 60_000);
 
+  it('--json: a state that cannot be read is one JSON error object on stdout too, for state list, state show and runs (19b F9: stdout stayed empty)', async () => {
+    for (const args of [['state', 'list'], ['state', 'show', 'customers'], ['runs']]) {
+      const out = await cli([...args, '--json', '--state-dir', file]);
+      expect(out.code, args.join(' ')).toBe(2);
+      expect(JSON.parse(out.stdout), args.join(' ')).toMatchObject({ exitCode: 2, status: 'error', error: { code: 'state_unreadable' } });
+    }
+  });
+
   it('shows one sync by name, by id and by a unique id prefix', async () => {
     const syncs = JSON.parse((await cli(['state', 'list', '--state-dir', stateDir, '--json'])).stdout) as SyncListing[];
     const customers = syncs.find((s) => s.name === 'customers') as SyncListing;

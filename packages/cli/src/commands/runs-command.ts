@@ -55,13 +55,14 @@ function stateOptions(command: Command): Command {
  * or `runs show <run-id>`: a run's counts, calls and failed / skipped records by code, and
  * its report (`--report r.json|r.html`, the same writers as `sync --report`).
  */
-export function runsCommand(io: CliIo, onExit: (code: number) => void): Command {
+export function runsCommand(io: CliIo, onExit: (code: number) => void, jsonOutput: () => void = () => undefined): Command {
   const list = stateOptions(new Command('runs'))
     .description('The run history: one line per run, newest first (runs made by `sync` and by workers).')
     .option('--sync <name>', "only this sync's runs")
     .option('--limit <n>', 'most runs to show', positive, 20)
     .option('--json', 'one JSON array instead of a table')
     .action(async (flags: StateFlags & { sync?: string; limit: number; json?: boolean }) => {
+      if (flags.json) jsonOutput();
       const runs = await withState(flags, io, [], (state) => state.listRuns({ syncName: flags.sync, limit: flags.limit }));
       io.stdout.write(flags.json ? jsonText(runs, 2) : `${formatRuns(runs)}\n`);
       onExit(0);

@@ -111,14 +111,15 @@ function listCommand(context: CommandContext): Command {
     .option(...STATE_DIR)
     .option(...STATE_URL)
     .option('--json', 'print the list as one JSON array on stdout')
-    .action((flags: StateFlags) =>
-      withState(flags, context.io, async (store) => {
-        if (flags.json) context.jsonOutput();
+    .action((flags: StateFlags) => {
+      // Before the state opens: a state that cannot be read is a JSON error on stdout too.
+      if (flags.json) context.jsonOutput();
+      return withState(flags, context.io, async (store) => {
         const syncs = (await store?.listSyncs()) ?? [];
         if (flags.json) context.io.stdout.write(jsonText(syncs));
         else context.io.stdout.write(syncs.length === 0 ? `No syncs in ${stateUrlOf(flags, context.io.env) ? 'the Postgres state' : safe(flags.stateDir)}.\n` : `${listTable(syncs)}\n`);
-      }),
-    );
+      });
+    });
 }
 
 function showCommand(context: CommandContext): Command {
@@ -128,13 +129,13 @@ function showCommand(context: CommandContext): Command {
     .option(...STATE_DIR)
     .option(...STATE_URL)
     .option('--json', 'print the sync as one JSON object on stdout')
-    .action((ref: string, flags: StateFlags) =>
-      withState(flags, context.io, async (store) => {
-        if (flags.json) context.jsonOutput();
+    .action((ref: string, flags: StateFlags) => {
+      if (flags.json) context.jsonOutput();
+      return withState(flags, context.io, async (store) => {
         const sync = findSync((await store?.listSyncs()) ?? [], ref);
         context.io.stdout.write(flags.json ? jsonText(sync) : `${showText(sync)}\n`);
-      }),
-    );
+      });
+    });
 }
 
 function forgetCommand(context: CommandContext): Command {
