@@ -104,6 +104,8 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(partial).toMatch(/· 2,000 input rows from /);
     expect(partial).toMatch(/skipped +│ +2,000/);
     expect(partial).toContain('STOPPED (interrupted): Interrupted twice: exited at once. 2,000 record(s) not yet decided are counted not_sent');
+    // The calls made so far, as the run counted them (they read "none": trial 20b N4).
+    expect(partial).toMatch(/API calls: connect 1\b.* · HTTP requests [1-9]/);
   });
 
   it('a real SIGTERM to the syncmodes process: summary, report, exit 130', async () => {

@@ -174,7 +174,7 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     const aborted = run.settings.signal?.aborted === true;
     const error = aborted ? toSyncError(run.settings.signal?.reason) : (stateError(thrown, run.statePath) ?? toSyncError(thrown));
     if (!aborted && (error instanceof ConfigError || error instanceof InputError)) throw error;
-    return stoppedSummaryOf(run, error, startedMs, syncIdOf(run));
+    return stoppedSummaryOf(run, error, startedMs, syncIdOf(run), last);
   }
 }
 
@@ -225,7 +225,8 @@ function printPartial(run: OpenRun, startedMs: number, progress: RunProgress | u
     counts: run.sink.counts,
     actions: run.sink.actions,
     results: [],
-    stats: emptyCallStats(),
+    // The calls counted so far (a live view: current even when the last progress is older).
+    stats: progress?.stats ?? emptyCallStats(),
     notices: [],
     durationMs: Date.now() - startedMs,
   };
@@ -241,8 +242,8 @@ function syncIdOf(run: OpenRun): string {
   return syncIdFor(run.destination.id, identity, run.job.id, run.syncName);
 }
 
-function stoppedSummaryOf(run: OpenRun, error: SyncError, startedMs: number, syncId: string): Promise<SyncRunSummary> {
-  return stoppedSummary({ destination: run.destination.id, mode: resolveSyncMode(run.destination, run.job.mode), dryRun: run.job.dryRun, syncId, error, source: run.source, sink: run.sink, startedMs });
+function stoppedSummaryOf(run: OpenRun, error: SyncError, startedMs: number, syncId: string, progress?: RunProgress): Promise<SyncRunSummary> {
+  return stoppedSummary({ destination: run.destination.id, mode: resolveSyncMode(run.destination, run.job.mode), dryRun: run.job.dryRun, syncId, error, source: run.source, sink: run.sink, startedMs, stats: progress?.stats });
 }
 
 /** Keeps the sync's name with its state (for `syncmodes state`), after a real run; a failure here only costs the name. */

@@ -1,4 +1,4 @@
-import { emptyCallStats, type RecordSource, type SyncError, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
+import { emptyCallStats, type CallStats, type RecordSource, type SyncError, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
 import type { ResultSink } from './result-sink';
 
 /** What {@link stoppedSummary} needs about the run that ended early. */
@@ -14,6 +14,8 @@ export interface StoppedRun {
   readonly sink: ResultSink;
   /** When the run started, epoch ms. */
   readonly startedMs: number;
+  /** The calls counted before it stopped (`SyncProgress.stats`), if the run got that far. */
+  readonly stats?: CallStats | undefined;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function stoppedSummary(run: StoppedRun): Promise<SyncRunSummary> {
     counts: sink.counts,
     actions: sink.actions,
     results: [],
-    stats: emptyCallStats(),
+    stats: run.stats ?? emptyCallStats(),
     notices: [],
     durationMs: Date.now() - run.startedMs,
   };

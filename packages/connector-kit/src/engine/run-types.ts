@@ -37,6 +37,12 @@ export interface SyncProgress {
   readonly retry?: { readonly retry: number; readonly of: number } | undefined;
   /** For `stopped`: the code of what stopped the run. */
   readonly code?: string | undefined;
+  /**
+   * The run's calls so far, once it has a caller: a live view the run keeps counting into
+   * (copy it to keep one moment's figures). What a summary printed before the run ends
+   * (a second Ctrl-C) reports as its API calls.
+   */
+  readonly stats?: CallStats | undefined;
 }
 
 /**

@@ -34,6 +34,8 @@ export class RunResults {
   departing = 0;
   /** The error that stopped the run, if one did: progress then says `stopped`, never `syncing` or `done`. */
   stoppedBy: () => SyncError | undefined = () => undefined;
+  /** The run's call counts so far (`SyncProgress.stats`). */
+  callStats: () => CallStats | undefined = () => undefined;
 
   constructor(
     private readonly identity: RunIdentity,
@@ -54,15 +56,17 @@ export class RunResults {
   progress(phase: SyncProgress['phase'], wait?: Pick<SyncProgress, 'waitMs' | 'reason' | 'retry'>): void {
     const stop = phase === 'syncing' || phase === 'done' ? this.stoppedBy() : undefined;
     if (stop) {
-      this.options.onProgress?.({ phase: 'stopped', processed: this.processed, total: this.total, ...this.departures(), code: stop.code });
+      this.options.onProgress?.({ phase: 'stopped', processed: this.processed, total: this.total, ...this.carried(), code: stop.code });
       return;
     }
-    const base = { phase, processed: this.processed, total: this.total, ...this.departures() };
+    const base = { phase, processed: this.processed, total: this.total, ...this.carried() };
     this.options.onProgress?.(phase === 'waiting' ? { ...base, ...wait } : base);
   }
 
-  private departures(): { departing?: number } {
-    return this.departing > 0 ? { departing: this.departing } : {};
+  /** Departures (when any) and the call counts, as every progress report carries them. */
+  private carried(): { departing?: number; stats?: CallStats } {
+    const stats = this.callStats();
+    return { ...(this.departing > 0 ? { departing: this.departing } : {}), ...(stats ? { stats } : {}) };
   }
 
   /** The run's summary. */

@@ -81,6 +81,7 @@ export class RunSession {
     this.pacer = new Pacer(this.limits, options.sharedLimiter);
     this.caller = this.newCaller();
     this.results.stoppedBy = () => this.caller.stopped;
+    this.results.callStats = () => this.caller.stats;
     this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(error));
     if (options.signal?.aborted) this.onAbort();
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
