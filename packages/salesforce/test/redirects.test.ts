@@ -37,6 +37,24 @@ describe('Salesforce: redirects', () => {
     for (const request of capture.seen) expect(request.headers.authorization).toBeUndefined();
   });
 
+  it('a 401 (or 403) from the other origin a redirect led to does not blame the token, which was never sent there: authentication_failed naming that origin and the instance URL (trial 20b NEW-4)', async () => {
+    for (const status of [401, 403]) {
+      const capture = await listen(() => ({ status }));
+      const redirector = await listen((path) => ({ status: 302, headers: { Location: `${capture.url}${path}` } }));
+      servers.push(capture.server, redirector.server);
+      const config = salesforceConfigSchema.parse({ instanceUrl: redirector.url, accessToken: EMULATOR_ACCESS_TOKEN, requestTimeoutMs: 5_000 });
+      const error = await connectSalesforce(config, silentLogger).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error, String(status)).toMatchObject({ code: 'authentication_failed', retryable: false });
+      const message = (error as Error).message;
+      expect(message).toContain(`to ${capture.url}, another origin, where the access token is not sent`);
+      expect(message).toContain(`answered ${status}. Check the instance URL`);
+      expect(message).not.toContain(EMULATOR_ACCESS_TOKEN);
+    }
+  });
+
   it('a redirect within the same origin: followed with the token', async () => {
     const server = await listen((path) => (path.startsWith('/moved') ? { status: 500 } : { status: 302, headers: { Location: `/moved${path}` } }));
     servers.push(server.server);

@@ -4,7 +4,7 @@ import createProxyAgent from 'https-proxy-agent';
 import type { HttpRequest, HttpRequestOptions } from 'jsforce';
 import { createHttpRequestHandlerStreams } from 'jsforce/lib/request-helper.js';
 import fetch, { type RequestInit } from 'node-fetch';
-import { answerTooLarge, maxAnswerBytes } from '@syncmodes/connector-kit';
+import { AuthError, answerTooLarge, maxAnswerBytes } from '@syncmodes/connector-kit';
 import { cutAnswerError, watchedAgent } from './cut-answer';
 
 /** Methods whose request carries a body (jsforce's own rule). */
@@ -70,9 +70,17 @@ async function exchange(req: HttpRequest, options: HttpRequestOptions, input: Re
     });
   };
   const first = { ...rest, ...(WITH_BODY.test(req.method) ? { body: input } : {}), agent, signal };
-  const res = await followRedirects(url, first as RequestInit, options.followRedirect !== false);
+  const { res, uncredentialed } = await followRedirects(url, first as RequestInit, options.followRedirect !== false);
   onHeaders();
   if (cut) throw cut;
+  if (uncredentialed !== undefined && (res.status === 401 || res.status === 403)) {
+    // Not the token's fault: it was never sent there (trial 20b NEW-4: the run said to check the access token).
+    (res.body as unknown as Readable).resume();
+    throw new AuthError(
+      `Salesforce redirected ${req.method.toUpperCase()} ${new URL(url).pathname} to ${uncredentialed}, another origin, where the access token is not sent (only to the origin it was given for), and that answered ${res.status}. Check the instance URL: if your org moved (a My Domain change), give the URL it moved to.`,
+      { status: res.status },
+    );
+  }
   body.cut = (error) => (res.body as unknown as Readable).destroy(error);
   // The whole body first: jsforce starts reading it on 'response' in a listener whose failure
   // nothing catches, so an error must come before 'response', never after.
@@ -112,21 +120,27 @@ function withoutCredentials(headers: RequestInit['headers']): Record<string, str
  * token) and cookies only to the origin (scheme, host and port) they were given for.
  * node-fetch 2 keeps them when only the port changes, and a redirect to another port of the
  * same host received the token (trial 20b N7).
+ *
+ * @returns the last answer, and the origin credentials were last held back from
+ *   (`uncredentialed`), when a redirect left the origin they were given for.
  */
-async function followRedirects(url: string, init: RequestInit, follow: boolean): Promise<Awaited<ReturnType<typeof fetch>>> {
+async function followRedirects(url: string, init: RequestInit, follow: boolean): Promise<{ res: Awaited<ReturnType<typeof fetch>>; uncredentialed?: string }> {
   let target = url;
   let request: RequestInit = { ...init, redirect: 'manual' };
+  let uncredentialed: string | undefined;
   for (let hops = 0; ; hops++) {
     const res = await fetch(target, request);
     const location = res.headers.get('location');
-    if (!follow || !REDIRECT.has(res.status) || location === null) return res;
+    if (!follow || !REDIRECT.has(res.status) || location === null) return uncredentialed === undefined ? { res } : { res, uncredentialed };
     const method = (request.method ?? 'GET').toUpperCase();
     const next = new URL(location, target);
     const problem = hops >= MAX_REDIRECTS ? `more than ${MAX_REDIRECTS} redirects` : request.body !== undefined && (res.status === 307 || res.status === 308) ? `a ${res.status} redirect of a ${method} whose body was sent` : undefined;
     if (problem) throw Object.assign(new Error(`Salesforce answered ${method} ${new URL(url).pathname} with ${problem} (to ${next.origin}${next.pathname}); check the instance URL.`), { name: 'UnexpectedResponse' });
     (res.body as unknown as Readable).resume();
     const toGet = res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST');
-    const headers = next.origin === new URL(target).origin ? request.headers : withoutCredentials(request.headers);
+    const sameOrigin = next.origin === new URL(target).origin;
+    const headers = sameOrigin ? request.headers : withoutCredentials(request.headers);
+    if (!sameOrigin) uncredentialed = next.origin;
     const { body: _sent, ...rest } = request;
     const bodyless = Object.fromEntries(Object.entries((headers ?? {}) as Record<string, string>).filter(([name]) => !/^content-(length|type)$/i.test(name)));
     request = toGet ? { ...rest, method: 'GET', headers: bodyless } : { ...request, headers };
