@@ -1,11 +1,11 @@
-import { createWriteStream, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp, rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { byteLimitSetting } from '../config/byte-limit-setting';
 import { InputError } from '../errors/sync-error';
-import { processAlive } from '../process-alive';
+import { removeLeftByDeadProcesses } from '../process-alive';
 import { pipeline } from 'node:stream/promises';
 import type { RecordSource, SourceItem } from '../records/types';
 
@@ -53,21 +53,10 @@ const COPY_PREFIX = 'syncmodes-stream-';
  * personal data included (trial 20b N15: a `kill -9`-ed run's copy stayed, 5 GB).
  */
 function removeStaleCopies(parent: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return;
-  }
-  for (const name of names) {
+  removeLeftByDeadProcesses(parent, (name) => {
     const pid = name.startsWith(COPY_PREFIX) ? /^(\d+)-/.exec(name.slice(COPY_PREFIX.length))?.[1] : undefined;
-    if (pid === undefined || processAlive(Number(pid))) continue;
-    try {
-      rmSync(join(parent, name), { recursive: true, force: true });
-    } catch {
-      // Another user's, or gone already: left alone.
-    }
-  }
+    return pid === undefined ? undefined : Number(pid);
+  });
 }
 
 /** Default of {@link maxStreamBytes}: 16 GiB. */
