@@ -93,8 +93,12 @@ function recordId(value: unknown, rowNumber: number, column: string, noun: strin
       `${noun} "${column}" (the record id) ${INVALID_MESSAGES[idValue.invalid]}.`,
     );
   }
-  if (idValue === null || typeof idValue === 'boolean') {
+  if (idValue === null) {
     return fail('missing_record_id', `No value in ${noun.toLowerCase()} "${column}" (the record id); fill it in.`);
+  }
+  if (typeof idValue === 'boolean') {
+    // A JSON true or false: a value, not a missing one, but no record's id (trial 20b, low: "no value … fill it in").
+    return fail('invalid_id', `${noun} "${column}" (the record id) is ${idValue}, a JSON boolean; ids are text or numbers. Fix the id.`);
   }
   const id = String(idValue);
   if (CONTROL.test(id)) {

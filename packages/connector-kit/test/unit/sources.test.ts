@@ -44,6 +44,15 @@ describe('sources', () => {
     expect(bad?.kind === 'error' && bad.id).toBeUndefined();
   });
 
+  it('a JSON id that is true or false fails invalid_id saying so; a missing or null one missing_record_id (trial 20b, low: a boolean was told "no value, fill it in")', async () => {
+    const json = JSON.stringify([true, false, null, undefined, 7].map((id, i) => ({ ...(id === undefined ? {} : { id }), email: `p${i}@x.example`, name: 'N', groups: '' })));
+    const items = await read(file('ids.json', json));
+    expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['1:error:invalid_id', '2:error:invalid_id', '3:error:missing_record_id', '4:error:missing_record_id', '5:7:{"properties"']);
+    const first = items[0];
+    expect(first?.kind === 'error' && first.error.message).toBe('Column "id" (the record id) is true, a JSON boolean; ids are text or numbers. Fix the id.');
+    expect(first?.kind === 'error' && first.id).toBeUndefined();
+  });
+
   it('turns an unclosed quote into one error per line for the rest of the file', async () => {
     const items = await read(file('c.csv', 'id,email,name,groups\n1,a@x.example,"open,\n2,b@x.example,B,\n'));
     expect(summary(items).map((s) => s.split(':').slice(0, 3).join(':'))).toEqual(['2:error:malformed_row', '3:error:malformed_row']);
