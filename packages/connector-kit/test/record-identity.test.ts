@@ -605,3 +605,57 @@ describe('never removing someone still in the source (tiny audience)', () => {
     }
   });
 });
+
+describe('two syncs sharing a state and an audience (tiny audience; #17, the audience half of trial 19a F5)', () => {
+  const audiences = async (admin: EmulatorClient) => (await admin.records<{ audiences: { name: string; members: string[] }[] }>()).audiences.map((a) => `${a.name}:${[...a.members].sort().join(',')}`);
+
+  it('a person who left one sync\'s source stays in the audiences the other sync\'s source still puts them in (tracked_elsewhere, naming it), and leaves once neither has them', async () => {
+    const emulator = createTinyAudienceEmulator(100);
+    const url = await emulator.start();
+    const admin = new EmulatorClient(url);
+    const state = new MemoryStateStore();
+    try {
+      const run = (syncName: string, records: ConformanceRecord[]) =>
+        runSync({ collectResults: true, destination: tinyAudienceDestination, config: { baseUrl: url, token: TINY_AUDIENCE_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, syncName, guard: { maxDeletes: 10, allowEmptySource: true } });
+      await run('a', [rec('1', 'p@example.com', 'Pat', ['A', 'B']), rec('2', 'x@example.com', 'X', ['A'])]);
+      await run('b', [rec('9', 'p@example.com', 'Pat', ['A'])]);
+      expect(await audiences(admin)).toEqual(['A:p@example.com,x@example.com', 'B:p@example.com']);
+      // Pat leaves a's source: kept in A (b has her there), removed from B (b does not).
+      const left = await run('a', [rec('2', 'x@example.com', 'X', ['A'])]);
+      const pat = left.results.find((r) => r.id === '1');
+      expect(pat).toMatchObject({ outcome: 'skipped', code: 'tracked_elsewhere' });
+      expect(pat?.message).toContain('sync "b" sharing this state has its member there from its source');
+      expect(pat?.message).toContain('removed from 1');
+      expect(await audiences(admin)).toEqual(['A:p@example.com,x@example.com', 'B:']);
+      // X leaves audience A in a's source while b never had X: removed as before.
+      const again = await run('a', [rec('2', 'x@example.com', 'X', [])]);
+      expect(again.results.find((r) => r.id === '2')?.outcome).toBe('updated');
+      expect(await audiences(admin)).toEqual(['A:p@example.com', 'B:']);
+      // b drops Pat too: b removes her (a's entry has left its source), and a's next run has nothing left to keep.
+      await run('b', []);
+      expect(await audiences(admin)).toEqual(['A:', 'B:']);
+      const last = await run('a', [rec('2', 'x@example.com', 'X', [])]);
+      expect(last.results.find((r) => r.id === '1')?.code).not.toBe('tracked_elsewhere');
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it('in the source of both, leaving an audience in one sync\'s source keeps the member there while the other sync has them in it', async () => {
+    const emulator = createTinyAudienceEmulator(100);
+    const url = await emulator.start();
+    const admin = new EmulatorClient(url);
+    const state = new MemoryStateStore();
+    try {
+      const run = (syncName: string, records: ConformanceRecord[]) =>
+        runSync({ collectResults: true, destination: tinyAudienceDestination, config: { baseUrl: url, token: TINY_AUDIENCE_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, syncName, guard: { maxDeletes: 10 } });
+      await run('a', [rec('1', 'p@example.com', 'Pat', ['A'])]);
+      await run('b', [rec('9', 'p@example.com', 'Pat', ['A'])]);
+      const moved = await run('a', [rec('1', 'p@example.com', 'Pat', [])]);
+      expect(moved.results[0]).toMatchObject({ outcome: 'skipped', code: 'tracked_elsewhere' });
+      expect(await audiences(admin)).toEqual(['A:p@example.com']);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});

@@ -20,7 +20,8 @@ import { memorySource } from './memory-source';
  * records join their audiences; only `sync` removes people (from an audience they left,
  * when they leave the source, or under their old identifiers after a change) and `additive`
  * never sends a removal; audiences this sync does not manage are never touched; an
- * unchanged rerun sends nothing; a record without a usable identifier fails alone; add
+ * unchanged rerun sends nothing; a member another sync sharing the state still has in an
+ * audience from its source is never removed by this one (`tracked_elsewhere`); a record without a usable identifier fails alone; add
  * batches stay within the limit and fill it; 429 / 5xx / cut connections are retried with
  * no failure, every 429 waited as a rate limit; refused credentials stop the run at once,
  * and credentials that expire mid-run stop it with the rest `not_sent` and nothing more
@@ -98,6 +99,17 @@ export function describeAudienceConformance<Schema extends z.ZodType>(harness: A
         expect(outcomes(summary)['r1']).toBe(ops.delete ? 'deleted' : 'skipped:delete_not_allowed');
         expect(await members('alpha')).toEqual(ops.delete ? keys(2) : keys(1, 2));
         expect(await members('beta')).toEqual(ops.delete ? [] : keys(1));
+      });
+
+      it(ops.delete ? 'never removes a member another sync sharing the state has in that audience from its source (tracked_elsewhere); one only this sync has is removed' : 'keeps a member another sync sharing the state has in its source', async () => {
+        await run(mode, [harness.record(1, ['alpha']), harness.record(2, ['alpha']), harness.record(3, ['alpha'])], { syncName: 'first' });
+        await run(mode, [harness.record(1, ['alpha'])], { syncName: 'second' });
+        await target.admin.clearRequests();
+        const o = outcomes(await run(mode, [harness.record(3, ['alpha'])], { syncName: 'first' }));
+        expect([o['r1'], o['r2']]).toEqual(ops.delete ? ['skipped:tracked_elsewhere', 'deleted'] : ['skipped:delete_not_allowed', 'skipped:delete_not_allowed']);
+        expect(await members('alpha')).toEqual(ops.delete ? keys(1, 3) : keys(1, 2, 3));
+        // "second" still has them, unchanged.
+        expect(outcomes(await run(mode, [harness.record(1, ['alpha'])], { syncName: 'second' }))['r1']).toBe('unchanged');
       });
 
       it('never touches audiences this sync does not manage', async () => {

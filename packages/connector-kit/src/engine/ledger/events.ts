@@ -21,6 +21,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  *   state holds (`holders`), and are in `groups`: it must not be removed from those;
  * - `tracked_elsewhere`: a record that left the source, whose destination record other syncs of
  *   the same destination track as in their source (`syncs`, by name): never deleted by this one;
+ *   on an audience destination, a record leaving audiences (`groups`) where those syncs' records
+ *   still in their source are members with one of its identifiers: never removed from those;
  * - `planned`: the planner's decision;
  * - `missing`: a write found the destination record gone (it is planned again as not found);
  * - `acknowledged`: the destination acknowledged one operation (`write`: the record write,
@@ -35,7 +37,7 @@ export type RecordEvent =
   | { readonly type: 'found'; readonly ref: number; readonly match: FoundRecord }
   | { readonly type: 'claimed'; readonly ref: number; readonly holder: string; readonly holderGroups?: readonly string[] | undefined; readonly holderRefused?: boolean | undefined; readonly byValues?: boolean | undefined; readonly released?: boolean | undefined }
   | { readonly type: 'shared'; readonly ref: number; readonly holders: readonly string[]; readonly groups: readonly string[]; readonly overlaps?: boolean | undefined }
-  | { readonly type: 'tracked_elsewhere'; readonly ref: number; readonly syncs: readonly string[] }
+  | { readonly type: 'tracked_elsewhere'; readonly ref: number; readonly syncs: readonly string[]; readonly groups?: readonly string[] | undefined }
   | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
   | { readonly type: 'linked'; readonly ref: number; readonly identities: readonly Properties[] }
   | { readonly type: 'missing'; readonly ref: number }

@@ -77,6 +77,8 @@ export interface LedgerRecord {
   identityOverlaps: boolean;
   /** Left the source: the other syncs of the destination that track its destination record as in their source (see `StateStore.trackedElsewhere`). */
   trackedElsewhere: readonly string[] | undefined;
+  /** Audiences: the audiences it leaves where those syncs have its member (see `findOtherSyncMembers`): never left by this record. */
+  elsewhereGroups: readonly string[] | undefined;
   /** Audiences: identities linked to it in this run by re-keys to it (see `transferClaimed`). */
   inheritedLinks: readonly Properties[] | undefined;
   /** The destination id once known (found, or created). */
@@ -159,6 +161,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     identityOverlaps: false,
     inheritedLinks: undefined,
     trackedElsewhere: undefined,
+    elsewhereGroups: undefined,
     destinationId: input.entry?.destinationId ?? undefined,
     owned: input.entry?.owned ?? false,
     plan: undefined,

@@ -31,6 +31,7 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
       return;
     case 'tracked_elsewhere':
       record.trackedElsewhere = event.syncs;
+      record.elsewhereGroups = event.groups;
       return;
     case 'linked':
       record.inheritedLinks = event.identities;

@@ -19,19 +19,38 @@ function sharers(item: RecordView): string {
   return `${ids.length === 1 ? 'record' : 'records'} ${named}`;
 }
 
+/** Whether the record is kept in `group` for someone else: a current record sharing an identifier, or another sync's member. */
+function keptFor(item: RecordView, group: string): boolean {
+  return item.sharedGroups?.includes(group) === true || item.elsewhereGroups?.includes(group) === true;
+}
+
+/** Why a record is kept in audiences it leaves (see {@link keptFor}), and the code saying so: other records first. */
+function keptBecause(item: RecordView): { readonly code: string; readonly why: string } {
+  const parts: string[] = [];
+  if (item.sharedWith?.length) parts.push(`${sharers(item)} in the source ${item.sharedWith.length === 1 ? 'shares' : 'share'} one of its identifiers (the destination may see one member)`);
+  const syncs = item.elsewhereGroups?.length ? (item.trackedElsewhere ?? []) : [];
+  if (syncs.length > 0) {
+    const named = syncs.slice(0, 3).map((n) => `"${n}"`).join(', ') + (syncs.length > 3 ? ` and ${syncs.length - 3} more` : '');
+    parts.push(`${syncs.length === 1 ? 'sync' : 'syncs'} ${named} sharing this state ${syncs.length === 1 ? 'has' : 'have'} its member there from ${syncs.length === 1 ? 'its' : 'their'} source`);
+  }
+  return { code: item.sharedWith?.length ? 'identity_shared' : 'tracked_elsewhere', why: parts.join(', and ') };
+}
+
 /**
  * A record that left the source while other current records share one of its identifiers
- * (see `findSharedIdentities`): removed (sync) only from the audiences none of them is in;
- * kept, and still tracked, in the others until no record in the source shares them.
+ * (see `findSharedIdentities`), or other syncs have its member (`findOtherSyncMembers`):
+ * removed (sync) only from the audiences none of them is in; kept, and still tracked, in the
+ * others until nobody there has it.
  */
 function planShared(item: RecordView, previousGroups: readonly string[], kept: readonly string[], previousIdentity: Properties | undefined): MembershipPlan {
   const removeGroups = previousGroups.filter((g) => !kept.includes(g));
+  const { code, why } = keptBecause(item);
   return {
     ...base,
     action: removeGroups.length > 0 ? 'update' : 'skip',
     outcome: 'skipped',
-    code: 'identity_shared',
-    message: `Left the source, but ${sharers(item)} in the source ${item.sharedWith?.length === 1 ? 'shares' : 'share'} one of its identifiers (the destination may see one member): kept in the ${kept.length} audience(s) they are in until no record in the source shares them${removeGroups.length > 0 ? `; removed from ${removeGroups.length}` : ''}.`,
+    code,
+    message: `Left the source, but ${why}: kept in ${kept.length} audience(s) until nobody there has it${removeGroups.length > 0 ? `; removed from ${removeGroups.length}` : ''}.`,
     addGroups: [],
     removeGroups,
     removeIdentity: removeGroups.length > 0 ? previousIdentity : undefined,
@@ -42,7 +61,7 @@ function planShared(item: RecordView, previousGroups: readonly string[], kept: r
 /** A record that left the source: removed from its audiences (sync), kept (additive), re-keyed, or forgotten. */
 function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, previousGroups: readonly string[], previousIdentity: Properties | undefined): MembershipPlan {
   // Audiences the holder is not in but a record sharing another identifier is: kept there, and still tracked under this id (not re-keyed).
-  const sharedOnly = mayRemove ? previousGroups.filter((g) => item.sharedGroups?.includes(g) === true && item.holderGroups?.includes(g) !== true) : [];
+  const sharedOnly = mayRemove ? previousGroups.filter((g) => keptFor(item, g) && item.holderGroups?.includes(g) !== true) : [];
   if (item.claimedBy !== undefined && previousGroups.length > 0 && sharedOnly.length === 0) {
     // The same person, still in the source: kept in the holder's audiences; removed (sync) from the ones the holder is not in.
     const held = item.holderGroups;
@@ -58,7 +77,7 @@ function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, pr
       removeIdentity: removeGroups.length > 0 ? previousIdentity : undefined,
     };
   }
-  const shared = mayRemove ? previousGroups.filter((g) => item.sharedGroups?.includes(g) === true || (item.claimedBy !== undefined && item.holderGroups?.includes(g) === true)) : [];
+  const shared = mayRemove ? previousGroups.filter((g) => keptFor(item, g) || (item.claimedBy !== undefined && item.holderGroups?.includes(g) === true)) : [];
   if (shared.length > 0) return planShared(item, previousGroups, shared, previousIdentity);
   if (previousGroups.length === 0) {
     return { ...base, action: 'skip', outcome: 'skipped', code: 'not_found', message: 'Left the source; it was in no audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
@@ -100,8 +119,8 @@ interface Unsent {
 function planNothingToSend(item: RecordView, u: Unsent): MembershipPlan {
   const skip = (code: string, message: string): MembershipPlan => ({ ...base, action: 'skip', outcome: 'skipped', code, message, addGroups: [], removeGroups: [], removeIdentity: undefined });
   if (u.shared.length > 0) {
-    const verb = item.sharedWith?.length === 1 ? 'shares' : 'share';
-    return skip('identity_shared', `Left ${u.shared.length} audience(s) in the source, but ${sharers(item)} in them ${verb} one of its identifiers (the destination may see one member): kept there until no record in the source that shares them is in them.`);
+    const { code, why } = keptBecause(item);
+    return skip(code, `Left ${u.shared.length} audience(s) in the source, but ${why}: kept there until nobody there has it.`);
   }
   if (u.kept.length > 0) return skip('delete_not_allowed', `Left ${u.kept.length} audience(s) in the source; kept there because ${u.modeName} mode never removes anyone.`);
   if (u.nextGroups.length === 0) return skip('no_audience', 'In no audience: give it a group, or configure an audience.');
@@ -166,7 +185,7 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
   const heldByOther = identityChanged && item.claimedBy !== undefined ? previousGroups.filter((g) => item.holderGroups?.includes(g) === true) : [];
   const leaving = identityChanged ? previousGroups.filter((g) => !heldByOther.includes(g)) : previousGroups.filter((g) => !nextGroups.includes(g));
   // Audiences another current record sharing an identifier is in: not left (that would remove it); still tracked, left once it goes.
-  const shared = ops.delete ? leaving.filter((g) => item.sharedGroups?.includes(g) === true) : [];
+  const shared = ops.delete ? leaving.filter((g) => keptFor(item, g)) : [];
   const removes = ops.delete ? leaving.filter((g) => !shared.includes(g)) : [];
   const kept = ops.delete ? [] : leaving;
   const oldIdentity = planOldIdentity(item, item.next.properties, identityChanged, { shared, heldByOther, nextGroups });
@@ -188,7 +207,7 @@ export function planMembership(item: RecordView, mode: SyncMode, destinationName
         joins.length > 0 ? `added to ${joins.length} audience(s)` : '',
         removes.length > 0 ? `removed from ${removes.length}` : '',
         kept.length > 0 ? `kept in ${kept.length} it left (${modeName} never removes)` : '',
-        shared.length > 0 ? `kept in ${shared.length} it left, which ${sharers(item)}, sharing one of its identifiers, ${item.sharedWith?.length === 1 ? 'is' : 'are'} in` : '',
+        shared.length > 0 ? `kept in ${shared.length} it left, as ${keptBecause(item).why}` : '',
         heldByOther.length > 0 ? `its previous identifiers stay in ${heldByOther.length} audience(s) record "${item.claimedBy}", which now has them, is in` : '',
       ]
         .filter(Boolean)

@@ -8,6 +8,7 @@ import { refuseEarlierLeavers } from './earlier-leavers';
 import { refuseConflictingIds } from './conflicting-ids';
 import { refuseForeignIdentities } from './foreign-identities';
 import { findOtherSyncs } from './other-syncs';
+import { findOtherSyncMembers } from './other-sync-members';
 import { lookupRecords } from './lookup';
 import { planAudienceRecords, planRecords } from './plan';
 import { sendGroups } from './send-groups';
@@ -67,6 +68,7 @@ export async function processWindow(ctx: RunContext, records: readonly LedgerRec
     } else {
       await claimAudienceRecords(ctx, ledger);
       await findSharedIdentities(ctx, ledger);
+      await findOtherSyncMembers(ctx, ledger);
       planAudienceRecords(ctx, ledger);
     }
   }
