@@ -653,6 +653,14 @@ describe('syncmodes sync --to intercom with external_id from the source id: one 
       }
     }, 90_000);
   }
+  it('sync: id 1 refused too when id 6, the copy, changes in the same run (its name\'s case): its last values are the person\'s (fresh trial on #17: written)', async () => {
+    const { dir, state, b, before } = await twoRuns('sync', FIRST, 'id,email,name,phone\n1,zed@x.com,Ann,999\n2,bob@x.com,Bob,222\n6,ann@x.com,ANN,111\n');
+    const out = await run(state, b, 'sync', join(dir, 'r1.json'));
+    expect(out.code, out.stderr).toBe(1);
+    expect(readReport(join(dir, 'r1.json')).records.find((x) => x.id === '1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(contacts(state).find((c) => c[0] === '1')).toEqual(before.find((c) => c[0] === '1'));
+  }, 60_000);
+
   it('sync: id 1 changing only its email is that person\'s own change: updated', async () => {
     const { dir, state, b } = await twoRuns('sync', FIRST, 'id,email,name,phone\n1,ann.new@x.com,Ann,111\n2,bob@x.com,Bob,222\n6,ann@x.com,Ann,111\n');
     const out = await run(state, b, 'sync', join(dir, 'r1.json'));

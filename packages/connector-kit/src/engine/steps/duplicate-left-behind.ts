@@ -1,10 +1,12 @@
 import type { RecordSnapshot } from '../../records/types';
+import { same } from './key-holder';
 import type { StateEntry } from '../../state/state-store';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordRunContext } from '../run/run-context';
 
 /** What the rule needs from `refuseIdentityMoves`. */
 export interface LeftBehindContext {
+  readonly keyOf: (s: RecordSnapshot) => string | undefined;
   readonly idsOf: (s: RecordSnapshot) => readonly string[];
   /** Whether `next` differs from `own` outside the match key and the identifiers. */
   readonly changedBesidesIdentity: (next: RecordSnapshot, own: RecordSnapshot) => boolean;
@@ -28,7 +30,8 @@ export interface LeftBehindContext {
  *
  * A row that changed only its identifier is let through (that person's own new email), and so
  * is one whose other row differs from its last values (a household sharing an email). The
- * other row is compared as read in this window, or by its last values when it is in another.
+ * other row counts as alike when its row now, or the values it was last sent with, hold this
+ * record's last values (case and spaces aside).
  */
 export async function refuseDuplicateLeftBehind(ctx: RecordRunContext, records: readonly RecordView[], t: LeftBehindContext): Promise<void> {
   for (const r of records) {
@@ -38,8 +41,9 @@ export async function refuseDuplicateLeftBehind(ctx: RecordRunContext, records: 
     for (const k of t.idsOf(own)) {
       if (kept.has(k)) continue;
       for (const h of ctx.source.identityHolders([k], r.recordId)) {
-        const theirs = t.rowOf(h) ?? (await t.entry(h))?.snapshot;
-        if (theirs === undefined || t.changedBesidesIdentity(theirs, own)) continue;
+        // Its row now, or the values it was last sent with: either alike is enough (a copy edited in the same run, a name's case changed: fresh trial on #17).
+        const theirs = [t.rowOf(h), (await t.entry(h))?.snapshot].filter((x): x is RecordSnapshot => x !== undefined);
+        if (!theirs.some((x) => alikeBesidesIdentity(x, own, t))) continue;
         t.refuse(
           r,
           `Its previous ${t.label} stays with record "${h}", whose row has every value this record was last sent with, while this row changed its ${t.label} and other values: that person may be under "${h}" now and this id given to someone else.`,
@@ -48,4 +52,17 @@ export async function refuseDuplicateLeftBehind(ctx: RecordRunContext, records: 
       }
     }
   }
+}
+
+/** Whether `a` and `b` hold the same values (as `same` compares them: case and spaces aside, every empty value alike) outside the match key and the identifiers. */
+function alikeBesidesIdentity(a: RecordSnapshot, b: RecordSnapshot, t: LeftBehindContext): boolean {
+  const key = t.keyOf(a);
+  const ids = t.idsOf(a).join('\u0000');
+  for (const name of new Set([...Object.keys(a.properties), ...Object.keys(b.properties)])) {
+    if (same(a.properties[name], b.properties[name])) continue;
+    const withB = { ...a, properties: { ...a.properties, [name]: b.properties[name] ?? null } };
+    // A property making up the key or the identifiers casts no vote (the identifier itself moved).
+    if (t.keyOf(withB) === key && t.idsOf(withB).join('\u0000') === ids) return false;
+  }
+  return true;
 }

@@ -238,7 +238,7 @@ export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordL
   const rowOf = (id: string) => byId.get(id)?.next ?? undefined;
   await refuseTakings(ctx, ledger, { idsOf, keyOf, label, takers, memory, refuse, rowOf });
   const changed = (next: RecordSnapshot, own: RecordSnapshot) => changedBesidesIdentity(next, own, keyOf, idsOf);
-  await refuseDuplicateLeftBehind(ctx, inSource, { idsOf, changedBesidesIdentity: changed, entry: (id) => takers.entry(id), rowOf, label, refuse });
+  await refuseDuplicateLeftBehind(ctx, inSource, { keyOf, idsOf, changedBesidesIdentity: changed, entry: (id) => takers.entry(id), rowOf, label, refuse });
   ledger.report([...results].map(([r, result]): RecordEvent => ({ type: 'settled', ref: r.ref, result })));
 }
 
