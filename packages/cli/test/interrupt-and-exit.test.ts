@@ -72,6 +72,36 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(report.records.filter((r) => r.outcome !== 'created').every((r) => r.code === 'not_sent')).toBe(true);
   });
 
+  it('records the stopped run never sent own nothing: state holds only what was created (and the batch in flight), and a Contact someone else makes with such a row\'s Email is not deleted when that row leaves (fresh trial on #17: 1,314 never-sent creates were kept as owned)', async () => {
+    const interrupts = fakeInterrupts();
+    const watcher = setInterval(() => {
+      if (posts(emulator) >= 1) {
+        clearInterval(watcher);
+        interrupts.fire('SIGINT');
+      }
+    }, 10);
+    const out = await cliWith(args(), { env: { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN }, interrupts, exitNow: () => expect.fail('a single interrupt must not exit at once') });
+    clearInterval(watcher);
+    expect(out.code).toBe(130);
+    const created = readReport(join(dir, 'report.json')).records.filter((r) => r.outcome === 'created').length;
+    expect(created).toBeLessThan(ROWS);
+    const show = await cliWith(['state', 'show', 'people', '--state-dir', join(dir, 's'), '--json']);
+    const sync = JSON.parse(show.stdout) as { records: number; owned: number; pending: number };
+    // What was created, plus at most the one batch that was in flight (concurrency 1, 200 a call): never the rows no call carried.
+    expect(sync.owned).toBeGreaterThanOrEqual(created);
+    expect(sync.owned).toBeLessThanOrEqual(created + 200);
+    expect(sync.records).toBe(sync.owned);
+    // Someone else makes a Contact with the Email of a row never sent; that row then leaves the source.
+    const foreign = emulator.org.create('Contact', { LastName: 'Made elsewhere', Email: `p${ROWS}@example.com` });
+    emulator.setFaults([]);
+    writeFileSync(file, `Id,Email,Name\n${Array.from({ length: ROWS - 1 }, (_, i) => `${i + 1},p${i + 1}@example.com,N${i + 1}`).join('\n')}\n`);
+    const next = await cliWith([...args(), '--mode', 'sync', '--allow-deletes', '10'], { env: { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN } });
+    expect(next.code, next.stderr).toBe(0);
+    expect(readReport(join(dir, 'report.json')).counts).toMatchObject({ deleted: 0, failed: 0 });
+    expect(emulator.org.get(foreign.id as string)).toMatchObject({ LastName: 'Made elsewhere' });
+    expect(emulator.org.all('Contact').length).toBe(ROWS);
+  }, 60_000);
+
   it('--json: the one JSON object on stdout says the run stopped, interrupted, exit code 130', async () => {
     const interrupts = fakeInterrupts();
     const watcher = setInterval(() => {

@@ -31,6 +31,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  * - `deferred`: a refusal that will clear on a later run (the record stays pending);
  * - `settled`: a final result decided now (lookup, claim, validation or write failure, or a skip);
  * - `marked`: the write-ahead mark was written;
+ * - `dispatched`: a call carrying the record write was handed to the destination (a write never
+ *   dispatched was not sent: its mark is taken back when the run stops);
  * - `unrecorded`: state could not record an acknowledged change (the run is stopping).
  */
 export type RecordEvent =
@@ -45,5 +47,6 @@ export type RecordEvent =
   | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError }
   | { readonly type: 'deferred'; readonly ref: number; readonly error: SyncError }
   | { readonly type: 'settled'; readonly ref: number; readonly result: ResultFields }
+  | { readonly type: 'dispatched'; readonly ref: number }
   | { readonly type: 'marked'; readonly ref: number }
   | { readonly type: 'unrecorded'; readonly ref: number; readonly error: SyncError };

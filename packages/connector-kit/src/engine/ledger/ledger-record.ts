@@ -101,6 +101,8 @@ export interface LedgerRecord {
   result: RecordResult | undefined;
   /** Write-ahead mark written for it. */
   marked: boolean;
+  /** A call carrying its record write was handed to the destination (it may have been applied, answered or not). */
+  dispatched: boolean;
   /** An acknowledged change that state could not record (the run is stopping): why. */
   unrecorded: SyncError | undefined;
 }
@@ -171,6 +173,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     deferred: undefined,
     result: undefined,
     marked: false,
+    dispatched: false,
     unrecorded: undefined,
   };
 }

@@ -65,6 +65,9 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
     case 'marked':
       record.marked = true;
       return;
+    case 'dispatched':
+      record.dispatched = true;
+      return;
     case 'unrecorded':
       record.unrecorded ??= event.error;
       return;

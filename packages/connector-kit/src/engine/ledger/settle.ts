@@ -129,7 +129,8 @@ function settleComplete(record: LedgerRecord, ctx: SettleContext, result: Record
  *
  * - decided before sending → that result;
  * - dry run → what the run would do ("Would: …");
- * - the record write not acknowledged → `not_sent` (the run stopped) or failed;
+ * - the record write not acknowledged → `not_sent` (the run stopped) or failed; never sent at
+ *   all (record destinations) → its write-ahead mark taken back;
  * - a deferral (audiences) → skipped with its code, state recorded exactly;
  * - a group change failed → failed with its code (the record write stands in state);
  * - group changes outstanding → `groups_pending` after a record write, else `not_sent`;
@@ -153,7 +154,13 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
         : '';
     return { result: { ...base, outcome: plan.outcome, code: plan.code, message: `Would: ${plan.message}${unchecked}` } };
   }
-  if (plan.write && !record.acked.has('write')) return { result: unsent(record, ctx) };
+  if (plan.write && !record.acked.has('write')) {
+    // Marked, but the run stopped before any call carried it: the mark is taken back, so state holds what it held before —
+    // a create never sent owns nothing (a fresh trial on #17: 1,314 creates never sent were kept as owned, and the next run
+    // deleted a Contact someone else had made with one's Email after that row left the source).
+    if (ctx.kind === 'records' && ctx.stopped && record.marked && !record.dispatched) return { result: notSent(record, ctx.stopped), state: ctx.resultOnly ? undefined : record.entry ? { put: record.entry } : { forget: true } };
+    return { result: unsent(record, ctx) };
+  }
   if (record.deferred) return settleDeferred(record, ctx, base, record.deferred);
   if (record.groupError) {
     const e = record.groupError;

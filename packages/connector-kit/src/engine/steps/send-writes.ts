@@ -34,8 +34,15 @@ async function sendKind<P>(
   await Promise.all(
     chunk(records, ctx.limits.writeBatchSize).map(async (batch) => {
       let results: ItemResult[];
+      // Reported when the call is made (the caller may stop the run before): a write never made is not sent, and its mark is taken back.
+      let told = false;
+      const dispatch = (payload: readonly P[]) => {
+        if (!told) ledger.report(batch.map((r) => ({ type: 'dispatched', ref: r.ref })));
+        told = true;
+        return send(payload);
+      };
       try {
-        results = await sendBatch(ctx.caller, kind, batch.map(toPayload), send, options);
+        results = await sendBatch(ctx.caller, kind, batch.map(toPayload), dispatch, options);
       } catch (thrown) {
         if (isRunStopping(toSyncError(thrown))) return; // unsent: reported as not_sent
         throw thrown;
