@@ -513,6 +513,13 @@ export class RecordsModel {
         refusals.set(r.id, 'failed:identity_unclear');
         continue;
       }
+      // A new id with the key of a record that left in an earlier run and was kept there, and other values than its (the kit's
+      // refuseEarlierLeavers: full verify, seed 697798702, state faults 697805812#0 — the model expected that record updated).
+      const leaver = entry ? undefined : this.keptLeaverWithKey(key, seen);
+      if (leaver && this.differsFrom(r, leaver.properties)) {
+        refusals.set(r.id, 'failed:identity_unclear');
+        continue;
+      }
       if (keyMoved && !refusals.has(r.id)) moved.push(r);
     }
     for (const r of moved) {
@@ -682,6 +689,12 @@ export class RecordsModel {
   private isDeparting(id: string, e: Entry, seen: ReadonlySet<string>): boolean {
     const ops = MODE_OPERATIONS[this.mode];
     return !seen.has(id) && e.idKnown && !(e.departed && !(ops.delete && e.owned));
+  }
+
+  /** The one record with match key `key` that left the source in an earlier run and was kept (this run does not delete it), none when several have it. */
+  private keptLeaverWithKey(key: string, seen: ReadonlySet<string>): Entry | undefined {
+    const withKey = [...this.entries].filter(([id, e]) => e.key === key && e.departed && e.idKnown && !seen.has(id) && !this.isDeparting(id, e, seen));
+    return withKey.length === 1 ? withKey[0]?.[1] : undefined;
   }
 
   /** The one departing record with match key `key` (none when several have it). */
