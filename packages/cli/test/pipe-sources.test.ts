@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
@@ -71,19 +71,22 @@ describe('byte limits from the environment (trial 20b NEW-5: a bad value was ign
   const sf = useEmulator(createSalesforceEmulator);
   const source = useSourceFile('people.csv', SF_CSV);
   for (const name of ['SYNCMODES_MAX_STREAM_BYTES', 'SYNCMODES_MAX_ANSWER_BYTES']) {
-    it(`${name}=16GB: refused invalid_config naming it, exit 2, with the report; nothing sent`, async () => {
+    it(`${name}=16GB: refused invalid_config naming it, exit 2, before the state or the report is opened; nothing sent`, async () => {
       const report = join(source.dir, `${name}.json`);
       process.env[name] = '16GB';
       try {
         const out = await cli(salesforceSync(sf.url, '--from', source.file, '--state-dir', join(source.dir, 's'), '--report', report), SF_ENV);
         expect(out.code).toBe(2);
-        expect(readReport(report)).toMatchObject({ status: 'error', records: [], error: { code: 'invalid_config' } });
+        // Refused before anything is opened, like any invalid setting: no report either.
+        expect(existsSync(report)).toBe(false);
         expect(out.stderr).toContain(`error (invalid_config): ${name} is "16GB": it must be a whole number of bytes above 0`);
       } finally {
         delete process.env[name];
       }
       expect(sf.emulator.requests.length).toBe(0);
       expect(sf.emulator.org.all('Contact')).toEqual([]);
+      // Refused before the state is opened: no state made, no run listed (fresh trial on #17).
+      expect(existsSync(join(source.dir, 's'))).toBe(false);
     });
   }
 });

@@ -6,6 +6,8 @@ import {
   ConfigError,
   identityOf,
   InputError,
+  maxAnswerBytes,
+  maxStreamBytes,
   parseConfig,
   resolveSyncMode,
   runSync,
@@ -297,6 +299,9 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
 /** Before anything is opened or sent: what the job cannot do, a report path that cannot be written (found out only after the run otherwise), `--reset-state`. */
 async function beforeOpening(job: SyncJob, destination: AnyDestination, settings: RunSettings, io: CliIo): Promise<void> {
   checkJob(job, destination);
+  // The environment's byte limits: a bad one (invalid_config) before the state is opened (the fresh trial on #17 found the state made and the run listed).
+  maxAnswerBytes();
+  maxStreamBytes();
   if (job.report && job.report !== STDOUT) {
     checkReportPath(job.report);
     checkReportTarget(job.report, { source: job.from === STDIN ? undefined : job.from, emulatorSeed: job.emulatorSeed, stateDir: job.stateDir });

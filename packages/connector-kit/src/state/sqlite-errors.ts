@@ -7,6 +7,8 @@ const BUSY_PREFIXES = ['SQLITE_BUSY', 'SQLITE_LOCKED'];
 const UNWRITABLE_ERRNO = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT']);
 /** What {@link sqliteStoreError} is told while the store opens its file (before anything is sent). */
 export const OPENING = 'opening it';
+/** What {@link sqliteStoreError} is told while a sync's state is forgotten (`syncmodes state forget`: no run). */
+export const FORGETTING = 'forgetting the sync';
 
 /**
  * Turns an error of better-sqlite3 or the file system into the store's typed error:
@@ -34,7 +36,7 @@ export function sqliteStoreError(error: unknown, path: string, doing: string): S
   if (UNWRITABLE_ERRNO.has(code) || UNWRITABLE_PREFIXES.some((p) => code.startsWith(p))) {
     return new StateStoreError(
       'state_unwritable',
-      `Cannot write the state file ${path} (${code}) while ${doing}: check free disk space and permissions (the file and its folder must be writable). ${doing === OPENING ? 'Nothing was sent or changed.' : 'The run stopped; what was sent but not recorded is looked up again by the next run.'}`,
+      `Cannot write the state file ${path} (${code}) while ${doing}: check free disk space and permissions (the file and its folder must be writable). ${doing === OPENING ? 'Nothing was sent or changed.' : doing === FORGETTING ? 'Nothing was forgotten.' : 'The run stopped; what was sent but not recorded is looked up again by the next run.'}`,
       { cause: error },
     );
   }

@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RecordSnapshot } from '../records/types';
 import { loadSqlite } from './load-sqlite';
-import { OPENING, sqliteStoreError } from './sqlite-errors';
+import { FORGETTING, OPENING, sqliteStoreError } from './sqlite-errors';
 import { openCopy, openStateFile } from './sqlite-file';
 import { SqliteLeases } from './sqlite-leases';
 import { SqliteRuns } from './sqlite-runs';
@@ -161,7 +161,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   forgetSync(syncId: string): Promise<number> {
-    return this.guard('forgetting the sync', () =>
+    return this.guard(FORGETTING, () =>
       this.db
         .transaction((): number => {
           // A run in progress keeps its sync: it would write its state back.
