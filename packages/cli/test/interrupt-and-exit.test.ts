@@ -102,6 +102,20 @@ describe('Ctrl-C and SIGTERM during a sync (issue 17, item 9)', () => {
     expect(emulator.org.all('Contact').length).toBe(ROWS);
   }, 60_000);
 
+  it('a run killed with SIGKILL leaves owned only what a call may have carried, not its whole window (fresh trial on #17: a 10,000-record window was kept as owned)', async () => {
+    const bin = startBin(args(), { env: { SALESFORCE_ACCESS_TOKEN: EMULATOR_ACCESS_TOKEN } });
+    await until(() => posts(emulator) >= 2, 60_000, 'the second create call');
+    bin.child.kill('SIGKILL');
+    await bin.exited;
+    const show = await cliWith(['state', 'show', 'people', '--state-dir', join(dir, 's'), '--json']);
+    const sync = JSON.parse(show.stdout) as { records: number; owned: number; pending: number };
+    const contacts = emulator.org.all('Contact').length;
+    // Concurrency 1, 200 a call: what was created, and at most the one call in flight.
+    expect(sync.owned).toBeGreaterThanOrEqual(contacts);
+    expect(sync.owned).toBeLessThanOrEqual(contacts + 200);
+    expect(sync.owned).toBeLessThan(ROWS);
+  }, 90_000);
+
   it('--json: the one JSON object on stdout says the run stopped, interrupted, exit code 130', async () => {
     const interrupts = fakeInterrupts();
     const watcher = setInterval(() => {

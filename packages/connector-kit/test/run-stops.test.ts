@@ -74,7 +74,7 @@ describe('a run stops cleanly when state, the user or the destination says so', 
   });
 
   it('a state write that fails stops sending at once; the report names what was sent but not recorded; the next run takes ownership of it instead of orphaning it', async () => {
-    const state = new FailingStore(2); // the write-ahead mark and the first acknowledged batch, then the disk is full
+    const state = new FailingStore(3); // the two batches' write-ahead marks (each as its call goes out) and the first acknowledged batch, then the disk is full
     const records = people(4 * TINY_MAX_BATCH);
     const first = await runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 2 * TINY_MAX_BATCH });
     expect(first.status).toBe('stopped');

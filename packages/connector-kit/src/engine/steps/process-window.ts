@@ -30,10 +30,14 @@ function ledgerFor(ctx: RunContext, records: readonly LedgerRecord[]): RecordLed
   });
 }
 
-/** Sends what the window planned (after the write-ahead mark); an unexpected error fails what was not acknowledged. */
+/**
+ * Sends what the window planned (after the write-ahead mark; a record destination's creates
+ * are marked a call at a time, as each goes out: see `sendWrites`); an unexpected error fails
+ * what was not acknowledged.
+ */
 async function send(ctx: RunContext, ledger: RecordLedger): Promise<void> {
   const writing = ledger.open().filter((r) => r.plan && (r.plan.write || r.plan.restore || r.plan.addGroups.length + r.plan.removeGroups.length > 0));
-  if (!(await ledger.mark(writing))) return;
+  if (!(await ledger.mark(ctx.kind === 'records' ? writing.filter((r) => r.plan?.action !== 'create') : writing))) return;
   try {
     if (ctx.kind === 'audience') {
       await sendMemberships(ctx, ledger);

@@ -18,6 +18,14 @@ interface KindOptions<P> extends SendBatchOptions<P> {
   readonly onOk: (record: RecordView, result: Ok) => RecordEvent[];
   /** An item answered `NotFoundError` (the destination record is gone). */
   readonly onMissing?: ((record: RecordView) => void) | undefined;
+  /**
+   * Write the batch's write-ahead marks when its call is made, not before the window: a run
+   * killed (`kill -9`) leaves marked, so owned, only what a call may have carried (a fresh
+   * trial on #17: a whole window's creates were kept as owned, and the next run could delete
+   * a record someone else had made with one's key). A mark state cannot write stops the run
+   * before the call.
+   */
+  readonly markOnDispatch?: boolean | undefined;
 }
 
 /** Sends one kind of write for `records`, in chunks of the write batch size, reporting each chunk to the ledger as it is acknowledged. */
@@ -36,9 +44,12 @@ async function sendKind<P>(
       let results: ItemResult[];
       // Reported when the call is made (the caller may stop the run before): a write never made is not sent, and its mark is taken back.
       let told = false;
-      const dispatch = (payload: readonly P[]) => {
-        if (!told) ledger.report(batch.map((r) => ({ type: 'dispatched', ref: r.ref })));
-        told = true;
+      const dispatch = async (payload: readonly P[]) => {
+        if (!told) {
+          told = true;
+          if (options.markOnDispatch && !(await ledger.mark(batch))) throw ctx.writer.failed ?? new SyncError('state_unwritable', 'The write-ahead mark could not be written.');
+          ledger.report(batch.map((r) => ({ type: 'dispatched', ref: r.ref })));
+        }
         return send(payload);
       };
       try {
@@ -175,6 +186,7 @@ async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise
     (batch) => ctx.destination.verbs.create(ctx.verbs, batch),
     {
       onOk: (r, result) => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r)],
+      markOnDispatch: true,
       // An upsert by match key never duplicates: resent as it is (a lookup could not tell a record it created from one it matched).
       ...(ctx.createIsUpsert ? {} : { reconcile: reconcile(ctx) }),
     },
