@@ -1,6 +1,13 @@
 import type { RecordEvent } from './events';
 import { withAck, type LedgerRecord } from './ledger-record';
 
+/** Events about what the record is in the destination and who else holds it (lookup, claims, sharing). */
+type IdentityEvent = Extract<RecordEvent, { type: 'found' | 'claimed' | 'shared' | 'tracked_elsewhere' | 'linked' | 'missing' }>;
+/** Events about what is sent for the record and how it ends. */
+type SendingEvent = Exclude<RecordEvent, IdentityEvent>;
+
+const IDENTITY_EVENTS: ReadonlySet<RecordEvent['type']> = new Set<IdentityEvent['type']>(['found', 'claimed', 'shared', 'tracked_elsewhere', 'linked', 'missing']);
+
 /**
  * Applies one event to one record: the only place in the engine where a record's fields
  * change (TanStack Query's `dispatch` is the model). A record with a final result takes no
@@ -8,6 +15,11 @@ import { withAck, type LedgerRecord } from './ledger-record';
  */
 export function reduce(record: LedgerRecord, event: RecordEvent): void {
   if (record.result && event.type !== 'unrecorded') return;
+  if (IDENTITY_EVENTS.has(event.type)) reduceIdentity(record, event as IdentityEvent);
+  else reduceSending(record, event as SendingEvent);
+}
+
+function reduceIdentity(record: LedgerRecord, event: IdentityEvent): void {
   switch (event.type) {
     case 'found':
       record.found = event.match;
@@ -36,14 +48,19 @@ export function reduce(record: LedgerRecord, event: RecordEvent): void {
     case 'linked':
       record.inheritedLinks = event.identities;
       return;
-    case 'planned':
-      record.plan = event.plan;
-      return;
     case 'missing':
       record.found = undefined;
       record.destinationId = undefined;
       record.owned = false;
       record.plan = undefined;
+      return;
+  }
+}
+
+function reduceSending(record: LedgerRecord, event: SendingEvent): void {
+  switch (event.type) {
+    case 'planned':
+      record.plan = event.plan;
       return;
     case 'acknowledged':
       record.acked = withAck(record.acked, event.op);
