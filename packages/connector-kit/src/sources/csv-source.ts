@@ -120,21 +120,30 @@ function skipMessage(error: CsvError, span: LineSpan, width: number, readLimit: 
 }
 
 /**
- * The csv-parse stream over the file. Records come with their lines and the rows skipped
- * just before them, so that everything is yielded in file order; `rest()` holds the rows
- * skipped after the last record. A record longer than `maxChars` comes without its values
- * (`tooLong`). A record still not ended at the read limit (2 × `maxChars`, csv-parse's
- * `max_record_size`) cannot be read on from reliably: reading stops at once (the file is
- * no longer fed to csv-parse, which would otherwise fail again on every later chunk, each
- * time copying what it holds), and `rest()` ends with one error for the rest of the file.
+ * The csv-parse stream over the file, as {@link Parsed} records in file order: each comes
+ * with its lines and the rows skipped just before it; `rest()` holds the rows skipped after
+ * the last record. A record longer than `maxChars` comes without its values (`tooLong`). A
+ * record still not ended at the read limit (2 × `maxChars`, csv-parse's `max_record_size`)
+ * cannot be read on from reliably: reading stops at once (the file is no longer fed to
+ * csv-parse, which would otherwise fail again on every later chunk, each time copying what
+ * it holds), and `rest()` ends with one error for the rest of the file.
+ *
+ * csv-parse reports a skipped row (`on_skip`) while it parses, ahead of the records still
+ * waiting in its stream; each skip is queued with the number of records csv-parse had
+ * accepted before it, and taken in as the reader reaches that record. No `on_record` hook:
+ * csv-parse would build a context object for every record (a fifth of the time of reading a
+ * million rows, measured with `tools/bench/profile-planner.ts --csv`).
  */
 function parseFile(path: string, delimiter: string, maxChars: number) {
   const readLimit = maxChars * READ_LIMIT_FACTOR;
   const lines = new LineCounter();
   let headerWidth = 0;
-  let skipped: SourceItem[] = [];
+  /** Rows skipped, each after the records csv-parse had accepted before it (`before`). */
+  const skips: { before: number; error: CsvError; raw: string }[] = [];
+  /** Records accepted before reading stopped at the read limit (none read after). */
+  let stoppedBefore: number | undefined;
   let stopped: SourceItem | undefined;
-  const options: Options<Parsed, { record: string[]; raw: string }> = {
+  const options: Options = {
     bom: true,
     delimiter,
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -149,42 +158,57 @@ function parseFile(path: string, delimiter: string, maxChars: number) {
     skip_records_with_error: true,
     max_record_size: readLimit,
     raw: true,
-    on_record: ({ record, raw }): Parsed | null => {
-      if (stopped) return null;
-      if (headerWidth === 0) headerWidth = record.length;
-      const span = lines.advance(raw);
-      const length = raw.length > maxChars ? recordLength(raw) : 0;
-      const item: Parsed = length > maxChars ? { fields: [], raw: '', span, skipped, tooLong: length } : { fields: record, raw, span, skipped };
-      skipped = [];
-      return item;
-    },
     on_skip: (error: CsvError | undefined, raw: string | undefined): undefined => {
-      if (!error || stopped) return undefined;
-      const span = lines.advance(raw ?? '');
-      const message = skipMessage(error, span, headerWidth, readLimit, raw);
+      if (!error || stoppedBefore !== undefined) return undefined;
+      skips.push({ before: parser.info.records, error, raw: raw ?? '' });
       if (error.code === 'CSV_MAX_RECORD_SIZE') {
-        // The record's span is only what was read of it: one entry, for the rest of the file, which is read no further.
-        stopped = malformed({ first: span.first, last: span.first }, message)[0];
+        stoppedBefore = parser.info.records;
         input.unpipe(parser);
         input.destroy();
         file.destroy();
         parser.end();
-      } else {
-        skipped.push(...malformed(span, message));
       }
       return undefined;
     },
   };
+  /** The skipped rows queued before record number `records` (all of them: `Infinity`), as error items, their lines counted. */
+  const skippedBefore = (records: number): SourceItem[] => {
+    const items: SourceItem[] = [];
+    while (skips.length > 0 && (skips[0] as { before: number }).before <= records) {
+      const { error, raw } = skips.shift() as (typeof skips)[number];
+      const span = lines.advance(raw);
+      const message = skipMessage(error, span, headerWidth, readLimit, raw);
+      // The record's span is only what was read of it: one entry, for the rest of the file, which is read no further.
+      if (error.code === 'CSV_MAX_RECORD_SIZE') stopped = malformed({ first: span.first, last: span.first }, message)[0];
+      else items.push(...malformed(span, message));
+    }
+    return items;
+  };
   const file = createReadStream(path);
   const utf16 = utf16Of(path);
   const input = utf16 === undefined ? file : file.pipe(new Utf16ToUtf8(utf16));
-  const parser = parse(options as unknown as Options);
+  const parser = parse(options);
   input.pipe(parser);
   // pipe() does not forward a read error (the file removed or made unreadable after the check): the parser fails with it.
   file.on('error', (error) => parser.destroy(sourceFileError(error, path)));
+  async function* records(): AsyncGenerator<Parsed> {
+    let accepted = 0;
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      if (stoppedBefore !== undefined && accepted >= stoppedBefore) break;
+      const skipped = skippedBefore(accepted);
+      accepted++;
+      if (headerWidth === 0) headerWidth = record.length;
+      const span = lines.advance(raw);
+      const length = raw.length > maxChars ? recordLength(raw) : 0;
+      yield length > maxChars ? { fields: [], raw: '', span, skipped, tooLong: length } : { fields: record, raw, span, skipped };
+    }
+  }
   return {
-    parser: parser as AsyncIterable<Parsed>,
-    rest: () => [...skipped, ...(stopped ? [stopped] : [])],
+    parser: records(),
+    rest: () => {
+      const left = skippedBefore(Number.POSITIVE_INFINITY);
+      return stopped ? [...left, stopped] : left;
+    },
   };
 }
 
@@ -251,8 +275,8 @@ export function csvSource(path: string, mapping: FieldMapping, options: CsvSourc
             };
             continue;
           }
-          yield* parsed.skipped;
-          yield* toItems(parsed, checks, mapping, maxChars);
+          for (const item of parsed.skipped) yield item;
+          for (const item of toItems(parsed, checks, mapping, maxChars)) yield item;
         }
       } catch (error) {
         if (error instanceof InputError) throw error;
