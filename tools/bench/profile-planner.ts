@@ -50,6 +50,8 @@ async function prepare(file: string): Promise<void> {
     if (batch.length === 10_000) await state.put(syncId, batch.splice(0));
   }
   await state.put(syncId, batch);
+  // What a run that went to its end leaves beside the rows (the index as one blob).
+  await state.keepIndex(syncId);
   state.close();
 }
 

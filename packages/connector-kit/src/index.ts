@@ -119,7 +119,7 @@ export {
 } from './engine/check/check-destination';
 
 export type { AcquireLeaseOptions, LeaseInfo, StateEntry, StateIndexEntry, StateSnapshot, StateStore, SyncInfo, SyncLease, SyncListing } from './state/state-store';
-export { SqliteStateStore, type SqliteStateStoreOptions } from './state/sqlite-state-store';
+export { INDEX_SNAPSHOT_MIN_RECORDS, SqliteStateStore, type SqliteStateStoreOptions } from './state/sqlite-state-store';
 export { MemoryStateStore } from './state/memory-state-store';
 export { StateIndex } from './state/state-index';
 export {

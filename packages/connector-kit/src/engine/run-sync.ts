@@ -32,6 +32,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (refusal && !session.setup.dryRun) return await session.refuse(refusal);
     if (await groupPhase(session, scan)) ({ scan, index } = await scanPhase(session));
     await sendPhase(session, scan, index);
+    await session.keepIndex();
     return session.summary(refusal);
   } finally {
     await session.close();

@@ -1,11 +1,24 @@
 import type { StateIndexEntry } from './state-store';
-import { ABSENT, StringTable } from './string-table';
+import { ABSENT, StringTable, type StringTableColumns } from './string-table';
 
 const HASH_BYTES = 32;
 const HEX_HASH = /^[0-9a-f]{64}$/;
 const OWNED = 1;
 const DEPARTED = 2;
 const NOT_FOUND = 4;
+
+/** The columns of a {@link StateIndex} (see {@link StateIndex.columns}); each holds `size` entries. */
+export interface StateIndexColumns {
+  readonly ids: StringTableColumns;
+  /** 32 bytes an entry: the SHA-256 hash. */
+  readonly hashes: Uint8Array;
+  /** One byte an entry: owned 1, departed 2, not found 4. */
+  readonly flags: Uint8Array;
+  /** Epoch ms (NaN: none). */
+  readonly updated: Float64Array;
+  /** Hashes that are not 64 lowercase hex characters, by slot. */
+  readonly odd: readonly (readonly [number, string])[];
+}
 
 /**
  * Every entry's hash and flags by record id, stored by column — the ids in a
@@ -17,7 +30,7 @@ const NOT_FOUND = 4;
  * number, for callers that keep a bit per record.
  */
 export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
-  private readonly ids: StringTable;
+  private ids: StringTable;
   private hashes = Buffer.alloc(0);
   private flags = new Uint8Array(0);
   private updated = new Float64Array(0);
@@ -40,6 +53,31 @@ export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
     const updated = new Float64Array(capacity);
     updated.set(this.updated);
     this.updated = updated;
+  }
+
+  /** The index's columns as they are (views, not copies), for {@link StateIndex.fromColumns}. */
+  columns(): StateIndexColumns {
+    const size = this.ids.size;
+    return {
+      ids: this.ids.columns(),
+      hashes: this.hashes.subarray(0, size * HASH_BYTES),
+      flags: this.flags.subarray(0, size),
+      updated: this.updated.subarray(0, size),
+      odd: [...this.odd],
+    };
+  }
+
+  /** An index holding `columns` (copied), as {@link StateIndex.columns} gave them. */
+  static fromColumns(columns: StateIndexColumns): StateIndex {
+    const index = new StateIndex(0);
+    const size = columns.flags.length;
+    index.ids = StringTable.fromColumns(columns.ids);
+    index.grow(Math.max(16, size));
+    index.hashes.set(columns.hashes);
+    index.flags.set(columns.flags);
+    index.updated.set(columns.updated);
+    for (const [slot, hash] of columns.odd) index.odd.set(slot, hash);
+    return index;
   }
 
   /** Adds (or replaces) the entry of `id`. */

@@ -179,6 +179,13 @@ export interface StateStore {
    * @param lease - when given, the write is refused with `lease_lost` unless this lease is still the sync's current one.
    */
   put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void>;
+  /**
+   * Optional: called when a run ends without a stop, so that a store may keep a compact copy
+   * of the sync's index for the next run's {@link StateStore.index} (SQLite keeps it as one blob
+   * from 50,000 entries). The copy must never differ from the entries: a store drops it on any
+   * later write. Failing here fails nothing: the next run reads the entries.
+   */
+  keepIndex?(syncId: string): Promise<void>;
   /** Forgets records (after they were deleted from the destination); fenced by `lease` like {@link StateStore.put}. */
   remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void>;
   /** Number of entries (all, or owned and not departed). */

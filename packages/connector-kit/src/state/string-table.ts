@@ -4,6 +4,15 @@ export const ABSENT = -1;
 const EMPTY_SLOT = -1;
 const INITIAL_ENTRIES = 1024;
 
+/** The columns of a {@link StringTable} (see {@link StringTable.columns}). */
+export interface StringTableColumns {
+  readonly bytes: Uint8Array;
+  /** `count + 1` byte offsets: entry i spans bytes starts[i] … starts[i + 1]. */
+  readonly starts: Uint32Array;
+  readonly hashes: Uint32Array;
+  readonly wide: Uint8Array;
+}
+
 /**
  * A set of strings kept outside the JavaScript heap, each with a dense entry number (0, 1,
  * 2… in the order added): their characters one after another in a growing buffer (one byte
@@ -36,6 +45,35 @@ export class StringTable {
     let slots = INITIAL_ENTRIES * 2;
     while (slots < entries * 2) slots *= 2;
     this.slots = new Int32Array(slots).fill(EMPTY_SLOT);
+  }
+
+  /**
+   * The table's columns as they are (views, not copies), for {@link StringTable.fromColumns}:
+   * the characters, where each entry starts (`count + 1` offsets), each entry's hash and
+   * whether it is stored as UTF-16.
+   */
+  columns(): StringTableColumns {
+    return { bytes: this.bytes.subarray(0, this.used), starts: this.starts.subarray(0, this.count + 1), hashes: this.hashes.subarray(0, this.count), wide: this.wide.subarray(0, this.count) };
+  }
+
+  /** A table holding `columns` (copied), as {@link StringTable.columns} gave them; its probe table is rebuilt from the hashes. */
+  static fromColumns(columns: StringTableColumns): StringTable {
+    const count = columns.hashes.length;
+    const table = new StringTable(count);
+    if (table.bytes.length < columns.bytes.length) table.bytes = Buffer.allocUnsafe(columns.bytes.length);
+    table.bytes.set(columns.bytes);
+    table.used = columns.bytes.length;
+    table.starts.set(columns.starts);
+    table.hashes.set(columns.hashes);
+    table.wide.set(columns.wide);
+    table.count = count;
+    const mask = table.slots.length - 1;
+    for (let entry = 0; entry < count; entry++) {
+      let i = (columns.hashes[entry] as number) & mask;
+      while (table.slots[i] !== EMPTY_SLOT) i = (i + 1) & mask;
+      table.slots[i] = entry;
+    }
+    return table;
   }
 
   /** Strings in the table. */

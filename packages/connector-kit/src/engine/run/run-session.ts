@@ -255,6 +255,13 @@ export class RunSession {
     return this.results.summary(stopped ? 'stopped' : 'completed', stopped, this.caller.stats);
   }
 
+  /** After a run that went to its end (not stopped, not a dry run): lets the store keep the index for the next run (`StateStore.keepIndex`); a failure there fails nothing, the next run reads the entries. */
+  async keepIndex(): Promise<void> {
+    const { setup } = this;
+    if (setup.dryRun || this.caller.stopped) return;
+    await setup.options.state.keepIndex?.(setup.syncId).catch(() => undefined);
+  }
+
   /** Ends the run: disconnects, releases the lease and the pacer, closes what an SDK left open. */
   async close(): Promise<void> {
     const { setup } = this;
