@@ -15,13 +15,6 @@ export function countLineBreaks(text: string, from = 0, to = text.length): numbe
   return breaks;
 }
 
-/** Where the text after leading line breaks (blank lines) starts. */
-function afterLeadingBreaks(text: string): number {
-  let i = 0;
-  while (i < text.length && (text.charCodeAt(i) === CR || text.charCodeAt(i) === LF)) i++;
-  return i;
-}
-
 /**
  * Tells the file line on which each record starts, from the raw text csv-parse consumed for
  * it (its `raw` option): blank lines before the record, the record (quoted fields may hold
@@ -41,13 +34,24 @@ export class LineCounter {
    * @returns the line its first character is on, and the line its last character is on.
    */
   advance(raw: string): { readonly first: number; readonly last: number } {
-    const start = afterLeadingBreaks(raw);
-    const first = this.next + countLineBreaks(raw, 0, start);
-    let end = raw.length;
-    const tail = raw.charCodeAt(end - 1);
-    if (tail === LF || tail === CR) end -= tail === LF && raw.charCodeAt(end - 2) === CR ? 2 : 1;
-    const last = first + countLineBreaks(raw, start, Math.max(start, end));
-    this.next += countLineBreaks(raw);
-    return { first, last };
+    // One pass: the breaks before the first other character (blank lines), those after it, and whether the text ends with one (its delimiter).
+    let leading = 0;
+    let inside = 0;
+    let started = false;
+    let lastBreakEnd = -1;
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw.charCodeAt(i);
+      if (c === LF || c === CR) {
+        if (c === CR && raw.charCodeAt(i + 1) === LF) i++;
+        if (started) inside++;
+        else leading++;
+        lastBreakEnd = i + 1;
+      } else started = true;
+    }
+    // The record's own delimiter ends its text: its line is the record's last.
+    const trailing = started && lastBreakEnd === raw.length ? 1 : 0;
+    const first = this.next + leading;
+    this.next += leading + inside;
+    return { first, last: first + inside - trailing };
   }
 }
