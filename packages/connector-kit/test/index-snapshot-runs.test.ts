@@ -22,7 +22,7 @@ let n = 0;
 function snapshots(path: string): number {
   const db = new Database(path, { readonly: true });
   try {
-    return (db.prepare('SELECT COUNT(*) AS n FROM index_snapshots').get() as { n: number }).n;
+    return (db.prepare('SELECT COUNT(DISTINCT sync_id) AS n FROM index_snapshot_parts').get() as { n: number }).n;
   } finally {
     db.close();
   }

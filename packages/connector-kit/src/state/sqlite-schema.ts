@@ -27,18 +27,21 @@ CREATE TABLE IF NOT EXISTS records (
   PRIMARY KEY (sync_id, record_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_destination ON records (sync_id, destination_id);
--- A sync's state index as one blob (index-snapshot.ts), kept by SqliteStateStore.keepIndex; any
--- write to that sync's records drops it (these triggers also fire for writers that do not know it).
-CREATE TABLE IF NOT EXISTS index_snapshots (
-  sync_id TEXT PRIMARY KEY,
-  data BLOB NOT NULL
-);
+-- A sync's state index as bytes (index-snapshot.ts) in parts of at most 1 MiB, kept by
+-- SqliteStateStore.keepIndex; any write to that sync's records drops it (these triggers also
+-- fire for writers that do not know it).
+CREATE TABLE IF NOT EXISTS index_snapshot_parts (
+  sync_id TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (sync_id, part)
+) WITHOUT ROWID;
 CREATE TRIGGER IF NOT EXISTS records_insert_drops_index AFTER INSERT ON records
-  BEGIN DELETE FROM index_snapshots WHERE sync_id = NEW.sync_id; END;
+  BEGIN DELETE FROM index_snapshot_parts WHERE sync_id = NEW.sync_id; END;
 CREATE TRIGGER IF NOT EXISTS records_update_drops_index AFTER UPDATE ON records
-  BEGIN DELETE FROM index_snapshots WHERE sync_id IN (OLD.sync_id, NEW.sync_id); END;
+  BEGIN DELETE FROM index_snapshot_parts WHERE sync_id IN (OLD.sync_id, NEW.sync_id); END;
 CREATE TRIGGER IF NOT EXISTS records_delete_drops_index AFTER DELETE ON records
-  BEGIN DELETE FROM index_snapshots WHERE sync_id = OLD.sync_id; END;
+  BEGIN DELETE FROM index_snapshot_parts WHERE sync_id = OLD.sync_id; END;
 CREATE TABLE IF NOT EXISTS leases (
   sync_id TEXT PRIMARY KEY,
   holder TEXT NOT NULL,

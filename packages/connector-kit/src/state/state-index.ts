@@ -31,9 +31,9 @@ export interface StateIndexColumns {
  */
 export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
   private ids: StringTable;
-  private hashes = Buffer.alloc(0);
-  private flags = new Uint8Array(0);
-  private updated = new Float64Array(0);
+  private hashes: Buffer = Buffer.alloc(0);
+  private flags: Uint8Array = new Uint8Array(0);
+  private updated: Float64Array = new Float64Array(0);
   /** Hashes that are not 64 lowercase hex characters (kept as they are). */
   private readonly odd = new Map<number, string>();
 
@@ -67,15 +67,14 @@ export class StateIndex implements ReadonlyMap<string, StateIndexEntry> {
     };
   }
 
-  /** An index holding `columns` (copied), as {@link StateIndex.columns} gave them. */
+  /** An index on `columns`, as {@link StateIndex.columns} gave them: adopted, not copied (see {@link StringTable.fromColumns}). */
   static fromColumns(columns: StateIndexColumns): StateIndex {
     const index = new StateIndex(0);
-    const size = columns.flags.length;
+    if (columns.flags.length === 0) return index;
     index.ids = StringTable.fromColumns(columns.ids);
-    index.grow(Math.max(16, size));
-    index.hashes.set(columns.hashes);
-    index.flags.set(columns.flags);
-    index.updated.set(columns.updated);
+    index.hashes = Buffer.from(columns.hashes.buffer, columns.hashes.byteOffset, columns.hashes.byteLength);
+    index.flags = columns.flags;
+    index.updated = columns.updated;
     for (const [slot, hash] of columns.odd) index.odd.set(slot, hash);
     return index;
   }

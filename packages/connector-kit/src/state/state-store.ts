@@ -181,7 +181,7 @@ export interface StateStore {
   put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void>;
   /**
    * Optional: called when a run ends without a stop, so that a store may keep a compact copy
-   * of the sync's index for the next run's {@link StateStore.index} (SQLite keeps it as one blob
+   * of the sync's index for the next run's {@link StateStore.index} (SQLite keeps it as bytes
    * from 50,000 entries). The copy must never differ from the entries: a store drops it on any
    * later write. Failing here fails nothing: the next run reads the entries.
    */

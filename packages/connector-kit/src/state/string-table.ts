@@ -56,23 +56,31 @@ export class StringTable {
     return { bytes: this.bytes.subarray(0, this.used), starts: this.starts.subarray(0, this.count + 1), hashes: this.hashes.subarray(0, this.count), wide: this.wide.subarray(0, this.count) };
   }
 
-  /** A table holding `columns` (copied), as {@link StringTable.columns} gave them; its probe table is rebuilt from the hashes. */
+  /**
+   * A table on `columns`, as {@link StringTable.columns} gave them: adopted, not copied (they
+   * are the table's until it outgrows them), so the caller must not change them. The probe
+   * table is rebuilt from the hashes.
+   */
   static fromColumns(columns: StringTableColumns): StringTable {
     const count = columns.hashes.length;
-    const table = new StringTable(count);
-    if (table.bytes.length < columns.bytes.length) table.bytes = Buffer.allocUnsafe(columns.bytes.length);
-    table.bytes.set(columns.bytes);
+    const table = new StringTable(0);
+    if (count === 0) return table;
+    table.bytes = Buffer.from(columns.bytes.buffer, columns.bytes.byteOffset, columns.bytes.byteLength);
     table.used = columns.bytes.length;
-    table.starts.set(columns.starts);
-    table.hashes.set(columns.hashes);
-    table.wide.set(columns.wide);
+    table.starts = columns.starts;
+    table.hashes = columns.hashes;
+    table.wide = columns.wide;
     table.count = count;
-    const mask = table.slots.length - 1;
+    let size = table.slots.length;
+    while (size < (count + 1) * 2) size *= 2;
+    const slots = new Int32Array(size).fill(EMPTY_SLOT);
+    const mask = size - 1;
     for (let entry = 0; entry < count; entry++) {
       let i = (columns.hashes[entry] as number) & mask;
-      while (table.slots[i] !== EMPTY_SLOT) i = (i + 1) & mask;
-      table.slots[i] = entry;
+      while (slots[i] !== EMPTY_SLOT) i = (i + 1) & mask;
+      slots[i] = entry;
     }
+    table.slots = slots;
     return table;
   }
 
