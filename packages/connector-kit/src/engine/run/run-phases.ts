@@ -83,7 +83,9 @@ export async function guardPhase(session: RunSession, scan: SourceScan, index: R
   else for (const e of index.values()) if (!e.departed && !e.notFound) stateRecords++;
   const identities = setup.identityKeysOf ? { idsOf: setup.identityKeysOf, anyHolder: setup.destination.kind === 'audience' } : undefined;
   const planned = await plannedDeletes(state, setup.syncId, scan, identities);
-  const facts = { plannedDeletes: planned.length, ownedRecords: await state.count(setup.syncId, 'owned'), sourceRecords: scan.records, sourceRows: scan.items, stateRecords };
+  // Owned records are counted (a pass over the sync's rows: 0.4 s at a million) only when there is something to delete: the guard reads them for nothing else.
+  const ownedRecords = planned.length > 0 ? await state.count(setup.syncId, 'owned') : 0;
+  const facts = { plannedDeletes: planned.length, ownedRecords, sourceRecords: scan.records, sourceRows: scan.items, stateRecords };
   const refusal = checkDeletionGuard(facts, setup.options.guard);
   // Refused while new rows may carry the values of records it counts (kept, `rekeyed`): counted again without those.
   if (!refusal || setup.destination.kind !== 'records' || scan.changed === scan.changedWithState || planned.length === 0) return refusal;
