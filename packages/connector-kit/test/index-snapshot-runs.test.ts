@@ -69,7 +69,13 @@ describe('runs against a state whose index is kept as one blob (#14)', () => {
     expect([back.c2, Object.values(back).filter((o) => o === 'unchanged').length]).toEqual(['updated', 18]);
     expect(emulator.requests.some((e) => e.method === 'PATCH' && JSON.stringify(e.body).includes('City 2'))).toBe(true);
 
-    // A dry run keeps nothing new (and changes nothing).
+    // A dry run keeps nothing new (and changes nothing): not even a snapshot dropped by an outside write.
+    const outside = new Database(path);
+    outside.prepare("UPDATE records SET updated_at = updated_at + 1 WHERE record_id = 'c1'").run();
+    outside.close();
+    expect(snapshots(path)).toBe(0);
+    await run(next, { dryRun: true });
+    expect(snapshots(path)).toBe(0);
     expect(outcomes(await run([...next, person(21)], { dryRun: true })).c21).toBe('created');
     expect(outcomes(await run([...next, person(21)])).c21).toBe('created');
     expect(Object.values(outcomes(await run([...next, person(21)])))).toEqual(Array(20).fill('unchanged'));

@@ -27,9 +27,22 @@ CREATE TABLE IF NOT EXISTS records (
   PRIMARY KEY (sync_id, record_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS records_by_destination ON records (sync_id, destination_id);
--- A sync's state index as bytes (index-snapshot.ts) in parts of at most 1 MiB, kept by
--- SqliteStateStore.keepIndex; any write to that sync's records drops it (these triggers also
--- fire for writers that do not know it).
+CREATE TABLE IF NOT EXISTS leases (
+  sync_id TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,
+  epoch INTEGER NOT NULL,
+  acquired_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+`;
+
+/**
+ * A sync's state index as bytes (index-snapshot.ts) in parts of at most 1 MiB, kept by
+ * SqliteStateStore.keepIndex; any write to that sync's records drops it (the triggers also
+ * fire for writers that do not know it). Created in one transaction: never the table without
+ * its triggers.
+ */
+const SNAPSHOT_SCHEMA = `
 CREATE TABLE IF NOT EXISTS index_snapshot_parts (
   sync_id TEXT NOT NULL,
   part INTEGER NOT NULL,
@@ -42,14 +55,30 @@ CREATE TRIGGER IF NOT EXISTS records_update_drops_index AFTER UPDATE ON records
   BEGIN DELETE FROM index_snapshot_parts WHERE sync_id IN (OLD.sync_id, NEW.sync_id); END;
 CREATE TRIGGER IF NOT EXISTS records_delete_drops_index AFTER DELETE ON records
   BEGIN DELETE FROM index_snapshot_parts WHERE sync_id = OLD.sync_id; END;
-CREATE TABLE IF NOT EXISTS leases (
-  sync_id TEXT PRIMARY KEY,
-  holder TEXT NOT NULL,
-  epoch INTEGER NOT NULL,
-  acquired_at INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
-);
 `;
+
+const SNAPSHOT_TRIGGERS = ['records_insert_drops_index', 'records_update_drops_index', 'records_delete_drops_index'];
+
+/**
+ * Whether the database can keep index snapshots: the table and its three triggers, created
+ * when missing. A file that cannot be written (read-only, made before snapshots existed)
+ * keeps none, and is read as before.
+ */
+function prepareSnapshots(db: BetterSqlite3.Database): boolean {
+  const present = () => {
+    const names = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')").all() as { name: string }[]).map((t) => t.name));
+    return names.has('index_snapshot_parts') && SNAPSHOT_TRIGGERS.every((t) => names.has(t));
+  };
+  if (present()) return true;
+  try {
+    // A trigger missing (dropped by hand) may have let a snapshot go stale: none is trusted.
+    db.transaction(() => db.exec(`${SNAPSHOT_SCHEMA}DELETE FROM index_snapshot_parts;`))();
+  } catch (error) {
+    if (String((error as { code?: unknown }).code).startsWith('SQLITE_READONLY')) return false;
+    throw error;
+  }
+  return present();
+}
 
 /**
  * Checks that an opened database is a syncmodes state store (or a new, empty one) and
@@ -58,7 +87,7 @@ CREATE TABLE IF NOT EXISTS leases (
  *
  * @throws {@link StateStoreError} `state_unreadable` for a database of another application.
  */
-export function prepareSchema(db: BetterSqlite3.Database, path: string): void {
+export function prepareSchema(db: BetterSqlite3.Database, path: string): { readonly indexSnapshots: boolean } {
   const applicationId = db.pragma('application_id', { simple: true }) as number;
   const tables = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((t) => t.name));
   const ours = tables.has('records') && tables.has('syncs');
@@ -77,4 +106,5 @@ export function prepareSchema(db: BetterSqlite3.Database, path: string): void {
   const syncColumns = new Set((db.prepare('PRAGMA table_info(syncs)').all() as { name: string }[]).map((c) => c.name));
   if (!syncColumns.has('name')) db.exec('ALTER TABLE syncs ADD COLUMN name TEXT');
   if (applicationId === 0) db.pragma(`application_id = ${SYNCMODES_APPLICATION_ID}`);
+  return { indexSnapshots: prepareSnapshots(db) };
 }

@@ -104,6 +104,10 @@ export class SqliteStateStore implements StateStore {
   private readonly leases: SqliteLeases;
   private readonly runs: SqliteRuns;
   private readonly snapshotMinEntries: number;
+  /** The file can keep index snapshots (see `prepareSchema`): not a read-only file made before them. */
+  private readonly snapshots: boolean = false;
+  /** Syncs whose index this store read from a snapshot that decoded (see {@link SqliteStateStore.keepIndex}). */
+  private readonly readFromSnapshot = new Set<string>();
 
   constructor(
     readonly path: string = ':memory:',
@@ -117,7 +121,7 @@ export class SqliteStateStore implements StateStore {
         this.db.pragma('journal_mode = WAL');
         this.db.pragma('synchronous = NORMAL');
       }
-      prepareSchema(this.db, path);
+      this.snapshots = prepareSchema(this.db, path).indexSnapshots;
     } catch (error) {
       throw sqliteStoreError(error, path, OPENING);
     }
@@ -197,54 +201,50 @@ export class SqliteStateStore implements StateStore {
     return this.guard('releasing the sync’s lease', () => this.leases.release(lease));
   }
 
-  /**
-   * The index from the sync's snapshot when it has one, else from its rows — then kept as a
-   * snapshot for the next run (see {@link SqliteStateStore.keepIndex}).
-   */
+  /** The index from the sync's snapshot when it has one (see {@link SqliteStateStore.keepIndex}), else from its rows. Writes nothing. */
   index(syncId: string): Promise<StateIndex> {
-    return this.guard('reading the state index', () => this.loadIndex(syncId));
+    return this.guard('reading the state index', () => {
+      if (!this.snapshots) return this.indexFromRows(syncId);
+      return this.db.transaction(() => this.keptIndex(syncId) ?? this.indexFromRows(syncId)).deferred();
+    });
   }
 
   /**
-   * Keeps the sync's index as bytes beside its rows (in parts of at most 1 MiB), when it has at least
-   * {@link INDEX_SNAPSHOT_MIN_RECORDS} entries (`indexSnapshotMinEntries`) and no snapshot yet, so that the next run
-   * reads it at once (a million entries: about 3.5 s to read and index row by row, 0.1 s
-   * from the blob). Any later write to the sync's records drops the snapshot (triggers, see
-   * `sqlite-schema.ts`), so it never differs from the rows.
+   * Keeps the sync's index as bytes beside its rows (in parts of at most 1 MiB), when it has
+   * at least {@link INDEX_SNAPSHOT_MIN_RECORDS} entries (`indexSnapshotMinEntries`) and no
+   * usable snapshot yet, so that the next run reads it at once (a million entries: about
+   * 3.5 s to read and index row by row, 0.5 s from the snapshot). Any later write to the
+   * sync's records drops the snapshot (triggers, see `sqlite-schema.ts`), so it never
+   * differs from the rows.
+   *
+   * The rows are read in a read transaction, which keeping them must then turn into a write
+   * one: when another connection wrote meanwhile SQLite refuses (`SQLITE_BUSY_SNAPSHOT`), and
+   * when another holds the write lock this does not wait for it (busy timeout 0 for that
+   * statement); either way, or when the write fails for any other reason (disk full, a
+   * read-only file), nothing is kept and nothing fails.
    */
   keepIndex(syncId: string): Promise<void> {
-    return this.guard('keeping the state index', () => void this.loadIndex(syncId));
-  }
-
-  /**
-   * The snapshot, or the rows (kept as a snapshot when there are enough of them). The rows
-   * are read in a read transaction, which keeping them must then turn into a write one:
-   * when another connection wrote meanwhile SQLite refuses (`SQLITE_BUSY_SNAPSHOT`), and
-   * when another holds the write lock this does not wait for it (busy timeout 0 for that
-   * statement); either way, or when the write fails for any other reason (disk full), the
-   * index read is returned and nothing is kept.
-   */
-  private loadIndex(syncId: string): StateIndex {
-    let index: StateIndex | undefined;
-    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
-    try {
-      this.db
-        .transaction(() => {
-          index = this.keptIndex(syncId);
-          if (index !== undefined) return;
-          index = this.indexFromRows(syncId);
-          if (index.size < this.snapshotMinEntries) return;
-          this.db.pragma('busy_timeout = 0');
-          this.keep(syncId, index);
-        })
-        .deferred();
-    } catch (error) {
-      // Only reading can fail the call: keeping is an optimisation.
-      if (index === undefined) throw error;
-    } finally {
-      this.db.pragma(`busy_timeout = ${timeout}`);
-    }
-    return index as StateIndex;
+    return this.guard('keeping the state index', () => {
+      if (!this.snapshots) return;
+      const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+      try {
+        this.db
+          .transaction(() => {
+            // Read from a snapshot that decoded, and still there (no write dropped it): nothing to do.
+            if (this.readFromSnapshot.has(syncId) && this.db.prepare('SELECT 1 FROM index_snapshot_parts WHERE sync_id = ? LIMIT 1').get(syncId)) return;
+            if (this.keptIndex(syncId) !== undefined) return;
+            const index = this.indexFromRows(syncId);
+            if (index.size < this.snapshotMinEntries) return;
+            this.db.pragma('busy_timeout = 0');
+            this.keep(syncId, index);
+          })
+          .deferred();
+      } catch {
+        // Keeping is an optimisation: the next run reads the rows.
+      } finally {
+        this.db.pragma(`busy_timeout = ${timeout}`);
+      }
+    });
   }
 
   /** The kept snapshot's parts, one after another in one buffer (no part held twice), decoded; `undefined` when there is none or it does not decode. */
@@ -257,7 +257,10 @@ export class SqliteStateStore implements StateStore {
       data.set(part, at);
       at += part.length;
     }
-    return decodeIndex(data);
+    const index = decodeIndex(data);
+    if (index === undefined) this.readFromSnapshot.delete(syncId);
+    else this.readFromSnapshot.add(syncId);
+    return index;
   }
 
   /** Writes `index` as the sync's snapshot, in parts of at most {@link SNAPSHOT_PART_BYTES}. */

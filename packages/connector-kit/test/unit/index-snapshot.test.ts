@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStateStore, snapshotHash, StateIndex, type StateEntry } from '../../src/index';
 import { decodeIndex, encodeIndex as pieces } from '../../src/state/index-snapshot';
+import { prepareSchema } from '../../src/state/sqlite-schema';
 
 const encodeIndex = (index: StateIndex) => Buffer.concat(pieces(index));
 
@@ -73,13 +74,16 @@ describe('the state index as one blob (#14)', () => {
   it('SQLite keeps it once a sync has enough entries, and any write drops it: put, remove, forget, or another connection', async () => {
     const { path, store } = await storeWith(300);
     const fromRows = await store.index('s');
-    // The first read of the rows kept them.
+    // Reading writes nothing (a dry run reads the index too); a run's end keeps it.
+    expect(hasSnapshot(path)).toBe(false);
+    await store.keepIndex('s');
     expect(hasSnapshot(path)).toBe(true);
     expect(contents(await store.index('s'))).toEqual(contents(fromRows));
 
     await store.put('s', [entry(5, { owned: true, departed: false, notFound: false })]);
     expect(hasSnapshot(path)).toBe(false);
     expect((await store.index('s')).get('r5')).toMatchObject({ owned: true, departed: false, notFound: false });
+    await store.keepIndex('s');
     expect(hasSnapshot(path)).toBe(true);
 
     await store.remove('s', ['r6']);
@@ -87,7 +91,7 @@ describe('the state index as one blob (#14)', () => {
     expect((await store.index('s')).has('r6')).toBe(false);
 
     // A writer that knows nothing of snapshots (an older version, the sqlite3 shell): the triggers drop it.
-    await store.index('s');
+    await store.keepIndex('s');
     expect(hasSnapshot(path)).toBe(true);
     const other = new Database(path);
     other.prepare("UPDATE records SET owned = 1 - owned WHERE sync_id = 's' AND record_id = 'r7'").run();
@@ -101,7 +105,7 @@ describe('the state index as one blob (#14)', () => {
     await store.close();
   });
 
-  it('SQLite keeps none below the threshold, and does not wait for another writer (the index is still read)', async () => {
+  it('SQLite keeps none below the threshold, and does not wait for another writer (nothing kept, nothing failed)', async () => {
     const small = await storeWith(99);
     await small.store.keepIndex('s');
     expect(hasSnapshot(small.path)).toBe(false);
@@ -111,9 +115,11 @@ describe('the state index as one blob (#14)', () => {
     const writer = new Database(path);
     writer.prepare('BEGIN IMMEDIATE').run();
     const started = Date.now();
+    await store.keepIndex('s');
     const index = await store.index('s');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(index.size).toBe(300);
+    expect(hasSnapshot(path)).toBe(false);
     writer.prepare('ROLLBACK').run();
     writer.close();
     expect(hasSnapshot(path)).toBe(false);
@@ -125,6 +131,7 @@ describe('the state index as one blob (#14)', () => {
   it('SQLite keeps a large index in parts of at most 1 MiB, read back whole', async () => {
     const { path, store } = await storeWith(40_000);
     const fromRows = await store.index('s');
+    await store.keepIndex('s');
     const db = new Database(path, { readonly: true });
     const parts = db.prepare("SELECT COUNT(*) AS n, MAX(length(data)) AS largest FROM index_snapshot_parts WHERE sync_id = 's'").get() as { n: number; largest: number };
     db.close();
@@ -132,6 +139,32 @@ describe('the state index as one blob (#14)', () => {
     expect(parts.largest).toBeLessThanOrEqual(1024 * 1024);
     expect(contents(await store.index('s'))).toEqual(contents(fromRows));
     await store.close();
+  });
+
+  it('SQLite opens a read-only file made before snapshots, keeping none; a missing trigger drops every snapshot', async () => {
+    const { path, store } = await storeWith(300);
+    await store.keepIndex('s');
+    await store.close();
+    // As the file was before this change: no table, no triggers.
+    const old = new Database(path);
+    old.exec('DROP TRIGGER records_insert_drops_index; DROP TRIGGER records_update_drops_index; DROP TRIGGER records_delete_drops_index; DROP TABLE index_snapshot_parts;');
+    old.close();
+    const readOnly = new Database(path, { readonly: true });
+    expect(prepareSchema(readOnly, path)).toEqual({ indexSnapshots: false });
+    readOnly.close();
+    // A trigger dropped by hand while a snapshot was kept: the snapshot may be stale, so it goes.
+    const again = new SqliteStateStore(path, { indexSnapshotMinEntries: 100 });
+    await again.keepIndex('s');
+    expect(hasSnapshot(path)).toBe(true);
+    await again.close();
+    const hand = new Database(path);
+    hand.exec('DROP TRIGGER records_update_drops_index;');
+    hand.prepare("UPDATE records SET hash = 'changed' WHERE sync_id = 's' AND record_id = 'r1'").run();
+    hand.close();
+    const reopened = new SqliteStateStore(path, { indexSnapshotMinEntries: 100 });
+    expect(hasSnapshot(path)).toBe(false);
+    expect((await reopened.index('s')).get('r1')?.hash).toBe('changed');
+    await reopened.close();
   });
 
   it('SQLite reads the rows when the snapshot is damaged', async () => {
