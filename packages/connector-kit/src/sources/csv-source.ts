@@ -5,7 +5,9 @@ import { mapRow, type FieldMapping } from '../mapping/field-mapping';
 import type { RecordSource, SourceItem } from '../records/types';
 import { readHeader, type CsvHeader } from './csv-header';
 import { LineCounter } from './csv-lines';
+import { countMessage, count, malformed } from './csv-row-errors';
 import { linesLabel, rowProblem, type LineSpan, type RowCheckOptions } from './csv-row-check';
+import { SkippedRows } from './csv-skipped-rows';
 import { checkSourceFile, sourceFileError } from './source-file';
 import { utf16Of, Utf16ToUtf8 } from './utf16-input';
 
@@ -51,7 +53,6 @@ interface Parsed {
   readonly tooLong?: number | undefined;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
 
 const isBreak = (c: number) => c === 10 || c === 13;
 
@@ -71,29 +72,7 @@ function tooLongMessage(span: LineSpan, length: number, max: number): string {
   );
 }
 
-/**
- * One `malformed_row` item per file line the record covers (a stray quote that merged lines
- * 3–5 into one record gives lines 3, 4 and 5 an entry each, all naming the span), so the
- * report accounts for every input line.
- */
-function malformed(span: LineSpan, message: string): SourceItem[] {
-  const items: SourceItem[] = [];
-  // No id: a malformed row's id cannot be trusted, so the run deletes nothing.
-  for (let row = span.first; row <= span.last; row++) items.push({ kind: 'error', row, id: undefined, error: new InputError('malformed_row', message) });
-  return items;
-}
 
-/** A row with another number of values than the header: what it has, and what to fix. */
-function countMessage(span: LineSpan, got: number | string, width: number): string {
-  if (span.last > span.first) {
-    return (
-      `Lines ${span.first}–${span.last} were read as one row (a quoted value opened on line ${span.first} runs to line ${span.last}), ` +
-      `which has ${got} values; the header has ${width}. A quote is probably stray: remove it, or double it ("") inside a quoted value. ` +
-      'Nothing is deleted or removed until the file reads cleanly.'
-    );
-  }
-  return `${linesLabel(span)}: the row has ${got} values; the header has ${width}. Check for a missing or extra delimiter, or a stray quote.`;
-}
 
 /**
  * True when a row has as many values as the header — or one fewer when the header ends with
@@ -103,21 +82,6 @@ function fullRow(fields: readonly string[], names: readonly string[]): boolean {
   return fields.length === names.length || (fields.length === names.length - 1 && names.length > 1 && names[names.length - 1] === '');
 }
 
-function skipMessage(error: CsvError, span: LineSpan, width: number, readLimit: number, raw = ''): string {
-  switch (error.code) {
-    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
-      return countMessage(span, (error as { record?: unknown[] }).record?.length ?? 'a different number of', width);
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return `Line ${span.first}: a quote opened in this row is never closed, so lines ${span.first}–${span.last} (the rest of the file) could not be read; close the quote, or double it ("") inside a quoted value.`;
-    case 'CSV_MAX_RECORD_SIZE':
-      // Blamed on a quote only when the row has one (second trial of stop 31: a 40-million-character value with no quote).
-      return raw.includes('"')
-        ? `Line ${span.first}: a row is still not ended after ${count(readLimit)} characters (most likely a quote that is never closed), so the rest of the file could not be read; close the quote, or double it ("") inside a quoted value.`
-        : `Line ${span.first}: a row is still not ended after ${count(readLimit)} characters and holds no quote (a value that long, or not a text file of rows), so the rest of the file could not be read; shorten the value, or check the file.`;
-    default:
-      return `${linesLabel(span)}: this row could not be read (${error.code}).`;
-  }
-}
 
 /**
  * The csv-parse stream over the file, as {@link Parsed} records in file order: each comes
@@ -137,12 +101,9 @@ function skipMessage(error: CsvError, span: LineSpan, width: number, readLimit: 
 function parseFile(path: string, delimiter: string, maxChars: number) {
   const readLimit = maxChars * READ_LIMIT_FACTOR;
   const lines = new LineCounter();
-  let headerWidth = 0;
-  /** Rows skipped, each after the records csv-parse had accepted before it (`before`). */
-  const skips: { before: number; error: CsvError; raw: string }[] = [];
+  const skipped = new SkippedRows(lines, readLimit);
   /** Records accepted before reading stopped at the read limit (none read after). */
   let stoppedBefore: number | undefined;
-  let stopped: SourceItem | undefined;
   const options: Options = {
     bom: true,
     delimiter,
@@ -160,7 +121,7 @@ function parseFile(path: string, delimiter: string, maxChars: number) {
     raw: true,
     on_skip: (error: CsvError | undefined, raw: string | undefined): undefined => {
       if (!error || stoppedBefore !== undefined) return undefined;
-      skips.push({ before: parser.info.records, error, raw: raw ?? '' });
+      skipped.add(parser.info.records, error, raw ?? '');
       if (error.code === 'CSV_MAX_RECORD_SIZE') {
         stoppedBefore = parser.info.records;
         input.unpipe(parser);
@@ -170,19 +131,6 @@ function parseFile(path: string, delimiter: string, maxChars: number) {
       }
       return undefined;
     },
-  };
-  /** The skipped rows queued before record number `records` (all of them: `Infinity`), as error items, their lines counted. */
-  const skippedBefore = (records: number): SourceItem[] => {
-    const items: SourceItem[] = [];
-    while (skips.length > 0 && (skips[0] as { before: number }).before <= records) {
-      const { error, raw } = skips.shift() as (typeof skips)[number];
-      const span = lines.advance(raw);
-      const message = skipMessage(error, span, headerWidth, readLimit, raw);
-      // The record's span is only what was read of it: one entry, for the rest of the file, which is read no further.
-      if (error.code === 'CSV_MAX_RECORD_SIZE') stopped = malformed({ first: span.first, last: span.first }, message)[0];
-      else items.push(...malformed(span, message));
-    }
-    return items;
   };
   const file = createReadStream(path);
   const utf16 = utf16Of(path);
@@ -195,20 +143,17 @@ function parseFile(path: string, delimiter: string, maxChars: number) {
     let accepted = 0;
     for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       if (stoppedBefore !== undefined && accepted >= stoppedBefore) break;
-      const skipped = skippedBefore(accepted);
+      const before = skipped.takeBefore(accepted);
       accepted++;
-      if (headerWidth === 0) headerWidth = record.length;
+      if (skipped.headerWidth === 0) skipped.headerWidth = record.length;
       const span = lines.advance(raw);
       const length = raw.length > maxChars ? recordLength(raw) : 0;
-      yield length > maxChars ? { fields: [], raw: '', span, skipped, tooLong: length } : { fields: record, raw, span, skipped };
+      yield length > maxChars ? { fields: [], raw: '', span, skipped: before, tooLong: length } : { fields: record, raw, span, skipped: before };
     }
   }
   return {
     parser: records(),
-    rest: () => {
-      const left = skippedBefore(Number.POSITIVE_INFINITY);
-      return stopped ? [...left, stopped] : left;
-    },
+    rest: () => skipped.rest(),
   };
 }
 
