@@ -1,20 +1,6 @@
 const CR = 13;
 const LF = 10;
 
-/** Line breaks in `text[from, to)`: `\r\n`, `\r` and `\n` each count once. */
-export function countLineBreaks(text: string, from = 0, to = text.length): number {
-  let breaks = 0;
-  for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c === LF) breaks++;
-    else if (c === CR) {
-      breaks++;
-      if (text.charCodeAt(i + 1) === LF) i++;
-    }
-  }
-  return breaks;
-}
-
 /**
  * Tells the file line on which each record starts, from the raw text csv-parse consumed for
  * it (its `raw` option): blank lines before the record, the record (quoted fields may hold

@@ -31,6 +31,10 @@ export function countMessage(span: LineSpan, got: number | string, width: number
   return `${linesLabel(span)}: the row has ${got} values; the header has ${width}. Check for a missing or extra delimiter, or a stray quote.`;
 }
 
+/**
+ * The message of a row csv-parse skipped (`on_skip`), by its error code: what went wrong on
+ * which lines, and what to fix. `readLimit` is csv-parse's `max_record_size`, in characters.
+ */
 export function skipMessage(error: CsvError, span: LineSpan, width: number, readLimit: number, raw = ''): string {
   switch (error.code) {
     case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH':
