@@ -27,10 +27,10 @@ describe('createUpserts: records with no state are created without a lookup (the
     await emulator.stop();
   });
 
-  const run = (mode: SyncMode, records: ConformanceRecord[], dryRun = false, destination: typeof tinyUpsertDestination = tinyUpsertDestination) =>
+  const run = (mode: SyncMode, records: ConformanceRecord[], dryRun = false) =>
     runSync({
       collectResults: true,
-      destination,
+      destination: tinyUpsertDestination,
       config: { baseUrl, token: TINY_TOKEN },
       mode,
       source: memorySource(records),
@@ -117,95 +117,5 @@ describe('createUpserts: records with no state are created without a lookup (the
     expect(second.stats.calls.find).toBeGreaterThan(0);
     expect(outcomes(second.results)).toEqual(['r1:failed:match_key_taken', 'r2:failed:duplicate_destination_record']);
     expect((await records()).map((r) => `${r.key}:${r.fields.city}`)).toEqual(['key1@example.com:one']);
-  });
-  /** The tiny upsert destination, running `between` once, after the run's first lookup call answered (before anything is written). */
-  const afterLookup = (between: () => Promise<void>): typeof tinyUpsertDestination => {
-    let done = false;
-    const base = tinyUpsertDestination;
-    return {
-      ...base,
-      verbs: {
-        ...base.verbs,
-        async find(ctx, requests) {
-          const found = await base.verbs.find(ctx, requests);
-          if (!done) {
-            done = true;
-            await between();
-          }
-          return found;
-        },
-      },
-    };
-  };
-  /** The ids of the records each `PATCH /records` of the request log wrote, per request. */
-  const patched = async () => (await admin.requests()).filter((e) => e.method === 'PATCH' && e.path === '/records').map((e) => (e.body as { records: { id: string }[] }).records.map((r) => r.id).sort());
-  const seeded = async (key: string) => (await records()).find((r) => r.key === key)?.id;
-
-  it('after a lookup, a record found by its key that this sync has no state for is written by the upsert with the new records, not by an update beside it; a record with state is updated by id', async () => {
-    const first = await run('additive', [person(1)]);
-    expect(first.stats.calls.find).toBe(0);
-    await admin.seed({ records: [{ key: 'person5@example.com', fields: { city: 'Old' } }] });
-    const c1 = (await state.get(first.syncId, ['c1'])).get('c1')?.destinationId as string;
-    const c5 = (await seeded('person5@example.com')) as string;
-    await admin.clearRequests();
-    // c1 changed with state: every record is looked up (c5 is found, c6 is not).
-    const next = await run('additive', [person(1, 'New'), person(5), person(6)]);
-    expect(outcomes(next.results)).toEqual(['c1:updated', 'c5:updated', 'c6:created']);
-    expect(next.stats.calls.find).toBe(1);
-    expect(next.stats.calls.update).toBe(1);
-    expect(next.stats.calls.create).toBe(1);
-    // The update call carried c1 only; c5 went through the upsert (its own PATCH, made by `create`), c6 was inserted there.
-    expect((await patched()).sort()).toEqual([[c1], [c5]]);
-    const stored = await records();
-    expect(stored).toHaveLength(3);
-    expect(stored.find((r) => r.id === c5)?.fields.city).toBe('City 5');
-    const entries = await state.get(next.syncId, ['c5', 'c6']);
-    expect(entries.get('c5')).toMatchObject({ owned: false, pending: false, destinationId: c5 });
-    expect(entries.get('c6')).toMatchObject({ owned: true, pending: false });
-  });
-
-  it('enrich never sends an update through the upsert (an upsert may create): the record found is updated by id', async () => {
-    await admin.seed({ records: [{ key: 'person5@example.com', fields: { city: 'Old' } }] });
-    const enrich = await run('enrich', [person(5), person(6)]);
-    expect(outcomes(enrich.results)).toEqual(['c5:updated', 'c6:skipped:not_found']);
-    expect(enrich.stats.calls.create).toBe(0);
-    expect(enrich.stats.calls.update).toBe(1);
-    expect((await records()).map((r) => r.key)).toEqual(['person5@example.com']);
-  });
-
-  it('a record found at lookup and deleted before the upsert is created by it: reported created, owned by this sync, never reported updated', async () => {
-    const first = await run('additive', [person(1)]);
-    await admin.seed({ records: [{ key: 'person5@example.com', fields: { city: 'Old' } }] });
-    const found = await seeded('person5@example.com');
-    const removeC5 = async () => {
-      const response = await fetch(`${baseUrl}/__emulator/remove`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys: ['person5@example.com'] }) });
-      expect(response.ok).toBe(true);
-    };
-    const next = await run('sync', [person(1, 'New'), person(5)], false, afterLookup(removeC5));
-    expect(outcomes(next.results)).toEqual(['c1:updated', 'c5:created']);
-    expect(next.results[1]?.message).toMatch(/was gone when written; created/);
-    const now = await seeded('person5@example.com');
-    expect(now).toBeDefined();
-    expect(now).not.toBe(found);
-    expect(next.results[1]?.destinationId).toBe(now);
-    expect((await state.get(first.syncId, ['c5'])).get('c5')).toMatchObject({ owned: true, pending: false, destinationId: now });
-  });
-
-  it('a record found at lookup whose key another record took before the upsert: state names the record written, not the one found (not owned)', async () => {
-    const first = await run('additive', [person(1)]);
-    await admin.seed({ records: [{ key: 'person5@example.com', fields: { city: 'Old' } }] });
-    const found = await seeded('person5@example.com');
-    const replace = async () => {
-      const response = await fetch(`${baseUrl}/__emulator/remove`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ keys: ['person5@example.com'] }) });
-      expect(response.ok).toBe(true);
-      await admin.seed({ records: [{ key: 'person5@example.com', fields: { city: 'Other' } }] });
-    };
-    const next = await run('sync', [person(1, 'New'), person(5)], false, afterLookup(replace));
-    expect(outcomes(next.results)).toEqual(['c1:updated', 'c5:updated']);
-    const written = await seeded('person5@example.com');
-    expect(written).not.toBe(found);
-    expect((await records()).find((r) => r.id === written)?.fields.city).toBe('City 5');
-    expect(next.results[1]?.destinationId).toBe(written);
-    expect((await state.get(first.syncId, ['c5'])).get('c5')).toMatchObject({ owned: false, pending: false, destinationId: written });
   });
 });

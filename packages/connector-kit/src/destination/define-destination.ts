@@ -141,12 +141,7 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * which only a lookup tells: `duplicate_destination_record`), and every record of a run
    * whose source has any identifier besides the key (`identityKeys`, e.g. Emails
    * with an external-id match field: a record holding one row's key may carry another row's
-   * Email, which only a lookup tells: `identity_unclear`). When a run does look records up,
-   * the updates of records it found by their key as the only record holding it, that it has
-   * no state for and whose key did not move, go out through `create` with the creates (one
-   * Bulk API 2.0 `upsert` job instead of an `update` job beside it), in `sync` and `additive`
-   * runs; an item the destination answers as created there (the record found was gone when
-   * written) is reported `created` and owned. Default: false.
+   * Email, which only a lookup tells: `identity_unclear`). Default: false.
    */
   createUpserts?(ctx: VerbContext<z.output<Schema>, Client>): boolean;
   /** Whether records may carry groups with this config. Default: when group verbs exist (or membership is in the record). */

@@ -11,8 +11,7 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  * What an engine step reports about a record. Steps never change records themselves: the
  * ledger applies these events, one at a time, in `reduce`.
  *
- * - `found`: the lookup resolved the record to one destination record (`onlyHolder`: found by
- *   the record's current match key, and no other destination record holds that key);
+ * - `found`: the lookup resolved the record to one destination record;
  * - `claimed`: a record that left the source is held by a current one (`holder`, with the
  *   managed groups state says the holder is in, when it has state; `holderRefused`: the
  *   holder's own row is refused in this run, see `SourceFacts.refused`; `byValues`: the
@@ -37,7 +36,7 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  * - `unrecorded`: state could not record an acknowledged change (the run is stopping).
  */
 export type RecordEvent =
-  | { readonly type: 'found'; readonly ref: number; readonly match: FoundRecord; readonly onlyHolder?: boolean | undefined }
+  | { readonly type: 'found'; readonly ref: number; readonly match: FoundRecord }
   | { readonly type: 'claimed'; readonly ref: number; readonly holder: string; readonly holderGroups?: readonly string[] | undefined; readonly holderRefused?: boolean | undefined; readonly byValues?: boolean | undefined; readonly released?: boolean | undefined }
   | { readonly type: 'shared'; readonly ref: number; readonly holders: readonly string[]; readonly groups: readonly string[]; readonly overlaps?: boolean | undefined }
   | { readonly type: 'tracked_elsewhere'; readonly ref: number; readonly syncs: readonly string[]; readonly groups?: readonly string[] | undefined }

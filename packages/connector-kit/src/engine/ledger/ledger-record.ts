@@ -56,11 +56,6 @@ export interface LedgerRecord {
   readonly previousMatchKey: string | undefined;
   found: FoundRecord | undefined;
   /**
-   * `found` came from the lookup by the record's current match key, and it is the only
-   * destination record holding that key (not a tie broken by state, not a re-key candidate).
-   */
-  foundOnlyHolder: boolean;
-  /**
    * For a record that left the source: the current source record that holds its destination
    * record. On an audience destination, also for a record whose identifiers changed: the
    * current record that now has its previous identifiers.
@@ -158,7 +153,6 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     matchKey: input.matchKey,
     previousMatchKey: input.previousMatchKey,
     found: undefined,
-    foundOnlyHolder: false,
     claimedBy: undefined,
     holderGroups: undefined,
     holderRefused: false,

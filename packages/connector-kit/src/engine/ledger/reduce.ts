@@ -23,7 +23,6 @@ function reduceIdentity(record: LedgerRecord, event: IdentityEvent): void {
   switch (event.type) {
     case 'found':
       record.found = event.match;
-      record.foundOnlyHolder = event.onlyHolder === true;
       // Ownership follows the last record found: the one the state names keeps the state's
       // ownership; another one is not the record this sync created. (A key change sent but not
       // recorded is found by its old key first — now maybe a copy — then by its new key.)
@@ -51,7 +50,6 @@ function reduceIdentity(record: LedgerRecord, event: IdentityEvent): void {
       return;
     case 'missing':
       record.found = undefined;
-      record.foundOnlyHolder = false;
       record.destinationId = undefined;
       record.owned = false;
       record.plan = undefined;

@@ -17,8 +17,7 @@ import { refuseValueCarriers } from './refuse-value-carriers';
 import { decideMatch, listIds } from './match-decision';
 import { resolveRekeys, type RekeyCandidates } from './rekey-candidates';
 
-/** `onlyHolder`: the match is the only destination record holding the looked-up key (see `decideMatch`). */
-type OnMatch = (record: RecordView, match: FoundRecord, onlyHolder: boolean) => void;
+type OnMatch = (record: RecordView, match: FoundRecord) => void;
 type OnAmbiguous = (record: RecordView, ids: readonly string[]) => void;
 
 /**
@@ -36,7 +35,7 @@ async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: Lo
           const record = ledger.get(request.ref);
           if (!record || record.result) continue;
           const decision = decideMatch(found.get(request.ref), request.knownId);
-          if (decision.kind === 'one') onFound(record, decision.record, decision.onlyHolder);
+          if (decision.kind === 'one') onFound(record, decision.record);
           else if (decision.kind === 'ambiguous') onAmbiguous(record, decision.ids);
           else if (decision.kind === 'rekey') rekeys.push({ record, candidates: decision.candidates });
         }
@@ -51,7 +50,7 @@ async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: Lo
   if (rekeys.length === 0) return;
   for (const event of await resolveRekeys(ctx, rekeys)) {
     const record = ledger.get(event.ref);
-    if (record && event.type === 'found') onFound(record, event.match, false);
+    if (record && event.type === 'found') onFound(record, event.match);
     else ledger.report([event]);
   }
 }
@@ -230,7 +229,7 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
     ctx,
     ledger,
     requests,
-    (r, match, onlyHolder) => ledger.report([{ type: 'found', ref: r.ref, match, onlyHolder }]),
+    (r, match) => ledger.report([{ type: 'found', ref: r.ref, match }]),
     (r, ids) => ledger.report([{ type: 'settled', ref: r.ref, result: ambiguous(ctx, ids) }]),
   );
 }

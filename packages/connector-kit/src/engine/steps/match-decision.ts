@@ -4,14 +4,14 @@ import type { FoundRecord } from '../../destination/verbs';
 export type MatchDecision =
   | { readonly kind: 'none' }
   | { readonly kind: 'rekey'; readonly candidates: readonly FoundRecord[] }
-  | { readonly kind: 'one'; readonly record: FoundRecord; readonly onlyHolder: boolean }
+  | { readonly kind: 'one'; readonly record: FoundRecord }
   | { readonly kind: 'ambiguous'; readonly ids: readonly string[] };
 
 /**
  * Decides which destination record a lookup meant — never guessing:
  *
  * - no match: none;
- * - one match (the same id returned twice counts once): that record (`onlyHolder`);
+ * - one match (the same id returned twice counts once): that record;
  * - several, one of which is the record this sync wrote last time (`knownId`, from its
  *   state): that record — the sync's own history says which one it is;
  * - several otherwise: ambiguous, with every id (sorted), so the record fails alone with
@@ -27,9 +27,9 @@ export function decideMatch(found: readonly FoundRecord[] | undefined, knownId: 
   }
   const byId = new Map<string, FoundRecord>();
   for (const match of matches) if (!byId.has(match.id)) byId.set(match.id, match);
-  if (byId.size === 1) return { kind: 'one', record: matches[0] as FoundRecord, onlyHolder: true };
+  if (byId.size === 1) return { kind: 'one', record: matches[0] as FoundRecord };
   const known = knownId === undefined ? undefined : byId.get(knownId);
-  if (known) return { kind: 'one', record: known, onlyHolder: false };
+  if (known) return { kind: 'one', record: known };
   return { kind: 'ambiguous', ids: [...byId.keys()].sort() };
 }
 

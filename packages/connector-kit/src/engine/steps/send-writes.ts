@@ -10,7 +10,6 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { decideMatch, listIds } from './match-decision';
 import { planRecords } from './plan';
-import { updatesByUpsert, upsertedUpdate } from './upsert-updates';
 
 type Ok = ItemResult & { ok: true };
 
@@ -48,7 +47,7 @@ async function sendKind<P>(
       const dispatch = async (payload: readonly P[]) => {
         if (!told) {
           told = true;
-          if (options.markOnDispatch && !(await ledger.mark(batch.filter((r) => !r.marked)))) throw ctx.writer.failed ?? new SyncError('state_unwritable', 'The write-ahead mark could not be written.');
+          if (options.markOnDispatch && !(await ledger.mark(batch))) throw ctx.writer.failed ?? new SyncError('state_unwritable', 'The write-ahead mark could not be written.');
           ledger.report(batch.map((r) => ({ type: 'dispatched', ref: r.ref })));
         }
         return send(payload);
@@ -119,7 +118,7 @@ async function sendRestores(ctx: RecordRunContext, ledger: RecordLedger): Promis
 /** Updates found records (with the group changes that ride in the record, for destinations keeping membership there). */
 async function sendUpdates(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const inRecord = ctx.destination.groupMembership === 'record';
-  const updates = ledger.open().filter((r) => !r.acked.has('write') && (r.plan?.action === 'update' || (inRecord && r.plan?.action === 'groups')) && !updatesByUpsert(ctx, r));
+  const updates = ledger.open().filter((r) => !r.acked.has('write') && (r.plan?.action === 'update' || (inRecord && r.plan?.action === 'groups')));
   const quiet = updates.filter((r) => nothingToSend(ctx, r) && r.plan?.write);
   ledger.report(quiet.map((r) => ({ type: 'acknowledged', ref: r.ref, op: 'write' })));
   const missing: RecordView[] = [];
@@ -168,14 +167,10 @@ function reconcile(ctx: RecordRunContext) {
   };
 }
 
-/**
- * Creates the records the mode lets it create (with their groups, for destinations keeping
- * membership in the record), and sends with them the updates an upsert carries
- * ({@link updatesByUpsert}).
- */
+/** Creates the records the mode lets it create (with their groups, for destinations keeping membership in the record). */
 async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const inRecord = ctx.destination.groupMembership === 'record';
-  const creates = ledger.open().filter((r) => r.plan?.action === 'create' || (!r.acked.has('write') && updatesByUpsert(ctx, r)));
+  const creates = ledger.open().filter((r) => r.plan?.action === 'create');
   await sendKind<WriteItem>(
     ctx,
     ledger,
@@ -190,8 +185,7 @@ async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise
     }),
     (batch) => ctx.destination.verbs.create(ctx.verbs, batch),
     {
-      onOk: (r, result) =>
-        r.plan?.action === 'update' ? upsertedUpdate(ctx, r, result) : [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r)],
+      onOk: (r, result) => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r)],
       markOnDispatch: true,
       // An upsert by match key never duplicates: resent as it is (a lookup could not tell a record it created from one it matched).
       ...(ctx.createIsUpsert ? {} : { reconcile: reconcile(ctx) }),
@@ -200,8 +194,7 @@ async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise
 }
 
 /**
- * Sends a window's planned record writes, in order: deletes, restores, updates, creates
- * (with the updates a destination's upserting `create` carries: {@link updatesByUpsert});
+ * Sends a window's planned record writes, in order: deletes, restores, updates, creates;
  * each in chunks of the destination's write batch size, with bounded concurrency, every
  * chunk reported to the ledger (which records it in state) as it is acknowledged. Creates
  * reconcile after ambiguous failures (look the records up again) so a retry never creates
