@@ -48,8 +48,27 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
     await env.emulator.stop();
   });
   const contacts = () => env.emulator.org.all('Contact');
-  const run = (records: ConformanceRecord[], mode = 'additive', extra: Record<string, unknown> = {}) =>
-    runSync({ collectResults: true, destination: salesforceDestination, config: { ...config, ...extra }, mode, source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 1_000 } });
+  const run = (records: ConformanceRecord[], mode = 'additive', extra: Record<string, unknown> = {}, destination = salesforceDestination) =>
+    runSync({ collectResults: true, destination, config: { ...config, ...extra }, mode, source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 1_000 } });
+  /** The destination, running `between` once after the run's first lookup answered (before anything is written). */
+  const afterLookup = (between: () => void): typeof salesforceDestination => {
+    let done = false;
+    return {
+      ...salesforceDestination,
+      verbs: {
+        ...salesforceDestination.verbs,
+        async find(ctx, requests) {
+          const found = await salesforceDestination.verbs.find(ctx, requests);
+          if (!done) {
+            done = true;
+            between();
+          }
+          return found;
+        },
+      },
+    };
+  };
+  const idOf = (key: string) => String(contacts().find((c) => c.Customer_Id__c === key)?.Id);
 
   it('half new, half existing, no Email in the source: one upsert job and no lookup; created vs updated exact from sf__Created; requests counted', async () => {
     env.emulator.seed({ Contact: people(0, 124).map((p) => ({ Customer_Id__c: p.snapshot.properties.Customer_Id__c, LastName: 'Old', Title: 'Stale' })) });
@@ -190,4 +209,36 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
     expect(env.emulator.requests.filter((e) => e.path === `${JOBS}/query` && e.method === 'POST')).toHaveLength(1);
     expect(env.emulator.requests.filter((e) => kind(e) === 'ingest create').map((e) => (e.body as { operation: string }).operation).sort()).toEqual(['insert', 'update']);
   });
+  // Two ways an upsert by the key would write the wrong record once a lookup has run (fresh helper 64, on a change that sent
+  // found records through the upsert to save the update job; reverted): found records are updated by the Id the lookup checked.
+  for (const n of [3, 250]) {
+    for (const key of ['P1 ', ' P1']) {
+      it(`a row whose key has surrounding spaces ("${key}") updates the Contact its lookup found, by Id: no second Contact (${n} records)`, async () => {
+        env.emulator.seed({ Contact: [{ Customer_Id__c: 'P1', Email: 'person1@example.com', LastName: 'Old' }] });
+        const found = idOf('P1');
+        const summary = await run([person(1, { Customer_Id__c: key }), ...people(2, n)], 'sync');
+        expect(summary.results.find((r) => r.id === 'c1')).toMatchObject({ outcome: 'updated', destinationId: found });
+        expect(contacts().filter((c) => String(c.Email) === 'person1@example.com').map((c) => c.Id)).toEqual([found]);
+        expect((await state.get(summary.syncId, ['c1'])).get('c1')).toMatchObject({ owned: false, destinationId: found });
+      });
+    }
+
+    it(`a Contact re-keyed after the lookup, its key taken by another person's Contact: nothing is written onto that Contact (${n} records)`, async () => {
+      env.emulator.seed({
+        Contact: [
+          { Customer_Id__c: 'P1', Email: 'person1@example.com', LastName: 'Foreign1', Title: 'Keep1' },
+          { Customer_Id__c: 'OLD2', Email: 'person2@example.com', LastName: 'Person2', Title: 'Keep2' },
+        ],
+      });
+      const other = idOf('OLD2');
+      const race = () => {
+        env.emulator.org.update(idOf('P1'), { Customer_Id__c: 'MOVED' }, 'Contact');
+        env.emulator.org.update(other, { Customer_Id__c: 'P1' }, 'Contact');
+      };
+      const summary = await run([person(1), person(2, { Customer_Id__c: 'Q2' }), ...people(3, n)], 'additive', {}, afterLookup(race));
+      expect(contacts().find((c) => c.Id === other)).toMatchObject({ Customer_Id__c: 'P1', Email: 'person2@example.com', LastName: 'Person2', Title: 'Keep2' });
+      expect(summary.results.find((r) => r.id === 'c1')?.outcome).toBe('failed');
+      expect((await state.get(summary.syncId, ['c1'])).get('c1')?.destinationId ?? null).not.toBe(other);
+    });
+  }
 });
