@@ -30,8 +30,8 @@ function normalisedField(snapshot: RecordSnapshot, field: string): string | unde
  * describe before sending. A run with more than `bulkThreshold` changed records (default
  * 10,000) writes through Bulk API 2.0 ingest jobs of up to `bulkJobSize` records (CSV;
  * per-record results mapped back) and looks records up with a query job when the
- * object is not much larger than the run. With an external-id match field, creates are
- * upserts by it (`createUpserts`): in sync and additive runs the kit sends records without
+ * object is not much larger than the run. With a unique external-id match field, creates are
+ * upserts by it, the key trimmed (`createUpserts`): in sync and additive runs the kit sends records without
  * state in one upsert job, or collections upserts, without a lookup — unless the source has
  * Emails (`identityKeys`): then it looks them up first, so that a Contact holding one row's
  * id and another row's Email is refused (`identity_unclear`), never overwritten. The kit still plans

@@ -9,6 +9,7 @@ const field = (spec: Partial<FieldDescribe> & Pick<FieldDescribe, 'name' | 'type
   updateable: true,
   defaultedOnCreate: false,
   externalId: false,
+  unique: false,
   restrictedPicklist: false,
   picklistValues: [],
   ...spec,

@@ -29,6 +29,7 @@ const describeSchema = z
           updateable: z.boolean().optional().default(false),
           defaultedOnCreate: z.boolean().optional().default(false),
           externalId: z.boolean().optional().default(false),
+          unique: z.boolean().optional().default(false),
           restrictedPicklist: z.boolean().optional().default(false),
           picklistValues: z.array(z.object({ value: z.string(), active: z.boolean() }).passthrough()).nullish().transform((v) => v ?? []),
         })

@@ -25,6 +25,8 @@ export interface FieldDescribe {
   readonly updateable: boolean;
   readonly defaultedOnCreate: boolean;
   readonly externalId: boolean;
+  /** Salesforce refuses a second record with the same value (the field's Unique attribute). */
+  readonly unique: boolean;
   readonly restrictedPicklist: boolean;
   readonly picklistValues: readonly { readonly value: string; readonly active: boolean }[];
 }

@@ -133,22 +133,42 @@ async function sendConverted<I extends WriteItem>(
 }
 
 /**
- * True when creates are upserts keyed by the match field: it is an external-id field and the
- * object is not a Lead (a converted Lead must be skipped with `converted_lead`, which only a
- * lookup tells before writing). The destination declares it as `createUpserts`, so the kit
- * sends records it has no state for without looking them up.
+ * True when creates are upserts keyed by the match field: it is a unique external-id field
+ * and the object is not a Lead (a converted Lead must be skipped with `converted_lead`,
+ * which only a lookup tells before writing). The destination declares it as
+ * `createUpserts`, so the kit sends records it has no state for without looking them up.
+ *
+ * Unique only: on an external id without the Unique attribute, an upsert matches values
+ * case-sensitively ("Matching by external ID is case-insensitive only if the external ID
+ * field has the Unique attribute and the … case insensitive option selected",
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_upsert.htm)
+ * while SOQL compares them case-insensitively ("case-sensitive for unique case-sensitive
+ * fields and case-insensitive for all other fields",
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm),
+ * so a row with `abc` would create a second record beside the `ABC` a lookup finds. Such a
+ * field is looked up, and new records inserted.
  * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm
  */
 export function upsertsByMatchField(client: SalesforceClient): boolean {
-  return client.matchField.externalId && client.fields.object.toLowerCase() !== 'lead';
+  return client.matchField.externalId && client.matchField.unique && client.fields.object.toLowerCase() !== 'lead';
+}
+
+/**
+ * An upsert's row with its key trimmed: Salesforce matches the external id as sent, and the
+ * kit compares keys trimmed (a row with `P1 ` is the record `P1` a lookup would find), so an
+ * untrimmed key would create a second record beside it.
+ */
+function trimmedKey(key: string, fields: Record<string, unknown>): Record<string, unknown> {
+  const value = fields[key];
+  return typeof value === 'string' && value !== value.trim() ? { ...fields, [key]: value.trim() } : fields;
 }
 
 /**
  * Creates records with sObject Collections (≤ 200 per call, `allOrNone: false`), or, for a
  * larger batch, one Bulk API 2.0 `insert` job whose results are matched back by the match field.
  *
- * When the match field is an external id ({@link upsertsByMatchField}), creates are upserts by
- * it instead — collections upsert, or one Bulk API 2.0 `upsert` job (`externalIdFieldName`):
+ * When the match field is a unique external id ({@link upsertsByMatchField}), creates are upserts by
+ * it (its value trimmed) instead — collections upsert, or one Bulk API 2.0 `upsert` job (`externalIdFieldName`):
  * Salesforce creates the record or updates the one holding the value; an updated record answers
  * `existing: true` (`created: false`, `sf__Created` false), and a value held by several records
  * fails that record alone with `ambiguous_match` (DUPLICATE_EXTERNAL_ID), nothing written.
@@ -158,11 +178,10 @@ export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<It
   const { api, fields: object } = ctx.client;
   const key = ctx.client.matchField.name;
   const upsert = upsertsByMatchField(ctx.client);
-  if (items.length > COLLECTION_SIZE) {
-    return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, (_item, fields) => fields);
-  }
+  const row = upsert ? (_item: WriteItem, fields: Record<string, unknown>) => trimmedKey(key, fields) : (_item: WriteItem, fields: Record<string, unknown>) => fields;
+  if (items.length > COLLECTION_SIZE) return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, row);
   const send = upsert ? (records: Record<string, unknown>[]) => api.upsert(object.object, key, records) : (records: Record<string, unknown>[]) => api.create(object.object, records);
-  return sendConverted(ctx, items, (_item, fields) => fields, send);
+  return sendConverted(ctx, items, row, send);
 }
 
 /**
