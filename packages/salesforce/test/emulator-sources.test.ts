@@ -286,6 +286,16 @@ const SOURCED: [string, string, (env: Env) => Promise<void>][] = [
     expect(a.json[0]).toMatchObject({ success: true, created: true });
     expect(a.json[1].errors[0].statusCode).toBe('DUPLICATE_EXTERNAL_ID');
   }],
+  ['upsert matching: by a unique external id as SOQL compares (any case); by one without the Unique attribute, only the value written the same way', 'https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_upsert.htm', async (env) => {
+    await create(env, 'Account', { Name: 'a', Account_Number__c: 'ABC-1' });
+    await create(env, 'Contact', { LastName: 'c', Customer_Id__c: 'P1' });
+    const accounts = async (value: string) =>
+      (await call(env, 'PATCH', `${V}/composite/sobjects/Account/Account_Number__c`, { allOrNone: false, records: [{ attributes: { type: 'Account' }, Name: value, Account_Number__c: value }] })).json[0];
+    expect(await accounts('abc-1')).toMatchObject({ success: true, created: true });
+    expect(await accounts('ABC-1')).toMatchObject({ success: true, created: false });
+    const contacts = await call(env, 'PATCH', `${V}/composite/sobjects/Contact/Customer_Id__c`, { allOrNone: false, records: [{ attributes: { type: 'Contact' }, LastName: 'x', Customer_Id__c: 'p1' }] });
+    expect(contacts.json[0]).toMatchObject({ success: true, created: false });
+  }],
   ['sObject Collections retrieve (GET ?ids=&fields=, POST { ids, fields }): null for an id holding no record', `${REST}/resources_composite_sobjects_collections_retrieve.htm`, async (env) => {
     const id = (await create(env, 'Contact', { LastName: 'A' })).json.id;
     const missing = salesforceId('003', 999);

@@ -315,7 +315,8 @@ export class BulkJobs {
         const key = job.externalIdFieldName as string;
         if (key === 'Id') return id ? this.org.update(id, fields, schema.name) : { ...this.org.create(schema.name, fields), created: true };
         const value = fields[key];
-        const existing = typeof value === 'string' ? this.org.withValue(schema.name, key, value) : [];
+        const field = this.org.field(schema, key);
+        const existing = typeof value === 'string' && field ? this.org.upsertMatches(schema.name, field, value) : [];
         if (existing.length > 1) return { id: null, success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `${key}: more than one record found for external id field`, fields: [key] }] };
         const found = existing[0];
         if (found) return { ...this.org.update(String(found.Id), fields, schema.name), created: false };

@@ -140,7 +140,7 @@ export function collectionRoutes(ctx: CollectionContext): EmulatorRoute[] {
           atomically(org, allOrNone, () =>
             records.map((r) => {
               const key = r[field.name];
-              const existing = typeof key === 'string' ? org.withValue(schema.name, field.name, key) : [];
+              const existing = typeof key === 'string' ? org.upsertMatches(schema.name, field, key) : [];
               if (existing.length > 1) {
                 return { id: null, success: false, errors: [{ statusCode: 'DUPLICATE_EXTERNAL_ID', message: `${field.name}: more than one record found for external id field`, fields: [field.name] }] };
               }

@@ -116,6 +116,19 @@ export class Org {
     return out;
   }
 
+  /**
+   * The records an upsert by the external id `field` matches for `value`: as SOQL compares
+   * (case-insensitively: the emulated org has no case-sensitive unique field) when the field
+   * is unique, else only the same value written the same way — "Matching by external ID is
+   * case-insensitive only if the external ID field has the Unique attribute and the … case
+   * insensitive option selected".
+   * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_upsert.htm
+   */
+  upsertMatches(object: string, field: FieldSchema, value: string): SfRecord[] {
+    const rows = this.withValue(object, field.name, value);
+    return field.unique ? rows : rows.filter((r) => r[field.name] === value);
+  }
+
   /** All records of an object. */
   all(object: string): SfRecord[] {
     return [...this.table(object).values()];

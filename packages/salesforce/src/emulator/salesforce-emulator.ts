@@ -245,7 +245,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
         const value = req.params.value as string;
         const fields = { ...fieldsOf((req.body ?? {}) as SfRecord), [field.name]: value };
         org.checkJsonTypes(schema, fields);
-        const existing = org.withValue(schema.name, field.name, value);
+        const existing = org.upsertMatches(schema.name, field, value);
         // More than one record holds the external id: 300 with the matching records' URLs.
         // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_upsert.htm
         if (existing.length > 1) return { status: 300, body: existing.map((r) => `${base(req)}/sobjects/${schema.name}/${String(r.Id)}`) };
