@@ -271,4 +271,21 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
     expect(accounts).toHaveLength(2);
     expect(accounts.find((a) => a.Id === existing)?.Name).toBe('Account 1');
   });
+  it('a key with surrounding spaces is written trimmed on insert and update, so the next run\'s lookup finds that record (no second one)', async () => {
+    const account = (i: number, number: string, name = `Account ${i}`): ConformanceRecord => ({ id: `a${i}`, snapshot: { properties: { Account_Number__c: number, Name: name }, groups: [] } });
+    const extra = { object: 'Account', matchField: 'Account_Number__c' };
+    for (const n of [2, 250]) {
+      const rows = (name?: string) => [account(1, ' N1 ', name), ...Array.from({ length: n - 1 }, (_, k) => account(k + 2, `N${k + 2}`))];
+      const first = await run(rows(), 'sync', extra);
+      expect(first.counts).toMatchObject({ created: n, failed: 0 });
+      expect(env.emulator.org.all('Account').filter((a) => String(a.Account_Number__c).trim() === 'N1').map((a) => a.Account_Number__c)).toEqual(['N1']);
+      // The row changes: looked up by its key, found, updated in place.
+      const next = await run(rows('Renamed'), 'sync', extra);
+      expect(next.results.find((r) => r.id === 'a1')).toMatchObject({ outcome: 'updated', destinationId: first.results.find((r) => r.id === 'a1')?.destinationId });
+      expect(env.emulator.org.all('Account').filter((a) => String(a.Account_Number__c).trim() === 'N1').map((a) => a.Name)).toEqual(['Renamed']);
+      await env.emulator.reset();
+      state.close();
+      state = new SqliteStateStore(':memory:');
+    }
+  });
 });

@@ -154,9 +154,10 @@ export function upsertsByMatchField(client: SalesforceClient): boolean {
 }
 
 /**
- * An upsert's row with its key trimmed: Salesforce matches the external id as sent, and the
- * kit compares keys trimmed (a row with `P1 ` is the record `P1` a lookup would find), so an
- * untrimmed key would create a second record beside it.
+ * A row with its match-field value trimmed. The kit's key is trimmed (a row with `P1 ` is the
+ * record `P1`): an upsert matches the value as sent, so an untrimmed key would create a
+ * second record beside `P1`; and a record written with `P1 ` would not be found by the next
+ * run's lookup, which asks SOQL for `p1` (SOQL compares values, it does not trim them).
  */
 function trimmedKey(key: string, fields: Record<string, unknown>): Record<string, unknown> {
   const value = fields[key];
@@ -178,7 +179,7 @@ export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<It
   const { api, fields: object } = ctx.client;
   const key = ctx.client.matchField.name;
   const upsert = upsertsByMatchField(ctx.client);
-  const row = upsert ? (_item: WriteItem, fields: Record<string, unknown>) => trimmedKey(key, fields) : (_item: WriteItem, fields: Record<string, unknown>) => fields;
+  const row = (_item: WriteItem, fields: Record<string, unknown>) => trimmedKey(key, fields);
   if (items.length > COLLECTION_SIZE) return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, row);
   const send = upsert ? (records: Record<string, unknown>[]) => api.upsert(object.object, key, records) : (records: Record<string, unknown>[]) => api.create(object.object, records);
   return sendConverted(ctx, items, row, send);
@@ -189,13 +190,13 @@ export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<It
  * larger than a collection call is one Bulk API 2.0 `update` job (`#N/A` clears).
  */
 export function updateRecords(ctx: Ctx, items: readonly UpdateItem[]): Promise<ItemResult[]> {
-  if (items.length > COLLECTION_SIZE) {
-    return sendBulk(ctx, 'update', 'Id', items, (item, fields) => ({ Id: item.destinationId, ...fields }));
-  }
+  const key = ctx.client.matchField.name;
+  const row = (item: UpdateItem, fields: Record<string, unknown>) => ({ Id: item.destinationId, ...trimmedKey(key, fields) });
+  if (items.length > COLLECTION_SIZE) return sendBulk(ctx, 'update', 'Id', items, row);
   return sendConverted(
     ctx,
     items,
-    (item, fields) => ({ Id: item.destinationId, ...fields }),
+    row,
     (records) => ctx.client.api.update(ctx.client.fields.object, records as ({ Id: string } & Record<string, unknown>)[]),
   );
 }
