@@ -271,7 +271,7 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
     expect(accounts).toHaveLength(2);
     expect(accounts.find((a) => a.Id === existing)?.Name).toBe('Account 1');
   });
-  it('a key with surrounding spaces is written trimmed on insert and update, so the next run\'s lookup finds that record (no second one)', async () => {
+  it('a key with surrounding spaces is saved trimmed on insert (the connector sends it trimmed; Salesforce trims too), so the next run\'s lookup finds that record (no second one)', async () => {
     const account = (i: number, number: string, name = `Account ${i}`): ConformanceRecord => ({ id: `a${i}`, snapshot: { properties: { Account_Number__c: number, Name: name }, groups: [] } });
     const extra = { object: 'Account', matchField: 'Account_Number__c' };
     for (const n of [2, 250]) {

@@ -286,6 +286,12 @@ const SOURCED: [string, string, (env: Env) => Promise<void>][] = [
     expect(a.json[0]).toMatchObject({ success: true, created: true });
     expect(a.json[1].errors[0].statusCode).toBe('DUPLICATE_EXTERNAL_ID');
   }],
+  ['text values are saved trimmed (leading and trailing white space)', 'https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_data_diff_event_fields_considerations.htm', async (env) => {
+    const id = (await create(env, 'Contact', { LastName: ' Spaces ', Customer_Id__c: '\tP9 ' })).json.id;
+    expect(env.emulator.org.all('Contact').find((c) => c.Id === id)).toMatchObject({ LastName: 'Spaces', Customer_Id__c: 'P9' });
+    const found = await call(env, 'GET', `${V}/query?q=${encodeURIComponent("SELECT Id FROM Contact WHERE Customer_Id__c = 'p9'")}`);
+    expect(found.json.records.map((r: { Id: string }) => r.Id)).toEqual([id]);
+  }],
   ['upsert matching: by a unique external id as SOQL compares (any case); by one without the Unique attribute, only the value written the same way', 'https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_upsert.htm', async (env) => {
     await create(env, 'Account', { Name: 'a', Account_Number__c: 'ABC-1' });
     await create(env, 'Contact', { LastName: 'c', Customer_Id__c: 'P1' });

@@ -41,6 +41,8 @@ export interface OrgOptions {
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Field types whose values are text (trimmed on save, checked for length). */
+const TEXT_TYPES: ReadonlySet<string> = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist']);
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const OWNER_ID = '005000000000001AAA';
 
@@ -274,7 +276,7 @@ export class Org {
         if (!f.nillable && !f.defaultedOnCreate) return err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${f.name}]`, [f.name]);
         continue;
       }
-      if (['string', 'textarea', 'email', 'phone', 'url', 'picklist'].includes(f.type)) {
+      if (TEXT_TYPES.has(f.type)) {
         const text = String(value);
         if (text.length > f.length) return err('STRING_TOO_LONG', `${f.name}: data value too large: ${text.slice(0, 20)}… (max length=${f.length})`, [f.name]);
         if (f.type === 'email' && !EMAIL_RE.test(text)) return err('INVALID_EMAIL_ADDRESS', `${f.name}: invalid email address: ${text}`, [f.name]);
@@ -311,9 +313,17 @@ export class Org {
     return undefined;
   }
 
+  /**
+   * Fields under their canonical names, text values trimmed: "Salesforce trims leading and
+   * trailing white spaces in field values" (a record never holds `P1 `).
+   * https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_data_diff_event_fields_considerations.htm
+   */
   private canonical(schema: ObjectSchema, fields: SfRecord): SfRecord {
     const out: SfRecord = {};
-    for (const [name, value] of Object.entries(fields)) out[this.field(schema, name)?.name ?? name] = value;
+    for (const [name, value] of Object.entries(fields)) {
+      const f = this.field(schema, name);
+      out[f?.name ?? name] = typeof value === 'string' && f && TEXT_TYPES.has(f.type) ? value.trim() : value;
+    }
     return out;
   }
 
