@@ -5,10 +5,13 @@ import type { IntercomConfig } from '../config';
 import { targetOf, type AttributeType } from '../fields/contact-fields';
 import { convertValue, dateOptionsOf } from '../fields/field-values';
 
+/** Standard fields that are match keys (see `contact-keys.ts`): sent trimmed. */
+const KEY_FIELDS: ReadonlySet<string> = new Set(['external_id', 'email']);
+
 /**
  * Turns properties (mapping targets → values) into a contact body: standard fields at the
  * top level, `custom_attributes.<name>` nested, values converted to the attribute's type
- * (dates as epoch seconds). `null` clears: text attributes are sent as `""` (Intercom
+ * (dates as epoch seconds); `external_id` and `email` trimmed, as the kit matches them. `null` clears: text attributes are sent as `""` (Intercom
  * clears leads' text attributes only that way; users accept it too), other types as `null`.
  *
  * @returns the body, or the first value that cannot be sent (an error for this record only).
@@ -33,6 +36,8 @@ export function contactBody(
       if (!converted.ok) return { error: converted.error };
       sent = converted.value;
     }
+    // The keys are sent as the kit matches them, trimmed: a contact written with ` ext-1 ` would not be found by the next lookup for `ext-1`.
+    if (typeof sent === 'string' && target.kind === 'standard' && KEY_FIELDS.has(target.name)) sent = sent.trim();
     if (target.kind === 'standard') body[target.name] = sent;
     else body.custom_attributes = { ...body.custom_attributes, [target.name]: sent };
   }
