@@ -72,6 +72,16 @@ describe('convertValue', () => {
     expect(convertValue(field({ name: 'FirstName', type: 'string', length: 40 }), 'Å'.repeat(40), {}).ok).toBe(true);
   });
 
+  it('checks and sends text trimmed, as Salesforce saves it: an email with surrounding spaces is valid; the limit counts what is kept', () => {
+    const email = field({ name: 'Email', type: 'email', length: 80 });
+    expect(convertValue(email, ' ann@example.com\t', {})).toEqual({ ok: true, value: 'ann@example.com' });
+    const key = field({ name: 'Customer_Id__c', type: 'string', length: 5, externalId: true, unique: true });
+    expect(convertValue(key, ' ABCDE ', {})).toEqual({ ok: true, value: 'ABCDE' });
+    expect(convertValue(key, ' ABCDEF ', {})).toMatchObject({ ok: false, error: { code: 'value_too_long' } });
+    // Blank text is left as it is (an empty cell of a Bulk API job means "unchanged", not blank).
+    expect(convertValue(field({ name: 'Title', type: 'string', length: 10 }), '   ', {})).toEqual({ ok: true, value: '   ' });
+  });
+
   it('validates emails, restricted picklists, numbers and booleans', () => {
     expect(convertValue(field({ name: 'Email', type: 'email', length: 80 }), 'not-an-email', {})).toMatchObject({ ok: false, error: { code: 'invalid_email' } });
     const status = field({ name: 'Status', type: 'picklist', length: 40, restrictedPicklist: true, picklistValues: [{ value: 'Open', active: true }] });

@@ -51,8 +51,9 @@ function checkText(field: FieldDescribe, text: string): Converted {
  * Dates, numbers and booleans go through the kit's value coercion (no time-zone shift, no
  * rounding):
  * - `null` clears the field;
- * - text types: length ≤ the field's length (`value_too_long`), emails well formed
- *   (`invalid_email`), restricted picklists hold an active value (`invalid_picklist_value`);
+ * - text types: trimmed (as Salesforce saves them), then length ≤ the field's length
+ *   (`value_too_long`), emails well formed (`invalid_email`), restricted picklists hold an
+ *   active value (`invalid_picklist_value`);
  * - `date`: `YYYY-MM-DD` from `dateFormat` (date-fns tokens) or ISO text, an ISO
  *   date-time's day, or epoch seconds / milliseconds (`invalid_date`; see the kit's
  *   `toCalendarDate`);
@@ -75,5 +76,10 @@ export function convertValue(field: FieldDescribe, value: PropertyValue, dates: 
   else if (type === 'datetime') result = toDateTime(value, field.name, dates);
   if (result) return result;
   const text = String(value);
-  return TEXT_TYPES.has(type) ? checkText(field, text) : { ok: true, value: text };
+  if (!TEXT_TYPES.has(type)) return { ok: true, value: text };
+  // Salesforce saves text trimmed ("trims leading and trailing white spaces in field values",
+  // https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_data_diff_event_fields_considerations.htm):
+  // checked and sent as it will be kept, so ` ann@example.com ` is a valid email. Blank text is left as it is.
+  const trimmed = text.trim();
+  return checkText(field, trimmed === '' ? text : trimmed);
 }
