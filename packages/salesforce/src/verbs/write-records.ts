@@ -154,22 +154,11 @@ export function upsertsByMatchField(client: SalesforceClient): boolean {
 }
 
 /**
- * A row with its match-field value trimmed. The kit's key is trimmed (a row with `P1 ` is the
- * record `P1`): an upsert matches the value as sent, so an untrimmed key would create a
- * second record beside `P1`; and a record written with `P1 ` would not be found by the next
- * run's lookup, which asks SOQL for `p1` (SOQL compares values, it does not trim them).
- */
-function trimmedKey(key: string, fields: Record<string, unknown>): Record<string, unknown> {
-  const value = fields[key];
-  return typeof value === 'string' && value !== value.trim() ? { ...fields, [key]: value.trim() } : fields;
-}
-
-/**
  * Creates records with sObject Collections (≤ 200 per call, `allOrNone: false`), or, for a
  * larger batch, one Bulk API 2.0 `insert` job whose results are matched back by the match field.
  *
  * When the match field is a unique external id ({@link upsertsByMatchField}), creates are upserts by
- * it (its value trimmed) instead — collections upsert, or one Bulk API 2.0 `upsert` job (`externalIdFieldName`):
+ * it (its value trimmed, as every text value: `convertValue`) instead — collections upsert, or one Bulk API 2.0 `upsert` job (`externalIdFieldName`):
  * Salesforce creates the record or updates the one holding the value; an updated record answers
  * `existing: true` (`created: false`, `sf__Created` false), and a value held by several records
  * fails that record alone with `ambiguous_match` (DUPLICATE_EXTERNAL_ID), nothing written.
@@ -179,10 +168,9 @@ export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<It
   const { api, fields: object } = ctx.client;
   const key = ctx.client.matchField.name;
   const upsert = upsertsByMatchField(ctx.client);
-  const row = (_item: WriteItem, fields: Record<string, unknown>) => trimmedKey(key, fields);
-  if (items.length > COLLECTION_SIZE) return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, row);
+  if (items.length > COLLECTION_SIZE) return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, (_item, fields) => fields);
   const send = upsert ? (records: Record<string, unknown>[]) => api.upsert(object.object, key, records) : (records: Record<string, unknown>[]) => api.create(object.object, records);
-  return sendConverted(ctx, items, row, send);
+  return sendConverted(ctx, items, (_item, fields) => fields, send);
 }
 
 /**
@@ -190,8 +178,7 @@ export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<It
  * larger than a collection call is one Bulk API 2.0 `update` job (`#N/A` clears).
  */
 export function updateRecords(ctx: Ctx, items: readonly UpdateItem[]): Promise<ItemResult[]> {
-  const key = ctx.client.matchField.name;
-  const row = (item: UpdateItem, fields: Record<string, unknown>) => ({ Id: item.destinationId, ...trimmedKey(key, fields) });
+  const row = (item: UpdateItem, fields: Record<string, unknown>) => ({ Id: item.destinationId, ...fields });
   if (items.length > COLLECTION_SIZE) return sendBulk(ctx, 'update', 'Id', items, row);
   return sendConverted(
     ctx,
