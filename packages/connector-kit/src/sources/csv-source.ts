@@ -53,7 +53,6 @@ interface Parsed {
   readonly tooLong?: number | undefined;
 }
 
-
 const isBreak = (c: number) => c === 10 || c === 13;
 
 /** A record's length in characters, from its raw text: blank lines before it and its line break do not count. */
@@ -72,8 +71,6 @@ function tooLongMessage(span: LineSpan, length: number, max: number): string {
   );
 }
 
-
-
 /**
  * True when a row has as many values as the header — or one fewer when the header ends with
  * a delimiter (an empty last name, as some exports write it): that column is nobody's.
@@ -81,7 +78,6 @@ function tooLongMessage(span: LineSpan, length: number, max: number): string {
 function fullRow(fields: readonly string[], names: readonly string[]): boolean {
   return fields.length === names.length || (fields.length === names.length - 1 && names.length > 1 && names[names.length - 1] === '');
 }
-
 
 /**
  * The csv-parse stream over the file, as {@link Parsed} records in file order: each comes

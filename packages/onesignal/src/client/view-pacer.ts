@@ -1,14 +1,6 @@
 import PQueue from 'p-queue';
 
 /**
- * Keeps user reads (`GET …/users/by/…`) at or under OneSignal's app-wide rate for view
- * endpoints — "1 request/sec/app, up to 10 look-back requests/sec" — with p-queue in strict
- * (sliding window) mode: reads start evenly spaced, `perSecond` a second, whatever
- * the rest of the run does (the kit paces updates at their own, much higher rate of
- * 1,000/s).
- * https://documentation.onesignal.com/reference/rate-limits
- */
-/**
  * How a {@link ViewPacer} spaces reads for `perSecond` (reads a second): one read every
  * `1000 / perSecond` ms — evenly spaced starts, never a burst at a window's edge (OneSignal
  * counts arrivals, and network jitter must not push two windows' worth into one) — down to
@@ -23,6 +15,14 @@ export function viewSpacing(perSecond: number): { readonly interval: number; rea
   return { interval: 1, intervalCap: Math.floor(perSecond / 1_000) };
 }
 
+/**
+ * Keeps user reads (`GET …/users/by/…`) at or under OneSignal's app-wide rate for view
+ * endpoints — "1 request/sec/app, up to 10 look-back requests/sec" — with p-queue in strict
+ * (sliding window) mode: reads start evenly spaced, `perSecond` a second, whatever
+ * the rest of the run does (the kit paces updates at their own, much higher rate of
+ * 1,000/s).
+ * https://documentation.onesignal.com/reference/rate-limits
+ */
 export class ViewPacer {
   private readonly queue: PQueue;
 
