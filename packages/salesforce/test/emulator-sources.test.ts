@@ -302,6 +302,20 @@ const SOURCED: [string, string, (env: Env) => Promise<void>][] = [
     const contacts = await call(env, 'PATCH', `${V}/composite/sobjects/Contact/Customer_Id__c`, { allOrNone: false, records: [{ attributes: { type: 'Contact' }, LastName: 'x', Customer_Id__c: 'p1' }] });
     expect(contacts.json[0]).toMatchObject({ success: true, created: false });
   }],
+  ['a unique case-sensitive field (describe caseSensitive): SOQL = and IN, its Unique check and an upsert by it match only the value written the same way', `${SOQL}/sforce_api_calls_soql_select_comparisonoperators.htm`, async (env) => {
+    const a = (await create(env, 'Contact', { LastName: 'a', External_Key__c: 'cus_AbC1' })).json.id;
+    const b = (await create(env, 'Contact', { LastName: 'b', External_Key__c: 'cus_abc1' })).json.id;
+    expect(b).toEqual(expect.any(String));
+    expect((await create(env, 'Contact', { LastName: 'c', External_Key__c: 'cus_AbC1' })).json[0]).toMatchObject({ errorCode: 'DUPLICATE_VALUE' });
+    const ids = async (soql: string) => (await q(env, soql)).json.records.map((r: { Id: string }) => r.Id);
+    expect(await ids("SELECT Id FROM Contact WHERE External_Key__c = 'cus_AbC1'")).toEqual([a]);
+    expect(await ids("SELECT Id FROM Contact WHERE External_Key__c IN ('cus_abc1', 'CUS_ABC1')")).toEqual([b]);
+    expect(await ids("SELECT Id FROM Contact WHERE LastName = 'A'")).toEqual([a]);
+    const field = (await call(env, 'GET', `${V}/sobjects/Contact/describe`)).json.fields.find((f: { name: string }) => f.name === 'External_Key__c');
+    expect(field).toMatchObject({ unique: true, caseSensitive: true, externalId: true });
+    const upsert = await call(env, 'PATCH', `${V}/composite/sobjects/Contact/External_Key__c`, { allOrNone: false, records: [contact({ LastName: 'A2', External_Key__c: 'cus_AbC1' }), contact({ LastName: 'new', External_Key__c: 'CUS_ABC1' })] });
+    expect(upsert.json).toMatchObject([{ id: a, created: false }, { success: true, created: true }]);
+  }],
   ['sObject Collections retrieve (GET ?ids=&fields=, POST { ids, fields }): null for an id holding no record', `${REST}/resources_composite_sobjects_collections_retrieve.htm`, async (env) => {
     const id = (await create(env, 'Contact', { LastName: 'A' })).json.id;
     const missing = salesforceId('003', 999);

@@ -10,6 +10,7 @@ const field = (spec: Partial<FieldDescribe> & Pick<FieldDescribe, 'name' | 'type
   defaultedOnCreate: false,
   externalId: false,
   unique: false,
+  caseSensitive: false,
   restrictedPicklist: false,
   picklistValues: [],
   ...spec,

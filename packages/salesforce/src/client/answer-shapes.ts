@@ -30,6 +30,7 @@ const describeSchema = z
           defaultedOnCreate: z.boolean().optional().default(false),
           externalId: z.boolean().optional().default(false),
           unique: z.boolean().optional().default(false),
+          caseSensitive: z.boolean().optional().default(false),
           restrictedPicklist: z.boolean().optional().default(false),
           picklistValues: z.array(z.object({ value: z.string(), active: z.boolean() }).passthrough()).nullish().transform((v) => v ?? []),
         })

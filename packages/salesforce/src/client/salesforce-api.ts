@@ -27,6 +27,12 @@ export interface FieldDescribe {
   readonly externalId: boolean;
   /** Salesforce refuses a second record with the same value (the field's Unique attribute). */
   readonly unique: boolean;
+  /**
+   * The field compares text case-sensitively (describe `caseSensitive`; a text field marked
+   * "Unique, case sensitive"): SOQL's `=` and `IN` then match only a value written the same way.
+   * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
+   */
+  readonly caseSensitive: boolean;
   readonly restrictedPicklist: boolean;
   readonly picklistValues: readonly { readonly value: string; readonly active: boolean }[];
 }

@@ -80,7 +80,8 @@ export function queryOrg(org: Org, q: SoqlQuery): SfRecord[] {
   const where = resolveExpr(q.where, resolve);
   const order = q.orderBy.map((o) => ({ ...o, field: resolve(o.field) }));
   const subs = q.subqueries.map((s) => ({ name: childRelationships(schema).find((r) => r.relationshipName.toLowerCase() === s.relationship.toLowerCase())?.relationshipName ?? s.relationship, read: children(org, schema, s) }));
-  let rows = candidates(org, schema.name, where).filter((r) => matches(r, where));
+  const exact = new Set(schema.fields.filter((f) => f.unique && f.caseSensitive).map((f) => f.name));
+  let rows = candidates(org, schema.name, where).filter((r) => matches(r, where, (f) => exact.has(f)));
   rows = sortRows(rows, order, (f) => f === 'Id');
   rows = rows.slice(q.offset ?? 0, q.limit === undefined ? undefined : (q.offset ?? 0) + q.limit);
   return rows.map((r) => {

@@ -36,6 +36,12 @@ export interface FieldSchema {
   readonly externalId: boolean;
   readonly idLookup: boolean;
   readonly unique: boolean;
+  /**
+   * A unique text field marked "case sensitive": SOQL's comparisons, upserts by it and its
+   * Unique check match only a value written the same way (describe `caseSensitive`).
+   * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
+   */
+  readonly caseSensitive: boolean;
   readonly restrictedPicklist: boolean;
   readonly picklistValues: readonly { readonly value: string; readonly label: string; readonly active: boolean; readonly defaultValue: boolean }[];
   readonly referenceTo: readonly string[];
@@ -69,6 +75,7 @@ function field(spec: FieldSpec): FieldSchema {
     externalId: false,
     idLookup: false,
     unique: false,
+    caseSensitive: false,
     restrictedPicklist: false,
     picklistValues: [],
     referenceTo: [],
@@ -102,6 +109,8 @@ const personFields = (): FieldSchema[] => [
   field({ name: 'Description', type: 'textarea', length: 32000 }),
   field({ name: 'HasOptedOutOfEmail', type: 'boolean', nillable: false, defaultedOnCreate: true }),
   field({ name: 'Customer_Id__c', type: 'string', length: 50, externalId: true, idLookup: true, unique: true }),
+  // An external id marked "Unique, case sensitive" (ids such as `cus_AbC1` and `cus_abc1` are different people).
+  field({ name: 'External_Key__c', type: 'string', length: 50, externalId: true, idLookup: true, unique: true, caseSensitive: true }),
   field({ name: 'Subscription_Date__c', type: 'date' }),
 ];
 

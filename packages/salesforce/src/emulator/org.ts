@@ -119,16 +119,15 @@ export class Org {
   }
 
   /**
-   * The records an upsert by the external id `field` matches for `value`: as SOQL compares
-   * (case-insensitively: the emulated org has no case-sensitive unique field) when the field
-   * is unique, else only the same value written the same way — "Matching by external ID is
+   * The records an upsert by the external id `field` matches for `value`: any case when the
+   * field is unique (and not marked case sensitive), else only the same value written the same way — "Matching by external ID is
    * case-insensitive only if the external ID field has the Unique attribute and the … case
    * insensitive option selected".
    * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_upsert.htm
    */
   upsertMatches(object: string, field: FieldSchema, value: string): SfRecord[] {
     const rows = this.withValue(object, field.name, value);
-    return field.unique ? rows : rows.filter((r) => r[field.name] === value);
+    return field.unique && !field.caseSensitive ? rows : rows.filter((r) => r[field.name] === value);
   }
 
   /** All records of an object. */
@@ -292,7 +291,8 @@ export class Org {
         if (!(f.name === 'OwnerId' && ref === OWNER_ID) && !this.get(ref)) return err('INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [f.name]);
       }
       if (f.unique && typeof value === 'string') {
-        const clash = this.withValue(schema.name, f.name, value).find((r) => r.Id !== existing?.Id);
+        // A case-sensitive unique field holds `P1` and `p1` side by side.
+        const clash = this.withValue(schema.name, f.name, value).find((r) => r.Id !== existing?.Id && (!f.caseSensitive || r[f.name] === value.trim()));
         if (clash) return err('DUPLICATE_VALUE', `duplicate value found: ${f.name} duplicates value on record with id: ${String(clash.Id)}`, [f.name]);
       }
     }

@@ -4,9 +4,9 @@ import type { SoqlCondition, SoqlExpr, SoqlOrder, SoqlValue } from './soql';
  * How the emulator evaluates SOQL conditions and ORDER BY on stored records (field names
  * already canonical):
  *
- * - text comparisons (`=`, `!=`, `<`, `>`, `IN`, `LIKE`) are case-insensitive ("Comparisons on
- *   strings are case-sensitive for unique case-sensitive fields and case-insensitive for all
- *   other fields" — the emulated org has no case-sensitive unique field);
+ * - text comparisons (`=`, `!=`, `<`, `>`, `IN`, `LIKE`) are case-insensitive, except `=`,
+ *   `!=`, `IN` and `NOT IN` on a unique case-sensitive field ("Comparisons on strings are
+ *   case-sensitive for unique case-sensitive fields and case-insensitive for all other fields");
  *   https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
  * - `LIKE`: `%` matches zero or more characters, `_` exactly one; `\%` and `\_` match the
  *   characters themselves; https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm
@@ -31,10 +31,10 @@ export function compareValues(a: unknown, b: unknown): number {
   return ux < uy ? -1 : ux > uy ? 1 : 0;
 }
 
-function equals(a: unknown, b: SoqlValue): boolean {
+function equals(a: unknown, b: SoqlValue, exact: boolean): boolean {
   if (b === null) return a === null || a === undefined;
   if (a === null || a === undefined) return false;
-  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  if (typeof a === 'string' && typeof b === 'string') return exact ? a === b : a.toLowerCase() === b.toLowerCase();
   if (typeof a === 'string' && ISO_DATE.test(a) && typeof b === 'string') return compareValues(a, b) === 0;
   return a === b;
 }
@@ -57,17 +57,21 @@ export function likeRegex(pattern: string): RegExp {
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function holds(row: Row, c: SoqlCondition): boolean {
+/** Whether a field compares text case-sensitively (unique case-sensitive fields). */
+export type CaseSensitive = (field: string) => boolean;
+
+function holds(row: Row, c: SoqlCondition, caseSensitive: CaseSensitive): boolean {
   const v = row[c.field];
+  const exact = caseSensitive(c.field);
   switch (c.op) {
     case '=':
-      return equals(v, c.values[0] ?? null);
+      return equals(v, c.values[0] ?? null, exact);
     case '!=':
-      return !equals(v, c.values[0] ?? null);
+      return !equals(v, c.values[0] ?? null, exact);
     case 'IN':
-      return c.values.some((x) => equals(v, x));
+      return c.values.some((x) => equals(v, x, exact));
     case 'NOT IN':
-      return !c.values.some((x) => equals(v, x));
+      return !c.values.some((x) => equals(v, x, exact));
     case 'LIKE':
       return typeof v === 'string' && likeRegex(c.pattern ?? String(c.values[0] ?? '')).test(v);
     default: {
@@ -79,13 +83,13 @@ function holds(row: Row, c: SoqlCondition): boolean {
   }
 }
 
-/** Whether a record satisfies a WHERE expression (none: every record does). */
-export function matches(row: Row, expr: SoqlExpr | undefined): boolean {
+/** Whether a record satisfies a WHERE expression (none: every record does); `caseSensitive` names the fields compared exactly. */
+export function matches(row: Row, expr: SoqlExpr | undefined, caseSensitive: CaseSensitive = () => false): boolean {
   if (!expr) return true;
-  if ('and' in expr) return expr.and.every((e) => matches(row, e));
-  if ('or' in expr) return expr.or.some((e) => matches(row, e));
-  if ('not' in expr) return !matches(row, expr.not);
-  return holds(row, expr);
+  if ('and' in expr) return expr.and.every((e) => matches(row, e, caseSensitive));
+  if ('or' in expr) return expr.or.some((e) => matches(row, e, caseSensitive));
+  if ('not' in expr) return !matches(row, expr.not, caseSensitive);
+  return holds(row, expr, caseSensitive);
 }
 
 /** Sorts rows by ORDER BY items (stable: ties keep their order). `binary` fields (ids) compare exactly. */

@@ -22,6 +22,14 @@ export const BULK_EXTRACT_FACTOR = 10;
  * most {@link BULK_EXTRACT_FACTOR} records per key, a Bulk API 2.0 query job reads every
  * record's id and match field instead (3 calls however many keys); otherwise the `IN`
  * queries run as usual.
+ *
+ * A match field marked "Unique, case sensitive" (describe `unique` and `caseSensitive`) is
+ * looked up by each record's value as written (trimmed), and only a record holding that same
+ * value matches: SOQL compares such a field case-sensitively ("Comparisons on strings are
+ * case-sensitive for unique case-sensitive fields"), and so does an upsert by it. Asked for
+ * the lower-cased key, it found no `P1` for a row `P1`, and the upsert that followed wrote
+ * that row onto the Contact holding `P1` unchecked.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
  */
 export async function findRecords(
   ctx: VerbContext<SalesforceConfig, SalesforceClient>,
@@ -37,9 +45,10 @@ export async function findRecords(
   const unique = uniqueFieldsOf(client, requests, field);
   const extra = `${email ? `, ${email}` : ''}${isLead ? ', IsConverted' : ''}${unique.map((f) => `, ${f}`).join('')}`;
   const byKey = new Map<string, Row[]>();
-  const keys = [...new Set(requests.map((r) => r.matchKey))];
+  const form = keyForm(client);
+  const keys = [...new Set(requests.map((r) => form.ofRequest(r, field)))];
   const remember = (row: Row) => {
-    const key = String(row[field] ?? '').trim().toLowerCase();
+    const key = form.ofValue(row[field]);
     const rows = byKey.get(key);
     if (rows) rows.push(row);
     else byKey.set(key, [row]);
@@ -56,13 +65,13 @@ export async function findRecords(
         client.api,
         `SELECT Id, ${field}${extra} FROM ${object} WHERE ${present} ORDER BY Id`,
         ['Id', field, 'IsConverted', 'Email', ...unique],
-        (row) => wanted.has(String(row[1]).trim().toLowerCase()),
+        (row) => wanted.has(form.ofValue(row[1])),
         polling,
       );
       for (const [id, value, converted, mail, ...ids] of rows) {
         remember({ Id: id as string, [field]: value, IsConverted: converted === 'true', ...(email ? { Email: mail } : {}), ...Object.fromEntries(unique.map((f, i) => [f, ids[i]])) });
       }
-      return matched(requests, byKey, unique);
+      return matched(requests, byKey, (r) => form.ofRequest(r, field), unique);
     }
   }
   for (const list of inListsWithin(keys, IN_LIST_BUDGET)) {
@@ -70,7 +79,42 @@ export async function findRecords(
     const rows = foundRecordsOf<Row>(await client.api.query<unknown>(soql), field);
     for (const row of rows) remember(row);
   }
-  return matched(requests, byKey, unique);
+  return matched(requests, byKey, (r) => form.ofRequest(r, field), unique);
+}
+
+/** How a lookup compares match-field values: a request's value and a found record's, in one form. */
+interface KeyForm {
+  /** The value a request looks up (the literal of its query). */
+  readonly ofRequest: (r: LookupRequest, field: string) => string;
+  /** A found record's value in the same form. */
+  readonly ofValue: (value: unknown) => string;
+}
+
+/** Case-insensitive fields: the kit's key (trimmed, lower-cased). */
+const CASE_INSENSITIVE: KeyForm = { ofRequest: (r) => r.matchKey, ofValue: (value) => String(value ?? '').trim().toLowerCase() };
+
+/** "Unique, case sensitive" fields: the value as written, trimmed (the kit's key when the snapshot does not hold it). */
+const CASE_SENSITIVE: KeyForm = {
+  ofRequest: (r, field) => {
+    const written = valueAsWritten(r.snapshot.properties, field);
+    return written !== undefined && written.toLowerCase() === r.matchKey ? written : r.matchKey;
+  },
+  ofValue: (value) => String(value ?? '').trim(),
+};
+
+/** The form of the client's match field (see {@link findRecords}). */
+function keyForm(client: SalesforceClient): KeyForm {
+  return client.matchField.unique && client.matchField.caseSensitive ? CASE_SENSITIVE : CASE_INSENSITIVE;
+}
+
+/** A property's value trimmed, the field named in any case (mappings may spell it differently); undefined when absent. */
+function valueAsWritten(properties: LookupRequest['snapshot']['properties'], field: string): string | undefined {
+  const wanted = field.toLowerCase();
+  for (const name in properties) {
+    const value = properties[name];
+    if (name.toLowerCase() === wanted && value !== null && value !== undefined) return String(value).trim();
+  }
+  return undefined;
 }
 
 /** The external-id fields (describe: `externalId`) the requests' records map with a value, other than the match field. */
@@ -103,10 +147,10 @@ function uniqueOf(row: Row, unique: readonly string[]): { uniqueFields?: Record<
 }
 
 /** Every record whose match field equals each request's key (the kit decides when there are several). */
-function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, Row[]>, unique: readonly string[] = []): Map<number, FoundRecord[]> {
+function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, Row[]>, keyOf: (r: LookupRequest) => string, unique: readonly string[] = []): Map<number, FoundRecord[]> {
   const found = new Map<number, FoundRecord[]>();
   for (const r of requests) {
-    const rows = byKey.get(r.matchKey);
+    const rows = byKey.get(keyOf(r));
     if (!rows) continue;
     found.set(
       r.ref,

@@ -1,0 +1,83 @@
+import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
+import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { salesforceDestination } from '../src/index';
+import { startEmulator } from './salesforce-harness';
+
+// A match field marked "Unique, case sensitive": SOQL compares it case-sensitively ("Comparisons on strings are
+// case-sensitive for unique case-sensitive fields"), and so does an upsert by it.
+// https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
+// https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_upsert.htm
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const row = (id: string, key: string, email: string, last: string): ConformanceRecord => ({
+  id,
+  snapshot: { properties: { External_Key__c: key, Email: email, LastName: last }, groups: [] },
+});
+/** `n - 1` other new people, so that a run of 250 takes the Bulk API path (bulkThreshold 240). */
+const others = (n: number) => Array.from({ length: Math.max(0, n - 1) }, (_, k) => row(`o${k}`, `cus_Other${k}`, `other${k}@example.com`, `Other${k}`));
+
+describe('Salesforce: a unique case-sensitive external id is looked up as written', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  let state: SqliteStateStore;
+  beforeEach(async () => {
+    env = await startEmulator();
+    state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    state.close();
+    await env.emulator.stop();
+  });
+  const run = (records: ConformanceRecord[], mode: string) =>
+    runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, matchField: 'External_Key__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode, source: memorySource(records), state, retry: FAST });
+  const contact = (key: string) => env.emulator.org.all('Contact').filter((c) => c.External_Key__c === key);
+  const fresh = async () => {
+    await env.emulator.reset();
+    state.close();
+    state = new SqliteStateStore(':memory:');
+  };
+
+  for (const n of [1, 250]) {
+    const path = n === 1 ? 'collections' : 'Bulk API';
+    it(`a Contact holding one row's id and another row's Email is found, and both rows refused identity_unclear, never upserted onto it (${path})`, async () => {
+      env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'bea@example.com', LastName: 'Bea' }] });
+      const summary = await run([row('r1', 'cus_AbC1', 'ann@example.com', 'Ann'), row('r2', 'cus_Bea2', 'bea@example.com', 'Bea'), ...others(n - 1)], 'additive');
+      expect(summary.results.filter((r) => r.outcome === 'failed').map((r) => [r.id, r.code])).toEqual([
+        ['r1', 'identity_unclear'],
+        ['r2', 'identity_unclear'],
+      ]);
+      expect(contact('cus_AbC1')).toMatchObject([{ Email: 'bea@example.com', LastName: 'Bea' }]);
+      expect(env.emulator.org.all('Contact')).toHaveLength(1 + Math.max(0, n - 2));
+    });
+
+    it(`enrich finds the Contact holding the id as written, and a row whose id differs only in case is another person's: not found (${path})`, async () => {
+      env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'ann@example.com', LastName: 'Old' }, ...others(n).map((o) => ({ ...o.snapshot.properties, LastName: 'Old' }))] });
+      const summary = await run([row('r1', 'cus_AbC1', 'ann@example.com', 'Ann'), row('r2', 'cus_ABC2', 'cy@example.com', 'Cy'), ...others(n)], 'enrich');
+      expect(summary.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'updated' });
+      expect(contact('cus_AbC1')).toMatchObject([{ LastName: 'Ann' }]);
+      expect(summary.results.find((r) => r.id === 'r2')).toMatchObject({ outcome: 'skipped', code: 'not_found' });
+      await fresh();
+      env.emulator.seed({ Contact: [{ External_Key__c: 'cus_abc2', Email: 'cy@example.com', LastName: 'Old' }] });
+      const other = await run([row('r2', 'cus_ABC2', 'cy@example.com', 'Cy'), ...others(n)], 'enrich');
+      expect(other.results.find((r) => r.id === 'r2')).toMatchObject({ outcome: 'skipped', code: 'not_found' });
+      expect(contact('cus_abc2')).toMatchObject([{ LastName: 'Old' }]);
+    });
+
+    it(`a row whose id differs only in case from a Contact's creates its own Contact beside it; the other is untouched (${path})`, async () => {
+      env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'bea@example.com', LastName: 'Bea' }] });
+      const summary = await run([row('r1', 'cus_abc1', 'ann@example.com', 'Ann'), ...others(n)], 'additive');
+      expect(summary.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'created' });
+      expect(contact('cus_abc1')).toMatchObject([{ Email: 'ann@example.com', LastName: 'Ann' }]);
+      expect(contact('cus_AbC1')).toMatchObject([{ Email: 'bea@example.com', LastName: 'Bea' }]);
+    });
+  }
+
+  it('two rows whose ids differ only in case are refused duplicate_match_key (the kit compares keys case-insensitively): never merged, never guessed', async () => {
+    const summary = await run([row('r1', 'cus_AbC1', 'ann@example.com', 'Ann'), row('r2', 'cus_abc1', 'bea@example.com', 'Bea')], 'additive');
+    expect(summary.results.map((r) => [r.id, r.outcome, r.code])).toEqual([
+      ['r1', 'failed', 'duplicate_match_key'],
+      ['r2', 'failed', 'duplicate_match_key'],
+    ]);
+    expect(env.emulator.org.all('Contact')).toEqual([]);
+  });
+});
