@@ -30,11 +30,26 @@ function jobColumns(ctx: Ctx, operation: BulkOperation, keyColumn: string, items
   return [...columns];
 }
 
+/** True when a converted value is the text `#N/A`, which a Bulk API job's CSV reads as "set to null". */
+function holdsNullMarker(fields: Record<string, unknown>): boolean {
+  for (const name in fields) {
+    const value = fields[name];
+    if (typeof value === 'string' && value.trim().toUpperCase() === '#N/A') return true;
+  }
+  return false;
+}
+
 /**
  * Sends items as one Bulk API 2.0 ingest job (values converted as for collections; a
  * value that cannot be converted fails its record alone) and returns one result per item.
  * Each item's row is written into the job's CSV as it is converted (see {@link BulkCsv});
  * `rowOf` gives its fields (the key column among them).
+ *
+ * An item holding the text `#N/A` in any field is sent by `literally` instead (sObject
+ * Collections, 200 a call, before the job): in a job's CSV, `#N/A` sets the field to null
+ * ("To set a field value to null, use #N/A"), so a key `#N/A` made a record without its key,
+ * and a title `#N/A` a blank one, where a smaller run wrote the text.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_prepare_csv.htm
  */
 async function sendBulk<I extends { readonly properties: WriteItem['properties'] }>(
   ctx: Ctx,
@@ -43,19 +58,27 @@ async function sendBulk<I extends { readonly properties: WriteItem['properties']
   items: readonly I[],
   rowOf: (item: I, fields: Record<string, unknown>) => Record<string, unknown>,
   benign: ReadonlySet<string> = new Set(),
+  literally?: (items: I[]) => Promise<ItemResult[]>,
 ): Promise<ItemResult[]> {
   const results: ItemResult[] = new Array(items.length);
   const csv = new BulkCsv(keyColumn, jobColumns(ctx, operation, keyColumn, items));
   const positions: number[] = [];
+  const literal: number[] = [];
   const dates = dateOptionsOf(ctx.config);
   items.forEach((item, i) => {
     const converted = operation === 'delete' ? { fields: {} } : toSalesforceFields(ctx.client, item.properties, dates);
     if ('error' in converted) results[i] = { ok: false, error: converted.error };
+    else if (literally && holdsNullMarker(converted.fields)) literal.push(i);
     else {
       csv.add(rowOf(item, converted.fields));
       positions.push(i);
     }
   });
+  for (let start = 0; literally && start < literal.length; start += COLLECTION_SIZE) {
+    const chunk = literal.slice(start, start + COLLECTION_SIZE);
+    const done = await literally(chunk.map((i) => items[i] as I));
+    done.forEach((r, j) => (results[chunk[j] as number] = r));
+  }
   if (csv.rows > 0) {
     const polling = { intervalMs: ctx.config.bulkPollIntervalMs, timeoutMs: ctx.config.bulkTimeoutMs, signal: ctx.signal };
     const done = await runIngestJob(ctx.client.api, ctx.client.fields.object, operation, csv, polling);
@@ -168,24 +191,22 @@ export function createRecords(ctx: Ctx, items: readonly WriteItem[]): Promise<It
   const { api, fields: object } = ctx.client;
   const key = ctx.client.matchField.name;
   const upsert = upsertsByMatchField(ctx.client);
-  if (items.length > COLLECTION_SIZE) return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, (_item, fields) => fields);
   const send = upsert ? (records: Record<string, unknown>[]) => api.upsert(object.object, key, records) : (records: Record<string, unknown>[]) => api.create(object.object, records);
-  return sendConverted(ctx, items, (_item, fields) => fields, send);
+  const body = (_item: WriteItem, fields: Record<string, unknown>) => fields;
+  if (items.length > COLLECTION_SIZE) return sendBulk(ctx, upsert ? 'upsert' : 'insert', key, items, body, new Set(), (chunk) => sendConverted(ctx, chunk, body, send));
+  return sendConverted(ctx, items, body, send);
 }
 
 /**
  * Updates records by id; only changed fields are sent, `null` clears a field. A batch
- * larger than a collection call is one Bulk API 2.0 `update` job (`#N/A` clears).
+ * larger than a collection call is one Bulk API 2.0 `update` job (`#N/A` clears; a record
+ * holding the text `#N/A` is sent by collections, see {@link sendBulk}).
  */
 export function updateRecords(ctx: Ctx, items: readonly UpdateItem[]): Promise<ItemResult[]> {
   const row = (item: UpdateItem, fields: Record<string, unknown>) => ({ Id: item.destinationId, ...fields });
-  if (items.length > COLLECTION_SIZE) return sendBulk(ctx, 'update', 'Id', items, row);
-  return sendConverted(
-    ctx,
-    items,
-    row,
-    (records) => ctx.client.api.update(ctx.client.fields.object, records as ({ Id: string } & Record<string, unknown>)[]),
-  );
+  const send = (records: Record<string, unknown>[]) => ctx.client.api.update(ctx.client.fields.object, records as ({ Id: string } & Record<string, unknown>)[]);
+  if (items.length > COLLECTION_SIZE) return sendBulk(ctx, 'update', 'Id', items, row, new Set(), (chunk) => sendConverted(ctx, chunk, row, send));
+  return sendConverted(ctx, items, row, send);
 }
 
 /** Records already gone count as deleted. */

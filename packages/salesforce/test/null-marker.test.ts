@@ -1,0 +1,69 @@
+import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
+import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
+import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { salesforceDestination } from '../src/index';
+import { startEmulator } from './salesforce-harness';
+
+// In a Bulk API 2.0 job's CSV, "#N/A" sets a field to null ("To set a field value to null, use #N/A"):
+// https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/datafiles_prepare_csv.htm
+// A record holding that text is written by sObject Collections instead, as a run below the Bulk threshold writes it.
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const N = 250;
+const person = (i: number, extra: Record<string, string> = {}): ConformanceRecord => ({
+  id: `c${i}`,
+  snapshot: { properties: { Customer_Id__c: `P${i}`, Email: `person${i}@example.com`, LastName: `Last${i}`, Title: `Title ${i}`, ...extra }, groups: [] },
+});
+const collectionWrites = (log: readonly RequestLogEntry[]) => log.filter((e) => e.path.includes('/composite/sobjects') && e.method !== 'GET').map((e) => (e.body as { records: unknown[] }).records.length);
+const ingestJobs = (log: readonly RequestLogEntry[]) => log.filter((e) => e.path.endsWith('/jobs/ingest') && e.method === 'POST').map((e) => (e.body as { operation: string }).operation);
+
+describe('Salesforce: the text "#N/A" in a Bulk API run is written as text, not as null', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  let state: SqliteStateStore;
+  beforeEach(async () => {
+    env = await startEmulator();
+    state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    state.close();
+    await env.emulator.stop();
+  });
+  const run = (records: ConformanceRecord[], extra: Record<string, unknown> = {}) =>
+    runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, bulkThreshold: 240, bulkPollIntervalMs: 5, ...extra }, mode: 'additive', source: memorySource(records), state, retry: FAST });
+  const contacts = () => env.emulator.org.all('Contact');
+
+  for (const [path, extra] of [
+    ['insert, matched by Email', {}],
+    ['upsert, matched by a unique external id', { matchField: 'Customer_Id__c' }],
+  ] as const) {
+    it(`creates (${path}): the records holding "#N/A" go by collections, the rest in one job; the text is kept, the key too`, async () => {
+      const rows = Array.from({ length: N }, (_, i) => person(i, i === 3 ? { Title: '#N/A' } : i === 4 ? { Customer_Id__c: '#N/A' } : {}));
+      const summary = await run(rows, extra);
+      expect(summary.counts).toMatchObject({ created: N, failed: 0 });
+      expect(contacts().find((c) => c.Email === 'person3@example.com')).toMatchObject({ Title: '#N/A', Customer_Id__c: 'P3' });
+      expect(contacts().find((c) => c.Email === 'person4@example.com')).toMatchObject({ Customer_Id__c: '#N/A', Title: 'Title 4' });
+      expect(contacts()).toHaveLength(N);
+      expect(collectionWrites(env.emulator.requests)).toEqual([2]);
+      expect(ingestJobs(env.emulator.requests)).toEqual(['matchField' in extra ? 'upsert' : 'insert']);
+      // The next run, without state, finds every record by its key: nothing created twice.
+      state.close();
+      state = new SqliteStateStore(':memory:');
+      const again = await run(rows, extra);
+      expect(again.counts).toMatchObject({ created: 0, failed: 0 });
+      expect(contacts()).toHaveLength(N);
+    });
+  }
+
+  it('updates: a record whose title becomes "#N/A" holds that text; the others are updated by one job', async () => {
+    const rows = (title: (i: number) => string) => Array.from({ length: N }, (_, i) => person(i, { Title: title(i) }));
+    await run(rows((i) => `Title ${i}`));
+    env.emulator.clearRequests();
+    const summary = await run(rows((i) => (i === 7 ? '#N/A' : `New ${i}`)));
+    expect(summary.counts).toMatchObject({ updated: N, failed: 0 });
+    expect(contacts().find((c) => c.Email === 'person7@example.com')?.Title).toBe('#N/A');
+    expect(contacts().find((c) => c.Email === 'person8@example.com')?.Title).toBe('New 8');
+    expect(collectionWrites(env.emulator.requests)).toEqual([1]);
+    expect(ingestJobs(env.emulator.requests)).toEqual(['update']);
+  });
+});
