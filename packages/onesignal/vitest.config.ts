@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['test/spec-validation/validate-exchanges.ts'],
+    // Two test files at once: most of them wait on OneSignal's pacing (a read a second) and on
+    // timeouts (2 cores; vitest's default would be one worker): 49 s instead of 100 s alone.
+    maxWorkers: 2,
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 120_000, // a bound on hangs, not a performance check (tests run on 2 shared cores)
     hookTimeout: 120_000,

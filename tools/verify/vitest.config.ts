@@ -10,6 +10,9 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 600_000,
     hookTimeout: 60_000,
-    fileParallelism: false,
+    // Two files at once (`verify.test.ts` and `verify-processes.test.ts`): the crash and
+    // distributed sections mostly wait on the processes they start (2 cores; vitest's
+    // default would be one worker).
+    maxWorkers: 2,
   },
 });

@@ -342,6 +342,9 @@ describe('Ctrl-C or SIGTERM in the first moments of a sync (hostile trial, item 
   ] as const)('%s %i ms after the bin starts: "Stopping", the summary says STOPPED (interrupted), the report accounts for every row, nothing written, exit 130', async (signal, afterMs) => {
     const emulator = createSalesforceEmulator();
     const url = await emulator.start();
+    // Every read answered after 2 s, so that the run is still connecting when the signal comes, however fast this
+    // machine starts the bin (with nothing else running, 50 rows were synced in under 600 ms, exit 0).
+    emulator.setFaults([{ kind: 'latency', latencyMs: 2_000, method: 'GET', every: 1 }]);
     const dir = tempDir();
     const file = join(dir, 'people.csv');
     writeFileSync(file, `Id,Email,Name\n${Array.from({ length: ROWS_EARLY }, (_, i) => `${i + 1},p${i + 1}@example.com,N${i + 1}`).join('\n')}\n`);

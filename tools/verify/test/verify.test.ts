@@ -1,33 +1,17 @@
 import { parseConfig, runSync, SqliteStateStore } from '@syncmodes/connector-kit';
 import { memorySource } from '@syncmodes/connector-kit/testing';
 import { describe, expect, it } from 'vitest';
-import { QUICK, randomSeed, replayCommand, withSeed } from '../src/profiles';
 import { emptyStats } from '../src/stats';
 import { RECORD_TARGETS, selectTargets } from '../src/targets';
 import { PEOPLE_TARGETS, runPeopleScenario } from '../src/checks/people-moves';
 import { runRecordsScenario } from '../src/checks/records-scenario';
 import type { PeopleHistory } from '../src/model/people-history';
 import type { HistorySpec } from '../src/model/history';
-import { SECTIONS } from '../src/verify';
+import { isProcessSection, sectionTests } from './section-tests';
 
-// CI's short version of `npm run verify`: every section, with the quick profile and a new
-// seed each run (VERIFY_SEED=<n> replays one). Each section must run scenarios and end with
-// no violation.
-const seed = process.env.VERIFY_SEED ? Number(process.env.VERIFY_SEED) : randomSeed();
-const profile = withSeed(QUICK, seed);
-console.log(`verify seed ${seed} (replay: ${replayCommand(profile)}, or VERIFY_SEED=${seed} npm test)`);
-
-describe(`sync-mode guarantees (quick profile, seed ${seed})`, () => {
-  for (const section of SECTIONS) {
-    it(section.name, async () => {
-      const stats = emptyStats();
-      await section.run(profile, stats, () => undefined, selectTargets());
-      console.log(`${section.name}: ${stats.scenarios} scenarios, ${stats.faultsInjected} faults, ${stats.killsSurvived} kills, ${stats.recordsChecked} records`);
-      expect(stats.violations.map((v) => `${v} [replay: ${replayCommand(profile)}]`)).toEqual([]);
-      expect(stats.scenarios).toBeGreaterThan(0);
-    });
-  }
-});
+// CI's short version of `npm run verify`: every section but those that start processes
+// (`verify-processes.test.ts`, run beside this file), with the quick profile.
+sectionTests((name) => !isProcessSection(name));
 
 describe('verification targets', () => {
   it('salesforce-bulk sends write batches of more than 200 records as Bulk API 2.0 ingest jobs, not collections', async () => {
