@@ -55,6 +55,38 @@ describe('Salesforce: the text "#N/A" in a Bulk API run is written as text, not 
     });
   }
 
+  for (const kind of ['server_error', 'lost_response', 'reset'] as const) {
+    it(`a ${kind} creating the job after the collections call: the records it answered stay created and owned (deleted when they leave); the rest is created by the job sent again (upsert)`, async () => {
+      env.emulator.setFaults([{ kind, method: 'POST', path: 'jobs/ingest$', times: 1 }]);
+      const rows = Array.from({ length: N }, (_, i) => person(i, i < 3 ? { Title: '#N/A' } : {}));
+      const first = await runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, matchField: 'Customer_Id__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode: 'sync', source: memorySource(rows), state, retry: FAST });
+      expect(first.counts).toMatchObject({ created: N, failed: 0 });
+      expect(contacts()).toHaveLength(N);
+      env.emulator.setFaults([]);
+      const next = await runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, matchField: 'Customer_Id__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode: 'sync', source: memorySource(rows.slice(3)), state, retry: FAST });
+      expect(next.results.filter((r) => ['c0', 'c1', 'c2'].includes(r.id)).map((r) => [r.id, r.outcome])).toEqual([
+        ['c0', 'deleted'],
+        ['c1', 'deleted'],
+        ['c2', 'deleted'],
+      ]);
+      expect(contacts()).toHaveLength(N - 3);
+    });
+  }
+
+  it('an answer lost on the second collections call (more than 200 records holding "#N/A"): the first call\'s records stay created; the second\'s are not sent again in the run (they may be written) and the next run finds them: no duplicate', async () => {
+    env.emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: 'composite/sobjects$', after: 1, times: 1 }]);
+    const rows = Array.from({ length: N }, (_, i) => person(i, { Title: '#N/A' }));
+    const first = await run(rows);
+    expect(first.counts).toMatchObject({ created: 200, failed: N - 200 });
+    expect(first.results.filter((r) => r.outcome === 'failed').every((r) => r.retryable === true)).toBe(true);
+    expect(contacts()).toHaveLength(N);
+    env.emulator.setFaults([]);
+    const next = await run(rows);
+    expect(next.counts).toMatchObject({ failed: 0, created: 0 });
+    expect(contacts()).toHaveLength(N);
+    expect(contacts().every((c) => c.Title === '#N/A')).toBe(true);
+  });
+
   it('updates: a record whose title becomes "#N/A" holds that text; the others are updated by one job', async () => {
     const rows = (title: (i: number) => string) => Array.from({ length: N }, (_, i) => person(i, { Title: title(i) }));
     await run(rows((i) => `Title ${i}`));

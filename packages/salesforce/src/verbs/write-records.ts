@@ -7,6 +7,7 @@ import type { SaveResult } from '../client/salesforce-api';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
 import { dateOptionsOf } from '../fields/field-values';
+import { CallParts } from './call-parts';
 import { toSalesforceFields } from './record-fields';
 
 type Ctx = VerbContext<SalesforceConfig, SalesforceClient>;
@@ -74,21 +75,21 @@ async function sendBulk<I extends { readonly properties: WriteItem['properties']
       positions.push(i);
     }
   });
+  const parts = new CallParts(results, operation === 'insert' || operation === 'upsert');
   for (let start = 0; literally && start < literal.length; start += COLLECTION_SIZE) {
     const chunk = literal.slice(start, start + COLLECTION_SIZE);
-    const done = await literally(chunk.map((i) => items[i] as I));
-    done.forEach((r, j) => (results[chunk[j] as number] = r));
+    await parts.send('collections', chunk, () => literally(chunk.map((i) => items[i] as I)));
   }
   if (csv.rows > 0) {
     const polling = { intervalMs: ctx.config.bulkPollIntervalMs, timeoutMs: ctx.config.bulkTimeoutMs, signal: ctx.signal };
-    const done = await runIngestJob(ctx.client.api, ctx.client.fields.object, operation, csv, polling);
-    done.forEach((r, j) => {
-      // An upsert that updated an existing record (`sf__Created` false) answers `existing`: matched, not created.
-      let result: ItemResult = r;
-      if (r.ok && operation === 'upsert' && !r.created) result = { ok: true, id: r.id, existing: true };
-      else if (!r.ok && benign.has(r.error.vendorCode ?? '')) result = { ok: true, id: undefined };
-      results[positions[j] as number] = result;
-    });
+    await parts.send('job', positions, async () =>
+      (await runIngestJob(ctx.client.api, ctx.client.fields.object, operation, csv, polling)).map((r): ItemResult => {
+        // An upsert that updated an existing record (`sf__Created` false) answers `existing`: matched, not created.
+        if (r.ok && operation === 'upsert' && !r.created) return { ok: true, id: r.id, existing: true };
+        if (!r.ok && benign.has(r.error.vendorCode ?? '')) return { ok: true, id: undefined };
+        return r;
+      }),
+    );
   }
   return results;
 }
