@@ -72,6 +72,38 @@ describe('Salesforce: a unique case-sensitive external id is looked up as writte
     });
   }
 
+  for (const object of ['Contact', 'Lead'] as const) {
+    for (const n of [1, 250]) {
+      const path = `${object}, ${n === 1 ? 'collections' : 'Bulk API'}`;
+      const company = object === 'Lead' ? { Company: 'Acme' } : {};
+      const as = (r: ConformanceRecord): ConformanceRecord => (object === 'Lead' ? { ...r, snapshot: { ...r.snapshot, properties: { ...r.snapshot.properties, Company: 'Acme' } } } : r);
+      const runOn = (records: ConformanceRecord[], mode: string) =>
+        runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, object, matchField: 'External_Key__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode, source: memorySource(records.map(as)), state, retry: FAST });
+      const held = (key: string) => env.emulator.org.all(object).filter((c) => c.External_Key__c === key);
+      for (const mode of ['additive', 'sync', 'enrich'] as const) {
+        it(`a row whose id changes only in case between runs updates its record in place, never a second one (${path}, ${mode})`, async () => {
+          if (mode === 'enrich') env.emulator.seed({ [object]: [{ External_Key__c: 'cus_abc1', Email: 'ann@example.com', LastName: 'Old', ...company }] });
+          const first = await runOn([row('r1', 'cus_abc1', 'ann@example.com', 'Ann'), ...others(n)], mode);
+          expect(first.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: mode === 'enrich' ? 'updated' : 'created' });
+          const id = first.results.find((r) => r.id === 'r1')?.destinationId;
+          const next = await runOn([row('r1', 'cus_ABC1', 'ann@example.com', 'Ann'), ...others(n)], mode);
+          expect(next.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'updated', destinationId: id });
+          expect(held('cus_ABC1').map((c) => c.Id)).toEqual([id]);
+          expect(held('cus_abc1')).toEqual([]);
+        });
+      }
+      it(`a row whose id changes only in case onto another record's id is refused duplicate_value: nothing written to either (${path})`, async () => {
+        await runOn([row('r1', 'cus_abc1', 'ann@example.com', 'Ann'), ...others(n)], 'additive');
+        env.emulator.seed({ [object]: [{ External_Key__c: 'cus_ABC1', Email: 'bea@example.com', LastName: 'Bea', ...company }] });
+        const next = await runOn([row('r1', 'cus_ABC1', 'ann@example.com', 'Ann2'), ...others(n)], 'additive');
+        // Its own record is updated by id; Salesforce's Unique check refuses the value another record holds.
+        expect(next.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'failed', code: 'duplicate_value' });
+        expect(held('cus_ABC1')).toMatchObject([{ LastName: 'Bea' }]);
+        expect(held('cus_abc1')).toMatchObject([{ LastName: 'Ann' }]);
+      });
+    }
+  }
+
   it('two rows whose ids differ only in case are refused duplicate_match_key (the kit compares keys case-insensitively): never merged, never guessed', async () => {
     const summary = await run([row('r1', 'cus_AbC1', 'ann@example.com', 'Ann'), row('r2', 'cus_abc1', 'bea@example.com', 'Bea')], 'additive');
     expect(summary.results.map((r) => [r.id, r.outcome, r.code])).toEqual([

@@ -47,12 +47,20 @@ export async function findRecords(
   const byKey = new Map<string, Row[]>();
   const form = keyForm(client);
   const keys = [...new Set(requests.map((r) => form.ofRequest(r, field)))];
+  // Case-sensitive fields: the records this sync wrote are read by id too, so that a row whose key changed only in case finds its own (see KeyForm.known).
+  const known = form.exact ? new Set(requests.flatMap((r) => (r.knownId ? [r.knownId] : []))) : new Set<string>();
+  const byId = new Map<string, Row>();
   const remember = (row: Row) => {
+    if (known.has(row.Id)) {
+      if (byId.has(row.Id)) return;
+      byId.set(row.Id, row);
+    }
     const key = form.ofValue(row[field]);
     const rows = byKey.get(key);
     if (rows) rows.push(row);
     else byKey.set(key, [row]);
   };
+  const found = () => matched(requests, byKey, (r) => form.ofRequest(r, field), (r) => knownRow(r, byId, field), unique);
   if (keys.length > BULK_LOOKUP_MIN_KEYS) {
     // A bulk run: when the object holds not many more records than the run has keys, one query job reads them all.
     const present = `${field} != null`;
@@ -65,13 +73,13 @@ export async function findRecords(
         client.api,
         `SELECT Id, ${field}${extra} FROM ${object} WHERE ${present} ORDER BY Id`,
         ['Id', field, 'IsConverted', 'Email', ...unique],
-        (row) => wanted.has(form.ofValue(row[1])),
+        (row) => wanted.has(form.ofValue(row[1])) || known.has(String(row[0])),
         polling,
       );
       for (const [id, value, converted, mail, ...ids] of rows) {
         remember({ Id: id as string, [field]: value, IsConverted: converted === 'true', ...(email ? { Email: mail } : {}), ...Object.fromEntries(unique.map((f, i) => [f, ids[i]])) });
       }
-      return matched(requests, byKey, (r) => form.ofRequest(r, field), unique);
+      return found();
     }
   }
   for (const list of inListsWithin(keys, IN_LIST_BUDGET)) {
@@ -79,11 +87,28 @@ export async function findRecords(
     const rows = foundRecordsOf<Row>(await client.api.query<unknown>(soql), field);
     for (const row of rows) remember(row);
   }
-  return matched(requests, byKey, (r) => form.ofRequest(r, field), unique);
+  for (const list of inListsWithin([...known].filter((id) => !byId.has(id)), IN_LIST_BUDGET)) {
+    const soql = `SELECT Id, ${field}${extra} FROM ${object} WHERE Id IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`;
+    for (const row of foundRecordsOf<Row>(await client.api.query<unknown>(soql), field)) remember(row);
+  }
+  return found();
+}
+
+/**
+ * The record this sync wrote for a request (`knownId`), read by id, when it still holds the
+ * request's key in another case: on a case-sensitive field, a row whose key changed only in
+ * case (`cus_abc1` → `cus_ABC1`) is still that record, updated in place (looked up by the new
+ * value alone, it was not found, and a second record was created: fresh helper 66, finding 1).
+ */
+function knownRow(r: LookupRequest, byId: ReadonlyMap<string, Row>, field: string): Row | undefined {
+  const row = r.knownId === undefined ? undefined : byId.get(r.knownId);
+  return row && String(row[field] ?? '').trim().toLowerCase() === r.matchKey ? row : undefined;
 }
 
 /** How a lookup compares match-field values: a request's value and a found record's, in one form. */
 interface KeyForm {
+  /** Values match only as written (a case-sensitive field): the records a sync wrote are also read by id (see {@link knownRow}). */
+  readonly exact: boolean;
   /** The value a request looks up (the literal of its query). */
   readonly ofRequest: (r: LookupRequest, field: string) => string;
   /** A found record's value in the same form. */
@@ -91,10 +116,11 @@ interface KeyForm {
 }
 
 /** Case-insensitive fields: the kit's key (trimmed, lower-cased). */
-const CASE_INSENSITIVE: KeyForm = { ofRequest: (r) => r.matchKey, ofValue: (value) => String(value ?? '').trim().toLowerCase() };
+const CASE_INSENSITIVE: KeyForm = { exact: false, ofRequest: (r) => r.matchKey, ofValue: (value) => String(value ?? '').trim().toLowerCase() };
 
 /** "Unique, case sensitive" fields: the value as written, trimmed (the kit's key when the snapshot does not hold it). */
 const CASE_SENSITIVE: KeyForm = {
+  exact: true,
   ofRequest: (r, field) => {
     const written = valueAsWritten(r.snapshot.properties, field);
     return written !== undefined && written.toLowerCase() === r.matchKey ? written : r.matchKey;
@@ -147,11 +173,19 @@ function uniqueOf(row: Row, unique: readonly string[]): { uniqueFields?: Record<
 }
 
 /** Every record whose match field equals each request's key (the kit decides when there are several). */
-function matched(requests: readonly LookupRequest[], byKey: ReadonlyMap<string, Row[]>, keyOf: (r: LookupRequest) => string, unique: readonly string[] = []): Map<number, FoundRecord[]> {
+function matched(
+  requests: readonly LookupRequest[],
+  byKey: ReadonlyMap<string, Row[]>,
+  keyOf: (r: LookupRequest) => string,
+  knownOf: (r: LookupRequest) => Row | undefined,
+  unique: readonly string[] = [],
+): Map<number, FoundRecord[]> {
   const found = new Map<number, FoundRecord[]>();
   for (const r of requests) {
-    const rows = byKey.get(keyOf(r));
-    if (!rows) continue;
+    const rows = [...(byKey.get(keyOf(r)) ?? [])];
+    const known = knownOf(r);
+    if (known && !rows.some((row) => row.Id === known.Id)) rows.push(known);
+    if (rows.length === 0) continue;
     found.set(
       r.ref,
       rows.map((row) => ({ id: row.Id, ...identitiesOf(row), ...uniqueOf(row, unique), ...(row.IsConverted === true ? { blocked: CONVERTED } : {}) })),
