@@ -311,6 +311,8 @@ const SOURCED: [string, string, (env: Env) => Promise<void>][] = [
     expect(await ids("SELECT Id FROM Contact WHERE External_Key__c = 'cus_AbC1'")).toEqual([a]);
     expect(await ids("SELECT Id FROM Contact WHERE External_Key__c IN ('cus_abc1', 'CUS_ABC1')")).toEqual([b]);
     expect(await ids("SELECT Id FROM Contact WHERE LastName = 'A'")).toEqual([a]);
+    expect(await ids("SELECT Id FROM Contact WHERE External_Key__c LIKE 'cus_A%'")).toEqual([a]);
+    expect(await ids("SELECT Id FROM Contact WHERE External_Key__c > 'cus_Z'")).toEqual([b]);
     const field = (await call(env, 'GET', `${V}/sobjects/Contact/describe`)).json.fields.find((f: { name: string }) => f.name === 'External_Key__c');
     expect(field).toMatchObject({ unique: true, caseSensitive: true, externalId: true });
     const upsert = await call(env, 'PATCH', `${V}/composite/sobjects/Contact/External_Key__c`, { allOrNone: false, records: [contact({ LastName: 'A2', External_Key__c: 'cus_AbC1' }), contact({ LastName: 'new', External_Key__c: 'CUS_ABC1' })] });

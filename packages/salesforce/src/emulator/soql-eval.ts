@@ -4,9 +4,11 @@ import type { SoqlCondition, SoqlExpr, SoqlOrder, SoqlValue } from './soql';
  * How the emulator evaluates SOQL conditions and ORDER BY on stored records (field names
  * already canonical):
  *
- * - text comparisons (`=`, `!=`, `<`, `>`, `IN`, `LIKE`) are case-insensitive, except `=`,
- *   `!=`, `IN` and `NOT IN` on a unique case-sensitive field ("Comparisons on strings are
- *   case-sensitive for unique case-sensitive fields and case-insensitive for all other fields");
+ * - text comparisons (`=`, `!=`, `<`, `>`, `IN`, `LIKE`) are case-insensitive, except on a
+ *   unique case-sensitive field ("Comparisons on strings are case-sensitive for unique
+ *   case-sensitive fields and case-insensitive for all other fields"; "Operators are case
+ *   insensitive for most fields, but case sensitive for case-sensitive fields", fieldExpression);
+ *   https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_fieldexpression.htm
  *   https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
  * - `LIKE`: `%` matches zero or more characters, `_` exactly one; `\%` and `\_` match the
  *   characters themselves; https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm
@@ -40,7 +42,7 @@ function equals(a: unknown, b: SoqlValue, exact: boolean): boolean {
 }
 
 /** A LIKE pattern (as written between the quotes) as a regular expression. */
-export function likeRegex(pattern: string): RegExp {
+export function likeRegex(pattern: string, caseSensitive = false): RegExp {
   let source = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern.charAt(i);
@@ -52,7 +54,7 @@ export function likeRegex(pattern: string): RegExp {
     else if (c === '_') source += '[\\s\\S]';
     else source += escapeRegex(c);
   }
-  return new RegExp(`^${source}$`, 'i');
+  return new RegExp(`^${source}$`, caseSensitive ? '' : 'i');
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -73,11 +75,11 @@ function holds(row: Row, c: SoqlCondition, caseSensitive: CaseSensitive): boolea
     case 'NOT IN':
       return !c.values.some((x) => equals(v, x, exact));
     case 'LIKE':
-      return typeof v === 'string' && likeRegex(c.pattern ?? String(c.values[0] ?? '')).test(v);
+      return typeof v === 'string' && likeRegex(c.pattern ?? String(c.values[0] ?? ''), exact).test(v);
     default: {
       const x = c.values[0];
       if (v === null || v === undefined || x === null || x === undefined) return false;
-      const order = compareValues(v, x);
+      const order = exact && typeof v === 'string' && typeof x === 'string' ? (v < x ? -1 : v > x ? 1 : 0) : compareValues(v, x);
       return c.op === '<' ? order < 0 : c.op === '<=' ? order <= 0 : c.op === '>' ? order > 0 : order >= 0;
     }
   }
