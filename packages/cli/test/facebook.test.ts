@@ -27,9 +27,9 @@ describe('syncmodes with Facebook Custom Audiences', () => {
     expect(r).toMatchObject({ destination: 'facebook', mode: 'additive', status: 'completed', counts: { created: 10_000, failed: 0 } });
     const saved = JSON.parse(readFileSync(join(dir, 'state', 'emulators', 'facebook.json'), 'utf8')) as FacebookEmulatorData;
     expect(saved.audiences.map((a) => [a.name, a.accountId, a.size])).toEqual([['Customers', 'act_123', 10_000]]);
+    // The first row's American-style number is not possible in its COUNTRY (Norway): it is not sent.
     expect(saved.audiences[0]?.members[0]).toEqual({
       EMAIL: expect.stringMatching(/^[a-f0-9]{64}$/),
-      PHONE: expect.stringMatching(/^[a-f0-9]{64}$/),
       FN: expect.stringMatching(/^[a-f0-9]{64}$/),
       LN: expect.stringMatching(/^[a-f0-9]{64}$/),
       CT: expect.stringMatching(/^[a-f0-9]{64}$/),

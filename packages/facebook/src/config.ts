@@ -36,7 +36,7 @@ export const facebookConfigSchema = z.object({
     .transform((v) => v.toUpperCase())
     .refine((v) => isSupportedCountry(v), 'expected an ISO 3166-1 alpha-2 country code with a phone numbering plan, e.g. US')
     .default('US')
-    .describe('Country whose calling code national phone numbers get (ISO 3166-1 alpha-2).'),
+    .describe("Country whose calling code national phone numbers get when the record has no COUNTRY (ISO 3166-1 alpha-2); a record's own COUNTRY decides otherwise."),
   customerFileSource: z
     .enum(['USER_PROVIDED_ONLY', 'PARTNER_PROVIDED_ONLY', 'BOTH_USER_AND_PARTNER_PROVIDED'])
     .default('USER_PROVIDED_ONLY')

@@ -12,7 +12,7 @@ import { sendMembers } from './verbs/send-members';
 function explainMissing(properties: Properties, config: FacebookConfig): InputError {
   const { dropped } = identityRow(properties, normaliseOptionsOf(config));
   const unusable = IDENTIFYING_KEYS.filter((k) => dropped.includes(k));
-  const given = unusable.length > 0 ? ` (${unusable.map((k) => (k === 'PHONE' ? `PHONE is not a possible number (national numbers are read as ${config.defaultCountry})` : `${k} is not usable`)).join('; ')})` : '';
+  const given = unusable.length > 0 ? ` (${unusable.map((k) => (k === 'PHONE' ? `PHONE is not a possible number (national numbers are read in the record's COUNTRY, else ${config.defaultCountry}; give it with its country code)` : `${k} is not usable`)).join('; ')})` : '';
   return new InputError(
     'no_valid_identifier',
     `No usable identifier after normalisation${given}: give the record an EMAIL, a PHONE with its country code, a MADID or an EXTERN_ID.`,

@@ -60,6 +60,22 @@ describe('PHONE (default country US unless stated)', () => {
     expect(normalisePhone('020 7946 0018', 'US')).toBeUndefined();
   });
 
+  it('a national number is read in the record\'s own COUNTRY; the default country only when it has none; a COUNTRY that names no country reads only international numbers', () => {
+    const phone = (properties: Record<string, string>) => identityRow({ EMAIL: 'x@example.com', ...properties }, US);
+    expect(phone({ PHONE: '98765 43210', COUNTRY: 'India' }).row[column('PHONE')]).toBe(sha256Hex('919876543210'));
+    expect(phone({ PHONE: '07700 900123', COUNTRY: 'United Kingdom' }).row[column('PHONE')]).toBe(sha256Hex('447700900123'));
+    expect(phone({ PHONE: '55 1234 5678', COUNTRY: 'mx' }).row[column('PHONE')]).toBe(sha256Hex('525512345678'));
+    expect(phone({ PHONE: '(209) 172-7124' }).row[column('PHONE')]).toBe(sha256Hex('12091727124'));
+    expect(phone({ PHONE: '+1 209 172 7124', COUNTRY: 'Mexico' }).row[column('PHONE')]).toBe(sha256Hex('12091727124'));
+    // Not a possible Norwegian number: not sent rather than read as American.
+    expect(phone({ PHONE: '(209) 172-7124', COUNTRY: 'Norway' })).toMatchObject({ dropped: ['PHONE'] });
+    const nowhere = phone({ PHONE: '(209) 172-7124', COUNTRY: 'Atlantis' });
+    expect(nowhere.row[column('PHONE')]).toBe('');
+    expect(nowhere.dropped).toEqual(['PHONE', 'COUNTRY']);
+    expect(phone({ PHONE: '+44 20 7946 0018', COUNTRY: 'Atlantis' }).row[column('PHONE')]).toBe(sha256Hex('442079460018'));
+    expect(identityKey({ PHONE: '98765 43210', COUNTRY: 'IN' }, US)).toBe(`PHONE:${sha256Hex('919876543210')}`);
+  });
+
   it.each(['-5361', '812968881', '85373519', 'call me', ''])('%j is not a possible number: not sent', (raw) => {
     expect(normalisePhone(raw, 'US')).toBeUndefined();
   });
@@ -171,7 +187,7 @@ describe('DOBY / DOBM / DOBD / GEN', () => {
 
 describe('the row sent to Meta', () => {
   it('uses the fixed schema, "" for missing values, SHA-256 lowercase hex for every hashed key', () => {
-    const { row, usable, dropped } = identityRow({ EMAIL: ' Ada@Example.com', PHONE: '(209)172-7124x3651', FN: 'Ada', COUNTRY: 'Norway', GEN: 'female', EXTERN_ID: 'C-42' }, US);
+    const { row, usable, dropped } = identityRow({ EMAIL: ' Ada@Example.com', PHONE: '+1 (209)172-7124x3651', FN: 'Ada', COUNTRY: 'Norway', GEN: 'female', EXTERN_ID: 'C-42' }, US);
     expect(row).toHaveLength(SCHEMA_KEYS.length);
     expect(row[column('EMAIL')]).toBe(sha256Hex('ada@example.com'));
     expect(row[column('PHONE')]).toBe(sha256Hex('12091727124'));

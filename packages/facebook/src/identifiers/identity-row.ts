@@ -1,4 +1,6 @@
 import type { Properties } from '@syncmodes/connector-kit';
+import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { countryCode } from './normalise-country';
 import { normaliseValue, textOf, type NormaliseOptions } from './normalise-value';
 import { CLEAR_KEYS, IDENTIFYING_KEYS, SCHEMA_KEYS, type SchemaKey } from './schema-keys';
 import { isSha256Hex, sha256Hex } from './sha256';
@@ -21,9 +23,25 @@ function cellValue(key: SchemaKey, identity: Properties, options: NormaliseOptio
   const raw = textOf(identity[key]);
   if (raw === undefined) return '';
   if (!CLEAR_KEYS.has(key) && isSha256Hex(raw)) return raw.toLowerCase();
-  const value = normaliseValue(key, raw, options);
+  const value = normaliseValue(key, raw, key === 'PHONE' ? { ...options, defaultCountry: phoneRegion(identity, options) } : options);
   if (value === undefined || value === '') return undefined;
   return CLEAR_KEYS.has(key) ? value : sha256Hex(value);
+}
+
+/**
+ * The country a record's national phone number is read in: its own COUNTRY when it has one
+ * (Meta: the phone's country code is prefixed from COUNTRY "if COUNTRY field is not
+ * specified", the default country), else `defaultCountry`. A COUNTRY that names no country
+ * with a numbering plan gives none: only an international number (`+…`, `00…`) is then used,
+ * never one read with another country's calling code (a Mexico City number read as US is a
+ * New Jersey number: fresh helper 68, finding 1).
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
+ */
+function phoneRegion(identity: Properties, options: NormaliseOptions): CountryCode | undefined {
+  const country = textOf(identity.COUNTRY);
+  if (country === undefined || isSha256Hex(country)) return options.defaultCountry;
+  const code = countryCode(country);
+  return code !== undefined && isSupportedCountry(code) ? code : undefined;
 }
 
 /**

@@ -3,14 +3,14 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 /**
  * PHONE: digits only, with the country code, no leading zeros and no extension (Meta's
  * rule), via libphonenumber-js. A national number (`043-797-5229`, `(209)172-7124x3651`)
- * gets the calling code of `defaultCountry`; `+…` numbers keep theirs; `00…` / `011…`
+ * gets the calling code of `defaultCountry` (none: a national number is not read); `+…` numbers keep theirs; `00…` / `011…`
  * international prefixes are understood (`001-…` is read as `+1 …` even where the default
  * country dials out with another prefix). A number is accepted when its length is possible
  * for its country (`isPossible`); full validity against assigned ranges is not required,
  * because numbering plans change faster than metadata. Returns `undefined` otherwise.
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
-export function normalisePhone(raw: string, defaultCountry: CountryCode): string | undefined {
+export function normalisePhone(raw: string, defaultCountry: CountryCode | undefined): string | undefined {
   const text = raw.trim();
   if (!/\d/.test(text)) return undefined;
   const parsed = parsePhoneNumberFromString(text, defaultCountry);

@@ -10,8 +10,8 @@ import type { SchemaKey } from './schema-keys';
 
 /** What normalisation needs besides the value. */
 export interface NormaliseOptions {
-  /** Country whose calling code national phone numbers get (ISO 3166-1 alpha-2). */
-  readonly defaultCountry: CountryCode;
+  /** Country whose calling code national phone numbers get (ISO 3166-1 alpha-2); none: only international numbers are read. */
+  readonly defaultCountry: CountryCode | undefined;
   /** The latest birth year accepted (DOBY). */
   readonly currentYear: number;
 }
