@@ -68,6 +68,15 @@ describe('tag keys and changes', () => {
     expect(groupTag('VIP Customers', 'in_')).toBe('in_vip_customers');
     expect(groupTag('  Café — Paris!! ', 'in_')).toBe('in_cafe_paris');
     expect(groupTag('★', 'seg-')).toBe('seg-group');
+    expect(groupTag('Straße Øst', 'in_')).toBe('in_strasse_ost');
+  });
+
+  it('a group name with letters or digits a tag key cannot hold gets a digest of the name: different groups never share a tag', () => {
+    const tags = ['Клиенты', 'Партнёры', '顧客', '١٢٣'].map((n) => groupTag(n, 'in_'));
+    expect(new Set(tags).size).toBe(4);
+    for (const tag of tags) expect(tag).toMatch(/^in_group_[0-9a-f]{8}$/);
+    expect(groupTag('Клиенты', 'in_')).toBe(groupTag('КЛИЕНТЫ', 'in_'));
+    expect(groupTag('VIP 顧客', 'in_')).toMatch(/^in_vip_[0-9a-f]{8}$/);
   });
 
   it('keeps a group tag that another of the user\'s groups still maps to', () => {
