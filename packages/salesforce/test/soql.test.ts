@@ -9,11 +9,13 @@ describe('SOQL literals', () => {
     expect((q.where as SoqlCondition).values).toEqual([nasty, 'plain']);
   });
 
-  it('splits IN lists to keep each encoded list under the budget', () => {
-    const values = Array.from({ length: 500 }, (_, i) => `someone.with.a.long.address.${i}@example-company.com`);
-    const lists = inListsWithin(values, 2_000);
-    expect(lists.flat()).toEqual(values);
-    for (const list of lists) expect(list.map((v) => encodeURIComponent(soqlLiteral(v)).length + 3).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2_000);
+  it('splits IN lists to keep each list, encoded the strictest way (quotes and separators too), under the budget', () => {
+    const strict = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).length;
+    for (const values of [Array.from({ length: 500 }, (_, i) => `someone.with.a.long.address.${i}@example-company.com`), Array.from({ length: 3_000 }, (_, i) => `P${i}`), ["o'brien (x)", 'a*b!']]) {
+      const lists = inListsWithin(values, 2_000);
+      expect(lists.flat()).toEqual(values);
+      for (const list of lists) expect(strict(list.map(soqlLiteral).join(', '))).toBeLessThanOrEqual(2_000);
+    }
   });
 
   it('rejects malformed queries', () => {

@@ -15,16 +15,28 @@ export function soqlLiteral(value: string): string {
   return `'${escaped}'`;
 }
 
+/** The separator between the literals of an `IN (…)` list, `, `, as the longest URL encoding writes it (`%2C%20`). */
+const SEPARATOR_COST = 6;
+
+/** A text's length once URL-encoded the strictest way (RFC 3986: `'`, `(`, `)`, `!`, `*` encoded too, as a client may). */
+function encodedLength(text: string): number {
+  return encodeURIComponent(text).replace(/[!'()*]/g, '%XX').length;
+}
+
 /**
  * Splits values into `IN (…)` lists whose URL-encoded length stays under `budget`
- * characters, so a GET query stays under Salesforce's 16,384-character URI limit.
+ * characters, so a GET query stays under Salesforce's 16,384-character URI limit. Each
+ * value counts as its literal and a separator, encoded the longest way: counted as
+ * `encodeURIComponent` writes it (quotes unencoded) and a 3-character separator, 1,300 short keys
+ * made a URI of about 21,000 characters, and the whole lookup failed `uri_too_long` (fresh
+ * helper 67, finding 1).
  */
 export function inListsWithin(values: readonly string[], budget: number): string[][] {
   const lists: string[][] = [];
   let current: string[] = [];
   let length = 0;
   for (const v of values) {
-    const cost = encodeURIComponent(soqlLiteral(v)).length + 3;
+    const cost = encodedLength(soqlLiteral(v)) + SEPARATOR_COST;
     if (current.length > 0 && length + cost > budget) {
       lists.push(current);
       current = [];
