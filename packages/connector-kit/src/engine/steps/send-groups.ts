@@ -40,21 +40,38 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
   );
 }
 
+/**
+ * The records whose removal from group `id` would also take them out of a group they stay in:
+ * another of their groups names the same destination group (Intercom compares tag names
+ * case-insensitively, so groups `VIP` and `vip` are one tag). Leaving `vip` untagged the
+ * contact while it stayed in `VIP`, and no later run put the tag back (fresh helper 68, F3).
+ */
+function stillHeld(records: readonly RecordView[], id: string, ids: ReadonlyMap<string, string>): Set<number> {
+  const held = new Set<number>();
+  for (const r of records) if ((r.next?.groups ?? []).some((g) => ids.get(g) === id)) held.add(r.ref);
+  return held;
+}
+
 /** Sends every group's changes in one direction: removals never create a group (a missing one has no members to remove); additions find or create it. */
 async function changeMembership(ctx: RecordRunContext, ledger: RecordLedger, direction: Direction, records: readonly RecordView[]): Promise<void> {
   const involved = records.filter((r) => namesOf(r, direction).length > 0);
   const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))];
   if (names.length === 0) return;
   const failAll = (error: SyncError) => ledger.report(involved.map((r) => ({ type: 'group_failed', ref: r.ref, error })));
-  const ids = await resolveGroups(ctx, names, direction === 'add', failAll);
+  // A removal also resolves the groups its records stay in (found, never created): one of them may be the same destination group.
+  const stay = direction === 'remove' ? [...new Set(involved.flatMap((r) => r.next?.groups ?? []))] : [];
+  const ids = await resolveGroups(ctx, [...new Set([...names, ...stay])], direction === 'add', failAll);
   if (!ids) return;
   const calls: Promise<void>[] = [];
   for (const name of names) {
-    const members = involved.filter((r) => namesOf(r, direction).includes(name));
+    let members = involved.filter((r) => namesOf(r, direction).includes(name));
     const id = ids.get(name);
-    if (id === undefined) {
-      if (direction === 'remove') await ledger.acknowledge(members.map((r) => ({ type: 'acknowledged', ref: r.ref, op: `remove:${name}` })));
-      continue;
+    const held = direction === 'remove' && id !== undefined ? stillHeld(members, id, ids) : new Set<number>();
+    if (id === undefined || held.size > 0) {
+      const kept = id === undefined ? members : members.filter((r) => held.has(r.ref));
+      if (direction === 'remove') await ledger.acknowledge(kept.map((r) => ({ type: 'acknowledged', ref: r.ref, op: `remove:${name}` })));
+      members = id === undefined ? [] : members.filter((r) => !held.has(r.ref));
+      if (members.length === 0 || id === undefined) continue;
     }
     calls.push(sendGroup(ctx, ledger, direction, { name, id }, members));
   }
