@@ -56,6 +56,13 @@ describe('Salesforce campaigns as groups: find and ensure', () => {
     expect(leads?.get('Solo')).toEqual([{ id: campaignId('Solo')[0], members: 1 }]);
   });
 
+  it('ensure creates one campaign for names that differ only in case (SOQL finds them as one name), and both names resolve to it', async () => {
+    const ids = await groups?.ensure(await context(), ['VIP', 'vip', 'Other'], { create: true });
+    expect(env.emulator.org.all('Campaign').map((c) => c.Name).sort()).toEqual(['Other', 'VIP']);
+    expect(ids?.get('vip')).toBe(ids?.get('VIP'));
+    expect(ids?.get('VIP')).toBe(campaignId('VIP')[0]);
+  });
+
   it(`find sees a campaign deleted or emptied outside the sync (member counts follow; deleting a campaign removes its members — ${CAMPAIGN_DOCS})`, async () => {
     env.emulator.seed({ Contact: [1, 2, 3].map((i) => ({ LastName: `C${i}`, Email: `c${i}@example.com`, Campaigns: ['Gone', 'Emptied'] })) });
     const ctx = await context();

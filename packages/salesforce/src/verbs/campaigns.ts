@@ -83,7 +83,9 @@ export async function ensureCampaigns(ctx: Ctx, names: readonly string[], option
   }
   for (const [name, rows] of found) if (rows[0]) campaignIds.set(name, rows[0].Id);
   if (options.create) {
-    const missing = wanted.filter((n) => !campaignIds.has(n.toLowerCase()));
+    // One campaign per name as SOQL compares them: groups "VIP" and "vip" created two, and every later run was refused ambiguous_group (fresh helper 69, F4).
+    const seen = new Set<string>();
+    const missing = wanted.filter((n) => !campaignIds.has(n.toLowerCase()) && !seen.has(n.toLowerCase()) && seen.add(n.toLowerCase()));
     for (const batch of chunk(missing, 200)) {
       const results = toItemResults(await api.create('Campaign', batch.map((Name) => ({ Name, IsActive: true }))));
       results.forEach((r, i) => {
