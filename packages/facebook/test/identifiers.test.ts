@@ -74,6 +74,11 @@ describe('PHONE (default country US unless stated)', () => {
     expect(nowhere.dropped).toEqual(['PHONE', 'COUNTRY']);
     expect(phone({ PHONE: '+44 20 7946 0018', COUNTRY: 'Atlantis' }).row[column('PHONE')]).toBe(sha256Hex('442079460018'));
     expect(identityKey({ PHONE: '98765 43210', COUNTRY: 'IN' }, US)).toBe(`PHONE:${sha256Hex('919876543210')}`);
+    // A COUNTRY sent already hashed is told back from the alpha-2 codes; a digest of nothing known reads only international numbers.
+    expect(phone({ PHONE: '98765 43210', COUNTRY: sha256Hex('in') }).row[column('PHONE')]).toBe(sha256Hex('919876543210'));
+    expect(phone({ PHONE: '98765 43210', COUNTRY: sha256Hex('india') })).toMatchObject({ dropped: ['PHONE'] });
+    // North America's dial-out prefix is understood whatever the record's country.
+    expect(phone({ PHONE: '011 91 98765 43210', COUNTRY: 'GB' }).row[column('PHONE')]).toBe(sha256Hex('919876543210'));
   });
 
   it.each(['-5361', '812968881', '85373519', 'call me', ''])('%j is not a possible number: not sent', (raw) => {

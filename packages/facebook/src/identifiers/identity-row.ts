@@ -1,6 +1,6 @@
 import type { Properties } from '@syncmodes/connector-kit';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
-import { countryCode } from './normalise-country';
+import { countryCode, countryOfDigest } from './normalise-country';
 import { normaliseValue, textOf, type NormaliseOptions } from './normalise-value';
 import { CLEAR_KEYS, IDENTIFYING_KEYS, SCHEMA_KEYS, type SchemaKey } from './schema-keys';
 import { isSha256Hex, sha256Hex } from './sha256';
@@ -39,8 +39,9 @@ function cellValue(key: SchemaKey, identity: Properties, options: NormaliseOptio
  */
 function phoneRegion(identity: Properties, options: NormaliseOptions): CountryCode | undefined {
   const country = textOf(identity.COUNTRY);
-  if (country === undefined || isSha256Hex(country)) return options.defaultCountry;
-  const code = countryCode(country);
+  if (country === undefined) return options.defaultCountry;
+  // A COUNTRY sent already hashed is the digest of a lowercase alpha-2 code (Meta's rule): told back from the ~250 codes.
+  const code = isSha256Hex(country) ? countryOfDigest(country) : countryCode(country);
   return code !== undefined && isSupportedCountry(code) ? code : undefined;
 }
 

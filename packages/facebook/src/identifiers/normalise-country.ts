@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import countries from 'i18n-iso-countries';
 import { COUNTRY_ALIASES } from './country-aliases';
 
@@ -41,3 +42,16 @@ export function normaliseCountry(raw: string): string | undefined {
 /** Country names repeat across a file: their codes are remembered (at most {@link KNOWN_LIMIT}). */
 const known = new Map<string, string | undefined>();
 const KNOWN_LIMIT = 2_000;
+
+/** SHA-256 hex of each lowercase alpha-2 code → the code (uppercase), built on first use. */
+let digests: Map<string, string> | undefined;
+
+/**
+ * The country a COUNTRY value sent already hashed names: the alpha-2 code (uppercase) whose
+ * lowercase SHA-256 it is, or `undefined` when it is no code's digest (fresh helper 69: a
+ * hashed COUNTRY India read a national phone number as American).
+ */
+export function countryOfDigest(digest: string): string | undefined {
+  digests ??= new Map(Object.keys(countries.getAlpha2Codes()).map((code) => [createHash('sha256').update(code.toLowerCase()).digest('hex'), code]));
+  return digests.get(digest.toLowerCase());
+}

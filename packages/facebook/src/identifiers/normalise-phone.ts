@@ -15,7 +15,8 @@ export function normalisePhone(raw: string, defaultCountry: CountryCode | undefi
   if (!/\d/.test(text)) return undefined;
   const parsed = parsePhoneNumberFromString(text, defaultCountry);
   if (parsed?.isPossible()) return `${parsed.countryCallingCode}${parsed.nationalNumber}`;
-  const international = /^\s*00\s*[-.]?\s*(\d.*)$/.exec(text);
+  // `00…` (most countries) and `011…` (North America) dial out: read as `+…` whatever the record's country.
+  const international = /^\s*0(?:0|11)\s*[-.]?\s*(\d.*)$/.exec(text);
   if (international) {
     const retried = parsePhoneNumberFromString(`+${international[1] as string}`);
     if (retried?.isPossible()) return `${retried.countryCallingCode}${retried.nationalNumber}`;
