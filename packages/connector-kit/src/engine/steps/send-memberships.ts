@@ -3,7 +3,7 @@ import type { GroupRef, ItemResult } from '../../destination/verbs';
 import { DeferredError } from '../../errors/deferred-error';
 import { isRunStopping, type SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
-import type { Properties } from '../../records/types';
+import type { Properties, RecordSnapshot } from '../../records/types';
 import { chunk } from '../calls/chunk';
 import { sendBatch } from '../calls/send-batch';
 import { resolveGroups } from '../groups/resolve-groups';
@@ -64,15 +64,37 @@ export async function sendMemberships(ctx: AudienceRunContext, ledger: RecordLed
     const involved = ledger.open().filter((r) => r.plan !== undefined && namesOf(r, direction).length > 0);
     const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))];
     const fail = (error: SyncError) => ledger.report(involved.map((r) => ({ type: 'group_failed', ref: r.ref, error })));
-    const ids = await resolveGroups(ctx, names, direction === 'add', fail);
+    // A removal also resolves the audiences its records stay in (found, never created): one may be the same audience.
+    const stay = direction === 'remove' ? involved.flatMap((r) => r.next?.groups ?? []) : [];
+    const ids = await resolveGroups(ctx, [...new Set([...names, ...stay])], direction === 'add', fail);
     if (!ids) continue;
     const calls: Promise<void>[] = [];
     for (const name of names) {
-      const members = involved.filter((r) => namesOf(r, direction).includes(name));
       const id = ids.get(name);
-      if (id === undefined) ledger.report(members.map((r) => ({ type: 'acknowledged', ref: r.ref, op: `${direction}:${name}` as const })));
-      else calls.push(sendAudience(ctx, ledger, direction, { name, id }, members));
+      const all = involved.filter((r) => namesOf(r, direction).includes(name));
+      const held = direction === 'remove' && id !== undefined ? all.filter((r) => stillIn(ctx, r, name, id, ids)) : [];
+      const members = all.filter((r) => !held.includes(r));
+      const done = id === undefined ? members : held;
+      if (done.length > 0) ledger.report(done.map((r) => ({ type: 'acknowledged', ref: r.ref, op: `${direction}:${name}` as const })));
+      if (id !== undefined && members.length > 0) calls.push(sendAudience(ctx, ledger, direction, { name, id }, members));
     }
     await Promise.all(calls);
   }
+}
+
+/**
+ * True when removing a record's identifiers from audience `id` (it left group `name`) would
+ * take out the person it stays in that audience as: another of its groups names the same
+ * audience (two names pinned to one id, or a group given by id), and the identifiers removed
+ * share one with those it stays with (the vendor matches a person by any of them). The person
+ * was removed from an audience they were still in, and no later run added them back (fresh
+ * helper 69, finding 3).
+ */
+function stillIn(ctx: AudienceRunContext, r: RecordView, name: string, id: string, ids: ReadonlyMap<string, string>): boolean {
+  const next = r.next;
+  if (!next || !next.groups.some((g) => g !== name && ids.get(g) === id)) return false;
+  const removed: RecordSnapshot = { properties: r.plan?.removeIdentity ?? {}, groups: [] };
+  const keysOf = (snapshot: RecordSnapshot) => ctx.destination.identityKeys?.(snapshot, ctx.config) ?? [ctx.destination.matchKey(snapshot, ctx.config)].filter((k): k is string => k !== undefined);
+  const staying = new Set(keysOf(next));
+  return keysOf(removed).some((k) => staying.has(k));
 }
