@@ -67,7 +67,7 @@ describe('tag keys and changes', () => {
   it('names group tags by the normalised group name', () => {
     expect(groupTag('VIP Customers', 'in_')).toBe('in_vip_customers');
     expect(groupTag('  Café — Paris!! ', 'in_')).toBe('in_cafe_paris');
-    expect(groupTag('★', 'seg-')).toBe('seg-group');
+    expect(groupTag('★', 'seg-')).toMatch(/^seg-group_[0-9a-f]{8}$/);
     expect(groupTag('Straße Øst', 'in_')).toBe('in_strasse_ost');
   });
 
@@ -77,6 +77,17 @@ describe('tag keys and changes', () => {
     for (const tag of tags) expect(tag).toMatch(/^in_group_[0-9a-f]{8}$/);
     expect(groupTag('Клиенты', 'in_')).toBe(groupTag('КЛИЕНТЫ', 'in_'));
     expect(groupTag('VIP 顧客', 'in_')).toMatch(/^in_vip_[0-9a-f]{8}$/);
+    // Symbols too (emoji): "🔥 Fans" and "⭐ Fans" were both in_fans.
+    expect(groupTag('🔥 Fans', 'in_')).not.toBe(groupTag('⭐ Fans', 'in_'));
+    expect(groupTag('🔥 Fans', 'in_')).toMatch(/^in_fans_[0-9a-f]{8}$/);
+    expect(groupTag('Café — Paris!!', 'in_')).toBe('in_cafe_paris');
+  });
+
+  it('with an empty prefix, a group tag with the key of a mapped property fails the user group_tag_clash, nothing sent', () => {
+    const bare = { ...config, groupTagPrefix: '' };
+    const write = tagWriteFor(item({ tier: 'gold' }, { properties: { external_id: 'u1', tier: 'gold' }, groups: ['Tier'] }, { add: ['Tier'], remove: [] }), bare);
+    expect(write).toMatchObject({ error: { code: 'group_tag_clash' } });
+    expect(tagWriteFor(item({ plan: 'pro' }, { properties: { external_id: 'u1', plan: 'pro' }, groups: ['VIP'] }, { add: ['VIP'], remove: [] }), bare)).toEqual({ changes: { plan: 'pro', vip: '1' }, overLimit: [] });
   });
 
   it('keeps a group tag that another of the user\'s groups still maps to', () => {

@@ -11,6 +11,7 @@ const config = (meaning: string, action: string): CodeInfo => ({ scope: 'config'
  */
 export const ONESIGNAL_CODES = {
   tag_limit_exceeded: record(false, 'The user would hold more tags than allowed (the tagLimit option, or OneSignal’s plan limit); those tags were not sent, deletions and the other tags were.', 'Map fewer tags, remove old tags, or raise tagLimit to your plan’s limit.'),
+  group_tag_clash: record(false, 'A group’s membership tag has the key of a mapped property tag (possible with an empty groupTagPrefix); neither was sent for that user.', 'Set a groupTagPrefix, or map the property to another key.'),
   external_id_changed: record(false, 'The record now has another external_id; OneSignal users keep the one their app gave them, and an update cannot change it.', 'Sync it as a new record (new id) if it is now another person.'),
   invalid_request: record(false, 'OneSignal refused the request as invalid (HTTP 400, or another 4xx it does not explain further).', 'Read the message (it carries OneSignal’s errors); fix the record.'),
   conflict: record(false, 'OneSignal refused the update as conflicting with the user’s state (HTTP 409).', 'Run again; report it if it persists.'),

@@ -23,7 +23,8 @@ export interface TagWrite {
  *   mapping order, then group tags by name); new values for keys past the limit are left
  *   out and reported; deletions are always sent.
  *
- * `external_id` is the match key, never a tag.
+ * `external_id` is the match key, never a tag. A group tag with the key of a mapped property
+ * (an empty `groupTagPrefix`) fails the user with `group_tag_clash`, nothing sent.
  */
 export function tagWriteFor(item: UpdateItem, config: OneSignalConfig): TagWrite | { readonly error: SyncError } {
   const changes: TagChanges = {};
@@ -34,6 +35,11 @@ export function tagWriteFor(item: UpdateItem, config: OneSignalConfig): TagWrite
     changes[key] = converted.value;
   }
   const memberOf = new Set(item.snapshot.groups.map((g) => groupTag(g, config.groupTagPrefix)));
+  // With an empty prefix, group "VIP" is tag `vip`: a property mapped to `vip` would be overwritten (fresh helper 69, F6).
+  const clash = [...memberOf, ...(item.groups?.remove ?? []).map((g) => groupTag(g, config.groupTagPrefix))].find((tag) => tag in item.snapshot.properties && tag !== EXTERNAL_ID);
+  if (clash !== undefined) {
+    return { error: new InputError('group_tag_clash', `A group's membership tag is "${clash}", the key of a mapped property: one would overwrite the other, so nothing was sent for this user. Set a groupTagPrefix, or map the property to another key.`) };
+  }
   for (const name of item.groups?.remove ?? []) {
     const tag = groupTag(name, config.groupTagPrefix);
     if (!memberOf.has(tag)) changes[tag] = '';
