@@ -4,6 +4,7 @@ import { bulkQuery } from '../client/bulk-api';
 import { inListsWithin, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
+import { keyForm, knownRow, type Row } from './match-key-form';
 
 /** Budget for the `IN (…)` list of one query, URL-encoded characters (URI limit 16,384). */
 export const IN_LIST_BUDGET = 12_000;
@@ -47,7 +48,7 @@ export async function findRecords(
   const byKey = new Map<string, Row[]>();
   const form = keyForm(client);
   const keys = [...new Set(requests.map((r) => form.ofRequest(r, field)))];
-  // Case-sensitive fields: the records this sync wrote are read by id too, so that a row whose key changed only in case finds its own (see KeyForm.known).
+  // Case-sensitive fields: the records this sync wrote are read by id too, so that a row whose key changed only in case finds its own (see knownRow).
   const known = form.exact ? new Set(requests.flatMap((r) => (r.knownId ? [r.knownId] : []))) : new Set<string>();
   const byId = new Map<string, Row>();
   const remember = (row: Row) => {
@@ -94,55 +95,6 @@ export async function findRecords(
   return found();
 }
 
-/**
- * The record this sync wrote for a request (`knownId`), read by id, when it still holds the
- * request's key in another case: on a case-sensitive field, a row whose key changed only in
- * case (`cus_abc1` → `cus_ABC1`) is still that record, updated in place (looked up by the new
- * value alone, it was not found, and a second record was created: fresh helper 66, finding 1).
- */
-function knownRow(r: LookupRequest, byId: ReadonlyMap<string, Row>, field: string): Row | undefined {
-  const row = r.knownId === undefined ? undefined : byId.get(r.knownId);
-  return row && String(row[field] ?? '').trim().toLowerCase() === r.matchKey ? row : undefined;
-}
-
-/** How a lookup compares match-field values: a request's value and a found record's, in one form. */
-interface KeyForm {
-  /** Values match only as written (a case-sensitive field): the records a sync wrote are also read by id (see {@link knownRow}). */
-  readonly exact: boolean;
-  /** The value a request looks up (the literal of its query). */
-  readonly ofRequest: (r: LookupRequest, field: string) => string;
-  /** A found record's value in the same form. */
-  readonly ofValue: (value: unknown) => string;
-}
-
-/** Case-insensitive fields: the kit's key (trimmed, lower-cased). */
-const CASE_INSENSITIVE: KeyForm = { exact: false, ofRequest: (r) => r.matchKey, ofValue: (value) => String(value ?? '').trim().toLowerCase() };
-
-/** "Unique, case sensitive" fields: the value as written, trimmed (the kit's key when the snapshot does not hold it). */
-const CASE_SENSITIVE: KeyForm = {
-  exact: true,
-  ofRequest: (r, field) => {
-    const written = valueAsWritten(r.snapshot.properties, field);
-    return written !== undefined && written.toLowerCase() === r.matchKey ? written : r.matchKey;
-  },
-  ofValue: (value) => String(value ?? '').trim(),
-};
-
-/** The form of the client's match field (see {@link findRecords}). */
-function keyForm(client: SalesforceClient): KeyForm {
-  return client.matchField.unique && client.matchField.caseSensitive ? CASE_SENSITIVE : CASE_INSENSITIVE;
-}
-
-/** A property's value trimmed, the field named in any case (mappings may spell it differently); undefined when absent. */
-function valueAsWritten(properties: LookupRequest['snapshot']['properties'], field: string): string | undefined {
-  const wanted = field.toLowerCase();
-  for (const name in properties) {
-    const value = properties[name];
-    if (name.toLowerCase() === wanted && value !== null && value !== undefined) return String(value).trim();
-  }
-  return undefined;
-}
-
 /** The external-id fields (describe: `externalId`) the requests' records map with a value, other than the match field. */
 function uniqueFieldsOf(client: SalesforceClient, requests: readonly LookupRequest[], field: string): string[] {
   const names = new Set<string>();
@@ -155,8 +107,6 @@ const CONVERTED = {
   message: 'This Lead was converted; Salesforce does not allow updating converted Leads. Sync Contacts for converted people.',
 } as const;
 
-/** A record as a lookup reads it: its id, match field, and the Email and IsConverted where asked for. */
-type Row = Record<string, unknown> & { Id: string; IsConverted?: boolean; Email?: unknown };
 
 /** A found record's Email as the destination's `identityKeys` give it (trimmed, lower-cased), when the lookup read it. */
 function identitiesOf(row: Row): { identities?: string[] } {
