@@ -43,6 +43,21 @@ describe('Facebook: a record in two groups naming one audience (sync mode)', () 
     expect(await members()).toEqual([]);
   });
 
+  it('a phone changed while in both groups: the old phone leaves the audience (its removal is not skipped), the new one is there; the rerun is quiet', async () => {
+    const pin = { groupIds: { A: '555', B: '555' } };
+    const rec = (phone: string): ConformanceRecord => ({ id: 'r1', snapshot: { properties: { EMAIL: emailOf(1), PHONE: phone }, groups: ['A', 'B'] } });
+    await run([rec('+1 555 123 0001')], pin);
+    await run([rec('+1 555 123 0002')], pin);
+    const audience = (await target.admin.records<FacebookEmulatorData>()).audiences.find((a) => a.id === '555');
+    const linked = [...(audience?.members ?? []).map((m) => m.PHONE), ...(audience?.links ?? []).flat().map((k) => k.replace(/^PHONE:/, ''))];
+    expect(linked).not.toContain(sha256Hex('15551230001'));
+    expect(audience?.members.map((m) => m.PHONE)).toEqual([sha256Hex('15551230002')]);
+    await target.admin.clearRequests();
+    const again = await run([rec('+1 555 123 0002')], pin);
+    expect(again.counts.unchanged).toBe(1);
+    expect((await target.admin.requests()).filter((e) => e.path.endsWith('/users'))).toEqual([]);
+  });
+
   it('a group given by the audience id and one by its name: leaving the name keeps the person', async () => {
     await run([person(1, ['Customers', '555'])]);
     await run([person(1, ['555'])]);

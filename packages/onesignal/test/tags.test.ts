@@ -81,6 +81,9 @@ describe('tag keys and changes', () => {
     expect(groupTag('🔥 Fans', 'in_')).not.toBe(groupTag('⭐ Fans', 'in_'));
     expect(groupTag('🔥 Fans', 'in_')).toMatch(/^in_fans_[0-9a-f]{8}$/);
     expect(groupTag('Café — Paris!!', 'in_')).toBe('in_cafe_paris');
+    // ASCII symbols are punctuation here, as before: the tags of existing groups stay.
+    expect(groupTag('C++', 'in_')).toBe('in_c');
+    expect(groupTag('A+B = <x>', 'in_')).toBe('in_a_b_x');
   });
 
   it('with an empty prefix, a group tag with the key of a mapped property fails the user group_tag_clash, nothing sent', () => {

@@ -33,8 +33,8 @@ const LATIN_FOLDS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 
  * The tag for group `name`: `prefix` + the name lowercased, accents removed, every run of
  * other characters turned into `_` (e.g. `"VIP Customers"` → `in_vip_customers`). A name
  * with no letters or digits becomes `prefix` + `group`. A name holding letters or digits
- * outside a–z and 0–9 (Cyrillic, Greek, CJK…, which a tag key cannot hold), or symbols
- * (emoji, `★`: `"🔥 Fans"` and `"⭐ Fans"` were both `in_fans`), gets 8 hex digits
+ * outside a–z and 0–9 (Cyrillic, Greek, CJK…, which a tag key cannot hold), or non-ASCII
+ * symbols (emoji, `★`: `"🔥 Fans"` and `"⭐ Fans"` were both `in_fans`), gets 8 hex digits
  * of its SHA-256 after what is left (`"Клиенты"` → `in_group_…`; `"Kunden Ü"` stays
  * `in_kunden_u`, `"Straße"` is `in_strasse`): before, every such group became `in_group`, one tag for different groups
  * (fresh helper 68, finding 2).
@@ -47,7 +47,7 @@ export function groupTag(name: string, prefix: string): string {
     .replace(/[ßæœøłđðþı]/g, (c) => LATIN_FOLDS[c] ?? c);
   const normalised = folded.replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
   const base = `${prefix}${normalised === '' ? 'group' : normalised}`;
-  if (!/[^a-z0-9\P{L}]|[^a-z0-9\P{N}]|\p{S}/u.test(folded)) return base;
+  if (!/[^a-z0-9\P{L}]|[^a-z0-9\P{N}]|(?!\p{ASCII})\p{S}/u.test(folded)) return base;
   return `${base}_${createHash('sha256').update(name.normalize('NFC').toLowerCase()).digest('hex').slice(0, 8)}`;
 }
 

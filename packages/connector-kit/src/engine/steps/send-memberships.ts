@@ -86,15 +86,17 @@ export async function sendMemberships(ctx: AudienceRunContext, ledger: RecordLed
  * True when removing a record's identifiers from audience `id` (it left group `name`) would
  * take out the person it stays in that audience as: another of its groups names the same
  * audience (two names pinned to one id, or a group given by id), and the identifiers removed
- * share one with those it stays with (the vendor matches a person by any of them). The person
- * was removed from an audience they were still in, and no later run added them back (fresh
- * helper 69, finding 3).
+ * are the ones it stays with. The person was removed from an audience they were still in, and
+ * no later run added them back (fresh helper 69, finding 3). Identifiers that changed are
+ * removed as before (the new ones are added after): kept because they shared the email, an
+ * old phone stayed in the audience for good (fresh helper 70, finding 1).
  */
 function stillIn(ctx: AudienceRunContext, r: RecordView, name: string, id: string, ids: ReadonlyMap<string, string>): boolean {
   const next = r.next;
   if (!next || !next.groups.some((g) => g !== name && ids.get(g) === id)) return false;
   const removed: RecordSnapshot = { properties: r.plan?.removeIdentity ?? {}, groups: [] };
-  const keysOf = (snapshot: RecordSnapshot) => ctx.destination.identityKeys?.(snapshot, ctx.config) ?? [ctx.destination.matchKey(snapshot, ctx.config)].filter((k): k is string => k !== undefined);
-  const staying = new Set(keysOf(next));
-  return keysOf(removed).some((k) => staying.has(k));
+  const keysOf = (snapshot: RecordSnapshot) => new Set(ctx.destination.identityKeys?.(snapshot, ctx.config) ?? [ctx.destination.matchKey(snapshot, ctx.config)].filter((k): k is string => k !== undefined));
+  const staying = keysOf(next);
+  const leaving = keysOf(removed);
+  return leaving.size === staying.size && [...leaving].every((k) => staying.has(k));
 }
