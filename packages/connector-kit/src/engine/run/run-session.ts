@@ -14,7 +14,7 @@ import { StateWriter } from '../ledger/state-writer';
 import type { SyncRunSummary } from '../run-types';
 import { departuresUncertain } from '../scan/read-windows';
 import type { SourceScan } from '../scan/scan-source';
-import { DestinationClaims } from '../steps/destination-claims';
+import { DestinationClaims, IDENTITY_REFUSALS } from '../steps/destination-claims';
 import { ValueCarriers } from '../steps/value-carriers';
 import type { RunContext } from './run-context';
 import { RunLease } from './run-lease';
@@ -203,7 +203,11 @@ export class RunSession {
       writer: this.writer,
       caller: this.caller,
       logger,
-      emit: this.results.emit,
+      // Rows refused because who they are could not be told are noted for the departures of this run (see claimRecords).
+      emit: (result: RecordResult) => {
+        if (result.outcome === 'failed' && result.code !== undefined && IDENTITY_REFUSALS.has(result.code)) claims.refuse(result.id);
+        this.results.emit(result);
+      },
       groupIds: this.groupIds,
       claims,
       source: {

@@ -134,7 +134,9 @@ export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger):
     const id = record.found && !record.found.presumed ? record.found.id : undefined;
     if (record.next === null) {
       const byKey = keyHolder(ctx, record);
-      const unsure = keyHeldBySeveral(record.matchKey, (key) => ctx.source.keyShared(key));
+      // A holder whose own row was refused in this run (who it is could not be told) says nothing sure either: the record is kept, and the next run decides again
+      // (verify, quick, seed 112453665: r2 took r1's Email with r3's values and was refused; r1's Contact was deleted, and nobody held that Email).
+      const unsure = keyHeldBySeveral(record.matchKey, (key) => ctx.source.keyShared(key)) || (byKey !== undefined && ctx.claims.refused(byKey));
       const sameByKey = byKey !== undefined && (unsure || mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId, (key) => ctx.source.keyHolder(key))) ? byKey : undefined;
       const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? sameByKey;
       const carrier = holder === undefined ? ctx.carriers.carrierOf(record.recordId) : undefined;

@@ -8,6 +8,17 @@
  */
 export class DestinationClaims {
   private readonly holders = new Map<string, string>();
+  private readonly unclear = new Set<string>();
+
+  /** Notes that `recordId`'s row was refused in this run because who it is could not be told (see {@link IDENTITY_REFUSALS}). */
+  refuse(recordId: string): void {
+    this.unclear.add(recordId);
+  }
+
+  /** True when `recordId`'s row was refused in this run because who it is could not be told. */
+  refused(recordId: string): boolean {
+    return this.unclear.has(recordId);
+  }
 
   /**
    * Claims `destinationId` for `recordId`. Returns the id of the source record that holds
@@ -25,3 +36,6 @@ export class DestinationClaims {
     return this.holders.get(destinationId);
   }
 }
+
+/** Refusals that say a row's person could not be told: its key says nothing sure about whose record it is. */
+export const IDENTITY_REFUSALS: ReadonlySet<string> = new Set(['identity_unclear']);
