@@ -88,11 +88,15 @@ export async function findRecords(
     const rows = foundRecordsOf<Row>(await client.api.query<unknown>(soql), field);
     for (const row of rows) remember(row);
   }
-  for (const list of inListsWithin([...known].filter((id) => !byId.has(id)), IN_LIST_BUDGET)) {
-    const soql = `SELECT Id, ${field}${extra} FROM ${object} WHERE Id IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`;
-    for (const row of foundRecordsOf<Row>(await client.api.query<unknown>(soql), field)) remember(row);
-  }
+  await readByIds(client, `SELECT Id, ${field}${extra} FROM ${object}`, field, [...known].filter((id) => !byId.has(id)), remember);
   return found();
+}
+
+/** Reads records by id (`<select> WHERE Id IN (…)`, lists split to fit the URI) and hands each to `remember`. */
+async function readByIds(client: SalesforceClient, select: string, field: string, ids: readonly string[], remember: (row: Row) => void): Promise<void> {
+  for (const list of inListsWithin(ids, IN_LIST_BUDGET)) {
+    for (const row of foundRecordsOf<Row>(await client.api.query<unknown>(`${select} WHERE Id IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`), field)) remember(row);
+  }
 }
 
 /** The external-id fields (describe: `externalId`) the requests' records map with a value, other than the match field. */
