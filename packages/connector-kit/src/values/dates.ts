@@ -1,4 +1,8 @@
-import { format as formatDate, isValid, parse, parseISO } from 'date-fns';
+// date-fns by function: its root module loads every function it has (about 50 ms more at each CLI start).
+import { format as formatDate } from 'date-fns/format';
+import { isValid } from 'date-fns/isValid';
+import { parse } from 'date-fns/parse';
+import { parseISO } from 'date-fns/parseISO';
 import type { PropertyValue } from '../records/types';
 import { coerced, refused, type Coerced } from './coerced';
 import { epochMillis, type EpochUnit } from './epoch-unit';
