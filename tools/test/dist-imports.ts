@@ -12,14 +12,14 @@ export function packageOf(specifier: string): string {
 
 /**
  * The packages the built files of a package load at run time: every bare specifier of a
- * static `import … from` / `export … from`, a side-effect `import "…"`, a `require("…")`
- * or an `import("…")` in `dist/*.js` and `dist/*.cjs`, without Node's built-in modules.
+ * static `import … from` / `export … from`, a side-effect `import "…"`, a `require("…")`,
+ * an `import("…")` or a `createRequire(…)("…")` in `dist/*.js` and `dist/*.cjs`, without Node's built-in modules.
  * What the build bundled is not among them.
  */
 export function distImports(packageDir: string): Set<string> {
   const dist = join(packageDir, 'dist');
   const out = new Set<string>();
-  const patterns = [/(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*"([^"]+)"/g, /(?:^|\n)\s*import\s*"([^"]+)"/g, /\brequire\("([^"]+)"\)/g, /\bimport\("([^"]+)"\)/g];
+  const patterns = [/(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*"([^"]+)"/g, /(?:^|\n)\s*import\s*"([^"]+)"/g, /\brequire\("([^"]+)"\)/g, /\bimport\("([^"]+)"\)/g, /\bcreateRequire\)?\([^()]*\)\("([^"]+)"\)/g];
   for (const file of readdirSync(dist).filter((f) => /\.(c?js)$/.test(f))) {
     const code = readFileSync(join(dist, file), 'utf8');
     for (const pattern of patterns) {

@@ -67,6 +67,8 @@ export function packageConfig(entry: Record<string, string>, overrides: Partial<
     clean: true,
     target: 'node20',
     platform: 'node',
+    // `import.meta.url` in the CJS twin (the file's URL, as in ESM): what `createRequire` loads lazily from.
+    shims: true,
     splitting: false,
     treeshake: false,
     noExternal: esmOnlyDependencies(),

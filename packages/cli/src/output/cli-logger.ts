@@ -1,6 +1,7 @@
 import { redactText, type Logger } from '@syncmodes/connector-kit';
+import { createRequire } from 'node:module';
 import { pino } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type * as PinoPretty from 'pino-pretty';
 import { escapeFields, escapeJsonControl } from './safe-text';
 
 /** Log levels the CLI accepts (`--log-level`). Default `warn`. */
@@ -28,6 +29,8 @@ export interface CliLoggerOptions {
  */
 function destination(stream: NodeJS.WritableStream, format: LogFormat, colour: boolean): { write(line: string): void } {
   if (format === 'json') return { write: (line) => void stream.write(escapeJsonControl(line)) };
+  // Loaded for pretty lines only (a terminal), not with the CLI.
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
   const prettify = prettyFactory({ colorize: colour, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
   return { write: (line) => void stream.write(prettify(escapeFields(JSON.parse(line)) as Record<string, unknown>)) };
 }

@@ -1,6 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse, YAMLError } from 'yaml';
+import type * as Yaml from 'yaml';
 import { UsageError } from '../registry/exit-codes';
 import type { SyncJobInput } from './sync-job';
 
@@ -11,8 +12,13 @@ const PATH_KEYS = ['from', 'emulatorSeed', 'stateDir', 'report'] as const;
  * `BAD_INDENT`) and position — and never the file's text: the library's messages quote
  * lines (and alias or tag names) of the file, which may hold secrets.
  */
+/** The yaml library, loaded when a config file is read, not with the CLI (most runs have none). */
+function yaml(): typeof Yaml {
+  return createRequire(import.meta.url)('yaml') as typeof Yaml;
+}
+
 export function yamlProblem(error: unknown): string {
-  if (!(error instanceof YAMLError)) return 'it cannot be parsed';
+  if (!(error instanceof yaml().YAMLError)) return 'it cannot be parsed';
   const kind = `${error.code.toLowerCase().replace(/_/g, ' ')} (${error.code})`;
   const at = error.linePos?.[0];
   return at ? `${kind} at line ${at.line}, column ${at.col}` : kind;
@@ -57,7 +63,7 @@ export function loadConfigFile(path: string): Partial<SyncJobInput> {
   if (text === undefined) throw new UsageError(`Config file "${path}" is larger than ${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes: not a sync config (settings take a few hundred).`, 'config_file');
   let data: unknown;
   try {
-    data = parse(text);
+    data = yaml().parse(text);
   } catch (error) {
     throw new UsageError(`Config file "${path}" is not valid YAML: ${yamlProblem(error)}. Fix it there (its content is not shown: it may hold secrets).`, 'config_file');
   }
