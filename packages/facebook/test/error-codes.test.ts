@@ -9,5 +9,5 @@ describeErrorCodes({
   exclude: ['emulator'],
   skipFiles: ['errors/codes.ts'],
   declared: facebookDestination.errorCodes,
-  expectFound: ['no_valid_identifier', 'permission_denied', 'graph_error', 'low_audience_size', 'audience_upload_blocked', 'audience_not_found', 'unknown_schema_key'],
+  expectFound: ['no_valid_identifier', 'permission_denied', 'graph_error', 'low_audience_size', 'audience_upload_blocked', 'terms_not_accepted', 'audience_not_found', 'unknown_schema_key'],
 });

@@ -145,7 +145,7 @@ export class FacebookClient {
         this.tooLarge = false;
         throw answerTooLarge('Facebook', maxAnswerBytes());
       }
-      throw toGraphError(error, this.secrets);
+      throw toGraphError(error, this.secrets, this.config.adAccountId);
     } finally {
       clearTimeout(timer);
     }

@@ -35,6 +35,30 @@ export const LOW_AUDIENCE_SIZE_SUBCODE = 1_870_047;
  */
 export const UPLOAD_BLOCKED_SUBCODE = 1_713_230;
 
+/**
+ * Code 200 / subcode 1870034 "Custom Audience Terms Not Accepted": the token's user has not
+ * accepted the Custom Audience Terms of Service (per user and business). Older answers say
+ * it with code 2655 or 2663, "Terms of service has not been accepted"
+ * (https://github.com/facebook/facebook-php-business-sdk/issues/43).
+ * https://developers.facebook.com/docs/marketing-api/error-reference ,
+ * https://developers.facebook.com/docs/marketing-api/audiences/reference/custom-audience-terms-of-service/
+ */
+export const TERMS_NOT_ACCEPTED_SUBCODE = 1_870_034;
+const TERMS_CODES = new Set([2655, 2663]);
+
+/** True for Meta's refusal because the Custom Audience Terms of Service are not accepted. */
+function termsNotAccepted(body: GraphErrorBody): boolean {
+  if (body.code === 200 && body.error_subcode === TERMS_NOT_ACCEPTED_SUBCODE) return true;
+  if (body.code !== undefined && TERMS_CODES.has(body.code)) return true;
+  return /custom audience terms not accepted|terms of service has not been accepted/i.test(`${body.error_user_title ?? ''} ${body.message ?? ''}`);
+}
+
+/** Where the token's user accepts the Custom Audience Terms of Service for an ad account (`act_123` or `123`). */
+export function termsUrl(adAccountId: string | undefined): string {
+  const digits = adAccountId?.replace(/^act_/, '');
+  return `https://business.facebook.com/ads/manage/customaudiences/tos/?act=${digits && /^\d+$/.test(digits) ? digits : '<ad account number>'}`;
+}
+
 /** Our code for Meta's "Audience Upload Blocked". */
 export const AUDIENCE_UPLOAD_BLOCKED: FacebookCode = 'audience_upload_blocked';
 
@@ -91,6 +115,8 @@ function describe(body: GraphErrorBody): string {
  * - 190 / 102 / 104 → {@link AuthError} `authentication_failed` (stops the run), through the
  *   kit's `httpError` like the other classes below; 10 / 200 / 294 → `AuthError` `permission_denied`;
  * - 200 / 1870047 (or the title "Audience Size too low") → `low_audience_size` (the removal verb defers its members);
+ * - 200 / 1870034, 2655 or 2663 (Custom Audience Terms of Service not accepted) → `AuthError`
+ *   `terms_not_accepted` (stops the run), naming where to accept them for `adAccountId`;
  * - 100 / 1713230 → `audience_upload_blocked` (the chunk's members fail, not retried);
  * - 4, 17, 32, 613, 800xx, and HTTP 429 → {@link RateLimitError} (wait from
  *   `x-business-use-case-usage` or `Retry-After`: {@link throttleWaitMs}), also when Meta
@@ -101,7 +127,7 @@ function describe(body: GraphErrorBody): string {
  *
  * https://developers.facebook.com/docs/marketing-api/error-reference
  */
-export function toGraphError(thrown: unknown, secrets: readonly string[]): SyncError {
+export function toGraphError(thrown: unknown, secrets: readonly string[], adAccountId?: string): SyncError {
   if (thrown instanceof SyncError) return thrown;
   const e = thrown as SdkErrorLike;
   if (e?.name !== 'FacebookRequestError') {
@@ -121,6 +147,12 @@ export function toGraphError(thrown: unknown, secrets: readonly string[]): SyncE
   }
   if (code === 200 && (body.error_subcode === LOW_AUDIENCE_SIZE_SUBCODE || /audience size too low/i.test(`${body.error_user_title ?? ''} ${body.message ?? ''}`))) {
     return new SyncError(LOW_AUDIENCE_SIZE, `Facebook refused the removal: ${text}.`, { ...options, retryable: true });
+  }
+  if (termsNotAccepted(body)) {
+    return new AuthError(
+      `The access token's user has not accepted the Custom Audience Terms of Service for this ad account's business, so Facebook refuses to create or change audiences: ${text}. Accept them as that user (a system user too) at ${termsUrl(adAccountId)}, then run again.`,
+      { ...options, code: 'terms_not_accepted' },
+    );
   }
   if (PERMISSION_CODES.has(code)) {
     return new AuthError(`The access token lacks a permission on the ad account: ${text}.`, { ...options, code: 'permission_denied' });

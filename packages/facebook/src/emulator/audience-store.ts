@@ -14,6 +14,13 @@ export interface EmulatorSettings {
   invalidValues: string[];
   /** When true, every Graph request is answered 190 / 463 (token expired). */
   tokenExpired: boolean;
+  /**
+   * Whether the token's user accepted the Custom Audience Terms of Service for the ad
+   * account's business (default true). When false, creating an audience and changing its
+   * members are refused with 200 / 1870034 "Custom Audience Terms Not Accepted"; reads still
+   * answer. https://developers.facebook.com/docs/marketing-api/audiences/reference/custom-audience-terms-of-service/
+   */
+  termsAccepted: boolean;
 }
 
 /** A customer-list audience the emulator holds. */
@@ -61,6 +68,7 @@ const settingsSchema = z.object({
   lowAudienceSize: z.number().int().min(0).optional(),
   invalidValues: z.array(z.string()).optional(),
   tokenExpired: z.boolean().optional(),
+  termsAccepted: z.boolean().optional(),
 });
 
 /** The seed file's shape (see the package README). */
@@ -100,7 +108,7 @@ const dataSchema = z.object({
 });
 
 /** Defaults of {@link EmulatorSettings}. */
-export const DEFAULT_SETTINGS: EmulatorSettings = { lowAudienceSize: 100, invalidValues: [], tokenExpired: false };
+export const DEFAULT_SETTINGS: EmulatorSettings = { lowAudienceSize: 100, invalidValues: [], tokenExpired: false, termsAccepted: true };
 
 /** Ad-account audiences, their members, and the emulator's settings. */
 export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
@@ -144,6 +152,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
       lowAudienceSize: parsed.lowAudienceSize ?? this.settings.lowAudienceSize,
       invalidValues: parsed.invalidValues ?? this.settings.invalidValues,
       tokenExpired: parsed.tokenExpired ?? this.settings.tokenExpired,
+      termsAccepted: parsed.termsAccepted ?? this.settings.termsAccepted,
     };
   }
 

@@ -1,6 +1,6 @@
 import { EmulatorServer, type EmulatorRequest, type EmulatorResponse } from '@syncmodes/connector-kit/emulator';
 import { AudienceStore, DEFAULT_SETTINGS, type EmulatorSettings, type StoredAudience } from './audience-store';
-import { expiredToken, facebookShapes, graphError, invalidParameter, invalidToken, lowAudienceSize, objectNotFound, tokenRequired, uploadBlocked } from './graph-shapes';
+import { expiredToken, facebookShapes, graphError, invalidParameter, invalidToken, lowAudienceSize, objectNotFound, termsNotAccepted, tokenRequired, uploadBlocked } from './graph-shapes';
 import { MemberSet } from './member-set';
 import { parseUsers, type ParsedUsers } from './users-payload';
 
@@ -108,7 +108,9 @@ const usersAnswer = (audience: StoredAudience, sessionId: string, parsed: Parsed
  *   `batch_seq`, `last_batch_flag`): the audience becomes the session's rows after the last
  *   batch; plain adds and removals are refused while a session is open;
  * - tokens: `access_token` must be {@link EMULATOR_ACCESS_TOKEN} (190 otherwise; 190 / 463
- *   once expired via settings or the `auth_expired` fault).
+ *   once expired via settings or the `auth_expired` fault);
+ * - the Custom Audience Terms of Service: with the setting `termsAccepted: false`, creating
+ *   an audience and changing members are refused with 200 / 1870034.
  *
  * Admin: `GET /__emulator/records` (audiences with their hashed members, see the README),
  * `POST /__emulator/settings` ({@link EmulatorSettings}), plus the toolkit's endpoints.
@@ -178,6 +180,7 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
         method: 'POST',
         path: '/:version/:node/customaudiences',
         handler: account((req, accountId) => {
+          if (!store.settings.termsAccepted) return termsNotAccepted();
           const name = param(req, 'name');
           const subtype = param(req, 'subtype') ?? 'CUSTOM';
           const source = param(req, 'customer_file_source');
@@ -195,6 +198,7 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
         method: 'POST',
         path: '/:version/:node/users',
         handler: audience((req, a) => {
+          if (!store.settings.termsAccepted) return termsNotAccepted();
           if (a.uploadBlocked) return uploadBlocked();
           if (openSession(a.id)) return busy();
           const parsed = parseUsers(param(req, 'payload'), new Set(store.settings.invalidValues));
@@ -211,6 +215,7 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
         method: 'DELETE',
         path: '/:version/:node/users',
         handler: audience((req, a) => {
+          if (!store.settings.termsAccepted) return termsNotAccepted();
           if (a.uploadBlocked) return uploadBlocked();
           if (openSession(a.id)) return busy();
           const parsed = parseUsers(param(req, 'payload'), new Set(store.settings.invalidValues));
@@ -226,6 +231,7 @@ export function createFacebookEmulator(options: FacebookEmulatorOptions = {}): E
         method: 'POST',
         path: '/:version/:node/usersreplace',
         handler: audience((req, a) => {
+          if (!store.settings.termsAccepted) return termsNotAccepted();
           const raw = param(req, 'session');
           let session: { session_id?: unknown; batch_seq?: unknown; last_batch_flag?: unknown } | undefined;
           try {

@@ -99,3 +99,20 @@ export const facebookShapes: VendorShapes = {
   authExpired: () => expiredToken(),
   notFound: (request) => graphError(400, { message: `Unknown path components: ${request.path}`, code: 2500 }),
 };
+
+/**
+ * The refusal to create or change a customer-list audience while the token's user has not
+ * accepted the Custom Audience Terms of Service: code 200, subcode 1870034, "Custom Audience
+ * Terms Not Accepted" (Meta's error reference: "You'll need to agree to the Custom Audience
+ * terms before you can create or edit an audience or an ad set").
+ * https://developers.facebook.com/docs/marketing-api/error-reference ,
+ * https://developers.facebook.com/docs/marketing-api/audiences/reference/custom-audience-terms-of-service/
+ */
+export const termsNotAccepted = (): EmulatorResponse =>
+  graphError(400, {
+    message: 'Permissions error',
+    code: 200,
+    error_subcode: 1_870_034,
+    error_user_title: 'Custom Audience Terms Not Accepted',
+    error_user_msg: "You'll need to agree to the Custom Audience terms before you can create or edit an audience or an ad set.",
+  });

@@ -21,6 +21,12 @@ export const FACEBOOK_CODES = {
   // Codes 1 and 2, or `is_transient`
   facebook_unavailable: record(true, 'Facebook had a temporary problem (Graph code 1 or 2, or an error marked transient).', 'Run again later.'),
   graph_error: record(false, 'Facebook refused the request with another Graph API error (e.g. 100, invalid parameter); the message carries its code and fbtrace_id.', 'Read the message; fix what it names.'),
+  // Code 200 / subcode 1870034 “Custom Audience Terms Not Accepted” (https://developers.facebook.com/docs/marketing-api/error-reference); older answers: codes 2655 and 2663, “Terms of service has not been accepted”
+  terms_not_accepted: run(
+    false,
+    'The user (or system user) of the access token has not accepted the Custom Audience Terms of Service for the business of the ad account; Meta refuses to create or change customer-list audiences until then.',
+    'Accept them as that user at https://business.facebook.com/ads/manage/customaudiences/tos/?act=<ad account number> (https://developers.facebook.com/docs/marketing-api/audiences/reference/custom-audience-terms-of-service/), then run again: the run sends what is pending.',
+  ),
   // Codes 10, 200, 294
   permission_denied: run(false, 'The access token lacks a permission on the ad account (Graph code 10, 200 or 294).', 'Give the token ads_management on the ad account (FACEBOOK_ACCESS_TOKEN).'),
   audience_not_found: config('The configured audience id does not exist, or the token cannot see it.', 'Check the audience option.'),
