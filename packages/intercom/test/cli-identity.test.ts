@@ -89,7 +89,7 @@ describe('syncmodes sync --to intercom: a record whose contact is archived (#12)
     }
   }
 
-  it('the contact brought back gets the whole record: a value the record does not have is cleared, not kept from the archived contact', async () => {
+  it('the contact brought back is a first match, as one search finds: a value the record does not have is kept, not cleared (fresh helper 72: a 409 erased what people typed)', async () => {
     const dir = tempDir();
     const seed = join(dir, 'seed.json');
     writeFileSync(seed, JSON.stringify({ contacts: [{ role: 'user', external_id: 'arch-1', email: 'arch@example.com', name: 'Old Name', archived: true }] }));
@@ -101,7 +101,7 @@ describe('syncmodes sync --to intercom: a record whose contact is archived (#12)
     const out = await cli(args);
     expect(out.code, out.stderr).toBe(0);
     expect(readReport(report).records.map((x) => x.outcome)).toEqual(['updated']);
-    expect(saved(state).map((c) => [c.external_id, c.name ?? null, c.archived])).toEqual([['arch-1', null, false]]);
+    expect(saved(state).map((c) => [c.external_id, c.name ?? null, c.archived])).toEqual([['arch-1', 'Old Name', false]]);
     // A rerun has nothing to send.
     const again = await cli(args);
     expect(again.code, again.stderr).toBe(0);

@@ -1,4 +1,4 @@
-import { SyncError, isRunStopping, toSyncError, type ItemResult, type PropertyValue, type UpdateItem, type WriteItem } from '@syncmodes/connector-kit';
+import { SyncError, isRunStopping, toSyncError, type ItemResult, type UpdateItem, type WriteItem } from '@syncmodes/connector-kit';
 import { conflictingContact, type ConflictingContact } from '../client/errors';
 import type { ContactBody } from '../client/intercom-api';
 import { contactBody, roleFor } from './contact-body';
@@ -8,8 +8,8 @@ import type { IntercomContext } from './verb-context';
 /**
  * Makes the contact a 409 named the record: unarchives it when it is archived (creates are
  * only sent where the mode may create, so it may restore too), then updates it with the
- * record's properties (all of them: empties clear what the contact held). Never creates a
- * second contact.
+ * record's non-empty properties, as a first match found by search is (what the contact holds
+ * beyond them stays). Never creates a second contact.
  */
 async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body: ContactBody): Promise<ItemResult> {
   const { api } = ctx.client;
@@ -18,8 +18,10 @@ async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body
       await api.unarchiveContact(ctx, conflict.id);
     } catch (thrown) {
       const error = toSyncError(thrown);
-      // Rate limits and network failures are retried by the kit (the create meets the same 409).
-      if (isRunStopping(error) || error.status === 429 || (error.retryable && error.status === undefined)) throw error;
+      // Rate limits, gateway answers (502, 503, 504) and network failures are retried by the kit (the create meets the
+      // same 409). A 500 is what Intercom answers for a permanently deleted user (see the emulator's `unarchive`): no retry
+      // brings it back.
+      if (isRunStopping(error) || (error.retryable && error.status !== 500)) throw error;
       return {
         ok: false,
         error: new SyncError(
@@ -44,13 +46,6 @@ async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body
   return { ok: true, id: conflict.id, existing: true };
 }
 
-/** Every property of the record, empties as `null` (clear), for updating a contact the record did not write. */
-function wholeRecord(item: WriteItem): Record<string, PropertyValue> {
-  const out: Record<string, PropertyValue> = {};
-  for (const [k, v] of Object.entries(item.snapshot.properties)) out[k] = v === undefined || v === null || (typeof v === 'string' && v.trim() === '') ? null : v;
-  return out;
-}
-
 async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemResult> {
   const built = contactBody(ctx.client, ctx.config, item.properties);
   if ('error' in built) return { ok: false, error: built.error };
@@ -64,11 +59,9 @@ async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemRes
   } catch (thrown) {
     const conflict = conflictingContact(thrown);
     if (!conflict) return failedItem(thrown);
-    // The contact found may hold values this record does not have (an archived contact of an
-    // earlier sync, one made by hand): the update sends the whole record, empties as clears.
-    const whole = contactBody(ctx.client, ctx.config, wholeRecord(item));
-    if ('error' in whole) return { ok: false, error: whole.error };
-    return takeOver(ctx, conflict, whole.body);
+    // A first match, as when search finds the contact: the record's non-empty values are sent,
+    // and what the contact holds beyond them (entered by hand, or by another sync) is kept.
+    return takeOver(ctx, conflict, built.body);
   }
 }
 

@@ -66,7 +66,9 @@ function reduceSending(record: LedgerRecord, event: SendingEvent): void {
       record.acked = withAck(record.acked, event.op);
       if (event.op === 'write' && record.plan?.action === 'create') {
         record.existing = event.existing === true;
-        record.owned = !record.existing;
+        // Answered with the record this sync created before (its state says so: restored from an archive, or met again after
+        // a 404 on its update): still this sync's own.
+        record.owned = !record.existing || (record.entry?.owned === true && event.id !== undefined && record.entry.destinationId === event.id);
         if (event.id !== undefined) record.destinationId = event.id;
       }
       return;

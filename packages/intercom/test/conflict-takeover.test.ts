@@ -1,0 +1,65 @@
+import { SqliteStateStore, runSync, type RunSyncOptions } from '@syncmodes/connector-kit';
+import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { intercomDestination } from '../src/index';
+import { calls, FAST, outcomes, person } from './helpers';
+import { records, startEmulator } from './intercom-harness';
+
+// A create answered 409 "already exists" (an archived contact, or one search had not indexed
+// yet) is a first match, like one search finds: Intercom's contact keeps what the record does not
+// have. https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/createcontact
+describe('Intercom: a create answered 409 (fresh helper 72)', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  let state: SqliteStateStore;
+  beforeEach(async () => {
+    env = await startEmulator();
+    state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    state.close();
+    await env.emulator.stop();
+  });
+  const run = (rs: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}) =>
+    runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(rs), state, retry: FAST, guard: { maxDeletes: 100 }, ...extra });
+  const contactOf = async (externalId: string) => (await records(env.admin)).contacts.find((c) => c.external_id === externalId);
+
+  const handTyped = {
+    data_attributes: [{ name: 'plan', data_type: 'string' }],
+    contacts: [{ role: 'user', external_id: 'ext-1', email: 'p1@example.com', name: 'Typed by hand', phone: '+15550001', custom_attributes: { plan: 'gold' }, archived: true }],
+  };
+
+  for (const mode of ['additive', 'sync'] as const) {
+    it(`an archived contact brought back keeps the values the record does not have (${mode}): name, phone and a custom attribute typed in Intercom`, async () => {
+      await env.admin.seed(handTyped);
+      const summary = await run([person(1, { name: '', 'custom_attributes.plan': '' })], { mode });
+      expect(outcomes(summary)).toEqual({ p1: 'updated' });
+      expect(await contactOf('ext-1')).toMatchObject({ name: 'Typed by hand', phone: '+15550001', custom_attributes: { plan: 'gold' }, archived: false });
+      const put = (await env.admin.requests()).find((e) => e.method === 'PUT');
+      expect(Object.keys(put?.body as object).sort()).toEqual(['email', 'external_id']);
+      // A rerun has nothing to send.
+      expect(outcomes(await run([person(1, { name: '', 'custom_attributes.plan': '' })], { mode }))).toEqual({ p1: 'unchanged' });
+    });
+  }
+
+  it('a 503 on the unarchive is retried, not a permanent restore_failed', async () => {
+    await env.admin.seed(handTyped);
+    await env.admin.setFaults([{ kind: 'server_error', status: 503, path: 'unarchive', times: 1 }]);
+    const summary = await run([person(1, { name: 'Back' })], { mode: 'additive' });
+    expect(outcomes(summary)).toEqual({ p1: 'updated' });
+    expect(calls(await env.admin.requests()).filter((c) => c.includes('unarchive'))).toEqual(['POST /contacts/:id/unarchive → 503', 'POST /contacts/:id/unarchive → 200']);
+    expect(await contactOf('ext-1')).toMatchObject({ name: 'Back', archived: false });
+  });
+
+  it('a contact this sync created, archived in Intercom and brought back by the sync, is still its own: sync mode archives it when it leaves', async () => {
+    expect(outcomes(await run([person(1), person(2)], { mode: 'sync' }))).toEqual({ p1: 'created', p2: 'created' });
+    const created = await contactOf('ext-1');
+    const archived = await fetch(`${env.url}/contacts/${created?.id}/archive`, { method: 'POST', headers: { authorization: `Bearer ${env.config.accessToken}`, 'intercom-version': '2.14' } });
+    expect(archived.status).toBe(200);
+    const back = await run([person(1, { name: 'Renamed' }), person(2)], { mode: 'sync' });
+    expect(outcomes(back)).toEqual({ p1: 'updated', p2: 'unchanged' });
+    expect(await contactOf('ext-1')).toMatchObject({ id: created?.id, name: 'Renamed', archived: false });
+    const left = await run([person(2)], { mode: 'sync' });
+    expect(outcomes(left)).toEqual({ p1: 'deleted', p2: 'unchanged' });
+    expect(await contactOf('ext-1')).toMatchObject({ id: created?.id, archived: true });
+  });
+});
