@@ -152,6 +152,7 @@ export {
   coerced,
   epochMillis,
   epochUnitSchema,
+  changedAsNumber,
   isCanonicalNumber,
   plainNumberText,
   readDate,

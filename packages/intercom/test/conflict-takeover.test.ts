@@ -63,3 +63,37 @@ describe('Intercom: a create answered 409 (fresh helper 72)', () => {
     expect(await contactOf('ext-1')).toMatchObject({ id: created?.id, archived: true });
   });
 });
+
+// A new custom attribute is typed from the first 100 distinct values of its column; a later
+// value a number would change (a leading zero) makes it text, so no digit is lost (fresh helper
+// 72, finding 5: 120 whole numbers then `02134` made an integer attribute, stored as 2134).
+describe('Intercom: a custom attribute created from a column whose leading zeros come late', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  let state: SqliteStateStore;
+  beforeEach(async () => {
+    env = await startEmulator();
+    state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    state.close();
+    await env.emulator.stop();
+  });
+  const zips = (late: readonly string[]) => [...Array.from({ length: 120 }, (_, i) => String(10_000 + 7 * i)), ...late];
+  const rows = (values: readonly string[]) => values.map((zip, i) => person(i + 1, { 'custom_attributes.zip': zip }));
+  const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(rs), state, retry: FAST, mode: 'additive' });
+
+  it('is a string attribute, and 02134 and 00501 keep their digits', async () => {
+    const summary = await run(rows(zips(['02134', '00501'])));
+    expect(summary.counts).toMatchObject({ created: 122, failed: 0 });
+    const data = await records(env.admin);
+    expect(data.data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('string');
+    const zipOf = (i: number) => data.contacts.find((c) => c.external_id === `ext-${i}`)?.custom_attributes?.zip;
+    expect([zipOf(121), zipOf(122), zipOf(1)]).toEqual(['02134', '00501', '10000']);
+  });
+
+  it('whole numbers only, however many: an integer attribute, as before', async () => {
+    const summary = await run(rows(zips(['99999'])));
+    expect(summary.counts).toMatchObject({ created: 121, failed: 0 });
+    expect((await records(env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('integer');
+  });
+});

@@ -1,4 +1,4 @@
-import { isCanonicalNumber, toEpochSeconds, type DateOptions, type PropertyValue } from '@syncmodes/connector-kit';
+import { changedAsNumber, isCanonicalNumber, toEpochSeconds, type DateOptions, type PropertyValue } from '@syncmodes/connector-kit';
 import type { AttributeType } from './contact-fields';
 
 /** The type a new data attribute gets, and why (shown in dry runs and the run summary). */
@@ -35,7 +35,7 @@ export function inferAttributeType(samples: readonly PropertyValue[], dates: Dat
   // Digits alone are numbers (or postal codes), not epoch dates: a date type must come from dates written as dates.
   if (values.every((v) => typeof v === 'string' && !looksNumeric(v) && toEpochSeconds(v, 'sample', dates).ok))
     return { type: 'date', reason: 'every value is a date' };
-  if (values.some((v) => looksNumeric(v) && !isCanonicalNumber(v))) {
+  if (values.some(changedAsNumber)) {
     return {
       type: 'string',
       reason: 'some values are digits a number would change (leading zeros, a sign, trailing zeros or more digits than a number keeps)',

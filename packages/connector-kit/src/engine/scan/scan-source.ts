@@ -1,4 +1,5 @@
 import { FIELD_SAMPLE_LIMIT } from '../../destination/define-destination';
+import { changedAsNumber, numberLike } from '../../values/numbers';
 import { permits, type DeletePolicy } from '../../modes/permits';
 import type { SyncMode } from '../../modes/sync-modes';
 import { snapshotHash } from '../../records/snapshot-hash';
@@ -64,7 +65,7 @@ export interface SourceScan {
   readonly forgottenNotFound: readonly string[];
   /** Every property name the records carry. */
   readonly propertyNames: ReadonlySet<string>;
-  /** Up to `FIELD_SAMPLE_LIMIT` distinct non-empty values per property name, in source order. */
+  /** Up to `FIELD_SAMPLE_LIMIT` distinct non-empty values per property name, in source order (see `PropertySample`). */
   readonly samples: ReadonlyMap<string, readonly PropertyValue[]>;
   /** Every group name the records carry. */
   readonly groupNames: ReadonlySet<string>;
@@ -90,10 +91,38 @@ export interface ScanOptions {
   readonly stopped?: (() => boolean) | undefined;
 }
 
+/**
+ * One property's sample: its first `FIELD_SAMPLE_LIMIT` distinct non-empty values, and, when
+ * those all read as numbers, the first later value a numeric field would change (`02134` after
+ * a hundred whole numbers): a field typed from the sample alone would silently drop its
+ * leading zero (fresh helper 72, finding 5).
+ */
+class PropertySample {
+  readonly values = new Set<PropertyValue>();
+  /** True once the sample is full and every value in it reads as a number. */
+  private watching = false;
+  changed: PropertyValue | undefined;
+
+  add(value: PropertyValue): void {
+    if (this.values.size < FIELD_SAMPLE_LIMIT) {
+      this.values.add(value);
+      if (this.values.size === FIELD_SAMPLE_LIMIT) this.watching = [...this.values].every(numberLike) && ![...this.values].some(changedAsNumber);
+    } else if (this.watching && changedAsNumber(value)) {
+      this.changed = value;
+      this.watching = false;
+    }
+  }
+
+  /** The values a destination types a new field from. */
+  sample(): PropertyValue[] {
+    return this.changed === undefined ? [...this.values] : [...this.values, this.changed];
+  }
+}
+
 /** Collects property names, sample values and group names. */
 class SourceShape {
   readonly propertyNames = new Set<string>();
-  readonly samples = new Map<string, Set<PropertyValue>>();
+  readonly samples = new Map<string, PropertySample>();
   readonly groupNames = new Set<string>();
 
   add(snapshot: RecordSnapshot): void {
@@ -102,11 +131,11 @@ class SourceShape {
       let seen = this.samples.get(name);
       if (seen === undefined) {
         this.propertyNames.add(name);
-        seen = new Set<PropertyValue>();
+        seen = new PropertySample();
         this.samples.set(name, seen);
       }
       const value = properties[name] as PropertyValue;
-      if (value !== null && value !== '' && seen.size < FIELD_SAMPLE_LIMIT) seen.add(value);
+      if (value !== null && value !== '') seen.add(value);
     }
     for (const g of snapshot.groups) this.groupNames.add(g);
   }
@@ -278,7 +307,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     changedWithState: tally.changedWithState,
     ...(complete ? departures(index, seen, options) : { departing: [], deletable: [], forgottenNotFound: [] }),
     propertyNames: shape.propertyNames,
-    samples: new Map([...shape.samples].map(([name, values]) => [name, [...values]])),
+    samples: new Map([...shape.samples].map(([name, sample]) => [name, sample.sample()])),
     groupNames: shape.groupNames,
     memo: tally.memo,
     complete,
