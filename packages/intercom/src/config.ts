@@ -52,7 +52,13 @@ export const intercomConfigSchema = z.object({
     .positive()
     .optional()
     .describe('Client-side cap on calls a minute, spread over 10-second windows (default: none; pacing follows the X-RateLimit headers).'),
-});
+})
+  // Intercom ignores a lead's external_id and gives it a UUID of its own (see the emulator's `createContact`): leads made
+  // by this sync could never be found by external_id, and every run would create them again (fresh helper 72, finding 7).
+  .refine((c) => !(c.role === 'lead' && c.matchBy === 'external_id'), {
+    message: 'role lead with matchBy external_id: Intercom ignores the external_id of a lead, so the contacts this sync creates could never be found again. Use matchBy email (or external_id_then_email), or role user.',
+    path: ['matchBy'],
+  });
 
 /** Parsed Intercom configuration. */
 export type IntercomConfig = z.output<typeof intercomConfigSchema>;

@@ -1,4 +1,4 @@
-import { SqliteStateStore, runSync, type RunSyncOptions } from '@syncmodes/connector-kit';
+import { ConfigError, SqliteStateStore, parseConfig, runSync, type RunSyncOptions } from '@syncmodes/connector-kit';
 import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { intercomDestination } from '../src/index';
@@ -95,5 +95,63 @@ describe('Intercom: a custom attribute created from a column whose leading zeros
     const summary = await run(rows(zips(['99999'])));
     expect(summary.counts).toMatchObject({ created: 121, failed: 0 });
     expect((await records(env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('integer');
+  });
+});
+
+// Intercom ignores a lead's external_id; a PUT with `role: "user"` makes the lead a user and
+// takes it (the emulator's `updateContact`, as observed on the real API).
+describe('Intercom: a record matched to a lead is given an external_id (fresh helper 72, finding 3)', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  let state: SqliteStateStore;
+  beforeEach(async () => {
+    env = await startEmulator();
+    state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    state.close();
+    await env.emulator.stop();
+  });
+  const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(rs), state, retry: FAST, mode: 'additive' });
+  const withoutId = person(1, { external_id: '', name: 'Ada' });
+
+  it('the lead becomes a user holding it; the rerun is unchanged', async () => {
+    expect(outcomes(await run([withoutId]))).toEqual({ p1: 'created' });
+    const lead = (await records(env.admin)).contacts[0];
+    expect(lead).toMatchObject({ role: 'lead', email: 'p1@example.com' });
+    expect(outcomes(await run([person(1, { external_id: 'u1', name: 'Ada' })]))).toEqual({ p1: 'updated' });
+    const contacts = (await records(env.admin)).contacts;
+    expect(contacts.map((c) => [c.id, c.role, c.external_id])).toEqual([[lead?.id, 'user', 'u1']]);
+    expect(outcomes(await run([person(1, { external_id: 'u1', name: 'Ada' })]))).toEqual({ p1: 'unchanged' });
+  });
+
+  it('an archived user holds that external_id: the lead is not written (the update is refused whole), and the record fails with a code', async () => {
+    await env.admin.seed({
+      contacts: [
+        { role: 'user', external_id: 'u1', email: 'p1@example.com', name: 'Real user (archived)', archived: true },
+        { role: 'lead', email: 'p1@example.com', name: 'Anonymous lead' },
+      ],
+    });
+    const summary = await run([person(1, { external_id: 'u1', name: 'Alice' })]);
+    const result = summary.results.find((r) => r.id === 'p1');
+    expect(result?.outcome).toBe('failed');
+    expect(result?.code).toBe('conflict');
+    const contacts = (await records(env.admin)).contacts;
+    expect(contacts.map((c) => [c.role, c.name, c.archived]).sort()).toEqual([
+      ['lead', 'Anonymous lead', false],
+      ['user', 'Real user (archived)', true],
+    ]);
+  });
+});
+
+describe('Intercom config: role lead with matchBy external_id (fresh helper 72, finding 7)', () => {
+  const base = { accessToken: 't', baseUrl: 'http://127.0.0.1:1' };
+  it('is refused at configuration time, saying why and what to use', () => {
+    expect(() => parseConfig(intercomDestination, { ...base, role: 'lead', matchBy: 'external_id' })).toThrow(ConfigError);
+    expect(() => parseConfig(intercomDestination, { ...base, role: 'lead', matchBy: 'external_id' })).toThrow(/ignores the external_id of a lead.*matchBy email/);
+  });
+  it('the other pairings are accepted', () => {
+    for (const [role, matchBy] of [['lead', 'email'], ['lead', 'external_id_then_email'], ['user', 'external_id'], ['auto', 'external_id']]) {
+      expect(parseConfig(intercomDestination, { ...base, role, matchBy })).toMatchObject({ role, matchBy });
+    }
   });
 });

@@ -65,11 +65,24 @@ async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemRes
   }
 }
 
+/**
+ * The update's body. A record given an external_id, with role `auto` or `user`, makes its
+ * contact a user (`role: "user"`), as its create would have: Intercom ignores a lead's
+ * external_id, so the value was reported written and never was (fresh helper 72, finding 3).
+ * A user stays a user; when another contact holds the external_id, Intercom refuses the whole
+ * update (409) and nothing is written.
+ */
+function updateBody(ctx: IntercomContext, item: UpdateItem, body: ContactBody): ContactBody {
+  const externalId = item.properties.external_id;
+  const given = externalId !== null && externalId !== undefined && String(externalId).trim() !== '';
+  return given && ctx.config.role !== 'lead' ? { ...body, role: 'user' } : body;
+}
+
 async function updateOne(ctx: IntercomContext, item: UpdateItem): Promise<ItemResult> {
   const built = contactBody(ctx.client, ctx.config, item.properties);
   if ('error' in built) return { ok: false, error: built.error };
   try {
-    await ctx.client.api.updateContact(ctx, item.destinationId, built.body);
+    await ctx.client.api.updateContact(ctx, item.destinationId, updateBody(ctx, item, built.body));
     return { ok: true, id: item.destinationId };
   } catch (thrown) {
     return failedItem(thrown);
