@@ -155,3 +155,26 @@ describe('Intercom config: role lead with matchBy external_id (fresh helper 72, 
     }
   });
 });
+
+describe('Intercom: custom attribute names it would refuse (fresh helper 72, finding 9)', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  let state: SqliteStateStore;
+  beforeEach(async () => {
+    env = await startEmulator();
+    state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    state.close();
+    await env.emulator.stop();
+  });
+
+  it('refuse the run before any attribute is created, naming the bad ones; good names with spaces and currency symbols pass', async () => {
+    const rows = [person(1, { 'custom_attributes.plan tier': 'gold', 'custom_attributes.plan.tier': 'x', 'custom_attributes.price €': '3' })];
+    const attempt = runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(rows), state, retry: FAST, mode: 'additive' });
+    await expect(attempt).rejects.toMatchObject({ code: 'invalid_attribute_name', message: expect.stringMatching(/"plan\.tier".*custom_attributes\.plan\.tier.*nothing was created/) });
+    expect((await env.admin.requests()).filter((e) => e.method === 'POST' && e.path === '/data_attributes')).toEqual([]);
+    const fine = [person(1, { 'custom_attributes.plan tier': 'gold', 'custom_attributes.price €': '3' })];
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(fine), state, retry: FAST, mode: 'additive' });
+    expect(outcomes(summary)).toEqual({ p1: 'created' });
+  });
+});

@@ -16,6 +16,11 @@ export const INTERCOM_CODES = {
   intercom_error: record(false, 'Intercom refused the request with a code this destination does not map (the message and `vendorCode` carry it).', 'Read the message; fix the record or the workspace setting it names.'),
   unknown_field: config('A mapped target is neither a standard contact field nor custom_attributes.<name>.', 'Map to a field the message lists, or to custom_attributes.<name>.'),
   unknown_custom_attribute: config('A mapped custom attribute does not exist in the workspace (and the configuration does not create it).', 'Create it in Intercom (Settings → Data → People), or run with customAttributes=create.'),
+  // Intercom's create-data-attribute answer (2.14 description's example): "Your name for this attribute must only contain alphanumeric characters, currency symbols, and hyphens"
+  invalid_attribute_name: config(
+    'A custom attribute the run would create has a name Intercom refuses (letters, digits, currency symbols, spaces, hyphens and underscores only; no dots).',
+    'Rename the target (custom_attributes.<name>) in the mapping; nothing was created.',
+  ),
   read_only_field: config('A mapped custom attribute cannot be written through the API.', 'Remove it from the mapping.'),
 } as const satisfies Record<string, CodeInfo>;
 
