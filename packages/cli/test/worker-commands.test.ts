@@ -109,4 +109,34 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
     expect(refused.stderr).toContain('PGPASSWORD');
     expect(refused.stderr).not.toContain('hunter2');
   });
+
+  // Fresh helper 71, finding 3: stored syncs and queued runs are in the database; a secret there is in every backup and replica.
+  it('refuses a password in the source URL\'s query, and a secret under options, for schedule add and enqueue --config: nothing stored', async () => {
+    writeFileSync(join(dir, 'pgq.yaml'), `to: salesforce\nfrom: postgres://reader@db.example.com/crm?password=QuerySecret_123\ntable: people\nid: id\nmap:\n  Email: email\noptions:\n  instanceUrl: ${instanceUrl}\n`);
+    writeFileSync(join(dir, 'tok.yaml'), `to: salesforce\nfrom: people.csv\nid: id\nmap:\n  Email: email\noptions:\n  instanceUrl: ${instanceUrl}\n  accessToken: TokInYaml_999\n`);
+    for (const [file, code, secret] of [['pgq.yaml', 'secret_in_definition', 'QuerySecret_123'], ['tok.yaml', 'secret_in_options', 'TokInYaml_999']] as const) {
+      for (const args of [['schedule', 'add', 'leaky', '--config', join(dir, file), '--every', '1h'], ['enqueue', '--config', join(dir, file)]]) {
+        const refused = await cli22(args, env());
+        expect(refused.code, `${args.join(' ')}: ${refused.stderr}`).toBe(2);
+        expect(refused.stderr).toContain(`error (${code})`);
+        expect(refused.stderr).not.toContain(secret);
+      }
+      const stored = await db.query<{ t: string }>('SELECT job::text AS t FROM syncmodes.sync_definitions UNION ALL SELECT data::text FROM pgboss.job');
+      for (const row of stored.rows) expect(row.t).not.toContain(secret);
+    }
+  });
+
+  it('an invalid --cron or --tz is a usage error, and the working schedule of that name stays (fresh helper 71, finding 4)', async () => {
+    const good = await cli22(['schedule', 'add', 'nightly', '--config', join(dir, 'people.yaml'), '--cron', '0 3 * * *'], env());
+    expect(good.code, good.stderr).toBe(0);
+    for (const bad of [['--cron', '0 25 * * *'], ['--cron', '0 3 * * *', '--tz', 'Mars/Olympus'], ['--every', '1h', '--tz', 'Europe/Oslo']]) {
+      const refused = await cli22(['schedule', 'add', 'nightly', '--config', join(dir, 'people.yaml'), ...bad], env());
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toContain('error (invalid_arguments)');
+      expect(refused.stderr).toContain('Nothing was stored or changed.');
+      expect(refused.stderr).not.toMatch(/\bat \S+ \(/); // no stack trace
+    }
+    const listed = await cli22(['schedule', 'list', '--json'], env());
+    expect((JSON.parse(listed.stdout) as { name: string; cron?: string }[]).find((s) => s.name === 'nightly')).toMatchObject({ cron: '0 3 * * *' });
+  });
 });

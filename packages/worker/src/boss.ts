@@ -66,13 +66,19 @@ export async function openBoss(url: string, options: OpenBossOptions): Promise<P
   return boss;
 }
 
-/** Creates the dead-letter queue and the run queues of `destinations` when missing, and applies `policy` to them. */
-export async function ensureQueues(boss: PgBoss, destinations: readonly string[], policy: QueuePolicy = {}): Promise<void> {
+/**
+ * Creates the dead-letter queue and the run queues of `destinations` when missing (with
+ * `policy`, else the defaults), and applies `policy` to existing ones when given: workers give
+ * theirs; `schedule` and `enqueue` give none and leave the workers' settings as they are (they
+ * reset them to the defaults: fresh helper 71, finding 2).
+ */
+export async function ensureQueues(boss: PgBoss, destinations: readonly string[], policy?: QueuePolicy): Promise<void> {
   if (!(await boss.getQueue(DEAD_LETTER_QUEUE))) await createIfMissing(boss, DEAD_LETTER_QUEUE, { policy: 'standard', retryLimit: 0 });
   const options = queueOptions(policy);
   for (const destination of destinations) {
     const name = runQueue(destination);
     if (await boss.getQueue(name)) {
+      if (policy === undefined) continue;
       const { policy: _policy, deadLetter: _deadLetter, retryDelayMax: _max, ...updatable } = options;
       await boss.updateQueue(name, updatable);
     } else {

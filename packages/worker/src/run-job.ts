@@ -12,7 +12,7 @@ import { PostgresSharedLimiter, type PostgresStateStore, type RateLimit } from '
 import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { mayStartUnderAccountCap } from './account-gate';
 import type { DefinitionStore } from './definition-store';
-import type { RunJobData, SyncDefinition } from './definitions';
+import type { RunJobData, StoredSync, SyncDefinition } from './definitions';
 import { dispositionOf, type Disposition } from './disposition';
 import { notificationOf, postNotification } from './notify';
 import type { SyncRunner, WorkerRunResult } from './runner';
@@ -124,7 +124,8 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted });
   await deps.state.recordRun(recorded, deps.keepRuns).catch((error: unknown) => deps.logger.warn('could not record the run', { code: toSyncError(error).code }));
   const willRetry = disposition.job === 'failed' && job.retryCount < job.retryLimit;
-  const url = job.data.notifyUrl ?? deps.notifyUrl;
+  // The run's own URL (enqueue --notify-url), else its stored sync's (schedule add --notify-url: fresh helper 71, finding 1), else the worker's.
+  const url = job.data.notifyUrl ?? (definition as Partial<StoredSync>).notifyUrl ?? deps.notifyUrl;
   if (disposition.notify && url) await postNotification(url, notificationOf(recorded, willRetry), result?.secrets ?? [], deps.logger);
   if (disposition.requeue) await deps.requeue(definition, job.data).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
   deps.logger.info('run ended', { sync: definition.name, runId: recorded.runId, status: recorded.status, code: recorded.reason?.code, job: disposition.job });

@@ -33,7 +33,8 @@ export class SyncQueue {
     private readonly boss: PgBoss,
     private readonly state: PostgresStateStore,
     private readonly definitions: DefinitionStore,
-    private readonly policy: QueuePolicy,
+    /** The queue settings to apply, when this side sets them (none for `schedule` and `enqueue`: the workers' stay). */
+    private readonly policy: QueuePolicy | undefined,
   ) {}
 
   static async open(url: string, options: { readonly policy?: QueuePolicy; readonly logger?: Logger } = {}): Promise<SyncQueue> {
@@ -42,7 +43,7 @@ export class SyncQueue {
       const definitions = new DefinitionStore(state.pool);
       await definitions.prepare();
       const boss = await openBoss(url, { supervise: false, logger: options.logger });
-      return new SyncQueue(boss, state, definitions, options.policy ?? {});
+      return new SyncQueue(boss, state, definitions, options.policy);
     } catch (error) {
       await state.close();
       throw error;
@@ -50,7 +51,7 @@ export class SyncQueue {
   }
 
   private maxRunMs(): number {
-    return (this.policy.maxRunSeconds ?? 4 * 3_600) * 1_000;
+    return (this.policy?.maxRunSeconds ?? 4 * 3_600) * 1_000;
   }
 
   /**
@@ -58,12 +59,33 @@ export class SyncQueue {
    * cron schedule with pg-boss, or, for an interval, its first run now.
    */
   async addSchedule(definition: SyncDefinition, schedule: SyncSchedule): Promise<StoredSync> {
+    this.checkSchedule(schedule);
     await ensureQueues(this.boss, [definition.destination], this.policy);
     const previous = await this.definitions.get(definition.name);
     if (previous) await this.unregister(previous);
     const stored = await this.definitions.put(definition, schedule);
     if (!stored.paused) await this.register(stored);
     return stored;
+  }
+
+  /**
+   * Checks a cron expression and its time zone as pg-boss's scheduler will read them
+   * (`previewSchedule`), before anything is stored or replaced: an invalid one left a sync
+   * listed active that never ran, in place of the working schedule it replaced (fresh helper
+   * 71, finding 4).
+   *
+   * @throws Error naming the expression or zone and pg-boss's reason.
+   */
+  checkSchedule(schedule: SyncSchedule): void {
+    if (schedule.cron === undefined) {
+      if (schedule.tz !== undefined) throw new Error(`A time zone (${schedule.tz}) applies to a cron schedule only, not to an interval.`);
+      return;
+    }
+    try {
+      this.boss.previewSchedule(schedule.cron, { tz: schedule.tz ?? 'UTC' });
+    } catch (error) {
+      throw new Error(`The cron schedule "${schedule.cron}" in ${schedule.tz ?? 'UTC'} cannot run: ${(error as Error).message}.`);
+    }
   }
 
   private async register(sync: StoredSync): Promise<void> {

@@ -12,7 +12,7 @@ export function enqueueCommand(io: CliIo, onExit: (code: number) => void): Comma
     .description('Run a sync now on whichever worker is free: a stored sync by name, or a config file (Node 22.12+).')
     .argument('[name]', 'a stored sync (see `syncmodes schedule list`)')
     .option('--config <file>', 'or a sync config (stored with the run only, without secrets)')
-    .option('--notify-url <url>', 'POST a JSON summary here if this run fails or is refused')
+    .option('--notify-url <url>', "POST a JSON summary here if this run fails or is refused (stored with the queued run: prefer the worker's --notify-url for a URL holding a token)")
     .option('--state <url>', 'the shared database (postgres://…; default $SYNCMODES_DATABASE_URL)')
     .action(async (name: string | undefined, flags: { config?: string; notifyUrl?: string; state?: string }) => {
       if ((name === undefined) === (flags.config === undefined)) throw new UsageError('Give a stored sync\'s name or --config <file>, not both.', 'invalid_arguments');

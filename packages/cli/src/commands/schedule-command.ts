@@ -40,7 +40,15 @@ function addCommand(io: CliIo, onExit: (code: number) => void): Command {
       await loadWorker('schedule add');
       if ((flags.cron === undefined) === (flags.every === undefined)) throw new UsageError('Give exactly one of --cron "<expression>" and --every <duration>.', 'invalid_arguments');
       const definition = await definitionFromJob(jobFromConfig(flags.config), name);
-      const stored = await withQueue('add', flags.state, io, (q) => q.addSchedule(definition, { cron: flags.cron, everyMs: flags.every, tz: flags.tz, notifyUrl: flags.notifyUrl }));
+      const schedule = { cron: flags.cron, everyMs: flags.every, tz: flags.tz, notifyUrl: flags.notifyUrl };
+      const stored = await withQueue('add', flags.state, io, (q) => {
+        try {
+          q.checkSchedule(schedule);
+        } catch (error) {
+          throw new UsageError(`${(error as Error).message} Nothing was stored or changed.`, 'invalid_arguments');
+        }
+        return q.addSchedule(definition, schedule);
+      });
       const when = stored.cron ? `cron "${stored.cron}"${stored.tz ? ` (${stored.tz})` : ' (UTC)'}` : `every ${ms(stored.everyMs as number, { long: true })}`;
       io.stdout.write(`Scheduled ${stored.name} (${stored.destination}, sync ${stored.syncId}, account ${stored.accountKey}): ${when}.\n`);
       onExit(0);

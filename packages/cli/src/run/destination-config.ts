@@ -1,6 +1,11 @@
 import { configFields, type AnyDestination } from '@syncmodes/connector-kit';
 import { UsageError } from '../registry/exit-codes';
 
+/** The refusal of a secret given as an option: it would end up in shell history, process lists, or a stored sync. */
+export function secretInOptions(key: string, env: string | undefined): UsageError {
+  return new UsageError(`"${key}" is a secret: set it in the ${env ?? 'matching'} environment variable instead of passing it as an option.`, 'secret_in_options');
+}
+
 /**
  * Builds a destination's raw config: emulator values first (when running against one),
  * then the user's options, then secrets from their environment variables.
@@ -30,12 +35,7 @@ export function destinationConfig(
         'unknown_option',
       );
     }
-    if (field.meta.secret) {
-      throw new UsageError(
-        `"${key}" is a secret: set it in the ${field.meta.env ?? 'matching'} environment variable instead of passing it as an option.`,
-        'secret_in_options',
-      );
-    }
+    if (field.meta.secret) throw secretInOptions(key, field.meta.env);
     const emulated = emulatorConfig?.[key];
     if (typeof emulated === 'string' && /^https?:\/\//.test(emulated) && value !== emulated) {
       // The emulator's address would give way to the option: a config file's production URL plus --emulator sent emulator traffic there (second trial of stop 31).

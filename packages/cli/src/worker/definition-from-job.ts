@@ -2,6 +2,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { configFields, identityOf, syncIdFor, type AnyDestination } from '@syncmodes/connector-kit';
 import type { SyncDefinition } from '@syncmodes/worker';
 import { findDestination } from '../registry/destinations';
+import { secretInOptions } from '../run/destination-config';
 import { UsageError } from '../registry/exit-codes';
 import { checkJobSource, defaultSyncName } from '../run/job-source';
 import type { SyncJob } from '../run/sync-job';
@@ -30,28 +31,32 @@ function identityFor(destination: AnyDestination, options: Readonly<Record<strin
  * destination account computed as the run will.
  *
  * @throws {@link UsageError} `invalid_arguments` for settings only one machine can honour
- *   (`emulator`, `dryRun`), `secret_in_definition` for a password in the source URL, and
+ *   (`emulator`, `dryRun`), `secret_in_definition` for a password in the source URL (before
+ *   `@` or in its query), `secret_in_options` for a secret among the options, and
  *   the job's own problems (unknown destination, missing file, invalid options).
  */
 export async function definitionFromJob(job: SyncJob, name?: string): Promise<SyncDefinition> {
   for (const key of REFUSED) {
     if (job[key]) throw new UsageError(`A sync that workers run cannot use ${key}: every worker needs the same real destination. Remove it from the config.`, 'invalid_arguments');
   }
-  if (/^postgres(ql)?:\/\//i.test(job.from) && new URL(job.from).password) {
+  const { accountKeyOf, databaseSecrets, isPostgresUrl } = await import('@syncmodes/postgres');
+  // The password as user:password@ or as a query value (password, sslpassword, sslkey: fresh helper 71, finding 3).
+  if (isPostgresUrl(job.from) && databaseSecrets(job.from).length > 0) {
     throw new UsageError(
-      'The source URL holds a password, and stored syncs hold no secrets: remove it from the URL and give it to each worker with PGPASSWORD or ~/.pgpass.',
+      'The source URL holds a password, and stored syncs hold no secrets: remove it from the URL (user:password@, or password=, sslpassword=, sslkey= in its query) and give it to each worker with PGPASSWORD or ~/.pgpass.',
       'secret_in_definition',
     );
   }
   checkJobSource(job);
   const entry = findDestination(job.to);
   const destination = await entry.load();
+  // A secret under options would be stored in the database and in every queued run (fresh helper 71, finding 3).
+  for (const field of configFields(destination.configSchema)) if (field.meta.secret && job.options[field.key] !== undefined) throw secretInOptions(field.key, field.meta.env);
   const identity = identityFor(destination, job.options);
   const syncName = name ?? defaultSyncName(job);
   const from = /^[a-z][a-z0-9+.-]*:\/\//i.test(job.from) || isAbsolute(job.from) ? job.from : resolve(job.from);
   const stored: Record<string, unknown> = {};
   for (const [key, value] of Object.entries({ ...job, from, syncName })) if (!DROPPED.has(key) && value !== undefined) stored[key] = value;
-  const { accountKeyOf } = await import('@syncmodes/postgres');
   return {
     name: syncName,
     syncId: syncIdFor(destination.id, identity, job.id, syncName),

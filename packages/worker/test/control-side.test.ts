@@ -1,0 +1,85 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PostgresStateStore } from '@syncmodes/postgres';
+import { createTestDatabase } from '@syncmodes/postgres/testing';
+import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
+import { PgBoss } from 'pg-boss';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runQueue, startWorker, SyncQueue, type RunningWorker, type RunNotification } from '../src/index';
+import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { testDefinition, testRunner } from './support/test-runner';
+
+// What `schedule` and `enqueue` (the control side, any machine) may and may not change (fresh helper 71).
+const POLICY = { heartbeatSeconds: 10, retryDelaySeconds: 1, retryLimit: 0 };
+let url: string;
+let state: PostgresStateStore;
+let control: SyncQueue;
+let boss: PgBoss;
+let worker: RunningWorker | undefined;
+let emulator: ReturnType<typeof createSalesforceEmulator>;
+let instanceUrl: string;
+let hook: Server;
+let hookUrl: string;
+const notifications: RunNotification[] = [];
+const dir = tempDir();
+
+beforeAll(async () => {
+  url = await createTestDatabase(inject('postgresUrl'), 'control_side');
+  emulator = createSalesforceEmulator();
+  instanceUrl = await emulator.start();
+  hook = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += String(c)));
+    req.on('end', () => {
+      notifications.push(JSON.parse(body) as RunNotification);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+  hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/stored-hook`;
+  state = await PostgresStateStore.open(url);
+  // As `schedule` and `enqueue` open it: no queue settings of their own.
+  control = await SyncQueue.open(url);
+  boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: false, schedule: false });
+  await boss.start();
+  worker = await startWorker({ url, runner: testRunner, destinations: ['salesforce'], pollingIntervalSeconds: 0.5, policy: POLICY });
+});
+afterAll(async () => {
+  await worker?.stop(10_000);
+  await boss?.stop({ graceful: false });
+  await control?.close();
+  await state?.close();
+  await emulator?.stop();
+  await new Promise((r) => hook?.close(r));
+});
+
+describe('the control side (schedule, enqueue)', () => {
+  it('leaves the workers’ queue settings as they set them (finding 2: enqueue reset retry limit 0 and heartbeat 10 s to 5 and 30 s)', async () => {
+    const before = await boss.getQueue(runQueue('salesforce'));
+    expect(before).toMatchObject({ retryLimit: 0, heartbeatSeconds: 10 });
+    await control.enqueue(testDefinition('settings', { mode: 'additive', from: peopleCsv(dir, 'settings', 0, 3), instanceUrl }));
+    await control.addSchedule(testDefinition('settings-cron', { mode: 'additive', from: peopleCsv(dir, 'settings-cron', 0, 3), instanceUrl }), { cron: '0 0 1 1 *' });
+    expect(await boss.getQueue(runQueue('salesforce'))).toMatchObject({ retryLimit: 0, heartbeatSeconds: 10 });
+  });
+
+  it('an invalid cron or time zone changes nothing: the working schedule it would replace stays (finding 4)', async () => {
+    const definition = testDefinition('nightly', { mode: 'additive', from: peopleCsv(dir, 'nightly', 0, 3), instanceUrl });
+    await control.addSchedule(definition, { cron: '0 3 * * *' });
+    for (const schedule of [{ cron: '0 25 * * *' }, { cron: 'not a cron' }, { cron: '0 3 * * *', tz: 'Mars/Olympus' }, { everyMs: 60_000, tz: 'Europe/Oslo' }]) {
+      await expect(control.addSchedule(definition, schedule)).rejects.toThrow(/cannot run|applies to a cron schedule only/);
+    }
+    expect((await boss.getSchedules(runQueue('salesforce'), definition.syncId)).map((s) => s.cron)).toEqual(['0 3 * * *']);
+    expect(await control.get('nightly')).toMatchObject({ cron: '0 3 * * *', paused: false });
+    expect(() => control.checkSchedule({ cron: '*/15 * * * *', tz: 'America/New_York' })).not.toThrow();
+  });
+
+  it('a stored sync’s notify URL gets its failed run’s notification (finding 1: only a run’s own URL or the worker’s was used)', async () => {
+    const definition = testDefinition('gone', { mode: 'additive', from: `${dir}/no-such-file.csv`, instanceUrl });
+    await control.addSchedule(definition, { cron: '0 0 1 1 *', notifyUrl: hookUrl });
+    await control.enqueue('gone');
+    const run = await waitFor('the failed run', async () => (await finishedRuns(state, 'gone'))[0]);
+    expect(run.status).toBe('failed');
+    const note = await waitFor('the notification', async () => notifications.find((n) => n.sync === 'gone'));
+    expect(note).toMatchObject({ status: 'failed', destination: 'salesforce' });
+  });
+});
