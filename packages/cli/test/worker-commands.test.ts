@@ -126,6 +126,17 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
     }
   });
 
+  it('a stored sync this worker cannot run (its secret is not in the worker\'s environment) fails with that code, not unexpected_error (fresh helper 71, finding 9)', { timeout: 240_000 }, async () => {
+    const added = await cli22(['schedule', 'add', 'nosecret', '--config', join(dir, 'people.yaml'), '--cron', '0 0 1 1 *'], env());
+    expect(added.code, added.stderr).toBe(0);
+    expect((await cli22(['enqueue', 'nosecret'], env())).code).toBe(0);
+    const { SALESFORCE_ACCESS_TOKEN: _token, ...withoutToken } = env();
+    const worker = await cli22(['worker', '--heartbeat', '10', '--log-level', 'info'], withoutToken, { untilStderr: /"run ended"/, thenSignal: 'SIGTERM' });
+    expect(worker.code).toBe(0);
+    const runs = await cli22(['runs', '--sync', 'nosecret', '--json'], env());
+    expect(JSON.parse(runs.stdout)).toMatchObject([{ syncName: 'nosecret', status: 'failed', reason: { code: 'missing_secret' } }]);
+  });
+
   it('an invalid --cron or --tz is a usage error, and the working schedule of that name stays (fresh helper 71, finding 4)', async () => {
     const good = await cli22(['schedule', 'add', 'nightly', '--config', join(dir, 'people.yaml'), '--cron', '0 3 * * *'], env());
     expect(good.code, good.stderr).toBe(0);
