@@ -22,6 +22,27 @@ export function sendRun(boss: PgBoss, definition: SyncDefinition, data: RunJobDa
 }
 
 /**
+ * Whether a sync's last run is in progress: recorded `running` less than `maxRunMs` ago, and
+ * its job still active or about to be retried. A run whose job ended without it (its worker
+ * killed on the last attempt: the job was dead-lettered) is not, and is recorded `stopped`
+ * (`worker_lost`): it showed `running` for hours and held the `--every` chain back (fresh
+ * helper 71, finding 6).
+ */
+export async function runInProgress(boss: PgBoss, state: StateStore, sync: SyncDefinition, maxRunMs: number): Promise<boolean> {
+  const [last] = await state.listRuns({ syncId: sync.syncId, limit: 1 });
+  if (last?.status !== 'running' || Date.now() - last.startedAt >= maxRunMs) return false;
+  if (last.jobId === undefined) return true;
+  const job = await boss.getJobById(runQueue(sync.destination), last.jobId);
+  if (job && ['created', 'retry', 'active'].includes(job.state)) return true;
+  const run = await state.getRun(last.runId);
+  if (run?.status === 'running') {
+    const message = `Its worker stopped answering and the run's job ended without it (${job ? job.state : 'gone'}): nothing more runs it.`;
+    await state.recordRun({ ...run, status: 'stopped', reason: { code: 'worker_lost', message }, finishedAt: Date.now() });
+  }
+  return false;
+}
+
+/**
  * Keeps an `--every` sync's chain of runs going: unless it is paused, already has a run
  * queued, or has one running, queues its next run `everyMs` after its last run ended (at
  * once when that is past, or when it never ran). Each run queues the next when it ends;
@@ -31,8 +52,8 @@ export async function armInterval(boss: PgBoss, state: StateStore, sync: StoredS
   if (sync.paused || !sync.everyMs) return null;
   const queued = await boss.findJobs(runQueue(sync.destination), { key: sync.syncId, queued: true, limit: 1 });
   if (queued.length > 0) return null;
+  if (await runInProgress(boss, state, sync, maxRunMs)) return null;
   const [last] = await state.listRuns({ syncId: sync.syncId, limit: 1 });
-  if (last?.status === 'running' && Date.now() - last.startedAt < maxRunMs) return null;
   const endedAt = last ? (last.finishedAt ?? last.startedAt) : 0;
   return sendRun(boss, sync, { name: sync.name }, Math.max(0, endedAt + sync.everyMs - Date.now()));
 }

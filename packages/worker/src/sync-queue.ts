@@ -4,7 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import { ensureQueues, openBoss, type QueuePolicy } from './boss';
 import { DefinitionStore } from './definition-store';
 import type { StoredSync, SyncDefinition, SyncSchedule } from './definitions';
-import { armInterval, runSendOptions, sendRun } from './intervals';
+import { armInterval, runInProgress, runSendOptions, sendRun } from './intervals';
 import { runQueue } from './queues';
 
 /** A stored sync as `schedule list` shows it. */
@@ -112,8 +112,7 @@ export class SyncQueue {
       const queue = runQueue(sync.destination);
       const exists = (await this.boss.getQueue(queue)) !== null;
       const queued = exists ? (await this.boss.findJobs(queue, { key: sync.syncId, queued: true })).length : 0;
-      const [last] = await this.state.listRuns({ syncId: sync.syncId, limit: 1 });
-      out.push({ ...sync, queued, running: last?.status === 'running' && Date.now() - last.startedAt < this.maxRunMs() });
+      out.push({ ...sync, queued, running: await runInProgress(this.boss, this.state, sync, this.maxRunMs()) });
     }
     return out;
   }
@@ -160,8 +159,7 @@ export class SyncQueue {
     await ensureQueues(this.boss, [definition.destination], this.policy);
     const data = { name: definition.name, ...(typeof target === 'string' ? {} : { definition }), ...(options.notifyUrl ? { notifyUrl: options.notifyUrl } : {}) };
     const jobId = await sendRun(this.boss, definition, data);
-    const [last] = await this.state.listRuns({ syncId: definition.syncId, limit: 1 });
-    return { jobId, behindRunning: last?.status === 'running' && Date.now() - last.startedAt < this.maxRunMs() };
+    return { jobId, behindRunning: await runInProgress(this.boss, this.state, definition, this.maxRunMs()) };
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startedRunRecord } from '@syncmodes/connector-kit';
 import { PostgresStateStore } from '@syncmodes/postgres';
 import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runQueue, startWorker, SyncQueue, type RunningWorker, type RunNotification } from '../src/index';
+import { queueOptions, runQueue, startWorker, SyncQueue, type RunningWorker, type RunNotification } from '../src/index';
 import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
 import { testDefinition, testRunner } from './support/test-runner';
 
@@ -71,6 +72,24 @@ describe('the control side (schedule, enqueue)', () => {
     expect((await boss.getSchedules(runQueue('salesforce'), definition.syncId)).map((s) => s.cron)).toEqual(['0 3 * * *']);
     expect(await control.get('nightly')).toMatchObject({ cron: '0 3 * * *', paused: false });
     expect(() => control.checkSchedule({ cron: '*/15 * * * *', tz: 'America/New_York' })).not.toThrow();
+  });
+
+  it('a run whose job ended without it (its worker killed on the last attempt) is not shown running, is closed worker_lost, and holds nothing back (finding 6)', async () => {
+    // A queue no worker serves here, so the run's job is only what this test makes of it.
+    const definition = { ...testDefinition('stale', { mode: 'additive', from: peopleCsv(dir, 'stale', 0, 3), instanceUrl }), destination: 'intercom' };
+    await boss.createQueue(runQueue('intercom'), queueOptions({ retryLimit: 0 }));
+    await control.addSchedule(definition, { everyMs: 3_600_000 });
+    const [job] = await boss.fetch<{ name: string }>(runQueue('intercom'));
+    expect(job?.data.name).toBe('stale');
+    const runId = 'run-of-a-killed-worker';
+    await state.recordRun(startedRunRecord({ runId, syncId: definition.syncId, syncName: 'stale', destination: 'intercom', mode: 'additive', startedAt: Date.now(), source: '', worker: 'killed', jobId: job?.id }));
+    expect((await control.list()).find((s) => s.name === 'stale')).toMatchObject({ running: true });
+    // The last attempt's heartbeat expired: pg-boss fails the job for good (retry limit 0).
+    await boss.fail(runQueue('intercom'), job?.id as string, { message: 'heartbeat expired' });
+    expect((await boss.getJobById(runQueue('intercom'), job?.id as string))?.state).toBe('failed');
+    expect((await control.list()).find((s) => s.name === 'stale')).toMatchObject({ running: false });
+    expect(await state.getRun(runId)).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost' } });
+    expect(await control.enqueue('stale')).toMatchObject({ behindRunning: false });
   });
 
   it('a stored sync’s notify URL gets its failed run’s notification (finding 1: only a run’s own URL or the worker’s was used)', async () => {
