@@ -1,8 +1,9 @@
 import type { StateStore } from '@syncmodes/connector-kit';
+import type { PostgresStateStore } from '@syncmodes/postgres';
 import type { PgBoss } from 'pg-boss';
 import type { DefinitionStore } from './definition-store';
 import type { RunJobData, StoredSync, SyncDefinition } from './definitions';
-import { runQueue } from './queues';
+import { BOSS_SCHEMA, runQueue } from './queues';
 
 /** The send options of a sync's runs: one run per sync (the singleton key), capped per destination account (the group). */
 export function runSendOptions(definition: SyncDefinition): { singletonKey: string; group: { id: string; tier: string } } {
@@ -43,15 +44,31 @@ export async function runInProgress(boss: PgBoss, state: StateStore, sync: SyncD
 }
 
 /**
+ * Whether a run of the sync is active in the queue (claimed by a worker), read from pg-boss's
+ * `job` table (https://github.com/timgit/pg-boss/blob/master/docs/sql/job-table.md), as the
+ * account cap does. A claimed run is active before it records itself `running`; in that
+ * moment a worker arming intervals saw neither and queued a second run at once (fresh
+ * helper 71, finding 5). True when the table cannot be read: arming waits for the next check.
+ */
+async function runClaimed(state: PostgresStateStore, sync: SyncDefinition): Promise<boolean> {
+  try {
+    const { rows } = await state.pool.query(`SELECT 1 FROM ${BOSS_SCHEMA}.job WHERE name = $1 AND singleton_key = $2 AND state = 'active' LIMIT 1`, [runQueue(sync.destination), sync.syncId]);
+    return rows.length > 0;
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Keeps an `--every` sync's chain of runs going: unless it is paused, already has a run
  * queued, or has one running, queues its next run `everyMs` after its last run ended (at
  * once when that is past, or when it never ran). Each run queues the next when it ends;
  * this repairs a chain a crash broke. Returns the job id when one was queued.
  */
-export async function armInterval(boss: PgBoss, state: StateStore, sync: StoredSync, maxRunMs: number): Promise<string | null> {
+export async function armInterval(boss: PgBoss, state: PostgresStateStore, sync: StoredSync, maxRunMs: number): Promise<string | null> {
   if (sync.paused || !sync.everyMs) return null;
   const queued = await boss.findJobs(runQueue(sync.destination), { key: sync.syncId, queued: true, limit: 1 });
-  if (queued.length > 0) return null;
+  if (queued.length > 0 || (await runClaimed(state, sync))) return null;
   if (await runInProgress(boss, state, sync, maxRunMs)) return null;
   const [last] = await state.listRuns({ syncId: sync.syncId, limit: 1 });
   const endedAt = last ? (last.finishedAt ?? last.startedAt) : 0;
@@ -59,7 +76,7 @@ export async function armInterval(boss: PgBoss, state: StateStore, sync: StoredS
 }
 
 /** {@link armInterval} for every stored `--every` sync of these destinations. */
-export async function armIntervals(boss: PgBoss, state: StateStore, definitions: DefinitionStore, destinations: readonly string[], maxRunMs: number): Promise<number> {
+export async function armIntervals(boss: PgBoss, state: PostgresStateStore, definitions: DefinitionStore, destinations: readonly string[], maxRunMs: number): Promise<number> {
   let armed = 0;
   for (const sync of await definitions.list()) {
     if (!destinations.includes(sync.destination)) continue;

@@ -92,6 +92,17 @@ describe('the control side (schedule, enqueue)', () => {
     expect(await control.enqueue('stale')).toMatchObject({ behindRunning: false });
   });
 
+  it('an --every sync whose run is claimed but not yet recorded running is not armed a second time (finding 5)', async () => {
+    const definition = { ...testDefinition('claimed', { mode: 'additive', from: peopleCsv(dir, 'claimed', 0, 3), instanceUrl }), destination: 'onesignal' };
+    await control.addSchedule(definition, { everyMs: 3_600_000 });
+    const [job] = await boss.fetch<{ name: string }>(runQueue('onesignal'));
+    expect(job?.data.name).toBe('claimed');
+    // Arming again (resume arms an --every sync, as every worker's timer does) while that run is claimed.
+    expect(await control.pause('claimed')).toBe(true);
+    expect(await control.resume('claimed')).toBe(true);
+    expect(await boss.findJobs(runQueue('onesignal'), { key: definition.syncId, queued: true })).toEqual([]);
+  });
+
   it('a stored sync’s notify URL gets its failed run’s notification (finding 1: only a run’s own URL or the worker’s was used)', async () => {
     const definition = testDefinition('gone', { mode: 'additive', from: `${dir}/no-such-file.csv`, instanceUrl });
     await control.addSchedule(definition, { cron: '0 0 1 1 *', notifyUrl: hookUrl });
