@@ -158,8 +158,22 @@ export class SyncQueue {
     if (!definition) return undefined;
     await ensureQueues(this.boss, [definition.destination], this.policy);
     const data = { name: definition.name, ...(typeof target === 'string' ? {} : { definition }), ...(options.notifyUrl ? { notifyUrl: options.notifyUrl } : {}) };
+    await this.bringForward(definition);
     const jobId = await sendRun(this.boss, definition, data);
     return { jobId, behindRunning: await runInProgress(this.boss, this.state, definition, this.maxRunMs()) };
+  }
+
+  /**
+   * Cancels the sync's waiting run when it is due later (an `--every` sync's next run), so
+   * the run queued now takes its place: "run now" queued nothing while that run waited, up to
+   * a whole interval (fresh helper 71, finding 7). The chain goes on from the run now: each run
+   * queues the next when it ends.
+   */
+  private async bringForward(definition: SyncDefinition): Promise<void> {
+    const queue = runQueue(definition.destination);
+    if (!(await this.boss.getQueue(queue))) return;
+    const later = (await this.boss.findJobs(queue, { key: definition.syncId, queued: true })).filter((j) => j.startAfter.getTime() > Date.now() + 1_000);
+    if (later.length > 0) await this.boss.cancel(queue, later.map((j) => j.id));
   }
 
   async close(): Promise<void> {

@@ -103,6 +103,22 @@ describe('the control side (schedule, enqueue)', () => {
     expect(await boss.findJobs(runQueue('onesignal'), { key: definition.syncId, queued: true })).toEqual([]);
   });
 
+  it('enqueue runs an --every sync now when its next run waits for later: that run gives way (finding 7)', async () => {
+    const definition = { ...testDefinition('later', { mode: 'additive', from: peopleCsv(dir, 'later', 0, 3), instanceUrl }), destination: 'onesignal' };
+    await control.addSchedule(definition, { cron: '0 0 1 1 *' });
+    // The interval chain's next run, due in a day (as a run's end queues it).
+    const waiting = await boss.send(runQueue('onesignal'), { name: 'later' }, { singletonKey: definition.syncId, startAfter: 86_400 });
+    expect(waiting).toBeTruthy();
+    const queued = await control.enqueue('later');
+    expect(queued?.jobId).toBeTruthy();
+    const jobs = await boss.findJobs(runQueue('onesignal'), { key: definition.syncId, queued: true });
+    expect(jobs.map((j) => j.id)).toEqual([queued?.jobId]);
+    expect(jobs[0]?.startAfter.getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
+    expect((await boss.getJobById(runQueue('onesignal'), waiting as string))?.state).toBe('cancelled');
+    // A run waiting to start now is not replaced: one run waits at most.
+    expect(await control.enqueue('later')).toMatchObject({ jobId: null });
+  });
+
   it('a stored sync’s notify URL gets its failed run’s notification (finding 1: only a run’s own URL or the worker’s was used)', async () => {
     const definition = testDefinition('gone', { mode: 'additive', from: `${dir}/no-such-file.csv`, instanceUrl });
     await control.addSchedule(definition, { cron: '0 0 1 1 *', notifyUrl: hookUrl });
