@@ -64,6 +64,21 @@ async function closeAbandoned(deps: RunJobDeps, syncId: string, jobId: string): 
   }
 }
 
+/**
+ * Whether a run this worker gave up (shutting down) is queued again: a run carried in its job
+ * (`enqueue --config`) always; a stored sync's unless it was paused or removed meanwhile (it
+ * then ran in full on another worker while paused: fresh helper 71, finding 8). Yes when the
+ * definitions cannot be read: the run is not lost.
+ */
+async function stillScheduled(deps: RunJobDeps, data: RunJobData): Promise<boolean> {
+  if (data.definition) return true;
+  const stored = await deps.definitions.get(data.name).catch(() => 'unknown' as const);
+  if (stored === 'unknown') return true;
+  if (stored && !stored.paused) return true;
+  deps.logger.info('run not queued again: its sync was paused or removed', { sync: data.name });
+  return false;
+}
+
 function startedRun(definition: SyncDefinition, runId: string, jobId: string, deps: RunJobDeps): RunRecord {
   const { syncId, name: syncName, destination } = definition;
   return startedRunRecord({ runId, syncId, syncName, destination, mode: String(definition.job.mode ?? ''), startedAt: Date.now(), source: '', worker: deps.workerName, jobId });
@@ -127,7 +142,7 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   // The run's own URL (enqueue --notify-url), else its stored sync's (schedule add --notify-url: fresh helper 71, finding 1), else the worker's.
   const url = job.data.notifyUrl ?? (definition as Partial<StoredSync>).notifyUrl ?? deps.notifyUrl;
   if (disposition.notify && url) await postNotification(url, notificationOf(recorded, willRetry), result?.secrets ?? [], deps.logger);
-  if (disposition.requeue) await deps.requeue(definition, job.data).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
+  if (disposition.requeue && (await stillScheduled(deps, job.data))) await deps.requeue(definition, job.data).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
   deps.logger.info('run ended', { sync: definition.name, runId: recorded.runId, status: recorded.status, code: recorded.reason?.code, job: disposition.job });
   const output: RunJobOutput = { runId: recorded.runId, status: recorded.status, ...(recorded.reason ? { reason: recorded.reason } : {}) };
   return { result: { id: job.id, status: disposition.job, output }, disposition, definition };

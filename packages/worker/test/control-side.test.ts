@@ -128,4 +128,22 @@ describe('the control side (schedule, enqueue)', () => {
     const note = await waitFor('the notification', async () => notifications.find((n) => n.sync === 'gone'));
     expect(note).toMatchObject({ status: 'failed', destination: 'salesforce' });
   });
+
+  // Last: it stops this file's worker.
+  it('a run its worker gives up while shutting down is not queued again when its sync was paused meanwhile (finding 8)', { timeout: 60_000 }, async () => {
+    const definition = testDefinition('paused-mid', { mode: 'additive', from: peopleCsv(dir, 'paused-mid', 0, 300), instanceUrl, concurrency: 1 });
+    await control.addSchedule(definition, { cron: '0 0 1 1 *' });
+    emulator.setFaults([{ kind: 'latency', latencyMs: 300, path: '^/(?!__emulator)' }]);
+    try {
+      await control.enqueue('paused-mid');
+      await waitFor('the run in progress', async () => (await state.listRuns({ syncName: 'paused-mid', limit: 1 })).find((r) => r.status === 'running'));
+      expect(await control.pause('paused-mid')).toBe(true);
+      await worker?.stop(10_000);
+      worker = undefined;
+    } finally {
+      emulator.setFaults([]);
+    }
+    expect(await boss.findJobs(runQueue('salesforce'), { key: definition.syncId, queued: true })).toEqual([]);
+    expect((await finishedRuns(state, 'paused-mid')).map((r) => [r.status, r.reason?.code])).toEqual([['stopped', 'interrupted']]);
+  });
 });
