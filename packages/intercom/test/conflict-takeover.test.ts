@@ -41,6 +41,19 @@ describe('Intercom: a create answered 409 (fresh helper 72)', () => {
     });
   }
 
+  it('a contact this sync wrote, archived in Intercom meanwhile: what the source emptied since is cleared when it is brought back, and stays cleared (fresh helper 73, finding 1)', async () => {
+    await env.admin.seed({ data_attributes: [{ name: 'plan', data_type: 'string' }] });
+    expect(outcomes(await run([person(1, { phone: '+15550009', 'custom_attributes.plan': 'gold' }), person(2)], { mode: 'sync' }))).toEqual({ p1: 'created', p2: 'created' });
+    const created = await contactOf('ext-1');
+    const archived = await fetch(`${env.url}/contacts/${created?.id}/archive`, { method: 'POST', headers: { authorization: `Bearer ${env.config.accessToken}`, 'intercom-version': '2.14' } });
+    expect(archived.status).toBe(200);
+    const emptied = [person(1, { name: '', phone: '', 'custom_attributes.plan': '' }), person(2)];
+    expect(outcomes(await run(emptied, { mode: 'sync' }))).toEqual({ p1: 'updated', p2: 'unchanged' });
+    const back = await contactOf('ext-1');
+    expect([back?.id, back?.archived, back?.name ?? null, back?.phone ?? null, back?.custom_attributes?.plan ?? null]).toEqual([created?.id, false, null, null, null]);
+    expect(outcomes(await run(emptied, { mode: 'sync' }))).toEqual({ p1: 'unchanged', p2: 'unchanged' });
+  });
+
   it('a 503 on the unarchive is retried, not a permanent restore_failed', async () => {
     await env.admin.seed(handTyped);
     await env.admin.setFaults([{ kind: 'server_error', status: 503, path: 'unarchive', times: 1 }]);

@@ -105,6 +105,13 @@ export interface WriteItem {
   /** Create: every non-empty property. Update: only changed ones; `null` clears. */
   readonly properties: Readonly<Record<string, PropertyValue>>;
   /**
+   * Create only: the properties this sync last wrote for the record (its state), when it wrote
+   * it before and it was since archived or deleted in the destination. A destination whose
+   * create can meet that record again (a 409 naming it) clears from it what the source has
+   * since emptied; other records it meets keep what they hold.
+   */
+  readonly previous?: Readonly<Record<string, PropertyValue>> | undefined;
+  /**
    * Only for destinations with `groupMembership: 'record'`: the managed groups this write
    * joins and leaves (names, as planned by the kit; unchanged memberships are absent). A
    * record that left the source and is kept arrives with an empty snapshot and the groups

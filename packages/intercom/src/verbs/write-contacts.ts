@@ -1,4 +1,4 @@
-import { SyncError, isRunStopping, toSyncError, type ItemResult, type UpdateItem, type WriteItem } from '@syncmodes/connector-kit';
+import { SyncError, isRunStopping, toSyncError, type ItemResult, type PropertyValue, type UpdateItem, type WriteItem } from '@syncmodes/connector-kit';
 import { conflictingContact, type ConflictingContact } from '../client/errors';
 import type { ContactBody } from '../client/intercom-api';
 import { contactBody, roleFor } from './contact-body';
@@ -9,7 +9,8 @@ import type { IntercomContext } from './verb-context';
  * Makes the contact a 409 named the record: unarchives it when it is archived (creates are
  * only sent where the mode may create, so it may restore too), then updates it with the
  * record's non-empty properties, as a first match found by search is (what the contact holds
- * beyond them stays). Never creates a second contact.
+ * beyond them stays), clearing what this sync wrote before and the source emptied since
+ * (`clearsOf`). Never creates a second contact.
  */
 async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body: ContactBody): Promise<ItemResult> {
   const { api } = ctx.client;
@@ -59,10 +60,25 @@ async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemRes
   } catch (thrown) {
     const conflict = conflictingContact(thrown);
     if (!conflict) return failedItem(thrown);
-    // A first match, as when search finds the contact: the record's non-empty values are sent,
-    // and what the contact holds beyond them (entered by hand, or by another sync) is kept.
-    return takeOver(ctx, conflict, built.body);
+    const taken = contactBody(ctx.client, ctx.config, { ...item.properties, ...clearsOf(item) });
+    if ('error' in taken) return { ok: false, error: taken.error };
+    return takeOver(ctx, conflict, taken.body);
   }
+}
+
+const filled = (v: PropertyValue | undefined) => v !== undefined && v !== null && !(typeof v === 'string' && v.trim() === '');
+
+/**
+ * What the update of a contact a 409 named clears: the values this sync wrote before (the
+ * record's state, `previous`) that the source has since emptied — its contact was archived
+ * meanwhile, and they would otherwise stay for good (fresh helper 73, finding 1). Nothing
+ * else: a first match, as when search finds the contact, keeps what it holds beyond the
+ * record's values (entered by hand, or by another sync; fresh helper 72, finding 1).
+ */
+function clearsOf(item: WriteItem): Record<string, null> {
+  const clears: Record<string, null> = {};
+  for (const [key, value] of Object.entries(item.previous ?? {})) if (filled(value) && !filled(item.properties[key])) clears[key] = null;
+  return clears;
 }
 
 /**

@@ -181,6 +181,7 @@ async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise
       recordId: r.recordId,
       snapshot: r.next ?? { properties: {}, groups: [] },
       properties: r.plan?.properties ?? {},
+      ...(r.entry && !r.entry.notFound ? { previous: r.entry.snapshot.properties } : {}),
       ...(inRecord ? { groups: { add: r.plan?.addGroups ?? [], remove: [] } } : {}),
     }),
     (batch) => ctx.destination.verbs.create(ctx.verbs, batch),
