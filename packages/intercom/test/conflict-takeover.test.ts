@@ -104,6 +104,18 @@ describe('Intercom: a custom attribute created from a column whose leading zeros
     expect([zipOf(121), zipOf(122), zipOf(1)]).toEqual(['02134', '00501', '10000']);
   });
 
+  it('a decimal after a hundred whole numbers makes it a float attribute: every record is written (fresh helper 73, finding 4)', async () => {
+    const decimal = await run(rows(zips(['2.5'])));
+    expect(decimal.counts).toMatchObject({ created: 121, failed: 0 });
+    expect((await records(env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('float');
+  });
+
+  it('a word after a hundred whole numbers makes it a string attribute', async () => {
+    const word = await run(rows(zips(['N/A'])));
+    expect(word.counts).toMatchObject({ created: 121, failed: 0 });
+    expect((await records(env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('string');
+  });
+
   it('whole numbers only, however many: an integer attribute, as before', async () => {
     const summary = await run(rows(zips(['99999'])));
     expect(summary.counts).toMatchObject({ created: 121, failed: 0 });

@@ -18,8 +18,9 @@ export interface PrepareFieldsInput {
   /**
    * Up to {@link FIELD_SAMPLE_LIMIT} distinct non-empty values per property name, in source
    * order (e.g. to derive the type of a custom attribute the destination must create). When
-   * those all read as numbers, one more: the first later value a numeric field would change
-   * (`02134`, `1.50`; see `changedAsNumber`), so a type derived from the sample keeps its digits.
+   * those are all numbers a numeric field keeps as written (`isCanonicalNumber`; all whole, or
+   * not), one more: the first later value that is not such a number (`02134`, `1.50`, `2.5`
+   * after whole numbers, `N/A`), so a type derived from the sample fits every value.
    */
   readonly samples: ReadonlyMap<string, readonly PropertyValue[]>;
   /** True in a dry run: report what would be prepared, change nothing in the destination. */

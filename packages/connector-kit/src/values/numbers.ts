@@ -67,13 +67,8 @@ export function plainNumberText(n: number): string {
 /**
  * Whether text reads as a number that a numeric field would change (`01234`, `007`, `+5`,
  * `1.50`, `1e3`, or more digits than a double keeps): the values that make a field derived
- * from samples text rather than a number (see `PrepareFieldsInput.samples`).
+ * from samples text rather than a number.
  */
 export function changedAsNumber(value: PropertyValue): boolean {
   return typeof value === 'string' && DECIMAL.test(value.trim()) && !isCanonicalNumber(value);
-}
-
-/** Whether a value reads as a number at all (a number, or text of digits with an optional sign, point and exponent). */
-export function numberLike(value: PropertyValue): boolean {
-  return typeof value === 'number' || (typeof value === 'string' && DECIMAL.test(value.trim()));
 }

@@ -1,5 +1,5 @@
 import { FIELD_SAMPLE_LIMIT } from '../../destination/define-destination';
-import { changedAsNumber, numberLike } from '../../values/numbers';
+import { isCanonicalNumber } from '../../values/numbers';
 import { permits, type DeletePolicy } from '../../modes/permits';
 import type { SyncMode } from '../../modes/sync-modes';
 import { snapshotHash } from '../../records/snapshot-hash';
@@ -91,31 +91,37 @@ export interface ScanOptions {
   readonly stopped?: (() => boolean) | undefined;
 }
 
+/** Whether a value is a number a numeric field keeps as written, and a whole one. */
+const whole = (v: PropertyValue) => isCanonicalNumber(v as Exclude<PropertyValue, null>) && Number.isInteger(Number(v));
+const numeric = (v: PropertyValue) => isCanonicalNumber(v as Exclude<PropertyValue, null>);
+
 /**
  * One property's sample: its first `FIELD_SAMPLE_LIMIT` distinct non-empty values, and, when
- * those all read as numbers, the first later value a numeric field would change (`02134` after
- * a hundred whole numbers): a field typed from the sample alone would silently drop its
- * leading zero (fresh helper 72, finding 5).
+ * those are all numbers a numeric field keeps (all whole, or not), the first later value that
+ * is not such a number: `02134` after a hundred whole numbers (a field typed from the sample
+ * alone silently dropped its leading zero: fresh helper 72, finding 5), `2.5` or `N/A` (the
+ * record failed `invalid_number` on every run, the field's type fixed for good: fresh helper
+ * 73, finding 4).
  */
 class PropertySample {
   readonly values = new Set<PropertyValue>();
-  /** True once the sample is full and every value in it reads as a number. */
-  private watching = false;
-  changed: PropertyValue | undefined;
+  /** Once the sample is full: what every value in it is, when they are all numbers. */
+  private watching: typeof whole | undefined;
+  outlier: PropertyValue | undefined;
 
   add(value: PropertyValue): void {
     if (this.values.size < FIELD_SAMPLE_LIMIT) {
       this.values.add(value);
-      if (this.values.size === FIELD_SAMPLE_LIMIT) this.watching = [...this.values].every(numberLike) && ![...this.values].some(changedAsNumber);
-    } else if (this.watching && changedAsNumber(value)) {
-      this.changed = value;
-      this.watching = false;
+      if (this.values.size === FIELD_SAMPLE_LIMIT) this.watching = [whole, numeric].find((fits) => [...this.values].every(fits));
+    } else if (this.watching && !this.watching(value)) {
+      this.outlier = value;
+      this.watching = undefined;
     }
   }
 
   /** The values a destination types a new field from. */
   sample(): PropertyValue[] {
-    return this.changed === undefined ? [...this.values] : [...this.values, this.changed];
+    return this.outlier === undefined ? [...this.values] : [...this.values, this.outlier];
   }
 }
 
