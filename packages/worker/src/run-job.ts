@@ -139,9 +139,10 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted });
   await deps.state.recordRun(recorded, deps.keepRuns).catch((error: unknown) => deps.logger.warn('could not record the run', { code: toSyncError(error).code }));
   const willRetry = disposition.job === 'failed' && job.retryCount < job.retryLimit;
-  // The run's own URL (enqueue --notify-url), else its stored sync's (schedule add --notify-url: fresh helper 71, finding 1), else the worker's.
-  const url = job.data.notifyUrl ?? (definition as Partial<StoredSync>).notifyUrl ?? deps.notifyUrl;
-  if (disposition.notify && url) await postNotification(url, notificationOf(recorded, willRetry), result?.secrets ?? [], deps.logger);
+  // The run's own URL (enqueue --notify-url), else its stored sync's (schedule add --notify-url: fresh helper 71, finding 1),
+  // and the worker's too: an operator's alerting there hears of every run (fresh helper 73, finding 6).
+  const urls = new Set([job.data.notifyUrl ?? (definition as Partial<StoredSync>).notifyUrl, deps.notifyUrl].filter((u): u is string => !!u));
+  if (disposition.notify) for (const url of urls) await postNotification(url, notificationOf(recorded, willRetry), result?.secrets ?? [], deps.logger);
   if (disposition.requeue && (await stillScheduled(deps, job.data))) await deps.requeue(definition, job.data).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
   deps.logger.info('run ended', { sync: definition.name, runId: recorded.runId, status: recorded.status, code: recorded.reason?.code, job: disposition.job });
   const output: RunJobOutput = { runId: recorded.runId, status: recorded.status, ...(recorded.reason ? { reason: recorded.reason } : {}) };

@@ -81,6 +81,8 @@ export class SyncQueue {
       if (schedule.tz !== undefined) throw new Error(`A time zone (${schedule.tz}) applies to a cron schedule only, not to an interval.`);
       return;
     }
+    // Minute precision, as the CLI promises: pg-boss also reads a sixth field, seconds.
+    if (schedule.cron.trim().split(/\s+/).length !== 5) throw new Error(`The cron schedule "${schedule.cron}" cannot run: give five fields (minute, hour, day of month, month, day of week).`);
     try {
       this.boss.previewSchedule(schedule.cron, { tz: schedule.tz ?? 'UTC' });
     } catch (error) {

@@ -21,7 +21,7 @@ let emulator: ReturnType<typeof createSalesforceEmulator>;
 let instanceUrl: string;
 let hook: Server;
 let hookUrl: string;
-const notifications: RunNotification[] = [];
+const notifications: (RunNotification & { path?: string })[] = [];
 const dir = tempDir();
 
 beforeAll(async () => {
@@ -32,7 +32,7 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c) => (body += String(c)));
     req.on('end', () => {
-      notifications.push(JSON.parse(body) as RunNotification);
+      notifications.push({ ...(JSON.parse(body) as RunNotification), path: req.url });
       res.writeHead(204).end();
     });
   });
@@ -43,7 +43,7 @@ beforeAll(async () => {
   control = await SyncQueue.open(url);
   boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: false, schedule: false });
   await boss.start();
-  worker = await startWorker({ url, runner: testRunner, destinations: ['salesforce'], pollingIntervalSeconds: 0.5, policy: POLICY });
+  worker = await startWorker({ url, runner: testRunner, destinations: ['salesforce'], pollingIntervalSeconds: 0.5, policy: POLICY, notifyUrl: hookUrl.replace('/stored-hook', '/worker-hook') });
 });
 afterAll(async () => {
   await worker?.stop(10_000);
@@ -66,7 +66,7 @@ describe('the control side (schedule, enqueue)', () => {
   it('an invalid cron or time zone changes nothing: the working schedule it would replace stays (finding 4)', async () => {
     const definition = testDefinition('nightly', { mode: 'additive', from: peopleCsv(dir, 'nightly', 0, 3), instanceUrl });
     await control.addSchedule(definition, { cron: '0 3 * * *' });
-    for (const schedule of [{ cron: '0 25 * * *' }, { cron: 'not a cron' }, { cron: '0 3 * * *', tz: 'Mars/Olympus' }, { everyMs: 60_000, tz: 'Europe/Oslo' }]) {
+    for (const schedule of [{ cron: '0 25 * * *' }, { cron: 'not a cron' }, { cron: '*/5 * * * * *' }, { cron: '0 3 * * *', tz: 'Mars/Olympus' }, { everyMs: 60_000, tz: 'Europe/Oslo' }]) {
       await expect(control.addSchedule(definition, schedule)).rejects.toThrow(/cannot run|applies to a cron schedule only/);
     }
     expect((await boss.getSchedules(runQueue('salesforce'), definition.syncId)).map((s) => s.cron)).toEqual(['0 3 * * *']);
@@ -125,8 +125,10 @@ describe('the control side (schedule, enqueue)', () => {
     await control.enqueue('gone');
     const run = await waitFor('the failed run', async () => (await finishedRuns(state, 'gone'))[0]);
     expect(run.status).toBe('failed');
-    const note = await waitFor('the notification', async () => notifications.find((n) => n.sync === 'gone'));
+    const note = await waitFor('the notification', async () => notifications.find((n) => n.sync === 'gone' && n.path === '/stored-hook'));
     expect(note).toMatchObject({ status: 'failed', destination: 'salesforce' });
+    // The worker's own URL hears of it too (fresh helper 73, finding 6).
+    await waitFor('the worker’s notification', async () => notifications.find((n) => n.sync === 'gone' && n.path === '/worker-hook'));
   });
 
   // Last: it stops this file's worker.
