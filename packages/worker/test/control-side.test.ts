@@ -21,7 +21,7 @@ let emulator: ReturnType<typeof createSalesforceEmulator>;
 let instanceUrl: string;
 let hook: Server;
 let hookUrl: string;
-const notifications: (RunNotification & { path?: string })[] = [];
+const notifications: (RunNotification & { path: string | undefined })[] = [];
 const dir = tempDir();
 
 beforeAll(async () => {
