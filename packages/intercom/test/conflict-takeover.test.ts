@@ -5,23 +5,28 @@ import { intercomDestination } from '../src/index';
 import { calls, FAST, outcomes, person } from './helpers';
 import { records, startEmulator } from './intercom-harness';
 
+/** A fresh emulator and in-memory state for each test of the describe it is called in. */
+function withEmulator() {
+  const t = {} as { env: Awaited<ReturnType<typeof startEmulator>>; state: SqliteStateStore };
+  beforeEach(async () => {
+    t.env = await startEmulator();
+    t.state = new SqliteStateStore(':memory:');
+  });
+  afterEach(async () => {
+    t.state.close();
+    await t.env.emulator.stop();
+  });
+  return t;
+}
+
 // A create answered 409 "already exists" (an archived contact, or one search had not indexed
 // yet) is a first match, like one search finds: Intercom's contact keeps what the record does not
 // have. https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/createcontact
 describe('Intercom: a create answered 409 (fresh helper 72)', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  let state: SqliteStateStore;
-  beforeEach(async () => {
-    env = await startEmulator();
-    state = new SqliteStateStore(':memory:');
-  });
-  afterEach(async () => {
-    state.close();
-    await env.emulator.stop();
-  });
+  const t = withEmulator();
   const run = (rs: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}) =>
-    runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(rs), state, retry: FAST, guard: { maxDeletes: 100 }, ...extra });
-  const contactOf = async (externalId: string) => (await records(env.admin)).contacts.find((c) => c.external_id === externalId);
+    runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, guard: { maxDeletes: 100 }, ...extra });
+  const contactOf = async (externalId: string) => (await records(t.env.admin)).contacts.find((c) => c.external_id === externalId);
 
   const handTyped = {
     data_attributes: [{ name: 'plan', data_type: 'string' }],
@@ -30,11 +35,11 @@ describe('Intercom: a create answered 409 (fresh helper 72)', () => {
 
   for (const mode of ['additive', 'sync'] as const) {
     it(`an archived contact brought back keeps the values the record does not have (${mode}): name, phone and a custom attribute typed in Intercom`, async () => {
-      await env.admin.seed(handTyped);
+      await t.env.admin.seed(handTyped);
       const summary = await run([person(1, { name: '', 'custom_attributes.plan': '' })], { mode });
       expect(outcomes(summary)).toEqual({ p1: 'updated' });
       expect(await contactOf('ext-1')).toMatchObject({ name: 'Typed by hand', phone: '+15550001', custom_attributes: { plan: 'gold' }, archived: false });
-      const put = (await env.admin.requests()).find((e) => e.method === 'PUT');
+      const put = (await t.env.admin.requests()).find((e) => e.method === 'PUT');
       expect(Object.keys(put?.body as object).sort()).toEqual(['email', 'external_id']);
       // A rerun has nothing to send.
       expect(outcomes(await run([person(1, { name: '', 'custom_attributes.plan': '' })], { mode }))).toEqual({ p1: 'unchanged' });
@@ -42,10 +47,10 @@ describe('Intercom: a create answered 409 (fresh helper 72)', () => {
   }
 
   it('a contact this sync wrote, archived in Intercom meanwhile: what the source emptied since is cleared when it is brought back, and stays cleared (fresh helper 73, finding 1)', async () => {
-    await env.admin.seed({ data_attributes: [{ name: 'plan', data_type: 'string' }] });
+    await t.env.admin.seed({ data_attributes: [{ name: 'plan', data_type: 'string' }] });
     expect(outcomes(await run([person(1, { phone: '+15550009', 'custom_attributes.plan': 'gold' }), person(2)], { mode: 'sync' }))).toEqual({ p1: 'created', p2: 'created' });
     const created = await contactOf('ext-1');
-    const archived = await fetch(`${env.url}/contacts/${created?.id}/archive`, { method: 'POST', headers: { authorization: `Bearer ${env.config.accessToken}`, 'intercom-version': '2.14' } });
+    const archived = await fetch(`${t.env.url}/contacts/${created?.id}/archive`, { method: 'POST', headers: { authorization: `Bearer ${t.env.config.accessToken}`, 'intercom-version': '2.14' } });
     expect(archived.status).toBe(200);
     const emptied = [person(1, { name: '', phone: '', 'custom_attributes.plan': '' }), person(2)];
     expect(outcomes(await run(emptied, { mode: 'sync' }))).toEqual({ p1: 'updated', p2: 'unchanged' });
@@ -55,18 +60,18 @@ describe('Intercom: a create answered 409 (fresh helper 72)', () => {
   });
 
   it('a 503 on the unarchive is retried, not a permanent restore_failed', async () => {
-    await env.admin.seed(handTyped);
-    await env.admin.setFaults([{ kind: 'server_error', status: 503, path: 'unarchive', times: 1 }]);
+    await t.env.admin.seed(handTyped);
+    await t.env.admin.setFaults([{ kind: 'server_error', status: 503, path: 'unarchive', times: 1 }]);
     const summary = await run([person(1, { name: 'Back' })], { mode: 'additive' });
     expect(outcomes(summary)).toEqual({ p1: 'updated' });
-    expect(calls(await env.admin.requests()).filter((c) => c.includes('unarchive'))).toEqual(['POST /contacts/:id/unarchive → 503', 'POST /contacts/:id/unarchive → 200']);
+    expect(calls(await t.env.admin.requests()).filter((c) => c.includes('unarchive'))).toEqual(['POST /contacts/:id/unarchive → 503', 'POST /contacts/:id/unarchive → 200']);
     expect(await contactOf('ext-1')).toMatchObject({ name: 'Back', archived: false });
   });
 
   it('a contact this sync created, archived in Intercom and brought back by the sync, is still its own: sync mode archives it when it leaves', async () => {
     expect(outcomes(await run([person(1), person(2)], { mode: 'sync' }))).toEqual({ p1: 'created', p2: 'created' });
     const created = await contactOf('ext-1');
-    const archived = await fetch(`${env.url}/contacts/${created?.id}/archive`, { method: 'POST', headers: { authorization: `Bearer ${env.config.accessToken}`, 'intercom-version': '2.14' } });
+    const archived = await fetch(`${t.env.url}/contacts/${created?.id}/archive`, { method: 'POST', headers: { authorization: `Bearer ${t.env.config.accessToken}`, 'intercom-version': '2.14' } });
     expect(archived.status).toBe(200);
     const back = await run([person(1, { name: 'Renamed' }), person(2)], { mode: 'sync' });
     expect(outcomes(back)).toEqual({ p1: 'updated', p2: 'unchanged' });
@@ -81,24 +86,15 @@ describe('Intercom: a create answered 409 (fresh helper 72)', () => {
 // value a number would change (a leading zero) makes it text, so no digit is lost (fresh helper
 // 72, finding 5: 120 whole numbers then `02134` made an integer attribute, stored as 2134).
 describe('Intercom: a custom attribute created from a column whose leading zeros come late', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  let state: SqliteStateStore;
-  beforeEach(async () => {
-    env = await startEmulator();
-    state = new SqliteStateStore(':memory:');
-  });
-  afterEach(async () => {
-    state.close();
-    await env.emulator.stop();
-  });
+  const t = withEmulator();
   const zips = (late: readonly string[]) => [...Array.from({ length: 120 }, (_, i) => String(10_000 + 7 * i)), ...late];
   const rows = (values: readonly string[]) => values.map((zip, i) => person(i + 1, { 'custom_attributes.zip': zip }));
-  const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(rs), state, retry: FAST, mode: 'additive' });
+  const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, mode: 'additive' });
 
   it('is a string attribute, and 02134 and 00501 keep their digits', async () => {
     const summary = await run(rows(zips(['02134', '00501'])));
     expect(summary.counts).toMatchObject({ created: 122, failed: 0 });
-    const data = await records(env.admin);
+    const data = await records(t.env.admin);
     expect(data.data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('string');
     const zipOf = (i: number) => data.contacts.find((c) => c.external_id === `ext-${i}`)?.custom_attributes?.zip;
     expect([zipOf(121), zipOf(122), zipOf(1)]).toEqual(['02134', '00501', '10000']);
@@ -107,50 +103,41 @@ describe('Intercom: a custom attribute created from a column whose leading zeros
   it('a decimal after a hundred whole numbers makes it a float attribute: every record is written (fresh helper 73, finding 4)', async () => {
     const decimal = await run(rows(zips(['2.5'])));
     expect(decimal.counts).toMatchObject({ created: 121, failed: 0 });
-    expect((await records(env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('float');
+    expect((await records(t.env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('float');
   });
 
   it('a word after a hundred whole numbers makes it a string attribute', async () => {
     const word = await run(rows(zips(['N/A'])));
     expect(word.counts).toMatchObject({ created: 121, failed: 0 });
-    expect((await records(env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('string');
+    expect((await records(t.env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('string');
   });
 
   it('whole numbers only, however many: an integer attribute, as before', async () => {
     const summary = await run(rows(zips(['99999'])));
     expect(summary.counts).toMatchObject({ created: 121, failed: 0 });
-    expect((await records(env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('integer');
+    expect((await records(t.env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('integer');
   });
 });
 
 // Intercom ignores a lead's external_id; a PUT with `role: "user"` makes the lead a user and
 // takes it (the emulator's `updateContact`, as observed on the real API).
 describe('Intercom: a record matched to a lead is given an external_id (fresh helper 72, finding 3)', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  let state: SqliteStateStore;
-  beforeEach(async () => {
-    env = await startEmulator();
-    state = new SqliteStateStore(':memory:');
-  });
-  afterEach(async () => {
-    state.close();
-    await env.emulator.stop();
-  });
-  const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(rs), state, retry: FAST, mode: 'additive' });
+  const t = withEmulator();
+  const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, mode: 'additive' });
   const withoutId = person(1, { external_id: '', name: 'Ada' });
 
   it('the lead becomes a user holding it; the rerun is unchanged', async () => {
     expect(outcomes(await run([withoutId]))).toEqual({ p1: 'created' });
-    const lead = (await records(env.admin)).contacts[0];
+    const lead = (await records(t.env.admin)).contacts[0];
     expect(lead).toMatchObject({ role: 'lead', email: 'p1@example.com' });
     expect(outcomes(await run([person(1, { external_id: 'u1', name: 'Ada' })]))).toEqual({ p1: 'updated' });
-    const contacts = (await records(env.admin)).contacts;
+    const contacts = (await records(t.env.admin)).contacts;
     expect(contacts.map((c) => [c.id, c.role, c.external_id])).toEqual([[lead?.id, 'user', 'u1']]);
     expect(outcomes(await run([person(1, { external_id: 'u1', name: 'Ada' })]))).toEqual({ p1: 'unchanged' });
   });
 
   it('an archived user holds that external_id: the lead is not written (the update is refused whole), and the record fails with a code', async () => {
-    await env.admin.seed({
+    await t.env.admin.seed({
       contacts: [
         { role: 'user', external_id: 'u1', email: 'p1@example.com', name: 'Real user (archived)', archived: true },
         { role: 'lead', email: 'p1@example.com', name: 'Anonymous lead' },
@@ -160,7 +147,7 @@ describe('Intercom: a record matched to a lead is given an external_id (fresh he
     const result = summary.results.find((r) => r.id === 'p1');
     expect(result?.outcome).toBe('failed');
     expect(result?.code).toBe('conflict');
-    const contacts = (await records(env.admin)).contacts;
+    const contacts = (await records(t.env.admin)).contacts;
     expect(contacts.map((c) => [c.role, c.name, c.archived]).sort()).toEqual([
       ['lead', 'Anonymous lead', false],
       ['user', 'Real user (archived)', true],
@@ -182,24 +169,15 @@ describe('Intercom config: role lead with matchBy external_id (fresh helper 72, 
 });
 
 describe('Intercom: custom attribute names it would refuse (fresh helper 72, finding 9)', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  let state: SqliteStateStore;
-  beforeEach(async () => {
-    env = await startEmulator();
-    state = new SqliteStateStore(':memory:');
-  });
-  afterEach(async () => {
-    state.close();
-    await env.emulator.stop();
-  });
+  const t = withEmulator();
 
   it('refuse the run before any attribute is created, naming the bad ones; good names with spaces and currency symbols pass', async () => {
     const rows = [person(1, { 'custom_attributes.plan tier': 'gold', 'custom_attributes.plan.tier': 'x', 'custom_attributes.price €': '3' })];
-    const attempt = runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(rows), state, retry: FAST, mode: 'additive' });
+    const attempt = runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rows), state: t.state, retry: FAST, mode: 'additive' });
     await expect(attempt).rejects.toMatchObject({ code: 'invalid_attribute_name', message: expect.stringMatching(/"plan\.tier".*custom_attributes\.plan\.tier.*nothing was created/) });
-    expect((await env.admin.requests()).filter((e) => e.method === 'POST' && e.path === '/data_attributes')).toEqual([]);
+    expect((await t.env.admin.requests()).filter((e) => e.method === 'POST' && e.path === '/data_attributes')).toEqual([]);
     const fine = [person(1, { 'custom_attributes.plan tier': 'gold', 'custom_attributes.price €': '3' })];
-    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: env.config, source: memorySource(fine), state, retry: FAST, mode: 'additive' });
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(fine), state: t.state, retry: FAST, mode: 'additive' });
     expect(outcomes(summary)).toEqual({ p1: 'created' });
   });
 });
