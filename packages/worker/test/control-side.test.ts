@@ -1,13 +1,11 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { startedRunRecord } from '@syncmodes/connector-kit';
 import { PostgresStateStore } from '@syncmodes/postgres';
 import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { queueOptions, runQueue, startWorker, SyncQueue, type RunningWorker, type RunNotification } from '../src/index';
-import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { queueOptions, runQueue, startWorker, SyncQueue, type RunningWorker } from '../src/index';
+import { finishedRuns, notificationHook, peopleCsv, tempDir, waitFor } from './support/helpers';
 import { testDefinition, testRunner } from './support/test-runner';
 
 // What `schedule` and `enqueue` (the control side, any machine) may and may not change (fresh helper 71).
@@ -19,31 +17,20 @@ let boss: PgBoss;
 let worker: RunningWorker | undefined;
 let emulator: ReturnType<typeof createSalesforceEmulator>;
 let instanceUrl: string;
-let hook: Server;
-let hookUrl: string;
-const notifications: (RunNotification & { path: string | undefined })[] = [];
+let hook: Awaited<ReturnType<typeof notificationHook>>;
 const dir = tempDir();
 
 beforeAll(async () => {
   url = await createTestDatabase(inject('postgresUrl'), 'control_side');
   emulator = createSalesforceEmulator();
   instanceUrl = await emulator.start();
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += String(c)));
-    req.on('end', () => {
-      notifications.push({ ...(JSON.parse(body) as RunNotification), path: req.url });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  hookUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/stored-hook`;
+  hook = await notificationHook();
   state = await PostgresStateStore.open(url);
   // As `schedule` and `enqueue` open it: no queue settings of their own.
   control = await SyncQueue.open(url);
   boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: false, schedule: false });
   await boss.start();
-  worker = await startWorker({ url, runner: testRunner, destinations: ['salesforce'], pollingIntervalSeconds: 0.5, policy: POLICY, notifyUrl: hookUrl.replace('/stored-hook', '/worker-hook') });
+  worker = await startWorker({ url, runner: testRunner, destinations: ['salesforce'], pollingIntervalSeconds: 0.5, policy: POLICY, notifyUrl: hook.url('/worker-hook') });
 });
 afterAll(async () => {
   await worker?.stop(10_000);
@@ -51,7 +38,7 @@ afterAll(async () => {
   await control?.close();
   await state?.close();
   await emulator?.stop();
-  await new Promise((r) => hook?.close(r));
+  await hook?.close();
 });
 
 describe('the control side (schedule, enqueue)', () => {
@@ -121,14 +108,14 @@ describe('the control side (schedule, enqueue)', () => {
 
   it('a stored sync’s notify URL gets its failed run’s notification (finding 1: only a run’s own URL or the worker’s was used)', async () => {
     const definition = testDefinition('gone', { mode: 'additive', from: `${dir}/no-such-file.csv`, instanceUrl });
-    await control.addSchedule(definition, { cron: '0 0 1 1 *', notifyUrl: hookUrl });
+    await control.addSchedule(definition, { cron: '0 0 1 1 *', notifyUrl: hook.url('/stored-hook') });
     await control.enqueue('gone');
     const run = await waitFor('the failed run', async () => (await finishedRuns(state, 'gone'))[0]);
     expect(run.status).toBe('failed');
-    const note = await waitFor('the notification', async () => notifications.find((n) => n.sync === 'gone' && n.path === '/stored-hook'));
-    expect(note).toMatchObject({ status: 'failed', destination: 'salesforce' });
+    const note = await waitFor('the notification', async () => hook.received.find((n) => n.body.sync === 'gone' && n.path === '/stored-hook'));
+    expect(note.body).toMatchObject({ status: 'failed', destination: 'salesforce' });
     // The worker's own URL hears of it too (fresh helper 73, finding 6).
-    await waitFor('the worker’s notification', async () => notifications.find((n) => n.sync === 'gone' && n.path === '/worker-hook'));
+    await waitFor('the worker’s notification', async () => hook.received.find((n) => n.body.sync === 'gone' && n.path === '/worker-hook'));
   });
 
   // Last: it stops this file's worker.

@@ -1,12 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { PostgresStateStore } from '@syncmodes/postgres';
 import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEAD_LETTER_QUEUE, runQueue, startWorker, SyncQueue, type RunningWorker, type RunNotification } from '../src/index';
-import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { DEAD_LETTER_QUEUE, runQueue, startWorker, SyncQueue, type RunningWorker } from '../src/index';
+import { finishedRuns, notificationHook, peopleCsv, tempDir, waitFor } from './support/helpers';
 import { testDefinition } from './support/test-runner';
 import { testRunner } from './support/test-runner';
 
@@ -18,26 +16,17 @@ let boss: PgBoss;
 let worker: RunningWorker;
 let emulator: ReturnType<typeof createSalesforceEmulator>;
 let instanceUrl: string;
-let hook: Server;
-const notifications: RunNotification[] = [];
-const raw: string[] = [];
+let hook: Awaited<ReturnType<typeof notificationHook>>;
+const notifications = () => hook.received.map((n) => n.body);
+const raw = () => hook.received.map((n) => n.raw);
 const dir = tempDir();
 
 beforeAll(async () => {
   url = await createTestDatabase(inject('postgresUrl'), 'dispositions');
   emulator = createSalesforceEmulator();
   instanceUrl = await emulator.start();
-  hook = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += String(c)));
-    req.on('end', () => {
-      raw.push(body);
-      notifications.push(JSON.parse(body) as RunNotification);
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
-  const notifyUrl = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+  hook = await notificationHook();
+  const notifyUrl = hook.url('/hook');
   state = await PostgresStateStore.open(url);
   queue = await SyncQueue.open(url, { policy: POLICY });
   boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: false, schedule: false });
@@ -50,7 +39,7 @@ afterAll(async () => {
   await queue?.close();
   await state?.close();
   await emulator?.stop();
-  await new Promise((r) => hook?.close(r));
+  await hook?.close();
 });
 
 async function jobsOf(syncId: string) {
@@ -76,9 +65,9 @@ describe('how a run’s job ends', () => {
       ['completed', 0],
     ]);
     expect(emulator.org.all('Contact')).toHaveLength(40);
-    const note = notifications.find((n) => n.sync === 'guarded');
+    const note = notifications().find((n) => n.sync === 'guarded');
     expect(note).toMatchObject({ event: 'run_refused', status: 'refused', reason: { code: 'deletion_guard' }, willRetry: false, destination: 'salesforce' });
-    expect(raw.join('')).not.toContain(EMULATOR_ACCESS_TOKEN);
+    expect(raw().join('')).not.toContain(EMULATOR_ACCESS_TOKEN);
   });
 
   it('refused credentials go to the dead-letter queue at once (a retry cannot fix them)', async () => {
@@ -89,8 +78,8 @@ describe('how a run’s job ends', () => {
     const dead = await waitFor('the dead letter', async () => (await boss.findJobs(DEAD_LETTER_QUEUE, { data: { name: 'bad-token' } }))[0]);
     expect(dead).toBeTruthy();
     expect((await jobsOf('sync-bad-token')).map((j) => [j.state, j.retryCount])).toEqual([['failed', 0]]);
-    expect(notifications.find((n) => n.sync === 'bad-token')).toMatchObject({ event: 'run_stopped', willRetry: false });
-    expect(raw.join('')).not.toContain('not-the-token');
+    expect(notifications().find((n) => n.sync === 'bad-token')).toMatchObject({ event: 'run_stopped', willRetry: false });
+    expect(raw().join('')).not.toContain('not-the-token');
   });
 
   it('a retryable stop (a rate limit longer than the run may wait) is retried with backoff, then dead-lettered', async () => {
@@ -107,7 +96,7 @@ describe('how a run’s job ends', () => {
         ['stopped', 'rate_limited'],
       ]);
       expect(runs[0]?.jobId).toBe(runs[1]?.jobId);
-      expect(notifications.filter((n) => n.sync === 'limited').map((n) => n.willRetry)).toEqual([true, false]);
+      expect(notifications().filter((n) => n.sync === 'limited').map((n) => n.willRetry)).toEqual([true, false]);
     } finally {
       emulator.setFaults([]);
     }

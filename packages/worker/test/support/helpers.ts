@@ -1,7 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunListing, StateStore } from '@syncmodes/connector-kit';
+import type { RunNotification } from '../../src/index';
 
 /** A fresh temp folder. */
 export function tempDir(): string {
@@ -31,4 +34,31 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 /** The finished runs of a sync (by name), oldest first. */
 export async function finishedRuns(state: StateStore, syncName: string): Promise<RunListing[]> {
   return (await state.listRuns({ syncName, limit: 100 })).filter((r) => r.status !== 'running').reverse();
+}
+
+/** A notification as the test hook received it: its body, raw and parsed, and the path it was posted to. */
+export interface ReceivedNotification {
+  readonly path: string | undefined;
+  readonly raw: string;
+  readonly body: RunNotification;
+}
+
+/**
+ * A webhook on 127.0.0.1 that records every notification POSTed to it (answering 204), for
+ * tests of `--notify-url`: `url(path)` is its address with that path; `received` fills as
+ * notifications arrive; `close()` stops it.
+ */
+export async function notificationHook(): Promise<{ url: (path: string) => string; received: ReceivedNotification[]; close: () => Promise<void> }> {
+  const received: ReceivedNotification[] = [];
+  const server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c) => (raw += String(c)));
+    req.on('end', () => {
+      received.push({ path: req.url, raw, body: JSON.parse(raw) as RunNotification });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return { url: (path) => `http://127.0.0.1:${port}${path}`, received, close: () => new Promise((r) => server.close(() => r())) };
 }
