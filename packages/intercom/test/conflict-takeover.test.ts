@@ -1,29 +1,16 @@
-import { ConfigError, SqliteStateStore, parseConfig, runSync, type RunSyncOptions } from '@syncmodes/connector-kit';
-import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig, runSync, type RunSyncOptions } from '@syncmodes/connector-kit';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { describe, expect, it } from 'vitest';
 import { intercomDestination } from '../src/index';
 import { calls, FAST, outcomes, person } from './helpers';
 import { records, startEmulator } from './intercom-harness';
 
-/** A fresh emulator and in-memory state for each test of the describe it is called in. */
-function withEmulator() {
-  const t = {} as { env: Awaited<ReturnType<typeof startEmulator>>; state: SqliteStateStore };
-  beforeEach(async () => {
-    t.env = await startEmulator();
-    t.state = new SqliteStateStore(':memory:');
-  });
-  afterEach(async () => {
-    t.state.close();
-    await t.env.emulator.stop();
-  });
-  return t;
-}
 
 // A create answered 409 "already exists" (an archived contact, or one search had not indexed
 // yet) is a first match, like one search finds: Intercom's contact keeps what the record does not
 // have. https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/createcontact
 describe('Intercom: a create answered 409 (fresh helper 72)', () => {
-  const t = withEmulator();
+  const t = perTestEmulator(startEmulator);
   const run = (rs: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}) =>
     runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, guard: { maxDeletes: 100 }, ...extra });
   const contactOf = async (externalId: string) => (await records(t.env.admin)).contacts.find((c) => c.external_id === externalId);
@@ -86,7 +73,7 @@ describe('Intercom: a create answered 409 (fresh helper 72)', () => {
 // value a number would change (a leading zero) makes it text, so no digit is lost (fresh helper
 // 72, finding 5: 120 whole numbers then `02134` made an integer attribute, stored as 2134).
 describe('Intercom: a custom attribute created from a column whose leading zeros come late', () => {
-  const t = withEmulator();
+  const t = perTestEmulator(startEmulator);
   const zips = (late: readonly string[]) => [...Array.from({ length: 120 }, (_, i) => String(10_000 + 7 * i)), ...late];
   const rows = (values: readonly string[]) => values.map((zip, i) => person(i + 1, { 'custom_attributes.zip': zip }));
   const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, mode: 'additive' });
@@ -122,7 +109,7 @@ describe('Intercom: a custom attribute created from a column whose leading zeros
 // Intercom ignores a lead's external_id; a PUT with `role: "user"` makes the lead a user and
 // takes it (the emulator's `updateContact`, as observed on the real API).
 describe('Intercom: a record matched to a lead is given an external_id (fresh helper 72, finding 3)', () => {
-  const t = withEmulator();
+  const t = perTestEmulator(startEmulator);
   const run = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, mode: 'additive' });
   const withoutId = person(1, { external_id: '', name: 'Ada' });
 
@@ -169,7 +156,7 @@ describe('Intercom config: role lead with matchBy external_id (fresh helper 72, 
 });
 
 describe('Intercom: custom attribute names it would refuse (fresh helper 72, finding 9)', () => {
-  const t = withEmulator();
+  const t = perTestEmulator(startEmulator);
 
   it('refuse the run before any attribute is created, naming the bad ones; good names with spaces and currency symbols pass', async () => {
     const rows = [person(1, { 'custom_attributes.plan tier': 'gold', 'custom_attributes.plan.tier': 'x', 'custom_attributes.price €': '3' })];

@@ -1,6 +1,6 @@
 import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
-import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { describe, expect, it } from 'vitest';
 import { salesforceDestination } from '../src/index';
 import { startEmulator } from './salesforce-harness';
 
@@ -18,53 +18,44 @@ const row = (id: string, key: string, email: string, last: string): ConformanceR
 const others = (n: number) => Array.from({ length: Math.max(0, n - 1) }, (_, k) => row(`o${k}`, `cus_Other${k}`, `other${k}@example.com`, `Other${k}`));
 
 describe('Salesforce: a unique case-sensitive external id is looked up as written', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  let state: SqliteStateStore;
-  beforeEach(async () => {
-    env = await startEmulator();
-    state = new SqliteStateStore(':memory:');
-  });
-  afterEach(async () => {
-    state.close();
-    await env.emulator.stop();
-  });
+  const t = perTestEmulator(startEmulator);
   const run = (records: ConformanceRecord[], mode: string) =>
-    runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, matchField: 'External_Key__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode, source: memorySource(records), state, retry: FAST });
-  const contact = (key: string) => env.emulator.org.all('Contact').filter((c) => c.External_Key__c === key);
+    runSync({ collectResults: true, destination: salesforceDestination, config: { ...t.env.config, matchField: 'External_Key__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode, source: memorySource(records), state: t.state, retry: FAST });
+  const contact = (key: string) => t.env.emulator.org.all('Contact').filter((c) => c.External_Key__c === key);
   const fresh = async () => {
-    await env.emulator.reset();
-    state.close();
-    state = new SqliteStateStore(':memory:');
+    await t.env.emulator.reset();
+    t.state.close();
+    t.state = new SqliteStateStore(':memory:');
   };
 
   for (const n of [1, 250]) {
     const path = n === 1 ? 'collections' : 'Bulk API';
     it(`a Contact holding one row's id and another row's Email is found, and both rows refused identity_unclear, never upserted onto it (${path})`, async () => {
-      env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'bea@example.com', LastName: 'Bea' }] });
+      t.env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'bea@example.com', LastName: 'Bea' }] });
       const summary = await run([row('r1', 'cus_AbC1', 'ann@example.com', 'Ann'), row('r2', 'cus_Bea2', 'bea@example.com', 'Bea'), ...others(n - 1)], 'additive');
       expect(summary.results.filter((r) => r.outcome === 'failed').map((r) => [r.id, r.code])).toEqual([
         ['r1', 'identity_unclear'],
         ['r2', 'identity_unclear'],
       ]);
       expect(contact('cus_AbC1')).toMatchObject([{ Email: 'bea@example.com', LastName: 'Bea' }]);
-      expect(env.emulator.org.all('Contact')).toHaveLength(1 + Math.max(0, n - 2));
+      expect(t.env.emulator.org.all('Contact')).toHaveLength(1 + Math.max(0, n - 2));
     });
 
     it(`enrich finds the Contact holding the id as written, and a row whose id differs only in case is another person's: not found (${path})`, async () => {
-      env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'ann@example.com', LastName: 'Old' }, ...others(n).map((o) => ({ ...o.snapshot.properties, LastName: 'Old' }))] });
+      t.env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'ann@example.com', LastName: 'Old' }, ...others(n).map((o) => ({ ...o.snapshot.properties, LastName: 'Old' }))] });
       const summary = await run([row('r1', 'cus_AbC1', 'ann@example.com', 'Ann'), row('r2', 'cus_ABC2', 'cy@example.com', 'Cy'), ...others(n)], 'enrich');
       expect(summary.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'updated' });
       expect(contact('cus_AbC1')).toMatchObject([{ LastName: 'Ann' }]);
       expect(summary.results.find((r) => r.id === 'r2')).toMatchObject({ outcome: 'skipped', code: 'not_found' });
       await fresh();
-      env.emulator.seed({ Contact: [{ External_Key__c: 'cus_abc2', Email: 'cy@example.com', LastName: 'Old' }] });
+      t.env.emulator.seed({ Contact: [{ External_Key__c: 'cus_abc2', Email: 'cy@example.com', LastName: 'Old' }] });
       const other = await run([row('r2', 'cus_ABC2', 'cy@example.com', 'Cy'), ...others(n)], 'enrich');
       expect(other.results.find((r) => r.id === 'r2')).toMatchObject({ outcome: 'skipped', code: 'not_found' });
       expect(contact('cus_abc2')).toMatchObject([{ LastName: 'Old' }]);
     });
 
     it(`a row whose id differs only in case from a Contact's creates its own Contact beside it; the other is untouched (${path})`, async () => {
-      env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'bea@example.com', LastName: 'Bea' }] });
+      t.env.emulator.seed({ Contact: [{ External_Key__c: 'cus_AbC1', Email: 'bea@example.com', LastName: 'Bea' }] });
       const summary = await run([row('r1', 'cus_abc1', 'ann@example.com', 'Ann'), ...others(n)], 'additive');
       expect(summary.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'created' });
       expect(contact('cus_abc1')).toMatchObject([{ Email: 'ann@example.com', LastName: 'Ann' }]);
@@ -78,11 +69,11 @@ describe('Salesforce: a unique case-sensitive external id is looked up as writte
       const company = object === 'Lead' ? { Company: 'Acme' } : {};
       const as = (r: ConformanceRecord): ConformanceRecord => (object === 'Lead' ? { ...r, snapshot: { ...r.snapshot, properties: { ...r.snapshot.properties, Company: 'Acme' } } } : r);
       const runOn = (records: ConformanceRecord[], mode: string) =>
-        runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, object, matchField: 'External_Key__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode, source: memorySource(records.map(as)), state, retry: FAST });
-      const held = (key: string) => env.emulator.org.all(object).filter((c) => c.External_Key__c === key);
+        runSync({ collectResults: true, destination: salesforceDestination, config: { ...t.env.config, object, matchField: 'External_Key__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode, source: memorySource(records.map(as)), state: t.state, retry: FAST });
+      const held = (key: string) => t.env.emulator.org.all(object).filter((c) => c.External_Key__c === key);
       for (const mode of ['additive', 'sync', 'enrich'] as const) {
         it(`a row whose id changes only in case between runs updates its record in place, never a second one (${path}, ${mode})`, async () => {
-          if (mode === 'enrich') env.emulator.seed({ [object]: [{ External_Key__c: 'cus_abc1', Email: 'ann@example.com', LastName: 'Old', ...company }] });
+          if (mode === 'enrich') t.env.emulator.seed({ [object]: [{ External_Key__c: 'cus_abc1', Email: 'ann@example.com', LastName: 'Old', ...company }] });
           const first = await runOn([row('r1', 'cus_abc1', 'ann@example.com', 'Ann'), ...others(n)], mode);
           expect(first.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: mode === 'enrich' ? 'updated' : 'created' });
           const id = first.results.find((r) => r.id === 'r1')?.destinationId;
@@ -94,7 +85,7 @@ describe('Salesforce: a unique case-sensitive external id is looked up as writte
       }
       it(`a row whose id changes only in case onto another record's id is refused duplicate_value: nothing written to either (${path})`, async () => {
         await runOn([row('r1', 'cus_abc1', 'ann@example.com', 'Ann'), ...others(n)], 'additive');
-        env.emulator.seed({ [object]: [{ External_Key__c: 'cus_ABC1', Email: 'bea@example.com', LastName: 'Bea', ...company }] });
+        t.env.emulator.seed({ [object]: [{ External_Key__c: 'cus_ABC1', Email: 'bea@example.com', LastName: 'Bea', ...company }] });
         const next = await runOn([row('r1', 'cus_ABC1', 'ann@example.com', 'Ann2'), ...others(n)], 'additive');
         // Its own record is updated by id; Salesforce's Unique check refuses the value another record holds.
         expect(next.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'failed', code: 'duplicate_value' });
@@ -110,6 +101,6 @@ describe('Salesforce: a unique case-sensitive external id is looked up as writte
       ['r1', 'failed', 'duplicate_match_key'],
       ['r2', 'failed', 'duplicate_match_key'],
     ]);
-    expect(env.emulator.org.all('Contact')).toEqual([]);
+    expect(t.env.emulator.org.all('Contact')).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
-import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { describe, expect, it } from 'vitest';
 import { salesforceDestination } from '../src/index';
 import { startEmulator } from './salesforce-harness';
 
@@ -19,19 +19,10 @@ const collectionWrites = (log: readonly RequestLogEntry[]) => log.filter((e) => 
 const ingestJobs = (log: readonly RequestLogEntry[]) => log.filter((e) => e.path.endsWith('/jobs/ingest') && e.method === 'POST').map((e) => (e.body as { operation: string }).operation);
 
 describe('Salesforce: the text "#N/A" in a Bulk API run is written as text, not as null', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  let state: SqliteStateStore;
-  beforeEach(async () => {
-    env = await startEmulator();
-    state = new SqliteStateStore(':memory:');
-  });
-  afterEach(async () => {
-    state.close();
-    await env.emulator.stop();
-  });
+  const t = perTestEmulator(startEmulator);
   const run = (records: ConformanceRecord[], extra: Record<string, unknown> = {}) =>
-    runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, bulkThreshold: 240, bulkPollIntervalMs: 5, ...extra }, mode: 'additive', source: memorySource(records), state, retry: FAST });
-  const contacts = () => env.emulator.org.all('Contact');
+    runSync({ collectResults: true, destination: salesforceDestination, config: { ...t.env.config, bulkThreshold: 240, bulkPollIntervalMs: 5, ...extra }, mode: 'additive', source: memorySource(records), state: t.state, retry: FAST });
+  const contacts = () => t.env.emulator.org.all('Contact');
 
   for (const [path, extra] of [
     ['insert, matched by Email', {}],
@@ -44,11 +35,11 @@ describe('Salesforce: the text "#N/A" in a Bulk API run is written as text, not 
       expect(contacts().find((c) => c.Email === 'person3@example.com')).toMatchObject({ Title: '#N/A', Customer_Id__c: 'P3' });
       expect(contacts().find((c) => c.Email === 'person4@example.com')).toMatchObject({ Customer_Id__c: '#N/A', Title: 'Title 4' });
       expect(contacts()).toHaveLength(N);
-      expect(collectionWrites(env.emulator.requests)).toEqual([2]);
-      expect(ingestJobs(env.emulator.requests)).toEqual(['matchField' in extra ? 'upsert' : 'insert']);
+      expect(collectionWrites(t.env.emulator.requests)).toEqual([2]);
+      expect(ingestJobs(t.env.emulator.requests)).toEqual(['matchField' in extra ? 'upsert' : 'insert']);
       // The next run, without state, finds every record by its key: nothing created twice.
-      state.close();
-      state = new SqliteStateStore(':memory:');
+      t.state.close();
+      t.state = new SqliteStateStore(':memory:');
       const again = await run(rows, extra);
       expect(again.counts).toMatchObject({ created: 0, failed: 0 });
       expect(contacts()).toHaveLength(N);
@@ -57,13 +48,13 @@ describe('Salesforce: the text "#N/A" in a Bulk API run is written as text, not 
 
   for (const kind of ['server_error', 'lost_response', 'reset'] as const) {
     it(`a ${kind} creating the job after the collections call: the records it answered stay created and owned (deleted when they leave); the rest is created by the job sent again (upsert)`, async () => {
-      env.emulator.setFaults([{ kind, method: 'POST', path: 'jobs/ingest$', times: 1 }]);
+      t.env.emulator.setFaults([{ kind, method: 'POST', path: 'jobs/ingest$', times: 1 }]);
       const rows = Array.from({ length: N }, (_, i) => person(i, i < 3 ? { Title: '#N/A' } : {}));
-      const first = await runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, matchField: 'Customer_Id__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode: 'sync', source: memorySource(rows), state, retry: FAST });
+      const first = await runSync({ collectResults: true, destination: salesforceDestination, config: { ...t.env.config, matchField: 'Customer_Id__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode: 'sync', source: memorySource(rows), state: t.state, retry: FAST });
       expect(first.counts).toMatchObject({ created: N, failed: 0 });
       expect(contacts()).toHaveLength(N);
-      env.emulator.setFaults([]);
-      const next = await runSync({ collectResults: true, destination: salesforceDestination, config: { ...env.config, matchField: 'Customer_Id__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode: 'sync', source: memorySource(rows.slice(3)), state, retry: FAST });
+      t.env.emulator.setFaults([]);
+      const next = await runSync({ collectResults: true, destination: salesforceDestination, config: { ...t.env.config, matchField: 'Customer_Id__c', bulkThreshold: 240, bulkPollIntervalMs: 5 }, mode: 'sync', source: memorySource(rows.slice(3)), state: t.state, retry: FAST });
       expect(next.results.filter((r) => ['c0', 'c1', 'c2'].includes(r.id)).map((r) => [r.id, r.outcome])).toEqual([
         ['c0', 'deleted'],
         ['c1', 'deleted'],
@@ -74,13 +65,13 @@ describe('Salesforce: the text "#N/A" in a Bulk API run is written as text, not 
   }
 
   it('an answer lost on the second collections call (more than 200 records holding "#N/A"): the first call\'s records stay created; the second\'s are not sent again in the run (they may be written) and the next run finds them: no duplicate', async () => {
-    env.emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: 'composite/sobjects$', after: 1, times: 1 }]);
+    t.env.emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: 'composite/sobjects$', after: 1, times: 1 }]);
     const rows = Array.from({ length: N }, (_, i) => person(i, { Title: '#N/A' }));
     const first = await run(rows);
     expect(first.counts).toMatchObject({ created: 200, failed: N - 200 });
     expect(first.results.filter((r) => r.outcome === 'failed').every((r) => r.retryable === true)).toBe(true);
     expect(contacts()).toHaveLength(N);
-    env.emulator.setFaults([]);
+    t.env.emulator.setFaults([]);
     const next = await run(rows);
     expect(next.counts).toMatchObject({ failed: 0, created: 0 });
     expect(contacts()).toHaveLength(N);
@@ -90,12 +81,12 @@ describe('Salesforce: the text "#N/A" in a Bulk API run is written as text, not 
   it('updates: a record whose title becomes "#N/A" holds that text; the others are updated by one job', async () => {
     const rows = (title: (i: number) => string) => Array.from({ length: N }, (_, i) => person(i, { Title: title(i) }));
     await run(rows((i) => `Title ${i}`));
-    env.emulator.clearRequests();
+    t.env.emulator.clearRequests();
     const summary = await run(rows((i) => (i === 7 ? '#N/A' : `New ${i}`)));
     expect(summary.counts).toMatchObject({ updated: N, failed: 0 });
     expect(contacts().find((c) => c.Email === 'person7@example.com')?.Title).toBe('#N/A');
     expect(contacts().find((c) => c.Email === 'person8@example.com')?.Title).toBe('New 8');
-    expect(collectionWrites(env.emulator.requests)).toEqual([1]);
-    expect(ingestJobs(env.emulator.requests)).toEqual(['update']);
+    expect(collectionWrites(t.env.emulator.requests)).toEqual([1]);
+    expect(ingestJobs(t.env.emulator.requests)).toEqual(['update']);
   });
 });

@@ -17,3 +17,4 @@ export type {
 export { describeStateStoreContract, type StateStoreContractOptions } from './state-store-contract';
 export { sampleRun } from './run-history-contract';
 export { codesInSources, describeErrorCodes, type CodeScanOptions, type ErrorCodesOptions } from './error-codes';
+export { perTestEmulator } from './per-test-emulator';
