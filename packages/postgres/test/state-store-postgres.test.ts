@@ -1,4 +1,4 @@
-import { snapshotHash, StateIndex, type StateEntry } from '@syncmodes/connector-kit';
+import { snapshotHash, startedRunRecord, StateIndex, type StateEntry } from '@syncmodes/connector-kit';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { PostgresStateStore } from '../src/index';
 import { createTestDatabase } from '../src/testing/index';
@@ -67,6 +67,21 @@ describe('PostgresStateStore, beyond the contract', () => {
     expect(await b.count('s')).toBe(0);
     await a.close();
     await b.close();
+  });
+
+  it('recordRunProgress updates a running run’s counts, and never a run already recorded as ended (its own end, or worker_lost)', async () => {
+    const store = await PostgresStateStore.open(url, { schema: 'progress' });
+    const started = startedRunRecord({ runId: 'r1', syncId: 's', syncName: 'people', destination: 'salesforce', mode: 'sync', startedAt: 1_000, source: '' });
+    await store.recordRun(started);
+    const counts = { ...started.counts, created: 400, updated: 200 };
+    expect(await store.recordRunProgress({ ...started, counts, problems: [{ row: 1, id: 'p1', outcome: 'failed', code: 'x', message: 'kept out' }] } as typeof started)).toBe(true);
+    expect(await store.listRuns({ syncId: 's' })).toMatchObject([{ runId: 'r1', status: 'running', counts: { created: 400, updated: 200 } }]);
+    expect((await store.getRun('r1'))?.problems).toEqual([]);
+    const stopped = { ...started, counts, status: 'stopped' as const, reason: { code: 'worker_lost', message: 'lost' }, finishedAt: 2_000 };
+    await store.recordRun(stopped);
+    expect(await store.recordRunProgress({ ...started, counts: { ...counts, created: 600 } })).toBe(false);
+    expect(await store.getRun('r1')).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost' }, counts: { created: 400, updated: 200 } });
+    await store.close();
   });
 
   it('a database that does not exist is state_unreadable, and the message never shows the password', async () => {

@@ -40,6 +40,12 @@ export class PgRuns {
     );
   }
 
+  /** See `PostgresStateStore.recordRunProgress`: replaces the listing only while the stored run is `running`. */
+  async progress(client: pg.ClientBase, run: RunListing): Promise<boolean> {
+    const { rowCount } = await client.query(`UPDATE ${this.runs} SET listing = $2 WHERE run_id = $1 AND status = 'running'`, [run.runId, JSON.stringify(listingOf({ ...run, problems: [] }))]);
+    return (rowCount ?? 0) > 0;
+  }
+
   async list(client: pg.ClientBase, query: RunQuery = {}): Promise<RunListing[]> {
     const where: string[] = [];
     const args: unknown[] = [];

@@ -236,6 +236,20 @@ export class PostgresStateStore implements StateStore {
     return this.transaction('recording the run', (client) => this.runs.record(client, run, keep));
   }
 
+  /**
+   * Records a running run's figures so far (counts, actions, codes: what `listRuns` shows),
+   * in one statement that changes the run only while it is still recorded `running`: a run
+   * already recorded as ended — by its own worker, or closed `worker_lost` by another — is
+   * left as it is. Its sample records are not touched (they come with the final
+   * `recordRun`). `run.status` must be `running`.
+   *
+   * @returns whether the run was still running (and so was updated).
+   */
+  recordRunProgress(run: RunListing): Promise<boolean> {
+    if (run.status !== 'running') return Promise.reject(new TypeError(`recordRunProgress takes a running run, not ${run.status}`));
+    return this.using('recording the run progress', (client) => this.runs.progress(client, run));
+  }
+
   listRuns(query?: RunQuery): Promise<RunListing[]> {
     return this.using('reading the run history', (client) => this.runs.list(client, query));
   }
