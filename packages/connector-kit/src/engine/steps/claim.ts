@@ -2,6 +2,7 @@ import type { RecordEvent } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext, RunContext } from '../run/run-context';
+import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 import { keyHeldBySeveral, mayBeSamePerson } from './key-holder';
 
@@ -102,23 +103,48 @@ interface Duplicate {
   readonly holder: string;
 }
 
+/** A record's match key and its other identifiers (`identityKeys`), as the destination finds it by them. */
+function keysOf(ctx: RecordRunContext, snapshot: RecordSnapshot): string[] {
+  const key = ctx.destination.matchKey(snapshot, ctx.config);
+  return [...(key === undefined ? [] : [key]), ...(ctx.destination.identityKeys?.(snapshot, ctx.config) ?? [])];
+}
+
+/**
+ * The words for an identifier of this row that this sync also wrote onto the holder's
+ * destination record, if any: as the holder's match key or one of its other identifiers
+ * (Intercom finds a contact by its email as well as by its external_id, so a row with only the
+ * email of a row with both resolves to that row's contact, and the other way round: fresh
+ * helper 72, finding 6).
+ */
+function sharedWithHolder(ctx: RecordRunContext, d: Duplicate, holderState: StateEntry | undefined): string | undefined {
+  if (holderState === undefined || holderState.notFound || d.record.next === null) return undefined;
+  const written = new Set(keysOf(ctx, holderState.snapshot));
+  const shared = keysOf(ctx, d.record.next).find((k) => written.has(k));
+  if (shared === undefined) return undefined;
+  return shared === d.record.matchKey ? ctx.matchKeyLabel : (ctx.destination.identityLabel?.(ctx.config) ?? 'identifier');
+}
+
 /**
  * The refusal of a {@link Duplicate} (`duplicate_destination_record`), saying why they meet: the
  * holder claimed it earlier in this run; the holder gave this key up in the source (two changes
- * to send apart); or the destination record got this key without this sync (changed in the
- * destination: first trial of stop 31, the message told the user to send a change the source
- * never had).
+ * to send apart); this sync wrote the holder's record with this key (two rows with one
+ * identifier: one person or two, the destination cannot tell them apart); or the destination
+ * record got this key without this sync (changed in the destination: first trial of stop 31,
+ * the message told the user to send a change the source never had).
  */
 function duplicateResult(ctx: RecordRunContext, d: Duplicate, holderState: StateEntry | undefined) {
   const dest = ctx.destinationName;
   const label = ctx.matchKeyLabel;
   const inRun = ctx.claims.holder(d.id) === d.holder;
   const gaveUp = holderState !== undefined && d.record.matchKey !== undefined && holderState.matchKey === d.record.matchKey && ctx.source.keyHolder(d.record.matchKey) === d.record.recordId;
+  const shared = sharedWithHolder(ctx, d, holderState);
   const message = inRun
     ? `Resolves to the same destination record (${d.id}) as record "${d.holder}", which comes first in this run; nothing was written. Give the two records different match keys, or merge them in the source.`
     : gaveUp
       ? `Resolves to ${dest} record ${d.id}, which this sync tracks for record "${d.holder}", whose ${label} was this one until this run; nothing was written. If "${d.holder}" changed its ${label} and this is someone new with its old one, send the two changes in separate runs ("${d.holder}"'s first); if they are one person, merge the rows in the source.`
-      : `Resolves to ${dest} record ${d.id}, which this sync tracks for record "${d.holder}" but which now has this row's ${label}, though this sync never wrote it there (changed or merged in ${dest}); nothing was written. Fix that record in ${dest} (give it back "${d.holder}"'s ${label}, or merge it), then run again.`;
+      : shared !== undefined
+        ? `Resolves to ${dest} record ${d.id}, which this sync wrote for record "${d.holder}" with this row's ${shared} too: ${dest} finds that record by it, so this row cannot be told apart from "${d.holder}"; nothing was written. If the two rows are one person, merge them in the source; if they are two people, give each their own ${shared}.`
+        : `Resolves to ${dest} record ${d.id}, which this sync tracks for record "${d.holder}" but which now has this row's ${label}, though this sync never wrote it there (changed or merged in ${dest}); nothing was written. Fix that record in ${dest} (give it back "${d.holder}"'s ${label}, or merge it), then run again.`;
   return { outcome: 'failed' as const, code: 'duplicate_destination_record', message, retryable: false, destinationId: d.id, action: 'fail' as const };
 }
 
