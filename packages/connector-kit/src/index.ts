@@ -34,6 +34,7 @@ export { httpError, type HttpFailure } from './errors/http-error';
 export { parseRetryAfter } from './errors/retry-after';
 export { KIT_CODES, NOTICE_CODES, describeCode, type CodeInfo, type KitCode } from './errors/codes';
 export { DeferredError } from './errors/deferred-error';
+export { GroupGoneError } from './errors/group-gone-error';
 export { LeaseLostError, RunStoppedError, StateBusyError, StateStoreError, SyncRunningError } from './errors/run-errors';
 export { retryNow } from './errors/sync-error';
 

@@ -68,7 +68,7 @@ export interface GroupCheck {
  * @throws {@link ConfigError} `ambiguous_group` naming the groups and their ids.
  */
 export async function checkGroups(ctx: RunContext, names: readonly string[], pinned: Readonly<Record<string, string>>): Promise<GroupCheck> {
-  for (const [name, id] of Object.entries(pinned)) ctx.groupIds.prime(name, id);
+  for (const [name, id] of Object.entries(pinned)) ctx.groupIds.pin(name, id);
   const find = finder(ctx);
   const unpinned = names.filter((n) => pinned[n] === undefined);
   if (!find || unpinned.length === 0) return { notices: [], stateChanged: false };

@@ -6,10 +6,22 @@
  */
 export class GroupIdCache {
   private readonly ids = new Map<string, string>();
+  private readonly pins = new Set<string>();
 
-  /** Records a group's id found (or pinned) before the run sends anything. */
+  /** Records a group's id found before the run sends anything. */
   prime(name: string, id: string): void {
     this.ids.set(name, id);
+  }
+
+  /** Records a group's id the configuration pins (`RunSyncOptions.groupIds`): never looked up by name, never recreated. */
+  pin(name: string, id: string): void {
+    this.ids.set(name, id);
+    this.pins.add(name);
+  }
+
+  /** True when the configuration pins the id of group `name` (see {@link pin}). */
+  pinned(name: string): boolean {
+    return this.pins.has(name);
   }
 
   /**

@@ -28,6 +28,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  * - `acknowledged`: the destination acknowledged one operation (`write`: the record write,
  *   with the created record's id; `add:<group>` / `remove:<group>`);
  * - `group_failed`: a group change failed (the record write stands);
+ * - `group_gone`: a removal's group no longer exists in the destination (deleted in the vendor's
+ *   UI): nobody is left to remove, so `op` counts as acknowledged, and the result says why (`error`);
  * - `deferred`: a refusal that will clear on a later run (the record stays pending);
  * - `settled`: a final result decided now (lookup, claim, validation or write failure, or a skip);
  * - `marked`: the write-ahead mark was written;
@@ -45,6 +47,7 @@ export type RecordEvent =
   | { readonly type: 'missing'; readonly ref: number }
   | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined }
   | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError }
+  | { readonly type: 'group_gone'; readonly ref: number; readonly op: OpKey; readonly error: SyncError }
   | { readonly type: 'deferred'; readonly ref: number; readonly error: SyncError }
   | { readonly type: 'settled'; readonly ref: number; readonly result: ResultFields }
   | { readonly type: 'dispatched'; readonly ref: number }

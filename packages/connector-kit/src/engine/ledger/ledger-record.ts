@@ -97,6 +97,8 @@ export interface LedgerRecord {
   groupError: SyncError | undefined;
   /** First refusal that leaves the record pending for a later run (audiences). */
   deferred: SyncError | undefined;
+  /** A removal whose group no longer exists (it counts as done): why, for the result. */
+  groupGone: SyncError | undefined;
   /** A final result decided before everything was sent (lookup, claim, validation or write failure; a skip). */
   result: RecordResult | undefined;
   /** Write-ahead mark written for it. */
@@ -171,6 +173,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     existing: false,
     groupError: undefined,
     deferred: undefined,
+    groupGone: undefined,
     result: undefined,
     marked: false,
     dispatched: false,

@@ -75,6 +75,10 @@ function reduceSending(record: LedgerRecord, event: SendingEvent): void {
     case 'group_failed':
       record.groupError ??= event.error;
       return;
+    case 'group_gone':
+      record.acked = withAck(record.acked, event.op);
+      record.groupGone ??= event.error;
+      return;
     case 'deferred':
       record.deferred ??= event.error;
       return;

@@ -178,9 +178,16 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
   return settleComplete(record, ctx, result);
 }
 
-/** The result of a record whose plan went through: the plan's outcome (every field written out, the same keys in the same order as `base` and the plan's outcome, code and message). */
+/**
+ * The result of a record whose plan went through: the plan's outcome (every field written out, the same keys in the same
+ * order as `base` and the plan's outcome, code and message). A removal from a group that no longer exists went through with
+ * nothing sent: the result carries that error's code and says why.
+ */
 function planned(record: LedgerRecord, ctx: SettleContext, plan: NonNullable<LedgerRecord['plan']>): RecordResult {
+  const gone = record.groupGone;
+  const code = gone ? gone.code : plan.code;
+  const message = gone ? `${plan.message} ${gone.message}` : plan.message;
   return ctx.kind === 'records'
-    ? { id: record.recordId, row: record.row, action: plan.action, destinationId: record.destinationId, outcome: plan.outcome, code: plan.code, message: plan.message }
-    : { id: record.recordId, row: record.row, action: plan.action, outcome: plan.outcome, code: plan.code, message: plan.message };
+    ? { id: record.recordId, row: record.row, action: plan.action, destinationId: record.destinationId, outcome: plan.outcome, code, message }
+    : { id: record.recordId, row: record.row, action: plan.action, outcome: plan.outcome, code, message };
 }

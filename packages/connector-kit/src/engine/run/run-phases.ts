@@ -52,7 +52,7 @@ export async function groupPhase(session: RunSession, scan: SourceScan): Promise
   const { setup } = session;
   // Pinned ids hold even when no row names a group any more: the records leaving those groups are removed from them
   // (looked up by name instead, a name that is no audience's was acknowledged "removed" with nothing sent: fresh helper 69).
-  for (const [name, id] of Object.entries(setup.options.groupIds ?? {})) session.groupIds.prime(name, id);
+  for (const [name, id] of Object.entries(setup.options.groupIds ?? {})) session.groupIds.pin(name, id);
   const names = [...scan.groupNames];
   if (names.length === 0) return false;
   const probe = session.context(scan, undefined);

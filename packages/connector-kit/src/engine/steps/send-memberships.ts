@@ -1,6 +1,7 @@
 import type { MemberItem } from '../../destination/define-audience-destination';
 import type { GroupRef, ItemResult } from '../../destination/verbs';
 import { DeferredError } from '../../errors/deferred-error';
+import { GroupGoneError } from '../../errors/group-gone-error';
 import { isRunStopping, type SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { Properties, RecordSnapshot } from '../../records/types';
@@ -43,13 +44,29 @@ async function sendAudience(ctx: AudienceRunContext, ledger: RecordLedger, direc
       batch.forEach((r, j) => {
         const result = results[j];
         if (result?.ok) events.push({ type: 'acknowledged', ref: r.ref, op });
-        else if (result && result.error.code !== 'not_sent') {
-          events.push(result.error instanceof DeferredError ? { type: 'deferred', ref: r.ref, error: result.error } : { type: 'group_failed', ref: r.ref, error: result.error });
-        }
+        else if (result && result.error.code !== 'not_sent') events.push(refusalEvent(ctx, r.ref, op, audience.name, result.error));
       });
       await ledger.acknowledge(events);
     }),
   );
+}
+
+/**
+ * What a refused change means for its record: a deferral stays pending; a removal from an
+ * audience that no longer exists has nothing left to do (done, saying why); an addition to it
+ * stays pending for the next run, whose group check recreates and refills an audience found
+ * by name — or fails when the audience's id is pinned (never recreated under another id);
+ * anything else fails the change.
+ */
+function refusalEvent(ctx: AudienceRunContext, ref: number, op: `${Direction}:${string}`, name: string, error: SyncError): RecordEvent {
+  if (error instanceof DeferredError) return { type: 'deferred', ref, error };
+  if (!(error instanceof GroupGoneError)) return { type: 'group_failed', ref, error };
+  if (op.startsWith('remove:')) return { type: 'group_gone', ref, op, error };
+  const vendor = error.vendorCode === undefined ? {} : { vendorCode: error.vendorCode };
+  if (!ctx.groupIds.pinned(name)) return { type: 'deferred', ref, error: new DeferredError(error.code, `${error.message} The next run creates it again and adds everyone in it.`, vendor) };
+  const why = `${error.message} Its id is pinned (groupIds), so it is not created again under another id: pin an existing audience's id, or remove the pin to find or create it by name.`;
+  const pinned = new GroupGoneError(error.code, why, vendor);
+  return { type: 'group_failed', ref, error: pinned };
 }
 
 /**
