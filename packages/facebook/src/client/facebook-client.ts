@@ -68,8 +68,11 @@ export class FacebookClient {
     this.close = timeoutRequestsTo(config.baseUrl.replace(/\/+$/, ''), config.requestTimeoutMs, signal, () => (this.tooLarge = true));
   }
 
-  /** The ad account's customer-list (CUSTOM) audiences, every page. `GET /act_<id>/customaudiences`. */
-  async listAudiences(): Promise<AudienceInfo[]> {
+  /**
+   * The ad account's customer-list (CUSTOM) audiences, every page (`allSubtypes`: every
+   * audience, whatever its subtype). `GET /act_<id>/customaudiences`.
+   */
+  async listAudiences(options: { readonly allSubtypes?: boolean } = {}): Promise<AudienceInfo[]> {
     return this.run(async () => {
       const account = new AdAccount(this.config.adAccountId, {}, undefined, this.api);
       let page = await audiencePage(() => account.getCustomAudiences(['id', 'name', 'subtype'], { limit: PAGE_SIZE }));
@@ -80,7 +83,7 @@ export class FacebookClient {
           if (d.id === undefined || d.id === null || d.id === '') throw notAudienceList();
           out.push({ id: String(d.id), name: String(d.name ?? ''), subtype: d.subtype === undefined ? undefined : String(d.subtype) });
         }
-        if (!page.hasNext()) return out.filter((a) => a.subtype === undefined || a.subtype === 'CUSTOM');
+        if (!page.hasNext()) return options.allSubtypes ? out : out.filter((a) => a.subtype === undefined || a.subtype === 'CUSTOM');
         const current = page;
         page = await audiencePage(() => current.next());
       }
@@ -125,15 +128,16 @@ export class FacebookClient {
   /** Adds people. `POST /{audience_id}/users` with `{payload: {schema, data}}`, and the upload `session` when the rows are one batch of several. */
   async addUsers(audienceId: string, payload: UsersPayload, session?: UploadSession): Promise<UsersResponse> {
     const params = session ? { payload, session } : { payload };
-    return this.run(async () => dataOf(await new CustomAudience(audienceId, {}, undefined, this.api).createUser([], params)) as UsersResponse);
+    return this.run(async () => dataOf(await new CustomAudience(audienceId, {}, undefined, this.api).createUser([], params)) as UsersResponse, audienceId);
   }
 
   /** Removes people. `DELETE /{audience_id}/users`, the payload in the query string. */
   async removeUsers(audienceId: string, payload: UsersPayload): Promise<UsersResponse> {
-    return this.run(async () => ((await new CustomAudience(audienceId, {}, undefined, this.api).deleteUsers({ payload })) ?? {}) as UsersResponse);
+    return this.run(async () => ((await new CustomAudience(audienceId, {}, undefined, this.api).deleteUsers({ payload })) ?? {}) as UsersResponse, audienceId);
   }
 
-  private async run<T>(call: () => Promise<T>): Promise<T> {
+  /** Runs one request with the timeout; `usersOf`: the audience whose `/users` edge it calls (for {@link toGraphError}). */
+  private async run<T>(call: () => Promise<T>, usersOf?: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new RetryableError('timeout', `Facebook did not answer within ${this.config.requestTimeoutMs} ms.`)), this.config.requestTimeoutMs);
@@ -145,7 +149,7 @@ export class FacebookClient {
         this.tooLarge = false;
         throw answerTooLarge('Facebook', maxAnswerBytes());
       }
-      throw toGraphError(error, this.secrets, this.config.adAccountId);
+      throw toGraphError(error, this.secrets, this.config.adAccountId, usersOf);
     } finally {
       clearTimeout(timer);
     }

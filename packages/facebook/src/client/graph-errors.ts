@@ -59,6 +59,38 @@ export function termsUrl(adAccountId: string | undefined): string {
   return `https://business.facebook.com/ads/manage/customaudiences/tos/?act=${digits && /^\d+$/.test(digits) ? digits : '<ad account number>'}`;
 }
 
+/**
+ * Code 100 / subcode 33: "Unsupported post request. Object with ID '…' does not exist, cannot
+ * be loaded due to missing permissions, or does not support this operation. Please read the
+ * Graph API documentation at https://developers.facebook.com/docs/graph-api" (type
+ * `GraphMethodException`; "Unsupported delete request" for a removal) — how Graph answers a
+ * custom audience's `/users` edge once the audience is deleted, and also when the token cannot
+ * reach it (Meta's error reference names "100, subcode 33" and a system user missing from the
+ * ad account that owns the audience; observed answer:
+ * https://github.com/facebook/facebook-php-business-sdk/issues/422).
+ * https://developers.facebook.com/docs/marketing-api/error-reference
+ */
+export const OBJECT_MISSING_SUBCODE = 33;
+
+/** Our code for an audience Meta says does not exist or cannot be reached (100 / 33 on its `/users` edge), before we know which. */
+export const AUDIENCE_UNREACHABLE: FacebookCode = 'audience_unreachable';
+
+/**
+ * Graph answered 100 / 33 on an audience's `/users` edge: the audience was deleted, or this
+ * token cannot reach it — the answer does not say which (see {@link OBJECT_MISSING_SUBCODE}).
+ * Code `audience_unreachable`, not retryable; `sendMembers` tells the two apart by listing the
+ * ad account's audiences.
+ */
+export class AudienceUnreachableError extends SyncError {
+  constructor(
+    readonly audienceId: string,
+    message: string,
+    options: { readonly status?: number } = {},
+  ) {
+    super(AUDIENCE_UNREACHABLE, message, { ...options, vendorCode: '100', retryable: false });
+  }
+}
+
 /** Our code for Meta's "Audience Upload Blocked". */
 export const AUDIENCE_UPLOAD_BLOCKED: FacebookCode = 'audience_upload_blocked';
 
@@ -108,7 +140,8 @@ function describe(body: GraphErrorBody): string {
 }
 
 /**
- * Turns anything the SDK throws into a {@link SyncError}, from the Graph error body only
+ * Turns anything the SDK throws into a {@link SyncError} (`usersOf`: the audience id when the
+ * request went to its `/users` edge), from the Graph error body only
  * (`message`, `type`, `code`, `error_subcode`, `fbtrace_id`): never from the SDK error's
  * `url`, which carries the access token, and every secret is scrubbed from the text.
  *
@@ -118,6 +151,8 @@ function describe(body: GraphErrorBody): string {
  * - 200 / 1870034, 2655 or 2663 (Custom Audience Terms of Service not accepted) → `AuthError`
  *   `terms_not_accepted` (stops the run), naming where to accept them for `adAccountId`;
  * - 100 / 1713230 → `audience_upload_blocked` (the chunk's members fail, not retried);
+ * - 100 / 33 on an audience's `/users` edge (`usersOf` given) → {@link AudienceUnreachableError}
+ *   `audience_unreachable` (deleted, or not reachable with this token);
  * - 4, 17, 32, 613, 800xx, and HTTP 429 → {@link RateLimitError} (wait from
  *   `x-business-use-case-usage` or `Retry-After`: {@link throttleWaitMs}), also when Meta
  *   marks the throttling `is_transient` (80003 does): waiting what Meta says, not retrying
@@ -127,7 +162,7 @@ function describe(body: GraphErrorBody): string {
  *
  * https://developers.facebook.com/docs/marketing-api/error-reference
  */
-export function toGraphError(thrown: unknown, secrets: readonly string[], adAccountId?: string): SyncError {
+export function toGraphError(thrown: unknown, secrets: readonly string[], adAccountId?: string, usersOf?: string): SyncError {
   if (thrown instanceof SyncError) return thrown;
   const e = thrown as SdkErrorLike;
   if (e?.name !== 'FacebookRequestError') {
@@ -142,6 +177,9 @@ export function toGraphError(thrown: unknown, secrets: readonly string[], adAcco
     return new RetryableError('network_error', 'No answer from Facebook (the connection failed or was cut).');
   }
   const code = body.code ?? -1;
+  if (code === 100 && body.error_subcode === OBJECT_MISSING_SUBCODE && usersOf !== undefined) {
+    return new AudienceUnreachableError(usersOf, `Facebook answered that audience ${usersOf} does not exist or that this token cannot reach it: ${text}.`, status === undefined ? {} : { status });
+  }
   if (code === 100 && body.error_subcode === UPLOAD_BLOCKED_SUBCODE) {
     return new SyncError(AUDIENCE_UPLOAD_BLOCKED, `Facebook blocks changes to this audience until its integrity restrictions are resolved in Audience Manager: ${text}.`, options);
   }

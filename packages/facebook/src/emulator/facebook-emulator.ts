@@ -95,7 +95,9 @@ const usersAnswer = (audience: StoredAudience, sessionId: string, parsed: Parsed
  *
  * - `GET|POST /{version}/act_<id>/customaudiences` — list (paged with `limit` / `after`,
  *   `paging.next` as a full URL) and create (`subtype: CUSTOM`, `customer_file_source`);
- * - `GET /{version}/{audience_id}` — read an audience; `DELETE` — delete it (`{success: true}`);
+ * - `GET /{version}/{audience_id}` — read an audience; `DELETE` — delete it (`{success: true}`):
+ *   a deleted audience is no longer listed, and its id (never reused) answers 100 / 33 for
+ *   every method, its `/users` edge too, as an id that never existed ({@link objectNotFound});
  *   several audiences may share a name, as in Meta's ad accounts;
  * - `POST` and `DELETE /{version}/{audience_id}/users` — add and remove `{schema, data}`
  *   rows (DELETE reads the payload from the query string; request heads up to 1 MiB), at

@@ -27,10 +27,20 @@ export function graphError(status: number, fields: GraphErrorFields, headers?: R
 /** (#100) Invalid parameter. */
 export const invalidParameter = (message: string): EmulatorResponse => graphError(400, { message: `(#100) ${message}`, code: 100 });
 
-/** An id that names no object (code 100, subcode 33). */
+/**
+ * An id that names no object — never created, or deleted (a custom audience deleted in Ads
+ * Manager or with `DELETE /{audience_id}`): code 100, subcode 33, type `GraphMethodException`,
+ * for every method on the id and its edges (`/users` too). Meta's error reference lists
+ * "100, subcode 33: Unsupported post request" (and missing access to the ad account as a cause:
+ * the answer does not tell them apart); the message is Graph's as integrators observed it on a
+ * custom audience's `/users` edge (https://github.com/facebook/facebook-php-business-sdk/issues/422).
+ * https://developers.facebook.com/docs/marketing-api/error-reference ,
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/#Deleting
+ */
 export const objectNotFound = (id: string, method: string): EmulatorResponse =>
   graphError(400, {
-    message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+    message: `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+    type: 'GraphMethodException',
     code: 100,
     error_subcode: 33,
   });

@@ -18,6 +18,18 @@ export const FACEBOOK_CODES = {
   audience_upload_blocked: record(false, 'Facebook blocks changes to the audience until its integrity restrictions are resolved (code 100, subcode 1713230 “Audience Upload Blocked”).', 'Resolve the restriction in Audience Manager, then run again.'),
   // Code 200, subcode 1870047 “Audience Size too low” (not in Meta's reference; observed: https://github.com/grouparoo/grouparoo/pull/1108)
   low_audience_size: record(true, 'Facebook refused the removal: the audience would become too small.', 'Nothing: the person stays in the audience and is removed once it is large enough.'),
+  // Code 100 / subcode 33 on the audience's /users edge, and the ad account no longer lists it (https://developers.facebook.com/docs/marketing-api/error-reference)
+  audience_deleted: record(
+    true,
+    'The audience no longer exists in the ad account: deleted in Ads Manager (Facebook answered code 100, subcode 33, and the ad account no longer lists it). A removal from it has nothing left to do and is settled; an addition waits for the next run.',
+    'Nothing for an audience found by name: the next run creates it again and adds everyone in it. An audience pinned by id (the audience option, or groupIds) is not recreated: pin an existing audience or give a name.',
+  ),
+  // Code 100 / subcode 33 on the audience's /users edge while the ad account still lists it (https://developers.facebook.com/docs/marketing-api/error-reference)
+  audience_unreachable: record(
+    false,
+    'Facebook answered that the audience does not exist or cannot be loaded with this token (code 100, subcode 33) while the ad account still lists it: the token’s user cannot reach it.',
+    'Make the token’s (system) user an admin of the ad account that owns the audience (Business Settings), then run again: the changes stay pending.',
+  ),
   // Codes 1 and 2, or `is_transient`
   facebook_unavailable: record(true, 'Facebook had a temporary problem (Graph code 1 or 2, or an error marked transient).', 'Run again later.'),
   graph_error: record(false, 'Facebook refused the request with another Graph API error (e.g. 100, invalid parameter); the message carries its code and fbtrace_id.', 'Read the message; fix what it names.'),

@@ -37,17 +37,29 @@ export async function findAudiences(ctx: FacebookVerbContext, names: readonly st
  * and must belong to the account; names are matched exactly among the account's
  * customer-list (CUSTOM) audiences, and missing ones are created when `create` is true
  * (`subtype: CUSTOM`, the configured `customer_file_source`). Never picks among several
- * audiences with one name.
+ * audiences with one name. An id that cannot be read resolves to itself when nothing is
+ * created (a removal: its own answer says whether the audience was deleted).
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  *
- * @throws SyncError `audience_not_found` / `audience_in_other_account` for a bad id;
+ * @throws SyncError `audience_not_found` (for an addition) / `audience_in_other_account` for a bad id;
  *   ConfigError `ambiguous_group` (stops the run) naming the ids when several audiences have a name.
  */
 export async function ensureAudiences(ctx: FacebookVerbContext, names: readonly string[], options: { readonly create: boolean }): Promise<Map<string, string>> {
   const resolved = new Map<string, string>();
   for (const id of names.filter(isAudienceId)) {
     const info = await ctx.client.readAudience(id);
-    if (!info) throw new SyncError('audience_not_found', `Audience ${id} does not exist (or this token cannot see it). Check the audience option (config.audience).`);
+    // A removal addresses it anyway: its answer (100 / 33, then the listing) tells a deleted audience, with nothing left
+    // to remove, from one this token cannot reach (a removal from it failed audience_not_found on every run).
+    if (!info && !options.create) {
+      resolved.set(id, id);
+      continue;
+    }
+    if (!info) {
+      throw new SyncError(
+        'audience_not_found',
+        `Audience ${id} does not exist (deleted in Ads Manager?) or this token cannot see it. It is pinned by id (the audience option), so the sync does not create another under a new id: give the id of an existing audience of ${ctx.config.adAccountId}, or a name.`,
+      );
+    }
     if (info.accountId !== undefined && `act_${info.accountId}` !== ctx.config.adAccountId) {
       throw new SyncError('audience_in_other_account', `Audience ${id} belongs to another ad account than ${ctx.config.adAccountId}.`);
     }

@@ -1,7 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { DeferredError, InputError, SyncError, type GroupRef, type ItemResult, type MemberItem, type VerbContext } from '@syncmodes/connector-kit';
+import { DeferredError, GroupGoneError, InputError, SyncError, type GroupRef, type ItemResult, type MemberItem, type VerbContext } from '@syncmodes/connector-kit';
 import type { FacebookClient } from '../client/facebook-client';
-import { AUDIENCE_UPLOAD_BLOCKED, LOW_AUDIENCE_SIZE } from '../client/graph-errors';
+import { AUDIENCE_UPLOAD_BLOCKED, AudienceUnreachableError, LOW_AUDIENCE_SIZE } from '../client/graph-errors';
+import type { FacebookCode } from '../errors/codes';
+import { isAudienceId } from './ensure-audiences';
 import type { UsersResponse } from '../client/users-response';
 import type { FacebookConfig } from '../config';
 import { identityRow } from '../identifiers/identity-row';
@@ -22,6 +24,9 @@ export type Direction = 'add' | 'remove';
  * beyond what servers accept in a request head (the emulator: 1 MiB).
  */
 export const MAX_REMOVAL_QUERY_BYTES = 768 * 1024;
+
+/** Our code for an audience deleted in Ads Manager (100 / 33 on its `/users` edge, no longer listed). */
+const AUDIENCE_DELETED: FacebookCode = 'audience_deleted';
 
 const NO_IDENTIFIER = 'No usable identifier after normalisation: give the record an EMAIL, a PHONE with its country code, a MADID or an EXTERN_ID.';
 
@@ -52,19 +57,44 @@ function chunkRows(rows: readonly number[], size: number): number[][] {
 
 /**
  * What a refused request means for its members: a removal refused for low audience size
- * defers them; a request Graph refuses as a whole (e.g. `(#100)`, the audience deleted
- * meanwhile) fails them without the kit splitting it row by row; anything else is thrown
- * (`undefined`).
+ * defers them; an audience Graph says is missing (100 / 33) is confirmed gone or not (see
+ * {@link missingAudience}); a request Graph refuses as a whole (e.g. `(#100)`) fails them
+ * without the kit splitting it row by row; anything else is thrown (`undefined`).
  */
-function refusal(ctx: FacebookVerbContext, audience: GroupRef, direction: Direction, error: unknown, people: number): SyncError | undefined {
+async function refusal(ctx: FacebookVerbContext, audience: GroupRef, direction: Direction, error: unknown, people: number): Promise<SyncError | undefined> {
   if (direction === 'remove' && error instanceof SyncError && error.code === LOW_AUDIENCE_SIZE) {
     ctx.logger.warn('removal refused for low audience size; pending for a later run', { audience: audience.name, people });
     return new DeferredError(LOW_AUDIENCE_SIZE, `${error.message} The person stays in "${audience.name}" until the audience is large enough.`, { vendorCode: error.vendorCode ?? '200' });
   }
+  if (error instanceof AudienceUnreachableError) return missingAudience(ctx, audience, direction, error);
   // Meta reports bad rows as invalid entries, not by refusing the request: splitting a
   // refused request to find a bad row would only multiply requests.
   if (error instanceof SyncError && (error.code === 'graph_error' || error.code === AUDIENCE_UPLOAD_BLOCKED)) return error;
   return undefined;
+}
+
+/**
+ * Graph answered 100 / 33 on the audience's `/users` edge: deleted, or not reachable with this
+ * token — the answer does not say which. The ad account's audiences are listed (every subtype):
+ * an audience it no longer lists is gone, a {@link GroupGoneError} `audience_deleted` (the kit
+ * settles a removal from it and keeps an addition pending; an audience pinned by id through the
+ * audience option fails the addition instead: never recreated under another id); one it still
+ * lists is kept as the refusal (`audience_unreachable`: the token cannot reach it).
+ * https://developers.facebook.com/docs/marketing-api/error-reference ,
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/#Deleting
+ */
+async function missingAudience(ctx: FacebookVerbContext, audience: GroupRef, direction: Direction, error: AudienceUnreachableError): Promise<SyncError> {
+  const listed = await ctx.client.listAudiences({ allSubtypes: true });
+  if (listed.some((a) => a.id === audience.id)) {
+    return new AudienceUnreachableError(audience.id, `${error.message} The ad account ${ctx.config.adAccountId} still lists it, so this token cannot reach it: make the token's (system) user an admin of the ad account that owns it; pending until then.`);
+  }
+  const label = audience.name === audience.id ? `Audience ${audience.id}` : `Audience "${audience.name}" (id ${audience.id})`;
+  const gone = `${label} no longer exists in the ad account ${ctx.config.adAccountId}: it was deleted in Ads Manager (Facebook answered code 100, subcode 33, and the ad account no longer lists it).`;
+  if (direction === 'remove') return new GroupGoneError(AUDIENCE_DELETED, `${gone} Nobody is left in it to remove; the sync forgets this membership.`, { vendorCode: '100' });
+  if (isAudienceId(audience.name)) {
+    return new SyncError(AUDIENCE_DELETED, `${gone} It is pinned by id (the audience option), so the sync does not create another under a new id: give the id of an existing audience, or a name.`, { vendorCode: '100' });
+  }
+  return new GroupGoneError(AUDIENCE_DELETED, `${gone} Not added.`, { vendorCode: '100' });
 }
 
 /** Fails the rows Meta counted as invalid entries (traced from its samples); logs what cannot be traced. */
@@ -110,8 +140,12 @@ function applyInvalidEntries(
  *   `invalid_entry`; untraceable ones are logged with the counts;
  * - a removal refused for low audience size defers every member of the chunk
  *   (`low_audience_size`: skipped, pending for the next run);
- * - a request Graph refuses as a whole (e.g. `(#100)`, the audience deleted meanwhile)
- *   fails every member of the chunk, without the kit splitting it row by row;
+ * - an audience deleted meanwhile (100 / 33, and the ad account no longer lists it) answers
+ *   every member of the chunk `audience_deleted` ({@link GroupGoneError}: a removal is done, an
+ *   addition waits for the next run); 100 / 33 for an audience still listed fails them
+ *   `audience_unreachable`;
+ * - a request Graph refuses as a whole (e.g. `(#100)`) fails every member of the chunk,
+ *   without the kit splitting it row by row;
  * - anything else the call throws fails the call (the kit retries it, or splits a removal
  *   too large for the query string).
  *
@@ -142,7 +176,7 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
           ? await ctx.client.addUsers(audience.id, batch, session && { session_id: session.session_id, batch_seq: k + 1, last_batch_flag: k === batches.length - 1, estimated_num_total: session.total })
           : await ctx.client.removeUsers(audience.id, batch);
     } catch (error) {
-      const refused = refusal(ctx, audience, direction, error, rows.length);
+      const refused = await refusal(ctx, audience, direction, error, rows.length);
       if (!refused) throw error;
       // This request and the rest of the session are not sent: they carry the refusal.
       for (const i of batches.slice(k).flat()) results[i] = { ok: false, error: refused };
