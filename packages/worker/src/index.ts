@@ -11,3 +11,4 @@ export { notificationOf, postNotification, type RunNotification } from './notify
 export { DEAD_LETTER_QUEUE, RUN_QUEUE_PREFIX, runQueue } from './queues';
 export type { RunJobData, StoredSync, SyncDefinition, SyncSchedule } from './definitions';
 export type { SyncRunner, WorkerRunContext, WorkerRunResult } from './runner';
+export { PROGRESS_INTERVAL_MS } from './run-progress';

@@ -11,10 +11,12 @@ import {
 import { PostgresSharedLimiter, type PostgresStateStore, type RateLimit } from '@syncmodes/postgres';
 import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { mayStartUnderAccountCap } from './account-gate';
+import { lostRunRecord } from './lost-run';
 import type { DefinitionStore } from './definition-store';
 import type { RunJobData, StoredSync, SyncDefinition } from './definitions';
 import { dispositionOf, type Disposition } from './disposition';
 import { notificationOf, postNotification } from './notify';
+import { RunProgress } from './run-progress';
 import type { SyncRunner, WorkerRunResult } from './runner';
 
 /** What the worker hands each job. */
@@ -30,6 +32,8 @@ export interface RunJobDeps {
   readonly leaseTtlMs: number;
   /** Runs kept per sync in the history. */
   readonly keepRuns: number;
+  /** How often a running run's counts so far are written to its record, ms (see `RunProgress`). */
+  readonly progressIntervalMs?: number | undefined;
   /** The worker's own notify URL (a stored sync or an enqueued run may name one too). */
   readonly notifyUrl?: string | undefined;
   readonly logger: Logger;
@@ -52,15 +56,8 @@ async function closeAbandoned(deps: RunJobDeps, syncId: string, jobId: string): 
     if (listed.status !== 'running' || listed.jobId !== jobId) continue;
     const run = await deps.state.getRun(listed.runId);
     if (!run || run.status !== 'running') continue;
-    await deps.state.recordRun(
-      {
-        ...run,
-        status: 'stopped',
-        reason: { code: 'worker_lost', message: 'The worker running it stopped answering (killed, paused or cut off); another worker took the run over.' },
-        finishedAt: Date.now(),
-      },
-      deps.keepRuns,
-    );
+    const why = 'The worker running it stopped answering (killed, paused or cut off); another worker took the run over.';
+    await deps.state.recordRun(lostRunRecord(run, why), deps.keepRuns);
   }
 }
 
@@ -84,7 +81,11 @@ function startedRun(definition: SyncDefinition, runId: string, jobId: string, de
   return startedRunRecord({ runId, syncId, syncName, destination, mode: String(definition.job.mode ?? ''), startedAt: Date.now(), source: '', worker: deps.workerName, jobId });
 }
 
-/** Runs the sync through the runner; an error instead of a summary becomes a `failed` run. */
+/**
+ * Runs the sync through the runner, its counts so far written to its `running` record as
+ * results arrive (at most once per `progressIntervalMs`; the last write is over before this
+ * returns); an error instead of a summary becomes a `failed` run.
+ */
 async function execute(
   definition: SyncDefinition,
   job: JobWithMetadata<RunJobData>,
@@ -94,6 +95,8 @@ async function execute(
   const holder = `${deps.workerName}:${job.id}`;
   const signal = AbortSignal.any([job.signal, deps.shutdown]);
   const problems: RecordResult[] = [];
+  const onError = (error: unknown) => deps.logger.debug('could not record the run progress', { code: toSyncError(error).code });
+  const progress = new RunProgress(started, (run) => deps.state.recordRunProgress(run), deps.progressIntervalMs, onError);
   try {
     const result = await deps.runner(definition, {
       state: deps.state,
@@ -102,12 +105,15 @@ async function execute(
       sharedLimiter: (rateLimit: RateLimit | undefined): Promise<SharedLimiter> =>
         PostgresSharedLimiter.create({ pool: deps.state.pool, accountKey: definition.accountKey, rateLimit, signal, logger: deps.logger }),
       logger: deps.logger,
+      onResult: progress.add,
     });
     const run = runRecordOf(result.summary, { runId: started.runId, syncName: definition.name, source: result.source, startedAt: started.startedAt, worker: deps.workerName, jobId: job.id, tally: result.tally, secrets: result.secrets });
     return { run, retryable: result.summary.reason?.retryable, result };
   } catch (thrown) {
     const error = toSyncError(thrown);
-    return { run: { ...started, status: 'failed', reason: { code: error.code, message: error.message }, finishedAt: Date.now(), problems }, retryable: error.retryable };
+    return { run: { ...progress.snapshot(), status: 'failed', reason: { code: error.code, message: error.message }, finishedAt: Date.now(), problems }, retryable: error.retryable };
+  } finally {
+    await progress.stop();
   }
 }
 

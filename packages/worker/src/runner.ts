@@ -1,4 +1,4 @@
-import type { Logger, ReportTally, RunLeaseOptions, SharedLimiter, StateStore, SyncRunSummary } from '@syncmodes/connector-kit';
+import type { Logger, RecordResult, ReportTally, RunLeaseOptions, SharedLimiter, StateStore, SyncRunSummary } from '@syncmodes/connector-kit';
 import type { RateLimit } from '@syncmodes/postgres';
 import type { SyncDefinition } from './definitions';
 
@@ -13,6 +13,13 @@ export interface WorkerRunContext {
   /** The account's rate limit shared by every worker (sized from the destination's declared limit; holds only without one). */
   sharedLimiter(rateLimit: RateLimit | undefined): Promise<SharedLimiter>;
   readonly logger: Logger;
+  /**
+   * Hand it every final result as it is decided (`runSync`'s `onResult`): the worker counts
+   * them (outcomes, actions, codes: nothing per record is kept) and writes the counts so far
+   * to the run's `running` record at a bounded pace, so `syncmodes runs` shows a run's
+   * progress, and a run whose worker dies keeps what it had counted.
+   */
+  readonly onResult: (result: RecordResult) => void;
 }
 
 /** What a run gave back. */

@@ -30,6 +30,8 @@ export interface WorkerOptions {
   readonly notifyUrl?: string | undefined;
   /** Runs kept per sync in the history (default 100). */
   readonly keepRuns?: number | undefined;
+  /** How often a running run's counts so far are written to its run record, ms (default 5,000; at least 500). */
+  readonly progressIntervalMs?: number | undefined;
   /** How often an idle worker looks for runs, s (default 2). */
   readonly pollingIntervalSeconds?: number | undefined;
   readonly logger?: Logger | undefined;
@@ -83,6 +85,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     shutdown: shutdown.signal,
     leaseTtlMs: (queue.heartbeatSeconds ?? 30) * 1_000,
     keepRuns: options.keepRuns ?? DEFAULT_KEEP_RUNS,
+    progressIntervalMs: options.progressIntervalMs,
     notifyUrl: options.notifyUrl,
     logger,
     requeue: async (definition, data, startAfterMs) => {

@@ -20,6 +20,8 @@ export interface TestJob {
   readonly maxRateLimitWaitMs?: number;
   /** Salesforce API calls in flight at once (default: the connector's, 4). */
   readonly concurrency?: number;
+  /** Changed records planned and sent together (default: the connector's); a window's results come out at its end. */
+  readonly windowSize?: number;
 }
 
 /** A test sync definition: the Salesforce emulator's org is its account. */
@@ -36,6 +38,7 @@ export const testRunner: SyncRunner = async (definition, context) => {
     destination,
     config: { instanceUrl: job.instanceUrl, accessToken: job.accessToken ?? EMULATOR_ACCESS_TOKEN, object: 'Contact', ...(job.concurrency ? { concurrency: job.concurrency } : {}) },
     maxRateLimitWaitMs: job.maxRateLimitWaitMs,
+    windowSize: job.windowSize,
     identityOverrides: { instanceUrl: `test:${definition.syncId}` },
     mode: job.mode,
     source,
@@ -47,6 +50,7 @@ export const testRunner: SyncRunner = async (definition, context) => {
     signal: context.signal,
     lease: context.lease,
     sharedLimiter,
+    onResult: context.onResult,
   });
   return { summary, source: source.name, secrets: [EMULATOR_ACCESS_TOKEN] };
 };
