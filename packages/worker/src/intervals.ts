@@ -3,6 +3,7 @@ import type { PostgresStateStore } from '@syncmodes/postgres';
 import type { PgBoss } from 'pg-boss';
 import type { DefinitionStore } from './definition-store';
 import type { RunJobData, StoredSync, SyncDefinition } from './definitions';
+import { lostRunRecord } from './lost-run';
 import { BOSS_SCHEMA, runQueue } from './queues';
 
 /** The send options of a sync's runs: one run per sync (the singleton key), capped per destination account (the group). */
@@ -37,8 +38,8 @@ export async function runInProgress(boss: PgBoss, state: StateStore, sync: SyncD
   if (job && ['created', 'retry', 'active'].includes(job.state)) return true;
   const run = await state.getRun(last.runId);
   if (run?.status === 'running') {
-    const message = `Its worker stopped answering and the run's job ended without it (${job ? job.state : 'gone'}): nothing more runs it.`;
-    await state.recordRun({ ...run, status: 'stopped', reason: { code: 'worker_lost', message }, finishedAt: Date.now() });
+    const why = `Its worker stopped answering and the run's job ended without it (${job ? job.state : 'gone'}): nothing more runs it.`;
+    await state.recordRun(lostRunRecord(run, why));
   }
   return false;
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '@syncmodes/connector-kit';
+import type { Logger, OutcomeCounts } from '@syncmodes/connector-kit';
 import { PostgresStateStore } from '@syncmodes/postgres';
 import type { PgBoss } from 'pg-boss';
 import { ensureQueues, openBoss, type QueuePolicy } from './boss';
@@ -12,6 +12,8 @@ export interface ScheduleListing extends StoredSync {
   /** Runs of it waiting in the queue (0 or 1), and whether one is running now. */
   readonly queued: number;
   readonly running: boolean;
+  /** The run in progress, when one is: its id and its counts so far (as its worker last recorded them, every few seconds). */
+  readonly current?: { readonly runId: string; readonly startedAt: number; readonly counts: OutcomeCounts } | undefined;
 }
 
 /** What `enqueue` did. */
@@ -114,9 +116,16 @@ export class SyncQueue {
       const queue = runQueue(sync.destination);
       const exists = (await this.boss.getQueue(queue)) !== null;
       const queued = exists ? (await this.boss.findJobs(queue, { key: sync.syncId, queued: true })).length : 0;
-      out.push({ ...sync, queued, running: await runInProgress(this.boss, this.state, sync, this.maxRunMs()) });
+      const running = await runInProgress(this.boss, this.state, sync, this.maxRunMs());
+      out.push({ ...sync, queued, running, ...(running ? await this.current(sync) : {}) });
     }
     return out;
+  }
+
+  /** The sync's run in progress (its last run, recorded `running`) with its counts so far. */
+  private async current(sync: StoredSync): Promise<Pick<ScheduleListing, 'current'>> {
+    const [last] = await this.state.listRuns({ syncId: sync.syncId, limit: 1 });
+    return last?.status === 'running' ? { current: { runId: last.runId, startedAt: last.startedAt, counts: last.counts } } : {};
   }
 
   get(name: string): Promise<StoredSync | undefined> {
