@@ -18,7 +18,7 @@ describe('Intercom: two rows with one email, one of them with an external_id, ov
   const withExternalId = person(2, { email: 'Same@Example.com' });
 
   const cases = [
-    { first: withExternalId, second: emailOnly, shared: 'external_id or email' },
+    { first: withExternalId, second: emailOnly, shared: 'email' },
     { first: emailOnly, second: withExternalId, shared: 'email' },
   ];
   for (const { first, second, shared } of cases) {

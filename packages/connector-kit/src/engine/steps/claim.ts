@@ -104,9 +104,8 @@ interface Duplicate {
 }
 
 /** A record's match key and its other identifiers (`identityKeys`), as the destination finds it by them. */
-function keysOf(ctx: RecordRunContext, snapshot: RecordSnapshot): string[] {
-  const key = ctx.destination.matchKey(snapshot, ctx.config);
-  return [...(key === undefined ? [] : [key]), ...(ctx.destination.identityKeys?.(snapshot, ctx.config) ?? [])];
+function keysOf(ctx: RecordRunContext, snapshot: RecordSnapshot): { readonly key: string | undefined; readonly ids: readonly string[] } {
+  return { key: ctx.destination.matchKey(snapshot, ctx.config), ids: ctx.destination.identityKeys?.(snapshot, ctx.config) ?? [] };
 }
 
 /**
@@ -114,14 +113,18 @@ function keysOf(ctx: RecordRunContext, snapshot: RecordSnapshot): string[] {
  * destination record, if any: as the holder's match key or one of its other identifiers
  * (Intercom finds a contact by its email as well as by its external_id, so a row with only the
  * email of a row with both resolves to that row's contact, and the other way round: fresh
- * helper 72, finding 6).
+ * helper 72, finding 6). An identifier that is one of either record's other identifiers is
+ * named by `identityLabel` (the email), not by the match key's label ("external_id or email").
  */
 function sharedWithHolder(ctx: RecordRunContext, d: Duplicate, holderState: StateEntry | undefined): string | undefined {
   if (holderState === undefined || holderState.notFound || d.record.next === null) return undefined;
-  const written = new Set(keysOf(ctx, holderState.snapshot));
-  const shared = keysOf(ctx, d.record.next).find((k) => written.has(k));
+  const theirs = keysOf(ctx, holderState.snapshot);
+  const mine = keysOf(ctx, d.record.next);
+  const written = new Set([theirs.key, ...theirs.ids]);
+  const shared = [mine.key, ...mine.ids].find((k) => k !== undefined && written.has(k));
   if (shared === undefined) return undefined;
-  return shared === d.record.matchKey ? ctx.matchKeyLabel : (ctx.destination.identityLabel?.(ctx.config) ?? 'identifier');
+  const identifier = mine.ids.includes(shared) || theirs.ids.includes(shared);
+  return identifier ? (ctx.destination.identityLabel?.(ctx.config) ?? 'identifier') : ctx.matchKeyLabel;
 }
 
 /**
