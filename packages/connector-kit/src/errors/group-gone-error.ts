@@ -11,14 +11,21 @@ import { SyncError, type SyncErrorOptions } from './sync-error';
  *   done, state forgets that membership, and the record's result carries this code and message;
  * - an addition to a group found by name stays pending (`skipped` with this code, retryable): the
  *   next run's group check finds the name gone, creates the group again and refills it;
- * - an addition to a group whose id is pinned (`RunSyncOptions.groupIds`) fails with this code:
- *   a pinned group is never recreated under another id.
+ * - an addition to a group whose id is pinned (`RunSyncOptions.groupIds`) fails with
+ *   `pinnedCode` (default: this code), not retryable: a pinned group is never recreated under
+ *   another id — a code of its own lets the connector's code list say so (its `retryable` flag
+ *   differs from the pending addition's).
  *
  * Never retried within the run (`retryable: false`).
  */
 export class GroupGoneError extends SyncError {
-  constructor(code: string, message: string, options: Omit<SyncErrorOptions, 'retryable'> = {}) {
-    super(code, message, { ...options, retryable: false });
+  /** The code an addition to the group fails with when its id is pinned (`groupIds`). */
+  readonly pinnedCode: string;
+
+  constructor(code: string, message: string, options: Omit<SyncErrorOptions, 'retryable'> & { readonly pinnedCode?: string } = {}) {
+    const { pinnedCode, ...rest } = options;
+    super(code, message, { ...rest, retryable: false });
+    this.pinnedCode = pinnedCode ?? code;
   }
 }
 

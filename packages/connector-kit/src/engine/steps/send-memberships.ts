@@ -55,7 +55,8 @@ async function sendAudience(ctx: AudienceRunContext, ledger: RecordLedger, direc
  * What a refused change means for its record: a deferral stays pending; a removal from an
  * audience that no longer exists has nothing left to do (done, saying why); an addition to it
  * stays pending for the next run, whose group check recreates and refills an audience found
- * by name — or fails when the audience's id is pinned (never recreated under another id);
+ * by name — or fails (with the error's `pinnedCode`) when the audience's id is pinned (never
+ * recreated under another id);
  * anything else fails the change.
  */
 function refusalEvent(ctx: AudienceRunContext, ref: number, op: `${Direction}:${string}`, name: string, error: SyncError): RecordEvent {
@@ -65,7 +66,7 @@ function refusalEvent(ctx: AudienceRunContext, ref: number, op: `${Direction}:${
   const vendor = error.vendorCode === undefined ? {} : { vendorCode: error.vendorCode };
   if (!ctx.groupIds.pinned(name)) return { type: 'deferred', ref, error: new DeferredError(error.code, `${error.message} The next run creates it again and adds everyone in it.`, vendor) };
   const why = `${error.message} Its id is pinned (groupIds), so it is not created again under another id: pin an existing audience's id, or remove the pin to find or create it by name.`;
-  const pinned = new GroupGoneError(error.code, why, vendor);
+  const pinned = new GroupGoneError(error.pinnedCode, why, vendor);
   return { type: 'group_failed', ref, error: pinned };
 }
 
