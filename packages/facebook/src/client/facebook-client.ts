@@ -1,6 +1,7 @@
-import { answerTooLarge, maxAnswerBytes, RetryableError, SyncError } from '@syncmodes/connector-kit';
+import { answerTooLarge, isRunStopping, maxAnswerBytes, RetryableError, SyncError } from '@syncmodes/connector-kit';
 import { AdAccount, CustomAudience } from 'facebook-nodejs-business-sdk';
 import type { FacebookConfig } from '../config';
+import { AudienceMemory } from './audience-memory';
 import { toGraphError } from './graph-errors';
 import { timeoutRequestsTo } from './request-timeout';
 import { TargetedFacebookAdsApi } from './targeted-api';
@@ -57,6 +58,8 @@ export class FacebookClient {
   readonly close: () => void;
   /** An answer of this client's passed `maxAnswerBytes()` since the last failure was read (see {@link timeoutRequestsTo}). */
   private tooLarge = false;
+  /** What this run has learned about audience ids (see {@link AudienceMemory}). */
+  readonly memory: AudienceMemory;
 
   /** `signal`: the run's (the connect context's): requests still in flight when it aborts are cancelled. */
   constructor(
@@ -65,6 +68,7 @@ export class FacebookClient {
   ) {
     this.api = new TargetedFacebookAdsApi(config.accessToken, config.baseUrl);
     this.secrets = [config.accessToken, encodeURIComponent(config.accessToken)];
+    this.memory = new AudienceMemory(config.adAccountId);
     this.close = timeoutRequestsTo(config.baseUrl.replace(/\/+$/, ''), config.requestTimeoutMs, signal, () => (this.tooLarge = true));
   }
 
@@ -83,7 +87,10 @@ export class FacebookClient {
           if (d.id === undefined || d.id === null || d.id === '') throw notAudienceList();
           out.push({ id: String(d.id), name: String(d.name ?? ''), subtype: d.subtype === undefined ? undefined : String(d.subtype) });
         }
-        if (!page.hasNext()) return options.allSubtypes ? out : out.filter((a) => a.subtype === undefined || a.subtype === 'CUSTOM');
+        if (!page.hasNext()) {
+          this.memory.inOwnAccount(out.map((a) => a.id));
+          return options.allSubtypes ? out : out.filter((a) => a.subtype === undefined || a.subtype === 'CUSTOM');
+        }
         const current = page;
         page = await audiencePage(() => current.next());
       }
@@ -93,16 +100,38 @@ export class FacebookClient {
   /** One audience by id, or `undefined` when Graph says it does not exist. `GET /{audience_id}`. */
   async readAudience(id: string): Promise<AudienceInfo | undefined> {
     try {
-      return await this.run(async () => {
+      const info = await this.run(async () => {
         const audience = new CustomAudience(id, {}, undefined, this.api);
         await audience.read(['id', 'name', 'subtype', 'account_id']);
         const d = dataOf(audience);
         return { id: String(d.id), name: String(d.name ?? ''), subtype: d.subtype === undefined ? undefined : String(d.subtype), accountId: d.account_id === undefined ? undefined : String(d.account_id) };
       });
+      this.memory.read(id, info.accountId);
+      return info;
     } catch (error) {
-      if ((error as { vendorCode?: string }).vendorCode === '100') return undefined;
-      throw error;
+      if ((error as { vendorCode?: string }).vendorCode !== '100') throw error;
+      this.memory.read(id, undefined);
+      return undefined;
     }
+  }
+
+  /**
+   * The ad account (`act_<digits>`) of audience `id` as far as this run can tell: one the ad
+   * account listed or this run created is its own; any other is read once per run
+   * (`GET /{audience_id}`, its `account_id`). `undefined` when it cannot be read (deleted, out
+   * of the token's reach, or the read failed); an error that stops the run is thrown.
+   * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/
+   */
+  async audienceAccount(id: string): Promise<string | undefined> {
+    return this.memory.accountOf(id, async () => {
+      try {
+        const info = await this.readAudience(id);
+        return info?.accountId === undefined ? undefined : `act_${info.accountId}`;
+      } catch (error) {
+        if (isRunStopping(error)) throw error;
+        return undefined;
+      }
+    });
   }
 
   /** Creates a customer-list audience; returns its id. `POST /act_<id>/customaudiences`. */
@@ -121,6 +150,7 @@ export class FacebookClient {
       if ((typeof id !== 'string' && typeof id !== 'number') || String(id).trim() === '') {
         throw new SyncError('unexpected_response', 'Facebook answered the audience creation without the audience id (a proxy page, another API); the audiences are listed again before anything is created.', { status: 200, retryable: true });
       }
+      this.memory.inOwnAccount([String(id)]);
       return String(id);
     });
   }

@@ -21,14 +21,20 @@ export const FACEBOOK_CODES = {
   // Code 100 / subcode 33 on the audience's /users edge, and the ad account no longer lists it (https://developers.facebook.com/docs/marketing-api/error-reference)
   audience_deleted: record(
     true,
-    'The audience no longer exists in the ad account: deleted in Ads Manager (Facebook answered code 100, subcode 33, and the ad account no longer lists it). A removal from it has nothing left to do and is settled; an addition waits for the next run.',
-    'Nothing for an audience found by name: the next run creates it again and adds everyone in it. An audience pinned by id (the audience option, or groupIds) is not recreated: pin an existing audience or give a name.',
+    'The audience no longer exists in the ad account: deleted in Ads Manager (Facebook answered code 100, subcode 33, and the ad account no longer lists it). A removal from it has nothing left to do and is settled; an addition to an audience found by name is skipped and stays pending.',
+    'Nothing: the next run creates the audience again under its name and adds everyone in it.',
   ),
-  // Code 100 / subcode 33 on the audience's /users edge while the ad account still lists it (https://developers.facebook.com/docs/marketing-api/error-reference)
+  // The same, for an addition to an audience pinned by id (the audience option, or groupIds)
+  pinned_audience_deleted: record(
+    false,
+    'The audience pinned by id (the audience option, or groupIds) no longer exists in the ad account (Facebook answered code 100, subcode 33, and the ad account no longer lists it); a pinned audience is never recreated under another id, so the addition fails.',
+    'Pin the id of an existing audience of the ad account, or give a name; the addition is sent again on the next run.',
+  ),
+  // Code 100 / subcode 33 on the audience's /users edge while the ad account still lists it, or when the listing fails too (https://developers.facebook.com/docs/marketing-api/error-reference)
   audience_unreachable: record(
     false,
-    'Facebook answered that the audience does not exist or cannot be loaded with this token (code 100, subcode 33) while the ad account still lists it: the token’s user cannot reach it.',
-    'Make the token’s (system) user an admin of the ad account that owns the audience (Business Settings), then run again: the changes stay pending.',
+    'Facebook answered that the audience does not exist or cannot be loaded with this token (code 100, subcode 33), and the ad account still lists it (the token’s user cannot reach it) or its audiences could not be listed either (the message carries both answers). Not retried in this run, and nothing is settled.',
+    'Make the token’s (system) user an admin of the ad account that owns the audience (Business Settings), or check the token still reaches the ad account; the next run sends the change again.',
   ),
   // Codes 1 and 2, or `is_transient`
   facebook_unavailable: record(true, 'Facebook had a temporary problem (Graph code 1 or 2, or an error marked transient).', 'Run again later.'),
@@ -42,7 +48,7 @@ export const FACEBOOK_CODES = {
   // Codes 10, 200, 294
   permission_denied: run(false, 'The access token lacks a permission on the ad account (Graph code 10, 200 or 294).', 'Give the token ads_management on the ad account (FACEBOOK_ACCESS_TOKEN).'),
   audience_not_found: config('The configured audience id does not exist, or the token cannot see it.', 'Check the audience option.'),
-  audience_in_other_account: config('The configured audience belongs to another ad account than adAccountId.', 'Use an audience of this ad account, or fix adAccountId.'),
+  audience_in_other_account: config('The configured audience (the audience option, or an id pinned with groupIds) belongs to another ad account than adAccountId; nothing is sent to it.', 'Use an audience of this ad account, or fix adAccountId.'),
   unknown_schema_key: config('A mapped target is not one of Meta’s customer-list schema keys.', 'Map source columns to the keys the message lists (EMAIL, PHONE, FN, …).'),
 } as const satisfies Record<string, CodeInfo>;
 

@@ -1,5 +1,19 @@
 import { randomInt } from 'node:crypto';
-import { DeferredError, GroupGoneError, InputError, SyncError, type GroupRef, type ItemResult, type MemberItem, type VerbContext } from '@syncmodes/connector-kit';
+import {
+  DeferredError,
+  GroupGoneError,
+  InputError,
+  isRunStopping,
+  RateLimitError,
+  RetryableError,
+  SyncError,
+  toSyncError,
+  type GroupRef,
+  type ItemResult,
+  type MemberItem,
+  type VerbContext,
+} from '@syncmodes/connector-kit';
+import type { MissingVerdict } from '../client/audience-memory';
 import type { FacebookClient } from '../client/facebook-client';
 import { AUDIENCE_UPLOAD_BLOCKED, AudienceUnreachableError, LOW_AUDIENCE_SIZE } from '../client/graph-errors';
 import type { FacebookCode } from '../errors/codes';
@@ -27,6 +41,10 @@ export const MAX_REMOVAL_QUERY_BYTES = 768 * 1024;
 
 /** Our code for an audience deleted in Ads Manager (100 / 33 on its `/users` edge, no longer listed). */
 const AUDIENCE_DELETED: FacebookCode = 'audience_deleted';
+/** Our code for an addition to an audience pinned by id that was deleted: never recreated under another id. */
+const PINNED_AUDIENCE_DELETED: FacebookCode = 'pinned_audience_deleted';
+/** Our code for an audience of another ad account than `adAccountId`. */
+const AUDIENCE_IN_OTHER_ACCOUNT: FacebookCode = 'audience_in_other_account';
 
 const NO_IDENTIFIER = 'No usable identifier after normalisation: give the record an EMAIL, a PHONE with its country code, a MADID or an EXTERN_ID.';
 
@@ -75,26 +93,93 @@ async function refusal(ctx: FacebookVerbContext, audience: GroupRef, direction: 
 
 /**
  * Graph answered 100 / 33 on the audience's `/users` edge: deleted, or not reachable with this
- * token — the answer does not say which. The ad account's audiences are listed (every subtype):
- * an audience it no longer lists is gone, a {@link GroupGoneError} `audience_deleted` (the kit
- * settles a removal from it and keeps an addition pending; an audience pinned by id through the
- * audience option fails the addition instead: never recreated under another id); one it still
- * lists is kept as the refusal (`audience_unreachable`: the token cannot reach it).
+ * token — the answer does not say which. The ad account's audiences are listed (every subtype),
+ * once per audience per run (`FacebookClient.memory`): an audience it no longer lists is
+ * gone, a {@link GroupGoneError} `audience_deleted` (the kit settles a removal from it and keeps
+ * an addition pending; an addition to an audience pinned by id through the audience option
+ * fails `pinned_audience_deleted` instead: never recreated under another id); one it still
+ * lists is kept as the refusal (`audience_unreachable`: the token cannot reach it). A listing
+ * that fails too answers the chunk with that failure and the 100 / 33 (see {@link notListed}):
+ * never thrown for the kit to split the chunk, unless it stops the run (auth, permission).
  * https://developers.facebook.com/docs/marketing-api/error-reference ,
  * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/#Deleting
  */
 async function missingAudience(ctx: FacebookVerbContext, audience: GroupRef, direction: Direction, error: AudienceUnreachableError): Promise<SyncError> {
-  const listed = await ctx.client.listAudiences({ allSubtypes: true });
-  if (listed.some((a) => a.id === audience.id)) {
-    return new AudienceUnreachableError(audience.id, `${error.message} The ad account ${ctx.config.adAccountId} still lists it, so this token cannot reach it: make the token's (system) user an admin of the ad account that owns it; pending until then.`);
+  ctx.client.memory.refused(error);
+  let verdict: MissingVerdict;
+  try {
+    verdict = await ctx.client.memory.verdictOn(audience.id, () => listedVerdict(ctx, audience.id));
+  } catch (thrown) {
+    const failed = toSyncError(thrown);
+    if (isRunStopping(failed)) throw failed;
+    return notListed(ctx, error, failed);
+  }
+  if (verdict.kind === 'unlisted') return notListed(ctx, error, verdict.error);
+  if (verdict.kind === 'listed') {
+    return new AudienceUnreachableError(
+      audience.id,
+      `${error.message} The ad account ${ctx.config.adAccountId} still lists it, so this token cannot reach it: make the token's (system) user an admin of the ad account that owns it, then run again (not retried in this run; the next run sends the change again).`,
+    );
   }
   const label = audience.name === audience.id ? `Audience ${audience.id}` : `Audience "${audience.name}" (id ${audience.id})`;
   const gone = `${label} no longer exists in the ad account ${ctx.config.adAccountId}: it was deleted in Ads Manager (Facebook answered code 100, subcode 33, and the ad account no longer lists it).`;
   if (direction === 'remove') return new GroupGoneError(AUDIENCE_DELETED, `${gone} Nobody is left in it to remove; the sync forgets this membership.`, { vendorCode: '100' });
   if (isAudienceId(audience.name)) {
-    return new SyncError(AUDIENCE_DELETED, `${gone} It is pinned by id (the audience option), so the sync does not create another under a new id: give the id of an existing audience, or a name.`, { vendorCode: '100' });
+    return new SyncError(PINNED_AUDIENCE_DELETED, `${gone} It is pinned by id (the audience option), so the sync does not create another under a new id: give the id of an existing audience, or a name.`, { vendorCode: '100' });
   }
-  return new GroupGoneError(AUDIENCE_DELETED, `${gone} Not added.`, { vendorCode: '100' });
+  return new GroupGoneError(AUDIENCE_DELETED, `${gone} Not added.`, { vendorCode: '100', pinnedCode: PINNED_AUDIENCE_DELETED });
+}
+
+/**
+ * Lists the ad account's audiences (every subtype) to tell whether `id` is still there. A
+ * listing refused for good (e.g. 100 / 33 on `act_<id>` itself: the token lost access to the
+ * ad account) is a verdict too (`unlisted`); one that may clear (5xx, throttling) or that
+ * stops the run is thrown.
+ * https://developers.facebook.com/docs/marketing-api/reference/ad-account/customaudiences/
+ */
+async function listedVerdict(ctx: FacebookVerbContext, id: string): Promise<MissingVerdict> {
+  try {
+    const listed = await ctx.client.listAudiences({ allSubtypes: true });
+    return listed.some((a) => a.id === id) ? { kind: 'listed' } : { kind: 'deleted' };
+  } catch (thrown) {
+    const failed = toSyncError(thrown);
+    if (isRunStopping(failed) || failed.retryable) throw failed;
+    return { kind: 'unlisted', error: failed };
+  }
+}
+
+/**
+ * The answer for a chunk whose audience answered 100 / 33 when the ad account's audiences
+ * could not be listed either: the chunk's members fail with both answers and what to check,
+ * pending (nothing is settled). A listing that may clear keeps its class (retried like any
+ * per-record failure: the `/users` request is not sent again, the listing is); one refused for
+ * good is `audience_unreachable`.
+ * https://developers.facebook.com/docs/marketing-api/error-reference
+ */
+function notListed(ctx: FacebookVerbContext, refusal: AudienceUnreachableError, failed: SyncError): SyncError {
+  const account = ctx.config.adAccountId;
+  const message = `${refusal.message} Whether it was deleted cannot be told: listing the audiences of the ad account ${account} failed too (${failed.message}) Check that the token's (system) user can still reach the ad account ${account} and the audience (Business Settings), and whether the audience still exists in Ads Manager; the change is sent again on a retry or the next run.`;
+  const vendor = failed.vendorCode === undefined ? {} : { vendorCode: failed.vendorCode };
+  if (failed instanceof RateLimitError) return new RateLimitError(message, failed.retryAfterMs, vendor);
+  if (failed.retryable) return new RetryableError(failed.code, message, vendor);
+  return new AudienceUnreachableError(refusal.audienceId, message);
+}
+
+/**
+ * Audience `audience.id` when it belongs to another ad account than `adAccountId` (its id
+ * pinned through `groupIds`, which the kit does not check): the listing of this ad account
+ * cannot tell whether it was deleted, and Meta's account-level rules do not apply to it, so
+ * nothing is sent to it (`audience_in_other_account`, as for the audience option). Read once
+ * per run when this run's listings did not have it; one that cannot be read goes on.
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/
+ */
+async function otherAccount(ctx: FacebookVerbContext, audience: GroupRef): Promise<SyncError | undefined> {
+  const account = await ctx.client.audienceAccount(audience.id);
+  if (account === undefined || account === ctx.config.adAccountId) return undefined;
+  return new SyncError(
+    AUDIENCE_IN_OTHER_ACCOUNT,
+    `Audience ${audience.id} ("${audience.name}") belongs to the ad account ${account}, not to ${ctx.config.adAccountId}: nothing is sent to it. Pin an audience of ${ctx.config.adAccountId}, or set adAccountId to ${account}.`,
+  );
 }
 
 /** Fails the rows Meta counted as invalid entries (traced from its samples); logs what cannot be traced. */
@@ -140,10 +225,14 @@ function applyInvalidEntries(
  *   `invalid_entry`; untraceable ones are logged with the counts;
  * - a removal refused for low audience size defers every member of the chunk
  *   (`low_audience_size`: skipped, pending for the next run);
+ * - an audience of another ad account (pinned by id through `groupIds`) fails every member
+ *   `audience_in_other_account`, nothing sent (read once per run, see {@link otherAccount});
  * - an audience deleted meanwhile (100 / 33, and the ad account no longer lists it) answers
  *   every member of the chunk `audience_deleted` ({@link GroupGoneError}: a removal is done, an
- *   addition waits for the next run); 100 / 33 for an audience still listed fails them
- *   `audience_unreachable`;
+ *   addition waits for the next run; `pinned_audience_deleted` when its id is pinned); 100 / 33
+ *   for an audience still listed, or when the listing fails too, fails them
+ *   `audience_unreachable` (see {@link missingAudience}); once an audience answered 100 / 33,
+ *   later chunks to it in the run get the same answer without a request;
  * - a request Graph refuses as a whole (e.g. `(#100)`) fails every member of the chunk,
  *   without the kit splitting it row by row;
  * - anything else the call throws fails the call (the kit retries it, or splits a removal
@@ -165,12 +254,21 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
     if (bytes > MAX_REMOVAL_QUERY_BYTES) throw new SyncError('removal_too_large', `A removal of ${sent.length} people needs ${bytes} bytes of query string (at most ${MAX_REMOVAL_QUERY_BYTES}); sent in smaller chunks.`);
   }
 
+  const foreign = await otherAccount(ctx, audience);
+  if (foreign) {
+    for (const i of sent) results[i] = { ok: false, error: foreign };
+    return results;
+  }
+
   const batches = direction === 'add' ? chunkRows(sent, ctx.config.addBatchSize) : [sent];
   const session = batches.length > 1 ? { session_id: randomInt(1, 2 ** 47), total: sent.length } : undefined;
   for (const [k, rows] of batches.entries()) {
     const batch = { schema: SCHEMA_KEYS, data: rows.map((i) => (built[i] as (typeof built)[number]).row) };
     let response: UsersResponse;
     try {
+      // Graph answered 100 / 33 for this audience earlier in the run: not asked again.
+      const refused = ctx.client.memory.refusalOf(audience.id);
+      if (refused) throw refused;
       response =
         direction === 'add'
           ? await ctx.client.addUsers(audience.id, batch, session && { session_id: session.session_id, batch_seq: k + 1, last_batch_flag: k === batches.length - 1, estimated_num_total: session.total })
