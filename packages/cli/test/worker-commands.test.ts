@@ -151,6 +151,35 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
     expect(JSON.parse(runs.stdout)).toMatchObject([{ syncName: 'nosecret', status: 'failed', reason: { code: 'missing_secret' } }]);
   });
 
+  it('while a run is running, runs and schedule list show its counts so far (its worker records them at each window end, at most every 5 s)', { timeout: 240_000 }, async () => {
+    const rows = 1_005;
+    writeFileSync(join(dir, 'many.csv'), `id,email,last_name\n${Array.from({ length: rows }, (_, i) => `m${i},many${i}@example.com,M${i}`).join('\n')}\n`);
+    // Bulk API jobs of 201 records: five windows, each one's results out when it ends; one call at a time, each 400 ms.
+    const options = `  instanceUrl: ${instanceUrl}\n  concurrency: 1\n  bulkThreshold: 1\n  bulkJobSize: 201\n  bulkPollIntervalMs: 100\n`;
+    writeFileSync(join(dir, 'many.yaml'), `to: salesforce\nmode: additive\nfrom: many.csv\nid: id\nmap:\n  Email: email\n  LastName: last_name\noptions:\n${options}`);
+    expect((await cli22(['schedule', 'add', 'many', '--config', join(dir, 'many.yaml'), '--cron', '0 0 1 1 *'], env())).code).toBe(0);
+    expect((await cli22(['enqueue', 'many'], env())).code).toBe(0);
+    emulator.setFaults([{ kind: 'latency', latencyMs: 400, path: '^/(?!__emulator)' }]);
+    try {
+      const worker = cli22(['worker', '--heartbeat', '10', '--log-level', 'info'], env(), { untilStderr: /"sync":"many"[^\n]*"msg":"run ended"/, thenSignal: 'SIGTERM' });
+      type Listed = { status: string; counts: { created: number } };
+      let running: Listed | undefined;
+      for (const deadline = Date.now() + 90_000; !running && Date.now() < deadline; ) {
+        const [run] = JSON.parse((await cli22(['runs', '--sync', 'many', '--json'], env())).stdout) as Listed[];
+        if (run?.status === 'running' && run.counts.created > 0 && run.counts.created < rows) running = run;
+      }
+      expect(running, 'a running run with counts so far').toBeDefined();
+      const listed = await cli22(['schedule', 'list'], env());
+      expect(listed.stdout).toMatch(/many .*yes \(so far [\d,]+ created/);
+      expect((await worker).code).toBe(0);
+    } finally {
+      emulator.setFaults([]);
+    }
+    const [done] = JSON.parse((await cli22(['runs', '--sync', 'many', '--json'], env())).stdout) as { status: string; counts: { created: number } }[];
+    expect(done).toMatchObject({ status: 'completed', counts: { created: rows } });
+    expect((await cli22(['schedule', 'remove', 'many'], env())).code).toBe(0);
+  });
+
   it('an invalid --cron or --tz is a usage error, and the working schedule of that name stays (fresh helper 71, finding 4)', async () => {
     const good = await cli22(['schedule', 'add', 'nightly', '--config', join(dir, 'people.yaml'), '--cron', '0 3 * * *'], env());
     expect(good.code, good.stderr).toBe(0);

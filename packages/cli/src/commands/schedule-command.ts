@@ -55,6 +55,14 @@ function addCommand(io: CliIo, onExit: (code: number) => void): Command {
     });
 }
 
+/** `yes` with the run's counts so far (the non-zero ones, as its worker last recorded them), or `no`. */
+function runningText(sync: { readonly running: boolean; readonly current?: { readonly counts: Readonly<Record<string, number>> } | undefined }): string {
+  if (!sync.running) return 'no';
+  const counted = Object.entries(sync.current?.counts ?? {}).filter(([, n]) => n > 0);
+  if (counted.length === 0) return 'yes (nothing counted yet)';
+  return `yes (so far ${counted.map(([outcome, n]) => `${n.toLocaleString('en-US')} ${outcome}`).join(', ')})`;
+}
+
 function listCommand(io: CliIo, onExit: (code: number) => void): Command {
   return new Command('list')
     .description('The stored syncs, their schedules and whether a run is queued or running.')
@@ -72,7 +80,7 @@ function listCommand(io: CliIo, onExit: (code: number) => void): Command {
       }
       const table = new Table({ head: ['sync', 'destination', 'schedule', 'state', 'queued', 'running'], style: { head: [], border: [] } });
       for (const s of syncs) {
-        table.push([s.name, s.destination, s.cron ? `cron ${s.cron}${s.tz ? ` ${s.tz}` : ''}` : `every ${ms(s.everyMs ?? 0)}`, s.paused ? 'paused' : 'active', String(s.queued), s.running ? 'yes' : 'no']);
+        table.push([s.name, s.destination, s.cron ? `cron ${s.cron}${s.tz ? ` ${s.tz}` : ''}` : `every ${ms(s.everyMs ?? 0)}`, s.paused ? 'paused' : 'active', String(s.queued), runningText(s)]);
       }
       io.stdout.write(`${table.toString()}\n`);
       onExit(0);

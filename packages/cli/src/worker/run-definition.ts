@@ -48,7 +48,10 @@ async function runStored(definition: SyncDefinition, context: WorkerRunContext, 
     const sharedLimiter = await context.sharedLimiter(rateLimitOf(destination, config));
     const tally = new ReportTally();
     const summary = await runSync({
-      onResult: tally.add,
+      onResult: (result) => {
+        tally.add(result);
+        context.onResult(result);
+      },
       destination,
       config,
       mode: job.mode,
