@@ -178,6 +178,13 @@ export interface FoundGroup {
    * shows 0 while the sync's state holds members (emptied in the vendor's UI).
    */
   readonly members?: number | undefined;
+  /**
+   * When the group was created, epoch ms, when the API says so (e.g. a Custom Audience's
+   * `time_created`). A group created after this sync last wrote a record it counts as a
+   * member of a group with that name is another group (the one it filled was deleted, and a
+   * person or another tool created one under the same name): the kit repopulates it.
+   */
+  readonly createdAt?: number | undefined;
 }
 
 /** Group verbs of a record destination. */

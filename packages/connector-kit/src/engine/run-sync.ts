@@ -30,7 +30,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     // Refused before any call reaches the destination; a dry run plans past the guard, and says the real run would be refused.
     const refusal = await guardPhase(session, scan, index);
     if (refusal && !session.setup.dryRun) return await session.refuse(refusal);
-    if (await groupPhase(session, scan)) ({ scan, index } = await scanPhase(session));
+    if (await groupPhase(session, scan, index)) ({ scan, index } = await scanPhase(session));
     await sendPhase(session, scan, index);
     await session.keepIndex();
     return session.summary(refusal);

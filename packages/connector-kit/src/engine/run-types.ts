@@ -179,7 +179,7 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
 
 /** Something the run tells the user about the run as a whole (e.g. a managed group recreated). */
 export interface RunNotice {
-  /** Stable snake_case code: `group_recreated`, `group_repopulated`, `audience_shared` (see `NOTICE_CODES`). */
+  /** Stable snake_case code: `group_recreated`, `group_repopulated`, `group_deleted`, `audience_shared` (see `NOTICE_CODES`). */
   readonly code: string;
   readonly message: string;
 }

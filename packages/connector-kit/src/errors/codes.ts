@@ -100,6 +100,7 @@ export type KitCode = keyof typeof KIT_CODES;
 export const NOTICE_CODES = {
   group_recreated: 'A managed group was deleted in the destination: created again and repopulated.',
   group_repopulated: 'A managed group showed no members: repopulated.',
+  group_deleted: 'A managed group was deleted in the destination during the run: its memberships are forgotten, and the next run adds every current member to the group of that name (created again when none exists).',
   sync_identity_changed:
     'A new sync starts with the name of an existing sync of the same destination but other identity settings (e.g. a URL spelled differently): it owns nothing, so sync mode deletes nothing the other created.',
   audience_shared:

@@ -48,6 +48,26 @@ function sharedAudience(ctx: RunContext, name: string): RunNotice[] {
   ];
 }
 
+/** How far apart the destination's clock and this machine's may be, ms: a group created within it of a member's last write is not taken for a replacement. */
+const CLOCK_MARGIN_MS = 60_000;
+
+/** When a record's state entry was last written, epoch ms (`undefined` when unknown). */
+export type LastWritten = (recordId: string) => number | undefined;
+
+/**
+ * Whether `group` was created after this sync last wrote a record it counts as a member of
+ * `name` (one member's entry, and when it was last written: `lastWritten`): that membership
+ * was in another group of the same name, deleted since — a person recreated it by hand, or
+ * another tool did (fresh helper 76, finding 1: the replacement got only newcomers, and the
+ * others were reported unchanged run after run). Unknown times say nothing.
+ */
+async function createdAfterMembers(ctx: RunContext, name: string, group: FoundGroup, lastWritten: LastWritten): Promise<boolean> {
+  if (group.createdAt === undefined) return false;
+  const [member] = await ctx.state.entriesInGroup(ctx.syncId, name, { limit: 1 });
+  const written = member === undefined ? undefined : lastWritten(member.recordId);
+  return written !== undefined && written < group.createdAt - CLOCK_MARGIN_MS;
+}
+
 /** What checking the managed groups found. */
 export interface GroupCheck {
   /** What the run tells the user (a group recreated or repopulated). */
@@ -63,11 +83,13 @@ export interface GroupCheck {
  * deleted — or shows no members — in the vendor's UI is forgotten in state, so every
  * current member is added again (the group is created again on the way). Found ids are
  * kept for the run (no second lookup). Destinations without a `find` verb are trusted, and
- * so are names a `find` verb leaves out of its answer.
+ * so are names a `find` verb leaves out of its answer. A group created after this sync last
+ * wrote one of its members (`FoundGroup.createdAt` against `lastWritten`) is another group
+ * of that name, and is repopulated the same way.
  *
  * @throws {@link ConfigError} `ambiguous_group` naming the groups and their ids.
  */
-export async function checkGroups(ctx: RunContext, names: readonly string[], pinned: Readonly<Record<string, string>>): Promise<GroupCheck> {
+export async function checkGroups(ctx: RunContext, names: readonly string[], pinned: Readonly<Record<string, string>>, lastWritten: LastWritten = () => undefined): Promise<GroupCheck> {
   for (const [name, id] of Object.entries(pinned)) ctx.groupIds.pin(name, id);
   const find = finder(ctx);
   const unpinned = names.filter((n) => pinned[n] === undefined);
@@ -90,14 +112,20 @@ export async function checkGroups(ctx: RunContext, names: readonly string[], pin
     const members = held.get(name) ?? 0;
     if (group) ctx.groupIds.prime(name, group.id);
     if (group && members === 0) notices.push(...sharedAudience(ctx, name));
-    const lost = members > 0 && (group === undefined || group.members === 0);
+    const replaced = group !== undefined && members > 0 && (await createdAfterMembers(ctx, name, group, lastWritten));
+    const lost = members > 0 && (group === undefined || group.members === 0 || replaced);
     if (!lost) continue;
-    const what = group === undefined ? 'was deleted' : 'has no members';
     const forgotten = ctx.dryRun ? members : await forgetGroup(ctx.state, ctx.writer, ctx.syncId, name);
     changed = true;
+    const what =
+      group === undefined
+        ? `was deleted although this sync added ${members} member(s)`
+        : replaced
+          ? `was created ${new Date(group.createdAt as number).toISOString()}, after this sync added its ${members} member(s) to a group of that name (deleted since)`
+          : `has no members although this sync added ${members} member(s)`;
     notices.push({
       code: group === undefined ? 'group_recreated' : 'group_repopulated',
-      message: `${ctx.destinationName} group "${name}" ${what} although this sync added ${members} member(s): ${ctx.dryRun ? 'would be ' : ''}${group === undefined ? 'created again and ' : ''}repopulated with every current member (${forgotten} record(s) to add again).`,
+      message: `${ctx.destinationName} group "${name}" ${what}: ${ctx.dryRun ? 'would be ' : ''}${group === undefined ? 'created again and ' : ''}repopulated with every current member (${forgotten} record(s) to add again).`,
     });
   }
   return { notices, stateChanged: changed && !ctx.dryRun };

@@ -7,6 +7,7 @@
 export class GroupIdCache {
   private readonly ids = new Map<string, string>();
   private readonly pins = new Set<string>();
+  private readonly deleted = new Set<string>();
 
   /** Records a group's id found before the run sends anything. */
   prime(name: string, id: string): void {
@@ -22,6 +23,19 @@ export class GroupIdCache {
   /** True when the configuration pins the id of group `name` (see {@link pin}). */
   pinned(name: string): boolean {
     return this.pins.has(name);
+  }
+
+  /**
+   * Notes that the destination confirmed group `name` deleted during the run (a
+   * `GroupGoneError`). Its id stays cached: the run does not create it again midway.
+   */
+  markDeleted(name: string): void {
+    this.deleted.add(name);
+  }
+
+  /** The groups found by name (not pinned) that the destination confirmed deleted during the run (see {@link markDeleted}). */
+  deletedByName(): string[] {
+    return [...this.deleted].filter((name) => !this.pins.has(name));
   }
 
   /**

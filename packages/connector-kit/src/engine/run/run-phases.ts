@@ -3,6 +3,7 @@ import { toSyncError } from '../../errors/to-sync-error';
 import { StateIndex } from '../../state/state-index';
 import type { StateIndexEntry } from '../../state/state-store';
 import { checkGroups } from '../groups/check-groups';
+import { forgetDeletedGroups } from '../groups/deleted-groups';
 import { keptByValues } from '../scan/kept-by-values';
 import { forgetNotFound } from '../ledger/run-writes';
 import { checkDeletionGuard } from '../scan/deletion-guard';
@@ -47,8 +48,8 @@ export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan
   return { scan, index };
 }
 
-/** Checks the groups the run will touch against the destination (see `checkGroups`); true when state changed and the source must be compared again. */
-export async function groupPhase(session: RunSession, scan: SourceScan): Promise<boolean> {
+/** Checks the groups the run will touch against the destination (see `checkGroups`; `index`: the state index the scan compared with, for when entries were last written); true when state changed and the source must be compared again. */
+export async function groupPhase(session: RunSession, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>): Promise<boolean> {
   const { setup } = session;
   // Pinned ids hold even when no row names a group any more: the records leaving those groups are removed from them
   // (looked up by name instead, a name that is no audience's was acknowledged "removed" with nothing sent: fresh helper 69).
@@ -66,7 +67,7 @@ export async function groupPhase(session: RunSession, scan: SourceScan): Promise
   if (session.caller.stopped) return false;
   let check;
   try {
-    check = await checkGroups(session.context(scan, client), names, pinned);
+    check = await checkGroups(session.context(scan, client), names, pinned, (recordId) => index.get(recordId)?.updatedAt);
   } catch (thrown) {
     // Credentials refused, a quota spent, no answer after every retry…: the run stops; it ends with a summary like any stop.
     if (session.stopOn(toSyncError(thrown), 'when the run checked its groups')) return false;
@@ -124,4 +125,7 @@ export async function sendPhase(session: RunSession, scan: SourceScan, index: Re
   await readWindows(windowCtx, setup.source, scan, index, keys, windowSize, process);
   if (scan.complete) await readDepartures(ctx, scan, windowSize, process);
   await forgetNotFound(session.writer, scan.forgottenNotFound);
+  const notices = await forgetDeletedGroups(ctx);
+  for (const notice of notices) setup.logger.warn(notice.message, { code: notice.code });
+  session.results.notices.push(...notices);
 }

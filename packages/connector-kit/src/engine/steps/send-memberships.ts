@@ -56,12 +56,14 @@ async function sendAudience(ctx: AudienceRunContext, ledger: RecordLedger, direc
  * audience that no longer exists has nothing left to do (done, saying why); an addition to it
  * stays pending for the next run, whose group check recreates and refills an audience found
  * by name — or fails (with the error's `pinnedCode`) when the audience's id is pinned (never
- * recreated under another id);
- * anything else fails the change.
+ * recreated under another id); anything else fails the change. An audience found by name and
+ * confirmed deleted is noted (`GroupIdCache.markDeleted`): the run's end forgets its
+ * memberships (`forgetDeletedGroups`).
  */
 function refusalEvent(ctx: AudienceRunContext, ref: number, op: `${Direction}:${string}`, name: string, error: SyncError): RecordEvent {
   if (error instanceof DeferredError) return { type: 'deferred', ref, error };
   if (!(error instanceof GroupGoneError)) return { type: 'group_failed', ref, error };
+  ctx.groupIds.markDeleted(name);
   if (op.startsWith('remove:')) return { type: 'group_gone', ref, op, error };
   const vendor = error.vendorCode === undefined ? {} : { vendorCode: error.vendorCode };
   if (!ctx.groupIds.pinned(name)) return { type: 'deferred', ref, error: new DeferredError(error.code, `${error.message} The next run creates it again and adds everyone in it.`, vendor) };
