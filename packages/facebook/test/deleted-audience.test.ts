@@ -1,7 +1,7 @@
 import { runSync, type RunSyncOptions } from '@syncmodes/connector-kit';
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AudienceUnreachableError, toGraphError } from '../src/client/graph-errors';
 import type { FacebookEmulatorData } from '../src/emulator/index';
 import { facebookDestination, sha256Hex } from '../src/index';
@@ -63,10 +63,13 @@ describe('an audience deleted in Ads Manager (emulator, official SDK over HTTP)'
     const firstSend = log.findIndex((e) => isUsers(e, 'DELETE'));
     expect(log.slice(firstSend).filter((e) => e.method === 'GET' && e.path.endsWith('/customaudiences'))).toHaveLength(1);
     expect(creations(log)).toEqual([]);
+    // The run forgets the audience's members: the next one adds everyone in it, whatever audience then has the name.
+    expect(during.notices?.map((n) => n.code)).toEqual(['group_deleted']);
+    expect(during.notices?.[0]?.message).toMatch(/group "VIP" was deleted during the run: this sync forgot its 1 member\(s\)/);
 
     await t.env.admin.clearRequests();
     const next = await run('sync', source);
-    expect(next.notices?.map((n) => n.code)).toEqual(['group_recreated']);
+    expect(next.notices ?? []).toEqual([]);
     expect(outcomes(next)).toEqual({ r2: 'unchanged', r3: 'created', r4: 'created' });
     log = await t.env.admin.requests();
     expect(log.filter((e) => isUsers(e, 'DELETE'))).toEqual([]);
@@ -78,6 +81,65 @@ describe('an audience deleted in Ads Manager (emulator, official SDK over HTTP)'
     expect(outcomes(await run('sync', source))).toEqual({ r2: 'unchanged', r3: 'unchanged', r4: 'unchanged' });
     expect(usersCalls(await t.env.admin.requests())).toEqual([]);
   });
+  it('sync, deleted mid-run and made again by hand under its name before the next run: the next run adds everyone in it to that audience (fresh helper 76, finding 1)', async () => {
+    await run('sync', [person(1, ['VIP']), person(2, ['VIP']), person(3, ['VIP'])]);
+    const [vip] = await audiences();
+    const source = [person(2, []), person(3, ['VIP']), person(4, ['VIP'])];
+    const during = await run('sync', source, {}, deletedAfterCheck(vip!.id));
+    expect(during.notices?.map((n) => n.code)).toEqual(['group_deleted']);
+
+    await t.env.admin.seed({ audiences: [{ id: '777', name: 'VIP' }] });
+    await t.env.admin.clearRequests();
+    const next = await run('sync', source);
+    expect(outcomes(next)).toEqual({ r2: 'unchanged', r3: 'created', r4: 'created' });
+    expect(await membersOf('777')).toEqual(hashes([3, 4]));
+    const log = await t.env.admin.requests();
+    expect(usersCalls(log)).toEqual(['POST 777/users 200']);
+    expect(creations(log)).toEqual([]);
+    await t.env.admin.clearRequests();
+    expect(outcomes(await run('sync', source))).toEqual({ r2: 'unchanged', r3: 'unchanged', r4: 'unchanged' });
+    expect(usersCalls(await t.env.admin.requests())).toEqual([]);
+  });
+
+  it('sync, deleted between runs and made again by hand under its name: the audience created after the last run is another one, and gets everyone (fresh helper 76, finding 1)', async () => {
+    // The first run, ten minutes ago (this machine's clock: the state's write times).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() - 10 * 60_000);
+    try {
+      await run('sync', [person(1, ['VIP']), person(2, ['VIP']), person(3, ['VIP'])]);
+    } finally {
+      vi.useRealTimers();
+    }
+    const [vip] = await audiences();
+    await deleteAudience(vip!.id);
+    // Made by hand two minutes ago (Graph's time_created, Unix seconds): after the run, past any clock difference between Meta and this machine.
+    await t.env.admin.seed({ audiences: [{ id: '777', name: 'VIP', timeCreated: Math.floor(Date.now() / 1000) - 120 }] });
+    await t.env.admin.clearRequests();
+    const source = [person(2, []), person(3, ['VIP']), person(4, ['VIP'])];
+    const next = await run('sync', source);
+    expect(next.notices?.map((n) => n.code)).toEqual(['group_repopulated']);
+    expect(next.notices?.[0]?.message).toMatch(/group "VIP" was created \S+Z, after this sync added its 3 member\(s\) to a group of that name \(deleted since\): repopulated with every current member/);
+    expect(outcomes(next)).toEqual({ r1: 'skipped:not_found', r2: 'unchanged', r3: 'created', r4: 'created' });
+    expect(await membersOf('777')).toEqual(hashes([3, 4]));
+    const log = await t.env.admin.requests();
+    expect(usersCalls(log)).toEqual(['POST 777/users 200']);
+    expect(creations(log)).toEqual([]);
+    await t.env.admin.clearRequests();
+    expect(outcomes(await run('sync', source))).toEqual({ r2: 'unchanged', r3: 'unchanged', r4: 'unchanged' });
+    expect(usersCalls(await t.env.admin.requests())).toEqual([]);
+  });
+
+  it('an audience of that name created before the run that added its members is the same one: nothing is added again', async () => {
+    await t.env.admin.seed({ audiences: [{ id: '555', name: 'VIP', timeCreated: Math.floor(Date.now() / 1000) - 3600 }] });
+    const source = [person(1, ['VIP']), person(2, ['VIP'])];
+    await run('sync', source);
+    await t.env.admin.clearRequests();
+    const next = await run('sync', [...source, person(3, ['VIP'])]);
+    expect(next.notices ?? []).toEqual([]);
+    expect(outcomes(next)).toEqual({ r1: 'unchanged', r2: 'unchanged', r3: 'created' });
+    expect(usersCalls(await t.env.admin.requests())).toEqual(['POST 555/users 200']);
+  });
+
   it('additive, deleted mid-run: the adds stay pending (audience_deleted), never dropped; the next run recreates it with everyone', async () => {
     await run('additive', [person(1, ['VIP']), person(2, ['VIP'])]);
     const [vip] = await audiences();
@@ -103,8 +165,9 @@ describe('an audience deleted in Ads Manager (emulator, official SDK over HTTP)'
     expect(first.results.find((r) => r.id === 'r1')?.message).toMatch(/Audience 555 no longer exists in the ad account act_1000/);
     expect(first.results.find((r) => r.id === 'r3')?.message).toMatch(/pinned by id \(the audience option\), so the sync does not create another/);
     await t.env.admin.clearRequests();
+    // r2 is no member of any audience now: it is said so, not reported unchanged.
     const again = await run('sync', source);
-    expect(outcomes(again)).toEqual({ r2: 'unchanged', r3: 'failed:audience_not_found' });
+    expect(outcomes(again)).toEqual({ r2: 'failed:audience_not_found', r3: 'failed:audience_not_found' });
     let log = await t.env.admin.requests();
     expect(usersCalls(log)).toEqual([]);
     expect(creations(log)).toEqual([]);

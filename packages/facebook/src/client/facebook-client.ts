@@ -13,7 +13,12 @@ export interface AudienceInfo {
   readonly name: string;
   readonly subtype?: string | undefined;
   readonly accountId?: string | undefined;
+  /** When it was created, epoch ms (Graph's `time_created`, Unix seconds: https://developers.facebook.com/docs/marketing-api/reference/custom-audience/). */
+  readonly createdAt?: number | undefined;
 }
+
+/** Graph's `time_created` (Unix seconds) as epoch ms, when it is one. */
+const createdAtOf = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value * 1000 : undefined);
 
 /** Audiences listed per page (Graph's `limit`). */
 const PAGE_SIZE = 500;
@@ -79,13 +84,13 @@ export class FacebookClient {
   async listAudiences(options: { readonly allSubtypes?: boolean } = {}): Promise<AudienceInfo[]> {
     return this.run(async () => {
       const account = new AdAccount(this.config.adAccountId, {}, undefined, this.api);
-      let page = await audiencePage(() => account.getCustomAudiences(['id', 'name', 'subtype'], { limit: PAGE_SIZE }));
+      let page = await audiencePage(() => account.getCustomAudiences(['id', 'name', 'subtype', 'time_created'], { limit: PAGE_SIZE }));
       const out: AudienceInfo[] = [];
       for (;;) {
         for (const item of page) {
           const d = dataOf(item);
           if (d.id === undefined || d.id === null || d.id === '') throw notAudienceList();
-          out.push({ id: String(d.id), name: String(d.name ?? ''), subtype: d.subtype === undefined ? undefined : String(d.subtype) });
+          out.push({ id: String(d.id), name: String(d.name ?? ''), subtype: d.subtype === undefined ? undefined : String(d.subtype), createdAt: createdAtOf(d.time_created) });
         }
         if (!page.hasNext()) {
           this.memory.inOwnAccount(out.map((a) => a.id));

@@ -32,6 +32,8 @@ export interface StoredAudience {
   readonly customerFileSource: string;
   readonly description: string;
   readonly members: MemberSet;
+  /** When it was created, a Unix timestamp in seconds (Graph's `time_created`: https://developers.facebook.com/docs/marketing-api/reference/custom-audience/). */
+  readonly timeCreated: number;
   /**
    * Flagged for integrity restrictions (`operation_status` 471): membership changes are
    * refused with 100 / 1713230 "Audience Upload Blocked".
@@ -49,6 +51,8 @@ export interface AudienceRecord {
   readonly customerFileSource: string;
   readonly description: string;
   readonly size: number;
+  /** When it was created, Unix seconds. */
+  readonly timeCreated?: number;
   readonly members: Member[];
   /** `links[i]`: the identifying values (`KEY:value`) `members[i]` was ever matched by besides its current ones. */
   readonly links?: string[][];
@@ -83,6 +87,8 @@ export const seedSchema = z.strictObject({
         description: z.string().optional(),
         members: z.array(memberSchema).optional(),
         uploadBlocked: z.boolean().optional(),
+        /** Unix seconds (default: now). */
+        timeCreated: z.number().int().positive().optional(),
       }),
     )
     .optional(),
@@ -101,6 +107,7 @@ const dataSchema = z.object({
       members: z.array(memberSchema),
       links: z.array(z.array(z.string())).optional(),
       uploadBlocked: z.boolean().optional(),
+      timeCreated: z.number().int().positive().optional(),
     }),
   ),
   settings: settingsSchema.optional(),
@@ -131,7 +138,17 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
   }
 
   /** Creates an audience in an account. */
-  create(fields: { accountId: string; name: string; customerFileSource: string; description?: string | undefined; id?: string | undefined; members?: readonly Member[]; links?: readonly (readonly string[])[] | undefined }): StoredAudience {
+  create(fields: {
+    accountId: string;
+    name: string;
+    customerFileSource: string;
+    description?: string | undefined;
+    id?: string | undefined;
+    members?: readonly Member[];
+    links?: readonly (readonly string[])[] | undefined;
+    /** Unix seconds (default: now). */
+    timeCreated?: number | undefined;
+  }): StoredAudience {
     const audience: StoredAudience = {
       id: fields.id ?? this.newId(),
       accountId: fields.accountId,
@@ -140,6 +157,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
       customerFileSource: fields.customerFileSource,
       description: fields.description ?? '',
       members: new MemberSet(fields.members ?? [], fields.links),
+      timeCreated: fields.timeCreated ?? Math.floor(Date.now() / 1000),
     };
     this.audiences.push(audience);
     return audience;
@@ -166,6 +184,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
         customerFileSource: a.customerFileSource,
         description: a.description,
         size: a.members.size,
+        timeCreated: a.timeCreated,
         members: a.members.list(),
         links: a.members.links(),
         ...(a.uploadBlocked ? { uploadBlocked: true } : {}),
@@ -192,7 +211,7 @@ export class AudienceStore implements EmulatorData<FacebookEmulatorData> {
       const accountId = a.accountId ?? EMULATOR_AD_ACCOUNT_ID;
       const existing = this.audiences.find((x) => (a.id ? x.id === a.id : x.name === a.name && x.accountId === accountId));
       const members = (a.members ?? []) as Member[];
-      const target = existing ?? this.create({ accountId, name: a.name, customerFileSource: a.customerFileSource ?? 'USER_PROVIDED_ONLY', description: a.description, id: a.id, members: [] });
+      const target = existing ?? this.create({ accountId, name: a.name, customerFileSource: a.customerFileSource ?? 'USER_PROVIDED_ONLY', description: a.description, id: a.id, members: [], timeCreated: a.timeCreated });
       for (const m of members) target.members.add(m);
       if (a.uploadBlocked !== undefined) target.uploadBlocked = a.uploadBlocked;
     }

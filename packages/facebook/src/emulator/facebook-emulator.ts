@@ -65,7 +65,7 @@ function checkAddSession(sessions: Map<string, AddSession>, audienceId: string, 
   return undefined;
 }
 
-const AUDIENCE_FIELDS = ['id', 'name', 'subtype', 'description', 'customer_file_source', 'account_id', 'approximate_count_lower_bound', 'approximate_count_upper_bound'] as const;
+const AUDIENCE_FIELDS = ['id', 'name', 'subtype', 'description', 'customer_file_source', 'account_id', 'approximate_count_lower_bound', 'approximate_count_upper_bound', 'time_created'] as const;
 
 function fieldsOf(a: StoredAudience, requested: string | null): Record<string, unknown> {
   const all: Record<string, unknown> = {
@@ -77,6 +77,7 @@ function fieldsOf(a: StoredAudience, requested: string | null): Record<string, u
     account_id: a.accountId.slice('act_'.length),
     approximate_count_lower_bound: a.members.size,
     approximate_count_upper_bound: a.members.size,
+    time_created: a.timeCreated,
   };
   const wanted = (requested ?? 'id').split(',').map((f) => f.trim()).filter((f) => (AUDIENCE_FIELDS as readonly string[]).includes(f));
   return Object.fromEntries(['id', ...wanted].map((f) => [f, all[f]]));

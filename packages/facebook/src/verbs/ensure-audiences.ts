@@ -22,14 +22,16 @@ export function ambiguousAudience(name: string, ids: readonly string[]): ConfigE
  * of the ad account with exactly that name (`GET /act_<id>/customaudiences`, every page).
  * Names of digits only are audience ids: left out of the answer (the kit does not check
  * them; {@link ensureAudiences} reads and validates them). No member count: Meta gives
- * only approximate bounds, never an exact count.
+ * only approximate bounds, never an exact count. Each audience's `time_created` is given as
+ * `createdAt`: the kit takes an audience created after it last added members under that name
+ * for another one (deleted and made again), and adds everyone again.
  * https://developers.facebook.com/docs/marketing-api/reference/ad-account/customaudiences/
  */
 export async function findAudiences(ctx: FacebookVerbContext, names: readonly string[]): Promise<Map<string, FoundGroup[]>> {
   const byName = names.filter((n) => !isAudienceId(n));
   if (byName.length === 0) return new Map();
   const listed = await ctx.client.listAudiences();
-  return new Map(byName.map((name) => [name, listed.filter((a) => a.name === name).map((a) => ({ id: a.id }))]));
+  return new Map(byName.map((name) => [name, listed.filter((a) => a.name === name).map((a) => (a.createdAt === undefined ? { id: a.id } : { id: a.id, createdAt: a.createdAt }))]));
 }
 
 /**
