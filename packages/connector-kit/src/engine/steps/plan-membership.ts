@@ -80,7 +80,7 @@ function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, pr
   const shared = mayRemove ? previousGroups.filter((g) => keptFor(item, g) || (item.claimedBy !== undefined && item.holderGroups?.includes(g) === true)) : [];
   if (shared.length > 0) return planShared(item, previousGroups, shared, previousIdentity);
   if (previousGroups.length === 0) {
-    return { ...base, action: 'skip', outcome: 'skipped', code: 'not_found', message: 'Left the source; it was in no audience.', addGroups: [], removeGroups: [], removeIdentity: undefined };
+    return { ...base, action: 'skip', outcome: 'skipped', code: 'not_found', message: 'Left the source; this sync has it in no audience it manages (never added, or its audiences were deleted in the destination): nothing to remove.', addGroups: [], removeGroups: [], removeIdentity: undefined };
   }
   if (mayRemove) {
     return {
