@@ -1,10 +1,9 @@
-import type { RunListing } from '@syncmodes/connector-kit';
 import { PostgresStateStore } from '@syncmodes/postgres';
 import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { SyncQueue, type WorkerOptions } from '../src/index';
-import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { finishedRuns, peopleCsv, runningWithCounts, tempDir, waitFor } from './support/helpers';
 import { testDefinition } from './support/test-runner';
 import { spawnWorker, type WorkerProcess } from './support/worker-processes';
 
@@ -53,14 +52,6 @@ afterEach(async () => {
   await emulator.stop();
 });
 
-/** The sync's run while it is running and has counted some records but not all, as recorded in Postgres. */
-function runningWithCounts(sync: string): Promise<RunListing> {
-  return waitFor(`${sync} running with counts so far`, async () => {
-    const [run] = await state.listRuns({ syncName: sync, limit: 1 });
-    return run?.status === 'running' && run.counts.created > 0 && run.counts.created < ROWS && run;
-  });
-}
-
 /** Every source person is in the org exactly once. */
 function expectEachOnce(): void {
   const emails = emulator.org.all('Contact').map((c) => String(c.Email));
@@ -68,34 +59,15 @@ function expectEachOnce(): void {
   expect(emails).toHaveLength(ROWS);
 }
 
+// A run killed mid-way and taken over by another worker (closeAbandoned) keeping its counts: takeover.test.ts.
 describe('a running run’s record carries its counts so far; a run whose worker died keeps the counts last recorded', () => {
-  it('while running, the run record has its counts so far; killed mid-way and taken over (closeAbandoned), it stays worker_lost with them', { timeout: 240_000 }, async () => {
-    workers.push(await spawnWorker(options('salesforce', 3)), await spawnWorker(options('salesforce', 3)));
-    const definition = testDefinition('killed', { mode: 'sync', from: peopleCsv(dir, 'killed', 0, ROWS), instanceUrl, concurrency: 1, windowSize: 100 });
-    await queue.enqueue(definition);
-    const seen = await runningWithCounts('killed');
-    const victim = workers.find((w) => w.name === seen.worker) as WorkerProcess;
-    // A later write may have counted more before the kill, never less.
-    const later = await runningWithCounts('killed');
-    expect(later.counts.created).toBeGreaterThanOrEqual(seen.counts.created);
-    victim.child.kill('SIGKILL');
-    const done = await waitFor('the run taken over', async () => (await finishedRuns(state, 'killed')).find((r) => r.status === 'completed'), 90_000);
-    const lost = (await finishedRuns(state, 'killed')).find((r) => r.runId === seen.runId);
-    expect(lost).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost', message: expect.stringContaining('counts are those last recorded') } });
-    expect(lost?.counts.created).toBeGreaterThanOrEqual(later.counts.created);
-    // What the lost run wrote after its last count is unchanged for the next run (state has it): never counted twice.
-    expect((lost?.counts.created ?? 0) + done.counts.created).toBeLessThanOrEqual(ROWS);
-    expect(done.counts.created + done.counts.unchanged).toBe(ROWS);
-    expectEachOnce();
-  });
-
   it('killed on its last attempt, the run is closed by the control side (runInProgress) worker_lost with the counts last recorded; schedule list showed them', { timeout: 240_000 }, async () => {
     // Retry limit 0 on this queue: the run's job fails for good when its worker's heartbeat expires.
     workers.push(await spawnWorker(options('intercom', 0)));
     const definition = { ...testDefinition('last-attempt', { mode: 'sync', from: peopleCsv(dir, 'last-attempt', 0, ROWS), instanceUrl, concurrency: 1, windowSize: 100 }), destination: 'intercom' };
     await queue.addSchedule(definition, { cron: '0 0 1 1 *' });
     await queue.enqueue('last-attempt');
-    const seen = await runningWithCounts('last-attempt');
+    const seen = await runningWithCounts(state, 'last-attempt', ROWS);
     const listed = (await queue.list()).find((s) => s.name === 'last-attempt');
     expect(listed).toMatchObject({ running: true, current: { runId: seen.runId } });
     expect(listed?.current?.counts.created).toBeGreaterThanOrEqual(seen.counts.created);

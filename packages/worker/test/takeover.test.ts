@@ -3,7 +3,7 @@ import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { SyncQueue, type WorkerOptions } from '../src/index';
-import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { finishedRuns, peopleCsv, runningWithCounts, tempDir, waitFor } from './support/helpers';
 import { testDefinition } from './support/test-runner';
 import { spawnWorker, type WorkerProcess } from './support/worker-processes';
 
@@ -19,7 +19,8 @@ const workers: WorkerProcess[] = [];
 let emulator: ReturnType<typeof createSalesforceEmulator>;
 let instanceUrl: string;
 
-const options = (): Omit<WorkerOptions, 'runner' | 'logger'> => ({ url, destinations: ['salesforce'], concurrency: 1, pollingIntervalSeconds: 0.5, policy: POLICY });
+// A running run's counts so far are written every second here (the default is 5 s).
+const options = (): Omit<WorkerOptions, 'runner' | 'logger'> => ({ url, destinations: ['salesforce'], concurrency: 1, pollingIntervalSeconds: 0.5, progressIntervalMs: 1_000, policy: POLICY });
 
 beforeAll(async () => {
   url = await createTestDatabase(inject('postgresUrl'), 'takeover');
@@ -62,11 +63,13 @@ async function holderOf(sync: string, candidates: readonly WorkerProcess[]): Pro
 }
 
 describe('a killed or paused worker’s run is taken over by another worker, nothing lost or sent twice', () => {
-  it('SIGKILL mid-run: another worker process takes the same job over (heartbeat), resumes from state, the org has each record once', { timeout: 240_000 }, async () => {
+  it('SIGKILL mid-run: another worker process takes the same job over (heartbeat), resumes from state, the org has each record once; the lost run keeps the counts last recorded', { timeout: 240_000 }, async () => {
     workers.push(await spawnWorker(options()), await spawnWorker(options()));
-    const definition = testDefinition('killed', { mode: 'sync', from: peopleCsv(dir, 'killed', 0, ROWS), instanceUrl });
+    // Windows of 100 records: each window's results are counted (and recorded) when it ends.
+    const definition = testDefinition('killed', { mode: 'sync', from: peopleCsv(dir, 'killed', 0, ROWS), instanceUrl, windowSize: 100 });
     const queued = await queue.enqueue(definition);
-    const victim = await holderOf('killed', workers);
+    const seen = await runningWithCounts(state, 'killed', ROWS);
+    const victim = workers.find((w) => w.name === seen.worker) as WorkerProcess;
     victim.child.kill('SIGKILL');
     const killedAt = Date.now();
     const done = await waitFor('the run taken over', async () => (await finishedRuns(state, 'killed')).find((r) => r.status === 'completed'), 90_000);
@@ -75,7 +78,12 @@ describe('a killed or paused worker’s run is taken over by another worker, not
     expect(done.jobId).toBe(queued?.jobId);
     expect(done.worker).not.toBe(victim.name);
     const runs = await finishedRuns(state, 'killed');
-    expect(runs.find((r) => r.worker === victim.name)).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost' } });
+    const lost = runs.find((r) => r.runId === seen.runId);
+    expect(lost).toMatchObject({ worker: victim.name, status: 'stopped', reason: { code: 'worker_lost', message: expect.stringContaining('counts are those last recorded') } });
+    expect(lost?.counts.created).toBeGreaterThanOrEqual(seen.counts.created);
+    // What the lost run wrote after its last count is unchanged for the next attempt (state has it): never counted twice.
+    expect((lost?.counts.created ?? 0) + done.counts.created).toBeLessThanOrEqual(ROWS);
+    expect(done.counts.created + done.counts.unchanged).toBe(ROWS);
     expectEachOnce(ROWS);
   });
 

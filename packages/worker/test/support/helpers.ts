@@ -36,6 +36,14 @@ export async function finishedRuns(state: StateStore, syncName: string): Promise
   return (await state.listRuns({ syncName, limit: 100 })).filter((r) => r.status !== 'running').reverse();
 }
 
+/** The sync's run while it is running and has counted some of its `rows` records but not all, as recorded in the run history. */
+export function runningWithCounts(state: StateStore, syncName: string, rows: number): Promise<RunListing> {
+  return waitFor(`${syncName} running with counts so far`, async () => {
+    const [run] = await state.listRuns({ syncName, limit: 1 });
+    return run?.status === 'running' && run.counts.created > 0 && run.counts.created < rows && run;
+  });
+}
+
 /** A notification as the test hook received it: its body, raw and parsed, and the path it was posted to. */
 export interface ReceivedNotification {
   readonly path: string | undefined;
