@@ -43,6 +43,17 @@ describe('an audience deleted in Ads Manager (emulator, official SDK over HTTP)'
     return { ...facebookDestination, verbs: { ...verbs, findAudiences } };
   };
 
+  /** After the run that refilled it: the audience made by hand (777) has r3 and r4, the sync created none and sent nothing else; the run after sends nothing. */
+  const expectRefilledByHand = async (source: readonly ConformanceRecord[]) => {
+    expect(await membersOf('777')).toEqual(hashes([3, 4]));
+    const log = await t.env.admin.requests();
+    expect(usersCalls(log)).toEqual(['POST 777/users 200']);
+    expect(creations(log)).toEqual([]);
+    await t.env.admin.clearRequests();
+    expect(outcomes(await run('sync', source))).toEqual({ r2: 'unchanged', r3: 'unchanged', r4: 'unchanged' });
+    expect(usersCalls(await t.env.admin.requests())).toEqual([]);
+  };
+
   it('sync, found by name, deleted mid-run: removals settle (audience_deleted), the add stays pending; the next run recreates it and adds everyone in it', async () => {
     await run('sync', [person(1, ['VIP']), person(2, ['VIP']), person(3, ['VIP'])]);
     const [vip] = await audiences();
@@ -92,13 +103,7 @@ describe('an audience deleted in Ads Manager (emulator, official SDK over HTTP)'
     await t.env.admin.clearRequests();
     const next = await run('sync', source);
     expect(outcomes(next)).toEqual({ r2: 'unchanged', r3: 'created', r4: 'created' });
-    expect(await membersOf('777')).toEqual(hashes([3, 4]));
-    const log = await t.env.admin.requests();
-    expect(usersCalls(log)).toEqual(['POST 777/users 200']);
-    expect(creations(log)).toEqual([]);
-    await t.env.admin.clearRequests();
-    expect(outcomes(await run('sync', source))).toEqual({ r2: 'unchanged', r3: 'unchanged', r4: 'unchanged' });
-    expect(usersCalls(await t.env.admin.requests())).toEqual([]);
+    await expectRefilledByHand(source);
   });
 
   it('sync, deleted between runs and made again by hand under its name: the audience created after the last run is another one, and gets everyone (fresh helper 76, finding 1)', async () => {
@@ -120,13 +125,7 @@ describe('an audience deleted in Ads Manager (emulator, official SDK over HTTP)'
     expect(next.notices?.map((n) => n.code)).toEqual(['group_repopulated']);
     expect(next.notices?.[0]?.message).toMatch(/group "VIP" was created \S+Z, after this sync added its 3 member\(s\) to a group of that name \(deleted since\): repopulated with every current member/);
     expect(outcomes(next)).toEqual({ r1: 'skipped:not_found', r2: 'unchanged', r3: 'created', r4: 'created' });
-    expect(await membersOf('777')).toEqual(hashes([3, 4]));
-    const log = await t.env.admin.requests();
-    expect(usersCalls(log)).toEqual(['POST 777/users 200']);
-    expect(creations(log)).toEqual([]);
-    await t.env.admin.clearRequests();
-    expect(outcomes(await run('sync', source))).toEqual({ r2: 'unchanged', r3: 'unchanged', r4: 'unchanged' });
-    expect(usersCalls(await t.env.admin.requests())).toEqual([]);
+    await expectRefilledByHand(source);
   });
 
   it('an audience of that name created before the run that added its members is the same one: nothing is added again', async () => {
