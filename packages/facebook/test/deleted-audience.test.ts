@@ -128,6 +128,22 @@ describe('an audience deleted in Ads Manager (emulator, official SDK over HTTP)'
     await expectRefilledByHand(source);
   });
 
+  it('a dry run after an audience was deleted says the real run would create it again and add everyone, and that it shows those records as state has them (fresh helper 76, finding 6)', async () => {
+    const source = [person(1, ['VIP']), person(2, ['VIP'])];
+    await run('sync', source);
+    const [vip] = await audiences();
+    await deleteAudience(vip!.id);
+    await t.env.admin.clearRequests();
+    const dry = await run('sync', source, { dryRun: true });
+    expect(dry.notices?.map((n) => n.code)).toEqual(['group_recreated']);
+    expect(dry.notices?.[0]?.message).toMatch(/would be created again and repopulated with every current member \(2 record\(s\) to add again\); this dry run changes no state, so it shows those records as state has them \(unchanged\)/);
+    expect(outcomes(dry)).toEqual({ r1: 'unchanged', r2: 'unchanged' });
+    expect(usersCalls(await t.env.admin.requests())).toEqual([]);
+    expect(creations(await t.env.admin.requests())).toEqual([]);
+    const real = await run('sync', source);
+    expect(outcomes(real)).toEqual({ r1: 'created', r2: 'created' });
+  });
+
   it('an audience of that name created before the run that added its members is the same one: nothing is added again', async () => {
     await t.env.admin.seed({ audiences: [{ id: '555', name: 'VIP', timeCreated: Math.floor(Date.now() / 1000) - 3600 }] });
     const source = [person(1, ['VIP']), person(2, ['VIP'])];
