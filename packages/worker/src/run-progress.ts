@@ -11,6 +11,14 @@ import type { PlannedAction, RecordResult, RunListing, RunRecord } from '@syncmo
 export const PROGRESS_INTERVAL_MS = 5_000;
 /** The shortest interval accepted, ms: anything smaller is raised to it. */
 export const MIN_PROGRESS_INTERVAL_MS = 500;
+/** The longest interval accepted, ms: what a Node timer can wait (2³¹ − 1 ms; a longer one fires at once). Anything longer, `Infinity` included, is lowered to it. */
+export const MAX_PROGRESS_INTERVAL_MS = 2_147_483_647;
+
+/** `intervalMs` within [{@link MIN_PROGRESS_INTERVAL_MS}, {@link MAX_PROGRESS_INTERVAL_MS}]; not a number: the default (fresh reviewer 78: `NaN` or more than 2³¹ − 1 ms wrote once per burst). */
+function boundedInterval(intervalMs: number): number {
+  if (Number.isNaN(intervalMs)) return PROGRESS_INTERVAL_MS;
+  return Math.min(MAX_PROGRESS_INTERVAL_MS, Math.max(MIN_PROGRESS_INTERVAL_MS, intervalMs));
+}
 
 /** Writes a running run's record (`PostgresStateStore.recordRunProgress`); false when the run is no longer running. */
 export type ProgressWrite = (run: RunListing) => Promise<boolean>;
@@ -22,7 +30,7 @@ type Codes = { failed: Record<string, number>; skipped: Record<string, number> }
  * (counts and codes only: no record, id or message) — and their one writer: once results
  * have come in, it writes them to the run's record as soon as the burst of results is over
  * (a window's end), but never sooner than `intervalMs` (at least
- * {@link MIN_PROGRESS_INTERVAL_MS}) after its last write, one write at a time. It writes no
+ * {@link MIN_PROGRESS_INTERVAL_MS}, at most {@link MAX_PROGRESS_INTERVAL_MS}) after its last write, one write at a time. It writes no
  * more once the run is no longer recorded `running` (closed by another worker) or on `stop()`.
  */
 export class RunProgress {
@@ -44,7 +52,7 @@ export class RunProgress {
   ) {
     this.counts = { ...started.counts };
     this.actions = { ...started.actions };
-    this.intervalMs = Math.max(MIN_PROGRESS_INTERVAL_MS, intervalMs);
+    this.intervalMs = boundedInterval(intervalMs);
   }
 
   /** Counts one final result (the runner's `onResult`). */
