@@ -107,7 +107,9 @@ async function execute(
       logger: deps.logger,
       onResult: progress.add,
     });
-    const run = runRecordOf(result.summary, { runId: started.runId, syncName: definition.name, source: result.source, startedAt: started.startedAt, worker: deps.workerName, jobId: job.id, tally: result.tally, secrets: result.secrets });
+    const recorded = runRecordOf(result.summary, { runId: started.runId, syncName: definition.name, source: result.source, startedAt: started.startedAt, worker: deps.workerName, jobId: job.id, tally: result.tally, secrets: result.secrets });
+    // A runner that returns no tally still handed every result to the progress: its codes stand (fresh reviewer 78: they went from 250 to none at the end).
+    const run = result.tally ? recorded : { ...recorded, codes: progress.snapshot().codes };
     return { run, retryable: result.summary.reason?.retryable, result };
   } catch (thrown) {
     const error = toSyncError(thrown);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PostgresStateStore } from '@syncmodes/postgres';
 import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
@@ -45,5 +47,16 @@ describe('a worker on Node 22 with pg-boss 12', () => {
     });
     expect(run).toMatchObject({ status: 'completed', counts: { created: 30 }, jobId: queued?.jobId, worker: worker.name });
     expect(emulator.org.all('Contact')).toHaveLength(30);
+  });
+
+  it('a run whose runner returns no tally keeps its failures by code in the history (counted as they arrived)', async () => {
+    const path = join(dir, 'bad-emails.csv');
+    writeFileSync(path, `id,email,last_name\n${Array.from({ length: 12 }, (_, i) => `b${i},not-an-email-${i},Bad ${i}`).join('\n')}\n`);
+    await queue.enqueue(testDefinition('bad-emails', { mode: 'sync', from: path, instanceUrl }));
+    const [run] = await waitFor('the run', async () => {
+      const runs = await finishedRuns(state, 'bad-emails');
+      return runs.length > 0 && runs;
+    });
+    expect(run).toMatchObject({ status: 'completed', counts: { failed: 12 }, codes: { failed: { invalid_email: 12 }, skipped: {} } });
   });
 });
