@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfig, type AnyDestination, type SyncMode } from '@syncmodes/connector-kit';
+import { configFields, parseConfig, type AnyDestination, type SyncMode } from '@syncmodes/connector-kit';
 import type { EmulatorClient, RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import type { VerifyStats } from '../stats';
 import type { RecordTarget } from '../targets';
@@ -94,6 +94,15 @@ async function runPair(how: 'together' | 'paused', t: Started, subject: Concurre
   return problems;
 }
 
+/** How long a request of the runs under this check may take, ms: longer than any pause of the `paused` order. */
+const PAUSED_REQUEST_TIMEOUT_MS = 600_000;
+
+/** `--option requestTimeoutMs=…` for a destination that has that option (see {@link PAUSED_REQUEST_TIMEOUT_MS}). */
+function pauseProof(destination: AnyDestination): string[] {
+  const has = configFields(destination.configSchema).some((f) => f.key === 'requestTimeoutMs');
+  return has ? ['--option', `requestTimeoutMs=${PAUSED_REQUEST_TIMEOUT_MS}`] : [];
+}
+
 /**
  * Runs one sync twice at once (both orders of `runPair`) against a fresh emulator, then
  * checks: the writes the emulator logged are exactly one run's (nothing sent twice), the
@@ -109,7 +118,11 @@ async function checkConcurrent<T extends Started>(subject: ConcurrentSubject<T>,
       const columns = Object.keys(source[0]?.snapshot.properties ?? {});
       const file = join(dir, 'source.csv');
       writeSourceCsv(file, source, columns);
-      const { args, env } = cliInvocation({ destination: subject.destination, target: t, mode: subject.mode, columns, dir });
+      const { args: argsFor, env } = cliInvocation({ destination: subject.destination, target: t, mode: subject.mode, columns, dir });
+      // The paused run's requests are in flight for as long as the other run lives, which on a loaded
+      // 2-core machine passed Intercom's 20 s request timeout: its create was cut and failed (exit 1), a
+      // timeout this check is not about. A long per-request timeout keeps it to what it checks: one run at a time.
+      const args = (file: string) => argsFor(file, pauseProof(subject.destination));
       // Every call is slow, the first very slow: the run that holds the sync is still sending while the other starts.
       await t.admin.setFaults([
         { kind: 'latency', latencyMs: 3_000, times: 1, path: '^/(?!__emulator)' },
