@@ -1,11 +1,10 @@
 import { PostgresStateStore } from '@syncmodes/postgres';
-import { createTestDatabase } from '@syncmodes/postgres/testing';
-import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startWorker, SyncQueue, type RunningWorker } from '../src/index';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SyncQueue } from '../src/index';
 import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
-import { testDefinition, testRunner } from './support/test-runner';
+import { inProcessWorker } from './support/in-process-worker';
+import { testDefinition } from './support/test-runner';
 
 // A Postgres restart or failover ends every client connection ("terminating connection due to
 // administrator command", SQLSTATE 57P01: https://www.postgresql.org/docs/15/errcodes-appendix.html);
@@ -13,18 +12,12 @@ import { testDefinition, testRunner } from './support/test-runner';
 // (https://www.postgresql.org/docs/15/functions-admin.html#FUNCTIONS-ADMIN-SIGNAL). node-postgres
 // emits `error` on a pool whose idle client is cut, which ends the process when nobody listens
 // (https://node-postgres.com/apis/pool#error).
-let url: string;
-let emulator: ReturnType<typeof createSalesforceEmulator>;
-let instanceUrl: string;
-let state: PostgresStateStore;
-let queue: SyncQueue;
-let worker: RunningWorker;
 const dir = tempDir();
 const policy = { retryDelaySeconds: 1, heartbeatSeconds: 10 };
 
 /** Ends every other connection to the test database, as a server restart would; returns how many. */
 async function cutConnections(): Promise<number> {
-  const admin = new pg.Client({ connectionString: url });
+  const admin = new pg.Client({ connectionString: t.url });
   await admin.connect();
   try {
     const cut = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
@@ -35,43 +28,30 @@ async function cutConnections(): Promise<number> {
 }
 
 /** Contacts of the org by email: each person once. */
-const emailsOf = () => emulator.org.all('Contact').map((c) => String(c.Email));
+const emailsOf = () => t.emulator.org.all('Contact').map((c) => String(c.Email));
 
-beforeAll(async () => {
-  url = await createTestDatabase(inject('postgresUrl'), 'worker_connections_cut');
-  emulator = createSalesforceEmulator();
-  instanceUrl = await emulator.start();
-  state = await PostgresStateStore.open(url);
-  queue = await SyncQueue.open(url, { policy });
-  worker = await startWorker({ url, runner: testRunner, destinations: ['salesforce'], pollingIntervalSeconds: 0.5, policy });
-});
-afterAll(async () => {
-  await worker?.stop(10_000);
-  await queue?.close();
-  await state?.close();
-  await emulator?.stop();
-});
+const t = inProcessWorker('worker_connections_cut', policy);
 
 describe('a worker whose database connections are cut (a Postgres restart or failover)', () => {
   it('while idle: it stays up, and runs what is queued after', async () => {
     await new Promise((r) => setTimeout(r, 1_000)); // the worker's pollers hold their connections
     expect(await cutConnections()).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 1_000));
-    const fresh = await SyncQueue.open(url, { policy });
-    await fresh.enqueue(testDefinition('after-cut', { mode: 'sync', from: peopleCsv(dir, 'after-cut', 0, 30), instanceUrl }));
+    const fresh = await SyncQueue.open(t.url, { policy });
+    await fresh.enqueue(testDefinition('after-cut', { mode: 'sync', from: peopleCsv(dir, 'after-cut', 0, 30), instanceUrl: t.instanceUrl }));
     await fresh.close();
     const [run] = await waitFor('the run queued after the cut', async () => {
       const runs = await finishedRuns(await reopened(), 'after-cut');
       return runs.length > 0 && runs;
     });
-    expect(run).toMatchObject({ status: 'completed', counts: { created: 30 }, worker: worker.name });
+    expect(run).toMatchObject({ status: 'completed', counts: { created: 30 }, worker: t.worker.name });
   });
 
   it('mid-run: the run ends (or is retried) and every person is in the org once', { timeout: 120_000 }, async () => {
-    emulator.setFaults([{ kind: 'latency', latencyMs: 150, path: '^/(?!__emulator)' }]);
+    t.emulator.setFaults([{ kind: 'latency', latencyMs: 150, path: '^/(?!__emulator)' }]);
     try {
-      const fresh = await SyncQueue.open(url, { policy });
-      await fresh.enqueue(testDefinition('mid-cut', { mode: 'sync', from: peopleCsv(dir, 'mid-cut', 1_000, 3_000), instanceUrl }));
+      const fresh = await SyncQueue.open(t.url, { policy });
+      await fresh.enqueue(testDefinition('mid-cut', { mode: 'sync', from: peopleCsv(dir, 'mid-cut', 1_000, 3_000), instanceUrl: t.instanceUrl }));
       await fresh.close();
       await waitFor('the first contacts of the run', async () => emailsOf().filter((e) => e.startsWith('person1')).length > 0);
       expect(await cutConnections()).toBeGreaterThan(0);
@@ -85,7 +65,7 @@ describe('a worker whose database connections are cut (a Postgres restart or fai
       expect(mine).toHaveLength(2_000);
       expect(created).toBeLessThanOrEqual(2_000);
     } finally {
-      emulator.setFaults([]);
+      t.emulator.setFaults([]);
     }
   });
 });
@@ -93,7 +73,7 @@ describe('a worker whose database connections are cut (a Postgres restart or fai
 let store: PostgresStateStore | undefined;
 /** A state store opened after the cut (the suite's own may hold a cut connection until its pool replaces it). */
 async function reopened(): Promise<PostgresStateStore> {
-  store ??= await PostgresStateStore.open(url);
+  store ??= await PostgresStateStore.open(t.url);
   return store;
 }
 afterAll(async () => store?.close());

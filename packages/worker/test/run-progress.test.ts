@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { SyncQueue, type WorkerOptions } from '../src/index';
 import { finishedRuns, peopleCsv, runningWithCounts, tempDir, waitFor } from './support/helpers';
 import { testDefinition } from './support/test-runner';
-import { spawnWorker, type WorkerProcess } from './support/worker-processes';
+import { spawnWorker, stopWorkerProcesses, type WorkerProcess } from './support/worker-processes';
 
 // Counts so far written every second here (the default is 5 s); heartbeat 10 s, pg-boss's least.
 const PROGRESS_MS = 1_000;
@@ -45,10 +45,7 @@ beforeEach(async () => {
   emulator.setFaults([{ kind: 'latency', latencyMs: 500, path: '^/(?!__emulator)' }]);
 });
 afterEach(async () => {
-  for (const w of workers.splice(0)) {
-    w.child.kill('SIGKILL');
-    await w.exited;
-  }
+  await stopWorkerProcesses(workers);
   await emulator.stop();
 });
 

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { SyncQueue, type WorkerOptions } from '../src/index';
 import { finishedRuns, peopleCsv, runningWithCounts, tempDir, waitFor } from './support/helpers';
 import { testDefinition } from './support/test-runner';
-import { spawnWorker, type WorkerProcess } from './support/worker-processes';
+import { spawnWorker, stopWorkerProcesses, type WorkerProcess } from './support/worker-processes';
 
 // Heartbeat 10 s (pg-boss's least), expired heartbeats looked for every 3 s, first retry after 1–2 s.
 const POLICY = { heartbeatSeconds: 10, retryDelaySeconds: 1, retryLimit: 3 };
@@ -38,11 +38,7 @@ beforeEach(async () => {
   emulator.setFaults([{ kind: 'latency', latencyMs: 400, path: '^/(?!__emulator)' }]);
 });
 afterEach(async () => {
-  for (const w of workers.splice(0)) {
-    w.child.kill('SIGCONT');
-    w.child.kill('SIGKILL');
-    await w.exited;
-  }
+  await stopWorkerProcesses(workers);
   await emulator.stop();
 });
 

@@ -47,3 +47,12 @@ export async function spawnWorker(options: Omit<WorkerOptions, 'runner' | 'logge
   });
   return { child, pid: child.pid as number, name, log, exited };
 }
+
+/** Kills every worker of `workers` (resuming a paused one first) and empties the list; resolves once each has exited. For `afterEach`. */
+export async function stopWorkerProcesses(workers: WorkerProcess[]): Promise<void> {
+  for (const w of workers.splice(0)) {
+    w.child.kill('SIGCONT');
+    w.child.kill('SIGKILL');
+    await w.exited;
+  }
+}
