@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: ['test/spec-validation/validate-exchanges.ts'],
+    // One module graph per worker, not per file (as in the kit): the SDK, the emulator and the
+    // spec validator (its description parsed once, see test/spec-validation/install.ts) load once.
+    isolate: false,
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 120_000, // a bound on hangs, not a performance check (tests run on 2 shared cores)
     hookTimeout: 120_000,

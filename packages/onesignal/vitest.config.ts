@@ -9,6 +9,9 @@ export default defineConfig({
     // Two test files at once: most of them wait on OneSignal's pacing (a read a second) and on
     // timeouts (2 cores; vitest's default would be one worker): 49 s instead of 100 s alone.
     maxWorkers: 2,
+    // One module graph per worker, not per file (as in the kit): the SDK, the emulator and the
+    // spec validator (its description parsed once, see test/spec-validation/install.ts) load once.
+    isolate: false,
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 120_000, // a bound on hangs, not a performance check (tests run on 2 shared cores)
     hookTimeout: 120_000,

@@ -37,6 +37,14 @@ let pending: Violation[] = [];
 let taken = 0;
 
 /**
+ * Validators by emulator name, made once per vitest worker: the package's tests run with
+ * `isolate: false`, so this module (unlike the setup file that calls
+ * {@link installExchangeValidation} for each test file) stays loaded between files, and the
+ * description is parsed and its schemas compiled once instead of once per file.
+ */
+const validators = new Map<string, ExchangeValidator>();
+
+/**
  * Takes the violations seen so far that `match` selects (a test that sends a request the
  * description forbids on purpose takes them, and asserts on them); the rest stay and fail
  * the file.
@@ -57,13 +65,15 @@ export function takeViolations(match: (v: Violation) => boolean): Violation[] {
  */
 export function installExchangeValidation(options: {
   readonly emulator: string;
-  readonly doc: OpenApiDocument;
+  /** Reads the vendor's description; called once per worker (see `validators`). */
+  readonly doc: () => OpenApiDocument;
   readonly defects: readonly SpecDefect[];
   readonly reportDir: string;
   /** `$ref` of the shared error schema that bodies of undocumented error statuses are checked against. */
   readonly errorSchema?: string | undefined;
 }): void {
-  const validator = new ExchangeValidator(options.doc, options.errorSchema);
+  const validator = validators.get(options.emulator) ?? new ExchangeValidator(options.doc(), options.errorSchema);
+  validators.set(options.emulator, validator);
   const known: Record<string, number> = {};
   let exchanges = 0;
   let file = 'unknown';
@@ -71,6 +81,9 @@ export function installExchangeValidation(options: {
   // eslint-disable-next-line no-empty-pattern -- vitest hands the suite as the second argument; the first must be a destructuring pattern
   beforeAll(({}, suite) => {
     file = (suite as { filepath?: string } | undefined)?.filepath ?? suite?.name ?? file;
+    // This file's own count: the module's state outlives a file when files share a worker.
+    pending = [];
+    taken = 0;
     stop = observeExchanges((exchange: EmulatorExchange) => {
       if (exchange.emulator !== options.emulator) return;
       exchanges += 1;

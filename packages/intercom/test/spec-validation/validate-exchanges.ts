@@ -32,7 +32,7 @@ function nullableWithoutType(node: unknown): unknown {
 
 installExchangeValidation({
   emulator: 'intercom',
-  doc: nullableWithoutType(parse(readFileSync(`${sharedDir()}/specs/intercom-api-2.14.yaml`, 'utf8'))) as OpenApiDocument,
+  doc: () => nullableWithoutType(parse(readFileSync(`${sharedDir()}/specs/intercom-api-2.14.yaml`, 'utf8'))) as OpenApiDocument,
   defects: DEFECTS.defects,
   errorSchema: '#/components/schemas/error',
   reportDir: fileURLToPath(new URL('../../reports/spec-validation/', import.meta.url)),

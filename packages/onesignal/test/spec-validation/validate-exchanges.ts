@@ -14,7 +14,7 @@ const DEFECTS = fileURLToPath(new URL('../spec-defects.json', import.meta.url));
 
 installExchangeValidation({
   emulator: 'onesignal',
-  doc: JSON.parse(readFileSync(SPEC, 'utf8')) as OpenApiDocument,
+  doc: () => JSON.parse(readFileSync(SPEC, 'utf8')) as OpenApiDocument,
   defects: (JSON.parse(readFileSync(DEFECTS, 'utf8')) as { defects: SpecDefect[] }).defects,
   errorSchema: '#/components/schemas/GenericError',
   reportDir: fileURLToPath(new URL('../../reports/spec-validation/', import.meta.url)),
