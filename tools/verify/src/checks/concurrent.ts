@@ -7,6 +7,7 @@ import type { VerifyStats } from '../stats';
 import type { RecordTarget } from '../targets';
 import type { AudienceTarget } from './audience-scenario';
 import { cliInvocation, spawnCli, writeSourceCsv, type CrashRow } from './crash-cli';
+import { requestLogReader } from './request-log';
 
 /** A started emulator, as this check uses it. */
 interface Started {
@@ -50,12 +51,12 @@ function launch(args: readonly string[], env: Record<string, string>): Child {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until the emulator has logged a write (the run holding the sync is sending), or the child exited. */
-async function firstWrite(t: Started, subject: ConcurrentSubject<Started>, child: Child): Promise<boolean> {
+/** Waits until the emulator has logged a write since `logged` was made (the run holding the sync is sending), or the child exited. */
+async function firstWrite(logged: () => Promise<readonly RequestLogEntry[]>, subject: ConcurrentSubject<Started>, child: Child): Promise<boolean> {
   let done = false;
   void child.exited.then(() => (done = true));
   while (!done) {
-    if ((await t.admin.requests()).some((e) => (subject.written(e) ?? 1) > 0)) return true;
+    if ((await logged()).some((e) => (subject.written(e) ?? 1) > 0)) return true;
     await sleep(10);
   }
   return false;
@@ -75,8 +76,9 @@ async function runPair(how: 'together' | 'paused', t: Started, subject: Concurre
     first = launch(args, env);
     second = launch(args, env);
   } else {
+    const logged = await requestLogReader(t.admin);
     first = launch(args, env);
-    if (!(await firstWrite(t, subject, first))) return [`${where}: the first run ended before it sent anything (${(await first.exited).code})`];
+    if (!(await firstWrite(logged, subject, first))) return [`${where}: the first run ended before it sent anything (${(await first.exited).code})`];
     process.kill(first.pid, 'SIGSTOP');
     second = launch(args, env);
     await second.exited;

@@ -6,6 +6,7 @@ import { configFields, type AnyDestination, type SyncMode } from '@syncmodes/con
 import type { EmulatorClient } from '@syncmodes/connector-kit/emulator';
 import { nodeArgsFor } from '../../../test/prebuilt';
 import type { VerifyStats } from '../stats';
+import { requestLogReader } from './request-log';
 
 const ENTRY = new URL('../cli-entry.ts', import.meta.url).pathname;
 
@@ -97,19 +98,8 @@ export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?:
   const { args, env } = cliInvocation(setup);
   return (file, killAtRequest) =>
     new Promise<CliRun>((resolve) => {
-      // The emulator's request log, read again after a connection reset (a loaded machine; full verify of stop 25 died on one).
-      const logged = async (): Promise<number> => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return (await t.admin.requests()).length;
-          } catch (error) {
-            if (attempt >= 5) throw error;
-            await new Promise((r) => setTimeout(r, 100 * attempt));
-          }
-        }
-      };
       void (async () => {
-        const before = await logged();
+        const logged = await requestLogReader(t.admin);
         const child = spawnCli(args(file), env);
         child.stdout.resume(); // the summary is not read here; keep the pipe flowing
         let stderr = '';
@@ -119,11 +109,11 @@ export function cliRunner(setup: CliRunnerSetup): (file: string, killAtRequest?:
         child.on('exit', async (code) => {
           exited = true;
           if (!killed && !setup.okExitCodes.includes(code ?? -1)) stats.violations.push(`${where}: the CLI exited ${code}: ${stderr.slice(0, 400)}`);
-          resolve({ code, killed, requests: (await logged()) - before });
+          resolve({ code, killed, requests: (await logged()).length });
         });
         if (killAtRequest === undefined) return;
         while (!exited) {
-          if ((await logged()) - before >= killAtRequest) {
+          if ((await logged()).length >= killAtRequest) {
             killed = true;
             child.kill('SIGKILL');
             return;
