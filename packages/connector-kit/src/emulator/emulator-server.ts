@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { dirname } from 'node:path';
 import type * as PathToRegexp from 'path-to-regexp';
 import type { MatchFunction } from 'path-to-regexp';
+import { DataFile } from './data-file';
 import { hasExchangeObservers, notifyExchange } from './exchange-observers';
 import { FaultInjector, type FaultRule } from './faults';
 import { ADMIN_TOKEN_HEADER, listenGuard, type ListenOptions } from './listen-safety';
 import { PATH_TO_REGEXP, requireOptionalPeer } from './optional-peer';
 import { redactBody, redactQuery, withoutCredentialHeaders } from './redaction';
-import { removeStaleTemps } from './stale-temps';
 import type {
   EmulatorData,
   EmulatorRequest,
@@ -101,14 +99,14 @@ export class EmulatorServer {
   private baseUrl: string | undefined;
   private token: string | undefined;
   private readonly secretNames: ReadonlySet<string>;
+  /** Where the data is kept between runs (`persistPath`), when set. */
+  private readonly dataFile: DataFile | undefined;
 
   constructor(private readonly options: EmulatorServerOptions) {
     this.secretNames = new Set(options.secretParams ?? []);
     this.routes = options.routes.map((route) => ({ route, match: match(route.path, { decode: decodeURIComponent }) }));
-    if (options.persistPath) removeStaleTemps(options.persistPath);
-    if (options.persistPath && existsSync(options.persistPath)) {
-      options.data.load(JSON.parse(readFileSync(options.persistPath, 'utf8')));
-    }
+    this.dataFile = options.persistPath ? new DataFile(options.persistPath, options.data, (error) => this.saveFailed(error)) : undefined;
+    this.dataFile?.load();
   }
 
   /** The base URL (`http://127.0.0.1:<port>`), once started. */
@@ -199,33 +197,17 @@ export class EmulatorServer {
     this.server = undefined;
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    try {
-      this.flush();
-    } catch (error) {
-      this.saveFailed(error);
-    }
+    this.dataFile?.close();
   }
-
-  private flushTimer: NodeJS.Timeout | undefined;
-  /** Data changed since the last save. */
-  private dirty = false;
 
   /**
    * Marks the data changed (when `persistPath` is set): it is saved before the next answer
    * leaves the emulator (so whatever it acknowledged is in the file, even if the process is
    * killed right after), and within 100 ms otherwise (changes made in the background, e.g.
-   * Salesforce Bulk API jobs).
+   * Salesforce Bulk API jobs). See {@link DataFile}.
    */
   persist(): void {
-    if (!this.options.persistPath) return;
-    this.dirty = true;
-    this.flushTimer ??= setTimeout(() => {
-      try {
-        this.flush();
-      } catch (error) {
-        this.saveFailed(error);
-      }
-    }, 100);
+    this.dataFile?.changed();
   }
 
   /**
@@ -235,37 +217,12 @@ export class EmulatorServer {
    * @throws the file system's error (disk full, read-only…) when the save fails.
    */
   flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const path = this.options.persistPath;
-    if (!path) return;
-    mkdirSync(dirname(path), { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
-    try {
-      writeFileSync(tmp, JSON.stringify(this.options.data.snapshot()));
-      renameSync(tmp, path);
-    } catch (error) {
-      rmSync(tmp, { force: true });
-      throw error;
-    }
-    this.dirty = false;
+    this.dataFile?.save();
   }
 
   private saveFailed(error: unknown): void {
     // eslint-disable-next-line no-console
     console.error(`[${this.options.name} emulator] cannot save its data to ${this.options.persistPath}:`, error instanceof Error ? error.message : error);
-  }
-
-  /** Saves pending changes before an answer is sent; a save that fails turns the answer into a server error (nothing unsaved is acknowledged). */
-  private saved(response: EmulatorResponse): EmulatorResponse {
-    if (!this.dirty) return response;
-    try {
-      this.flush();
-      return response;
-    } catch (error) {
-      this.saveFailed(error);
-      return this.options.vendor.serverError(500);
-    }
   }
 
   private async readBody(req: IncomingMessage): Promise<string> {
@@ -280,8 +237,13 @@ export class EmulatorServer {
     return Buffer.concat(chunks).toString('utf8');
   }
 
+  /** Sends an answer once the changes made so far are saved; a save that fails turns it into a server error (nothing unsaved is acknowledged). */
   private send(res: ServerResponse, answer: EmulatorResponse): void {
-    const response = this.saved(answer);
+    if (!this.dataFile) return this.write(res, answer);
+    this.dataFile.afterSave((saved) => this.write(res, saved ? answer : this.options.vendor.serverError(500)));
+  }
+
+  private write(res: ServerResponse, response: EmulatorResponse): void {
     const headers: Record<string, string> = { ...response.headers };
     let payload = '';
     if (response.raw !== undefined) payload = response.raw;
