@@ -12,7 +12,9 @@ export default defineConfig({
     reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    // Worker processes and Postgres are heavy on 2 cores: one test file at a time.
-    fileParallelism: false,
+    // Two test files at once: they mostly wait on heartbeats, schedules and the processes they
+    // start (each file has its own database and emulator): 64 s instead of 117 s for this
+    // package alone, for 34 CPU-s instead of 25.
+    maxWorkers: 2,
   },
 });
