@@ -33,9 +33,10 @@ function thingsEmulator(persistPath: string, gate: Promise<void>) {
         handler: async (req) => {
           counts.atGate += 1;
           await gate;
-          // Each request then goes on in a callback of its own (timers set in one tick run in one
-          // timers phase), as requests read in one poll phase each go on in their own I/O callback.
-          await new Promise((r) => setTimeout(r, 0));
+          // Each request then goes on in a callback of its own, as requests read in one poll phase
+          // each go on in their own I/O callback: the 40 immediates are queued at once, before the
+          // one that the first of them queues for the save, so they all run before it.
+          await new Promise((r) => setImmediate(r));
           things.push((req.body as { name: string }).name);
           return { status: 201, body: { name: (req.body as { name: string }).name } };
         },
