@@ -12,10 +12,18 @@ export async function npmPack(dir: string, dest: string): Promise<string> {
   return join(dest, info.filename);
 }
 
-/** Packs every published workspace package (they must be built); package name → tarball. */
+/**
+ * Packs every published workspace package (they must be built) with one `npm pack` of their
+ * folders (the same tarballs as `npm pack` in each folder, one npm process instead of one
+ * each); package name → tarball.
+ */
 export async function packWorkspace(dest: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const pkg of publishablePackages()) out.set(pkg.name, await npmPack(pkg.dir, dest));
+  const packages = publishablePackages();
+  const result = ok(await run('npm', ['pack', '--json', '--pack-destination', dest, ...packages.map((p) => p.dir)], { cwd: dest }), 'npm pack (every published package)');
+  const packed = JSON.parse(result.stdout) as { name: string; filename: string }[];
+  const out = new Map(packed.map((p) => [p.name, join(dest, p.filename)]));
+  const missing = packages.filter((p) => !out.has(p.name)).map((p) => p.name);
+  if (missing.length > 0) throw new Error(`npm pack printed no file for ${missing.join(', ')}`);
   return out;
 }
 
