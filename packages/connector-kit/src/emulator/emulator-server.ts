@@ -346,8 +346,8 @@ export class EmulatorServer {
     }
     if (fault?.kind === 'foreign_body') {
       const page = fault.body ?? '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in to continue.</body></html>';
-      res.writeHead(200, { 'Content-Type': typeof page === 'string' ? 'text/html; charset=utf-8' : 'application/json' });
-      res.end(typeof page === 'string' ? page : JSON.stringify(page));
+      // Through send(), as every answer: it leaves once the route's change is saved.
+      this.send(res, typeof page === 'string' ? { status: 200, raw: page, headers: { 'Content-Type': 'text/html; charset=utf-8' } } : { status: 200, body: page, headers: { 'Content-Type': 'application/json' } });
       record(200, { route: matched.route.path, fault: fault.kind });
       return;
     }
