@@ -91,6 +91,37 @@ describe('verification targets', () => {
     }
   }
 
+  // OneSignal remembers a record it did not find (a day): while its row is unchanged it is not looked up nor compared with
+  // the run's other rows (the kit's not-found memory). CI90's seed 947695138 (quick), onesignal/enrich state faults
+  // 947702338#0: r4, remembered as not found a run earlier, carries r0's last values when r0 changes; the model refused it.
+  it('state faults, onesignal/enrich: a row remembered as not found and unchanged is skipped not_found, not compared with a record whose last values it carries (quick, seed 947695138, history 947702338#0): no violation', async () => {
+    const target = RECORD_TARGETS.find((t) => t.name === 'onesignal');
+    if (!target) throw new Error('no onesignal target');
+    const stats = emptyStats();
+    await runRecordsScenario(target, 'enrich', { ...(JSON.parse('{"seeded":[100,101,102],"steps":[{"rows":[{"id":"r0","keyIndex":100,"value":"B","groups":[]},{"id":"r1","keyIndex":1,"value":"A","groups":["beta"]},{"id":"r2","keyIndex":101,"value":"A","groups":["beta"]},{"id":"r3","keyIndex":3,"value":null,"groups":[]}],"faults":[],"stateFailsAfter":2},{"rows":[{"id":"r0","keyIndex":1,"value":"B","groups":[],"looksIndex":201},{"id":"r1","keyIndex":1,"value":"A","groups":["beta"]},{"id":"r2","keyIndex":101,"value":"A","groups":["beta"]},{"id":"r3","keyIndex":3,"value":null,"groups":[]},{"id":"r4","keyIndex":200,"looksIndex":100,"value":"B","groups":[]},{"id":"r5","keyIndex":102,"value":"A","groups":["alpha"]}],"faults":[],"stateFailsAfter":3},{"rows":[{"id":"r0","keyIndex":100,"value":null,"groups":[],"looksIndex":101},{"id":"r6","keyIndex":1,"value":"A","groups":["beta"]},{"id":"r2","keyIndex":101,"value":"B","groups":["beta"],"looksIndex":201},{"id":"r3","keyIndex":3,"value":null,"groups":[]},{"id":"r4","keyIndex":200,"looksIndex":100,"value":"B","groups":[]},{"id":"r5","keyIndex":102,"value":"A","groups":["alpha"]}],"faults":[],"stateFailsAfter":2},{"rows":[{"id":"r0","keyIndex":100,"value":null,"groups":[],"looksIndex":101},{"id":"r6","keyIndex":102,"value":"A","groups":["beta"]},{"id":"r2","keyIndex":101,"value":"B","groups":["beta"],"looksIndex":201},{"id":"r3","keyIndex":3,"value":null,"groups":[]},{"id":"r4","keyIndex":200,"looksIndex":100,"value":"B","groups":[]},{"id":"r5","keyIndex":102,"value":"A","groups":["alpha"]}],"faults":[],"stateFailsAfter":5},{"rows":[{"id":"r0","keyIndex":100,"value":null,"groups":[],"looksIndex":101},{"id":"r2","keyIndex":101,"value":"B","groups":["beta"],"looksIndex":201},{"id":"r4","keyIndex":200,"looksIndex":100,"value":"B","groups":[]}],"faults":[]}]}') as HistorySpec), label: 'remembered not found' }, 947702338, stats);
+    expect(stats.faultsInjected).toBeGreaterThan(0);
+    expect(stats.violations).toEqual([]);
+  }, 60_000);
+
+  it('state faults, onesignal/enrich: a not-found memory the failing store did not record is no memory: the next run compares that row, and refuses it with the record whose last values it carries (no violation)', async () => {
+    const target = RECORD_TARGETS.find((t) => t.name === 'onesignal');
+    if (!target) throw new Error('no onesignal target');
+    const stats = emptyStats();
+    const history: HistorySpec = {
+      seeded: [100, 101],
+      steps: [
+        { rows: [{ id: 'r0', keyIndex: 100, value: 'B', groups: [] }], faults: [] },
+        // r4 is looked up and not found; the store refuses its first write, and no repair run follows.
+        { rows: [{ id: 'r0', keyIndex: 100, value: 'B', groups: [] }, { id: 'r4', keyIndex: 200, looksIndex: 100, value: 'B', groups: [] }], faults: [], stateFailsAfter: 0, repair: false },
+        // r0 changes; r4, unchanged, carries its last values.
+        { rows: [{ id: 'r0', keyIndex: 100, looksIndex: 101, value: null, groups: [] }, { id: 'r4', keyIndex: 200, looksIndex: 100, value: 'B', groups: [] }], faults: [] },
+      ],
+    };
+    await runRecordsScenario(target, 'enrich', { ...history, label: 'unrecorded not found' }, 1, stats);
+    expect(stats.faultsInjected).toBeGreaterThan(0);
+    expect(stats.violations).toEqual([]);
+  }, 60_000);
+
   it('identity by id, salesforce/sync: a row taking a departed record\'s Email with other rows\' values is refused; that record is not deleted (full, seed 328096569, history 328107569#0)', async () => {
     const target = PEOPLE_TARGETS.find((t) => t.name === 'salesforce');
     if (!target) throw new Error('no salesforce people target');

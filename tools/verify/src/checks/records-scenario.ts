@@ -1,4 +1,4 @@
-import { operationsFor, parseConfig, runSync, SqliteStateStore, type PropertyValue, type StateStore, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
+import { operationsFor, parseConfig, runSync, snapshotHash, SqliteStateStore, type PropertyValue, type StateStore, type SyncMode, type SyncRunSummary } from '@syncmodes/connector-kit';
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, type ConformanceRecord, type ConformanceTarget, type DestinationView } from '@syncmodes/connector-kit/testing';
 import type { z } from 'zod';
@@ -222,6 +222,17 @@ function settleReleases(model: RecordsModel, summary: SyncRunSummary, before: Re
 }
 
 /**
+ * After a run with faults or a failing state store, which records the sync now remembers as
+ * not found depends on which lookups completed and which state writes went through: the model
+ * takes it from the sync's state (a destination without that memory has none to take).
+ */
+async function settleNotFound(s: Scenario, source: readonly ConformanceRecord[], syncId: string): Promise<void> {
+  const entries = await s.stateStore.get(syncId, source.map((r) => r.id));
+  const remembered = source.filter((r) => entries.get(r.id)?.notFound === true && entries.get(r.id)?.hash === snapshotHash(r.snapshot));
+  s.model.settleNotFound(source, new Set(remembered.map((r) => r.id)));
+}
+
+/**
  * One step: the run with faults (and a state store that may fail), then repair runs
  * without faults, then a rerun that must send nothing, then the data. The model applies the
  * step's source once per run: the first run's outcomes come from its first application, the
@@ -260,9 +271,11 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
     s.model.unrecordedCreates(first.results.filter((r) => r.code === 'state_unwritable' && expected.get(r.id) === 'created').map((r) => r.id));
     s.model.groupsUnsent(first.results.filter((r) => r.code === 'groups_pending').map((r) => r.id), checkpoint);
     if (failing) settleReleases(s.model, first, checkpoint, releasedFirst);
+    await settleNotFound(s, source, first.syncId);
     return;
   }
   if (failing) settleReleases(s.model, first, checkpoint, releasedFirst);
+  if (faulty) await settleNotFound(s, source, first.syncId);
 
   const rounds = [expected, s.model.apply(source)];
   const repairs = faulty && !converged(rounds[1] as ExpectedOutcomes) ? 2 : 1;
@@ -313,7 +326,8 @@ export async function runRecordsScenario(
     const rawConfig = { ...(t.config as Record<string, unknown>), ...configOverrides };
     const config = parseConfig(destination, rawConfig) as Record<string, unknown>;
     const keyOf = (r: ConformanceRecord) => destination.matchKey(r.snapshot, config);
-    const model = new RecordsModel(mode, { keyOf, removedKeepKeys: target.reuseRemovedKeys === false, ...(target.lookupKeys ? { lookupKeys: (r) => target.lookupKeys?.(r, keyOf) ?? [] } : {}) });
+    const remembersNotFound = destination.kind === 'records' && (destination.recheckNotFoundAfterMs ?? 0) > 0;
+    const model = new RecordsModel(mode, { keyOf, removedKeepKeys: target.reuseRemovedKeys === false, remembersNotFound, ...(target.lookupKeys ? { lookupKeys: (r) => target.lookupKeys?.(r, keyOf) ?? [] } : {}) });
     const seeded = [
       ...history.seeded.map((k) => h.withProperties({ id: `seed${k}`, snapshot: h.record(k, ['foreign']).snapshot }, { [h.clearableProperty]: 'S' })),
       ...(history.ambiguous ?? []).flatMap((a) => Array.from({ length: a.copies }, (_, c) => duplicateOf(target, a.keyIndex, c))),

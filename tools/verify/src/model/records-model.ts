@@ -49,6 +49,12 @@ export interface RecordsModelOptions {
    * and writes the whole new record onto it — `updated`, not owned.
    */
   readonly removedKeepKeys?: boolean | undefined;
+  /**
+   * The destination remembers a record it did not find (its `recheckNotFoundAfterMs` is over
+   * 0: OneSignal): while that record's row is unchanged it is not looked up again, nor
+   * compared with the run's other rows (never within a history: the window is a day).
+   */
+  readonly remembersNotFound?: boolean | undefined;
 }
 
 /** The mode table, restated here so the model does not share code with the engine. */
@@ -89,6 +95,7 @@ export type ExpectedOutcomes = Map<string, string>;
 export interface RecordsCheckpoint {
   readonly records: readonly ModelRecord[];
   readonly entries: ReadonlyMap<string, Entry>;
+  readonly notFound: ReadonlyMap<string, string>;
   readonly nextPid: number;
 }
 
@@ -125,7 +132,8 @@ interface Planned {
  * - two source records resolving to one destination record: the one whose state names it,
  *   else the first in source order, keeps it; the other fails `duplicate_destination_record`;
  * - a first match sends only present properties; later runs send changes, empties clear;
- * - not found → created where the mode may create, else skipped `not_found`;
+ * - not found → created where the mode may create, else skipped `not_found` (where the destination
+ *   remembers it, `remembersNotFound`: not looked up again nor compared with other rows while its row is unchanged);
  * - left the source → deleted only in sync and only if the sync created it, else kept and
  *   taken out of its managed groups (`delete_not_allowed` / `not_owned`) — unless a record
  *   still in the source has its destination record or its key (a re-key, `rekeyed`: never
@@ -141,6 +149,9 @@ export class RecordsModel {
   private readonly keyOf: RecordsModelOptions['keyOf'];
   private readonly lookupKeys: NonNullable<RecordsModelOptions['lookupKeys']>;
   private readonly removedKeepKeys: boolean;
+  private readonly remembersNotFound: boolean;
+  /** Records looked up and not found (`remembersNotFound`): id → the fingerprint of the row then (the kit's not-found memory). */
+  private readonly notFound = new Map<string, string>();
   /** In the run being applied: departing record id → the row that describes it (refused `identity_unclear`; the kit's `ValueCarriers`). */
   private readonly carriers = new Map<string, string>();
   /** In the run being applied: departing record id → the first new row resembling it (the kit's `ValueCarriers.remember`). */
@@ -157,6 +168,7 @@ export class RecordsModel {
     this.keyOf = options.keyOf;
     this.lookupKeys = options.lookupKeys ?? ((r) => [this.keyOf(r) as string]);
     this.removedKeepKeys = options.removedKeepKeys === true;
+    this.remembersNotFound = options.remembersNotFound === true;
   }
 
   /** Adds a record made by people or other tools. */
@@ -212,7 +224,26 @@ export class RecordsModel {
     const planned = this.lookUp(source, out, seen);
     this.write(this.claim(planned, seen, out).filter((p) => !unsent.has(p.r.id)), out);
     this.depart(source, seen, out, unsent);
+    // A record remembered as not found that left the source is forgotten (the kit's forgottenNotFound).
+    for (const id of this.notFound.keys()) if (!seen.has(id)) this.notFound.delete(id);
     return out;
+  }
+
+  /** True when `r` was not found when last looked up and its row has not changed since: it is skipped without a lookup or any comparison. */
+  private rememberedNotFound(r: ConformanceRecord): boolean {
+    return this.notFound.get(r.id) === fingerprint(r.snapshot);
+  }
+
+  /**
+   * What the sync's state holds of the not-found memory after a run whose faults or failing
+   * state store decided which lookups completed and were recorded: id → the row's
+   * fingerprint for each record of `source` it remembers as not found for its current row.
+   */
+  settleNotFound(source: readonly ConformanceRecord[], remembered: ReadonlySet<string>): void {
+    for (const r of source) {
+      if (remembered.has(r.id)) this.notFound.set(r.id, fingerprint(r.snapshot));
+      else this.notFound.delete(r.id);
+    }
   }
 
   /** Every changed record looked up against the destination as it is before the run's writes. */
@@ -234,6 +265,10 @@ export class RecordsModel {
       const hash = fingerprint(r.snapshot);
       if (entry && !entry.departed && entry.hash === hash) {
         out.set(r.id, 'unchanged');
+        continue;
+      }
+      if (this.rememberedNotFound(r)) {
+        out.set(r.id, 'skipped:not_found');
         continue;
       }
       let found: ModelRecord | undefined;
@@ -312,6 +347,7 @@ export class RecordsModel {
     for (const { r, key, hash, entry, found } of planned) {
       const lookup = this.lookupKeys(r);
       if (found) {
+        this.notFound.delete(r.id);
         const changes = entry ? changed(entry.properties, r.snapshot.properties) : present(r.snapshot.properties);
         for (const [f, v] of Object.entries(changes)) {
           if (v === null) delete found.properties[f];
@@ -341,6 +377,7 @@ export class RecordsModel {
         this.entries.set(r.id, { pid: created.pid, key, lookup, properties: { ...r.snapshot.properties }, groups: new Set(r.snapshot.groups), hash, owned: true, departed: false, idKnown: true });
       } else {
         out.set(r.id, 'skipped:not_found');
+        if (this.remembersNotFound) this.notFound.set(r.id, hash);
       }
     }
   }
@@ -465,7 +502,7 @@ export class RecordsModel {
     const moved: ConformanceRecord[] = [];
     const considered = source.filter((r) => {
       const entry = this.entries.get(r.id);
-      return (keyCount.get(this.keyOf(r) as string) ?? 0) <= 1 && !(entry && !entry.departed && entry.hash === fingerprint(r.snapshot));
+      return (keyCount.get(this.keyOf(r) as string) ?? 0) <= 1 && !(entry && !entry.departed && entry.hash === fingerprint(r.snapshot)) && !this.rememberedNotFound(r);
     });
     // A new id refused for a shared key that resembles a departing record keeps it (the kit's keepLookAlikes, read before the window's rows).
     for (const r of source) {
@@ -797,6 +834,7 @@ export class RecordsModel {
     return {
       records: this.records.map((p) => ({ ...p, properties: { ...p.properties }, groups: new Set(p.groups) })),
       entries: new Map([...this.entries].map(([id, e]) => [id, copyEntry(e)])),
+      notFound: new Map(this.notFound),
       nextPid: this.nextPid,
     };
   }
@@ -806,6 +844,8 @@ export class RecordsModel {
     this.records.splice(0, this.records.length, ...cp.records.map((p) => ({ ...p, properties: { ...p.properties }, groups: new Set(p.groups) })));
     this.entries.clear();
     for (const [id, e] of cp.entries) this.entries.set(id, copyEntry(e));
+    this.notFound.clear();
+    for (const [id, hash] of cp.notFound) this.notFound.set(id, hash);
     this.nextPid = cp.nextPid;
   }
 
