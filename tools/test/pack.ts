@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, realpathSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT, publishablePackages } from '../docs/workspace';
@@ -27,9 +27,30 @@ export async function packWorkspace(dest: string): Promise<Map<string, string>> 
   return out;
 }
 
-/** A new empty folder outside the workspace (so nothing resolves from the workspace's node_modules). */
+/** Free space a memory filesystem must have to hold the throwaway projects (an install of every package is about 250 MB), bytes. */
+const MEMORY_FS_MIN_FREE = 2 * 1024 ** 3;
+
+/**
+ * Where the throwaway projects go: Linux's memory filesystem (`/dev/shm`) where the machine
+ * has one with room, else the system's temporary folder. An install writes about 29,000
+ * files; on this machine's ext4 disk the kernel's part of that is most of the install's CPU
+ * time (an install of every package: 23 CPU-s under /tmp, 11 under /dev/shm). What is
+ * installed and run is the same on either.
+ */
+function scratchRoot(): string {
+  try {
+    const fs = statfsSync('/dev/shm');
+    accessSync('/dev/shm', constants.W_OK);
+    if (fs.bavail * fs.bsize >= MEMORY_FS_MIN_FREE) return '/dev/shm';
+  } catch {
+    // No memory filesystem here (macOS, Windows, a container without one).
+  }
+  return tmpdir();
+}
+
+/** A new empty folder outside the workspace (so nothing resolves from the workspace's node_modules), on a memory filesystem where there is one. */
 export function outsideDir(prefix: string): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  return realpathSync(mkdtempSync(join(scratchRoot(), prefix)));
 }
 
 /**
