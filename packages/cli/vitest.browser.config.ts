@@ -10,6 +10,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@syncmodes/source'] } },
   test: {
     include: ['test/browser/**/*.test.ts'],
+    // The run's temporary folders, removed when it ends.
+    globalSetup: ['test/temp-root-global-setup.ts'],
     reporters: ['default', ['json', { outputFile: 'reports/vitest-browser.json' }]],
     testTimeout: 60_000,
     hookTimeout: 60_000,

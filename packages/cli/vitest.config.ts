@@ -7,7 +7,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     // A throwaway Postgres server (Debian's binaries) for the Postgres state, source and run-history tests.
     // The entries tests start as processes (the bin, the CLI under Node 22), bundled once for the run.
-    globalSetup: ['test/postgres-global-setup.ts', 'test/prebuild-global-setup.ts'],
+    globalSetup: ['test/postgres-global-setup.ts', 'test/prebuild-global-setup.ts', 'test/temp-root-global-setup.ts'],
     // Tests that need a real browser run on their own (vitest.browser.config.ts, `npm run
     // test:browser`, in .ci/run): `npm test` needs only Node.
     exclude: [...configDefaults.exclude, 'test/browser/**'],

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import type { JsonReportFile } from '../src/output/report-stream';
 import { main, type Interrupts } from '../src/index';
+import { inject } from 'vitest';
 
 /** How {@link cliWith} runs the CLI. */
 export interface CliRunOptions {
@@ -50,9 +50,9 @@ export async function cli(argv: string[], env: Record<string, string | undefined
   return cliWith(argv, { env, ...(waitForStop ? { waitForStop } : {}) });
 }
 
-/** A fresh temporary folder. */
+/** A fresh temporary folder, inside the test run's root (removed when the run ends: `temp-root-global-setup.ts`). */
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'syncmodes-cli-'));
+  return mkdtempSync(join(inject('cliTempRoot'), 'syncmodes-cli-'));
 }
 
 /** Reads a JSON report. */
