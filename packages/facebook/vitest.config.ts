@@ -5,6 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@syncmodes/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The CLI's tests here make their folders with the CLI's tempDir, in one root the run removes.
+    globalSetup: ['../cli/test/temp-root-global-setup.ts'],
     // The test files of a worker share one module graph: each file no longer imports and
     // transforms the sources anew (the largest part of this package's CPU time on 2 cores).
     // No test here mocks a module or leaves global state behind.

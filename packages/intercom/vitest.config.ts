@@ -5,6 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@syncmodes/source'] } },
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The CLI's tests here make their folders with the CLI's tempDir, in one root the run removes.
+    globalSetup: ['../cli/test/temp-root-global-setup.ts'],
     setupFiles: ['test/spec-validation/validate-exchanges.ts'],
     // One module graph per worker, not per file (as in the kit): the SDK, the emulator and the
     // spec validator (its description parsed once, see test/spec-validation/install.ts) load once.

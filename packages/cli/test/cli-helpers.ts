@@ -50,9 +50,18 @@ export async function cli(argv: string[], env: Record<string, string | undefined
   return cliWith(argv, { env, ...(waitForStop ? { waitForStop } : {}) });
 }
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The test run's temporary root (`temp-root-global-setup.ts`), where {@link tempDir} makes its folders. */
+    cliTempRoot: string;
+  }
+}
+
 /** A fresh temporary folder, inside the test run's root (removed when the run ends: `temp-root-global-setup.ts`). */
 export function tempDir(): string {
-  return mkdtempSync(join(inject('cliTempRoot'), 'syncmodes-cli-'));
+  const root: string | undefined = inject('cliTempRoot');
+  if (root === undefined) throw new Error("tempDir() needs the run's root: add packages/cli/test/temp-root-global-setup.ts to this package's vitest globalSetup");
+  return mkdtempSync(join(root, 'syncmodes-cli-'));
 }
 
 /** Reads a JSON report. */

@@ -5,13 +5,6 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The run's temporary root (see `tempDir`). */
-    cliTempRoot: string;
-  }
-}
-
 /** What vitest hands a `globalSetup` function (the part used here). */
 interface ProvidingProject {
   provide(key: 'cliTempRoot', value: string): void;
