@@ -103,6 +103,41 @@ describe('PostgresSharedLimiter: one budget for every process on an account (Nod
     expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
   });
 
+  // A Postgres restart or failover ends every session (57P01: https://www.postgresql.org/docs/15/errcodes-appendix.html);
+  // node-postgres then emits 'error' on a checked-out client, which ends the process when nothing listens
+  // (https://node-postgres.com/apis/pool#error). Seen once in a full run: the worker's database-connections-cut test.
+  it('the server ends its session while it creates its tables: create fails with that error, and no error of that connection goes unheard', async () => {
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    // Another session watches and ends create's: inside a transaction, pg_stat_activity is read once.
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const unheard: unknown[] = [];
+    const listen = (error: unknown) => unheard.push(error);
+    process.on('uncaughtException', listen);
+    try {
+      // Holding the tables' advisory lock keeps create waiting inside its transaction.
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['syncmodes-limits:syncmodes']);
+      const creating = PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:cut', rateLimit: undefined });
+      const waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+      for (let i = 0; (await admin.query(waiting)).rowCount === 0; i++) {
+        if (i > 200) throw new Error('create never waited on the lock');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`);
+      await expect(creating).rejects.toThrow(/terminating connection due to administrator command/);
+      // The socket's end comes after the statement's error.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(unheard).toEqual([]);
+    } finally {
+      process.off('uncaughtException', listen);
+      await holder.query('ROLLBACK');
+      await holder.end();
+      await admin.end();
+    }
+  });
+
   it('a stopping run is never kept waiting: acquire returns once its signal aborts', async () => {
     const controller = new AbortController();
     const l = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'tiny:acct-4', holdCheckMs: 10, signal: controller.signal });

@@ -43,6 +43,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 async function createTables(pool: pg.Pool, schema: string): Promise<void> {
   const s = pg.escapeIdentifier(schema);
   const client = await pool.connect();
+  // A checked-out client has no pool listener: a session the server ends (a restart, a
+  // failover: 57P01) emits 'error' once its statement has failed, and unheard that ends the
+  // process (a worker's 57P01 test, seen in a full run). The statement's own error is thrown.
+  client.on('error', ignoreError);
+  let failed = false;
   try {
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`syncmodes-limits:${schema}`]);
@@ -51,12 +56,17 @@ async function createTables(pool: pg.Pool, schema: string): Promise<void> {
     await client.query(`CREATE TABLE IF NOT EXISTS ${s}."rate_limits" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
     await client.query('COMMIT');
   } catch (error) {
+    failed = true;
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   } finally {
-    client.release();
+    client.off('error', ignoreError);
+    // After a failure the connection may be gone or mid-transaction: the pool discards it.
+    client.release(failed);
   }
 }
+
+const ignoreError = (): void => undefined;
 
 /** Keys per account, used in turn by consecutive sub-windows. */
 const KEYS_PER_ACCOUNT = 8;
