@@ -122,6 +122,37 @@ describe('verification targets', () => {
     expect(stats.violations).toEqual([]);
   }, 60_000);
 
+  // Fresh reviewer 80: the state keeps an older not-found memory when the changed row is refused or its write fails, and
+  // a run whose store fails cannot forget a row that left; the model took only a memory of the current row (F1, F2).
+  describe('state and faults, onesignal/enrich: the model remembers what the sync\'s state remembers (fresh reviewer 80)', () => {
+    const r0 = { id: 'r0', keyIndex: 100, value: 'B' as const, groups: [] };
+    const r0changed = { id: 'r0', keyIndex: 100, looksIndex: 101, value: null, groups: [] };
+    const r4carry = { id: 'r4', keyIndex: 200, looksIndex: 100, value: 'B' as const, groups: [] };
+    const r5 = { id: 'r5', keyIndex: 101, value: 'A' as const, groups: [] };
+    const latency = [{ kind: 'latency' as const, rate: 1, latencyMs: 1, path: '^/(?!__emulator)' }];
+    const histories: [string, HistorySpec][] = [
+      [
+        'a remembered row borrows a key in a run with faults (duplicate_match_key), then has its remembered row again while the record whose values it carries changes',
+        { seeded: [100, 101], steps: [{ rows: [r0, r5], faults: [] }, { rows: [r0, r4carry, r5], faults: [] }, { rows: [r0, { ...r4carry, keyIndex: 101 }, r5], faults: latency }, { rows: [r0changed, r4carry, r5], faults: [] }] },
+      ],
+      [
+        'a remembered row changes in a run whose state writes fail, then has its remembered row again',
+        { seeded: [100, 101], steps: [{ rows: [r0], faults: [] }, { rows: [r0, r4carry], faults: [] }, { rows: [r0, { ...r4carry, value: 'A' }], faults: [], stateFailsAfter: 0, repair: false }, { rows: [r0changed, r4carry], faults: [] }] },
+      ],
+      [
+        'a remembered row leaves in a run whose state writes fail (not forgotten), then comes back unchanged',
+        { seeded: [100, 101], steps: [{ rows: [r0], faults: [] }, { rows: [r0, r4carry], faults: [] }, { rows: [r0], faults: [], stateFailsAfter: 0, repair: false }, { rows: [r0changed, r4carry], faults: [] }] },
+      ],
+    ];
+    it.each(histories)('%s: no violation', async (label, history) => {
+      const target = RECORD_TARGETS.find((t) => t.name === 'onesignal');
+      if (!target) throw new Error('no onesignal target');
+      const stats = emptyStats();
+      await runRecordsScenario(target, 'enrich', { ...history, label }, 3, stats);
+      expect(stats.violations).toEqual([]);
+    }, 60_000);
+  });
+
   it('identity by id, salesforce/sync: a row taking a departed record\'s Email with other rows\' values is refused; that record is not deleted (full, seed 328096569, history 328107569#0)', async () => {
     const target = PEOPLE_TARGETS.find((t) => t.name === 'salesforce');
     if (!target) throw new Error('no salesforce people target');

@@ -55,6 +55,12 @@ export interface RecordsModelOptions {
    * compared with the run's other rows (never within a history: the window is a day).
    */
   readonly remembersNotFound?: boolean | undefined;
+  /**
+   * How the sync's state fingerprints a row (the kit's `snapshotHash`): the not-found memory
+   * holds it, so what the model remembers can be settled from the state (see
+   * {@link RecordsModel.settleNotFound}). Default: the model's own fingerprint.
+   */
+  readonly rowHash?: ((r: ConformanceRecord) => string) | undefined;
 }
 
 /** The mode table, restated here so the model does not share code with the engine. */
@@ -150,7 +156,8 @@ export class RecordsModel {
   private readonly lookupKeys: NonNullable<RecordsModelOptions['lookupKeys']>;
   private readonly removedKeepKeys: boolean;
   private readonly remembersNotFound: boolean;
-  /** Records looked up and not found (`remembersNotFound`): id → the fingerprint of the row then (the kit's not-found memory). */
+  private readonly rowHash: (r: ConformanceRecord) => string;
+  /** Records looked up and not found (`remembersNotFound`): id → the `rowHash` of the row then (the kit's not-found memory). */
   private readonly notFound = new Map<string, string>();
   /** In the run being applied: departing record id → the row that describes it (refused `identity_unclear`; the kit's `ValueCarriers`). */
   private readonly carriers = new Map<string, string>();
@@ -169,6 +176,7 @@ export class RecordsModel {
     this.lookupKeys = options.lookupKeys ?? ((r) => [this.keyOf(r) as string]);
     this.removedKeepKeys = options.removedKeepKeys === true;
     this.remembersNotFound = options.remembersNotFound === true;
+    this.rowHash = options.rowHash ?? ((r) => fingerprint(r.snapshot));
   }
 
   /** Adds a record made by people or other tools. */
@@ -231,18 +239,26 @@ export class RecordsModel {
 
   /** True when `r` was not found when last looked up and its row has not changed since: it is skipped without a lookup or any comparison. */
   private rememberedNotFound(r: ConformanceRecord): boolean {
-    return this.notFound.get(r.id) === fingerprint(r.snapshot);
+    return this.notFound.get(r.id) === this.rowHash(r);
+  }
+
+  /** The ids the model remembers as not found. */
+  notFoundIds(): string[] {
+    return [...this.notFound.keys()];
   }
 
   /**
    * What the sync's state holds of the not-found memory after a run whose faults or failing
-   * state store decided which lookups completed and were recorded: id → the row's
-   * fingerprint for each record of `source` it remembers as not found for its current row.
+   * state store decided which lookups completed and which writes went through: for each of
+   * `ids`, the `rowHash` it remembers (an older row's, when the run's own write of it failed
+   * or the changed row was refused), or nothing. A remembered row is skipped while it has that
+   * row again; one the run could not forget (it left the source) is still remembered.
    */
-  settleNotFound(source: readonly ConformanceRecord[], remembered: ReadonlySet<string>): void {
-    for (const r of source) {
-      if (remembered.has(r.id)) this.notFound.set(r.id, fingerprint(r.snapshot));
-      else this.notFound.delete(r.id);
+  settleNotFound(ids: Iterable<string>, remembered: ReadonlyMap<string, string>): void {
+    for (const id of ids) {
+      const hash = remembered.get(id);
+      if (hash === undefined) this.notFound.delete(id);
+      else this.notFound.set(id, hash);
     }
   }
 
@@ -377,7 +393,7 @@ export class RecordsModel {
         this.entries.set(r.id, { pid: created.pid, key, lookup, properties: { ...r.snapshot.properties }, groups: new Set(r.snapshot.groups), hash, owned: true, departed: false, idKnown: true });
       } else {
         out.set(r.id, 'skipped:not_found');
-        if (this.remembersNotFound) this.notFound.set(r.id, hash);
+        if (this.remembersNotFound) this.notFound.set(r.id, this.rowHash(r));
       }
     }
   }
