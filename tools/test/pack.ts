@@ -1,5 +1,5 @@
-import { accessSync, constants, mkdirSync, mkdtempSync, realpathSync, statfsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
+import { freemem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WORKSPACE_ROOT, publishablePackages } from '../docs/workspace';
 import { childEnv, ok, run } from './run';
@@ -27,6 +27,9 @@ export async function packWorkspace(dest: string): Promise<Map<string, string>> 
   return out;
 }
 
+/** Linux's memory filesystem. */
+const MEMORY_FS = '/dev/shm';
+
 /** Free space a memory filesystem must have to hold the throwaway projects (an install of every package is about 250 MB), bytes. */
 const MEMORY_FS_MIN_FREE = 2 * 1024 ** 3;
 
@@ -39,13 +42,37 @@ const MEMORY_FS_MIN_FREE = 2 * 1024 ** 3;
  */
 function scratchRoot(): string {
   try {
-    const fs = statfsSync('/dev/shm');
-    accessSync('/dev/shm', constants.W_OK);
-    if (fs.bavail * fs.bsize >= MEMORY_FS_MIN_FREE) return '/dev/shm';
+    const fs = statfsSync(MEMORY_FS);
+    accessSync(MEMORY_FS, constants.W_OK);
+    // A tmpfs reports its size limit, not the memory there is (fresh reviewer 80, F5): both must have room.
+    if (Math.min(fs.bavail * fs.bsize, freemem()) >= MEMORY_FS_MIN_FREE) {
+      sweepStale(MEMORY_FS);
+      return MEMORY_FS;
+    }
   } catch {
     // No memory filesystem here (macOS, Windows, a container without one).
   }
   return tmpdir();
+}
+
+/** How old a folder of ours must be to be a killed run's (a test's hooks and tests are bounded at 3 minutes), ms. */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the throwaway folders a killed test run left in `root` (in memory until the machine
+ * restarts: 150 MB for an interrupted install, fresh reviewer 80's F3): ours (`syncmodes-`)
+ * and unchanged for an hour.
+ */
+function sweepStale(root: string): void {
+  for (const name of readdirSync(root)) {
+    if (!name.startsWith('syncmodes-')) continue;
+    const path = join(root, name);
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_AFTER_MS) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone already, or another user's.
+    }
+  }
 }
 
 /** A new empty folder outside the workspace (so nothing resolves from the workspace's node_modules), on a memory filesystem where there is one. */
