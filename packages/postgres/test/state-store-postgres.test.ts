@@ -1,4 +1,5 @@
 import { snapshotHash, startedRunRecord, StateIndex, type StateEntry } from '@syncmodes/connector-kit';
+import pg from 'pg';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { PostgresStateStore } from '../src/index';
 import { createTestDatabase } from '../src/testing/index';
@@ -107,5 +108,23 @@ describe('PostgresStateStore, beyond the contract', () => {
     expect(error?.message).not.toContain('pw-secret');
     // Opening the store (as `state list` does) sent nothing: no word of a stopped run (third trial of stop 27).
     expect(error?.message).toMatch(/failed while creating its tables: .*Check that the database is running and reachable, then try again\.$/);
+  });
+  // A Postgres restart or failover ends every session (57P01); the pool can hand out a connection the server has just ended
+  // before it hears of it. Seen in CI: the worker's database-connections-cut test failed reading the run history.
+  it('a read on a connection the server has just ended (a restart, a failover) runs again on a new one instead of failing', async () => {
+    const store = await PostgresStateStore.open(url, { schema: 'failover' });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const endSessions = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'syncmodes'";
+    try {
+      for (let i = 0; i < 30; i++) {
+        await store.listRuns(); // an idle connection in the pool
+        const [, runs] = await Promise.all([admin.query(endSessions), store.listRuns()]);
+        expect(runs).toEqual([]);
+      }
+    } finally {
+      await admin.end();
+      await store.close();
+    }
   });
 });

@@ -141,6 +141,14 @@ export class PostgresStateStore implements StateStore {
   }
 
   /**
+   * A read: a connection the server has just ended (a restart, a failover: 57P01), which the
+   * pool can hand out before it hears of it, is replaced and the read runs once more.
+   */
+  private read<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.using(doing, fn, 2);
+  }
+
+  /**
    * Runs `fn` in one transaction (rolled back when it throws); `attempts` 2 for the fenced
    * writes, which are idempotent: a lost session is replaced and the write (with its lease
    * check) runs again.
@@ -164,7 +172,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   listSyncs(): Promise<SyncListing[]> {
-    return this.using('listing the syncs', (client) => this.syncs.list(client));
+    return this.read('listing the syncs', (client) => this.syncs.list(client));
   }
 
   forgetSync(syncId: string): Promise<number> {
@@ -173,11 +181,11 @@ export class PostgresStateStore implements StateStore {
 
   groupCounts(syncId: string, groups: readonly string[]): Promise<Map<string, number>> {
     if (groups.length === 0) return Promise.resolve(new Map());
-    return this.using('counting group members', (client) => this.records.groupCounts(client, syncId, groups));
+    return this.read('counting group members', (client) => this.records.groupCounts(client, syncId, groups));
   }
 
   entriesInGroup(syncId: string, group: string, page: { readonly after?: string | undefined; readonly limit: number }): Promise<StateEntry[]> {
-    return this.using('reading group members', (client) => this.records.entriesInGroup(client, syncId, group, page));
+    return this.read('reading group members', (client) => this.records.entriesInGroup(client, syncId, group, page));
   }
 
   acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {
@@ -193,22 +201,22 @@ export class PostgresStateStore implements StateStore {
   }
 
   index(syncId: string): Promise<StateIndex> {
-    return this.using('reading the state index', (client) => this.records.index(client, syncId));
+    return this.read('reading the state index', (client) => this.records.index(client, syncId));
   }
 
   get(syncId: string, recordIds: readonly string[]): Promise<Map<string, StateEntry>> {
     if (recordIds.length === 0) return Promise.resolve(new Map());
-    return this.using('reading state entries', (client) => this.records.get(client, syncId, recordIds));
+    return this.read('reading state entries', (client) => this.records.get(client, syncId, recordIds));
   }
 
   findByDestinationIds(syncId: string, destinationIds: readonly string[]): Promise<StateEntry[]> {
     if (destinationIds.length === 0) return Promise.resolve([]);
-    return this.using('reading state entries', (client) => this.records.findByDestinationIds(client, syncId, destinationIds));
+    return this.read('reading state entries', (client) => this.records.findByDestinationIds(client, syncId, destinationIds));
   }
 
   trackedElsewhere(syncId: string, destinationIds: readonly string[]): Promise<Map<string, string[]>> {
     if (destinationIds.length === 0) return Promise.resolve(new Map());
-    return this.using('reading other syncs’ state', (client) => this.syncs.trackedElsewhere(client, syncId, destinationIds));
+    return this.read('reading other syncs’ state', (client) => this.syncs.trackedElsewhere(client, syncId, destinationIds));
   }
 
   put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
@@ -229,7 +237,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   count(syncId: string, filter: 'all' | 'owned' = 'all'): Promise<number> {
-    return this.using('counting state entries', (client) => this.records.count(client, syncId, filter));
+    return this.read('counting state entries', (client) => this.records.count(client, syncId, filter));
   }
 
   recordRun(run: RunRecord, keep?: number): Promise<void> {
@@ -251,11 +259,11 @@ export class PostgresStateStore implements StateStore {
   }
 
   listRuns(query?: RunQuery): Promise<RunListing[]> {
-    return this.using('reading the run history', (client) => this.runs.list(client, query));
+    return this.read('reading the run history', (client) => this.runs.list(client, query));
   }
 
   getRun(runId: string): Promise<RunRecord | undefined> {
-    return this.using('reading the run history', (client) => this.runs.get(client, runId));
+    return this.read('reading the run history', (client) => this.runs.get(client, runId));
   }
 
   private closed = false;
