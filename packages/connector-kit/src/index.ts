@@ -94,6 +94,7 @@ export type {
   RecordVerbs,
   TargetItem,
   UpdateItem,
+  UpsertItem,
   VerbContext,
   WriteItem,
 } from './destination/verbs';

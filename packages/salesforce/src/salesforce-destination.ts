@@ -6,7 +6,7 @@ import { SALESFORCE_CODES } from './errors/codes';
 import { convertValue, dateOptionsOf } from './fields/field-values';
 import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembers } from './verbs/campaigns';
 import { findRecords } from './verbs/find-records';
-import { createRecords, deleteRecords, updateRecords, upsertsByMatchField } from './verbs/write-records';
+import { createRecords, deleteRecords, updateRecords, upsertRecords, upsertsByMatchField } from './verbs/write-records';
 
 /** A field's value as a key (trimmed, lowercased), the field named as configured or in any case (mappings may spell it differently); undefined when empty. */
 function normalisedField(snapshot: RecordSnapshot, field: string): string | undefined {
@@ -49,10 +49,11 @@ export const salesforceDestination = defineDestination({
   errorCodes: SALESFORCE_CODES,
   syncModes: ['sync', 'additive', 'enrich'],
   defaultSyncMode: 'additive',
-  // Runs of more than `bulkThreshold` changed records take whole Bulk API 2.0 jobs (the verbs switch API above 200 records).
+  // Runs of more than `bulkThreshold` changed records take whole Bulk API 2.0 jobs (the verbs switch API above 200 records);
+  // a job takes one operation, so updates and creates share no batch there (`upsertBatch`).
   limits: (config, run) =>
     config.bulkThreshold > 0 && run.changed + run.departing > config.bulkThreshold
-      ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize }
+      ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize, upsertBatch: false }
       : { writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency },
   matchKeyLabel: (config) => config.matchField,
   matchKey: (snapshot, config) => normalisedField(snapshot, config.matchField),
@@ -102,6 +103,7 @@ export const salesforceDestination = defineDestination({
     find: findRecords,
     create: createRecords,
     update: updateRecords,
+    upsert: upsertRecords,
     delete: deleteRecords,
     groups: { find: findCampaigns, ensure: ensureCampaigns, add: addCampaignMembers, remove: removeCampaignMembers },
   },

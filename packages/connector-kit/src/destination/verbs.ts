@@ -131,6 +131,13 @@ export interface UpdateItem extends WriteItem {
   readonly destinationId: string;
 }
 
+/**
+ * One record of a call that both creates and updates ({@link RecordVerbs.upsert}): `create`
+ * makes a new record (never matched by key: see the verb), `update` changes the record with
+ * `destinationId`.
+ */
+export type UpsertItem = (WriteItem & { readonly action: 'create' }) | (UpdateItem & { readonly action: 'update' });
+
 /** A destination record addressed by id (delete, restore, group membership). */
 export interface TargetItem {
   readonly ref: number;
@@ -161,6 +168,21 @@ export interface RecordVerbs<Config, Client> {
   find(ctx: VerbContext<Config, Client>, requests: readonly LookupRequest[]): Promise<Map<number, readonly FoundRecord[]>>;
   create(ctx: VerbContext<Config, Client>, items: readonly WriteItem[]): Promise<ItemResult[]>;
   update(ctx: VerbContext<Config, Client>, items: readonly UpdateItem[]): Promise<ItemResult[]>;
+  /**
+   * Optional: creates and updates in one call, for an API that takes both at once (e.g.
+   * Salesforce's sObject Collections upsert keyed by `Id`: a record with an id is updated, one
+   * without is created). The kit sends through it the one batch of a window that would
+   * otherwise be split between a last, partly filled `update` call and a first `create` call
+   * — updates first, then creates, at most the write batch size — so a window's updates and
+   * creates take ⌈(updates + creates) ÷ batch size⌉ calls instead of one more. Every other
+   * batch still goes to `update` or `create`.
+   *
+   * Its creates must be plain inserts, never matched by key (even where `create` upserts):
+   * after a call whose answer was lost, the kit looks its creates up and takes what it finds
+   * as created by the lost call, and resends its updates. Returns one {@link ItemResult} per
+   * item, in order; an update answered `NotFoundError` is planned again as not found.
+   */
+  upsert?(ctx: VerbContext<Config, Client>, items: readonly UpsertItem[]): Promise<ItemResult[]>;
   /** Deletes (or archives, as the destination's config says). Required for destinations supporting `sync`. */
   delete?(ctx: VerbContext<Config, Client>, items: readonly TargetItem[]): Promise<ItemResult[]>;
   /** Brings back an archived record before it is updated. */

@@ -209,6 +209,26 @@ export class SalesforceApi {
     return (await this.connection.sobject(object).upsert(records.map((r) => ({ ...r })), externalIdField, { allOrNone: false })) as unknown as SaveResult[];
   }
 
+  /**
+   * Creates and updates up to 200 records of `object` in one call: sObject Collections upsert
+   * keyed by `Id` (`allOrNone: false`). A record with an `Id` updates that record; one without
+   * is created ("To force Salesforce to create a new record, set the name of the external ID
+   * field to “Id” and the external ID value to null",
+   * https://developer.salesforce.com/docs/atlas.en-us.mobile_sdk.meta/mobile_sdk/ref_rest_apis_collection_upsert.htm ;
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm).
+   * Each SaveResult's `created` says which. Sent with jsforce's `Connection#request`: its
+   * `upsert` requires every record to carry a value of the field.
+   */
+  async upsertById(object: string, records: readonly Record<string, unknown>[]): Promise<SaveResult[]> {
+    const body = { allOrNone: false, records: records.map((r) => ({ attributes: { type: object }, ...r })) };
+    return this.connection.request<SaveResult[]>({
+      method: 'PATCH',
+      url: `${this.base}/composite/sobjects/${object}/Id`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   /** Updates up to 200 records by id (`null` clears a field). */
   async update(object: string, records: readonly ({ Id: string } & Record<string, unknown>)[]): Promise<SaveResult[]> {
     return (await this.connection.sobject(object).update(records.map((r) => ({ ...r })), { allOrNone: false })) as unknown as SaveResult[];

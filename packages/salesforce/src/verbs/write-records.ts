@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SyncError, type ItemResult, type TargetItem, type UpdateItem, type VerbContext, type WriteItem } from '@syncmodes/connector-kit';
+import { SyncError, type ItemResult, type TargetItem, type UpdateItem, type UpsertItem, type VerbContext, type WriteItem } from '@syncmodes/connector-kit';
 import { BulkCsv, runIngestJob, type BulkOperation } from '../client/bulk-api';
 import { answerKind } from '../client/answer-shapes';
 import { saveErrorToSyncError } from '../client/errors';
@@ -208,6 +208,24 @@ export function updateRecords(ctx: Ctx, items: readonly UpdateItem[]): Promise<I
   const send = (records: Record<string, unknown>[]) => ctx.client.api.update(ctx.client.fields.object, records as ({ Id: string } & Record<string, unknown>)[]);
   if (items.length > COLLECTION_SIZE) return sendBulk(ctx, 'update', 'Id', items, row, new Set(), (chunk) => sendConverted(ctx, chunk, row, send));
   return sendConverted(ctx, items, row, send);
+}
+
+/**
+ * Creates and updates records in one call (the kit's batch shared by a window's last updates
+ * and first creates; runs on sObject Collections only, see `upsertBatch` in the limits): one
+ * sObject Collections upsert keyed by `Id` per 200 records — an update carries its record's
+ * `Id` (only changed fields, `null` clears), a create none, so it is inserted, never matched
+ * by the match field ({@link SalesforceApi.upsertById}). A value that cannot be converted
+ * fails its record alone.
+ */
+export async function upsertRecords(ctx: Ctx, items: readonly UpsertItem[]): Promise<ItemResult[]> {
+  const row = (item: UpsertItem, fields: Record<string, unknown>) => (item.action === 'update' ? { Id: item.destinationId, ...fields } : fields);
+  const results: ItemResult[] = [];
+  for (let start = 0; start < items.length; start += COLLECTION_SIZE) {
+    const chunk = items.slice(start, start + COLLECTION_SIZE);
+    results.push(...(await sendConverted(ctx, chunk, row, (records) => ctx.client.api.upsertById(ctx.client.fields.object, records))));
+  }
+  return results;
 }
 
 /** Records already gone count as deleted. */

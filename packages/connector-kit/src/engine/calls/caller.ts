@@ -19,6 +19,7 @@ export type CallKind =
   | 'find'
   | 'create'
   | 'update'
+  | 'upsert'
   | 'delete'
   | 'restore'
   | 'ensure_groups'
@@ -53,6 +54,7 @@ export function emptyCallStats(): CallStats {
       find: 0,
       create: 0,
       update: 0,
+      upsert: 0,
       delete: 0,
       restore: 0,
       ensure_groups: 0,

@@ -1,77 +1,12 @@
-import type { GroupChanges, ItemResult, TargetItem, UpdateItem, WriteItem } from '../../destination/verbs';
-import { isRunStopping, NotFoundError, SyncError } from '../../errors/sync-error';
-import { toSyncError } from '../../errors/to-sync-error';
-import type { CallKind } from '../calls/caller';
-import { chunk } from '../calls/chunk';
-import { sendBatch, type SendBatchOptions } from '../calls/send-batch';
+import type { TargetItem, UpdateItem, UpsertItem, WriteItem } from '../../destination/verbs';
+import { SyncError } from '../../errors/sync-error';
 import type { RecordEvent } from '../ledger/events';
 import type { OpKey, RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { decideMatch, listIds } from './match-decision';
 import { planRecords } from './plan';
-
-type Ok = ItemResult & { ok: true };
-
-interface KindOptions<P> extends SendBatchOptions<P> {
-  /** Events for an acknowledged item. */
-  readonly onOk: (record: RecordView, result: Ok) => RecordEvent[];
-  /** An item answered `NotFoundError` (the destination record is gone). */
-  readonly onMissing?: ((record: RecordView) => void) | undefined;
-  /**
-   * Write the batch's write-ahead marks when its call is made, not before the window: a run
-   * killed (`kill -9`) leaves marked, so owned, only what a call may have carried (a fresh
-   * trial on #17: a whole window's creates were kept as owned, and the next run could delete
-   * a record someone else had made with one's key). A mark state cannot write stops the run
-   * before the call.
-   */
-  readonly markOnDispatch?: boolean | undefined;
-}
-
-/** Sends one kind of write for `records`, in chunks of the write batch size, reporting each chunk to the ledger as it is acknowledged. */
-async function sendKind<P>(
-  ctx: RecordRunContext,
-  ledger: RecordLedger,
-  kind: CallKind,
-  records: readonly RecordView[],
-  toPayload: (record: RecordView) => P,
-  send: (payload: readonly P[]) => Promise<ItemResult[]>,
-  options: KindOptions<P>,
-): Promise<void> {
-  const what = kind.charAt(0).toUpperCase() + kind.slice(1).replace(/_/g, ' ');
-  await Promise.all(
-    chunk(records, ctx.limits.writeBatchSize).map(async (batch) => {
-      let results: ItemResult[];
-      // Reported when the call is made (the caller may stop the run before): a write never made is not sent, and its mark is taken back.
-      let told = false;
-      const dispatch = async (payload: readonly P[]) => {
-        if (!told) {
-          told = true;
-          if (options.markOnDispatch && !(await ledger.mark(batch))) throw ctx.writer.failed ?? new SyncError('state_unwritable', 'The write-ahead mark could not be written.');
-          ledger.report(batch.map((r) => ({ type: 'dispatched', ref: r.ref })));
-        }
-        return send(payload);
-      };
-      try {
-        results = await sendBatch(ctx.caller, kind, batch.map(toPayload), dispatch, options);
-      } catch (thrown) {
-        if (isRunStopping(toSyncError(thrown))) return; // unsent: reported as not_sent
-        throw thrown;
-      }
-      const events: RecordEvent[] = [];
-      batch.forEach((record, j) => {
-        const r = results[j];
-        if (r?.ok) events.push(...options.onOk(record, r));
-        else if (r && r.error instanceof NotFoundError && options.onMissing) options.onMissing(record);
-        else if (r && r.error.code !== 'not_sent') {
-          const e = r.error;
-          events.push({ type: 'settled', ref: record.ref, result: { outcome: 'failed', code: e.code, message: `${what} failed: ${e.message}`, retryable: e.retryable, destinationId: record.destinationId } });
-        }
-      });
-      await ledger.acknowledge(events);
-    }),
-  );
-}
+import { sendKind, type Ok } from './send-kind';
 
 const toTarget = (record: RecordView): TargetItem => ({ ref: record.ref, recordId: record.recordId, destinationId: record.destinationId as string });
 
@@ -115,37 +50,46 @@ async function sendRestores(ctx: RecordRunContext, ledger: RecordLedger): Promis
   });
 }
 
-/** Updates found records (with the group changes that ride in the record, for destinations keeping membership there). */
-async function sendUpdates(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
+/** A found record's update, with the group changes that ride in the record for destinations keeping membership there. */
+function updateItem(ctx: RecordRunContext, r: RecordView): UpdateItem {
+  return {
+    ref: r.ref,
+    recordId: r.recordId,
+    destinationId: r.destinationId as string,
+    snapshot: r.next ?? { properties: {}, groups: [] },
+    properties: r.plan?.properties ?? {},
+    ...(ctx.destination.groupMembership === 'record' ? { groups: { add: r.plan?.addGroups ?? [], remove: r.plan?.removeGroups ?? [] } } : {}),
+  };
+}
+
+/** A new record's create (with its groups, for destinations keeping membership in the record). */
+function createItem(ctx: RecordRunContext, r: RecordView): WriteItem {
+  return {
+    ref: r.ref,
+    recordId: r.recordId,
+    snapshot: r.next ?? { properties: {}, groups: [] },
+    properties: r.plan?.properties ?? {},
+    ...(r.entry && !r.entry.notFound ? { previous: r.entry.snapshot.properties } : {}),
+    ...(ctx.destination.groupMembership === 'record' ? { groups: { add: r.plan?.addGroups ?? [], remove: [] } } : {}),
+  };
+}
+
+/** What an acknowledged update settles. */
+const updateAcks = (ctx: RecordRunContext, r: RecordView): RecordEvent[] => [...(r.plan?.write ? [{ type: 'acknowledged' as const, ref: r.ref, op: 'write' as const }] : []), ...groupAcks(ctx, r)];
+
+/** What an acknowledged create settles: the new record's id, or the existing record an upsert met. */
+const createAcks = (ctx: RecordRunContext, r: RecordView, result: Ok): RecordEvent[] => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r)];
+
+/** The window's updates still to send; those with nothing to send besides a restore are acknowledged here. */
+function updatesToSend(ctx: RecordRunContext, ledger: RecordLedger): RecordView[] {
   const inRecord = ctx.destination.groupMembership === 'record';
   const updates = ledger.open().filter((r) => !r.acked.has('write') && (r.plan?.action === 'update' || (inRecord && r.plan?.action === 'groups')));
   const quiet = updates.filter((r) => nothingToSend(ctx, r) && r.plan?.write);
   ledger.report(quiet.map((r) => ({ type: 'acknowledged', ref: r.ref, op: 'write' })));
-  const missing: RecordView[] = [];
-  const changes = (r: RecordView): GroupChanges => ({ add: r.plan?.addGroups ?? [], remove: r.plan?.removeGroups ?? [] });
-  await sendKind<UpdateItem>(
-    ctx,
-    ledger,
-    'update',
-    updates.filter((r) => !nothingToSend(ctx, r)),
-    (r) => ({
-      ref: r.ref,
-      recordId: r.recordId,
-      destinationId: r.destinationId as string,
-      snapshot: r.next ?? { properties: {}, groups: [] },
-      properties: r.plan?.properties ?? {},
-      ...(inRecord ? { groups: changes(r) } : {}),
-    }),
-    (batch) => ctx.destination.verbs.update(ctx.verbs, batch),
-    { onOk: (r) => [...(r.plan?.write ? [{ type: 'acknowledged' as const, ref: r.ref, op: 'write' as const }] : []), ...groupAcks(ctx, r)], onMissing: (r) => missing.push(r) },
-  );
-  if (missing.length === 0) return;
-  // Gone at write time: planned again as not found, so the mode decides (created below, or skipped).
-  ctx.logger.debug('records missing at write time', { records: missing.length });
-  ledger.report(missing.map((r) => ({ type: 'missing', ref: r.ref })));
-  const refs = new Set(missing.map((r) => r.ref));
-  planRecords(ctx, ledger, ledger.open().filter((r) => refs.has(r.ref)));
+  return updates.filter((r) => !nothingToSend(ctx, r));
 }
+
+const createsToSend = (ledger: RecordLedger, sent: ReadonlySet<number>): RecordView[] => ledger.open().filter((r) => r.plan?.action === 'create' && !r.acked.has('write') && !sent.has(r.ref));
 
 /** After a create whose answer was lost: which records exist after all (never resent blind). */
 function reconcile(ctx: RecordRunContext) {
@@ -167,37 +111,91 @@ function reconcile(ctx: RecordRunContext) {
   };
 }
 
-/** Creates the records the mode lets it create (with their groups, for destinations keeping membership in the record). */
-async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
-  const inRecord = ctx.destination.groupMembership === 'record';
-  const creates = ledger.open().filter((r) => r.plan?.action === 'create');
-  await sendKind<WriteItem>(
+/**
+ * The one batch a window's updates and creates share, through the destination's `upsert`
+ * verb: the updates' last, partly filled batch topped up with the first creates. None when
+ * the destination has no such verb or turns it off for the run (`limits.upsertBatch`), when
+ * the updates fill their batches, when there is no
+ * create, or when creates go without a lookup (`upsertCreates`: they must stay upserts by
+ * match key, which the shared batch's creates are not).
+ */
+function sharedBatch(ctx: RecordRunContext, updates: readonly RecordView[], creates: readonly RecordView[]): RecordView[] {
+  const size = ctx.limits.writeBatchSize;
+  const tail = updates.length % size;
+  if (!ctx.destination.verbs.upsert || ctx.limits.upsertBatch === false || ctx.upsertCreates || tail === 0 || creates.length === 0) return [];
+  return [...updates.slice(updates.length - tail), ...creates.slice(0, size - tail)];
+}
+
+/**
+ * Sends the shared batch as one `upsert` call. Its creates are marked as the call goes out
+ * and, after a call whose answer was lost, looked up (what is found was created by it); its
+ * updates are resent. An update whose record is gone joins `missing`.
+ */
+async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: readonly RecordView[], missing: RecordView[]): Promise<void> {
+  const verb = ctx.destination.verbs.upsert as NonNullable<typeof ctx.destination.verbs.upsert>;
+  const isCreate = (r: RecordView) => r.plan?.action === 'create';
+  const lookUp = reconcile(ctx);
+  await sendKind<UpsertItem>(
     ctx,
     ledger,
-    'create',
-    creates,
-    (r) => ({
-      ref: r.ref,
-      recordId: r.recordId,
-      snapshot: r.next ?? { properties: {}, groups: [] },
-      properties: r.plan?.properties ?? {},
-      ...(r.entry && !r.entry.notFound ? { previous: r.entry.snapshot.properties } : {}),
-      ...(inRecord ? { groups: { add: r.plan?.addGroups ?? [], remove: [] } } : {}),
-    }),
-    (batch) => ctx.destination.verbs.create(ctx.verbs, batch),
+    'upsert',
+    shared,
+    (r) => (isCreate(r) ? { ...createItem(ctx, r), action: 'create' } : { ...updateItem(ctx, r), action: 'update' }),
+    (batch) => verb.call(ctx.destination.verbs, ctx.verbs, batch),
     {
-      onOk: (r, result) => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r)],
-      markOnDispatch: true,
-      // An upsert by match key never duplicates: resent as it is (a lookup could not tell a record it created from one it matched).
-      ...(ctx.createIsUpsert ? {} : { reconcile: reconcile(ctx) }),
+      onOk: (r, result) => (isCreate(r) ? createAcks(ctx, r, result) : updateAcks(ctx, r)),
+      onMissing: (r) => (isCreate(r) ? [{ type: 'settled', ref: r.ref, result: { outcome: 'failed', code: 'unexpected_response', message: 'Create failed: the destination answered that the record it was creating does not exist.', retryable: true } }] : (missing.push(r), [])),
+      markOnDispatch: (batch) => batch.filter(isCreate),
+      reconcile: async (items) => {
+        const creates = items.filter((i): i is UpsertItem & { action: 'create' } => i.action === 'create');
+        const found = creates.length > 0 ? await lookUp(creates) : [];
+        let k = 0;
+        return items.map((i) => (i.action === 'create' ? found[k++] : undefined));
+      },
     },
   );
 }
 
 /**
+ * Updates found records, then sends the batch they share with the first creates (see
+ * {@link sharedBatch}); records gone at write time are planned again as not found, so the
+ * mode decides (created below, or skipped). Returns the refs the shared batch carried.
+ */
+async function sendUpdates(ctx: RecordRunContext, ledger: RecordLedger): Promise<Set<number>> {
+  const updates = updatesToSend(ctx, ledger);
+  const shared = sharedBatch(ctx, updates, createsToSend(ledger, new Set()));
+  const inShared = new Set(shared.map((r) => r.ref));
+  const missing: RecordView[] = [];
+  await sendKind<UpdateItem>(ctx, ledger, 'update', updates.filter((r) => !inShared.has(r.ref)), (r) => updateItem(ctx, r), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
+    onOk: (r) => updateAcks(ctx, r),
+    onMissing: (r) => (missing.push(r), []),
+  });
+  if (shared.length > 0 && !ctx.caller.stopped) await sendShared(ctx, ledger, shared, missing);
+  if (missing.length > 0) {
+    ctx.logger.debug('records missing at write time', { records: missing.length });
+    ledger.report(missing.map((r) => ({ type: 'missing', ref: r.ref })));
+    const refs = new Set(missing.map((r) => r.ref));
+    planRecords(ctx, ledger, ledger.open().filter((r) => refs.has(r.ref)));
+  }
+  return inShared;
+}
+
+/** Creates the records the mode lets it create, but those the shared batch carried. */
+async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger, sent: ReadonlySet<number>): Promise<void> {
+  await sendKind<WriteItem>(ctx, ledger, 'create', createsToSend(ledger, sent), (r) => createItem(ctx, r), (batch) => ctx.destination.verbs.create(ctx.verbs, batch), {
+    onOk: (r, result) => createAcks(ctx, r, result),
+    markOnDispatch: (batch) => batch,
+    // An upsert by match key never duplicates: resent as it is (a lookup could not tell a record it created from one it matched).
+    ...(ctx.createIsUpsert ? {} : { reconcile: reconcile(ctx) }),
+  });
+}
+
+/**
  * Sends a window's planned record writes, in order: deletes, restores, updates, creates;
  * each in chunks of the destination's write batch size, with bounded concurrency, every
- * chunk reported to the ledger (which records it in state) as it is acknowledged. Creates
+ * chunk reported to the ledger (which records it in state) as it is acknowledged. Where the
+ * destination has an `upsert` verb, the updates' last, partly filled chunk and the first
+ * creates go in one call (see {@link sharedBatch}). Creates
  * reconcile after ambiguous failures (look the records up again) so a retry never creates
  * a duplicate — except where `create` upserts by match key (`createUpserts`): a resend
  * cannot duplicate, and is retried as it is (a record the lost attempt created is then
@@ -207,6 +205,6 @@ async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger): Promise
 export async function sendWrites(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   await sendDeletes(ctx, ledger);
   await sendRestores(ctx, ledger);
-  await sendUpdates(ctx, ledger);
-  await sendCreates(ctx, ledger);
+  const shared = await sendUpdates(ctx, ledger);
+  await sendCreates(ctx, ledger, shared);
 }
