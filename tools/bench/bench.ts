@@ -59,8 +59,8 @@ export interface StepResult {
   readonly pacing?: { readonly limitPerSec: number; readonly acceptedCalls: number; readonly acceptedWrites: number; readonly sustainedPerSec: number; readonly limitOn?: 'writes' | undefined } | undefined;
 }
 
-const CLASSES: readonly CallClass[] = ['lookup', 'create', 'update', 'delete', 'bulk_write', 'bulk_lookup', 'other'];
-const WRITES = new Set<CallClass>(['create', 'update', 'delete', 'bulk_write']);
+const CLASSES: readonly CallClass[] = ['lookup', 'create', 'update', 'upsert', 'delete', 'bulk_write', 'bulk_lookup', 'other'];
+const WRITES = new Set<CallClass>(['create', 'update', 'upsert', 'delete', 'bulk_write']);
 
 /** Counts the emulator's requests by class as they come (the log is drained, so it never fills). */
 class CallCounter {
@@ -343,7 +343,7 @@ async function main(): Promise<void> {
           }
         : {}),
     };
-    const total = CLASSES.filter((c) => c !== 'other').reduce((a, c) => a + result.calls[c], 0);
+    const total = CLASSES.filter((c) => c !== 'other').reduce((a, c) => a + (result.calls[c] ?? 0), 0);
     log(
       `${entry.id} ${mode} ${n} ${step}${rttMs ? ` (${rttMs} ms round trip)` : ''}${note ? ` (${note})` : ''}: ${total} calls${step === 'naive' ? '' : ` (min ${minimum.lookups + minimum.writes})`}, ` +
         `${worker.requests !== undefined ? `${worker.requests} HTTP requests, ` : ''}${((n / worker.durationMs) * 1000).toFixed(0)} rec/s, ${worker.maxRssMb.toFixed(0)} MB, ${JSON.stringify(counts)}${worker.status !== 'completed' ? ` ${worker.status}: ${worker.reason}` : ''}`,

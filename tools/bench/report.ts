@@ -27,11 +27,12 @@ export interface TargetCheck {
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const WRITE_CLASSES: readonly CallClass[] = ['create', 'update', 'delete', 'bulk_write'];
+const WRITE_CLASSES: readonly CallClass[] = ['create', 'update', 'upsert', 'delete', 'bulk_write'];
 const LOOKUP_CLASSES: readonly CallClass[] = ['lookup', 'bulk_lookup'];
 
 /** Calls of these classes. */
-export const sum = (s: StepResult, classes: readonly CallClass[]) => classes.reduce((a, c) => a + s.calls[c], 0);
+/** Calls of these classes (a class an older result has no count of counts 0). */
+export const sum = (s: StepResult, classes: readonly CallClass[]) => classes.reduce((a, c) => a + (s.calls[c] ?? 0), 0);
 /** Lookup and write calls (connect, describe and field preparation excluded). */
 export const apiCalls = (s: StepResult) => sum(s, LOOKUP_CLASSES) + sum(s, WRITE_CLASSES);
 /** Records per second of the whole step. */
@@ -50,6 +51,7 @@ function callCell(s: StepResult): string {
   add('bulk query', s.calls.bulk_lookup);
   add('create', s.calls.create);
   add('update', s.calls.update);
+  add('upsert', s.calls.upsert ?? 0);
   add('delete', s.calls.delete);
   add('bulk ingest', s.calls.bulk_write);
   add('setup', s.calls.other);
