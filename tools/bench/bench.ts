@@ -59,8 +59,8 @@ export interface StepResult {
   readonly pacing?: { readonly limitPerSec: number; readonly acceptedCalls: number; readonly acceptedWrites: number; readonly sustainedPerSec: number; readonly limitOn?: 'writes' | undefined } | undefined;
 }
 
-const CLASSES: readonly CallClass[] = ['lookup', 'create', 'update', 'upsert', 'delete', 'bulk_write', 'bulk_lookup', 'other'];
-const WRITES = new Set<CallClass>(['create', 'update', 'upsert', 'delete', 'bulk_write']);
+const CLASSES: readonly CallClass[] = ['lookup', 'create', 'update', 'upsert', 'composite', 'delete', 'bulk_write', 'bulk_lookup', 'other'];
+const WRITES = new Set<CallClass>(['create', 'update', 'upsert', 'composite', 'delete', 'bulk_write']);
 
 /** Counts the emulator's requests by class as they come (the log is drained, so it never fills). */
 class CallCounter {

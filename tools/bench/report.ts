@@ -27,7 +27,7 @@ export interface TargetCheck {
 }
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const WRITE_CLASSES: readonly CallClass[] = ['create', 'update', 'upsert', 'delete', 'bulk_write'];
+const WRITE_CLASSES: readonly CallClass[] = ['create', 'update', 'upsert', 'composite', 'delete', 'bulk_write'];
 const LOOKUP_CLASSES: readonly CallClass[] = ['lookup', 'bulk_lookup'];
 
 /** Calls of these classes. */
@@ -52,6 +52,7 @@ function callCell(s: StepResult): string {
   add('create', s.calls.create);
   add('update', s.calls.update);
   add('upsert', s.calls.upsert ?? 0);
+  add('composite', s.calls.composite ?? 0);
   add('delete', s.calls.delete);
   add('bulk ingest', s.calls.bulk_write);
   add('setup', s.calls.other);

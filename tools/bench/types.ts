@@ -6,7 +6,7 @@ import type { EmulatorServer, RequestLogEntry } from '@syncmodes/connector-kit/e
  * setup (connect, describe, field preparation, finding groups and audiences): a constant
  * per run, shown as "setup" and left out of the ratio to the minimum.
  */
-export type CallClass = 'lookup' | 'create' | 'update' | 'upsert' | 'delete' | 'bulk_write' | 'bulk_lookup' | 'other';
+export type CallClass = 'lookup' | 'create' | 'update' | 'upsert' | 'composite' | 'delete' | 'bulk_write' | 'bulk_lookup' | 'other';
 
 /** Records a step planned, by what happened to them. Units: records. */
 export interface StepCounts {

@@ -43,7 +43,8 @@ export const salesforceBench: BenchEntry = {
     const p = e.path;
     if (p.includes('/jobs/ingest')) return 'bulk_write';
     if (p.includes('/jobs/query')) return 'bulk_lookup';
-    // An upsert by a field (PATCH …/composite/sobjects/{type}/{field}: by the external id, or by Id to create and update at once).
+    // A Composite request (a window's last updates and first creates in one call); an upsert by the external id.
+    if (/\/composite\/?$/.test(p) && e.method === 'POST') return 'composite';
     if (/\/composite\/sobjects\/[^/]+\/[^/]+$/.test(p) && e.method === 'PATCH') return 'upsert';
     if (p.includes('/composite/sobjects')) return e.method === 'POST' ? 'create' : e.method === 'PATCH' ? 'update' : e.method === 'DELETE' ? 'delete' : 'other';
     if (/\/query(\/|$)/.test(p)) return /COUNT\(\)/.test(e.query.q ?? '') ? 'bulk_lookup' : 'lookup';
@@ -51,8 +52,8 @@ export const salesforceBench: BenchEntry = {
     if (/\/sobjects\/[^/]+$/.test(p) && e.method === 'POST') return 'create';
     return 'other';
   },
-  // Creates and updates may share calls of 200: sObject Collections upsert keyed by Id updates the records
-  // that carry one and creates the others (https://developer.salesforce.com/docs/atlas.en-us.mobile_sdk.meta/mobile_sdk/ref_rest_apis_collection_upsert.htm).
+  // Creates and updates may share calls of 200: one Composite request holds an sObject Collections update and
+  // create and counts as one call (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm).
   minimum: (c) => ({
     lookups: Math.ceil(c.lookedUp / COLLECTION),
     writes: Math.ceil((c.created + c.updated) / COLLECTION) + Math.ceil(c.deleted / COLLECTION),

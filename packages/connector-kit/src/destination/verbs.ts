@@ -170,17 +170,19 @@ export interface RecordVerbs<Config, Client> {
   update(ctx: VerbContext<Config, Client>, items: readonly UpdateItem[]): Promise<ItemResult[]>;
   /**
    * Optional: creates and updates in one call, for an API that takes both at once (e.g.
-   * Salesforce's sObject Collections upsert keyed by `Id`: a record with an id is updated, one
-   * without is created). The kit sends through it the one batch of a window that would
-   * otherwise be split between a last, partly filled `update` call and a first `create` call
-   * — updates first, then creates, at most the write batch size — so a window's updates and
-   * creates take ⌈(updates + creates) ÷ batch size⌉ calls instead of one more. Every other
-   * batch still goes to `update` or `create`.
+   * Salesforce's Composite resource holding an sObject Collections update and create). The
+   * kit sends through it the one batch of a window that would otherwise be split between a
+   * last, partly filled `update` call and a first `create` call — updates first, then
+   * creates, at most the write batch size — so a window's updates and creates take
+   * ⌈(updates + creates) ÷ batch size⌉ calls instead of one more. Every other batch still goes
+   * to `update` or `create`.
    *
-   * Its creates must be plain inserts, never matched by key (even where `create` upserts):
-   * after a call whose answer was lost, the kit looks its creates up and takes what it finds
-   * as created by the lost call, and resends its updates. Returns one {@link ItemResult} per
-   * item, in order; an update answered `NotFoundError` is planned again as not found.
+   * Each item must come out as its own verb would make it (`action`): an update by
+   * `destinationId`, a create exactly as `create` sends it (an upsert by match key where
+   * `createUpserts` says so). After a call whose answer was lost, the kit treats its creates
+   * as it treats a create batch's (looked up first, unless they are upserts by match key) and
+   * resends its updates. Returns one {@link ItemResult} per item, in order; an update answered
+   * `NotFoundError` is planned again as not found.
    */
   upsert?(ctx: VerbContext<Config, Client>, items: readonly UpsertItem[]): Promise<ItemResult[]>;
   /** Deletes (or archives, as the destination's config says). Required for destinations supporting `sync`. */

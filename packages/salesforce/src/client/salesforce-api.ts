@@ -15,6 +15,31 @@ export interface SaveResult {
   readonly created?: boolean;
 }
 
+/** One subrequest of a Composite call: an sObject Collections request, its path below the API's base (e.g. `/composite/sobjects`). */
+export interface CompositeSubrequest {
+  readonly method: 'POST' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly body: unknown;
+}
+
+/** What a Composite call answered for one subrequest. */
+export interface CompositeSubresponse {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/**
+ * The Composite answer's subresponses, checked: an answer of another shape, or with another
+ * number of subresponses, fails the call `unexpected_response` (retryable): it may have been
+ * applied, so what it created is looked up before anything is sent again.
+ */
+function compositeAnswerOf(answer: unknown, count: number): CompositeSubresponse[] {
+  const list = (answer as { compositeResponse?: unknown } | null)?.compositeResponse;
+  const ok = Array.isArray(list) && list.length === count && list.every((r) => typeof (r as { httpStatusCode?: unknown })?.httpStatusCode === 'number');
+  if (!ok) throw new SyncError('unexpected_response', 'Salesforce answered a Composite call with a body that is not its list of subresponses; it may have been applied.', { status: 200, retryable: true });
+  return (list as { httpStatusCode: number; body: unknown }[]).map((r) => ({ status: r.httpStatusCode, body: r.body }));
+}
+
 /** A field of a describe result (the properties the connector reads). */
 export interface FieldDescribe {
   readonly name: string;
@@ -210,23 +235,22 @@ export class SalesforceApi {
   }
 
   /**
-   * Creates and updates up to 200 records of `object` in one call: sObject Collections upsert
-   * keyed by `Id` (`allOrNone: false`). A record with an `Id` updates that record; one without
-   * is created ("To force Salesforce to create a new record, set the name of the external ID
-   * field to “Id” and the external ID value to null",
-   * https://developer.salesforce.com/docs/atlas.en-us.mobile_sdk.meta/mobile_sdk/ref_rest_apis_collection_upsert.htm ;
-   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm).
-   * Each SaveResult's `created` says which. Sent with jsforce's `Connection#request`: its
-   * `upsert` requires every record to carry a value of the field.
+   * Several sObject Collections requests in one call: the Composite resource, `allOrNone:
+   * false` (a subrequest that fails leaves the others) and `collateSubrequests: false` (run in
+   * the order given). "The entire series of requests counts as a single call toward your API
+   * limits"; sObject Collections subrequests need API version 43.0 (upserts by an external id:
+   * 46.0). Returns each subrequest's status and body, in order.
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm ,
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/requests_composite.htm
    */
-  async upsertById(object: string, records: readonly Record<string, unknown>[]): Promise<SaveResult[]> {
-    const body = { allOrNone: false, records: records.map((r) => ({ attributes: { type: object }, ...r })) };
-    return this.connection.request<SaveResult[]>({
-      method: 'PATCH',
-      url: `${this.base}/composite/sobjects/${object}/Id`,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+  async composite(requests: readonly CompositeSubrequest[]): Promise<CompositeSubresponse[]> {
+    const body = {
+      allOrNone: false,
+      collateSubrequests: false,
+      compositeRequest: requests.map((r, i) => ({ method: r.method, url: `${this.base}${r.path}`, referenceId: `part${i}`, body: r.body })),
+    };
+    const answer = await this.connection.request<unknown>({ method: 'POST', url: `${this.base}/composite`, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return compositeAnswerOf(answer, requests.length);
   }
 
   /** Updates up to 200 records by id (`null` clears a field). */

@@ -69,24 +69,6 @@ function atomically(org: Org, allOrNone: boolean, save: () => SaveResult[]): Sav
   );
 }
 
-/**
- * Upsert keyed by `Id`: a record with an `Id` updates that record (as an update does: a
- * deleted one answers `ENTITY_IS_DELETED`, an unknown one `INVALID_CROSS_REFERENCE_KEY`),
- * one without (or with `null`) is created; `created` says which. "To force Salesforce to
- * create a new record, set the name of the external ID field to “Id” and the external ID
- * value to null."
- * https://developer.salesforce.com/docs/atlas.en-us.mobile_sdk.meta/mobile_sdk/ref_rest_apis_collection_upsert.htm
- */
-function upsertById(org: Org, schema: ObjectSchema, { allOrNone, records }: { allOrNone: boolean; records: SfRecord[] }): SaveResult[] {
-  return atomically(org, allOrNone, () =>
-    records.map((r) => {
-      const id = r.Id ?? r.id;
-      if (id === undefined || id === null || id === '') return { ...org.create(schema.name, fieldsOf(r)), created: true };
-      return { ...org.update(String(id), fieldsOf(r), schema.name), created: false };
-    }),
-  );
-}
-
 /** Records of `type` by id, in the order asked, `null` for ids that hold none (sObject Collections retrieve). */
 function retrieve(ctx: CollectionContext, type: string, ids: readonly string[], fieldNames: readonly string[]): (SfRecord | null)[] {
   const schema = ctx.schemaOr404(type);
@@ -106,7 +88,7 @@ function retrieve(ctx: CollectionContext, type: string, ids: readonly string[], 
 
 /**
  * The sObject Collections routes: create (POST), update (PATCH), upsert by external id
- * (PATCH …/{type}/{field}; by `Id`: creates and updates, see {@link upsertById}), delete (DELETE ?ids=), retrieve (GET ?ids=&fields=, POST
+ * (PATCH …/{type}/{field}), delete (DELETE ?ids=), retrieve (GET ?ids=&fields=, POST
  * `{ ids, fields }`). Per-record SaveResults in input order; `allOrNone` rolls back.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections.htm
  */
@@ -152,7 +134,6 @@ export function collectionRoutes(ctx: CollectionContext): EmulatorRoute[] {
       handler: guarded((req) => {
         const schema = ctx.schemaOr404(req.params.type as string);
         const field = org.field(schema, req.params.field as string);
-        if (field?.name === 'Id') return ok(upsertById(org, schema, collection(org, req)));
         if (!field || !field.externalId) throw new SfRequestError(400, 'INVALID_FIELD', `Field ${req.params.field} is not an external id field on ${schema.name}`);
         const { allOrNone, records } = collection(org, req);
         return ok(

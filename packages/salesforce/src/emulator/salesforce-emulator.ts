@@ -7,6 +7,7 @@ import {
 } from '@syncmodes/connector-kit/emulator';
 import { BulkJobs, type BulkSettings } from './bulk-jobs';
 import { collectionRoutes, COLLECTION_LIMIT, fieldsOf } from './collection-routes';
+import { compositeRoute } from './composite-route';
 import { describeJson, globalDescribeEntry, STANDARD_OBJECTS } from './org-schema';
 import { Org, SfRequestError, type OrgOptions, type SaveResult, type SfRecord } from './org';
 import { parseSoql, SoqlSyntaxError } from './soql';
@@ -100,6 +101,16 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       return { ...response, headers: { ...response.headers, ...limitInfo } };
     } catch (error) {
       if (error instanceof SfRequestError) return { status: error.status, body: errorBody(error.errorCode, error.message, error.fields), headers: limitInfo };
+      throw error;
+    }
+  };
+
+  /** A handler whose request errors answer as Salesforce's error bodies, without counting a call (a Composite subrequest). */
+  const unmetered = (handler: (req: EmulatorRequest) => EmulatorResponse) => (req: EmulatorRequest): EmulatorResponse => {
+    try {
+      return handler(req);
+    } catch (error) {
+      if (error instanceof SfRequestError) return { status: error.status, body: errorBody(error.errorCode, error.message, error.fields) };
       throw error;
     }
   };
@@ -291,6 +302,8 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       }),
     },
     ...collectionRoutes({ org, guarded, schemaOr404 }),
+    // A Composite request counts as one call: its subrequests run the collection routes unmetered.
+    compositeRoute(org, guarded, collectionRoutes({ org, guarded: unmetered, schemaOr404 })),
   ];
 
   const server = new EmulatorServer({

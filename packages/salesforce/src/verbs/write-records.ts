@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SyncError, type ItemResult, type TargetItem, type UpdateItem, type UpsertItem, type VerbContext, type WriteItem } from '@syncmodes/connector-kit';
+import { SyncError, type ItemResult, type TargetItem, type UpdateItem, type VerbContext, type WriteItem } from '@syncmodes/connector-kit';
 import { BulkCsv, runIngestJob, type BulkOperation } from '../client/bulk-api';
 import { answerKind } from '../client/answer-shapes';
 import { saveErrorToSyncError } from '../client/errors';
@@ -10,7 +10,7 @@ import { dateOptionsOf } from '../fields/field-values';
 import { CallParts } from './call-parts';
 import { toSalesforceFields } from './record-fields';
 
-type Ctx = VerbContext<SalesforceConfig, SalesforceClient>;
+export type Ctx = VerbContext<SalesforceConfig, SalesforceClient>;
 
 /** Most records of one sObject Collections call; larger batches (bulk runs only, see the limits) go through Bulk API 2.0. */
 export const COLLECTION_SIZE = 200;
@@ -125,16 +125,15 @@ function saveResultsOf(answer: unknown): SaveResult[] {
   throw new SyncError('unexpected_response', `Salesforce answered the write with ${answerKind(answer)}, not its save results; it may have been applied, so a create is looked up before anything is sent again.`, { status: 200, retryable: true });
 }
 
-/**
- * Sends the items that convert cleanly in one call and merges per-item results back in
- * input order (items whose values cannot be converted fail alone).
- */
-async function sendConverted<I extends WriteItem>(
-  ctx: Ctx,
-  items: readonly I[],
-  body: (item: I, fields: Record<string, unknown>) => Record<string, unknown>,
-  send: (records: Record<string, unknown>[]) => Promise<SaveResult[]>,
-): Promise<ItemResult[]> {
+/** Items' records to send: the ones whose values convert (`body` builds each), their positions, and a failure for each of the others. */
+export interface ConvertedItems {
+  readonly results: ItemResult[];
+  readonly records: Record<string, unknown>[];
+  readonly positions: number[];
+}
+
+/** Converts items' properties to Salesforce field values; an item whose values cannot be converted fails alone. */
+export function convertItems<I extends WriteItem>(ctx: Ctx, items: readonly I[], body: (item: I, fields: Record<string, unknown>) => Record<string, unknown>): ConvertedItems {
   const results: ItemResult[] = new Array(items.length);
   const records: Record<string, unknown>[] = [];
   const positions: number[] = [];
@@ -146,14 +145,34 @@ async function sendConverted<I extends WriteItem>(
       positions.push(i);
     }
   });
-  if (records.length > 0) {
-    const saved = toItemResults(saveResultsOf(await send(records)));
-    if (saved.length !== records.length) {
-      throw new SyncError('unexpected_response', `Salesforce returned ${saved.length} results for ${records.length} records.`, { status: 200, retryable: true });
-    }
-    saved.forEach((r, j) => (results[positions[j] as number] = r));
+  return { results, records, positions };
+}
+
+/**
+ * Places a call's save results on the converted items they answer.
+ * @throws {@link SyncError} `unexpected_response` (retryable) when there are not as many results as records sent.
+ */
+export function placeSaved(converted: ConvertedItems, answer: unknown): void {
+  const saved = toItemResults(saveResultsOf(answer));
+  if (saved.length !== converted.records.length) {
+    throw new SyncError('unexpected_response', `Salesforce returned ${saved.length} results for ${converted.records.length} records.`, { status: 200, retryable: true });
   }
-  return results;
+  saved.forEach((r, j) => (converted.results[converted.positions[j] as number] = r));
+}
+
+/**
+ * Sends the items that convert cleanly in one call and merges per-item results back in
+ * input order (items whose values cannot be converted fail alone).
+ */
+async function sendConverted<I extends WriteItem>(
+  ctx: Ctx,
+  items: readonly I[],
+  body: (item: I, fields: Record<string, unknown>) => Record<string, unknown>,
+  send: (records: Record<string, unknown>[]) => Promise<SaveResult[]>,
+): Promise<ItemResult[]> {
+  const converted = convertItems(ctx, items, body);
+  if (converted.records.length > 0) placeSaved(converted, await send(converted.records));
+  return converted.results;
 }
 
 /**
@@ -208,24 +227,6 @@ export function updateRecords(ctx: Ctx, items: readonly UpdateItem[]): Promise<I
   const send = (records: Record<string, unknown>[]) => ctx.client.api.update(ctx.client.fields.object, records as ({ Id: string } & Record<string, unknown>)[]);
   if (items.length > COLLECTION_SIZE) return sendBulk(ctx, 'update', 'Id', items, row, new Set(), (chunk) => sendConverted(ctx, chunk, row, send));
   return sendConverted(ctx, items, row, send);
-}
-
-/**
- * Creates and updates records in one call (the kit's batch shared by a window's last updates
- * and first creates; runs on sObject Collections only, see `upsertBatch` in the limits): one
- * sObject Collections upsert keyed by `Id` per 200 records — an update carries its record's
- * `Id` (only changed fields, `null` clears), a create none, so it is inserted, never matched
- * by the match field ({@link SalesforceApi.upsertById}). A value that cannot be converted
- * fails its record alone.
- */
-export async function upsertRecords(ctx: Ctx, items: readonly UpsertItem[]): Promise<ItemResult[]> {
-  const row = (item: UpsertItem, fields: Record<string, unknown>) => (item.action === 'update' ? { Id: item.destinationId, ...fields } : fields);
-  const results: ItemResult[] = [];
-  for (let start = 0; start < items.length; start += COLLECTION_SIZE) {
-    const chunk = items.slice(start, start + COLLECTION_SIZE);
-    results.push(...(await sendConverted(ctx, chunk, row, (records) => ctx.client.api.upsertById(ctx.client.fields.object, records))));
-  }
-  return results;
 }
 
 /** Records already gone count as deleted. */

@@ -15,8 +15,13 @@ export type Ok = ItemResult & { ok: true };
 export interface KindOptions<P> extends SendBatchOptions<P> {
   /** Events for an acknowledged item. */
   readonly onOk: (record: RecordView, result: Ok) => RecordEvent[];
-  /** An item answered `NotFoundError` (the destination record is gone): the events to report for it now. */
-  readonly onMissing?: ((record: RecordView) => RecordEvent[]) | undefined;
+  /**
+   * An item that failed (not `not_sent`): the events to report for it instead of its failure
+   * (none, when the caller sends it again itself), or `undefined` to report the failure.
+   */
+  readonly onFailure?: ((record: RecordView, error: SyncError) => RecordEvent[] | undefined) | undefined;
+  /** An item answered `NotFoundError` (the destination record is gone): the events to report for it now, or `undefined` to report the failure. */
+  readonly onMissing?: ((record: RecordView) => RecordEvent[] | undefined) | undefined;
   /**
    * The records of a batch whose write-ahead marks are written when its call is made, not
    * before the window (creates): a run killed (`kill -9`) leaves marked, so owned, only what a
@@ -27,13 +32,21 @@ export interface KindOptions<P> extends SendBatchOptions<P> {
   readonly markOnDispatch?: ((batch: readonly RecordView[]) => readonly RecordView[]) | undefined;
 }
 
+/** The event that fails a record whose write failed (`what`: the write, e.g. `Create`). */
+export function failedEvent(record: RecordView, what: string, e: SyncError): RecordEvent {
+  return { type: 'settled', ref: record.ref, result: { outcome: 'failed', code: e.code, message: `${what} failed: ${e.message}`, retryable: e.retryable, destinationId: record.destinationId } };
+}
+
 /** Reports an item's answer as the ledger's events (a `not_sent` item stays open). */
 function eventsOf<P>(what: string, record: RecordView, r: ItemResult | undefined, options: KindOptions<P>): RecordEvent[] {
   if (r?.ok) return options.onOk(record, r);
-  if (r && r.error instanceof NotFoundError && options.onMissing) return options.onMissing(record);
+  const missing = r && r.error instanceof NotFoundError ? options.onMissing?.(record) : undefined;
+  if (missing) return missing;
   if (!r || r.error.code === 'not_sent') return [];
   const e = r.error;
-  return [{ type: 'settled', ref: record.ref, result: { outcome: 'failed', code: e.code, message: `${what} failed: ${e.message}`, retryable: e.retryable, destinationId: record.destinationId } }];
+  const instead = options.onFailure?.(record, e);
+  if (instead) return instead;
+  return [failedEvent(record, what, e)];
 }
 
 /**

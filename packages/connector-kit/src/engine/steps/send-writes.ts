@@ -1,12 +1,13 @@
 import type { TargetItem, UpdateItem, UpsertItem, WriteItem } from '../../destination/verbs';
 import { SyncError } from '../../errors/sync-error';
+import type { SendBatchOptions } from '../calls/send-batch';
 import type { RecordEvent } from '../ledger/events';
 import type { OpKey, RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { decideMatch, listIds } from './match-decision';
 import { planRecords } from './plan';
-import { sendKind, type Ok } from './send-kind';
+import { failedEvent, sendKind, type Ok } from './send-kind';
 
 const toTarget = (record: RecordView): TargetItem => ({ ref: record.ref, recordId: record.recordId, destinationId: record.destinationId as string });
 
@@ -115,9 +116,8 @@ function reconcile(ctx: RecordRunContext) {
  * The one batch a window's updates and creates share, through the destination's `upsert`
  * verb: the updates' last, partly filled batch topped up with the first creates. None when
  * the destination has no such verb or turns it off for the run (`limits.upsertBatch`), when
- * the updates fill their batches, when there is no
- * create, or when creates go without a lookup (`upsertCreates`: they must stay upserts by
- * match key, which the shared batch's creates are not).
+ * the updates fill their batches, when there is no create, or when creates go without a
+ * lookup (`upsertCreates`: they keep their own calls).
  */
 function sharedBatch(ctx: RecordRunContext, updates: readonly RecordView[], creates: readonly RecordView[]): RecordView[] {
   const size = ctx.limits.writeBatchSize;
@@ -126,15 +126,28 @@ function sharedBatch(ctx: RecordRunContext, updates: readonly RecordView[], crea
   return [...updates.slice(updates.length - tail), ...creates.slice(0, size - tail)];
 }
 
+/** Looks a shared batch's creates up after a call whose answer was lost (see `reconcile`); its updates are sent again. */
+function reconcileCreates(ctx: RecordRunContext): NonNullable<SendBatchOptions<UpsertItem>['reconcile']> {
+  const lookUp = reconcile(ctx);
+  return async (items) => {
+    const creates = items.filter((i): i is UpsertItem & { action: 'create' } => i.action === 'create');
+    const found = creates.length > 0 ? await lookUp(creates) : [];
+    let k = 0;
+    return items.map((i) => (i.action === 'create' ? found[k++] : undefined));
+  };
+}
+
 /**
  * Sends the shared batch as one `upsert` call. Its creates are marked as the call goes out
- * and, after a call whose answer was lost, looked up (what is found was created by it); its
- * updates are resent. An update whose record is gone joins `missing`.
+ * and, after a call whose answer was lost, treated as a create batch's are (looked up unless
+ * they are upserts by match key); its updates are sent again — also those of a call with no
+ * answer in time, which the creates' lookup leaves unsent: they go by `update`. An update
+ * whose record is gone joins `missing`.
  */
 async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: readonly RecordView[], missing: RecordView[]): Promise<void> {
   const verb = ctx.destination.verbs.upsert as NonNullable<typeof ctx.destination.verbs.upsert>;
   const isCreate = (r: RecordView) => r.plan?.action === 'create';
-  const lookUp = reconcile(ctx);
+  const late: RecordView[] = [];
   await sendKind<UpsertItem>(
     ctx,
     ledger,
@@ -144,32 +157,40 @@ async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: r
     (batch) => verb.call(ctx.destination.verbs, ctx.verbs, batch),
     {
       onOk: (r, result) => (isCreate(r) ? createAcks(ctx, r, result) : updateAcks(ctx, r)),
-      onMissing: (r) => (isCreate(r) ? [{ type: 'settled', ref: r.ref, result: { outcome: 'failed', code: 'unexpected_response', message: 'Create failed: the destination answered that the record it was creating does not exist.', retryable: true } }] : (missing.push(r), [])),
-      markOnDispatch: (batch) => batch.filter(isCreate),
-      reconcile: async (items) => {
-        const creates = items.filter((i): i is UpsertItem & { action: 'create' } => i.action === 'create');
-        const found = creates.length > 0 ? await lookUp(creates) : [];
-        let k = 0;
-        return items.map((i) => (i.action === 'create' ? found[k++] : undefined));
+      onMissing: (r) => (isCreate(r) ? undefined : (missing.push(r), [])),
+      // Failures read as the record's own write's; an update left unsent after a call with no answer in time is sent again.
+      onFailure: (r, error) => {
+        if (!isCreate(r) && error.code === 'timeout' && !ctx.caller.stopped) return (late.push(r), []);
+        return [failedEvent(r, isCreate(r) ? 'Create' : 'Update', error)];
       },
+      markOnDispatch: (batch) => batch.filter(isCreate),
+      ...(ctx.createIsUpsert ? {} : { reconcile: reconcileCreates(ctx) }),
     },
   );
+  await sendUpdateBatches(ctx, ledger, late, missing);
+}
+
+/** Sends updates by `update`; records gone at write time join `missing`. */
+function sendUpdateBatches(ctx: RecordRunContext, ledger: RecordLedger, updates: readonly RecordView[], missing: RecordView[]): Promise<void> {
+  return sendKind<UpdateItem>(ctx, ledger, 'update', updates, (r) => updateItem(ctx, r), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
+    onOk: (r) => updateAcks(ctx, r),
+    onMissing: (r) => (missing.push(r), []),
+  });
 }
 
 /**
  * Updates found records, then sends the batch they share with the first creates (see
  * {@link sharedBatch}); records gone at write time are planned again as not found, so the
- * mode decides (created below, or skipped). Returns the refs the shared batch carried.
+ * mode decides (created below, or skipped). Returns the creates the shared batch carried.
  */
 async function sendUpdates(ctx: RecordRunContext, ledger: RecordLedger): Promise<Set<number>> {
   const updates = updatesToSend(ctx, ledger);
   const shared = sharedBatch(ctx, updates, createsToSend(ledger, new Set()));
   const inShared = new Set(shared.map((r) => r.ref));
+  // Taken now: an update the shared call finds gone is planned again as a create, and is sent below.
+  const sharedCreates = new Set(shared.filter((r) => r.plan?.action === 'create').map((r) => r.ref));
   const missing: RecordView[] = [];
-  await sendKind<UpdateItem>(ctx, ledger, 'update', updates.filter((r) => !inShared.has(r.ref)), (r) => updateItem(ctx, r), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
-    onOk: (r) => updateAcks(ctx, r),
-    onMissing: (r) => (missing.push(r), []),
-  });
+  await sendUpdateBatches(ctx, ledger, updates.filter((r) => !inShared.has(r.ref)), missing);
   if (shared.length > 0 && !ctx.caller.stopped) await sendShared(ctx, ledger, shared, missing);
   if (missing.length > 0) {
     ctx.logger.debug('records missing at write time', { records: missing.length });
@@ -177,7 +198,7 @@ async function sendUpdates(ctx: RecordRunContext, ledger: RecordLedger): Promise
     const refs = new Set(missing.map((r) => r.ref));
     planRecords(ctx, ledger, ledger.open().filter((r) => refs.has(r.ref)));
   }
-  return inShared;
+  return sharedCreates;
 }
 
 /** Creates the records the mode lets it create, but those the shared batch carried. */
