@@ -22,7 +22,7 @@ export const salesforceConfigSchema = z.object({
     .string()
     .regex(/^\d{2}\.0$/, 'looks like 62.0')
     .default('62.0')
-    .describe('REST API version. sObject Collections need 42.0 or later; from 46.0 a window\'s last updates and first creates share one Composite call.'),
+    .describe('REST API version. sObject Collections need 42.0 or later; from 48.0 a window\'s last updates and first creates share one Composite call.'),
   object: identity(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an sObject API name, e.g. Contact').default('Contact').describe('sObject to sync records into: Contact, Lead, or any sObject.')),
   matchField: identity(
     z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a field API name, e.g. Email').default('Email').describe('Field that matches source records to Salesforce records (Email, or an external-id field).'),

@@ -52,7 +52,7 @@ export const salesforceDestination = defineDestination({
   defaultSyncMode: 'additive',
   // Runs of more than `bulkThreshold` changed records take whole Bulk API 2.0 jobs (the verbs switch API above 200 records);
   // a job takes one operation, so updates and creates share no batch there (`upsertBatch`). Elsewhere they share one
-  // Composite call (see upsertRecords), from API version 46.0.
+  // Composite call (see upsertRecords), from API version 48.0.
   limits: (config, run) =>
     config.bulkThreshold > 0 && run.changed + run.departing > config.bulkThreshold
       ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize, upsertBatch: false }

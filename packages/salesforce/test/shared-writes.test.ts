@@ -181,7 +181,7 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
     expect(summary.counts.created + summary.counts.updated).toBe(498);
   });
 
-  it('updates that fill their calls, a window with no create, and API versions before 46.0 share nothing', async () => {
+  it('updates that fill their calls, a window with no create, and API versions before 48.0 share nothing', async () => {
     seedExisting(199);
     const summary = await run(people(0, 299, byEmail));
     expect(summary.counts).toMatchObject({ created: 100, updated: 200 });
@@ -191,7 +191,7 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
     expect(changed.counts).toMatchObject({ updated: 300 });
     expect(writes(env.emulator.requests)).toEqual([['update', 200], ['update', 100]]);
     env.emulator.clearRequests();
-    const older = await run([...people(0, 299, (i) => ({ ...byEmail(i), Title: `Vice ${i}` })), ...people(300, 349, byEmail)], 'additive', { apiVersion: '45.0' });
+    const older = await run([...people(0, 299, (i) => ({ ...byEmail(i), Title: `Vice ${i}` })), ...people(300, 349, byEmail)], 'additive', { apiVersion: '47.0' });
     expect(older.counts).toMatchObject({ updated: 300, created: 50 });
     expect(writes(env.emulator.requests).map((w) => (w as [string])[0])).toEqual(['update', 'update', 'create']);
   });

@@ -239,7 +239,7 @@ export class SalesforceApi {
    * false` (a subrequest that fails leaves the others) and `collateSubrequests: false` (run in
    * the order given). "The entire series of requests counts as a single call toward your API
    * limits"; sObject Collections subrequests need API version 43.0 (upserts by an external id:
-   * 46.0). Returns each subrequest's status and body, in order.
+   * 46.0; `collateSubrequests`: 48.0). Returns each subrequest's status and body, in order.
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm ,
    * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/requests_composite.htm
    */

@@ -3,8 +3,12 @@ import type { CompositeSubrequest } from '../client/salesforce-api';
 import { saveErrorToSyncError, type SalesforceSaveError } from '../client/errors';
 import { COLLECTION_SIZE, convertItems, createRecords, placeSaved, updateRecords, upsertsByMatchField, type ConvertedItems, type Ctx } from './write-records';
 
-/** The first API version whose Composite requests take sObject Collections upserts by an external id (collections alone: 43.0). */
-export const SHARED_WRITES_MIN_VERSION = 46;
+/**
+ * The first API version whose Composite requests take what a shared call sends: sObject
+ * Collections (43.0), upserts by an external id (46.0), and `collateSubrequests: false`, which
+ * keeps the subrequests in order (48.0).
+ */
+export const SHARED_WRITES_MIN_VERSION = 48;
 
 /** One of the two collection requests of a shared call. */
 interface Part {
