@@ -106,6 +106,7 @@ async function execute(
         PostgresSharedLimiter.create({ pool: deps.state.pool, accountKey: definition.accountKey, rateLimit, signal, logger: deps.logger }),
       logger: deps.logger,
       onResult: progress.add,
+      onProgress: progress.observe,
     });
     const recorded = runRecordOf(result.summary, { runId: started.runId, syncName: definition.name, source: result.source, startedAt: started.startedAt, worker: deps.workerName, jobId: job.id, tally: result.tally, secrets: result.secrets });
     // A runner that returns no tally still handed every result to the progress: its codes stand (fresh reviewer 78: they went from 250 to none at the end).

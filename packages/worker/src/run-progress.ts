@@ -1,4 +1,4 @@
-import type { PlannedAction, RecordResult, RunListing, RunRecord } from '@syncmodes/connector-kit';
+import type { CallStats, PlannedAction, RecordResult, RunListing, RunRecord, SyncProgress } from '@syncmodes/connector-kit';
 
 /**
  * The least time between two writes of a running run's counts so far, ms (default): a small
@@ -43,6 +43,8 @@ export class RunProgress {
   private lastWriteAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
+  /** The run's live call counts, once it has a caller (`runSync`'s progress `stats`). */
+  private stats: CallStats | undefined;
 
   constructor(
     private readonly started: RunRecord,
@@ -68,10 +70,16 @@ export class RunProgress {
     this.schedule();
   };
 
-  /** The run's record as it stands: `running`, with the counts so far. */
+  /** Keeps the run's live call counts (the runner's `onProgress`); they are written with the next counts. */
+  readonly observe = (progress: SyncProgress): void => {
+    if (progress.stats) this.stats = progress.stats;
+  };
+
+  /** The run's record as it stands: `running`, with the counts and calls so far. */
   snapshot(): RunListing {
     const { problems: _problems, ...listing } = this.started;
-    return { ...listing, counts: { ...this.counts }, actions: { ...this.actions }, codes: { failed: { ...this.codes.failed }, skipped: { ...this.codes.skipped } } };
+    const calls = this.stats ? { calls: { ...this.stats.calls } } : {};
+    return { ...listing, ...calls, counts: { ...this.counts }, actions: { ...this.actions }, codes: { failed: { ...this.codes.failed }, skipped: { ...this.codes.skipped } } };
   }
 
   /** Writes no more, and waits for a write in flight (before the run's final record is written). */

@@ -1,4 +1,4 @@
-import type { Logger, RecordResult, ReportTally, RunLeaseOptions, SharedLimiter, StateStore, SyncRunSummary } from '@syncmodes/connector-kit';
+import type { Logger, RecordResult, ReportTally, RunLeaseOptions, SharedLimiter, StateStore, SyncProgress, SyncRunSummary } from '@syncmodes/connector-kit';
 import type { RateLimit } from '@syncmodes/postgres';
 import type { SyncDefinition } from './definitions';
 
@@ -20,6 +20,12 @@ export interface WorkerRunContext {
    * progress, and a run whose worker dies keeps what it had counted.
    */
   readonly onResult: (result: RecordResult) => void;
+  /**
+   * Hand it the run's progress (`runSync`'s `onProgress`): the worker keeps its live call
+   * counts (`stats`) and writes them with the counts so far, so a running run, and a run whose
+   * worker died, shows the calls it made (reviewer 78, F4: `calls 0` until the run ended).
+   */
+  readonly onProgress?: ((progress: SyncProgress) => void) | undefined;
 }
 
 /** What a run gave back. */

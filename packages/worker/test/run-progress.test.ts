@@ -65,6 +65,8 @@ describe('a running run’s record carries its counts so far; a run whose worker
     await queue.addSchedule(definition, { cron: '0 0 1 1 *' });
     await queue.enqueue('last-attempt');
     const seen = await runningWithCounts(state, 'last-attempt', ROWS);
+    // The calls so far come with the counts (reviewer 78, F4: a running run showed calls 0): at least the lookups of the windows counted.
+    expect(seen.calls.find).toBeGreaterThan(0);
     const listed = (await queue.list()).find((s) => s.name === 'last-attempt');
     expect(listed).toMatchObject({ running: true, current: { runId: seen.runId } });
     expect(listed?.current?.counts.created).toBeGreaterThanOrEqual(seen.counts.created);
@@ -76,6 +78,7 @@ describe('a running run’s record carries its counts so far; a run whose worker
     const lost = await state.getRun(seen.runId);
     expect(lost).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost', message: expect.stringContaining('counts are those last recorded') } });
     expect(lost?.counts.created).toBeGreaterThanOrEqual(seen.counts.created);
+    expect(lost?.calls.find).toBeGreaterThanOrEqual(seen.calls.find);
     expect(lost?.problems).toEqual([]);
     // The next run compares with state: it sends only what the lost run had not written.
     emulator.setFaults([]);

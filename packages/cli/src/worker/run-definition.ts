@@ -52,6 +52,7 @@ async function runStored(definition: SyncDefinition, context: WorkerRunContext, 
         tally.add(result);
         context.onResult(result);
       },
+      onProgress: context.onProgress,
       destination,
       config,
       mode: job.mode,

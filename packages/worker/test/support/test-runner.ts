@@ -51,6 +51,7 @@ export const testRunner: SyncRunner = async (definition, context) => {
     lease: context.lease,
     sharedLimiter,
     onResult: context.onResult,
+    onProgress: context.onProgress,
   });
   return { summary, source: source.name, secrets: [EMULATOR_ACCESS_TOKEN] };
 };
