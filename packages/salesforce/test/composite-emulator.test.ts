@@ -46,7 +46,7 @@ describe('Salesforce emulator: Composite requests of sObject Collections', () =>
     expect(next.headers.get('sforce-limit-info')).toMatch(/^api-usage=2\//);
   });
 
-  it('allOrNone false: a collection refused as a whole (a field the object does not have) answers 400 and the other subrequests still run; true: every change is rolled back and every subrequest answers PROCESSING_HALTED', async () => {
+  it('allOrNone false: a collection refused as a whole (a field the object does not have) answers 400 and the other subrequests still run; true: every change is rolled back, the failed subrequest keeps its error and the others answer PROCESSING_HALTED', async () => {
     const parts = [
       { method: 'POST', url: `${V}/composite/sobjects`, referenceId: 'bad', body: { allOrNone: false, records: [contact({ LastName: 'A', Nope__c: 'x' })] } },
       { method: 'POST', url: `${V}/composite/sobjects`, referenceId: 'good', body: { allOrNone: false, records: [contact({ LastName: 'B' })] } },
@@ -57,7 +57,7 @@ describe('Salesforce emulator: Composite requests of sObject Collections', () =>
     expect(env.emulator.org.all('Contact').map((x) => x.LastName)).toEqual(['B']);
     const atomic = await composite({ allOrNone: true, compositeRequest: parts.map((p) => ({ ...p, referenceId: `${p.referenceId}2` })) });
     expect(atomic.compositeResponse.map((r) => [r.httpStatusCode, (r.body as { errorCode: string }[])[0]?.errorCode])).toEqual([
-      [400, 'PROCESSING_HALTED'],
+      [400, 'INVALID_FIELD'],
       [400, 'PROCESSING_HALTED'],
     ]);
     expect(env.emulator.org.all('Contact').map((x) => x.LastName)).toEqual(['B']);

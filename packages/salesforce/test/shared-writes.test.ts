@@ -139,6 +139,39 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
     expect(contacts()).toHaveLength(499);
   });
 
+  it('a part of the Composite call refused as a whole (a field removed since the run read the object) is sent again by its own call, which fails only the records carrying that field (fresh reviewer 82, F1)', async () => {
+    seedExisting(249);
+    let dropped = false;
+    const destination: typeof salesforceDestination = {
+      ...salesforceDestination,
+      verbs: {
+        ...salesforceDestination.verbs,
+        async find(ctx, requests) {
+          const found = await salesforceDestination.verbs.find(ctx, requests);
+          if (!dropped) {
+            dropped = true; // An admin deletes the field after the run read the object's fields.
+            const org = env.emulator.org as unknown as { schema(name: string): { fields: { name: string }[] }; schemas: Map<string, unknown> };
+            const contact = org.schema('Contact');
+            org.schemas.set('contact', { ...contact, fields: contact.fields.filter((f) => f.name !== 'Subscription_Date__c') });
+          }
+          return found;
+        },
+      },
+    };
+    const records = people(0, 499, (i) => ({ ...byEmail(i), ...(i === 230 || i === 300 ? { Subscription_Date__c: '2024-01-02' } : {}) }));
+    const summary = await run(records, 'additive', {}, destination);
+    const composite = writes(env.emulator.requests).find((w) => (w as [string])[0] === 'composite');
+    expect(composite).toEqual(['composite', [['update', 50], ['create', 150]]]);
+    expect(summary.results.filter((r) => r.outcome === 'failed').map((r) => [r.id, r.message?.split(':')[0]])).toEqual([
+      ['c230', 'Update failed'],
+      ['c300', 'Create failed'],
+    ]);
+    expect(summary.results.find((r) => r.id === 'c300')?.message).toMatch(/INVALID_FIELD/);
+    expect(summary.counts).toMatchObject({ created: 249, updated: 249, failed: 2 });
+    expect(contacts()).toHaveLength(499);
+    expect(uniqueEmails()).toBe(499);
+  });
+
   it('an update of the Composite call answered NotFoundError (a connector saying the record is gone) is planned again as not found and created, as by the update call', async () => {
     seedExisting(249);
     const gone = String(contacts().find((c) => c.Email === 'person230@example.com')?.Id);

@@ -182,7 +182,10 @@ export interface RecordVerbs<Config, Client> {
    * `createUpserts` says so). After a call whose answer was lost, the kit treats its creates
    * as it treats a create batch's (looked up first, unless they are upserts by match key) and
    * resends its updates. Returns one {@link ItemResult} per item, in order; an update answered
-   * `NotFoundError` is planned again as not found.
+   * `NotFoundError` is planned again as not found. Items of a part the vendor refused as a whole
+   * (nothing of it written, e.g. a malformed collection) answer an error with that HTTP 4xx
+   * `status`: the kit sends them again by their own verb, whose batch it splits to fail only the
+   * bad record. Per-record refusals carry no `status`.
    */
   upsert?(ctx: VerbContext<Config, Client>, items: readonly UpsertItem[]): Promise<ItemResult[]>;
   /** Deletes (or archives, as the destination's config says). Required for destinations supporting `sync`. */

@@ -29,13 +29,17 @@ export interface CompositeSubresponse {
 }
 
 /**
- * The Composite answer's subresponses, checked: an answer of another shape, or with another
- * number of subresponses, fails the call `unexpected_response` (retryable): it may have been
+ * The Composite answer's subresponses, checked: an answer of another shape, with another
+ * number of subresponses, or whose subresponses do not name the subrequests in order, fails the call `unexpected_response` (retryable): it may have been
  * applied, so what it created is looked up before anything is sent again.
  */
 function compositeAnswerOf(answer: unknown, count: number): CompositeSubresponse[] {
   const list = (answer as { compositeResponse?: unknown } | null)?.compositeResponse;
-  const ok = Array.isArray(list) && list.length === count && list.every((r) => typeof (r as { httpStatusCode?: unknown })?.httpStatusCode === 'number');
+  // Each subresponse must name its subrequest (`part<i>`, in order): another answer's parts could otherwise be taken for these.
+  const ok =
+    Array.isArray(list) &&
+    list.length === count &&
+    list.every((r, i) => typeof (r as { httpStatusCode?: unknown })?.httpStatusCode === 'number' && (r as { referenceId?: unknown }).referenceId === `part${i}`);
   if (!ok) throw new SyncError('unexpected_response', 'Salesforce answered a Composite call with a body that is not its list of subresponses; it may have been applied.', { status: 200, retryable: true });
   return (list as { httpStatusCode: number; body: unknown }[]).map((r) => ({ status: r.httpStatusCode, body: r.body }));
 }

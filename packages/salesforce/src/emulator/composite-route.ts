@@ -21,7 +21,7 @@ interface SubResponse {
 
 const COLLECTIONS = /^\/services\/data\/(v\d+\.\d+)\/composite\/sobjects(?:\/([^/]+)\/([^/]+))?$/;
 
-const halted = (referenceId: string): SubResponse => ({
+const halted = ({ referenceId }: SubResponse): SubResponse => ({
   body: [{ errorCode: 'PROCESSING_HALTED', message: 'The transaction was rolled back since another operation in the same transaction failed.' }],
   httpHeaders: {},
   httpStatusCode: 400,
@@ -58,8 +58,8 @@ function subrequestsOf(body: unknown): { allOrNone: boolean; requests: Subreques
  * here must not count calls themselves. The answer is HTTP 200 with one entry per subrequest
  * (`compositeResponse`: `body`, `httpHeaders`, `httpStatusCode`, `referenceId`). With
  * `allOrNone: true`, a subrequest that fails (or a record of a collection, as that flag then
- * applies to each collection) rolls every change of the request back, and every subrequest
- * answers 400 `PROCESSING_HALTED`; with `false`, the others still run. At most 25
+ * applies to each collection) rolls every change of the request back: it keeps its own answer
+ * and every other subrequest answers 400 `PROCESSING_HALTED`; with `false`, the others still run. At most 25
  * subrequests, of which 5 sObject Collections. Other resources, and references between
  * subrequests (`@{ref.id}`), are not emulated: such a subrequest answers 400.
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_composite_post.htm ,
@@ -90,7 +90,9 @@ export function compositeRoute(org: Org, guarded: (handler: (req: EmulatorReques
       const answers = requests.map((sub) => run(req, sub));
       if (restore && answers.some(failed)) {
         restore();
-        return { status: 200, body: { compositeResponse: answers.map((a) => halted(a.referenceId)) } };
+        // "If allOrNone is set to true in the composite request and a subrequest returns an error, all other subrequests return the 400 HTTP status code."
+        const first = answers.findIndex(failed);
+        return { status: 200, body: { compositeResponse: answers.map((a, i) => (i === first ? a : halted(a))) } };
       }
       return { status: 200, body: { compositeResponse: answers } };
     }),

@@ -18,16 +18,22 @@ interface Part {
   readonly converted: ConvertedItems;
 }
 
-/** A subresponse that is not a collection's save results: its error bodies (`[{ errorCode, message }]`) as a SyncError. */
+/**
+ * A collection refused as a whole: its error bodies (`[{ errorCode, message }]`) as a SyncError
+ * carrying the HTTP `status`, by which the kit knows nothing of the part was written and sends
+ * its records again by their own verb (which isolates the bad one).
+ */
 function refusal(status: number, body: unknown): SyncError {
   const first = (Array.isArray(body) ? body[0] : undefined) as { errorCode?: string; message?: string; fields?: string[] } | undefined;
   const error: SalesforceSaveError = { statusCode: first?.errorCode ?? `HTTP_${status}`, message: first?.message ?? `answered ${status}`, fields: first?.fields ?? [] };
-  return saveErrorToSyncError(error);
+  const e = saveErrorToSyncError(error);
+  return new SyncError(e.code, e.message, { status, retryable: e.retryable, cause: e, ...(e.fields ? { fields: e.fields } : {}), ...(e.vendorCode ? { vendorCode: e.vendorCode } : {}) });
 }
 
 /**
  * Puts one subresponse's answers on its part's items. A collection refused as a whole (4xx:
- * nothing of it was written) fails each of its items with that error; any other status, or a
+ * nothing of it was written) answers each of its items with that error and status (the kit
+ * sends them again by their own verb); any other status, or a
  * body that is not its save results, fails the whole call `unexpected_response` (retryable:
  * the kit looks up the creates before sending anything again, and resends the updates).
  */

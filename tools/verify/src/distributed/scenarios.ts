@@ -47,8 +47,8 @@ export async function killScenario(cluster: Cluster, rows: number, stats: Verify
   const { emulator, instanceUrl } = await slowEmulator(400);
   try {
     emulator.setFaults([
-      { kind: 'server_error', rate: 0.05, method: 'POST', path: '/composite/sobjects' },
-      { kind: 'rate_limit', rate: 0.05, method: 'POST', path: '/composite/sobjects' },
+      { kind: 'server_error', rate: 0.05, method: 'POST', path: '/composite' },
+      { kind: 'rate_limit', rate: 0.05, method: 'POST', path: '/composite' },
       { kind: 'latency', latencyMs: 400, path: '^/(?!__emulator)' },
     ]);
     const queued = await cluster.queue.enqueue(testDefinition('dist-killed', { mode: 'sync', from: peopleCsv(dir, 'dist-killed', 0, rows), instanceUrl }));
@@ -109,7 +109,7 @@ export async function pauseScenario(cluster: Cluster, rows: number, stats: Verif
     await cluster.queue.enqueue(definition);
     await waitFor('the rerun', async () => (await finishedRuns(cluster.state, 'dist-paused')).filter((r) => r.status === 'completed').length >= 2 || undefined, 60_000);
     stats.runs++;
-    const writes = emulator.requests.filter((r) => r.method !== 'GET' && r.path.includes('/composite/sobjects')).length;
+    const writes = emulator.requests.filter((r) => r.method !== 'GET' && r.path.includes('/composite')).length;
     if (writes > 0) stats.violations.push(`pause: the rerun after the takeover sent ${writes} write call(s); state and destination should agree`);
     stats.scenarios++;
   } finally {

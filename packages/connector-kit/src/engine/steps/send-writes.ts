@@ -141,13 +141,17 @@ function reconcileCreates(ctx: RecordRunContext): NonNullable<SendBatchOptions<U
  * Sends the shared batch as one `upsert` call. Its creates are marked as the call goes out
  * and, after a call whose answer was lost, treated as a create batch's are (looked up unless
  * they are upserts by match key); its updates are sent again — also those of a call with no
- * answer in time, which the creates' lookup leaves unsent: they go by `update`. An update
- * whose record is gone joins `missing`.
+ * answer in time, which the creates' lookup leaves unsent: they go by `update`. Records of a
+ * part refused as a whole (an error with an HTTP 4xx `status`: nothing of it was written) go
+ * again by their own verb, whose batch is split to fail only the bad record: updates here,
+ * creates (returned) with the other creates. An update whose record is gone joins `missing`.
  */
-async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: readonly RecordView[], missing: RecordView[]): Promise<void> {
+async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: readonly RecordView[], missing: RecordView[]): Promise<RecordView[]> {
   const verb = ctx.destination.verbs.upsert as NonNullable<typeof ctx.destination.verbs.upsert>;
   const isCreate = (r: RecordView) => r.plan?.action === 'create';
+  const refusedWhole = (e: SyncError) => e.status !== undefined && e.status >= 400 && e.status < 500;
   const late: RecordView[] = [];
+  const alone: RecordView[] = [];
   await sendKind<UpsertItem>(
     ctx,
     ledger,
@@ -158,16 +162,18 @@ async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: r
     {
       onOk: (r, result) => (isCreate(r) ? createAcks(ctx, r, result) : updateAcks(ctx, r)),
       onMissing: (r) => (isCreate(r) ? undefined : (missing.push(r), [])),
-      // Failures read as the record's own write's; an update left unsent after a call with no answer in time is sent again.
+      // Failures read as the record's own write's; an update left unsent after a call with no answer in time, and the records of a part refused whole, go again by their own verb.
       onFailure: (r, error) => {
         if (!isCreate(r) && error.code === 'timeout' && !ctx.caller.stopped) return (late.push(r), []);
+        if (refusedWhole(error) && !ctx.caller.stopped) return (alone.push(r), []);
         return [failedEvent(r, isCreate(r) ? 'Create' : 'Update', error)];
       },
       markOnDispatch: (batch) => batch.filter(isCreate),
       ...(ctx.createIsUpsert ? {} : { reconcile: reconcileCreates(ctx) }),
     },
   );
-  await sendUpdateBatches(ctx, ledger, late, missing);
+  await sendUpdateBatches(ctx, ledger, [...late, ...alone.filter((r) => !isCreate(r))], missing);
+  return alone.filter(isCreate);
 }
 
 /** Sends updates by `update`; records gone at write time join `missing`. */
@@ -181,7 +187,8 @@ function sendUpdateBatches(ctx: RecordRunContext, ledger: RecordLedger, updates:
 /**
  * Updates found records, then sends the batch they share with the first creates (see
  * {@link sharedBatch}); records gone at write time are planned again as not found, so the
- * mode decides (created below, or skipped). Returns the creates the shared batch carried.
+ * mode decides (created below, or skipped). Returns the creates the shared batch carried (but
+ * those it leaves to the create verb).
  */
 async function sendUpdates(ctx: RecordRunContext, ledger: RecordLedger): Promise<Set<number>> {
   const updates = updatesToSend(ctx, ledger);
@@ -191,7 +198,7 @@ async function sendUpdates(ctx: RecordRunContext, ledger: RecordLedger): Promise
   const sharedCreates = new Set(shared.filter((r) => r.plan?.action === 'create').map((r) => r.ref));
   const missing: RecordView[] = [];
   await sendUpdateBatches(ctx, ledger, updates.filter((r) => !inShared.has(r.ref)), missing);
-  if (shared.length > 0 && !ctx.caller.stopped) await sendShared(ctx, ledger, shared, missing);
+  if (shared.length > 0 && !ctx.caller.stopped) for (const r of await sendShared(ctx, ledger, shared, missing)) sharedCreates.delete(r.ref);
   if (missing.length > 0) {
     ctx.logger.debug('records missing at write time', { records: missing.length });
     ledger.report(missing.map((r) => ({ type: 'missing', ref: r.ref })));
