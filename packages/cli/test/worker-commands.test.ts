@@ -162,7 +162,7 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
     emulator.setFaults([{ kind: 'latency', latencyMs: 400, path: '^/(?!__emulator)' }]);
     try {
       const worker = cli22(['worker', '--heartbeat', '10', '--log-level', 'info'], env(), { untilStderr: /"sync":"many"[^\n]*"msg":"run ended"/, thenSignal: 'SIGTERM' });
-      type Listed = { status: string; counts: { created: number } };
+      type Listed = { runId: string; status: string; counts: { created: number } };
       let running: Listed | undefined;
       for (const deadline = Date.now() + 90_000; !running && Date.now() < deadline; ) {
         const [run] = JSON.parse((await cli22(['runs', '--sync', 'many', '--json'], env())).stdout) as Listed[];
@@ -170,7 +170,8 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
       }
       expect(running, 'a running run with counts so far').toBeDefined();
       const listed = await cli22(['schedule', 'list'], env());
-      expect(listed.stdout).toMatch(/many .*yes \(so far [\d,]+ created/);
+      // The run's id beside its counts, to look it up with `runs` (reviewer 78, F4: only --json had it).
+      expect(listed.stdout).toMatch(new RegExp(`many .*yes \\(run ${running?.runId}, so far [\\d,]+ created`));
       expect((await worker).code).toBe(0);
     } finally {
       emulator.setFaults([]);

@@ -55,12 +55,16 @@ function addCommand(io: CliIo, onExit: (code: number) => void): Command {
     });
 }
 
-/** `yes` with the run's counts so far (the non-zero ones, as its worker last recorded them), or `no`. */
-function runningText(sync: { readonly running: boolean; readonly current?: { readonly counts: Readonly<Record<string, number>> } | undefined }): string {
+/**
+ * `yes` with the run's id (for `syncmodes runs`) and its counts so far (the non-zero ones, as
+ * its worker last recorded them), or `no`.
+ */
+function runningText(sync: { readonly running: boolean; readonly current?: { readonly runId: string; readonly counts: Readonly<Record<string, number>> } | undefined }): string {
   if (!sync.running) return 'no';
+  const run = sync.current ? `run ${sync.current.runId}, ` : '';
   const counted = Object.entries(sync.current?.counts ?? {}).filter(([, n]) => n > 0);
-  if (counted.length === 0) return 'yes (nothing counted yet)';
-  return `yes (so far ${counted.map(([outcome, n]) => `${n.toLocaleString('en-US')} ${outcome}`).join(', ')})`;
+  if (counted.length === 0) return `yes (${run}nothing counted yet)`;
+  return `yes (${run}so far ${counted.map(([outcome, n]) => `${n.toLocaleString('en-US')} ${outcome}`).join(', ')})`;
 }
 
 function listCommand(io: CliIo, onExit: (code: number) => void): Command {
