@@ -27,8 +27,8 @@ export function pgStoreError(error: unknown, url: string, doing: string): SyncEr
   const e = error as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
   const raw = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
-  // A statement cancelled by `statement_timeout` (57014), or with no answer by `query_timeout`.
-  const late = code === '57014' || raw === 'Query read timeout' ? ': no answer within the store\'s query timeout (queryTimeoutMs)' : '';
+  // A statement cancelled by `statement_timeout` (57014).
+  const late = code === '57014' ? ': no answer within the store\'s query timeout (queryTimeoutMs)' : '';
   const message = `${redactText(raw, [...databaseSecrets(url), url])}${late}`;
   const where = redactDatabaseUrl(url);
   if (isConfigurationProblem(code)) {

@@ -38,10 +38,12 @@ export interface PostgresStateStoreOptions {
   readonly idleInTransactionTimeoutMs?: number | undefined;
   /**
    * Longest a statement may run, ms (default 120,000): the server cancels it then
-   * (`statement_timeout`: a lock held by a migration, a stuck server), and a statement whose
-   * answer has not come 5 s later (or, below 5 s, twice the limit) fails on the client too (`query_timeout`: a network cut with
-   * no reset, a frozen server) and its connection is dropped. Either fails the read or write
-   * with `state_unwritable` instead of leaving the run, or the worker, waiting forever.
+   * (`statement_timeout`: a table locked by a migration, a lock another session holds), and
+   * the read or write fails with `state_unwritable` instead of leaving the run, or the worker,
+   * waiting forever. Server-side only: node-postgres's client-side `query_timeout` left a timer
+   * that kept a stopped worker alive for the whole limit (a fresh new-user check: 125 s after
+   * "worker stopped"), and a client it fires on is left half open
+   * (https://github.com/brianc/node-postgres/issues/3399).
    */
   readonly queryTimeoutMs?: number | undefined;
 }
@@ -49,8 +51,6 @@ export interface PostgresStateStoreOptions {
 /** Default of {@link PostgresStateStoreOptions.queryTimeoutMs}, ms. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
 
-/** The client's own limit: the server's, plus time for its cancellation to arrive (at most 5 s more). */
-const clientTimeoutMs = (queryTimeoutMs: number) => queryTimeoutMs + Math.min(5_000, queryTimeoutMs);
 
 /**
  * True when the connection cannot be used again: a lost socket, or the server ending the
@@ -111,7 +111,6 @@ export class PostgresStateStore implements StateStore {
       keepAlive: true,
       idle_in_transaction_session_timeout: options.idleInTransactionTimeoutMs ?? 10_000,
       statement_timeout: options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS,
-      query_timeout: clientTimeoutMs(options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS),
     });
     // An idle connection the server closed (restart, failover) must not crash the process: the next query reconnects.
     pool.on('error', () => undefined);
