@@ -94,7 +94,7 @@ export type {
   RecordVerbs,
   TargetItem,
   UpdateItem,
-  UpsertItem,
+  CreateOrUpdateItem,
   VerbContext,
   WriteItem,
 } from './destination/verbs';

@@ -6,7 +6,7 @@ import { SALESFORCE_CODES } from './errors/codes';
 import { convertValue, dateOptionsOf } from './fields/field-values';
 import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembers } from './verbs/campaigns';
 import { findRecords } from './verbs/find-records';
-import { SHARED_WRITES_MIN_VERSION, upsertRecords } from './verbs/shared-writes';
+import { SHARED_WRITES_MIN_VERSION, createAndUpdateRecords } from './verbs/shared-writes';
 import { createRecords, deleteRecords, updateRecords, upsertsByMatchField } from './verbs/write-records';
 
 /** A field's value as a key (trimmed, lowercased), the field named as configured or in any case (mappings may spell it differently); undefined when empty. */
@@ -51,12 +51,12 @@ export const salesforceDestination = defineDestination({
   syncModes: ['sync', 'additive', 'enrich'],
   defaultSyncMode: 'additive',
   // Runs of more than `bulkThreshold` changed records take whole Bulk API 2.0 jobs (the verbs switch API above 200 records);
-  // a job takes one operation, so updates and creates share no batch there (`upsertBatch`). Elsewhere they share one
-  // Composite call (see upsertRecords), from API version 48.0.
+  // a job takes one operation, so updates and creates share no batch there (`sharedBatch`). Elsewhere they share one
+  // Composite call (see createAndUpdateRecords), from API version 48.0.
   limits: (config, run) =>
     config.bulkThreshold > 0 && run.changed + run.departing > config.bulkThreshold
-      ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize, upsertBatch: false }
-      : { writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency, upsertBatch: Number(config.apiVersion) >= SHARED_WRITES_MIN_VERSION },
+      ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize, sharedBatch: false }
+      : { writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency, sharedBatch: Number(config.apiVersion) >= SHARED_WRITES_MIN_VERSION },
   matchKeyLabel: (config) => config.matchField,
   matchKey: (snapshot, config) => normalisedField(snapshot, config.matchField),
   // Where the match field is not Email, the Email still names the person: Salesforce's standard duplicate
@@ -105,7 +105,7 @@ export const salesforceDestination = defineDestination({
     find: findRecords,
     create: createRecords,
     update: updateRecords,
-    upsert: upsertRecords,
+    createAndUpdate: createAndUpdateRecords,
     delete: deleteRecords,
     groups: { find: findCampaigns, ensure: ensureCampaigns, add: addCampaignMembers, remove: removeCampaignMembers },
   },

@@ -63,7 +63,7 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
     const summary = await run(people(0, 499, byEmail));
     expect(summary.counts).toMatchObject({ created: 250, updated: 250, failed: 0 });
     expect(writes(env.emulator.requests)).toEqual([['update', 200], ['composite', [['update', 50], ['create', 150]]], ['create', 100]]);
-    expect(summary.stats.calls).toMatchObject({ find: 3, update: 1, upsert: 1, create: 1 });
+    expect(summary.stats.calls).toMatchObject({ find: 3, update: 1, create_and_update: 1, create: 1 });
     const composite = env.emulator.requests.find((e) => e.path === COMPOSITE)?.body as { allOrNone: boolean; collateSubrequests: boolean; compositeRequest: Sub[] };
     // Independent parts, run in order; the updates by the Id the lookup found, the creates without one.
     expect([composite.allOrNone, composite.collateSubrequests]).toEqual([false, false]);
@@ -179,9 +179,9 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
       ...salesforceDestination,
       verbs: {
         ...salesforceDestination.verbs,
-        async upsert(ctx, items) {
+        async createAndUpdate(ctx, items) {
           env.emulator.org.delete(gone);
-          const results = await (salesforceDestination.verbs.upsert as NonNullable<typeof salesforceDestination.verbs.upsert>)(ctx, items);
+          const results = await (salesforceDestination.verbs.createAndUpdate as NonNullable<typeof salesforceDestination.verbs.createAndUpdate>)(ctx, items);
           return results.map((r, i) => (items[i]?.action === 'update' && (items[i] as { destinationId: string }).destinationId === gone ? { ok: false, error: new NotFoundError('gone') } : r));
         },
       },

@@ -10,11 +10,11 @@ export interface DestinationLimits {
   readonly groupBatchSize: number;
   /**
    * Whether a window's last updates and first creates may share one batch through the
-   * destination's `upsert` verb (see `RecordVerbs.upsert`). Default: true when the verb
+   * destination's `createAndUpdate` verb (see `RecordVerbs.createAndUpdate`). Default: true when the verb
    * exists. A destination turns it off where sharing saves nothing (e.g. Salesforce's Bulk API
    * runs, whose jobs take one operation each).
    */
-  readonly upsertBatch?: boolean | undefined;
+  readonly sharedBatch?: boolean | undefined;
   /** Most calls in flight at once. */
   readonly concurrency: number;
   /** Client-side pacing: at most `requests` calls per `intervalMs`, a call counted from its start until `intervalMs` after its answer (so however long a call takes to reach the vendor, no window of the vendor sees more). */

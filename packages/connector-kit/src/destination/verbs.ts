@@ -132,11 +132,11 @@ export interface UpdateItem extends WriteItem {
 }
 
 /**
- * One record of a call that both creates and updates ({@link RecordVerbs.upsert}): `create`
+ * One record of a call that both creates and updates ({@link RecordVerbs.createAndUpdate}): `create`
  * makes a new record (never matched by key: see the verb), `update` changes the record with
  * `destinationId`.
  */
-export type UpsertItem = (WriteItem & { readonly action: 'create' }) | (UpdateItem & { readonly action: 'update' });
+export type CreateOrUpdateItem = (WriteItem & { readonly action: 'create' }) | (UpdateItem & { readonly action: 'update' });
 
 /** A destination record addressed by id (delete, restore, group membership). */
 export interface TargetItem {
@@ -187,7 +187,7 @@ export interface RecordVerbs<Config, Client> {
    * `status`: the kit sends them again by their own verb, whose batch it splits to fail only the
    * bad record. Per-record refusals carry no `status`.
    */
-  upsert?(ctx: VerbContext<Config, Client>, items: readonly UpsertItem[]): Promise<ItemResult[]>;
+  createAndUpdate?(ctx: VerbContext<Config, Client>, items: readonly CreateOrUpdateItem[]): Promise<ItemResult[]>;
   /** Deletes (or archives, as the destination's config says). Required for destinations supporting `sync`. */
   delete?(ctx: VerbContext<Config, Client>, items: readonly TargetItem[]): Promise<ItemResult[]>;
   /** Brings back an archived record before it is updated. */

@@ -1,4 +1,4 @@
-import { SyncError, type ItemResult, type UpdateItem, type UpsertItem, type WriteItem } from '@syncmodes/connector-kit';
+import { SyncError, type ItemResult, type UpdateItem, type CreateOrUpdateItem, type WriteItem } from '@syncmodes/connector-kit';
 import type { CompositeSubrequest } from '../client/salesforce-api';
 import { saveErrorToSyncError, type SalesforceSaveError } from '../client/errors';
 import { COLLECTION_SIZE, convertItems, createRecords, placeSaved, updateRecords, upsertsByMatchField, type ConvertedItems, type Ctx } from './write-records';
@@ -49,7 +49,7 @@ function place(part: Part, status: number, body: unknown): void {
 
 /**
  * Creates and updates records in one call: the kit's batch shared by a window's last updates
- * and first creates (≤ 200 records; sObject Collections runs only, see `upsertBatch` in the
+ * and first creates (≤ 200 records; sObject Collections runs only, see `sharedBatch` in the
  * limits). One Composite request holds two sObject Collections requests, run in order: the
  * updates by record id, then the creates as {@link createRecords} sends them (inserts, or
  * upserts by a unique external-id match field) — each record's outcome is the one its own
@@ -61,12 +61,12 @@ function place(part: Part, status: number, body: unknown): void {
  * @throws {@link SyncError} as the other writes do; `unexpected_response` (retryable) when the
  *   answer cannot be read (see {@link place}).
  */
-export async function upsertRecords(ctx: Ctx, items: readonly UpsertItem[]): Promise<ItemResult[]> {
+export async function createAndUpdateRecords(ctx: Ctx, items: readonly CreateOrUpdateItem[]): Promise<ItemResult[]> {
   const updates = items.flatMap((item, i) => (item.action === 'update' ? [i] : []));
   const creates = items.flatMap((item, i) => (item.action === 'create' ? [i] : []));
   if (creates.length === 0) return updateRecords(ctx, items as readonly UpdateItem[]);
   if (updates.length === 0) return createRecords(ctx, items as readonly WriteItem[]);
-  if (items.length > COLLECTION_SIZE) throw new Error(`upsertRecords takes at most ${COLLECTION_SIZE} records (got ${items.length}): the kit sends a shared batch only on sObject Collections runs.`);
+  if (items.length > COLLECTION_SIZE) throw new Error(`createAndUpdateRecords takes at most ${COLLECTION_SIZE} records (got ${items.length}): the kit sends a shared batch only on sObject Collections runs.`);
   const { object } = ctx.client.fields;
   const typed = (fields: Record<string, unknown>) => ({ attributes: { type: object }, ...fields });
   const key = ctx.client.matchField.name;

@@ -19,7 +19,7 @@ export type CallKind =
   | 'find'
   | 'create'
   | 'update'
-  | 'upsert'
+  | 'create_and_update'
   | 'delete'
   | 'restore'
   | 'ensure_groups'
@@ -54,7 +54,7 @@ export function emptyCallStats(): CallStats {
       find: 0,
       create: 0,
       update: 0,
-      upsert: 0,
+      create_and_update: 0,
       delete: 0,
       restore: 0,
       ensure_groups: 0,

@@ -26,7 +26,7 @@ async function callOnce<I>(caller: Caller, kind: CallKind, items: readonly I[], 
   if (results.length !== batch.length) {
     throw new SyncError('connector_result_mismatch', `The destination's ${kind} verb returned ${results.length} results for ${batch.length} records (a connector bug).`);
   }
-  if (kind === 'create' || kind === 'upsert') checkDistinctIds(results);
+  if (kind === 'create' || kind === 'create_and_update') checkDistinctIds(results);
   return results;
 }
 

@@ -1,4 +1,4 @@
-import type { TargetItem, UpdateItem, UpsertItem, WriteItem } from '../../destination/verbs';
+import type { TargetItem, UpdateItem, CreateOrUpdateItem, WriteItem } from '../../destination/verbs';
 import { SyncError } from '../../errors/sync-error';
 import type { SendBatchOptions } from '../calls/send-batch';
 import type { RecordEvent } from '../ledger/events';
@@ -113,24 +113,24 @@ function reconcile(ctx: RecordRunContext) {
 }
 
 /**
- * The one batch a window's updates and creates share, through the destination's `upsert`
- * verb: the updates' last, partly filled batch topped up with the first creates. None when
- * the destination has no such verb or turns it off for the run (`limits.upsertBatch`), when
+ * The one batch a window's updates and creates share, through the destination's
+ * `createAndUpdate` verb: the updates' last, partly filled batch topped up with the first creates. None when
+ * the destination has no such verb or turns it off for the run (`limits.sharedBatch`), when
  * the updates fill their batches, when there is no create, or when creates go without a
  * lookup (`upsertCreates`: they keep their own calls).
  */
 function sharedBatch(ctx: RecordRunContext, updates: readonly RecordView[], creates: readonly RecordView[]): RecordView[] {
   const size = ctx.limits.writeBatchSize;
   const tail = updates.length % size;
-  if (!ctx.destination.verbs.upsert || ctx.limits.upsertBatch === false || ctx.upsertCreates || tail === 0 || creates.length === 0) return [];
+  if (!ctx.destination.verbs.createAndUpdate || ctx.limits.sharedBatch === false || ctx.upsertCreates || tail === 0 || creates.length === 0) return [];
   return [...updates.slice(updates.length - tail), ...creates.slice(0, size - tail)];
 }
 
 /** Looks a shared batch's creates up after a call whose answer was lost (see `reconcile`); its updates are sent again. */
-function reconcileCreates(ctx: RecordRunContext): NonNullable<SendBatchOptions<UpsertItem>['reconcile']> {
+function reconcileCreates(ctx: RecordRunContext): NonNullable<SendBatchOptions<CreateOrUpdateItem>['reconcile']> {
   const lookUp = reconcile(ctx);
   return async (items) => {
-    const creates = items.filter((i): i is UpsertItem & { action: 'create' } => i.action === 'create');
+    const creates = items.filter((i): i is CreateOrUpdateItem & { action: 'create' } => i.action === 'create');
     const found = creates.length > 0 ? await lookUp(creates) : [];
     let k = 0;
     return items.map((i) => (i.action === 'create' ? found[k++] : undefined));
@@ -138,7 +138,7 @@ function reconcileCreates(ctx: RecordRunContext): NonNullable<SendBatchOptions<U
 }
 
 /**
- * Sends the shared batch as one `upsert` call. Its creates are marked as the call goes out
+ * Sends the shared batch as one `createAndUpdate` call. Its creates are marked as the call goes out
  * and, after a call whose answer was lost, treated as a create batch's are (looked up unless
  * they are upserts by match key); its updates are sent again — also those of a call with no
  * answer in time, which the creates' lookup leaves unsent: they go by `update`. Records of a
@@ -147,15 +147,15 @@ function reconcileCreates(ctx: RecordRunContext): NonNullable<SendBatchOptions<U
  * creates (returned) with the other creates. An update whose record is gone joins `missing`.
  */
 async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: readonly RecordView[], missing: RecordView[]): Promise<RecordView[]> {
-  const verb = ctx.destination.verbs.upsert as NonNullable<typeof ctx.destination.verbs.upsert>;
+  const verb = ctx.destination.verbs.createAndUpdate as NonNullable<typeof ctx.destination.verbs.createAndUpdate>;
   const isCreate = (r: RecordView) => r.plan?.action === 'create';
   const refusedWhole = (e: SyncError) => e.status !== undefined && e.status >= 400 && e.status < 500;
   const late: RecordView[] = [];
   const alone: RecordView[] = [];
-  await sendKind<UpsertItem>(
+  await sendKind<CreateOrUpdateItem>(
     ctx,
     ledger,
-    'upsert',
+    'create_and_update',
     shared,
     (r) => (isCreate(r) ? { ...createItem(ctx, r), action: 'create' } : { ...updateItem(ctx, r), action: 'update' }),
     (batch) => verb.call(ctx.destination.verbs, ctx.verbs, batch),
@@ -222,7 +222,7 @@ async function sendCreates(ctx: RecordRunContext, ledger: RecordLedger, sent: Re
  * Sends a window's planned record writes, in order: deletes, restores, updates, creates;
  * each in chunks of the destination's write batch size, with bounded concurrency, every
  * chunk reported to the ledger (which records it in state) as it is acknowledged. Where the
- * destination has an `upsert` verb, the updates' last, partly filled chunk and the first
+ * destination has a `createAndUpdate` verb, the updates' last, partly filled chunk and the first
  * creates go in one call (see {@link sharedBatch}). Creates
  * reconcile after ambiguous failures (look the records up again) so a retry never creates
  * a duplicate — except where `create` upserts by match key (`createUpserts`): a resend
