@@ -1,7 +1,7 @@
-import { NotFoundError, SqliteStateStore, runSync, type SyncMode } from '@syncmodes/connector-kit';
+import { NotFoundError, runSync, type SyncMode } from '@syncmodes/connector-kit';
 import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
-import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { describe, expect, it } from 'vitest';
 import { salesforceDestination } from '../src/index';
 import { startEmulator } from './salesforce-harness';
 
@@ -40,31 +40,41 @@ function writes(log: readonly RequestLogEntry[]): unknown[] {
   });
 }
 
+/** Salesforce's destination, running `then` once after the first lookup that `when` accepts answered (before anything is written). */
+function afterLookup(when: (found: Map<number, readonly { id: string }[]>) => boolean, then: () => void): typeof salesforceDestination {
+  let done = false;
+  return {
+    ...salesforceDestination,
+    verbs: {
+      ...salesforceDestination.verbs,
+      async find(ctx, requests) {
+        const found = await salesforceDestination.verbs.find(ctx, requests);
+        if (!done && when(found)) {
+          done = true;
+          then();
+        }
+        return found;
+      },
+    },
+  };
+}
+
 describe('Salesforce: a window\'s last updates and first creates share one Composite call', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  let state: SqliteStateStore;
-  beforeEach(async () => {
-    env = await startEmulator();
-    state = new SqliteStateStore(':memory:');
-  });
-  afterEach(async () => {
-    state.close();
-    await env.emulator.stop();
-  });
-  const contacts = () => env.emulator.org.all('Contact');
+  const t = perTestEmulator(startEmulator);
+  const contacts = () => t.env.emulator.org.all('Contact');
   const run = (records: ConformanceRecord[], mode: SyncMode = 'additive', extra: Record<string, unknown> = {}, destination = salesforceDestination) =>
-    runSync({ collectResults: true, destination, config: { ...env.config, ...extra }, mode, source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 1_000 } });
+    runSync({ collectResults: true, destination, config: { ...t.env.config, ...extra }, mode, source: memorySource(records), state: t.state, retry: FAST, guard: { maxDeletes: 1_000 } });
   const seedExisting = (to: number, extId = false) =>
-    env.emulator.seed({ Contact: people(0, to).map((p) => ({ Email: p.snapshot.properties.Email, LastName: 'Old', Title: 'Stale', ...(extId ? { Customer_Id__c: p.snapshot.properties.Customer_Id__c } : {}) })) });
+    t.env.emulator.seed({ Contact: people(0, to).map((p) => ({ Email: p.snapshot.properties.Email, LastName: 'Old', Title: 'Stale', ...(extId ? { Customer_Id__c: p.snapshot.properties.Customer_Id__c } : {}) })) });
   const uniqueEmails = () => new Set(contacts().map((c) => String(c.Email).toLowerCase())).size;
 
   it('250 found and 250 new by Email: 200 updates, one Composite call (50 updates, then 150 creates), 100 creates — 3 write calls, not 4; outcomes, data and ownership exact', async () => {
     seedExisting(249);
     const summary = await run(people(0, 499, byEmail));
     expect(summary.counts).toMatchObject({ created: 250, updated: 250, failed: 0 });
-    expect(writes(env.emulator.requests)).toEqual([['update', 200], ['composite', [['update', 50], ['create', 150]]], ['create', 100]]);
+    expect(writes(t.env.emulator.requests)).toEqual([['update', 200], ['composite', [['update', 50], ['create', 150]]], ['create', 100]]);
     expect(summary.stats.calls).toMatchObject({ find: 3, update: 1, create_and_update: 1, create: 1 });
-    const composite = env.emulator.requests.find((e) => e.path === COMPOSITE)?.body as { allOrNone: boolean; collateSubrequests: boolean; compositeRequest: Sub[] };
+    const composite = t.env.emulator.requests.find((e) => e.path === COMPOSITE)?.body as { allOrNone: boolean; collateSubrequests: boolean; compositeRequest: Sub[] };
     // Independent parts, run in order; the updates by the Id the lookup found, the creates without one.
     expect([composite.allOrNone, composite.collateSubrequests]).toEqual([false, false]);
     const [updates, creates] = composite.compositeRequest;
@@ -87,13 +97,13 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
 
   it('the Composite call\'s answer is lost (written, then the connection cut): its creates are looked up and taken, never made twice; its updates are sent again', async () => {
     seedExisting(249);
-    env.emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: `${COMPOSITE}$`, times: 1 }]);
+    t.env.emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: `${COMPOSITE}$`, times: 1 }]);
     const summary = await run(people(0, 499, byEmail));
     expect(summary.counts).toMatchObject({ created: 250, updated: 250, failed: 0 });
-    expect(writes(env.emulator.requests)).toEqual([['update', 200], ['composite', [['update', 50], ['create', 150]]], ['update', 50], ['create', 100]]);
+    expect(writes(t.env.emulator.requests)).toEqual([['update', 200], ['composite', [['update', 50], ['create', 150]]], ['update', 50], ['create', 100]]);
     expect(contacts()).toHaveLength(500);
     expect(uniqueEmails()).toBe(500);
-    const entries = await state.get(summary.syncId, ['c250', 'c399', 'c400']);
+    const entries = await t.state.get(summary.syncId, ['c250', 'c399', 'c400']);
     for (const id of ['c250', 'c399', 'c400']) expect(entries.get(id)).toMatchObject({ owned: true, pending: false });
     const departures = await run(people(0, 499, byEmail).filter((p) => p.id !== 'c260'), 'sync');
     expect(departures.counts).toMatchObject({ deleted: 1, unchanged: 499 });
@@ -101,7 +111,7 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
 
   it('a Composite call with no answer in time: its updates are sent again at once, its creates are not (the next run looks them up); nothing is made twice', async () => {
     seedExisting(249);
-    env.emulator.setFaults([{ kind: 'latency', latencyMs: 700, method: 'POST', path: `${COMPOSITE}$`, times: 1 }]);
+    t.env.emulator.setFaults([{ kind: 'latency', latencyMs: 700, method: 'POST', path: `${COMPOSITE}$`, times: 1 }]);
     const first = await run(people(0, 499, byEmail), 'additive', { requestTimeoutMs: 300 });
     expect(first.counts).toMatchObject({ updated: 250, created: 100 });
     expect(first.results.filter((r) => r.outcome === 'failed').map((r) => [r.id, r.code])).toEqual(people(250, 399).map((p) => [p.id, 'timeout']));
@@ -115,23 +125,9 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
   it('in the Composite call, an update of a record deleted since the lookup fails alone (ENTITY_IS_DELETED) and nothing is created for it', async () => {
     seedExisting(249);
     const deleted = String(contacts().find((c) => c.Email === 'person230@example.com')?.Id);
-    let dropped = false;
-    const destination: typeof salesforceDestination = {
-      ...salesforceDestination,
-      verbs: {
-        ...salesforceDestination.verbs,
-        async find(ctx, requests) {
-          const found = await salesforceDestination.verbs.find(ctx, requests);
-          if (!dropped && [...found.values()].flat().some((f) => f.id === deleted)) {
-            dropped = true;
-            env.emulator.org.delete(deleted);
-          }
-          return found;
-        },
-      },
-    };
+    const destination = afterLookup((found) => [...found.values()].flat().some((f) => f.id === deleted), () => t.env.emulator.org.delete(deleted));
     const summary = await run(people(0, 499, byEmail), 'additive', {}, destination);
-    expect(writes(env.emulator.requests)).toEqual([['update', 200], ['composite', [['update', 50], ['create', 150]]], ['create', 100]]);
+    expect(writes(t.env.emulator.requests)).toEqual([['update', 200], ['composite', [['update', 50], ['create', 150]]], ['create', 100]]);
     const failed = summary.results.filter((r) => r.outcome === 'failed');
     expect(failed.map((r) => [r.id, r.destinationId])).toEqual([['c230', deleted]]);
     expect(failed[0]?.message).toMatch(/^Update failed: ENTITY_IS_DELETED/);
@@ -141,26 +137,18 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
 
   it('a part of the Composite call refused as a whole (a field removed since the run read the object) is sent again by its own call, which fails only the records carrying that field (fresh reviewer 82, F1)', async () => {
     seedExisting(249);
-    let dropped = false;
-    const destination: typeof salesforceDestination = {
-      ...salesforceDestination,
-      verbs: {
-        ...salesforceDestination.verbs,
-        async find(ctx, requests) {
-          const found = await salesforceDestination.verbs.find(ctx, requests);
-          if (!dropped) {
-            dropped = true; // An admin deletes the field after the run read the object's fields.
-            const org = env.emulator.org as unknown as { schema(name: string): { fields: { name: string }[] }; schemas: Map<string, unknown> };
-            const contact = org.schema('Contact');
-            org.schemas.set('contact', { ...contact, fields: contact.fields.filter((f) => f.name !== 'Subscription_Date__c') });
-          }
-          return found;
-        },
+    // An admin deletes the field after the run read the object's fields.
+    const destination = afterLookup(
+      () => true,
+      () => {
+        const org = t.env.emulator.org as unknown as { schema(name: string): { fields: { name: string }[] }; schemas: Map<string, unknown> };
+        const contact = org.schema('Contact');
+        org.schemas.set('contact', { ...contact, fields: contact.fields.filter((f) => f.name !== 'Subscription_Date__c') });
       },
-    };
+    );
     const records = people(0, 499, (i) => ({ ...byEmail(i), ...(i === 230 || i === 300 ? { Subscription_Date__c: '2024-01-02' } : {}) }));
     const summary = await run(records, 'additive', {}, destination);
-    const composite = writes(env.emulator.requests).find((w) => (w as [string])[0] === 'composite');
+    const composite = writes(t.env.emulator.requests).find((w) => (w as [string])[0] === 'composite');
     expect(composite).toEqual(['composite', [['update', 50], ['create', 150]]]);
     expect(summary.results.filter((r) => r.outcome === 'failed').map((r) => [r.id, r.message?.split(':')[0]])).toEqual([
       ['c230', 'Update failed'],
@@ -180,7 +168,7 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
       verbs: {
         ...salesforceDestination.verbs,
         async createAndUpdate(ctx, items) {
-          env.emulator.org.delete(gone);
+          t.env.emulator.org.delete(gone);
           const results = await (salesforceDestination.verbs.createAndUpdate as NonNullable<typeof salesforceDestination.verbs.createAndUpdate>)(ctx, items);
           return results.map((r, i) => (items[i]?.action === 'update' && (items[i] as { destinationId: string }).destinationId === gone ? { ok: false, error: new NotFoundError('gone') } : r));
         },
@@ -194,10 +182,10 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
 
   it('an external-id match field with Emails mapped (so looked up): the Composite call\'s creates are upserts by the key, as the other creates; a create Salesforce refuses fails alone in both, alike; a lost answer is sent again whole', async () => {
     seedExisting(249, true);
-    env.emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: `${COMPOSITE}$`, times: 1 }]);
+    t.env.emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: `${COMPOSITE}$`, times: 1 }]);
     // c260 (in the Composite call) and c450 (in an upsert call) have no LastName, which Salesforce requires of a Contact it creates.
     const summary = await run(people(0, 499, (i) => (i === 260 || i === 450 ? { LastName: null } : {})), 'additive', { matchField: 'Customer_Id__c' });
-    expect(writes(env.emulator.requests)).toEqual([
+    expect(writes(t.env.emulator.requests)).toEqual([
       ['update', 200],
       ['composite', [['update', 50], ['upsert by Customer_Id__c', 150]]],
       ['composite', [['update', 50], ['upsert by Customer_Id__c', 150]]],
@@ -218,14 +206,14 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
     seedExisting(199);
     const summary = await run(people(0, 299, byEmail));
     expect(summary.counts).toMatchObject({ created: 100, updated: 200 });
-    expect(writes(env.emulator.requests)).toEqual([['update', 200], ['create', 100]]);
-    env.emulator.clearRequests();
+    expect(writes(t.env.emulator.requests)).toEqual([['update', 200], ['create', 100]]);
+    t.env.emulator.clearRequests();
     const changed = await run(people(0, 299, (i) => ({ ...byEmail(i), Title: `Chief ${i}` })));
     expect(changed.counts).toMatchObject({ updated: 300 });
-    expect(writes(env.emulator.requests)).toEqual([['update', 200], ['update', 100]]);
-    env.emulator.clearRequests();
+    expect(writes(t.env.emulator.requests)).toEqual([['update', 200], ['update', 100]]);
+    t.env.emulator.clearRequests();
     const older = await run([...people(0, 299, (i) => ({ ...byEmail(i), Title: `Vice ${i}` })), ...people(300, 349, byEmail)], 'additive', { apiVersion: '47.0' });
     expect(older.counts).toMatchObject({ updated: 300, created: 50 });
-    expect(writes(env.emulator.requests).map((w) => (w as [string])[0])).toEqual(['update', 'update', 'create']);
+    expect(writes(t.env.emulator.requests).map((w) => (w as [string])[0])).toEqual(['update', 'update', 'create']);
   });
 });
