@@ -3,7 +3,7 @@ import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { salesforceDestination } from '../src/index';
-import { startEmulator } from './salesforce-harness';
+import { afterLookup, startEmulator } from './salesforce-harness';
 
 // Bulk API 2.0 upsert by an external-id match field:
 // https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm (operation upsert, externalIdFieldName)
@@ -50,24 +50,6 @@ describe('Salesforce: creates are upserts by an external-id match field (no look
   const contacts = () => env.emulator.org.all('Contact');
   const run = (records: ConformanceRecord[], mode = 'additive', extra: Record<string, unknown> = {}, destination = salesforceDestination) =>
     runSync({ collectResults: true, destination, config: { ...config, ...extra }, mode, source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 1_000 } });
-  /** The destination, running `between` once after the run's first lookup answered (before anything is written). */
-  const afterLookup = (between: () => void): typeof salesforceDestination => {
-    let done = false;
-    return {
-      ...salesforceDestination,
-      verbs: {
-        ...salesforceDestination.verbs,
-        async find(ctx, requests) {
-          const found = await salesforceDestination.verbs.find(ctx, requests);
-          if (!done) {
-            done = true;
-            between();
-          }
-          return found;
-        },
-      },
-    };
-  };
   const idOf = (key: string) => String(contacts().find((c) => c.Customer_Id__c === key)?.Id);
 
   it('half new, half existing, no Email in the source: one upsert job and no lookup; created vs updated exact from sf__Created; requests counted', async () => {

@@ -84,3 +84,25 @@ export const salesforceHarness: ConformanceHarness<typeof salesforceDestination.
   writeBatchLimit: 200,
   writeRequest: (kind) => ({ method: kind === 'create' ? 'POST' : 'PATCH', path: '/composite/sobjects$' }),
 };
+
+/**
+ * Salesforce's destination, running `then` once after the first lookup that `when` accepts has
+ * answered (before anything is written): what changes in the org between a run's lookup and its writes.
+ */
+export function afterLookup(then: () => void, when: (found: Map<number, readonly { id: string }[]>) => boolean = () => true): typeof salesforceDestination {
+  let done = false;
+  return {
+    ...salesforceDestination,
+    verbs: {
+      ...salesforceDestination.verbs,
+      async find(ctx, requests) {
+        const found = await salesforceDestination.verbs.find(ctx, requests);
+        if (!done && when(found)) {
+          done = true;
+          then();
+        }
+        return found;
+      },
+    },
+  };
+}

@@ -3,7 +3,7 @@ import type { RequestLogEntry } from '@syncmodes/connector-kit/emulator';
 import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import { describe, expect, it } from 'vitest';
 import { salesforceDestination } from '../src/index';
-import { startEmulator } from './salesforce-harness';
+import { afterLookup, startEmulator } from './salesforce-harness';
 
 // A window's last updates and first creates share one call: a Composite request holding an sObject Collections
 // update and create, run in order, counted as one call ("The entire series of requests counts as a single call
@@ -38,25 +38,6 @@ function writes(log: readonly RequestLogEntry[]): unknown[] {
     if (!e.path.includes('/composite/sobjects') || e.method === 'GET' || (e.method === 'POST' && !e.path.endsWith('/composite/sobjects'))) return [];
     return [[what(e.method, e.path), (e.body as { records: unknown[] }).records.length]];
   });
-}
-
-/** Salesforce's destination, running `then` once after the first lookup that `when` accepts answered (before anything is written). */
-function afterLookup(when: (found: Map<number, readonly { id: string }[]>) => boolean, then: () => void): typeof salesforceDestination {
-  let done = false;
-  return {
-    ...salesforceDestination,
-    verbs: {
-      ...salesforceDestination.verbs,
-      async find(ctx, requests) {
-        const found = await salesforceDestination.verbs.find(ctx, requests);
-        if (!done && when(found)) {
-          done = true;
-          then();
-        }
-        return found;
-      },
-    },
-  };
 }
 
 describe('Salesforce: a window\'s last updates and first creates share one Composite call', () => {
@@ -125,7 +106,7 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
   it('in the Composite call, an update of a record deleted since the lookup fails alone (ENTITY_IS_DELETED) and nothing is created for it', async () => {
     seedExisting(249);
     const deleted = String(contacts().find((c) => c.Email === 'person230@example.com')?.Id);
-    const destination = afterLookup((found) => [...found.values()].flat().some((f) => f.id === deleted), () => t.env.emulator.org.delete(deleted));
+    const destination = afterLookup(() => t.env.emulator.org.delete(deleted), (found) => [...found.values()].flat().some((f) => f.id === deleted));
     const summary = await run(people(0, 499, byEmail), 'additive', {}, destination);
     expect(writes(t.env.emulator.requests)).toEqual([['update', 200], ['composite', [['update', 50], ['create', 150]]], ['create', 100]]);
     const failed = summary.results.filter((r) => r.outcome === 'failed');
@@ -139,7 +120,6 @@ describe('Salesforce: a window\'s last updates and first creates share one Compo
     seedExisting(249);
     // An admin deletes the field after the run read the object's fields.
     const destination = afterLookup(
-      () => true,
       () => {
         const org = t.env.emulator.org as unknown as { schema(name: string): { fields: { name: string }[] }; schemas: Map<string, unknown> };
         const contact = org.schema('Contact');
