@@ -136,6 +136,34 @@ describe('the kit and a connector, installed from their tarballs into an empty p
     }
   });
 
+  it('reads a CSV file in its worker thread, from ESM and CommonJS: the thread\'s file ships beside the entries', async () => {
+    expect(existsSync(join(project, 'node_modules', '@syncmodes', 'connector-kit', 'dist', 'csv-worker.js'))).toBe(true);
+    // 5,000 rows: the thread sends 4 batches of 1,000 and waits for the reader, so it is still there after the first item.
+    const body = (load: string) => `${load}
+const threads = () => Number(/^Threads:\\s+(\\d+)/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]);
+fs.writeFileSync('many.csv', 'Id,Email\\n' + Array.from({ length: 5000 }, (_, i) => i + ',p' + i + '@example.com').join('\\n'));
+(async () => {
+  await fs.promises.readFile('many.csv'); // libuv's thread pool starts on a first file read: before counting
+  const before = threads();
+  const ids = [];
+  let during;
+  for await (const item of csvSource('many.csv', { idColumn: 'Id', fields: { Email: 'Email' } }, { thread: 'worker' }).open()) {
+    during ??= threads();
+    ids.push(item.id);
+  }
+  console.log(JSON.stringify({ rows: ids.length, last: ids.at(-1), more: during - before }));
+})();`;
+    for (const [load, type] of [
+      ["import fs from 'node:fs';\nimport { csvSource } from '@syncmodes/connector-kit';", 'module'],
+      ["const fs = require('node:fs');\nconst { csvSource } = require('@syncmodes/connector-kit');", 'commonjs'],
+    ] as const) {
+      const out = ok(await run('node', [`--input-type=${type}`, '-e', body(load)], { cwd: project }), type);
+      const read = JSON.parse(out.stdout) as { rows: number; last: string; more: number };
+      expect(read, type).toMatchObject({ rows: 5000, last: '4999' });
+      expect(read.more, `${type}: no thread was started`).toBeGreaterThan(0);
+    }
+  });
+
   describe('with path-to-regexp installed as the error says (the syncs run against the emulator)', () => {
     beforeAll(async () => {
       ok(
