@@ -5,12 +5,7 @@ import type { RecordEvent, ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
-
-/** Up to three record ids, quoted, and how many more. */
-function named(ids: readonly string[]): string {
-  const first = ids.slice(0, 3).map((id) => `"${id}"`).join(', ');
-  return ids.length > 3 ? `${first} and ${ids.length - 3} more` : first;
-}
+import { namedIds } from './named-ids';
 
 function refusal(destinationId: string | undefined, message: string): ResultFields {
   return { outcome: 'failed', code: 'identity_unclear', message, retryable: false, destinationId, action: 'fail' };
@@ -59,7 +54,7 @@ export async function refuseForeignIdentities(ctx: RecordRunContext, ledger: Rec
   for (const { r, found, holders } of suspects) {
     if (refused.has(r.recordId) || (trackedFor.get(found.id) ?? []).some((id) => id !== r.recordId)) continue;
     const message =
-      `${ctx.destinationName} record ${found.id}, found by its ${ctx.matchKeyLabel}, has the ${label} of record ${named(holders)} in the source, which this sync never wrote for this record: ` +
+      `${ctx.destinationName} record ${found.id}, found by its ${ctx.matchKeyLabel}, has the ${label} of record ${namedIds(holders)} in the source, which this sync never wrote for this record: ` +
       `it may be that person's record, given this ${ctx.matchKeyLabel} in ${ctx.destinationName}. Nothing was written. ${fix(found.id)}`;
     events.push({ type: 'settled', ref: r.ref, result: refusal(found.id, message) });
     refused.add(r.recordId);

@@ -11,6 +11,7 @@ import { looksLikeDeparted, same, takesValuesWith } from './key-holder';
 import { EntriesById } from './entries-by-id';
 import { whyNotRenumbered } from './value-carriers';
 import { refuseDuplicateLeftBehind } from './duplicate-left-behind';
+import { namedIds } from './named-ids';
 
 type IdsOf = (snapshot: RecordSnapshot) => readonly string[];
 type KeyOf = (snapshot: RecordSnapshot) => string | undefined;
@@ -143,12 +144,6 @@ function refusal(ctx: RecordRunContext, r: RecordView, why: string, advice: stri
   };
 }
 
-/** Up to three record ids, quoted, and how many more. */
-function namesOf(ids: readonly string[]): string {
-  const named = ids.slice(0, 3).map((id) => `"${id}"`).join(', ');
-  return ids.length > 3 ? `${named} and ${ids.length - 3} more` : named;
-}
-
 /** The identifiers `next` has that `own` (none for a new row) did not. */
 function gained(idsOf: IdsOf, next: RecordSnapshot, own: RecordSnapshot | undefined): string[] {
   const before = new Set(own ? idsOf(own) : []);
@@ -229,7 +224,7 @@ export async function refuseIdentityMoves(ctx: RecordRunContext, ledger: RecordL
   for (const r of inSource) {
     const walked = memory.open.get(r.recordId);
     if (walked === undefined) continue;
-    const others = namesOf([...walked.path, ...(walked.branches ?? [])].filter((id) => id !== r.recordId));
+    const others = namedIds([...walked.path, ...(walked.branches ?? [])].filter((id) => id !== r.recordId));
     const why = walked.closed
       ? `Its ${label} was swapped or rotated with records ${others} while a row of them changed other values too (or is read in another window): the ids may have moved, not the ${label} values, and updating by id would write each person onto another's record. If only the ${label} values moved, send them alone first, then the other changes.`
       : `Its previous ${label}, or its new one, moved between records ${others} without closing a swap: the source's ids look shifted or reused, and updating by id would write each person onto another's record.`;

@@ -3,6 +3,7 @@ import { SYNC_MODE_TABLE, type SyncMode } from '../../modes/sync-modes';
 import { snapshotHash } from '../../records/snapshot-hash';
 import type { Properties } from '../../records/types';
 import type { Plan, RecordView } from '../ledger/ledger-record';
+import { namedIds } from './named-ids';
 
 /** A plan for an audience record: audiences to join (current identity) and to leave. */
 export type MembershipPlan = Plan;
@@ -15,8 +16,7 @@ const identityHash = (properties: Properties) => snapshotHash({ properties, grou
 /** The records sharing an identifier with this one, for messages. */
 function sharers(item: RecordView): string {
   const ids = item.sharedWith ?? [];
-  const named = ids.slice(0, 3).map((id) => `"${id}"`).join(', ') + (ids.length > 3 ? ` and ${ids.length - 3} more` : '');
-  return `${ids.length === 1 ? 'record' : 'records'} ${named}`;
+  return `${ids.length === 1 ? 'record' : 'records'} ${namedIds(ids)}`;
 }
 
 /** Whether the record is kept in `group` for someone else: a current record sharing an identifier, or another sync's member. */
