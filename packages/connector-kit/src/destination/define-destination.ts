@@ -103,7 +103,10 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * them between records the way it follows match keys (`refuseIdentityMoves`): a row taking
    * another record's identifier while that record takes a third's (ids shifted, swapped,
    * reused) is refused `identity_unclear`, and a record leaving the source whose identifier a
-   * row now has is not deleted. Memory: the scan indexes them for every row (a string table).
+   * row now has is not deleted. Where the match key varies by row (Intercom: an external_id,
+   * else an email), give them in the match keys' format: a row that found nothing and whose
+   * match key is another current row's identifier is refused `identity_unclear` rather than
+   * created beside that row's record. Memory: the scan indexes them for every row (a string table).
    */
   identityKeys?(snapshot: RecordSnapshot, config: z.output<Schema>): readonly string[];
   /** Human name of the identifiers of `identityKeys` for messages (default `identifier`; e.g. `Email`). */

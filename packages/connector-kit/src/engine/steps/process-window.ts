@@ -7,6 +7,7 @@ import { findSharedIdentities } from './shared-identity';
 import { refuseEarlierLeavers } from './earlier-leavers';
 import { refuseConflictingIds } from './conflicting-ids';
 import { refuseForeignIdentities } from './foreign-identities';
+import { refuseKeysOfOthers } from './key-of-another';
 import { findOtherSyncs } from './other-syncs';
 import { findOtherSyncMembers } from './other-sync-members';
 import { lookupRecords } from './lookup';
@@ -64,6 +65,7 @@ export async function processWindow(ctx: RunContext, records: readonly LedgerRec
     if (ctx.kind === 'records') {
       await lookupRecords(ctx, ledger);
       if (!ctx.caller.stopped) await refuseForeignIdentities(ctx, ledger);
+      if (!ctx.caller.stopped) refuseKeysOfOthers(ctx, ledger);
       if (!ctx.caller.stopped) await refuseConflictingIds(ctx, ledger);
       if (!ctx.caller.stopped) await refuseEarlierLeavers(ctx, ledger);
       if (!ctx.caller.stopped) await claimRecords(ctx, ledger);
