@@ -46,13 +46,17 @@ export const intercomDestination = defineDestination({
   // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
   // Besides the key, a contact's other identifier names the person: its email, or, matching by email, a user's
   // external_id (a contact found by one row's email that holds another row's external_id: third trial of stop 32).
+  // Matching by external_id then email, a row's external_id is listed too, so a row with only an email, whose key is
+  // that email, is told from a row holding an external_id and that email: the kit refuses the email-only row rather
+  // than write it onto that row's user or create a lead beside it (identity_unclear).
   identityKeys: (snapshot, config) => {
     if (config.matchBy === 'email') {
       const externalId = externalIdOf(snapshot);
       return externalId === undefined ? [] : [`external_id:${externalId}`];
     }
     const email = emailOf(snapshot);
-    return email === undefined ? [] : [`email:${email}`];
+    const externalId = config.matchBy === 'external_id_then_email' ? externalIdOf(snapshot) : undefined;
+    return [...(externalId === undefined ? [] : [`external_id:${externalId}`]), ...(email === undefined ? [] : [`email:${email}`])];
   },
   identityLabel: (config) => (config.matchBy === 'email' ? 'external_id' : 'email'),
   supportsGroups: () => true,

@@ -37,3 +37,63 @@ describe('Intercom: two rows with one email, one of them with an external_id, ov
     });
   }
 });
+
+// The same rows arriving in one run, in either order, whatever Intercom holds already: the
+// row with only the email is refused, never written onto the other row's contact nor
+// created as a lead beside its user (both happened before: a lead and a user with one
+// email; the email-only row's values written onto the user holding the other row's
+// external_id when it came first). A lead both rows find goes to the first row, as any
+// destination record two rows resolve to.
+describe('Intercom: two rows with one email, one of them with an external_id, in one run', () => {
+  const t = perTestEmulator(startEmulator);
+  const run = (rs: readonly ConformanceRecord[], mode: RunSyncOptions['mode'] = 'sync') =>
+    runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, mode });
+  const emailOnly = person(1, { external_id: '', email: 'same@example.com' });
+  const withExternalId = person(2, { email: 'Same@Example.com' });
+  const alsoExternalId = person(3, { email: 'same@example.com' });
+  const held = {
+    nothing: [],
+    'a user with p2\'s external_id and the email': [{ role: 'user', external_id: 'ext-2', email: 'same@example.com', name: 'Before' }],
+    'a user with p2\'s external_id, no email': [{ role: 'user', external_id: 'ext-2', name: 'Before' }],
+  };
+  const contacts = async () => (await records(t.env.admin)).contacts.map((c) => [c.role, c.role === 'user' ? c.external_id : '-', c.email?.toLowerCase(), c.name].join(' / '));
+
+  for (const [what, seed] of Object.entries(held)) {
+    for (const order of [[emailOnly, withExternalId], [withExternalId, emailOnly]]) {
+      for (const mode of ['sync', 'additive'] as const) {
+        it(`Intercom holds ${what}; ${order.map((r) => r.id).join(' then ')} (${mode}): p1 is refused naming p2, p2 is written, no second contact`, async () => {
+          if (seed.length > 0) await t.env.admin.seed({ contacts: seed });
+          const summary = await run(order, mode);
+          expect(outcomes(summary)).toEqual({ p1: 'failed:identity_unclear', p2: seed.length > 0 ? 'updated' : 'created' });
+          // Found, the user holds p2's external_id (the kit's foreign-identity refusal); not found, p2 will hold the email.
+          const found = what.includes('and the email');
+          expect(summary.results.find((r) => r.id === 'p1')?.message).toContain(found ? 'has the email of record "p2" in the source' : 'also the email of record "p2" in the source');
+          expect(await contacts()).toEqual(['user / ext-2 / same@example.com / Person 2']);
+          expect(calls(await t.env.admin.requests()).filter((c) => c.startsWith('POST /contacts →'))).toHaveLength(seed.length > 0 ? 0 : 1);
+        });
+      }
+    }
+  }
+
+  it('three rows (two users sharing the email, and the email alone): the email-only row is refused naming both; the users are created', async () => {
+    const summary = await run([emailOnly, withExternalId, alsoExternalId]);
+    expect(outcomes(summary)).toEqual({ p1: 'failed:identity_unclear', p2: 'created', p3: 'created' });
+    expect(summary.results.find((r) => r.id === 'p1')?.message).toContain('also the email of record "p2", "p3" in the source');
+    expect((await contacts()).sort()).toEqual(['user / ext-2 / same@example.com / Person 2', 'user / ext-3 / same@example.com / Person 3']);
+  });
+
+  for (const [order, taker, other] of [[[emailOnly, withExternalId], 'p1', 'p2'], [[withExternalId, emailOnly], 'p2', 'p1']] as const) {
+    it(`a lead with the email, ${taker} first: ${taker} takes it, ${other} is refused (duplicate_destination_record), as for any record two rows resolve to`, async () => {
+      await t.env.admin.seed({ contacts: [{ role: 'lead', email: 'same@example.com', name: 'Lead' }] });
+      const summary = await run(order);
+      expect(outcomes(summary)).toEqual({ [taker]: 'updated', [other]: 'failed:duplicate_destination_record' });
+      expect(await contacts()).toHaveLength(1);
+    });
+  }
+
+  it('enrich creates nothing, so nothing is refused for it: the email-only row is not found', async () => {
+    const summary = await run([emailOnly, withExternalId], 'enrich');
+    expect(summary.results.find((r) => r.id === 'p1')?.code).not.toBe('identity_unclear');
+    expect(await contacts()).toEqual([]);
+  });
+});

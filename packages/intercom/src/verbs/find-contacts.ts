@@ -1,6 +1,7 @@
 import { SyncError, type FoundRecord, type LookupRequest } from '@syncmodes/connector-kit';
 import type { ContactSummary, SearchQuery } from '../client/intercom-api';
 import { emailOf, externalIdOf, matchFields } from './contact-keys';
+import type { IntercomConfig } from '../config';
 import type { IntercomContext } from './verb-context';
 
 /**
@@ -13,18 +14,17 @@ function fittingByEmail(candidates: readonly ContactSummary[] | undefined, exter
 }
 
 /**
- * A contact's identifier besides the match key, as the destination's `identityKeys` give it: a
- * user's `external_id:<id>` when matching by email (a lead's is Intercom's own), else its
- * `email:<lower-cased>` — a contact found by one may carry another person's other (see
- * `FoundRecord.identities`).
+ * A contact's identifiers, as the destination's `identityKeys` give them: a user's
+ * `external_id:<id>` when matching by email (a lead's is Intercom's own); matching by
+ * external_id then email, a user's `external_id:<id>` and its `email:<lower-cased>`;
+ * matching by external_id, its email — a contact found by one may carry another person's
+ * other (see `FoundRecord.identities`).
  */
-function identitiesOf(contact: { readonly email?: string | null | undefined; readonly role?: string | undefined; readonly external_id?: string | null | undefined }, byEmailOnly: boolean): string[] {
-  if (byEmailOnly) {
-    const externalId = contact.role === 'user' ? contact.external_id?.trim() : undefined;
-    return externalId ? [`external_id:${externalId}`] : [];
-  }
+function identitiesOf(contact: { readonly email?: string | null | undefined; readonly role?: string | undefined; readonly external_id?: string | null | undefined }, matchBy: IntercomConfig['matchBy']): string[] {
+  const userId = contact.role === 'user' ? contact.external_id?.trim() : undefined;
+  const externalId = userId && matchBy !== 'external_id' ? [`external_id:${userId}`] : [];
   const email = contact.email?.trim().toLowerCase();
-  return email ? [`email:${email}`] : [];
+  return matchBy === 'email' || !email ? externalId : [...externalId, `email:${email}`];
 }
 
 /**
@@ -75,7 +75,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     // Found by email beside users with another external_id: the contact found may be one of those people (a lead is
     // converted into a user, say): all of them, so the kit refuses ambiguous_match unless this sync wrote one (trial 20a F5).
     const beside = byId.length === 0 && hits.length > 0 && email !== undefined ? (withEmail.get(email) ?? []).filter((c) => !hits.includes(c)) : [];
-    if (hits.length > 0) found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, !byExternalId) })));
+    if (hits.length > 0) found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, ctx.config.matchBy) })));
     else if (request.knownId) unresolved.push(request);
     else if (email !== undefined) {
       // Users with this email and another external_id: someone else, or this person before
@@ -87,7 +87,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
   for (const request of unresolved) {
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
-      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, !byExternalId) }]);
+      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }
