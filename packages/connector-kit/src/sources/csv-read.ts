@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { parse, type CsvError, type Options } from 'csv-parse';
 import { InputError } from '../errors/sync-error';
-import { mapRow, type FieldMapping } from '../mapping/field-mapping';
+import { mappedColumns, mapRow, type FieldMapping } from '../mapping/field-mapping';
 import type { SourceItem } from '../records/types';
 import { readHeader, type CsvHeader } from './csv-header';
 import { LineCounter } from './csv-lines';
@@ -167,14 +167,35 @@ export function checkCsvFile(path: string): number {
   return size;
 }
 
-function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping, maxChars: number): SourceItem[] {
+/** A row read and checked, not yet mapped: the line it starts on and its values, in {@link csvColumns} order. */
+export interface CheckedRow {
+  readonly kind: 'row';
+  readonly line: number;
+  readonly values: readonly (string | undefined)[];
+}
+
+/** The columns of a {@link CheckedRow}'s values: the mapped columns, each once, in the mapping's order (as the header's `positions`). */
+export const csvColumns = (mapping: FieldMapping): string[] => [...new Set(mappedColumns(mapping))];
+
+/**
+ * A checked row as a source item: its values (`columns.length` of them in `values` from
+ * `offset`) by column, mapped (`mapRow`: a bad value fails the row alone).
+ */
+export function mapCheckedValues(columns: readonly string[], values: readonly (string | undefined)[], offset: number, line: number, mapping: FieldMapping): SourceItem {
+  const byColumn: Record<string, string | undefined> = {};
+  for (let i = 0; i < columns.length; i++) byColumn[columns[i] as string] = values[offset + i];
+  return mapRow(byColumn, line, mapping);
+}
+
+/** A parsed record checked against the header and the quoting rules: its values, or the entries failing its lines. */
+function checkRow(parsed: Parsed, checks: RowCheckOptions, maxChars: number): CheckedRow | SourceItem[] {
   if (parsed.tooLong !== undefined) return malformed(parsed.span, tooLongMessage(parsed.span, parsed.tooLong, maxChars));
   if (!fullRow(parsed.fields, checks.header.names)) return malformed(parsed.span, countMessage(parsed.span, parsed.fields.length, checks.header.names.length));
   const problem = rowProblem(parsed.fields, parsed.raw, parsed.span, checks);
   if (problem !== undefined) return malformed(parsed.span, problem);
-  const row: Record<string, string | undefined> = {};
-  for (const [column, i] of checks.header.positions) row[column] = parsed.fields[i];
-  return [mapRow(row, parsed.span.first, mapping)];
+  const values: (string | undefined)[] = [];
+  for (const i of checks.header.positions.values()) values.push(parsed.fields[i]);
+  return { kind: 'row', line: parsed.span.first, values };
 }
 
 /**
@@ -183,6 +204,17 @@ function toItems(parsed: Parsed, checks: RowCheckOptions, mapping: FieldMapping,
  * @throws {@link InputError} as `csvSource` does.
  */
 export async function* readCsv(path: string, mapping: FieldMapping, options: CsvReadOptions = {}): AsyncGenerator<SourceItem> {
+  const columns = csvColumns(mapping);
+  for await (const item of readCheckedRows(path, mapping, options)) yield item.kind === 'row' ? mapCheckedValues(columns, item.values, 0, item.line, mapping) : item;
+}
+
+/**
+ * The rows of the CSV file at `path`, read and checked but not mapped ({@link CheckedRow}),
+ * and the entries of the rows that failed, in file order: the part of {@link readCsv} a
+ * worker thread does (`csv-worker.ts`), the mapping left to the reader.
+ * @throws {@link InputError} as `csvSource` does.
+ */
+export async function* readCheckedRows(path: string, mapping: FieldMapping, options: CsvReadOptions = {}): AsyncGenerator<CheckedRow | SourceItem> {
   checkCsvFile(path);
   const delimiter = options.delimiter ?? ',';
   const maxChars = options.maxRecordChars ?? MAX_CSV_RECORD_CHARS;
@@ -205,7 +237,9 @@ export async function* readCsv(path: string, mapping: FieldMapping, options: Csv
         continue;
       }
       for (const item of parsed.skipped) yield item;
-      for (const item of toItems(parsed, checks, mapping, maxChars)) yield item;
+      const row = checkRow(parsed, checks, maxChars);
+      if (Array.isArray(row)) yield* row;
+      else yield row;
     }
   } catch (error) {
     if (error instanceof InputError) throw error;

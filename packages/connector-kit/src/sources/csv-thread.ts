@@ -5,7 +5,8 @@ import { InputError } from '../errors/sync-error';
 import type { FieldMapping } from '../mapping/field-mapping';
 import type { SourceItem } from '../records/types';
 import type { CsvReadOptions } from './csv-read';
-import { fromWireItem, type CsvWorkerData, type CsvWorkerMessage, type WireItem } from './csv-wire';
+import { csvColumns } from './csv-read';
+import { itemsOf, type CsvWorkerData, type CsvWorkerMessage } from './csv-wire';
 
 /** Items per message from the worker thread (records). */
 const BATCH_RECORDS = 1000;
@@ -66,13 +67,13 @@ class Inbox {
 }
 
 /**
- * Reads the CSV file at `path` in a worker thread, yielding what `readCsv` yields in the
+ * Reads the CSV file at `path` with a worker thread, yielding what `readCsv` yields in the
  * calling thread, in the same order and with the same errors (rebuilt as
- * {@link InputError}s with their code and message): the parse and the mapping run beside
- * the planner instead of before it. At most {@link BATCHES_AHEAD} batches of
- * {@link BATCH_RECORDS} items wait for the reader. The thread is ended when reading ends,
- * fails or is stopped early (`return()`), and holds the process open only while the reader
- * waits on it.
+ * {@link InputError}s with their code and message): the thread parses and checks the rows
+ * beside the planner, and this thread maps them (`mapRow`), which balances the two on two
+ * cores. At most {@link BATCHES_AHEAD} batches of {@link BATCH_RECORDS} rows wait for the
+ * reader. The thread is ended when reading ends, fails or is stopped early (`return()`),
+ * and holds the process open only while the reader waits on it.
  * @throws {@link InputError} as `csvSource` does; `unreadable_file` when the thread itself
  *   fails (its error's message included).
  */
@@ -80,6 +81,7 @@ export async function* readCsvInWorker(entry: WorkerEntry, path: string, mapping
   const workerData: CsvWorkerData = { path, mapping, options, batchSize: BATCH_RECORDS, ahead: BATCHES_AHEAD };
   const worker = new Worker(entry.file, { workerData, eval: entry.eval });
   const inbox = new Inbox();
+  const columns = csvColumns(mapping);
   worker.on('message', (message: CsvWorkerMessage) => inbox.push(message));
   worker.on('error', (error) => inbox.fail(new InputError('unreadable_file', `Cannot read "${path}": the thread reading it failed (${error.message}).`)));
   worker.on('exit', (code) => inbox.fail(new InputError('unreadable_file', `Cannot read "${path}": the thread reading it stopped (exit code ${code}) before the end of the file.`)));
@@ -91,7 +93,7 @@ export async function* readCsvInWorker(entry: WorkerEntry, path: string, mapping
       if ('done' in message) return;
       if ('failed' in message) throw new InputError(message.failed.code, message.failed.message);
       worker.postMessage(1);
-      for (const item of message.items as readonly WireItem[]) yield fromWireItem(item);
+      yield* itemsOf(message.batch, columns, mapping);
     }
   } finally {
     await worker.terminate();

@@ -1,14 +1,14 @@
 import { InputError } from '../errors/sync-error';
 import type { FieldMapping } from '../mapping/field-mapping';
-import type { SourceItem, SourceRecord } from '../records/types';
-import type { CsvReadOptions } from './csv-read';
+import type { SourceItem } from '../records/types';
+import { mapCheckedValues, type CheckedRow, type CsvReadOptions } from './csv-read';
 
 /** What the CSV worker thread is started with (its `workerData`). */
 export interface CsvWorkerData {
   readonly path: string;
   readonly mapping: FieldMapping;
   readonly options: CsvReadOptions;
-  /** Items per message. */
+  /** Rows (checked or failed) per message. */
   readonly batchSize: number;
   /** Messages the worker may send before the reader has taken the first of them. */
   readonly ahead: number;
@@ -20,11 +20,28 @@ export interface WireError {
   readonly message: string;
 }
 
-/** A source item as it crosses threads: a record as is, an unusable row with its error as {@link WireError}. */
-export type WireItem = SourceRecord | { readonly kind: 'error'; readonly row: number; readonly id?: string | undefined; readonly error: WireError };
+/** The entry of a row that failed, as it crosses threads. */
+interface WireFailedRow {
+  readonly row: number;
+  readonly id?: string | undefined;
+  readonly error: WireError;
+}
 
-/** A message from the CSV worker thread: items in file order, the end of the file, or the error that stopped reading. */
-export type CsvWorkerMessage = { readonly items: readonly WireItem[] } | { readonly done: true } | { readonly failed: WireError };
+/**
+ * Rows as they cross threads, in file order: the checked rows as flat arrays (cheaper to
+ * copy between threads than an object per row: no property names), and the entries of the
+ * rows that failed, each placed by the number of checked rows of the batch before it.
+ */
+export interface WireBatch {
+  /** Each checked row's first line. */
+  readonly lines: number[];
+  /** The checked rows' values, one row after the other, as many per row as `csvColumns` has. */
+  readonly values: (string | undefined)[];
+  readonly failed: { readonly before: number; readonly entry: WireFailedRow }[];
+}
+
+/** A message from the CSV worker thread: rows, the end of the file, or the error that stopped reading. */
+export type CsvWorkerMessage = { readonly batch: WireBatch } | { readonly done: true } | { readonly failed: WireError };
 
 /** The {@link WireError} of an error met reading (every error `readCsv` throws or reports is an {@link InputError}). */
 export function toWireError(error: unknown): WireError {
@@ -32,6 +49,41 @@ export function toWireError(error: unknown): WireError {
   return { code: 'unreadable_file', message: `Cannot read the file as CSV: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-export const toWireItem = (item: SourceItem): WireItem => (item.kind === 'record' ? item : { kind: 'error', row: item.row, id: item.id, error: toWireError(item.error) });
+/** Collects the worker's rows into {@link WireBatch}es. */
+export class WireBatcher {
+  private batch: WireBatch = { lines: [], values: [], failed: [] };
+  private size = 0;
 
-export const fromWireItem = (item: WireItem): SourceItem => (item.kind === 'record' ? item : { kind: 'error', row: item.row, id: item.id, error: new InputError(item.error.code, item.error.message) });
+  /** Adds a row; returns the batch once it holds `batchSize` rows. */
+  add(item: CheckedRow | SourceItem, batchSize: number): WireBatch | undefined {
+    const batch = this.batch;
+    if (item.kind === 'row') {
+      batch.lines.push(item.line);
+      for (const v of item.values) batch.values.push(v);
+    } else if (item.kind === 'error') {
+      batch.failed.push({ before: batch.lines.length, entry: { row: item.row, id: item.id, error: toWireError(item.error) } });
+    }
+    return ++this.size >= batchSize ? this.take() : undefined;
+  }
+
+  /** The rows added since the last batch (possibly none). */
+  take(): WireBatch {
+    const batch = this.batch;
+    this.batch = { lines: [], values: [], failed: [] };
+    this.size = 0;
+    return batch;
+  }
+}
+
+const failedItem = (f: WireFailedRow): SourceItem => ({ kind: 'error', row: f.row, id: f.id, error: new InputError(f.error.code, f.error.message) });
+
+/** The source items of a {@link WireBatch}, in file order: checked rows mapped in this thread, failed rows with their {@link InputError}s rebuilt. */
+export function* itemsOf(batch: WireBatch, columns: readonly string[], mapping: FieldMapping): Generator<SourceItem> {
+  const { lines, values, failed } = batch;
+  let f = 0;
+  for (let i = 0; i < lines.length; i++) {
+    while (f < failed.length && (failed[f] as { before: number }).before === i) yield failedItem((failed[f++] as { entry: WireFailedRow }).entry);
+    yield mapCheckedValues(columns, values, i * columns.length, lines[i] as number, mapping);
+  }
+  while (f < failed.length) yield failedItem((failed[f++] as { entry: WireFailedRow }).entry);
+}

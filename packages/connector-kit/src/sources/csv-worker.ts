@@ -1,12 +1,12 @@
 /**
- * The CSV worker thread's entry (`dist/csv-worker.js`): reads the file named in its
- * `workerData` with {@link readCsv} and posts its items in batches, at most `ahead` batches
- * before the reader has taken them (each taken batch is answered with one message back).
- * See `readCsvInWorker`.
+ * The CSV worker thread's entry (`dist/csv-worker.js`): reads and checks the rows of the file
+ * named in its `workerData` with {@link readCheckedRows} and posts them in batches (the reader
+ * maps them), at most `ahead` batches before the reader has taken them (each taken batch is
+ * answered with one message back). See `readCsvInWorker`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { readCsv } from './csv-read';
-import { toWireError, toWireItem, type CsvWorkerData, type CsvWorkerMessage, type WireItem } from './csv-wire';
+import { readCheckedRows } from './csv-read';
+import { toWireError, WireBatcher, type CsvWorkerData, type CsvWorkerMessage, type WireBatch } from './csv-wire';
 
 const data = workerData as CsvWorkerData;
 const port = parentPort as NonNullable<typeof parentPort>;
@@ -19,23 +19,21 @@ port.on('message', () => {
 });
 const post = (message: CsvWorkerMessage) => port.postMessage(message);
 
-async function send(items: WireItem[]): Promise<void> {
+async function send(batch: WireBatch): Promise<void> {
   while (credit === 0) await new Promise<void>((resolve) => (wake = resolve));
   credit--;
-  post({ items });
+  post({ batch });
 }
 
 /** Reads the file and posts its items; ends with `done` or `failed`. */
 async function readAndPost(): Promise<void> {
-  let batch: WireItem[] = [];
-  for await (const item of readCsv(data.path, data.mapping, data.options)) {
-    batch.push(toWireItem(item));
-    if (batch.length === data.batchSize) {
-      await send(batch);
-      batch = [];
-    }
+  const batcher = new WireBatcher();
+  for await (const item of readCheckedRows(data.path, data.mapping, data.options)) {
+    const full = batcher.add(item, data.batchSize);
+    if (full) await send(full);
   }
-  if (batch.length > 0) await send(batch);
+  const rest = batcher.take();
+  if (rest.lines.length + rest.failed.length > 0) await send(rest);
   post({ done: true });
 }
 
