@@ -138,7 +138,7 @@ export {
 export { identityOf, syncIdFor } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
-export { MAX_CSV_COLUMNS, MAX_CSV_RECORD_CHARS, csvSource, type CsvSourceOptions } from './sources/csv-source';
+export { CSV_WORKER_MIN_BYTES, MAX_CSV_COLUMNS, MAX_CSV_RECORD_CHARS, csvSource, type CsvSourceOptions } from './sources/csv-source';
 export { checkSourceFile, isStreamFile } from './sources/source-file';
 export { parseExactJson } from './sources/exact-json';
 export { ndjsonSource } from './sources/ndjson-source';

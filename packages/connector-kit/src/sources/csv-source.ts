@@ -14,7 +14,8 @@ export interface CsvSourceOptions extends CsvReadOptions {
   /**
    * Where the file is parsed and mapped. `auto` (default): in a worker thread for a file of
    * at least {@link CSV_WORKER_MIN_BYTES} bytes, beside the planner (an unchanged rerun of a
-   * million rows: 30% faster on two cores, see tools/bench/results/BENCH.md); a smaller
+   * million rows on two cores: 167,870 records/s against 98,971 in the calling thread, see
+   * tools/bench/results/BENCH.md; the thread's own heap adds about 40 MB); a smaller
    * file in the calling thread, where starting a thread would cost more than it saves.
    * `worker`: always in a worker thread; `calling`: never. Either way the items, their
    * order and their errors are the same. When the worker thread's file is not beside the
