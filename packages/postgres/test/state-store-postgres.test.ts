@@ -1,4 +1,5 @@
 import { snapshotHash, startedRunRecord, StateIndex, type StateEntry } from '@syncmodes/connector-kit';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import pg from 'pg';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { PostgresStateStore } from '../src/index';
@@ -149,4 +150,46 @@ describe('PostgresStateStore, beyond the contract', () => {
     }
   });
 
+  it('a database that stops answering (a network cut with no reset) fails the read state_unwritable once the connection has been silent for the limit, and the store works again once the network does', async () => {
+    const { hostname, port } = new URL(url);
+    const sockets: Socket[] = [];
+    let frozen = false;
+    // A TCP relay to the server that can stop relaying (both ways) without closing, as a cut network does.
+    const relay = createServer((inbound) => {
+      sockets.push(inbound);
+      inbound.on('error', () => undefined);
+      if (frozen) return;
+      const outbound = connect(Number(port), hostname, () => {
+        inbound.pipe(outbound);
+        outbound.pipe(inbound);
+      });
+      sockets.push(outbound);
+      outbound.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    const relayed = new URL(url);
+    relayed.host = `127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    // Silence limit: 300 ms of statement_timeout, then as long again.
+    const store = await PostgresStateStore.open(relayed.toString(), { schema: 'cut', queryTimeoutMs: 300, connectTimeoutMs: 500 });
+    try {
+      await store.put('s', [entry('a')]);
+      frozen = true;
+      for (const socket of sockets) {
+        socket.unpipe();
+        socket.pause();
+      }
+      const started = Date.now();
+      const run = startedRunRecord({ runId: 'r1', syncId: 's', syncName: 'people', destination: 'salesforce', mode: 'sync', startedAt: 1_000, source: '' });
+      await expect(store.recordRunProgress(run)).rejects.toMatchObject({ code: 'state_unwritable', message: expect.stringContaining('the database sent nothing for 600 ms while a statement waited') });
+      // A read is tried once more on a new connection, which the cut network does not open either.
+      await expect(store.count('s')).rejects.toMatchObject({ code: 'state_unwritable', message: expect.stringContaining('connection timeout') });
+      expect(Date.now() - started).toBeLessThan(6_000);
+      frozen = false;
+      expect(await store.count('s')).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+      await store.close().catch(() => undefined);
+    }
+  });
 });

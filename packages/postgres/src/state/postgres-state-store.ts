@@ -18,6 +18,7 @@ import { PgRecords } from './pg-records';
 import { PgRuns } from './pg-runs';
 import { PgSyncs } from './pg-syncs';
 import { DEFAULT_SCHEMA, ensureSchema } from './pg-schema';
+import { silenceLimitMs, watchSilence } from './silence-watch';
 
 /** Options of {@link PostgresStateStore.open}. */
 export interface PostgresStateStoreOptions {
@@ -43,7 +44,10 @@ export interface PostgresStateStoreOptions {
    * waiting forever. Server-side only: node-postgres's client-side `query_timeout` left a timer
    * that kept a stopped worker alive for the whole limit (a fresh new-user check: 125 s after
    * "worker stopped"), and a client it fires on is left half open
-   * (https://github.com/brianc/node-postgres/issues/3399).
+   * (https://github.com/brianc/node-postgres/issues/3399). A connection that sends nothing
+   * at all while a statement waits (a network cut with no reset, where the server's answer
+   * never arrives) is dropped after this limit and as long again, at most 15 s more
+   * (`silenceLimitMs`): the statement fails with `state_unwritable`.
    */
   readonly queryTimeoutMs?: number | undefined;
 }
@@ -89,6 +93,8 @@ export class PostgresStateStore implements StateStore {
     readonly pool: pg.Pool,
     private readonly url: string,
     schema: string,
+    /** See {@link silenceLimitMs}. */
+    private readonly silenceMs: number,
   ) {
     const s = pg.escapeIdentifier(schema);
     this.leases = new PgLeases(`${s}.leases`);
@@ -114,7 +120,7 @@ export class PostgresStateStore implements StateStore {
     });
     // An idle connection the server closed (restart, failover) must not crash the process: the next query reconnects.
     pool.on('error', () => undefined);
-    const store = new PostgresStateStore(pool, url, options.schema ?? DEFAULT_SCHEMA);
+    const store = new PostgresStateStore(pool, url, options.schema ?? DEFAULT_SCHEMA, silenceLimitMs(options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS));
     try {
       await store.using('creating its tables', (client) => ensureSchema(client, options.schema ?? DEFAULT_SCHEMA, pg.escapeIdentifier));
     } catch (error) {
@@ -141,6 +147,7 @@ export class PostgresStateStore implements StateStore {
       // restart) is emitted as an 'error' event: without a listener it would crash the
       // process; the statement in progress, or the next one, fails with it instead.
       client.on('error', ignoreError);
+      const unwatch = watchSilence(client, this.silenceMs);
       let broken = false;
       try {
         return await fn(client);
@@ -149,6 +156,7 @@ export class PostgresStateStore implements StateStore {
         if (broken && attempt < attempts) continue;
         throw pgStoreError(error, this.url, doing);
       } finally {
+        unwatch();
         client.off('error', ignoreError);
         client.release(broken);
       }
