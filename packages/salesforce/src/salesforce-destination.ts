@@ -8,6 +8,7 @@ import { addCampaignMembers, ensureCampaigns, findCampaigns, removeCampaignMembe
 import { findRecords } from './verbs/find-records';
 import { SHARED_WRITES_MIN_VERSION, createAndUpdateRecords } from './verbs/shared-writes';
 import { createRecords, deleteRecords, updateRecords, upsertsByMatchField } from './verbs/write-records';
+import { emailIdentity } from './email-identity';
 
 /** A field's value as a key (trimmed, lowercased), the field named as configured or in any case (mappings may spell it differently); undefined when empty. */
 function normalisedField(snapshot: RecordSnapshot, field: string): string | undefined {
@@ -64,7 +65,7 @@ export const salesforceDestination = defineDestination({
   identityKeys: (snapshot, config) => {
     if (config.matchField.toLowerCase() === 'email') return [];
     const email = normalisedField(snapshot, 'Email');
-    return email === undefined ? [] : [email];
+    return email === undefined ? [] : [emailIdentity(email)];
   },
   identityLabel: () => 'Email',
   // An external-id match field: creates are upserts, so records without state are sent without a lookup (see createRecords).

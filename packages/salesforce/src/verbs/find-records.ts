@@ -4,6 +4,7 @@ import { bulkQuery } from '../client/bulk-api';
 import { inListsWithin, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
+import { emailIdentity } from '../email-identity';
 import { keyForm, knownRow, type Row } from './match-key-form';
 
 /** Budget for the `IN (…)` list of one query, URL-encoded characters (URI limit 16,384). */
@@ -112,11 +113,11 @@ const CONVERTED = {
 } as const;
 
 
-/** A found record's Email as the destination's `identityKeys` give it (trimmed, lower-cased), when the lookup read it. */
+/** A found record's Email as the destination's `identityKeys` give it (`email:` and the address trimmed, lower-cased), when the lookup read it. */
 function identitiesOf(row: Row): { identities?: string[] } {
   if (!('Email' in row)) return {};
   const email = row.Email === null || row.Email === undefined ? '' : String(row.Email).trim().toLowerCase();
-  return { identities: email === '' ? [] : [email] };
+  return { identities: email === '' ? [] : [emailIdentity(email)] };
 }
 
 /** A found record's values of the external-id fields the records map (see FoundRecord.uniqueFields). */
