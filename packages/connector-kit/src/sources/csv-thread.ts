@@ -79,7 +79,8 @@ class Inbox {
  */
 export async function* readCsvInWorker(entry: WorkerEntry, path: string, mapping: FieldMapping, options: CsvReadOptions): AsyncGenerator<SourceItem> {
   const workerData: CsvWorkerData = { path, mapping, options, batchSize: BATCH_RECORDS, ahead: BATCHES_AHEAD };
-  const worker = new Worker(entry.file, { workerData, eval: entry.eval });
+  // No Node options of this process: `--input-type` (a program given with -e) stops the thread from loading its file; the thread needs none.
+  const worker = new Worker(entry.file, { workerData, eval: entry.eval, execArgv: [] });
   const inbox = new Inbox();
   const columns = csvColumns(mapping);
   worker.on('message', (message: CsvWorkerMessage) => inbox.push(message));
