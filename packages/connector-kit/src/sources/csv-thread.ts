@@ -5,7 +5,7 @@ import { InputError } from '../errors/sync-error';
 import type { FieldMapping } from '../mapping/field-mapping';
 import type { SourceItem } from '../records/types';
 import type { CsvReadOptions } from './csv-read';
-import { csvColumns } from './csv-read';
+import { csvColumns, readCsv } from './csv-read';
 import { itemsOf, type CsvWorkerData, type CsvWorkerMessage } from './csv-wire';
 
 /** Items per message from the worker thread (records). */
@@ -73,9 +73,10 @@ class Inbox {
  * beside the planner, and this thread maps them (`mapRow`), which balances the two on two
  * cores. At most {@link BATCHES_AHEAD} batches of {@link BATCH_RECORDS} rows wait for the
  * reader. The thread is ended when reading ends, fails or is stopped early (`return()`),
- * and holds the process open only while the reader waits on it.
- * @throws {@link InputError} as `csvSource` does; `unreadable_file` when the thread itself
- *   fails (its error's message included).
+ * and holds the process open only while the reader waits on it. A thread that fails before
+ * its first message (it could not start) leaves the file to the calling thread.
+ * @throws {@link InputError} as `csvSource` does; `unreadable_file` when the thread fails
+ *   after it began sending rows (its error's message included).
  */
 export async function* readCsvInWorker(entry: WorkerEntry, path: string, mapping: FieldMapping, options: CsvReadOptions): AsyncGenerator<SourceItem> {
   const workerData: CsvWorkerData = { path, mapping, options, batchSize: BATCH_RECORDS, ahead: BATCHES_AHEAD };
@@ -86,11 +87,18 @@ export async function* readCsvInWorker(entry: WorkerEntry, path: string, mapping
   worker.on('message', (message: CsvWorkerMessage) => inbox.push(message));
   worker.on('error', (error) => inbox.fail(new InputError('unreadable_file', `Cannot read "${path}": the thread reading it failed (${error.message}).`)));
   worker.on('exit', (code) => inbox.fail(new InputError('unreadable_file', `Cannot read "${path}": the thread reading it stopped (exit code ${code}) before the end of the file.`)));
+  let heard = false;
   try {
     for (;;) {
       worker.ref();
-      const message = await inbox.next();
+      const message = await inbox.next().catch((error: unknown) => {
+        if (heard) throw error;
+        return undefined;
+      });
       worker.unref();
+      // The thread failed before its first message (it could not start: a sandbox without threads, a Node build that refuses its file): the calling thread reads instead.
+      if (message === undefined) break;
+      heard = true;
       if ('done' in message) return;
       if ('failed' in message) throw new InputError(message.failed.code, message.failed.message);
       worker.postMessage(1);
@@ -99,4 +107,5 @@ export async function* readCsvInWorker(entry: WorkerEntry, path: string, mapping
   } finally {
     await worker.terminate();
   }
+  yield* readCsv(path, mapping, options);
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { csvSource, type SyncError, type CsvSourceOptions, type FieldMapping, type SourceItem } from '../../src/index';
+import { readCsvInWorker } from '../../src/sources/csv-thread';
 
 // A CSV file read in a worker thread (#14: the parse beside the planner) gives what the
 // calling thread gives: the same items, in the same order, with the same errors.
@@ -135,5 +136,15 @@ describe('a reader that stops early', () => {
     expect(run.signal, 'still running after 30 s').toBeNull();
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'record', id: '0', row: 2 });
+  });
+});
+
+describe('a worker thread that cannot start', () => {
+  it('leaves the file to the calling thread: the same items, nothing lost', async () => {
+    const path = file(['id,email,name', ...rows(1, 2500), '2501,p2501@x.example,"never closed'].join('\n'));
+    const items: unknown[] = [];
+    for await (const item of readCsvInWorker({ file: join(dir, 'no-such-worker.js'), eval: false }, path, mapping, {})) items.push(observed(item));
+    expect(items).toEqual((await readIn('calling', path, {}, mapping)).items);
+    expect(items).toHaveLength(2501);
   });
 });
