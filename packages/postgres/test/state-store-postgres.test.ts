@@ -192,4 +192,58 @@ describe('PostgresStateStore, beyond the contract', () => {
       await store.close().catch(() => undefined);
     }
   });
+  it('the state index read cut mid-way (a network cut, or its session ended: 57P01) fails state_unwritable or is read again on a new connection, instead of waiting forever on the cursor', async () => {
+    const { hostname, port } = new URL(url);
+    const sockets: Socket[] = [];
+    /** Bytes the relay still passes from the server; Infinity until armed. */
+    let budget = Number.POSITIVE_INFINITY;
+    const relay = createServer((inbound) => {
+      sockets.push(inbound);
+      inbound.on('error', () => undefined);
+      const outbound = connect(Number(port), hostname);
+      sockets.push(outbound);
+      outbound.on('error', () => undefined);
+      inbound.on('data', (chunk) => outbound.write(chunk));
+      outbound.on('data', (chunk: Buffer) => {
+        if (budget <= 0) return; // the rest is lost: a cut network, no reset
+        budget -= chunk.length;
+        inbound.write(chunk);
+      });
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', () => r()));
+    const relayed = new URL(url);
+    relayed.host = `127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    const store = await PostgresStateStore.open(relayed.toString(), { schema: 'cut_index', queryTimeoutMs: 500, connectTimeoutMs: 500, poolSize: 1 });
+    const direct = await PostgresStateStore.open(url, { schema: 'cut_index_direct' });
+    try {
+      const many = Array.from({ length: 30_000 }, (_, i) => entry(`r${i}`));
+      await store.put('s', many);
+      budget = 200_000; // the first cursor read (10,000 rows) is cut part-way
+      const started = Date.now();
+      await expect(store.index('s')).rejects.toMatchObject({ code: 'state_unwritable' });
+      expect(Date.now() - started).toBeLessThan(8_000);
+
+      // Its session ended by the server while the cursor reads: the read runs again on a new connection.
+      await direct.put('s', many);
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      let killed = 0;
+      // A read may end before the poll finds it: then read again, a few times.
+      for (let attempt = 0; attempt < 5 && killed === 0; attempt++) {
+        const reading = direct.index('s');
+        for (let i = 0; i < 200 && killed === 0; i++) {
+          const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'SELECT record_id, hash%' AND pid <> pg_backend_pid()");
+          killed = rowCount ?? 0;
+        }
+        expect((await reading).size).toBe(30_000);
+      }
+      await admin.end();
+      expect(killed).toBe(1);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      relay.close();
+      await store.close().catch(() => undefined);
+      await direct.close();
+    }
+  });
 });

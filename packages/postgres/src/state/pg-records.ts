@@ -133,15 +133,14 @@ export class PgRecords {
     const cursor = client.query(
       new Cursor(`SELECT record_id, hash, owned, departed, not_found, updated_at FROM ${this.table} WHERE sync_id = $1`, [syncId], { rowMode: 'array' }),
     );
-    try {
-      for (;;) {
-        const rows = (await cursor.read(CHUNK)) as [string, string, boolean, boolean, boolean, string][];
-        if (rows.length === 0) break;
-        for (const r of rows) out.set(r[0], { hash: r[1], owned: r[2], departed: r[3], notFound: r[4], updatedAt: Number(r[5]) });
-      }
-    } finally {
-      await cursor.close();
+    for (;;) {
+      const rows = (await cursor.read(CHUNK)) as [string, string, boolean, boolean, boolean, string][];
+      if (rows.length === 0) break;
+      for (const r of rows) out.set(r[0], { hash: r[1], owned: r[2], departed: r[3], notFound: r[4], updatedAt: Number(r[5]) });
     }
+    // Closed only after a complete read: a failed read has ended the portal already, and on a
+    // lost connection (cut, or its session ended: 57P01) close() would wait forever for an answer.
+    await cursor.close();
     return out;
   }
 }
