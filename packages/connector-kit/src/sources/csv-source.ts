@@ -1,5 +1,5 @@
 import type { FieldMapping } from '../mapping/field-mapping';
-import type { RecordSource, SourceItem } from '../records/types';
+import type { RecordSource } from '../records/types';
 import { checkCsvFile, readCsv, type CsvReadOptions } from './csv-read';
 import { csvWorkerEntry, readCsvInWorker } from './csv-thread';
 
@@ -22,6 +22,36 @@ export interface CsvSourceOptions extends CsvReadOptions {
    * kit (the kit bundled into another program), the calling thread reads.
    */
   readonly thread?: 'auto' | 'worker' | 'calling' | undefined;
+}
+
+/**
+ * An async iterator that runs `start` at its first `next()`, as a generator runs its body:
+ * an error starting (the file missing) rejects that `next()` rather than throwing where the
+ * iterator is made (`Readable.from(source.open())` emits it as an `error`). Cheaper per item
+ * than wrapping the reader in another async generator.
+ */
+function startedOnNext<T>(start: () => AsyncGenerator<T>): AsyncIterableIterator<T> {
+  let inner: AsyncGenerator<T> | undefined;
+  let failed = false;
+  return {
+    next(): Promise<IteratorResult<T>> {
+      if (failed) return Promise.resolve({ done: true, value: undefined });
+      try {
+        inner ??= start();
+      } catch (error) {
+        failed = true;
+        return Promise.reject(error);
+      }
+      return inner.next();
+    },
+    return(value?: unknown): Promise<IteratorResult<T>> {
+      failed = true;
+      return inner ? inner.return(value as T) : Promise.resolve({ done: true, value: value as T });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 /**
@@ -52,13 +82,11 @@ export function csvSource(path: string, mapping: FieldMapping, options: CsvSourc
   const { thread = 'auto', ...read } = options;
   return {
     name: path,
-    // The file is checked, and the thread chosen, when reading starts (as a generator would).
-    open: (): AsyncIterable<SourceItem> => ({
-      [Symbol.asyncIterator]() {
+    open: () =>
+      startedOnNext(() => {
         const size = checkCsvFile(path);
         const entry = thread === 'calling' || (thread === 'auto' && size < CSV_WORKER_MIN_BYTES) ? undefined : csvWorkerEntry();
         return entry ? readCsvInWorker(entry, path, mapping, read) : readCsv(path, mapping, read);
-      },
-    }),
+      }),
   };
 }

@@ -8,8 +8,10 @@ import type { CsvReadOptions } from './csv-read';
 import { csvColumns, readCsv } from './csv-read';
 import { itemsOf, type CsvWorkerData, type CsvWorkerMessage } from './csv-wire';
 
-/** Items per message from the worker thread (records). */
+/** Rows per message from the worker thread, at most. */
 const BATCH_RECORDS = 1000;
+/** Characters of values per message, at most (past it the batch goes with fewer rows): wide rows stay a few MB ahead of the reader. */
+const BATCH_CHARS = 1024 * 1024;
 /** Messages the worker thread may have sent before the reader takes them: bounds what waits in memory (a few thousand records). */
 const BATCHES_AHEAD = 4;
 
@@ -72,16 +74,23 @@ class Inbox {
  * {@link InputError}s with their code and message): the thread parses and checks the rows
  * beside the planner, and this thread maps them (`mapRow`), which balances the two on two
  * cores. At most {@link BATCHES_AHEAD} batches of {@link BATCH_RECORDS} rows wait for the
- * reader. The thread is ended when reading ends, fails or is stopped early (`return()`),
+ * reader (fewer when their values pass {@link BATCH_CHARS} characters). The thread is ended when reading ends, fails or is stopped early (`return()`),
  * and holds the process open only while the reader waits on it. A thread that fails before
  * its first message (it could not start) leaves the file to the calling thread.
  * @throws {@link InputError} as `csvSource` does; `unreadable_file` when the thread fails
  *   after it began sending rows (its error's message included).
  */
 export async function* readCsvInWorker(entry: WorkerEntry, path: string, mapping: FieldMapping, options: CsvReadOptions): AsyncGenerator<SourceItem> {
-  const workerData: CsvWorkerData = { path, mapping, options, batchSize: BATCH_RECORDS, ahead: BATCHES_AHEAD };
-  // No Node options of this process: `--input-type` (a program given with -e) stops the thread from loading its file; the thread needs none.
-  const worker = new Worker(entry.file, { workerData, eval: entry.eval, execArgv: [] });
+  const workerData: CsvWorkerData = { path, mapping, options, batchSize: BATCH_RECORDS, batchChars: BATCH_CHARS, ahead: BATCHES_AHEAD };
+  let worker: Worker;
+  try {
+    // No Node options of this process: `--input-type` (a program given with -e) stops the thread from loading its file; the thread needs none.
+    worker = new Worker(entry.file, { workerData, eval: entry.eval, execArgv: [] });
+  } catch {
+    // No thread at all (Node's permission model without --allow-worker: ERR_ACCESS_DENIED): the calling thread reads.
+    yield* readCsv(path, mapping, options);
+    return;
+  }
   const inbox = new Inbox();
   const columns = csvColumns(mapping);
   worker.on('message', (message: CsvWorkerMessage) => inbox.push(message));

@@ -8,8 +8,10 @@ export interface CsvWorkerData {
   readonly path: string;
   readonly mapping: FieldMapping;
   readonly options: CsvReadOptions;
-  /** Rows (checked or failed) per message. */
+  /** Rows (checked or failed) per message, at most. */
   readonly batchSize: number;
+  /** Characters of values per message, at most: a message goes once its rows' values pass it. */
+  readonly batchChars: number;
   /** Messages the worker may send before the reader has taken the first of them. */
   readonly ahead: number;
 }
@@ -53,17 +55,27 @@ export function toWireError(error: unknown): WireError {
 export class WireBatcher {
   private batch: WireBatch = { lines: [], values: [], failed: [] };
   private size = 0;
+  private chars = 0;
 
-  /** Adds a row; returns the batch once it holds `batchSize` rows. */
-  add(item: CheckedRow | SourceItem, batchSize: number): WireBatch | undefined {
+  constructor(
+    private readonly batchSize: number,
+    private readonly batchChars: number,
+  ) {}
+
+  /** Adds a row; returns the batch once it holds `batchSize` rows or `batchChars` characters of values. */
+  add(item: CheckedRow | SourceItem): WireBatch | undefined {
     const batch = this.batch;
     if (item.kind === 'row') {
       batch.lines.push(item.line);
-      for (const v of item.values) batch.values.push(v);
+      for (const v of item.values) {
+        batch.values.push(v);
+        this.chars += v?.length ?? 0;
+      }
     } else if (item.kind === 'error') {
       batch.failed.push({ before: batch.lines.length, entry: { row: item.row, id: item.id, error: toWireError(item.error) } });
+      this.chars += item.error.message.length;
     }
-    return ++this.size >= batchSize ? this.take() : undefined;
+    return ++this.size >= this.batchSize || this.chars >= this.batchChars ? this.take() : undefined;
   }
 
   /** The rows added since the last batch (possibly none). */
@@ -71,6 +83,7 @@ export class WireBatcher {
     const batch = this.batch;
     this.batch = { lines: [], values: [], failed: [] };
     this.size = 0;
+    this.chars = 0;
     return batch;
   }
 }

@@ -27,9 +27,9 @@ async function send(batch: WireBatch): Promise<void> {
 
 /** Reads the file and posts its items; ends with `done` or `failed`. */
 async function readAndPost(): Promise<void> {
-  const batcher = new WireBatcher();
+  const batcher = new WireBatcher(data.batchSize, data.batchChars);
   for await (const item of readCheckedRows(data.path, data.mapping, data.options)) {
-    const full = batcher.add(item, data.batchSize);
+    const full = batcher.add(item);
     if (full) await send(full);
   }
   const rest = batcher.take();

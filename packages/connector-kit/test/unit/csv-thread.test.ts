@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { csvSource, type SyncError, type CsvSourceOptions, type FieldMapping, type SourceItem } from '../../src/index';
 import { readCsvInWorker } from '../../src/sources/csv-thread';
+import { WireBatcher } from '../../src/sources/csv-wire';
 
 // A CSV file read in a worker thread (#14: the parse beside the planner) gives what the
 // calling thread gives: the same items, in the same order, with the same errors.
@@ -147,4 +149,39 @@ describe('a worker thread that cannot start', () => {
     expect(items).toEqual((await readIn('calling', path, {}, mapping)).items);
     expect(items).toHaveLength(2501);
   });
+});
+
+describe('a worker thread that cannot even be made', () => {
+  it('(Node refusing it at once, as its permission model does without --allow-worker) leaves the file to the calling thread', async () => {
+    const path = file(['id,email,name', ...rows(1, 30)].join('\n'));
+    const items: unknown[] = [];
+    // A relative path that does not start with ./ makes new Worker() throw at once (ERR_WORKER_PATH).
+    for await (const item of readCsvInWorker({ file: 'no-such-worker.js', eval: false }, path, mapping, {})) items.push(observed(item));
+    expect(items).toEqual((await readIn('calling', path, {}, mapping)).items);
+  });
+});
+
+describe('batches of wide rows', () => {
+  it('go once their values pass 1 Mi characters, with fewer than 1,000 rows: what waits for the reader stays a few MB', () => {
+    const batcher = new WireBatcher(1000, 1024 * 1024);
+    const wide = 'x'.repeat(100_000);
+    const sizes: number[] = [];
+    for (let line = 2; line < 52; line++) {
+      const full = batcher.add({ kind: 'row', line, values: ['1', wide] });
+      if (full) sizes.push(full.lines.length);
+    }
+    expect(sizes).toEqual([11, 11, 11, 11]);
+    expect(batcher.take().lines).toHaveLength(6);
+  });
+});
+
+describe('a missing file', () => {
+  for (const thread of ['calling', 'worker'] as const) {
+    it(`fails at the first read, not where the reader is made (${thread}): a stream made from it emits file_not_found`, async () => {
+      const missing = join(dir, 'gone.csv');
+      const stream = Readable.from(csvSource(missing, mapping, { thread }).open());
+      const error = await new Promise((resolve) => stream.on('error', resolve).resume());
+      expect(error).toMatchObject({ code: 'file_not_found' });
+    });
+  }
 });
