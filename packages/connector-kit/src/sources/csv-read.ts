@@ -77,6 +77,26 @@ function fullRow(fields: readonly string[], names: readonly string[]): boolean {
   return fields.length === names.length || (fields.length === names.length - 1 && names.length > 1 && names[names.length - 1] === '');
 }
 
+/** csv-parse's options for reading a source file (its `on_skip` aside). */
+function parseOptions(delimiter: string, readLimit: number): Options {
+  return {
+    bom: true,
+    delimiter,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    skip_empty_lines: true,
+    // A stray quote stays a character of its value and each record is checked strictly on
+    // its own (see rowProblem): in strict mode csv-parse would read on after a stray quote
+    // as if a quoted value went on, across rows.
+    relax_quotes: true,
+    relax_column_count: false,
+    // Shorter rows are read and checked against the header on their own (see fullRow).
+    relax_column_count_less: true,
+    skip_records_with_error: true,
+    max_record_size: readLimit,
+    raw: true,
+  };
+}
+
 /**
  * The csv-parse stream over the file, as {@link Parsed} records in file order: each comes
  * with its lines and the rows skipped just before it; `rest()` holds the rows skipped after
@@ -99,20 +119,7 @@ function parseFile(path: string, delimiter: string, maxChars: number) {
   /** Records accepted before reading stopped at the read limit (none read after). */
   let stoppedBefore: number | undefined;
   const options: Options = {
-    bom: true,
-    delimiter,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    skip_empty_lines: true,
-    // A stray quote stays a character of its value and each record is checked strictly on
-    // its own (see rowProblem): in strict mode csv-parse would read on after a stray quote
-    // as if a quoted value went on, across rows.
-    relax_quotes: true,
-    relax_column_count: false,
-    // Shorter rows are read and checked against the header on their own (see fullRow).
-    relax_column_count_less: true,
-    skip_records_with_error: true,
-    max_record_size: readLimit,
-    raw: true,
+    ...parseOptions(delimiter, readLimit),
     on_skip: (error: CsvError | undefined, raw: string | undefined): undefined => {
       if (!error || stoppedBefore !== undefined) return undefined;
       skipped.add(parser.info.records, error, raw ?? '');
