@@ -74,9 +74,11 @@ class Inbox {
  * {@link InputError}s with their code and message): the thread parses and checks the rows
  * beside the planner, and this thread maps them (`mapRow`), which balances the two on two
  * cores. At most {@link BATCHES_AHEAD} batches of {@link BATCH_RECORDS} rows wait for the
- * reader (fewer when their values pass {@link BATCH_CHARS} characters). The thread is ended when reading ends, fails or is stopped early (`return()`),
- * and holds the process open only while the reader waits on it. A thread that fails before
- * its first message (it could not start) leaves the file to the calling thread.
+ * reader (fewer when their values pass {@link BATCH_CHARS} characters). The thread is ended
+ * when reading ends, fails or is stopped early (`return()`), and holds the process open only
+ * while the reader waits on it. A thread that cannot be made, or fails before its first
+ * message (it could not start), leaves the file to the calling thread: nothing was yielded
+ * yet, so no row comes twice.
  * @throws {@link InputError} as `csvSource` does; `unreadable_file` when the thread fails
  *   after it began sending rows (its error's message included).
  */
