@@ -75,6 +75,60 @@ describe('Intercom: two rows with one email, one of them with an external_id, in
     }
   }
 
+  // Intercom holds a user with the email and an external_id no row has: the email-only row
+  // finds that user, the row with its own external_id does not (that user is someone else) and
+  // is created. The email then names two people: the email-only row is refused, not written
+  // onto the user (fresh reviewer 84, F4: it was, and a second user was created beside it).
+  for (const order of [[emailOnly, withExternalId], [withExternalId, emailOnly]]) {
+    for (const mode of ['sync', 'additive'] as const) {
+      it(`Intercom holds a user with the email and a third external_id; ${order.map((r) => r.id).join(' then ')} (${mode}): p1 is refused naming p2 and that user, p2 is created beside it`, async () => {
+        await t.env.admin.seed({ contacts: [{ role: 'user', external_id: 'ext-9', email: 'same@example.com', name: 'Before' }] });
+        const held = (await records(t.env.admin)).contacts[0]?.id;
+        const summary = await run(order, mode);
+        expect(outcomes(summary)).toEqual({ p1: 'failed:identity_unclear', p2: 'created' });
+        const message = summary.results.find((r) => r.id === 'p1')?.message ?? '';
+        expect(message).toContain(`Intercom record ${held}, found by this row's email, is not the record of "p2" in the source`);
+        expect(message).toContain('Nothing was written.');
+        expect((await contacts()).sort()).toEqual(['user / ext-2 / same@example.com / Person 2', 'user / ext-9 / same@example.com / Before']);
+        expect(calls(await t.env.admin.requests()).filter((c) => c.startsWith('PUT /contacts'))).toEqual([]);
+      });
+    }
+  }
+
+  it('over two runs with a user holding the email and a third external_id: the email-only row is refused both times, the user keeps its values', async () => {
+    await t.env.admin.seed({ contacts: [{ role: 'user', external_id: 'ext-9', email: 'same@example.com', name: 'Before' }] });
+    // The second time Intercom holds two users with the email: the lookup itself cannot tell which (ambiguous_match).
+    for (const [p1, p2] of [['failed:identity_unclear', 'created'], ['failed:ambiguous_match', 'unchanged']]) {
+      expect(outcomes(await run([emailOnly, withExternalId]))).toEqual({ p1, p2 });
+    }
+    expect((await contacts()).sort()).toEqual(['user / ext-2 / same@example.com / Person 2', 'user / ext-9 / same@example.com / Before']);
+  });
+
+  // One record a window: the other row's lookup is not known yet when the email-only row comes
+  // first, so its state decides. Untracked, the email-only row is refused (unsure), and nothing
+  // is written onto a contact the other row may be about to create a twin of or take.
+  describe('one record a window', () => {
+    const windowed = (rs: readonly ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, mode: 'sync', windowSize: 1 });
+    // p2 first: its user is created before p1 is looked up, which then finds two users with the email.
+    for (const [order, code] of [[[emailOnly, withExternalId], 'identity_unclear'], [[withExternalId, emailOnly], 'ambiguous_match']] as const) {
+      it(`a user with the email and a third external_id; ${order.map((r) => r.id).join(' then ')}: p1 is refused (${code}), p2 is created`, async () => {
+        await t.env.admin.seed({ contacts: [{ role: 'user', external_id: 'ext-9', email: 'same@example.com', name: 'Before' }] });
+        expect(outcomes(await windowed(order))).toEqual({ p1: `failed:${code}`, p2: 'created' });
+        expect((await contacts()).sort()).toEqual(['user / ext-2 / same@example.com / Person 2', 'user / ext-9 / same@example.com / Before']);
+      });
+    }
+    it('a lead with the email, p1 first: p1 is refused (p2 not looked up yet), p2 takes the lead', async () => {
+      await t.env.admin.seed({ contacts: [{ role: 'lead', email: 'same@example.com', name: 'Lead' }] });
+      expect(outcomes(await windowed([emailOnly, withExternalId]))).toEqual({ p1: 'failed:identity_unclear', p2: 'updated' });
+      expect(await contacts()).toHaveLength(1);
+    });
+    it('p2 written before, then p1 joins in a window of its own: p1 is refused naming p2 (duplicate_destination_record), as in one window', async () => {
+      expect(outcomes(await windowed([withExternalId]))).toEqual({ p2: 'created' });
+      expect(outcomes(await windowed([emailOnly, withExternalId]))).toEqual({ p1: 'failed:duplicate_destination_record', p2: 'unchanged' });
+      expect(await contacts()).toEqual(['user / ext-2 / same@example.com / Person 2']);
+    });
+  });
+
   it('three rows (two users sharing the email, and the email alone): the email-only row is refused naming both; the users are created', async () => {
     const summary = await run([emailOnly, withExternalId, alsoExternalId]);
     expect(outcomes(summary)).toEqual({ p1: 'failed:identity_unclear', p2: 'created', p3: 'created' });

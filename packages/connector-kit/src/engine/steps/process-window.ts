@@ -65,7 +65,7 @@ export async function processWindow(ctx: RunContext, records: readonly LedgerRec
     if (ctx.kind === 'records') {
       await lookupRecords(ctx, ledger);
       if (!ctx.caller.stopped) await refuseForeignIdentities(ctx, ledger);
-      if (!ctx.caller.stopped) refuseKeysOfOthers(ctx, ledger);
+      if (!ctx.caller.stopped) await refuseKeysOfOthers(ctx, ledger);
       if (!ctx.caller.stopped) await refuseConflictingIds(ctx, ledger);
       if (!ctx.caller.stopped) await refuseEarlierLeavers(ctx, ledger);
       if (!ctx.caller.stopped) await claimRecords(ctx, ledger);
