@@ -28,12 +28,13 @@ function why(ctx: RecordRunContext, r: RecordView, holders: readonly string[], l
  * by its state entry alone: whether its own lookup will find that record is not known yet,
  * so `r` is refused (unsure); nothing is written for it, and the holder goes on in its window.
  */
-async function otherHolders(ctx: RecordRunContext, r: RecordView, byId: ReadonlyMap<string, RecordView>): Promise<string[]> {
+async function otherHolders(ctx: RecordRunContext, r: RecordView, window: () => ReadonlyMap<string, RecordView>): Promise<string[]> {
   if (r.matchKey === undefined) return [];
   // Rows sharing this key as their own key have failed duplicate_match_key before: the holders left have it as another identifier.
   const holders = ctx.source.identityHolders([r.matchKey], r.recordId);
   const found = r.found;
   if (found === undefined || holders.length === 0) return holders;
+  const byId = window();
   const outside = holders.filter((h) => !byId.has(h));
   const tracked = outside.length > 0 ? await ctx.state.get(ctx.syncId, outside) : new Map<string, { destinationId: string | null }>();
   const writesFound = (h: string) => {
@@ -52,8 +53,8 @@ async function otherHolders(ctx: RecordRunContext, r: RecordView, byId: Readonly
  *   other row's. Intercom, matching by external_id then email: a row with only an email and
  *   a row with an external_id and that same email made a lead and a user with one email in
  *   one run (over two runs the later row was already refused: `duplicate_destination_record`);
- * - it found one that the other row does not find (the other row is created, or finds
- *   another record, or is in another window): the key names two people. Intercom: a user
+ * - it found one that the other row neither finds nor holds in state (the other row is
+ *   created, or writes another record, or is in another window: unsure): the key names two people. Intercom: a user
  *   with that email and a third external_id took the email-only row's values while the row
  *   with its own external_id and that email was created beside it (fresh reviewer 84, F4).
  *
@@ -64,11 +65,12 @@ async function otherHolders(ctx: RecordRunContext, r: RecordView, byId: Readonly
 export async function refuseKeysOfOthers(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   if (ctx.destination.identityKeys === undefined || !permits(ctx.mode, 'create')) return;
   const label = ctx.destination.identityLabel?.(ctx.config) ?? 'identifier';
-  const byId = new Map(ledger.all().map((r) => [r.recordId, r]));
+  let byId: Map<string, RecordView> | undefined;
+  const window = () => (byId ??= new Map(ledger.all().map((r) => [r.recordId, r])));
   const events: RecordEvent[] = [];
   for (const r of ledger.open()) {
     if (r.next === null || r.found?.presumed) continue;
-    const holders = await otherHolders(ctx, r, byId);
+    const holders = await otherHolders(ctx, r, window);
     if (holders.length === 0) continue;
     const message =
       `${why(ctx, r, holders, label)} Nothing was written. ` +
