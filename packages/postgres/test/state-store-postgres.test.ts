@@ -192,6 +192,38 @@ describe('PostgresStateStore, beyond the contract', () => {
       await store.close().catch(() => undefined);
     }
   });
+  it('a thread kept busy past the silence limit while the answer waits to be read is not taken for a cut network', async () => {
+    // Silence limit: 300 ms of statement_timeout, then as long again. Recording a run's progress is one attempt.
+    const store = await PostgresStateStore.open(url, { schema: 'busy', queryTimeoutMs: 300, poolSize: 1 });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const run = startedRunRecord({ runId: 'r1', syncId: 's', syncName: 'people', destination: 'salesforce', mode: 'sync', startedAt: 1_000, source: '' });
+      await store.recordRun(run);
+      // The server takes 100 ms to write it.
+      await admin.query('CREATE FUNCTION busy.slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NEW; END $$');
+      await admin.query('CREATE TRIGGER slow BEFORE UPDATE ON busy.runs FOR EACH ROW EXECUTE FUNCTION busy.slow()');
+      const recording = store.recordRunProgress({ ...run, counts: { ...run.counts, created: 7 } });
+      // The thread is then busy for longer than the limit while the answer arrives, in a callback run
+      // after the turn's input is read (as a file's chunk is handled): the next turn runs due timers
+      // before it reads that answer.
+      await new Promise((r) => setTimeout(r, 30));
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          const until = Date.now() + 1_500;
+          while (Date.now() < until) {
+            // busy
+          }
+          resolve();
+        }),
+      );
+      expect(await recording).toBe(true);
+      expect(await store.getRun('r1')).toMatchObject({ counts: { created: 7 } });
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
   it('the state index read cut mid-way (a network cut, or its session ended: 57P01) fails state_unwritable or is read again on a new connection, instead of waiting forever on the cursor', async () => {
     const { hostname, port } = new URL(url);
     const sockets: Socket[] = [];

@@ -23,10 +23,20 @@ export const silenceLimitMs = (queryTimeoutMs: number): number => queryTimeoutMs
 export function watchSilence(client: pg.PoolClient, limitMs: number): () => void {
   const socket = (client as unknown as { connection?: { stream?: unknown } }).connection?.stream;
   if (!(socket instanceof Socket)) return () => undefined;
-  const onSilence = () => socket.destroy(new Error(`the database sent nothing for ${limitMs.toLocaleString('en-US')} ms while a statement waited (a cut network?)`));
+  let watching = true;
+  const onSilence = () => {
+    // Node runs due timers before the input that arrived meanwhile: a thread kept busy past
+    // the limit would take an answer waiting to be read for silence (fresh reviewer 84, F3).
+    // Decide after this turn's input is read; an answer re-arms the socket's timeout.
+    const read = socket.bytesRead;
+    setImmediate(() => {
+      if (watching && socket.bytesRead === read) socket.destroy(new Error(`the database sent nothing for ${limitMs.toLocaleString('en-US')} ms while a statement waited (a cut network?)`));
+    });
+  };
   socket.setTimeout(limitMs);
-  socket.once('timeout', onSilence);
+  socket.on('timeout', onSilence);
   return () => {
+    watching = false;
     socket.setTimeout(0);
     socket.off('timeout', onSilence);
   };
