@@ -87,7 +87,7 @@ describe('Intercom: two rows with one email, one of them with an external_id, in
         const summary = await run(order, mode);
         expect(outcomes(summary)).toEqual({ p1: 'failed:identity_unclear', p2: 'created' });
         const message = summary.results.find((r) => r.id === 'p1')?.message ?? '';
-        expect(message).toContain(`Intercom record ${held}, found by this row's email, is not the record of "p2" in the source`);
+        expect(message).toContain(`Intercom record ${held}, found by this row's email, is not known to be that of record "p2" in the source, which has this email too`);
         expect(message).toContain('Nothing was written.');
         expect((await contacts()).sort()).toEqual(['user / ext-2 / same@example.com / Person 2', 'user / ext-9 / same@example.com / Before']);
         expect(calls(await t.env.admin.requests()).filter((c) => c.startsWith('PUT /contacts'))).toEqual([]);
@@ -129,10 +129,35 @@ describe('Intercom: two rows with one email, one of them with an external_id, in
     });
   });
 
+  // A row that owns its record keeps writing it when another row with its own external_id
+  // takes the email (fresh reviewer 85: it was refused by the rule above, in windows of one
+  // record at once, and in one window once the other row wrote the email onto its own user).
+  describe('the email-only row already owns its contact', () => {
+    const renamed = (name: string) => person(1, { external_id: '', email: 'same@example.com', name });
+    for (const windowSize of [1, 10_000]) {
+      for (const order of ['p1 first', 'p2 first']) {
+        it(`p2 joins (windows of ${windowSize}, ${order}): p1 updates its lead, p2 is refused as the lead is p1's`, async () => {
+          expect(outcomes(await run([renamed('Person 1')]))).toEqual({ p1: 'created' });
+          const rows = order === 'p1 first' ? [renamed('Renamed'), withExternalId] : [withExternalId, renamed('Renamed')];
+          const summary = await runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rows), state: t.state, retry: FAST, mode: 'sync', windowSize });
+          expect(outcomes(summary)).toEqual({ p1: 'updated', p2: 'failed:duplicate_destination_record' });
+          expect(await contacts()).toEqual(['lead / - / same@example.com / Renamed']);
+        });
+      }
+    }
+    it('p2 finds its own user by external_id and writes the email onto it: p1 still updates its lead, then and on the next run', async () => {
+      expect(outcomes(await run([renamed('Person 1')]))).toEqual({ p1: 'created' });
+      await t.env.admin.seed({ contacts: [{ role: 'user', external_id: 'ext-2', email: 'u2@example.com', name: 'U2' }] });
+      expect(outcomes(await run([renamed('Renamed'), withExternalId]))).toEqual({ p1: 'updated', p2: 'updated' });
+      expect(outcomes(await run([renamed('Renamed again'), withExternalId]))).toEqual({ p1: 'updated', p2: 'unchanged' });
+      expect((await contacts()).sort()).toEqual(['lead / - / same@example.com / Renamed again', 'user / ext-2 / same@example.com / Person 2']);
+    });
+  });
+
   it('three rows (two users sharing the email, and the email alone): the email-only row is refused naming both; the users are created', async () => {
     const summary = await run([emailOnly, withExternalId, alsoExternalId]);
     expect(outcomes(summary)).toEqual({ p1: 'failed:identity_unclear', p2: 'created', p3: 'created' });
-    expect(summary.results.find((r) => r.id === 'p1')?.message).toContain('also the email of record "p2", "p3" in the source');
+    expect(summary.results.find((r) => r.id === 'p1')?.message).toContain('also the email of records "p2", "p3" in the source, and Intercom finds them by their own');
     expect((await contacts()).sort()).toEqual(['user / ext-2 / same@example.com / Person 2', 'user / ext-3 / same@example.com / Person 3']);
   });
 

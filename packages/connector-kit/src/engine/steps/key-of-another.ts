@@ -7,24 +7,27 @@ import { namedIds } from './named-ids';
 
 /** Why a row whose match key is another row's identifier is refused: the text between the rows' names and the advice. */
 function why(ctx: RecordRunContext, r: RecordView, holders: readonly string[], label: string): string {
-  const by = `which ${ctx.destinationName} finds by its own ${ctx.matchKeyLabel}`;
+  const many = holders.length > 1;
+  const others = `${many ? 'records' : 'record'} ${namedIds(holders)} in the source`;
+  const by = `${ctx.destinationName} finds ${many ? 'them by their' : 'it by its'} own ${ctx.matchKeyLabel}`;
   if (r.found === undefined) {
     return (
-      `This row's ${label} is also the ${label} of record ${namedIds(holders)} in the source, ${by}: ` +
-      `${ctx.destinationName} finds a record by either, so creating this row would put a second record with that ${label} beside that one.`
+      `This row's ${label} is also the ${label} of ${others}, and ${by}: ` +
+      `${ctx.destinationName} finds a record by either, so creating this row would put a second record with that ${label} beside ${many ? 'theirs' : 'that one'}.`
     );
   }
   return (
-    `${ctx.destinationName} record ${r.found.id}, found by this row's ${label}, is not the record of ${namedIds(holders)} in the source, ` +
-    `which has this ${label} too and ${by}: this row could mean either person, so writing it onto ${r.found.id} may be wrong.`
+    `${ctx.destinationName} record ${r.found.id}, found by this row's ${label}, is not known to be that of ${others}, ` +
+    `which ${many ? 'have' : 'has'} this ${label} too, and ${by}: this row could mean ${many ? 'any of these people' : 'either person'}, and this sync never wrote ${r.found.id} for it.`
   );
 }
 
 /**
  * The current source records, other than `r`, having `r`'s match key as an identifier
  * (`identityKeys`) of their own, that will not be written to the destination record `r`
- * found: all of them when `r` found none; else those that neither found it nor hold it in
- * state (they are created, or write another record). A holder outside this window counts
+ * found: all of them when `r` found none; none when this sync wrote that record for `r`
+ * (its state entry); else those that neither found it nor hold it in state (they are
+ * created, or write another record). A holder outside this window counts
  * by its state entry alone: whether its own lookup will find that record is not known yet,
  * so `r` is refused (unsure); nothing is written for it, and the holder goes on in its window.
  */
@@ -34,6 +37,8 @@ async function otherHolders(ctx: RecordRunContext, r: RecordView, window: () => 
   const holders = ctx.source.identityHolders([r.matchKey], r.recordId);
   const found = r.found;
   if (found === undefined || holders.length === 0) return holders;
+  // This sync wrote that record for this row: the row keeps it, whoever else has the key.
+  if (r.entry?.destinationId === found.id) return [];
   const byId = window();
   const outside = holders.filter((h) => !byId.has(h));
   const tracked = outside.length > 0 ? await ctx.state.get(ctx.syncId, outside) : new Map<string, { destinationId: string | null }>();
@@ -53,8 +58,9 @@ async function otherHolders(ctx: RecordRunContext, r: RecordView, window: () => 
  *   other row's. Intercom, matching by external_id then email: a row with only an email and
  *   a row with an external_id and that same email made a lead and a user with one email in
  *   one run (over two runs the later row was already refused: `duplicate_destination_record`);
- * - it found one that the other row neither finds nor holds in state (the other row is
- *   created, or writes another record, or is in another window: unsure): the key names two people. Intercom: a user
+ * - it found one that this sync never wrote for it and that the other row neither finds nor
+ *   holds in state (the other row is created, or writes another record, or is in another
+ *   window: unsure): the key names two people. Intercom: a user
  *   with that email and a third external_id took the email-only row's values while the row
  *   with its own external_id and that email was created beside it (fresh reviewer 84, F4).
  *
