@@ -27,9 +27,9 @@ function why(ctx: RecordRunContext, r: RecordView, holders: readonly string[], l
  * (`identityKeys`) of their own, that will not be written to the destination record `r`
  * found: all of them when `r` found none; none when this sync wrote that record for `r`
  * (its state entry); else those that neither found it nor hold it in state (they are
- * created, or write another record). A holder outside this window counts
- * by its state entry alone: whether its own lookup will find that record is not known yet,
- * so `r` is refused (unsure); nothing is written for it, and the holder goes on in its window.
+ * created, or write another record). A holder outside this window counts by its state
+ * entry alone: whether its own lookup will find that record is not known yet, so `r` is
+ * refused (unsure); nothing is written for it, and the holder goes on in its window.
  */
 async function otherHolders(ctx: RecordRunContext, r: RecordView, window: () => ReadonlyMap<string, RecordView>): Promise<string[]> {
   if (r.matchKey === undefined) return [];
@@ -60,9 +60,9 @@ async function otherHolders(ctx: RecordRunContext, r: RecordView, window: () => 
  *   one run (over two runs the later row was already refused: `duplicate_destination_record`);
  * - it found one that this sync never wrote for it and that the other row neither finds nor
  *   holds in state (the other row is created, or writes another record, or is in another
- *   window: unsure): the key names two people. Intercom: a user
- *   with that email and a third external_id took the email-only row's values while the row
- *   with its own external_id and that email was created beside it (fresh reviewer 84, F4).
+ *   window: unsure): the key names two people. Intercom: a user with that email and a third
+ *   external_id took the email-only row's values while the row with its own external_id and
+ *   that email was created beside it (fresh reviewer 84, F4).
  *
  * The row the key names is refused, not the row holding its own key; nothing is written for
  * it. A destination record both rows find is left to `refuseForeignIdentities` and
