@@ -129,6 +129,26 @@ describe('PostgresStateStore, beyond the contract', () => {
     }
   });
 
+  it('a lease renewed or released on a connection the server has just ended (a restart, a failover) is renewed or released on a new one', async () => {
+    const store = await PostgresStateStore.open(url, { schema: 'failover_lease' });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const endSessions = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'syncmodes'";
+    try {
+      for (let i = 0; i < 30; i++) {
+        const lease = await store.acquireLease(`s${i}`, { holder: 'me', ttlMs: 60_000 });
+        await Promise.all([admin.query(endSessions), store.renewLease(lease, 60_000)]);
+        await store.listRuns(); // an idle connection in the pool
+        await Promise.all([admin.query(endSessions), store.releaseLease(lease)]);
+        // Released: another holder takes it at once, though the first one's time to live has not passed.
+        await store.acquireLease(`s${i}`, { holder: 'other', ttlMs: 60_000 });
+      }
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+
   it('a statement the database does not answer in time (its table locked by another session: a migration) fails state_unwritable after queryTimeoutMs instead of waiting; the store works again after', async () => {
     const store = await PostgresStateStore.open(url, { schema: 'locked', queryTimeoutMs: 300 });
     await store.put('s', [entry('a')]);

@@ -212,15 +212,18 @@ export class PostgresStateStore implements StateStore {
   }
 
   acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {
-    return this.transaction('taking the sync’s lease', (client) => this.leases.acquire(client, syncId, options));
+    // Idempotent for one holder (its own lease is taken again): a lost session is replaced and it runs again.
+    return this.transaction('taking the sync’s lease', (client) => this.leases.acquire(client, syncId, options), 2);
   }
 
   renewLease(lease: SyncLease, ttlMs: number): Promise<void> {
-    return this.using('renewing the sync’s lease', (client) => this.leases.renew(client, lease, ttlMs));
+    // One conditional UPDATE each, idempotent: a session the server has just ended (a restart, a failover) is
+    // replaced and the statement runs again, rather than stop the run (lease_lost) or hold the sync until the lease expires.
+    return this.using('renewing the sync’s lease', (client) => this.leases.renew(client, lease, ttlMs), 2);
   }
 
   releaseLease(lease: SyncLease): Promise<void> {
-    return this.using('releasing the sync’s lease', (client) => this.leases.release(client, lease));
+    return this.using('releasing the sync’s lease', (client) => this.leases.release(client, lease), 2);
   }
 
   index(syncId: string): Promise<StateIndex> {
