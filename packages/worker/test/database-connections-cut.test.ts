@@ -30,7 +30,23 @@ async function cutConnections(): Promise<number> {
 /** Contacts of the org by email: each person once. */
 const emailsOf = () => t.emulator.org.all('Contact').map((c) => String(c.Email));
 
-const t = inProcessWorker('worker_connections_cut', policy);
+/** The worker's log (info and above), for the failure message: where a run that never completes stands. */
+const logged: string[] = [];
+const keep = (level: string) => (message: string, fields?: Record<string, unknown>) => void logged.push(`${new Date().toISOString()} ${level} ${message} ${JSON.stringify(fields ?? {})}`);
+const t = inProcessWorker('worker_connections_cut', policy, { debug: () => undefined, info: keep('info'), warn: keep('warn'), error: keep('error') });
+
+/** What the queue and the run history hold for a sync, and the worker's last log lines. */
+async function whereItStands(syncName: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: t.url });
+  await admin.connect();
+  try {
+    const jobs = await admin.query('SELECT name, state, retry_count, retry_limit, start_after, completed_on FROM pgboss.job ORDER BY created_on');
+    const runs = (await (await reopened()).listRuns({ syncName, limit: 20 })).map((r) => ({ status: r.status, reason: r.reason, counts: r.counts }));
+    return [`runs: ${JSON.stringify(runs)}`, `jobs: ${JSON.stringify(jobs.rows)}`, 'worker log:', ...logged.slice(-40)].join('\n');
+  } finally {
+    await admin.end();
+  }
+}
 
 describe('a worker whose database connections are cut (a Postgres restart or failover)', () => {
   it('while idle: it stays up, and runs what is queued after', async () => {
@@ -58,7 +74,10 @@ describe('a worker whose database connections are cut (a Postgres restart or fai
       const runs = await waitFor('a completed run', async () => {
         const listed = await finishedRuns(await reopened(), 'mid-cut');
         return listed.some((r) => r.status === 'completed') && listed;
-      }, 90_000);
+      }, 90_000).catch(async (error: unknown) => {
+        // Timed out once under load (CI preview 103): say where the run stands.
+        throw new Error(`${String(error)}\n${await whereItStands('mid-cut')}`);
+      });
       const created = runs.reduce((n, r) => n + (r.counts?.created ?? 0), 0);
       const mine = emailsOf().filter((e) => /^person[12]\d{3}@/.test(e));
       expect(new Set(mine).size).toBe(2_000);
