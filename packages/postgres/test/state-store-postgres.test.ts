@@ -149,6 +149,31 @@ describe('PostgresStateStore, beyond the contract', () => {
     }
   });
 
+  it('a sync registered and a run recorded on a connection the server has just ended are written on a new one: the history never keeps an ended run as running', async () => {
+    const store = await PostgresStateStore.open(url, { schema: 'failover_runs' });
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const endSessions = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'syncmodes'";
+    try {
+      for (let i = 0; i < 20; i++) {
+        await Promise.all([admin.query(endSessions), store.registerSync({ syncId: `s${i}`, destination: 'salesforce', identity: {} })]);
+        const run = startedRunRecord({ runId: `r${i}`, syncId: `s${i}`, syncName: 'people', destination: 'salesforce', mode: 'sync', startedAt: 1_000 + i, source: '' });
+        await store.listRuns(); // an idle connection in the pool
+        await Promise.all([admin.query(endSessions), store.recordRun(run)]);
+        await store.listRuns();
+        const [, progressed] = await Promise.all([admin.query(endSessions), store.recordRunProgress({ ...run, counts: { ...run.counts, created: 5 } })]);
+        expect(progressed).toBe(true);
+        await store.listRuns();
+        await Promise.all([admin.query(endSessions), store.recordRun({ ...run, status: 'completed', finishedAt: 2_000 + i, counts: { ...run.counts, created: 5 } })]);
+        expect(await store.getRun(`r${i}`)).toMatchObject({ status: 'completed', counts: { created: 5 } });
+      }
+      expect((await store.listSyncs()).map((s) => s.syncId).sort()).toHaveLength(20);
+    } finally {
+      await admin.end();
+      await store.close();
+    }
+  });
+
   it('a statement the database does not answer in time (its table locked by another session: a migration) fails state_unwritable after queryTimeoutMs instead of waiting; the store works again after', async () => {
     const store = await PostgresStateStore.open(url, { schema: 'locked', queryTimeoutMs: 300 });
     await store.put('s', [entry('a')]);

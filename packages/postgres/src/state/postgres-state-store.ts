@@ -191,7 +191,7 @@ export class PostgresStateStore implements StateStore {
   }
 
   registerSync(info: SyncInfo): Promise<void> {
-    return this.using('registering the sync', (client) => this.syncs.register(client, info));
+    return this.using('registering the sync', (client) => this.syncs.register(client, info), 2);
   }
 
   listSyncs(): Promise<SyncListing[]> {
@@ -267,7 +267,9 @@ export class PostgresStateStore implements StateStore {
   }
 
   recordRun(run: RunRecord, keep?: number): Promise<void> {
-    return this.transaction('recording the run', (client) => this.runs.record(client, run, keep));
+    // Idempotent (the run's row replaced, then the history trimmed): a session the server has just ended is replaced and
+    // it runs again. A worker that could not record its run's end left it `running` in the history.
+    return this.transaction('recording the run', (client) => this.runs.record(client, run, keep), 2);
   }
 
   /**
@@ -281,7 +283,7 @@ export class PostgresStateStore implements StateStore {
    */
   recordRunProgress(run: RunListing): Promise<boolean> {
     if (run.status !== 'running') return Promise.reject(new TypeError(`recordRunProgress takes a running run, not ${run.status}`));
-    return this.using('recording the run progress', (client) => this.runs.progress(client, run));
+    return this.using('recording the run progress', (client) => this.runs.progress(client, run), 2);
   }
 
   listRuns(query?: RunQuery): Promise<RunListing[]> {
