@@ -134,11 +134,14 @@ describe('PostgresStateStore, beyond the contract', () => {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     const endSessions = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'syncmodes'";
+    // A restart ends every pooled connection at once (4 by default), and the pool hands the dead ones out in turn.
+    const idle = () => Promise.all(Array.from({ length: 4 }, () => store.listRuns()));
     try {
       for (let i = 0; i < 30; i++) {
+        await idle();
         const lease = await store.acquireLease(`s${i}`, { holder: 'me', ttlMs: 60_000 });
         await Promise.all([admin.query(endSessions), store.renewLease(lease, 60_000)]);
-        await store.listRuns(); // an idle connection in the pool
+        await idle(); // every pooled connection idle
         await Promise.all([admin.query(endSessions), store.releaseLease(lease)]);
         // Released: another holder takes it at once, though the first one's time to live has not passed.
         await store.acquireLease(`s${i}`, { holder: 'other', ttlMs: 60_000 });
@@ -154,16 +157,19 @@ describe('PostgresStateStore, beyond the contract', () => {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     const endSessions = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'syncmodes'";
+    // A restart ends every pooled connection at once (4 by default), and the pool hands the dead ones out in turn.
+    const idle = () => Promise.all(Array.from({ length: 4 }, () => store.listRuns()));
     try {
       for (let i = 0; i < 20; i++) {
+        await idle();
         await Promise.all([admin.query(endSessions), store.registerSync({ syncId: `s${i}`, destination: 'salesforce', identity: {} })]);
         const run = startedRunRecord({ runId: `r${i}`, syncId: `s${i}`, syncName: 'people', destination: 'salesforce', mode: 'sync', startedAt: 1_000 + i, source: '' });
-        await store.listRuns(); // an idle connection in the pool
+        await idle(); // every pooled connection idle
         await Promise.all([admin.query(endSessions), store.recordRun(run)]);
-        await store.listRuns();
+        await idle();
         const [, progressed] = await Promise.all([admin.query(endSessions), store.recordRunProgress({ ...run, counts: { ...run.counts, created: 5 } })]);
         expect(progressed).toBe(true);
-        await store.listRuns();
+        await idle();
         await Promise.all([admin.query(endSessions), store.recordRun({ ...run, status: 'completed', finishedAt: 2_000 + i, counts: { ...run.counts, created: 5 } })]);
         expect(await store.getRun(`r${i}`)).toMatchObject({ status: 'completed', counts: { created: 5 } });
       }
@@ -238,7 +244,7 @@ describe('PostgresStateStore, beyond the contract', () => {
     }
   });
   it('a thread kept busy past the silence limit while the answer waits to be read is not taken for a cut network', async () => {
-    // Silence limit: 300 ms of statement_timeout, then as long again. Recording a run's progress is one attempt.
+    // Silence limit: 300 ms of statement_timeout, then as long again. A connection that went silent is not tried again.
     const store = await PostgresStateStore.open(url, { schema: 'busy', queryTimeoutMs: 300, poolSize: 1 });
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();

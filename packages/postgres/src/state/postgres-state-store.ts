@@ -18,7 +18,7 @@ import { PgRecords } from './pg-records';
 import { PgRuns } from './pg-runs';
 import { PgSyncs } from './pg-syncs';
 import { DEFAULT_SCHEMA, ensureSchema } from './pg-schema';
-import { silenceLimitMs, watchSilence } from './silence-watch';
+import { SilentConnectionError, silenceLimitMs, watchSilence } from './silence-watch';
 
 /** Options of {@link PostgresStateStore.open}. */
 export interface PostgresStateStoreOptions {
@@ -132,8 +132,12 @@ export class PostgresStateStore implements StateStore {
 
   /**
    * Runs `fn` on a pooled connection, turning errors into the store's typed errors. With
-   * `attempts` > 1, a connection lost mid-way (the server ended the session) is replaced and
-   * `fn` runs again: only for idempotent transactions, which the lost session rolled back.
+   * `attempts` > 1, a connection lost mid-way (the server ended the session) is dropped and
+   * `fn` runs again on the next one: only for idempotent work, which the lost session rolled
+   * back. A restart ends every idle pooled connection at once and the pool hands them out in
+   * turn, so `fn` may run once per pooled connection, then once on a new one (fresh reviewer
+   * 86). A connection that went silent (a cut network) is not tried again: a new one would
+   * wait on the same network, and the silence is the error to report.
    */
   private async using<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>, attempts = 1): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -153,7 +157,7 @@ export class PostgresStateStore implements StateStore {
         return await fn(client);
       } catch (error) {
         broken = isLostConnection(error);
-        if (broken && attempt < attempts) continue;
+        if (broken && attempts > 1 && attempt <= (this.pool.options.max ?? 4) && !(error instanceof SilentConnectionError)) continue;
         throw pgStoreError(error, this.url, doing);
       } finally {
         unwatch();

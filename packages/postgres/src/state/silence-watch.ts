@@ -8,6 +8,11 @@ import type pg from 'pg';
  */
 export const silenceLimitMs = (queryTimeoutMs: number): number => queryTimeoutMs + Math.min(queryTimeoutMs, 15_000);
 
+/** The error a connection is destroyed with when it stayed silent past the limit (see {@link watchSilence}). */
+export class SilentConnectionError extends Error {
+  override readonly name = 'SilentConnectionError';
+}
+
 /**
  * Watches a pooled connection while the store uses it: when its socket receives and sends
  * nothing for `limitMs` (a network cut with no reset: the server's own limit cannot answer,
@@ -30,7 +35,7 @@ export function watchSilence(client: pg.PoolClient, limitMs: number): () => void
     // Decide after this turn's input is read; an answer re-arms the socket's timeout.
     const read = socket.bytesRead;
     setImmediate(() => {
-      if (watching && socket.bytesRead === read) socket.destroy(new Error(`the database sent nothing for ${limitMs.toLocaleString('en-US')} ms while a statement waited (a cut network?)`));
+      if (watching && socket.bytesRead === read) socket.destroy(new SilentConnectionError(`the database sent nothing for ${limitMs.toLocaleString('en-US')} ms while a statement waited (a cut network?)`));
     });
   };
   socket.setTimeout(limitMs);
