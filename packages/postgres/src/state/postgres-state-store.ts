@@ -55,14 +55,18 @@ export interface PostgresStateStoreOptions {
 /** Default of {@link PostgresStateStoreOptions.queryTimeoutMs}, ms. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
 
+const ignoreError = () => undefined;
+
+/** What a call does when its connection is lost: fail (`ONCE`), or run again (`AGAIN`: idempotent work only; see `using`). */
+type LostConnection = typeof ONCE | typeof AGAIN;
+const ONCE = 'once';
+const AGAIN = 'again';
 
 /**
  * True when the connection cannot be used again: a lost socket, or the server ending the
  * session (admin shutdown, `idle_in_transaction_session_timeout`: SQLSTATE class 57P, 25P03).
  * A database error on a statement leaves the connection usable.
  */
-const ignoreError = () => undefined;
-
 function isLostConnection(error: unknown): boolean {
   if (error instanceof SyncError) return false;
   if (!(error instanceof pg.DatabaseError)) return true;
@@ -132,14 +136,14 @@ export class PostgresStateStore implements StateStore {
 
   /**
    * Runs `fn` on a pooled connection, turning errors into the store's typed errors. With
-   * `attempts` > 1, a connection lost mid-way (the server ended the session) is dropped and
+   * `lost` {@link AGAIN}, a connection lost mid-way (the server ended the session) is dropped and
    * `fn` runs again on the next one: only for idempotent work, which the lost session rolled
    * back. A restart ends every idle pooled connection at once and the pool hands them out in
    * turn, so `fn` may run once per pooled connection, then once on a new one (fresh reviewer
    * 86). A connection that went silent (a cut network) is not tried again: a new one would
    * wait on the same network, and the silence is the error to report.
    */
-  private async using<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>, attempts = 1): Promise<T> {
+  private async using<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>, lost: LostConnection = ONCE): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient;
       try {
@@ -157,7 +161,7 @@ export class PostgresStateStore implements StateStore {
         return await fn(client);
       } catch (error) {
         broken = isLostConnection(error);
-        if (broken && attempts > 1 && attempt <= (this.pool.options.max ?? 4) && !(error instanceof SilentConnectionError)) continue;
+        if (broken && lost === AGAIN && attempt <= (this.pool.options.max ?? 4) && !(error instanceof SilentConnectionError)) continue;
         throw pgStoreError(error, this.url, doing);
       } finally {
         unwatch();
@@ -169,18 +173,18 @@ export class PostgresStateStore implements StateStore {
 
   /**
    * A read: a connection the server has just ended (a restart, a failover: 57P01), which the
-   * pool can hand out before it hears of it, is replaced and the read runs once more.
+   * pool can hand out before it hears of it, is dropped and the read runs again (see `using`).
    */
   private read<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.using(doing, fn, 2);
+    return this.using(doing, fn, AGAIN);
   }
 
   /**
-   * Runs `fn` in one transaction (rolled back when it throws); `attempts` 2 for the fenced
-   * writes, which are idempotent: a lost session is replaced and the write (with its lease
-   * check) runs again.
+   * Runs `fn` in one transaction (rolled back when it throws); `lost` {@link AGAIN} for
+   * idempotent ones (the fenced writes, a lease taken, a run recorded): a lost session is
+   * dropped and the transaction (with its lease check) runs again.
    */
-  private transaction<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>, attempts = 1): Promise<T> {
+  private transaction<T>(doing: string, fn: (client: pg.PoolClient) => Promise<T>, lost: LostConnection = ONCE): Promise<T> {
     return this.using(doing, async (client) => {
       await client.query('BEGIN');
       try {
@@ -191,11 +195,11 @@ export class PostgresStateStore implements StateStore {
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-    }, attempts);
+    }, lost);
   }
 
   registerSync(info: SyncInfo): Promise<void> {
-    return this.using('registering the sync', (client) => this.syncs.register(client, info), 2);
+    return this.using('registering the sync', (client) => this.syncs.register(client, info), AGAIN);
   }
 
   listSyncs(): Promise<SyncListing[]> {
@@ -217,17 +221,17 @@ export class PostgresStateStore implements StateStore {
 
   acquireLease(syncId: string, options: AcquireLeaseOptions): Promise<SyncLease> {
     // Idempotent for one holder (its own lease is taken again): a lost session is replaced and it runs again.
-    return this.transaction('taking the sync’s lease', (client) => this.leases.acquire(client, syncId, options), 2);
+    return this.transaction('taking the sync’s lease', (client) => this.leases.acquire(client, syncId, options), AGAIN);
   }
 
   renewLease(lease: SyncLease, ttlMs: number): Promise<void> {
     // One conditional UPDATE each, idempotent: a session the server has just ended (a restart, a failover) is
     // replaced and the statement runs again, rather than stop the run (lease_lost) or hold the sync until the lease expires.
-    return this.using('renewing the sync’s lease', (client) => this.leases.renew(client, lease, ttlMs), 2);
+    return this.using('renewing the sync’s lease', (client) => this.leases.renew(client, lease, ttlMs), AGAIN);
   }
 
   releaseLease(lease: SyncLease): Promise<void> {
-    return this.using('releasing the sync’s lease', (client) => this.leases.release(client, lease), 2);
+    return this.using('releasing the sync’s lease', (client) => this.leases.release(client, lease), AGAIN);
   }
 
   index(syncId: string): Promise<StateIndex> {
@@ -255,7 +259,7 @@ export class PostgresStateStore implements StateStore {
     return this.transaction(WRITING, async (client) => {
       if (lease) await this.leases.check(client, lease);
       await this.records.put(client, syncId, entries, now);
-    }, 2);
+    }, AGAIN);
   }
 
   remove(syncId: string, recordIds: readonly string[], lease?: SyncLease): Promise<void> {
@@ -263,7 +267,7 @@ export class PostgresStateStore implements StateStore {
     return this.transaction(WRITING, async (client) => {
       if (lease) await this.leases.check(client, lease);
       await this.records.remove(client, syncId, recordIds);
-    }, 2);
+    }, AGAIN);
   }
 
   count(syncId: string, filter: 'all' | 'owned' = 'all'): Promise<number> {
@@ -273,7 +277,7 @@ export class PostgresStateStore implements StateStore {
   recordRun(run: RunRecord, keep?: number): Promise<void> {
     // Idempotent (the run's row replaced, then the history trimmed): a session the server has just ended is replaced and
     // it runs again. A worker that could not record its run's end left it `running` in the history.
-    return this.transaction('recording the run', (client) => this.runs.record(client, run, keep), 2);
+    return this.transaction('recording the run', (client) => this.runs.record(client, run, keep), AGAIN);
   }
 
   /**
@@ -287,7 +291,7 @@ export class PostgresStateStore implements StateStore {
    */
   recordRunProgress(run: RunListing): Promise<boolean> {
     if (run.status !== 'running') return Promise.reject(new TypeError(`recordRunProgress takes a running run, not ${run.status}`));
-    return this.using('recording the run progress', (client) => this.runs.progress(client, run), 2);
+    return this.using('recording the run progress', (client) => this.runs.progress(client, run), AGAIN);
   }
 
   listRuns(query?: RunQuery): Promise<RunListing[]> {
