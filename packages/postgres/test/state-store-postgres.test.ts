@@ -180,6 +180,22 @@ describe('PostgresStateStore, beyond the contract', () => {
     }
   });
 
+  it('an error that is not a lost connection (a value JSON cannot hold, thrown inside the write) is not run again: one connection taken, the error named', async () => {
+    const store = await PostgresStateStore.open(url, { schema: 'not_lost' });
+    let taken = 0;
+    store.pool.on('acquire', () => taken++);
+    try {
+      const bad = { ...entry('big'), snapshot: { properties: { visits: 10n }, groups: [] } } as unknown as StateEntry;
+      const error = await store.put('s', [bad]).then(() => undefined, (e: unknown) => e);
+      expect(error).toMatchObject({ code: 'state_unwritable', message: expect.stringContaining('BigInt') });
+      expect(taken).toBe(1);
+      await store.put('s', [entry('a')]); // the store works on
+      expect(await store.count('s')).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a statement the database does not answer in time (its table locked by another session: a migration) fails state_unwritable after queryTimeoutMs instead of waiting; the store works again after', async () => {
     const store = await PostgresStateStore.open(url, { schema: 'locked', queryTimeoutMs: 300 });
     await store.put('s', [entry('a')]);

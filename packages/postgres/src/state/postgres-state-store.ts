@@ -62,15 +62,30 @@ type LostConnection = typeof ONCE | typeof AGAIN;
 const ONCE = 'once';
 const AGAIN = 'again';
 
+/** node-postgres's own errors for a connection that ended or can no longer be used (pg 8, `lib/client.js`). */
+const ENDED_CONNECTION = /^(Connection terminated|Client has encountered a connection error|Client was closed)/;
+/** Node's socket and stream errors (`ECONNRESET`, `EPIPE`, `ERR_STREAM_DESTROYED`…): the connection is gone. */
+const SOCKET_ERROR_CODE = /^(E[A-Z]+|ERR_STREAM_[A-Z_]+|ERR_SOCKET_[A-Z_]+)$/;
+
 /**
- * True when the connection cannot be used again: a lost socket, or the server ending the
- * session (admin shutdown, `idle_in_transaction_session_timeout`: SQLSTATE class 57P, 25P03).
- * A database error on a statement leaves the connection usable.
+ * True when the connection was lost: a socket error, node-postgres reporting the connection
+ * ended, the watch cutting a silent one, or the server ending the session (admin shutdown,
+ * `idle_in_transaction_session_timeout`: SQLSTATE class 57P, 25P03). A database error on a
+ * statement leaves the connection usable; any other error (a `TypeError` of ours, a value
+ * JSON cannot hold) is not a lost connection and is never run again (fresh reviewer 86, F4).
  */
 function isLostConnection(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError) return /^(57P|25P03)/.test(error.code ?? '');
+  if (error instanceof SilentConnectionError) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  return (typeof code === 'string' && SOCKET_ERROR_CODE.test(code)) || ENDED_CONNECTION.test(error.message);
+}
+
+/** True when the connection must not go back to the pool: lost, or left in a state not known (any error but the database's own or ours). */
+function mustDrop(error: unknown): boolean {
   if (error instanceof SyncError) return false;
-  if (!(error instanceof pg.DatabaseError)) return true;
-  return /^(57P|25P03)/.test(error.code ?? '');
+  return isLostConnection(error) || !(error instanceof pg.DatabaseError);
 }
 
 /**
@@ -160,8 +175,8 @@ export class PostgresStateStore implements StateStore {
       try {
         return await fn(client);
       } catch (error) {
-        broken = isLostConnection(error);
-        if (broken && lost === AGAIN && attempt <= (this.pool.options.max ?? 4) && !(error instanceof SilentConnectionError)) continue;
+        broken = mustDrop(error);
+        if (isLostConnection(error) && lost === AGAIN && attempt <= (this.pool.options.max ?? 4) && !(error instanceof SilentConnectionError)) continue;
         throw pgStoreError(error, this.url, doing);
       } finally {
         unwatch();
