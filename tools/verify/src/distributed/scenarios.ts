@@ -74,6 +74,13 @@ export async function killScenario(cluster: Cluster, rows: number, stats: Verify
   }
 }
 
+/** What a run that ended unexpectedly recorded as its reason, and the warnings its worker logged (CI 104, 105: a pause ended state_unwritable with nothing to go on). */
+async function whyEnded(cluster: Cluster, worker: WorkerProcess, runId: string | undefined): Promise<string> {
+  const run = runId ? await cluster.state.getRun(runId).catch(() => undefined) : undefined;
+  const warnings = worker.log.filter((l) => l.includes('"level":"warn"') || l.includes('"level":"error"')).slice(-10);
+  return `: recorded reason "${run?.reason?.message ?? 'none'}"; the worker's last warnings: ${warnings.join(' | ') || 'none'}`;
+}
+
 /**
  * SIGSTOP of the worker running a sync, past its heartbeat: another worker takes the run
  * over and completes it; on SIGCONT the paused worker's late state write is refused by the
@@ -94,10 +101,10 @@ export async function pauseScenario(cluster: Cluster, rows: number, stats: Verif
     zombie.child.kill('SIGCONT');
     // Its own run of this sync (the same worker may have ended runs of earlier scenarios).
     const endLine = await waitFor('the zombie’s run to end', async () => zombie.log.find((l) => l.includes('"message":"run ended"') && l.includes('"sync":"dist-paused"')), 60_000);
-    const ended = JSON.parse(endLine) as { status: string; code?: string };
+    const ended = JSON.parse(endLine) as { status: string; code?: string; runId?: string };
     figures.zombieCode = ended.code;
     if (ended.status !== 'stopped' || !['lease_lost', 'interrupted'].includes(ended.code ?? '')) {
-      stats.violations.push(`pause: the resumed worker's run ended ${ended.status}/${ended.code}, not stopped with lease_lost (or interrupted)`);
+      stats.violations.push(`pause: the resumed worker's run ended ${ended.status}/${ended.code}, not stopped with lease_lost (or interrupted)${await whyEnded(cluster, zombie, ended.runId)}`);
     }
     stats.killsSurvived++;
     stats.runs += 2;
