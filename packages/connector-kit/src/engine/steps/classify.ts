@@ -124,10 +124,24 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   });
 }
 
+/**
+ * The destination record this sync last wrote for the row, when the record found is another
+ * one (that one was deleted or merged away, and another record has the row's key): what the
+ * state holds says nothing about the record found, so it is written whole, as a first match
+ * writes it. Diffing against the state wrote only the changed fields onto it, leaving the
+ * other person's values beside them, and every later run called it unchanged (fresh
+ * reviewer 88, F4).
+ */
+function replacedRecord(record: RecordView): string | undefined {
+  const was = record.entry?.destinationId;
+  return was !== undefined && was !== null && record.found !== undefined && record.found.id !== was ? was : undefined;
+}
+
 /** A record in the source with a usable destination record: updated (restored first when archived). */
 function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   const next = record.next as NonNullable<RecordView['next']>;
-  const entry = record.entry;
+  const replaced = replacedRecord(record);
+  const entry = replaced === undefined ? record.entry : undefined;
   const previousGroups = entry?.snapshot.groups ?? [];
   if (!permits(ctx.mode, 'update')) {
     return plan({ action: 'skip', outcome: 'skipped', code: 'update_not_allowed', message: `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never updates.` });
@@ -150,7 +164,9 @@ function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   return plan({
     action: changedProperties > 0 || restore ? 'update' : 'groups',
     outcome: 'updated',
-    message: restore
+    message: replaced !== undefined
+      ? `The ${ctx.destinationName} record this sync wrote for it (${replaced}) no longer has this ${ctx.matchKeyLabel} or is gone; ${record.found?.id} has it and was written whole, as on a first match${restore ? ' (restored first: it was archived)' : ''}.`
+      : restore
       ? `Archived in ${ctx.destinationName}; restored and updated.`
       : changedProperties > 0
         ? message(ctx, `updated ${changedProperties}`, () => `Updated ${changedProperties} field(s).`)
