@@ -143,6 +143,19 @@ describe('OneSignal tags against the emulator', () => {
     expect(await tagsOf('user-1')).toEqual({ t1: '1', t2: '2', t3: '3', city: 'C' });
   });
 
+  // Fresh reviewer 87, F1: the refused write left its write-ahead mark, which read as "maybe
+  // written", so the next run cleared every tag the refused write would have set — the app's own.
+  it('a first update the app\'s tag limit refused writes nothing: the next run, with those values emptied, deletes no tag it never set (the app\'s stays)', async () => {
+    await seed([{ id: 'user-1', tags: { a: '1', b: '2', c: '3', d: '4', e: '5', f: '6', g: '7', h: '8', plan: 'set-by-app' } }], { tag_limit: 10 });
+    const first = await run([person(1, { plan: 'gold', city: null, tier: 't1', zone: 'z' })]);
+    expect(first.results[0]).toMatchObject({ outcome: 'failed', code: 'tag_limit_exceeded' });
+    await env.admin.clearRequests();
+    await run([person(1, { plan: null, city: null, tier: null, zone: null })]);
+    const deleted = (await patches()).flatMap((p) => Object.entries(sentTags(p) ?? {}).filter(([, v]) => v === '').map(([k]) => k));
+    expect(deleted).toEqual([]);
+    expect((await tagsOf('user-1'))?.plan).toBe('set-by-app');
+  });
+
   it('looks users up with the documented view-user call and skips a missing one as not_found: no update, nothing created, create and delete never called', async () => {
     // GET answers 404 for a user the app does not have: https://documentation.onesignal.com/reference/view-user
     await seed([{ id: 'user-1' }]);

@@ -55,11 +55,20 @@ function unsent(record: LedgerRecord, ctx: SettleContext, message = 'Not sent.')
   return { id: record.recordId, row: record.row, outcome: 'failed', code: 'not_sent', message, retryable: true, action: record.plan?.action };
 }
 
-/** A record decided before sending: its result; a create that failed for good leaves no write-ahead intent behind. */
+/**
+ * A record decided before sending, or whose write the destination refused: its result. A
+ * write refused for good (a create, an update, a delete) wrote nothing, so its write-ahead
+ * mark is taken back and state holds what it held before. Left in place, the mark read as
+ * "maybe written" and the next run cleared every field the refused write would have set:
+ * OneSignal tags set by the app were deleted after a first update was refused (fresh
+ * reviewer 87, F1). A failure that may have been written (retryable: a timeout, a 5xx)
+ * keeps the mark, and the next run looks the record up and resends.
+ */
 function settledEarly(record: LedgerRecord, ctx: SettleContext): Settlement {
   const result = record.result as RecordResult;
-  const failedCreate = record.plan?.action === 'create' && !record.entry && record.marked && result.outcome === 'failed' && result.retryable !== true;
-  return { result, state: failedCreate && !ctx.dryRun ? { forget: true } : undefined };
+  const refused = record.plan?.write === true && record.marked && !record.acked.has('write') && result.outcome === 'failed' && result.retryable !== true;
+  if (!refused || ctx.dryRun || ctx.resultOnly) return { result };
+  return { result, state: record.entry ? { put: record.entry } : { forget: true } };
 }
 
 /**
