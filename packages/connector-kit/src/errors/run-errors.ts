@@ -43,8 +43,17 @@ export class SyncRunningError extends SyncError {
 
 /** Another run took this run's lease over (it was paused past its expiry): its writes are refused (`lease_lost`). */
 export class LeaseLostError extends RunStoppedError {
-  constructor(syncId: string) {
-    super('lease_lost', `Another run took over sync ${syncId} while this one was paused; this run stopped without writing more state.`, { retryable: true });
+  /**
+   * @param alsoFailed - what the state store answered meanwhile, when a call to it failed
+   *   once the lease had lapsed (e.g. a connection wait that timed out over the pause): named
+   *   in the message and kept as the cause.
+   */
+  constructor(syncId: string, alsoFailed?: SyncError) {
+    super(
+      'lease_lost',
+      `Another run took over sync ${syncId} while this one was paused; this run stopped without writing more state.${alsoFailed ? ` (The state store failed meanwhile: ${alsoFailed.message})` : ''}`,
+      { retryable: true, ...(alsoFailed ? { cause: alsoFailed } : {}) },
+    );
   }
 }
 

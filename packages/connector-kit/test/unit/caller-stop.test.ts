@@ -6,6 +6,7 @@ import { Caller } from '../../src/engine/calls/caller';
 import { Pacer } from '../../src/engine/calls/pacer';
 import { DEFAULT_RETRY_POLICY } from '../../src/engine/calls/retry-policy';
 import { AuthError, RetryableError, SyncError } from '../../src/errors/sync-error';
+import { StateStoreError } from '../../src/errors/run-errors';
 import { RunLease } from '../../src/engine/run/run-lease';
 import { silentLogger } from '../../src/logging/logger';
 import { MemoryStateStore } from '../../src/state/memory-state-store';
@@ -63,6 +64,43 @@ describe('Caller gate: a run whose lease lapsed sends nothing more', () => {
     expect(caller.stopped?.code).toBe('lease_lost');
     await lease.release();
     pacer.release();
+  });
+});
+
+describe('RunLease: a state store failing once the lease lapsed', () => {
+  // Verify's distributed pause (seed 644066401): a worker paused past its lease found its state
+  // write failing on resume ("timeout exceeded when trying to connect": the pool's wait timer ran
+  // out during the pause) and stopped state_unwritable, a retryable failure for a run another
+  // worker had completed.
+  it('stops with lease_lost naming the store error when the lease lapsed, and with the store error itself otherwise', async () => {
+    const store = new MemoryStateStore();
+    const lease = await RunLease.take(store, 'sync-1', { holder: 'host:1:job', ttlMs: 1_000 }, () => undefined);
+    const failed = new StateStoreError('state_unwritable', 'The state database failed while writing state: timeout exceeded when trying to connect.');
+    expect(lease.lapsedWith(failed)).toBe(failed);
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 1_500);
+    try {
+      const stop = lease.lapsedWith(failed);
+      expect(stop).toMatchObject({ code: 'lease_lost', cause: failed });
+      expect(stop.message).toContain('timeout exceeded when trying to connect');
+    } finally {
+      clock.mockRestore();
+    }
+    await lease.release();
+  });
+
+  it('a renewal that fails after the pause reports lease_lost, not the store error', async () => {
+    const store = new MemoryStateStore();
+    const lost: string[] = [];
+    const lease = await RunLease.take(store, 'sync-1', { holder: 'host:1:job', ttlMs: 60 }, (e) => lost.push(e.code));
+    vi.spyOn(store, 'renewLease').mockRejectedValue(new StateStoreError('state_unwritable', 'connection timeout'));
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(Date.now() + 1_000);
+    try {
+      for (let i = 0; i < 50 && lost.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      clock.mockRestore();
+    }
+    expect(lost).toEqual(['lease_lost']);
+    await lease.release();
   });
 });
 

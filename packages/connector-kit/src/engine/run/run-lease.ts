@@ -75,7 +75,7 @@ export class RunLease {
         },
         (error: unknown) => {
           run.stopHeartbeat();
-          onLost(toSyncError(error));
+          onLost(run.lapsedWith(toSyncError(error)));
         },
       );
     }, Math.max(10, Math.floor(ttlMs / 3)));
@@ -91,6 +91,20 @@ export class RunLease {
    */
   lapsed(): SyncError | undefined {
     return Date.now() - this.renewedAt >= this.ttlMs ? new LeaseLostError(this.lease.syncId) : undefined;
+  }
+
+  /**
+   * The reason to stop with when a state store call failed: `lease_lost` (naming the store's
+   * error) when the lease has lapsed, else the store's error. A process paused past its lease
+   * (SIGSTOP, a frozen VM) often finds its store calls failing on resume — a connection wait
+   * whose timer ran out during the pause fires before the answer that came meanwhile is read
+   * ("timeout exceeded when trying to connect"); the run was taken over all the same, and a
+   * worker must not fail (and retry, and notify) a run another worker completed (verify's
+   * distributed pause, seed 644066401: stopped state_unwritable).
+   */
+  lapsedWith(error: SyncError): SyncError {
+    if (error.code === 'lease_lost' || this.lapsed() === undefined) return error;
+    return new LeaseLostError(this.lease.syncId, error);
   }
 
   private stopHeartbeat(): void {

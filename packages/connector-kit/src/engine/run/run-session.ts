@@ -82,7 +82,7 @@ export class RunSession {
     this.caller = this.newCaller();
     this.results.stoppedBy = () => this.caller.stopped;
     this.results.callStats = () => this.caller.stats;
-    this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(error));
+    this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(this.lease?.lapsedWith(error) ?? error));
     if (options.signal?.aborted) this.onAbort();
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
