@@ -3,7 +3,7 @@ import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { countryCode, countryOfDigest } from './normalise-country';
 import { normaliseValue, textOf, type NormaliseOptions } from './normalise-value';
 import { CLEAR_KEYS, IDENTIFYING_KEYS, SCHEMA_KEYS, type SchemaKey } from './schema-keys';
-import { isSha256Hex, sha256Hex } from './sha256';
+import { isEmptyDigest, isSha256Hex, sha256Hex } from './sha256';
 
 /** A person as one row of Meta's fixed schema, with what normalisation dropped. */
 export interface IdentityRow {
@@ -16,11 +16,23 @@ export interface IdentityRow {
 }
 
 /**
+ * The text of a key's value, `undefined` when missing: also the SHA-256 of `""` in a key
+ * that takes pre-hashed values (a blank cell of a column hashed before export), which
+ * names nobody — taken for an identifier, it made every such row one person
+ * (`duplicate_match_key`) or uploaded the empty digest as the person's value.
+ */
+function rawOf(key: SchemaKey, identity: Properties): string | undefined {
+  const raw = textOf(identity[key]);
+  if (raw === undefined || (!CLEAR_KEYS.has(key) && isEmptyDigest(raw))) return undefined;
+  return raw;
+}
+
+/**
  * One cell of the row: `""` when the key is not mapped or empty, `undefined` when a value
  * was given but cannot be used, else the hashed (or clear) normalised value.
  */
 function cellValue(key: SchemaKey, identity: Properties, options: NormaliseOptions): string | undefined {
-  const raw = textOf(identity[key]);
+  const raw = rawOf(key, identity);
   if (raw === undefined) return '';
   if (!CLEAR_KEYS.has(key) && isSha256Hex(raw)) return raw.toLowerCase();
   const value = normaliseValue(key, raw, key === 'PHONE' ? { ...options, defaultCountry: phoneRegion(identity, options) } : options);
@@ -38,7 +50,7 @@ function cellValue(key: SchemaKey, identity: Properties, options: NormaliseOptio
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
 function phoneRegion(identity: Properties, options: NormaliseOptions): CountryCode | undefined {
-  const country = textOf(identity.COUNTRY);
+  const country = rawOf('COUNTRY', identity);
   if (country === undefined) return options.defaultCountry;
   // A COUNTRY sent already hashed is the digest of a lowercase alpha-2 code (Meta's rule): told back from the ~250 codes.
   const code = isSha256Hex(country) ? countryOfDigest(country) : countryCode(country);

@@ -11,3 +11,17 @@ export function sha256Hex(value: string): string {
 export function isSha256Hex(value: string): boolean {
   return SHA256_HEX.test(value);
 }
+
+/**
+ * The SHA-256 of the empty string: what a pre-hashed column holds where the cell was blank
+ * when it was hashed. It names nobody, so it is taken for a missing value (sent as `""`,
+ * Meta's placeholder for a key a row has no value for), never for an identifier shared by
+ * every such row.
+ * https://developers.facebook.com/docs/marketing-api/reference/custom-audience/users
+ */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/** Whether `value` is the SHA-256 hex digest of the empty string (any case). */
+export function isEmptyDigest(value: string): boolean {
+  return value.length === 64 && value.toLowerCase() === EMPTY_SHA256;
+}

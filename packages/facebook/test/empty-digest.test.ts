@@ -1,0 +1,64 @@
+import { runSync, SqliteStateStore } from '@syncmodes/connector-kit';
+import type { EmulatorServer } from '@syncmodes/connector-kit/emulator';
+import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { facebookDestination, sha256Hex } from '../src/index';
+import type { FacebookEmulatorData } from '../src/emulator/index';
+import { emailOf, isUsers, payloadOf, startFacebook } from './facebook-harness';
+import { FAST_RETRY } from './helpers';
+
+/** What a pre-hashed column holds where the cell was blank when it was hashed. */
+const EMPTY = sha256Hex('');
+const phoneDigest = (i: number) => sha256Hex(`4791234567${i}`);
+
+describe('pre-hashed values: the digest of "" is a missing value (reviewer 87, finding 1)', () => {
+  let emulator: EmulatorServer | undefined;
+  let target: Awaited<ReturnType<typeof startFacebook>>;
+  let state: SqliteStateStore;
+  const run = (records: readonly ConformanceRecord[]) =>
+    runSync({ collectResults: true, destination: facebookDestination, config: target.config, mode: 'additive', source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY });
+  const row = (id: string, properties: Record<string, string>): ConformanceRecord => ({ id, snapshot: { properties, groups: ['A'] } });
+
+  beforeEach(async () => {
+    state = new SqliteStateStore(':memory:');
+    target = await startFacebook();
+    emulator = target.emulator;
+  });
+  afterEach(async () => {
+    state.close();
+    await emulator?.stop();
+    emulator = undefined;
+  });
+
+  it('rows whose EMAIL is the empty digest match by their PHONE, and the empty digest is never sent', async () => {
+    const summary = await run([1, 2, 3].map((i) => row(`r${i}`, { EMAIL: EMPTY, PHONE: phoneDigest(i) })));
+    expect(summary.results.map((r) => `${r.id}:${r.outcome}`)).toEqual(['r1:created', 'r2:created', 'r3:created']);
+    const adds = (await target.admin.requests()).filter((e) => isUsers(e, 'POST'));
+    const sent = adds.flatMap((e) => {
+      const { schema, data } = payloadOf(e);
+      return data.map((d) => ({ EMAIL: d[schema.indexOf('EMAIL')], PHONE: d[schema.indexOf('PHONE')] }));
+    });
+    expect(sent).toEqual([1, 2, 3].map((i) => ({ EMAIL: '', PHONE: phoneDigest(i) })));
+    const { audiences } = await target.admin.records<FacebookEmulatorData>();
+    expect(audiences.find((a) => a.name === 'A')?.members.map((m) => m.PHONE).sort()).toEqual([1, 2, 3].map(phoneDigest).sort());
+    expect(JSON.stringify(audiences)).not.toContain(EMPTY);
+  });
+
+  it('a row whose only identifier is the empty digest (any case) fails no_valid_identifier; the others go', async () => {
+    const summary = await run([row('r1', { EMAIL: EMPTY.toUpperCase(), FN: 'Ada' }), row('r2', { EMAIL: sha256Hex(emailOf(2)) }), row('r3', { EMAIL: emailOf(3), PHONE: EMPTY })]);
+    expect(summary.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier' });
+    expect(summary.results.filter((r) => r.id !== 'r1').map((r) => r.outcome)).toEqual(['created', 'created']);
+    const sent = (await target.admin.requests()).filter((e) => isUsers(e, 'POST')).flatMap((e) => payloadOf(e).data);
+    expect(sent).toHaveLength(2);
+    expect(JSON.stringify(sent)).not.toContain(EMPTY);
+  });
+
+  it('a COUNTRY given as the empty digest is missing: the national phone is read in defaultCountry', async () => {
+    target.config = { ...target.config, defaultCountry: 'NO' };
+    await run([row('r1', { PHONE: '41234567', COUNTRY: EMPTY })]);
+    const [add] = (await target.admin.requests()).filter((e) => isUsers(e, 'POST'));
+    const { schema, data } = payloadOf(add!);
+    expect(data[0]![schema.indexOf('PHONE')]).toBe(sha256Hex('4741234567'));
+    expect(data[0]![schema.indexOf('COUNTRY')]).toBe('');
+  });
+});
