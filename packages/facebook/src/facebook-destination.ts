@@ -54,6 +54,8 @@ export const facebookDestination = defineAudienceDestination({
   // requests of `addBatchSize` rows (see `sendMembers`).
   limits: (config) => ({ addBatchSize: Math.max(config.uploadSessionSize, config.addBatchSize), removeBatchSize: config.removeBatchSize, concurrency: config.concurrency }),
   matchKeyLabel: () => 'identifier (EMAIL, PHONE, MADID or EXTERN_ID)',
+  // A match key is `KEY:<value>` (identityKey): a duplicate_match_key failure names the key the rows share.
+  matchKeyName: (key) => key.slice(0, Math.max(0, key.indexOf(':'))) || 'identifier',
   matchKey: (snapshot, config) => identityKey(snapshot.properties, normaliseOptionsOf(config)),
   identityKeys: (snapshot, config) => identityKeys(snapshot.properties, normaliseOptionsOf(config)),
   explainMissingKey: (snapshot, config) => explainMissing(snapshot.properties, config),

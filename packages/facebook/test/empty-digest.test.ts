@@ -61,4 +61,13 @@ describe('pre-hashed values: the digest of "" is a missing value (reviewer 87, f
     expect(data[0]![schema.indexOf('PHONE')]).toBe(sha256Hex('4741234567'));
     expect(data[0]![schema.indexOf('COUNTRY')]).toBe('');
   });
+
+  it('duplicate_match_key names the key the rows share', async () => {
+    const summary = await run([row('r1', { EMAIL: emailOf(1), PHONE: phoneDigest(1) }), row('r2', { EMAIL: ` ${emailOf(1).toUpperCase()}`, PHONE: phoneDigest(2) }), row('r3', { PHONE: phoneDigest(3) }), row('r4', { PHONE: phoneDigest(3) })]);
+    const failed = (id: string) => summary.results.find((r) => r.id === id);
+    expect(failed('r1')).toMatchObject({ outcome: 'failed', code: 'duplicate_match_key' });
+    expect(failed('r1')?.message).toMatch(/^Same EMAIL as record "r2"; each identifier \(EMAIL, PHONE, MADID or EXTERN_ID\) must belong to one record\./);
+    expect(failed('r4')?.message).toMatch(/^Same PHONE as record "r3"/);
+    expect((await target.admin.requests()).filter((e) => isUsers(e, 'POST'))).toEqual([]);
+  });
 });

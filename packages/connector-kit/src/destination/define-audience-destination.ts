@@ -83,6 +83,12 @@ export interface AudienceDestinationDefinition<Schema extends z.ZodType = z.ZodT
    * waits, `identity_shared`).
    */
   identityKeys?(snapshot: RecordSnapshot, config: z.output<Schema>): readonly string[];
+  /**
+   * The name of the identifier one of its match keys is, for messages (e.g. `EMAIL` for a
+   * key `EMAIL:<hash>`): a `duplicate_match_key` failure names the key the records share.
+   * Default: the match key label.
+   */
+  matchKeyName?(key: string, config: z.output<Schema>): string;
   /** Why a record has no usable identifier (its error fails that record alone). */
   explainMissingKey?(snapshot: RecordSnapshot, config: z.output<Schema>): SyncError;
   /**

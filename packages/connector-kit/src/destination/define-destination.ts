@@ -89,6 +89,12 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
   /** Human name of the match key for messages (e.g. `Email`). */
   matchKeyLabel(config: z.output<Schema>): string;
   /**
+   * The name of the identifier one of its match keys is, for messages (e.g. `EMAIL` for a
+   * key `EMAIL:<hash>`): a `duplicate_match_key` failure names the key the records share.
+   * Default: the match key label.
+   */
+  matchKeyName?(key: string, config: z.output<Schema>): string;
+  /**
    * The record's normalised match key, or `undefined` when it has none. The same
    * normalisation is used for lookups, comparisons and duplicate detection (trim; case-fold
    * where the destination compares case-insensitively).

@@ -57,6 +57,8 @@ export interface BaseRunContext {
   /** The destination's name and match key's name, for messages ("Salesforce", "Email"). */
   readonly destinationName: string;
   readonly matchKeyLabel: string;
+  /** The name of the identifier a match key is (`matchKeyName`), for messages; absent: the label. */
+  readonly matchKeyName?: ((key: string) => string) | undefined;
 }
 
 /** Shared by the steps of a run into a record destination. */

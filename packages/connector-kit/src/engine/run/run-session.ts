@@ -221,6 +221,7 @@ export class RunSession {
       },
       destinationName: destination.displayName,
       matchKeyLabel: destination.matchKeyLabel(config),
+      matchKeyName: destination.matchKeyName ? (key: string) => destination.matchKeyName?.(key, config) ?? destination.matchKeyLabel(config) : undefined,
     };
     if (setup.audience) return { ...base, kind: 'audience', destination: setup.audience, limits: this.limits as AudienceLimits };
     const records = setup.records as NonNullable<RunSetup['records']>;

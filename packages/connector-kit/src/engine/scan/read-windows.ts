@@ -40,7 +40,8 @@ function decideWithoutCall(ctx: RunContext, scan: SourceScan, keys: RecordKeys, 
   if (shared === undefined) return undefined;
   const other = shared.ids[0] === item.id ? shared.ids[1] : shared.ids[0];
   const more = shared.count > 2 ? ` and ${shared.count - 2} other record(s)` : '';
-  return failure(item, 'duplicate_match_key', `Same ${ctx.matchKeyLabel} as record "${other}"${more}; each ${ctx.matchKeyLabel} must belong to one record. None of them was sent.`);
+  const named = ctx.matchKeyName?.(key) ?? ctx.matchKeyLabel;
+  return failure(item, 'duplicate_match_key', `Same ${named} as record "${other}"${more}; each ${ctx.matchKeyLabel} must belong to one record. None of them was sent.`);
 }
 
 function notFoundSkip(ctx: RunContext, item: SourceRecord, entry: StateIndexEntry | undefined, now: number): RecordResult {
