@@ -4,15 +4,34 @@ import { facebookConfigSchema, type FacebookConfig } from './config';
 import { FACEBOOK_CODES } from './errors/codes';
 import { identityKey, identityKeys, identityRow } from './identifiers/identity-row';
 import { normaliseOptionsOf } from './identifiers/normalise-options';
-import { IDENTIFYING_KEYS, SCHEMA_KEYS, isSchemaKey } from './identifiers/schema-keys';
+import { textOf } from './identifiers/normalise-value';
+import { CLEAR_KEYS, IDENTIFYING_KEYS, SCHEMA_KEYS, isSchemaKey, type SchemaKey } from './identifiers/schema-keys';
 import { ensureAudiences, findAudiences } from './verbs/ensure-audiences';
 import { sendMembers } from './verbs/send-members';
+
+/** Hex digests Meta does not take: only SHA-256 (64 hex characters) is accepted pre-hashed. */
+const OTHER_DIGESTS: Readonly<Record<number, string>> = { 32: 'an MD5', 40: 'a SHA-1' };
+
+/**
+ * What is wrong with an identifying value the rules could not use, without the value: a
+ * digest of another hash function (Meta takes SHA-256 only), an EMAIL that is no address, a
+ * PHONE that is no possible number.
+ * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
+ */
+function whatIsWrong(key: SchemaKey, properties: Properties, config: FacebookConfig): string {
+  const raw = textOf(properties[key]) ?? '';
+  const digest = /^[A-Fa-f0-9]+$/.test(raw) ? OTHER_DIGESTS[raw.length] : undefined;
+  if (digest !== undefined && !CLEAR_KEYS.has(key)) return `${key} looks like ${digest} hex digest; Meta takes values in clear or hashed with SHA-256 only`;
+  if (key === 'EMAIL') return 'EMAIL is not an email address';
+  if (key === 'PHONE') return `PHONE is not a possible number (national numbers are read in the record's COUNTRY, else ${config.defaultCountry}; give it with its country code)`;
+  return `${key} is not usable`;
+}
 
 /** Why a record has no usable identifier, naming the keys that were given but unusable (never their values). */
 function explainMissing(properties: Properties, config: FacebookConfig): InputError {
   const { dropped } = identityRow(properties, normaliseOptionsOf(config));
   const unusable = IDENTIFYING_KEYS.filter((k) => dropped.includes(k));
-  const given = unusable.length > 0 ? ` (${unusable.map((k) => (k === 'PHONE' ? `PHONE is not a possible number (national numbers are read in the record's COUNTRY, else ${config.defaultCountry}; give it with its country code)` : `${k} is not usable`)).join('; ')})` : '';
+  const given = unusable.length > 0 ? ` (${unusable.map((k) => whatIsWrong(k, properties, config)).join('; ')})` : '';
   return new InputError(
     'no_valid_identifier',
     `No usable identifier after normalisation${given}: give the record an EMAIL, a PHONE with its country code, a MADID or an EXTERN_ID.`,
@@ -56,6 +75,8 @@ export const facebookDestination = defineAudienceDestination({
   matchKeyLabel: () => 'identifier (EMAIL, PHONE, MADID or EXTERN_ID)',
   // A match key is `KEY:<value>` (identityKey): a duplicate_match_key failure names the key the rows share.
   matchKeyName: (key) => key.slice(0, Math.max(0, key.indexOf(':'))) || 'identifier',
+  // Not mapped is decided from the mapping: a mapped EMAIL whose values are all unusable fails each row (no_valid_identifier).
+  matchKeyFields: () => IDENTIFYING_KEYS,
   matchKey: (snapshot, config) => identityKey(snapshot.properties, normaliseOptionsOf(config)),
   identityKeys: (snapshot, config) => identityKeys(snapshot.properties, normaliseOptionsOf(config)),
   explainMissingKey: (snapshot, config) => explainMissing(snapshot.properties, config),

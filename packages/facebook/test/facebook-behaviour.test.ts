@@ -69,7 +69,7 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
     const summary = await run('additive', [person(1, ['a'], { EMAIL: 'not-an-email', PHONE: '-5361' }), person(2, ['a'])]);
     const bad = summary.results.find((r) => r.id === 'r1');
     expect(bad).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier' });
-    expect(bad?.message).toMatch(/EMAIL is not usable; PHONE is not a possible number \(national numbers are read in the record's COUNTRY, else US; give it with its country code\)/);
+    expect(bad?.message).toMatch(/EMAIL is not an email address; PHONE is not a possible number \(national numbers are read in the record's COUNTRY, else US; give it with its country code\)/);
     expect(bad?.message).not.toContain('not-an-email');
     expect(outcomeOf(summary, 'r2')).toBe('created');
   });

@@ -89,6 +89,14 @@ export interface AudienceDestinationDefinition<Schema extends z.ZodType = z.ZodT
    * Default: the match key label.
    */
   matchKeyName?(key: string, config: z.output<Schema>): string;
+  /**
+   * The property names (mapping targets) the match key is read from, e.g. `['EMAIL', 'PHONE']`.
+   * When given, a run is refused as `match_key_not_mapped` only when the records carry none
+   * of them (decided from the mapping): a mapped one whose values are all unusable gives each
+   * record its own result (`explainMissingKey`). Without it, a run none of whose records has
+   * a match key is refused.
+   */
+  matchKeyFields?(config: z.output<Schema>): readonly string[];
   /** Why a record has no usable identifier (its error fails that record alone). */
   explainMissingKey?(snapshot: RecordSnapshot, config: z.output<Schema>): SyncError;
   /**

@@ -95,6 +95,14 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    */
   matchKeyName?(key: string, config: z.output<Schema>): string;
   /**
+   * The property names (mapping targets) the match key is read from, e.g. `['EMAIL', 'PHONE']`.
+   * When given, a run is refused as `match_key_not_mapped` only when the records carry none
+   * of them (decided from the mapping): a mapped one whose values are all unusable gives each
+   * record its own result (`explainMissingKey`). Without it, a run none of whose records has
+   * a match key is refused.
+   */
+  matchKeyFields?(config: z.output<Schema>): readonly string[];
+  /**
    * The record's normalised match key, or `undefined` when it has none. The same
    * normalisation is used for lookups, comparisons and duplicate detection (trim; case-fold
    * where the destination compares case-insensitively).

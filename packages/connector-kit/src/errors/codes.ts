@@ -77,7 +77,7 @@ export const KIT_CODES = {
   // Configuration.
   invalid_config: config('The destination’s configuration is invalid.', 'Fix the named fields.'),
   unsupported_mode: config('The destination cannot honour the requested sync mode.', 'Choose one of the modes it supports.'),
-  match_key_not_mapped: config('No record has a value for the destination’s match key.', 'Map a source column to it.'),
+  match_key_not_mapped: config('No source column is mapped to the destination’s match key (or, for a destination that does not name its key’s fields, no record has a value for it).', 'Map a source column to it.'),
   groups_unsupported: config('Records carry groups, but the destination has none with this configuration.', 'Remove the groups column from the mapping.'),
   ambiguous_group: config('Several groups in the destination have a configured name.', 'Rename them, or pin the id with the groupIds option.'),
   state_store_unavailable: config('SQLite state needs the better-sqlite3 package.', 'npm install better-sqlite3@12, or use another state store.'),

@@ -36,12 +36,18 @@ export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan
   session.results.departing = scan.departing.length;
   setup.logger.info('source scanned', { records: scan.records, changed: scan.changed, departing: scan.departing.length });
   session.useVolume({ changed: scan.changed, departing: scan.departing.length });
-  if (scan.records > 0 && scan.keyed === 0) {
+  const keyFields = setup.destination.matchKeyFields?.(setup.config);
+  // Decided from the mapping when the destination names its key's fields: a mapped column whose values are all unusable fails each row alone.
+  const notMapped = keyFields ? scan.records > 0 && !keyFields.some((f) => scan.propertyNames.has(f)) : scan.records > 0 && scan.keyed === 0;
+  if (notMapped) {
+    // A misspelt target (`email` for `EMAIL`) is refused as such by prepareFields, not as an unmapped key.
+    if (keyFields && setup.destination.prepareFields) await session.client(scan);
     const label = setup.destination.matchKeyLabel(setup.config);
     const names = [...scan.propertyNames];
     const have = names.length === 0 ? 'no mapped fields' : `${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''}`;
+    const lead = keyFields ? `No source column is mapped to ${keyFields.join(', ')} (the ${label})` : `None of the ${scan.records} records has a value for ${label}`;
     throw new ConfigError(
-      `None of the ${scan.records} records has a value for ${label}, and ${setup.destination.displayName} matches records by it: map a source column to it (an entry of the mapping's fields, or a property of each record). The records have: ${have}.`,
+      `${lead}, and ${setup.destination.displayName} matches records by it: map a source column to it (an entry of the mapping's fields, or a property of each record). The records have: ${have}.`,
       'match_key_not_mapped',
     );
   }
