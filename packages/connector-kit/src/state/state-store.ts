@@ -16,6 +16,14 @@ export interface StateSnapshot extends RecordSnapshot {
    * `hash`; absent when there are none.
    */
   readonly linked?: readonly Properties[] | undefined;
+  /**
+   * Record destinations: groups of `groups` the record was already in when this sync added
+   * it (the destination answered "already a member": a campaign member made by a person, a
+   * tag set by the app). This sync never removes those memberships; when the record leaves
+   * such a group (or the source) the group is only forgotten (fresh reviewer 88, F1). Not
+   * part of `hash`; absent when there are none.
+   */
+  readonly found?: readonly string[] | undefined;
 }
 
 /**

@@ -102,7 +102,11 @@ export async function ensureCampaigns(ctx: Ctx, names: readonly string[], option
   return out;
 }
 
-/** Adds records to a campaign (CampaignMember create); already being a member counts as success. */
+/**
+ * Adds records to a campaign (CampaignMember create). Already being a member
+ * (`DUPLICATE_VALUE`) counts as success with `existing`: that membership was not made by
+ * this sync (a person added them, with their own Status), so the kit never removes it.
+ */
 export async function addCampaignMembers(ctx: Ctx, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]> {
   const field = memberField(ctx);
   const status = ctx.config.campaignMemberStatus;

@@ -5,7 +5,8 @@ import type { Properties, PropertyValue, RecordSnapshot } from '../../records/ty
 import type { StateEntry } from '../../state/state-store';
 
 /** An operation of a plan the destination acknowledges: the record write, or one group change. */
-export type OpKey = 'write' | `add:${string}` | `remove:${string}`;
+/** An acknowledged operation; `found:<group>`: the add of that group was answered "already a member" (see `StateSnapshot.found`). */
+export type OpKey = 'write' | `add:${string}` | `remove:${string}` | `found:${string}`;
 
 /** What the planner decided for one record. */
 export interface Plan {

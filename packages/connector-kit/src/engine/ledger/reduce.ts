@@ -64,6 +64,8 @@ function reduceSending(record: LedgerRecord, event: SendingEvent): void {
       return;
     case 'acknowledged':
       record.acked = withAck(record.acked, event.op);
+      // A membership the record already had: kept as found, never removed by this sync.
+      if (event.existing === true && event.op.startsWith('add:')) record.acked = withAck(record.acked, `found:${event.op.slice(4)}`);
       if (event.op === 'write' && record.plan?.action === 'create') {
         record.existing = event.existing === true;
         // Answered with the record this sync created before (its state says so: restored from an archive, or met again after

@@ -23,7 +23,8 @@ export async function forgetGroup(state: StateStore, writer: StateWriter, syncId
     const page = await state.entriesInGroup(syncId, group, { after, limit: PAGE });
     if (page.length === 0) return count;
     const rewritten = page.map((e) => {
-      const snapshot = { properties: e.snapshot.properties, groups: e.snapshot.groups.filter((g) => g !== group) };
+      const found = e.snapshot.found?.filter((g) => g !== group);
+      const snapshot = { properties: e.snapshot.properties, groups: e.snapshot.groups.filter((g) => g !== group), ...(found && found.length > 0 ? { found } : {}) };
       return { ...e, snapshot, hash: e.pending ? e.hash : snapshotHash(snapshot) };
     });
     if (!(await writer.put(rewritten))) return 0;

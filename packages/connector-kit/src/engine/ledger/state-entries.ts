@@ -1,6 +1,7 @@
 import { snapshotHash } from '../../records/snapshot-hash';
 import type { Properties, PropertyValue, RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
+import { foundAfter, withFound, withoutLeftFound } from './found-groups';
 import { linkedOf, linksAfter, withLinks } from './identity-links';
 import type { LedgerRecord } from './ledger-record';
 
@@ -88,8 +89,9 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
     if (outstanding) for (const g of record.plan?.addGroups ?? []) held.add(g);
     groups = sortedGroups(held);
   }
+  groups = withoutLeftFound(record, groups);
   const properties = appliedProperties(record, options.identityApplied === true);
-  const snapshot = withLinks({ properties, groups }, linksAfter(record, !outstanding));
+  const snapshot = withFound(withLinks({ properties, groups }, linksAfter(record, !outstanding)), foundAfter(record, groups));
   // A write-ahead mark no run confirmed, of a record that left the source (nothing was sent for
   // it): its values are still unconfirmed. It stays pending — its hash set, so the departure is
   // not looked at again — and a return re-sends everything (crash verify, onesignal/enrich:
@@ -134,12 +136,13 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
     properties = merged;
   }
   const adding = plan?.addGroups ?? NO_GROUPS;
+  const groups = base.groups.length + adding.length === 0 ? NO_GROUPS : sortedGroups([...base.groups, ...adding]);
   const creating = plan?.action === 'create' && record.destinationId === undefined && !firstJoin;
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
     matchKey: heldKey(record),
-    snapshot: withLinks({ properties, groups: base.groups.length + adding.length === 0 ? NO_GROUPS : sortedGroups([...base.groups, ...adding]) }, linkedOf(record.entry)),
+    snapshot: withFound(withLinks({ properties, groups }, linkedOf(record.entry)), foundAfter(record, groups)),
     hash: '',
     owned: record.owned || creating,
     departed: record.entry?.departed ?? false,

@@ -2,6 +2,7 @@ import { permits, type DeletePolicy } from '../../modes/permits';
 import { SYNC_MODE_TABLE, type SyncMode } from '../../modes/sync-modes';
 import { groupChanges, presentProperties, propertyChanges } from '../../records/property-diff';
 import type { Properties, PropertyValue } from '../../records/types';
+import { foundOf } from '../ledger/found-groups';
 import type { Plan, RecordView } from '../ledger/ledger-record';
 
 /** What {@link classify} needs besides the record. */
@@ -86,7 +87,8 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   if (record.claimedBy !== undefined && found && !found.archived) {
     // Maybe the same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
     const held = record.holderGroups;
-    const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !held.includes(g)) : [];
+    const kept = foundOf(record.entry);
+    const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !held.includes(g) && !kept.has(g)) : [];
     return plan({
       action: removeGroups.length > 0 ? 'groups' : 'skip',
       outcome: 'skipped',
@@ -108,7 +110,9 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   if (permits(ctx.mode, 'delete', { owned: record.owned, deletePolicy: ctx.deletePolicy }) && elsewhere === undefined) {
     return plan({ action: 'delete', outcome: 'deleted', message: 'Left the source; deleted.' });
   }
-  const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') ? [...(record.entry?.snapshot.groups ?? [])] : [];
+  // Memberships the record had before this sync added them (found) are left as they are.
+  const kept = foundOf(record.entry);
+  const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') ? (record.entry?.snapshot.groups ?? []).filter((g) => !kept.has(g)) : [];
   const why = elsewhere !== undefined
     ? { code: 'tracked_elsewhere', text: `${elsewhere.length === 1 ? 'sync' : 'syncs'} ${elsewhere.slice(0, 3).map((s) => `"${s}"`).join(', ')}${elsewhere.length > 3 ? ` and ${elsewhere.length - 3} more` : ''} sharing this state ${elsewhere.length === 1 ? 'has' : 'have'} record ${found.id} in ${elsewhere.length === 1 ? 'its' : 'their'} source (if that person left every source, delete ${found.id} in ${ctx.destinationName})` }
     : !permits(ctx.mode, 'delete', { owned: true, deletePolicy: ctx.deletePolicy })
@@ -137,6 +141,12 @@ function replacedRecord(record: RecordView): string | undefined {
   return was !== undefined && was !== null && record.found !== undefined && record.found.id !== was ? was : undefined;
 }
 
+/** Group changes less the removals of memberships the record had before this sync added them (`StateSnapshot.found`): those are only forgotten. */
+function ownRemovals(found: ReadonlySet<string>, changes: { readonly add: readonly string[]; readonly remove: readonly string[] }): { readonly add: readonly string[]; readonly remove: readonly string[] } {
+  if (found.size === 0 || changes.remove.length === 0) return changes;
+  return { add: changes.add, remove: changes.remove.filter((g) => !found.has(g)) };
+}
+
 /** A record in the source with a usable destination record: updated (restored first when archived). */
 function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   const next = record.next as NonNullable<RecordView['next']>;
@@ -149,13 +159,16 @@ function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   // A pending entry (writes were in flight when a run died) proves nothing about the
   // destination: send every property (empties clear) and every group again.
   const properties = entry?.pending ? resendProperties(entry.snapshot.properties, next.properties) : entry ? propertyChanges(entry.snapshot.properties, next.properties) : sendable(next.properties);
-  const groups = !ctx.groupsEnabled
-    ? NO_GROUPS
-    : entry?.pending
-      ? { add: [...new Set(next.groups)], remove: previousGroups.filter((g) => !next.groups.includes(g)) }
-      : next.groups.length === 0 && (!entry || previousGroups.length === 0)
-        ? NO_GROUPS
-        : groupChanges(entry ? previousGroups : [], next.groups);
+  const groups = ownRemovals(
+    foundOf(entry),
+    !ctx.groupsEnabled
+      ? NO_GROUPS
+      : entry?.pending
+        ? { add: [...new Set(next.groups)], remove: previousGroups.filter((g) => !next.groups.includes(g)) }
+        : next.groups.length === 0 && (!entry || previousGroups.length === 0)
+          ? NO_GROUPS
+          : groupChanges(entry ? previousGroups : [], next.groups),
+  );
   const restore = record.found?.archived === true;
   const changedProperties = Object.keys(properties).length;
   if (changedProperties === 0 && groups.add.length + groups.remove.length === 0 && !restore) {

@@ -32,7 +32,7 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
       const events: RecordEvent[] = [];
       batch.forEach((r, j) => {
         const result = results[j];
-        if (result?.ok) events.push({ type: 'acknowledged', ref: r.ref, op });
+        if (result?.ok) events.push(result.existing === true && direction === 'add' ? { type: 'acknowledged', ref: r.ref, op, existing: true } : { type: 'acknowledged', ref: r.ref, op });
         else if (result && result.error.code !== 'not_sent') events.push({ type: 'group_failed', ref: r.ref, error: result.error });
       });
       await ledger.acknowledge(events);

@@ -1,0 +1,53 @@
+import { runSync, type SyncMode } from '@syncmodes/connector-kit';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { describe, expect, it } from 'vitest';
+import { salesforceDestination } from '../src/index';
+import { readContacts, startEmulator } from './salesforce-harness';
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const row = (id: string, email: string, groups: string[]): ConformanceRecord => ({ id, snapshot: { properties: { Email: email, LastName: id }, groups } });
+
+// Fresh reviewer 88, F1 (major): a campaign member a person made (Status "Responded") was
+// taken for one this sync added — the add answered DUPLICATE_VALUE, which counted as success —
+// and removed when the row left the campaign, in additive mode too. The READMEs promise "only
+// memberships this sync added are removed".
+describe('Salesforce: campaign memberships the record had before this sync added them', () => {
+  const t = perTestEmulator(startEmulator);
+  const members = () => t.env.emulator.org.all('CampaignMember');
+
+  for (const mode of ['sync', 'additive', 'enrich'] as const satisfies readonly SyncMode[]) {
+    it(`${mode}: a membership made by a person stays when the row leaves that campaign, and a rerun sends nothing`, async () => {
+      t.env.emulator.seed({ Contact: [{ LastName: 'Resp', Email: 'resp@example.com', Campaigns: ['Summit'] }] });
+      const made = members()[0];
+      const run = (groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode, source: memorySource([row('r1', 'resp@example.com', groups)]), state: t.state, retry: FAST });
+      await run(['Summit', 'Webinar']);
+      expect((await readContacts(t.env.admin))[0]?.groups.sort()).toEqual(['Summit', 'Webinar']);
+
+      t.env.emulator.clearRequests();
+      const rerun = await run(['Summit', 'Webinar']);
+      expect(rerun.results[0]?.outcome).toBe('unchanged');
+      expect(t.env.emulator.requests.filter((e) => e.method !== 'GET')).toEqual([]);
+
+      const left = await run([]);
+      expect(left.results[0]?.outcome).toBe('updated'); // out of Webinar, which this sync added
+      expect((await readContacts(t.env.admin))[0]?.groups).toEqual(['Summit']);
+      expect(members().find((m) => m.Id === made?.Id)).toBeDefined();
+
+      // Back in Summit later: no add was needed, and the person's membership is still theirs.
+      t.env.emulator.clearRequests();
+      await run(['Summit']);
+      await run([]);
+      expect(members().find((m) => m.Id === made?.Id)).toBeDefined();
+    });
+  }
+
+  it('sync: a record that leaves the source (kept: not created by this sync) leaves only the campaigns this sync added it to', async () => {
+    t.env.emulator.seed({ Contact: [{ LastName: 'Resp', Email: 'resp@example.com', Campaigns: ['Summit'] }] });
+    const made = members()[0];
+    await runSync({ destination: salesforceDestination, config: t.env.config, mode: 'sync', source: memorySource([row('r1', 'resp@example.com', ['Summit', 'Webinar']), row('r2', 'other@example.com', [])]), state: t.state, retry: FAST });
+    const left = await runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'sync', source: memorySource([row('r2', 'other@example.com', [])]), state: t.state, retry: FAST });
+    expect(left.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'skipped', code: 'not_owned' });
+    expect(left.results.find((r) => r.id === 'r1')?.message).toContain('removed from 1 managed group(s)');
+    expect(members().map((m) => m.Id)).toEqual([made?.Id]);
+  });
+});
