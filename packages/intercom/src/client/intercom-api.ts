@@ -25,6 +25,8 @@ export interface ContactSummary {
   readonly external_id?: string | null | undefined;
   readonly email?: string | null | undefined;
   readonly created_at?: number | undefined;
+  /** The contact's tags: up to 10 listed (`has_more` when it has more; https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/contact). */
+  readonly tags?: { readonly data?: readonly { readonly id?: unknown }[] | undefined; readonly has_more?: boolean | undefined } | null | undefined;
 }
 
 /** A contact body: API field names; `custom_attributes` nested. */

@@ -12,6 +12,12 @@ export interface IntercomConnection {
   readonly readOnlyAttributes: Set<string>;
   /** Lowercased tag name → ids of the tags with that name (Intercom compares tag names case-insensitively); filled on first use. */
   tags: Map<string, string[]> | undefined;
+  /**
+   * Contact id → the ids of the tags it had when this run looked it up, for contacts whose
+   * whole tag list came with them (`has_more` false): a tag it already had is one this sync
+   * did not put there (see `addTag`).
+   */
+  readonly contactTags: Map<string, ReadonlySet<string>>;
 }
 
 const TYPES: Readonly<Record<string, AttributeType>> = {
@@ -42,5 +48,5 @@ export async function connectIntercom(config: IntercomConfig, ctx: { readonly lo
     else attributes.set(a.name, TYPES[String(a.data_type)] ?? 'string');
   }
   ctx.logger.debug('intercom connected', { customAttributes: attributes.size });
-  return { api, attributes, readOnlyAttributes, tags: undefined };
+  return { api, attributes, readOnlyAttributes, tags: undefined, contactTags: new Map() };
 }

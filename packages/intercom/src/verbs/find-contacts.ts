@@ -27,6 +27,15 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
   return matchBy === 'email' || !email ? externalId : [...externalId, `email:${email}`];
 }
 
+/** Keeps the tags of the contacts read whose whole tag list came with them (see `IntercomConnection.contactTags`). */
+function rememberTags(ctx: IntercomContext, contacts: readonly ContactSummary[]): void {
+  for (const c of contacts) {
+    const data = c.tags?.data;
+    if (!Array.isArray(data) || c.tags?.has_more !== false) continue;
+    ctx.client.contactTags.set(c.id, new Set(data.map((t) => String(t.id))));
+  }
+}
+
 /**
  * Finds contacts for a batch of records with one search (`POST /contacts/search`, paged):
  * `external_id IN [...]` OR `email IN [...]`, as the `matchBy` option allows. A record
@@ -57,6 +66,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
   if (emails.length > 0) filters.push({ field: 'email', operator: 'IN', value: emails });
 
   const contacts = filters.length === 0 ? [] : await ctx.client.api.searchContacts(ctx, filters.length === 1 ? (filters[0] as SearchQuery) : { operator: 'OR', value: filters });
+  rememberTags(ctx, contacts);
   const withExternalId = new Map<string, ContactSummary[]>();
   const withEmail = new Map<string, ContactSummary[]>();
   for (const c of contacts) {
@@ -87,6 +97,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
   for (const request of unresolved) {
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
+      rememberTags(ctx, [contact]);
       found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
