@@ -318,7 +318,7 @@ export class EmulatorServer {
       if (this.log.length > max) this.log.splice(0, this.log.length - max);
     };
 
-    const fault = this.faults.decide(request.method, request.path);
+    const fault = this.faults.decide(request.method, request.path, [...request.query.values()]);
     if (fault) {
       const answered = await this.injectFault(fault, res, request);
       if (answered) {
@@ -409,7 +409,7 @@ export class EmulatorServer {
         return answered({ status: fault.status ?? 429, body, raw, headers: { ...Object.fromEntries(type), 'Retry-After': value } });
       }
       case 'server_error':
-        return answered(vendor.serverError(fault.status ?? 503));
+        return answered(fault.body === undefined ? vendor.serverError(fault.status ?? 503) : { status: fault.status ?? 503, body: fault.body });
       case 'auth_expired':
         return answered(vendor.authExpired());
       case 'latency':

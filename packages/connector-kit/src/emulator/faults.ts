@@ -41,6 +41,12 @@ export interface FaultRule {
   readonly method?: string | undefined;
   /** Regular expression (source) the path must match (default any). */
   readonly path?: string | undefined;
+  /**
+   * Regular expression (source) one of the request's query-string values must match, decoded
+   * (default any): e.g. a SOQL query naming one campaign, so a test can fail the lookup of one
+   * group among several.
+   */
+  readonly query?: string | undefined;
   /** `server_error`: the status (default 503); `retry_after`: the status (default 429). */
   readonly status?: number | undefined;
   /** `rate_limit`, `retry_after`: seconds to announce (default 1). */
@@ -50,7 +56,8 @@ export interface FaultRule {
   /**
    * `foreign_body`: the body answered instead of the vendor's (default: a sign-in page). A
    * string is sent as `text/html`; anything else as JSON — an answer of another shape (another
-   * API's, a gateway's).
+   * API's, a gateway's). `server_error`: the body answered with `status` instead of the
+   * vendor's own 5xx body (e.g. a vendor error of another code, for a 4xx).
    */
   readonly body?: unknown;
   /** `latency`: delay before answering; `timeout`, `stalled_body`: how long to hold before cutting (default 30,000). */
@@ -72,6 +79,7 @@ export function seededRandom(seed: number): () => number {
 interface RuleState {
   readonly rule: FaultRule;
   readonly pathRe: RegExp | undefined;
+  readonly queryRe: RegExp | undefined;
   seen: number;
   fired: number;
 }
@@ -96,7 +104,7 @@ export class FaultInjector {
 
   /** Replaces the rules (and reseeds the PRNG). */
   set(rules: readonly FaultRule[], seed = 1): void {
-    this.rules = rules.map((rule) => ({ rule, pathRe: rule.path ? new RegExp(rule.path) : undefined, seen: 0, fired: 0 }));
+    this.rules = rules.map((rule) => ({ rule, pathRe: rule.path ? new RegExp(rule.path) : undefined, queryRe: rule.query ? new RegExp(rule.query) : undefined, seen: 0, fired: 0 }));
     this.random = seededRandom(seed);
   }
 
@@ -108,12 +116,14 @@ export class FaultInjector {
     return this.rules.map((r) => r.rule);
   }
 
-  /** The fault to inject for this request, or undefined. */
-  decide(method: string, path: string): FaultRule | undefined {
+  /** The fault to inject for this request (its query-string values: `query`), or undefined. */
+  decide(method: string, path: string, query: readonly string[] = []): FaultRule | undefined {
     for (const state of this.rules) {
       const { rule } = state;
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
       if (state.pathRe && !state.pathRe.test(path)) continue;
+      const queryRe = state.queryRe;
+      if (queryRe && !query.some((value) => queryRe.test(value))) continue;
       state.seen++;
       if (state.seen <= (rule.after ?? 0)) continue;
       if (rule.times !== undefined && state.fired >= rule.times) continue;
