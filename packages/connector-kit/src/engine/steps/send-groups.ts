@@ -1,5 +1,5 @@
 import type { GroupRef, TargetItem } from '../../destination/verbs';
-import { isRunStopping, type SyncError } from '../../errors/sync-error';
+import { isRunStopping } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import { chunk } from '../calls/chunk';
 import { sendBatch } from '../calls/send-batch';
@@ -7,7 +7,7 @@ import type { RecordEvent } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
-import { resolveGroups } from '../groups/resolve-groups';
+import { resolveGroupsOf } from '../groups/resolve-groups';
 
 type Direction = 'add' | 'remove';
 
@@ -52,16 +52,23 @@ function stillHeld(records: readonly RecordView[], id: string, ids: ReadonlyMap<
   return held;
 }
 
-/** Sends every group's changes in one direction: removals never create a group (a missing one has no members to remove); additions find or create it. */
+/**
+ * Sends every group's changes in one direction: removals never create a group (a missing one has no members to remove); additions find or create it.
+ * A group that cannot be found or created fails only the records naming it (see `resolveGroupsOf`); on a removal, so does
+ * a group a record stays in, and that record's removals are not sent. The others go on.
+ */
 async function changeMembership(ctx: RecordRunContext, ledger: RecordLedger, direction: Direction, records: readonly RecordView[]): Promise<void> {
-  const involved = records.filter((r) => namesOf(r, direction).length > 0);
-  const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))];
-  if (names.length === 0) return;
-  const failAll = (error: SyncError) => ledger.report(involved.map((r) => ({ type: 'group_failed', ref: r.ref, error })));
+  let involved = records.filter((r) => namesOf(r, direction).length > 0);
+  if (involved.length === 0) return;
   // A removal also resolves the groups its records stay in (found, never created): one of them may be the same destination group.
-  const stay = direction === 'remove' ? [...new Set(involved.flatMap((r) => r.next?.groups ?? []))] : [];
-  const ids = await resolveGroups(ctx, [...new Set([...names, ...stay])], direction === 'add', failAll);
-  if (!ids) return;
+  const staysIn = (r: RecordView) => (direction === 'remove' ? (r.next?.groups ?? []) : []);
+  const resolved = await resolveGroupsOf(ctx, ledger, involved, (r) => namesOf(r, direction), direction === 'add', staysIn);
+  if (!resolved) return;
+  const { ids, failed, unresolved } = resolved;
+  // An addition fails only for its bad group (which has no id: nothing is sent for it; the record's other groups are added);
+  // a removal is sent only when every group the record leaves or stays in resolved.
+  if (direction === 'remove') involved = involved.filter((r) => !failed.has(r.ref));
+  const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))].filter((name) => !unresolved.has(name));
   const calls: Promise<void>[] = [];
   for (const name of names) {
     let members = involved.filter((r) => namesOf(r, direction).includes(name));

@@ -7,7 +7,7 @@ import { toSyncError } from '../../errors/to-sync-error';
 import type { Properties, RecordSnapshot } from '../../records/types';
 import { chunk } from '../calls/chunk';
 import { sendBatch } from '../calls/send-batch';
-import { resolveGroups } from '../groups/resolve-groups';
+import { resolveGroupsOf } from '../groups/resolve-groups';
 import type { RecordEvent } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
@@ -77,17 +77,21 @@ function refusalEvent(ctx: AudienceRunContext, ref: number, op: `${Direction}:${
  * batch size), then additions (in chunks of the add batch size), per audience. Removal never
  * creates an audience (a missing one has nobody to remove); addition finds or creates it.
  * Each chunk succeeds or is retried on its own; a deferred refusal leaves only its members
- * pending.
+ * pending. An audience that cannot be found or created fails only the records naming it
+ * (see `resolveGroupsOf`).
  */
 export async function sendMemberships(ctx: AudienceRunContext, ledger: RecordLedger): Promise<void> {
   for (const direction of ['remove', 'add'] as Direction[]) {
-    const involved = ledger.open().filter((r) => r.plan !== undefined && namesOf(r, direction).length > 0);
-    const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))];
-    const fail = (error: SyncError) => ledger.report(involved.map((r) => ({ type: 'group_failed', ref: r.ref, error })));
+    let involved = ledger.open().filter((r) => r.plan !== undefined && namesOf(r, direction).length > 0);
     // A removal also resolves the audiences its records stay in (found, never created): one may be the same audience.
-    const stay = direction === 'remove' ? involved.flatMap((r) => r.next?.groups ?? []) : [];
-    const ids = await resolveGroups(ctx, [...new Set([...names, ...stay])], direction === 'add', fail);
-    if (!ids) continue;
+    const staysIn = (r: RecordView) => (direction === 'remove' ? (r.next?.groups ?? []) : []);
+    const resolved = await resolveGroupsOf(ctx, ledger, involved, (r) => namesOf(r, direction), direction === 'add', staysIn);
+    if (!resolved) continue;
+    const { ids, failed, unresolved } = resolved;
+    // An audience that could not be found or created fails only the records naming it (it has no id: nothing is sent to it);
+    // a removal is sent only when every audience the record leaves or stays in resolved.
+    if (direction === 'remove') involved = involved.filter((r) => !failed.has(r.ref));
+    const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))].filter((name) => !unresolved.has(name));
     const calls: Promise<void>[] = [];
     for (const name of names) {
       const id = ids.get(name);
