@@ -48,6 +48,8 @@ describe('Salesforce: a group that cannot be found or created fails only the rec
     t.env.emulator.clearRequests();
     const second = await run(rows);
     expect(byId(second)).toEqual({ U1: 'value_too_long', U2: 'unchanged', U3: 'unchanged' });
+    // No false "deleted / has no members although this sync added" warnings: U1 was never added to its group.
+    expect(second.notices.map((n) => n.code)).toEqual([]);
     expect(writesNaming([contactId('u2@example.com'), contactId('u3@example.com'), 'u2@example.com', 'u3@example.com'])).toEqual([]);
     expect(memberships()).toEqual({ Fine2: ['U2'] });
   });
@@ -71,6 +73,7 @@ describe('Salesforce: a group that cannot be found or created fails only the rec
     t.env.emulator.clearRequests();
     const second = await run(rows);
     expect(byId(second)).toEqual({ A: 'value_too_long', B: 'unchanged', C: 'value_too_long', D: 'unchanged', E: 'unchanged' });
+    expect(second.notices.map((n) => n.code)).toEqual([]);
     expect(writesNaming(['B', 'D', 'E'].flatMap((id) => [contactId(`${id.toLowerCase()}@example.com`), `${id.toLowerCase()}@example.com`]))).toEqual([]);
     expect(memberships()).toEqual({ Good1: ['A', 'B'], Good2: ['B', 'E'], Good3: ['D', 'E'] });
   });

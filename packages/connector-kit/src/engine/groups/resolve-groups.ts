@@ -50,8 +50,9 @@ export interface ResolvedGroups {
  * groups they stay in, looked up only), in one call for all of them, through the run's cache.
  * When that call fails with an error that does not stop the run, each name is resolved on its
  * own (names that resolved stay cached, so only the ones left cost a call), and a name that
- * still fails fails only the records naming it (`group_failed`, see {@link groupNameError}).
- * One bad name failed every record with a group change, and the run never settled
+ * still fails fails only the records naming it (`group_failed`, see {@link groupNameError});
+ * a group they joined is recorded as never sent (`unsent`), so state does not count them its
+ * members. One bad name failed every record with a group change, and the run never settled
  * (reviewer 88, F3). Yields `undefined` when the run stops.
  */
 export async function resolveGroupsOf(
@@ -102,7 +103,7 @@ function failNamers(
     if (first === undefined) continue;
     failed.add(r.ref);
     const error = groupNameError(ctx, first, errors.get(first) as SyncError, create, bad.length === 0);
-    ledger.report([{ type: 'group_failed', ref: r.ref, error }]);
+    ledger.report([{ type: 'group_failed', ref: r.ref, error, ...(create && bad.length > 0 ? { unsent: bad } : {}) }]);
   }
   return failed;
 }

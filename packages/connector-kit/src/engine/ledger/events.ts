@@ -27,7 +27,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  * - `missing`: a write found the destination record gone (it is planned again as not found);
  * - `acknowledged`: the destination acknowledged one operation (`write`: the record write,
  *   with the created record's id; `add:<group>` / `remove:<group>`);
- * - `group_failed`: a group change failed (the record write stands);
+ * - `group_failed`: a group change failed (the record write stands); `unsent`: groups it was to join
+ *   whose addition was never sent (the group could not be found or created);
  * - `group_gone`: a removal's group no longer exists in the destination (deleted in the vendor's
  *   UI): nobody is left to remove, so `op` counts as acknowledged, and the result says why (`error`);
  * - `deferred`: a refusal that will clear on a later run (the record stays pending);
@@ -46,7 +47,7 @@ export type RecordEvent =
   | { readonly type: 'linked'; readonly ref: number; readonly identities: readonly Properties[] }
   | { readonly type: 'missing'; readonly ref: number }
   | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined }
-  | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError }
+  | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError; readonly unsent?: readonly string[] | undefined }
   | { readonly type: 'group_gone'; readonly ref: number; readonly op: OpKey; readonly error: SyncError }
   | { readonly type: 'deferred'; readonly ref: number; readonly error: SyncError }
   | { readonly type: 'settled'; readonly ref: number; readonly result: ResultFields }

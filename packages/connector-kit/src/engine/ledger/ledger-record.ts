@@ -96,6 +96,12 @@ export interface LedgerRecord {
   existing: boolean;
   /** First failure of a group change (the record write, if any, stands). */
   groupError: SyncError | undefined;
+  /**
+   * Groups the record was to join whose addition was never sent: the group could not be
+   * found or created (see `resolveGroupsOf`). State does not count the record their member,
+   * so the next run's group check does not take the group for one deleted or emptied.
+   */
+  unsentAdds: ReadonlySet<string>;
   /** First refusal that leaves the record pending for a later run (audiences). */
   deferred: SyncError | undefined;
   /** A removal whose group no longer exists (it counts as done): why, for the result. */
@@ -115,6 +121,8 @@ export type RecordView = Readonly<LedgerRecord>;
 
 /** No operation acknowledged: shared by every record that has none. */
 const NO_ACKS: ReadonlySet<OpKey> = new Set();
+/** No group left unsent: shared by every record. */
+const NO_GROUPS: ReadonlySet<string> = new Set();
 /** Only the record write acknowledged (most records): shared. */
 const WRITE_ACKED: ReadonlySet<OpKey> = new Set(['write']);
 
@@ -173,6 +181,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     acked: NO_ACKS,
     existing: false,
     groupError: undefined,
+    unsentAdds: NO_GROUPS,
     deferred: undefined,
     groupGone: undefined,
     result: undefined,

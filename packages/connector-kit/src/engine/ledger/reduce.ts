@@ -76,6 +76,7 @@ function reduceSending(record: LedgerRecord, event: SendingEvent): void {
       return;
     case 'group_failed':
       record.groupError ??= event.error;
+      if (event.unsent && event.unsent.length > 0) record.unsentAdds = new Set([...record.unsentAdds, ...event.unsent]);
       return;
     case 'group_gone':
       record.acked = withAck(record.acked, event.op);

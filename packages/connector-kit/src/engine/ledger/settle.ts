@@ -141,7 +141,8 @@ function settleComplete(record: LedgerRecord, ctx: SettleContext, result: Record
  * - the record write not acknowledged → `not_sent` (the run stopped) or failed; never sent at
  *   all (record destinations) → its write-ahead mark taken back;
  * - a deferral (audiences) → skipped with its code, state recorded exactly;
- * - a group change failed → failed with its code (the record write stands in state);
+ * - a group change failed → failed with its code (the record write stands in state; additions never sent are
+ *   not counted held, see `unsentAdds`);
  * - group changes outstanding → `groups_pending` after a record write, else `not_sent`;
  * - everything acknowledged → the plan's outcome.
  */
@@ -174,7 +175,10 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
   if (record.groupError) {
     const e = record.groupError;
     const message = ctx.kind === 'records' ? `${plan.message} But a group membership change failed: ${e.message}` : e.message;
-    return { result: { ...base, outcome: 'failed', code: e.code, message, retryable: e.retryable } };
+    const result: RecordResult = { ...base, outcome: 'failed', code: e.code, message, retryable: e.retryable };
+    // Additions never sent (their group could not be found or created) leave the groups the acknowledgements counted held.
+    if (ctx.kind === 'records' && record.unsentAdds.size > 0) return { result, state: put(ctx, () => entryFor(record)) };
+    return { result };
   }
   if (!complete(record)) {
     if (!plan.write) return { result: unsent(record, ctx, 'Group changes not sent.') };

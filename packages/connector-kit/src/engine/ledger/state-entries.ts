@@ -77,7 +77,7 @@ export interface EntryOptions {
  * knows. While some planned operations are outstanding (and the run does not know exactly
  * why), the entry stays pending — the groups being added counted as held, the hash empty —
  * and, for a record that left the source, not yet departed, so the next run sends what is
- * outstanding.
+ * outstanding. Additions known never sent (`unsentAdds`) are not counted held.
  */
 export function entryFor(record: LedgerRecord, options: EntryOptions = {}): StateEntry {
   const outstanding = !options.exact && !complete(record);
@@ -86,7 +86,9 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
   else if (groupless(record)) groups = NO_GROUPS;
   else {
     const held = appliedGroups(record);
-    if (outstanding) for (const g of record.plan?.addGroups ?? []) held.add(g);
+    // An addition never sent (its group could not be found or created) is not held: counted, the next run's group check
+    // warned that the group was deleted, or emptied, "although this sync added" the record (reviewer 88, F3).
+    if (outstanding) for (const g of record.plan?.addGroups ?? []) if (!record.unsentAdds.has(g)) held.add(g);
     groups = sortedGroups(held);
   }
   groups = withoutLeftFound(record, groups);
