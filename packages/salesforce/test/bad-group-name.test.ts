@@ -31,6 +31,9 @@ describe('Salesforce: a group that cannot be found or created fails only the rec
     for (const list of Object.values(out)) list.sort();
     return out;
   };
+  /** Campaign create requests (sObject Collections). */
+  const campaignCreates = () =>
+    t.env.emulator.requests.filter((e) => e.method === 'POST' && (e.body as { records?: { attributes?: { type?: string } }[] } | undefined)?.records?.[0]?.attributes?.type === 'Campaign');
   /** Requests (not reads) whose body or ids name one of `ids`. */
   const writesNaming = (ids: readonly string[]) =>
     t.env.emulator.requests.filter((e) => e.method !== 'GET' && ids.some((id) => JSON.stringify([e.path, e.query, e.body]).includes(id)));
@@ -51,6 +54,8 @@ describe('Salesforce: a group that cannot be found or created fails only the rec
     // No false "deleted / has no members although this sync added" warnings: U1 was never added to its group.
     expect(second.notices.map((n) => n.code)).toEqual([]);
     expect(writesNaming([contactId('u2@example.com'), contactId('u3@example.com'), 'u2@example.com', 'u3@example.com'])).toEqual([]);
+    // The one name looked up (Fine2 is known from the group check) failed: its campaign is not asked for a second time.
+    expect(campaignCreates()).toHaveLength(1);
     expect(memberships()).toEqual({ Fine2: ['U2'] });
   });
 

@@ -20,7 +20,12 @@ export class GroupIdCache {
     this.pins.add(name);
   }
 
-  /** True when the configuration pins the id of group `name` (see {@link pin}). */
+  /** True when the id of group `name` is known (found, created or pinned): resolving it makes no call. */
+  has(name: string): boolean {
+    return this.ids.has(name);
+  }
+
+    /** True when the configuration pins the id of group `name` (see {@link pin}). */
   pinned(name: string): boolean {
     return this.pins.has(name);
   }

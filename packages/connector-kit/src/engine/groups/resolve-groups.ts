@@ -49,7 +49,8 @@ export interface ResolvedGroups {
  * The ids of the groups `records` name (`namesOf`: the groups they join or leave; `staysIn`:
  * groups they stay in, looked up only), in one call for all of them, through the run's cache.
  * When that call fails with an error that does not stop the run, each name is resolved on its
- * own (names that resolved stay cached, so only the ones left cost a call), and a name that
+ * own (names that resolved stay cached, so only the ones left cost a call; when only one was
+ * looked up, the failure was its own), and a name that
  * still fails fails only the records naming it (`group_failed`, see {@link groupNameError});
  * a group they joined is recorded as never sent (`unsent`), so state does not count them its
  * members. One bad name failed every record with a group change, and the run never settled
@@ -66,14 +67,22 @@ export async function resolveGroupsOf(
   const names = [...new Set(records.flatMap((r) => [...namesOf(r), ...staysIn(r)]))];
   const ensure = ensurer(ctx, create);
   if (names.length === 0) return { ids: new Map(), failed: new Set(), unresolved: new Set() };
+  const uncached = names.filter((n) => !ctx.groupIds.has(n));
+  let whole: SyncError;
   try {
     return { ids: await ctx.groupIds.resolve(names, ensure), failed: new Set(), unresolved: new Set() };
   } catch (thrown) {
-    if (isRunStopping(toSyncError(thrown))) return undefined;
+    whole = toSyncError(thrown);
+    if (isRunStopping(whole)) return undefined;
   }
   const ids = new Map<string, string>();
   const errors = new Map<string, SyncError>();
   for (const name of names) {
+    // One name looked up, and it failed: its error is known, no second call (a rerun asked twice to create the bad campaign).
+    if (uncached.length === 1 && uncached[0] === name) {
+      errors.set(name, whole);
+      continue;
+    }
     try {
       for (const [n, id] of await ctx.groupIds.resolve([name], ensure)) ids.set(n, id);
     } catch (thrown) {
