@@ -56,6 +56,8 @@ describe('Salesforce: a group that cannot be found or created fails only the rec
     expect(writesNaming([contactId('u2@example.com'), contactId('u3@example.com'), 'u2@example.com', 'u3@example.com'])).toEqual([]);
     // The one name looked up (Fine2 is known from the group check) failed: its campaign is not asked for a second time.
     expect(campaignCreates()).toHaveLength(1);
+    // U1's write went through; only its campaign is outstanding: the rerun does not send its fields again.
+    expect(writesNaming([contactId('u1@example.com'), 'u1@example.com'])).toEqual([]);
     expect(memberships()).toEqual({ Fine2: ['U2'] });
   });
 
@@ -79,7 +81,8 @@ describe('Salesforce: a group that cannot be found or created fails only the rec
     const second = await run(rows);
     expect(byId(second)).toEqual({ A: 'value_too_long', B: 'unchanged', C: 'value_too_long', D: 'unchanged', E: 'unchanged' });
     expect(second.notices.map((n) => n.code)).toEqual([]);
-    expect(writesNaming(['B', 'D', 'E'].flatMap((id) => [contactId(`${id.toLowerCase()}@example.com`), `${id.toLowerCase()}@example.com`]))).toEqual([]);
+    // Nothing is written for anyone: A and C only try their campaigns again (A's Good1 membership stands).
+    expect(writesNaming(['A', 'B', 'C', 'D', 'E'].flatMap((id) => [contactId(`${id.toLowerCase()}@example.com`), `${id.toLowerCase()}@example.com`]))).toEqual([]);
     expect(memberships()).toEqual({ Good1: ['A', 'B'], Good2: ['B', 'E'], Good3: ['D', 'E'] });
   });
 

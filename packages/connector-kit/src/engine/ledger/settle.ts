@@ -176,8 +176,9 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
     const e = record.groupError;
     const message = ctx.kind === 'records' ? `${plan.message} But a group membership change failed: ${e.message}` : e.message;
     const result: RecordResult = { ...base, outcome: 'failed', code: e.code, message, retryable: e.retryable };
-    // Additions never sent (their group could not be found or created) leave the groups the acknowledgements counted held.
-    if (ctx.kind === 'records' && record.unsentAdds.size > 0) return { result, state: put(ctx, () => entryFor(record)) };
+    // Additions never sent (their group could not be found or created) leave the groups the acknowledgements counted held;
+    // when nothing else is outstanding, what the destination holds is known exactly (the next run sends only those additions).
+    if (ctx.kind === 'records' && record.unsentAdds.size > 0) return { result, state: put(ctx, () => entryFor(record, { exact: onlyUnsentLeft(record) })) };
     return { result };
   }
   if (!complete(record)) {
@@ -189,6 +190,17 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
     ? { ...base, outcome: 'updated', message: `Already in ${ctx.destinationName} (it answered the create with the existing record); updated that record instead.` }
     : planned(record, ctx, plan);
   return settleComplete(record, ctx, result);
+}
+
+/**
+ * True when the record's only operations not acknowledged are additions never sent (`unsentAdds`): its write and every other
+ * group change went through, so its state entry can say exactly what the destination holds. Marked pending instead, the
+ * record had every property sent again on each rerun while its group name stayed bad.
+ */
+function onlyUnsentLeft(record: LedgerRecord): boolean {
+  const plan = record.plan;
+  if (!plan || (plan.write && !record.acked.has('write'))) return false;
+  return plan.removeGroups.every((g) => record.acked.has(`remove:${g}`)) && plan.addGroups.every((g) => record.acked.has(`add:${g}`) || record.unsentAdds.has(g));
 }
 
 /**
