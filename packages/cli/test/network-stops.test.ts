@@ -57,6 +57,7 @@ const VENDORS: Record<'salesforce' | 'intercom' | 'facebook' | 'onesignal', Vend
     target: (url) => ['--to', 'onesignal', '--option', `baseUrl=${url}`, '--option', `appId=${EMULATOR_APP_ID}`],
     map: ['--map', 'external_id=Id'],
     env: { ONESIGNAL_REST_API_KEY: EMULATOR_REST_API_KEY },
+    // `connect`'s view-user read proving the key, then the lookups: every request of a run until a user is found.
     held: { method: 'GET' },
   },
 };
@@ -184,8 +185,8 @@ describe.each(Object.keys(VENDORS) as (keyof typeof VENDORS)[])('%s: the network
   }, 60_000);
 });
 
-// OneSignal's check sends nothing (its connect makes no request, and it has no group to look up).
-describe.each(['salesforce', 'intercom', 'facebook'] as const)('syncmodes check --to %s when the network says stop (issue #17)', (id) => {
+// OneSignal's check sends one request: its connect's view-user read proving the key and the app id.
+describe.each(['salesforce', 'intercom', 'facebook', 'onesignal'] as const)('syncmodes check --to %s when the network says stop (issue #17)', (id) => {
   const vendor = VENDORS[id];
   const check = (url: string, extra: string[] = []) => ['check', ...vendor.target(url), ...vendor.map, '--json', ...extra];
 

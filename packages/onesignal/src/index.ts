@@ -4,7 +4,7 @@ export { onesignalDestination } from './onesignal-destination';
 export { onesignalDestination as destination } from './onesignal-destination';
 export { EXTERNAL_ID, onesignalConfigSchema, type OneSignalConfig } from './config';
 export { ONESIGNAL_CODES, type OneSignalCode } from './errors/codes';
-export { OneSignalClient } from './client/onesignal-client';
+export { CONNECTION_CHECK_EXTERNAL_ID, OneSignalClient } from './client/onesignal-client';
 export { groupTag, RESTRICTED_TAG_KEYS } from './tags/tag-keys';
 export { numberTag, tagValue, type TagValue } from './tags/tag-values';
 export { chunkTagChanges, tagWriteFor, type TagChanges, type TagWrite } from './tags/tag-changes';

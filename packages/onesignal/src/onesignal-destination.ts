@@ -73,7 +73,12 @@ export const onesignalDestination = defineDestination({
   }),
   matchKeyLabel: () => 'external_id',
   matchKey: (snapshot) => externalIdOf(snapshot.properties),
-  connect: async (config) => new OneSignalClient(config),
+  // One view-user read proves the key and the app id before anything else (a setup call: one per run).
+  connect: async (config, ctx) => {
+    const client = new OneSignalClient(config);
+    await client.checkAccess(ctx.signal);
+    return client;
+  },
   prepareFields: async (ctx, names) => checkTagKeys(names, ctx.config),
   validate: (ctx, item) => {
     for (const [key, value] of Object.entries(item.properties)) {

@@ -17,8 +17,8 @@ describe('a destination that never answers (#17)', () => {
   it.each(['timeout', 'stalled_body'] as const)('%s: the run ends with its timeouts and the process exits by itself while the route still hangs', async (kind) => {
     env = await startEmulator();
     await env.admin.seed({ users: [1, 2].map((i) => ({ identity: { external_id: `user-${i}` } })) });
-    // The view-user route holds every request for 10 minutes without answering.
-    await env.admin.setFaults([{ kind, method: 'GET', path: '/users/by/', latencyMs: 600_000 }]);
+    // The view-user route holds every lookup of a record for 10 minutes without answering (`connect`'s read is answered).
+    await env.admin.setFaults([{ kind, method: 'GET', path: '/users/by/external_id/user-', latencyMs: 600_000 }]);
     const started = Date.now();
     const run = await runFixture(FIXTURE, env.url);
     expect(run.code, run.stderr).toBe(0);
@@ -32,7 +32,7 @@ describe('a destination that never answers (#17)', () => {
 
   it('500 users at OneSignal\'s read pace of one a second and 50 calls in flight: the run stops destination_unreachable within seconds, not after every queued read has waited its turn (trial of stop 27: still running after 15 minutes)', async () => {
     env = await startEmulator();
-    await env.admin.setFaults([{ kind: 'timeout', method: 'GET', path: '/users/by/', latencyMs: 600_000 }]);
+    await env.admin.setFaults([{ kind: 'timeout', method: 'GET', path: '/users/by/external_id/user-', latencyMs: 600_000 }]);
     const started = Date.now();
     process.env.SYNCMODES_TEST_USERS = '500';
     const run = await runFixture(FIXTURE, env.url).finally(() => delete process.env.SYNCMODES_TEST_USERS);

@@ -8,7 +8,7 @@ import {
   type OneSignalEmulatorOptions,
   type OneSignalUser,
 } from '../src/emulator/index';
-import { groupTag, onesignalDestination } from '../src/index';
+import { CONNECTION_CHECK_EXTERNAL_ID, groupTag, onesignalDestination } from '../src/index';
 
 /** Requests for one user must be this far apart, in the emulator and the connector (ms; scaled down from 1,000). */
 export const TEST_USER_INTERVAL_MS = 20;
@@ -16,6 +16,9 @@ export const TEST_USER_INTERVAL_MS = 20;
 export const TEST_VIEW_RATE = 1_000;
 
 const USER_WRITE = /^\/apps\/[^/]+\/users\/by\/[^/]+\/[^/]+$/;
+
+/** Whether a request is `connect`'s read proving the key and the app id (one per run). */
+export const isConnectionCheck = (e: RequestLogEntry): boolean => e.method === 'GET' && e.path.endsWith(`/users/by/external_id/${CONNECTION_CHECK_EXTERNAL_ID}`);
 
 const record = (i: number, groups: readonly string[] = []): ConformanceRecord => ({
   id: `c${i}`,
@@ -113,6 +116,8 @@ export const onesignalHarness: ConformanceHarness<typeof onesignalDestination.co
   clearableProperty: 'job_title',
   groups: true,
   classify: (e: RequestLogEntry) => {
+    // `connect`'s one read proving the key and app id: setup, not a lookup of a record.
+    if (isConnectionCheck(e)) return 'other';
     if (e.method === 'POST' && /^\/apps\/[^/]+\/users$/.test(e.path)) return 'create';
     if (!USER_WRITE.test(e.path)) return e.method === 'GET' ? 'read' : 'other';
     if (e.method === 'GET') return 'read';

@@ -3,7 +3,7 @@ import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/t
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EMULATOR_APP_ID } from '../src/emulator/index';
 import { onesignalDestination } from '../src/index';
-import { readUsers, startEmulator } from './onesignal-harness';
+import { isConnectionCheck, readUsers, startEmulator } from './onesignal-harness';
 
 const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
 
@@ -162,8 +162,9 @@ describe('OneSignal tags against the emulator', () => {
     const summary = await run([person(1), person(2)]);
     expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['p1:updated:', 'p2:skipped:not_found']);
     const log = await env.admin.requests();
-    expect(log.map((e) => `${e.method} ${e.path.split('/').pop()} ${e.status}`).sort()).toEqual(['GET user-1 200', 'GET user-2 404', 'PATCH user-1 202']);
-    expect(log).toHaveLength(3);
+    // `connect`'s one read proving the key and the app id, then one read per record.
+    expect(log.map((e) => `${e.method} ${e.path.split('/').pop()} ${e.status}`).sort()).toEqual(['GET syncmodes-connection-check 404', 'GET user-1 200', 'GET user-2 404', 'PATCH user-1 202']);
+    expect(log).toHaveLength(4);
     expect(log.filter((e) => e.method === 'POST' || e.method === 'DELETE')).toEqual([]);
     expect((await readUsers(env.admin)).map((u) => u.identity.external_id)).toEqual(['user-1']);
   });
@@ -199,12 +200,13 @@ describe('OneSignal tags against the emulator', () => {
     expect(await env.admin.requests()).toEqual([]);
   });
 
-  it('refuses unusable tag keys before any request, and fails records without an external_id alone', async () => {
+  it('refuses unusable tag keys before any lookup or write (only connect\'s read of the key), and fails records without an external_id alone', async () => {
     await expect(run([person(1, { 'job title': 'x' })])).rejects.toThrow(ConfigError);
     await expect(run([person(1, { message: 'x', in_vip: '1' })])).rejects.toThrow(/"message" \(reserved by OneSignal\), "in_vip" \(starts with the group-tag prefix "in_"\)/);
     const unkeyed = { id: 'x', snapshot: { properties: { plan: 'pro' }, groups: [] } };
     await expect(run([unkeyed])).rejects.toMatchObject({ code: 'match_key_not_mapped' });
-    expect(await env.admin.requests()).toEqual([]);
+    // Tag keys are checked after `connect` (the kit's order), whose one read proves the key: nothing else went out.
+    expect((await env.admin.requests()).filter((e) => !isConnectionCheck(e))).toEqual([]);
     await seed([{ id: 'user-1' }]);
     const summary = await run([unkeyed, person(1)]);
     const failed = summary.results.find((r) => r.id === 'x');
@@ -234,7 +236,9 @@ describe('OneSignal tags against the emulator', () => {
     const summary = await run([person(1), person(2)], { appId });
     expect(summary.status).toBe('stopped');
     expect(summary.reason).toMatchObject({ code: 'authentication_failed' });
-    expect(summary.reason?.message).toMatch(new RegExp(`HTTP 403 to viewing a user of app ${appId}.*appId option`));
+    expect(summary.reason?.message).toMatch(new RegExp(`HTTP 403 to checking the REST API key and app id \\(viewing a user\\) of app ${appId}.*appId option`));
+    // `connect` found out: its one read was the only request.
+    expect(await env.admin.requests()).toHaveLength(1);
     const log = await env.admin.requests();
     expect(log.length).toBeGreaterThan(0);
     expect(log.every((e) => e.method === 'GET' && e.status === 403)).toBe(true);
@@ -247,7 +251,8 @@ describe('OneSignal tags against the emulator', () => {
     expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['p1:updated:', 'p2:skipped:not_found']);
     expect(summary.results[0]?.message).toMatch(/^Would: Updated 3 field\(s\)\.$/);
     const log = await env.admin.requests();
-    expect(log.map((e) => e.method)).toEqual(['GET', 'GET']);
+    expect(log.map((e) => e.method)).toEqual(['GET', 'GET', 'GET']);
+    expect(log.filter((e) => !isConnectionCheck(e))).toHaveLength(2);
   });
 
   it('keeps a user whose record left the source, and takes it out of the managed groups only', async () => {

@@ -7,6 +7,8 @@ const API_KEY = 'emulator-rest-api-key';
 const APP_ID = '00000000-0000-4000-8000-00000000a991';
 /** App-wide limit for throughput runs: high enough that the kit, not the limit, is measured. */
 const UNLIMITED = 1_000_000;
+/** The external_id `connect` reads to prove the key and app (`CONNECTION_CHECK_EXTERNAL_ID` of `@syncmodes/onesignal`; kept here as text because modules load lazily). */
+const CONNECTION_CHECK_EXTERNAL_ID = 'syncmodes-connection-check';
 
 /**
  * OneSignal users (enrich only) matched by external_id: one documented view-user GET per
@@ -34,6 +36,8 @@ export const onesignalBench: BenchEntry = {
   config: (url, shape) => ({ appId: APP_ID, restApiKey: API_KEY, baseUrl: url, appRateLimit: shape.rateLimitPerSec ?? UNLIMITED, viewRateLimit: UNLIMITED }),
   properties: (i, version) => ({ external_id: `p${i}`, first_name: `First${i}`, plan: `plan-${i % 7}-v${version}`, score: String((i * 7) % 1000) }),
   classify(e: RequestLogEntry): CallClass {
+    // `connect` reads this external_id once a run to prove the key and the app id: setup.
+    if (e.method === 'GET' && e.path.endsWith(`/users/by/external_id/${CONNECTION_CHECK_EXTERNAL_ID}`)) return 'other';
     if (!/\/users\/by\//.test(e.path)) return e.method === 'POST' ? 'create' : 'other';
     if (e.method === 'PATCH') return 'update';
     return e.method === 'GET' ? 'lookup' : e.method === 'DELETE' ? 'delete' : 'other';

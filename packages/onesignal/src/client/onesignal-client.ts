@@ -39,6 +39,13 @@ function checkViewAnswer(answer: unknown, externalId: string): void {
   throw new SyncError('unexpected_response', 'OneSignal answered the view of a user with a body that does not name that user (identity.external_id); it is asked again.', { status: 200, retryable: true });
 }
 
+/**
+ * The external_id the connection check reads (`checkAccess`). Whether a user has it or not
+ * does not matter: a 200 or a 404 both say the key and the app were accepted. Tools that
+ * count requests (the benchmark, the conformance harness) count a read of it as setup.
+ */
+export const CONNECTION_CHECK_EXTERNAL_ID = 'syncmodes-connection-check';
+
 export class OneSignalClient {
   readonly api: DefaultApi;
   private readonly raw = new RawBodies();
@@ -57,6 +64,33 @@ export class OneSignalClient {
     );
     this.pacer = new UserPacer(config.userIntervalMs);
     this.views = new ViewPacer(config.viewRateLimit);
+  }
+
+  /**
+   * Proves the REST API key and the app id with one view-user read of
+   * {@link CONNECTION_CHECK_EXTERNAL_ID} (`GET /apps/{app_id}/users/by/external_id/…`, a call the
+   * app's REST API key may make; paced with the other reads). 200 or 404 (documented for view
+   * user: the user, or no such user) → the key and app were accepted. 401 / 403 (OneSignal's
+   * answer to a wrong key, a key of another app, or an app id the key does not belong to) →
+   * `authentication_failed`; no answer → the error `fetch` threw, which the kit's `connect`
+   * call retries, then stops `destination_unreachable`. Without it, `check` said "ready" with
+   * a wrong key, a malformed app id or an unreachable host, and a run found out at its first
+   * lookup (reviewer 87).
+   * https://documentation.onesignal.com/reference/view-user ,
+   * https://documentation.onesignal.com/docs/en/keys-and-ids#api-keys
+   *
+   * @throws SyncError when OneSignal refuses (auth stops the run; 429 and 5xx are retried by the kit).
+   */
+  async checkAccess(signal?: AbortSignal): Promise<void> {
+    await this.views.run(async () => {
+      try {
+        await this.api.getUser(this.config.appId, 'external_id', CONNECTION_CHECK_EXTERNAL_ID);
+      } catch (thrown) {
+        if (!(thrown instanceof ApiException)) throw thrown;
+        if (thrown.code === 404) return;
+        throw mapApiError(thrown, this.raw.of(thrown.headers), { what: 'checking the REST API key and app id (viewing a user)', appId: this.config.appId }).error;
+      }
+    }, signal);
   }
 
   /**
