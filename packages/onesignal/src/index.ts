@@ -1,5 +1,5 @@
 /** `@syncmodes/onesignal`: the OneSignal destination for syncmodes (enrich only). */
-export { onesignalDestination } from './onesignal-destination';
+export { onesignalDestination, WINDOW_SIZE } from './onesignal-destination';
 /** The destination under the name the CLI's registry looks for. */
 export { onesignalDestination as destination } from './onesignal-destination';
 export { EXTERNAL_ID, onesignalConfigSchema, type OneSignalConfig } from './config';

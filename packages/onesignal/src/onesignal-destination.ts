@@ -24,6 +24,18 @@ export const APP_WINDOW_MS = 1_000;
  */
 export const UPDATE_CALLS = ['create', 'update'] as const;
 
+/**
+ * Changed records planned, sent and committed to state together (the kit's window; its
+ * default is 10,000). Each record is looked up with one view-user read before its update,
+ * and OneSignal allows 1 read a second per app
+ * (https://documentation.onesignal.com/reference/rate-limits): in a window of 10,000 the
+ * first update went out after almost 3 hours of reads, and a run interrupted (Ctrl-C, a
+ * scheduler's timeout) before then had saved nothing, so the rerun read every user again
+ * (reviewer 87). A window of 100 is about 100 s of reads at the default `viewRateLimit`:
+ * progress is saved at least every ~2 minutes, and an interrupted run loses at most that.
+ */
+export const WINDOW_SIZE = 100;
+
 /** Records per lookup call: OneSignal's burst of view-user reads ("up to 10 look-back requests/sec"). */
 export const LOOKUP_BATCH_SIZE = 10;
 
@@ -67,6 +79,8 @@ export const onesignalDestination = defineDestination({
     // One read per record, at `viewRateLimit` a second: a lookup call holds about 10 s of reads.
     lookupBatchSize: LOOKUP_BATCH_SIZE,
     groupBatchSize: 1,
+    // Commit progress every ~100 records (~100 s at OneSignal's 1 read/s): see WINDOW_SIZE.
+    windowSize: WINDOW_SIZE,
     concurrency: config.concurrency,
     // The app limit counts user updates; view-user reads are paced to `viewRateLimit` by the client.
     rateLimit: { requests: config.appRateLimit, intervalMs: APP_WINDOW_MS, callKinds: UPDATE_CALLS },
