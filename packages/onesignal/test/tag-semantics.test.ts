@@ -118,7 +118,7 @@ describe('OneSignal tags against the emulator', () => {
     await seed([{ id: 'user-1' }, { id: 'user-2' }]);
     const first = await run([person(1, { a: '1', b: '2' }), person(2)], { tagLimit: 2 });
     expect(first.results.find((r) => r.id === 'p1')).toMatchObject({ outcome: 'failed', code: 'tag_limit_exceeded', retryable: false });
-    expect(first.results.find((r) => r.id === 'p1')?.message).toMatch(/Not sent: a, b/);
+    expect(first.results.find((r) => r.id === 'p1')?.message).toMatch(/Not sent: a, b — the user would hold more than 2 tags managed by this sync \(the tagLimit option\)/);
     expect(first.results.find((r) => r.id === 'p2')).toMatchObject({ outcome: 'updated' });
     expect(await tagsOf('user-1')).toEqual({ plan: 'pro', city: 'City 1' });
 
@@ -137,6 +137,10 @@ describe('OneSignal tags against the emulator', () => {
     await env.admin.clearRequests();
     const summary = await run([person(1, { plan: null, city: 'C', x: '1', y: '2', z: '3' })]);
     expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'tag_limit_exceeded' });
+    // No tagLimit option was set: the message says OneSignal refused, and what to do (reviewer 87).
+    const message = summary.results[0]?.message ?? '';
+    expect(message).toMatch(/Not sent: x, y, z — OneSignal refused the update because the user would hold more tags than the app's plan allows: OneSignal answered HTTP 400 to updating a user \(Tag limit exceeded: .*\)\. Only the deletions were sent\. Remove tags/);
+    expect(message).not.toMatch(/managed by this sync/);
     const log = await patches();
     expect(log.map((e) => e.status)).toEqual([400, 202]);
     expect(sentTags(log[1] as { body: unknown })).toEqual({ plan: '' });

@@ -10,7 +10,7 @@ const config = (meaning: string, action: string): CodeInfo => ({ scope: 'config'
  * https://documentation.onesignal.com/docs/add-user-data-tags (tag keys and limits)
  */
 export const ONESIGNAL_CODES = {
-  tag_limit_exceeded: record(false, 'The user would hold more tags than allowed (the tagLimit option, or OneSignal’s plan limit); those tags were not sent, deletions and the other tags were.', 'Map fewer tags, remove old tags, or raise tagLimit to your plan’s limit.'),
+  tag_limit_exceeded: record(false, 'The user would hold more tags than allowed: past the tagLimit option, those tags were left out (deletions and the other tags were sent); past OneSignal’s plan limit, OneSignal refused the update (only the deletions were sent).', 'Map fewer tags or remove tags users no longer need; set tagLimit to your plan’s limit minus the tags your app sets, so the sync sends only what fits.'),
   group_tag_clash: record(false, 'A group’s membership tag has the key of a mapped property tag (possible with an empty groupTagPrefix); neither was sent for that user.', 'Set a groupTagPrefix, or map the property to another key.'),
   external_id_changed: record(false, 'The record now has another external_id; OneSignal users keep the one their app gave them, and an update cannot change it.', 'Sync it as a new record (new id) if it is now another person.'),
   invalid_request: record(false, 'OneSignal refused the request as invalid (HTTP 400, or another 4xx it does not explain further).', 'Read the message (it carries OneSignal’s errors); fix the record.'),

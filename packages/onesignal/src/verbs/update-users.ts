@@ -2,7 +2,7 @@ import { InputError, type ItemResult, type UpdateItem, type VerbContext } from '
 import type { OneSignalClient } from '../client/onesignal-client';
 import { EXTERNAL_ID, type OneSignalConfig } from '../config';
 import { MAX_TAG_CHANGES } from '../onesignal-limits';
-import { chunkTagChanges, tagLimitError, tagWriteFor } from '../tags/tag-changes';
+import { chunkTagChanges, planTagLimitError, tagLimitError, tagWriteFor } from '../tags/tag-changes';
 
 type Ctx = VerbContext<OneSignalConfig, OneSignalClient>;
 
@@ -58,11 +58,11 @@ async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
         if (!again.ok) return again;
       }
       const refused = Object.keys(ctx.client.unacknowledged(externalId, pending));
-      return { ok: false, error: tagLimitError(refused, ctx.config.tagLimit) };
+      return { ok: false, error: planTagLimitError(refused, result.error.message) };
     }
     return result;
   }
-  if (write.overLimit.length > 0) return { ok: false, error: tagLimitError(write.overLimit, ctx.config.tagLimit) };
+  if (write.overLimit.length > 0 && ctx.config.tagLimit !== undefined) return { ok: false, error: tagLimitError(write.overLimit, ctx.config.tagLimit) };
   ctx.client.done(externalId);
   return { ok: true, id: externalId };
 }
