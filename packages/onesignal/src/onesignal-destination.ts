@@ -1,6 +1,6 @@
 import { defineDestination } from '@syncmodes/connector-kit';
 import { OneSignalClient } from './client/onesignal-client';
-import { onesignalConfigSchema } from './config';
+import { EXTERNAL_ID, onesignalConfigSchema } from './config';
 import { ONESIGNAL_CODES } from './errors/codes';
 import { checkTagKeys } from './tags/tag-keys';
 import { tagValue } from './tags/tag-values';
@@ -85,6 +85,8 @@ export const onesignalDestination = defineDestination({
     // The app limit counts user updates; view-user reads are paced to `viewRateLimit` by the client.
     rateLimit: { requests: config.appRateLimit, intervalMs: APP_WINDOW_MS, callKinds: UPDATE_CALLS },
   }),
+  // The match key is the request's path, never a tag: a first match with no tag to send is unchanged (no empty update).
+  unwrittenProperties: [EXTERNAL_ID],
   matchKeyLabel: () => 'external_id',
   matchKey: (snapshot) => externalIdOf(snapshot.properties),
   // One view-user read proves the key and the app id before anything else (a setup call: one per run).

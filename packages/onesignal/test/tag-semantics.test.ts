@@ -180,6 +180,21 @@ describe('OneSignal tags against the emulator', () => {
     expect((await patches())[0]?.path).toBe(`/apps/${EMULATOR_APP_ID}/users/by/external_id/team%2Fa%20b%3Fc`);
   });
 
+  it('a first match with every value empty sends nothing and is unchanged (no empty update); a value later set is sent', async () => {
+    await seed([{ id: 'user-1', tags: { app_version: '5.2.1' } }]);
+    const first = await run([person(1, { plan: '', city: null })]);
+    expect(first.results.map((r) => `${r.id}:${r.outcome}`)).toEqual(['p1:unchanged']);
+    expect((await env.admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
+    expect(await tagsOf('user-1')).toEqual({ app_version: '5.2.1' });
+    await env.admin.clearRequests();
+    const rerun = await run([person(1, { plan: '', city: null })]);
+    expect(rerun.counts.unchanged).toBe(1);
+    expect(await env.admin.requests()).toEqual([]);
+    const set = await run([person(1, { plan: 'pro', city: null })]);
+    expect(set.results.map((r) => `${r.id}:${r.outcome}`)).toEqual(['p1:updated']);
+    expect((await patches()).map(sentTags)).toEqual([{ plan: 'pro' }]);
+  });
+
   it('fails a record whose external_id changed, without a request (an update cannot move a user\'s external_id)', async () => {
     await seed([{ id: 'user-1' }]);
     await run([person(1)]);

@@ -146,6 +146,14 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    */
   readonly recheckNotFoundAfterMs?: number | undefined;
   /**
+   * Properties that only identify the record and are never written to it (OneSignal's
+   * `external_id`: the alias the app's SDK set, the path of every request). On a record's
+   * first match (no state yet) they are not counted as changes: a record with nothing
+   * else to send and no group to join is `unchanged`, and its verbs are not called. Default:
+   * none (every property is written).
+   */
+  readonly unwrittenProperties?: readonly string[] | undefined;
+  /**
    * Whether `verbs.create` is an upsert keyed by the match key with this config and client
    * (e.g. Salesforce with an external-id match field: Bulk API 2.0 `upsert` jobs and sObject
    * Collections upsert). Decided once per run, after `connect`. When true, in a mode that

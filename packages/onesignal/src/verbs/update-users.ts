@@ -44,9 +44,8 @@ async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
   if ('error' in write) return { ok: false, error: write.error };
 
   const pending = ctx.client.unacknowledged(externalId, write.changes);
+  // Nothing left to change: nothing is sent (the lookup found the user; an empty update proved nothing more and sent `{"tags":{}}`).
   const chunks = chunkTagChanges(pending, MAX_TAG_CHANGES);
-  // Nothing left to change: one empty update still confirms the user exists.
-  if (chunks.length === 0 && write.overLimit.length === 0 && !ctx.client.confirmed(externalId)) chunks.push({});
   for (const tags of chunks) {
     const result = await ctx.client.patchTags(externalId, tags, ctx.signal);
     if (result.ok) continue;

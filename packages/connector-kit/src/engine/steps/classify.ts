@@ -16,6 +16,8 @@ export interface ClassifyContext {
   readonly destinationName: string;
   /** Match key name for messages (e.g. "Email"). */
   readonly matchKeyLabel: string;
+  /** The destination's `unwrittenProperties`: not counted as changes on a first match. */
+  readonly unwritten?: ReadonlySet<string> | undefined;
 }
 
 const NONE: readonly string[] = Object.freeze([]);
@@ -171,7 +173,9 @@ function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   );
   const restore = record.found?.archived === true;
   const changedProperties = Object.keys(properties).length;
-  if (changedProperties === 0 && groups.add.length + groups.remove.length === 0 && !restore) {
+  // A first match whose only properties are never written (OneSignal's external_id) has nothing to send.
+  const nothingWritten = changedProperties === 0 || (entry === undefined && ctx.unwritten !== undefined && Object.keys(properties).every((k) => ctx.unwritten?.has(k)));
+  if (nothingWritten && groups.add.length + groups.remove.length === 0 && !restore) {
     return plan({ action: 'none', outcome: 'unchanged', message: message(ctx, 'none', () => `Already up to date in ${ctx.destinationName}.`) });
   }
   return plan({

@@ -12,7 +12,8 @@ import { planMembership } from './plan-membership';
  * whose write found them missing (`NotFoundError`).
  */
 export function planRecords(ctx: RecordRunContext, ledger: RecordLedger, records: readonly RecordView[] = ledger.open()): void {
-  const classifyContext = { mode: ctx.mode, deletePolicy: ctx.deletePolicy, groupsEnabled: ctx.groupsEnabled, destinationName: ctx.destinationName, matchKeyLabel: ctx.matchKeyLabel };
+  const unwritten = ctx.destination.unwrittenProperties;
+  const classifyContext = { mode: ctx.mode, deletePolicy: ctx.deletePolicy, groupsEnabled: ctx.groupsEnabled, destinationName: ctx.destinationName, matchKeyLabel: ctx.matchKeyLabel, unwritten: unwritten && unwritten.length > 0 ? new Set(unwritten) : undefined };
   const events: RecordEvent[] = [];
   for (const record of records) {
     const plan = classify(record, classifyContext);
