@@ -158,11 +158,6 @@ export class OneSignalClient {
     return Object.fromEntries(Object.entries(changes).filter(([key, value]) => acked.get(key) !== value));
   }
 
-  /** Whether any request for this user was acknowledged in this run. */
-  confirmed(externalId: string): boolean {
-    return this.acknowledged.has(externalId);
-  }
-
   /** Forgets a user whose update is complete. */
   done(externalId: string): void {
     this.acknowledged.delete(externalId);
