@@ -31,6 +31,16 @@ describe('OneSignal connection check', () => {
     expect(requests.map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([`GET /apps/${config.appId}/users/by/external_id/${CONNECTION_CHECK_EXTERNAL_ID} 404`]);
   });
 
+  it('passes when a user has that external_id (200 naming it), fails on a 200 that is not a OneSignal user', async () => {
+    const { config, admin } = await started();
+    await admin.seed({ users: [{ identity: { external_id: CONNECTION_CHECK_EXTERNAL_ID } }] });
+    expect((await checkDestination({ destination: onesignalDestination, config, retry: quick })).ok).toBe(true);
+    await admin.setFaults([{ kind: 'foreign_body', method: 'GET', path: '/users/by/' }]);
+    const foreign = await checkDestination({ destination: onesignalDestination, config, retry: { ...quick, retries: 0 } });
+    expect(foreign.ok).toBe(false);
+    expect(foreign.error?.code).toBe('unexpected_response');
+  });
+
   it('fails authentication_failed with a wrong REST API key', async () => {
     const { config, admin } = await started();
     const result = await checkDestination({ destination: onesignalDestination, config: { ...config, restApiKey: 'not-the-key' }, retry: quick });

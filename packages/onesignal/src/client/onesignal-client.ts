@@ -73,7 +73,9 @@ export class OneSignalClient {
    * user: the user, or no such user) → the key and app were accepted. 401 / 403 (OneSignal's
    * answer to a wrong key, a key of another app, or an app id the key does not belong to) →
    * `authentication_failed`; no answer → the error `fetch` threw, which the kit's `connect`
-   * call retries, then stops `destination_unreachable`. Without it, `check` said "ready" with
+   * call retries (a check then fails `network_error`, a run stops `destination_unreachable`);
+   * a 200 that does not name the user asked for (a proxy's page) fails `unexpected_response`.
+   * Without it, `check` said "ready" with
    * a wrong key, a malformed app id or an unreachable host, and a run found out at its first
    * lookup (reviewer 87).
    * https://documentation.onesignal.com/reference/view-user ,
@@ -84,7 +86,7 @@ export class OneSignalClient {
   async checkAccess(signal?: AbortSignal): Promise<void> {
     await this.views.run(async () => {
       try {
-        await this.api.getUser(this.config.appId, 'external_id', CONNECTION_CHECK_EXTERNAL_ID);
+        checkViewAnswer(await this.api.getUser(this.config.appId, 'external_id', CONNECTION_CHECK_EXTERNAL_ID), CONNECTION_CHECK_EXTERNAL_ID);
       } catch (thrown) {
         if (!(thrown instanceof ApiException)) throw thrown;
         if (thrown.code === 404) return;
