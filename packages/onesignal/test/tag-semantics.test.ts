@@ -160,6 +160,29 @@ describe('OneSignal tags against the emulator', () => {
     expect((await tagsOf('user-1'))?.plan).toBe('set-by-app');
   });
 
+  // Fresh reviewer 92, F3: a refusal after part of the update was applied took the write-ahead
+  // mark back, so state held values the user no longer had, and tags this sync wrote were never cleared.
+  it('a refusal after part of the update was applied (tagLimit: the other tags were sent) keeps the mark: the next run restores and clears what it must', async () => {
+    await seed([{ id: 'user-1', tags: {} }]);
+    await run([person(1, { plan: 'gold', city: 'X' })], { tagLimit: 3 });
+    const partly = await run([person(1, { plan: null, city: 'Y', b: '2', c: '3', d: '4' })], { tagLimit: 3 });
+    expect(partly.results[0]).toMatchObject({ outcome: 'failed', code: 'tag_limit_exceeded' });
+    await run([person(1, { plan: 'gold', city: 'Y', b: null, c: null, d: null })], { tagLimit: 3 });
+    expect(await tagsOf('user-1')).toEqual({ plan: 'gold', city: 'Y' });
+  });
+
+  it('a first update refused at its second request of 100 changes (the first applied) keeps the mark: emptied later, every tag this sync wrote is cleared', async () => {
+    await seed([{ id: 'user-1', tags: {} }], { tag_limit: 150 });
+    const many: Record<string, string | null> = {};
+    for (let i = 0; i < 180; i++) many[`k${String(i).padStart(3, '0')}`] = 'v';
+    const first = await run([{ ...person(1, many), snapshot: { properties: { external_id: 'user-1', ...many }, groups: [] } }]);
+    expect(first.results[0]).toMatchObject({ outcome: 'failed', code: 'tag_limit_exceeded' });
+    expect(Object.keys((await tagsOf('user-1')) ?? {}).length).toBe(100);
+    const emptied = Object.fromEntries(Object.keys(many).map((k) => [k, null]));
+    await run([{ ...person(1), snapshot: { properties: { external_id: 'user-1', ...emptied }, groups: [] } }]);
+    expect(await tagsOf('user-1')).toEqual({});
+  });
+
   it('looks users up with the documented view-user call and skips a missing one as not_found: no update, nothing created, create and delete never called', async () => {
     // GET answers 404 for a user the app does not have: https://documentation.onesignal.com/reference/view-user
     await seed([{ id: 'user-1' }]);

@@ -41,6 +41,34 @@ describe('Salesforce: campaign memberships the record had before this sync added
     });
   }
 
+  // Fresh reviewer 92, F2: after a case-only rename of the row's group, the "already a member"
+  // answer to the add of `vip` was taken for a person's membership: the sync's own, never removed.
+  it("additive: the sync's own membership renamed by case only (VIP, then vip) stays its own, and is removed when the row leaves it", async () => {
+    const run = (groups: string[]) => runSync({ destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([row('r1', 'own@example.com', groups)]), state: t.state, retry: FAST });
+    await run(['VIP']);
+    expect(members()).toHaveLength(1);
+    await run(['vip']);
+    expect(members()).toHaveLength(1);
+    await run([]);
+    expect(members()).toEqual([]);
+  });
+
+  // Fresh reviewer 92, F1: a run whose record write failed (retried out) had counted its
+  // planned add held, so the next run's "already a member" answer counted as the sync's own.
+  it('additive: a person\'s membership stays after a run whose record write failed (its add never sent)', async () => {
+    t.env.emulator.seed({ Contact: [{ LastName: 'P', Email: 'p@example.com', Campaigns: ['VIP'] }] });
+    const made = members()[0];
+    const run = (groups: string[], title: string) =>
+      runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([{ id: 'r1', snapshot: { properties: { Email: 'p@example.com', LastName: 'P', Title: title }, groups } }]), state: t.state, retry: FAST });
+    await run([], 'A');
+    t.env.emulator.setFaults([{ kind: 'server_error', method: 'PATCH', path: 'composite/sobjects$', times: 50 }]);
+    expect((await run(['VIP'], 'B')).results[0]).toMatchObject({ outcome: 'failed' });
+    t.env.emulator.setFaults([]);
+    await run(['VIP'], 'B');
+    await run([], 'B');
+    expect(members().map((m) => m.Id)).toEqual([made?.Id]);
+  });
+
   it('sync: a record that leaves the source (kept: not created by this sync) leaves only the campaigns this sync added it to', async () => {
     t.env.emulator.seed({ Contact: [{ LastName: 'Resp', Email: 'resp@example.com', Campaigns: ['Summit'] }] });
     const made = members()[0];

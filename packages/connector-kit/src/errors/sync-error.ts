@@ -15,6 +15,12 @@ export interface SyncErrorOptions {
   readonly fields?: readonly string[];
   /** The vendor's own error code, verbatim (e.g. `DUPLICATES_DETECTED`). */
   readonly vendorCode?: string;
+  /**
+   * A write refused after part of it was applied (OneSignal sends a user's tag changes in
+   * several requests, and its deletions after a refusal): the record's write-ahead mark is
+   * kept, so the next run resends instead of trusting what state held before. Default false.
+   */
+  readonly partlyApplied?: boolean;
   readonly cause?: unknown;
 }
 
@@ -48,6 +54,8 @@ export class SyncError extends Error {
   readonly status: number | undefined;
   readonly fields: readonly string[] | undefined;
   readonly vendorCode: string | undefined;
+  /** See {@link SyncErrorOptions.partlyApplied}. */
+  readonly partlyApplied: boolean;
 
   constructor(code: string, message: string, options: SyncErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -57,6 +65,7 @@ export class SyncError extends Error {
     this.status = options.status;
     this.fields = options.fields;
     this.vendorCode = options.vendorCode;
+    this.partlyApplied = options.partlyApplied ?? false;
   }
 }
 

@@ -83,11 +83,11 @@ export function chunkTagChanges(changes: TagChanges, max: number): TagChanges[] 
  * The per-record error for keys left out because of the `tagLimit` option: the sync left
  * them out before sending.
  */
-export function tagLimitError(keys: readonly string[], limit: number): SyncError {
+export function tagLimitError(keys: readonly string[], limit: number, applied = false): SyncError {
   return new InputError(
     'tag_limit_exceeded',
     `Not sent: ${keys.join(', ')} — the user would hold more than ${limit} tags managed by this sync (the tagLimit option). Deletions and the other tags were sent. Map fewer tags, or raise tagLimit if your plan allows more.`,
-    { fields: keys },
+    { fields: keys, partlyApplied: applied },
   );
 }
 
@@ -97,10 +97,10 @@ export function tagLimitError(keys: readonly string[], limit: number): SyncError
  * their own, nothing else (reviewer 87: the message blamed the tagLimit option when none
  * was set). `vendorMessage`: the refusal as mapped (status, request, OneSignal's error text).
  */
-export function planTagLimitError(keys: readonly string[], vendorMessage: string): SyncError {
+export function planTagLimitError(keys: readonly string[], vendorMessage: string, applied = false): SyncError {
   return new InputError(
     'tag_limit_exceeded',
     `Not sent: ${keys.join(', ')} — OneSignal refused the update because the user would hold more tags than the app's plan allows: ${vendorMessage.replace(/\.$/, '')}. Only the deletions were sent. Remove tags this user no longer needs in OneSignal, map fewer tags, or set the tagLimit option to your plan's limit minus the tags your app sets, so the sync sends only what fits.`,
-    { fields: keys },
+    { fields: keys, partlyApplied: applied },
   );
 }

@@ -1,4 +1,4 @@
-import { InputError, type ItemResult, type UpdateItem, type VerbContext } from '@syncmodes/connector-kit';
+import { InputError, SyncError, type ItemResult, type UpdateItem, type VerbContext } from '@syncmodes/connector-kit';
 import type { OneSignalClient } from '../client/onesignal-client';
 import { EXTERNAL_ID, type OneSignalConfig } from '../config';
 import { MAX_TAG_CHANGES } from '../onesignal-limits';
@@ -27,6 +27,18 @@ export function externalIdOf(properties: Readonly<Record<string, unknown>>): str
  * external_id, which the app's SDK assigns). App-wide failures are thrown.
  * https://documentation.onesignal.com/reference/update-user
  */
+/**
+ * A refusal after some of the user's requests were applied, marked `partlyApplied` so the
+ * kit keeps the record's write-ahead mark (fresh reviewer 92, F3: the mark was taken back, and
+ * tags this sync had written were never cleared, a deleted one never restored).
+ */
+function partly(result: ItemResult, applied: boolean): ItemResult {
+  if (result.ok || !applied || result.error.retryable || result.error.partlyApplied) return result;
+  const e = result.error;
+  const same = { ...(e.status === undefined ? {} : { status: e.status }), ...(e.fields === undefined ? {} : { fields: e.fields }), ...(e.vendorCode === undefined ? {} : { vendorCode: e.vendorCode }) };
+  return { ok: false, error: new SyncError(e.code, e.message, { ...same, partlyApplied: true, cause: e }) };
+}
+
 async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
   const externalId = item.destinationId;
   const wanted = externalIdOf(item.snapshot.properties);
@@ -46,22 +58,28 @@ async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
   const pending = ctx.client.unacknowledged(externalId, write.changes);
   // Nothing left to change: nothing is sent (the lookup found the user; an empty update proved nothing more and sent `{"tags":{}}`).
   const chunks = chunkTagChanges(pending, MAX_TAG_CHANGES);
+  // Whether a request of this update was applied: a later refusal then leaves the user part-written (see `partly`).
+  let applied = false;
   for (const tags of chunks) {
     const result = await ctx.client.patchTags(externalId, tags, ctx.signal);
-    if (result.ok) continue;
+    if (result.ok) {
+      applied = true;
+      continue;
+    }
     if (result.error.code === 'tag_limit_exceeded') {
       // OneSignal refused the whole request: deletions are still sent, the rest reported.
       const deletions = Object.fromEntries(Object.entries(tags).filter(([, v]) => v === ''));
       if (Object.keys(deletions).length > 0) {
         const again = await ctx.client.patchTags(externalId, deletions, ctx.signal);
-        if (!again.ok) return again;
+        if (!again.ok) return partly(again, applied);
+        applied = true;
       }
       const refused = Object.keys(ctx.client.unacknowledged(externalId, pending));
-      return { ok: false, error: planTagLimitError(refused, result.error.message) };
+      return { ok: false, error: planTagLimitError(refused, result.error.message, applied) };
     }
-    return result;
+    return partly(result, applied);
   }
-  if (write.overLimit.length > 0 && ctx.config.tagLimit !== undefined) return { ok: false, error: tagLimitError(write.overLimit, ctx.config.tagLimit) };
+  if (write.overLimit.length > 0 && ctx.config.tagLimit !== undefined) return { ok: false, error: tagLimitError(write.overLimit, ctx.config.tagLimit, applied) };
   ctx.client.done(externalId);
   return { ok: true, id: externalId };
 }

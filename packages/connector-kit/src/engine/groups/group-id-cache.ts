@@ -20,6 +20,11 @@ export class GroupIdCache {
     this.pins.add(name);
   }
 
+  /** The id of group `name` when known (found, created or pinned), else undefined. */
+  idOf(name: string): string | undefined {
+    return this.ids.get(name);
+  }
+
   /** True when the id of group `name` is known (found, created or pinned): resolving it makes no call. */
   has(name: string): boolean {
     return this.ids.has(name);

@@ -50,7 +50,7 @@ export type RecordEvent =
   | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError; readonly unsent?: readonly string[] | undefined }
   | { readonly type: 'group_gone'; readonly ref: number; readonly op: OpKey; readonly error: SyncError }
   | { readonly type: 'deferred'; readonly ref: number; readonly error: SyncError }
-  | { readonly type: 'settled'; readonly ref: number; readonly result: ResultFields }
+  | { readonly type: 'settled'; readonly ref: number; readonly result: ResultFields; readonly partlyApplied?: boolean | undefined }
   | { readonly type: 'dispatched'; readonly ref: number }
   | { readonly type: 'marked'; readonly ref: number }
   | { readonly type: 'unrecorded'; readonly ref: number; readonly error: SyncError };

@@ -110,6 +110,8 @@ export interface LedgerRecord {
   result: RecordResult | undefined;
   /** Write-ahead mark written for it. */
   marked: boolean;
+  /** The write failed after part of it was applied (`SyncErrorOptions.partlyApplied`): its write-ahead mark stays. */
+  partlyApplied: boolean;
   /** A call carrying its record write was handed to the destination (it may have been applied, answered or not). */
   dispatched: boolean;
   /** An acknowledged change that state could not record (the run is stopping): why. */
@@ -186,6 +188,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     groupGone: undefined,
     result: undefined,
     marked: false,
+    partlyApplied: false,
     dispatched: false,
     unrecorded: undefined,
   };

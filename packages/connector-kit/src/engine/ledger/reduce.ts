@@ -87,6 +87,7 @@ function reduceSending(record: LedgerRecord, event: SendingEvent): void {
       return;
     case 'settled':
       record.result = { id: record.recordId, row: record.row, ...event.result };
+      if (event.partlyApplied === true) record.partlyApplied = true;
       return;
     case 'marked':
       record.marked = true;

@@ -1,7 +1,7 @@
 import type { SyncError } from '../../errors/sync-error';
 import type { RecordResult } from '../../records/outcome';
 import { snapshotHash } from '../../records/snapshot-hash';
-import { complete, entryFor, notFoundEntry } from './state-entries';
+import { complete, entryFor, notFoundEntry, pendingEntry } from './state-entries';
 import type { StateEntry } from '../../state/state-store';
 import { earlierIdentityEntry, earlierIdentityId } from './earlier-identity';
 import type { LedgerRecord } from './ledger-record';
@@ -15,6 +15,8 @@ export interface SettleContext {
   readonly destinationName: string;
   /** Remember records skipped as `not_found` (the recheck window is positive). */
   readonly rememberNotFound: boolean;
+  /** Record destinations whose group changes are calls of their own, made after the record write is acknowledged (not values of the write). */
+  readonly groupsFollowWrite?: boolean | undefined;
   /** Only the result is wanted (state was settled first): no state entry is made. */
   readonly resultOnly?: boolean | undefined;
 }
@@ -61,14 +63,20 @@ function unsent(record: LedgerRecord, ctx: SettleContext, message = 'Not sent.')
  * mark is taken back and state holds what it held before. Left in place, the mark read as
  * "maybe written" and the next run cleared every field the refused write would have set:
  * OneSignal tags set by the app were deleted after a first update was refused (fresh
- * reviewer 87, F1). A failure that may have been written (retryable: a timeout, a 5xx)
- * keeps the mark, and the next run looks the record up and resends.
+ * reviewer 87, F1). A failure that may have been written (retryable: a timeout, a 5xx), or
+ * that was partly applied (`SyncErrorOptions.partlyApplied`: fresh reviewer 92, F3), keeps
+ * the mark, and the next run resends.
  */
 function settledEarly(record: LedgerRecord, ctx: SettleContext): Settlement {
   const result = record.result as RecordResult;
-  const refused = record.plan?.write === true && record.marked && !record.acked.has('write') && result.outcome === 'failed' && result.retryable !== true;
-  if (!refused || ctx.dryRun || ctx.resultOnly) return { result };
-  return { result, state: record.entry ? { put: record.entry } : { forget: true } };
+  const refused = record.plan?.write === true && record.marked && !record.partlyApplied && !record.acked.has('write') && result.outcome === 'failed' && result.retryable !== true;
+  if (ctx.dryRun || ctx.resultOnly) return { result };
+  if (refused) return { result, state: record.entry ? { put: record.entry } : { forget: true } };
+  // A record write that failed (it may have been applied: the mark stays) sent none of its group adds, which follow it:
+  // the mark no longer counts them held, so an "already a member" answer to a later add is not taken for the sync's
+  // own (fresh reviewer 92, F1: a person's campaign membership, removed when the row left the campaign).
+  const unsentAdds = ctx.groupsFollowWrite === true && record.plan?.write === true && record.marked && !record.acked.has('write') && result.outcome === 'failed' && (record.plan?.addGroups.length ?? 0) > 0;
+  return unsentAdds ? { result, state: { put: pendingEntry(record, 'records', { withAdds: false }) } } : { result };
 }
 
 /**

@@ -121,7 +121,7 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
  * (`created`), or, if the person left the source, removes them (sync) — a join sent but
  * never recorded is not orphaned.
  */
-export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' = 'records'): StateEntry {
+export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' = 'records', options: { readonly withAdds?: boolean } = {}): StateEntry {
   const plan = record.plan;
   const firstJoin = kind === 'audience' && record.entry === undefined;
   const base = record.entry?.snapshot ?? (firstJoin && record.next ? { properties: record.next.properties, groups: [] } : EMPTY);
@@ -137,7 +137,7 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
     }
     properties = merged;
   }
-  const adding = plan?.addGroups ?? NO_GROUPS;
+  const adding = options.withAdds === false ? NO_GROUPS : (plan?.addGroups ?? NO_GROUPS);
   const groups = base.groups.length + adding.length === 0 ? NO_GROUPS : sortedGroups([...base.groups, ...adding]);
   const creating = plan?.action === 'create' && record.destinationId === undefined && !firstJoin;
   return {

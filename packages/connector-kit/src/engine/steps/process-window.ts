@@ -24,6 +24,7 @@ function ledgerFor(ctx: RunContext, records: readonly LedgerRecord[]): RecordLed
     stopped: undefined,
     destinationName: ctx.destinationName,
     rememberNotFound: ctx.kind === 'records' && ctx.rememberNotFound,
+    groupsFollowWrite: ctx.kind === 'records' && ctx.destination.groupMembership !== 'record' && ctx.destination.verbs.groups !== undefined,
     writer: ctx.writer,
     readEntries: (ids) => ctx.state.get(ctx.syncId, ids),
     linkIdentities: ctx.kind === 'audience' && ctx.destination.identityKeys !== undefined,

@@ -8,10 +8,23 @@ import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { resolveGroupsOf } from '../groups/resolve-groups';
+import { foundOf } from '../ledger/found-groups';
 
 type Direction = 'add' | 'remove';
 
 const namesOf = (record: RecordView, direction: Direction) => (direction === 'add' ? record.plan?.addGroups : record.plan?.removeGroups) ?? [];
+
+/**
+ * True when the record held destination group `id` under another name this sync added, which
+ * it now leaves (a case variant: Salesforce and Intercom compare names case-insensitively,
+ * so `VIP` and `vip` are one campaign or tag): the "already a member" answer to the add is
+ * that membership, the sync's own — not one a person made (fresh reviewer 92, F2: it became
+ * found, and was never removed).
+ */
+function heldUnderAnotherName(ctx: RecordRunContext, record: RecordView, id: string): boolean {
+  const found = foundOf(record.entry);
+  return (record.plan?.removeGroups ?? []).some((g) => !found.has(g) && ctx.groupIds.idOf(g) === id);
+}
 
 /** Sends one group's membership changes in chunks of the group batch size, reporting each chunk to the ledger. */
 async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction: Direction, group: GroupRef, members: readonly RecordView[]): Promise<void> {
@@ -23,8 +36,15 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
     chunk(members, ctx.limits.groupBatchSize).map(async (batch) => {
       const targets: TargetItem[] = batch.map((r) => ({ ref: r.ref, recordId: r.recordId, destinationId: r.destinationId as string }));
       let results;
+      // How often each item was sent: an "already a member" answer to a resend (the first answer lost, a 5xx, a timeout)
+      // may be this run's own add landing twice, so only a first send's answer says the membership was someone else's.
+      const sends = new Map<TargetItem, number>();
+      const send = (items: readonly TargetItem[]) => {
+        for (const t of items) sends.set(t, (sends.get(t) ?? 0) + 1);
+        return verb(ctx.verbs, group, items);
+      };
       try {
-        results = await sendBatch(ctx.caller, direction === 'add' ? 'add_to_group' : 'remove_from_group', targets, (t) => verb(ctx.verbs, group, t));
+        results = await sendBatch(ctx.caller, direction === 'add' ? 'add_to_group' : 'remove_from_group', targets, send);
       } catch (thrown) {
         if (isRunStopping(toSyncError(thrown))) return;
         throw thrown;
@@ -32,7 +52,8 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
       const events: RecordEvent[] = [];
       batch.forEach((r, j) => {
         const result = results[j];
-        if (result?.ok) events.push(result.existing === true && direction === 'add' ? { type: 'acknowledged', ref: r.ref, op, existing: true } : { type: 'acknowledged', ref: r.ref, op });
+        const existing = result?.ok === true && result.existing === true && direction === 'add' && sends.get(targets[j] as TargetItem) === 1 && !heldUnderAnotherName(ctx, r, group.id);
+        if (result?.ok) events.push(existing ? { type: 'acknowledged', ref: r.ref, op, existing: true } : { type: 'acknowledged', ref: r.ref, op });
         else if (result && result.error.code !== 'not_sent') events.push({ type: 'group_failed', ref: r.ref, error: result.error });
       });
       await ledger.acknowledge(events);

@@ -34,7 +34,8 @@ export interface KindOptions<P> extends SendBatchOptions<P> {
 
 /** The event that fails a record whose write failed (`what`: the write, e.g. `Create`). */
 export function failedEvent(record: RecordView, what: string, e: SyncError): RecordEvent {
-  return { type: 'settled', ref: record.ref, result: { outcome: 'failed', code: e.code, message: `${what} failed: ${e.message}`, retryable: e.retryable, destinationId: record.destinationId } };
+  const result = { outcome: 'failed' as const, code: e.code, message: `${what} failed: ${e.message}`, retryable: e.retryable, destinationId: record.destinationId };
+  return e.partlyApplied ? { type: 'settled', ref: record.ref, result, partlyApplied: true } : { type: 'settled', ref: record.ref, result };
 }
 
 /** Reports an item's answer as the ledger's events (a `not_sent` item stays open). */
