@@ -218,6 +218,16 @@ describe('OneSignal tags against the emulator', () => {
     expect((await patches()).map(sentTags)).toEqual([{ plan: 'pro' }]);
   });
 
+  // Fresh reviewer 87, F3: the view of external_id ".." went to /users/by/ (URL normalisation) and the user was reported not_found.
+  it('refuses the external_ids "." and ".." with unaddressable_external_id, sending nothing for them; "a..b" and "..." are ordinary ids', async () => {
+    await seed([{ id: '..' }, { id: '.' }, { id: 'a..b' }]);
+    const summary = await run([person(1, { external_id: '..' }), person(2, { external_id: '.' }), person(3, { external_id: 'a..b' }), person(4, { external_id: '...' })]);
+    expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['p1:failed:unaddressable_external_id', 'p2:failed:unaddressable_external_id', 'p3:updated:', 'p4:skipped:not_found']);
+    const paths = (await env.admin.requests()).map((e) => e.path);
+    expect(paths.filter((p) => /\/external_id\/?$|\/external_id\/\.{1,2}$/.test(p))).toEqual([]);
+    expect((await readUsers(env.admin)).find((u) => u.identity.external_id === '..')?.properties.tags ?? {}).toEqual({});
+  });
+
   it('fails a record whose external_id changed, without a request (an update cannot move a user\'s external_id)', async () => {
     await seed([{ id: 'user-1' }]);
     await run([person(1)]);

@@ -103,6 +103,12 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    */
   matchKeyFields?(config: z.output<Schema>): readonly string[];
   /**
+   * Why a record has no usable match key when `matchKey` refused a value it has (its error
+   * fails that record alone, instead of `missing_match_key`), e.g. an id the API cannot
+   * address. Undefined: the kit's `missing_match_key`.
+   */
+  explainMissingKey?(snapshot: RecordSnapshot, config: z.output<Schema>): SyncError | undefined;
+  /**
    * The record's normalised match key, or `undefined` when it has none. The same
    * normalisation is used for lookups, comparisons and duplicate detection (trim; case-fold
    * where the destination compares case-insensitively).

@@ -117,6 +117,14 @@ async function withGivers(ctx: RunContext, setup: RunSetup, scan: SourceScan, in
 }
 
 /** The second pass: windows of changed records, then the records that left the source. */
+
+/** The destination's explanation of a record without a usable match key (audience or record destinations), bound to the run's config. */
+function missingKeyExplainer(setup: RunSetup): ((snapshot: RecordSnapshot) => SyncError | undefined) | undefined {
+  const destination: { explainMissingKey?(snapshot: RecordSnapshot, config: never): SyncError | undefined } | undefined = setup.audience ?? setup.records;
+  if (destination?.explainMissingKey === undefined) return undefined;
+  return (snapshot) => destination.explainMissingKey?.(snapshot, setup.config as never);
+}
+
 export async function sendPhase(session: RunSession, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>): Promise<void> {
   const { setup } = session;
   session.results.progress('syncing');
@@ -125,7 +133,7 @@ export async function sendPhase(session: RunSession, scan: SourceScan, index: Re
   const ctx = session.context(scan, client);
   const limits = session.currentLimits;
   const windowSize = setup.options.windowSize ?? ('windowSize' in limits ? limits.windowSize : undefined) ?? 10_000;
-  const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, now: setup.started, explainMissingKey: setup.audience?.explainMissingKey ? (s: Parameters<typeof setup.keyOf>[0]) => (setup.audience?.explainMissingKey as NonNullable<typeof setup.audience.explainMissingKey>)(s, setup.config) : undefined };
+  const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, now: setup.started, explainMissingKey: missingKeyExplainer(setup) };
   const windowCtx = await withGivers(ctx, setup, scan, index, windowSize);
   const process = (records: Parameters<typeof processWindow>[1]) => processWindow(windowCtx, records);
   await readWindows(windowCtx, setup.source, scan, index, keys, windowSize, process);

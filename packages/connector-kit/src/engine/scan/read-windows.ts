@@ -14,7 +14,7 @@ import type { SourceScan } from './scan-source';
 export interface RecordKeys {
   readonly keyOf: (snapshot: RecordSnapshot) => string | undefined;
   /** A specific error for a record without a usable key (default `missing_match_key`). */
-  readonly explainMissingKey?: ((snapshot: RecordSnapshot) => SyncError) | undefined;
+  readonly explainMissingKey?: ((snapshot: RecordSnapshot) => SyncError | undefined) | undefined;
   /** How long a record remembered as not found is skipped without a lookup, ms (0: never). */
   readonly recheckNotFoundAfterMs: number;
   /** The run's start, epoch ms. */
