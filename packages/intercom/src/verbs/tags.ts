@@ -58,9 +58,15 @@ export async function ensureTags(ctx: IntercomContext, names: readonly string[],
   return out;
 }
 
-/** Tags contacts (`POST /contacts/{id}/tags`, one contact per call); already tagged is fine. */
+/**
+ * Tags contacts (`POST /contacts/{id}/tags`, one contact per call). A contact this run read
+ * with the tag already on it is not tagged again and is answered `existing`: a person or the
+ * app put the tag there, so the kit never removes it (fresh reviewer 88, F1: such tags were
+ * taken over and later removed). Already tagged otherwise is fine too.
+ */
 export function addTag(ctx: IntercomContext, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]> {
   return eachItem(members, async (m) => {
+    if (ctx.client.contactTags.get(m.destinationId)?.has(group.id) === true) return { ok: true, existing: true };
     try {
       await ctx.client.api.tagContact(ctx, m.destinationId, group.id);
       return { ok: true };

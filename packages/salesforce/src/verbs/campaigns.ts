@@ -103,9 +103,9 @@ export async function ensureCampaigns(ctx: Ctx, names: readonly string[], option
 }
 
 /**
- * Adds records to a campaign (CampaignMember create); already being a member
- * (`DUPLICATE_VALUE`) counts as success. Not answered `existing`: after a state write lost
- * (verify's state faults, seed 998622555) the sync's own membership read as a person's.
+ * Adds records to a campaign (CampaignMember create). Already being a member
+ * (`DUPLICATE_VALUE`) counts as success with `existing`: that membership was not made by
+ * this sync (a person added them, with their own Status), so the kit never removes it.
  */
 export async function addCampaignMembers(ctx: Ctx, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]> {
   const field = memberField(ctx);

@@ -103,7 +103,8 @@ export function toItemResults(results: readonly SaveResult[], benign: ReadonlySe
     if (r.success) return { ok: true, id: r.id ?? undefined, ...(r.created === false ? { existing: true } : {}) };
     const first = r.errors[0] ?? { statusCode: 'UNKNOWN', message: 'rejected without an error' };
     const code = first.statusCode ?? first.errorCode ?? '';
-    if (benign.has(code)) return { ok: true, id: r.id ?? undefined };
+    // Already so (a benign refusal such as DUPLICATE_VALUE for a campaign member): the record was there before this write.
+    if (benign.has(code)) return { ok: true, id: r.id ?? undefined, existing: true };
     return { ok: false, error: saveErrorToSyncError(first) };
   });
 }

@@ -26,6 +26,27 @@ function heldUnderAnotherName(ctx: RecordRunContext, record: RecordView, id: str
   return (record.plan?.removeGroups ?? []).some((g) => !found.has(g) && ctx.groupIds.idOf(g) === id);
 }
 
+/**
+ * The destination records (of `records`) whose membership in destination group `id` another
+ * state entry of this sync holds as its own (not found): a row that left the source, or
+ * changed its id, while the record stayed (verify, seed 998622555: `r1` added the Contact to
+ * `alpha`, then left as `r3` came with the same Email and `alpha`; the add's "already a
+ * member" answer was `r1`'s membership, taken for a person's and never removed). One state
+ * read, only when some add was answered so.
+ */
+async function heldByAnotherEntry(ctx: RecordRunContext, records: readonly RecordView[], id: string): Promise<Set<string>> {
+  const held = new Set<string>();
+  if (records.length === 0) return held;
+  const entries = await ctx.state.findByDestinationIds(ctx.syncId, [...new Set(records.map((r) => r.destinationId as string))]);
+  const own = new Map(records.map((r) => [r.destinationId as string, r.recordId]));
+  for (const e of entries) {
+    if (e.destinationId === null || own.get(e.destinationId) === e.recordId) continue;
+    const found = foundOf(e);
+    if (e.snapshot.groups.some((g) => !found.has(g) && ctx.groupIds.idOf(g) === id)) held.add(e.destinationId);
+  }
+  return held;
+}
+
 /** Sends one group's membership changes in chunks of the group batch size, reporting each chunk to the ledger. */
 async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction: Direction, group: GroupRef, members: readonly RecordView[]): Promise<void> {
   const verbs = ctx.destination.verbs.groups;
@@ -49,10 +70,16 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
         if (isRunStopping(toSyncError(thrown))) return;
         throw thrown;
       }
+      const answeredExisting = (r: RecordView, j: number) => {
+        const result = results[j];
+        return result?.ok === true && result.existing === true && direction === 'add' && sends.get(targets[j] as TargetItem) === 1 && !heldUnderAnotherName(ctx, r, group.id);
+      };
+      // A state read that fails leaves the answers as they are (found: kept, never removed); the run's next state write stops it.
+      const heldElsewhere = await heldByAnotherEntry(ctx, batch.filter(answeredExisting), group.id).catch(() => new Set<string>());
       const events: RecordEvent[] = [];
       batch.forEach((r, j) => {
         const result = results[j];
-        const existing = result?.ok === true && result.existing === true && direction === 'add' && sends.get(targets[j] as TargetItem) === 1 && !heldUnderAnotherName(ctx, r, group.id);
+        const existing = answeredExisting(r, j) && !heldElsewhere.has(r.destinationId as string);
         if (result?.ok) events.push(existing ? { type: 'acknowledged', ref: r.ref, op, existing: true } : { type: 'acknowledged', ref: r.ref, op });
         else if (result && result.error.code !== 'not_sent') events.push({ type: 'group_failed', ref: r.ref, error: result.error });
       });

@@ -1,0 +1,97 @@
+import { runSync, type SyncMode } from '@syncmodes/connector-kit';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { describe, expect, it } from 'vitest';
+import { salesforceDestination } from '../src/index';
+import { readContacts, startEmulator } from './salesforce-harness';
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const row = (id: string, email: string, groups: string[]): ConformanceRecord => ({ id, snapshot: { properties: { Email: email, LastName: id }, groups } });
+
+// Fresh reviewer 88, F1 (major): a campaign member a person made (Status "Responded") was
+// taken for one this sync added — the add answered DUPLICATE_VALUE, which counted as success —
+// and removed when the row left the campaign, in additive mode too. The READMEs promise "only
+// memberships this sync added are removed".
+describe('Salesforce: campaign memberships the record had before this sync added them', () => {
+  const t = perTestEmulator(startEmulator);
+  const members = () => t.env.emulator.org.all('CampaignMember');
+
+  for (const mode of ['sync', 'additive', 'enrich'] as const satisfies readonly SyncMode[]) {
+    it(`${mode}: a membership made by a person stays when the row leaves that campaign, and a rerun sends nothing`, async () => {
+      t.env.emulator.seed({ Contact: [{ LastName: 'Resp', Email: 'resp@example.com', Campaigns: ['Summit'] }] });
+      const made = members()[0];
+      const run = (groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode, source: memorySource([row('r1', 'resp@example.com', groups)]), state: t.state, retry: FAST });
+      await run(['Summit', 'Webinar']);
+      expect([...((await readContacts(t.env.admin))[0]?.groups ?? [])].sort()).toEqual(['Summit', 'Webinar']);
+
+      t.env.emulator.clearRequests();
+      const rerun = await run(['Summit', 'Webinar']);
+      expect(rerun.results[0]?.outcome).toBe('unchanged');
+      expect(t.env.emulator.requests.filter((e) => e.method !== 'GET')).toEqual([]);
+
+      const left = await run([]);
+      expect(left.results[0]?.outcome).toBe('updated'); // out of Webinar, which this sync added
+      expect((await readContacts(t.env.admin))[0]?.groups).toEqual(['Summit']);
+      expect(members().find((m) => m.Id === made?.Id)).toBeDefined();
+
+      // Back in Summit later: no add was needed, and the person's membership is still theirs.
+      t.env.emulator.clearRequests();
+      await run(['Summit']);
+      await run([]);
+      expect(members().find((m) => m.Id === made?.Id)).toBeDefined();
+    });
+  }
+
+  // Fresh reviewer 92, F2: after a case-only rename of the row's group, the "already a member"
+  // answer to the add of `vip` was taken for a person's membership: the sync's own, never removed.
+  it("additive: the sync's own membership renamed by case only (VIP, then vip) stays its own, and is removed when the row leaves it", async () => {
+    const run = (groups: string[]) => runSync({ destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([row('r1', 'own@example.com', groups)]), state: t.state, retry: FAST });
+    await run(['VIP']);
+    expect(members()).toHaveLength(1);
+    await run(['vip']);
+    expect(members()).toHaveLength(1);
+    await run([]);
+    expect(members()).toEqual([]);
+  });
+
+  // Fresh reviewer 92, F1: a run whose record write failed (retried out) had counted its
+  // planned add held, so the next run's "already a member" answer counted as the sync's own.
+  it('additive: a person\'s membership stays after a run whose record write failed (its add never sent)', async () => {
+    t.env.emulator.seed({ Contact: [{ LastName: 'P', Email: 'p@example.com', Campaigns: ['VIP'] }] });
+    const made = members()[0];
+    const run = (groups: string[], title: string) =>
+      runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([{ id: 'r1', snapshot: { properties: { Email: 'p@example.com', LastName: 'P', Title: title }, groups } }]), state: t.state, retry: FAST });
+    await run([], 'A');
+    t.env.emulator.setFaults([{ kind: 'server_error', method: 'PATCH', path: 'composite/sobjects$', times: 50 }]);
+    expect((await run(['VIP'], 'B')).results[0]).toMatchObject({ outcome: 'failed' });
+    t.env.emulator.setFaults([]);
+    await run(['VIP'], 'B');
+    await run([], 'B');
+    expect(members().map((m) => m.Id)).toEqual([made?.Id]);
+  });
+
+  // Verify (seed 998622555, enrich with state write failures): r1 added the Contact to alpha,
+  // then left the source as r3 came with the same Email and alpha. The add answered
+  // DUPLICATE_VALUE — r1's membership, this sync's own — and was taken for a person's: never removed.
+  for (const mode of ['sync', 'additive', 'enrich'] as const satisfies readonly SyncMode[]) {
+    it(`${mode}: the sync's own membership stays its own when the row changes its id, and is removed when the row leaves the campaign`, async () => {
+      t.env.emulator.seed({ Contact: [{ LastName: 'Own', Email: 'own@example.com' }] });
+      const run = (id: string, groups: string[]) => runSync({ destination: salesforceDestination, config: t.env.config, mode, source: memorySource([row(id, 'own@example.com', groups)]), state: t.state, retry: FAST });
+      await run('r1', ['Alpha']);
+      expect(members()).toHaveLength(1);
+      await run('r3', ['Alpha']);
+      expect(members()).toHaveLength(1);
+      await run('r3', []);
+      expect(members()).toEqual([]);
+    });
+  }
+
+  it('sync: a record that leaves the source (kept: not created by this sync) leaves only the campaigns this sync added it to', async () => {
+    t.env.emulator.seed({ Contact: [{ LastName: 'Resp', Email: 'resp@example.com', Campaigns: ['Summit'] }] });
+    const made = members()[0];
+    await runSync({ destination: salesforceDestination, config: t.env.config, mode: 'sync', source: memorySource([row('r1', 'resp@example.com', ['Summit', 'Webinar']), row('r2', 'other@example.com', [])]), state: t.state, retry: FAST });
+    const left = await runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'sync', source: memorySource([row('r2', 'other@example.com', [])]), state: t.state, retry: FAST });
+    expect(left.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'skipped', code: 'not_owned' });
+    expect(left.results.find((r) => r.id === 'r1')?.message).toContain('removed from 1 managed group(s)');
+    expect(members().map((m) => m.Id)).toEqual([made?.Id]);
+  });
+});
