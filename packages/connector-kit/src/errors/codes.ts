@@ -98,7 +98,7 @@ export type KitCode = keyof typeof KIT_CODES;
 
 /** Notices about a run as a whole (not failures). */
 export const NOTICE_CODES = {
-  group_recreated: 'A managed group was deleted in the destination: created again and repopulated.',
+  group_recreated: 'A managed group no longer exists under its name in the destination (deleted, or renamed): created again and repopulated.',
   group_repopulated: 'A managed group showed no members: repopulated.',
   group_deleted: 'A managed group was deleted in the destination during the run: its memberships are forgotten, and the next run adds every current member to the group of that name (created again when none exists).',
   sync_identity_changed:
