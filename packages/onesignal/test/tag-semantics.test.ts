@@ -45,6 +45,22 @@ describe('OneSignal tags against the emulator', () => {
   const seed = (users: { id: string; tags?: Record<string, string> }[], extra: Record<string, unknown> = {}) =>
     env.admin.seed({ ...extra, users: users.map((u) => ({ identity: { external_id: u.id }, properties: { tags: u.tags ?? {} } })) });
 
+  // Fresh reviewer 87, F10: a row whose value OneSignal's tags cannot hold was looked up first
+  // (a view-user read, paced at one a second) and failed only after. Now it fails before any
+  // request about it; the rows around it are read and written as before. In enrich it fails
+  // (OneSignal is enrich only) whether or not the user exists: its row needs fixing either way.
+  it('a row with a value the tags cannot hold fails before its lookup; no request names it', async () => {
+    await seed([{ id: 'user-1' }, { id: 'user-2' }]);
+    const summary = await run([person(1, { birthday: '17-05-1990' }), person(2, { birthday: 'soon' }), person(3, { birthday: '31-02-1990' })], { dateFormat: 'dd-MM-yyyy' });
+    const byId = Object.fromEntries(summary.results.map((r) => [r.id, r.code ?? r.outcome]));
+    expect(byId).toEqual({ p1: 'updated', p2: 'invalid_date', p3: 'invalid_date' });
+    expect(summary.results.find((r) => r.id === 'p2')?.message).toMatch(/birthday/);
+    const log = (await env.admin.requests()).filter((e) => !isConnectionCheck(e));
+    expect(log.filter((e) => e.path.includes('user-2') || e.path.includes('user-3'))).toEqual([]);
+    expect(log.filter((e) => e.path.includes('user-1')).map((e) => e.method)).toEqual(['GET', 'PATCH']);
+    expect(await tagsOf('user-2')).toEqual({});
+  });
+
   it('writes properties and groups as tags in one request per user, with the documented conversions', async () => {
     await seed([{ id: 'user-1', tags: { app_version: '5.2.1' } }]);
     const summary = await run(

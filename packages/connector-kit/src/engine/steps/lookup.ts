@@ -16,6 +16,7 @@ import { takesValuesWith } from './key-holder';
 import { refuseValueCarriers } from './refuse-value-carriers';
 import { decideMatch, listIds } from './match-decision';
 import { resolveRekeys, type RekeyCandidates } from './rekey-candidates';
+import { refuseInvalidFirstWrites } from './first-write-values';
 
 type OnMatch = (record: RecordView, match: FoundRecord) => void;
 type OnAmbiguous = (record: RecordView, ids: readonly string[]) => void;
@@ -211,13 +212,15 @@ export function upsertsWithoutLookup(ctx: RecordRunContext, record: RecordView):
  * key (with the destination id this sync stored, as a hint and as the tie-breaker among
  * several matches). Reports `found`, or settles records that cannot be looked up or whose
  * key is ambiguous. Records the destination upserts ({@link upsertsWithoutLookup}) are
- * not looked up.
+ * not looked up; records with no state whose values the destination refuses fail first
+ * (`refuseInvalidFirstWrites`).
  */
 export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const unkeyed = ledger.open().filter((r) => r.next === null && r.matchKey === undefined);
   ledger.report(unkeyed.map((r) => ({ type: 'settled', ref: r.ref, result: { outcome: 'skipped', code: 'not_found', message: 'Left the source; no match key to find it by.' } })));
   if (ctx.caller.stopped) return;
   await lookupMoved(ctx, ledger);
+  refuseInvalidFirstWrites(ctx, ledger, (r) => !upsertsWithoutLookup(ctx, r));
   const requests: LookupRequest[] = [];
   for (const r of ledger.open()) {
     const snapshot = r.next ?? r.entry?.snapshot;
