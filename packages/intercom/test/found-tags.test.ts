@@ -30,6 +30,38 @@ describe('Intercom: tags the contact had before this sync added them', () => {
     });
   }
 
+  // Fresh reviewer 93, F4: the contact's tags were known only from the search; a contact the
+  // run took over after a create's 409 (archived: search does not see it) was tagged as if it
+  // had none, and the person's tag was removed when the row left it.
+  for (const mode of ['sync', 'additive'] as const satisfies readonly SyncMode[]) {
+    it(`${mode}: a person's tag on an archived contact taken over by a create's 409 stays when the row leaves it`, async () => {
+      await t.env.admin.seed({ tags: [{ name: 'Manual' }], contacts: [{ role: 'user', external_id: 'ext-1', email: 'p1@example.com', name: 'Person 1', archived: true, tags: { data: [{ name: 'Manual' }] } }] });
+      const run = (groups: string[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, mode, source: memorySource([person(1, {}, groups)] as ConformanceRecord[]), state: t.state, retry: FAST });
+      await run(['Manual', 'VIP']);
+      expect(await tagsOfP1()).toEqual(['Manual', 'VIP']);
+      await t.env.admin.clearRequests();
+      await run([]);
+      expect(await tagsOfP1()).toEqual(['Manual']);
+      expect((await t.env.admin.requests()).filter((e) => e.method === 'DELETE').map((e) => e.path)).toHaveLength(1);
+    });
+  }
+
+  // Reviewer 92, F5: a contact lists 10 of its tags ("Up to 10 will be displayed here"); a
+  // person's tag beyond them was taken for one this sync added. Now its whole list is read
+  // (GET /contacts/{id}/tags, one read) before the add.
+  it("additive: a person's tag on a contact with 12 tags (beyond the 10 listed) stays when the row leaves it", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `T${String(i).padStart(2, '0')}`);
+    await t.env.admin.seed({ tags: names.map((name) => ({ name })), contacts: [{ role: 'user', external_id: 'ext-1', email: 'p1@example.com', name: 'Person 1', tags: { data: names.map((name) => ({ name })) } }] });
+    const run = (groups: string[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, mode: 'additive', source: memorySource([person(1, {}, groups)] as ConformanceRecord[]), state: t.state, retry: FAST });
+    await t.env.admin.clearRequests();
+    await run(['T11']);
+    const log = await t.env.admin.requests();
+    expect(log.filter((e) => e.method === 'GET' && /\/contacts\/[^/]+\/tags$/.test(e.path))).toHaveLength(1);
+    expect(log.filter((e) => e.method === 'POST' && /\/contacts\/[^/]+\/tags$/.test(e.path))).toEqual([]);
+    await run([]);
+    expect(await tagsOfP1()).toEqual(names);
+  });
+
   // The tag this sync put on the contact for row p1 stays its own when the row comes back as p9
   // (same contact): the lookup shows the tag, but another state entry of this sync holds it.
   for (const mode of ['sync', 'additive', 'enrich'] as const satisfies readonly SyncMode[]) {

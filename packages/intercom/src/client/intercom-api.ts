@@ -248,6 +248,16 @@ export class IntercomApi {
     return { id: String(tag.id), name: String(tag.name) };
   }
 
+  /**
+   * `GET /contacts/{id}/tags`: the ids of every tag on the contact (the whole list, unlike the
+   * contact's own `tags`, which lists 10).
+   * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/listtagsforacontact
+   */
+  async contactTagIds(ctx: CallContext, contactId: string): Promise<string[]> {
+    const list = await this.call(ctx, 'reading a contact\'s tags', (o) => this.client.contacts.listAttachedTags({ contact_id: contactId }, o));
+    return listOf(list, 'reading a contact\'s tags').map((t) => String(t.id));
+  }
+
   /** `POST /contacts/{id}/tags`. */
   async tagContact(ctx: CallContext, contactId: string, tagId: string): Promise<void> {
     withId(await this.call(ctx, 'tagging a contact', (o) => this.client.tags.tagContact({ contact_id: contactId, id: tagId }, o)), 'tagging a contact');

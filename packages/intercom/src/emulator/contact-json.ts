@@ -1,13 +1,18 @@
 import type { StoredContact } from './stored-contact';
 
+/** Tags a contact lists with it (2.14 `contact_tags`: "Up to 10 will be displayed here"). */
+const CONTACT_TAGS_LISTED = 10;
+
 const list = (url: string) => ({ type: 'list', data: [], url, total_count: 0, has_more: false });
 
 /**
  * A contact in the shape of the 2.14 `contact` schema (what `GET /contacts/{id}`, create,
  * update and search return). `email` is a string in the schema, so a contact without one
- * has `""`. Archived contacts carry `archived: true` only in the emulator's admin views.
+ * has `""`. Archived contacts carry `archived: true` only in the emulator's admin views, which
+ * also list every tag (`allTags`; the API lists 10).
  */
-export function contactJson(c: StoredContact, options: { readonly withArchived?: boolean } = {}): Record<string, unknown> {
+export function contactJson(c: StoredContact, options: { readonly withArchived?: boolean; readonly allTags?: boolean } = {}): Record<string, unknown> {
+  const listed = options.allTags ? c.tag_ids : c.tag_ids.slice(0, CONTACT_TAGS_LISTED);
   const email = c.email ?? '';
   return {
     type: 'contact',
@@ -52,12 +57,14 @@ export function contactJson(c: StoredContact, options: { readonly withArchived?:
     ios_sdk_version: null,
     ios_last_seen_at: null,
     custom_attributes: { ...c.custom_attributes },
+    // "Up to 10 will be displayed here. Use the url to get more." (2.14 `contact_tags`; the url
+    // is `GET /contacts/{id}/tags`, which lists them all).
     tags: {
       type: 'list',
-      data: c.tag_ids.map((id) => ({ type: 'tag', id, url: `/tags/${id}` })),
+      data: listed.map((id) => ({ type: 'tag', id, url: `/tags/${id}` })),
       url: `/contacts/${c.id}/tags`,
       total_count: c.tag_ids.length,
-      has_more: false,
+      has_more: listed.length < c.tag_ids.length,
     },
     notes: list(`/contacts/${c.id}/notes`),
     companies: list(`/contacts/${c.id}/companies`),

@@ -121,7 +121,7 @@ export function seedWorkspace(ws: Workspace, input: unknown): void {
 /** The workspace as {@link WorkspaceSnapshot} (API shapes; contacts carry `archived`). */
 export function snapshotWorkspace(ws: Workspace): Required<WorkspaceSnapshot> {
   return {
-    contacts: ws.contacts.map((c) => contactJson(c, { withArchived: true })),
+    contacts: ws.contacts.map((c) => contactJson(c, { withArchived: true, allTags: true })),
     tags: ws.tags.map((t) => ({ type: 'tag', id: t.id, name: t.name })),
     data_attributes: [...ws.attributes.values()].map(customAttributeJson),
     deleted: [...ws.deleted],

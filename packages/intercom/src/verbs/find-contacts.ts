@@ -3,6 +3,7 @@ import type { ContactSummary, SearchQuery } from '../client/intercom-api';
 import { emailOf, externalIdOf, matchFields } from './contact-keys';
 import type { IntercomConfig } from '../config';
 import type { IntercomContext } from './verb-context';
+import { rememberTags } from './known-tags';
 
 /**
  * Of the contacts with the record's email, those that may be this record: not a user
@@ -25,15 +26,6 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
   const externalId = userId && matchBy !== 'external_id' ? [`external_id:${userId}`] : [];
   const email = contact.email?.trim().toLowerCase();
   return matchBy === 'email' || !email ? externalId : [...externalId, `email:${email}`];
-}
-
-/** Keeps the tags of the contacts read whose whole tag list came with them (see `IntercomConnection.contactTags`). */
-function rememberTags(ctx: IntercomContext, contacts: readonly ContactSummary[]): void {
-  for (const c of contacts) {
-    const data = c.tags?.data;
-    if (!Array.isArray(data) || c.tags?.has_more !== false) continue;
-    ctx.client.contactTags.set(c.id, new Set(data.map((t) => String(t.id))));
-  }
 }
 
 /**

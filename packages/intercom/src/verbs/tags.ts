@@ -1,6 +1,7 @@
 import { ConfigError, SyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
 import { eachItem, failedItem } from './item-results';
 import type { IntercomContext } from './verb-context';
+import { tagsOf } from './known-tags';
 
 /** Lowercased tag name → ids of every tag with that name (`GET /tags`, once per run, cached). */
 async function tagIds(ctx: IntercomContext): Promise<Map<string, string[]>> {
@@ -59,15 +60,15 @@ export async function ensureTags(ctx: IntercomContext, names: readonly string[],
 }
 
 /**
- * Tags contacts (`POST /contacts/{id}/tags`, one contact per call). A contact this run read
- * with the tag already on it is not tagged again and is answered `existing`: a person or the
- * app put the tag there, so the kit never removes it (fresh reviewer 88, F1: such tags were
- * taken over and later removed). Already tagged otherwise is fine too.
+ * Tags contacts (`POST /contacts/{id}/tags`, one contact per call). A contact that already has
+ * the tag (`tagsOf`: as this run read or wrote it, or read whole first) is not tagged again and
+ * is answered `existing`: a person or the app put the tag there, so the kit never removes it
+ * (fresh reviewer 88, F1: such tags were taken over and later removed).
  */
 export function addTag(ctx: IntercomContext, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]> {
   return eachItem(members, async (m) => {
-    if (ctx.client.contactTags.get(m.destinationId)?.has(group.id) === true) return { ok: true, existing: true };
     try {
+      if ((await tagsOf(ctx, m.destinationId)).has(group.id)) return { ok: true, existing: true };
       await ctx.client.api.tagContact(ctx, m.destinationId, group.id);
       return { ok: true };
     } catch (thrown) {

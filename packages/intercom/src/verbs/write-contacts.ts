@@ -4,6 +4,7 @@ import type { ContactBody } from '../client/intercom-api';
 import { contactBody, roleFor } from './contact-body';
 import { eachItem, failedItem } from './item-results';
 import type { IntercomContext } from './verb-context';
+import { rememberTags } from './known-tags';
 
 /**
  * Makes the contact a 409 named the record: unarchives it when it is archived (creates are
@@ -35,7 +36,7 @@ async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body
     }
   }
   try {
-    await api.updateContact(ctx, conflict.id, body);
+    rememberTags(ctx, [await api.updateContact(ctx, conflict.id, body)]);
   } catch (thrown) {
     const error = toSyncError(thrown);
     if (isRunStopping(error)) throw error;
@@ -56,6 +57,7 @@ async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemRes
   if (role === 'lead') delete body.external_id;
   try {
     const contact = await ctx.client.api.createContact(ctx, body);
+    rememberTags(ctx, [contact]);
     return { ok: true, id: contact.id };
   } catch (thrown) {
     const conflict = conflictingContact(thrown);
@@ -98,7 +100,7 @@ async function updateOne(ctx: IntercomContext, item: UpdateItem): Promise<ItemRe
   const built = contactBody(ctx.client, ctx.config, item.properties);
   if ('error' in built) return { ok: false, error: built.error };
   try {
-    await ctx.client.api.updateContact(ctx, item.destinationId, updateBody(ctx, item, built.body));
+    rememberTags(ctx, [await ctx.client.api.updateContact(ctx, item.destinationId, updateBody(ctx, item, built.body))]);
     return { ok: true, id: item.destinationId };
   } catch (thrown) {
     return failedItem(thrown);
