@@ -1,11 +1,12 @@
 import { permits } from '../../modes/permits';
 import { snapshotHash } from '../../records/snapshot-hash';
 import type { Properties } from '../../records/types';
-import type { StateEntry, SyncListing } from '../../state/state-store';
+import type { StateEntry } from '../../state/state-store';
 import type { RecordEvent } from '../ledger/events';
 import { linkedOf } from '../ledger/identity-links';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { AudienceRunContext, SourceFacts } from '../run/run-context';
+import { sameAccountSyncs } from './same-account-syncs';
 
 /** Entries read per page of another sync's audience. */
 const PAGE = 1_000;
@@ -17,23 +18,12 @@ const PAGE = 1_000;
  * audience) sharing this state store.
  */
 class OtherSyncMembers {
-  private others: Promise<SyncListing[]> | undefined;
   private readonly byGroup = new Map<string, Promise<Map<string, string[]>>>();
 
   constructor(
     private readonly ctx: AudienceRunContext,
     private readonly keysOf: (properties: Properties) => readonly string[],
   ) {}
-
-  private otherSyncs(): Promise<SyncListing[]> {
-    this.others ??= this.ctx.state.listSyncs().then((syncs) => {
-      const self = syncs.find((s) => s.syncId === this.ctx.syncId);
-      if (!self) return [];
-      const identity = JSON.stringify(self.identity);
-      return syncs.filter((s) => s.syncId !== self.syncId && s.destination === self.destination && JSON.stringify(s.identity) === identity);
-    });
-    return this.others;
-  }
 
   /** Identifier → names of the other syncs whose records still in their source are in `group` with it. */
   members(group: string): Promise<Map<string, string[]>> {
@@ -47,7 +37,7 @@ class OtherSyncMembers {
 
   private async read(group: string): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    for (const other of await this.otherSyncs()) {
+    for (const other of await sameAccountSyncs(this.ctx)) {
       const name = other.name ?? other.syncId;
       for (let after: string | undefined; ; ) {
         const page = await this.ctx.state.entriesInGroup(other.syncId, group, { after, limit: PAGE });
