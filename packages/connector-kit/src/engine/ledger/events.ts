@@ -26,7 +26,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  * - `planned`: the planner's decision;
  * - `missing`: a write found the destination record gone (it is planned again as not found);
  * - `acknowledged`: the destination acknowledged one operation (`write`: the record write,
- *   with the created record's id; `add:<group>` / `remove:<group>`);
+ *   with the created record's id; `add:<group>` / `remove:<group>`; `keptFor`: a removal not sent, only forgotten,
+ *   because those other syncs sharing the state have that membership from their source);
  * - `group_failed`: a group change failed (the record write stands); `unsent`: groups it was to join
  *   whose addition was never sent (the group could not be found or created);
  * - `group_gone`: a removal's group no longer exists in the destination (deleted in the vendor's
@@ -46,7 +47,7 @@ export type RecordEvent =
   | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
   | { readonly type: 'linked'; readonly ref: number; readonly identities: readonly Properties[] }
   | { readonly type: 'missing'; readonly ref: number }
-  | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined }
+  | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined; readonly keptFor?: readonly string[] | undefined }
   | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError; readonly unsent?: readonly string[] | undefined }
   | { readonly type: 'group_gone'; readonly ref: number; readonly op: OpKey; readonly error: SyncError }
   | { readonly type: 'deferred'; readonly ref: number; readonly error: SyncError }

@@ -106,6 +106,8 @@ export interface LedgerRecord {
   deferred: SyncError | undefined;
   /** A removal whose group no longer exists (it counts as done): why, for the result. */
   groupGone: SyncError | undefined;
+  /** Record destinations: groups it left whose removal was not sent because other syncs sharing the state have that membership from their source (by name), for the result. */
+  keptElsewhere: readonly { readonly group: string; readonly syncs: readonly string[] }[] | undefined;
   /** A final result decided before everything was sent (lookup, claim, validation or write failure; a skip). */
   result: RecordResult | undefined;
   /** Write-ahead mark written for it. */
@@ -186,6 +188,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     unsentAdds: NO_GROUPS,
     deferred: undefined,
     groupGone: undefined,
+    keptElsewhere: undefined,
     result: undefined,
     marked: false,
     partlyApplied: false,

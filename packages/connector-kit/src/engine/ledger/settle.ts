@@ -212,6 +212,21 @@ function onlyUnsentLeft(record: LedgerRecord): boolean {
 }
 
 /**
+ * Why the record is still in groups it left (see `LedgerRecord.keptElsewhere`), or undefined: other syncs sharing the state
+ * have those memberships from their source, so this sync did not remove them and no longer tracks them.
+ */
+function keptElsewhereMessage(record: LedgerRecord, ctx: SettleContext): string | undefined {
+  const kept = record.keptElsewhere;
+  if (!kept || kept.length === 0) return undefined;
+  return kept
+    .map(({ group, syncs }) => {
+      const named = syncs.slice(0, 3).map((s) => `"${s}"`).join(', ') + (syncs.length > 3 ? ` and ${syncs.length - 3} more` : '');
+      return `Kept in group "${group}" in ${ctx.destinationName} because ${syncs.length === 1 ? 'sync' : 'syncs'} ${named} sharing this state ${syncs.length === 1 ? 'has' : 'have'} it there from ${syncs.length === 1 ? 'its' : 'their'} source (not removed; no longer tracked by this sync).`;
+    })
+    .join(' ');
+}
+
+/**
  * The result of a record whose plan went through: the plan's outcome (every field written out, the same keys in the same
  * order as `base` and the plan's outcome, code and message). A removal from a group that no longer exists went through with
  * nothing sent: the result carries that error's code and says why.
@@ -219,7 +234,7 @@ function onlyUnsentLeft(record: LedgerRecord): boolean {
 function planned(record: LedgerRecord, ctx: SettleContext, plan: NonNullable<LedgerRecord['plan']>): RecordResult {
   const gone = record.groupGone;
   const code = gone ? gone.code : plan.code;
-  const message = gone ? `${plan.message} ${gone.message}` : plan.message;
+  const message = [plan.message, gone?.message, keptElsewhereMessage(record, ctx)].filter((m) => m !== undefined).join(' ');
   return ctx.kind === 'records'
     ? { id: record.recordId, row: record.row, action: plan.action, destinationId: record.destinationId, outcome: plan.outcome, code, message }
     : { id: record.recordId, row: record.row, action: plan.action, outcome: plan.outcome, code, message };

@@ -9,6 +9,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { resolveGroupsOf } from '../groups/resolve-groups';
 import { foundOf } from '../ledger/found-groups';
+import { holdersOf, membershipsElsewhere } from './memberships-elsewhere';
 
 type Direction = 'add' | 'remove';
 
@@ -103,7 +104,10 @@ function stillHeld(records: readonly RecordView[], id: string, ids: ReadonlyMap<
 /**
  * Sends every group's changes in one direction: removals never create a group (a missing one has no members to remove); additions find or create it.
  * A group that cannot be found or created fails only the records naming it (see `resolveGroupsOf`); on a removal, so does
- * a group a record stays in, and that record's removals are not sent. The others go on.
+ * a group a record stays in, and that record's removals are not sent. The others go on. A removal of a membership another
+ * sync sharing this state has from its source (see `membershipsElsewhere`) is not sent either: this sync only forgets it
+ * (reviewer's F2: two syncs with one state file, sync "a" took the Contact out of campaign VIP while sync "b"'s row still
+ * wanted it there, and "b", seeing its row unchanged, never added it back).
  */
 async function changeMembership(ctx: RecordRunContext, ledger: RecordLedger, direction: Direction, records: readonly RecordView[]): Promise<void> {
   let involved = records.filter((r) => namesOf(r, direction).length > 0);
@@ -117,6 +121,8 @@ async function changeMembership(ctx: RecordRunContext, ledger: RecordLedger, dir
   // a removal is sent only when every group the record leaves or stays in resolved.
   if (direction === 'remove') involved = involved.filter((r) => !failed.has(r.ref));
   const names = [...new Set(involved.flatMap((r) => namesOf(r, direction)))].filter((name) => !unresolved.has(name));
+  // A removal is never sent for a membership another sync sharing this state has from its source (read once, only for removals).
+  const elsewhere = direction === 'remove' ? await membershipsElsewhere(ctx, involved.filter((r) => namesOf(r, direction).some((n) => ids.has(n)))) : undefined;
   const calls: Promise<void>[] = [];
   for (const name of names) {
     let members = involved.filter((r) => namesOf(r, direction).includes(name));
@@ -127,6 +133,14 @@ async function changeMembership(ctx: RecordRunContext, ledger: RecordLedger, dir
       if (direction === 'remove') await ledger.acknowledge(kept.map((r) => ({ type: 'acknowledged', ref: r.ref, op: `remove:${name}` })));
       members = id === undefined ? [] : members.filter((r) => !held.has(r.ref));
       if (members.length === 0 || id === undefined) continue;
+    }
+    if (elsewhere && elsewhere.size > 0) {
+      const keptFor = new Map(members.map((r) => [r.ref, holdersOf(ctx, elsewhere, r, name, id)] as const).filter(([, syncs]) => syncs.length > 0));
+      if (keptFor.size > 0) {
+        await ledger.acknowledge([...keptFor].map(([ref, syncs]) => ({ type: 'acknowledged', ref, op: `remove:${name}`, keptFor: syncs })));
+        members = members.filter((r) => !keptFor.has(r.ref));
+        if (members.length === 0) continue;
+      }
     }
     calls.push(sendGroup(ctx, ledger, direction, { name, id }, members));
   }
