@@ -85,6 +85,62 @@ describe('Salesforce: campaign memberships the record had before this sync added
     });
   }
 
+  // Fresh reviewer 93, F1: one 503 on the first add, then the resend answered DUPLICATE_VALUE —
+  // which, for a resend, the kit took for its own add landing twice: the person's member
+  // (Status "Responded") was deleted when the row left the campaign. Now the member is read:
+  // CreatedById is not the integration user, so it is a person's, whatever the sends.
+  for (const mode of ['sync', 'additive', 'enrich'] as const satisfies readonly SyncMode[]) {
+    it(`${mode}: a person's membership stays when the add was resent after a 503`, async () => {
+      t.env.emulator.seed({ Contact: [{ LastName: 'Resp', Email: 'resp@example.com', Campaigns: ['Summit'] }] });
+      const made = members()[0];
+      const run = (groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode, source: memorySource([row('r1', 'resp@example.com', groups)]), state: t.state, retry: FAST });
+      await run([]);
+      t.env.emulator.setFaults([{ kind: 'server_error', method: 'POST', path: 'composite/sobjects$', times: 1 }]);
+      t.env.emulator.clearRequests();
+      expect((await run(['Summit'])).results[0]).toMatchObject({ outcome: 'updated' });
+      t.env.emulator.setFaults([]);
+      const reads = t.env.emulator.requests.filter((e) => e.method === 'GET' && /CreatedById/.test(JSON.stringify(e.query)));
+      expect(reads).toHaveLength(1);
+      await run([]);
+      expect(members().map((m) => m.Id)).toEqual([made?.Id]);
+    });
+  }
+
+  // Fresh reviewer 93, F3: the sync's add failed (a 503 each time: not applied), a person then
+  // added the member, and the next run's DUPLICATE_VALUE counted as the sync's own because the
+  // failed run's write-ahead mark had listed the group. The member's CreatedById says whose it is.
+  it("additive: a person's membership made after the sync's add failed stays the person's", async () => {
+    t.env.emulator.seed({ Contact: [{ LastName: 'P', Email: 'p@example.com' }] });
+    t.env.emulator.org.create('Campaign', { Name: 'VIP', IsActive: true }, { asSeed: true });
+    const run = (groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([row('r1', 'p@example.com', groups)]), state: t.state, retry: FAST });
+    await run([]);
+    t.env.emulator.setFaults([{ kind: 'server_error', method: 'POST', path: 'composite/sobjects$', times: 50 }]);
+    expect((await run(['VIP'])).results[0]).toMatchObject({ outcome: 'failed' });
+    t.env.emulator.setFaults([]);
+    expect(members()).toEqual([]);
+    const contact = t.env.emulator.org.all('Contact')[0];
+    const campaign = t.env.emulator.org.all('Campaign').find((c) => c.Name === 'VIP');
+    const made = t.env.emulator.org.create('CampaignMember', { CampaignId: campaign?.Id, ContactId: contact?.Id, Status: 'Responded' }, { asSeed: true });
+    expect(made.success).toBe(true);
+    await run(['VIP']);
+    await run([]);
+    expect(members().map((m) => m.Id)).toEqual([made.id]);
+  });
+
+  // The sync's own member (CreatedById: the integration user) found again after a 503 on its
+  // add is still the sync's own: removed when the row leaves the campaign.
+  it("additive: the sync's own membership answered DUPLICATE_VALUE on a resend is removed when the row leaves", async () => {
+    t.env.emulator.seed({ Contact: [{ LastName: 'O', Email: 'o@example.com' }] });
+    const run = (groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([row('r1', 'o@example.com', groups)]), state: t.state, retry: FAST });
+    await run([]);
+    t.env.emulator.setFaults([{ kind: 'lost_response', method: 'POST', path: 'composite/sobjects$', times: 1 }]);
+    await run(['VIP']);
+    t.env.emulator.setFaults([]);
+    expect(members()).toHaveLength(1);
+    await run([]);
+    expect(members()).toEqual([]);
+  });
+
   it('sync: a record that leaves the source (kept: not created by this sync) leaves only the campaigns this sync added it to', async () => {
     t.env.emulator.seed({ Contact: [{ LastName: 'Resp', Email: 'resp@example.com', Campaigns: ['Summit'] }] });
     const made = members()[0];

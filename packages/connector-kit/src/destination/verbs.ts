@@ -94,7 +94,19 @@ export interface FoundRecord {
  * `updated` and this sync does not own it, so `sync` mode never deletes it by default.
  */
 export type ItemResult =
-  | { readonly ok: true; readonly id?: string | undefined; readonly existing?: boolean | undefined }
+  | {
+      readonly ok: true;
+      readonly id?: string | undefined;
+      readonly existing?: boolean | undefined;
+      /**
+       * A group add answered `existing` whose membership the destination proves another user
+       * made (Salesforce: the CampaignMember's `CreatedById` is not the integration user): the
+       * kit counts it found — never removed by this sync — however often the add was sent and
+       * whatever its state planned. Without it, only a first send's `existing` counts, and not
+       * for a group the state already lists as this sync's.
+       */
+      readonly madeByOther?: boolean | undefined;
+    }
   | { readonly ok: false; readonly error: SyncError };
 
 /** A record to create or update, with the properties to send (`null` = clear). */

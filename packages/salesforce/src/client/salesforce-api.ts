@@ -195,6 +195,26 @@ export class SalesforceApi {
     return this.connection.request<T>(request, { onAnswer: options.onAnswer, ...(csv ? { responseType: 'text/plain' } : {}) });
   }
 
+  private user: Promise<string> | undefined;
+
+  /**
+   * The id of the user this connection acts as (the integration user): the last segment of the
+   * identity URL that Resources by Version lists (`GET /services/data/vXX.X/`, one call, then
+   * kept). https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_discoveryresource.htm ,
+   * https://developer.salesforce.com/docs/atlas.en-us.mobile_sdk.meta/mobile_sdk/oauth_using_identity_urls.htm
+   *
+   * @throws {@link SyncError} `unexpected_response` when the answer names no user id.
+   */
+  userId(): Promise<string> {
+    this.user ??= this.connection.request<{ identity?: unknown }>({ method: 'GET', url: `${this.base}/` }).then((answer) => {
+      const id = typeof answer?.identity === 'string' ? answer.identity.split('/').pop() : undefined;
+      if (id === undefined || !/^005[A-Za-z0-9]{12}([A-Za-z0-9]{3})?$/.test(id)) throw new SyncError('unexpected_response', 'Salesforce listed its REST resources without an identity URL naming the user.', { retryable: true });
+      return id;
+    });
+    this.user.catch(() => (this.user = undefined));
+    return this.user;
+  }
+
   /** The object's describe (`GET /sobjects/{object}/describe`). */
   async describe(object: string): Promise<ObjectDescribe> {
     return describeOf(await this.connection.sobject(object).describe(), object);

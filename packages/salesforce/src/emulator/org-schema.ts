@@ -87,6 +87,8 @@ const systemFields = (): FieldSchema[] => [
   field({ name: 'Id', type: 'id', nillable: false, createable: false, updateable: false, defaultedOnCreate: true, idLookup: true }),
   field({ name: 'IsDeleted', type: 'boolean', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
   field({ name: 'CreatedDate', type: 'datetime', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
+  // The user who created the record: https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm
+  field({ name: 'CreatedById', type: 'reference', nillable: false, createable: false, updateable: false, defaultedOnCreate: true, referenceTo: ['User'], relationshipName: 'CreatedBy' }),
   field({ name: 'LastModifiedDate', type: 'datetime', nillable: false, createable: false, updateable: false, defaultedOnCreate: true }),
   field({ name: 'OwnerId', type: 'reference', nillable: false, defaultedOnCreate: true, referenceTo: ['User'], relationshipName: 'Owner' }),
 ];

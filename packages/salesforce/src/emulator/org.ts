@@ -45,6 +45,10 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TEXT_TYPES: ReadonlySet<string> = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist']);
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const OWNER_ID = '005000000000001AAA';
+/** The integration user the API's calls act as (the access token's; its identity URL names it). */
+export const API_USER_ID = OWNER_ID;
+/** The user seeded records were created by: a person, not the integration user (a seed may name another: `CreatedById`). */
+export const PERSON_USER_ID = '005000000000002AAA';
 
 function validDate(value: string): boolean {
   const m = DATE_RE.exec(value);
@@ -226,8 +230,8 @@ export class Org {
         if (!result.success || !result.id) throw new Error(`seed: ${name} record rejected: ${result.errors.map((e) => `${e.statusCode} ${e.message}`).join('; ')}`);
         if (IsConverted === true && schema.name === 'Lead') this.convertLead(result.id);
         for (const campaign of Array.isArray(Campaigns) ? (Campaigns as string[]) : []) {
-          const campaignId = this.campaignNamed(campaign) ?? (this.create('Campaign', { Name: campaign, IsActive: true }).id as string);
-          this.create('CampaignMember', { CampaignId: campaignId, [schema.name === 'Lead' ? 'LeadId' : 'ContactId']: result.id });
+          const campaignId = this.campaignNamed(campaign) ?? (this.create('Campaign', { Name: campaign, IsActive: true }, { asSeed: true }).id as string);
+          this.create('CampaignMember', { CampaignId: campaignId, [schema.name === 'Lead' ? 'LeadId' : 'ContactId']: result.id }, { asSeed: true });
         }
       }
     }
@@ -355,7 +359,7 @@ export class Org {
     const id = options.id ?? salesforceId(schema.keyPrefix, ++this.counter);
     this.counter = Math.max(this.counter, counterOf(id));
     const now = new Date().toISOString();
-    const record: SfRecord = { Id: id, IsDeleted: false, CreatedDate: now, OwnerId: OWNER_ID };
+    const record: SfRecord = { Id: id, IsDeleted: false, CreatedDate: now, CreatedById: options.asSeed ? PERSON_USER_ID : API_USER_ID, OwnerId: OWNER_ID };
     for (const f of schema.fields) {
       if (f.type === 'boolean' && f.defaultedOnCreate && record[f.name] === undefined && f.name !== 'IsDeleted') record[f.name] = false;
       const def = f.picklistValues.find((p) => p.defaultValue);

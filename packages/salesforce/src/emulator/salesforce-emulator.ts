@@ -9,7 +9,10 @@ import { BulkJobs, type BulkSettings } from './bulk-jobs';
 import { collectionRoutes, COLLECTION_LIMIT, fieldsOf } from './collection-routes';
 import { compositeRoute } from './composite-route';
 import { describeJson, globalDescribeEntry, STANDARD_OBJECTS } from './org-schema';
-import { Org, SfRequestError, type OrgOptions, type SaveResult, type SfRecord } from './org';
+import { API_USER_ID, Org, SfRequestError, type OrgOptions, type SaveResult, type SfRecord } from './org';
+
+/** The emulated org's id (its identity URL and token answers name it). */
+const ORG_ID = '00D000000000001AAA';
 import { parseSoql, SoqlSyntaxError } from './soql';
 
 /** Options of {@link createSalesforceEmulator}. */
@@ -211,11 +214,27 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
         const base = `http://${req.headers.host ?? '127.0.0.1'}`;
         return {
           status: 200,
-          body: { access_token: token, instance_url: base, id: `${base}/id/00D000000000001AAA/005000000000001AAA`, token_type: 'Bearer', issued_at: String(Date.now()), signature: 'emulator' },
+          body: { access_token: token, instance_url: base, id: `${base}/id/${ORG_ID}/${API_USER_ID}`, token_type: 'Bearer', issued_at: String(Date.now()), signature: 'emulator' },
         };
       },
     },
     ...bulkRoutes,
+    {
+      // Resources by Version, with the identity URL naming the org and the token's user:
+      // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_discoveryresource.htm
+      method: 'GET',
+      path: '/services/data/:version',
+      handler: guarded((req) => ({
+        status: 200,
+        body: {
+          sobjects: `${base(req)}/sobjects`,
+          query: `${base(req)}/query`,
+          composite: `${base(req)}/composite`,
+          jobs: `${base(req)}/jobs`,
+          identity: `http://${req.headers.host ?? '127.0.0.1'}/id/${ORG_ID}/${API_USER_ID}`,
+        },
+      })),
+    },
     {
       // Describe Global: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_describeGlobal.htm
       method: 'GET',

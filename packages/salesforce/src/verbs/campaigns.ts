@@ -1,4 +1,4 @@
-import { ConfigError, chunk, type FoundGroup, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
+import { ConfigError, chunk, isRunStopping, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
 import { inListsWithin, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
@@ -104,14 +104,46 @@ export async function ensureCampaigns(ctx: Ctx, names: readonly string[], option
 
 /**
  * Adds records to a campaign (CampaignMember create). Already being a member
- * (`DUPLICATE_VALUE`) counts as success with `existing`: that membership was not made by
- * this sync (a person added them, with their own Status), so the kit never removes it.
+ * (`DUPLICATE_VALUE`) counts as success with `existing`; the members it names are then read
+ * (`madeByOthers`), and one created by another user than the integration user is answered
+ * `madeByOther`: a person added it (with their own Status), so the kit never removes it — also
+ * when this add was a resend or an earlier run of the sync had planned it (fresh reviewer 93,
+ * F1–F3: after a 503 on the first add, the answer to the resend was taken for the sync's own).
  */
 export async function addCampaignMembers(ctx: Ctx, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]> {
   const field = memberField(ctx);
   const status = ctx.config.campaignMemberStatus;
   const records = members.map((m) => ({ CampaignId: group.id, [field]: m.destinationId, ...(status ? { Status: status } : {}) }));
-  return toItemResults(await ctx.client.api.create('CampaignMember', records), new Set(['DUPLICATE_VALUE']));
+  const results = toItemResults(await ctx.client.api.create('CampaignMember', records), new Set(['DUPLICATE_VALUE']));
+  const already = members.filter((_, i) => results[i]?.ok === true && results[i].existing === true);
+  if (already.length === 0) return results;
+  const others = await madeByOthers(ctx, group, already);
+  return results.map((r, i) => (r.ok && r.existing === true && others.has((members[i] as TargetItem).destinationId) ? { ...r, madeByOther: true } : r));
+}
+
+/**
+ * Of `members` (already in the campaign), the records whose CampaignMember another user than
+ * the integration user created (`CreatedById`, a system field:
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm).
+ * One query (and, once per run, the user's id); when either fails, none is proven — the
+ * kit then decides from its own state, as without this read.
+ */
+async function madeByOthers(ctx: Ctx, group: GroupRef, members: readonly TargetItem[]): Promise<Set<string>> {
+  const field = memberField(ctx);
+  const out = new Set<string>();
+  try {
+    const user = await ctx.client.api.userId();
+    for (const list of inListsWithin(members.map((m) => m.destinationId), IN_LIST_BUDGET)) {
+      const rows = await ctx.client.api.query<Record<string, string>>(
+        `SELECT ${field}, CreatedById FROM CampaignMember WHERE CampaignId = ${soqlLiteral(group.id)} AND ${field} IN (${list.map(soqlLiteral).join(', ')})`,
+      );
+      for (const row of rows) if (row.CreatedById && row.CreatedById.slice(0, 15) !== user.slice(0, 15)) out.add(row[field] as string);
+    }
+  } catch (thrown) {
+    if (isRunStopping(toSyncError(thrown))) throw thrown;
+    ctx.logger.warn('could not read who made campaign members the add found already there', { campaign: group.id, error: toSyncError(thrown).code });
+  }
+  return out;
 }
 
 /** Removes records from a campaign (finds their CampaignMember rows, deletes them); non-members count as removed. */

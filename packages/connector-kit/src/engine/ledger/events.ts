@@ -47,7 +47,7 @@ export type RecordEvent =
   | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
   | { readonly type: 'linked'; readonly ref: number; readonly identities: readonly Properties[] }
   | { readonly type: 'missing'; readonly ref: number }
-  | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined; readonly keptFor?: readonly string[] | undefined }
+  | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined; readonly madeByOther?: boolean | undefined; readonly keptFor?: readonly string[] | undefined }
   | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError; readonly unsent?: readonly string[] | undefined }
   | { readonly type: 'group_gone'; readonly ref: number; readonly op: OpKey; readonly error: SyncError }
   | { readonly type: 'deferred'; readonly ref: number; readonly error: SyncError }

@@ -18,14 +18,18 @@ export function foundOf(entry: StateEntry | undefined): ReadonlySet<string> {
  * answered "already a member", kept where they are in `groups`. An add answered so for a
  * group the state already lists as this sync's (resent after a run that died with it in
  * flight: the write-ahead mark counts it) stays this sync's — the first add may have been
- * its own. The state of another destination record (the one found replaced it) says nothing.
+ * its own — unless the destination proved another user made it (`others:`). The state of
+ * another destination record (the one found replaced it) says nothing.
  */
 export function foundAfter(record: LedgerRecord, groups: readonly string[]): readonly string[] {
   const entry = record.entry;
   const same = entry !== undefined && (entry.destinationId === null || entry.destinationId === (record.destinationId ?? null));
   const found = new Set(same ? foundOf(entry) : NONE);
   const ours = same ? entry.snapshot.groups.filter((g) => !found.has(g)) : [];
-  for (const op of record.acked) if (op.startsWith('found:') && !ours.includes(op.slice(6))) found.add(op.slice(6));
+  for (const op of record.acked) {
+    if (op.startsWith('found:') && !ours.includes(op.slice(6))) found.add(op.slice(6));
+    else if (op.startsWith('others:')) found.add(op.slice(7)); // proven another user's: found whatever the state planned
+  }
   return found.size === 0 ? [] : groups.filter((g) => found.has(g));
 }
 

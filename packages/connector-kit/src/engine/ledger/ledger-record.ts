@@ -5,8 +5,12 @@ import type { Properties, PropertyValue, RecordSnapshot } from '../../records/ty
 import type { StateEntry } from '../../state/state-store';
 
 /** An operation of a plan the destination acknowledges: the record write, or one group change. */
-/** An acknowledged operation; `found:<group>`: the add of that group was answered "already a member" (see `StateSnapshot.found`). */
-export type OpKey = 'write' | `add:${string}` | `remove:${string}` | `found:${string}`;
+/**
+ * An acknowledged operation; `found:<group>`: the add of that group was answered "already a
+ * member" (see `StateSnapshot.found`); `others:<group>`: and the destination proved another
+ * user made that membership (`ItemResult.madeByOther`).
+ */
+export type OpKey = 'write' | `add:${string}` | `remove:${string}` | `found:${string}` | `others:${string}`;
 
 /** What the planner decided for one record. */
 export interface Plan {

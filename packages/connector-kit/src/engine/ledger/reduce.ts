@@ -65,7 +65,7 @@ function reduceSending(record: LedgerRecord, event: SendingEvent): void {
     case 'acknowledged':
       record.acked = withAck(record.acked, event.op);
       // A membership the record already had: kept as found, never removed by this sync.
-      if (event.existing === true && event.op.startsWith('add:')) record.acked = withAck(record.acked, `found:${event.op.slice(4)}`);
+      if (event.existing === true && event.op.startsWith('add:')) record.acked = withAck(record.acked, `${event.madeByOther === true ? 'others' : 'found'}:${event.op.slice(4)}`);
       // A removal not sent: other syncs have that membership from their source (the result says so).
       if (event.keptFor !== undefined && event.op.startsWith('remove:')) record.keptElsewhere = [...(record.keptElsewhere ?? []), { group: event.op.slice(7), syncs: event.keptFor }];
       if (event.op === 'write' && record.plan?.action === 'create') {

@@ -71,6 +71,10 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
         if (isRunStopping(toSyncError(thrown))) return;
         throw thrown;
       }
+      const proven = (j: number) => {
+        const result = results[j];
+        return result?.ok === true && result.existing === true && result.madeByOther === true && direction === 'add';
+      };
       const answeredExisting = (r: RecordView, j: number) => {
         const result = results[j];
         return result?.ok === true && result.existing === true && direction === 'add' && sends.get(targets[j] as TargetItem) === 1 && !heldUnderAnotherName(ctx, r, group.id);
@@ -80,8 +84,8 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
       const events: RecordEvent[] = [];
       batch.forEach((r, j) => {
         const result = results[j];
-        const existing = answeredExisting(r, j) && !heldElsewhere.has(r.destinationId as string);
-        if (result?.ok) events.push(existing ? { type: 'acknowledged', ref: r.ref, op, existing: true } : { type: 'acknowledged', ref: r.ref, op });
+        const existing = proven(j) || (answeredExisting(r, j) && !heldElsewhere.has(r.destinationId as string));
+        if (result?.ok) events.push(existing ? { type: 'acknowledged', ref: r.ref, op, existing: true, ...(proven(j) ? { madeByOther: true } : {}) } : { type: 'acknowledged', ref: r.ref, op });
         else if (result && result.error.code !== 'not_sent') events.push({ type: 'group_failed', ref: r.ref, error: result.error });
       });
       await ledger.acknowledge(events);
