@@ -85,6 +85,36 @@ describe('Salesforce: campaign memberships the record had before this sync added
     });
   }
 
+  // Fresh reviewer 93, F5: the state read that tells the sync's own membership under another row
+  // failed once, was taken for "no other entry", and the membership became found: kept for good.
+  // Now the failure fails the read's records (groups pending); the next run decides again.
+  it("additive: a failed state read while deciding an 'already a member' answer leaves the membership the sync's own", async () => {
+    t.env.emulator.seed({ Contact: [{ LastName: 'Own', Email: 'own@example.com' }] });
+    // Fails the first state read made after a CampaignMember create went out (the one deciding its answer).
+    let failures = 0;
+    const memberCreateSent = () => t.env.emulator.requests.some((e) => e.method === 'POST' && JSON.stringify(e.body).includes('"CampaignMember"'));
+    const flaky = new Proxy(t.state, {
+      get(target, key, receiver) {
+        if (key === 'findByDestinationIds') {
+          return (...args: Parameters<typeof target.findByDestinationIds>) =>
+            failures > 0 && memberCreateSent() && failures-- > 0 ? Promise.reject(new Error('SQLITE_IOERR: disk I/O error (injected)')) : target.findByDestinationIds(...args);
+        }
+        const value = Reflect.get(target, key, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const run = (id: string, groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([row(id, 'own@example.com', groups)]), state: flaky, retry: FAST });
+    await run('r1', ['Alpha']);
+    failures = 1;
+    t.env.emulator.clearRequests();
+    const failed = await run('r3', ['Alpha']);
+    expect(failures).toBe(0);
+    expect(failed.results[0]?.message).toMatch(/SQLITE_IOERR|pending/);
+    await run('r3', ['Alpha']);
+    await run('r3', []);
+    expect(members()).toEqual([]);
+  });
+
   // Fresh reviewer 93, F1: one 503 on the first add, then the resend answered DUPLICATE_VALUE —
   // which, for a resend, the kit took for its own add landing twice: the person's member
   // (Status "Responded") was deleted when the row left the campaign. Now the member is read:

@@ -79,8 +79,9 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
         const result = results[j];
         return result?.ok === true && result.existing === true && direction === 'add' && sends.get(targets[j] as TargetItem) === 1 && !heldUnderAnotherName(ctx, r, group.id);
       };
-      // A state read that fails leaves the answers as they are (found: kept, never removed); the run's next state write stops it.
-      const heldElsewhere = await heldByAnotherEntry(ctx, batch.filter(answeredExisting), group.id).catch(() => new Set<string>());
+      // A state read that fails stops the run, as any other (fresh reviewer 93, F5: taken for "no other entry", the sync's
+      // own membership became found and stayed for good); the write-ahead mark keeps the adds for the next run to decide.
+      const heldElsewhere = await heldByAnotherEntry(ctx, batch.filter(answeredExisting), group.id);
       const events: RecordEvent[] = [];
       batch.forEach((r, j) => {
         const result = results[j];
