@@ -62,6 +62,26 @@ describe('Intercom: tags the contact had before this sync added them', () => {
     expect(await tagsOfP1()).toEqual(names);
   });
 
+  // Fresh reviewer 93, F8: row p1 in VIP came back as p9 in vip (one tag: Intercom compares names
+  // case-insensitively). p9's add was answered "already tagged" (the lookup saw VIP), then p1's
+  // departure untagged the contact ("p9 is not in VIP"): left untagged, and every rerun said
+  // unchanged. Now the departure compares names case-insensitively, and p9's "already tagged" is
+  // p1's tag, this sync's own (removed when p9 leaves it).
+  for (const mode of ['sync', 'additive', 'enrich'] as const satisfies readonly SyncMode[]) {
+    it(`${mode}: a row whose id changes and whose tag name changes case keeps the contact tagged, and untags it when it leaves`, async () => {
+      await t.env.admin.seed({ contacts: [{ role: 'user', external_id: 'ext-1', email: 'p1@example.com', name: 'Person 1' }] });
+      const run = (id: string, groups: string[]) => runSync({ destination: intercomDestination, config: t.env.config, mode, source: memorySource([{ ...person(1, {}, groups), id }] as ConformanceRecord[]), state: t.state, retry: FAST });
+      await run('p1', ['VIP']);
+      await run('p9', ['vip']);
+      expect(await tagsOfP1()).toEqual(['VIP']);
+      await t.env.admin.clearRequests();
+      await run('p9', ['vip']);
+      expect((await t.env.admin.requests()).filter((e) => e.method !== 'GET' && !e.path.endsWith('/search'))).toEqual([]);
+      await run('p9', []);
+      expect(await tagsOfP1()).toEqual([]);
+    });
+  }
+
   // The tag this sync put on the contact for row p1 stays its own when the row comes back as p9
   // (same contact): the lookup shows the tag, but another state entry of this sync holds it.
   for (const mode of ['sync', 'additive', 'enrich'] as const satisfies readonly SyncMode[]) {

@@ -90,7 +90,10 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
     // Maybe the same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
     const held = record.holderGroups;
     const kept = foundOf(record.entry);
-    const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !held.includes(g) && !kept.has(g)) : [];
+    // Names compared case-insensitively, as Salesforce and Intercom compare campaign and tag names: the holder in `vip`
+    // is in the record's `VIP` (fresh reviewer 93, F8: the departure untagged the contact the holder had just kept tagged).
+    const heldNames = new Set(held?.map((g) => g.toLowerCase()));
+    const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !heldNames.has(g.toLowerCase()) && !kept.has(g)) : [];
     return plan({
       action: removeGroups.length > 0 ? 'groups' : 'skip',
       outcome: 'skipped',

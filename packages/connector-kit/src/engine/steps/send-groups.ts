@@ -35,7 +35,7 @@ function heldUnderAnotherName(ctx: RecordRunContext, record: RecordView, id: str
  * member" answer was `r1`'s membership, taken for a person's and never removed). One state
  * read, only when some add was answered so.
  */
-async function heldByAnotherEntry(ctx: RecordRunContext, records: readonly RecordView[], id: string): Promise<Set<string>> {
+async function heldByAnotherEntry(ctx: RecordRunContext, records: readonly RecordView[], group: GroupRef): Promise<Set<string>> {
   const held = new Set<string>();
   if (records.length === 0) return held;
   const entries = await ctx.state.findByDestinationIds(ctx.syncId, [...new Set(records.map((r) => r.destinationId as string))]);
@@ -43,7 +43,8 @@ async function heldByAnotherEntry(ctx: RecordRunContext, records: readonly Recor
   for (const e of entries) {
     if (e.destinationId === null || own.get(e.destinationId) === e.recordId) continue;
     const found = foundOf(e);
-    if (e.snapshot.groups.some((g) => !found.has(g) && ctx.groupIds.idOf(g) === id)) held.add(e.destinationId);
+    // The same group: its name but for case (Salesforce and Intercom compare names so: VIP is vip), or one this run resolved to its id.
+    if (e.snapshot.groups.some((g) => !found.has(g) && (g.toLowerCase() === group.name.toLowerCase() || ctx.groupIds.idOf(g) === group.id))) held.add(e.destinationId);
   }
   return held;
 }
@@ -81,7 +82,7 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
       };
       // A state read that fails stops the run, as any other (fresh reviewer 93, F5: taken for "no other entry", the sync's
       // own membership became found and stayed for good); the write-ahead mark keeps the adds for the next run to decide.
-      const heldElsewhere = await heldByAnotherEntry(ctx, batch.filter(answeredExisting), group.id);
+      const heldElsewhere = await heldByAnotherEntry(ctx, batch.filter(answeredExisting), group);
       const events: RecordEvent[] = [];
       batch.forEach((r, j) => {
         const result = results[j];
