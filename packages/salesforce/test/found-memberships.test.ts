@@ -136,6 +136,28 @@ describe('Salesforce: campaign memberships the record had before this sync added
     });
   }
 
+  // Fresh reviewer 95, F4: a 503 on the read of who made the member (the identity URL, or the
+  // CreatedById query) fell back to the state's view, and the person's member was deleted. Now
+  // the add fails with that error and is sent again; the read then proves it a person's.
+  for (const [what, fault] of [
+    ['identity read', { kind: 'server_error', method: 'GET', path: 'v62\\.0/?$', times: 1 }],
+    ['CreatedById query', { kind: 'server_error', method: 'GET', path: '/query$', query: 'CreatedById', times: 1 }],
+  ] as const) {
+    it(`additive: a person's membership stays when the add's resend and the ${what} each meet a 503`, async () => {
+      t.env.emulator.seed({ Contact: [{ LastName: 'Resp', Email: 'resp@example.com', Campaigns: ['Summit'] }] });
+      const made = members()[0];
+      const run = (groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([row('r1', 'resp@example.com', groups)]), state: t.state, retry: FAST });
+      await run([]);
+      t.env.emulator.setFaults([{ kind: 'server_error', method: 'POST', path: 'composite/sobjects$', times: 1 }, fault]);
+      t.env.emulator.clearRequests();
+      expect((await run(['Summit'])).results[0]).toMatchObject({ outcome: 'updated' });
+      expect(t.env.emulator.requests.filter((e) => e.fault !== undefined)).toHaveLength(2);
+      t.env.emulator.setFaults([]);
+      await run([]);
+      expect(members().map((m) => m.Id)).toEqual([made?.Id]);
+    });
+  }
+
   // Fresh reviewer 93, F3: the sync's add failed (a 503 each time: not applied), a person then
   // added the member, and the next run's DUPLICATE_VALUE counted as the sync's own because the
   // failed run's write-ahead mark had listed the group. The member's CreatedById says whose it is.

@@ -1,4 +1,4 @@
-import { ConfigError, chunk, isRunStopping, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, chunk, isRunStopping, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
 import { inListsWithin, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
@@ -118,17 +118,23 @@ export async function addCampaignMembers(ctx: Ctx, group: GroupRef, members: rea
   const already = members.filter((_, i) => results[i]?.ok === true && results[i].existing === true);
   if (already.length === 0) return results;
   const others = await madeByOthers(ctx, group, already);
-  return results.map((r, i) => (r.ok && r.existing === true && others.has((members[i] as TargetItem).destinationId) ? { ...r, madeByOther: true } : r));
+  return results.map((r, i) => {
+    if (!r.ok || r.existing !== true) return r;
+    if (others instanceof SyncError) return { ok: false, error: others };
+    return others.has((members[i] as TargetItem).destinationId) ? { ...r, madeByOther: true } : r;
+  });
 }
 
 /**
  * Of `members` (already in the campaign), the records whose CampaignMember another user than
  * the integration user created (`CreatedById`, a system field:
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/system_fields.htm).
- * One query (and, once per run, the user's id); when either fails, none is proven — the
- * kit then decides from its own state, as without this read.
+ * One query (and, once per run, the user's id). When either fails, the error: those adds fail
+ * with it (retryable: the kit sends them again, and the next run if need be), rather than being
+ * decided without knowing whose the member is (fresh reviewer 95, F4: one 503 on this read and
+ * the person's member was taken for the sync's own, and deleted).
  */
-async function madeByOthers(ctx: Ctx, group: GroupRef, members: readonly TargetItem[]): Promise<Set<string>> {
+async function madeByOthers(ctx: Ctx, group: GroupRef, members: readonly TargetItem[]): Promise<Set<string> | SyncError> {
   const field = memberField(ctx);
   const out = new Set<string>();
   try {
@@ -140,8 +146,13 @@ async function madeByOthers(ctx: Ctx, group: GroupRef, members: readonly TargetI
       for (const row of rows) if (row.CreatedById && row.CreatedById.slice(0, 15) !== user.slice(0, 15)) out.add(row[field] as string);
     }
   } catch (thrown) {
-    if (isRunStopping(toSyncError(thrown))) throw thrown;
-    ctx.logger.warn('could not read who made campaign members the add found already there', { campaign: group.id, error: toSyncError(thrown).code });
+    const error = toSyncError(thrown);
+    if (isRunStopping(error)) throw thrown;
+    return new SyncError(error.code, `Already a member of the campaign, but who made that membership could not be read (${error.message}); it is sent again.`, {
+      retryable: true,
+      cause: error,
+      ...(error.status === undefined ? {} : { status: error.status }),
+    });
   }
   return out;
 }
