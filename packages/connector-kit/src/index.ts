@@ -30,6 +30,7 @@ export {
   type SyncErrorOptions,
 } from './errors/sync-error';
 export { toSyncError } from './errors/to-sync-error';
+export { isNothingSent, sentNothing } from './errors/nothing-sent';
 export { httpError, type HttpFailure } from './errors/http-error';
 export { parseRetryAfter } from './errors/retry-after';
 export { KIT_CODES, NOTICE_CODES, describeCode, type CodeInfo, type KitCode } from './errors/codes';

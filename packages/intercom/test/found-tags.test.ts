@@ -82,6 +82,21 @@ describe('Intercom: tags the contact had before this sync added them', () => {
     });
   }
 
+  // Fresh reviewer 95, F1: one 503 on that read, and the add sent again was no longer a first
+  // send: its "already tagged" answer counted as the sync's own tag, removed when the row left it.
+  it("additive: a person's tag beyond the 10 listed stays when the read of the contact's tags meets a 503", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `T${String(i).padStart(2, '0')}`);
+    await t.env.admin.seed({ tags: names.map((name) => ({ name })), contacts: [{ role: 'user', external_id: 'ext-1', email: 'p1@example.com', name: 'Person 1', tags: { data: names.map((name) => ({ name })) } }] });
+    const run = (groups: string[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, mode: 'additive', source: memorySource([person(1, {}, groups)] as ConformanceRecord[]), state: t.state, retry: FAST });
+    await t.env.admin.setFaults([{ kind: 'server_error', method: 'GET', path: '/contacts/[^/]+/tags$', times: 1 }]);
+    await t.env.admin.clearRequests();
+    await run(['T11']);
+    await t.env.admin.setFaults([]);
+    expect((await t.env.admin.requests()).filter((e) => e.method === 'GET' && /\/contacts\/[^/]+\/tags$/.test(e.path)).map((e) => e.status)).toEqual([503, 200]);
+    await run([]);
+    expect(await tagsOfP1()).toEqual(names);
+  });
+
   // The tag this sync put on the contact for row p1 stays its own when the row comes back as p9
   // (same contact): the lookup shows the tag, but another state entry of this sync holds it.
   for (const mode of ['sync', 'additive', 'enrich'] as const satisfies readonly SyncMode[]) {

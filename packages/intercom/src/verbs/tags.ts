@@ -1,4 +1,4 @@
-import { ConfigError, SyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, sentNothing, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
 import { eachItem, failedItem } from './item-results';
 import type { IntercomContext } from './verb-context';
 import { tagsOf } from './known-tags';
@@ -67,8 +67,15 @@ export async function ensureTags(ctx: IntercomContext, names: readonly string[],
  */
 export function addTag(ctx: IntercomContext, group: GroupRef, members: readonly TargetItem[]): Promise<ItemResult[]> {
   return eachItem(members, async (m) => {
+    let tags: ReadonlySet<string>;
     try {
-      if ((await tagsOf(ctx, m.destinationId)).has(group.id)) return { ok: true, existing: true };
+      tags = await tagsOf(ctx, m.destinationId);
+    } catch (thrown) {
+      // Nothing was tagged: the add sent again is still a first send (its "already tagged" says the tag was someone else's).
+      return failedItem(sentNothing(toSyncError(thrown)));
+    }
+    if (tags.has(group.id)) return { ok: true, existing: true };
+    try {
       await ctx.client.api.tagContact(ctx, m.destinationId, group.id);
       return { ok: true };
     } catch (thrown) {

@@ -1,6 +1,7 @@
 import type { GroupRef, TargetItem } from '../../destination/verbs';
 import { isRunStopping } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
+import { isNothingSent } from '../../errors/nothing-sent';
 import { chunk } from '../calls/chunk';
 import { sendBatch } from '../calls/send-batch';
 import type { RecordEvent } from '../ledger/events';
@@ -62,9 +63,20 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
       // How often each item was sent: an "already a member" answer to a resend (the first answer lost, a 5xx, a timeout)
       // may be this run's own add landing twice, so only a first send's answer says the membership was someone else's.
       const sends = new Map<TargetItem, number>();
-      const send = (items: readonly TargetItem[]) => {
+      // A call that failed before it reached the destination's write (`sentNothing`) sent nothing.
+      const unsend = (items: readonly TargetItem[]) => {
+        for (const t of items) sends.set(t, (sends.get(t) ?? 1) - 1);
+      };
+      const send = async (items: readonly TargetItem[]) => {
         for (const t of items) sends.set(t, (sends.get(t) ?? 0) + 1);
-        return verb(ctx.verbs, group, items);
+        try {
+          const answers = await verb(ctx.verbs, group, items);
+          unsend(items.filter((_, i) => { const a = answers[i]; return a?.ok === false && isNothingSent(a.error); }));
+          return answers;
+        } catch (thrown) {
+          if (isNothingSent(toSyncError(thrown))) unsend(items);
+          throw thrown;
+        }
       };
       try {
         results = await sendBatch(ctx.caller, direction === 'add' ? 'add_to_group' : 'remove_from_group', targets, send);
