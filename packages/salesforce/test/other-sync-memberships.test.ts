@@ -67,4 +67,20 @@ describe('Salesforce: a campaign membership another sync sharing the state has f
     expect(members()).toHaveLength(1);
     expect(removals()).not.toEqual([]);
   });
+  // Fresh reviewer 95, F2: "b"'s add was answered DUPLICATE_VALUE and counted found (someone
+  // else's); once "a" had forgotten it (kept for "b"), no sync ever removed it. A membership
+  // another sync sharing the state added as its own is now "b"'s own too: the last to leave removes it.
+  for (const order of [['a', 'b'], ['b', 'a']] as const) {
+    it(`additive: the membership both syncs added is removed when the last of them leaves it (${order.join(' then ')})`, async () => {
+      t.env.emulator.seed({ Contact: [{ LastName: 'Ann', Email: 'ann@example.com' }] });
+      const rows = { a: 'r1', b: 'q1' } as const;
+      await run('a', 'additive', [row('r1', 'ann@example.com', ['VIP'])]);
+      await run('b', 'additive', [row('q1', 'ann@example.com', ['VIP'])]);
+      expect(members()).toHaveLength(1);
+      await run(order[0], 'additive', [row(rows[order[0]], 'ann@example.com', [])]);
+      expect(members()).toHaveLength(1);
+      await run(order[1], 'additive', [row(rows[order[1]], 'ann@example.com', [])]);
+      expect(members()).toEqual([]);
+    });
+  }
 });

@@ -6,6 +6,8 @@ import { sameAccountSyncs } from './same-account-syncs';
 export interface OtherSyncHold {
   readonly sync: string;
   readonly groups: readonly string[];
+  /** Of `groups`, those that sync found already made when it added them (`StateSnapshot.found`): not its own. */
+  readonly found: readonly string[];
 }
 
 /** Destination id → the other syncs that have that destination record in their source, with its groups there. */
@@ -29,7 +31,7 @@ export async function membershipsElsewhere(ctx: RecordRunContext, records: reado
   for (const other of others) {
     for (const entry of await ctx.state.findByDestinationIds(other.syncId, ids)) {
       if (entry.destinationId === null || entry.departed || entry.notFound === true || entry.snapshot.groups.length === 0) continue;
-      out.set(entry.destinationId, [...(out.get(entry.destinationId) ?? []), { sync: other.name ?? other.syncId, groups: entry.snapshot.groups }]);
+      out.set(entry.destinationId, [...(out.get(entry.destinationId) ?? []), { sync: other.name ?? other.syncId, groups: entry.snapshot.groups, found: entry.snapshot.found ?? [] }]);
     }
   }
   return out;
@@ -47,4 +49,21 @@ export function holdersOf(ctx: RecordRunContext, elsewhere: MembershipsElsewhere
   const lower = name.toLowerCase();
   const same = (g: string) => g.toLowerCase() === lower || ctx.groupIds.idOf(g) === id;
   return [...new Set(holds.filter((h) => h.groups.some(same)).map((h) => h.sync))];
+}
+
+/**
+ * The records (of `records`, by destination id) in destination group `id` (this sync's `name`)
+ * that another sync of the same account sharing this state added as its own (not found): an
+ * "already a member" answer to this sync's add is that sync's membership, made by syncs, not a
+ * person's — so this sync counts it its own too, and the last of them to leave removes it
+ * (fresh reviewer 95, F2: counted found, it was kept for good once the other sync forgot it).
+ */
+export async function ownedElsewhere(ctx: RecordRunContext, records: readonly RecordView[], name: string, id: string): Promise<Set<string>> {
+  const out = new Set<string>();
+  if (records.length === 0) return out;
+  const elsewhere = await membershipsElsewhere(ctx, records);
+  const lower = name.toLowerCase();
+  const same = (g: string) => g.toLowerCase() === lower || ctx.groupIds.idOf(g) === id;
+  for (const [destinationId, holds] of elsewhere) if (holds.some((h) => h.groups.some((g) => same(g) && !h.found.includes(g)))) out.add(destinationId);
+  return out;
 }

@@ -10,7 +10,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { resolveGroupsOf } from '../groups/resolve-groups';
 import { foundOf } from '../ledger/found-groups';
-import { holdersOf, membershipsElsewhere } from './memberships-elsewhere';
+import { holdersOf, membershipsElsewhere, ownedElsewhere } from './memberships-elsewhere';
 
 type Direction = 'add' | 'remove';
 
@@ -94,7 +94,9 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
       };
       // A state read that fails stops the run, as any other (fresh reviewer 93, F5: taken for "no other entry", the sync's
       // own membership became found and stayed for good); the write-ahead mark keeps the adds for the next run to decide.
-      const heldElsewhere = await heldByAnotherEntry(ctx, batch.filter(answeredExisting), group);
+      const answered = batch.filter(answeredExisting);
+      const heldElsewhere = await heldByAnotherEntry(ctx, answered, group);
+      for (const id of await ownedElsewhere(ctx, answered, group.name, group.id)) heldElsewhere.add(id);
       const events: RecordEvent[] = [];
       batch.forEach((r, j) => {
         const result = results[j];
