@@ -125,7 +125,7 @@ export async function checkGroups(ctx: RunContext, names: readonly string[], pin
           : `has no members although this sync added ${members} member(s)`;
     notices.push({
       code: group === undefined ? 'group_recreated' : 'group_repopulated',
-      message: `${ctx.destinationName} group "${name}" ${what}: ${ctx.dryRun ? 'would be ' : ''}${group === undefined ? 'created again and ' : ''}repopulated with every current member (${forgotten} record(s) to add again)${ctx.dryRun ? '; this dry run changes no state, so it shows those records as state has them (unchanged), not as added again' : ''}.${group === undefined ? ` If it was renamed, rename it back, or sync to the new name (the sync does not follow renames: it manages groups by name).` : ''}`,
+      message: `${ctx.destinationName} group "${name}" ${what}: ${ctx.dryRun ? 'would be ' : ''}${group === undefined ? 'created again and ' : ''}repopulated with every current member (${forgotten} record(s) to add again)${ctx.dryRun ? '; this dry run changes no state, so it shows those records as state has them (unchanged), not as added again' : ''}.${group === undefined ? ` If it was renamed: the sync manages groups by name, so the renamed group is no longer this sync's, and the members it had there stay there.` : ''}`,
     });
   }
   return { notices, stateChanged: changed && !ctx.dryRun };
