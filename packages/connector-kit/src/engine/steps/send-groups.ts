@@ -1,7 +1,6 @@
 import type { GroupRef, TargetItem } from '../../destination/verbs';
 import { isRunStopping } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
-import { isNothingSent } from '../../errors/nothing-sent';
 import { chunk } from '../calls/chunk';
 import { sendBatch } from '../calls/send-batch';
 import type { RecordEvent } from '../ledger/events';
@@ -9,46 +8,12 @@ import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { resolveGroupsOf } from '../groups/resolve-groups';
-import { foundOf } from '../ledger/found-groups';
-import { holdersOf, membershipsElsewhere, ownedElsewhere } from './memberships-elsewhere';
+import { holdersOf, membershipsElsewhere } from './memberships-elsewhere';
+import { addOrigins, countingSends } from './add-origins';
 
 type Direction = 'add' | 'remove';
 
 const namesOf = (record: RecordView, direction: Direction) => (direction === 'add' ? record.plan?.addGroups : record.plan?.removeGroups) ?? [];
-
-/**
- * True when the record held destination group `id` under another name this sync added, which
- * it now leaves (a case variant: Salesforce and Intercom compare names case-insensitively,
- * so `VIP` and `vip` are one campaign or tag): the "already a member" answer to the add is
- * that membership, the sync's own — not one a person made (fresh reviewer 92, F2: it became
- * found, and was never removed).
- */
-function heldUnderAnotherName(ctx: RecordRunContext, record: RecordView, id: string): boolean {
-  const found = foundOf(record.entry);
-  return (record.plan?.removeGroups ?? []).some((g) => !found.has(g) && ctx.groupIds.idOf(g) === id);
-}
-
-/**
- * The destination records (of `records`) whose membership in destination group `id` another
- * state entry of this sync holds as its own (not found): a row that left the source, or
- * changed its id, while the record stayed (verify, seed 998622555: `r1` added the Contact to
- * `alpha`, then left as `r3` came with the same Email and `alpha`; the add's "already a
- * member" answer was `r1`'s membership, taken for a person's and never removed). One state
- * read, only when some add was answered so.
- */
-async function heldByAnotherEntry(ctx: RecordRunContext, records: readonly RecordView[], group: GroupRef): Promise<Set<string>> {
-  const held = new Set<string>();
-  if (records.length === 0) return held;
-  const entries = await ctx.state.findByDestinationIds(ctx.syncId, [...new Set(records.map((r) => r.destinationId as string))]);
-  const own = new Map(records.map((r) => [r.destinationId as string, r.recordId]));
-  for (const e of entries) {
-    if (e.destinationId === null || own.get(e.destinationId) === e.recordId) continue;
-    const found = foundOf(e);
-    // The same group: its name but for case (Salesforce and Intercom compare names so: VIP is vip), or one this run resolved to its id.
-    if (e.snapshot.groups.some((g) => !found.has(g) && (g.toLowerCase() === group.name.toLowerCase() || ctx.groupIds.idOf(g) === group.id))) held.add(e.destinationId);
-  }
-  return held;
-}
 
 /** Sends one group's membership changes in chunks of the group batch size, reporting each chunk to the ledger. */
 async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction: Direction, group: GroupRef, members: readonly RecordView[]): Promise<void> {
@@ -60,48 +25,19 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
     chunk(members, ctx.limits.groupBatchSize).map(async (batch) => {
       const targets: TargetItem[] = batch.map((r) => ({ ref: r.ref, recordId: r.recordId, destinationId: r.destinationId as string }));
       let results;
-      // How often each item was sent: an "already a member" answer to a resend (the first answer lost, a 5xx, a timeout)
-      // may be this run's own add landing twice, so only a first send's answer says the membership was someone else's.
-      const sends = new Map<TargetItem, number>();
-      // A call that failed before it reached the destination's write (`sentNothing`) sent nothing.
-      const unsend = (items: readonly TargetItem[]) => {
-        for (const t of items) sends.set(t, (sends.get(t) ?? 1) - 1);
-      };
-      const send = async (items: readonly TargetItem[]) => {
-        for (const t of items) sends.set(t, (sends.get(t) ?? 0) + 1);
-        try {
-          const answers = await verb(ctx.verbs, group, items);
-          unsend(items.filter((_, i) => { const a = answers[i]; return a?.ok === false && isNothingSent(a.error); }));
-          return answers;
-        } catch (thrown) {
-          if (isNothingSent(toSyncError(thrown))) unsend(items);
-          throw thrown;
-        }
-      };
+      const counted = countingSends((items) => verb(ctx.verbs, group, items));
       try {
-        results = await sendBatch(ctx.caller, direction === 'add' ? 'add_to_group' : 'remove_from_group', targets, send);
+        results = await sendBatch(ctx.caller, direction === 'add' ? 'add_to_group' : 'remove_from_group', targets, counted.send);
       } catch (thrown) {
         if (isRunStopping(toSyncError(thrown))) return;
         throw thrown;
       }
-      const proven = (j: number) => {
-        const result = results[j];
-        return result?.ok === true && result.existing === true && result.madeByOther === true && direction === 'add';
-      };
-      const answeredExisting = (r: RecordView, j: number) => {
-        const result = results[j];
-        return result?.ok === true && result.existing === true && direction === 'add' && sends.get(targets[j] as TargetItem) === 1 && !heldUnderAnotherName(ctx, r, group.id);
-      };
-      // A state read that fails stops the run, as any other (fresh reviewer 93, F5: taken for "no other entry", the sync's
-      // own membership became found and stayed for good); the write-ahead mark keeps the adds for the next run to decide.
-      const answered = batch.filter(answeredExisting);
-      const heldElsewhere = await heldByAnotherEntry(ctx, answered, group);
-      for (const id of await ownedElsewhere(ctx, answered, group.name, group.id)) heldElsewhere.add(id);
+      const origins = direction === 'add' ? await addOrigins(ctx, group, batch, results, (j) => counted.firstSend(targets[j] as TargetItem)) : undefined;
       const events: RecordEvent[] = [];
       batch.forEach((r, j) => {
         const result = results[j];
-        const existing = proven(j) || (answeredExisting(r, j) && !heldElsewhere.has(r.destinationId as string));
-        if (result?.ok) events.push(existing ? { type: 'acknowledged', ref: r.ref, op, existing: true, ...(proven(j) ? { madeByOther: true } : {}) } : { type: 'acknowledged', ref: r.ref, op });
+        const origin = origins?.[j] ?? 'none';
+        if (result?.ok) events.push(origin === 'found' || origin === 'others' ? { type: 'acknowledged', ref: r.ref, op, existing: true, ...(origin === 'others' ? { madeByOther: true } : {}) } : { type: 'acknowledged', ref: r.ref, op });
         else if (result && result.error.code !== 'not_sent') events.push({ type: 'group_failed', ref: r.ref, error: result.error });
       });
       await ledger.acknowledge(events);
