@@ -4,9 +4,9 @@ import type { PlannedAction, RecordOutcome, RecordResult } from '../../records/o
 import type { Properties, PropertyValue, RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 
-/** An operation of a plan the destination acknowledges: the record write, or one group change. */
 /**
- * An acknowledged operation; `found:<group>`: the add of that group was answered "already a
+ * An operation of a plan the destination acknowledged: the record write (`write`), or one
+ * group change (`add:<group>`, `remove:<group>`); `found:<group>`: the add of that group was answered "already a
  * member" (see `StateSnapshot.found`); `others:<group>`: and the destination proved another
  * user made that membership (`ItemResult.madeByOther`).
  */
