@@ -30,13 +30,17 @@ describe('Salesforce: campaign memberships the record had before this sync added
 
       const left = await run([]);
       expect(left.results[0]?.outcome).toBe('updated'); // out of Webinar, which this sync added
+      // Fresh reviewer 95, F7: the result says the person's membership was kept.
+      expect(left.results[0]?.message).toMatch(/Left group "Summit", where the Salesforce record already was when this sync added it \(someone else's membership\): kept there, no longer tracked\./);
       expect((await readContacts(t.env.admin))[0]?.groups).toEqual(['Summit']);
       expect(members().find((m) => m.Id === made?.Id)).toBeDefined();
 
       // Back in Summit later: no add was needed, and the person's membership is still theirs.
       t.env.emulator.clearRequests();
       await run(['Summit']);
-      await run([]);
+      const again = await run([]);
+      expect(again.results[0]).toMatchObject({ outcome: 'unchanged' });
+      expect(again.results[0]?.message).toMatch(/^Already up to date in Salesforce\. Left group "Summit", where/);
       expect(members().find((m) => m.Id === made?.Id)).toBeDefined();
     });
   }

@@ -4,6 +4,7 @@ import { groupChanges, presentProperties, propertyChanges } from '../../records/
 import type { Properties, PropertyValue } from '../../records/types';
 import { foundOf } from '../ledger/found-groups';
 import type { Plan, RecordView } from '../ledger/ledger-record';
+import type { StateEntry } from '../../state/state-store';
 
 /** What {@link classify} needs besides the record. */
 export interface ClassifyContext {
@@ -176,26 +177,42 @@ function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   );
   const restore = record.found?.archived === true;
   const changedProperties = Object.keys(properties).length;
+  const keptFound = keptFoundNote(entry, next.groups, ctx);
   // A first match whose only properties are never written (OneSignal's external_id) has nothing to send.
   const nothingWritten = changedProperties === 0 || (entry === undefined && ctx.unwritten !== undefined && Object.keys(properties).every((k) => ctx.unwritten?.has(k)));
   if (nothingWritten && groups.add.length + groups.remove.length === 0 && !restore) {
-    return plan({ action: 'none', outcome: 'unchanged', message: message(ctx, 'none', () => `Already up to date in ${ctx.destinationName}.`) });
+    return plan({ action: 'none', outcome: 'unchanged', message: keptFound ? `Already up to date in ${ctx.destinationName}. ${keptFound}` : message(ctx, 'none', () => `Already up to date in ${ctx.destinationName}.`) });
   }
-  return plan({
-    action: changedProperties > 0 || restore ? 'update' : 'groups',
-    outcome: 'updated',
-    message: replaced !== undefined
+  const updated =
+    replaced !== undefined
       ? `The ${ctx.destinationName} record this sync wrote for it (${replaced}) no longer has this ${ctx.matchKeyLabel} or is gone; ${record.found?.id} has it and was written whole, as on a first match${restore ? ' (restored first: it was archived)' : ''}.`
       : restore
       ? `Archived in ${ctx.destinationName}; restored and updated.`
       : changedProperties > 0
         ? message(ctx, `updated ${changedProperties}`, () => `Updated ${changedProperties} field(s).`)
-        : 'Group membership changed.',
+        : 'Group membership changed.';
+  return plan({
+    action: changedProperties > 0 || restore ? 'update' : 'groups',
+    outcome: 'updated',
+    message: keptFound ? `${updated} ${keptFound}` : updated,
     properties,
     restore,
     addGroups: groups.add,
     removeGroups: groups.remove,
   });
+}
+
+/**
+ * What the result says of the groups the row left that the record was already in when this
+ * sync added it (`StateSnapshot.found`): kept, no longer tracked (fresh reviewer 95, F7: the
+ * row was reported "Already up to date", saying nothing of them). Undefined when there are none.
+ */
+function keptFoundNote(entry: StateEntry | undefined, groups: readonly string[], ctx: ClassifyContext): string | undefined {
+  const found = foundOf(entry);
+  const left = (entry?.snapshot.groups ?? []).filter((g) => found.has(g) && !groups.includes(g));
+  if (left.length === 0 || !ctx.groupsEnabled) return undefined;
+  const names = left.map((g) => `"${g}"`).join(', ');
+  return `Left ${left.length === 1 ? 'group' : 'groups'} ${names}, where the ${ctx.destinationName} record already was when this sync added it (someone else's membership): kept there, no longer tracked.`;
 }
 
 /**
