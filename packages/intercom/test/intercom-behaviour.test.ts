@@ -210,7 +210,19 @@ describe('Intercom destination against the emulator', () => {
     await env.admin.seed({ contacts: [{ role: 'user', external_id: 'someone-else', email: 'p1@example.com' }] });
     const summary = await run([person(1)]);
     expect(outcomes(summary)).toEqual({ p1: 'created' });
+    const other = (await records(env.admin)).contacts.find((c) => c.external_id === 'someone-else');
     expect((await records(env.admin)).contacts.map((c) => c.external_id)).toEqual(['someone-else', 'ext-1']);
+    // The result names the contact passed over, so it does not read as if nobody had the email (reviewer 88, F7).
+    expect(summary.results[0]?.message).toBe(`No external_id or email match in Intercom; created. Intercom record ${other?.id} (external_id:someone-else) shares one of its identifiers but has another key: someone else's, not written to.`);
+  });
+
+  it("enrich: a user with the record's email and another external_id is named in the not_found result, and left as it is", async () => {
+    await env.admin.seed({ contacts: [{ role: 'user', external_id: 'someone-else', email: 'p1@example.com', name: 'Other' }] });
+    const before = (await records(env.admin)).contacts;
+    const summary = await run([person(1)], { mode: 'enrich' });
+    expect(outcomes(summary)).toEqual({ p1: 'skipped:not_found' });
+    expect(summary.results[0]?.message).toBe(`No external_id or email match in Intercom; Enrich mode never creates. Intercom record ${before[0]?.id} (external_id:someone-else) shares one of its identifiers but has another key: someone else's, not written to.`);
+    expect((await records(env.admin)).contacts).toEqual(before);
   });
 
   it(`batches lookups: one search per ${LOOKUP_BATCH_SIZE} records`, async () => {

@@ -61,6 +61,12 @@ export interface LedgerRecord {
   readonly previousMatchKey: string | undefined;
   found: FoundRecord | undefined;
   /**
+   * Destination records the lookup found by another identifier (an email) that hold another
+   * key (`FoundRecord.otherKey`) and were not taken for this record: someone else's. Only for
+   * the result's message of a record left unmatched.
+   */
+  passedOver: readonly FoundRecord[] | undefined;
+  /**
    * For a record that left the source: the current source record that holds its destination
    * record. On an audience destination, also for a record whose identifiers changed: the
    * current record that now has its previous identifiers.
@@ -172,6 +178,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     matchKey: input.matchKey,
     previousMatchKey: input.previousMatchKey,
     found: undefined,
+    passedOver: undefined,
     claimedBy: undefined,
     holderGroups: undefined,
     holderRefused: false,

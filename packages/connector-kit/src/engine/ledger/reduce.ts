@@ -2,11 +2,11 @@ import type { RecordEvent } from './events';
 import { withAck, type LedgerRecord } from './ledger-record';
 
 /** Events about what the record is in the destination and who else holds it (lookup, claims, sharing). */
-type IdentityEvent = Extract<RecordEvent, { type: 'found' | 'claimed' | 'shared' | 'tracked_elsewhere' | 'linked' | 'missing' }>;
+type IdentityEvent = Extract<RecordEvent, { type: 'found' | 'claimed' | 'shared' | 'tracked_elsewhere' | 'linked' | 'passed_over' | 'missing' }>;
 /** Events about what is sent for the record and how it ends. */
 type SendingEvent = Exclude<RecordEvent, IdentityEvent>;
 
-const IDENTITY_EVENTS: ReadonlySet<RecordEvent['type']> = new Set<IdentityEvent['type']>(['found', 'claimed', 'shared', 'tracked_elsewhere', 'linked', 'missing']);
+const IDENTITY_EVENTS: ReadonlySet<RecordEvent['type']> = new Set<IdentityEvent['type']>(['found', 'claimed', 'shared', 'tracked_elsewhere', 'linked', 'passed_over', 'missing']);
 
 /**
  * Applies one event to one record: the only place in the engine where a record's fields
@@ -47,6 +47,9 @@ function reduceIdentity(record: LedgerRecord, event: IdentityEvent): void {
       return;
     case 'linked':
       record.inheritedLinks = event.identities;
+      return;
+    case 'passed_over':
+      record.passedOver = event.others;
       return;
     case 'missing':
       record.found = undefined;

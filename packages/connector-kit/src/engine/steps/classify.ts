@@ -5,6 +5,7 @@ import type { Properties, PropertyValue } from '../../records/types';
 import { foundOf } from '../ledger/found-groups';
 import type { Plan, RecordView } from '../ledger/ledger-record';
 import type { StateEntry } from '../../state/state-store';
+import { listIds } from './match-decision';
 
 /** What {@link classify} needs besides the record. */
 export interface ClassifyContext {
@@ -237,7 +238,7 @@ export function classify(record: RecordView, ctx: ClassifyContext): Plan {
     return plan({
       action: 'create',
       outcome: 'created',
-      message: message(ctx, 'created', () => `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; created.`),
+      message: message(ctx, 'created', () => `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; created.`) + passedOverNote(record, ctx),
       properties: sendable(record.next.properties),
       addGroups: ctx.groupsEnabled && record.next.groups.length > 0 ? [...new Set(record.next.groups)] : NONE,
     });
@@ -249,6 +250,19 @@ export function classify(record: RecordView, ctx: ClassifyContext): Plan {
     code: 'not_found',
     message: found?.archived
       ? `Archived in ${ctx.destinationName}; ${modeName} mode only updates active records.`
-      : `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; ${modeName} mode never creates.`,
+      : `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; ${modeName} mode never creates.` + passedOverNote(record, ctx),
   });
+}
+
+/**
+ * For a record left unmatched although its lookup found destination records by another
+ * identifier (an email) under another key: which, so the result does not read as if nobody
+ * had those details (reviewer 88, F7). Empty when there are none.
+ */
+function passedOverNote(record: RecordView, ctx: ClassifyContext): string {
+  const others = [...new Map((record.passedOver ?? []).map((f) => [f.id, f])).values()];
+  if (others.length === 0) return '';
+  const named = listIds(others.map((f) => (f.otherKey ? `${f.id} (${f.otherKey})` : f.id)), 3);
+  const which = others.length === 1 ? `${ctx.destinationName} record ${named} shares one of its identifiers but has another key` : `${ctx.destinationName} records ${named} share one of its identifiers but have other keys`;
+  return ` ${which}: someone else's, not written to.`;
 }

@@ -49,11 +49,14 @@ async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: Lo
     }),
   );
   if (rekeys.length === 0) return;
+  const decided = new Set<number>();
   for (const event of await resolveRekeys(ctx, rekeys)) {
+    decided.add(event.ref);
     const record = ledger.get(event.ref);
     if (record && event.type === 'found') onFound(record, event.match);
     else ledger.report([event]);
   }
+  ledger.report(rekeys.filter((c) => !decided.has(c.record.ref)).map((c) => ({ type: 'passed_over', ref: c.record.ref, others: c.candidates })));
 }
 
 /** The result of a record whose key matches several destination records. */
