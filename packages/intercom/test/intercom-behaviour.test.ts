@@ -61,6 +61,39 @@ describe('Intercom destination against the emulator', () => {
     });
   });
 
+  // Reviewer 88, F6: a contact this sync wrote, archived by a person, is restored by the next run's create (a 409: archived
+  // contacts are neither searchable nor readable); the tag the row dropped meanwhile stayed on it until a second run.
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: the sync's own contact archived by a person is restored without the tag the row dropped, in one run`, async () => {
+      await run([person(1, {}, ['alpha', 'beta'])], { mode });
+      const id = (await records(env.admin)).contacts[0]?.id;
+      const archived = await fetch(`${env.url}/contacts/${id}/archive`, { method: 'POST', headers: { authorization: `Bearer ${env.config.accessToken}` } });
+      expect(archived.status).toBe(200);
+      await env.admin.clearRequests();
+
+      const summary = await run([person(1, { name: 'New name' }, ['beta'])], { mode });
+      expect(outcomes(summary)).toEqual({ p1: 'updated' });
+      expect(summary.results[0]?.message).toBe(`Not found by its lookup, but the create was answered with the Intercom record this sync wrote before (${id}): restored if it was archived, and updated.`);
+      expect(calls(await log())).toEqual([
+        'GET /data_attributes → 200',
+        'GET /tags → 200',
+        'POST /contacts/search → 200',
+        'GET /contacts/:id → 404',
+        'POST /contacts → 409',
+        'POST /contacts/:id/unarchive → 200',
+        'PUT /contacts/:id → 200',
+        'DELETE /contacts/:id/tags/:tag → 200',
+      ]);
+      const data = await records(env.admin);
+      expect(data.contacts.map((c) => [c.id, c.archived, c.name, tagNames(data, c as never)])).toEqual([[id, false, 'New name', ['beta']]]);
+
+      await env.admin.clearRequests();
+      const rerun = await run([person(1, { name: 'New name' }, ['beta'])], { mode });
+      expect(outcomes(rerun)).toEqual({ p1: 'unchanged' });
+      expect((await log()).filter((e) => e.method !== 'GET' && e.path !== '/contacts/search')).toEqual([]);
+    });
+  }
+
   it('fails a record whose user was permanently deleted (Intercom will not re-create it), alone', async () => {
     await run([person(1), person(2)], { mode: 'sync', config: { removal: 'delete' } });
     await run([person(2)], { mode: 'sync', config: { removal: 'delete' }, guard: { maxDeletes: 10 } });

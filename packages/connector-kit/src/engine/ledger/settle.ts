@@ -194,10 +194,16 @@ export function settle(record: LedgerRecord, ctx: SettleContext): Settlement {
     return { result: { ...base, outcome: plan.outcome, code: 'groups_pending', message: `${plan.message} Group changes are pending for the next run.` } };
   }
   const existing = record.existing && plan.action === 'create';
-  const result: RecordResult = existing
-    ? { ...base, outcome: 'updated', message: `Already in ${ctx.destinationName} (it answered the create with the existing record); updated that record instead.` }
-    : planned(record, ctx, plan);
+  const result: RecordResult = existing ? { ...base, outcome: 'updated', message: metOnCreate(record, ctx.destinationName) } : planned(record, ctx, plan);
   return settleComplete(record, ctx, result);
+}
+
+/** The result of a create answered with an existing record: this sync's own (its state names it), or another. */
+function metOnCreate(record: LedgerRecord, destinationName: string): string {
+  if (record.entry?.destinationId !== undefined && record.entry.destinationId !== null && record.entry.destinationId === record.destinationId) {
+    return `Not found by its lookup, but the create was answered with the ${destinationName} record this sync wrote before (${record.destinationId}): restored if it was archived, and updated.`;
+  }
+  return `Already in ${destinationName} (it answered the create with the existing record); updated that record instead.`;
 }
 
 /**

@@ -241,6 +241,7 @@ export function classify(record: RecordView, ctx: ClassifyContext): Plan {
       message: message(ctx, 'created', () => `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; created.`) + passedOverNote(record, ctx),
       properties: sendable(record.next.properties),
       addGroups: ctx.groupsEnabled && record.next.groups.length > 0 ? [...new Set(record.next.groups)] : NONE,
+      removeGroups: leftBeforeRestore(record, ctx),
     });
   }
   const modeName = SYNC_MODE_TABLE[ctx.mode].displayName;
@@ -252,6 +253,22 @@ export function classify(record: RecordView, ctx: ClassifyContext): Plan {
       ? `Archived in ${ctx.destinationName}; ${modeName} mode only updates active records.`
       : `No ${ctx.matchKeyLabel} match in ${ctx.destinationName}; ${modeName} mode never creates.` + passedOverNote(record, ctx),
   });
+}
+
+/**
+ * A create for a record this sync wrote before that its lookup no longer finds (archived in
+ * Intercom, whose search and read do not show archived contacts; deleted): the groups its
+ * state holds as the sync's own that the row has left. If the create is answered with that
+ * same record (restored), they are removed; from a new record nothing is (see `sendGroups`).
+ * Without them, a restored contact kept a dropped tag until a second run (reviewer 88, F6).
+ */
+function leftBeforeRestore(record: RecordView, ctx: ClassifyContext): readonly string[] {
+  const entry = record.entry;
+  if (!ctx.groupsEnabled || !permits(ctx.mode, 'update') || !entry?.destinationId || entry.notFound || record.next === null) return NONE;
+  const next = new Set(record.next.groups);
+  const found = foundOf(entry);
+  const left = entry.snapshot.groups.filter((g) => !next.has(g) && !found.has(g));
+  return left.length > 0 ? left : NONE;
 }
 
 /**

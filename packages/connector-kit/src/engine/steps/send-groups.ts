@@ -104,6 +104,13 @@ async function changeMembership(ctx: RecordRunContext, ledger: RecordLedger, dir
 }
 
 /**
+ * A create that did not meet the record this sync wrote before (a new record, or someone
+ * else's it was answered with): the groups its state held are on a record this run did not
+ * write, so their removals are done without a call (see `leftBeforeRestore` in `classify.ts`).
+ */
+const madeAnew = (r: RecordView): boolean => r.plan?.action === 'create' && !(r.existing && r.entry?.destinationId === r.destinationId);
+
+/**
  * Applies planned group membership changes for records whose record write succeeded (or
  * that only change groups): removals first, then additions, per group in chunks of the
  * destination's group batch size. A failed membership change fails the record (its write
@@ -114,6 +121,7 @@ export async function sendGroups(ctx: RecordRunContext, ledger: RecordLedger): P
   const eligible = ledger
     .open()
     .filter((r) => r.plan !== undefined && r.destinationId !== undefined && (r.acked.has('write') || !r.plan.write) && r.plan.addGroups.length + r.plan.removeGroups.length > 0);
-  await changeMembership(ctx, ledger, 'remove', eligible);
+  await ledger.acknowledge(eligible.filter(madeAnew).flatMap((r) => (r.plan?.removeGroups ?? []).map((g): RecordEvent => ({ type: 'acknowledged', ref: r.ref, op: `remove:${g}` }))));
+  await changeMembership(ctx, ledger, 'remove', eligible.filter((r) => !madeAnew(r)));
   await changeMembership(ctx, ledger, 'add', eligible);
 }

@@ -71,7 +71,7 @@ function createItem(ctx: RecordRunContext, r: RecordView): WriteItem {
     snapshot: r.next ?? { properties: {}, groups: [] },
     properties: r.plan?.properties ?? {},
     ...(r.entry && !r.entry.notFound ? { previous: r.entry.snapshot.properties } : {}),
-    ...(ctx.destination.groupMembership === 'record' ? { groups: { add: r.plan?.addGroups ?? [], remove: [] } } : {}),
+    ...(ctx.destination.groupMembership === 'record' ? { groups: { add: r.plan?.addGroups ?? [], remove: r.plan?.removeGroups ?? [] } } : {}),
   };
 }
 
