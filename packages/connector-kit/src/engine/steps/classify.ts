@@ -88,6 +88,11 @@ function plan(p: PlanFields): Plan {
 function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   const found = record.found;
   const modeName = SYNC_MODE_TABLE[ctx.mode].displayName;
+  // A record the destination refuses to change (a converted Salesforce Lead: the sales team's now) is neither deleted nor
+  // taken out of its groups: its campaign history went with the conversion (reviewer 88, F5: sync mode deleted the Lead).
+  if (found?.blocked) {
+    return plan({ action: 'skip', outcome: 'skipped', code: found.blocked.code, message: `Left the source; kept in ${ctx.destinationName} as it is (groups too) and no longer tracked: ${found.blocked.message}` });
+  }
   if (record.claimedBy !== undefined && found && !found.archived) {
     // Maybe the same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
     const held = record.holderGroups;
