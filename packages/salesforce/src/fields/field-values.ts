@@ -16,8 +16,17 @@ import type { SalesforceCode } from '../errors/codes';
 
 const TEXT_TYPES = new Set(['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist', 'combobox', 'encryptedstring']);
 const NUMBER_TYPES = new Set(['double', 'currency', 'percent', 'int', 'long']);
-/** What `z.email()` checks (its default pattern), tested directly: no parse result per value. */
-const EMAIL = z.regexes.email;
+/**
+ * An address Salesforce can keep: the WHATWG HTML "valid email address" (zod's `html5Email`: any
+ * of ``!#$%&'*+/=?^_`{|}~.-`` and ASCII letters and digits before the `@`, dotted host labels
+ * after it), with at least one dot in the domain. zod's default `email` pattern follows Gmail's
+ * rules and refused addresses Salesforce accepts (`first&last@`, `a=b@`, an `xn--` top-level
+ * domain: fresh reviewer 96, F1; https://github.com/colinhacks/zod/issues/3411). Accented
+ * addresses stay refused, as Salesforce refuses them.
+ * https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address
+ */
+const HTML5_EMAIL = z.regexes.html5Email;
+const isEmail = (text: string): boolean => HTML5_EMAIL.test(text) && text.slice(text.indexOf('@') + 1).includes('.');
 
 /** A converted value, or the reason it cannot be sent. */
 export type Converted = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: SyncError };
@@ -33,7 +42,7 @@ function checkText(field: FieldDescribe, text: string): Converted {
   if (field.length > 0 && text.length > field.length) {
     return bad('value_too_long', `${field.name} has ${text.length} characters; Salesforce allows ${field.length}. Shorten it.`);
   }
-  if (field.type === 'email' && !EMAIL.test(text)) return bad('invalid_email', `${field.name} is not a valid email address.`);
+  if (field.type === 'email' && !isEmail(text)) return bad('invalid_email', `${field.name} is not a valid email address.`);
   if (field.type === 'picklist' && field.restrictedPicklist && !field.picklistValues.some((p) => p.active && p.value === text)) {
     return bad(
       'invalid_picklist_value',
