@@ -33,7 +33,8 @@ export interface CsvHeader {
  * Names are trimmed.
  *
  * @throws {@link InputError} `too_many_columns` (more than {@link MAX_CSV_COLUMNS}),
- *   `duplicate_column` (a name given twice), `unknown_column` (a mapped column missing; when
+ *   `duplicate_column` (a name given twice; columns without a name are left unread, as Excel
+ *   exports end rows with empty ones, fresh reviewer 97 F10), `unknown_column` (a mapped column missing; when
  *   the header read with another common delimiter has every mapped column, the message names it).
  */
 export function readHeader(fields: readonly string[], mapping: FieldMapping, path: string, delimiter = ','): CsvHeader {
@@ -47,6 +48,8 @@ export function readHeader(fields: readonly string[], mapping: FieldMapping, pat
   const names = fields.map((f) => f.trim());
   const index = new Map<string, number>();
   names.forEach((name, i) => {
+    // Columns without a name (Excel's trailing `,,` after the last named column) cannot be mapped: left unread, never refused.
+    if (name === '') return;
     if (index.has(name)) throw new InputError('duplicate_column', `The header names column "${name}" twice; give each column its own name.`);
     index.set(name, i);
   });

@@ -241,6 +241,13 @@ describe('CSV: headers are checked in linear time and bounded', () => {
     await expect(read(`${names.join(',')}\n`)).rejects.toMatchObject({ code: 'duplicate_column', message: expect.stringContaining('"c0" twice') });
   });
 
+  // Fresh reviewer 97, F10: Excel ends an export's rows with empty columns (`Customer Id,Email,,`); the file was refused
+  // whole, duplicate_column for column "". Unnamed columns cannot be mapped: they are left unread.
+  it('reads a header ending with unnamed columns (Excel), and their cells are not read', async () => {
+    expect(brief(await read('id,email,name,,\r\n1,p1@x.example,Ann,,\r\n2,p2@x.example,Bo,stray,\r\n'))).toEqual(['2:1', '3:2']);
+    await expect(read('id,email,name,name,\n')).rejects.toMatchObject({ code: 'duplicate_column', message: expect.stringContaining('"name" twice') });
+  });
+
   it('lists at most 20 columns when a mapped one is missing', async () => {
     const header = Array.from({ length: 500 }, (_, i) => `c${i}`).join(',');
     await expect(read(`${header}\n`)).rejects.toThrow(/Columns found: "c0", .*"c19" and 480 more\.$/);
