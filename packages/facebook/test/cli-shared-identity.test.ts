@@ -369,6 +369,31 @@ describe('syncmodes sync --to facebook: an audience made elsewhere (trial of sto
     const additive = await run('additive', 'additive-state', true);
     expect(additive.notices).toEqual([]);
   }, 60_000);
+
+  // Fresh reviewer 97, F4: an audience given by id (the audience option, or a pinned group id) gave no warning — the case
+  // where it is most likely someone else's.
+  for (const [how, pick] of [
+    ['the audience option names its id', ['--option', 'audience=555']],
+    ['a group pinned to its id', ['--groups', 'Segments', '--group-id', 'VIP=555']],
+  ] as const) {
+    it(`sync mode says so too when ${how}; once`, async () => {
+      const dir = tempDir();
+      writeFileSync(join(dir, 'seed.json'), JSON.stringify({ audiences: [{ name: 'VIP', id: '555', accountId: 'act_123', members: [{ EMAIL: hashed('someone@elsewhere.com') }] }], settings: { lowAudienceSize: 0 } }));
+      const source = join(dir, 'people.csv');
+      writeFileSync(source, 'Id,Email,Segments\nc1,a@x.com,VIP\n');
+      const run = async (seed: boolean) => {
+        const args = ['sync', '--to', 'facebook', '--emulator', '--mode', 'sync', '--option', 'adAccountId=act_123', '--from', source, '--id', 'Id', '--map', 'EMAIL=Email', ...pick];
+        args.push('--state-dir', join(dir, 'state'), '--report', join(dir, 'report.json'), ...(seed ? ['--emulator-seed', join(dir, 'seed.json')] : []));
+        const out = await cli(args);
+        return { ...out, notices: (readReport(join(dir, 'report.json')) as unknown as { notices: { code: string; message: string }[] }).notices };
+      };
+      const first = await run(true);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.notices.map((n) => n.code)).toEqual(['audience_shared']);
+      const second = await run(false);
+      expect(second.notices).toEqual([]);
+    }, 60_000);
+  }
 });
 
 /**

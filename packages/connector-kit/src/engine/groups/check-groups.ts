@@ -48,6 +48,17 @@ function sharedAudience(ctx: RunContext, name: string): RunNotice[] {
   ];
 }
 
+/**
+ * {@link sharedAudience} for audiences given by id, which exist whatever their name, where this
+ * sync's state has no member yet (fresh reviewer 97, F4: pinning an audience by id, the case
+ * where it is most likely someone else's, gave no warning).
+ */
+async function sharedById(ctx: RunContext, names: readonly string[]): Promise<RunNotice[]> {
+  if (names.length === 0 || sharedAudience(ctx, '').length === 0) return [];
+  const held = await ctx.state.groupCounts(ctx.syncId, names);
+  return names.filter((n) => (held.get(n) ?? 0) === 0).flatMap((n) => sharedAudience(ctx, n));
+}
+
 /** How far apart the destination's clock and this machine's may be, ms: a group created within it of a member's last write is not taken for a replacement. */
 const CLOCK_MARGIN_MS = 60_000;
 
@@ -93,8 +104,11 @@ export async function checkGroups(ctx: RunContext, names: readonly string[], pin
   for (const [name, id] of Object.entries(pinned)) ctx.groupIds.pin(name, id);
   const find = finder(ctx);
   const unpinned = names.filter((n) => pinned[n] === undefined);
-  if (!find || unpinned.length === 0) return { notices: [], stateChanged: false };
-  const found = await findGroups(ctx, find, unpinned);
+  const found = find && unpinned.length > 0 ? await findGroups(ctx, find, unpinned) : new Map<string, readonly FoundGroup[]>();
+  // Groups given by id (pinned, or a name the verb leaves out of its answer as an id) exist already: the same warning.
+  const byId = names.filter((n) => pinned[n] !== undefined || (find !== undefined && !found.has(n)));
+  const idNotices = await sharedById(ctx, byId);
+  if (!find || unpinned.length === 0) return { notices: idNotices, stateChanged: false };
   const held = await ctx.state.groupCounts(ctx.syncId, unpinned);
   const ambiguous = unpinned.filter((n) => (found.get(n)?.length ?? 0) > 1);
   if (ambiguous.length > 0) {
@@ -104,7 +118,7 @@ export async function checkGroups(ctx: RunContext, names: readonly string[], pin
       'ambiguous_group',
     );
   }
-  const notices: RunNotice[] = [];
+  const notices: RunNotice[] = [...idNotices];
   let changed = false;
   // A name the verb left out of its answer (e.g. an audience given by id) is not checked.
   for (const name of unpinned.filter((n) => found.has(n))) {
