@@ -65,6 +65,33 @@ describe('syncmodes sync --to intercom: matching by external_id then email, a le
   }
 });
 
+describe('syncmodes sync --to intercom --recheck: a contact this sync wrote, archived by a person since (fresh reviewer 96, F2)', () => {
+  it('an unchanged row is reported unchanged and its contact left archived; with --recheck it is looked up, restored and updated', async () => {
+    const dir = tempDir();
+    const source = join(dir, 'people.csv');
+    writeFileSync(source, 'Id,Email,Name\nu-1,ann@example.com,Ann\nu-2,bob@example.com,Bob\n');
+    const report = join(dir, 'report.json');
+    const state = join(dir, 'state');
+    const args = ['sync', '--to', 'intercom', '--emulator', '--mode', 'sync', '--from', source, '--id', 'Id', '--map', 'external_id=Id', '--map', 'email=Email', '--map', 'name=Name', '--state-dir', state, '--report', report];
+    expect((await cli(args)).code).toBe(0);
+    // A person archives Ann's contact in Intercom (the emulator's saved workspace, between runs).
+    const file = join(state, 'emulators', 'intercom.json');
+    const data = JSON.parse(readFileSync(file, 'utf8')) as { contacts: Contact[] };
+    for (const c of data.contacts) if (c.external_id === 'u-1') c.archived = true;
+    writeFileSync(file, JSON.stringify(data));
+
+    const trusted = await cli(args);
+    expect(trusted.code, trusted.stderr).toBe(0);
+    expect(readReport(report).records.map((x) => x.outcome)).toEqual(['unchanged', 'unchanged']);
+    expect(saved(state).map((c) => [c.external_id, c.archived])).toEqual([['u-1', true], ['u-2', false]]);
+
+    const rechecked = await cli([...args, '--recheck']);
+    expect(rechecked.code, rechecked.stderr).toBe(0);
+    expect(Object.fromEntries(readReport(report).records.map((x) => [x.id, x.outcome]))).toEqual({ 'u-1': 'updated', 'u-2': 'unchanged' });
+    expect(saved(state).map((c) => [c.external_id, c.archived])).toEqual([['u-1', false], ['u-2', false]]);
+  }, 60_000);
+});
+
 describe('syncmodes sync --to intercom: a record whose contact is archived (#12)', () => {
   // Creating a user whose external_id an archived contact holds answers 409 "An archived contact
   // matching those details already exists with id=…"; POST /contacts/{id}/unarchive brings it back:

@@ -47,6 +47,7 @@ interface SyncFlags {
   report?: string;
   allowDeletes?: number;
   allowEmptySource?: boolean;
+  recheck?: boolean;
   deletePolicy?: 'owned' | 'matched';
   multilineValues?: 'check' | 'trust';
   delimiter?: string;
@@ -92,6 +93,7 @@ export function jobFromFlags(flags: SyncFlags) {
   set('report', flags.report);
   set('allowDeletes', flags.allowDeletes);
   set('allowEmptySource', flags.allowEmptySource);
+  set('recheck', flags.recheck);
   set('deletePolicy', flags.deletePolicy);
   set('multilineValues', flags.multilineValues);
   set('delimiter', flags.delimiter);
@@ -186,6 +188,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--report <file>', 'write a report: report.html (a page to look at), report.json (one entry per input row), or - (JSON on stdout); missing folders are created; a link is followed, a device or named pipe written in place; a path that cannot be written (a folder, under a file, no permission) is refused before anything is sent (report_unwritable)')
     .option('--allow-deletes <n>', 'most deletes this run may send (default: 1,000 or 10% of owned records)', count)
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
+    .option('--recheck', 'look every record up again, unchanged ones too: re-creates (or restores) records deleted or archived in the destination since this sync wrote them; a lookup for every record')
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))
     .option('--delimiter <char>', 'CSV: the field delimiter, one character, e.g. ";" (tab: tab); default "," (tab for .tsv files)')
     .addOption(new Option('--multiline-values <how>', 'CSV: check (default) fails a row whose quoted value runs over lines that look like rows (a stray quote); trust reads such values as they are').choices(['check', 'trust']))

@@ -157,6 +157,7 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     groupIds: run.job.groupIds,
     deletePolicy: run.job.deletePolicy,
     guard: { maxDeletes: run.job.allowDeletes, allowEmptySource: run.job.allowEmptySource },
+    recheck: run.job.recheck,
     logger: run.logger,
     signal: run.settings.signal,
     maxRateLimitWaitMs: run.settings.maxRateLimitWaitMs,

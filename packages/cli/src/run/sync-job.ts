@@ -54,6 +54,10 @@ export const syncJobSchema = z
     report: z.string().min(1).optional().describe('Write the report here: a self-contained HTML page for .html, JSON otherwise.'),
     allowDeletes: z.number().int().min(0).optional().describe('Most deletes this run may send (default: 1,000 or 10% of owned records).'),
     allowEmptySource: z.boolean().default(false).describe('Allow a run whose source is empty while the sync has state.'),
+    recheck: z
+      .boolean()
+      .default(false)
+      .describe('Look every record up again, unchanged ones too: records deleted or archived in the destination since this sync wrote them are created or restored again (sync, additive). Costs a lookup for every record.'),
     deletePolicy: z.enum(['owned', 'matched']).default('owned').describe('Which records sync mode may delete.'),
   })
   .strict();

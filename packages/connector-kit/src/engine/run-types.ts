@@ -134,6 +134,16 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
    */
   readonly recheckNotFoundAfterMs?: number | undefined;
   /**
+   * Looks every record of the source up again, unchanged ones too, instead of trusting state
+   * for them: a record deleted (or archived) in the destination since this sync wrote it is
+   * created (or restored) again where the mode creates, and one now found under another id is
+   * written whole. An unchanged record whose destination record is still there sends nothing.
+   * Costs the lookups of every record (one call per lookup batch). Audience destinations
+   * cannot read their members: there it only repeats the comparison with state.
+   * @defaultValue `false` (unchanged records are neither looked up nor sent)
+   */
+  readonly recheck?: boolean | undefined;
+  /**
    * Changed records planned and sent together (memory vs batch fill).
    * @defaultValue the destination's `limits.windowSize`, else `10000`
    */

@@ -137,7 +137,10 @@ function settleComplete(record: LedgerRecord, ctx: SettleContext, result: Record
   if (plan.action === 'skip' && record.next === null && record.found?.blocked !== undefined) return { result, state: { forget: true } };
   if (plan.action === 'skip' && plan.code === 'not_found') {
     if (record.next === null) return { result, state: { forget: true } };
-    return { result, state: ctx.rememberNotFound ? put(ctx, () => notFoundEntry(record)) : undefined };
+    // A record this sync wrote that is gone now (a mode that cannot create it again): state no longer holds it as written, so
+    // the next run looks it up again rather than calling its unchanged row unchanged (fresh reviewer 96, F2).
+    const wasWritten = record.entry !== undefined && !record.entry.notFound;
+    return { result, state: ctx.rememberNotFound || wasWritten ? put(ctx, () => notFoundEntry(record)) : undefined };
   }
   return { result };
 }

@@ -29,6 +29,7 @@ export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan
     mode: setup.mode,
     deletePolicy: setup.deletePolicy,
     recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs,
+    recheck: setup.recheck,
     now: setup.started,
     stopped: () => session.caller.stopped !== undefined,
   });
@@ -133,7 +134,7 @@ export async function sendPhase(session: RunSession, scan: SourceScan, index: Re
   const ctx = session.context(scan, client);
   const limits = session.currentLimits;
   const windowSize = setup.options.windowSize ?? ('windowSize' in limits ? limits.windowSize : undefined) ?? 10_000;
-  const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, now: setup.started, explainMissingKey: missingKeyExplainer(setup) };
+  const keys = { keyOf: setup.keyOf, recheckNotFoundAfterMs: setup.recheckNotFoundAfterMs, recheck: setup.recheck, now: setup.started, explainMissingKey: missingKeyExplainer(setup) };
   const windowCtx = await withGivers(ctx, setup, scan, index, windowSize);
   const process = (records: Parameters<typeof processWindow>[1]) => processWindow(windowCtx, records);
   await readWindows(windowCtx, setup.source, scan, index, keys, windowSize, process);

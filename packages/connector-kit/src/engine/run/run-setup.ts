@@ -77,6 +77,8 @@ export interface RunSetup {
   /** Every identifier of a record the scan indexes (see `identityKeys`; none declared: undefined). */
   readonly identityKeysOf: ((snapshot: RecordSnapshot) => readonly string[]) | undefined;
   readonly recheckNotFoundAfterMs: number;
+  /** Every record is looked up again, unchanged ones too (`RunSyncOptions.recheck`). */
+  readonly recheck: boolean;
   readonly started: number;
   /** The destination's limits for a run of this volume (audience limits depend on the config only). */
   limitsOf(volume: RunVolume): DestinationLimits | AudienceLimits;
@@ -116,7 +118,8 @@ export function setupRun(options: RunSyncOptions): RunSetup {
     keyOf,
     // Only removals need it (a mode that never removes keeps no index of every identifier).
     identityKeysOf: identityKeysOf(destination, mode, config),
-    recheckNotFoundAfterMs: options.recheckNotFoundAfterMs ?? records?.recheckNotFoundAfterMs ?? 0,
+    recheckNotFoundAfterMs: options.recheck === true ? 0 : (options.recheckNotFoundAfterMs ?? records?.recheckNotFoundAfterMs ?? 0),
+    recheck: options.recheck === true,
     started: Date.now(),
     limitsOf: (volume) => (audience ? audienceLimitsFor(audience, config) : limitsFor(records as AnyRecordDestination, config, volume)),
   };

@@ -17,6 +17,8 @@ export interface RecordKeys {
   readonly explainMissingKey?: ((snapshot: RecordSnapshot) => SyncError | undefined) | undefined;
   /** How long a record remembered as not found is skipped without a lookup, ms (0: never). */
   readonly recheckNotFoundAfterMs: number;
+  /** Unchanged records are looked up too (`RunSyncOptions.recheck`). */
+  readonly recheck?: boolean | undefined;
   /** The run's start, epoch ms. */
   readonly now: number;
 }
@@ -139,7 +141,7 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
         ctx.emit(notFoundSkip(ctx, item, entry, keys.now));
         continue;
       }
-      if (entry && !entry.departed && !entry.notFound && entry.hash === hash) {
+      if (entry && !entry.departed && !entry.notFound && entry.hash === hash && keys.recheck !== true) {
         ctx.emit({ id: item.id, row: item.row, outcome: 'unchanged', action: 'none' });
         continue;
       }

@@ -85,6 +85,8 @@ export interface ScanOptions {
   readonly deletePolicy: DeletePolicy;
   /** How long a record remembered as not found is skipped without a lookup, ms. */
   readonly recheckNotFoundAfterMs: number;
+  /** Sends every record to the second pass, unchanged ones too (`RunSyncOptions.recheck`). */
+  readonly recheck?: boolean | undefined;
   /** The run's start, epoch ms. */
   readonly now: number;
   /** Stops reading when it returns true (the run was interrupted). */
@@ -257,7 +259,7 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
       if (slot !== undefined) memo.notFoundFresh(position, slot);
       return;
     }
-  } else if (entry && !entry.departed && entry.hash === hash) {
+  } else if (entry && !entry.departed && entry.hash === hash && options.recheck !== true) {
     if (slot !== undefined) memo.unchanged(position, slot, item.row);
     return;
   }
