@@ -313,11 +313,20 @@ describe('OneSignal tags against the emulator', () => {
     expect((await readUsers(env.admin)).every((u) => Object.keys(u.properties.tags).length === 0)).toBe(true);
   });
 
+  // Fresh reviewer 99, F2: one tag written (PATCH {"properties":{"tags":{"job_title":"Pilot"}}})
+  // was reported "Updated 2 field(s)": the external_id, never written, was counted.
+  it('"Updated N field(s)" counts the tags written, not the external_id', async () => {
+    await seed([{ id: 'user-1' }]);
+    const summary = await run([{ id: 'p1', snapshot: { properties: { external_id: 'user-1', job_title: 'Pilot' }, groups: [] } }]);
+    expect((await patches()).map(sentTags)).toEqual([{ job_title: 'Pilot' }]);
+    expect(summary.results[0]).toMatchObject({ outcome: 'updated', message: 'Updated 1 field(s).' });
+  });
+
   it('a dry run only reads: it looks users up and writes nothing', async () => {
     await seed([{ id: 'user-1' }]);
     const summary = await run([person(1), person(2)], {}, { dryRun: true });
     expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['p1:updated:', 'p2:skipped:not_found']);
-    expect(summary.results[0]?.message).toMatch(/^Would: Updated 3 field\(s\)\.$/);
+    expect(summary.results[0]?.message).toMatch(/^Would: Updated 2 field\(s\)\.$/); // plan and city: external_id is no tag
     const log = await env.admin.requests();
     expect(log.map((e) => e.method)).toEqual(['GET', 'GET', 'GET']);
     expect(log.filter((e) => !isConnectionCheck(e))).toHaveLength(2);

@@ -155,8 +155,8 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * Properties that only identify the record and are never written to it (OneSignal's
    * `external_id`: the alias the app's SDK set, the path of every request). On a record's
    * first match (no state yet) they are not counted as changes: a record with nothing
-   * else to send and no group to join is `unchanged`, and its verbs are not called. Default:
-   * none (every property is written).
+   * else to send and no group to join is `unchanged`, and its verbs are not called. Never
+   * counted in a result's "Updated N field(s)". Default: none (every property is written).
    */
   readonly unwrittenProperties?: readonly string[] | undefined;
   /**

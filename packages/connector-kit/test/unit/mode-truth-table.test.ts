@@ -104,6 +104,14 @@ describe('the mode truth table (record destinations): mode × record state × de
       }
     }
   });
+
+  // Fresh reviewer 99, F2: OneSignal said "Updated 2 field(s)" for one tag written; its
+  // external_id (an unwritten property: the request's path, never a tag) was counted.
+  it('"Updated N field(s)" counts only the properties the destination writes', () => {
+    const ctx = { mode: 'enrich' as const, deletePolicy: 'owned' as const, groupsEnabled: true, destinationName: 'Dest', matchKeyLabel: 'email' };
+    expect(classify(record('new', 'present'), ctx).message).toBe('Updated 2 field(s).');
+    expect(classify(record('new', 'present'), { ...ctx, unwritten: new Set(['email']) }).message).toBe('Updated 1 field(s).');
+  });
 });
 
 describe('the mode truth table (audience destinations): joining is a create, leaving a delete', () => {

@@ -18,7 +18,7 @@ export interface ClassifyContext {
   readonly destinationName: string;
   /** Match key name for messages (e.g. "Email"). */
   readonly matchKeyLabel: string;
-  /** The destination's `unwrittenProperties`: not counted as changes on a first match. */
+  /** The destination's `unwrittenProperties`: not counted as changes on a first match, nor in "Updated N field(s)". */
   readonly unwritten?: ReadonlySet<string> | undefined;
 }
 
@@ -159,6 +159,16 @@ function ownRemovals(found: ReadonlySet<string>, changes: { readonly add: readon
   return { add: changes.add, remove: changes.remove.filter((g) => !found.has(g)) };
 }
 
+/**
+ * How many of the planned properties the destination writes, for the result's "Updated N
+ * field(s)": the destination's `unwrittenProperties` (OneSignal's external_id, the path of
+ * the request, never a tag) are not counted. Every property for destinations without them.
+ */
+function writtenCount(properties: Readonly<Record<string, PropertyValue>>, ctx: ClassifyContext): number {
+  const keys = Object.keys(properties);
+  return ctx.unwritten === undefined ? keys.length : keys.filter((k) => !ctx.unwritten?.has(k)).length;
+}
+
 /** A record in the source with a usable destination record: updated (restored first when archived). */
 function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   const next = record.next as NonNullable<RecordView['next']>;
@@ -183,6 +193,7 @@ function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
   );
   const restore = record.found?.archived === true;
   const changedProperties = Object.keys(properties).length;
+  const written = writtenCount(properties, ctx);
   const keptFound = keptFoundNote(entry, next.groups, ctx);
   // A first match whose only properties are never written (OneSignal's external_id) has nothing to send.
   const nothingWritten = changedProperties === 0 || (entry === undefined && ctx.unwritten !== undefined && Object.keys(properties).every((k) => ctx.unwritten?.has(k)));
@@ -194,8 +205,8 @@ function classifyFound(record: RecordView, ctx: ClassifyContext): Plan {
       ? `The ${ctx.destinationName} record this sync wrote for it (${replaced}) no longer has this ${ctx.matchKeyLabel} or is gone; ${record.found?.id} has it and was written whole, as on a first match${restore ? ' (restored first: it was archived)' : ''}.`
       : restore
       ? `Archived in ${ctx.destinationName}; restored and updated.`
-      : changedProperties > 0
-        ? message(ctx, `updated ${changedProperties}`, () => `Updated ${changedProperties} field(s).`)
+      : written > 0
+        ? message(ctx, `updated ${written}`, () => `Updated ${written} field(s).`)
         : 'Group membership changed.';
   return plan({
     action: changedProperties > 0 || restore ? 'update' : 'groups',
