@@ -32,7 +32,9 @@ export const onesignalConfigSchema = z.object({
     .min(1)
     .default('yyyy-MM-dd')
     .describe('How plain dates are written in the source (date-fns tokens, e.g. dd-MM-yyyy); ISO 8601 is always accepted.'),
-  epochUnit: epochUnitSchema,
+  epochUnit: epochUnitSchema.describe(
+    'How whole-number dates are read: auto (9 to 11 digits epoch seconds, from 100,000,000,000 epoch milliseconds; fewer than 9 digits fail with invalid_date), seconds or milliseconds. A fraction always fails.',
+  ),
   booleanTags: tagList.describe('Tags holding yes/no values (comma-separated): sent as "true" / "false".'),
   tagLimit: z.coerce
     .number()

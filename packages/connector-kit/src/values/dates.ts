@@ -16,7 +16,24 @@ export interface DateOptions {
   readonly format?: string | undefined;
   /** How whole numbers are read. Default `auto` (see `EPOCH_MILLISECONDS_FROM`). */
   readonly epochUnit?: EpochUnit | undefined;
+  /**
+   * Read a number as epoch time only where it cannot be meant otherwise (see
+   * {@link STRICT_EPOCH_FROM}): with `epochUnit` `auto`, a whole number of fewer than 9
+   * digits fails with `invalid_date` (a year such as 1990, a spreadsheet serial day such as
+   * 45383, 0 or a day written without separators are no epoch seconds a source means);
+   * whatever the unit, so does a number with a fraction (never cut to whole seconds).
+   * Default `false`: every number is epoch time by `epochUnit`.
+   */
+  readonly strictEpoch?: boolean | undefined;
 }
+
+/**
+ * With {@link DateOptions.strictEpoch} and `epochUnit` `auto`, the smallest magnitude read
+ * as epoch seconds: 10^8, 9 digits (1973-03-03T09:46:40Z; as far before 1970 for negative
+ * numbers). Spreadsheet serial days stay under 3,000,000 (9999-12-31), years under 10,000
+ * and days written as digits only (yyyyMMdd, ddMMyyyy) have 8 digits.
+ */
+const STRICT_EPOCH_FROM = 1e8;
 
 /** A date read from the source: a calendar day, or an instant (epoch ms) with the day it names. */
 export interface DateValue {
@@ -74,7 +91,22 @@ function hasShapeOf(text: string, pattern: string): boolean {
 const hint = (options: DateOptions) =>
   `written as ${
     options.format && options.format !== 'yyyy-MM-dd' ? `${options.format} or ` : ''
-  }yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as epoch seconds or milliseconds`;
+  }yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as ${
+    options.strictEpoch && (options.epochUnit ?? 'auto') === 'auto' ? 'whole epoch seconds (9 digits or more) or milliseconds' : 'epoch seconds or milliseconds'
+  }`;
+
+/** Why a number is no date under {@link DateOptions.strictEpoch}; `undefined` when it may be read (or the option is off). */
+function notStrictEpoch(n: number, label: string, options: DateOptions): Coerced<DateValue> | undefined {
+  if (!options.strictEpoch || !Number.isFinite(n)) return undefined;
+  if (!Number.isInteger(n)) {
+    return refused('invalid_date', `${label} has a fraction, which epoch seconds or milliseconds cannot hold (it is not cut off); it must be a date ${hint(options)}.`);
+  }
+  if ((options.epochUnit ?? 'auto') !== 'auto' || Math.abs(n) >= STRICT_EPOCH_FROM) return undefined;
+  return refused(
+    'invalid_date',
+    `${label} is a whole number of fewer than 9 digits, which is not read as a date (a year, a spreadsheet serial day or a count are no epoch seconds); it must be a date ${hint(options)}. If it is epoch seconds, set the epoch unit to seconds.`,
+  );
+}
 
 function readText(text: string, label: string, options: DateOptions): Coerced<DateValue> {
   for (const pattern of options.format ? [options.format, 'yyyy-MM-dd'] : ['yyyy-MM-dd']) {
@@ -111,6 +143,8 @@ function readText(text: string, label: string, options: DateOptions): Coerced<Da
 
 function readNumber(n: number, label: string, options: DateOptions): Coerced<DateValue> {
   if (!Number.isFinite(n)) return refused('invalid_date', `${label} must be a date ${hint(options)}.`);
+  const strict = notStrictEpoch(n, label, options);
+  if (strict) return strict;
   const { ms, unit } = epochMillis(n, options.epochUnit ?? 'auto');
   if (ms > MAX_MS || ms < MIN_MS) {
     return refused(
@@ -129,12 +163,14 @@ function readNumber(n: number, label: string, options: DateOptions): Coerced<Dat
  * - an ISO 8601 date-time with a zone (`Z`, `±hh:mm`, `±hhmm`, `±hh`; `T` or a space
  *   between date and time): that instant, and the day as written;
  * - a number, or text of one: epoch seconds or milliseconds by `options.epochUnit`
- *   (`auto`: by magnitude), the instant's UTC day.
+ *   (`auto`: by magnitude), the instant's UTC day; with `options.strictEpoch`, only a
+ *   whole number, of 9 digits or more while the unit is `auto`.
  *
  * Fails with `invalid_date` for anything else: impossible dates (month 13, 30 February),
  * date-times without a zone (ambiguous), dates before the year 1 or after 9999 once
  * converted (e.g. epoch microseconds read as milliseconds), eight-digit text that is also
- * a `yyyyMMdd` date while the unit is `auto` (ambiguous), booleans.
+ * a `yyyyMMdd` date while the unit is `auto` (ambiguous), numbers `options.strictEpoch`
+ * refuses, booleans.
  */
 export function readDate(value: Exclude<PropertyValue, null>, label: string, options: DateOptions = {}): Coerced<DateValue> {
   if (typeof value === 'boolean') return refused('invalid_date', `${label} must be a date ${hint(options)}, not true/false.`);

@@ -11,9 +11,13 @@ export const numberTag = plainNumberText;
  * Converts a source value to a tag value (OneSignal tags are strings), with the kit's
  * value coercion for dates and booleans:
  * - `null` (emptied) → `""`, which deletes the tag;
- * - tags listed in `dateTags` → unix seconds (the kit's `toEpochSeconds`: a date in
- *   `dateFormat` or ISO at UTC midnight, an ISO date-time with a zone, or epoch seconds /
- *   milliseconds by magnitude or `epochUnit`; `invalid_date` otherwise);
+ * - tags listed in `dateTags` → unix seconds, as OneSignal's time operators read them
+ *   (https://documentation.onesignal.com/docs/time-operators): the kit's `toEpochSeconds`
+ *   with `strictEpoch`: a date in `dateFormat` or ISO at UTC midnight, an ISO date-time with
+ *   a zone, or a whole number read as epoch seconds / milliseconds by `epochUnit` — with
+ *   `auto` (the default) only from 9 digits (10^8 s, 1973-03-03; from 10^11 milliseconds),
+ *   so a year (`1990`), a spreadsheet serial day (`45383`) or `0` is no date; a fraction
+ *   is never cut off. `invalid_date` otherwise, its message giving the formats read;
  * - tags listed in `booleanTags` → `"true"` / `"false"` (the kit's `toBoolean`: true/false,
  *   yes/no, y/n, 1/0, on/off; `invalid_boolean` otherwise);
  * - booleans → `"true"` / `"false"`; numbers → decimal text without exponent;
@@ -24,7 +28,7 @@ export const numberTag = plainNumberText;
 export function tagValue(key: string, value: PropertyValue, config: Pick<OneSignalConfig, 'dateTags' | 'booleanTags' | 'dateFormat' | 'epochUnit'>): TagValue {
   if (value === null || value === '') return { ok: true, value: '' };
   if (config.dateTags.includes(key)) {
-    const seconds = toEpochSeconds(value, `Tag ${key}`, { format: config.dateFormat, epochUnit: config.epochUnit });
+    const seconds = toEpochSeconds(value, `Tag ${key}`, { format: config.dateFormat, epochUnit: config.epochUnit, strictEpoch: true });
     return seconds.ok ? { ok: true, value: numberTag(seconds.value) } : seconds;
   }
   if (config.booleanTags.includes(key)) {
