@@ -295,4 +295,14 @@ describe('Intercom destination against the emulator', () => {
     const write = (await log()).find((e) => e.method === 'POST' && e.path === '/contacts') ?? (await log()).find((e) => e.method === 'PUT');
     expect((write?.body as { signed_up_at?: number }).signed_up_at).toBe(Date.UTC(2024, 1, 29) / 1000);
   });
+
+  // Fresh reviewer 97, F3 (found on OneSignal; the same reading here): a year, 0 or a spreadsheet serial day in a date field
+  // was read as epoch seconds and sent as a 1970 date. A whole number of fewer than 9 digits now fails alone.
+  it('a date of a few digits (a year, 0, a spreadsheet serial day) or with a fraction fails invalid_date alone; 9 digits are epoch seconds', async () => {
+    const values = { p1: '1990', p2: '0', p3: '45383', p4: '642902400.5', p5: '642902400' };
+    const summary = await run(Object.entries(values).map(([id, v], i) => ({ ...person(i + 1, { signed_up_at: v }), id })), { mode: 'additive' });
+    expect(outcomes(summary)).toEqual({ p1: 'failed:invalid_date', p2: 'failed:invalid_date', p3: 'failed:invalid_date', p4: 'failed:invalid_date', p5: 'created' });
+    const creates = (await log()).filter((e) => e.method === 'POST' && e.path === '/contacts');
+    expect(creates.map((e) => (e.body as { signed_up_at?: number }).signed_up_at)).toEqual([642902400]);
+  });
 });

@@ -22,7 +22,9 @@ export const EPOCH_MILLISECONDS_FROM = 1e11;
 export const epochUnitSchema = z
   .enum(['auto', 'seconds', 'milliseconds'])
   .default('auto')
-  .describe('How whole-number dates are read: auto (below 100,000,000,000 epoch seconds, from there epoch milliseconds), seconds or milliseconds.');
+  .describe(
+    'How whole-number dates are read: auto (9 to 11 digits epoch seconds, from 100,000,000,000 epoch milliseconds; fewer than 9 digits fail with invalid_date where the destination reads dates strictly, as the built-in ones do), seconds or milliseconds. A fraction fails there too.',
+  );
 
 /** Epoch milliseconds of a number given for a date, read in `unit`. */
 export function epochMillis(n: number, unit: EpochUnit): { readonly ms: number; readonly unit: 'seconds' | 'milliseconds' } {

@@ -7,7 +7,7 @@ export type Converted = Coerced<string | number | boolean>;
 
 /** How the configuration says dates are written in the source (`dateFormat`, `epochUnit`). */
 export function dateOptionsOf(config: Pick<IntercomConfig, 'dateFormat' | 'epochUnit'>): DateOptions {
-  return { format: config.dateFormat, epochUnit: config.epochUnit };
+  return { format: config.dateFormat, epochUnit: config.epochUnit, strictEpoch: true };
 }
 
 /**

@@ -35,7 +35,7 @@ const bad = (code: SalesforceCode, message: string): Converted => ({ ok: false, 
 
 /** How the configuration says dates are written in the source (`dateFormat`, `epochUnit`). */
 export function dateOptionsOf(config: Pick<SalesforceConfig, 'dateFormat' | 'epochUnit'>): DateOptions {
-  return { format: config.dateFormat, epochUnit: config.epochUnit };
+  return { format: config.dateFormat, epochUnit: config.epochUnit, strictEpoch: true };
 }
 
 function checkText(field: FieldDescribe, text: string): Converted {
