@@ -20,10 +20,11 @@ import type { FacebookCode } from '../errors/codes';
 import { isAudienceId } from './ensure-audiences';
 import type { UsersResponse } from '../client/users-response';
 import type { FacebookConfig } from '../config';
-import { identityRow } from '../identifiers/identity-row';
+import { identityRow, type IdentityRow } from '../identifiers/identity-row';
 import { normaliseOptionsOf } from '../identifiers/normalise-options';
 import { textOf } from '../identifiers/normalise-value';
 import { SCHEMA_KEYS, type SchemaKey } from '../identifiers/schema-keys';
+import { removeHalving, UnreadableAnswerError } from './halve-removal';
 import { traceInvalidEntries } from './invalid-entries';
 
 /** What the verbs receive. */
@@ -235,6 +236,9 @@ function applyInvalidEntries(
  *   later chunks to it in the run get the same answer without a request;
  * - a request Graph refuses as a whole (e.g. `(#100)`) fails every member of the chunk,
  *   without the kit splitting it row by row;
+ * - a removal of several people that gets no answer from Graph (connection cut, or a page
+ *   instead of its JSON: how Meta's front end answers a long query string) is sent again as
+ *   halves, down to one person (see {@link removeHalving});
  * - anything else the call throws fails the call (the kit retries it, or splits a removal
  *   too large for the query string).
  *
@@ -260,7 +264,13 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
     return results;
   }
 
-  const batches = direction === 'add' ? chunkRows(sent, ctx.config.addBatchSize) : [sent];
+  if (direction === 'remove') {
+    await removeHalving(sent, (rows) => sendRemoval(ctx, audience, built, rows, results), results, (people) =>
+      ctx.logger.warn('a removal got no answer from Facebook (connection cut, or a page instead of its answer); sent again in halves', { audience: audience.name, people }),
+    );
+    return results;
+  }
+  const batches = chunkRows(sent, ctx.config.addBatchSize);
   const session = batches.length > 1 ? { session_id: randomInt(1, 2 ** 47), total: sent.length } : undefined;
   for (const [k, rows] of batches.entries()) {
     const batch = { schema: SCHEMA_KEYS, data: rows.map((i) => (built[i] as (typeof built)[number]).row) };
@@ -269,21 +279,41 @@ export async function sendMembers(ctx: FacebookVerbContext, audience: GroupRef, 
       // Graph answered 100 / 33 for this audience earlier in the run: not asked again.
       const refused = ctx.client.memory.refusalOf(audience.id);
       if (refused) throw refused;
-      response =
-        direction === 'add'
-          ? await ctx.client.addUsers(audience.id, batch, session && { session_id: session.session_id, batch_seq: k + 1, last_batch_flag: k === batches.length - 1, estimated_num_total: session.total })
-          : await ctx.client.removeUsers(audience.id, batch);
+      response = await ctx.client.addUsers(audience.id, batch, session && { session_id: session.session_id, batch_seq: k + 1, last_batch_flag: k === batches.length - 1, estimated_num_total: session.total });
     } catch (error) {
-      const refused = await refusal(ctx, audience, direction, error, rows.length);
+      const refused = await refusal(ctx, audience, 'add', error, rows.length);
       if (!refused) throw error;
       // This request and the rest of the session are not sent: they carry the refusal.
       for (const i of batches.slice(k).flat()) results[i] = { ok: false, error: refused };
       return results;
     }
-    checkUsersResponse(response, direction, rows.length);
-    applyInvalidEntries(ctx, audience, direction, results, rows, batch.data, response);
+    checkUsersResponse(response, 'add', rows.length);
+    applyInvalidEntries(ctx, audience, 'add', results, rows, batch.data, response);
   }
   return results;
+}
+
+/**
+ * One `DELETE /{audience_id}/users` of `rows` (indices into `built`): sets their results from
+ * Graph's answer or its refusal (see {@link refusal}); throws anything else, and an answer
+ * without `num_received` (see {@link checkUsersResponse}).
+ */
+async function sendRemoval(ctx: FacebookVerbContext, audience: GroupRef, built: readonly IdentityRow[], rows: readonly number[], results: ItemResult[]): Promise<void> {
+  const batch = { schema: SCHEMA_KEYS, data: rows.map((i) => (built[i] as IdentityRow).row) };
+  let response: UsersResponse;
+  try {
+    // Graph answered 100 / 33 for this audience earlier in the run: not asked again.
+    const refused = ctx.client.memory.refusalOf(audience.id);
+    if (refused) throw refused;
+    response = await ctx.client.removeUsers(audience.id, batch);
+  } catch (error) {
+    const refused = await refusal(ctx, audience, 'remove', error, rows.length);
+    if (!refused) throw error;
+    for (const i of rows) results[i] = { ok: false, error: refused };
+    return;
+  }
+  checkUsersResponse(response, 'remove', rows.length);
+  applyInvalidEntries(ctx, audience, 'remove', results, rows, batch.data, response);
 }
 
 /**
@@ -300,5 +330,5 @@ function checkUsersResponse(response: unknown, direction: Direction, sent: numbe
   if (typeof received === 'number') {
     throw new SyncError('unexpected_response', `Facebook received ${received} of the ${sent} rows sent; the request is sent again.`, { status: 200, retryable: true });
   }
-  throw new SyncError('unexpected_response', `Facebook answered the ${direction === 'add' ? 'add' : 'removal'} with a body that does not say how many rows it received; it is sent again.`, { status: 200, retryable: true });
+  throw new UnreadableAnswerError(`Facebook answered the ${direction === 'add' ? 'add' : 'removal'} with a body that does not say how many rows it received; it is sent again.`);
 }
