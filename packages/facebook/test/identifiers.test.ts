@@ -31,6 +31,34 @@ describe('EMAIL', () => {
     ['no-at-sign.example.com', undefined],
     ['a@b', undefined],
   ])('%j → %j', (raw, expected) => expect(normaliseEmail(raw)).toBe(expected));
+
+  // Reviewer 98, finding 2: invisible characters and mailto: were hashed with the address (created, never matched).
+  it.each([
+    ['ada@example.com\u200b', 'ada@example.com'],
+    ['\u200bbob@example.com', 'bob@example.com'],
+    ['dan@exam\u00adple.com', 'dan@example.com'],
+    ['mailto:eve@example.com', 'eve@example.com'],
+    [' MAILTO:Eve@Example.com ', 'eve@example.com'],
+    ['\ufeffzoe@exa\u200dmple.com\u2060', 'zoe@example.com'],
+    ['mailto:', undefined],
+    ['mailto:not an email', undefined],
+    ['\u200b', undefined],
+  ])('invisible format characters and a leading mailto: are removed: %j → %j', (raw, expected) => expect(normaliseEmail(raw)).toBe(expected));
+});
+
+describe('invisible format characters in the other hashed keys (reviewer 98, finding 2)', () => {
+  const z = '\u200b';
+  it('are removed before normalising: the row is the one of the clean values', () => {
+    const clean = identityRow({ EMAIL: 'ada@example.com', PHONE: '415 555 0101', FN: 'Ada', CT: 'Oslo', ZIP: '94103', COUNTRY: 'Norway', DOBY: '1985', GEN: 'f' }, US);
+    const dirty = identityRow({ EMAIL: `ada@example.com${z}`, PHONE: `415\u200d555 0101`, FN: `A\u00adda`, CT: `Os${z}lo`, ZIP: `941${z}03`, COUNTRY: `Nor${z}way`, DOBY: `19${z}85`, GEN: `f${z}` }, US);
+    expect(dirty).toEqual(clean);
+  });
+
+  it('EXTERN_ID and MADID, sent in clear and matched as uploaded before, are kept as they are', () => {
+    const { row } = identityRow({ EXTERN_ID: `C-42${z}`, MADID: `ABC${z}` }, US);
+    expect(row[column('EXTERN_ID')]).toBe(`C-42${z}`);
+    expect(row[column('MADID')]).toBe(`abc${z}`);
+  });
 });
 
 describe('PHONE (default country US unless stated)', () => {

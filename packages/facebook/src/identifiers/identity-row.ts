@@ -1,5 +1,6 @@
 import type { Properties } from '@syncmodes/connector-kit';
 import { isSupportedCountry, type CountryCode } from 'libphonenumber-js';
+import { withoutInvisible } from './invisible';
 import { countryCode, countryOfDigest } from './normalise-country';
 import { normaliseValue, textOf, type NormaliseOptions } from './normalise-value';
 import { CLEAR_KEYS, IDENTIFYING_KEYS, SCHEMA_KEYS, type SchemaKey } from './schema-keys';
@@ -53,7 +54,7 @@ function phoneRegion(identity: Properties, options: NormaliseOptions): CountryCo
   const country = rawOf('COUNTRY', identity);
   if (country === undefined) return options.defaultCountry;
   // A COUNTRY sent already hashed is the digest of a lowercase alpha-2 code (Meta's rule): told back from the ~250 codes.
-  const code = isSha256Hex(country) ? countryOfDigest(country) : countryCode(country);
+  const code = isSha256Hex(country) ? countryOfDigest(country) : countryCode(withoutInvisible(country));
   return code !== undefined && isSupportedCountry(code) ? code : undefined;
 }
 

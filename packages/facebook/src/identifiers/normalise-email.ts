@@ -1,10 +1,17 @@
+import { withoutInvisible } from './invisible';
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
+/** A `mailto:` link's scheme (RFC 6068), any case: what a link copied as a cell starts with. */
+const MAILTO = /^mailto:/i;
+
 /**
- * EMAIL: trimmed and lowercased (Meta's rule); `undefined` when it is not an address.
+ * EMAIL: trimmed and lowercased (Meta's rule), after removing invisible format characters
+ * (zero-width space, soft hyphen, BOM: see {@link withoutInvisible}) and a leading `mailto:`
+ * (https://www.rfc-editor.org/rfc/rfc6068); `undefined` when what is left is not an address.
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
 export function normaliseEmail(raw: string): string | undefined {
-  const email = raw.trim().toLowerCase();
+  const email = withoutInvisible(raw).trim().replace(MAILTO, '').trim().toLowerCase();
   return EMAIL.test(email) ? email : undefined;
 }

@@ -2,6 +2,7 @@ import type { PropertyValue } from '@syncmodes/connector-kit';
 import type { CountryCode } from 'libphonenumber-js';
 import { normaliseBirthDay, normaliseBirthMonth, normaliseBirthYear, normaliseGender } from './normalise-birth';
 import { normaliseCountry } from './normalise-country';
+import { withoutInvisible } from './invisible';
 import { normaliseEmail } from './normalise-email';
 import { normaliseInitial, normaliseName } from './normalise-name';
 import { normalisePhone } from './normalise-phone';
@@ -24,12 +25,30 @@ export function textOf(value: PropertyValue | undefined): string | undefined {
 }
 
 /**
- * Normalises one raw value for a schema key, as Meta specifies for customer lists; returns
+ * Normalises one raw value for a schema key, as Meta specifies for customer lists (hashed keys
+ * first lose invisible format characters: {@link withoutInvisible}); returns
  * `undefined` when the value cannot be used (it is then sent as `""`). Hashing is separate
  * (see `identityRow`).
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
 export function normaliseValue(key: SchemaKey, raw: string, options: NormaliseOptions): string | undefined {
+  return key === 'MADID' || key === 'EXTERN_ID' ? normaliseClear(key, raw) : normaliseHashed(key, withoutInvisible(raw), options);
+}
+
+/**
+ * MADID and EXTERN_ID, sent in clear and matched as they were uploaded before: only trimmed
+ * (MADID lowercased), never otherwise changed.
+ */
+function normaliseClear(key: 'MADID' | 'EXTERN_ID', raw: string): string {
+  // Mobile advertiser ids: lowercase, hyphens kept, never hashed; the advertiser's own id: sent as it is, never hashed.
+  return key === 'MADID' ? raw.trim().toLowerCase() : raw.trim();
+}
+
+/**
+ * A key that is hashed, its value without invisible format characters (see
+ * {@link withoutInvisible}: none is part of an email, phone, name, place, birth date or gender).
+ */
+function normaliseHashed(key: Exclude<SchemaKey, 'MADID' | 'EXTERN_ID'>, raw: string, options: NormaliseOptions): string | undefined {
   switch (key) {
     case 'EMAIL':
       return normaliseEmail(raw);
@@ -56,11 +75,5 @@ export function normaliseValue(key: SchemaKey, raw: string, options: NormaliseOp
       return normaliseBirthDay(raw);
     case 'GEN':
       return normaliseGender(raw);
-    case 'MADID':
-      // Mobile advertiser ids: lowercase, hyphens kept, never hashed.
-      return raw.trim().toLowerCase();
-    case 'EXTERN_ID':
-      // The advertiser's own id: sent as it is, never hashed.
-      return raw.trim();
   }
 }
