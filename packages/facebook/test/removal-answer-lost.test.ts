@@ -89,4 +89,13 @@ describe('Facebook: a removal that gets no answer is sent again in halves', () =
     expect(summary.results.find((r) => r.id === 'r7')).toMatchObject({ outcome: 'failed', code: 'network_error' });
     expect(await size()).toBe(1);
   });
+
+  it('Facebook not answering at all (every removal cut): halving stops once two people alone got no answer, every person fails network_error alone, in a few requests', async () => {
+    const { summary, removals } = await removeAllUnder({ kind: 'reset', method: 'DELETE', path: '/users$' });
+    expect(summary.counts).toMatchObject({ deleted: 0, failed: PEOPLE });
+    expect(summary.results.every((r) => r.code === 'network_error')).toBe(true);
+    // 40 → 20 → 10 → 5 → 3 → 2 → 1 → 1 per attempt (8 requests, 6 attempts: 48), not 2 × 40 − 1 = 79 per attempt.
+    expect(removals.length).toBeLessThan(2 * PEOPLE);
+    expect(await size()).toBe(PEOPLE);
+  });
 });
