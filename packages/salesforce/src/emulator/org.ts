@@ -276,7 +276,9 @@ export class Org {
         );
       }
       if (value === null) {
-        if (!f.nillable && !f.defaultedOnCreate) return err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${f.name}]`, [f.name]);
+        // Only nillable fields may be set to null; a field defaulted on create takes its default when a create leaves it
+        // out. https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm
+        if (!f.nillable && (mode !== 'create' || !f.defaultedOnCreate)) return err('REQUIRED_FIELD_MISSING', `Required fields are missing: [${f.name}]`, [f.name]);
         continue;
       }
       if (TEXT_TYPES.has(f.type)) {

@@ -38,6 +38,19 @@ export function dateOptionsOf(config: Pick<SalesforceConfig, 'dateFormat' | 'epo
   return { format: config.dateFormat, epochUnit: config.epochUnit, strictEpoch: true };
 }
 
+/**
+ * A clear (an emptied cell) of a field that is never empty in Salesforce: a checkbox, or a
+ * required field such as Lead Status. Only nillable fields may be set to null ("you can
+ * specify only those fields that you can update and that are nillable",
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm);
+ * sending it cleared the field in the emulator and reported the row updated (fresh reviewer
+ * 96, F5), while a real org refuses it or, for a checkbox, may store false — an opt-out lost.
+ */
+function notNillable(field: FieldDescribe): Converted {
+  const what = field.type === 'boolean' ? 'a checkbox is true or false, never empty' : 'Salesforce requires a value';
+  return bad('required_field_missing', `${field.name} cannot be emptied (${what}): give it a value in the source, or stop mapping the column.`);
+}
+
 function checkText(field: FieldDescribe, text: string): Converted {
   if (field.length > 0 && text.length > field.length) {
     return bad('value_too_long', `${field.name} has ${text.length} characters; Salesforce allows ${field.length}. Shorten it.`);
@@ -76,7 +89,7 @@ function checkText(field: FieldDescribe, text: string): Converted {
  * Messages name the field and the rule, never the value (it may be personal data).
  */
 export function convertValue(field: FieldDescribe, value: PropertyValue, dates: DateOptions): Converted {
-  if (value === null) return { ok: true, value: null };
+  if (value === null) return field.nillable ? { ok: true, value: null } : notNillable(field);
   const type = field.type;
   let result: Coerced<unknown> | undefined;
   if (type === 'boolean') result = toBoolean(value, field.name);
