@@ -194,6 +194,20 @@ describe('Intercom destination against the emulator', () => {
       expect((await log()).filter((e) => e.method !== 'GET')).toEqual([]);
     });
 
+    // Fresh reviewer 96, F6: a mapping to custom_attributes.Plan beside the workspace's `plan` created a second attribute
+    // `Plan` and wrote there, leaving `plan` stale; only a warning was logged.
+    it('refuse, in either setting, one whose name differs only in case from an existing attribute, naming it; nothing created or sent', async () => {
+      await env.admin.seed({ data_attributes: [{ name: 'plan', data_type: 'string' }], contacts: [{ role: 'user', external_id: 'ext-1', email: 'p1@example.com', custom_attributes: { plan: 'gold' } }] });
+      for (const customAttributes of ['create', 'refuse'] as const) {
+        const attempt = run([person(1, { 'custom_attributes.Plan': 'pro' })], { mode: 'enrich', config: { customAttributes } });
+        await expect(attempt).rejects.toMatchObject({ code: 'unknown_custom_attribute', message: expect.stringContaining('"Plan" (it has "plan")') });
+      }
+      expect((await log()).filter((e) => e.method !== 'GET')).toEqual([]);
+      const data = await records(env.admin);
+      expect(data.data_attributes.filter((a) => a.name.toLowerCase() === 'plan').map((a) => a.name)).toEqual(['plan']);
+      expect(data.contacts[0]?.custom_attributes).toEqual({ plan: 'gold' });
+    });
+
     it('refuse an unknown standard field, naming it', async () => {
       await expect(run([person(1, { first_name: 'Ada' })])).rejects.toThrow(/Intercom contacts have no field "first_name"/);
     });

@@ -23,6 +23,22 @@ function refuseBadNames(names: readonly string[]): void {
 }
 
 /**
+ * Refuses a mapped attribute that is missing while one differing only in case exists (`Plan`
+ * beside `plan`): it is almost surely that one, mistyped. Creating it made a second attribute
+ * and wrote there, leaving the values people see in `plan` stale (fresh reviewer 96, F6).
+ * @throws {@link ConfigError} `unknown_custom_attribute`, naming both.
+ */
+function refuseCaseTwins(missing: readonly string[], existing: readonly string[]): void {
+  const byLower = new Map(existing.map((n) => [n.toLowerCase(), n]));
+  const twins = missing.flatMap((n) => (byLower.has(n.toLowerCase()) ? [[n, byLower.get(n.toLowerCase()) as string] as const] : []));
+  if (twins.length === 0) return;
+  throw new ConfigError(
+    `Intercom has no data attribute ${twins.map(([n, e]) => `"${n}" (it has "${e}")`).join(', ')}: names differ in case only. Map ${twins.map(([, e]) => `${CUSTOM_PREFIX}${e}`).join(', ')} to write ${twins.length === 1 ? 'that attribute' : 'those attributes'}; nothing was created or sent.`,
+    'unknown_custom_attribute',
+  );
+}
+
+/**
  * Checks the mapping's targets before anything is sent, and makes sure every mapped
  * custom attribute exists as a data attribute of the contact model — Intercom refuses
  * values for attributes it does not know (400 "Custom attribute '…' does not exist"), so
@@ -31,7 +47,9 @@ function refuseBadNames(names: readonly string[]): void {
  *   (`POST /data_attributes`) with a type inferred from the source values (see
  *   `inferAttributeType`: values such as `01234` make it a string), and reported as a
  *   warning; in a dry run nothing is created;
- * - `customAttributes: refuse`: the run is refused, naming the missing attributes.
+ * - `customAttributes: refuse`: the run is refused, naming the missing attributes;
+ * - either way, a missing attribute whose name differs only in case from an existing one
+ *   refuses the run (`unknown_custom_attribute`), naming the existing one.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/data-attributes/createdataattribute
  *
  * @returns every mapped custom attribute: `create` with its inferred type and why (in a
@@ -54,6 +72,7 @@ export async function prepareContactFields(ctx: IntercomContext, names: readonly
     .map((name) => ({ name, type: attributes.get(name) as string, action: 'exists', kind: 'data attribute' }));
   const missing = custom.filter((n) => !attributes.has(n));
   if (missing.length === 0) return prepared;
+  refuseCaseTwins(missing, [...attributes.keys()]);
   if (ctx.config.customAttributes === 'refuse') {
     throw new ConfigError(
       `Intercom has no data attribute ${missing.map((n) => `"${n}"`).join(', ')} for contacts, so it would refuse ${
