@@ -137,10 +137,14 @@ function settleComplete(record: LedgerRecord, ctx: SettleContext, result: Record
   if (plan.action === 'skip' && record.next === null && record.found?.blocked !== undefined) return { result, state: { forget: true } };
   if (plan.action === 'skip' && plan.code === 'not_found') {
     if (record.next === null) return { result, state: { forget: true } };
-    // A record this sync wrote that is gone now (a mode that cannot create it again): state no longer holds it as written, so
-    // the next run looks it up again rather than calling its unchanged row unchanged (fresh reviewer 96, F2).
-    const wasWritten = record.entry !== undefined && !record.entry.notFound;
-    return { result, state: ctx.rememberNotFound || wasWritten ? put(ctx, () => notFoundEntry(record)) : undefined };
+    if (ctx.rememberNotFound) return { result, state: put(ctx, () => notFoundEntry(record)) };
+    // A record this sync wrote that a mode which cannot create it again finds gone (archived, deleted): its entry is kept —
+    // the groups this sync added and its ownership, should it come back (fresh reviewer 100, F1: a not-found entry forgot
+    // them, and the tags it had added were never removed) — without its hash, so the next run looks it up again rather
+    // than calling its unchanged row unchanged (fresh reviewer 96, F2).
+    const entry = record.entry;
+    if (entry !== undefined && !entry.notFound) return { result, state: put(ctx, () => ({ ...entry, hash: '' })) };
+    return { result };
   }
   return { result };
 }
