@@ -94,6 +94,25 @@ describe('Intercom destination against the emulator', () => {
     });
   }
 
+  // Fresh reviewer 100, F1: enrich found the contact it had tagged archived (not_found), and state forgot the tags it had
+  // added; once the contact was back, the tag the row had dropped was never removed.
+  it("enrich: the sync's tags on a contact archived for a while are still its own when it is back: the dropped one is removed", async () => {
+    await env.admin.seed({ contacts: [{ role: 'user', external_id: 'ext-1', email: 'p1@example.com', name: 'Ann' }] });
+    const headers = { authorization: `Bearer ${env.config.accessToken}` };
+    await run([person(1, {}, ['VIP', 'Beta'])], { mode: 'enrich' });
+    const id = (await records(env.admin)).contacts[0]?.id;
+    expect((await fetch(`${env.url}/contacts/${id}/archive`, { method: 'POST', headers })).status).toBe(200);
+    expect(outcomes(await run([person(1, {}, ['VIP'])], { mode: 'enrich' }))).toEqual({ p1: 'skipped:not_found' });
+    expect((await fetch(`${env.url}/contacts/${id}/unarchive`, { method: 'POST', headers })).status).toBe(200);
+    const back = await run([person(1, {}, ['VIP'])], { mode: 'enrich' });
+    expect(outcomes(back)).toEqual({ p1: 'updated' });
+    const data = await records(env.admin);
+    expect(tagNames(data, data.contacts[0] as never)).toEqual(['VIP']);
+    await env.admin.clearRequests();
+    expect(outcomes(await run([person(1, {}, ['VIP'])], { mode: 'enrich' }))).toEqual({ p1: 'unchanged' });
+    expect((await log()).filter((e) => e.method !== 'GET')).toEqual([]);
+  });
+
   it('fails a record whose user was permanently deleted (Intercom will not re-create it), alone', async () => {
     await run([person(1), person(2)], { mode: 'sync', config: { removal: 'delete' } });
     await run([person(2)], { mode: 'sync', config: { removal: 'delete' }, guard: { maxDeletes: 10 } });
@@ -312,11 +331,11 @@ describe('Intercom destination against the emulator', () => {
 
   // Fresh reviewer 97, F3 (found on OneSignal; the same reading here): a year, 0 or a spreadsheet serial day in a date field
   // was read as epoch seconds and sent as a 1970 date. A whole number of fewer than 9 digits now fails alone.
-  it('a date of a few digits (a year, 0, a spreadsheet serial day) or with a fraction fails invalid_date alone; 9 digits are epoch seconds', async () => {
-    const values = { p1: '1990', p2: '0', p3: '45383', p4: '642902400.5', p5: '642902400' };
+  it('a date of a few digits (a year, 0, a spreadsheet serial day, with a fraction or not) fails invalid_date alone; 9 digits are epoch seconds, a fraction cut', async () => {
+    const values = { p1: '1990', p2: '0', p3: '45383', p4: '33010.5', p5: '642902400', p6: '1700000000.123' };
     const summary = await run(Object.entries(values).map(([id, v], i) => ({ ...person(i + 1, { signed_up_at: v }), id })), { mode: 'additive' });
-    expect(outcomes(summary)).toEqual({ p1: 'failed:invalid_date', p2: 'failed:invalid_date', p3: 'failed:invalid_date', p4: 'failed:invalid_date', p5: 'created' });
+    expect(outcomes(summary)).toEqual({ p1: 'failed:invalid_date', p2: 'failed:invalid_date', p3: 'failed:invalid_date', p4: 'failed:invalid_date', p5: 'created', p6: 'created' });
     const creates = (await log()).filter((e) => e.method === 'POST' && e.path === '/contacts');
-    expect(creates.map((e) => (e.body as { signed_up_at?: number }).signed_up_at)).toEqual([642902400]);
+    expect(creates.map((e) => (e.body as { signed_up_at?: number }).signed_up_at)).toEqual([642902400, 1700000000]);
   });
 });

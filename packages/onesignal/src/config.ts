@@ -33,7 +33,7 @@ export const onesignalConfigSchema = z.object({
     .default('yyyy-MM-dd')
     .describe('How plain dates are written in the source (date-fns tokens, e.g. dd-MM-yyyy); ISO 8601 is always accepted.'),
   epochUnit: epochUnitSchema.describe(
-    'How whole-number dates are read: auto (9 to 11 digits epoch seconds, from 100,000,000,000 epoch milliseconds; fewer than 9 digits fail with invalid_date), seconds or milliseconds. A fraction always fails.',
+    'How whole-number dates are read: auto (9 to 11 digits epoch seconds, from 100,000,000,000 epoch milliseconds; fewer than 9 digits, with a fraction or not, fail with invalid_date; from 9 digits a fraction is cut to whole seconds), seconds or milliseconds.',
   ),
   booleanTags: tagList.describe('Tags holding yes/no values (comma-separated): sent as "true" / "false".'),
   tagLimit: z.coerce

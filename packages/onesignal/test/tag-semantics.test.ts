@@ -61,7 +61,7 @@ describe('OneSignal tags against the emulator', () => {
     expect(await tagsOf('user-2')).toEqual({});
   });
 
-  // Fresh reviewer 99, F1: `1990` and `0` in a dd-MM-yyyy column were sent as tags "1990" and
+  // Fresh reviewer 97, F3: `1990` and `0` in a dd-MM-yyyy column were sent as tags "1990" and
   // "0" (epoch seconds of 1970) and reported updated; a spreadsheet serial day likewise.
   it('a date tag holding a short whole number (a year, 0, a spreadsheet serial day) or a fraction fails its row alone with invalid_date', async () => {
     await seed([1, 2, 3, 4, 5].map((i) => ({ id: `user-${i}` })));
@@ -69,8 +69,8 @@ describe('OneSignal tags against the emulator', () => {
     const summary = await run(dates.map((birthday, i) => person(i + 1, { birthday })), { dateTags: 'birthday', dateFormat: 'dd-MM-yyyy' });
     const byId = Object.fromEntries(summary.results.map((r) => [r.id, r.code ?? r.outcome]));
     expect(byId).toEqual({ p1: 'invalid_date', p2: 'updated', p3: 'invalid_date', p4: 'invalid_date', p5: 'invalid_date' });
-    for (const id of ['p1', 'p3', 'p4']) expect(summary.results.find((r) => r.id === id)?.message).toMatch(/^Tag birthday is a whole number of fewer than 9 digits.*dd-MM-yyyy/);
-    expect(summary.results.find((r) => r.id === 'p5')?.message).toMatch(/^Tag birthday has a fraction.*dd-MM-yyyy/);
+    for (const id of ['p1', 'p3', 'p4']) expect(summary.results.find((r) => r.id === id)?.message).toMatch(/^Tag birthday is a number of fewer than 9 digits, .*dd-MM-yyyy/);
+    expect(summary.results.find((r) => r.id === 'p5')?.message).toMatch(/^Tag birthday is a number of fewer than 9 digits before its decimal point.*dd-MM-yyyy/);
     expect((await patches()).map((e) => e.path)).toEqual([`/apps/${EMULATOR_APP_ID}/users/by/external_id/user-2`]);
     expect(await tagsOf('user-2')).toMatchObject({ birthday: String(Date.UTC(1990, 4, 17) / 1000) });
     for (const id of ['user-1', 'user-3', 'user-4', 'user-5']) expect(await tagsOf(id)).toEqual({});

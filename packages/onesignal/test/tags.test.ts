@@ -41,26 +41,30 @@ describe('tag values', () => {
     expect(tagValue('born', 86400000, millis)).toEqual({ ok: true, value: '86400' });
   });
 
-  // Fresh reviewer 99, F1: short whole numbers were read as epoch seconds: a year (1990) became
+  // Fresh reviewer 97, F3: short whole numbers were read as epoch seconds: a year (1990) became
   // 1970-01-01T00:33:10Z, 0 the epoch, spreadsheet serial days (45383) dates in 1970, and
-  // 33010.5 was cut to 33010 — all reported updated.
-  it('reads a whole number as epoch seconds only from 9 digits (auto), and never cuts a fraction', () => {
+  // 33010.5 was cut to 33010 — all reported updated. Fresh reviewer 100, F2: fractional epoch
+  // seconds (Python's time.time()) must still be read, cut to whole seconds as before.
+  it('reads a number as epoch seconds only from 9 digits (auto); from there a fraction is cut to whole seconds', () => {
     const refused = (value: string | number, options = config) => {
       const result = tagValue('born', value, options);
       expect(result, String(value)).toMatchObject({ ok: false, error: { code: 'invalid_date' } });
       return result.ok ? '' : result.error.message;
     };
     for (const value of ['1990', 1990, '0', 0, '45383', 45383, 33010, '99999999', -1990]) {
-      expect(refused(value)).toMatch(/^Tag born is a whole number of fewer than 9 digits.*written as dd\/MM\/yyyy or yyyy-MM-dd.*whole epoch seconds \(9 digits or more\)/);
+      expect(refused(value)).toMatch(/^Tag born is a number of fewer than 9 digits, .*written as dd\/MM\/yyyy or yyyy-MM-dd.*epoch seconds \(9 digits or more\)/);
     }
-    for (const value of ['33010.5', 33010.5, 642902400.5, '642902400000.5']) expect(refused(value)).toMatch(/^Tag born has a fraction.*dd\/MM\/yyyy/);
+    for (const value of ['33010.5', 33010.5]) expect(refused(value)).toMatch(/^Tag born is a number of fewer than 9 digits before its decimal point.*dd\/MM\/yyyy/);
+    expect(tagValue('born', 642902400.5, config)).toEqual({ ok: true, value: '642902400' });
+    expect(tagValue('born', '1700000000.123', config)).toEqual({ ok: true, value: '1700000000' });
+    expect(tagValue('born', '642902400000.5', config)).toEqual({ ok: true, value: '642902400' });
     expect(tagValue('born', '642902400', config)).toEqual({ ok: true, value: '642902400' });
     expect(tagValue('born', -315619200, config)).toEqual({ ok: true, value: '-315619200' }); // 1960-01-01
     expect(tagValue('born', '100000000', config)).toEqual({ ok: true, value: '100000000' });
-    // A declared unit says the numbers are epoch time: short ones are read (fractions still fail).
+    // A declared unit says the numbers are epoch time: short ones are read, fractions too.
     const seconds = onesignalConfigSchema.parse({ appId: 'app', restApiKey: 'key', dateTags: 'born', epochUnit: 'seconds' });
     expect(tagValue('born', '0', seconds)).toEqual({ ok: true, value: '0' });
-    refused(1.5, seconds);
+    expect(tagValue('born', 1.5, seconds)).toEqual({ ok: true, value: '1' });
     // The date format comes first: a format of digits only reads them as a date.
     const years = onesignalConfigSchema.parse({ appId: 'app', restApiKey: 'key', dateTags: 'born', dateFormat: 'yyyy' });
     expect(tagValue('born', '1990', years)).toEqual({ ok: true, value: String(Date.UTC(1990, 0, 1) / 1000) });

@@ -18,10 +18,12 @@ export interface DateOptions {
   readonly epochUnit?: EpochUnit | undefined;
   /**
    * Read a number as epoch time only where it cannot be meant otherwise (see
-   * {@link STRICT_EPOCH_FROM}): with `epochUnit` `auto`, a whole number of fewer than 9
+   * {@link STRICT_EPOCH_FROM}): with `epochUnit` `auto`, a number of fewer than 9
    * digits fails with `invalid_date` (a year such as 1990, a spreadsheet serial day such as
-   * 45383, 0 or a day written without separators are no epoch seconds a source means);
-   * whatever the unit, so does a number with a fraction (never cut to whole seconds).
+   * 45383 — with a fraction too, a serial day and time — 0 or a day written without
+   * separators are no epoch seconds a source means). From 9 digits a fraction is cut to whole
+   * seconds, as before (fractional epoch seconds such as Python's `time.time()`: fresh
+   * reviewer 100, F2).
    * Default `false`: every number is epoch time by `epochUnit`.
    */
   readonly strictEpoch?: boolean | undefined;
@@ -92,19 +94,16 @@ const hint = (options: DateOptions) =>
   `written as ${
     options.format && options.format !== 'yyyy-MM-dd' ? `${options.format} or ` : ''
   }yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as ${
-    options.strictEpoch && (options.epochUnit ?? 'auto') === 'auto' ? 'whole epoch seconds (9 digits or more) or milliseconds' : 'epoch seconds or milliseconds'
+    options.strictEpoch && (options.epochUnit ?? 'auto') === 'auto' ? 'epoch seconds (9 digits or more) or milliseconds' : 'epoch seconds or milliseconds'
   }`;
 
 /** Why a number is no date under {@link DateOptions.strictEpoch}; `undefined` when it may be read (or the option is off). */
 function notStrictEpoch(n: number, label: string, options: DateOptions): Coerced<DateValue> | undefined {
   if (!options.strictEpoch || !Number.isFinite(n)) return undefined;
-  if (!Number.isInteger(n)) {
-    return refused('invalid_date', `${label} has a fraction, which epoch seconds or milliseconds cannot hold (it is not cut off); it must be a date ${hint(options)}.`);
-  }
   if ((options.epochUnit ?? 'auto') !== 'auto' || Math.abs(n) >= STRICT_EPOCH_FROM) return undefined;
   return refused(
     'invalid_date',
-    `${label} is a whole number of fewer than 9 digits, which is not read as a date (a year, a spreadsheet serial day or a count are no epoch seconds); it must be a date ${hint(options)}. If it is epoch seconds, set the epoch unit to seconds.`,
+    `${label} is a number of fewer than 9 digits${Number.isInteger(n) ? '' : ' before its decimal point'}, which is not read as a date (a year, a spreadsheet serial day or a count are no epoch seconds); it must be a date ${hint(options)}. If it is epoch seconds, set the epoch unit to seconds.`,
   );
 }
 

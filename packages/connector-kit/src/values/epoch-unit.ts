@@ -23,7 +23,7 @@ export const epochUnitSchema = z
   .enum(['auto', 'seconds', 'milliseconds'])
   .default('auto')
   .describe(
-    'How whole-number dates are read: auto (9 to 11 digits epoch seconds, from 100,000,000,000 epoch milliseconds; fewer than 9 digits fail with invalid_date where the destination reads dates strictly, as the built-in ones do), seconds or milliseconds. A fraction fails there too.',
+    'How whole-number dates are read: auto (9 to 11 digits epoch seconds, from 100,000,000,000 epoch milliseconds; fewer than 9 digits, with a fraction or not, fail with invalid_date where the destination reads dates strictly, as the built-in ones do; from 9 digits a fraction is cut to whole seconds), seconds or milliseconds.',
   );
 
 /** Epoch milliseconds of a number given for a date, read in `unit`. */

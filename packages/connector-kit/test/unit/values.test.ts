@@ -63,16 +63,18 @@ describe('dates: calendar dates, date-times and epoch numbers, never shifted by 
     ['soon', {}, '!invalid_date', '!invalid_date', '!invalid_date'],
     ['26/08/2020', DMY, '!invalid_date', '!invalid_date', '!invalid_date'],
     [true, {}, '!invalid_date', '!invalid_date', '!invalid_date'],
-    // strictEpoch (fresh reviewer 99, F1): a year, 0 or a spreadsheet serial day is no epoch
-    // time; a fraction is never cut. Without it, every number is read (as above).
+    // strictEpoch (fresh reviewer 97, F3): a year, 0 or a spreadsheet serial day (a day and
+    // time too) is no epoch time; from 9 digits a fraction is cut to whole seconds, as without
+    // it (fresh reviewer 100, F2: fractional epoch seconds failed). Without it, every number is read (as above).
     [45383, {}, '1970-01-01', 45383, '1970-01-01T12:36:23.000Z'],
     ['1990', STRICT, '!invalid_date', '!invalid_date', '!invalid_date'],
     [0, STRICT, '!invalid_date', '!invalid_date', '!invalid_date'],
     [45383, STRICT, '!invalid_date', '!invalid_date', '!invalid_date'],
     ['99999999', STRICT, '!invalid_date', '!invalid_date', '!invalid_date'],
     ['33010.5', STRICT, '!invalid_date', '!invalid_date', '!invalid_date'],
-    [1700000000.5, STRICT, '!invalid_date', '!invalid_date', '!invalid_date'],
-    [1.5, { ...STRICT, epochUnit: 'seconds' }, '!invalid_date', '!invalid_date', '!invalid_date'],
+    [1700000000.5, STRICT, '2023-11-14', 1700000000, '2023-11-14T22:13:20.500Z'],
+    ['1700000000.123', STRICT, '2023-11-14', 1700000000, '2023-11-14T22:13:20.123Z'],
+    [1.5, { ...STRICT, epochUnit: 'seconds' }, '1970-01-01', 1, '1970-01-01T00:00:01.500Z'],
     [100000000, STRICT, '1973-03-03', 100000000, '1973-03-03T09:46:40.000Z'],
     [-315619200, STRICT, '1960-01-01', -315619200, '1960-01-01T00:00:00.000Z'],
     ['1700000000123', STRICT, '2023-11-14', 1700000000, '2023-11-14T22:13:20.123Z'],
@@ -105,9 +107,9 @@ describe('dates: calendar dates, date-times and epoch numbers, never shifted by 
     );
     expect(message('Jane 555-0100', DMY)).not.toContain('Jane');
     expect(message('1990', { ...DMY, strictEpoch: true })).toBe(
-      'Birthdate is a whole number of fewer than 9 digits, which is not read as a date (a year, a spreadsheet serial day or a count are no epoch seconds); it must be a date written as dd-MM-yyyy or yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as whole epoch seconds (9 digits or more) or milliseconds. If it is epoch seconds, set the epoch unit to seconds.',
+      'Birthdate is a number of fewer than 9 digits, which is not read as a date (a year, a spreadsheet serial day or a count are no epoch seconds); it must be a date written as dd-MM-yyyy or yyyy-MM-dd, as an ISO 8601 date-time with a time zone, or as epoch seconds (9 digits or more) or milliseconds. If it is epoch seconds, set the epoch unit to seconds.',
     );
-    expect(message(33010.5, { ...DMY, strictEpoch: true })).toMatch(/^Birthdate has a fraction, which epoch seconds or milliseconds cannot hold \(it is not cut off\); it must be a date written as dd-MM-yyyy/);
+    expect(message(33010.5, { ...DMY, strictEpoch: true })).toMatch(/^Birthdate is a number of fewer than 9 digits before its decimal point, which is not read as a date .*written as dd-MM-yyyy/);
   });
 });
 

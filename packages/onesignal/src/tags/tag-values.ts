@@ -16,8 +16,8 @@ export const numberTag = plainNumberText;
  *   with `strictEpoch`: a date in `dateFormat` or ISO at UTC midnight, an ISO date-time with
  *   a zone, or a whole number read as epoch seconds / milliseconds by `epochUnit` — with
  *   `auto` (the default) only from 9 digits (10^8 s, 1973-03-03; from 10^11 milliseconds),
- *   so a year (`1990`), a spreadsheet serial day (`45383`) or `0` is no date; a fraction
- *   is never cut off. `invalid_date` otherwise, its message giving the formats read;
+ *   so a year (`1990`), a spreadsheet serial day (`45383`, `33010.5`) or `0` is no date;
+ *   from 9 digits a fraction is cut to whole seconds. `invalid_date` otherwise, its message giving the formats read;
  * - tags listed in `booleanTags` → `"true"` / `"false"` (the kit's `toBoolean`: true/false,
  *   yes/no, y/n, 1/0, on/off; `invalid_boolean` otherwise);
  * - booleans → `"true"` / `"false"`; numbers → decimal text without exponent;
