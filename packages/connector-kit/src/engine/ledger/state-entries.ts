@@ -139,10 +139,13 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
   }
   const adding = options.withAdds === false ? NO_GROUPS : (plan?.addGroups ?? NO_GROUPS);
   const groups = base.groups.length + adding.length === 0 ? NO_GROUPS : sortedGroups([...base.groups, ...adding]);
-  const creating = plan?.action === 'create' && record.destinationId === undefined && !firstJoin;
+  // A create makes a new record: also for a record whose state names one that is gone (deleted or archived in the
+  // destination) — marked with that one's id and ownership, a run killed mid-create left the new record someone else's
+  // (fresh reviewer 100, F3: found by key on the next run, it was written whole and never deleted).
+  const creating = plan?.action === 'create' && !firstJoin;
   return {
     recordId: record.recordId,
-    destinationId: record.destinationId ?? null,
+    destinationId: creating ? null : (record.destinationId ?? null),
     matchKey: heldKey(record),
     snapshot: withFound(withLinks({ properties, groups }, linkedOf(record.entry)), foundAfter(record, groups)),
     hash: '',
