@@ -390,6 +390,8 @@ describe('syncmodes sync --to facebook: an audience made elsewhere (trial of sto
       const first = await run(true);
       expect(first.code, first.stderr).toBe(0);
       expect(first.notices.map((n) => n.code)).toEqual(['audience_shared']);
+      // It does not claim the id exists (fresh reviewer 100, F4: an id that does not exist was said to "already exist").
+      expect(first.notices[0]?.message).toMatch(/^Facebook Custom Audiences audience "(555|VIP)" is given by id \(an audience made elsewhere\) and this sync has no member in it yet/);
       const second = await run(false);
       expect(second.notices).toEqual([]);
     }, 60_000);

@@ -38,11 +38,13 @@ export function checkColumns(mapping: FieldMapping, header: readonly string[]): 
   const available = new Set(header);
   const missing = [...new Set(mappedColumns(mapping))].filter((c) => !available.has(c));
   if (missing.length > 0) {
-    const listed = header
+    // Unnamed columns (Excel's trailing ones) are left out of the list: they cannot be mapped.
+    const named = header.filter((c) => c !== '');
+    const listed = named
       .slice(0, LISTED_COLUMNS)
       .map((c) => `"${c}"`)
       .join(', ');
-    const more = header.length > LISTED_COLUMNS ? ` and ${header.length - LISTED_COLUMNS} more` : '';
+    const more = named.length > LISTED_COLUMNS ? ` and ${named.length - LISTED_COLUMNS} more` : '';
     throw new InputError('unknown_column', `The source has no column ${missing.map((c) => `"${c}"`).join(', ')}. Columns found: ${listed}${more}.`);
   }
 }

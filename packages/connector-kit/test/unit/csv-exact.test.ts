@@ -246,6 +246,8 @@ describe('CSV: headers are checked in linear time and bounded', () => {
   it('reads a header ending with unnamed columns (Excel), and their cells are not read', async () => {
     expect(brief(await read('id,email,name,,\r\n1,p1@x.example,Ann,,\r\n2,p2@x.example,Bo,stray,\r\n'))).toEqual(['2:1', '3:2']);
     await expect(read('id,email,name,name,\n')).rejects.toMatchObject({ code: 'duplicate_column', message: expect.stringContaining('"name" twice') });
+    // Fresh reviewer 100, F7: a missing mapped column's message listed the unnamed ones as "".
+    await expect(read('id,mail,,name,,\n')).rejects.toMatchObject({ code: 'unknown_column', message: expect.stringMatching(/Columns found: "id", "mail", "name"\.$/) });
   });
 
   it('lists at most 20 columns when a mapped one is missing', async () => {

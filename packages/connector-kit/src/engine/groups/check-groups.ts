@@ -36,13 +36,13 @@ async function findGroups(ctx: RunContext, find: NonNullable<ReturnType<typeof f
  * stop 26: a member seeded by hand was removed with a departed person, and a person still in
  * the source with it).
  */
-function sharedAudience(ctx: RunContext, name: string): RunNotice[] {
+function sharedAudience(ctx: RunContext, name: string, byId = false): RunNotice[] {
   if (ctx.kind !== 'audience' || ctx.destination.identityKeys === undefined || !permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })) return [];
   return [
     {
       code: 'audience_shared',
       message:
-        `${ctx.destinationName} audience "${name}" already exists and this sync has no member in it yet: if people or other tools upload to it too, removing someone who left the source also removes what ${ctx.destinationName} merged into their member from those uploads (it matches a person by any shared identifier, and members cannot be listed). ` +
+        `${ctx.destinationName} audience "${name}" ${byId ? 'is given by id (an audience made elsewhere)' : 'already exists'} and this sync has no member in it yet: if people or other tools upload to it too, removing someone who left the source also removes what ${ctx.destinationName} merged into their member from those uploads (it matches a person by any shared identifier, and members cannot be listed). ` +
         'Let this sync write to an audience of its own, or use additive mode.',
     },
   ];
@@ -56,7 +56,7 @@ function sharedAudience(ctx: RunContext, name: string): RunNotice[] {
 async function sharedById(ctx: RunContext, names: readonly string[]): Promise<RunNotice[]> {
   if (names.length === 0 || sharedAudience(ctx, '').length === 0) return [];
   const held = await ctx.state.groupCounts(ctx.syncId, names);
-  return names.filter((n) => (held.get(n) ?? 0) === 0).flatMap((n) => sharedAudience(ctx, n));
+  return names.filter((n) => (held.get(n) ?? 0) === 0).flatMap((n) => sharedAudience(ctx, n, true));
 }
 
 /** How far apart the destination's clock and this machine's may be, ms: a group created within it of a member's last write is not taken for a replacement. */
