@@ -272,6 +272,17 @@ describe('Intercom destination against the emulator', () => {
     expect(contacts.map((c) => [c.external_id, c.email])).toEqual([['ext-1b', 'p1b@example.com']]);
   });
 
+  // Fresh reviewer 97, F2 (found on Facebook): an email with a zero-width space or a mailto: prefix was sent as it was, and
+  // the contact created beside the person's own, whom no search for it finds.
+  it('fails an email with invisible characters or a mailto: prefix alone (invalid_email), before any lookup names it', async () => {
+    await env.admin.seed({ contacts: [{ role: 'user', email: 'p1@example.com', name: 'Ann' }] });
+    const dirty = ['p1@example.com\u200b', '\u00adp2@example.com', 'mailto:p3@example.com'];
+    const summary = await run([...dirty.map((email, i) => person(i + 1, { email })), person(4)], { mode: 'additive' });
+    expect(outcomes(summary)).toEqual({ p1: 'failed:invalid_email', p2: 'failed:invalid_email', p3: 'failed:invalid_email', p4: 'created' });
+    expect(JSON.stringify((await log()).map((e) => e.body))).not.toMatch(/p[123]@example/);
+    expect((await records(env.admin)).contacts.map((c) => c.email).sort()).toEqual(['p1@example.com', 'p4@example.com']);
+  });
+
   it('does not take a user with another external_id for this record just because the email matches', async () => {
     await env.admin.seed({ contacts: [{ role: 'user', external_id: 'someone-else', email: 'p1@example.com' }] });
     const summary = await run([person(1)]);

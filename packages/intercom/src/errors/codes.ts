@@ -13,6 +13,7 @@ export const INTERCOM_CODES = {
   invalid_request: record(false, 'Intercom refused the request: a parameter it needs is missing (parameter_not_found).', 'Read the message; report it if the record looks right.'),
   conflict: record(false, 'Intercom refused the write as conflicting with another contact (conflict).', 'Check for a contact with the same email or external_id in Intercom; merge the two.'),
   restore_failed: record(false, 'Intercom holds an archived or permanently deleted contact with these details and would not unarchive it.', 'Change the external_id or email, or restore the contact in Intercom (a permanently deleted user cannot be created again).'),
+  invalid_email: record(false, 'An email holds invisible characters (zero-width space, soft hyphen, byte order mark) or a mailto: prefix: Intercom would keep them, and no search for the address would find the contact.', 'Clean the address in the source.'),
   intercom_error: record(false, 'Intercom refused the request with a code this destination does not map (the message and `vendorCode` carry it).', 'Read the message; fix the record or the workspace setting it names.'),
   unknown_field: config('A mapped target is neither a standard contact field nor custom_attributes.<name>.', 'Map to a field the message lists, or to custom_attributes.<name>.'),
   unknown_custom_attribute: config('A mapped custom attribute does not exist in the workspace (and the configuration does not create it).', 'Create it in Intercom (Settings → Data → People), or run with customAttributes=create.'),

@@ -1,4 +1,4 @@
-import { ConfigError, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
+import { ConfigError, InputError, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
 import type { ContactBody } from '../client/intercom-api';
 import type { IntercomConnection } from '../client/intercom-connection';
 import type { IntercomConfig } from '../config';
@@ -9,12 +9,31 @@ import { convertValue, dateOptionsOf } from '../fields/field-values';
 const KEY_FIELDS: ReadonlySet<string> = new Set(['external_id', 'email']);
 
 /**
+ * Unicode format characters (zero-width space and joiners, soft hyphen, byte order mark: general
+ * category Cf, https://www.unicode.org/reports/tr44/#General_Category_Values), invisible, or a
+ * `mailto:` scheme (https://www.rfc-editor.org/rfc/rfc6068) copied with a link.
+ */
+const NOT_OF_AN_ADDRESS = /\p{Cf}|^\s*mailto:/iu;
+
+/**
+ * An email Intercom would store as it is while it is no address anyone searches for: the
+ * contact would be created beside the person's own (fresh reviewer 97, F2, found on
+ * Facebook; the same rows here). `undefined` when it is fine.
+ */
+function dirtyEmail(email: string): SyncError | undefined {
+  if (!NOT_OF_AN_ADDRESS.test(email)) return undefined;
+  return new InputError('invalid_email', 'email holds invisible characters (a zero-width space, soft hyphen or byte order mark) or a mailto: prefix; clean the address in the source.');
+}
+
+/**
  * Turns properties (mapping targets → values) into a contact body: standard fields at the
  * top level, `custom_attributes.<name>` nested, values converted to the attribute's type
  * (dates as epoch seconds); `external_id` and `email` trimmed, as the kit matches them. `null` clears: text attributes are sent as `""` (Intercom
  * clears leads' text attributes only that way; users accept it too), other types as `null`.
  *
- * @returns the body, or the first value that cannot be sent (an error for this record only).
+ * @returns the body, or the first value that cannot be sent (an error for this record only:
+ *   the value's conversion error, or `invalid_email` for an email with invisible characters
+ *   or a `mailto:` prefix).
  */
 export function contactBody(
   connection: IntercomConnection,
@@ -38,6 +57,8 @@ export function contactBody(
     }
     // The keys are sent as the kit matches them, trimmed: a contact written with ` ext-1 ` would not be found by the next lookup for `ext-1`.
     if (typeof sent === 'string' && target.kind === 'standard' && KEY_FIELDS.has(target.name)) sent = sent.trim();
+    const dirty = typeof sent === 'string' && target.kind === 'standard' && target.name === 'email' ? dirtyEmail(sent) : undefined;
+    if (dirty) return { error: dirty };
     if (target.kind === 'standard') body[target.name] = sent;
     else body.custom_attributes = { ...body.custom_attributes, [target.name]: sent };
   }
