@@ -29,7 +29,7 @@ export const facebookConfigSchema = z.object({
     .trim()
     .min(1)
     .optional()
-    .describe('Put every record into this one audience: a name (found or created) or an audience id (digits only). Unset: the records\' groups name their audiences.'),
+    .describe('Put every record into this one audience: a name (found or created) or an audience id (digits only). Unset: the records\' groups name their audiences (a group of digits is the audience with that id when there is one, else a name).'),
   defaultCountry: z
     .string()
     .trim()

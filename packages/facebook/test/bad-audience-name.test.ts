@@ -10,8 +10,8 @@ const person = (i: number, audiences: string[]): ConformanceRecord => ({ id: `r$
 type Summary = Awaited<ReturnType<typeof runSync>>;
 const byId = (s: Summary) => Object.fromEntries(s.results.map((r) => [r.id, r.code ?? r.outcome]));
 
-// One audience that could not be found or created (here a group given by an id no audience
-// has: audience_not_found) failed every record joining any audience, and the others were never
+// One audience that could not be found or created (here a group given by the id of another ad
+// account's audience: audience_in_other_account) failed every record joining any audience, and the others were never
 // added (reviewer 88, F3, on the audience path). Now only the records naming it fail.
 describe('Facebook: an audience that cannot be found or created fails only the records naming it (emulator, official SDK over HTTP)', () => {
   const t = perTestEmulator(() => startFacebook());
@@ -22,16 +22,17 @@ describe('Facebook: an audience that cannot be found or created fails only the r
     return Object.fromEntries(all.map((a) => [a.name, a.members.map((m) => m.EMAIL ?? '').sort()]));
   };
 
-  it('a group naming a missing audience id fails its record alone, naming it; the others join their audience, and a rerun sends nothing for them', async () => {
-    const records = [person(1, ['999999']), person(2, ['VIP']), person(3, ['VIP', 'Other']), person(4, [])];
+  it('a group naming the id of an audience of another ad account fails its record alone, naming it; the others join their audience, and a rerun sends nothing for them', async () => {
+    await t.env.admin.seed({ audiences: [{ id: '777', name: 'Elsewhere', accountId: 'act_2000' }] });
+    const records = [person(1, ['777']), person(2, ['VIP']), person(3, ['VIP', 'Other']), person(4, [])];
     const first = await run(records);
-    expect(byId(first)).toEqual({ r1: 'audience_not_found', r2: 'created', r3: 'created', r4: 'no_audience' });
-    expect(first.results.find((r) => r.id === 'r1')?.message).toContain('group "999999" could not be found or created');
-    expect(await members()).toEqual({ VIP: [sha256Hex(emailOf(2)), sha256Hex(emailOf(3))].sort(), Other: [sha256Hex(emailOf(3))] });
+    expect(byId(first)).toEqual({ r1: 'audience_in_other_account', r2: 'created', r3: 'created', r4: 'no_audience' });
+    expect(first.results.find((r) => r.id === 'r1')?.message).toContain('group "777" could not be found or created');
+    expect(await members()).toEqual({ Elsewhere: [], VIP: [sha256Hex(emailOf(2)), sha256Hex(emailOf(3))].sort(), Other: [sha256Hex(emailOf(3))] });
 
     await t.env.admin.clearRequests();
     const second = await run(records);
-    expect(byId(second)).toEqual({ r1: 'audience_not_found', r2: 'unchanged', r3: 'unchanged', r4: 'unchanged' });
+    expect(byId(second)).toEqual({ r1: 'audience_in_other_account', r2: 'unchanged', r3: 'unchanged', r4: 'unchanged' });
     expect(second.notices.map((n) => n.code)).toEqual([]);
     expect((await t.env.admin.requests()).filter((e) => isUsers(e, 'POST') || isUsers(e, 'DELETE'))).toEqual([]);
   });

@@ -17,8 +17,8 @@ import type { MissingVerdict } from '../client/audience-memory';
 import type { FacebookClient } from '../client/facebook-client';
 import { AUDIENCE_UPLOAD_BLOCKED, AudienceUnreachableError, LOW_AUDIENCE_SIZE } from '../client/graph-errors';
 import type { FacebookCode } from '../errors/codes';
-import { isAudienceId } from './ensure-audiences';
 import type { UsersResponse } from '../client/users-response';
+import { isAudienceOptionId } from './ensure-audiences';
 import type { FacebookConfig } from '../config';
 import { identityRow, type IdentityRow } from '../identifiers/identity-row';
 import { normaliseOptionsOf } from '../identifiers/normalise-options';
@@ -125,7 +125,7 @@ async function missingAudience(ctx: FacebookVerbContext, audience: GroupRef, dir
   const label = audience.name === audience.id ? `Audience ${audience.id}` : `Audience "${audience.name}" (id ${audience.id})`;
   const gone = `${label} no longer exists in the ad account ${ctx.config.adAccountId}: it was deleted in Ads Manager (Facebook answered code 100, subcode 33, and the ad account no longer lists it).`;
   if (direction === 'remove') return new GroupGoneError(AUDIENCE_DELETED, `${gone} Nobody is left in it to remove; the sync forgets this membership.`, { vendorCode: '100' });
-  if (isAudienceId(audience.name)) {
+  if (isAudienceOptionId(ctx, audience.name)) {
     return new SyncError(PINNED_AUDIENCE_DELETED, `${gone} It is pinned by id (the audience option), so the sync does not create another under a new id: give the id of an existing audience, or a name.`, { vendorCode: '100' });
   }
   return new GroupGoneError(AUDIENCE_DELETED, `${gone} Not added.`, { vendorCode: '100', pinnedCode: PINNED_AUDIENCE_DELETED });
