@@ -29,6 +29,9 @@ describe('Salesforce: recheck re-creates what a person deleted', () => {
 
       const rechecked = await run(true);
       expect(Object.fromEntries(rechecked.results.map((r) => [r.id, r.code ? `${r.outcome}:${r.code}` : r.outcome]))).toEqual({ a: 'unchanged', b: mode === 'enrich' ? 'skipped:not_found' : 'created', c: 'unchanged' });
+      // The result names no destination record when none was found (it named the deleted one: fresh reviewer 100, F7).
+      expect(rechecked.results.find((r) => r.id === 'b')?.destinationId).toEqual(mode === 'enrich' ? undefined : expect.stringMatching(/^003/));
+      expect(rechecked.results.find((r) => r.id === 'b')?.destinationId).not.toBe(b?.id);
       const contacts = await readContacts(t.env.admin);
       expect(contacts.map((c) => [c.key, c.groups]).sort()).toEqual(mode === 'enrich' ? [['a@example.com', ['Summit']], ['c@example.com', ['Summit']]] : [['a@example.com', ['Summit']], ['b@example.com', ['Summit']], ['c@example.com', ['Summit']]]);
 

@@ -250,7 +250,10 @@ function planned(record: LedgerRecord, ctx: SettleContext, plan: NonNullable<Led
   const gone = record.groupGone;
   const code = gone ? gone.code : plan.code;
   const message = [plan.message, gone?.message, keptElsewhereMessage(record, ctx)].filter((m) => m !== undefined).join(' ');
+  // Found nowhere in the destination: no destination id, not even the one state had for it (deleted or archived there since;
+  // fresh reviewer 100, F7: the result named a record that no longer exists).
+  const destinationId = plan.code === 'not_found' && record.found === undefined ? undefined : record.destinationId;
   return ctx.kind === 'records'
-    ? { id: record.recordId, row: record.row, action: plan.action, destinationId: record.destinationId, outcome: plan.outcome, code, message }
+    ? { id: record.recordId, row: record.row, action: plan.action, destinationId, outcome: plan.outcome, code, message }
     : { id: record.recordId, row: record.row, action: plan.action, outcome: plan.outcome, code, message };
 }
