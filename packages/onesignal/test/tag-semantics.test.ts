@@ -357,4 +357,30 @@ describe('OneSignal tags against the emulator', () => {
     expect(await tagsOf('user-1')).toEqual({ in_foreign: '1', plan: 'pro', city: 'City 1' });
     expect((await env.admin.requests()).filter((e) => e.method === 'DELETE')).toEqual([]);
   });
+
+  // Fresh helper 101, F1: a group tag the user already had ("1": set by the app, by people or another tool) was taken as
+  // this sync's when its row joined the group, and deleted when the row left it, or left the source — the README says a
+  // tag is deleted only when this sync set it. It is someone else's: not sent, kept, forgotten when the row leaves.
+  it('a group tag the user already had is not this sync\'s: never deleted when the row leaves the group or the source; one this sync set is', async () => {
+    await seed([{ id: 'user-1', tags: { in_vip: '1', app_tag: 'x' } }, { id: 'user-2', tags: { in_vip: '1' } }, { id: 'user-3' }]);
+    const first = await run([person(1, {}, ['VIP']), person(2, {}, ['VIP']), person(3, {}, ['VIP'])]);
+    expect(first.counts).toMatchObject({ updated: 3, failed: 0 });
+    const firstPatches = await patches();
+    const to = (id: string, log: typeof firstPatches) => log.filter((e) => e.path.endsWith(`/${id}`)).map(sentTags);
+    expect(to('user-1', firstPatches)).toEqual([{ plan: 'pro', city: 'City 1' }]);
+    expect(to('user-3', firstPatches)).toEqual([{ plan: 'pro', city: 'City 3', in_vip: '1' }]);
+
+    await env.admin.clearRequests();
+    const second = await run([person(1, {}, []), person(3, {}, [])]);
+    expect(second.counts.failed).toBe(0);
+    expect(second.results.find((r) => r.id === 'p1')?.message).toMatch(/Left group "?VIP"?, where the OneSignal record already was when this sync added it \(someone else's membership\): kept there/);
+    expect(second.results.find((r) => r.id === 'p2')).toMatchObject({ outcome: 'skipped', code: 'delete_not_allowed' });
+    const secondPatches = await patches();
+    expect(to('user-1', secondPatches)).toEqual([]);
+    expect(to('user-2', secondPatches)).toEqual([]);
+    expect(to('user-3', secondPatches)).toEqual([{ in_vip: '' }]);
+    expect(await tagsOf('user-1')).toEqual({ in_vip: '1', app_tag: 'x', plan: 'pro', city: 'City 1' });
+    expect(await tagsOf('user-2')).toEqual({ in_vip: '1', plan: 'pro', city: 'City 2' });
+    expect(await tagsOf('user-3')).toEqual({ plan: 'pro', city: 'City 3' });
+  });
 });

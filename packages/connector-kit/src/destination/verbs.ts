@@ -106,6 +106,14 @@ export type ItemResult =
        * for a group the state already lists as this sync's.
        */
       readonly madeByOther?: boolean | undefined;
+      /**
+       * Only for destinations with `groupMembership: 'record'`: the groups of the write's
+       * `groups.add` the record was already in before the write (e.g. a OneSignal tag the app
+       * set): someone else's membership, never removed by this sync (`StateSnapshot.found`) —
+       * as a group verb's `existing` answer to an add says — unless its state already counts
+       * it as this sync's (an add a killed run had sent).
+       */
+      readonly alreadyIn?: readonly string[] | undefined;
     }
   | { readonly ok: false; readonly error: SyncError };
 

@@ -2,6 +2,7 @@ import { ApiException, createConfiguration, DefaultApi, ServerConfiguration, typ
 import { SyncError } from '@syncmodes/connector-kit';
 import type { OneSignalConfig } from '../config';
 import type { TagChanges } from '../tags/tag-changes';
+import { MEMBER } from '../tags/tag-keys';
 import { mapApiError } from './errors';
 import { RawBodies } from './raw-bodies';
 import { timedFetch } from './timed-fetch';
@@ -39,6 +40,16 @@ function checkViewAnswer(answer: unknown, externalId: string): void {
   throw new SyncError('unexpected_response', 'OneSignal answered the view of a user with a body that does not name that user (identity.external_id); it is asked again.', { status: 200, retryable: true });
 }
 
+const NO_TAGS: ReadonlySet<string> = new Set();
+
+/** The keys of a viewed user's tags whose value is `"1"` (`properties.tags`; OneSignal keeps tag values as strings). */
+function memberTagsOf(user: unknown): ReadonlySet<string> {
+  const tags = (user as { properties?: { tags?: unknown } } | null)?.properties?.tags;
+  if (tags === null || typeof tags !== 'object') return NO_TAGS;
+  const keys = Object.entries(tags as Record<string, unknown>).flatMap(([key, value]) => (value === MEMBER || value === 1 ? [key] : []));
+  return keys.length === 0 ? NO_TAGS : new Set(keys);
+}
+
 /**
  * The external_id the connection check reads (`checkAccess`). Whether a user has it or not
  * does not matter: a 200 or a 404 both say the key and the app were accepted. Tools that
@@ -52,6 +63,8 @@ export class OneSignalClient {
   private readonly pacer: UserPacer;
   private readonly views: ViewPacer;
   private readonly acknowledged = new Map<string, Map<string, string>>();
+  /** External id → the tags of value `"1"` (a group's membership tag) the user had when the lookup read it, in this run. */
+  private readonly readTags = new Map<string, ReadonlySet<string>>();
 
   constructor(private readonly config: OneSignalConfig) {
     this.api = new DefaultApi(
@@ -107,7 +120,9 @@ export class OneSignalClient {
   async userExists(externalId: string, signal?: AbortSignal): Promise<boolean> {
     return this.views.run(async () => {
       try {
-        checkViewAnswer(await this.api.getUser(this.config.appId, 'external_id', externalId), externalId);
+        const user = await this.api.getUser(this.config.appId, 'external_id', externalId);
+        checkViewAnswer(user, externalId);
+        this.readTags.set(externalId, memberTagsOf(user));
         return true;
       } catch (thrown) {
         if (thrown instanceof SyncError) throw thrown;
@@ -160,8 +175,18 @@ export class OneSignalClient {
     return Object.fromEntries(Object.entries(changes).filter(([key, value]) => acked.get(key) !== value));
   }
 
+  /**
+   * The tags of value `"1"` user `externalId` had when this run's lookup read it (empty when
+   * it was not read): group membership tags someone else set, where a group this sync adds
+   * maps to one (see `alreadyIn` in the update verb).
+   */
+  memberTagsRead(externalId: string): ReadonlySet<string> {
+    return this.readTags.get(externalId) ?? NO_TAGS;
+  }
+
   /** Forgets a user whose update is complete. */
   done(externalId: string): void {
+    this.readTags.delete(externalId);
     this.acknowledged.delete(externalId);
     this.pacer.forget(externalId);
   }

@@ -2,7 +2,7 @@ import type { TargetItem, UpdateItem, CreateOrUpdateItem, WriteItem } from '../.
 import { SyncError } from '../../errors/sync-error';
 import type { SendBatchOptions } from '../calls/send-batch';
 import type { RecordEvent } from '../ledger/events';
-import type { OpKey, RecordView } from '../ledger/ledger-record';
+import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import { decideMatch, listIds } from './match-decision';
@@ -11,12 +11,18 @@ import { failedEvent, sendKind, type Ok } from './send-kind';
 
 const toTarget = (record: RecordView): TargetItem => ({ ref: record.ref, recordId: record.recordId, destinationId: record.destinationId as string });
 
-/** Membership kept in the record: the group operations an acknowledged write carried. */
-function groupAcks(ctx: RecordRunContext, record: RecordView): RecordEvent[] {
+/**
+ * Membership kept in the record: the group operations an acknowledged write carried; an add of
+ * a group the destination says the record was already in (`ItemResult.alreadyIn`) is
+ * acknowledged as existing (someone else's membership: see `foundAfter`).
+ */
+function groupAcks(ctx: RecordRunContext, record: RecordView, result?: Ok): RecordEvent[] {
   if (ctx.destination.groupMembership !== 'record') return [];
   const plan = record.plan;
-  const ops: OpKey[] = [...(plan?.removeGroups ?? []).map((g): OpKey => `remove:${g}`), ...(plan?.addGroups ?? []).map((g): OpKey => `add:${g}`)];
-  return ops.map((op) => ({ type: 'acknowledged', ref: record.ref, op }));
+  const already = new Set(result?.alreadyIn ?? []);
+  const removes = (plan?.removeGroups ?? []).map((g): RecordEvent => ({ type: 'acknowledged', ref: record.ref, op: `remove:${g}` }));
+  const adds = (plan?.addGroups ?? []).map((g): RecordEvent => ({ type: 'acknowledged', ref: record.ref, op: `add:${g}`, ...(already.has(g) ? { existing: true } : {}) }));
+  return [...removes, ...adds];
 }
 
 /** Deletes records that left the source (only ever planned in `sync` mode, for records this sync may delete). */
@@ -76,10 +82,10 @@ function createItem(ctx: RecordRunContext, r: RecordView): WriteItem {
 }
 
 /** What an acknowledged update settles. */
-const updateAcks = (ctx: RecordRunContext, r: RecordView): RecordEvent[] => [...(r.plan?.write ? [{ type: 'acknowledged' as const, ref: r.ref, op: 'write' as const }] : []), ...groupAcks(ctx, r)];
+const updateAcks = (ctx: RecordRunContext, r: RecordView, result: Ok): RecordEvent[] => [...(r.plan?.write ? [{ type: 'acknowledged' as const, ref: r.ref, op: 'write' as const }] : []), ...groupAcks(ctx, r, result)];
 
 /** What an acknowledged create settles: the new record's id, or the existing record an upsert met. */
-const createAcks = (ctx: RecordRunContext, r: RecordView, result: Ok): RecordEvent[] => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r)];
+const createAcks = (ctx: RecordRunContext, r: RecordView, result: Ok): RecordEvent[] => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r, result)];
 
 /** The window's updates still to send; those with nothing to send besides a restore are acknowledged here. */
 function updatesToSend(ctx: RecordRunContext, ledger: RecordLedger): RecordView[] {
@@ -160,7 +166,7 @@ async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: r
     (r) => (isCreate(r) ? { ...createItem(ctx, r), action: 'create' } : { ...updateItem(ctx, r), action: 'update' }),
     (batch) => verb.call(ctx.destination.verbs, ctx.verbs, batch),
     {
-      onOk: (r, result) => (isCreate(r) ? createAcks(ctx, r, result) : updateAcks(ctx, r)),
+      onOk: (r, result) => (isCreate(r) ? createAcks(ctx, r, result) : updateAcks(ctx, r, result)),
       onMissing: (r) => (isCreate(r) ? undefined : (missing.push(r), [])),
       // Failures read as the record's own write's; an update left unsent after a call with no answer in time, and the records of a part refused whole, go again by their own verb.
       onFailure: (r, error) => {
@@ -179,7 +185,7 @@ async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: r
 /** Sends updates by `update`; records gone at write time join `missing`. */
 function sendUpdateBatches(ctx: RecordRunContext, ledger: RecordLedger, updates: readonly RecordView[], missing: RecordView[]): Promise<void> {
   return sendKind<UpdateItem>(ctx, ledger, 'update', updates, (r) => updateItem(ctx, r), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
-    onOk: (r) => updateAcks(ctx, r),
+    onOk: (r, result) => updateAcks(ctx, r, result),
     onMissing: (r) => (missing.push(r), []),
   });
 }
