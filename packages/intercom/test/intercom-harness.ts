@@ -11,6 +11,7 @@ export interface ContactRecord {
   readonly email: string;
   readonly name: string | null;
   readonly phone: string | null;
+  readonly unsubscribed_from_emails: boolean;
   readonly custom_attributes: Record<string, string | number | boolean>;
   readonly tags: { readonly data: readonly { readonly id: string }[] };
   readonly archived: boolean;

@@ -26,14 +26,30 @@ function dirtyEmail(email: string): SyncError | undefined {
 }
 
 /**
+ * Standard fields a blank must not clear: `unsubscribed_from_emails` holds true or false, so
+ * a cleared opt-out is "subscribed" (fresh helper 101, F2: an emptied cell re-subscribed
+ * contacts, reported updated — Salesforce's `HasOptedOutOfEmail` is refused the same way).
+ * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/updatecontact
+ */
+const NEVER_CLEARED: ReadonlySet<string> = new Set(['unsubscribed_from_emails']);
+
+function neverCleared(name: string): SyncError {
+  return new InputError(
+    'required_field_missing',
+    `${name} is empty in the source: clearing it would subscribe the contact to emails again, so nothing was written for this row. Give it true or false, or stop mapping the column.`,
+    { fields: [name] },
+  );
+}
+
+/**
  * Turns properties (mapping targets → values) into a contact body: standard fields at the
  * top level, `custom_attributes.<name>` nested, values converted to the attribute's type
  * (dates as epoch seconds); `external_id` and `email` trimmed, as the kit matches them. `null` clears: text attributes are sent as `""` (Intercom
  * clears leads' text attributes only that way; users accept it too), other types as `null`.
  *
  * @returns the body, or the first value that cannot be sent (an error for this record only:
- *   the value's conversion error, or `invalid_email` for an email with invisible characters
- *   or a `mailto:` prefix).
+ *   the value's conversion error, `invalid_email` for an email with invisible characters
+ *   or a `mailto:` prefix, or `required_field_missing` for an emptied `unsubscribed_from_emails`).
  */
 export function contactBody(
   connection: IntercomConnection,
@@ -49,6 +65,7 @@ export function contactBody(
       throw new ConfigError(`Intercom has no data attribute "${target.name}"; it must be created before contacts can carry it.`, 'unknown_custom_attribute');
     }
     let sent: string | number | boolean | null;
+    if ((value === null || value === '') && target.kind === 'standard' && NEVER_CLEARED.has(target.name)) return { error: neverCleared(target.name) };
     if (value === null || value === '') sent = type === 'string' ? '' : null;
     else {
       const converted = convertValue(property, type, value, dateOptionsOf(config));
