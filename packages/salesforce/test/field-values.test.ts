@@ -88,6 +88,10 @@ describe('convertValue', () => {
     const status = field({ name: 'Status', type: 'picklist', length: 40, restrictedPicklist: true, picklistValues: [{ value: 'Open', active: true }] });
     expect(convertValue(status, 'Closed', {})).toMatchObject({ ok: false, error: { code: 'invalid_picklist_value' } });
     expect(convertValue(status, 'Open', {})).toEqual({ ok: true, value: 'Open' });
+    expect(convertValue(status, ' open ', {})).toEqual({ ok: true, value: 'Open' });
+    const twins = field({ name: 'Status', type: 'picklist', length: 40, restrictedPicklist: true, picklistValues: [{ value: 'Open', active: true }, { value: 'OPEN', active: true }] });
+    expect(convertValue(twins, 'open', {})).toMatchObject({ ok: false, error: { code: 'invalid_picklist_value', message: expect.stringContaining('2 of them differ from it only in letter case') } });
+    expect(convertValue(twins, 'OPEN', {})).toEqual({ ok: true, value: 'OPEN' });
     expect(convertValue(field({ name: 'NumberOfEmployees', type: 'int' }), '12.5', {})).toMatchObject({ ok: false, error: { code: 'invalid_number' } });
     expect(convertValue(field({ name: 'NumberOfEmployees', type: 'int' }), '12', {})).toEqual({ ok: true, value: 12 });
     expect(convertValue(field({ name: 'HasOptedOutOfEmail', type: 'boolean' }), 'Yes', {})).toEqual({ ok: true, value: true });

@@ -104,6 +104,39 @@ describe('Salesforce destination against the emulator', () => {
     expect((await writeCalls()).flatMap((e) => (e.body as { records: { id: string }[] }).records)).toHaveLength(1);
   });
 
+  // Fresh helper 101, F4 and F6: a restricted picklist value in another letter case was refused; a date outside
+  // Salesforce's range was sent, and Salesforce's refusal quoted it (a birth date) in the report.
+  it('sends a restricted picklist value in the picklist\'s own casing; fails a date outside 1700–4000 alone, without quoting it', async () => {
+    const config = { ...env.config, object: 'Lead' };
+    const summary = await runSync({
+      collectResults: true,
+      destination: salesforceDestination,
+      config,
+      mode: 'additive',
+      source: memorySource([person(1, { Company: 'Acme', Status: 'working - contacted' }), person(2, { Company: 'Acme', Status: 'Open - Not Contacted' }), person(3, { Company: 'Acme', Status: 'working' })]),
+      state,
+      retry: FAST,
+    });
+    expect(Object.fromEntries(summary.results.map((r) => [r.id, r.code ?? r.outcome]))).toEqual({ p1: 'created', p2: 'created', p3: 'invalid_picklist_value' });
+    const leads = (await env.admin.records<{ Lead: { Email: string; Status: string }[] }>()).Lead;
+    expect(leads.map((l) => [l.Email, l.Status]).sort()).toEqual([
+      ['p1@example.com', 'Working - Contacted'],
+      ['p2@example.com', 'Open - Not Contacted'],
+    ]);
+
+    const dates = await runSync({
+      collectResults: true,
+      destination: salesforceDestination,
+      config: env.config,
+      mode: 'additive',
+      source: memorySource([person(4, { Birthdate: '0001-01-01' }), person(5, { Birthdate: '1699-12-31' }), person(6, { Birthdate: '1700-01-01' })]),
+      state: new SqliteStateStore(':memory:'),
+      retry: FAST,
+    });
+    expect(Object.fromEntries(dates.results.map((r) => [r.id, r.code ?? r.outcome]))).toEqual({ p4: 'invalid_date', p5: 'invalid_date', p6: 'created' });
+    expect(JSON.stringify(dates.results)).not.toMatch(/0001|1699/);
+  });
+
   it('stops on INVALID_SESSION_ID: nothing written, every record pending as not_sent', async () => {
     const summary = await runSync({
       collectResults: true,

@@ -56,16 +56,40 @@ function checkText(field: FieldDescribe, text: string): Converted {
     return bad('value_too_long', `${field.name} has ${text.length} characters; Salesforce allows ${field.length}. Shorten it.`);
   }
   if (field.type === 'email' && !isEmail(text)) return bad('invalid_email', `${field.name} is not a valid email address.`);
-  if (field.type === 'picklist' && field.restrictedPicklist && !field.picklistValues.some((p) => p.active && p.value === text)) {
-    return bad(
-      'invalid_picklist_value',
-      `${field.name} must be one of: ${field.picklistValues
-        .filter((p) => p.active)
-        .map((p) => p.value)
-        .join(', ')}.`,
-    );
-  }
+  if (field.type === 'picklist' && field.restrictedPicklist) return restrictedValue(field, text);
   return { ok: true, value: text };
+}
+
+/**
+ * A restricted picklist's value: an active value, or the one active value it differs from
+ * only in letter case, sent as the picklist has it (fresh helper 101, F4: `working -
+ * contacted` for Lead Status `Working - Contacted` was refused; sent in the picklist's own
+ * casing, it is the value the org holds, whether or not the org would match it regardless of
+ * case). Two active values differing only in case: refused, never guessed.
+ */
+function restrictedValue(field: FieldDescribe, text: string): Converted {
+  const active = field.picklistValues.filter((p) => p.active).map((p) => p.value);
+  if (active.includes(text)) return { ok: true, value: text };
+  const folded = active.filter((v) => v.toLowerCase() === text.toLowerCase());
+  if (folded.length === 1) return { ok: true, value: folded[0] as string };
+  const which = folded.length > 1 ? ` (${folded.length} of them differ from it only in letter case: give the exact one)` : '';
+  return bad('invalid_picklist_value', `${field.name} must be one of: ${active.join(', ')}${which}.`);
+}
+
+/** Salesforce's range of dates and date-times: "1700-01-01T00:00:00Z GMT to 4000-12-31T00:00:00Z GMT" (primitive data types). */
+const FIRST_DAY = '1700-01-01';
+const LAST_DAY = '4000-12-31';
+
+/**
+ * A date or date-time (`YYYY-MM-DD…`, as converted) outside Salesforce's range fails here,
+ * naming the range, not the value: Salesforce's refusal quoted the value, a birth date
+ * (fresh helper 101, F6). https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/primitive_data_types.htm
+ */
+function inDateRange(field: FieldDescribe, converted: Converted): Converted {
+  if (!converted.ok || typeof converted.value !== 'string') return converted;
+  const day = converted.value.slice(0, 10);
+  if (day >= FIRST_DAY && day <= LAST_DAY) return converted;
+  return bad('invalid_date', `${field.name} is outside the dates Salesforce accepts (${FIRST_DAY} to ${LAST_DAY}); check the year in the source.`);
 }
 
 /**
@@ -75,10 +99,10 @@ function checkText(field: FieldDescribe, text: string): Converted {
  * - `null` clears the field;
  * - text types: trimmed (as Salesforce saves them), then length ≤ the field's length
  *   (`value_too_long`), emails well formed (`invalid_email`), restricted picklists hold an
- *   active value (`invalid_picklist_value`);
+ *   active value, sent in the picklist's casing (`invalid_picklist_value`);
  * - `date`: `YYYY-MM-DD` from `dateFormat` (date-fns tokens) or ISO text, an ISO
  *   date-time's day, or epoch seconds / milliseconds (`invalid_date`; see the kit's
- *   `toCalendarDate`);
+ *   `toCalendarDate`), from 1700-01-01 to 4000-12-31 (`invalid_date`, as for date-times);
  * - `datetime`: ISO 8601 UTC from a date-time with a zone, a date (UTC midnight) or an
  *   epoch number (`invalid_date`; the kit's `toDateTime`);
  * - numbers: exact or refused (`invalid_number`, `number_not_exact`; the kit's
@@ -96,7 +120,7 @@ export function convertValue(field: FieldDescribe, value: PropertyValue, dates: 
   else if (NUMBER_TYPES.has(type)) result = toExactNumber(value, field.name, { integer: type === 'int' || type === 'long' });
   else if (type === 'date') result = toCalendarDate(value, field.name, dates);
   else if (type === 'datetime') result = toDateTime(value, field.name, dates);
-  if (result) return result;
+  if (result) return type === 'date' || type === 'datetime' ? inDateRange(field, result as Converted) : result;
   const text = String(value);
   if (!TEXT_TYPES.has(type)) return { ok: true, value: text };
   // Salesforce saves text trimmed ("trims leading and trailing white spaces in field values",
