@@ -194,9 +194,18 @@ export function mapCheckedValues(columns: readonly string[], values: readonly (s
   return mapRow(byColumn, line, mapping);
 }
 
-/** A parsed record checked against the header and the quoting rules: its values, or the entries failing its lines. */
+/**
+ * A row of empty cells only (`,,` or `  ,  ,  `, of any width): what a spreadsheet writes for a
+ * line left empty (Excel exports such lines as delimiters alone). It is no record, as an empty
+ * line is none: it failed `missing_record_id`, and the run then deleted nothing (fresh helper
+ * 103, F1). A quoted empty value (`""`) is a value someone wrote, not a blank cell.
+ */
+const blankRow = (parsed: Parsed): boolean => parsed.fields.every((f) => f.trim() === '') && !parsed.raw.includes('"');
+
+/** A parsed record checked against the header and the quoting rules: its values, or the entries failing its lines (none for a {@link blankRow}). */
 function checkRow(parsed: Parsed, checks: RowCheckOptions, maxChars: number): CheckedRow | SourceItem[] {
   if (parsed.tooLong !== undefined) return malformed(parsed.span, tooLongMessage(parsed.span, parsed.tooLong, maxChars));
+  if (blankRow(parsed)) return [];
   if (!fullRow(parsed.fields, checks.header.names)) return malformed(parsed.span, countMessage(parsed.span, parsed.fields.length, checks.header.names.length));
   const problem = rowProblem(parsed.fields, parsed.raw, parsed.span, checks);
   if (problem !== undefined) return malformed(parsed.span, problem);

@@ -60,7 +60,9 @@ function startedOnNext<T>(start: () => AsyncGenerator<T>): AsyncIterableIterator
  * fields, embedded newlines and CRLF / LF / CR line endings are handled. The first line is
  * the header (at most {@link MAX_CSV_COLUMNS} columns). Each record's `row` is the file
  * line it starts on (the header is line 1, so the first data row is normally 2; blank
- * lines and line breaks inside quoted values count), also after malformed rows.
+ * lines and line breaks inside quoted values count), also after malformed rows. Empty lines,
+ * and rows of empty cells only (`,,` — what a spreadsheet writes for an empty line), are no
+ * records and yield nothing; a row with a quoted empty value (`""`) is a row.
  *
  * A row that cannot be read exactly fails alone as `malformed_row`, with its lines and what
  * to fix — one entry per file line it covers (a stray quote that merged lines 3–5 gives

@@ -70,6 +70,14 @@ describe('a CSV file read in a worker thread gives what the calling thread gives
     await both(file(lines.join('\n')), { multilineValues: 'trust' }, groups);
   });
 
+  // Fresh helper 103, F1: a row of empty cells (`,,`, what Excel writes for an empty line) failed missing_record_id, and
+  // the run then deleted nothing. It is no record, as an empty line is none; a quoted empty value is still a row.
+  it('rows of empty cells only, of any width, are no records; a row with a quoted empty value is', async () => {
+    const read = await both(file(['id,email,name', '1,a@x.example,A', ',,', '  ,  ,  ', ',', '2,b@x.example,B', '"","",""', ',,', ''].join('\r\n')));
+    expect(read.thrown).toBeUndefined();
+    expect(read.items.map((i) => (i as SourceItem)).map((i) => `${i.row}:${i.kind === 'record' ? i.id : i.error.code}`)).toEqual(['2:1', '6:2', '7:missing_record_id']);
+  });
+
   it('a quote never closed, a record too long, one never ended: the same entries and the same stop', async () => {
     await both(file(['id,email,name', ...rows(1, 5), '6,p6@x.example,"open', ...rows(7, 9)].join('\n')));
     await both(file(['id,email,name', ...rows(1, 3), `4,p4@x.example,${'x'.repeat(80)}`, ...rows(5, 6)].join('\n')), { maxRecordChars: 60 });
