@@ -383,4 +383,31 @@ describe('OneSignal tags against the emulator', () => {
     expect(await tagsOf('user-2')).toEqual({ in_vip: '1', plan: 'pro', city: 'City 2' });
     expect(await tagsOf('user-3')).toEqual({ plan: 'pro', city: 'City 3' });
   });
+
+  // Fresh reviewer 102 on the change above: F1, a tag this sync set, read back after the row's id changed, was taken for
+  // someone else's and never removed; F2, the same for groups "VIP" and "vip" (one tag); F3, a group tag the app holds
+  // with another value ("0", "true") was overwritten and later deleted; F4, an existing "1" counted over tagLimit.
+  it('a tag this sync set stays its own after the row\'s id changes, or under another group of the same tag: removed when the last leaves', async () => {
+    await seed([{ id: 'user-1' }, { id: 'user-2' }]);
+    const row = (id: string, external: string, groups: string[]): ConformanceRecord => ({ id, snapshot: { properties: { external_id: external, plan: 'pro' }, groups } });
+    await run([row('p1', 'user-1', ['VIP']), row('p2', 'user-2', ['VIP'])]);
+    expect([await tagsOf('user-1'), await tagsOf('user-2')]).toEqual([{ plan: 'pro', in_vip: '1' }, { plan: 'pro', in_vip: '1' }]);
+    // p1 comes back as p1b (same user); p2 is also in group "vip" (the same tag).
+    await run([row('p1b', 'user-1', ['VIP']), row('p2', 'user-2', ['VIP', 'vip'])]);
+    await run([row('p1b', 'user-1', ['VIP']), row('p2', 'user-2', ['vip'])]);
+    expect(await tagsOf('user-2')).toEqual({ plan: 'pro', in_vip: '1' });
+    const left = await run([row('p1b', 'user-1', []), row('p2', 'user-2', [])]);
+    expect(left.counts.failed).toBe(0);
+    expect([await tagsOf('user-1'), await tagsOf('user-2')]).toEqual([{ plan: 'pro' }, { plan: 'pro' }]);
+  });
+
+  it('a group tag the app holds with another value is neither overwritten nor deleted: the user fails group_tag_clash; an existing "1" does not count over tagLimit', async () => {
+    await seed([{ id: 'user-1', tags: { in_vip: 'true' } }, { id: 'user-2', tags: { in_vip: '0' } }, { id: 'user-3', tags: { in_vip: '1' } }]);
+    const first = await run([person(1, {}, ['VIP']), person(2, {}, ['VIP']), person(3, {}, ['VIP'])], { tagLimit: 2 });
+    expect(Object.fromEntries(first.results.map((r) => [r.id, r.code ?? r.outcome]))).toEqual({ p1: 'group_tag_clash', p2: 'group_tag_clash', p3: 'updated' });
+    expect(first.results.find((r) => r.id === 'p1')?.message).toMatch(/The tag "in_vip" of group "VIP" already holds a value other than "1"/);
+    expect([await tagsOf('user-1'), await tagsOf('user-2'), await tagsOf('user-3')]).toEqual([{ in_vip: 'true' }, { in_vip: '0' }, { in_vip: '1', plan: 'pro', city: 'City 3' }]);
+    await run([person(1), person(2), person(3)], { tagLimit: 2 });
+    expect([await tagsOf('user-1'), await tagsOf('user-2'), (await tagsOf('user-3'))?.in_vip]).toEqual([{ in_vip: 'true', plan: 'pro', city: 'City 1' }, { in_vip: '0', plan: 'pro', city: 'City 2' }, '1']);
+  });
 });

@@ -2,7 +2,6 @@ import { ApiException, createConfiguration, DefaultApi, ServerConfiguration, typ
 import { SyncError } from '@syncmodes/connector-kit';
 import type { OneSignalConfig } from '../config';
 import type { TagChanges } from '../tags/tag-changes';
-import { MEMBER } from '../tags/tag-keys';
 import { mapApiError } from './errors';
 import { RawBodies } from './raw-bodies';
 import { timedFetch } from './timed-fetch';
@@ -40,14 +39,14 @@ function checkViewAnswer(answer: unknown, externalId: string): void {
   throw new SyncError('unexpected_response', 'OneSignal answered the view of a user with a body that does not name that user (identity.external_id); it is asked again.', { status: 200, retryable: true });
 }
 
-const NO_TAGS: ReadonlySet<string> = new Set();
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
-/** The keys of a viewed user's tags whose value is `"1"` (`properties.tags`; OneSignal keeps tag values as strings). */
-function memberTagsOf(user: unknown): ReadonlySet<string> {
+/** A viewed user's tags (`properties.tags`) whose key starts with `prefix`, values as text (OneSignal keeps them as strings). */
+function groupTagsOf(user: unknown, prefix: string): ReadonlyMap<string, string> {
   const tags = (user as { properties?: { tags?: unknown } } | null)?.properties?.tags;
   if (tags === null || typeof tags !== 'object') return NO_TAGS;
-  const keys = Object.entries(tags as Record<string, unknown>).flatMap(([key, value]) => (value === MEMBER || value === 1 ? [key] : []));
-  return keys.length === 0 ? NO_TAGS : new Set(keys);
+  const entries = Object.entries(tags as Record<string, unknown>).flatMap(([key, value]) => (key.startsWith(prefix) && value !== null && value !== undefined ? [[key, String(value)] as const] : []));
+  return entries.length === 0 ? NO_TAGS : new Map(entries);
 }
 
 /**
@@ -63,8 +62,8 @@ export class OneSignalClient {
   private readonly pacer: UserPacer;
   private readonly views: ViewPacer;
   private readonly acknowledged = new Map<string, Map<string, string>>();
-  /** External id → the tags of value `"1"` (a group's membership tag) the user had when the lookup read it, in this run. */
-  private readonly readTags = new Map<string, ReadonlySet<string>>();
+  /** External id → the user's group tags (keys with the `groupTagPrefix`) and their values, as this run's lookup read them. */
+  private readonly readTags = new Map<string, ReadonlyMap<string, string>>();
 
   constructor(private readonly config: OneSignalConfig) {
     this.api = new DefaultApi(
@@ -122,7 +121,7 @@ export class OneSignalClient {
       try {
         const user = await this.api.getUser(this.config.appId, 'external_id', externalId);
         checkViewAnswer(user, externalId);
-        this.readTags.set(externalId, memberTagsOf(user));
+        this.readTags.set(externalId, groupTagsOf(user, this.config.groupTagPrefix));
         return true;
       } catch (thrown) {
         if (thrown instanceof SyncError) throw thrown;
@@ -176,11 +175,11 @@ export class OneSignalClient {
   }
 
   /**
-   * The tags of value `"1"` user `externalId` had when this run's lookup read it (empty when
-   * it was not read): group membership tags someone else set, where a group this sync adds
-   * maps to one (see `alreadyIn` in the update verb).
+   * The group tags (keys with the `groupTagPrefix`; every tag with an empty prefix) user
+   * `externalId` had, with their values, when this run's lookup read it (empty when it was not
+   * read): what the update verb checks a group it joins against (`joinedAlready`).
    */
-  memberTagsRead(externalId: string): ReadonlySet<string> {
+  groupTagsRead(externalId: string): ReadonlyMap<string, string> {
     return this.readTags.get(externalId) ?? NO_TAGS;
   }
 

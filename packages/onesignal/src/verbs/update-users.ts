@@ -2,8 +2,8 @@ import { InputError, SyncError, type ItemResult, type RecordSnapshot, type Updat
 import type { OneSignalClient } from '../client/onesignal-client';
 import { EXTERNAL_ID, type OneSignalConfig } from '../config';
 import { MAX_TAG_CHANGES } from '../onesignal-limits';
-import { chunkTagChanges, planTagLimitError, tagLimitError, tagWriteFor, type TagChanges } from '../tags/tag-changes';
-import { groupTag } from '../tags/tag-keys';
+import { chunkTagChanges, planTagLimitError, tagLimitError, tagWriteFor } from '../tags/tag-changes';
+import { joinedAlready } from '../tags/joined-already';
 
 type Ctx = VerbContext<OneSignalConfig, OneSignalClient>;
 
@@ -76,7 +76,11 @@ async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
   }
   const write = tagWriteFor(item, ctx.config);
   if ('error' in write) return { ok: false, error: write.error };
-  const alreadyIn = joinedAlready(ctx, item, externalId, write.changes);
+  const already = joinedAlready(item, ctx.client.groupTagsRead(externalId), ctx.config.groupTagPrefix);
+  if ('error' in already) return { ok: false, error: already.error };
+  // Already there: not sent, nor counted over the tag limit (fresh reviewer 102, F4).
+  for (const tag of already.tags) delete write.changes[tag];
+  const overLimit = write.overLimit.filter((key) => !already.tags.has(key));
 
   const pending = ctx.client.unacknowledged(externalId, write.changes);
   // Nothing left to change: nothing is sent (the lookup found the user; an empty update proved nothing more and sent `{"tags":{}}`).
@@ -102,24 +106,9 @@ async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
     }
     return partly(result, applied);
   }
-  if (write.overLimit.length > 0 && ctx.config.tagLimit !== undefined) return { ok: false, error: tagLimitError(write.overLimit, ctx.config.tagLimit, applied) };
+  if (overLimit.length > 0 && ctx.config.tagLimit !== undefined) return { ok: false, error: tagLimitError(overLimit, ctx.config.tagLimit, applied) };
   ctx.client.done(externalId);
-  return alreadyIn.length === 0 ? { ok: true, id: externalId } : { ok: true, id: externalId, alreadyIn };
-}
-
-/**
- * The groups the update joins whose membership tag the user already had (`"1"`, as this run's
- * lookup read it): set by the app, by people or by another tool, they are someone else's — the
- * kit never deletes them (`ItemResult.alreadyIn`) — and are not sent again (taken out of
- * `changes`). Without it, the add took the tag as this sync's and a later run deleted it
- * (fresh helper 101, F1), which the README promises never happens.
- */
-function joinedAlready(ctx: Ctx, item: UpdateItem, externalId: string, changes: TagChanges): string[] {
-  const read = ctx.client.memberTagsRead(externalId);
-  if (read.size === 0) return [];
-  const already = (item.groups?.add ?? []).filter((name) => read.has(groupTag(name, ctx.config.groupTagPrefix)));
-  for (const name of already) delete changes[groupTag(name, ctx.config.groupTagPrefix)];
-  return already;
+  return already.groups.length === 0 ? { ok: true, id: externalId } : { ok: true, id: externalId, alreadyIn: already.groups };
 }
 
 /** Updates users, one result per item in order (the destination sends one user per call). */

@@ -5,6 +5,7 @@ import type { RecordEvent } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
+import { addsHeldBySyncs } from './adds-held';
 import { decideMatch, listIds } from './match-decision';
 import { planRecords } from './plan';
 import { failedEvent, sendKind, type Ok } from './send-kind';
@@ -14,12 +15,13 @@ const toTarget = (record: RecordView): TargetItem => ({ ref: record.ref, recordI
 /**
  * Membership kept in the record: the group operations an acknowledged write carried; an add of
  * a group the destination says the record was already in (`ItemResult.alreadyIn`) is
- * acknowledged as existing (someone else's membership: see `foundAfter`).
+ * acknowledged as existing (someone else's membership: see `foundAfter`) — unless a sync holds
+ * that membership as its own (`held`, see {@link addsHeldBySyncs}).
  */
-function groupAcks(ctx: RecordRunContext, record: RecordView, result?: Ok): RecordEvent[] {
+function groupAcks(ctx: RecordRunContext, record: RecordView, result?: Ok, held?: ReadonlySet<string>): RecordEvent[] {
   if (ctx.destination.groupMembership !== 'record') return [];
   const plan = record.plan;
-  const already = new Set(result?.alreadyIn ?? []);
+  const already = new Set((result?.alreadyIn ?? []).filter((g) => !held?.has(g)));
   const removes = (plan?.removeGroups ?? []).map((g): RecordEvent => ({ type: 'acknowledged', ref: record.ref, op: `remove:${g}` }));
   const adds = (plan?.addGroups ?? []).map((g): RecordEvent => ({ type: 'acknowledged', ref: record.ref, op: `add:${g}`, ...(already.has(g) ? { existing: true } : {}) }));
   return [...removes, ...adds];
@@ -82,7 +84,10 @@ function createItem(ctx: RecordRunContext, r: RecordView): WriteItem {
 }
 
 /** What an acknowledged update settles. */
-const updateAcks = (ctx: RecordRunContext, r: RecordView, result: Ok): RecordEvent[] => [...(r.plan?.write ? [{ type: 'acknowledged' as const, ref: r.ref, op: 'write' as const }] : []), ...groupAcks(ctx, r, result)];
+const updateAcks = (ctx: RecordRunContext, r: RecordView, result: Ok, held?: ReadonlySet<string>): RecordEvent[] => [
+  ...(r.plan?.write ? [{ type: 'acknowledged' as const, ref: r.ref, op: 'write' as const }] : []),
+  ...groupAcks(ctx, r, result, held),
+];
 
 /** What an acknowledged create settles: the new record's id, or the existing record an upsert met. */
 const createAcks = (ctx: RecordRunContext, r: RecordView, result: Ok): RecordEvent[] => [{ type: 'acknowledged', ref: r.ref, op: 'write', id: result.id, existing: result.existing }, ...groupAcks(ctx, r, result)];
@@ -183,9 +188,10 @@ async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: r
 }
 
 /** Sends updates by `update`; records gone at write time join `missing`. */
-function sendUpdateBatches(ctx: RecordRunContext, ledger: RecordLedger, updates: readonly RecordView[], missing: RecordView[]): Promise<void> {
-  return sendKind<UpdateItem>(ctx, ledger, 'update', updates, (r) => updateItem(ctx, r), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
-    onOk: (r, result) => updateAcks(ctx, r, result),
+async function sendUpdateBatches(ctx: RecordRunContext, ledger: RecordLedger, updates: readonly RecordView[], missing: RecordView[]): Promise<void> {
+  const held = ctx.destination.groupMembership === 'record' ? await addsHeldBySyncs(ctx, updates) : undefined;
+  await sendKind<UpdateItem>(ctx, ledger, 'update', updates, (r) => updateItem(ctx, r), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
+    onOk: (r, result) => updateAcks(ctx, r, result, held?.get(r.ref)),
     onMissing: (r) => (missing.push(r), []),
   });
 }

@@ -1,0 +1,40 @@
+import { InputError, type SyncError, type UpdateItem } from '@syncmodes/connector-kit';
+import { groupTag, MEMBER } from './tag-keys';
+
+/**
+ * What the user's group tags, as this run's lookup read them (`read`: key → value), say of the
+ * groups an update joins (`item.groups.add`):
+ *
+ * - a group whose tag the user already holds as `"1"` is already joined: set by the app, by
+ *   people, by another tool — or by a sync, which the kit tells from its state — and not sent
+ *   again (`groups`; the kit counts it someone else's unless a sync holds it: `ItemResult.alreadyIn`).
+ *   Without it the add took the tag as this sync's and a later run deleted it (fresh helper
+ *   101, F1), which the README promises never happens;
+ * - a tag another of the record's groups (one it stays in) maps to as well is that group's: the
+ *   add is this sync's as before (fresh reviewer 102, F2: `VIP` then `vip`);
+ * - a tag holding any other value (`"0"`, `"true"`) was set by someone else and means something
+ *   else there: it is not overwritten, and the user fails `group_tag_clash`, nothing sent (fresh
+ *   reviewer 102, F3: it was overwritten with "1", then deleted).
+ * https://documentation.onesignal.com/docs/add-user-data-tags
+ */
+export function joinedAlready(item: UpdateItem, read: ReadonlyMap<string, string>, prefix: string): { readonly groups: readonly string[]; readonly tags: ReadonlySet<string> } | { readonly error: SyncError } {
+  const adds = item.groups?.add ?? [];
+  if (read.size === 0 || adds.length === 0) return { groups: [], tags: new Set() };
+  const staying = new Set(item.snapshot.groups.filter((g) => !adds.includes(g)).map((g) => groupTag(g, prefix)));
+  const groups: string[] = [];
+  for (const name of adds) {
+    const tag = groupTag(name, prefix);
+    const value = read.get(tag);
+    if (value === undefined || value === '' || staying.has(tag)) continue;
+    if (value !== MEMBER) {
+      return {
+        error: new InputError(
+          'group_tag_clash',
+          `The tag "${tag}" of group "${name}" already holds a value other than "${MEMBER}", which this sync did not set (the app's own tag?): it is not overwritten, and nothing was sent for this user. Set a groupTagPrefix no other tag uses.`,
+        ),
+      };
+    }
+    groups.push(name);
+  }
+  return { groups, tags: new Set(groups.map((g) => groupTag(g, prefix))) };
+}
