@@ -92,6 +92,13 @@ describe('convertValue', () => {
     const twins = field({ name: 'Status', type: 'picklist', length: 40, restrictedPicklist: true, picklistValues: [{ value: 'Open', active: true }, { value: 'OPEN', active: true }] });
     expect(convertValue(twins, 'open', {})).toMatchObject({ ok: false, error: { code: 'invalid_picklist_value', message: expect.stringContaining('2 of them differ from it only in letter case') } });
     expect(convertValue(twins, 'OPEN', {})).toEqual({ ok: true, value: 'OPEN' });
+    const colours = field({ name: 'Colours__c', type: 'multipicklist', length: 4099, restrictedPicklist: true, picklistValues: [{ value: 'Red', active: true }, { value: 'Blue', active: true }, { value: 'Green', active: false }] });
+    expect(convertValue(colours, 'red; BLUE', {})).toEqual({ ok: true, value: 'Red;Blue' });
+    expect(convertValue(colours, 'Red;Green', {})).toMatchObject({ ok: false, error: { code: 'invalid_picklist_value' } });
+    const at = field({ name: 'Last_Seen__c', type: 'datetime' });
+    expect(convertValue(at, '4000-12-31T00:00:00Z', {})).toMatchObject({ ok: true });
+    expect(convertValue(at, '4000-12-31T23:00:00Z', {})).toMatchObject({ ok: false, error: { code: 'invalid_date' } });
+    expect(convertValue(at, '1699-12-31T23:59:59Z', {})).toMatchObject({ ok: false, error: { code: 'invalid_date' } });
     expect(convertValue(field({ name: 'NumberOfEmployees', type: 'int' }), '12.5', {})).toMatchObject({ ok: false, error: { code: 'invalid_number' } });
     expect(convertValue(field({ name: 'NumberOfEmployees', type: 'int' }), '12', {})).toEqual({ ok: true, value: 12 });
     expect(convertValue(field({ name: 'HasOptedOutOfEmail', type: 'boolean' }), 'Yes', {})).toEqual({ ok: true, value: true });

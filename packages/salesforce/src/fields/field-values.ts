@@ -57,7 +57,24 @@ function checkText(field: FieldDescribe, text: string): Converted {
   }
   if (field.type === 'email' && !isEmail(text)) return bad('invalid_email', `${field.name} is not a valid email address.`);
   if (field.type === 'picklist' && field.restrictedPicklist) return restrictedValue(field, text);
+  if (field.type === 'multipicklist' && field.restrictedPicklist) return restrictedValues(field, text);
   return { ok: true, value: text };
+}
+
+/**
+ * A restricted multi-select picklist's value: its `;`-separated values each checked as a
+ * restricted picklist's ({@link restrictedValue}: in the picklist's casing, or refused), blank
+ * ones left out (fresh reviewer 102, F6: `red;blue` went out unchecked against `Red`, `Blue`).
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/field_types.htm#i1435616
+ */
+function restrictedValues(field: FieldDescribe, text: string): Converted {
+  const values: string[] = [];
+  for (const part of text.split(';').map((v) => v.trim()).filter((v) => v !== '')) {
+    const one = restrictedValue(field, part);
+    if (!one.ok) return one;
+    values.push(one.value as string);
+  }
+  return { ok: true, value: values.join(';') };
 }
 
 /**
@@ -88,7 +105,9 @@ const LAST_DAY = '4000-12-31';
 function inDateRange(field: FieldDescribe, converted: Converted): Converted {
   if (!converted.ok || typeof converted.value !== 'string') return converted;
   const day = converted.value.slice(0, 10);
-  if (day >= FIRST_DAY && day <= LAST_DAY) return converted;
+  // A date-time's last instant is 4000-12-31T00:00:00Z (fresh reviewer 102, F6: 23:00 that day passed).
+  const lastTime = converted.value.length > 10 && day === LAST_DAY && /[1-9]/.test(converted.value.slice(11));
+  if (day >= FIRST_DAY && day <= LAST_DAY && !lastTime) return converted;
   return bad('invalid_date', `${field.name} is outside the dates Salesforce accepts (${FIRST_DAY} to ${LAST_DAY}); check the year in the source.`);
 }
 
