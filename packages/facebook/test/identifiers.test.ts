@@ -30,6 +30,13 @@ describe('EMAIL', () => {
     ['not an email', undefined],
     ['no-at-sign.example.com', undefined],
     ['a@b', undefined],
+    // Fresh helper 103, F7: stray dots, which no address has, were hashed and reported added.
+    ['r12@example..com', undefined],
+    ['.ann@example.com', undefined],
+    ['ann.@example.com', undefined],
+    ['ann@.example.com', undefined],
+    ['ann..lee@example.com', undefined],
+    ['ann.lee@mail.example.co.uk', 'ann.lee@mail.example.co.uk'],
   ])('%j → %j', (raw, expected) => expect(normaliseEmail(raw)).toBe(expected));
 
   // Reviewer 98, finding 2: invisible characters and mailto: were hashed with the address (created, never matched).
@@ -159,7 +166,26 @@ describe('CT / ST / ZIP', () => {
     ['940251234', '94025'],
     [' 94025 ', '94025'],
     ['SW1A 1AA', 'sw1a1aa'],
+    ['2134', '2134'],
   ])('ZIP %j → %j', (raw, expected) => expect(normaliseZip(raw)).toBe(expected));
+
+  // Fresh helper 103, F4: a spreadsheet drops a US ZIP's leading zeros; hashed as it was, it matched nobody.
+  it.each([
+    ['2134', 'US', '02134'],
+    ['501', 'US', '00501'],
+    ['2134-5678', 'US', '02134'],
+    ['02134', 'US', '02134'],
+    ['2000', 'AU', '2000'],
+    ['8001', 'CH', '8001'],
+    ['12', 'US', '12'],
+  ])('ZIP %j of a record in %s → %j', (raw, country, expected) => expect(normaliseZip(raw, country)).toBe(expected));
+
+  it('the row pads a short ZIP only for a record whose own COUNTRY is the US, never by the default country', () => {
+    const zipOf = (identity: Record<string, string>) => identityRow(identity, US).row[column('ZIP')];
+    expect(zipOf({ EMAIL: 'a@x.com', ZIP: '2134', COUNTRY: 'United States' })).toBe(sha256Hex('02134'));
+    expect(zipOf({ EMAIL: 'a@x.com', ZIP: '2134', COUNTRY: 'Australia' })).toBe(sha256Hex('2134'));
+    expect(zipOf({ EMAIL: 'a@x.com', ZIP: '2134' })).toBe(sha256Hex('2134'));
+  });
 });
 
 describe('COUNTRY → ISO 3166-1 alpha-2, lowercase', () => {
@@ -169,7 +195,11 @@ describe('COUNTRY → ISO 3166-1 alpha-2, lowercase', () => {
     ['usa', 'us'],
     ['DEU', 'de'],
     ['Andorra', 'ad'],
-    ['Congo', 'cg'],
+    ['Congo (Brazzaville)', 'cg'],
+    ['Congo (Kinshasa)', 'cd'],
+    ['DRC', 'cd'],
+    ['Democratic Republic of the Congo', 'cd'],
+    ['Republic of the Congo', 'cg'],
     ["Cote d'Ivoire", 'ci'],
     ['Antarctica (the territory South of 60 deg S)', 'aq'],
     ['Slovakia (Slovak Republic)', 'sk'],
@@ -184,7 +214,7 @@ describe('COUNTRY → ISO 3166-1 alpha-2, lowercase', () => {
     ['Palestinian Territory', 'ps'],
   ])('%j → %j', (raw, expected) => expect(normaliseCountry(raw)).toBe(expected));
 
-  it.each(['Korea', 'Netherlands Antilles', 'Atlantis', 'XX'])('%j is ambiguous, withdrawn or unknown: not guessed', (raw) => {
+  it.each(['Korea', 'Congo', 'Virgin Islands', 'Netherlands Antilles', 'Atlantis', 'XX'])('%j is ambiguous, withdrawn or unknown: not guessed', (raw) => {
     expect(countryCode(raw)).toBeUndefined();
   });
 });
@@ -206,6 +236,16 @@ describe('DOBY / DOBM / DOBD / GEN', () => {
     expect(normaliseBirthDay('7')).toBe('07');
     expect(normaliseBirthDay('31')).toBe('31');
     expect(normaliseBirthDay('32')).toBeUndefined();
+  });
+
+  // Fresh helper 103, F5: one birth-date column mapped to DOBY, DOBM and DOBD sent only the year.
+  it('an ISO birth date (or date-time, its day as written) gives the year, month and day; an impossible or pre-1900 date none', () => {
+    const parts = (raw: string) => [normaliseBirthYear(raw, 2026), normaliseBirthMonth(raw), normaliseBirthDay(raw)];
+    expect(parts('1990-04-03')).toEqual(['1990', '04', '03']);
+    expect(parts('1990-4-3')).toEqual(['1990', '04', '03']);
+    expect(parts('1990-04-03T23:30:00-05:00')).toEqual(['1990', '04', '03']);
+    expect(parts('2014-02-30')).toEqual([undefined, undefined, undefined]);
+    expect(parts('1899-12-30')).toEqual([undefined, undefined, undefined]);
   });
 
   it.each([

@@ -29,5 +29,23 @@ export const COUNTRY_ALIASES: ReadonlyMap<string, string> = new Map(
     'northern ireland': 'GB',
     'uk': 'GB',
     'usa': 'US',
+    // The two Congos by the names exports use (fresh helper 103, F6: "Congo (Kinshasa)" lost its parenthetical and read as CG).
+    'dr congo': 'CD',
+    'd.r. congo': 'CD',
+    'drc': 'CD',
+    'congo-kinshasa': 'CD',
+    'congo (kinshasa)': 'CD',
+    'congo, democratic republic of the': 'CD',
+    'congo, the democratic republic of the': 'CD',
+    'congo-brazzaville': 'CG',
+    'congo (brazzaville)': 'CG',
+    'congo, republic of the': 'CG',
   }),
 );
+
+/**
+ * Names that stand for more than one country in everyday use, lowercase: never read as either
+ * (i18n-iso-countries reads "Congo" as CG, while it as often means the DR Congo, CD: fresh
+ * helper 103, F6). Their full names and the aliases above are read.
+ */
+export const AMBIGUOUS_COUNTRY_NAMES: ReadonlySet<string> = new Set(['congo', 'the congo', 'korea', 'virgin islands', 'the virgin islands']);

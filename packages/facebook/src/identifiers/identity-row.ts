@@ -36,7 +36,7 @@ function cellValue(key: SchemaKey, identity: Properties, options: NormaliseOptio
   const raw = rawOf(key, identity);
   if (raw === undefined) return '';
   if (!CLEAR_KEYS.has(key) && isSha256Hex(raw)) return raw.toLowerCase();
-  const value = normaliseValue(key, raw, key === 'PHONE' ? { ...options, defaultCountry: phoneRegion(identity, options) } : options);
+  const value = normaliseValue(key, raw, key === 'PHONE' ? { ...options, defaultCountry: phoneRegion(identity, options) } : key === 'ZIP' ? { ...options, recordCountry: ownCountry(identity) } : options);
   if (value === undefined || value === '') return undefined;
   return CLEAR_KEYS.has(key) ? value : sha256Hex(value);
 }
@@ -51,11 +51,17 @@ function cellValue(key: SchemaKey, identity: Properties, options: NormaliseOptio
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
 function phoneRegion(identity: Properties, options: NormaliseOptions): CountryCode | undefined {
-  const country = rawOf('COUNTRY', identity);
-  if (country === undefined) return options.defaultCountry;
-  // A COUNTRY sent already hashed is the digest of a lowercase alpha-2 code (Meta's rule): told back from the ~250 codes.
-  const code = isSha256Hex(country) ? countryOfDigest(country) : countryCode(withoutInvisible(country));
+  if (rawOf('COUNTRY', identity) === undefined) return options.defaultCountry;
+  const code = ownCountry(identity);
   return code !== undefined && isSupportedCountry(code) ? code : undefined;
+}
+
+/** The record's own COUNTRY as an alpha-2 code (uppercase), `undefined` when it has none or it names no country. */
+function ownCountry(identity: Properties): string | undefined {
+  const country = rawOf('COUNTRY', identity);
+  if (country === undefined) return undefined;
+  // A COUNTRY sent already hashed is the digest of a lowercase alpha-2 code (Meta's rule): told back from the ~250 codes.
+  return isSha256Hex(country) ? countryOfDigest(country) : countryCode(withoutInvisible(country));
 }
 
 /**

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import countries from 'i18n-iso-countries';
-import { COUNTRY_ALIASES } from './country-aliases';
+import { AMBIGUOUS_COUNTRY_NAMES, COUNTRY_ALIASES } from './country-aliases';
 
 /**
  * The ISO 3166-1 alpha-2 code of a country, uppercase, or `undefined` when it cannot be
  * told: accepts alpha-2 and alpha-3 codes and English names (i18n-iso-countries, which
  * ignores case and accents), retrying without a parenthetical ("Slovakia (Slovak
  * Republic)", "Antarctica (the territory South of 60 deg S)") and with `&` read as `and`,
- * then a small alias table ({@link COUNTRY_ALIASES}). Ambiguous or withdrawn names are not
- * guessed.
+ * with a small alias table ({@link COUNTRY_ALIASES}) read first. Ambiguous names
+ * ({@link AMBIGUOUS_COUNTRY_NAMES}: "Congo") and withdrawn ones are not guessed.
  */
 export function countryCode(raw: string): string | undefined {
   const text = raw.trim().replace(/\s+/g, ' ');
@@ -21,7 +21,8 @@ export function countryCode(raw: string): string | undefined {
   const candidates = new Set([text, text.replace(/\s*\(.*?\)\s*/g, ' ').trim(), text.replace(/\s*&\s*/g, ' and ')]);
   candidates.add(text.replace(/\s*\(.*?\)\s*/g, ' ').replace(/\s*&\s*/g, ' and ').trim());
   for (const name of candidates) {
-    const code = countries.getAlpha2Code(name, 'en') ?? COUNTRY_ALIASES.get(name.toLowerCase());
+    if (AMBIGUOUS_COUNTRY_NAMES.has(name.toLowerCase())) continue;
+    const code = COUNTRY_ALIASES.get(name.toLowerCase()) ?? countries.getAlpha2Code(name, 'en');
     if (code) return code;
   }
   return undefined;

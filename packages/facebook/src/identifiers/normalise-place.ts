@@ -28,12 +28,18 @@ export function normaliseState(raw: string): string | undefined {
 
 /**
  * ZIP: lowercase, no spaces; a US ZIP+4 (`94025-1234`) keeps its first five digits (Meta's
- * rule). `undefined` when empty.
+ * rule). A record whose own COUNTRY is the US (`country`) with a ZIP of 3 or 4 digits (or such
+ * a ZIP+4) has it padded with zeros to 5: US ZIPs are 5 digits, and a spreadsheet drops their
+ * leading zeros (`02134` → `2134`; fresh helper 103, F4: hashed as it was, it matched nobody).
+ * Without a COUNTRY nothing is padded: 4-digit postcodes are whole elsewhere (Australia,
+ * Switzerland, Denmark…). `undefined` when empty.
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
-export function normaliseZip(raw: string): string | undefined {
+export function normaliseZip(raw: string, country?: string): string | undefined {
   const zip = raw.trim().toLowerCase().replace(/\s+/g, '');
   if (zip === '') return undefined;
   const us = /^(\d{5})-?\d{4}$/.exec(zip);
-  return us ? (us[1] as string) : zip;
+  if (us) return us[1] as string;
+  const short = country?.toUpperCase() === 'US' ? /^(\d{3,4})(?:-\d{4})?$/.exec(zip) : null;
+  return short ? (short[1] as string).padStart(5, '0') : zip;
 }

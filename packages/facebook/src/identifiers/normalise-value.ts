@@ -15,6 +15,8 @@ export interface NormaliseOptions {
   readonly defaultCountry: CountryCode | undefined;
   /** The latest birth year accepted (DOBY). */
   readonly currentYear: number;
+  /** The record's own COUNTRY (ISO 3166-1 alpha-2), when it has one: a US ZIP that lost its leading zeros is padded (see `normaliseZip`). */
+  readonly recordCountry?: string | undefined;
 }
 
 /** The text of a property value (`null` / blank → `undefined`). */
@@ -64,7 +66,7 @@ function normaliseHashed(key: Exclude<SchemaKey, 'MADID' | 'EXTERN_ID'>, raw: st
     case 'ST':
       return normaliseState(raw);
     case 'ZIP':
-      return normaliseZip(raw);
+      return normaliseZip(raw, options.recordCountry);
     case 'COUNTRY':
       return normaliseCountry(raw);
     case 'DOBY':
