@@ -190,7 +190,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--allow-empty-source', "allow a run whose source is empty while the sync has exported before")
     .option('--recheck', 'look every record up again, unchanged ones too: re-creates (or restores) records deleted or archived in the destination since this sync wrote them; a lookup for every record')
     .addOption(new Option('--delete-policy <policy>', 'which records sync mode may delete').choices(['owned', 'matched']))
-    .option('--delimiter <char>', 'CSV: the field delimiter, one character, e.g. ";" (tab: tab); default "," (tab for .tsv files)')
+    .option('--delimiter <char>', 'CSV: the field delimiter, one character, e.g. ";" (tab: tab); default "," (tab for .tsv files), or the one a first line sep=; names')
     .addOption(new Option('--multiline-values <how>', 'CSV: check (default) fails a row whose quoted value runs over lines that look like rows (a stray quote); trust reads such values as they are').choices(['check', 'trust']))
     .option('--max-rate-limit-wait <seconds>', MAX_RATE_LIMIT_WAIT_HELP, count, DEFAULT_MAX_RATE_LIMIT_WAIT_S)
     .option('--config <file>', 'YAML file with these settings (flags override it)')

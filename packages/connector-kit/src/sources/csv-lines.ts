@@ -12,7 +12,12 @@ const LF = 10;
  */
 export class LineCounter {
   /** The line the next piece of raw text starts on (1-based). */
-  private next = 1;
+  private next: number;
+
+  /** @param firstLine the file line the first piece of raw text starts on (after lines the parser was told to skip). */
+  constructor(firstLine = 1) {
+    this.next = firstLine;
+  }
 
   /**
    * Accounts for one record's raw text.

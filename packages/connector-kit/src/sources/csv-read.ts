@@ -8,6 +8,7 @@ import { LineCounter } from './csv-lines';
 import { countMessage, count, malformed } from './csv-row-errors';
 import { linesLabel, rowProblem, type LineSpan, type RowCheckOptions } from './csv-row-check';
 import { SkippedRows } from './csv-skipped-rows';
+import { excelSeparator } from './excel-separator';
 import { checkSourceFile, sourceFileError } from './source-file';
 import { utf16Of, Utf16ToUtf8 } from './utf16-input';
 
@@ -112,14 +113,16 @@ function parseOptions(delimiter: string, readLimit: number): Options {
  * csv-parse would build a context object for every record (a fifth of the time of reading a
  * million rows, measured with `tools/bench/profile-planner.ts --csv`).
  */
-function parseFile(path: string, delimiter: string, maxChars: number) {
+function parseFile(path: string, delimiter: string, maxChars: number, fromLine = 1) {
   const readLimit = maxChars * READ_LIMIT_FACTOR;
-  const lines = new LineCounter();
+  const lines = new LineCounter(fromLine);
   const skipped = new SkippedRows(lines, readLimit);
   /** Records accepted before reading stopped at the read limit (none read after). */
   let stoppedBefore: number | undefined;
   const options: Options = {
     ...parseOptions(delimiter, readLimit),
+    // Lines before `fromLine` (Excel's `sep=` line, see `excelSeparator`) are not read.
+    ...(fromLine > 1 ? { from_line: fromLine } : {}),
     on_skip: (error: CsvError | undefined, raw: string | undefined): undefined => {
       if (!error || stoppedBefore !== undefined) return undefined;
       skipped.add(parser.info.records, error, raw ?? '');
@@ -232,10 +235,11 @@ export async function* readCsv(path: string, mapping: FieldMapping, options: Csv
  */
 export async function* readCheckedRows(path: string, mapping: FieldMapping, options: CsvReadOptions = {}): AsyncGenerator<CheckedRow | SourceItem> {
   checkCsvFile(path);
-  const delimiter = options.delimiter ?? ',';
+  const hint = utf16Of(path) === undefined ? excelSeparator(path) : undefined;
+  const delimiter = options.delimiter ?? hint ?? ',';
   const maxChars = options.maxRecordChars ?? MAX_CSV_RECORD_CHARS;
   let checks: RowCheckOptions | undefined;
-  const { parser, rest } = parseFile(path, delimiter, maxChars);
+  const { parser, rest } = parseFile(path, delimiter, maxChars, hint === undefined ? 1 : 2);
   try {
     for await (const parsed of parser) {
       if (checks === undefined) {

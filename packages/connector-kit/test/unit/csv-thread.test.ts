@@ -78,6 +78,21 @@ describe('a CSV file read in a worker thread gives what the calling thread gives
     expect(read.items.map((i) => (i as SourceItem)).map((i) => `${i.row}:${i.kind === 'record' ? i.id : i.error.code}`)).toEqual(['2:1', '6:2', '7:missing_record_id']);
   });
 
+  // Fresh helper 103, F3: Excel's `sep=;` first line was read as the header ("Columns found: \"sep=;\"").
+  it('a first line sep=; names the delimiter and is skipped (rows keep their file lines); a given delimiter wins', async () => {
+    const brief = (r: Awaited<ReturnType<typeof both>>) => r.items.map((i) => (i as SourceItem)).map((i) => `${i.row}:${i.kind === 'record' ? i.id : i.error.code}`);
+    for (const [text, options] of [
+      ['sep=;\nid;email;name\n1;a@x.example;A\n2;b@x.example;B\n', {}],
+      ['\uFEFFSEP=;\r\nid;email;name\r\n1;a@x.example;A\r\n2;b@x.example;B\r\n', {}],
+      ['sep=,\nid;email;name\n1;a@x.example;A\n2;b@x.example;B\n', { delimiter: ';' }],
+      ['sep=\t\nid\temail\tname\n1\ta@x.example\tA\n2\tb@x.example\tB\n', {}],
+    ] as const) {
+      const read = await both(file(text), options);
+      expect(read.thrown).toBeUndefined();
+      expect(brief(read)).toEqual(['3:1', '4:2']);
+    }
+  });
+
   it('a quote never closed, a record too long, one never ended: the same entries and the same stop', async () => {
     await both(file(['id,email,name', ...rows(1, 5), '6,p6@x.example,"open', ...rows(7, 9)].join('\n')));
     await both(file(['id,email,name', ...rows(1, 3), `4,p4@x.example,${'x'.repeat(80)}`, ...rows(5, 6)].join('\n')), { maxRecordChars: 60 });
