@@ -410,4 +410,35 @@ describe('OneSignal tags against the emulator', () => {
     await run([person(1), person(2), person(3)], { tagLimit: 2 });
     expect([await tagsOf('user-1'), await tagsOf('user-2'), (await tagsOf('user-3'))?.in_vip]).toEqual([{ in_vip: 'true', plan: 'pro', city: 'City 1' }, { in_vip: '0', plan: 'pro', city: 'City 2' }, '1']);
   });
+
+  // Fresh reviewer 104, F1: two syncs sharing one state wrote one user's VIP tag; the first to leave deleted it while the
+  // other's row still wanted it, and that one, its row unchanged, never set it again. The removal is now kept for it.
+  it('two syncs sharing the state: the tag stays while the other sync\'s row wants it, and goes when the last leaves', async () => {
+    await seed([{ id: 'user-1' }]);
+    const row = (id: string, groups: string[]): ConformanceRecord => ({ id, snapshot: { properties: { external_id: 'user-1', plan: 'pro' }, groups } });
+    await run([row('a1', ['VIP'])], {}, { syncName: 'A' });
+    await run([row('b1', ['VIP'])], {}, { syncName: 'B' });
+    const left = await run([row('a1', [])], {}, { syncName: 'A' });
+    expect(left.results[0]?.message).toMatch(/Kept in group "VIP" in OneSignal because sync "B" sharing this state has it there/);
+    expect(await tagsOf('user-1')).toEqual({ plan: 'pro', in_vip: '1' });
+    await run([row('b1', [])], {}, { syncName: 'B' });
+    expect(await tagsOf('user-1')).toEqual({ plan: 'pro' });
+  });
+
+  it('a tag this sync set that the app changed since ("0") is not deleted when the row leaves the group', async () => {
+    await seed([{ id: 'user-1' }]);
+    await run([person(1, {}, ['VIP'])]);
+    expect((await tagsOf('user-1'))?.in_vip).toBe('1');
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // OneSignal's per-user second between writes
+    const answer = await fetch(`${env.config.baseUrl}/apps/${EMULATOR_APP_ID}/users/by/external_id/user-1`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Key ${String(env.config.restApiKey)}` },
+      body: JSON.stringify({ properties: { tags: { in_vip: '0' } } }),
+    });
+    expect(answer.status).toBe(202);
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // OneSignal's per-user second between writes
+    const left = await run([person(1, {}, [])]);
+    expect(left.counts.failed).toBe(0);
+    expect((await tagsOf('user-1'))?.in_vip).toBe('0');
+  });
 });

@@ -38,3 +38,17 @@ export function joinedAlready(item: UpdateItem, read: ReadonlyMap<string, string
   }
   return { groups, tags: new Set(groups.map((g) => groupTag(g, prefix))) };
 }
+
+/**
+ * The tags of groups an update leaves (`item.groups.remove`) that the user now holds with a
+ * value other than `"1"`, as this run's lookup read them: the app or a person changed the tag
+ * this sync had set (to `"0"`, say), so it is theirs now and is not deleted — the membership is
+ * only forgotten (fresh reviewer 104, F2: the app's "0" was deleted).
+ */
+export function leftToOthers(item: UpdateItem, read: ReadonlyMap<string, string>, prefix: string): string[] {
+  if (read.size === 0) return [];
+  return (item.groups?.remove ?? []).map((name) => groupTag(name, prefix)).filter((tag) => {
+    const value = read.get(tag);
+    return value !== undefined && value !== '' && value !== MEMBER;
+  });
+}

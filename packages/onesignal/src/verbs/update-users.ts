@@ -3,7 +3,7 @@ import type { OneSignalClient } from '../client/onesignal-client';
 import { EXTERNAL_ID, type OneSignalConfig } from '../config';
 import { MAX_TAG_CHANGES } from '../onesignal-limits';
 import { chunkTagChanges, planTagLimitError, tagLimitError, tagWriteFor } from '../tags/tag-changes';
-import { joinedAlready } from '../tags/joined-already';
+import { joinedAlready, leftToOthers } from '../tags/joined-already';
 
 type Ctx = VerbContext<OneSignalConfig, OneSignalClient>;
 
@@ -76,10 +76,11 @@ async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
   }
   const write = tagWriteFor(item, ctx.config);
   if ('error' in write) return { ok: false, error: write.error };
-  const already = joinedAlready(item, ctx.client.groupTagsRead(externalId), ctx.config.groupTagPrefix);
+  const read = ctx.client.groupTagsRead(externalId);
+  const already = joinedAlready(item, read, ctx.config.groupTagPrefix);
   if ('error' in already) return { ok: false, error: already.error };
-  // Already there: not sent, nor counted over the tag limit (fresh reviewer 102, F4).
-  for (const tag of already.tags) delete write.changes[tag];
+  // Already there: not sent, nor counted over the tag limit (fresh reviewer 102, F4). Changed by someone since: not deleted.
+  for (const tag of [...already.tags, ...leftToOthers(item, read, ctx.config.groupTagPrefix)]) delete write.changes[tag];
   const overLimit = write.overLimit.filter((key) => !already.tags.has(key));
 
   const pending = ctx.client.unacknowledged(externalId, write.changes);

@@ -5,8 +5,8 @@ import type { RecordEvent } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
-import { addsHeldBySyncs } from './adds-held';
 import { decideMatch, listIds } from './match-decision';
+import { recordMemberships, type RecordMemberships } from './record-memberships';
 import { planRecords } from './plan';
 import { failedEvent, sendKind, type Ok } from './send-kind';
 
@@ -16,13 +16,19 @@ const toTarget = (record: RecordView): TargetItem => ({ ref: record.ref, recordI
  * Membership kept in the record: the group operations an acknowledged write carried; an add of
  * a group the destination says the record was already in (`ItemResult.alreadyIn`) is
  * acknowledged as existing (someone else's membership: see `foundAfter`) — unless a sync holds
- * that membership as its own (`held`, see {@link addsHeldBySyncs}).
+ * that membership as its own; a removal not sent because other syncs keep the membership says
+ * so (`keptFor`). See `recordMemberships`.
  */
-function groupAcks(ctx: RecordRunContext, record: RecordView, result?: Ok, held?: ReadonlySet<string>): RecordEvent[] {
+function groupAcks(ctx: RecordRunContext, record: RecordView, result?: Ok, memberships?: RecordMemberships): RecordEvent[] {
   if (ctx.destination.groupMembership !== 'record') return [];
   const plan = record.plan;
+  const held = memberships?.held.get(record.ref);
+  const kept = memberships?.keptFor.get(record.ref);
   const already = new Set((result?.alreadyIn ?? []).filter((g) => !held?.has(g)));
-  const removes = (plan?.removeGroups ?? []).map((g): RecordEvent => ({ type: 'acknowledged', ref: record.ref, op: `remove:${g}` }));
+  const removes = (plan?.removeGroups ?? []).map((g): RecordEvent => {
+    const keptFor = kept?.get(g);
+    return { type: 'acknowledged', ref: record.ref, op: `remove:${g}`, ...(keptFor ? { keptFor } : {}) };
+  });
   const adds = (plan?.addGroups ?? []).map((g): RecordEvent => ({ type: 'acknowledged', ref: record.ref, op: `add:${g}`, ...(already.has(g) ? { existing: true } : {}) }));
   return [...removes, ...adds];
 }
@@ -59,15 +65,20 @@ async function sendRestores(ctx: RecordRunContext, ledger: RecordLedger): Promis
   });
 }
 
-/** A found record's update, with the group changes that ride in the record for destinations keeping membership there. */
-function updateItem(ctx: RecordRunContext, r: RecordView): UpdateItem {
+/**
+ * A found record's update, with the group changes that ride in the record for destinations keeping membership there (but
+ * the removals other syncs keep: `memberships`).
+ */
+function updateItem(ctx: RecordRunContext, r: RecordView, memberships?: RecordMemberships): UpdateItem {
+  const kept = memberships?.keptFor.get(r.ref);
+  const remove = r.plan?.removeGroups ?? [];
   return {
     ref: r.ref,
     recordId: r.recordId,
     destinationId: r.destinationId as string,
     snapshot: r.next ?? { properties: {}, groups: [] },
     properties: r.plan?.properties ?? {},
-    ...(ctx.destination.groupMembership === 'record' ? { groups: { add: r.plan?.addGroups ?? [], remove: r.plan?.removeGroups ?? [] } } : {}),
+    ...(ctx.destination.groupMembership === 'record' ? { groups: { add: r.plan?.addGroups ?? [], remove: kept ? remove.filter((g) => !kept.has(g)) : remove } } : {}),
   };
 }
 
@@ -84,9 +95,9 @@ function createItem(ctx: RecordRunContext, r: RecordView): WriteItem {
 }
 
 /** What an acknowledged update settles. */
-const updateAcks = (ctx: RecordRunContext, r: RecordView, result: Ok, held?: ReadonlySet<string>): RecordEvent[] => [
+const updateAcks = (ctx: RecordRunContext, r: RecordView, result: Ok, memberships?: RecordMemberships): RecordEvent[] => [
   ...(r.plan?.write ? [{ type: 'acknowledged' as const, ref: r.ref, op: 'write' as const }] : []),
-  ...groupAcks(ctx, r, result, held),
+  ...groupAcks(ctx, r, result, memberships),
 ];
 
 /** What an acknowledged create settles: the new record's id, or the existing record an upsert met. */
@@ -189,9 +200,9 @@ async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: r
 
 /** Sends updates by `update`; records gone at write time join `missing`. */
 async function sendUpdateBatches(ctx: RecordRunContext, ledger: RecordLedger, updates: readonly RecordView[], missing: RecordView[]): Promise<void> {
-  const held = ctx.destination.groupMembership === 'record' ? await addsHeldBySyncs(ctx, updates) : undefined;
-  await sendKind<UpdateItem>(ctx, ledger, 'update', updates, (r) => updateItem(ctx, r), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
-    onOk: (r, result) => updateAcks(ctx, r, result, held?.get(r.ref)),
+  const memberships = ctx.destination.groupMembership === 'record' ? await recordMemberships(ctx, updates) : undefined;
+  await sendKind<UpdateItem>(ctx, ledger, 'update', updates, (r) => updateItem(ctx, r, memberships), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
+    onOk: (r, result) => updateAcks(ctx, r, result, memberships),
     onMissing: (r) => (missing.push(r), []),
   });
 }
