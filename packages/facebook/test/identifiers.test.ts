@@ -30,13 +30,13 @@ describe('EMAIL', () => {
     ['not an email', undefined],
     ['no-at-sign.example.com', undefined],
     ['a@b', undefined],
-    // Fresh helper 103, F7: stray dots, which no address has, were hashed and reported added.
+    // Fresh helper 103, F7: dots no domain has were hashed and reported added.
     ['r12@example..com', undefined],
-    ['.ann@example.com', undefined],
-    ['ann.@example.com', undefined],
     ['ann@.example.com', undefined],
-    ['ann..lee@example.com', undefined],
     ['ann.lee@mail.example.co.uk', 'ann.lee@mail.example.co.uk'],
+    // Fresh reviewer 104, F3: Japanese carriers gave out such addresses; Meta only trims and lowercases.
+    ['ann..lee@docomo.ne.jp', 'ann..lee@docomo.ne.jp'],
+    ['ann.@ezweb.ne.jp', 'ann.@ezweb.ne.jp'],
   ])('%j → %j', (raw, expected) => expect(normaliseEmail(raw)).toBe(expected));
 
   // Reviewer 98, finding 2: invisible characters and mailto: were hashed with the address (created, never matched).
@@ -174,6 +174,8 @@ describe('CT / ST / ZIP', () => {
     ['2134', 'US', '02134'],
     ['501', 'US', '00501'],
     ['2134-5678', 'US', '02134'],
+    ['21345678', 'US', '02134'],
+    ['901', 'PR', '00901'],
     ['02134', 'US', '02134'],
     ['2000', 'AU', '2000'],
     ['8001', 'CH', '8001'],
@@ -200,6 +202,11 @@ describe('COUNTRY → ISO 3166-1 alpha-2, lowercase', () => {
     ['DRC', 'cd'],
     ['Democratic Republic of the Congo', 'cd'],
     ['Republic of the Congo', 'cg'],
+    ['Congo - Kinshasa', 'cd'],
+    ['Congo (DRC)', 'cd'],
+    ['Congo, Dem. Rep.', 'cd'],
+    ['Republic of Congo', 'cg'],
+    ['Congo, Rep.', 'cg'],
     ["Cote d'Ivoire", 'ci'],
     ['Antarctica (the territory South of 60 deg S)', 'aq'],
     ['Slovakia (Slovak Republic)', 'sk'],
@@ -240,12 +247,15 @@ describe('DOBY / DOBM / DOBD / GEN', () => {
 
   // Fresh helper 103, F5: one birth-date column mapped to DOBY, DOBM and DOBD sent only the year.
   it('an ISO birth date (or date-time, its day as written) gives the year, month and day; an impossible or pre-1900 date none', () => {
-    const parts = (raw: string) => [normaliseBirthYear(raw, 2026), normaliseBirthMonth(raw), normaliseBirthDay(raw)];
+    const parts = (raw: string) => [normaliseBirthYear(raw, 2026), normaliseBirthMonth(raw, 2026), normaliseBirthDay(raw, 2026)];
     expect(parts('1990-04-03')).toEqual(['1990', '04', '03']);
     expect(parts('1990-4-3')).toEqual(['1990', '04', '03']);
     expect(parts('1990-04-03T23:30:00-05:00')).toEqual(['1990', '04', '03']);
     expect(parts('2014-02-30')).toEqual([undefined, undefined, undefined]);
     expect(parts('1899-12-30')).toEqual([undefined, undefined, undefined]);
+    // Fresh reviewer 104, F4: a future date, or a time that is none, gave a month and a day.
+    expect(parts('2090-05-05')).toEqual([undefined, undefined, undefined]);
+    expect(parts('1985-03-02T25:99')).toEqual([undefined, undefined, undefined]);
   });
 
   it.each([

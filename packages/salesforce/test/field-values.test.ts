@@ -94,6 +94,7 @@ describe('convertValue', () => {
     expect(convertValue(twins, 'OPEN', {})).toEqual({ ok: true, value: 'OPEN' });
     const colours = field({ name: 'Colours__c', type: 'multipicklist', length: 4099, restrictedPicklist: true, picklistValues: [{ value: 'Red', active: true }, { value: 'Blue', active: true }, { value: 'Green', active: false }] });
     expect(convertValue(colours, 'red; BLUE', {})).toEqual({ ok: true, value: 'Red;Blue' });
+    expect(convertValue(colours, 'Red;red', {})).toEqual({ ok: true, value: 'Red' });
     expect(convertValue(colours, 'Red;Green', {})).toMatchObject({ ok: false, error: { code: 'invalid_picklist_value' } });
     const at = field({ name: 'Last_Seen__c', type: 'datetime' });
     expect(convertValue(at, '4000-12-31T00:00:00Z', {})).toMatchObject({ ok: true });

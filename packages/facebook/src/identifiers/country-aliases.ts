@@ -40,6 +40,13 @@ export const COUNTRY_ALIASES: ReadonlyMap<string, string> = new Map(
     'congo-brazzaville': 'CG',
     'congo (brazzaville)': 'CG',
     'congo, republic of the': 'CG',
+    'congo - kinshasa': 'CD',
+    'congo (drc)': 'CD',
+    'democratic republic of congo': 'CD',
+    'congo, dem. rep.': 'CD',
+    'congo - brazzaville': 'CG',
+    'republic of congo': 'CG',
+    'congo, rep.': 'CG',
   }),
 );
 

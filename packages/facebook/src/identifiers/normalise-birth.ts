@@ -3,12 +3,13 @@ const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 
 /**
  * A birth date written as an ISO date (`1985-03-02`, or a date-time whose day is taken as
  * written, `1990-04-03T23:30:00-05:00`): its year, month and day, or `undefined` when the text
- * is no ISO date, no day of the calendar (`2014-02-30`), or before 1900 (Meta's first birth
- * year; `1899-12-30` is the empty date of Excel and Access, not a birthday).
+ * is no ISO date, no day of the calendar (`2014-02-30`), before 1900 (Meta's first birth
+ * year; `1899-12-30` is the empty date of Excel and Access, not a birthday) or after
+ * `currentYear` (fresh reviewer 104, F4).
  */
-function isoBirthDate(raw: string): { readonly year: number; readonly month: number; readonly day: number } | undefined {
-  const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\s*$/i.exec(raw);
-  if (!m) return undefined;
+function isoBirthDate(raw: string, currentYear: number): { readonly year: number; readonly month: number; readonly day: number } | undefined {
+  const m = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\s*$/i.exec(raw);
+  if (!m || Number(m[1]) > currentYear) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
   const real = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
@@ -25,7 +26,7 @@ const twoDigits = (n: number) => String(n).padStart(2, '0');
  */
 export function normaliseBirthYear(raw: string, currentYear: number): string | undefined {
   const plain = /^\s*(\d{4})\s*$/.exec(raw);
-  const year = plain ? Number(plain[1]) : isoBirthDate(raw)?.year;
+  const year = plain ? Number(plain[1]) : isoBirthDate(raw, currentYear)?.year;
   return year !== undefined && year >= 1900 && year <= currentYear ? String(year) : undefined;
 }
 
@@ -33,8 +34,8 @@ export function normaliseBirthYear(raw: string, currentYear: number): string | u
  * DOBM: `01`–`12`; takes `3`, `03`, English month names or their first three letters, and the
  * month of an ISO date (fresh helper 103, F5: a date column mapped to DOBM sent nothing).
  */
-export function normaliseBirthMonth(raw: string): string | undefined {
-  const iso = isoBirthDate(raw);
+export function normaliseBirthMonth(raw: string, currentYear = new Date().getUTCFullYear()): string | undefined {
+  const iso = isoBirthDate(raw, currentYear);
   if (iso) return twoDigits(iso.month);
   const text = raw.trim().toLowerCase();
   let month = /^\d{1,2}$/.test(text) ? Number(text) : MONTHS.findIndex((m) => m === text || (text.length >= 3 && m.startsWith(text))) + 1;
@@ -43,8 +44,8 @@ export function normaliseBirthMonth(raw: string): string | undefined {
 }
 
 /** DOBD: `01`–`31`; takes `7`, `07` and the day of an ISO date. */
-export function normaliseBirthDay(raw: string): string | undefined {
-  const iso = isoBirthDate(raw);
+export function normaliseBirthDay(raw: string, currentYear = new Date().getUTCFullYear()): string | undefined {
+  const iso = isoBirthDate(raw, currentYear);
   if (iso) return twoDigits(iso.day);
   const text = raw.trim();
   if (!/^\d{1,2}$/.test(text)) return undefined;

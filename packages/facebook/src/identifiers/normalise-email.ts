@@ -3,12 +3,14 @@ import { withoutInvisible } from './invisible';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
 /**
- * Dots that no address has: at either end of the part before the `@`, two in a row anywhere,
- * or beside the `@` (`r12@example..com`, `.ann@x.com`, `ann.@x.com`: fresh helper 103, F7, such
- * an address was hashed and reported added, matching nobody). RFC 5322's dot-atom forbids them
- * (https://www.rfc-editor.org/rfc/rfc5322#section-3.2.3).
+ * Dots no domain has: right after the `@`, or two in a row after it (`r12@example..com`,
+ * `ann@.example.com`: fresh helper 103, F7, such an address was hashed and reported added,
+ * matching nobody; a domain's labels are never empty, RFC 1035 §2.3.1). Dots before the `@`
+ * are left alone: Japanese carriers gave out addresses with `..` or a dot before the `@`, which
+ * people still use (fresh reviewer 104, F3), and Meta's rule is only trim and lowercase.
+ * https://www.rfc-editor.org/rfc/rfc1035#section-2.3.1
  */
-const STRAY_DOTS = /^\.|\.\.|\.@|@\./;
+const STRAY_DOTS = /@\.|@[^@]*\.\./;
 
 /** A `mailto:` link's scheme (RFC 6068), any case: what a link copied as a cell starts with. */
 const MAILTO = /^mailto:/i;

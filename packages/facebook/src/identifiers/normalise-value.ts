@@ -72,9 +72,9 @@ function normaliseHashed(key: Exclude<SchemaKey, 'MADID' | 'EXTERN_ID'>, raw: st
     case 'DOBY':
       return normaliseBirthYear(raw, options.currentYear);
     case 'DOBM':
-      return normaliseBirthMonth(raw);
+      return normaliseBirthMonth(raw, options.currentYear);
     case 'DOBD':
-      return normaliseBirthDay(raw);
+      return normaliseBirthDay(raw, options.currentYear);
     case 'GEN':
       return normaliseGender(raw);
   }

@@ -72,7 +72,8 @@ function restrictedValues(field: FieldDescribe, text: string): Converted {
   for (const part of text.split(';').map((v) => v.trim()).filter((v) => v !== '')) {
     const one = restrictedValue(field, part);
     if (!one.ok) return one;
-    values.push(one.value as string);
+    // The same value twice (`Red;red`) is sent once.
+    if (!values.includes(one.value as string)) values.push(one.value as string);
   }
   return { ok: true, value: values.join(';') };
 }
