@@ -30,7 +30,7 @@ export const syncJobSchema = z
       .string()
       .regex(/^(?:[^"\r\n]|tab|\\t)$/, 'one character (not a quote or a line break), or tab')
       .optional()
-      .describe('CSV: the field delimiter, one character (`tab` or `\\t` for a tab), e.g. `;` for files Excel saved in many locales. Default `,`, or the one a first line `sep=;` names (Excel\'s hint, then skipped); tab for a .tsv file.'),
+      .describe('CSV: the field delimiter, one character (`tab` or `\\t` for a tab), e.g. `;` for files Excel saved in many locales. Default `,`, or the one a first line `sep=;` names (Excel\'s hint, in UTF-8 files; then skipped); tab for a .tsv file.'),
     groups: z.string().min(1).optional().describe('Source column with group names (campaigns, tags, audiences).'),
     groupSeparator: z.string().min(1).default(';').describe('Separator between group names.'),
     groupIds: z

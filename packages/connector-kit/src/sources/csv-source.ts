@@ -58,8 +58,8 @@ function startedOnNext<T>(start: () => AsyncGenerator<T>): AsyncIterableIterator
  * A CSV file as a {@link RecordSource}, streamed with csv-parse: UTF-8 (a BOM skipped), or
  * UTF-16 named by its BOM (re-encoded as UTF-8 first, see {@link Utf16ToUtf8}); quoted
  * fields, embedded newlines and CRLF / LF / CR line endings are handled. A first line
- * `sep=;` (Excel's delimiter hint, see `excelSeparator`) names the delimiter when `delimiter`
- * is not given, and is skipped. The first line is
+ * `sep=;` (Excel's delimiter hint, see `excelSeparator`; UTF-8 files) names the delimiter when
+ * `delimiter` is not given, and is skipped. The first line is
  * the header (at most {@link MAX_CSV_COLUMNS} columns). Each record's `row` is the file
  * line it starts on (the header is line 1, so the first data row is normally 2; blank
  * lines and line breaks inside quoted values count), also after malformed rows. Empty lines,
