@@ -2,7 +2,7 @@ import { defineDestination } from '@syncmodes/connector-kit';
 import { OneSignalClient } from './client/onesignal-client';
 import { EXTERNAL_ID, onesignalConfigSchema } from './config';
 import { ONESIGNAL_CODES } from './errors/codes';
-import { checkTagKeys } from './tags/tag-keys';
+import { checkTagKeys, groupTag } from './tags/tag-keys';
 import { tagValue } from './tags/tag-values';
 import { createUsers } from './verbs/create-users';
 import { findUsers } from './verbs/find-users';
@@ -72,6 +72,8 @@ export const onesignalDestination = defineDestination({
     additive: `${SDK_OWNS_USERS} It never creates a user.`,
   },
   groupMembership: 'record',
+  // Groups are one membership when they are one tag: `VIP Customers` and `vip-customers` are both `in_vip_customers`.
+  groupKey: (name, config) => groupTag(name, config.groupTagPrefix),
   // A lookup here is a request per person at about one a second: trust a miss for a day while the row is unchanged.
   recheckNotFoundAfterMs: 24 * 60 * 60 * 1000,
   limits: (config) => ({

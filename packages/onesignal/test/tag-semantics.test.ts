@@ -441,4 +441,49 @@ describe('OneSignal tags against the emulator', () => {
     expect(left.counts.failed).toBe(0);
     expect((await tagsOf('user-1'))?.in_vip).toBe('0');
   });
+
+  // Fresh reviewer 105: groups whose names differ but map to one tag ("VIP"/"vip", "VIP Customers"/"vip-customers") were
+  // compared by name: a tag this sync set was kept for good after a rename (F1), the app's tag was deleted (F2), and a
+  // removal another sync or a re-keyed row still wanted was sent (F3, F4). The kit now compares them by the tag (groupKey).
+  describe('groups that are one tag', () => {
+    const row = (id: string, groups: string[], external = 'user-1'): ConformanceRecord => ({ id, snapshot: { properties: { external_id: external, plan: 'pro' }, groups } });
+
+    it('a rename (VIP → vip) keeps the tag this sync\'s: deleted when the row leaves', async () => {
+      await seed([{ id: 'user-1' }]);
+      await run([row('p1', ['VIP'])]);
+      await run([row('p1', ['vip'])]);
+      expect(await tagsOf('user-1')).toEqual({ plan: 'pro', in_vip: '1' });
+      await run([row('p1', [])]);
+      expect(await tagsOf('user-1')).toEqual({ plan: 'pro' });
+    });
+
+    it('the app\'s tag stays the app\'s under a second group of that tag: never deleted', async () => {
+      await seed([{ id: 'user-1', tags: { in_vip: '1' } }]);
+      await run([row('p1', ['VIP'])]);
+      await run([row('p1', ['VIP', 'vip'])]);
+      await run([row('p1', [])]);
+      expect(await tagsOf('user-1')).toEqual({ in_vip: '1', plan: 'pro' });
+    });
+
+    it('two syncs sharing the state with "VIP Customers" and "vip-customers": the tag goes when the last leaves', async () => {
+      await seed([{ id: 'user-1' }]);
+      await run([row('a1', ['VIP Customers'])], {}, { syncName: 'A' });
+      await run([row('b1', ['vip-customers'])], {}, { syncName: 'B' });
+      const left = await run([row('a1', [])], {}, { syncName: 'A' });
+      expect(left.results[0]?.message).toMatch(/because sync "B" sharing this state has it there/);
+      expect((await tagsOf('user-1'))?.in_vip_customers).toBe('1');
+      await run([row('b1', [])], {}, { syncName: 'B' });
+      expect((await tagsOf('user-1'))?.in_vip_customers).toBeUndefined();
+    });
+
+    it('a row re-keyed into "vip-customers" keeps the tag of "VIP Customers", this sync\'s: deleted when it leaves', async () => {
+      await seed([{ id: 'user-1' }]);
+      await run([row('p1', ['VIP Customers'])]);
+      await run([row('p1b', ['vip-customers'])]);
+      expect((await tagsOf('user-1'))?.in_vip_customers).toBe('1');
+      const left = await run([row('p1b', [])]);
+      expect(left.results.find((r) => r.id === 'p1b')?.message ?? '').not.toMatch(/someone else's/);
+      expect((await tagsOf('user-1'))?.in_vip_customers).toBeUndefined();
+    });
+  });
 });

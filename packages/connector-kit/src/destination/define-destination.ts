@@ -144,6 +144,14 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    */
   readonly groupMembership?: 'verbs' | 'record' | undefined;
   /**
+   * The destination's key of a group name: two names with one key are one membership there
+   * (OneSignal: one data tag, `VIP Customers` and `vip-customers` both `in_vip_customers`).
+   * The kit compares the groups a record joins, leaves, stays in, or another row or sync holds,
+   * by this key. Default: the name lowercased (Salesforce and Intercom compare campaign and tag
+   * names case-insensitively).
+   */
+  groupKey?(name: string, config: z.output<Schema>): string;
+  /**
    * How long a record that was looked up and not found is trusted to stay absent while its
    * source row is unchanged, ms: within the window it is skipped as `not_found` without a
    * lookup. Default 0: looked up on every run. For destinations whose lookups are

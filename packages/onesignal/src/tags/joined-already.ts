@@ -6,12 +6,11 @@ import { groupTag, MEMBER } from './tag-keys';
  * groups an update joins (`item.groups.add`):
  *
  * - a group whose tag the user already holds as `"1"` is already joined: set by the app, by
- *   people, by another tool — or by a sync, which the kit tells from its state — and not sent
- *   again (`groups`; the kit counts it someone else's unless a sync holds it: `ItemResult.alreadyIn`).
- *   Without it the add took the tag as this sync's and a later run deleted it (fresh helper
- *   101, F1), which the README promises never happens;
- * - a tag another of the record's groups (one it stays in) maps to as well is that group's: the
- *   add is this sync's as before (fresh reviewer 102, F2: `VIP` then `vip`);
+ *   people, by another tool — or by a sync, or under another group of the same tag, which the
+ *   kit tells from its state by the destination's `groupKey` — and not sent again (`groups`;
+ *   the kit counts it someone else's unless a sync holds it: `ItemResult.alreadyIn`). Without
+ *   it the add took the tag as this sync's and a later run deleted it (fresh helper 101, F1),
+ *   which the README promises never happens;
  * - a tag holding any other value (`"0"`, `"true"`) was set by someone else and means something
  *   else there: it is not overwritten, and the user fails `group_tag_clash`, nothing sent (fresh
  *   reviewer 102, F3: it was overwritten with "1", then deleted).
@@ -20,12 +19,11 @@ import { groupTag, MEMBER } from './tag-keys';
 export function joinedAlready(item: UpdateItem, read: ReadonlyMap<string, string>, prefix: string): { readonly groups: readonly string[]; readonly tags: ReadonlySet<string> } | { readonly error: SyncError } {
   const adds = item.groups?.add ?? [];
   if (read.size === 0 || adds.length === 0) return { groups: [], tags: new Set() };
-  const staying = new Set(item.snapshot.groups.filter((g) => !adds.includes(g)).map((g) => groupTag(g, prefix)));
   const groups: string[] = [];
   for (const name of adds) {
     const tag = groupTag(name, prefix);
     const value = read.get(tag);
-    if (value === undefined || value === '' || staying.has(tag)) continue;
+    if (value === undefined || value === '') continue;
     if (value !== MEMBER) {
       return {
         error: new InputError(

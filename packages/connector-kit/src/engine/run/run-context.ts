@@ -68,6 +68,8 @@ export interface RecordRunContext extends BaseRunContext {
   readonly limits: DestinationLimits;
   /** Whether the destination manages group membership with this config. */
   readonly groupsEnabled: boolean;
+  /** The destination's key of a group name (`groupKey`; default lowercased): names with one key are one membership. */
+  readonly groupKey: (name: string) => string;
   /** Remember records skipped as `not_found` (the recheck window is positive). */
   readonly rememberNotFound: boolean;
   /** `create` upserts by match key with this config (`DestinationDefinition.createUpserts`). Decided once per run. */

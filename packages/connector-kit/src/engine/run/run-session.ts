@@ -236,7 +236,8 @@ export class RunSession {
     const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0 && scan.identifiers === 0;
     const limits = this.limits as DestinationLimits;
     const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : [], setup.identityKeysOf);
-    return { ...base, kind: 'records', destination: records, limits, groupsEnabled, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers, foreignHolds: new Map() };
+    const groupKey = (name: string): string => records.groupKey?.(name, config) ?? name.toLowerCase();
+    return { ...base, kind: 'records', destination: records, limits, groupsEnabled, groupKey, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers, foreignHolds: new Map() };
   }
 
   /** Reports every row of the source as not sent because the run was refused (a row that could not be read, with its own error), and the summary. */

@@ -14,6 +14,8 @@ export interface ClassifyContext {
   readonly deletePolicy: DeletePolicy;
   /** Whether the destination manages group membership. */
   readonly groupsEnabled: boolean;
+  /** The destination's key of a group name (default: lowercased); names with one key are one membership. */
+  readonly groupKey?: ((name: string) => string) | undefined;
   /** Destination name for messages (e.g. "Salesforce"). */
   readonly destinationName: string;
   /** Match key name for messages (e.g. "Email"). */
@@ -97,10 +99,12 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
     // Maybe the same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
     const held = record.holderGroups;
     const kept = foundOf(record.entry);
-    // Names compared case-insensitively, as Salesforce and Intercom compare campaign and tag names: the holder in `vip`
-    // is in the record's `VIP` (fresh reviewer 93, F8: the departure untagged the contact the holder had just kept tagged).
-    const heldNames = new Set(held?.map((g) => g.toLowerCase()));
-    const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !heldNames.has(g.toLowerCase()) && !kept.has(g)) : [];
+    // Names compared by the destination's key (case-insensitively for Salesforce and Intercom; by tag for OneSignal): the holder
+    // in `vip` is in the record's `VIP` (fresh reviewer 93, F8: the departure untagged the contact the holder had just kept
+    // tagged; fresh reviewer 105, F4: the same for OneSignal's `VIP Customers` and `vip-customers`).
+    const key = ctx.groupKey ?? ((g: string) => g.toLowerCase());
+    const heldNames = new Set(held?.map(key));
+    const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !heldNames.has(key(g)) && !kept.has(g)) : [];
     return plan({
       action: removeGroups.length > 0 ? 'groups' : 'skip',
       outcome: 'skipped',

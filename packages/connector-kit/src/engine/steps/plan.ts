@@ -13,7 +13,7 @@ import { planMembership } from './plan-membership';
  */
 export function planRecords(ctx: RecordRunContext, ledger: RecordLedger, records: readonly RecordView[] = ledger.open()): void {
   const unwritten = ctx.destination.unwrittenProperties;
-  const classifyContext = { mode: ctx.mode, deletePolicy: ctx.deletePolicy, groupsEnabled: ctx.groupsEnabled, destinationName: ctx.destinationName, matchKeyLabel: ctx.matchKeyLabel, unwritten: unwritten && unwritten.length > 0 ? new Set(unwritten) : undefined };
+  const classifyContext = { mode: ctx.mode, deletePolicy: ctx.deletePolicy, groupsEnabled: ctx.groupsEnabled, groupKey: ctx.groupKey, destinationName: ctx.destinationName, matchKeyLabel: ctx.matchKeyLabel, unwritten: unwritten && unwritten.length > 0 ? new Set(unwritten) : undefined };
   const events: RecordEvent[] = [];
   for (const record of records) {
     const plan = classify(record, classifyContext);
