@@ -465,6 +465,24 @@ describe('OneSignal tags against the emulator', () => {
       expect(await tagsOf('user-1')).toEqual({ in_vip: '1', plan: 'pro' });
     });
 
+    // Fresh reviewer 106, F2: after the app removed its tag, the sync set it under a renamed group; it was counted the app's.
+    it('the app removes its tag; the renamed group the sync then sets is the sync\'s: deleted when the row leaves', async () => {
+      await seed([{ id: 'user-1', tags: { in_vip: '1' } }]);
+      await run([row('p1', ['VIP'])]);
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // OneSignal's per-user second between writes
+      const answer = await fetch(`${env.config.baseUrl}/apps/${EMULATOR_APP_ID}/users/by/external_id/user-1`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Key ${String(env.config.restApiKey)}` },
+        body: JSON.stringify({ properties: { tags: { in_vip: '' } } }),
+      });
+      expect(answer.status).toBe(202);
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      await run([row('p1', ['vip'])]);
+      expect((await tagsOf('user-1'))?.in_vip).toBe('1');
+      await run([row('p1', [])]);
+      expect((await tagsOf('user-1'))?.in_vip).toBeUndefined();
+    });
+
     it('two syncs sharing the state with "VIP Customers" and "vip-customers": the tag goes when the last leaves', async () => {
       await seed([{ id: 'user-1' }]);
       await run([row('a1', ['VIP Customers'])], {}, { syncName: 'A' });

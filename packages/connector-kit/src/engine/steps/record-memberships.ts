@@ -7,8 +7,6 @@ import { membershipsElsewhere, type MembershipsElsewhere } from './memberships-e
 export interface RecordMemberships {
   /** Added groups whose membership is a sync's own, whatever the destination answers ("already in"). */
   readonly held: ReadonlyMap<number, ReadonlySet<string>>;
-  /** Added groups whose membership is someone else's: the record's state has it under another name, found. */
-  readonly found: ReadonlyMap<number, ReadonlySet<string>>;
   /** Left groups another sync sharing the state still has the record in, with those syncs' names: the removal is not sent. */
   readonly keptFor: ReadonlyMap<number, ReadonlyMap<string, readonly string[]>>;
 }
@@ -44,8 +42,9 @@ async function holdsOf(ctx: RecordRunContext, records: readonly RecordView[], el
  *   sync of the same account sharing the state, or the record's own state under another name
  *   (`VIP` renamed `vip`) — stays a sync's own when the destination answers it was already there
  *   (`ItemResult.alreadyIn`; fresh reviewers 102 F1 and 105 F1: kept for good, as someone else's);
- * - `found`: an added group the record's own state has under another name as found (someone
- *   else's) stays someone else's (fresh reviewer 105, F2: the app's tag was later deleted);
+ * - an added group the record's own state has under another name as found (someone else's) is
+ *   not held: when the destination answers it was already there, it stays someone else's (fresh
+ *   reviewer 105, F2: the app's tag was later deleted);
  * - `keptFor`: a left group another sync still has the destination record in is not removed —
  *   this sync only forgets it, and the result names those syncs — as `changeMembership` does for
  *   group verbs (fresh reviewers 104 F1 and 105 F3).
@@ -56,25 +55,22 @@ async function holdsOf(ctx: RecordRunContext, records: readonly RecordView[], el
 export async function recordMemberships(ctx: RecordRunContext, records: readonly RecordView[]): Promise<RecordMemberships> {
   const changing = records.filter((r) => r.destinationId !== undefined && (r.plan?.addGroups.length ?? 0) + (r.plan?.removeGroups.length ?? 0) > 0);
   const held = new Map<number, Set<string>>();
-  const found = new Map<number, Set<string>>();
   const keptFor = new Map<number, Map<string, readonly string[]>>();
-  if (changing.length === 0) return { held, found, keptFor };
+  if (changing.length === 0) return { held, keptFor };
   const elsewhere = await membershipsElsewhere(ctx, changing);
   const holds = await holdsOf(ctx, changing, elsewhere);
   for (const r of changing) {
     const byKey = holds.get(r.destinationId as string);
     const entryFound = foundOf(r.entry);
     const ownKeys = new Set((r.entry?.snapshot.groups ?? []).filter((g) => !entryFound.has(g)).map(ctx.groupKey));
-    const foundKeys = new Set([...entryFound].map(ctx.groupKey));
     for (const g of r.plan?.addGroups ?? []) {
       const k = ctx.groupKey(g);
       if (byKey?.has(k) || ownKeys.has(k)) held.set(r.ref, (held.get(r.ref) ?? new Set<string>()).add(g));
-      else if (foundKeys.has(k)) found.set(r.ref, (found.get(r.ref) ?? new Set<string>()).add(g));
     }
     for (const g of r.plan?.removeGroups ?? []) {
       const syncs = [...(byKey?.get(ctx.groupKey(g)) ?? [])].filter((s) => s !== '');
       if (syncs.length > 0) keptFor.set(r.ref, (keptFor.get(r.ref) ?? new Map<string, readonly string[]>()).set(g, syncs));
     }
   }
-  return { held, found, keptFor };
+  return { held, keptFor };
 }

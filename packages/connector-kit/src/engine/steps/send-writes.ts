@@ -16,16 +16,17 @@ const toTarget = (record: RecordView): TargetItem => ({ ref: record.ref, recordI
  * Membership kept in the record: the group operations an acknowledged write carried; an add of
  * a group the destination says the record was already in (`ItemResult.alreadyIn`) is
  * acknowledged as existing (someone else's membership: see `foundAfter`) — unless a sync holds
- * that membership as its own — and so is one the record's state has under another name as
- * someone else's; a removal not sent because other syncs keep the membership says so
- * (`keptFor`). See `recordMemberships`.
+ * that membership as its own (an add the destination did not find made is the sync's own, even
+ * under a group's name the record's state has as someone else's: fresh reviewer 106, F2); a
+ * removal not sent because other syncs keep the membership says so (`keptFor`). See
+ * `recordMemberships`.
  */
 function groupAcks(ctx: RecordRunContext, record: RecordView, result?: Ok, memberships?: RecordMemberships): RecordEvent[] {
   if (ctx.destination.groupMembership !== 'record') return [];
   const plan = record.plan;
   const held = memberships?.held.get(record.ref);
   const kept = memberships?.keptFor.get(record.ref);
-  const already = new Set([...(result?.alreadyIn ?? []).filter((g) => !held?.has(g)), ...(memberships?.found.get(record.ref) ?? [])]);
+  const already = new Set((result?.alreadyIn ?? []).filter((g) => !held?.has(g)));
   const removes = (plan?.removeGroups ?? []).map((g): RecordEvent => {
     const keptFor = kept?.get(g);
     return { type: 'acknowledged', ref: record.ref, op: `remove:${g}`, ...(keptFor ? { keptFor } : {}) };
