@@ -146,9 +146,11 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
   /**
    * The destination's key of a group name: two names with one key are one membership there
    * (OneSignal: one data tag, `VIP Customers` and `vip-customers` both `in_vip_customers`).
-   * The kit compares the groups a record joins, leaves, stays in, or another row or sync holds,
-   * by this key. Default: the name lowercased (Salesforce and Intercom compare campaign and tag
-   * names case-insensitively).
+   * The kit compares by this key the groups of memberships kept in the record (whose an add
+   * is, which removal another row or sync still wants: `record-memberships.ts`) and the groups
+   * a departing record's holder is in. Group-verb destinations are compared by name lowercased,
+   * or by the group id a run resolved. Default: the name lowercased (Salesforce and Intercom
+   * compare campaign and tag names case-insensitively).
    */
   groupKey?(name: string, config: z.output<Schema>): string;
   /**

@@ -110,8 +110,9 @@ export type ItemResult =
        * Only for destinations with `groupMembership: 'record'`: the groups of the write's
        * `groups.add` the record was already in before the write (e.g. a OneSignal tag the app
        * set): someone else's membership, never removed by this sync (`StateSnapshot.found`) —
-       * as a group verb's `existing` answer to an add says — unless its state already counts
-       * it as this sync's (an add a killed run had sent).
+       * as a group verb's `existing` answer to an add says — unless a sync holds it as its own:
+       * the record's state (an add a killed run had sent, the group under another name of the
+       * same `groupKey`), another row of this sync, or another sync sharing the state.
        */
       readonly alreadyIn?: readonly string[] | undefined;
     }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { fileHead } from './source-file';
 
 /**
  * Excel's delimiter hint: a first line `sep=;` (any delimiter character, any case of `sep`),
@@ -9,14 +9,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
  * column was reported missing, "Columns found: \"sep=;\"").
  */
 export function excelSeparator(path: string): string | undefined {
-  const head = Buffer.alloc(16);
-  const fd = openSync(path, 'r');
-  let read: number;
-  try {
-    read = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const m = /^(?:\uFEFF)?sep=([^\r\n])(?:\r\n|\n|\r)/i.exec(head.subarray(0, read).toString('utf8'));
+  // A quote is never a delimiter (the CLI refuses one too): such a line is left to be read as the header.
+  const m = /^(?:\uFEFF)?sep=([^\r\n"])(?:\r\n|\n|\r)/i.exec(fileHead(path, 16).toString('utf8'));
   return m?.[1];
 }

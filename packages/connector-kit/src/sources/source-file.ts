@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, openSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, statSync } from 'node:fs';
 import { InputError } from '../errors/sync-error';
 
 /**
@@ -68,4 +68,19 @@ export function checkSourceFile(path: string): number {
     throw sourceFileError(error, path);
   }
   return size;
+}
+
+/**
+ * The first `bytes` bytes of the file at `path` (fewer when the file is shorter): what the
+ * readers peek at before parsing (a UTF-16 byte-order mark, Excel's `sep=` line).
+ * @throws the file-system error opening or reading it.
+ */
+export function fileHead(path: string, bytes: number): Buffer {
+  const head = Buffer.alloc(bytes);
+  const fd = openSync(path, 'r');
+  try {
+    return head.subarray(0, readSync(fd, head, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,15 +1,10 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
+import { fileHead } from './source-file';
 
 /** The UTF-16 form a file's byte-order mark names (`FF FE` little-endian, `FE FF` big-endian), or undefined (UTF-8 is assumed). */
 export function utf16Of(path: string): 'utf-16le' | 'utf-16be' | undefined {
-  const head = Buffer.alloc(2);
-  const fd = openSync(path, 'r');
-  try {
-    if (readSync(fd, head, 0, 2, 0) < 2) return undefined;
-  } finally {
-    closeSync(fd);
-  }
+  const head = fileHead(path, 2);
+  if (head.length < 2) return undefined;
   if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
   if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
   return undefined;

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { csvSource, type SyncError, type CsvSourceOptions, type FieldMapping, type SourceItem } from '../../src/index';
 import { readCsvInWorker } from '../../src/sources/csv-thread';
 import { WireBatcher } from '../../src/sources/csv-wire';
+import { excelSeparator } from '../../src/sources/excel-separator';
 
 // A CSV file read in a worker thread (#14: the parse beside the planner) gives what the
 // calling thread gives: the same items, in the same order, with the same errors.
@@ -91,6 +92,9 @@ describe('a CSV file read in a worker thread gives what the calling thread gives
       expect(read.thrown).toBeUndefined();
       expect(brief(read)).toEqual(['3:1', '4:2']);
     }
+    // A quote is never a delimiter: such a first line is no hint.
+    expect(excelSeparator(file('sep="\nid,email,name\n'))).toBeUndefined();
+    expect(excelSeparator(file('sep=|\r\nid|email|name\r\n'))).toBe('|');
   });
 
   it('a quote never closed, a record too long, one never ended: the same entries and the same stop', async () => {

@@ -121,7 +121,10 @@ export class OneSignalClient {
       try {
         const user = await this.api.getUser(this.config.appId, 'external_id', externalId);
         checkViewAnswer(user, externalId);
-        this.readTags.set(externalId, groupTagsOf(user, this.config.groupTagPrefix));
+        // Only users with group tags are kept (until `done`): a run over many users holds no entry for the others.
+        const tags = groupTagsOf(user, this.config.groupTagPrefix);
+        if (tags.size > 0) this.readTags.set(externalId, tags);
+        else this.readTags.delete(externalId);
         return true;
       } catch (thrown) {
         if (thrown instanceof SyncError) throw thrown;

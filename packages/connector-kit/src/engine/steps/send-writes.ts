@@ -170,7 +170,7 @@ function reconcileCreates(ctx: RecordRunContext): NonNullable<SendBatchOptions<C
  * again by their own verb, whose batch is split to fail only the bad record: updates here,
  * creates (returned) with the other creates. An update whose record is gone joins `missing`.
  */
-async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: readonly RecordView[], missing: RecordView[]): Promise<RecordView[]> {
+async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: readonly RecordView[], missing: RecordView[], memberships?: RecordMemberships): Promise<RecordView[]> {
   const verb = ctx.destination.verbs.createAndUpdate as NonNullable<typeof ctx.destination.verbs.createAndUpdate>;
   const isCreate = (r: RecordView) => r.plan?.action === 'create';
   const refusedWhole = (e: SyncError) => e.status !== undefined && e.status >= 400 && e.status < 500;
@@ -181,10 +181,10 @@ async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: r
     ledger,
     'create_and_update',
     shared,
-    (r) => (isCreate(r) ? { ...createItem(ctx, r), action: 'create' } : { ...updateItem(ctx, r), action: 'update' }),
+    (r) => (isCreate(r) ? { ...createItem(ctx, r), action: 'create' } : { ...updateItem(ctx, r, memberships), action: 'update' }),
     (batch) => verb.call(ctx.destination.verbs, ctx.verbs, batch),
     {
-      onOk: (r, result) => (isCreate(r) ? createAcks(ctx, r, result) : updateAcks(ctx, r, result)),
+      onOk: (r, result) => (isCreate(r) ? createAcks(ctx, r, result) : updateAcks(ctx, r, result, memberships)),
       onMissing: (r) => (isCreate(r) ? undefined : (missing.push(r), [])),
       // Failures read as the record's own write's; an update left unsent after a call with no answer in time, and the records of a part refused whole, go again by their own verb.
       onFailure: (r, error) => {
@@ -196,13 +196,12 @@ async function sendShared(ctx: RecordRunContext, ledger: RecordLedger, shared: r
       ...(ctx.createIsUpsert ? {} : { reconcile: reconcileCreates(ctx) }),
     },
   );
-  await sendUpdateBatches(ctx, ledger, [...late, ...alone.filter((r) => !isCreate(r))], missing);
+  await sendUpdateBatches(ctx, ledger, [...late, ...alone.filter((r) => !isCreate(r))], missing, memberships);
   return alone.filter(isCreate);
 }
 
-/** Sends updates by `update`; records gone at write time join `missing`. */
-async function sendUpdateBatches(ctx: RecordRunContext, ledger: RecordLedger, updates: readonly RecordView[], missing: RecordView[]): Promise<void> {
-  const memberships = ctx.destination.groupMembership === 'record' ? await recordMemberships(ctx, updates) : undefined;
+/** Sends updates by `update` (with what state says of their record-kept groups: `memberships`); records gone at write time join `missing`. */
+async function sendUpdateBatches(ctx: RecordRunContext, ledger: RecordLedger, updates: readonly RecordView[], missing: RecordView[], memberships?: RecordMemberships): Promise<void> {
   await sendKind<UpdateItem>(ctx, ledger, 'update', updates, (r) => updateItem(ctx, r, memberships), (batch) => ctx.destination.verbs.update(ctx.verbs, batch), {
     onOk: (r, result) => updateAcks(ctx, r, result, memberships),
     onMissing: (r) => (missing.push(r), []),
@@ -222,8 +221,10 @@ async function sendUpdates(ctx: RecordRunContext, ledger: RecordLedger): Promise
   // Taken now: an update the shared call finds gone is planned again as a create, and is sent below.
   const sharedCreates = new Set(shared.filter((r) => r.plan?.action === 'create').map((r) => r.ref));
   const missing: RecordView[] = [];
-  await sendUpdateBatches(ctx, ledger, updates.filter((r) => !inShared.has(r.ref)), missing);
-  if (shared.length > 0 && !ctx.caller.stopped) for (const r of await sendShared(ctx, ledger, shared, missing)) sharedCreates.delete(r.ref);
+  // What state says of the record-kept group changes of every update, the shared batch's too (read once).
+  const memberships = ctx.destination.groupMembership === 'record' ? await recordMemberships(ctx, updates) : undefined;
+  await sendUpdateBatches(ctx, ledger, updates.filter((r) => !inShared.has(r.ref)), missing, memberships);
+  if (shared.length > 0 && !ctx.caller.stopped) for (const r of await sendShared(ctx, ledger, shared, missing, memberships)) sharedCreates.delete(r.ref);
   if (missing.length > 0) {
     ctx.logger.debug('records missing at write time', { records: missing.length });
     ledger.report(missing.map((r) => ({ type: 'missing', ref: r.ref })));
