@@ -29,11 +29,13 @@ describe('Salesforce: the sync’s own Contact deleted by a person, and the row 
       const contacts = await readContacts(t.env.admin);
       expect(contacts.map((c) => [c.properties.LastName, c.groups])).toEqual([['Ann B', ['Webinar']]]);
       expect(contacts[0]?.id).not.toBe(first?.id);
-      // Only the create and its add: the campaign it left is not even looked up, and no member of it is read or deleted.
+      // Only the lookups (by Email, then by the Id this sync wrote, which may hold another Email now), the create and its
+      // add: the campaign it left is not even looked up, and no member of it is read or deleted.
       expect(t.env.emulator.requests.map((e) => `${e.method} ${e.path.replace(/^\/services\/data\/v[\d.]+/, '')} ${String(e.query?.q ?? '')}`.trim())).toEqual([
         'GET /sobjects/Contact/describe',
         "GET /query SELECT Id, Name, NumberOfContacts, NumberOfLeads FROM Campaign WHERE Name IN ('Webinar') ORDER BY Id",
         "GET /query SELECT Id, Email FROM Contact WHERE Email IN ('ann@example.com') ORDER BY Id",
+        `GET /query SELECT Id, Email FROM Contact WHERE Id IN ('${first?.id}') ORDER BY Id`,
         'POST /composite/sobjects',
         'POST /composite/sobjects',
       ]);

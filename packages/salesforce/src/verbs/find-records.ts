@@ -25,6 +25,13 @@ export const BULK_EXTRACT_FACTOR = 10;
  * record's id and match field instead (3 calls however many keys); otherwise the `IN`
  * queries run as usual.
  *
+ * A record this sync wrote before (the request's `knownId`) that the key does not find is read
+ * by its Id: a person in Salesforce may have changed its match field (a new work Email), and
+ * looked up by the key alone it was not found, so a second record was created for the same
+ * person beside it (sync, additive) or the row was skipped `not_found` (enrich). Found by Id,
+ * it is updated in place (fresh helper 108, finding 1). Deleted or merged away, it is not
+ * found (SOQL returns no deleted record).
+ *
  * A match field marked "Unique, case sensitive" (describe `unique` and `caseSensitive`) is
  * looked up by each record's value as written (trimmed), and only a record holding that same
  * value matches: SOQL compares such a field case-sensitively ("Comparisons on strings are
@@ -49,8 +56,8 @@ export async function findRecords(
   const byKey = new Map<string, Row[]>();
   const form = keyForm(client);
   const keys = [...new Set(requests.map((r) => form.ofRequest(r, field)))];
-  // Case-sensitive fields: the records this sync wrote are read by id too, so that a row whose key changed only in case finds its own (see knownRow).
-  const known = form.exact ? new Set(requests.flatMap((r) => (r.knownId ? [r.knownId] : []))) : new Set<string>();
+  // The records this sync wrote are read by id too when their key does not find them (see knownRow).
+  const known = new Set(requests.flatMap((r) => (r.knownId ? [r.knownId] : [])));
   const byId = new Map<string, Row>();
   const remember = (row: Row) => {
     if (known.has(row.Id)) {
@@ -62,7 +69,8 @@ export async function findRecords(
     if (rows) rows.push(row);
     else byKey.set(key, [row]);
   };
-  const found = () => matched(requests, byKey, (r) => form.ofRequest(r, field), (r) => knownRow(r, byId, field), unique);
+  let extracted = false;
+  const found = () => matched(requests, byKey, (r) => form.ofRequest(r, field), (r, keyFound) => knownRow(r, byId, field, keyFound), unique);
   if (keys.length > BULK_LOOKUP_MIN_KEYS) {
     // A bulk run: when the object holds not many more records than the run has keys, one query job reads them all.
     const present = `${field} != null`;
@@ -81,15 +89,19 @@ export async function findRecords(
       for (const [id, value, converted, mail, ...ids] of rows) {
         remember({ Id: id as string, [field]: value, IsConverted: converted === 'true', ...(email ? { Email: mail } : {}), ...Object.fromEntries(unique.map((f, i) => [f, ids[i]])) });
       }
-      return found();
+      extracted = true;
     }
   }
-  for (const list of inListsWithin(keys, IN_LIST_BUDGET)) {
-    const soql = `SELECT Id, ${field}${extra} FROM ${object} WHERE ${field} IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`;
-    const rows = foundRecordsOf<Row>(await client.api.query<unknown>(soql), field);
-    for (const row of rows) remember(row);
+  if (!extracted) {
+    for (const list of inListsWithin(keys, IN_LIST_BUDGET)) {
+      const soql = `SELECT Id, ${field}${extra} FROM ${object} WHERE ${field} IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`;
+      const rows = foundRecordsOf<Row>(await client.api.query<unknown>(soql), field);
+      for (const row of rows) remember(row);
+    }
   }
-  await readByIds(client, `SELECT Id, ${field}${extra} FROM ${object}`, field, [...known].filter((id) => !byId.has(id)), remember);
+  // Read by id: the records this sync wrote that their key did not find (on a case-sensitive field, every one not read yet).
+  const unread = requests.flatMap((r) => (r.knownId && !byId.has(r.knownId) && (form.exact || !byKey.has(form.ofRequest(r, field))) ? [r.knownId] : []));
+  await readByIds(client, `SELECT Id, ${field}${extra} FROM ${object}`, field, [...new Set(unread)], remember);
   return found();
 }
 
@@ -132,13 +144,13 @@ function matched(
   requests: readonly LookupRequest[],
   byKey: ReadonlyMap<string, Row[]>,
   keyOf: (r: LookupRequest) => string,
-  knownOf: (r: LookupRequest) => Row | undefined,
+  knownOf: (r: LookupRequest, keyFound: boolean) => Row | undefined,
   unique: readonly string[] = [],
 ): Map<number, FoundRecord[]> {
   const found = new Map<number, FoundRecord[]>();
   for (const r of requests) {
     const rows = [...(byKey.get(keyOf(r)) ?? [])];
-    const known = knownOf(r);
+    const known = knownOf(r, rows.length > 0);
     if (known && !rows.some((row) => row.Id === known.Id)) rows.push(known);
     if (rows.length === 0) continue;
     found.set(

@@ -5,19 +5,24 @@ import type { SalesforceClient } from '../client/salesforce-client';
 export type Row = Record<string, unknown> & { Id: string; IsConverted?: boolean; Email?: unknown };
 
 /**
- * The record this sync wrote for a request (`knownId`), read by id, when it still holds the
- * request's key in another case: on a case-sensitive field, a row whose key changed only in
- * case (`cus_abc1` → `cus_ABC1`) is still that record, updated in place (looked up by the new
- * value alone, it was not found, and a second record was created: fresh helper 66, finding 1).
+ * The record this sync wrote for a request (`knownId`), read by id, when the lookup should
+ * count it among the request's matches: when it still holds the request's key in another
+ * case (on a case-sensitive field, a row whose key changed only in case, `cus_abc1` →
+ * `cus_ABC1`, is still that record: fresh helper 66, finding 1); and, whatever its match
+ * field holds now, when the key finds no record at all (a person changed its Email in
+ * Salesforce, and it is still the record this sync wrote for the row: fresh helper 108,
+ * finding 1). Looked up by the key alone, neither was found, and a second record was created
+ * for the same person. Beside another record holding the key it is not counted: that other
+ * record has the key (the kit refuses a key move onto it, `match_key_taken`).
  */
-export function knownRow(r: LookupRequest, byId: ReadonlyMap<string, Row>, field: string): Row | undefined {
+export function knownRow(r: LookupRequest, byId: ReadonlyMap<string, Row>, field: string, keyFound: boolean): Row | undefined {
   const row = r.knownId === undefined ? undefined : byId.get(r.knownId);
-  return row && String(row[field] ?? '').trim().toLowerCase() === r.matchKey ? row : undefined;
+  return row && (!keyFound || String(row[field] ?? '').trim().toLowerCase() === r.matchKey) ? row : undefined;
 }
 
 /** How a lookup compares match-field values: a request's value and a found record's, in one form. */
 export interface KeyForm {
-  /** Values match only as written (a case-sensitive field): the records a sync wrote are also read by id (see {@link knownRow}). */
+  /** Values match only as written (a case-sensitive field). */
   readonly exact: boolean;
   /** The value a request looks up (the literal of its query). */
   readonly ofRequest: (r: LookupRequest, field: string) => string;
