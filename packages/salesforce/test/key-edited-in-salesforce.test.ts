@@ -89,4 +89,20 @@ describe('Salesforce: the Email of the Contact this sync wrote is changed in Sal
     expect(t.env.emulator.org.all('Contact')).toHaveLength(250);
     expect(t.env.emulator.requests.some((e) => e.path.endsWith('/jobs/query'))).toBe(true);
   });
+
+  for (const bulkThreshold of [undefined, 0] as const) {
+    it(`an external-id match field (Customer_Id__c, upserted)${bulkThreshold === 0 ? ', Bulk API 2.0' : ''}: the Contact whose key someone changed is updated by its Id, not upserted as a second one`, async () => {
+      const row = (Phone: string): ConformanceRecord => ({ id: 'ann', snapshot: { properties: { Customer_Id__c: 'C-1', Email: 'ann@example.com', LastName: 'Ann', Phone }, groups: [] } });
+      const config = { ...t.env.config, matchField: 'Customer_Id__c', ...(bulkThreshold === undefined ? {} : { bulkThreshold, bulkPollIntervalMs: 5 }) };
+      const go = (Phone: string) => runSync({ collectResults: true, destination: salesforceDestination, config, mode: 'sync', source: memorySource([row(Phone)]), state: t.state, retry: FAST });
+      const first = await go('111');
+      expect(first.results[0]?.outcome).toBe('created');
+      const id = String(first.results[0]?.destinationId);
+      expect(t.env.emulator.org.update(id, { Customer_Id__c: 'C-1-old' }).success).toBe(true);
+
+      const second = await go('999');
+      expect(second.results[0]).toMatchObject({ outcome: 'updated', destinationId: id });
+      expect(t.env.emulator.org.all('Contact').map((c) => [c.Id, c.Customer_Id__c, c.Phone])).toEqual([[id, 'C-1-old', '999']]);
+    });
+  }
 });
