@@ -140,15 +140,20 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
     }
   });
 
-  it('a stored sync this worker cannot run (its secret is not in the worker\'s environment) fails with that code, not unexpected_error (fresh helper 71, finding 9)', { timeout: 240_000 }, async () => {
+  it('a worker whose environment lacks every destination\'s secret refuses to start, naming the variables; the queued run waits for a worker that has them (fresh helper 107, M5: it took the run and dead-lettered it)', { timeout: 240_000 }, async () => {
     const added = await cli22(['schedule', 'add', 'nosecret', '--config', join(dir, 'people.yaml'), '--cron', '0 0 1 1 *'], env());
     expect(added.code, added.stderr).toBe(0);
     expect((await cli22(['enqueue', 'nosecret'], env())).code).toBe(0);
     const { SALESFORCE_ACCESS_TOKEN: _token, ...withoutToken } = env();
-    const worker = await cli22(['worker', '--heartbeat', '10', '--log-level', 'info'], withoutToken, { untilStderr: /"run ended"/, thenSignal: 'SIGTERM' });
-    expect(worker.code).toBe(0);
+    const worker = await cli22(['worker', '--heartbeat', '10', '--log-level', 'info'], withoutToken);
+    expect(worker.code).toBe(2);
+    expect(worker.stderr).toContain('missing_secret');
+    expect(worker.stderr).toContain('salesforce needs SALESFORCE_ACCESS_TOKEN');
+    const named = await cli22(['worker', '--destinations', 'salesforce'], withoutToken);
+    expect([named.code, named.stderr]).toEqual([2, expect.stringContaining('This worker could take no run of salesforce')]);
     const runs = await cli22(['runs', '--sync', 'nosecret', '--json'], env());
-    expect(JSON.parse(runs.stdout)).toMatchObject([{ syncName: 'nosecret', status: 'failed', reason: { code: 'missing_secret' } }]);
+    expect(JSON.parse(runs.stdout)).toEqual([]);
+    expect((await cli22(['schedule', 'remove', 'nosecret'], env())).code).toBe(0);
   });
 
   it('while a run is running, runs and schedule list show its counts so far (its worker records them at each window end, at most every 5 s)', { timeout: 240_000 }, async () => {

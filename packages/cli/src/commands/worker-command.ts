@@ -6,6 +6,7 @@ import { UsageError } from '../registry/exit-codes';
 import type { CliIo } from '../run/run-sync-job';
 import { loadWorker } from '../worker/load-worker';
 import { cliRunner } from '../worker/run-definition';
+import { servedDestinations } from '../worker/served-destinations';
 import { accountConcurrency, collect, databaseUrl, duration, whole } from '../worker/worker-flags';
 
 interface WorkerFlags {
@@ -44,7 +45,7 @@ export function workerCommand(io: CliIo, waitForStop: () => Promise<void>): Comm
     .description('Take sync runs from the queue in Postgres and run them (Node 22.12+; one per machine or more). Secrets come from this environment.')
     .option('--state <url>', 'the shared database (postgres://…; default $SYNCMODES_DATABASE_URL)')
     .option('--concurrency <n>', 'runs at once on this worker, per destination', whole(1), 2)
-    .option('--destinations <ids>', 'only these destinations\' runs, comma-separated (default: every destination installed here)')
+    .option('--destinations <ids>', 'only these destinations\' runs, comma-separated (default: every destination installed here whose secrets are set in this environment)')
     .option('--account-concurrency <n|destination=n>', 'runs at once per destination account across all workers (default 2; repeat for one destination: salesforce=3)', collect)
     .option('--heartbeat <seconds>', 'heartbeat: a run whose worker stops answering goes to another worker about this long later (≥ 10)', whole(10), 30)
     .option('--retry-limit <n>', 'retries of a run stopped by a retryable error (quota, rate limit, unreachable state or source) before the dead-letter queue', whole(0), 5)
@@ -56,10 +57,14 @@ export function workerCommand(io: CliIo, waitForStop: () => Promise<void>): Comm
     .action(async (flags: WorkerFlags) => {
       const { startWorker } = await loadWorker('worker');
       const url = databaseUrl(flags.state, io.env);
-      const known = destinationEntries().map((d) => d.id);
-      const destinations = flags.destinations ? flags.destinations.split(',').map((d) => d.trim()).filter(Boolean) : known;
-      const unknown = destinations.filter((d) => !known.includes(d));
+      const entries = destinationEntries();
+      const known = entries.map((d) => d.id);
+      const named = flags.destinations ? flags.destinations.split(',').map((d) => d.trim()).filter(Boolean) : undefined;
+      const unknown = (named ?? []).filter((d) => !known.includes(d));
       if (unknown.length > 0) throw new UsageError(`Unknown destination(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`, 'unknown_destination');
+      const servable = await Promise.all(entries.map(async (e) => ({ id: e.id, destination: await e.load() })));
+      const { destinations, skipped } = servedDestinations(servable, named, io.env);
+      for (const s of skipped) io.stderr.write(`not taking runs of ${s.id}: set ${s.missing.join(', ')} in this worker's environment to take them\n`);
       const { databaseSecrets } = await import('@syncmodes/postgres');
       const logger = cliLogger({ level: flags.logLevel, format: 'json' }, [...databaseSecrets(url), ...(await environmentSecrets(destinations, io.env))], io.stderr);
       const concurrency = accountConcurrency(flags.accountConcurrency);
