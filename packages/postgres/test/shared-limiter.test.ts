@@ -1,6 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { MemoryStateStore, runSync } from '@syncmodes/connector-kit';
+import { memorySource } from '@syncmodes/connector-kit/testing';
+import { destination } from '@syncmodes/salesforce';
+import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
 import { accountKeyOf, PostgresSharedLimiter, sharedBudget } from '../src/index';
 import { createTestDatabase } from '../src/testing/index';
 
@@ -101,6 +105,39 @@ describe('PostgresSharedLimiter: one budget for every process on an account (Nod
     expect(Date.now() - t0).toBeLessThan(200);
     await b.acquire(1);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
+  });
+
+  // Fresh helper 107, M4: a run stopped by a Retry-After longer than it may wait held no other process (quota_holds stayed
+  // empty), and the worker's retries called the vendor again within seconds, each refused, until the run was dead-lettered.
+  it('a run that stops on a Retry-After longer than it may wait holds the account for that long: another run on it sends nothing meanwhile', async () => {
+    const emulator = createSalesforceEmulator();
+    const instanceUrl = await emulator.start();
+    try {
+      emulator.setFaults([{ kind: 'retry_after', path: '/composite/sobjects', retryAfterSec: 900 }]);
+      const config = { instanceUrl, accessToken: EMULATOR_ACCESS_TOKEN, object: 'Contact' };
+      const rows = [{ id: 'r1', snapshot: { properties: { Email: 'held@example.com', LastName: 'Held' }, groups: [] } }];
+      const run = async (signal?: AbortSignal) => {
+        const sharedLimiter = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'salesforce:held', holdCheckMs: 50, signal });
+        return runSync({ destination, config, mode: 'additive', source: memorySource(rows), state: new MemoryStateStore(), sharedLimiter, maxRateLimitWaitMs: 1_000, signal });
+      };
+      const first = await run();
+      expect(first.status).toBe('stopped');
+      expect(first.reason?.code).toBe('rate_limited');
+      const { rows: held } = await pool().query<{ wait: string }>(`SELECT held_until - (extract(epoch from clock_timestamp()) * 1000)::bigint AS wait FROM syncmodes.quota_holds WHERE account_key = 'salesforce:held'`);
+      expect(Number(held[0]?.wait)).toBeGreaterThan(890_000);
+
+      // The next run (the worker's retry, or another sync on the account) waits for the hold: no call reaches Salesforce.
+      emulator.setFaults([]);
+      emulator.clearRequests();
+      const stop = new AbortController();
+      const second = run(stop.signal);
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(emulator.requests.filter((e) => e.path.includes('/composite/') || e.path.endsWith('/query'))).toEqual([]);
+      stop.abort();
+      await second.catch(() => undefined);
+    } finally {
+      await emulator.stop();
+    }
   });
 
   // A Postgres restart or failover ends every session (57P01: https://www.postgresql.org/docs/15/errcodes-appendix.html);

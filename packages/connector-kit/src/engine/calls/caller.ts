@@ -289,6 +289,7 @@ export class Caller implements RateLimitObserver {
     const adds = Math.max(0, now + wait - Math.max(now, this.heldUntil));
     if (wait > max || tally.waitedMs + wait > max || this.limitedMs + adds > max) {
       const stop = new RunStoppedError('rate_limited', rateLimitStopMessage(error, wait, tally, max, kind, this.purpose, this.limitedMs), { retryable: true, cause: error });
+      this.pacer.holdOthers(wait);
       this.stop(stop);
       throw stop;
     }
@@ -317,6 +318,7 @@ export class Caller implements RateLimitObserver {
     const max = this.policy.maxRateLimitWaitMs;
     if (wait > max) {
       const said = new RateLimitError(`rate-limit headers: ${info.remaining} calls left until the window resets`, wait);
+      this.pacer.holdOthers(wait);
       this.stop(new RunStoppedError('rate_limited', rateLimitStopMessage(said, wait, newRateLimitTally(), max, undefined, this.purpose), { retryable: true }));
       return;
     }

@@ -130,6 +130,17 @@ export class Pacer {
     });
   }
 
+  /**
+   * The destination asked for a wait of `ms` that this run will not make (it stops instead,
+   * `rate_limited`): every other process on the account holds for it through the shared
+   * limiter, and so does the retry of this run — without it the worker's retries called the
+   * vendor again within seconds of a `Retry-After: 900`, were refused each time and
+   * dead-lettered the run (fresh helper 107, M4). Nothing without a shared limiter.
+   */
+  holdOthers(ms: number): void {
+    this.shared?.hold(ms);
+  }
+
   /** Holds queued calls for `ms` (calls already in flight finish). */
   hold(ms: number): void {
     this.shared?.hold(ms);
