@@ -16,6 +16,7 @@ export const SALESFORCE_CODES = {
   invalid_email: record(false, 'An email field holds a value that is not an email address (INVALID_EMAIL_ADDRESS).', 'Fix the address in the source.'),
   invalid_picklist_value: record(false, 'A restricted picklist field got a value that is not one of its active values (INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST).', 'Use one of the values the message lists, or add it to the picklist.'),
   required_field_missing: record(false, 'A create lacks a field Salesforce requires (e.g. LastName, Company) (REQUIRED_FIELD_MISSING).', 'Map a column to the field, or fill it in.'),
+  match_field_changed: record(false, 'The record this sync wrote for the row no longer holds the row\'s match field value: it was changed in Salesforce since (a new Email, a merge). Read by its Id, it is neither written nor deleted, and no second record is created.', 'If it is still this person, put the value back in Salesforce or give the row the new one; if it is someone else now, change the row\'s id to sync it as a new record.'),
   converted_lead: record(false, 'The Lead was converted; Salesforce does not allow updating converted Leads (CANNOT_UPDATE_CONVERTED_LEAD).', 'Sync Contacts for converted people.'),
   duplicates_detected: record(false, 'A duplicate rule of the org blocked the write (DUPLICATES_DETECTED).', 'Merge the duplicates in Salesforce, or relax the duplicate rule.'),
   duplicate_value: record(false, 'A unique field already holds this value on another record (DUPLICATE_VALUE).', 'Fix the value, or merge the two records in Salesforce.'),

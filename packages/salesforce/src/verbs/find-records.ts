@@ -70,7 +70,7 @@ export async function findRecords(
     else byKey.set(key, [row]);
   };
   let extracted = false;
-  const found = () => matched(requests, byKey, (r) => form.ofRequest(r, field), (r, keyFound) => knownRow(r, byId, field, keyFound), unique);
+  const found = () => matched(requests, field, byKey, (r) => form.ofRequest(r, field), (r, keyFound) => knownRow(r, byId, field, keyFound), unique);
   if (keys.length > BULK_LOOKUP_MIN_KEYS) {
     // A bulk run: when the object holds not many more records than the run has keys, one query job reads them all.
     const present = `${field} != null`;
@@ -139,9 +139,30 @@ function uniqueOf(row: Row, unique: readonly string[]): { uniqueFields?: Record<
   return Object.keys(values).length > 0 ? { uniqueFields: values } : {};
 }
 
+/** Whether a record read by its Id still holds the request's key (in any letter case). */
+function holdsKey(row: Row, field: string, r: LookupRequest): boolean {
+  return String(row[field] ?? '').trim().toLowerCase() === r.matchKey;
+}
+
+/**
+ * The record this sync wrote for a row, read by its Id because the row's key finds no record:
+ * its match field was changed in Salesforce (a new work Email, a merge that kept another
+ * person's). It may still be this person, or now be someone else's: neither written nor
+ * deleted (fresh reviewer 109: updated in place, a merged Contact holding another current
+ * row's Email was deleted when the row left, and a row was written onto a record another sync
+ * tracks), and no second record is created beside it (fresh helper 108, F1).
+ */
+function movedAway(field: string): { readonly code: string; readonly message: string } {
+  return {
+    code: 'match_field_changed',
+    message: `The record this sync wrote for it no longer holds its ${field}: it was changed in Salesforce since (a new value, or a merge). Nothing was written to it and no second record was created; put the ${field} back in Salesforce or in the source if it is still this person, or change the row's id if it is someone else now.`,
+  };
+}
+
 /** Every record whose match field equals each request's key (the kit decides when there are several). */
 function matched(
   requests: readonly LookupRequest[],
+  field: string,
   byKey: ReadonlyMap<string, Row[]>,
   keyOf: (r: LookupRequest) => string,
   knownOf: (r: LookupRequest, keyFound: boolean) => Row | undefined,
@@ -151,11 +172,12 @@ function matched(
   for (const r of requests) {
     const rows = [...(byKey.get(keyOf(r)) ?? [])];
     const known = knownOf(r, rows.length > 0);
+    const moved = known !== undefined && !rows.some((row) => row.Id === known.Id) && !holdsKey(known, field, r) ? known.Id : undefined;
     if (known && !rows.some((row) => row.Id === known.Id)) rows.push(known);
     if (rows.length === 0) continue;
     found.set(
       r.ref,
-      rows.map((row) => ({ id: row.Id, ...identitiesOf(row), ...uniqueOf(row, unique), ...(row.IsConverted === true ? { blocked: CONVERTED } : {}) })),
+      rows.map((row) => ({ id: row.Id, ...identitiesOf(row), ...uniqueOf(row, unique), ...(row.IsConverted === true ? { blocked: CONVERTED } : row.Id === moved ? { blocked: movedAway(field) } : {}) })),
     );
   }
   return found;
