@@ -29,6 +29,17 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
 }
 
 /**
+ * The contact this sync wrote for a row, read by its id because search finds none with the
+ * row's key, that no longer holds that key: its email (or external_id) was changed in
+ * Intercom, or it was merged. It may be someone else now: neither written nor deleted, and no
+ * second contact is created (fresh reviewer 109, for Salesforce; the same here).
+ */
+const MOVED_AWAY = {
+  code: 'match_field_changed',
+  message: 'The contact this sync wrote for it no longer holds its email or external_id: it was changed in Intercom since (or merged). Nothing was written to it and no second contact was created; put the value back in Intercom or in the source if it is still this person, or change the row\'s id if it is someone else now.',
+} as const;
+
+/**
  * Finds contacts for a batch of records with one search (`POST /contacts/search`, paged):
  * `external_id IN [...]` OR `email IN [...]`, as the `matchBy` option allows. A record
  * matches by external_id first, then by email. Archived contacts are not searchable, so
@@ -42,7 +53,8 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
  * this person, and the kit refuses `ambiguous_match` unless this sync wrote one of them.
  *
  * Search is eventually consistent: a record this sync wrote before (its `knownId`) that
- * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived.
+ * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived. Read so,
+ * a contact that no longer holds the row's key is returned blocked (`match_field_changed`).
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
  */
 export async function findContacts(ctx: IntercomContext, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord[]>> {
@@ -90,7 +102,9 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
       rememberTags(ctx, [contact]);
-      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy) }]);
+      const { externalId, email } = keys[requests.indexOf(request)] ?? {};
+      const holds = (externalId !== undefined && contact.external_id === externalId) || (email !== undefined && contact.email?.trim().toLowerCase() === email);
+      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy), ...(holds ? {} : { blocked: MOVED_AWAY }) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }
