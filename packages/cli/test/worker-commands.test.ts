@@ -156,6 +156,26 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
     expect((await cli22(['schedule', 'remove', 'nosecret'], env())).code).toBe(0);
   });
 
+  it('a worker changes the queue settings only where given, and says so: one started with the defaults leaves the fleet\'s --heartbeat 10 (fresh helper 107, M2)', { timeout: 240_000 }, async () => {
+    const settings = async () => (await db.query<{ h: number; r: number; e: number }>(`SELECT heartbeat_seconds AS h, retry_limit AS r, expire_seconds AS e FROM pgboss.queue WHERE name = 'sync-run.salesforce'`)).rows[0];
+    const start = (args: string[]) => cli22(['worker', ...args, '--log-level', 'info'], env(), { untilStderr: /taking runs of salesforce/, thenSignal: 'SIGTERM' });
+    // The settings are applied before the worker says it is taking runs (when it is stopped).
+    await start(['--heartbeat', '10']);
+    const fleet = await settings();
+    expect(fleet?.h).toBe(10);
+    const defaults = await start([]);
+    expect(defaults.stderr).toContain('taking runs of salesforce');
+    expect(defaults.stderr).not.toContain('queue settings changed');
+    expect(await settings()).toEqual(fleet);
+    const retries = await start(['--retry-limit', '2', '--heartbeat', '10']);
+    expect(retries.stderr).toMatch(/"queue":"sync-run.salesforce","changed":\{"retryLimit":\{"from":\d+,"to":2\}\},"msg":"queue settings changed for every worker"/);
+    expect(await settings()).toEqual({ ...fleet, r: 2 });
+    const zero = await cli22(['worker', '--retry-limit', '0'], env());
+    expect([zero.code, zero.stderr]).toEqual([2, expect.stringContaining('expects a whole number ≥ 1')]);
+    const typo = await cli22(['worker', '--account-concurrency', 'salesforc=3'], env());
+    expect([typo.code, typo.stderr]).toEqual([2, expect.stringContaining('--account-concurrency names unknown destination(s) salesforc')]);
+  });
+
   it('while a run is running, runs and schedule list show its counts so far (its worker records them at each window end, at most every 5 s)', { timeout: 240_000 }, async () => {
     const rows = 1_005;
     writeFileSync(join(dir, 'many.csv'), `id,email,last_name\n${Array.from({ length: rows }, (_, i) => `m${i},many${i}@example.com,M${i}`).join('\n')}\n`);

@@ -66,25 +66,64 @@ export async function openBoss(url: string, options: OpenBossOptions): Promise<P
   return boss;
 }
 
+/** The queue settings a run queue has, as pg-boss keeps them (s). */
+export interface RunQueueSettings {
+  readonly heartbeatSeconds: number;
+  readonly expireInSeconds: number;
+  readonly retryLimit: number;
+  readonly retryDelay: number;
+}
+
+/** The settings of `policy` that were given (not defaulted), as pg-boss queue options. */
+function givenSettings(policy: QueuePolicy): Partial<Record<keyof RunQueueSettings | 'retryDelayMax', number>> {
+  const out: Partial<Record<keyof RunQueueSettings | 'retryDelayMax', number>> = {};
+  if (policy.heartbeatSeconds !== undefined) out.heartbeatSeconds = Math.max(10, policy.heartbeatSeconds);
+  if (policy.maxRunSeconds !== undefined) out.expireInSeconds = policy.maxRunSeconds;
+  if (policy.retryLimit !== undefined) out.retryLimit = policy.retryLimit;
+  if (policy.retryDelaySeconds !== undefined) out.retryDelay = policy.retryDelaySeconds;
+  if (policy.retryDelayMaxSeconds !== undefined) out.retryDelayMax = policy.retryDelayMaxSeconds;
+  return out;
+}
+
 /**
  * Creates the dead-letter queue and the run queues of `destinations` when missing (with
- * `policy`, else the defaults), and applies `policy` to existing ones when given: workers give
- * theirs; `schedule` and `enqueue` give none and leave the workers' settings as they are (they
- * reset them to the defaults: fresh helper 71, finding 2).
+ * `policy`, the defaults for what it leaves out), and applies to existing ones only what
+ * `policy` gives and they do not already have. A queue's settings hold for every worker, so
+ * each change is logged as a warning naming the old and new values: a worker started with
+ * default flags reset a fleet's `--heartbeat 10` to 30, and one started with
+ * `--retry-limit 0` turned takeovers off for every worker, silently (fresh helper 107, M2).
+ * `schedule` and `enqueue` give no policy and change nothing (fresh helper 71, finding 2).
+ *
+ * @returns each run queue's settings as they are now, by destination.
  */
-export async function ensureQueues(boss: PgBoss, destinations: readonly string[], policy?: QueuePolicy): Promise<void> {
+export async function ensureQueues(boss: PgBoss, destinations: readonly string[], policy?: QueuePolicy, logger?: Logger): Promise<Map<string, RunQueueSettings>> {
   if (!(await boss.getQueue(DEAD_LETTER_QUEUE))) await createIfMissing(boss, DEAD_LETTER_QUEUE, { policy: 'standard', retryLimit: 0 });
   const options = queueOptions(policy);
+  const given = givenSettings(policy ?? {});
+  const settings = new Map<string, RunQueueSettings>();
   for (const destination of destinations) {
     const name = runQueue(destination);
-    if (await boss.getQueue(name)) {
-      if (policy === undefined) continue;
-      const { policy: _policy, deadLetter: _deadLetter, retryDelayMax: _max, ...updatable } = options;
-      await boss.updateQueue(name, updatable);
+    let queue = await boss.getQueue(name);
+    if (queue) {
+      const current = queue as unknown as Record<string, unknown>;
+      const changes = Object.entries(given).filter(([key, value]) => current[key] !== value);
+      if (changes.length > 0) {
+        await boss.updateQueue(name, Object.fromEntries(changes));
+        logger?.warn('queue settings changed for every worker', { queue: name, changed: Object.fromEntries(changes.map(([key, value]) => [key, { from: current[key], to: value }])) });
+        queue = await boss.getQueue(name);
+      }
     } else {
       await createIfMissing(boss, name, options);
+      queue = await boss.getQueue(name);
     }
+    settings.set(destination, {
+      heartbeatSeconds: queue?.heartbeatSeconds ?? options.heartbeatSeconds ?? 30,
+      expireInSeconds: queue?.expireInSeconds ?? options.expireInSeconds ?? 14_400,
+      retryLimit: queue?.retryLimit ?? options.retryLimit ?? 5,
+      retryDelay: queue?.retryDelay ?? options.retryDelay ?? 5,
+    });
   }
+  return settings;
 }
 
 async function createIfMissing(boss: PgBoss, name: string, options: Omit<Queue, 'name'>): Promise<void> {

@@ -3,7 +3,7 @@ import { silentLogger, type Logger } from '@syncmodes/connector-kit';
 import { DEFAULT_KEEP_RUNS } from '@syncmodes/connector-kit';
 import { PostgresStateStore } from '@syncmodes/postgres';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
-import { ensureQueues, openBoss, queueOptions, type QueuePolicy } from './boss';
+import { ensureQueues, openBoss, queueOptions, type QueuePolicy, type RunQueueSettings } from './boss';
 import { DefinitionStore } from './definition-store';
 import type { RunJobData } from './definitions';
 import { armIntervals, sendRun } from './intervals';
@@ -66,24 +66,28 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const queue = queueOptions(policy);
   const state = await PostgresStateStore.open(options.url, { poolSize: concurrency * options.destinations.length * 2 + 2 });
   let boss: PgBoss;
+  let settings: Map<string, RunQueueSettings>;
   const definitions = new DefinitionStore(state.pool);
   try {
     await definitions.prepare();
     boss = await openBoss(options.url, { supervise: true, superviseIntervalSeconds: Math.max(1, Math.floor((queue.heartbeatSeconds ?? 30) / 3)), logger });
-    await ensureQueues(boss, options.destinations, policy);
+    settings = await ensureQueues(boss, options.destinations, policy, logger);
   } catch (error) {
     await state.close();
     throw error;
   }
   const shutdown = new AbortController();
-  const maxRunMs = (queue.expireInSeconds ?? 14_400) * 1_000;
+  // The queues' settings hold for every worker (another may have set them): leases and interval runs follow them, not this worker's options.
+  const effective = settings.size > 0 ? [...settings.values()] : [{ expireInSeconds: queue.expireInSeconds ?? 14_400, heartbeatSeconds: queue.heartbeatSeconds ?? 30 }];
+  const maxRunMs = Math.max(...effective.map((q) => q.expireInSeconds)) * 1_000;
+  const leaseTtlMs = Math.min(...effective.map((q) => q.heartbeatSeconds)) * 1_000;
   const deps: RunJobDeps = {
     state,
     definitions,
     runner: options.runner,
     workerName: name,
     shutdown: shutdown.signal,
-    leaseTtlMs: (queue.heartbeatSeconds ?? 30) * 1_000,
+    leaseTtlMs,
     keepRuns: options.keepRuns ?? DEFAULT_KEEP_RUNS,
     progressIntervalMs: options.progressIntervalMs,
     notifyUrl: options.notifyUrl,
