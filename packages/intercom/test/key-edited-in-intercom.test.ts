@@ -45,4 +45,30 @@ describe('Intercom (matchBy email): the email of the contact this sync wrote is 
     expect((await records(t.env.admin)).contacts.find((c) => c.id === id)).toMatchObject({ email: 'zed@example.com' });
     expect((await records(t.env.admin)).contacts.find((c) => c.id === id)?.archived ?? false).toBe(false);
   });
+
+  it('a row whose email changes in the source to the one the contact was given in Intercom is updated in place (fresh reviewer 110, F1)', async () => {
+    const first = await run('sync', [row('ann', 'ann@example.com', 'Ann')]);
+    const id = String(first.results[0]?.destinationId);
+    await editEmail(id, 'ann@new.example.com');
+    const moved = await run('sync', [row('ann', 'ann@new.example.com', 'Ann B')]);
+    expect(moved.results[0]).toMatchObject({ outcome: 'updated', destinationId: id });
+    expect((await records(t.env.admin)).contacts.map((c) => [c.id, c.email, c.name])).toEqual([[id, 'ann@new.example.com', 'Ann B']]);
+  });
+});
+
+// Fresh reviewer 110, F2: a user whose external_id was changed in Intercom still held the row's email, and was written to —
+// search itself takes a user with the row's email and another external_id for someone else.
+describe('Intercom (external_id_then_email): the external_id of the user this sync wrote is changed in Intercom', () => {
+  const t = perTestEmulator(startEmulator);
+  it('the row fails match_field_changed; nothing is written to that user', async () => {
+    const run = (name: string) =>
+      runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, mode: 'sync', source: memorySource([{ id: 'ann', snapshot: { properties: { external_id: 'X1', email: 'ann@example.com', name }, groups: [] } }]), state: t.state, retry: FAST });
+    const first = await run('Ann');
+    const id = String(first.results[0]?.destinationId);
+    const answer = await fetch(`${t.env.url}/contacts/${id}`, { method: 'PUT', headers: { authorization: `Bearer ${t.env.config.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ external_id: 'Y9', name: 'Someone Y9' }) });
+    expect(answer.status).toBe(200);
+    const second = await run('Ann 2');
+    expect(second.results[0]).toMatchObject({ outcome: 'skipped', code: 'match_field_changed', destinationId: id });
+    expect((await records(t.env.admin)).contacts.map((c) => [c.id, c.external_id, c.name])).toEqual([[id, 'Y9', 'Someone Y9']]);
+  });
 });

@@ -132,4 +132,46 @@ describe('Salesforce: the Email of the Contact this sync wrote is changed in Sal
       expect(t.env.emulator.org.all('Contact').map((c) => [c.Id, c.Customer_Id__c, c.Phone])).toEqual([[id, 'C-2', '111']]);
     });
   }
+
+  // Fresh reviewer 110, F1: the previous key finds the record only by its Id, holding another value — the one the row changes to.
+  it('a row whose key changes in the source to the value the record was given in Salesforce is updated in place', async () => {
+    const first = await run('sync', [person('ann', 'ann@example.com', '111')]);
+    const id = String(first.results[0]?.destinationId);
+    edit(id, { Email: 'ann@new.example.com' });
+    const moved = await run('sync', [person('ann', 'ann@new.example.com', '222')]);
+    expect(moved.results[0]).toMatchObject({ outcome: 'updated', destinationId: id });
+    expect(t.env.emulator.org.all('Contact').map((c) => [c.Id, c.Email, c.Phone])).toEqual([[id, 'ann@new.example.com', '222']]);
+    const again = await run('sync', [person('ann', 'ann@new.example.com', '222')]);
+    expect(again.results[0]?.outcome).toBe('unchanged');
+  });
+
+  it('the key changed to one value in the source and another in Salesforce: refused; the row given Salesforce\'s value: updated in place', async () => {
+    const first = await run('sync', [person('ann', 'ann@example.com', '111')]);
+    const id = String(first.results[0]?.destinationId);
+    edit(id, { Email: 'ann@c.example.com' });
+    const apart = await run('sync', [person('ann', 'ann@b.example.com', '222')]);
+    expect(apart.results[0]).toMatchObject({ outcome: 'skipped', code: 'match_field_changed' });
+    const given = await run('sync', [person('ann', 'ann@c.example.com', '333')]);
+    expect(given.results[0]).toMatchObject({ outcome: 'updated', destinationId: id });
+    expect(t.env.emulator.org.all('Contact').map((c) => [c.Id, c.Email, c.Phone])).toEqual([[id, 'ann@c.example.com', '333']]);
+  });
+
+  // Fresh reviewer 110, F3: forgotten when its row left, the record got a second one beside it when the row came back, and
+  // the campaign membership this sync had added on it was never removed.
+  it('sync: a row that left while its Contact was refused, then comes back, is refused again: no second Contact; its campaign stays tracked', async () => {
+    const first = await run('sync', [person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222', [])]);
+    const id = String(first.results[0]?.destinationId);
+    edit(id, { Email: 'ann@work.example.com' });
+    const left = await run('sync', [person('bob', 'bob@example.com', '222', [])]);
+    expect(left.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'skipped', code: 'match_field_changed' });
+    expect(left.results.find((r) => r.id === 'ann')?.message).toContain('still tracked');
+    const back = await run('sync', [person('ann', 'ann@example.com', '111', []), person('bob', 'bob@example.com', '222', [])]);
+    expect(back.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'skipped', code: 'match_field_changed', destinationId: id });
+    expect(t.env.emulator.org.all('Contact')).toHaveLength(2);
+    // Put back in Salesforce: the row's change goes through, and the campaign it left is removed.
+    edit(id, { Email: 'ann@example.com' });
+    const fixed = await run('sync', [person('ann', 'ann@example.com', '999', []), person('bob', 'bob@example.com', '222', [])]);
+    expect(fixed.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'updated', destinationId: id });
+    expect(t.env.emulator.org.all('CampaignMember')).toEqual([]);
+  });
 });

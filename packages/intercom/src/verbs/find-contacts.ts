@@ -36,6 +36,7 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
  */
 const MOVED_AWAY = {
   code: 'match_field_changed',
+  tracked: true,
   message: 'The contact this sync wrote for it no longer holds its email or external_id: it was changed in Intercom since (or merged). Nothing was written to it and no second contact was created; put the value back in Intercom or in the source if it is still this person, or change the row\'s id if it is someone else now.',
 } as const;
 
@@ -103,7 +104,10 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
       rememberTags(ctx, [contact]);
       const { externalId, email } = keys[requests.indexOf(request)] ?? {};
-      const holds = (externalId !== undefined && contact.external_id === externalId) || (email !== undefined && contact.email?.trim().toLowerCase() === email);
+      // A user's external_id decides when the row has one: another means someone else, whatever the email (as search's
+      // fittingByEmail has it; fresh reviewer 110, F2). A lead's external_id is Intercom's own: its email decides.
+      const userId = contact.role === 'user' && contact.external_id ? contact.external_id : undefined;
+      const holds = externalId !== undefined && userId !== undefined ? userId === externalId : (email !== undefined && contact.email?.trim().toLowerCase() === email) || (externalId !== undefined && contact.external_id === externalId);
       found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy), ...(holds ? {} : { blocked: MOVED_AWAY }) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;

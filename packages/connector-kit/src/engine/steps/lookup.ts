@@ -188,6 +188,13 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
     ledger,
     newKeys,
     (r, match) => {
+      // The new key finds, usable, the record the previous key could only find blocked (read by its id, no longer holding
+      // that key): it was given the row's new key in the destination already, so it is the row's record (fresh reviewer
+      // 110, F1: refused match_field_changed on every run, though it held exactly what the row now says).
+      if (r.found?.blocked && !match.blocked && !match.archived && !match.presumed && match.id === r.found.id) {
+        ledger.report([{ type: 'found', ref: r.ref, match }]);
+        return;
+      }
       if (match.archived || match.presumed || !r.found || match.id === r.found.id) return;
       // The new key finds the record this sync wrote: the re-key was sent before and its state
       // never recorded (the previous key now finds someone else, e.g. a copy). It is that record.
