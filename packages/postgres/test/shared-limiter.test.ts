@@ -123,8 +123,15 @@ describe('PostgresSharedLimiter: one budget for every process on an account (Nod
       const first = await run();
       expect(first.status).toBe('stopped');
       expect(first.reason?.code).toBe('rate_limited');
-      const { rows: held } = await pool().query<{ wait: string }>(`SELECT held_until - (extract(epoch from clock_timestamp()) * 1000)::bigint AS wait FROM syncmodes.quota_holds WHERE account_key = 'salesforce:held'`);
-      expect(Number(held[0]?.wait)).toBeGreaterThan(890_000);
+      const heldFor = async () => Number((await pool().query<{ wait: string }>(`SELECT held_until - (extract(epoch from clock_timestamp()) * 1000)::bigint AS wait FROM syncmodes.quota_holds WHERE account_key = 'salesforce:held'`)).rows[0]?.wait);
+      expect(await heldFor()).toBeGreaterThan(890_000);
+      // A Retry-After of 40 days (a proxy's bad header, a unit misread) holds the account for an hour at most (fresh reviewer 110, F4).
+      await pool().query(`DELETE FROM syncmodes.quota_holds WHERE account_key = 'salesforce:held'`);
+      emulator.setFaults([{ kind: 'retry_after', path: '/composite/sobjects', retryAfterSec: 40 * 86_400 }]);
+      expect((await run()).reason?.code).toBe('rate_limited');
+      const capped = await heldFor();
+      expect(capped).toBeGreaterThan(3_590_000);
+      expect(capped).toBeLessThanOrEqual(3_600_000);
 
       // The next run (the worker's retry, or another sync on the account) waits for the hold: no call reaches Salesforce.
       emulator.setFaults([]);

@@ -169,7 +169,9 @@ export class PostgresSharedLimiter implements SharedLimiter {
       try {
         const wait = await this.heldFor();
         if (wait > 0) {
-          await sleep(wait, signal);
+          // In steps of at most a minute: a timer longer than 2^31 - 1 ms fires at once (Node's TimeoutOverflowWarning), and
+          // a hold another process wrote for days spun this loop (fresh reviewer 110, F4).
+          await sleep(Math.min(wait, 60_000), signal);
           continue;
         }
         if (!this.limiter) return;

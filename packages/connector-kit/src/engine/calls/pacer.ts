@@ -84,6 +84,9 @@ class AnswerWindow {
   }
 }
 
+/** The longest hold a run that stops on a rate limit puts on every process of the account, ms (1 hour). */
+export const MAX_SHARED_HOLD_MS = 60 * 60_000;
+
 /**
  * Paces calls to a destination: at most `concurrency` in flight and, when the destination
  * declares a rate limit, at most `requests` per `intervalMs`, each call counted until an
@@ -135,10 +138,13 @@ export class Pacer {
    * `rate_limited`): every other process on the account holds for it through the shared
    * limiter, and so does the retry of this run — without it the worker's retries called the
    * vendor again within seconds of a `Retry-After: 900`, were refused each time and
-   * dead-lettered the run (fresh helper 107, M4). Nothing without a shared limiter.
+   * dead-lettered the run (fresh helper 107, M4). At most {@link MAX_SHARED_HOLD_MS}: a
+   * `Retry-After` of 40 days (a proxy's bad header, a unit misread) held every run on the
+   * account for that long (fresh reviewer 110, F4); after an hour one call asks again. Nothing
+   * without a shared limiter.
    */
   holdOthers(ms: number): void {
-    this.shared?.hold(ms);
+    this.shared?.hold(Math.min(ms, MAX_SHARED_HOLD_MS));
   }
 
   /** Holds queued calls for `ms` (calls already in flight finish). */
