@@ -6,7 +6,7 @@ import { UsageError } from '../registry/exit-codes';
 import type { CliIo } from '../run/run-sync-job';
 import { loadWorker } from '../worker/load-worker';
 import { cliRunner } from '../worker/run-definition';
-import { servedDestinations } from '../worker/served-destinations';
+import { loadServable, servedDestinations } from '../worker/served-destinations';
 import { accountConcurrency, collect, databaseUrl, duration, whole } from '../worker/worker-flags';
 
 interface WorkerFlags {
@@ -67,7 +67,8 @@ export function workerCommand(io: CliIo, waitForStop: () => Promise<void>): Comm
       const named = flags.destinations ? flags.destinations.split(',').map((d) => d.trim()).filter(Boolean) : undefined;
       const unknown = (named ?? []).filter((d) => !known.includes(d));
       if (unknown.length > 0) throw new UsageError(`Unknown destination(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`, 'unknown_destination');
-      const servable = await Promise.all(entries.map(async (e) => ({ id: e.id, destination: await e.load() })));
+      if (named !== undefined && named.length === 0) throw new UsageError('--destinations names no destination; give their ids, comma-separated, or leave the flag out.', 'invalid_arguments');
+      const servable = await loadServable(entries, named, (line) => io.stderr.write(`${line}\n`));
       const { destinations, skipped } = servedDestinations(servable, named, io.env);
       for (const s of skipped) io.stderr.write(`not taking runs of ${s.id}: set ${s.missing.join(', ')} in this worker's environment to take them\n`);
       const { databaseSecrets } = await import('@syncmodes/postgres');

@@ -14,12 +14,16 @@ export interface ServedDestinations {
   readonly skipped: readonly { readonly id: string; readonly missing: readonly string[] }[];
 }
 
-/** The environment variables of the destination's required secrets that `env` does not set. */
+/**
+ * The environment variables of the destination's required secrets that `env` does not set. A
+ * required secret with no variable (a plugin's) can never be given to a stored sync's run (its
+ * secrets come from the environment only): named as `<key> (no environment variable)`.
+ */
 function missingSecrets(destination: AnyDestination, env: Readonly<Record<string, string | undefined>>): string[] {
   return configFields(destination.configSchema)
     .filter((f) => f.meta.secret && !f.optional)
-    .map((f) => f.meta.env ?? f.key)
-    .filter((name) => env[name] === undefined || env[name] === '');
+    .filter((f) => f.meta.env === undefined || env[f.meta.env] === undefined || env[f.meta.env] === '')
+    .map((f) => f.meta.env ?? `${f.key} (no environment variable)`);
 }
 
 /**
@@ -45,4 +49,27 @@ export function servedDestinations(known: readonly ServableDestination[], named:
     throw new UsageError(`No destination's secrets are set in this environment, so this worker could run nothing (${describe(lacking)}). Set the variables of the destinations it should serve.`, 'missing_secret');
   }
   return { destinations, skipped: lacking };
+}
+
+/**
+ * Loads the destinations a worker may serve: the named ones (`--destinations`; a failure to
+ * load one is thrown), else every one known here — a plugin that cannot be loaded is then
+ * left out and named through `warn`, not allowed to stop the worker (fresh reviewer 110, F5:
+ * one broken plugin stopped every worker, even those not serving it).
+ */
+export async function loadServable(
+  entries: readonly { readonly id: string; load(): Promise<AnyDestination> }[],
+  named: readonly string[] | undefined,
+  warn: (line: string) => void,
+): Promise<ServableDestination[]> {
+  const servable: ServableDestination[] = [];
+  for (const entry of entries.filter((e) => named === undefined || named.includes(e.id))) {
+    try {
+      servable.push({ id: entry.id, destination: await entry.load() });
+    } catch (error) {
+      if (named !== undefined) throw error;
+      warn(`not taking runs of ${entry.id}: its package could not be loaded (${(error as Error).message})`);
+    }
+  }
+  return servable;
 }
