@@ -10,16 +10,23 @@ export interface RunEnd {
 export interface Disposition {
   /** `completed`: done (even refused); `failed`: retried with backoff, then dead-lettered; `deadletter`: at once. */
   readonly job: 'completed' | 'failed' | 'deadletter';
-  /** Queue the sync again now for any worker (this one is shutting down). */
+  /** Queue the sync again for any worker (this one is shutting down; or another sync into the same records is running). */
   readonly requeue: boolean;
+  /** How long from now the run queued again waits, ms (default: none). */
+  readonly requeueAfterMs?: number | undefined;
   /** POST the run's summary to the notify URL. */
   readonly notify: boolean;
 }
+
+/** How long a run refused `sync_overlap` waits before it is tried again, ms. */
+export const OVERLAP_REQUEUE_MS = 30_000;
 
 /**
  * Decides a run's job from how it ended:
  * - completed → completed;
  * - refused by another live run of the sync (`sync_running`) → failed (retried later), no notification;
+ * - refused by a run of another sync into the same records (`sync_overlap`) → completed and queued again
+ *   {@link OVERLAP_REQUEUE_MS} later, no notification (two at once created people twice: fresh helper 107, M1);
  * - refused by a guard (deletion guard, empty source) → completed, notified: never retried;
  * - stopped because this worker is shutting down (`interrupted`) → completed and queued again;
  * - stopped because the run was taken over (`lease_lost`, or the job's claim lost) → completed
@@ -32,6 +39,8 @@ export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boo
   if (end.status === 'completed' || end.status === 'running') return { job: 'completed', requeue: false, notify: false };
   if (end.status === 'refused') {
     if (code === 'sync_running') return { job: 'failed', requeue: false, notify: false };
+    // Another sync into the same records is running: queued again in a while, as often as it takes (no retry spent, no alert).
+    if (code === 'sync_overlap') return { job: 'completed', requeue: true, requeueAfterMs: OVERLAP_REQUEUE_MS, notify: false };
     return { job: 'completed', requeue: false, notify: true };
   }
   if (code === 'lease_lost' || context.claimLost) return { job: 'completed', requeue: false, notify: false };

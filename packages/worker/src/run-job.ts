@@ -152,7 +152,7 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   // and the worker's too: an operator's alerting there hears of every run (fresh helper 73, finding 6).
   const urls = new Set([job.data.notifyUrl ?? (definition as Partial<StoredSync>).notifyUrl, deps.notifyUrl].filter((u): u is string => !!u));
   if (disposition.notify) for (const url of urls) await postNotification(url, notificationOf(recorded, willRetry), result?.secrets ?? [], deps.logger);
-  if (disposition.requeue && (await stillScheduled(deps, job.data))) await deps.requeue(definition, job.data).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
+  if (disposition.requeue && (await stillScheduled(deps, job.data))) await deps.requeue(definition, job.data, disposition.requeueAfterMs).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
   deps.logger.info('run ended', { sync: definition.name, runId: recorded.runId, status: recorded.status, code: recorded.reason?.code, job: disposition.job });
   const output: RunJobOutput = { runId: recorded.runId, status: recorded.status, ...(recorded.reason ? { reason: recorded.reason } : {}) };
   return { result: { id: job.id, status: disposition.job, output }, disposition, definition };

@@ -70,6 +70,7 @@ export const KIT_CODES = {
   state_unreadable: config('The state file is not a valid syncmodes state store (empty, truncated, another format, a folder).', 'Restore it, or start over: move the file aside and open a new one.'),
   lease_lost: run(true, 'Another run took this sync over while this one was paused; its writes were refused.', 'Nothing: the other run continues.'),
   sync_running: run(true, 'Another run of the same sync holds it.', 'Wait for it to finish.'),
+  sync_overlap: run(true, 'A run of another sync into the same destination records (the same destination and identity settings: org and object, workspace, app) is running; two at once would both create the people neither has found yet.', 'Wait for it to finish (a worker queues the run again); give the two syncs one schedule.'),
   run_lost: run(true, 'In the run history: the run ended without a summary (its process was killed, or exited at once on a second Ctrl-C); a later run of the sync found it so.', 'Nothing: the next run continues from the state, and looks up what was sent but not recorded.'),
   worker_lost: run(true, 'In the run history: the worker running it stopped answering (killed, paused or cut off); another worker took the run over.', 'Nothing: the run continues on another worker.'),
   deletion_guard: run(false, 'The run would delete more than allowed; refused before anything was sent.', 'Check the input, or allow it with guard.maxDeletes.'),

@@ -26,3 +26,15 @@ export function syncIdFor(destination: string, identity: Record<string, unknown>
   const canonical = JSON.stringify(parts);
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
+
+/**
+ * The lease key of the records a sync writes: `target:` and a SHA-256 (first 16 hex chars) of
+ * the destination id and its identity config (the org and object, the workspace, the app…),
+ * the same for every sync into those records whatever its name or source. Two runs of
+ * different syncs into one target at once each looked up a new person, found none, and both
+ * created them (fresh helper 107, M1: 20,000 Contacts for 10,000 people).
+ */
+export function targetLeaseKey(destination: string, identity: Record<string, unknown>): string {
+  const canonical = JSON.stringify([destination, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b))]);
+  return `target:${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
+}

@@ -20,6 +20,7 @@ import type { RunContext } from './run-context';
 import { RunLease } from './run-lease';
 import { RunResults } from './run-results';
 import { renamedSyncNotice } from './renamed-sync';
+import { targetLeaseKey } from '../../state/sync-id';
 import type { RunSetup } from './run-setup';
 
 /** How long calls in flight may still take after the run's signal aborts, by default (see `RunSyncOptions.inFlightGraceMs`). */
@@ -56,6 +57,8 @@ export class RunSession {
   private pacer: Pacer;
   caller: Caller;
   private lease: RunLease | undefined;
+  /** The lease of the records the sync writes (see `holdTarget`). */
+  private targetLease: RunLease | undefined;
   private interrupted: SyncError | undefined;
   /**
    * Aborted when the run ends (closes what an SDK left open), or `inFlightGraceMs` after an
@@ -136,10 +139,41 @@ export class RunSession {
       if (thrown instanceof StateBusyError) return new SyncError('sync_running', `The sync could not be taken: ${thrown.message}`, { retryable: true, cause: thrown });
       throw thrown;
     }
+    const overlap = await this.holdTarget();
+    if (overlap) {
+      await this.lease.release();
+      this.lease = undefined;
+      return overlap;
+    }
     this.writer.fence(this.lease.lease);
     const lease = this.lease;
     this.caller.gate(() => lease.lapsed());
     return undefined;
+  }
+
+  /**
+   * Takes the lease of the records the sync writes (`targetLeaseKey`: the destination and its
+   * identity settings), records destinations only: a run of another sync into the same records
+   * (another name, another source, the same org and object) holds it while it runs. Group
+   * memberships of audiences are sets, so audience destinations take none.
+   *
+   * @returns the refusal (`sync_overlap`, retryable) when another run holds it.
+   */
+  private async holdTarget(): Promise<SyncError | undefined> {
+    const { setup } = this;
+    if (setup.destination.kind !== 'records') return undefined;
+    try {
+      this.targetLease = await RunLease.take(setup.options.state, targetLeaseKey(setup.destination.id, setup.identity), setup.options.lease ?? {}, (error) => this.caller.stop(error));
+      return undefined;
+    } catch (thrown) {
+      if (!(thrown instanceof SyncRunningError) && !(thrown instanceof StateBusyError)) throw thrown;
+      const who = thrown instanceof SyncRunningError ? ` (held by ${thrown.holder} since ${new Date(thrown.since).toISOString()})` : '';
+      return new SyncError(
+        'sync_overlap',
+        `Another sync into the same ${setup.destination.displayName} records (the same ${Object.keys(setup.identity).join(', ') || 'account'}) is running${who}; two at once would each create the people neither has found yet. Run this one when it ends (a worker queues it again).`,
+        { retryable: true, cause: thrown },
+      );
+    }
   }
 
   /**
@@ -279,6 +313,7 @@ export class RunSession {
       setup.options.signal?.removeEventListener('abort', this.onAbort);
       clearTimeout(this.grace);
       await this.lease?.release();
+      await this.targetLease?.release();
       this.ending.abort();
     }
   }

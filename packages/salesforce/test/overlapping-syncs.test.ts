@@ -1,0 +1,70 @@
+import { runSync, SqliteStateStore } from '@syncmodes/connector-kit';
+import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { salesforceDestination } from '../src/index';
+import { startEmulator } from './salesforce-harness';
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const people = (n: number): ConformanceRecord[] => Array.from({ length: n }, (_, i) => ({ id: `c${i}`, snapshot: { properties: { Email: `p${i}@example.com`, LastName: `P${i}` }, groups: [] } }));
+
+// Fresh helper 107, M1 (pg-boss #490, #613): two stored syncs with one config ("hourly" and "nightly"), or a sync under
+// two names, ran at once: each looked every new person up, found none, and created them — 20,000 Contacts for 10,000
+// people. A run holds the lease of the records it writes (the destination and its identity settings): a run of another
+// sync into them is refused sync_overlap (retryable) and sends nothing; once the first ends, it runs and creates no one twice.
+describe('Salesforce: two syncs into the same records at once', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  let dir: string;
+  beforeEach(async () => {
+    env = await startEmulator();
+    dir = mkdtempSync(join(tmpdir(), 'overlap-'));
+  });
+  /** Resolves once the emulator has seen a request (the run calling it holds its leases: they are taken before any call). */
+  const calledOnce = async () => {
+    while (env.emulator.requests.length === 0) await new Promise((r) => setTimeout(r, 10));
+  };
+  afterEach(async () => {
+    await env.emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the second is refused sync_overlap while the first runs (another process on the same state file), then runs and finds everyone', async () => {
+    const a = new SqliteStateStore(join(dir, 'state.db'));
+    const b = new SqliteStateStore(join(dir, 'state.db'));
+    try {
+      env.emulator.setFaults([{ kind: 'latency', latencyMs: 300, path: '/composite/sobjects' }]);
+      const run = (state: SqliteStateStore, syncName: string) => runSync({ collectResults: true, destination: salesforceDestination, config: env.config, mode: 'additive', source: memorySource(people(400)), state, retry: FAST, syncName });
+      const hourly = run(a, 'hourly');
+      await calledOnce();
+      const nightly = await run(b, 'nightly');
+      expect(nightly.status).toBe('refused');
+      expect(nightly.reason).toMatchObject({ code: 'sync_overlap', retryable: true });
+      expect(nightly.reason?.message).toContain('Another sync into the same Salesforce records');
+      expect((await hourly).counts).toMatchObject({ created: 400, failed: 0 });
+
+      env.emulator.setFaults([]);
+      const later = await run(b, 'nightly');
+      expect(later.counts).toMatchObject({ updated: 400, created: 0 });
+      expect(env.emulator.org.all('Contact')).toHaveLength(400);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('another object (Leads) in the same org is not held up', async () => {
+    const state = new SqliteStateStore(join(dir, 'state.db'));
+    try {
+      env.emulator.setFaults([{ kind: 'latency', latencyMs: 300, path: '/composite/sobjects' }]);
+      const contacts = runSync({ destination: salesforceDestination, config: env.config, mode: 'additive', source: memorySource(people(200)), state, retry: FAST, syncName: 'contacts' });
+      await calledOnce();
+      const leads = await runSync({ destination: salesforceDestination, config: { ...env.config, object: 'Lead' }, mode: 'additive', source: memorySource(people(3).map((p) => ({ ...p, snapshot: { ...p.snapshot, properties: { ...p.snapshot.properties, Company: 'Acme' } } }))), state, retry: FAST, syncName: 'leads' });
+      expect(leads.status).toBe('completed');
+      expect((await contacts).status).toBe('completed');
+    } finally {
+      state.close();
+    }
+  });
+});
