@@ -44,17 +44,7 @@ export interface FoundRecord {
   /** Present but archived (restorable); counts as absent where the mode cannot create. */
   readonly archived?: boolean | undefined;
   /** Present but cannot be written (e.g. a converted Salesforce Lead); skipped with this code. */
-  readonly blocked?: {
-    readonly code: string;
-    readonly message: string;
-    /**
-     * Its row leaving keeps the sync's state entry for it (the record may be the row's again, once
-     * a value is put back), so the row coming back is refused the same way instead of a second
-     * record being created beside it. Unset: the entry is forgotten (a converted Lead is the
-     * sales team's now).
-     */
-    readonly tracked?: boolean | undefined;
-  } | undefined;
+  readonly blocked?: { readonly code: string; readonly message: string } | undefined;
   /**
    * Not checked: the destination has no cheap lookup (e.g. OneSignal: no batch lookup, and
    * reading a user is limited to about one request per second per app), so the record is

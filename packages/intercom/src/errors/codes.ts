@@ -11,7 +11,6 @@ const config = (meaning: string, action: string): CodeInfo => ({ scope: 'config'
  */
 export const INTERCOM_CODES = {
   invalid_request: record(false, 'Intercom refused the request: a parameter it needs is missing (parameter_not_found).', 'Read the message; report it if the record looks right.'),
-  match_field_changed: record(false, 'The contact this sync wrote for the row no longer holds the row\'s email or external_id: it was changed in Intercom since, or merged. Read by its id, it is neither written nor deleted, and no second contact is created.', 'If it is still this person, put the value back in Intercom or give the row the new one; if it is someone else now, change the row\'s id to sync it as a new contact.'),
   conflict: record(false, 'Intercom refused the write as conflicting with another contact (conflict).', 'Check for a contact with the same email or external_id in Intercom; merge the two.'),
   restore_failed: record(false, 'Intercom holds an archived or permanently deleted contact with these details and would not unarchive it.', 'Change the external_id or email, or restore the contact in Intercom (a permanently deleted user cannot be created again).'),
   invalid_email: record(false, 'An email holds invisible characters (zero-width space, soft hyphen, byte order mark) or a mailto: prefix: Intercom would keep them, and no search for the address would find the contact.', 'Clean the address in the source.'),

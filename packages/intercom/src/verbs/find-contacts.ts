@@ -29,18 +29,6 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
 }
 
 /**
- * The contact this sync wrote for a row, read by its id because search finds none with the
- * row's key, that no longer holds that key: its email (or external_id) was changed in
- * Intercom, or it was merged. It may be someone else now: neither written nor deleted, and no
- * second contact is created (fresh reviewer 109, for Salesforce; the same here).
- */
-const MOVED_AWAY = {
-  code: 'match_field_changed',
-  tracked: true,
-  message: 'The contact this sync wrote for it no longer holds its email or external_id: it was changed in Intercom since (or merged). Nothing was written to it and no second contact was created; put the value back in Intercom or in the source if it is still this person, or change the row\'s id if it is someone else now.',
-} as const;
-
-/**
  * Finds contacts for a batch of records with one search (`POST /contacts/search`, paged):
  * `external_id IN [...]` OR `email IN [...]`, as the `matchBy` option allows. A record
  * matches by external_id first, then by email. Archived contacts are not searchable, so
@@ -54,8 +42,7 @@ const MOVED_AWAY = {
  * this person, and the kit refuses `ambiguous_match` unless this sync wrote one of them.
  *
  * Search is eventually consistent: a record this sync wrote before (its `knownId`) that
- * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived. Read so,
- * a contact that no longer holds the row's key is returned blocked (`match_field_changed`).
+ * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
  */
 export async function findContacts(ctx: IntercomContext, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord[]>> {
@@ -103,12 +90,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
       rememberTags(ctx, [contact]);
-      const { externalId, email } = keys[requests.indexOf(request)] ?? {};
-      // A user's external_id decides when the row has one: another means someone else, whatever the email (as search's
-      // fittingByEmail has it; fresh reviewer 110, F2). A lead's external_id is Intercom's own: its email decides.
-      const userId = contact.role === 'user' && contact.external_id ? contact.external_id : undefined;
-      const holds = externalId !== undefined && userId !== undefined ? userId === externalId : (email !== undefined && contact.email?.trim().toLowerCase() === email) || (externalId !== undefined && contact.external_id === externalId);
-      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy), ...(holds ? {} : { blocked: MOVED_AWAY }) }]);
+      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }

@@ -152,11 +152,9 @@ function holdsKey(row: Row, field: string, r: LookupRequest): boolean {
  * row's Email was deleted when the row left, and a row was written onto a record another sync
  * tracks), and no second record is created beside it (fresh helper 108, F1).
  */
-function movedAway(field: string): { readonly code: string; readonly message: string; readonly tracked: true } {
+function movedAway(field: string): { readonly code: string; readonly message: string } {
   return {
     code: 'match_field_changed',
-    // Its row leaving keeps tracking it: the row coming back is refused again, not given a second record (fresh reviewer 110, F3).
-    tracked: true,
     message: `The record this sync wrote for it no longer holds its ${field}: it was changed in Salesforce since (a new value, or a merge). Nothing was written to it and no second record was created; put the ${field} back in Salesforce or in the source if it is still this person, or change the row's id if it is someone else now.`,
   };
 }

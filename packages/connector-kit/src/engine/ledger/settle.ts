@@ -133,9 +133,8 @@ function settleComplete(record: LedgerRecord, ctx: SettleContext, result: Record
   }
   if (plan.action === 'none') return { result, state: put(ctx, () => entryFor(record, { settledGroups: record.next?.groups })) };
   if (plan.depart) return { result, state: put(ctx, () => entryFor(record)) };
-  // Left the source while the destination refuses to change its record (a converted Lead): kept there, forgotten here —
-  // unless the destination asks to keep tracking it (`blocked.tracked`: it may be the row's again; fresh reviewer 110, F3).
-  if (plan.action === 'skip' && record.next === null && record.found?.blocked !== undefined) return record.found.blocked.tracked === true ? { result } : { result, state: { forget: true } };
+  // Left the source while the destination refuses to change its record (a converted Lead, a record whose key was changed there): kept there, forgotten here.
+  if (plan.action === 'skip' && record.next === null && record.found?.blocked !== undefined) return { result, state: { forget: true } };
   if (plan.action === 'skip' && plan.code === 'not_found') {
     if (record.next === null) return { result, state: { forget: true } };
     if (ctx.rememberNotFound) return { result, state: put(ctx, () => notFoundEntry(record)) };

@@ -92,11 +92,8 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   const modeName = SYNC_MODE_TABLE[ctx.mode].displayName;
   // A record the destination refuses to change (a converted Salesforce Lead: the sales team's now) is neither deleted nor
   // taken out of its groups: its campaign history went with the conversion (reviewer 88, F5: sync mode deleted the Lead).
-  // A record blocked only for this row (`tracked`: it holds another key now) that a current row has taken over is that row's:
-  // the departure is settled as any re-keyed one (it left a tracked refusal behind for good).
-  if (found?.blocked && !(found.blocked.tracked === true && record.claimedBy !== undefined)) {
-    const tracking = found.blocked.tracked === true ? 'still tracked, should its row come back' : 'no longer tracked';
-    return plan({ action: 'skip', outcome: 'skipped', code: found.blocked.code, message: `Left the source; kept in ${ctx.destinationName} as it is (groups too) and ${tracking}: ${found.blocked.message}` });
+  if (found?.blocked) {
+    return plan({ action: 'skip', outcome: 'skipped', code: found.blocked.code, message: `Left the source; kept in ${ctx.destinationName} as it is (groups too) and no longer tracked: ${found.blocked.message}` });
   }
   if (record.claimedBy !== undefined && found && !found.archived) {
     // Maybe the same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
