@@ -172,6 +172,8 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
     expect(await settings()).toEqual({ ...fleet, r: 2 });
     const zero = await cli22(['worker', '--retry-limit', '0'], env());
     expect([zero.code, zero.stderr]).toEqual([2, expect.stringContaining('expects a whole number ≥ 1')]);
+    const empty = await cli22(['worker', '--destinations', ''], env());
+    expect([empty.code, empty.stderr]).toEqual([2, expect.stringContaining('--destinations names no destination')]);
     const typo = await cli22(['worker', '--account-concurrency', 'salesforc=3'], env());
     expect([typo.code, typo.stderr]).toEqual([2, expect.stringContaining('--account-concurrency names unknown destination(s) salesforc')]);
   });

@@ -102,7 +102,7 @@ export type {
 
 export { runSync, parseConfig } from './engine/run-sync';
 export type { RunNotice, RunStatus, RunSyncOptions, SyncProgress, SyncRunSummary } from './engine/run-types';
-export type { SharedLimiter } from './engine/calls/shared-limiter';
+export { MAX_SHARED_HOLD_MS, type SharedLimiter } from './engine/calls/shared-limiter';
 export type { RunLeaseOptions } from './engine/run/run-lease';
 export { withRequestKind } from './engine/calls/request-counter';
 export type { DeletePolicy } from './modes/permits';

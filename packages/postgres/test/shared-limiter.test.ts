@@ -132,6 +132,11 @@ describe('PostgresSharedLimiter: one budget for every process on an account (Nod
       const capped = await heldFor();
       expect(capped).toBeGreaterThan(3_590_000);
       expect(capped).toBeLessThanOrEqual(3_600_000);
+      // A longer hold already in the table (written before the cap, or by a process without it) is read as an hour at most
+      // (fresh reviewer 111, F5): a new limiter waits that long, not 40 days.
+      await pool().query(`UPDATE syncmodes.quota_holds SET held_until = held_until + 40 * 86400000::bigint WHERE account_key = 'salesforce:held'`);
+      const reader = await PostgresSharedLimiter.create({ pool: pool(), accountKey: 'salesforce:held', holdCheckMs: 0 });
+      expect(await (reader as unknown as { heldFor(): Promise<number> }).heldFor()).toBeLessThanOrEqual(3_600_000);
 
       // The next run (the worker's retry, or another sync on the account) waits for the hold: no call reaches Salesforce.
       emulator.setFaults([]);

@@ -64,7 +64,8 @@ export function workerCommand(io: CliIo, waitForStop: () => Promise<void>): Comm
       const url = databaseUrl(flags.state, io.env);
       const entries = destinationEntries();
       const known = entries.map((d) => d.id);
-      const named = flags.destinations ? flags.destinations.split(',').map((d) => d.trim()).filter(Boolean) : undefined;
+      // Given empty (`--destinations "$UNSET"`) is not left out: it names no destination (fresh reviewer 111, F6).
+      const named = flags.destinations !== undefined ? flags.destinations.split(',').map((d) => d.trim()).filter(Boolean) : undefined;
       const unknown = (named ?? []).filter((d) => !known.includes(d));
       if (unknown.length > 0) throw new UsageError(`Unknown destination(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`, 'unknown_destination');
       if (named !== undefined && named.length === 0) throw new UsageError('--destinations names no destination; give their ids, comma-separated, or leave the flag out.', 'invalid_arguments');

@@ -1,4 +1,4 @@
-import type { Logger, SharedLimiter } from '@syncmodes/connector-kit';
+import { MAX_SHARED_HOLD_MS, type Logger, type SharedLimiter } from '@syncmodes/connector-kit';
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import { DEFAULT_SCHEMA, NOW_MS } from '../state/pg-schema';
@@ -150,7 +150,9 @@ export class PostgresSharedLimiter implements SharedLimiter {
     const { rows } = await this.options.pool.query<{ wait: string }>(`SELECT held_until - ${NOW_MS} AS wait FROM ${this.holds} WHERE account_key = $1`, [
       this.options.accountKey,
     ]);
-    const wait = Math.max(0, Number(rows[0]?.wait ?? 0));
+    // At most MAX_SHARED_HOLD_MS however long the row says: one written before the cap, or by a process without it, held for
+    // 40 days (fresh reviewer 111, F5).
+    const wait = Math.min(MAX_SHARED_HOLD_MS, Math.max(0, Number(rows[0]?.wait ?? 0)));
     if (wait > 0) this.heldUntil = this.now() + wait;
     return wait;
   }

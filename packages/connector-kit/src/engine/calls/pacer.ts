@@ -3,7 +3,7 @@ import { MAX_TIMER_MS } from './sleep';
 import type { CallKind } from './caller';
 import type { DestinationLimits } from '../../destination/limits';
 import type { RateLimitInfo } from '../../destination/verbs';
-import type { SharedLimiter } from './shared-limiter';
+import { MAX_SHARED_HOLD_MS, type SharedLimiter } from './shared-limiter';
 
 /**
  * A sliding window of `requests` calls per `intervalMs`, where a call holds its place from
@@ -83,9 +83,6 @@ class AnswerWindow {
     this.timer = undefined;
   }
 }
-
-/** The longest hold a run that stops on a rate limit puts on every process of the account, ms (1 hour). */
-export const MAX_SHARED_HOLD_MS = 60 * 60_000;
 
 /**
  * Paces calls to a destination: at most `concurrency` in flight and, when the destination

@@ -13,3 +13,11 @@ export interface SharedLimiter {
    */
   hold(ms: number): void;
 }
+
+/**
+ * The longest hold a run that stops on a rate limit puts on every process of an account, ms
+ * (1 hour); a {@link SharedLimiter} also reads a longer one as this long. A `Retry-After` of
+ * 40 days (a proxy's bad header, a unit misread) held every run on the account for 40 days
+ * (fresh reviewer 110, F4); after an hour, one call asks again.
+ */
+export const MAX_SHARED_HOLD_MS = 60 * 60_000;
