@@ -136,7 +136,7 @@ export {
   type RunRecord,
   type RunRecordContext,
 } from './state/run-history';
-export { identityOf, syncIdFor } from './state/sync-id';
+export { identityOf, syncIdFor, targetLeaseKey } from './state/sync-id';
 
 export { fieldMappingSchema, mapRow, checkColumns, type FieldMapping } from './mapping/field-mapping';
 export { CSV_WORKER_MIN_BYTES, MAX_CSV_COLUMNS, MAX_CSV_RECORD_CHARS, csvSource, type CsvSourceOptions } from './sources/csv-source';

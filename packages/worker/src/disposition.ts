@@ -37,10 +37,11 @@ export const OVERLAP_REQUEUE_MS = 30_000;
 export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boolean; readonly claimLost: boolean }): Disposition {
   const code = end.reason?.code;
   if (end.status === 'completed' || end.status === 'running') return { job: 'completed', requeue: false, notify: false };
+  // Another sync into the same records is running (refused at the start, or stopped when it took them over from this paused
+  // run): queued again in a while, as often as it takes (no retry spent, no alert).
+  if (code === 'sync_overlap') return { job: 'completed', requeue: true, requeueAfterMs: OVERLAP_REQUEUE_MS, notify: false };
   if (end.status === 'refused') {
     if (code === 'sync_running') return { job: 'failed', requeue: false, notify: false };
-    // Another sync into the same records is running: queued again in a while, as often as it takes (no retry spent, no alert).
-    if (code === 'sync_overlap') return { job: 'completed', requeue: true, requeueAfterMs: OVERLAP_REQUEUE_MS, notify: false };
     return { job: 'completed', requeue: false, notify: true };
   }
   if (code === 'lease_lost' || context.claimLost) return { job: 'completed', requeue: false, notify: false };
