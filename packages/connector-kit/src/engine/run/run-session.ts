@@ -163,15 +163,9 @@ export class RunSession {
     const { setup } = this;
     if (setup.destination.kind !== 'records') return undefined;
     try {
-      // Lost while the run goes on (it was paused past the lease, and another sync's run took the records): stopped as an
-      // overlap, which a worker queues again — not as a lease_lost naming the internal key, which it drops (fresh reviewer 112, F1).
-      const lost = (error: SyncError) =>
-        this.caller.stop(
-          error.code === 'lease_lost'
-            ? new SyncError('sync_overlap', `A run of another sync into the same ${setup.destination.displayName} records took them over while this run was paused; it stopped without writing more. Run it again (a worker queues it again).`, { retryable: true, cause: error })
-            : error,
-        );
-      this.targetLease = await RunLease.take(setup.options.state, targetLeaseKey(setup.destination.id, setup.identity), setup.options.lease ?? {}, lost);
+      // Lost while the run goes on (paused past the lease): lease_lost, as for the sync's own lease — the run that took it over
+      // may be this sync's own on another worker (a takeover), which must not be queued again.
+      this.targetLease = await RunLease.take(setup.options.state, targetLeaseKey(setup.destination.id, setup.identity), setup.options.lease ?? {}, (error) => this.caller.stop(error));
       return undefined;
     } catch (thrown) {
       if (!(thrown instanceof SyncRunningError) && !(thrown instanceof StateBusyError)) throw thrown;
