@@ -5,7 +5,7 @@ import { inListsWithin, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
 import { emailIdentity } from '../email-identity';
-import { keyForm, knownRow, type Row } from './match-key-form';
+import { keyForm, knownRow, type KeyForm, type Row } from './match-key-form';
 
 /** Budget for the `IN (…)` list of one query, URL-encoded characters (URI limit 16,384). */
 export const IN_LIST_BUDGET = 12_000;
@@ -69,29 +69,8 @@ export async function findRecords(
     if (rows) rows.push(row);
     else byKey.set(key, [row]);
   };
-  let extracted = false;
   const found = () => matched(requests, field, byKey, (r) => form.ofRequest(r, field), (r, keyFound) => knownRow(r, byId, field, keyFound), unique);
-  if (keys.length > BULK_LOOKUP_MIN_KEYS) {
-    // A bulk run: when the object holds not many more records than the run has keys, one query job reads them all.
-    const present = `${field} != null`;
-    const total = await client.api.count(`SELECT COUNT() FROM ${object} WHERE ${present}`);
-    if (total <= BULK_EXTRACT_FACTOR * keys.length) {
-      const polling = { intervalMs: ctx.config.bulkPollIntervalMs, timeoutMs: ctx.config.bulkTimeoutMs, signal: ctx.signal };
-      // Only rows of keys this window looks for are kept, so memory follows the window, not the object.
-      const wanted = new Set(keys);
-      const rows = await bulkQuery(
-        client.api,
-        `SELECT Id, ${field}${extra} FROM ${object} WHERE ${present} ORDER BY Id`,
-        ['Id', field, 'IsConverted', 'Email', ...unique],
-        (row) => wanted.has(form.ofValue(row[1])) || known.has(String(row[0])),
-        polling,
-      );
-      for (const [id, value, converted, mail, ...ids] of rows) {
-        remember({ Id: id as string, [field]: value, IsConverted: converted === 'true', ...(email ? { Email: mail } : {}), ...Object.fromEntries(unique.map((f, i) => [f, ids[i]])) });
-      }
-      extracted = true;
-    }
-  }
+  const extracted = keys.length > BULK_LOOKUP_MIN_KEYS && (await extractObject(ctx, { object, field, extra, email, unique, keys, known, form }, remember));
   if (!extracted) {
     for (const list of inListsWithin(keys, IN_LIST_BUDGET)) {
       const soql = `SELECT Id, ${field}${extra} FROM ${object} WHERE ${field} IN (${list.map(soqlLiteral).join(', ')}) ORDER BY Id`;
@@ -103,6 +82,46 @@ export async function findRecords(
   const unread = requests.flatMap((r) => (r.knownId && !byId.has(r.knownId) && (form.exact || !byKey.has(form.ofRequest(r, field))) ? [r.knownId] : []));
   await readByIds(client, `SELECT Id, ${field}${extra} FROM ${object}`, field, [...new Set(unread)], remember);
   return found();
+}
+
+/** What a lookup reads: the object, its match field and the extra columns (`extra`, as SOQL; `email`, `unique` by name). */
+interface LookupQuery {
+  readonly object: string;
+  readonly field: string;
+  readonly extra: string;
+  readonly email: string | undefined;
+  readonly unique: readonly string[];
+  readonly keys: readonly string[];
+  readonly known: ReadonlySet<string>;
+  readonly form: KeyForm;
+}
+
+/**
+ * A bulk run's lookup (more than {@link BULK_LOOKUP_MIN_KEYS} keys): one `COUNT()` query, and
+ * when the object holds at most {@link BULK_EXTRACT_FACTOR} records per key, one Bulk API 2.0
+ * query job reading them all, keeping only rows of the keys looked for or of the records this
+ * sync wrote (memory follows the window, not the object). Each row goes to `remember`.
+ *
+ * @returns whether the object was read so (false: look the keys up with `IN` queries).
+ */
+async function extractObject(ctx: VerbContext<SalesforceConfig, SalesforceClient>, q: LookupQuery, remember: (row: Row) => void): Promise<boolean> {
+  const { client } = ctx;
+  const present = `${q.field} != null`;
+  const total = await client.api.count(`SELECT COUNT() FROM ${q.object} WHERE ${present}`);
+  if (total > BULK_EXTRACT_FACTOR * q.keys.length) return false;
+  const polling = { intervalMs: ctx.config.bulkPollIntervalMs, timeoutMs: ctx.config.bulkTimeoutMs, signal: ctx.signal };
+  const wanted = new Set(q.keys);
+  const rows = await bulkQuery(
+    client.api,
+    `SELECT Id, ${q.field}${q.extra} FROM ${q.object} WHERE ${present} ORDER BY Id`,
+    ['Id', q.field, 'IsConverted', 'Email', ...q.unique],
+    (row) => wanted.has(q.form.ofValue(row[1])) || q.known.has(String(row[0])),
+    polling,
+  );
+  for (const [id, value, converted, mail, ...ids] of rows) {
+    remember({ Id: id as string, [q.field]: value, IsConverted: converted === 'true', ...(q.email ? { Email: mail } : {}), ...Object.fromEntries(q.unique.map((f, i) => [f, ids[i]])) });
+  }
+  return true;
 }
 
 /** Reads records by id (`<select> WHERE Id IN (…)`, lists split to fit the URI) and hands each to `remember`. */
