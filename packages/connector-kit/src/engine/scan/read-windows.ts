@@ -182,6 +182,20 @@ export function departuresUncertain(scan: Pick<SourceScan, 'unidentifiedErrors' 
 }
 
 /**
+ * A record that left the source, as its state entry describes it. A pending entry of a record
+ * destination whose key was being changed (a write-ahead mark the run never confirmed) may name
+ * a record holding either key: its match key is the new one, and the one it had before is its
+ * previous key, looked up first as for a row whose key changed (`lookupMoved`). Verify, quick,
+ * seed 145591318: looked up by the new key only, the Contact this sync created (the change
+ * never sent) was read by its Id, refused `match_field_changed` and kept, never deleted.
+ */
+function departureRecord(ctx: RunContext, ref: number, recordId: string, entry: StateEntry): LedgerRecord {
+  const key = ctx.destination.matchKey(entry.snapshot, ctx.config);
+  const held = ctx.destination.kind === 'records' && entry.pending === true && entry.matchKey !== null && entry.matchKey !== key ? entry.matchKey : undefined;
+  return ledgerRecord({ ref, recordId, row: undefined, next: null, entry, matchKey: key, previousMatchKey: held });
+}
+
+/**
  * The records that left the source, from state, in windows. When they may still be in it
  * ({@link departuresUncertain}), nothing is deleted or removed.
  */
@@ -206,7 +220,7 @@ export async function readDepartures(ctx: RunContext, scan: SourceScan, windowSi
     const records: LedgerRecord[] = [];
     ids.forEach((id, j) => {
       const entry = entries.get(id);
-      if (entry) records.push(ledgerRecord({ ref: 1_000_000_000 + i + j, recordId: id, row: undefined, next: null, entry, matchKey: ctx.destination.matchKey(entry.snapshot, ctx.config), previousMatchKey: undefined }));
+      if (entry) records.push(departureRecord(ctx, 1_000_000_000 + i + j, id, entry));
     });
     await process(records);
   }

@@ -179,8 +179,9 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
   if (requests.length === 0) return;
   const settle = (record: RecordView, result: ResultFields) => ledger.report([{ type: 'settled', ref: record.ref, result }]);
   await findAll(ctx, ledger, requests, (r, match) => ledger.report([{ type: 'found', ref: r.ref, match }]), (r, ids) => settle(r, ambiguous(ctx, ids)));
-  const found = ledger.open().filter((r) => moved.some((m) => m.ref === r.ref) && r.found && r.next);
-  const newKeys = found.map((r) => ({ ref: r.ref, snapshot: r.next as NonNullable<RecordView['next']>, matchKey: r.matchKey as string, knownId: r.entry?.destinationId ?? undefined }));
+  // A departure found by its previous key is looked up by its new one only when the record it names is blocked (the rescue below).
+  const found = ledger.open().filter((r) => moved.some((m) => m.ref === r.ref) && r.found && (r.next || (r.found.blocked && r.matchKey !== undefined)));
+  const newKeys = found.map((r) => ({ ref: r.ref, snapshot: (r.next ?? r.entry?.snapshot) as NonNullable<RecordView['next']>, matchKey: r.matchKey as string, knownId: r.entry?.destinationId ?? undefined }));
   if (newKeys.length === 0) return;
   const takenBy: Array<readonly [RecordView, string]> = [];
   await findAll(
@@ -195,13 +196,15 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
         ledger.report([{ type: 'found', ref: r.ref, match }]);
         return;
       }
-      if (match.archived || match.presumed || !r.found || match.id === r.found.id) return;
+      if (r.next === null || match.archived || match.presumed || !r.found || match.id === r.found.id) return;
       // The new key finds the record this sync wrote: the re-key was sent before and its state
       // never recorded (the previous key now finds someone else, e.g. a copy). It is that record.
       if (r.entry?.destinationId === match.id) ledger.report([{ type: 'found', ref: r.ref, match }]);
       else takenBy.push([r, match.id]);
     },
-    (r, ids) => settle(r, taken(ctx, r, listIds(ids.filter((id) => id !== r.found?.id)))),
+    (r, ids) => {
+      if (r.next !== null) settle(r, taken(ctx, r, listIds(ids.filter((id) => id !== r.found?.id))));
+    },
   );
   await settleTaken(ctx, ledger, takenBy);
 }
