@@ -89,6 +89,17 @@ describe('verification targets', () => {
     expect(stats.violations).toEqual([]);
   }, 60_000);
 
+  // Seed 3333 (quick), tiny/additive state faults 10743#0, with the fix above: r3's key change was sent and never recorded,
+  // and a copy took its old key; r3 left. Taken by its old key, the copy lost r3's groups and r3's own record kept them.
+  it('state faults, tiny/additive: a row leaving after a run that sent its key change without recording it, while a copy took the old key, has its own record\'s groups removed (quick, seed 3333, history 10743#0): no violation', async () => {
+    const target = RECORD_TARGETS.find((t) => t.name === 'tiny');
+    if (!target) throw new Error('no tiny target');
+    const stats = emptyStats();
+    await runRecordsScenario(target, 'additive', { ...(JSON.parse('{"seeded":[100,101],"ambiguous":[{"keyIndex":150,"copies":2},{"keyIndex":151,"copies":3}],"steps":[{"rows":[{"id":"r0","keyIndex":0,"value":"A","groups":[]},{"id":"r1","keyIndex":1,"value":"B","groups":["alpha"]},{"id":"r2","keyIndex":2,"value":null,"groups":["beta"]}],"faults":[],"stateFailsAfter":4},{"rows":[{"id":"r0","keyIndex":2,"value":"B","groups":[],"looksIndex":1},{"id":"r1","keyIndex":1,"value":"A","groups":["alpha"],"looksIndex":0},{"id":"r2","keyIndex":2,"value":null,"groups":["beta"]}],"faults":[],"stateFailsAfter":3},{"rows":[{"id":"r2","keyIndex":2,"value":null,"groups":["beta"]},{"id":"r3","keyIndex":0,"looksIndex":0,"value":"A","groups":["alpha"]},{"id":"r4","keyIndex":201,"looksIndex":1,"value":"B","groups":[]}],"faults":[],"stateFailsAfter":3},{"rows":[{"id":"r2","keyIndex":2,"value":null,"groups":["beta"]},{"id":"r3","keyIndex":200,"looksIndex":203,"value":"A","groups":["alpha"]},{"id":"r4","keyIndex":201,"looksIndex":1,"value":"B","groups":[]},{"id":"r5","keyIndex":202,"looksIndex":0,"value":"A","groups":["alpha"]}],"faults":[],"copies":[338091802],"stateFailsAfter":1,"repair":false},{"rows":[{"id":"r2","keyIndex":2,"value":null,"groups":["beta"]},{"id":"r4","keyIndex":201,"looksIndex":1,"value":"B","groups":[]}],"faults":[]}]}') as HistorySpec), label: 'unconfirmed key change, copy on the old key, then left' }, 10743, stats);
+    expect(stats.faultsInjected).toBeGreaterThan(0);
+    expect(stats.violations).toEqual([]);
+  }, 60_000);
+
   for (const [name, json] of histories) {
     for (const mode of ['sync', 'additive'] as const) {
       it(`state faults, ${name} (${mode}): no violation`, async () => {

@@ -185,7 +185,8 @@ export function departuresUncertain(scan: Pick<SourceScan, 'unidentifiedErrors' 
  * A record that left the source, as its state entry describes it. A pending entry of a record
  * destination whose key was being changed (a write-ahead mark the run never confirmed) may name
  * a record holding either key: its match key is the new one, and the one it had before is its
- * previous key, looked up first as for a row whose key changed (`lookupMoved`). Verify, quick,
+ * previous key, by which `lookupMoved` takes only the record the state names (`isOwnRecord`);
+ * else it is looked up by the new key. Verify, quick,
  * seed 145591318: looked up by the new key only, the Contact this sync created (the change
  * never sent) was read by its Id, refused `match_field_changed` and kept, never deleted.
  */

@@ -164,6 +164,17 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
 }
 
 /**
+ * True when `match` is, usable, the record this sync's state names for `record`. A departure
+ * whose key change was never confirmed (see `departureRecord`) takes only that record by its
+ * previous key: that key may be someone else's now (a copy; verify, quick, seed 3333: the
+ * copy's groups were changed instead of its own), or its record may hold the new key already
+ * (read by its id, blocked); else it is looked up by its new key, as any departure.
+ */
+function isOwnRecord(record: RecordView, match: FoundRecord): boolean {
+  return !match.blocked && !match.archived && !match.presumed && match.id === record.entry?.destinationId;
+}
+
+/**
  * Records whose key changed: found by the previous key first (so they are updated in
  * place); one whose new key already belongs to another destination record fails alone
  * (`match_key_taken`) instead of creating a duplicate key — unless that record is the one
@@ -178,10 +189,19 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
   const requests = moved.map((r) => ({ ref: r.ref, snapshot: r.entry?.snapshot as NonNullable<RecordView['next']>, matchKey: r.previousMatchKey as string, knownId: r.entry?.destinationId ?? undefined }));
   if (requests.length === 0) return;
   const settle = (record: RecordView, result: ResultFields) => ledger.report([{ type: 'settled', ref: record.ref, result }]);
-  await findAll(ctx, ledger, requests, (r, match) => ledger.report([{ type: 'found', ref: r.ref, match }]), (r, ids) => settle(r, ambiguous(ctx, ids)));
-  // A departure found by its previous key is looked up by its new one only when the record it names is blocked (the rescue below).
-  const found = ledger.open().filter((r) => moved.some((m) => m.ref === r.ref) && r.found && (r.next || (r.found.blocked && r.matchKey !== undefined)));
-  const newKeys = found.map((r) => ({ ref: r.ref, snapshot: (r.next ?? r.entry?.snapshot) as NonNullable<RecordView['next']>, matchKey: r.matchKey as string, knownId: r.entry?.destinationId ?? undefined }));
+  await findAll(
+    ctx,
+    ledger,
+    requests,
+    (r, match) => {
+      if (r.next !== null || isOwnRecord(r, match)) ledger.report([{ type: 'found', ref: r.ref, match }]);
+    },
+    (r, ids) => {
+      if (r.next !== null) settle(r, ambiguous(ctx, ids));
+    },
+  );
+  const found = ledger.open().filter((r) => moved.some((m) => m.ref === r.ref) && r.found && r.next);
+  const newKeys = found.map((r) => ({ ref: r.ref, snapshot: r.next as NonNullable<RecordView['next']>, matchKey: r.matchKey as string, knownId: r.entry?.destinationId ?? undefined }));
   if (newKeys.length === 0) return;
   const takenBy: Array<readonly [RecordView, string]> = [];
   await findAll(
@@ -196,15 +216,13 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
         ledger.report([{ type: 'found', ref: r.ref, match }]);
         return;
       }
-      if (r.next === null || match.archived || match.presumed || !r.found || match.id === r.found.id) return;
+      if (match.archived || match.presumed || !r.found || match.id === r.found.id) return;
       // The new key finds the record this sync wrote: the re-key was sent before and its state
       // never recorded (the previous key now finds someone else, e.g. a copy). It is that record.
       if (r.entry?.destinationId === match.id) ledger.report([{ type: 'found', ref: r.ref, match }]);
       else takenBy.push([r, match.id]);
     },
-    (r, ids) => {
-      if (r.next !== null) settle(r, taken(ctx, r, listIds(ids.filter((id) => id !== r.found?.id))));
-    },
+    (r, ids) => settle(r, taken(ctx, r, listIds(ids.filter((id) => id !== r.found?.id)))),
   );
   await settleTaken(ctx, ledger, takenBy);
 }
