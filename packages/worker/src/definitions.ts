@@ -42,4 +42,6 @@ export interface RunJobData {
   readonly definition?: SyncDefinition | undefined;
   /** Where to POST a JSON summary when this run fails or is refused. */
   readonly notifyUrl?: string | undefined;
+  /** How many times in a row this run was queued again because another sync into the same records was running (`sync_overlap`). */
+  readonly overlapWaits?: number | undefined;
 }

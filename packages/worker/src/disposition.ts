@@ -18,15 +18,30 @@ export interface Disposition {
   readonly notify: boolean;
 }
 
-/** How long a run refused `sync_overlap` waits before it is tried again, ms. */
+/** How long a run refused `sync_overlap` waits before it is tried again the first time, ms (doubled each time after). */
 export const OVERLAP_REQUEUE_MS = 30_000;
+/** The longest a run refused `sync_overlap` waits before it is tried again, ms (15 min). */
+export const OVERLAP_REQUEUE_MAX_MS = 15 * 60_000;
+/** After this many waits in a row behind another sync (about an hour), the run's refusal is notified, once. */
+export const OVERLAP_NOTIFY_AFTER = 8;
+
+/**
+ * How long a run refused `sync_overlap` for the `waits`+1-th time in a row waits before it is
+ * tried again, ms: {@link OVERLAP_REQUEUE_MS} doubled per earlier wait, at most
+ * {@link OVERLAP_REQUEUE_MAX_MS} (30 s, 1, 2, 4, 8 min, then every 15 min: behind a 4-hour run,
+ * 21 tries and run history rows instead of 480; fresh reviewer 112, F2).
+ */
+export function overlapRequeueMs(waits: number): number {
+  return Math.min(OVERLAP_REQUEUE_MAX_MS, OVERLAP_REQUEUE_MS * 2 ** Math.min(Math.max(0, waits), 16));
+}
 
 /**
  * Decides a run's job from how it ended:
  * - completed → completed;
  * - refused by another live run of the sync (`sync_running`) → failed (retried later), no notification;
  * - refused by a run of another sync into the same records (`sync_overlap`) → completed and queued again
- *   {@link OVERLAP_REQUEUE_MS} later, no notification (two at once created people twice: fresh helper 107, M1);
+ *   {@link overlapRequeueMs} later (two at once created people twice: fresh helper 107, M1), notified only at
+ *   the {@link OVERLAP_NOTIFY_AFTER}-th wait in a row (`context.overlapWaits`: the waits before this run);
  * - refused by a guard (deletion guard, empty source) → completed, notified: never retried;
  * - stopped because this worker is shutting down (`interrupted`) → completed and queued again;
  * - stopped because the run was taken over (`lease_lost`, or the job's claim lost) → completed
@@ -34,12 +49,15 @@ export const OVERLAP_REQUEUE_MS = 30_000;
  * - stopped or failed with a retryable reason (quota, rate limit, state or source unreachable) → failed, notified;
  * - stopped or failed otherwise (credentials, configuration, a query that cannot run) → dead-lettered at once, notified.
  */
-export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boolean; readonly claimLost: boolean }): Disposition {
+export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boolean; readonly claimLost: boolean; readonly overlapWaits?: number | undefined }): Disposition {
   const code = end.reason?.code;
   if (end.status === 'completed' || end.status === 'running') return { job: 'completed', requeue: false, notify: false };
-  // Another sync into the same records is running (refused at the start, or stopped when it took them over from this paused
-  // run): queued again in a while, as often as it takes (no retry spent, no alert).
-  if (code === 'sync_overlap') return { job: 'completed', requeue: true, requeueAfterMs: OVERLAP_REQUEUE_MS, notify: false };
+  // Another sync into the same records is running: queued again in a while, longer each time, as often as it takes (no retry
+  // spent); notified once when it has waited about an hour (a run that hangs there holds this sync back).
+  if (code === 'sync_overlap') {
+    const waits = context.overlapWaits ?? 0;
+    return { job: 'completed', requeue: true, requeueAfterMs: overlapRequeueMs(waits), notify: waits + 1 === OVERLAP_NOTIFY_AFTER };
+  }
   if (end.status === 'refused') {
     if (code === 'sync_running') return { job: 'failed', requeue: false, notify: false };
     return { job: 'completed', requeue: false, notify: true };

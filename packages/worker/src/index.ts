@@ -6,7 +6,7 @@
 export { startWorker, type RunningWorker, type WorkerOptions } from './worker';
 export { SyncQueue, type EnqueueResult, type ScheduleListing } from './sync-queue';
 export { queueOptions, type QueuePolicy } from './boss';
-export { dispositionOf, OVERLAP_REQUEUE_MS, type Disposition, type RunEnd } from './disposition';
+export { dispositionOf, OVERLAP_NOTIFY_AFTER, OVERLAP_REQUEUE_MAX_MS, OVERLAP_REQUEUE_MS, overlapRequeueMs, type Disposition, type RunEnd } from './disposition';
 export { notificationOf, postNotification, type RunNotification } from './notify';
 export { DEAD_LETTER_QUEUE, RUN_QUEUE_PREFIX, runQueue } from './queues';
 export type { RunJobData, StoredSync, SyncDefinition, SyncSchedule } from './definitions';

@@ -3,7 +3,10 @@ import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DEAD_LETTER_QUEUE, runQueue, startWorker, SyncQueue, type RunningWorker } from '../src/index';
+import { identityOf, parseConfig, targetLeaseKey } from '@syncmodes/connector-kit';
+import { destination } from '@syncmodes/salesforce';
+import { DEAD_LETTER_QUEUE, overlapRequeueMs, runQueue, startWorker, SyncQueue, type RunJobData, type RunningWorker } from '../src/index';
+import { runSendOptions } from '../src/intervals';
 import { finishedRuns, notificationHook, peopleCsv, tempDir, waitFor } from './support/helpers';
 import { testDefinition } from './support/test-runner';
 import { testRunner } from './support/test-runner';
@@ -99,6 +102,41 @@ describe('how a run’s job ends', () => {
       expect(notifications().filter((n) => n.sync === 'limited').map((n) => n.willRetry)).toEqual([true, false]);
     } finally {
       emulator.setFaults([]);
+    }
+  });
+
+  // Fresh reviewer 112, F2: behind another sync's live run, a run refused sync_overlap was queued again every 30 s, as long as
+  // that run lasted (about 480 tries and run history rows behind a 4-hour run), and nobody heard of it.
+  it('a run refused because another sync writes the same records (sync_overlap) waits longer each time it is queued again, and is notified once, at the eighth wait', async () => {
+    const definition = testDefinition('overlapped', { mode: 'additive', from: peopleCsv(dir, 'overlapped', 300, 305), instanceUrl });
+    const config = parseConfig(destination, { instanceUrl, accessToken: EMULATOR_ACCESS_TOKEN, object: 'Contact' });
+    const identity = { ...identityOf(destination.configSchema, config), instanceUrl: `test:${definition.syncId}` };
+    const other = await state.acquireLease(targetLeaseKey('salesforce', identity), { holder: 'another-sync:1', ttlMs: 600_000 });
+    try {
+      const waiting = async (waits: number) => {
+        const jobs = await boss.findJobs<RunJobData>(runQueue('salesforce'), { key: definition.syncId, queued: true });
+        return jobs.find((j) => j.data.overlapWaits === waits);
+      };
+      for (const [waits, notified] of [[undefined, false], [7, true]] as const) {
+        const before = Date.now();
+        await boss.send(runQueue('salesforce'), { name: definition.name, definition, ...(waits === undefined ? {} : { overlapWaits: waits }) }, runSendOptions(definition));
+        const next = await waitFor('the run queued again', () => waiting((waits ?? 0) + 1));
+        const delayMs = next.startAfter.getTime() - before;
+        expect(delayMs).toBeGreaterThanOrEqual(overlapRequeueMs(waits ?? 0) - 1_000);
+        expect(delayMs).toBeLessThan(overlapRequeueMs(waits ?? 0) + 10_000);
+        await boss.cancel(runQueue('salesforce'), next.id);
+        const notes = notifications().filter((n) => n.sync === 'overlapped');
+        expect(notes.map((n) => [n.event, (n.reason as { code: string } | undefined)?.code, n.willRetry])).toEqual(notified ? [['run_refused', 'sync_overlap', true]] : []);
+      }
+      expect(overlapRequeueMs(0)).toBe(30_000);
+      expect(overlapRequeueMs(7)).toBe(15 * 60_000);
+      expect((await finishedRuns(state, 'overlapped')).map((r) => [r.status, r.reason?.code])).toEqual([
+        ['refused', 'sync_overlap'],
+        ['refused', 'sync_overlap'],
+      ]);
+      expect(emulator.org.all('Contact').some((c) => String(c.Email).startsWith('person300'))).toBe(false);
+    } finally {
+      await state.releaseLease(other);
     }
   });
 });
