@@ -41,6 +41,8 @@ export const intercomDestination = defineDestination({
     rateLimit: config.maxRequestsPerMinute ? { requests: Math.max(1, Math.floor(config.maxRequestsPerMinute / 6)), intervalMs: 10_000 } : undefined,
   }),
   matchKeyLabel: (config) => matchKeyLabel(config.matchBy),
+  // The region and the workspace: syncs matching by email and by external_id write the same contacts.
+  writeTarget: ({ baseUrl, workspace }) => ({ baseUrl, workspace }),
   matchKey: (snapshot, config) => contactMatchKey(snapshot, config.matchBy),
   // Intercom finds a contact by its email too; where the key is the external_id, the email still names the person (the kit drops it where it is the key).
   // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts

@@ -59,6 +59,8 @@ export const salesforceDestination = defineDestination({
       ? { writeBatchSize: config.bulkJobSize, lookupBatchSize: config.bulkJobSize, groupBatchSize: 200, concurrency: config.concurrency, windowSize: config.bulkJobSize, sharedBatch: false }
       : { writeBatchSize: 200, lookupBatchSize: 200, groupBatchSize: 200, concurrency: config.concurrency, sharedBatch: Number(config.apiVersion) >= SHARED_WRITES_MIN_VERSION },
   matchKeyLabel: (config) => config.matchField,
+  // The org and the object: two syncs into one object with other match fields write the same records, and `contact` names the Contact object too (fresh reviewer 112, F3).
+  writeTarget: ({ instanceUrl, object }) => ({ instanceUrl, object: String(object).toLowerCase() }),
   matchKey: (snapshot, config) => normalisedField(snapshot, config.matchField),
   // Where the match field is not Email, the Email still names the person: Salesforce's standard duplicate
   // rules match Contacts and Leads by it (https://help.salesforce.com/s/articleView?id=sales.matching_rules_standard_contact_rule.htm).

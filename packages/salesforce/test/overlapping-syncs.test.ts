@@ -54,6 +54,32 @@ describe('Salesforce: two syncs into the same records at once', () => {
     }
   });
 
+  // Fresh reviewer 112, F3: the records' lease followed every identity setting as given, so a sync matching by another
+  // field, or naming the org or the object in another spelling, took another lease and ran beside the first.
+  it('a sync into the same Contacts by another match field, with a trailing slash on the instance URL, or naming the object `contact`, is refused too', async () => {
+    const state = new SqliteStateStore(join(dir, 'state.db'));
+    try {
+      env.emulator.setFaults([{ kind: 'latency', latencyMs: 300, path: '/composite/sobjects' }]);
+      const first = runSync({ destination: salesforceDestination, config: env.config, mode: 'additive', source: memorySource(people(400)), state, retry: FAST, syncName: 'by-email' });
+      await calledOnce();
+      const keyed = people(3).map((p, i) => ({ ...p, snapshot: { ...p.snapshot, properties: { ...p.snapshot.properties, Customer_Id__c: `C-${i}` } } }));
+      const others = [
+        { name: 'by-customer-id', config: { ...env.config, matchField: 'Customer_Id__c' }, rows: keyed },
+        { name: 'slash', config: { ...env.config, instanceUrl: `${env.config.instanceUrl}/` }, rows: people(3) },
+        { name: 'lower-case', config: { ...env.config, object: 'contact' }, rows: people(3) },
+      ];
+      for (const other of others) {
+        const refused = await runSync({ destination: salesforceDestination, config: other.config, mode: 'additive', source: memorySource(other.rows), state, retry: FAST, syncName: other.name });
+        expect([other.name, refused.status, refused.reason?.code]).toEqual([other.name, 'refused', 'sync_overlap']);
+        expect(refused.reason?.message).toContain('(the same instanceUrl, object)');
+      }
+      expect((await first).counts).toMatchObject({ created: 400, failed: 0 });
+      expect(env.emulator.org.all('Contact')).toHaveLength(400);
+    } finally {
+      state.close();
+    }
+  });
+
   it('another object (Leads) in the same org is not held up', async () => {
     const state = new SqliteStateStore(join(dir, 'state.db'));
     try {

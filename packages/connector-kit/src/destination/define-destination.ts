@@ -131,6 +131,16 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
   identityKeys?(snapshot: RecordSnapshot, config: z.output<Schema>): readonly string[];
   /** Human name of the identifiers of `identityKeys` for messages (default `identifier`; e.g. `Email`). */
   identityLabel?(config: z.output<Schema>): string;
+  /**
+   * The records a sync writes, from the values of its identity settings (after the run's
+   * `identityOverrides`): two syncs with equal targets write the same records and never run
+   * at once (`sync_overlap`, see `targetLeaseKey`). Leave out the settings that do not change
+   * which records are written (Salesforce's match field) and fold the spellings of one name
+   * the vendor treats as one (an sObject name's letter case). http(s) URLs among the values
+   * are compared by origin and path, without a trailing slash, by the kit.
+   * Default: every identity setting.
+   */
+  writeTarget?(identity: Readonly<Record<string, unknown>>): Record<string, unknown>;
   /** Builds the SDK client (and loads metadata such as field descriptions). */
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;

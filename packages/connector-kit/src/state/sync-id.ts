@@ -27,14 +27,28 @@ export function syncIdFor(destination: string, identity: Record<string, unknown>
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
+/** An http(s) URL as its origin and path without a trailing slash (the host lower-cased by `URL`); any other value as it is. */
+function sameEndpoint(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return value;
+  }
+}
+
 /**
  * The lease key of the records a sync writes: `target:` and a SHA-256 (first 16 hex chars) of
- * the destination id and its identity config (the org and object, the workspace, the app…),
- * the same for every sync into those records whatever its name or source. Two runs of
- * different syncs into one target at once each looked up a new person, found none, and both
- * created them (fresh helper 107, M1: 20,000 Contacts for 10,000 people).
+ * the destination id and its target (the destination's `writeTarget` of the identity config:
+ * the org and object, the workspace, the app…; URLs compared without a trailing slash or
+ * letter case in the host), the same for every sync into those records whatever its name,
+ * source or match field. Two runs of different syncs into one target at once each looked up
+ * a new person, found none, and both created them (fresh helper 107, M1: 20,000 Contacts for
+ * 10,000 people); an instance URL with a trailing slash, or another match field, made another
+ * key (fresh reviewer 112, F3).
  */
-export function targetLeaseKey(destination: string, identity: Record<string, unknown>): string {
-  const canonical = JSON.stringify([destination, Object.entries(identity).sort(([a], [b]) => a.localeCompare(b))]);
+export function targetLeaseKey(destination: string, target: Record<string, unknown>): string {
+  const canonical = JSON.stringify([destination, Object.entries(target).map(([k, v]) => [k, sameEndpoint(v)]).sort(([a], [b]) => String(a).localeCompare(String(b)))]);
   return `target:${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }

@@ -159,20 +159,26 @@ export class RunSession {
    *
    * @returns the refusal (`sync_overlap`, retryable) when another run holds it.
    */
+  /** The records the sync writes (the destination's `writeTarget`, default its identity settings). */
+  private get target(): Record<string, unknown> {
+    const { destination, identity } = this.setup;
+    return (destination.kind === 'records' ? destination.writeTarget?.(identity) : undefined) ?? identity;
+  }
+
   private async holdTarget(): Promise<SyncError | undefined> {
     const { setup } = this;
     if (setup.destination.kind !== 'records') return undefined;
     try {
       // Lost while the run goes on (paused past the lease): lease_lost, as for the sync's own lease — the run that took it over
       // may be this sync's own on another worker (a takeover), which must not be queued again.
-      this.targetLease = await RunLease.take(setup.options.state, targetLeaseKey(setup.destination.id, setup.identity), setup.options.lease ?? {}, (error) => this.caller.stop(error));
+      this.targetLease = await RunLease.take(setup.options.state, targetLeaseKey(setup.destination.id, this.target), setup.options.lease ?? {}, (error) => this.caller.stop(error));
       return undefined;
     } catch (thrown) {
       if (!(thrown instanceof SyncRunningError) && !(thrown instanceof StateBusyError)) throw thrown;
       const who = thrown instanceof SyncRunningError ? ` (held by ${thrown.holder} since ${new Date(thrown.since).toISOString()})` : '';
       return new SyncError(
         'sync_overlap',
-        `Another sync into the same ${setup.destination.displayName} records (the same ${Object.keys(setup.identity).join(', ') || 'account'}) is running${who}; two at once would each create the people neither has found yet. Run this one when it ends (a worker queues it again).`,
+        `Another sync into the same ${setup.destination.displayName} records (the same ${Object.keys(this.target).join(', ') || 'account'}) is running${who}; two at once would each create the people neither has found yet. Run this one when it ends (a worker queues it again).`,
         { retryable: true, cause: thrown },
       );
     }
