@@ -80,6 +80,31 @@ describe('Salesforce: two syncs into the same records at once', () => {
     }
   });
 
+  // Fresh reviewer 112, F4: two cron jobs started the same minute: the second was refused at once. With waitForOtherRunMs
+  // (the CLI's --wait) it waits for the first to end, then runs, and creates no one twice; a wait that runs out is refused.
+  it('with waitForOtherRunMs, a second sync waits for the first to end, then runs; a shorter wait runs out and is refused', async () => {
+    const state = new SqliteStateStore(join(dir, 'state.db'));
+    try {
+      env.emulator.setFaults([{ kind: 'latency', latencyMs: 300, path: '/composite/sobjects' }]);
+      const warnings: string[] = [];
+      const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (message: string) => warnings.push(message) };
+      const run = (syncName: string, waitForOtherRunMs: number) =>
+        runSync({ destination: salesforceDestination, config: env.config, mode: 'additive', source: memorySource(people(400)), state, retry: FAST, syncName, waitForOtherRunMs, logger });
+      const hourly = run('hourly', 0);
+      await calledOnce();
+      const impatient = await run('nightly', 300);
+      expect([impatient.status, impatient.reason?.code]).toEqual(['refused', 'sync_overlap']);
+      const nightly = await run('nightly', 60_000);
+      expect((await hourly).counts).toMatchObject({ created: 400, failed: 0 });
+      expect(nightly.status).toBe('completed');
+      expect(nightly.counts).toMatchObject({ updated: 400, created: 0 });
+      expect(env.emulator.org.all('Contact')).toHaveLength(400);
+      expect(warnings.filter((w) => w.includes('Waiting up to'))).toEqual([expect.stringMatching(/^Another sync into the same Salesforce records .* Waiting up to 1 s for it to end\.$/), expect.stringMatching(/Waiting up to 60 s for it to end\.$/)]);
+    } finally {
+      state.close();
+    }
+  });
+
   it('another object (Leads) in the same org is not held up', async () => {
     const state = new SqliteStateStore(join(dir, 'state.db'));
     try {

@@ -5,6 +5,7 @@ import { STDOUT } from '../output/write-report';
 import { UsageError } from '../registry/exit-codes';
 import { stopSwitch } from '../run/interrupts';
 import { loadConfigFile } from '../run/load-config-file';
+import { duration } from '../options/duration';
 import { parsePairs } from '../options/key-value';
 import { runSyncJob, type RunSettings } from '../run/run-sync-job';
 import { syncJobSchema, type SyncJobInput } from '../run/sync-job';
@@ -59,6 +60,7 @@ interface SyncFlags {
   quiet?: boolean;
   resetState?: boolean;
   maxRateLimitWait: number;
+  wait: number;
 }
 
 /** Settings whose flag is not their name in kebab case. */
@@ -193,6 +195,7 @@ export function syncCommand(context: CommandContext): Command {
     .option('--delimiter <char>', 'CSV: the field delimiter, one character, e.g. ";" (tab: tab); default "," (tab for .tsv files), or the one a first line sep=; names')
     .addOption(new Option('--multiline-values <how>', 'CSV: check (default) fails a row whose quoted value runs over lines that look like rows (a stray quote); trust reads such values as they are').choices(['check', 'trust']))
     .option('--max-rate-limit-wait <seconds>', MAX_RATE_LIMIT_WAIT_HELP, count, DEFAULT_MAX_RATE_LIMIT_WAIT_S)
+    .option('--wait <duration>', 'while another run of this sync, or of another sync into the same records, is running: wait up to this long for it to end (e.g. 10m; tried every 2 s) instead of being refused at once (sync_running, sync_overlap: exit 3)', duration(0), 0)
     .option('--config <file>', 'YAML file with these settings (flags override it)')
     .option('--json', 'print the run summary as one JSON object on stdout (nothing else on stdout)')
     .option('--quiet', 'no progress and no summary table: only errors, on stderr')
@@ -222,6 +225,7 @@ async function syncAction(context: CommandContext, flags: SyncFlags): Promise<vo
       output: flags.json ? 'json' : flags.quiet ? 'quiet' : 'table',
       resetState: flags.resetState,
       maxRateLimitWaitMs: flags.maxRateLimitWait * 1000,
+      waitForOtherRunMs: flags.wait,
       signal: stop.signal,
       onStage: (stage) => stop.stage(stage),
       reportSignal: stop.reportSignal,

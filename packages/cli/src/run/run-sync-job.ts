@@ -76,6 +76,8 @@ export interface RunSettings {
   readonly resetState?: boolean | undefined;
   /** Longest rate-limit wait the run accepts (`--max-rate-limit-wait`), ms; a longer `Retry-After` stops it with `rate_limited`. */
   readonly maxRateLimitWaitMs?: number | undefined;
+  /** How long the run waits while another run holds its sync or its records (`--wait`), ms; default 0: refused at once. */
+  readonly waitForOtherRunMs?: number | undefined;
   /** Aborted to stop the run (Ctrl-C): no new calls, calls in flight finish, the summary and report are written. */
   readonly signal?: AbortSignal | undefined;
   /** Told what an interrupt would stop now (so its message can say so): see {@link StopStage}. */
@@ -161,6 +163,7 @@ async function runOrStop(run: OpenRun): Promise<SyncRunSummary> {
     logger: run.logger,
     signal: run.settings.signal,
     maxRateLimitWaitMs: run.settings.maxRateLimitWaitMs,
+    waitForOtherRunMs: run.settings.waitForOtherRunMs,
     onProgress: (p) => {
       last = p;
       run.progress.update(p);

@@ -1,5 +1,4 @@
 import { InvalidArgumentError } from 'commander';
-import ms from 'ms';
 import { UsageError } from '../registry/exit-codes';
 import { stateUrlOf } from '../run/job-state';
 
@@ -10,12 +9,7 @@ export const whole = (min: number) => (value: string) => {
   return n;
 };
 
-/** A duration (`30s`, `7m`, `6h`, `1d`), ms, at least `minMs`. */
-export const duration = (minMs: number) => (value: string) => {
-  const n = ms(value as ms.StringValue);
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < minMs) throw new InvalidArgumentError(`expects a duration of at least ${ms(minMs, { long: true })}, like 30s, 7m, 6h or 1d.`);
-  return n;
-};
+export { duration } from '../options/duration';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 export { collect };

@@ -1,5 +1,6 @@
 import type { AnyDestination } from '../destination/any-destination';
 import { groupPhase, guardPhase, scanPhase, sendPhase } from './run/run-phases';
+import { holdWaiting } from './run/hold-waiting';
 import { RunSession } from './run/run-session';
 import { setupRun } from './run/run-setup';
 import type { RunSyncOptions, SyncRunSummary } from './run-types';
@@ -12,7 +13,8 @@ export { parseConfig } from './run/run-setup';
  * one per record that left the source.
  *
  * Order of work: decide the mode and config (throws before anything is read) → hold the
- * sync (one run at a time: a second is refused with `sync_running`) → scan the source
+ * sync (one run at a time: a second is refused with `sync_running`, or waits
+ * `waitForOtherRunMs`) → scan the source
  * (duplicates, changes, departures) → the deletion guard (refuses before any call) → check
  * the groups it manages → per window of changed records: look up, claim, plan,
  * mark, send, settle → the records that left the source.
@@ -24,7 +26,8 @@ export { parseConfig } from './run/run-setup';
 export async function runSync<D extends AnyDestination>(options: RunSyncOptions<D>): Promise<SyncRunSummary> {
   const session = new RunSession(setupRun(options as RunSyncOptions));
   try {
-    const busy = await session.hold();
+    const { logger } = session.setup;
+    const busy = await holdWaiting(() => session.hold(), options.waitForOtherRunMs ?? 0, logger, options.signal);
     if (busy) return await session.refuse(busy);
     let { scan, index } = await scanPhase(session);
     // Refused before any call reaches the destination; a dry run plans past the guard, and says the real run would be refused.

@@ -154,6 +154,13 @@ export interface RunSyncOptions<D extends AnyDestination = AnyDestination> {
    */
   readonly logger?: Logger | undefined;
   /**
+   * How long the run waits, ms, while another run holds its sync (`sync_running`) or the
+   * records it writes (`sync_overlap`), before it is refused: it tries again every 2 s and
+   * logs once, at `warn`, what it waits for. `signal` ends the wait (the run is refused).
+   * @defaultValue `0` (refused at once)
+   */
+  readonly waitForOtherRunMs?: number | undefined;
+  /**
    * Stops the run when it aborts (Ctrl-C, SIGTERM, a worker shutting down): nothing more is
    * sent, calls in flight finish (for at most `inFlightGraceMs`), state records what was
    * acknowledged, and the summary has status `stopped` with reason `interrupted`.
