@@ -62,6 +62,9 @@ export const onesignalDestination = defineDestination({
   kind: 'records',
   id: 'onesignal',
   displayName: 'OneSignal',
+  // OneSignal has no merge of users: an external_id leaves a user through Remove alias
+  // (https://documentation.onesignal.com/reference/delete-alias), or with it (Delete user). Fresh helper 108, F2.
+  duplicateRemedy: "remove the external_id alias from the other OneSignal user (Remove alias), or delete that user in OneSignal",
   description: 'Data tags (properties and group membership) on existing OneSignal users, found by external_id.',
   docsUrl: 'https://documentation.onesignal.com/reference/update-user',
   configSchema: onesignalConfigSchema,

@@ -141,6 +141,13 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * Default: every identity setting.
    */
   writeTarget?(identity: Readonly<Record<string, unknown>>): Record<string, unknown>;
+  /**
+   * What a user does, in the vendor's app or API, when two destination records are one
+   * person and one of them must give its key up, for `match_key_taken` messages (after "if
+   * it is that person, "). Default: `merge the two <displayName> records`. Give it where the
+   * vendor cannot merge records (OneSignal: remove the other user's alias, or delete it).
+   */
+  readonly duplicateRemedy?: string | undefined;
   /** Builds the SDK client (and loads metadata such as field descriptions). */
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;

@@ -78,8 +78,13 @@ function ambiguous(ctx: RecordRunContext, ids: readonly string[]): ResultFields 
  */
 type Holder = { departed: string; renumbered?: string | undefined; looksLike?: boolean } | { waiting: string };
 
+/** How the user makes two destination records one (the destination's `duplicateRemedy`). */
+function remedy(ctx: RecordRunContext): string {
+  return ctx.destination.duplicateRemedy ?? `merge the two ${ctx.destinationName} records`;
+}
+
 function takenNext(ctx: RecordRunContext, holder: Holder | undefined): string {
-  if (holder === undefined) return 'merge the two records, or fix the source';
+  if (holder === undefined) return `${remedy(ctx)}, or fix the source`;
   if ('waiting' in holder) return 'the next run sends this change once that record has its new key';
   // Its row may be one that could not be read (sixth finding of the first trial of stop 31: "left" it had not).
   if (ctx.source.departuresUncertain !== undefined) return `nothing is deleted while ${ctx.source.departuresUncertain.replace(/; nothing is deleted or removed.*$/, '')}: fix those rows and run again`;
@@ -92,12 +97,12 @@ function takenNext(ctx: RecordRunContext, holder: Holder | undefined): string {
   if (holder.looksLike === true) {
     return (
       `this row took other values of that record's with it, so it may be that person under a new id (ids reused or shifted): that record is kept and nothing is written for either — ` +
-      `if it is that person, merge the two ${ctx.destinationName} records; if "${holder.departed}" really left, delete that record in ${ctx.destinationName}, and the next run sends this change`
+      `if it is that person, ${remedy(ctx)}; if "${holder.departed}" really left, delete that record in ${ctx.destinationName}, and the next run sends this change`
     );
   }
   return permits(ctx.mode, 'delete', { owned: true, deletePolicy: 'owned' })
-    ? 'if this run deletes that record, the next run sends this change; if it keeps it (not created by this sync), merge the two records'
-    : `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes that record: merge the two records, or fix the source`;
+    ? `if this run deletes that record, the next run sends this change; if it keeps it (not created by this sync), ${remedy(ctx)}`
+    : `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes that record: ${remedy(ctx)}, or fix the source`;
 }
 
 function taken(ctx: RecordRunContext, record: RecordView, otherId: string, holder?: Holder): ResultFields {
