@@ -82,7 +82,10 @@ describe('syncmodes schedule / enqueue / worker / runs under Node 22, against Po
     expect(added.code).toBe(0);
     expect(added.stdout).toContain('Scheduled people (salesforce');
     const listed = await cli22(['schedule', 'list', '--json'], env());
-    expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'people', destination: 'salesforce', cron: '0 0 1 1 *', paused: false }]);
+    const newYear = Date.UTC(new Date().getUTCFullYear() + 1, 0, 1);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ name: 'people', destination: 'salesforce', cron: '0 0 1 1 *', paused: false, nextRunAt: newYear }]);
+    // The next run's time (fresh helper 107, minor 8).
+    expect((await cli22(['schedule', 'list'], env())).stdout).toMatch(new RegExp(`people .*cron 0 0 1 1 \\* .*active .*${new Date(newYear).toISOString().slice(0, 10)} 00:00 UTC`));
     const queued = await cli22(['enqueue', 'people'], env());
     expect(queued.stdout).toMatch(/people: queued \(job [0-9a-f-]+\)/);
 

@@ -5,6 +5,7 @@ import { ensureQueues, openBoss, type QueuePolicy } from './boss';
 import { DefinitionStore } from './definition-store';
 import type { StoredSync, SyncDefinition, SyncSchedule } from './definitions';
 import { armInterval, runInProgress, runSendOptions, sendRun } from './intervals';
+import { nextRunAt } from './next-run';
 import { runQueue } from './queues';
 
 /** A stored sync as `schedule list` shows it. */
@@ -12,6 +13,8 @@ export interface ScheduleListing extends StoredSync {
   /** Runs of it waiting in the queue (0 or 1), and whether one is running now. */
   readonly queued: number;
   readonly running: boolean;
+  /** When it runs next, epoch ms (see `nextRunAt`): absent when paused, or for an `--every` sync until its run in progress ends. */
+  readonly nextRunAt?: number | undefined;
   /** The run in progress, when one is: its id and its counts so far (as its worker last recorded them, every few seconds). */
   readonly current?: { readonly runId: string; readonly startedAt: number; readonly counts: OutcomeCounts } | undefined;
 }
@@ -115,9 +118,10 @@ export class SyncQueue {
     for (const sync of await this.definitions.list()) {
       const queue = runQueue(sync.destination);
       const exists = (await this.boss.getQueue(queue)) !== null;
-      const queued = exists ? (await this.boss.findJobs(queue, { key: sync.syncId, queued: true })).length : 0;
+      const waiting = exists ? await this.boss.findJobs(queue, { key: sync.syncId, queued: true }) : [];
       const running = await runInProgress(this.boss, this.state, sync, this.maxRunMs());
-      out.push({ ...sync, queued, running, ...(running ? await this.current(sync) : {}) });
+      const next = nextRunAt(sync, waiting.map((j) => j.startAfter));
+      out.push({ ...sync, queued: waiting.length, running, ...(next === undefined ? {} : { nextRunAt: next }), ...(running ? await this.current(sync) : {}) });
     }
     return out;
   }

@@ -67,6 +67,13 @@ function runningText(sync: { readonly running: boolean; readonly current?: { rea
   return `yes (${run}so far ${counted.map(([outcome, n]) => `${n.toLocaleString('en-US')} ${outcome}`).join(', ')})`;
 }
 
+/** When the sync runs next, in UTC to the minute; why not known otherwise. */
+function nextRunText(sync: { readonly paused: boolean; readonly running: boolean; readonly nextRunAt?: number | undefined }): string {
+  if (sync.nextRunAt !== undefined) return `${new Date(sync.nextRunAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  if (sync.paused) return '-';
+  return sync.running ? 'after this run' : 'not queued';
+}
+
 function listCommand(io: CliIo, onExit: (code: number) => void): Command {
   return new Command('list')
     .description('The stored syncs, their schedules and whether a run is queued or running.')
@@ -82,9 +89,9 @@ function listCommand(io: CliIo, onExit: (code: number) => void): Command {
         io.stdout.write('No stored syncs (syncmodes schedule add <name> --config sync.yaml --cron "…" | --every 6h).\n');
         return onExit(0);
       }
-      const table = new Table({ head: ['sync', 'destination', 'schedule', 'state', 'queued', 'running'], style: { head: [], border: [] } });
+      const table = new Table({ head: ['sync', 'destination', 'schedule', 'state', 'next run', 'queued', 'running'], style: { head: [], border: [] } });
       for (const s of syncs) {
-        table.push([s.name, s.destination, s.cron ? `cron ${s.cron}${s.tz ? ` ${s.tz}` : ''}` : `every ${ms(s.everyMs ?? 0)}`, s.paused ? 'paused' : 'active', String(s.queued), runningText(s)]);
+        table.push([s.name, s.destination, s.cron ? `cron ${s.cron}${s.tz ? ` ${s.tz}` : ''}` : `every ${ms(s.everyMs ?? 0)}`, s.paused ? 'paused' : 'active', nextRunText(s), String(s.queued), runningText(s)]);
       }
       io.stdout.write(`${table.toString()}\n`);
       onExit(0);
