@@ -1,4 +1,5 @@
 import type { HistoryRunStatus } from '@syncmodes/connector-kit';
+import type { RunJobData } from './definitions';
 
 /** How a run ended, as the worker settles its queue job. */
 export interface RunEnd {
@@ -22,7 +23,7 @@ export interface Disposition {
 export const OVERLAP_REQUEUE_MS = 30_000;
 /** The longest a run refused `sync_overlap` waits before it is tried again, ms (15 min). */
 export const OVERLAP_REQUEUE_MAX_MS = 15 * 60_000;
-/** After this many waits in a row behind another sync (about an hour), the run's refusal is notified, once. */
+/** At this many refusals in a row behind another sync (after about 45 min of waiting), the run's refusal is notified, once. */
 export const OVERLAP_NOTIFY_AFTER = 8;
 
 /**
@@ -41,7 +42,7 @@ export function overlapRequeueMs(waits: number): number {
  * - refused by another live run of the sync (`sync_running`) → failed (retried later), no notification;
  * - refused by a run of another sync into the same records (`sync_overlap`) → completed and queued again
  *   {@link overlapRequeueMs} later (two at once created people twice: fresh helper 107, M1), notified only at
- *   the {@link OVERLAP_NOTIFY_AFTER}-th wait in a row (`context.overlapWaits`: the waits before this run);
+ *   the {@link OVERLAP_NOTIFY_AFTER}-th refusal in a row (`context.overlapWaits`: the refusals before this run);
  * - refused by a guard (deletion guard, empty source) → completed, notified: never retried;
  * - stopped because this worker is shutting down (`interrupted`) → completed and queued again;
  * - stopped because the run was taken over (`lease_lost`, or the job's claim lost) → completed
@@ -53,7 +54,7 @@ export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boo
   const code = end.reason?.code;
   if (end.status === 'completed' || end.status === 'running') return { job: 'completed', requeue: false, notify: false };
   // Another sync into the same records is running: queued again in a while, longer each time, as often as it takes (no retry
-  // spent); notified once when it has waited about an hour (a run that hangs there holds this sync back).
+  // spent); notified once, at the eighth refusal in a row (a run that hangs there holds this sync back).
   if (code === 'sync_overlap') {
     const waits = context.overlapWaits ?? 0;
     return { job: 'completed', requeue: true, requeueAfterMs: overlapRequeueMs(waits), notify: waits + 1 === OVERLAP_NOTIFY_AFTER };
@@ -66,4 +67,19 @@ export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boo
   if (code === 'interrupted' && context.shuttingDown) return { job: 'completed', requeue: true, notify: false };
   if (end.reason?.retryable === true) return { job: 'failed', requeue: false, notify: true };
   return { job: 'deadletter', requeue: false, notify: true };
+}
+
+/**
+ * The refusals `sync_overlap` in a row before this attempt of a job: its data's count, but none
+ * for a retry (`retryCount` > 0), which follows a run that really ran (a refusal never fails its
+ * job): fresh reviewer 114, F2 — a retry refused once waited 15 min and was notified at once.
+ */
+export function overlapWaitsBefore(data: RunJobData, retryCount: number): number {
+  return retryCount > 0 ? 0 : (data.overlapWaits ?? 0);
+}
+
+/** The data of a run queued again: one more refusal in a row after `sync_overlap`; none for any other reason (a worker shutting down mid-run). */
+export function requeuedData(data: RunJobData, code: string | undefined, waitsBefore: number): RunJobData {
+  const { overlapWaits: _waits, ...rest } = data;
+  return code === 'sync_overlap' ? { ...rest, overlapWaits: waitsBefore + 1 } : rest;
 }

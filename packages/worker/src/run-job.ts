@@ -14,7 +14,7 @@ import { mayStartUnderAccountCap } from './account-gate';
 import { lostRunRecord } from './lost-run';
 import type { DefinitionStore } from './definition-store';
 import type { RunJobData, StoredSync, SyncDefinition } from './definitions';
-import { dispositionOf, type Disposition } from './disposition';
+import { dispositionOf, overlapWaitsBefore, requeuedData, type Disposition } from './disposition';
 import { notificationOf, postNotification } from './notify';
 import { RunProgress } from './run-progress';
 import type { SyncRunner, WorkerRunResult } from './runner';
@@ -145,16 +145,17 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   const { run, retryable, result } = await execute(definition, job, started, deps);
   const recorded: RunRecord = run.reason ? { ...run, reason: { code: run.reason.code, message: run.reason.message } } : run;
   const end = { status: run.status, reason: run.reason ? { code: run.reason.code, retryable } : undefined };
-  const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted, overlapWaits: job.data.overlapWaits });
+  const waitsBefore = overlapWaitsBefore(job.data, job.retryCount);
+  const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted, overlapWaits: waitsBefore });
   await deps.state.recordRun(recorded, deps.keepRuns).catch((error: unknown) => deps.logger.warn('could not record the run', { code: toSyncError(error).code }));
-  const willRetry = (disposition.job === 'failed' && job.retryCount < job.retryLimit) || disposition.requeue;
+  const requeue = disposition.requeue && (await stillScheduled(deps, job.data));
+  const willRetry = (disposition.job === 'failed' && job.retryCount < job.retryLimit) || requeue;
   // The run's own URL (enqueue --notify-url), else its stored sync's (schedule add --notify-url: fresh helper 71, finding 1),
   // and the worker's too: an operator's alerting there hears of every run (fresh helper 73, finding 6).
   const urls = new Set([job.data.notifyUrl ?? (definition as Partial<StoredSync>).notifyUrl, deps.notifyUrl].filter((u): u is string => !!u));
   if (disposition.notify) for (const url of urls) await postNotification(url, notificationOf(recorded, willRetry), result?.secrets ?? [], deps.logger);
-  const overlapWaits = end.reason?.code === 'sync_overlap' ? (job.data.overlapWaits ?? 0) + 1 : job.data.overlapWaits;
-  const again: RunJobData = { ...job.data, overlapWaits };
-  if (disposition.requeue && (await stillScheduled(deps, job.data))) await deps.requeue(definition, again, disposition.requeueAfterMs).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
+  const again = requeuedData(job.data, end.reason?.code, waitsBefore);
+  if (requeue) await deps.requeue(definition, again, disposition.requeueAfterMs).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
   deps.logger.info('run ended', { sync: definition.name, runId: recorded.runId, status: recorded.status, code: recorded.reason?.code, job: disposition.job });
   const output: RunJobOutput = { runId: recorded.runId, status: recorded.status, ...(recorded.reason ? { reason: recorded.reason } : {}) };
   return { result: { id: job.id, status: disposition.job, output }, disposition, definition };

@@ -107,11 +107,11 @@ describe('how a run’s job ends', () => {
 
   // Fresh reviewer 112, F2: behind another sync's live run, a run refused sync_overlap was queued again every 30 s, as long as
   // that run lasted (about 480 tries and run history rows behind a 4-hour run), and nobody heard of it.
-  it('a run refused because another sync writes the same records (sync_overlap) waits longer each time it is queued again, and is notified once, at the eighth wait', async () => {
+  it('a run refused because another sync writes the same records (sync_overlap) waits longer each time it is queued again, and is notified once, at the eighth refusal in a row', async () => {
     const definition = testDefinition('overlapped', { mode: 'additive', from: peopleCsv(dir, 'overlapped', 300, 305), instanceUrl });
     const config = parseConfig(destination, { instanceUrl, accessToken: EMULATOR_ACCESS_TOKEN, object: 'Contact' });
     const identity = { ...identityOf(destination.configSchema, config), instanceUrl: `test:${definition.syncId}` };
-    const other = await state.acquireLease(targetLeaseKey('salesforce', identity), { holder: 'another-sync:1', ttlMs: 600_000 });
+    const other = await state.acquireLease(targetLeaseKey('salesforce', destination.writeTarget?.(identity) ?? identity), { holder: 'another-sync:1', ttlMs: 600_000 });
     try {
       const waiting = async (waits: number) => {
         const jobs = await boss.findJobs<RunJobData>(runQueue('salesforce'), { key: definition.syncId, queued: true });
