@@ -55,4 +55,41 @@ describe('Salesforce, sync mode: a row leaves after a run that changed its Email
       expect(contacts().map(([, email]) => email)).toEqual(['bob@example.com']);
     });
   }
+
+  // Fresh reviewer 114, F1: the departure was protected by the holders of its new key only. A row now holding the key the
+  // Contact still has (the person under a new id, maybe) did not keep it: the row was refused "It is kept", and the Contact
+  // was deleted in the same run (sync), or its campaigns removed (enrich).
+  describe('a row now holds the Email the Contact still has', () => {
+    const pending = async (mode: 'sync' | 'enrich') => {
+      const state = new FailingStore(Number.POSITIVE_INFINITY);
+      const vip = (r: ConformanceRecord): ConformanceRecord => ({ ...r, snapshot: { ...r.snapshot, groups: ['VIP'] } });
+      const first = await runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode, source: memorySource([vip(person('ann', 'ann@example.com', '111')), vip(person('bob', 'bob@example.com', '222'))]), state, retry: FAST });
+      const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
+      t.env.emulator.setFaults([{ kind: 'server_error', method: 'PATCH', path: '/composite/sobjects' }]);
+      await runSync({ destination: salesforceDestination, config: t.env.config, mode, source: memorySource([vip(person('ann', 'ann@new.example.com', '999')), vip(person('bob', 'bob@example.com', '222'))]), state, retry: FAST });
+      t.env.emulator.setFaults([]);
+      expect((await state.get(first.syncId, ['ann'])).get('ann')).toMatchObject({ pending: true, matchKey: 'ann@example.com' });
+      return { state, ann, vip };
+    };
+    const members = () => t.env.emulator.org.all('CampaignMember').map((m) => m.ContactId);
+
+    for (const rows of [[person('cat', 'ann@example.com', '333')], [person('cat', 'ann@example.com', '333'), person('dan', 'ann@example.com', '444')], [person('cat', 'ann@example.com', '111')]]) {
+      it(`sync: ${rows.map((r) => r.id).join(' and ')} (Phone ${rows.map((r) => r.snapshot.properties.Phone).join(', ')}): kept and still tracked (rekeyed), as when the key never changed`, async () => {
+        const { state, ann } = await pending('sync');
+        const left = await run([person('bob', 'bob@example.com', '222'), ...rows], state);
+        expect(left.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'skipped', code: 'rekeyed', destinationId: ann });
+        expect(contacts()).toContainEqual([ann, 'ann@example.com']);
+        expect(left.counts.deleted).toBe(0);
+      });
+    }
+
+    it('enrich: the Contact keeps its campaign while the row that may be its person is refused', async () => {
+      t.env.emulator.seed({ Contact: [{ LastName: 'ANN', Email: 'ann@example.com', Phone: '111' }, { LastName: 'BOB', Email: 'bob@example.com', Phone: '222' }] });
+      const { state, ann, vip } = await pending('enrich');
+      expect(members()).toContain(ann);
+      const left = await runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'enrich', source: memorySource([vip(person('bob', 'bob@example.com', '222')), vip(person('cat', 'ann@example.com', '111'))]), state, retry: FAST });
+      expect(left.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect(members()).toContain(ann);
+    });
+  });
 });

@@ -23,10 +23,23 @@ function holderOf(ctx: RunContext, record: RecordView, destinationId: string, fr
   return fromState.get(destinationId)?.find((id) => id !== record.recordId && ctx.source.inSource(id));
 }
 
-/** For a record that left the source: the current record holding its match key, if any. */
+/**
+ * The keys a record that left the source may still be found by: its match key and, after a
+ * key change never confirmed (see `departureRecord`), the one it had, which its destination
+ * record may still hold (fresh reviewer 114, F1: a row now holding that one was not taken
+ * for the person, and the record was deleted).
+ */
+function departureKeys(record: RecordView): string[] {
+  return [record.matchKey, record.previousMatchKey].filter((key): key is string => key !== undefined);
+}
+
+/** For a record that left the source: the current record holding one of its keys, if any. */
 function keyHolder(ctx: RunContext, record: RecordView): string | undefined {
-  const holder = record.matchKey === undefined ? undefined : ctx.source.keyHolder(record.matchKey);
-  return holder !== record.recordId ? holder : undefined;
+  for (const key of departureKeys(record)) {
+    const holder = ctx.source.keyHolder(key);
+    if (holder !== undefined && holder !== record.recordId) return holder;
+  }
+  return undefined;
 }
 
 /**
@@ -165,7 +178,7 @@ export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger):
       const byKey = keyHolder(ctx, record);
       // A holder whose own row was refused in this run (who it is could not be told) says nothing sure either: the record is kept, and the next run decides again
       // (verify, quick, seed 112453665: r2 took r1's Email with r3's values and was refused; r1's Contact was deleted, and nobody held that Email).
-      const unsure = keyHeldBySeveral(record.matchKey, (key) => ctx.source.keyShared(key)) || (byKey !== undefined && ctx.claims.refused(byKey));
+      const unsure = departureKeys(record).some((k) => keyHeldBySeveral(k, (key) => ctx.source.keyShared(key))) || (byKey !== undefined && ctx.claims.refused(byKey));
       const sameByKey = byKey !== undefined && (unsure || mayBeSamePerson(holderEntries.get(byKey), id ?? record.entry?.destinationId, (key) => ctx.source.keyHolder(key))) ? byKey : undefined;
       const holder = (id === undefined ? undefined : holderOf(ctx, record, id, fromState)) ?? sameByKey;
       const carrier = holder === undefined ? ctx.carriers.carrierOf(record.recordId) : undefined;
