@@ -109,6 +109,14 @@ const WRITTEN = new Set(['created', 'updated', 'unchanged']);
  */
 const EARLIER_IDENTITY = 'Its earlier identifiers (before they changed): ';
 const NOTHING_HELD = new Set(['unchanged', 'skipped:no_audience', 'skipped:delete_not_allowed']);
+/**
+ * Refusals of a row that cannot be told apart, which write nothing: after a state failure, which
+ * check refuses it first depends on what the failed run recorded (fresh reviewer 114's sampler,
+ * seed 4711 #18, salesforce/sync: a never-written row on a key two Contacts share carried the
+ * last values of a record whose row changed; refused ambiguous_match by the run after the
+ * failure, identity_unclear by the next). The data check still finds anything written.
+ */
+const REFUSED_UNTOLD = new Set(['failed:ambiguous_match', 'failed:identity_unclear']);
 
 /** Compares each result with the model's outcome, as strictly as `strictness` says. */
 export function checkOutcomes(summary: SyncRunSummary, expected: ExpectedOutcomes, where: string, strictness: Strictness | boolean, sourceIds: readonly string[] = []): string[] {
@@ -140,6 +148,7 @@ export function checkOutcomes(summary: SyncRunSummary, expected: ExpectedOutcome
     if (faulty && ((r.outcome === 'failed' && r.retryable) || (r.outcome === 'skipped' && r.code === 'not_sent'))) continue;
     if (level === 'reconciling' && WRITTEN.has(got) && WRITTEN.has(want)) continue;
     if (level === 'reconciling' && NOTHING_HELD.has(got) && NOTHING_HELD.has(want)) continue;
+    if (level === 'reconciling' && REFUSED_UNTOLD.has(got) && REFUSED_UNTOLD.has(want)) continue;
     // Reconciling, which of two ids a departed record is reported under may differ (a re-key the failed run did not finish).
     if (level === 'reconciling' && !inSource.has(r.id)) continue;
     problems.push(`${where}: ${r.id} ended ${got}${r.message ? ` (${r.message})` : ''}, the mode implies ${want}`);
