@@ -42,6 +42,14 @@ describe('worker, schedule and enqueue need Node 22.12 (pg-boss 12)', () => {
     await expect(loadWorker('worker', '20.20.2')).rejects.toMatchObject({ code: 'node_too_old', message: expect.stringContaining('needs Node 22.12 or later') });
   });
 
+  // Fresh helper 107, minor 7: `enqueue` with neither said "Give a stored sync's name or --config <file>, not both."
+  it('enqueue with neither a name nor --config, or with both: a usage error saying which (on any Node)', async () => {
+    const neither = await cli(['enqueue'], {});
+    expect([neither.code, neither.stderr.trim()]).toEqual([2, "error (invalid_arguments): Give a stored sync's name (see `syncmodes schedule list`) or --config <file>."]);
+    const both = await cli(['enqueue', 'people', '--config', 'people.yaml'], {});
+    expect([both.code, both.stderr.trim()]).toEqual([2, "error (invalid_arguments): Give a stored sync's name or --config <file>, not both."]);
+  });
+
   it.each([['worker'], ['schedule', 'list'], ['enqueue', 'people']])('syncmodes %s … on this Node (%s)', async (...args) => {
     const result = await cli([...args, '--state', 'postgres://127.0.0.1:1/x'], {});
     // These tests run on the workspace's Node 20; on Node 22 the command gets as far as the (unreachable) database.

@@ -15,7 +15,8 @@ export function enqueueCommand(io: CliIo, onExit: (code: number) => void): Comma
     .option('--notify-url <url>', "POST a JSON summary here if this run fails or is refused (stored with the queued run: prefer the worker's --notify-url for a URL holding a token)")
     .option('--state <url>', 'the shared database (postgres://…; default $SYNCMODES_DATABASE_URL)')
     .action(async (name: string | undefined, flags: { config?: string; notifyUrl?: string; state?: string }) => {
-      if ((name === undefined) === (flags.config === undefined)) throw new UsageError('Give a stored sync\'s name or --config <file>, not both.', 'invalid_arguments');
+      if (name === undefined && flags.config === undefined) throw new UsageError('Give a stored sync\'s name (see `syncmodes schedule list`) or --config <file>.', 'invalid_arguments');
+      if (name !== undefined && flags.config !== undefined) throw new UsageError('Give a stored sync\'s name or --config <file>, not both.', 'invalid_arguments');
       const { SyncQueue } = await loadWorker('enqueue');
       const target = flags.config ? await definitionFromJob(jobFromConfig(flags.config)) : (name as string);
       const queue = await SyncQueue.open(databaseUrl(flags.state, io.env));

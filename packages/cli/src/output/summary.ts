@@ -16,7 +16,7 @@ export function formatSummary(report: SyncReport, destinationName: string, repor
   const rows = report.rows.input;
   const departed = report.rows.departed;
   lines.push(
-    `${safe(destinationName)} · ${report.mode} mode${report.dryRun ? ' · DRY RUN (nothing sent)' : ''} · ${fmt(rows)} input rows from ${safe(report.source)}` +
+    `${safe(destinationName)} · ${report.mode} mode${report.dryRun ? ' · DRY RUN (nothing sent)' : ''} · ${fmt(rows)} input rows from ${report.source === '' ? 'a source never read (the run ended before it opened it)' : safe(report.source)}` +
       (departed > 0 ? ` · ${fmt(departed)} record(s) that left the source` : ''),
   );
   const table = new Table({ head: ['outcome', 'records'], style: { head: [], border: [] }, colAligns: ['left', 'right'] });
