@@ -62,9 +62,10 @@ export const onesignalDestination = defineDestination({
   kind: 'records',
   id: 'onesignal',
   displayName: 'OneSignal',
-  // OneSignal has no merge of users: an external_id leaves a user through Remove alias
-  // (https://documentation.onesignal.com/reference/delete-alias), or with it (Delete user). Fresh helper 108, F2.
-  duplicateRemedy: "remove the external_id alias from the other OneSignal user (Remove alias), or delete that user in OneSignal",
+  // OneSignal has no merge of users: an external_id leaves a user through Remove alias, the user and its
+  // subscriptions staying (https://documentation.onesignal.com/reference/delete-alias). Fresh helper 108, F2; deleting
+  // the user was offered too, and would delete the person's own user (fresh reviewer 115).
+  duplicateRemedy: 'remove the external_id alias from the other OneSignal user (Remove alias; the user and its subscriptions stay)',
   description: 'Data tags (properties and group membership) on existing OneSignal users, found by external_id.',
   docsUrl: 'https://documentation.onesignal.com/reference/update-user',
   configSchema: onesignalConfigSchema,

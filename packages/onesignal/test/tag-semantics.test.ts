@@ -275,7 +275,7 @@ describe('OneSignal tags against the emulator', () => {
     const summary = await run([person(1, { external_id: 'user-2' })]);
     expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'match_key_taken', retryable: false });
     // OneSignal cannot merge users (fresh helper 108, F2: the message said "merge the two records").
-    expect(summary.results[0]?.message).toBe('Its new external_id already belongs to another OneSignal record (user-2); remove the external_id alias from the other OneSignal user (Remove alias), or delete that user in OneSignal, or fix the source. Not sent.');
+    expect(summary.results[0]?.message).toBe('Its new external_id already belongs to another OneSignal record (user-2); remove the external_id alias from the other OneSignal user (Remove alias; the user and its subscriptions stay), or fix the source. Not sent.');
     expect(summary.results[0]?.message).not.toContain('merge');
     expect((await env.admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
   });

@@ -100,10 +100,45 @@ describe('Salesforce: two syncs into the same records at once', () => {
       expect(nightly.counts).toMatchObject({ updated: 400, created: 0 });
       expect(env.emulator.org.all('Contact')).toHaveLength(400);
       expect(warnings.filter((w) => w.includes('Waiting up to'))).toEqual([expect.stringMatching(/^Another sync into the same Salesforce records .* Waiting up to 1 s for it to end\.$/), expect.stringMatching(/Waiting up to 60 s for it to end\.$/)]);
+      // Interrupted while it waits (Ctrl-C): stopped `interrupted`, its rows not sent (fresh reviewer 115, F2: it said refused).
+      env.emulator.clearRequests();
+      const changed = people(400).map((p) => ({ ...p, snapshot: { ...p.snapshot, properties: { ...p.snapshot.properties, LastName: `${String(p.snapshot.properties.LastName)} 2` } } }));
+      const again = runSync({ destination: salesforceDestination, config: env.config, mode: 'additive', source: memorySource(changed), state, retry: FAST, syncName: 'hourly' });
+      await calledOnce();
+      const stop = new AbortController();
+      setTimeout(() => stop.abort(), 300);
+      const interrupted = await runSync({ collectResults: true, destination: salesforceDestination, config: env.config, mode: 'additive', source: memorySource(people(3)), state, retry: FAST, syncName: 'nightly', waitForOtherRunMs: 60_000, signal: stop.signal });
+      expect([interrupted.status, interrupted.reason?.code]).toEqual(['stopped', 'interrupted']);
+      expect(interrupted.reason?.message).toContain('Interrupted while it waited for another run to end (sync_overlap): nothing was sent');
+      expect(interrupted.results.map((r) => r.code)).toEqual(['not_sent', 'not_sent', 'not_sent']);
+      expect((await again).status).toBe('completed');
     } finally {
       state.close();
     }
   });
+
+  // Fresh reviewer 115, F1: syncs the records' lease took for one target were still told apart by their raw identity
+  // settings when a group membership was left: one removed a campaign membership the other still had.
+  for (const variant of ['the same settings', 'a trailing slash on the instance URL', "object 'contact'", 'another match field']) {
+    it(`a campaign membership another sync into the same Contacts still has is kept when one sync drops it (${variant})`, async () => {
+      const state = new SqliteStateStore(join(dir, 'state.db'));
+      try {
+        const ann = (groups: string[], other = false): ConformanceRecord => ({ id: 'ann', snapshot: { properties: { Email: 'ann@example.com', LastName: 'ANN', ...(other ? { Customer_Id__c: 'C-ann' } : {}) }, groups } });
+        const b = variant.startsWith('a trailing') ? { ...env.config, instanceUrl: `${env.config.instanceUrl}/` } : variant.startsWith('object') ? { ...env.config, object: 'contact' } : variant.startsWith('another') ? { ...env.config, matchField: 'Customer_Id__c' } : env.config;
+        const run = (config: typeof env.config, syncName: string, groups: string[]) =>
+          runSync({ collectResults: true, destination: salesforceDestination, config, mode: 'additive', source: memorySource([ann(groups, config === b && variant.startsWith('another'))]), state, retry: FAST, syncName });
+        await run(env.config, 'a', ['VIP']);
+        if (variant.startsWith('another')) expect(env.emulator.org.update(String(env.emulator.org.all('Contact')[0]?.Id), { Customer_Id__c: 'C-ann' }).success).toBe(true);
+        expect((await run(b, 'b', ['VIP'])).results[0]).toMatchObject({ outcome: 'updated' });
+        expect(env.emulator.org.all('CampaignMember')).toHaveLength(1);
+        const dropped = await run(env.config, 'a', []);
+        expect(dropped.results[0]?.message).toContain('sync "b"');
+        expect(env.emulator.org.all('CampaignMember')).toHaveLength(1);
+      } finally {
+        state.close();
+      }
+    });
+  }
 
   it('another object (Leads) in the same org is not held up', async () => {
     const state = new SqliteStateStore(join(dir, 'state.db'));

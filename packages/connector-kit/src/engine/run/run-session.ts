@@ -20,7 +20,7 @@ import type { RunContext } from './run-context';
 import { RunLease } from './run-lease';
 import { RunResults } from './run-results';
 import { renamedSyncNotice } from './renamed-sync';
-import { targetLeaseKey } from '../../state/sync-id';
+import { writeTargetKey, writeTargetOf } from './write-target';
 import type { RunSetup } from './run-setup';
 
 /** How long calls in flight may still take after the run's signal aborts, by default (see `RunSyncOptions.inFlightGraceMs`). */
@@ -161,8 +161,7 @@ export class RunSession {
    */
   /** The records the sync writes (the destination's `writeTarget`, default its identity settings). */
   private get target(): Record<string, unknown> {
-    const { destination, identity } = this.setup;
-    return (destination.kind === 'records' ? destination.writeTarget?.(identity) : undefined) ?? identity;
+    return writeTargetOf(this.setup.destination, this.setup.identity);
   }
 
   private async holdTarget(): Promise<SyncError | undefined> {
@@ -171,7 +170,7 @@ export class RunSession {
     try {
       // Lost while the run goes on (paused past the lease): lease_lost, as for the sync's own lease — the run that took it over
       // may be this sync's own on another worker (a takeover), which must not be queued again.
-      this.targetLease = await RunLease.take(setup.options.state, targetLeaseKey(setup.destination.id, this.target), setup.options.lease ?? {}, (error) => this.caller.stop(error));
+      this.targetLease = await RunLease.take(setup.options.state, writeTargetKey(setup.destination, setup.identity), setup.options.lease ?? {}, (error) => this.caller.stop(error));
       return undefined;
     } catch (thrown) {
       if (!(thrown instanceof SyncRunningError) && !(thrown instanceof StateBusyError)) throw thrown;
@@ -282,17 +281,21 @@ export class RunSession {
     return { ...base, kind: 'records', destination: records, limits, groupsEnabled, groupKey, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers, foreignHolds: new Map() };
   }
 
-  /** Reports every row of the source as not sent because the run was refused (a row that could not be read, with its own error), and the summary. */
+  /** Reports every row of the source as not sent because the run was refused, or interrupted before it started (a row that could not be read, with its own error), and the summary. */
   async refuse(refusal: SyncError): Promise<SyncRunSummary> {
+    // Interrupted before it started (while it waited for another run: `waitForOtherRunMs`): stopped, its rows not sent.
+    const stopped = refusal.code === 'interrupted';
     for await (const item of this.setup.source.open()) {
       const id = item.id ?? `row:${item.row}`;
       const result: RecordResult =
         item.kind === 'error'
           ? { id, row: item.row, outcome: 'failed', code: item.error.code, message: item.error.message, retryable: false, action: 'fail' }
-          : { id, row: item.row, outcome: 'skipped', code: 'run_refused', message: `Not sent: the run was refused (${refusal.code}).` };
+          : stopped
+            ? { id, row: item.row, outcome: 'skipped', code: 'not_sent', message: 'Not sent: the run was interrupted before it started. The next run will send it.' }
+            : { id, row: item.row, outcome: 'skipped', code: 'run_refused', message: `Not sent: the run was refused (${refusal.code}).` };
       this.results.emit(result);
     }
-    return this.results.summary('refused', refusal, this.caller.stats);
+    return this.results.summary(stopped ? 'stopped' : 'refused', refusal, this.caller.stats);
   }
 
   /** The summary of a run that went through (a dry run may say the real run would be refused). */
