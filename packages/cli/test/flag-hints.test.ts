@@ -10,7 +10,7 @@ import { FLAG_HINTS, withFlags } from '../src/output/flag-hints';
 import { cli, readReport, tempDir } from './cli-helpers';
 
 /** Library wording a CLI user must never see: runSync options, kit classes, the config object. */
-const LIBRARY_WORDS = /guard\.|deletePolicy|multilineValues|maxRateLimitWaitMs|groupIds|openSource|SqliteStateStore|the mode option|config\.\w|mapping's fields/;
+const LIBRARY_WORDS = /guard\.|deletePolicy|waitForOtherRunMs|multilineValues|maxRateLimitWaitMs|groupIds|openSource|SqliteStateStore|the mode option|config\.\w|mapping's fields/;
 
 const thrown = (fn: () => unknown): Error => {
   try {

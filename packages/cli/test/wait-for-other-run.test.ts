@@ -44,6 +44,8 @@ describe('syncmodes sync --wait', () => {
       const refused = await cliWith([...argv('nightly'), '--json'], { env });
       expect(refused.code).toBe(3);
       expect(JSON.parse(refused.stdout)).toMatchObject({ status: 'refused', reason: { code: 'sync_overlap' } });
+      // In the CLI's words (fresh helper 116: it said only "a worker queues it again").
+      expect((JSON.parse(refused.stdout) as { reason: { message: string } }).reason.message).toContain('Run this one when it ends, or let it wait (--wait 10m); a worker queues it again by itself.');
 
       const waited = await cliWith([...argv('nightly'), '--wait', '2m', '--json'], { env });
       expect((await hourly.exited).code).toBe(0);

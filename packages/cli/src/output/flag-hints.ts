@@ -28,6 +28,7 @@ export const FLAG_HINTS: Readonly<Record<string, readonly FlagHint[]>> = {
   audience_not_found: [{ library: /the audience option \(config\.audience\)/g, flag: '--option audience' }],
   unknown_object: [{ library: /the object option \(config\.object\)/g, flag: '--option object=…' }],
   unsupported_mode: [{ library: /the mode option/g, flag: '--mode' }],
+  sync_overlap: [{ library: /\(waitForOtherRunMs\)/g, flag: '(--wait 10m)' }],
   unknown_format: [{ library: /[Gg]ive openSource its format argument/g, flag: (m) => pass(m, '--format') }],
   format_required: [{ library: /[Gg]ive openSource its format argument/g, flag: (m) => pass(m, '--format') }],
   state_unreadable: [

@@ -177,7 +177,7 @@ export class RunSession {
       const who = thrown instanceof SyncRunningError ? ` (held by ${thrown.holder} since ${new Date(thrown.since).toISOString()})` : '';
       return new SyncError(
         'sync_overlap',
-        `Another sync into the same ${setup.destination.displayName} records (the same ${Object.keys(this.target).join(', ') || 'account'}) is running${who}; two at once would each create the people neither has found yet. Run this one when it ends (a worker queues it again).`,
+        `Another sync into the same ${setup.destination.displayName} records (the same ${Object.keys(this.target).join(', ') || 'account'}) is running${who}; two at once would each create the people neither has found yet. Run this one when it ends, or let it wait (waitForOtherRunMs); a worker queues it again by itself.`,
         { retryable: true, cause: thrown },
       );
     }
