@@ -151,19 +151,21 @@ export class RunSession {
     return undefined;
   }
 
-  /**
-   * Takes the lease of the records the sync writes (`targetLeaseKey`: the destination and its
-   * identity settings), records destinations only: a run of another sync into the same records
-   * (another name, another source, the same org and object) holds it while it runs. Group
-   * memberships of audiences are sets, so audience destinations take none.
-   *
-   * @returns the refusal (`sync_overlap`, retryable) when another run holds it.
-   */
   /** The records the sync writes (the destination's `writeTarget`, default its identity settings). */
   private get target(): Record<string, unknown> {
     return writeTargetOf(this.setup.destination, this.setup.identity);
   }
 
+  /**
+   * Takes the lease of the records the sync writes (`writeTargetKey`: the destination and its
+   * `writeTarget` of the identity settings), records destinations only: a run of another sync
+   * into the same records (another name, another source or match field, the same org and
+   * object) holds it while it runs. Group memberships of audiences are sets, so audience
+   * destinations take none.
+   *
+   * @returns the refusal (`sync_overlap`, retryable) when another run holds it.
+   * @throws what the state store throws when the lease cannot be written (not a lease held by another run).
+   */
   private async holdTarget(): Promise<SyncError | undefined> {
     const { setup } = this;
     if (setup.destination.kind !== 'records') return undefined;
