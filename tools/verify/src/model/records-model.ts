@@ -688,8 +688,8 @@ export class RecordsModel {
   }
 
   /**
-   * Changed records whose row kept none of the values only their last row had, while a new id
-   * or another such record now alone holds one of them: both (the kit's `emptiedRows`).
+   * Changed records whose row kept none of the values only their last row had (at least two),
+   * while a new id or another such record now alone holds one of them: both (the kit's `emptiedRows`).
    */
   private emptiedRows(considered: readonly ConformanceRecord[], refusals: ReadonlyMap<string, string>): string[] {
     const open = considered.filter((r) => refusals.get(r.id) !== 'failed:match_key_taken');
@@ -698,20 +698,15 @@ export class RecordsModel {
     for (const r of changed) for (const v of this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties)) last.set(v, last.has(v) ? null : r.id);
     const now = new Map<string, string | null>();
     for (const r of open) for (const v of this.valuesOutsideKey(r.snapshot.properties)) now.set(v, now.has(v) ? null : r.id);
-    const emptied = new Set(
-      changed
-        .filter((r) => {
-          const own = this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties).filter((v) => last.get(v) === r.id);
-          return own.length > 0 && !this.valuesOutsideKey(r.snapshot.properties).some((v) => last.get(v) === r.id);
-        })
-        .map((r) => r.id),
-    );
+    const told = new Map(changed.map((r) => [r.id, this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties).filter((v) => last.get(v) === r.id).length] as const));
+    const emptied = new Set(changed.filter((r) => (told.get(r.id) ?? 0) > 0 && !this.valuesOutsideKey(r.snapshot.properties).some((v) => last.get(v) === r.id)).map((r) => r.id));
     const out = new Set<string>();
     for (const s of open) {
       const fresh = this.entries.get(s.id)?.idKnown !== true;
       for (const v of this.valuesOutsideKey(s.snapshot.properties)) {
         const o = last.get(v);
-        if (!o || o === s.id || !emptied.has(o) || now.get(v) !== s.id || !(fresh || emptied.has(s.id))) continue;
+        // One telling value does not tell who a row is (the kit's TELLING_VALUES): a remapped phone may hit another row's old one.
+        if (!o || o === s.id || !emptied.has(o) || (told.get(o) ?? 0) < 2 || now.get(v) !== s.id || !(fresh || emptied.has(s.id))) continue;
         out.add(o).add(s.id);
       }
     }

@@ -155,10 +155,10 @@ function emptiedResult(ctx: RecordRunContext, e: Emptied): ResultFields {
   const dest = ctx.destinationName;
   const message =
     e.carries !== undefined
-      ? `It carries last values of record "${e.carries.recordId}" (${dest} record ${e.carries.entry?.destinationId ?? 'none'}), whose row changed every value in this run: it may be that person under another id. Nothing was written for it. Give each person the id they had; if both changes are real, send them in separate runs ("${e.carries.recordId}"'s first).`
+      ? `It carries last values of record "${e.carries.recordId}" (${dest} record ${e.carries.entry?.destinationId ?? 'none'}), whose row changed every value that told it apart from the other rows in this run: it may be that person under another id. Nothing was written for it. Give each person the id they had; if both changes are real, send them in separate runs ("${e.carries.recordId}"'s first).`
       : e.carrier !== undefined
-        ? `Every value of its last row changed, and row "${e.carrier.recordId}" now has some of them: the ids may be swapped, shifted or reused, and updating by id would write another person onto ${dest} record ${id ?? 'none'}. Nothing was written for it. If "${e.carrier.recordId}" is this person, give it the id "${e.record.recordId}" back; if these values really all changed, send them in separate runs (this record's first).`
-        : `Every value of its last row changed while ${ctx.source.unreadRows} row(s) could not be read: one may be this record's person under another id. Nothing was written for it (${dest} record ${id ?? 'none'}); fix those rows and run again.`;
+        ? `Every value that told its last row apart from the other rows changed, and row "${e.carrier.recordId}" now has some of them: the ids may be swapped, shifted or reused, and updating by id would write another person onto ${dest} record ${id ?? 'none'}. Nothing was written for it. If "${e.carrier.recordId}" is this person, give it the id "${e.record.recordId}" back; if these values really all changed, send them in separate runs (this record's first).`
+        : `Every value that told its last row apart from the other rows changed while ${ctx.source.unreadRows} row(s) could not be read: one may be this record's person under another id. Nothing was written for it (${dest} record ${id ?? 'none'}); fix those rows and run again.`;
   return { outcome: 'failed', code: 'identity_unclear', message, retryable: false, destinationId: id, action: 'fail' };
 }
 

@@ -7,7 +7,7 @@ import { valueKey } from './value-carriers';
 type KeyOf = (s: RecordSnapshot) => string | undefined;
 
 /** Fewest non-empty values outside the match key a row must have for its values to tell who it is. */
-const TELLING_VALUES = 2;
+export const TELLING_VALUES = 2;
 
 /**
  * The non-empty values of `snapshot` outside its match key (a property whose emptying changes

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmulatorClient } from '../src/emulator/index';
+import { MemoryStateStore, runSync } from '../src/index';
+import { memorySource, type ConformanceRecord } from '../src/testing/index';
+import { sharedDataFile } from '../../../tools/test/shared-data';
+import { tinyDestination } from './tiny/tiny-destination';
+import { createTinyEmulator, TINY_TOKEN } from './tiny/tiny-emulator';
+
+// Fresh helper 116: with Email, Last Name and a phone mapped, mapping the phone from `Phone 1`
+// instead of `Phone 2` refused 20 rows identity_unclear ("every value of its last row changed"):
+// each now had another row's old number (junk such as -3471), and the phone was the only value
+// that told rows apart (every last name in customers-10000.csv is shared). One value does not
+// tell who a row is; the remap is an ordinary change.
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+type Row = Record<string, string>;
+type Stored = { records: { key: string; fields: Record<string, string> }[] };
+
+/**
+ * The rows of customers-10000.csv whose `Phone 1` is another row's `Phone 2`, those other rows,
+ * and for each a row with the same last name (so, as in the whole file, the name tells nobody apart).
+ */
+function collidingRows(): Row[] {
+  const rows = parse(readFileSync(sharedDataFile('customers-10000.csv')), { columns: true }) as Row[];
+  const byPhone2 = new Map(rows.map((r) => [r['Phone 2'], r] as const));
+  const picked = new Set<Row>();
+  for (const r of rows) {
+    const other = byPhone2.get(r['Phone 1']);
+    if (other !== undefined && other !== r) picked.add(r).add(other);
+  }
+  for (const r of [...picked]) {
+    const namesake = rows.find((o) => o !== r && o['Last Name'] === r['Last Name']);
+    if (namesake !== undefined) picked.add(namesake);
+  }
+  return [...picked];
+}
+
+const asRecord = (r: Row, phone: 'Phone 1' | 'Phone 2'): ConformanceRecord => ({
+  id: r['Customer Id'] as string,
+  snapshot: { properties: { email: r.Email as string, name: r['Last Name'] as string, phone: r[phone] as string }, groups: [] },
+});
+
+describe('a remapped column whose new values are other rows\' old ones (tiny destination, customers-10000.csv)', () => {
+  let emulator: ReturnType<typeof createTinyEmulator>;
+  let admin: EmulatorClient;
+  let url: string;
+  beforeEach(async () => {
+    emulator = createTinyEmulator();
+    url = await emulator.start();
+    admin = new EmulatorClient(url);
+  });
+  afterEach(() => emulator.stop());
+
+  for (const mode of ['sync', 'additive', 'enrich'] as const) {
+    it(`${mode}: Phone 2 → Phone 1 with only the phone telling rows apart updates every row (no identity_unclear)`, async () => {
+      const rows = collidingRows();
+      expect(rows.length).toBeGreaterThanOrEqual(10);
+      const state = new MemoryStateStore();
+      const run = (m: typeof mode, phone: 'Phone 1' | 'Phone 2') =>
+        runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: m, source: memorySource(rows.map((r) => asRecord(r, phone))), state, retry: FAST });
+      await run(mode === 'enrich' ? 'additive' : mode, 'Phone 2');
+      const remapped = await run(mode, 'Phone 1');
+      const changed = rows.filter((r) => r['Phone 1'] !== r['Phone 2']).length;
+      expect(remapped.results.filter((r) => r.outcome === 'failed').map((r) => `${r.id}:${r.code ?? ''}`)).toEqual([]);
+      expect(remapped.results.filter((r) => r.outcome === 'updated')).toHaveLength(changed);
+      const stored = new Map((await admin.records<Stored>()).records.map((r) => [r.key, r.fields.phone]));
+      expect(rows.map((r) => stored.get((r.Email as string).toLowerCase()) ?? stored.get(r.Email as string))).toEqual(rows.map((r) => r['Phone 1']));
+    });
+  }
+});
