@@ -71,11 +71,21 @@ export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boo
 
 /**
  * The refusals `sync_overlap` in a row before this attempt of a job: its data's count, but none
- * for a retry (`retryCount` > 0), which follows a run that really ran (a refusal never fails its
- * job): fresh reviewer 114, F2 — a retry refused once waited 15 min and was notified at once.
+ * for a retry (`retryCount` > 0) that follows a run that really ran (fresh reviewer 114, F2 — a
+ * retry refused once waited 15 min and was notified at once). A retry after a refusal
+ * `sync_running` (the one refusal that fails its job; `lastOutput`, the output pg-boss kept from
+ * the failed attempt) ran nothing either, so it keeps the count (fresh reviewer 115, F3: the
+ * wait dropped back to 30 s and the eighth refusal came later).
  */
-export function overlapWaitsBefore(data: RunJobData, retryCount: number): number {
-  return retryCount > 0 ? 0 : (data.overlapWaits ?? 0);
+export function overlapWaitsBefore(data: RunJobData, retryCount: number, lastOutput?: unknown): number {
+  const waits = data.overlapWaits ?? 0;
+  return retryCount === 0 || refusedSyncRunning(lastOutput) ? waits : 0;
+}
+
+/** True when a job's output (run-job's `RunJobOutput`) is a run refused `sync_running`. */
+function refusedSyncRunning(output: unknown): boolean {
+  const o = output as { status?: unknown; reason?: { code?: unknown } } | null | undefined;
+  return o?.status === 'refused' && o.reason?.code === 'sync_running';
 }
 
 /** The data of a run queued again: one more refusal in a row after `sync_overlap`; none for any other reason (a worker shutting down mid-run). */

@@ -145,7 +145,7 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   const { run, retryable, result } = await execute(definition, job, started, deps);
   const recorded: RunRecord = run.reason ? { ...run, reason: { code: run.reason.code, message: run.reason.message } } : run;
   const end = { status: run.status, reason: run.reason ? { code: run.reason.code, retryable } : undefined };
-  const waitsBefore = overlapWaitsBefore(job.data, job.retryCount);
+  const waitsBefore = overlapWaitsBefore(job.data, job.retryCount, job.output);
   const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted, overlapWaits: waitsBefore });
   await deps.state.recordRun(recorded, deps.keepRuns).catch((error: unknown) => deps.logger.warn('could not record the run', { code: toSyncError(error).code }));
   const requeue = disposition.requeue && (await stillScheduled(deps, job.data));

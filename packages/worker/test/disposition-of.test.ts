@@ -26,6 +26,12 @@ describe('dispositionOf', () => {
     expect(requeuedData(data, 'sync_overlap', 0)).toEqual({ name: 'people', overlapWaits: 1 });
     expect(requeuedData(data, 'interrupted', 6)).toEqual({ name: 'people' });
   });
+  it('a retry after a refusal sync_running ran nothing either: it keeps the count (fresh reviewer 115, F3)', () => {
+    const data = { name: 'people', overlapWaits: 6 };
+    expect(overlapWaitsBefore(data, 1, { runId: 'r', status: 'refused', reason: { code: 'sync_running', message: 'x' } })).toBe(6);
+    expect(overlapWaitsBefore(data, 2, { runId: 'r', status: 'stopped', reason: { code: 'rate_limited', message: 'x' } })).toBe(0);
+    expect(overlapWaitsBefore(data, 1, null)).toBe(0);
+  });
   it('another run of the same sync (sync_running): failed, retried with backoff, no alert; a guard: completed and notified', () => {
     expect(dispositionOf({ status: 'refused', reason: { code: 'sync_running', retryable: true } }, context)).toEqual({ job: 'failed', requeue: false, notify: false });
     expect(dispositionOf({ status: 'refused', reason: { code: 'deletion_guard', retryable: false } }, context)).toEqual({ job: 'completed', requeue: false, notify: true });

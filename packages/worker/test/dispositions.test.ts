@@ -3,7 +3,7 @@ import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { identityOf, parseConfig, targetLeaseKey } from '@syncmodes/connector-kit';
+import { identityOf, parseConfig, syncIdFor, targetLeaseKey } from '@syncmodes/connector-kit';
 import { destination } from '@syncmodes/salesforce';
 import { DEAD_LETTER_QUEUE, overlapRequeueMs, runQueue, startWorker, SyncQueue, type RunJobData, type RunningWorker } from '../src/index';
 import { runSendOptions } from '../src/intervals';
@@ -135,6 +135,33 @@ describe('how a run’s job ends', () => {
         ['refused', 'sync_overlap'],
       ]);
       expect(emulator.org.all('Contact').some((c) => String(c.Email).startsWith('person300'))).toBe(false);
+    } finally {
+      await state.releaseLease(other);
+    }
+  });
+
+  // Fresh reviewer 115, F3: a refusal sync_running fails its job (pg-boss retries it), and the retry started the count of
+  // sync_overlap refusals over: the wait dropped back to 30 s and the eighth refusal in a row came later.
+  it('a retry after a refusal sync_running keeps the count of sync_overlap refusals in a row: the eighth is notified and waits 15 min', async () => {
+    const definition = testDefinition('overlapped-twice', { mode: 'additive', from: peopleCsv(dir, 'overlapped-twice', 310, 315), instanceUrl });
+    const config = parseConfig(destination, { instanceUrl, accessToken: EMULATOR_ACCESS_TOKEN, object: 'Contact' });
+    const identity = { ...identityOf(destination.configSchema, config), instanceUrl: `test:${definition.syncId}` };
+    const same = await state.acquireLease(syncIdFor(destination.id, identity, 'id', definition.name), { holder: 'another-host:1:same-sync', ttlMs: 600_000 });
+    const other = await state.acquireLease(targetLeaseKey('salesforce', destination.writeTarget?.(identity) ?? identity), { holder: 'another-host:1:other-sync', ttlMs: 600_000 });
+    try {
+      const before = Date.now();
+      const first = await boss.send(runQueue('salesforce'), { name: definition.name, definition, overlapWaits: 7 }, { ...runSendOptions(definition), retryLimit: 5, retryDelay: 1, retryBackoff: false });
+      await waitFor('a refusal sync_running', async () => (await finishedRuns(state, 'overlapped-twice')).some((r) => r.reason?.code === 'sync_running'));
+      await state.releaseLease(same);
+      const next = await waitFor('the run queued again', async () => (await boss.findJobs<RunJobData>(runQueue('salesforce'), { key: definition.syncId, queued: true })).find((j) => j.id !== first));
+      expect(next.data.overlapWaits).toBe(8);
+      expect(next.startAfter.getTime() - before).toBeGreaterThanOrEqual(overlapRequeueMs(7) - 1_000);
+      await boss.cancel(runQueue('salesforce'), next.id);
+      const runs = (await finishedRuns(state, 'overlapped-twice')).map((r) => r.reason?.code);
+      expect(runs[runs.length - 1]).toBe('sync_overlap');
+      expect(new Set(runs)).toEqual(new Set(['sync_running', 'sync_overlap']));
+      const notes = notifications().filter((n) => n.sync === 'overlapped-twice');
+      expect(notes.map((n) => [n.event, (n.reason as { code: string } | undefined)?.code])).toEqual([['run_refused', 'sync_overlap']]);
     } finally {
       await state.releaseLease(other);
     }
