@@ -55,7 +55,8 @@ export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boo
   if (end.status === 'completed' || end.status === 'running') return { job: 'completed', requeue: false, notify: false };
   // Another sync into the same records is running: queued again in a while, longer each time, as often as it takes (no retry
   // spent); notified once, at the eighth refusal in a row (a run that hangs there holds this sync back).
-  if (code === 'sync_overlap') {
+  // (Unless the job's claim was lost meanwhile: the queue gives the job to a worker again by itself.)
+  if (code === 'sync_overlap' && !context.claimLost) {
     const waits = context.overlapWaits ?? 0;
     return { job: 'completed', requeue: true, requeueAfterMs: overlapRequeueMs(waits), notify: waits + 1 === OVERLAP_NOTIFY_AFTER };
   }

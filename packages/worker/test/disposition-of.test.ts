@@ -10,6 +10,9 @@ describe('dispositionOf', () => {
   it('a run stopped sync_overlap (paused past its lease while another sync\'s run took the records; fresh reviewer 112, F1) is queued again too', () => {
     expect(dispositionOf({ status: 'stopped', reason: { code: 'sync_overlap', retryable: true } }, context)).toEqual({ job: 'completed', requeue: true, requeueAfterMs: OVERLAP_REQUEUE_MS, notify: false });
   });
+  it('a run stopped sync_overlap whose job claim was lost meanwhile (paused past the queue\'s heartbeat too) is not queued again: the queue retries that job itself', () => {
+    expect(dispositionOf({ status: 'stopped', reason: { code: 'sync_overlap', retryable: true } }, { ...context, claimLost: true })).toEqual({ job: 'completed', requeue: false, notify: false });
+  });
   it('sync_overlap again and again: 30 s, 1, 2, 4, 8 min, then every 15 min; notified at the eighth refusal in a row only, after about 45 min of waiting (fresh reviewer 112, F2)', () => {
     const waits = Array.from({ length: 10 }, (_, overlapWaits) => dispositionOf({ status: 'refused', reason: { code: 'sync_overlap', retryable: true } }, { ...context, overlapWaits }));
     expect(waits.map((d) => (d.requeueAfterMs ?? 0) / 1000)).toEqual([30, 60, 120, 240, 480, 900, 900, 900, 900, 900]);

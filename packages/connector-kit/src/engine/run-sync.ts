@@ -35,6 +35,7 @@ export async function runSync<D extends AnyDestination>(options: RunSyncOptions<
     if (refusal && !session.setup.dryRun) return await session.refuse(refusal);
     if (await groupPhase(session, scan, index)) ({ scan, index } = await scanPhase(session));
     await sendPhase(session, scan, index);
+    await session.nameLostLease();
     await session.keepIndex();
     return session.summary(refusal);
   } finally {

@@ -14,10 +14,11 @@ import { StateWriter } from '../ledger/state-writer';
 import type { SyncRunSummary } from '../run-types';
 import { departuresUncertain } from '../scan/read-windows';
 import type { SourceScan } from '../scan/scan-source';
+import type { SyncLease } from '../../state/state-store';
 import { DestinationClaims, IDENTITY_REFUSALS } from '../steps/destination-claims';
 import { ValueCarriers } from '../steps/value-carriers';
 import type { RunContext } from './run-context';
-import { RunLease } from './run-lease';
+import { DEFAULT_LEASE_TTL_MS, RunLease } from './run-lease';
 import { RunResults } from './run-results';
 import { renamedSyncNotice } from './renamed-sync';
 import { writeTargetKey, writeTargetOf } from './write-target';
@@ -59,6 +60,8 @@ export class RunSession {
   private lease: RunLease | undefined;
   /** The lease of the records the sync writes (see `holdTarget`). */
   private targetLease: RunLease | undefined;
+  /** Set by {@link nameLostLease}: the run stopped because another sync's run took its records. */
+  private lostToOtherSync: SyncError | undefined;
   private interrupted: SyncError | undefined;
   /**
    * Aborted when the run ends (closes what an SDK left open), or `inFlightGraceMs` after an
@@ -83,7 +86,7 @@ export class RunSession {
     this.limits = setup.limitsOf({ changed: 0, departing: 0 });
     this.pacer = new Pacer(this.limits, options.sharedLimiter);
     this.caller = this.newCaller();
-    this.results.stoppedBy = () => this.caller.stopped;
+    this.results.stoppedBy = () => this.stoppedBy();
     this.results.callStats = () => this.caller.stats;
     this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(this.lease?.lapsedWith(error) ?? error));
     if (options.signal?.aborted) this.onAbort();
@@ -170,8 +173,8 @@ export class RunSession {
     const { setup } = this;
     if (setup.destination.kind !== 'records') return undefined;
     try {
-      // Lost while the run goes on (paused past the lease): lease_lost, as for the sync's own lease — the run that took it over
-      // may be this sync's own on another worker (a takeover), which must not be queued again.
+      // Lost while the run goes on (paused past the lease): it stops lease_lost, as for the sync's own lease; at the end,
+      // nameLostLease tells a takeover by this sync's own run elsewhere (not queued again) from another sync's run (sync_overlap).
       this.targetLease = await RunLease.take(setup.options.state, writeTargetKey(setup.destination, setup.identity), setup.options.lease ?? {}, (error) => this.caller.stop(error));
       return undefined;
     } catch (thrown) {
@@ -304,8 +307,36 @@ export class RunSession {
   summary(refusal?: SyncError): SyncRunSummary {
     this.results.progress('done');
     if (refusal) return this.results.summary('refused', refusal, this.caller.stats);
-    const stopped = this.caller.stopped;
+    const stopped = this.stoppedBy();
     return this.results.summary(stopped ? 'stopped' : 'completed', stopped, this.caller.stats);
+  }
+
+  /** Why the run stopped: the caller's stop, or what {@link nameLostLease} found it to be. */
+  private stoppedBy(): SyncError | undefined {
+    return this.lostToOtherSync ?? this.caller.stopped;
+  }
+
+  /**
+   * After a run stopped `lease_lost`: tells who took it. When this sync's own lease is still
+   * this run's (renewed now) but the lease of the records it writes is not, a run of another
+   * sync took those records while this one was paused past its lease: the run ends stopped
+   * `sync_overlap` (a worker queues it again, as for a refusal), not `lease_lost` (a takeover
+   * by this sync's own run elsewhere, which a worker must not queue again). Fresh reviewer
+   * 112, F1: such a run was dropped until the next schedule.
+   */
+  async nameLostLease(): Promise<void> {
+    const { lease, targetLease } = this;
+    if (this.caller.stopped?.code !== 'lease_lost' || lease === undefined || targetLease === undefined) return;
+    const { state } = this.setup.options;
+    const ttlMs = this.setup.options.lease?.ttlMs ?? DEFAULT_LEASE_TTL_MS;
+    const kept = (held: SyncLease) => state.renewLease(held, ttlMs).then(() => true, () => false);
+    if (!(await kept(lease.lease)) || (await kept(targetLease.lease))) return;
+    const { displayName } = this.setup.destination;
+    this.lostToOtherSync = new RunStoppedError(
+      'sync_overlap',
+      `A run of another sync into the same ${displayName} records (the same ${Object.keys(this.target).join(', ') || 'account'}) took them over while this run was paused past its lease; this run stopped without writing more. Run it again when that run ends (the next run continues where this one stopped); a worker queues it again by itself.`,
+      { retryable: true, cause: this.caller.stopped },
+    );
   }
 
   /** After a run that went to its end (not stopped, not a dry run): lets the store keep the index for the next run (`StateStore.keepIndex`); a failure there fails nothing, the next run reads the entries. */
