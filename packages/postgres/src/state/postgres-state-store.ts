@@ -12,6 +12,7 @@ import type {
 } from '@syncmodes/connector-kit';
 import { SyncError } from '@syncmodes/connector-kit';
 import pg from 'pg';
+import pRetry from 'p-retry';
 import { PgLeases } from './pg-leases';
 import { pgStoreError, WRITING } from './pg-errors';
 import { PgRecords } from './pg-records';
@@ -50,7 +51,19 @@ export interface PostgresStateStoreOptions {
    * (`silenceLimitMs`): the statement fails with `state_unwritable`.
    */
   readonly queryTimeoutMs?: number | undefined;
+  /**
+   * How long a call waits for the server to come back, ms, while a new connection is refused
+   * or the server is starting or shutting down (a `pg_ctl restart`, a failover: ECONNREFUSED,
+   * SQLSTATE 57P01–57P03), trying again with backoff (p-retry: 100 ms doubling to 2 s). Default
+   * 20,000: below a run's lease time to live (30 s), so a run outlives a restart instead of
+   * stopping `state_unwritable` (fresh helper 107, minor 2). Opening the store never waits:
+   * a database that is down when a command starts is said at once.
+   */
+  readonly reconnectWaitMs?: number | undefined;
 }
+
+/** Default of {@link PostgresStateStoreOptions.reconnectWaitMs}, ms. */
+export const DEFAULT_RECONNECT_WAIT_MS = 20_000;
 
 /** Default of {@link PostgresStateStoreOptions.queryTimeoutMs}, ms. */
 export const DEFAULT_QUERY_TIMEOUT_MS = 120_000;
@@ -80,6 +93,23 @@ function isLostConnection(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as NodeJS.ErrnoException).code;
   return (typeof code === 'string' && SOCKET_ERROR_CODE.test(code)) || ENDED_CONNECTION.test(error.message);
+}
+
+/**
+ * True when a new connection failed because the server is not there for now: refused or
+ * reset (it is restarting), its Unix socket gone, or the server starting up or shutting down
+ * (SQLSTATE 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now:
+ * https://www.postgresql.org/docs/current/errcodes-appendix.html). A refused password, a
+ * database that does not exist, a host that does not resolve or a connection that timed out
+ * (a cut network: the wait would be as long each time) is not waited for.
+ */
+function isServerAway(error: unknown): boolean {
+  if (error instanceof pg.DatabaseError) return /^57P0[123]$/.test(error.code ?? '');
+  if (!(error instanceof Error)) return false;
+  const code = (error as NodeJS.ErrnoException).code;
+  // A connection that timed out waits on a network that answers nothing: not waited for again (see `using`).
+  if (/timeout/i.test(error.message)) return false;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ENOENT' || ENDED_CONNECTION.test(error.message);
 }
 
 /** True when the connection must not go back to the pool: lost, or left in a state not known (any error but the database's own or ours). */
@@ -114,6 +144,8 @@ export class PostgresStateStore implements StateStore {
     schema: string,
     /** See {@link silenceLimitMs}. */
     private readonly silenceMs: number,
+    /** See {@link PostgresStateStoreOptions.reconnectWaitMs}; 0 while the store opens. */
+    private reconnectWaitMs = 0,
   ) {
     const s = pg.escapeIdentifier(schema);
     this.leases = new PgLeases(`${s}.leases`);
@@ -146,6 +178,7 @@ export class PostgresStateStore implements StateStore {
       await pool.end().catch(() => undefined);
       throw error;
     }
+    store.reconnectWaitMs = options.reconnectWaitMs ?? DEFAULT_RECONNECT_WAIT_MS;
     return store;
   }
 
@@ -162,7 +195,7 @@ export class PostgresStateStore implements StateStore {
     for (let attempt = 1; ; attempt++) {
       let client: pg.PoolClient;
       try {
-        client = await this.pool.connect();
+        client = await this.connect();
       } catch (error) {
         throw pgStoreError(error, this.url, doing);
       }
@@ -184,6 +217,12 @@ export class PostgresStateStore implements StateStore {
         client.release(broken);
       }
     }
+  }
+
+  /** A pooled connection, waiting up to {@link PostgresStateStoreOptions.reconnectWaitMs} while the server is away ({@link isServerAway}). */
+  private connect(): Promise<pg.PoolClient> {
+    if (this.reconnectWaitMs <= 0) return this.pool.connect();
+    return pRetry(() => this.pool.connect(), { retries: 1_000, minTimeout: 100, maxTimeout: 2_000, factor: 2, maxRetryTime: this.reconnectWaitMs, shouldRetry: ({ error }) => isServerAway(error) });
   }
 
   /**

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,8 @@ export interface PostgresCluster {
   createDatabase(name: string): Promise<string>;
   /** Stops the server (immediate shutdown) and deletes its folder. Safe to call twice. */
   stop(): void;
+  /** Restarts the server as `pg_ctl restart -m fast` does (every session ended, new ones refused until it is up again); resolves once it accepts connections. */
+  restart(): Promise<void>;
 }
 
 /** Options of {@link startPostgresCluster}. */
@@ -48,9 +51,14 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The command running a Postgres binary, as the `postgres` account when this process is root. */
+function commandOf(bin: string, args: readonly string[], asPostgres: boolean): [string, string[]] {
+  return asPostgres ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, [...args]];
+}
+
 /** Runs a Postgres binary, as the `postgres` account when this process is root. */
 function runBinary(bin: string, args: readonly string[], asPostgres: boolean): void {
-  const [file, argv] = asPostgres ? ['runuser', ['-u', 'postgres', '--', bin, ...args]] : [bin, [...args]];
+  const [file, argv] = commandOf(bin, args, asPostgres);
   execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
 }
 
@@ -130,6 +138,12 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     port,
     dir,
     stop,
+    async restart() {
+      const [file, argv] = commandOf(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart'], asPostgres);
+      await promisify(execFile)(file, argv, { timeout: 120_000 }).catch((error: unknown) => {
+        throw failure('restart', error, log);
+      });
+    },
     async createDatabase(name: string): Promise<string> {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
