@@ -99,4 +99,61 @@ describe('a run paused past its lease (the event loop blocked, as a SIGSTOP does
       expect(run.results.filter((r) => r.code === 'not_sent').length).toBeGreaterThanOrEqual(2);
     });
   }
+
+  // Fresh reviewer 117, F3: nobody took anything, yet the run stopped lease_lost ("Another run took over"), which a worker
+  // completes without queuing it again. Both leases are still this run's: renewed at once, the run goes on.
+  it('when nobody took anything meanwhile, its leases are renewed at once and the run goes on to the end', async () => {
+    const state = new MemoryStateStore();
+    const run = await runSync({ collectResults: true, destination: pausing(async () => undefined), config: { baseUrl: url, token: TINY_TOKEN }, source: memorySource(people), state, windowSize: 1, lease: { ttlMs: TTL_MS } });
+    expect([run.status, run.reason?.code, run.counts.created]).toEqual(['completed', undefined, 4]);
+    expect((await admin.records<{ records: unknown[] }>()).records).toHaveLength(4);
+  });
+
+  // Fresh reviewer 117, F2: a store answering renewals late (Postgres over a network) left the heartbeat behind the pause, and
+  // with no check before each call the run went on writing records another sync's run held.
+  it('with a store that answers renewals late, a run paused while another sync took its records sends nothing after the pause but the call under way', async () => {
+    const inner = new MemoryStateStore();
+    const state = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === 'renewLease') return async (...args: Parameters<MemoryStateStore['renewLease']>) => new Promise((r) => setTimeout(r, 300)).then(() => target.renewLease(...args));
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const taken = () => inner.acquireLease(targetLeaseKey('tiny', { baseUrl: url }), { holder: 'other-host:1:other-run', ttlMs: 600_000 }).then(() => undefined);
+    const run = await runSync({ collectResults: true, destination: pausing(taken), config: { baseUrl: url, token: TINY_TOKEN }, source: memorySource(people), state, windowSize: 1, lease: { ttlMs: TTL_MS } });
+    expect([run.status, run.reason?.code]).toEqual(['stopped', 'sync_overlap']);
+    expect((await admin.records<{ records: unknown[] }>()).records.length).toBeLessThanOrEqual(2);
+  });
+
+  // Fresh reviewer 117, F2: the caller made for the run's volume after the scan dropped the check before each call (and any
+  // stop made during the scan): a run paused while reading its source, whose records another sync took meanwhile, wrote them all.
+  for (const takenOver of [false, true]) {
+    it(`paused while its source is read, ${takenOver ? 'its sync and records taken over: nothing is sent, stopped lease_lost' : 'its records taken by another sync\'s run: nothing is sent, stopped sync_overlap'}`, async () => {
+      const state = new MemoryStateStore();
+      const config = { baseUrl: url, token: TINY_TOKEN };
+      const { syncId } = await runSync({ destination: tinyDestination, config, source: memorySource(people), state, dryRun: true });
+      let reads = 0;
+      const source = {
+        name: 'pausing source',
+        async *open() {
+          reads += 1;
+          for (const [i, r] of people.entries()) {
+            yield { kind: 'record' as const, id: r.id, row: i + 1, snapshot: r.snapshot };
+            if (reads === 1 && i === 0) {
+              pause(TTL_MS * 2);
+              const other = { holder: 'other-host:1:other-run', ttlMs: 600_000 };
+              if (takenOver) await state.acquireLease(syncId, other);
+              await state.acquireLease(targetLeaseKey('tiny', { baseUrl: url }), other);
+              await new Promise((r) => setTimeout(r, TTL_MS)); // a slow source: heartbeats tick while it is read
+            }
+          }
+        },
+      };
+      const run = await runSync({ collectResults: true, destination: tinyDestination, config, source, state, windowSize: 1, lease: { ttlMs: TTL_MS } });
+      expect([run.status, run.reason?.code]).toEqual(['stopped', takenOver ? 'lease_lost' : 'sync_overlap']);
+      expect((await admin.records<{ records: unknown[] }>()).records).toHaveLength(0);
+      expect(run.results.map((r) => r.code)).toEqual(['not_sent', 'not_sent', 'not_sent', 'not_sent']);
+    });
+  }
 });

@@ -187,7 +187,7 @@ export class Caller implements RateLimitObserver {
   readonly stats: CallStats = emptyCallStats();
   private stopError: SyncError | undefined;
   /** Asked right before each call is sent: an error stops the run instead (see {@link Caller.gate}). */
-  private gateCheck: (() => SyncError | undefined) | undefined;
+  private gateCheck: (() => SyncError | undefined | Promise<SyncError | undefined>) | undefined;
   /** Aborted when the run stops (or the run's signal aborts): every wait ends at once. */
   private readonly waits = new AbortController();
   private readonly signal: AbortSignal;
@@ -242,10 +242,11 @@ export class Caller implements RateLimitObserver {
   }
 
   /**
-   * Sets a check made right before each call is sent (after its pacing wait): when it returns
-   * an error, the run stops with it and the call is not sent (e.g. the run's lease lapsed).
+   * Sets a check made right before each call is sent (after its pacing wait; it may be
+   * async): when it returns an error, the run stops with it and the call is not sent (e.g.
+   * the run's lease lapsed and another run took it).
    */
-  gate(check: () => SyncError | undefined): void {
+  gate(check: () => SyncError | undefined | Promise<SyncError | undefined>): void {
     this.gateCheck = check;
   }
 
@@ -431,7 +432,7 @@ export class Caller implements RateLimitObserver {
     if (this.stopError) throw new AbortError(this.stopError);
     try {
       return await this.pacer.run(async () => {
-        const refused = this.stopError ?? this.gateCheck?.();
+        const refused = this.stopError ?? (await this.gateCheck?.()) ?? this.stopError;
         if (refused) {
           this.stop(refused);
           throw refused;

@@ -94,6 +94,25 @@ export class RunLease {
   }
 
   /**
+   * Renews the lease now (after {@link lapsed}: the process was paused, or its heartbeats did
+   * not get through). Succeeds only while the lease is still this run's (the store checks its
+   * epoch and holder): nobody took it meanwhile, so the run may go on.
+   *
+   * @returns undefined when renewed; else `lease_lost` when another run holds it, or the
+   *   store's error (as {@link lapsedWith} gives it) when the store could not be asked.
+   */
+  async renewNow(): Promise<SyncError | undefined> {
+    const sentAt = Date.now();
+    try {
+      await this.store.renewLease(this.lease, this.ttlMs);
+      this.renewedAt = Math.max(this.renewedAt, sentAt);
+      return undefined;
+    } catch (error) {
+      return this.lapsedWith(toSyncError(error));
+    }
+  }
+
+  /**
    * The reason to stop with when a state store call failed: `lease_lost` (naming the store's
    * error) when the lease has lapsed, else the store's error. A process paused past its lease
    * (SIGSTOP, a frozen VM) often finds its store calls failing on resume — a connection wait

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { AudienceLimits } from '../../destination/define-audience-destination';
 import type { DestinationLimits, RunVolume } from '../../destination/limits';
-import { RunStoppedError, StateBusyError, SyncRunningError } from '../../errors/run-errors';
+import { RunStoppedError, StateBusyError } from '../../errors/run-errors';
 import { ConfigError, isRunStopping, retryNow, SyncError } from '../../errors/sync-error';
 import { toSyncError } from '../../errors/to-sync-error';
 import type { RecordResult } from '../../records/outcome';
@@ -14,14 +14,12 @@ import { StateWriter } from '../ledger/state-writer';
 import type { SyncRunSummary } from '../run-types';
 import { departuresUncertain } from '../scan/read-windows';
 import type { SourceScan } from '../scan/scan-source';
-import type { SyncLease } from '../../state/state-store';
 import { DestinationClaims, IDENTITY_REFUSALS } from '../steps/destination-claims';
 import { ValueCarriers } from '../steps/value-carriers';
 import type { RunContext } from './run-context';
-import { DEFAULT_LEASE_TTL_MS, RunLease } from './run-lease';
+import { busyRefusal, RunLeases } from './run-leases';
 import { RunResults } from './run-results';
 import { renamedSyncNotice } from './renamed-sync';
-import { writeTargetKey, writeTargetOf } from './write-target';
 import type { RunSetup } from './run-setup';
 
 /** How long calls in flight may still take after the run's signal aborts, by default (see `RunSyncOptions.inFlightGraceMs`). */
@@ -57,11 +55,12 @@ export class RunSession {
   private limits: DestinationLimits | AudienceLimits;
   private pacer: Pacer;
   caller: Caller;
-  private lease: RunLease | undefined;
-  /** The lease of the records the sync writes (see `holdTarget`). */
-  private targetLease: RunLease | undefined;
-  /** Set by {@link nameLostLease}: the run stopped because another sync's run took its records. */
-  private lostToOtherSync: SyncError | undefined;
+  /** The sync's and its records' leases, once held (see {@link hold}). */
+  private leases: RunLeases | undefined;
+  /** The check before each call that the run's leases are still its own (see `RunLeases.check`). */
+  private readonly leaseCheck = () => this.leases?.check();
+  /** Set by {@link nameLostLease}: what the stop `lease_lost` really was. */
+  private restatedStop: SyncError | undefined;
   private interrupted: SyncError | undefined;
   /**
    * Aborted when the run ends (closes what an SDK left open), or `inFlightGraceMs` after an
@@ -88,12 +87,18 @@ export class RunSession {
     this.caller = this.newCaller();
     this.results.stoppedBy = () => this.stoppedBy();
     this.results.callStats = () => this.caller.stats;
-    this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(this.lease?.lapsedWith(error) ?? error));
+    this.writer = new StateWriter(options.state, setup.syncId, undefined, setup.dryRun, (error) => this.caller.stop(this.leases?.sync.lapsedWith(error) ?? error));
     if (options.signal?.aborted) this.onAbort();
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  private newCaller(): Caller {
+  /**
+   * A caller for the run's calls. One made to replace `previous` (new limits once the scan
+   * counted the records: {@link useVolume}) keeps its stop and the lease check before each
+   * call: without them, a run whose lease lapsed during the scan (paused past it, its records
+   * taken by another sync's run) went on writing and ended `completed` (fresh reviewer 117, F2).
+   */
+  private newCaller(previous?: Caller): Caller {
     const { options } = this.setup;
     const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry, ...(options.maxRateLimitWaitMs === undefined ? {} : { maxRateLimitWaitMs: options.maxRateLimitWaitMs }) };
     const caller = new Caller(this.pacer, policy, this.setup.logger, this.ending.signal, (event) => {
@@ -101,7 +106,9 @@ export class RunSession {
       else if (event.kind === 'timeout_retry') this.results.progress('waiting', { waitMs: event.waitMs, reason: 'timeout', retry: { retry: event.retry, of: event.of } });
       else this.results.progress('syncing');
     });
-    if (this.interrupted) caller.stop(this.interrupted);
+    const stopped = this.interrupted ?? previous?.stopped;
+    if (stopped) caller.stop(stopped);
+    caller.gate(this.leaseCheck);
     return caller;
   }
 
@@ -116,76 +123,38 @@ export class RunSession {
     this.limits = this.setup.limitsOf(volume);
     this.pacer.release();
     this.pacer = new Pacer(this.limits, this.setup.options.sharedLimiter);
-    this.caller = this.newCaller();
+    this.caller = this.newCaller(this.caller);
   }
 
   /**
-   * Registers the sync and takes its lease (not in a dry run).
+   * Registers the sync and takes its leases (not in a dry run: see `RunLeases`); from then on
+   * each call is sent only while they are this run's.
    *
-   * @returns the refusal when another run of the sync holds the lease (`sync_running`).
+   * @returns the refusal when another run holds the sync (`sync_running`) or its records (`sync_overlap`).
+   * @throws what the state store throws when the sync cannot be registered or a lease written.
    */
   async hold(): Promise<SyncError | undefined> {
     const { setup } = this;
     if (setup.dryRun) return undefined;
+    const sync = { syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity, name: setup.options.syncName };
     try {
-      const sync = { syncId: setup.syncId, destination: setup.destination.id, identity: setup.identity, name: setup.options.syncName };
       const renamed = await renamedSyncNotice(setup.options.state, sync, setup.destination.displayName);
       if (renamed) {
         setup.logger.warn(renamed.message, { code: renamed.code });
         this.results.notices.push(renamed);
       }
       await setup.options.state.registerSync(sync);
-      this.lease = await RunLease.take(setup.options.state, setup.syncId, setup.options.lease ?? {}, (error) => this.caller.stop(error));
     } catch (thrown) {
-      if (thrown instanceof SyncRunningError) return thrown;
-      // Locked by another process for longer than the store waits: who holds the sync cannot even be read.
-      if (thrown instanceof StateBusyError) return new SyncError('sync_running', `The sync could not be taken: ${thrown.message}`, { retryable: true, cause: thrown });
+      if (thrown instanceof StateBusyError) return busyRefusal(thrown);
       throw thrown;
     }
-    const overlap = await this.holdTarget();
-    if (overlap) {
-      await this.lease.release();
-      this.lease = undefined;
-      return overlap;
-    }
-    this.writer.fence(this.lease.lease);
-    const lease = this.lease;
-    this.caller.gate(() => lease.lapsed());
+    const leaseSetup = { state: setup.options.state, syncId: setup.syncId, destination: setup.destination, identity: setup.identity, lease: setup.options.lease ?? {} };
+    const leases = await RunLeases.take(leaseSetup, (error) => this.caller.stop(error));
+    if (leases instanceof SyncError) return leases;
+    this.leases = leases;
+    this.writer.fence(leases.sync.lease);
+    this.caller.gate(this.leaseCheck);
     return undefined;
-  }
-
-  /** The records the sync writes (the destination's `writeTarget`, default its identity settings). */
-  private get target(): Record<string, unknown> {
-    return writeTargetOf(this.setup.destination, this.setup.identity);
-  }
-
-  /**
-   * Takes the lease of the records the sync writes (`writeTargetKey`: the destination and its
-   * `writeTarget` of the identity settings), records destinations only: a run of another sync
-   * into the same records (another name, another source or match field, the same org and
-   * object) holds it while it runs. Group memberships of audiences are sets, so audience
-   * destinations take none.
-   *
-   * @returns the refusal (`sync_overlap`, retryable) when another run holds it.
-   * @throws what the state store throws when the lease cannot be written (not a lease held by another run).
-   */
-  private async holdTarget(): Promise<SyncError | undefined> {
-    const { setup } = this;
-    if (setup.destination.kind !== 'records') return undefined;
-    try {
-      // Lost while the run goes on (paused past the lease): it stops lease_lost, as for the sync's own lease; at the end,
-      // nameLostLease tells a takeover by this sync's own run elsewhere (not queued again) from another sync's run (sync_overlap).
-      this.targetLease = await RunLease.take(setup.options.state, writeTargetKey(setup.destination, setup.identity), setup.options.lease ?? {}, (error) => this.caller.stop(error));
-      return undefined;
-    } catch (thrown) {
-      if (!(thrown instanceof SyncRunningError) && !(thrown instanceof StateBusyError)) throw thrown;
-      const who = thrown instanceof SyncRunningError ? ` (held by ${thrown.holder} since ${new Date(thrown.since).toISOString()})` : '';
-      return new SyncError(
-        'sync_overlap',
-        `Another sync into the same ${setup.destination.displayName} records (the same ${Object.keys(this.target).join(', ') || 'account'}) is running${who}; two at once would each create the people neither has found yet. Run this one when it ends, or let it wait (waitForOtherRunMs); a worker queues it again by itself.`,
-        { retryable: true, cause: thrown },
-      );
-    }
   }
 
   /**
@@ -313,30 +282,12 @@ export class RunSession {
 
   /** Why the run stopped: the caller's stop, or what {@link nameLostLease} found it to be. */
   private stoppedBy(): SyncError | undefined {
-    return this.lostToOtherSync ?? this.caller.stopped;
+    return this.restatedStop ?? this.caller.stopped;
   }
 
-  /**
-   * After a run stopped `lease_lost`: tells who took it. When this sync's own lease is still
-   * this run's (renewed now) but the lease of the records it writes is not, a run of another
-   * sync took those records while this one was paused past its lease: the run ends stopped
-   * `sync_overlap` (a worker queues it again, as for a refusal), not `lease_lost` (a takeover
-   * by this sync's own run elsewhere, which a worker must not queue again). Fresh reviewer
-   * 112, F1: such a run was dropped until the next schedule.
-   */
+  /** After a run stopped `lease_lost`: says what it was (`RunLeases.restate`: another sync's run took the records, or the store failed). */
   async nameLostLease(): Promise<void> {
-    const { lease, targetLease } = this;
-    if (this.caller.stopped?.code !== 'lease_lost' || lease === undefined || targetLease === undefined) return;
-    const { state } = this.setup.options;
-    const ttlMs = this.setup.options.lease?.ttlMs ?? DEFAULT_LEASE_TTL_MS;
-    const kept = (held: SyncLease) => state.renewLease(held, ttlMs).then(() => true, () => false);
-    if (!(await kept(lease.lease)) || (await kept(targetLease.lease))) return;
-    const { displayName } = this.setup.destination;
-    this.lostToOtherSync = new RunStoppedError(
-      'sync_overlap',
-      `A run of another sync into the same ${displayName} records (the same ${Object.keys(this.target).join(', ') || 'account'}) took them over while this run was paused past its lease; this run stopped without writing more. Run it again when that run ends (the next run continues where this one stopped); a worker queues it again by itself.`,
-      { retryable: true, cause: this.caller.stopped },
-    );
+    this.restatedStop = await this.leases?.restate(this.caller.stopped);
   }
 
   /** After a run that went to its end (not stopped, not a dry run): lets the store keep the index for the next run (`StateStore.keepIndex`); a failure there fails nothing, the next run reads the entries. */
@@ -356,8 +307,7 @@ export class RunSession {
       this.pacer.release();
       setup.options.signal?.removeEventListener('abort', this.onAbort);
       clearTimeout(this.grace);
-      await this.lease?.release();
-      await this.targetLease?.release();
+      await this.leases?.release();
       this.ending.abort();
     }
   }
