@@ -52,6 +52,30 @@ describe('a remapped column whose new values are other rows\' old ones (tiny des
   });
   afterEach(() => emulator.stop());
 
+  // Fresh reviewer 117, F1: where the match key is the source's own id (an external-id field, Intercom's external_id; here
+  // the tiny key holds the id) and one value tells rows apart, swapped or rotated ids are the same one-value moves, linked
+  // up: each carrier's own value moved on too. Updated, each person's phone went onto another's record.
+  const byId = (id: string, name: string, phone: string): ConformanceRecord => ({ id, snapshot: { properties: { email: `${id}@ids.example`, name, phone }, groups: [] } });
+  const moves = {
+    'two ids swapped, with an edit': [[byId('c1', 'Smith', '0101'), byId('c2', 'Smith', '0202'), byId('c3', 'Jones', '0303')], [byId('c1', 'Smyth', '0202'), byId('c2', 'Smith', '0101'), byId('c3', 'Jones', '0303')], ['c1', 'c2']],
+    'three ids rotated': [[byId('c1', 'Smith', '0101'), byId('c2', 'Smith', '0202'), byId('c3', 'Smith', '0303')], [byId('c1', 'Smith', '0202'), byId('c2', 'Smith', '0303'), byId('c3', 'Smith', '0101')], ['c1', 'c2', 'c3']],
+    'ids shifted (the last one a new number)': [[byId('c1', 'Smith', '0101'), byId('c2', 'Smith', '0202'), byId('c3', 'Smith', '0303')], [byId('c1', 'Smith', '0202'), byId('c2', 'Smith', '0303'), byId('c3', 'Smith', '0909')], ['c1', 'c2', 'c3']],
+  } as const;
+  for (const [what, [first, next, refused]] of Object.entries(moves)) {
+    for (const mode of ['sync', 'enrich'] as const) {
+      it(`${mode}: ${what}, one value telling rows apart: refused (identity_unclear), nothing written`, async () => {
+        const state = new MemoryStateStore();
+        const run = (m: typeof mode | 'additive', records: readonly ConformanceRecord[]) =>
+          runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: m, source: memorySource([...records]), state, retry: FAST });
+        await run(mode === 'enrich' ? 'additive' : mode, first);
+        await admin.clearRequests();
+        const moved = await run(mode, next);
+        expect(moved.results.filter((r) => r.code === 'identity_unclear').map((r) => r.id).sort()).toEqual([...refused]);
+        expect((await admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
+      });
+    }
+  }
+
   for (const mode of ['sync', 'additive', 'enrich'] as const) {
     it(`${mode}: Phone 2 → Phone 1 with only the phone telling rows apart updates every row (no identity_unclear)`, async () => {
       const rows = collidingRows();

@@ -688,8 +688,9 @@ export class RecordsModel {
   }
 
   /**
-   * Changed records whose row kept none of the values only their last row had (at least two),
-   * while a new id or another such record now alone holds one of them: both (the kit's `emptiedRows`).
+   * Changed records whose row kept none of the values only their last row had, while a new id
+   * or another such record now alone holds one of them: both (the kit's `emptiedRows`); where
+   * only one value told the record apart, only when the moves link up or the carrier is new.
    */
   private emptiedRows(considered: readonly ConformanceRecord[], refusals: ReadonlyMap<string, string>): string[] {
     const open = considered.filter((r) => refusals.get(r.id) !== 'failed:match_key_taken');
@@ -700,16 +701,19 @@ export class RecordsModel {
     for (const r of open) for (const v of this.valuesOutsideKey(r.snapshot.properties)) now.set(v, now.has(v) ? null : r.id);
     const told = new Map(changed.map((r) => [r.id, this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties).filter((v) => last.get(v) === r.id).length] as const));
     const emptied = new Set(changed.filter((r) => (told.get(r.id) ?? 0) > 0 && !this.valuesOutsideKey(r.snapshot.properties).some((v) => last.get(v) === r.id)).map((r) => r.id));
-    const out = new Set<string>();
+    const pairs: [o: string, s: string, fresh: boolean][] = [];
     for (const s of open) {
       const fresh = this.entries.get(s.id)?.idKnown !== true;
       for (const v of this.valuesOutsideKey(s.snapshot.properties)) {
         const o = last.get(v);
-        // One telling value does not tell who a row is (the kit's TELLING_VALUES): a remapped phone may hit another row's old one.
-        if (!o || o === s.id || !emptied.has(o) || (told.get(o) ?? 0) < 2 || now.get(v) !== s.id || !(fresh || emptied.has(s.id))) continue;
-        out.add(o).add(s.id);
+        if (o && o !== s.id && emptied.has(o) && now.get(v) === s.id && (fresh || emptied.has(s.id))) pairs.push([o, s.id, fresh]);
       }
     }
+    const carriers = new Set(pairs.map(([, s]) => s));
+    const carried = new Set(pairs.map(([o]) => o));
+    const out = new Set<string>();
+    // One telling value tells who a row is only where such moves link up or the carrier is a new id (the kit's TELLING_VALUES).
+    for (const [o, s, fresh] of pairs) if ((told.get(o) ?? 0) >= 2 || fresh || carried.has(s) || carriers.has(o)) out.add(o).add(s);
     return [...out];
   }
 

@@ -34,16 +34,17 @@ function tellingOwners(lastOf: ReadonlyMap<RecordView, string[]>, nowOf: Readonl
 
 /**
  * Records of a window whose row kept none of the values that told them apart (each held, among
- * the window's changed records, by their last row alone; at least {@link TELLING_VALUES} of them),
- * while another row of the window now
+ * the window's changed records, by their last row alone), while another row of the window now
  * holds one of those values (held by no other row): read by id, a person changed every value and
  * someone else took one; read by values, the ids were swapped, rotated, shifted or reused, with
  * edits (tenth trial of stop 28: a swap where one row also changed its name and phone rewrote both
  * records; an id reused while its person came back under a new id with two edits). Counted only
  * where the carrier is a new id or emptied too, and both are refused; a carrier that kept its own
  * values traded some (plans and cities, a household's phone): an ordinary change; so is a record
- * with one telling value whose new value is another row's old one (Phone 2 remapped to Phone 1,
- * where one row's first number is another's second: fresh helper 116). While rows
+ * with one telling value whose new value is another row's old one, alone (Phone 2 remapped to
+ * Phone 1, where one row's first number is another's second: fresh helper 116) — not where such
+ * moves link up (two ids swapped, three rotated, a shift: the carrier's own value was carried
+ * too, or the record carries another's; fresh reviewer 117, F1). While rows
  * could not be read (`unreadRows`), any emptied record is refused: an unreadable row may be its
  * person under another id. Each row's values are computed once.
  */
@@ -56,17 +57,26 @@ export function emptiedRows(rows: readonly RecordView[], keyOf: KeyOf, unreadRow
   const { last, now } = tellingOwners(lastOf, nowOf);
   const told = new Map(changed.map((r) => [r, (lastOf.get(r) ?? []).filter((v) => last.get(v) === r).length] as const));
   const emptied = new Set(changed.filter((r) => (told.get(r) ?? 0) > 0 && !(nowOf.get(r) ?? []).some((v) => last.get(v) === r)));
-  // One value alone does not tell who a row is (TELLING_VALUES): a phone remapped to another column may hit another row's old one.
-  const tellsWho = (r: RecordView) => (told.get(r) ?? 0) >= TELLING_VALUES;
-  const out = new Map<RecordView, Emptied>();
+  // Row s now alone holds a value only o's last row had, o kept none of its own: s carries o's.
+  const pairs: [o: RecordView, s: RecordView][] = [];
   for (const s of open) {
     for (const v of nowOf.get(s) ?? []) {
       const o = last.get(v);
       // A carrier that kept its own values traded some with it (plans and cities): an ordinary change.
-      if (!o || o === s || !emptied.has(o) || !tellsWho(o) || now.get(v) !== s || !(s.entry === undefined || emptied.has(s))) continue;
-      if (!out.has(o)) out.set(o, { record: o, carrier: s });
-      if (!out.has(s)) out.set(s, { record: s, carries: o });
+      if (o && o !== s && emptied.has(o) && now.get(v) === s && (s.entry === undefined || emptied.has(s))) pairs.push([o, s]);
     }
+  }
+  const carriers = new Set(pairs.map(([, s]) => s));
+  const carried = new Set(pairs.map(([o]) => o));
+  const out = new Map<RecordView, Emptied>();
+  for (const [o, s] of pairs) {
+    // One value alone does not tell who a row is (TELLING_VALUES): a phone remapped to another column may hit another row's
+    // old one (fresh helper 116). Unless the moves link up — swapped, rotated or shifted ids: the carrier's own value moved
+    // too, or o carries another's (fresh reviewer 117, F1) — or the carrier is a new id.
+    const linked = s.entry === undefined || carried.has(s) || carriers.has(o);
+    if ((told.get(o) ?? 0) < TELLING_VALUES && !linked) continue;
+    if (!out.has(o)) out.set(o, { record: o, carrier: s });
+    if (!out.has(s)) out.set(s, { record: s, carries: o });
   }
   if (unreadRows > 0) for (const r of emptied) if (!out.has(r)) out.set(r, { record: r });
   return [...out.values()];
