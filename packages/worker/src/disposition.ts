@@ -71,26 +71,27 @@ export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boo
 }
 
 /**
- * The refusals `sync_overlap` in a row before this attempt of a job: its data's count, but none
- * for a retry (`retryCount` > 0) that follows a run that really ran (fresh reviewer 114, F2 — a
- * retry refused once waited 15 min and was notified at once). A retry after a refusal
- * `sync_running` (the one refusal that fails its job; `lastOutput`, the output pg-boss kept from
- * the failed attempt) ran nothing either, so it keeps the count (fresh reviewer 115, F3: the
- * wait dropped back to 30 s and the eighth refusal came later).
+ * The refusals `sync_overlap` in a row before this attempt of a job: its data's count; for a
+ * retry (`retryCount` > 0), the count the failed attempt before it left in its output
+ * (`lastOutput`, which pg-boss keeps: a refusal `sync_running`, the one refusal that fails its
+ * job, ran nothing and passes its count on — fresh reviewer 115, F3), else none: that attempt
+ * really ran (fresh reviewer 114, F2 — a retry refused once waited 15 min and was notified at
+ * once; fresh reviewer 117, F4 — a real run, then `sync_running`, brought the old count back).
  */
 export function overlapWaitsBefore(data: RunJobData, retryCount: number, lastOutput?: unknown): number {
-  const waits = data.overlapWaits ?? 0;
-  return retryCount === 0 || refusedSyncRunning(lastOutput) ? waits : 0;
+  if (retryCount === 0) return data.overlapWaits ?? 0;
+  const o = lastOutput as { status?: unknown; reason?: { code?: unknown }; overlapWaits?: unknown } | null | undefined;
+  const passed = o?.status === 'refused' && o.reason?.code === 'sync_running' ? o.overlapWaits : undefined;
+  return typeof passed === 'number' && Number.isInteger(passed) && passed >= 0 ? passed : 0;
 }
 
-/** True when a job's output (run-job's `RunJobOutput`) is a run refused `sync_running`. */
-function refusedSyncRunning(output: unknown): boolean {
-  const o = output as { status?: unknown; reason?: { code?: unknown } } | null | undefined;
-  return o?.status === 'refused' && o.reason?.code === 'sync_running';
-}
-
-/** The data of a run queued again: one more refusal in a row after `sync_overlap`; none for any other reason (a worker shutting down mid-run). */
+/**
+ * The data of a run queued again: one more refusal in a row after `sync_overlap`; as many as
+ * before when it ran nothing (`account_busy`: the account had its most runs at once); none for
+ * any other reason (a worker shutting down mid-run).
+ */
 export function requeuedData(data: RunJobData, code: string | undefined, waitsBefore: number): RunJobData {
   const { overlapWaits: _waits, ...rest } = data;
-  return code === 'sync_overlap' ? { ...rest, overlapWaits: waitsBefore + 1 } : rest;
+  if (code === 'sync_overlap') return { ...rest, overlapWaits: waitsBefore + 1 };
+  return code === 'account_busy' && waitsBefore > 0 ? { ...rest, overlapWaits: waitsBefore } : rest;
 }

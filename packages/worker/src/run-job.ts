@@ -48,6 +48,8 @@ export interface RunJobOutput {
   readonly runId?: string | undefined;
   readonly status: string;
   readonly reason?: { readonly code: string; readonly message: string } | undefined;
+  /** For a refusal `sync_running`: the refusals `sync_overlap` in a row before it, which its retry carries on (see `overlapWaitsBefore`). */
+  readonly overlapWaits?: number | undefined;
 }
 
 /** Marks runs of this job that an earlier attempt left `running` (its worker died) as stopped. */
@@ -133,9 +135,10 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
     deps.logger.warn('a queued run names a sync that is not stored', { sync: job.data.name });
     return { result: { id: job.id, status: 'deadletter', output: { status: 'failed', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}" (schedule add stores one).` } } } };
   }
+  const waitsBefore = overlapWaitsBefore(job.data, job.retryCount, job.output);
   if (!(await mayStartUnderAccountCap(deps.state.pool, job, deps.accountLimit(definition.destination)))) {
     // Another worker claimed a run of this account at the same moment: step back, try again shortly.
-    await deps.requeue(definition, job.data, 2_000 + Math.floor(Math.random() * 2_000));
+    await deps.requeue(definition, requeuedData(job.data, 'account_busy', waitsBefore), 2_000 + Math.floor(Math.random() * 2_000));
     deps.logger.debug('account busy: run queued again', { sync: definition.name });
     return { result: { id: job.id, status: 'completed', output: { status: 'deferred', reason: { code: 'account_busy', message: 'The account already had its most runs at once.' } } } };
   }
@@ -145,7 +148,6 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   const { run, retryable, result } = await execute(definition, job, started, deps);
   const recorded: RunRecord = run.reason ? { ...run, reason: { code: run.reason.code, message: run.reason.message } } : run;
   const end = { status: run.status, reason: run.reason ? { code: run.reason.code, retryable } : undefined };
-  const waitsBefore = overlapWaitsBefore(job.data, job.retryCount, job.output);
   const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted, overlapWaits: waitsBefore });
   await deps.state.recordRun(recorded, deps.keepRuns).catch((error: unknown) => deps.logger.warn('could not record the run', { code: toSyncError(error).code }));
   const requeue = disposition.requeue && (await stillScheduled(deps, job.data));
@@ -157,6 +159,8 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   const again = requeuedData(job.data, end.reason?.code, waitsBefore);
   if (requeue) await deps.requeue(definition, again, disposition.requeueAfterMs).catch((error: unknown) => deps.logger.warn('could not queue the run again', { message: String(error) }));
   deps.logger.info('run ended', { sync: definition.name, runId: recorded.runId, status: recorded.status, code: recorded.reason?.code, job: disposition.job });
-  const output: RunJobOutput = { runId: recorded.runId, status: recorded.status, ...(recorded.reason ? { reason: recorded.reason } : {}) };
+  // A refusal sync_running fails the job, and its retry reads this count back (overlapWaitsBefore).
+  const passOn = end.reason?.code === 'sync_running' && recorded.status === 'refused' ? { overlapWaits: waitsBefore } : {};
+  const output: RunJobOutput = { runId: recorded.runId, status: recorded.status, ...(recorded.reason ? { reason: recorded.reason } : {}), ...passOn };
   return { result: { id: job.id, status: disposition.job, output }, disposition, definition };
 }

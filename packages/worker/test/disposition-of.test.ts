@@ -29,11 +29,17 @@ describe('dispositionOf', () => {
     expect(requeuedData(data, 'sync_overlap', 0)).toEqual({ name: 'people', overlapWaits: 1 });
     expect(requeuedData(data, 'interrupted', 6)).toEqual({ name: 'people' });
   });
-  it('a retry after a refusal sync_running ran nothing either: it keeps the count (fresh reviewer 115, F3)', () => {
+  it('a retry after a refusal sync_running ran nothing either: it keeps the count that refusal passed on (fresh reviewer 115, F3), which is none after a real run (fresh reviewer 117, F4)', () => {
     const data = { name: 'people', overlapWaits: 6 };
-    expect(overlapWaitsBefore(data, 1, { runId: 'r', status: 'refused', reason: { code: 'sync_running', message: 'x' } })).toBe(6);
-    expect(overlapWaitsBefore(data, 2, { runId: 'r', status: 'stopped', reason: { code: 'rate_limited', message: 'x' } })).toBe(0);
+    const refused = (overlapWaits?: number) => ({ runId: 'r', status: 'refused', reason: { code: 'sync_running', message: 'x' }, overlapWaits });
+    expect(overlapWaitsBefore(data, 1, refused(6))).toBe(6);
+    // Attempt 0 really ran and stopped rate_limited; attempt 1 was refused sync_running with the count it had (none); attempt 2:
+    expect(overlapWaitsBefore(data, 1, { runId: 'r', status: 'stopped', reason: { code: 'rate_limited', message: 'x' } })).toBe(0);
+    expect(overlapWaitsBefore(data, 2, refused(0))).toBe(0);
+    expect(overlapWaitsBefore(data, 2, refused())).toBe(0);
     expect(overlapWaitsBefore(data, 1, null)).toBe(0);
+    expect(requeuedData(data, 'account_busy', 6)).toEqual({ name: 'people', overlapWaits: 6 });
+    expect(requeuedData(data, 'account_busy', 0)).toEqual({ name: 'people' });
   });
   it('another run of the same sync (sync_running): failed, retried with backoff, no alert; a guard: completed and notified', () => {
     expect(dispositionOf({ status: 'refused', reason: { code: 'sync_running', retryable: true } }, context)).toEqual({ job: 'failed', requeue: false, notify: false });
