@@ -64,7 +64,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const concurrency = options.concurrency ?? 2;
   const policy = options.policy ?? {};
   const queue = queueOptions(policy);
-  const state = await PostgresStateStore.open(options.url, { poolSize: concurrency * options.destinations.length * 2 + 2 });
+  const shutdown = new AbortController();
+  // Stopping ends the state store's waits for a server that is away: the runs stop at once, as they would without it.
+  const state = await PostgresStateStore.open(options.url, { poolSize: concurrency * options.destinations.length * 2 + 2, signal: shutdown.signal });
   let boss: PgBoss;
   let settings: Map<string, RunQueueSettings>;
   const definitions = new DefinitionStore(state.pool);
@@ -76,7 +78,6 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     await state.close();
     throw error;
   }
-  const shutdown = new AbortController();
   // The queues' settings hold for every worker (another may have set them): leases and interval runs follow them, not this worker's options.
   const effective = settings.size > 0 ? [...settings.values()] : [{ expireInSeconds: queue.expireInSeconds ?? 14_400, heartbeatSeconds: queue.heartbeatSeconds ?? 30 }];
   const maxRunMs = Math.max(...effective.map((q) => q.expireInSeconds)) * 1_000;

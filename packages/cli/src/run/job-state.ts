@@ -26,15 +26,17 @@ export interface JobState {
 
 /**
  * Opens a job's state: Postgres when a URL is configured (`@syncmodes/postgres`, loaded
- * only then), else SQLite at `<stateDir>/state.sqlite` (see `openState`).
+ * only then), else SQLite at `<stateDir>/state.sqlite` (see `openState`). `signal` (Ctrl-C)
+ * ends the Postgres store's waits for a server that is away.
  *
  * @throws `StateStoreError` when the store cannot be opened (its message never holds the password).
  */
-export async function openJobState(job: { readonly state?: string | undefined; readonly stateDir: string }, env: Readonly<Record<string, string | undefined>>): Promise<JobState> {
+export async function openJobState(job: { readonly state?: string | undefined; readonly stateDir: string }, env: Readonly<Record<string, string | undefined>>, signal?: AbortSignal): Promise<JobState> {
   const url = stateUrlOf(job, env);
   if (url === undefined) {
     return { state: openState(job.stateDir, { create: true }) as StateStore, secrets: [], label: join(job.stateDir, STATE_FILE) };
   }
   const { PostgresStateStore, databaseSecrets, redactDatabaseUrl } = await import('@syncmodes/postgres');
-  return { state: await PostgresStateStore.open(url), secrets: databaseSecrets(url), label: redactDatabaseUrl(url) };
+  // Ctrl-C ends the store's waits for a server that is away (reconnectWaitMs): the run stops at once.
+  return { state: await PostgresStateStore.open(url, { signal }), secrets: databaseSecrets(url), label: redactDatabaseUrl(url) };
 }

@@ -331,7 +331,7 @@ async function startEmulatorFor(job: SyncJob, settings: RunSettings, io: CliIo, 
 
 /** Opens what a run needs: the state, the emulator (when asked), the config, the logger, the source, the progress bar and the JSON report; `cleanup` closes each. */
 async function openRun(job: SyncJob, settings: RunSettings, io: CliIo, entry: DestinationEntry, destination: AnyDestination, cleanup: Cleanup): Promise<OpenRun> {
-  const opened = await openJobState(job, io.env);
+  const opened = await openJobState(job, io.env, settings.signal);
   const state: StateStore = opened.state;
   cleanup.defer(() => state.close());
   const emulator = job.emulator ? await startEmulatorFor(job, settings, io, entry, destination, cleanup) : undefined;

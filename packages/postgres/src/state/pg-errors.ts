@@ -20,16 +20,19 @@ export const WRITING = 'writing state';
  * `state_unreadable` when the database cannot serve as the state store as configured
  * (authentication failed, no such database, no rights: not retryable), `state_unwritable`
  * otherwise (unreachable, connection lost, server shutting down, disk full: retryable, the
- * next run continues). A `SyncError` (e.g. `lease_lost`) passes through.
+ * next run continues). A `SyncError` (e.g. `lease_lost`) passes through. `awayForMs`: how long
+ * the server has been away when the store waited for it (said in the message).
  */
-export function pgStoreError(error: unknown, url: string, doing: string): SyncError {
+export function pgStoreError(error: unknown, url: string, doing: string, awayForMs?: number): SyncError {
   if (error instanceof SyncError) return error;
   const e = error as { code?: unknown; message?: unknown };
   const code = typeof e.code === 'string' ? e.code : '';
   const raw = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
   // A statement cancelled by `statement_timeout` (57014).
   const late = code === '57014' ? ': no answer within the store\'s query timeout (queryTimeoutMs)' : '';
-  const message = `${redactText(raw, [...databaseSecrets(url), url])}${late}`;
+  // A connection refused after the store waited for the server (see `ServerWait`).
+  const away = awayForMs === undefined ? '' : `; the server has not answered for ${Math.max(1, Math.round(awayForMs / 1000))} s (reconnectWaitMs)`;
+  const message = `${redactText(raw, [...databaseSecrets(url), url])}${late}${away}`;
   const where = redactDatabaseUrl(url);
   if (isConfigurationProblem(code)) {
     return new StateStoreError(

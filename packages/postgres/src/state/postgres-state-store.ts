@@ -12,13 +12,13 @@ import type {
 } from '@syncmodes/connector-kit';
 import { SyncError } from '@syncmodes/connector-kit';
 import pg from 'pg';
-import pRetry from 'p-retry';
 import { PgLeases } from './pg-leases';
 import { pgStoreError, WRITING } from './pg-errors';
 import { PgRecords } from './pg-records';
 import { PgRuns } from './pg-runs';
 import { PgSyncs } from './pg-syncs';
 import { DEFAULT_SCHEMA, ensureSchema } from './pg-schema';
+import { ServerWait } from './server-wait';
 import { SilentConnectionError, silenceLimitMs, watchSilence } from './silence-watch';
 
 /** Options of {@link PostgresStateStore.open}. */
@@ -52,14 +52,18 @@ export interface PostgresStateStoreOptions {
    */
   readonly queryTimeoutMs?: number | undefined;
   /**
-   * How long a call waits for the server to come back, ms, while a new connection is refused
-   * or the server is starting or shutting down (a `pg_ctl restart`, a failover: ECONNREFUSED,
-   * SQLSTATE 57P01–57P03), trying again with backoff (p-retry: 100 ms doubling to 2 s). Default
-   * 20,000: below a run's lease time to live (30 s), so a run outlives a restart instead of
-   * stopping `state_unwritable` (fresh helper 107, minor 2). Opening the store never waits:
-   * a database that is down when a command starts is said at once.
+   * How long calls wait for the server to come back, ms, from the first refused connection
+   * (the server restarting, starting or shutting down: a `pg_ctl restart`, a failover —
+   * ECONNREFUSED, SQLSTATE 57P01–57P03), trying again with backoff (p-retry: 100 ms doubling to
+   * 2 s): one deadline for all calls, so past it they fail at once until the server answers
+   * again (see `ServerWait`). Default 20,000: a run outlives a restart instead of stopping
+   * `state_unwritable` (fresh helper 107, minor 2); a longer outage stops it so, after at most
+   * that wait. Opening the store never waits: a database that is down when a command starts is
+   * said at once.
    */
   readonly reconnectWaitMs?: number | undefined;
+  /** Ends every wait for the server at once when aborted (a worker shutting down, Ctrl-C): calls then fail with the server's error. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Default of {@link PostgresStateStoreOptions.reconnectWaitMs}, ms. */
@@ -144,8 +148,8 @@ export class PostgresStateStore implements StateStore {
     schema: string,
     /** See {@link silenceLimitMs}. */
     private readonly silenceMs: number,
-    /** See {@link PostgresStateStoreOptions.reconnectWaitMs}; 0 while the store opens. */
-    private reconnectWaitMs = 0,
+    /** Waits for the server while it is away (see {@link PostgresStateStoreOptions.reconnectWaitMs}); none while the store opens. */
+    private readonly wait: ServerWait,
   ) {
     const s = pg.escapeIdentifier(schema);
     this.leases = new PgLeases(`${s}.leases`);
@@ -171,14 +175,14 @@ export class PostgresStateStore implements StateStore {
     });
     // An idle connection the server closed (restart, failover) must not crash the process: the next query reconnects.
     pool.on('error', () => undefined);
-    const store = new PostgresStateStore(pool, url, options.schema ?? DEFAULT_SCHEMA, silenceLimitMs(options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS));
+    const store = new PostgresStateStore(pool, url, options.schema ?? DEFAULT_SCHEMA, silenceLimitMs(options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS), new ServerWait(0, options.signal));
     try {
       await store.using('creating its tables', (client) => ensureSchema(client, options.schema ?? DEFAULT_SCHEMA, pg.escapeIdentifier));
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
     }
-    store.reconnectWaitMs = options.reconnectWaitMs ?? DEFAULT_RECONNECT_WAIT_MS;
+    store.wait.setWaitMs(options.reconnectWaitMs ?? DEFAULT_RECONNECT_WAIT_MS);
     return store;
   }
 
@@ -197,7 +201,7 @@ export class PostgresStateStore implements StateStore {
       try {
         client = await this.connect();
       } catch (error) {
-        throw pgStoreError(error, this.url, doing);
+        throw pgStoreError(error, this.url, doing, this.wait.awayForMs());
       }
       // The server ending the session while the client is checked out (a paused process, a
       // restart) is emitted as an 'error' event: without a listener it would crash the
@@ -219,10 +223,9 @@ export class PostgresStateStore implements StateStore {
     }
   }
 
-  /** A pooled connection, waiting up to {@link PostgresStateStoreOptions.reconnectWaitMs} while the server is away ({@link isServerAway}). */
+  /** A pooled connection, waiting while the server is away ({@link isServerAway}; see `ServerWait`). */
   private connect(): Promise<pg.PoolClient> {
-    if (this.reconnectWaitMs <= 0) return this.pool.connect();
-    return pRetry(() => this.pool.connect(), { retries: 1_000, minTimeout: 100, maxTimeout: 2_000, factor: 2, maxRetryTime: this.reconnectWaitMs, shouldRetry: ({ error }) => isServerAway(error) });
+    return this.wait.connect(() => this.pool.connect(), isServerAway);
   }
 
   /**
@@ -361,6 +364,7 @@ export class PostgresStateStore implements StateStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.wait.end();
     await this.pool.end();
   }
 }

@@ -18,8 +18,12 @@ export interface PostgresCluster {
   createDatabase(name: string): Promise<string>;
   /** Stops the server (immediate shutdown) and deletes its folder. Safe to call twice. */
   stop(): void;
-  /** Restarts the server as `pg_ctl restart -m fast` does (every session ended, new ones refused until it is up again); resolves once it accepts connections. */
-  restart(): Promise<void>;
+  /**
+   * Restarts the server as `pg_ctl restart -m fast` does (every session ended, new ones refused
+   * until it is up again); with `downMs`, stops it and starts it again that long after (an
+   * outage). Resolves once it accepts connections.
+   */
+  restart(options?: { readonly downMs?: number }): Promise<void>;
 }
 
 /** Options of {@link startPostgresCluster}. */
@@ -98,9 +102,10 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     throw failure('initialise', error);
   }
   let port = 0;
+  let settings = '';
   for (let attempt = 1; ; attempt++) {
     port = await freePort();
-    const settings = [
+    settings = [
       `-c listen_addresses=127.0.0.1`,
       `-c port=${port}`,
       `-c unix_socket_directories='${dir}'`,
@@ -138,11 +143,20 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     port,
     dir,
     stop,
-    async restart() {
-      const [file, argv] = commandOf(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart'], asPostgres);
-      await promisify(execFile)(file, argv, { timeout: 120_000 }).catch((error: unknown) => {
-        throw failure('restart', error, log);
-      });
+    async restart(options = {}) {
+      const ctl = (...args: string[]) => {
+        const [file, argv] = commandOf(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', ...args], asPostgres);
+        return promisify(execFile)(file, argv, { timeout: 120_000 }).catch((error: unknown) => {
+          throw failure('restart', error, log);
+        });
+      };
+      if (options.downMs === undefined) {
+        await ctl('-m', 'fast', 'restart');
+        return;
+      }
+      await ctl('-m', 'fast', 'stop');
+      await new Promise((r) => setTimeout(r, options.downMs));
+      await ctl('-o', settings, 'start');
     },
     async createDatabase(name: string): Promise<string> {
       const client = new pg.Client({ connectionString: url });

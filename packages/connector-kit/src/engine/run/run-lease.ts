@@ -99,7 +99,7 @@ export class RunLease {
    * epoch and holder): nobody took it meanwhile, so the run may go on.
    *
    * @returns undefined when renewed; else `lease_lost` when another run holds it, or the
-   *   store's error (as {@link lapsedWith} gives it) when the store could not be asked.
+   *   store's own error when it could not be asked (it is down: nobody is known to hold it).
    */
   async renewNow(): Promise<SyncError | undefined> {
     const sentAt = Date.now();
@@ -108,7 +108,7 @@ export class RunLease {
       this.renewedAt = Math.max(this.renewedAt, sentAt);
       return undefined;
     } catch (error) {
-      return this.lapsedWith(toSyncError(error));
+      return toSyncError(error);
     }
   }
 

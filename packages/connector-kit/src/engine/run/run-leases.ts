@@ -96,28 +96,36 @@ export class RunLeases {
 
   private async renewBoth(): Promise<SyncError | undefined> {
     const own = await this.sync.renewNow();
-    if (own !== undefined) return own;
+    // Taken over (lease_lost); or the store could not be asked: lease_lost naming its failure while the lease has lapsed.
+    if (own !== undefined) return this.sync.lapsedWith(own);
     const target = await this.target?.renewNow();
     if (target === undefined) return undefined;
-    // Taken (no store failure behind it): another sync's run, since this sync's lease is still this run's.
-    if (target.code === 'lease_lost' && target.cause === undefined) return this.takenByOtherSync(target);
-    return target.cause instanceof SyncError ? target.cause : target;
+    // This sync's lease is still this run's: another sync's run took the records.
+    return target.code === 'lease_lost' ? this.takenByOtherSync(target) : target;
   }
 
   /**
-   * What a stop `lease_lost` (a heartbeat that could not renew a lease) really was, once the
-   * run stopped: renewed now, this sync's lease still this run's while the records' is not,
-   * a run of another sync took the records: `sync_overlap`, which a worker queues again (fresh
-   * reviewer 112, F1: the run was dropped until the next schedule); both still this run's, the
-   * store's failure that stopped it (a database down past the lease), which a worker retries.
-   * Undefined to keep the stop as it is (a takeover by this sync's own run elsewhere).
+   * What a stop `lease_lost` really was, once the run stopped (made by a heartbeat that could
+   * not renew a lease, or by {@link check}), both leases asked again:
+   * - this sync's lease held by another run: a takeover by this sync's own run elsewhere, which
+   *   a worker must not queue again — the stop stays (undefined);
+   * - this sync's lease still this run's, the records' not: a run of another sync took them,
+   *   `sync_overlap`, which a worker queues again (fresh reviewer 112, F1: the run was dropped
+   *   until the next schedule);
+   * - the store still cannot be asked, or both leases are still this run's: the store's failure
+   *   that stopped the run (a database down past the lease time to live: `state_unwritable`,
+   *   which a worker retries and reports; fresh reviewer 118, F1: `lease_lost` said another
+   *   run had taken it over, and the run was dropped).
    */
   async restate(stop: SyncError | undefined): Promise<SyncError | undefined> {
     if (stop?.code !== 'lease_lost') return undefined;
-    if ((await this.sync.renewNow()) !== undefined) return undefined;
+    const failed = stop.cause instanceof SyncError ? stop.cause : undefined;
+    const own = await this.sync.renewNow();
+    if (own?.code === 'lease_lost') return undefined;
+    if (own !== undefined) return failed ?? own;
     const target = await this.target?.renewNow();
-    if (target === undefined) return stop.cause instanceof SyncError ? stop.cause : undefined;
-    return target.code === 'lease_lost' && target.cause === undefined ? this.takenByOtherSync(stop) : undefined;
+    if (target?.code === 'lease_lost') return this.takenByOtherSync(stop);
+    return failed ?? target;
   }
 
   private takenByOtherSync(cause: SyncError): RunStoppedError {
