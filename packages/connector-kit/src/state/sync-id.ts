@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalEndpoint } from '../config/endpoint-url';
 import type { z } from 'zod';
 import { configFields } from '../config/secret';
 
@@ -27,15 +28,9 @@ export function syncIdFor(destination: string, identity: Record<string, unknown>
   return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 
-/** An http(s) URL as its origin and path without a trailing slash (the host lower-cased by `URL`); any other value as it is. */
+/** An http(s) URL in its one spelling (`canonicalEndpoint`); any other value as it is. */
 function sameEndpoint(value: unknown): unknown {
-  if (typeof value !== 'string' || !/^https?:\/\//i.test(value)) return value;
-  try {
-    const url = new URL(value);
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return value;
-  }
+  return typeof value === 'string' && /^https?:\/\//i.test(value) ? canonicalEndpoint(value) : value;
 }
 
 /**
