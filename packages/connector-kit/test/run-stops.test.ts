@@ -168,8 +168,10 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     const slash = await run(`${url}/`);
     expect(slash.notices.map((n) => n.code)).toEqual(['sync_identity_changed']);
     expect(slash.notices[0]?.message).toBe(
-      `A sync named "tt" of Tiny exists with other settings (baseUrl ${JSON.stringify(url)} → ${JSON.stringify(`${url}/`)}): this run starts a new sync, which owns nothing — sync mode deletes nothing the other created. If it is the same Tiny account, give the settings exactly as before (the same spelling of the URL).`,
+      `A sync named "tt" of Tiny exists with other settings (baseUrl ${JSON.stringify(url)} → ${JSON.stringify(`${url}/`)}): this run starts a new sync, which owns nothing — sync mode deletes nothing the other created. Only the spelling of the URL differs (a trailing slash, capitals, a default port): the connectors' endpoint URLs are now read in one spelling, so if the other sync is from an earlier version, this one goes on from here and the other's state can be dropped (\`syncmodes state forget\`); otherwise give the URL as before.`,
     );
+    const localhost = await run(url.replace('127.0.0.1', 'localhost'));
+    expect(localhost.notices[0]?.message).toContain('If it is the same Tiny account, give the settings exactly as before (the same spelling of the URL).');
     expect((await run(`${url}/`)).notices).toEqual([]); // said once
     expect((await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(people(2)), state, retry: FAST, syncName: 'other' })).notices).toEqual([]);
   });
