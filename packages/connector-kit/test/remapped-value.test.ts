@@ -76,6 +76,23 @@ describe('a remapped column whose new values are other rows\' old ones (tiny des
     }
   }
 
+  // Fresh reviewer 119, F3: with both phones mapped, swapping the columns refused the rows whose second number is another
+  // row's first ("it carries last values of record …"): each row kept both its numbers, in the other field.
+  it('sync: Phone 1 and Phone 2 mapped, then swapped: every row updated, none refused', async () => {
+    const rows = collidingRows();
+    const state = new MemoryStateStore();
+    const both = (r: Row, first: 'Phone 1' | 'Phone 2', second: 'Phone 1' | 'Phone 2'): ConformanceRecord => ({
+      id: r['Customer Id'] as string,
+      snapshot: { properties: { email: r.Email as string, name: r['Last Name'] as string, phone: r[first] as string, phone2: r[second] as string }, groups: [] },
+    });
+    const run = (first: 'Phone 1' | 'Phone 2', second: 'Phone 1' | 'Phone 2') =>
+      runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(rows.map((r) => both(r, first, second))), state, retry: FAST });
+    await run('Phone 1', 'Phone 2');
+    const swapped = await run('Phone 2', 'Phone 1');
+    expect(swapped.results.filter((r) => r.outcome === 'failed').map((r) => `${r.id}:${r.code ?? ''}`)).toEqual([]);
+    expect(swapped.counts.updated).toBe(rows.filter((r) => r['Phone 1'] !== r['Phone 2']).length);
+  });
+
   for (const mode of ['sync', 'additive', 'enrich'] as const) {
     it(`${mode}: Phone 2 → Phone 1 with only the phone telling rows apart updates every row (no identity_unclear)`, async () => {
       const rows = collidingRows();

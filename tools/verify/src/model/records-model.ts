@@ -700,7 +700,13 @@ export class RecordsModel {
     const now = new Map<string, string | null>();
     for (const r of open) for (const v of this.valuesOutsideKey(r.snapshot.properties)) now.set(v, now.has(v) ? null : r.id);
     const told = new Map(changed.map((r) => [r.id, this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties).filter((v) => last.get(v) === r.id).length] as const));
-    const emptied = new Set(changed.filter((r) => (told.get(r.id) ?? 0) > 0 && !this.valuesOutsideKey(r.snapshot.properties).some((v) => last.get(v) === r.id)).map((r) => r.id));
+    // Kept in any field (the kit's `valueOnly`): Phone 1 and Phone 2 swapped keep both numbers.
+    const valueOnly = (v: string) => JSON.stringify((JSON.parse(v) as unknown[]).slice(1));
+    const kept = (r: ConformanceRecord) => {
+      const now = new Set(this.valuesOutsideKey(r.snapshot.properties).map(valueOnly));
+      return this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties).some((v) => last.get(v) === r.id && now.has(valueOnly(v)));
+    };
+    const emptied = new Set(changed.filter((r) => (told.get(r.id) ?? 0) > 0 && !kept(r)).map((r) => r.id));
     const pairs: [o: string, s: string, fresh: boolean][] = [];
     for (const s of open) {
       const fresh = this.entries.get(s.id)?.idKnown !== true;

@@ -14,6 +14,9 @@ export interface Emptied {
   readonly carries?: RecordView | undefined;
 }
 
+/** A `valueKey` without its property name: the value and its type. */
+const valueOnly = (v: string): string => v.slice(v.indexOf('\u0000') + 1);
+
 /** The window's changed records (written before, still in the source, not refused already). */
 function changedRecords(rows: readonly RecordView[]): RecordView[] {
   return rows.filter((r) => r.result === undefined && r.next !== null && r.entry !== undefined && !r.entry.notFound && r.entry.destinationId !== null);
@@ -34,7 +37,7 @@ function tellingOwners(lastOf: ReadonlyMap<RecordView, string[]>, nowOf: Readonl
 
 /**
  * Records of a window whose row kept none of the values that told them apart (each held, among
- * the window's changed records, by their last row alone), while another row of the window now
+ * the window's changed records, by their last row alone), in any field, while another row of the window now
  * holds one of those values (held by no other row): read by id, a person changed every value and
  * someone else took one; read by values, the ids were swapped, rotated, shifted or reused, with
  * edits (tenth trial of stop 28: a swap where one row also changed its name and phone rewrote both
@@ -56,7 +59,12 @@ export function emptiedRows(rows: readonly RecordView[], keyOf: KeyOf, unreadRow
   const nowOf = new Map(open.map((r) => [r, valuesOutsideKey(r.next as RecordSnapshot, keyOf)] as const));
   const { last, now } = tellingOwners(lastOf, nowOf);
   const told = new Map(changed.map((r) => [r, (lastOf.get(r) ?? []).filter((v) => last.get(v) === r).length] as const));
-  const emptied = new Set(changed.filter((r) => (told.get(r) ?? 0) > 0 && !(nowOf.get(r) ?? []).some((v) => last.get(v) === r)));
+  // Kept whatever the field: Phone 1 and Phone 2 swapped keep both numbers (fresh reviewer 119, F3: 20 rows refused).
+  const kept = (r: RecordView) => {
+    const now = new Set((nowOf.get(r) ?? []).map(valueOnly));
+    return (lastOf.get(r) ?? []).some((v) => last.get(v) === r && now.has(valueOnly(v)));
+  };
+  const emptied = new Set(changed.filter((r) => (told.get(r) ?? 0) > 0 && !kept(r)));
   // Row s now alone holds a value only o's last row had, o kept none of its own: s carries o's.
   const pairs: [o: RecordView, s: RecordView][] = [];
   for (const s of open) {
