@@ -68,6 +68,8 @@ export class MemoryStateStore implements StateStore {
   async forgetSync(syncId: string): Promise<number> {
     const lease = this.leases.get(syncId);
     if (lease && lease.holder !== '' && lease.expiresAt > Date.now()) throw new SyncRunningError(syncId, lease.holder, lease.acquiredAt, lease.expiresAt);
+    // A holder whose lease expired (a run paused past it) is fenced: it must not write the forgotten state back.
+    if (lease) this.leases.set(syncId, { ...lease, holder: '', epoch: lease.epoch + 1, expiresAt: 0 });
     const removed = this.records.get(syncId)?.size ?? 0;
     this.records.delete(syncId);
     this.syncs.delete(syncId);

@@ -181,6 +181,8 @@ export class SqliteStateStore implements StateStore {
         .transaction((): number => {
           // A run in progress keeps its sync: it would write its state back.
           this.leases.refuseIfHeld(syncId);
+          // A holder whose lease expired (a run paused past it) is fenced: it must not write the forgotten state back.
+          this.db.prepare("UPDATE leases SET holder = '', expires_at = 0, epoch = epoch + 1 WHERE sync_id = ?").run(syncId);
           const removed = this.db.prepare('DELETE FROM records WHERE sync_id = ?').run(syncId).changes;
           this.db.prepare('DELETE FROM syncs WHERE sync_id = ?').run(syncId);
           return removed;

@@ -171,6 +171,19 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
       expect(await store.count('other')).toBe(1);
     });
 
+    it('forgetting a sync whose lease expired fences its holder (a run paused past it): its renewal and writes are refused lease_lost, a new run takes the sync', async () => {
+      await store.put(SYNC, [entry('a')]);
+      const paused = await store.acquireLease(SYNC, { holder: 'host:1:paused', ttlMs: 1 });
+      await new Promise((r) => setTimeout(r, 20));
+      expect(await store.forgetSync(SYNC)).toBe(1);
+      await expect(store.renewLease(paused, 60_000)).rejects.toMatchObject({ code: 'lease_lost' });
+      await expect(store.put(SYNC, [entry('b')], paused)).rejects.toMatchObject({ code: 'lease_lost' });
+      expect(await store.count(SYNC)).toBe(0);
+      const next = await store.acquireLease(SYNC, { holder: 'host:2:next', ttlMs: 60_000 });
+      await store.put(SYNC, [entry('c')], next);
+      expect(await store.count(SYNC)).toBe(1);
+    });
+
     it(`indexes ${(options.largeIndexSize ?? 20_000).toLocaleString('en')} entries and reads them back`, async () => {
       const n = options.largeIndexSize ?? 20_000;
       const batch: StateEntry[] = [];

@@ -87,6 +87,8 @@ export class PgSyncs {
     if (lease && lease.holder !== '' && Number(lease.expires_at) > Number(lease.now)) {
       throw new SyncRunningError(syncId, lease.holder, Number(lease.acquired_at), Number(lease.expires_at));
     }
+    // A holder whose lease expired (a run paused past it) is fenced: it must not write the forgotten state back (fresh reviewer 119, F4).
+    await client.query(`UPDATE ${this.leases} SET holder = '', expires_at = 0, epoch = epoch + 1 WHERE sync_id = $1`, [syncId]);
     const removed = await client.query(`DELETE FROM ${this.records} WHERE sync_id = $1`, [syncId]);
     await client.query(`DELETE FROM ${this.syncs} WHERE sync_id = $1`, [syncId]);
     return removed.rowCount ?? 0;
