@@ -126,6 +126,56 @@ describe('a run paused past its lease (the event loop blocked, as a SIGSTOP does
     expect((await admin.records<{ records: unknown[] }>()).records.length).toBeLessThanOrEqual(2);
   });
 
+  // Fresh reviewer 119, F5: the check before a call waited for the store's answer to the renewal even after Ctrl-C: a store
+  // that did not answer held the interrupted run for ever.
+  it('interrupted while the check after a pause waits for a store that does not answer: it stops interrupted at once', async () => {
+    const inner = new MemoryStateStore();
+    let hang = false;
+    const state = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === 'renewLease') return async (...args: Parameters<MemoryStateStore['renewLease']>) => (hang ? new Promise<void>(() => undefined) : target.renewLease(...args));
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const stop = new AbortController();
+    const hangs = async () => {
+      hang = true;
+      setTimeout(() => stop.abort(), 100);
+    };
+    const started = Date.now();
+    const run = await runSync({ collectResults: true, destination: pausing(hangs), config: { baseUrl: url, token: TINY_TOKEN }, source: memorySource(people), state, windowSize: 1, lease: { ttlMs: TTL_MS }, signal: stop.signal, inFlightGraceMs: 200 });
+    expect([run.status, run.reason?.code]).toEqual(['stopped', 'interrupted']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 20_000);
+
+  // Fresh reviewer 119, F6: the records' lease lost first (the sync's renewal answered later) named the internal key `target:…`.
+  it('its sync and records taken over, the records\' lease heard of first: the stop names the sync, never the records\' internal key', async () => {
+    const inner = new MemoryStateStore();
+    const config = { baseUrl: url, token: TINY_TOKEN };
+    const { syncId } = await runSync({ destination: tinyDestination, config, source: memorySource(people), state: inner, dryRun: true });
+    const state = new Proxy(inner, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (prop === 'renewLease') return async (...args: Parameters<MemoryStateStore['renewLease']>) => {
+          if (args[0].syncId === syncId) await new Promise((r) => setTimeout(r, 50));
+          return target.renewLease(...args);
+        };
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const other = { holder: 'other-host:1:other-run', ttlMs: 600_000 };
+    const takeBoth = async () => {
+      await inner.acquireLease(syncId, other);
+      await inner.acquireLease(targetLeaseKey('tiny', { baseUrl: url }), other);
+      await new Promise((r) => setTimeout(r, TTL_MS)); // the heartbeats tick: the records' renewal is refused first
+    };
+    const run = await runSync({ collectResults: true, destination: pausing(takeBoth), config, source: memorySource(people), state, windowSize: 1, lease: { ttlMs: TTL_MS } });
+    expect(run.reason?.code).toBe('lease_lost');
+    expect(run.reason?.message).toContain(`sync ${syncId}`);
+    expect(run.reason?.message).not.toContain('target:');
+  });
+
   // Fresh reviewer 117, F2: the caller made for the run's volume after the scan dropped the check before each call (and any
   // stop made during the scan): a run paused while reading its source, whose records another sync took meanwhile, wrote them all.
   for (const takenOver of [false, true]) {

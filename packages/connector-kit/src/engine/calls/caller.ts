@@ -250,6 +250,17 @@ export class Caller implements RateLimitObserver {
     this.gateCheck = check;
   }
 
+  /**
+   * The gate's answer; one that takes time (a lease renewed after a pause) ends when the run
+   * stops meanwhile (an interrupt), with that stop (fresh reviewer 119, F5: a store that did not
+   * answer the renewal held an interrupted run past its grace, or for ever).
+   */
+  private async checkGate(): Promise<SyncError | undefined> {
+    const checked = this.gateCheck?.();
+    if (!(checked instanceof Promise)) return checked;
+    return unlessAborted(checked, this.waits.signal, () => this.stopError).catch((error: unknown) => toSyncError(error));
+  }
+
   /** Waits the backoff for retry number `attempt`. */
   backoff(attempt: number): Promise<void> {
     return sleep(backoffMs(this.policy, attempt), this.signal);
@@ -432,7 +443,7 @@ export class Caller implements RateLimitObserver {
     if (this.stopError) throw new AbortError(this.stopError);
     try {
       return await this.pacer.run(async () => {
-        const refused = this.stopError ?? (await this.gateCheck?.()) ?? this.stopError;
+        const refused = this.stopError ?? (await this.checkGate()) ?? this.stopError;
         if (refused) {
           this.stop(refused);
           throw refused;
