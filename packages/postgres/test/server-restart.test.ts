@@ -83,11 +83,24 @@ describe('PostgresStateStore across a server restart', () => {
     const waiting = store.listRuns().then(() => undefined, (e: unknown) => e as { code?: string; message?: string });
     setTimeout(() => stop.abort(), 500);
     const error = await waiting;
-    await store.close();
     expect(error?.code).toBe('state_unwritable');
     expect(error?.message).toContain('ECONNREFUSED');
     expect(Date.now() - started).toBeLessThan(10_000); // not the 60 s it would wait
+    await store.close();
   }, 90_000);
+
+  it('once its signal ended the waits, calls still go through while the server answers (a stopping worker records its runs)', async () => {
+    const stop = new AbortController();
+    const store = await PostgresStateStore.open(cluster.url, { schema: 'ended', signal: stop.signal });
+    try {
+      stop.abort();
+      expect(await store.listRuns()).toEqual([]);
+      await store.put('s', [entry('a')]);
+      expect(await store.count('s')).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
 
   // Fresh reviewer 118, F1: a database down longer than the run's lease (its renewals waiting for the server) stopped the run
   // lease_lost — "another run took over" — which a worker completes without retrying it: the rest of the people were never sent.

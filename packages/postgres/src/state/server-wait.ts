@@ -7,7 +7,7 @@ import pRetry from 'p-retry';
  * made one after another do not each wait it again (fresh reviewer 118, F3, F5: a CLI run
  * whose database died took 110 s to exit, 20 s per call). Past it, calls fail at once until a
  * connection succeeds again. {@link end} (a worker shutting down, Ctrl-C) ends every wait at
- * once (F2: a worker's stop waited its whole timeout).
+ * its next try, within 2 s (F2: a worker's stop waited its whole timeout).
  */
 export class ServerWait {
   /** When the server was first found away (epoch ms); undefined while it answers. */
@@ -31,7 +31,7 @@ export class ServerWait {
     this.waitMs = waitMs;
   }
 
-  /** Ends every wait at once, and later ones: calls fail with the server's own error. */
+  /** Ends every wait (at its next try, within 2 s); later calls are tried once, without waiting (they fail with the server's own error while it is away). */
   end(): void {
     this.ended.abort();
   }
@@ -48,25 +48,19 @@ export class ServerWait {
    * @throws the last error of `connect` (the server's own: ECONNREFUSED, 57P03…).
    */
   async connect<T>(connect: () => Promise<T>, isAway: (error: unknown) => boolean): Promise<T> {
-    if (this.waitMs <= 0) return connect();
-    let last: unknown;
-    try {
-      const connected = await pRetry(connect, {
-        retries: Number.MAX_SAFE_INTEGER,
-        minTimeout: 100,
-        maxTimeout: 2_000,
-        factor: 2,
-        signal: this.ended.signal,
-        shouldRetry: ({ error }) => {
-          last = error;
-          return this.mayWait(error, isAway);
-        },
-      });
-      this.awaySince = undefined;
-      return connected;
-    } catch (error) {
-      throw this.ended.signal.aborted && last !== undefined ? last : error;
-    }
+    // Not waiting (opening; or ended: a worker stopping still records its runs while the server answers).
+    if (this.waitMs <= 0 || this.ended.signal.aborted) return connect();
+    // No abort signal for p-retry: it would give up on a connection under way, which then arrives with nobody to release it
+    // (a stopping worker's pool.end() waited for it for ever). An ended wait stops at the next attempt (at most 2 s).
+    const connected = await pRetry(connect, {
+      retries: Number.MAX_SAFE_INTEGER,
+      minTimeout: 100,
+      maxTimeout: 2_000,
+      factor: 2,
+      shouldRetry: ({ error }) => this.mayWait(error, isAway),
+    });
+    this.awaySince = undefined;
+    return connected;
   }
 
   private mayWait(error: unknown, isAway: (error: unknown) => boolean): boolean {
