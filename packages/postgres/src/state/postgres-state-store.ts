@@ -175,6 +175,10 @@ export class PostgresStateStore implements StateStore {
     });
     // An idle connection the server closed (restart, failover) must not crash the process: the next query reconnects.
     pool.on('error', () => undefined);
+    // So must one the server ends (57P01: a restart, a failover) at any other moment — between a statement and its release,
+    // or after a broken one was dropped: every connection ignores its 'error' event from the start (a new-user check saw two
+    // uncaught 57P01 while the server was stopped mid-run). Statements still fail with the error, which is what counts.
+    pool.on('connect', (client) => client.on('error', ignoreError));
     const store = new PostgresStateStore(pool, url, options.schema ?? DEFAULT_SCHEMA, silenceLimitMs(options.queryTimeoutMs ?? DEFAULT_QUERY_TIMEOUT_MS), new ServerWait(0, options.signal));
     try {
       await store.using('creating its tables', (client) => ensureSchema(client, options.schema ?? DEFAULT_SCHEMA, pg.escapeIdentifier));
