@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -12,7 +13,7 @@ export default defineConfig({
     include: ['test/browser/**/*.test.ts'],
     // The run's temporary folders, removed when it ends.
     globalSetup: ['test/temp-root-global-setup.ts'],
-    reporters: ['default', ['json', { outputFile: 'reports/vitest-browser.json' }]],
+    reporters: ['default', ['json', { outputFile: 'reports/vitest-browser.json' }], [fileURLToPath(new URL('../../tools/test/unhandled-errors-reporter.ts', import.meta.url)), { outputFile: 'reports/vitest-browser.unhandled.json' }]],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

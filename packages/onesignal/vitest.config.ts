@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -12,7 +13,7 @@ export default defineConfig({
     // One module graph per worker, not per file (as in the kit): the SDK, the emulator and the
     // spec validator (its description parsed once, see test/spec-validation/install.ts) load once.
     isolate: false,
-    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }], [fileURLToPath(new URL('../../tools/test/unhandled-errors-reporter.ts', import.meta.url)), { outputFile: 'reports/vitest.unhandled.json' }]],
     testTimeout: 120_000, // a bound on hangs, not a performance check (tests run on 2 shared cores)
     hookTimeout: 120_000,
   },

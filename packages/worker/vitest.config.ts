@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Runs under Node ≥ 22.12 (pg-boss 12): `npm test` here starts vitest with tools/scripts/node22.mjs.
@@ -9,7 +10,7 @@ export default defineConfig({
     // A throwaway Postgres server for the queue and the state; each test file makes its own database.
     // The worker process the tests start, bundled once for the run.
     globalSetup: ['test/postgres-global-setup.ts', 'test/prebuild-global-setup.ts'],
-    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }]],
+    reporters: ['default', ['json', { outputFile: 'reports/vitest.json' }], [fileURLToPath(new URL('../../tools/test/unhandled-errors-reporter.ts', import.meta.url)), { outputFile: 'reports/vitest.unhandled.json' }]],
     testTimeout: 120_000,
     hookTimeout: 60_000,
     // Two test files at once: they mostly wait on heartbeats, schedules and the processes they

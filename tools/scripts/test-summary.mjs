@@ -7,7 +7,9 @@
 // Counted as failed, because each means a test did not pass: a failing test; a test file
 // that failed without a failing test (it could not be loaded, or a hook failed: its tests
 // did not run); a skipped or todo test (the project has none: a test never skips); a
-// package whose report is missing (its test run did not finish).
+// package whose report is missing (its test run did not finish); an error vitest caught
+// outside any test (an uncaught exception: `reports/vitest.unhandled.json`, which vitest's
+// own JSON report leaves out).
 //
 // `--browser` also reads the real-browser tests' reports (`reports/vitest-browser.json` of
 // each package with a `vitest.browser.config.ts`), which .ci/run writes with
@@ -73,6 +75,12 @@ function readReport(pkg, path) {
     } else {
       for (const t of notRun) failures.push(`SKIPPED ${where} > ${t.fullName} (counted as failed: tests never skip)`);
     }
+  }
+  // Errors vitest caught outside any test (written beside the report by tools/test/unhandled-errors-reporter.ts): its JSON
+  // report leaves them out and says success, though the run failed.
+  const unhandled = path.replace(/\.json$/, '.unhandled.json');
+  if (existsSync(unhandled)) {
+    for (const e of JSON.parse(readFileSync(unhandled, 'utf8'))) failures.push(`UNHANDLED ${e.name}: ${firstLine(e.message)} (caught outside any test; the log above says which file was running)`);
   }
   return { passed: report.numPassedTests ?? 0, failures };
 }

@@ -54,6 +54,23 @@ describe('the test summary (tools/scripts/test-summary.mjs)', () => {
     expect(lines).toEqual(['@x/a: 2 passed, 1 failed', '  FAIL test/bad.test.ts > suite breaks: AssertionError: expected 1 to be 2', 'failing: @x/a', '2 passed, 1 failed']);
   });
 
+  // A fresh new-user check: two uncaught errors in one package's run, and the summary said 2630 passed, 0 failed.
+  it('counts an error vitest caught outside any test (its JSON report says success) as a failure of its package', async () => {
+    writePackage(root, 'a', '@x/a', [{ file: 'test/ok.test.ts', status: 'passed', tests: [{ fullName: 'works', status: 'passed' }] }]);
+    writeFileSync(join(root, 'packages', 'a', 'reports', 'vitest.unhandled.json'), JSON.stringify([{ name: 'error', message: 'terminating connection due to administrator command\n  at parse' }]));
+    writePackage(root, 'b', '@x/b', [{ file: 'test/ok.test.ts', status: 'passed', tests: [{ fullName: 'works', status: 'passed' }] }]);
+    writeFileSync(join(root, 'packages', 'b', 'reports', 'vitest.unhandled.json'), '[]');
+    const { code, lines } = await summary();
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      '@x/a: 1 passed, 1 failed',
+      '  UNHANDLED error: terminating connection due to administrator command (caught outside any test; the log above says which file was running)',
+      '@x/b: 1 passed, 0 failed',
+      'failing: @x/a',
+      '2 passed, 1 failed',
+    ]);
+  });
+
   it("says so when vitest's report has no message (a timeout)", async () => {
     writePackage(root, 'a', '@x/a', [{ file: 'test/slow.test.ts', status: 'failed', tests: [{ fullName: 'slow', status: 'failed', duration: 30_012, failureMessages: ['Error: STACK_TRACE_ERROR\n    at task (…)'] }] }]);
     const { lines } = await summary();
