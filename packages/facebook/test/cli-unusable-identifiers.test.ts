@@ -44,6 +44,18 @@ describe('syncmodes sync --to facebook: a mapped identifier whose values are all
     }
   }, 60_000);
 
+  // Fresh new-user check 120: phones Meta's rules could not use were sent empty and said only in a log line; the summary and
+  // the report said every row was created.
+  it('a value sent empty (a phone without its country code) is said in the summary and the report (values_sent_empty, record ids, no values); the row is added by its email', async () => {
+    const { out, report } = await sync('Id,Email,Phone\n1,ada@example.com,+44 20 7946 0958\n2,bo@example.com,12\n3,cy@example.com,x\n', ['EMAIL=Email', 'PHONE=Phone']);
+    expect(out.code, out.stderr).toBe(0);
+    expect(report.records.map((r) => `${r.id}:${r.outcome}`)).toEqual(['1:created', '2:created', '3:created']);
+    const notice = (report as unknown as { notices: { code: string; message: string }[] }).notices.find((n) => n.code === 'values_sent_empty');
+    expect(notice?.message).toMatch(/PHONE: 2 record\(s\) \("2", "3"\)/);
+    expect(notice?.message).not.toContain('bo@example.com');
+    expect(out.stdout).toMatch(/Notices:\n {2}values_sent_empty: Some mapped values could not be normalised as Meta requires and were sent empty — PHONE: 2 record\(s\)/);
+  }, 60_000);
+
   it('no identifying key mapped at all is still refused as match_key_not_mapped, naming the keys', async () => {
     const { out, report } = await sync('Id,First\n1,Ada\n', ['FN=First']);
     expect(out.code, out.stderr).toBe(2);

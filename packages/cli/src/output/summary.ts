@@ -7,7 +7,7 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 /**
  * The end-of-run summary: a table of outcomes, the calls made, destination fields created
  * (in a dry run: "would create data attribute zip (string): …"), why the run was refused or
- * stopped, and failures / skips grouped by code with a few example rows each. Values from
+ * stopped, the run's notices, and failures / skips grouped by code with a few example rows each. Values from
  * the data (ids, messages quoting values, the source's name) have their control characters
  * escaped (see `escapeControl`): the summary goes to a terminal. No colour.
  */
@@ -39,6 +39,9 @@ export function formatSummary(report: SyncReport, destinationName: string, repor
   if (report.status !== 'completed' && report.reason) {
     lines.push('', `${report.status === 'refused' ? 'REFUSED' : 'STOPPED'} (${safe(report.reason.code)}): ${safe(report.reason.message)}`);
   }
+  // What the run says about itself (a group recreated, values sent empty…): before, only in the JSON report and a log line.
+  if (report.notices.length > 0) lines.push('', 'Notices:');
+  for (const n of report.notices) lines.push(`  ${safe(n.code)}: ${safe(n.message)}`);
   for (const outcome of ['failed', 'skipped'] as const) {
     const codes = Object.entries(report.codes[outcome]).sort((a, b) => b[1] - a[1]);
     if (codes.length === 0) continue;

@@ -25,6 +25,13 @@ export interface VerbContext<Config, Client> {
   readonly signal: AbortSignal;
   /** Report rate-limit headers here; when a window is nearly spent, queued calls wait for its reset. */
   readonly rateLimit: RateLimitObserver;
+  /**
+   * Says something about the run as a whole, shown in its summary and report (`SyncRunSummary.notices`):
+   * a stable snake_case code the destination declares in its `errorCodes`, and a message with
+   * no personal data (record ids and counts are fine). A later notice of the same code replaces
+   * the earlier one, so a verb may say a running total batch after batch. Absent in checks.
+   */
+  readonly notice?: ((notice: { readonly code: string; readonly message: string }) => void) | undefined;
 }
 
 /** One record to look up. `ref` is the kit's handle; echo it back in the result map. */

@@ -65,6 +65,8 @@ export class FacebookClient {
   private tooLarge = false;
   /** What this run has learned about audience ids (see {@link AudienceMemory}). */
   readonly memory: AudienceMemory;
+  /** Per identifier key, the records whose value of it could not be normalised and was sent empty in this run (see `reportDropped`). */
+  readonly sentEmpty = new Map<string, Set<string>>();
 
   /** `signal`: the run's (the connect context's): requests still in flight when it aborts are cancelled. */
   constructor(

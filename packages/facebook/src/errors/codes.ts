@@ -11,6 +11,7 @@ const config = (meaning: string, action: string): CodeInfo => ({ scope: 'config'
  * Graph API errors: https://developers.facebook.com/docs/marketing-api/error-reference
  */
 export const FACEBOOK_CODES = {
+  values_sent_empty: run(false, 'A notice: some mapped values could not be normalised as Meta requires and were sent empty; the people were matched by their other identifiers. The notice names the identifier keys and records.', 'Fix those values in the source and run again.'),
   no_valid_identifier: record(false, 'No usable identifier after normalisation (an email, a phone with its country code, a MADID or an EXTERN_ID).', 'Give the record one of them; the message says which were unusable.'),
   invalid_entry: record(false, 'Facebook counted the person’s row as an invalid entry (`invalid_entry_samples`).', 'Check the person’s identifiers in the source.'),
   removal_too_large: record(false, 'A removal needs more query string than Facebook accepts, even for this person alone.', 'Report it: removals are split until they fit.'),

@@ -49,7 +49,19 @@ const AUDIENCE_IN_OTHER_ACCOUNT: FacebookCode = 'audience_in_other_account';
 
 const NO_IDENTIFIER = 'No usable identifier after normalisation: give the record an EMAIL, a PHONE with its country code, a MADID or an EXTERN_ID.';
 
-/** Logs (without values) which mapped values the rules could not use; country names, which are not personal, are listed. */
+/** Record ids for a message: the first three, then how many more. */
+function someIds(ids: ReadonlySet<string>): string {
+  const first = [...ids].slice(0, 3).map((id) => `"${id}"`).join(', ');
+  return ids.size > 3 ? `${first} and ${ids.size - 3} more` : first;
+}
+
+/**
+ * Logs (without values) which mapped values the rules could not use (country names, which are
+ * not personal, are listed), and says so in the run's summary and report: notice
+ * `values_sent_empty`, per identifier key the records (ids, never values) in this run so far.
+ * Logged only, a user saw every row `created` while 57 phones had been sent empty (fresh
+ * new-user check 120).
+ */
 function reportDropped(ctx: FacebookVerbContext, audience: GroupRef, members: readonly MemberItem[], dropped: readonly (readonly SchemaKey[])[]): void {
   const counts: Partial<Record<SchemaKey, number>> = {};
   const countries = new Set<string>();
@@ -57,6 +69,8 @@ function reportDropped(ctx: FacebookVerbContext, audience: GroupRef, members: re
     for (const key of keys) {
       counts[key] = (counts[key] ?? 0) + 1;
       if (key === 'COUNTRY') countries.add(textOf(members[i]?.identity.COUNTRY) ?? '');
+      const ids = ctx.client.sentEmpty.get(key) ?? new Set<string>();
+      ctx.client.sentEmpty.set(key, ids.add(members[i]?.recordId ?? ''));
     }
   });
   if (Object.keys(counts).length === 0) return;
@@ -64,6 +78,11 @@ function reportDropped(ctx: FacebookVerbContext, audience: GroupRef, members: re
     audience: audience.name,
     ...counts,
     ...(countries.size > 0 ? { unmappedCountries: [...countries].sort() } : {}),
+  });
+  const per = [...ctx.client.sentEmpty].map(([key, ids]) => `${key}: ${ids.size} record(s) (${someIds(ids)})`).join('; ');
+  ctx.notice?.({
+    code: 'values_sent_empty',
+    message: `Some mapped values could not be normalised as Meta requires and were sent empty — ${per}. Those people were still matched by their other identifiers. Fix the values in the source (a PHONE with its country code, an EMAIL with an @, a COUNTRY as a two-letter code or a name…) and run again.`,
   });
 }
 

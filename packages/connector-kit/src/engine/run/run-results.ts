@@ -25,6 +25,12 @@ export class RunResults {
   readonly actions: Record<PlannedAction, number> = { create: 0, update: 0, delete: 0, groups: 0, none: 0, skip: 0, fail: 0 };
   readonly results: RecordResult[] = [];
   readonly notices: RunNotice[] = [];
+  /** Adds a notice, in place of an earlier one of the same code (a destination's running total: `VerbContext.notice`). */
+  notice(notice: RunNotice): void {
+    const at = this.notices.findIndex((n) => n.code === notice.code);
+    if (at >= 0) this.notices[at] = notice;
+    else this.notices.push(notice);
+  }
   /** Destination fields the run created or found (a dry run: would create), from `prepareFields`. */
   fields: readonly PreparedField[] | undefined;
   private processed = 0;

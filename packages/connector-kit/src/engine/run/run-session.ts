@@ -55,6 +55,8 @@ export class RunSession {
   private limits: DestinationLimits | AudienceLimits;
   private pacer: Pacer;
   caller: Caller;
+  /** Where verbs say something about the run as a whole (`VerbContext.notice`). */
+  private readonly notice = (notice: { readonly code: string; readonly message: string }) => this.results.notice(notice);
   /** The sync's and its records' leases, once held (see {@link hold}). */
   private leases: RunLeases | undefined;
   /** The check before each call that the run's leases are still its own (see `RunLeases.check`). */
@@ -175,7 +177,7 @@ export class RunSession {
       const client = await this.caller.call('connect', () => destination.connect(config, { logger, signal: this.ending.signal }));
       const prepare = destination.prepareFields;
       if (prepare) {
-        const ctx = { config, client, logger, signal: this.ending.signal, rateLimit: this.caller };
+        const ctx = { config, client, logger, signal: this.ending.signal, rateLimit: this.caller, notice: this.notice };
         const fields = await this.caller.call('prepare_fields', () => prepare.call(destination, ctx, [...scan.propertyNames], { samples: scan.samples, dryRun }));
         if (fields) this.results.fields = fields;
       }
@@ -209,7 +211,7 @@ export class RunSession {
     const { destination, config, logger } = setup;
     const base = {
       config,
-      verbs: { config, client, logger, signal: this.ending.signal, rateLimit: this.caller },
+      verbs: { config, client, logger, signal: this.ending.signal, rateLimit: this.caller, notice: this.notice },
       mode: setup.mode,
       deletePolicy: setup.deletePolicy,
       dryRun: setup.dryRun,
