@@ -177,6 +177,14 @@ describe('terminal-safe output (issue 17, item 10)', () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
     expect(shown.stdout).toContain('of sync crm\\x1b]0;owned\\x07\\x1b[2J\\x9b31m\\0x');
+    // Fresh new-user check 120: a prefix of the id, as `state` takes a sync's, is enough; too short or unknown says how to give it.
+    const runId = runs[0]?.runId as string;
+    const byPrefix = await cliWith(['runs', 'show', runId.slice(0, 8), '--state-dir', stateDir]);
+    expect(byPrefix.code).toBe(0);
+    expect(byPrefix.stdout).toContain(`Run ${runId} of sync`);
+    const unknown = await cliWith(['runs', 'show', 'ffffffff', '--state-dir', stateDir]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('No run "ffffffff" in the run history: give its id or a unique prefix of at least 4 characters');
   });
 
   it('logs are JSON lines when stderr is not a terminal, pretty on a terminal, and --log-format overrides both', async () => {

@@ -1,4 +1,4 @@
-import { reportOfRun, type StateStore } from '@syncmodes/connector-kit';
+import { reportOfRun, type RunRecord, type StateStore } from '@syncmodes/connector-kit';
 import { Command, InvalidArgumentError } from 'commander';
 import { formatRuns } from '../output/runs-table';
 import { formatSummary } from '../output/summary';
@@ -20,6 +20,25 @@ const positive = (value: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expects a whole number ≥ 1.');
   return n;
 };
+
+/** Most runs a prefix is looked for among (the history keeps 100 per sync). */
+const PREFIX_SEARCH = 10_000;
+
+/**
+ * A run by its id, or by a unique prefix of it (as `state` takes a sync's), newest runs first
+ * (fresh new-user check 120: the first 8 characters of an id were "not in the run history").
+ *
+ * @throws `UsageError` `run_not_found` (no run has it), `ambiguous_run` (several: naming them).
+ */
+async function findRun(state: StateStore, ref: string): Promise<RunRecord> {
+  const exact = await state.getRun(ref);
+  if (exact) return exact;
+  const matches = ref.length >= 4 ? (await state.listRuns({ limit: PREFIX_SEARCH })).filter((r) => r.runId.startsWith(ref)) : [];
+  if (matches.length > 1) throw new UsageError(`"${ref}" starts ${matches.length} run ids: ${matches.slice(0, 5).map((r) => `${r.runId} (${r.syncName})`).join(', ')}${matches.length > 5 ? ', …' : ''}. Give more of the id.`, 'ambiguous_run');
+  const found = matches[0] ? await state.getRun(matches[0].runId) : undefined;
+  if (!found) throw new UsageError(`No run "${ref}" in the run history: give its id or a unique prefix of at least 4 characters, as \`syncmodes runs\` lists them (a run older than the runs kept is gone).`, 'run_not_found');
+  return found;
+}
 
 /**
  * Runs `fn` on the state (Postgres, else the SQLite file in `--state-dir`, never created here:
@@ -70,13 +89,13 @@ export function runsCommand(io: CliIo, onExit: (code: number) => void, jsonOutpu
   list.addCommand(
     stateOptions(new Command('show'))
       .description("One run: its counts, API calls, and failed and skipped records by code; --report writes its report.")
-      .argument('<run-id>', 'the run (see `syncmodes runs`)')
+      .argument('<run-id>', 'the run, or a unique prefix of its id (see `syncmodes runs`)')
       .option('--report <file>', 'write its report: r.html (a page) or r.json (failed and skipped records only; the others are counted)')
       .action(async (runId: string, _flags: unknown, command: Command) => {
         // --state / --state-dir may be given before or after `show`: the parent command takes them first.
         const flags = command.optsWithGlobals<StateFlags & { report?: string }>();
-        const run = await withState(flags, io, undefined, (state) => state.getRun(runId));
-        if (!run) throw new UsageError(`No run "${runId}" in the run history (it may be older than the runs kept; see \`syncmodes runs\`).`, 'run_not_found');
+        const run = await withState(flags, io, undefined, (state) => findRun(state, runId));
+        if (!run) throw new UsageError(`No run "${runId}": there is no run history here yet (see \`syncmodes runs\`).`, 'run_not_found');
         const report = reportOfRun(run);
         const name = await displayName(run.destination);
         if (flags.report) await writeReport(flags.report, report, [], name);
