@@ -66,6 +66,33 @@ function runBinary(bin: string, args: readonly string[], asPostgres: boolean): v
   execFileSync(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
 }
 
+/** Where a throwaway server runs and how it was started (see {@link startPostgresCluster}). */
+interface ServerPlace {
+  readonly bin: string;
+  readonly data: string;
+  readonly log: string;
+  /** The `-o` settings it was started with (a stopped server is started with them again). */
+  readonly settings: string;
+  readonly asPostgres: boolean;
+}
+
+/** `pg_ctl restart -m fast`; with `downMs`, a fast stop, that long down, then a start (an outage). See `PostgresCluster.restart`. */
+async function restartServer(at: ServerPlace, downMs?: number): Promise<void> {
+  const ctl = (...args: string[]) => {
+    const [file, argv] = commandOf(join(at.bin, 'pg_ctl'), ['-D', at.data, '-l', at.log, '-w', '-t', '60', ...args], at.asPostgres);
+    return promisify(execFile)(file, argv, { timeout: 120_000 }).catch((error: unknown) => {
+      throw failure('restart', error, at.log);
+    });
+  };
+  if (downMs === undefined) {
+    await ctl('-m', 'fast', 'restart');
+    return;
+  }
+  await ctl('-m', 'fast', 'stop');
+  await new Promise((r) => setTimeout(r, downMs));
+  await ctl('-o', at.settings, 'start');
+}
+
 function failure(what: string, error: unknown, log?: string): Error {
   const e = error as { stderr?: Buffer; message?: string };
   const detail = [e.stderr?.toString().trim(), log && existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').slice(-15).join('\n') : undefined].filter(Boolean).join('\n');
@@ -143,21 +170,7 @@ export async function startPostgresCluster(options: PostgresClusterOptions = {})
     port,
     dir,
     stop,
-    async restart(options = {}) {
-      const ctl = (...args: string[]) => {
-        const [file, argv] = commandOf(join(bin, 'pg_ctl'), ['-D', data, '-l', log, '-w', '-t', '60', ...args], asPostgres);
-        return promisify(execFile)(file, argv, { timeout: 120_000 }).catch((error: unknown) => {
-          throw failure('restart', error, log);
-        });
-      };
-      if (options.downMs === undefined) {
-        await ctl('-m', 'fast', 'restart');
-        return;
-      }
-      await ctl('-m', 'fast', 'stop');
-      await new Promise((r) => setTimeout(r, options.downMs));
-      await ctl('-o', settings, 'start');
-    },
+    restart: (options = {}) => restartServer({ bin, data, log, settings, asPostgres }, options.downMs),
     async createDatabase(name: string): Promise<string> {
       const client = new pg.Client({ connectionString: url });
       await client.connect();
