@@ -225,6 +225,39 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  // CI of stop 51 (verify quick, seed 110057374, tiny/sync 110057774#0): the departure's lookup failed after every retry in
+  // the run that created the new row; a run later that row had state, was no longer new, and the departure went ahead.
+  it('sync: the same, when the departing record\'s lookup fails in that run: it is still released (nothing needed the lookup), and no later run deletes it or takes it out of its groups', async () => {
+    await run('sync', [rec('id1', 'ada@example.com', 'Ada Lovelace', ['vip']), rec('id9', 'kim@example.com', 'Kim Park')]);
+    await admin.setFaults([{ kind: 'server_error', method: 'GET', path: '^/records$', query: '^ada@example\\.com$', rate: 1 }]);
+    const back = await run('sync', [rec('id2', 'ada.n@example.com', 'Ada Lovelace', ['vip']), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+    await admin.setFaults([]);
+    expect((await admin.requests()).filter((e) => e.fault !== undefined).length).toBeGreaterThan(0);
+    const byId = new Map(back.results.map((r) => [r.id, r]));
+    expect(byId.get('id2')).toMatchObject({ outcome: 'created' });
+    expect(byId.get('id1')).toMatchObject({ outcome: 'skipped', code: 'rekeyed', destinationId: 'r1' });
+    expect(byId.get('id1')?.message).toContain('no longer tracked by this sync');
+    await admin.clearRequests();
+    for (let i = 0; i < 2; i++) {
+      const later = await run('sync', [rec('id2', 'ada.n@example.com', 'Ada Lovelace', ['vip']), rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+      expect(later.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['id2:unchanged', 'id9:unchanged']);
+    }
+    expect(await writes()).toEqual([]);
+    expect((await admin.records<Stored>()).records.map((r) => r.key)).toEqual(['ada@example.com', 'kim@example.com', 'ada.n@example.com']);
+    const vip = (await admin.records<Stored & { groups: { name: string; members: string[] }[] }>()).groups.find((g) => g.name === 'vip');
+    expect(vip?.members).toEqual(['r1', byId.get('id2')?.destinationId]);
+  });
+
+  it('sync: a departing record whose lookup fails while no new row carries its values still fails retryably and stays tracked; the next run deletes it', async () => {
+    await run('sync', [rec('id1', 'ada@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')]);
+    await admin.setFaults([{ kind: 'server_error', method: 'GET', path: '^/records$', query: '^ada@example\\.com$', rate: 1 }]);
+    const failed = await run('sync', [rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+    await admin.setFaults([]);
+    expect(failed.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'failed', retryable: true });
+    const next = await run('sync', [rec('id9', 'kim@example.com', 'Kim Park')], GUARD);
+    expect(next.results.find((r) => r.id === 'id1')).toMatchObject({ outcome: 'deleted' });
+  });
+
   it('sync: a departing record that a refused row describes stays tracked even when a new row with its values is created: every run keeps it (seventh trial of stop 28, G3)', async () => {
     await run('sync', [rec('id1', 'barbara@example.com', 'Barbara Liskov'), rec('id2', 'ada@example.com', 'Ada Lovelace')]);
     for (let i = 0; i < 2; i++) {

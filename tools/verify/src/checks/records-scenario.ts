@@ -117,6 +117,21 @@ const NOTHING_HELD = new Set(['unchanged', 'skipped:no_audience', 'skipped:delet
  * failure, identity_unclear by the next). The data check still finds anything written.
  */
 const REFUSED_UNTOLD = new Set(['failed:ambiguous_match', 'failed:identity_unclear']);
+/**
+ * What the model expects of a departure whose lookup the kit needs no more when a new row with
+ * its values was written in the run: with faults, that lookup may fail, and the kit releases
+ * the record without it (kept as it is, no longer tracked: `RecordsModel.releasedUnlooked`).
+ */
+const LOOKUP_DECIDES = new Set(['failed:ambiguous_match', 'skipped:not_found']);
+const RELEASED = 'no longer tracked by this sync';
+
+/** Departures released after a failed lookup where the model decided otherwise (see {@link LOOKUP_DECIDES}). */
+export function releasedUnlooked(summary: SyncRunSummary, expected: ExpectedOutcomes, sourceIds: readonly string[]): string[] {
+  const inSource = new Set(sourceIds);
+  return summary.results
+    .filter((r) => !inSource.has(r.id) && r.outcome === 'skipped' && r.code === 'rekeyed' && r.message?.includes(RELEASED) === true && LOOKUP_DECIDES.has(expected.get(r.id) ?? ''))
+    .map((r) => r.id);
+}
 
 /** Compares each result with the model's outcome, as strictly as `strictness` says. */
 export function checkOutcomes(summary: SyncRunSummary, expected: ExpectedOutcomes, where: string, strictness: Strictness | boolean, sourceIds: readonly string[] = []): string[] {
@@ -130,6 +145,7 @@ export function checkOutcomes(summary: SyncRunSummary, expected: ExpectedOutcome
   const results = summary.results.filter((r) => !r.message?.startsWith(EARLIER_IDENTITY));
   for (const r of results) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
   const inSource = new Set(sourceIds);
+  const unlooked = faulty ? new Set(releasedUnlooked(summary, expected, sourceIds)) : new Set<string>();
   for (const id of expected.keys()) {
     const n = seen.get(id) ?? 0;
     // Reconciling, a record that left the source may be one the failed run never recorded: nothing to report for it.
@@ -144,7 +160,7 @@ export function checkOutcomes(summary: SyncRunSummary, expected: ExpectedOutcome
       if (level !== 'reconciling' || inSource.has(r.id)) problems.push(`${where}: unexpected result for ${r.id} (${got})`);
       continue;
     }
-    if (got === want) continue;
+    if (got === want || unlooked.has(r.id)) continue;
     if (faulty && ((r.outcome === 'failed' && r.retryable) || (r.outcome === 'skipped' && r.code === 'not_sent'))) continue;
     if (level === 'reconciling' && WRITTEN.has(got) && WRITTEN.has(want)) continue;
     if (level === 'reconciling' && NOTHING_HELD.has(got) && NOTHING_HELD.has(want)) continue;
@@ -268,6 +284,7 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
   await t.admin.clearFaults();
   stats.faultsInjected += log1.filter((e) => e.fault).length;
   stats.violations.push(...checkOutcomes(first, expected, `${where} (faults)`, reconciling ? 'reconciling' : faulty, step.rows.map((r) => r.id)));
+  const unlooked = faulty ? releasedUnlooked(first, expected, step.rows.map((r) => r.id)) : [];
   stats.violations.push(...checkLog(log1, mode, h.classify, `${where} (faults)`));
   const probe = target.historyRequest;
   if (probe && log1.some((e) => e.method === 'POST' && probe.path.test(e.path))) s.probed++;
@@ -279,6 +296,7 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
     // No repair: the next step's run must reconcile. What this run did not send is still as it was (checked above).
     s.model.restore(checkpoint);
     s.model.apply(source, new Set(notSentIds(first)));
+    s.model.releasedUnlooked(unlooked);
     s.model.unrecordedCreates(first.results.filter((r) => r.code === 'state_unwritable' && expected.get(r.id) === 'created').map((r) => r.id));
     s.model.groupsUnsent(first.results.filter((r) => r.code === 'groups_pending').map((r) => r.id), checkpoint);
     if (failing) settleReleases(s.model, first, checkpoint, releasedFirst);
@@ -286,6 +304,7 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
     return;
   }
   if (failing) settleReleases(s.model, first, checkpoint, releasedFirst);
+  s.model.releasedUnlooked(unlooked);
   if (faulty) await settleNotFound(s, source, first.syncId, checkpoint);
 
   const rounds = [expected, s.model.apply(source)];

@@ -915,6 +915,16 @@ export class RecordsModel {
     }
   }
 
+  /**
+   * Departures the kit released in a run with faults although this model found their key on
+   * several records or on none: their lookup failed, and a release needs none (the kit's
+   * `lookup_failed`, released by `claimRecords` when a new row with their values was written
+   * in that run). Kept as they are and no longer tracked, as a release.
+   */
+  releasedUnlooked(ids: readonly string[]): void {
+    for (const id of ids) this.entries.delete(id);
+  }
+
   /** Marks records (by pid) whose outcome the checks leave out: see `ModelRecord.uncertain`. */
   markUncertain(pids: readonly number[]): void {
     for (const p of this.records) if (pids.includes(p.pid)) p.uncertain = true;

@@ -23,6 +23,8 @@ export type ResultFields = Omit<RecordResult, 'id' | 'row'>;
  *   the same destination track as in their source (`syncs`, by name): never deleted by this one;
  *   on an audience destination, a record leaving audiences (`groups`) where those syncs' records
  *   still in their source are members with one of its identifiers: never removed from those;
+ * - `lookup_failed`: the lookup of a record that left the source failed while a new row with its
+ *   values was written in this run: `result` stands unless `claimRecords` releases it (no lookup needed);
  * - `passed_over`: the lookup found only destination records holding another key (`others`), and
  *   none is this record under a new key: someone else's, named in the result of a record left unmatched;
  * - `planned`: the planner's decision;
@@ -49,6 +51,7 @@ export type RecordEvent =
   | { readonly type: 'planned'; readonly ref: number; readonly plan: Plan }
   | { readonly type: 'linked'; readonly ref: number; readonly identities: readonly Properties[] }
   | { readonly type: 'passed_over'; readonly ref: number; readonly others: readonly FoundRecord[] }
+  | { readonly type: 'lookup_failed'; readonly ref: number; readonly result: ResultFields }
   | { readonly type: 'missing'; readonly ref: number }
   | { readonly type: 'acknowledged'; readonly ref: number; readonly op: OpKey; readonly id?: string | undefined; readonly existing?: boolean | undefined; readonly madeByOther?: boolean | undefined; readonly keptFor?: readonly string[] | undefined }
   | { readonly type: 'group_failed'; readonly ref: number; readonly error: SyncError; readonly unsent?: readonly string[] | undefined }

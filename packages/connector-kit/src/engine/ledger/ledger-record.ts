@@ -67,6 +67,12 @@ export interface LedgerRecord {
    */
   passedOver: readonly FoundRecord[] | undefined;
   /**
+   * A record that left the source whose lookup failed while a new row carrying its values
+   * was written in this run (`ValueCarriers.releasableTo`): the failure, which stands unless
+   * the claim releases the record, which needs no lookup (see `claimRecords`).
+   */
+  lookupFailure: Omit<RecordResult, 'id' | 'row'> | undefined;
+  /**
    * For a record that left the source: the current source record that holds its destination
    * record. On an audience destination, also for a record whose identifiers changed: the
    * current record that now has its previous identifiers.
@@ -179,6 +185,7 @@ export function ledgerRecord(input: WindowInput): LedgerRecord {
     previousMatchKey: input.previousMatchKey,
     found: undefined,
     passedOver: undefined,
+    lookupFailure: undefined,
     claimedBy: undefined,
     holderGroups: undefined,
     holderRefused: false,

@@ -2,11 +2,11 @@ import type { RecordEvent } from './events';
 import { withAck, type LedgerRecord } from './ledger-record';
 
 /** Events about what the record is in the destination and who else holds it (lookup, claims, sharing). */
-type IdentityEvent = Extract<RecordEvent, { type: 'found' | 'claimed' | 'shared' | 'tracked_elsewhere' | 'linked' | 'passed_over' | 'missing' }>;
+type IdentityEvent = Extract<RecordEvent, { type: 'found' | 'claimed' | 'shared' | 'tracked_elsewhere' | 'linked' | 'passed_over' | 'lookup_failed' | 'missing' }>;
 /** Events about what is sent for the record and how it ends. */
 type SendingEvent = Exclude<RecordEvent, IdentityEvent>;
 
-const IDENTITY_EVENTS: ReadonlySet<RecordEvent['type']> = new Set<IdentityEvent['type']>(['found', 'claimed', 'shared', 'tracked_elsewhere', 'linked', 'passed_over', 'missing']);
+const IDENTITY_EVENTS: ReadonlySet<RecordEvent['type']> = new Set<IdentityEvent['type']>(['found', 'claimed', 'shared', 'tracked_elsewhere', 'linked', 'passed_over', 'lookup_failed', 'missing']);
 
 /**
  * Applies one event to one record: the only place in the engine where a record's fields
@@ -50,6 +50,9 @@ function reduceIdentity(record: LedgerRecord, event: IdentityEvent): void {
       return;
     case 'passed_over':
       record.passedOver = event.others;
+      return;
+    case 'lookup_failed':
+      record.lookupFailure = event.result;
       return;
     case 'missing':
       record.found = undefined;

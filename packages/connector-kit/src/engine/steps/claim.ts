@@ -1,4 +1,4 @@
-import type { RecordEvent } from '../ledger/events';
+import type { RecordEvent, ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext, RunContext } from '../run/run-context';
@@ -164,9 +164,28 @@ function duplicateResult(ctx: RecordRunContext, d: Duplicate, holderState: State
   return { outcome: 'failed' as const, code: 'duplicate_destination_record', message, retryable: false, destinationId: d.id, action: 'fail' as const };
 }
 
+/**
+ * A record that left the source whose lookup failed (`lookupFailure`): released as
+ * `releasedByValues` says — kept as it is and forgotten, which needs no lookup — when nobody
+ * in the source holds its destination record (by state) or one of its keys; otherwise its
+ * lookup failure stands and the next run decides again. The record the state names is
+ * presumed (nothing is written to it).
+ */
+function unlookedDeparture(ctx: RunContext, record: RecordView, releasedTo: ReadonlyMap<string, string>, fromState: ReadonlyMap<string, string[]>): RecordEvent[] {
+  const id = record.entry?.destinationId ?? undefined;
+  const released = releasedTo.get(record.recordId);
+  const held = id === undefined || holderOf(ctx, record, id, fromState) !== undefined || keyHolder(ctx, record) !== undefined;
+  if (released === undefined || held) return [{ type: 'settled', ref: record.ref, result: record.lookupFailure as ResultFields }];
+  return [
+    { type: 'found', ref: record.ref, match: { id, presumed: true } },
+    { type: 'claimed', ref: record.ref, holder: released, byValues: true, released: true },
+  ];
+}
+
 export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const found = ledger.open().filter((r) => r.found !== undefined && !r.found.presumed);
-  const fromState = await stateHolders(ctx, [...new Set(found.map((r) => r.found?.id as string))]);
+  const unlooked = ledger.open().filter((r) => r.lookupFailure !== undefined && r.entry?.destinationId);
+  const fromState = await stateHolders(ctx, [...new Set([...found.map((r) => r.found?.id as string), ...unlooked.map((r) => r.entry?.destinationId as string)])]);
   const events: RecordEvent[] = [];
   const departedIds = new Map<number, string>();
   const holderEntries = await keyHolderEntries(ctx, ledger.open());
@@ -174,6 +193,11 @@ export async function claimRecords(ctx: RecordRunContext, ledger: RecordLedger):
   const duplicates: Duplicate[] = [];
   for (const record of ledger.open()) {
     const id = record.found && !record.found.presumed ? record.found.id : undefined;
+    if (record.next === null && record.lookupFailure !== undefined) {
+      events.push(...unlookedDeparture(ctx, record, releasedTo, fromState));
+      if (record.entry?.destinationId) departedIds.set(record.ref, record.entry.destinationId);
+      continue;
+    }
     if (record.next === null) {
       const byKey = keyHolder(ctx, record);
       // A holder whose own row was refused in this run (who it is could not be told) says nothing sure either: the record is kept, and the next run decides again

@@ -22,8 +22,20 @@ type OnMatch = (record: RecordView, match: FoundRecord) => void;
 type OnAmbiguous = (record: RecordView, ids: readonly string[]) => void;
 
 /**
+ * A record that left the source which a new row written in this run may release
+ * (`ValueCarriers.releasableTo`): its failed lookup is left to `claimRecords`, since a release
+ * needs none (CI of stop 51, verify quick seed 110057374: failed, it stayed tracked; a run
+ * later that row was no longer new, and the departure went ahead — deleted, had this sync
+ * created it).
+ */
+function releasable(ctx: RecordRunContext, record: RecordView | undefined): boolean {
+  return record !== undefined && record.next === null && ctx.carriers.releasableTo(record.recordId) !== undefined;
+}
+
+/**
  * Looks `requests` up in batches; the kit decides each key's match (`decideMatch`). A failed
- * lookup fails its records. Records that found only records holding another key are
+ * lookup fails its records (a departure a new row may release waits for the claim:
+ * {@link releasable}). Records that found only records holding another key are
  * resolved against state and source once the batches are in (`resolveRekeys`).
  */
 async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: LookupRequest[], onFound: OnMatch, onAmbiguous: OnAmbiguous): Promise<void> {
@@ -44,7 +56,7 @@ async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: Lo
         const error = toSyncError(thrown);
         if (isRunStopping(error)) return; // the caller stopped the run; records stay unsent
         const result: ResultFields = { outcome: 'failed', code: error.code, message: `Lookup failed: ${error.message}`, retryable: error.retryable };
-        ledger.report(batch.map((r) => ({ type: 'settled', ref: r.ref, result })));
+        ledger.report(batch.map((r) => (releasable(ctx, ledger.get(r.ref)) ? { type: 'lookup_failed', ref: r.ref, result } : { type: 'settled', ref: r.ref, result })));
       }
     }),
   );
@@ -260,7 +272,7 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
   const requests: LookupRequest[] = [];
   for (const r of ledger.open()) {
     const snapshot = r.next ?? r.entry?.snapshot;
-    if (r.found || r.matchKey === undefined || !snapshot || upsertsWithoutLookup(ctx, r)) continue;
+    if (r.found || r.lookupFailure || r.matchKey === undefined || !snapshot || upsertsWithoutLookup(ctx, r)) continue;
     requests.push({ ref: r.ref, snapshot, matchKey: r.matchKey, knownId: r.entry?.destinationId ?? undefined });
   }
   if (requests.length === 0) return;
