@@ -4,36 +4,17 @@ import { join } from 'node:path';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorClient } from '../src/emulator/index';
-import { MemoryStateStore, SqliteStateStore, StateStoreError, runSync, type StateEntry, type SyncLease } from '../src/index';
+import { MemoryStateStore, SqliteStateStore, runSync } from '../src/index';
 import { memorySource, type ConformanceRecord } from '../src/testing/index';
 import { createTinyAudienceEmulator, TINY_AUDIENCE_TOKEN, tinyAudienceDestination } from './tiny/tiny-audience';
 import { tinyDestination } from './tiny/tiny-destination';
 import { createTinyEmulator, TINY_MAX_BATCH, TINY_TOKEN } from './tiny/tiny-emulator';
+import { FailingStore } from './tiny/failing-store';
 
 const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
 const person = (i: number): ConformanceRecord => ({ id: `c${i}`, snapshot: { properties: { email: `p${i}@example.com`, name: `Person ${i}` }, groups: [] } });
 const people = (n: number) => Array.from({ length: n }, (_, i) => person(i));
 type Stored = { records: { id: string; key: string }[] };
-
-/** A memory store whose writes fail (like a full disk) once `failAfter` puts succeeded. */
-class FailingStore extends MemoryStateStore {
-  puts = 0;
-  constructor(private failAfter: number) {
-    super();
-  }
-  override async put(syncId: string, entries: readonly StateEntry[], lease?: SyncLease): Promise<void> {
-    if (++this.puts > this.failAfter) throw new StateStoreError('state_unwritable', 'Cannot write the state file (SQLITE_FULL): disk full.');
-    return super.put(syncId, entries, lease);
-  }
-  heal(): void {
-    this.puts = Number.NEGATIVE_INFINITY;
-  }
-  /** Lets `n` more puts succeed, then fails again. */
-  failAfterNext(n: number): void {
-    this.puts = 0;
-    this.failAfter = n;
-  }
-}
 
 describe('a run stops cleanly when state, the user or the destination says so', () => {
   let emulator: ReturnType<typeof createTinyEmulator>;

@@ -24,6 +24,16 @@ export interface StateSnapshot extends RecordSnapshot {
    * part of `hash`; absent when there are none.
    */
   readonly found?: readonly string[] | undefined;
+  /**
+   * Record destinations, a write-ahead mark (`StateEntry.pending`) only: the values the
+   * pending write replaces, by property — what the destination record still holds if that
+   * write never went out (the run stopped, and state could not take the mark back). The rules
+   * that tell who a row is compare a record that left with both versions (CI sweep of stop 52,
+   * verify quick seed 1001: a row carrying a departing record's last values was written onto
+   * another person's Contact, because that record's mark showed only the values never sent).
+   * Not part of `hash`; absent when there are none.
+   */
+  readonly before?: Properties | undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import type { StateEntry } from '../../state/state-store';
 import { foundAfter, withFound, withoutLeftFound } from './found-groups';
 import { linkedOf, linksAfter, withLinks } from './identity-links';
 import type { LedgerRecord } from './ledger-record';
+import { replacedValues, withBefore } from './pending-before';
 
 const EMPTY: RecordSnapshot = { properties: {}, groups: [] };
 
@@ -147,7 +148,7 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
     recordId: record.recordId,
     destinationId: creating ? null : (record.destinationId ?? null),
     matchKey: heldKey(record),
-    snapshot: withFound(withLinks({ properties, groups }, linkedOf(record.entry)), foundAfter(record, groups)),
+    snapshot: withBefore(withFound(withLinks({ properties, groups }, linkedOf(record.entry)), foundAfter(record, groups)), kind === 'records' ? replacedValues(base, properties) : undefined),
     hash: '',
     owned: record.owned || creating,
     departed: record.entry?.departed ?? false,

@@ -1,6 +1,7 @@
 import type { PropertyValue, RecordSnapshot } from '../../records/types';
 import { isEmpty } from '../../records/property-diff';
 import type { StateEntry, StateStore } from '../../state/state-store';
+import { heldVersions } from '../ledger/pending-before';
 import { same } from './key-holder';
 
 const CHUNK = 5_000;
@@ -85,6 +86,14 @@ export function whyNotRenumbered(next: RecordSnapshot, other: RecordSnapshot, ke
   return added.length > 0 ? `with a new ${added.join(', ')}` : undefined;
 }
 
+/** Adds `id` under `key` (nothing for an undefined key: an empty value). */
+function index(byValue: Map<string, string[]>, key: string | undefined, id: string): void {
+  if (key === undefined) return;
+  const ids = byValue.get(key);
+  if (ids) ids.push(id);
+  else byValue.set(key, [id]);
+}
+
 /** The state entries of the records leaving the source in this run, indexed by their non-empty values. */
 interface Departing {
   readonly entries: ReadonlyMap<string, StateEntry>;
@@ -143,10 +152,10 @@ export class ValueCarriers {
           entries.set(id, entry);
           if (entry.matchKey !== null) byKey.set(entry.matchKey, byKey.has(entry.matchKey) ? null : entry);
           for (const k of this.identityKeysOf?.(entry.snapshot) ?? []) byIdentity.set(k, [...(byIdentity.get(k) ?? []), entry]);
-          for (const [name, value] of Object.entries(entry.snapshot.properties)) {
-            const k = valueKey(name, value);
-            if (k !== undefined) byValue.set(k, [...(byValue.get(k) ?? []), id]);
-          }
+          const { properties, before } = entry.snapshot;
+          for (const [name, value] of Object.entries(properties)) index(byValue, valueKey(name, value), id);
+          // A mark's replaced values too (what the record holds if the pending write never went out).
+          for (const [name, value] of Object.entries(before ?? {})) if (value !== properties[name]) index(byValue, valueKey(name, value), id);
         }
       }
       return { entries, byValue, byKey, byIdentity };
@@ -171,7 +180,7 @@ export class ValueCarriers {
     for (const id of [...candidates].sort()) {
       const departed = entries.get(id) as StateEntry;
       if (id === recordId || departed.destinationId === own.destinationId) continue;
-      if (!describesOther(next, own.snapshot, departed.snapshot, keyOf)) continue;
+      if (!heldVersions(departed.snapshot).some((held) => describesOther(next, own.snapshot, held, keyOf))) continue;
       if (!this.carriers.has(id)) this.carriers.set(id, recordId);
       this.held.add(id);
       described.push(departed);
@@ -191,7 +200,7 @@ export class ValueCarriers {
       const k = valueKey(name, value);
       if (k !== undefined) for (const id of byValue.get(k) ?? []) candidates.add(id);
     }
-    return [...candidates].filter((id) => describesOther(next, NO_VALUES, (entries.get(id) as StateEntry).snapshot, keyOf));
+    return [...candidates].filter((id) => heldVersions((entries.get(id) as StateEntry).snapshot).some((held) => describesOther(next, NO_VALUES, held, keyOf)));
   }
 
   /**
