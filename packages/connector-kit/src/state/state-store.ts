@@ -25,15 +25,17 @@ export interface StateSnapshot extends RecordSnapshot {
    */
   readonly found?: readonly string[] | undefined;
   /**
-   * Record destinations, a write-ahead mark (`StateEntry.pending`) only: the values the
-   * pending write replaces, by property — what the destination record still holds if that
-   * write never went out (the run stopped, and state could not take the mark back). The rules
-   * that tell who a row is compare a record that left with both versions (CI sweep of stop 52,
-   * verify quick seed 1001: a row carrying a departing record's last values was written onto
-   * another person's Contact, because that record's mark showed only the values never sent).
-   * Not part of `hash`; absent when there are none.
+   * Record destinations, a write-ahead mark (`StateEntry.pending`) only: earlier versions of
+   * the record, each as the values that differ from `properties` (`null`: empty) — the last
+   * confirmed one first, then those of earlier marks that may have been applied: what the
+   * destination record still holds if the pending write never went out (the run stopped, and
+   * state could not take the mark back). At most 4. The rules that tell who a row is compare
+   * a record with every version (verify sweep of stop 52, quick seed 1001: a row carrying a
+   * departing record's last values was written onto another person's Contact, because that
+   * record's mark showed only the values never sent). Not part of `hash`; absent when there
+   * are none.
    */
-  readonly before?: Properties | undefined;
+  readonly before?: readonly Properties[] | undefined;
 }
 
 /**

@@ -40,7 +40,7 @@ export function describeStateStoreContract(name: string, open: () => Promise<Sta
 
     it('entries round-trip exactly: snapshot values and types, flags, destination id, match key', async () => {
       // A write-ahead mark keeps the values its write replaces (`StateSnapshot.before`).
-      const a = entry('a', { pending: true, snapshot: { properties: { email: 'a@example.com', n: 2 }, groups: ['a'], before: { n: 1, ok: true } } });
+      const a = entry('a', { pending: true, snapshot: { properties: { email: 'a@example.com', n: 2 }, groups: ['a'], before: [{ n: 1, ok: true }] } });
       const b = entry('b', { destinationId: null, owned: false, notFound: true, snapshot: { properties: {}, groups: [] }, hash: 'x'.repeat(64) });
       await store.put(SYNC, [a, b]);
       const got = await store.get(SYNC, ['a', 'b', 'missing']);

@@ -2,32 +2,50 @@ import { isEmpty } from '../../records/property-diff';
 import type { Properties, PropertyValue } from '../../records/types';
 import type { StateSnapshot } from '../../state/state-store';
 
+/** Versions a mark keeps besides its own: the last confirmed one and the latest marks before it. */
+const MAX_VERSIONS = 4;
+
 /**
- * The values a write-ahead mark replaces in `base` (the state's snapshot) with `properties`
- * (the mark's): what the destination record still holds if the write never went out. An
- * earlier mark's (`base.before`) come first: they are the last values a run confirmed.
- * Undefined when the mark replaces none.
+ * The `before` of a write-ahead mark setting `properties` on `base` (the state's snapshot):
+ * `base`'s own versions, each completed with the values this mark replaces (they held those),
+ * then the values this mark replaces (`base` itself: an earlier mark may have been applied and
+ * never confirmed — fresh reviewer 121, F3). A value that was empty is kept as `null`: the
+ * record may hold nothing there (F1: an unsent update that filled a field). At most
+ * {@link MAX_VERSIONS}: the first (the last confirmed values) and the latest. Undefined when
+ * the mark replaces nothing and `base` has no versions.
  */
-export function replacedValues(base: StateSnapshot, properties: Properties): Properties | undefined {
+export function replacedValues(base: StateSnapshot, properties: Properties): readonly Properties[] | undefined {
   let out: Record<string, PropertyValue> | undefined;
-  for (const key in base.properties) {
-    const was = base.properties[key] as PropertyValue;
-    if (isEmpty(was) || properties[key] === was) continue;
-    (out ??= {})[key] = was;
+  for (const key in properties) {
+    const was = base.properties[key];
+    if (was === properties[key] || (isEmpty(was) && isEmpty(properties[key]))) continue;
+    (out ??= {})[key] = isEmpty(was) ? null : (was as PropertyValue);
   }
-  return base.before === undefined ? out : { ...out, ...base.before };
+  if (out === undefined) return base.before;
+  const replaced = out;
+  const versions = [...(base.before ?? []).map((v) => ({ ...replaced, ...v })), replaced];
+  return versions.length <= MAX_VERSIONS ? versions : [versions[0] as Properties, ...versions.slice(versions.length - MAX_VERSIONS + 1)];
 }
 
 /** `snapshot` with `before` (none when undefined). */
-export function withBefore(snapshot: StateSnapshot, before: Properties | undefined): StateSnapshot {
+export function withBefore(snapshot: StateSnapshot, before: readonly Properties[] | undefined): StateSnapshot {
   return before === undefined ? snapshot : { ...snapshot, before };
 }
 
 /**
  * What the destination record of a state entry may hold: its snapshot and, for a write-ahead
- * mark that replaced values (`StateSnapshot.before`), the snapshot as it was before that
- * write — the run stopped, and the write may never have gone out.
+ * mark (`StateSnapshot.before`), each earlier version — the run stopped, and the pending
+ * write (or an earlier one) may never have gone out.
  */
 export function heldVersions(snapshot: StateSnapshot): StateSnapshot[] {
-  return snapshot.before === undefined ? [snapshot] : [snapshot, { properties: { ...snapshot.properties, ...snapshot.before }, groups: snapshot.groups }];
+  if (snapshot.before === undefined) return [snapshot];
+  return [snapshot, ...snapshot.before.map((v) => ({ properties: { ...snapshot.properties, ...v }, groups: snapshot.groups }))];
+}
+
+/** Every non-repeated (name, value) a state entry's record may hold: its snapshot's, then those only an earlier version has. */
+export function* heldValues(snapshot: StateSnapshot): Generator<readonly [string, PropertyValue]> {
+  for (const name in snapshot.properties) yield [name, snapshot.properties[name] as PropertyValue];
+  for (const version of snapshot.before ?? []) {
+    for (const name in version) if (version[name] !== snapshot.properties[name]) yield [name, version[name] as PropertyValue];
+  }
 }

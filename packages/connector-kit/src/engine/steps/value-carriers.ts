@@ -1,7 +1,7 @@
 import type { PropertyValue, RecordSnapshot } from '../../records/types';
 import { isEmpty } from '../../records/property-diff';
 import type { StateEntry, StateStore } from '../../state/state-store';
-import { heldVersions } from '../ledger/pending-before';
+import { heldValues, heldVersions } from '../ledger/pending-before';
 import { same } from './key-holder';
 
 const CHUNK = 5_000;
@@ -152,10 +152,8 @@ export class ValueCarriers {
           entries.set(id, entry);
           if (entry.matchKey !== null) byKey.set(entry.matchKey, byKey.has(entry.matchKey) ? null : entry);
           for (const k of this.identityKeysOf?.(entry.snapshot) ?? []) byIdentity.set(k, [...(byIdentity.get(k) ?? []), entry]);
-          const { properties, before } = entry.snapshot;
-          for (const [name, value] of Object.entries(properties)) index(byValue, valueKey(name, value), id);
-          // A mark's replaced values too (what the record holds if the pending write never went out).
-          for (const [name, value] of Object.entries(before ?? {})) if (value !== properties[name]) index(byValue, valueKey(name, value), id);
+          // A mark's earlier versions too (what the record holds if the pending write never went out).
+          for (const [name, value] of heldValues(entry.snapshot)) index(byValue, valueKey(name, value), id);
         }
       }
       return { entries, byValue, byKey, byIdentity };

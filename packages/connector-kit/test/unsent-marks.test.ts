@@ -1,0 +1,113 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EmulatorClient } from '../src/emulator/index';
+import { runSync, type RecordResult } from '../src/index';
+import { memorySource, type ConformanceRecord } from '../src/testing/index';
+import { FailingStore } from './tiny/failing-store';
+import { tinyDestination } from './tiny/tiny-destination';
+import { createTinyEmulator, TINY_TOKEN } from './tiny/tiny-emulator';
+
+const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
+const GUARD = { guard: { maxDeletes: 10 } };
+const rec = (id: string, email: string, name: string, plan?: string): ConformanceRecord => ({ id, snapshot: { properties: plan === undefined ? { email, name } : { email, name, plan }, groups: [] } });
+type Stored = { records: { id: string; key: string; fields: Record<string, string> }[] };
+
+/**
+ * Write-ahead marks of updates that never reached the destination (answered 503 after every
+ * retry; the run stopped and state could not take the marks back): the destination record
+ * still holds the values before them, and the rules that tell who a row is compare each
+ * record with every version it may hold (`StateSnapshot.before`). Verify sweep of stop 52
+ * (quick seed 1001) and fresh reviewer 121 (F1–F4).
+ */
+describe('a record whose update was marked and never applied (tiny destination, sync mode)', () => {
+  let emulator: ReturnType<typeof createTinyEmulator>;
+  let admin: EmulatorClient;
+  let url: string;
+  let state: FailingStore;
+  beforeEach(async () => {
+    emulator = createTinyEmulator();
+    url = await emulator.start();
+    admin = new EmulatorClient(url);
+    state = new FailingStore(Number.POSITIVE_INFINITY);
+  });
+  afterEach(async () => {
+    await emulator.stop();
+  });
+  const run = (records: ConformanceRecord[]) =>
+    runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, ...GUARD });
+  /** A run whose updates are marked, answered 503 (never applied), and which stops as its next state write fails. */
+  const stoppedAfterMark = async (records: ConformanceRecord[]) => {
+    await admin.setFaults([{ kind: 'server_error', method: 'PATCH', path: '^/records$', rate: 1 }]);
+    state.failAfterNext(1);
+    const summary = await run(records);
+    await admin.setFaults([]);
+    state.heal();
+    expect(summary.status).toBe('stopped');
+    return summary;
+  };
+  const byId = (results: readonly RecordResult[]) => new Map(results.map((r) => [r.id, r]));
+  const names = async () => (await admin.records<Stored>()).records.map((r) => [r.key, r.fields.name]);
+
+  for (const plan of [undefined, 'Gold'] as const) {
+    it(`it leaves while another row takes its real last values under a new email${plan ? ' (the unsent update also filled an empty field: F1)' : ''}: that row is refused (identity_unclear), both records kept, every run`, async () => {
+      await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn')]);
+      const stopped = await stoppedAfterMark([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Cy Young', plan), rec('c', 'cat@example.com', 'Cat Stevens')]);
+      const before = plan ? [{ name: 'Bob Kahn', plan: null }] : [{ name: 'Bob Kahn' }];
+      expect((await state.get(stopped.syncId, ['b'])).get('b')).toMatchObject({ pending: true, snapshot: { properties: { name: 'Cy Young' }, before } });
+      for (let i = 0; i < 2; i++) {
+        const next = byId((await run([rec('a', 'ada.new@example.com', 'Bob Kahn'), rec('c', 'cat@example.com', 'Cat Stevens')])).results);
+        expect(next.get('a')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+        expect(next.get('b')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      }
+      expect(await names()).toEqual([
+        ['ada@example.com', 'Ada Lovelace'],
+        ['bob@example.com', 'Bob Kahn'],
+        ['cat@example.com', 'Cat Stevens'],
+      ]);
+    });
+  }
+
+  it('after an update applied and never confirmed, then a second one marked and never applied: a row taking the value the record really holds is refused (F3)', async () => {
+    await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn')]);
+    // Applied (PATCH answered), its confirmation not written: the run stops.
+    state.failAfterNext(1);
+    expect((await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Cy Young')])).status).toBe('stopped');
+    state.heal();
+    const stopped = await stoppedAfterMark([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Dan Brown'), rec('c', 'cat@example.com', 'Cat Stevens')]);
+    expect((await state.get(stopped.syncId, ['b'])).get('b')?.snapshot.before).toEqual([{ name: 'Bob Kahn' }, { name: 'Cy Young' }]);
+    const next = byId((await run([rec('a', 'ada.new@example.com', 'Cy Young'), rec('c', 'cat@example.com', 'Cat Stevens')])).results);
+    expect(next.get('a')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(next.get('b')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+    expect(await names()).toEqual([
+      ['ada@example.com', 'Ada Lovelace'],
+      ['bob@example.com', 'Cy Young'],
+      ['cat@example.com', 'Cat Stevens'],
+    ]);
+  });
+
+  it('its id reused for someone new while its person comes back under a new id with the values it really holds: both rows refused, nothing written (F2)', async () => {
+    await run([rec('id1', 'ada@example.com', 'Ada Lovelace')]);
+    await stoppedAfterMark([rec('id1', 'ada@example.com', 'Ada King'), rec('id9', 'kim@example.com', 'Kim Park')]);
+    await admin.clearRequests();
+    const next = byId((await run([rec('id1', 'ada@example.com', 'Alan Turing'), rec('id2', 'ada.n@example.com', 'Ada Lovelace'), rec('id9', 'kim@example.com', 'Kim Park')])).results);
+    expect(next.get('id1')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(next.get('id2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect((await admin.requests()).filter((e) => e.method === 'PATCH' || e.method === 'DELETE')).toEqual([]);
+    expect(await names()).toEqual([
+      ['ada@example.com', 'Ada Lovelace'],
+      ['kim@example.com', 'Kim Park'],
+    ]);
+  });
+
+  it('it leaves while a new id takes its email with exactly the values it really holds: that row takes the record over, not refused forever (F4)', async () => {
+    await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn')]);
+    await stoppedAfterMark([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Cy Young'), rec('c', 'cat@example.com', 'Cat Stevens')]);
+    const next = byId((await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b2', 'bob@example.com', 'Bob Kahn'), rec('c', 'cat@example.com', 'Cat Stevens')])).results);
+    expect(next.get('b2')?.code).not.toBe('identity_unclear');
+    expect(next.get('b2')).toMatchObject({ destinationId: 'r2' });
+    expect(await names()).toEqual([
+      ['ada@example.com', 'Ada Lovelace'],
+      ['bob@example.com', 'Bob Kahn'],
+      ['cat@example.com', 'Cat Stevens'],
+    ]);
+  });
+});
