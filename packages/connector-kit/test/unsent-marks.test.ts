@@ -8,7 +8,7 @@ import { createTinyEmulator, TINY_TOKEN } from './tiny/tiny-emulator';
 
 const FAST = { minTimeoutMs: 5, maxTimeoutMs: 20, defaultRateLimitWaitMs: 20 };
 const GUARD = { guard: { maxDeletes: 10 } };
-const rec = (id: string, email: string, name: string, plan?: string): ConformanceRecord => ({ id, snapshot: { properties: plan === undefined ? { email, name } : { email, name, plan }, groups: [] } });
+const rec = (id: string, email: string, name: string, plan?: string | null): ConformanceRecord => ({ id, snapshot: { properties: plan === undefined ? { email, name } : { email, name, plan }, groups: [] } });
 type Stored = { records: { id: string; key: string; fields: Record<string, string> }[] };
 
 /**
@@ -16,7 +16,7 @@ type Stored = { records: { id: string; key: string; fields: Record<string, strin
  * retry; the run stopped and state could not take the marks back): the destination record
  * still holds the values before them, and the rules that tell who a row is compare each
  * record with every version it may hold (`StateSnapshot.before`). Verify sweep of stop 52
- * (quick seed 1001) and fresh reviewer 121 (F1–F4).
+ * (quick seed 1001) and fresh reviewers 121 (F1–F4) and 122 (F1–F5).
  */
 describe('a record whose update was marked and never applied (tiny destination, sync mode)', () => {
   let emulator: ReturnType<typeof createTinyEmulator>;
@@ -40,6 +40,14 @@ describe('a record whose update was marked and never applied (tiny destination, 
     state.failAfterNext(1);
     const summary = await run(records);
     await admin.setFaults([]);
+    state.heal();
+    expect(summary.status).toBe('stopped');
+    return summary;
+  };
+  /** A run whose updates go out (applied) and whose confirmation cannot be written: the run stops, the marks stay. */
+  const appliedUnconfirmed = async (records: ConformanceRecord[]) => {
+    state.failAfterNext(1);
+    const summary = await run(records);
     state.heal();
     expect(summary.status).toBe('stopped');
     return summary;
@@ -109,5 +117,61 @@ describe('a record whose update was marked and never applied (tiny destination, 
       ['bob@example.com', 'Bob Kahn'],
       ['cat@example.com', 'Cat Stevens'],
     ]);
+  });
+  // Fresh reviewer 122, F5 (a regression of the first version): one 503 refused the update and a newcomer on every run.
+  for (const mode of ['sync', 'enrich'] as const) {
+    it(`${mode}: it stays in the source with its update marked and never applied while someone new joins with its old name: the update is sent and the newcomer ${mode === 'sync' ? 'created' : 'looked up'}, not refused`, async () => {
+      await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn')]);
+      await admin.setFaults([{ kind: 'server_error', method: 'PATCH', path: '^/records$', rate: 1 }]);
+      const failed = await runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode, source: memorySource([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Cy Young')]), state, retry: FAST, ...GUARD });
+      await admin.setFaults([]);
+      expect((await state.get(failed.syncId, ['b'])).get('b')?.snapshot.before).toEqual([{ name: 'Bob Kahn' }]);
+      const next = byId((await runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode, source: memorySource([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Cy Young'), rec('d', 'dan@example.com', 'Bob Kahn')]), state, retry: FAST, ...GUARD })).results);
+      expect(next.get('b')).toMatchObject({ outcome: 'updated' });
+      expect(next.get('d')).toMatchObject(mode === 'sync' ? { outcome: 'created' } : { outcome: 'skipped', code: 'not_found' });
+    });
+  }
+
+  it('two rows whose emails both moved, one carrying what the other\'s record really holds (its update marked, never applied): both refused (F3)', async () => {
+    await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn')]);
+    await stoppedAfterMark([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Cy Young'), rec('c', 'cat@example.com', 'Cat Stevens')]);
+    const next = byId((await run([rec('a', 'ada.new@example.com', 'Bob Kahn'), rec('b', 'bob.new@example.com', 'Dan Brown'), rec('c', 'cat@example.com', 'Cat Stevens')])).results);
+    expect(next.get('a')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(next.get('b')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect((await names()).slice(0, 2)).toEqual([
+      ['ada@example.com', 'Ada Lovelace'],
+      ['bob@example.com', 'Bob Kahn'],
+    ]);
+  });
+
+  for (const refill of [false, true]) {
+    it(`a cleared field, the clear applied and never confirmed${refill ? ', then a refill marked and never applied' : ''}: it leaves while a row takes what its record really holds: refused (F2)`, async () => {
+      await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn', 'Gold')]);
+      await appliedUnconfirmed([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn', null)]);
+      if (refill) await stoppedAfterMark([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn', 'Silver'), rec('c', 'cat@example.com', 'Cat Stevens')]);
+      const next = byId((await run([rec('a', 'ada.new@example.com', 'Bob Kahn')])).results);
+      expect(next.get('a')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect((await names()).slice(0, 2)).toEqual([
+        ['ada@example.com', 'Ada Lovelace'],
+        ['bob@example.com', 'Bob Kahn'],
+      ]);
+    });
+  }
+
+  it('its email change applied and never confirmed, then it leaves while a new id takes the new email with another name: refused, its record untouched (F4)', async () => {
+    await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn')]);
+    await appliedUnconfirmed([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob.m@example.com', 'Bob Kahn'), rec('c', 'cat@example.com', 'Cat Stevens')]);
+    const next = byId((await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('d', 'bob.m@example.com', 'Dan Brown'), rec('c', 'cat@example.com', 'Cat Stevens')])).results);
+    expect(next.get('d')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(await names()).toContainEqual(['bob.m@example.com', 'Bob Kahn']);
+  });
+
+  it('an update applied and never confirmed, then five more marked and never applied: a row taking the value its record really holds is still refused (F1: the versions kept)', async () => {
+    await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn')]);
+    await appliedUnconfirmed([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Cy Young')]);
+    for (const name of ['Dan Brown', 'Eve Moss', 'Fay Wray', 'Gus Grim', 'Hal Ford']) await stoppedAfterMark([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', name), rec('c', 'cat@example.com', 'Cat Stevens')]);
+    const next = byId((await run([rec('a', 'ada.new@example.com', 'Cy Young'), rec('c', 'cat@example.com', 'Cat Stevens')])).results);
+    expect(next.get('a')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    expect(await names()).toContainEqual(['bob@example.com', 'Cy Young']);
   });
 });

@@ -1,29 +1,33 @@
 import { isEmpty } from '../../records/property-diff';
-import type { Properties, PropertyValue } from '../../records/types';
+import type { Properties, PropertyValue, RecordSnapshot } from '../../records/types';
 import type { StateSnapshot } from '../../state/state-store';
 
-/** Versions a mark keeps besides its own: the last confirmed one and the latest marks before it. */
-const MAX_VERSIONS = 4;
+/** Versions a mark keeps besides its own: the last confirmed one and the latest before it (8: eight failed runs in a row). */
+const MAX_VERSIONS = 8;
 
 /**
  * The `before` of a write-ahead mark setting `properties` on `base` (the state's snapshot):
  * `base`'s own versions, each completed with the values this mark replaces (they held those),
  * then the values this mark replaces (`base` itself: an earlier mark may have been applied and
- * never confirmed — fresh reviewer 121, F3). A value that was empty is kept as `null`: the
- * record may hold nothing there (F1: an unsent update that filled a field). At most
+ * never confirmed — fresh reviewer 121, F3), then, when the write clears fields (`setting`'s
+ * empty values: the mark keeps what it clears), the record with them cleared (the write
+ * applied — fresh reviewer 122, F2). A value that was empty is kept as `null`: the record may
+ * hold nothing there (F1: an unsent update that filled a field). At most
  * {@link MAX_VERSIONS}: the first (the last confirmed values) and the latest. Undefined when
- * the mark replaces nothing and `base` has no versions.
+ * the mark changes nothing and `base` has no versions.
  */
-export function replacedValues(base: StateSnapshot, properties: Properties): readonly Properties[] | undefined {
+export function replacedValues(base: StateSnapshot, properties: Properties, setting: Properties = {}): readonly Properties[] | undefined {
   let out: Record<string, PropertyValue> | undefined;
   for (const key in properties) {
     const was = base.properties[key];
     if (was === properties[key] || (isEmpty(was) && isEmpty(properties[key]))) continue;
     (out ??= {})[key] = isEmpty(was) ? null : (was as PropertyValue);
   }
-  if (out === undefined) return base.before;
-  const replaced = out;
-  const versions = [...(base.before ?? []).map((v) => ({ ...replaced, ...v })), replaced];
+  let cleared: Record<string, PropertyValue> | undefined;
+  for (const key in setting) if (isEmpty(setting[key]) && !isEmpty(properties[key])) (cleared ??= {})[key] = null;
+  if (out === undefined && cleared === undefined) return base.before;
+  const replaced = out ?? {};
+  const versions = [...(base.before ?? []).map((v) => ({ ...replaced, ...v })), ...(out ? [out] : []), ...(cleared ? [{ ...cleared }] : [])];
   return versions.length <= MAX_VERSIONS ? versions : [versions[0] as Properties, ...versions.slice(versions.length - MAX_VERSIONS + 1)];
 }
 
@@ -48,4 +52,24 @@ export function* heldValues(snapshot: StateSnapshot): Generator<readonly [string
   for (const version of snapshot.before ?? []) {
     for (const name in version) if (version[name] !== snapshot.properties[name]) yield [name, version[name] as PropertyValue];
   }
+}
+
+/**
+ * The versions of a record still in the source whose values its row `next` may have just
+ * given up: every version of its mark ({@link heldVersions}) when the row changed since that
+ * mark, else only the mark's own — a row that is what its mark holds changed a run ago, and
+ * counting the values before the mark would refuse it, and whoever carries them, on every run
+ * while the mark waits (fresh reviewer 122, F5: one 503 blocked an update and a newcomer for good).
+ */
+export function versionsGivenUp(next: RecordSnapshot, snapshot: StateSnapshot): StateSnapshot[] {
+  return snapshot.before !== undefined && changedSince(next, snapshot) ? heldVersions(snapshot) : [snapshot];
+}
+
+/** True when `next` has a non-empty value the snapshot does not hold (an emptied value is no change: a mark keeps what it clears). */
+function changedSince(next: RecordSnapshot, snapshot: StateSnapshot): boolean {
+  for (const name in next.properties) {
+    const value = next.properties[name];
+    if (!isEmpty(value) && value !== snapshot.properties[name]) return true;
+  }
+  return false;
 }

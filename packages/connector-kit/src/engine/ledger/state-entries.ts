@@ -148,7 +148,7 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
     recordId: record.recordId,
     destinationId: creating ? null : (record.destinationId ?? null),
     matchKey: heldKey(record),
-    snapshot: withBefore(withFound(withLinks({ properties, groups }, linkedOf(record.entry)), foundAfter(record, groups)), kind === 'records' && record.entry !== undefined ? replacedValues(base, properties) : undefined),
+    snapshot: withBefore(withFound(withLinks({ properties, groups }, linkedOf(record.entry)), foundAfter(record, groups)), kind === 'records' && record.entry !== undefined ? replacedValues(base, properties, setting) : undefined),
     hash: '',
     owned: record.owned || creating,
     departed: record.entry?.departed ?? false,

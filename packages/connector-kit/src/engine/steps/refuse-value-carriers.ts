@@ -5,7 +5,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
-import { heldValues, heldVersions } from '../ledger/pending-before';
+import { heldVersions, versionsGivenUp } from '../ledger/pending-before';
 import { describesOther, valueKey, whyNotRenumbered } from './value-carriers';
 import { emptiedRows, type Emptied } from './emptied-rows';
 import { wholeRowMoves } from './whole-row-moves';
@@ -35,10 +35,17 @@ function unclear(ctx: RecordRunContext, r: RecordView, lead: string, other: Stat
  */
 function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<RecordView, StateEntry> {
   const byValue = new Map<string, RecordView[]>();
-  for (const r of moved) {
-    for (const [name, value] of Object.entries((r.entry as StateEntry).snapshot.properties)) {
-      const k = valueKey(name, value);
-      if (k !== undefined) byValue.set(k, [...(byValue.get(k) ?? []), r]);
+  // A mark's earlier versions too, when the row changed since it (fresh reviewer 122, F3).
+  const versions = new Map(moved.map((r) => [r, versionsGivenUp(r.next as RecordSnapshot, (r.entry as StateEntry).snapshot)] as const));
+  for (const [r, held] of versions) {
+    for (const version of held) {
+      for (const [name, value] of Object.entries(version.properties)) {
+        const k = valueKey(name, value);
+        const list = k === undefined ? undefined : byValue.get(k);
+        if (k === undefined) continue;
+        if (list === undefined) byValue.set(k, [r]);
+        else if (list[list.length - 1] !== r) list.push(r);
+      }
     }
   }
   const refused = new Map<RecordView, StateEntry>();
@@ -51,7 +58,7 @@ function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<Rec
     }
     for (const o of candidates) {
       const other = o.entry as StateEntry;
-      if (o === r || other.destinationId === own.destinationId || !describesOther(r.next as RecordSnapshot, own.snapshot, other.snapshot, keyOf)) continue;
+      if (o === r || other.destinationId === own.destinationId || !(versions.get(o) ?? []).some((held) => describesOther(r.next as RecordSnapshot, own.snapshot, held, keyOf))) continue;
       if (!refused.has(r)) refused.set(r, other);
       if (!refused.has(o)) refused.set(o, own);
     }
@@ -93,13 +100,15 @@ function newRowsWithLostValues(rows: readonly RecordView[], refused: ReadonlySet
   for (const r of open) {
     const entry = r.entry;
     if (entry === undefined || entry.notFound || entry.destinationId === null) continue;
-    // A mark's earlier versions too: values the record may still hold (fresh reviewer 121, F2).
-    for (const [name, value] of heldValues(entry.snapshot)) {
-      const k = valueKey(name, value);
-      if (k === undefined || (r.next as RecordSnapshot).properties[name] === value) continue;
-      const list = byLostValue.get(k);
-      if (list === undefined) byLostValue.set(k, [r]);
-      else if (list[list.length - 1] !== r) list.push(r);
+    // A mark's earlier versions too, when the row changed since it: values the record may still hold (fresh reviewer 121, F2).
+    for (const held of versionsGivenUp(r.next as RecordSnapshot, entry.snapshot)) {
+      for (const [name, value] of Object.entries(held.properties)) {
+        const k = valueKey(name, value);
+        if (k === undefined || (r.next as RecordSnapshot).properties[name] === value) continue;
+        const list = byLostValue.get(k);
+        if (list === undefined) byLostValue.set(k, [r]);
+        else if (list[list.length - 1] !== r) list.push(r);
+      }
     }
   }
   const pairs = new Map<RecordView, RecordView>();
@@ -112,7 +121,7 @@ function newRowsWithLostValues(rows: readonly RecordView[], refused: ReadonlySet
       if (k !== undefined) for (const c of byLostValue.get(k) ?? []) candidates.add(c);
     }
     for (const c of candidates) {
-      if (!heldVersions((c.entry as StateEntry).snapshot).some((held) => describesOther(n.next as RecordSnapshot, c.next as RecordSnapshot, held, keyOf))) continue;
+      if (!versionsGivenUp(c.next as RecordSnapshot, (c.entry as StateEntry).snapshot).some((held) => describesOther(n.next as RecordSnapshot, c.next as RecordSnapshot, held, keyOf))) continue;
       if (!pairs.has(c)) pairs.set(c, n);
       if (!pairs.has(n)) pairs.set(n, c);
     }
