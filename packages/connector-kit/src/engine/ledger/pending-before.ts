@@ -1,5 +1,5 @@
 import { isEmpty } from '../../records/property-diff';
-import type { Properties, PropertyValue, RecordSnapshot } from '../../records/types';
+import type { Properties, PropertyValue } from '../../records/types';
 import type { StateSnapshot } from '../../state/state-store';
 
 /** Versions a mark keeps besides its own: the last confirmed one and the latest before it (8: eight failed runs in a row). */
@@ -54,22 +54,3 @@ export function* heldValues(snapshot: StateSnapshot): Generator<readonly [string
   }
 }
 
-/**
- * The versions of a record still in the source whose values its row `next` may have just
- * given up: every version of its mark ({@link heldVersions}) when the row changed since that
- * mark, else only the mark's own — a row that is what its mark holds changed a run ago, and
- * counting the values before the mark would refuse it, and whoever carries them, on every run
- * while the mark waits (fresh reviewer 122, F5: one 503 blocked an update and a newcomer for good).
- */
-export function versionsGivenUp(next: RecordSnapshot, snapshot: StateSnapshot): StateSnapshot[] {
-  return snapshot.before !== undefined && changedSince(next, snapshot) ? heldVersions(snapshot) : [snapshot];
-}
-
-/** True when `next` has a non-empty value the snapshot does not hold (an emptied value is no change: a mark keeps what it clears). */
-function changedSince(next: RecordSnapshot, snapshot: StateSnapshot): boolean {
-  for (const name in next.properties) {
-    const value = next.properties[name];
-    if (!isEmpty(value) && value !== snapshot.properties[name]) return true;
-  }
-  return false;
-}

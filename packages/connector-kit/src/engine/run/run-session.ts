@@ -252,7 +252,7 @@ export class RunSession {
     // (`refuseForeignIdentities`), so an upsert without one could write one person onto another's record (trial of stop 32).
     const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0 && scan.identifiers === 0;
     const limits = this.limits as DestinationLimits;
-    const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : [], setup.identityKeysOf, setup.keyOf);
+    const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : [], setup.identityKeysOf);
     const groupKey = (name: string): string => records.groupKey?.(name, config) ?? name.toLowerCase();
     return { ...base, kind: 'records', destination: records, limits, groupsEnabled, groupKey, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers, foreignHolds: new Map() };
   }

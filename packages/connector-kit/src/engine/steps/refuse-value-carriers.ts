@@ -5,7 +5,7 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
-import { heldVersions, versionsGivenUp } from '../ledger/pending-before';
+import { heldVersions } from '../ledger/pending-before';
 import { describesOther, valueKey, whyNotRenumbered } from './value-carriers';
 import { emptiedRows, type Emptied } from './emptied-rows';
 import { wholeRowMoves } from './whole-row-moves';
@@ -35,17 +35,10 @@ function unclear(ctx: RecordRunContext, r: RecordView, lead: string, other: Stat
  */
 function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<RecordView, StateEntry> {
   const byValue = new Map<string, RecordView[]>();
-  // A mark's earlier versions too, when the row changed since it (fresh reviewer 122, F3).
-  const versions = new Map(moved.map((r) => [r, versionsGivenUp(r.next as RecordSnapshot, (r.entry as StateEntry).snapshot)] as const));
-  for (const [r, held] of versions) {
-    for (const version of held) {
-      for (const [name, value] of Object.entries(version.properties)) {
-        const k = valueKey(name, value);
-        const list = k === undefined ? undefined : byValue.get(k);
-        if (k === undefined) continue;
-        if (list === undefined) byValue.set(k, [r]);
-        else if (list[list.length - 1] !== r) list.push(r);
-      }
+  for (const r of moved) {
+    for (const [name, value] of Object.entries((r.entry as StateEntry).snapshot.properties)) {
+      const k = valueKey(name, value);
+      if (k !== undefined) byValue.set(k, [...(byValue.get(k) ?? []), r]);
     }
   }
   const refused = new Map<RecordView, StateEntry>();
@@ -58,7 +51,7 @@ function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<Rec
     }
     for (const o of candidates) {
       const other = o.entry as StateEntry;
-      if (o === r || other.destinationId === own.destinationId || !(versions.get(o) ?? []).some((held) => describesOther(r.next as RecordSnapshot, own.snapshot, held, keyOf))) continue;
+      if (o === r || other.destinationId === own.destinationId || !describesOther(r.next as RecordSnapshot, own.snapshot, other.snapshot, keyOf)) continue;
       if (!refused.has(r)) refused.set(r, other);
       if (!refused.has(o)) refused.set(o, own);
     }
@@ -91,7 +84,10 @@ function renumberedUnless(next: RecordSnapshot, nextId: string, own: StateEntry,
  * looked up (in enrich mode the new row is not remembered as not found, and the next run
  * compares them again; one remembered so in an earlier run is not read, so not compared).
  * Indexed by the values lost, so a mass edit costs no comparison. Rows in other windows are
- * not compared.
+ * not compared. A record with a write-ahead mark is compared with the mark's values — what its
+ * row said last, as if that update had gone through — not with the versions before it:
+ * counting those refused the record, and whoever carried them, on every run while the mark
+ * waited (fresh reviewers 122, F5, and 123, F2: one 503 blocked an update and a newcomer).
  */
 function newRowsWithLostValues(rows: readonly RecordView[], refused: ReadonlySet<number>, keyOf: KeyOf): Map<RecordView, RecordView> {
   // A changed record refused already (it describes a departing record) still lost its values: the new row carrying them waits too.
@@ -100,15 +96,9 @@ function newRowsWithLostValues(rows: readonly RecordView[], refused: ReadonlySet
   for (const r of open) {
     const entry = r.entry;
     if (entry === undefined || entry.notFound || entry.destinationId === null) continue;
-    // A mark's earlier versions too, when the row changed since it: values the record may still hold (fresh reviewer 121, F2).
-    for (const held of versionsGivenUp(r.next as RecordSnapshot, entry.snapshot)) {
-      for (const [name, value] of Object.entries(held.properties)) {
-        const k = valueKey(name, value);
-        if (k === undefined || (r.next as RecordSnapshot).properties[name] === value) continue;
-        const list = byLostValue.get(k);
-        if (list === undefined) byLostValue.set(k, [r]);
-        else if (list[list.length - 1] !== r) list.push(r);
-      }
+    for (const [name, value] of Object.entries(entry.snapshot.properties)) {
+      const k = valueKey(name, value);
+      if (k !== undefined && (r.next as RecordSnapshot).properties[name] !== value) byLostValue.set(k, [...(byLostValue.get(k) ?? []), r]);
     }
   }
   const pairs = new Map<RecordView, RecordView>();
@@ -121,7 +111,7 @@ function newRowsWithLostValues(rows: readonly RecordView[], refused: ReadonlySet
       if (k !== undefined) for (const c of byLostValue.get(k) ?? []) candidates.add(c);
     }
     for (const c of candidates) {
-      if (!versionsGivenUp(c.next as RecordSnapshot, (c.entry as StateEntry).snapshot).some((held) => describesOther(n.next as RecordSnapshot, c.next as RecordSnapshot, held, keyOf))) continue;
+      if (!describesOther(n.next as RecordSnapshot, c.next as RecordSnapshot, (c.entry as StateEntry).snapshot, keyOf)) continue;
       if (!pairs.has(c)) pairs.set(c, n);
       if (!pairs.has(n)) pairs.set(n, c);
     }

@@ -133,8 +133,6 @@ export class ValueCarriers {
     private readonly syncId: string,
     private readonly departingIds: readonly string[],
     private readonly identityKeysOf?: ((snapshot: RecordSnapshot) => readonly string[]) | undefined,
-    /** The match key of a snapshot: a mark's own key is indexed beside its last confirmed one (`matchKey`). */
-    private readonly keyOf?: ((snapshot: RecordSnapshot) => string | undefined) | undefined,
   ) {}
 
   /** True when some record leaves the source in this run (else no row can describe one). */
@@ -152,9 +150,7 @@ export class ValueCarriers {
         for (const [id, entry] of await this.state.get(this.syncId, this.departingIds.slice(i, i + CHUNK))) {
           if (entry.notFound || entry.destinationId === null) continue;
           entries.set(id, entry);
-          // A mark's new key too: its key change may have been applied and never confirmed (fresh reviewer 122, F4).
-          const markKey = entry.pending ? this.keyOf?.(entry.snapshot) : undefined;
-          for (const key of new Set([entry.matchKey, markKey])) if (key !== null && key !== undefined) byKey.set(key, byKey.has(key) ? null : entry);
+          if (entry.matchKey !== null) byKey.set(entry.matchKey, byKey.has(entry.matchKey) ? null : entry);
           for (const k of this.identityKeysOf?.(entry.snapshot) ?? []) byIdentity.set(k, [...(byIdentity.get(k) ?? []), entry]);
           // A mark's earlier versions too (what the record holds if the pending write never went out).
           for (const [name, value] of heldValues(entry.snapshot)) index(byValue, valueKey(name, value), id);
