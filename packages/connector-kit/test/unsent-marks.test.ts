@@ -102,18 +102,26 @@ describe('a record whose update was marked and never applied (tiny destination, 
     expect(next.get('id2')).toMatchObject({ outcome: 'created' });
   });
 
-  it('it leaves while a new id takes its email with exactly the values it really holds: that row takes the record over, not refused forever (F4)', async () => {
-    await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Bob Kahn')]);
-    await stoppedAfterMark([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b', 'bob@example.com', 'Cy Young'), rec('c', 'cat@example.com', 'Cat Stevens')]);
-    const next = byId((await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('b2', 'bob@example.com', 'Bob Kahn'), rec('c', 'cat@example.com', 'Cat Stevens')])).results);
-    expect(next.get('b2')?.code).not.toBe('identity_unclear');
-    expect(next.get('b2')).toMatchObject({ destinationId: 'r2' });
-    expect(await names()).toEqual([
-      ['ada@example.com', 'Ada Lovelace'],
-      ['bob@example.com', 'Bob Kahn'],
-      ['cat@example.com', 'Cat Stevens'],
-    ]);
-  });
+  // Fresh reviewer 124 (F-A, F-C): a takeover accepted through an older version overrode these refusals; only the rules
+  // that refuse compare with every version.
+  for (const applied of [false, true]) {
+    it(`its rename ${applied ? 'applied and never confirmed' : 'marked and never applied'}, it leaves; a new id takes its email with its old name while a new row has its last values, or an existing row takes them: refused, its record untouched`, async () => {
+      const ada = rec('a', 'ada@example.com', 'Ada Lovelace', 'Bronze');
+      await run([ada, rec('b', 'bob@example.com', 'Bob Kahn', 'Gold')]);
+      const renamed = [ada, rec('b', 'bob@example.com', 'Cy Young', 'Silver')];
+      if (applied) await appliedUnconfirmed(renamed);
+      else await stoppedAfterMark([...renamed, rec('c', 'cat@example.com', 'Cat Stevens')]);
+      const held = (await names()).find(([key]) => key === 'bob@example.com');
+      const both = byId((await run([ada, rec('b2', 'bob@example.com', 'Bob Kahn', 'Gold'), rec('n', 'cy@example.com', 'Cy Young', 'Silver')])).results);
+      expect(both.get('b2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect(both.get('n')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      const moved = byId((await run([rec('a', 'ada.n@example.com', 'Cy Young', 'Silver'), rec('b2', 'bob@example.com', 'Bob Kahn', 'Gold')])).results);
+      expect(moved.get('a')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect(moved.get('b2')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect((await names()).find(([key]) => key === 'bob@example.com')).toEqual(held);
+    });
+  }
+
   // Fresh reviewer 122, F5 (a regression of the first version): one 503 refused the update and a newcomer on every run.
   for (const mode of ['sync', 'enrich'] as const) {
     it(`${mode}: it stays in the source with its update marked and never applied while someone new joins with its old name: the update is sent and the newcomer ${mode === 'sync' ? 'created' : 'looked up'}, not refused`, async () => {

@@ -5,7 +5,6 @@ import type { RecordLedger } from '../ledger/record-ledger';
 import type { RecordRunContext } from '../run/run-context';
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
-import { heldVersions } from '../ledger/pending-before';
 import { describesOther, valueKey, whyNotRenumbered } from './value-carriers';
 import { emptiedRows, type Emptied } from './emptied-rows';
 import { wholeRowMoves } from './whole-row-moves';
@@ -60,18 +59,6 @@ function pairsOfMovedValues(moved: readonly RecordView[], keyOf: KeyOf): Map<Rec
 }
 
 const NO_VALUES: RecordSnapshot = { properties: {}, groups: [] };
-
-/**
- * Why a new row `next` (id `nextId`) with the key of `own`, a record that left, may not be it renumbered
- * ({@link whyNotRenumbered}), or undefined when it may: against each version its destination
- * record may hold (a mark never sent: fresh reviewer 121, F4 — a row with exactly what the
- * record holds was refused on every run), the reason against the mark's own values.
- */
-function renumberedUnless(next: RecordSnapshot, nextId: string, own: StateEntry, keyOf: KeyOf): string | undefined {
-  const ids = { next: nextId, other: own.recordId };
-  const reasons = heldVersions(own.snapshot).map((held) => whyNotRenumbered(next, held, keyOf, ids));
-  return reasons.includes(undefined) ? undefined : reasons[0];
-}
 
 /**
  * Records of this window whose values changed (their match key too, or not), paired with a
@@ -222,7 +209,7 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
       // A new id with a departing record's key but none of its values, while another new row has them (that person back
       // under a new id and email, and her old email given to someone else: seventh trial of stop 28).
       const other = own !== undefined && r.entry === undefined ? resembled.get(own.recordId) : undefined;
-      if (open && own !== undefined && other !== undefined && other !== r.recordId && !heldVersions(own.snapshot).some((held) => describesOther(r.next as RecordSnapshot, NO_VALUES, held, keyOf))) {
+      if (open && own !== undefined && other !== undefined && other !== r.recordId && !describesOther(r.next, NO_VALUES, own.snapshot, keyOf)) {
         const advice = `Row "${other}" has its other values, maybe that person under a new id. It is kept; give each person the id they had, or send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
         events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
         // The row with her values is refused too: created, it would be tracked, and the next run would hand her record to this one.
@@ -233,7 +220,7 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
       // enrich mode one remembered as not found is never read again): refused outright; updating would write someone given her
       // email onto her record (eighth trial of stop 28, enrich; tenth: sync and additive did it; first trial of stop 31: with
       // her city, her family name or her phone in common).
-      const why = open && own !== undefined && r.entry === undefined ? renumberedUnless(r.next, r.recordId, own, keyOf) : undefined;
+      const why = open && own !== undefined && r.entry === undefined ? whyNotRenumbered(r.next, own.snapshot, keyOf, { next: r.recordId, other: own.recordId }) : undefined;
       if (own !== undefined && why !== undefined) {
         const advice = `It is kept. If it is that person, give the row the id "${own.recordId}" back, or send the new id with that record's values first and the changed values in a later run; if someone new has this ${ctx.matchKeyLabel}, that ${ctx.destinationName} record is still the other person's: change or merge it there.`;
         events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, why.startsWith('another') ? `It has the ${ctx.matchKeyLabel} but ${why} than` : why.startsWith('without') ? `It has the ${ctx.matchKeyLabel} but not the ${why.slice('without its '.length)} of` : why.startsWith('with a new') ? `It has the ${ctx.matchKeyLabel} but also a ${why.slice('with a new '.length)} not in` : `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
