@@ -29,11 +29,12 @@ export interface StateSnapshot extends RecordSnapshot {
    * the record, each as the values that differ from `properties` (`null`: empty) — the last
    * confirmed one first, then those of earlier marks that may have been applied: what the
    * destination record still holds if the pending write never went out (the run stopped, and
-   * state could not take the mark back). At most 8. The rules that tell who a row is compare
-   * a record with every version (verify sweep of stop 52, quick seed 1001: a row carrying a
-   * departing record's last values was written onto another person's Contact, because that
-   * record's mark showed only the values never sent). Not part of `hash`; absent when there
-   * are none.
+   * state could not take the mark back). At most 8. Only the rules that refuse a row because
+   * it describes a record leaving the source compare with every version (verify sweep of stop
+   * 52, quick seed 1001: a row carrying a departing record's last values was written onto
+   * another person's Contact, because that record's mark showed only the values never sent);
+   * rows still in the source, and the rules that let a row take a record over, compare with
+   * the mark — what the row said last. Not part of `hash`; absent when there are none.
    */
   readonly before?: readonly Properties[] | undefined;
 }
