@@ -44,4 +44,10 @@ export interface RunJobData {
   readonly notifyUrl?: string | undefined;
   /** How many times in a row this run was queued again because another sync into the same records was running (`sync_overlap`). */
   readonly overlapWaits?: number | undefined;
+  /**
+   * True for a run its sync's schedule queued (a cron tick, an `--every` sync's next run): it
+   * is skipped (`sync_paused`) when its sync is paused by the time it starts. A run queued by
+   * hand (`enqueue`) runs even while its sync is paused.
+   */
+  readonly scheduled?: boolean | undefined;
 }

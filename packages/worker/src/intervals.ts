@@ -24,6 +24,16 @@ export function sendRun(boss: PgBoss, definition: SyncDefinition, data: RunJobDa
 }
 
 /**
+ * Queues an `--every` sync's next run, `startAfterMs` from now, marked as its schedule's
+ * (`RunJobData.scheduled`): when the sync is paused meanwhile, the run does not start. A run's
+ * end queues the next one this way; a pause at that moment cancelled nothing yet and the chain
+ * went on (CI on 8aaa0aa: a third run after the pause).
+ */
+export function sendScheduledRun(boss: PgBoss, sync: StoredSync, startAfterMs: number): Promise<string | null> {
+  return sendRun(boss, sync, { name: sync.name, scheduled: true }, startAfterMs);
+}
+
+/**
  * Whether a sync's last run is in progress: recorded `running` less than `maxRunMs` ago, and
  * its job still active or about to be retried. A run whose job ended without it (its worker
  * killed on the last attempt: the job was dead-lettered) is not, and is recorded `stopped`
@@ -73,7 +83,7 @@ export async function armInterval(boss: PgBoss, state: PostgresStateStore, sync:
   if (await runInProgress(boss, state, sync, maxRunMs)) return null;
   const [last] = await state.listRuns({ syncId: sync.syncId, limit: 1 });
   const endedAt = last ? (last.finishedAt ?? last.startedAt) : 0;
-  return sendRun(boss, sync, { name: sync.name }, Math.max(0, endedAt + sync.everyMs - Date.now()));
+  return sendScheduledRun(boss, sync, Math.max(0, endedAt + sync.everyMs - Date.now()));
 }
 
 /** {@link armInterval} for every stored `--every` sync of these destinations. */

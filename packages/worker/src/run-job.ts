@@ -123,7 +123,8 @@ async function execute(
 }
 
 /**
- * One queued run: finds its sync's definition, records it `running` in the run history,
+ * One queued run: finds its sync's definition (a run its schedule queued for a sync paused
+ * since ends there: `sync_paused`), records it `running` in the run history,
  * runs it (lease held for this job: a re-delivery of the same job after its worker died
  * takes the lease over at once), records how it ended, then settles the job (see
  * `dispositionOf`), notifies when it failed or was refused, and queues it again when this
@@ -134,6 +135,10 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   if (!definition) {
     deps.logger.warn('a queued run names a sync that is not stored', { sync: job.data.name });
     return { result: { id: job.id, status: 'deadletter', output: { status: 'failed', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}" (schedule add stores one).` } } } };
+  }
+  if (job.data.scheduled && !job.data.definition && (definition as StoredSync).paused) {
+    deps.logger.info('scheduled run not started: its sync is paused', { sync: definition.name });
+    return { result: { id: job.id, status: 'completed', output: { status: 'skipped', reason: { code: 'sync_paused', message: 'Its sync was paused after this run was queued; resume schedules it again.' } } } };
   }
   const waitsBefore = overlapWaitsBefore(job.data, job.retryCount, job.output);
   if (!(await mayStartUnderAccountCap(deps.state.pool, job, deps.accountLimit(definition.destination)))) {

@@ -97,7 +97,7 @@ export class SyncQueue {
 
   private async register(sync: StoredSync): Promise<void> {
     if (sync.cron) {
-      await this.boss.schedule(runQueue(sync.destination), sync.cron, { name: sync.name }, { key: sync.syncId, ...(sync.tz ? { tz: sync.tz } : {}), ...runSendOptions(sync) });
+      await this.boss.schedule(runQueue(sync.destination), sync.cron, { name: sync.name, scheduled: true }, { key: sync.syncId, ...(sync.tz ? { tz: sync.tz } : {}), ...runSendOptions(sync) });
     } else if (sync.everyMs) {
       await armInterval(this.boss, this.state, sync, this.maxRunMs());
     }

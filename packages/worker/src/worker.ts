@@ -6,7 +6,7 @@ import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import { ensureQueues, openBoss, queueOptions, type QueuePolicy, type RunQueueSettings } from './boss';
 import { DefinitionStore } from './definition-store';
 import type { RunJobData } from './definitions';
-import { armIntervals, sendRun } from './intervals';
+import { armIntervals, sendRun, sendScheduledRun } from './intervals';
 import { runQueue } from './queues';
 import { runJob, type RunJobDeps } from './run-job';
 import type { SyncRunner } from './runner';
@@ -105,7 +105,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const over = disposition && (disposition.job !== 'failed' || current.retryCount >= current.retryLimit) && !disposition.requeue;
     if (over && definition && !current.data.definition) {
       const stored = await definitions.get(definition.name);
-      if (stored?.everyMs && !stored.paused) await sendRun(boss, stored, { name: stored.name }, stored.everyMs).catch(() => undefined);
+      if (stored?.everyMs && !stored.paused) await sendScheduledRun(boss, stored, stored.everyMs).catch(() => undefined);
     }
     return [result];
   };

@@ -5,6 +5,7 @@ import { createSalesforceEmulator } from '@syncmodes/salesforce/emulator';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queueOptions, runQueue, startWorker, SyncQueue, type RunningWorker } from '../src/index';
+import { sendScheduledRun } from '../src/intervals';
 import { finishedRuns, notificationHook, peopleCsv, tempDir, waitFor } from './support/helpers';
 import { testDefinition, testRunner } from './support/test-runner';
 
@@ -116,6 +117,29 @@ describe('the control side (schedule, enqueue)', () => {
     expect(note.body).toMatchObject({ status: 'failed', destination: 'salesforce' });
     // The worker's own URL hears of it too (fresh helper 73, finding 6).
     await waitFor('the worker’s notification', async () => hook.received.find((n) => n.body.sync === 'gone' && n.path === '/worker-hook'));
+  });
+
+  it('a run the schedule queued as its sync was paused (the run before it ending at that moment) does not start; a run queued by hand still does (CI on 8aaa0aa)', { timeout: 60_000 }, async () => {
+    const definition = testDefinition('paused-chain', { mode: 'additive', from: peopleCsv(dir, 'paused-chain', 0, 3), instanceUrl });
+    await control.addSchedule(definition, { cron: '0 0 1 1 *' });
+    expect(await control.pause('paused-chain')).toBe(true);
+    // What the run before sends when it ends: it read the sync before the pause, and sent after the pause cancelled the waiting runs.
+    const stored = await control.get('paused-chain');
+    if (!stored) throw new Error('the sync was not stored');
+    const jobId = (await sendScheduledRun(boss, { ...stored, paused: false }, 0)) as string;
+    const job = await waitFor('the job to end', async () => {
+      const j = await boss.getJobById<{ name: string }>(runQueue('salesforce'), jobId);
+      return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
+    });
+    expect([job.state, job.output]).toMatchObject(['completed', { status: 'skipped', reason: { code: 'sync_paused' } }]);
+    expect(await state.listRuns({ syncName: 'paused-chain', limit: 10 })).toEqual([]);
+    // `enqueue` is a run now, by hand: it runs while the schedule is paused.
+    await control.enqueue('paused-chain');
+    const runs = await waitFor('the run by hand', async () => {
+      const done = await finishedRuns(state, 'paused-chain');
+      return done.length > 0 && done;
+    });
+    expect(runs.map((r) => r.status)).toEqual(['completed']);
   });
 
   // Last: it stops this file's worker.
