@@ -165,7 +165,7 @@ describe('PostgresSharedLimiter: one budget for every process on an account (Nod
   // A Postgres restart or failover ends every session (57P01: https://www.postgresql.org/docs/15/errcodes-appendix.html);
   // node-postgres then emits 'error' on a checked-out client, which ends the process when nothing listens
   // (https://node-postgres.com/apis/pool#error). Seen once in a full run: the worker's database-connections-cut test.
-  it('the server ends its session while it creates its tables: create fails with that error, and no error of that connection goes unheard', async () => {
+  it('the server ends its session while it creates its tables: create fails with that error (state_unwritable, retryable), and no error of that connection goes unheard', async () => {
     const holder = new pg.Client({ connectionString: url });
     await holder.connect();
     // Another session watches and ends create's: inside a transaction, pg_stat_activity is read once.
@@ -186,6 +186,8 @@ describe('PostgresSharedLimiter: one budget for every process on an account (Nod
       }
       await admin.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`);
       await expect(creating).rejects.toThrow(/terminating connection due to administrator command/);
+      // Typed and retryable, as a state write's: a worker's run that met it was dead-lettered as unexpected_error.
+      await expect(creating).rejects.toMatchObject({ code: 'state_unwritable', retryable: true });
       // The socket's end comes after the statement's error.
       await new Promise((r) => setTimeout(r, 300));
       expect(unheard).toEqual([]);

@@ -69,7 +69,8 @@ describe('a worker whose database connections are cut (a Postgres restart or fai
       const fresh = await SyncQueue.open(t.url, { policy });
       await fresh.enqueue(testDefinition('mid-cut', { mode: 'sync', from: peopleCsv(dir, 'mid-cut', 1_000, 3_000), instanceUrl: t.instanceUrl }));
       await fresh.close();
-      await waitFor('the first contacts of the run', async () => emailsOf().filter((e) => e.startsWith('person1')).length > 0);
+      // This run's own people (person1000-2999): the run before made person0-29, and the cut came as this run started (CI preview 142).
+      await waitFor('the first contacts of the run', async () => emailsOf().some((e) => /^person[12]\d{3}@/.test(e)));
       expect(await cutConnections()).toBeGreaterThan(0);
       const runs = await waitFor('a completed run', async () => {
         const listed = await finishedRuns(await reopened(), 'mid-cut');
@@ -86,6 +87,37 @@ describe('a worker whose database connections are cut (a Postgres restart or fai
     } finally {
       t.emulator.setFaults([]);
     }
+  });
+
+  it('as a run starts (while its shared rate limit\'s tables are checked): the run is tried again and completes', { timeout: 60_000 }, async () => {
+    // Holding the tables' advisory lock keeps the run's check waiting; then its session is ended, as a restart would.
+    const holder = new pg.Client({ connectionString: t.url });
+    await holder.connect();
+    const admin = new pg.Client({ connectionString: t.url });
+    await admin.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['syncmodes-limits:syncmodes']);
+      const fresh = await SyncQueue.open(t.url, { policy });
+      await fresh.enqueue(testDefinition('start-cut', { mode: 'sync', from: peopleCsv(dir, 'start-cut', 5_000, 5_050), instanceUrl: t.instanceUrl }));
+      await fresh.close();
+      const waiting = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'";
+      await waitFor('the run waiting on the lock', async () => ((await admin.query(waiting)).rowCount ?? 0) > 0, 30_000);
+      expect((await admin.query(`SELECT pg_terminate_backend(pid) FROM (${waiting}) AS w`)).rowCount).toBe(1);
+      await holder.query('COMMIT');
+    } finally {
+      await holder.end();
+      await admin.end();
+    }
+    // Before, the lost connection failed the run as unexpected_error, not retryable: its job was dead-lettered.
+    const runs = await waitFor('a completed run', async () => {
+      const listed = await finishedRuns(await reopened(), 'start-cut');
+      return listed.some((r) => r.status === 'completed') && listed;
+    }, 45_000).catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await whereItStands('start-cut')}`);
+    });
+    expect(runs.map((r) => [r.status, r.reason?.code])).toEqual([['failed', 'state_unwritable'], ['completed', undefined]]);
+    expect(emailsOf().filter((e) => /^person50\d{2}@/.test(e))).toHaveLength(50);
   });
 });
 

@@ -1,6 +1,7 @@
 import { MAX_SHARED_HOLD_MS, type Logger, type SharedLimiter } from '@syncmodes/connector-kit';
 import pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
+import { pgStoreError } from '../state/pg-errors';
 import { DEFAULT_SCHEMA, NOW_MS } from '../state/pg-schema';
 import { sharedBudget, type RateLimit, type SharedBudget } from './shared-budget';
 
@@ -109,11 +110,21 @@ export class PostgresSharedLimiter implements SharedLimiter {
     this.now = options.now ?? Date.now;
   }
 
-  /** Creates the tables when missing (`rate_limits`, `quota_holds` in the syncmodes schema). */
+  /**
+   * Creates the tables when missing (`rate_limits`, `quota_holds` in the syncmodes schema).
+   *
+   * @throws StateStoreError `state_unwritable` (retryable) when the database fails meanwhile
+   *   (unreachable, its session ended: a restart or failover), `state_unreadable` when it
+   *   refuses the user (see `pgStoreError`).
+   */
   static async create(options: PostgresSharedLimiterOptions): Promise<PostgresSharedLimiter> {
     const schema = options.schema ?? DEFAULT_SCHEMA;
     const holds = `${pg.escapeIdentifier(schema)}.quota_holds`;
-    await createTables(options.pool, schema);
+    await createTables(options.pool, schema).catch((error: unknown) => {
+      // Typed (state_unwritable, retryable), so a run that could not start on a lost connection is tried again: a worker's
+      // run whose tables were being checked as Postgres ended its sessions was dead-lettered as unexpected_error.
+      throw pgStoreError(error, options.pool.options.connectionString ?? '', "creating the shared rate limit's tables");
+    });
     let limiter: RateLimiterPostgres | undefined;
     const budget = options.rateLimit ? sharedBudget(options.rateLimit) : undefined;
     if (budget) {
