@@ -134,4 +134,23 @@ describe('syncmodes command line', () => {
     });
     expect(code).toBe(0);
   });
+
+  it('a seed file (emulator --seed, sync --emulator-seed) that is missing, a directory or not JSON: exit 2, invalid_seed, saying what is wrong (a new user saw the raw ENOENT text)', async () => {
+    const notJson = join(source.dir, 'seed.txt');
+    writeFileSync(notJson, 'Contact: []');
+    const cases: [string, RegExp][] = [
+      [join(source.dir, 'no-such-seed.json'), /there is no such file\. Give the path of a JSON seed file/],
+      [source.dir, /it is a directory, not a file/],
+      [notJson, /it is not valid JSON/],
+    ];
+    for (const [seed, said] of cases) {
+      for (const args of [['emulator', 'salesforce', '--seed', seed], ['sync', '--to', 'salesforce', '--emulator', '--emulator-seed', seed, '--from', source.file, '--id', 'Customer Id', '--map', 'Email=Email', '--state-dir', source.dir]]) {
+        const out = await cli(args);
+        expect(out.code, args.join(' ')).toBe(2);
+        expect(out.stderr).toMatch(said);
+        expect(out.stderr).toContain('invalid_seed');
+        expect(out.stderr).not.toMatch(/ENOENT|EISDIR/);
+      }
+    }
+  });
 });

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { configFields } from '@syncmodes/connector-kit';
 import { isLoopback } from '@syncmodes/connector-kit/emulator';
 import { Command, InvalidArgumentError } from 'commander';
 import { findDestination } from '../registry/destinations';
 import { UsageError } from '../registry/exit-codes';
+import { readSeedFile } from '../run/seed-file';
 import { createWithData } from '../run/start-emulator';
 import type { CliIo } from '../run/run-sync-job';
 
@@ -34,8 +34,9 @@ export function emulatorCommand(io: CliIo, waitForStop: () => Promise<void>): Co
         ? createWithData(() => plugin.create({ persistPath: flags.data }), flags.data, (await entry.load()).displayName, 'Move it away (or delete it), or give --data another file, to start the emulator empty')
         : plugin.create({});
       if (flags.seed) {
+        const seed = readSeedFile(flags.seed, ` Seed shape: ${plugin.seedHelp}`);
         try {
-          emulator.seed(JSON.parse(readFileSync(flags.seed, 'utf8')));
+          emulator.seed(seed);
         } catch (error) {
           throw new UsageError(`Cannot seed from "${flags.seed}": ${(error as Error).message}. Seed shape: ${plugin.seedHelp}`, 'invalid_seed');
         }

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configFields, SyncError, type AnyDestination } from '@syncmodes/connector-kit';
 import type { DestinationEntry } from '../registry/destinations';
 import { UsageError } from '../registry/exit-codes';
+import { readSeedFile } from './seed-file';
 import type { Cleanup } from './cleanup';
 import { lockEmulatorData } from './emulator-lock';
 
@@ -70,8 +70,9 @@ export async function startEmulator(entry: DestinationEntry, destination: AnyDes
   cleanup.defer(release);
   const emulator = createWithData(() => plugin.create({ persistPath: data }), data, destination.displayName, 'Nothing was sent. Move it away (or delete it) to start the emulator empty on the next run');
   if (options.seed) {
+    const seed = readSeedFile(options.seed);
     try {
-      emulator.seed(JSON.parse(readFileSync(options.seed, 'utf8')));
+      emulator.seed(seed);
     } catch (error) {
       throw new UsageError(`Cannot seed the emulator from "${options.seed}": ${(error as Error).message}`, 'invalid_seed');
     }
