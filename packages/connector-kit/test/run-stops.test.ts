@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorClient } from '../src/emulator/index';
-import { MemoryStateStore, SqliteStateStore, runSync } from '../src/index';
+import { MemoryStateStore, openSource, SqliteStateStore, runSync } from '../src/index';
 import { memorySource, type ConformanceRecord } from '../src/testing/index';
 import { createTinyAudienceEmulator, TINY_AUDIENCE_TOKEN, tinyAudienceDestination } from './tiny/tiny-audience';
 import { tinyDestination } from './tiny/tiny-destination';
@@ -155,6 +155,29 @@ describe('a run stops cleanly when state, the user or the destination says so', 
     expect(localhost.notices[0]?.message).toContain('If it is the same Tiny account, give the settings exactly as before (the same spelling of the URL).');
     expect((await run(`${url}/`)).notices).toEqual([]); // said once
     expect((await runSync({ destination: tinyDestination, config: config(), mode: 'sync', source: memorySource(people(2)), state, retry: FAST, syncName: 'other' })).notices).toEqual([]);
+  });
+
+  it('a sync name run with another id column: the notice names the id column, not the URL; a namesake holding no record is no namesake (new-user check 125: a run refused for a misspelt --id left its sync registered)', async () => {
+    const state = new MemoryStateStore();
+    const dir = mkdtempSync(join(tmpdir(), 'keyed-'));
+    const file = join(dir, 'people.csv');
+    writeFileSync(file, 'Customer Id,Email,Name\nc1,ada@example.com,Ada\nc2,alan@example.com,Alan\n');
+    const run = (sourceKey: string) =>
+      runSync({ collectResults: true, destination: tinyDestination, config: config(), mode: 'sync', source: openSource(file, { idColumn: sourceKey, fields: { email: 'Email', name: 'Name' } }), state, retry: FAST, syncName: 'keyed', sourceKey });
+    // The first run names a column the source does not have: refused before anything is written, its sync registered all the same.
+    const refused = await run('Customer Idd').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'unknown_column' });
+    expect((await state.listSyncs()).filter((s) => s.name === 'keyed').map((s) => s.records)).toEqual([0]);
+    const corrected = await run('Customer Id');
+    expect(corrected.notices).toEqual([]);
+    expect(corrected.counts.created).toBe(2);
+    // A run with another id column while the sync holds records: it is told so, and told what differs.
+    const other = await run('Email');
+    expect(other.notices.map((n) => n.code)).toEqual(['sync_identity_changed']);
+    expect(other.notices[0]?.message).toContain('exists with other settings (another id column of the source)');
+    expect(other.notices[0]?.message).toContain('If it is the same source, give the id column it had before');
+    expect(other.notices[0]?.message).not.toContain('URL');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('a second run of the same sync while one runs is refused with sync_running naming the holder; every row is accounted for', async () => {
