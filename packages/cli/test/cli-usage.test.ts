@@ -138,10 +138,14 @@ describe('syncmodes command line', () => {
   it('a seed file (emulator --seed, sync --emulator-seed) that is missing, a directory or not JSON: exit 2, invalid_seed, saying what is wrong (a new user saw the raw ENOENT text)', async () => {
     const notJson = join(source.dir, 'seed.txt');
     writeFileSync(notJson, 'Contact: []');
+    const env = join(source.dir, 'seed.env');
+    writeFileSync(env, 'SF_TOKEN=00Dsecret\n');
     const cases: [string, RegExp][] = [
       [join(source.dir, 'no-such-seed.json'), /there is no such file\. Give the path of a JSON seed file/],
       [source.dir, /it is a directory, not a file/],
+      [join(source.file, 'seed.json'), /a part of the path is a file, not a directory/],
       [notJson, /it is not valid JSON/],
+      [env, /it is not valid JSON\./],
     ];
     for (const [seed, said] of cases) {
       for (const args of [['emulator', 'salesforce', '--seed', seed], ['sync', '--to', 'salesforce', '--emulator', '--emulator-seed', seed, '--from', source.file, '--id', 'Customer Id', '--map', 'Email=Email', '--state-dir', source.dir]]) {
@@ -149,8 +153,16 @@ describe('syncmodes command line', () => {
         expect(out.code, args.join(' ')).toBe(2);
         expect(out.stderr).toMatch(said);
         expect(out.stderr).toContain('invalid_seed');
-        expect(out.stderr).not.toMatch(/ENOENT|EISDIR/);
+        expect(out.stderr).not.toMatch(/ENOENT|EISDIR|ENOTDIR|00Dsecret|SF_TOKEN/);
       }
     }
+    // A byte-order mark before the JSON is read past.
+    const bom = join(source.dir, 'bom.json');
+    writeFileSync(bom, `\uFEFF${JSON.stringify({ Contact: [{ LastName: 'Bom', Email: 'bom@example.com' }] })}`);
+    const code = await withEmulatorCommand(['salesforce', '--seed', bom], async (url) => {
+      const records = await new EmulatorClient(url).records<{ Contact: { Email: string }[] }>();
+      expect(records.Contact.map((c) => c.Email)).toEqual(['bom@example.com']);
+    });
+    expect(code).toBe(0);
   });
 });
