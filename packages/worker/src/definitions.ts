@@ -51,3 +51,12 @@ export interface RunJobData {
    */
   readonly scheduled?: boolean | undefined;
 }
+
+/**
+ * Whether a queued run does not start because its sync is paused: a run its schedule queued
+ * (`RunJobData.scheduled`) of a stored sync. A run queued by hand, or carrying its definition,
+ * starts all the same.
+ */
+export function willBeSkipped(data: RunJobData, paused: boolean): boolean {
+  return paused && data.scheduled === true && !data.definition;
+}

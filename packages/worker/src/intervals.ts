@@ -55,6 +55,19 @@ export async function runInProgress(boss: PgBoss, state: StateStore, sync: SyncD
 }
 
 /**
+ * Whether a queued run's job may still run it: created, waiting for a retry, or active, in
+ * pg-boss's `job` table. True when the table cannot be read (nothing is closed on a guess).
+ */
+export async function jobMayRun(state: PostgresStateStore, jobId: string): Promise<boolean> {
+  try {
+    const { rows } = await state.pool.query<{ state: string }>(`SELECT state FROM ${BOSS_SCHEMA}.job WHERE id = $1`, [jobId]);
+    return rows.length === 0 ? false : ['created', 'retry', 'active'].includes(rows[0]?.state ?? '');
+  } catch {
+    return true;
+  }
+}
+
+/**
  * Whether a run of the sync is active in the queue (claimed by a worker), read from pg-boss's
  * `job` table (https://github.com/timgit/pg-boss/blob/master/docs/sql/job-table.md), as the
  * account cap does. A claimed run is active before it records itself `running`; in that

@@ -11,9 +11,10 @@ import {
 import { PostgresSharedLimiter, type PostgresStateStore, type RateLimit } from '@syncmodes/postgres';
 import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { mayStartUnderAccountCap } from './account-gate';
+import { jobMayRun } from './intervals';
 import { lostRunRecord } from './lost-run';
 import type { DefinitionStore } from './definition-store';
-import type { RunJobData, StoredSync, SyncDefinition } from './definitions';
+import { willBeSkipped, type RunJobData, type StoredSync, type SyncDefinition } from './definitions';
 import { dispositionOf, overlapWaitsBefore, requeuedData, type Disposition } from './disposition';
 import { notificationOf, postNotification } from './notify';
 import { RunProgress } from './run-progress';
@@ -52,13 +53,22 @@ export interface RunJobOutput {
   readonly overlapWaits?: number | undefined;
 }
 
-/** Marks runs of this job that an earlier attempt left `running` (its worker died) as stopped. */
+/**
+ * Marks the sync's runs left `running` as stopped: those of this job (an earlier attempt's
+ * worker died), and those whose job ended without them (their worker could not record how
+ * they ended: they showed `running` for good once a later run existed; fresh reviewer 126, F3).
+ * A CLI run (no job) is the CLI's to close.
+ */
 async function closeAbandoned(deps: RunJobDeps, syncId: string, jobId: string): Promise<void> {
   for (const listed of await deps.state.listRuns({ syncId, limit: 10 })) {
-    if (listed.status !== 'running' || listed.jobId !== jobId) continue;
+    if (listed.status !== 'running' || listed.jobId === undefined) continue;
+    const ours = listed.jobId === jobId;
+    if (!ours && (await jobMayRun(deps.state, listed.jobId))) continue;
     const run = await deps.state.getRun(listed.runId);
     if (!run || run.status !== 'running') continue;
-    const why = 'The worker running it stopped answering (killed, paused or cut off); another worker took the run over.';
+    const why = ours
+      ? 'The worker running it stopped answering (killed, paused or cut off); another worker took the run over.'
+      : 'Its job ended without it: its worker could not record how it ended. A later run of the sync found it.';
     await deps.state.recordRun(lostRunRecord(run, why), deps.keepRuns);
   }
 }
@@ -73,6 +83,7 @@ async function stillScheduled(deps: RunJobDeps, data: RunJobData): Promise<boole
   if (data.definition) return true;
   const stored = await deps.definitions.get(data.name).catch(() => 'unknown' as const);
   if (stored === 'unknown') return true;
+  // Even a run queued by hand: pausing meant no more runs of the sync (fresh helper 71, finding 8).
   if (stored && !stored.paused) return true;
   deps.logger.info('run not queued again: its sync was paused or removed', { sync: data.name });
   return false;
@@ -136,7 +147,7 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
     deps.logger.warn('a queued run names a sync that is not stored', { sync: job.data.name });
     return { result: { id: job.id, status: 'deadletter', output: { status: 'failed', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}" (schedule add stores one).` } } } };
   }
-  if (job.data.scheduled && !job.data.definition && (definition as StoredSync).paused) {
+  if (willBeSkipped(job.data, (definition as Partial<StoredSync>).paused === true)) {
     deps.logger.info('scheduled run not started: its sync is paused', { sync: definition.name });
     return { result: { id: job.id, status: 'completed', output: { status: 'skipped', reason: { code: 'sync_paused', message: 'Its sync was paused after this run was queued; resume schedules it again.' } } } };
   }

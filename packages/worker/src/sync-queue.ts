@@ -3,7 +3,7 @@ import { PostgresStateStore } from '@syncmodes/postgres';
 import type { PgBoss } from 'pg-boss';
 import { ensureQueues, openBoss, type QueuePolicy } from './boss';
 import { DefinitionStore } from './definition-store';
-import type { StoredSync, SyncDefinition, SyncSchedule } from './definitions';
+import { willBeSkipped, type RunJobData, type StoredSync, type SyncDefinition, type SyncSchedule } from './definitions';
 import { armInterval, runInProgress, runSendOptions, sendRun } from './intervals';
 import { nextRunAt } from './next-run';
 import { runQueue } from './queues';
@@ -118,7 +118,8 @@ export class SyncQueue {
     for (const sync of await this.definitions.list()) {
       const queue = runQueue(sync.destination);
       const exists = (await this.boss.getQueue(queue)) !== null;
-      const waiting = exists ? await this.boss.findJobs(queue, { key: sync.syncId, queued: true }) : [];
+      // A paused sync's runs queued by its schedule will not start: not counted (fresh reviewer 126, F1).
+      const waiting = exists ? (await this.boss.findJobs<RunJobData>(queue, { key: sync.syncId, queued: true })).filter((j) => !willBeSkipped(j.data, sync.paused)) : [];
       const running = await runInProgress(this.boss, this.state, sync, this.maxRunMs());
       const next = nextRunAt(sync, waiting.map((j) => j.startAfter));
       out.push({ ...sync, queued: waiting.length, running, ...(next === undefined ? {} : { nextRunAt: next }), ...(running ? await this.current(sync) : {}) });
@@ -182,13 +183,17 @@ export class SyncQueue {
    * Cancels the sync's waiting run when it is due later (an `--every` sync's next run), so
    * the run queued now takes its place: "run now" queued nothing while that run waited, up to
    * a whole interval (fresh helper 71, finding 7). The chain goes on from the run now: each run
-   * queues the next when it ends.
+   * queues the next when it ends. For a paused sync, a waiting run its schedule queued is
+   * cancelled whenever it is due: it would not start (`sync_paused`), and the run by hand, which
+   * does, was not queued beside it (fresh reviewer 126, F1).
    */
-  private async bringForward(definition: SyncDefinition): Promise<void> {
+  private async bringForward(definition: SyncDefinition | StoredSync): Promise<void> {
     const queue = runQueue(definition.destination);
     if (!(await this.boss.getQueue(queue))) return;
-    const later = (await this.boss.findJobs(queue, { key: definition.syncId, queued: true })).filter((j) => j.startAfter.getTime() > Date.now() + 1_000);
-    if (later.length > 0) await this.boss.cancel(queue, later.map((j) => j.id));
+    const paused = 'paused' in definition && definition.paused;
+    const waiting = await this.boss.findJobs<RunJobData>(queue, { key: definition.syncId, queued: true });
+    const givesWay = waiting.filter((j) => j.startAfter.getTime() > Date.now() + 1_000 || (paused && willBeSkipped(j.data, true)));
+    if (givesWay.length > 0) await this.boss.cancel(queue, givesWay.map((j) => j.id));
   }
 
   async close(): Promise<void> {

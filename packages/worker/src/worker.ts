@@ -104,7 +104,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     // An --every sync queues its next run when this one is over for good.
     const over = disposition && (disposition.job !== 'failed' || current.retryCount >= current.retryLimit) && !disposition.requeue;
     if (over && definition && !current.data.definition) {
-      const stored = await definitions.get(definition.name);
+      // A failure here must not fail the job: pg-boss would run the whole sync again (fresh reviewer 126, F2). The workers'
+      // interval check (each minute) queues the run the chain misses.
+      const stored = await definitions.get(definition.name).catch((error: unknown) => void logger.warn('could not read the sync to queue its next run', { sync: definition.name, message: String(error) }));
       if (stored?.everyMs && !stored.paused) await sendScheduledRun(boss, stored, stored.everyMs).catch(() => undefined);
     }
     return [result];

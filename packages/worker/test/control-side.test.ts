@@ -142,6 +142,42 @@ describe('the control side (schedule, enqueue)', () => {
     expect(runs.map((r) => r.status)).toEqual(['completed']);
   });
 
+  it('enqueue by hand of a paused sync whose schedule queued a run due now: that run gives way, and list does not count it (fresh reviewer 126, F1)', async () => {
+    // A queue no worker serves here: the jobs stay as this test leaves them.
+    const definition = { ...testDefinition('paused-due', { mode: 'additive', from: peopleCsv(dir, 'paused-due', 0, 3), instanceUrl }), destination: 'facebook' };
+    await boss.createQueue(runQueue('facebook'), queueOptions({ retryLimit: 0 }));
+    await control.addSchedule(definition, { cron: '0 0 1 1 *' });
+    expect(await control.pause('paused-due')).toBe(true);
+    const stored = await control.get('paused-due');
+    if (!stored) throw new Error('the sync was not stored');
+    const raced = (await sendScheduledRun(boss, { ...stored, paused: false }, 0)) as string;
+    expect((await control.list()).find((s) => s.name === 'paused-due')).toMatchObject({ paused: true, queued: 0 });
+    const queued = await control.enqueue('paused-due');
+    expect(queued?.jobId).toBeTruthy();
+    expect((await boss.getJobById(runQueue('facebook'), raced))?.state).toBe('cancelled');
+    expect((await boss.findJobs(runQueue('facebook'), { key: definition.syncId, queued: true })).map((j) => j.id)).toEqual([queued?.jobId]);
+    expect((await control.list()).find((s) => s.name === 'paused-due')).toMatchObject({ queued: 1 });
+  });
+
+  it('a run left running whose job ended without it is closed worker_lost by the sync\'s next run; one whose job may still run is not (fresh reviewer 126, F3)', { timeout: 60_000 }, async () => {
+    const definition = testDefinition('orphan', { mode: 'additive', from: peopleCsv(dir, 'orphan', 0, 3), instanceUrl });
+    await control.addSchedule(definition, { cron: '0 0 1 1 *' });
+    // Two jobs in a queue no worker serves: one ended (completed), one still active.
+    await boss.createQueue(runQueue('intercom'), queueOptions({ retryLimit: 0 }));
+    const ended = (await boss.send(runQueue('intercom'), { name: 'orphan-ended' })) as string;
+    const active = (await boss.send(runQueue('intercom'), { name: 'orphan-active' })) as string;
+    await boss.fetch(runQueue('intercom'), { batchSize: 2 });
+    await boss.complete(runQueue('intercom'), ended);
+    const orphan = (runId: string, jobId: string, startedAt: number) =>
+      startedRunRecord({ runId, syncId: definition.syncId, syncName: 'orphan', destination: 'salesforce', mode: 'additive', startedAt, source: '', worker: 'gone', jobId });
+    await state.recordRun(orphan('orphan-ended', ended, Date.now() - 60_000));
+    await state.recordRun(orphan('orphan-active', active, Date.now() - 50_000));
+    await control.enqueue('orphan');
+    await waitFor('the run by hand', async () => (await finishedRuns(state, 'orphan')).find((r) => r.status === 'completed'));
+    expect(await state.getRun('orphan-ended')).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost', message: expect.stringContaining('Its job ended without it') } });
+    expect(await state.getRun('orphan-active')).toMatchObject({ status: 'running' });
+  });
+
   // Last: it stops this file's worker.
   it('a run its worker gives up while shutting down is not queued again when its sync was paused meanwhile (finding 8)', { timeout: 60_000 }, async () => {
     const definition = testDefinition('paused-mid', { mode: 'additive', from: peopleCsv(dir, 'paused-mid', 0, 300), instanceUrl, concurrency: 1 });
