@@ -46,8 +46,10 @@ export interface RunJobData {
   readonly overlapWaits?: number | undefined;
   /**
    * True for a run its sync's schedule queued (a cron tick, an `--every` sync's next run): it
-   * is skipped (`sync_paused`) when its sync is paused by the time it starts. A run queued by
-   * hand (`enqueue`) runs even while its sync is paused.
+   * is skipped (`sync_paused`) when its sync is paused by the time its first attempt starts (a
+   * retry, or another worker's takeover, is the run in progress: it goes on), and skipped
+   * (`sync_not_found`, not dead-lettered) when its sync was removed. A run queued by hand
+   * (`enqueue`) runs even while its sync is paused.
    */
   readonly scheduled?: boolean | undefined;
 }

@@ -134,8 +134,9 @@ async function execute(
 }
 
 /**
- * One queued run: finds its sync's definition (a run its schedule queued for a sync paused
- * since ends there: `sync_paused`), records it `running` in the run history,
+ * One queued run: finds its sync's definition (a run its schedule queued, at its first
+ * attempt, for a sync paused or removed since ends there: `sync_paused`, `sync_not_found`),
+ * records it `running` in the run history,
  * runs it (lease held for this job: a re-delivery of the same job after its worker died
  * takes the lease over at once), records how it ended, then settles the job (see
  * `dispositionOf`), notifies when it failed or was refused, and queues it again when this
@@ -143,11 +144,17 @@ async function execute(
  */
 export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps): Promise<{ result: JobResult<RunJobOutput>; disposition?: Disposition; definition?: SyncDefinition }> {
   const definition = job.data.definition ?? (await deps.definitions.get(job.data.name));
+  if (!definition && job.data.scheduled) {
+    // Its schedule queued it as the sync was removed (the run before read the sync, then queued it): not a dead letter (fresh reviewer 127, F-B).
+    deps.logger.info('scheduled run not started: its sync was removed', { sync: job.data.name });
+    return { result: { id: job.id, status: 'completed', output: { status: 'skipped', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}": it was removed after this run was queued.` } } } };
+  }
   if (!definition) {
     deps.logger.warn('a queued run names a sync that is not stored', { sync: job.data.name });
     return { result: { id: job.id, status: 'deadletter', output: { status: 'failed', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}" (schedule add stores one).` } } } };
   }
-  if (willBeSkipped(job.data, (definition as Partial<StoredSync>).paused === true)) {
+  // A first attempt only: a retry or a takeover is the run in progress, which a pause lets finish (fresh reviewer 127, F-A).
+  if (job.retryCount === 0 && willBeSkipped(job.data, (definition as Partial<StoredSync>).paused === true)) {
     deps.logger.info('scheduled run not started: its sync is paused', { sync: definition.name });
     return { result: { id: job.id, status: 'completed', output: { status: 'skipped', reason: { code: 'sync_paused', message: 'Its sync was paused after this run was queued; resume schedules it again.' } } } };
   }

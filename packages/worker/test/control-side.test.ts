@@ -159,6 +159,19 @@ describe('the control side (schedule, enqueue)', () => {
     expect((await control.list()).find((s) => s.name === 'paused-due')).toMatchObject({ queued: 1 });
   });
 
+  it('a run its schedule queued as its sync was removed ends skipped (sync_not_found), not in the dead-letter queue (fresh reviewer 127, F-B)', async () => {
+    const definition = testDefinition('removed-chain', { mode: 'additive', from: peopleCsv(dir, 'removed-chain', 0, 3), instanceUrl });
+    const stored = await control.addSchedule(definition, { cron: '0 0 1 1 *' });
+    expect(await control.remove('removed-chain')).toBe(true);
+    const jobId = (await sendScheduledRun(boss, stored, 0)) as string;
+    const job = await waitFor('the job to end', async () => {
+      const j = await boss.getJobById<{ name: string }>(runQueue('salesforce'), jobId);
+      return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
+    });
+    expect([job.state, job.output]).toMatchObject(['completed', { status: 'skipped', reason: { code: 'sync_not_found' } }]);
+    expect(await state.listRuns({ syncName: 'removed-chain', limit: 10 })).toEqual([]);
+  });
+
   it('a run left running whose job ended without it is closed worker_lost by the sync\'s next run; one whose job may still run is not (fresh reviewer 126, F3)', { timeout: 60_000 }, async () => {
     const definition = testDefinition('orphan', { mode: 'additive', from: peopleCsv(dir, 'orphan', 0, 3), instanceUrl });
     await control.addSchedule(definition, { cron: '0 0 1 1 *' });

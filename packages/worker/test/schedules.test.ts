@@ -80,4 +80,28 @@ describe('schedules', () => {
     expect((await state.listRuns({ syncName: 'every', limit: 100 })).length).toBe(count);
     await queue.remove('every');
   });
+
+  it('a run its schedule started goes on when its sync is paused meanwhile: its retry after a retryable stop runs (fresh reviewer 127, F-A)', { timeout: 120_000 }, async () => {
+    const definition = testDefinition('paused-retry', { mode: 'additive', from: peopleCsv(dir, 'paused-retry', 500, 560), instanceUrl, concurrency: 1, maxRateLimitWaitMs: 1 });
+    emulator.setFaults([{ kind: 'latency', latencyMs: 200, path: '^/(?!__emulator)' }]);
+    try {
+      await queue.addSchedule(definition, { everyMs: 3_600_000 });
+      await waitFor('the run in progress', async () => (await state.listRuns({ syncName: 'paused-retry', limit: 1 })).find((r) => r.status === 'running'));
+      expect(await queue.pause('paused-retry')).toBe(true);
+      // Its writes are answered 429 past the wait it accepts: the run stops, retryable.
+      emulator.setFaults([{ kind: 'rate_limit', path: '/composite/sobjects' }]);
+      await waitFor('the stopped run', async () => (await finishedRuns(state, 'paused-retry')).find((r) => r.status === 'stopped'));
+      emulator.setFaults([]);
+      const runs = await waitFor('its retry, completed', async () => {
+        const done = await finishedRuns(state, 'paused-retry');
+        return done.some((r) => r.status === 'completed') && done;
+      }, 60_000);
+      expect(runs.map((r) => [r.status, r.reason?.code])).toEqual([['stopped', 'rate_limited'], ['completed', undefined]]);
+      const mine = emulator.org.all('Contact').map((c) => String(c.Email)).filter((e) => /^person5[0-5]\d@/.test(e));
+      expect(new Set(mine).size).toBe(60);
+    } finally {
+      emulator.setFaults([]);
+      await queue.remove('paused-retry');
+    }
+  });
 });
