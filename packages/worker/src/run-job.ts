@@ -153,8 +153,9 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
     deps.logger.warn('a queued run names a sync that is not stored', { sync: job.data.name });
     return { result: { id: job.id, status: 'deadletter', output: { status: 'failed', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}" (schedule add stores one).` } } } };
   }
-  // A first attempt only: a retry or a takeover is the run in progress, which a pause lets finish (fresh reviewer 127, F-A).
-  if (job.retryCount === 0 && willBeSkipped(job.data, (definition as Partial<StoredSync>).paused === true)) {
+  // Not a retry or a takeover of a run that started: the run in progress, which a pause lets finish (fresh reviewer 127, F-A).
+  // A retry after a refusal sync_running started nothing: it is skipped (fresh reviewer 128, F1: it ran in full while paused).
+  if (willBeSkipped(job, (definition as Partial<StoredSync>).paused === true)) {
     deps.logger.info('scheduled run not started: its sync is paused', { sync: definition.name });
     return { result: { id: job.id, status: 'completed', output: { status: 'skipped', reason: { code: 'sync_paused', message: 'Its sync was paused after this run was queued; resume schedules it again.' } } } };
   }

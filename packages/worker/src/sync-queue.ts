@@ -119,7 +119,7 @@ export class SyncQueue {
       const queue = runQueue(sync.destination);
       const exists = (await this.boss.getQueue(queue)) !== null;
       // A paused sync's runs queued by its schedule will not start: not counted (fresh reviewer 126, F1).
-      const waiting = exists ? (await this.boss.findJobs<RunJobData>(queue, { key: sync.syncId, queued: true })).filter((j) => !willBeSkipped(j.data, sync.paused)) : [];
+      const waiting = exists ? (await this.boss.findJobs<RunJobData>(queue, { key: sync.syncId, queued: true })).filter((j) => !willBeSkipped(j, sync.paused)) : [];
       const running = await runInProgress(this.boss, this.state, sync, this.maxRunMs());
       const next = nextRunAt(sync, waiting.map((j) => j.startAfter));
       out.push({ ...sync, queued: waiting.length, running, ...(next === undefined ? {} : { nextRunAt: next }), ...(running ? await this.current(sync) : {}) });
@@ -192,7 +192,7 @@ export class SyncQueue {
     if (!(await this.boss.getQueue(queue))) return;
     const paused = 'paused' in definition && definition.paused;
     const waiting = await this.boss.findJobs<RunJobData>(queue, { key: definition.syncId, queued: true });
-    const givesWay = waiting.filter((j) => j.startAfter.getTime() > Date.now() + 1_000 || (paused && willBeSkipped(j.data, true)));
+    const givesWay = waiting.filter((j) => j.startAfter.getTime() > Date.now() + 1_000 || (paused && willBeSkipped(j, true)));
     if (givesWay.length > 0) await this.boss.cancel(queue, givesWay.map((j) => j.id));
   }
 

@@ -1,0 +1,76 @@
+import { identityOf, parseConfig, syncIdFor } from '@syncmodes/connector-kit';
+import { PostgresStateStore } from '@syncmodes/postgres';
+import { createTestDatabase } from '@syncmodes/postgres/testing';
+import { destination } from '@syncmodes/salesforce';
+import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
+import { PgBoss } from 'pg-boss';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runQueue, startWorker, SyncQueue, type RunJobData, type RunningWorker, type SyncRunner } from '../src/index';
+import { sendScheduledRun } from '../src/intervals';
+import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { testDefinition, testRunner } from './support/test-runner';
+
+// Which attempts of a run its schedule queued a pause skips (fresh reviewers 127 and 128): a first attempt, or a retry of one
+// that started nothing (refused sync_running), but not a retry of a run that started.
+const POLICY = { heartbeatSeconds: 10, retryDelaySeconds: 1, retryLimit: 2 };
+let url: string;
+let state: PostgresStateStore;
+let queue: SyncQueue;
+let boss: PgBoss;
+let worker: RunningWorker;
+let emulator: ReturnType<typeof createSalesforceEmulator>;
+let instanceUrl: string;
+const dir = tempDir();
+/** Called as a run starts, with its attempt's number for that sync (1 for the first). */
+const onStart: Record<string, (attempt: number) => Promise<void>> = {};
+const attempts: Record<string, number> = {};
+const runner: SyncRunner = async (definition, context) => {
+  attempts[definition.name] = (attempts[definition.name] ?? 0) + 1;
+  await onStart[definition.name]?.(attempts[definition.name] ?? 1);
+  return testRunner(definition, context);
+};
+
+beforeAll(async () => {
+  url = await createTestDatabase(inject('postgresUrl'), 'paused_attempts');
+  emulator = createSalesforceEmulator();
+  instanceUrl = await emulator.start();
+  state = await PostgresStateStore.open(url);
+  queue = await SyncQueue.open(url, { policy: POLICY });
+  boss = new PgBoss({ connectionString: url, schema: 'pgboss', supervise: false, schedule: false });
+  await boss.start();
+  worker = await startWorker({ url, runner, destinations: ['salesforce'], pollingIntervalSeconds: 0.5, policy: POLICY });
+});
+afterAll(async () => {
+  await worker?.stop(10_000);
+  await boss?.stop({ graceful: false });
+  await queue?.close();
+  await state?.close();
+  await emulator?.stop();
+});
+
+describe('a pause and the attempts of a scheduled run', () => {
+  it('a scheduled run refused sync_running as its sync is paused: its retry started nothing before, so it does not start (fresh reviewer 128, F1)', { timeout: 60_000 }, async () => {
+    const name = 'refused-paused';
+    const definition = testDefinition(name, { mode: 'additive', from: peopleCsv(dir, name, 700, 705), instanceUrl });
+    const stored = await queue.addSchedule(definition, { cron: '0 0 1 1 *' });
+    const config = parseConfig(destination, { instanceUrl, accessToken: EMULATOR_ACCESS_TOKEN, object: 'Contact' });
+    const identity = { ...identityOf(destination.configSchema, config), instanceUrl: `test:${definition.syncId}` };
+    // Another run (a CLI's) holds the sync: the first attempt is refused sync_running, and pg-boss retries the job.
+    const held = await state.acquireLease(syncIdFor(destination.id, identity, 'id', name), { holder: 'cli-host:1', ttlMs: 600_000 });
+    // The pause lands while that attempt is active, so it cancels nothing; the other run then ends.
+    onStart[name] = async (attempt) => {
+      if (attempt === 1) expect(await queue.pause(name)).toBe(true);
+    };
+    const jobId = (await sendScheduledRun(boss, stored, 0)) as string;
+    await waitFor('the refusal', async () => (await finishedRuns(state, name)).some((r) => r.reason?.code === 'sync_running'));
+    await state.releaseLease(held);
+    const job = await waitFor('the job to end', async () => {
+      const j = await boss.getJobById<RunJobData>(runQueue('salesforce'), jobId);
+      return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
+    }, 30_000);
+    expect([job.state, job.retryCount, job.output]).toMatchObject(['completed', 1, { status: 'skipped', reason: { code: 'sync_paused' } }]);
+    expect((await finishedRuns(state, name)).map((r) => [r.status, r.reason?.code])).toEqual([['refused', 'sync_running']]);
+    expect(emulator.org.all('Contact').filter((c) => /^person70\d@/.test(String(c.Email)))).toEqual([]);
+    expect(attempts[name]).toBe(1);
+  });
+});
