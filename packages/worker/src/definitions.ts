@@ -54,28 +54,12 @@ export interface RunJobData {
   readonly scheduled?: boolean | undefined;
 }
 
-/** A queued run's job as pg-boss gives it: its data, its attempts so far, the last attempt's output. */
-export interface QueuedRun {
-  readonly data: RunJobData;
-  readonly retryCount: number;
-  readonly output?: unknown;
-}
-
 /**
- * Whether an earlier attempt of the job started its run: a retry after a retryable stop, or
- * another worker's takeover of a run whose worker died. A refusal (`sync_running`: another
- * run held the sync) started nothing.
+ * Whether a queued run is one a pause stops: a run its schedule queued (`RunJobData.scheduled`)
+ * of a stored sync that is paused. It does not start unless its job already started a run
+ * (`jobStartedRun`: a retry or takeover of the run in progress, which a pause lets finish). A
+ * run queued by hand, or carrying its definition, starts all the same.
  */
-export function earlierAttemptRan(job: Pick<QueuedRun, 'retryCount' | 'output'>): boolean {
-  return job.retryCount > 0 && (job.output as { status?: unknown } | null | undefined)?.status !== 'refused';
-}
-
-/**
- * Whether a queued run does not start because its sync is paused: a run its schedule queued
- * (`RunJobData.scheduled`) of a stored sync, unless an earlier attempt started it (the run in
- * progress, which a pause lets finish). A run queued by hand, or carrying its definition,
- * starts all the same.
- */
-export function willBeSkipped(job: QueuedRun, paused: boolean): boolean {
-  return paused && job.data.scheduled === true && !job.data.definition && !earlierAttemptRan(job);
+export function pausedBySchedule(data: RunJobData, paused: boolean): boolean {
+  return paused && data.scheduled === true && !data.definition;
 }

@@ -11,10 +11,10 @@ import {
 import { PostgresSharedLimiter, type PostgresStateStore, type RateLimit } from '@syncmodes/postgres';
 import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { mayStartUnderAccountCap } from './account-gate';
-import { jobMayRun } from './intervals';
+import { jobMayRun, jobStartedRun } from './intervals';
 import { lostRunRecord } from './lost-run';
 import type { DefinitionStore } from './definition-store';
-import { willBeSkipped, type RunJobData, type StoredSync, type SyncDefinition } from './definitions';
+import { pausedBySchedule, type RunJobData, type StoredSync, type SyncDefinition } from './definitions';
 import { dispositionOf, overlapWaitsBefore, requeuedData, type Disposition } from './disposition';
 import { notificationOf, postNotification } from './notify';
 import { RunProgress } from './run-progress';
@@ -153,9 +153,9 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
     deps.logger.warn('a queued run names a sync that is not stored', { sync: job.data.name });
     return { result: { id: job.id, status: 'deadletter', output: { status: 'failed', reason: { code: 'sync_not_found', message: `No stored sync "${job.data.name}" (schedule add stores one).` } } } };
   }
-  // Not a retry or a takeover of a run that started: the run in progress, which a pause lets finish (fresh reviewer 127, F-A).
-  // A retry after a refusal sync_running started nothing: it is skipped (fresh reviewer 128, F1: it ran in full while paused).
-  if (willBeSkipped(job, (definition as Partial<StoredSync>).paused === true)) {
+  // Unless the job started its run: a retry or takeover of the run in progress goes on, as a pause lets it (fresh reviewer 127,
+  // F-A). A retry after a refusal, or after an attempt that threw first, started nothing (fresh reviewers 128 F1, 129 F1).
+  if (pausedBySchedule(job.data, (definition as Partial<StoredSync>).paused === true) && !(await jobStartedRun(deps.state, definition.name, job.id))) {
     deps.logger.info('scheduled run not started: its sync is paused', { sync: definition.name });
     return { result: { id: job.id, status: 'completed', output: { status: 'skipped', reason: { code: 'sync_paused', message: 'Its sync was paused after this run was queued; resume schedules it again.' } } } };
   }

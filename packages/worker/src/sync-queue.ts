@@ -3,8 +3,8 @@ import { PostgresStateStore } from '@syncmodes/postgres';
 import type { PgBoss } from 'pg-boss';
 import { ensureQueues, openBoss, type QueuePolicy } from './boss';
 import { DefinitionStore } from './definition-store';
-import { willBeSkipped, type RunJobData, type StoredSync, type SyncDefinition, type SyncSchedule } from './definitions';
-import { armInterval, runInProgress, runSendOptions, sendRun } from './intervals';
+import { pausedBySchedule, type RunJobData, type StoredSync, type SyncDefinition, type SyncSchedule } from './definitions';
+import { armInterval, jobStartedRun, runInProgress, runSendOptions, sendRun } from './intervals';
 import { nextRunAt } from './next-run';
 import { runQueue } from './queues';
 
@@ -119,7 +119,7 @@ export class SyncQueue {
       const queue = runQueue(sync.destination);
       const exists = (await this.boss.getQueue(queue)) !== null;
       // A paused sync's runs queued by its schedule will not start: not counted (fresh reviewer 126, F1).
-      const waiting = exists ? (await this.boss.findJobs<RunJobData>(queue, { key: sync.syncId, queued: true })).filter((j) => !willBeSkipped(j, sync.paused)) : [];
+      const waiting = exists ? await this.startable(sync, await this.boss.findJobs<RunJobData>(queue, { key: sync.syncId, queued: true })) : [];
       const running = await runInProgress(this.boss, this.state, sync, this.maxRunMs());
       const next = nextRunAt(sync, waiting.map((j) => j.startAfter));
       out.push({ ...sync, queued: waiting.length, running, ...(next === undefined ? {} : { nextRunAt: next }), ...(running ? await this.current(sync) : {}) });
@@ -190,10 +190,18 @@ export class SyncQueue {
   private async bringForward(definition: SyncDefinition | StoredSync): Promise<void> {
     const queue = runQueue(definition.destination);
     if (!(await this.boss.getQueue(queue))) return;
-    const paused = 'paused' in definition && definition.paused;
     const waiting = await this.boss.findJobs<RunJobData>(queue, { key: definition.syncId, queued: true });
-    const givesWay = waiting.filter((j) => j.startAfter.getTime() > Date.now() + 1_000 || (paused && willBeSkipped(j, true)));
+    const startable = new Set(await this.startable(definition, waiting));
+    const givesWay = waiting.filter((j) => j.startAfter.getTime() > Date.now() + 1_000 || !startable.has(j));
     if (givesWay.length > 0) await this.boss.cancel(queue, givesWay.map((j) => j.id));
+  }
+
+  /** The waiting runs that will start: not those a pause stops (see `pausedBySchedule`, `jobStartedRun`). */
+  private async startable<J extends { readonly id: string; readonly data: RunJobData }>(sync: SyncDefinition | StoredSync, waiting: readonly J[]): Promise<J[]> {
+    const paused = 'paused' in sync && sync.paused;
+    const out: J[] = [];
+    for (const job of waiting) if (!pausedBySchedule(job.data, paused) || (await jobStartedRun(this.state, sync.name, job.id))) out.push(job);
+    return out;
   }
 
   async close(): Promise<void> {

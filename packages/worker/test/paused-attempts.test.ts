@@ -5,7 +5,7 @@ import { destination } from '@syncmodes/salesforce';
 import { createSalesforceEmulator, EMULATOR_ACCESS_TOKEN } from '@syncmodes/salesforce/emulator';
 import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runQueue, startWorker, SyncQueue, type RunJobData, type RunningWorker, type SyncRunner } from '../src/index';
+import { queueOptions, runQueue, startWorker, SyncQueue, type RunJobData, type RunningWorker, type SyncRunner } from '../src/index';
 import { sendScheduledRun } from '../src/intervals';
 import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
 import { testDefinition, testRunner } from './support/test-runner';
@@ -72,5 +72,31 @@ describe('a pause and the attempts of a scheduled run', () => {
     expect((await finishedRuns(state, name)).map((r) => [r.status, r.reason?.code])).toEqual([['refused', 'sync_running']]);
     expect(emulator.org.all('Contact').filter((c) => /^person70\d@/.test(String(c.Email)))).toEqual([]);
     expect(attempts[name]).toBe(1);
+  });
+
+  it('a retry after an attempt that failed before starting its run (it threw first) does not start while paused, and schedule list does not count it (fresh reviewer 129, F1)', { timeout: 60_000 }, async () => {
+    const name = 'threw-paused';
+    const definition = { ...testDefinition(name, { mode: 'additive', from: peopleCsv(dir, name, 720, 725), instanceUrl }), destination: 'facebook' };
+    await boss.createQueue(runQueue('facebook'), queueOptions(POLICY));
+    const stored = await queue.addSchedule(definition, { cron: '0 0 1 1 *' });
+    expect(await queue.pause(name)).toBe(true);
+    // The attempt of a worker that threw before it recorded a run (its definitions unreadable): claimed, then failed with its error.
+    const jobId = (await sendScheduledRun(boss, { ...stored, paused: false }, 0)) as string;
+    const [claimed] = await boss.fetch<RunJobData>(runQueue('facebook'));
+    expect(claimed?.id).toBe(jobId);
+    await boss.fail(runQueue('facebook'), jobId, { message: 'the definitions could not be read' });
+    expect((await queue.list()).find((s) => s.name === name)).toMatchObject({ paused: true, queued: 0 });
+    const second = await startWorker({ url, runner, destinations: ['facebook'], pollingIntervalSeconds: 0.5, policy: POLICY });
+    try {
+      const job = await waitFor('the job to end', async () => {
+        const j = await boss.getJobById<RunJobData>(runQueue('facebook'), jobId);
+        return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
+      }, 30_000);
+      expect([job.state, job.output]).toMatchObject(['completed', { status: 'skipped', reason: { code: 'sync_paused' } }]);
+      expect(attempts[name]).toBeUndefined();
+      expect(await state.listRuns({ syncName: name, limit: 10 })).toEqual([]);
+    } finally {
+      await second.stop(10_000);
+    }
   });
 });
