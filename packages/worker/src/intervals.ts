@@ -55,16 +55,16 @@ export async function runInProgress(boss: PgBoss, state: StateStore, sync: SyncD
 }
 
 /**
- * Whether a run of this job is in the sync's run history other than as a refusal: the job
- * started its run, and a retry or another worker's takeover goes on with it. Read from the
- * history, not from the job: pg-boss counts an attempt when it is claimed, and an attempt that
- * threw or whose worker died before starting leaves an output too (fresh reviewer 129, F1).
- * False when the history cannot be read.
+ * Whether a run of this job is in the run history other than as a refusal: the job started
+ * its run, and a retry or another worker's takeover goes on with it. Read from the history
+ * by the job's id (`runsOfJob`), not from the job: pg-boss counts an attempt when it is
+ * claimed, and an attempt that threw or whose worker died before starting leaves an output
+ * too (fresh reviewer 129, F1); nor from the sync's latest runs, which 20 later runs pushed
+ * it out of (fresh reviewer 130, F1, F2). False when the history cannot be read.
  */
-export async function jobStartedRun(state: StateStore, syncName: string, jobId: string): Promise<boolean> {
+export async function jobStartedRun(state: PostgresStateStore, jobId: string): Promise<boolean> {
   try {
-    // By the sync's name: a run's final record carries the sync id its runner computed.
-    return (await state.listRuns({ syncName, limit: 20 })).some((r) => r.jobId === jobId && r.status !== 'refused');
+    return (await state.runsOfJob(jobId)).some((r) => r.status !== 'refused');
   } catch {
     return false;
   }

@@ -54,13 +54,15 @@ export interface RunJobOutput {
 }
 
 /**
- * Marks the sync's runs left `running` as stopped: those of this job (an earlier attempt's
- * worker died), and those whose job ended without them (their worker could not record how
- * they ended: they showed `running` for good once a later run existed; fresh reviewer 126, F3).
- * A CLI run (no job) is the CLI's to close.
+ * Marks the sync's runs left `running` as stopped: those of this job, however old (an earlier
+ * attempt's worker died; fresh reviewer 130, F1), and, among its latest runs, those whose job
+ * ended without them (their worker could not record how they ended: they showed `running` for
+ * good once a later run existed; fresh reviewer 126, F3). A CLI run (no job) is the CLI's to close.
  */
 async function closeAbandoned(deps: RunJobDeps, syncId: string, jobId: string): Promise<void> {
-  for (const listed of await deps.state.listRuns({ syncId, limit: 10 })) {
+  const latest = await deps.state.listRuns({ syncId, limit: 10 });
+  const candidates = new Map([...(await deps.state.runsOfJob(jobId)), ...latest].map((r) => [r.runId, r]));
+  for (const listed of candidates.values()) {
     if (listed.status !== 'running' || listed.jobId === undefined) continue;
     const ours = listed.jobId === jobId;
     if (!ours && (await jobMayRun(deps.state, listed.jobId))) continue;
@@ -155,7 +157,7 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   }
   // Unless the job started its run: a retry or takeover of the run in progress goes on, as a pause lets it (fresh reviewer 127,
   // F-A). A retry after a refusal, or after an attempt that threw first, started nothing (fresh reviewers 128 F1, 129 F1).
-  if (pausedBySchedule(job.data, (definition as Partial<StoredSync>).paused === true) && !(await jobStartedRun(deps.state, definition.name, job.id))) {
+  if (pausedBySchedule(job.data, (definition as Partial<StoredSync>).paused === true) && !(await jobStartedRun(deps.state, job.id))) {
     deps.logger.info('scheduled run not started: its sync is paused', { sync: definition.name });
     return { result: { id: job.id, status: 'completed', output: { status: 'skipped', reason: { code: 'sync_paused', message: 'Its sync was paused after this run was queued; resume schedules it again.' } } } };
   }

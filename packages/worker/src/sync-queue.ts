@@ -200,7 +200,7 @@ export class SyncQueue {
   private async startable<J extends { readonly id: string; readonly data: RunJobData }>(sync: SyncDefinition | StoredSync, waiting: readonly J[]): Promise<J[]> {
     const paused = 'paused' in sync && sync.paused;
     const out: J[] = [];
-    for (const job of waiting) if (!pausedBySchedule(job.data, paused) || (await jobStartedRun(this.state, sync.name, job.id))) out.push(job);
+    for (const job of waiting) if (!pausedBySchedule(job.data, paused) || (await jobStartedRun(this.state, job.id))) out.push(job);
     return out;
   }
 

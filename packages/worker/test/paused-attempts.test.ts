@@ -1,4 +1,4 @@
-import { identityOf, parseConfig, syncIdFor } from '@syncmodes/connector-kit';
+import { identityOf, parseConfig, startedRunRecord, syncIdFor } from '@syncmodes/connector-kit';
 import { PostgresStateStore } from '@syncmodes/postgres';
 import { createTestDatabase } from '@syncmodes/postgres/testing';
 import { destination } from '@syncmodes/salesforce';
@@ -95,6 +95,39 @@ describe('a pause and the attempts of a scheduled run', () => {
       expect([job.state, job.output]).toMatchObject(['completed', { status: 'skipped', reason: { code: 'sync_paused' } }]);
       expect(attempts[name]).toBeUndefined();
       expect(await state.listRuns({ syncName: name, limit: 10 })).toEqual([]);
+    } finally {
+      await second.stop(10_000);
+    }
+  });
+
+  it('a takeover of a run that started goes on after a pause, however many runs of the sync came since, and closes that run (fresh reviewer 130, F1)', { timeout: 60_000 }, async () => {
+    const name = 'window-paused';
+    const definition = { ...testDefinition(name, { mode: 'additive', from: peopleCsv(dir, name, 740, 745), instanceUrl }), destination: 'facebook' };
+    const stored = await queue.addSchedule(definition, { cron: '0 0 1 1 *' });
+    const jobId = (await sendScheduledRun(boss, stored, 0)) as string;
+    const [claimed] = await boss.fetch<RunJobData>(runQueue('facebook'));
+    expect(claimed?.id).toBe(jobId);
+    // Its worker recorded the run running, then died; 25 runs of the sync were recorded since (refusals, CLI runs).
+    const t0 = Date.now() - 120_000;
+    const run = (runId: string, startedAt: number) => startedRunRecord({ runId, syncId: definition.syncId, syncName: name, destination: 'facebook', mode: 'additive', startedAt, source: '', worker: 'dead', jobId });
+    await state.recordRun(run('window-started', t0));
+    for (let i = 1; i <= 25; i++) {
+      const { jobId: _job, ...later } = run(`window-later-${i}`, t0 + i * 1_000);
+      await state.recordRun({ ...later, status: 'refused', reason: { code: 'sync_running', message: 'Another run holds the sync.' }, finishedAt: t0 + i * 1_000 + 10 });
+    }
+    expect(await queue.pause(name)).toBe(true);
+    // Its heartbeat expired: pg-boss retries the job, and the retry is the run in progress.
+    await boss.fail(runQueue('facebook'), jobId, { message: 'job heartbeat timeout' });
+    expect((await queue.list()).find((s) => s.name === name)).toMatchObject({ paused: true, queued: 1 });
+    const second = await startWorker({ url, runner, destinations: ['facebook'], pollingIntervalSeconds: 0.5, policy: POLICY });
+    try {
+      const job = await waitFor('the job to end', async () => {
+        const j = await boss.getJobById<RunJobData>(runQueue('facebook'), jobId);
+        return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
+      }, 30_000);
+      expect([job.state, job.output]).toMatchObject(['completed', { status: 'completed' }]);
+      expect(attempts[name]).toBe(1);
+      expect(await state.getRun('window-started')).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost' } });
     } finally {
       await second.stop(10_000);
     }

@@ -59,6 +59,12 @@ export class PgRuns {
     return rows.map((r) => r.listing);
   }
 
+  /** The runs recorded for a queue job (`RunListing.jobId`), oldest first. */
+  async ofJob(client: pg.ClientBase, jobId: string): Promise<RunListing[]> {
+    const { rows } = await client.query<{ listing: RunListing }>(`SELECT listing FROM ${this.runs} WHERE listing->>'jobId' = $1 ORDER BY started_at, run_id`, [jobId]);
+    return rows.map((r) => r.listing);
+  }
+
   async get(client: pg.ClientBase, runId: string): Promise<RunRecord | undefined> {
     const { rows } = await client.query<{ listing: RunListing }>(`SELECT listing FROM ${this.runs} WHERE run_id = $1`, [runId]);
     if (!rows[0]) return undefined;

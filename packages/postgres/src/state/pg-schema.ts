@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS ${s}.runs (
 CREATE INDEX IF NOT EXISTS runs_by_sync ON ${s}.runs (sync_id, started_at DESC);
 CREATE INDEX IF NOT EXISTS runs_by_name ON ${s}.runs (sync_name, started_at DESC);
 CREATE INDEX IF NOT EXISTS runs_by_start ON ${s}.runs (started_at DESC);
+CREATE INDEX IF NOT EXISTS runs_by_job ON ${s}.runs ((listing->>'jobId'));
 CREATE TABLE IF NOT EXISTS ${s}.run_results (
   run_id text NOT NULL REFERENCES ${s}.runs (run_id) ON DELETE CASCADE,
   seq integer NOT NULL,

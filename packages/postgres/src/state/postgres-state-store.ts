@@ -359,6 +359,16 @@ export class PostgresStateStore implements StateStore {
     return this.read('reading the run history', (client) => this.runs.list(client, query));
   }
 
+  /**
+   * The runs recorded for one queue job (a worker's pg-boss job id, `RunListing.jobId`), oldest
+   * first: each attempt of the job records its own run. Indexed (`runs_by_job`).
+   *
+   * @throws StateStoreError `state_unwritable` / `state_unreadable` when the database fails (see `pgStoreError`).
+   */
+  runsOfJob(jobId: string): Promise<RunListing[]> {
+    return this.read('reading the run history', (client) => this.runs.ofJob(client, jobId));
+  }
+
   getRun(runId: string): Promise<RunRecord | undefined> {
     return this.read('reading the run history', (client) => this.runs.get(client, runId));
   }
