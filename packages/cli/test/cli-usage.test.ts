@@ -141,9 +141,9 @@ describe('syncmodes command line', () => {
     const env = join(source.dir, 'seed.env');
     writeFileSync(env, 'SF_TOKEN=00Dsecret\n');
     const cases: [string, RegExp][] = [
-      [join(source.dir, 'no-such-seed.json'), /there is no such file\. Give the path of a JSON seed file/],
-      [source.dir, /it is a directory, not a file/],
-      [join(source.file, 'seed.json'), /a part of the path is a file, not a directory/],
+      [join(source.dir, 'no-such-seed.json'), /no such file\. Give the path of a JSON seed file/],
+      [source.dir, /it is a folder, not a file/],
+      [join(source.file, 'seed.json'), /a part of the path before the file name is a file, not a folder/],
       [notJson, /it is not valid JSON/],
       [env, /it is not valid JSON\./],
     ];

@@ -1,21 +1,24 @@
 import { readFileSync } from 'node:fs';
+import { checkSourceFile, InputError } from '@syncmodes/connector-kit';
 import { UsageError } from '../registry/exit-codes';
 
 /**
  * Reads an emulator seed file (`--seed`): its JSON, parsed. The destination's emulator checks
- * the shape.
+ * the shape. The file is checked as a source file is (`checkSourceFile`: missing, a folder, a
+ * path through a file, no permission, each said in words).
  *
  * @param hint - said after the reason (e.g. the seed shape).
- * @throws {@link UsageError} `invalid_seed` naming the file and what to fix: no such file, a
- *   directory, unreadable, or not JSON (never quoting the file: it may hold a secret).
+ * @throws {@link UsageError} `invalid_seed` naming the file and what to fix: it cannot be read,
+ *   or it is not JSON (never quoting the file: it may hold a secret).
  */
 export function readSeedFile(path: string, hint = ''): unknown {
   let text: string;
   try {
+    checkSourceFile(path);
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new UsageError(`Cannot seed the emulator from "${path}": ${READ_PROBLEMS[code] ?? 'it cannot be read'}. Give the path of a JSON seed file.${hint}`, 'invalid_seed');
+    const why = error instanceof InputError ? error.message : `Cannot read "${path}" (${(error as Error).message}).`;
+    throw new UsageError(`Cannot seed the emulator. ${why} Give the path of a JSON seed file.${hint}`, 'invalid_seed');
   }
   try {
     // A byte-order mark (as some editors save) is not part of the JSON.
@@ -27,13 +30,3 @@ export function readSeedFile(path: string, hint = ''): unknown {
   }
 }
 
-/** What a file system error code means for a seed file. */
-const READ_PROBLEMS: Readonly<Record<string, string>> = {
-  ENOENT: 'there is no such file',
-  EISDIR: 'it is a directory, not a file',
-  ENOTDIR: 'a part of the path is a file, not a directory',
-  EACCES: 'it cannot be read (permissions)',
-  EPERM: 'it cannot be read (permissions)',
-  ENAMETOOLONG: 'the path is too long',
-  ELOOP: 'the path has a loop of symbolic links',
-};

@@ -53,4 +53,3 @@ export function* heldValues(snapshot: StateSnapshot): Generator<readonly [string
     for (const name in version) if (version[name] !== snapshot.properties[name]) yield [name, version[name] as PropertyValue];
   }
 }
-
