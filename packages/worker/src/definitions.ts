@@ -46,10 +46,11 @@ export interface RunJobData {
   readonly overlapWaits?: number | undefined;
   /**
    * True for a run its sync's schedule queued (a cron tick, an `--every` sync's next run): it
-   * is skipped (`sync_paused`) when its sync is paused by the time its first attempt starts (a
-   * retry, or another worker's takeover, is the run in progress: it goes on), and skipped
-   * (`sync_not_found`, not dead-lettered) when its sync was removed. A run queued by hand
-   * (`enqueue`) runs even while its sync is paused.
+   * is skipped (`sync_paused`) when its sync is paused by the time a worker takes it, unless
+   * its job already started the run (a retry or another worker's takeover of the run in
+   * progress goes on: see `pausedBySchedule`), and skipped (`sync_not_found`, not
+   * dead-lettered) when its sync was removed. A run queued by hand (`enqueue`) runs even while
+   * its sync is paused.
    */
   readonly scheduled?: boolean | undefined;
 }

@@ -1,4 +1,4 @@
-import type { StateStore } from '@syncmodes/connector-kit';
+import type { Logger, StateStore } from '@syncmodes/connector-kit';
 import type { PostgresStateStore } from '@syncmodes/postgres';
 import type { PgBoss } from 'pg-boss';
 import type { DefinitionStore } from './definition-store';
@@ -31,6 +31,22 @@ export function sendRun(boss: PgBoss, definition: SyncDefinition, data: RunJobDa
  */
 export function sendScheduledRun(boss: PgBoss, sync: StoredSync, startAfterMs: number): Promise<string | null> {
   return sendRun(boss, sync, { name: sync.name, scheduled: true }, startAfterMs);
+}
+
+/**
+ * Queues an `--every` sync's next run `everyMs` from now, when its run has ended for good:
+ * unless the sync was paused or removed meanwhile, or is not an interval sync. Never throws:
+ * a failure to read the sync or to queue is logged, and the workers' interval check (each
+ * minute, {@link armIntervals}) queues the run the chain misses; failing the job instead had
+ * pg-boss run the whole sync again (fresh reviewer 126, F2).
+ */
+export async function queueNextInterval(boss: PgBoss, definitions: DefinitionStore, name: string, logger: Logger): Promise<void> {
+  try {
+    const stored = await definitions.get(name);
+    if (stored?.everyMs && !stored.paused) await sendScheduledRun(boss, stored, stored.everyMs);
+  } catch (error) {
+    logger.warn('could not queue the sync\'s next interval run', { sync: name, message: String(error) });
+  }
 }
 
 /**

@@ -136,8 +136,9 @@ async function execute(
 }
 
 /**
- * One queued run: finds its sync's definition (a run its schedule queued, at its first
- * attempt, for a sync paused or removed since ends there: `sync_paused`, `sync_not_found`),
+ * One queued run: finds its sync's definition (a run its schedule queued for a sync paused or
+ * removed since ends there, `sync_paused` / `sync_not_found`, unless its job already started
+ * the run),
  * records it `running` in the run history,
  * runs it (lease held for this job: a re-delivery of the same job after its worker died
  * takes the lease over at once), records how it ended, then settles the job (see

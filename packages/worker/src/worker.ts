@@ -6,7 +6,7 @@ import type { JobWithMetadata, PgBoss } from 'pg-boss';
 import { ensureQueues, openBoss, queueOptions, type QueuePolicy, type RunQueueSettings } from './boss';
 import { DefinitionStore } from './definition-store';
 import type { RunJobData } from './definitions';
-import { armIntervals, sendRun, sendScheduledRun } from './intervals';
+import { armIntervals, queueNextInterval, sendRun } from './intervals';
 import { runQueue } from './queues';
 import { runJob, type RunJobDeps } from './run-job';
 import type { SyncRunner } from './runner';
@@ -103,12 +103,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     const { result, disposition, definition } = await runJob(current, deps);
     // An --every sync queues its next run when this one is over for good.
     const over = disposition && (disposition.job !== 'failed' || current.retryCount >= current.retryLimit) && !disposition.requeue;
-    if (over && definition && !current.data.definition) {
-      // A failure here must not fail the job: pg-boss would run the whole sync again (fresh reviewer 126, F2). The workers'
-      // interval check (each minute) queues the run the chain misses.
-      const stored = await definitions.get(definition.name).catch((error: unknown) => void logger.warn('could not read the sync to queue its next run', { sync: definition.name, message: String(error) }));
-      if (stored?.everyMs && !stored.paused) await sendScheduledRun(boss, stored, stored.everyMs).catch(() => undefined);
-    }
+    if (over && definition && !current.data.definition) await queueNextInterval(boss, definitions, definition.name, logger);
     return [result];
   };
   for (const destination of options.destinations) {

@@ -6,7 +6,7 @@ import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queueOptions, runQueue, startWorker, SyncQueue, type RunningWorker } from '../src/index';
 import { sendScheduledRun } from '../src/intervals';
-import { finishedRuns, notificationHook, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { finishedRuns, jobEnded, notificationHook, peopleCsv, tempDir, waitFor } from './support/helpers';
 import { testDefinition, testRunner } from './support/test-runner';
 
 // What `schedule` and `enqueue` (the control side, any machine) may and may not change (fresh helper 71).
@@ -127,10 +127,7 @@ describe('the control side (schedule, enqueue)', () => {
     const stored = await control.get('paused-chain');
     if (!stored) throw new Error('the sync was not stored');
     const jobId = (await sendScheduledRun(boss, { ...stored, paused: false }, 0)) as string;
-    const job = await waitFor('the job to end', async () => {
-      const j = await boss.getJobById<{ name: string }>(runQueue('salesforce'), jobId);
-      return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
-    });
+    const job = await jobEnded(boss, 'salesforce', jobId);
     expect([job.state, job.output]).toMatchObject(['completed', { status: 'skipped', reason: { code: 'sync_paused' } }]);
     expect(await state.listRuns({ syncName: 'paused-chain', limit: 10 })).toEqual([]);
     // `enqueue` is a run now, by hand: it runs while the schedule is paused.
@@ -164,10 +161,7 @@ describe('the control side (schedule, enqueue)', () => {
     const stored = await control.addSchedule(definition, { cron: '0 0 1 1 *' });
     expect(await control.remove('removed-chain')).toBe(true);
     const jobId = (await sendScheduledRun(boss, stored, 0)) as string;
-    const job = await waitFor('the job to end', async () => {
-      const j = await boss.getJobById<{ name: string }>(runQueue('salesforce'), jobId);
-      return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
-    });
+    const job = await jobEnded(boss, 'salesforce', jobId);
     expect([job.state, job.output]).toMatchObject(['completed', { status: 'skipped', reason: { code: 'sync_not_found' } }]);
     expect(await state.listRuns({ syncName: 'removed-chain', limit: 10 })).toEqual([]);
   });

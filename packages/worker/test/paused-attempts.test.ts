@@ -7,7 +7,7 @@ import { PgBoss } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { queueOptions, runQueue, startWorker, SyncQueue, type RunJobData, type RunningWorker, type SyncRunner } from '../src/index';
 import { sendScheduledRun } from '../src/intervals';
-import { finishedRuns, peopleCsv, tempDir, waitFor } from './support/helpers';
+import { finishedRuns, jobEnded, peopleCsv, tempDir, waitFor } from './support/helpers';
 import { testDefinition, testRunner } from './support/test-runner';
 
 // Which attempts of a run its schedule queued a pause skips (fresh reviewers 127 and 128): a first attempt, or a retry of one
@@ -64,10 +64,7 @@ describe('a pause and the attempts of a scheduled run', () => {
     const jobId = (await sendScheduledRun(boss, stored, 0)) as string;
     await waitFor('the refusal', async () => (await finishedRuns(state, name)).some((r) => r.reason?.code === 'sync_running'));
     await state.releaseLease(held);
-    const job = await waitFor('the job to end', async () => {
-      const j = await boss.getJobById<RunJobData>(runQueue('salesforce'), jobId);
-      return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
-    }, 30_000);
+    const job = await jobEnded(boss, 'salesforce', jobId);
     expect([job.state, job.retryCount, job.output]).toMatchObject(['completed', 1, { status: 'skipped', reason: { code: 'sync_paused' } }]);
     expect((await finishedRuns(state, name)).map((r) => [r.status, r.reason?.code])).toEqual([['refused', 'sync_running']]);
     expect(emulator.org.all('Contact').filter((c) => /^person70\d@/.test(String(c.Email)))).toEqual([]);
@@ -88,10 +85,7 @@ describe('a pause and the attempts of a scheduled run', () => {
     expect((await queue.list()).find((s) => s.name === name)).toMatchObject({ paused: true, queued: 0 });
     const second = await startWorker({ url, runner, destinations: ['facebook'], pollingIntervalSeconds: 0.5, policy: POLICY });
     try {
-      const job = await waitFor('the job to end', async () => {
-        const j = await boss.getJobById<RunJobData>(runQueue('facebook'), jobId);
-        return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
-      }, 30_000);
+      const job = await jobEnded(boss, 'facebook', jobId);
       expect([job.state, job.output]).toMatchObject(['completed', { status: 'skipped', reason: { code: 'sync_paused' } }]);
       expect(attempts[name]).toBeUndefined();
       expect(await state.listRuns({ syncName: name, limit: 10 })).toEqual([]);
@@ -121,10 +115,7 @@ describe('a pause and the attempts of a scheduled run', () => {
     expect((await queue.list()).find((s) => s.name === name)).toMatchObject({ paused: true, queued: 1 });
     const second = await startWorker({ url, runner, destinations: ['facebook'], pollingIntervalSeconds: 0.5, policy: POLICY });
     try {
-      const job = await waitFor('the job to end', async () => {
-        const j = await boss.getJobById<RunJobData>(runQueue('facebook'), jobId);
-        return j && !['created', 'retry', 'active'].includes(j.state) ? j : undefined;
-      }, 30_000);
+      const job = await jobEnded(boss, 'facebook', jobId);
       expect([job.state, job.output]).toMatchObject(['completed', { status: 'completed' }]);
       expect(attempts[name]).toBe(1);
       expect(await state.getRun('window-started')).toMatchObject({ status: 'stopped', reason: { code: 'worker_lost' } });

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunListing, StateStore } from '@syncmodes/connector-kit';
-import type { RunNotification } from '../../src/index';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
+import { runQueue, type RunJobData, type RunNotification } from '../../src/index';
 
 /** A fresh temp folder. */
 export function tempDir(): string {
@@ -29,6 +30,14 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** A run's pg-boss job once it has ended (neither waiting, retrying nor active), in the run queue of `destination`. */
+export function jobEnded(boss: PgBoss, destination: string, jobId: string, timeoutMs = 30_000): Promise<JobWithMetadata<RunJobData>> {
+  return waitFor('the job to end', async () => {
+    const job = await boss.getJobById<RunJobData>(runQueue(destination), jobId);
+    return job && !['created', 'retry', 'active'].includes(job.state) ? job : undefined;
+  }, timeoutMs);
 }
 
 /** The finished runs of a sync (by name), oldest first. */
