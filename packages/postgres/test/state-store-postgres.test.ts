@@ -35,10 +35,12 @@ describe('PostgresStateStore, beyond the contract', () => {
   it('two machines share one lease per sync: the second is refused, takes over once it expires, and the first is then fenced', async () => {
     const a = await PostgresStateStore.open(url, { schema: 'machines' });
     const b = await PostgresStateStore.open(url, { schema: 'machines' });
-    const leaseA = await a.acquireLease('s', { holder: 'host-a:1:job-1', ttlMs: 300 });
+    // A long lease while b is refused (300 ms ran out before b asked, at load 15: CI preview 151), then renewed for 1 ms to expire.
+    const leaseA = await a.acquireLease('s', { holder: 'host-a:1:job-1', ttlMs: 60_000 });
     await expect(b.acquireLease('s', { holder: 'host-b:2:job-1', ttlMs: 60_000 })).rejects.toMatchObject({ code: 'sync_running', holder: 'host-a:1:job-1' });
     await a.put('s', [entry('a')], leaseA);
-    await new Promise((r) => setTimeout(r, 400));
+    await a.renewLease(leaseA, 1);
+    await new Promise((r) => setTimeout(r, 50));
     const leaseB = await b.acquireLease('s', { holder: 'host-b:2:job-1', ttlMs: 60_000 });
     expect(leaseB.epoch).toBe(leaseA.epoch + 1);
     await expect(a.put('s', [entry('late')], leaseA)).rejects.toMatchObject({ code: 'lease_lost' });
