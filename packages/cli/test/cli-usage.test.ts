@@ -156,6 +156,15 @@ describe('syncmodes command line', () => {
         expect(out.stderr).not.toMatch(/ENOENT|EISDIR|ENOTDIR|00Dsecret|SF_TOKEN/);
       }
     }
+    // A seed without --emulator: refused before anything is sent (it was ignored, and the run went to the real destination).
+    const seedFile = join(source.dir, 'bom-less.json');
+    writeFileSync(seedFile, '{"Contact": []}');
+    for (const verb of ['sync', 'check']) {
+      const args = [verb, '--to', 'salesforce', '--option', 'instanceUrl=http://127.0.0.1:9', '--emulator-seed', seedFile, ...(verb === 'sync' ? ['--from', source.file, '--id', 'Customer Id', '--map', 'Email=Email', '--state-dir', source.dir] : [])];
+      const out = await cli(args, { SALESFORCE_ACCESS_TOKEN: 'not-used' });
+      expect(out.code, verb).toBe(2);
+      expect(out.stderr).toMatch(/--emulator-seed .* seeds the local emulator: add --emulator/);
+    }
     // A byte-order mark before the JSON is read past.
     const bom = join(source.dir, 'bom.json');
     writeFileSync(bom, `\uFEFF${JSON.stringify({ Contact: [{ LastName: 'Bom', Email: 'bom@example.com' }] })}`);

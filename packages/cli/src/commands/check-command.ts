@@ -7,7 +7,7 @@ import { withFlags } from '../output/flag-hints';
 import { escapeControl } from '../output/safe-text';
 import { jsonText } from '../output/write-report';
 import { findDestination } from '../registry/destinations';
-import { EXIT } from '../registry/exit-codes';
+import { EXIT, UsageError } from '../registry/exit-codes';
 import { parsePairs } from '../options/key-value';
 import { Cleanup } from '../run/cleanup';
 import { destinationConfig } from '../run/destination-config';
@@ -122,6 +122,7 @@ async function runCheck(context: CommandContext, flags: CheckFlags): Promise<voi
   if (!settings.to) throw new ConfigError('--to is required (the destination to check).', 'invalid_arguments');
   const entry = findDestination(settings.to);
   const destination = await entry.load();
+  if (settings.emulatorSeed && !settings.emulator) throw new UsageError(`--emulator-seed "${settings.emulatorSeed}" seeds the local emulator: add --emulator, or drop the seed (a real destination is never seeded). Nothing was checked.`, 'invalid_arguments');
   if (settings.emulator && existsSync(settings.stateDir) && !statSync(settings.stateDir).isDirectory()) {
     // As `sync` refuses it: the emulator's data (what earlier runs wrote to it) is kept in that folder.
     throw new SyncError('state_unreadable', `--state-dir "${settings.stateDir}" is a file, not a folder: --emulator keeps its data there. Nothing was checked. Give the folder your syncs use (or move the file aside).`);

@@ -303,6 +303,8 @@ export async function runSyncJob(job: SyncJob, settings: RunSettings, io: CliIo)
 /** Before anything is opened or sent: what the job cannot do, a report path that cannot be written (found out only after the run otherwise), `--reset-state`. */
 async function beforeOpening(job: SyncJob, destination: AnyDestination, settings: RunSettings, io: CliIo): Promise<void> {
   checkJob(job, destination);
+  // A seed without the emulator was ignored, and the run went to the real destination (new-user check 132).
+  if (job.emulatorSeed && !job.emulator) throw new UsageError(`--emulator-seed "${job.emulatorSeed}" seeds the local emulator: add --emulator, or drop the seed (a real destination is never seeded). Nothing was sent.`, 'invalid_arguments');
   // The environment's byte limits: a bad one (invalid_config) before the state is opened (the fresh trial on #17 found the state made and the run listed).
   maxAnswerBytes();
   maxStreamBytes();
