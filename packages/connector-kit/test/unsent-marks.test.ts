@@ -195,4 +195,22 @@ describe('a record whose update was marked and never applied (tiny destination, 
     expect(next.get('a')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
     expect(await names()).toContainEqual(['bob@example.com', 'Cy Young']);
   });
+  // Verify (state faults, a sample of seed 1090): a mark's row resent unchanged counted among the window's changed records, so
+  // its values were no longer another record's alone, and a rotation refused in the clean case was written.
+  for (const applied of [false, true]) {
+    it(`three rows rotate their values; the one not refused is written${applied ? ', applied and never confirmed' : ''}: the other two stay refused on the next run, their records untouched`, async () => {
+      await run([rec('a', 'ada@example.com', 'Ada Lovelace', 'Gold'), rec('b', 'bob@example.com', 'Bob Kahn'), rec('c', 'cy@example.com', 'Cy Young', 'Silver')]);
+      const rotated = [rec('a', 'ada@example.com', 'Bob Kahn', 'Gold'), rec('b', 'bob@example.com', 'Cy Young', 'Silver'), rec('c', 'cy@example.com', 'Ada Lovelace', 'Gold')];
+      const first = byId((applied ? await appliedUnconfirmed(rotated) : await run(rotated)).results);
+      expect(first.get('a')).toMatchObject(applied ? { outcome: 'failed', code: 'state_unwritable' } : { outcome: 'updated' });
+      for (const id of ['b', 'c']) expect(first.get(id)).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      const next = byId((await run(rotated)).results);
+      for (const id of ['b', 'c']) expect(next.get(id)).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect(await names()).toEqual([
+        ['ada@example.com', 'Bob Kahn'],
+        ['bob@example.com', 'Bob Kahn'],
+        ['cy@example.com', 'Cy Young'],
+      ]);
+    });
+  }
 });

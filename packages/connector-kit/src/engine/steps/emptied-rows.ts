@@ -1,7 +1,7 @@
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 import type { RecordView } from '../ledger/ledger-record';
-import { TELLING_VALUES, valuesOutsideKey } from './whole-row-moves';
+import { changedRecords, resendsMark, TELLING_VALUES, valuesOutsideKey } from './whole-row-moves';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
 
@@ -16,11 +16,6 @@ export interface Emptied {
 
 /** A `valueKey` without its property name: the value and its type. */
 const valueOnly = (v: string): string => v.slice(v.indexOf('\u0000') + 1);
-
-/** The window's changed records (written before, still in the source, not refused already). */
-function changedRecords(rows: readonly RecordView[]): RecordView[] {
-  return rows.filter((r) => r.result === undefined && r.next !== null && r.entry !== undefined && !r.entry.notFound && r.entry.destinationId !== null);
-}
 
 /**
  * Value → the one changed record whose last row held it and the one row of the window holding
@@ -54,7 +49,8 @@ function tellingOwners(lastOf: ReadonlyMap<RecordView, string[]>, nowOf: Readonl
 export function emptiedRows(rows: readonly RecordView[], keyOf: KeyOf, unreadRows: number): Emptied[] {
   const changed = changedRecords(rows);
   if (changed.length === 0) return [];
-  const open = rows.filter((r) => r.result === undefined && r.next !== null);
+  // A row resending its mark unchanged is no row of the window here, as an unchanged one is not.
+  const open = rows.filter((r) => r.result === undefined && r.next !== null && !resendsMark(r));
   const lastOf = new Map(changed.map((r) => [r, valuesOutsideKey((r.entry as StateEntry).snapshot, keyOf)] as const));
   const nowOf = new Map(open.map((r) => [r, valuesOutsideKey(r.next as RecordSnapshot, keyOf)] as const));
   const { last, now } = tellingOwners(lastOf, nowOf);

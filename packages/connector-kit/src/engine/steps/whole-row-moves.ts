@@ -1,10 +1,28 @@
-import { isEmpty } from '../../records/property-diff';
+import { isEmpty, propertyChanges } from '../../records/property-diff';
 import type { RecordSnapshot } from '../../records/types';
 import type { RecordView } from '../ledger/ledger-record';
 import type { StateEntry } from '../../state/state-store';
 import { valueKey } from './value-carriers';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
+
+/**
+ * The window's records whose row changed since their last row (written before, still in the
+ * source, not refused already), as the rules comparing them with each other see it. A record
+ * that only resends its write-ahead mark (`StateEntry.pending`, its row's properties the
+ * mark's: the run that sent them stopped before confirming) is left out, as an unchanged
+ * record is: counted, its values were no longer another record's alone, and three rows
+ * rotating their values, refused had the mark been confirmed, were written (verify, state
+ * faults: a sample of seed 1090).
+ */
+export function changedRecords(rows: readonly RecordView[]): RecordView[] {
+  return rows.filter((r) => r.result === undefined && r.next !== null && r.entry !== undefined && !r.entry.notFound && r.entry.destinationId !== null && !resendsMark(r));
+}
+
+/** True for a record whose row holds its write-ahead mark's properties (sent again, nothing changed). */
+export function resendsMark(r: RecordView): boolean {
+  return r.entry?.pending === true && r.next !== null && Object.keys(propertyChanges(r.entry.snapshot.properties, r.next.properties)).length === 0;
+}
 
 /** Fewest non-empty values outside the match key a row must have for its values to tell who it is. */
 export const TELLING_VALUES = 2;
@@ -84,7 +102,7 @@ function uniqueBy(rows: readonly RecordView[], of: (r: RecordView) => string | u
  * Values many rows share (a plan, a city) tell nobody apart, so churn in them is left alone.
  */
 export function wholeRowMoves(rows: readonly RecordView[], refused: ReadonlySet<number>, keyOf: KeyOf): Map<RecordView, RecordView> {
-  const changed = rows.filter((r) => r.result === undefined && r.next !== null && r.entry !== undefined && !r.entry.notFound && r.entry.destinationId !== null);
+  const changed = changedRecords(rows);
   const lastHolder = uniqueBy(changed, (r) => signature((r.entry as NonNullable<RecordView['entry']>).snapshot, keyOf));
   const nowHolder = uniqueBy(changed, (r) => signature(r.next as RecordSnapshot, keyOf));
   // Each row points to the record whose last row it now holds (at most one: signatures are unique), else nearly holds.
