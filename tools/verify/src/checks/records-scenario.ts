@@ -300,6 +300,7 @@ async function runStep(s: Scenario, step: StepSpec, where: string, seed: number,
     s.model.apply(source, new Set(notSentIds(first)));
     s.model.releasedUnlooked(unlooked);
     s.model.unrecordedCreates(first.results.filter((r) => r.code === 'state_unwritable' && expected.get(r.id) === 'created').map((r) => r.id));
+    s.model.unrecordedWrites(first.results.filter((r) => r.code === 'state_unwritable').map((r) => r.id), checkpoint);
     s.model.groupsUnsent(first.results.filter((r) => r.code === 'groups_pending').map((r) => r.id), checkpoint);
     if (failing) settleReleases(s.model, first, checkpoint, releasedFirst);
     await settleNotFound(s, source, first.syncId, checkpoint);

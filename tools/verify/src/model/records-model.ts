@@ -31,7 +31,15 @@ interface Entry {
   departed: boolean;
   /** False while the sync's state does not know the destination record's id (a create sent but not recorded). */
   idKnown: boolean;
+  /**
+   * Earlier values the record may still hold, newest first: its updates were sent but not
+   * recorded (the kit's write-ahead mark and its `StateSnapshot.before`), until a run records it.
+   */
+  earlier?: readonly Record<string, PropertyValue>[] | undefined;
 }
+
+/** What an entry's record may hold: its last values, then the earlier ones of unrecorded updates (the kit's `heldVersions`). */
+const heldVersions = (e: Entry): readonly Record<string, PropertyValue>[] => [e.properties, ...(e.earlier ?? [])];
 
 /** How the model tells records apart, restated from the destination's documented matching. */
 export interface RecordsModelOptions {
@@ -281,6 +289,8 @@ export class RecordsModel {
       const hash = fingerprint(r.snapshot);
       if (entry && !entry.departed && entry.hash === hash) {
         out.set(r.id, 'unchanged');
+        // A mark's row is sent again and recorded (see `unrecordedUpdates`).
+        entry.earlier = undefined;
         continue;
       }
       if (this.rememberedNotFound(r)) {
@@ -498,7 +508,7 @@ export class RecordsModel {
     for (const id of [...this.entries.keys()].sort()) {
       const e = this.entries.get(id) as Entry;
       if (!this.isDeparting(id, e, seen) || e.pid === own.pid) continue;
-      if (!this.rowDescribes(r, own.properties, e.properties)) continue;
+      if (!heldVersions(e).some((held) => this.rowDescribes(r, own.properties, held))) continue;
       if (!this.carriers.has(id)) this.carriers.set(id, r.id);
       this.held.add(id);
       any = true;
@@ -524,7 +534,7 @@ export class RecordsModel {
     for (const r of source) {
       if (this.entries.has(r.id) || (keyCount.get(this.keyOf(r) as string) ?? 0) <= 1) continue;
       for (const [id, e] of this.entries) {
-        if (!this.isDeparting(id, e, seen) || !this.rowDescribes(r, {}, e.properties)) continue;
+        if (!this.isDeparting(id, e, seen) || !heldVersions(e).some((held) => this.rowDescribes(r, {}, held))) continue;
         if (!this.carriers.has(id)) this.carriers.set(id, r.id);
         if (!this.resembling.has(id)) this.resembling.set(id, r.id);
       }
@@ -535,7 +545,7 @@ export class RecordsModel {
       // Not in enrich mode (the kit's newRowsResembling: a new row there is never written, and one remembered as not found is not read again).
       if (!MODE_OPERATIONS[this.mode].create || this.entries.has(r.id) || this.departingWithKey(this.keyOf(r) as string, seen)) continue;
       for (const [id, e] of this.entries) {
-        if (!this.isDeparting(id, e, seen) || !this.rowDescribes(r, {}, e.properties)) continue;
+        if (!this.isDeparting(id, e, seen) || !heldVersions(e).some((held) => this.rowDescribes(r, {}, held))) continue;
         if (!resembled.has(id)) resembled.set(id, r.id);
         // Maybe that person under a new id: the departing record is kept (the kit's ValueCarriers.remember).
         if (!this.carriers.has(id)) this.carriers.set(id, r.id);
@@ -879,6 +889,23 @@ export class RecordsModel {
     for (const id of ids) {
       const e = this.entries.get(id);
       if (e && e.owned && !this.records.find((p) => p.pid === e.pid)?.foreign) e.idKnown = false;
+    }
+  }
+
+  /**
+   * Records whose write the run sent but could not record (their state failed,
+   * `state_unwritable`): the sync's state keeps their write-ahead mark, with the values it
+   * replaced (the kit's `StateSnapshot.before`), until a run records it. A row resembling the
+   * record's earlier values may be that person (the kit compares a departing record's every
+   * version). A mark sent again unchanged keeps the versions it had.
+   */
+  unrecordedWrites(ids: readonly string[], before: RecordsCheckpoint): void {
+    for (const id of ids) {
+      const entry = this.entries.get(id);
+      const was = before.entries.get(id);
+      if (!entry || !was || was.pid !== entry.pid) continue;
+      const same = JSON.stringify(present(was.properties)) === JSON.stringify(present(entry.properties));
+      entry.earlier = same ? was.earlier : [was.properties, ...(was.earlier ?? [])];
     }
   }
 
