@@ -18,7 +18,7 @@ export class MemoryRuns {
   record(run: RunRecord, keep = DEFAULT_KEEP_RUNS): void {
     this.runs.set(run.runId, structuredClone(run));
     const ofSync = [...this.runs.values()].filter((r) => r.syncId === run.syncId).sort(newestFirst);
-    for (const old of ofSync.slice(Math.max(0, keep))) this.runs.delete(old.runId);
+    for (const old of ofSync.slice(Math.max(0, keep))) if (old.status !== 'running') this.runs.delete(old.runId);
   }
 
   list(query: RunQuery = {}): RunListing[] {

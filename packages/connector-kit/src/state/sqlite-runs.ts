@@ -37,10 +37,10 @@ export class SqliteRuns {
         .run(run.runId, run.syncId, run.syncName, run.startedAt, JSON.stringify(listingOf(run)));
       run.problems.forEach((r, seq) => insertResult.run(run.runId, seq, JSON.stringify(r)));
       const old = this.db
-        .prepare('SELECT run_id FROM runs WHERE sync_id = ? ORDER BY started_at DESC, run_id DESC LIMIT -1 OFFSET ?')
-        .pluck()
-        .all(run.syncId, Math.max(0, keep)) as string[];
-      this.forget(old);
+        .prepare("SELECT run_id, json_extract(listing, '$.status') AS status FROM runs WHERE sync_id = ? ORDER BY started_at DESC, run_id DESC LIMIT -1 OFFSET ?")
+        .all(run.syncId, Math.max(0, keep)) as { run_id: string; status: string }[];
+      // A run still `running` is kept until it is closed (see `StateStore.recordRun`).
+      this.forget(old.filter((r) => r.status !== 'running').map((r) => r.run_id));
     }).immediate();
   }
 

@@ -214,7 +214,10 @@ export interface StateStore {
   /**
    * Run history: saves a run (replacing the one with the same `runId`, e.g. a worker's
    * `running` record), then forgets that sync's oldest runs beyond the newest `keep`
-   * (default 100, `DEFAULT_KEEP_RUNS`). Not fenced: a run is recorded even when it lost its lease.
+   * (default 100, `DEFAULT_KEEP_RUNS`), except runs still `running`: they stay until they
+   * are closed (a worker reads whether a job started its run from them, and closes a lost
+   * one; the CLI closes its own, `run_lost`), then go with the next run recorded. Not
+   * fenced: a run is recorded even when it lost its lease.
    */
   recordRun(run: RunRecord, keep?: number): Promise<void>;
   /** Runs, newest first (by start time), without their records. */

@@ -73,4 +73,13 @@ export function runHistoryContract(store: () => StateStore): void {
     expect(await store().getRun('k-0')).toBeUndefined();
     expect(await store().getRun('other')).toBeDefined();
   });
+
+  it('run history: a run still `running` is kept beyond `keep` until it is closed, then forgotten with the next run', async () => {
+    await store().recordRun(sampleRun('lost', 'sync-a', 500, { status: 'running', finishedAt: undefined, problems: [] }), 2);
+    for (let i = 0; i < 4; i++) await store().recordRun(sampleRun(`k-${i}`, 'sync-a', 1_000 + i), 2);
+    expect((await store().listRuns({ syncId: 'sync-a' })).map((r) => r.runId)).toEqual(['k-3', 'k-2', 'lost']);
+    await store().recordRun(sampleRun('lost', 'sync-a', 500, { status: 'stopped' }), 2);
+    await store().recordRun(sampleRun('k-4', 'sync-a', 1_004), 2);
+    expect((await store().listRuns({ syncId: 'sync-a' })).map((r) => r.runId)).toEqual(['k-4', 'k-3']);
+  });
 }

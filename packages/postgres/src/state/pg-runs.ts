@@ -35,7 +35,8 @@ export class PgRuns {
       ]);
     }
     await client.query(
-      `DELETE FROM ${this.runs} WHERE run_id IN (SELECT run_id FROM ${this.runs} WHERE sync_id = $1 ORDER BY started_at DESC, run_id DESC OFFSET $2)`,
+      // A run still `running` is kept: its job may still run, and the worker reads its history (fresh reviewer 131).
+      `DELETE FROM ${this.runs} WHERE run_id IN (SELECT run_id FROM ${this.runs} WHERE sync_id = $1 ORDER BY started_at DESC, run_id DESC OFFSET $2) AND status <> 'running'`,
       [run.syncId, Math.max(0, keep)],
     );
   }
