@@ -577,9 +577,12 @@ export class RecordsModel {
         continue;
       }
       // A new id with the key of a record that left in an earlier run and was kept there, and other values than its (the kit's
-      // refuseEarlierLeavers: full verify, seed 697798702, state faults 697805812#0 — the model expected that record updated).
+      // refuseEarlierLeavers: full verify, seed 697798702, state faults 697805812#0 — the model expected that record updated),
+      // which reads the record the row's lookup found: where its key finds several, ambiguous_match comes first (a sample of
+      // the state-fault histories, seed 5173, tiny/enrich: a copy of the kept record shared its key).
       const leaver = entry ? undefined : this.keptLeaverWithKey(key, seen);
-      if (leaver && this.differsFrom(r, leaver.properties)) {
+      const found = leaver ? this.find(this.lookupKeys(r)) : [];
+      if (leaver && found.length === 1 && found[0]?.pid === leaver.pid && this.differsFrom(r, leaver.properties)) {
         refusals.set(r.id, 'failed:identity_unclear');
         continue;
       }
