@@ -195,22 +195,46 @@ describe('a record whose update was marked and never applied (tiny destination, 
     expect(next.get('a')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
     expect(await names()).toContainEqual(['bob@example.com', 'Cy Young']);
   });
-  // Verify (state faults, a sample of seed 1090): a mark's row resent unchanged counted among the window's changed records, so
-  // its values were no longer another record's alone, and a rotation refused in the clean case was written.
-  for (const applied of [false, true]) {
-    it(`three rows rotate their values; the one not refused is written${applied ? ', applied and never confirmed' : ''}: the other two stay refused on the next run, their records untouched`, async () => {
-      await run([rec('a', 'ada@example.com', 'Ada Lovelace', 'Gold'), rec('b', 'bob@example.com', 'Bob Kahn'), rec('c', 'cy@example.com', 'Cy Young', 'Silver')]);
-      const rotated = [rec('a', 'ada@example.com', 'Bob Kahn', 'Gold'), rec('b', 'bob@example.com', 'Cy Young', 'Silver'), rec('c', 'cy@example.com', 'Ada Lovelace', 'Gold')];
-      const first = byId((applied ? await appliedUnconfirmed(rotated) : await run(rotated)).results);
-      expect(first.get('a')).toMatchObject(applied ? { outcome: 'failed', code: 'state_unwritable' } : { outcome: 'updated' });
-      for (const id of ['b', 'c']) expect(first.get(id)).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
-      const next = byId((await run(rotated)).results);
-      for (const id of ['b', 'c']) expect(next.get(id)).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
-      expect(await names()).toEqual([
-        ['ada@example.com', 'Bob Kahn'],
-        ['bob@example.com', 'Bob Kahn'],
-        ['cy@example.com', 'Cy Young'],
+  // Verify (state faults, a sample of seed 1090) and fresh reviewer 133 (F1, F2): a row keeping its values (a mark resent, its
+  // groups changed, a recheck) counted among the window's changed records, so its values were no longer another record's alone,
+  // and a rotation refused by a plain rerun was written.
+  const person = (id: string, name: string, plan: string | null, city: string | null, groups: string[] = []): ConformanceRecord => ({ id, snapshot: { properties: { email: `${id}@example.com`, name, plan, city }, groups } });
+  const start = [person('a', 'Ada Lovelace', 'Gold', 'Paris'), person('b', 'Bob Kahn', null, null), person('c', 'Cy Young', 'Silver', null)];
+  // a takes b's name (and clears its city), b takes c's values, c takes a's: b and c are refused, a (which kept its plan) is written.
+  const rotated = [person('a', 'Bob Kahn', 'Gold', null), person('b', 'Cy Young', 'Silver', null), person('c', 'Ada Lovelace', 'Gold', null)];
+  const cases: [string, () => Promise<unknown>, ConformanceRecord[], Partial<Parameters<typeof runSync>[0]>][] = [
+    ['a plain rerun', () => run(rotated), rotated, {}],
+    ["a's write applied and never confirmed", () => appliedUnconfirmed(rotated), rotated, {}],
+    ["a's write marked and never applied", () => stoppedAfterMark([...rotated, person('d', 'Dee Dee', null, null)]), rotated, {}],
+    ["a's groups changed", () => run(rotated), [person('a', 'Bob Kahn', 'Gold', null, ['vip']), ...rotated.slice(1)], {}],
+    ['a recheck', () => run(rotated), rotated, { recheck: true }],
+  ];
+  for (const [what, first, next, options] of cases) {
+    it(`three rows rotate their values; the one not refused is written, then ${what}: the other two stay refused, their records untouched`, async () => {
+      await run(start);
+      await first();
+      const results = byId((await runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(next), state, retry: FAST, ...GUARD, ...options })).results);
+      for (const id of ['b', 'c']) expect(results.get(id)).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+      expect((await names()).slice(0, 3)).toEqual([
+        ['a@example.com', 'Bob Kahn'],
+        ['b@example.com', 'Bob Kahn'],
+        ['c@example.com', 'Cy Young'],
       ]);
+    });
+  }
+
+  // Fresh reviewer 133, F4: a key change sent and never confirmed, resent as it was, counted as a move of the run; paired with
+  // another row moving onto its values, both were refused on every run, where a plain rerun writes that row.
+  for (const applied of [false, true]) {
+    it(`an email change ${applied ? 'applied and never confirmed' : 'confirmed'}, resent as it was, while another row moves to a new email with its values: that row is written, as in a plain rerun`, async () => {
+      const row = (id: string, email: string, name: string, plan: string) => ({ id, snapshot: { properties: { email, name, plan }, groups: [] } });
+      await run([row('a', 'a@example.com', 'Ada Lovelace', 'Gold'), row('b', 'b@example.com', 'Bob Kahn', 'Silver')]);
+      const moved = [row('a', 'a2@example.com', 'Ada Lovelace', 'Gold'), row('b', 'b@example.com', 'Bob Kahn', 'Silver')];
+      if (applied) await appliedUnconfirmed(moved);
+      else await run(moved);
+      const next = byId((await run([row('a', 'a2@example.com', 'Ada Lovelace', 'Gold'), row('b', 'b2@example.com', 'Ada Lovelace', 'Gold')])).results);
+      expect(next.get('a')?.outcome).not.toBe('failed');
+      expect(next.get('b')).toMatchObject({ outcome: 'updated' });
     });
   }
 });

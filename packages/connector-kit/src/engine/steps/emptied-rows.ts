@@ -1,7 +1,7 @@
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 import type { RecordView } from '../ledger/ledger-record';
-import { changedRecords, resendsMark, TELLING_VALUES, valuesOutsideKey } from './whole-row-moves';
+import { changedRecords, keepsItsValues, TELLING_VALUES, valuesOutsideKey } from './whole-row-moves';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
 
@@ -49,8 +49,8 @@ function tellingOwners(lastOf: ReadonlyMap<RecordView, string[]>, nowOf: Readonl
 export function emptiedRows(rows: readonly RecordView[], keyOf: KeyOf, unreadRows: number): Emptied[] {
   const changed = changedRecords(rows);
   if (changed.length === 0) return [];
-  // A row resending its mark unchanged is no row of the window here, as an unchanged one is not.
-  const open = rows.filter((r) => r.result === undefined && r.next !== null && !resendsMark(r));
+  // A row that keeps its values is no row of the window here, as an unchanged one is not.
+  const open = rows.filter((r) => r.result === undefined && r.next !== null && !keepsItsValues(r));
   const lastOf = new Map(changed.map((r) => [r, valuesOutsideKey((r.entry as StateEntry).snapshot, keyOf)] as const));
   const nowOf = new Map(open.map((r) => [r, valuesOutsideKey(r.next as RecordSnapshot, keyOf)] as const));
   const { last, now } = tellingOwners(lastOf, nowOf);

@@ -7,7 +7,7 @@ import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 import { describesOther, valueKey, whyNotRenumbered } from './value-carriers';
 import { emptiedRows, type Emptied } from './emptied-rows';
-import { wholeRowMoves } from './whole-row-moves';
+import { keepsItsValues, wholeRowMoves } from './whole-row-moves';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
 
@@ -227,7 +227,8 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
         continue;
       }
     }
-    if (open && keyMoved) moved.push(r);
+    // A key move already sent (a mark resent as it was) is no move of this run, as in a plain rerun (fresh reviewer 133, F4).
+    if (open && keyMoved && !keepsItsValues(r)) moved.push(r);
   }
   for (const r of ledger.all()) {
     const why = resembling.get(r.recordId);

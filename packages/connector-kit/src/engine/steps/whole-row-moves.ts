@@ -1,27 +1,35 @@
 import { isEmpty, propertyChanges } from '../../records/property-diff';
 import type { RecordSnapshot } from '../../records/types';
 import type { RecordView } from '../ledger/ledger-record';
+import { heldVersions } from '../ledger/pending-before';
 import type { StateEntry } from '../../state/state-store';
 import { valueKey } from './value-carriers';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
 
 /**
- * The window's records whose row changed since their last row (written before, still in the
- * source, not refused already), as the rules comparing them with each other see it. A record
- * that only resends its write-ahead mark (`StateEntry.pending`, its row's properties the
- * mark's: the run that sent them stopped before confirming) is left out, as an unchanged
- * record is: counted, its values were no longer another record's alone, and three rows
- * rotating their values, refused had the mark been confirmed, were written (verify, state
- * faults: a sample of seed 1090).
+ * The window's records whose row changed its values (written before, still in the source, not
+ * refused already), as the rules comparing them with each other see them. A record whose row
+ * keeps its values ({@link keepsItsValues}) is left out, as an unchanged record is (it reaches
+ * the window for its groups, a recheck, or to resend a write-ahead mark): counted, its values
+ * were no longer another record's alone, and three rows rotating their values, refused in a
+ * plain rerun, were written (verify, state faults: a sample of seed 1090; fresh reviewer 133,
+ * F1 and F2: the mark cleared a field, a row's groups changed, `recheck`).
  */
 export function changedRecords(rows: readonly RecordView[]): RecordView[] {
-  return rows.filter((r) => r.result === undefined && r.next !== null && r.entry !== undefined && !r.entry.notFound && r.entry.destinationId !== null && !resendsMark(r));
+  return rows.filter((r) => r.result === undefined && r.next !== null && r.entry !== undefined && !r.entry.notFound && r.entry.destinationId !== null && !keepsItsValues(r));
 }
 
-/** True for a record whose row holds its write-ahead mark's properties (sent again, nothing changed). */
-export function resendsMark(r: RecordView): boolean {
-  return r.entry?.pending === true && r.next !== null && Object.keys(propertyChanges(r.entry.snapshot.properties, r.next.properties)).length === 0;
+/**
+ * True for a record whose row holds the values of a version its record may hold: its state's,
+ * or for a write-ahead mark one of the mark's (`heldVersions`: as sent, with the fields it
+ * cleared emptied, or as before it). Such a row carries nobody else's values and lost none of
+ * its own; leaving it out of the comparisons only leaves other records' values more telling.
+ */
+export function keepsItsValues(r: RecordView): boolean {
+  const next = r.next;
+  if (r.entry === undefined || next === null) return false;
+  return heldVersions(r.entry.snapshot).some((held) => Object.keys(propertyChanges(held.properties, next.properties)).length === 0);
 }
 
 /** Fewest non-empty values outside the match key a row must have for its values to tell who it is. */
