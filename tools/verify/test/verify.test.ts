@@ -140,6 +140,42 @@ describe('verification targets', () => {
     }, 60_000);
   }
 
+  // Fresh reviewer 133 (F3): the same history with one more run of the changed rows that stops before sending anything
+  // (stateFailsAfter 0): r1's update stays unrecorded, its earlier values with it; the model had forgotten them as the row was
+  // unchanged, and expected r1's record taken out of its group.
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`state faults, tiny/${mode}: an unrecorded update whose resend is never sent keeps its earlier values (fresh reviewer 133, F3): no violation`, async () => {
+      const target = RECORD_TARGETS.find((t) => t.name === 'tiny');
+      if (!target) throw new Error('no tiny target');
+      const changed = [
+        { id: 'r0', keyIndex: 100, value: 'A' as const, groups: [] },
+        { id: 'r1', keyIndex: 101, value: 'A' as const, groups: ['beta' as const], looksIndex: 201 },
+      ];
+      const steps = [
+        { rows: [{ id: 'r0', keyIndex: 100, value: 'A' as const, groups: [] }], faults: [], stateFailsAfter: 4 },
+        { rows: [{ id: 'r0', keyIndex: 100, value: 'A' as const, groups: [] }, { id: 'r1', keyIndex: 101, value: 'A' as const, groups: ['beta' as const] }], faults: [] },
+        { rows: changed, faults: [], stateFailsAfter: 1, repair: false },
+        { rows: changed, faults: [], stateFailsAfter: 0, repair: false },
+        { rows: [{ id: 'r0', keyIndex: 100, value: 'A' as const, groups: [] }, { id: 'r2', keyIndex: 200, looksIndex: 101, value: 'A' as const, groups: ['beta' as const] }], faults: [] },
+      ];
+      const stats = emptyStats();
+      await runRecordsScenario(target, mode, { seeded: [100, 101, 102], steps, label: 'resend never sent' }, 4242, stats);
+      expect(stats.faultsInjected).toBeGreaterThan(0);
+      expect(stats.violations).toEqual([]);
+    }, 60_000);
+  }
+
+  // Fresh reviewer 133's sampler (state faults, seed 61000 #925, tiny/additive): a run created r5 and stopped before sending
+  // its groups (groups_pending); the model kept the groups on the new record, which has none yet.
+  it('state faults, tiny/additive: a record created by a run that stopped before its groups holds none (fresh reviewer 133, history 61000#925): no violation', async () => {
+    const target = RECORD_TARGETS.find((t) => t.name === 'tiny');
+    if (!target) throw new Error('no tiny target');
+    const stats = emptyStats();
+    await runRecordsScenario(target, 'additive', { ...(JSON.parse('{"seeded":[100,101],"ambiguous":[{"keyIndex":150,"copies":2},{"keyIndex":151,"copies":3}],"steps":[{"rows":[{"id":"r0","keyIndex":151,"value":null,"groups":["alpha"]},{"id":"r1","keyIndex":1,"value":null,"groups":["beta"]},{"id":"r2","keyIndex":2,"value":"A","groups":["alpha"]}],"faults":[],"stateFailsAfter":2},{"rows":[{"id":"r1","keyIndex":1,"value":null,"groups":["beta"],"looksIndex":151},{"id":"r4","keyIndex":2,"value":"B","groups":["alpha"],"looksIndex":3},{"id":"r3","keyIndex":3,"value":null,"groups":["alpha","beta"],"looksIndex":2}],"faults":[],"stateFailsAfter":2},{"rows":[{"id":"r1","keyIndex":1,"value":null,"groups":["beta"],"looksIndex":151},{"id":"r4","keyIndex":2,"value":"B","groups":["alpha"],"looksIndex":3},{"id":"r3","keyIndex":3,"value":null,"groups":["alpha","beta"],"looksIndex":2}],"faults":[],"stateFailsAfter":0},{"rows":[{"id":"r1","keyIndex":1,"value":null,"groups":["beta"],"looksIndex":151},{"id":"r4","keyIndex":2,"value":"B","groups":["alpha"],"looksIndex":3},{"id":"r3","keyIndex":3,"value":null,"groups":["alpha"],"looksIndex":2},{"id":"r5","keyIndex":5,"value":"A","groups":["beta"]}],"faults":[],"stateFailsAfter":3,"repair":false},{"rows":[{"id":"r1","keyIndex":1,"value":null,"groups":["beta"],"looksIndex":151},{"id":"r3","keyIndex":3,"value":null,"groups":["alpha"],"looksIndex":2}],"faults":[]}]}') as HistorySpec), label: 'created, groups pending' }, 61925, stats);
+    expect(stats.faultsInjected).toBeGreaterThan(0);
+    expect(stats.violations).toEqual([]);
+  }, 60_000);
+
   // A sample of the histories (seed 5173), tiny/enrich: a new id took the email of a record kept in an earlier run, while a
   // copy of that record shared the email. The kit refuses an earlier leaver's key by the record its lookup found, so the two
   // records answer ambiguous_match first; the model expected identity_unclear.
