@@ -67,6 +67,8 @@ export class FacebookClient {
   readonly memory: AudienceMemory;
   /** Per identifier key, the records whose value of it could not be normalised and was sent empty in this run (see `reportDropped`). */
   readonly sentEmpty = new Map<string, Set<string>>();
+  /** Per audience, identifier key and record, what `reportDropped` logged already in this run (a request sent again logs nothing more). */
+  readonly reportedEmpty = new Set<string>();
 
   /** `signal`: the run's (the connect context's): requests still in flight when it aborts are cancelled. */
   constructor(

@@ -60,17 +60,21 @@ function someIds(ids: ReadonlySet<string>): string {
  * not personal, are listed), and says so in the run's summary and report: notice
  * `values_sent_empty`, per identifier key the records (ids, never values) in this run so far.
  * Logged only, a user saw every row `created` while 57 phones had been sent empty (fresh
- * new-user check 120).
+ * new-user check 120). Each record once: a request sent again (a retry) logs nothing more.
  */
 function reportDropped(ctx: FacebookVerbContext, audience: GroupRef, members: readonly MemberItem[], dropped: readonly (readonly SchemaKey[])[]): void {
   const counts: Partial<Record<SchemaKey, number>> = {};
   const countries = new Set<string>();
   dropped.forEach((keys, i) => {
     for (const key of keys) {
+      const id = members[i]?.recordId ?? '';
+      // A request sent again (a retry after a timeout or a reset) reports nothing new.
+      const reported = JSON.stringify([audience.id, key, id]);
+      if (ctx.client.reportedEmpty.has(reported)) continue;
+      ctx.client.reportedEmpty.add(reported);
       counts[key] = (counts[key] ?? 0) + 1;
       if (key === 'COUNTRY') countries.add(textOf(members[i]?.identity.COUNTRY) ?? '');
-      const ids = ctx.client.sentEmpty.get(key) ?? new Set<string>();
-      ctx.client.sentEmpty.set(key, ids.add(members[i]?.recordId ?? ''));
+      ctx.client.sentEmpty.set(key, (ctx.client.sentEmpty.get(key) ?? new Set<string>()).add(id));
     }
   });
   if (Object.keys(counts).length === 0) return;
