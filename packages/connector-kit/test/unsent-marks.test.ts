@@ -237,4 +237,26 @@ describe('a record whose update was marked and never applied (tiny destination, 
       expect(next.get('b')).toMatchObject({ outcome: 'updated' });
     });
   }
+  // Fresh reviewer 134 (F1): a row going back to the values before its unconfirmed write was taken for one keeping its values and
+  // left out of the comparisons; the write had gone out, and a shift or a swap of two records' contents was written.
+  const full = (id: string, email: string, name: string, plan: string, city: string): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan, city }, groups: [] } });
+  const ada = (id = 'a', email = 'a@example.com') => full(id, email, 'Ada Lovelace', 'Gold', 'Paris');
+  const amy = (id = 'a', email = 'a@example.com') => full(id, email, 'Amy Moss', 'Bronze', 'Oslo');
+  const zed = full('z', 'z@example.com', 'Zed Zee', 'Tin', 'Lima');
+  const afterWrite = { 'went through': run, 'applied and never confirmed': appliedUnconfirmed, 'marked and never applied': (rows: ConformanceRecord[]) => stoppedAfterMark([...rows, full('n', 'n@example.com', 'Nan Noo', 'Iron', 'Kiev')]) } as const;
+  for (const [how, write] of Object.entries(afterWrite)) {
+    it(`a's change ${how}; a goes back to its values before it while b takes the changed ones (a shift): b is refused`, async () => {
+      await run([ada(), full('b', 'b@example.com', 'Bob Kahn', 'Silver', 'Rome'), zed]);
+      await write([amy(), full('b', 'b@example.com', 'Bob Kahn', 'Silver', 'Rome'), zed]);
+      const next = byId((await run([ada(), amy('b', 'b@example.com'), zed])).results);
+      expect(next.get('b')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    });
+    it(`a's change ${how}; a goes back to its values before it while b, which held them, takes the changed ones (a swap): b is refused`, async () => {
+      await run([ada(), full('b', 'b@example.com', 'Bob Kahn', 'Silver', 'Rome'), zed]);
+      await run([ada(), ada('b', 'b@example.com'), zed]);
+      await write([amy(), ada('b', 'b@example.com'), zed]);
+      const next = byId((await run([ada(), amy('b', 'b@example.com'), zed])).results);
+      expect(next.get('b')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
+    });
+  }
 });

@@ -34,11 +34,18 @@ export interface StateSnapshot extends RecordSnapshot {
    * 52, quick seed 1001: a row carrying a departing record's last values was written onto
    * another person's Contact, because that record's mark showed only the values never sent);
    * rows still in the source, and the rules that let a row take a record over, compare with
-   * the mark — what the row said last. A row holding the values of any version keeps its values:
-   * the rules comparing the window's rows with each other leave it out, as an unchanged row
-   * (`keepsItsValues`). Not part of `hash`; absent when there are none.
+   * the mark — what the row said last. A row holding that (the mark as sent, see `cleared`)
+   * keeps its values: the rules comparing the window's rows with each other leave it out, as an
+   * unchanged row (`keepsItsValues`). Not part of `hash`; absent when there are none.
    */
   readonly before?: readonly Properties[] | undefined;
+  /**
+   * Record destinations, a write-ahead mark only: the properties its write clears (sent empty).
+   * The mark keeps their values, as the record holds them until the write goes out; with them
+   * emptied, the mark is what its row said (`sentValues`). Absent when it clears none (and in
+   * marks written before it was kept). Not part of `hash`.
+   */
+  readonly cleared?: readonly string[] | undefined;
 }
 
 /**

@@ -773,15 +773,14 @@ export class RecordsModel {
   }
 
   /**
-   * True when `r`'s row holds the values of a version its record may hold (its last, or one an
-   * unrecorded write replaced): its groups changed, or its write is resent. The rules comparing
-   * the window's rows leave it out, as an unchanged row (the kit's `keepsItsValues`).
+   * True when `r`'s row holds what its row said last (its groups changed, or an unrecorded write
+   * is resent as it was; not the values before that write). The rules comparing the window's
+   * rows leave it out, as an unchanged row (the kit's `keepsItsValues`).
    */
   private keepsItsValues(r: ConformanceRecord): boolean {
     const entry = this.entries.get(r.id);
     const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
-    const same = (held: Readonly<Record<string, PropertyValue>>) => Object.entries(r.snapshot.properties).every(([k, v]) => (blank(v) ? blank(held[k]) : held[k] === v));
-    return entry !== undefined && heldVersions(entry).some(same);
+    return entry !== undefined && Object.entries(r.snapshot.properties).every(([k, v]) => (blank(v) ? blank(entry.properties[k]) : entry.properties[k] === v));
   }
 
   /** The one departing record with match key `key` (none when several have it). */

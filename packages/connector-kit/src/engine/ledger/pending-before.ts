@@ -31,6 +31,25 @@ export function replacedValues(base: StateSnapshot, properties: Properties, sett
   return versions.length <= MAX_VERSIONS ? versions : [versions[0] as Properties, ...versions.slice(versions.length - MAX_VERSIONS + 1)];
 }
 
+/** The properties a write-ahead mark setting `setting` on `properties` clears: empty in `setting`, kept by the mark (see `StateSnapshot.cleared`). */
+export function clearedFields(properties: Properties, setting: Properties): readonly string[] | undefined {
+  const out = Object.keys(setting).filter((key) => isEmpty(setting[key]) && !isEmpty(properties[key]));
+  return out.length === 0 ? undefined : out;
+}
+
+/** `snapshot` with `cleared` (none when undefined). */
+export function withCleared(snapshot: StateSnapshot, cleared: readonly string[] | undefined): StateSnapshot {
+  return cleared === undefined ? snapshot : { ...snapshot, cleared };
+}
+
+/** What a state entry's row said last: its snapshot's properties, for a write-ahead mark with the fields its write clears emptied. */
+export function sentValues(snapshot: StateSnapshot): Properties {
+  if (snapshot.cleared === undefined) return snapshot.properties;
+  const out: Record<string, PropertyValue> = { ...snapshot.properties };
+  for (const key of snapshot.cleared) out[key] = null;
+  return out;
+}
+
 /** `snapshot` with `before` (none when undefined). */
 export function withBefore(snapshot: StateSnapshot, before: readonly Properties[] | undefined): StateSnapshot {
   return before === undefined ? snapshot : { ...snapshot, before };

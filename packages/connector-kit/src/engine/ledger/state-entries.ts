@@ -4,7 +4,7 @@ import type { StateEntry } from '../../state/state-store';
 import { foundAfter, withFound, withoutLeftFound } from './found-groups';
 import { linkedOf, linksAfter, withLinks } from './identity-links';
 import type { LedgerRecord } from './ledger-record';
-import { replacedValues, withBefore } from './pending-before';
+import { clearedFields, replacedValues, withBefore, withCleared } from './pending-before';
 
 const EMPTY: RecordSnapshot = { properties: {}, groups: [] };
 
@@ -148,7 +148,10 @@ export function pendingEntry(record: LedgerRecord, kind: 'records' | 'audience' 
     recordId: record.recordId,
     destinationId: creating ? null : (record.destinationId ?? null),
     matchKey: heldKey(record),
-    snapshot: withBefore(withFound(withLinks({ properties, groups }, linkedOf(record.entry)), foundAfter(record, groups)), kind === 'records' && record.entry !== undefined ? replacedValues(base, properties, setting) : undefined),
+    snapshot: withCleared(
+      withBefore(withFound(withLinks({ properties, groups }, linkedOf(record.entry)), foundAfter(record, groups)), kind === 'records' && record.entry !== undefined ? replacedValues(base, properties, setting) : undefined),
+      kind === 'records' && record.entry !== undefined ? clearedFields(properties, setting) : undefined,
+    ),
     hash: '',
     owned: record.owned || creating,
     departed: record.entry?.departed ?? false,

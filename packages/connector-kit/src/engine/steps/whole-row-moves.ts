@@ -1,7 +1,7 @@
 import { isEmpty, propertyChanges } from '../../records/property-diff';
 import type { RecordSnapshot } from '../../records/types';
 import type { RecordView } from '../ledger/ledger-record';
-import { heldVersions } from '../ledger/pending-before';
+import { sentValues } from '../ledger/pending-before';
 import type { StateEntry } from '../../state/state-store';
 import { valueKey } from './value-carriers';
 
@@ -21,15 +21,17 @@ export function changedRecords(rows: readonly RecordView[]): RecordView[] {
 }
 
 /**
- * True for a record whose row holds the values of a version its record may hold: its state's,
- * or for a write-ahead mark one of the mark's (`heldVersions`: as sent, with the fields it
- * cleared emptied, or as before it). Such a row carries nobody else's values and lost none of
- * its own; leaving it out of the comparisons only leaves other records' values more telling.
+ * True for a record whose row holds what its row said last: its state's values, or for a
+ * write-ahead mark the mark's as sent (`sentValues`: the fields its write clears emptied) —
+ * its groups changed, a recheck, or the mark resent as it was. Such a row carries nobody
+ * else's values and lost none of its own; leaving it out of the comparisons only leaves other
+ * records' values more telling. A row going back to the values before a mark is a change
+ * (the mark's write may have gone out: fresh reviewer 134, F1, a swap was written).
  */
 export function keepsItsValues(r: RecordView): boolean {
   const next = r.next;
   if (r.entry === undefined || next === null) return false;
-  return heldVersions(r.entry.snapshot).some((held) => Object.keys(propertyChanges(held.properties, next.properties)).length === 0);
+  return Object.keys(propertyChanges(sentValues(r.entry.snapshot), next.properties)).length === 0;
 }
 
 /** Fewest non-empty values outside the match key a row must have for its values to tell who it is. */
