@@ -60,6 +60,23 @@ describe('never touching the wrong record (tiny destination)', () => {
     expect((await admin.records<Stored>()).records.map((r) => r.fields.name)).toEqual(['second', 'hand-made duplicate']);
   });
 
+  // Verify (state faults, a sample of seed 30075, tiny/sync): the new key also found a copy someone made of the departed
+  // person's record, so the row that took that key with her name was refused without claiming her record, which was deleted.
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode}: a tracked row takes the email and name of a record that left, while a copy shares that email: the row is refused (match_key_taken) and the departed record kept, never deleted or emptied`, async () => {
+      const row = (id: string, email: string, name: string, city: string | null) => ({ id, snapshot: { properties: { email, name, city }, groups: id === 'a' ? ['vip'] : [] } });
+      await run(mode, [row('a', 'ada@example.com', 'Ada Lovelace', 'Paris'), row('b', 'bob@example.com', 'Bob Kahn', null)], GUARD);
+      await admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace (copy)' } }] });
+      // Her name, not her city: it does not describe her (the value rules), but it took a value of hers with her email.
+      const summary = await run(mode, [row('b', 'ada@example.com', 'Ada Lovelace', null)], GUARD);
+      const byId = new Map(summary.results.map((r) => [r.id, r]));
+      expect(byId.get('b')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+      expect(byId.get('a')).toMatchObject({ outcome: 'skipped', code: 'rekeyed' });
+      expect((await admin.records<Stored>()).records.filter((r) => r.key === 'ada@example.com').map((r) => r.fields.name).sort()).toEqual(['Ada Lovelace', 'Ada Lovelace (copy)']);
+      expect((await writes()).filter((e) => e.method === 'DELETE')).toEqual([]);
+    });
+  }
+
   it('two source records resolving to one destination record: the later fails naming the first (duplicate_destination_record); the first, whose key moved to the later one, is refused too (the ids look reused)', async () => {
     await run('additive', [rec('a', 'a@example.com', 'Ann')]);
     await admin.clearRequests();

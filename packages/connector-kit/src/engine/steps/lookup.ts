@@ -145,34 +145,39 @@ function taken(ctx: RecordRunContext, record: RecordView, otherId: string, holde
  * cannot be read: ninth trial of stop 28, two Contacts left with one email): two records never
  * hold one key, and the next run sends it.
  */
-async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: ReadonlyArray<readonly [RecordView, string]>): Promise<void> {
+async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: ReadonlyArray<readonly [RecordView, readonly string[]]>): Promise<void> {
   if (list.length === 0) return;
   const holders = new Map<string, StateEntry[]>();
-  for (const e of await ctx.state.findByDestinationIds(ctx.syncId, [...new Set(list.map(([, id]) => id))])) {
+  for (const e of await ctx.state.findByDestinationIds(ctx.syncId, [...new Set(list.flatMap(([, ids]) => ids))])) {
     if (e.destinationId !== null) holders.set(e.destinationId, [...(holders.get(e.destinationId) ?? []), e]);
   }
-  const crossed = (r: RecordView, id: string): boolean => {
-    const named = holders.get(id) ?? [];
+  // Keys cross only where the new key finds one record.
+  const crossed = (r: RecordView, ids: readonly string[]): boolean => {
+    const named = ids.length === 1 ? (holders.get(ids[0] as string) ?? []) : [];
     return named.length > 0 && ctx.source.keyHolder(r.matchKey as string) === r.recordId && named.every((e) => ctx.source.inSource(e.recordId) && e.matchKey === r.matchKey);
   };
   const refused = new Set(ledger.all().flatMap((r) => (r.result?.outcome === 'failed' ? [r.recordId] : [])));
   const results = new Map<RecordView, ResultFields>();
   for (let changed = true; changed; ) {
     changed = false;
-    for (const [r, id] of list) {
+    for (const [r, ids] of list) {
       if (results.has(r)) continue;
-      const named = holders.get(id) ?? [];
+      const named = ids.flatMap((id) => holders.get(id) ?? []);
       // A record giving the key up whose row failed before this step (no key, unreadable, a duplicate) gives nothing up yet.
-      const waiting = crossed(r, id) ? named.find((e) => refused.has(e.recordId) || ctx.source.refused(e.recordId))?.recordId : undefined;
-      if (crossed(r, id) && waiting === undefined) continue;
-      const departed = named.find((e) => !ctx.source.inSource(e.recordId));
+      const waiting = crossed(r, ids) ? named.find((e) => refused.has(e.recordId) || ctx.source.refused(e.recordId))?.recordId : undefined;
+      if (crossed(r, ids) && waiting === undefined) continue;
       const renumbered = r.previousMatchKey === undefined ? undefined : ctx.source.keyHolder(r.previousMatchKey);
-      const looksLike = departed !== undefined && takesValuesWith(r.next as RecordSnapshot, (r.entry as StateEntry).snapshot, departed.snapshot, (s) => ctx.destination.matchKey(s, ctx.config));
-      // Maybe the departed person under this id: the record claims it, so it is kept (see claimRecords).
-      if (looksLike) ctx.claims.claim(id, r.recordId);
+      const keyOf = (s: RecordSnapshot) => ctx.destination.matchKey(s, ctx.config);
+      // Maybe a departed person under this id: the record claims each such record, so it is kept (see claimRecords) — also
+      // where the key finds another record too (a copy: verify, state faults, a sample of seed 30075: the departed one was deleted).
+      const departedOnes = named.filter((e) => !ctx.source.inSource(e.recordId));
+      const lookedLike = departedOnes.filter((e) => takesValuesWith(r.next as RecordSnapshot, (r.entry as StateEntry).snapshot, e.snapshot, keyOf));
+      for (const e of lookedLike) ctx.claims.claim(e.destinationId as string, r.recordId);
+      const departed = lookedLike[0] ?? departedOnes[0];
+      const looksLike = lookedLike.length > 0;
       const holder: Holder | undefined =
         departed !== undefined ? { departed: departed.recordId, renumbered: renumbered !== r.recordId ? renumbered : undefined, looksLike } : waiting !== undefined ? { waiting } : undefined;
-      results.set(r, taken(ctx, r, id, holder));
+      results.set(r, taken(ctx, r, listIds(ids), holder));
       refused.add(r.recordId);
       changed = true;
     }
@@ -220,7 +225,7 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
   const found = ledger.open().filter((r) => moved.some((m) => m.ref === r.ref) && r.found && r.next);
   const newKeys = found.map((r) => ({ ref: r.ref, snapshot: r.next as NonNullable<RecordView['next']>, matchKey: r.matchKey as string, knownId: r.entry?.destinationId ?? undefined }));
   if (newKeys.length === 0) return;
-  const takenBy: Array<readonly [RecordView, string]> = [];
+  const takenBy: Array<readonly [RecordView, readonly string[]]> = [];
   await findAll(
     ctx,
     ledger,
@@ -237,9 +242,9 @@ async function lookupMoved(ctx: RecordRunContext, ledger: RecordLedger): Promise
       // The new key finds the record this sync wrote: the re-key was sent before and its state
       // never recorded (the previous key now finds someone else, e.g. a copy). It is that record.
       if (r.entry?.destinationId === match.id) ledger.report([{ type: 'found', ref: r.ref, match }]);
-      else takenBy.push([r, match.id]);
+      else takenBy.push([r, [match.id]]);
     },
-    (r, ids) => settle(r, taken(ctx, r, listIds(ids.filter((id) => id !== r.found?.id)))),
+    (r, ids) => takenBy.push([r, ids.filter((id) => id !== r.found?.id)]),
   );
   await settleTaken(ctx, ledger, takenBy);
 }
