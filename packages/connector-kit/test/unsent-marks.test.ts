@@ -259,4 +259,20 @@ describe('a record whose update was marked and never applied (tiny destination, 
       expect(next.get('b')).toMatchObject({ outcome: 'failed', code: 'identity_unclear' });
     });
   }
+  // Fresh reviewer 135 (F1): a record whose mark no run confirmed left the source and was kept (additive); its entry stayed
+  // pending but lost the mark's earlier versions and cleared fields, so its return, resent as it was, counted as a change.
+  const runAdditive = (records: ConformanceRecord[]) => runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: 'additive', source: memorySource(records), state, retry: FAST, ...GUARD });
+  it("additive: a's email change and a cleared field applied and never confirmed, a leaves, then returns as it was while b moves onto its values: both written, not refused on every run (F1)", async () => {
+    const row = (id: string, email: string, name: string, plan: string, city: string | null): ConformanceRecord => ({ id, snapshot: { properties: { email, name, plan, city }, groups: [] } });
+    await runAdditive([row('a', 'a@example.com', 'Ada Lovelace', 'Gold', 'Paris'), row('b', 'b@example.com', 'Bob Kahn', 'Silver', 'Rome')]);
+    state.failAfterNext(1);
+    expect((await runAdditive([row('a', 'a2@example.com', 'Ada Lovelace', 'Gold', null), row('b', 'b@example.com', 'Bob Kahn', 'Silver', 'Rome')])).status).toBe('stopped');
+    state.heal();
+    await runAdditive([row('b', 'b@example.com', 'Bob Kahn', 'Silver', 'Rome')]);
+    const back = [row('a', 'a2@example.com', 'Ada Lovelace', 'Gold', null), row('b', 'b2@example.com', 'Ada Lovelace', 'Gold', null)];
+    await runAdditive(back);
+    const next = byId((await runAdditive(back)).results);
+    expect(next.get('a')?.outcome).toBe('unchanged');
+    expect(next.get('b')?.outcome).toBe('unchanged');
+  });
 });

@@ -94,12 +94,17 @@ export function entryFor(record: LedgerRecord, options: EntryOptions = {}): Stat
   }
   groups = withoutLeftFound(record, groups);
   const properties = appliedProperties(record, options.identityApplied === true);
-  const snapshot = withFound(withLinks({ properties, groups }, linksAfter(record, !outstanding)), foundAfter(record, groups));
   // A write-ahead mark no run confirmed, of a record that left the source (nothing was sent for
   // it): its values are still unconfirmed. It stays pending — its hash set, so the departure is
   // not looked at again — and a return re-sends everything (crash verify, onesignal/enrich:
-  // killed after the marks, the record left, came back and was reported unchanged).
+  // killed after the marks, the record left, came back and was reported unchanged). It keeps
+  // the mark's earlier versions and cleared fields (fresh reviewer 135: without them a row
+  // taking the values the record really holds was written, and a return resent as it was
+  // counted as a change, refused on every run).
   const unconfirmed = record.next === null && record.entry?.pending === true;
+  const made = withFound(withLinks({ properties, groups }, linksAfter(record, !outstanding)), foundAfter(record, groups));
+  const mark = record.entry?.snapshot;
+  const snapshot = unconfirmed && mark !== undefined ? withCleared(withBefore(made, mark.before), mark.cleared) : made;
   return {
     recordId: record.recordId,
     destinationId: record.destinationId ?? null,
