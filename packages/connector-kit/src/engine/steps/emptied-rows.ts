@@ -1,7 +1,8 @@
 import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 import type { RecordView } from '../ledger/ledger-record';
-import { changedRecords, keepsItsValues, TELLING_VALUES, valuesOutsideKey } from './whole-row-moves';
+import { changedRecords, keepsItsValues } from './changed-records';
+import { TELLING_VALUES, valuesOutsideKey } from './whole-row-moves';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
 

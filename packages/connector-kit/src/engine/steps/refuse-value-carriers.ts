@@ -7,7 +7,8 @@ import type { RecordSnapshot } from '../../records/types';
 import type { StateEntry } from '../../state/state-store';
 import { describesOther, valueKey, whyNotRenumbered } from './value-carriers';
 import { emptiedRows, type Emptied } from './emptied-rows';
-import { keepsItsValues, wholeRowMoves } from './whole-row-moves';
+import { keepsItsValues } from './changed-records';
+import { wholeRowMoves } from './whole-row-moves';
 
 type KeyOf = (s: RecordSnapshot) => string | undefined;
 
