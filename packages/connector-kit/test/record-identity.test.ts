@@ -77,6 +77,41 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
+  // Fresh reviewer 136: the advice after such a refusal is to delete the departed record in Tiny; with it gone, its departure
+  // found the copy by email and deleted it (deletePolicy 'matched') or took it over; and "the next run sends this change" was
+  // promised while the copy still held the email.
+  for (const deletePolicy of ['matched', 'owned'] as const) {
+    it(`sync (${deletePolicy}): after the departed record is deleted in Tiny, its departure never takes the copy that has its email; the row stays refused with the plain advice`, async () => {
+      const row = (id: string, email: string, name: string, city: string | null) => ({ id, snapshot: { properties: { email, name, city }, groups: [] } });
+      const options = { ...GUARD, deletePolicy };
+      await run('sync', [row('a', 'ada@example.com', 'Ada Lovelace', 'Paris'), row('b', 'bob@example.com', 'Bob Kahn', null)], options);
+      await admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace (copy)' } }] });
+      const refused = new Map((await run('sync', [row('b', 'ada@example.com', 'Ada Lovelace', null)], options)).results.map((r) => [r.id, r]));
+      expect(refused.get('b')?.message).not.toMatch(/next run sends/);
+      const own = (await admin.records<Stored>()).records.find((r) => r.key === 'ada@example.com' && r.fields.name === 'Ada Lovelace');
+      await fetch(`${url}/records?ids=${own?.id ?? ''}`, { method: 'DELETE', headers: { authorization: `Bearer ${TINY_TOKEN}` } });
+      const next = new Map((await run('sync', [row('b', 'ada@example.com', 'Ada Lovelace', null)], options)).results.map((r) => [r.id, r]));
+      expect(next.get('a')).toMatchObject({ outcome: 'skipped', code: 'not_found' });
+      expect(next.get('b')).toMatchObject({ outcome: 'failed', code: 'match_key_taken' });
+      expect(next.get('b')?.message).not.toMatch(/which this sync wrote/);
+      expect((await admin.records<Stored>()).records.filter((r) => r.key === 'ada@example.com').map((r) => r.fields.name)).toEqual(['Ada Lovelace (copy)']);
+    });
+  }
+
+  for (const mode of ['sync', 'additive'] as const) {
+    it(`${mode} (matched): a record whose own destination record was deleted in Tiny leaves the source while a copy has its email: the copy is left as it is (forgotten, not_found)`, async () => {
+      await run(mode, [rec('a', 'ada@example.com', 'Ada Lovelace', ['vip']), rec('z', 'z@example.com', 'Zed Zee')], { ...GUARD, deletePolicy: 'matched' });
+      const own = (await admin.records<Stored>()).records.find((r) => r.key === 'ada@example.com');
+      await fetch(`${url}/records?ids=${own?.id ?? ''}`, { method: 'DELETE', headers: { authorization: `Bearer ${TINY_TOKEN}` } });
+      await admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace (copy)' }, groups: ['vip'] }] });
+      await admin.clearRequests();
+      const left = new Map((await run(mode, [rec('z', 'z@example.com', 'Zed Zee')], { ...GUARD, deletePolicy: 'matched' })).results.map((r) => [r.id, r]));
+      expect(left.get('a')).toMatchObject({ outcome: 'skipped', code: 'not_found' });
+      expect(await writes()).toEqual([]);
+      expect((await admin.records<Stored>()).records.filter((r) => r.key === 'ada@example.com').map((r) => r.fields.name)).toEqual(['Ada Lovelace (copy)']);
+    });
+  }
+
   it('two source records resolving to one destination record: the later fails naming the first (duplicate_destination_record); the first, whose key moved to the later one, is refused too (the ids look reused)', async () => {
     await run('additive', [rec('a', 'a@example.com', 'Ann')]);
     await admin.clearRequests();

@@ -275,4 +275,20 @@ describe('a record whose update was marked and never applied (tiny destination, 
     expect(next.get('a')?.outcome).toBe('unchanged');
     expect(next.get('b')?.outcome).toBe('unchanged');
   });
+  // Fresh reviewer 134 (P1): the row went back to the email before an email change that went out and was never confirmed; not
+  // found by that email, a second record was created, and the first, holding the new email, was never tracked again.
+  for (const applied of [true, false]) {
+    it(`an email change ${applied ? 'applied' : 'marked and never applied'}, never confirmed, then the row goes back to its old email: its own record is written in place, no second one, and deleted when it leaves`, async () => {
+      await run([rec('a', 'a@example.com', 'Ada Lovelace'), rec('z', 'z@example.com', 'Zed Zee')]);
+      const moved = [rec('a', 'a2@example.com', 'Ada Lovelace'), rec('z', 'z@example.com', 'Zed Zee')];
+      if (applied) await appliedUnconfirmed(moved);
+      else await stoppedAfterMark([...moved, rec('c', 'cat@example.com', 'Cat Stevens')]);
+      const back = byId((await run([rec('a', 'a@example.com', 'Ada Lovelace'), rec('z', 'z@example.com', 'Zed Zee')])).results);
+      expect(back.get('a')?.outcome).not.toBe('created');
+      expect((await names()).filter(([, name]) => name === 'Ada Lovelace')).toEqual([['a@example.com', 'Ada Lovelace']]);
+      const left = byId((await run([rec('z', 'z@example.com', 'Zed Zee')])).results);
+      expect(left.get('a')).toMatchObject({ outcome: 'deleted' });
+      expect((await names()).filter(([, name]) => name === 'Ada Lovelace')).toEqual([]);
+    });
+  }
 });

@@ -9,6 +9,7 @@ import { chunk } from '../calls/chunk';
 import type { ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
+import { sentValues } from '../ledger/pending-before';
 import type { RecordRunContext } from '../run/run-context';
 import { refuseOpenKeyMoves } from './key-moves';
 import { refuseIdentityMoves } from './identity-moves';
@@ -175,8 +176,10 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
       for (const e of lookedLike) ctx.claims.claim(e.destinationId as string, r.recordId);
       const departed = lookedLike[0] ?? departedOnes[0];
       const looksLike = lookedLike.length > 0;
+      // Where the key finds several records, one of them not a departed one's (a copy) still holds it whatever becomes of the
+      // departed record: the plain advice (fresh reviewer 136, F2: "the next run sends this change" was promised).
       const holder: Holder | undefined =
-        departed !== undefined ? { departed: departed.recordId, renumbered: renumbered !== r.recordId ? renumbered : undefined, looksLike } : waiting !== undefined ? { waiting } : undefined;
+        ids.length > 1 ? undefined : departed !== undefined ? { departed: departed.recordId, renumbered: renumbered !== r.recordId ? renumbered : undefined, looksLike } : waiting !== undefined ? { waiting } : undefined;
       results.set(r, taken(ctx, r, listIds(ids), holder));
       refused.add(r.recordId);
       changed = true;
@@ -285,7 +288,40 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
     ctx,
     ledger,
     requests,
-    (r, match) => ledger.report([{ type: 'found', ref: r.ref, match }]),
+    (r, match) => {
+      // A record that left the source acts only on the record its state names: found by its key, another one (a copy made by
+      // people or another tool) is someone else's, and its own is gone (fresh reviewer 136, F1: the copy was deleted).
+      if (r.next === null && r.entry?.destinationId != null && match.id !== r.entry.destinationId) return;
+      ledger.report([{ type: 'found', ref: r.ref, match }]);
+    },
     (r, ids) => ledger.report([{ type: 'settled', ref: r.ref, result: ambiguous(ctx, ids) }]),
+  );
+  await lookupByMarkKeys(ctx, ledger);
+}
+
+/**
+ * Records not found by their key whose write-ahead mark, which no run confirmed, changed that
+ * key (the row went back to the key before it): the write may have gone out, so the record
+ * this sync wrote may hold the mark's key. Looked up by it, the record the state names is
+ * that record, written in place — not a second one created beside it, the first left
+ * untracked for good (fresh reviewer 134, P1).
+ */
+async function lookupByMarkKeys(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
+  const requests: LookupRequest[] = [];
+  for (const r of ledger.open()) {
+    const entry = r.entry;
+    if (r.found || r.lookupFailure || r.next === null || entry?.pending !== true || entry.destinationId === null) continue;
+    const sent = ctx.destination.matchKey({ properties: sentValues(entry.snapshot), groups: entry.snapshot.groups }, ctx.config);
+    if (sent !== undefined && sent !== r.matchKey) requests.push({ ref: r.ref, snapshot: entry.snapshot, matchKey: sent, knownId: entry.destinationId });
+  }
+  if (requests.length === 0) return;
+  await findAll(
+    ctx,
+    ledger,
+    requests,
+    (r, match) => {
+      if (isOwnRecord(r, match)) ledger.report([{ type: 'found', ref: r.ref, match }]);
+    },
+    () => undefined,
   );
 }
