@@ -98,17 +98,17 @@ describe('never touching the wrong record (tiny destination)', () => {
     });
   }
 
-  for (const mode of ['sync', 'additive'] as const) {
-    it(`${mode} (matched): a record whose own destination record was deleted in Tiny leaves the source while a copy has its email: the copy is left as it is (forgotten, not_found)`, async () => {
+  for (const [mode, copies] of [['sync', 1], ['additive', 1], ['sync', 2]] as const) {
+    it(`${mode} (matched): a record whose own destination record was deleted in Tiny leaves the source while ${copies === 1 ? 'a copy has' : 'two copies have'} its email: ${copies === 1 ? 'the copy is' : 'they are'} left as ${copies === 1 ? 'it is' : 'they are'} (forgotten, not_found${copies === 2 ? ', not ambiguous_match on every run: fresh reviewer 137, F4' : ''})`, async () => {
       await run(mode, [rec('a', 'ada@example.com', 'Ada Lovelace', ['vip']), rec('z', 'z@example.com', 'Zed Zee')], { ...GUARD, deletePolicy: 'matched' });
       const own = (await admin.records<Stored>()).records.find((r) => r.key === 'ada@example.com');
       await fetch(`${url}/records?ids=${own?.id ?? ''}`, { method: 'DELETE', headers: { authorization: `Bearer ${TINY_TOKEN}` } });
-      await admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace (copy)' }, groups: ['vip'] }] });
+      for (let c = 0; c < copies; c++) await admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace (copy)' }, groups: ['vip'] }] });
       await admin.clearRequests();
       const left = new Map((await run(mode, [rec('z', 'z@example.com', 'Zed Zee')], { ...GUARD, deletePolicy: 'matched' })).results.map((r) => [r.id, r]));
       expect(left.get('a')).toMatchObject({ outcome: 'skipped', code: 'not_found' });
       expect(await writes()).toEqual([]);
-      expect((await admin.records<Stored>()).records.filter((r) => r.key === 'ada@example.com').map((r) => r.fields.name)).toEqual(['Ada Lovelace (copy)']);
+      expect((await admin.records<Stored>()).records.filter((r) => r.key === 'ada@example.com').map((r) => r.fields.name)).toEqual(Array.from({ length: copies }, () => 'Ada Lovelace (copy)'));
     });
   }
 

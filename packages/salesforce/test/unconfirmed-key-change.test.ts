@@ -93,3 +93,41 @@ describe('Salesforce, sync mode: a row leaves after a run that changed its Email
     });
   });
 });
+
+// Fresh reviewer 137 (F1, F2): Salesforce reads the stored Id when the Email finds nothing, and answers the Contact moved away.
+describe('Salesforce, sync mode: an Email change that went through and was never recorded, then the row goes back, or leaves', () => {
+  const t = perTestEmulator(startEmulator);
+  const run = (records: ConformanceRecord[], state: MemoryStateStore, extra: Record<string, unknown> = {}) =>
+    runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'sync', source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 10, allowEmptySource: true }, ...extra });
+  const contacts = () => t.env.emulator.org.all('Contact').map((c) => [c.Id, c.Email]);
+
+  it('the row goes back to its old Email: its Contact is written back in place (it was refused match_field_changed on every run)', async () => {
+    const state = new FailingStore(Number.POSITIVE_INFINITY);
+    const first = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], state);
+    const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
+    const failing = new FailingStore(1); // the write-ahead mark, then the disk is full
+    await failing.put(first.syncId, [...(await state.get(first.syncId, ['ann', 'bob'])).values()]);
+    failing.puts = 0;
+    await run([person('ann', 'ann@new.example.com', '111'), person('bob', 'bob@example.com', '222')], failing);
+    failing.heal();
+    expect(contacts()).toContainEqual([ann, 'ann@new.example.com']);
+    const back = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], failing);
+    expect(back.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'updated', destinationId: ann });
+    expect(contacts()).toEqual([[ann, 'ann@example.com'], expect.arrayContaining(['bob@example.com'])]);
+  });
+
+  for (const deletePolicy of ['owned', 'matched'] as const) {
+    it(`${deletePolicy}: a row leaves while its Contact was given another Email in Salesforce and another Contact has its Email: that Contact is left alone, and the report says the row's own Contact is no longer found by its Email`, async () => {
+      const state = new FailingStore(Number.POSITIVE_INFINITY);
+      const first = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], state, { deletePolicy });
+      const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
+      t.env.emulator.org.update(ann, { Email: 'ann.work@example.com' }, 'Contact');
+      t.env.emulator.seed({ Contact: [{ LastName: 'OTHER', Email: 'ann@example.com', Phone: '999' }] });
+      const left = await run([person('bob', 'bob@example.com', '222')], state, { deletePolicy });
+      const result = left.results.find((r) => r.id === 'ann');
+      expect(result).toMatchObject({ outcome: 'skipped', code: 'not_found' });
+      expect(result?.message).toContain(`no longer finds the Salesforce record this sync wrote (${ann}`);
+      expect(contacts().map(([, email]) => email).sort()).toEqual(['ann.work@example.com', 'ann@example.com', 'bob@example.com']);
+    });
+  }
+});

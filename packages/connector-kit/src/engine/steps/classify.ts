@@ -120,7 +120,13 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
     });
   }
   if (!found || found.archived) {
-    return plan({ action: 'skip', outcome: 'skipped', code: 'not_found', message: `Left the source and is no longer in ${ctx.destinationName}; forgotten.` });
+    const own = record.entry?.destinationId;
+    // Its own record may still be there under another key, while its key finds someone else's (fresh reviewer 137, F2).
+    const message =
+      own == null || found?.archived
+        ? `Left the source and is no longer in ${ctx.destinationName}; forgotten.`
+        : `Left the source, and its ${ctx.matchKeyLabel} no longer finds the ${ctx.destinationName} record this sync wrote (${own}: deleted there, or given another ${ctx.matchKeyLabel}); any other record with it is someone else's. Forgotten; nothing was changed.`;
+    return plan({ action: 'skip', outcome: 'skipped', code: 'not_found', message });
   }
   const elsewhere = record.trackedElsewhere;
   if (permits(ctx.mode, 'delete', { owned: record.owned, deletePolicy: ctx.deletePolicy }) && elsewhere === undefined) {

@@ -290,17 +290,26 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
     requests,
     (r, match) => {
       // A record that left the source acts only on the record its state names: found by its key, another one (a copy made by
-      // people or another tool) is someone else's, and its own is gone (fresh reviewer 136, F1: the copy was deleted).
-      if (r.next === null && r.entry?.destinationId != null && match.id !== r.entry.destinationId) return;
-      ledger.report([{ type: 'found', ref: r.ref, match }]);
+      // people or another tool) is someone else's, and its own is gone or holds another key (fresh reviewer 136, F1: the copy
+      // was deleted). It is forgotten as not found.
+      if (!onlyOthers(r, [match.id])) ledger.report([{ type: 'found', ref: r.ref, match }]);
     },
-    (r, ids) => ledger.report([{ type: 'settled', ref: r.ref, result: ambiguous(ctx, ids) }]),
+    (r, ids) => {
+      // Several others, none its own: the same (fresh reviewer 137, F4: ambiguous_match on every run, for a record that left).
+      if (!onlyOthers(r, ids)) ledger.report([{ type: 'settled', ref: r.ref, result: ambiguous(ctx, ids) }]);
+    },
   );
   await lookupByMarkKeys(ctx, ledger);
 }
 
+/** True for a record that left the source whose key found only records other than the one its state names. */
+function onlyOthers(r: RecordView, ids: readonly string[]): boolean {
+  const own = r.entry?.destinationId;
+  return r.next === null && own != null && !ids.includes(own);
+}
+
 /**
- * Records not found by their key whose write-ahead mark, which no run confirmed, changed that
+ * Records not found by their key (or found only by their id, moved away: blocked) whose write-ahead mark, which no run confirmed, changed that
  * key (the row went back to the key before it): the write may have gone out, so the record
  * this sync wrote may hold the mark's key. Looked up by it, the record the state names is
  * that record, written in place — not a second one created beside it, the first left
@@ -310,7 +319,10 @@ async function lookupByMarkKeys(ctx: RecordRunContext, ledger: RecordLedger): Pr
   const requests: LookupRequest[] = [];
   for (const r of ledger.open()) {
     const entry = r.entry;
-    if (r.found || r.lookupFailure || r.next === null || entry?.pending !== true || entry.destinationId === null) continue;
+    // A destination that reads the stored id when the key finds nothing answers the record moved away (blocked): Salesforce
+    // (fresh reviewer 137, F1: match_field_changed on every run, although this sync had changed that key).
+    const blockedOwn = r.found?.blocked !== undefined && r.found.id === entry?.destinationId;
+    if ((r.found && !blockedOwn) || r.lookupFailure || r.next === null || entry?.pending !== true || entry.destinationId === null) continue;
     const sent = ctx.destination.matchKey({ properties: sentValues(entry.snapshot), groups: entry.snapshot.groups }, ctx.config);
     if (sent !== undefined && sent !== r.matchKey) requests.push({ ref: r.ref, snapshot: entry.snapshot, matchKey: sent, knownId: entry.destinationId });
   }
