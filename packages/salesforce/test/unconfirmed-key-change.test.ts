@@ -117,7 +117,7 @@ describe('Salesforce, sync mode: an Email change that went through and was never
   });
 
   for (const deletePolicy of ['owned', 'matched'] as const) {
-    it(`${deletePolicy}: a row leaves while its Contact was given another Email in Salesforce and another Contact has its Email: that Contact is left alone, and the report says the row's own Contact is no longer found by its Email`, async () => {
+    it(`${deletePolicy}: a row leaves while its Contact was given another Email in Salesforce and another Contact has its Email: that Contact is left alone; the departure is refused, naming its own Contact, and still tracked`, async () => {
       const state = new FailingStore(Number.POSITIVE_INFINITY);
       const first = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], state, { deletePolicy });
       const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
@@ -125,8 +125,9 @@ describe('Salesforce, sync mode: an Email change that went through and was never
       t.env.emulator.seed({ Contact: [{ LastName: 'OTHER', Email: 'ann@example.com', Phone: '999' }] });
       const left = await run([person('bob', 'bob@example.com', '222')], state, { deletePolicy });
       const result = left.results.find((r) => r.id === 'ann');
-      expect(result).toMatchObject({ outcome: 'skipped', code: 'not_found' });
-      expect(result?.message).toContain(`no longer finds the Salesforce record this sync wrote (${ann}`);
+      expect(result).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
+      expect(result?.message).toContain(`not ${ann}, the one this sync wrote`);
+      expect((await state.get(left.syncId, ['ann'])).get('ann')).toMatchObject({ destinationId: ann });
       expect(contacts().map(([, email]) => email).sort()).toEqual(['ann.work@example.com', 'ann@example.com', 'bob@example.com']);
     });
   }

@@ -289,17 +289,33 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
     ledger,
     requests,
     (r, match) => {
-      // A record that left the source acts only on the record its state names: found by its key, another one (a copy made by
-      // people or another tool) is someone else's, and its own is gone or holds another key (fresh reviewer 136, F1: the copy
-      // was deleted). It is forgotten as not found.
-      if (!onlyOthers(r, [match.id])) ledger.report([{ type: 'found', ref: r.ref, match }]);
+      // A record that left the source acts only on the record its state names: another one its key finds (a copy made by people
+      // or another tool) is someone else's (fresh reviewer 136, F1: the copy was deleted).
+      if (match.presumed || !onlyOthers(r, [match.id])) ledger.report([{ type: 'found', ref: r.ref, match }]);
+      else ledger.report([{ type: 'settled', ref: r.ref, result: othersOnly(ctx, r, [match.id]) }]);
     },
-    (r, ids) => {
-      // Several others, none its own: the same (fresh reviewer 137, F4: ambiguous_match on every run, for a record that left).
-      if (!onlyOthers(r, ids)) ledger.report([{ type: 'settled', ref: r.ref, result: ambiguous(ctx, ids) }]);
-    },
+    (r, ids) => ledger.report([{ type: 'settled', ref: r.ref, result: onlyOthers(r, ids) ? othersOnly(ctx, r, ids) : ambiguous(ctx, ids) }]),
   );
   await lookupByMarkKeys(ctx, ledger);
+}
+
+/**
+ * A record that left the source whose key finds only other records: its own may not be
+ * searchable yet (Intercom's search lags; forgotten, it was never deleted: fresh reviewer 138,
+ * F1), or was deleted or given another key there. Unsure: nothing is changed and it stays
+ * tracked, refused `ambiguous_match` until its key finds its own record or none.
+ */
+function othersOnly(ctx: RecordRunContext, r: RecordView, ids: readonly string[]): ResultFields {
+  const own = r.entry?.destinationId ?? 'none';
+  return {
+    outcome: 'failed',
+    code: 'ambiguous_match',
+    message:
+      `Left the source, but its ${ctx.matchKeyLabel} finds only other ${ctx.destinationName} records (${listIds(ids)}), not ${own}, the one this sync wrote: that one may not be searchable yet, or was deleted or given another ${ctx.matchKeyLabel} there. ` +
+      `Nothing was changed, and it is still tracked; the next run looks again. If ${own} is gone for good, merge or delete the other record(s) in ${ctx.destinationName} if they are duplicates, or bring the row back.`,
+    retryable: false,
+    action: 'fail',
+  };
 }
 
 /** True for a record that left the source whose key found only records other than the one its state names. */
@@ -309,11 +325,11 @@ function onlyOthers(r: RecordView, ids: readonly string[]): boolean {
 }
 
 /**
- * Records not found by their key (or found only by their id, moved away: blocked) whose write-ahead mark, which no run confirmed, changed that
- * key (the row went back to the key before it): the write may have gone out, so the record
- * this sync wrote may hold the mark's key. Looked up by it, the record the state names is
- * that record, written in place — not a second one created beside it, the first left
- * untracked for good (fresh reviewer 134, P1).
+ * Records not found by their key (or found only by their id, moved away: blocked) whose
+ * write-ahead mark, which no run confirmed, changed that key (the row went back to the key
+ * before it): the write may have gone out, so the record this sync wrote may hold the mark's
+ * key. Looked up by it, the record the state names is that record, written in place — not a
+ * second one created beside it, the first left untracked for good (fresh reviewer 134, P1).
  */
 async function lookupByMarkKeys(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
   const requests: LookupRequest[] = [];
