@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { silentLogger, type Logger } from '@syncmodes/connector-kit';
 import { DEFAULT_KEEP_RUNS } from '@syncmodes/connector-kit';
 import { PostgresStateStore } from '@syncmodes/postgres';
-import type { JobWithMetadata, PgBoss } from 'pg-boss';
+import type { JobWithMetadata, PerJobWorkWithMetadataHandler, PgBoss } from 'pg-boss';
 import { ensureQueues, openBoss, queueOptions, type QueuePolicy, type RunQueueSettings } from './boss';
 import { DefinitionStore } from './definition-store';
 import type { RunJobData } from './definitions';
@@ -62,26 +62,9 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const logger = options.logger ?? silentLogger;
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const concurrency = options.concurrency ?? 2;
-  const policy = options.policy ?? {};
-  const queue = queueOptions(policy);
   const shutdown = new AbortController();
-  // Stopping ends the state store's waits for a server that is away: the runs stop at once, as they would without it.
-  const state = await PostgresStateStore.open(options.url, { poolSize: concurrency * options.destinations.length * 2 + 2, signal: shutdown.signal });
-  let boss: PgBoss;
-  let settings: Map<string, RunQueueSettings>;
-  const definitions = new DefinitionStore(state.pool);
-  try {
-    await definitions.prepare();
-    boss = await openBoss(options.url, { supervise: true, superviseIntervalSeconds: Math.max(1, Math.floor((queue.heartbeatSeconds ?? 30) / 3)), logger });
-    settings = await ensureQueues(boss, options.destinations, policy, logger);
-  } catch (error) {
-    await state.close();
-    throw error;
-  }
-  // The queues' settings hold for every worker (another may have set them): leases and interval runs follow them, not this worker's options.
-  const effective = settings.size > 0 ? [...settings.values()] : [{ expireInSeconds: queue.expireInSeconds ?? 14_400, heartbeatSeconds: queue.heartbeatSeconds ?? 30 }];
-  const maxRunMs = Math.max(...effective.map((q) => q.expireInSeconds)) * 1_000;
-  const leaseTtlMs = Math.min(...effective.map((q) => q.heartbeatSeconds)) * 1_000;
+  const { state, definitions, boss, settings } = await openQueues(options, concurrency, shutdown.signal, logger);
+  const { maxRunMs, leaseTtlMs } = leaseTimes(settings, queueOptions(options.policy ?? {}));
   const deps: RunJobDeps = {
     state,
     definitions,
@@ -98,28 +81,14 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     },
     accountLimit: (destination) => options.accountConcurrencyByDestination?.[destination] ?? options.accountConcurrency ?? 2,
   };
-  const handle = async ([job]: JobWithMetadata<RunJobData>[]) => {
+  await takeRuns(boss, options, concurrency, async ([job]: JobWithMetadata<RunJobData>[]) => {
     const current = job as JobWithMetadata<RunJobData>;
     const { result, disposition, definition } = await runJob(current, deps);
     // An --every sync queues its next run when this one is over for good.
     const over = disposition && (disposition.job !== 'failed' || current.retryCount >= current.retryLimit) && !disposition.requeue;
     if (over && definition && !current.data.definition) await queueNextInterval(boss, definitions, definition.name, logger);
     return [result];
-  };
-  for (const destination of options.destinations) {
-    await boss.work(
-      runQueue(destination),
-      {
-        batchSize: 1,
-        localConcurrency: concurrency,
-        groupConcurrency: { default: options.accountConcurrency ?? 2, tiers: { ...options.accountConcurrencyByDestination } },
-        includeMetadata: true,
-        perJobResults: true,
-        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
-      },
-      handle,
-    );
-  }
+  });
   const arm = () => armIntervals(boss, state, definitions, options.destinations, maxRunMs).catch((error: unknown) => logger.warn('could not queue interval runs', { message: String(error) }));
   await arm();
   const armTimer = setInterval(() => void arm(), 60_000);
@@ -139,4 +108,52 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       return stopping;
     },
   };
+}
+
+/** The worker's connections: the shared state store (closed again when the rest fails), the sync definitions, pg-boss and its queues. */
+async function openQueues(options: WorkerOptions, concurrency: number, signal: AbortSignal, logger: Logger) {
+  const policy = options.policy ?? {};
+  const heartbeatSeconds = queueOptions(policy).heartbeatSeconds ?? 30;
+  // Stopping ends the state store's waits for a server that is away: the runs stop at once, as they would without it.
+  const state = await PostgresStateStore.open(options.url, { poolSize: concurrency * options.destinations.length * 2 + 2, signal });
+  const definitions = new DefinitionStore(state.pool);
+  try {
+    await definitions.prepare();
+    const boss = await openBoss(options.url, { supervise: true, superviseIntervalSeconds: Math.max(1, Math.floor(heartbeatSeconds / 3)), logger });
+    const settings = await ensureQueues(boss, options.destinations, policy, logger);
+    return { state, definitions, boss, settings };
+  } catch (error) {
+    await state.close();
+    throw error;
+  }
+}
+
+/**
+ * The longest a run may take and a lease's time to live, ms: from the queues' settings, which
+ * hold for every worker (another may have set them), not from this worker's options.
+ */
+function leaseTimes(settings: ReadonlyMap<string, RunQueueSettings>, queue: ReturnType<typeof queueOptions>): { maxRunMs: number; leaseTtlMs: number } {
+  const effective = settings.size > 0 ? [...settings.values()] : [{ expireInSeconds: queue.expireInSeconds ?? 14_400, heartbeatSeconds: queue.heartbeatSeconds ?? 30 }];
+  return {
+    maxRunMs: Math.max(...effective.map((q) => q.expireInSeconds)) * 1_000,
+    leaseTtlMs: Math.min(...effective.map((q) => q.heartbeatSeconds)) * 1_000,
+  };
+}
+
+/** Subscribes `handle` to each destination's run queue: one job at a time, `concurrency` at once, capped per account across workers. */
+async function takeRuns(boss: PgBoss, options: WorkerOptions, concurrency: number, handle: PerJobWorkWithMetadataHandler<RunJobData>): Promise<void> {
+  for (const destination of options.destinations) {
+    await boss.work(
+      runQueue(destination),
+      {
+        batchSize: 1,
+        localConcurrency: concurrency,
+        groupConcurrency: { default: options.accountConcurrency ?? 2, tiers: { ...options.accountConcurrencyByDestination } },
+        includeMetadata: true,
+        perJobResults: true,
+        pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
+      },
+      handle,
+    );
+  }
 }

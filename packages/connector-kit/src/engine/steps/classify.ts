@@ -3,6 +3,7 @@ import { SYNC_MODE_TABLE, type SyncMode } from '../../modes/sync-modes';
 import { groupChanges, presentProperties, propertyChanges } from '../../records/property-diff';
 import type { Properties, PropertyValue } from '../../records/types';
 import { foundOf } from '../ledger/found-groups';
+import type { FoundRecord } from '../../destination/verbs';
 import type { Plan, RecordView } from '../ledger/ledger-record';
 import type { StateEntry } from '../../state/state-store';
 import { listIds } from './match-decision';
@@ -89,45 +90,57 @@ function plan(p: PlanFields): Plan {
 /** A record that left the source: deleted, kept (leaving its managed groups), re-keyed or forgotten. */
 function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   const found = record.found;
-  const modeName = SYNC_MODE_TABLE[ctx.mode].displayName;
   // A record the destination refuses to change (a converted Salesforce Lead: the sales team's now) is neither deleted nor
   // taken out of its groups: its campaign history went with the conversion (reviewer 88, F5: sync mode deleted the Lead).
   if (found?.blocked) {
     return plan({ action: 'skip', outcome: 'skipped', code: found.blocked.code, message: `Left the source; kept in ${ctx.destinationName} as it is (groups too) and no longer tracked: ${found.blocked.message}` });
   }
-  if (record.claimedBy !== undefined && found && !found.archived) {
-    // Maybe the same person, still in the source: never deleted; it leaves only the managed groups the holder is not in.
-    const held = record.holderGroups;
-    const kept = foundOf(record.entry);
-    // Names compared by the destination's key (case-insensitively for Salesforce and Intercom; by tag for OneSignal): the holder
-    // in `vip` is in the record's `VIP` (fresh reviewer 93, F8: the departure untagged the contact the holder had just kept
-    // tagged; fresh reviewer 105, F4: the same for OneSignal's `VIP Customers` and `vip-customers`).
-    const key = ctx.groupKey ?? ((g: string) => g.toLowerCase());
-    const heldNames = new Set(held?.map(key));
-    const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !heldNames.has(key(g)) && !kept.has(g)) : [];
-    return plan({
-      action: removeGroups.length > 0 ? 'groups' : 'skip',
-      outcome: 'skipped',
-      code: 'rekeyed',
-      message: record.released
-        ? `Left the source under this id, while new record "${record.claimedBy}" carries its values under another ${ctx.matchKeyLabel} and was written to a record of its own in ${ctx.destinationName}: kept as it is (${ctx.destinationName} record ${found.id}, groups too) and no longer tracked by this sync, since it may be this person under a new id. If it is someone else who left, delete ${found.id} in ${ctx.destinationName}.`
-        : record.claimedByValues
-        ? `Left the source under this id, but record "${record.claimedBy}", which is in the source, carries its values (or found this record) under another ${ctx.matchKeyLabel}: kept as it is (${ctx.destinationName} record ${found.id}, groups too) and still tracked under this id, since it may be this person under a new id. The next run decides again.`
-        : held
-        ? `Left the source under this id, but its ${ctx.destinationName} record (${found.id}) belongs to record "${record.claimedBy}", which is in the source: kept, and now tracked under "${record.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} managed group(s) "${record.claimedBy}" is not in` : ''}.`
-        : `Left the source under this id, but record "${record.claimedBy}", which is in the source, has its ${ctx.matchKeyLabel} (${ctx.destinationName} record ${found.id}) and this sync has not written that record for it: kept as it is (groups too) and still tracked under this id, since that record may be this person under a new id. If "${record.recordId}" really left, delete or merge ${found.id} in ${ctx.destinationName}; the next run decides again.`,
-      removeGroups,
-    });
-  }
-  if (!found || found.archived) {
-    const own = record.entry?.destinationId;
-    // Its own record may still be there under another key, while its key finds someone else's (fresh reviewer 137, F2).
-    const message =
-      own == null || found?.archived
-        ? `Left the source and is no longer in ${ctx.destinationName}; forgotten.`
-        : `Left the source, and its ${ctx.matchKeyLabel} no longer finds the ${ctx.destinationName} record this sync wrote (${own}: deleted there, or given another ${ctx.matchKeyLabel}); any other record with it is someone else's. Forgotten; nothing was changed.`;
-    return plan({ action: 'skip', outcome: 'skipped', code: 'not_found', message });
-  }
+  if (record.claimedBy !== undefined && found && !found.archived) return departedClaimed(record, record.claimedBy, found, ctx);
+  if (!found || found.archived) return departedGone(record, found, ctx);
+  return departedKeptOrDeleted(record, found, ctx);
+}
+
+/** A departure whose record (or key) a record still in the source has: never deleted; it leaves only the managed groups the holder is not in. */
+function departedClaimed(record: RecordView, claimedBy: string, found: FoundRecord, ctx: ClassifyContext): Plan {
+  const held = record.holderGroups;
+  const kept = foundOf(record.entry);
+  // Names compared by the destination's key (case-insensitively for Salesforce and Intercom; by tag for OneSignal): the holder
+  // in `vip` is in the record's `VIP` (fresh reviewer 93, F8: the departure untagged the contact the holder had just kept
+  // tagged; fresh reviewer 105, F4: the same for OneSignal's `VIP Customers` and `vip-customers`).
+  const key = ctx.groupKey ?? ((g: string) => g.toLowerCase());
+  const heldNames = new Set(held?.map(key));
+  const removeGroups = ctx.groupsEnabled && permits(ctx.mode, 'update') && held ? (record.entry?.snapshot.groups ?? []).filter((g) => !heldNames.has(key(g)) && !kept.has(g)) : [];
+  const { destinationName: dest, matchKeyLabel: keyLabel } = ctx;
+  return plan({
+    action: removeGroups.length > 0 ? 'groups' : 'skip',
+    outcome: 'skipped',
+    code: 'rekeyed',
+    message: record.released
+      ? `Left the source under this id, while new record "${claimedBy}" carries its values under another ${keyLabel} and was written to a record of its own in ${dest}: kept as it is (${dest} record ${found.id}, groups too) and no longer tracked by this sync, since it may be this person under a new id. If it is someone else who left, delete ${found.id} in ${dest}.`
+      : record.claimedByValues
+      ? `Left the source under this id, but record "${claimedBy}", which is in the source, carries its values (or found this record) under another ${keyLabel}: kept as it is (${dest} record ${found.id}, groups too) and still tracked under this id, since it may be this person under a new id. The next run decides again.`
+      : held
+      ? `Left the source under this id, but its ${dest} record (${found.id}) belongs to record "${claimedBy}", which is in the source: kept, and now tracked under "${claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} managed group(s) "${claimedBy}" is not in` : ''}.`
+      : `Left the source under this id, but record "${claimedBy}", which is in the source, has its ${keyLabel} (${dest} record ${found.id}) and this sync has not written that record for it: kept as it is (groups too) and still tracked under this id, since that record may be this person under a new id. If "${record.recordId}" really left, delete or merge ${found.id} in ${dest}; the next run decides again.`,
+    removeGroups,
+  });
+}
+
+/**
+ * A departure its key finds no record for (or only an archived one): forgotten. A key that
+ * finds only other records never gets here: the lookup refuses it (`ambiguous_match`).
+ */
+function departedGone(record: RecordView, found: FoundRecord | undefined, ctx: ClassifyContext): Plan {
+  const own = record.entry?.destinationId;
+  const message =
+    own == null || found?.archived
+      ? `Left the source and is no longer in ${ctx.destinationName}; forgotten.`
+      : `Left the source, and its ${ctx.matchKeyLabel} no longer finds the ${ctx.destinationName} record this sync wrote (${own}: deleted there, or given another ${ctx.matchKeyLabel}). Forgotten; nothing was changed.`;
+  return plan({ action: 'skip', outcome: 'skipped', code: 'not_found', message });
+}
+
+/** A departure found as its own: deleted where the mode and the delete policy allow, else kept and taken out of its managed groups. */
+function departedKeptOrDeleted(record: RecordView, found: FoundRecord, ctx: ClassifyContext): Plan {
   const elsewhere = record.trackedElsewhere;
   if (permits(ctx.mode, 'delete', { owned: record.owned, deletePolicy: ctx.deletePolicy }) && elsewhere === undefined) {
     return plan({ action: 'delete', outcome: 'deleted', message: 'Left the source; deleted.' });
@@ -138,7 +151,7 @@ function classifyDeparted(record: RecordView, ctx: ClassifyContext): Plan {
   const why = elsewhere !== undefined
     ? { code: 'tracked_elsewhere', text: `${elsewhere.length === 1 ? 'sync' : 'syncs'} ${elsewhere.slice(0, 3).map((s) => `"${s}"`).join(', ')}${elsewhere.length > 3 ? ` and ${elsewhere.length - 3} more` : ''} sharing this state ${elsewhere.length === 1 ? 'has' : 'have'} record ${found.id} in ${elsewhere.length === 1 ? 'its' : 'their'} source (if that person left every source, delete ${found.id} in ${ctx.destinationName})` }
     : !permits(ctx.mode, 'delete', { owned: true, deletePolicy: ctx.deletePolicy })
-    ? { code: 'delete_not_allowed', text: `${modeName} mode never deletes` }
+    ? { code: 'delete_not_allowed', text: `${SYNC_MODE_TABLE[ctx.mode].displayName} mode never deletes` }
     : { code: 'not_owned', text: "this sync did not create it (deletePolicy: 'matched' widens deletes)" };
   return plan({
     action: removeGroups.length > 0 ? 'groups' : 'skip',
