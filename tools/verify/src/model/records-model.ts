@@ -1,5 +1,7 @@
 import type { PropertyValue, RecordSnapshot, SyncMode } from '@syncmodes/connector-kit';
 import type { ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { RowComparer } from './row-compare';
+import { emptiedRows, wholeRowMoves, type WindowView } from './window-rules';
 
 /** A destination record in the model. */
 export interface ModelRecord {
@@ -165,6 +167,10 @@ export class RecordsModel {
   private readonly removedKeepKeys: boolean;
   private readonly remembersNotFound: boolean;
   private readonly rowHash: (r: ConformanceRecord) => string;
+  /** Compares rows with records outside the match key (the kit's identity rules). */
+  private readonly compare: RowComparer;
+  /** What the rules comparing a window's rows read of the model. */
+  private readonly windowView: WindowView;
   /** Records looked up and not found (`remembersNotFound`): id → the `rowHash` of the row then (the kit's not-found memory). */
   private readonly notFound = new Map<string, string>();
   /** In the run being applied: departing record id → the row that describes it (refused `identity_unclear`; the kit's `ValueCarriers`). */
@@ -185,6 +191,13 @@ export class RecordsModel {
     this.removedKeepKeys = options.removedKeepKeys === true;
     this.remembersNotFound = options.remembersNotFound === true;
     this.rowHash = options.rowHash ?? ((r) => fingerprint(r.snapshot));
+    this.compare = new RowComparer(this.keyOf);
+    this.windowView = {
+      compare: this.compare,
+      idKnown: (id) => this.entries.get(id)?.idKnown === true,
+      lastValues: (id) => (this.entries.get(id) as Entry).properties,
+      keepsItsValues: (r) => this.keepsItsValues(r),
+    };
   }
 
   /** Adds a record made by people or other tools. */
@@ -488,17 +501,7 @@ export class RecordsModel {
     if (source.some((r) => r.id !== byKey && this.keyOf(r) === held.key)) return byKey;
     // …or unless the holder's row took any of the departed record's other values with its key (the kit's takesValuesWith).
     const row = source.find((r) => r.id === byKey) as ConformanceRecord;
-    return this.rowTakesValues(row, held.properties, entry.properties) ? byKey : undefined;
-  }
-
-  /**
-   * Of the properties outside the match key on which `own` and `other` differ, `row` holds
-   * `other`'s value in at least one, or its own in none (empty values all alike): the key did
-   * not move alone (the kit's `takesValuesWith`).
-   */
-  private rowTakesValues(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, other: Readonly<Record<string, PropertyValue>>): boolean {
-    const { forOther, forOwn } = this.valueVotes(row, own, other);
-    return forOther > 0 || forOwn === 0;
+    return this.compare.takesValues(row, held.properties, entry.properties) ? byKey : undefined;
   }
 
   /**
@@ -511,7 +514,7 @@ export class RecordsModel {
     for (const id of [...this.entries.keys()].sort()) {
       const e = this.entries.get(id) as Entry;
       if (!this.isDeparting(id, e, seen) || e.pid === own.pid) continue;
-      if (!heldVersions(e).some((held) => this.rowDescribes(r, own.properties, held))) continue;
+      if (!heldVersions(e).some((held) => this.compare.describes(r, own.properties, held))) continue;
       if (!this.carriers.has(id)) this.carriers.set(id, r.id);
       this.held.add(id);
       any = true;
@@ -528,236 +531,115 @@ export class RecordsModel {
    */
   private valueRefusals(source: readonly ConformanceRecord[], keyCount: ReadonlyMap<string, number>, seen: ReadonlySet<string>): Map<string, string> {
     const refusals = new Map<string, string>();
-    const moved: ConformanceRecord[] = [];
     const considered = source.filter((r) => {
       const entry = this.entries.get(r.id);
       return (keyCount.get(this.keyOf(r) as string) ?? 0) <= 1 && !(entry && !entry.departed && entry.hash === fingerprint(r.snapshot)) && !this.rememberedNotFound(r);
     });
+    const resembled = this.noteLookAlikes(source, considered, keyCount, seen);
+    const moved = considered.filter((r) => this.refuseRow(r, source, seen, resembled, refusals));
+    for (const r of moved) {
+      const own = this.entries.get(r.id) as Entry;
+      for (const o of moved) {
+        const other = this.entries.get(o.id) as Entry;
+        if (o === r || other.pid === own.pid || !this.compare.describes(r, own.properties, other.properties)) continue;
+        refusals.set(r.id, 'failed:identity_unclear');
+        refusals.set(o.id, 'failed:identity_unclear');
+      }
+    }
+    for (const id of this.lostValues(considered, refusals)) refusals.set(id, 'failed:identity_unclear');
+    const moves = wholeRowMoves(considered, refusals, this.windowView);
+    const emptied = emptiedRows(considered, refusals, this.windowView);
+    for (const id of [...moves, ...emptied]) refusals.set(id, 'failed:identity_unclear');
+    return refusals;
+  }
+
+  /**
+   * Departing records new rows resemble, kept as maybe that person under a new id (the kit's
+   * `keepLookAlikes` and `ValueCarriers.remember`): fills `carriers` and `resembling`; returns
+   * departing record id → the first new row (no state, a key no departing record has) resembling it.
+   */
+  private noteLookAlikes(source: readonly ConformanceRecord[], considered: readonly ConformanceRecord[], keyCount: ReadonlyMap<string, number>, seen: ReadonlySet<string>): Map<string, string> {
+    const resembles = (r: ConformanceRecord, id: string, e: Entry) => this.isDeparting(id, e, seen) && heldVersions(e).some((held) => this.compare.describes(r, {}, held));
     // A new id refused for a shared key that resembles a departing record keeps it (the kit's keepLookAlikes, read before the window's rows).
     for (const r of source) {
       if (this.entries.has(r.id) || (keyCount.get(this.keyOf(r) as string) ?? 0) <= 1) continue;
       for (const [id, e] of this.entries) {
-        if (!this.isDeparting(id, e, seen) || !heldVersions(e).some((held) => this.rowDescribes(r, {}, held))) continue;
+        if (!resembles(r, id, e)) continue;
         if (!this.carriers.has(id)) this.carriers.set(id, r.id);
         if (!this.resembling.has(id)) this.resembling.set(id, r.id);
       }
     }
-    // Departing record id → the first new row (no state, a key no departing record has) resembling it (the kit's newRowsResembling).
     const resembled = new Map<string, string>();
     for (const r of considered) {
       // Not in enrich mode (the kit's newRowsResembling: a new row there is never written, and one remembered as not found is not read again).
       if (!MODE_OPERATIONS[this.mode].create || this.entries.has(r.id) || this.departingWithKey(this.keyOf(r) as string, seen)) continue;
       for (const [id, e] of this.entries) {
-        if (!this.isDeparting(id, e, seen) || !heldVersions(e).some((held) => this.rowDescribes(r, {}, held))) continue;
+        if (!resembles(r, id, e)) continue;
         if (!resembled.has(id)) resembled.set(id, r.id);
         // Maybe that person under a new id: the departing record is kept (the kit's ValueCarriers.remember).
         if (!this.carriers.has(id)) this.carriers.set(id, r.id);
         if (!this.resembling.has(id)) this.resembling.set(id, r.id);
       }
     }
-    for (const r of considered) {
-      const key = this.keyOf(r) as string;
-      const entry = this.entries.get(r.id);
-      const keyMoved = entry !== undefined && entry.key !== key;
-      if (keyMoved && this.openKeyMove(r, entry, source)) refusals.set(r.id, 'failed:match_key_taken');
-      const compared = entry ?? this.departingWithKey(key, seen);
-      if (compared && this.describesDeparting(r, compared, seen)) {
-        if (!refusals.has(r.id)) refusals.set(r.id, 'failed:identity_unclear');
-        continue;
-      }
-      // A new id with a departing record's key but none of its values, while a new row has them.
-      const departedId = !entry && compared ? [...this.entries].find(([, e]) => e === compared)?.[0] : undefined;
-      const other = departedId === undefined ? undefined : resembled.get(departedId);
-      if (compared && !entry && other !== undefined && other !== r.id && !this.rowDescribes(r, {}, compared.properties)) {
-        refusals.set(r.id, 'failed:identity_unclear');
-        // The new row with its values is refused too.
-        if (!refusals.has(other)) refusals.set(other, 'failed:identity_unclear');
-        continue;
-      }
-      // A new id with a departing record's key and any value other than that record's (the kit's differingValues), in every mode.
-      if (compared && !entry && this.differsFrom(r, compared.properties)) {
-        refusals.set(r.id, 'failed:identity_unclear');
-        continue;
-      }
-      // A new id with the key of a record that left in an earlier run and was kept there, and other values than its (the kit's
-      // refuseEarlierLeavers: full verify, seed 697798702, state faults 697805812#0 — the model expected that record updated),
-      // which reads the record the row's lookup found: where its key finds several, ambiguous_match comes first (a sample of
-      // the state-fault histories, seed 5173, tiny/enrich: a copy of the kept record shared its key).
-      const leaver = entry ? undefined : this.keptLeaverWithKey(key, seen);
-      const found = leaver ? this.find(this.lookupKeys(r)) : [];
-      if (leaver && found.length === 1 && found[0]?.pid === leaver.pid && this.differsFrom(r, leaver.properties)) {
-        refusals.set(r.id, 'failed:identity_unclear');
-        continue;
-      }
-      // A key move already sent (its write unrecorded, resent as it was) is no move of this run (the kit's keepsItsValues).
-      if (keyMoved && !refusals.has(r.id) && !this.keepsItsValues(r)) moved.push(r);
+    return resembled;
+  }
+
+  /**
+   * The refusals of one row compared with departing records and earlier leavers (set in
+   * `refusals`); true when its key moved and it is left to compare with the window's other
+   * key moves (a move already sent, its write unrecorded and resent as it was, is none: the kit's keepsItsValues).
+   */
+  private refuseRow(r: ConformanceRecord, source: readonly ConformanceRecord[], seen: ReadonlySet<string>, resembled: ReadonlyMap<string, string>, refusals: Map<string, string>): boolean {
+    const key = this.keyOf(r) as string;
+    const entry = this.entries.get(r.id);
+    const keyMoved = entry !== undefined && entry.key !== key;
+    if (keyMoved && this.openKeyMove(r, entry, source)) refusals.set(r.id, 'failed:match_key_taken');
+    const compared = entry ?? this.departingWithKey(key, seen);
+    if (compared && this.describesDeparting(r, compared, seen)) {
+      if (!refusals.has(r.id)) refusals.set(r.id, 'failed:identity_unclear');
+      return false;
     }
-    for (const r of moved) {
-      const own = this.entries.get(r.id) as Entry;
-      for (const o of moved) {
-        const other = this.entries.get(o.id) as Entry;
-        if (o === r || other.pid === own.pid || !this.rowDescribes(r, own.properties, other.properties)) continue;
-        refusals.set(r.id, 'failed:identity_unclear');
-        refusals.set(o.id, 'failed:identity_unclear');
-      }
+    // A new id with a departing record's key but none of its values, while a new row has them.
+    const departedId = !entry && compared ? [...this.entries].find(([, e]) => e === compared)?.[0] : undefined;
+    const other = departedId === undefined ? undefined : resembled.get(departedId);
+    if (compared && !entry && other !== undefined && other !== r.id && !this.compare.describes(r, {}, compared.properties)) {
+      refusals.set(r.id, 'failed:identity_unclear');
+      // The new row with its values is refused too.
+      if (!refusals.has(other)) refusals.set(other, 'failed:identity_unclear');
+      return false;
     }
-    // A record whose values a new row took (its key changed too, or not): both refused (the kit's newRowsWithLostValues).
-    // A changed record refused already (it describes a departing record) still lost its values: the new row carrying them is refused too.
-    const pairs: [string, string][] = [];
+    // A new id with a departing record's key and any value other than that record's (the kit's differingValues), in every mode.
+    if (compared && !entry && this.compare.differsFrom(r, compared.properties)) {
+      refusals.set(r.id, 'failed:identity_unclear');
+      return false;
+    }
+    // A new id with the key of a record that left in an earlier run and was kept there, and other values than its (the kit's
+    // refuseEarlierLeavers: full verify, seed 697798702, state faults 697805812#0 — the model expected that record updated),
+    // which reads the record the row's lookup found: where its key finds several, ambiguous_match comes first (a sample of
+    // the state-fault histories, seed 5173, tiny/enrich: a copy of the kept record shared its key).
+    const leaver = entry ? undefined : this.keptLeaverWithKey(key, seen);
+    const found = leaver ? this.find(this.lookupKeys(r)) : [];
+    if (leaver && found.length === 1 && found[0]?.pid === leaver.pid && this.compare.differsFrom(r, leaver.properties)) {
+      refusals.set(r.id, 'failed:identity_unclear');
+      return false;
+    }
+    return keyMoved && !refusals.has(r.id) && !this.keepsItsValues(r);
+  }
+
+  /**
+   * A record whose values a new row took (its key changed too, or not): both ids (the kit's
+   * `newRowsWithLostValues`). A changed record refused already (it describes a departing record)
+   * still lost its values: the new row carrying them is refused too.
+   */
+  private lostValues(considered: readonly ConformanceRecord[], refusals: ReadonlyMap<string, string>): string[] {
+    const out: string[] = [];
     for (const c of considered) {
       const e = this.entries.get(c.id);
       // Rows refused for a key move (before this step, in the kit) are not compared.
       if (!e || !e.idKnown || refusals.get(c.id) === 'failed:match_key_taken') continue;
-      for (const n of considered) if (!this.entries.has(n.id) && !refusals.has(n.id) && this.rowDescribes(n, c.snapshot.properties, e.properties)) pairs.push([c.id, n.id]);
-    }
-    for (const ids of pairs) for (const id of ids) refusals.set(id, 'failed:identity_unclear');
-    const moves = this.wholeRowMoves(considered, refusals);
-    const emptied = this.emptiedRows(considered, refusals);
-    for (const id of [...moves, ...emptied]) refusals.set(id, 'failed:identity_unclear');
-    return refusals;
-  }
-
-  /** The non-empty values of `properties` outside the match key, as one string (undefined for fewer than two): the kit's whole-row signature. */
-  private signature(properties: Readonly<Record<string, PropertyValue>>): string | undefined {
-    const row = (props: Record<string, PropertyValue>): ConformanceRecord => ({ id: 'x', snapshot: { properties: props, groups: [] } });
-    const key = this.keyOf(row({ ...properties }));
-    const values = Object.keys(properties)
-      .sort()
-      .filter((name) => { const v = properties[name]; return v !== undefined && v !== null && v !== '' && this.keyOf(row({ ...properties, [name]: null })) === key; })
-      .map((name) => [name, typeof properties[name], String(properties[name])]);
-    return values.length < 2 ? undefined : JSON.stringify(values);
-  }
-
-  /**
-   * Changed records whose row now holds exactly another changed record's last values outside
-   * the key (held by no other row), on a cycle of such moves or a chain ending at a record
-   * refused already (the kit's `wholeRowMoves`).
-   */
-  private wholeRowMoves(considered: readonly ConformanceRecord[], refusals: ReadonlyMap<string, string>): string[] {
-    // Rows refused for a key move (before this step, in the kit) are not compared.
-    const changed = considered.filter((r) => this.entries.get(r.id)?.idKnown === true && refusals.get(r.id) !== 'failed:match_key_taken' && !this.keepsItsValues(r));
-    const unique = (of: (r: ConformanceRecord) => string | undefined) => {
-      const out = new Map<string, string | null>();
-      for (const r of changed) {
-        const sig = of(r);
-        if (sig !== undefined) out.set(sig, out.has(sig) ? null : r.id);
-      }
-      return out;
-    };
-    const last = unique((r) => this.signature((this.entries.get(r.id) as Entry).properties));
-    const now = unique((r) => this.signature(r.snapshot.properties));
-    const holds = new Map<string, string>();
-    for (const [sig, id] of now) {
-      const other = id === null ? undefined : last.get(sig);
-      if (id !== null && other && other !== id) holds.set(id, other);
-    }
-    for (const [id, other] of this.nearHolders(changed)) if (!holds.has(id)) holds.set(id, other);
-    const out = new Set<string>();
-    for (const start of holds.keys()) {
-      const path: string[] = [];
-      let at: string | undefined = start;
-      while (at !== undefined && !path.includes(at)) {
-        path.push(at);
-        at = holds.get(at);
-      }
-      const end = path[path.length - 1] as string;
-      if (at === start) path.forEach((id) => out.add(id));
-      else if (!holds.has(end) && refusals.get(end) === 'failed:identity_unclear') path.slice(0, -1).forEach((id) => out.add(id));
-    }
-    return [...out];
-  }
-
-  /** The non-empty values of `properties` outside the match key, each as name, type and value. */
-  private valuesOutsideKey(properties: Readonly<Record<string, PropertyValue>>): string[] {
-    const row = (props: Record<string, PropertyValue>): ConformanceRecord => ({ id: 'x', snapshot: { properties: props, groups: [] } });
-    const key = this.keyOf(row({ ...properties }));
-    return Object.keys(properties)
-      .filter((name) => { const v = properties[name]; return v !== undefined && v !== null && v !== '' && this.keyOf(row({ ...properties, [name]: null })) === key; })
-      .map((name) => JSON.stringify([name, typeof properties[name], String(properties[name])]));
-  }
-
-  /**
-   * Row id → the record whose last row it nearly holds (the kit's `nearHolders`): of the values
-   * held by one changed record's last row, it keeps none of its own and has all but at most one
-   * of that record's, at least two, with at most one other; a tie holds nothing.
-   */
-  private nearHolders(changed: readonly ConformanceRecord[]): Map<string, string> {
-    const lastValues = new Map(changed.map((r) => [r.id, this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties)] as const));
-    const owner = new Map<string, string | null>();
-    for (const [id, values] of lastValues) for (const v of values) owner.set(v, owner.has(v) ? null : id);
-    const telling = (values: readonly string[]) => values.filter((v) => owner.get(v) !== null);
-    const out = new Map<string, string>();
-    for (const r of changed) {
-      const now = telling(this.valuesOutsideKey(r.snapshot.properties));
-      if (now.some((v) => owner.get(v) === r.id)) continue;
-      const counts = new Map<string, number>();
-      for (const v of now) {
-        const o = owner.get(v);
-        if (o) counts.set(o, (counts.get(o) ?? 0) + 1);
-      }
-      const ranked = [...counts].sort((a, b) => b[1] - a[1]);
-      const [best, second] = ranked;
-      if (best === undefined || (second !== undefined && second[1] === best[1])) continue;
-      const theirs = telling(lastValues.get(best[0]) ?? []).length;
-      if (best[1] >= 2 && best[1] >= theirs - 1 && best[1] >= now.length - 1) out.set(r.id, best[0]);
+      for (const n of considered) if (!this.entries.has(n.id) && !refusals.has(n.id) && this.compare.describes(n, c.snapshot.properties, e.properties)) out.push(c.id, n.id);
     }
     return out;
-  }
-
-  /**
-   * Changed records whose row kept none of the values only their last row had, while a new id
-   * or another such record now alone holds one of them: both (the kit's `emptiedRows`); where
-   * only one value told the record apart, only when the moves link up or the carrier is new.
-   */
-  private emptiedRows(considered: readonly ConformanceRecord[], refusals: ReadonlyMap<string, string>): string[] {
-    const open = considered.filter((r) => refusals.get(r.id) !== 'failed:match_key_taken' && !this.keepsItsValues(r));
-    const changed = open.filter((r) => this.entries.get(r.id)?.idKnown === true);
-    const last = new Map<string, string | null>();
-    for (const r of changed) for (const v of this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties)) last.set(v, last.has(v) ? null : r.id);
-    const now = new Map<string, string | null>();
-    for (const r of open) for (const v of this.valuesOutsideKey(r.snapshot.properties)) now.set(v, now.has(v) ? null : r.id);
-    const told = new Map(changed.map((r) => [r.id, this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties).filter((v) => last.get(v) === r.id).length] as const));
-    // Kept in any field (the kit's `valueOnly`): Phone 1 and Phone 2 swapped keep both numbers.
-    const valueOnly = (v: string) => JSON.stringify((JSON.parse(v) as unknown[]).slice(1));
-    const kept = (r: ConformanceRecord) => {
-      const now = new Set(this.valuesOutsideKey(r.snapshot.properties).map(valueOnly));
-      return this.valuesOutsideKey((this.entries.get(r.id) as Entry).properties).some((v) => last.get(v) === r.id && now.has(valueOnly(v)));
-    };
-    const emptied = new Set(changed.filter((r) => (told.get(r.id) ?? 0) > 0 && !kept(r)).map((r) => r.id));
-    const pairs: [o: string, s: string, fresh: boolean][] = [];
-    for (const s of open) {
-      const fresh = this.entries.get(s.id)?.idKnown !== true;
-      for (const v of this.valuesOutsideKey(s.snapshot.properties)) {
-        const o = last.get(v);
-        if (o && o !== s.id && emptied.has(o) && now.get(v) === s.id && (fresh || emptied.has(s.id))) pairs.push([o, s.id, fresh]);
-      }
-    }
-    const carriers = new Set(pairs.map(([, s]) => s));
-    const carried = new Set(pairs.map(([o]) => o));
-    const out = new Set<string>();
-    // One telling value tells who a row is only where such moves link up or the carrier is a new id (the kit's TELLING_VALUES).
-    for (const [o, s, fresh] of pairs) if ((told.get(o) ?? 0) >= 2 || fresh || carried.has(s) || carriers.has(o)) out.add(o).add(s);
-    return [...out];
-  }
-
-  /**
-   * `row` may not be `other` renumbered (the kit's `whyNotRenumbered`): a value outside the key
-   * differs (ignoring case and surrounding spaces), it lacks one of `other`'s non-empty values,
-   * or it has one where `other` had none.
-   */
-  private differsFrom(row: ConformanceRecord, other: Readonly<Record<string, PropertyValue>>): boolean {
-    const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
-    const text = (v: PropertyValue | undefined) => (typeof v === 'string' ? v.trim().toLowerCase() : v);
-    const key = this.keyOf(row);
-    const outsideKey = (name: string) => this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: null } } }) === key;
-    for (const [name, value] of Object.entries(row.snapshot.properties)) {
-      if (blank(value) || blank(other[name]) || text(value) === text(other[name])) continue;
-      if (outsideKey(name)) return true;
-    }
-    const theirs = Object.keys(other).filter((name) => !blank(other[name]) && outsideKey(name));
-    if (theirs.some((name) => blank(row.snapshot.properties[name]))) return true;
-    // Values `other` never had are no evidence either (trial 20a F3).
-    return Object.entries(row.snapshot.properties).some(([name, value]) => !blank(value) && blank(other[name]) && outsideKey(name));
   }
 
   /** A record of the state that leaves the source in this run (the kit's `departing`, with a known destination record). */
@@ -787,48 +669,6 @@ export class RecordsModel {
   private departingWithKey(key: string, seen: ReadonlySet<string>): Entry | undefined {
     const withKey = [...this.entries].filter(([id, e]) => e.key === key && this.isDeparting(id, e, seen));
     return withKey.length === 1 ? withKey[0]?.[1] : undefined;
-  }
-
-  /** Strictly more of the properties outside the key on which `own` and `other` differ hold a non-empty value of `other`'s than their own (the kit's `describesOther`). */
-  private rowDescribes(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, other: Readonly<Record<string, PropertyValue>>): boolean {
-    const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
-    const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : a === b);
-    const key = this.keyOf(row);
-    let votes = 0;
-    let carried = 0;
-    for (const name of new Set([...Object.keys(own), ...Object.keys(other)])) {
-      if (same(own[name], other[name])) continue;
-      const keyWith = (v: PropertyValue | undefined) => this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: v ?? null } } });
-      if (keyWith(own[name]) !== key || keyWith(other[name]) !== key) continue;
-      const now = row.snapshot.properties[name];
-      if (!blank(other[name]) && now === other[name]) {
-        votes++;
-        carried++;
-      } else if (same(now, own[name])) votes--;
-    }
-    // At least two carried values where the row has two or more outside the key (the kit's describesOther).
-    const telling = Object.entries(row.snapshot.properties).filter(([name, v]) => !blank(v) && this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: null } } }) === key).length;
-    return votes > 0 && carried >= Math.min(2, telling);
-  }
-
-  /** Of the properties outside the match key on which `own` and `departed` differ: how many `row` holds as `departed`'s, and how many as its own. */
-  private valueVotes(row: ConformanceRecord, own: Readonly<Record<string, PropertyValue>>, departed: Readonly<Record<string, PropertyValue>>): { forOther: number; forOwn: number } {
-    const blank = (v: PropertyValue | undefined) => v === undefined || v === null || v === '';
-    // Texts equal but for case and surrounding spaces are the same value (the kit's key-holder `same`).
-    const text = (v: PropertyValue | undefined) => (typeof v === 'string' ? v.trim().toLowerCase() : v);
-    const same = (a: PropertyValue | undefined, b: PropertyValue | undefined) => (blank(a) ? blank(b) : text(a) === text(b));
-    const key = this.keyOf(row);
-    let forOther = 0;
-    let forOwn = 0;
-    for (const name of new Set([...Object.keys(own), ...Object.keys(departed)])) {
-      if (same(own[name], departed[name])) continue;
-      const keyWith = (v: PropertyValue | undefined) => this.keyOf({ ...row, snapshot: { ...row.snapshot, properties: { ...row.snapshot.properties, [name]: v ?? null } } });
-      if (keyWith(own[name]) !== key || keyWith(departed[name]) !== key) continue;
-      const now = row.snapshot.properties[name];
-      if (same(now, departed[name])) forOther++;
-      else if (same(now, own[name])) forOwn++;
-    }
-    return { forOther, forOwn };
   }
 
   /**
@@ -862,7 +702,7 @@ export class RecordsModel {
       const held = this.entries.get(takerId);
       const row = source.find((x) => x.id === takerId);
       if (row !== undefined && source.filter((x) => this.keyOf(x) === this.keyOf(row)).length > 1) return true;
-      return giver !== undefined && held !== undefined && row !== undefined && this.rowTakesValues(row, held.properties, giver.properties);
+      return giver !== undefined && held !== undefined && row !== undefined && this.compare.takesValues(row, held.properties, giver.properties);
     });
   }
 
