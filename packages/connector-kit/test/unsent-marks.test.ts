@@ -291,4 +291,21 @@ describe('a record whose update was marked and never applied (tiny destination, 
       expect((await names()).filter(([, name]) => name === 'Ada Lovelace')).toEqual([]);
     });
   }
+  // Fresh reviewer 137 (T7): as above, but someone else's record took the old email meanwhile. It was written as a first match (the
+  // row's values over that person's), and this sync's own record, holding the new email, was left untracked for good.
+  it("an email change applied and never confirmed, someone else's record takes the old email, the row goes back to it: refused (ambiguous_match), nobody written, its own record still tracked and deleted when it leaves", async () => {
+    await run([rec('a', 'a@example.com', 'Ada Lovelace'), rec('z', 'z@example.com', 'Zed Zee')]);
+    await appliedUnconfirmed([rec('a', 'a2@example.com', 'Ada Lovelace'), rec('z', 'z@example.com', 'Zed Zee')]);
+    await admin.seed({ records: [{ key: 'a@example.com', fields: { name: 'Someone Else' } }] });
+    for (let i = 0; i < 2; i++) {
+      const back = byId((await run([rec('a', 'a@example.com', 'Ada Lovelace'), rec('z', 'z@example.com', 'Zed Zee')])).results);
+      expect(back.get('a')).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
+      expect(back.get('a')?.message).toMatch(/r1, the record this sync wrote, holds .* never confirmed/);
+      expect(await names()).toEqual(expect.arrayContaining([['a@example.com', 'Someone Else'], ['a2@example.com', 'Ada Lovelace']]));
+      expect(await names()).toHaveLength(3);
+    }
+    const left = byId((await run([rec('z', 'z@example.com', 'Zed Zee')])).results);
+    expect(left.get('a')).toMatchObject({ outcome: 'deleted' });
+    expect((await names()).sort()).toEqual([['a@example.com', 'Someone Else'], ['z@example.com', 'Zed Zee']]);
+  });
 });

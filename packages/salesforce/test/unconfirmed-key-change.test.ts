@@ -116,6 +116,29 @@ describe('Salesforce, sync mode: an Email change that went through and was never
     expect(contacts()).toEqual([[ann, 'ann@example.com'], expect.arrayContaining(['bob@example.com'])]);
   });
 
+  // Fresh reviewer 137 (T7): as above, but another Contact took the old Email meanwhile. It was written as a first match (Ann's
+  // values over that person's), and the Contact this sync wrote, holding the new Email, was left untracked for good.
+  it("another Contact took the old Email meanwhile, and the row goes back to it: refused (ambiguous_match), neither Contact written, its own still tracked", async () => {
+    const state = new FailingStore(Number.POSITIVE_INFINITY);
+    const first = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], state);
+    const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
+    const failing = new FailingStore(1); // the write-ahead mark, then the disk is full
+    await failing.put(first.syncId, [...(await state.get(first.syncId, ['ann', 'bob'])).values()]);
+    failing.puts = 0;
+    await run([person('ann', 'ann@new.example.com', '111'), person('bob', 'bob@example.com', '222')], failing);
+    failing.heal();
+    t.env.emulator.seed({ Contact: [{ LastName: 'OTHER', Email: 'ann@example.com', Phone: '999' }] });
+    const before = t.env.emulator.org.all('Contact').map((c) => ({ ...c }));
+    const back = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], failing);
+    expect(back.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
+    expect(back.results.find((r) => r.id === 'ann')?.message).toContain(`${ann}, the record this sync wrote`);
+    expect(t.env.emulator.org.all('Contact')).toEqual(before);
+    expect((await failing.get(back.syncId, ['ann'])).get('ann')).toMatchObject({ destinationId: ann });
+    const left = await run([person('bob', 'bob@example.com', '222')], failing);
+    expect(left.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'deleted', destinationId: ann });
+    expect(contacts().map(([, email]) => email).sort()).toEqual(['ann@example.com', 'bob@example.com']);
+  });
+
   for (const deletePolicy of ['owned', 'matched'] as const) {
     it(`${deletePolicy}: a row leaves while its Contact was given another Email in Salesforce and another Contact has its Email: that Contact is left alone; the departure is refused, naming its own Contact, and still tracked`, async () => {
       const state = new FailingStore(Number.POSITIVE_INFINITY);
