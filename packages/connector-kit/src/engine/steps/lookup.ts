@@ -3,8 +3,6 @@ import type { StateEntry } from '../../state/state-store';
 import type { RecordSnapshot } from '../../records/types';
 import { permits } from '../../modes/permits';
 import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
-import { isRunStopping } from '../../errors/sync-error';
-import { toSyncError } from '../../errors/to-sync-error';
 import { chunk } from '../calls/chunk';
 import type { ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
@@ -18,6 +16,7 @@ import { refuseValueCarriers } from './refuse-value-carriers';
 import { decideMatch, listIds } from './match-decision';
 import { resolveRekeys, type RekeyCandidates } from './rekey-candidates';
 import { refuseInvalidFirstWrites } from './first-write-values';
+import { findSplitting } from './find-batch';
 
 type OnMatch = (record: RecordView, match: FoundRecord) => void;
 type OnAmbiguous = (record: RecordView, ids: readonly string[]) => void;
@@ -34,7 +33,8 @@ function releasable(ctx: RecordRunContext, record: RecordView | undefined): bool
 }
 
 /**
- * Looks `requests` up in batches; the kit decides each key's match (`decideMatch`). A failed
+ * Looks `requests` up in batches (a batch refused as a whole split until the bad record's
+ * lookup fails alone: `findSplitting`); the kit decides each key's match (`decideMatch`). A failed
  * lookup fails its records (a departure a new row may release waits for the claim:
  * {@link releasable}). Records that found only records holding another key are
  * resolved against state and source once the batches are in (`resolveRekeys`).
@@ -43,21 +43,21 @@ async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: Lo
   const rekeys: RekeyCandidates[] = [];
   await Promise.all(
     chunk(requests, ctx.limits.lookupBatchSize).map(async (batch) => {
-      try {
-        const found = await ctx.caller.call('find', () => ctx.destination.verbs.find(ctx.verbs, batch));
-        for (const request of batch) {
-          const record = ledger.get(request.ref);
-          if (!record || record.result) continue;
-          const decision = decideMatch(found.get(request.ref), request.knownId);
-          if (decision.kind === 'one') onFound(record, decision.record);
-          else if (decision.kind === 'ambiguous') onAmbiguous(record, decision.ids);
-          else if (decision.kind === 'rekey') rekeys.push({ record, candidates: decision.candidates });
+      const outcome = await findSplitting(ctx, batch);
+      if (outcome === undefined) return; // the caller stopped the run; records stay unsent
+      for (const request of batch) {
+        const record = ledger.get(request.ref);
+        if (!record || record.result) continue;
+        const error = outcome.failed.get(request.ref);
+        if (error !== undefined) {
+          const result: ResultFields = { outcome: 'failed', code: error.code, message: `Lookup failed: ${error.message}`, retryable: error.retryable };
+          ledger.report([releasable(ctx, record) ? { type: 'lookup_failed', ref: request.ref, result } : { type: 'settled', ref: request.ref, result }]);
+          continue;
         }
-      } catch (thrown) {
-        const error = toSyncError(thrown);
-        if (isRunStopping(error)) return; // the caller stopped the run; records stay unsent
-        const result: ResultFields = { outcome: 'failed', code: error.code, message: `Lookup failed: ${error.message}`, retryable: error.retryable };
-        ledger.report(batch.map((r) => (releasable(ctx, ledger.get(r.ref)) ? { type: 'lookup_failed', ref: r.ref, result } : { type: 'settled', ref: r.ref, result })));
+        const decision = decideMatch(outcome.found.get(request.ref), request.knownId);
+        if (decision.kind === 'one') onFound(record, decision.record);
+        else if (decision.kind === 'ambiguous') onAmbiguous(record, decision.ids);
+        else if (decision.kind === 'rekey') rekeys.push({ record, candidates: decision.candidates });
       }
     }),
   );

@@ -1,0 +1,39 @@
+import { SqliteStateStore, runSync } from '@syncmodes/connector-kit';
+import { memorySource } from '@syncmodes/connector-kit/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { onesignalDestination } from '../src/index';
+import { readUsers, startEmulator } from './onesignal-harness';
+
+/**
+ * View user answers 400 for one external_id (documented: `fetch_user` lists 200, 400 and 429,
+ * shared/specs/onesignal-api.json; https://documentation.onesignal.com/reference/view-user).
+ * The lookups go ten at a time: the 400 failed the whole batch, nine good users with it, on
+ * every run (fresh trial 140, F1). A bad record fails alone.
+ */
+describe('OneSignal: one user whose view answers 400', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  afterEach(async () => {
+    await env?.emulator.stop();
+    env = undefined;
+  });
+
+  it('fails alone (invalid_request, OneSignal\'s answer quoted); the users looked up beside it are updated, and a rerun fails only it again', async () => {
+    env = await startEmulator();
+    const ids = Array.from({ length: 12 }, (_, i) => `user-${i + 1}`);
+    await env.admin.seed({ users: ids.map((id) => ({ identity: { external_id: id }, properties: { tags: {} } })) });
+    env.emulator.setFaults([{ kind: 'server_error', status: 400, method: 'GET', path: '/users/by/external_id/user-5$', body: { errors: [{ title: 'Invalid alias' }] } }]);
+    const state = new SqliteStateStore(':memory:');
+    const run = () =>
+      runSync({ collectResults: true, destination: onesignalDestination, config: env!.config, mode: 'enrich', source: memorySource(ids.map((id) => ({ id, snapshot: { properties: { external_id: id, plan: 'pro' }, groups: [] } }))), state, retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    const first = await run();
+    expect(first.results.filter((r) => r.outcome !== 'updated').map((r) => [r.id, r.outcome, r.code])).toEqual([['user-5', 'failed', 'invalid_request']]);
+    expect(first.results.find((r) => r.id === 'user-5')?.message).toMatch(/Invalid alias/);
+    const users = await readUsers(env.admin);
+    expect(users.filter((u) => u.properties.tags.plan === 'pro').map((u) => u.identity.external_id).sort()).toEqual(ids.filter((id) => id !== 'user-5').sort());
+    // The halves: the bad user's view is asked about once per level (10 → 5 → 3 → 2 → 1), never once per user.
+    const views = (await env.admin.requests()).filter((e) => e.method === 'GET' && e.path.endsWith('/user-5'));
+    expect(views.length).toBeLessThanOrEqual(5);
+    const second = await run();
+    expect(second.results.filter((r) => r.outcome !== 'unchanged').map((r) => [r.id, r.outcome, r.code])).toEqual([['user-5', 'failed', 'invalid_request']]);
+  });
+});
