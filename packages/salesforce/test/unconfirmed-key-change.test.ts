@@ -140,18 +140,35 @@ describe('Salesforce, sync mode: an Email change that went through and was never
   });
 
   for (const deletePolicy of ['owned', 'matched'] as const) {
-    it(`${deletePolicy}: a row leaves while its Contact was given another Email in Salesforce and another Contact has its Email: that Contact is left alone; the departure is refused, naming its own Contact, and still tracked`, async () => {
+    it(`${deletePolicy}: a row leaves while its Contact was given another Email in Salesforce and another Contact has its Email: its own Contact, read by Id, is kept as it is (match_field_changed, as without the other), and the other is left alone`, async () => {
       const state = new FailingStore(Number.POSITIVE_INFINITY);
       const first = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], state, { deletePolicy });
       const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
       t.env.emulator.org.update(ann, { Email: 'ann.work@example.com' }, 'Contact');
       t.env.emulator.seed({ Contact: [{ LastName: 'OTHER', Email: 'ann@example.com', Phone: '999' }] });
+      const before = t.env.emulator.org.all('Contact').map((c) => ({ ...c }));
       const left = await run([person('bob', 'bob@example.com', '222')], state, { deletePolicy });
       const result = left.results.find((r) => r.id === 'ann');
-      expect(result).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
-      expect(result?.message).toContain(`not ${ann}, the one this sync wrote`);
-      expect((await state.get(left.syncId, ['ann'])).get('ann')).toMatchObject({ destinationId: ann });
-      expect(contacts().map(([, email]) => email).sort()).toEqual(['ann.work@example.com', 'ann@example.com', 'bob@example.com']);
+      expect(result).toMatchObject({ outcome: 'skipped', code: 'match_field_changed', destinationId: ann });
+      expect(result?.message).toContain('kept in Salesforce as it is');
+      expect(t.env.emulator.org.all('Contact')).toEqual(before);
+    });
+
+    // Fresh trial 139, F2: a Contact merged away (deleted) while the survivor has its Email failed ambiguous_match on every run,
+    // advising to delete the survivor.
+    it(`${deletePolicy}: a row leaves after its Contact was merged into another with its Email (deleted): forgotten (not_found), the survivor left alone`, async () => {
+      const state = new FailingStore(Number.POSITIVE_INFINITY);
+      const first = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], state, { deletePolicy });
+      const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
+      t.env.emulator.org.delete(ann);
+      t.env.emulator.seed({ Contact: [{ LastName: 'SURVIVOR', Email: 'ann@example.com', Phone: '999' }] });
+      const before = t.env.emulator.org.all('Contact').map((c) => ({ ...c }));
+      const left = await run([person('bob', 'bob@example.com', '222')], state, { deletePolicy });
+      const result = left.results.find((r) => r.id === 'ann');
+      expect(result).toMatchObject({ outcome: 'skipped', code: 'not_found' });
+      expect(result?.message).toContain(`no longer finds the Salesforce record this sync wrote (${ann}: deleted or merged away there`);
+      expect((await state.get(left.syncId, ['ann'])).get('ann')).toBeUndefined();
+      expect(t.env.emulator.org.all('Contact')).toEqual(before);
     });
   }
 });

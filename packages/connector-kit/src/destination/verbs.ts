@@ -43,6 +43,14 @@ export interface LookupRequest {
   readonly matchKey: string;
   /** The destination id this sync stored last time, when any (a hint for eventually consistent search). */
   readonly knownId?: string | undefined;
+  /**
+   * Set for a record that left the source: where the destination can read a record by id,
+   * read `knownId` also when the key finds other records, and return it beside them when it
+   * still exists (`blocked` where it holds another key and the destination answers that so).
+   * The kit acts on a departure's own record only; without this, its own record is told gone
+   * (forgotten) from not yet searchable (Intercom's search lags behind writes) by nothing.
+   */
+  readonly confirmKnown?: boolean | undefined;
 }
 
 /** A destination record that matched a lookup. */

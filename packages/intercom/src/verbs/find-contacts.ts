@@ -42,7 +42,9 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
  * this person, and the kit refuses `ambiguous_match` unless this sync wrote one of them.
  *
  * Search is eventually consistent: a record this sync wrote before (its `knownId`) that
- * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived.
+ * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived. For a
+ * record that left the source (`confirmKnown`) it is read also when search finds others with
+ * its key: a contact not searchable yet is still deleted, and one merged away is forgotten.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
  */
 export async function findContacts(ctx: IntercomContext, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord[]>> {
@@ -77,8 +79,11 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     // Found by email beside users with another external_id: the contact found may be one of those people (a lead is
     // converted into a user, say): all of them, so the kit refuses ambiguous_match unless this sync wrote one (trial 20a F5).
     const beside = byId.length === 0 && hits.length > 0 && email !== undefined ? (withEmail.get(email) ?? []).filter((c) => !hits.includes(c)) : [];
-    if (hits.length > 0) found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, ctx.config.matchBy) })));
-    else if (request.knownId) unresolved.push(request);
+    if (hits.length > 0) {
+      found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, ctx.config.matchBy) })));
+      // A record that left the source whose own contact search does not show (yet) beside others: read by id too (fresh reviewer 138, F1).
+      if (request.knownId && request.confirmKnown === true && ![...hits, ...beside].some((c) => c.id === request.knownId)) unresolved.push(request);
+    } else if (request.knownId) unresolved.push(request);
     else if (email !== undefined) {
       // Users with this email and another external_id: someone else, or this person before
       // the source changed their id (the kit tells which from the sync's state).
@@ -90,7 +95,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
       rememberTags(ctx, [contact]);
-      found.set(request.ref, [{ id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy) }]);
+      found.set(request.ref, [...(found.get(request.ref) ?? []), { id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }

@@ -30,7 +30,8 @@ export const BULK_EXTRACT_FACTOR = 10;
  * looked up by the key alone it was not found, so a second record was created for the same
  * person beside it (sync, additive) or the row was skipped `not_found` (enrich). Found by Id,
  * it is updated in place (fresh helper 108, finding 1). Deleted or merged away, it is not
- * found (SOQL returns no deleted record).
+ * found (SOQL returns no deleted record). For a record that left the source (`confirmKnown`)
+ * it is read by Id also when its key finds other records: the departure acts on it alone.
  *
  * A match field marked "Unique, case sensitive" (describe `unique` and `caseSensitive`) is
  * looked up by each record's value as written (trimmed), and only a record holding that same
@@ -78,8 +79,9 @@ export async function findRecords(
       for (const row of rows) remember(row);
     }
   }
-  // Read by id: the records this sync wrote that their key did not find (on a case-sensitive field, every one not read yet).
-  const unread = requests.flatMap((r) => (r.knownId && !byId.has(r.knownId) && (form.exact || !byKey.has(form.ofRequest(r, field))) ? [r.knownId] : []));
+  // Read by id: the records this sync wrote that their key did not find (on a case-sensitive field, or for a record that left the
+  // source, every one not read yet).
+  const unread = requests.flatMap((r) => (r.knownId && !byId.has(r.knownId) && (form.exact || r.confirmKnown === true || !byKey.has(form.ofRequest(r, field))) ? [r.knownId] : []));
   await readByIds(client, `SELECT Id, ${field}${extra} FROM ${object}`, field, [...new Set(unread)], remember);
   return found();
 }

@@ -13,11 +13,13 @@ export type Row = Record<string, unknown> & { Id: string; IsConverted?: boolean;
  * Salesforce, and it is still the record this sync wrote for the row: fresh helper 108,
  * finding 1). Looked up by the key alone, neither was found, and a second record was created
  * for the same person. Beside another record holding the key it is not counted: that other
- * record has the key (the kit refuses a key move onto it, `match_key_taken`).
+ * record has the key (the kit refuses a key move onto it, `match_key_taken`) — except for a
+ * record that left the source (`confirmKnown`): its own record is what it acts on, and another
+ * Contact holding its Email, the survivor of a merge say, is someone else's.
  */
 export function knownRow(r: LookupRequest, byId: ReadonlyMap<string, Row>, field: string, keyFound: boolean): Row | undefined {
   const row = r.knownId === undefined ? undefined : byId.get(r.knownId);
-  return row && (!keyFound || String(row[field] ?? '').trim().toLowerCase() === r.matchKey) ? row : undefined;
+  return row && (!keyFound || r.confirmKnown === true || String(row[field] ?? '').trim().toLowerCase() === r.matchKey) ? row : undefined;
 }
 
 /** How a lookup compares match-field values: a request's value and a found record's, in one form. */

@@ -127,15 +127,16 @@ function departedClaimed(record: RecordView, claimedBy: string, found: FoundReco
 }
 
 /**
- * A departure its key finds no record for (or only an archived one): forgotten. A key that
- * finds only other records never gets here: the lookup refuses it (`ambiguous_match`).
+ * A departure its key finds no record for, only an archived one, or only records other than
+ * its own (someone else's: its own was deleted or merged away, or given another key, read by
+ * id where the destination can: `LookupRequest.confirmKnown`): forgotten, nothing changed.
  */
 function departedGone(record: RecordView, found: FoundRecord | undefined, ctx: ClassifyContext): Plan {
   const own = record.entry?.destinationId;
   const message =
     own == null || found?.archived
       ? `Left the source and is no longer in ${ctx.destinationName}; forgotten.`
-      : `Left the source, and its ${ctx.matchKeyLabel} no longer finds the ${ctx.destinationName} record this sync wrote (${own}: deleted there, or given another ${ctx.matchKeyLabel}). Forgotten; nothing was changed.`;
+      : `Left the source, and its ${ctx.matchKeyLabel} no longer finds the ${ctx.destinationName} record this sync wrote (${own}: deleted or merged away there, or given another ${ctx.matchKeyLabel}); any other record with it is someone else's. Forgotten; nothing was changed.`;
   return plan({ action: 'skip', outcome: 'skipped', code: 'not_found', message });
 }
 

@@ -281,7 +281,7 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
   for (const r of ledger.open()) {
     const snapshot = r.next ?? r.entry?.snapshot;
     if (r.found || r.lookupFailure || r.matchKey === undefined || !snapshot || upsertsWithoutLookup(ctx, r)) continue;
-    requests.push({ ref: r.ref, snapshot, matchKey: r.matchKey, knownId: r.entry?.destinationId ?? undefined });
+    requests.push({ ref: r.ref, snapshot, matchKey: r.matchKey, knownId: r.entry?.destinationId ?? undefined, confirmKnown: r.next === null });
   }
   if (requests.length === 0) return;
   await findAll(
@@ -290,32 +290,16 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
     requests,
     (r, match) => {
       // A record that left the source acts only on the record its state names: another one its key finds (a copy made by people
-      // or another tool) is someone else's (fresh reviewer 136, F1: the copy was deleted).
+      // or another tool, the survivor of a merge) is someone else's (fresh reviewer 136, F1: the copy was deleted). Its own, read
+      // by id where the destination can (`confirmKnown`), is gone: forgotten, nothing changed (fresh trial 139, F2: refused
+      // ambiguous_match on every run, advising to delete the survivor).
       if (match.presumed || !onlyOthers(r, [match.id])) ledger.report([{ type: 'found', ref: r.ref, match }]);
-      else ledger.report([{ type: 'settled', ref: r.ref, result: othersOnly(ctx, r, [match.id]) }]);
     },
-    (r, ids) => ledger.report([{ type: 'settled', ref: r.ref, result: onlyOthers(r, ids) ? othersOnly(ctx, r, ids) : ambiguous(ctx, ids) }]),
+    (r, ids) => {
+      if (!onlyOthers(r, ids)) ledger.report([{ type: 'settled', ref: r.ref, result: ambiguous(ctx, ids) }]);
+    },
   );
   await lookupByMarkKeys(ctx, ledger);
-}
-
-/**
- * A record that left the source whose key finds only other records: its own may not be
- * searchable yet (Intercom's search lags; forgotten, it was never deleted: fresh reviewer 138,
- * F1), or was deleted or given another key there. Unsure: nothing is changed and it stays
- * tracked, refused `ambiguous_match` until its key finds its own record or none.
- */
-function othersOnly(ctx: RecordRunContext, r: RecordView, ids: readonly string[]): ResultFields {
-  const own = r.entry?.destinationId ?? 'none';
-  return {
-    outcome: 'failed',
-    code: 'ambiguous_match',
-    message:
-      `Left the source, but its ${ctx.matchKeyLabel} finds only other ${ctx.destinationName} records (${listIds(ids)}), not ${own}, the one this sync wrote: that one may not be searchable yet, or was deleted or given another ${ctx.matchKeyLabel} there. ` +
-      `Nothing was changed, and it is still tracked; the next run looks again. If ${own} is gone for good, merge or delete the other record(s) in ${ctx.destinationName} if they are duplicates, or bring the row back.`,
-    retryable: false,
-    action: 'fail',
-  };
 }
 
 /** True for a record that left the source whose key found only records other than the one its state names. */
