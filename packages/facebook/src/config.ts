@@ -35,8 +35,8 @@ export const facebookConfigSchema = z.object({
     .trim()
     .transform((v) => v.toUpperCase())
     .refine((v) => isSupportedCountry(v), 'expected an ISO 3166-1 alpha-2 country code with a phone numbering plan, e.g. US')
-    .default('US')
-    .describe("Country whose calling code national phone numbers get when the record has no COUNTRY (ISO 3166-1 alpha-2); a record's own COUNTRY decides otherwise."),
+    .optional()
+    .describe("Country whose calling code national phone numbers get when the record has no COUNTRY (ISO 3166-1 alpha-2), e.g. US; a record's own COUNTRY decides otherwise. Unset: a national number (no + or 00) in a record without COUNTRY is not read (never guessed: it would be someone else's number in another country)."),
   customerFileSource: z
     .enum(['USER_PROVIDED_ONLY', 'PARTNER_PROVIDED_ONLY', 'BOTH_USER_AND_PARTNER_PROVIDED'])
     .default('USER_PROVIDED_ONLY')
@@ -71,7 +71,7 @@ export const facebookConfigSchema = z.object({
 /** Parsed Facebook configuration. */
 export type FacebookConfig = z.output<typeof facebookConfigSchema>;
 
-/** The default country as libphonenumber's type (validated by the schema). */
-export function defaultCountryOf(config: FacebookConfig): CountryCode {
-  return config.defaultCountry as CountryCode;
+/** The default country as libphonenumber's type (validated by the schema), undefined when unset. */
+export function defaultCountryOf(config: FacebookConfig): CountryCode | undefined {
+  return config.defaultCountry as CountryCode | undefined;
 }

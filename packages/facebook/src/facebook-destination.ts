@@ -23,7 +23,10 @@ function whatIsWrong(key: SchemaKey, properties: Properties, config: FacebookCon
   const digest = /^[A-Fa-f0-9]+$/.test(raw) ? OTHER_DIGESTS[raw.length] : undefined;
   if (digest !== undefined && !CLEAR_KEYS.has(key)) return `${key} looks like ${digest} hex digest; Meta takes values in clear or hashed with SHA-256 only`;
   if (key === 'EMAIL') return 'EMAIL is not an email address';
-  if (key === 'PHONE') return `PHONE is not a possible number (national numbers are read in the record's COUNTRY, else ${config.defaultCountry}; give it with its country code)`;
+  if (key === 'PHONE') {
+    const national = config.defaultCountry === undefined ? "national numbers are read only in the record's own COUNTRY (defaultCountry is not set)" : `national numbers are read in the record's COUNTRY, else ${config.defaultCountry}`;
+    return `PHONE is not a possible number (${national}; write an international number with its leading + or 00, e.g. +44 20 7946 0018)`;
+  }
   return `${key} is not usable`;
 }
 

@@ -69,9 +69,28 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
     const summary = await run('additive', [person(1, ['a'], { EMAIL: 'not-an-email', PHONE: '-5361' }), person(2, ['a'])]);
     const bad = summary.results.find((r) => r.id === 'r1');
     expect(bad).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier' });
-    expect(bad?.message).toMatch(/EMAIL is not an email address; PHONE is not a possible number \(national numbers are read in the record's COUNTRY, else US; give it with its country code\)/);
+    expect(bad?.message).toMatch(/EMAIL is not an email address; PHONE is not a possible number \(national numbers are read only in the record's own COUNTRY \(defaultCountry is not set\); write an international number with its leading \+ or 00/);
     expect(bad?.message).not.toContain('not-an-email');
     expect(outcomeOf(summary, 'r2')).toBe('created');
+  });
+
+  // Fresh trial 140, F2: defaultCountry defaulted to US unseen (the options table said no default), so an Indian mobile written
+  // nationally in a record without COUNTRY was added as a US number: someone else's. Unset, a national number is not read.
+  it('a national phone number in a record without COUNTRY is read only with defaultCountry set: unset, it is not sent (never read as a US number)', async () => {
+    await start();
+    const phoneOnly = (id: number) => ({ id: `r${id}`, snapshot: { properties: { PHONE: '9876543210' }, groups: ['a'] } });
+    const unset = await run('additive', [phoneOnly(1), person(2, ['a'], { PHONE: '9876543210' }), person(3, ['a'], { PHONE: '+91 98765 43210' })]);
+    expect(unset.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier' });
+    expect(unset.results.find((r) => r.id === 'r1')?.message).toMatch(/defaultCountry is not set/);
+    const phones = (await audiences()).get('a')?.members.map((m) => m.PHONE) ?? [];
+    expect(phones).not.toContain(sha256Hex('19876543210'));
+    expect(phones).toContain(sha256Hex('919876543210'));
+    expect(outcomeOf(unset, 'r2')).toBe('created');
+    state.close();
+    state = new SqliteStateStore(':memory:');
+    await start({}, { defaultCountry: 'IN' });
+    await run('additive', [phoneOnly(1)]);
+    expect((await audiences()).get('a')?.members.map((m) => m.PHONE)).toEqual([sha256Hex('919876543210')]);
   });
 
   describe('a fixed audience (--option audience=…)', () => {
@@ -285,7 +304,7 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
 
     it('sync removes the old identity and adds the new one; additive keeps both', async () => {
       for (const mode of ['sync', 'additive'] as const) {
-        await start();
+        await start({}, { defaultCountry: 'US' });
         state.close();
         state = new SqliteStateStore(':memory:');
         await run(mode, [person(1, ['a'], { PHONE: '915.112.1727' })]);
