@@ -37,6 +37,12 @@ describe('EMAIL', () => {
     // Fresh reviewer 104, F3: Japanese carriers gave out such addresses; Meta only trims and lowercases.
     ['ann..lee@docomo.ne.jp', 'ann..lee@docomo.ne.jp'],
     ['ann.@ezweb.ne.jp', 'ann.@ezweb.ne.jp'],
+    // Fresh trial 140, F5: RFC 5322 specials (from a mail header, a list) were hashed with the address, matching nobody.
+    ['<bob@example.com>', undefined],
+    ['ADA@EXAMPLE.COM,', undefined],
+    ['ada@example.com;', undefined],
+    ['ada(work)@example.com', undefined],
+    ["o'brien+news@example.ie", "o'brien+news@example.ie"],
   ])('%j → %j', (raw, expected) => expect(normaliseEmail(raw)).toBe(expected));
 
   // Reviewer 98, finding 2: invisible characters and mailto: were hashed with the address (created, never matched).

@@ -3,6 +3,14 @@ import { withoutInvisible } from './invisible';
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 
 /**
+ * RFC 5322's specials, which an address holds only quoted (§3.2.3, §3.4.1): `<bob@example.com>`
+ * copied from a mail header, or `ada@example.com,` from a list, was hashed with them and
+ * reported added, matching nobody (fresh trial 140, F5). Such a value is not an address.
+ * https://www.rfc-editor.org/rfc/rfc5322#section-3.2.3
+ */
+const SPECIALS = /[<>()[\]\\,;:"]/;
+
+/**
  * Dots no domain has: right after the `@`, or two in a row after it (`r12@example..com`,
  * `ann@.example.com`: fresh helper 103, F7, such an address was hashed and reported added,
  * matching nobody; a domain's labels are never empty, RFC 1035 §2.3.1). Dots before the `@`
@@ -23,5 +31,5 @@ const MAILTO = /^mailto:/i;
  */
 export function normaliseEmail(raw: string): string | undefined {
   const email = withoutInvisible(raw).trim().replace(MAILTO, '').trim().toLowerCase();
-  return EMAIL.test(email) && !STRAY_DOTS.test(email) ? email : undefined;
+  return EMAIL.test(email) && !STRAY_DOTS.test(email) && !SPECIALS.test(email) ? email : undefined;
 }
