@@ -168,3 +168,23 @@ describe('Intercom: custom attribute names it would refuse (fresh helper 72, fin
     expect(outcomes(summary)).toEqual({ p1: 'created' });
   });
 });
+
+// Fresh trial 139, F5: a 409 naming a contact that holds another external_id (not Intercom's documented answer: users are unique by
+// external_id; a gateway's or another API version's) was taken over: the row's external_id and name written onto that person.
+describe('Intercom: a create answered 409 naming a contact with another external_id', () => {
+  const t = perTestEmulator(startEmulator);
+  const run = (rs: readonly ConformanceRecord[], extra: Partial<RunSyncOptions> = {}) =>
+    runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, source: memorySource(rs), state: t.state, retry: FAST, guard: { maxDeletes: 100 }, ...extra });
+  const contactOf = async (externalId: string) => (await records(t.env.admin)).contacts.find((c) => c.external_id === externalId);
+
+  it("a 409 naming a contact with another external_id: that contact is read and left alone; the row fails conflict", async () => {
+    await t.env.admin.seed({ contacts: [{ role: 'user', external_id: 'parent-1', email: 'family@example.com', name: 'Parent' }] });
+    const parent = await contactOf('parent-1');
+    await t.env.admin.setFaults([{ kind: 'server_error', status: 409, method: 'POST', path: '^/contacts$', times: 1, body: { type: 'error.list', errors: [{ code: 'conflict', message: `A contact matching those details already exists with id=${parent?.id}` }] } }]);
+    const summary = await run([{ id: 'c1', snapshot: { properties: { external_id: 'child-1', email: 'child@example.com', name: 'Child' }, groups: [] } }], { mode: 'additive' });
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'conflict' });
+    expect(summary.results[0]?.message).toMatch(/holds another external_id \(parent-1\): someone else's, not written to/);
+    expect(await contactOf('parent-1')).toMatchObject({ name: 'Parent', email: 'family@example.com' });
+    expect((await t.env.admin.requests()).filter((e) => e.method === 'PUT')).toEqual([]);
+  });
+});

@@ -15,6 +15,8 @@ import { rememberTags } from './known-tags';
  */
 async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body: ContactBody): Promise<ItemResult> {
   const { api } = ctx.client;
+  const foreign = conflict.archived ? undefined : await otherExternalId(ctx, conflict.id, body);
+  if (foreign !== undefined) return foreign;
   if (conflict.archived) {
     try {
       await api.unarchiveContact(ctx, conflict.id);
@@ -46,6 +48,31 @@ async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body
   }
   ctx.logger.debug('create answered 409; updated the existing contact', { id: conflict.id, archived: conflict.archived });
   return { ok: true, id: conflict.id, existing: true };
+}
+
+/**
+ * The contact a 409 named, read before it is written (`GET /contacts/{id}`): a failure when it
+ * holds another external_id than the one sent — someone else's, as the search path treats it
+ * ("has another key: someone else's, not written to"). Intercom documents its users unique by
+ * external_id, so its 409 should name the same one; a gateway's or another version's answer
+ * naming another contact was taken over, the row written onto that person (fresh trial 139,
+ * F5). An archived contact cannot be read (404) until unarchived: taken over as before.
+ */
+async function otherExternalId(ctx: IntercomContext, id: string, body: ContactBody): Promise<ItemResult | undefined> {
+  let held: string | null | undefined;
+  try {
+    held = (await ctx.client.api.getContact(ctx, id)).external_id;
+  } catch (thrown) {
+    const error = toSyncError(thrown);
+    if (isRunStopping(error)) throw error;
+    return { ok: false, error };
+  }
+  const sent = typeof body.external_id === 'string' ? body.external_id : undefined;
+  if (held == null || held === '' || sent === undefined || held === sent) return undefined;
+  return {
+    ok: false,
+    error: new SyncError('conflict', `Intercom answered that contact ${id} already has these details, but it holds another external_id (${held}): someone else's, not written to. Merge the two contacts in Intercom, or fix the source.`, { status: 409 }),
+  };
 }
 
 async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemResult> {
