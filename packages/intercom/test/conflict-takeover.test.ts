@@ -87,6 +87,18 @@ describe('Intercom: a custom attribute created from a column whose leading zeros
     expect([zipOf(121), zipOf(122), zipOf(1)]).toEqual(['02134', '00501', '10000']);
   });
 
+  // Fresh trial 139, F1: once created as an integer (from whole numbers), a later run's 02139 was written as 2139, reported created.
+  it('an integer attribute made by an earlier run: a later value with leading zeros fails number_not_exact, the zeros never dropped; the rest are written', async () => {
+    expect((await run(rows(['94105', '10001']))).counts).toMatchObject({ created: 2, failed: 0 });
+    expect((await records(t.env.admin)).data_attributes.find((a) => a.name === 'zip')?.data_type).toBe('integer');
+    const later = await run(rows(['94105', '10001', '02139', '60601']));
+    expect(later.results.filter((r) => r.outcome !== 'unchanged').map((r) => [r.id, r.outcome, r.code])).toEqual([['p3', 'failed', 'number_not_exact'], ['p4', 'created', undefined]]);
+    expect(later.results.find((r) => r.id === 'p3')?.message).toMatch(/custom_attributes\.zip has leading zeros, which Intercom's integer attribute would drop/);
+    const data = await records(t.env.admin);
+    expect(data.contacts.find((c) => c.external_id === 'ext-3')).toBeUndefined();
+    expect(data.contacts.find((c) => c.external_id === 'ext-4')?.custom_attributes?.zip).toBe(60601);
+  });
+
   it('a decimal after a hundred whole numbers makes it a float attribute: every record is written (fresh helper 73, finding 4)', async () => {
     const decimal = await run(rows(zips(['2.5'])));
     expect(decimal.counts).toMatchObject({ created: 121, failed: 0 });
