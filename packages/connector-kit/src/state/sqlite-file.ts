@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { StateStoreError } from '../errors/run-errors';
@@ -60,6 +60,7 @@ function createStateFile(Database: DatabaseClass, path: string): boolean {
   if (existsSync(path)) return true;
   const temp = `${path}.creating-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
+    createPrivate(temp);
     const db = new Database(temp);
     try {
       db.pragma('journal_mode = WAL');
@@ -96,10 +97,21 @@ function createStateFile(Database: DatabaseClass, path: string): boolean {
  */
 export function openStateFile(Database: DatabaseClass, path: string): BetterSqlite3.Database {
   if (path === ':memory:') return new Database(path);
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const linked = createStateFile(Database, path);
   checkPath(path, linked);
+  if (!linked && !existsSync(path)) createPrivate(path);
   return new Database(path);
+}
+
+/**
+ * Creates an empty file only its owner may read or write (0600): a state file holds each
+ * record's mapped values in clear (emails, phones: to tell what changed), and SQLite gives
+ * its `-wal` and `-shm` files the database file's permissions. A new state folder is 0700.
+ * Files made before are left as they are. Fails when the file exists (`wx`).
+ */
+function createPrivate(file: string): void {
+  closeSync(openSync(file, 'wx', 0o600));
 }
 
 /**

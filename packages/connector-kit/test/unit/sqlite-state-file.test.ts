@@ -33,6 +33,20 @@ describe('the SQLite state file (#17: two runs started together on a new state d
     expect(readdirSync(join(dir, 'state')).filter((f) => f.includes('.creating-'))).toEqual([]);
   }, 30_000);
 
+  // Fresh trial 140, F3: the state holds each record's values in clear (a Facebook audience's emails and phones too), and the
+  // file was created world-readable (0644 under the usual umask).
+  it('is created readable by its owner only (0600, its -wal and -shm too), in a new folder only its owner may enter (0700)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
+    const path = join(dir, 'state', 'state.sqlite');
+    const store = new SqliteStateStore(path);
+    await store.put('s', [{ recordId: 'a', destinationId: 'd1', matchKey: 'a@example.com', hash: 'h', owned: true, departed: false, snapshot: { properties: { email: 'a@example.com' }, groups: [] } }]);
+    const mode = (file: string) => statSync(file).mode & 0o777;
+    expect(mode(join(dir, 'state'))).toBe(0o700);
+    for (const file of readdirSync(join(dir, 'state'))) expect([file, mode(join(dir, 'state', file))]).toEqual([file, 0o600]);
+    expect(readdirSync(join(dir, 'state')).sort()).toEqual(['state.sqlite', 'state.sqlite-shm', 'state.sqlite-wal']);
+    store.close();
+  });
+
   it('never shows a half-created (0-byte) file at its path while it is being created', () => {
     const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
     const path = join(dir, 'state.sqlite');
