@@ -33,6 +33,10 @@ describe('Salesforce destination against the emulator', () => {
     const bad = summary.results.find((r) => r.id === 'p2');
     expect(bad).toMatchObject({ outcome: 'failed', code: 'duplicates_detected', retryable: false });
     expect(bad?.message).toContain('DUPLICATES_DETECTED');
+    // Fresh trial 139, F4: the raw "Use one of these records?" named no record and no remedy.
+    const existing = env.emulator.org.all('Contact').find((c) => c.Email === 'existing@example.com')?.Id;
+    expect(bad?.message).toContain(`A duplicate rule of the org (Standard_Contact_Duplicate_Rule) refused this write: it matches ${String(existing)}; nothing was written`);
+    expect(bad?.message).toMatch(/merge the records in Salesforce .* set the rule to let the integration user save/);
     expect(summary.counts.created).toBe(2);
     expect((await env.admin.requests()).filter((e) => e.method === 'POST')).toHaveLength(1);
   });

@@ -46,6 +46,26 @@ export interface SalesforceSaveError {
   readonly errorCode?: string;
   readonly message?: string;
   readonly fields?: readonly string[];
+  /** A DuplicateError's details (the rule, the records it matched). */
+  readonly duplicateResult?: unknown;
+}
+
+/**
+ * What a duplicate rule's refusal says: the rule and the records it matched, when the
+ * DuplicateError carries them (`duplicateResult.matchResults[].matchRecords[].record.Id`;
+ * a Bulk API result's `sf__Error` does not), and what to do.
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_duplicateerror.htm ,
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm
+ */
+function duplicatesMessage(raw: string, details: unknown): string {
+  const result = (details ?? {}) as { duplicateRule?: unknown; matchResults?: { matchRecords?: { record?: { Id?: unknown } }[] }[] };
+  const ids = [...new Set((result.matchResults ?? []).flatMap((m) => (m.matchRecords ?? []).map((r) => r.record?.Id)).filter((id): id is string => typeof id === 'string'))];
+  const rule = typeof result.duplicateRule === 'string' ? ` (${result.duplicateRule})` : '';
+  const matched = ids.length > 0 ? `: it matches ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}` : '';
+  return (
+    `A duplicate rule of the org${rule} refused this write${matched}; nothing was written (${raw}). ` +
+    'If it is the same person, merge the records in Salesforce or change the row to match the existing one; if not, set the rule to let the integration user save (its action Allow without alert, or a bypass for that user).'
+  );
 }
 
 /** Turns a SaveResult error into a {@link SyncError} (`vendorCode` keeps Salesforce's code). */
@@ -53,6 +73,7 @@ export function saveErrorToSyncError(error: SalesforceSaveError): SyncError {
   const vendorCode = error.statusCode ?? error.errorCode ?? 'UNKNOWN';
   const fields = error.fields ?? [];
   let message = `${vendorCode}: ${error.message ?? 'rejected by Salesforce'}${fields.length > 0 ? ` (fields: ${fields.join(', ')})` : ''}`;
+  if (vendorCode === 'DUPLICATES_DETECTED') message = duplicatesMessage(message, error.duplicateResult);
   if (vendorCode === 'DUPLICATE_EXTERNAL_ID') {
     // An external id matched by several records: nothing is created or updated.
     // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_upsert_patch.htm

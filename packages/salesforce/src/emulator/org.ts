@@ -9,6 +9,25 @@ export interface SfError {
   readonly statusCode: string;
   readonly message: string;
   readonly fields: readonly string[];
+  /** A DuplicateError's details: the rule and the records it matched (https://developer.salesforce.com/docs/platform/api/guide/sforce-api-objects-duplicateresult.html). */
+  readonly duplicateResult?: DuplicateResult | undefined;
+}
+
+/** Salesforce's DuplicateResult, as a save's error carries it (MatchResult, MatchRecord: https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_matchresult.htm). */
+export interface DuplicateResult {
+  readonly allowSave: boolean;
+  readonly duplicateRule: string;
+  readonly duplicateRuleEntityType: string;
+  readonly errorMessage: string;
+  readonly matchResults: readonly {
+    readonly entityType: string;
+    readonly errors: readonly unknown[];
+    readonly matchEngine: string;
+    readonly matchRecords: readonly { readonly additionalInformation: readonly unknown[]; readonly fieldDiffs: readonly unknown[]; readonly matchConfidence: number; readonly record: SfRecord }[];
+    readonly rule: string;
+    readonly size: number;
+    readonly success: boolean;
+  }[];
 }
 
 /** A request-level error answered as `[{ message, errorCode }]` with an HTTP status. */
@@ -32,9 +51,12 @@ export type SaveResult = { id: string | null; success: boolean; errors: SfError[
 export interface OrgOptions {
   /**
    * A blocking duplicate rule: creating or updating a record whose `field` equals another's
-   * (case-insensitive) fails with DUPLICATES_DETECTED. Without it the org holds duplicates, as
-   * Salesforce's standard Contact and Lead duplicate rules allow them ("Allow: The user is
-   * alerted but allowed to create the record").
+   * (case-insensitive) fails with DUPLICATES_DETECTED, naming the records it matched. Without
+   * it the org holds duplicates: an org whose duplicate rules are off, or let the API save
+   * them. (Salesforce's standard Contact and Lead rules "Allow" with an alert, and an API call
+   * without `Sforce-Duplicate-Rule-Header: allowSave=true` is refused at such an alert:
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_duplicaterules.htm ;
+   * set this option to emulate that org.)
    * https://help.salesforce.com/s/articleView?id=sales.duplicate_rules_standard_contact_rule.htm
    */
   readonly duplicateRule?: { readonly object: string; readonly field: string } | undefined;
@@ -58,6 +80,25 @@ function validDate(value: string): boolean {
 }
 
 const err = (statusCode: string, message: string, fields: readonly string[] = []): SfError => ({ statusCode, message, fields });
+
+/**
+ * A blocking duplicate rule's DuplicateError: "Use one of these records?", with the rule and
+ * the records it matched (`duplicateResult.matchResults[].matchRecords[].record.Id`).
+ * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_objects_duplicateerror.htm
+ */
+function duplicatesDetected(object: string, clashes: readonly SfRecord[]): SfError {
+  const matchRecords = clashes.map((r) => ({ additionalInformation: [], fieldDiffs: [], matchConfidence: 100, record: { attributes: { type: object }, Id: r.Id } }));
+  return {
+    ...err('DUPLICATES_DETECTED', 'Use one of these records?', []),
+    duplicateResult: {
+      allowSave: false,
+      duplicateRule: `Standard_${object}_Duplicate_Rule`,
+      duplicateRuleEntityType: object,
+      errorMessage: "You're creating a duplicate record. We recommend you use an existing record instead.",
+      matchResults: [{ entityType: object, errors: [], matchEngine: 'ExactMatchEngine', matchRecords, rule: `Standard_${object}_Match_Rule_v1_1`, size: matchRecords.length, success: true }],
+    },
+  };
+}
 
 /** The snapshot's list of deleted record ids (see {@link Org.snapshot}). */
 const RECYCLE_BIN = 'RecycleBin';
@@ -312,8 +353,8 @@ export class Org {
     if (rule && rule.object.toLowerCase() === schema.name.toLowerCase()) {
       const value = fields[rule.field];
       if (typeof value === 'string' && value !== '') {
-        const clash = this.withValue(schema.name, this.field(schema, rule.field)?.name ?? rule.field, value).find((r) => r.Id !== existing?.Id);
-        if (clash) return err('DUPLICATES_DETECTED', 'Use one of these records?', []);
+        const clashes = this.withValue(schema.name, this.field(schema, rule.field)?.name ?? rule.field, value).filter((r) => r.Id !== existing?.Id);
+        if (clashes.length > 0) return duplicatesDetected(schema.name, clashes);
       }
     }
     return undefined;
