@@ -42,10 +42,28 @@ describe('a lookup batch refused as a whole (tiny destination, additive)', () =>
     });
   }
 
-  it('every key refused (a systemic refusal) in a batch of 25: failed after three lookups (the batch, then its halves), not one per record', async () => {
+  it('every key refused (a systemic refusal) in a batch of 25: failed after seven lookups (the batch, its halves, their halves), not one per record', async () => {
     await admin.setFaults([refused('Lookups are disabled.')]);
     const summary = await run(Array.from({ length: 25 }, (_, i) => rec(i)));
     expect(summary.counts).toMatchObject({ failed: 25, created: 0 });
-    expect(await lookups()).toBe(3);
+    expect(await lookups()).toBe(7);
+  });
+
+  // Fresh reviewer 141, F1: with both halves failing, a batch over 16 was failed whole, whatever the errors.
+  it('two bad keys in different halves of 25, the same answer for both: only their records fail', async () => {
+    await admin.setFaults([3, 20].map((i) => ({ ...refused('Malformed key.'), query: `^p${i}@example\\.com$` })));
+    const summary = await run(Array.from({ length: 25 }, (_, i) => rec(i)));
+    expect(summary.results.filter((r) => r.outcome !== 'created').map((r) => [r.id, r.code])).toEqual([['p3', 'invalid_request'], ['p20', 'invalid_request']]);
+  });
+
+  it('a bad key in one half and a 503 on every lookup naming a key of the other: the bad record fails invalid_request, the other half retryable, no good record told its data is invalid', async () => {
+    await admin.setFaults([{ ...refused('Malformed key.'), query: '^p3@example\\.com$' }, { kind: 'server_error', status: 503, method: 'GET', path: '^/records$', query: '^p20@example\\.com$' }]);
+    const summary = await run(Array.from({ length: 25 }, (_, i) => rec(i)));
+    const failed = summary.results.filter((r) => r.outcome === 'failed');
+    expect(failed.filter((r) => r.code === 'invalid_request').map((r) => r.id)).toEqual(['p3']);
+    expect(failed.filter((r) => r.code !== 'invalid_request').every((r) => r.retryable === true)).toBe(true);
+    expect(failed.some((r) => r.id === 'p20')).toBe(true);
+    expect(summary.results.filter((r) => r.outcome === 'created').length).toBe(25 - failed.length);
+    expect(summary.results).toHaveLength(25);
   });
 });

@@ -9,28 +9,65 @@ export interface FindOutcome {
   readonly failed: ReadonlyMap<number, SyncError>;
 }
 
+/** A part of the batch whose lookup failed, with its error. */
+interface Failing {
+  readonly requests: readonly LookupRequest[];
+  readonly error: SyncError;
+}
+
 /** One call's answer: found, failed with an error, or the run is stopping. */
 type Attempt = { readonly found: ReadonlyMap<number, readonly FoundRecord[]> } | { readonly error: SyncError } | undefined;
 
 /**
- * Up to this many records (records), a refused batch is split down to the bad record even where
- * both halves fail (several bad records); a larger batch whose halves both fail is failed whole:
- * a refusal of every key (a systemic one) would otherwise cost a call per record.
+ * Up to this many records (records), a refused batch is always split down to the bad records;
+ * a larger one whose every part fails with the same error at a level of four parts or more is
+ * refused whole (a refusal of every key, which would otherwise cost a call per record).
  */
 const SPLIT_ALWAYS = 16;
 
 /**
  * Looks one batch up through the run's `Caller` (paced, retried, counted). A batch refused as a
- * whole (an error that is not retryable: a 400 answering one bad key) is split in halves,
- * recursively, so only the bad record's lookup fails, as a write batch is (`sendBatch`): one
- * OneSignal user whose view answered 400 failed the nine looked up beside it, on every run
- * (fresh trial 140, F1). Returns undefined when the run is stopping (nothing is failed then:
- * the records stay unsent).
+ * whole (an error that is not retryable: a 400 answering one bad key) is split in halves, level
+ * by level, and only the parts that fail are split again, so only the bad records' lookups fail,
+ * as a write batch's are (`sendBatch`): one OneSignal user whose view answered 400 failed the
+ * nine looked up beside it, on every run (fresh trial 140, F1). A part failing with a retryable
+ * error fails retryable; the same error on every part of a level of four or more, over
+ * {@link SPLIT_ALWAYS} records, is the batch's: 7 calls, not one per record. Returns undefined
+ * when the run is stopping (nothing is failed then: the records stay unsent).
  */
 export async function findSplitting(ctx: RecordRunContext, batch: readonly LookupRequest[]): Promise<FindOutcome | undefined> {
   const first = await attempt(ctx, batch);
   if (first === undefined) return undefined;
-  return 'found' in first ? { found: first.found, failed: new Map() } : splitAfter(ctx, batch, first.error);
+  if ('found' in first) return { found: first.found, failed: new Map() };
+  const found = new Map<number, readonly FoundRecord[]>();
+  const failed = new Map<number, SyncError>();
+  const fail = (part: Failing) => part.requests.forEach((r) => failed.set(r.ref, part.error));
+  let failing: Failing[] = [{ requests: batch, error: first.error }];
+  while (failing.length > 0) {
+    const parts = failing.flatMap((part) => (part.error.retryable || part.requests.length === 1 ? (fail(part), []) : halves(part.requests)));
+    if (parts.length === 0) break;
+    const tries = await Promise.all(parts.map((part) => attempt(ctx, part)));
+    if (tries.some((t) => t === undefined)) return undefined;
+    failing = [];
+    tries.forEach((t, i) => {
+      if (t !== undefined && 'found' in t) for (const [ref, records] of t.found) found.set(ref, records);
+      else if (t !== undefined) failing.push({ requests: parts[i] as readonly LookupRequest[], error: t.error });
+    });
+    if (refusedWhole(batch, parts.length, failing)) failing.splice(0).forEach(fail);
+  }
+  return { found, failed };
+}
+
+/** True when every part of a level of four or more failed with the same error, the batch over {@link SPLIT_ALWAYS} records. */
+function refusedWhole(batch: readonly LookupRequest[], parts: number, failing: readonly Failing[]): boolean {
+  if (batch.length <= SPLIT_ALWAYS || parts < 4 || failing.length < parts) return false;
+  const [one] = failing;
+  return failing.every((f) => f.error.code === one?.error.code && f.error.message === one.error.message && !f.error.retryable);
+}
+
+function halves(requests: readonly LookupRequest[]): LookupRequest[][] {
+  const mid = Math.ceil(requests.length / 2);
+  return [requests.slice(0, mid), requests.slice(mid)];
 }
 
 async function attempt(ctx: RecordRunContext, batch: readonly LookupRequest[]): Promise<Attempt> {
@@ -40,23 +77,4 @@ async function attempt(ctx: RecordRunContext, batch: readonly LookupRequest[]): 
     const error = toSyncError(thrown);
     return isRunStopping(error) ? undefined : { error };
   }
-}
-
-/** The batch failed with `error`: each half looked up on its own, and a failed half split again (see {@link SPLIT_ALWAYS}). */
-async function splitAfter(ctx: RecordRunContext, batch: readonly LookupRequest[], error: SyncError): Promise<FindOutcome | undefined> {
-  const failedAll = (requests: readonly LookupRequest[], e: SyncError): FindOutcome => ({ found: new Map(), failed: new Map(requests.map((r) => [r.ref, e])) });
-  if (error.retryable || batch.length === 1) return failedAll(batch, error);
-  const mid = Math.ceil(batch.length / 2);
-  const halves = [batch.slice(0, mid), batch.slice(mid)] as const;
-  const tries = await Promise.all(halves.map((half) => attempt(ctx, half)));
-  if (tries.some((t) => t === undefined)) return undefined;
-  const [a, b] = tries as [NonNullable<Attempt>, NonNullable<Attempt>];
-  if ('error' in a && 'error' in b && batch.length > SPLIT_ALWAYS) return { found: new Map(), failed: new Map([...failedAll(halves[0], a.error).failed, ...failedAll(halves[1], b.error).failed]) };
-  const outcomes = await Promise.all(halves.map((half, i) => {
-    const t = tries[i] as NonNullable<Attempt>;
-    return 'found' in t ? { found: t.found, failed: new Map() } : splitAfter(ctx, half, t.error);
-  }));
-  if (outcomes.some((o) => o === undefined)) return undefined;
-  const [x, y] = outcomes as [FindOutcome, FindOutcome];
-  return { found: new Map([...x.found, ...y.found]), failed: new Map([...x.failed, ...y.failed]) };
 }
