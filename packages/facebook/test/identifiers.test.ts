@@ -43,6 +43,16 @@ describe('EMAIL', () => {
     ['ada@example.com;', undefined],
     ['ada(work)@example.com', undefined],
     ["o'brien+news@example.ie", "o'brien+news@example.ie"],
+    // Fresh reviewer 141, F4: characters no domain holds.
+    ['ann@example.com!', undefined],
+    ['ann@example.com?', undefined],
+    ["ann@example.com'", undefined],
+    ['ann@example.com/', undefined],
+    ['ann@exa#mple.com', undefined],
+    ['ann@-example.com', undefined],
+    ['ann@mail-1.example.co.uk', 'ann@mail-1.example.co.uk'],
+    ['ann@bücher.example', 'ann@bücher.example'],
+    ['ann@xn--bcher-kva.example', 'ann@xn--bcher-kva.example'],
   ])('%j → %j', (raw, expected) => expect(normaliseEmail(raw)).toBe(expected));
 
   // Reviewer 98, finding 2: invisible characters and mailto: were hashed with the address (created, never matched).
@@ -93,6 +103,17 @@ describe('PHONE (default country US unless stated)', () => {
     ['011 44 20 7946 0018', '442079460018'],
   ])('%s → %s (extension dropped, country code added, digits only)', (raw, expected) => {
     expect(normalisePhone(raw, 'US')).toBe(expected);
+  });
+
+  // Fresh reviewer 141, F3: with no country known, 011… was read as an international prefix: a Buenos Aires landline hashed
+  // as an Austrian number, a Leicester one as a New Zealand number.
+  it('with no country known: + and 00 numbers are read, 011… and other national numbers are not', () => {
+    expect(normalisePhone('011 4312-3456', undefined)).toBeUndefined();
+    expect(normalisePhone('0116 496 0018', undefined)).toBeUndefined();
+    expect(normalisePhone('9876543210', undefined)).toBeUndefined();
+    expect(normalisePhone('00 44 20 7946 0018', undefined)).toBe('442079460018');
+    expect(normalisePhone('+91 98765 43210', undefined)).toBe('919876543210');
+    expect(normalisePhone('011 44 20 7946 0018', 'US')).toBe('442079460018');
   });
 
   it('a national number gets the configured default country', () => {

@@ -20,6 +20,18 @@ const SPECIALS = /[<>()[\]\\,;:"]/;
  */
 const STRAY_DOTS = /@\.|@[^@]*\.\./;
 
+/** A domain label: letters and digits (any script, for internationalised names), hyphens inside only (RFC 1035 §2.3.1, RFC 5890). */
+const LABEL = /^[\p{L}\p{N}](?:[\p{L}\p{N}\p{M}-]*[\p{L}\p{N}\p{M}])?$/u;
+
+/**
+ * True when `domain` is a host name: labels of letters, digits and inner hyphens. `ann@example.com!`,
+ * `ann@exa#mple.com` or `ann@-example.com` was hashed and reported added, matching nobody
+ * (fresh reviewer 141, F4).
+ */
+function hostName(domain: string): boolean {
+  return domain.split('.').every((label) => LABEL.test(label));
+}
+
 /** A `mailto:` link's scheme (RFC 6068), any case: what a link copied as a cell starts with. */
 const MAILTO = /^mailto:/i;
 
@@ -31,5 +43,5 @@ const MAILTO = /^mailto:/i;
  */
 export function normaliseEmail(raw: string): string | undefined {
   const email = withoutInvisible(raw).trim().replace(MAILTO, '').trim().toLowerCase();
-  return EMAIL.test(email) && !STRAY_DOTS.test(email) && !SPECIALS.test(email) ? email : undefined;
+  return EMAIL.test(email) && !STRAY_DOTS.test(email) && !SPECIALS.test(email) && hostName(email.slice(email.lastIndexOf('@') + 1)) ? email : undefined;
 }
