@@ -748,3 +748,61 @@ describe('two syncs sharing a state and an audience (tiny audience; #17, the aud
     }
   });
 });
+
+/**
+ * A destination whose lookups lag and that cannot read a record by id (`lookupLags`): a record
+ * that left the source whose own record its search does not show yet, beside a copy with its
+ * email, is refused and stays tracked, then deleted once search shows it (fresh reviewer 141,
+ * F2: forgotten, it was never deleted).
+ */
+describe('a departure at a destination whose lookups lag (tiny with lookupLags, sync mode)', () => {
+  let emulator: ReturnType<typeof createTinyEmulator>;
+  let admin: EmulatorClient;
+  let url: string;
+  beforeEach(async () => {
+    emulator = createTinyEmulator();
+    url = await emulator.start();
+    admin = new EmulatorClient(url);
+  });
+  afterEach(async () => {
+    await emulator.stop();
+  });
+  const hidden = new Set<string>();
+  const lagging = (lookupLags: boolean) => ({
+    ...tinyDestination,
+    lookupLags,
+    verbs: {
+      ...tinyDestination.verbs,
+      find: async (ctx: Parameters<typeof tinyDestination.verbs.find>[0], requests: Parameters<typeof tinyDestination.verbs.find>[1]) => {
+        const found = await tinyDestination.verbs.find(ctx, requests);
+        return new Map([...found].map(([ref, records]) => [ref, records.filter((r) => !hidden.has(r.id))]));
+      },
+    },
+  }) as typeof tinyDestination;
+
+  for (const lookupLags of [true, false]) {
+    it(`lookupLags ${lookupLags}: its own record not shown yet, a copy with its email: ${lookupLags ? 'refused (ambiguous_match), still tracked, deleted once shown' : 'forgotten (not_found): a destination that says nothing is taken to see every write'}`, async () => {
+      const state = new MemoryStateStore();
+      const run = (records: ConformanceRecord[]) =>
+        runSync({ collectResults: true, destination: lagging(lookupLags), config: { baseUrl: url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: { minTimeoutMs: 5, maxTimeoutMs: 20 }, guard: { maxDeletes: 10 } });
+      const first = await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('z', 'z@example.com', 'Zed Zee')]);
+      const own = String(first.results.find((r) => r.id === 'a')?.destinationId);
+      await admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace (copy)' } }] });
+      hidden.add(own);
+      const left = await run([rec('z', 'z@example.com', 'Zed Zee')]);
+      const a = left.results.find((r) => r.id === 'a');
+      if (!lookupLags) {
+        expect(a).toMatchObject({ outcome: 'skipped', code: 'not_found' });
+        hidden.clear();
+        return;
+      }
+      expect(a).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
+      expect(a?.message).toMatch(/search may not show yet\. Nothing was changed, and it is still tracked/);
+      expect((await admin.records<{ records: { id: string }[] }>()).records.map((r) => r.id)).toContain(own);
+      hidden.clear();
+      const later = await run([rec('z', 'z@example.com', 'Zed Zee')]);
+      expect(later.results.find((r) => r.id === 'a')).toMatchObject({ outcome: 'deleted', destinationId: own });
+      expect((await admin.records<{ records: { id: string; fields: Record<string, string> }[] }>()).records.map((r) => r.fields.name)).toEqual(['Zed Zee', 'Ada Lovelace (copy)']);
+    });
+  }
+});

@@ -148,6 +148,15 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * vendor cannot merge records (OneSignal: remove the other user's alias, or delete it).
    */
   readonly duplicateRemedy?: string | undefined;
+  /**
+   * True when `find` may miss a record written moments ago (an eventually consistent search)
+   * and does not read `LookupRequest.knownId` by id for `confirmKnown` requests. A record that
+   * left the source whose key then finds only other records is refused (`ambiguous_match`,
+   * nothing changed, still tracked: its own record may only be unsearchable yet) instead of
+   * forgotten as gone. Default false: a destination that reads `knownId` (Salesforce,
+   * Intercom) or whose lookups see every write needs nothing.
+   */
+  readonly lookupLags?: boolean | undefined;
   /** Builds the SDK client (and loads metadata such as field descriptions). */
   connect(config: z.output<Schema>, ctx: ConnectContext): Promise<Client>;
   disconnect?(client: Client): Promise<void>;

@@ -294,12 +294,33 @@ export async function lookupRecords(ctx: RecordRunContext, ledger: RecordLedger)
       // by id where the destination can (`confirmKnown`), is gone: forgotten, nothing changed (fresh trial 139, F2: refused
       // ambiguous_match on every run, advising to delete the survivor).
       if (match.presumed || !onlyOthers(r, [match.id])) ledger.report([{ type: 'found', ref: r.ref, match }]);
+      else if (ctx.destination.lookupLags === true) ledger.report([{ type: 'settled', ref: r.ref, result: othersOnly(ctx, r, [match.id]) }]);
     },
     (r, ids) => {
       if (!onlyOthers(r, ids)) ledger.report([{ type: 'settled', ref: r.ref, result: ambiguous(ctx, ids) }]);
+      else if (ctx.destination.lookupLags === true) ledger.report([{ type: 'settled', ref: r.ref, result: othersOnly(ctx, r, ids) }]);
     },
   );
   await lookupByMarkKeys(ctx, ledger);
+}
+
+/**
+ * A record that left the source whose key finds only other records, at a destination whose
+ * lookups lag and cannot read its own record by id (`lookupLags`): its own may not be
+ * searchable yet (forgotten, it was never deleted: fresh reviewers 138, F1 and 141, F2), or was
+ * deleted or given another key there. Unsure: nothing is changed and it stays tracked.
+ */
+function othersOnly(ctx: RecordRunContext, r: RecordView, ids: readonly string[]): ResultFields {
+  const own = r.entry?.destinationId ?? 'none';
+  return {
+    outcome: 'failed',
+    code: 'ambiguous_match',
+    message:
+      `Left the source, but its ${ctx.matchKeyLabel} finds only other ${ctx.destinationName} records (${listIds(ids)}), not ${own}, the one this sync wrote, which ${ctx.destinationName}'s search may not show yet. ` +
+      `Nothing was changed, and it is still tracked; the next run looks again. If ${own} was deleted or merged away in ${ctx.destinationName}, it stays refused while other records hold its ${ctx.matchKeyLabel}, and they are never written: bring the row back to have it written again.`,
+    retryable: false,
+    action: 'fail',
+  };
 }
 
 /** True for a record that left the source whose key found only records other than the one its state names. */
