@@ -54,4 +54,21 @@ describe('Intercom, sync mode: a departure whose own contact search cannot see y
     expect(await leadsOf()).toEqual(before);
     expect((await state.get(left.syncId, ['p1'])).get('p1')).toBeUndefined();
   });
+
+  // Fresh reviewer 141, F5: its own contact, given another external_id and email in Intercom, was deleted in sync mode (Salesforce
+  // keeps such a record, match_field_changed); with a lead on its old email it is the same.
+  for (const leads of [0, 1]) {
+    it(`its own contact given another external_id and email in Intercom${leads ? ', a lead on its old email' : ''}: kept as it is (match_field_changed), not deleted`, async () => {
+      const state = new MemoryStateStore();
+      const sync = (rs: ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config: env.config, mode: 'sync', source: memorySource(rs), state, retry: FAST, guard: { maxDeletes: 5 } });
+      const first = await sync([person(1), person(2)]);
+      const own = first.results.find((r) => r.id === 'p1')?.destinationId;
+      const changed = await fetch(`${env.url}/contacts/${own}`, { method: 'PUT', headers: { authorization: `Bearer ${env.config.accessToken}`, 'intercom-version': '2.14', 'content-type': 'application/json' }, body: JSON.stringify({ external_id: 'ext-9', email: 'p9@example.com' }) });
+      expect(changed.status).toBe(200);
+      if (leads) await env.admin.seed({ contacts: [{ role: 'lead', email: 'p1@example.com', name: 'Lead' }] });
+      const left = await sync([person(2)]);
+      expect(left.results.find((r) => r.id === 'p1')).toMatchObject({ outcome: 'skipped', code: 'match_field_changed', destinationId: own });
+      expect((await records(env.admin)).contacts.find((c) => c.id === own)).toMatchObject({ external_id: 'ext-9', email: 'p9@example.com', archived: false });
+    });
+  }
 });

@@ -268,9 +268,9 @@ export class IntercomApi {
     withId(await this.call(ctx, 'untagging a contact', (o) => this.client.tags.untagContact({ contact_id: contactId, tag_id: tagId }, o)), 'untagging a contact');
   }
 
-  /** `GET /data_attributes?model=contact`: standard and custom contact attributes. */
+  /** `GET /data_attributes?model=contact&include_archived=true`: standard and custom contact attributes, archived ones too (Intercom leaves them out otherwise). */
   async listContactAttributes(ctx: CallContext): Promise<Intercom.DataAttribute[]> {
-    const list = await this.call(ctx, 'listing data attributes', (o) => this.client.dataAttributes.list({ model: 'contact' }, o));
+    const list = await this.call(ctx, 'listing data attributes', (o) => this.client.dataAttributes.list({ model: 'contact', include_archived: true }, o));
     return listOf(list, 'listing data attributes', false);
   }
 

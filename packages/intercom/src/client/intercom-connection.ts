@@ -10,6 +10,8 @@ export interface IntercomConnection {
   readonly attributes: Map<string, AttributeType>;
   /** Custom attributes Intercom has but the API may not write. */
   readonly readOnlyAttributes: Set<string>;
+  /** Custom attributes archived in Intercom: a value for one is refused, and one of that name cannot be created. */
+  readonly archivedAttributes: Set<string>;
   /** Lowercased tag name → ids of the tags with that name (Intercom compares tag names case-insensitively); filled on first use. */
   tags: Map<string, string[]> | undefined;
   /**
@@ -31,8 +33,8 @@ const TYPES: Readonly<Record<string, AttributeType>> = {
 };
 
 /**
- * Connects: builds the SDK-backed API and loads the contact data attributes
- * (`GET /data_attributes?model=contact`), which also checks the token.
+ * Connects: builds the SDK-backed API and loads the contact data attributes, archived ones
+ * too (`GET /data_attributes?model=contact&include_archived=true`), which also checks the token.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/data-attributes/lisdataattributes
  *
  * @throws AuthError (`authentication_failed`) when Intercom refuses the token.
@@ -41,12 +43,14 @@ export async function connectIntercom(config: IntercomConfig, ctx: { readonly lo
   const api = new IntercomApi({ baseUrl: config.baseUrl, accessToken: config.accessToken, timeoutMs: config.requestTimeoutMs });
   const attributes = new Map<string, AttributeType>();
   const readOnlyAttributes = new Set<string>();
+  const archivedAttributes = new Set<string>();
   const listed = await api.listContactAttributes({ rateLimit: { observe: () => undefined }, signal: ctx.signal });
   for (const a of listed) {
-    if (a.custom !== true || a.archived === true || typeof a.name !== 'string') continue;
-    if (a.api_writable === false) readOnlyAttributes.add(a.name);
+    if (a.custom !== true || typeof a.name !== 'string') continue;
+    if (a.archived === true) archivedAttributes.add(a.name);
+    else if (a.api_writable === false) readOnlyAttributes.add(a.name);
     else attributes.set(a.name, TYPES[String(a.data_type)] ?? 'string');
   }
   ctx.logger.debug('intercom connected', { customAttributes: attributes.size });
-  return { api, attributes, readOnlyAttributes, tags: undefined, contactTags: new Map() };
+  return { api, attributes, readOnlyAttributes, archivedAttributes, tags: undefined, contactTags: new Map() };
 }

@@ -47,6 +47,22 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
  * its key: a contact not searchable yet is still deleted, and one merged away is forgotten.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
  */
+/**
+ * A record that left the source whose own contact, read by id, no longer holds its key: its
+ * external_id or email was changed in Intercom since, so it may be someone else now. Kept, as
+ * Salesforce keeps such a record (fresh reviewer 141, F5: sync mode deleted it).
+ */
+const KEY_CHANGED = {
+  code: 'match_field_changed',
+  message: 'The contact this sync wrote no longer holds its external_id or email: it was changed in Intercom since. Nothing was written to it; delete it in Intercom if that person left too.',
+} as const;
+
+/** True when `contact` holds one of the request's keys (its external_id, or its email, compared as Intercom does: case-insensitively). */
+function holdsKey(contact: ContactSummary, key: { readonly externalId?: string | undefined; readonly email?: string | undefined }): boolean {
+  if (key.externalId !== undefined && contact.external_id === key.externalId) return true;
+  return key.email !== undefined && contact.email?.toLowerCase() === key.email.toLowerCase();
+}
+
 export async function findContacts(ctx: IntercomContext, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord[]>> {
   const { byExternalId, byEmail } = matchFields(ctx.config.matchBy);
   const keys = requests.map((r) => ({
@@ -95,7 +111,8 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
       rememberTags(ctx, [contact]);
-      found.set(request.ref, [...(found.get(request.ref) ?? []), { id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy) }]);
+      const held = request.confirmKnown !== true || holdsKey(contact, keys[requests.indexOf(request)] ?? {});
+      found.set(request.ref, [...(found.get(request.ref) ?? []), { id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy), ...(held ? {} : { blocked: KEY_CHANGED }) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }

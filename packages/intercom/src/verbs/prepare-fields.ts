@@ -5,6 +5,22 @@ import { dateOptionsOf } from '../fields/field-values';
 import type { IntercomContext } from './verb-context';
 
 /**
+ * Mapped custom attributes that Intercom has archived: it refuses their values, and a new one
+ * of that name ("use a different name"): the run stopped there, or told to create an
+ * attribute that exists (fresh trial 139, F6).
+ *
+ * @throws {@link ConfigError} `unknown_custom_attribute`, naming them.
+ */
+function refuseArchived(archived: readonly string[]): void {
+  if (archived.length === 0) return;
+  const names = archived.map((n) => `"${n}"`).join(', ');
+  throw new ConfigError(
+    `Intercom's data attribute${archived.length === 1 ? '' : 's'} ${names} ${archived.length === 1 ? 'is' : 'are'} archived: Intercom refuses values for ${archived.length === 1 ? 'it' : 'them'}, and a new attribute of that name. Unarchive ${archived.length === 1 ? 'it' : 'them'} in Intercom (Settings → Data → People), or map to another name; nothing was created or sent.`,
+    'unknown_custom_attribute',
+  );
+}
+
+/**
  * Names Intercom accepts for a new data attribute: letters, digits, currency symbols, spaces,
  * hyphens and underscores (its answer otherwise: "Your name for this attribute must only contain
  * alphanumeric characters, currency symbols, and hyphens"; spaces and underscores are in its own
@@ -63,6 +79,7 @@ export async function prepareContactFields(ctx: IntercomContext, names: readonly
     .map(targetOf)
     .filter((t) => t?.kind === 'custom')
     .map((t) => t?.name as string);
+  refuseArchived(custom.filter((n) => ctx.client.archivedAttributes.has(n)));
   const readOnly = custom.filter((n) => readOnlyAttributes.has(n));
   if (readOnly.length > 0) {
     throw new ConfigError(`Intercom does not let the API write ${readOnly.map((n) => `"${CUSTOM_PREFIX}${n}"`).join(', ')}.`, 'read_only_field');
