@@ -181,6 +181,20 @@ describe('Intercom: custom attribute names it would refuse (fresh helper 72, fin
   });
 });
 
+// Fresh trial 139, F6: Intercom lists archived data attributes only when asked (include_archived); an archived one was "missing":
+// customAttributes=refuse said to create it (it exists), create stopped the run at Intercom's "use a different name".
+describe('Intercom: a mapped custom attribute archived in Intercom', () => {
+  const t = perTestEmulator(startEmulator);
+  for (const customAttributes of ['refuse', 'create'] as const) {
+    it(`customAttributes=${customAttributes}: refused before anything is created or sent, saying it is archived and to unarchive it`, async () => {
+      await t.env.admin.seed({ data_attributes: [{ name: 'tier', data_type: 'string', archived: true }] });
+      const attempt = runSync({ collectResults: true, destination: intercomDestination, config: { ...t.env.config, customAttributes }, source: memorySource([person(1, { 'custom_attributes.tier': 'gold' })]), state: t.state, retry: FAST, mode: 'additive' });
+      await expect(attempt).rejects.toMatchObject({ code: 'unknown_custom_attribute', message: expect.stringMatching(/data attribute "tier" is archived.*Unarchive it in Intercom/) });
+      expect((await t.env.admin.requests()).filter((e) => e.method !== 'GET')).toEqual([]);
+    });
+  }
+});
+
 // Fresh trial 139, F5: a 409 naming a contact that holds another external_id (not Intercom's documented answer: users are unique by
 // external_id; a gateway's or another API version's) was taken over: the row's external_id and name written onto that person.
 describe('Intercom: a create answered 409 naming a contact with another external_id', () => {
