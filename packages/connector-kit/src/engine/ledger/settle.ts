@@ -50,7 +50,7 @@ function unsent(record: LedgerRecord, ctx: SettleContext, message = 'Not sent.')
     // Marked as being sent: its call may have gone out, unanswered (in flight when the run stopped).
     return {
       ...notSent(record, ctx.stopped),
-      message: `Not confirmed: the run stopped (${ctx.stopped.code}) before the destination confirmed it, so it may or may not have been written; state keeps it pending, and the next run looks it up before sending again.`,
+      message: `Not confirmed: the run stopped (${ctx.stopped.code}) before the destination confirmed it, so it may or may not have been written; state keeps it pending, and the next run ${ctx.kind === 'audience' ? 'sends it again (an audience has no lookup; adding or removing a member twice changes nothing)' : 'looks it up before sending again'}.`,
     };
   }
   if (ctx.stopped) return notSent(record, ctx.stopped);
