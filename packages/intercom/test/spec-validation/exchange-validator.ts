@@ -123,7 +123,9 @@ export class ExchangeValidator {
       validator = new OpenAPIRequestValidator({
         parameters: parameters as never,
         componentSchemas: (this.doc.components?.schemas ?? {}) as never,
-        ajvOptions: { strict: false, validateFormats: false },
+        // Query, path and header values are text on the wire (OpenAPI's simple and form styles): `include_archived=true` is the
+        // boolean true its schema says, so Ajv reads them as their schema's type (`coerceTypes`) before checking them.
+        ajvOptions: { strict: false, validateFormats: false, coerceTypes: true },
         additionalQueryProperties: true,
       });
       this.requestValidators.set(operation.id, validator);
@@ -172,7 +174,7 @@ export class ExchangeValidator {
     const out: Violation[] = [];
     const add = (part: Violation['part'], message: string) => out.push({ operation: operation.id, status: exchange.status, part, message, exchange: name });
     const headers = Object.fromEntries(Object.entries(exchange.requestHeaders).map(([k, v]) => [k.toLowerCase(), v]));
-    const request = this.requestValidator(operation).validateRequest({ headers, body: {}, params, query: exchange.query });
+    const request = this.requestValidator(operation).validateRequest({ headers, body: {}, params: { ...params }, query: { ...exchange.query } });
     if (request) add('request', JSON.stringify(request.errors ?? request));
     const bodyValidator = exchange.requestBody === undefined ? undefined : this.bodyValidator(operation);
     const body = bodyValidator?.validateResponse('body', exchange.requestBody);
