@@ -42,12 +42,21 @@ describe('a lookup batch refused as a whole (tiny destination, additive)', () =>
     });
   }
 
-  it('every key refused (a systemic refusal) in a batch of 25: failed after seven lookups (the batch, its halves, their halves), not one per record', async () => {
+  it('every key refused (a systemic refusal) in a batch of 25: failed after 15 lookups (the batch, its halves, quarters and eighths), not one per record', async () => {
     await admin.setFaults([refused('Lookups are disabled.')]);
     const summary = await run(Array.from({ length: 25 }, (_, i) => rec(i)));
     expect(summary.counts).toMatchObject({ failed: 25, created: 0 });
-    expect(await lookups()).toBe(7);
+    expect(await lookups()).toBe(15);
   });
+
+  // Fresh reviewer 142, F1: four parts of a deeper level failing alike were taken for a refusal of the whole batch.
+  for (const bad of [[0, 4, 8, 12], [0, 7, 13, 20]]) {
+    it(`four bad keys (${bad.join(', ')}) among 25: only their records fail`, async () => {
+      await admin.setFaults(bad.map((i) => ({ ...refused('Malformed key.'), query: `^p${i}@example\\.com$` })));
+      const summary = await run(Array.from({ length: 25 }, (_, i) => rec(i)));
+      expect(summary.results.filter((r) => r.outcome !== 'created').map((r) => r.id).sort()).toEqual(bad.map((i) => `p${i}`).sort());
+    });
+  }
 
   // Fresh reviewer 141, F1: with both halves failing, a batch over 16 was failed whole, whatever the errors.
   it('two bad keys in different halves of 25, the same answer for both: only their records fail', async () => {

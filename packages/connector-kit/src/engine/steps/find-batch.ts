@@ -20,10 +20,14 @@ type Attempt = { readonly found: ReadonlyMap<number, readonly FoundRecord[]> } |
 
 /**
  * Up to this many records (records), a refused batch is always split down to the bad records;
- * a larger one whose every part fails with the same error at a level of four parts or more is
- * refused whole (a refusal of every key, which would otherwise cost a call per record).
+ * a larger one none of whose parts was answered yet, every part of a level of
+ * {@link WHOLE_LEVEL} parts failing with the same error, is refused whole (a refusal of every
+ * key, which would otherwise cost a call per record).
  */
 const SPLIT_ALWAYS = 16;
+
+/** The parts of a level at which a refusal of every part is taken for the batch's: eighths, after 1 + 2 + 4 + 8 = 15 calls. */
+const WHOLE_LEVEL = 8;
 
 /**
  * Looks one batch up through the run's `Caller` (paced, retried, counted). A batch refused as a
@@ -31,8 +35,9 @@ const SPLIT_ALWAYS = 16;
  * by level, and only the parts that fail are split again, so only the bad records' lookups fail,
  * as a write batch's are (`sendBatch`): one OneSignal user whose view answered 400 failed the
  * nine looked up beside it, on every run (fresh trial 140, F1). A part failing with a retryable
- * error fails retryable; the same error on every part of a level of four or more, over
- * {@link SPLIT_ALWAYS} records, is the batch's: 7 calls, not one per record. Returns undefined
+ * error fails retryable; the same error on every part of a level of {@link WHOLE_LEVEL}, no part
+ * answered yet, over {@link SPLIT_ALWAYS} records, is the batch's: 15 calls, not one per record
+ * (several bad keys can look so: eight or more, one in each eighth). Returns undefined
  * when the run is stopping (nothing is failed then: the records stay unsent).
  */
 export async function findSplitting(ctx: RecordRunContext, batch: readonly LookupRequest[]): Promise<FindOutcome | undefined> {
@@ -43,6 +48,7 @@ export async function findSplitting(ctx: RecordRunContext, batch: readonly Looku
   const failed = new Map<number, SyncError>();
   const fail = (part: Failing) => part.requests.forEach((r) => failed.set(r.ref, part.error));
   let failing: Failing[] = [{ requests: batch, error: first.error }];
+  let answered = false;
   while (failing.length > 0) {
     const parts = failing.flatMap((part) => (part.error.retryable || part.requests.length === 1 ? (fail(part), []) : halves(part.requests)));
     if (parts.length === 0) break;
@@ -50,17 +56,20 @@ export async function findSplitting(ctx: RecordRunContext, batch: readonly Looku
     if (tries.some((t) => t === undefined)) return undefined;
     failing = [];
     tries.forEach((t, i) => {
-      if (t !== undefined && 'found' in t) for (const [ref, records] of t.found) found.set(ref, records);
+      if (t !== undefined && 'found' in t) {
+        answered = true;
+        for (const [ref, records] of t.found) found.set(ref, records);
+      }
       else if (t !== undefined) failing.push({ requests: parts[i] as readonly LookupRequest[], error: t.error });
     });
-    if (refusedWhole(batch, parts.length, failing)) failing.splice(0).forEach(fail);
+    if (!answered && refusedWhole(batch, parts.length, failing)) failing.splice(0).forEach(fail);
   }
   return { found, failed };
 }
 
-/** True when every part of a level of four or more failed with the same error, the batch over {@link SPLIT_ALWAYS} records. */
+/** True when every part of a level of {@link WHOLE_LEVEL} or more failed with the same error, the batch over {@link SPLIT_ALWAYS} records. */
 function refusedWhole(batch: readonly LookupRequest[], parts: number, failing: readonly Failing[]): boolean {
-  if (batch.length <= SPLIT_ALWAYS || parts < 4 || failing.length < parts) return false;
+  if (batch.length <= SPLIT_ALWAYS || parts < WHOLE_LEVEL || failing.length < parts) return false;
   const [one] = failing;
   return failing.every((f) => f.error.code === one?.error.code && f.error.message === one.error.message && !f.error.retryable);
 }
