@@ -153,8 +153,10 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    * and does not read `LookupRequest.knownId` by id for `confirmKnown` requests. A record that
    * left the source whose key then finds only other records is refused (`ambiguous_match`,
    * nothing changed, still tracked: its own record may only be unsearchable yet) instead of
-   * forgotten as gone. Default false: a destination that reads `knownId` (Salesforce,
-   * Intercom) or whose lookups see every write needs nothing.
+   * forgotten as gone. A departure its key finds nothing for is forgotten in any case: a
+   * destination whose search lags should read `knownId` by id at least then (Salesforce and
+   * Intercom do). Default false: a destination that reads `knownId` for `confirmKnown`
+   * requests or whose lookups see every write needs nothing.
    */
   readonly lookupLags?: boolean | undefined;
   /** Builds the SDK client (and loads metadata such as field descriptions). */

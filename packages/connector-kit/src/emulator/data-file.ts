@@ -62,7 +62,8 @@ export class DataFile {
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, JSON.stringify(this.data.snapshot()));
+      // The emulated records are the synced people's data: readable by the owner only, as the state file (fresh reviewer 142, F6).
+      writeFileSync(tmp, JSON.stringify(this.data.snapshot()), { mode: 0o600 });
       renameSync(tmp, this.path);
     } catch (error) {
       try {

@@ -108,10 +108,15 @@ export function openStateFile(Database: DatabaseClass, path: string): BetterSqli
  * Creates an empty file only its owner may read or write (0600): a state file holds each
  * record's mapped values in clear (emails, phones: to tell what changed), and SQLite gives
  * its `-wal` and `-shm` files the database file's permissions. A new state folder is 0700.
- * Files made before are left as they are. Fails when the file exists (`wx`).
+ * Files made before are left as they are; one another run has just made is left to it.
  */
 function createPrivate(file: string): void {
-  closeSync(openSync(file, 'wx', 0o600));
+  try {
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    // Another run created it first (a file system without hard links, two runs starting together): open theirs.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /**
