@@ -213,4 +213,15 @@ describe('Intercom: a create answered 409 naming a contact with another external
     expect(await contactOf('parent-1')).toMatchObject({ name: 'Parent', email: 'family@example.com' });
     expect((await t.env.admin.requests()).filter((e) => e.method === 'PUT')).toEqual([]);
   });
+
+  // Fresh reviewer 142, F3: a user with no external_id and another email was taken over.
+  it('a 409 naming a user with no external_id and another email: left alone; the row fails conflict', async () => {
+    await t.env.admin.seed({ contacts: [{ role: 'user', email: 'family@example.com', name: 'Parent' }] });
+    const parent = (await records(t.env.admin)).contacts.find((c) => c.email === 'family@example.com');
+    await t.env.admin.setFaults([{ kind: 'server_error', status: 409, method: 'POST', path: '^/contacts$', times: 1, body: { type: 'error.list', errors: [{ code: 'conflict', message: `A contact matching those details already exists with id=${parent?.id}` }] } }]);
+    const summary = await run([{ id: 'c1', snapshot: { properties: { external_id: 'child-1', email: 'child@example.com', name: 'Child' }, groups: [] } }], { mode: 'additive' });
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'conflict' });
+    expect(summary.results[0]?.message).toMatch(/holds no external_id and another email: someone else's, not written to/);
+    expect((await records(t.env.admin)).contacts.find((c) => c.id === parent?.id)).toMatchObject({ name: 'Parent', email: 'family@example.com' });
+  });
 });

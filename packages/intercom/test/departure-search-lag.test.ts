@@ -71,4 +71,19 @@ describe('Intercom, sync mode: a departure whose own contact search cannot see y
       expect((await records(env.admin)).contacts.find((c) => c.id === own)).toMatchObject({ external_id: 'ext-9', email: 'p9@example.com', archived: false });
     });
   }
+
+  // Fresh reviewer 142, F2: matching by external_id then email, a contact given another external_id but keeping its email was
+  // taken as still holding its key (the email), and deleted; the search path takes such a user for someone else.
+  it('matchBy external_id_then_email: its own contact given another external_id, its email kept: kept as it is (match_field_changed), not deleted', async () => {
+    const state = new MemoryStateStore();
+    const config = { ...env.config, matchBy: 'external_id_then_email' as const };
+    const sync = (rs: ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config, mode: 'sync', source: memorySource(rs), state, retry: FAST, guard: { maxDeletes: 5 } });
+    const first = await sync([person(1), person(2)]);
+    const own = first.results.find((r) => r.id === 'p1')?.destinationId;
+    const changed = await fetch(`${env.url}/contacts/${own}`, { method: 'PUT', headers: { authorization: `Bearer ${env.config.accessToken}`, 'intercom-version': '2.14', 'content-type': 'application/json' }, body: JSON.stringify({ external_id: 'ext-9' }) });
+    expect(changed.status).toBe(200);
+    const left = await sync([person(2)]);
+    expect(left.results.find((r) => r.id === 'p1')).toMatchObject({ outcome: 'skipped', code: 'match_field_changed', destinationId: own });
+    expect((await records(env.admin)).contacts.find((c) => c.id === own)).toMatchObject({ external_id: 'ext-9', email: 'p1@example.com', archived: false });
+  });
 });

@@ -29,6 +29,26 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
 }
 
 /**
+ * A record that left the source whose own contact, read by id, no longer holds its key: its
+ * external_id or email was changed in Intercom since, so it may be someone else now. Kept, as
+ * Salesforce keeps such a record (fresh reviewer 141, F5: sync mode deleted it).
+ */
+const KEY_CHANGED = {
+  code: 'match_field_changed',
+  message: 'The contact this sync wrote no longer holds its external_id or email: it was changed in Intercom since. Nothing was written to it; delete it in Intercom if that person left too.',
+} as const;
+
+/**
+ * True when `contact` still holds the request's key as the search path would match it: its
+ * external_id, or its email (case-insensitively) where it is no user holding another
+ * external_id (`fittingByEmail`: that is someone else; fresh reviewer 142, F2).
+ */
+function holdsKey(contact: ContactSummary, key: { readonly externalId?: string | undefined; readonly email?: string | undefined }): boolean {
+  if (key.externalId !== undefined && contact.external_id === key.externalId) return true;
+  return key.email !== undefined && contact.email?.toLowerCase() === key.email.toLowerCase() && fittingByEmail([contact], key.externalId).length === 1;
+}
+
+/**
  * Finds contacts for a batch of records with one search (`POST /contacts/search`, paged):
  * `external_id IN [...]` OR `email IN [...]`, as the `matchBy` option allows. A record
  * matches by external_id first, then by email. Archived contacts are not searchable, so
@@ -47,22 +67,6 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
  * its key: a contact not searchable yet is still deleted, and one merged away is forgotten.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
  */
-/**
- * A record that left the source whose own contact, read by id, no longer holds its key: its
- * external_id or email was changed in Intercom since, so it may be someone else now. Kept, as
- * Salesforce keeps such a record (fresh reviewer 141, F5: sync mode deleted it).
- */
-const KEY_CHANGED = {
-  code: 'match_field_changed',
-  message: 'The contact this sync wrote no longer holds its external_id or email: it was changed in Intercom since. Nothing was written to it; delete it in Intercom if that person left too.',
-} as const;
-
-/** True when `contact` holds one of the request's keys (its external_id, or its email, compared as Intercom does: case-insensitively). */
-function holdsKey(contact: ContactSummary, key: { readonly externalId?: string | undefined; readonly email?: string | undefined }): boolean {
-  if (key.externalId !== undefined && contact.external_id === key.externalId) return true;
-  return key.email !== undefined && contact.email?.toLowerCase() === key.email.toLowerCase();
-}
-
 export async function findContacts(ctx: IntercomContext, requests: readonly LookupRequest[]): Promise<Map<number, FoundRecord[]>> {
   const { byExternalId, byEmail } = matchFields(ctx.config.matchBy);
   const keys = requests.map((r) => ({

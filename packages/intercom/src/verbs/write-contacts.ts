@@ -1,6 +1,6 @@
 import { SyncError, isRunStopping, toSyncError, type ItemResult, type PropertyValue, type UpdateItem, type WriteItem } from '@syncmodes/connector-kit';
 import { conflictingContact, type ConflictingContact } from '../client/errors';
-import type { ContactBody } from '../client/intercom-api';
+import type { ContactBody, ContactSummary } from '../client/intercom-api';
 import { contactBody, roleFor } from './contact-body';
 import { eachItem, failedItem } from './item-results';
 import type { IntercomContext } from './verb-context';
@@ -59,19 +59,24 @@ async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body
  * F5). An archived contact cannot be read (404) until unarchived: taken over as before.
  */
 async function otherExternalId(ctx: IntercomContext, id: string, body: ContactBody): Promise<ItemResult | undefined> {
-  let held: string | null | undefined;
+  let contact: ContactSummary;
   try {
-    held = (await ctx.client.api.getContact(ctx, id)).external_id;
+    contact = await ctx.client.api.getContact(ctx, id);
   } catch (thrown) {
     const error = toSyncError(thrown);
     if (isRunStopping(error)) throw error;
     return { ok: false, error };
   }
   const sent = typeof body.external_id === 'string' ? body.external_id : undefined;
-  if (held == null || held === '' || sent === undefined || held === sent) return undefined;
+  const email = typeof body.email === 'string' ? body.email.toLowerCase() : undefined;
+  const held = contact.external_id == null || contact.external_id === '' ? undefined : contact.external_id;
+  // The record's contact: the same external_id, or (it has none, or none was sent) the same email (fresh reviewer 142, F3: a user
+  // with no external_id and another email was taken over).
+  if (held !== undefined ? held === sent || (sent === undefined && email !== undefined && contact.email?.toLowerCase() === email) : email !== undefined && contact.email?.toLowerCase() === email) return undefined;
+  const holds = held !== undefined ? `another external_id (${held})` : 'no external_id and another email';
   return {
     ok: false,
-    error: new SyncError('conflict', `Intercom answered that contact ${id} already has these details, but it holds another external_id (${held}): someone else's, not written to. Merge the two contacts in Intercom, or fix the source.`, { status: 409 }),
+    error: new SyncError('conflict', `Intercom answered that contact ${id} already has these details, but it holds ${holds}: someone else's, not written to. Merge the two contacts in Intercom, or fix the source.`, { status: 409 }),
   };
 }
 
