@@ -42,11 +42,19 @@ describe('a lookup batch refused as a whole (tiny destination, additive)', () =>
     });
   }
 
-  it('every key refused (a systemic refusal) in a batch of 25: failed after 15 lookups (the batch, its halves, quarters and eighths), not one per record', async () => {
+  it('every key refused (a systemic refusal) in a batch of 25: failed after 18 lookups (the batch, its halves, quarters and eighths, three keys alone), not one per record', async () => {
     await admin.setFaults([refused('Lookups are disabled.')]);
     const summary = await run(Array.from({ length: 25 }, (_, i) => rec(i)));
     expect(summary.counts).toMatchObject({ failed: 25, created: 0 });
-    expect(await lookups()).toBe(15);
+    expect(await lookups()).toBe(18);
+  });
+
+  // Fresh reviewer 143, F1: eight bad keys, one in each eighth, were taken for a refusal of every key.
+  it('eight bad keys among 25, one in each eighth: only their records fail', async () => {
+    const bad = [0, 4, 7, 10, 13, 16, 19, 22];
+    await admin.setFaults(bad.map((i) => ({ ...refused('Malformed key.'), query: `^p${i}@example\\.com$` })));
+    const summary = await run(Array.from({ length: 25 }, (_, i) => rec(i)));
+    expect(summary.results.filter((r) => r.outcome !== 'created').map((r) => r.id).sort()).toEqual(bad.map((i) => `p${i}`).sort());
   });
 
   // Fresh reviewer 142, F1: four parts of a deeper level failing alike were taken for a refusal of the whole batch.

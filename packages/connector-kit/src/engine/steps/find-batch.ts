@@ -36,8 +36,8 @@ const WHOLE_LEVEL = 8;
  * as a write batch's are (`sendBatch`): one OneSignal user whose view answered 400 failed the
  * nine looked up beside it, on every run (fresh trial 140, F1). A part failing with a retryable
  * error fails retryable; the same error on every part of a level of {@link WHOLE_LEVEL}, no part
- * answered yet, over {@link SPLIT_ALWAYS} records, is the batch's: 15 calls, not one per record
- * (several bad keys can look so: eight or more, one in each eighth). Returns undefined
+ * answered yet, over {@link SPLIT_ALWAYS} records, and on three records looked up alone (a
+ * {@link probe}), is the batch's: 18 calls, not one per record. Returns undefined
  * when the run is stopping (nothing is failed then: the records stay unsent).
  */
 export async function findSplitting(ctx: RecordRunContext, batch: readonly LookupRequest[]): Promise<FindOutcome | undefined> {
@@ -62,7 +62,12 @@ export async function findSplitting(ctx: RecordRunContext, batch: readonly Looku
       }
       else if (t !== undefined) failing.push({ requests: parts[i] as readonly LookupRequest[], error: t.error });
     });
-    if (!answered && refusedWhole(batch, parts.length, failing)) failing.splice(0).forEach(fail);
+    if (!answered && refusedWhole(batch, parts.length, failing)) {
+      const probed = await probe(ctx, failing);
+      if (probed === undefined) return undefined;
+      if (probed) failing.splice(0).forEach(fail);
+      else answered = true;
+    }
   }
   return { found, failed };
 }
@@ -72,6 +77,20 @@ function refusedWhole(batch: readonly LookupRequest[], parts: number, failing: r
   if (batch.length <= SPLIT_ALWAYS || parts < WHOLE_LEVEL || failing.length < parts) return false;
   const [one] = failing;
   return failing.every((f) => f.error.code === one?.error.code && f.error.message === one.error.message && !f.error.retryable);
+}
+
+/**
+ * Whether a refusal that looks like the batch's is: one record of the first, middle and last
+ * failing parts looked up alone, all refused alike (a record answered: several bad keys,
+ * spread one to each part, which split further; fresh reviewer 143, F1: eight bad keys among
+ * 200 failed all 200). Undefined when the run is stopping.
+ */
+async function probe(ctx: RecordRunContext, failing: readonly Failing[]): Promise<boolean | undefined> {
+  const picks = [...new Set([0, Math.floor(failing.length / 2), failing.length - 1])].map((i) => failing[i] as Failing);
+  const tries = await Promise.all(picks.map((part) => attempt(ctx, [part.requests[part.requests.length - 1] as LookupRequest])));
+  if (tries.some((t) => t === undefined)) return undefined;
+  const [one] = failing;
+  return tries.every((t) => t !== undefined && 'error' in t && t.error.code === one?.error.code && t.error.message === one.error.message);
 }
 
 function halves(requests: readonly LookupRequest[]): LookupRequest[][] {
