@@ -214,6 +214,28 @@ describe('Intercom: a create answered 409 naming a contact with another external
     expect((await t.env.admin.requests()).filter((e) => e.method === 'PUT')).toEqual([]);
   });
 
+  // Fresh reviewer 143, F2: an archived contact (it cannot be read until unarchived) holding another external_id was unarchived
+  // and overwritten.
+  it('an archived 409 naming a contact with another external_id: unarchived to be read, archived again, not written; the row fails conflict', async () => {
+    await t.env.admin.seed({ contacts: [{ role: 'user', external_id: 'parent-1', email: 'family@example.com', name: 'Parent', archived: true }] });
+    const parent = (await records(t.env.admin)).contacts.find((c) => c.external_id === 'parent-1');
+    await t.env.admin.setFaults([{ kind: 'server_error', status: 409, method: 'POST', path: '^/contacts$', times: 1, body: { type: 'error.list', errors: [{ code: 'conflict', message: `An archived contact matching those details already exists with id=${parent?.id}` }] } }]);
+    const summary = await run([{ id: 'c1', snapshot: { properties: { external_id: 'child-1', email: 'child@example.com', name: 'Child' }, groups: [] } }], { mode: 'additive' });
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'conflict' });
+    expect((await records(t.env.admin)).contacts.find((c) => c.id === parent?.id)).toMatchObject({ external_id: 'parent-1', name: 'Parent', email: 'family@example.com', archived: true });
+    expect((await t.env.admin.requests()).filter((e) => e.method === 'PUT')).toEqual([]);
+  });
+
+  // Fresh reviewer 143, F6: matching by external_id alone, a user with no external_id and the row's email was taken over.
+  it('matchBy external_id: a 409 naming a user with no external_id and the row\'s email: left alone; the row fails conflict', async () => {
+    await t.env.admin.seed({ contacts: [{ role: 'user', email: 'child@example.com', name: 'Someone' }] });
+    const other = (await records(t.env.admin)).contacts.find((c) => c.email === 'child@example.com');
+    await t.env.admin.setFaults([{ kind: 'server_error', status: 409, method: 'POST', path: '^/contacts$', times: 1, body: { type: 'error.list', errors: [{ code: 'conflict', message: `A contact matching those details already exists with id=${other?.id}` }] } }]);
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: { ...t.env.config, matchBy: 'external_id' as const }, source: memorySource([{ id: 'c1', snapshot: { properties: { external_id: 'child-1', email: 'child@example.com', name: 'Child' }, groups: [] } }]), state: t.state, retry: FAST, mode: 'additive' });
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'conflict' });
+    expect((await records(t.env.admin)).contacts.find((c) => c.id === other?.id)).toMatchObject({ name: 'Someone' });
+  });
+
   // Fresh reviewer 142, F3: a user with no external_id and another email was taken over.
   it('a 409 naming a user with no external_id and another email: left alone; the row fails conflict', async () => {
     await t.env.admin.seed({ contacts: [{ role: 'user', email: 'family@example.com', name: 'Parent' }] });

@@ -37,6 +37,8 @@ describe('Intercom destination against the emulator', () => {
           'POST /contacts/search → 200',
           'POST /contacts → 409',
           'POST /contacts/:id/unarchive → 200',
+          // Read once unarchived: another person's would be archived again, not written (fresh reviewer 143, F2).
+          'GET /contacts/:id → 200',
           'PUT /contacts/:id → 200',
         ]);
         const { contacts } = await records(env.admin);
@@ -81,6 +83,7 @@ describe('Intercom destination against the emulator', () => {
         'GET /contacts/:id → 404',
         'POST /contacts → 409',
         'POST /contacts/:id/unarchive → 200',
+        'GET /contacts/:id → 200',
         'PUT /contacts/:id → 200',
         'DELETE /contacts/:id/tags/:tag → 200',
       ]);

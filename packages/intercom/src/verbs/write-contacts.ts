@@ -18,24 +18,8 @@ async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body
   const foreign = conflict.archived ? undefined : await otherExternalId(ctx, conflict.id, body);
   if (foreign !== undefined) return foreign;
   if (conflict.archived) {
-    try {
-      await api.unarchiveContact(ctx, conflict.id);
-    } catch (thrown) {
-      const error = toSyncError(thrown);
-      // Rate limits, gateway answers (502, 503, 504) and network failures are retried by the kit (the create meets the
-      // same 409). A 500 is what Intercom answers for a permanently deleted user (see the emulator's `unarchive`): no retry
-      // brings it back.
-      if (isRunStopping(error) || (error.retryable && error.status !== 500)) throw error;
-      return {
-        ok: false,
-        error: new SyncError(
-          'restore_failed',
-          `Intercom holds an archived or permanently deleted contact with these details (id ${conflict.id}) and would not unarchive it ` +
-            `(${error.message}). A permanently deleted user can never be created again; change the external_id or email, or restore it in Intercom.`,
-          { cause: error, ...(error.status === undefined ? {} : { status: error.status }), ...(error.vendorCode === undefined ? {} : { vendorCode: error.vendorCode }) },
-        ),
-      };
-    }
+    const restored = await restoreOwn(ctx, conflict.id, body);
+    if (restored !== undefined) return restored;
   }
   try {
     rememberTags(ctx, [await api.updateContact(ctx, conflict.id, body)]);
@@ -48,6 +32,42 @@ async function takeOver(ctx: IntercomContext, conflict: ConflictingContact, body
   }
   ctx.logger.debug('create answered 409; updated the existing contact', { id: conflict.id, archived: conflict.archived });
   return { ok: true, id: conflict.id, existing: true };
+}
+
+/**
+ * Unarchives the contact an archived 409 named, then reads it (an archived contact cannot be
+ * read): one holding another person's keys is archived again and refused, not written
+ * (fresh reviewer 143, F2: it was unarchived and overwritten). Undefined when it is the
+ * record's, to be updated.
+ */
+async function restoreOwn(ctx: IntercomContext, id: string, body: ContactBody): Promise<ItemResult | undefined> {
+  const { api } = ctx.client;
+  try {
+    await api.unarchiveContact(ctx, id);
+  } catch (thrown) {
+    const error = toSyncError(thrown);
+    // Rate limits, gateway answers (502, 503, 504) and network failures are retried by the kit (the create meets the
+    // same 409). A 500 is what Intercom answers for a permanently deleted user (see the emulator's `unarchive`): no retry
+    // brings it back.
+    if (isRunStopping(error) || (error.retryable && error.status !== 500)) throw error;
+    return {
+      ok: false,
+      error: new SyncError(
+        'restore_failed',
+        `Intercom holds an archived or permanently deleted contact with these details (id ${id}) and would not unarchive it ` +
+          `(${error.message}). A permanently deleted user can never be created again; change the external_id or email, or restore it in Intercom.`,
+        { cause: error, ...(error.status === undefined ? {} : { status: error.status }), ...(error.vendorCode === undefined ? {} : { vendorCode: error.vendorCode }) },
+      ),
+    };
+  }
+  const foreign = await otherExternalId(ctx, id, body);
+  if (foreign === undefined) return undefined;
+  await api.archiveContact(ctx, id).catch((thrown: unknown) => {
+    const error = toSyncError(thrown);
+    if (isRunStopping(error)) throw error;
+    ctx.logger.warn('could not archive again a contact a 409 named that is someone else\'s', { id, message: error.message });
+  });
+  return foreign;
 }
 
 /**
@@ -72,7 +92,10 @@ async function otherExternalId(ctx: IntercomContext, id: string, body: ContactBo
   const held = contact.external_id == null || contact.external_id === '' ? undefined : contact.external_id;
   // The record's contact: the same external_id, or (it has none, or none was sent) the same email (fresh reviewer 142, F3: a user
   // with no external_id and another email was taken over).
-  if (held !== undefined ? held === sent || (sent === undefined && email !== undefined && contact.email?.toLowerCase() === email) : email !== undefined && contact.email?.toLowerCase() === email) return undefined;
+  const byEmail = ctx.config.matchBy !== 'external_id' || sent === undefined;
+  const sameEmail = byEmail && email !== undefined && contact.email?.toLowerCase() === email;
+  // Matching by external_id alone, another user's email is no match (fresh reviewer 143, F6), as the search path never matches by it.
+  if (held !== undefined ? held === sent || (sent === undefined && sameEmail) : sameEmail) return undefined;
   const holds = held !== undefined ? `another external_id (${held})` : 'no external_id and another email';
   return {
     ok: false,
