@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EmulatorClient } from '../src/emulator/index';
 import { MemoryStateStore, SYNC_MODES, runSync, type SyncMode } from '../src/index';
-import { memorySource, type ConformanceRecord } from '../src/testing/index';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '../src/testing/index';
 import { tinyAudienceDestination, createTinyAudienceEmulator, TINY_AUDIENCE_TOKEN } from './tiny/tiny-audience';
+import { startTiny } from './tiny/start-tiny';
 import { tinyDestination } from './tiny/tiny-destination';
 import { createTinyEmulator, TINY_TOKEN } from './tiny/tiny-emulator';
 
@@ -756,17 +757,7 @@ describe('two syncs sharing a state and an audience (tiny audience; #17, the aud
  * F2: forgotten, it was never deleted).
  */
 describe('a departure at a destination whose lookups lag (tiny with lookupLags, sync mode)', () => {
-  let emulator: ReturnType<typeof createTinyEmulator>;
-  let admin: EmulatorClient;
-  let url: string;
-  beforeEach(async () => {
-    emulator = createTinyEmulator();
-    url = await emulator.start();
-    admin = new EmulatorClient(url);
-  });
-  afterEach(async () => {
-    await emulator.stop();
-  });
+  const t = perTestEmulator(startTiny);
   const hidden = new Set<string>();
   const lagging = (lookupLags: boolean) => ({
     ...tinyDestination,
@@ -784,10 +775,10 @@ describe('a departure at a destination whose lookups lag (tiny with lookupLags, 
     it(`lookupLags ${lookupLags}: its own record not shown yet, a copy with its email: ${lookupLags ? 'refused (ambiguous_match), still tracked, deleted once shown' : 'forgotten (not_found): a destination that says nothing is taken to see every write'}`, async () => {
       const state = new MemoryStateStore();
       const run = (records: ConformanceRecord[]) =>
-        runSync({ collectResults: true, destination: lagging(lookupLags), config: { baseUrl: url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: { minTimeoutMs: 5, maxTimeoutMs: 20 }, guard: { maxDeletes: 10 } });
+        runSync({ collectResults: true, destination: lagging(lookupLags), config: { baseUrl: t.env.url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: { minTimeoutMs: 5, maxTimeoutMs: 20 }, guard: { maxDeletes: 10 } });
       const first = await run([rec('a', 'ada@example.com', 'Ada Lovelace'), rec('z', 'z@example.com', 'Zed Zee')]);
       const own = String(first.results.find((r) => r.id === 'a')?.destinationId);
-      await admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace (copy)' } }] });
+      await t.env.admin.seed({ records: [{ key: 'ada@example.com', fields: { name: 'Ada Lovelace (copy)' } }] });
       hidden.add(own);
       const left = await run([rec('z', 'z@example.com', 'Zed Zee')]);
       const a = left.results.find((r) => r.id === 'a');
@@ -798,11 +789,11 @@ describe('a departure at a destination whose lookups lag (tiny with lookupLags, 
       }
       expect(a).toMatchObject({ outcome: 'failed', code: 'ambiguous_match' });
       expect(a?.message).toMatch(/search may not show yet\. Nothing was changed, and it is still tracked/);
-      expect((await admin.records<{ records: { id: string }[] }>()).records.map((r) => r.id)).toContain(own);
+      expect((await t.env.admin.records<{ records: { id: string }[] }>()).records.map((r) => r.id)).toContain(own);
       hidden.clear();
       const later = await run([rec('z', 'z@example.com', 'Zed Zee')]);
       expect(later.results.find((r) => r.id === 'a')).toMatchObject({ outcome: 'deleted', destinationId: own });
-      expect((await admin.records<{ records: { id: string; fields: Record<string, string> }[] }>()).records.map((r) => r.fields.name)).toEqual(['Zed Zee', 'Ada Lovelace (copy)']);
+      expect((await t.env.admin.records<{ records: { id: string; fields: Record<string, string> }[] }>()).records.map((r) => r.fields.name)).toEqual(['Zed Zee', 'Ada Lovelace (copy)']);
     });
   }
 });

@@ -100,8 +100,8 @@ describe('Salesforce, sync mode: an Email change that went through and was never
   const run = (records: ConformanceRecord[], state: MemoryStateStore, extra: Record<string, unknown> = {}) =>
     runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'sync', source: memorySource(records), state, retry: FAST, guard: { maxDeletes: 10, allowEmptySource: true }, ...extra });
   const contacts = () => t.env.emulator.org.all('Contact').map((c) => [c.Id, c.Email]);
-
-  it('the row goes back to its old Email: its Contact is written back in place (it was refused match_field_changed on every run)', async () => {
+  /** Ann's Email change sent, applied, and never recorded (the state store fails after the write-ahead mark): her Contact's id and that store. */
+  const emailChangedUnconfirmed = async () => {
     const state = new FailingStore(Number.POSITIVE_INFINITY);
     const first = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], state);
     const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
@@ -110,6 +110,11 @@ describe('Salesforce, sync mode: an Email change that went through and was never
     failing.puts = 0;
     await run([person('ann', 'ann@new.example.com', '111'), person('bob', 'bob@example.com', '222')], failing);
     failing.heal();
+    return { ann, failing };
+  };
+
+  it('the row goes back to its old Email: its Contact is written back in place (it was refused match_field_changed on every run)', async () => {
+    const { ann, failing } = await emailChangedUnconfirmed();
     expect(contacts()).toContainEqual([ann, 'ann@new.example.com']);
     const back = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], failing);
     expect(back.results.find((r) => r.id === 'ann')).toMatchObject({ outcome: 'updated', destinationId: ann });
@@ -119,14 +124,7 @@ describe('Salesforce, sync mode: an Email change that went through and was never
   // Fresh reviewer 137 (T7): as above, but another Contact took the old Email meanwhile. It was written as a first match (Ann's
   // values over that person's), and the Contact this sync wrote, holding the new Email, was left untracked for good.
   it("another Contact took the old Email meanwhile, and the row goes back to it: refused (ambiguous_match), neither Contact written, its own still tracked", async () => {
-    const state = new FailingStore(Number.POSITIVE_INFINITY);
-    const first = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], state);
-    const ann = String(first.results.find((r) => r.id === 'ann')?.destinationId);
-    const failing = new FailingStore(1); // the write-ahead mark, then the disk is full
-    await failing.put(first.syncId, [...(await state.get(first.syncId, ['ann', 'bob'])).values()]);
-    failing.puts = 0;
-    await run([person('ann', 'ann@new.example.com', '111'), person('bob', 'bob@example.com', '222')], failing);
-    failing.heal();
+    const { ann, failing } = await emailChangedUnconfirmed();
     t.env.emulator.seed({ Contact: [{ LastName: 'OTHER', Email: 'ann@example.com', Phone: '999' }] });
     const before = t.env.emulator.org.all('Contact').map((c) => ({ ...c }));
     const back = await run([person('ann', 'ann@example.com', '111'), person('bob', 'bob@example.com', '222')], failing);

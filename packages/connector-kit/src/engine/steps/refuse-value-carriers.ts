@@ -213,7 +213,7 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
       if (open && own !== undefined && other !== undefined && other !== r.recordId && !describesOther(r.next, NO_VALUES, own.snapshot, keyOf)) {
         const advice = `Row "${other}" has its other values, maybe that person under a new id. It is kept; give each person the id they had, or send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
         events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `It has the ${ctx.matchKeyLabel} but none of the other values of`, own, 0, advice, ', which left the source') });
-        // The row with her values is refused too: created, it would be tracked, and the next run would hand her record to this one.
+        // The row with her values is refused too (`refuseResembling`).
         if (!resembling.has(other)) resembling.set(other, { departed: own, holder: r.recordId });
         continue;
       }
@@ -231,12 +231,22 @@ export async function refuseValueCarriers(ctx: RecordRunContext, ledger: RecordL
     // A key move already sent (a mark resent as it was) is no move of this run, as in a plain rerun (fresh reviewer 133, F4).
     if (open && keyMoved && !keepsItsValues(r)) moved.push(r);
   }
+  refuseResembling(ctx, ledger, resembling, events);
+  refuseMovedValues(ctx, ledger, events, moved, keyOf);
+  ledger.report(events);
+}
+
+/**
+ * The new rows holding the other values of a departing record whose key a new id took
+ * without them (`resembling`: row id → that record and the row holding its key): refused too,
+ * into `events`. Created, such a row would be tracked, and the next run would hand that
+ * record to it.
+ */
+function refuseResembling(ctx: RecordRunContext, ledger: RecordLedger, resembling: ReadonlyMap<string, { departed: StateEntry; holder: string }>, events: RecordEvent[]): void {
   for (const r of ledger.all()) {
     const why = resembling.get(r.recordId);
     if (why === undefined || r.result !== undefined || events.some((e) => e.ref === r.ref)) continue;
     const advice = `Row "${why.holder}" now has its ${ctx.matchKeyLabel}. It is kept; give each person the id they had, or send the new ${ctx.matchKeyLabel} values and the other new values in two runs.`;
     events.push({ type: 'settled', ref: r.ref, result: unclear(ctx, r, `A new id with the other values of`, why.departed, 0, advice, ', which left the source') });
   }
-  refuseMovedValues(ctx, ledger, events, moved, keyOf);
-  ledger.report(events);
 }
