@@ -1,76 +1,20 @@
-import type { FoundRecord, LookupRequest } from '../../destination/verbs';
+import type { LookupRequest } from '../../destination/verbs';
 import type { StateEntry } from '../../state/state-store';
 import type { RecordSnapshot } from '../../records/types';
 import { permits } from '../../modes/permits';
 import { SYNC_MODE_TABLE } from '../../modes/sync-modes';
-import { chunk } from '../calls/chunk';
 import type { ResultFields } from '../ledger/events';
 import type { RecordView } from '../ledger/ledger-record';
 import type { RecordLedger } from '../ledger/record-ledger';
-import { sentValues } from '../ledger/pending-before';
 import type { RecordRunContext } from '../run/run-context';
 import { refuseOpenKeyMoves } from './key-moves';
 import { refuseIdentityMoves } from './identity-moves';
 import { takesValuesWith } from './key-holder';
 import { refuseValueCarriers } from './refuse-value-carriers';
-import { decideMatch, listIds } from './match-decision';
-import { resolveRekeys, type RekeyCandidates } from './rekey-candidates';
+import { listIds } from './match-decision';
 import { refuseInvalidFirstWrites } from './first-write-values';
-import { findSplitting } from './find-batch';
-
-type OnMatch = (record: RecordView, match: FoundRecord) => void;
-type OnAmbiguous = (record: RecordView, ids: readonly string[]) => void;
-
-/**
- * A record that left the source which a new row written in this run may release
- * (`ValueCarriers.releasableTo`): its failed lookup is left to `claimRecords`, since a release
- * needs none (CI of stop 51, verify quick seed 110057374: failed, it stayed tracked; a run
- * later that row was no longer new, and the departure went ahead — deleted, had this sync
- * created it).
- */
-function releasable(ctx: RecordRunContext, record: RecordView | undefined): boolean {
-  return record !== undefined && record.next === null && ctx.carriers.releasableTo(record.recordId) !== undefined;
-}
-
-/**
- * Looks `requests` up in batches (a batch refused as a whole split until the bad record's
- * lookup fails alone: `findSplitting`); the kit decides each key's match (`decideMatch`). A failed
- * lookup fails its records (a departure a new row may release waits for the claim:
- * {@link releasable}). Records that found only records holding another key are
- * resolved against state and source once the batches are in (`resolveRekeys`).
- */
-async function findAll(ctx: RecordRunContext, ledger: RecordLedger, requests: LookupRequest[], onFound: OnMatch, onAmbiguous: OnAmbiguous): Promise<void> {
-  const rekeys: RekeyCandidates[] = [];
-  await Promise.all(
-    chunk(requests, ctx.limits.lookupBatchSize).map(async (batch) => {
-      const outcome = await findSplitting(ctx, batch);
-      if (outcome === undefined) return; // the caller stopped the run; records stay unsent
-      for (const request of batch) {
-        const record = ledger.get(request.ref);
-        if (!record || record.result) continue;
-        const error = outcome.failed.get(request.ref);
-        if (error !== undefined) {
-          const result: ResultFields = { outcome: 'failed', code: error.code, message: `Lookup failed: ${error.message}`, retryable: error.retryable };
-          ledger.report([releasable(ctx, record) ? { type: 'lookup_failed', ref: request.ref, result } : { type: 'settled', ref: request.ref, result }]);
-          continue;
-        }
-        const decision = decideMatch(outcome.found.get(request.ref), request.knownId);
-        if (decision.kind === 'one') onFound(record, decision.record);
-        else if (decision.kind === 'ambiguous') onAmbiguous(record, decision.ids);
-        else if (decision.kind === 'rekey') rekeys.push({ record, candidates: decision.candidates });
-      }
-    }),
-  );
-  if (rekeys.length === 0) return;
-  const decided = new Set<number>();
-  for (const event of await resolveRekeys(ctx, rekeys)) {
-    decided.add(event.ref);
-    const record = ledger.get(event.ref);
-    if (record && event.type === 'found') onFound(record, event.match);
-    else ledger.report([event]);
-  }
-  ledger.report(rekeys.filter((c) => !decided.has(c.record.ref)).map((c) => ({ type: 'passed_over', ref: c.record.ref, others: c.candidates })));
-}
+import { findAll, isOwnRecord } from './find-all';
+import { lookupByMarkKeys } from './mark-key-lookup';
 
 /** The result of a record whose key matches several destination records. */
 function ambiguous(ctx: RecordRunContext, ids: readonly string[]): ResultFields {
@@ -188,16 +132,6 @@ async function settleTaken(ctx: RecordRunContext, ledger: RecordLedger, list: Re
   ledger.report([...results].map(([r, result]) => ({ type: 'settled', ref: r.ref, result })));
 }
 
-/**
- * True when `match` is, usable, the record this sync's state names for `record`. A departure
- * whose key change was never confirmed (see `departureRecord`) takes only that record by its
- * previous key: that key may be someone else's now (a copy; verify, quick, seed 3333: the
- * copy's groups were changed instead of its own), or its record may hold the new key already
- * (read by its id, blocked); else it is looked up by its new key, as any departure.
- */
-function isOwnRecord(record: RecordView, match: FoundRecord): boolean {
-  return !match.blocked && !match.archived && !match.presumed && match.id === record.entry?.destinationId;
-}
 
 /**
  * Records whose key changed: found by the previous key first (so they are updated in
@@ -327,63 +261,4 @@ function othersOnly(ctx: RecordRunContext, r: RecordView, ids: readonly string[]
 function onlyOthers(r: RecordView, ids: readonly string[]): boolean {
   const own = r.entry?.destinationId;
   return r.next === null && own != null && !ids.includes(own);
-}
-
-/**
- * Records not found by their key (or found only by their id, moved away: blocked), or found on
- * another record than the one the state names, whose write-ahead mark, which no run confirmed,
- * changed that key (the row went back to the key before it): the write may have gone out, so
- * the record this sync wrote may hold the mark's key. Looked up by it, the record the state
- * names is that record: written in place where the key found nothing — not a second one
- * created beside it, the first left untracked for good (fresh reviewer 134, P1) — and refused
- * where the key found another record (see {@link twoCandidates}).
- */
-async function lookupByMarkKeys(ctx: RecordRunContext, ledger: RecordLedger): Promise<void> {
-  const requests: LookupRequest[] = [];
-  const foundOther = new Set<number>();
-  for (const r of ledger.open()) {
-    const entry = r.entry;
-    if (r.lookupFailure || r.next === null || entry?.pending !== true || entry.destinationId === null) continue;
-    // A destination that reads the stored id when the key finds nothing answers the record moved away (blocked): Salesforce
-    // (fresh reviewer 137, F1: match_field_changed on every run, although this sync had changed that key).
-    const blockedOwn = r.found?.blocked !== undefined && r.found.id === entry.destinationId;
-    const other = r.found !== undefined && !blockedOwn && !r.found.presumed && r.found.id !== entry.destinationId;
-    if (r.found && !blockedOwn && !other) continue;
-    const sent = ctx.destination.matchKey({ properties: sentValues(entry.snapshot), groups: entry.snapshot.groups }, ctx.config);
-    if (sent === undefined || sent === r.matchKey) continue;
-    requests.push({ ref: r.ref, snapshot: entry.snapshot, matchKey: sent, knownId: entry.destinationId });
-    if (other) foundOther.add(r.ref);
-  }
-  if (requests.length === 0) return;
-  await findAll(
-    ctx,
-    ledger,
-    requests,
-    (r, match) => {
-      if (!isOwnRecord(r, match)) return;
-      if (foundOther.has(r.ref)) ledger.report([{ type: 'settled', ref: r.ref, result: twoCandidates(ctx, r, match.id) }]);
-      else ledger.report([{ type: 'found', ref: r.ref, match }]);
-    },
-    () => undefined,
-  );
-}
-
-/**
- * A row back on its key before an unconfirmed key change, whose key finds another record
- * while the record this sync wrote holds the changed key: either may be meant (the row's key
- * is someone else's now, or the change never reached them). Neither is written, and the
- * record stays tracked; writing the one found put this row's values over another person's
- * and left its own record untracked for good (fresh reviewer 137, T7).
- */
-function twoCandidates(ctx: RecordRunContext, r: RecordView, own: string): ResultFields {
-  const other = r.found?.id ?? 'another record';
-  return {
-    outcome: 'failed',
-    code: 'ambiguous_match',
-    message:
-      `Its ${ctx.matchKeyLabel} finds ${ctx.destinationName} record ${other}, while ${own}, the record this sync wrote, holds the ${ctx.matchKeyLabel} of a change sent before and never confirmed: either may be this person. ` +
-      `Nothing was changed, and ${own} is still tracked. If ${other} is someone else, change this row's ${ctx.matchKeyLabel} back to the one ${own} holds; if they are the same person, merge them in ${ctx.destinationName}.`,
-    retryable: false,
-    action: 'fail',
-  };
 }
