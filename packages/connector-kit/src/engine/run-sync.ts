@@ -20,8 +20,11 @@ export { parseConfig } from './run/run-setup';
  * mark, send, settle → the records that left the source.
  *
  * @throws {@link ConfigError} for a bad config, an unsupported mode, an unmapped match key,
- *   groups the destination cannot hold, or an ambiguous group name. Everything else
- *   (refusals, stops, per-record failures) is reported in the summary.
+ *   groups the destination cannot hold, or an ambiguous group name; {@link StateStoreError}
+ *   (`state_unwritable`, `state_unreadable`) when state cannot be read before any record is
+ *   sent (the scan, the deletion guard). Everything else (refusals, stops, per-record
+ *   failures) is reported in the summary: a state read that fails once records are being sent
+ *   stops the run (`state_unwritable`, retryable), as a failed state write does.
  */
 export async function runSync<D extends AnyDestination>(options: RunSyncOptions<D>): Promise<SyncRunSummary> {
   const session = new RunSession(setupRun(options as RunSyncOptions));

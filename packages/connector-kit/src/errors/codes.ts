@@ -66,7 +66,7 @@ export const KIT_CODES = {
   destination_unreachable: run(true, 'The destination gave no answer (every attempt timed out or failed on the network) after every retry: when the run connected or checked its groups (there, only 5xx answers too), or on several calls in a row. The run stopped; state is kept.', 'Check the destination’s URL, its status and the network (or raise its requestTimeoutMs option), then run again: it continues where it stopped.'),
   quota_exceeded: run(true, 'The destination’s quota (e.g. the daily API allocation) is spent; the run stopped.', 'Run again when the quota resets.'),
   interrupted: run(true, 'Stopped by the user or the system (Ctrl-C, SIGTERM); calls in flight finished, or were cancelled a few seconds later without an answer.', 'Run again; it continues where it stopped.'),
-  state_unwritable: run(true, 'The sync’s state could not be written (disk full, read-only); the run stopped.', 'Free space or fix permissions, then run again: what was sent but not recorded is looked up.'),
+  state_unwritable: run(true, 'The sync’s state could not be written, or read once the run was sending (disk full, read-only, the database gone); the run stopped.', 'Free space, fix permissions or bring the database back, then run again: what was sent but not recorded is looked up.'),
   state_unreadable: config('The state file is not a valid syncmodes state store (empty, truncated, another format, a folder).', 'Restore it, or start over: move the file aside and open a new one.'),
   lease_lost: run(true, 'Another run took this sync over while this one was paused; its writes were refused.', 'Nothing: the other run continues.'),
   sync_running: run(true, 'Another run of the same sync holds it.', 'Wait for it to finish.'),

@@ -104,7 +104,8 @@ export async function readWindows(ctx: RunContext, source: RecordSource, scan: S
     if (window.length === 0) return;
     const records = window;
     window = [];
-    const entries = await ctx.state.get(ctx.syncId, records.map((r) => r.recordId));
+    // A store that cannot be read stops the run: the window is then settled unsent.
+    const entries = (await ctx.writer.read(() => ctx.state.get(ctx.syncId, records.map((r) => r.recordId)))) ?? new Map<string, StateEntry>();
     for (let i = 0; entries.size > 0 && i < records.length; i++) {
       const r = records[i] as LedgerRecord;
       const stored = entries.get(r.recordId);
@@ -204,7 +205,12 @@ export async function readDepartures(ctx: RunContext, scan: SourceScan, windowSi
   const departing = scan.departing;
   for (let i = 0; i < departing.length; i += windowSize) {
     const ids = departing.slice(i, i + windowSize);
-    const entries = await ctx.state.get(ctx.syncId, ids);
+    const entries = await ctx.writer.read(() => ctx.state.get(ctx.syncId, ids));
+    if (!entries) {
+      // A store that cannot be read stopped the run: every record that left is still reported.
+      for (const id of ids) ctx.emit(notSent({ recordId: id }, ctx.caller.stopped as SyncError));
+      continue;
+    }
     const uncertain = departuresUncertain(scan);
     if (uncertain !== undefined) {
       for (const id of ids) {

@@ -26,7 +26,8 @@ function ledgerFor(ctx: RunContext, records: readonly LedgerRecord[]): RecordLed
     rememberNotFound: ctx.kind === 'records' && ctx.rememberNotFound,
     groupsFollowWrite: ctx.kind === 'records' && ctx.destination.groupMembership !== 'record' && ctx.destination.verbs.groups !== undefined,
     writer: ctx.writer,
-    readEntries: (ids) => ctx.state.get(ctx.syncId, ids),
+    // Read at settling (re-keys, identities held): a store that cannot be read stops the run and changes nothing.
+    readEntries: async (ids) => (await ctx.writer.read(() => ctx.state.get(ctx.syncId, ids))) ?? new Map(),
     linkIdentities: ctx.kind === 'audience' && ctx.destination.identityKeys !== undefined,
     emit: ctx.emit,
   });
@@ -48,6 +49,8 @@ async function send(ctx: RunContext, ledger: RecordLedger): Promise<void> {
       if (!ctx.caller.stopped) await sendGroups(ctx, ledger);
     }
   } catch (thrown) {
+    // A state read that failed stops the run; what was not acknowledged is settled as a stopped run's (marked: it may have gone out).
+    if (ctx.writer.readFailed(thrown)) return;
     const error = toSyncError(thrown);
     ctx.logger.error('unexpected error while sending', { code: error.code });
     const result = { outcome: 'failed' as const, code: error.code, message: error.message, retryable: error.retryable };
@@ -62,23 +65,31 @@ async function send(ctx: RunContext, ledger: RecordLedger): Promise<void> {
  */
 export async function processWindow(ctx: RunContext, records: readonly LedgerRecord[]): Promise<void> {
   const ledger = ledgerFor(ctx, records);
-  if (!ctx.caller.stopped) {
-    if (ctx.kind === 'records') {
-      await lookupRecords(ctx, ledger);
-      if (!ctx.caller.stopped) await refuseForeignIdentities(ctx, ledger);
-      if (!ctx.caller.stopped) await refuseKeysOfOthers(ctx, ledger);
-      if (!ctx.caller.stopped) await refuseConflictingIds(ctx, ledger);
-      if (!ctx.caller.stopped) await refuseEarlierLeavers(ctx, ledger);
-      if (!ctx.caller.stopped) await claimRecords(ctx, ledger);
-      if (!ctx.caller.stopped) await findOtherSyncs(ctx, ledger);
-      if (!ctx.caller.stopped) planRecords(ctx, ledger);
-    } else {
-      await claimAudienceRecords(ctx, ledger);
-      await findSharedIdentities(ctx, ledger);
-      await findOtherSyncMembers(ctx, ledger);
-      planAudienceRecords(ctx, ledger);
-    }
+  try {
+    if (!ctx.caller.stopped) await prepare(ctx, ledger);
+  } catch (thrown) {
+    // A state read that failed (the database gone) stops the run: the window is settled unsent.
+    if (!ctx.writer.readFailed(thrown)) throw thrown;
   }
   if (!ctx.dryRun && !ctx.caller.stopped) await send(ctx, ledger);
   await ledger.settle(ctx.caller.stopped);
+}
+
+/** Everything before sending: look up and claim (record destinations), then plan under the mode. */
+async function prepare(ctx: RunContext, ledger: RecordLedger): Promise<void> {
+  if (ctx.kind === 'records') {
+    await lookupRecords(ctx, ledger);
+    if (!ctx.caller.stopped) await refuseForeignIdentities(ctx, ledger);
+    if (!ctx.caller.stopped) await refuseKeysOfOthers(ctx, ledger);
+    if (!ctx.caller.stopped) await refuseConflictingIds(ctx, ledger);
+    if (!ctx.caller.stopped) await refuseEarlierLeavers(ctx, ledger);
+    if (!ctx.caller.stopped) await claimRecords(ctx, ledger);
+    if (!ctx.caller.stopped) await findOtherSyncs(ctx, ledger);
+    if (!ctx.caller.stopped) planRecords(ctx, ledger);
+  } else {
+    await claimAudienceRecords(ctx, ledger);
+    await findSharedIdentities(ctx, ledger);
+    await findOtherSyncMembers(ctx, ledger);
+    planAudienceRecords(ctx, ledger);
+  }
 }
