@@ -29,13 +29,15 @@ function identitiesOf(contact: { readonly email?: string | null | undefined; rea
 }
 
 /**
- * A record that left the source whose own contact, read by id, no longer holds its key: its
- * external_id or email was changed in Intercom since, so it may be someone else now. Kept, as
- * Salesforce keeps such a record (fresh reviewer 141, F5: sync mode deleted it).
+ * The contact this sync wrote for a record, read by id, that no longer holds the record's key:
+ * its external_id or email was changed in Intercom since, so it may be someone else now.
+ * Neither written nor deleted, as Salesforce does (fresh reviewer 141, F5: sync mode deleted it
+ * when the record left; fresh reviewer 143, F3: a row still in the source was written onto it,
+ * and later runs called it unchanged).
  */
 const KEY_CHANGED = {
   code: 'match_field_changed',
-  message: 'The contact this sync wrote no longer holds its external_id or email: it was changed in Intercom since. Nothing was written to it; delete it in Intercom if that person left too.',
+  message: "The contact this sync wrote no longer holds the record's external_id or email: it was changed in Intercom since. Nothing was written to it and no second contact was created; put the value back in Intercom or in the source if it is still this person, change the row's id if it is someone else now, or delete the contact in Intercom if that person left.",
 } as const;
 
 /**
@@ -62,7 +64,8 @@ function holdsKey(contact: ContactSummary, key: { readonly externalId?: string |
  * this person, and the kit refuses `ambiguous_match` unless this sync wrote one of them.
  *
  * Search is eventually consistent: a record this sync wrote before (its `knownId`) that
- * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived. For a
+ * search misses is read directly (`GET /contacts/{id}`); 404 means gone or archived; one that
+ * no longer holds the record's key is returned `blocked` (`match_field_changed`). For a
  * record that left the source (`confirmKnown`) it is read also when search finds others with
  * its key: a contact not searchable yet is still deleted, and one merged away is forgotten.
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
@@ -115,7 +118,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
       rememberTags(ctx, [contact]);
-      const held = request.confirmKnown !== true || holdsKey(contact, keys[requests.indexOf(request)] ?? {});
+      const held = holdsKey(contact, keys[requests.indexOf(request)] ?? {});
       found.set(request.ref, [...(found.get(request.ref) ?? []), { id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy), ...(held ? {} : { blocked: KEY_CHANGED }) }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
