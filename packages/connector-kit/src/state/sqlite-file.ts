@@ -8,9 +8,9 @@ import { prepareSchema } from './sqlite-schema';
 type DatabaseClass = typeof BetterSqlite3;
 
 /**
- * How long a 0-byte state file may be another process creating it, ms: only where the file
- * system cannot hard-link (see {@link createStateFile}); elsewhere a new state file never
- * exists half-made.
+ * How long a 0-byte state file may be another process creating it, ms: one this run did not
+ * put in place itself (see {@link createStateFile}); where the file system cannot hard-link,
+ * another run creates it in place, empty until SQLite writes its first page.
  */
 const CREATING_MS = 2_000;
 
@@ -25,11 +25,11 @@ function filledWithin(path: string, ms: number): boolean {
 }
 
 /** Refuses a path that cannot be a state file before SQLite silently makes a new one of it. */
-function checkPath(path: string, linked: boolean): void {
+function checkPath(path: string, whole: boolean): void {
   if (!existsSync(path)) return;
   const stat = statSync(path);
   if (stat.isDirectory()) throw new StateStoreError('state_unreadable', `The state file ${path} is a folder; give the SqliteStateStore a file path.`);
-  if (stat.size === 0 && (linked || !filledWithin(path, CREATING_MS))) {
+  if (stat.size === 0 && (whole || !filledWithin(path, CREATING_MS))) {
     throw new StateStoreError(
       'state_unreadable',
       `The state file ${path} is empty (0 bytes), so the sync's state is lost, not new: refusing to treat it as a first run. Restore it from a backup, or start over explicitly: move the file aside and open a new one.`,
@@ -54,10 +54,13 @@ function verifyWhole(Database: DatabaseClass, file: string): void {
  * two runs start together on a new state directory one link wins and the other opens the
  * winner's file, and nobody ever sees a half-created (0-byte) state file.
  *
- * @returns false when the file system cannot hard-link (the file is then created in place).
+ * @returns true when the file in place was put there whole (by this run's link, or another's);
+ *   false when it was there before (another run may be creating it in place: fresh reviewer
+ *   143, F4, a 0-byte file another run was filling was refused at once) or the file system
+ *   cannot hard-link (the file is then created in place).
  */
 function createStateFile(Database: DatabaseClass, path: string): boolean {
-  if (existsSync(path)) return true;
+  if (existsSync(path)) return false;
   const temp = `${path}.creating-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     createPrivate(temp);
@@ -98,9 +101,9 @@ function createStateFile(Database: DatabaseClass, path: string): boolean {
 export function openStateFile(Database: DatabaseClass, path: string): BetterSqlite3.Database {
   if (path === ':memory:') return new Database(path);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const linked = createStateFile(Database, path);
-  checkPath(path, linked);
-  if (!linked && !existsSync(path)) createPrivate(path);
+  const whole = createStateFile(Database, path);
+  checkPath(path, whole);
+  if (!whole && !existsSync(path)) createPrivate(path);
   return new Database(path);
 }
 

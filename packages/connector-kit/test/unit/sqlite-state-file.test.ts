@@ -102,10 +102,29 @@ describe('the SQLite state file (#17: two runs started together on a new state d
     store.close();
   });
 
-  it('refuses a 0-byte state file (its state is lost, not new)', () => {
+  it('refuses a 0-byte state file (its state is lost, not new) once it stayed empty for 2 s', () => {
     const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
     writeFileSync(join(dir, 'state.sqlite'), '');
+    const started = Date.now();
     expect(() => new SqliteStateStore(join(dir, 'state.sqlite'))).toThrow(/is empty \(0 bytes\)/);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_900);
+  });
+
+  // Fresh reviewer 143, F4: where the file system cannot hard-link, another run creates the state file in place, and it is
+  // empty until SQLite writes its first page: a run starting then refused it at once as a lost state.
+  it('opens a 0-byte state file another process fills within 2 s (another run creating it in place)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-state-file-'));
+    const made = join(dir, 'made.sqlite');
+    new SqliteStateStore(made).close();
+    const path = join(dir, 'state.sqlite');
+    writeFileSync(path, '');
+    const code = `const fs = require('node:fs'); const bytes = fs.readFileSync(process.argv[1]); console.log('ready'); setTimeout(() => fs.writeFileSync(process.argv[2], bytes), 500);`;
+    const child = spawn(process.execPath, ['-e', code, made, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const store = new SqliteStateStore(path);
+    expect(await store.listSyncs()).toEqual([]);
+    store.close();
+    await new Promise((resolve) => child.on('close', resolve));
   });
 });
 
