@@ -4,7 +4,7 @@ import { facebookConfigSchema, type FacebookConfig } from './config';
 import { FACEBOOK_CODES } from './errors/codes';
 import { identityKey, identityKeys, identityRow } from './identifiers/identity-row';
 import { normaliseOptionsOf } from './identifiers/normalise-options';
-import { textOf } from './identifiers/normalise-value';
+import { isZeroAdvertisingId, textOf } from './identifiers/normalise-value';
 import { CLEAR_KEYS, IDENTIFYING_KEYS, SCHEMA_KEYS, isSchemaKey, type SchemaKey } from './identifiers/schema-keys';
 import { ensureAudiences, findAudiences } from './verbs/ensure-audiences';
 import { sendMembers } from './verbs/send-members';
@@ -27,6 +27,7 @@ function whatIsWrong(key: SchemaKey, properties: Properties, config: FacebookCon
     const national = config.defaultCountry === undefined ? "national numbers are read only in the record's own COUNTRY (defaultCountry is not set)" : `national numbers are read in the record's COUNTRY, else ${config.defaultCountry}`;
     return `PHONE is not a possible number (${national}; write an international number with its leading + or 00, e.g. +44 20 7946 0018)`;
   }
+  if (key === 'MADID' && isZeroAdvertisingId(raw)) return 'MADID is the all-zero advertising id a device reports when the user did not allow tracking: it names nobody';
   return `${key} is not usable`;
 }
 

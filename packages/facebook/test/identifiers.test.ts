@@ -178,6 +178,14 @@ describe('CT / ST / ZIP', () => {
     ['São Paulo', 'saopaulo'],
     ['St. John\'s', 'stjohns'],
     ['  ', undefined],
+    // Fresh trial 145, F4: Meta takes a-z only — letters without a mark to strip are spelled in a-z; another script is not sent.
+    ['Weißenfels', 'weissenfels'],
+    ['Łódź', 'lodz'],
+    ['Tromsø', 'tromso'],
+    ['Þórshöfn', 'thorshofn'],
+    ['Москва', undefined],
+    ['東京', undefined],
+    ['Tel Aviv תל אביב', undefined],
   ])('CT %j → %j', (raw, expected) => expect(normaliseCity(raw)).toBe(expected));
 
   it.each([
@@ -186,6 +194,9 @@ describe('CT / ST / ZIP', () => {
     ['new york', 'ny'],
     ['District of Columbia', 'dc'],
     ['Île-de-France', 'iledefrance'],
+    ['Dolnośląskie', 'dolnoslaskie'],
+    ['Østfold', 'ostfold'],
+    ['Санкт-Петербург', undefined],
   ])('ST %j → %j', (raw, expected) => expect(normaliseState(raw)).toBe(expected));
 
   it.each([

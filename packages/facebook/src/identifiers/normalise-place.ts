@@ -1,13 +1,24 @@
 import { US_STATE_CODES } from './us-states';
 
-/** Lowercase letters only: accents stripped (NFD, marks removed), then punctuation, digits, symbols and spaces removed. */
-function lettersOnly(raw: string): string {
-  return raw.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}]/gu, '');
+/** Latin letters that carry no combining mark to strip: written as their usual a-z spelling. */
+const LATIN_FOLDS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h', ŧ: 't', ŋ: 'n' };
+
+/**
+ * Letters a-z only: accents stripped (NFD, marks removed), letters such as `ß`, `ł`, `ø`
+ * spelled in a-z, then punctuation, digits, symbols and spaces removed. `undefined` when a
+ * letter of another script remains (`Москва`, `東京`): Meta takes a-z only, and a city
+ * with its letters dropped would be another value (fresh trial 145, F4: `москва` was hashed).
+ */
+function lettersOnly(raw: string): string | undefined {
+  const letters = raw.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[ßæœøłđðþıħŧŋ]/g, (c) => LATIN_FOLDS[c] ?? c).replace(/[^\p{L}]/gu, '');
+  return /^[a-z]*$/.test(letters) ? letters : undefined;
 }
 
 /**
  * CT: "a-z only, lowercase, no punctuation, no special characters, no white space" (Meta):
- * `São Paulo` → `saopaulo`, `Lake Jeffborough` → `lakejeffborough`. `undefined` when empty.
+ * `São Paulo` → `saopaulo`, `Weißenfels` → `weissenfels`, `Lake Jeffborough` →
+ * `lakejeffborough`. `undefined` when empty or written in another script (it is then sent
+ * empty, and the run's `values_sent_empty` notice says so).
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
 export function normaliseCity(raw: string): string | undefined {
@@ -17,12 +28,13 @@ export function normaliseCity(raw: string): string | undefined {
 
 /**
  * ST: a US state as its two-letter ANSI code, lowercase (`California` and `CA` → `ca`);
- * any other state or province lowercase without punctuation, special characters or spaces.
+ * any other state or province lowercase without punctuation, special characters or spaces
+ * (a-z only, as CT: `undefined` when written in another script).
  * https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
  */
 export function normaliseState(raw: string): string | undefined {
   const state = lettersOnly(raw);
-  if (state === '') return undefined;
+  if (state === undefined || state === '') return undefined;
   return US_STATE_CODES.get(state) ?? state;
 }
 

@@ -38,12 +38,25 @@ export function normaliseValue(key: SchemaKey, raw: string, options: NormaliseOp
 }
 
 /**
- * MADID and EXTERN_ID, sent in clear and matched as they were uploaded before: only trimmed
- * (MADID lowercased), never otherwise changed.
+ * The advertising id a device reports when the user did not allow tracking (iOS App Tracking
+ * Transparency, the default since iOS 14.5) or deleted it (Android): all zeros. It names
+ * nobody; taken for an identifier, every such row was one audience member (fresh trial 145, F1).
+ * https://developer.apple.com/documentation/adsupport/asidentifiermanager/advertisingidentifier ,
+ * https://support.google.com/googleplay/android-developer/answer/6048248
  */
-function normaliseClear(key: 'MADID' | 'EXTERN_ID', raw: string): string {
+export function isZeroAdvertisingId(raw: string): boolean {
+  return /^0{8}-?0{4}-?0{4}-?0{4}-?0{12}$/.test(raw.trim());
+}
+
+/**
+ * MADID and EXTERN_ID, sent in clear and matched as they were uploaded before: only trimmed
+ * (MADID lowercased), never otherwise changed; `undefined` for the all-zero MADID
+ * ({@link isZeroAdvertisingId}).
+ */
+function normaliseClear(key: 'MADID' | 'EXTERN_ID', raw: string): string | undefined {
   // Mobile advertiser ids: lowercase, hyphens kept, never hashed; the advertiser's own id: sent as it is, never hashed.
-  return key === 'MADID' ? raw.trim().toLowerCase() : raw.trim();
+  if (key === 'MADID') return isZeroAdvertisingId(raw) ? undefined : raw.trim().toLowerCase();
+  return raw.trim();
 }
 
 /**

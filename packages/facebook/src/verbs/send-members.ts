@@ -86,7 +86,7 @@ function reportDropped(ctx: FacebookVerbContext, audience: GroupRef, members: re
   const per = [...ctx.client.sentEmpty].map(([key, ids]) => `${key}: ${ids.size} record(s) (${someIds(ids)})`).join('; ');
   ctx.notice?.({
     code: 'values_sent_empty',
-    message: `Some mapped values could not be normalised as Meta requires and were sent empty — ${per}. Those people were still matched by their other identifiers. Fix the values in the source (a PHONE with its country code, an EMAIL with an @, a COUNTRY as a two-letter code or a name…) and run again.`,
+    message: `Some mapped values could not be normalised as Meta requires and were sent empty — ${per}. Those people were still matched by their other identifiers. Fix the values in the source (a PHONE with its country code, an EMAIL with an @, a COUNTRY as a two-letter code or a name, a CT or ST in Latin letters; an all-zero MADID is a device that did not allow tracking and names nobody…) and run again.`,
   });
 }
 
