@@ -404,6 +404,18 @@ describe('OneSignal tags against the emulator', () => {
     expect([await tagsOf('user-1'), await tagsOf('user-2')]).toEqual([{ plan: 'pro' }, { plan: 'pro' }]);
   });
 
+  // Fresh trial 145, F3: with an empty prefix, groups "User", "Journey" and "Template" were written as the tags `user`, `journey`
+  // and `template`, keys OneSignal reserves for message personalization (a mapping target with such a key is refused).
+  it('with an empty groupTagPrefix, a group whose tag is a key OneSignal reserves fails its user group_tag_clash, nothing sent for that user; the others go', async () => {
+    await seed([{ id: 'user-1' }, { id: 'user-2' }, { id: 'user-3' }]);
+    const summary = await run([person(1, {}, ['User']), person(2, {}, ['Journey', 'VIP']), person(3, {}, ['VIP'])], { groupTagPrefix: '' });
+    expect(Object.fromEntries(summary.results.map((r) => [r.id, r.code ?? r.outcome]))).toEqual({ p1: 'group_tag_clash', p2: 'group_tag_clash', p3: 'updated' });
+    expect(summary.results.find((r) => r.id === 'p2')?.message).toMatch(/membership tag is "journey", a key OneSignal reserves for message personalization .* Set a groupTagPrefix/);
+    const written = (await patches()).map((e) => e.path);
+    expect(written.some((p) => p.includes('user-1') || p.includes('user-2'))).toBe(false);
+    expect([await tagsOf('user-1'), await tagsOf('user-2'), await tagsOf('user-3')]).toEqual([{}, {}, { plan: 'pro', city: 'City 3', vip: '1' }]);
+  });
+
   it('a group tag the app holds with another value is neither overwritten nor deleted: the user fails group_tag_clash; an existing "1" does not count over tagLimit', async () => {
     await seed([{ id: 'user-1', tags: { in_vip: 'true' } }, { id: 'user-2', tags: { in_vip: '0' } }, { id: 'user-3', tags: { in_vip: '1' } }]);
     const first = await run([person(1, {}, ['VIP']), person(2, {}, ['VIP']), person(3, {}, ['VIP'])], { tagLimit: 2 });

@@ -1,6 +1,6 @@
 import { InputError, type SyncError, type UpdateItem } from '@syncmodes/connector-kit';
 import { EXTERNAL_ID, type OneSignalConfig } from '../config';
-import { groupTag, MEMBER } from './tag-keys';
+import { groupTag, MEMBER, RESTRICTED_TAG_KEYS } from './tag-keys';
 import { tagValue } from './tag-values';
 
 /** Tag key → value to send (`""` deletes the tag). */
@@ -23,8 +23,9 @@ export interface TagWrite {
  *   mapping order, then group tags by name); new values for keys past the limit are left
  *   out and reported; deletions are always sent.
  *
- * `external_id` is the match key, never a tag. A group tag with the key of a mapped property
- * (an empty `groupTagPrefix`) fails the user with `group_tag_clash`, nothing sent.
+ * `external_id` is the match key, never a tag. A group tag with the key of a mapped property,
+ * or a key OneSignal reserves (`RESTRICTED_TAG_KEYS`; both only with an empty
+ * `groupTagPrefix`), fails the user with `group_tag_clash`, nothing sent.
  */
 export function tagWriteFor(item: UpdateItem, config: OneSignalConfig): TagWrite | { readonly error: SyncError } {
   const changes: TagChanges = {};
@@ -39,6 +40,11 @@ export function tagWriteFor(item: UpdateItem, config: OneSignalConfig): TagWrite
   const clash = [...memberOf, ...(item.groups?.remove ?? []).map((g) => groupTag(g, config.groupTagPrefix))].find((tag) => tag in item.snapshot.properties && tag !== EXTERNAL_ID);
   if (clash !== undefined) {
     return { error: new InputError('group_tag_clash', `A group's membership tag is "${clash}", the key of a mapped property: one would overwrite the other, so nothing was sent for this user. Set a groupTagPrefix, or map the property to another key.`) };
+  }
+  // With an empty prefix, group "User" is tag `user`, a key OneSignal reserves for message personalization (fresh trial 145, F3).
+  const reserved = [...memberOf].find((tag) => RESTRICTED_TAG_KEYS.has(tag));
+  if (reserved !== undefined) {
+    return { error: new InputError('group_tag_clash', `A group's membership tag is "${reserved}", a key OneSignal reserves for message personalization (https://documentation.onesignal.com/docs/add-user-data-tags), so nothing was sent for this user. Set a groupTagPrefix (the default is "in_"), or rename the group.`) };
   }
   for (const name of item.groups?.remove ?? []) {
     const tag = groupTag(name, config.groupTagPrefix);
