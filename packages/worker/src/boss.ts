@@ -16,7 +16,7 @@ export interface QueuePolicy {
    * paused, partitioned) is given to another worker about this long later.
    */
   readonly heartbeatSeconds?: number | undefined;
-  /** Longest a run may take, s (default 4 hours). */
+  /** Longest a run may take, s (default 4 hours): pg-boss then stops it (`run_time_exceeded` in its history) and retries its job, each attempt continuing from the state the last one wrote, until `retryLimit`. */
   readonly maxRunSeconds?: number | undefined;
 }
 

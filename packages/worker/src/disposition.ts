@@ -47,10 +47,12 @@ export function overlapRequeueMs(waits: number): number {
  * - stopped because this worker is shutting down (`interrupted`) → completed and queued again;
  * - stopped because the run was taken over (`lease_lost`, or the job's claim lost) → completed
  *   (the queue ignores a settle of a claim it took back; the new holder runs it);
+ * - stopped by pg-boss at the time limit (`timedOut`: `maxRunSeconds`) → completed (pg-boss failed
+ *   the job already, and retries it), notified;
  * - stopped or failed with a retryable reason (quota, rate limit, state or source unreachable) → failed, notified;
  * - stopped or failed otherwise (credentials, configuration, a query that cannot run) → dead-lettered at once, notified.
  */
-export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boolean; readonly claimLost: boolean; readonly overlapWaits?: number | undefined }): Disposition {
+export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boolean; readonly claimLost: boolean; readonly timedOut?: boolean | undefined; readonly overlapWaits?: number | undefined }): Disposition {
   const code = end.reason?.code;
   if (end.status === 'completed' || end.status === 'running') return { job: 'completed', requeue: false, notify: false };
   // Another sync into the same records is running: queued again in a while, longer each time, as often as it takes (no retry
@@ -64,6 +66,7 @@ export function dispositionOf(end: RunEnd, context: { readonly shuttingDown: boo
     if (code === 'sync_running') return { job: 'failed', requeue: false, notify: false };
     return { job: 'completed', requeue: false, notify: true };
   }
+  if (context.timedOut === true) return { job: 'completed', requeue: false, notify: true };
   if (code === 'lease_lost' || context.claimLost) return { job: 'completed', requeue: false, notify: false };
   if (code === 'interrupted' && context.shuttingDown) return { job: 'completed', requeue: true, notify: false };
   if (end.reason?.retryable === true) return { job: 'failed', requeue: false, notify: true };

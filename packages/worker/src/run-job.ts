@@ -13,6 +13,7 @@ import type { JobResult, JobWithMetadata } from 'pg-boss';
 import { mayStartUnderAccountCap } from './account-gate';
 import { jobMayRun, jobStartedRun } from './intervals';
 import { lostRunRecord } from './lost-run';
+import { overranRunRecord, watchRunTime } from './run-time-limit';
 import type { DefinitionStore } from './definition-store';
 import { pausedBySchedule, type RunJobData, type StoredSync, type SyncDefinition } from './definitions';
 import { dispositionOf, overlapWaitsBefore, requeuedData, type Disposition } from './disposition';
@@ -172,13 +173,18 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   await closeAbandoned(deps, definition.syncId, job.id).catch(() => undefined);
   const started = startedRun(definition, randomUUID(), job.id, deps);
   await deps.state.recordRun(started, deps.keepRuns).catch(() => undefined);
-  const { run, retryable, result } = await execute(definition, job, started, deps);
+  const overran = watchRunTime(job);
+  const executed = await execute(definition, job, started, deps);
+  const { retryable, result } = executed;
+  // Stopped by pg-boss at maxRunSeconds: said so, not `interrupted` (fresh trial 145, F2: a long first run was retried until dead-lettered, each attempt "interrupted").
+  const timedOut = overran() && !deps.shutdown.aborted && executed.run.status !== 'completed';
+  const run = timedOut ? overranRunRecord(executed.run, job.expireInSeconds, job.retryCount < job.retryLimit) : executed.run;
   const recorded: RunRecord = run.reason ? { ...run, reason: { code: run.reason.code, message: run.reason.message } } : run;
-  const end = { status: run.status, reason: run.reason ? { code: run.reason.code, retryable } : undefined };
-  const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted, overlapWaits: waitsBefore });
+  const end = { status: run.status, reason: run.reason ? { code: run.reason.code, retryable: timedOut || retryable } : undefined };
+  const disposition = dispositionOf(end, { shuttingDown: deps.shutdown.aborted, claimLost: job.signal.aborted && !deps.shutdown.aborted, timedOut, overlapWaits: waitsBefore });
   await deps.state.recordRun(recorded, deps.keepRuns).catch((error: unknown) => deps.logger.warn('could not record the run', { code: toSyncError(error).code }));
   const requeue = disposition.requeue && (await stillScheduled(deps, job.data));
-  const willRetry = (disposition.job === 'failed' && job.retryCount < job.retryLimit) || requeue;
+  const willRetry = ((disposition.job === 'failed' || timedOut) && job.retryCount < job.retryLimit) || requeue;
   // The run's own URL (enqueue --notify-url), else its stored sync's (schedule add --notify-url: fresh helper 71, finding 1),
   // and the worker's too: an operator's alerting there hears of every run (fresh helper 73, finding 6).
   const urls = new Set([job.data.notifyUrl ?? (definition as Partial<StoredSync>).notifyUrl, deps.notifyUrl].filter((u): u is string => !!u));
