@@ -41,6 +41,31 @@ const KEY_CHANGED = {
 } as const;
 
 /**
+ * A record that left the source whose own contact is now a user holding an external_id this
+ * sync never wrote for it: a lead it created that Intercom converted in place (the person
+ * signed up, or another sync gave it its user id). That is someone's user record now: kept,
+ * as Salesforce keeps a converted Lead (fresh trial 144, F1: archived, or deleted for good with
+ * `removal: delete`, and the users' sync could never create that person again).
+ * https://developers.intercom.com/docs/references/1.4/rest-api/leads/convert-a-lead
+ */
+const CONVERTED = {
+  code: 'lead_converted',
+  message: 'The contact this sync created is now a user with an external_id this sync never wrote (Intercom converted the lead when the person signed up, or another sync gave it a user id): it is kept as it is, neither archived nor deleted, and no longer tracked.',
+} as const;
+
+/** Whether the contact this sync wrote for a record that left the source became someone's user since (see {@link CONVERTED}). */
+function convertedAway(contact: ContactSummary, request: LookupRequest): boolean {
+  if (request.confirmKnown !== true || contact.id !== request.knownId || contact.role !== 'user' || !contact.external_id) return false;
+  return contact.external_id !== externalIdOf(request.snapshot);
+}
+
+/** Why the contact found for a request cannot be written or deleted, when it cannot. */
+function blockedOf(contact: ContactSummary, request: LookupRequest, key: { readonly externalId?: string | undefined; readonly email?: string | undefined }, readById: boolean): { blocked?: { readonly code: string; readonly message: string } } {
+  if (readById && !holdsKey(contact, key)) return { blocked: KEY_CHANGED };
+  return convertedAway(contact, request) ? { blocked: CONVERTED } : {};
+}
+
+/**
  * True when `contact` still holds the request's key as the search path would match it: its
  * external_id, or its email (case-insensitively) where it is no user holding another
  * external_id (`fittingByEmail`: that is someone else; fresh reviewer 142, F2).
@@ -103,7 +128,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     // converted into a user, say): all of them, so the kit refuses ambiguous_match unless this sync wrote one (trial 20a F5).
     const beside = byId.length === 0 && hits.length > 0 && email !== undefined ? (withEmail.get(email) ?? []).filter((c) => !hits.includes(c)) : [];
     if (hits.length > 0) {
-      found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, ctx.config.matchBy) })));
+      found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, ctx.config.matchBy), ...blockedOf(c, request, keys[i] ?? {}, false) })));
       // A record that left the source whose own contact search does not show (yet) beside others: read by id too (fresh reviewer 138, F1).
       if (request.knownId && request.confirmKnown === true && ![...hits, ...beside].some((c) => c.id === request.knownId)) unresolved.push(request);
     } else if (request.knownId) unresolved.push(request);
@@ -118,8 +143,8 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
       rememberTags(ctx, [contact]);
-      const held = holdsKey(contact, keys[requests.indexOf(request)] ?? {});
-      found.set(request.ref, [...(found.get(request.ref) ?? []), { id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy), ...(held ? {} : { blocked: KEY_CHANGED }) }]);
+      const blocked = blockedOf(contact, request, keys[requests.indexOf(request)] ?? {}, true);
+      found.set(request.ref, [...(found.get(request.ref) ?? []), { id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy), ...blocked }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
     }
