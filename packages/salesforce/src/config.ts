@@ -2,6 +2,13 @@ import { endpointUrl, epochUnitSchema, identity, secret } from '@syncmodes/conne
 import { z } from 'zod';
 
 /**
+ * The oldest REST API version the connector takes: sObject Collections upserts by an external
+ * id came in 46.0 (collections themselves in 42.0).
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
+ */
+export const MIN_API_VERSION = 46;
+
+/**
  * Configuration of the Salesforce destination: the single source of its types,
  * validation, docs and JSON Schema. `accessToken` is a secret, read by the CLI from
  * `SALESFORCE_ACCESS_TOKEN`.
@@ -20,9 +27,11 @@ export const salesforceConfigSchema = z.object({
   loginUrl: endpointUrl().optional().describe('Where tokens are refreshed (default https://login.salesforce.com; a My Domain URL, or the emulator\'s URL).'),
   apiVersion: z
     .string()
-    .regex(/^\d{2}\.0$/, 'looks like 62.0')
+    .regex(/^\d{2,3}\.0$/, 'looks like 62.0')
+    // Fresh trial 144, F2: 41.0 was accepted, then every row failed with a jsforce error that named no version (42.0–45.0 upserted one call per record).
+    .refine((v) => Number.parseFloat(v) >= MIN_API_VERSION, `must be ${MIN_API_VERSION}.0 or later: sObject Collections need 42.0 and their upserts by an external id 46.0 (older versions would send a call per record, or fail)`)
     .default('62.0')
-    .describe('REST API version. sObject Collections need 42.0 or later; from 48.0 a window\'s last updates and first creates share one Composite call.'),
+    .describe(`REST API version, ${MIN_API_VERSION}.0 or later: sObject Collections need 42.0 and their upserts by an external id 46.0; from 48.0 a window's last updates and first creates share one Composite call.`),
   object: identity(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an sObject API name, e.g. Contact').default('Contact').describe('sObject to sync records into: Contact, Lead, or any sObject.')),
   matchField: identity(
     z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a field API name, e.g. Email').default('Email').describe('Field that matches source records to Salesforce records (Email, or an external-id field).'),
