@@ -96,7 +96,7 @@ describe('Salesforce: a group that cannot be found or created fails only the rec
     await t.env.admin.setFaults([{ kind: 'server_error', status: 400, method: 'GET', path: '/query', query: "FROM Campaign WHERE Name IN \\(.*'Stay'", body: refused, after: 1, times: 2 }]);
     const next = [row('R1', ['Stay']), row('R2', ['Keep']), row('R3', [])];
     const second = await run(next);
-    expect(byId(second)).toEqual({ R1: 'salesforce_error', R2: 'updated', R3: 'updated' });
+    expect(byId(second)).toEqual({ R1: 'insufficient_access', R2: 'updated', R3: 'updated' });
     expect(second.results.find((r) => r.id === 'R1')?.message).toContain('The record stays in group "Stay"');
     expect((await t.env.admin.faults()).injected.server_error).toBe(2);
     // R1 is still in Old (its removal was not sent) and joined Stay; R2 and R3 left Old.

@@ -22,6 +22,13 @@ describe('Salesforce codes we do not map become salesforce_error (the list stays
     expect(saveErrorToSyncError({ statusCode: 'STRING_TOO_LONG', message: 'too long' })).toMatchObject({ code: 'value_too_long', retryable: false });
     expect(saveErrorToSyncError({ statusCode: 'UNABLE_TO_LOCK_ROW', message: 'locked' })).toMatchObject({ code: 'unable_to_lock_row', retryable: true });
   });
+
+  // Fresh trial 144, F4: a campaign the integration user may not create (not a Marketing User) was reported with the advice to fix the group's name.
+  it.each(['INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY', 'INSUFFICIENT_ACCESS_OR_READONLY'])('%s is insufficient_access, saying which permissions to check', (statusCode) => {
+    const error = saveErrorToSyncError({ statusCode, message: 'insufficient access rights on cross-reference id' });
+    expect(error).toMatchObject({ code: 'insufficient_access', vendorCode: statusCode, retryable: false });
+    expect(error.message).toMatch(/integration user lacks access: check its profile, permission sets .*Marketing User/);
+  });
 });
 
 // Issue #17: a rate limit carries the wait the answer gives, so the kit's one bounded path applies.

@@ -19,6 +19,9 @@ const CODE_NAMES: Record<string, SalesforceCode> = {
   CANNOT_UPDATE_CONVERTED_LEAD: 'converted_lead',
   DUPLICATES_DETECTED: 'duplicates_detected',
   DUPLICATE_VALUE: 'duplicate_value',
+  // Permissions, not the data: the advice differs (fresh trial 144, F4: a campaign the user may not create was "a bad group name").
+  INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY: 'insufficient_access',
+  INSUFFICIENT_ACCESS_OR_READONLY: 'insufficient_access',
   // An upsert whose external id several records hold: which one is meant cannot be told.
   DUPLICATE_EXTERNAL_ID: 'ambiguous_match',
   JSON_PARSER_ERROR: 'invalid_value',
@@ -74,6 +77,9 @@ export function saveErrorToSyncError(error: SalesforceSaveError): SyncError {
   const fields = error.fields ?? [];
   let message = `${vendorCode}: ${error.message ?? 'rejected by Salesforce'}${fields.length > 0 ? ` (fields: ${fields.join(', ')})` : ''}`;
   if (vendorCode === 'DUPLICATES_DETECTED') message = duplicatesMessage(message, error.duplicateResult);
+  if (vendorCode.startsWith('INSUFFICIENT_ACCESS')) {
+    message = `${message}. The integration user lacks access: check its profile, permission sets and the sharing of the records (creating and adding to Campaigns needs the Marketing User checkbox on the user).`;
+  }
   if (vendorCode === 'DUPLICATE_EXTERNAL_ID') {
     // An external id matched by several records: nothing is created or updated.
     // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_upsert_patch.htm

@@ -25,7 +25,7 @@ export function groupNameError(ctx: RunContext, name: string, error: SyncError, 
   const role = stays ? `The record stays in group "${name}", so its other group removals were not sent (the group removed may be that one). ` : '';
   const message =
     `${ctx.destinationName} group "${name}" could not be ${what}: ${error.message} ${role}` +
-    `Fix the group's name in the source (or create the group in ${ctx.destinationName} yourself); the next run sends this record's group changes again. Records in other groups are not affected.`;
+    `Fix the group's name in the source, or what ${ctx.destinationName} objected to (a permission the integration user lacks, say), or create the group in ${ctx.destinationName} yourself; the next run sends this record's group changes again. Records in other groups are not affected.`;
   return new SyncError(error.code, message, {
     retryable: error.retryable,
     ...(error.status === undefined ? {} : { status: error.status }),
