@@ -215,6 +215,15 @@ export class SalesforceApi {
     return this.user;
   }
 
+  /**
+   * The REST API versions the org serves (`GET /services/data/`, e.g. `['31.0', …, '66.0']`).
+   * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
+   */
+  async versions(): Promise<string[]> {
+    const answer = await this.connection.request<unknown>({ method: 'GET', url: '/services/data' });
+    return Array.isArray(answer) ? answer.flatMap((v) => (typeof (v as { version?: unknown })?.version === 'string' ? [(v as { version: string }).version] : [])) : [];
+  }
+
   /** The object's describe (`GET /sobjects/{object}/describe`). */
   async describe(object: string): Promise<ObjectDescribe> {
     return describeOf(await this.connection.sobject(object).describe(), object);

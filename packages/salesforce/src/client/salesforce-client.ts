@@ -23,10 +23,27 @@ export function memberFieldFor(object: string): 'ContactId' | 'LeadId' | undefin
 }
 
 /**
+ * Why the object's describe was not found: an API version the org does not serve (newer than
+ * its release: Salesforce answers that the resource does not exist, as for an unknown object;
+ * fresh trial 144, F3), else the object. The versions are read once, only then.
+ */
+async function notFoundOnConnect(api: SalesforceApi, config: SalesforceConfig): Promise<ConfigError> {
+  const served = await api.versions().catch(() => [] as string[]);
+  if (served.length > 0 && !served.includes(config.apiVersion)) {
+    return new ConfigError(
+      `Salesforce at ${config.instanceUrl} does not serve REST API version ${config.apiVersion} (it serves ${served[0]} to ${served[served.length - 1]}). Set the apiVersion option to one of them (the default is 62.0).`,
+      'invalid_config',
+    );
+  }
+  return new ConfigError(`Salesforce has no object "${config.object}" (or the user cannot see it). Check the object option (config.object).`, 'unknown_object');
+}
+
+/**
  * Connects: builds the jsforce-backed API and loads the object's describe.
  *
  * @throws {@link ConfigError} `unknown_object` or `invalid_match_field` when the object or
- *   match field cannot be used; auth errors surface as `authentication_failed`.
+ *   match field cannot be used, `invalid_config` for an API version the org does not serve;
+ *   auth errors surface as `authentication_failed`.
  */
 export async function connectSalesforce(config: SalesforceConfig, logger: Logger): Promise<SalesforceClient> {
   const api = new SalesforceApi({
@@ -43,9 +60,7 @@ export async function connectSalesforce(config: SalesforceConfig, logger: Logger
   try {
     describe = await api.describe(config.object);
   } catch (error) {
-    if (error instanceof SyncError && error.vendorCode === 'NOT_FOUND') {
-      throw new ConfigError(`Salesforce has no object "${config.object}" (or the user cannot see it). Check the object option (config.object).`, 'unknown_object');
-    }
+    if (error instanceof SyncError && error.vendorCode === 'NOT_FOUND') throw await notFoundOnConnect(api, config);
     throw error;
   }
   const fields = new ObjectFields(describe);

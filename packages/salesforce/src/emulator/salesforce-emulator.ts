@@ -5,6 +5,7 @@ import {
   type EmulatorResponse,
   type EmulatorRoute,
 } from '@syncmodes/connector-kit/emulator';
+import { DEFAULT_API_VERSIONS, versionStatus, versionsList, type ApiVersionRange } from './api-versions';
 import { BulkJobs, type BulkSettings } from './bulk-jobs';
 import { collectionRoutes, COLLECTION_LIMIT, fieldsOf } from './collection-routes';
 import { compositeRoute } from './composite-route';
@@ -33,6 +34,8 @@ export interface SalesforceEmulatorOptions extends OrgOptions {
   readonly expireTokenAfterCalls?: number | undefined;
   /** How Bulk API 2.0 jobs are processed (also settable through `POST /__emulator/bulk`). */
   readonly bulk?: Partial<BulkSettings> | undefined;
+  /** The REST API versions served (a newer one answers 404 `NOT_FOUND`, a retired one 410, as Salesforce does). Default 31.0 to 68.0. */
+  readonly apiVersions?: ApiVersionRange | undefined;
 }
 
 export { COLLECTION_LIMIT };
@@ -45,7 +48,7 @@ const errorBody = (errorCode: string, message: string, fields?: readonly string[
 const fail = (status: number, errorCode: string, message: string): EmulatorResponse => ({ status, body: errorBody(errorCode, message) });
 
 /**
- * An emulator of the Salesforce REST API and Bulk API 2.0 (v62.0 paths; any `vXX.0` accepted) for the
+ * An emulator of the Salesforce REST API and Bulk API 2.0 (versions 31.0 to 68.0 by default, listed by `GET /services/data`; a newer one 404 `NOT_FOUND`) for the
  * subset the connector uses: describe, SOQL query with `nextRecordsUrl` paging, sObject
  * CRUD, sObject Collections create / update / upsert / delete (200 records at most,
  * `EXCEEDED_ID_LIMIT` above), Salesforce's error shapes and codes, required fields, field
@@ -79,6 +82,7 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
   let cursorSeq = 0;
   let apiUsage = 0;
   const base = (req: EmulatorRequest) => `/services/data/${req.params.version ?? 'v62.0'}`;
+  const versions = options.apiVersions ?? DEFAULT_API_VERSIONS;
 
   const data: EmulatorData<Record<string, SfRecord[]>> = {
     snapshot: () => org.snapshot(),
@@ -96,6 +100,10 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
     if (options.dailyRequestLimit !== undefined && apiUsage > options.dailyRequestLimit) {
       return { ...fail(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers: limitInfo };
     }
+    // A version the org does not serve (retired, or newer than its release): the resource does not exist.
+    const served = req.params.version === undefined ? 'served' : versionStatus(versions, req.params.version);
+    if (served === 'unknown') return { ...fail(404, 'NOT_FOUND', 'The requested resource does not exist'), headers: limitInfo };
+    if (served === 'retired') return { ...fail(410, 'GONE', 'This API version is retired'), headers: limitInfo };
     if (req.url.pathname.length + req.url.search.length > MAX_URI_LENGTH) {
       return { status: 414, raw: '<html><body>414 URI Too Long</body></html>', headers: { 'content-type': 'text/html', ...limitInfo } };
     }
@@ -219,6 +227,8 @@ export function createSalesforceEmulator(options: SalesforceEmulatorOptions = {}
       },
     },
     ...bulkRoutes,
+    // Versions: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_versions.htm
+    { method: 'GET', path: '/services/data', mutates: false, handler: guarded(() => ({ status: 200, body: versionsList(versions) })) },
     {
       // Resources by Version, with the identity URL naming the org and the token's user:
       // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_discoveryresource.htm
