@@ -1,3 +1,4 @@
+import { groupName } from '../records/group-name';
 import { z } from 'zod';
 import { InputError } from '../errors/sync-error';
 import type { PropertyValue, SourceItem, SourceRowError } from '../records/types';
@@ -166,7 +167,7 @@ export function mapRow(row: Readonly<Record<string, unknown>>, rowNumber: number
         ...new Set(
           raw
             .split(mapping.groupSeparator ?? ';')
-            .map((g) => g.trim())
+            .map(groupName)
             .filter((g) => g !== ''),
         ),
       ];

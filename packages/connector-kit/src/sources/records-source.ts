@@ -1,3 +1,4 @@
+import { groupName } from '../records/group-name';
 import { InputError } from '../errors/sync-error';
 import { mapRow, type FieldMapping } from '../mapping/field-mapping';
 import type { PropertyValue, RecordSource, SourceItem, SourceRowError } from '../records/types';
@@ -44,7 +45,7 @@ function groupsOf(value: unknown, row: number, id: string): string[] | SourceRow
   const names = new Set<string>();
   for (const g of value) {
     if (typeof g !== 'string') return fail('unsupported_value', 'Field "groups" holds a value that is not text; give group names.');
-    const name = g.normalize('NFC').trim();
+    const name = groupName(g);
     if (name.includes('\u0000')) return fail('invalid_value', 'Field "groups" holds a NUL character (\\u0000), which no destination stores; remove it.');
     if (name !== '') names.add(name);
   }

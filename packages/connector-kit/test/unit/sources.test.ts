@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkSourceFile, InputError, openSource, type SourceItem } from '../../src/index';
+import { checkSourceFile, InputError, openSource, recordsSource, type SourceItem } from '../../src/index';
 
 const dir = mkdtempSync(join(tmpdir(), 'syncmodes-sources-'));
 const file = (name: string, content: string | Buffer) => {
@@ -20,6 +20,19 @@ async function read(path: string): Promise<SourceItem[]> {
 const summary = (items: SourceItem[]) => items.map((i) => (i.kind === 'record' ? `${i.row}:${i.id}:${JSON.stringify(i.snapshot)}` : `${i.row}:error:${i.error.code}`));
 
 describe('sources', () => {
+  // Fresh trial 144, F5: a group written with a no-break space or two spaces named another group than the one that existed,
+  // and the destination got a look-alike second one (a Salesforce campaign).
+  it('reads a group name in one spelling: every run of white space inside it (no-break spaces, tabs, two spaces) one space, in a file column and a record list alike', async () => {
+    const csv = 'id,email,name,groups\n1,a@x.example,A,Spring\u00a0Promo;Spring  Promo; VIP\u202fClub \n2,b@x.example,B,"Spring\tPromo"\n';
+    expect(summary(await read(file('g.csv', csv)))).toEqual([
+      '2:1:{"properties":{"Email":"a@x.example","Name":"A"},"groups":["Spring Promo","VIP Club"]}',
+      '3:2:{"properties":{"Email":"b@x.example","Name":"B"},"groups":["Spring Promo"]}',
+    ]);
+    const items: SourceItem[] = [];
+    for await (const item of recordsSource([{ id: '1', properties: { Email: 'a@x.example' }, groups: ['Spring\u00a0Promo', 'Spring  Promo', '\u3000'] }], { name: 'people' }).open()) items.push(item);
+    expect(items.map((i) => (i.kind === 'record' ? i.snapshot.groups : i.error.code))).toEqual([['Spring Promo']]);
+  });
+
   it('reads CSV with a BOM, CRLF, quotes, embedded newlines, and trims and NFC-normalises values', async () => {
     const csv = '\uFEFFid,email,name,groups\r\n1, Ada@X.example ,"Lovelace, Ada",a; b ;a\r\n2,b@x.example,"Multi\r\nLine ""quoted""",\r\n3,c@x.example,Zoe\u0308,\r\n';
     expect(summary(await read(file('a.csv', csv)))).toEqual([

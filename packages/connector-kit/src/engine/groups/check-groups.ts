@@ -1,3 +1,4 @@
+import { groupName } from '../../records/group-name';
 import { ConfigError } from '../../errors/sync-error';
 import { permits } from '../../modes/permits';
 import type { FoundGroup } from '../../destination/verbs';
@@ -100,7 +101,9 @@ export interface GroupCheck {
  *
  * @throws {@link ConfigError} `ambiguous_group` naming the groups and their ids.
  */
-export async function checkGroups(ctx: RunContext, names: readonly string[], pinned: Readonly<Record<string, string>>, lastWritten: LastWritten = () => undefined): Promise<GroupCheck> {
+export async function checkGroups(ctx: RunContext, names: readonly string[], pinnedAsGiven: Readonly<Record<string, string>>, lastWritten: LastWritten = () => undefined): Promise<GroupCheck> {
+  // Pinned names in the spelling the source's are read in (see `groupName`).
+  const pinned: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(pinnedAsGiven).map(([name, id]) => [groupName(name), id]));
   for (const [name, id] of Object.entries(pinned)) ctx.groupIds.pin(name, id);
   const find = finder(ctx);
   const unpinned = names.filter((n) => pinned[n] === undefined);
