@@ -14,13 +14,16 @@ const PAGE = 5_000;
  * every entry holding it loses it, with its hash recomputed, so the next pass sees those
  * records as changed and adds them again (the group is created again on the way).
  *
- * @returns how many entries held the group; 0 when nothing was written (a dry run, or state failed).
+ * @returns how many entries held the group; 0 when nothing was written (a dry run, or state
+ *   could not be read or written: the run then stops, `state_unwritable`).
  */
 export async function forgetGroup(state: StateStore, writer: StateWriter, syncId: string, group: string): Promise<number> {
   let after: string | undefined;
   let count = 0;
   for (;;) {
-    const page = await state.entriesInGroup(syncId, group, { after, limit: PAGE });
+    // A store that cannot be read stops the run as a failed write does (fresh reviewer 146, M2: it threw out of runSync after everything was sent).
+    const page = await writer.read(() => state.entriesInGroup(syncId, group, { after, limit: PAGE }));
+    if (page === undefined) return 0;
     if (page.length === 0) return count;
     const rewritten = page.map((e) => {
       const found = e.snapshot.found?.filter((g) => g !== group);
