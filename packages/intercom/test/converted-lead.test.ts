@@ -47,4 +47,19 @@ describe('Intercom, sync mode: a lead this sync created that became a user leave
       });
     }
   }
+
+  // Fresh reviewer 146, M1: a users' sync kept a user it created as a "converted lead" once the product gave it an external_id.
+  it('a user this sync created (role user, matched by email), given an external_id since: still its own, removed when its row leaves', async () => {
+    env = await startEmulator({ searchLagMs: 0 });
+    const e = env;
+    const state = new MemoryStateStore();
+    const config = { ...e.config, role: 'user' as const, matchBy: 'email' as const };
+    const sync = (rs: ConformanceRecord[]) => runSync({ collectResults: true, destination: intercomDestination, config, mode: 'sync', source: memorySource(rs), state, retry: FAST, guard: { maxDeletes: 5 } });
+    const first = await sync([row('ann@example.com', 'Ann'), row('keep@example.com', 'Keep')]);
+    const ann = first.results.find((r) => r.id === 'ann@example.com')?.destinationId as string;
+    const given = await fetch(`${e.url}/contacts/${ann}`, { method: 'PUT', headers: { authorization: `Bearer ${e.config.accessToken}`, 'intercom-version': '2.14', 'content-type': 'application/json' }, body: JSON.stringify({ external_id: 'prod-a' }) });
+    expect(given.status).toBe(200);
+    const left = await sync([row('keep@example.com', 'Keep')]);
+    expect(left.results.find((r) => r.id === 'ann@example.com')).toMatchObject({ outcome: 'deleted', destinationId: ann });
+  });
 });

@@ -3,6 +3,7 @@ import type { ContactSummary, SearchQuery } from '../client/intercom-api';
 import { emailOf, externalIdOf, matchFields } from './contact-keys';
 import type { IntercomConfig } from '../config';
 import type { IntercomContext } from './verb-context';
+import { roleFor } from './contact-body';
 import { rememberTags } from './known-tags';
 
 /**
@@ -53,16 +54,21 @@ const CONVERTED = {
   message: 'The contact this sync created is now a user with an external_id this sync never wrote (Intercom converted the lead when the person signed up, or another sync gave it a user id): it is kept as it is, neither archived nor deleted, and no longer tracked.',
 } as const;
 
-/** Whether the contact this sync wrote for a record that left the source became someone's user since (see {@link CONVERTED}). */
-function convertedAway(contact: ContactSummary, request: LookupRequest): boolean {
+/**
+ * Whether the contact this sync wrote for a record that left the source, as a lead (the `role`
+ * option, or `auto` and no external_id: `roleFor`), became someone's user since (see
+ * {@link CONVERTED}). A user this sync created is its own, external_id given later or not
+ * (fresh reviewer 146, M1: a users' sync kept such a user as a "converted lead").
+ */
+function convertedAway(contact: ContactSummary, request: LookupRequest, config: IntercomConfig): boolean {
   if (request.confirmKnown !== true || contact.id !== request.knownId || contact.role !== 'user' || !contact.external_id) return false;
-  return contact.external_id !== externalIdOf(request.snapshot);
+  return roleFor(config, request.snapshot.properties) === 'lead' && contact.external_id !== externalIdOf(request.snapshot);
 }
 
 /** Why the contact found for a request cannot be written or deleted, when it cannot. */
-function blockedOf(contact: ContactSummary, request: LookupRequest, key: { readonly externalId?: string | undefined; readonly email?: string | undefined }, readById: boolean): { blocked?: { readonly code: string; readonly message: string } } {
+function blockedOf(contact: ContactSummary, request: LookupRequest, config: IntercomConfig, key: { readonly externalId?: string | undefined; readonly email?: string | undefined }, readById: boolean): { blocked?: { readonly code: string; readonly message: string } } {
   if (readById && !holdsKey(contact, key)) return { blocked: KEY_CHANGED };
-  return convertedAway(contact, request) ? { blocked: CONVERTED } : {};
+  return convertedAway(contact, request, config) ? { blocked: CONVERTED } : {};
 }
 
 /**
@@ -128,7 +134,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     // converted into a user, say): all of them, so the kit refuses ambiguous_match unless this sync wrote one (trial 20a F5).
     const beside = byId.length === 0 && hits.length > 0 && email !== undefined ? (withEmail.get(email) ?? []).filter((c) => !hits.includes(c)) : [];
     if (hits.length > 0) {
-      found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, ctx.config.matchBy), ...blockedOf(c, request, keys[i] ?? {}, false) })));
+      found.set(request.ref, [...hits, ...beside].map((c) => ({ id: c.id, identities: identitiesOf(c, ctx.config.matchBy), ...blockedOf(c, request, ctx.config, keys[i] ?? {}, false) })));
       // A record that left the source whose own contact search does not show (yet) beside others: read by id too (fresh reviewer 138, F1).
       if (request.knownId && request.confirmKnown === true && ![...hits, ...beside].some((c) => c.id === request.knownId)) unresolved.push(request);
     } else if (request.knownId) unresolved.push(request);
@@ -143,7 +149,7 @@ export async function findContacts(ctx: IntercomContext, requests: readonly Look
     try {
       const contact = await ctx.client.api.getContact(ctx, request.knownId as string);
       rememberTags(ctx, [contact]);
-      const blocked = blockedOf(contact, request, keys[requests.indexOf(request)] ?? {}, true);
+      const blocked = blockedOf(contact, request, ctx.config, keys[requests.indexOf(request)] ?? {}, true);
       found.set(request.ref, [...(found.get(request.ref) ?? []), { id: contact.id, identities: identitiesOf(contact, ctx.config.matchBy), ...blocked }]);
     } catch (error) {
       if (!(error instanceof SyncError && error.status === 404)) throw error;
