@@ -147,6 +147,9 @@ async function execute(
  * worker is shutting down.
  */
 export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps): Promise<{ result: JobResult<RunJobOutput>; disposition?: Disposition; definition?: SyncDefinition }> {
+  // From the moment pg-boss hands the job over, as its time limit counts (fresh reviewer 146, M3: counted from the run's
+  // start, after the definition, account and history queries, a time-limit abort looked like a lost claim).
+  const overran = watchRunTime(job);
   const definition = job.data.definition ?? (await deps.definitions.get(job.data.name));
   if (!definition && job.data.scheduled) {
     // Its schedule queued it as the sync was removed (the run before read the sync, then queued it): not a dead letter (fresh reviewer 127, F-B).
@@ -173,7 +176,6 @@ export async function runJob(job: JobWithMetadata<RunJobData>, deps: RunJobDeps)
   await closeAbandoned(deps, definition.syncId, job.id).catch(() => undefined);
   const started = startedRun(definition, randomUUID(), job.id, deps);
   await deps.state.recordRun(started, deps.keepRuns).catch(() => undefined);
-  const overran = watchRunTime(job);
   const executed = await execute(definition, job, started, deps);
   const { retryable, result } = executed;
   // Stopped by pg-boss at maxRunSeconds: said so, not `interrupted` (fresh trial 145, F2: a long first run was retried until dead-lettered, each attempt "interrupted").
