@@ -186,6 +186,12 @@ describe('CT / ST / ZIP', () => {
     ['Москва', undefined],
     ['東京', undefined],
     ['Tel Aviv תל אביב', undefined],
+    // Fresh reviewer 146, L2: compatibility forms of Latin letters are those letters.
+    ['Ｔｏｋｙｏ', 'tokyo'],
+    ['Springﬁeld', 'springfield'],
+    ['Ĳmuiden', 'ijmuiden'],
+    ['Paŀlejà', 'pallejà'.normalize('NFD').replace(/\p{M}/gu, '')],
+    ['ſtadt', 'stadt'],
   ])('CT %j → %j', (raw, expected) => expect(normaliseCity(raw)).toBe(expected));
 
   it.each([

@@ -4,13 +4,14 @@ import { US_STATE_CODES } from './us-states';
 const LATIN_FOLDS: Readonly<Record<string, string>> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i', ħ: 'h', ŧ: 't', ŋ: 'n' };
 
 /**
- * Letters a-z only: accents stripped (NFD, marks removed), letters such as `ß`, `ł`, `ø`
+ * Letters a-z only: accents stripped and compatibility forms (fullwidth `Ｔｏｋｙｏ`, the `ﬁ`
+ * ligature, `Ĳ`, `ſ`) spelled plainly (NFKD, marks removed), letters such as `ß`, `ł`, `ø`
  * spelled in a-z, then punctuation, digits, symbols and spaces removed. `undefined` when a
  * letter of another script remains (`Москва`, `東京`): Meta takes a-z only, and a city
  * with its letters dropped would be another value (fresh trial 145, F4: `москва` was hashed).
  */
 function lettersOnly(raw: string): string | undefined {
-  const letters = raw.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[ßæœøłđðþıħŧŋ]/g, (c) => LATIN_FOLDS[c] ?? c).replace(/[^\p{L}]/gu, '');
+  const letters = raw.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[ßæœøłđðþıħŧŋ]/g, (c) => LATIN_FOLDS[c] ?? c).replace(/[^\p{L}]/gu, '');
   return /^[a-z]*$/.test(letters) ? letters : undefined;
 }
 

@@ -45,7 +45,8 @@ export function normaliseValue(key: SchemaKey, raw: string, options: NormaliseOp
  * https://support.google.com/googleplay/android-developer/answer/6048248
  */
 export function isZeroAdvertisingId(raw: string): boolean {
-  return /^0{8}-?0{4}-?0{4}-?0{4}-?0{12}$/.test(raw.trim());
+  // Also with invisible characters or braces around it (`{00000000-…}`, as some exports write GUIDs).
+  return /^\{?0{8}-?0{4}-?0{4}-?0{4}-?0{12}\}?$/.test(withoutInvisible(raw).trim());
 }
 
 /**
