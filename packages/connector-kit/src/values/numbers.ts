@@ -11,6 +11,9 @@ export interface NumberOptions {
 /** Decimal text: optional sign, digits with an optional fraction (or a fraction alone), optional exponent. */
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** One to three digits, a dot, three digits: a whole number grouped by thousands in a European file, or a fraction. */
+const GROUPED_THOUSANDS = /^[+-]?\d{1,3}\.\d{3}$/;
+
 const notExact = (label: string) =>
   refused<number>(
     'number_not_exact',
@@ -23,7 +26,8 @@ const notExact = (label: string) =>
  * - numbers as they are; text in decimal notation (`12`, `-3.5`, `1e3`; no thousands
  *   separators, no `0x…`) as the number it writes;
  * - `invalid_number` for anything else (text that is not a number, booleans, a fraction
- *   when `integer` is set);
+ *   when `integer` is set, and there text such as `1.000` or `12.500`: a thousands
+ *   separator, or a fraction? It is not guessed);
  * - `number_not_exact` when a double cannot hold the value exactly: whole numbers beyond
  *   ±(2^53 − 1), more significant digits than a double keeps (judged by lossless-json's
  *   `isSafeNumber`), or out of range (`1e400`). Such a value would be written rounded, to
@@ -37,6 +41,10 @@ export function toExactNumber(value: Exclude<PropertyValue, null>, label: string
     return refused('invalid_number', `${label} must be a ${whole}number (digits, an optional sign and decimal point).`);
   const n = text === undefined ? (value as number) : Number(text);
   if (!Number.isFinite(n)) return text === undefined ? refused('invalid_number', `${label} must be a finite number.`) : notExact(label);
+  // `1.000` and `12.500` in a whole-number field: a European file's thousands (1000, 12500), or a fraction? Never guessed (fresh trial 144).
+  if (options.integer && text !== undefined && GROUPED_THOUSANDS.test(text)) {
+    return refused('invalid_number', `${label} must be a whole number; written with a dot and three digits (as 1.000), it may be thousands grouped by a dot or a decimal fraction, which is not guessed: write it without the dot.`);
+  }
   if (options.integer && !Number.isInteger(n)) return refused('invalid_number', `${label} must be a whole number.`);
   if (Number.isInteger(n) && !Number.isSafeInteger(n)) return notExact(label);
   if (text !== undefined && !isSafeNumber(text.replace(/^\+/, ''))) return notExact(label);

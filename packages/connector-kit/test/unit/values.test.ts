@@ -132,6 +132,14 @@ describe('numbers: exact or refused', () => {
     ['1e400', {}, '!number_not_exact'],
     [2 ** 60, {}, '!number_not_exact'],
     ['12.5', { integer: true }, '!invalid_number'],
+    // Fresh trial 144: a European file's thousands in a whole-number field were read as 1 (`1.000`); never guessed now.
+    ['1.000', { integer: true }, '!invalid_number'],
+    ['-12.000', { integer: true }, '!invalid_number'],
+    ['12.500', { integer: true }, '!invalid_number'],
+    ['1.0', { integer: true }, 1],
+    ['1000', { integer: true }, 1000],
+    ['1.000', {}, 1],
+    ['1.000.000', { integer: true }, '!invalid_number'],
     ['1,000', {}, '!invalid_number'],
     ['0x10', {}, '!invalid_number'],
     ['', {}, '!invalid_number'],
@@ -140,6 +148,11 @@ describe('numbers: exact or refused', () => {
     [Number.NaN, {}, '!invalid_number'],
   ] as const)('%j %j → %j', (value, options, expected) => {
     expect(outcome(toExactNumber(value, 'Score', options))).toBe(expected);
+  });
+
+  it('explains a whole number written with a dot and three digits, without the value', () => {
+    const r = toExactNumber('7.000', 'Seats', { integer: true });
+    expect(r.ok ? '' : r.error.message).toBe('Seats must be a whole number; written with a dot and three digits (as 1.000), it may be thousands grouped by a dot or a decimal fraction, which is not guessed: write it without the dot.');
   });
 
   it('explains number_not_exact without the value', () => {
