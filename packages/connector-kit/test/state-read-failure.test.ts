@@ -79,4 +79,34 @@ describe('a state read that fails mid-run (the database gone) stops the run with
     expect(stoppedRuns + thrownRuns).toBe(reads);
     expect(stoppedRuns).toBeGreaterThan(thrownRuns);
   }, 60_000);
+
+  // Fresh reviewer 148, L2: a row without a key, after the run stopped, read the departing records' entries (the values
+  // new rows may carry) straight from the store, or threw the failed read kept from before: runSync threw, no summary.
+  it('a row without a key while records left the source: at every read, a summary once the run began (or a throw before anything was sent)', async () => {
+    const state = new FailingStore(Number.POSITIVE_INFINITY);
+    const run = (records: ConformanceRecord[]) =>
+      runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 8, guard: { maxDeletes: 100 } });
+    const noKey: ConformanceRecord = { id: 'c99', snapshot: { properties: { email: null, name: 'nobody' }, groups: [] } };
+    const source = (name: string) => [...Array.from({ length: 20 }, (_, i) => person(i, name)), noKey];
+    await run(Array.from({ length: 30 }, (_, i) => person(i, 'v0')));
+    const thrown: number[] = [];
+    for (let n = 0; n < 8; n++) {
+      state.heal();
+      await run(Array.from({ length: 30 }, (_, i) => person(i, `w${n}`)));
+      state.failReadsAfterNext(n);
+      const ended = await run(source(`x${n}`)).then((summary) => summary, (thrown: unknown) => thrown as { code?: string });
+      const held = (await admin.records<Stored>()).records;
+      if ('results' in ended) {
+        expect([ended.status, ended.reason?.code]).toEqual(['stopped', 'state_unwritable']);
+        expect(ended.results).toHaveLength(31);
+      } else {
+        expect(ended.code).toBe('state_unwritable');
+        expect(held.filter((r) => r.fields.name === `x${n}`)).toEqual([]);
+        expect(held).toHaveLength(30);
+        thrown.push(n);
+      }
+    }
+    // Only the deletion guard's reads, before any window (three here), may throw; after them the run stops with a summary.
+    expect(thrown).toEqual([0, 1, 2]);
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_POLICY } from '../calls/retry-policy';
 import { GroupIdCache } from '../groups/group-id-cache';
 import { StateWriter } from '../ledger/state-writer';
 import type { SyncRunSummary } from '../run-types';
+import type { StateEntry } from '../../state/state-store';
 import { departuresUncertain } from '../scan/read-windows';
 import type { SourceScan } from '../scan/scan-source';
 import { DestinationClaims, IDENTITY_REFUSALS } from '../steps/destination-claims';
@@ -252,7 +253,8 @@ export class RunSession {
     // (`refuseForeignIdentities`), so an upsert without one could write one person onto another's record (trial of stop 32).
     const upsertCreates = createIsUpsert && !setup.dryRun && permits(setup.mode, 'create') && scan.changedWithState === 0 && scan.identifiers === 0;
     const limits = this.limits as DestinationLimits;
-    const carriers = new ValueCarriers(setup.options.state, setup.syncId, scan.complete ? scan.departing : [], setup.identityKeysOf);
+    const readEntries = async (ids: readonly string[]) => (await this.writer.read(() => setup.options.state.get(setup.syncId, ids))) ?? new Map<string, StateEntry>();
+    const carriers = new ValueCarriers(readEntries, scan.complete ? scan.departing : [], setup.identityKeysOf);
     const groupKey = (name: string): string => records.groupKey?.(name, config) ?? name.toLowerCase();
     return { ...base, kind: 'records', destination: records, limits, groupsEnabled, groupKey, rememberNotFound: setup.recheckNotFoundAfterMs > 0, createIsUpsert, upsertCreates, carriers, foreignHolds: new Map() };
   }

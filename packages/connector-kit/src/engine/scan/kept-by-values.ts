@@ -21,7 +21,7 @@ export interface KeptByValuesInput {
  * source, reading the rows this sync has no state for; only run when the guard would refuse.
  */
 export async function keptByValues(input: KeptByValuesInput, planned: readonly string[]): Promise<Set<string>> {
-  const carriers = new ValueCarriers(input.state, input.syncId, planned, input.identityKeysOf);
+  const carriers = new ValueCarriers((ids) => input.state.get(input.syncId, ids), planned, input.identityKeysOf);
   const kept = new Set<string>();
   for await (const item of input.source.open()) {
     if (item.kind !== 'record') continue;

@@ -1,6 +1,6 @@
 import type { PropertyValue, RecordSnapshot } from '../../records/types';
 import { isEmpty } from '../../records/property-diff';
-import type { StateEntry, StateStore } from '../../state/state-store';
+import type { StateEntry } from '../../state/state-store';
 import { heldValues, heldVersions } from '../ledger/pending-before';
 import { same } from './key-holder';
 
@@ -128,9 +128,12 @@ export class ValueCarriers {
   /** Departing records described by a row with state (refused for it, see `describedBy`): never released. */
   private readonly held = new Set<string>();
 
+  /**
+   * @param readEntries the departing records' state entries: the run's reads go through its state writer, so a store
+   *   that cannot be read stops the run (read as none) instead of throwing out of it (fresh reviewer 148, L2).
+   */
   constructor(
-    private readonly state: StateStore,
-    private readonly syncId: string,
+    private readonly readEntries: (recordIds: readonly string[]) => Promise<ReadonlyMap<string, StateEntry>>,
     private readonly departingIds: readonly string[],
     private readonly identityKeysOf?: ((snapshot: RecordSnapshot) => readonly string[]) | undefined,
   ) {}
@@ -147,7 +150,7 @@ export class ValueCarriers {
       const byKey = new Map<string, StateEntry | null>();
       const byIdentity = new Map<string, StateEntry[]>();
       for (let i = 0; i < this.departingIds.length; i += CHUNK) {
-        for (const [id, entry] of await this.state.get(this.syncId, this.departingIds.slice(i, i + CHUNK))) {
+        for (const [id, entry] of await this.readEntries(this.departingIds.slice(i, i + CHUNK))) {
           if (entry.notFound || entry.destinationId === null) continue;
           entries.set(id, entry);
           if (entry.matchKey !== null) byKey.set(entry.matchKey, byKey.has(entry.matchKey) ? null : entry);
