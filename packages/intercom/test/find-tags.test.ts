@@ -28,4 +28,22 @@ describe('findTags / ensureTags with names several tags share (#12)', () => {
       await env.emulator.stop();
     }
   });
+
+  // Fresh reviewer 148, M1: group names are read with runs of white space as one space; a tag a person named with two
+  // spaces or a no-break space was then not found, and a look-alike second one was created.
+  it('a tag named with other white space than the group is found; two such are ambiguous_group; nothing is created', async () => {
+    const env = await startEmulator();
+    try {
+      await env.admin.seed({ tags: [{ id: '21', name: 'Spring  Promo' }, { id: '22', name: 'VIP\u00a0Club' }, { id: '23', name: 'vip club' }] });
+      const config = intercomConfigSchema.parse(env.config);
+      const signal = new AbortController().signal;
+      const logger = { debug() {}, info() {}, warn() {}, error() {} };
+      const ctx = { config, client: await connectIntercom(config, { logger, signal }), logger, signal, rateLimit: { observe() {} } } as unknown as IntercomContext;
+      expect((await ensureTags(ctx, ['Spring Promo'], { create: true })).get('Spring Promo')).toBe('21');
+      await expect(ensureTags(ctx, ['VIP Club'], { create: true })).rejects.toMatchObject({ code: 'ambiguous_group', message: expect.stringContaining('ids 22, 23') });
+      expect((await env.admin.requests()).filter((e) => e.method === 'POST' && e.path === '/tags')).toEqual([]);
+    } finally {
+      await env.emulator.stop();
+    }
+  });
 });

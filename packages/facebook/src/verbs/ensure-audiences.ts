@@ -1,8 +1,16 @@
-import { ConfigError, SyncError, type FoundGroup } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, groupName, type FoundGroup } from '@syncmodes/connector-kit';
 import type { AudienceInfo } from '../client/facebook-client';
 import type { FacebookVerbContext } from './send-members';
 
 const DIGITS = /^\d+$/;
+
+/**
+ * Whether an audience's name is the group's: compared in the spelling source group names are
+ * read in (`groupName`: runs of white space one space), so an audience named with two spaces or
+ * a no-break space is the group's, not a reason for a look-alike second one (fresh reviewer
+ * 148, M1). Case counts, as Meta keeps it.
+ */
+const sameName = (audience: string, group: string): boolean => audience === group || groupName(audience) === groupName(group);
 
 /**
  * Whether `name` is the `audience` option given as an id (digits only, as its documentation
@@ -44,7 +52,7 @@ export async function findAudiences(ctx: FacebookVerbContext, names: readonly st
   const listed = await ctx.client.listAudiences();
   const found = new Map<string, FoundGroup[]>();
   for (const name of byName) {
-    const matches = listed.filter((a) => a.name === name);
+    const matches = listed.filter((a) => sameName(a.name, name));
     const withId = DIGITS.test(name) ? (listed.find((a) => a.id === name) ?? (matches.length === 0 ? await ctx.client.readAudience(name) : undefined)) : undefined;
     if (withId && matches.some((a) => a.id !== withId.id)) throw idAndName(ctx, name, matches);
     if (withId) continue;
@@ -91,7 +99,7 @@ export async function ensureAudiences(ctx: FacebookVerbContext, names: readonly 
   if (groups.length === 0) return resolved;
   const listed = await ctx.client.listAudiences();
   for (const name of groups) {
-    const matches = listed.filter((a) => a.name === name);
+    const matches = listed.filter((a) => sameName(a.name, name));
     const byId = DIGITS.test(name) ? await ctx.client.readAudience(name) : undefined;
     if (byId) {
       if (matches.some((a) => a.id !== byId.id)) throw idAndName(ctx, name, matches);

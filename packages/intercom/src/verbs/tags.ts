@@ -1,14 +1,22 @@
-import { ConfigError, SyncError, sentNothing, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, groupName, sentNothing, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
 import { eachItem, failedItem } from './item-results';
 import type { IntercomContext } from './verb-context';
 import { tagsOf } from './known-tags';
 
-/** Lowercased tag name → ids of every tag with that name (`GET /tags`, once per run, cached). */
+/**
+ * A tag name as it is compared: in the spelling source group names are read in (`groupName`:
+ * a tag typed with two spaces or a no-break space is the group's, not a reason for a second
+ * one; fresh reviewer 148, M1), lowercased (Intercom compares tag names case-insensitively).
+ */
+const tagKey = (name: string): string => groupName(name).toLowerCase();
+
+/** Tag name (see `tagKey`) → ids of every tag with that name (`GET /tags`, once per run, cached). */
 async function tagIds(ctx: IntercomContext): Promise<Map<string, string[]>> {
   if (!ctx.client.tags) {
     const tags = await ctx.client.api.listTags(ctx);
     const byName = new Map<string, string[]>();
-    for (const t of tags) byName.set(t.name.toLowerCase(), [...(byName.get(t.name.toLowerCase()) ?? []), t.id]);
+    // Names as the source's are read (`groupName`: runs of white space one space), compared case-insensitively as Intercom does.
+    for (const t of tags) byName.set(tagKey(t.name), [...(byName.get(tagKey(t.name)) ?? []), t.id]);
     ctx.client.tags = byName;
   }
   return ctx.client.tags;
@@ -22,7 +30,7 @@ async function tagIds(ctx: IntercomContext): Promise<Map<string, string[]>> {
  */
 export async function findTags(ctx: IntercomContext, names: readonly string[]): Promise<Map<string, FoundGroup[]>> {
   const ids = await tagIds(ctx);
-  return new Map(names.map((name) => [name, (ids.get(name.toLowerCase()) ?? []).map((id) => ({ id }))]));
+  return new Map(names.map((name) => [name, (ids.get(tagKey(name)) ?? []).map((id) => ({ id }))]));
 }
 
 /** The error for a tag name that several tags have: the run stops rather than pick one. */
@@ -48,11 +56,11 @@ export async function ensureTags(ctx: IntercomContext, names: readonly string[],
   const ids = await tagIds(ctx);
   const out = new Map<string, string>();
   for (const name of new Set(names)) {
-    let found = ids.get(name.toLowerCase()) ?? [];
+    let found = ids.get(tagKey(name)) ?? [];
     if (found.length > 1) throw ambiguousTag(name, found);
     if (found.length === 0 && options.create) {
       found = [(await ctx.client.api.createTag(ctx, name)).id];
-      ids.set(name.toLowerCase(), found);
+      ids.set(tagKey(name), found);
     }
     if (found[0] !== undefined) out.set(name, found[0]);
   }

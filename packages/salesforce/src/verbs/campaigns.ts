@@ -1,4 +1,4 @@
-import { ConfigError, SyncError, chunk, isRunStopping, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, chunk, groupName, isRunStopping, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
 import { inListsWithin, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
@@ -33,7 +33,23 @@ async function campaignsNamed(ctx: Ctx, names: readonly string[]): Promise<Map<s
     );
     for (const row of rows) byName.set(row.Name.toLowerCase(), [...(byName.get(row.Name.toLowerCase()) ?? []), row]);
   }
+  for (const name of new Set(names)) if (!byName.has(name.toLowerCase()) && name.includes(' ')) await spacedOtherwise(ctx, name, byName);
   return byName;
+}
+
+/**
+ * A name with spaces no campaign has exactly: the campaigns whose name is it with other white
+ * space (two spaces, a no-break space, as a person may type one), read by `LIKE` with `%` for
+ * each space and kept when their name, read as source group names are (`groupName`), is it.
+ * A campaign so named is the group's: without this, a look-alike second one was created
+ * (fresh reviewer 148, M1). One query per such name, only while none has it exactly.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
+ */
+async function spacedOtherwise(ctx: Ctx, name: string, byName: Map<string, CampaignRow[]>): Promise<void> {
+  const pattern = name.split(' ').map((word) => soqlLiteral(word).slice(1, -1).replace(/[%_]/g, (c) => `\\${c}`)).join('%');
+  const rows = await ctx.client.api.query<CampaignRow>(`SELECT Id, Name, NumberOfContacts, NumberOfLeads FROM Campaign WHERE Name LIKE '${pattern}' ORDER BY Id`);
+  const same = rows.filter((row) => groupName(row.Name).toLowerCase() === name.toLowerCase());
+  if (same.length > 0) byName.set(name.toLowerCase(), same);
 }
 
 /**
