@@ -158,6 +158,7 @@ export {
   epochUnitSchema,
   changedAsNumber,
   isCanonicalNumber,
+  isScientificNotation,
   plainNumberText,
   readDate,
   refused,

@@ -78,6 +78,12 @@ describe('pre-hashed values: the digest of "" is a missing value (reviewer 87, f
     expect(summary.notices.find((n) => n.code === 'values_sent_empty')?.message).toMatch(/MADID: 2 record\(s\) \("r1", "r2"\)/);
   });
 
+  // Fresh trial 147, F1: the row's message spoke of national numbers and defaultCountry, not of the spreadsheet's notation.
+  it('a PHONE in scientific notation is not sent; a row with nothing else fails no_valid_identifier saying why', async () => {
+    const summary = await run([row('r1', { PHONE: '4.479E+11', COUNTRY: 'GB' })]);
+    expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier', message: expect.stringContaining("PHONE is written in a spreadsheet's scientific notation") });
+  });
+
   it('duplicate_match_key names the key the rows share', async () => {
     const summary = await run([row('r1', { EMAIL: emailOf(1), PHONE: phoneDigest(1) }), row('r2', { EMAIL: ` ${emailOf(1).toUpperCase()}`, PHONE: phoneDigest(2) }), row('r3', { PHONE: phoneDigest(3) }), row('r4', { PHONE: phoneDigest(3) })]);
     const failed = (id: string) => summary.results.find((r) => r.id === id);

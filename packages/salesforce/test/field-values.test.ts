@@ -19,6 +19,16 @@ const field = (spec: Partial<FieldDescribe> & Pick<FieldDescribe, 'name' | 'type
 describe('convertValue', () => {
   const birthdate = field({ name: 'Birthdate', type: 'date' });
 
+  // Fresh trial 147, F1: a phone a spreadsheet turned into 4.479E+11 was written as that text over the good number.
+  it.each(['4.479E+11', '4,479E+11', ' 5.35E+09 ', '1E+10'])('a phone in scientific notation (%j) is refused scientific_notation, naming the field', (value) => {
+    const r = convertValue(field({ name: 'MobilePhone', type: 'phone', length: 40 }), value, {});
+    expect(r).toMatchObject({ ok: false, error: { code: 'scientific_notation', message: expect.stringMatching(/^MobilePhone is written in a spreadsheet's scientific notation/) } });
+  });
+
+  it.each(['+44 7900 900123', '447900900123', '(555) 010-0199 ext. 12'])('a phone written out (%j) is sent', (value) => {
+    expect(convertValue(field({ name: 'Phone', type: 'phone', length: 40 }), value, {})).toEqual({ ok: true, value: value.trim() });
+  });
+
   it.each(['UTC', 'Pacific/Kiritimati', 'America/Adak', 'Asia/Kolkata'])('sends a DD-MM-YYYY date as the same calendar day in time zone %s', (tz) => {
     const before = process.env.TZ;
     process.env.TZ = tz;

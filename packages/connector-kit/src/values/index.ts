@@ -6,5 +6,5 @@
 export { coerced, refused, type Coerced } from './coerced';
 export { EPOCH_MILLISECONDS_FROM, epochMillis, epochUnitSchema, type EpochUnit } from './epoch-unit';
 export { readDate, toCalendarDate, toDateTime, toEpochSeconds, type DateOptions, type DateValue } from './dates';
-export { changedAsNumber, isCanonicalNumber, plainNumberText, toExactNumber, type NumberOptions } from './numbers';
+export { changedAsNumber, isCanonicalNumber, isScientificNotation, plainNumberText, toExactNumber, type NumberOptions } from './numbers';
 export { FALSE_SPELLINGS, TRUE_SPELLINGS, toBoolean } from './booleans';

@@ -80,3 +80,17 @@ export function plainNumberText(n: number): string {
 export function changedAsNumber(value: PropertyValue): boolean {
   return typeof value === 'string' && DECIMAL.test(value.trim()) && !isCanonicalNumber(value);
 }
+
+/** A number in exponent notation as a spreadsheet shows a long one (`4.479E+11`, `4,479E+11`, `1E+10`). */
+const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
+
+/**
+ * True when text is a number in scientific notation, as a spreadsheet writes a long number it
+ * holds as a number (`447900900123` → `4.479E+11`): for a phone number, the digits past the
+ * first few are lost, and the number it stands for cannot be told (fresh trial 147, F1: such
+ * phones were written to Salesforce and Intercom as `4.479E+11`).
+ * https://github.com/alphagov/notifications-admin/pull/4124
+ */
+export function isScientificNotation(text: string): boolean {
+  return SCIENTIFIC.test(text.trim());
+}

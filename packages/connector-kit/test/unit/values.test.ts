@@ -9,6 +9,7 @@ import {
   toDateTime,
   toEpochSeconds,
   toExactNumber,
+  isScientificNotation,
   type Coerced,
   type DateOptions,
 } from '../../src/index';
@@ -148,6 +149,20 @@ describe('numbers: exact or refused', () => {
     [Number.NaN, {}, '!invalid_number'],
   ] as const)('%j %j → %j', (value, options, expected) => {
     expect(outcome(toExactNumber(value, 'Score', options))).toBe(expected);
+  });
+
+  it.each([
+    ['4.479E+11', true],
+    ['4,479E+11', true],
+    ['1E+10', true],
+    ['-2.5e-3', true],
+    [' 5.35E+09 ', true],
+    ['447900900123', false],
+    ['+44 7900 900123', false],
+    ['E+11', false],
+    ['4.479E', false],
+  ] as const)('isScientificNotation(%j) is %s', (text, expected) => {
+    expect(isScientificNotation(text)).toBe(expected);
   });
 
   it('explains a whole number written with a dot and three digits, without the value', () => {

@@ -1,3 +1,4 @@
+import { isScientificNotation } from '@syncmodes/connector-kit';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 /**
@@ -13,7 +14,8 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
  */
 export function normalisePhone(raw: string, defaultCountry: CountryCode | undefined): string | undefined {
   const text = raw.trim();
-  if (!/\d/.test(text)) return undefined;
+  // A spreadsheet's scientific notation (`4.479E+11`): the digits past the first few are lost (fresh trial 147, F1).
+  if (!/\d/.test(text) || isScientificNotation(text)) return undefined;
   const parsed = parsePhoneNumberFromString(text, defaultCountry);
   if (parsed?.isPossible()) return `${parsed.countryCallingCode}${parsed.nationalNumber}`;
   // `00…` (most countries) and `011…` (North America) dial out: read as `+…` whatever the record's country. With no country

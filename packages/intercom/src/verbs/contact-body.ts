@@ -1,4 +1,4 @@
-import { ConfigError, InputError, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
+import { ConfigError, InputError, isScientificNotation, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
 import type { ContactBody } from '../client/intercom-api';
 import type { IntercomConnection } from '../client/intercom-connection';
 import type { IntercomConfig } from '../config';
@@ -23,6 +23,18 @@ const NOT_OF_AN_ADDRESS = /\p{Cf}|^\s*mailto:/iu;
 function dirtyEmail(email: string): SyncError | undefined {
   if (!NOT_OF_AN_ADDRESS.test(email)) return undefined;
   return new InputError('invalid_email', 'email holds invisible characters (a zero-width space, soft hyphen or byte order mark) or a mailto: prefix; clean the address in the source.');
+}
+
+/**
+ * What makes a standard field's text unsendable: an email that is no address (`dirtyEmail`),
+ * a phone in a spreadsheet's scientific notation (fresh trial 147, F1: `4.479E+11` was written).
+ */
+function standardFieldError(name: string, text: string): SyncError | undefined {
+  if (name === 'email') return dirtyEmail(text);
+  if (name === 'phone' && isScientificNotation(text)) {
+    return new InputError('scientific_notation', "phone is written in a spreadsheet's scientific notation (like 4.479E+11): the digits past the first few are lost. Format the column as text and export it again.");
+  }
+  return undefined;
 }
 
 /**
@@ -74,7 +86,7 @@ export function contactBody(
     }
     // The keys are sent as the kit matches them, trimmed: a contact written with ` ext-1 ` would not be found by the next lookup for `ext-1`.
     if (typeof sent === 'string' && target.kind === 'standard' && KEY_FIELDS.has(target.name)) sent = sent.trim();
-    const dirty = typeof sent === 'string' && target.kind === 'standard' && target.name === 'email' ? dirtyEmail(sent) : undefined;
+    const dirty = typeof sent === 'string' && target.kind === 'standard' ? standardFieldError(target.name, sent) : undefined;
     if (dirty) return { error: dirty };
     if (target.kind === 'standard') body[target.name] = sent;
     else body.custom_attributes = { ...body.custom_attributes, [target.name]: sent };

@@ -1,0 +1,27 @@
+import { MemoryStateStore, runSync } from '@syncmodes/connector-kit';
+import { memorySource } from '@syncmodes/connector-kit/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { intercomDestination } from '../src/index';
+import { FAST, person } from './helpers';
+import { records, startEmulator } from './intercom-harness';
+
+// Fresh trial 147, F1: a phone a spreadsheet turned into 4.479E+11 was written to the contact as that text, over the good number.
+describe('Intercom: a phone in a spreadsheet\'s scientific notation', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  beforeEach(async () => {
+    env = await startEmulator();
+  });
+  afterEach(async () => {
+    await env.emulator.stop();
+  });
+
+  it('fails its row alone (scientific_notation), nothing written to it; a phone written out is sent', async () => {
+    const state = new MemoryStateStore();
+    const run = (phones: string[]) => runSync({ collectResults: true, destination: intercomDestination, config: env.config, mode: 'additive', source: memorySource(phones.map((phone, i) => person(i, { phone }))), state, retry: FAST });
+    await run(['+44 7900 900123', '+1 534 570 0755']);
+    const next = await run(['4.479E+11', '+1 534 570 0799']);
+    expect(next.results.map((r) => r.code ?? r.outcome)).toEqual(['scientific_notation', 'updated']);
+    expect(next.results[0]?.message).toMatch(/^phone is written in a spreadsheet's scientific notation .*Format the column as text/);
+    expect((await records(env.admin)).contacts.map((c) => c.phone).sort()).toEqual(['+1 534 570 0799', '+44 7900 900123']);
+  });
+});
