@@ -158,6 +158,7 @@ export {
   epochUnitSchema,
   changedAsNumber,
   isCanonicalNumber,
+  isEmailAddress,
   isScientificNotation,
   plainNumberText,
   readDate,

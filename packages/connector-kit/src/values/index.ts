@@ -8,3 +8,4 @@ export { EPOCH_MILLISECONDS_FROM, epochMillis, epochUnitSchema, type EpochUnit }
 export { readDate, toCalendarDate, toDateTime, toEpochSeconds, type DateOptions, type DateValue } from './dates';
 export { changedAsNumber, isCanonicalNumber, isScientificNotation, plainNumberText, toExactNumber, type NumberOptions } from './numbers';
 export { FALSE_SPELLINGS, TRUE_SPELLINGS, toBoolean } from './booleans';
+export { isEmailAddress } from './email-address';

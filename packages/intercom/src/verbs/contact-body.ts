@@ -1,4 +1,4 @@
-import { ConfigError, InputError, isScientificNotation, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
+import { ConfigError, InputError, isEmailAddress, isScientificNotation, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
 import type { ContactBody } from '../client/intercom-api';
 import type { IntercomConnection } from '../client/intercom-connection';
 import type { IntercomConfig } from '../config';
@@ -18,11 +18,18 @@ const NOT_OF_AN_ADDRESS = /\p{Cf}|^\s*mailto:/iu;
 /**
  * An email Intercom would store as it is while it is no address anyone searches for: the
  * contact would be created beside the person's own (fresh reviewer 97, F2, found on
- * Facebook; the same rows here). `undefined` when it is fine.
+ * Facebook; the same rows here), or one that is no address at all (the kit's
+ * `isEmailAddress`). `undefined` when it is fine.
  */
 function dirtyEmail(email: string): SyncError | undefined {
-  if (!NOT_OF_AN_ADDRESS.test(email)) return undefined;
-  return new InputError('invalid_email', 'email holds invisible characters (a zero-width space, soft hyphen or byte order mark) or a mailto: prefix; clean the address in the source.');
+  if (NOT_OF_AN_ADDRESS.test(email)) {
+    return new InputError('invalid_email', 'email holds invisible characters (a zero-width space, soft hyphen or byte order mark) or a mailto: prefix; clean the address in the source.');
+  }
+  // Fresh trial 147, F4: `ada@example.com.`, `bob@example.com,`, `carl@example..com`, `dan@exam ple.com` were written as they were.
+  if (!isEmailAddress(email)) {
+    return new InputError('invalid_email', 'email is not an address (white space, a trailing or doubled dot in the domain, or a character such as , ; < > that an address does not hold): Intercom would keep it as written and no search by the person\'s address would find the contact. Fix it in the source.');
+  }
+  return undefined;
 }
 
 /**

@@ -25,3 +25,23 @@ describe('Intercom: a phone in a spreadsheet\'s scientific notation', () => {
     expect((await records(env.admin)).contacts.map((c) => c.phone).sort()).toEqual(['+1 534 570 0799', '+44 7900 900123']);
   });
 });
+
+// Fresh trial 147, F4: addresses that cannot be anyone's were written as they were; a corrected row later made a second contact.
+describe('Intercom: an email that is no address', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>>;
+  beforeEach(async () => {
+    env = await startEmulator();
+  });
+  afterEach(async () => {
+    await env.emulator.stop();
+  });
+
+  it('fails its row alone (invalid_email), nothing written; internationalised and dotted local parts are sent', async () => {
+    const emails = ['ada@example.com.', 'bob@example.com,', 'carl@example..com', 'dan@exam ple.com', '<eve@example.com>', 'jürgen@bücher.de', 'first.last+tag@example.co.uk'];
+    const source = memorySource(emails.map((email, i) => person(i, { email, external_id: null })));
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: { ...env.config, matchBy: 'email' }, mode: 'additive', source, state: new MemoryStateStore(), retry: FAST });
+    expect(summary.results.map((r) => r.code ?? r.outcome)).toEqual(['invalid_email', 'invalid_email', 'invalid_email', 'invalid_email', 'invalid_email', 'created', 'created']);
+    expect(summary.results[0]?.message).toMatch(/^email is not an address .*Fix it in the source\.$/);
+    expect((await records(env.admin)).contacts.map((c) => c.email).sort()).toEqual(['first.last+tag@example.co.uk', 'jürgen@bücher.de']);
+  });
+});
