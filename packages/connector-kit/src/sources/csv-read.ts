@@ -205,11 +205,19 @@ export function mapCheckedValues(columns: readonly string[], values: readonly (s
  */
 const blankRow = (parsed: Parsed): boolean => parsed.fields.every((f) => f.trim() === '') && !parsed.raw.includes('"');
 
+/**
+ * A row holding the header's names again, in order: what joining exports each with its header
+ * makes (`cat a.csv b.csv`). Read as a record, it created a contact named "First Name" with
+ * the email "Email" (fresh trial 147, F3).
+ */
+const headerAgain = (parsed: Parsed, names: readonly string[]): boolean => parsed.fields.length === names.length && parsed.fields.every((f, i) => f.trim() === (names[i] ?? '').trim());
+
 /** A parsed record checked against the header and the quoting rules: its values, or the entries failing its lines (none for a {@link blankRow}). */
 function checkRow(parsed: Parsed, checks: RowCheckOptions, maxChars: number): CheckedRow | SourceItem[] {
   if (parsed.tooLong !== undefined) return malformed(parsed.span, tooLongMessage(parsed.span, parsed.tooLong, maxChars));
   if (blankRow(parsed)) return [];
   if (!fullRow(parsed.fields, checks.header.names)) return malformed(parsed.span, countMessage(parsed.span, parsed.fields.length, checks.header.names.length));
+  if (headerAgain(parsed, checks.header.names)) return malformed(parsed.span, `${linesLabel(parsed.span)} repeats the header: it is no record (files joined together, each with its header?). Remove the line.`);
   const problem = rowProblem(parsed.fields, parsed.raw, parsed.span, checks);
   if (problem !== undefined) return malformed(parsed.span, problem);
   const values: (string | undefined)[] = [];

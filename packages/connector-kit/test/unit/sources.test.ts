@@ -33,6 +33,16 @@ describe('sources', () => {
     expect(items.map((i) => (i.kind === 'record' ? i.snapshot.groups : i.error.code))).toEqual([['Spring Promo']]);
   });
 
+  // Fresh trial 147, F3: exports joined together, each with its header: the second header was read as a record (a contact
+  // named "First Name" with the email "Email").
+  it('fails a row repeating the header (malformed_row, naming the line and what to do); the rows around it are read', async () => {
+    const csv = '\uFEFFid,email,name,groups\n1,a@x.example,A,\nid,email,name,groups\n2,b@x.example,B,\n id , email,name,groups\n';
+    const items = await read(file('joined.csv', csv));
+    expect(summary(items)).toEqual(['2:1:{"properties":{"Email":"a@x.example","Name":"A"},"groups":[]}', '3:error:malformed_row', '4:2:{"properties":{"Email":"b@x.example","Name":"B"},"groups":[]}', '5:error:malformed_row']);
+    const error = items[1];
+    expect(error?.kind === 'error' ? error.error.message : '').toBe('Line 3 repeats the header: it is no record (files joined together, each with its header?). Remove the line.');
+  });
+
   it('reads CSV with a BOM, CRLF, quotes, embedded newlines, and trims and NFC-normalises values', async () => {
     const csv = '\uFEFFid,email,name,groups\r\n1, Ada@X.example ,"Lovelace, Ada",a; b ;a\r\n2,b@x.example,"Multi\r\nLine ""quoted""",\r\n3,c@x.example,Zoe\u0308,\r\n';
     expect(summary(await read(file('a.csv', csv)))).toEqual([
