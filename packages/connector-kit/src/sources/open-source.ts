@@ -7,7 +7,7 @@ import { csvSource, MAX_CSV_RECORD_CHARS } from './csv-source';
 import { jsonSource } from './json-source';
 import { ndjsonSource } from './ndjson-source';
 import { openPipeStream } from './pipe-stream';
-import { isStreamFile } from './source-file';
+import { binaryFileError, isStreamFile } from './source-file';
 import { streamSource, type StreamRecordSource } from './stream-source';
 
 /** Source file formats the kit reads. */
@@ -103,6 +103,7 @@ function fileSource(path: string, named: string, mapping: FieldMapping, format: 
     case 'json':
       return jsonSource(path, mapping);
     default:
-      throw noFormat(`"${path}"`);
+      // A workbook or a compressed file says what it is (see `binaryFileError`), rather than "use .csv".
+      throw binaryFileError(path) ?? noFormat(`"${path}"`);
   }
 }

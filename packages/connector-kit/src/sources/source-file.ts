@@ -67,7 +67,32 @@ export function checkSourceFile(path: string): number {
   } catch (error) {
     throw sourceFileError(error, path);
   }
+  const binary = size >= 4 ? binaryFileError(path) : undefined;
+  if (binary) throw binary;
   return size;
+}
+
+/** `unknown_format` for a regular file that is no text ({@link binaryKind}), saying what it is and what to do; `undefined` otherwise, or when it cannot be read. */
+export function binaryFileError(path: string): InputError | undefined {
+  try {
+    const kind = statSync(path).isFile() ? binaryKind(fileHead(path, 8)) : undefined;
+    return kind === undefined ? undefined : new InputError('unknown_format', `"${path}" is ${kind}, not a text file.`);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a file that is no text is, from its first bytes (its "magic number"), with what to do:
+ * an Excel workbook or another zip archive, an Excel 97–2003 workbook, a gzip file. Read as
+ * CSV, its bytes became column names (`PK\x03\x04…`) in an `unknown_column` error (fresh trial
+ * 147, F5). https://en.wikipedia.org/wiki/List_of_file_signatures
+ */
+function binaryKind(head: Buffer): string | undefined {
+  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'a zip archive (an Excel .xlsx workbook, say): save it from the spreadsheet as "CSV UTF-8" and give that file';
+  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return 'an Excel 97–2003 workbook (.xls): save it from the spreadsheet as "CSV UTF-8" and give that file';
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip-compressed: decompress it first (gunzip), or read the decompressed text from a pipe';
+  return undefined;
 }
 
 /**

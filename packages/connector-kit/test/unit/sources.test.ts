@@ -83,6 +83,23 @@ describe('sources', () => {
     expect(bad?.kind === 'error' && bad.error.message).toMatch(/^Line 2: a quote opened in this row is never closed, so lines 2–3 \(the rest of the file\)/);
   });
 
+  // Fresh trial 147, F5: a workbook read as CSV gave its zip bytes as column names in an unknown_column error.
+  it.each([
+    ['book.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08]), /is a zip archive \(an Excel \.xlsx workbook, say\): save it from the spreadsheet as "CSV UTF-8"/],
+    ['book.csv', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0x00]), /is an Excel 97–2003 workbook \(\.xls\)/],
+    ['people.csv.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]), /is gzip-compressed: decompress it first/],
+  ])('refuses %s by its first bytes (unknown_format), saying what it is and what to do', async (name, bytes, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'syncmodes-binary-'));
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    const readAll = async () => {
+      for await (const item of openSource(path, mapping, 'csv').open()) void item;
+    };
+    await expect(readAll()).rejects.toMatchObject({ code: 'unknown_format', message: expect.stringMatching(message) });
+    // Without a format, the name says nothing: what the file is comes first, not "use .csv".
+    if (name === 'book.xlsx') expect(() => openSource(path, mapping)).toThrow(expect.objectContaining({ code: 'unknown_format', message: expect.stringMatching(message) }));
+  });
+
   it('refuses unusable files with a clear error', async () => {
     await expect(read(file('empty.csv', ''))).rejects.toThrow(/is empty/);
     await expect(read(file('cols.csv', 'id,mail\n1,x\n'))).rejects.toThrow(/no column "email", "name", "groups". Columns found: "id", "mail"/);
