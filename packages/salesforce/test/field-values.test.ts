@@ -1,6 +1,10 @@
+import { MemoryStateStore, runSync } from '@syncmodes/connector-kit';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
 import { describe, expect, it } from 'vitest';
 import type { FieldDescribe } from '../src/client/salesforce-api';
 import { convertValue } from '../src/fields/field-values';
+import { salesforceDestination } from '../src/index';
+import { startEmulator } from './salesforce-harness';
 
 const field = (spec: Partial<FieldDescribe> & Pick<FieldDescribe, 'name' | 'type'>): FieldDescribe => ({
   length: 0,
@@ -18,6 +22,21 @@ const field = (spec: Partial<FieldDescribe> & Pick<FieldDescribe, 'name' | 'type
 
 describe('convertValue', () => {
   const birthdate = field({ name: 'Birthdate', type: 'date' });
+
+  // Fresh reviewer 148, M2: a custom Number(18, 0) field describes as double of scale 0; Salesforce rounds what has more decimals.
+  it.each([
+    [0, '1.000', '!invalid_number'],
+    [0, '1.5', '!invalid_number'],
+    [0, '42', 42],
+    [0, '0.000', 0],
+    [2, '1.555', '!number_not_exact'],
+    [2, '1.55', 1.55],
+    [2, '12.500', 12.5],
+    [undefined, '1.555', 1.555],
+  ] as const)('a double of scale %s given %j: %j', (scale, value, expected) => {
+    const r = convertValue(field({ name: 'Seats__c', type: 'double', scale }), value, {});
+    expect(r.ok ? r.value : `!${r.error.code}`).toBe(expected);
+  });
 
   // Fresh trial 147, F1: a phone a spreadsheet turned into 4.479E+11 was written as that text over the good number.
   it.each(['4.479E+11', '4,479E+11', ' 5.35E+09 ', '1E+10'])('a phone in scientific notation (%j) is refused scientific_notation, naming the field', (value) => {
@@ -115,5 +134,17 @@ describe('convertValue', () => {
     expect(convertValue(field({ name: 'HasOptedOutOfEmail', type: 'boolean' }), 'Yes', {})).toEqual({ ok: true, value: true });
     expect(convertValue(field({ name: 'HasOptedOutOfEmail', type: 'boolean' }), 'maybe', {})).toMatchObject({ ok: false, error: { code: 'invalid_boolean' } });
     expect(convertValue(field({ name: 'Title', type: 'string', length: 10 }), null, {})).toEqual({ ok: true, value: null });
+  });
+});
+
+// Fresh reviewer 148, M2, through the describe: the scale reaches the check.
+describe('a Number(18, 0) field, as the org describes it', () => {
+  const t = perTestEmulator(startEmulator);
+
+  it('refuses a fraction or a dot-grouped number (invalid_number), writes a whole one', async () => {
+    const row = (id: string, seats: string): ConformanceRecord => ({ id, snapshot: { properties: { Email: `${id}@example.com`, LastName: id, Seats__c: seats }, groups: [] } });
+    const summary = await runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'additive', source: memorySource([row('a', '1.000'), row('b', '2.5'), row('c', '3')]), state: new MemoryStateStore(), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(summary.results.map((r) => r.code ?? r.outcome)).toEqual(['invalid_number', 'invalid_number', 'created']);
+    expect(t.env.emulator.org.all('Contact').map((c) => c.Seats__c)).toEqual([3]);
   });
 });

@@ -42,7 +42,8 @@ export function toExactNumber(value: Exclude<PropertyValue, null>, label: string
   const n = text === undefined ? (value as number) : Number(text);
   if (!Number.isFinite(n)) return text === undefined ? refused('invalid_number', `${label} must be a finite number.`) : notExact(label);
   // `1.000` and `12.500` in a whole-number field: a European file's thousands (1000, 12500), or a fraction? Never guessed (fresh trial 144).
-  if (options.integer && text !== undefined && GROUPED_THOUSANDS.test(text)) {
+  // (`0.000` is 0 both ways.)
+  if (options.integer && text !== undefined && n !== 0 && GROUPED_THOUSANDS.test(text)) {
     return refused('invalid_number', `${label} must be a whole number; written with a dot and three digits (as 1.000), it may be thousands grouped by a dot or a decimal fraction, which is not guessed: write it without the dot.`);
   }
   if (options.integer && !Number.isInteger(n)) return refused('invalid_number', `${label} must be a whole number.`);

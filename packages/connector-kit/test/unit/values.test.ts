@@ -141,6 +141,7 @@ describe('numbers: exact or refused', () => {
     ['1000', { integer: true }, 1000],
     ['1.000', {}, 1],
     ['1.000.000', { integer: true }, '!invalid_number'],
+    ['0.000', { integer: true }, 0],
     ['1,000', {}, '!invalid_number'],
     ['0x10', {}, '!invalid_number'],
     ['', {}, '!invalid_number'],

@@ -33,6 +33,7 @@ const describeSchema = z
           caseSensitive: z.boolean().optional().default(false),
           restrictedPicklist: z.boolean().optional().default(false),
           picklistValues: z.array(z.object({ value: z.string(), active: z.boolean() }).passthrough()).nullish().transform((v) => v ?? []),
+          scale: z.number().int().nonnegative().nullish().transform((v) => v ?? undefined),
         })
         .passthrough(),
     ),

@@ -64,6 +64,12 @@ export interface FieldDescribe {
   readonly caseSensitive: boolean;
   readonly restrictedPicklist: boolean;
   readonly picklistValues: readonly { readonly value: string; readonly active: boolean }[];
+  /**
+   * Number types: the digits kept after the decimal point (describe `scale`; 0 for a
+   * Number(18, 0) field, which describes as `double`). Salesforce rounds a value with more.
+   * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_describesobjects_describesobjectresult.htm#field
+   */
+  readonly scale?: number | undefined;
 }
 
 /** An object's describe (subset). */

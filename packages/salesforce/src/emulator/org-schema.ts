@@ -1,8 +1,9 @@
 /**
  * The emulated org's object metadata: a faithful subset of the standard Contact, Lead,
  * Account, Campaign and CampaignMember fields (names, types, lengths, nillable,
- * createable, updateable) as `GET /sobjects/{type}/describe` reports them, plus two custom
- * fields on Contact and Lead (`Customer_Id__c`, an external id; `Subscription_Date__c`, a date).
+ * createable, updateable) as `GET /sobjects/{type}/describe` reports them, plus custom fields
+ * on Contact and Lead (`Customer_Id__c` and `External_Key__c`, external ids;
+ * `Subscription_Date__c`, a date; `Seats__c`, a Number(18, 0)).
  *
  * Source: Salesforce Object Reference,
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_contact.htm
@@ -51,6 +52,12 @@ export interface FieldSchema {
   readonly childRelationship?: string | undefined;
   /** Computed by the org, never written (e.g. a campaign's member counts). */
   readonly calculated?: boolean | undefined;
+  /**
+   * Number types: digits kept after the decimal point (describe `scale`). Default 2 for
+   * `double`, `currency` and `percent`, 0 otherwise; a custom Number(18, 0) field is a `double`
+   * of scale 0. https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_describesobjects_describesobjectresult.htm#field
+   */
+  readonly scale?: number | undefined;
 }
 
 /** One object's describe (subset). */
@@ -114,6 +121,8 @@ const personFields = (): FieldSchema[] => [
   // An external id marked "Unique, case sensitive" (ids such as `cus_AbC1` and `cus_abc1` are different people).
   field({ name: 'External_Key__c', type: 'string', length: 50, externalId: true, idLookup: true, unique: true, caseSensitive: true }),
   field({ name: 'Subscription_Date__c', type: 'date' }),
+  // A custom Number(18, 0) field: it describes as `double`, of scale 0.
+  field({ name: 'Seats__c', type: 'double', scale: 0 }),
 ];
 
 /** The standard objects of the emulated org. */
@@ -267,8 +276,9 @@ export function describeJson(schema: ObjectSchema, base: string): Record<string,
       junctionReferenceTo: [],
       restrictedDelete: false,
     })),
-    fields: schema.fields.map(({ childRelationship: _child, calculated, relationshipName, ...f }) => ({
+    fields: schema.fields.map(({ childRelationship: _child, calculated, relationshipName, scale, ...f }) => ({
       ...f,
+      scale: scale ?? (['double', 'currency', 'percent'].includes(f.type) ? 2 : 0),
       calculated: calculated === true,
       relationshipName: relationshipName ?? null,
       custom: f.name.endsWith('__c'),

@@ -114,6 +114,16 @@ function inDateRange(field: FieldDescribe, converted: Converted): Converted {
 }
 
 /**
+ * A number with more decimals than the field keeps (its `scale`) fails `number_not_exact`:
+ * Salesforce would store it rounded (fresh reviewer 148, M2: a Number(18, 0) field describes as
+ * `double`, and `1.5` or `1.000` from a European file went in as 2 or 1).
+ */
+function withinScale(field: FieldDescribe, converted: Coerced<number>): Coerced<number> {
+  if (!converted.ok || field.scale === undefined || field.scale === 0 || Number(converted.value.toFixed(field.scale)) === converted.value) return converted;
+  return { ok: false, error: new InputError('number_not_exact', `${field.name} keeps ${field.scale} decimal place(s); this value has more, and Salesforce would store it rounded. Round it in the source, or map it to a field with more decimals.`) };
+}
+
+/**
  * Converts a source value for a Salesforce field, checking it the way Salesforce will.
  * Dates, numbers and booleans go through the kit's value coercion (no time-zone shift, no
  * rounding):
@@ -127,7 +137,8 @@ function inDateRange(field: FieldDescribe, converted: Converted): Converted {
  * - `datetime`: ISO 8601 UTC from a date-time with a zone, a date (UTC midnight) or an
  *   epoch number (`invalid_date`; the kit's `toDateTime`);
  * - numbers: exact or refused (`invalid_number`, `number_not_exact`; the kit's
- *   `toExactNumber`, whole numbers for `int`);
+ *   `toExactNumber`, whole numbers for `int`, `long` and a number field of scale 0; no more
+ *   decimals than the field's scale);
  * - booleans: true/false, yes/no, y/n, 1/0, on/off (`invalid_boolean`).
  * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/primitive_data_types.htm
  *
@@ -138,7 +149,7 @@ export function convertValue(field: FieldDescribe, value: PropertyValue, dates: 
   const type = field.type;
   let result: Coerced<unknown> | undefined;
   if (type === 'boolean') result = toBoolean(value, field.name);
-  else if (NUMBER_TYPES.has(type)) result = toExactNumber(value, field.name, { integer: type === 'int' || type === 'long' });
+  else if (NUMBER_TYPES.has(type)) result = withinScale(field, toExactNumber(value, field.name, { integer: type === 'int' || type === 'long' || field.scale === 0 }));
   else if (type === 'date') result = toCalendarDate(value, field.name, dates);
   else if (type === 'datetime') result = toDateTime(value, field.name, dates);
   if (result) return type === 'date' || type === 'datetime' ? inDateRange(field, result as Converted) : result;
