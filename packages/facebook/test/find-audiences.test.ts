@@ -35,15 +35,17 @@ describe('findAudiences / ensureAudiences with names several audiences share (#1
 
   // Fresh reviewer 148, M1: group names are read with runs of white space as one space; an audience a person named with
   // two spaces or a no-break space was then not found, and a look-alike second one was created.
-  it('an audience named with other white space than the group is found; two such are ambiguous_group; nothing is created', async () => {
+  it('an audience named with other white space than the group is found; one named exactly is taken before it; two look-alikes are ambiguous_group; nothing is created', async () => {
     const env = await startFacebook();
     try {
-      await env.admin.seed({ audiences: [{ id: '444', name: 'Spring  Promo' }, { id: '555', name: 'VIP\u00a0Club' }, { id: '666', name: 'VIP  Club' }] });
+      await env.admin.seed({ audiences: [{ id: '444', name: 'Spring  Promo' }, { id: '555', name: 'VIP\u00a0Club' }, { id: '666', name: 'VIP  Club' }, { id: '777', name: 'Fall Sale' }, { id: '888', name: 'Fall\u00a0Sale' }] });
       const config = facebookConfigSchema.parse(env.config);
       const client = new FacebookClient(config);
       const ctx = { config, client, logger: { debug() {}, info() {}, warn() {}, error() {} }, signal: new AbortController().signal, rateLimit: { observe() {} } } as unknown as FacebookVerbContext;
       try {
         expect((await ensureAudiences(ctx, ['Spring Promo'], { create: true })).get('Spring Promo')).toBe('444');
+        // Fresh reviewer 149, M1: one named exactly beside a look-alike is the group's, not ambiguous.
+        expect((await ensureAudiences(ctx, ['Fall Sale'], { create: true })).get('Fall Sale')).toBe('777');
         await expect(ensureAudiences(ctx, ['VIP Club'], { create: true })).rejects.toMatchObject({ code: 'ambiguous_group', message: expect.stringContaining('ids 555, 666') });
         expect((await env.admin.requests()).filter((e) => e.method === 'POST' && e.path.endsWith('/customaudiences'))).toEqual([]);
       } finally {

@@ -25,6 +25,16 @@ describe('Salesforce: a campaign named with other white space than the group', (
     expect(summary.results.map((r) => r.outcome)).toEqual(['created', 'created']);
     expect(campaigns()).toEqual(['50%  Off_Now', '50X Off Now', 'Fall\u00a0Sale', 'Spring  Promo'].sort());
     expect([membersOf('Spring  Promo'), membersOf('Fall\u00a0Sale'), membersOf('50%  Off_Now'), membersOf('50X Off Now')]).toEqual([1, 1, 1, 0]);
+    // Fresh reviewer 149, L3: the names no campaign has exactly are read in one LIKE query, not one each.
+    const likes = t.env.emulator.requests.filter((e) => e.method === 'GET' && /LIKE/.test(String(e.query?.q ?? '')));
+    expect(likes).toHaveLength(1);
+  });
+
+  it('one named exactly is taken before a look-alike (as the sync created before names were read so)', async () => {
+    await t.env.admin.seed({ Campaign: [{ Name: 'Spring Promo' }, { Name: 'Spring\u00a0Promo' }] });
+    const summary = await run([row('a', ['Spring Promo'])]);
+    expect(summary.results.map((r) => r.outcome)).toEqual(['created']);
+    expect([membersOf('Spring Promo'), membersOf('Spring\u00a0Promo')]).toEqual([1, 0]);
   });
 
   it('two campaigns that are one name but for white space are ambiguous_group, as two of one name are', async () => {

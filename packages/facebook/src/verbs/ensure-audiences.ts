@@ -5,12 +5,17 @@ import type { FacebookVerbContext } from './send-members';
 const DIGITS = /^\d+$/;
 
 /**
- * Whether an audience's name is the group's: compared in the spelling source group names are
- * read in (`groupName`: runs of white space one space), so an audience named with two spaces or
- * a no-break space is the group's, not a reason for a look-alike second one (fresh reviewer
- * 148, M1). Case counts, as Meta keeps it.
+ * The audiences that are group `name`: those named exactly so, else those named so in the
+ * spelling source group names are read in (`groupName`: runs of white space one space), so an
+ * audience named with two spaces or a no-break space is the group's, not a reason for a
+ * look-alike second one (fresh reviewer 148, M1), and one named exactly beside such a
+ * look-alike does not make the group ambiguous (fresh reviewer 149, M1). Case counts, as Meta
+ * keeps it.
  */
-const sameName = (audience: string, group: string): boolean => audience === group || groupName(audience) === groupName(group);
+function namedAs<A extends { readonly name: string }>(listed: readonly A[], name: string): A[] {
+  const exact = listed.filter((a) => a.name === name);
+  return exact.length > 0 ? exact : listed.filter((a) => groupName(a.name) === groupName(name));
+}
 
 /**
  * Whether `name` is the `audience` option given as an id (digits only, as its documentation
@@ -52,7 +57,7 @@ export async function findAudiences(ctx: FacebookVerbContext, names: readonly st
   const listed = await ctx.client.listAudiences();
   const found = new Map<string, FoundGroup[]>();
   for (const name of byName) {
-    const matches = listed.filter((a) => sameName(a.name, name));
+    const matches = namedAs(listed, name);
     const withId = DIGITS.test(name) ? (listed.find((a) => a.id === name) ?? (matches.length === 0 ? await ctx.client.readAudience(name) : undefined)) : undefined;
     if (withId && matches.some((a) => a.id !== withId.id)) throw idAndName(ctx, name, matches);
     if (withId) continue;
@@ -99,7 +104,7 @@ export async function ensureAudiences(ctx: FacebookVerbContext, names: readonly 
   if (groups.length === 0) return resolved;
   const listed = await ctx.client.listAudiences();
   for (const name of groups) {
-    const matches = listed.filter((a) => sameName(a.name, name));
+    const matches = namedAs(listed, name);
     const byId = DIGITS.test(name) ? await ctx.client.readAudience(name) : undefined;
     if (byId) {
       if (matches.some((a) => a.id !== byId.id)) throw idAndName(ctx, name, matches);

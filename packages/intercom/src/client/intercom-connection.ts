@@ -12,8 +12,8 @@ export interface IntercomConnection {
   readonly readOnlyAttributes: Set<string>;
   /** Custom attributes archived in Intercom: a value for one is refused, and one of that name cannot be created. */
   readonly archivedAttributes: Set<string>;
-  /** Lowercased tag name → ids of the tags with that name (Intercom compares tag names case-insensitively); filled on first use. */
-  tags: Map<string, string[]> | undefined;
+  /** Tags by name, in the spelling source group names are read in, lowercased (Intercom compares tag names case-insensitively; see `verbs/tags.ts`): each tag's id and exact name. Filled on first use. */
+  tags: Map<string, { readonly id: string; readonly name: string }[]> | undefined;
   /**
    * Contact id → the ids of the tags it had when this run looked it up, for contacts whose
    * whole tag list came with them (`has_more` false): a tag it already had is one this sync

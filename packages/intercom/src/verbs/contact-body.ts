@@ -21,12 +21,14 @@ const NOT_OF_AN_ADDRESS = /\p{Cf}|^\s*mailto:/iu;
  * Facebook; the same rows here), or one that is no address at all (the kit's
  * `isEmailAddress`). `undefined` when it is fine.
  */
-function dirtyEmail(email: string): SyncError | undefined {
+function dirtyEmail(email: string, creating: boolean): SyncError | undefined {
   if (NOT_OF_AN_ADDRESS.test(email)) {
     return new InputError('invalid_email', 'email holds invisible characters (a zero-width space, soft hyphen or byte order mark) or a mailto: prefix; clean the address in the source.');
   }
-  // Fresh trial 147, F4: `ada@example.com.`, `bob@example.com,`, `carl@example..com`, `dan@exam ple.com` were written as they were.
-  if (!isEmailAddress(email)) {
+  // Fresh trial 147, F4: `ada@example.com.`, `bob@example.com,`, `carl@example..com`, `dan@exam ple.com` made contacts no
+  // search by the address finds. A contact already found (by its external_id) takes the rest of the row, as it did before
+  // (fresh reviewer 149, M2: an opt-out or a name was held back by an email Intercom already had).
+  if (creating && !isEmailAddress(email)) {
     return new InputError('invalid_email', 'email is not an address (white space, a trailing or doubled dot in the domain, or a character such as , ; < > that an address does not hold): Intercom would keep it as written and no search by the person\'s address would find the contact. Fix it in the source.');
   }
   return undefined;
@@ -36,8 +38,8 @@ function dirtyEmail(email: string): SyncError | undefined {
  * What makes a standard field's text unsendable: an email that is no address (`dirtyEmail`),
  * a phone in a spreadsheet's scientific notation (fresh trial 147, F1: `4.479E+11` was written).
  */
-function standardFieldError(name: string, text: string): SyncError | undefined {
-  if (name === 'email') return dirtyEmail(text);
+function standardFieldError(name: string, text: string, creating: boolean): SyncError | undefined {
+  if (name === 'email') return dirtyEmail(text, creating);
   if (name === 'phone' && isScientificNotation(text)) {
     return new InputError('scientific_notation', "phone is written in a spreadsheet's scientific notation (like 4.479E+11): the digits past the first few are lost. Format the column as text and export it again.");
   }
@@ -68,12 +70,13 @@ function neverCleared(name: string): SyncError {
  *
  * @returns the body, or the first value that cannot be sent (an error for this record only:
  *   the value's conversion error, `invalid_email` for an email with invisible characters
- *   or a `mailto:` prefix, or `required_field_missing` for an emptied `unsubscribed_from_emails`).
+ *   or a `mailto:` prefix (and, `creating` a contact, for one that is no address at all), or `required_field_missing` for an emptied `unsubscribed_from_emails`).
  */
 export function contactBody(
   connection: IntercomConnection,
   config: IntercomConfig,
   properties: Readonly<Record<string, PropertyValue>>,
+  options: { readonly creating?: boolean | undefined } = {},
 ): { readonly body: ContactBody } | { readonly error: SyncError } {
   const body: ContactBody = {};
   for (const [property, value] of Object.entries(properties)) {
@@ -93,7 +96,7 @@ export function contactBody(
     }
     // The keys are sent as the kit matches them, trimmed: a contact written with ` ext-1 ` would not be found by the next lookup for `ext-1`.
     if (typeof sent === 'string' && target.kind === 'standard' && KEY_FIELDS.has(target.name)) sent = sent.trim();
-    const dirty = typeof sent === 'string' && target.kind === 'standard' ? standardFieldError(target.name, sent) : undefined;
+    const dirty = typeof sent === 'string' && target.kind === 'standard' ? standardFieldError(target.name, sent, options.creating === true) : undefined;
     if (dirty) return { error: dirty };
     if (target.kind === 'standard') body[target.name] = sent;
     else body.custom_attributes = { ...body.custom_attributes, [target.name]: sent };

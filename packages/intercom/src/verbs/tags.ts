@@ -10,16 +10,27 @@ import { tagsOf } from './known-tags';
  */
 const tagKey = (name: string): string => groupName(name).toLowerCase();
 
-/** Tag name (see `tagKey`) → ids of every tag with that name (`GET /tags`, once per run, cached). */
-async function tagIds(ctx: IntercomContext): Promise<Map<string, string[]>> {
+/** Tag name (see `tagKey`) → every tag with that name, its id and exact name (`GET /tags`, once per run, cached). */
+async function tagsByKey(ctx: IntercomContext): Promise<Map<string, { readonly id: string; readonly name: string }[]>> {
   if (!ctx.client.tags) {
     const tags = await ctx.client.api.listTags(ctx);
-    const byName = new Map<string, string[]>();
-    // Names as the source's are read (`groupName`: runs of white space one space), compared case-insensitively as Intercom does.
-    for (const t of tags) byName.set(tagKey(t.name), [...(byName.get(tagKey(t.name)) ?? []), t.id]);
-    ctx.client.tags = byName;
+    const byKey = new Map<string, { readonly id: string; readonly name: string }[]>();
+    for (const t of tags) byKey.set(tagKey(t.name), [...(byKey.get(tagKey(t.name)) ?? []), { id: t.id, name: t.name }]);
+    ctx.client.tags = byKey;
   }
   return ctx.client.tags;
+}
+
+/**
+ * The ids of the tags that are group `name`: those named exactly so (case aside), else those
+ * named so but for white space. A tag a person named with a no-break space beside the one
+ * named exactly (as the sync itself created it, before names were read so) does not make the
+ * group ambiguous (fresh reviewer 149, M1: the run stopped), as on Salesforce.
+ */
+async function tagIdsOf(ctx: IntercomContext, name: string): Promise<string[]> {
+  const all = (await tagsByKey(ctx)).get(tagKey(name)) ?? [];
+  const exact = all.filter((t) => t.name.toLowerCase() === name.toLowerCase());
+  return (exact.length > 0 ? exact : all).map((t) => t.id);
 }
 
 /**
@@ -29,8 +40,9 @@ async function tagIds(ctx: IntercomContext): Promise<Map<string, string[]>> {
  * https://developers.intercom.com/docs/references/rest-api/api.intercom.io/tags/listtags
  */
 export async function findTags(ctx: IntercomContext, names: readonly string[]): Promise<Map<string, FoundGroup[]>> {
-  const ids = await tagIds(ctx);
-  return new Map(names.map((name) => [name, (ids.get(tagKey(name)) ?? []).map((id) => ({ id }))]));
+  const found = new Map<string, FoundGroup[]>();
+  for (const name of names) found.set(name, (await tagIdsOf(ctx, name)).map((id) => ({ id })));
+  return found;
 }
 
 /** The error for a tag name that several tags have: the run stops rather than pick one. */
@@ -53,14 +65,14 @@ export function ambiguousTag(name: string, ids: readonly string[]): ConfigError 
  * @throws ConfigError `ambiguous_group` (stops the run) naming the ids when several tags have a name.
  */
 export async function ensureTags(ctx: IntercomContext, names: readonly string[], options: { readonly create: boolean }): Promise<Map<string, string>> {
-  const ids = await tagIds(ctx);
   const out = new Map<string, string>();
   for (const name of new Set(names)) {
-    let found = ids.get(tagKey(name)) ?? [];
+    let found = await tagIdsOf(ctx, name);
     if (found.length > 1) throw ambiguousTag(name, found);
     if (found.length === 0 && options.create) {
-      found = [(await ctx.client.api.createTag(ctx, name)).id];
-      ids.set(tagKey(name), found);
+      const tag = await ctx.client.api.createTag(ctx, name);
+      found = [tag.id];
+      (await tagsByKey(ctx)).set(tagKey(name), [{ id: tag.id, name }]);
     }
     if (found[0] !== undefined) out.set(name, found[0]);
   }

@@ -104,7 +104,7 @@ async function otherExternalId(ctx: IntercomContext, id: string, body: ContactBo
 }
 
 async function createOne(ctx: IntercomContext, item: WriteItem): Promise<ItemResult> {
-  const built = contactBody(ctx.client, ctx.config, item.properties);
+  const built = contactBody(ctx.client, ctx.config, item.properties, { creating: true });
   if ('error' in built) return { ok: false, error: built.error };
   const role = roleFor(ctx.config, item.properties);
   const body: ContactBody = { role, ...built.body };

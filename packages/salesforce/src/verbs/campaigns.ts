@@ -33,23 +33,50 @@ async function campaignsNamed(ctx: Ctx, names: readonly string[]): Promise<Map<s
     );
     for (const row of rows) byName.set(row.Name.toLowerCase(), [...(byName.get(row.Name.toLowerCase()) ?? []), row]);
   }
-  for (const name of new Set(names)) if (!byName.has(name.toLowerCase()) && name.includes(' ')) await spacedOtherwise(ctx, name, byName);
+  const spaced = [...new Set(names)].filter((name) => !byName.has(name.toLowerCase()) && name.includes(' '));
+  if (spaced.length > 0) await spacedOtherwise(ctx, spaced, byName);
   return byName;
 }
 
+/** A name's `LIKE` pattern as a SOQL literal: `%` for each space, the name's own `%` and `_` escaped (`\%`, `\_`). */
+const likeLiteral = (name: string): string => `'${name.split(' ').map((word) => soqlLiteral(word).slice(1, -1).replace(/[%_]/g, (c) => `\\${c}`)).join('%')}'`;
+
 /**
- * A name with spaces no campaign has exactly: the campaigns whose name is it with other white
- * space (two spaces, a no-break space, as a person may type one), read by `LIKE` with `%` for
- * each space and kept when their name, read as source group names are (`groupName`), is it.
- * A campaign so named is the group's: without this, a look-alike second one was created
- * (fresh reviewer 148, M1). One query per such name, only while none has it exactly.
+ * Names with spaces no campaign has exactly: the campaigns whose name is one of them with other
+ * white space (two spaces, a no-break space, as a person may type one), read by `LIKE`
+ * (`Name LIKE '…' OR …`, as few queries as the URI limit allows) and kept when their name,
+ * read as source group names are (`groupName`), is it. A campaign so named is the group's:
+ * without this, a look-alike second one was created (fresh reviewer 148, M1).
  * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
  */
-async function spacedOtherwise(ctx: Ctx, name: string, byName: Map<string, CampaignRow[]>): Promise<void> {
-  const pattern = name.split(' ').map((word) => soqlLiteral(word).slice(1, -1).replace(/[%_]/g, (c) => `\\${c}`)).join('%');
-  const rows = await ctx.client.api.query<CampaignRow>(`SELECT Id, Name, NumberOfContacts, NumberOfLeads FROM Campaign WHERE Name LIKE '${pattern}' ORDER BY Id`);
-  const same = rows.filter((row) => groupName(row.Name).toLowerCase() === name.toLowerCase());
-  if (same.length > 0) byName.set(name.toLowerCase(), same);
+async function spacedOtherwise(ctx: Ctx, names: readonly string[], byName: Map<string, CampaignRow[]>): Promise<void> {
+  const wanted = new Set(names.map((n) => n.toLowerCase()));
+  for (const list of chunksWithin(names.map(likeLiteral), IN_LIST_BUDGET)) {
+    const rows = await ctx.client.api.query<CampaignRow>(`SELECT Id, Name, NumberOfContacts, NumberOfLeads FROM Campaign WHERE ${list.map((l) => `Name LIKE ${l}`).join(' OR ')} ORDER BY Id`);
+    for (const row of rows) {
+      const key = groupName(row.Name).toLowerCase();
+      if (wanted.has(key)) byName.set(key, [...(byName.get(key) ?? []), row]);
+    }
+  }
+}
+
+/** Literals in lists whose URL-encoded `Name LIKE … OR ` clauses stay under `budget` characters. */
+function chunksWithin(literals: readonly string[], budget: number): string[][] {
+  const lists: string[][] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const literal of literals) {
+    const cost = encodeURIComponent(`Name LIKE ${literal} OR `).length;
+    if (current.length > 0 && length + cost > budget) {
+      lists.push(current);
+      current = [];
+      length = 0;
+    }
+    current.push(literal);
+    length += cost;
+  }
+  if (current.length > 0) lists.push(current);
+  return lists;
 }
 
 /**
