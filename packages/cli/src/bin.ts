@@ -20,6 +20,11 @@ function drained(stream: NodeJS.WritableStream, timeoutMs = 2_000): Promise<void
  * (`catchEarlyInterrupts`), so a Ctrl-C while the CLI is still loading stops the run too.
  */
 export async function runBin(argv: readonly string[], options: Pick<MainOptions, 'cliModuleUrl' | 'interrupts'> = {}): Promise<never> {
+  // A reader that closed its end (`syncmodes sync --help | head -1`) wants nothing more: what is left to print is dropped, not
+  // a crash with a stack trace (fresh new-user check 150). Anything else stays an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   let code: number;
   try {
     code = await main(argv, options);

@@ -23,7 +23,7 @@ function whatIsWrong(key: SchemaKey, properties: Properties, config: FacebookCon
   const digest = /^[A-Fa-f0-9]+$/.test(raw) ? OTHER_DIGESTS[raw.length] : undefined;
   if (digest !== undefined && !CLEAR_KEYS.has(key)) return `${key} looks like ${digest} hex digest; Meta takes values in clear or hashed with SHA-256 only`;
   if (key === 'EMAIL') return 'EMAIL is not an email address';
-  if (key === 'PHONE' && isScientificNotation(raw)) return "PHONE is written in a spreadsheet's scientific notation (like 4.479E+11): the digits past the first few are lost; format the column as text and export it again";
+  if (key === 'PHONE' && isScientificNotation(raw)) return "PHONE is written in a spreadsheet's scientific notation (like 4.479E+11), which keeps only the digits it shows; format the column as text in the spreadsheet and export it again";
   if (key === 'PHONE') {
     const national = config.defaultCountry === undefined ? "national numbers are read only in the record's own COUNTRY (defaultCountry is not set)" : `national numbers are read in the record's COUNTRY, else ${config.defaultCountry}`;
     return `PHONE is not a possible number (${national}; write an international number with its leading + or 00, e.g. +44 20 7946 0018)`;

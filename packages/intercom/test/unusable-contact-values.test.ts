@@ -21,7 +21,7 @@ describe('Intercom: a phone in a spreadsheet\'s scientific notation', () => {
     await run(['+44 7900 900123', '+1 534 570 0755']);
     const next = await run(['4.479E+11', '+1 534 570 0799']);
     expect(next.results.map((r) => r.code ?? r.outcome)).toEqual(['scientific_notation', 'updated']);
-    expect(next.results[0]?.message).toMatch(/^phone is written in a spreadsheet's scientific notation .*Format the column as text/);
+    expect(next.results[0]?.message).toMatch(/^phone is written in a spreadsheet's scientific notation .*format the column as text/);
     expect((await records(env.admin)).contacts.map((c) => c.phone).sort()).toEqual(['+1 534 570 0799', '+44 7900 900123']);
   });
 });

@@ -217,7 +217,7 @@ function checkRow(parsed: Parsed, checks: RowCheckOptions, maxChars: number): Ch
   if (parsed.tooLong !== undefined) return malformed(parsed.span, tooLongMessage(parsed.span, parsed.tooLong, maxChars));
   if (blankRow(parsed)) return [];
   if (!fullRow(parsed.fields, checks.header.names)) return malformed(parsed.span, countMessage(parsed.span, parsed.fields.length, checks.header.names.length));
-  if (headerAgain(parsed, checks.header.names)) return malformed(parsed.span, `${linesLabel(parsed.span)} repeats the header: it is no record (files joined together, each with its header?). Remove the line.`);
+  if (headerAgain(parsed, checks.header.names)) return malformed(parsed.span, `${linesLabel(parsed.span)} repeats the header: it is not a record (files joined together, each with its header?). Remove the line.`);
   const problem = rowProblem(parsed.fields, parsed.raw, parsed.span, checks);
   if (problem !== undefined) return malformed(parsed.span, problem);
   const values: (string | undefined)[] = [];

@@ -76,22 +76,23 @@ export function checkSourceFile(path: string): number {
 export function binaryFileError(path: string): InputError | undefined {
   try {
     const kind = statSync(path).isFile() ? binaryKind(fileHead(path, 8)) : undefined;
-    return kind === undefined ? undefined : new InputError('unknown_format', `"${path}" is ${kind}, not a text file.`);
+    return kind === undefined ? undefined : new InputError('unknown_format', `"${path}" is ${kind.what}, not a text file: ${kind.todo}.`);
   } catch {
     return undefined;
   }
 }
 
 /**
- * What a file that is no text is, from its first bytes (its "magic number"), with what to do:
+ * What a file that is no text is, from its first bytes (its "magic number"), and what to do:
  * an Excel workbook or another zip archive, an Excel 97–2003 workbook, a gzip file. Read as
  * CSV, its bytes became column names (`PK\x03\x04…`) in an `unknown_column` error (fresh trial
  * 147, F5). https://en.wikipedia.org/wiki/List_of_file_signatures
  */
-function binaryKind(head: Buffer): string | undefined {
-  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return 'a zip archive (an Excel .xlsx workbook, say): save it from the spreadsheet as "CSV UTF-8" and give that file';
-  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return 'an Excel 97–2003 workbook (.xls): save it from the spreadsheet as "CSV UTF-8" and give that file';
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip-compressed: decompress it first (gunzip), or read the decompressed text from a pipe';
+function binaryKind(head: Buffer): { readonly what: string; readonly todo: string } | undefined {
+  const saveAsCsv = 'save it from the spreadsheet as "CSV UTF-8" and give that file';
+  if (head.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) return { what: 'a zip archive (an Excel .xlsx workbook, say)', todo: saveAsCsv };
+  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return { what: 'an Excel 97–2003 workbook (.xls)', todo: saveAsCsv };
+  if (head[0] === 0x1f && head[1] === 0x8b) return { what: 'gzip-compressed', todo: 'decompress it first (gunzip), or read the decompressed text from a pipe' };
   return undefined;
 }
 

@@ -40,7 +40,7 @@ describe('sources', () => {
     const items = await read(file('joined.csv', csv));
     expect(summary(items)).toEqual(['2:1:{"properties":{"Email":"a@x.example","Name":"A"},"groups":[]}', '3:error:malformed_row', '4:2:{"properties":{"Email":"b@x.example","Name":"B"},"groups":[]}', '5:error:malformed_row']);
     const error = items[1];
-    expect(error?.kind === 'error' ? error.error.message : '').toBe('Line 3 repeats the header: it is no record (files joined together, each with its header?). Remove the line.');
+    expect(error?.kind === 'error' ? error.error.message : '').toBe('Line 3 repeats the header: it is not a record (files joined together, each with its header?). Remove the line.');
   });
 
   it('reads CSV with a BOM, CRLF, quotes, embedded newlines, and trims and NFC-normalises values', async () => {
@@ -85,9 +85,9 @@ describe('sources', () => {
 
   // Fresh trial 147, F5: a workbook read as CSV gave its zip bytes as column names in an unknown_column error.
   it.each([
-    ['book.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08]), /is a zip archive \(an Excel \.xlsx workbook, say\): save it from the spreadsheet as "CSV UTF-8"/],
+    ['book.xlsx', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08]), /is a zip archive \(an Excel \.xlsx workbook, say\), not a text file: save it from the spreadsheet as "CSV UTF-8" and give that file\.$/],
     ['book.csv', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0x00]), /is an Excel 97–2003 workbook \(\.xls\)/],
-    ['people.csv.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]), /is gzip-compressed: decompress it first/],
+    ['people.csv.gz', Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00]), /is gzip-compressed, not a text file: decompress it first/],
   ])('refuses %s by its first bytes (unknown_format), saying what it is and what to do', async (name, bytes, message) => {
     const dir = mkdtempSync(join(tmpdir(), 'syncmodes-binary-'));
     const path = join(dir, name);

@@ -41,7 +41,7 @@ function dirtyEmail(email: string, creating: boolean): SyncError | undefined {
 function standardFieldError(name: string, text: string, creating: boolean): SyncError | undefined {
   if (name === 'email') return dirtyEmail(text, creating);
   if (name === 'phone' && isScientificNotation(text)) {
-    return new InputError('scientific_notation', "phone is written in a spreadsheet's scientific notation (like 4.479E+11): the digits past the first few are lost. Format the column as text and export it again.");
+    return new InputError('scientific_notation', "phone is written in a spreadsheet's scientific notation (like 4.479E+11), which keeps only the digits it shows: format the column as text in the spreadsheet and export it again.");
   }
   return undefined;
 }

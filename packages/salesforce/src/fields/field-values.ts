@@ -159,6 +159,6 @@ export function convertValue(field: FieldDescribe, value: PropertyValue, dates: 
   // https://developer.salesforce.com/docs/atlas.en-us.change_data_capture.meta/change_data_capture/cdc_data_diff_event_fields_considerations.htm):
   // checked and sent as it will be kept, so ` ann@example.com ` is a valid email. Blank text is left as it is.
   const trimmed = text.trim();
-  if (field.type === 'phone' && isScientificNotation(trimmed)) return bad('scientific_notation', `${field.name} is written in a spreadsheet's scientific notation (like 4.479E+11): the digits past the first few are lost. Format the column as text and export it again.`);
+  if (field.type === 'phone' && isScientificNotation(trimmed)) return bad('scientific_notation', `${field.name} is written in a spreadsheet's scientific notation (like 4.479E+11), which keeps only the digits it shows: format the column as text in the spreadsheet and export it again.`);
   return checkText(field, trimmed === '' ? text : trimmed);
 }
