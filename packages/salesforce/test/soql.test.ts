@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { soqlLiteral, inListsWithin } from '../src/client/soql-literal';
+import { soqlLikeAnySpacing, soqlLiteral, inListsWithin } from '../src/client/soql-literal';
 import { parseSoql, type SoqlCondition } from '../src/emulator/soql';
 
 describe('SOQL literals', () => {
+  it('a LIKE pattern for a name in any spacing: % for each space, its own % and _ escaped, quotes and backslashes as in a literal', () => {
+    expect(soqlLikeAnySpacing('Spring Promo')).toBe("'Spring%Promo'");
+    expect(soqlLikeAnySpacing('50% Off_Now')).toBe("'50\\%%Off\\_Now'");
+    expect(soqlLikeAnySpacing("O'Brien \\ Club")).toBe("'O\\'Brien%\\\\%Club'");
+  });
+
   it('escapes quotes, backslashes and control characters so the emulator parses them back', () => {
     const nasty = "o'brien \\ \"x\"\n\t%_";
     const q = parseSoql(`SELECT Id FROM Contact WHERE Email IN (${soqlLiteral(nasty)}, ${soqlLiteral('plain')})`);

@@ -19,8 +19,30 @@ export function soqlLiteral(value: string): string {
 const SEPARATOR_COST = 6;
 
 /** A text's length once URL-encoded the strictest way (RFC 3986: `'`, `(`, `)`, `!`, `*` encoded too, as a client may). */
-function encodedLength(text: string): number {
+export function encodedLength(text: string): number {
   return encodeURIComponent(text).replace(/[!'()*]/g, '%XX').length;
+}
+
+/**
+ * Splits `items` into lists whose summed `costOf` stays under `budget` (an item costing more
+ * than the budget alone is a list of its own), in order.
+ */
+export function listsWithin<T>(items: readonly T[], costOf: (item: T) => number, budget: number): T[][] {
+  const lists: T[][] = [];
+  let current: T[] = [];
+  let length = 0;
+  for (const item of items) {
+    const cost = costOf(item);
+    if (current.length > 0 && length + cost > budget) {
+      lists.push(current);
+      current = [];
+      length = 0;
+    }
+    current.push(item);
+    length += cost;
+  }
+  if (current.length > 0) lists.push(current);
+  return lists;
 }
 
 /**
@@ -32,19 +54,15 @@ function encodedLength(text: string): number {
  * helper 67, finding 1).
  */
 export function inListsWithin(values: readonly string[], budget: number): string[][] {
-  const lists: string[][] = [];
-  let current: string[] = [];
-  let length = 0;
-  for (const v of values) {
-    const cost = encodedLength(soqlLiteral(v)) + SEPARATOR_COST;
-    if (current.length > 0 && length + cost > budget) {
-      lists.push(current);
-      current = [];
-      length = 0;
-    }
-    current.push(v);
-    length += cost;
-  }
-  if (current.length > 0) lists.push(current);
-  return lists;
+  return listsWithin(values, (v) => encodedLength(soqlLiteral(v)) + SEPARATOR_COST, budget);
+}
+
+/**
+ * A `LIKE` pattern as a SOQL literal matching `text` with any characters where it has a space
+ * (`%` for each), its own `%` and `_` escaped (`\%`, `\_`) and the rest as {@link soqlLiteral}
+ * escapes it: `Spring Promo` → `'Spring%Promo'`.
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm
+ */
+export function soqlLikeAnySpacing(text: string): string {
+  return `'${text.split(' ').map((word) => soqlLiteral(word).slice(1, -1).replace(/[%_]/g, (c) => `\\${c}`)).join('%')}'`;
 }

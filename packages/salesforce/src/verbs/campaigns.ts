@@ -1,5 +1,5 @@
 import { ConfigError, SyncError, chunk, groupName, isRunStopping, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem, type VerbContext } from '@syncmodes/connector-kit';
-import { inListsWithin, soqlLiteral } from '../client/soql-literal';
+import { encodedLength, inListsWithin, listsWithin, soqlLikeAnySpacing, soqlLiteral } from '../client/soql-literal';
 import type { SalesforceClient } from '../client/salesforce-client';
 import type { SalesforceConfig } from '../config';
 import { IN_LIST_BUDGET } from './find-records';
@@ -38,9 +38,6 @@ async function campaignsNamed(ctx: Ctx, names: readonly string[]): Promise<Map<s
   return byName;
 }
 
-/** A name's `LIKE` pattern as a SOQL literal: `%` for each space, the name's own `%` and `_` escaped (`\%`, `\_`). */
-const likeLiteral = (name: string): string => `'${name.split(' ').map((word) => soqlLiteral(word).slice(1, -1).replace(/[%_]/g, (c) => `\\${c}`)).join('%')}'`;
-
 /**
  * Names with spaces no campaign has exactly: the campaigns whose name is one of them with other
  * white space (two spaces, a no-break space, as a person may type one), read by `LIKE`
@@ -51,32 +48,14 @@ const likeLiteral = (name: string): string => `'${name.split(' ').map((word) => 
  */
 async function spacedOtherwise(ctx: Ctx, names: readonly string[], byName: Map<string, CampaignRow[]>): Promise<void> {
   const wanted = new Set(names.map((n) => n.toLowerCase()));
-  for (const list of chunksWithin(names.map(likeLiteral), IN_LIST_BUDGET)) {
+  const clauseCost = (literal: string) => encodedLength(`Name LIKE ${literal} OR `);
+  for (const list of listsWithin(names.map(soqlLikeAnySpacing), clauseCost, IN_LIST_BUDGET)) {
     const rows = await ctx.client.api.query<CampaignRow>(`SELECT Id, Name, NumberOfContacts, NumberOfLeads FROM Campaign WHERE ${list.map((l) => `Name LIKE ${l}`).join(' OR ')} ORDER BY Id`);
     for (const row of rows) {
       const key = groupName(row.Name).toLowerCase();
       if (wanted.has(key)) byName.set(key, [...(byName.get(key) ?? []), row]);
     }
   }
-}
-
-/** Literals in lists whose URL-encoded `Name LIKE … OR ` clauses stay under `budget` characters. */
-function chunksWithin(literals: readonly string[], budget: number): string[][] {
-  const lists: string[][] = [];
-  let current: string[] = [];
-  let length = 0;
-  for (const literal of literals) {
-    const cost = encodeURIComponent(`Name LIKE ${literal} OR `).length;
-    if (current.length > 0 && length + cost > budget) {
-      lists.push(current);
-      current = [];
-      length = 0;
-    }
-    current.push(literal);
-    length += cost;
-  }
-  if (current.length > 0) lists.push(current);
-  return lists;
 }
 
 /**
