@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmulatorClient } from '../src/emulator/index';
+import { describe, expect, it } from 'vitest';
 import { runSync, type SyncRunSummary } from '../src/index';
-import { memorySource, type ConformanceRecord } from '../src/testing/index';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '../src/testing/index';
 import { FailingStore } from './tiny/failing-store';
+import { startTiny } from './tiny/start-tiny';
 import { tinyDestination } from './tiny/tiny-destination';
-import { createTinyEmulator, TINY_TOKEN } from './tiny/tiny-emulator';
+import { TINY_TOKEN } from './tiny/tiny-emulator';
 
 // The state database gone while a run reads what a window needs (server-restart.test.ts of @syncmodes/postgres, under load):
 // the read's StateStoreError escaped runSync, so the run threw — no summary, no result for the rows already sent or not.
@@ -13,22 +13,14 @@ const person = (i: number, name: string): ConformanceRecord => ({ id: `c${i}`, s
 type Stored = { records: { id: string; key: string; fields: Record<string, string> }[] };
 
 describe('a state read that fails mid-run (the database gone) stops the run with a summary', () => {
-  let emulator: ReturnType<typeof createTinyEmulator>;
-  let admin: EmulatorClient;
-  let url: string;
-  beforeEach(async () => {
-    emulator = createTinyEmulator();
-    url = await emulator.start();
-    admin = new EmulatorClient(url);
-  });
-  afterEach(async () => {
-    await emulator.stop();
-  });
+  const t = perTestEmulator(startTiny);
+  /** A sync-mode run in windows of 8 records. */
+  const runWith = (state: FailingStore, records: ConformanceRecord[]) =>
+    runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: t.env.url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 8, guard: { maxDeletes: 100 } });
 
   it('at every read of a run with windows and departures: stopped state_unwritable (retryable), one result per row and departure, what it reports updated is what the destination holds; once the store is back the next run sends the rest', async () => {
     const state = new FailingStore(Number.POSITIVE_INFINITY);
-    const run = (records: ConformanceRecord[]) =>
-      runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 8, guard: { maxDeletes: 100 } });
+    const run = (records: ConformanceRecord[]) => runWith(state, records);
     const first = await run(Array.from({ length: 30 }, (_, i) => person(i, 'v0')));
     expect(first.counts.created).toBe(30);
     const staying = (name: string) => Array.from({ length: 24 }, (_, i) => person(i, name));
@@ -47,7 +39,7 @@ describe('a state read that fails mid-run (the database gone) stops the run with
       const name = `x${n}`;
       state.failReadsAfterNext(n);
       const ended = await run(staying(name)).then((summary) => summary, (thrown: unknown) => thrown as { code?: string });
-      const held = new Map((await admin.records<Stored>()).records.map((r) => [r.key, r.fields.name]));
+      const held = new Map((await t.env.admin.records<Stored>()).records.map((r) => [r.key, r.fields.name]));
       if (!('results' in ended)) {
         // Thrown only by a read before anything was sent (the deletion guard's, the scan's): the destination is as it was.
         expect(ended.code).toBe('state_unwritable');
@@ -73,7 +65,7 @@ describe('a state read that fails mid-run (the database gone) stops the run with
       state.heal();
       const next = await run(staying(name));
       expect(next.status).toBe('completed');
-      const after = (await admin.records<Stored>()).records;
+      const after = (await t.env.admin.records<Stored>()).records;
       expect(after.map((r) => r.fields.name)).toEqual(Array.from({ length: 24 }, () => name));
     }
     expect(stoppedRuns + thrownRuns).toBe(reads);
@@ -84,8 +76,7 @@ describe('a state read that fails mid-run (the database gone) stops the run with
   // new rows may carry) straight from the store, or threw the failed read kept from before: runSync threw, no summary.
   it('a row without a key while records left the source: at every read, a summary once the run began (or a throw before anything was sent)', async () => {
     const state = new FailingStore(Number.POSITIVE_INFINITY);
-    const run = (records: ConformanceRecord[]) =>
-      runSync({ collectResults: true, destination: tinyDestination, config: { baseUrl: url, token: TINY_TOKEN }, mode: 'sync', source: memorySource(records), state, retry: FAST, windowSize: 8, guard: { maxDeletes: 100 } });
+    const run = (records: ConformanceRecord[]) => runWith(state, records);
     const noKey: ConformanceRecord = { id: 'c99', snapshot: { properties: { email: null, name: 'nobody' }, groups: [] } };
     const source = (name: string) => [...Array.from({ length: 20 }, (_, i) => person(i, name)), noKey];
     await run(Array.from({ length: 30 }, (_, i) => person(i, 'v0')));
@@ -95,7 +86,7 @@ describe('a state read that fails mid-run (the database gone) stops the run with
       await run(Array.from({ length: 30 }, (_, i) => person(i, `w${n}`)));
       state.failReadsAfterNext(n);
       const ended = await run(source(`x${n}`)).then((summary) => summary, (thrown: unknown) => thrown as { code?: string });
-      const held = (await admin.records<Stored>()).records;
+      const held = (await t.env.admin.records<Stored>()).records;
       if ('results' in ended) {
         expect([ended.status, ended.reason?.code]).toEqual(['stopped', 'state_unwritable']);
         expect(ended.results).toHaveLength(31);

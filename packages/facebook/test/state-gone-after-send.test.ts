@@ -1,6 +1,6 @@
 import { MemoryStateStore, runSync, StateStoreError, type StateEntry } from '@syncmodes/connector-kit';
-import { memorySource, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { memorySource, perTestEmulator, type ConformanceRecord } from '@syncmodes/connector-kit/testing';
+import { describe, expect, it } from 'vitest';
 import type { FacebookEmulatorData } from '../src/emulator/index';
 import { facebookDestination } from '../src/index';
 import { emailOf, startFacebook } from './facebook-harness';
@@ -25,26 +25,20 @@ const person = (i: number, audiences: string[]): ConformanceRecord => ({ id: `r$
 // Fresh reviewer 146, M2: the members of an audience deleted during the run are forgotten after every window was sent and
 // recorded; the database gone by then, that read threw out of runSync, and nothing of the run reached its caller.
 describe('Facebook: the state database gone when the run forgets the members of an audience deleted during it', () => {
-  let env: Awaited<ReturnType<typeof startFacebook>>;
-  beforeEach(async () => {
-    env = await startFacebook();
-  });
-  afterEach(async () => {
-    await env.emulator.stop();
-  });
+  const t = perTestEmulator(startFacebook);
 
   it('the run stops with a summary (state_unwritable, retryable), one result per record', async () => {
     const state = new GoneAfterWrite();
     const run = (records: readonly ConformanceRecord[], destination = facebookDestination) =>
-      runSync({ collectResults: true, destination, config: env.config, mode: 'sync', source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000 } });
+      runSync({ collectResults: true, destination, config: t.env.config, mode: 'sync', source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10_000 } });
     await run([person(1, ['VIP']), person(2, ['VIP']), person(3, ['VIP'])]);
-    const [vip] = (await env.admin.records<FacebookEmulatorData>()).audiences;
+    const [vip] = (await t.env.admin.records<FacebookEmulatorData>()).audiences;
     const verbs = facebookDestination.verbs;
     const find = verbs.findAudiences as NonNullable<typeof verbs.findAudiences>;
     // The audience is deleted in Ads Manager once the run has found it; the database goes away once the run writes state.
     const findAudiences: typeof find = async (ctx, names) => {
       const found = await find(ctx, names);
-      await fetch(`${env.baseUrl}/v24.0/${vip!.id}?access_token=${String(env.config.accessToken)}`, { method: 'DELETE' });
+      await fetch(`${t.env.baseUrl}/v24.0/${vip!.id}?access_token=${String(t.env.config.accessToken)}`, { method: 'DELETE' });
       state.armOnPut = true;
       return found;
     };

@@ -1,56 +1,44 @@
-import { MemoryStateStore, runSync } from '@syncmodes/connector-kit';
-import { memorySource } from '@syncmodes/connector-kit/testing';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runSync } from '@syncmodes/connector-kit';
+import { memorySource, perTestEmulator } from '@syncmodes/connector-kit/testing';
+import { describe, expect, it } from 'vitest';
 import { intercomDestination } from '../src/index';
 import { FAST, person } from './helpers';
 import { records, startEmulator } from './intercom-harness';
 
 // Fresh trial 147, F1: a phone a spreadsheet turned into 4.479E+11 was written to the contact as that text, over the good number.
 describe('Intercom: a phone in a spreadsheet\'s scientific notation', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  beforeEach(async () => {
-    env = await startEmulator();
-  });
-  afterEach(async () => {
-    await env.emulator.stop();
-  });
+  const t = perTestEmulator(startEmulator);
 
   it('fails its row alone (scientific_notation), nothing written to it; a phone written out is sent', async () => {
-    const state = new MemoryStateStore();
-    const run = (phones: string[]) => runSync({ collectResults: true, destination: intercomDestination, config: env.config, mode: 'additive', source: memorySource(phones.map((phone, i) => person(i, { phone }))), state, retry: FAST });
+    const state = t.state;
+    const run = (phones: string[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, mode: 'additive', source: memorySource(phones.map((phone, i) => person(i, { phone }))), state, retry: FAST });
     await run(['+44 7900 900123', '+1 534 570 0755']);
     const next = await run(['4.479E+11', '+1 534 570 0799']);
     expect(next.results.map((r) => r.code ?? r.outcome)).toEqual(['scientific_notation', 'updated']);
     expect(next.results[0]?.message).toMatch(/^phone is written in a spreadsheet's scientific notation .*format the column as text/);
-    expect((await records(env.admin)).contacts.map((c) => c.phone).sort()).toEqual(['+1 534 570 0799', '+44 7900 900123']);
+    expect((await records(t.env.admin)).contacts.map((c) => c.phone).sort()).toEqual(['+1 534 570 0799', '+44 7900 900123']);
   });
 });
 
 // Fresh trial 147, F4: addresses that cannot be anyone's were written as they were; a corrected row later made a second contact.
 describe('Intercom: an email that is no address', () => {
-  let env: Awaited<ReturnType<typeof startEmulator>>;
-  beforeEach(async () => {
-    env = await startEmulator();
-  });
-  afterEach(async () => {
-    await env.emulator.stop();
-  });
+  const t = perTestEmulator(startEmulator);
 
   it('fails its row alone (invalid_email), nothing written; internationalised and dotted local parts are sent', async () => {
     const emails = ['ada@example.com.', 'bob@example.com,', 'carl@example..com', 'dan@exam ple.com', '<eve@example.com>', 'jürgen@bücher.de', 'first.last+tag@example.co.uk'];
     const source = memorySource(emails.map((email, i) => person(i, { email, external_id: null })));
-    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: { ...env.config, matchBy: 'email' }, mode: 'additive', source, state: new MemoryStateStore(), retry: FAST });
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: { ...t.env.config, matchBy: 'email' }, mode: 'additive', source, state: t.state, retry: FAST });
     expect(summary.results.map((r) => r.code ?? r.outcome)).toEqual(['invalid_email', 'invalid_email', 'invalid_email', 'invalid_email', 'invalid_email', 'created', 'created']);
     expect(summary.results[0]?.message).toMatch(/email is not an address .*Fix it in the source\.$/);
-    expect((await records(env.admin)).contacts.map((c) => c.email).sort()).toEqual(['first.last+tag@example.co.uk', 'jürgen@bücher.de']);
+    expect((await records(t.env.admin)).contacts.map((c) => c.email).sort()).toEqual(['first.last+tag@example.co.uk', 'jürgen@bücher.de']);
   });
 
   // Fresh reviewer 149, M2: a contact found by its external_id, holding the same odd email, had the rest of its row held back.
   it('a contact found by its external_id takes the rest of its row, whatever its email', async () => {
-    await env.admin.seed({ contacts: [{ role: 'user', external_id: 'ext-0', email: 'ada@example.com.', name: 'Old' }] });
-    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: env.config, mode: 'enrich', source: memorySource([person(0, { email: 'ada@example.com.', name: 'New' })]), state: new MemoryStateStore(), retry: FAST });
+    await t.env.admin.seed({ contacts: [{ role: 'user', external_id: 'ext-0', email: 'ada@example.com.', name: 'Old' }] });
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, mode: 'enrich', source: memorySource([person(0, { email: 'ada@example.com.', name: 'New' })]), state: t.state, retry: FAST });
     expect(summary.results[0]).toMatchObject({ outcome: 'updated' });
-    expect((await records(env.admin)).contacts.map((c) => c.name)).toEqual(['New']);
+    expect((await records(t.env.admin)).contacts.map((c) => c.name)).toEqual(['New']);
   });
 });
 
