@@ -57,7 +57,7 @@ export { configJsonSchema, type JsonSchema } from './config/json-schema';
 export type { PropertyValue, Properties, RecordSnapshot, RecordSource, SourceItem, SourceRecord, SourceRowError } from './records/types';
 export { RECORD_OUTCOMES, emptyCounts, type OutcomeCounts, type PlannedAction, type RecordOutcome, type RecordResult } from './records/outcome';
 export { snapshotHash } from './records/snapshot-hash';
-export { groupName } from './records/group-name';
+export { groupName, groupsNamed } from './records/group-name';
 export { groupChanges, presentProperties, propertyChanges } from './records/property-diff';
 
 export type { AnyDestination } from './destination/any-destination';

@@ -1,21 +1,8 @@
-import { ConfigError, SyncError, groupName, type FoundGroup } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, groupsNamed, type FoundGroup } from '@syncmodes/connector-kit';
 import type { AudienceInfo } from '../client/facebook-client';
 import type { FacebookVerbContext } from './send-members';
 
 const DIGITS = /^\d+$/;
-
-/**
- * The audiences that are group `name`: those named exactly so, else those named so in the
- * spelling source group names are read in (`groupName`: runs of white space one space), so an
- * audience named with two spaces or a no-break space is the group's, not a reason for a
- * look-alike second one (fresh reviewer 148, M1), and one named exactly beside such a
- * look-alike does not make the group ambiguous (fresh reviewer 149, M1). Case counts, as Meta
- * keeps it.
- */
-function namedAs<A extends { readonly name: string }>(listed: readonly A[], name: string): A[] {
-  const exact = listed.filter((a) => a.name === name);
-  return exact.length > 0 ? exact : listed.filter((a) => groupName(a.name) === groupName(name));
-}
 
 /**
  * Whether `name` is the `audience` option given as an id (digits only, as its documentation
@@ -57,7 +44,7 @@ export async function findAudiences(ctx: FacebookVerbContext, names: readonly st
   const listed = await ctx.client.listAudiences();
   const found = new Map<string, FoundGroup[]>();
   for (const name of byName) {
-    const matches = namedAs(listed, name);
+    const matches = groupsNamed(listed, name, (a) => a.name);
     const withId = DIGITS.test(name) ? (listed.find((a) => a.id === name) ?? (matches.length === 0 ? await ctx.client.readAudience(name) : undefined)) : undefined;
     if (withId && matches.some((a) => a.id !== withId.id)) throw idAndName(ctx, name, matches);
     if (withId) continue;
@@ -104,7 +91,7 @@ export async function ensureAudiences(ctx: FacebookVerbContext, names: readonly 
   if (groups.length === 0) return resolved;
   const listed = await ctx.client.listAudiences();
   for (const name of groups) {
-    const matches = namedAs(listed, name);
+    const matches = groupsNamed(listed, name, (a) => a.name);
     const byId = DIGITS.test(name) ? await ctx.client.readAudience(name) : undefined;
     if (byId) {
       if (matches.some((a) => a.id !== byId.id)) throw idAndName(ctx, name, matches);

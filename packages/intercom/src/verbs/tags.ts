@@ -1,4 +1,4 @@
-import { ConfigError, SyncError, groupName, sentNothing, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
+import { ConfigError, SyncError, groupName, groupsNamed, sentNothing, toSyncError, type FoundGroup, type GroupRef, type ItemResult, type TargetItem } from '@syncmodes/connector-kit';
 import { eachItem, failedItem } from './item-results';
 import type { IntercomContext } from './verb-context';
 import { tagsOf } from './known-tags';
@@ -29,8 +29,7 @@ async function tagsByKey(ctx: IntercomContext): Promise<Map<string, { readonly i
  */
 async function tagIdsOf(ctx: IntercomContext, name: string): Promise<string[]> {
   const all = (await tagsByKey(ctx)).get(tagKey(name)) ?? [];
-  const exact = all.filter((t) => t.name.toLowerCase() === name.toLowerCase());
-  return (exact.length > 0 ? exact : all).map((t) => t.id);
+  return groupsNamed(all, name, (t) => t.name, { caseInsensitive: true }).map((t) => t.id);
 }
 
 /**
