@@ -160,6 +160,8 @@ export {
   isCanonicalNumber,
   isEmailAddress,
   isScientificNotation,
+  isSpreadsheetExponent,
+  spreadsheetExponentError,
   plainNumberText,
   readDate,
   refused,

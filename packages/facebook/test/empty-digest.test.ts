@@ -84,6 +84,20 @@ describe('pre-hashed values: the digest of "" is a missing value (reviewer 87, f
     expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier', message: expect.stringContaining("PHONE is written in a spreadsheet's scientific notation") });
   });
 
+  // An EXTERN_ID a spreadsheet wrote as 4.479E+11 stands for several people's ids: never sent, so two such rows are not one member.
+  it('an EXTERN_ID in a spreadsheet\'s scientific notation is not sent: rows match by their EMAIL, one with nothing else fails no_valid_identifier saying why', async () => {
+    const summary = await run([row('r1', { EMAIL: emailOf(1), EXTERN_ID: '4.479E+11' }), row('r2', { EMAIL: emailOf(2), EXTERN_ID: '4.479E+11' }), row('r3', { EXTERN_ID: '1E+10' }), row('r4', { EXTERN_ID: '12e45' })]);
+    expect(summary.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['r1:created', 'r2:created', 'r3:failed', 'r4:created']);
+    expect(summary.results.find((r) => r.id === 'r3')).toMatchObject({ code: 'no_valid_identifier', message: expect.stringContaining("EXTERN_ID is written in a spreadsheet's scientific notation") });
+    const sent = (await target.admin.requests()).filter((e) => isUsers(e, 'POST')).flatMap((e) => {
+      const { schema, data } = payloadOf(e);
+      return data.map((d) => d[schema.indexOf('EXTERN_ID')]);
+    });
+    expect(sent).toEqual(['', '', '12e45']);
+    const { audiences } = await target.admin.records<FacebookEmulatorData>();
+    expect(audiences.find((a) => a.name === 'A')?.members).toHaveLength(3);
+  });
+
   it('duplicate_match_key names the key the rows share', async () => {
     const summary = await run([row('r1', { EMAIL: emailOf(1), PHONE: phoneDigest(1) }), row('r2', { EMAIL: ` ${emailOf(1).toUpperCase()}`, PHONE: phoneDigest(2) }), row('r3', { PHONE: phoneDigest(3) }), row('r4', { PHONE: phoneDigest(3) })]);
     const failed = (id: string) => summary.results.find((r) => r.id === id);

@@ -20,6 +20,25 @@ describe('Intercom: a phone in a spreadsheet\'s scientific notation', () => {
   });
 });
 
+// An external_id a spreadsheet wrote as 4.479E+11 stands for several users (447900900123, 447900911999): it is never matched, nor given to a contact.
+describe('Intercom: an external_id in a spreadsheet\'s scientific notation', () => {
+  const t = perTestEmulator(startEmulator);
+
+  for (const matchBy of ['external_id', 'external_id_then_email', 'email'] as const) {
+    it(`matching by ${matchBy}: the row fails scientific_notation alone; no contact gets that external_id`, async () => {
+      await t.env.admin.seed({ contacts: [{ role: 'user', external_id: '4.479E+11', email: 'old@example.com', name: 'Old' }] });
+      const rows = [person(0, { external_id: '4.479E+11', email: 'ann@example.com' }), person(1, { external_id: '1E+10', email: 'old@example.com' }), person(2, { external_id: 'u-2', email: 'cy@example.com' })];
+      const summary = await runSync({ collectResults: true, destination: intercomDestination, config: { ...t.env.config, matchBy }, mode: 'additive', source: memorySource(rows), state: t.state, retry: FAST });
+      expect(summary.results.map((r) => r.code ?? r.outcome)).toEqual(['scientific_notation', 'scientific_notation', 'created']);
+      expect(summary.results[0]?.message).toMatch(/^external_id is written in a spreadsheet's scientific notation .*Format the column as text/);
+      expect((await records(t.env.admin)).contacts.map((c) => [c.external_id, c.email, c.name]).sort()).toEqual([
+        ['4.479E+11', 'old@example.com', 'Old'],
+        ['u-2', 'cy@example.com', expect.any(String)],
+      ]);
+    });
+  }
+});
+
 // Fresh trial 147, F4: addresses that cannot be anyone's were written as they were; a corrected row later made a second contact.
 describe('Intercom: an email that is no address', () => {
   const t = perTestEmulator(startEmulator);

@@ -249,6 +249,15 @@ describe('OneSignal tags against the emulator', () => {
     expect((await patches()).map(sentTags)).toEqual([{ plan: 'pro' }]);
   });
 
+  // A spreadsheet writes the external_id 447900900123 as 4.479E+11, which 447900911999 becomes too: no user is read or written by it.
+  it('refuses an external_id in a spreadsheet\'s scientific notation (scientific_notation), sending nothing for it; 12e45 is an ordinary id', async () => {
+    await seed([{ id: '4.479E+11' }, { id: '12e45' }]);
+    const summary = await run([person(1, { external_id: '4.479E+11' }), person(2, { external_id: '1E+10' }), person(3, { external_id: '12e45' })]);
+    expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`)).toEqual(['p1:failed:scientific_notation', 'p2:failed:scientific_notation', 'p3:updated:']);
+    expect(summary.results[0]?.message).toMatch(/^The external_id is written in a spreadsheet's scientific notation/);
+    expect((await env.admin.requests()).filter((e) => e.path.includes('E%2B') || e.path.includes('E+'))).toEqual([]);
+  });
+
   // Fresh reviewer 87, F3: the view of external_id ".." went to /users/by/ (URL normalisation) and the user was reported not_found.
   it('refuses the external_ids "." and ".." with unaddressable_external_id, sending nothing for them; "a..b" and "..." are ordinary ids', async () => {
     await seed([{ id: '..' }, { id: '.' }, { id: 'a..b' }]);

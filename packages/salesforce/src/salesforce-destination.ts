@@ -1,4 +1,4 @@
-import { InputError, defineDestination, type PropertyValue, type RecordSnapshot } from '@syncmodes/connector-kit';
+import { InputError, defineDestination, isSpreadsheetExponent, spreadsheetExponentError, type PropertyValue, type RecordSnapshot } from '@syncmodes/connector-kit';
 import type { FieldDescribe } from './client/salesforce-api';
 import { connectSalesforce, memberFieldFor, type SalesforceClient } from './client/salesforce-client';
 import { salesforceConfigSchema } from './config';
@@ -61,7 +61,15 @@ export const salesforceDestination = defineDestination({
   matchKeyLabel: (config) => config.matchField,
   // The org and the object: two syncs into one object with other match fields write the same records, and `contact` names the Contact object too (fresh reviewer 112, F3).
   writeTarget: ({ instanceUrl, object }) => ({ instanceUrl, object: String(object).toLowerCase() }),
-  matchKey: (snapshot, config) => normalisedField(snapshot, config.matchField),
+  matchKey: (snapshot, config) => {
+    const key = normalisedField(snapshot, config.matchField);
+    return key === undefined || isSpreadsheetExponent(key) ? undefined : key;
+  },
+  // An external id a spreadsheet wrote as `4.479E+11` may be any of several; never matched, nor created under it.
+  explainMissingKey: (snapshot, config) => {
+    const key = normalisedField(snapshot, config.matchField);
+    return key !== undefined && isSpreadsheetExponent(key) ? spreadsheetExponentError(`The match field ${config.matchField}`) : undefined;
+  },
   // Where the match field is not Email, the Email still names the person: Salesforce's standard duplicate
   // rules match Contacts and Leads by it (https://help.salesforce.com/s/articleView?id=sales.matching_rules_standard_contact_rule.htm).
   identityKeys: (snapshot, config) => {

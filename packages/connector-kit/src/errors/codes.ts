@@ -45,7 +45,7 @@ export const KIT_CODES = {
   match_key_taken: record(false, 'Its new match key belongs to another destination record.', 'Merge the two records, or fix the source.'),
   malformed_row: record(false, 'The row could not be parsed.', "Fix the row (the message gives the line); if a quoted value really runs over lines that look like rows, read it as it is with multilineValues: 'trust'."),
   invalid_number: record(false, 'A value is not a number.', 'Fix the value.'),
-  scientific_notation: record(false, 'A phone number is written in a spreadsheet\'s scientific notation (4.479E+11), which keeps only the digits it shows: the number it stands for may be lost.', 'Format the column as text in the spreadsheet, type the numbers again (or take them from the original data), and export it again.'),
+  scientific_notation: record(false, 'A phone number or an id is written in a spreadsheet\'s scientific notation (4.479E+11), which keeps only the digits it shows: the number it stands for may be lost, and several ids may look the same.', 'Format the column as text in the spreadsheet, type the numbers again (or take them from the original data), and export it again.'),
   number_not_exact: record(false, 'A number the destination field would store rounded (beyond 2^53, or too many significant digits).', 'Send it as text, or map it to a text field.'),
   invalid_date: record(false, 'A date that cannot be read, is ambiguous, or does not exist (month 13, Feb 30, beyond year 9999).', 'Give an ISO date (2024-05-31), a date-time with a zone, or epoch seconds / milliseconds.'),
   invalid_boolean: record(false, 'A value that is not one of the usual yes/no spellings.', 'Use true/false, yes/no, 1/0.'),

@@ -1,6 +1,7 @@
 import { groupName } from '../records/group-name';
 import { z } from 'zod';
 import { InputError } from '../errors/sync-error';
+import { isSpreadsheetExponent, spreadsheetExponentError } from '../values/spreadsheet-exponent';
 import type { PropertyValue, SourceItem, SourceRowError } from '../records/types';
 
 /**
@@ -108,6 +109,11 @@ function recordId(value: unknown, rowNumber: number, column: string, noun: strin
     return fail('invalid_id', `${noun} "${column}" (the record id) is ${idValue}, a JSON boolean; ids are text or numbers. Fix the id.`);
   }
   const id = String(idValue);
+  // `4.479E+11`: a spreadsheet's view of a long id, standing for several (fresh trial 147 F1, for ids).
+  if (typeof idValue === 'string' && isSpreadsheetExponent(id)) {
+    const { code, message } = spreadsheetExponentError(`${noun} "${column}" (the record id)`);
+    return fail(code, message);
+  }
   if (CONTROL.test(id)) {
     return fail(
       'invalid_id',
@@ -125,8 +131,9 @@ function recordId(value: unknown, rowNumber: number, column: string, noun: strin
  * hold exactly as its exact decimal text).
  *
  * Row errors, each naming the column: without an id, `missing_record_id` (no primary key)
- * and `invalid_id` (a control character such as NUL, tab or a line break in the id, or an
- * id that is not plain text); with the id, `invalid_encoding`, `invalid_number`,
+ * `invalid_id` (a control character such as NUL, tab or a line break in the id, or an
+ * id that is not plain text) and `scientific_notation` (an id a spreadsheet wrote as
+ * `4.479E+11`: see `isSpreadsheetExponent`); with the id, `invalid_encoding`, `invalid_number`,
  * `invalid_value` (a NUL character in a value or group name) and `unsupported_value`.
  *
  * @param rowNumber the record's `row` (see {@link SourceRecord.row}).

@@ -9,3 +9,4 @@ export { readDate, toCalendarDate, toDateTime, toEpochSeconds, type DateOptions,
 export { changedAsNumber, isCanonicalNumber, isScientificNotation, plainNumberText, toExactNumber, type NumberOptions } from './numbers';
 export { FALSE_SPELLINGS, TRUE_SPELLINGS, toBoolean } from './booleans';
 export { isEmailAddress } from './email-address';
+export { isSpreadsheetExponent, spreadsheetExponentError } from './spreadsheet-exponent';

@@ -95,3 +95,4 @@ const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$/;
 export function isScientificNotation(text: string): boolean {
   return SCIENTIFIC.test(text.trim());
 }
+

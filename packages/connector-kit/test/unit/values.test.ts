@@ -10,6 +10,7 @@ import {
   toEpochSeconds,
   toExactNumber,
   isScientificNotation,
+  isSpreadsheetExponent,
   type Coerced,
   type DateOptions,
 } from '../../src/index';
@@ -164,6 +165,22 @@ describe('numbers: exact or refused', () => {
     ['4.479E', false],
   ] as const)('isScientificNotation(%j) is %s', (text, expected) => {
     expect(isScientificNotation(text)).toBe(expected);
+  });
+
+  it.each([
+    ['4.479E+11', true],
+    ['4,479E+11', true],
+    ['1E+10', true],
+    [' 5.35E+09 ', true],
+    ['1.2e-05', true],
+    ['12e45', false], // a hex id
+    ['1E10', false],
+    ['4e5', false],
+    ['12.5E+3', false], // two leading digits: no spreadsheet writes it so
+    ['447900900123', false],
+    ['abc', false],
+  ] as const)('isSpreadsheetExponent(%j) is %s (ids: only the form spreadsheets write)', (text, expected) => {
+    expect(isSpreadsheetExponent(text)).toBe(expected);
   });
 
   it('explains a whole number written with a dot and three digits, without the value', () => {

@@ -1,4 +1,4 @@
-import type { PropertyValue, RecordSnapshot } from '@syncmodes/connector-kit';
+import { isSpreadsheetExponent, spreadsheetExponentError, type PropertyValue, type RecordSnapshot, type SyncError } from '@syncmodes/connector-kit';
 import type { IntercomConfig } from '../config';
 
 const text = (value: PropertyValue | undefined): string | undefined => {
@@ -21,12 +21,13 @@ export function matchFields(matchBy: IntercomConfig['matchBy']): { readonly byEx
 /**
  * The record's normalised match key: `external_id:<id>` when matching by external id and
  * the record has one, else `email:<lowercased email>` when matching by email; `undefined`
- * when the record has neither.
+ * when the record has neither, or its external_id is one a spreadsheet wrote as `4.479E+11`
+ * (not the id: several look the same; see {@link explainMissingContactKey}).
  */
 export function contactMatchKey(snapshot: RecordSnapshot, matchBy: IntercomConfig['matchBy']): string | undefined {
   const { byExternalId, byEmail } = matchFields(matchBy);
   const externalId = byExternalId ? externalIdOf(snapshot) : undefined;
-  if (externalId !== undefined) return `external_id:${externalId}`;
+  if (externalId !== undefined) return isSpreadsheetExponent(externalId) ? undefined : `external_id:${externalId}`;
   const email = byEmail ? emailOf(snapshot) : undefined;
   return email === undefined ? undefined : `email:${email}`;
 }
@@ -34,4 +35,10 @@ export function contactMatchKey(snapshot: RecordSnapshot, matchBy: IntercomConfi
 /** Words for the match key in messages. */
 export function matchKeyLabel(matchBy: IntercomConfig['matchBy']): string {
   return matchBy === 'external_id_then_email' ? 'external_id or email' : matchBy;
+}
+
+/** Why a record has no match key though it has an external_id: one a spreadsheet wrote as `4.479E+11` (`scientific_notation`), never matched, nor given to a contact. */
+export function explainMissingContactKey(snapshot: RecordSnapshot, matchBy: IntercomConfig['matchBy']): SyncError | undefined {
+  const externalId = matchFields(matchBy).byExternalId ? externalIdOf(snapshot) : undefined;
+  return externalId !== undefined && isSpreadsheetExponent(externalId) ? spreadsheetExponentError('external_id') : undefined;
 }
