@@ -8,7 +8,7 @@ import { badRecordCheck, batchLimitCheck, faultsCheck, serverErrorCheck } from '
 import type { CheckSpec } from './checks/check-spec';
 import { everyMemberCheck, groupsCheck } from './checks/group-checks';
 import { ambiguousCheck, deletedAtWriteCheck, foundAndNotFoundCheck, keyCaseCheck } from './checks/lookup-checks';
-import { clearsCheck, createsCheck, deletesCheck, keyChangeCheck, rerunCheck, sharedRecordCheck, updateEveryPropertyCheck, updatesCheck } from './checks/write-checks';
+import { clearsCheck, createsCheck, deleteBesideDuplicateCheck, deletesCheck, keyChangeCheck, rerunCheck, sharedRecordCheck, updateEveryPropertyCheck, updatesCheck } from './checks/write-checks';
 import type { ConformanceHarness } from './harness';
 
 /** The checks run in every mode the destination supports, in this order. */
@@ -17,6 +17,7 @@ export const MODE_CHECKS: readonly CheckSpec[] = [
   updatesCheck,
   updateEveryPropertyCheck,
   deletesCheck,
+  deleteBesideDuplicateCheck,
   sharedRecordCheck,
   rerunCheck,
   badRecordCheck,

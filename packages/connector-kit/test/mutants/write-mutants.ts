@@ -21,6 +21,35 @@ function updateAnswering(wrong: (answer: TinyResults['results'][number], id: str
 
 const notFound = (x: TinyResults['results'][number]) => 'error' in x && x.error.code === 'not_found';
 
+/** The tiny destination's fields besides its key. */
+const FIELDS = ['name', 'city'] as const;
+
+/** Which key each destination id was created or found under (what a connector deleting by key would use). */
+const keyOfId = new Map<string, string>();
+
+/** The tiny destination that deletes by key: every destination record holding a departed record's key goes (plugin trial 152). */
+const deletingByKey = mutate({
+  verbs: {
+    find: async (ctx, requests) => {
+      const found = await real.find(ctx, requests);
+      for (const r of requests) for (const f of found.get(r.ref) ?? []) keyOfId.set(f.id, r.matchKey);
+      return found;
+    },
+    create: async (ctx, items) => {
+      const results = await real.create(ctx, items);
+      results.forEach((r, i) => r.ok && r.id !== undefined && keyOfId.set(r.id, String(items[i]?.properties.email).toLowerCase()));
+      return results;
+    },
+    delete: async (ctx, items) => {
+      const requests = items.map((item, ref) => ({ ref, recordId: item.recordId, matchKey: keyOfId.get(item.destinationId) ?? '' }));
+      const found = await real.find(ctx, requests as never);
+      const ids = items.map((item, ref) => [item.destinationId, ...(found.get(ref) ?? []).map((f) => f.id)]);
+      await (real.delete as NonNullable<typeof real.delete>)(ctx, [...new Set(ids.flat())].map((destinationId, ref) => ({ ref, recordId: '', destinationId })));
+      return items.map((item) => ({ ok: true, id: item.destinationId }));
+    },
+  },
+});
+
 /** Mutants in creates, updates and deletes. */
 export const WRITE_MUTANTS: readonly Mutant[] = [
   {
@@ -54,6 +83,21 @@ export const WRITE_MUTANTS: readonly Mutant[] = [
     destination: mutate({
       verbs: { update: (ctx, items) => real.update(ctx, items.map((i) => ({ ...i, properties: Object.fromEntries(Object.entries(i.properties).filter(([k]) => k !== 'name')) }))) },
     }),
+  },
+  {
+    name: 'update-replaces-record',
+    breaks: 'an update replaces the whole record (PUT): the fields it does not send are emptied, so a run that sends only what changed loses the rest',
+    caughtBy: { check: 'clears' },
+    destination: mutate({
+      verbs: { update: (ctx, items) => real.update(ctx, items.map((i) => ({ ...i, properties: { ...Object.fromEntries(FIELDS.map((f) => [f, null])), ...i.properties } }))) },
+    }),
+  },
+  {
+    name: 'delete-by-key',
+    breaks: 'a delete removes every destination record holding the departed record’s key, not the record by its id: a record a person made with that key goes too',
+    caughtBy: { check: 'deletes-beside-duplicate', modes: ['sync'] },
+    destination: deletingByKey,
+    emulator: { uniqueKeys: false },
   },
   {
     name: 'clear-by-omitting',

@@ -146,9 +146,36 @@ export const clearsCheck: CheckSpec = {
     if (!t.ops.create) await t.target.seed([withClearable(t, 1, 'old')]);
     await t.run([record]);
     expect((await t.byKey()).get(t.keyOf(record))?.properties[t.harness.clearableProperty]).not.toBeNull();
-    const summary = await t.run([withClearable(t, 1, null)]);
+    const cleared = withClearable(t, 1, null);
+    const summary = await t.run([cleared]);
     expect(outcomes(summary)[record.id]).toBe('updated');
     expect((await t.byKey()).get(t.keyOf(record))?.properties[t.harness.clearableProperty] ?? null).toBeNull();
+    // The update sent only the cleared property: every other one is kept (an update that replaces the whole record loses them; plugin trial 152).
+    await t.expectHolds([cleared]);
+  },
+};
+
+/**
+ * Deleting a record that left the source in sync mode removes that record, never another
+ * destination record a person made with the same key (a delete by key instead of by id
+ * removes both: plugin trial 152). Other modes keep both.
+ */
+export const deleteBesideDuplicateCheck: CheckSpec = {
+  id: 'deletes-beside-duplicate',
+  title: (ops) => (ops.delete ? 'deleting a record that left never deletes another destination record holding its key' : 'keeps a record that left and another destination record holding its key'),
+  applies: (harness) => harness.duplicateKeys !== false,
+  async body(t) {
+    const [leaving, staying] = [t.harness.record(30), t.harness.record(31)];
+    if (!t.ops.create) await t.target.seed([leaving, staying]);
+    await t.run([leaving, staying]);
+    await t.target.seed([withClearable(t, 30, 'made-by-hand')]);
+    expect((await t.holding(leaving)).length, 'the emulator holds both records with one key').toBe(2);
+    await t.target.admin.clearRequests();
+    await t.run([staying]);
+    const held = await t.holding(leaving);
+    expect(held.map((v) => v.properties[t.harness.clearableProperty]), 'the record made by hand').toContain('made-by-hand');
+    expect((await t.writes('delete')).reduce((n, e) => n + t.harness.recordsIn(e), 0), 'records deleted').toBeLessThanOrEqual(t.ops.delete ? 1 : 0);
+    await t.expectHolds([staying]);
   },
 };
 
