@@ -11,8 +11,12 @@ function describeIssue(issue: z.core.$ZodIssue, fields: ReadonlyMap<string, Conf
   const key = issue.path.length > 0 ? String(issue.path[0]) : undefined;
   const field = key === undefined ? undefined : fields.get(key);
   const path = issue.path.join('.') || '(config)';
+  const value = isObject(raw) && key !== undefined ? raw[key] : undefined;
+  // A required option left out: zod says "expected string, received undefined" (plugin trial 152).
+  if (field && !field.meta.secret && issue.path.length === 1 && value === undefined) {
+    return `${key}: missing — a required option${field.meta.description ? ` (${field.meta.description.replace(/\.$/, '')})` : ''}; give it a value`;
+  }
   if (!field?.meta.secret || key === undefined) return `${path}: ${issue.message}`;
-  const value = isObject(raw) ? raw[key] : undefined;
   if (value === undefined || value === null || value === '') return `${key}: missing — ${secretName(field)} (pass its value as config.${key})`;
   return `${key} (${secretName(field)}): ${issue.message} (the value is not shown)`;
 }

@@ -99,4 +99,9 @@ describe('parseConfig names a secret by its environment variable, never its valu
     const plain = { ...tinyDestination, displayName: 'Plain', configSchema: z.object({ password: secret(z.string().min(1)), port: z.number() }) };
     expect(() => parseConfig(plain as never, { port: 'x' })).toThrow('password: missing — a secret (pass its value as config.password); port: Invalid input: expected number, received string');
   });
+
+  it('a required option left out says so, with its description (zod only said "expected string, received undefined")', () => {
+    const listy = { ...tinyDestination, displayName: 'Listy', configSchema: z.object({ listId: z.string().describe('The list people join.'), region: z.string() }) };
+    expect(() => parseConfig(listy as never, {})).toThrow('Invalid Listy configuration: listId: missing — a required option (The list people join); give it a value; region: missing — a required option; give it a value');
+  });
 });
