@@ -33,7 +33,8 @@ export interface CsvHeader {
  * Names are trimmed.
  *
  * @throws {@link InputError} `too_many_columns` (more than {@link MAX_CSV_COLUMNS}),
- *   `duplicate_column` (a name given twice; columns without a name are left unread, as Excel
+ *   `duplicate_column` (a mapped column's name given twice; unmapped columns named twice, and
+ *   columns without a name, are left unread, as Excel
  *   exports end rows with empty ones, fresh reviewer 97 F10), `unknown_column` (a mapped column missing; when
  *   the header read with another common delimiter has every mapped column, the message names it).
  */
@@ -47,12 +48,16 @@ export function readHeader(fields: readonly string[], mapping: FieldMapping, pat
   }
   const names = fields.map((f) => f.trim());
   const index = new Map<string, number>();
+  const twice = new Set<string>();
   names.forEach((name, i) => {
     // Columns without a name (Excel's trailing `,,` after the last named column) cannot be mapped: left unread, never refused.
     if (name === '') return;
-    if (index.has(name)) throw new InputError('duplicate_column', `The header names column "${name}" twice; give each column its own name.`);
-    index.set(name, i);
+    if (index.has(name)) twice.add(name);
+    else index.set(name, i);
   });
+  // A name given twice is refused only where it is mapped (which of the two to read cannot be told); other columns are not read (fresh trial 147, F6).
+  const ambiguous = mappedColumns(mapping).find((column) => twice.has(column));
+  if (ambiguous !== undefined) throw new InputError('duplicate_column', `The header names column "${ambiguous}" twice, and it is mapped: which one to read cannot be told. Give each column its own name.`);
   try {
     checkColumns(mapping, names);
   } catch (error) {

@@ -237,8 +237,15 @@ describe('CSV: headers are checked in linear time and bounded', () => {
     const names = ['id', 'email', 'name', ...Array.from({ length: MAX_CSV_COLUMNS - 3 }, (_, i) => `c${i}`)];
     const values = names.map((_, i) => (i === 0 ? '1' : i === 1 ? 'p1@x.example' : 'v'));
     expect(brief(await read(`${names.join(',')}\n${values.join(',')}\n`))).toEqual(['2:1']);
-    names[names.length - 1] = 'c0';
-    await expect(read(`${names.join(',')}\n`)).rejects.toMatchObject({ code: 'duplicate_column', message: expect.stringContaining('"c0" twice') });
+    names[names.length - 1] = 'name';
+    await expect(read(`${names.join(',')}\n`)).rejects.toMatchObject({ code: 'duplicate_column', message: expect.stringContaining('"name" twice, and it is mapped') });
+  });
+
+  // Fresh trial 147, F6: exports joined column-wise repeat columns nobody maps (two "Notes"); the whole file was refused.
+  it('reads a file naming an unmapped column twice (those columns are not read); a mapped one named twice is refused', async () => {
+    expect(brief(await read('Notes,id,email,name,Notes\nx,1,p1@x.example,Ann,y\n'))).toEqual(['2:1']);
+    expect(await read('Notes,id,email,name,Notes\nx,1,p1@x.example,Ann,y\n')).toMatchObject([{ kind: 'record', id: '1', snapshot: { properties: { Email: 'p1@x.example', Name: 'Ann' } } }]);
+    await expect(read('id,email,name,email\n1,a@x.example,Ann,b@x.example\n')).rejects.toMatchObject({ code: 'duplicate_column', message: expect.stringContaining('"email" twice') });
   });
 
   // Fresh reviewer 97, F10: Excel ends an export's rows with empty columns (`Customer Id,Email,,`); the file was refused
