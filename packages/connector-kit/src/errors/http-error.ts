@@ -26,6 +26,8 @@ export interface HttpFailure {
   readonly code?: string | undefined;
   /** The environment variable holding the credential, named in an auth failure's message. */
   readonly credentialEnv?: string | undefined;
+  /** What else an auth failure may mean, appended to its message (e.g. a token without a permission the run needs). */
+  readonly authHint?: string | undefined;
 }
 
 const snake = (code: string) =>
@@ -58,7 +60,8 @@ export function httpError(failure: HttpFailure, cause?: unknown): SyncError {
   const options = { status, ...(vendorCode ? { vendorCode } : {}), ...(cause === undefined ? {} : { cause }) };
   if (failure.auth || status === 401) {
     const check = failure.credentialEnv ? ` Check ${failure.credentialEnv} and run again.` : ' Check the credentials and run again.';
-    return new AuthError(`${vendor} refused the credentials: ${about}.${check}`, options);
+    const hint = failure.authHint ? ` ${failure.authHint}` : '';
+    return new AuthError(`${vendor} refused the credentials: ${about}.${check}${hint}`, options);
   }
   if (failure.quota) return new QuotaExceededError(`${vendor}'s quota is spent: ${about}. The next run continues where this one stopped.`, options);
   if (status === 429 || failure.rateLimited) return new RateLimitError(`${vendor} rate limit reached: ${about}.`, failure.retryAfterMs, options);

@@ -86,6 +86,9 @@ export function toIntercomError(thrown: unknown, what: string): unknown {
     retryAfterMs: status === 429 ? rateLimitWaitMs(thrown.rawResponse) : undefined,
     code: CODE_NAMES[vendorCode] ?? UNMAPPED,
     credentialEnv: 'INTERCOM_ACCESS_TOKEN',
+    // A 403 `token_*` names a token that is valid but may not do this: Intercom's SDKs read it as "incorrect or not authorized
+    // to access certain type of data" (fresh trial 144, F4). https://www.rubydoc.info/gems/intercom/Intercom/AuthenticationError
+    authHint: status === 403 ? "A 403 can also mean the token works but the app lacks a permission this sync needs (reading and writing users and companies, tags, data attributes): check the app's permissions in Intercom's Developer Hub." : undefined,
   });
 }
 
