@@ -30,6 +30,31 @@ describe('Intercom: tags the contact had before this sync added them', () => {
     });
   }
 
+  // Fresh trial 153, F1: a tag add refused at every try (503) was still held as this sync's own: a person's tag put on before
+  // the next run was taken for that add landing late, and removed when the row left it. A lost answer's tag stays the sync's.
+  for (const [fault, kept] of [['server_error', true], ['lost_response', false]] as const) {
+    it(`sync: after a tag add ${fault === 'server_error' ? 'refused (503) at every try' : 'whose answer was lost at every try'}, the same tag put on before the next run is ${kept ? "kept as a person's" : "the sync's own"} when the row leaves it`, async () => {
+      const run = (groups: string[]) => runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, mode: 'sync', source: memorySource([person(1, {}, groups)] as ConformanceRecord[]), state: t.state, retry: FAST });
+      await run([]);
+      await t.env.admin.seed({ tags: [{ name: 'Gold' }] });
+      await t.env.admin.setFaults([{ kind: fault, method: 'POST', path: '^/contacts/[^/]+/tags$', times: 100 }]);
+      expect((await run(['Gold'])).results[0]).toMatchObject({ outcome: 'failed', retryable: true });
+      await t.env.admin.setFaults([]);
+      if ((await tagsOfP1())?.length === 0) {
+        // A person tags the contact (through the API, as Intercom's inbox does: tagging answers the same either way).
+        const data = await records(t.env.admin);
+        const [contact, tag] = [data.contacts[0], data.tags.find((g) => g.name === 'Gold')];
+        const response = await fetch(`${t.env.config.baseUrl}/contacts/${contact?.id}/tags`, { method: 'POST', headers: { authorization: `Bearer ${t.env.config.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ id: tag?.id }) });
+        expect(response.status).toBe(200);
+      }
+      expect(await tagsOfP1()).toEqual(['Gold']);
+      await run(['Gold']);
+      const left = await run([]);
+      expect(await tagsOfP1()).toEqual(kept ? ['Gold'] : []);
+      expect(left.results[0]?.outcome).toBe(kept ? 'unchanged' : 'updated');
+    });
+  }
+
   // Fresh reviewer 93, F4: the contact's tags were known only from the search; a contact the
   // run took over after a create's 409 (archived: search does not see it) was tagged as if it
   // had none, and the person's tag was removed when the row left it.

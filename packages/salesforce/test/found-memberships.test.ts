@@ -73,6 +73,28 @@ describe('Salesforce: campaign memberships the record had before this sync added
     expect(members().map((m) => m.Id)).toEqual([made?.Id]);
   });
 
+  // Fresh trial 153, F1: an add refused at every try (503 Service Unavailable) was still held as this sync's own; a membership
+  // made before the next run — even through the API by the integration user, so CreatedById cannot tell — was taken for that
+  // add landing late, and removed when the row left the campaign. An add whose answer was lost stays the sync's own.
+  for (const [fault, kept] of [['server_error', true], ['lost_response', false]] as const) {
+    it(`sync: after an add ${fault === 'server_error' ? 'refused (503) at every try' : 'whose answer was lost at every try'}, a membership made before the next run is ${kept ? 'kept as someone else\'s' : 'the sync\'s own'} when the row leaves`, async () => {
+      const run = (groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode: 'sync', source: memorySource([row('r1', 'p@example.com', groups)]), state: t.state, retry: FAST });
+      await run([]);
+      t.env.emulator.org.create('Campaign', { Name: 'Platinum', IsActive: true }, { asSeed: true });
+      t.env.emulator.setFaults([{ kind: fault, method: 'POST', path: 'composite/sobjects$', times: 100 }]);
+      expect((await run(['Platinum'])).results[0]).toMatchObject({ outcome: 'failed', retryable: true });
+      t.env.emulator.setFaults([]);
+      const [contact, campaign] = [t.env.emulator.org.all('Contact')[0], t.env.emulator.org.all('Campaign')[0]];
+      // The lost answers' add went through: the member is there already; else it is made now, as the integration user.
+      if (members().length === 0) t.env.emulator.org.create('CampaignMember', { CampaignId: campaign?.Id, ContactId: contact?.Id, Status: 'Responded' });
+      expect(members()).toHaveLength(1);
+      await run(['Platinum']);
+      const left = await run([]);
+      expect(members()).toHaveLength(kept ? 1 : 0);
+      if (kept) expect(left.results[0]?.message).toMatch(/someone else's membership\): kept there/);
+    });
+  }
+
   // Verify (seed 998622555, enrich with state write failures): r1 added the Contact to alpha,
   // then left the source as r3 came with the same Email and alpha. The add answered
   // DUPLICATE_VALUE — r1's membership, this sync's own — and was taken for a person's: never removed.

@@ -18,18 +18,23 @@ export type AddOrigin = 'none' | 'own' | 'found' | 'others';
  * A group verb wrapped to count how often each item was sent. An "already a member" answer to
  * a resend (the first answer lost, a 5xx, a timeout) may be this run's own add landing twice,
  * so only a first send's answer says the membership was someone else's. A call that failed
- * before it reached the destination's write (`sentNothing`) sent nothing.
+ * before it reached the destination's write (`sentNothing`) sent nothing. `refusedEverySend`
+ * is true while every send of the item was answered with a refusal that applies nothing
+ * (see `refusedUnapplied`): an add failed so was not made, and is not held as the sync's own.
  */
 export function countingSends(send: (items: readonly TargetItem[]) => Promise<ItemResult[]>): {
   readonly send: (items: readonly TargetItem[]) => Promise<ItemResult[]>;
   readonly firstSend: (item: TargetItem) => boolean;
+  readonly refusedEverySend: (item: TargetItem) => boolean;
 } {
   const sends = new Map<TargetItem, number>();
+  const uncertain = new Set<TargetItem>();
   const count = (items: readonly TargetItem[], by: number) => {
     for (const t of items) sends.set(t, (sends.get(t) ?? 0) + by);
   };
   return {
     firstSend: (item) => sends.get(item) === 1,
+    refusedEverySend: (item) => !uncertain.has(item),
     send: async (items) => {
       count(items, 1);
       try {
@@ -37,11 +42,25 @@ export function countingSends(send: (items: readonly TargetItem[]) => Promise<It
         count(items.filter((_, i) => { const a = answers[i]; return a?.ok === false && isNothingSent(a.error); }), -1);
         return answers;
       } catch (thrown) {
-        if (isNothingSent(toSyncError(thrown))) count(items, -1);
+        const error = toSyncError(thrown);
+        if (isNothingSent(error)) count(items, -1);
+        else if (!refusedUnapplied(error)) for (const t of items) uncertain.add(t);
         throw thrown;
       }
     },
   };
+}
+
+/**
+ * Whether a failed call's answer says the destination applied none of it: a refusal (4xx
+ * but 408), a 429, or a 503 (Service Unavailable: the request was not served, RFC 9110
+ * §15.6.4). A timeout, a cut connection, a 500, 502 or 504 may have been applied first.
+ * https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4
+ */
+function refusedUnapplied(error: { readonly status?: number | undefined }): boolean {
+  const status = error.status;
+  if (status === undefined) return false;
+  return (status >= 400 && status < 500 && status !== 408) || status === 503;
 }
 
 /**

@@ -38,7 +38,12 @@ async function sendGroup(ctx: RecordRunContext, ledger: RecordLedger, direction:
         const result = results[j];
         const origin = origins?.[j] ?? 'none';
         if (result?.ok) events.push(origin === 'found' || origin === 'others' ? { type: 'acknowledged', ref: r.ref, op, existing: true, ...(origin === 'others' ? { madeByOther: true } : {}) } : { type: 'acknowledged', ref: r.ref, op });
-        else if (result && result.error.code !== 'not_sent') events.push({ type: 'group_failed', ref: r.ref, error: result.error });
+        // An add refused at every send was not made: not held as this sync's own, so a membership a person makes before the next
+        // run is found there, not taken for this sync's add landing late (fresh trial 153, F1). Unknown outcomes stay held.
+        else if (result && result.error.code !== 'not_sent') {
+          const refused = direction === 'add' && counted.refusedEverySend(targets[j] as TargetItem);
+          events.push({ type: 'group_failed', ref: r.ref, error: result.error, ...(refused ? { unsent: [group.name] } : {}) });
+        }
       });
       await ledger.acknowledge(events);
     }),
