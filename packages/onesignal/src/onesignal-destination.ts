@@ -84,6 +84,8 @@ export const onesignalDestination = defineDestination({
     writeBatchSize: 1,
     // One read per record, at `viewRateLimit` a second: a lookup call holds about 10 s of reads.
     lookupBatchSize: LOOKUP_BATCH_SIZE,
+    // Each record's read is its own request: one that keeps failing (a 5xx) must not fail the nine read beside it.
+    lookupPerRecord: true,
     groupBatchSize: 1,
     // Commit progress every ~100 records (~100 s at OneSignal's 1 read/s): see WINDOW_SIZE.
     windowSize: WINDOW_SIZE,

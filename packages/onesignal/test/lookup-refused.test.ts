@@ -37,3 +37,25 @@ describe('OneSignal: one user whose view answers 400', () => {
     expect(second.results.filter((r) => r.outcome !== 'unchanged').map((r) => [r.id, r.outcome, r.code])).toEqual([['user-5', 'failed', 'invalid_request']]);
   });
 });
+
+// Fresh trial 153, F3: one read failing after its retries (a 503) failed the whole call: the nine users read beside it failed
+// with it; with a fifth of reads failing, every row of a run failed although most reads answered 200.
+describe('OneSignal: one user whose view keeps answering 503', () => {
+  let env: Awaited<ReturnType<typeof startEmulator>> | undefined;
+  afterEach(async () => {
+    await env?.emulator.stop();
+    env = undefined;
+  });
+
+  it('fails alone, retryable (server_error); the users looked up beside it are updated', async () => {
+    env = await startEmulator();
+    const ids = Array.from({ length: 12 }, (_, i) => `user-${i + 1}`);
+    await env.admin.seed({ users: ids.map((id) => ({ identity: { external_id: id }, properties: { tags: {} } })) });
+    env.emulator.setFaults([{ kind: 'server_error', status: 503, method: 'GET', path: '/users/by/external_id/user-5$' }]);
+    const state = new SqliteStateStore(':memory:');
+    const summary = await runSync({ collectResults: true, destination: onesignalDestination, config: env.config, mode: 'enrich', source: memorySource(ids.map((id) => ({ id, snapshot: { properties: { external_id: id, plan: 'pro' }, groups: [] } }))), state, retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(summary.results.filter((r) => r.outcome !== 'updated').map((r) => [r.id, r.outcome, r.code, r.retryable])).toEqual([['user-5', 'failed', 'server_error', true]]);
+    const users = await readUsers(env.admin);
+    expect(users.filter((u) => u.properties.tags.plan === 'pro').map((u) => u.identity.external_id).sort()).toEqual(ids.filter((id) => id !== 'user-5').sort());
+  });
+});

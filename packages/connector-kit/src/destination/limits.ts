@@ -6,6 +6,13 @@ export interface DestinationLimits {
   readonly writeBatchSize: number;
   /** Most match keys per lookup call. */
   readonly lookupBatchSize: number;
+  /**
+   * Whether a lookup call is one request per record (the API has no batch lookup: OneSignal's
+   * view-user read). A call that still fails after its retries is then split like a refused
+   * one, so that one record's failing read does not fail the others of its call. Default false:
+   * a batch lookup failing retryably fails its records (they are retried by the next run).
+   */
+  readonly lookupPerRecord?: boolean | undefined;
   /** Most members per add-to-group / remove-from-group call. */
   readonly groupBatchSize: number;
   /**

@@ -35,7 +35,8 @@ const WHOLE_LEVEL = 8;
  * by level, and only the parts that fail are split again, so only the bad records' lookups fail,
  * as a write batch's are (`sendBatch`): one OneSignal user whose view answered 400 failed the
  * nine looked up beside it, on every run (fresh trial 140, F1). A part failing with a retryable
- * error fails retryable; the same error on every part of a level of {@link WHOLE_LEVEL}, no part
+ * error fails retryable, but for a destination whose lookup call is a request per record
+ * (`DestinationLimits.lookupPerRecord`), where it is split as a refusal is; the same error on every part of a level of {@link WHOLE_LEVEL}, no part
  * answered yet, over {@link SPLIT_ALWAYS} records, and on three records looked up alone (a
  * {@link probe}), is the batch's: 18 calls, not one per record. Returns undefined
  * when the run is stopping (nothing is failed then: the records stay unsent).
@@ -47,10 +48,12 @@ export async function findSplitting(ctx: RecordRunContext, batch: readonly Looku
   const found = new Map<number, readonly FoundRecord[]>();
   const failed = new Map<number, SyncError>();
   const fail = (part: Failing) => part.requests.forEach((r) => failed.set(r.ref, part.error));
+  // A call of one request per record, failing retryably: which read failed cannot be told, so it is split too (fresh trial 153, F3).
+  const perRecord = ctx.limits.lookupPerRecord === true;
   let failing: Failing[] = [{ requests: batch, error: first.error }];
   let answered = false;
   while (failing.length > 0) {
-    const parts = failing.flatMap((part) => (part.error.retryable || part.requests.length === 1 ? (fail(part), []) : halves(part.requests)));
+    const parts = failing.flatMap((part) => ((part.error.retryable && !perRecord) || part.requests.length === 1 ? (fail(part), []) : halves(part.requests)));
     if (parts.length === 0) break;
     const tries = await Promise.all(parts.map((part) => attempt(ctx, part)));
     if (tries.some((t) => t === undefined)) return undefined;
