@@ -271,6 +271,18 @@ describe('Facebook Custom Audiences behaviour (emulator, official SDK over HTTP)
   });
 
   describe('identifiers that change', () => {
+    // Fresh trial 153, F4: after a name change whose removal was refused, the next run reported the earlier identifiers as
+    // "Left the source under this id, but record "r1" in the source has the same identifiers … now tracked under "r1"".
+    it('a change of FN while Meta refuses removals: the earlier identifiers share the EMAIL, so the record keeps them, saying so', async () => {
+      await start({ lowAudienceSize: 7 });
+      const others = range(2, 4).map((i) => person(i, ['a']));
+      await run('sync', [person(1, ['a']), ...others]);
+      await run('sync', [person(1, ['a'], { FN: 'Renamed' }), ...others]);
+      const next = await run('sync', [person(1, ['a'], { FN: 'Renamed' }), ...others]);
+      const earlier = next.results.filter((r) => r.id === 'r1' && r.code === 'rekeyed');
+      expect(earlier.map((r) => r.message)).toEqual(['Its earlier identifiers (before they changed): The record\'s current identifiers share one with these (the same person): kept in its audiences, now tracked under "r1".']);
+    });
+
     it('two changes in a row while Meta refuses removals: each earlier identity stays pending and is removed once the audience allows it, none left behind', async () => {
       // Meta refuses a removal that would leave the audience too small (error 1870047,
       // https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences/ );

@@ -3,6 +3,7 @@ import { SYNC_MODE_TABLE, type SyncMode } from '../../modes/sync-modes';
 import { snapshotHash } from '../../records/snapshot-hash';
 import type { Properties } from '../../records/types';
 import type { Plan, RecordView } from '../ledger/ledger-record';
+import { earlierIdentityOf } from '../ledger/earlier-identity';
 import { namedIds } from './named-ids';
 
 /** A plan for an audience record: audiences to join (current identity) and to leave. */
@@ -58,6 +59,16 @@ function planShared(item: RecordView, previousGroups: readonly string[], kept: r
   };
 }
 
+/**
+ * Why a departed record is claimed by a source record: another record with its identifiers, or
+ * — for a record's earlier identifiers (`earlierIdentityOf`) — the record itself, whose current
+ * identifiers share one with them (fresh trial 153, F4: "record X … now tracked under X").
+ */
+function claimedHow(item: RecordView): string {
+  if (earlierIdentityOf(item.recordId) === item.claimedBy) return `The record's current identifiers share one with these (the same person)`;
+  return `Left the source under this id, but record "${item.claimedBy}" in the source has the same identifiers`;
+}
+
 /** A record that left the source: removed from its audiences (sync), kept (additive), re-keyed, or forgotten. */
 function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, previousGroups: readonly string[], previousIdentity: Properties | undefined): MembershipPlan {
   // Audiences the holder is not in but a record sharing another identifier is: kept there, and still tracked under this id (not re-keyed).
@@ -71,7 +82,7 @@ function planDeparted(item: RecordView, mayRemove: boolean, modeName: string, pr
       action: removeGroups.length > 0 ? 'update' : 'skip',
       outcome: 'skipped',
       code: 'rekeyed',
-      message: `Left the source under this id, but record "${item.claimedBy}" in the source has the same identifiers: kept in its audiences, now tracked under "${item.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} audience(s) it is not in` : ''}.`,
+      message: `${claimedHow(item)}: kept in its audiences, now tracked under "${item.claimedBy}"${removeGroups.length > 0 ? `; removed from ${removeGroups.length} audience(s) it is not in` : ''}.`,
       addGroups: [],
       removeGroups,
       removeIdentity: removeGroups.length > 0 ? previousIdentity : undefined,
