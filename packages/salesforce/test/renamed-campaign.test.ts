@@ -21,7 +21,7 @@ describe('Salesforce: a managed campaign renamed by a person', () => {
 
     const next = await run();
     expect(next.notices?.map((n) => n.code)).toEqual(['group_recreated']);
-    expect(next.notices?.[0]?.message).toMatch(/group "VIP" no longer exists under that name \(deleted, or renamed\) although this sync added 2 member\(s\): created again and repopulated with every current member \(2 record\(s\) to add again\)\. If it was renamed: the sync manages groups by name, so the renamed group is no longer this sync's, and the members it had there stay there\./);
+    expect(next.notices?.[0]?.message).toMatch(/group "VIP" no longer exists under that name \(deleted, or renamed\) although this sync added 2 member\(s\) \(or was adding them when a run stopped\): created again and repopulated with every current member \(2 record\(s\) to add again\)\. If it was renamed: the sync manages groups by name, so the renamed group is no longer this sync's, and the members it had there stay there\./);
     expect(next.notices?.[0]?.message).not.toMatch(/was deleted/);
     const campaigns = new Map(t.env.emulator.org.all('Campaign').map((c) => [String(c.Id), String(c.Name)]));
     const members = t.env.emulator.org.all('CampaignMember').map((m) => campaigns.get(String(m.CampaignId))).sort();

@@ -136,10 +136,10 @@ export async function checkGroups(ctx: RunContext, names: readonly string[], pin
     changed = true;
     const what =
       group === undefined
-        ? `no longer exists under that name (deleted, or renamed) although this sync added ${members} member(s)`
+        ? `no longer exists under that name (deleted, or renamed) although this sync added ${members} member(s) (or was adding them when a run stopped)`
         : replaced
           ? `was created ${new Date(group.createdAt as number).toISOString()}, after this sync added its ${members} member(s) to a group of that name (deleted since)`
-          : `has no members although this sync added ${members} member(s)`;
+          : `has no members although this sync added ${members} member(s) (or was adding them when a run stopped)`;
     notices.push({
       code: group === undefined ? 'group_recreated' : 'group_repopulated',
       message: `${ctx.destinationName} group "${name}" ${what}: ${ctx.dryRun ? 'would be ' : ''}${group === undefined ? 'created again and ' : ''}repopulated with every current member (${forgotten} record(s) to add again)${ctx.dryRun ? '; this dry run changes no state, so it shows those records as state has them (unchanged), not as added again' : ''}.${group === undefined ? ` If it was renamed: the sync manages groups by name, so the renamed group is no longer this sync's, and the members it had there stay there.` : ''}`,
