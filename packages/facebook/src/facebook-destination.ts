@@ -1,4 +1,4 @@
-import { ConfigError, InputError, defineAudienceDestination, isScientificNotation, isSpreadsheetExponent, type Properties } from '@syncmodes/connector-kit';
+import { ConfigError, InputError, defineAudienceDestination, isScientificNotation, isSpreadsheetExponent, spreadsheetExponentError, type Properties } from '@syncmodes/connector-kit';
 import { FacebookClient } from './client/facebook-client';
 import { facebookConfigSchema, type FacebookConfig } from './config';
 import { FACEBOOK_CODES } from './errors/codes';
@@ -28,7 +28,6 @@ function whatIsWrong(key: SchemaKey, properties: Properties, config: FacebookCon
     const national = config.defaultCountry === undefined ? "national numbers are read only in the record's own COUNTRY (defaultCountry is not set)" : `national numbers are read in the record's COUNTRY, else ${config.defaultCountry}`;
     return `PHONE is not a possible number (${national}; write an international number with its leading + or 00, e.g. +44 20 7946 0018)`;
   }
-  if (key === 'EXTERN_ID' && isSpreadsheetExponent(raw)) return "EXTERN_ID is written in a spreadsheet's scientific notation (like 4.479E+11), which keeps only the digits it shows and may stand for several people's ids; format the column as text in the spreadsheet and export it again";
   if (key === 'MADID' && isZeroAdvertisingId(raw)) return 'MADID is the all-zero advertising id a device reports when the user did not allow tracking: it names nobody';
   return `${key} is not usable`;
 }
@@ -86,6 +85,12 @@ export const facebookDestination = defineAudienceDestination({
   matchKey: (snapshot, config) => identityKey(snapshot.properties, normaliseOptionsOf(config)),
   identityKeys: (snapshot, config) => identityKeys(snapshot.properties, normaliseOptionsOf(config)),
   explainMissingKey: (snapshot, config) => explainMissing(snapshot.properties, config),
+  // An EXTERN_ID a spreadsheet wrote as `4.479E+11` stands for several people's ids: the row is refused, never uploaded under it
+  // (one uploaded before still leaves as it was written: only source rows are asked).
+  refuseKey: (snapshot) => {
+    const raw = textOf(snapshot.properties.EXTERN_ID);
+    return raw !== undefined && isSpreadsheetExponent(raw) ? spreadsheetExponentError('EXTERN_ID') : undefined;
+  },
   fixedAudiences: (config) => (config.audience ? [config.audience] : undefined),
   connect: async (config, ctx) => new FacebookClient(config, ctx.signal),
   disconnect: async (client) => client.close(),

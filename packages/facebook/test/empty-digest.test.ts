@@ -15,8 +15,8 @@ describe('pre-hashed values: the digest of "" is a missing value (reviewer 87, f
   let emulator: EmulatorServer | undefined;
   let target: Awaited<ReturnType<typeof startFacebook>>;
   let state: SqliteStateStore;
-  const run = (records: readonly ConformanceRecord[]) =>
-    runSync({ collectResults: true, destination: facebookDestination, config: target.config, mode: 'additive', source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY });
+  const run = (records: readonly ConformanceRecord[], mode: 'additive' | 'sync' = 'additive') =>
+    runSync({ collectResults: true, destination: facebookDestination, config: target.config, mode, source: memorySource(records), state, sourceKey: 'id', retry: FAST_RETRY, guard: { maxDeletes: 10 } });
   const row = (id: string, properties: Record<string, string>): ConformanceRecord => ({ id, snapshot: { properties, groups: ['A'] } });
 
   beforeEach(async () => {
@@ -84,18 +84,28 @@ describe('pre-hashed values: the digest of "" is a missing value (reviewer 87, f
     expect(summary.results[0]).toMatchObject({ outcome: 'failed', code: 'no_valid_identifier', message: expect.stringContaining("PHONE is written in a spreadsheet's scientific notation") });
   });
 
-  // An EXTERN_ID a spreadsheet wrote as 4.479E+11 stands for several people's ids: never sent, so two such rows are not one member.
-  it('an EXTERN_ID in a spreadsheet\'s scientific notation is not sent: rows match by their EMAIL, one with nothing else fails no_valid_identifier saying why', async () => {
+  // An EXTERN_ID a spreadsheet wrote as 4.479E+11 stands for several people's ids: the row is refused (two such rows were one member).
+  it('a row with an EXTERN_ID in a spreadsheet\'s scientific notation fails scientific_notation, nothing sent for it; 12e45 is an id', async () => {
     const summary = await run([row('r1', { EMAIL: emailOf(1), EXTERN_ID: '4.479E+11' }), row('r2', { EMAIL: emailOf(2), EXTERN_ID: '4.479E+11' }), row('r3', { EXTERN_ID: '1E+10' }), row('r4', { EXTERN_ID: '12e45' })]);
-    expect(summary.results.map((r) => `${r.id}:${r.outcome}`).sort()).toEqual(['r1:created', 'r2:created', 'r3:failed', 'r4:created']);
-    expect(summary.results.find((r) => r.id === 'r3')).toMatchObject({ code: 'no_valid_identifier', message: expect.stringContaining("EXTERN_ID is written in a spreadsheet's scientific notation") });
+    expect(summary.results.map((r) => `${r.id}:${r.outcome}:${r.code ?? ''}`).sort()).toEqual(['r1:failed:scientific_notation', 'r2:failed:scientific_notation', 'r3:failed:scientific_notation', 'r4:created:']);
+    expect(summary.results.find((r) => r.id === 'r1')?.message).toMatch(/^EXTERN_ID is written in a spreadsheet's scientific notation/);
     const sent = (await target.admin.requests()).filter((e) => isUsers(e, 'POST')).flatMap((e) => {
       const { schema, data } = payloadOf(e);
       return data.map((d) => d[schema.indexOf('EXTERN_ID')]);
     });
-    expect(sent).toEqual(['', '', '12e45']);
+    expect(sent).toEqual(['12e45']);
+  });
+
+  // Fresh reviewer 154, F1: a member uploaded with such an EXTERN_ID before it was refused must still leave when its row does.
+  it('a member uploaded with an EXTERN_ID in scientific notation before such rows were refused is removed when its row leaves (sync)', async () => {
+    const before = { ...facebookDestination } as typeof facebookDestination;
+    delete (before as { refuseKey?: unknown }).refuseKey; // as before such values were refused
+    const summary = await runSync({ collectResults: true, destination: before, config: target.config, mode: 'sync', source: memorySource([row('r1', { EXTERN_ID: '4.479E+11' }), row('r2', { EMAIL: emailOf(2) })]), state, sourceKey: 'id', retry: FAST_RETRY });
+    expect(summary.counts.created).toBe(2);
+    const left = await run([row('r2', { EMAIL: emailOf(2) })], 'sync');
+    expect(left.results.find((r) => r.id === 'r1')).toMatchObject({ outcome: 'deleted' });
     const { audiences } = await target.admin.records<FacebookEmulatorData>();
-    expect(audiences.find((a) => a.name === 'A')?.members).toHaveLength(3);
+    expect(audiences.find((a) => a.name === 'A')?.members).toHaveLength(1);
   });
 
   it('duplicate_match_key names the key the rows share', async () => {

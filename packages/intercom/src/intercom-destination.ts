@@ -3,7 +3,7 @@ import { connectIntercom, type IntercomConnection } from './client/intercom-conn
 import { intercomConfigSchema } from './config';
 import { INTERCOM_CODES } from './errors/codes';
 import { contactBody } from './verbs/contact-body';
-import { contactMatchKey, emailOf, explainMissingContactKey, externalIdOf, matchKeyLabel } from './verbs/contact-keys';
+import { contactMatchKey, emailOf, externalIdOf, refusedContactKey, matchKeyLabel } from './verbs/contact-keys';
 import { findContacts } from './verbs/find-contacts';
 import { prepareContactFields } from './verbs/prepare-fields';
 import { removeContacts } from './verbs/remove-contacts';
@@ -44,7 +44,7 @@ export const intercomDestination = defineDestination({
   // The region and the workspace: syncs matching by email and by external_id write the same contacts.
   writeTarget: ({ baseUrl, workspace }) => ({ baseUrl, workspace }),
   matchKey: (snapshot, config) => contactMatchKey(snapshot, config.matchBy),
-  explainMissingKey: (snapshot, config) => explainMissingContactKey(snapshot, config.matchBy),
+  refuseKey: (snapshot) => refusedContactKey(snapshot),
   // Intercom finds a contact by its email too; where the key is the external_id, the email still names the person (the kit drops it where it is the key).
   // https://developers.intercom.com/docs/references/rest-api/api.intercom.io/contacts/searchcontacts
   // Besides the key, a contact's other identifier names the person: its email, or, matching by email, a user's

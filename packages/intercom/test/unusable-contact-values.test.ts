@@ -39,6 +39,32 @@ describe('Intercom: an external_id in a spreadsheet\'s scientific notation', () 
   }
 });
 
+describe('Intercom: external_ids in scientific notation, before and after they were refused (fresh reviewer 154)', () => {
+  const t = perTestEmulator(startEmulator);
+
+  it('F1, sync: a contact created under such an external_id before it was refused is archived when its row leaves', async () => {
+    const before = { ...intercomDestination };
+    delete (before as { refuseKey?: unknown }).refuseKey; // as before such values were refused
+    await runSync({ destination: before, config: t.env.config, mode: 'sync', source: memorySource([person(0, { external_id: '4.479E+11' }), person(1)]), state: t.state, retry: FAST });
+    expect((await records(t.env.admin)).contacts).toHaveLength(2);
+    const left = await runSync({ collectResults: true, destination: intercomDestination, config: t.env.config, mode: 'sync', source: memorySource([person(1)]), state: t.state, retry: FAST, guard: { maxDeletes: 10 } });
+    expect(left.results.find((r) => r.id === 'p0')).toMatchObject({ outcome: 'deleted' });
+  });
+
+  it('F2: every row in scientific notation fails scientific_notation; the run is not refused', async () => {
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: { ...t.env.config, matchBy: 'external_id' }, mode: 'additive', source: memorySource([person(0, { external_id: '4.479E+11' }), person(1, { external_id: '4.48E+11' })]), state: t.state, retry: FAST });
+    expect(summary.status).toBe('completed');
+    expect(summary.results.map((r) => r.code)).toEqual(['scientific_notation', 'scientific_notation']);
+  });
+
+  it('F3, matching by email: a refused external_id is no evidence against another row', async () => {
+    await t.env.admin.seed({ contacts: [{ role: 'user', external_id: '4.479E+11', email: 'b@example.com', name: 'Old' }] });
+    const rows = [person(0, { external_id: '4.479E+11', email: 'a@example.com' }), person(1, { external_id: null, email: 'b@example.com', name: 'New' })];
+    const summary = await runSync({ collectResults: true, destination: intercomDestination, config: { ...t.env.config, matchBy: 'email' }, mode: 'additive', source: memorySource(rows), state: t.state, retry: FAST });
+    expect(summary.results.map((r) => r.code ?? r.outcome)).toEqual(['scientific_notation', 'updated']);
+  });
+});
+
 // Fresh trial 147, F4: addresses that cannot be anyone's were written as they were; a corrected row later made a second contact.
 describe('Intercom: an email that is no address', () => {
   const t = perTestEmulator(startEmulator);

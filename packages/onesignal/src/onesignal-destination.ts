@@ -6,7 +6,7 @@ import { checkTagKeys, groupTag } from './tags/tag-keys';
 import { tagValue } from './tags/tag-values';
 import { createUsers } from './verbs/create-users';
 import { findUsers } from './verbs/find-users';
-import { explainMissingExternalId, externalIdOf, updateUsers } from './verbs/update-users';
+import { explainMissingExternalId, externalIdOf, refusedExternalId, updateUsers } from './verbs/update-users';
 
 /**
  * The window `appRateLimit` is paced over, ms: OneSignal's own second. The kit counts a
@@ -98,6 +98,7 @@ export const onesignalDestination = defineDestination({
   matchKeyLabel: () => 'external_id',
   matchKey: (snapshot) => externalIdOf(snapshot.properties),
   explainMissingKey: (snapshot) => explainMissingExternalId(snapshot),
+  refuseKey: (snapshot) => refusedExternalId(snapshot),
   // One view-user read proves the key and the app id before anything else (a setup call: one per run).
   connect: async (config, ctx) => {
     const client = new OneSignalClient(config);

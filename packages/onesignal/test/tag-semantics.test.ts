@@ -258,6 +258,13 @@ describe('OneSignal tags against the emulator', () => {
     expect((await env.admin.requests()).filter((e) => e.path.includes('E%2B') || e.path.includes('E+'))).toEqual([]);
   });
 
+  // Fresh reviewer 154, F2: every row so written refused the run as match_key_not_mapped ("map a column").
+  it('every external_id in scientific notation: each row fails scientific_notation; the run is not refused', async () => {
+    const summary = await run([person(1, { external_id: '4.479E+11' }), person(2, { external_id: '4.48E+11' })]);
+    expect(summary.status).toBe('completed');
+    expect(summary.results.map((r) => r.code)).toEqual(['scientific_notation', 'scientific_notation']);
+  });
+
   // Fresh reviewer 87, F3: the view of external_id ".." went to /users/by/ (URL normalisation) and the user was reported not_found.
   it('refuses the external_ids "." and ".." with unaddressable_external_id, sending nothing for them; "a..b" and "..." are ordinary ids', async () => {
     await seed([{ id: '..' }, { id: '.' }, { id: 'a..b' }]);

@@ -61,12 +61,9 @@ export const salesforceDestination = defineDestination({
   matchKeyLabel: (config) => config.matchField,
   // The org and the object: two syncs into one object with other match fields write the same records, and `contact` names the Contact object too (fresh reviewer 112, F3).
   writeTarget: ({ instanceUrl, object }) => ({ instanceUrl, object: String(object).toLowerCase() }),
-  matchKey: (snapshot, config) => {
-    const key = normalisedField(snapshot, config.matchField);
-    return key === undefined || isSpreadsheetExponent(key) ? undefined : key;
-  },
-  // An external id a spreadsheet wrote as `4.479E+11` may be any of several; never matched, nor created under it.
-  explainMissingKey: (snapshot, config) => {
+  matchKey: (snapshot, config) => normalisedField(snapshot, config.matchField),
+  // A match value a spreadsheet wrote as `4.479E+11` may be any of several ids: never looked up, nor created under it.
+  refuseKey: (snapshot, config) => {
     const key = normalisedField(snapshot, config.matchField);
     return key !== undefined && isSpreadsheetExponent(key) ? spreadsheetExponentError(`The match field ${config.matchField}`) : undefined;
   },

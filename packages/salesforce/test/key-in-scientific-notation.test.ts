@@ -26,4 +26,24 @@ describe('Salesforce: a match value a spreadsheet wrote in scientific notation',
       );
     });
   }
+
+  // Fresh reviewer 154, F2: a column in scientific notation throughout refused the run as match_key_not_mapped ("map a column").
+  it('every row in scientific notation: each fails scientific_notation; the run is not refused', async () => {
+    const rows = [row('a', '4.479E+11', 'ann@example.com'), row('b', '4.48E+11', 'bob@example.com')];
+    const summary = await runSync({ collectResults: true, destination: salesforceDestination, config: { ...t.env.config, matchField: 'Customer_Id__c' }, mode: 'additive', source: memorySource(rows), state: t.state, retry: FAST });
+    expect(summary.status).toBe('completed');
+    expect(summary.results.map((r) => r.code)).toEqual(['scientific_notation', 'scientific_notation']);
+  });
+
+  // Fresh reviewer 154, F1: a Contact this sync created under such a value before it was refused must still be deleted when its row leaves.
+  it('sync: a Contact created under such a value before it was refused is deleted when its row leaves', async () => {
+    const config = { ...t.env.config, matchField: 'Customer_Id__c' };
+    const before = { ...salesforceDestination } as typeof salesforceDestination;
+    delete (before as { refuseKey?: unknown }).refuseKey; // as before such values were refused
+    await runSync({ destination: before, config, mode: 'sync', source: memorySource([row('a', '4.479E+11', 'ann@example.com'), row('c', 'c-3', 'cy@example.com')]), state: t.state, retry: FAST });
+    expect(t.env.emulator.org.all('Contact')).toHaveLength(2);
+    const left = await runSync({ collectResults: true, destination: salesforceDestination, config, mode: 'sync', source: memorySource([row('c', 'c-3', 'cy@example.com')]), state: t.state, retry: FAST, guard: { maxDeletes: 10 } });
+    expect(left.results.find((r) => r.id === 'a')).toMatchObject({ outcome: 'deleted' });
+    expect(t.env.emulator.org.all('Contact').map((c) => c.Customer_Id__c)).toEqual(['c-3']);
+  });
 });

@@ -13,7 +13,7 @@ function describeIssue(issue: z.core.$ZodIssue, fields: ReadonlyMap<string, Conf
   const path = issue.path.join('.') || '(config)';
   const value = isObject(raw) && key !== undefined ? raw[key] : undefined;
   // A required option left out: zod says "expected string, received undefined" (plugin trial 152).
-  if (field && !field.meta.secret && issue.path.length === 1 && value === undefined) {
+  if (field && !field.meta.secret && issue.path.length === 1 && issue.code === 'invalid_type' && value === undefined) {
     return `${key}: missing — a required option${field.meta.description ? ` (${field.meta.description.replace(/\.$/, '')})` : ''}; give it a value`;
   }
   if (!field?.meta.secret || key === undefined) return `${path}: ${issue.message}`;

@@ -97,6 +97,14 @@ export interface AudienceDestinationDefinition<Schema extends z.ZodType = z.ZodT
    * a match key is refused.
    */
   matchKeyFields?(config: z.output<Schema>): readonly string[];
+  /**
+   * A source record whose match-key value the destination refuses before any lookup, e.g. an
+   * id a spreadsheet wrote as `4.479E+11` (`isSpreadsheetExponent`): the record has no match
+   * key and fails alone with this error. Asked of source records only, never of state: a
+   * record written before, leaving the source, still gets its key from `matchKey` (and is
+   * found and removed as it was written).
+   */
+  refuseKey?(snapshot: RecordSnapshot, config: z.output<Schema>): SyncError | undefined;
   /** Why a record has no usable identifier (its error fails that record alone). */
   explainMissingKey?(snapshot: RecordSnapshot, config: z.output<Schema>): SyncError;
   /**

@@ -103,6 +103,14 @@ export interface DestinationDefinition<Schema extends z.ZodType = z.ZodType, Cli
    */
   matchKeyFields?(config: z.output<Schema>): readonly string[];
   /**
+   * A source record whose match-key value the destination refuses before any lookup, e.g. an
+   * id a spreadsheet wrote as `4.479E+11` (`isSpreadsheetExponent`): the record has no match
+   * key and fails alone with this error. Asked of source records only, never of state: a
+   * record written before, leaving the source, still gets its key from `matchKey` (and is
+   * found and removed as it was written).
+   */
+  refuseKey?(snapshot: RecordSnapshot, config: z.output<Schema>): SyncError | undefined;
+  /**
    * Why a record has no usable match key when `matchKey` refused a value it has (its error
    * fails that record alone, instead of `missing_match_key`), e.g. an id the API cannot
    * address. Undefined: the kit's `missing_match_key`.

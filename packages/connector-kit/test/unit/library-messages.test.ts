@@ -103,5 +103,8 @@ describe('parseConfig names a secret by its environment variable, never its valu
   it('a required option left out says so, with its description (zod only said "expected string, received undefined")', () => {
     const listy = { ...tinyDestination, displayName: 'Listy', configSchema: z.object({ listId: z.string().describe('The list people join.'), region: z.string() }) };
     expect(() => parseConfig(listy as never, {})).toThrow('Invalid Listy configuration: listId: missing — a required option (The list people join); give it a value; region: missing — a required option; give it a value');
+    // Fresh reviewer 154, F5: a refinement naming an absent optional field keeps its own message.
+    const refined = { ...tinyDestination, displayName: 'Refined', configSchema: z.object({ a: z.string(), b: z.string().optional() }).refine((c) => c.a !== 'x' || c.b !== undefined, { message: 'b is needed when a is x', path: ['b'] }) };
+    expect(() => parseConfig(refined as never, { a: 'x' })).toThrow('Invalid Refined configuration: b: b is needed when a is x');
   });
 });

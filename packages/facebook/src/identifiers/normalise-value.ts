@@ -1,4 +1,4 @@
-import { isSpreadsheetExponent, type PropertyValue } from '@syncmodes/connector-kit';
+import type { PropertyValue } from '@syncmodes/connector-kit';
 import type { CountryCode } from 'libphonenumber-js';
 import { normaliseBirthDay, normaliseBirthMonth, normaliseBirthYear, normaliseGender } from './normalise-birth';
 import { normaliseCountry } from './normalise-country';
@@ -52,14 +52,12 @@ export function isZeroAdvertisingId(raw: string): boolean {
 /**
  * MADID and EXTERN_ID, sent in clear and matched as they were uploaded before: only trimmed
  * (MADID lowercased), never otherwise changed; `undefined` for the all-zero MADID
- * ({@link isZeroAdvertisingId}) and for an EXTERN_ID a spreadsheet wrote as `4.479E+11`
- * (the kit's `isSpreadsheetExponent`).
+ * ({@link isZeroAdvertisingId}).
  */
 function normaliseClear(key: 'MADID' | 'EXTERN_ID', raw: string): string | undefined {
   // Mobile advertiser ids: lowercase, hyphens kept, never hashed; the advertiser's own id: sent as it is, never hashed.
   if (key === 'MADID') return isZeroAdvertisingId(raw) ? undefined : raw.trim().toLowerCase();
-  // `4.479E+11`: a spreadsheet's view of a long id, which several people's ids become.
-  return isSpreadsheetExponent(raw) ? undefined : raw.trim();
+  return raw.trim();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ConfigError, InputError, isEmailAddress, isScientificNotation, isSpreadsheetExponent, spreadsheetExponentError, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
+import { ConfigError, InputError, isEmailAddress, isScientificNotation, type PropertyValue, type SyncError } from '@syncmodes/connector-kit';
 import type { ContactBody } from '../client/intercom-api';
 import type { IntercomConnection } from '../client/intercom-connection';
 import type { IntercomConfig } from '../config';
@@ -36,12 +36,11 @@ function dirtyEmail(email: string, creating: boolean): SyncError | undefined {
 
 /**
  * What makes a standard field's text unsendable: an email that is no address (`dirtyEmail`),
- * a phone or an external_id in a spreadsheet's scientific notation (fresh trial 147, F1: `4.479E+11` was written).
+ * a phone in a spreadsheet's scientific notation (fresh trial 147, F1: `4.479E+11` was written; an external_id so
+ * written is refused before any lookup: `refusedContactKey`).
  */
 function standardFieldError(name: string, text: string, creating: boolean): SyncError | undefined {
   if (name === 'email') return dirtyEmail(text, creating);
-  // Matching by email, the external_id is a value like another: `4.479E+11` is not the user's id.
-  if (name === 'external_id' && isSpreadsheetExponent(text)) return spreadsheetExponentError('external_id');
   if (name === 'phone' && isScientificNotation(text)) {
     return new InputError('scientific_notation', "phone is written in a spreadsheet's scientific notation (like 4.479E+11), which keeps only the digits it shows: format the column as text in the spreadsheet and export it again.");
   }

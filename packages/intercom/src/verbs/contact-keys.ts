@@ -21,13 +21,12 @@ export function matchFields(matchBy: IntercomConfig['matchBy']): { readonly byEx
 /**
  * The record's normalised match key: `external_id:<id>` when matching by external id and
  * the record has one, else `email:<lowercased email>` when matching by email; `undefined`
- * when the record has neither, or its external_id is one a spreadsheet wrote as `4.479E+11`
- * (not the id: several look the same; see {@link explainMissingContactKey}).
+ * when the record has neither.
  */
 export function contactMatchKey(snapshot: RecordSnapshot, matchBy: IntercomConfig['matchBy']): string | undefined {
   const { byExternalId, byEmail } = matchFields(matchBy);
   const externalId = byExternalId ? externalIdOf(snapshot) : undefined;
-  if (externalId !== undefined) return isSpreadsheetExponent(externalId) ? undefined : `external_id:${externalId}`;
+  if (externalId !== undefined) return `external_id:${externalId}`;
   const email = byEmail ? emailOf(snapshot) : undefined;
   return email === undefined ? undefined : `email:${email}`;
 }
@@ -37,8 +36,12 @@ export function matchKeyLabel(matchBy: IntercomConfig['matchBy']): string {
   return matchBy === 'external_id_then_email' ? 'external_id or email' : matchBy;
 }
 
-/** Why a record has no match key though it has an external_id: one a spreadsheet wrote as `4.479E+11` (`scientific_notation`), never matched, nor given to a contact. */
-export function explainMissingContactKey(snapshot: RecordSnapshot, matchBy: IntercomConfig['matchBy']): SyncError | undefined {
-  const externalId = matchFields(matchBy).byExternalId ? externalIdOf(snapshot) : undefined;
+/**
+ * Why a source record is refused before it is matched: an external_id a spreadsheet wrote as
+ * `4.479E+11` (`scientific_notation`) stands for several users; it is never looked up, nor
+ * given to a contact, nor taken as evidence of who a contact is, whatever `matchBy` says.
+ */
+export function refusedContactKey(snapshot: RecordSnapshot): SyncError | undefined {
+  const externalId = externalIdOf(snapshot);
   return externalId !== undefined && isSpreadsheetExponent(externalId) ? spreadsheetExponentError('external_id') : undefined;
 }

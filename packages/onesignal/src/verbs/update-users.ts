@@ -10,7 +10,7 @@ type Ctx = VerbContext<OneSignalConfig, OneSignalClient>;
 /** The external_id a snapshot carries, trimmed (the match key), if any. */
 export function externalIdOf(properties: Readonly<Record<string, unknown>>): string | undefined {
   const key = rawExternalId(properties);
-  return key === undefined || isDotSegment(key) || isSpreadsheetExponent(key) ? undefined : key;
+  return key === undefined || isDotSegment(key) ? undefined : key;
 }
 
 /** The record's external_id as given (trimmed), or undefined when empty. */
@@ -27,13 +27,11 @@ const isDotSegment = (id: string): boolean => id === '.' || id === '..';
 /**
  * Why a record has no usable external_id although it has one: `.` or `..` cannot be
  * addressed in OneSignal's request path (fresh reviewer 87, F3: the view of `..` read
- * `/users/by/` and the user was reported not_found); one a spreadsheet wrote as `4.479E+11`
- * stands for several users (`scientific_notation`). Undefined otherwise (the kit's
+ * `/users/by/` and the user was reported not_found). Undefined otherwise (the kit's
  * `missing_match_key`).
  */
 export function explainMissingExternalId(snapshot: RecordSnapshot): SyncError | undefined {
   const key = rawExternalId(snapshot.properties);
-  if (key !== undefined && isSpreadsheetExponent(key)) return spreadsheetExponentError('The external_id');
   if (key === undefined || !isDotSegment(key)) return undefined;
   return new InputError('unaddressable_external_id', `The external_id is "${key}": OneSignal addresses users by external_id in the request path, where "${key}" is removed by URL normalisation, so no request can reach this user. Give the user another external_id; nothing was sent for this record.`, { fields: [EXTERNAL_ID] });
 }
@@ -117,4 +115,10 @@ async function updateUser(ctx: Ctx, item: UpdateItem): Promise<ItemResult> {
 /** Updates users, one result per item in order (the destination sends one user per call). */
 export async function updateUsers(ctx: Ctx, items: readonly UpdateItem[]): Promise<ItemResult[]> {
   return Promise.all(items.map((item) => updateUser(ctx, item)));
+}
+
+/** Why a source record is refused before it is looked up: an external_id a spreadsheet wrote as `4.479E+11` stands for several users (`scientific_notation`). */
+export function refusedExternalId(snapshot: RecordSnapshot): SyncError | undefined {
+  const key = rawExternalId(snapshot.properties);
+  return key !== undefined && isSpreadsheetExponent(key) ? spreadsheetExponentError('The external_id') : undefined;
 }

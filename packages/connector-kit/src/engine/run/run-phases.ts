@@ -24,6 +24,7 @@ export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan
   const index = await setup.options.state.index(setup.syncId);
   const scan = await scanSource(setup.source, {
     keyOf: setup.keyOf,
+    keyRefused: keyRefuser(setup),
     identityKeysOf: setup.identityKeysOf,
     index,
     mode: setup.mode,
@@ -39,7 +40,8 @@ export async function scanPhase(session: RunSession): Promise<{ scan: SourceScan
   session.useVolume({ changed: scan.changed, departing: scan.departing.length });
   const keyFields = setup.destination.matchKeyFields?.(setup.config);
   // Decided from the mapping when the destination names its key's fields: a mapped column whose values are all unusable fails each row alone.
-  const notMapped = keyFields ? scan.records > 0 && !keyFields.some((f) => scan.propertyNames.has(f)) : scan.records > 0 && scan.keyed === 0;
+  // Records whose key the destination refused (`refuseKey`) have a value: each fails alone, saying why.
+  const notMapped = keyFields ? scan.records > 0 && !keyFields.some((f) => scan.propertyNames.has(f)) : scan.records > 0 && scan.keyed === 0 && scan.refusedKeys === 0;
   if (notMapped) {
     // A misspelt target (`email` for `EMAIL`) is refused as such by prepareFields, not as an unmapped key.
     if (keyFields && setup.destination.prepareFields) await session.client(scan);
@@ -121,9 +123,10 @@ async function withGivers(ctx: RunContext, setup: RunSetup, scan: SourceScan, in
 
 /** The destination's explanation of a record without a usable match key (audience or record destinations), bound to the run's config. */
 function missingKeyExplainer(setup: RunSetup): ((snapshot: RecordSnapshot) => SyncError | undefined) | undefined {
-  const destination: { explainMissingKey?(snapshot: RecordSnapshot, config: never): SyncError | undefined } | undefined = setup.audience ?? setup.records;
-  if (destination?.explainMissingKey === undefined) return undefined;
-  return (snapshot) => destination.explainMissingKey?.(snapshot, setup.config as never);
+  type Explains = { explainMissingKey?(snapshot: RecordSnapshot, config: never): SyncError | undefined; refuseKey?(snapshot: RecordSnapshot, config: never): SyncError | undefined };
+  const destination: Explains | undefined = setup.audience ?? setup.records;
+  if (destination?.explainMissingKey === undefined && destination?.refuseKey === undefined) return undefined;
+  return (snapshot) => destination.refuseKey?.(snapshot, setup.config as never) ?? destination.explainMissingKey?.(snapshot, setup.config as never);
 }
 
 export async function sendPhase(session: RunSession, scan: SourceScan, index: ReadonlyMap<string, StateIndexEntry>): Promise<void> {
@@ -143,4 +146,11 @@ export async function sendPhase(session: RunSession, scan: SourceScan, index: Re
   const notices = await forgetDeletedGroups(ctx);
   for (const notice of notices) setup.logger.warn(notice.message, { code: notice.code });
   session.results.notices.push(...notices);
+}
+
+/** Whether the destination refuses a source record's key (`refuseKey`), bound to the run's config; undefined when it never does. */
+function keyRefuser(setup: RunSetup): ((snapshot: RecordSnapshot) => boolean) | undefined {
+  const destination: { refuseKey?(snapshot: RecordSnapshot, config: never): SyncError | undefined } = setup.destination as never;
+  if (destination.refuseKey === undefined) return undefined;
+  return (snapshot) => destination.refuseKey?.(snapshot, setup.config as never) !== undefined;
 }

@@ -100,7 +100,8 @@ export function setupRun(options: RunSyncOptions): RunSetup {
   const audience = destination.kind === 'audience' ? destination : undefined;
   const records = destination.kind === 'records' ? destination : undefined;
   const identity = { ...identityOf(destination.configSchema, config), ...options.identityOverrides };
-  const keyOf = (snapshot: RecordSnapshot) => destination.matchKey(snapshot, config);
+  // A source record's key the destination refuses (`refuseKey`) is none: the record fails alone (see `missingKeyExplainer`).
+  const keyOf = (snapshot: RecordSnapshot) => (destination.refuseKey?.(snapshot, config) ? undefined : destination.matchKey(snapshot, config));
   const identifiers = (snapshot: RecordSnapshot) => JSON.stringify([keyOf(snapshot) ?? null, destination.identityKeys?.(snapshot, config) ?? []]);
   return {
     options,

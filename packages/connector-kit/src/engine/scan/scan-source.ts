@@ -49,6 +49,8 @@ export interface SourceScan {
   inSource(id: string): boolean;
   /** Usable records that have a match key. */
   readonly keyed: number;
+  /** Records whose match key the destination refused (`refuseKey`): each fails alone. */
+  readonly refusedKeys: number;
   /** Records whose snapshot differs from state (or that are new). */
   readonly changed: number;
   /**
@@ -78,6 +80,8 @@ export interface SourceScan {
 /** What the first pass needs besides the source. */
 export interface ScanOptions {
   readonly keyOf: (snapshot: RecordSnapshot) => string | undefined;
+  /** Whether the destination refused a record's key (`refuseKey`), for {@link SourceScan.refusedKeys}. */
+  readonly keyRefused?: ((snapshot: RecordSnapshot) => boolean) | undefined;
   /** Every identifier of a record, for audiences matched by any of several (indexed for {@link SourceScan.identityHolders}). */
   readonly identityKeysOf?: ((snapshot: RecordSnapshot) => readonly string[]) | undefined;
   readonly index: ReadonlyMap<string, StateIndexEntry>;
@@ -218,6 +222,7 @@ class ScanTally {
   changed = 0;
   changedWithState = 0;
   keyed = 0;
+  refusedKeys = 0;
   readonly duplicateIds = new Set<string>();
   readonly keylessIds = new Set<string>();
   readonly shape = new SourceShape();
@@ -246,7 +251,8 @@ function scanRecord(tally: ScanTally, item: SourceRecord, position: number, opti
   const ref = seen.lastRef;
   const key = options.keyOf(item.snapshot);
   if (key === undefined) {
-    tally.keylessIds.add(item.id); // fails alone in the second pass (missing_match_key)
+    tally.keylessIds.add(item.id); // fails alone in the second pass (missing_match_key, or why its key was refused)
+    if (options.keyRefused?.(item.snapshot)) tally.refusedKeys++;
     return;
   }
   tally.keyed++;
@@ -311,6 +317,7 @@ export async function scanSource(source: RecordSource, options: ScanOptions): Pr
     identifiers: tally.identities.size,
     inSource: (id) => seen.has(id),
     keyed: tally.keyed,
+    refusedKeys: tally.refusedKeys,
     changed: tally.changed,
     changedWithState: tally.changedWithState,
     ...(complete ? departures(index, seen, options) : { departing: [], deletable: [], forgottenNotFound: [] }),
