@@ -44,6 +44,14 @@ describe('convertValue', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'scientific_notation', message: expect.stringMatching(/^MobilePhone is written in a spreadsheet's scientific notation/) } });
   });
 
+  // Fresh reviewer 154, F7: an external-id field that is not the match field was written as 4.479E+11.
+  it('an external-id text field in scientific notation is refused scientific_notation; other text fields and hex ids are sent', () => {
+    const extId = field({ name: 'Legacy_Id__c', type: 'string', length: 40, externalId: true });
+    expect(convertValue(extId, '4.479E+11', {})).toMatchObject({ ok: false, error: { code: 'scientific_notation', message: expect.stringMatching(/^Legacy_Id__c \(an external-id field\) is written in a spreadsheet's scientific notation/) } });
+    expect(convertValue(extId, '12e45', {})).toEqual({ ok: true, value: '12e45' });
+    expect(convertValue(field({ name: 'Notes__c', type: 'string', length: 40 }), '4.479E+11', {})).toEqual({ ok: true, value: '4.479E+11' });
+  });
+
   it.each(['+44 7900 900123', '447900900123', '(555) 010-0199 ext. 12'])('a phone written out (%j) is sent', (value) => {
     expect(convertValue(field({ name: 'Phone', type: 'phone', length: 40 }), value, {})).toEqual({ ok: true, value: value.trim() });
   });

@@ -1,6 +1,8 @@
 import {
   InputError,
   isScientificNotation,
+  isSpreadsheetExponent,
+  spreadsheetExponentError,
   toBoolean,
   toCalendarDate,
   toDateTime,
@@ -160,5 +162,7 @@ export function convertValue(field: FieldDescribe, value: PropertyValue, dates: 
   // checked and sent as it will be kept, so ` ann@example.com ` is a valid email. Blank text is left as it is.
   const trimmed = text.trim();
   if (field.type === 'phone' && isScientificNotation(trimmed)) return bad('scientific_notation', `${field.name} is written in a spreadsheet's scientific notation (like 4.479E+11), which keeps only the digits it shows: format the column as text in the spreadsheet and export it again.`);
+  // An external-id field (unique ids other systems match on) so written holds no one's id: several become the same (fresh reviewer 154, F7).
+  if (field.externalId && isSpreadsheetExponent(trimmed)) return bad('scientific_notation', spreadsheetExponentError(`${field.name} (an external-id field)`).message);
   return checkText(field, trimmed === '' ? text : trimmed);
 }
