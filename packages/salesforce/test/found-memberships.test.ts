@@ -95,6 +95,27 @@ describe('Salesforce: campaign memberships the record had before this sync added
     });
   }
 
+  // Fresh reviewer 155, F1 (my regression in 89d822e): the add answered DUPLICATE_VALUE, then the read of who made the member
+  // kept answering 503; that item's failure was taken for an add refused, so the row no longer held the group, and the departing
+  // row's removal deleted the member the new row wants — in additive mode too.
+  for (const mode of ['sync', 'additive'] as const satisfies readonly SyncMode[]) {
+    it(`${mode}: a row taking over the record keeps its campaign when the read of who made the member keeps failing`, async () => {
+      t.env.emulator.seed({ Contact: [{ LastName: 'Own', Email: 'own@example.com' }] });
+      const run = (id: string, groups: string[]) => runSync({ collectResults: true, destination: salesforceDestination, config: t.env.config, mode, source: memorySource([row(id, 'own@example.com', groups)]), state: t.state, retry: FAST });
+      await run('r1', ['Alpha']);
+      expect(members()).toHaveLength(1);
+      t.env.emulator.setFaults([{ kind: 'server_error', method: 'GET', query: 'CreatedById', times: 1000 }]);
+      t.env.emulator.clearRequests();
+      await run('r3', ['Alpha']);
+      expect(t.env.emulator.requests.filter((e) => e.method === 'DELETE')).toEqual([]);
+      expect(members()).toHaveLength(1);
+      t.env.emulator.setFaults([]);
+      await run('r3', ['Alpha']);
+      await run('r3', []);
+      expect(members()).toEqual([]);
+    });
+  }
+
   // Verify (seed 998622555, enrich with state write failures): r1 added the Contact to alpha,
   // then left the source as r3 came with the same Email and alpha. The add answered
   // DUPLICATE_VALUE — r1's membership, this sync's own — and was taken for a person's: never removed.

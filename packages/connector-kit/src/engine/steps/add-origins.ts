@@ -19,8 +19,9 @@ export type AddOrigin = 'none' | 'own' | 'found' | 'others';
  * a resend (the first answer lost, a 5xx, a timeout) may be this run's own add landing twice,
  * so only a first send's answer says the membership was someone else's. A call that failed
  * before it reached the destination's write (`sentNothing`) sent nothing. `refusedEverySend`
- * is true while every send of the item was answered with a refusal that applies nothing
- * (see `refusedUnapplied`): an add failed so was not made, and is not held as the sync's own.
+ * is true while every send of the item was a call answered with a refusal that applies
+ * nothing (see `refusedUnapplied`): an add failed so was not made, and is not held as the
+ * sync's own. A failure answered for the item alone is not such a refusal.
  */
 export function countingSends(send: (items: readonly TargetItem[]) => Promise<ItemResult[]>): {
   readonly send: (items: readonly TargetItem[]) => Promise<ItemResult[]>;
@@ -40,6 +41,9 @@ export function countingSends(send: (items: readonly TargetItem[]) => Promise<It
       try {
         const answers = await send(items);
         count(items.filter((_, i) => { const a = answers[i]; return a?.ok === false && isNothingSent(a.error); }), -1);
+        // An item's own failure says nothing of the add: a verb may fail an item after the add answered (Salesforce's
+        // DUPLICATE_VALUE, then its who-made-it read refused: fresh reviewer 155, F1).
+        items.forEach((t, i) => { const a = answers[i]; if (a?.ok === false && !isNothingSent(a.error)) uncertain.add(t); });
         return answers;
       } catch (thrown) {
         const error = toSyncError(thrown);
