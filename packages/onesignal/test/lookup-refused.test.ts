@@ -58,4 +58,17 @@ describe('OneSignal: one user whose view keeps answering 503', () => {
     const users = await readUsers(env.admin);
     expect(users.filter((u) => u.properties.tags.plan === 'pro').map((u) => u.identity.external_id).sort()).toEqual(ids.filter((id) => id !== 'user-5').sort());
   });
+
+  // Fresh reviewer 155, F4: with every view answering 503, each call was split down to single users: 458 reads for 20 (80 before
+  // the split existed). Each failing part now has its first and then its last user read alone: both failing, it fails whole.
+  it('an outage answering 503 to every view after the first three fails every user retryable, in about the reads it took before splitting (84, not 458)', async () => {
+    env = await startEmulator();
+    const ids = Array.from({ length: 20 }, (_, i) => `user-${i + 1}`);
+    await env.admin.seed({ users: ids.map((id) => ({ identity: { external_id: id }, properties: { tags: {} } })) });
+    // After the first three reads (an outage from the start stops the run destination_unreachable after six).
+    env.emulator.setFaults([{ kind: 'server_error', status: 503, method: 'GET', path: '/users/by/external_id/', after: 3 }]);
+    const summary = await runSync({ collectResults: true, destination: onesignalDestination, config: { ...env.config, viewRateLimit: 1000 }, mode: 'enrich', source: memorySource(ids.map((id) => ({ id, snapshot: { properties: { external_id: id, plan: 'pro' }, groups: [] } }))), state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(summary.results.every((r) => r.outcome === 'failed' && r.retryable === true)).toBe(true);
+    expect((await env.admin.requests()).filter((e) => e.method === 'GET').length).toBeLessThanOrEqual(120);
+  });
 });
