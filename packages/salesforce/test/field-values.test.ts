@@ -50,6 +50,8 @@ describe('convertValue', () => {
     expect(convertValue(extId, '4.479E+11', {})).toMatchObject({ ok: false, error: { code: 'scientific_notation', message: expect.stringMatching(/^Legacy_Id__c \(an external-id field\) is written in a spreadsheet's scientific notation/) } });
     expect(convertValue(extId, '12e45', {})).toEqual({ ok: true, value: '12e45' });
     expect(convertValue(field({ name: 'Notes__c', type: 'string', length: 40 }), '4.479E+11', {})).toEqual({ ok: true, value: '4.479E+11' });
+    // A Number external id too (fresh reviewer 155, F5: it took 447900000000).
+    expect(convertValue(field({ name: 'Legacy_No__c', type: 'double', scale: 0, externalId: true }), '4.479E+11', {})).toMatchObject({ ok: false, error: { code: 'scientific_notation' } });
   });
 
   it.each(['+44 7900 900123', '447900900123', '(555) 010-0199 ext. 12'])('a phone written out (%j) is sent', (value) => {

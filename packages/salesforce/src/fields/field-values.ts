@@ -141,7 +141,9 @@ function withinScale(field: FieldDescribe, converted: Coerced<number>): Coerced<
  * - numbers: exact or refused (`invalid_number`, `number_not_exact`; the kit's
  *   `toExactNumber`, whole numbers for `int`, `long` and a number field of scale 0; no more
  *   decimals than the field's scale);
- * - booleans: true/false, yes/no, y/n, 1/0, on/off (`invalid_boolean`).
+ * - booleans: true/false, yes/no, y/n, 1/0, on/off (`invalid_boolean`);
+ * - an external-id field's text in a spreadsheet's scientific notation (`4.479E+11`, any type:
+ *   `scientific_notation`), and a `phone` field's (see `isScientificNotation`).
  * https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/primitive_data_types.htm
  *
  * Messages name the field and the rule, never the value (it may be personal data).
@@ -150,6 +152,9 @@ export function convertValue(field: FieldDescribe, value: PropertyValue, dates: 
   if (value === null) return field.nillable ? { ok: true, value: null } : notNillable(field);
   const type = field.type;
   let result: Coerced<unknown> | undefined;
+  // An external-id field (unique ids other systems match on) written as `4.479E+11` holds no one's id: several become the same
+  // (fresh reviewer 154, F7; a Number external id too, fresh reviewer 155, F5).
+  if (field.externalId && typeof value === 'string' && isSpreadsheetExponent(value)) return bad('scientific_notation', spreadsheetExponentError(`${field.name} (an external-id field)`).message);
   if (type === 'boolean') result = toBoolean(value, field.name);
   else if (NUMBER_TYPES.has(type)) result = withinScale(field, toExactNumber(value, field.name, { integer: type === 'int' || type === 'long' || field.scale === 0 }));
   else if (type === 'date') result = toCalendarDate(value, field.name, dates);
@@ -162,7 +167,5 @@ export function convertValue(field: FieldDescribe, value: PropertyValue, dates: 
   // checked and sent as it will be kept, so ` ann@example.com ` is a valid email. Blank text is left as it is.
   const trimmed = text.trim();
   if (field.type === 'phone' && isScientificNotation(trimmed)) return bad('scientific_notation', `${field.name} is written in a spreadsheet's scientific notation (like 4.479E+11), which keeps only the digits it shows: format the column as text in the spreadsheet and export it again.`);
-  // An external-id field (unique ids other systems match on) so written holds no one's id: several become the same (fresh reviewer 154, F7).
-  if (field.externalId && isSpreadsheetExponent(trimmed)) return bad('scientific_notation', spreadsheetExponentError(`${field.name} (an external-id field)`).message);
   return checkText(field, trimmed === '' ? text : trimmed);
 }
