@@ -59,6 +59,16 @@ describe('OneSignal: one user whose view keeps answering 503', () => {
     expect(users.filter((u) => u.properties.tags.plan === 'pro').map((u) => u.identity.external_id).sort()).toEqual(ids.filter((id) => id !== 'user-5').sort());
   });
 
+  // Fresh reviewer 156, F1: two bad users at both ends of a part failed the good users between them, on every run.
+  it.each([[1, 10], [1, 5], [3, 7]])('two users whose views keep answering 503 (user-%i and user-%i) fail alone; the others are updated', async (a, b) => {
+    env = await startEmulator();
+    const ids = Array.from({ length: 12 }, (_, i) => `user-${i + 1}`);
+    await env.admin.seed({ users: ids.map((id) => ({ identity: { external_id: id }, properties: { tags: {} } })) });
+    env.emulator.setFaults([a, b].map((n) => ({ kind: 'server_error' as const, status: 503, method: 'GET', path: `/users/by/external_id/user-${n}$` })));
+    const summary = await runSync({ collectResults: true, destination: onesignalDestination, config: { ...env.config, viewRateLimit: 1000 }, mode: 'enrich', source: memorySource(ids.map((id) => ({ id, snapshot: { properties: { external_id: id, plan: 'pro' }, groups: [] } }))), state: new SqliteStateStore(':memory:'), retry: { minTimeoutMs: 5, maxTimeoutMs: 20 } });
+    expect(summary.results.filter((r) => r.outcome !== 'updated').map((r) => r.id).sort()).toEqual([`user-${a}`, `user-${b}`].sort());
+  });
+
   // Fresh reviewer 155, F4: with every view answering 503, each call was split down to single users: 458 reads for 20 (80 before
   // the split existed). Each failing part now has its first and then its last user read alone: both failing, it fails whole.
   it('an outage answering 503 to every view after the first three fails every user retryable, in about the reads it took before splitting (84, not 458)', async () => {

@@ -54,10 +54,12 @@ export async function findSplitting(ctx: RecordRunContext, batch: readonly Looku
   let answered = false;
   while (failing.length > 0) {
     let again: LookupRequest[][] = [];
-    if (perRecord) {
+    // Once any part of the batch answered, it is no outage: failing parts are split without probes.
+    if (perRecord && !answered) {
       const probed = await probeRetryable(ctx, failing, found, fail);
       if (probed === undefined) return undefined;
       ({ failing, again } = probed);
+      if (again.length > 0) answered = true;
     }
     const parts = [...again, ...failing.flatMap((part) => ((part.error.retryable && !perRecord) || part.requests.length === 1 ? (fail(part), []) : halves(part.requests)))];
     if (parts.length === 0) break;
@@ -82,10 +84,12 @@ export async function findSplitting(ctx: RecordRunContext, batch: readonly Looku
 }
 
 /**
- * For a lookup call of one request per record: each part failing retryably has its first
- * record looked up alone, and if that fails its last. Both failing, the part fails whole (an
- * outage: a 503 on every read was split down to single records, about 15 times the reads:
- * fresh reviewer 155, F4); one answered, the rest of the part is split. Parts refused (not retryable) go on as they are. Returns
+ * For a lookup call of one request per record, while no part of the batch has answered: each
+ * part failing retryably has its first record looked up alone, then its middle, then its
+ * last. All failing, the part fails whole (an outage: a 503 on every read was split down to
+ * single records, about 15 times the reads: fresh reviewer 155, F4); one answered, the rest
+ * of the part is split, and so is every later failing part of the batch, without probes (two
+ * bad records at a part's ends failed the good ones between: fresh reviewer 156, F1). Parts refused (not retryable) go on as they are. Returns
  * the parts left to split (`failing`) and those to look up again (`again`), or undefined when
  * the run is stopping.
  */
@@ -97,8 +101,9 @@ async function probeRetryable(ctx: RecordRunContext, failing: readonly Failing[]
       left.push(part);
       continue;
     }
-    // Its first record alone, then its last: both failing is an outage (one bad record fails only one of them).
-    const ends = [part.requests[0], part.requests[part.requests.length - 1]] as LookupRequest[];
+    // Its first record alone, then its middle, then its last: all failing is an outage (two bad records fail two of them).
+    const at = [0, Math.floor(part.requests.length / 2), part.requests.length - 1];
+    const ends = [...new Set(at)].map((i) => part.requests[i] as LookupRequest);
     const answered: LookupRequest[] = [];
     for (const alone of ends) {
       const t = await attempt(ctx, [alone]);
